@@ -1,0 +1,79 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DEFAULT_BROKER, type BrokerConfig } from '../core/engine/engineConfig';
+import { validateBrokerUrl } from '../core/broker/brokerUrl';
+
+export function repeatable(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return n;
+  };
+}
+
+export function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+export interface BrokerFlags {
+  amqp?: string;
+  exchange: string;
+  exchangeType: BrokerConfig['exchangeType'];
+  bind: string[];
+  queue: string;
+  queueType: BrokerConfig['queueType'];
+  prefetch: number;
+  watch: string[];
+  streamOffset?: string;
+}
+
+/** The broker flags `collect`, `serve` and `replay --from-stream` share. */
+export function addBrokerFlags(cmd: Command, amqpRequired: boolean): Command {
+  const amqp = new Option('--amqp <url>', 'broker URL, amqp:// or amqps:// (or set PAYOPS_AMQP_URL to keep the password off the command line)')
+    .env('PAYOPS_AMQP_URL');
+  if (amqpRequired) amqp.makeOptionMandatory();
+  return cmd
+    .addOption(amqp)
+    .option('--exchange <name>', 'exchange to bind to', DEFAULT_BROKER.exchange)
+    .addOption(
+      new Option('--exchange-type <type>', 'exchange type').choices(['topic', 'direct', 'fanout', 'headers']).default('topic'),
+    )
+    .option('--bind <key>', 'binding key, repeatable (default: payment.# and risk.#)', repeatable)
+    .option('--queue <name>', "the console's own queue", DEFAULT_BROKER.queue)
+    .addOption(new Option('--queue-type <type>', 'queue type').choices(['classic', 'quorum', 'stream']).default('classic'))
+    .option('--prefetch <n>', 'unacknowledged messages the broker may send ahead', positiveInt('--prefetch'), DEFAULT_BROKER.prefetch)
+    .option('--watch <queue>', 'another queue whose depth and consumers to poll, repeatable', repeatable)
+    .option('--stream-offset <offset>', "stream queues: where to start ('first', 'last', 'next', a number, or an ISO time)");
+}
+
+export function brokerConfigFrom(flags: BrokerFlags): BrokerConfig | undefined {
+  if (!flags.amqp) return undefined;
+  validateBrokerUrl(flags.amqp);
+  return {
+    url: flags.amqp,
+    exchange: flags.exchange,
+    exchangeType: flags.exchangeType,
+    bindings: flags.bind && flags.bind.length > 0 ? flags.bind : DEFAULT_BROKER.bindings,
+    queue: flags.queue,
+    queueType: flags.queueType,
+    prefetch: flags.prefetch,
+    watchQueues: flags.watch ?? [],
+    streamOffset: parseStreamOffset(flags.streamOffset),
+  };
+}
+
+function parseStreamOffset(value: string | undefined): BrokerConfig['streamOffset'] {
+  if (value === undefined) return undefined;
+  if (['first', 'last', 'next'].includes(value)) return value;
+  if (/^\d+$/.test(value)) return Number(value);
+  const t = Date.parse(value);
+  if (Number.isFinite(t)) return new Date(t);
+  throw new InvalidArgumentError(`--stream-offset must be first, last, next, an offset or an ISO time (got ${value})`);
+}

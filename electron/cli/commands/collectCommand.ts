@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { EngineHost } from '../../core/engine/engineHost';
+import type { EngineConfig } from '../../core/engine/engineConfig';
+import { openDatabase } from '../../core/store/database';
+import { computeStats } from '../../core/store/stats';
+import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveNumber, type BrokerFlags } from '../cliOptions';
+import { fail } from '../cliErrors';
+import { logLine } from '../logLine';
+import { redactUrl } from '../../core/redact';
+
+interface CollectFlags extends BrokerFlags {
+  db: string;
+  for?: number;
+  drain?: boolean;
+  batchSize: number;
+  flushMs: number;
+  maxBodyBytes?: number;
+  retentionDays?: number;
+  rules?: string;
+  capture?: string;
+  json?: boolean;
+}
+
+export function registerCollect(program: Command): void {
+  const cmd = program
+    .command('collect')
+    .description('headless ingest: consume the broker into the database until SIGINT/SIGTERM, --for elapses, or --drain empties the queue');
+  addBrokerFlags(cmd, true)
+    .requiredOption('--db <file>', 'SQLite database file (created if missing)')
+    .option('--for <seconds>', 'stop after this many seconds', positiveNumber('--for'))
+    .option('--drain', 'stop once the queue is empty and everything is committed and acknowledged')
+    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 500)
+    .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 50)
+    .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
+    .option('--retention-days <n>', 'delete events older than this many days', positiveInt('--retention-days'))
+    .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
+    .option('--capture <file>', 'also record every message to this capture file (.ndjson, .jsonl, optionally .gz)')
+    .option('--json', 'print the final summary as JSON')
+    .action((flags: CollectFlags) => runCollect(flags).catch(fail));
+}
+
+async function runCollect(flags: CollectFlags): Promise<void> {
+  const config: EngineConfig = {
+    dbFile: flags.db,
+    session: 'live',
+    broker: brokerConfigFrom(flags),
+    batchSize: flags.batchSize,
+    flushMs: flags.flushMs,
+    maxBodyBytes: flags.maxBodyBytes,
+    retentionDays: flags.retentionDays,
+    rulesFile: flags.rules ?? null,
+    drain: flags.drain ?? false,
+    captureFile: flags.capture ?? null,
+  };
+  const started = Date.now();
+  const host = await EngineHost.start(config);
+  host.on('log', (line) => logLine(line));
+  logLine(`collecting from ${redactUrl(config.broker!.url)} queue ${config.broker!.queue} into ${flags.db}`);
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    logLine(`stopping (${why}): flushing and acknowledging`);
+    await host.stop();
+    const db = openDatabase(flags.db, { readonly: true });
+    const stats = computeStats(db);
+    db.close();
+    const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why };
+    process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  host.on('drained', () => void stop('drained'));
+  host.on('fatal', (message) => fail(new Error(message)));
+  if (flags.for) setTimeout(() => void stop(`--for ${flags.for}s`), flags.for * 1000);
+}
+
+function formatSummary(s: { events: number; duplicates: number; quarantined: number; durationMs: number; stoppedBecause: string }): string {
+  return `stored ${s.events} events (${s.duplicates} duplicates, ${s.quarantined} quarantined) in ${(s.durationMs / 1000).toFixed(1)} s; stopped: ${s.stoppedBecause}`;
+}

@@ -1,0 +1,243 @@
+import amqp from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { RawMessage } from '../../../shared/events/eventTypes';
+import type { ConnectionStatus } from '../../../shared/metrics';
+import type { BrokerConfig } from '../engine/engineConfig';
+import { redactUrl, safeErrorMessage } from '../redact';
+import { backoffDelay } from './backoff';
+import { validateBrokerUrl } from './brokerUrl';
+import { consumeArguments, declareTopology } from './topology';
+
+/** Identifies a delivery on the channel that delivered it; acks on a dead channel are refused. */
+export interface AckToken {
+  channel: Channel;
+  message: ConsumeMessage;
+}
+
+export interface Delivery {
+  raw: RawMessage;
+  redelivered: boolean;
+  ack: AckToken;
+}
+
+export interface BrokerConsumerEvents {
+  onDelivery(delivery: Delivery): void;
+  onStatus?(status: ConnectionStatus): void;
+  log?(line: string): void;
+}
+
+export class BrokerUnreachableError extends Error {}
+
+/**
+ * Consumes the console's own queue with manual acknowledgement. It never acknowledges by
+ * itself: the ingest pipeline calls `ackUpTo` after the transaction holding the messages has
+ * committed. After the connection or channel dies it reconnects with backoff; tokens from the
+ * dead channel are refused, so those messages are redelivered and deduplicated by the store.
+ */
+export class BrokerConsumer {
+  private connection: ChannelModel | null = null;
+  private channel: Channel | null = null;
+  private consumerTag: string | null = null;
+  private stopping = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private unacked = 0;
+  private everConnected = false;
+  readonly status: ConnectionStatus;
+
+  constructor(
+    private readonly config: BrokerConfig,
+    private readonly events: BrokerConsumerEvents,
+  ) {
+    validateBrokerUrl(config.url);
+    this.status = { state: 'idle', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
+  }
+
+  /** Connects, retrying up to `initialRetries` times; rejects with BrokerUnreachableError after that. */
+  async start(): Promise<void> {
+    const budget = this.config.initialRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (err) {
+        if (this.stopping) return;
+        if (attempt >= budget || isPermanent(err)) {
+          this.setState('disconnected', safeErrorMessage(err));
+          throw new BrokerUnreachableError(
+            `cannot reach broker ${redactUrl(this.config.url)} after ${attempt + 1} attempt(s): ${safeErrorMessage(err)}`,
+          );
+        }
+        await sleep(backoffDelay(attempt));
+      }
+    }
+  }
+
+  /** Messages delivered and not yet acknowledged on the live channel. */
+  get inFlight(): number {
+    return this.unacked;
+  }
+
+  get connected(): boolean {
+    return this.channel !== null;
+  }
+
+  /**
+   * Acknowledges everything up to and including `token` (multiple=true), only if its channel
+   * is still the live one. Returns false when the channel died: the broker will redeliver.
+   */
+  ackUpTo(token: AckToken, count: number): boolean {
+    if (token.channel !== this.channel) return false;
+    try {
+      token.channel.ack(token.message, true);
+      this.unacked = Math.max(0, this.unacked - count);
+      return true;
+    } catch (err) {
+      this.log(`ack failed: ${safeErrorMessage(err)}`);
+      return false;
+    }
+  }
+
+  /** Ready messages in the console's queue (passive declare), or null while disconnected. */
+  async queueMessageCount(): Promise<number | null> {
+    if (!this.connection) return null;
+    let ch: Channel | null = null;
+    try {
+      ch = await this.connection.createChannel();
+      ch.on('error', () => undefined);
+      const ok = await ch.checkQueue(this.config.queue);
+      return ok.messageCount;
+    } catch {
+      return null;
+    } finally {
+      await ch?.close().catch(() => undefined);
+    }
+  }
+
+  /** The connection, for pollers that open their own channels on it. */
+  get model(): ChannelModel | null {
+    return this.connection;
+  }
+
+  /** Stops new deliveries; unacked ones stay with us until acknowledged or the channel closes. */
+  async pause(): Promise<void> {
+    const ch = this.channel;
+    const tag = this.consumerTag;
+    this.consumerTag = null;
+    if (ch && tag) await ch.cancel(tag).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.pause();
+    const conn = this.connection;
+    this.channel = null;
+    this.connection = null;
+    if (conn) await conn.close().catch(() => undefined);
+    this.setState('disconnected', null);
+  }
+
+  private async connectOnce(): Promise<void> {
+    this.status.attempts += 1;
+    this.setState(this.everConnected ? 'reconnecting' : 'connecting', this.status.lastError);
+    const conn = await amqp.connect(this.config.url, { timeout: 5000 });
+    conn.on('error', (err: Error) => this.log(`connection error: ${safeErrorMessage(err)}`));
+    conn.on('close', (err?: Error) => this.onLost(conn, err));
+    try {
+      const ch = await conn.createChannel();
+      ch.on('error', (err: Error) => this.log(`channel error: ${safeErrorMessage(err)}`));
+      ch.on('close', () => this.onChannelClosed(conn, ch));
+      await declareTopology(ch, this.config);
+      await ch.prefetch(this.config.prefetch);
+      if (this.stopping) throw new Error('stopping');
+      this.connection = conn;
+      this.channel = ch;
+      this.unacked = 0;
+      const ok = await ch.consume(this.config.queue, (msg) => this.onMessage(ch, msg), {
+        noAck: false,
+        arguments: consumeArguments(this.config),
+      });
+      this.consumerTag = ok.consumerTag;
+      this.everConnected = true;
+      this.status.attempts = 0;
+      this.setState('connected', null);
+    } catch (err) {
+      await conn.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private onMessage(ch: Channel, msg: ConsumeMessage | null): void {
+    if (msg === null) {
+      // The broker cancelled our consumer (queue deleted): treat as a lost channel.
+      this.log('consumer cancelled by the broker');
+      void ch.close().catch(() => undefined);
+      return;
+    }
+    this.unacked += 1;
+    this.events.onDelivery({
+      raw: {
+        body: msg.content,
+        headers: msg.properties.headers ?? null,
+        contentType: msg.properties.contentType ?? null,
+        routingKey: msg.fields.routingKey,
+        arrivalMs: Date.now(),
+      },
+      redelivered: msg.fields.redelivered,
+      ack: { channel: ch, message: msg },
+    });
+  }
+
+  private onChannelClosed(conn: ChannelModel, ch: Channel): void {
+    if (this.channel !== ch) return;
+    // A channel can die alone (e.g. a precondition failure); start over with a new connection.
+    this.onLost(conn, new Error('channel closed'));
+    void conn.close().catch(() => undefined);
+  }
+
+  /** Handles the loss of the live connection once; closes of stale connections are ignored. */
+  private onLost(conn: ChannelModel, err?: Error): void {
+    if (this.connection !== conn) return;
+    this.connection = null;
+    this.channel = null;
+    this.consumerTag = null;
+    this.unacked = 0;
+    if (this.stopping) return;
+    this.setState('reconnecting', err ? safeErrorMessage(err) : 'connection closed');
+    this.scheduleReconnect(0);
+  }
+
+  private scheduleReconnect(attempt: number): void {
+    if (this.stopping || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.stopping || this.connection) return;
+      this.connectOnce().catch((err) => {
+        this.setState('reconnecting', safeErrorMessage(err));
+        this.scheduleReconnect(attempt + 1);
+      });
+    }, backoffDelay(attempt));
+  }
+
+  private setState(state: ConnectionStatus['state'], lastError: string | null): void {
+    if (this.status.state !== state) this.status.since = Date.now();
+    this.status.state = state;
+    this.status.lastError = lastError;
+    if (lastError) this.log(`broker ${state}: ${lastError}`);
+    this.events.onStatus?.({ ...this.status });
+  }
+
+  private log(line: string): void {
+    this.events.log?.(line);
+  }
+}
+
+/** Errors that retrying cannot fix: refused credentials, a missing vhost, a bad queue argument. */
+function isPermanent(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /ACCESS[-_]REFUSED|NOT_ALLOWED|PRECONDITION_FAILED|ENOTFOUND/.test(message);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,78 @@
+import type { Channel, ChannelModel } from 'amqplib';
+import type { QueueDepth } from '../../../shared/metrics';
+import { safeErrorMessage } from '../redact';
+
+/**
+ * Polls the depth and consumer count of watched queues with a passive declare. A passive
+ * declare of a missing queue closes its channel (404), so each failure gets a fresh channel
+ * and is reported for that queue alone.
+ */
+export class QueueDepthPoller {
+  private channel: Channel | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private latest = new Map<string, QueueDepth>();
+
+  constructor(
+    private readonly queues: string[],
+    private readonly connection: () => ChannelModel | null,
+    private readonly onSamples: (samples: QueueDepth[]) => void,
+    private readonly intervalMs = 2000,
+  ) {}
+
+  start(): void {
+    if (this.queues.length === 0 || this.timer) return;
+    void this.pollOnce();
+    this.timer = setInterval(() => void this.pollOnce(), this.intervalMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    void this.channel?.close().catch(() => undefined);
+    this.channel = null;
+  }
+
+  current(): QueueDepth[] {
+    return this.queues.map(
+      (queue) => this.latest.get(queue) ?? { queue, messages: null, consumers: null, at: 0, error: 'not polled yet' },
+    );
+  }
+
+  async pollOnce(): Promise<QueueDepth[]> {
+    if (this.polling) return this.current();
+    this.polling = true;
+    try {
+      const samples: QueueDepth[] = [];
+      for (const queue of this.queues) samples.push(await this.sample(queue));
+      for (const s of samples) this.latest.set(s.queue, s);
+      this.onSamples(samples);
+      return samples;
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async sample(queue: string): Promise<QueueDepth> {
+    const at = Date.now();
+    const conn = this.connection();
+    if (!conn) return { queue, messages: null, consumers: null, at, error: 'broker not connected' };
+    try {
+      if (!this.channel) {
+        const ch = await conn.createChannel();
+        ch.on('error', () => undefined);
+        ch.on('close', () => {
+          if (this.channel === ch) this.channel = null;
+        });
+        this.channel = ch;
+      }
+      const ok = await this.channel.checkQueue(queue);
+      return { queue, messages: ok.messageCount, consumers: ok.consumerCount, at, error: null };
+    } catch (err) {
+      this.channel = null;
+      const message = safeErrorMessage(err);
+      return { queue, messages: null, consumers: null, at, error: /NOT_FOUND|404/.test(message) ? 'queue not found' : message };
+    }
+  }
+}

@@ -1,0 +1,231 @@
+import type { Database } from 'better-sqlite3';
+import type { ConnectionStatus, EngineSnapshot, QueueDepth } from '../../../shared/metrics';
+import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
+import { BrokerConsumer, type AckToken } from '../broker/brokerConsumer';
+import { QueueDepthPoller } from '../broker/queueDepthPoller';
+import { IngestPipeline, type PipelineInput } from '../ingest/ingestPipeline';
+import { LiveMetrics } from '../metrics/liveMetrics';
+import { openDatabase } from '../store/database';
+import { EventWriter, type BatchOutcome } from '../store/eventWriter';
+import { applyRetention } from '../store/retention';
+import { computeStats } from '../store/stats';
+import type { EngineConfig } from './engineConfig';
+import { readMetricsHistory } from './metricsHistory';
+
+/** A source other than the broker (demo simulator, capture replay) that respects backpressure. */
+export interface IngestSource {
+  start(push: (input: PipelineInput) => void, isBlocked: () => boolean): void;
+  stop(): void;
+  /** True once a finite source has delivered everything. */
+  readonly done?: boolean;
+}
+
+export interface EngineEmitter {
+  snapshot(snapshot: EngineSnapshot): void;
+  log(line: string): void;
+  /** With `drain`: the queue is empty and everything is committed and acknowledged. */
+  drained?(): void;
+}
+
+export type EngineRequestHandler = (args: unknown) => unknown;
+
+/**
+ * The engine of one session (live, demo or replay): a source, the ingest pipeline, the store
+ * and the live metrics. It runs inside the engine worker thread (see engineWorker.ts) and
+ * under plain Node in tests.
+ */
+export class Engine {
+  readonly db: Database;
+  private readonly writer: EventWriter;
+  private readonly pipeline: IngestPipeline;
+  private readonly metrics = new LiveMetrics();
+  private consumer: BrokerConsumer | null = null;
+  private poller: QueueDepthPoller | null = null;
+  private source: IngestSource | null = null;
+  private snapshotTimer: NodeJS.Timeout | null = null;
+  private housekeepingTimer: NodeJS.Timeout | null = null;
+  private drainTimer: NodeJS.Timeout | null = null;
+  private connection: ConnectionStatus;
+  private readonly totals: EngineSnapshot['totals'];
+  private readonly requestHandlers = new Map<string, EngineRequestHandler>();
+  private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
+  private stopped = false;
+
+  constructor(
+    readonly config: EngineConfig,
+    private readonly emit: EngineEmitter,
+  ) {
+    this.db = openDatabase(config.dbFile, { durability: config.session === 'live' ? 'full' : 'normal' });
+    this.writer = new EventWriter(this.db);
+    const stats = computeStats(this.db);
+    this.totals = {
+      events: stats.events,
+      duplicates: stats.duplicates,
+      quarantined: stats.quarantined,
+      unknownTypes: stats.unknownTypes,
+      byType: { ...stats.byType },
+    };
+    this.connection = {
+      state: config.session === 'live' ? 'idle' : config.session,
+      url: null,
+      since: Date.now(),
+      attempts: 0,
+      lastError: null,
+    };
+    this.pipeline = new IngestPipeline(this.writer, {
+      batchSize: config.batchSize ?? 500,
+      flushMs: config.flushMs ?? 50,
+      maxBodyBytes: config.maxBodyBytes,
+      acknowledge: (token, count) => {
+        const t = token as AckToken;
+        if (this.consumer && !this.consumer.ackUpTo(t, count)) {
+          this.emit.log(`batch committed but its channel died: ${count} message(s) will be redelivered and deduplicated`);
+        }
+      },
+      onCommitted: (outcome) => this.onCommitted(outcome),
+      log: (line) => this.emit.log(line),
+    });
+    this.handle('metrics.history', (args) =>
+      readMetricsHistory(this.db, this.clock(), (args as { minutes: number }).minutes),
+    );
+    this.handle('stats', () => computeStats(this.db));
+  }
+
+  /** Registers a query answered inside the worker (explorer, alerts, reports add theirs). */
+  handle(name: string, handler: EngineRequestHandler): void {
+    this.requestHandlers.set(name, handler);
+  }
+
+  onCommitted(listener: (outcome: BatchOutcome) => void): void;
+  onCommitted(outcome: BatchOutcome): void;
+  onCommitted(arg: BatchOutcome | ((outcome: BatchOutcome) => void)): void {
+    if (typeof arg === 'function') {
+      this.committedListeners.push(arg);
+      return;
+    }
+    const outcome = arg;
+    this.totals.events += outcome.inserted.length;
+    this.totals.duplicates += outcome.duplicates;
+    this.totals.quarantined += outcome.quarantined;
+    this.totals.unknownTypes += outcome.unknownTypes;
+    for (const e of outcome.inserted) this.totals.byType[e.type] = (this.totals.byType[e.type] ?? 0) + 1;
+    this.metrics.observe(outcome.inserted, this.clock());
+    for (const l of this.committedListeners) l(outcome);
+  }
+
+  async request(name: string, args: unknown): Promise<unknown> {
+    const handler = this.requestHandlers.get(name);
+    if (!handler) throw new Error(`the engine has no request "${name}"`);
+    return handler(args);
+  }
+
+  async start(source?: IngestSource): Promise<void> {
+    if (this.config.broker) {
+      const broker = this.config.broker;
+      this.consumer = new BrokerConsumer(broker, {
+        onDelivery: (d) => this.pipeline.push({ raw: d.raw, redelivered: d.redelivered, ackToken: d.ack }),
+        onStatus: (s) => {
+          this.connection = s;
+        },
+        log: (line) => this.emit.log(line),
+      });
+      this.connection = { ...this.consumer.status };
+      await this.consumer.start();
+      if (broker.watchQueues.length > 0) {
+        this.poller = new QueueDepthPoller(broker.watchQueues, () => this.consumer?.model ?? null, (samples) =>
+          this.onQueueSamples(samples),
+        );
+        this.poller.start();
+      }
+      if (this.config.drain) this.watchForDrain();
+    }
+    if (source) {
+      this.source = source;
+      source.start(
+        (input) => this.pipeline.push(input),
+        () => this.pipeline.pausedReason !== null || this.pipeline.pending > 10 * (this.config.batchSize ?? 500),
+      );
+    }
+    this.snapshotTimer = setInterval(() => this.emit.snapshot(this.snapshot()), 1000 / SNAPSHOT_MAX_HZ);
+    this.housekeepingTimer = setInterval(() => this.housekeeping(), 10 * 60_000);
+    this.housekeepingTimer.unref?.();
+    this.housekeeping();
+  }
+
+  /** The engine's clock: wall time when live, the newest event time in a replay. */
+  clock(): number {
+    if (this.config.session === 'replay') return this.metrics.watermark ?? 0;
+    return Date.now();
+  }
+
+  snapshot(): EngineSnapshot {
+    const clock = this.clock();
+    return {
+      at: Date.now(),
+      clock,
+      session: this.config.session,
+      connection: { ...this.connection },
+      totals: { ...this.totals, byType: { ...this.totals.byType } },
+      ...this.metrics.figures(clock),
+      ingest: { paused: this.pipeline.pausedReason !== null, reason: this.pipeline.pausedReason, pendingBatch: this.pipeline.pending },
+      replay: null,
+    };
+  }
+
+  /** Flushes, acknowledges and closes everything; safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of [this.snapshotTimer, this.housekeepingTimer, this.drainTimer]) if (t) clearInterval(t);
+    this.source?.stop();
+    this.poller?.stop();
+    await this.consumer?.pause();
+    // Deliveries already in our hands are committed and acknowledged before the channel closes.
+    for (let i = 0; i < 20 && !this.pipeline.flush(); i++) await new Promise((r) => setTimeout(r, 250));
+    this.pipeline.close();
+    await this.consumer?.stop();
+    this.emit.snapshot(this.snapshot());
+    this.db.close();
+  }
+
+  private onQueueSamples(samples: QueueDepth[]): void {
+    this.metrics.observeQueues(samples);
+    try {
+      this.writer.recordQueueDepths(samples);
+    } catch (err) {
+      this.emit.log(`queue depth not recorded: ${(err as Error).message}`);
+    }
+  }
+
+  private housekeeping(): void {
+    const days = this.config.retentionDays ?? 0;
+    if (days > 0) {
+      try {
+        applyRetention(this.db, days, Date.now());
+      } catch (err) {
+        this.emit.log(`retention skipped: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private watchForDrain(): void {
+    let emptyChecks = 0;
+    let checking = false;
+    this.drainTimer = setInterval(async () => {
+      if (checking || !this.consumer) return;
+      checking = true;
+      try {
+        const settled = this.pipeline.pending === 0 && this.consumer.inFlight === 0 && this.consumer.connected;
+        const ready = settled ? await this.consumer.queueMessageCount() : null;
+        emptyChecks = settled && ready === 0 && this.pipeline.pending === 0 && this.consumer.inFlight === 0 ? emptyChecks + 1 : 0;
+        if (emptyChecks >= 2) {
+          if (this.drainTimer) clearInterval(this.drainTimer);
+          this.drainTimer = null;
+          this.emit.drained?.();
+        }
+      } finally {
+        checking = false;
+      }
+    }, 100);
+  }
+}

@@ -1,0 +1,48 @@
+import type { QueueType } from '../../../shared/profiles';
+
+export interface BrokerConfig {
+  /** amqp:// or amqps:// URL, credentials included (never logged: see redactUrl). */
+  url: string;
+  exchange: string;
+  exchangeType: 'topic' | 'direct' | 'fanout' | 'headers';
+  bindings: string[];
+  queue: string;
+  queueType: QueueType;
+  prefetch: number;
+  /** Other queues whose depth and consumers are polled. */
+  watchQueues: string[];
+  /** For stream queues: where to start reading ('first', 'last', 'next', an offset or a Date). */
+  streamOffset?: string | number | Date;
+  /** Connection attempts before giving up at start (reconnects after a first success retry forever). */
+  initialRetries?: number;
+}
+
+export const DEFAULT_BROKER: Omit<BrokerConfig, 'url'> = {
+  exchange: 'payments',
+  exchangeType: 'topic',
+  bindings: ['payment.#', 'risk.#'],
+  queue: 'payops.console',
+  queueType: 'classic',
+  prefetch: 1000,
+  watchQueues: [],
+};
+
+export type ScenarioName = 'normal' | 'decline-spike' | 'fraud-burst' | 'stall';
+
+export interface EngineConfig {
+  dbFile: string;
+  session: 'live' | 'replay' | 'demo';
+  broker?: BrokerConfig;
+  demo?: { scenario: ScenarioName; rate: number; seed?: number };
+  /** Flush a batch at this many messages or after this many ms, whichever first. */
+  batchSize?: number;
+  flushMs?: number;
+  maxBodyBytes?: number;
+  /** Drop stored events (and rollups) older than this many days; 0 keeps everything. */
+  retentionDays?: number;
+  rulesFile?: string | null;
+  /** Record every message to this capture file as it arrives. */
+  captureFile?: string | null;
+  /** With a broker: stop once the queue is empty and everything is committed. */
+  drain?: boolean;
+}

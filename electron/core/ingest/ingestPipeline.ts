@@ -1,0 +1,127 @@
+import { decodeMessage } from '../../../shared/events/decode';
+import type { RawMessage } from '../../../shared/events/eventTypes';
+import type { BatchOutcome, EventWriter, IncomingMessage } from '../store/eventWriter';
+import { safeErrorMessage } from '../redact';
+
+export interface PipelineInput {
+  raw: RawMessage;
+  redelivered?: boolean;
+  origin?: string;
+  /** Opaque token handed back to `acknowledge` once the batch holding it has committed. */
+  ackToken?: unknown;
+}
+
+export interface PipelineOptions {
+  batchSize: number;
+  flushMs: number;
+  maxBodyBytes?: number;
+  /** Called after commit with the newest token of the batch and how many messages it covers. */
+  acknowledge?: (token: unknown, count: number) => void;
+  onCommitted?: (outcome: BatchOutcome) => void;
+  onPause?: (reason: string | null) => void;
+  log?: (line: string) => void;
+}
+
+/**
+ * decode -> batch (N messages or T ms) -> one SQLite transaction -> acknowledge.
+ * A batch that cannot commit (disk full, database locked) is kept and retried; nothing is
+ * acknowledged until it commits, so the broker holds the rest (prefetch bounds the batch).
+ */
+export class IngestPipeline {
+  private batch: IncomingMessage[] = [];
+  private lastToken: unknown = undefined;
+  private tokens = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryAttempt = 0;
+  pausedReason: string | null = null;
+  committedBatches = 0;
+
+  constructor(
+    private readonly writer: EventWriter,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  get pending(): number {
+    return this.batch.length;
+  }
+
+  push(input: PipelineInput): void {
+    this.batch.push({
+      raw: input.raw,
+      result: decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes }),
+      redelivered: input.redelivered,
+      origin: input.origin,
+    });
+    if (input.ackToken !== undefined) {
+      this.lastToken = input.ackToken;
+      this.tokens += 1;
+    }
+    if (this.pausedReason) return;
+    if (this.batch.length >= this.options.batchSize) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.flushMs);
+  }
+
+  /** Commits what is pending; returns false (and schedules a retry) if the store refused. */
+  flush(): boolean {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.batch.length === 0) return true;
+    let outcome: BatchOutcome;
+    try {
+      outcome = this.writer.commit(this.batch);
+    } catch (err) {
+      this.pauseForRetry(err);
+      return false;
+    }
+    const token = this.lastToken;
+    const count = this.tokens;
+    this.batch = [];
+    this.lastToken = undefined;
+    this.tokens = 0;
+    this.committedBatches += 1;
+    if (this.pausedReason) {
+      this.pausedReason = null;
+      this.retryAttempt = 0;
+      this.options.onPause?.(null);
+    }
+    if (token !== undefined) this.options.acknowledge?.(token, count);
+    this.options.onCommitted?.(outcome);
+    return true;
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = null;
+    this.retryTimer = null;
+  }
+
+  private pauseForRetry(err: unknown): void {
+    const reason = describeStoreError(err);
+    if (this.pausedReason !== reason) {
+      this.options.log?.(`ingest paused, nothing acknowledged: ${reason}`);
+      this.options.onPause?.(reason);
+    }
+    this.pausedReason = reason;
+    if (this.retryTimer) return;
+    const delay = Math.min(5000, 250 * 2 ** this.retryAttempt++);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.flush();
+    }, delay);
+  }
+}
+
+function describeStoreError(err: unknown): string {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'SQLITE_FULL') return 'disk full: the database cannot grow (free space, then ingest resumes)';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return 'database locked by another process (ingest resumes when it is released)';
+  }
+  if (code === 'SQLITE_READONLY') return 'database is read-only';
+  if (code.startsWith('SQLITE_IOERR')) return `disk I/O error (${code})`;
+  return `store error: ${safeErrorMessage(err)}`;
+}

@@ -1,0 +1,162 @@
+import type { EngineSnapshot, QueueDepth, QueueDepthPoint, RateWindows, ThroughputPoint } from '../../../shared/metrics';
+import { SERIES_MAX_POINTS } from '../../../shared/metrics';
+import type { IngestedEvent } from '../store/eventWriter';
+import { SecondRing, TYPE_KEYS, histogramPercentile, typeIndex } from './secondBuckets';
+
+const KEEP_SECONDS = 15 * 60;
+const I = (t: string) => typeIndex(t);
+const AUTHORIZED = I('payment.authorized');
+const DECLINED = I('payment.declined');
+const FAILED = I('payment.failed');
+const SCORED = I('risk.scored');
+const FLAGGED = I('risk.flagged');
+const BLOCKED = I('risk.blocked');
+
+// Arrival lag histogram: log-spaced bin edges from 1 ms to ~1 h.
+const LAG_EDGES: number[] = [0];
+for (let v = 1; v < 3_600_000; v *= 1.25) LAG_EDGES.push(Math.round(v));
+function lagBin(ms: number): number {
+  let lo = 0;
+  let hi = LAG_EDGES.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (LAG_EDGES[mid] <= ms) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Windows over event time (throughput, rates) and arrival time (lag), fed with events as
+ * they commit. Everything is bounded: 15 minutes of per-second buckets, fixed histograms.
+ */
+export class LiveMetrics {
+  private readonly byEventTime = new SecondRing(KEEP_SECONDS);
+  private readonly lagBySecond = new Map<number, Uint32Array>();
+  private lastTailSec: number | null = null;
+  private queues: QueueDepth[] = [];
+  private pendingQueuePoints: QueueDepthPoint[] = [];
+  /** Latest event time seen: the clock of a replay. */
+  watermark: number | null = null;
+  lastArrival: number | null = null;
+
+  observe(events: IngestedEvent[], nowMs: number): void {
+    const nowSec = Math.floor(Math.max(nowMs, this.watermark ?? 0) / 1000);
+    for (const e of events) {
+      const t = e.timeMs as number;
+      if (this.watermark === null || t > this.watermark) this.watermark = t;
+      const b = this.byEventTime.bucket(Math.floor(t / 1000), Math.max(nowSec, Math.floor(t / 1000)));
+      if (b) {
+        b.byType[typeIndex(e.type)] += 1;
+        if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
+      }
+      if (e.category !== 'unknown') {
+        const arrivalSec = Math.floor(e.arrivalMs / 1000);
+        let hist = this.lagBySecond.get(arrivalSec);
+        if (!hist) {
+          hist = new Uint32Array(LAG_EDGES.length);
+          this.lagBySecond.set(arrivalSec, hist);
+        }
+        hist[lagBin(Math.max(0, e.arrivalMs - t))] += 1;
+      }
+      if (this.lastArrival === null || e.arrivalMs > this.lastArrival) this.lastArrival = e.arrivalMs;
+    }
+  }
+
+  observeQueues(samples: QueueDepth[]): void {
+    if (samples.length === 0) return;
+    this.queues = samples;
+    const depths: Record<string, number> = {};
+    for (const s of samples) if (s.messages !== null) depths[s.queue] = s.messages;
+    this.pendingQueuePoints.push({ t: Math.floor(samples[0].at / 1000), depths });
+    if (this.pendingQueuePoints.length > SERIES_MAX_POINTS) this.pendingQueuePoints.shift();
+  }
+
+  /**
+   * The figures for a snapshot at `clock` (wall time live, event time in a replay).
+   * Windows end at the last complete second, so a second still filling never reads low.
+   */
+  figures(clock: number): Omit<EngineSnapshot, 'at' | 'session' | 'connection' | 'totals' | 'ingest' | 'replay' | 'clock'> {
+    const endSec = Math.floor(clock / 1000);
+    this.byEventTime.evictBefore(endSec - KEEP_SECONDS);
+    for (const sec of this.lagBySecond.keys()) if (sec < Math.floor(Date.now() / 1000) - 120 && sec < endSec - 120) this.lagBySecond.delete(sec);
+
+    const sums = (seconds: number): Float64Array => {
+      const out = new Float64Array(TYPE_KEYS.length);
+      for (const b of this.byEventTime.range(endSec - seconds, endSec)) for (let i = 0; i < out.length; i++) out[i] += b.byType[i];
+      return out;
+    };
+    const s1 = sums(1);
+    const m1 = sums(60);
+    const m5 = sums(300);
+    const total = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+    const rate = (n: number, seconds: number) => n / seconds;
+    const byType: EngineSnapshot['rates']['byType'] = {};
+    TYPE_KEYS.forEach((type, i) => {
+      if (m5[i] > 0) byType[type] = { s1: rate(s1[i], 1), m1: rate(m1[i], 60), m5: rate(m5[i], 300) };
+    });
+    const totalRates: RateWindows = { s1: total(s1), m1: total(m1) / 60, m5: total(m5) / 300 };
+
+    const decided = m1[AUTHORIZED] + m1[DECLINED];
+    const attempted = decided + m1[FAILED];
+    const scored = m1[SCORED];
+
+    const scoreHist = new Float64Array(101);
+    let scoreCount = 0;
+    for (const b of this.byEventTime.range(endSec - 60, endSec)) {
+      if (!b.scores) continue;
+      for (let i = 0; i < 101; i++) {
+        scoreHist[i] += b.scores[i];
+        scoreCount += b.scores[i];
+      }
+    }
+    const lagHist = new Float64Array(LAG_EDGES.length);
+    let lagCount = 0;
+    const arrivalEnd = Math.floor(Date.now() / 1000);
+    for (const [sec, hist] of this.lagBySecond) {
+      if (sec < arrivalEnd - 60) continue;
+      for (let i = 0; i < hist.length; i++) {
+        lagHist[i] += hist[i];
+        lagCount += hist[i];
+      }
+    }
+    const lagValue = (bin: number) => LAG_EDGES[bin];
+
+    return {
+      lastEventAt: this.lastArrival,
+      rates: { total: totalRates, byType },
+      approvalRate: decided > 0 ? m1[AUTHORIZED] / decided : null,
+      declineRate: decided > 0 ? m1[DECLINED] / decided : null,
+      failureRate: attempted > 0 ? m1[FAILED] / attempted : null,
+      failuresPerMin: m1[FAILED],
+      riskFlaggedPerMin: m1[FLAGGED],
+      riskBlockedPerMin: m1[BLOCKED],
+      riskFlaggedRate: scored > 0 ? m1[FLAGGED] / scored : null,
+      riskBlockedRate: scored > 0 ? m1[BLOCKED] / scored : null,
+      riskScoreP95: histogramPercentile(scoreHist, scoreCount, 0.95, (bin) => bin),
+      arrivalLagMs: {
+        p50: histogramPercentile(lagHist, lagCount, 0.5, lagValue),
+        p95: histogramPercentile(lagHist, lagCount, 0.95, lagValue),
+      },
+      queues: this.queues,
+      throughputTail: this.takeThroughputTail(endSec),
+      queueDepthTail: this.pendingQueuePoints.splice(0),
+    };
+  }
+
+  /** Seconds completed since the previous call, at most SERIES_MAX_POINTS of them. */
+  private takeThroughputTail(endSec: number): ThroughputPoint[] {
+    const from = Math.max(this.lastTailSec ?? endSec - 1, endSec - SERIES_MAX_POINTS);
+    const points: ThroughputPoint[] = [];
+    for (let sec = from; sec < endSec; sec++) {
+      const b = this.byEventTime.get(sec);
+      const counts: ThroughputPoint['counts'] = {};
+      if (b) TYPE_KEYS.forEach((type, i) => {
+        if (b.byType[i] > 0) counts[type] = b.byType[i];
+      });
+      points.push({ t: sec, counts });
+    }
+    if (endSec > (this.lastTailSec ?? -Infinity)) this.lastTailSec = endSec;
+    return points;
+  }
+}

@@ -1,0 +1,69 @@
+import { KNOWN_TYPES, type KnownType } from '../../../shared/events/eventTypes';
+
+export const TYPE_KEYS: readonly (KnownType | 'unknown')[] = [...KNOWN_TYPES, 'unknown'];
+const TYPE_INDEX = new Map<string, number>(TYPE_KEYS.map((t, i) => [t, i]));
+export const UNKNOWN_INDEX = TYPE_KEYS.length - 1;
+
+export function typeIndex(type: string): number {
+  return TYPE_INDEX.get(type) ?? UNKNOWN_INDEX;
+}
+
+/** Counts for one second of event time. Score histogram has one bin per score point (0-100). */
+export class SecondBucket {
+  readonly byType = new Uint32Array(TYPE_KEYS.length);
+  scores: Uint32Array | null = null;
+  constructor(readonly sec: number) {}
+
+  addScore(score: number): void {
+    this.scores ??= new Uint32Array(101);
+    this.scores[Math.max(0, Math.min(100, Math.round(score)))] += 1;
+  }
+}
+
+/** A bounded ring of per-second buckets keyed by epoch second; older seconds are evicted. */
+export class SecondRing {
+  private readonly buckets = new Map<number, SecondBucket>();
+  constructor(private readonly keepSeconds: number) {}
+
+  bucket(sec: number, nowSec: number): SecondBucket | null {
+    if (sec <= nowSec - this.keepSeconds || sec > nowSec + 60) return null;
+    let b = this.buckets.get(sec);
+    if (!b) {
+      b = new SecondBucket(sec);
+      this.buckets.set(sec, b);
+    }
+    return b;
+  }
+
+  get(sec: number): SecondBucket | undefined {
+    return this.buckets.get(sec);
+  }
+
+  evictBefore(sec: number): void {
+    for (const key of this.buckets.keys()) if (key < sec) this.buckets.delete(key);
+  }
+
+  /** Buckets with from <= sec < to. */
+  *range(from: number, to: number): Iterable<SecondBucket> {
+    if (to - from <= this.buckets.size) {
+      for (let s = from; s < to; s++) {
+        const b = this.buckets.get(s);
+        if (b) yield b;
+      }
+    } else {
+      for (const b of this.buckets.values()) if (b.sec >= from && b.sec < to) yield b;
+    }
+  }
+}
+
+/** Percentile from a histogram whose bin i holds values equal to i (or bounded by edges). */
+export function histogramPercentile(hist: ArrayLike<number>, total: number, p: number, valueOf: (bin: number) => number): number | null {
+  if (total === 0) return null;
+  const rank = Math.ceil(total * p);
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i];
+    if (seen >= rank) return valueOf(i);
+  }
+  return valueOf(hist.length - 1);
+}

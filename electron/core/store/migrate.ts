@@ -1,0 +1,28 @@
+import type { Database } from 'better-sqlite3';
+import { migration001 } from './migrations/001_events';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+// Numbered migrations, applied in order, each in its own transaction; user_version records
+// the last applied. Later issues add their files here (010 alerts, 020 explorer, ...).
+export const MIGRATIONS: Migration[] = [migration001];
+
+export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const newest = Math.max(0, ...migrations.map((m) => m.version));
+  if (current > newest) {
+    throw new Error(`database schema version ${current} is newer than this payops (${newest}); upgrade payops`);
+  }
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,69 @@
+// Test support: unique topology per test and publishing helpers against the real broker.
+import amqp from 'amqplib';
+import { randomUUID } from 'node:crypto';
+
+export const AMQP_URL = process.env.PAYOPS_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export interface TestTopology {
+  exchange: string;
+  queue: string;
+}
+
+export function uniqueTopology(prefix: string): TestTopology {
+  const id = randomUUID().slice(0, 8);
+  return { exchange: `t.${prefix}.${id}.x`, queue: `t.${prefix}.${id}.q` };
+}
+
+export interface PublishItem {
+  body: Buffer | string;
+  routingKey: string;
+  headers?: Record<string, unknown>;
+  contentType?: string;
+}
+
+/** Publishes with publisher confirms so the test knows the broker has every message. */
+export async function publishAll(exchange: string, items: PublishItem[], url = AMQP_URL): Promise<void> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createConfirmChannel();
+    await ch.assertExchange(exchange, 'topic', { durable: true });
+    for (const item of items) {
+      const body = typeof item.body === 'string' ? Buffer.from(item.body) : item.body;
+      if (!ch.publish(exchange, item.routingKey, body, {
+        persistent: true,
+        headers: item.headers,
+        contentType: item.contentType ?? 'application/cloudevents+json',
+      })) {
+        await new Promise((resolve) => ch.once('drain', resolve));
+      }
+    }
+    await ch.waitForConfirms();
+  } finally {
+    await conn.close();
+  }
+}
+
+export async function deleteTopology(t: TestTopology, url = AMQP_URL): Promise<void> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(t.queue).catch(() => undefined);
+    const ch2 = await conn.createChannel();
+    await ch2.deleteExchange(t.exchange).catch(() => undefined);
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
+/** Creates the console's queue and bindings before publishing, so nothing is routed nowhere. */
+export async function prepareQueue(t: TestTopology, bindings = ['payment.#', 'risk.#', '#'], url = AMQP_URL): Promise<void> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    await ch.assertExchange(t.exchange, 'topic', { durable: true });
+    await ch.assertQueue(t.queue, { durable: true });
+    for (const b of bindings) await ch.bindQueue(t.queue, t.exchange, b);
+  } finally {
+    await conn.close();
+  }
+}

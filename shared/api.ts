@@ -1,0 +1,101 @@
+// The one API contract between the engine side and the renderer. Electron IPC (preload)
+// and the loopback web host (WebSocket) both carry exactly these requests and pushes;
+// every request's arguments are validated on the engine side with these schemas.
+import { z } from 'zod';
+import type { EngineSnapshot, QueueDepthPoint, ThroughputPoint } from './metrics';
+import { brokerProfileSchema, type BrokerProfileView } from './profiles';
+import type { AlertNotification, AlertView } from './alerts';
+
+const empty = z.object({}).strict();
+
+export const apiRequestSchemas = {
+  'app.info': empty,
+  'engine.snapshot': empty,
+  'metrics.history': z.object({ minutes: z.number().int().min(1).max(24 * 60) }).strict(),
+  'profiles.list': empty,
+  'profiles.save': z.object({ profile: brokerProfileSchema, password: z.string().max(1024).optional() }).strict(),
+  'profiles.delete': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'profiles.test': z.object({ profile: brokerProfileSchema, password: z.string().max(1024).optional() }).strict(),
+  'profiles.connect': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'demo.start': z.object({ scenario: z.enum(['normal', 'decline-spike', 'fraud-burst', 'stall']).default('normal'), rate: z.number().int().min(1).max(50000).default(200) }).strict(),
+  'demo.stop': empty,
+  'alerts.list': z.object({ includeResolved: z.boolean().default(true), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+} as const;
+
+export type ApiRequestName = keyof typeof apiRequestSchemas;
+export type ApiArgs<K extends ApiRequestName> = z.input<(typeof apiRequestSchemas)[K]>;
+export type ApiParsedArgs<K extends ApiRequestName> = z.output<(typeof apiRequestSchemas)[K]>;
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'web';
+  readOnly: boolean;
+  demo: boolean;
+  dbFile: string | null;
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  message: string;
+  latencyMs: number | null;
+  serverVersion: string | null;
+}
+
+/** What each request resolves to. */
+export interface ApiResults {
+  'app.info': AppInfo;
+  'engine.snapshot': EngineSnapshot;
+  'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };
+  'profiles.list': { profiles: BrokerProfileView[]; activeId: string | null };
+  'profiles.save': BrokerProfileView;
+  'profiles.delete': { deleted: boolean };
+  'profiles.test': ConnectionTestResult;
+  'profiles.connect': { ok: boolean; message: string };
+  'demo.start': { ok: boolean };
+  'demo.stop': { ok: boolean };
+  'alerts.list': { alerts: AlertView[] };
+}
+
+/** What the engine side pushes without being asked. */
+export interface ApiPushes {
+  snapshot: EngineSnapshot;
+  alert: AlertNotification;
+}
+export type ApiPushName = keyof ApiPushes;
+
+/** The surface both transports expose to the renderer (`window.payops` in Electron). */
+export interface PayopsApi {
+  invoke<K extends ApiRequestName>(name: K, args: ApiArgs<K>): Promise<ApiResults[K]>;
+  on<K extends ApiPushName>(name: K, listener: (payload: ApiPushes[K]) => void): () => void;
+}
+
+/** An engine-side implementation of every request, shared by the IPC and WebSocket hosts. */
+export type ApiHandlers = {
+  [K in ApiRequestName]: (args: ApiParsedArgs<K>) => Promise<ApiResults[K]> | ApiResults[K];
+};
+
+export class ApiArgumentError extends Error {}
+
+/** Validates a request from an untrusted side; the error names the request and the field. */
+export function parseApiRequest<K extends ApiRequestName>(name: string, args: unknown): { name: K; args: ApiParsedArgs<K> } {
+  if (!Object.prototype.hasOwnProperty.call(apiRequestSchemas, name)) {
+    throw new ApiArgumentError(`unknown request "${String(name).slice(0, 64)}"`);
+  }
+  const schema = apiRequestSchemas[name as K];
+  const parsed = schema.safeParse(args ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiArgumentError(`${name}: ${issue.path.join('.') || 'arguments'}: ${issue.message}`);
+  }
+  return { name: name as K, args: parsed.data as ApiParsedArgs<K> };
+}
+
+/** Wire messages of the WebSocket transport. */
+export type WireRequest = { kind: 'request'; id: number; name: string; args: unknown };
+export type WireMessage =
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: string }
+  | { kind: 'push'; name: ApiPushName; payload: unknown };
+
+export const IPC_INVOKE_CHANNEL = 'payops:invoke';
+export const IPC_PUSH_CHANNEL = 'payops:push';

@@ -1,0 +1,198 @@
+import {
+  CORE_ATTRIBUTES,
+  EXTENSION_NAME,
+  describeIssue,
+  envelopeSchema,
+  parseRfc3339,
+  paymentDataSchema,
+  riskDataSchema,
+} from './schemas';
+import { categoryOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface DecodeOptions {
+  maxBodyBytes?: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BINARY_PREFIXES = ['cloudEvents:', 'cloudEvents_', 'ce-', 'ce_'];
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+function isJsonMediaType(contentType: string | null | undefined): boolean {
+  if (!contentType) return true;
+  const base = contentType.split(';')[0].trim().toLowerCase();
+  return base === 'application/json' || base.endsWith('+json') || base === 'text/json';
+}
+
+function headerText(value: unknown): unknown {
+  if (value instanceof Uint8Array) return utf8.decode(value);
+  return value;
+}
+
+/** The CloudEvents attributes carried as AMQP headers (binary mode), or null when there are none. */
+function binaryModeAttributes(headers: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!headers) return null;
+  let attrs: Record<string, unknown> | null = null;
+  for (const key of Object.keys(headers)) {
+    for (const prefix of BINARY_PREFIXES) {
+      if (key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()) {
+        attrs ??= {};
+        attrs[key.slice(prefix.length).toLowerCase()] = headerText(headers[key]);
+        break;
+      }
+    }
+  }
+  return attrs && 'specversion' in attrs ? attrs : null;
+}
+
+// btoa exists in browsers and in Node >= 16, so this file stays usable on both sides.
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function fail(reason: string): DecodeResult {
+  return { ok: false, reason };
+}
+
+/** Validates a CloudEvent object (structured form) and flattens it; `json` is its text if already known. */
+export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
+  if (typeof ce !== 'object' || ce === null || Array.isArray(ce)) {
+    return fail('body is not a JSON object');
+  }
+  const obj = ce as Record<string, unknown>;
+  const envelope = envelopeSchema.safeParse(obj);
+  if (!envelope.success) return fail(describeIssue('', envelope.error));
+  for (const key of Object.keys(obj)) {
+    if (CORE_ATTRIBUTES.has(key)) continue;
+    if (!EXTENSION_NAME.test(key)) {
+      return fail(`extension attribute name "${key.slice(0, 64)}" must be lower-case letters and digits only`);
+    }
+    const v = obj[key];
+    const okValue =
+      v === null ||
+      typeof v === 'string' ||
+      typeof v === 'boolean' ||
+      (typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX);
+    if (!okValue) return fail(`extension attribute ${key} must be a string, boolean or 32-bit integer`);
+  }
+  const hasData = obj.data !== undefined && obj.data !== null;
+  const hasBase64 = obj.data_base64 !== undefined && obj.data_base64 !== null;
+  if (hasData && hasBase64) return fail('event has both data and data_base64');
+
+  const e = envelope.data;
+  const category = categoryOf(e.type);
+  const timeMs = e.time ? parseRfc3339(e.time) : null;
+  const event: NormalizedEvent = {
+    source: e.source,
+    id: e.id,
+    type: e.type,
+    category,
+    timeMs,
+    subject: e.subject ?? null,
+    paymentId: null,
+    merchantId: null,
+    amount: null,
+    currency: null,
+    country: null,
+    method: null,
+    cardBin: null,
+    latencyMs: null,
+    declineCode: null,
+    score: null,
+    decision: null,
+    json: json ?? JSON.stringify(obj),
+  };
+  if (category === 'unknown') return { ok: true, event };
+
+  if (timeMs === null) return fail(`missing required attribute time (required for ${e.type})`);
+  if (typeof obj.data !== 'object' || obj.data === null || Array.isArray(obj.data)) {
+    return fail(`missing required attribute data (an object, for ${e.type})`);
+  }
+  if (category === 'payment') {
+    const parsed = paymentDataSchema.safeParse(obj.data);
+    if (!parsed.success) return fail(describeIssue('data', parsed.error));
+    const d = parsed.data;
+    event.paymentId = d.paymentId;
+    event.merchantId = d.merchantId;
+    event.amount = d.amount;
+    event.currency = d.currency;
+    event.country = d.country ?? null;
+    event.method = d.method ?? null;
+    event.cardBin = d.cardBin ?? null;
+    event.latencyMs = d.latencyMs ?? null;
+    event.declineCode = d.declineCode ?? null;
+  } else {
+    const parsed = riskDataSchema.safeParse(obj.data);
+    if (!parsed.success) return fail(describeIssue('data', parsed.error));
+    const d = parsed.data;
+    event.paymentId = d.paymentId;
+    event.merchantId = d.merchantId;
+    event.score = d.score;
+    event.decision = d.decision as RiskDecision;
+    event.country = d.country ?? null;
+    event.amount = d.amount ?? null;
+    event.currency = d.currency ?? null;
+  }
+  return { ok: true, event };
+}
+
+/**
+ * Decodes one transport message (structured or binary CloudEvents mode). Never throws:
+ * anything that is not a valid event comes back as `{ ok: false, reason }` for quarantine.
+ */
+export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): DecodeResult {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (raw.body.byteLength > limit) {
+    return fail(`body of ${raw.body.byteLength} bytes exceeds the limit of ${limit} bytes`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(raw.body);
+  } catch {
+    const binaryAttrs = binaryModeAttributes(raw.headers);
+    if (binaryAttrs) return decodeBinaryMode(binaryAttrs, raw, null);
+    return fail('body is not valid UTF-8');
+  }
+  let binaryAttrs: Record<string, unknown> | null;
+  try {
+    binaryAttrs = binaryModeAttributes(raw.headers);
+  } catch {
+    return fail('a cloudEvents header is not valid UTF-8');
+  }
+  if (binaryAttrs) return decodeBinaryMode(binaryAttrs, raw, text);
+
+  if (text.length === 0) return fail('body is empty');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return fail(`body is not JSON (${(err as Error).message.slice(0, 120)})`);
+  }
+  return normalizeCloudEvent(parsed, text);
+}
+
+function decodeBinaryMode(attrs: Record<string, unknown>, raw: RawMessage, text: string | null): DecodeResult {
+  const ce: Record<string, unknown> = { ...attrs };
+  const contentType = (attrs.datacontenttype as string | undefined) ?? raw.contentType ?? undefined;
+  if (contentType !== undefined) ce.datacontenttype = contentType;
+  if (raw.body.byteLength > 0) {
+    if (text !== null && isJsonMediaType(contentType)) {
+      try {
+        ce.data = JSON.parse(text);
+      } catch (err) {
+        return fail(`binary-mode data is declared JSON but does not parse (${(err as Error).message.slice(0, 120)})`);
+      }
+    } else if (text !== null) {
+      ce.data = text;
+    } else {
+      ce.data_base64 = toBase64(raw.body);
+    }
+  }
+  return normalizeCloudEvent(ce);
+}

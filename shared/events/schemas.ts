@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+// CloudEvents 1.0 attribute forms, strictly as the specification words them.
+// RFC 3339 date-time with seconds; the offset hour and minute are range-checked below.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+// RFC 2046 media type: type "/" subtype *(";" parameter), tokens per RFC 2045.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[^"]*"))*\\s*$`);
+
+export function parseRfc3339(value: string): number | null {
+  const m = RFC3339.exec(value);
+  if (!m) return null;
+  const [, , mo, d, h, mi, s, , , , oh, om] = m;
+  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +s > 60) return null;
+  if (oh !== undefined && (+oh > 23 || +om > 59)) return null;
+  const ms = Date.parse(value.replace(/\.(\d{3})\d+/, '.$1'));
+  return Number.isFinite(ms) ? ms : null;
+}
+
+const nonEmpty = z.string().min(1, 'must be a non-empty string');
+const optionalNonEmpty = nonEmpty.nullish();
+
+export const timeAttribute = z
+  .string()
+  .refine((v) => parseRfc3339(v) !== null, 'must be an RFC 3339 timestamp with seconds');
+
+export const envelopeSchema = z.object({
+  specversion: z.literal('1.0', { error: 'must be "1.0"' }),
+  id: nonEmpty,
+  source: nonEmpty,
+  type: nonEmpty,
+  time: timeAttribute.nullish(),
+  subject: optionalNonEmpty,
+  dataschema: optionalNonEmpty,
+  datacontenttype: z
+    .string()
+    .regex(MEDIA_TYPE, 'must be an RFC 2046 media type')
+    .nullish(),
+  data_base64: z.string().nullish(),
+});
+
+export type Envelope = z.infer<typeof envelopeSchema> & { data?: unknown };
+
+export const CORE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'specversion', 'id', 'source', 'type', 'time', 'subject', 'dataschema', 'datacontenttype', 'data', 'data_base64',
+]);
+export const EXTENSION_NAME = /^[a-z0-9]+$/;
+
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)');
+const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code');
+
+export const paymentDataSchema = z.looseObject({
+  paymentId: nonEmpty,
+  merchantId: nonEmpty,
+  amount: z.number().int('must be an integer in minor units').nonnegative(),
+  currency,
+  method: z.string().optional(),
+  country: country.optional(),
+  cardBin: z.string().regex(/^\d{4,11}$/, 'must be digits').optional(),
+  latencyMs: z.number().nonnegative().optional(),
+  declineCode: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const riskDataSchema = z.looseObject({
+  paymentId: nonEmpty,
+  merchantId: nonEmpty,
+  score: z.number().min(0).max(100),
+  decision: z.enum(['approve', 'review', 'block']),
+  rules: z.array(z.string()).optional(),
+  reasons: z.array(z.string()).optional(),
+  country: country.optional(),
+  amount: z.number().int().nonnegative().optional(),
+  currency: currency.optional(),
+});
+
+export type PaymentData = z.infer<typeof paymentDataSchema>;
+export type RiskData = z.infer<typeof riskDataSchema>;
+
+/** One readable line from the first zod issue: `data.amount: must be an integer in minor units`. */
+export function describeIssue(prefix: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  return missing ? `missing required attribute ${path}` : `${path}: ${issue.message}`;
+}
