@@ -14,6 +14,14 @@ export function positiveInt(name: string) {
   };
 }
 
+export function positiveIntOrZero(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return n;
+  };
+}
+
 export function positiveNumber(name: string) {
   return (value: string): number => {
     const n = Number(value);

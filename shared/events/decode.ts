@@ -88,6 +88,7 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
   const e = envelope.data;
   const category = categoryOf(e.type);
   const timeMs = e.time ? parseRfc3339(e.time) : null;
+  if (e.time && timeMs === null) return fail('time: must be an RFC 3339 timestamp with seconds');
   const event: NormalizedEvent = {
     source: e.source,
     id: e.id,
@@ -151,21 +152,20 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   if (raw.body.byteLength > limit) {
     return fail(`body of ${raw.body.byteLength} bytes exceeds the limit of ${limit} bytes`);
   }
-  let text: string;
-  try {
-    text = utf8.decode(raw.body);
-  } catch {
-    const binaryAttrs = binaryModeAttributes(raw.headers);
-    if (binaryAttrs) return decodeBinaryMode(binaryAttrs, raw, null);
-    return fail('body is not valid UTF-8');
-  }
   let binaryAttrs: Record<string, unknown> | null;
   try {
     binaryAttrs = binaryModeAttributes(raw.headers);
   } catch {
     return fail('a cloudEvents header is not valid UTF-8');
   }
+  let text: string | null;
+  try {
+    text = utf8.decode(raw.body);
+  } catch {
+    text = null;
+  }
   if (binaryAttrs) return decodeBinaryMode(binaryAttrs, raw, text);
+  if (text === null) return fail('body is not valid UTF-8');
 
   if (text.length === 0) return fail('body is empty');
   let parsed: unknown;

@@ -3,8 +3,8 @@ import { EngineHost } from '../../core/engine/engineHost';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { openDatabase } from '../../core/store/database';
 import { computeStats } from '../../core/store/stats';
-import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveNumber, type BrokerFlags } from '../cliOptions';
-import { fail } from '../cliErrors';
+import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveIntOrZero, positiveNumber, type BrokerFlags } from '../cliOptions';
+import { CliError, fail } from '../cliErrors';
 import { logLine } from '../logLine';
 import { redactUrl } from '../../core/redact';
 
@@ -19,6 +19,7 @@ interface CollectFlags extends BrokerFlags {
   rules?: string;
   capture?: string;
   json?: boolean;
+  connectRetries: number;
 }
 
 export function registerCollect(program: Command): void {
@@ -35,15 +36,17 @@ export function registerCollect(program: Command): void {
     .option('--retention-days <n>', 'delete events older than this many days', positiveInt('--retention-days'))
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--capture <file>', 'also record every message to this capture file (.ndjson, .jsonl, optionally .gz)')
+    .option('--connect-retries <n>', 'connection attempts at start before giving up (reconnects later retry forever)', positiveIntOrZero('--connect-retries'), 5)
     .option('--json', 'print the final summary as JSON')
     .action((flags: CollectFlags) => runCollect(flags).catch(fail));
 }
 
 async function runCollect(flags: CollectFlags): Promise<void> {
+  if (!flags.amqp) throw new CliError('--amqp <url> is required (or set PAYOPS_AMQP_URL)');
   const config: EngineConfig = {
     dbFile: flags.db,
     session: 'live',
-    broker: brokerConfigFrom(flags),
+    broker: { ...brokerConfigFrom(flags)!, initialRetries: flags.connectRetries },
     batchSize: flags.batchSize,
     flushMs: flags.flushMs,
     maxBodyBytes: flags.maxBodyBytes,
@@ -62,11 +65,12 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     if (stopping) return;
     stopping = true;
     logLine(`stopping (${why}): flushing and acknowledging`);
+    const timing = await host.request('ingest.timing', {}).catch(() => null);
     await host.stop();
     const db = openDatabase(flags.db, { readonly: true });
     const stats = computeStats(db);
     db.close();
-    const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why };
+    const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why, ingest: timing };
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     process.exit(0);
   };

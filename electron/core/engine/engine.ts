@@ -50,6 +50,8 @@ export class Engine {
   private readonly requestHandlers = new Map<string, EngineRequestHandler>();
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
   private stopped = false;
+  /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
+  readonly timing = { firstDeliveryMs: null as number | null, lastAckMs: null as number | null, acknowledged: 0 };
 
   constructor(
     readonly config: EngineConfig,
@@ -80,6 +82,9 @@ export class Engine {
         const t = token as AckToken;
         if (this.consumer && !this.consumer.ackUpTo(t, count)) {
           this.emit.log(`batch committed but its channel died: ${count} message(s) will be redelivered and deduplicated`);
+        } else {
+          this.timing.lastAckMs = Date.now();
+          this.timing.acknowledged += count;
         }
       },
       onCommitted: (outcome) => this.onCommitted(outcome),
@@ -89,6 +94,7 @@ export class Engine {
       readMetricsHistory(this.db, this.clock(), (args as { minutes: number }).minutes),
     );
     this.handle('stats', () => computeStats(this.db));
+    this.handle('ingest.timing', () => ({ ...this.timing }));
   }
 
   /** Registers a query answered inside the worker (explorer, alerts, reports add theirs). */
@@ -123,7 +129,10 @@ export class Engine {
     if (this.config.broker) {
       const broker = this.config.broker;
       this.consumer = new BrokerConsumer(broker, {
-        onDelivery: (d) => this.pipeline.push({ raw: d.raw, redelivered: d.redelivered, ackToken: d.ack }),
+        onDelivery: (d) => {
+          this.timing.firstDeliveryMs ??= d.raw.arrivalMs;
+          this.pipeline.push({ raw: d.raw, redelivered: d.redelivered, ackToken: d.ack });
+        },
         onStatus: (s) => {
           this.connection = s;
         },

@@ -17,7 +17,9 @@ export class DatabaseOpenError extends Error {}
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   let db: Database.Database;
   try {
-    if (!options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    // One level only: Node's recursive mkdir can spin forever under /proc-like trees.
+    const dir = path.dirname(path.resolve(file));
+    if (!options.readonly && !fs.existsSync(dir)) fs.mkdirSync(dir);
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
     throw new DatabaseOpenError(`cannot open database ${file}: ${(err as Error).message}`);

@@ -1,0 +1,81 @@
+// Shared by the benchmarks: realistic events, pre-filled queues, child processes, figures.
+import amqp from 'amqplib';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { oneOfEveryType, paymentEvent, riskEvent } from '../electron/testSupport/events';
+
+export const AMQP_URL = process.env.PAYOPS_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const REPO = path.resolve(__dirname, '..', '..');
+export const PAYOPS_BIN = path.join(REPO, 'bin', 'payops.js');
+
+/** A realistic mix: most payments authorized and captured, some declines, risk scores for all. */
+export function realisticBodies(n: number): { body: Buffer; routingKey: string }[] {
+  const mix = [
+    'payment.initiated', 'risk.scored', 'payment.authorized', 'payment.captured',
+    'payment.initiated', 'risk.scored', 'payment.authorized', 'payment.captured',
+    'payment.initiated', 'risk.scored', 'payment.declined', 'risk.flagged',
+  ];
+  const out: { body: Buffer; routingKey: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const type = mix[i % mix.length];
+    const e = type.startsWith('risk.') ? riskEvent(type) : paymentEvent(type);
+    out.push({ body: Buffer.from(JSON.stringify(e)), routingKey: type });
+  }
+  void oneOfEveryType;
+  return out;
+}
+
+/** Declares an exchange and queues bound with '#', and publishes every body once (so each queue holds them all). */
+export async function prefill(queues: string[], bodies: { body: Buffer; routingKey: string }[]): Promise<string> {
+  const exchange = `bench.${randomUUID().slice(0, 8)}.x`;
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createConfirmChannel();
+  await ch.assertExchange(exchange, 'topic', { durable: true });
+  for (const q of queues) {
+    await ch.assertQueue(q, { durable: true });
+    await ch.purgeQueue(q);
+    await ch.bindQueue(q, exchange, '#');
+  }
+  for (let i = 0; i < bodies.length; i++) {
+    const b = bodies[i];
+    if (!ch.publish(exchange, b.routingKey, b.body, { persistent: false, contentType: 'application/cloudevents+json' })) {
+      await new Promise((r) => ch.once('drain', r));
+    }
+    if (i % 5000 === 4999) await ch.waitForConfirms();
+  }
+  await ch.waitForConfirms();
+  await conn.close();
+  return exchange;
+}
+
+export async function cleanup(exchange: string, queues: string[]): Promise<void> {
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
+  await ch.deleteExchange(exchange).catch(() => undefined);
+  await conn.close().catch(() => undefined);
+}
+
+export function runNode(args: string[], onSpawn?: (pid: number) => void): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) onSpawn?.(child.pid);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export function lastJsonLine<T>(text: string): T {
+  const line = text.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`no JSON in output: ${text.slice(-500)}`);
+  return JSON.parse(line) as T;
+}
+
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

@@ -1,0 +1,59 @@
+// Restarts the shared broker: runs alone, after every other suite (see vitest.faults.config.ts).
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopology } from '../testSupport/broker';
+import { lastJson, runPayops, startPayops } from '../testSupport/cli';
+import { paymentEvent } from '../testSupport/events';
+import { storedIdentities } from '../testSupport/storedIds';
+import { tempDir } from '../testSupport/tempDir';
+
+const dir = tempDir();
+const t = uniqueTopology('restart');
+afterAll(async () => {
+  execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
+  await deleteTopology(t);
+});
+
+const rabbitmqctl = (cmd: string) => execFileSync('rabbitmqctl', [cmd], { stdio: 'ignore', timeout: 60_000 });
+
+describe('broker restart mid-stream', () => {
+  it('reconnects after stop_app/start_app and stores every event exactly once', async () => {
+    const total = 15_000;
+    const events = Array.from({ length: total }, () => paymentEvent('payment.captured'));
+    await prepareQueue(t);
+    const db = path.join(dir, 'restart.db');
+    const args = ['collect', '--amqp', AMQP_URL, '--db', db, '--exchange', t.exchange, '--queue', t.queue, '--bind', '#'];
+    const collector = startPayops(args);
+    let log = '';
+    collector.stderr!.on('data', (d) => (log += d));
+    const publishing = publishResilient(t.exchange, events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })), 2500);
+
+    await new Promise((r) => setTimeout(r, 2000));
+    const beforeStop = storedIdentities(db).total;
+    rabbitmqctl('stop_app');
+    await new Promise((r) => setTimeout(r, 2000));
+    rabbitmqctl('start_app');
+    const { reconnects } = await publishing;
+
+    // The running collector must come back by itself and finish the queue.
+    const deadline = Date.now() + 60_000;
+    while (storedIdentities(db).distinct < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    collector.kill('SIGTERM');
+    const exitCode = await new Promise((r) => collector.once('exit', r));
+    expect(exitCode).toBe(0);
+    expect(log).toMatch(/reconnecting/);
+    expect(log).not.toContain('guest:guest');
+
+    const stored = storedIdentities(db);
+    expect({ beforeStopHadEvents: beforeStop > 0, publisherReconnected: reconnects > 0, total: stored.total, distinct: stored.distinct }).toEqual({
+      beforeStopHadEvents: true,
+      publisherReconnected: true,
+      total,
+      distinct: total,
+    });
+    for (const e of events) if (!stored.ids.has(`${e.source}|${e.id}`)) throw new Error(`lost ${e.id}`);
+    const stats = lastJson((await runPayops(['stats', '--db', db, '--json'])).stdout);
+    expect(stats.events).toBe(total);
+  }, 180_000);
+});

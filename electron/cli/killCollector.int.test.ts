@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopology } from '../testSupport/broker';
+import { runPayops, startPayops } from '../testSupport/cli';
+import { paymentEvent, riskEvent } from '../testSupport/events';
+import { storedIdentities } from '../testSupport/storedIds';
+import { tempDir } from '../testSupport/tempDir';
+
+const dir = tempDir();
+const t = uniqueTopology('kill');
+afterAll(() => deleteTopology(t));
+
+// A seeded PRNG so a failing run can be repeated with the same kill moments.
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('nothing lost when the collector is killed', () => {
+  it('stores every published event exactly once across repeated SIGKILLs', async () => {
+    const seed = Number(process.env.PAYOPS_KILL_SEED ?? Date.now() % 100000);
+    const random = mulberry32(seed);
+    const total = process.env.PAYOPS_LONG ? 60_000 : 12_000;
+    const events = Array.from({ length: total }, (_, i) => (i % 4 === 3 ? riskEvent('risk.scored') : paymentEvent('payment.authorized')));
+    const expected = new Set(events.map((e) => `${e.source}|${e.id}`));
+    await prepareQueue(t);
+    const db = path.join(dir, 'kill.db');
+    const args = ['collect', '--amqp', AMQP_URL, '--db', db, '--exchange', t.exchange, '--queue', t.queue, '--bind', '#'];
+
+    const publishing = publishResilient(t.exchange, events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })), 3000);
+    let kills = 0;
+    let publishDone = false;
+    void publishing.then(() => (publishDone = true));
+    while (!publishDone || kills < 4) {
+      const child = startPayops(args);
+      await new Promise((r) => setTimeout(r, 300 + random() * 1200));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      kills += 1;
+    }
+    await publishing;
+    // The kills landed while ingest was under way, not only before the first event.
+    expect(storedIdentities(db).total).toBeGreaterThan(0);
+    const final = await runPayops([...args, '--drain', '--json'], {}, 120_000);
+    expect(final.code, final.stderr).toBe(0);
+
+    const stored = storedIdentities(db);
+    expect({ seed, kills, total: stored.total, distinct: stored.distinct }).toEqual({ seed, kills, total, distinct: total });
+    for (const id of expected) if (!stored.ids.has(id)) throw new Error(`lost ${id} (seed ${seed})`);
+  }, 180_000);
+});

@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeMessage } from '../../../shared/events/decode';
+import { paymentEvent, riskEvent } from '../../testSupport/events';
+import { tempDir } from '../../testSupport/tempDir';
+import { openDatabase } from './database';
+import { EventWriter, type IncomingMessage } from './eventWriter';
+import { MIGRATIONS, migrate } from './migrate';
+import { applyRetention } from './retention';
+import { computeStats } from './stats';
+
+const dir = tempDir();
+let n = 0;
+const freshDb = () => openDatabase(path.join(dir, `store-${++n}.db`));
+const incoming = (value: unknown, arrivalMs = 1000, redelivered = false): IncomingMessage => {
+  const raw = { body: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), arrivalMs, routingKey: 'rk' };
+  return { raw, result: decodeMessage(raw), redelivered };
+};
+
+describe('EventWriter', () => {
+  it('stores an event once per (source, id) and counts the repeats as duplicates', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    const e = paymentEvent('payment.authorized', {}, { amount: 500, currency: 'EUR' });
+    const first = w.commit([incoming(e), incoming(e)]);
+    const second = w.commit([incoming(e, 2000, true)]);
+    expect(first.inserted).toHaveLength(1);
+    expect(first.duplicates).toBe(1);
+    expect(second).toMatchObject({ duplicates: 1, redeliveredDuplicates: 1 });
+    const stats = computeStats(db);
+    expect(stats).toMatchObject({ events: 1, duplicates: 2, redeliveredDuplicates: 1, authorizedAmountByCurrency: { EUR: 500 } });
+    // The same id from another source is another event.
+    w.commit([incoming({ ...e, source: 'psp/other' })]);
+    expect(computeStats(db).events).toBe(2);
+  });
+
+  it('keeps rollups equal to the stored events, per type and per currency', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    const events = [
+      paymentEvent('payment.authorized', {}, { amount: 100, currency: 'EUR' }),
+      paymentEvent('payment.authorized', {}, { amount: 250, currency: 'USD' }),
+      paymentEvent('payment.authorized', {}, { amount: 50, currency: 'EUR' }),
+      paymentEvent('payment.declined', {}, { declineCode: '05' }),
+      riskEvent('risk.blocked'),
+    ];
+    w.commit(events.map((e) => incoming(e)));
+    w.commit(events.map((e) => incoming(e)));
+    const stats = computeStats(db);
+    expect(stats.byType).toEqual({ 'payment.authorized': 3, 'payment.declined': 1, 'risk.blocked': 1 });
+    expect(stats.authorizedAmountByCurrency).toEqual({ EUR: 150, USD: 250 });
+    const direct = db.prepare(`SELECT type, COUNT(*) AS n FROM events GROUP BY type ORDER BY type`).all();
+    expect(direct).toEqual(Object.entries(stats.byType).map(([type, count]) => ({ type, n: count })));
+    const declines = db.prepare(`SELECT key, count FROM rollup_second WHERE dim = 'decline'`).all();
+    expect(declines).toEqual([{ key: '05', count: 1 }]);
+  });
+
+  it('quarantines bad input with its raw bytes, headers and reason, in the same transaction', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    const bad = { raw: { body: Buffer.from([0xff, 0x00]), headers: { h: 'v' }, contentType: 'x/y', routingKey: 'payment.x', arrivalMs: 7 } };
+    const out = w.commit([{ ...bad, result: decodeMessage(bad.raw) }, incoming(paymentEvent('payment.captured'))]);
+    expect(out).toMatchObject({ quarantined: 1 });
+    const row = db.prepare('SELECT * FROM quarantine').get() as Record<string, unknown>;
+    expect(row).toMatchObject({ arrival_ms: 7, routing_key: 'payment.x', content_type: 'x/y', headers: '{"h":"v"}', reason: 'body is not valid UTF-8' });
+    expect(Buffer.compare(row.body as Buffer, Buffer.from([0xff, 0x00]))).toBe(0);
+    expect(computeStats(db)).toMatchObject({ events: 1, quarantined: 1 });
+  });
+
+  it('places unknown types without time by arrival time and counts them', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    w.commit([incoming({ specversion: '1.0', id: 'u1', source: 's', type: 'com.example.other' }, 1_700_000_000_000)]);
+    expect(computeStats(db)).toMatchObject({ events: 1, unknownTypes: 1, firstEventTime: new Date(1_700_000_000_000).toISOString() });
+  });
+
+  it('rolls the whole batch back when one write fails, so nothing is half stored', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    db.exec(`CREATE TRIGGER fail_on_boom BEFORE INSERT ON events WHEN NEW.id = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    const good = paymentEvent('payment.authorized');
+    expect(() => w.commit([incoming(good), incoming({ ...good, id: 'boom' })])).toThrow(/boom/);
+    expect(computeStats(db).events).toBe(0);
+  });
+});
+
+describe('migrations and retention', () => {
+  it('applies numbered migrations once and refuses a database from a newer payops', () => {
+    const db = freshDb();
+    const newest = Math.max(...MIGRATIONS.map((m) => m.version));
+    expect(db.pragma('user_version', { simple: true })).toBe(newest);
+    expect(migrate(db)).toBe(newest);
+    db.pragma(`user_version = ${newest + 1}`);
+    expect(() => migrate(db)).toThrow(/newer than this payops/);
+  });
+
+  it('uses WAL', () => {
+    expect(freshDb().pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('deletes events and their rollups older than the retention, keeping the rest consistent', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    const now = Date.UTC(2026, 10, 23);
+    const old = paymentEvent('payment.authorized', { time: new Date(now - 10 * 86_400_000).toISOString() }, { amount: 7, currency: 'EUR' });
+    const recent = paymentEvent('payment.authorized', { time: new Date(now - 3600_000).toISOString() }, { amount: 9, currency: 'EUR' });
+    w.commit([incoming(old), incoming(recent)]);
+    expect(applyRetention(db, 7, now)).toBe(1);
+    expect(computeStats(db)).toMatchObject({ events: 1, authorizedAmountByCurrency: { EUR: 9 } });
+    expect(applyRetention(db, 0, now)).toBe(0);
+  });
+});

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, normalizeCloudEvent } from './decode';
+import { PAYMENT_TYPES, RISK_TYPES } from './eventTypes';
+import { paymentEvent, riskEvent } from '../../electron/testSupport/events';
+
+const conformanceDir = path.resolve(__dirname, '../../../shared/data/cloudevents-conformance');
+const load = (file: string) =>
+  JSON.parse(fs.readFileSync(path.join(conformanceDir, file), 'utf8')).tests as { id: string; event: unknown }[];
+const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+const decode = (value: unknown, extra: Partial<Parameters<typeof decodeMessage>[0]> = {}) =>
+  decodeMessage({ body: body(value), arrivalMs: 1, ...extra });
+
+describe('CloudEvents conformance cases (cloudevents/conformance format/json)', () => {
+  it.each(load('valid-events.json'))('accepts $id as an unknown type', ({ event }) => {
+    const r = decode(event);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.event.category).toBe('unknown');
+  });
+  it.each(load('invalid-events.json'))('quarantines $id with a reason', ({ event }) => {
+    const r = decode(event);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason.length).toBeGreaterThan(5);
+  });
+});
+
+describe('payment and risk events', () => {
+  it.each(PAYMENT_TYPES)('decodes %s with its data fields', (type) => {
+    const e = paymentEvent(type);
+    const r = decode(e);
+    expect(r).toMatchObject({ ok: true, event: { type, category: 'payment', id: e.id, source: e.source, amount: e.data.amount, currency: e.data.currency } });
+    if (r.ok) expect(r.event.timeMs).toBe(Date.parse(e.time));
+  });
+  it.each(RISK_TYPES)('decodes %s with score and decision', (type) => {
+    const e = riskEvent(type);
+    const r = decode(e);
+    expect(r).toMatchObject({ ok: true, event: { type, category: 'risk', score: e.data.score, decision: e.data.decision } });
+  });
+  it('keeps the original body text as the stored JSON', () => {
+    const text = JSON.stringify(paymentEvent('payment.authorized'));
+    const r = decodeMessage({ body: Buffer.from(text), arrivalMs: 1 });
+    expect(r.ok && r.event.json).toBe(text);
+  });
+
+  const cases: [string, unknown, RegExp][] = [
+    ['missing time', { ...paymentEvent('payment.authorized'), time: undefined }, /time/],
+    ['missing data', { ...paymentEvent('payment.authorized'), data: undefined }, /data/],
+    ['missing paymentId', paymentEvent('payment.authorized', {}, { paymentId: undefined }), /data\.paymentId/],
+    ['amount as a string', paymentEvent('payment.authorized', {}, { amount: '12.50' }), /data\.amount/],
+    ['fractional amount', paymentEvent('payment.authorized', {}, { amount: 12.5 }), /integer/],
+    ['negative amount', paymentEvent('payment.authorized', {}, { amount: -1 }), /data\.amount/],
+    ['lower-case currency', paymentEvent('payment.authorized', {}, { currency: 'eur' }), /ISO 4217/],
+    ['country of three letters', paymentEvent('payment.authorized', {}, { country: 'DEU' }), /ISO 3166/],
+    ['score over 100', riskEvent('risk.scored', {}, { score: 101 }), /data\.score/],
+    ['unknown decision', riskEvent('risk.scored', {}, { decision: 'maybe' }), /data\.decision/],
+    ['time without seconds', paymentEvent('payment.authorized', { time: '2026-11-23T05:31Z' }), /RFC 3339/],
+    ['data as an array', paymentEvent('payment.authorized', { data: [1, 2] }), /data/],
+  ];
+  it.each(cases)('quarantines an event with %s', (_name, event, reason) => {
+    const r = decode(event);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+});
+
+describe('malformed bodies', () => {
+  it('quarantines a body that is not JSON', () => {
+    expect(decode('not json {')).toMatchObject({ ok: false, reason: expect.stringMatching(/not JSON/) });
+  });
+  it('quarantines bad UTF-8', () => {
+    const r = decodeMessage({ body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), arrivalMs: 1 });
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/UTF-8/) });
+  });
+  it('quarantines an oversized body, naming both sizes', () => {
+    const r = decodeMessage({ body: Buffer.alloc(2048, 0x20), arrivalMs: 1 }, { maxBodyBytes: 1024 });
+    expect(r).toMatchObject({ ok: false, reason: 'body of 2048 bytes exceeds the limit of 1024 bytes' });
+  });
+  it('quarantines an empty body, a JSON array and a JSON string', () => {
+    expect(decode('').ok).toBe(false);
+    expect(decode([1]).ok).toBe(false);
+    expect(decode('"text"').ok).toBe(false);
+  });
+});
+
+describe('binary content mode (AMQP headers)', () => {
+  const data = paymentEvent('payment.captured').data;
+  it.each(['cloudEvents:', 'cloudEvents_', 'ce-', 'ce_'])('reads attributes from %s headers', (prefix) => {
+    const headers = {
+      [`${prefix}specversion`]: '1.0',
+      [`${prefix}id`]: 'bin-1',
+      [`${prefix}source`]: 'psp/capture',
+      [`${prefix}type`]: 'payment.captured',
+      [`${prefix}time`]: '2026-11-23T05:31:44.123Z',
+    };
+    const r = decodeMessage({ body: body(data), headers, contentType: 'application/json', arrivalMs: 1 });
+    expect(r).toMatchObject({ ok: true, event: { id: 'bin-1', type: 'payment.captured', amount: data.amount } });
+  });
+  it('quarantines a binary-mode event whose declared JSON data does not parse', () => {
+    const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'x', 'cloudEvents:source': 's', 'cloudEvents:type': 'other' };
+    const r = decodeMessage({ body: body('{oops'), headers, contentType: 'application/json', arrivalMs: 1 });
+    expect(r.ok).toBe(false);
+  });
+  it('keeps non-UTF-8 binary data of an unknown type as data_base64', () => {
+    const headers = { 'ce-specversion': '1.0', 'ce-id': 'b', 'ce-source': 's', 'ce-type': 'com.example.blob' };
+    const r = decodeMessage({ body: Buffer.from([0xff, 0x00, 0x01]), headers, contentType: 'application/octet-stream', arrivalMs: 1 });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(JSON.parse(r.event.json).data_base64).toBe('/wAB');
+  });
+});
+
+describe('robustness', () => {
+  it('never throws on arbitrary bytes, headers and JSON values', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.json().map((j) => new TextEncoder().encode(j))),
+        fc.option(fc.dictionary(fc.constantFrom('ce-id', 'ce-specversion', 'ce-type', 'ce-source', 'cloudEvents:time', 'x'), fc.oneof(fc.string(), fc.integer(), fc.uint8Array({ maxLength: 8 })))),
+        (bytes, headers) => {
+          const r = decodeMessage({ body: bytes, headers: headers ?? undefined, arrivalMs: 1 });
+          expect(typeof r.ok).toBe('boolean');
+          if (!r.ok) expect(r.reason).toBeTruthy();
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+  it('never throws on arbitrary objects shaped like events', () => {
+    const attr = fc.oneof(fc.string(), fc.constant('1.0'), fc.integer(), fc.constant(null), fc.boolean());
+    fc.assert(
+      fc.property(
+        fc.record({ specversion: attr, id: attr, source: attr, type: fc.constantFrom(...PAYMENT_TYPES, ...RISK_TYPES, 'x.y'), time: attr, data: fc.anything() }, { requiredKeys: [] }),
+        (obj) => {
+          const r = normalizeCloudEvent(obj);
+          expect(typeof r.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
