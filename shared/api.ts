@@ -60,6 +60,12 @@ export interface ApiResults {
 export interface ApiPushes {
   snapshot: EngineSnapshot;
   alert: AlertNotification;
+  /** Desktop only: an application-menu command (view switch, pause, theme). */
+  menu: MenuCommand;
+}
+
+export interface MenuCommand {
+  command: 'view.dashboard' | 'view.alerts' | 'view.explorer' | 'view.settings' | 'live.togglePause' | 'theme.toggle';
 }
 export type ApiPushName = keyof ApiPushes;
 

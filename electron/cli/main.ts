@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCollect } from './commands/collectCommand';
+import { registerServe } from './commands/serveCommand';
 import { registerStats } from './commands/statsCommand';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerCollect(program);
   registerStats(program);
+  registerServe(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ConnectionStatus, EngineSnapshot, QueueDepth } from '../../../shared/metrics';
+import type { ConnectionStatus, EngineSnapshot, QueueDepth, ReplayProgress } from '../../../shared/metrics';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { BrokerConsumer, type AckToken } from '../broker/brokerConsumer';
 import { QueueDepthPoller } from '../broker/queueDepthPoller';
@@ -9,6 +9,7 @@ import { openDatabase } from '../store/database';
 import { EventWriter, type BatchOutcome } from '../store/eventWriter';
 import { applyRetention } from '../store/retention';
 import { computeStats } from '../store/stats';
+import { createCaptureWriter, type CaptureWriter } from '../capture/captureWriter';
 import type { EngineConfig } from './engineConfig';
 import { readMetricsHistory } from './metricsHistory';
 
@@ -16,8 +17,12 @@ import { readMetricsHistory } from './metricsHistory';
 export interface IngestSource {
   start(push: (input: PipelineInput) => void, isBlocked: () => boolean): void;
   stop(): void;
-  /** True once a finite source has delivered everything. */
+  /** True once a finite source (a capture) has delivered everything it will deliver. */
   readonly done?: boolean;
+  /** Replay position and speed for the snapshot, when the source is a replay. */
+  progress?(): ReplayProgress | null;
+  /** Event-time clock of a replay (the replay's "now"); defaults to the newest event time. */
+  clock?(): number | null;
 }
 
 export interface EngineEmitter {
@@ -25,6 +30,13 @@ export interface EngineEmitter {
   log(line: string): void;
   /** With `drain`: the queue is empty and everything is committed and acknowledged. */
   drained?(): void;
+}
+
+export interface CaptureStatus {
+  recording: boolean;
+  file: string | null;
+  lines: number;
+  bytes: number;
 }
 
 export type EngineRequestHandler = (args: unknown) => unknown;
@@ -50,6 +62,7 @@ export class Engine {
   private readonly requestHandlers = new Map<string, EngineRequestHandler>();
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
   private stopped = false;
+  private capture: CaptureWriter | null = null;
   /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
   readonly timing = { firstDeliveryMs: null as number | null, lastAckMs: null as number | null, acknowledged: 0 };
 
@@ -88,6 +101,9 @@ export class Engine {
         }
       },
       onCommitted: (outcome) => this.onCommitted(outcome),
+      tap: (raw, result) => {
+        if (this.capture && !this.capture.write(raw, result)) this.stopCapture().catch(() => undefined);
+      },
       log: (line) => this.emit.log(line),
     });
     this.handle('metrics.history', (args) =>
@@ -95,6 +111,13 @@ export class Engine {
     );
     this.handle('stats', () => computeStats(this.db));
     this.handle('ingest.timing', () => ({ ...this.timing }));
+    this.handle('capture.start', (args) => {
+      const a = args as { file: string; maxBytes?: number; maxDurationMs?: number };
+      return this.startCapture(a.file, a);
+    });
+    this.handle('capture.stop', () => this.stopCapture());
+    this.handle('capture.status', () => this.captureStatus());
+    if (config.captureFile) this.startCapture(config.captureFile, {});
   }
 
   /** Registers a query answered inside the worker (explorer, alerts, reports add theirs). */
@@ -139,7 +162,12 @@ export class Engine {
         log: (line) => this.emit.log(line),
       });
       this.connection = { ...this.consumer.status };
-      await this.consumer.start();
+      if (broker.initialRetries === Infinity) {
+        // The console keeps trying in the background and shows why; it never refuses to open.
+        void this.consumer.start().catch((err) => this.emit.log((err as Error).message));
+      } else {
+        await this.consumer.start();
+      }
       if (broker.watchQueues.length > 0) {
         this.poller = new QueueDepthPoller(broker.watchQueues, () => this.consumer?.model ?? null, (samples) =>
           this.onQueueSamples(samples),
@@ -150,6 +178,7 @@ export class Engine {
     }
     if (source) {
       this.source = source;
+      if (source.done !== undefined) this.watchForSourceEnd(source);
       source.start(
         (input) => this.pipeline.push(input),
         () => this.pipeline.pausedReason !== null || this.pipeline.pending > 10 * (this.config.batchSize ?? 500),
@@ -163,8 +192,18 @@ export class Engine {
 
   /** The engine's clock: wall time when live, the newest event time in a replay. */
   clock(): number {
-    if (this.config.session === 'replay') return this.metrics.watermark ?? 0;
+    if (this.config.session === 'replay') return this.source?.clock?.() ?? this.metrics.watermark ?? 0;
     return Date.now();
+  }
+
+  /** Live metrics windows, for consumers that evaluate over them (alerts, reports). */
+  get liveMetrics(): LiveMetrics {
+    return this.metrics;
+  }
+
+  /** Commits what is pending now (a replay pausing, a seek); false if the store refused. */
+  flushNow(): boolean {
+    return this.pipeline.flush();
   }
 
   snapshot(): EngineSnapshot {
@@ -177,8 +216,29 @@ export class Engine {
       totals: { ...this.totals, byType: { ...this.totals.byType } },
       ...this.metrics.figures(clock),
       ingest: { paused: this.pipeline.pausedReason !== null, reason: this.pipeline.pausedReason, pendingBatch: this.pipeline.pending },
-      replay: null,
+      replay: this.source?.progress?.() ?? null,
     };
+  }
+
+  /** Starts recording every message (events and quarantined alike) to a capture file. */
+  startCapture(file: string, limits: { maxBytes?: number; maxDurationMs?: number }): CaptureStatus {
+    if (this.capture) throw new Error(`already recording to ${this.capture.path}`);
+    this.capture = createCaptureWriter(file, { maxBytes: limits.maxBytes, maxDurationMs: limits.maxDurationMs });
+    this.emit.log(`recording capture to ${file}`);
+    return this.captureStatus();
+  }
+
+  async stopCapture(): Promise<CaptureStatus & { stoppedBecause?: string | null }> {
+    const writer = this.capture;
+    this.capture = null;
+    if (!writer) return { recording: false, file: null, lines: 0, bytes: 0 };
+    const summary = await writer.close();
+    return { recording: false, file: summary.path, lines: summary.linesWritten, bytes: summary.bytesWritten, stoppedBecause: summary.stoppedBecause };
+  }
+
+  captureStatus(): CaptureStatus {
+    const w = this.capture;
+    return w ? { recording: w.stoppedBecause === null, file: w.path, lines: w.linesWritten, bytes: w.bytesWritten } : { recording: false, file: null, lines: 0, bytes: 0 };
   }
 
   /** Flushes, acknowledges and closes everything; safe to call twice. */
@@ -193,6 +253,7 @@ export class Engine {
     for (let i = 0; i < 20 && !this.pipeline.flush(); i++) await new Promise((r) => setTimeout(r, 250));
     this.pipeline.close();
     await this.consumer?.stop();
+    await this.stopCapture().catch((err) => this.emit.log(`capture not closed cleanly: ${(err as Error).message}`));
     this.emit.snapshot(this.snapshot());
     this.db.close();
   }
@@ -215,6 +276,17 @@ export class Engine {
         this.emit.log(`retention skipped: ${(err as Error).message}`);
       }
     }
+  }
+
+  /** A finite source: once it is done and its last batch committed, the session is drained. */
+  private watchForSourceEnd(source: IngestSource): void {
+    this.drainTimer = setInterval(() => {
+      if (!source.done) return;
+      if (!this.pipeline.flush()) return;
+      if (this.drainTimer) clearInterval(this.drainTimer);
+      this.drainTimer = null;
+      this.emit.drained?.();
+    }, 50);
   }
 
   private watchForDrain(): void {

@@ -41,6 +41,8 @@ export interface EngineConfig {
   /** Drop stored events (and rollups) older than this many days; 0 keeps everything. */
   retentionDays?: number;
   rulesFile?: string | null;
+  /** A replay session: the capture to read and how fast (a multiple of event time, or 'max'). */
+  replay?: { file: string; speed: number | 'max' };
   /** Record every message to this capture file as it arrives. */
   captureFile?: string | null;
   /** With a broker: stop once the queue is empty and everything is committed. */

@@ -1,5 +1,5 @@
 import { decodeMessage } from '../../../shared/events/decode';
-import type { RawMessage } from '../../../shared/events/eventTypes';
+import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import type { BatchOutcome, EventWriter, IncomingMessage } from '../store/eventWriter';
 import { safeErrorMessage } from '../redact';
 
@@ -19,6 +19,8 @@ export interface PipelineOptions {
   acknowledge?: (token: unknown, count: number) => void;
   onCommitted?: (outcome: BatchOutcome) => void;
   onPause?: (reason: string | null) => void;
+  /** Sees every message as decoded, before it is stored (capture recording). */
+  tap?: (raw: RawMessage, result: DecodeResult) => void;
   log?: (line: string) => void;
 }
 
@@ -47,12 +49,9 @@ export class IngestPipeline {
   }
 
   push(input: PipelineInput): void {
-    this.batch.push({
-      raw: input.raw,
-      result: decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes }),
-      redelivered: input.redelivered,
-      origin: input.origin,
-    });
+    const result = decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes });
+    this.options.tap?.(input.raw, result);
+    this.batch.push({ raw: input.raw, result, redelivered: input.redelivered, origin: input.origin });
     if (input.ackToken !== undefined) {
       this.lastToken = input.ackToken;
       this.tokens += 1;

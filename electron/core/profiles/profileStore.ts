@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { brokerProfileSchema, type BrokerProfile, type BrokerProfileView } from '../../../shared/profiles';
+import type { BrokerConfig } from '../engine/engineConfig';
+import type { SecretStore } from '../secrets/secretStore';
+
+interface ProfileFile {
+  activeId: string | null;
+  profiles: BrokerProfile[];
+}
+
+// Keys are profile ids: the desktop secret store accepts [\w-]{1,64}, like profile ids.
+const secretKey = (id: string) => id;
+
+/** Splits a password out of a URL: the file keeps the URL without it, the secret store the password. */
+export function splitPassword(url: string): { url: string; password: string | null } {
+  try {
+    const u = new URL(url);
+    if (!u.password) return { url, password: null };
+    const password = decodeURIComponent(u.password);
+    u.password = '';
+    return { url: u.toString(), password };
+  } catch {
+    return { url, password: null };
+  }
+}
+
+function withPassword(url: string, password: string | null): string {
+  if (!password) return url;
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** Broker profiles in `<configDir>/profiles.json` (no passwords), passwords in the SecretStore. */
+export class ProfileStore {
+  private readonly file: string;
+
+  constructor(
+    configDir: string,
+    private readonly secrets: SecretStore,
+  ) {
+    this.file = path.join(configDir, 'profiles.json');
+  }
+
+  private read(): ProfileFile {
+    try {
+      const raw = JSON.parse(fs.readFileSync(this.file, 'utf8')) as ProfileFile;
+      const profiles = (raw.profiles ?? []).flatMap((p) => {
+        const parsed = brokerProfileSchema.safeParse(p);
+        return parsed.success ? [parsed.data] : [];
+      });
+      return { activeId: raw.activeId ?? null, profiles };
+    } catch {
+      return { activeId: null, profiles: [] };
+    }
+  }
+
+  private write(content: ProfileFile): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, this.file);
+  }
+
+  async list(): Promise<{ profiles: BrokerProfileView[]; activeId: string | null }> {
+    const content = this.read();
+    const profiles = await Promise.all(
+      content.profiles.map(async (p) => ({ ...p, hasPassword: (await this.secrets.get(secretKey(p.id))) !== null })),
+    );
+    return { profiles, activeId: content.activeId };
+  }
+
+  async save(profile: BrokerProfile, password?: string): Promise<BrokerProfileView> {
+    const split = splitPassword(profile.url);
+    const secret = password ?? split.password;
+    if (secret) {
+      const availability = this.secrets.availability();
+      if (!availability.available) throw new Error(`cannot keep the broker password safely: ${availability.reason}`);
+      await this.secrets.set(secretKey(profile.id), secret);
+    }
+    const stored: BrokerProfile = { ...profile, url: split.url };
+    const content = this.read();
+    const index = content.profiles.findIndex((p) => p.id === profile.id);
+    if (index >= 0) content.profiles[index] = stored;
+    else content.profiles.push(stored);
+    this.write(content);
+    return { ...stored, hasPassword: (await this.secrets.get(secretKey(profile.id))) !== null };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const content = this.read();
+    const before = content.profiles.length;
+    content.profiles = content.profiles.filter((p) => p.id !== id);
+    if (content.activeId === id) content.activeId = null;
+    this.write(content);
+    await this.secrets.delete(secretKey(id));
+    return content.profiles.length < before;
+  }
+
+  setActive(id: string | null): void {
+    const content = this.read();
+    content.activeId = id;
+    this.write(content);
+  }
+
+  storedPassword(id: string): Promise<string | null> {
+    return this.secrets.get(secretKey(id));
+  }
+
+  /** The broker configuration of a profile, password put back into the URL (in memory only). */
+  async brokerConfig(id: string): Promise<BrokerConfig | null> {
+    const profile = this.read().profiles.find((p) => p.id === id);
+    if (!profile) return null;
+    return toBrokerConfig(profile, await this.secrets.get(secretKey(id)));
+  }
+}
+
+export function toBrokerConfig(profile: BrokerProfile, password: string | null): BrokerConfig {
+  return {
+    url: withPassword(profile.url, password),
+    exchange: profile.exchange,
+    exchangeType: profile.exchangeType,
+    bindings: profile.bindings,
+    queue: profile.queue,
+    queueType: profile.queueType,
+    prefetch: profile.prefetch,
+    watchQueues: profile.watchQueues,
+  };
+}

@@ -1,0 +1,64 @@
+// Lint: the recommended TypeScript rules, plus the layer rule of ../shared/DESIGN.md —
+// shared imports nothing of ours; electron/core, electron/web and the CLI never import
+// `electron`; only electron/main.ts and electron/preload.ts do (electron/desktop may use
+// its types); the renderer reaches the engine only through the shared API contract.
+import tseslint from 'typescript-eslint';
+
+const electronModule = { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts import electron (DESIGN.md layers).' };
+const rendererCode = { group: ['**/renderer/**'], message: 'The renderer is reached through the API contract in shared/, never imported.' };
+const nodeSide = { group: ['**/electron/**', '../electron/*', '../../electron/*'], message: 'The renderer talks to the engine only through shared/api.ts.' };
+const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'better-sqlite3', 'amqplib', 'ws'], message: 'Node-only modules do not belong here.' };
+
+const restrict = (paths, patterns, allowTypeImports = false) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { paths: paths.map((p) => ({ ...p, allowTypeImports })), patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-renderer/**', 'release/**', 'node_modules/**', 'tools/electronegativity/**', 'test-results/**', 'playwright-report/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-expressions': ['error', { allowShortCircuit: true, allowTernary: true }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict([electronModule], [
+      { group: ['**/electron/**', '../electron/*', '../../electron/*'], message: 'shared/ imports nothing of ours.' },
+      rendererCode,
+      nodeBuiltins,
+    ]),
+  },
+  {
+    files: ['shared/**/*.test.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  {
+    files: ['electron/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/desktop/**', 'electron/*.test.ts'],
+    rules: restrict([electronModule], [rendererCode]),
+  },
+  {
+    files: ['electron/desktop/**/*.ts'],
+    rules: restrict([electronModule], [rendererCode], true),
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/**/*.test.ts'],
+    rules: restrict([electronModule], [
+      rendererCode,
+      { group: ['**/web/**', '../../web/*', '**/cli/**', '../../cli/*', '**/desktop/**', '**/main', '**/preload'], message: 'electron/core is the engine: hosts import it, not the other way.' },
+    ]),
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/vite.config.ts'],
+    rules: restrict([electronModule, { name: 'ipcRenderer', message: 'The renderer uses window.payops from the preload.' }], [nodeSide, nodeBuiltins]),
+  },
+  {
+    files: ['tools/**/*.js', 'bin/**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,48 @@
+// Shared by `npm start` and `npm test`: installs dependencies and builds when needed, so both
+// commands work on a fresh checkout. Plain Node, no dependencies of its own.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(cmd, args, options = {}) {
+  console.log(`> ${cmd} ${args.join(' ')}`);
+  execFileSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...options, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ?? '1', ...options.env } });
+}
+
+function newestMtime(dir, skip = new Set(['node_modules', 'dist', 'dist-renderer', '.git', 'release', 'test-results'])) {
+  let newest = 0;
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      if (skip.has(entry.name)) continue;
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return newest;
+}
+
+function ensureDependencies() {
+  const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) {
+    run(npm, ['ci', '--no-audit', '--no-fund']);
+  }
+}
+
+function ensureBuilt({ force = false } = {}) {
+  const stamp = path.join(ROOT, 'dist', '.build-stamp');
+  const built = fs.existsSync(stamp) && fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')) ? fs.statSync(stamp).mtimeMs : 0;
+  const sources = Math.max(...['electron', 'renderer', 'shared', 'bench'].map((d) => newestMtime(path.join(ROOT, d))), fs.statSync(path.join(ROOT, 'package.json')).mtimeMs);
+  if (force || built < sources) {
+    run(npm, ['run', 'build']);
+    fs.writeFileSync(stamp, new Date().toISOString());
+  }
+}
+
+module.exports = { ROOT, npm, run, ensureDependencies, ensureBuilt };

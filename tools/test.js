@@ -1,0 +1,89 @@
+// `npm test`: everything CI checks, in order, on a fresh machine too. Installs what is
+// missing (dependencies, the Electronegativity tool, Debian's chromium when root), builds,
+// type-checks, lints, then runs the unit and integration suites, the broker fault suite and
+// the Playwright end-to-end suite, and prints one closing line: "payops: N passed, N failed".
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ROOT, npm, run, ensureDependencies, ensureBuilt } = require('./ensureSetup');
+
+const CHROMIUM = process.env.PAYOPS_CHROMIUM ?? '/usr/bin/chromium';
+const results = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) return;
+  if (process.getuid && process.getuid() === 0 && fs.existsSync('/usr/bin/apt-get')) {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'chromium', 'poppler-utils'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  } else {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set PAYOPS_CHROMIUM`);
+  }
+}
+
+function step(name, fn) {
+  console.log(`\n=== ${name}`);
+  try {
+    fn();
+  } catch (err) {
+    failures.push(name);
+    results.failed += 1;
+    console.error(`✗ ${name}: ${err.message.split('\n')[0]}`);
+  }
+}
+
+function vitest(config, label) {
+  const out = path.join(os.tmpdir(), `payops-vitest-${label}-${process.pid}.json`);
+  const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`];
+  if (config) args.push('-c', config);
+  const r = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit' });
+  count(out, (j) => ({ passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) }));
+  if (r.status !== 0) throw new Error(`vitest ${label} exited ${r.status}`);
+}
+
+function playwright() {
+  const out = path.join(os.tmpdir(), `payops-playwright-${process.pid}.json`);
+  const r = spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: out, PAYOPS_PLAYWRIGHT_JSON: '1' },
+  });
+  count(out, (j) => ({ passed: j.stats.expected, failed: j.stats.unexpected + j.stats.flaky * 0, skipped: j.stats.skipped }));
+  if (r.status !== 0) throw new Error(`playwright exited ${r.status}`);
+}
+
+function count(file, pick) {
+  if (!fs.existsSync(file)) return;
+  try {
+    const c = pick(JSON.parse(fs.readFileSync(file, 'utf8')));
+    results.passed += c.passed;
+    results.failed += c.failed;
+    results.skipped += c.skipped;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function main() {
+  ensureDependencies();
+  ensureChromium();
+  if (!fs.existsSync(path.join(ROOT, 'tools', 'electronegativity', 'node_modules'))) {
+    run(npm, ['ci', '--prefix', 'tools/electronegativity', '--no-audit', '--no-fund']);
+  }
+  ensureBuilt({ force: true });
+  step('type-check (node side, renderer, e2e; Electron code against electron\'s own types)', () => run(npm, ['run', 'typecheck']));
+  step('lint (including the layer rule)', () => run(npm, ['run', 'lint']));
+  step('electron-builder configuration', () => run(npm, ['run', 'check:builder']));
+  step('Electronegativity on electron/', () => run(npm, ['run', 'security:electron']));
+  step('unit and integration tests (real RabbitMQ, real SQLite)', () => vitest(null, 'main'));
+  step('broker fault suite (restarts RabbitMQ)', () => vitest('vitest.faults.config.ts', 'faults'));
+  step('end-to-end (Playwright, Debian chromium, real broker)', () => playwright());
+  console.log(`\n${failures.length ? `failed steps: ${failures.join('; ')}` : 'all steps passed'}`);
+  console.log(`payops: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+  process.exit(failures.length ? 1 : 0);
+}
+
+main();
+
