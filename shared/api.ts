@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { EngineSnapshot, QueueDepthPoint, ThroughputPoint } from './metrics';
 import { brokerProfileSchema, type BrokerProfileView } from './profiles';
 import type { AlertNotification, AlertView } from './alerts';
+import { alertsRequestSchemas, type AlertsResults } from './alertsApi';
+import { explorerRequestSchemas, type ExplorerResults } from './explorer';
 
 const empty = z.object({}).strict();
 
@@ -20,6 +22,8 @@ export const apiRequestSchemas = {
   'demo.start': z.object({ scenario: z.enum(['normal', 'decline-spike', 'fraud-burst', 'stall']).default('normal'), rate: z.number().int().min(1).max(50000).default(200) }).strict(),
   'demo.stop': empty,
   'alerts.list': z.object({ includeResolved: z.boolean().default(true), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  ...alertsRequestSchemas,
+  ...explorerRequestSchemas,
 } as const;
 
 export type ApiRequestName = keyof typeof apiRequestSchemas;
@@ -42,7 +46,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults {
+export interface ApiResults extends AlertsResults, ExplorerResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EngineHost } from '../../core/engine/engineHost';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { openDatabase } from '../../core/store/database';
@@ -20,6 +20,7 @@ interface CollectFlags extends BrokerFlags {
   capture?: string;
   json?: boolean;
   connectRetries: number;
+  durability: 'full' | 'normal';
 }
 
 export function registerCollect(program: Command): void {
@@ -30,13 +31,14 @@ export function registerCollect(program: Command): void {
     .requiredOption('--db <file>', 'SQLite database file (created if missing)')
     .option('--for <seconds>', 'stop after this many seconds', positiveNumber('--for'))
     .option('--drain', 'stop once the queue is empty and everything is committed and acknowledged')
-    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 500)
-    .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 50)
+    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 2000)
+    .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 100)
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
     .option('--retention-days <n>', 'delete events older than this many days', positiveInt('--retention-days'))
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--capture <file>', 'also record every message to this capture file (.ndjson, .jsonl, optionally .gz)')
     .option('--connect-retries <n>', 'connection attempts at start before giving up (reconnects later retry forever)', positiveIntOrZero('--connect-retries'), 5)
+    .addOption(new Option('--durability <mode>', "full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash").choices(['full', 'normal']).default('full'))
     .option('--json', 'print the final summary as JSON')
     .action((flags: CollectFlags) => runCollect(flags).catch(fail));
 }
@@ -53,6 +55,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     retentionDays: flags.retentionDays,
     rulesFile: flags.rules ?? null,
     drain: flags.drain ?? false,
+    durability: flags.durability,
     captureFile: flags.capture ?? null,
   };
   const started = Date.now();

@@ -67,6 +67,7 @@ export class BrokerConsumer {
             `cannot reach broker ${redactUrl(this.config.url)} after ${attempt + 1} attempt(s): ${safeErrorMessage(err)}`,
           );
         }
+        this.setState('connecting', safeErrorMessage(err));
         await sleep(backoffDelay(attempt));
       }
     }

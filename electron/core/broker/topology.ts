@@ -14,5 +14,8 @@ export async function declareTopology(ch: Channel, config: BrokerConfig): Promis
 export function consumeArguments(config: BrokerConfig): Record<string, unknown> | undefined {
   if (config.queueType !== 'stream') return undefined;
   const offset = config.streamOffset ?? 'next';
-  return { 'x-stream-offset': offset instanceof Date ? offset : offset };
+  // amqplib would encode a Date as an empty table: a time offset must be an AMQP timestamp (seconds).
+  return {
+    'x-stream-offset': offset instanceof Date ? { '!': 'timestamp', value: Math.floor(offset.getTime() / 1000) } : offset,
+  };
 }

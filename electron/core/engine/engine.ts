@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { AlertNotification } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth, ReplayProgress } from '../../../shared/metrics';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { BrokerConsumer, type AckToken } from '../broker/brokerConsumer';
@@ -10,6 +11,8 @@ import { EventWriter, type BatchOutcome } from '../store/eventWriter';
 import { applyRetention } from '../store/retention';
 import { computeStats } from '../store/stats';
 import { createCaptureWriter, type CaptureWriter } from '../capture/captureWriter';
+import { DEFAULT_RULES, loadRulesFile } from '../alerts';
+import { AlertingSession } from './alertingSession';
 import type { EngineConfig } from './engineConfig';
 import { readMetricsHistory } from './metricsHistory';
 
@@ -27,6 +30,7 @@ export interface IngestSource {
 
 export interface EngineEmitter {
   snapshot(snapshot: EngineSnapshot): void;
+  alert?(notification: AlertNotification): void;
   log(line: string): void;
   /** With `drain`: the queue is empty and everything is committed and acknowledged. */
   drained?(): void;
@@ -61,6 +65,9 @@ export class Engine {
   private readonly totals: EngineSnapshot['totals'];
   private readonly requestHandlers = new Map<string, EngineRequestHandler>();
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
+  private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
+  private readonly stopListeners: (() => void)[] = [];
+  readonly alerting: AlertingSession;
   private stopped = false;
   private capture: CaptureWriter | null = null;
   /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
@@ -70,7 +77,7 @@ export class Engine {
     readonly config: EngineConfig,
     private readonly emit: EngineEmitter,
   ) {
-    this.db = openDatabase(config.dbFile, { durability: config.session === 'live' ? 'full' : 'normal' });
+    this.db = openDatabase(config.dbFile, { durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal') });
     this.writer = new EventWriter(this.db);
     const stats = computeStats(this.db);
     this.totals = {
@@ -88,8 +95,8 @@ export class Engine {
       lastError: null,
     };
     this.pipeline = new IngestPipeline(this.writer, {
-      batchSize: config.batchSize ?? 500,
-      flushMs: config.flushMs ?? 50,
+      batchSize: config.batchSize ?? 2000,
+      flushMs: config.flushMs ?? 100,
       maxBodyBytes: config.maxBodyBytes,
       acknowledge: (token, count) => {
         const t = token as AckToken;
@@ -118,6 +125,7 @@ export class Engine {
     this.handle('capture.stop', () => this.stopCapture());
     this.handle('capture.status', () => this.captureStatus());
     if (config.captureFile) this.startCapture(config.captureFile, {});
+    this.alerting = new AlertingSession(this, config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES, (n) => this.emit.alert?.(n));
   }
 
   /** Registers a query answered inside the worker (explorer, alerts, reports add theirs). */
@@ -170,7 +178,7 @@ export class Engine {
       }
       if (broker.watchQueues.length > 0) {
         this.poller = new QueueDepthPoller(broker.watchQueues, () => this.consumer?.model ?? null, (samples) =>
-          this.onQueueSamples(samples),
+          this.queueSamplesArrived(samples),
         );
         this.poller.start();
       }
@@ -181,7 +189,7 @@ export class Engine {
       if (source.done !== undefined) this.watchForSourceEnd(source);
       source.start(
         (input) => this.pipeline.push(input),
-        () => this.pipeline.pausedReason !== null || this.pipeline.pending > 10 * (this.config.batchSize ?? 500),
+        () => this.pipeline.pausedReason !== null || this.pipeline.pending > 4 * (this.config.batchSize ?? 2000),
       );
     }
     this.snapshotTimer = setInterval(() => this.emit.snapshot(this.snapshot()), 1000 / SNAPSHOT_MAX_HZ);
@@ -254,12 +262,29 @@ export class Engine {
     this.pipeline.close();
     await this.consumer?.stop();
     await this.stopCapture().catch((err) => this.emit.log(`capture not closed cleanly: ${(err as Error).message}`));
+    for (const l of this.stopListeners) {
+      try {
+        l();
+      } catch (err) {
+        this.emit.log(`on stop: ${(err as Error).message}`);
+      }
+    }
     this.emit.snapshot(this.snapshot());
     this.db.close();
   }
 
-  private onQueueSamples(samples: QueueDepth[]): void {
+  onQueueSamples(listener: (samples: QueueDepth[]) => void): void {
+    this.queueListeners.push(listener);
+  }
+
+  /** Runs just before the engine closes its database (final evaluations, summaries). */
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
+  }
+
+  private queueSamplesArrived(samples: QueueDepth[]): void {
     this.metrics.observeQueues(samples);
+    for (const l of this.queueListeners) l(samples);
     try {
       this.writer.recordQueueDepths(samples);
     } catch (err) {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiHandlers, ApiPushes, ApiPushName, ApiResults } from '../../../shared/api';
+import { alertsRequestSchemas } from '../../../shared/alertsApi';
+import { explorerRequestSchemas } from '../../../shared/explorer';
 import type { AlertView } from '../../../shared/alerts';
 import type { EngineSnapshot } from '../../../shared/metrics';
 import { testBrokerConnection } from '../broker/connectionTest';
@@ -12,6 +14,12 @@ import type { BrokerConfig, EngineConfig, ScenarioName } from './engineConfig';
 import { EngineHost } from './engineHost';
 
 export type { SecretStore } from '../secrets/secretStore';
+
+const WORKER_REQUESTS = [
+  ...(Object.keys(alertsRequestSchemas) as (keyof typeof alertsRequestSchemas)[]),
+  ...(Object.keys(explorerRequestSchemas) as (keyof typeof explorerRequestSchemas)[]),
+];
+type WorkerRequestName = (typeof WORKER_REQUESTS)[number];
 
 export interface EngineBackendOptions {
   /** The live database. */
@@ -92,7 +100,13 @@ export async function createEngineBackend(options: EngineBackendOptions): Promis
     throw new Error('no snapshot yet');
   };
 
+  // Requests the engine worker answers itself (explorer, reports, alert actions): validated
+  // here by the host, forwarded as they are.
+  const forward = <K extends WorkerRequestName>(name: K) => async (args: unknown) => (await current().request(name, args)) as ApiResults[K];
+  const forwarded = Object.fromEntries(WORKER_REQUESTS.map((name) => [name, forward(name)])) as Pick<ApiHandlers, WorkerRequestName>;
+
   const handlers: ApiHandlers = {
+    ...forwarded,
     'app.info': () => ({
       version: options.version ?? '0.0.0',
       host: options.host ?? 'web',

@@ -23,7 +23,8 @@ export const DEFAULT_BROKER: Omit<BrokerConfig, 'url'> = {
   bindings: ['payment.#', 'risk.#'],
   queue: 'payops.console',
   queueType: 'classic',
-  prefetch: 1000,
+  // Twice the default batch: the broker keeps sending while a batch commits.
+  prefetch: 4000,
   watchQueues: [],
 };
 
@@ -43,6 +44,8 @@ export interface EngineConfig {
   rulesFile?: string | null;
   /** A replay session: the capture to read and how fast (a multiple of event time, or 'max'). */
   replay?: { file: string; speed: number | 'max' };
+  /** 'full': fsync every commit (survives power loss); 'normal': survives a crash of payops, not of the OS. */
+  durability?: 'full' | 'normal';
   /** Record every message to this capture file as it arrives. */
   captureFile?: string | null;
   /** With a broker: stop once the queue is empty and everything is committed. */

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   try {
     engine = new Engine(config, {
       snapshot: (snapshot) => post({ type: 'snapshot', snapshot }),
+      alert: (notification) => post({ type: 'alert', notification }),
       log: (line) => post({ type: 'log', line }),
       drained: () => post({ type: 'drained' }),
     });

@@ -9,6 +9,12 @@ export interface PipelineInput {
   origin?: string;
   /** Opaque token handed back to `acknowledge` once the batch holding it has committed. */
   ackToken?: unknown;
+  /**
+   * The decode result when the source has already decoded the message (a replay decodes to
+   * pace by event time) or has decided to quarantine it (a capture line that could not be
+   * read: `{ ok: false, reason }`). The pipeline then does not decode again.
+   */
+  decoded?: DecodeResult;
 }
 
 export interface PipelineOptions {
@@ -49,7 +55,7 @@ export class IngestPipeline {
   }
 
   push(input: PipelineInput): void {
-    const result = decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes });
+    const result = input.decoded ?? decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes });
     this.options.tap?.(input.raw, result);
     this.batch.push({ raw: input.raw, result, redelivered: input.redelivered, origin: input.origin });
     if (input.ackToken !== undefined) {

@@ -1,0 +1,539 @@
+// Evaluates alert rules on a fixed cadence of EVENT time. Everything it decides is a
+// function of the sequence of inputs (events, queue samples, advanceTo calls up to the
+// watermark), never of wall-clock time or batch sizes, so a replay at any speed and in any
+// chunking gives the same alerts as the live traffic did.
+import { randomUUID } from 'node:crypto';
+import { METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
+import type { AlertNotification, AlertSilence, AlertState, AlertView, SilenceMatcher } from '../../../shared/alerts';
+import type { QueueDepth } from '../../../shared/metrics';
+import { AlertInstance } from './alertInstance';
+import type { AlertHistorySink } from './alertHistoryStore';
+import { EwmaBaseline } from './baseline';
+import { UNKNOWN_INDEX, WindowAggregate, type AlertInputEvent } from './eventCounters';
+import { EventGroups, type EventDimension, type GroupSeries, type HistogramNeeds } from './eventGroups';
+import { readEventMetric, readQueueMetric, typeIndicesOf, type MetricReading } from './metricValues';
+import { QueueSamples } from './queueSamples';
+import { isMoreExtreme, judge, type Outcome } from './ruleCondition';
+import { SilenceSet } from './silenceSet';
+
+export interface AlertEvaluatorOptions {
+  /** Evaluation cadence over event time (ms, a whole number of seconds). Default 10 s. */
+  evaluationIntervalMs?: number;
+  /**
+   * A tick T is evaluated once the watermark reaches T + this, so events that arrive a little
+   * out of order still count in their window. Default 3 s.
+   */
+  allowedLatenessMs?: number;
+  /** Groups kept per dimension (merchant, country); the least recently seen go first. Default 1000. */
+  maxGroupsPerDimension?: number;
+  /** Resolved alerts kept for list(). Default 200. */
+  maxResolvedKept?: number;
+  /** Queues tracked. Default 256. */
+  maxQueues?: number;
+  /** Notifications kept until taken. Default 1000. */
+  maxPendingNotifications?: number;
+  /**
+   * Ticks evaluated in one catch-up after a long gap; beyond it the middle of the gap is
+   * skipped (every window is empty there, so nothing could change). Default 100 000.
+   */
+  maxCatchUpTicks?: number;
+  /** Wall clock for operator actions (acknowledge, notes, silence creation). */
+  now?: () => number;
+}
+
+interface RuleSlot {
+  group: string;
+  groupText: string | null;
+  labels: Record<string, string>;
+  active: AlertInstance | null;
+  baseline: EwmaBaseline | null;
+}
+
+interface PreparedRule {
+  rule: AlertRule;
+  types: number[] | null;
+  typesMask: number;
+  slots: Map<string, RuleSlot>;
+}
+
+const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 2, nodata: 3, resolved: 4, normal: 5 };
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+const SWEEP_EVERY_TICKS = 6;
+// Every known payment and risk type (not "unknown"): what no_data watches by default.
+const ALL_KNOWN_MASK = (1 << UNKNOWN_INDEX) - 1;
+
+export class AlertEvaluator {
+  readonly rules: readonly AlertRule[];
+  private readonly prepared: PreparedRule[];
+  private readonly intervalMs: number;
+  private readonly latenessMs: number;
+  private readonly maxResolved: number;
+  private readonly maxNotifications: number;
+  private readonly maxCatchUp: number;
+  private readonly now: () => number;
+  private readonly events: EventGroups;
+  private readonly queues: QueueSamples;
+  private readonly silences = new SilenceSet();
+  private readonly byKey = new Map<string, AlertInstance>();
+  private readonly resolved: AlertInstance[] = [];
+  private notifications: AlertNotification[] = [];
+  private readonly dirty = new Set<AlertInstance>();
+  private watermark: number | null = null;
+  private nextTick: number | null = null;
+  private lastTick: number | null = null;
+  private ticks = 0;
+  private skippedTicks = 0;
+  private droppedNotifications = 0;
+  /** Whether some active alert was silenced at the last refresh (to unsilence it when silences go). */
+  private anySilenced = false;
+
+  constructor(
+    rules: readonly AlertRule[],
+    private readonly store: AlertHistorySink | null,
+    options: AlertEvaluatorOptions = {},
+  ) {
+    this.intervalMs = options.evaluationIntervalMs ?? 10_000;
+    if (!Number.isInteger(this.intervalMs / 1000) || this.intervalMs < 1000) throw new Error('evaluationIntervalMs must be a whole number of seconds (>= 1000)');
+    this.latenessMs = Math.max(0, options.allowedLatenessMs ?? 3000);
+    this.maxResolved = options.maxResolvedKept ?? 200;
+    this.maxNotifications = options.maxPendingNotifications ?? 1000;
+    this.maxCatchUp = Math.max(2, options.maxCatchUpTicks ?? 100_000);
+    this.now = options.now ?? Date.now;
+    this.rules = rules.filter((r) => r.enabled);
+    this.prepared = this.rules.map((rule) => {
+      const types = typeIndicesOf(rule);
+      const typesMask = types === null ? ALL_KNOWN_MASK : types.reduce((m, i) => m | (1 << i), 0);
+      return { rule, types, typesMask, slots: new Map() };
+    });
+
+    const eventRules = this.rules.filter((r) => METRIC_INFO[r.metric].source === 'events');
+    const queueRules = this.rules.filter((r) => METRIC_INFO[r.metric].source === 'queues');
+    const dimensions = new Map<EventDimension, HistogramNeeds>([['all', { scores: false, lags: false }]]);
+    for (const r of eventRules) {
+      const d: EventDimension = r.groupBy === 'merchant' || r.groupBy === 'country' ? r.groupBy : 'all';
+      const needs = dimensions.get(d) ?? { scores: false, lags: false };
+      needs.scores ||= r.metric === 'risk_score_p95';
+      needs.lags ||= r.metric === 'arrival_lag_p95';
+      dimensions.set(d, needs);
+    }
+    const longestEventWindow = Math.max(1000, ...eventRules.map((r) => r.windowMs));
+    // The ring must still hold the oldest second of the oldest window not yet evaluated.
+    const ringSeconds = Math.ceil((longestEventWindow + this.latenessMs + this.intervalMs) / 1000) + 2;
+    this.events = new EventGroups(dimensions, ringSeconds, options.maxGroupsPerDimension ?? 1000, (d, g) => this.groupIsActive(d, g));
+    const longestQueueWindow = Math.max(1000, ...queueRules.map((r) => r.windowMs));
+    this.queues = new QueueSamples(longestQueueWindow + this.latenessMs + this.intervalMs, options.maxQueues ?? 256);
+
+    for (const s of store?.listSilences(this.now()) ?? []) {
+      try {
+        this.silences.add(s);
+      } catch {
+        // A silence row that no longer validates (edited by hand) is skipped, not fatal.
+      }
+    }
+  }
+
+  /** The evaluator's "now": the latest event time (or advanceTo time) seen; null before any. */
+  get clock(): number | null {
+    return this.watermark;
+  }
+
+  /** The last evaluation tick run (event time, ms). */
+  get lastEvaluatedAt(): number | null {
+    return this.lastTick;
+  }
+
+  stats() {
+    return {
+      ticks: this.ticks,
+      skippedTicks: this.skippedTicks,
+      lateEventsDropped: this.events.lateDropped,
+      groupsEvicted: this.events.groupsEvicted,
+      queueSamplesDropped: this.queues.dropped,
+      notificationsDropped: this.droppedNotifications,
+    };
+  }
+
+  /**
+   * Counts events into their per-second buckets, in the order given. Ticks that the events
+   * carry the watermark past are evaluated as they are passed, so how the stream is cut into
+   * batches does not matter. Events without an event time are ignored.
+   */
+  observeEvents(events: readonly AlertInputEvent[]): void {
+    for (const e of events) {
+      const t = e.timeMs;
+      if (typeof t !== 'number' || !Number.isFinite(t)) continue;
+      this.moveClock(t);
+      this.events.add(e, Math.floor(t / 1000));
+    }
+    this.flush();
+  }
+
+  /** Records one poll of queue depths, taken at `atMs` on the evaluator's clock. */
+  observeQueues(depths: readonly QueueDepth[], atMs: number): void {
+    if (!Number.isFinite(atMs)) return;
+    this.moveClock(atMs);
+    this.queues.add(depths, atMs);
+    this.flush();
+  }
+
+  /**
+   * Moves the clock to `timeMs` (never back) and runs every evaluation tick due. Live, call it
+   * with wall time about once a second so "no data" fires when nothing arrives; in a replay,
+   * call it with the replay clock. Returns (and clears) the notifications raised so far.
+   */
+  advanceTo(timeMs: number): AlertNotification[] {
+    if (Number.isFinite(timeMs)) this.moveClock(timeMs);
+    this.flush();
+    return this.takeNotifications();
+  }
+
+  /** End of input (a finished replay or backtest): evaluates the ticks the lateness allowance held back. */
+  finish(): AlertNotification[] {
+    if (this.watermark !== null) this.runTicks(this.watermark);
+    this.flush();
+    return this.takeNotifications();
+  }
+
+  takeNotifications(): AlertNotification[] {
+    const out = this.notifications;
+    this.notifications = [];
+    return out;
+  }
+
+  /** Active alerts (firing first), then recently resolved ones. */
+  list(options: { includeResolved?: boolean; limit?: number } = {}): AlertView[] {
+    const active: AlertInstance[] = [];
+    for (const p of this.prepared) for (const slot of p.slots.values()) if (slot.active) active.push(slot.active);
+    const all = options.includeResolved === false ? active : [...active, ...this.resolved];
+    all.sort(
+      (a, b) =>
+        STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
+        SEVERITY_ORDER[a.rule.severity] - SEVERITY_ORDER[b.rule.severity] ||
+        b.activeSince - a.activeSince ||
+        (a.key < b.key ? -1 : 1),
+    );
+    return all.slice(0, options.limit ?? all.length).map((i) => i.view());
+  }
+
+  /** Marks an alert as seen by an operator. False when the key is unknown (here and in the store). */
+  acknowledge(key: string, by: string, note: string): boolean {
+    const at = this.now();
+    const instance = this.byKey.get(key);
+    if (instance) {
+      instance.acknowledged = { by, note, at };
+      this.dirty.add(instance);
+      this.flush();
+      return true;
+    }
+    return this.store?.acknowledge(key, by, note, at) ?? false;
+  }
+
+  /** A note on how an alert was resolved (a postmortem line); any instance, live or in history. */
+  addResolveNote(key: string, by: string, note: string): boolean {
+    const at = this.now();
+    const instance = this.byKey.get(key);
+    if (instance) {
+      instance.resolveNote = { by, note, at };
+      this.dirty.add(instance);
+      this.flush();
+      return true;
+    }
+    return this.store?.addResolveNote(key, by, note, at) ?? false;
+  }
+
+  /**
+   * Mutes notifications for alerts whose labels match every matcher until `untilMs` (on the
+   * evaluator's clock). Matchers may also name `alertname` (the rule) and `severity`.
+   * Silenced alerts keep evaluating and show as silenced. Throws on invalid matchers.
+   */
+  silence(matchers: SilenceMatcher[], untilMs: number, comment: string, createdBy = 'operator'): AlertSilence {
+    const s: AlertSilence = {
+      id: randomUUID(),
+      matchers: matchers.map((m) => ({ label: m.label, op: m.op, value: m.value })),
+      endsAt: untilMs,
+      comment,
+      createdBy,
+      createdAt: this.now(),
+      expiredAt: null,
+    };
+    this.silences.add(s);
+    this.store?.saveSilence(s);
+    if (this.watermark !== null) this.refreshSilenced(this.watermark);
+    this.flush();
+    return { ...s };
+  }
+
+  expireSilence(id: string): boolean {
+    const s = this.silences.expire(id, this.now());
+    if (!s) return false;
+    this.store?.saveSilence(s);
+    if (this.watermark !== null) this.refreshSilenced(this.watermark);
+    this.flush();
+    return true;
+  }
+
+  listSilences(): AlertSilence[] {
+    return this.silences.list().map((s) => ({ ...s, matchers: s.matchers.map((m) => ({ ...m })) }));
+  }
+
+  // --- clock and ticks ---
+
+  private moveClock(t: number): void {
+    if (this.watermark === null) {
+      this.watermark = t;
+      this.nextTick = Math.floor(t / this.intervalMs) * this.intervalMs + this.intervalMs;
+    }
+    if (t > this.watermark) this.watermark = t;
+    this.runTicks(this.watermark - this.latenessMs);
+  }
+
+  /** Evaluates every tick <= `limit` not yet evaluated. */
+  private runTicks(limit: number): void {
+    if (this.nextTick === null) return;
+    let due = Math.floor((limit - this.nextTick) / this.intervalMs) + 1;
+    let skipAt = due > this.maxCatchUp ? Math.floor(this.maxCatchUp / 2) : -1;
+    while (due > 0) {
+      if (skipAt === 0) {
+        // Long gap: jump to the last half of the allowance (see maxCatchUpTicks).
+        const skip = due - Math.ceil(this.maxCatchUp / 2);
+        this.nextTick += skip * this.intervalMs;
+        this.skippedTicks += skip;
+        due -= skip;
+      }
+      skipAt--;
+      this.evaluate(this.nextTick);
+      this.nextTick += this.intervalMs;
+      due--;
+    }
+  }
+
+  private evaluate(tick: number): void {
+    this.ticks++;
+    this.lastTick = tick;
+    const toSecond = tick / 1000;
+    const aggregates = new Map<GroupSeries, Map<number, WindowAggregate>>();
+    const aggregateOf = (series: GroupSeries | undefined, windowSeconds: number): WindowAggregate => {
+      if (!series) return new WindowAggregate();
+      let byWindow = aggregates.get(series);
+      if (!byWindow) aggregates.set(series, (byWindow = new Map()));
+      let agg = byWindow.get(windowSeconds);
+      if (!agg) byWindow.set(windowSeconds, (agg = series.window(toSecond - windowSeconds, toSecond)));
+      return agg;
+    };
+
+    for (const p of this.prepared) {
+      const { rule } = p;
+      const windowSeconds = rule.windowMs / 1000;
+      if (METRIC_INFO[rule.metric].source === 'queues') {
+        const watched = rule.queues ? new Set(rule.queues) : null;
+        const seen = new Set<string>();
+        for (const queue of this.queues.queues()) {
+          if (watched && !watched.has(queue)) continue;
+          seen.add(queue);
+          const reading = readQueueMetric(rule, this.queues.window(queue, tick - rule.windowMs, tick), rule.windowMs);
+          this.evaluateSlot(p, 'queue', queue, reading, false, tick);
+        }
+        // A queue that stopped being polled has no reading: its alert can resolve.
+        for (const [group, slot] of p.slots) {
+          if (slot.active && !seen.has(slot.labels.queue)) this.evaluateSlot(p, 'queue', slot.labels.queue, { value: null, volume: 0, error: null }, false, tick);
+          else if (!slot.active && !seen.has(slot.labels.queue)) p.slots.delete(group);
+        }
+        continue;
+      }
+      const dimension: EventDimension = rule.groupBy === 'merchant' || rule.groupBy === 'country' ? rule.groupBy : 'all';
+      const readGroup = (value: string, series: GroupSeries | undefined) => {
+        const covered = series ? Math.min(windowSeconds, Math.max(1, toSecond - series.firstSecond)) : windowSeconds;
+        const reading = readEventMetric(rule, aggregateOf(series, windowSeconds), covered, p.types);
+        const trafficSeen = series !== undefined && (series.typesSeen & p.typesMask) !== 0;
+        this.evaluateSlot(p, dimension, value, reading, trafficSeen, tick);
+      };
+      if (dimension === 'all') {
+        readGroup('', this.events.get('all', ''));
+        continue;
+      }
+      const groups = this.events.groups(dimension);
+      for (const [value, series] of groups) readGroup(value, series);
+      for (const [group, slot] of p.slots) {
+        const value = slot.labels[dimension];
+        if (!groups.has(value)) {
+          if (slot.active) readGroup(value, undefined);
+          else p.slots.delete(group);
+        }
+      }
+    }
+
+    this.refreshSilenced(tick);
+    if (this.ticks % SWEEP_EVERY_TICKS === 0) this.sweep(tick);
+  }
+
+  private evaluateSlot(p: PreparedRule, dimension: EventDimension | 'queue', value: string, reading: MetricReading, trafficSeen: boolean, tick: number): void {
+    const { rule } = p;
+    const group = dimension === 'all' ? '' : `${dimension}=${value}`;
+    let slot = p.slots.get(group);
+    if (!slot) {
+      slot = {
+        group,
+        groupText: dimension === 'all' ? null : `${dimension} ${value}`,
+        labels: dimension === 'all' ? { ...rule.labels } : { ...rule.labels, [dimension]: value },
+        active: null,
+        baseline: rule.condition?.kind === 'baseline' ? new EwmaBaseline(rule.condition.halfLifeMs) : null,
+      };
+      p.slots.set(group, slot);
+    }
+    const j = judge(rule, reading, { groupText: slot.groupText, trafficSeen, baseline: slot.baseline, stepMs: this.intervalMs });
+    let outcome: Outcome = j.outcome;
+    if (outcome === 'nodata') {
+      // Grouped rules: a quiet group is simply not alerting (else every idle merchant would show "no data").
+      if (rule.groupBy !== null || rule.noDataState === 'normal') outcome = 'clear';
+      else if (rule.noDataState === 'alerting') outcome = 'met';
+    }
+    this.step(p, slot, outcome, j.value, j.summary, tick);
+  }
+
+  /** The state machine: normal -> pending -> firing -> resolved, with nodata and error beside it. */
+  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, value: number | null, summary: string, tick: number): void {
+    const { rule } = p;
+    let inst = slot.active;
+    if (!inst) {
+      if (outcome === 'clear') return;
+      const first: AlertState = outcome === 'met' ? (rule.forMs === 0 ? 'firing' : 'pending') : outcome;
+      inst = new AlertInstance(`${rule.name}/${slot.group || '*'}/${tick}`, rule, slot.group, slot.groupText, slot.labels, tick, first);
+      slot.active = inst;
+      this.byKey.set(inst.key, inst);
+      if (first === 'pending') inst.pendingSince = tick;
+      inst.silenced = this.silences.size > 0 && this.silences.matching(inst.matchLabels(), tick).length > 0;
+      this.anySilenced ||= inst.silenced;
+      inst.value = value;
+      inst.summary = summary;
+      if (first === 'firing') this.fire(inst, tick);
+      this.updatePeak(inst, slot);
+      this.dirty.add(inst);
+      return;
+    }
+
+    // The latest reading is recorded first, so a notification carries this tick's value.
+    inst.value = value;
+    inst.summary = summary;
+    this.dirty.add(inst);
+    switch (inst.state) {
+      case 'pending':
+        if (outcome === 'met') {
+          if (tick - inst.pendingSince! >= rule.forMs) {
+            inst.moveTo('firing', tick);
+            this.fire(inst, tick);
+          }
+        } else if (outcome === 'clear') this.end(slot, inst, tick);
+        else inst.moveTo(outcome, tick);
+        break;
+      case 'firing':
+        if (outcome === 'met') inst.clearSince = null;
+        else if (outcome === 'clear' || outcome === 'nodata') {
+          inst.clearSince ??= tick;
+          if (tick - inst.clearSince >= rule.keepFiringForMs) this.resolve(slot, inst, tick);
+        }
+        // An error while firing keeps the alert firing: a failed poll is no evidence of recovery.
+        break;
+      default: // nodata, error
+        if (outcome === 'met') {
+          if (rule.forMs === 0) {
+            inst.moveTo('firing', tick);
+            this.fire(inst, tick);
+          } else {
+            inst.pendingSince = tick;
+            inst.moveTo('pending', tick);
+          }
+        } else if (outcome === 'clear') this.end(slot, inst, tick);
+        else inst.moveTo(outcome, tick);
+    }
+    this.updatePeak(inst, slot);
+  }
+
+  /** peakValue: the worst value while pending or firing, "worst" in the rule's direction. */
+  private updatePeak(inst: AlertInstance, slot: RuleSlot): void {
+    const v = inst.value;
+    if (v === null || (inst.state !== 'pending' && inst.state !== 'firing')) return;
+    if (inst.peakValue === null || isMoreExtreme(inst.rule, v, inst.peakValue, slot.baseline?.mean ?? null)) inst.peakValue = v;
+  }
+
+  private fire(inst: AlertInstance, tick: number): void {
+    inst.firedAt = tick;
+    inst.clearSince = null;
+    if (!inst.silenced) this.notify(inst, 'firing', tick);
+  }
+
+  private resolve(slot: RuleSlot, inst: AlertInstance, tick: number): void {
+    inst.moveTo('resolved', tick);
+    inst.resolvedAt = tick;
+    slot.active = null;
+    this.dirty.add(inst);
+    if (!inst.silenced && inst.notifiedFiring) this.notify(inst, 'resolved', tick);
+    this.resolved.unshift(inst);
+    while (this.resolved.length > this.maxResolved) this.byKey.delete(this.resolved.pop()!.key);
+  }
+
+  /** An episode that never fired is over: back to normal, kept only in history. */
+  private end(slot: RuleSlot, inst: AlertInstance, tick: number): void {
+    inst.moveTo('normal', tick);
+    inst.endedAt = tick;
+    slot.active = null;
+    this.dirty.add(inst);
+    this.byKey.delete(inst.key);
+  }
+
+  private notify(inst: AlertInstance, kind: 'firing' | 'resolved', at: number): void {
+    if (kind === 'firing') inst.notifiedFiring = true;
+    if (this.notifications.length >= this.maxNotifications) {
+      this.notifications.shift();
+      this.droppedNotifications++;
+    }
+    this.notifications.push({
+      kind,
+      rule: inst.rule.name,
+      severity: inst.rule.severity,
+      labels: { ...inst.labels },
+      value: inst.value,
+      summary: `${kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${inst.rule.name}: ${inst.summary}`,
+      at,
+      key: inst.key,
+      group: inst.groupText,
+      runbookUrl: inst.rule.runbookUrl,
+    });
+  }
+
+  private refreshSilenced(at: number): void {
+    if (this.silences.size === 0 && !this.anySilenced) return;
+    this.anySilenced = false;
+    for (const p of this.prepared) {
+      for (const slot of p.slots.values()) {
+        const inst = slot.active;
+        if (!inst) continue;
+        const silenced = this.silences.matching(inst.matchLabels(), at).length > 0;
+        this.anySilenced ||= silenced;
+        if (silenced === inst.silenced) continue;
+        inst.silenced = silenced;
+        this.dirty.add(inst);
+        // A firing alert whose silence ended is announced now, as Alertmanager would.
+        if (!silenced && inst.state === 'firing' && !inst.notifiedFiring) this.notify(inst, 'firing', at);
+      }
+    }
+  }
+
+  private groupIsActive(dimension: EventDimension, group: string): boolean {
+    const key = `${dimension}=${group}`;
+    return this.prepared.some((p) => p.slots.get(key)?.active);
+  }
+
+  private sweep(tick: number): void {
+    const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...this.prepared.map((p) => p.rule.windowMs / 1000), 1);
+    this.events.sweep(oldestNeeded);
+    this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.slots.get(`queue=${queue}`)?.active));
+    this.silences.sweep(tick, 24 * 3600_000);
+  }
+
+  private flush(): void {
+    if (this.dirty.size === 0) return;
+    const records = [...this.dirty].map((i) => i.record());
+    this.dirty.clear();
+    this.store?.saveInstances(records);
+  }
+}

@@ -1,0 +1,97 @@
+// One alert instance: a rule's episode for one group, from leaving normal until it resolves
+// (after firing) or goes back to normal (without firing). Grafana's state names.
+import type { AlertRule } from '../../../shared/alertRules';
+import type { AlertHistoryRecord, AlertNote, AlertState, AlertTransition, AlertView } from '../../../shared/alerts';
+
+/** Enough transitions for any honest flapping; beyond this only terminal ones are kept. */
+const MAX_TRANSITIONS = 200;
+
+export class AlertInstance {
+  state: AlertState;
+  readonly transitions: AlertTransition[] = [];
+  pendingSince: number | null = null;
+  firedAt: number | null = null;
+  /** First tick the condition was false while firing (the keep-firing period counts from it). */
+  clearSince: number | null = null;
+  resolvedAt: number | null = null;
+  endedAt: number | null = null;
+  value: number | null = null;
+  peakValue: number | null = null;
+  summary = '';
+  silenced = false;
+  /** Whether a firing notification went out (a silenced alert is announced once its silence ends). */
+  notifiedFiring = false;
+  acknowledged: AlertNote | null = null;
+  resolveNote: AlertNote | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly rule: AlertRule,
+    readonly group: string,
+    readonly groupText: string | null,
+    readonly labels: Record<string, string>,
+    readonly activeSince: number,
+    state: AlertState,
+  ) {
+    this.state = state;
+    this.transitions.push({ state, at: activeSince });
+  }
+
+  get ended(): boolean {
+    return this.resolvedAt !== null || this.endedAt !== null;
+  }
+
+  moveTo(state: AlertState, at: number): void {
+    if (state === this.state) return;
+    this.state = state;
+    const terminal = state === 'resolved' || state === 'normal';
+    if (this.transitions.length < MAX_TRANSITIONS || terminal) this.transitions.push({ state, at });
+  }
+
+  /** Labels plus the pseudo-labels silences may match on. */
+  matchLabels(): Record<string, string> {
+    return { ...this.labels, alertname: this.rule.name, severity: this.rule.severity };
+  }
+
+  view(): AlertView {
+    return {
+      key: this.key,
+      rule: this.rule.name,
+      severity: this.rule.severity,
+      labels: { ...this.labels },
+      state: this.state,
+      value: this.value,
+      peakValue: this.peakValue,
+      summary: this.summary,
+      runbookUrl: this.rule.runbookUrl,
+      activeSince: this.activeSince,
+      firedAt: this.firedAt,
+      resolvedAt: this.resolvedAt,
+      silenced: this.silenced,
+      acknowledged: this.acknowledged ? { ...this.acknowledged } : null,
+      transitions: this.transitions.map((t) => ({ ...t })),
+    };
+  }
+
+  record(): AlertHistoryRecord {
+    return {
+      key: this.key,
+      rule: this.rule.name,
+      severity: this.rule.severity,
+      labels: { ...this.labels },
+      group: this.group,
+      state: this.state,
+      summary: this.summary,
+      value: this.value,
+      peakValue: this.peakValue,
+      activeSince: this.activeSince,
+      firedAt: this.firedAt,
+      resolvedAt: this.resolvedAt,
+      endedAt: this.endedAt,
+      silenced: this.silenced,
+      acknowledged: this.acknowledged ? { ...this.acknowledged } : null,
+      resolveNote: this.resolveNote ? { ...this.resolveNote } : null,
+      transitions: this.transitions.map((t) => ({ ...t })),
+    };
+  }
+}

@@ -1,0 +1,114 @@
+// The default rule pack, on unless an operator supplies a rules file. The text is the
+// same as defaultRules.yaml beside this file (a test keeps them equal): the YAML is what
+// operators copy, this copy ships inside the build without a file to find at run time.
+import type { AlertRule } from '../../../shared/alertRules';
+import { parseRulesText } from './loadRulesFile';
+
+export const DEFAULT_RULES_YAML = `# payops default alert rules. Copy this file, keep it in version control, and point the
+# engine at it (rulesFile). Documented in electron/core/alerts/RULES.md.
+version: 1
+rules:
+  - name: decline-rate-spike
+    description: >-
+      The share of authorizations that are declined rose far above what this stream
+      normally shows: an issuer or scheme outage, a card-testing attack, or a broken
+      checkout (3DS, expired keys).
+    runbookUrl: electron/core/alerts/RULES.md#decline-rate-spike
+    severity: critical
+    metric: decline_rate
+    condition:
+      baseline:
+        direction: above
+        deviations: 3
+        minDelta: 5%
+        halfLife: 1h
+        warmup: 3m
+    window: 2m
+    for: 1m
+    keepFiringFor: 2m
+    minVolume: 50
+    noDataState: normal
+
+  - name: authorization-failure-rate
+    description: >-
+      More than 5 % of payment attempts end in a technical failure (timeouts, processor
+      errors) rather than an approval or a decline.
+    runbookUrl: electron/core/alerts/RULES.md#authorization-failure-rate
+    severity: critical
+    metric: failure_rate
+    condition:
+      above: 5%
+    window: 5m
+    for: 2m
+    keepFiringFor: 2m
+    minVolume: 50
+    noDataState: normal
+
+  - name: traffic-stopped
+    description: >-
+      No payment or risk events at all for two minutes, after traffic had been flowing:
+      the producers, the exchange binding or the console's consumer is down.
+    runbookUrl: electron/core/alerts/RULES.md#traffic-stopped
+    severity: critical
+    metric: no_data
+    window: 2m
+    for: 30s
+
+  - name: queue-depth-growing
+    description: >-
+      A watched queue holds over 1000 messages and keeps growing by more than 100 a
+      minute: its consumers cannot keep up.
+    runbookUrl: electron/core/alerts/RULES.md#queue-depth-growing
+    severity: warning
+    metric: queue_depth_growth
+    groupBy: queue
+    condition:
+      above: 100
+    window: 5m
+    for: 2m
+    keepFiringFor: 1m
+    minVolume: 1000
+
+  - name: no-consumers
+    description: >-
+      A watched queue has no consumer: nothing is processing its messages.
+    runbookUrl: electron/core/alerts/RULES.md#no-consumers
+    severity: critical
+    metric: consumer_count
+    groupBy: queue
+    condition:
+      below: 1
+    window: 1m
+    for: 1m
+
+  - name: fraud-burst-per-merchant
+    description: >-
+      The risk engine blocked more than 10 payments of one merchant within 5 minutes:
+      a fraud attack (card testing, account takeover) against that merchant.
+    runbookUrl: electron/core/alerts/RULES.md#fraud-burst-per-merchant
+    severity: critical
+    metric: risk_blocked_count
+    groupBy: merchant
+    condition:
+      above: 10
+    window: 5m
+    keepFiringFor: 5m
+    minVolume: 20
+
+  - name: high-risk-score-p95
+    description: >-
+      The 95th percentile of risk scores stayed above 85 for two minutes: an unusual share
+      of risky payments, or a risk model misbehaving.
+    runbookUrl: electron/core/alerts/RULES.md#high-risk-score-p95
+    severity: warning
+    metric: risk_score_p95
+    condition:
+      above: 85
+    window: 5m
+    for: 2m
+    keepFiringFor: 2m
+    minVolume: 50
+    noDataState: normal
+`;
+
+export const DEFAULT_RULES: readonly AlertRule[] = Object.freeze(parseRulesText(DEFAULT_RULES_YAML, 'yaml', 'default rules'));

@@ -1,0 +1,66 @@
+// What the event metrics count per second: events by type, plus (only where a rule reads
+// them) the score and lag histograms the p95 metrics need. A window's aggregate is the sum
+// of its seconds.
+import { KNOWN_TYPES } from '../../../shared/events/eventTypes';
+import { SparseHistogram } from './sparseHistogram';
+
+/** Index of each type in a counts array; everything that is not a known type counts as "unknown". */
+export const TYPE_INDEX: ReadonlyMap<string, number> = new Map(KNOWN_TYPES.map((t, i) => [t, i]));
+export const UNKNOWN_INDEX = KNOWN_TYPES.length;
+export const TYPE_SLOTS = KNOWN_TYPES.length + 1;
+
+export function typeIndex(type: string): number {
+  return TYPE_INDEX.get(type) ?? UNKNOWN_INDEX;
+}
+
+/** The fields of a stored event the alert metrics read (a NormalizedEvent fits). */
+export interface AlertInputEvent {
+  type: string;
+  timeMs: number | null;
+  merchantId?: string | null;
+  country?: string | null;
+  score?: number | null;
+  /** When the console received it (ms); feeds the arrival-lag metric when known. */
+  arrivalMs?: number | null;
+}
+
+/** The sum of a window's seconds. Histograms are merged only when a rule asks for them. */
+export class WindowAggregate {
+  readonly counts = new Float64Array(TYPE_SLOTS);
+  private scoreHist: SparseHistogram | null = null;
+  private lagHist: SparseHistogram | null = null;
+
+  constructor(
+    private readonly scoreParts: readonly SparseHistogram[] = [],
+    private readonly lagParts: readonly SparseHistogram[] = [],
+  ) {}
+
+  count(type: string): number {
+    return this.counts[typeIndex(type)];
+  }
+
+  total(types: readonly number[] | null): number {
+    if (types === null) {
+      let sum = 0;
+      for (let i = 0; i < UNKNOWN_INDEX; i++) sum += this.counts[i];
+      return sum;
+    }
+    return types.reduce((sum, i) => sum + this.counts[i], 0);
+  }
+
+  scores(): SparseHistogram {
+    if (!this.scoreHist) {
+      this.scoreHist = new SparseHistogram();
+      for (const h of this.scoreParts) this.scoreHist.merge(h);
+    }
+    return this.scoreHist;
+  }
+
+  lags(): SparseHistogram {
+    if (!this.lagHist) {
+      this.lagHist = new SparseHistogram();
+      for (const h of this.lagParts) this.lagHist.merge(h);
+    }
+    return this.lagHist;
+  }
+}

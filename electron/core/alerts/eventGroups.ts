@@ -1,0 +1,152 @@
+// Per-group rings of per-second counters, over event time. Each ring holds just enough
+// seconds for the longest window (plus the lateness allowance), so memory is bounded by
+// (groups x seconds) whatever the event rate; the number of groups per dimension is capped.
+import { TYPE_SLOTS, WindowAggregate, typeIndex, type AlertInputEvent } from './eventCounters';
+import { SparseHistogram, lagBinning, scoreBinning } from './sparseHistogram';
+
+export type EventDimension = 'all' | 'merchant' | 'country';
+
+/** Which histograms a dimension's rules read: they cost far more memory than the counts. */
+export interface HistogramNeeds {
+  scores: boolean;
+  lags: boolean;
+}
+
+export class GroupSeries {
+  // One flat ring for all seconds: TYPE_SLOTS counts per slot, and which second each slot
+  // holds (-Infinity when empty). No object per second, so a group costs a fixed few KB.
+  private readonly counts: Uint32Array;
+  private readonly seconds: Float64Array;
+  private readonly scores: (SparseHistogram | undefined)[] | null;
+  private readonly lags: (SparseHistogram | undefined)[] | null;
+  firstSecond: number;
+  lastSecond: number;
+  /** Bit i set once an event of type index i was seen: "traffic stopped" needs traffic to have started. */
+  typesSeen = 0;
+
+  constructor(
+    readonly capacity: number,
+    second: number,
+    needs: HistogramNeeds,
+  ) {
+    this.counts = new Uint32Array(capacity * TYPE_SLOTS);
+    this.seconds = new Float64Array(capacity).fill(-Infinity);
+    this.scores = needs.scores ? new Array(capacity) : null;
+    this.lags = needs.lags ? new Array(capacity) : null;
+    this.firstSecond = second;
+    this.lastSecond = second;
+  }
+
+  /** False when the second is older than the ring holds (too late to count). */
+  add(second: number, e: AlertInputEvent): boolean {
+    const i = ((second % this.capacity) + this.capacity) % this.capacity;
+    const held = this.seconds[i];
+    if (held > second) return false;
+    if (held < second) {
+      if (second <= this.lastSecond - this.capacity) return false;
+      // The slot's old second has left every window: reuse it.
+      this.seconds[i] = second;
+      this.counts.fill(0, i * TYPE_SLOTS, (i + 1) * TYPE_SLOTS);
+      if (this.scores) this.scores[i] = undefined;
+      if (this.lags) this.lags[i] = undefined;
+    }
+    const type = typeIndex(e.type);
+    this.counts[i * TYPE_SLOTS + type] += 1;
+    if (this.scores && typeof e.score === 'number' && Number.isFinite(e.score)) {
+      (this.scores[i] ??= new SparseHistogram()).add(scoreBinning.toBin(e.score));
+    }
+    if (this.lags && typeof e.arrivalMs === 'number' && typeof e.timeMs === 'number') {
+      (this.lags[i] ??= new SparseHistogram()).add(lagBinning.toBin(Math.max(0, e.arrivalMs - e.timeMs)));
+    }
+    this.typesSeen |= 1 << type;
+    if (second > this.lastSecond) this.lastSecond = second;
+    if (second < this.firstSecond) this.firstSecond = second;
+    return true;
+  }
+
+  /** The sum of the seconds in [from, to). */
+  window(from: number, to: number): WindowAggregate {
+    const scoreParts: SparseHistogram[] = [];
+    const lagParts: SparseHistogram[] = [];
+    const agg = new WindowAggregate(scoreParts, lagParts);
+    if (to <= from || this.lastSecond < from) return agg;
+    const sums = agg.counts;
+    const start = Math.max(from, to - this.capacity, this.firstSecond);
+    let i = ((start % this.capacity) + this.capacity) % this.capacity;
+    for (let s = start; s < to; s++, i = i + 1 === this.capacity ? 0 : i + 1) {
+      if (this.seconds[i] !== s) continue;
+      const base = i * TYPE_SLOTS;
+      for (let t = 0; t < TYPE_SLOTS; t++) sums[t] += this.counts[base + t];
+      const sh = this.scores?.[i];
+      if (sh) scoreParts.push(sh);
+      const lh = this.lags?.[i];
+      if (lh) lagParts.push(lh);
+    }
+    return agg;
+  }
+}
+
+export class EventGroups {
+  private readonly byDimension = new Map<EventDimension, Map<string, GroupSeries>>();
+  /** Events too old for their ring (counted so the operator can see lateness). */
+  lateDropped = 0;
+  /** Groups forgotten because a dimension was full. */
+  groupsEvicted = 0;
+
+  constructor(
+    private readonly dimensions: ReadonlyMap<EventDimension, HistogramNeeds>,
+    private readonly capacitySeconds: number,
+    private readonly maxGroups: number,
+    /** Groups with an active alert are never evicted. */
+    private readonly isActive: (dimension: EventDimension, group: string) => boolean,
+  ) {
+    for (const d of dimensions.keys()) this.byDimension.set(d, new Map());
+  }
+
+  add(e: AlertInputEvent, second: number): void {
+    for (const [dimension, groups] of this.byDimension) {
+      const value = dimension === 'all' ? '' : dimension === 'merchant' ? e.merchantId : e.country;
+      if (value === null || value === undefined || value === '') {
+        if (dimension !== 'all') continue;
+      }
+      const key = value ?? '';
+      let series = groups.get(key);
+      if (!series) {
+        if (groups.size >= this.maxGroups && !this.evictOne(dimension, groups)) continue;
+        series = new GroupSeries(this.capacitySeconds, second, this.dimensions.get(dimension)!);
+        groups.set(key, series);
+      }
+      if (!series.add(second, e) && dimension === 'all') this.lateDropped++;
+    }
+  }
+
+  get(dimension: EventDimension, group: string): GroupSeries | undefined {
+    return this.byDimension.get(dimension)?.get(group);
+  }
+
+  groups(dimension: EventDimension): ReadonlyMap<string, GroupSeries> {
+    return this.byDimension.get(dimension) ?? new Map();
+  }
+
+  /** Forgets groups with nothing left in their ring and no active alert. */
+  sweep(oldestNeededSecond: number): void {
+    for (const [dimension, groups] of this.byDimension) {
+      if (dimension === 'all') continue;
+      for (const [key, series] of groups) {
+        if (series.lastSecond < oldestNeededSecond && !this.isActive(dimension, key)) groups.delete(key);
+      }
+    }
+  }
+
+  // The least recently seen groups without an active alert make room: a group that is
+  // bursting is by definition recent, so it stays. A tenth goes at once, so a stream with
+  // many more groups than the cap does not pay a full scan per new group.
+  private evictOne(dimension: EventDimension, groups: Map<string, GroupSeries>): boolean {
+    const candidates = [...groups].filter(([key]) => !this.isActive(dimension, key));
+    if (candidates.length === 0) return false;
+    candidates.sort((a, b) => a[1].lastSecond - b[1].lastSecond);
+    for (const [key] of candidates.slice(0, Math.max(1, Math.ceil(this.maxGroups / 10)))) groups.delete(key);
+    this.groupsEvicted += Math.min(candidates.length, Math.max(1, Math.ceil(this.maxGroups / 10)));
+    return true;
+  }
+}

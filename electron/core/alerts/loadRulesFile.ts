@@ -1,0 +1,58 @@
+// Reads a rules file (YAML or JSON, chosen by extension) and validates it, with errors that
+// say which file, which rule and which field.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parseDocument } from 'yaml';
+import { RuleValidationError, parseRules, type AlertRule, type RuleIssue } from '../../../shared/alertRules';
+
+export type RulesFormat = 'yaml' | 'json';
+
+/** Also thrown for syntax errors, with one issue naming the line. */
+export class RulesFileError extends RuleValidationError {}
+
+export function rulesFormatOf(path: string): RulesFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  if (ext === '.json') return 'json';
+  throw new RulesFileError([fileIssue(`unsupported extension "${ext || '(none)'}": use .yaml, .yml or .json`)], path);
+}
+
+export function loadRulesFile(path: string): AlertRule[] {
+  const format = rulesFormatOf(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new RulesFileError([fileIssue(`cannot read: ${(err as Error).message}`)], path);
+  }
+  return parseRulesText(text, format, path);
+}
+
+export function parseRulesText(text: string, format: RulesFormat, source = 'alert rules'): AlertRule[] {
+  let data: unknown;
+  if (format === 'json') {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new RulesFileError([fileIssue(`not valid JSON: ${(err as Error).message}`)], source);
+    }
+  } else {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length) {
+      const e = doc.errors[0];
+      const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+      throw new RulesFileError([fileIssue(`not valid YAML${where}: ${e.message.split('\n')[0]}`)], source);
+    }
+    data = doc.toJS();
+  }
+  try {
+    return parseRules(data, source);
+  } catch (err) {
+    if (err instanceof RuleValidationError) throw new RulesFileError(err.issues, source);
+    throw err;
+  }
+}
+
+function fileIssue(message: string): RuleIssue {
+  return { index: null, rule: null, field: '', message, text: `rules file: ${message}` };
+}

@@ -1,0 +1,38 @@
+export type CaptureReadErrorKind =
+  /** The file cannot be opened or read (missing, permissions, I/O). */
+  | 'io'
+  /** The file (after decompression) holds no lines at all. */
+  | 'empty'
+  /** The content is not text (NUL bytes near the start): not a capture. */
+  | 'binary'
+  /** gzip data ends early (a recording interrupted mid-write) or is corrupt. */
+  | 'truncated-gzip'
+  | 'corrupt-gzip';
+
+/**
+ * Why a capture cannot be read on. Lines before `line` were already yielded, so a
+ * caller can keep what it imported and tell the operator where the file broke.
+ */
+export class CaptureReadError extends Error {
+  override readonly name = 'CaptureReadError';
+  constructor(
+    readonly kind: CaptureReadErrorKind,
+    readonly file: string,
+    /** 1-based line where reading stopped (the first line not read in full). */
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`${file}: line ${line}: ${detail}`);
+  }
+}
+
+/** A capture could not be written (disk full, permissions, missing folder). */
+export class CaptureWriteError extends Error {
+  override readonly name = 'CaptureWriteError';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+  }
+}

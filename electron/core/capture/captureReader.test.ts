@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTrafficGenerator } from '../sim/trafficGenerator';
+import { CaptureReadError } from './captureErrors';
+import type { CaptureRecord } from './captureLine';
+import { openCaptureReader, type CaptureReaderOptions } from './captureReader';
+
+const dir = mkdtempSync(join(tmpdir(), 'payops-capture-bad-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileNo = 0;
+function file(content: string | Buffer, ext = 'ndjson'): string {
+  const path = join(dir, `f${++fileNo}.${ext}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** Everything the reader yields, and what it threw (if anything). */
+async function readAll(path: string, options?: CaptureReaderOptions): Promise<{ records: CaptureRecord[]; thrown: unknown }> {
+  const records: CaptureRecord[] = [];
+  try {
+    for await (const r of openCaptureReader(path, options)) records.push(r);
+    return { records, thrown: null };
+  } catch (err) {
+    return { records, thrown: err };
+  }
+}
+
+const eventLines = (n: number, seed = 1): string[] => {
+  const gen = createTrafficGenerator({ seed, scenario: 'normal', startMs: Date.UTC(2026, 10, 23), rate: 100 });
+  return Array.from({ length: n }, () => JSON.stringify(gen.next()));
+};
+
+const errorsOf = (records: CaptureRecord[]) => records.filter((r): r is { line: number; error: string } => 'error' in r);
+
+describe('openCaptureReader on bad input', () => {
+  it('reports non-JSON and non-object lines with their line numbers and carries on', async () => {
+    const [a, b, c] = eventLines(3);
+    const path = file([a, 'hello world', '', b, '[1,2]', '42', '{"trunc', '   ', c].join('\n') + '\n');
+    const { records, thrown } = await readAll(path);
+    expect(thrown).toBeNull();
+    expect(records.map((r) => [r.line, 'error' in r])).toEqual([
+      [1, false],
+      [2, true],
+      [4, false],
+      [5, true],
+      [6, true],
+      [7, true],
+      [9, false],
+    ]);
+    const errors = errorsOf(records);
+    expect(errors[0].error).toMatch(/^not JSON/);
+    expect(errors[1].error).toBe('not a JSON object (found an array)');
+    expect(errors[2].error).toBe('not a JSON object (found number)');
+  });
+
+  it('reports a half-written last line (no newline) as such', async () => {
+    const lines = eventLines(4);
+    const path = file(lines.slice(0, 3).join('\n') + '\n' + lines[3].slice(0, 70));
+    const { records, thrown } = await readAll(path);
+    expect(thrown).toBeNull();
+    expect(records).toHaveLength(4);
+    expect(errorsOf(records)).toEqual([{ line: 4, error: expect.stringMatching(/half-written/) }]);
+  });
+
+  it('accepts a complete last line without a newline, CRLF line ends and a BOM', async () => {
+    const [a, b] = eventLines(2);
+    const { records, thrown } = await readAll(file('\ufeff' + a + '\r\n' + b));
+    expect(thrown).toBeNull();
+    expect(errorsOf(records)).toEqual([]);
+    expect(records.map((r) => ('raw' in r ? Buffer.from(r.raw.body).toString() : ''))).toEqual([a, b]);
+  });
+
+  it('reports recorded lines with wrong fields', async () => {
+    const good = { v: 1, arrivalMs: 1, routingKey: 'payment.initiated', headers: null, contentType: null, bodyBase64: 'e30=' };
+    const lines = [
+      good,
+      { ...good, v: 2 },
+      { ...good, arrivalMs: 'soon' },
+      { ...good, routingKey: 7 },
+      { ...good, headers: [1] },
+      { ...good, bodyBase64: '%%%' },
+      { ...good, event: { a: 1 } },
+      { v: 1, arrivalMs: 1 },
+      { ...good, bodyBase64: undefined, event: 'text' },
+    ].map((o) => JSON.stringify(o));
+    const { records } = await readAll(file(lines.join('\n')));
+    expect('raw' in records[0] && Buffer.from(records[0].raw.body).toString()).toBe('{}');
+    const errors = errorsOf(records);
+    expect(errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(errors[0].error).toMatch(/unsupported version 2/);
+    expect(errors[1].error).toMatch(/arrivalMs/);
+    expect(errors[5].error).toMatch(/exactly one of event and bodyBase64/);
+    for (const e of errors) expect(e.error).toMatch(/^recorded line: /);
+  });
+
+  it('reports a line that is not UTF-8', async () => {
+    const [a] = eventLines(1);
+    const { records } = await readAll(file(Buffer.concat([Buffer.from(a + '\n'), Buffer.from([0xc3, 0x28, 0x7b, 0x7d, 0x0a])])));
+    expect(errorsOf(records)).toEqual([{ line: 2, error: 'not UTF-8 text' }]);
+  });
+
+  it('skips a line over maxLineBytes without holding it, and reads on', async () => {
+    const [a, b] = eventLines(2);
+    const huge = '{"x":"' + 'y'.repeat(300_000) + '"}';
+    const { records } = await readAll(file([a, huge, b].join('\n') + '\n'), { maxLineBytes: 100_000 });
+    expect(records.map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(errorsOf(records)).toEqual([{ line: 2, error: 'line longer than 100000 bytes (skipped)' }]);
+  });
+
+  it('yields the complete lines of a truncated gzip, then throws truncated-gzip with the line it stopped at', async () => {
+    const full = gzipSync(eventLines(3000).join('\n') + '\n');
+    const path = file(full.subarray(0, Math.floor(full.length / 2)), 'ndjson.gz');
+    const { records, thrown } = await readAll(path);
+    expect(thrown).toBeInstanceOf(CaptureReadError);
+    const err = thrown as CaptureReadError;
+    expect(err.kind).toBe('truncated-gzip');
+    expect(records.length).toBeGreaterThan(100);
+    expect(errorsOf(records)).toEqual([]);
+    expect(err.line).toBe(records.length + 1);
+    expect(err.message).toBe(`${path}: line ${records.length + 1}: gzip data ends early after ${records.length} complete lines (the file is truncated, e.g. an interrupted recording)`);
+  });
+
+  it('throws corrupt-gzip for damaged gzip data', async () => {
+    const full = Buffer.from(gzipSync(eventLines(2000).join('\n')));
+    for (let i = 2000; i < 2100; i++) full[i] ^= 0x5a;
+    const { thrown } = await readAll(file(full, 'ndjson.gz'));
+    expect(thrown).toBeInstanceOf(CaptureReadError);
+    expect(['corrupt-gzip', 'truncated-gzip']).toContain((thrown as CaptureReadError).kind);
+  });
+
+  it('throws binary for a binary file (e.g. an image picked by mistake)', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(5000, 7)]);
+    const path = file(png, 'ndjson');
+    const { records, thrown } = await readAll(path);
+    expect(thrown).toBeInstanceOf(CaptureReadError);
+    expect((thrown as CaptureReadError).kind).toBe('binary');
+    expect((thrown as Error).message).toContain(path);
+    expect((thrown as Error).message).toMatch(/NUL byte at offset 8/);
+    expect(records).toEqual([]);
+  });
+
+  it('throws empty for an empty file, an empty gzip and a file of blank lines', async () => {
+    for (const [content, ext] of [
+      ['', 'ndjson'],
+      [gzipSync(''), 'ndjson.gz'],
+      ['\n\n  \n', 'jsonl'],
+    ] as const) {
+      const { records, thrown } = await readAll(file(content, ext));
+      expect(records).toEqual([]);
+      expect(thrown).toBeInstanceOf(CaptureReadError);
+      expect((thrown as CaptureReadError).kind).toBe('empty');
+    }
+  });
+
+  it('throws io for a missing file, naming it', async () => {
+    const path = join(dir, 'missing.ndjson');
+    const { thrown } = await readAll(path);
+    expect(thrown).toBeInstanceOf(CaptureReadError);
+    expect((thrown as CaptureReadError).kind).toBe('io');
+    expect((thrown as Error).message).toBe(`${path}: line 1: cannot open (ENOENT)`);
+  });
+
+  it('decides gzip by content, not by name', async () => {
+    const lines = eventLines(10);
+    const { records: a } = await readAll(file(gzipSync(lines.join('\n')), 'ndjson'));
+    const { records: b } = await readAll(file(lines.join('\n'), 'ndjson.gz'));
+    expect(errorsOf(a)).toEqual([]);
+    expect(a).toHaveLength(10);
+    expect(b).toHaveLength(10);
+  });
+});
+
+describe('openCaptureReader progress', () => {
+  for (const gz of [false, true]) {
+    it(`counts file bytes read against the file size (${gz ? 'gzip: compressed bytes' : 'plain'})`, async () => {
+      const text = eventLines(5000).join('\n') + '\n';
+      const path = file(gz ? gzipSync(text) : text, gz ? 'ndjson.gz' : 'ndjson');
+      const reader = openCaptureReader(path);
+      expect(reader.bytesRead).toBe(0);
+      const seen: number[] = [];
+      for await (const r of reader) {
+        if (r.line % 500 === 0) seen.push(reader.bytesRead);
+      }
+      expect(reader.compressed).toBe(gz);
+      expect(reader.bytesTotal).toBe(statSync(path).size);
+      expect(reader.bytesRead).toBe(reader.bytesTotal);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+      if (!gz) expect(seen[0]).toBeLessThan(reader.bytesTotal);
+    });
+  }
+
+  it('can stop early (break) and read the file again from the start', async () => {
+    const path = file(eventLines(2000).join('\n'));
+    const reader = openCaptureReader(path);
+    let n = 0;
+    for await (const _ of reader) if (++n === 10) break;
+    let again = 0;
+    for await (const _ of reader) again++;
+    expect(again).toBe(2000);
+  });
+});

@@ -1,0 +1,170 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { CaptureReadError } from './captureErrors';
+import { parseCaptureLine, type CaptureRecord } from './captureLine';
+
+export interface CaptureReaderOptions {
+  /**
+   * Longest line kept (bytes). Longer lines are reported as errors and skipped without
+   * being held in memory, so one runaway line cannot exhaust memory. Default 8 MiB
+   * (room for a 1 MiB body in base64 plus headers).
+   */
+  maxLineBytes?: number;
+}
+
+/**
+ * A capture file read as a stream: iterate it with `for await`. Each iteration reads
+ * the file afresh; memory stays bounded by the longest line, whatever the file size.
+ *
+ * Bad lines are yielded as `{ line, error }`. The file as a whole failing is thrown as
+ * a CaptureReadError after every complete line before the failure has been yielded:
+ * missing/unreadable ('io'), empty ('empty'), binary ('binary'), gzip that ends early
+ * or is corrupt ('truncated-gzip', 'corrupt-gzip').
+ */
+export interface CaptureReader extends AsyncIterable<CaptureRecord> {
+  readonly path: string;
+  /** File bytes read so far (compressed bytes for gzip), for progress against bytesTotal. */
+  readonly bytesRead: number;
+  /** File size in bytes; 0 until iteration has opened the file. */
+  readonly bytesTotal: number;
+  /** Whether the file is gzip (decided by its magic bytes, not its name). */
+  readonly compressed: boolean;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+// NUL never occurs in JSON text; finding one near the start means a binary file.
+const BINARY_SNIFF_BYTES = 4096;
+
+interface ZlibError extends Error {
+  code?: string;
+  errno?: number;
+}
+
+export function openCaptureReader(path: string, options: CaptureReaderOptions = {}): CaptureReader {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let fileStream: ReadStream | null = null;
+  let bytesTotal = 0;
+  let compressed = false;
+
+  async function* records(): AsyncGenerator<CaptureRecord> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      throw new CaptureReadError('io', path, 1, `cannot open (${(err as ZlibError).code ?? (err as Error).message})`);
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new CaptureReadError('io', path, 1, 'not a regular file');
+      bytesTotal = stat.size;
+      if (stat.size === 0) throw new CaptureReadError('empty', path, 1, 'the file is empty (no events)');
+      const magic = Buffer.alloc(2);
+      await handle.read(magic, 0, 2, 0);
+      compressed = magic[0] === 0x1f && magic[1] === 0x8b;
+      fileStream = handle.createReadStream({ start: 0, autoClose: true });
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      if (err instanceof CaptureReadError) throw err;
+      throw new CaptureReadError('io', path, 1, `cannot read (${(err as ZlibError).code ?? (err as Error).message})`);
+    }
+    // pipeline wires 'error' on both streams (no unhandled stream error can crash the
+    // process) and destroys both when the consumer stops early.
+    const source: Readable = compressed ? pipeline(fileStream, createGunzip(), () => undefined) : fileStream;
+
+    let lineNo = 0;
+    let nonBlankLines = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let overlong = false;
+    let sniffed = 0;
+
+    const takeLine = (tail: Buffer): CaptureRecord | null => {
+      lineNo++;
+      let record: CaptureRecord | null;
+      if (overlong || pendingBytes + tail.length > maxLineBytes) {
+        record = { line: lineNo, error: `line longer than ${maxLineBytes} bytes (skipped)` };
+      } else {
+        const bytes = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
+        record = parseCaptureLine(bytes, lineNo);
+      }
+      pending = [];
+      pendingBytes = 0;
+      overlong = false;
+      if (record) nonBlankLines++;
+      return record;
+    };
+
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        if (sniffed < BINARY_SNIFF_BYTES) {
+          const nul = chunk.subarray(0, BINARY_SNIFF_BYTES - sniffed).indexOf(0);
+          if (nul !== -1) {
+            throw new CaptureReadError('binary', path, lineNo + 1, `not a text capture (NUL byte at offset ${sniffed + nul}): a binary file?`);
+          }
+          sniffed += Math.min(chunk.length, BINARY_SNIFF_BYTES - sniffed);
+        }
+        let start = 0;
+        for (;;) {
+          const newline = chunk.indexOf(0x0a, start);
+          if (newline === -1) {
+            const rest = chunk.subarray(start);
+            if (overlong || pendingBytes + rest.length > maxLineBytes) {
+              overlong = true;
+              pending = [];
+              pendingBytes = 0;
+            } else if (rest.length > 0) {
+              // Copy: keeping a view would hold on to the whole 64 KiB chunk.
+              pending.push(Buffer.from(rest));
+              pendingBytes += rest.length;
+            }
+            break;
+          }
+          const record = takeLine(chunk.subarray(start, newline));
+          if (record) yield record;
+          start = newline + 1;
+        }
+      }
+    } catch (err) {
+      if (err instanceof CaptureReadError) throw err;
+      const e = err as ZlibError;
+      const where = `after ${lineNo} complete line${lineNo === 1 ? '' : 's'}`;
+      if (e.code === 'Z_BUF_ERROR') {
+        throw new CaptureReadError('truncated-gzip', path, lineNo + 1, `gzip data ends early ${where} (the file is truncated, e.g. an interrupted recording)`);
+      }
+      if (e.code?.startsWith('Z_')) {
+        throw new CaptureReadError('corrupt-gzip', path, lineNo + 1, `gzip data is corrupt ${where} (${e.message})`);
+      }
+      throw new CaptureReadError('io', path, lineNo + 1, `read failed ${where} (${e.code ?? e.message})`);
+    } finally {
+      fileStream?.destroy();
+    }
+
+    if (pendingBytes > 0 || overlong) {
+      // No newline at the end: a hand-written file may simply lack it (then it parses),
+      // but a recording cut off mid-write leaves half a line.
+      const record = takeLine(Buffer.alloc(0));
+      if (record && 'error' in record && /^not (JSON|UTF-8)/.test(record.error)) {
+        yield { line: record.line, error: `last line has no line end and does not parse: probably half-written (${record.error})` };
+      } else if (record) {
+        yield record;
+      }
+    }
+    if (nonBlankLines === 0) throw new CaptureReadError('empty', path, lineNo + 1, 'no events: the capture holds only blank lines');
+  }
+
+  return {
+    path,
+    get bytesRead() {
+      return fileStream?.bytesRead ?? 0;
+    },
+    get bytesTotal() {
+      return bytesTotal;
+    },
+    get compressed() {
+      return compressed;
+    },
+    [Symbol.asyncIterator]: () => records(),
+  };
+}

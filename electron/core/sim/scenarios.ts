@@ -1,0 +1,67 @@
+import type { ScenarioName } from '../engine/engineConfig';
+
+export type { ScenarioName };
+
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['normal', 'decline-spike', 'fraud-burst', 'stall'];
+
+/**
+ * When a scenario's anomaly happens, in simulated milliseconds since `startMs`.
+ *
+ * Defaults: 20 s of normal traffic (long enough for rate and decline windows to fill
+ * and for an alert's baseline), then the anomaly for 2 minutes (long enough to pass a
+ * typical pending period and fire), then normal traffic again so the alert resolves.
+ *   - decline-spike: issuer declines jump for two issuers and three merchants, which
+ *     takes the overall decline rate from ~5 % to ~30 %.
+ *   - fraud-burst:   one merchant gets a card-testing burst: many small payments with
+ *     scores 85-99, nearly all risk.blocked.
+ *   - stall:         no events at all during the anomaly window (the event clock jumps
+ *     over it; a live publisher sends nothing), then traffic resumes.
+ */
+export interface ScenarioTimings {
+  anomalyStartMs: number;
+  anomalyDurationMs: number;
+}
+
+export const DEFAULT_TIMINGS: ScenarioTimings = {
+  anomalyStartMs: 20_000,
+  anomalyDurationMs: 120_000,
+};
+
+/** Issuers and merchants hit by the decline spike (an issuer outage plus one acquirer route). */
+export const SPIKE_ISSUERS: ReadonlySet<string> = new Set(['northbank', 'harbor-credit']);
+export const SPIKE_MERCHANTS: ReadonlySet<string> = new Set(['m_1001', 'm_1005', 'm_1013']);
+
+/** Per-payment probabilities; the generator reads them for the current phase. */
+export interface TrafficProfile {
+  /** Issuer decline probability for unaffected payments. */
+  declineRate: number;
+  /** Issuer decline probability for spike-affected issuers / merchants. */
+  spikeDeclineRate: number;
+  failureRate: number;
+  /** Share of new payments that belong to the fraud burst on the target merchant. */
+  burstShare: number;
+}
+
+export const NORMAL_PROFILE: TrafficProfile = {
+  // ~4 % issuer declines + ~1 % risk blocks (declined with code 59) = ~5 % declines.
+  declineRate: 0.04,
+  spikeDeclineRate: 0.04,
+  failureRate: 0.01,
+  burstShare: 0,
+};
+
+export function isAnomalyAt(elapsedMs: number, timings: ScenarioTimings): boolean {
+  return elapsedMs >= timings.anomalyStartMs && elapsedMs < timings.anomalyStartMs + timings.anomalyDurationMs;
+}
+
+export function profileAt(scenario: ScenarioName, elapsedMs: number, timings: ScenarioTimings): TrafficProfile {
+  if (!isAnomalyAt(elapsedMs, timings)) return NORMAL_PROFILE;
+  switch (scenario) {
+    case 'decline-spike':
+      return { ...NORMAL_PROFILE, spikeDeclineRate: 0.6 };
+    case 'fraud-burst':
+      return { ...NORMAL_PROFILE, burstShare: 0.3 };
+    default:
+      return NORMAL_PROFILE;
+  }
+}

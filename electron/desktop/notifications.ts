@@ -1,0 +1,24 @@
+// The text of a desktop notification for an alert push.
+import type { AlertNotification } from '../../shared/alerts';
+
+export function formatAlertValue(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'no data';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value.toExponential(2);
+  return String(Math.round(value * 1000) / 1000);
+}
+
+/** Title names the rule (and whether it fired or resolved); body the labels and the value. */
+export function formatAlertNotification(n: AlertNotification): { title: string; body: string; urgency: 'critical' | 'normal' | 'low' } {
+  const state = n.kind === 'firing' ? 'Firing' : 'Resolved';
+  const title = `${state}: ${n.rule}`.slice(0, 120);
+  const labels = Object.entries(n.labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const parts = [labels || 'all', `value ${formatAlertValue(n.value)}`];
+  if (n.summary) parts.push(n.summary);
+  const body = parts.join(' · ').slice(0, 300);
+  const urgency = n.kind === 'firing' && n.severity === 'critical' ? 'critical' : n.kind === 'firing' ? 'normal' : 'low';
+  return { title, body, urgency };
+}

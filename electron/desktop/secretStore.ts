@@ -1,0 +1,101 @@
+// Broker passwords, encrypted with the OS keychain through Electron's safeStorage and kept in a
+// file in userData. Never written in plain text: without real OS encryption we refuse to store.
+// Takes safeStorage as a parameter so this file does not import electron (see DESIGN.md).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SafeStorage } from 'electron';
+
+/** What the engine side needs to keep a profile's password. Keys are profile ids. */
+export interface SecretStore {
+  /** Whether set() can work; `reason` says why not, in words for the operator. */
+  availability(): { available: boolean; reason: string | null };
+  get(key: string): Promise<string | null>;
+  set(key: string, secret: string): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+
+export class SecretStoreUnavailableError extends Error {}
+
+type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
+  Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
+
+interface SecretFile {
+  version: 1;
+  /** key -> base64 of the ciphertext. */
+  secrets: Record<string, string>;
+}
+
+const KEY_RE = /^[\w-]{1,64}$/;
+
+export function createSafeStorageSecretStore(options: { file: string; safeStorage: SafeStorageLike; platform?: NodeJS.Platform }): SecretStore {
+  const { file, safeStorage } = options;
+  const platform = options.platform ?? process.platform;
+
+  function availability(): { available: boolean; reason: string | null } {
+    if (!safeStorage.isEncryptionAvailable()) {
+      return { available: false, reason: 'OS encryption (keychain / DPAPI / secret service) is not available, so passwords are not stored' };
+    }
+    // On Linux without a keyring Chromium falls back to a hard-coded key: that is not secret.
+    if (platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
+      return { available: false, reason: 'no OS keyring (gnome-keyring or KWallet) is running, so passwords are not stored' };
+    }
+    return { available: true, reason: null };
+  }
+
+  function checkKey(key: string): void {
+    if (!KEY_RE.test(key)) throw new Error('invalid secret key');
+  }
+
+  function read(): SecretFile {
+    let raw: string;
+    try {
+      raw = fs.readFileSync(file, 'utf8');
+    } catch {
+      return { version: 1, secrets: {} };
+    }
+    try {
+      const parsed = JSON.parse(raw) as Partial<SecretFile>;
+      const secrets: Record<string, string> = {};
+      if (parsed && parsed.version === 1 && parsed.secrets && typeof parsed.secrets === 'object') {
+        for (const [k, v] of Object.entries(parsed.secrets)) if (KEY_RE.test(k) && typeof v === 'string') secrets[k] = v;
+      }
+      return { version: 1, secrets };
+    } catch {
+      return { version: 1, secrets: {} };
+    }
+  }
+
+  function write(data: SecretFile): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(data)}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+
+  return {
+    availability,
+    async get(key) {
+      checkKey(key);
+      const enc = read().secrets[key];
+      if (enc === undefined) return null;
+      if (!safeStorage.isEncryptionAvailable()) throw new SecretStoreUnavailableError(availability().reason ?? 'encryption unavailable');
+      return safeStorage.decryptString(Buffer.from(enc, 'base64'));
+    },
+    async set(key, secret) {
+      checkKey(key);
+      const a = availability();
+      if (!a.available) throw new SecretStoreUnavailableError(`password not saved: ${a.reason}`);
+      const data = read();
+      data.secrets[key] = safeStorage.encryptString(secret).toString('base64');
+      write(data);
+    },
+    async delete(key) {
+      checkKey(key);
+      const data = read();
+      if (!(key in data.secrets)) return false;
+      delete data.secrets[key];
+      write(data);
+      return true;
+    },
+  };
+}

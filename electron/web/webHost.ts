@@ -1,0 +1,406 @@
+// The loopback web host: serves the built renderer and the same API as Electron IPC over a
+// WebSocket, to a browser on this machine only. Every request needs the start-up token; Host
+// and Origin are checked (DNS rebinding, cross-site WebSocket hijacking); memory per client is
+// bounded (snapshots are dropped, never queued, for a client that does not keep up).
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { parseApiRequest, type ApiPushName, type ApiPushes, type WireMessage } from '../../shared/api';
+import type { ApiBackend } from '../core/engine/engineApi';
+import { contentTypeFor, resolveStaticPath } from './staticFiles';
+import {
+  SECURITY_HEADERS,
+  WEB_HOST_ADDRESS,
+  buildWebUrl,
+  errorMessage,
+  generateToken,
+  isAllowedHost,
+  isAllowedOrigin,
+  parseCookies,
+  tokenCookie,
+  tokenCookieName,
+  tokenMatches,
+} from './webSecurity';
+
+export { buildWebUrl, WEB_CSP, WEB_HOST_ADDRESS } from './webSecurity';
+
+/** Path of the WebSocket endpoint. */
+export const WEB_API_PATH = '/api';
+
+export interface WebHostOptions {
+  backend: ApiBackend;
+  /** The built renderer (dist-renderer/), with index.html at its top. */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Fixed: the host binds loopback only. Any other value is refused. */
+  host?: typeof WEB_HOST_ADDRESS;
+  /** Largest WebSocket message accepted from a client (bytes). Default 256 KiB. */
+  maxPayloadBytes?: number;
+  /** A snapshot is dropped for a socket whose send buffer holds more than this. Default 1 MiB. */
+  snapshotDropBytes?: number;
+  /** A socket whose send buffer holds more than this is closed (it is not reading). Default 16 MiB. */
+  maxBufferedBytes?: number;
+  /** Requests one socket may have running at once. Default 32. */
+  maxInFlight?: number;
+  /** Open sockets at once. Default 16. */
+  maxClients?: number;
+  /** Ping interval to find dead sockets (ms). Default 30 s. */
+  heartbeatMs?: number;
+  /** Overrides the token (tests only); otherwise 32 random bytes. */
+  token?: string;
+}
+
+export interface WebHostStats {
+  clients: number;
+  /** Bytes waiting in the send buffers of all open sockets (bounded by the drop rules). */
+  bufferedBytes: number;
+  droppedSnapshots: number;
+  closedSlowClients: number;
+}
+
+export interface WebHost {
+  /** http://127.0.0.1:<port>/?token=<token>: the one line to print. */
+  url: string;
+  port: number;
+  /** The address actually bound: always 127.0.0.1. */
+  address: string;
+  token: string;
+  stats(): WebHostStats;
+  /** Closes sockets and the server. Does not close the backend (its owner does). */
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  maxPayloadBytes: 256 * 1024,
+  snapshotDropBytes: 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  maxInFlight: 32,
+  maxClients: 16,
+  heartbeatMs: 30_000,
+};
+
+interface ClientState {
+  inFlight: number;
+  alive: boolean;
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  if (options.host !== undefined && options.host !== WEB_HOST_ADDRESS) {
+    throw new Error(`the web host binds ${WEB_HOST_ADDRESS} only (got ${String(options.host)})`);
+  }
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new Error(`invalid port ${String(options.port)}`);
+  }
+  const cfg = {
+    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
+    snapshotDropBytes: options.snapshotDropBytes ?? DEFAULTS.snapshotDropBytes,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxClients: options.maxClients ?? DEFAULTS.maxClients,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+  };
+  const { backend, rendererDir } = options;
+  const token = options.token ?? generateToken();
+  let port = options.port;
+  const stats = { droppedSnapshots: 0, closedSlowClients: 0 };
+  const clients = new Map<WebSocket, ClientState>();
+
+  const server = http.createServer({ maxHeaderSize: 16 * 1024 });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.maxPayloadBytes, perMessageDeflate: false });
+
+  // --- HTTP -------------------------------------------------------------------------------
+
+  function send(res: http.ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Length': String(Buffer.byteLength(body)),
+      ...extra,
+    });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  }
+
+  /** 'ok', or why not: 'missing' (401) or 'wrong' (403). Sets `fromQuery` when the query had it. */
+  function checkToken(req: http.IncomingMessage, url: URL): { result: 'ok' | 'missing' | 'wrong'; fromQuery: boolean } {
+    const queryToken = url.searchParams.get('token');
+    if (queryToken !== null) {
+      return { result: tokenMatches(token, queryToken) ? 'ok' : 'wrong', fromQuery: true };
+    }
+    const cookie = parseCookies(req.headers.cookie).get(tokenCookieName(port));
+    if (cookie === undefined) return { result: 'missing', fromQuery: false };
+    return { result: tokenMatches(token, cookie) ? 'ok' : 'wrong', fromQuery: false };
+  }
+
+  /** Checks shared by plain requests and upgrades; returns a refusal or null. */
+  function refuse(req: http.IncomingMessage, url: URL | null): { status: number; reason: string } | null {
+    if (!isAllowedHost(req.headers.host, port)) return { status: 403, reason: 'forbidden: unexpected Host header' };
+    const origin = req.headers.origin;
+    // Browsers always send Origin on WebSocket and on cross-origin or state-changing requests;
+    // one that is not ours is refused. (Non-browser clients without Origin still need the token.)
+    if (origin !== undefined && !isAllowedOrigin(origin, port)) return { status: 403, reason: 'forbidden: foreign Origin' };
+    // Fetch metadata: a subresource or socket requested by another page (another port on
+    // 127.0.0.1 is 'same-site', and would carry the SameSite cookie) is refused.
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none' && req.headers['sec-fetch-mode'] !== 'navigate') {
+      return { status: 403, reason: `forbidden: ${String(site)} request` };
+    }
+    if (!url) return { status: 400, reason: 'bad request' };
+    const auth = checkToken(req, url);
+    if (auth.result === 'missing') return { status: 401, reason: 'unauthorized: open the URL printed at start (it carries the token)' };
+    if (auth.result === 'wrong') return { status: 403, reason: 'forbidden: wrong token' };
+    return null;
+  }
+
+  function parseUrl(req: http.IncomingMessage): URL | null {
+    try {
+      return new URL(req.url ?? '/', `http://${WEB_HOST_ADDRESS}:${port}`);
+    } catch {
+      return null;
+    }
+  }
+
+  server.on('request', (req, res) => {
+    try {
+      const url = parseUrl(req);
+      const refusal = refuse(req, url);
+      if (refusal) return send(res, refusal.status, refusal.reason);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      }
+      const u = url as URL;
+      if (u.pathname === WEB_API_PATH) return send(res, 426, 'upgrade required: this endpoint speaks WebSocket', { Upgrade: 'websocket' });
+      const extra: Record<string, string> = {};
+      if (u.searchParams.has('token')) extra['Set-Cookie'] = tokenCookie(port, token);
+      serveFile(req, res, u.pathname, extra);
+    } catch (error) {
+      send(res, 500, 'internal error');
+      void error;
+    }
+  });
+
+  function serveFile(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, extra: Record<string, string>): void {
+    const resolved = resolveStaticPath(rendererDir, pathname);
+    if (resolved.kind === 'bad-request') return send(res, 400, 'bad request', extra);
+    if (resolved.kind === 'forbidden') return send(res, 403, 'forbidden', extra);
+    if (resolved.kind === 'not-found') return send(res, 404, 'not found', extra);
+    const file = resolved.file;
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      return send(res, 404, 'not found', extra);
+    }
+    const isHtml = file.toLowerCase().endsWith('.html');
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': contentTypeFor(file),
+      'Content-Length': String(size),
+      'Cache-Control': isHtml ? 'no-store' : 'no-cache',
+      ...extra,
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = fs.createReadStream(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
+  // --- WebSocket upgrade -------------------------------------------------------------------
+
+  function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+    const text = http.STATUS_CODES[status] ?? 'Error';
+    const body = reason;
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    socket.destroy();
+  }
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = parseUrl(req);
+    if (!url || url.pathname !== WEB_API_PATH) return rejectUpgrade(socket, 404, 'not found');
+    const refusal = refuse(req, url);
+    if (refusal) return rejectUpgrade(socket, refusal.status, refusal.reason);
+    if (clients.size >= cfg.maxClients) return rejectUpgrade(socket, 503, 'too many connections');
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  });
+
+  // --- API over the socket -----------------------------------------------------------------
+
+  function sendMessage(ws: WebSocket, message: WireMessage | string): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > cfg.maxBufferedBytes) {
+      // Not reading at all: close rather than hold an unbounded backlog.
+      stats.closedSlowClients += 1;
+      ws.terminate();
+      return;
+    }
+    let text: string;
+    try {
+      text = typeof message === 'string' ? message : JSON.stringify(message);
+    } catch (error) {
+      if (typeof message !== 'string' && message.kind === 'response') {
+        text = JSON.stringify({ kind: 'response', id: message.id, ok: false, error: `result not serialisable: ${errorMessage(error)}` });
+      } else return;
+    }
+    ws.send(text);
+  }
+
+  function onConnection(ws: WebSocket): void {
+    const state: ClientState = { inFlight: 0, alive: true };
+    clients.set(ws, state);
+    ws.on('pong', () => {
+      state.alive = true;
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => clients.delete(ws));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) {
+        ws.close(1003, 'text frames only');
+        return;
+      }
+      void onMessage(ws, state, rawToString(data));
+    });
+  }
+
+  async function onMessage(ws: WebSocket, state: ClientState, text: string): Promise<void> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return sendMessage(ws, { kind: 'response', id: -1, ok: false, error: 'invalid message: not JSON' });
+    }
+    const m = message as Partial<Record<string, unknown>> | null;
+    const id = m && typeof m === 'object' && Number.isSafeInteger(m.id) ? (m.id as number) : -1;
+    if (!m || typeof m !== 'object' || m.kind !== 'request' || id < 0 || typeof m.name !== 'string') {
+      return sendMessage(ws, {
+        kind: 'response',
+        id,
+        ok: false,
+        error: 'invalid message: expected {kind:"request", id:<non-negative integer>, name:<string>, args}',
+      });
+    }
+    if (state.inFlight >= cfg.maxInFlight) {
+      return sendMessage(ws, { kind: 'response', id, ok: false, error: `too many requests in flight (at most ${cfg.maxInFlight})` });
+    }
+    state.inFlight += 1;
+    try {
+      const parsed = parseApiRequest(m.name, m.args);
+      const handler = backend.handlers[parsed.name] as (args: unknown) => unknown;
+      let result = await handler(parsed.args);
+      if (parsed.name === 'app.info' && result && typeof result === 'object') result = { ...result, host: 'web' };
+      sendMessage(ws, { kind: 'response', id, ok: true, result });
+    } catch (error) {
+      sendMessage(ws, { kind: 'response', id, ok: false, error: errorMessage(error) });
+    } finally {
+      state.inFlight -= 1;
+    }
+  }
+
+  function broadcast<K extends ApiPushName>(name: K, payload: ApiPushes[K]): void {
+    if (clients.size === 0) return;
+    let text: string;
+    try {
+      text = JSON.stringify({ kind: 'push', name, payload } satisfies WireMessage);
+    } catch {
+      return;
+    }
+    for (const ws of clients.keys()) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (name === 'snapshot' && ws.bufferedAmount > cfg.snapshotDropBytes) {
+        // A newer snapshot supersedes this one: drop, never queue.
+        stats.droppedSnapshots += 1;
+        continue;
+      }
+      sendMessage(ws, text);
+    }
+  }
+
+  const unsubscribers = [
+    backend.subscribe('snapshot', (payload) => broadcast('snapshot', payload)),
+    backend.subscribe('alert', (payload) => broadcast('alert', payload)),
+  ];
+
+  const heartbeat = setInterval(() => {
+    for (const [ws, state] of clients) {
+      if (!state.alive) {
+        ws.terminate();
+        continue;
+      }
+      state.alive = false;
+      try {
+        ws.ping();
+      } catch {
+        ws.terminate();
+      }
+    }
+  }, cfg.heartbeatMs);
+  heartbeat.unref();
+
+  // --- listen ------------------------------------------------------------------------------
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      server.once('error', onError);
+      server.listen({ port: options.port, host: WEB_HOST_ADDRESS, exclusive: true }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+  } catch (error) {
+    clearInterval(heartbeat);
+    for (const u of unsubscribers) u();
+    wss.close();
+    throw error;
+  }
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('web host: no address after listen');
+  port = address.port;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: buildWebUrl(port, token),
+    port,
+    address: address.address,
+    token,
+    stats: () => {
+      let bufferedBytes = 0;
+      for (const ws of clients.keys()) bufferedBytes += ws.bufferedAmount;
+      return { clients: clients.size, bufferedBytes, ...stats };
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        for (const u of unsubscribers) u();
+        for (const ws of clients.keys()) ws.terminate();
+        clients.clear();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { buildWebUrl, errorMessage, generateToken, isAllowedHost, isAllowedOrigin, parseCookies, tokenMatches } from './webSecurity';
+import { resolveStaticPath, contentTypeFor, isInside } from './staticFiles';
+
+describe('web security helpers', () => {
+  it('compares tokens in constant time and refuses anything else', () => {
+    const t = generateToken();
+    expect(t).toMatch(/^[0-9a-f]{64}$/);
+    expect(tokenMatches(t, t)).toBe(true);
+    expect(tokenMatches(t, t.toUpperCase())).toBe(false);
+    expect(tokenMatches(t, t.slice(1))).toBe(false);
+    expect(tokenMatches(t, '')).toBe(false);
+    expect(tokenMatches(t, undefined)).toBe(false);
+    expect(tokenMatches(t, ['x'])).toBe(false);
+  });
+
+  it('accepts only loopback Host and Origin on our port', () => {
+    expect(isAllowedHost('127.0.0.1:8080', 8080)).toBe(true);
+    expect(isAllowedHost('LOCALHOST:8080', 8080)).toBe(true);
+    expect(isAllowedHost('127.0.0.1', 8080)).toBe(false);
+    expect(isAllowedHost('attacker.example:8080', 8080)).toBe(false);
+    expect(isAllowedHost(undefined, 8080)).toBe(false);
+    expect(isAllowedOrigin('http://127.0.0.1:8080', 8080)).toBe(true);
+    expect(isAllowedOrigin('http://localhost:8080', 8080)).toBe(true);
+    expect(isAllowedOrigin('https://127.0.0.1:8080', 8080)).toBe(false);
+    expect(isAllowedOrigin('http://127.0.0.1:8081', 8080)).toBe(false);
+    expect(isAllowedOrigin('null', 8080)).toBe(false);
+    expect(isAllowedOrigin(undefined, 8080)).toBe(false);
+  });
+
+  it('parses cookies tolerantly', () => {
+    expect(parseCookies('a=1; b=2;; =x; c')).toEqual(new Map([['a', '1'], ['b', '2']]));
+    expect(parseCookies(undefined).size).toBe(0);
+  });
+
+  it('builds the printed URL', () => {
+    expect(buildWebUrl(4321, 'ab')).toBe('http://127.0.0.1:4321/?token=ab');
+  });
+
+  it('never returns a stack in an error message', () => {
+    const e = new Error('line one\n    at x (/secret/path.js:1:1)');
+    expect(errorMessage(e)).toBe('line one');
+    expect(errorMessage('x'.repeat(1000))).toHaveLength(500);
+    expect(errorMessage({})).toBe('internal error');
+  });
+
+  it('knows content types and containment', () => {
+    expect(contentTypeFor('a.JS')).toBe('text/javascript; charset=utf-8');
+    expect(contentTypeFor('a.unknown')).toBe('application/octet-stream');
+    expect(isInside('/r', '/r/a')).toBe(true);
+    expect(isInside('/r', '/r')).toBe(true);
+    expect(isInside('/r', '/rr/a')).toBe(false);
+    expect(isInside('/r', '/a')).toBe(false);
+    expect(resolveStaticPath('/definitely/not/here', '/index.html')).toEqual({ kind: 'not-found' });
+  });
+});

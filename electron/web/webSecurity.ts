@@ -1,0 +1,107 @@
+// Pure checks of the loopback web host: token, Host and Origin headers, cookies, headers.
+// No I/O here, so each rule is unit-tested on its own (webSecurity.test.ts).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The only interface the web host binds. Never 0.0.0.0 or ::. */
+export const WEB_HOST_ADDRESS = '127.0.0.1';
+
+/** The renderer's policy when served over http: same-origin scripts only, WebSocket to loopback. */
+export const WEB_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Headers sent on every response, errors included. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': WEB_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=()',
+};
+
+/** 32 random bytes as 64 hex characters. */
+export function generateToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Constant-time comparison; false for anything that is not a string of the same length. */
+export function tokenMatches(expected: string, candidate: unknown): boolean {
+  if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > 256) return false;
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(candidate, 'utf8');
+  // timingSafeEqual needs equal lengths; compare against itself to keep the time flat.
+  if (a.length !== b.length) {
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
+
+/** The cookie name carries the port: cookies are not isolated by port, two hosts must not collide. */
+export function tokenCookieName(port: number): string {
+  return `payops_token_${port}`;
+}
+
+export function tokenCookie(port: number, token: string): string {
+  return `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+/** Parses a Cookie header into name -> value (first value wins); tolerant of junk. */
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name && !out.has(name)) out.set(name, value);
+  }
+  return out;
+}
+
+/** Host names a browser may use to reach us. Anything else is DNS rebinding or a proxy mistake. */
+export function allowedHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`];
+}
+
+export function isAllowedHost(hostHeader: string | undefined, port: number): boolean {
+  if (!hostHeader) return false;
+  return allowedHosts(port).includes(hostHeader.trim().toLowerCase());
+}
+
+export function allowedOrigins(port: number): string[] {
+  return allowedHosts(port).map((h) => `http://${h}`);
+}
+
+/** True when the Origin header is one of ours. A missing Origin is decided by the caller. */
+export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return false;
+  return allowedOrigins(port).includes(origin.trim().toLowerCase());
+}
+
+/** The one line printed at start: open it in a browser on this machine. */
+export function buildWebUrl(port: number, token: string): string {
+  return `http://${WEB_HOST_ADDRESS}:${port}/?token=${token}`;
+}
+
+/** Shortens an error to a message for the client: no stack, bounded length. */
+export function errorMessage(error: unknown): string {
+  let message: string;
+  if (error instanceof Error) message = error.message || error.name;
+  else if (typeof error === 'string') message = error;
+  else message = 'internal error';
+  // A message must never carry a stack: keep the first line only.
+  message = message.split('\n')[0];
+  return message.length > 500 ? `${message.slice(0, 497)}...` : message;
+}

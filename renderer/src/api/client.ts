@@ -1,0 +1,320 @@
+// The renderer's one way to talk to the engine. In Electron the preload exposes a
+// PayopsApi as `window.payops`; in a browser (the loopback web host) the same API runs
+// over a WebSocket at /api, authenticated by the token the host printed in the page URL.
+import type {
+  ApiArgs,
+  ApiPushName,
+  ApiPushes,
+  ApiRequestName,
+  ApiResults,
+  PayopsApi,
+  WireMessage,
+  WireRequest,
+} from '../../../shared/api';
+
+declare global {
+  interface Window {
+    payops?: PayopsApi;
+  }
+}
+
+export type TransportKind = 'ipc' | 'ws';
+/** `connecting`: a socket is being opened; `open`: requests flow; `lost`: waiting to retry. */
+export type TransportState = 'connecting' | 'open' | 'lost';
+
+export interface TransportStatus {
+  kind: TransportKind;
+  state: TransportState;
+  /** Failed attempts since the last successful open. */
+  attempt: number;
+  /** When the next reconnect attempt starts (epoch ms), while `lost`. */
+  retryAt: number | null;
+  /** Times the transport came back after being lost (the app refetches history then). */
+  reconnects: number;
+  error: string | null;
+}
+
+export interface PayopsClient extends PayopsApi {
+  status(): TransportStatus;
+  onStatus(listener: (status: TransportStatus) => void): () => void;
+  /** Skips the backoff wait and tries to reconnect now (no-op unless lost). */
+  reconnectNow(): void;
+  close(): void;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly request: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type PushListeners = { [K in ApiPushName]: Set<(payload: ApiPushes[K]) => void> };
+
+function emitPush<K extends ApiPushName>(listeners: PushListeners, name: K, payload: ApiPushes[K]): void {
+  for (const l of [...listeners[name]]) {
+    try {
+      l(payload);
+    } catch (err) {
+      console.error(`payops: ${name} listener failed`, err);
+    }
+  }
+}
+
+/** Wraps the preload's API: the transport is always open while the window lives. */
+export function createIpcClient(api: PayopsApi): PayopsClient {
+  const status: TransportStatus = { kind: 'ipc', state: 'open', attempt: 0, retryAt: null, reconnects: 0, error: null };
+  return {
+    invoke: (name, args) => api.invoke(name, args),
+    on: (name, listener) => api.on(name, listener),
+    status: () => status,
+    onStatus: () => () => {},
+    reconnectNow: () => {},
+    close: () => {},
+  };
+}
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  /** 0..1: the delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
+  jitter: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 10_000, jitter: 0.2 };
+
+/** Delay before reconnect attempt `attempt` (1-based): exponential, capped, jittered. */
+export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+  const base = Math.min(opts.maxMs, opts.initialMs * 2 ** Math.max(0, attempt - 1));
+  const factor = 1 + opts.jitter * (random() * 2 - 1);
+  return Math.max(0, Math.round(base * factor));
+}
+
+/** The minimum a WebSocket implementation must offer (the browser's, or a fake in tests). */
+export interface SocketLike {
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code?: number; reason?: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface WsClientOptions {
+  url: string;
+  createSocket?: (url: string) => SocketLike;
+  backoff?: BackoffOptions;
+  requestTimeoutMs?: number;
+  /** Requests made while a socket is opening wait for it, up to this many. */
+  maxQueued?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  now?: () => number;
+  random?: () => number;
+}
+
+interface Pending {
+  name: string;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: unknown;
+}
+
+const OPEN = 1;
+
+export function createWsClient(options: WsClientOptions): PayopsClient {
+  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const maxQueued = options.maxQueued ?? 200;
+  const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+  const clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const now = options.now ?? (() => Date.now());
+  const random = options.random ?? Math.random;
+
+  const pushListeners: PushListeners = { snapshot: new Set(), alert: new Set(), menu: new Set() };
+  const statusListeners = new Set<(s: TransportStatus) => void>();
+  const pending = new Map<number, Pending>();
+  let queued: string[] = [];
+  let nextId = 1;
+  let socket: SocketLike | null = null;
+  let retryTimer: unknown = null;
+  let closed = false;
+  let everOpened = false;
+  let status: TransportStatus = { kind: 'ws', state: 'connecting', attempt: 0, retryAt: null, reconnects: 0, error: null };
+
+  function setStatus(patch: Partial<TransportStatus>): void {
+    status = { ...status, ...patch };
+    for (const l of [...statusListeners]) l(status);
+  }
+
+  function failAll(message: string): void {
+    for (const [id, p] of pending) {
+      clearTimer(p.timer);
+      pending.delete(id);
+      p.reject(new ApiError(message, p.name));
+    }
+    queued = [];
+  }
+
+  function handleMessage(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let msg: WireMessage;
+    try {
+      msg = JSON.parse(data) as WireMessage;
+    } catch {
+      return;
+    }
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.kind === 'response') {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      clearTimer(p.timer);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new ApiError(String(msg.error ?? 'request failed'), p.name));
+    } else if (msg.kind === 'push') {
+      if (Object.prototype.hasOwnProperty.call(pushListeners, msg.name)) {
+        emitPush(pushListeners, msg.name, msg.payload as never);
+      }
+    }
+  }
+
+  function connect(): void {
+    if (closed) return;
+    retryTimer = null;
+    setStatus({ state: 'connecting', retryAt: null });
+    let s: SocketLike;
+    try {
+      s = createSocket(options.url);
+    } catch (err) {
+      scheduleRetry(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    socket = s;
+    s.onopen = () => {
+      if (socket !== s) return;
+      const wasReconnect = everOpened;
+      everOpened = true;
+      const toSend = queued;
+      queued = [];
+      for (const frame of toSend) s.send(frame);
+      setStatus({
+        state: 'open',
+        attempt: 0,
+        retryAt: null,
+        error: null,
+        reconnects: status.reconnects + (wasReconnect ? 1 : 0),
+      });
+    };
+    s.onmessage = (ev) => {
+      if (socket === s) handleMessage(ev.data);
+    };
+    s.onerror = () => {
+      // A close event always follows; it carries the state change.
+    };
+    s.onclose = (ev) => {
+      if (socket !== s) return;
+      socket = null;
+      const reason = ev?.reason ? `${ev.reason}` : everOpened ? 'connection lost' : 'cannot connect';
+      failAll('connection lost');
+      if (!closed) scheduleRetry(reason);
+    };
+  }
+
+  function scheduleRetry(error: string): void {
+    const attempt = status.attempt + 1;
+    const delay = backoffDelay(attempt, backoff, random);
+    setStatus({ state: 'lost', attempt, retryAt: now() + delay, error });
+    retryTimer = setTimer(connect, delay);
+  }
+
+  function invoke<K extends ApiRequestName>(name: K, args: ApiArgs<K>): Promise<ApiResults[K]> {
+    return new Promise<ApiResults[K]>((resolve, reject) => {
+      if (closed) return reject(new ApiError('client closed', name));
+      if (status.state === 'lost') return reject(new ApiError('connection lost', name));
+      const id = nextId++;
+      const req: WireRequest = { kind: 'request', id, name, args: args ?? {} };
+      const frame = JSON.stringify(req);
+      const timer = setTimer(() => {
+        if (!pending.has(id)) return;
+        pending.delete(id);
+        queued = queued.filter((f) => f !== frame);
+        reject(new ApiError(`${name}: no answer within ${Math.round(requestTimeoutMs / 1000)} s`, name));
+      }, requestTimeoutMs);
+      pending.set(id, { name, resolve: resolve as (v: unknown) => void, reject, timer });
+      if (socket && socket.readyState === OPEN && status.state === 'open') {
+        socket.send(frame);
+      } else if (queued.length < maxQueued) {
+        queued.push(frame);
+      } else {
+        pending.delete(id);
+        clearTimer(timer);
+        reject(new ApiError('too many requests waiting for the connection', name));
+      }
+    });
+  }
+
+  connect();
+
+  return {
+    invoke,
+    on(name, listener) {
+      const set = pushListeners[name] as Set<typeof listener>;
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+      };
+    },
+    status: () => status,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => {
+        statusListeners.delete(listener);
+      };
+    },
+    reconnectNow() {
+      if (closed || status.state !== 'lost') return;
+      if (retryTimer !== null) clearTimer(retryTimer);
+      connect();
+    },
+    close() {
+      closed = true;
+      if (retryTimer !== null) clearTimer(retryTimer);
+      failAll('client closed');
+      socket?.close(1000, 'closing');
+      socket = null;
+    },
+  };
+}
+
+/** The WebSocket URL for a page served by the web host: same host, /api, the page's token. */
+export function wsUrlFor(location: { protocol: string; host: string; search: string }): { url: string; token: string | null } {
+  const token = new URLSearchParams(location.search).get('token');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return { url: `${scheme}://${location.host}/api${query}`, token };
+}
+
+let singleton: PayopsClient | null = null;
+
+/** The app's client: the preload's API in Electron, the WebSocket transport otherwise. */
+export function getClient(): PayopsClient {
+  if (singleton) return singleton;
+  if (typeof window !== 'undefined' && window.payops) {
+    singleton = createIpcClient(window.payops);
+  } else {
+    const { url } = wsUrlFor(window.location);
+    singleton = createWsClient({ url });
+  }
+  return singleton;
+}
+
+/** True when the page was opened by the web host without its access token. */
+export function missingToken(): boolean {
+  return typeof window !== 'undefined' && !window.payops && !new URLSearchParams(window.location.search).get('token');
+}

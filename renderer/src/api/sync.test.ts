@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiPushes, ApiPushName } from '../../../shared/api';
+import type { EngineSnapshot } from '../../../shared/metrics';
+import { createAppStore } from '../store/store';
+import type { PayopsClient, TransportStatus } from './client';
+import { startSync } from './sync';
+
+function snap(clockSec: number, tailSeconds: number[]): EngineSnapshot {
+  return {
+    at: clockSec * 1000,
+    clock: clockSec * 1000,
+    session: 'live',
+    connection: { state: 'connected', url: null, since: 0, attempts: 0, lastError: null },
+    lastEventAt: null,
+    totals: { events: 0, duplicates: 0, quarantined: 0, unknownTypes: 0, byType: {} },
+    rates: { total: { s1: 0, m1: 0, m5: 0 }, byType: {} },
+    approvalRate: null,
+    declineRate: null,
+    failureRate: null,
+    failuresPerMin: 0,
+    riskFlaggedPerMin: 0,
+    riskBlockedPerMin: 0,
+    riskFlaggedRate: null,
+    riskBlockedRate: null,
+    riskScoreP95: null,
+    arrivalLagMs: { p50: null, p95: null },
+    queues: [],
+    throughputTail: tailSeconds.map((t) => ({ t, counts: { 'payment.authorized': 1 } })),
+    queueDepthTail: [],
+    ingest: { paused: false, reason: null, pendingBatch: 0 },
+    replay: null,
+  };
+}
+
+function fakeClient() {
+  const listeners: { [K in ApiPushName]: ((p: ApiPushes[K]) => void)[] } = { snapshot: [], alert: [], menu: [] };
+  const statusListeners: ((s: TransportStatus) => void)[] = [];
+  let status: TransportStatus = { kind: 'ws', state: 'open', attempt: 0, retryAt: null, reconnects: 0, error: null };
+  const calls: string[] = [];
+  const client: PayopsClient = {
+    invoke: (async (name: string) => {
+      calls.push(name);
+      if (status.state !== 'open') throw new Error('connection lost');
+      switch (name) {
+        case 'app.info':
+          return { version: 't', host: 'web', readOnly: false, demo: false, dbFile: null };
+        case 'engine.snapshot':
+          return snap(100, []);
+        case 'metrics.history':
+          return { throughput: [{ t: 90, counts: { 'payment.authorized': 5 } }], queueDepth: [] };
+        case 'alerts.list':
+          return { alerts: [] };
+        default:
+          throw new Error(`unexpected ${name}`);
+      }
+    }) as PayopsClient['invoke'],
+    on: ((name: ApiPushName, l: (p: never) => void) => {
+      (listeners[name] as unknown[]).push(l);
+      return () => {};
+    }) as PayopsClient['on'],
+    status: () => status,
+    onStatus: (l) => {
+      statusListeners.push(l);
+      return () => {};
+    },
+    reconnectNow: () => {},
+    close: () => {},
+  };
+  return {
+    client,
+    calls,
+    push: (s: EngineSnapshot) => listeners.snapshot.forEach((l) => l(s)),
+    menu: (command: ApiPushes['menu']['command']) => listeners.menu.forEach((l) => l({ command })),
+    setStatus: (patch: Partial<TransportStatus>) => {
+      status = { ...status, ...patch };
+      statusListeners.forEach((l) => l(status));
+    },
+  };
+}
+
+describe('sync', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('coalesces a burst of snapshots to the snapshot cadence without losing tail seconds', async () => {
+    const f = fakeClient();
+    const store = createAppStore();
+    let applied = 0;
+    store.subscribe((s, prev) => {
+      if (s.snapshot !== prev.snapshot) applied++;
+    });
+    const stop = startSync(f.client, store);
+    await vi.advanceTimersByTimeAsync(50);
+    const before = applied;
+    for (let i = 0; i < 20; i++) f.push(snap(101 + i, [100 + i]));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(applied - before).toBeLessThanOrEqual(3);
+    const ts = store.getState().throughput.map((p) => p.t);
+    expect(ts).toEqual([90, ...Array.from({ length: 20 }, (_, i) => 100 + i)]);
+    stop();
+  });
+
+  it('reloads history and alerts after the transport comes back', async () => {
+    const f = fakeClient();
+    const store = createAppStore();
+    const stop = startSync(f.client, store);
+    await vi.advanceTimersByTimeAsync(50);
+    const historyCalls = () => f.calls.filter((c) => c === 'metrics.history').length;
+    expect(historyCalls()).toBe(1);
+    f.setStatus({ state: 'lost', attempt: 1 });
+    expect(store.getState().transport?.state).toBe('lost');
+    await vi.advanceTimersByTimeAsync(3000);
+    f.setStatus({ state: 'open', attempt: 0, reconnects: 1 });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(historyCalls()).toBe(2);
+    expect(store.getState().alertsLoadedAt).not.toBeNull();
+    stop();
+  });
+
+  it('applies application-menu commands', async () => {
+    const f = fakeClient();
+    const store = createAppStore({ defaultTheme: 'dark' });
+    const views: string[] = [];
+    const stop = startSync(f.client, store, { navigate: (v) => views.push(v) });
+    f.menu('view.alerts');
+    f.menu('view.settings');
+    f.menu('live.togglePause');
+    f.menu('theme.toggle');
+    expect(views).toEqual(['alerts', 'settings']);
+    expect(store.getState().paused).toBe(true);
+    expect(store.getState().theme).toBe('light');
+    stop();
+  });
+
+  it('polls alerts every 2 s', async () => {
+    const f = fakeClient();
+    const stop = startSync(f.client, createAppStore());
+    await vi.advanceTimersByTimeAsync(6100);
+    const n = f.calls.filter((c) => c === 'alerts.list').length;
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(n).toBeLessThanOrEqual(5);
+    stop();
+  });
+});

@@ -1,0 +1,159 @@
+// Keeps the store in step with the engine: snapshot pushes (coalesced to the snapshot
+// cadence), the initial history, alerts polling and alert pushes, and a full reload
+// whenever the transport comes back after being lost.
+import type { StoreApi } from 'zustand/vanilla';
+import type { MenuCommand } from '../../../shared/api';
+import type { AlertNotification } from '../../../shared/alerts';
+import { SNAPSHOT_MAX_HZ, type EngineSnapshot, type QueueDepthPoint, type ThroughputPoint } from '../../../shared/metrics';
+import type { AppState } from '../store/store';
+import { DEFAULT_WINDOW_SECONDS } from '../store/series';
+import { playAlertSound, showNotification } from '../lib/notify';
+import type { PayopsClient } from './client';
+
+export const ALERTS_POLL_MS = 2_000;
+const MIN_APPLY_INTERVAL_MS = Math.floor(1000 / SNAPSHOT_MAX_HZ);
+const MAX_PENDING_TAIL = 5_000;
+
+export interface SyncOptions {
+  onAlertNotification?: (n: AlertNotification) => void;
+  /** Switches the view (default: sets location.hash to #/<view>). */
+  navigate?: (view: string) => void;
+}
+
+function defaultNavigate(view: string): void {
+  if (typeof window !== 'undefined') window.location.hash = `#/${view}`;
+}
+
+export function startSync(client: PayopsClient, store: StoreApi<AppState>, options: SyncOptions = {}): () => void {
+  const st = () => store.getState();
+  let stopped = false;
+
+  // --- snapshots: apply at most SNAPSHOT_MAX_HZ; tails of coalesced snapshots are kept.
+  let pending: EngineSnapshot | null = null;
+  let pendingThroughput: ThroughputPoint[] = [];
+  let pendingDepth: QueueDepthPoint[] = [];
+  let lastApply = 0;
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function flush(): void {
+    flushTimer = null;
+    if (!pending || stopped) return;
+    const snapshot: EngineSnapshot = { ...pending, throughputTail: pendingThroughput, queueDepthTail: pendingDepth };
+    pending = null;
+    pendingThroughput = [];
+    pendingDepth = [];
+    lastApply = Date.now();
+    st().applySnapshot(snapshot, lastApply);
+  }
+
+  function onSnapshot(s: EngineSnapshot): void {
+    if (!s || typeof s !== 'object') return;
+    pending = s;
+    if (s.throughputTail?.length) pendingThroughput = pendingThroughput.concat(s.throughputTail).slice(-MAX_PENDING_TAIL);
+    if (s.queueDepthTail?.length) pendingDepth = pendingDepth.concat(s.queueDepthTail).slice(-MAX_PENDING_TAIL);
+    if (flushTimer !== null) return;
+    const wait = MIN_APPLY_INTERVAL_MS - (Date.now() - lastApply);
+    if (wait <= 0) flush();
+    else flushTimer = setTimeout(flush, wait);
+  }
+
+  // --- alerts: poll every 2 s (one request at a time) and refresh soon after a push.
+  let alertsInFlight = false;
+  let alertsTimer: ReturnType<typeof setTimeout> | null = null;
+
+  async function loadAlerts(): Promise<void> {
+    if (alertsInFlight || stopped) return;
+    alertsInFlight = true;
+    try {
+      const res = await client.invoke('alerts.list', { includeResolved: true, limit: 200 });
+      if (!stopped) st().setAlerts(res.alerts ?? []);
+    } catch (err) {
+      if (!stopped) st().setAlertsError(err instanceof Error ? err.message : String(err));
+    } finally {
+      alertsInFlight = false;
+    }
+  }
+
+  function scheduleAlerts(ms: number): void {
+    if (alertsTimer !== null) clearTimeout(alertsTimer);
+    alertsTimer = setTimeout(async () => {
+      alertsTimer = null;
+      await loadAlerts();
+      if (!stopped) scheduleAlerts(ALERTS_POLL_MS);
+    }, ms);
+  }
+
+  function onAlert(n: AlertNotification): void {
+    if (!n || typeof n !== 'object') return;
+    const state = st();
+    // In Electron the main process shows native notifications itself.
+    if (state.notifyEnabled && client.status().kind === 'ws') showNotification(n);
+    if (state.soundEnabled) playAlertSound(n.kind, n.severity);
+    options.onAlertNotification?.(n);
+    scheduleAlerts(150);
+  }
+
+  // --- history and the rest of the first picture, again after every reconnect.
+  async function loadHistory(): Promise<void> {
+    try {
+      const h = await client.invoke('metrics.history', { minutes: Math.ceil(DEFAULT_WINDOW_SECONDS / 60) });
+      if (!stopped) st().applyHistory(h);
+    } catch (err) {
+      console.warn('payops: metrics.history failed', err);
+    }
+  }
+
+  async function reload(): Promise<void> {
+    const info = client.invoke('app.info', {}).then((i) => !stopped && st().setInfo(i));
+    const snap = client.invoke('engine.snapshot', {}).then((s) => !stopped && onSnapshot(s));
+    await Promise.allSettled([info, snap]);
+    await loadHistory();
+    scheduleAlerts(0);
+  }
+
+  // Application-menu commands (desktop): view switch, pause, theme.
+  const navigate = options.navigate ?? defaultNavigate;
+  function onMenu(m: MenuCommand): void {
+    const command = m?.command;
+    if (typeof command !== 'string') return;
+    if (command.startsWith('view.')) navigate(command.slice(5));
+    else if (command === 'live.togglePause') st().togglePause();
+    else if (command === 'theme.toggle') st().toggleTheme();
+  }
+
+  const offSnapshot = client.on('snapshot', onSnapshot);
+  const offAlert = client.on('alert', onAlert);
+  const offMenu = client.on('menu', onMenu);
+
+  // Requests made while the transport was down failed: reload once it is open again.
+  let needReload = false;
+  let lastEpoch = st().seriesEpoch;
+  st().setTransport(client.status());
+  const offStatus = client.onStatus((s) => {
+    st().setTransport(s);
+    if (s.state === 'lost') needReload = true;
+    else if (s.state === 'open' && needReload) {
+      needReload = false;
+      void reload();
+    }
+  });
+  const offEpoch = store.subscribe((s) => {
+    if (s.seriesEpoch !== lastEpoch) {
+      lastEpoch = s.seriesEpoch;
+      void loadHistory();
+    }
+  });
+
+  void reload();
+
+  return () => {
+    stopped = true;
+    offSnapshot();
+    offAlert();
+    offMenu();
+    offStatus();
+    offEpoch();
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    if (alertsTimer !== null) clearTimeout(alertsTimer);
+  };
+}

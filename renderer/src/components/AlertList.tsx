@@ -1,0 +1,117 @@
+// A table of alerts, already ordered by the store (firing, pending, ..., resolved).
+import { memo } from 'react';
+import type { AlertView } from '../../../shared/alerts';
+import { alertSince } from '../store/alerts';
+import { fmtAgo, fmtDateTime } from '../lib/format';
+import { useNow } from '../lib/hooks';
+
+function fmtValue(v: number | null): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
+}
+
+interface Props {
+  alerts: AlertView[];
+  limit?: number;
+  compact?: boolean;
+  emptyText?: string;
+}
+
+export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText }: Props) {
+  const now = useNow(1000);
+  const shown = limit ? alerts.slice(0, limit) : alerts;
+  if (alerts.length === 0) {
+    return (
+      <div className="empty" data-testid="alerts-empty">
+        {emptyText ?? 'No alerts'}
+      </div>
+    );
+  }
+  return (
+    <>
+      <table className={`table alerts-table${compact ? ' compact' : ''}`} data-testid="alerts-table">
+        <thead>
+          <tr>
+            <th scope="col">State</th>
+            {compact ? null : <th scope="col">Severity</th>}
+            <th scope="col">{compact ? 'Rule · labels' : 'Rule'}</th>
+            {compact ? null : <th scope="col">Labels</th>}
+            <th scope="col" className="num">
+              Value
+            </th>
+            <th scope="col">Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((a) => {
+            const since = alertSince(a);
+            const labels = Object.entries(a.labels ?? {}).map(([k, v]) => (
+              <span key={k} className="chip">
+                {k}={v}
+              </span>
+            ));
+            const severity = (
+              <span className={`sev sev-${a.severity}`} data-testid="alert-severity" title={`severity: ${a.severity}`}>
+                {compact ? <span className="sr-only">{a.severity}</span> : a.severity}
+              </span>
+            );
+            return (
+              <tr
+                key={a.key}
+                data-testid="alert-row"
+                data-key={a.key}
+                data-state={a.state}
+                data-severity={a.severity}
+                data-rule={a.rule}
+                className={`alert-row state-${a.state}`}
+                title={a.summary}
+              >
+                <td className="nowrap">
+                  <span className={`badge state-badge state-${a.state}`} data-testid="alert-state">
+                    {a.state}
+                  </span>
+                  {a.silenced ? (
+                    <span className="badge badge-muted" title="Silenced: evaluated but not notified">
+                      {compact ? 'muted' : 'silenced'}
+                    </span>
+                  ) : null}
+                  {a.acknowledged ? (
+                    <span className="badge badge-muted" title={`Acknowledged by ${a.acknowledged.by}`}>
+                      ack
+                    </span>
+                  ) : null}
+                </td>
+                {compact ? null : <td>{severity}</td>}
+                <td className="rule" data-testid="alert-rule">
+                  <div className="rule-name">
+                    {compact ? severity : null}
+                    {a.rule}
+                  </div>
+                  {!compact && a.summary ? <div className="muted small">{a.summary}</div> : null}
+                  {compact && labels.length ? <div className="labels" data-testid="alert-labels">{labels}</div> : null}
+                </td>
+                {compact ? null : (
+                  <td className="labels" data-testid="alert-labels">
+                    {labels}
+                  </td>
+                )}
+                <td className="num mono" data-testid="alert-value">
+                  {fmtValue(a.value)}
+                </td>
+                <td className="nowrap" title={fmtDateTime(since)} data-testid="alert-since">
+                  {fmtAgo(since, now)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {limit && alerts.length > limit ? (
+        <div className="more">
+          <a href="#/alerts">{alerts.length - limit} more in Alerts</a>
+        </div>
+      ) : null}
+    </>
+  );
+});

@@ -1,0 +1,147 @@
+// Banners under the top bar: lost connection, missing token, DEMO / REPLAY sessions,
+// paused view, paused ingest, stale snapshots.
+import { memo, useState } from 'react';
+import { getClient, missingToken } from '../api/client';
+import { appStore, useApp } from '../store/appStore';
+import { useNow } from '../lib/hooks';
+import { fmtBytes, fmtClock, fmtDateTime, fmtDuration } from '../lib/format';
+
+const STALE_MS = 15_000;
+
+function ConnectionLost() {
+  const t = useApp((s) => s.transport);
+  const hadData = useApp((s) => s.snapshot !== null);
+  const now = useNow(500);
+  if (!t || t.kind === 'ipc') return null;
+  const lost = t.state === 'lost' || (t.state === 'connecting' && t.attempt > 0);
+  if (!lost) return null;
+  const wait = t.retryAt ? Math.max(0, Math.ceil((t.retryAt - now) / 1000)) : 0;
+  return (
+    <div className="banner banner-crit" role="alert" data-testid="connection-lost">
+      <strong>Connection lost</strong>
+      <span>
+        The payops engine is not reachable{t.error && t.error !== 'connection lost' ? ` (${t.error})` : ''}.{' '}
+        {t.state === 'connecting' ? 'Reconnecting…' : `Reconnecting in ${wait} s (attempt ${t.attempt}).`} {hadData ? 'The figures below are the last ones received.' : ''}
+      </span>
+      <button type="button" className="btn btn-small" onClick={() => getClient().reconnectNow()} disabled={t.state === 'connecting'}>
+        Retry now
+      </button>
+    </div>
+  );
+}
+
+function TokenMissing() {
+  const [missing] = useState(missingToken);
+  // the web host also accepts its cookie, so only complain while we cannot get in
+  const open = useApp((s) => s.transport?.state === 'open');
+  if (!missing || open) return null;
+  return (
+    <div className="banner banner-warn" role="alert" data-testid="token-missing">
+      <strong>No access token</strong>
+      <span>Open the address printed by the web host, including its <code>?token=…</code> part.</span>
+    </div>
+  );
+}
+
+function SessionBanner() {
+  const session = useApp((s) => s.snapshot?.session ?? null);
+  const clock = useApp((s) => (s.snapshot ? Math.floor(s.snapshot.clock / 1000) : null));
+  const replay = useApp((s) => s.snapshot?.replay ?? null);
+  const [stopping, setStopping] = useState(false);
+  if (session === 'demo') {
+    const stop = async () => {
+      setStopping(true);
+      try {
+        await getClient().invoke('demo.stop', {});
+      } catch (err) {
+        console.warn('payops: demo.stop failed', err);
+      } finally {
+        setStopping(false);
+      }
+    };
+    return (
+      <div className="banner banner-demo" role="status" data-testid="demo-banner">
+        <strong>DEMO</strong>
+        <span>Synthetic events from the built-in generator — not from a broker.</span>
+        <button type="button" className="btn btn-small" onClick={stop} disabled={stopping} data-testid="demo-stop">
+          Stop demo
+        </button>
+      </div>
+    );
+  }
+  if (session === 'replay') {
+    const pct = replay && replay.bytesTotal ? Math.min(100, (replay.bytesRead / replay.bytesTotal) * 100) : null;
+    return (
+      <div className="banner banner-replay" role="status" data-testid="replay-banner">
+        <strong>REPLAY</strong>
+        <span className="mono" data-testid="replay-clock" title="Replay clock (event time)">
+          {clock !== null ? fmtDateTime(clock * 1000) : '—'}
+        </span>
+        {replay ? (
+          <span className="small">
+            <span className="mono ellipsis replay-file" title={replay.file}>
+              {replay.file}
+            </span>{' '}
+            · {replay.speed === 'max' ? 'max speed' : `${replay.speed}×`} · <span data-testid="replay-state">{replay.state}</span>
+            {pct !== null ? ` · ${pct.toFixed(0)}% of ${fmtBytes(replay.bytesTotal)}` : ''}
+            {replay.etaMs ? ` · ETA ${fmtDuration(replay.etaMs)}` : ''}
+            {replay.error ? <span className="error-text"> · {replay.error}</span> : null}
+          </span>
+        ) : null}
+      </div>
+    );
+  }
+  return null;
+}
+
+function PausedBanner() {
+  const paused = useApp((s) => s.paused);
+  const pausedAt = useApp((s) => s.pausedAt);
+  if (!paused) return null;
+  return (
+    <div className="banner banner-warn" role="status" data-testid="paused-banner">
+      <strong>Paused</strong>
+      <span>The view is frozen since {fmtClock(pausedAt)}; live data is still being collected.</span>
+      <button type="button" className="btn btn-small" onClick={() => appStore.getState().setPaused(false)}>
+        Resume
+      </button>
+    </div>
+  );
+}
+
+function IngestPaused() {
+  const ingest = useApp((s) => s.snapshot?.ingest ?? null);
+  if (!ingest?.paused) return null;
+  return (
+    <div className="banner banner-crit" role="alert" data-testid="ingest-paused-banner">
+      <strong>Ingest paused</strong>
+      <span>{ingest.reason ?? 'The engine stopped storing events.'} Messages stay on the broker until it resumes.</span>
+    </div>
+  );
+}
+
+function Stale() {
+  const receivedAt = useApp((s) => s.receivedAt);
+  const open = useApp((s) => s.transport?.state === 'open');
+  const now = useNow(1000);
+  if (!open || receivedAt === null || now - receivedAt < STALE_MS) return null;
+  return (
+    <div className="banner banner-warn" role="status" data-testid="stale-banner">
+      <strong>No updates</strong>
+      <span>The engine has sent nothing for {fmtDuration(now - receivedAt)}.</span>
+    </div>
+  );
+}
+
+export const Banners = memo(function Banners() {
+  return (
+    <div className="banners">
+      <ConnectionLost />
+      <TokenMissing />
+      <IngestPaused />
+      <SessionBanner />
+      <PausedBanner />
+      <Stale />
+    </div>
+  );
+});

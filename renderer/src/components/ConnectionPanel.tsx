@@ -1,0 +1,97 @@
+// Broker connection status, ingest health and watched queues. Always live (not frozen
+// by Pause): an operator must see a lost connection at once.
+import { memo } from 'react';
+import { useApp } from '../store/appStore';
+import { useNow } from '../lib/hooks';
+import { fmtAgo, fmtCount, fmtDateTime, fmtDuration } from '../lib/format';
+
+const STATE_TONE: Record<string, string> = {
+  connected: 'ok',
+  demo: 'info',
+  replay: 'info',
+  connecting: 'warn',
+  reconnecting: 'warn',
+  idle: 'muted',
+  disconnected: 'crit',
+  lost: 'crit',
+};
+
+export const ConnectionPanel = memo(function ConnectionPanel() {
+  const snapshot = useApp((s) => s.snapshot);
+  const transport = useApp((s) => s.transport);
+  const now = useNow(1000);
+  const lost = transport?.state === 'lost' || (transport?.state === 'connecting' && transport.attempt > 0);
+  const conn = snapshot?.connection;
+  const state = lost ? 'connection lost' : (conn?.state ?? 'unknown');
+  const toneKey = lost ? 'lost' : (conn?.state ?? 'idle');
+  return (
+    <div className="conn" data-testid="connection-panel">
+      <dl className="kv">
+        <dt>Broker</dt>
+        <dd>
+          <span className={`badge badge-${STATE_TONE[toneKey] ?? 'muted'}`} data-testid="connection-state" data-state={lost ? 'lost' : (conn?.state ?? 'unknown')}>
+            {state}
+          </span>
+          {conn && !lost ? <span className="muted small"> for {fmtDuration(now - conn.since)}</span> : null}
+          {conn && conn.attempts > 0 && !lost ? <span className="muted small"> · attempt {conn.attempts}</span> : null}
+        </dd>
+        <dt>URL</dt>
+        <dd className="mono ellipsis" data-testid="connection-url" title={conn?.url ?? ''}>
+          {conn?.url ?? '—'}
+        </dd>
+        <dt>Last event</dt>
+        <dd data-testid="connection-last-event" title={fmtDateTime(snapshot?.lastEventAt)}>
+          {snapshot?.lastEventAt ? `${fmtDateTime(snapshot.lastEventAt).slice(11)} (${fmtAgo(snapshot.lastEventAt, now)})` : 'none yet'}
+        </dd>
+        {conn?.lastError ? (
+          <>
+            <dt>Last error</dt>
+            <dd className="error-text small" data-testid="connection-error">
+              {conn.lastError}
+            </dd>
+          </>
+        ) : null}
+        <dt>Stored</dt>
+        <dd className="small">
+          <span data-testid="totals-events">{fmtCount(snapshot?.totals.events)}</span> events ·{' '}
+          <span data-testid="totals-duplicates">{fmtCount(snapshot?.totals.duplicates)}</span> dup ·{' '}
+          <span data-testid="totals-quarantined">{fmtCount(snapshot?.totals.quarantined)}</span> quarantined
+        </dd>
+        <dt>Ingest</dt>
+        <dd className="small" data-testid="ingest-state">
+          {!snapshot ? (
+            '—'
+          ) : snapshot.ingest.paused ? (
+            <span className="badge badge-crit">paused: {snapshot.ingest.reason ?? 'unknown reason'}</span>
+          ) : (
+            <span>running · batch {fmtCount(snapshot.ingest.pendingBatch)}</span>
+          )}
+        </dd>
+      </dl>
+      {snapshot && snapshot.queues.length > 0 ? (
+        <table className="table compact" data-testid="queue-table">
+          <caption className="sr-only">Watched queues</caption>
+          <thead>
+            <tr>
+              <th scope="col">Queue</th>
+              <th scope="col" className="num">Messages</th>
+              <th scope="col" className="num">Consumers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {snapshot.queues.map((q) => (
+              <tr key={q.queue} data-testid="queue-row" data-queue={q.queue}>
+                <td className="mono ellipsis" title={q.error ?? q.queue}>
+                  {q.queue}
+                  {q.error ? <span className="error-text small"> ({q.error})</span> : null}
+                </td>
+                <td className="num">{fmtCount(q.messages)}</td>
+                <td className="num">{fmtCount(q.consumers)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+});

@@ -1,0 +1,98 @@
+// KPI tiles. Each tile has a stable data-testid (`kpi-<name>`), its number as text in
+// `kpi-<name>-value`, and the raw number in data-value ("" when unknown).
+import { memo } from 'react';
+import type { EngineSnapshot } from '../../../shared/metrics';
+import { fmtMs, fmtPercent, fmtRate } from '../lib/format';
+import { useApp } from '../store/appStore';
+
+interface TileProps {
+  id: string;
+  label: string;
+  value: string;
+  raw: number | null;
+  unit?: string;
+  sub?: string;
+  tone?: 'ok' | 'warn' | 'crit' | null;
+}
+
+function Tile({ id, label, value, raw, unit, sub, tone }: TileProps) {
+  return (
+    <div className={`kpi${tone ? ` kpi-${tone}` : ''}`} data-testid={`kpi-${id}`} data-value={raw ?? ''}>
+      <div className="kpi-label">{label}</div>
+      <div className="kpi-main">
+        <span className="kpi-value" data-testid={`kpi-${id}-value`}>
+          {value}
+        </span>
+        {unit && value !== '—' ? <span className="kpi-unit">{unit}</span> : null}
+      </div>
+      <div className="kpi-sub">{sub ?? '\u00a0'}</div>
+    </div>
+  );
+}
+
+function num(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function kpiValues(s: EngineSnapshot | null) {
+  return {
+    eventsPerSecond: num(s?.rates.total.s1),
+    eventsPerSecondM1: num(s?.rates.total.m1),
+    eventsPerSecondM5: num(s?.rates.total.m5),
+    approvalRate: num(s?.approvalRate),
+    declineRate: num(s?.declineRate),
+    failuresPerMin: num(s?.failuresPerMin),
+    failureRate: num(s?.failureRate),
+    riskFlaggedPerMin: num(s?.riskFlaggedPerMin),
+    riskFlaggedRate: num(s?.riskFlaggedRate),
+    riskBlockedPerMin: num(s?.riskBlockedPerMin),
+    riskBlockedRate: num(s?.riskBlockedRate),
+    lagP50: num(s?.arrivalLagMs.p50),
+    lagP95: num(s?.arrivalLagMs.p95),
+  };
+}
+
+export const KpiTiles = memo(function KpiTiles() {
+  const snapshot = useApp((s) => s.view.snapshot);
+  const k = kpiValues(snapshot);
+  return (
+    <div className="kpis" role="group" aria-label="Key indicators" data-testid="kpis">
+      <Tile
+        id="events-per-second"
+        label="Events / s"
+        value={fmtRate(k.eventsPerSecond)}
+        raw={k.eventsPerSecond}
+        sub={`1m ${fmtRate(k.eventsPerSecondM1)} · 5m ${fmtRate(k.eventsPerSecondM5)}`}
+      />
+      <Tile id="approval-rate" label="Approval rate" value={fmtPercent(k.approvalRate)} raw={k.approvalRate} sub="last minute" />
+      <Tile id="decline-rate" label="Decline rate" value={fmtPercent(k.declineRate)} raw={k.declineRate} sub="last minute" />
+      <Tile
+        id="failures"
+        label="Failures"
+        value={fmtRate(k.failuresPerMin)}
+        raw={k.failuresPerMin}
+        unit="/min"
+        sub={`rate ${fmtPercent(k.failureRate, 2)}`}
+        tone={k.failuresPerMin ? 'warn' : null}
+      />
+      <Tile
+        id="risk-flagged-per-min"
+        label="Risk flagged"
+        value={fmtRate(k.riskFlaggedPerMin)}
+        raw={k.riskFlaggedPerMin}
+        unit="/min"
+        sub={`rate ${fmtPercent(k.riskFlaggedRate, 2)}`}
+      />
+      <Tile
+        id="risk-blocked-per-min"
+        label="Risk blocked"
+        value={fmtRate(k.riskBlockedPerMin)}
+        raw={k.riskBlockedPerMin}
+        unit="/min"
+        sub={`rate ${fmtPercent(k.riskBlockedRate, 2)}`}
+      />
+      <Tile id="arrival-lag-p50" label="Arrival lag p50" value={fmtMs(k.lagP50)} raw={k.lagP50} sub="last minute" />
+      <Tile id="arrival-lag-p95" label="Arrival lag p95" value={fmtMs(k.lagP95)} raw={k.lagP95} sub="last minute" />
+    </div>
+  );
+});

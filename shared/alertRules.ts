@@ -1,0 +1,344 @@
+// Alert rules as operators write them (YAML or JSON kept in version control), and the
+// validation both the engine and the renderer's rule editor run. Validation never throws
+// on bad input: it returns issues that name the rule and the field, so an operator can fix
+// the file without reading a stack trace.
+import { z } from 'zod';
+import { KNOWN_TYPES } from './events/eventTypes';
+import type { Severity } from './alerts';
+
+export const ALERT_METRICS = [
+  'throughput',
+  'approval_rate',
+  'decline_rate',
+  'failure_rate',
+  'risk_flagged_count',
+  'risk_flagged_rate',
+  'risk_blocked_count',
+  'risk_blocked_rate',
+  'risk_score_p95',
+  'arrival_lag_p95',
+  'queue_depth',
+  'queue_depth_growth',
+  'consumer_count',
+  'no_data',
+] as const;
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+
+export type MetricUnit = 'ratio' | 'per_second' | 'count' | 'score' | 'ms' | 'messages' | 'per_minute' | 'consumers';
+
+/** What each metric is and how to show it; queue metrics read polled queue depths, the rest read events. */
+export const METRIC_INFO: Record<AlertMetric, { label: string; unit: MetricUnit; source: 'events' | 'queues' }> = {
+  throughput: { label: 'throughput', unit: 'per_second', source: 'events' },
+  approval_rate: { label: 'approval rate', unit: 'ratio', source: 'events' },
+  decline_rate: { label: 'decline rate', unit: 'ratio', source: 'events' },
+  failure_rate: { label: 'failure rate', unit: 'ratio', source: 'events' },
+  risk_flagged_count: { label: 'risk flagged', unit: 'count', source: 'events' },
+  risk_flagged_rate: { label: 'risk flagged rate', unit: 'ratio', source: 'events' },
+  risk_blocked_count: { label: 'risk blocked', unit: 'count', source: 'events' },
+  risk_blocked_rate: { label: 'risk blocked rate', unit: 'ratio', source: 'events' },
+  risk_score_p95: { label: 'risk score p95', unit: 'score', source: 'events' },
+  arrival_lag_p95: { label: 'arrival lag p95', unit: 'ms', source: 'events' },
+  queue_depth: { label: 'queue depth', unit: 'messages', source: 'queues' },
+  queue_depth_growth: { label: 'queue depth growth', unit: 'per_minute', source: 'queues' },
+  consumer_count: { label: 'consumers', unit: 'consumers', source: 'queues' },
+  no_data: { label: 'events', unit: 'count', source: 'events' },
+};
+
+export const GROUP_BY = ['merchant', 'country', 'queue'] as const;
+export type AlertGroupBy = (typeof GROUP_BY)[number];
+export const EVENT_TYPE_NAMES = [...KNOWN_TYPES, 'unknown'] as const;
+
+/** Longest window a rule may use: it bounds the per-second buckets kept per group. */
+export const MAX_WINDOW_MS = 60 * 60 * 1000;
+
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+
+/** "90s", "5m", "1h30m", "2d" or a number of seconds, in ms; null when it is not a duration. */
+export function parseDuration(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  const m = DURATION.exec(text);
+  if (!text || !m) return null;
+  const [, d, h, min, s] = m.map((part) => Number(part ?? 0));
+  return (((d * 24 + h) * 60 + min) * 60 + s) * 1000;
+}
+
+/** The short form used in summaries: 300000 -> "5m", 5400000 -> "1h30m". */
+export function formatDuration(ms: number): string {
+  let s = Math.round(ms / 1000);
+  if (s === 0) return '0s';
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (s >= size) {
+      parts.push(`${Math.floor(s / size)}${unit}`);
+      s %= size;
+    }
+  }
+  return parts.join('');
+}
+
+const durationInput = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
+  error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)',
+});
+
+/** A threshold: a number, or a percentage string ("10%") for ratio metrics. */
+const thresholdInput = z.union([z.number(), z.string()]).refine((v) => parseThreshold(v) !== null, {
+  error: 'must be a finite number, or a percentage such as "10%"',
+});
+
+export function parseThreshold(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string') return null;
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+  return m ? Number(m[1]) / 100 : null;
+}
+
+const baselineInput = z.strictObject({
+  /** Which way a deviation counts. */
+  direction: z.enum(['above', 'below', 'both'], { error: 'must be above, below or both' }).optional(),
+  /** How many (exponentially weighted) standard deviations away from the mean. */
+  deviations: z.number().positive({ error: 'must be a number > 0' }).max(100).optional(),
+  /** ...and at least this far from the mean, so a flat baseline does not fire on noise. */
+  minDelta: thresholdInput.optional(),
+  /** How fast the baseline forgets, over event time. */
+  halfLife: durationInput.optional(),
+  /** How long the baseline learns before it may fire. */
+  warmup: durationInput.optional(),
+});
+
+const conditionInput = z.strictObject({
+  above: thresholdInput.optional(),
+  below: thresholdInput.optional(),
+  baseline: baselineInput.optional(),
+});
+
+const nameInput = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(100, { error: 'must be at most 100 characters' })
+  .regex(/^[A-Za-z0-9][\w.-]*$/, { error: 'letters, digits, "." "_" "-" only, starting with a letter or digit' });
+
+const labelName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** One rule as written in the file. */
+export const alertRuleInputSchema = z.strictObject({
+  name: nameInput,
+  description: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(2000),
+  runbookUrl: z
+    .string()
+    .max(2048)
+    .regex(/^(https?:\/\/\S+|[\w./#-]+)$/, { error: 'must be an http(s) URL or a relative docs path' })
+    .nullish(),
+  enabled: z.boolean({ error: 'must be true or false' }).optional(),
+  severity: z.enum(['critical', 'warning', 'info'], { error: 'must be critical, warning or info' }),
+  metric: z.enum(ALERT_METRICS, { error: `must be one of ${ALERT_METRICS.join(', ')}` }),
+  eventTypes: z
+    .array(z.enum(EVENT_TYPE_NAMES, { error: `must be event types (${EVENT_TYPE_NAMES.join(', ')})` }))
+    .min(1, { error: 'must list at least one event type' })
+    .optional(),
+  queues: z.array(z.string().min(1).max(255)).min(1, { error: 'must list at least one queue' }).max(256).optional(),
+  condition: conditionInput.optional(),
+  window: durationInput,
+  for: durationInput.optional(),
+  keepFiringFor: durationInput.optional(),
+  groupBy: z.enum(GROUP_BY, { error: 'must be merchant, country or queue' }).nullish(),
+  minVolume: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be >= 0' }).optional(),
+  noDataState: z.enum(['nodata', 'normal', 'alerting'], { error: 'must be nodata, normal or alerting' }).optional(),
+  labels: z
+    .record(z.string().regex(labelName, { error: 'label names are letters, digits and _' }), z.string().max(256))
+    .optional(),
+});
+export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
+
+export type AlertCondition =
+  | { kind: 'above'; threshold: number }
+  | { kind: 'below'; threshold: number }
+  | {
+      kind: 'baseline';
+      direction: 'above' | 'below' | 'both';
+      deviations: number;
+      minDelta: number;
+      halfLifeMs: number;
+      warmupMs: number;
+    };
+
+/** A validated rule, durations in ms, defaults filled in. */
+export interface AlertRule {
+  name: string;
+  description: string;
+  runbookUrl: string | null;
+  enabled: boolean;
+  severity: Severity;
+  metric: AlertMetric;
+  /** Which event types throughput and no_data count; null = every payment and risk type. */
+  eventTypes: string[] | null;
+  /** Which polled queues a queue metric watches; null = all of them. */
+  queues: string[] | null;
+  /** null only for no_data, whose condition is "no events in the window". */
+  condition: AlertCondition | null;
+  windowMs: number;
+  forMs: number;
+  keepFiringForMs: number;
+  groupBy: AlertGroupBy | null;
+  minVolume: number;
+  /** What an ungrouped rule does when there is nothing to compute from (Grafana's NoData setting). */
+  noDataState: 'nodata' | 'normal' | 'alerting';
+  labels: Record<string, string>;
+}
+
+export interface RuleIssue {
+  /** Position in the rules list, null for problems with the file as a whole. */
+  index: number | null;
+  /** Rule name when it could be read. */
+  rule: string | null;
+  /** Dotted field path inside the rule ("condition.baseline.halfLife"), or "" for the rule itself. */
+  field: string;
+  message: string;
+  /** The whole issue as one line: `rule "x" (rules[2]) field window: must be ...`. */
+  text: string;
+}
+
+export type RulesValidation = { ok: true; rules: AlertRule[] } | { ok: false; issues: RuleIssue[] };
+
+export class RuleValidationError extends Error {
+  constructor(readonly issues: RuleIssue[], source = 'alert rules') {
+    super(`${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${issues.map((i) => `  - ${i.text}`).join('\n')}`);
+    this.name = 'RuleValidationError';
+  }
+}
+
+const DEFAULT_BASELINE = { direction: 'above', deviations: 3, minDelta: 0, halfLifeMs: 3600_000, warmupMs: 600_000 } as const;
+
+function issue(index: number | null, rule: string | null, field: string, message: string): RuleIssue {
+  const where = index === null ? 'rules file' : `rule ${rule ? `"${rule}" ` : ''}(rules[${index}])`;
+  return { index, rule, field, message, text: field ? `${where} field ${field}: ${message}` : `${where}: ${message}` };
+}
+
+/** Accepts `{ rules: [...] }` (optionally with `version: 1`) or a bare array of rules. */
+export function validateRules(input: unknown): RulesValidation {
+  let list: unknown;
+  if (Array.isArray(input)) list = input;
+  else if (input !== null && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, 'rules')) {
+    const file = input as Record<string, unknown>;
+    const extra = Object.keys(file).filter((k) => k !== 'rules' && k !== 'version');
+    if (extra.length) return { ok: false, issues: [issue(null, null, extra[0], 'unknown top-level key (expected rules and optional version)')] };
+    if (file.version !== undefined && file.version !== 1) return { ok: false, issues: [issue(null, null, 'version', 'must be 1')] };
+    list = file.rules;
+  } else {
+    return { ok: false, issues: [issue(null, null, '', 'must be a list of rules or an object with a "rules" list')] };
+  }
+  if (!Array.isArray(list)) return { ok: false, issues: [issue(null, null, 'rules', 'must be a list')] };
+
+  const issues: RuleIssue[] = [];
+  const rules: AlertRule[] = [];
+  const seen = new Map<string, number>();
+  list.forEach((raw: unknown, index) => {
+    const name = raw !== null && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : null;
+    const result = validateRule(raw, index, name);
+    if (!result.ok) return issues.push(...result.issues);
+    const first = seen.get(result.rule.name);
+    if (first !== undefined) issues.push(issue(index, name, 'name', `duplicates the name of rules[${first}]`));
+    else seen.set(result.rule.name, index);
+    rules.push(result.rule);
+  });
+  return issues.length ? { ok: false, issues } : { ok: true, rules };
+}
+
+/** Like validateRules, but throws a RuleValidationError listing every problem. */
+export function parseRules(input: unknown, source?: string): AlertRule[] {
+  const result = validateRules(input);
+  if (!result.ok) throw new RuleValidationError(result.issues, source);
+  return result.rules;
+}
+
+function validateRule(raw: unknown, index: number, name: string | null): { ok: true; rule: AlertRule } | { ok: false; issues: RuleIssue[] } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, issues: [issue(index, null, '', 'must be an object')] };
+  }
+  const parsed = alertRuleInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues: RuleIssue[] = [];
+    for (const i of parsed.error.issues) {
+      const at = i.path.map(String);
+      if (i.code === 'unrecognized_keys') {
+        for (const key of i.keys) issues.push(issue(index, name, [...at, key].join('.'), 'unknown field'));
+      } else {
+        issues.push(issue(index, name, at.join('.'), isMissing(raw, i.path) ? 'is required' : i.message));
+      }
+    }
+    return { ok: false, issues };
+  }
+  const r = parsed.data;
+  const problems: RuleIssue[] = [];
+  const bad = (field: string, message: string) => problems.push(issue(index, r.name, field, message));
+  const info = METRIC_INFO[r.metric];
+  const windowMs = parseDuration(r.window)!;
+  if (windowMs < 1000) bad('window', 'must be at least 1s');
+  if (windowMs > MAX_WINDOW_MS) bad('window', `must be at most ${formatDuration(MAX_WINDOW_MS)}`);
+  if (windowMs % 1000 !== 0) bad('window', 'must be a whole number of seconds');
+
+  const groupBy = r.groupBy ?? (info.source === 'queues' ? 'queue' : null);
+  if (info.source === 'queues' && groupBy !== 'queue') bad('groupBy', `${r.metric} is measured per queue: use groupBy: queue`);
+  if (info.source === 'events' && groupBy === 'queue') bad('groupBy', `${r.metric} is an event metric: group by merchant or country, not queue`);
+  if (r.eventTypes && r.metric !== 'throughput' && r.metric !== 'no_data') bad('eventTypes', 'only throughput and no_data take eventTypes');
+  if (r.queues && info.source !== 'queues') bad('queues', 'only queue metrics (queue_depth, queue_depth_growth, consumer_count) take queues');
+
+  let condition: AlertCondition | null = null;
+  const c = r.condition;
+  if (r.metric === 'no_data') {
+    if (c) bad('condition', 'no_data has no condition: it fires when the window holds no events');
+  } else if (!c) {
+    bad('condition', 'is required: one of above, below or baseline');
+  } else {
+    const given = (['above', 'below', 'baseline'] as const).filter((k) => c[k] !== undefined);
+    if (given.length !== 1) bad('condition', `must have exactly one of above, below or baseline (found ${given.length ? given.join(', ') : 'none'})`);
+    else if (c.above !== undefined) condition = { kind: 'above', threshold: parseThreshold(c.above)! };
+    else if (c.below !== undefined) condition = { kind: 'below', threshold: parseThreshold(c.below)! };
+    else {
+      const b = c.baseline!;
+      const halfLifeMs = b.halfLife === undefined ? DEFAULT_BASELINE.halfLifeMs : parseDuration(b.halfLife)!;
+      if (halfLifeMs < 1000) bad('condition.baseline.halfLife', 'must be at least 1s');
+      condition = {
+        kind: 'baseline',
+        direction: b.direction ?? DEFAULT_BASELINE.direction,
+        deviations: b.deviations ?? DEFAULT_BASELINE.deviations,
+        minDelta: b.minDelta === undefined ? 0 : Math.abs(parseThreshold(b.minDelta)!),
+        halfLifeMs,
+        warmupMs: b.warmup === undefined ? DEFAULT_BASELINE.warmupMs : parseDuration(b.warmup)!,
+      };
+    }
+  }
+  if (problems.length) return { ok: false, issues: problems };
+  return {
+    ok: true,
+    rule: {
+      name: r.name,
+      description: r.description,
+      runbookUrl: r.runbookUrl ?? null,
+      enabled: r.enabled ?? true,
+      severity: r.severity,
+      metric: r.metric,
+      eventTypes: r.eventTypes ?? null,
+      queues: r.queues ?? null,
+      condition,
+      windowMs,
+      forMs: r.for === undefined ? 0 : parseDuration(r.for)!,
+      keepFiringForMs: r.keepFiringFor === undefined ? 0 : parseDuration(r.keepFiringFor)!,
+      groupBy,
+      minVolume: r.minVolume ?? 0,
+      noDataState: r.noDataState ?? 'nodata',
+      labels: r.labels ?? {},
+    },
+  };
+}
+
+/** True when the issue is about a field that is simply absent (zod would say "must be a string"). */
+function isMissing(raw: object, path: PropertyKey[]): boolean {
+  let node: unknown = raw;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return true;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node === undefined;
+}

@@ -1,0 +1,178 @@
+// Alert states and views shared by the engine and the renderer (Grafana's state names).
+export const ALERT_STATES = ['normal', 'pending', 'firing', 'resolved', 'nodata', 'error'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface AlertTransition {
+  state: AlertState;
+  at: number;
+}
+
+export interface AlertView {
+  /** Stable id of this alert instance (rule + labels + firing). */
+  key: string;
+  rule: string;
+  severity: Severity;
+  labels: Record<string, string>;
+  state: AlertState;
+  value: number | null;
+  peakValue: number | null;
+  summary: string;
+  runbookUrl: string | null;
+  activeSince: number | null;
+  firedAt: number | null;
+  resolvedAt: number | null;
+  silenced: boolean;
+  acknowledged: { by: string; note: string; at: number } | null;
+  transitions: AlertTransition[];
+}
+
+export interface AlertNotification {
+  kind: 'firing' | 'resolved';
+  rule: string;
+  severity: Severity;
+  labels: Record<string, string>;
+  value: number | null;
+  summary: string;
+  at: number;
+  /** The alert instance this notification is about (AlertView.key). */
+  key?: string;
+  /** The group in readable form ("merchant m_1042"), null for a whole-stream rule. */
+  group?: string | null;
+  runbookUrl?: string | null;
+}
+
+// --- Added for alert rules, silences and history (issue 4). ---
+
+/** Which group an alert is about, as text: "merchant=m_1042", "queue=payments.work", or "" for a whole-stream rule. */
+export type AlertGroupKey = string;
+
+
+/** Alertmanager-style label matcher; regexes are anchored (match the whole value). */
+export interface SilenceMatcher {
+  label: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+export interface AlertSilence {
+  id: string;
+  matchers: SilenceMatcher[];
+  /** Silences are measured on the evaluator's clock: event time (wall time when live). */
+  endsAt: number;
+  comment: string;
+  createdBy: string;
+  createdAt: number;
+  /** Set when an operator ends the silence early. */
+  expiredAt: number | null;
+}
+
+export interface AlertNote {
+  by: string;
+  note: string;
+  at: number;
+}
+
+/** One alert instance as kept in history (times in epoch ms). */
+export interface AlertHistoryRecord {
+  key: string;
+  rule: string;
+  severity: Severity;
+  labels: Record<string, string>;
+  /** Group key ("merchant=m_1"), "" for whole-stream rules. */
+  group: AlertGroupKey;
+  /** Last known state of the instance. */
+  state: AlertState;
+  summary: string;
+  value: number | null;
+  peakValue: number | null;
+  activeSince: number;
+  firedAt: number | null;
+  resolvedAt: number | null;
+  /** When an instance that never fired went back to normal (or an engine restart closed it). */
+  endedAt: number | null;
+  silenced: boolean;
+  acknowledged: AlertNote | null;
+  resolveNote: AlertNote | null;
+  transitions: AlertTransition[];
+}
+
+/** What `payops alerts --json` prints per alert: the record with ISO times. */
+export interface AlertHistoryJson {
+  key: string;
+  rule: string;
+  severity: Severity;
+  labels: Record<string, string>;
+  group: string;
+  state: AlertState;
+  summary: string;
+  value: number | null;
+  peakValue: number | null;
+  activeSince: string;
+  firedAt: string | null;
+  resolvedAt: string | null;
+  endedAt: string | null;
+  silenced: boolean;
+  acknowledged: { by: string; note: string; at: string } | null;
+  resolveNote: { by: string; note: string; at: string } | null;
+  transitions: { state: AlertState; at: string }[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const noteJson = (n: AlertNote | null) => (n ? { by: n.by, note: n.note, at: iso(n.at) } : null);
+
+export function alertHistoryRecordToJson(r: AlertHistoryRecord): AlertHistoryJson {
+  return {
+    key: r.key,
+    rule: r.rule,
+    severity: r.severity,
+    labels: r.labels,
+    group: r.group,
+    state: r.state,
+    summary: r.summary,
+    value: r.value,
+    peakValue: r.peakValue,
+    activeSince: iso(r.activeSince),
+    firedAt: isoOrNull(r.firedAt),
+    resolvedAt: isoOrNull(r.resolvedAt),
+    endedAt: isoOrNull(r.endedAt),
+    silenced: r.silenced,
+    acknowledged: noteJson(r.acknowledged),
+    resolveNote: noteJson(r.resolveNote),
+    transitions: r.transitions.map((t) => ({ state: t.state, at: iso(t.at) })),
+  };
+}
+
+/** Checks a silence's matchers (the renderer's silence dialog runs the same check); null when fine. */
+export function silenceMatchersProblem(matchers: readonly SilenceMatcher[]): string | null {
+  if (!Array.isArray(matchers) || matchers.length === 0) return 'a silence needs at least one matcher';
+  for (const m of matchers) {
+    if (!m || typeof m.label !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m.label)) return `matcher label "${String(m?.label)}" is not a label name`;
+    if (!['=', '!=', '=~', '!~'].includes(m.op)) return `matcher op "${String(m.op)}" must be =, !=, =~ or !~`;
+    if (typeof m.value !== 'string') return `matcher ${m.label}: value must be a string`;
+    if (m.op === '=~' || m.op === '!~') {
+      try {
+        new RegExp(`^(?:${m.value})$`);
+      } catch {
+        return `matcher ${m.label}${m.op}"${m.value}": not a valid regular expression`;
+      }
+    }
+  }
+  // Like Alertmanager: a silence whose every matcher also matches an empty label set would mute everything.
+  if (matchers.every((m) => silenceMatcherMatches(m, ''))) return 'at least one matcher must require a non-empty label value (this silence would mute every alert)';
+  return null;
+}
+
+export function silenceMatcherMatches(m: SilenceMatcher, value: string): boolean {
+  switch (m.op) {
+    case '=':
+      return value === m.value;
+    case '!=':
+      return value !== m.value;
+    case '=~':
+      return new RegExp(`^(?:${m.value})$`).test(value);
+    case '!~':
+      return !new RegExp(`^(?:${m.value})$`).test(value);
+  }
+}

@@ -1,0 +1,267 @@
+// The explorer, payment timeline, quarantine browser and incident report requests (issue 6).
+// The lead spreads `explorerRequestSchemas` into apiRequestSchemas and `ExplorerResults`
+// into ApiResults; the engine worker answers them (electron/core/explorer, electron/core/report).
+// Times are epoch milliseconds; a window is half-open: from <= time < to.
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const epochMs = z.number().int().min(0).max(8.64e15);
+
+export const RISK_DECISIONS = ['approve', 'review', 'block'] as const;
+export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** What the explorer filters on; every field optional (an empty filter matches everything). */
+export const eventFilterSchema = z
+  .object({
+    from: epochMs.optional(),
+    to: epochMs.optional(),
+    types: z.array(text(100)).max(20).optional(),
+    merchantId: text(200).optional(),
+    country: text(8).optional(),
+    declineCode: text(64).optional(),
+    decision: z.enum(RISK_DECISIONS).optional(),
+    /** Minor units, inclusive. */
+    amountMin: z.number().int().min(0).optional(),
+    amountMax: z.number().int().min(0).optional(),
+    /** A payment id or an event id (exact). */
+    search: text(200).optional(),
+  })
+  .strict();
+export type EventFilter = z.input<typeof eventFilterSchema>;
+
+/** Keyset cursor: the (time_ms, seq) of the last row of the previous page. */
+export const eventCursorSchema = z.object({ timeMs: z.number().int(), seq: z.number().int() }).strict();
+export type EventCursor = z.infer<typeof eventCursorSchema>;
+
+export const quarantineCursorSchema = z.object({ arrivalMs: z.number().int(), seq: z.number().int() }).strict();
+export type QuarantineCursor = z.infer<typeof quarantineCursorSchema>;
+
+const maskOptions = {
+  /** Masking is on unless explicitly turned off. */
+  mask: z.boolean().default(true),
+  /** Extra fields to mask on top of the defaults (cardBin, customer*, email, phone, iban). */
+  maskFields: z.array(text(64)).max(50).default([]),
+};
+
+const reportWindow = {
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  /** An alert instance key (AlertView.key): the window runs from a margin before it fired to a margin after it resolved. */
+  alertKey: text(400).optional(),
+  marginMinutes: z.number().min(0).max(24 * 60).default(15),
+  title: z.string().max(200).optional(),
+  /** Operator notes included in the report. */
+  notes: z.string().max(20_000).optional(),
+};
+
+export const explorerRequestSchemas = {
+  'events.query': z
+    .object({
+      filter: eventFilterSchema.default({}),
+      order: z.enum(['desc', 'asc']).default('desc'),
+      limit: z.number().int().min(1).max(500).default(100),
+      cursor: eventCursorSchema.nullable().default(null),
+    })
+    .strict(),
+  'events.get': z.object({ seq: z.number().int().min(1) }).strict(),
+  'events.timeline': z.object({ paymentId: text(200) }).strict(),
+  'quarantine.query': z
+    .object({
+      from: epochMs.optional(),
+      to: epochMs.optional(),
+      /** Substring of the reason, case-insensitive. */
+      reason: text(200).optional(),
+      order: z.enum(['desc', 'asc']).default('desc'),
+      limit: z.number().int().min(1).max(500).default(100),
+      cursor: quarantineCursorSchema.nullable().default(null),
+    })
+    .strict(),
+  'quarantine.get': z.object({ seq: z.number().int().min(1) }).strict(),
+  'report.build': z.object({ ...reportWindow, ...maskOptions }).strict(),
+  /** Starts an export job; poll report.progress, stop with report.cancel. */
+  'report.export': z.object({ ...reportWindow, ...maskOptions, format: z.enum(REPORT_FORMATS) }).strict(),
+  'report.progress': z.object({ jobId: text(64) }).strict(),
+  'report.cancel': z.object({ jobId: text(64) }).strict(),
+} as const;
+
+export type ExplorerRequestName = keyof typeof explorerRequestSchemas;
+
+/** One stored event as the explorer lists it (flat columns; the whole CloudEvent via events.get). */
+export interface EventRow {
+  seq: number;
+  timeMs: number;
+  arrivalMs: number;
+  source: string;
+  id: string;
+  type: string;
+  category: string;
+  subject: string | null;
+  paymentId: string | null;
+  merchantId: string | null;
+  amount: number | null;
+  currency: string | null;
+  country: string | null;
+  method: string | null;
+  cardBin: string | null;
+  latencyMs: number | null;
+  declineCode: string | null;
+  score: number | null;
+  decision: string | null;
+  routingKey: string | null;
+}
+
+export interface EventPage {
+  rows: EventRow[];
+  /** Pass back as `cursor` for the next page; null when there is nothing more. */
+  nextCursor: EventCursor | null;
+  /**
+   * True when a filter no index serves stopped after its scan budget with fewer than
+   * `limit` rows: more matches may follow, ask again with nextCursor.
+   */
+  partial: boolean;
+  tookMs: number;
+}
+
+export interface EventDetail extends EventRow {
+  /** The whole CloudEvent as stored (structured JSON text). */
+  json: string;
+}
+
+export interface TimelineStep extends EventRow {
+  /** ms since the payment's first event, and since the previous step (null for the first). */
+  sinceStartMs: number;
+  sincePreviousMs: number | null;
+}
+
+export interface PaymentTimeline {
+  paymentId: string;
+  steps: TimelineStep[];
+  /** Total time from first to last event. */
+  durationMs: number;
+  truncated: boolean;
+}
+
+export interface QuarantineBody {
+  encoding: 'utf8' | 'hex';
+  text: string;
+  /** Bytes of the whole body, and whether `text` shows only the first part. */
+  size: number;
+  truncated: boolean;
+}
+
+export interface QuarantineRow {
+  seq: number;
+  arrivalMs: number;
+  reason: string;
+  routingKey: string | null;
+  contentType: string | null;
+  origin: string | null;
+  /** Headers as stored (a JSON object), null when none. */
+  headers: Record<string, unknown> | null;
+  body: QuarantineBody;
+}
+
+export interface QuarantinePage {
+  rows: QuarantineRow[];
+  nextCursor: QuarantineCursor | null;
+  tookMs: number;
+}
+
+export interface CountRow {
+  key: string;
+  events: number;
+}
+
+export interface ReportFigures {
+  events: number;
+  byType: Record<string, number>;
+  authorizedAmountByCurrency: Record<string, number>;
+  authorized: number;
+  declined: number;
+  failed: number;
+  /** authorized / (authorized + declined); null when neither happened. */
+  approvalRate: number | null;
+  /** declined / (authorized + declined); null when neither happened. */
+  declineRate: number | null;
+  riskDecisions: Record<string, number>;
+  eventsPerSecond: number;
+}
+
+export interface ReportSeriesPoint {
+  /** Start of the bucket (epoch ms). */
+  t: number;
+  values: Record<string, number>;
+}
+
+export interface ReportAlert {
+  key: string;
+  rule: string;
+  severity: string;
+  group: string;
+  summary: string;
+  state: string;
+  value: number | null;
+  peakValue: number | null;
+  activeSince: string;
+  firedAt: string | null;
+  resolvedAt: string | null;
+  acknowledged: { by: string; note: string; at: string } | null;
+  resolveNote: { by: string; note: string; at: string } | null;
+  transitions: { state: string; at: string }[];
+}
+
+/** The report as data: what `payops report --json` writes, and what the HTML/PDF show. */
+export interface ReportData {
+  title: string;
+  generatedAt: string;
+  window: { from: string; to: string; fromMs: number; toMs: number; durationMs: number };
+  source: { alertKey: string | null; marginMinutes: number | null };
+  masked: boolean;
+  maskFields: string[];
+  summary: string[];
+  totals: ReportFigures;
+  previous: { window: { from: string; to: string }; totals: ReportFigures };
+  /** Changes against the previous window (null where the previous figure was 0 or null). */
+  change: { events: number | null; approvalRate: number | null; declineRate: number | null };
+  alerts: ReportAlert[];
+  topMerchants: { merchantId: string; events: number; declines: number }[];
+  topCountries: { country: string; events: number; declines: number }[];
+  topDeclineCodes: { declineCode: string; events: number }[];
+  topCardBins: { cardBin: string; events: number; declines: number }[];
+  series: {
+    bucketMs: number;
+    throughput: ReportSeriesPoint[];
+    declineRate: ReportSeriesPoint[];
+    riskDecisions: ReportSeriesPoint[];
+    queueDepth: ReportSeriesPoint[];
+  };
+  notes: string | null;
+  sampleEvents: Record<string, unknown>[];
+  tookMs: number;
+}
+
+export interface ReportJob {
+  jobId: string;
+  format: ReportFormat;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** Rows written so far and rows expected (CSV), or steps for other formats. */
+  done: number;
+  total: number;
+  bytes: number;
+  /** The finished file (only when state is 'done'). */
+  file: string | null;
+  error: string | null;
+}
+
+export interface ExplorerResults {
+  'events.query': EventPage;
+  'events.get': { event: EventDetail | null };
+  'events.timeline': PaymentTimeline;
+  'quarantine.query': QuarantinePage;
+  'quarantine.get': { row: QuarantineRow | null };
+  'report.build': ReportData;
+  'report.export': ReportJob;
+  'report.progress': ReportJob;
+  'report.cancel': ReportJob;
+}
