@@ -27,14 +27,14 @@ export function realisticBodies(n: number): { body: Buffer; routingKey: string }
 }
 
 /** Declares an exchange and queues bound with '#', and publishes every body once (so each queue holds them all). */
-export async function prefill(queues: string[], bodies: { body: Buffer; routingKey: string }[]): Promise<string> {
-  const exchange = `bench.${randomUUID().slice(0, 8)}.x`;
+export async function prefill(queues: string[], bodies: { body: Buffer; routingKey: string }[], existingExchange?: string): Promise<string> {
+  const exchange = existingExchange ?? `bench.${randomUUID().slice(0, 8)}.x`;
   const conn = await amqp.connect(AMQP_URL);
   const ch = await conn.createConfirmChannel();
   await ch.assertExchange(exchange, 'topic', { durable: true });
   for (const q of queues) {
     await ch.assertQueue(q, { durable: true });
-    await ch.purgeQueue(q);
+    if (!existingExchange) await ch.purgeQueue(q);
     await ch.bindQueue(q, exchange, '#');
   }
   for (let i = 0; i < bodies.length; i++) {

@@ -36,12 +36,12 @@ function ensureDependencies() {
 }
 
 function ensureBuilt({ force = false } = {}) {
-  const stamp = path.join(ROOT, 'dist', '.build-stamp');
-  const built = fs.existsSync(stamp) && fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')) ? fs.statSync(stamp).mtimeMs : 0;
+  // Built = the oldest of the two build outputs; rebuild when any source is newer.
+  const outputs = [path.join(ROOT, 'dist', 'electron', 'cli', 'main.js'), path.join(ROOT, 'dist-renderer', 'index.html')];
+  const built = outputs.every((f) => fs.existsSync(f)) ? Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs)) : 0;
   const sources = Math.max(...['electron', 'renderer', 'shared', 'bench'].map((d) => newestMtime(path.join(ROOT, d))), fs.statSync(path.join(ROOT, 'package.json')).mtimeMs);
   if (force || built < sources) {
     run(npm, ['run', 'build']);
-    fs.writeFileSync(stamp, new Date().toISOString());
   }
 }
 
