@@ -2,10 +2,16 @@ import {
   CORE_ATTRIBUTES,
   EXTENSION_NAME,
   describeIssue,
+  envelopeAccepted,
   envelopeSchema,
   parseRfc3339,
+  paymentDataAccepted,
   paymentDataSchema,
+  riskDataAccepted,
   riskDataSchema,
+  type Envelope,
+  type PaymentData,
+  type RiskData,
 } from './schemas';
 import { categoryOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
 
@@ -66,8 +72,10 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
     return fail('body is not a JSON object');
   }
   const obj = ce as Record<string, unknown>;
-  const envelope = envelopeSchema.safeParse(obj);
-  if (!envelope.success) return fail(describeIssue('', envelope.error));
+  if (!envelopeAccepted(obj)) {
+    const envelope = envelopeSchema.safeParse(obj);
+    if (!envelope.success) return fail(describeIssue('', envelope.error));
+  }
   for (const key of Object.keys(obj)) {
     if (CORE_ATTRIBUTES.has(key)) continue;
     if (!EXTENSION_NAME.test(key)) {
@@ -85,7 +93,7 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
   const hasBase64 = obj.data_base64 !== undefined && obj.data_base64 !== null;
   if (hasData && hasBase64) return fail('event has both data and data_base64');
 
-  const e = envelope.data;
+  const e = obj as Envelope;
   const category = categoryOf(e.type);
   const timeMs = e.time ? parseRfc3339(e.time) : null;
   if (e.time && timeMs === null) return fail('time: must be an RFC 3339 timestamp with seconds');
@@ -115,10 +123,13 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
   if (typeof obj.data !== 'object' || obj.data === null || Array.isArray(obj.data)) {
     return fail(`missing required attribute data (an object, for ${e.type})`);
   }
+  const data = obj.data as Record<string, unknown>;
   if (category === 'payment') {
-    const parsed = paymentDataSchema.safeParse(obj.data);
-    if (!parsed.success) return fail(describeIssue('data', parsed.error));
-    const d = parsed.data;
+    if (!paymentDataAccepted(data)) {
+      const parsed = paymentDataSchema.safeParse(data);
+      if (!parsed.success) return fail(describeIssue('data', parsed.error));
+    }
+    const d = data as PaymentData;
     event.paymentId = d.paymentId;
     event.merchantId = d.merchantId;
     event.amount = d.amount;
@@ -129,9 +140,11 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
     event.latencyMs = d.latencyMs ?? null;
     event.declineCode = d.declineCode ?? null;
   } else {
-    const parsed = riskDataSchema.safeParse(obj.data);
-    if (!parsed.success) return fail(describeIssue('data', parsed.error));
-    const d = parsed.data;
+    if (!riskDataAccepted(data)) {
+      const parsed = riskDataSchema.safeParse(data);
+      if (!parsed.success) return fail(describeIssue('data', parsed.error));
+    }
+    const d = data as RiskData;
     event.paymentId = d.paymentId;
     event.merchantId = d.merchantId;
     event.score = d.score;

@@ -84,3 +84,61 @@ export function describeIssue(prefix: string, error: z.ZodError): string {
   const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
   return missing ? `missing required attribute ${path}` : `${path}: ${issue.message}`;
 }
+
+// Fast predicates for the ingest hot path. Each accepts exactly what its zod schema above
+// accepts (schemas.test.ts checks the pair on thousands of generated objects); zod stays the
+// definition and writes the error message whenever a predicate says no.
+const isNullish = (v: unknown): v is null | undefined => v === null || v === undefined;
+const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const optionalNonEmptyOk = (v: unknown) => isNullish(v) || isNonEmpty(v);
+const isMinorUnits = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const CURRENCY = /^[A-Z]{3}$/;
+const COUNTRY = /^[A-Z]{2}$/;
+const CARD_BIN = /^\d{4,11}$/;
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+export function envelopeAccepted(o: Record<string, unknown>): boolean {
+  return (
+    o.specversion === '1.0' &&
+    isNonEmpty(o.id) &&
+    isNonEmpty(o.source) &&
+    isNonEmpty(o.type) &&
+    (isNullish(o.time) || typeof o.time === 'string') &&
+    optionalNonEmptyOk(o.subject) &&
+    optionalNonEmptyOk(o.dataschema) &&
+    (isNullish(o.datacontenttype) || (typeof o.datacontenttype === 'string' && MEDIA_TYPE.test(o.datacontenttype))) &&
+    (isNullish(o.data_base64) || typeof o.data_base64 === 'string')
+  );
+}
+
+export function paymentDataAccepted(d: Record<string, unknown>): boolean {
+  return (
+    isNonEmpty(d.paymentId) &&
+    isNonEmpty(d.merchantId) &&
+    isMinorUnits(d.amount) &&
+    typeof d.currency === 'string' && CURRENCY.test(d.currency) &&
+    optionalString(d.method) &&
+    (d.country === undefined || (typeof d.country === 'string' && COUNTRY.test(d.country))) &&
+    (d.cardBin === undefined || (typeof d.cardBin === 'string' && CARD_BIN.test(d.cardBin))) &&
+    (d.latencyMs === undefined || (typeof d.latencyMs === 'number' && Number.isFinite(d.latencyMs) && d.latencyMs >= 0)) &&
+    optionalString(d.declineCode) &&
+    optionalString(d.reason)
+  );
+}
+
+const DECISIONS: ReadonlySet<unknown> = new Set(['approve', 'review', 'block']);
+const stringArrayOrUndefined = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+export function riskDataAccepted(d: Record<string, unknown>): boolean {
+  return (
+    isNonEmpty(d.paymentId) &&
+    isNonEmpty(d.merchantId) &&
+    typeof d.score === 'number' && Number.isFinite(d.score) && d.score >= 0 && d.score <= 100 &&
+    DECISIONS.has(d.decision) &&
+    stringArrayOrUndefined(d.rules) &&
+    stringArrayOrUndefined(d.reasons) &&
+    (d.country === undefined || (typeof d.country === 'string' && COUNTRY.test(d.country))) &&
+    (d.amount === undefined || isMinorUnits(d.amount)) &&
+    (d.currency === undefined || (typeof d.currency === 'string' && CURRENCY.test(d.currency)))
+  );
+}
