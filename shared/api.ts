@@ -7,6 +7,7 @@ import { brokerProfileSchema, type BrokerProfileView } from './profiles';
 import type { AlertNotification, AlertView } from './alerts';
 import { alertsRequestSchemas, type AlertsResults } from './alertsApi';
 import { explorerRequestSchemas, type ExplorerResults } from './explorer';
+import { replayRequestSchemas, type ReplayResults } from './replayApi';
 
 const empty = z.object({}).strict();
 
@@ -24,6 +25,7 @@ export const apiRequestSchemas = {
   'alerts.list': z.object({ includeResolved: z.boolean().default(true), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
   ...alertsRequestSchemas,
   ...explorerRequestSchemas,
+  ...replayRequestSchemas,
 } as const;
 
 export type ApiRequestName = keyof typeof apiRequestSchemas;
@@ -46,7 +48,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults extends AlertsResults, ExplorerResults {
+export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };

@@ -43,11 +43,17 @@ export interface EngineConfig {
   retentionDays?: number;
   rulesFile?: string | null;
   /** A replay session: the capture to read and how fast (a multiple of event time, or 'max'). */
-  replay?: { file: string; speed: number | 'max' };
+  replay?: { file: string; speed: number | 'max'; startPaused?: boolean };
   /** 'full': fsync every commit (survives power loss); 'normal': survives a crash of payops, not of the OS. */
   durability?: 'full' | 'normal';
   /** Record every message to this capture file as it arrives. */
   captureFile?: string | null;
   /** With a broker: stop once the queue is empty and everything is committed. */
   drain?: boolean;
+  /**
+   * Size limit of the database file in bytes (SQLite max_page_count; unset: none). Past it a
+   * batch fails with SQLITE_FULL: ingest pauses without acknowledging ("disk full") until the
+   * limit is raised (request 'store.setMaxDbBytes') or the retention frees pages.
+   */
+  maxDbBytes?: number;
 }
