@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     }, { noAck: false });
   });
   const last = Date.now();
-  process.stdout.write(`${JSON.stringify({ received, firstDeliveryMs: first, lastAckMs: last, parsedBytes })}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ received, firstDeliveryMs: first, lastAckMs: last, parsedBytes, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
   await conn.close();
 }
 

@@ -1,5 +1,6 @@
 // bench:ingest — in one run, on two queues pre-filled with the same events:
 // (a) the bare amqplib consumer (ceiling) and (b) `payops collect --drain`; prints rates and b/a.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,33 @@ import { AMQP_URL, PAYOPS_BIN, cleanup, fmt, lastJsonLine, prefill, realisticBod
 interface Timing {
   firstDeliveryMs: number;
   lastAckMs: number;
+}
+
+interface Run {
+  rate: number;
+  cpuUsPerEvent: number;
+  brokerCpuUsPerEvent: number | null;
+}
+
+// CPU the broker (beam.smp) used while one side consumed: explains the ratio on a small machine.
+function brokerCpuMs(): number | null {
+  try {
+    const pid = execFileSync('pgrep', ['-f', 'beam.smp']).toString().trim().split('\n')[0];
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until the broker has finished storing the pre-fill (under 10 % of a core for 0.5 s). */
+async function brokerSettled(): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const a = brokerCpuMs();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = brokerCpuMs();
+    if (a === null || b === null || b - a < 50) return;
+  }
 }
 
 const rate = (n: number, t: Timing) => n / ((t.lastAckMs - t.firstDeliveryMs) / 1000);
@@ -25,24 +53,34 @@ async function main(): Promise<void> {
     const qa = `bench.${id}.bare`;
     const qb = `bench.${id}.payops`;
     const exchange = await prefill([qa, qb], bodies);
+    await brokerSettled();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-bench-'));
     try {
       // Alternate the order each round so neither side always gets the warmer broker.
-      const runBare = async () => {
-        const r = await runNode([path.join(__dirname, 'bareConsumer.js'), AMQP_URL, qa, String(n)]);
-        if (r.code !== 0) throw new Error(`bare consumer: ${r.stderr}`);
-        return rate(n, lastJsonLine<Timing>(r.stdout));
+      const measure = async (args: string[], check: (out: { events?: number }) => void, timing: (out: Timing & { ingest?: Timing }) => Timing): Promise<Run> => {
+        const before = brokerCpuMs();
+        const r = await runNode(args);
+        const after = brokerCpuMs();
+        if (r.code !== 0) throw new Error(`${path.basename(args[0])}: ${r.stderr}`);
+        const out = lastJsonLine<Timing & { ingest?: Timing; cpuMs: number; events?: number }>(r.stdout);
+        check(out);
+        return {
+          rate: rate(n, timing(out)),
+          cpuUsPerEvent: (out.cpuMs * 1000) / n,
+          brokerCpuUsPerEvent: before !== null && after !== null ? ((after - before) * 1000) / n : null,
+        };
       };
-      const runPayops = async () => {
-        const r = await runNode([PAYOPS_BIN, 'collect', '--amqp', AMQP_URL, '--db', path.join(dir, 'bench.db'),
-          '--exchange', exchange, '--bind', '#', '--queue', qb, '--drain', '--json']);
-        if (r.code !== 0) throw new Error(`payops collect: ${r.stderr}`);
-        const summary = lastJsonLine<{ events: number; ingest: Timing }>(r.stdout);
-        if (summary.events !== n) throw new Error(`payops stored ${summary.events} of ${n} events`);
-        return rate(n, summary.ingest);
-      };
-      let bare: number;
-      let payops: number;
+      const runBare = () => measure([path.join(__dirname, 'bareConsumer.js'), AMQP_URL, qa, String(n)], () => undefined, (o) => o);
+      const runPayops = () =>
+        measure(
+          [PAYOPS_BIN, 'collect', '--amqp', AMQP_URL, '--db', path.join(dir, 'bench.db'), '--exchange', exchange, '--bind', '#', '--queue', qb, '--drain', '--json'],
+          (o) => {
+            if (o.events !== n) throw new Error(`payops stored ${o.events} of ${n} events`);
+          },
+          (o) => o.ingest!,
+        );
+      let bare: Run;
+      let payops: Run;
       if (round % 2 === 1) {
         bare = await runBare();
         payops = await runPayops();
@@ -50,8 +88,10 @@ async function main(): Promise<void> {
         payops = await runPayops();
         bare = await runBare();
       }
-      ratios.push(payops / bare);
-      console.log(`round ${round}: (a) bare consumer ${fmt(bare)} ev/s   (b) payops collect ${fmt(payops)} ev/s   ratio b/a ${(payops / bare).toFixed(3)}`);
+      ratios.push(payops.rate / bare.rate);
+      const cpu = (x: Run) => `client CPU ${x.cpuUsPerEvent.toFixed(1)} us/event, broker ${x.brokerCpuUsPerEvent?.toFixed(1) ?? '?'} us/event`;
+      console.log(`round ${round}: (a) bare consumer ${fmt(bare.rate)} ev/s (${cpu(bare)})`);
+      console.log(`         (b) payops collect ${fmt(payops.rate)} ev/s (${cpu(payops)})   ratio b/a ${(payops.rate / bare.rate).toFixed(3)}`);
     } finally {
       await cleanup(exchange, [qa, qb]);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { computeStats } from '../../core/store/stats';
 import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveIntOrZero, positiveNumber, type BrokerFlags } from '../cliOptions';
 import { CliError, fail } from '../cliErrors';
 import { logLine } from '../logLine';
+import { loadRulesForCli } from './backtestCommand';
 import { redactUrl } from '../../core/redact';
 
 interface CollectFlags extends BrokerFlags {
@@ -21,6 +22,7 @@ interface CollectFlags extends BrokerFlags {
   json?: boolean;
   connectRetries: number;
   durability: 'full' | 'normal';
+  maxDbMb?: number;
 }
 
 export function registerCollect(program: Command): void {
@@ -39,12 +41,15 @@ export function registerCollect(program: Command): void {
     .option('--capture <file>', 'also record every message to this capture file (.ndjson, .jsonl, optionally .gz)')
     .option('--connect-retries <n>', 'connection attempts at start before giving up (reconnects later retry forever)', positiveIntOrZero('--connect-retries'), 5)
     .addOption(new Option('--durability <mode>', "full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash").choices(['full', 'normal']).default('full'))
+    .option('--max-db-mb <n>', 'size limit of the database file in MB: past it ingest pauses without acknowledging ("disk full") until restarted with a larger limit', positiveNumber('--max-db-mb'))
     .option('--json', 'print the final summary as JSON')
     .action((flags: CollectFlags) => runCollect(flags).catch(fail));
 }
 
 async function runCollect(flags: CollectFlags): Promise<void> {
   if (!flags.amqp) throw new CliError('--amqp <url> is required (or set PAYOPS_AMQP_URL)');
+  // A bad rules file is refused before anything is created, naming the rule and field.
+  loadRulesForCli(flags.rules);
   const config: EngineConfig = {
     dbFile: flags.db,
     session: 'live',
@@ -57,6 +62,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     drain: flags.drain ?? false,
     durability: flags.durability,
     captureFile: flags.capture ?? null,
+    maxDbBytes: flags.maxDbMb ? Math.floor(flags.maxDbMb * 1024 * 1024) : undefined,
   };
   const started = Date.now();
   const host = await EngineHost.start(config);
@@ -73,7 +79,8 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     const db = openDatabase(flags.db, { readonly: true });
     const stats = computeStats(db);
     db.close();
-    const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why, ingest: timing };
+    const cpu = process.cpuUsage();
+    const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why, ingest: timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     process.exit(0);
   };

@@ -1,69 +1,377 @@
-import type { AlertNotification } from '../../../shared/alerts';
-import { AlertEvaluator, AlertHistoryStore, type AlertRule } from '../alerts';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertView } from '../../../shared/alerts';
+import { METRIC_INFO } from '../../../shared/alertRules';
+import { BACKTEST_LIMITS, type RulesBacktestResult, type RulesDocument, type RulesSaveResult, type RulesValidationResult } from '../../../shared/alertsApi';
+import type { QueueDepth } from '../../../shared/metrics';
+import { rulesFormatOfName, validateRulesText, type RulesFormat } from '../../../shared/rulesText';
+import { AlertEvaluator, AlertHistoryStore, DEFAULT_RULES_YAML, type AlertHistorySink, type AlertRule } from '../alerts';
+import { backtestStoredRange } from '../alerts/backtestSources';
+import type { AlertInputEvent } from '../alerts/eventCounters';
+import { openDatabase } from '../store/database';
 import type { Engine } from './engine';
 
 const LIVE_TICK_MS = 1000;
+/** Stored events a rules reload reads back so the new rules start with full windows. */
+const PRIME_MAX_EVENTS = 1_000_000;
+const PRIME_MAX_MS = 3600_000;
+
+/**
+ * The history sink of an evaluator being primed with stored events: it keeps the latest
+ * record of each instance instead of writing it, so episodes already in history are not
+ * written twice; once live, it writes through.
+ */
+class PrimingSink implements AlertHistorySink {
+  muted = true;
+  readonly held = new Map<string, AlertHistoryRecord>();
+  constructor(private readonly store: AlertHistoryStore) {}
+  saveInstances(records: readonly AlertHistoryRecord[]): void {
+    if (!this.muted) return this.store.saveInstances(records);
+    for (const r of records) this.held.set(r.key, r);
+  }
+  acknowledge(key: string, by: string, note: string, at: number): boolean {
+    return this.store.acknowledge(key, by, note, at);
+  }
+  addResolveNote(key: string, by: string, note: string, at: number): boolean {
+    return this.store.addResolveNote(key, by, note, at);
+  }
+  saveSilence(s: AlertSilence): void {
+    this.store.saveSilence(s);
+  }
+  listSilences(activeAt?: number): AlertSilence[] {
+    return this.store.listSilences(activeAt);
+  }
+}
 
 /**
  * Alert evaluation for one engine session. Events feed it as they commit and queue samples
  * as they are polled. Live, the clock advances with wall time (so "no data" can fire when
  * nothing arrives); in a replay it advances only with event time, after each committed
  * batch, so a capture gives the same alerts at any speed.
+ *
+ * The rule editor's requests live here too: rules.get, rules.validate, rules.save (writes
+ * the rules file atomically and, outside a replay, swaps in a new evaluator primed with the
+ * recent stored events) and rules.backtest (over the session's stored range, read-only).
  */
 export class AlertingSession {
-  readonly evaluator: AlertEvaluator;
   readonly history: AlertHistoryStore;
+  private current: AlertEvaluator;
+  private currentRules: readonly AlertRule[];
+  /** The file the rules came from (null: the built-in pack). */
+  private rulesFile: string | null;
+  private savePath: string;
+  private readonly replay: boolean;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly engine: Engine,
-    readonly rules: readonly AlertRule[],
+    rules: readonly AlertRule[],
     private readonly notify: (n: AlertNotification) => void,
   ) {
     this.history = new AlertHistoryStore(engine.db);
-    const replay = engine.config.session === 'replay';
-    if (!replay) this.history.closeOpenInstances(Date.now());
-    this.evaluator = new AlertEvaluator(rules, this.history);
+    this.replay = engine.config.session === 'replay';
+    this.rulesFile = engine.config.rulesFile ? path.resolve(engine.config.rulesFile) : null;
+    this.savePath = this.rulesFile ?? path.join(path.dirname(path.resolve(engine.config.dbFile)), 'rules.yaml');
+    if (!this.replay) this.history.closeOpenInstances(Date.now());
+    this.currentRules = rules;
+    this.current = new AlertEvaluator(rules, this.history);
+    const replay = this.replay;
 
     engine.onCommitted((outcome) => {
       if (outcome.inserted.length === 0) return;
-      this.evaluator.observeEvents(outcome.inserted);
-      if (replay && engine.liveMetrics.watermark !== null) this.publish(this.evaluator.advanceTo(engine.liveMetrics.watermark));
+      this.current.observeEvents(outcome.inserted);
+      if (replay && engine.liveMetrics.watermark !== null) this.publish(this.current.advanceTo(engine.liveMetrics.watermark));
     });
-    engine.onQueueSamples((samples) => this.evaluator.observeQueues(samples, samples[0]?.at ?? Date.now()));
+    engine.onQueueSamples((samples) => this.current.observeQueues(samples, samples[0]?.at ?? Date.now()));
     if (!replay) {
-      this.timer = setInterval(() => this.publish(this.evaluator.advanceTo(Date.now())), LIVE_TICK_MS);
+      this.timer = setInterval(() => this.publish(this.current.advanceTo(Date.now())), LIVE_TICK_MS);
       this.timer.unref?.();
     }
     engine.onStop(() => {
       if (this.timer) clearInterval(this.timer);
-      if (replay) this.publish(this.evaluator.finish());
+      if (replay) this.publish(this.current.finish());
     });
     this.registerRequests();
+  }
+
+  get evaluator(): AlertEvaluator {
+    return this.current;
+  }
+
+  get rules(): readonly AlertRule[] {
+    return this.currentRules;
   }
 
   private publish(notifications: AlertNotification[]): void {
     for (const n of notifications) this.notify(n);
   }
 
+  /** The evaluator's "now": wall time live, the event-time clock in a replay. */
+  private now(): number {
+    return this.replay ? (this.current.clock ?? Date.now()) : Date.now();
+  }
+
   private registerRequests(): void {
-    const e = this.evaluator;
-    this.engine.handle('alerts.list', (args) => e.list(args as { includeResolved?: boolean; limit?: number }));
-    this.engine.handle('alerts.ack', (args) => {
+    const handle = (name: string, fn: (args: unknown) => unknown) => this.engine.handle(name, fn);
+    handle('alerts.list', (args) => this.current.list(args as { includeResolved?: boolean; limit?: number }));
+    handle('alerts.ack', (args) => {
       const a = args as { key: string; by: string; note: string };
-      return { ok: e.acknowledge(a.key, a.by, a.note) };
+      return { ok: this.current.acknowledge(a.key, a.by, a.note) };
     });
-    this.engine.handle('alerts.resolveNote', (args) => {
+    handle('alerts.resolveNote', (args) => {
       const a = args as { key: string; by: string; note: string };
-      return { ok: e.addResolveNote(a.key, a.by, a.note) };
+      return { ok: this.current.addResolveNote(a.key, a.by, a.note) };
     });
-    this.engine.handle('alerts.silence', (args) => {
+    handle('alerts.silence', (args) => {
       const a = args as { matchers: Parameters<AlertEvaluator['silence']>[0]; durationMs: number; comment: string; by?: string };
-      return e.silence(a.matchers, Date.now() + a.durationMs, a.comment, a.by ?? 'operator');
+      // Silences run on the evaluator's clock: wall time live, event time in a replay.
+      return this.current.silence(a.matchers, this.now() + a.durationMs, a.comment, a.by ?? 'operator');
     });
-    this.engine.handle('alerts.expireSilence', (args) => ({ ok: e.expireSilence((args as { id: string }).id) }));
-    this.engine.handle('alerts.silences', () => e.listSilences());
-    this.engine.handle('alerts.history', (args) => this.history.list((args ?? {}) as Parameters<AlertHistoryStore['list']>[0]));
-    this.engine.handle('rules.current', () => this.rules);
+    handle('alerts.expireSilence', (args) => ({ ok: this.current.expireSilence((args as { id: string }).id) }));
+    handle('alerts.silences', () => this.current.listSilences());
+    handle('alerts.history', (args) => this.history.list((args ?? {}) as Parameters<AlertHistoryStore['list']>[0]));
+    handle('rules.current', () => this.currentRules);
+    handle('rules.get', () => this.rulesDocument());
+    handle('rules.validate', (args) => {
+      const a = args as { text: string; format?: RulesFormat };
+      const v = validateRulesText(a.text, a.format ?? 'yaml');
+      return { ok: v.ok, issues: v.issues, rules: v.rules?.length ?? 0 } satisfies RulesValidationResult;
+    });
+    handle('rules.save', (args) => this.save(args as { text: string; format?: RulesFormat; path?: string }));
+    handle('rules.backtest', (args) => this.backtest(args as { text: string; format?: RulesFormat; from: number; to: number }));
+  }
+
+  rulesDocument(): RulesDocument {
+    const file = this.rulesFile;
+    let text = DEFAULT_RULES_YAML;
+    if (file) {
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new Error(`cannot read the rules file ${file}: ${(err as Error).message}`);
+      }
+    }
+    return {
+      text,
+      format: file ? (rulesFormatOfName(file) ?? 'yaml') : 'yaml',
+      rules: [...this.currentRules],
+      source: file ? 'file' : 'default',
+      path: file,
+      savePath: this.savePath,
+      liveReload: !this.replay,
+    };
+  }
+
+  /**
+   * Validates, writes the rules file atomically, then (outside a replay) evaluates the new
+   * rules. `path` (set by the engine backend, not by the renderer) overrides where it goes.
+   */
+  save(args: { text: string; format?: RulesFormat; path?: string }): RulesSaveResult {
+    const target = args.path ? path.resolve(args.path) : this.savePath;
+    const format = rulesFormatOfName(target) ?? 'yaml';
+    if (args.format && args.format !== format) {
+      const message = `${target} is a ${format.toUpperCase()} file: write the rules as ${format.toUpperCase()}`;
+      return { ok: false, issues: [{ index: null, rule: null, field: '', message, text: `rules file: ${message}`, line: null }], path: null, reloaded: false, message: 'not saved' };
+    }
+    const v = validateRulesText(args.text, format);
+    if (!v.ok) {
+      return { ok: false, issues: v.issues, path: null, reloaded: false, message: `not saved: ${v.issues.length} problem${v.issues.length === 1 ? '' : 's'}` };
+    }
+    writeAtomically(target, args.text);
+    this.rulesFile = target;
+    this.savePath = target;
+    if (this.replay) {
+      return { ok: true, issues: [], path: target, reloaded: false, message: `saved to ${target}; a replay keeps the rules it started with, the next session uses these` };
+    }
+    this.reload(v.rules);
+    const enabled = v.rules.filter((r) => r.enabled).length;
+    return { ok: true, issues: [], path: target, reloaded: true, message: `saved to ${target}; evaluating ${enabled} rule${enabled === 1 ? '' : 's'} now` };
+  }
+
+  /**
+   * Swaps in an evaluator for `rules`. It first reads back the stored events of the longest
+   * window the rules need (bounded), so rates are not judged on a few seconds of data and
+   * alerts that still hold under the new rules carry on under the same key without a second
+   * notification. Old alerts that no longer hold are closed ("alert rules changed") and, if
+   * they had been announced, announced as resolved. Silences stay (they live in the store).
+   */
+  reload(rules: readonly AlertRule[]): void {
+    const old = this.current;
+    this.publish(old.takeNotifications());
+    const oldActive = old.list({ includeResolved: false });
+    const sink = new PrimingSink(this.history);
+    const next = new AlertEvaluator(rules, sink);
+    const now = Date.now();
+    const primed = this.prime(next, rules, now);
+    const notifications = [...primed, ...next.advanceTo(now)];
+    sink.muted = false;
+
+    const nextActive = next.list({ includeResolved: false });
+    const nextKeys = new Set(nextActive.map((a) => a.key));
+    // Instances the new evaluator carries on (same key) are written with their new state.
+    this.history.saveInstances(nextActive.map((a) => sink.held.get(a.key)).filter((r): r is AlertHistoryRecord => r !== undefined));
+    // The same rule firing for the same group before and after is one alert to an operator:
+    // no "resolved" for the old instance, no second "firing" for the new one.
+    const oldFiring = new Set(oldActive.filter((a) => a.state === 'firing').map(identity));
+    const nextFiring = new Set(nextActive.filter((a) => a.state === 'firing').map(identity));
+    const closed: AlertHistoryRecord[] = [];
+    for (const a of oldActive) {
+      if (nextKeys.has(a.key)) continue;
+      const r = this.history.get(a.key);
+      if (!r || r.resolvedAt !== null || r.endedAt !== null) continue;
+      const fired = r.firedAt !== null;
+      r.state = fired ? 'resolved' : 'normal';
+      if (fired) r.resolvedAt = now;
+      else r.endedAt = now;
+      r.summary = `${r.summary} (closed: alert rules changed)`;
+      r.transitions.push({ state: r.state, at: now });
+      closed.push(r);
+      if (a.state === 'firing' && !a.silenced && !nextFiring.has(identity(a))) {
+        this.notify({
+          kind: 'resolved',
+          rule: a.rule,
+          severity: a.severity,
+          labels: { ...a.labels },
+          value: a.value,
+          summary: `RESOLVED ${a.rule}: alert rules changed (${a.summary})`,
+          at: now,
+          key: a.key,
+          group: groupText(a),
+          runbookUrl: a.runbookUrl,
+        });
+      }
+    }
+    this.history.saveInstances(closed);
+    // What fired while reading back is announced only if it still fires and did not fire before.
+    const announce = new Map<string, AlertNotification>();
+    const firingKeys = new Map(nextActive.filter((a) => a.state === 'firing').map((a) => [a.key, a]));
+    for (const n of notifications) {
+      const a = n.key ? firingKeys.get(n.key) : undefined;
+      if (n.kind === 'firing' && a && !oldFiring.has(identity(a))) announce.set(a.key, n);
+    }
+    this.current = next;
+    this.currentRules = rules;
+    this.publish([...announce.values()]);
+  }
+
+  /** Feeds `evaluator` the stored events (and queue depths) of the window `rules` need before `now`. */
+  private prime(evaluator: AlertEvaluator, rules: readonly AlertRule[], now: number): AlertNotification[] {
+    let spanMs = 0;
+    for (const r of rules) {
+      if (!r.enabled) continue;
+      const warmup = r.condition?.kind === 'baseline' ? r.condition.warmupMs : 0;
+      spanMs = Math.max(spanMs, r.windowMs + warmup + Math.max(r.forMs, r.keepFiringForMs));
+    }
+    spanMs = Math.min(PRIME_MAX_MS, spanMs + 15_000);
+    const db = this.engine.db;
+    let from = now - spanMs;
+    // At high rates the span holds more than the bound: read the newest PRIME_MAX_EVENTS.
+    const cutoff = db
+      .prepare('SELECT time_ms FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC LIMIT 1 OFFSET ?')
+      .get(from, now, PRIME_MAX_EVENTS - 1) as { time_ms: number } | undefined;
+    if (cutoff) from = cutoff.time_ms;
+    const needsQueues = rules.some((r) => r.enabled && METRIC_INFO[r.metric].source === 'queues');
+    const samples = needsQueues
+      ? (db.prepare('SELECT at_ms, queue, messages, consumers FROM queue_depth WHERE at_ms >= ? AND at_ms <= ? ORDER BY at_ms LIMIT 100000').all(from, now) as {
+          at_ms: number;
+          queue: string;
+          messages: number | null;
+          consumers: number | null;
+        }[])
+      : [];
+    const rows = db
+      .prepare('SELECT type, time_ms, arrival_ms, merchant_id, country, score FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms, seq')
+      .iterate(from, now) as IterableIterator<{ type: string; time_ms: number; arrival_ms: number; merchant_id: string | null; country: string | null; score: number | null }>;
+    const out: AlertNotification[] = [];
+    let s = 0;
+    let chunk: AlertInputEvent[] = [];
+    const feed = () => {
+      if (chunk.length === 0) return;
+      const until = chunk[chunk.length - 1].timeMs!;
+      while (s < samples.length && samples[s].at_ms <= until) {
+        const at = samples[s].at_ms;
+        const depths: QueueDepth[] = [];
+        while (s < samples.length && samples[s].at_ms === at) {
+          const q = samples[s++];
+          depths.push({ queue: q.queue, messages: q.messages, consumers: q.consumers, at, error: null });
+        }
+        evaluator.observeQueues(depths, at);
+      }
+      evaluator.observeEvents(chunk);
+      out.push(...evaluator.takeNotifications());
+      chunk = [];
+    };
+    for (const r of rows) {
+      chunk.push({ type: r.type, timeMs: r.time_ms, merchantId: r.merchant_id, country: r.country, score: r.score, arrivalMs: r.arrival_ms });
+      if (chunk.length >= 2000) feed();
+    }
+    feed();
+    return out;
+  }
+
+  /** A backtest of `text` over [from, to) of this session's database, read-only and bounded. */
+  async backtest(args: { text: string; format?: RulesFormat; from: number; to: number }): Promise<RulesBacktestResult> {
+    const started = Date.now();
+    const v = validateRulesText(args.text, args.format ?? 'yaml');
+    const empty = { alerts: [], firedCount: 0, notifications: [], events: 0, from: args.from, to: args.to, truncated: null, evaluations: 0, elapsedMs: 0 };
+    if (!v.ok) return { ok: false, issues: v.issues, ...empty };
+    let from = args.from;
+    let cut: string | null = null;
+    if (args.to - from > BACKTEST_LIMITS.maxRangeMs) {
+      from = args.to - BACKTEST_LIMITS.maxRangeMs;
+      cut = `range limited to the last ${BACKTEST_LIMITS.maxRangeMs / 86_400_000} days before ${new Date(args.to).toISOString()}`;
+    }
+    // A connection of its own, read-only: the backtest cannot write live state, and ingest
+    // commits between its pages.
+    const db = openDatabase(this.engine.config.dbFile, { readonly: true });
+    try {
+      const r = await backtestStoredRange(db, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents });
+      const fired = r.alerts.filter((a) => a.firedAt !== null);
+      return {
+        ok: true,
+        issues: [],
+        alerts: fired.slice(0, BACKTEST_LIMITS.maxAlertsShown),
+        firedCount: fired.length,
+        notifications: r.notifications.slice(0, BACKTEST_LIMITS.maxAlertsShown),
+        events: r.events,
+        from: r.range.from,
+        to: r.range.to,
+        truncated: [cut, r.truncated].filter(Boolean).join('; ') || null,
+        evaluations: r.evaluations,
+        elapsedMs: Date.now() - started,
+      };
+    } finally {
+      db.close();
+    }
   }
 }
+
+/** Rule and group: what an operator means by "the same alert". */
+function identity(a: AlertView): string {
+  return `${a.rule}\u0000${Object.entries(a.labels).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',')}`;
+}
+
+function groupText(a: AlertView): string | null {
+  const entries = Object.entries(a.labels).filter(([k]) => k === 'merchant' || k === 'country' || k === 'queue');
+  return entries.length ? entries.map(([k, v]) => `${k} ${v}`).join(', ') : null;
+}
+
+/** Writes `text` to `file` so that a reader sees the old file or the new one, never half of either. */
+export function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = fs.openSync(tmp, 'w', 0o644);
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+

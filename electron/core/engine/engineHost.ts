@@ -25,6 +25,24 @@ function workerFile(): string {
 }
 
 /**
+ * An uncaught error of the worker as text. Errors that are not plain Error instances (such as
+ * better-sqlite3's SqliteError) cross the thread boundary as bare objects without a message.
+ */
+function workerErrorMessage(err: unknown): string {
+  const e = err as { message?: unknown; code?: unknown } | null;
+  if (e && typeof e.message === 'string' && e.message) return e.message;
+  if (e && typeof e.code === 'string') return `engine worker crashed: ${e.code}`;
+  return `engine worker crashed: ${String(err)}`;
+}
+
+// A batch (up to a few thousand decoded events) lives until its commit; with V8's default
+// young generation those objects survive a scavenge and are promoted, which made GC a
+// large share of ingest cost. A larger young generation lets them die young.
+function youngGeneration(): { maxYoungGenerationSizeMb: number } {
+  return { maxYoungGenerationSizeMb: Number(process.env.PAYOPS_YOUNG_GEN_MB ?? 64) };
+}
+
+/**
  * The main-thread handle of an engine running in a worker thread: the latest snapshot,
  * snapshot/alert/log events, requests answered by the worker, and an orderly stop.
  */
@@ -40,7 +58,7 @@ export class EngineHost extends EventEmitter {
   }
 
   static start(config: EngineConfig): Promise<EngineHost> {
-    const worker = new Worker(workerFile(), { workerData: config });
+    const worker = new Worker(workerFile(), { workerData: config, resourceLimits: youngGeneration() });
     const host = new EngineHost(worker);
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -54,8 +72,9 @@ export class EngineHost extends EventEmitter {
         } else host.onMessage(message);
       });
       worker.on('error', (err) => {
-        if (!ready) reject(new EngineStartError(err.message));
-        else host.emit('fatal', err.message);
+        const message = workerErrorMessage(err);
+        if (!ready) reject(new EngineStartError(message));
+        else host.emit('fatal', message);
       });
       worker.on('exit', (code) => {
         host.exited = true;

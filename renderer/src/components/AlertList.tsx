@@ -11,14 +11,19 @@ function fmtValue(v: number | null): string {
   return Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
 }
 
+export type AlertAction = 'ack' | 'silence' | 'note';
+
 interface Props {
   alerts: AlertView[];
   limit?: number;
   compact?: boolean;
   emptyText?: string;
+  /** Shows an Actions column (acknowledge, silence, resolve note) in the full table. */
+  onAction?: (action: AlertAction, alert: AlertView) => void;
 }
 
-export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText }: Props) {
+export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, onAction }: Props) {
+  const actions = Boolean(onAction) && !compact;
   const now = useNow(1000);
   const shown = limit ? alerts.slice(0, limit) : alerts;
   if (alerts.length === 0) {
@@ -41,6 +46,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
               Value
             </th>
             <th scope="col">Since</th>
+            {actions ? <th scope="col">Actions</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -72,12 +78,12 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                     {a.state}
                   </span>
                   {a.silenced ? (
-                    <span className="badge badge-muted" title="Silenced: evaluated but not notified">
+                    <span className="badge badge-muted" data-testid="alert-silenced" title="Silenced: evaluated but not notified">
                       {compact ? 'muted' : 'silenced'}
                     </span>
                   ) : null}
                   {a.acknowledged ? (
-                    <span className="badge badge-muted" title={`Acknowledged by ${a.acknowledged.by}`}>
+                    <span className="badge badge-muted" data-testid="alert-acked" title={`Acknowledged by ${a.acknowledged.by}${a.acknowledged.note ? `: ${a.acknowledged.note}` : ''}`}>
                       ack
                     </span>
                   ) : null}
@@ -102,6 +108,21 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                 <td className="nowrap" title={fmtDateTime(since)} data-testid="alert-since">
                   {fmtAgo(since, now)}
                 </td>
+                {actions ? (
+                  <td className="nowrap alert-actions">
+                    {a.state !== 'resolved' && a.state !== 'normal' ? (
+                      <button type="button" className="btn btn-small" aria-label={`Acknowledge ${a.rule}`} data-testid="alert-ack" onClick={() => onAction!('ack', a)}>
+                        {a.acknowledged ? 'Re-ack' : 'Ack'}
+                      </button>
+                    ) : null}
+                    <button type="button" className="btn btn-small" aria-label={`Silence ${a.rule}`} data-testid="alert-silence" onClick={() => onAction!('silence', a)}>
+                      Silence
+                    </button>
+                    <button type="button" className="btn btn-small btn-ghost" aria-label={`Resolve note for ${a.rule}`} data-testid="alert-note" onClick={() => onAction!('note', a)}>
+                      Note
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             );
           })}

@@ -5,6 +5,7 @@ import { getClient, missingToken } from '../api/client';
 import { appStore, useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
 import { fmtBytes, fmtClock, fmtDateTime, fmtDuration } from '../lib/format';
+import { ReplayBannerControls } from './ReplayBannerControls';
 
 const STALE_MS = 15_000;
 
@@ -74,6 +75,7 @@ function SessionBanner() {
     return (
       <div className="banner banner-replay" role="status" data-testid="replay-banner">
         <strong>REPLAY</strong>
+        <span className="muted small">event time</span>
         <span className="mono" data-testid="replay-clock" title="Replay clock (event time)">
           {clock !== null ? fmtDateTime(clock * 1000) : '—'}
         </span>
@@ -88,6 +90,7 @@ function SessionBanner() {
             {replay.error ? <span className="error-text"> · {replay.error}</span> : null}
           </span>
         ) : null}
+        <ReplayBannerControls />
       </div>
     );
   }

@@ -61,3 +61,33 @@ describe('alert ordering', () => {
     expect(c.resolved).toBe(0);
   });
 });
+
+describe('alerts view helpers', () => {
+  it('reads the tab from the hash', async () => {
+    const { alertTabOf } = await import('./alerts');
+    expect(alertTabOf('#/alerts')).toBe('current');
+    expect(alertTabOf('#/alerts/rules')).toBe('rules');
+    expect(alertTabOf('#/alerts/history?x=1')).toBe('history');
+    expect(alertTabOf('#/alerts/nope')).toBe('current');
+  });
+
+  it('builds silence matchers for an alert that match it and not its neighbours', async () => {
+    const { silenceMatchersFor, silenceMatches, fmtMatchers } = await import('./alerts');
+    const a = { rule: 'fraud', labels: { merchant: 'm_1' }, severity: 'critical' as const };
+    const m = silenceMatchersFor(a);
+    expect(fmtMatchers(m)).toBe('alertname="fraud", merchant="m_1"');
+    expect(silenceMatches(m, a)).toBe(true);
+    expect(silenceMatches(m, { ...a, labels: { merchant: 'm_2' } })).toBe(false);
+    expect(silenceMatches([{ label: 'merchant', op: '=~', value: 'm_.*' }], a)).toBe(true);
+    expect(silenceMatches([{ label: 'severity', op: '!=', value: 'critical' }], a)).toBe(false);
+  });
+
+  it('turns a history filter into request arguments and a backtest window into a range', async () => {
+    const { historyArgs, backtestRange, firingDuration, DEFAULT_HISTORY_FILTER } = await import('./alerts');
+    expect(historyArgs(DEFAULT_HISTORY_FILTER, 10 * 3600_000)).toEqual({ firedOnly: true, since: 10 * 3600_000 - 24 * 3600_000, limit: 500 });
+    expect(historyArgs({ rule: ' x ', severity: 'info', firedOnly: false, hours: 0 }, 0)).toEqual({ rule: 'x', severity: 'info', firedOnly: false, limit: 500 });
+    expect(backtestRange(1, 7_200_000)).toEqual({ from: 3_600_001, to: 7_200_001 });
+    expect(firingDuration({ firedAt: 1000, resolvedAt: null }, 5000)).toBe(4000);
+    expect(firingDuration({ firedAt: null, resolvedAt: null }, 5000)).toBeNull();
+  });
+});

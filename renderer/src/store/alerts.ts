@@ -1,6 +1,6 @@
 // How the alerts panel orders what `alerts.list` returns: firing first, then pending,
 // then rules without data or in error, then the recently resolved (newest first).
-import type { AlertState, AlertView, Severity } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertState, AlertView, Severity, SilenceMatcher } from '../../../shared/alerts';
 
 const STATE_RANK: Record<AlertState, number> = {
   firing: 0,
@@ -55,4 +55,86 @@ export function countByState(alerts: readonly AlertView[]): Record<AlertState, n
   const out: Record<AlertState, number> = { normal: 0, pending: 0, firing: 0, resolved: 0, nodata: 0, error: 0 };
   for (const a of alerts) if (a.state in out) out[a.state]++;
   return out;
+}
+
+// --- Operator actions, history and silences (the Alerts view's tabs). ---
+
+export const ALERT_TABS = [
+  { id: 'current', label: 'Current' },
+  { id: 'history', label: 'History' },
+  { id: 'silences', label: 'Silences' },
+  { id: 'rules', label: 'Rules' },
+] as const;
+export type AlertTab = (typeof ALERT_TABS)[number]['id'];
+
+/** The tab of `#/alerts/<tab>`; the current alerts for anything else. */
+export function alertTabOf(hash: string): AlertTab {
+  const sub = hash.replace(/^#\/?/, '').split(/[/?]/)[1] ?? '';
+  return (ALERT_TABS.find((t) => t.id === sub)?.id ?? 'current') as AlertTab;
+}
+
+/** Silence durations offered (ms); the engine accepts 1 minute to 30 days. */
+export const SILENCE_DURATIONS: readonly { label: string; ms: number }[] = [
+  { label: '15 minutes', ms: 15 * 60_000 },
+  { label: '1 hour', ms: 3600_000 },
+  { label: '4 hours', ms: 4 * 3600_000 },
+  { label: '1 day', ms: 86_400_000 },
+  { label: '1 week', ms: 7 * 86_400_000 },
+];
+
+/** Matchers that silence exactly this alert: its rule and every label of its group. */
+export function silenceMatchersFor(a: Pick<AlertView, 'rule' | 'labels'>): SilenceMatcher[] {
+  return [{ label: 'alertname', op: '=', value: a.rule }, ...Object.entries(a.labels ?? {}).map(([label, value]) => ({ label, op: '=' as const, value }))];
+}
+
+/** Whether `labels` (plus alertname and severity) match every matcher, as the engine decides. */
+export function silenceMatches(matchers: readonly SilenceMatcher[], a: Pick<AlertView, 'rule' | 'labels' | 'severity'>): boolean {
+  const labels: Record<string, string> = { ...a.labels, alertname: a.rule, severity: a.severity };
+  return matchers.every((m) => {
+    const v = labels[m.label] ?? '';
+    try {
+      const re = m.op === '=~' || m.op === '!~' ? new RegExp(`^(?:${m.value})$`) : null;
+      return m.op === '=' ? v === m.value : m.op === '!=' ? v !== m.value : m.op === '=~' ? re!.test(v) : !re!.test(v);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function fmtMatchers(matchers: readonly SilenceMatcher[]): string {
+  return matchers.map((m) => `${m.label}${m.op}"${m.value}"`).join(', ');
+}
+
+export interface HistoryFilter {
+  rule: string;
+  severity: '' | 'critical' | 'warning' | 'info';
+  /** Only alerts that fired (the default), else every episode. */
+  firedOnly: boolean;
+  /** How far back, in hours; 0 = all. */
+  hours: number;
+}
+
+export const DEFAULT_HISTORY_FILTER: HistoryFilter = { rule: '', severity: '', firedOnly: true, hours: 24 };
+
+/** The alerts.history arguments for a filter, relative to `now` (the engine's clock). */
+export function historyArgs(f: HistoryFilter, now: number): { rule?: string; severity?: 'critical' | 'warning' | 'info'; firedOnly: boolean; since?: number; limit: number } {
+  return {
+    ...(f.rule.trim() ? { rule: f.rule.trim() } : {}),
+    ...(f.severity ? { severity: f.severity } : {}),
+    firedOnly: f.firedOnly,
+    ...(f.hours > 0 ? { since: Math.floor(now - f.hours * 3600_000) } : {}),
+    limit: 500,
+  };
+}
+
+/** How long an alert fired (or has been firing, until `now`), null if it never fired. */
+export function firingDuration(r: Pick<AlertHistoryRecord, 'firedAt' | 'resolvedAt'>, now: number): number | null {
+  if (r.firedAt === null) return null;
+  return Math.max(0, (r.resolvedAt ?? now) - r.firedAt);
+}
+
+/** A backtest's [from, to) for "the last N hours" of a session whose clock reads `clock`. */
+export function backtestRange(hours: number, clock: number): { from: number; to: number } {
+  const to = Math.floor(clock) + 1;
+  return { from: to - Math.round(hours * 3600_000), to };
 }

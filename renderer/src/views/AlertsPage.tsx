@@ -1,11 +1,23 @@
-// All alerts: firing first, then pending, then the recently resolved; filter by state
-// and by text in the rule or labels.
-import { useDeferredValue, useMemo, useState } from 'react';
+// The Alerts view: current alerts (firing first, then pending, then the recently resolved;
+// filter by state and by text; acknowledge, silence, resolve notes), the history, the
+// silences and the rule editor, each a tab at #/alerts/<tab>.
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { AlertView } from '../../../shared/alerts';
-import { AlertList } from '../components/AlertList';
+import { AlertList, type AlertAction } from '../components/AlertList';
 import { useApp } from '../store/appStore';
-import { countByState } from '../store/alerts';
+import { ALERT_TABS, alertTabOf, countByState, type AlertTab } from '../store/alerts';
 import { fmtClock } from '../lib/format';
+import { AlertActionDialog } from './AlertsActions';
+import { AlertsHistory } from './AlertsHistory';
+import { AlertsSilences } from './AlertsSilences';
+import './rules/rules.css';
+
+const RulesEditor = lazy(() => import('./rules/RulesEditor').then((m) => ({ default: m.RulesEditor })));
+
+function subscribeHash(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
 
 type Filter = 'active' | 'firing' | 'pending' | 'resolved' | 'all';
 
@@ -18,10 +30,63 @@ const FILTERS: { id: Filter; label: string; match: (a: AlertView) => boolean }[]
 ];
 
 export function AlertsPage() {
+  const tab = alertTabOf(useSyncExternalStore(subscribeHash, () => window.location.hash, () => ''));
+  const [status, setStatus] = useState<string | null>(null);
+  useEffect(() => {
+    if (!status) return;
+    const t = setTimeout(() => setStatus(null), 8000);
+    return () => clearTimeout(t);
+  }, [status]);
+  const select = (id: AlertTab) => {
+    window.location.hash = id === 'current' ? '#/alerts' : `#/alerts/${id}`;
+  };
+
+  return (
+    <div className="view view-alerts">
+      <div className="view-head">
+        <h1>Alerts</h1>
+      </div>
+      <div className="tabs" role="tablist" aria-label="Alerts sections">
+        {ALERT_TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`alerts-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls="alerts-tabpanel"
+            onClick={() => select(t.id)}
+            data-testid={`alerts-tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {status ? (
+        <div className="result result-ok small alerts-status" role="status" data-testid="alerts-status">
+          {status}
+        </div>
+      ) : null}
+      <div role="tabpanel" id="alerts-tabpanel" aria-labelledby={`alerts-tab-${tab}`}>
+        {tab === 'current' ? <CurrentAlerts onStatus={setStatus} /> : null}
+        {tab === 'history' ? <AlertsHistory onStatus={setStatus} /> : null}
+        {tab === 'silences' ? <AlertsSilences onStatus={setStatus} /> : null}
+        {tab === 'rules' ? (
+          <Suspense fallback={<div className="empty">Loading the rule editor…</div>}>
+            <RulesEditor onStatus={setStatus} />
+          </Suspense>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function CurrentAlerts({ onStatus }: { onStatus: (text: string) => void }) {
   const alerts = useApp((s) => s.alerts);
   const loadedAt = useApp((s) => s.alertsLoadedAt);
   const error = useApp((s) => s.alertsError);
   const [filter, setFilter] = useState<Filter>('all');
+  const [acting, setActing] = useState<{ action: AlertAction; alert: AlertView } | null>(null);
   const [text, setText] = useState('');
   const q = useDeferredValue(text.trim().toLowerCase());
   const counts = countByState(alerts);
@@ -38,13 +103,7 @@ export function AlertsPage() {
   }, [alerts, filter, q]);
 
   return (
-    <div className="view view-alerts">
-      <div className="view-head">
-        <h1>Alerts</h1>
-        <span className="muted small" data-testid="alerts-updated">
-          {error ? <span className="error-text">Alerts unavailable: {error}</span> : loadedAt ? `updated ${fmtClock(loadedAt)}` : 'loading…'}
-        </span>
-      </div>
+    <>
       <section role="region" aria-label="Alert list" className="panel">
         <div className="toolbar">
           <div className="segmented" role="group" aria-label="Filter by state">
@@ -66,9 +125,27 @@ export function AlertsPage() {
             onChange={(e) => setText(e.target.value)}
             data-testid="alerts-search"
           />
+          <span className="muted small" data-testid="alerts-updated">
+            {error ? <span className="error-text">Alerts unavailable: {error}</span> : loadedAt ? `updated ${fmtClock(loadedAt)}` : 'loading…'}
+          </span>
         </div>
-        <AlertList alerts={shown} emptyText={alerts.length ? 'No alerts match the filter' : loadedAt ? 'No alerts — all rules normal' : 'Alerts not loaded yet'} />
+        <AlertList
+          alerts={shown}
+          onAction={(action, alert) => setActing({ action, alert })}
+          emptyText={alerts.length ? 'No alerts match the filter' : loadedAt ? 'No alerts — all rules normal' : 'Alerts not loaded yet'}
+        />
       </section>
-    </div>
+      {acting ? (
+        <AlertActionDialog
+          action={acting.action}
+          alert={acting.alert}
+          onClose={() => setActing(null)}
+          onDone={(text) => {
+            setActing(null);
+            onStatus(text);
+          }}
+        />
+      ) : null}
+    </>
   );
 }

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { AlertHistoryJson } from '../../../shared/alerts';
+import { alertHistoryJson } from '../../core/alerts';
+import { openDatabase } from '../../core/store/database';
+import { CliError, fail } from '../cliErrors';
+import { positiveInt } from '../cliOptions';
+
+interface AlertsFlags {
+  db: string;
+  json?: boolean;
+  rule?: string;
+  severity?: 'critical' | 'warning' | 'info';
+  since?: number;
+  until?: number;
+  all?: boolean;
+  limit: number;
+}
+
+const HELP_AFTER = `
+Prints the alert history a session database holds (live, demo or a replay's), newest
+first: by default the alerts that fired. --json prints one JSON array; each item has
+rule, severity, labels, firedAt, resolvedAt (ISO or null), peakValue, transitions
+[{state, at}], and more (key, group, state, summary, acknowledged, resolveNote).
+The database is opened read-only.
+
+Exit codes: 0 printed (also when there is nothing to print), 1 usage, 3 no such database.`;
+
+export function isoTime(name: string) {
+  return (value: string): number => {
+    const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+    if (!Number.isFinite(t)) throw new InvalidArgumentError(`${name} must be an ISO time such as 2026-11-23T08:00:00Z (or epoch ms)`);
+    return t;
+  };
+}
+
+export function registerAlerts(program: Command): void {
+  program
+    .command('alerts')
+    .description('print the alert history of a database (what fired, when, peak value, transitions)')
+    .requiredOption('--db <file>', 'SQLite database file')
+    .option('--json', 'print a JSON array')
+    .option('--rule <name>', 'only this rule')
+    .addOption(new Option('--severity <level>', 'only this severity').choices(['critical', 'warning', 'info']))
+    .option('--since <iso>', 'only alerts active at or after this time', isoTime('--since'))
+    .option('--until <iso>', 'only alerts that began before this time', isoTime('--until'))
+    .option('--all', 'also episodes that went pending (or no data) but never fired')
+    .option('--limit <n>', 'at most this many, newest first', positiveInt('--limit'), 1000)
+    .addHelpText('after', HELP_AFTER)
+    .action((flags: AlertsFlags) => {
+      try {
+        runAlerts(flags);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}
+
+function runAlerts(flags: AlertsFlags): void {
+  if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
+  const db = openDatabase(flags.db, { readonly: true });
+  let alerts: AlertHistoryJson[];
+  try {
+    const hasTable = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'alert_instances'").get() as { n: number }).n > 0;
+    // A database written before alerting existed simply has no alerts.
+    alerts = hasTable
+      ? alertHistoryJson(db, {
+          rule: flags.rule,
+          severity: flags.severity,
+          since: flags.since,
+          until: flags.until,
+          includeUnfired: flags.all ?? false,
+          limit: flags.limit,
+        })
+      : [];
+  } finally {
+    db.close();
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(alerts)}\n`);
+    return;
+  }
+  process.stdout.write(`${formatAlertTable(alerts)}\n`);
+}
+
+const short = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
+
+export function fmtValue(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '-';
+  if (Number.isInteger(v)) return String(v);
+  return Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
+}
+
+/** A readable table: one alert a line, newest first, then a count. */
+export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' | 'severity' | 'group' | 'state' | 'firedAt' | 'resolvedAt' | 'activeSince' | 'peakValue' | 'summary' | 'silenced' | 'acknowledged'>[]): string {
+  if (alerts.length === 0) return 'no alerts';
+  const rows = alerts.map((a) => [
+    short(a.firedAt ?? a.activeSince),
+    a.resolvedAt ? short(a.resolvedAt) : a.state,
+    a.severity,
+    a.rule,
+    a.group || '-',
+    fmtValue(a.peakValue),
+    [a.silenced ? '[silenced]' : '', a.acknowledged ? `[ack ${a.acknowledged.by}]` : '', a.summary].filter(Boolean).join(' '),
+  ]);
+  const head = ['FIRED', 'RESOLVED', 'SEVERITY', 'RULE', 'GROUP', 'PEAK', 'SUMMARY'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line), `${alerts.length} alert${alerts.length === 1 ? '' : 's'}`].join('\n');
+}

@@ -1,0 +1,145 @@
+// The rule editor's worker requests on a real engine and database (no broker): rules.get,
+// rules.validate, rules.save (atomic write, reload of the evaluator with stored events read
+// back) and rules.backtest over the stored range, read-only.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertNotification, AlertView } from '../../../shared/alerts';
+import type { RulesBacktestResult, RulesDocument, RulesSaveResult, RulesValidationResult } from '../../../shared/alertsApi';
+import { DEFAULT_RULES_YAML } from '../alerts';
+import { EventWriter, type IncomingMessage } from '../store/eventWriter';
+import { tempDir } from '../../testSupport/tempDir';
+import { Engine } from './engine';
+
+const dir = tempDir('payops-alerting-session-');
+const DECLINE_RULES = fs.readFileSync(path.resolve(__dirname, '../../../e2e/fixtures/decline-rules.yaml'), 'utf8');
+let engines: Engine[] = [];
+afterEach(async () => {
+  for (const e of engines) await e.stop();
+  engines = [];
+});
+
+function open(name: string, extra: { rulesFile?: string | null; session?: 'live' | 'replay' } = {}) {
+  const notifications: AlertNotification[] = [];
+  const engine = new Engine(
+    { dbFile: path.join(dir, name, 'live.db'), session: extra.session ?? 'live', rulesFile: extra.rulesFile ?? null },
+    { snapshot: () => undefined, log: () => undefined, alert: (n) => notifications.push(n) },
+  );
+  engines.push(engine);
+  const request = <T>(req: string, args: unknown = {}) => engine.request(req, args) as Promise<T>;
+  return { engine, notifications, request };
+}
+
+let n = 0;
+/** Stores `seconds` of payments ending now, `declinePct` % declined, and feeds them to the session as ingest would. */
+function store(engine: Engine, seconds: number, perSecond: number, declinePct: number, endMs = Date.now()): void {
+  const items: IncomingMessage[] = [];
+  for (let s = seconds; s > 0; s--) {
+    for (let i = 0; i < perSecond; i++) {
+      const t = endMs - s * 1000 + Math.floor((i * 1000) / perSecond);
+      const type = i < (declinePct / 100) * perSecond ? 'payment.declined' : 'payment.authorized';
+      const id = `e${n++}`;
+      const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
+      items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
+    }
+  }
+  engine.onCommitted(new EventWriter(engine.db).commit(items));
+}
+
+describe('rule editor requests', () => {
+  it('rules.get gives the default pack and where a save would go', async () => {
+    const { request } = open('get');
+    const doc = await request<RulesDocument>('rules.get');
+    expect(doc).toMatchObject({ source: 'default', path: null, format: 'yaml', liveReload: true, savePath: path.join(dir, 'get', 'rules.yaml') });
+    expect(doc.text).toBe(DEFAULT_RULES_YAML);
+    expect(doc.rules.map((r) => r.name)).toContain('decline-rate-spike');
+  });
+
+  it('rules.validate names the rule, field and line; rules.save refuses bad text and changes nothing', async () => {
+    const { request, engine } = open('bad');
+    const bad = DECLINE_RULES.replace('window: 20s', 'window: 20 seconds').replace('severity: critical', 'severity: urgent');
+    const v = await request<RulesValidationResult>('rules.validate', { text: bad, format: 'yaml' });
+    expect(v.ok).toBe(false);
+    expect(v.issues.map((i) => i.text)).toEqual([
+      'rule "decline-rate-high" (rules[0]) field severity: must be critical, warning or info',
+      expect.stringMatching(/^rule "decline-rate-high" \(rules\[0\]\) field window: must be a duration/),
+    ]);
+    expect(v.issues.every((i) => typeof i.line === 'number')).toBe(true);
+    expect((await request<RulesValidationResult>('rules.validate', { text: DECLINE_RULES, format: 'yaml' })).rules).toBe(1);
+
+    const saved = await request<RulesSaveResult>('rules.save', { text: bad });
+    expect(saved).toMatchObject({ ok: false, path: null, reloaded: false });
+    expect(saved.issues).toHaveLength(2);
+    expect(fs.existsSync(path.join(dir, 'bad', 'rules.yaml'))).toBe(false);
+    expect(engine.alerting.rules.map((r) => r.name)).toContain('decline-rate-spike');
+    const wrongFormat = await request<RulesSaveResult>('rules.save', { text: '{"rules": []}', format: 'json' });
+    expect(wrongFormat.ok).toBe(false);
+    expect(wrongFormat.issues[0].text).toMatch(/is a YAML file/);
+  });
+
+  it('rules.save writes the file, evaluates the new rules at once over the stored window, and a second save does not notify again', async () => {
+    const { request, engine, notifications } = open('save');
+    store(engine, 60, 100, 40);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(engine.alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
+
+    const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES, format: 'yaml' });
+    expect(saved).toMatchObject({ ok: true, reloaded: true, path: path.join(dir, 'save', 'rules.yaml') });
+    expect(fs.readFileSync(saved.path!, 'utf8')).toBe(DECLINE_RULES);
+    expect(fs.readdirSync(path.join(dir, 'save')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const doc = await request<RulesDocument>('rules.get');
+    expect(doc).toMatchObject({ source: 'file', path: saved.path, text: DECLINE_RULES });
+    expect(doc.rules.map((r) => r.name)).toEqual(['decline-rate-high']);
+
+    // The stored last minute already shows 40 % declines: the new rule fires right away, once.
+    const firing = (await request<AlertView[]>('alerts.list', {})).filter((a) => a.state === 'firing');
+    expect(firing.map((a) => a.rule)).toEqual(['decline-rate-high']);
+    expect(notifications.map((x) => `${x.kind} ${x.rule}`)).toEqual(['firing decline-rate-high']);
+
+    // Saving again (say, a description edit): the alert carries on without a second notification.
+    await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES.replace('(e2e test rule)', '(edited)') });
+    expect((await request<AlertView[]>('alerts.list', {})).filter((a) => a.state === 'firing').map((a) => a.rule)).toEqual(['decline-rate-high']);
+    expect(notifications).toHaveLength(1);
+
+    // A rule set under which it no longer holds resolves it (and says why).
+    await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES.replace('above: 15%', 'above: 60%') });
+    expect((await request<AlertView[]>('alerts.list', {})).filter((a) => a.state === 'firing')).toEqual([]);
+    expect(notifications.map((x) => x.kind)).toEqual(['firing', 'resolved']);
+    expect(notifications[1].summary).toMatch(/alert rules changed/);
+  });
+
+  it('rules.backtest runs edited rules over the stored range without touching live alerts', async () => {
+    const { request, engine } = open('backtest');
+    const end = Date.now();
+    store(engine, 120, 50, 5, end - 120_000);
+    store(engine, 60, 50, 50, end - 60_000);
+    store(engine, 60, 50, 5, end);
+    const before = await request<AlertView[]>('alerts.list', {});
+    const r = await request<RulesBacktestResult>('rules.backtest', { text: DECLINE_RULES, format: 'yaml', from: end - 240_000, to: end });
+    expect(r.ok).toBe(true);
+    expect(r.events).toBe(240 * 50);
+    expect(r.truncated).toBeNull();
+    expect(r.firedCount).toBe(1);
+    expect(r.alerts[0]).toMatchObject({ rule: 'decline-rate-high' });
+    expect(r.alerts[0].firedAt!).toBeGreaterThan(end - 120_000);
+    expect(r.alerts[0].firedAt!).toBeLessThan(end - 60_000);
+    expect(r.alerts[0].resolvedAt!).toBeGreaterThan(r.alerts[0].firedAt!);
+    expect(await request<AlertView[]>('alerts.list', {})).toEqual(before);
+    expect(engine.alerting.rules.map((x) => x.name)).toContain('decline-rate-spike');
+
+    const bad = await request<RulesBacktestResult>('rules.backtest', { text: 'rules: [{name: x}]', format: 'yaml', from: end - 1000, to: end });
+    expect(bad.ok).toBe(false);
+    expect(bad.issues[0].text).toMatch(/rule "x" \(rules\[0\]\) field description: is required/);
+  });
+
+  it('in a replay, a save is written for the next session but the running rules stay', async () => {
+    const rulesFile = path.join(dir, 'replay-rules.yaml');
+    fs.writeFileSync(rulesFile, DECLINE_RULES);
+    const { request, engine } = open('replay', { rulesFile, session: 'replay' });
+    const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES.replace('above: 15%', 'above: 20%') });
+    expect(saved).toMatchObject({ ok: true, reloaded: false, path: rulesFile });
+    expect(saved.message).toMatch(/next session/);
+    expect(fs.readFileSync(rulesFile, 'utf8')).toContain('above: 20%');
+    expect(engine.alerting.rules[0].condition).toEqual({ kind: 'above', threshold: 0.15 });
+  });
+});

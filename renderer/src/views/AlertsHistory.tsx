@@ -1,0 +1,188 @@
+// Alert history from the session database: what fired, when, for how long, how bad it got,
+// who acknowledged it and how it was resolved. Filter by rule, severity and time.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AlertHistoryRecord } from '../../../shared/alerts';
+import { getClient } from '../api/client';
+import { fmtDateTime, fmtDuration, fmtLabels } from '../lib/format';
+import { useApp } from '../store/appStore';
+import { DEFAULT_HISTORY_FILTER, firingDuration, historyArgs, type HistoryFilter } from '../store/alerts';
+import { AlertActionDialog, message } from './AlertsActions';
+
+function fmtValue(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
+}
+
+const SPANS = [
+  { hours: 1, label: 'Last hour' },
+  { hours: 24, label: 'Last 24 hours' },
+  { hours: 24 * 7, label: 'Last 7 days' },
+  { hours: 0, label: 'All time' },
+];
+
+export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }) {
+  const clock = useApp((s) => s.snapshot?.clock ?? null);
+  const alerts = useApp((s) => s.alerts);
+  const [filter, setFilter] = useState<HistoryFilter>(DEFAULT_HISTORY_FILTER);
+  const [rows, setRows] = useState<AlertHistoryRecord[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [noteFor, setNoteFor] = useState<AlertHistoryRecord | null>(null);
+  const [knownRules, setKnownRules] = useState<string[]>([]);
+
+  // The clock moves with every snapshot: read it when loading, reload on filter changes and by hand.
+  const clockRef = useRef(clock);
+  clockRef.current = clock;
+  const load = useCallback(async () => {
+    setBusy(true);
+    try {
+      const now = clockRef.current ?? Date.now();
+      const res = await getClient().invoke('alerts.history', historyArgs(filter, now));
+      setRows(res);
+      setError(null);
+    } catch (err) {
+      setError(message(err));
+    } finally {
+      setBusy(false);
+    }
+  }, [filter]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    getClient()
+      .invoke('rules.get', {})
+      .then((d) => setKnownRules(d.rules.map((r) => r.name)))
+      .catch(() => undefined);
+  }, []);
+
+  const ruleNames = [...new Set([...knownRules, ...alerts.map((a) => a.rule), ...(rows ?? []).map((r) => r.rule)])].sort();
+  const now = clock ?? Date.now();
+  const update = (patch: Partial<HistoryFilter>) => setFilter((f) => ({ ...f, ...patch }));
+
+  return (
+    <section role="region" aria-label="Alert history" className="panel" data-testid="alerts-history">
+      <div className="toolbar">
+        <label className="inline-field">
+          Rule{' '}
+          <select value={filter.rule} onChange={(e) => update({ rule: e.target.value })} data-testid="history-rule">
+            <option value="">All rules</option>
+            {ruleNames.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          Severity{' '}
+          <select value={filter.severity} onChange={(e) => update({ severity: e.target.value as HistoryFilter['severity'] })} data-testid="history-severity">
+            <option value="">Any</option>
+            <option value="critical">critical</option>
+            <option value="warning">warning</option>
+            <option value="info">info</option>
+          </select>
+        </label>
+        <label className="inline-field">
+          Time{' '}
+          <select value={filter.hours} onChange={(e) => update({ hours: Number(e.target.value) })} data-testid="history-span">
+            {SPANS.map((s) => (
+              <option key={s.hours} value={s.hours}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <input type="checkbox" checked={!filter.firedOnly} onChange={(e) => update({ firedOnly: !e.target.checked })} data-testid="history-unfired" /> Include episodes that never fired
+        </label>
+        <button type="button" className="btn btn-small" onClick={() => void load()} disabled={busy} data-testid="history-refresh">
+          Refresh
+        </button>
+      </div>
+      {error ? (
+        <div className="error-text small" role="alert">
+          History unavailable: {error}
+        </div>
+      ) : null}
+      {rows === null ? (
+        <div className="empty">Loading…</div>
+      ) : rows.length === 0 ? (
+        <div className="empty" data-testid="history-empty">
+          No alerts in this range.
+        </div>
+      ) : (
+        <table className="table alerts-table" data-testid="history-table">
+          <thead>
+            <tr>
+              <th scope="col">Fired</th>
+              <th scope="col">Resolved</th>
+              <th scope="col">Firing for</th>
+              <th scope="col">Severity</th>
+              <th scope="col">Rule · labels</th>
+              <th scope="col" className="num">
+                Peak
+              </th>
+              <th scope="col">Notes</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} data-testid="history-row" data-key={r.key} data-rule={r.rule} data-state={r.state} data-severity={r.severity} className={`alert-row state-${r.state}`}>
+                <td className="nowrap">{r.firedAt !== null ? fmtDateTime(r.firedAt) : <span className="muted">never ({r.state})</span>}</td>
+                <td className="nowrap">{r.resolvedAt !== null ? fmtDateTime(r.resolvedAt) : r.firedAt !== null ? <span className="badge state-badge state-firing">{r.state}</span> : '—'}</td>
+                <td className="nowrap">{firingDuration(r, now) === null ? '—' : fmtDuration(firingDuration(r, now))}</td>
+                <td>
+                  <span className={`sev sev-${r.severity}`}>{r.severity}</span>
+                </td>
+                <td className="rule">
+                  <div className="rule-name">
+                    {r.rule}
+                    {r.silenced ? <span className="badge badge-muted">silenced</span> : null}
+                  </div>
+                  {fmtLabels(r.labels) ? <div className="mono small">{fmtLabels(r.labels)}</div> : null}
+                  <div className="muted small">{r.summary}</div>
+                </td>
+                <td className="num mono">{fmtValue(r.peakValue)}</td>
+                <td className="small">
+                  {r.acknowledged ? (
+                    <div data-testid="history-ack">
+                      ack {r.acknowledged.by}
+                      {r.acknowledged.note ? `: ${r.acknowledged.note}` : ''}
+                    </div>
+                  ) : null}
+                  {r.resolveNote ? (
+                    <div data-testid="history-resolve-note">
+                      resolved ({r.resolveNote.by}): {r.resolveNote.note}
+                    </div>
+                  ) : null}
+                </td>
+                <td>
+                  <button type="button" className="btn btn-small btn-ghost" aria-label={`Resolve note for ${r.rule}`} onClick={() => setNoteFor(r)} data-testid="history-note">
+                    Note
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {noteFor ? (
+        <AlertActionDialog
+          action="note"
+          alert={noteFor}
+          onClose={() => setNoteFor(null)}
+          onDone={(text) => {
+            setNoteFor(null);
+            onStatus(text);
+            void load();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

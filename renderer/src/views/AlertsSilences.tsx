@@ -1,0 +1,114 @@
+// Silences: which alerts are muted, until when, by whom and why; create one by matchers
+// or end one early. Silenced alerts keep evaluating and show as silenced.
+import { useCallback, useEffect, useState } from 'react';
+import type { AlertSilence } from '../../../shared/alerts';
+import { getClient } from '../api/client';
+import { fmtDateTime } from '../lib/format';
+import { useApp } from '../store/appStore';
+import { fmtMatchers, silenceMatches } from '../store/alerts';
+import { message, Modal, SilenceForm } from './AlertsActions';
+
+export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void }) {
+  const alerts = useApp((s) => s.alerts);
+  const clock = useApp((s) => s.snapshot?.clock ?? null);
+  const [silences, setSilences] = useState<AlertSilence[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setSilences(await getClient().invoke('alerts.silences', {}));
+      setError(null);
+    } catch (err) {
+      setError(message(err));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const expire = async (s: AlertSilence) => {
+    try {
+      const res = await getClient().invoke('alerts.expireSilence', { id: s.id });
+      onStatus(res.ok ? `Silence ${fmtMatchers(s.matchers)} ended.` : 'That silence had already ended.');
+      await load();
+    } catch (err) {
+      setError(message(err));
+    }
+  };
+
+  const now = clock ?? Date.now();
+  return (
+    <section role="region" aria-label="Silences" className="panel" data-testid="alerts-silences">
+      <header className="panel-head">
+        <h2>Silences</h2>
+        <button type="button" className="btn btn-small" onClick={() => setCreating(true)} data-testid="silence-new">
+          New silence
+        </button>
+      </header>
+      {error ? (
+        <div className="error-text small" role="alert">
+          Silences unavailable: {error}
+        </div>
+      ) : null}
+      {silences === null ? (
+        <div className="empty">Loading…</div>
+      ) : silences.length === 0 ? (
+        <div className="empty" data-testid="silences-empty">
+          No silences.
+        </div>
+      ) : (
+        <table className="table" data-testid="silences-table">
+          <thead>
+            <tr>
+              <th scope="col">Matchers</th>
+              <th scope="col">Ends</th>
+              <th scope="col">By</th>
+              <th scope="col">Comment</th>
+              <th scope="col">Mutes now</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {silences.map((s) => {
+              const active = s.expiredAt === null && s.endsAt > now;
+              const mutes = active ? alerts.filter((a) => a.state !== 'resolved' && a.state !== 'normal' && silenceMatches(s.matchers, a)) : [];
+              return (
+                <tr key={s.id} data-testid="silence-row" data-active={active}>
+                  <td className="mono small">{fmtMatchers(s.matchers)}</td>
+                  <td className="nowrap">
+                    {s.expiredAt !== null ? `ended ${fmtDateTime(s.expiredAt)}` : active ? fmtDateTime(s.endsAt) : `ended ${fmtDateTime(s.endsAt)}`}
+                  </td>
+                  <td>{s.createdBy}</td>
+                  <td className="small">{s.comment || <span className="muted">—</span>}</td>
+                  <td className="small">{mutes.length ? mutes.map((a) => a.rule).join(', ') : <span className="muted">nothing</span>}</td>
+                  <td>
+                    {active ? (
+                      <button type="button" className="btn btn-small btn-warn" aria-label={`End silence ${fmtMatchers(s.matchers)}`} onClick={() => void expire(s)} data-testid="silence-expire">
+                        End now
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {creating ? (
+        <Modal title="New silence" onClose={() => setCreating(false)} testId="silence-dialog">
+          <SilenceForm
+            initial={[]}
+            preview={alerts.filter((a) => a.state !== 'resolved' && a.state !== 'normal')}
+            onCancel={() => setCreating(false)}
+            onDone={(text) => {
+              setCreating(false);
+              onStatus(text);
+              void load();
+            }}
+          />
+        </Modal>
+      ) : null}
+    </section>
+  );
+}

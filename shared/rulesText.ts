@@ -1,0 +1,97 @@
+// Rules files as text (YAML or JSON): parse and validate without throwing, so the rule
+// editor can show every problem as the operator types and the engine can refuse a bad save
+// with the same words. Issues name the rule and the field, and for YAML also the line.
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { validateRules, type AlertRule, type RuleIssue } from './alertRules';
+
+export type RulesFormat = 'yaml' | 'json';
+
+/** A RuleIssue with the 1-based line it points at, when the text says. */
+export interface RulesTextIssue extends RuleIssue {
+  line: number | null;
+}
+
+export type RulesTextValidation = { ok: true; rules: AlertRule[]; issues: [] } | { ok: false; rules: null; issues: RulesTextIssue[] };
+
+/** Longest rules text accepted (the editor, rules.validate, rules.save). */
+export const MAX_RULES_TEXT = 512 * 1024;
+
+function fileIssue(message: string, line: number | null = null): RulesTextIssue {
+  return { index: null, rule: null, field: '', message, text: `rules file: ${message}`, line };
+}
+
+/** The format a rules file's name implies (.yaml, .yml or .json); null for anything else. */
+export function rulesFormatOfName(name: string): RulesFormat | null {
+  const m = /\.(ya?ml|json)$/i.exec(name);
+  if (!m) return null;
+  return m[1].toLowerCase() === 'json' ? 'json' : 'yaml';
+}
+
+export function validateRulesText(text: string, format: RulesFormat): RulesTextValidation {
+  if (text.length > MAX_RULES_TEXT) return { ok: false, rules: null, issues: [fileIssue(`longer than ${MAX_RULES_TEXT / 1024} KiB`)] };
+  let data: unknown;
+  let doc: Document | null = null;
+  const lines = new LineCounter();
+  if (format === 'json') {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      return { ok: false, rules: null, issues: [fileIssue(`not valid JSON: ${(err as Error).message}`)] };
+    }
+  } else {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+    if (doc.errors.length) {
+      const e = doc.errors[0];
+      const line = e.linePos ? e.linePos[0].line : null;
+      const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+      return { ok: false, rules: null, issues: [fileIssue(`not valid YAML${where}: ${e.message.split('\n')[0]}`, line)] };
+    }
+    try {
+      // Throws on an alias before its anchor or too many aliases (a "billion laughs" document).
+      data = doc.toJS();
+    } catch (err) {
+      return { ok: false, rules: null, issues: [fileIssue(`not valid YAML: ${(err as Error).message.split('\n')[0]}`)] };
+    }
+  }
+  const result = validateRules(data);
+  if (result.ok) return { ok: true, rules: result.rules, issues: [] };
+  return { ok: false, rules: null, issues: result.issues.map((i) => ({ ...i, line: doc ? lineOf(doc, lines, data, i) : null })) };
+}
+
+/** Where in the YAML an issue points: the field's node, else the rule's, else the list's. */
+function lineOf(doc: Document, lines: LineCounter, data: unknown, issue: RuleIssue): number | null {
+  const base: (string | number)[] = Array.isArray(data) ? [] : ['rules'];
+  const candidates: (string | number)[][] = [];
+  if (issue.index !== null) {
+    const field = issue.field ? issue.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [];
+    for (let n = field.length; n >= 0; n--) candidates.push([...base, issue.index, ...field.slice(0, n)]);
+  } else if (issue.field) {
+    candidates.push([issue.field]);
+  }
+  for (const path of candidates) {
+    try {
+      // An unknown field names a key: point at the key's pair (the value node of the map).
+      const node = doc.getIn(path, true);
+      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+    } catch {
+      // a path through a scalar: try the shorter one
+    }
+    if (path.length > 1) {
+      // The node itself may be a null value (a key with nothing after it): use the key.
+      const parent = doc.getIn(path.slice(0, -1), true);
+      const key = path[path.length - 1];
+      if (isNode(parent) && 'items' in parent && Array.isArray((parent as { items: unknown[] }).items)) {
+        for (const item of (parent as { items: { key?: unknown }[] }).items) {
+          const k = item.key;
+          if (isNode(k) && (k as { value?: unknown }).value === key && k.range) return lines.linePos(k.range[0]).line;
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** One line for a list of problems: "line 12: rule \"x\" (rules[2]) field window: ...". */
+export function issueText(issue: RulesTextIssue): string {
+  return issue.line !== null ? `line ${issue.line}: ${issue.text}` : issue.text;
+}
