@@ -37,7 +37,17 @@ describe('nothing lost when the collector is killed', () => {
     void publishing.then(() => (publishDone = true));
     while (!publishDone || kills < 4) {
       const child = startPayops(args);
-      await new Promise((r) => setTimeout(r, 300 + random() * 1200));
+      // Kill only once the collector is consuming, at a random moment after that.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 15_000);
+        child.stderr!.on('data', (d: Buffer) => {
+          if (d.toString().includes('collecting from')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      await new Promise((r) => setTimeout(r, 100 + random() * 900));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       kills += 1;

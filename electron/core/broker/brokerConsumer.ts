@@ -8,10 +8,13 @@ import { backoffDelay } from './backoff';
 import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
 
-/** Identifies a delivery on the channel that delivered it; acks on a dead channel are refused. */
+/**
+ * Identifies a delivery on the channel that delivered it (generation = which channel since
+ * start); acks for an older generation, a channel that has died, are refused.
+ */
 export interface AckToken {
-  channel: Channel;
-  message: ConsumeMessage;
+  generation: number;
+  tag: number;
 }
 
 export interface Delivery {
@@ -42,6 +45,7 @@ export class BrokerConsumer {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private unacked = 0;
   private everConnected = false;
+  private generation = 0;
   readonly status: ConnectionStatus;
 
   constructor(
@@ -87,9 +91,10 @@ export class BrokerConsumer {
    * is still the live one. Returns false when the channel died: the broker will redeliver.
    */
   ackUpTo(token: AckToken, count: number): boolean {
-    if (token.channel !== this.channel) return false;
+    if (!this.channel || token.generation !== this.generation) return false;
     try {
-      token.channel.ack(token.message, true);
+      // amqplib reads only fields.deliveryTag of the message it is given.
+      this.channel.ack({ fields: { deliveryTag: token.tag } } as unknown as ConsumeMessage, true);
       this.unacked = Math.max(0, this.unacked - count);
       return true;
     } catch (err) {
@@ -153,6 +158,7 @@ export class BrokerConsumer {
       if (this.stopping) throw new Error('stopping');
       this.connection = conn;
       this.channel = ch;
+      this.generation += 1;
       this.unacked = 0;
       const ok = await ch.consume(this.config.queue, (msg) => this.onMessage(ch, msg), {
         noAck: false,
@@ -185,7 +191,7 @@ export class BrokerConsumer {
         arrivalMs: Date.now(),
       },
       redelivered: msg.fields.redelivered,
-      ack: { channel: ch, message: msg },
+      ack: { generation: this.generation, tag: msg.fields.deliveryTag },
     });
   }
 

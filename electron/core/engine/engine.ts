@@ -2,11 +2,11 @@ import type { Database } from 'better-sqlite3';
 import type { AlertNotification } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth, ReplayProgress } from '../../../shared/metrics';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
-import { BrokerConsumer, type AckToken } from '../broker/brokerConsumer';
-import { QueueDepthPoller } from '../broker/queueDepthPoller';
+import type { AckToken } from '../broker/brokerConsumer';
+import { BrokerIntake } from '../broker/brokerIntake';
 import { IngestPipeline, type PipelineInput } from '../ingest/ingestPipeline';
 import { LiveMetrics } from '../metrics/liveMetrics';
-import { openDatabase } from '../store/database';
+import { openDatabase, setMaxDbBytes } from '../store/database';
 import { EventWriter, type BatchOutcome } from '../store/eventWriter';
 import { applyRetention } from '../store/retention';
 import { computeStats } from '../store/stats';
@@ -55,8 +55,7 @@ export class Engine {
   private readonly writer: EventWriter;
   private readonly pipeline: IngestPipeline;
   private readonly metrics = new LiveMetrics();
-  private consumer: BrokerConsumer | null = null;
-  private poller: QueueDepthPoller | null = null;
+  private consumer: BrokerIntake | null = null;
   private source: IngestSource | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private housekeepingTimer: NodeJS.Timeout | null = null;
@@ -77,7 +76,10 @@ export class Engine {
     readonly config: EngineConfig,
     private readonly emit: EngineEmitter,
   ) {
-    this.db = openDatabase(config.dbFile, { durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal') });
+    this.db = openDatabase(config.dbFile, {
+      durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal'),
+      maxBytes: config.maxDbBytes,
+    });
     this.writer = new EventWriter(this.db);
     const stats = computeStats(this.db);
     this.totals = {
@@ -99,13 +101,10 @@ export class Engine {
       flushMs: config.flushMs ?? 100,
       maxBodyBytes: config.maxBodyBytes,
       acknowledge: (token, count) => {
-        const t = token as AckToken;
-        if (this.consumer && !this.consumer.ackUpTo(t, count)) {
-          this.emit.log(`batch committed but its channel died: ${count} message(s) will be redelivered and deduplicated`);
-        } else {
-          this.timing.lastAckMs = Date.now();
-          this.timing.acknowledged += count;
-        }
+        // The consumer thread refuses (and says so) acks of a channel that has died.
+        this.consumer?.ackUpTo(token as AckToken, count);
+        this.timing.lastAckMs = Date.now();
+        this.timing.acknowledged += count;
       },
       onCommitted: (outcome) => this.onCommitted(outcome),
       tap: (raw, result) => {
@@ -118,6 +117,17 @@ export class Engine {
     );
     this.handle('stats', () => computeStats(this.db));
     this.handle('ingest.timing', () => ({ ...this.timing }));
+    // The operator freed space (or allows more): raise or lift the size limit; a paused batch commits now.
+    this.handle('store.setMaxDbBytes', (args) => {
+      const bytes = (args as { bytes?: number | null } | null)?.bytes ?? null;
+      if (bytes !== null && (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0)) {
+        throw new Error('store.setMaxDbBytes: bytes must be a non-negative number or null (no limit)');
+      }
+      const limit = setMaxDbBytes(this.db, bytes);
+      this.emit.log(`database size limit ${limit.maxBytes === null ? 'lifted' : `set to ${limit.maxBytes} bytes`} (now ${limit.sizeBytes} bytes)`);
+      if (this.pipeline.pausedReason) this.pipeline.flush();
+      return limit;
+    });
     this.handle('capture.start', (args) => {
       const a = args as { file: string; maxBytes?: number; maxDurationMs?: number };
       return this.startCapture(a.file, a);
@@ -159,14 +169,15 @@ export class Engine {
   async start(source?: IngestSource): Promise<void> {
     if (this.config.broker) {
       const broker = this.config.broker;
-      this.consumer = new BrokerConsumer(broker, {
-        onDelivery: (d) => {
-          this.timing.firstDeliveryMs ??= d.raw.arrivalMs;
-          this.pipeline.push({ raw: d.raw, redelivered: d.redelivered, ackToken: d.ack });
+      this.consumer = new BrokerIntake(broker, {
+        onDelivery: (raw, redelivered, token) => {
+          this.timing.firstDeliveryMs ??= raw.arrivalMs;
+          this.pipeline.push({ raw, redelivered, ackToken: token });
         },
         onStatus: (s) => {
           this.connection = s;
         },
+        onQueueSamples: (samples) => this.queueSamplesArrived(samples),
         log: (line) => this.emit.log(line),
       });
       this.connection = { ...this.consumer.status };
@@ -175,12 +186,6 @@ export class Engine {
         void this.consumer.start().catch((err) => this.emit.log((err as Error).message));
       } else {
         await this.consumer.start();
-      }
-      if (broker.watchQueues.length > 0) {
-        this.poller = new QueueDepthPoller(broker.watchQueues, () => this.consumer?.model ?? null, (samples) =>
-          this.queueSamplesArrived(samples),
-        );
-        this.poller.start();
       }
       if (this.config.drain) this.watchForDrain();
     }
@@ -255,10 +260,16 @@ export class Engine {
     this.stopped = true;
     for (const t of [this.snapshotTimer, this.housekeepingTimer, this.drainTimer]) if (t) clearInterval(t);
     this.source?.stop();
-    this.poller?.stop();
     await this.consumer?.pause();
     // Deliveries already in our hands are committed and acknowledged before the channel closes.
-    for (let i = 0; i < 20 && !this.pipeline.flush(); i++) await new Promise((r) => setTimeout(r, 250));
+    // A store that keeps refusing (disk full, a lock another process holds: each try can block
+    // for the 5 s busy timeout) is given up on after about 5 s; nothing of it is acknowledged.
+    const giveUpAt = Date.now() + 5000;
+    while (!this.pipeline.flush() && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 250));
+    if (this.pipeline.pending > 0) {
+      const why = this.pipeline.pausedReason ?? 'the store refused them';
+      this.emit.log(`stopped with ${this.pipeline.pending} message(s) not stored (${why})${this.consumer ? ': not acknowledged, the broker redelivers them' : ''}`);
+    }
     this.pipeline.close();
     await this.consumer?.stop();
     await this.stopCapture().catch((err) => this.emit.log(`capture not closed cleanly: ${(err as Error).message}`));
@@ -321,9 +332,9 @@ export class Engine {
       if (checking || !this.consumer) return;
       checking = true;
       try {
-        const settled = this.pipeline.pending === 0 && this.consumer.inFlight === 0 && this.consumer.connected;
-        const ready = settled ? await this.consumer.queueMessageCount() : null;
-        emptyChecks = settled && ready === 0 && this.pipeline.pending === 0 && this.consumer.inFlight === 0 ? emptyChecks + 1 : 0;
+        const settled = this.pipeline.pending === 0;
+        const state = settled ? await this.consumer.drainState() : null;
+        emptyChecks = state && state.connected && state.inFlight === 0 && state.ready === 0 && this.pipeline.pending === 0 ? emptyChecks + 1 : 0;
         if (emptyChecks >= 2) {
           if (this.drainTimer) clearInterval(this.drainTimer);
           this.drainTimer = null;

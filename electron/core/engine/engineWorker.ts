@@ -21,7 +21,7 @@ async function main(): Promise<void> {
       drained: () => post({ type: 'drained' }),
     });
   } catch (err) {
-    post({ type: 'fatal', error: safeErrorMessage(err), kind: (err as Error)?.constructor?.name ?? 'Error' });
+    post({ type: 'fatal', error: safeErrorMessage(err), kind: (err as { kind?: string }).kind ?? (err as Error)?.constructor?.name ?? 'Error' });
     return;
   }
   port!.on('message', (message: ToWorker) => {
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     await engine.start(createSessionSource(config, engine));
     post({ type: 'ready' });
   } catch (err) {
-    post({ type: 'fatal', error: safeErrorMessage(err), kind: (err as Error)?.constructor?.name ?? 'Error' });
+    post({ type: 'fatal', error: safeErrorMessage(err), kind: (err as { kind?: string }).kind ?? (err as Error)?.constructor?.name ?? 'Error' });
     await engine.stop().catch(() => undefined);
   }
 }

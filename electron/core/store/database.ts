@@ -10,6 +10,9 @@ export interface OpenOptions {
    *  'normal' is crash-safe but not power-loss safe (replay sessions, rebuilt from a capture). */
   durability?: Durability;
   readonly?: boolean;
+  /** Size limit of the database file in bytes (PRAGMA max_page_count): past it, writes fail
+   *  with SQLITE_FULL and ingest pauses without acknowledging. Unset or 0: no limit. */
+  maxBytes?: number;
 }
 
 export class DatabaseOpenError extends Error {}
@@ -33,10 +36,35 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
       db.pragma('temp_store = MEMORY');
       db.pragma('wal_autocheckpoint = 4000');
       migrate(db);
+      if (options.maxBytes) setMaxDbBytes(db, options.maxBytes);
     }
   } catch (err) {
     db.close();
     throw new DatabaseOpenError(`cannot use database ${file}: ${(err as Error).message}`);
   }
   return db;
+}
+
+/** SQLite's own ceiling for max_page_count: "no limit". */
+const UNLIMITED_PAGES = 4294967294;
+
+export interface DbSizeLimit {
+  /** The limit in effect, in bytes (rounded down to whole pages), or null for none. */
+  maxBytes: number | null;
+  /** The database's current size in bytes (pages in use, free pages included). */
+  sizeBytes: number;
+}
+
+/**
+ * Sets (or with null/0 lifts) the size limit of this connection's database file. SQLite
+ * cannot shrink a limit below the current size, so a smaller limit holds the file where it
+ * is. It applies to this connection only and is not stored in the file. Freed pages (the
+ * retention deleting old events) are reused within the limit.
+ */
+export function setMaxDbBytes(db: Database.Database, maxBytes: number | null): DbSizeLimit {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const pages = maxBytes && maxBytes > 0 ? Math.max(1, Math.floor(maxBytes / pageSize)) : UNLIMITED_PAGES;
+  const effective = db.pragma(`max_page_count = ${Math.min(pages, UNLIMITED_PAGES)}`, { simple: true }) as number;
+  const pageCount = db.pragma('page_count', { simple: true }) as number;
+  return { maxBytes: effective >= UNLIMITED_PAGES ? null : effective * pageSize, sizeBytes: pageCount * pageSize };
 }

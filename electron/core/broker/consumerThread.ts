@@ -1,0 +1,121 @@
+// Worker-thread entry: the AMQP consumer alone, so that receiving from the broker runs on
+// its own thread while the engine thread decodes and commits. It never acknowledges by
+// itself: the engine sends 'ack' after the transaction holding the messages has committed.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { BrokerConfig } from '../engine/engineConfig';
+import { safeErrorMessage } from '../redact';
+import { BrokerConsumer, type Delivery } from './brokerConsumer';
+import type { DeliveryChunk, DrainState, FromIntake, ToIntake } from './intakeProtocol';
+import { QueueDepthPoller } from './queueDepthPoller';
+
+const port = parentPort;
+if (!port) throw new Error('consumerThread must run in a worker thread');
+const post = (m: FromIntake, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+const config = workerData as BrokerConfig;
+
+const CHUNK_MESSAGES = 512;
+let pending: Delivery[] = [];
+let pendingBytes = 0;
+let flushScheduled = false;
+
+function flush(): void {
+  flushScheduled = false;
+  if (pending.length === 0) return;
+  const batch = pending;
+  pending = [];
+  // A chunk holds one channel's deliveries only: split where the generation changes.
+  let start = 0;
+  for (let i = 1; i <= batch.length; i++) {
+    if (i === batch.length || batch[i].ack.generation !== batch[start].ack.generation) {
+      postChunk(batch.slice(start, i));
+      start = i;
+    }
+  }
+  pendingBytes = 0;
+}
+
+function postChunk(items: Delivery[]): void {
+  const n = items.length;
+  const size = items.reduce((s, d) => s + d.raw.body.byteLength, 0);
+  const bodies = new ArrayBuffer(size);
+  const view = new Uint8Array(bodies);
+  const offsets = new Uint32Array(n + 1);
+  const chunk: DeliveryChunk = {
+    type: 'deliveries',
+    generation: items[0].ack.generation,
+    bodies,
+    offsets,
+    tags: new Float64Array(n),
+    arrivalMs: new Float64Array(n),
+    redelivered: new Uint8Array(n),
+    routingKeys: new Array(n),
+    contentTypes: new Array(n),
+    headers: new Array(n),
+  };
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const d = items[i];
+    offsets[i] = at;
+    view.set(d.raw.body, at);
+    at += d.raw.body.byteLength;
+    chunk.tags[i] = d.ack.tag;
+    chunk.arrivalMs[i] = d.raw.arrivalMs;
+    chunk.redelivered[i] = d.redelivered ? 1 : 0;
+    chunk.routingKeys[i] = d.raw.routingKey ?? '';
+    chunk.contentTypes[i] = d.raw.contentType ?? null;
+    chunk.headers[i] = (d.raw.headers as Record<string, unknown> | null) ?? null;
+  }
+  offsets[n] = at;
+  post(chunk, [bodies]);
+}
+
+const consumer = new BrokerConsumer(config, {
+  onDelivery: (d) => {
+    pending.push(d);
+    pendingBytes += d.raw.body.byteLength;
+    if (pending.length >= CHUNK_MESSAGES || pendingBytes > 1 << 20) flush();
+    else if (!flushScheduled) {
+      flushScheduled = true;
+      // After the current socket read: one chunk per burst of frames.
+      setImmediate(flush);
+    }
+  },
+  onStatus: (status) => post({ type: 'status', status }),
+  log: (line) => post({ type: 'log', line }),
+});
+
+const poller =
+  config.watchQueues.length > 0
+    ? new QueueDepthPoller(config.watchQueues, () => consumer.model, (samples) => post({ type: 'queues', samples }))
+    : null;
+
+port.on('message', async (m: ToIntake) => {
+  if (m.type === 'ack') {
+    if (!consumer.ackUpTo({ generation: m.generation, tag: m.tag }, m.count)) {
+      post({ type: 'log', line: `batch committed but its channel died: ${m.count} message(s) will be redelivered and deduplicated` });
+    }
+    return;
+  }
+  let result: unknown = null;
+  if (m.method === 'drainState') {
+    flush();
+    const state: DrainState = { inFlight: consumer.inFlight, ready: null, connected: consumer.connected };
+    if (state.connected && state.inFlight === 0) state.ready = await consumer.queueMessageCount();
+    result = state;
+  } else if (m.method === 'pause') {
+    await consumer.pause();
+    flush();
+  } else if (m.method === 'stop') {
+    poller?.stop();
+    await consumer.stop();
+  }
+  post({ type: 'reply', id: m.id, result });
+});
+
+consumer
+  .start()
+  .then(() => {
+    post({ type: 'started' });
+    poller?.start();
+  })
+  .catch((err) => post({ type: 'startFailed', error: safeErrorMessage(err), kind: (err as Error)?.constructor?.name ?? 'Error' }));
