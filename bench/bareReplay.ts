@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   }
   const ms = performance.now() - started;
   db.close();
-  process.stdout.write(`${JSON.stringify({ events: count, ms, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ events: count, ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
 }
 
 main().catch((err) => {

@@ -1,3 +1,4 @@
+import { replaySource } from '../replay';
 import { startPacedTraffic, type PacedTraffic } from '../sim/pacedTraffic';
 import type { Engine, IngestSource } from './engine';
 import type { EngineConfig } from './engineConfig';
@@ -33,8 +34,9 @@ export function demoSource(demo: NonNullable<EngineConfig['demo']>): IngestSourc
   };
 }
 
-/** The non-broker source a session needs: the demo simulator, or none for a live session. */
-export function createSessionSource(config: EngineConfig, _engine: Engine): IngestSource | undefined {
+/** The non-broker source a session needs: the demo simulator, a capture replay, or none for a live session. */
+export function createSessionSource(config: EngineConfig, engine: Engine): IngestSource | undefined {
   if (config.session === 'demo' && config.demo) return demoSource(config.demo);
+  if (config.session === 'replay' && config.replay) return replaySource(config.replay, engine);
   return undefined;
 }

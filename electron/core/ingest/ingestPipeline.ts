@@ -88,6 +88,7 @@ export class IngestPipeline {
     this.tokens = 0;
     this.committedBatches += 1;
     if (this.pausedReason) {
+      this.options.log?.(`ingest resumed: the held batch of ${outcome.inserted.length + outcome.duplicates + outcome.quarantined} message(s) committed`);
       this.pausedReason = null;
       this.retryAttempt = 0;
       this.options.onPause?.(null);

@@ -1,0 +1,246 @@
+// `payops replay` as an operator runs it (the built CLI: `npx tsc -p tsconfig.json` first),
+// against real files and the real broker.
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import amqp from 'amqplib';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
+import { alertHistoryOrNull, captureLines, dbFigures, writeCapture } from '../../core/replay/replayTestKit';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../testSupport/broker';
+import { lastJson, runPayops } from '../../testSupport/cli';
+import { paymentEvent, riskEvent } from '../../testSupport/events';
+import { tempDir } from '../../testSupport/tempDir';
+
+const dir = tempDir('payops-replay-cli-');
+const db = (name: string) => path.join(dir, `${name}.db`);
+
+interface Summary {
+  events: number;
+  quarantined: number;
+  duplicates: number;
+  durationMs: number;
+  linesRead: number;
+  badLines: number;
+  badLineSamples: { line: number; error: string }[];
+  complete: boolean;
+  error: string | null;
+}
+
+describe('payops replay CAPTURE', () => {
+  it('replays the PaySim demo capture and prints the summary; stats agree', async () => {
+    const demo = path.resolve(__dirname, '../../core/demo/paysim-demo.ndjson.gz');
+    const r = await runPayops(['replay', demo, '--db', db('demo'), '--json']);
+    expect(r.code).toBe(0);
+    const s = lastJson<Summary>(r.stdout);
+    expect(s).toMatchObject({ events: 39_509, quarantined: 0, duplicates: 0, linesRead: 39_509, badLines: 0, complete: true });
+    expect(s.durationMs).toBeGreaterThan(0);
+    const stats = lastJson((await runPayops(['stats', '--db', db('demo'), '--json'])).stdout);
+    expect(stats).toMatchObject({ events: 39_509, quarantined: 0, duplicates: 0 });
+    // The human form names the file and the figures.
+    const again = await runPayops(['replay', demo, '--db', db('demo')]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already holds events.*--overwrite/);
+    const over = await runPayops(['replay', demo, '--db', db('demo'), '--overwrite']);
+    expect(over.code).toBe(0);
+    expect(over.stdout).toMatch(/replayed 39509 line\(s\) of .*paysim-demo\.ndjson\.gz into .*: 39509 events, 0 duplicates, 0 quarantined/);
+  });
+
+  it('is deterministic across speeds: --speed max and --speed 600 give identical stats, rollups and alert history', async () => {
+    const file = writeCapture(
+      path.join(dir, 'det.ndjson.gz'),
+      captureLines(6000, 25, true, 11, 'decline-spike', { anomalyStartMs: 200_000, anomalyDurationMs: 100_000 }),
+      { gzip: true },
+    );
+    const a = await runPayops(['replay', file, '--db', db('det-max'), '--json']);
+    const b = await runPayops(['replay', file, '--db', db('det-600'), '--speed', '600', '--batch-size', '50', '--json']);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    const sa = lastJson<Summary & Record<string, unknown>>(a.stdout);
+    const sb = lastJson<Summary & Record<string, unknown>>(b.stdout);
+    expect(sb.durationMs).toBeGreaterThan(300); // 240 s of event time at x600 is paced (about 0.4 s)
+    const strip = ({ durationMs: _d, db: _db, speed: _s, peakRssBytes: _p, cpuMs: _c, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(sb)).toEqual(strip(sa));
+    expect(dbFigures(db('det-600'))).toEqual(dbFigures(db('det-max')));
+    expect(alertHistoryOrNull(db('det-600'))).toEqual(alertHistoryOrNull(db('det-max')));
+  });
+
+  it('refuses the live database', async () => {
+    const home = path.join(dir, 'home');
+    const r = await runPayops(['replay', path.join(dir, 'det.ndjson.gz'), '--db', path.join(home, 'live.db')], { PAYOPS_HOME: home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is the live database/);
+  });
+});
+
+describe('payops replay: corrupt input', () => {
+  it('missing, empty and binary files: a clear error, exit 1, no database created', async () => {
+    const empty = path.join(dir, 'empty.ndjson');
+    fs.writeFileSync(empty, '');
+    const blank = path.join(dir, 'blank.ndjson');
+    fs.writeFileSync(blank, '\n  \n\n');
+    const bin = path.join(dir, 'image.png.ndjson');
+    fs.writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
+    const emptyGz = path.join(dir, 'empty.ndjson.gz');
+    fs.writeFileSync(emptyGz, gzipSync(''));
+    const cases: [string, RegExp][] = [
+      [path.join(dir, 'missing.ndjson'), /capture .*missing\.ndjson: line 1: cannot open \(ENOENT\)/],
+      [empty, /capture .*empty\.ndjson: line 1: the file is empty/],
+      [blank, /capture .*blank\.ndjson: line 4: no events: the capture holds only blank lines/],
+      [bin, /capture .*image\.png\.ndjson: line 1: not a text capture \(NUL byte at offset 8\)/],
+      [emptyGz, /capture .*empty\.ndjson\.gz: line 1: no events/],
+    ];
+    for (const [file, re] of cases) {
+      const out = db(`bad-${path.basename(file)}`);
+      const r = await runPayops(['replay', file, '--db', out, '--json']);
+      expect(r.code, file).toBe(1);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(fs.existsSync(out)).toBe(false);
+    }
+  });
+
+  it('a truncated gzip: replays what it could read, names the line, exits 1 with complete=false', async () => {
+    const lines = captureLines(3000, 50, false);
+    const gz = gzipSync(lines.join('\n') + '\n');
+    const file = path.join(dir, 'cut.ndjson.gz');
+    fs.writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = await runPayops(['replay', file, '--db', db('cut'), '--json']);
+    expect(r.code).toBe(1);
+    const s = lastJson<Summary>(r.stdout);
+    expect(s.complete).toBe(false);
+    expect(s.events).toBeGreaterThan(500);
+    expect(s.events).toBeLessThan(3000);
+    expect(s.error).toMatch(new RegExp(`cut\\.ndjson\\.gz: line ${s.events + 1}: gzip data ends early after ${s.events} complete lines`));
+    expect(r.stderr).toMatch(/capture incomplete: .*gzip data ends early.* were replayed into/);
+    const stats = lastJson((await runPayops(['stats', '--db', db('cut'), '--json'])).stdout);
+    expect(stats.events).toBe(s.events);
+  });
+
+  it('non-JSON lines and a half-written last line are quarantined with line numbers; exit 0', async () => {
+    const lines = captureLines(50, 10, false);
+    lines.splice(2, 0, 'GARBAGE');
+    lines.splice(7, 0, '{"specversion":"1.0"'); // broken JSON
+    lines.splice(9, 0, Buffer.from([0xc3, 0x28]).toString('latin1')); // not UTF-8
+    const file = writeCapture(path.join(dir, 'bad-lines.ndjson'), [...lines, lines[10].slice(0, 60)], { trailingNewline: false });
+    // latin1 write so the invalid UTF-8 bytes stay invalid
+    fs.writeFileSync(file, Buffer.from([...lines, lines[10].slice(0, 60)].join('\n'), 'latin1'));
+    const r = await runPayops(['replay', file, '--db', db('bad-lines'), '--json']);
+    expect(r.code).toBe(0);
+    const s = lastJson<Summary>(r.stdout);
+    expect(s).toMatchObject({ events: 50, quarantined: 4, badLines: 4, complete: true });
+    expect(s.badLineSamples.map((b) => b.line)).toEqual([3, 8, 10, 54]);
+    expect(s.badLineSamples[3].error).toMatch(/half-written/);
+    expect(r.stderr).toMatch(/capture line 3: not JSON/);
+    expect(r.stderr).toMatch(/capture line 10: not UTF-8 text/);
+    const q = new Database(db('bad-lines'), { readonly: true });
+    const rows = q.prepare('SELECT reason, origin FROM quarantine ORDER BY seq').all() as { reason: string; origin: string }[];
+    q.close();
+    expect(rows.map((x) => x.origin)).toEqual([3, 8, 10, 54].map((n) => `${file}:${n}`));
+  });
+
+  it('bad flags: a clear usage error', async () => {
+    const r = await runPayops(['replay', path.join(dir, 'cut.ndjson.gz'), '--db', db('flags'), '--speed', 'fast']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/speed must be 'max' or a positive number/);
+    const h = await runPayops(['replay', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/truncated or corrupt gzip/);
+  });
+});
+
+describe('capture recorded live, then replayed', () => {
+  const t = uniqueTopology('replay-live');
+  afterAll(() => deleteTopology(t));
+
+  it('gives the same stored events as the live database (ids, counts, amounts, arrival times)', async () => {
+    await prepareQueue(t);
+    const valid = [
+      ...PAYMENT_TYPES.flatMap((type) => [paymentEvent(type), paymentEvent(type), paymentEvent(type)]),
+      ...RISK_TYPES.flatMap((type) => [riskEvent(type), riskEvent(type)]),
+    ];
+    const json = (e: { type: string }): PublishItem => ({ body: JSON.stringify(e), routingKey: e.type });
+    const binary = paymentEvent('payment.captured');
+    const items: PublishItem[] = [
+      ...valid.map(json),
+      json(valid[0]), // duplicate
+      { body: 'not json at all', routingKey: 'payment.authorized' },
+      { body: JSON.stringify({ specversion: '1.0', id: 'u-9', source: 'ops/x', type: 'ops.heartbeat' }), routingKey: 'ops.heartbeat' },
+      {
+        body: JSON.stringify(binary.data),
+        routingKey: 'payment.captured',
+        contentType: 'application/json',
+        headers: { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': `bin-${binary.id}`, 'cloudEvents:source': binary.source, 'cloudEvents:type': 'payment.captured', 'cloudEvents:time': binary.time },
+      },
+    ];
+    await publishAll(t.exchange, items);
+    const capture = path.join(dir, 'live-capture.ndjson.gz');
+    const live = await runPayops(['collect', '--amqp', AMQP_URL, '--db', db('live'), '--exchange', t.exchange, '--queue', t.queue,
+      '--bind', '#', '--drain', '--capture', capture, '--json']);
+    expect(live.code).toBe(0);
+    const r = await runPayops(['replay', capture, '--db', db('from-capture'), '--json']);
+    expect(r.code).toBe(0);
+    const liveFig = dbFigures(db('live'));
+    const replayFig = dbFigures(db('from-capture'));
+    expect(liveFig.stats.events).toBe(valid.length + 2);
+    expect(replayFig.events).toEqual(liveFig.events); // every column: ids, types, amounts, times, arrival, routing key, json
+    expect(replayFig.stats).toEqual(liveFig.stats);
+    expect(replayFig.rollups).toEqual(liveFig.rollups);
+    expect(replayFig.quarantine.map((q) => ({ ...(q as object), origin: null }))).toEqual(liveFig.quarantine);
+  });
+});
+
+describe('payops replay --from-stream', () => {
+  const queue = `t.replay-stream.${Date.now()}.${process.pid}`;
+  afterAll(async () => {
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(queue).catch(() => undefined);
+    await conn.close();
+  });
+
+  async function publishToStream(events: { type: string }[]): Promise<void> {
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    for (const e of events) ch.sendToQueue(queue, Buffer.from(JSON.stringify(e)), { contentType: 'application/cloudevents+json', persistent: true });
+    await ch.waitForConfirms();
+    await conn.close();
+  }
+
+  it('replays from offset first, and from a timestamp (only what came after it)', async () => {
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    await conn.close();
+    const early = Array.from({ length: 30 }, () => paymentEvent('payment.authorized'));
+    await publishToStream(early);
+    await new Promise((r) => setTimeout(r, 2100)); // stream timestamps have second precision
+    const since = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 1100));
+    const late = Array.from({ length: 20 }, () => riskEvent('risk.scored'));
+    await publishToStream(late);
+
+    const all = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', 'first', '--db', db('stream-first'), '--drain', '--json']);
+    expect(all.code).toBe(0);
+    expect(lastJson(all.stdout)).toMatchObject({ events: 50, duplicates: 0, quarantined: 0, stoppedBecause: 'drained' });
+
+    const fromTime = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', since, '--db', db('stream-time'), '--drain', '--json']);
+    expect(fromTime.code).toBe(0);
+    const s = lastJson<{ events: number; byType: Record<string, number> }>(fromTime.stdout);
+    expect(s.byType).toEqual({ 'risk.scored': 20 });
+
+    const fromOffset = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', '40', '--db', db('stream-40'), '--for', '2', '--json']);
+    expect(fromOffset.code).toBe(0);
+    expect(lastJson(fromOffset.stdout)).toMatchObject({ events: 10 });
+  });
+
+  it('says clearly when the stream does not exist or the offset is wrong', async () => {
+    const r = await runPayops(['replay', '--from-stream', 'no.such.stream.q', '--amqp', AMQP_URL, '--db', db('nostream'), '--drain']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no queue "no\.such\.stream\.q"/);
+    const o = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', 'yesterday', '--db', db('badoffset'), '--drain']);
+    expect(o.code).toBe(1);
+    expect(o.stderr).toMatch(/offset must be first, last, next/);
+  });
+});
