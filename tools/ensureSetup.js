@@ -31,7 +31,9 @@ function ensureDependencies() {
   const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) {
-    run(npm, ['ci', '--no-audit', '--no-fund']);
+    // Not `npm ci`: see .ci/run (npm 11 here leaves other platforms' optional packages out of
+    // the lock and then refuses it); `npm install` installs the locked versions.
+    run(npm, ['install', '--no-audit', '--no-fund']);
   }
 }
 
