@@ -76,7 +76,7 @@ test('loads the renderer from app://payops with the hardened webPreferences', as
   expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
 });
 
-test('exposes window.payops = { invoke, on } and no Node', async () => {
+test('exposes window.payops = { filePath, invoke, on } and no Node', async () => {
   const shape = await page.evaluate(() => {
     const w = window as unknown as Record<string, unknown>;
     return {
@@ -86,7 +86,7 @@ test('exposes window.payops = { invoke, on } and no Node', async () => {
       module: typeof w.module,
     };
   });
-  expect(shape).toEqual({ keys: ['invoke', 'on'], require: 'undefined', process: 'undefined', module: 'undefined' });
+  expect(shape).toEqual({ keys: ['filePath', 'invoke', 'on'], require: 'undefined', process: 'undefined', module: 'undefined' });
 });
 
 test('answers API requests over IPC and rejects invalid arguments with a clear message', async () => {

@@ -29,6 +29,8 @@ const h = vi.hoisted(() => {
     quitCalled: 0,
     sandboxEnabled: false,
     readyResolve: null as null | (() => void),
+    openDialogCalls: [] as unknown[][],
+    openDialogResult: { canceled: true, filePaths: [] as string[] },
   };
   let nextId = 1;
   class FakeWebContents {
@@ -142,7 +144,13 @@ const h = vi.hoisted(() => {
       },
     },
     shell: { openExternal: async (u: string) => state.opened.push(u) },
-    dialog: { showErrorBox: () => {} },
+    dialog: {
+      showErrorBox: () => {},
+      showOpenDialog: async (...a: unknown[]) => {
+        state.openDialogCalls.push(a);
+        return state.openDialogResult;
+      },
+    },
   };
   return { state, electron };
 });
@@ -315,6 +323,24 @@ describe('main.ts (fake electron)', () => {
     expect(await invoke(eventFrom(w), 'metrics.history', { minutes: 5 })).toMatchObject({ ok: true });
     expect(await invoke(eventFrom(w), 'demo.stop', {})).toEqual({ ok: false, error: 'engine exploded' });
     expect(await invoke(eventFrom(w), 42, {})).toMatchObject({ ok: false });
+  });
+
+  it('answers dialog.openCapture with the native open dialog (capture filters), null when cancelled', async () => {
+    await boot();
+    const w = win();
+    h.state.openDialogCalls.length = 0;
+    h.state.openDialogResult = { canceled: false, filePaths: ['/data/cap.ndjson.gz'] };
+    expect(await invoke(eventFrom(w), 'dialog.openCapture', {})).toEqual({ ok: true, result: { file: '/data/cap.ndjson.gz' } });
+    const [parent, options] = h.state.openDialogCalls[0] as [unknown, { properties: string[]; filters: { extensions: string[] }[] }];
+    expect(parent).toBe(w);
+    expect(options.properties).toEqual(['openFile']);
+    expect(options.filters[0].extensions).toEqual(['ndjson', 'jsonl', 'gz']);
+    h.state.openDialogResult = { canceled: true, filePaths: [] };
+    expect(await invoke(eventFrom(w), 'dialog.openCapture', {})).toEqual({ ok: true, result: { file: null } });
+    expect(await invoke(eventFrom(w), 'dialog.openCapture', { path: '/etc' })).toMatchObject({ ok: false, error: /^dialog\.openCapture: / });
+    const other = { webContents: { id: 999, mainFrame: { url: 'app://payops/index.html' } } };
+    expect(await invoke(eventFrom(other), 'dialog.openCapture', {})).toEqual({ ok: false, error: 'forbidden: untrusted sender' });
+    expect(h.state.openDialogCalls).toHaveLength(2);
   });
 
   it('forwards pushes to the window and shows a notification for alerts', async () => {

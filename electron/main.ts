@@ -18,9 +18,11 @@ import {
   shell,
   dialog,
   type IpcMainInvokeEvent,
+  type OpenDialogOptions,
   type WebContents,
 } from 'electron';
 import { IPC_INVOKE_CHANNEL, IPC_PUSH_CHANNEL, parseApiRequest } from '../shared/api';
+import { CAPTURE_FILE_EXTENSIONS, dialogRequestSchemas, type DialogResults } from '../shared/dialogApi';
 import type { ApiBackend } from './core/engine/engineApi';
 import { createEngineBackend } from './core/engine/engineBackend';
 import { APP_CSP, APP_RESPONSE_HEADERS, withCspHeader } from './desktop/csp';
@@ -151,11 +153,31 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
   );
 }
 
+/** 'dialog.openCapture': the native open dialog (the backend's own answer is for the web host). */
+async function openCaptureDialog(): Promise<DialogResults['dialog.openCapture']> {
+  const options: OpenDialogOptions = {
+    title: 'Open a capture',
+    properties: ['openFile'],
+    filters: [
+      { name: 'Captures (.ndjson, .jsonl, .gz)', extensions: [...CAPTURE_FILE_EXTENSIONS] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const win = mainWindow;
+  const result = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  return { file: result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0] };
+}
+
 function registerIpc(): void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, args: unknown) => {
     if (!trustedSender(event)) return { ok: false, error: 'forbidden: untrusted sender' };
     try {
       if (typeof name !== 'string') return { ok: false, error: 'the request name must be a string' };
+      if (name === 'dialog.openCapture') {
+        const parsed = dialogRequestSchemas[name].safeParse(args ?? {});
+        if (!parsed.success) return { ok: false, error: `${name}: arguments: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+        return { ok: true, result: await openCaptureDialog() };
+      }
       const parsed = parseApiRequest(name, args);
       if (!backend) return { ok: false, error: 'the engine is not running' };
       const handler = backend.handlers[parsed.name] as (a: unknown) => unknown;

@@ -1,5 +1,5 @@
 // The preload as Electron runs it: compiled to one CommonJS file that may require only
-// 'electron', exposing exactly { invoke, on } as window.payops.
+// 'electron', exposing exactly { invoke, on, filePath } as window.payops.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -18,6 +18,12 @@ function load() {
   const invokes: unknown[][] = [];
   let reply: unknown = { ok: true, result: { version: '1' } };
   const electron = {
+    webUtils: {
+      getPathForFile: (file: { name?: string; path?: string }) => {
+        if (!file || typeof file !== 'object') throw new TypeError('not a File');
+        return file.path ?? '';
+      },
+    },
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },
     ipcRenderer: {
       invoke: async (...a: unknown[]) => (invokes.push(a), reply),
@@ -56,10 +62,17 @@ describe('preload', () => {
     expect(source).toContain(`'${IPC_PUSH_CHANNEL}'`);
   });
 
-  it('exposes exactly invoke and on, as window.payops', () => {
+  it('exposes exactly invoke, on and filePath, as window.payops', () => {
     const { exposed } = load();
     expect(Object.keys(exposed)).toEqual(['payops']);
-    expect(Object.keys(exposed.payops as object).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(exposed.payops as object).sort()).toEqual(['filePath', 'invoke', 'on']);
+  });
+
+  it('filePath gives a dropped file its path through webUtils, and "" when it has none', () => {
+    const api = load().exposed.payops as { filePath(f: unknown): string };
+    expect(api.filePath({ name: 'cap.ndjson', path: '/tmp/cap.ndjson' })).toBe('/tmp/cap.ndjson');
+    expect(api.filePath({ name: 'blob' })).toBe('');
+    expect(api.filePath(null)).toBe('');
   });
 
   it('invoke sends (name, args) on the invoke channel and unwraps the reply', async () => {

@@ -1,8 +1,9 @@
-// The bridge: exposes window.payops = PayopsApi (invoke + on) and nothing else.
+// The bridge: exposes window.payops = PayopsApi (invoke + on) plus filePath (the path of a
+// file dropped on the window, for opening a capture by drag and drop), and nothing else.
 // A sandboxed preload is one CommonJS file that may require only 'electron', so this file has
 // type-only imports from the project and inlines the two channel names (preload.test.ts
 // checks both against shared/api.ts and checks the compiled output's requires).
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiPushes, ApiPushName, ApiResults, PayopsApi } from '../shared/api';
 
 const INVOKE_CHANNEL = 'payops:invoke'; // = IPC_INVOKE_CHANNEL
@@ -27,7 +28,8 @@ ipcRenderer.on(PUSH_CHANNEL, (_event: IpcRendererEvent, name: unknown, payload: 
   }
 });
 
-const api: PayopsApi = {
+/** window.payops: the typed API, and the one desktop-only helper the renderer declares as optional. */
+const api: PayopsApi & { filePath(file: File): string } = {
   async invoke(name, args) {
     if (typeof name !== 'string') throw new TypeError('payops.invoke: the request name must be a string');
     const reply = (await ipcRenderer.invoke(INVOKE_CHANNEL, name, args)) as Envelope;
@@ -45,6 +47,14 @@ const api: PayopsApi = {
     return () => {
       set.delete(wrapped);
     };
+  },
+  /** The file system path of a File from a drop (Electron's webUtils; "" when it has none). */
+  filePath(file: File): string {
+    try {
+      return webUtils.getPathForFile(file);
+    } catch {
+      return '';
+    }
   },
 };
 

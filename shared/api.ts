@@ -8,6 +8,7 @@ import type { AlertNotification, AlertView } from './alerts';
 import { alertsRequestSchemas, type AlertsResults } from './alertsApi';
 import { explorerRequestSchemas, type ExplorerResults } from './explorer';
 import { replayRequestSchemas, type ReplayResults } from './replayApi';
+import { dialogRequestSchemas, type DialogResults } from './dialogApi';
 
 const empty = z.object({}).strict();
 
@@ -26,6 +27,7 @@ export const apiRequestSchemas = {
   ...alertsRequestSchemas,
   ...explorerRequestSchemas,
   ...replayRequestSchemas,
+  ...dialogRequestSchemas,
 } as const;
 
 export type ApiRequestName = keyof typeof apiRequestSchemas;
@@ -48,7 +50,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults {
+export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };
@@ -90,6 +92,8 @@ export class ApiArgumentError extends Error {}
 
 /** Validates a request from an untrusted side; the error names the request and the field. */
 export function parseApiRequest<K extends ApiRequestName>(name: string, args: unknown): { name: K; args: ApiParsedArgs<K> } {
+  // Checked first: any other value would be turned into a property key (and may throw doing so).
+  if (typeof name !== 'string') throw new ApiArgumentError(`request name must be a string (got ${name === null ? 'null' : typeof name})`);
   if (!Object.prototype.hasOwnProperty.call(apiRequestSchemas, name)) {
     throw new ApiArgumentError(`unknown request "${String(name).slice(0, 64)}"`);
   }

@@ -249,9 +249,11 @@ export class Engine {
     return { recording: false, file: summary.path, lines: summary.linesWritten, bytes: summary.bytesWritten, stoppedBecause: summary.stoppedBecause };
   }
 
-  captureStatus(): CaptureStatus {
+  captureStatus(): CaptureStatus & { stoppedBecause?: string | null } {
     const w = this.capture;
-    return w ? { recording: w.stoppedBecause === null, file: w.path, lines: w.linesWritten, bytes: w.bytesWritten } : { recording: false, file: null, lines: 0, bytes: 0 };
+    if (!w) return { recording: false, file: null, lines: 0, bytes: 0 };
+    // A writer that stopped itself (size or time limit) still says why until it is closed.
+    return { recording: w.stoppedBecause === null, file: w.path, lines: w.linesWritten, bytes: w.bytesWritten, stoppedBecause: w.stoppedBecause };
   }
 
   /** Flushes, acknowledges and closes everything; safe to call twice. */

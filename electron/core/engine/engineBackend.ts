@@ -11,6 +11,7 @@ import { redactUrl } from '../redact';
 import type { SecretStore } from '../secrets/secretStore';
 import type { ApiBackend } from './engineApi';
 import type { BrokerConfig, EngineConfig, ScenarioName } from './engineConfig';
+import { dialogFallbackHandlers } from './dialogFallback';
 import { EngineHost, EngineStartError } from './engineHost';
 
 export type { SecretStore } from '../secrets/secretStore';
@@ -214,6 +215,7 @@ export async function createEngineBackend(options: EngineBackendOptions): Promis
         return { ok: true };
       }),
     'replay.recent': () => ({ files: readRecent(configDir), demoCapture: DEMO_CAPTURE }),
+    ...dialogFallbackHandlers,
     'alerts.list': async (args) => {
       const alerts = (await current().request('alerts.list', args).catch(() => [])) as AlertView[];
       return { alerts };

@@ -187,6 +187,9 @@ describe('replay store', () => {
     await expect(store.getState().open()).resolves.toBe(false);
     expect(calls[0]).toEqual(['replay.open', { file: '/nope.ndjson', speed: DEFAULT_REPLAY_SPEED, startPaused: false }]);
     expect(store.getState().error).toBe('no capture file at /nope.ndjson');
+    store.getState().setStartPaused(true);
+    await store.getState().open();
+    expect(calls[1]).toEqual(['replay.open', { file: '/nope.ndjson', speed: DEFAULT_REPLAY_SPEED, startPaused: true }]);
     expect(store.getState().busy).toBeNull();
   });
 

@@ -183,6 +183,8 @@ export interface ReplayState {
   path: string;
   /** The speed for the next open (the running replay's own speed is in the snapshot). */
   speed: ReplaySpeed;
+  /** Open the next replay paused (to seek before it plays). */
+  startPaused: boolean;
   recent: RecentCapture[];
   demoCapture: string | null;
   recentLoaded: boolean;
@@ -203,6 +205,7 @@ export interface ReplayState {
 
   setPath(path: string): void;
   setSpeed(speed: ReplaySpeed): void;
+  setStartPaused(on: boolean): void;
   setNotice(notice: string | null): void;
   loadRecent(): Promise<void>;
   open(file?: string): Promise<boolean>;
@@ -256,6 +259,7 @@ export function createReplayStore(client: ReplayClient, options: ReplayStoreOpti
     return {
       path: '',
       speed: DEFAULT_REPLAY_SPEED,
+      startPaused: false,
       recent: [],
       demoCapture: null,
       recentLoaded: false,
@@ -274,6 +278,9 @@ export function createReplayStore(client: ReplayClient, options: ReplayStoreOpti
       },
       setSpeed(speed) {
         set({ speed });
+      },
+      setStartPaused(on) {
+        set({ startPaused: on });
       },
       setNotice(notice) {
         set({ notice });
@@ -297,7 +304,7 @@ export function createReplayStore(client: ReplayClient, options: ReplayStoreOpti
         if (get().busy === 'open') return false;
         set({ busy: 'open', error: null, notice: null, path: target, status: null });
         try {
-          const res = await invoke('replay.open', { file: target, speed: get().speed, startPaused: false });
+          const res = await invoke('replay.open', { file: target, speed: get().speed, startPaused: get().startPaused });
           set({ path: res.file || target });
           void get().loadRecent();
           void get().refreshStatus();

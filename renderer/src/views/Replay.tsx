@@ -88,7 +88,7 @@ function Stats({ replay }: { replay: ReplayProgress }) {
         </dd>
       </div>
       <div>
-        <dt>Position (event time)</dt>
+        <dt title="The replay clock: event time">Position</dt>
         <dd className="mono" data-testid="replay-position" data-value={replay.position}>
           {fmtDateTime(replay.position)}
         </dd>
@@ -121,13 +121,17 @@ function Stats({ replay }: { replay: ReplayProgress }) {
 function Seek({ replay }: { replay: ReplayProgress }) {
   const busy = useReplay((s) => s.busy);
   const seekingTo = useReplay((s) => s.status?.seekingTo ?? null);
+  const toExact = useReplay((s) => s.status?.toExact ?? false);
   const [draft, setDraft] = useState<number | null>(null);
   const [typed, setTyped] = useState('');
-  const { from, to } = replay;
+  const { from } = replay;
+  // Until the end of the file is known the slider spans what has been read (a compressed
+  // capture's end is known after one pass); typing a time seeks further.
+  const to = replay.to ?? (from !== null ? Math.max(from, replay.position) : null);
   const known = from !== null && to !== null && to > from;
   const value = draft ?? replay.position;
   const typedMs = fromLocalInput(typed);
-  const seek = (ms: number) => void getReplayStore().getState().seek(Math.round(clampSeek(ms, from, to)));
+  const seek = (ms: number) => void getReplayStore().getState().seek(Math.round(clampSeek(ms, from, toExact ? replay.to : null)));
   const commitDraft = () => {
     if (draft === null) return;
     const target = draft;
@@ -157,7 +161,10 @@ function Seek({ replay }: { replay: ReplayProgress }) {
       <div className="replay-seek-ends">
         <span data-testid="replay-from">{fmtDateTime(from)}</span>
         {draft !== null ? <span className="mono">→ {fmtDateTime(draft)}</span> : seekingTo !== null ? <span>seeking to {fmtDateTime(seekingTo)}…</span> : null}
-        <span data-testid="replay-to">{fmtDateTime(to)}</span>
+        <span data-testid="replay-to" title={toExact ? 'End of the capture' : 'The end is known once the whole file has been read'}>
+          {fmtDateTime(to)}
+          {toExact || to === null ? '' : ' (read so far)'}
+        </span>
       </div>
       <form
         className="replay-row"

@@ -58,6 +58,7 @@ export function ReplayOpen() {
   const demoCapture = useReplay((s) => s.demoCapture);
   const loaded = useReplay((s) => s.recentLoaded);
   const notice = useReplay((s) => s.notice);
+  const startPaused = useReplay((s) => s.startPaused);
   const desktop = useApp((s) => s.transport?.kind === 'ipc' || s.info?.host === 'electron') && desktopBridge() !== null;
   const store = getReplayStore().getState();
   const opening = busy === 'open';
@@ -97,6 +98,15 @@ export function ReplayOpen() {
             </button>
           ) : null}
         </form>
+        <label className="replay-row replay-check small">
+          <input
+            type="checkbox"
+            checked={startPaused}
+            onChange={(e) => store.setStartPaused(e.target.checked)}
+            data-testid="replay-start-paused"
+          />
+          Start paused (to seek before it plays)
+        </label>
         <div className="replay-row">
           <button
             type="button"
