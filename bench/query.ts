@@ -96,10 +96,14 @@ async function main(): Promise<void> {
   const from = to - DAY_MS;
   const reports: number[] = [];
   const htmls: number[] = [];
+  const cpus: number[] = [];
   let events24 = 0;
   for (let i = 0; i < Math.max(3, Math.min(RUNS, 5)); i++) {
+    const cpu0 = process.cpuUsage();
     const [tr, report] = time(() => buildReport(db, { from, to }));
     const [th] = time(() => renderReportHtml(report));
+    const cpu = process.cpuUsage(cpu0);
+    cpus.push((cpu.user + cpu.system) / 1000);
     reports.push(tr);
     htmls.push(tr + th);
     events24 = report.totals.events;
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
   const ratio = (ms: number, target: number) => (Number.isNaN(ms) ? '-' : `${(ms / target).toFixed(2)}x`);
   const f = (ms: number) => (Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
   const out: string[] = [];
-  out.push(`payops bench:query — ${info.events.toLocaleString('en-US')} events over ${info.days} days (${(size / 1e9).toFixed(2)} GB), ${os.cpus().length} CPU(s), median of ${RUNS} runs, page = ${PAGE} rows`);
+  out.push(`payops bench:query — ${info.events.toLocaleString('en-US')} events over ${info.days} days (${(size / 1e9).toFixed(2)} GB), ${os.cpus().length} CPU(s), load average ${os.loadavg()[0].toFixed(1)}, median of ${RUNS} runs, page = ${PAGE} rows`);
   out.push('');
   out.push(`${'explorer filter'.padEnd(30)} ${'first ms'.padStart(9)} ${'next ms'.padStart(9)} ${'rows'.padStart(5)}  ${'vs 50 ms (first/next)'}`);
   for (const r of rows) {
@@ -122,13 +126,13 @@ async function main(): Promise<void> {
   }
   out.push(`${'payment timeline'.padEnd(30)} ${f(median(timelines)).padStart(9)}`);
   out.push('');
-  out.push(`24-hour report (${events24.toLocaleString('en-US')} events): build ${f(median(reports))} ms, build + HTML ${f(median(htmls))} ms  (${ratio(median(htmls), REPORT_TARGET_MS)} of the 3 s target)`);
+  out.push(`24-hour report (${events24.toLocaleString('en-US')} events): build ${f(median(reports))} ms, build + HTML ${f(median(htmls))} ms  (${ratio(median(htmls), REPORT_TARGET_MS)} of the 3 s target); CPU time ${f(median(cpus))} ms`);
   out.push(`CSV export of the last hour: ${csv.rows.toLocaleString('en-US')} events, ${(csv.bytes / 1e6).toFixed(1)} MB in ${f(csvMs)} ms (${Math.round(csv.rows / (csvMs / 1000)).toLocaleString('en-US')} events/s)`);
   const worst = Math.max(...rows.flatMap((r) => [r.first, Number.isNaN(r.next) ? 0 : r.next]));
   out.push(`worst explorer page ${f(worst)} ms (target ${PAGE_TARGET_MS} ms): ${worst < PAGE_TARGET_MS ? 'OK' : 'OVER'}; report ${median(htmls) < REPORT_TARGET_MS ? 'OK' : 'OVER'}`);
   process.stdout.write(`${out.join('\n')}\n`);
   process.stdout.write(
-    `${JSON.stringify({ events: info.events, days: info.days, dbBytes: size, pages: rows, timelineMs: median(timelines), report24hMs: median(reports), report24hHtmlMs: median(htmls), report24hEvents: events24, csvHourMs: csvMs, csvHourRows: csv.rows })}\n`,
+    `${JSON.stringify({ events: info.events, days: info.days, dbBytes: size, pages: rows, timelineMs: median(timelines), report24hMs: median(reports), report24hHtmlMs: median(htmls), report24hCpuMs: median(cpus), loadAverage: os.loadavg()[0], report24hEvents: events24, csvHourMs: csvMs, csvHourRows: csv.rows })}\n`,
   );
 }
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../electron/core/store/database';
 
-export const BENCH_DATA_VERSION = 3;
+export const BENCH_DATA_VERSION = 4;
 export const DAY_MS = 86_400_000;
 
 export interface BenchDataInfo {
@@ -48,7 +48,7 @@ const BINS = 600;
 
 function weighted<T>(items: [T, number][], rnd: () => number): () => T {
   const total = items.reduce((s, [, w]) => s + w, 0);
-  const cum = items.map(([, w], i) => items.slice(0, i + 1).reduce((s, [, x]) => s + x, 0) / total);
+  const cum = items.map((_item, i) => items.slice(0, i + 1).reduce((s, [, x]) => s + x, 0) / total);
   return () => {
     const r = rnd();
     for (let i = 0; i < cum.length; i++) if (r < cum[i]) return items[i][0];
@@ -136,7 +136,10 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
     const sec = Math.floor(timeMs / 1000);
     const k = `${sec}|${dim}|${key}`;
     const c = rollups.get(k);
-    if (c) (c[3] += 1), (c[4] += amount);
+    if (c) {
+      c[3] += 1;
+      c[4] += amount;
+    }
     else rollups.set(k, [sec, dim, key, 1, amount]);
   };
   const flushRollups = () => {

@@ -19,7 +19,7 @@ export const brokerProfileSchema = z.object({
   bindings: z.array(z.string().min(1).max(255)).max(64).default(['payment.#', 'risk.#']),
   queue: name.default('payops.console'),
   queueType: z.enum(QUEUE_TYPES).default('classic'),
-  prefetch: z.number().int().min(1).max(65535).default(4000),
+  prefetch: z.number().int().min(1).max(65535).default(10000),
   watchQueues: z.array(name).max(64).default([]),
 });
 

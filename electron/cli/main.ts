@@ -1,6 +1,12 @@
 import { Command } from 'commander';
+import { registerAlerts } from './commands/alertsCommand';
+import { registerBacktest } from './commands/backtestCommand';
 import { registerCollect } from './commands/collectCommand';
+import { registerPublish } from './commands/publishCommand';
+import { registerReplay } from './commands/replayCommand';
+import { registerReport } from './commands/reportCommand';
 import { registerServe } from './commands/serveCommand';
+import { registerSimulate } from './commands/simulateCommand';
 import { registerStats } from './commands/statsCommand';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,6 +20,12 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerStats(program);
   registerServe(program);
+  registerSimulate(program);
+  registerReplay(program);
+  registerPublish(program);
+  registerReport(program);
+  registerAlerts(program);
+  registerBacktest(program);
   return program;
 }
 

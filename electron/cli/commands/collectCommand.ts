@@ -33,7 +33,7 @@ export function registerCollect(program: Command): void {
     .requiredOption('--db <file>', 'SQLite database file (created if missing)')
     .option('--for <seconds>', 'stop after this many seconds', positiveNumber('--for'))
     .option('--drain', 'stop once the queue is empty and everything is committed and acknowledged')
-    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 2000)
+    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 5000)
     .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 100)
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
     .option('--retention-days <n>', 'delete events older than this many days', positiveInt('--retention-days'))

@@ -13,6 +13,7 @@ import { computeStats } from '../store/stats';
 import { createCaptureWriter, type CaptureWriter } from '../capture/captureWriter';
 import { DEFAULT_RULES, loadRulesFile } from '../alerts';
 import { AlertingSession } from './alertingSession';
+import { registerExplorerRequests } from '../explorer/registerExplorerRequests';
 import type { EngineConfig } from './engineConfig';
 import { readMetricsHistory } from './metricsHistory';
 
@@ -97,7 +98,7 @@ export class Engine {
       lastError: null,
     };
     this.pipeline = new IngestPipeline(this.writer, {
-      batchSize: config.batchSize ?? 2000,
+      batchSize: config.batchSize ?? 5000,
       flushMs: config.flushMs ?? 100,
       maxBodyBytes: config.maxBodyBytes,
       acknowledge: (token, count) => {
@@ -117,6 +118,7 @@ export class Engine {
     );
     this.handle('stats', () => computeStats(this.db));
     this.handle('ingest.timing', () => ({ ...this.timing }));
+    registerExplorerRequests(this);
     // The operator freed space (or allows more): raise or lift the size limit; a paused batch commits now.
     this.handle('store.setMaxDbBytes', (args) => {
       const bytes = (args as { bytes?: number | null } | null)?.bytes ?? null;
@@ -194,7 +196,7 @@ export class Engine {
       if (source.done !== undefined) this.watchForSourceEnd(source);
       source.start(
         (input) => this.pipeline.push(input),
-        () => this.pipeline.pausedReason !== null || this.pipeline.pending > 4 * (this.config.batchSize ?? 2000),
+        () => this.pipeline.pausedReason !== null || this.pipeline.pending > 4 * (this.config.batchSize ?? 5000),
       );
     }
     this.snapshotTimer = setInterval(() => this.emit.snapshot(this.snapshot()), 1000 / SNAPSHOT_MAX_HZ);

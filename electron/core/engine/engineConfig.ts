@@ -23,8 +23,8 @@ export const DEFAULT_BROKER: Omit<BrokerConfig, 'url'> = {
   bindings: ['payment.#', 'risk.#'],
   queue: 'payops.console',
   queueType: 'classic',
-  // Twice the default batch: the broker keeps sending while a batch commits.
-  prefetch: 4000,
+  // Twice the default batch (5000): the broker keeps sending while a batch commits.
+  prefetch: 10000,
   watchQueues: [],
 };
 

@@ -33,7 +33,7 @@ export function emptyDraft(): ProfileDraft {
     bindings: 'payment.#\nrisk.#',
     queue: 'payops.console',
     queueType: 'classic',
-    prefetch: '1000',
+    prefetch: '10000',
     watchQueues: '',
   };
 }

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { buildReport } from '../../core/report/reportData';
+import { ExportCancelledError, formatFromFile, runExport } from '../../core/report/reportExport';
+import { openDatabase } from '../../core/store/database';
+import { CliError, fail } from '../cliErrors';
+import { repeatable } from '../cliOptions';
+import { logLine } from '../logLine';
+
+interface ReportFlags {
+  db: string;
+  from?: number;
+  to?: number;
+  alert?: string;
+  margin: number;
+  out?: string;
+  /** false with --no-mask; the extra fields with --mask FIELD. */
+  mask?: string[] | false;
+  title?: string;
+  notes?: string;
+  notesFile?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function isoTime(name: string) {
+  return (value: string): number => {
+    // A full date-time (a bare date is read as UTC midnight); an offset or Z is recommended.
+    const ms = Date.parse(value);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new InvalidArgumentError(`${name} must be an ISO 8601 time such as 2026-11-23T05:00:00Z`);
+    return ms;
+  };
+}
+
+function minutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 24 * 60) throw new InvalidArgumentError('--margin must be minutes between 0 and 1440');
+  return n;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'incident report for a window (half-open: from <= event time < to) or an alert; the format follows --out: .html, .pdf, .csv (events of the window), .json',
+    )
+    .requiredOption('--db <file>', 'SQLite database file')
+    .option('--from <iso>', 'window start (default: 24 hours before --to)', isoTime('--from'))
+    .option('--to <iso>', 'window end, exclusive (default: just after the newest event)', isoTime('--to'))
+    .option('--alert <key>', 'an alert instance key: the window runs from --margin before it fired to --margin after it resolved')
+    .option('--margin <minutes>', 'margin around an alert', minutes, 15)
+    .option('--out <file>', 'output file: .html, .pdf, .csv or .json')
+    .option('--mask <field>', 'also mask this field (repeatable); card BINs, customer ids, e-mails, phones and IBANs are always masked unless --no-mask', repeatable)
+    .option('--no-mask', 'export sensitive fields unmasked (explicit opt-out)')
+    .option('--title <text>', 'report title')
+    .option('--notes <text>', 'operator notes to include')
+    .option('--notes-file <file>', 'operator notes from a text file')
+    .option('--json', 'print the report as one JSON object on stdout')
+    .option('--quiet', 'no progress on stderr')
+    .action((flags: ReportFlags) => runReport(flags).catch(fail));
+}
+
+async function runReport(flags: ReportFlags): Promise<void> {
+  if (!flags.out && !flags.json) throw new CliError('give --out FILE.{pdf,html,csv,json} or --json');
+  const format = flags.out ? formatFromFile(flags.out) : null;
+  if (flags.out && !format) throw new CliError(`cannot tell the format of ${flags.out}: use .pdf, .html, .csv or .json`);
+  if (flags.out && !fs.existsSync(path.dirname(path.resolve(flags.out)))) throw new CliError(`no such directory: ${path.dirname(path.resolve(flags.out))}`);
+  if (flags.alert && (flags.from !== undefined || flags.to !== undefined)) throw new CliError('give either --alert or --from/--to, not both');
+  if (flags.from !== undefined && flags.to !== undefined && !(flags.to > flags.from)) throw new CliError('--to must be after --from (the window is half-open: from <= time < to)');
+  if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
+  let notes = flags.notes;
+  if (flags.notesFile) {
+    try {
+      notes = [notes, fs.readFileSync(flags.notesFile, 'utf8')].filter(Boolean).join('\n\n');
+    } catch (err) {
+      throw new CliError(`cannot read --notes-file: ${(err as Error).message}`);
+    }
+  }
+  const db = openDatabase(flags.db, { readonly: true });
+  const request = {
+    from: flags.from,
+    to: flags.to,
+    alertKey: flags.alert,
+    marginMinutes: flags.margin,
+    title: flags.title,
+    notes,
+    mask: flags.mask !== false,
+    maskFields: Array.isArray(flags.mask) ? flags.mask : [],
+  };
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (!request.mask && !flags.quiet) logLine('masking is OFF (--no-mask): the export contains card BINs and customer data as stored');
+    let report = null;
+    if (flags.out && format) {
+      let lastLog = 0;
+      const started = Date.now();
+      const result = await runExport(db, {
+        ...request,
+        format,
+        outFile: flags.out,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (flags.quiet || format !== 'csv' || Date.now() - lastLog < 1000) return;
+          lastLog = Date.now();
+          const pct = p.total ? ` (${Math.floor((p.done / p.total) * 100)}%)` : '';
+          logLine(`exporting: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} events${pct}`);
+        },
+      });
+      report = result.report;
+      if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${result.bytes.toLocaleString('en-US')} bytes${format === 'csv' ? `, ${result.rows.toLocaleString('en-US')} events` : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    if (flags.json) {
+      report ??= buildReport(db, request);
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    }
+  } catch (err) {
+    if (err instanceof ExportCancelledError) {
+      logLine('export cancelled: no file written');
+      process.exitCode = 130;
+      return;
+    }
+    if ((err as Error).constructor?.name === 'ReportWindowError') throw new CliError((err as Error).message);
+    if ((err as Error).constructor?.name === 'NoChromiumError') throw new CliError((err as Error).message, 4);
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    db.close();
+  }
+}

@@ -1,0 +1,349 @@
+// Explorer queries over stored events: filters, time order, keyset pages over the existing
+// indexes (never OFFSET). Every index of the events table ends with the rowid (seq), so
+// (time_ms), (type, time_ms) and (merchant_id, time_ms) all deliver rows already ordered by
+// (time_ms, seq): the cursor is that pair and a page is one index range scan.
+import type { Database, Statement } from 'better-sqlite3';
+import { RISK_TYPES } from '../../../shared/events/eventTypes';
+import type { EventCursor, EventDetail, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
+
+export const EVENT_ROW_COLUMNS = `seq, time_ms, arrival_ms, source, id, type, category, subject, payment_id, merchant_id,
+  amount, currency, country, method, card_bin, latency_ms, decline_code, score, decision, routing_key`;
+
+export interface EventRowRaw {
+  seq: number;
+  time_ms: number;
+  arrival_ms: number;
+  source: string;
+  id: string;
+  type: string;
+  category: string;
+  subject: string | null;
+  payment_id: string | null;
+  merchant_id: string | null;
+  amount: number | null;
+  currency: string | null;
+  country: string | null;
+  method: string | null;
+  card_bin: string | null;
+  latency_ms: number | null;
+  decline_code: string | null;
+  score: number | null;
+  decision: string | null;
+  routing_key: string | null;
+}
+
+export function toEventRow(r: EventRowRaw): EventRow {
+  return {
+    seq: r.seq,
+    timeMs: r.time_ms,
+    arrivalMs: r.arrival_ms,
+    source: r.source,
+    id: r.id,
+    type: r.type,
+    category: r.category,
+    subject: r.subject,
+    paymentId: r.payment_id,
+    merchantId: r.merchant_id,
+    amount: r.amount,
+    currency: r.currency,
+    country: r.country,
+    method: r.method,
+    cardBin: r.card_bin,
+    latencyMs: r.latency_ms,
+    declineCode: r.decline_code,
+    score: r.score,
+    decision: r.decision,
+    routingKey: r.routing_key,
+  };
+}
+
+export interface QueryOptions {
+  filter?: EventFilter;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: EventCursor | null;
+  /**
+   * A filter that no index serves (country, decline code, decision, amount) is checked while
+   * the index range is walked in time slices; after `scanBudgetMs` (or `scanBudgetRows`
+   * slices) the page is returned partial, its cursor continuing where the scan stopped.
+   */
+  scanBudgetRows?: number;
+  scanBudgetMs?: number;
+  /** Width of the first time slice (ms of event time); later slices adapt to the budget. */
+  initialSliceMs?: number;
+}
+
+const DEFAULT_SCAN_ROWS = 1000;
+const DEFAULT_SCAN_MS = 35;
+const MAX_SEARCH_MATCHES = 5000;
+
+type Access =
+  | { kind: 'time' }
+  | { kind: 'merchant'; merchantId: string }
+  | { kind: 'types'; types: string[] }
+  | { kind: 'none' };
+
+interface Plan {
+  access: Access;
+  /** Conditions checked per row (SQL text + args), beyond the index's own. */
+  residual: { sql: string; args: unknown[] }[];
+  /** True when the residual needs rows the index does not select (a scan budget applies). */
+  unindexed: boolean;
+}
+
+/** Chooses the index for a filter; the other conditions become residual checks. */
+export function planQuery(filter: EventFilter): Plan {
+  const residual: Plan['residual'] = [];
+  let types = filter.types && filter.types.length > 0 ? [...new Set(filter.types)] : null;
+  // A decline code only appears on payment.declined; a risk decision only on risk events.
+  if (filter.declineCode !== undefined) types = intersect(types, ['payment.declined']);
+  if (filter.decision !== undefined) types = intersect(types, [...RISK_TYPES]);
+  let unindexed = false;
+  if (filter.country !== undefined) { residual.push({ sql: 'country = ?', args: [filter.country] }); unindexed = true; }
+  if (filter.declineCode !== undefined) { residual.push({ sql: 'decline_code = ?', args: [filter.declineCode] }); unindexed = true; }
+  if (filter.decision !== undefined) { residual.push({ sql: 'decision = ?', args: [filter.decision] }); unindexed = true; }
+  if (filter.amountMin !== undefined) { residual.push({ sql: 'amount >= ?', args: [filter.amountMin] }); unindexed = true; }
+  if (filter.amountMax !== undefined) { residual.push({ sql: 'amount <= ?', args: [filter.amountMax] }); unindexed = true; }
+
+  let access: Access;
+  if (types !== null && types.length === 0) access = { kind: 'none' };
+  else if (filter.merchantId !== undefined) {
+    access = { kind: 'merchant', merchantId: filter.merchantId };
+    if (types) {
+      residual.push({ sql: `type IN (${types.map(() => '?').join(', ')})`, args: types });
+      unindexed = true;
+    }
+  } else if (types) access = { kind: 'types', types };
+  else access = { kind: 'time' };
+  return { access, residual, unindexed };
+}
+
+function intersect(a: string[] | null, b: string[]): string[] {
+  return a === null ? b : a.filter((t) => b.includes(t));
+}
+
+/** Keyset + window conditions on (time_ms, seq), written so the index range is used. */
+function rangeConditions(filter: EventFilter, order: 'asc' | 'desc', cursor: EventCursor | null | undefined) {
+  const conds: string[] = [];
+  const args: unknown[] = [];
+  if (filter.from !== undefined) { conds.push('time_ms >= ?'); args.push(filter.from); }
+  if (filter.to !== undefined) { conds.push('time_ms < ?'); args.push(filter.to); }
+  if (cursor) {
+    if (order === 'desc') {
+      conds.push('time_ms <= ?', '(time_ms < ? OR seq < ?)');
+    } else {
+      conds.push('time_ms >= ?', '(time_ms > ? OR seq > ?)');
+    }
+    args.push(cursor.timeMs, cursor.timeMs, cursor.seq);
+  }
+  return { conds, args };
+}
+
+function keyOf(r: { time_ms: number; seq: number }): EventCursor {
+  return { timeMs: r.time_ms, seq: r.seq };
+}
+
+function compareKeys(a: EventRowRaw, b: EventRowRaw, order: 'asc' | 'desc'): number {
+  const d = a.time_ms - b.time_ms || a.seq - b.seq;
+  return order === 'asc' ? d : -d;
+}
+
+/**
+ * The explorer's query runner. Statements are prepared once per shape and reused.
+ */
+export class EventQuery {
+  private readonly cache = new Map<string, Statement>();
+  private sources: { at: number; list: string[] } | null = null;
+
+  constructor(private readonly db: Database) {}
+
+  private stmt(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.cache.size > 200) this.cache.clear();
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  page(options: QueryOptions): EventPage {
+    const started = performance.now();
+    const filter = options.filter ?? {};
+    const order = options.order ?? 'desc';
+    const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 100)));
+    const cursor = options.cursor ?? null;
+    const result =
+      filter.search !== undefined
+        ? this.searchPage(filter, order, limit, cursor)
+        : this.indexedPage(filter, order, limit, cursor, options);
+    return { ...result, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+  }
+
+  get(seq: number): EventDetail | null {
+    const row = this.stmt(`SELECT ${EVENT_ROW_COLUMNS}, json FROM events WHERE seq = ?`).get(seq) as
+      | (EventRowRaw & { json: string })
+      | undefined;
+    return row ? { ...toEventRow(row), json: row.json } : null;
+  }
+
+  private indexedPage(
+    filter: EventFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    cursor: EventCursor | null,
+    options: QueryOptions,
+  ): Omit<EventPage, 'tookMs'> {
+    const plan = planQuery(filter);
+    if (plan.access.kind === 'none') return { rows: [], nextCursor: null, partial: false };
+    const dir = order === 'desc' ? 'DESC' : 'ASC';
+    const range = rangeConditions(filter, order, cursor);
+
+    const sources: { conds: string[]; args: unknown[]; index: string }[] = [];
+    if (plan.access.kind === 'time') sources.push({ conds: [], args: [], index: 'events_time' });
+    else if (plan.access.kind === 'merchant') sources.push({ conds: ['merchant_id = ?'], args: [plan.access.merchantId], index: 'events_merchant_time' });
+    else for (const t of plan.access.types) sources.push({ conds: ['type = ?'], args: [t], index: 'events_type_time' });
+
+    if (!plan.unindexed) {
+      // Every condition is served by the index: one LIMIT per index range, merged.
+      const residualSql = plan.residual.map((r) => r.sql);
+      const residualArgs = plan.residual.flatMap((r) => r.args);
+      const lists = sources.map((s) => {
+        const where = [...s.conds, ...range.conds, ...residualSql];
+        const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY ${s.index}
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
+        return this.stmt(sql).all(...s.args, ...range.args, ...residualArgs, limit + 1) as EventRowRaw[];
+      });
+      const merged = mergeSorted(lists, order, limit + 1);
+      const more = merged.length > limit;
+      const rows = merged.slice(0, limit);
+      return { rows: rows.map(toEventRow), nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
+    }
+
+    // Residual conditions no index serves (country, decline code, decision, amount): SQLite
+    // checks them while walking the index range, one time slice at a time, newest slice first
+    // (oldest first for asc). A slice widens while the budget allows; when the budget runs out
+    // the page is partial and its cursor points at the slice boundary, so the next request
+    // continues exactly there.
+    const budgetRows = options.scanBudgetRows ?? DEFAULT_SCAN_ROWS;
+    const budgetMs = options.scanBudgetMs ?? DEFAULT_SCAN_MS;
+    const residualSql = plan.residual.map((r) => r.sql);
+    const residualArgs = plan.residual.flatMap((r) => r.args);
+    const bounds = this.timeBounds(filter, order, cursor);
+    if (!bounds) return { rows: [], nextCursor: null, partial: false };
+    const started = performance.now();
+    const rows: EventRowRaw[] = [];
+    // Slices are [lo, hi) in event time; the first one also carries the cursor condition.
+    let span = options.initialSliceMs ?? 60_000;
+    let edge = order === 'desc' ? bounds.hi : bounds.lo; // exclusive hi (desc) / inclusive lo (asc)
+    let first = true;
+    let scannedRows = 0;
+    for (;;) {
+      const lo = order === 'desc' ? Math.max(bounds.lo, edge - span) : edge;
+      const hi = order === 'desc' ? edge : Math.min(bounds.hi, edge + span);
+      const need = limit + 1 - rows.length;
+      const t0 = performance.now();
+      const lists = sources.map((s) => {
+        const where = [...s.conds, 'time_ms >= ?', 'time_ms < ?', ...(first ? range.conds : []), ...residualSql];
+        const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY ${s.index} WHERE ${where.join(' AND ')}
+          ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
+        return this.stmt(sql).all(...s.args, lo, hi, ...(first ? range.args : []), ...residualArgs, need) as EventRowRaw[];
+      });
+      const sliceMs = performance.now() - t0;
+      first = false;
+      rows.push(...mergeSorted(lists, order, need));
+      scannedRows += 1;
+      if (rows.length === limit + 1) {
+        rows.pop();
+        return { rows: rows.map(toEventRow), nextCursor: keyOf(rows[rows.length - 1]), partial: false };
+      }
+      const done = order === 'desc' ? lo <= bounds.lo : hi >= bounds.hi;
+      if (done) return { rows: rows.map(toEventRow), nextCursor: null, partial: false };
+      edge = order === 'desc' ? lo : hi;
+      const elapsed = performance.now() - started;
+      const remaining = budgetMs - elapsed;
+      if (remaining <= 0 || scannedRows >= budgetRows) {
+        // Continue strictly before lo (desc) or from hi on (asc): seq 0 and MAX bound no row.
+        const nextCursor = order === 'desc' ? { timeMs: lo, seq: 0 } : { timeMs: hi - 1, seq: Number.MAX_SAFE_INTEGER };
+        return { rows: rows.map(toEventRow), nextCursor, partial: true };
+      }
+      // Next slice: as wide as the remaining budget allows at the measured cost, at most 8x.
+      const costPerMs = sliceMs / Math.max(1, hi - lo);
+      const affordable = costPerMs > 0 ? (remaining * 0.7) / costPerMs : span * 8;
+      span = Math.max(1, Math.min(span * 8, Math.floor(affordable)));
+    }
+  }
+
+  /** The event-time range still to scan: [lo, hi), narrowed by the window and the cursor. */
+  private timeBounds(filter: EventFilter, order: 'asc' | 'desc', cursor: EventCursor | null): { lo: number; hi: number } | null {
+    const ends = this.stmt('SELECT (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms LIMIT 1) AS lo, (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms DESC LIMIT 1) AS hi').get() as {
+      lo: number | null;
+      hi: number | null;
+    };
+    if (ends.lo === null || ends.hi === null) return null;
+    let lo = Math.max(ends.lo, filter.from ?? -Infinity);
+    let hi = Math.min(ends.hi + 1, filter.to ?? Infinity);
+    if (cursor) {
+      if (order === 'desc') hi = Math.min(hi, cursor.timeMs + 1);
+      else lo = Math.max(lo, cursor.timeMs);
+    }
+    return hi > lo ? { lo, hi } : null;
+  }
+
+  /** Payment id or event id: a handful of rows through the payment index and (source, id). */
+  private searchPage(filter: EventFilter, order: 'asc' | 'desc', limit: number, cursor: EventCursor | null): Omit<EventPage, 'tookMs'> {
+    const term = filter.search!;
+    const { search: _search, ...rest } = filter;
+    const plan = planQuery(rest);
+    if (plan.access.kind === 'none') return { rows: [], nextCursor: null, partial: false };
+    const extra: { sql: string; args: unknown[] }[] = [...plan.residual];
+    if (plan.access.kind === 'merchant') extra.push({ sql: 'merchant_id = ?', args: [plan.access.merchantId] });
+    if (plan.access.kind === 'types') extra.push({ sql: `type IN (${plan.access.types.map(() => '?').join(', ')})`, args: plan.access.types });
+    const range = rangeConditions(rest, order, cursor);
+    const where = [...range.conds, ...extra.map((e) => e.sql)];
+    const args = [...range.args, ...extra.flatMap((e) => e.args)];
+    const tail = where.length ? ` AND ${where.join(' AND ')}` : '';
+    const byPayment = this.stmt(`SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY events_payment WHERE payment_id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`).all(
+      term,
+      ...args,
+    ) as EventRowRaw[];
+    const sources = this.knownSources();
+    const byId = sources.length
+      ? (this.stmt(
+          `SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY events_identity WHERE source IN (${sources.map(() => '?').join(', ')}) AND id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
+        ).all(...sources, term, ...args) as EventRowRaw[])
+      : [];
+    const seen = new Set<number>();
+    const all = [...byPayment, ...byId].filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true)));
+    all.sort((a, b) => compareKeys(a, b, order));
+    const more = all.length > limit;
+    const rows = all.slice(0, limit);
+    return { rows: rows.map(toEventRow), nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
+  }
+
+  /**
+   * The distinct sources, found by skipping through the (source, id) index one seek per
+   * source (a manual skip-scan), so an event id can be looked up without a table scan.
+   */
+  knownSources(): string[] {
+    const now = Date.now();
+    if (this.sources && now - this.sources.at < 5000) return this.sources.list;
+    const first = this.stmt('SELECT source FROM events INDEXED BY events_identity ORDER BY source LIMIT 1');
+    const next = this.stmt('SELECT source FROM events INDEXED BY events_identity WHERE source > ? ORDER BY source LIMIT 1');
+    const list: string[] = [];
+    let row = first.get() as { source: string } | undefined;
+    while (row && list.length < 500) {
+      list.push(row.source);
+      row = next.get(row.source) as { source: string } | undefined;
+    }
+    this.sources = { at: now, list };
+    return list;
+  }
+}
+
+function mergeSorted(lists: EventRowRaw[][], order: 'asc' | 'desc', max: number): EventRowRaw[] {
+  if (lists.length === 1) return lists[0].slice(0, max);
+  const all = lists.flat();
+  all.sort((a, b) => compareKeys(a, b, order));
+  return all.slice(0, max);
+}

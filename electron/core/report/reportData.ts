@@ -1,0 +1,464 @@
+// The incident report as data. Figures for whole seconds come from the per-second rollups
+// and the partial seconds at either edge of the window from the raw events, so a window may
+// cut through a second and still be exact (half-open: from <= time_ms < to). Top lists need
+// one pass over the window's events (served by the time index).
+import type { Database } from 'better-sqlite3';
+import type { AlertHistoryJson } from '../../../shared/alerts';
+import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint } from '../../../shared/explorer';
+import { AlertHistoryStore } from '../alerts/alertHistoryStore';
+import { alertHistoryRecordToJson } from '../../../shared/alerts';
+import { Masker } from './masking';
+
+export interface ReportRequest {
+  from?: number;
+  to?: number;
+  alertKey?: string;
+  marginMinutes?: number;
+  title?: string;
+  notes?: string;
+  mask?: boolean;
+  maskFields?: readonly string[];
+  /** Rows in each top list (default 10). */
+  topN?: number;
+  /** Events in the sample (default 40). */
+  sampleSize?: number;
+}
+
+export class ReportWindowError extends Error {}
+
+const DEFAULT_MARGIN_MIN = 15;
+const DAY_MS = 86_400_000;
+
+export interface ResolvedWindow {
+  from: number;
+  to: number;
+  alert: AlertHistoryJson | null;
+  marginMinutes: number | null;
+}
+
+function hasTable(db: Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+function lastEventTime(db: Database): number | null {
+  const row = db.prepare('SELECT MAX(time_ms) AS t FROM events').get() as { t: number | null };
+  return row.t;
+}
+
+/**
+ * The report's window: from an alert (a margin before it fired, to a margin after it
+ * resolved; still firing: up to the newest stored event), or the given range; with neither,
+ * the last 24 hours of stored events.
+ */
+export function resolveWindow(db: Database, req: ReportRequest): ResolvedWindow {
+  if (req.alertKey !== undefined) {
+    if (!hasTable(db, 'alert_instances')) throw new ReportWindowError('this database has no alert history');
+    const record = new AlertHistoryStore(db).get(req.alertKey);
+    if (!record) throw new ReportWindowError(`no alert "${req.alertKey}" in this database`);
+    const margin = (req.marginMinutes ?? DEFAULT_MARGIN_MIN) * 60_000;
+    const start = record.firedAt ?? record.activeSince;
+    const end = record.resolvedAt ?? record.endedAt;
+    // Still firing: up to the newest stored event (a margin after "now" would be future time).
+    const to = end !== null ? end + margin : Math.max(start, lastEventTime(db) ?? start) + 1;
+    return {
+      from: req.from ?? Math.round(start - margin),
+      to: req.to ?? Math.round(to),
+      alert: alertHistoryRecordToJson(record),
+      marginMinutes: req.marginMinutes ?? DEFAULT_MARGIN_MIN,
+    };
+  }
+  let from = req.from;
+  let to = req.to;
+  if (to === undefined) {
+    const last = lastEventTime(db);
+    to = last === null ? Date.now() : last + 1;
+  }
+  if (from === undefined) from = to - DAY_MS;
+  if (!(to > from)) throw new ReportWindowError(`the window is empty: "to" (${iso(to)}) must be after "from" (${iso(from)})`);
+  return { from, to, alert: null, marginMinutes: null };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function emptyFigures(): ReportFigures {
+  return {
+    events: 0,
+    byType: {},
+    authorizedAmountByCurrency: {},
+    authorized: 0,
+    declined: 0,
+    failed: 0,
+    approvalRate: null,
+    declineRate: null,
+    riskDecisions: {},
+    eventsPerSecond: 0,
+  };
+}
+
+const bump = (m: Record<string, number>, k: string, n: number) => (m[k] = (m[k] ?? 0) + n);
+
+/** Every distinct event type, one index seek per type (a manual skip-scan of events_type_time). */
+export function storedTypes(db: Database): string[] {
+  const first = db.prepare('SELECT type FROM events INDEXED BY events_type_time ORDER BY type LIMIT 1').pluck();
+  const next = db.prepare('SELECT type FROM events INDEXED BY events_type_time WHERE type > ? ORDER BY type LIMIT 1').pluck();
+  const out: string[] = [];
+  let t = first.get() as string | undefined;
+  while (t !== undefined && out.length < 10_000) {
+    out.push(t);
+    t = next.get(t) as string | undefined;
+  }
+  return out;
+}
+
+/**
+ * Counts, amounts and rates for [from, to). Events by type are counted exactly on the
+ * (type, time_ms) index (index-only, no table reads); amounts, decline codes and risk
+ * decisions come from the per-second rollups for whole seconds plus the raw events of the
+ * partial seconds at either edge.
+ */
+export function windowFigures(db: Database, from: number, to: number, types: string[] = storedTypes(db)): ReportFigures {
+  const f = emptyFigures();
+  if (!(to > from)) return f;
+  const countType = db.prepare('SELECT COUNT(*) FROM events INDEXED BY events_type_time WHERE type = ? AND time_ms >= ? AND time_ms < ?').pluck();
+  for (const t of types) {
+    const n = countType.get(t, from, to) as number;
+    if (n > 0) addCell(f, 'type', t, n, 0);
+  }
+  const s0 = Math.ceil(from / 1000);
+  const s1 = Math.floor(to / 1000);
+  const rawRanges: [number, number][] = [];
+  if (s0 < s1) {
+    if (from < s0 * 1000) rawRanges.push([from, s0 * 1000]);
+    if (s1 * 1000 < to) rawRanges.push([s1 * 1000, to]);
+    const rows = db
+      .prepare(`SELECT dim, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_second WHERE sec >= ? AND sec < ? AND dim <> 'type' GROUP BY dim, key`)
+      .all(s0, s1) as { dim: string; key: string; n: number; a: number }[];
+    for (const r of rows) addCell(f, r.dim, r.key, r.n, r.a);
+  } else {
+    rawRanges.push([from, to]);
+  }
+  const raw = db.prepare(
+    `SELECT type, category, COALESCE(currency, '') AS currency, COALESCE(decline_code, 'unknown') AS code,
+       COALESCE(decision, 'unknown') AS decision, COUNT(*) AS n, SUM(COALESCE(amount, 0)) AS a
+     FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3, 4, 5`,
+  );
+  for (const [a, b] of rawRanges) {
+    for (const r of raw.all(a, b) as { type: string; category: string; currency: string; code: string; decision: string; n: number; a: number }[]) {
+      if (r.type === 'payment.authorized') addCell(f, 'authorized', r.currency, r.n, r.a);
+      else if (r.type === 'payment.declined') addCell(f, 'decline', r.code, r.n, 0);
+      else if (r.type === 'payment.failed') addCell(f, 'failed', r.currency, r.n, r.a);
+      else if (r.category === 'risk') addCell(f, 'decision', r.decision, r.n, 0);
+    }
+  }
+  f.byType = sortKeys(f.byType);
+  f.authorizedAmountByCurrency = sortKeys(f.authorizedAmountByCurrency);
+  f.riskDecisions = sortKeys(f.riskDecisions);
+  const attempts = f.authorized + f.declined;
+  f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
+  f.declineRate = attempts > 0 ? f.declined / attempts : null;
+  f.eventsPerSecond = f.events / ((to - from) / 1000);
+  return f;
+}
+
+function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: number): void {
+  switch (dim) {
+    case 'type':
+      f.events += n;
+      bump(f.byType, key, n);
+      break;
+    case 'authorized':
+      f.authorized += n;
+      bump(f.authorizedAmountByCurrency, key, amount);
+      break;
+    case 'decline':
+      f.declined += n;
+      break;
+    case 'failed':
+      f.failed += n;
+      break;
+    case 'decision':
+      bump(f.riskDecisions, key, n);
+      break;
+  }
+}
+
+function sortKeys(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export interface TopLists {
+  topMerchants: ReportData['topMerchants'];
+  topCountries: ReportData['topCountries'];
+  topDeclineCodes: ReportData['topDeclineCodes'];
+  topCardBins: ReportData['topCardBins'];
+}
+
+/**
+ * Top merchants, countries, decline codes and card BINs of [from, to).
+ * - merchants: one seek per merchant on (merchant_id, time_ms) and an index-only count
+ *   (no table reads), so the busiest merchants cost no more than the quiet ones;
+ * - declines (per merchant, country, BIN and code): the window's payment.declined rows
+ *   through (type, time_ms);
+ * - events per country and BIN: one pass over the window's rows (time index).
+ */
+export function topLists(db: Database, from: number, to: number, masker: Masker, topN = 10): TopLists {
+  const merchants = new Map<string, [number, number]>();
+  const countries = new Map<string, [number, number]>();
+  const bins = new Map<string, [number, number]>();
+  const codes = new Map<string, number>();
+  if (to > from) {
+    const first = db.prepare('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id IS NOT NULL ORDER BY merchant_id LIMIT 1').pluck();
+    const next = db.prepare('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id > ? ORDER BY merchant_id LIMIT 1').pluck();
+    const count = db.prepare('SELECT COUNT(*) FROM events INDEXED BY events_merchant_time WHERE merchant_id = ? AND time_ms >= ? AND time_ms < ?').pluck();
+    for (let m = first.get() as string | undefined; m !== undefined; m = next.get(m) as string | undefined) {
+      const n = count.get(m, from, to) as number;
+      if (n > 0) merchants.set(m, [n, 0]);
+    }
+    const declines = db
+      .prepare(
+        `SELECT merchant_id, country, card_bin, decline_code FROM events INDEXED BY events_type_time
+         WHERE type = 'payment.declined' AND time_ms >= ? AND time_ms < ?`,
+      )
+      .raw(true);
+    const perCountry = new Map<string, number>();
+    const perBin = new Map<string, number>();
+    for (const [m, c, bin, code] of declines.iterate(from, to) as IterableIterator<(string | null)[]>) {
+      if (m !== null) merchants.get(m)![1] += 1;
+      if (c !== null) perCountry.set(c, (perCountry.get(c) ?? 0) + 1);
+      if (bin !== null) perBin.set(bin, (perBin.get(bin) ?? 0) + 1);
+      const k = code ?? 'unknown';
+      codes.set(k, (codes.get(k) ?? 0) + 1);
+    }
+    // Countries and BINs: one pass, grouped by (country, BIN) in 10-minute slices (small
+    // sorts inside SQLite beat a JavaScript call per row), merged here.
+    const pairs = new Map<string, number>();
+    const scan = db
+      .prepare(
+        `SELECT COALESCE(country, '') || ',' || COALESCE(card_bin, ''), COUNT(*) FROM events INDEXED BY events_time
+         WHERE time_ms >= ? AND time_ms < ? AND (country IS NOT NULL OR card_bin IS NOT NULL) GROUP BY 1`,
+      )
+      .raw(true);
+    const SLICE_MS = 600_000;
+    for (let lo = from; lo < to; lo += SLICE_MS) {
+      for (const [k, n] of scan.all(lo, Math.min(to, lo + SLICE_MS)) as [string, number][]) pairs.set(k, (pairs.get(k) ?? 0) + n);
+    }
+    for (const [k, n] of pairs) {
+      const comma = k.indexOf(',');
+      const c = k.slice(0, comma);
+      const bin = k.slice(comma + 1);
+      if (c) {
+        const ce = countries.get(c);
+        if (ce) ce[0] += n;
+        else countries.set(c, [n, perCountry.get(c) ?? 0]);
+      }
+      if (bin) {
+        const be = bins.get(bin);
+        if (be) be[0] += n;
+        else bins.set(bin, [n, perBin.get(bin) ?? 0]);
+      }
+    }
+  }
+  const top = <T>(m: Map<string, [number, number]>, label: string, make: (k: string, c: [number, number]) => T): T[] => {
+    // Masking may merge keys ("424242" and "421234" both become "42****"): merge, then rank.
+    const merged = new Map<string, [number, number]>();
+    for (const [k, c] of m) {
+      const mk = String(masker.value(label, k));
+      const e = merged.get(mk);
+      if (e) {
+        e[0] += c[0];
+        e[1] += c[1];
+      }
+      else merged.set(mk, [c[0], c[1]]);
+    }
+    return [...merged]
+      .sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, topN)
+      .map(([k, c]) => make(k, c));
+  };
+  return {
+    topMerchants: top(merchants, 'merchantId', (merchantId, [events, declines]) => ({ merchantId, events, declines })),
+    topCountries: top(countries, 'country', (country, [events, declines]) => ({ country, events, declines })),
+    topCardBins: top(bins, 'cardBin', (cardBin, [events, declines]) => ({ cardBin, events, declines })),
+    topDeclineCodes: [...codes]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, topN)
+      .map(([declineCode, events]) => ({ declineCode, events })),
+  };
+}
+
+const NICE_BUCKETS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+export function bucketFor(durationMs: number, maxPoints = 120): number {
+  const wanted = durationMs / 1000 / maxPoints;
+  return (NICE_BUCKETS_S.find((s) => s >= wanted) ?? Math.ceil(wanted / 86400) * 86400) * 1000;
+}
+
+/**
+ * Chart series: throughput by type and the decline rate from index-only counts per bucket
+ * and type; risk decisions from the rollups; queue depth from the samples.
+ */
+export function reportSeries(db: Database, from: number, to: number, types: string[] = storedTypes(db)): ReportData['series'] {
+  const bucketMs = bucketFor(to - from);
+  const bs = bucketMs / 1000;
+  const start = Math.floor(Math.floor(from / 1000) / bs) * bs; // bucket-aligned, in seconds
+  const nBuckets = Math.max(1, Math.ceil((to - start * 1000) / bucketMs));
+  const mk = (): ReportSeriesPoint[] => Array.from({ length: nBuckets }, (_, i) => ({ t: (start + i * bs) * 1000, values: {} }));
+  const throughput = mk();
+  const decisions = mk();
+  const auth = new Array<number>(nBuckets).fill(0);
+  const decl = new Array<number>(nBuckets).fill(0);
+  const count = db.prepare('SELECT COUNT(*) FROM events INDEXED BY events_type_time WHERE type = ? AND time_ms >= ? AND time_ms < ?').pluck();
+  for (const type of types) {
+    for (let i = 0; i < nBuckets; i++) {
+      const lo = Math.max(from, (start + i * bs) * 1000);
+      const hi = Math.min(to, (start + (i + 1) * bs) * 1000);
+      if (hi <= lo) continue;
+      const n = count.get(type, lo, hi) as number;
+      if (n === 0) continue;
+      throughput[i].values[type] = n / ((hi - lo) / 1000); // per second of the bucket inside the window
+      if (type === 'payment.authorized') auth[i] = n;
+      else if (type === 'payment.declined') decl[i] = n;
+    }
+  }
+  const rows = db
+    .prepare(
+      `SELECT CAST((sec - ?) / ? AS INTEGER) AS b, key, SUM(count) AS n FROM rollup_second
+       WHERE sec >= ? AND sec < ? AND dim = 'decision' GROUP BY b, key`,
+    )
+    .all(start, bs, Math.floor(from / 1000), Math.ceil(to / 1000)) as { b: number; key: string; n: number }[];
+  for (const r of rows) if (r.b >= 0 && r.b < nBuckets) bump(decisions[r.b].values, r.key, r.n);
+  const declineRate = throughput.map(
+    (p, i): ReportSeriesPoint => ({ t: p.t, values: auth[i] + decl[i] > 0 ? { declineRate: decl[i] / (auth[i] + decl[i]) } : ({} as Record<string, number>) }),
+  );
+  const depthRows = db
+    .prepare(
+      `SELECT CAST((at_ms - ?) / ? AS INTEGER) AS b, queue, MAX(messages) AS m FROM queue_depth INDEXED BY queue_depth_at
+       WHERE at_ms >= ? AND at_ms < ? AND messages IS NOT NULL GROUP BY b, queue`,
+    )
+    .all(start * 1000, bucketMs, from, to) as { b: number; queue: string; m: number }[];
+  const queueDepth = mk();
+  for (const r of depthRows) if (r.b >= 0 && r.b < nBuckets) queueDepth[r.b].values[r.queue] = r.m;
+  return { bucketMs, throughput, declineRate, riskDecisions: decisions, queueDepth };
+}
+
+function alertsIn(db: Database, from: number, to: number, extra: AlertHistoryJson | null): ReportAlert[] {
+  if (!hasTable(db, 'alert_instances')) return extra ? [toReportAlert(extra)] : [];
+  const list = new AlertHistoryStore(db).list({ firedOnly: true, since: from, until: to, limit: 500 }).map(alertHistoryRecordToJson);
+  if (extra && !list.some((a) => a.key === extra.key)) list.push(extra);
+  list.sort((a, b) => (a.activeSince < b.activeSince ? -1 : a.activeSince > b.activeSince ? 1 : a.key < b.key ? -1 : 1));
+  return list.map(toReportAlert);
+}
+
+function toReportAlert(a: AlertHistoryJson): ReportAlert {
+  return {
+    key: a.key,
+    rule: a.rule,
+    severity: a.severity,
+    group: a.group,
+    summary: a.summary,
+    state: a.state,
+    value: a.value,
+    peakValue: a.peakValue,
+    activeSince: a.activeSince,
+    firedAt: a.firedAt,
+    resolvedAt: a.resolvedAt,
+    acknowledged: a.acknowledged,
+    resolveNote: a.resolveNote,
+    transitions: a.transitions,
+  };
+}
+
+/** A sample: the newest declines and blocks of the window and the newest events, masked. */
+export function sampleEvents(db: Database, from: number, to: number, masker: Masker, size = 40): Record<string, unknown>[] {
+  if (!(to > from) || size <= 0) return [];
+  const half = Math.ceil(size / 2);
+  const bad = db
+    .prepare(
+      `SELECT seq, time_ms, json FROM events INDEXED BY events_type_time WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
+       AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT ?`,
+    )
+    .all(from, to, half) as { seq: number; time_ms: number; json: string }[];
+  const recent = db
+    .prepare(`SELECT seq, time_ms, json FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
+    .all(from, to, size) as { seq: number; time_ms: number; json: string }[];
+  const seen = new Set<number>();
+  const picked = [...bad, ...recent].filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true))).slice(0, size);
+  picked.sort((a, b) => a.time_ms - b.time_ms || a.seq - b.seq);
+  return picked.map((r) => masker.cloudEvent(r.json));
+}
+
+const pct = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+
+function relChange(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return (now - before) / before;
+}
+
+function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
+  const t = d.totals;
+  const p = d.previous.totals;
+  const lines: string[] = [];
+  const hours = d.window.durationMs / 3_600_000;
+  lines.push(
+    `${t.events.toLocaleString('en-US')} events from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${hours.toFixed(1)} h` : `${(d.window.durationMs / 60_000).toFixed(1)} min`}), against ${p.events.toLocaleString('en-US')} in the same length of time before.`,
+  );
+  lines.push(
+    `Approval rate ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${t.declined.toLocaleString('en-US')} declines, ${t.failed.toLocaleString('en-US')} technical failures.`,
+  );
+  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => `${c || '(none)'} ${(a / 100).toFixed(2)}`);
+  if (amounts.length) lines.push(`Authorized: ${amounts.join(', ')} (minor units / 100).`);
+  const blocks = t.riskDecisions.block ?? 0;
+  const reviews = t.riskDecisions.review ?? 0;
+  if (blocks || reviews) lines.push(`Risk: ${blocks.toLocaleString('en-US')} blocked, ${reviews.toLocaleString('en-US')} sent to review.`);
+  if (d.topMerchants.length) {
+    const m = d.topMerchants[0];
+    lines.push(`Most active merchant: ${m.merchantId} (${m.events.toLocaleString('en-US')} events, ${m.declines.toLocaleString('en-US')} declines).`);
+  }
+  if (d.topDeclineCodes.length) lines.push(`Most frequent decline code: ${d.topDeclineCodes[0].declineCode} (${d.topDeclineCodes[0].events.toLocaleString('en-US')}).`);
+  lines.push(d.alerts.length ? `${d.alerts.length} alert(s) fired in or around the window: ${[...new Set(d.alerts.map((a) => a.rule))].join(', ')}.` : 'No alert fired in the window.');
+  return lines;
+}
+
+/** Builds the whole report (figures, comparison, top lists, series, alerts, sample). */
+export function buildReport(db: Database, req: ReportRequest): ReportData {
+  const started = performance.now();
+  const w = resolveWindow(db, req);
+  const masker = new Masker({ enabled: req.mask !== false, extraFields: req.maskFields });
+  const duration = w.to - w.from;
+  const types = storedTypes(db);
+  const totals = windowFigures(db, w.from, w.to, types);
+  const prevFrom = w.from - duration;
+  const previous = windowFigures(db, prevFrom, w.from, types);
+  const tops = topLists(db, w.from, w.to, masker, req.topN ?? 10);
+  const alerts = alertsIn(db, w.from, w.to, w.alert).map((a) => maskAlert(a, masker));
+  const title =
+    req.title ??
+    (w.alert ? `Incident report: ${w.alert.rule}${w.alert.group ? ` (${w.alert.group})` : ''}` : `Payment operations report ${iso(w.from).slice(0, 16)}Z`);
+  const base: Omit<ReportData, 'summary' | 'tookMs'> = {
+    title,
+    generatedAt: new Date().toISOString(),
+    window: { from: iso(w.from), to: iso(w.to), fromMs: w.from, toMs: w.to, durationMs: duration },
+    source: { alertKey: w.alert?.key ?? null, marginMinutes: w.marginMinutes },
+    masked: masker.enabled,
+    maskFields: masker.fields,
+    totals,
+    previous: { window: { from: iso(prevFrom), to: iso(w.from) }, totals: previous },
+    change: {
+      events: relChange(totals.events, previous.events),
+      approvalRate: totals.approvalRate !== null && previous.approvalRate !== null ? totals.approvalRate - previous.approvalRate : null,
+      declineRate: totals.declineRate !== null && previous.declineRate !== null ? totals.declineRate - previous.declineRate : null,
+    },
+    alerts,
+    ...tops,
+    series: reportSeries(db, w.from, w.to, types),
+    notes: req.notes?.trim() ? req.notes.trim() : null,
+    sampleEvents: sampleEvents(db, w.from, w.to, masker, req.sampleSize ?? 40),
+  };
+  return { ...base, summary: summaryLines(base), tookMs: Math.round(performance.now() - started) };
+}
+
+/** Alert labels can carry masked fields (a merchant id when merchantId is in the list). */
+function maskAlert(a: ReportAlert, masker: Masker): ReportAlert {
+  if (!masker.enabled) return a;
+  return { ...a, group: a.group.replace(/^(\w+)=(.*)$/, (_m, k: string, v: string) => `${k}=${masker.value(k === 'merchant' ? 'merchantId' : k, v)}`) };
+}

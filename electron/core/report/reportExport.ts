@@ -1,0 +1,179 @@
+// Exports: HTML, PDF, JSON (the report) and CSV (every event of the window, streamed). Each
+// is written to a temporary file beside the target and renamed at the end, so a cancelled
+// or failed export leaves no partial file. Progress is reported as rows (CSV) or steps.
+import type { Database } from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ReportData, ReportFormat } from '../../../shared/explorer';
+import { csvLine } from './csv';
+import { Masker } from './masking';
+import { buildReport, resolveWindow, windowFigures, type ReportRequest } from './reportData';
+import { renderReportHtml } from './reportHtml';
+import { htmlToPdf } from './reportPdf';
+
+export class ExportCancelledError extends Error {
+  constructor() {
+    super('export cancelled');
+  }
+}
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+  bytes: number;
+}
+
+export interface ExportOptions extends ReportRequest {
+  format: ReportFormat;
+  outFile: string;
+  signal?: AbortSignal;
+  onProgress?: (p: ExportProgress) => void;
+  /** Rows between yields to the event loop (the engine keeps ingesting meanwhile). */
+  chunkRows?: number;
+  /** Builds the report (default: on this thread); the engine passes one that runs off-thread. */
+  build?: (request: ReportRequest) => Promise<ReportData> | ReportData;
+}
+
+export interface ExportResult {
+  file: string;
+  bytes: number;
+  rows: number;
+  report: ReportData | null;
+}
+
+export function formatFromFile(file: string): ReportFormat | null {
+  const ext = path.extname(file).toLowerCase().slice(1);
+  return ext === 'html' || ext === 'htm' ? 'html' : ext === 'pdf' || ext === 'csv' || ext === 'json' ? ext : null;
+}
+
+export const CSV_COLUMNS = [
+  'time', 'type', 'source', 'id', 'subject', 'payment_id', 'merchant_id', 'amount', 'currency', 'country', 'method',
+  'card_bin', 'latency_ms', 'decline_code', 'score', 'decision', 'routing_key', 'arrival', 'data',
+] as const;
+
+/** Field names (as the masker knows them) of the flat CSV columns. */
+const COLUMN_FIELDS: Record<string, string> = {
+  subject: 'subject', payment_id: 'paymentId', merchant_id: 'merchantId', country: 'country', method: 'method',
+  card_bin: 'cardBin', routing_key: 'routingKey', source: 'source', id: 'id',
+};
+
+function tempFor(outFile: string): string {
+  return path.join(path.dirname(outFile), `.${path.basename(outFile)}.${randomBytes(4).toString('hex')}.partial`);
+}
+
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+/** Runs one export to `outFile` (atomically). Rejects with ExportCancelledError when aborted. */
+export async function runExport(db: Database, o: ExportOptions): Promise<ExportResult> {
+  const target = path.resolve(o.outFile);
+  const dir = path.dirname(target);
+  if (!fs.existsSync(dir)) throw new Error(`no such directory: ${dir}`);
+  const temp = tempFor(target);
+  const check = () => {
+    if (o.signal?.aborted) throw new ExportCancelledError();
+  };
+  try {
+    check();
+    let result: ExportResult;
+    if (o.format === 'csv') result = await writeCsv(db, o, temp, check);
+    else {
+      o.onProgress?.({ done: 0, total: 2, bytes: 0 });
+      const { signal: _signal, onProgress: _onProgress, build, ...request } = o;
+      const report = build ? await build(request) : buildReport(db, request);
+      check();
+      o.onProgress?.({ done: 1, total: 2, bytes: 0 });
+      if (o.format === 'json') fs.writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
+      else if (o.format === 'html') fs.writeFileSync(temp, renderReportHtml(report));
+      else await htmlToPdf(renderReportHtml(report), temp, o.signal);
+      check();
+      const bytes = fs.statSync(temp).size;
+      o.onProgress?.({ done: 2, total: 2, bytes });
+      result = { file: target, bytes, rows: report.totals.events, report };
+    }
+    check();
+    fs.renameSync(temp, target);
+    return result;
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    if (o.signal?.aborted) throw new ExportCancelledError();
+    throw err;
+  }
+}
+
+async function writeCsv(db: Database, o: ExportOptions, temp: string, check: () => void): Promise<ExportResult> {
+  const w = resolveWindow(db, o);
+  const masker = new Masker({ enabled: o.mask !== false, extraFields: o.maskFields });
+  const total = windowFigures(db, w.from, w.to).events;
+  const chunk = Math.max(1, o.chunkRows ?? 2000);
+  const out = fs.createWriteStream(temp, { flags: 'wx' });
+  let failed: Error | null = null;
+  out.on('error', (err) => (failed = err));
+  const write = async (text: string) => {
+    if (failed) throw failed;
+    if (!out.write(text)) await new Promise<void>((resolve, reject) => {
+      const done = () => (out.off('drain', done), out.off('error', onErr), resolve());
+      const onErr = (e: Error) => (out.off('drain', done), reject(e));
+      out.once('drain', done);
+      out.once('error', onErr);
+    });
+  };
+  let rows = 0;
+  let bytes = 0;
+  try {
+    const header = csvLine(CSV_COLUMNS as unknown as string[]);
+    bytes += Buffer.byteLength(header);
+    await write(`\ufeff${header}`);
+    // Keyset chunks in time order: each chunk is one complete statement, so nothing is held
+    // open on the connection while other work (ingest) runs between chunks.
+    const stmt = db.prepare(
+      `SELECT seq, time_ms, type, source, id, subject, payment_id, merchant_id, amount, currency, country, method, card_bin,
+         latency_ms, decline_code, score, decision, routing_key, arrival_ms, json
+       FROM events INDEXED BY events_time
+       WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?)
+       ORDER BY time_ms, seq LIMIT ?`,
+    );
+    let lastT = w.from - 1;
+    let lastSeq = 0;
+    for (;;) {
+      check();
+      const batch = stmt.all(Math.max(w.from, lastT), w.to, lastT, lastSeq, chunk) as Record<string, unknown>[];
+      if (batch.length === 0) break;
+      let text = '';
+      for (const r of batch) {
+        let data: unknown = null;
+        try {
+          data = (JSON.parse(r.json as string) as { data?: unknown }).data ?? null;
+        } catch {
+          data = null;
+        }
+        const values = CSV_COLUMNS.map((c) => {
+          if (c === 'time') return new Date(r.time_ms as number).toISOString();
+          if (c === 'arrival') return new Date(r.arrival_ms as number).toISOString();
+          if (c === 'data') return data === null ? null : JSON.stringify(masker.deep(data));
+          const v = r[c];
+          const field = COLUMN_FIELDS[c];
+          return field ? masker.value(field, v) : v;
+        });
+        text += csvLine(values);
+      }
+      rows += batch.length;
+      bytes += Buffer.byteLength(text);
+      await write(text);
+      const last = batch[batch.length - 1];
+      lastT = last.time_ms as number;
+      lastSeq = last.seq as number;
+      o.onProgress?.({ done: rows, total: Math.max(total, rows), bytes });
+      if (batch.length < chunk) break;
+      await yieldNow();
+    }
+    check();
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (failed) throw failed;
+  } catch (err) {
+    if (!out.destroyed) out.destroy();
+    if (!out.closed) await new Promise<void>((r) => out.once('close', () => r()));
+    throw err;
+  }
+  return { file: path.resolve(o.outFile), bytes, rows, report: null };
+}

@@ -1,0 +1,438 @@
+// Events: a filter bar, a virtualized table that fetches keyset pages as it scrolls, the
+// selected event's detail (pretty and raw JSON) and its payment's timeline.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
+import { fmtDateTime } from '../../lib/format';
+import { useApp } from '../../store/appStore';
+import { errorText, explorerCall } from './explorerClient';
+import { EMPTY_FORM, EVENT_TYPES, RANGE_PRESETS, fmtAmount, fmtDelta, prettyJson, toEventFilter, type FilterForm } from './explorerModel';
+
+const PAGE = 200;
+const ROW_HEIGHT = 30;
+
+interface ListState {
+  rows: EventRow[];
+  cursor: EventCursor | null;
+  done: boolean;
+  loading: boolean;
+  partial: boolean;
+  error: string | null;
+  tookMs: number | null;
+}
+
+const EMPTY_LIST: ListState = { rows: [], cursor: null, done: false, loading: false, partial: false, error: null, tookMs: null };
+
+export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventFilter) => void; openPayment: string | null }) {
+  const clock = useApp((s) => s.snapshot?.clock ?? null);
+  const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
+  const [applied, setApplied] = useState<{ filter: EventFilter; order: 'asc' | 'desc'; gen: number }>({ filter: {}, order: 'desc', gen: 0 });
+  const [problem, setProblem] = useState<string | null>(null);
+  const [list, setList] = useState<ListState>(EMPTY_LIST);
+  const [selected, setSelected] = useState<EventRow | null>(null);
+  const [timelineFor, setTimelineFor] = useState<string | null>(openPayment);
+  const generation = useRef(0);
+  const busy = useRef(false);
+  const listRef = useRef(list);
+  listRef.current = list;
+
+  const loadMore = useCallback(
+    async (reset: boolean) => {
+      const cur = listRef.current;
+      // `busy` is set synchronously: two effects in one render must not fetch the same page.
+      if (!reset && (busy.current || cur.done)) return;
+      const gen = applied.gen;
+      generation.current = gen;
+      busy.current = true;
+      setList((l) => ({ ...(reset ? EMPTY_LIST : l), loading: true }));
+      try {
+        const page = await explorerCall('events.query', {
+          filter: applied.filter,
+          order: applied.order,
+          limit: PAGE,
+          cursor: reset ? null : cur.cursor,
+        });
+        if (generation.current !== gen) return;
+        setList((l) => ({
+          rows: reset ? page.rows : [...l.rows, ...page.rows],
+          cursor: page.nextCursor,
+          done: page.nextCursor === null,
+          loading: false,
+          partial: page.partial,
+          error: null,
+          tookMs: page.tookMs,
+        }));
+      } catch (err) {
+        if (generation.current !== gen) return;
+        setList((l) => ({ ...l, loading: false, error: errorText(err) }));
+      } finally {
+        if (generation.current === gen) busy.current = false;
+      }
+    },
+    [applied],
+  );
+
+  useEffect(() => {
+    void loadMore(true);
+  }, [loadMore]);
+
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    const r = toEventFilter(form, clock ?? Date.now());
+    if ('problem' in r) {
+      setProblem(`${r.problem.field}: ${r.problem.message}`);
+      return;
+    }
+    setProblem(null);
+    setSelected(null);
+    setApplied((a) => ({ filter: r.filter, order: form.order, gen: a.gen + 1 }));
+  };
+  const update = (patch: Partial<FilterForm>) => setForm((f) => ({ ...f, ...patch }));
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: list.rows.length + (list.done ? 0 : 1),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length ? items[items.length - 1].index : 0;
+  useEffect(() => {
+    // Near the end of what is loaded: fetch the next page (a partial page keeps scanning).
+    if (!list.done && !list.loading && !list.error && lastIndex >= list.rows.length - 40) void loadMore(false);
+  }, [lastIndex, list.done, list.loading, list.error, list.rows.length, loadMore]);
+
+  return (
+    <div className="explorer-events">
+      <form className="panel explorer-filters" role="search" aria-label="Event filters" onSubmit={submit} data-testid="explorer-filters">
+        <div className="explorer-filter-grid">
+          <label>
+            Time
+            <select aria-label="Time range" value={form.range} onChange={(e) => update({ range: e.target.value as FilterForm['range'] })}>
+              {RANGE_PRESETS.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {form.range === 'custom' ? (
+            <>
+              <label>
+                From
+                <input type="datetime-local" step="1" aria-label="From" value={form.from} onChange={(e) => update({ from: e.target.value })} />
+              </label>
+              <label>
+                To
+                <input type="datetime-local" step="1" aria-label="To" value={form.to} onChange={(e) => update({ to: e.target.value })} />
+              </label>
+            </>
+          ) : null}
+          <label className="explorer-types">
+            Types
+            <select multiple aria-label="Event types" value={form.types} size={3} onChange={(e) => update({ types: [...e.target.selectedOptions].map((o) => o.value) })}>
+              {EVENT_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Merchant
+            <input aria-label="Merchant" value={form.merchantId} onChange={(e) => update({ merchantId: e.target.value })} placeholder="m_1042" />
+          </label>
+          <label>
+            Country
+            <input aria-label="Country" value={form.country} onChange={(e) => update({ country: e.target.value })} placeholder="DE" size={4} />
+          </label>
+          <label>
+            Decline code
+            <input aria-label="Decline code" value={form.declineCode} onChange={(e) => update({ declineCode: e.target.value })} placeholder="51" size={5} />
+          </label>
+          <label>
+            Risk decision
+            <select aria-label="Risk decision" value={form.decision} onChange={(e) => update({ decision: e.target.value as FilterForm['decision'] })}>
+              <option value="">Any</option>
+              <option value="approve">approve</option>
+              <option value="review">review</option>
+              <option value="block">block</option>
+            </select>
+          </label>
+          <label>
+            Amount from
+            <input aria-label="Minimum amount (minor units)" inputMode="numeric" value={form.amountMin} onChange={(e) => update({ amountMin: e.target.value })} size={8} />
+          </label>
+          <label>
+            to
+            <input aria-label="Maximum amount (minor units)" inputMode="numeric" value={form.amountMax} onChange={(e) => update({ amountMax: e.target.value })} size={8} />
+          </label>
+          <label className="explorer-search">
+            Payment or event id
+            <input type="search" aria-label="Payment or event id" value={form.search} onChange={(e) => update({ search: e.target.value })} placeholder="pay_01HZX3" />
+          </label>
+          <label>
+            Order
+            <select aria-label="Order" value={form.order} onChange={(e) => update({ order: e.target.value as 'asc' | 'desc' })}>
+              <option value="desc">Newest first</option>
+              <option value="asc">Oldest first</option>
+            </select>
+          </label>
+        </div>
+        <div className="explorer-filter-actions">
+          <button type="submit" className="btn btn-primary btn-small">
+            Apply filters
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              setForm(EMPTY_FORM);
+              setProblem(null);
+              setApplied((a) => ({ filter: {}, order: 'desc', gen: a.gen + 1 }));
+            }}
+          >
+            Clear
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setApplied((a) => ({ ...a, gen: a.gen + 1 }))}>
+            Refresh
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => onExport(applied.filter)} data-testid="explorer-export">
+            Export report…
+          </button>
+          <span className="muted small" role="status" aria-live="polite" data-testid="explorer-status">
+            {list.error
+              ? ''
+              : `${list.rows.length.toLocaleString('en-US')}${list.done ? '' : '+'} events${list.loading ? ' · loading…' : ''}${list.partial && !list.done ? ' · still scanning' : ''}${list.tookMs !== null ? ` · ${list.tookMs} ms` : ''}`}
+          </span>
+        </div>
+        {problem ? (
+          <div className="error-text small" role="alert">
+            {problem}
+          </div>
+        ) : null}
+        {list.error ? (
+          <div className="error-text small" role="alert">
+            Query failed: {list.error}
+          </div>
+        ) : null}
+      </form>
+
+      <div className="explorer-split">
+        <section className="panel explorer-table-panel" aria-label="Events">
+          <div className="explorer-row explorer-head" role="row" aria-rowindex={1}>
+            <span role="columnheader">Time</span>
+            <span role="columnheader">Type</span>
+            <span role="columnheader">Payment</span>
+            <span role="columnheader">Merchant</span>
+            <span role="columnheader" className="num">
+              Amount
+            </span>
+            <span role="columnheader">Country</span>
+            <span role="columnheader">Decline / risk</span>
+          </div>
+          <div
+            ref={scrollRef}
+            className="explorer-scroll"
+            role="grid"
+            aria-label="Events table"
+            aria-rowcount={list.done ? list.rows.length + 1 : -1}
+            data-testid="explorer-table"
+          >
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {items.map((v) => {
+                const row = list.rows[v.index];
+                if (!row) {
+                  return (
+                    <div key="loader" className="explorer-row explorer-loader muted small" style={{ transform: `translateY(${v.start}px)` }} role="row">
+                      <span role="gridcell">{list.loading ? 'Loading…' : list.partial ? 'Scanning older events…' : ''}</span>
+                    </div>
+                  );
+                }
+                const isSel = selected?.seq === row.seq;
+                return (
+                  <div
+                    key={row.seq}
+                    role="row"
+                    aria-rowindex={v.index + 2}
+                    aria-selected={isSel}
+                    tabIndex={0}
+                    className={`explorer-row${isSel ? ' selected' : ''} cat-${row.category}`}
+                    style={{ transform: `translateY(${v.start}px)` }}
+                    onClick={() => setSelected(row)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        setSelected(row);
+                      }
+                    }}
+                    data-testid="explorer-row"
+                    data-type={row.type}
+                    data-payment={row.paymentId ?? ''}
+                  >
+                    <span role="gridcell" className="mono nowrap">
+                      {fmtDateTime(row.timeMs)}
+                    </span>
+                    <span role="gridcell" className="nowrap">
+                      {row.type}
+                    </span>
+                    <span role="gridcell" className="mono ellipsis">
+                      {row.paymentId ?? ''}
+                    </span>
+                    <span role="gridcell" className="mono ellipsis">
+                      {row.merchantId ?? ''}
+                    </span>
+                    <span role="gridcell" className="num mono nowrap">
+                      {fmtAmount(row.amount, row.currency)}
+                    </span>
+                    <span role="gridcell">{row.country ?? ''}</span>
+                    <span role="gridcell" className="nowrap">
+                      {row.declineCode ? `code ${row.declineCode}` : row.decision ? `${row.decision} (${row.score ?? '—'})` : ''}
+                    </span>
+                  </div>
+                );
+              })}
+            </div>
+            {list.done && list.rows.length === 0 && !list.loading ? (
+              <div className="empty" data-testid="explorer-empty">
+                No events match these filters.
+              </div>
+            ) : null}
+          </div>
+        </section>
+        <aside className="explorer-side">
+          {selected ? <EventDetailPanel row={selected} onTimeline={(p) => setTimelineFor(p)} onClose={() => setSelected(null)} /> : null}
+          {timelineFor ? <TimelinePanel paymentId={timelineFor} onClose={() => setTimelineFor(null)} onSelect={setSelected} /> : null}
+          {!selected && !timelineFor ? <div className="panel empty small">Select an event to see it whole.</div> : null}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimeline: (paymentId: string) => void; onClose: () => void }) {
+  const [detail, setDetail] = useState<EventDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [mode, setMode] = useState<'pretty' | 'raw'>('pretty');
+  useEffect(() => {
+    let live = true;
+    setDetail(null);
+    setError(null);
+    explorerCall('events.get', { seq: row.seq })
+      .then((r) => live && (r.event ? setDetail(r.event) : setError('this event is no longer stored')))
+      .catch((err) => live && setError(errorText(err)));
+    return () => {
+      live = false;
+    };
+  }, [row.seq]);
+  return (
+    <section className="panel explorer-detail" aria-label="Event detail" data-testid="event-detail">
+      <div className="explorer-panel-head">
+        <h2>{row.type}</h2>
+        <button type="button" className="btn btn-small btn-ghost" onClick={onClose} aria-label="Close event detail">
+          ✕
+        </button>
+      </div>
+      <dl className="kv small">
+        <dt>Event time</dt>
+        <dd className="mono">{new Date(row.timeMs).toISOString()}</dd>
+        <dt>Arrived</dt>
+        <dd className="mono">{new Date(row.arrivalMs).toISOString()}</dd>
+        <dt>Source / id</dt>
+        <dd className="mono ellipsis">
+          {row.source} / {row.id}
+        </dd>
+        {row.routingKey ? (
+          <>
+            <dt>Routing key</dt>
+            <dd className="mono">{row.routingKey}</dd>
+          </>
+        ) : null}
+      </dl>
+      {row.paymentId ? (
+        <button type="button" className="btn btn-small" onClick={() => onTimeline(row.paymentId!)} data-testid="open-timeline">
+          Payment timeline ({row.paymentId})
+        </button>
+      ) : null}
+      <div className="explorer-json-tabs" role="tablist" aria-label="JSON view">
+        <button type="button" role="tab" aria-selected={mode === 'pretty'} onClick={() => setMode('pretty')}>
+          Pretty
+        </button>
+        <button type="button" role="tab" aria-selected={mode === 'raw'} onClick={() => setMode('raw')}>
+          Raw JSON
+        </button>
+      </div>
+      {error ? (
+        <div className="error-text small" role="alert">
+          {error}
+        </div>
+      ) : detail ? (
+        <pre className="explorer-json mono" role="tabpanel" aria-label={mode === 'pretty' ? 'Pretty JSON' : 'Raw JSON'} data-testid={`event-json-${mode}`}>
+          {mode === 'pretty' ? prettyJson(detail.json) : detail.json}
+        </pre>
+      ) : (
+        <div className="empty small">Loading…</div>
+      )}
+    </section>
+  );
+}
+
+function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; onClose: () => void; onSelect: (row: EventRow) => void }) {
+  const [timeline, setTimeline] = useState<PaymentTimeline | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setTimeline(null);
+    explorerCall('events.timeline', { paymentId })
+      .then((t) => live && setTimeline(t))
+      .catch((err) => live && setError(errorText(err)));
+    return () => {
+      live = false;
+    };
+  }, [paymentId]);
+  return (
+    <section className="panel explorer-timeline" aria-label={`Payment timeline ${paymentId}`} data-testid="payment-timeline">
+      <div className="explorer-panel-head">
+        <h2>
+          Timeline <span className="mono">{paymentId}</span>
+        </h2>
+        <button type="button" className="btn btn-small btn-ghost" onClick={onClose} aria-label="Close payment timeline">
+          ✕
+        </button>
+      </div>
+      {error ? (
+        <div className="error-text small" role="alert">
+          {error}
+        </div>
+      ) : !timeline ? (
+        <div className="empty small">Loading…</div>
+      ) : timeline.steps.length === 0 ? (
+        <div className="empty small">No stored events for this payment.</div>
+      ) : (
+        <>
+          <p className="muted small">
+            {timeline.steps.length} events over {fmtDelta(timeline.durationMs).replace('+', '')}
+            {timeline.truncated ? ' (first 1,000 shown)' : ''}
+          </p>
+          <ol className="explorer-steps">
+            {timeline.steps.map((s) => (
+              <li key={s.seq} className={`cat-${s.category}`} data-testid="timeline-step" data-type={s.type}>
+                <button type="button" className="explorer-step" onClick={() => onSelect(s)}>
+                  <span className="explorer-step-delta mono">{fmtDelta(s.sincePreviousMs)}</span>
+                  <span className="explorer-step-type">{s.type}</span>
+                  <span className="muted small mono">{new Date(s.timeMs).toISOString().slice(11, 23)}</span>
+                  <span className="small">
+                    {s.amount !== null ? fmtAmount(s.amount, s.currency) : ''}
+                    {s.declineCode ? ` · code ${s.declineCode}` : ''}
+                    {s.decision ? ` · ${s.decision} (${s.score ?? '—'})` : ''}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}

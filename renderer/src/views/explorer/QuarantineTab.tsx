@@ -1,0 +1,170 @@
+// Quarantined messages: why each was refused, when, its routing key, headers and body
+// (text when it is UTF-8, hex otherwise, capped), newest first, paged by keyset.
+import { useCallback, useEffect, useState } from 'react';
+import type { QuarantineCursor, QuarantineRow } from '../../../../shared/explorer';
+import { fmtDateTime } from '../../lib/format';
+import { errorText, explorerCall } from './explorerClient';
+
+export function QuarantineTab() {
+  const [rows, setRows] = useState<QuarantineRow[]>([]);
+  const [cursor, setCursor] = useState<QuarantineCursor | null>(null);
+  const [done, setDone] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const [appliedReason, setAppliedReason] = useState('');
+  const [open, setOpen] = useState<QuarantineRow | null>(null);
+
+  const load = useCallback(
+    async (reset: boolean, from: QuarantineCursor | null) => {
+      setLoading(true);
+      try {
+        const page = await explorerCall('quarantine.query', { limit: 100, cursor: reset ? null : from, ...(appliedReason ? { reason: appliedReason } : {}) });
+        setRows((r) => (reset ? page.rows : [...r, ...page.rows]));
+        setCursor(page.nextCursor);
+        setDone(page.nextCursor === null);
+        setError(null);
+      } catch (err) {
+        setError(errorText(err));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [appliedReason],
+  );
+  useEffect(() => {
+    setOpen(null);
+    void load(true, null);
+  }, [load]);
+
+  return (
+    <div className="explorer-quarantine">
+      <form
+        className="toolbar"
+        role="search"
+        aria-label="Quarantine filter"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAppliedReason(reason.trim());
+        }}
+      >
+        <label className="inline-field">
+          Reason contains{' '}
+          <input type="search" aria-label="Reason contains" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="UTF-8" />
+        </label>
+        <button type="submit" className="btn btn-small">
+          Filter
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => void load(true, null)}>
+          Refresh
+        </button>
+        <span className="muted small" role="status">
+          {rows.length.toLocaleString('en-US')}
+          {done ? '' : '+'} quarantined message(s)
+        </span>
+      </form>
+      {error ? (
+        <div className="error-text small" role="alert">
+          Quarantine unavailable: {error}
+        </div>
+      ) : null}
+      <div className="explorer-split">
+        <section className="panel" aria-label="Quarantined messages">
+          {rows.length === 0 && !loading ? (
+            <div className="empty" data-testid="quarantine-empty">
+              Nothing quarantined{appliedReason ? ' with that reason' : ''}.
+            </div>
+          ) : (
+            <table className="table" data-testid="quarantine-table">
+              <thead>
+                <tr>
+                  <th scope="col">Arrived</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Routing key</th>
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr
+                    key={r.seq}
+                    tabIndex={0}
+                    aria-selected={open?.seq === r.seq}
+                    onClick={() => setOpen(r)}
+                    onKeyDown={(e) => e.key === 'Enter' && setOpen(r)}
+                    className={open?.seq === r.seq ? 'selected' : ''}
+                    data-testid="quarantine-row"
+                  >
+                    <td className="nowrap mono">{fmtDateTime(r.arrivalMs)}</td>
+                    <td>{r.reason}</td>
+                    <td className="mono">{r.routingKey ?? '—'}</td>
+                    <td className="num mono">{r.body.size.toLocaleString('en-US')} B</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {!done ? (
+            <button type="button" className="btn btn-small" disabled={loading} onClick={() => void load(false, cursor)}>
+              {loading ? 'Loading…' : 'Load more'}
+            </button>
+          ) : null}
+        </section>
+        <aside className="explorer-side">{open ? <QuarantineDetail row={open} onClose={() => setOpen(null)} /> : <div className="panel empty small">Select a message to see its headers and body.</div>}</aside>
+      </div>
+    </div>
+  );
+}
+
+function QuarantineDetail({ row, onClose }: { row: QuarantineRow; onClose: () => void }) {
+  const [full, setFull] = useState<QuarantineRow>(row);
+  useEffect(() => {
+    let live = true;
+    setFull(row);
+    explorerCall('quarantine.get', { seq: row.seq })
+      .then((r) => live && r.row && setFull(r.row))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [row]);
+  return (
+    <section className="panel explorer-detail" aria-label="Quarantined message" data-testid="quarantine-detail">
+      <div className="explorer-panel-head">
+        <h2>Quarantined message</h2>
+        <button type="button" className="btn btn-small btn-ghost" onClick={onClose} aria-label="Close quarantined message">
+          ✕
+        </button>
+      </div>
+      <dl className="kv small">
+        <dt>Reason</dt>
+        <dd>{full.reason}</dd>
+        <dt>Arrived</dt>
+        <dd className="mono">{new Date(full.arrivalMs).toISOString()}</dd>
+        <dt>Routing key</dt>
+        <dd className="mono">{full.routingKey ?? '—'}</dd>
+        <dt>Content type</dt>
+        <dd className="mono">{full.contentType ?? '—'}</dd>
+        {full.origin ? (
+          <>
+            <dt>Origin</dt>
+            <dd className="mono">{full.origin}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h3 className="small">Headers</h3>
+      <pre className="explorer-json mono" aria-label="Headers">
+        {full.headers ? JSON.stringify(full.headers, null, 2) : '(none)'}
+      </pre>
+      <h3 className="small">
+        Body ({full.body.encoding === 'hex' ? 'hex, not UTF-8 text' : 'UTF-8 text'}, {full.body.size.toLocaleString('en-US')} bytes
+        {full.body.truncated ? ', shown in part' : ''})
+      </h3>
+      <pre className="explorer-json mono" aria-label="Body" data-testid="quarantine-body" data-encoding={full.body.encoding}>
+        {full.body.text}
+      </pre>
+    </section>
+  );
+}

@@ -1,0 +1,309 @@
+// Incident report: the window comes from the explorer's filter or from an alert (a margin
+// before it fired to a margin after it resolved). Preview the figures, then export HTML,
+// PDF, CSV or JSON with progress and cancel; sensitive fields are masked unless unticked.
+import { useEffect, useRef, useState } from 'react';
+import type { ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
+import { fmtDateTime } from '../../lib/format';
+import { useApp } from '../../store/appStore';
+import { errorText, explorerCall } from './explorerClient';
+import { parseLocal, toLocalInput } from './explorerModel';
+
+export interface ReportSeed {
+  from: number;
+  to: number;
+  alertKey: string | null;
+}
+
+const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(2)}%`);
+
+export function ReportTab({ seed }: { seed: ReportSeed | null }) {
+  const clock = useApp((s) => s.snapshot?.clock ?? null);
+  const alerts = useApp((s) => s.alerts);
+  const fired = alerts.filter((a) => a.firedAt !== null);
+  const [source, setSource] = useState<'range' | 'alert'>(seed?.alertKey ? 'alert' : 'range');
+  const [alertKey, setAlertKey] = useState(seed?.alertKey ?? '');
+  const [margin, setMargin] = useState('15');
+  const now = clock ?? Date.now();
+  const [from, setFrom] = useState(() => toLocalInput(seed?.from ?? now - 3_600_000));
+  const [to, setTo] = useState(() => toLocalInput(seed?.to ?? now + 1000));
+  const [format, setFormat] = useState<ReportFormat>('html');
+  const [mask, setMask] = useState(true);
+  const [maskFields, setMaskFields] = useState('');
+  const [notes, setNotes] = useState('');
+  const [preview, setPreview] = useState<ReportData | null>(null);
+  const [job, setJob] = useState<ReportJob | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const poll = useRef<ReturnType<typeof setInterval> | null>(null);
+
+  useEffect(() => {
+    if (!seed) return;
+    if (seed.to > seed.from) {
+      setFrom(toLocalInput(seed.from));
+      setTo(toLocalInput(seed.to));
+    }
+    if (seed.alertKey) {
+      setSource('alert');
+      setAlertKey(seed.alertKey);
+    } else setSource('range');
+  }, [seed]);
+  useEffect(() => {
+    if (!alertKey && fired.length) setAlertKey(fired[0].key);
+  }, [alertKey, fired]);
+  useEffect(() => () => void (poll.current && clearInterval(poll.current)), []);
+
+  const request = () => {
+    const common = {
+      mask,
+      maskFields: maskFields
+        .split(/[\s,]+/)
+        .map((f) => f.trim())
+        .filter(Boolean),
+      ...(notes.trim() ? { notes } : {}),
+    };
+    if (source === 'alert') {
+      if (!alertKey) throw new Error('choose an alert');
+      const m = Number(margin);
+      if (!Number.isFinite(m) || m < 0) throw new Error('the margin must be a number of minutes');
+      return { ...common, alertKey, marginMinutes: m };
+    }
+    const f = parseLocal(from);
+    const t = parseLocal(to);
+    if (f === null || t === null) throw new Error('give both "from" and "to"');
+    if (t <= f) throw new Error('"to" must be after "from"');
+    return { ...common, from: f, to: t };
+  };
+
+  const doPreview = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setPreview(await explorerCall('report.build', request()));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const doExport = async () => {
+    setError(null);
+    try {
+      const started = await explorerCall('report.export', { ...request(), format });
+      setJob(started);
+      if (poll.current) clearInterval(poll.current);
+      poll.current = setInterval(() => {
+        explorerCall('report.progress', { jobId: started.jobId })
+          .then((j) => {
+            setJob(j);
+            if (j.state !== 'running' && poll.current) {
+              clearInterval(poll.current);
+              poll.current = null;
+            }
+          })
+          .catch((err) => setError(errorText(err)));
+      }, 300);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const cancel = async () => {
+    if (!job) return;
+    try {
+      setJob(await explorerCall('report.cancel', { jobId: job.jobId }));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const running = job?.state === 'running';
+  return (
+    <div className="explorer-report">
+      <form
+        className="panel explorer-report-form"
+        aria-label="Report settings"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void doExport();
+        }}
+      >
+        <fieldset>
+          <legend>Window</legend>
+          <label className="inline-field">
+            <input type="radio" name="report-source" checked={source === 'range'} onChange={() => setSource('range')} /> A time range
+          </label>
+          <label className="inline-field">
+            <input type="radio" name="report-source" checked={source === 'alert'} onChange={() => setSource('alert')} disabled={fired.length === 0 && !alertKey} /> From an alert
+          </label>
+          {source === 'range' ? (
+            <div className="explorer-filter-grid">
+              <label>
+                From
+                <input type="datetime-local" step="1" aria-label="Report from" value={from} onChange={(e) => setFrom(e.target.value)} />
+              </label>
+              <label>
+                To (exclusive)
+                <input type="datetime-local" step="1" aria-label="Report to" value={to} onChange={(e) => setTo(e.target.value)} />
+              </label>
+            </div>
+          ) : (
+            <div className="explorer-filter-grid">
+              <label>
+                Alert
+                <select aria-label="Alert" value={alertKey} onChange={(e) => setAlertKey(e.target.value)} data-testid="report-alert">
+                  {alertKey && !fired.some((a) => a.key === alertKey) ? <option value={alertKey}>{alertKey}</option> : null}
+                  {fired.map((a) => (
+                    <option key={a.key} value={a.key}>
+                      {a.rule} · fired {fmtDateTime(a.firedAt)} {a.resolvedAt ? `· resolved ${fmtDateTime(a.resolvedAt)}` : '· firing'}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Margin (minutes)
+                <input aria-label="Margin in minutes" inputMode="numeric" value={margin} onChange={(e) => setMargin(e.target.value)} size={4} />
+              </label>
+            </div>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Export</legend>
+          <div className="explorer-filter-grid">
+            <label>
+              Format
+              <select aria-label="Report format" value={format} onChange={(e) => setFormat(e.target.value as ReportFormat)}>
+                <option value="html">HTML (self-contained)</option>
+                <option value="pdf">PDF</option>
+                <option value="csv">CSV (events of the window)</option>
+                <option value="json">JSON</option>
+              </select>
+            </label>
+            <label className="inline-field">
+              <input type="checkbox" checked={mask} onChange={(e) => setMask(e.target.checked)} aria-label="Mask sensitive fields" /> Mask sensitive fields (card BINs, customer ids, e-mail, phone, IBAN)
+            </label>
+            <label>
+              Also mask
+              <input aria-label="Also mask fields" value={maskFields} onChange={(e) => setMaskFields(e.target.value)} placeholder="merchantId" />
+            </label>
+          </div>
+          <label className="explorer-notes">
+            Operator notes
+            <textarea aria-label="Operator notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
+          </label>
+          {!mask ? (
+            <div className="result result-error small" role="alert">
+              Masking is off: the export will contain card BINs and customer data as stored.
+            </div>
+          ) : null}
+        </fieldset>
+        <div className="explorer-filter-actions">
+          <button type="button" className="btn btn-small" onClick={() => void doPreview()} disabled={busy}>
+            Preview
+          </button>
+          <button type="submit" className="btn btn-primary btn-small" disabled={running} data-testid="report-export">
+            Export report
+          </button>
+          {running ? (
+            <button type="button" className="btn btn-small btn-warn" onClick={() => void cancel()}>
+              Cancel export
+            </button>
+          ) : null}
+        </div>
+        {error ? (
+          <div className="error-text small" role="alert">
+            {error}
+          </div>
+        ) : null}
+        {job ? (
+          <div className="explorer-job" role="status" aria-live="polite" data-testid="report-job" data-state={job.state}>
+            {job.state === 'running' ? (
+              <>
+                <progress aria-label="Export progress" max={Math.max(1, job.total)} value={job.done} />{' '}
+                <span className="small">
+                  {job.done.toLocaleString('en-US')} / {job.total.toLocaleString('en-US')}
+                </span>
+              </>
+            ) : job.state === 'done' ? (
+              <span className="result result-ok small">
+                Saved {job.format.toUpperCase()} ({job.bytes.toLocaleString('en-US')} bytes) to{' '}
+                <span className="mono" data-testid="report-file">
+                  {job.file}
+                </span>
+              </span>
+            ) : job.state === 'cancelled' ? (
+              <span className="small">Export cancelled; no file was written.</span>
+            ) : (
+              <span className="error-text small">Export failed: {job.error}</span>
+            )}
+          </div>
+        ) : null}
+      </form>
+      {preview ? <ReportPreview report={preview} /> : null}
+    </div>
+  );
+}
+
+function ReportPreview({ report }: { report: ReportData }) {
+  const t = report.totals;
+  const p = report.previous.totals;
+  return (
+    <section className="panel" aria-label="Report preview" data-testid="report-preview">
+      <h2>{report.title}</h2>
+      <p className="muted small">
+        {report.window.from} → {report.window.to} · built in {report.tookMs} ms
+      </p>
+      <ul className="small">
+        {report.summary.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ul>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Figure</th>
+            <th scope="col" className="num">
+              This window
+            </th>
+            <th scope="col" className="num">
+              Window before
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <td>Events</td>
+            <td className="num">{t.events.toLocaleString('en-US')}</td>
+            <td className="num">{p.events.toLocaleString('en-US')}</td>
+          </tr>
+          <tr>
+            <td>Approval rate</td>
+            <td className="num">{pct(t.approvalRate)}</td>
+            <td className="num">{pct(p.approvalRate)}</td>
+          </tr>
+          <tr>
+            <td>Decline rate</td>
+            <td className="num">{pct(t.declineRate)}</td>
+            <td className="num">{pct(p.declineRate)}</td>
+          </tr>
+        </tbody>
+      </table>
+      {report.topMerchants.length ? (
+        <>
+          <h3 className="small">Top merchants</h3>
+          <table className="table">
+            <tbody>
+              {report.topMerchants.map((m) => (
+                <tr key={m.merchantId}>
+                  <td className="mono">{m.merchantId}</td>
+                  <td className="num">{m.events.toLocaleString('en-US')} events</td>
+                  <td className="num">{m.declines.toLocaleString('en-US')} declines</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
+  );
+}

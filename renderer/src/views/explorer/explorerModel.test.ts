@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_FORM, fmtDelta, prettyJson, reportWindowOf, toEventFilter, toLocalInput, parseLocal } from './explorerModel';
+
+const CLOCK = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+describe('explorer filter form', () => {
+  it('an empty form is an empty filter', () => {
+    expect(toEventFilter(EMPTY_FORM, CLOCK)).toEqual({ filter: {} });
+  });
+
+  it('presets are relative to the engine clock; fields are trimmed and typed', () => {
+    const r = toEventFilter(
+      { ...EMPTY_FORM, range: '1h', types: ['payment.declined'], merchantId: ' m_1 ', country: 'de', declineCode: '51', decision: 'block', amountMin: '100', amountMax: '2000', search: ' pay_1 ' },
+      CLOCK,
+    );
+    expect(r).toEqual({
+      filter: { from: CLOCK - 3_600_000, types: ['payment.declined'], merchantId: 'm_1', country: 'DE', declineCode: '51', decision: 'block', amountMin: 100, amountMax: 2000, search: 'pay_1' },
+    });
+  });
+
+  it('names the field that is wrong', () => {
+    expect(toEventFilter({ ...EMPTY_FORM, amountMin: '1.5' }, CLOCK)).toMatchObject({ problem: { field: 'amountMin' } });
+    expect(toEventFilter({ ...EMPTY_FORM, amountMin: '10', amountMax: '5' }, CLOCK)).toMatchObject({ problem: { field: 'amountMax' } });
+    const from = toLocalInput(CLOCK);
+    expect(toEventFilter({ ...EMPTY_FORM, range: 'custom', from, to: from }, CLOCK)).toMatchObject({ problem: { field: 'to' } });
+    expect(toEventFilter({ ...EMPTY_FORM, range: 'custom', from: 'nonsense' }, CLOCK)).toMatchObject({ problem: { field: 'from' } });
+  });
+
+  it('custom ranges round-trip through datetime-local values', () => {
+    const from = toLocalInput(CLOCK - 60_000);
+    const to = toLocalInput(CLOCK);
+    expect(parseLocal(to)).toBe(CLOCK);
+    expect(toEventFilter({ ...EMPTY_FORM, range: 'custom', from, to }, CLOCK)).toEqual({ filter: { from: CLOCK - 60_000, to: CLOCK } });
+  });
+
+  it('the report window follows the filter, else the last 24 hours', () => {
+    expect(reportWindowOf({ from: 5, to: 10 }, CLOCK)).toEqual({ from: 5, to: 10 });
+    expect(reportWindowOf({}, CLOCK)).toEqual({ from: CLOCK + 1 - 86_400_000, to: CLOCK + 1 });
+  });
+
+  it('formats JSON and deltas', () => {
+    expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}');
+    expect(prettyJson('not json')).toBe('not json');
+    expect(fmtDelta(null)).toBe('start');
+    expect(fmtDelta(350)).toBe('+350 ms');
+    expect(fmtDelta(1500)).toBe('+1.50 s');
+  });
+});
