@@ -7,7 +7,14 @@ import { decodeHeaders, encodeHeaders } from './headerCodec';
  * `line` is the 1-based physical line number (blank lines count but yield nothing);
  * `error` says what is wrong without repeating the line number.
  */
-export type CaptureRecord = { line: number; raw: RawMessage } | { line: number; error: string };
+export type CaptureRecord =
+  | {
+      line: number;
+      raw: RawMessage;
+      /** A plain CloudEvent line as already parsed, so a replay need not parse it twice. */
+      parsed?: { object: Record<string, unknown>; text: string };
+    }
+  | { line: number; error: string };
 
 /**
  * The recorded form (EVENTS.md "Capture files"): what the console saw on the wire.
@@ -77,6 +84,7 @@ export function parseCaptureLine(lineBytes: Uint8Array, line: number): CaptureRe
     line,
     // Copy: a view would pin the whole read chunk in memory for as long as the message lives.
     raw: { body: Buffer.from(bytes), headers: null, contentType: null, routingKey: null, arrivalMs: time ?? 0 },
+    parsed: { object: parsed, text },
   };
 }
 

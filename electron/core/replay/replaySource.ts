@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { decodeMessage } from '../../../shared/events/decode';
+import { DEFAULT_MAX_BODY_BYTES, decodeMessage, normalizeCloudEvent } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import type { ReplayProgress } from '../../../shared/metrics';
 import { CaptureReadError } from '../capture/captureErrors';
@@ -408,7 +408,12 @@ export class ReplaySource implements IngestSource {
 
     const raw = record.raw;
     const fresh = record.line > this.highestPushedLine;
-    const decoded = decodeMessage(raw, { maxBodyBytes: this.maxBodyBytes });
+    // A plain line the reader already parsed is the structured-mode body decodeMessage
+    // would parse again: validate the parsed object directly (same result, one parse).
+    const decoded =
+      record.parsed && raw.body.byteLength <= (this.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
+        ? normalizeCloudEvent(record.parsed.object, record.parsed.text)
+        : decodeMessage(raw, { maxBodyBytes: this.maxBodyBytes });
     let t: number | null = null;
     if (decoded.ok && decoded.event.timeMs !== null) t = decoded.event.timeMs;
     // The reader gives arrivalMs 0 when the line has neither a recorded arrival nor a time.
