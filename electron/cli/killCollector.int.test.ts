@@ -5,20 +5,11 @@ import { runPayops, startPayops } from '../testSupport/cli';
 import { paymentEvent, riskEvent } from '../testSupport/events';
 import { storedIdentities } from '../testSupport/storedIds';
 import { tempDir } from '../testSupport/tempDir';
+import { mulberry32 } from '../core/sim/prng';
 
 const dir = tempDir();
 const t = uniqueTopology('kill');
 afterAll(() => deleteTopology(t));
-
-// A seeded PRNG so a failing run can be repeated with the same kill moments.
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('nothing lost when the collector is killed', () => {
   it('stores every published event exactly once across repeated SIGKILLs', async () => {

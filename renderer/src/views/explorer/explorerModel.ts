@@ -1,19 +1,9 @@
 // The explorer's pure logic: the filter form and its translation into request arguments,
 // time presets, formatting of rows. Kept apart from the components so it is unit-tested.
 import type { EventFilter } from '../../../../shared/explorer';
+import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
 
-export const EVENT_TYPES = [
-  'payment.initiated',
-  'payment.authorized',
-  'payment.declined',
-  'payment.captured',
-  'payment.refunded',
-  'payment.failed',
-  'payment.chargeback',
-  'risk.scored',
-  'risk.flagged',
-  'risk.blocked',
-] as const;
+export const EVENT_TYPES = KNOWN_TYPES;
 
 export const RANGE_PRESETS = [
   { id: '15m', label: 'Last 15 minutes', ms: 15 * 60_000 },
