@@ -38,6 +38,9 @@ import {
   isTrustedSender,
 } from './desktop/navigation';
 import { formatAlertNotification } from './desktop/notifications';
+import { REPORT_WINDOW_OPTIONS, reportDataUrl, reportRequestAllowed, writeFileAtomically } from './desktop/reportPdfFile';
+import { renderReportHtml } from './core/report/reportHtml';
+import type { ReportData, ReportJob } from '../shared/explorer';
 import { createSafeStorageSecretStore } from './desktop/secretStore';
 import { clampToDisplays, loadWindowState, saveWindowState, type WindowState } from './desktop/windowState';
 import { contentTypeFor, resolveStaticPath } from './web/staticFiles';
@@ -168,6 +171,35 @@ async function openCaptureDialog(): Promise<DialogResults['dialog.openCapture']>
   return { file: result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0] };
 }
 
+let pdfExports = 0;
+
+/**
+ * 'report.export' as PDF in the desktop app: the report's self-contained HTML printed by
+ * Electron's printToPDF in a hidden, script-less window, saved where the operator chooses.
+ * Other formats (and the web host) use the engine's own export.
+ */
+async function exportReportPdf(args: Record<string, unknown>): Promise<ReportJob> {
+  const jobId = `desktop-pdf-${++pdfExports}`;
+  const job: ReportJob = { jobId, format: 'pdf', state: 'running', done: 0, total: 1, bytes: 0, file: null, error: null };
+  const { format: _format, ...buildArgs } = args;
+  const data = (await backend!.handlers['report.build'](buildArgs as never)) as ReportData;
+  const win = mainWindow;
+  const target = await (win && !win.isDestroyed()
+    ? dialog.showSaveDialog(win, { defaultPath: 'payops-report.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] })
+    : dialog.showSaveDialog({ defaultPath: 'payops-report.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] }));
+  if (target.canceled || !target.filePath) return { ...job, state: 'cancelled' };
+  const printer = new BrowserWindow(REPORT_WINDOW_OPTIONS);
+  try {
+    printer.webContents.session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !reportRequestAllowed(details.url) }));
+    await printer.loadURL(reportDataUrl(renderReportHtml(data)));
+    const pdf = await printer.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
+    await writeFileAtomically(target.filePath, pdf);
+    return { ...job, state: 'done', done: 1, bytes: pdf.byteLength, file: target.filePath };
+  } finally {
+    printer.destroy();
+  }
+}
+
 function registerIpc(): void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, args: unknown) => {
     if (!trustedSender(event)) return { ok: false, error: 'forbidden: untrusted sender' };
@@ -180,6 +212,9 @@ function registerIpc(): void {
       }
       const parsed = parseApiRequest(name, args);
       if (!backend) return { ok: false, error: 'the engine is not running' };
+      if (parsed.name === 'report.export' && (parsed.args as { format: string }).format === 'pdf') {
+        return { ok: true, result: await exportReportPdf(parsed.args as Record<string, unknown>) };
+      }
       const handler = backend.handlers[parsed.name] as (a: unknown) => unknown;
       let result = await handler(parsed.args);
       if (parsed.name === 'app.info' && result && typeof result === 'object') result = { ...result, host: 'electron' };
