@@ -1,0 +1,131 @@
+// bench:latency — publish-to-screen latency: marker events are published through RabbitMQ
+// while `payops simulate` loads the same exchange at 1,000, 10,000 and 20,000 events/s; the
+// dashboard page (Debian's Chromium) records when each marker first shows up in a snapshot it
+// received. Latency = time on screen's data − publish time (one machine, one clock).
+// Beside it, the ceiling: the same markers consumed by a bare amqplib consumer (broker hop only).
+import { chromium } from '@playwright/test';
+import amqp from 'amqplib';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AMQP_URL, PAYOPS_BIN } from './benchSupport';
+
+const CHROMIUM = process.env.PAYOPS_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const RATES = (process.env.BENCH_LATENCY_RATES ?? '1000,10000,20000').split(',').map(Number);
+const MARKERS = Number(process.env.BENCH_LATENCY_MARKERS ?? 60);
+const MARKER_TYPE = 'bench.marker';
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+};
+
+function startServe(dir: string, exchange: string, queue: string): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, [PAYOPS_BIN, 'serve', '--port', '0', '--db', path.join(dir, 'live.db'),
+    '--exchange', exchange, '--queue', queue, '--bind', '#'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PAYOPS_AMQP_URL: AMQP_URL, PAYOPS_HOME: dir } });
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+async function main(): Promise<void> {
+  const id = randomUUID().slice(0, 8);
+  const exchange = `bench.lat.${id}.x`;
+  const queue = `bench.lat.${id}.q`;
+  const bareQueue = `bench.lat.${id}.bare`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-lat-'));
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createConfirmChannel();
+  await ch.assertExchange(exchange, 'topic', { durable: true });
+  // The ceiling's own queue gets only the markers.
+  await ch.assertQueue(bareQueue, { durable: false, autoDelete: true });
+  await ch.bindQueue(bareQueue, exchange, MARKER_TYPE);
+  const bareSeen = new Map<string, number>();
+  await ch.consume(bareQueue, (m) => {
+    if (!m) return;
+    bareSeen.set(JSON.parse(m.content.toString()).id as string, Date.now());
+    ch.ack(m);
+  });
+
+  const { child, url } = startServe(dir, exchange, queue);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage();
+    // Record the arrival time of every snapshot push the page receives, with its marker count.
+    await page.addInitScript(`(() => {
+      const NativeWS = window.WebSocket;
+      window.__markerSeen = [];
+      window.WebSocket = class extends NativeWS {
+        constructor(...a) {
+          super(...a);
+          this.addEventListener('message', (e) => {
+            try {
+              const m = JSON.parse(e.data);
+              if (m.kind === 'push' && m.name === 'snapshot') {
+                window.__markerSeen.push([Date.now(), (m.payload.totals.byType || {})['${MARKER_TYPE}'] || 0]);
+              }
+            } catch {}
+          });
+        }
+      };
+    })()`);
+    await page.goto(await url);
+    await page.getByTestId('connection-state').filter({ hasText: /connected/i }).waitFor({ timeout: 30_000 });
+    console.log(`bench:latency: ${MARKERS} markers per rate, rates ${RATES.join(', ')} events/s of background traffic, ${os.cpus().length} cores`);
+    let published = 0;
+    for (const rate of RATES) {
+      const sim = spawn(process.execPath, [PAYOPS_BIN, 'simulate', '--exchange', exchange, '--rate', String(rate), '--for', String(MARKERS / 5 + 10)], {
+        stdio: 'ignore',
+        env: { ...process.env, PAYOPS_AMQP_URL: AMQP_URL },
+      });
+      await new Promise((r) => setTimeout(r, 3000));
+      const sent: { id: string; at: number; count: number }[] = [];
+      for (let i = 0; i < MARKERS; i++) {
+        const mid = `m-${rate}-${i}-${randomUUID()}`;
+        const at = Date.now();
+        ch.publish(exchange, MARKER_TYPE, Buffer.from(JSON.stringify({ specversion: '1.0', id: mid, source: 'bench/latency', type: MARKER_TYPE })));
+        published += 1;
+        sent.push({ id: mid, at, count: published });
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await ch.waitForConfirms();
+      await new Promise((r) => setTimeout(r, 3000));
+      sim.kill('SIGTERM');
+      const seen = (await page.evaluate('window.__markerSeen')) as [number, number][];
+      const screen: number[] = [];
+      for (const s of sent) {
+        const first = seen.find(([, count]) => count >= s.count);
+        if (first) screen.push(first[0] - s.at);
+      }
+      const bare = sent.map((s) => (bareSeen.get(s.id) ?? NaN) - s.at).filter(Number.isFinite);
+      console.log(
+        `${String(rate).padStart(6)} ev/s: publish-to-screen p50 ${pct(screen, 0.5)} ms, p95 ${pct(screen, 0.95)} ms, p99 ${pct(screen, 0.99)} ms ` +
+          `(${screen.length}/${sent.length} markers seen) | broker hop alone (bare consumer) p50 ${pct(bare, 0.5)} ms, p95 ${pct(bare, 0.95)} ms, p99 ${pct(bare, 0.99)} ms`,
+      );
+      await new Promise<void>((r) => sim.once('exit', () => r()));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await browser.close();
+    await ch.deleteExchange(exchange).catch(() => undefined);
+    const c2 = await conn.createChannel();
+    await c2.deleteQueue(queue).catch(() => undefined);
+    await conn.close().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench:latency failed: ${(err as Error).message}`);
+  process.exit(1);
+});
