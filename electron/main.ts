@@ -40,6 +40,7 @@ import {
 import { formatAlertNotification } from './desktop/notifications';
 import { REPORT_WINDOW_OPTIONS, reportDataUrl, reportRequestAllowed, writeFileAtomically } from './desktop/reportPdfFile';
 import { renderReportHtml } from './core/report/reportHtml';
+import { redactSecrets } from './core/redact';
 import type { ReportData, ReportJob } from '../shared/explorer';
 import { createSafeStorageSecretStore } from './desktop/secretStore';
 import { clampToDisplays, loadWindowState, saveWindowState, type WindowState } from './desktop/windowState';
@@ -221,7 +222,7 @@ function registerIpc(): void {
       return { ok: true, result };
     } catch (error) {
       // Message only: no stack crosses to the renderer.
-      const message = error instanceof Error ? error.message.split('\n')[0] : 'internal error';
+      const message = error instanceof Error ? redactSecrets(error.message.split('\n')[0]) : 'internal error';
       return { ok: false, error: message.slice(0, 500) };
     }
   });

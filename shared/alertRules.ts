@@ -55,13 +55,15 @@ const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /** "90s", "5m", "1h30m", "2d" or a number of seconds, in ms; null when it is not a duration. */
 export function parseDuration(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;
+  // A duration too long to represent (1e306 seconds, 400 nines of days) is not a duration.
+  const finite = (ms: number) => (Number.isFinite(ms) ? ms : null);
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? finite(Math.round(value * 1000)) : null;
   if (typeof value !== 'string') return null;
   const text = value.trim();
   const m = DURATION.exec(text);
   if (!text || !m) return null;
   const [, d, h, min, s] = m.map((part) => Number(part ?? 0));
-  return (((d * 24 + h) * 60 + min) * 60 + s) * 1000;
+  return finite((((d * 24 + h) * 60 + min) * 60 + s) * 1000);
 }
 
 /** The short form used in summaries: 300000 -> "5m", 5400000 -> "1h30m". */

@@ -2,8 +2,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_BROKER, type BrokerConfig } from '../core/engine/engineConfig';
 import { validateBrokerUrl } from '../core/broker/brokerUrl';
 
-export function repeatable(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+export function repeatable(value: string, previous?: unknown): string[] {
+  // `previous` is not always a list: after a negation (`--no-mask --mask x`) it is false.
+  return Array.isArray(previous) ? [...(previous as string[]), value] : [value];
 }
 
 export function positiveInt(name: string) {

@@ -1,6 +1,7 @@
 // Pure checks of the loopback web host: token, Host and Origin headers, cookies, headers.
 // No I/O here, so each rule is unit-tested on its own (webSecurity.test.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { redactSecrets } from '../core/redact';
 
 /** The only interface the web host binds. Never 0.0.0.0 or ::. */
 export const WEB_HOST_ADDRESS = '127.0.0.1';
@@ -101,7 +102,7 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) message = error.message || error.name;
   else if (typeof error === 'string') message = error;
   else message = 'internal error';
-  // A message must never carry a stack: keep the first line only.
-  message = message.split('\n')[0];
+  // A message must never carry a stack (first line only) nor a password (a URL quoted in it).
+  message = redactSecrets(message.split('\n')[0]);
   return message.length > 500 ? `${message.slice(0, 497)}...` : message;
 }

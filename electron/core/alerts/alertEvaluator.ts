@@ -532,8 +532,18 @@ export class AlertEvaluator {
 
   private flush(): void {
     if (this.dirty.size === 0) return;
+    if (!this.store) {
+      this.dirty.clear();
+      return;
+    }
     const records = [...this.dirty].map((i) => i.record());
-    this.dirty.clear();
-    this.store?.saveInstances(records);
+    try {
+      this.store.saveInstances(records);
+      this.dirty.clear();
+    } catch {
+      // The store refused (disk full, database locked by another process): evaluation goes on
+      // in memory and these instances stay dirty, saved by the next flush that succeeds. Ingest
+      // reports the cause (it pauses on the same error); throwing here would end the engine.
+    }
   }
 }

@@ -28,7 +28,7 @@ function workerFile(): string {
  * An uncaught error of the worker as text. Errors that are not plain Error instances (such as
  * better-sqlite3's SqliteError) cross the thread boundary as bare objects without a message.
  */
-function workerErrorMessage(err: unknown): string {
+export function workerErrorMessage(err: unknown): string {
   const e = err as { message?: unknown; code?: unknown } | null;
   if (e && typeof e.message === 'string' && e.message) return e.message;
   if (e && typeof e.code === 'string') return `engine worker crashed: ${e.code}`;

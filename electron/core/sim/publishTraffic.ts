@@ -39,6 +39,11 @@ export class PublishTrafficError extends Error {
   override readonly name = 'PublishTrafficError';
 }
 
+/** The broker could not be reached: the CLI exits 2 for it, as collect does (see exitCodeFor). */
+export class PublishTrafficUnreachableError extends PublishTrafficError {
+  readonly kind = 'BrokerUnreachableError';
+}
+
 // Pacing: one timer per tick, sending a batch from a token bucket (see TokenBucket).
 const TICK_MS = 20;
 const BUCKET_SECONDS = 0.5;
@@ -76,7 +81,7 @@ export async function publishTraffic(options: PublishTrafficOptions): Promise<Pu
   try {
     model = await connect(options.url);
   } catch (err) {
-    throw new PublishTrafficError(`cannot connect to ${redactUrl(options.url)}: ${redactSecrets((err as Error).message)}`);
+    throw new PublishTrafficUnreachableError(`cannot connect to ${redactUrl(options.url)}: ${redactSecrets((err as Error).message)}`);
   }
   // Without listeners, an 'error' event on the connection or channel would crash the process.
   let failure: Error | null = null;
