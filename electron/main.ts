@@ -38,7 +38,7 @@ import {
   isTrustedSender,
 } from './desktop/navigation';
 import { formatAlertNotification } from './desktop/notifications';
-import { REPORT_WINDOW_OPTIONS, reportDataUrl, reportRequestAllowed, writeFileAtomically } from './desktop/reportPdfFile';
+import { reportDataUrl, reportRequestAllowed, writeFileAtomically } from './desktop/reportPdfFile';
 import { renderReportHtml } from './core/report/reportHtml';
 import { redactSecrets } from './core/redact';
 import type { ReportData, ReportJob } from '../shared/explorer';
@@ -189,7 +189,19 @@ async function exportReportPdf(args: Record<string, unknown>): Promise<ReportJob
     ? dialog.showSaveDialog(win, { defaultPath: 'payops-report.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] })
     : dialog.showSaveDialog({ defaultPath: 'payops-report.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] }));
   if (target.canceled || !target.filePath) return { ...job, state: 'cancelled' };
-  const printer = new BrowserWindow(REPORT_WINDOW_OPTIONS);
+  // Written out here (not imported) so Electronegativity can check every option.
+  const printer = new BrowserWindow({
+    show: false,
+    webPreferences: {
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      javascript: false,
+      webSecurity: true,
+      disableBlinkFeatures: 'Auxclick',
+      partition: 'payops-report-pdf',
+    },
+  });
   try {
     printer.webContents.session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !reportRequestAllowed(details.url) }));
     await printer.loadURL(reportDataUrl(renderReportHtml(data)));

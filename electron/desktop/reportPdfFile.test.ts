@@ -2,15 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testSupport/tempDir';
-import { REPORT_WINDOW_OPTIONS, reportDataUrl, reportRequestAllowed, writeFileAtomically } from './reportPdfFile';
+import { reportDataUrl, reportRequestAllowed, writeFileAtomically } from './reportPdfFile';
 
 describe('desktop PDF export helpers', () => {
-  it('prints in a hidden, sandboxed window without scripts, in its own session', () => {
-    expect(REPORT_WINDOW_OPTIONS.show).toBe(false);
-    expect(REPORT_WINDOW_OPTIONS.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false });
-    expect(REPORT_WINDOW_OPTIONS.webPreferences?.partition).toMatch(/^payops-report/);
-  });
-
   it('lets the report load only itself', () => {
     const url = reportDataUrl('<h1>Report ü</h1>');
     expect(reportRequestAllowed(url)).toBe(true);

@@ -1,21 +1,8 @@
 // The desktop app prints reports with Electron's printToPDF rather than a separate
-// Chromium. Pure parts only (no electron import at runtime, DESIGN.md): the report's
-// window options, the request filter, and writing the file so no partial PDF is left.
+// Chromium. Pure parts only (no electron import, DESIGN.md): the request filter and
+// writing the file so no partial PDF is left.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BrowserWindowConstructorOptions } from 'electron';
-
-/** An invisible, script-less, sandboxed window in its own in-memory session. */
-export const REPORT_WINDOW_OPTIONS: BrowserWindowConstructorOptions = {
-  show: false,
-  webPreferences: {
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    javascript: false,
-    partition: 'payops-report-pdf',
-  },
-};
 
 /** The report is self-contained: the only load allowed is its own data: URL. */
 export function reportRequestAllowed(url: string): boolean {
