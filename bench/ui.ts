@@ -79,48 +79,17 @@ async function main(): Promise<void> {
     await invoke(page, 'demo.start', { scenario: 'normal', rate: RATE });
     await page.waitForTimeout(3000);
     const before = (await invoke(page, 'engine.snapshot', {})) as { at: number; totals: { events: number } };
-    const tracePath = path.join(home, 'trace.json');
-    await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame'] });
     const loaded = await frameStats(page, SECONDS);
-    await browser.stopTracing();
-    const trace = traceSummary(tracePath);
     const after = (await invoke(page, 'engine.snapshot', {})) as { at: number; totals: { events: number } };
     const rate = (after.totals.events - before.totals.events) / ((after.at - before.at) / 1000);
     console.log(`idle dashboard:        frames ${idle.frames}, frame time p50 ${idle.p50.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms, long tasks ${idle.longTasks} (${idle.longTaskMs.toFixed(0)} ms)`);
     console.log(`at ${RATE} events/s target (stored ${Math.round(rate)}/s while measuring): frames ${loaded.frames}, p50 ${loaded.p50.toFixed(1)} ms, p95 ${loaded.p95.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms, long tasks ${loaded.longTasks} (${loaded.longTaskMs.toFixed(0)} ms)`);
-    console.log(`Chromium trace under load: ${trace.frames} frames drawn, renderer main-thread tasks p95 ${trace.taskP95.toFixed(1)} ms, ${trace.longTasks} tasks over 50 ms (longest ${trace.longest.toFixed(0)} ms)`);
     console.log(`ratio loaded/idle: p95 frame time ${(loaded.p95 / idle.p95).toFixed(2)}, frames delivered ${(loaded.frames / idle.frames).toFixed(2)}`);
   } finally {
     child.kill('SIGTERM');
     await browser.close();
     fs.rmSync(home, { recursive: true, force: true });
   }
-}
-
-/** Frames and main-thread tasks of the page's renderer, from a Chromium performance trace. */
-function traceSummary(file: string): { frames: number; taskP95: number; longTasks: number; longest: number } {
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(raw) ? raw : (raw.traceEvents ?? []);
-  const threadName = new Map<string, string>();
-  for (const e of events) if (e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, String(e.args?.name ?? ''));
-  const onRendererMain = (e: TraceEvent) => threadName.get(`${e.pid}:${e.tid}`) === 'CrRendererMain';
-  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && onRendererMain(e)).map((e) => (e.dur ?? 0) / 1000);
-  tasks.sort((a, b) => a - b);
-  return {
-    frames: events.filter((e) => e.name === 'DrawFrame').length,
-    taskP95: tasks.length ? tasks[Math.floor(tasks.length * 0.95)] : 0,
-    longTasks: tasks.filter((d) => d > 50).length,
-    longest: tasks.length ? tasks[tasks.length - 1] : 0,
-  };
-}
-
-interface TraceEvent {
-  name: string;
-  ph?: string;
-  pid?: number;
-  tid?: number;
-  dur?: number;
-  args?: { name?: unknown };
 }
 
 /** Calls the console's API the way the renderer does, over its own WebSocket. */
