@@ -77,7 +77,7 @@ export function registerReplay(program: Command): void {
     .option('--json', 'print the summary as JSON (events, quarantined, duplicates, durationMs, linesRead, badLines, ...)')
     .option('--overwrite', 'replace --db if it already holds events')
     .option('--append', 'add to --db even if it already holds events (duplicates are counted)')
-    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 5000)
+    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 10000)
     .option('--flush-ms <ms>', 'or after this many milliseconds (default 1000 at max speed, else 100)', positiveInt('--flush-ms'))
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
     .option('--from-stream <queue>', 'replay from this RabbitMQ stream queue instead of a file')
