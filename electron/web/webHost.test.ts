@@ -10,35 +10,12 @@ import { WebSocket } from 'ws';
 import type { AlertNotification } from '../../shared/alerts';
 import type { ApiHandlers, ApiPushes, ApiPushName, WireMessage } from '../../shared/api';
 import type { EngineSnapshot } from '../../shared/metrics';
+import { emptySnapshot } from '../../shared/testing/emptySnapshot';
 import type { ApiBackend } from '../core/engine/engineApi';
 import { startWebHost, WEB_CSP, type WebHost, type WebHostOptions } from './webHost';
 function fakeSnapshot(extra: Partial<EngineSnapshot> = {}): EngineSnapshot {
   const now = Date.now();
-  return {
-    at: now,
-    clock: now,
-    session: 'demo',
-    connection: { state: 'demo', url: null, since: now, attempts: 0, lastError: null },
-    lastEventAt: null,
-    totals: { events: 0, duplicates: 0, quarantined: 0, unknownTypes: 0, byType: {} },
-    rates: { total: { s1: 0, m1: 0, m5: 0 }, byType: {} },
-    approvalRate: null,
-    declineRate: null,
-    failureRate: null,
-    failuresPerMin: 0,
-    riskFlaggedPerMin: 0,
-    riskBlockedPerMin: 0,
-    riskFlaggedRate: null,
-    riskBlockedRate: null,
-    riskScoreP95: null,
-    arrivalLagMs: { p50: null, p95: null },
-    queues: [],
-    throughputTail: [],
-    queueDepthTail: [],
-    ingest: { paused: false, reason: null, pendingBatch: 0 },
-    replay: null,
-    ...extra,
-  };
+  return emptySnapshot(now, { session: 'demo', connection: { state: 'demo', url: null, since: now, attempts: 0, lastError: null }, ...extra });
 }
 
 function fakeAlert(extra: Partial<AlertNotification> = {}): AlertNotification {

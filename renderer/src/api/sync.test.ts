@@ -1,35 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiPushes, ApiPushName } from '../../../shared/api';
 import type { EngineSnapshot } from '../../../shared/metrics';
+import { emptySnapshot } from '../../../shared/testing/emptySnapshot';
 import { createAppStore } from '../store/store';
 import type { PayopsClient, TransportStatus } from './client';
 import { startSync } from './sync';
 
 function snap(clockSec: number, tailSeconds: number[]): EngineSnapshot {
-  return {
-    at: clockSec * 1000,
-    clock: clockSec * 1000,
-    session: 'live',
-    connection: { state: 'connected', url: null, since: 0, attempts: 0, lastError: null },
-    lastEventAt: null,
-    totals: { events: 0, duplicates: 0, quarantined: 0, unknownTypes: 0, byType: {} },
-    rates: { total: { s1: 0, m1: 0, m5: 0 }, byType: {} },
-    approvalRate: null,
-    declineRate: null,
-    failureRate: null,
-    failuresPerMin: 0,
-    riskFlaggedPerMin: 0,
-    riskBlockedPerMin: 0,
-    riskFlaggedRate: null,
-    riskBlockedRate: null,
-    riskScoreP95: null,
-    arrivalLagMs: { p50: null, p95: null },
-    queues: [],
-    throughputTail: tailSeconds.map((t) => ({ t, counts: { 'payment.authorized': 1 } })),
-    queueDepthTail: [],
-    ingest: { paused: false, reason: null, pendingBatch: 0 },
-    replay: null,
-  };
+  return emptySnapshot(clockSec * 1000, { throughputTail: tailSeconds.map((t) => ({ t, counts: { 'payment.authorized': 1 } })) });
 }
 
 function fakeClient() {

@@ -1,34 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineSnapshot, ThroughputPoint } from '../../../shared/metrics';
 import type { AlertView } from '../../../shared/alerts';
+import { emptySnapshot } from '../../../shared/testing/emptySnapshot';
 import { createAppStore, THEME_KEY, type KeyValueStorage } from './store';
 
 function snapshot(clockSec: number, tail: ThroughputPoint[] = [], extra: Partial<EngineSnapshot> = {}): EngineSnapshot {
-  return {
-    at: clockSec * 1000,
-    clock: clockSec * 1000,
-    session: 'live',
+  return emptySnapshot(clockSec * 1000, {
     connection: { state: 'connected', url: 'amqp://localhost', since: 0, attempts: 0, lastError: null },
-    lastEventAt: null,
-    totals: { events: 0, duplicates: 0, quarantined: 0, unknownTypes: 0, byType: {} },
-    rates: { total: { s1: 0, m1: 0, m5: 0 }, byType: {} },
-    approvalRate: null,
-    declineRate: null,
-    failureRate: null,
-    failuresPerMin: 0,
-    riskFlaggedPerMin: 0,
-    riskBlockedPerMin: 0,
-    riskFlaggedRate: null,
-    riskBlockedRate: null,
-    riskScoreP95: null,
-    arrivalLagMs: { p50: null, p95: null },
-    queues: [],
     throughputTail: tail,
     queueDepthTail: tail.map((p) => ({ t: p.t, depths: { q1: p.t % 100 } })),
-    ingest: { paused: false, reason: null, pendingBatch: 0 },
-    replay: null,
     ...extra,
-  };
+  });
 }
 
 const sec = (t: number, n = 1): ThroughputPoint => ({ t, counts: { 'payment.authorized': n } });
