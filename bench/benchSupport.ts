@@ -1,6 +1,6 @@
 // Shared by the benchmarks: realistic events, pre-filled queues, child processes, figures.
 import amqp from 'amqplib';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { oneOfEveryType, paymentEvent, riskEvent } from '../electron/testSupport/events';
@@ -78,4 +78,21 @@ export function lastJsonLine<T>(text: string): T {
 
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** Debian's Chromium, with the flags that keep it off the closed network. */
+export const CHROMIUM = process.env.PAYOPS_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** The tokenised console URL a started `payops serve` (or `npm start`) prints. */
+export function consoleUrl(child: ChildProcess, what: string): Promise<string> {
+  let out = '';
+  return new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`${what} exited ${code}: ${out}`)));
+  });
 }

@@ -10,10 +10,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AMQP_URL, PAYOPS_BIN } from './benchSupport';
+import { AMQP_URL, CHROMIUM, CHROMIUM_ARGS, PAYOPS_BIN, consoleUrl } from './benchSupport';
 
-const CHROMIUM = process.env.PAYOPS_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const RATES = (process.env.BENCH_LATENCY_RATES ?? '1000,10000,20000').split(',').map(Number);
 const MARKERS = Number(process.env.BENCH_LATENCY_MARKERS ?? 60);
 const MARKER_TYPE = 'bench.marker';
@@ -26,15 +24,7 @@ const pct = (xs: number[], p: number) => {
 function startServe(dir: string, exchange: string, queue: string): { child: ChildProcess; url: Promise<string> } {
   const child = spawn(process.execPath, [PAYOPS_BIN, 'serve', '--port', '0', '--db', path.join(dir, 'live.db'),
     '--exchange', exchange, '--queue', queue, '--bind', '#'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PAYOPS_AMQP_URL: AMQP_URL, PAYOPS_HOME: dir } });
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
+  const url = consoleUrl(child, 'serve');
   return { child, url };
 }
 
@@ -58,7 +48,7 @@ async function main(): Promise<void> {
   });
 
   const { child, url } = startServe(dir, exchange, queue);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
     // Record the arrival time of every snapshot push the page receives, with its marker count.

@@ -7,10 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO } from './benchSupport';
+import { CHROMIUM, CHROMIUM_ARGS, REPO, consoleUrl } from './benchSupport';
 
-const CHROMIUM = process.env.PAYOPS_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const RATE = Number(process.env.BENCH_UI_RATE ?? 20_000);
 const SECONDS = Number(process.env.BENCH_UI_SECONDS ?? 15);
 
@@ -19,15 +17,7 @@ function startConsole(home: string): { child: ChildProcess; url: Promise<string>
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PAYOPS_HOME: home, PAYOPS_AMQP_URL: 'amqp://127.0.0.1:1' },
   });
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`console exited ${code}: ${out}`)));
-  });
+  const url = consoleUrl(child, 'console');
   return { child, url };
 }
 
@@ -62,7 +52,7 @@ async function frameStats(page: Page, seconds: number) {
 async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-ui-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const started = Date.now();
   const { child, url } = startConsole(home);
   try {
