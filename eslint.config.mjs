@@ -9,8 +9,19 @@ const rendererCode = { group: ['**/renderer/**'], message: 'The renderer is reac
 const nodeSide = { group: ['**/electron/**', '../electron/*', '../../electron/*'], message: 'The renderer talks to the engine only through shared/api.ts.' };
 const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'better-sqlite3', 'amqplib', 'ws'], message: 'Node-only modules do not belong here.' };
 
+// The host side (Electron main, desktop, the web host, the engine's host-side handles) reaches
+// the database only through the engine's services: never SQLite, never the store (not even its types).
+const sqlite = { name: 'better-sqlite3', message: 'The host side reaches the database through the engine services, never SQLite itself (ARCHITECTURE.md).', allowTypeImports: false };
+const storeLayer = { group: ['**/core/store/**', '../store/*', '../../core/store/*'], message: 'The host side reaches the database through the engine services, never the store (ARCHITECTURE.md).', allowTypeImports: false };
+
 const restrict = (paths, patterns, allowTypeImports = false) => ({
-  '@typescript-eslint/no-restricted-imports': ['error', { paths: paths.map((p) => ({ ...p, allowTypeImports })), patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      paths: paths.map((p) => ({ allowTypeImports, ...p })),
+      patterns: patterns.map((p) => ({ allowTypeImports, ...p })),
+    },
+  ],
 });
 
 export default tseslint.config(
@@ -41,13 +52,32 @@ export default tseslint.config(
   },
   {
     files: ['electron/desktop/**/*.ts'],
-    rules: restrict([electronModule], [rendererCode], true),
+    ignores: ['electron/desktop/**/*.test.ts'],
+    rules: restrict([electronModule, sqlite], [rendererCode, storeLayer], true),
+  },
+  {
+    files: ['electron/main.ts'],
+    rules: restrict([sqlite], [rendererCode, storeLayer]),
+  },
+  {
+    files: ['electron/web/**/*.ts'],
+    ignores: ['electron/web/**/*.test.ts'],
+    rules: restrict([electronModule, sqlite], [rendererCode, storeLayer]),
   },
   {
     files: ['electron/core/**/*.ts'],
     ignores: ['electron/core/**/*.test.ts'],
     rules: restrict([electronModule], [
       rendererCode,
+      { group: ['**/web/**', '../../web/*', '**/cli/**', '../../cli/*', '**/desktop/**', '**/main', '**/preload'], message: 'electron/core is the engine: hosts import it, not the other way.' },
+    ]),
+  },
+  {
+    files: ['electron/core/host/**/*.ts'],
+    ignores: ['electron/core/host/**/*.test.ts'],
+    rules: restrict([electronModule, sqlite], [
+      rendererCode,
+      storeLayer,
       { group: ['**/web/**', '../../web/*', '**/cli/**', '../../cli/*', '**/desktop/**', '**/main', '**/preload'], message: 'electron/core is the engine: hosts import it, not the other way.' },
     ]),
   },

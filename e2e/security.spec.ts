@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, expect, test, type Browser } from '@playwright/test';
-import type { ApiHandlers, ApiPushes, ApiPushName } from '../shared/api';
-import type { ApiBackend } from '../electron/core/engine/engineApi';
+import type { ApiPushes, ApiPushName } from '../shared/api';
+import type { ApiServices } from '../shared/apiDispatch';
+import type { ApiBackend } from '../electron/core/host/apiBackend';
 import { startWebHost, type WebHost } from '../electron/web/webHost';
 
 function chromiumPath(): string | undefined {
@@ -43,11 +44,11 @@ test.beforeAll(async () => {
   fs.writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><title>payops</title><div id="out"></div><script src="/app.js"></script>');
   fs.writeFileSync(path.join(tmp, 'app.js'), PAGE_JS);
   const listeners: { [K in ApiPushName]: Set<(p: ApiPushes[K]) => void> } = { snapshot: new Set(), alert: new Set(), menu: new Set() };
-  const handlers = {
-    'app.info': () => ({ version: 'e2e', host: 'electron', readOnly: false, demo: true, dbFile: null }),
-  } as unknown as ApiHandlers;
+  const services = {
+    app: { info: () => ({ version: 'e2e', host: 'electron', readOnly: false, demo: true, dbFile: null }) },
+  } as unknown as ApiServices;
   const backend: ApiBackend = {
-    handlers,
+    services,
     subscribe(name, l) {
       const set = listeners[name] as Set<typeof l>;
       set.add(l);

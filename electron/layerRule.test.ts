@@ -21,6 +21,15 @@ describe('layer lint rule', () => {
     ["import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;", 'renderer/src/x.ts'],
     ["import { startWebHost } from '../../web/webHost';\nexport const a = startWebHost;", 'electron/core/engine/x.ts'],
     ["import { BrowserWindow } from 'electron';\nexport const a = BrowserWindow;", 'electron/desktop/x.ts'],
+    // The host side reaches the database only through the engine's services.
+    ["import Database from 'better-sqlite3';\nexport const a = Database;", 'electron/core/host/x.ts'],
+    ["import type { Database } from 'better-sqlite3';\nexport type A = Database;", 'electron/core/host/x.ts'],
+    ["import { openDatabase } from '../store/database';\nexport const a = openDatabase;", 'electron/core/host/x.ts'],
+    ["import type { EventWriter } from '../store/eventWriter';\nexport type A = EventWriter;", 'electron/core/host/x.ts'],
+    ["import Database from 'better-sqlite3';\nexport const a = Database;", 'electron/web/x.ts'],
+    ["import { openDatabase } from '../core/store/database';\nexport const a = openDatabase;", 'electron/web/x.ts'],
+    ["import { openDatabase } from './core/store/database';\nexport const a = openDatabase;", 'electron/main.ts'],
+    ["import type { Database } from 'better-sqlite3';\nexport type A = Database;", 'electron/desktop/x.ts'],
   ])('refuses %s in %s', async (code, file) => {
     expect(await ruleIds(code, file)).toContain(LAYER_RULE);
   });
@@ -31,6 +40,8 @@ describe('layer lint rule', () => {
     ["import type { BrowserWindow } from 'electron';\nexport type A = BrowserWindow;", 'electron/desktop/x.ts'],
     ["import { decodeMessage } from '../../../shared/events/decode';\nexport const a = decodeMessage;", 'electron/core/engine/x.ts'],
     ["import type { PayopsApi } from '../../shared/api';\nexport type A = PayopsApi;", 'renderer/src/x.ts'],
+    ["import type { EngineServices } from '../engine/engineServices';\nexport type A = EngineServices;", 'electron/core/host/x.ts'],
+    ["import { openDatabase } from '../store/database';\nexport const a = openDatabase;", 'electron/core/engine/x.ts'],
   ])('allows %s in %s', async (code, file) => {
     expect(await ruleIds(code, file)).not.toContain(LAYER_RULE);
   });

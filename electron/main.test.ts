@@ -164,16 +164,19 @@ const backendState = vi.hoisted(() => ({
   calls: [] as unknown[],
 }));
 
-vi.mock('./core/engine/engineBackend', () => ({
-  createEngineBackend: async (options: unknown) => {
+vi.mock('./core/host/consoleBackend', () => ({
+  createConsoleBackend: async (options: unknown) => {
     backendState.options = options;
     return {
-      handlers: {
-        'app.info': () => ({ version: '0', host: 'web', readOnly: false, demo: true, dbFile: null }),
-        'metrics.history': (a: unknown) => (backendState.calls.push(a), { throughput: [], queueDepth: [] }),
-        'demo.stop': () => {
-          throw new Error('engine exploded\n    at secret (/x.js:1:1)');
+      services: {
+        app: { info: () => ({ version: '0', host: 'web', readOnly: false, demo: true, dbFile: null }) },
+        metrics: { history: (a: unknown) => (backendState.calls.push(a), { throughput: [], queueDepth: [] }) },
+        demo: {
+          stop: () => {
+            throw new Error('engine exploded\n    at secret (/x.js:1:1)');
+          },
         },
+        report: {},
       },
       subscribe: (name: string, l: Fn) => {
         backendState.listeners[name].add(l);

@@ -1,5 +1,5 @@
 // Electron entry: lifecycle, the one window, menu, notifications, and the IPC side of the API.
-// The engine runs in a worker thread behind createEngineBackend; this file only hosts it.
+// The engine runs in a worker thread behind createConsoleBackend; this file only hosts it.
 // Security: sandboxed, context-isolated renderer loaded from app://payops; navigation, new
 // windows, webviews and permissions (except notifications) denied; every IPC call checks the
 // sender before its arguments are validated with the shared schemas.
@@ -21,10 +21,11 @@ import {
   type OpenDialogOptions,
   type WebContents,
 } from 'electron';
-import { IPC_INVOKE_CHANNEL, IPC_PUSH_CHANNEL, parseApiRequest } from '../shared/api';
-import { CAPTURE_FILE_EXTENSIONS, dialogRequestSchemas, type DialogResults } from '../shared/dialogApi';
-import type { ApiBackend } from './core/engine/engineApi';
-import { createEngineBackend } from './core/engine/engineBackend';
+import { IPC_INVOKE_CHANNEL, IPC_PUSH_CHANNEL, type ApiParsedArgs } from '../shared/api';
+import { dispatchApiRequest, type ApiServices } from '../shared/apiDispatch';
+import { CAPTURE_FILE_EXTENSIONS, type DialogResults } from '../shared/dialogApi';
+import type { ApiBackend } from './core/host/apiBackend';
+import { createConsoleBackend } from './core/host/consoleBackend';
 import { APP_CSP, APP_RESPONSE_HEADERS, withCspHeader } from './desktop/csp';
 import { buildMenuTemplate, type MenuCommand } from './desktop/menu';
 import {
@@ -41,7 +42,7 @@ import { formatAlertNotification } from './desktop/notifications';
 import { reportDataUrl, reportRequestAllowed, writeFileAtomically } from './desktop/reportPdfFile';
 import { renderReportHtml } from './core/report/reportHtml';
 import { redactSecrets } from './core/redact';
-import type { ReportData, ReportJob } from '../shared/explorer';
+import type { ReportJob } from '../shared/explorer';
 import { createSafeStorageSecretStore } from './desktop/secretStore';
 import { clampToDisplays, loadWindowState, saveWindowState, type WindowState } from './desktop/windowState';
 import { contentTypeFor, resolveStaticPath } from './web/staticFiles';
@@ -62,6 +63,8 @@ app.enableSandbox();
 let mainWindow: BrowserWindow | null = null;
 let persistWindowState: () => void = () => {};
 let backend: ApiBackend | null = null;
+/** The backend's services as the desktop serves them (see desktopServices). */
+let services: ApiServices | null = null;
 const unsubscribers: Array<() => void> = [];
 
 function rendererDir(): string {
@@ -179,11 +182,11 @@ let pdfExports = 0;
  * Electron's printToPDF in a hidden, script-less window, saved where the operator chooses.
  * Other formats (and the web host) use the engine's own export.
  */
-async function exportReportPdf(args: Record<string, unknown>): Promise<ReportJob> {
+async function exportReportPdf(b: ApiBackend, args: ApiParsedArgs<'report.export'>): Promise<ReportJob> {
   const jobId = `desktop-pdf-${++pdfExports}`;
   const job: ReportJob = { jobId, format: 'pdf', state: 'running', done: 0, total: 1, bytes: 0, file: null, error: null };
   const { format: _format, ...buildArgs } = args;
-  const data = (await backend!.handlers['report.build'](buildArgs as never)) as ReportData;
+  const data = await b.services.report.build(buildArgs);
   const win = mainWindow;
   const target = await (win && !win.isDestroyed()
     ? dialog.showSaveDialog(win, { defaultPath: 'payops-report.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] })
@@ -213,25 +216,22 @@ async function exportReportPdf(args: Record<string, unknown>): Promise<ReportJob
   }
 }
 
+/** The backend's services, with what the desktop does itself: native dialogs and PDF through printToPDF. */
+function desktopServices(b: ApiBackend): ApiServices {
+  return {
+    ...b.services,
+    app: { info: async (args) => ({ ...(await b.services.app.info(args)), host: 'electron' }) },
+    dialog: { openCapture: () => openCaptureDialog() },
+    report: { ...b.services.report, export: (args) => (args.format === 'pdf' ? exportReportPdf(b, args) : b.services.report.export(args)) },
+  };
+}
+
 function registerIpc(): void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, args: unknown) => {
     if (!trustedSender(event)) return { ok: false, error: 'forbidden: untrusted sender' };
     try {
-      if (typeof name !== 'string') return { ok: false, error: 'the request name must be a string' };
-      if (name === 'dialog.openCapture') {
-        const parsed = dialogRequestSchemas[name].safeParse(args ?? {});
-        if (!parsed.success) return { ok: false, error: `${name}: arguments: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
-        return { ok: true, result: await openCaptureDialog() };
-      }
-      const parsed = parseApiRequest(name, args);
-      if (!backend) return { ok: false, error: 'the engine is not running' };
-      if (parsed.name === 'report.export' && (parsed.args as { format: string }).format === 'pdf') {
-        return { ok: true, result: await exportReportPdf(parsed.args as Record<string, unknown>) };
-      }
-      const handler = backend.handlers[parsed.name] as (a: unknown) => unknown;
-      let result = await handler(parsed.args);
-      if (parsed.name === 'app.info' && result && typeof result === 'object') result = { ...result, host: 'electron' };
-      return { ok: true, result };
+      if (!services) return { ok: false, error: 'the engine is not running' };
+      return { ok: true, result: await dispatchApiRequest(services, name, args) };
     } catch (error) {
       // Message only: no stack crosses to the renderer.
       const message = error instanceof Error ? redactSecrets(error.message.split('\n')[0]) : 'internal error';
@@ -350,7 +350,7 @@ async function start(): Promise<void> {
   const secrets = createSafeStorageSecretStore({ file: path.join(userData, 'secrets.json'), safeStorage });
   const demo = process.argv.includes('--demo') || process.env.PAYOPS_DEMO === '1';
   try {
-    backend = await createEngineBackend({
+    backend = await createConsoleBackend({
       dbFile: path.join(userData, 'payops.db'),
       configDir: userData,
       host: 'electron',
@@ -363,6 +363,7 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
+  services = desktopServices(backend);
   forwardPushes(backend);
   mainWindow = createWindow();
 }
@@ -372,6 +373,7 @@ async function shutdown(): Promise<void> {
   for (const u of unsubscribers.splice(0)) u();
   const b = backend;
   backend = null;
+  services = null;
   if (b) {
     try {
       await b.close();

@@ -30,7 +30,7 @@ export const alertsRequestSchemas = {
       firedOnly: z.boolean().optional(),
       since: z.number().int().optional(),
       until: z.number().int().optional(),
-      limit: z.number().int().min(1).max(5000).default(500),
+      limit: z.number().int().min(1).max(100_000).default(500),
     })
     .strict(),
   // --- The rule editor (issue 4): read, validate, save (and reload) and backtest rules.

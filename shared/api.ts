@@ -1,8 +1,10 @@
 // The one API contract between the engine side and the renderer. Electron IPC (preload)
-// and the loopback web host (WebSocket) both carry exactly these requests and pushes;
-// every request's arguments are validated on the engine side with these schemas.
+// and the loopback web host (WebSocket) both carry exactly these requests and pushes. Every
+// name is "<service>.<method>": apiDispatch.ts reads the contract as services, and validates
+// each request once, with these schemas, where it enters the process.
 import { z } from 'zod';
 import type { EngineSnapshot, QueueDepthPoint, ThroughputPoint } from './metrics';
+import type { DbSizeLimit } from './storeStats';
 import { brokerProfileSchema, type BrokerProfileView } from './profiles';
 import type { AlertNotification, AlertView } from './alerts';
 import { alertsRequestSchemas, type AlertsResults } from './alertsApi';
@@ -11,6 +13,7 @@ import { replayRequestSchemas, type ReplayResults } from './replayApi';
 import { dialogRequestSchemas, type DialogResults } from './dialogApi';
 
 const empty = z.object({}).strict();
+const sizeLimitError = { error: 'must be a non-negative number or null (no limit)' };
 
 export const apiRequestSchemas = {
   'app.info': empty,
@@ -23,6 +26,8 @@ export const apiRequestSchemas = {
   'profiles.connect': z.object({ id: z.string().min(1).max(64) }).strict(),
   'demo.start': z.object({ scenario: z.enum(['normal', 'decline-spike', 'fraud-burst', 'stall']).default('normal'), rate: z.number().int().min(1).max(50000).default(200) }).strict(),
   'demo.stop': empty,
+  /** The operator freed space (or allows more): raises or lifts (null) the database size limit. */
+  'store.setMaxDbBytes': z.object({ bytes: z.number(sizeLimitError).int(sizeLimitError).nonnegative(sizeLimitError).nullable() }).strict(),
   'alerts.list': z.object({ includeResolved: z.boolean().default(true), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
   ...alertsRequestSchemas,
   ...explorerRequestSchemas,
@@ -62,6 +67,7 @@ export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResult
   'demo.start': { ok: boolean };
   'demo.stop': { ok: boolean };
   'alerts.list': { alerts: AlertView[] };
+  'store.setMaxDbBytes': DbSizeLimit;
 }
 
 /** What the engine side pushes without being asked. */
@@ -82,11 +88,6 @@ export interface PayopsApi {
   invoke<K extends ApiRequestName>(name: K, args: ApiArgs<K>): Promise<ApiResults[K]>;
   on<K extends ApiPushName>(name: K, listener: (payload: ApiPushes[K]) => void): () => void;
 }
-
-/** An engine-side implementation of every request, shared by the IPC and WebSocket hosts. */
-export type ApiHandlers = {
-  [K in ApiRequestName]: (args: ApiParsedArgs<K>) => Promise<ApiResults[K]> | ApiResults[K];
-};
 
 export class ApiArgumentError extends Error {}
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ReplayProgress } from './metrics';
 
 const filePath = z.string().min(1).max(4096);
-const speed = z.union([z.literal('max'), z.number().positive().max(1_000_000)]);
+const speedError = { error: "must be 'max' or a positive number (at most 1,000,000)" };
+const speed = z.union([z.literal('max'), z.number(speedError).positive(speedError).max(1_000_000, speedError)], speedError);
 
 export const replayRequestSchemas = {
   /** Opens a capture into its own replay session (never the live database). */
@@ -12,9 +13,9 @@ export const replayRequestSchemas = {
     .discriminatedUnion('action', [
       z.object({ action: z.literal('pause') }).strict(),
       z.object({ action: z.literal('resume') }).strict(),
-      z.object({ action: z.literal('seek'), to: z.union([z.number().int(), z.string().max(64)]) }).strict(),
+      z.object({ action: z.literal('seek'), to: z.union([z.number().int(), z.string().max(64)], { error: 'seek needs an epoch ms or an ISO time' }) }).strict(),
       z.object({ action: z.literal('speed'), speed }).strict(),
-    ]),
+    ], { error: 'unknown action (pause, resume, seek, speed)' }),
   'replay.status': z.object({}).strict(),
   /** Leaves the replay and returns to the live session. */
   'replay.close': z.object({}).strict(),
@@ -26,13 +27,25 @@ export const replayRequestSchemas = {
   'capture.status': z.object({}).strict(),
 } as const;
 
+/** `replay.status`: the snapshot's ReplayProgress plus what a summary or a detail view needs. */
 export interface ReplayStatusView extends ReplayProgress {
+  /** Lines of the file read in this pass (physical line number of the last record). */
   line: number;
+  /** Messages handed to the pipeline (events, duplicates and quarantined alike). */
   pushed: number;
+  /** Lines that could not be read (not JSON, not UTF-8, half-written...), quarantined with their line number. */
   badLines: number;
+  /** The first bad lines (at most 20), for the operator. */
   badLineSamples: { line: number; error: string }[];
+  /** `to` is the true end (after a full pass) rather than the last line's time or unknown. */
   toExact: boolean;
+  /** A seek in progress: its target (event time, epoch ms). */
   seekingTo: number | null;
+  /** Passes over the file started (1 + backward seeks). */
+  passes: number;
+  /** The line this pass starts decoding from (a backward seek skips to a checkpoint), 0 = the start. */
+  passStartLine: number;
+  compressed: boolean;
 }
 
 export interface CaptureStatusView {

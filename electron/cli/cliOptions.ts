@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_BROKER, type BrokerConfig } from '../core/engine/engineConfig';
+import { DEFAULT_BROKER, type BrokerConfig } from '../core/broker/brokerConfig';
 import { validateBrokerUrl } from '../core/broker/brokerUrl';
 
 export function repeatable(value: string, previous?: unknown): string[] {

@@ -11,8 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineSnapshot } from '../../shared/metrics';
-import { Engine } from '../core/engine/engine';
-import { DEFAULT_BROKER } from '../core/engine/engineConfig';
+import { parseApiRequest } from '../../shared/api';
+import { composeEngine } from '../core/engine/composeEngine';
+import { DEFAULT_BROKER } from '../core/broker/brokerConfig';
 import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type TestTopology } from '../testSupport/broker';
 import { lastJson, runPayops, startPayops } from '../testSupport/cli';
 import { storedIdentities } from '../testSupport/storedIds';
@@ -47,7 +48,7 @@ describe('disk full: size-limited database file', () => {
     const db = path.join(dir, 'limited.db');
     const logs: string[] = [];
     let last: EngineSnapshot | null = null;
-    const engine = new Engine(
+    const session = composeEngine(
       {
         dbFile: db,
         session: 'live',
@@ -60,8 +61,9 @@ describe('disk full: size-limited database file', () => {
       },
       { snapshot: (s) => (last = s), log: (line) => logs.push(line) },
     );
+    const engine = session.engine;
     try {
-      await engine.start();
+      await session.start();
       await waitFor(() => engine.snapshot().ingest.paused, 30_000, 'ingest to pause');
       const snap = engine.snapshot();
       expect(snap.ingest.reason).toMatch(/disk full/);
@@ -78,12 +80,12 @@ describe('disk full: size-limited database file', () => {
       expect(engine.snapshot().ingest.paused).toBe(true);
 
       // The operator frees space: here, lifts the limit.
-      const limit = (await engine.request('store.setMaxDbBytes', { bytes: null })) as { maxBytes: number | null };
+      const limit = session.services.store.setMaxDbBytes({ bytes: null });
       expect(limit.maxBytes).toBeNull();
       await waitFor(() => storedCount(db) === events.length && !engine.snapshot().ingest.paused, 30_000, 'ingest to resume and finish');
       await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
     } finally {
-      await engine.stop();
+      await session.stop();
     }
     expect(last).not.toBeNull();
     expectExactlyOnce(db, events);
@@ -92,16 +94,17 @@ describe('disk full: size-limited database file', () => {
 
   it('refuses a bad limit request clearly and never shrinks below the current size', async () => {
     const db = path.join(dir, 'limit-api.db');
-    const engine = new Engine({ dbFile: db, session: 'replay', rulesFile: null }, { snapshot: () => undefined, log: () => undefined });
+    const session = composeEngine({ dbFile: db, session: 'replay', rulesFile: null }, { snapshot: () => undefined, log: () => undefined });
+    const setLimit = (args: unknown) => session.services.store.setMaxDbBytes(parseApiRequest<'store.setMaxDbBytes'>('store.setMaxDbBytes', args).args);
     try {
-      await expect(engine.request('store.setMaxDbBytes', { bytes: -1 })).rejects.toThrow(/non-negative number or null/);
-      await expect(engine.request('store.setMaxDbBytes', { bytes: 'lots' })).rejects.toThrow(/non-negative number or null/);
-      const tiny = (await engine.request('store.setMaxDbBytes', { bytes: 1 })) as { maxBytes: number; sizeBytes: number };
+      expect(() => setLimit({ bytes: -1 })).toThrow(/store.setMaxDbBytes: bytes: must be a non-negative number or null/);
+      expect(() => setLimit({ bytes: 'lots' })).toThrow(/store.setMaxDbBytes: bytes: must be a non-negative number or null/);
+      const tiny = setLimit({ bytes: 1 });
       expect(tiny.maxBytes).toBe(tiny.sizeBytes);
-      const big = (await engine.request('store.setMaxDbBytes', { bytes: 64 * 1024 * 1024 })) as { maxBytes: number };
+      const big = setLimit({ bytes: 64 * 1024 * 1024 });
       expect(big.maxBytes).toBe(64 * 1024 * 1024);
     } finally {
-      await engine.stop();
+      await session.stop();
     }
   });
 

@@ -11,8 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { apiRequestSchemas, type ApiHandlers, type WireMessage } from '../../shared/api';
-import type { ApiBackend } from '../core/engine/engineApi';
+import { apiRequestSchemas, type WireMessage } from '../../shared/api';
+import { servicesFrom } from '../testSupport/apiServices';
+import type { ApiBackend } from '../core/host/apiBackend';
 import { startWebHost, type WebHost } from '../web/webHost';
 
 const RUNS = process.env.PAYOPS_LONG ? 20_000 : 2_000;
@@ -25,15 +26,13 @@ const calls: string[] = [];
 
 /** Answers every request; a few throw (an error with a stack and a URL with a password). */
 function fakeBackend(): ApiBackend {
-  const handlers = new Proxy({} as ApiHandlers, {
-    get: (_t, name: string) => (args: unknown) => {
-      calls.push(name);
-      if (name === 'demo.stop') throw new Error('boom at amqp://guest:hunter2@broker:5672');
-      if (name === 'profiles.test') return Promise.reject(new Error('unreachable'));
-      return { ok: true, echo: name, args };
-    },
+  const services = servicesFrom((name, args) => {
+    calls.push(name);
+    if (name === 'demo.stop') throw new Error('boom at amqp://guest:hunter2@broker:5672');
+    if (name === 'profiles.test') return Promise.reject(new Error('unreachable'));
+    return { ok: true, echo: name, args };
   });
-  return { handlers, subscribe: () => () => undefined, close: async () => undefined };
+  return { services, subscribe: () => () => undefined, close: async () => undefined };
 }
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import type { AlertHistoryRecord } from '../../shared/alerts';
 import type { AlertHistorySink } from '../core/alerts/alertHistoryStore';
 import { AlertEvaluator } from '../core/alerts/alertEvaluator';
 import { payments, rule, sec } from '../core/alerts/alertTestKit';
-import { workerErrorMessage } from '../core/engine/engineHost';
+import { workerErrorMessage } from '../core/threads/workerHandle';
 import { Worker } from 'node:worker_threads';
 
 class RefusingSink implements AlertHistorySink {

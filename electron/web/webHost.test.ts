@@ -8,10 +8,11 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AlertNotification } from '../../shared/alerts';
-import type { ApiHandlers, ApiPushes, ApiPushName, WireMessage } from '../../shared/api';
+import type { ApiParsedArgs, ApiPushes, ApiPushName, ApiRequestName, WireMessage } from '../../shared/api';
+import { servicesFrom } from '../testSupport/apiServices';
 import type { EngineSnapshot } from '../../shared/metrics';
 import { emptySnapshot } from '../../shared/testing/emptySnapshot';
-import type { ApiBackend } from '../core/engine/engineApi';
+import type { ApiBackend } from '../core/host/apiBackend';
 import { startWebHost, WEB_CSP, type WebHost, type WebHostOptions } from './webHost';
 function fakeSnapshot(extra: Partial<EngineSnapshot> = {}): EngineSnapshot {
   const now = Date.now();
@@ -38,14 +39,16 @@ interface TestBackend {
   calls: Array<{ name: string; args: unknown }>;
 }
 
-function makeTestBackend(overrides: Partial<ApiHandlers> = {}): TestBackend {
+type TestHandlers = { [K in ApiRequestName]?: (args: ApiParsedArgs<K>) => unknown };
+
+function makeTestBackend(overrides: TestHandlers = {}): TestBackend {
   const listeners: { [K in ApiPushName]: Set<(p: ApiPushes[K]) => void> } = { snapshot: new Set(), alert: new Set(), menu: new Set() };
   const calls: Array<{ name: string; args: unknown }> = [];
   const record = <T>(name: string, args: unknown, value: T): T => {
     calls.push({ name, args });
     return value;
   };
-  const handlers: ApiHandlers = {
+  const handlers: TestHandlers = {
     'app.info': (a) => record('app.info', a, { version: '0.0.0-test', host: 'electron', readOnly: false, demo: true, dbFile: null }),
     'engine.snapshot': (a) => record('engine.snapshot', a, fakeSnapshot()),
     'metrics.history': (a) => record('metrics.history', a, { throughput: [], queueDepth: [] }),
@@ -60,7 +63,11 @@ function makeTestBackend(overrides: Partial<ApiHandlers> = {}): TestBackend {
     ...overrides,
   };
   const backend: ApiBackend = {
-    handlers,
+    services: servicesFrom((name, args) => {
+      const handler = handlers[name] as ((a: unknown) => unknown) | undefined;
+      if (!handler) throw new Error(`the test backend has no ${name}`);
+      return handler(args);
+    }),
     subscribe(name, listener) {
       const set = listeners[name] as Set<typeof listener>;
       set.add(listener);

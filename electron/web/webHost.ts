@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { parseApiRequest, type ApiPushName, type ApiPushes, type WireMessage } from '../../shared/api';
-import type { ApiBackend } from '../core/engine/engineApi';
+import type { ApiPushName, ApiPushes, WireMessage } from '../../shared/api';
+import { dispatchApiRequest, type ApiServices } from '../../shared/apiDispatch';
+import type { ApiBackend } from '../core/host/apiBackend';
 import { contentTypeFor, resolveStaticPath } from './staticFiles';
 import {
   SECURITY_HEADERS,
@@ -102,6 +103,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
   };
   const { backend, rendererDir } = options;
+  // What this host says about itself; every other service is the backend's.
+  const services: ApiServices = {
+    ...backend.services,
+    app: { info: async (args) => ({ ...(await backend.services.app.info(args)), host: 'web' }) },
+  };
   const token = options.token ?? generateToken();
   let port = options.port;
   const stats = { droppedSnapshots: 0, closedSlowClients: 0 };
@@ -298,10 +304,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     state.inFlight += 1;
     try {
-      const parsed = parseApiRequest(m.name, m.args);
-      const handler = backend.handlers[parsed.name] as (args: unknown) => unknown;
-      let result = await handler(parsed.args);
-      if (parsed.name === 'app.info' && result && typeof result === 'object') result = { ...result, host: 'web' };
+      const result = await dispatchApiRequest(services, m.name, m.args);
       sendMessage(ws, { kind: 'response', id, ok: true, result });
     } catch (error) {
       sendMessage(ws, { kind: 'response', id, ok: false, error: errorMessage(error) });

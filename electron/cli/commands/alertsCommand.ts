@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
+import { hasAlertHistory } from '../../core/alerts/alertHistoryStore';
 import { openDatabase } from '../../core/store/database';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt } from '../cliOptions';
+import { cliRequest } from '../cliRequest';
 
 interface AlertsFlags {
   db: string;
@@ -57,22 +59,17 @@ export function registerAlerts(program: Command): void {
 }
 
 function runAlerts(flags: AlertsFlags): void {
+  const filter = cliRequest(
+    'alerts.history',
+    { rule: flags.rule, severity: flags.severity, since: flags.since, until: flags.until, firedOnly: !flags.all, limit: flags.limit },
+    { firedOnly: '--all' },
+  );
   if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
   const db = openDatabase(flags.db, { readonly: true });
   let alerts: AlertHistoryJson[];
   try {
-    const hasTable = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'alert_instances'").get() as { n: number }).n > 0;
     // A database written before alerting existed simply has no alerts.
-    alerts = hasTable
-      ? alertHistoryJson(db, {
-          rule: flags.rule,
-          severity: flags.severity,
-          since: flags.since,
-          until: flags.until,
-          includeUnfired: flags.all ?? false,
-          limit: flags.limit,
-        })
-      : [];
+    alerts = hasAlertHistory(db) ? alertHistoryJson(db, { ...filter, includeUnfired: !filter.firedOnly }) : [];
   } finally {
     db.close();
   }

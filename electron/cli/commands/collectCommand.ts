@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { EngineHost } from '../../core/engine/engineHost';
+import { EngineHost } from '../../core/host/engineHost';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { openDatabase } from '../../core/store/database';
 import { computeStats } from '../../core/store/stats';
@@ -74,7 +74,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     if (stopping) return;
     stopping = true;
     logLine(`stopping (${why}): flushing and acknowledging`);
-    const timing = await host.request('ingest.timing', {}).catch(() => null);
+    const timing = await host.services.ingest.timing().catch(() => null);
     await host.stop();
     const db = openDatabase(flags.db, { readonly: true });
     const stats = computeStats(db);

@@ -4,10 +4,10 @@ import amqp from 'amqplib';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openCaptureReader } from '../../core/capture/captureReader';
-import { EngineHost } from '../../core/engine/engineHost';
+import { EngineHost } from '../../core/host/engineHost';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
-import { parseReplaySpeed, type ReplaySpeed, type ReplayStatus } from '../../core/replay/replaySource';
+import { parseReplaySpeed, type ReplaySpeed } from '../../core/replay/replaySource';
 import { parseStreamOffset } from '../../core/replay/streamOffset';
 import { openDatabase } from '../../core/store/database';
 import { computeStats } from '../../core/store/stats';
@@ -167,7 +167,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   const finish = async (why: 'drained' | 'SIGINT' | 'SIGTERM') => {
     if (finishing) return;
     finishing = true;
-    const status = (await host.request('replay.status', {}).catch(() => null)) as ReplayStatus | null;
+    const status = await host.services.replay.status({}).catch(() => null);
     await host.stop();
     const durationMs = Date.now() - started;
     const db = openDatabase(flags.db, { readonly: true });

@@ -6,6 +6,7 @@ import { ExportCancelledError, formatFromFile, runExport } from '../../core/repo
 import { openDatabase } from '../../core/store/database';
 import { CliError, fail } from '../cliErrors';
 import { repeatable } from '../cliOptions';
+import { cliRequest } from '../cliRequest';
 import { logLine } from '../logLine';
 
 interface ReportFlags {
@@ -68,7 +69,6 @@ async function runReport(flags: ReportFlags): Promise<void> {
   if (flags.out && !fs.existsSync(path.dirname(path.resolve(flags.out)))) throw new CliError(`no such directory: ${path.dirname(path.resolve(flags.out))}`);
   if (flags.alert && (flags.from !== undefined || flags.to !== undefined)) throw new CliError('give either --alert or --from/--to, not both');
   if (flags.from !== undefined && flags.to !== undefined && !(flags.to > flags.from)) throw new CliError('--to must be after --from (the window is half-open: from <= time < to)');
-  if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
   let notes = flags.notes;
   if (flags.notesFile) {
     try {
@@ -77,17 +77,22 @@ async function runReport(flags: ReportFlags): Promise<void> {
       throw new CliError(`cannot read --notes-file: ${(err as Error).message}`);
     }
   }
+  const request = cliRequest(
+    'report.build',
+    {
+      from: flags.from,
+      to: flags.to,
+      alertKey: flags.alert,
+      marginMinutes: flags.margin,
+      title: flags.title,
+      notes,
+      mask: flags.mask !== false,
+      maskFields: Array.isArray(flags.mask) ? flags.mask : [],
+    },
+    { alertKey: '--alert', marginMinutes: '--margin', maskFields: '--mask', notes: flags.notesFile ? '--notes/--notes-file' : '--notes' },
+  );
+  if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
   const db = openDatabase(flags.db, { readonly: true });
-  const request = {
-    from: flags.from,
-    to: flags.to,
-    alertKey: flags.alert,
-    marginMinutes: flags.margin,
-    title: flags.title,
-    notes,
-    mask: flags.mask !== false,
-    maskFields: Array.isArray(flags.mask) ? flags.mask : [],
-  };
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

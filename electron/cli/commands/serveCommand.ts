@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createEngineBackend } from '../../core/engine/engineBackend';
+import { createConsoleBackend } from '../../core/host/consoleBackend';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { startWebHost } from '../../web/webHost';
 import { CliError, fail } from '../cliErrors';
@@ -37,7 +37,7 @@ async function runServe(flags: ServeFlags): Promise<void> {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { version } = require('../../../../package.json') as { version: string };
-  const backend = await createEngineBackend({
+  const backend = await createConsoleBackend({
     dbFile: flags.db,
     host: 'web',
     secrets: new MemorySecretStore(),

@@ -229,6 +229,11 @@ export class AlertHistoryStore implements AlertHistorySink {
 }
 
 /** What `payops alerts --db FILE --json` prints: fired alerts, newest first, times in ISO. */
+/** False for a database written before alerting existed (no alert tables). */
+export function hasAlertHistory(db: Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_instances'").get() !== undefined;
+}
+
 export function alertHistoryJson(db: Database, filter: AlertHistoryFilter & { includeUnfired?: boolean } = {}): AlertHistoryJson[] {
   const { includeUnfired, ...rest } = filter;
   return new AlertHistoryStore(db).list({ firedOnly: !includeUnfired, ...rest }).map(alertHistoryRecordToJson);

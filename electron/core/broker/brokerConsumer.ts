@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { ConnectionStatus } from '../../../shared/metrics';
-import type { BrokerConfig } from '../engine/engineConfig';
+import type { BrokerConfig } from './brokerConfig';
 import { redactUrl, safeErrorMessage } from '../redact';
 import { backoffDelay } from './backoff';
 import { validateBrokerUrl } from './brokerUrl';

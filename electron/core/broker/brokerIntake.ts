@@ -1,12 +1,13 @@
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ConnectionStatus, QueueDepth } from '../../../shared/metrics';
 import type { RawMessage } from '../../../shared/events/eventTypes';
-import type { BrokerConfig } from '../engine/engineConfig';
+import { RpcPeer, type Remote } from '../../../shared/rpc';
+import type { BrokerConfig } from './brokerConfig';
 import { redactUrl } from '../redact';
+import { workerScript } from '../threads/workerScript';
 import { validateBrokerUrl } from './brokerUrl';
 import type { AckToken } from './brokerConsumer';
-import type { DeliveryChunk, DrainState, FromIntake, ToIntake } from './intakeProtocol';
+import type { AckMessage, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
 
 export interface IntakeEvents {
   onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken): void;
@@ -24,10 +25,8 @@ export class BrokerStartError extends Error {
   }
 }
 
-function threadFile(): string {
-  const here = __filename.endsWith('.ts') ? path.resolve(__dirname, '../../../dist/electron/core/broker') : __dirname;
-  return path.join(here, 'consumerThread.js');
-}
+/** A thread that has died answers nothing: do not hang a stop on it. */
+const CONTROL_TIMEOUT_MS = 15_000;
 
 /**
  * The engine's side of the consumer thread: deliveries arrive in chunks, acknowledgements
@@ -36,9 +35,9 @@ function threadFile(): string {
  */
 export class BrokerIntake {
   private readonly worker: Worker;
-  private nextId = 1;
-  private readonly calls = new Map<number, (result: unknown) => void>();
-  private started: Promise<void>;
+  private readonly peer: RpcPeer;
+  private readonly control: Remote<IntakeControl>;
+  private readonly started: Promise<void>;
   status: ConnectionStatus;
 
   constructor(
@@ -47,40 +46,29 @@ export class BrokerIntake {
   ) {
     validateBrokerUrl(config.url);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
-    this.worker = new Worker(threadFile(), { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+    const script = workerScript(__filename, 'consumerThread');
+    this.worker = new Worker(script.file, { ...script.options, workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+    this.peer = new RpcPeer(this.worker);
+    this.control = this.peer.remote<IntakeControl>('intake');
+    this.peer.on('deliveries', (chunk) => this.deliver(chunk as DeliveryChunk));
+    this.peer.on('status', (s) => {
+      this.status = s as ConnectionStatus;
+      events.onStatus(this.status);
+    });
+    this.peer.on('queues', (samples) => events.onQueueSamples(samples as QueueDepth[]));
+    this.peer.on('log', (line) => events.log(line as string));
     this.started = new Promise((resolve, reject) => {
-      this.worker.on('message', (m: FromIntake) => {
-        switch (m.type) {
-          case 'deliveries':
-            this.deliver(m);
-            break;
-          case 'status':
-            this.status = m.status;
-            events.onStatus(m.status);
-            break;
-          case 'queues':
-            events.onQueueSamples(m.samples);
-            break;
-          case 'log':
-            events.log(m.line);
-            break;
-          case 'started':
-            resolve();
-            break;
-          case 'startFailed':
-            reject(new BrokerStartError(m.error, m.kind));
-            break;
-          case 'reply':
-            this.calls.get(m.id)?.(m.result);
-            this.calls.delete(m.id);
-            break;
-        }
+      this.peer.on('ready', () => resolve());
+      this.peer.on('fatal', (f) => {
+        const { error, kind } = f as { error: string; kind: string };
+        reject(new BrokerStartError(error, kind));
       });
       this.worker.on('error', (err) => {
         events.log(`consumer thread failed: ${err.message}`);
         reject(new BrokerStartError(err.message, 'Error'));
       });
     });
+    this.worker.on('exit', () => this.peer.close('the consumer thread has stopped'));
     this.started.catch(() => undefined);
   }
 
@@ -90,21 +78,32 @@ export class BrokerIntake {
   }
 
   ackUpTo(token: AckToken, count: number): void {
-    this.send({ type: 'ack', generation: token.generation, tag: token.tag, count });
+    this.peer.emit('ack', { generation: token.generation, tag: token.tag, count } satisfies AckMessage);
   }
 
-  drainState(): Promise<DrainState> {
-    return this.call('drainState') as Promise<DrainState>;
+  drainState(): Promise<DrainState | null> {
+    return this.bounded(this.control.drainState());
   }
 
   /** Stops new deliveries; everything already received has arrived here when this resolves. */
   async pause(): Promise<void> {
-    await this.call('pause');
+    await this.bounded(this.control.pause());
   }
 
   async stop(): Promise<void> {
-    await this.call('stop');
+    await this.bounded(this.control.stop());
     await this.worker.terminate();
+  }
+
+  private bounded<T>(call: Promise<T>): Promise<T | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), CONTROL_TIMEOUT_MS);
+      timer.unref();
+      call.then(
+        (v) => resolve(v),
+        () => resolve(null),
+      ).finally(() => clearTimeout(timer));
+    });
   }
 
   private deliver(chunk: DeliveryChunk): void {
@@ -123,21 +122,5 @@ export class BrokerIntake {
         { generation: chunk.generation, tag: chunk.tags[i] },
       );
     }
-  }
-
-  private call(method: 'drainState' | 'pause' | 'stop'): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.calls.set(id, resolve);
-      this.send({ type: 'call', id, method });
-      // A thread that has died answers nothing: do not hang a stop on it.
-      setTimeout(() => {
-        if (this.calls.delete(id)) resolve(null);
-      }, 15_000).unref();
-    });
-  }
-
-  private send(m: ToIntake): void {
-    this.worker.postMessage(m);
   }
 }

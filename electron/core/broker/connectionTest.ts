@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import type { ConnectionTestResult } from '../../../shared/api';
-import type { BrokerConfig } from '../engine/engineConfig';
+import type { BrokerConfig } from './brokerConfig';
 import { safeErrorMessage } from '../redact';
 import { validateBrokerUrl } from './brokerUrl';
 

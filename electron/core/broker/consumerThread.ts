@@ -2,15 +2,17 @@
 // its own thread while the engine thread decodes and commits. It never acknowledges by
 // itself: the engine sends 'ack' after the transaction holding the messages has committed.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BrokerConfig } from '../engine/engineConfig';
+import type { BrokerConfig } from './brokerConfig';
 import { safeErrorMessage } from '../redact';
 import { BrokerConsumer, type Delivery } from './brokerConsumer';
-import type { DeliveryChunk, DrainState, FromIntake, ToIntake } from './intakeProtocol';
+import { RpcPeer, type RpcPort } from '../../../shared/rpc';
+import type { AckMessage, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
 import { QueueDepthPoller } from './queueDepthPoller';
 
 const port = parentPort;
 if (!port) throw new Error('consumerThread must run in a worker thread');
-const post = (m: FromIntake, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
+const log = (line: string) => peer.emit('log', line);
 const config = workerData as BrokerConfig;
 
 const CHUNK_MESSAGES = 512;
@@ -41,7 +43,6 @@ function postChunk(items: Delivery[]): void {
   const view = new Uint8Array(bodies);
   const offsets = new Uint32Array(n + 1);
   const chunk: DeliveryChunk = {
-    type: 'deliveries',
     generation: items[0].ack.generation,
     bodies,
     offsets,
@@ -66,7 +67,7 @@ function postChunk(items: Delivery[]): void {
     chunk.headers[i] = (d.raw.headers as Record<string, unknown> | null) ?? null;
   }
   offsets[n] = at;
-  post(chunk, [bodies]);
+  peer.emit('deliveries', chunk, [bodies]);
 }
 
 const consumer = new BrokerConsumer(config, {
@@ -80,42 +81,44 @@ const consumer = new BrokerConsumer(config, {
       setImmediate(flush);
     }
   },
-  onStatus: (status) => post({ type: 'status', status }),
-  log: (line) => post({ type: 'log', line }),
+  onStatus: (status) => peer.emit('status', status),
+  log,
 });
 
 const poller =
   config.watchQueues.length > 0
-    ? new QueueDepthPoller(config.watchQueues, () => consumer.model, (samples) => post({ type: 'queues', samples }))
+    ? new QueueDepthPoller(config.watchQueues, () => consumer.model, (samples) => peer.emit('queues', samples))
     : null;
 
-port.on('message', async (m: ToIntake) => {
-  if (m.type === 'ack') {
-    if (!consumer.ackUpTo({ generation: m.generation, tag: m.tag }, m.count)) {
-      post({ type: 'log', line: `batch committed but its channel died: ${m.count} message(s) will be redelivered and deduplicated` });
-    }
-    return;
+peer.on('ack', (payload) => {
+  const m = payload as AckMessage;
+  if (!consumer.ackUpTo({ generation: m.generation, tag: m.tag }, m.count)) {
+    log(`batch committed but its channel died: ${m.count} message(s) will be redelivered and deduplicated`);
   }
-  let result: unknown = null;
-  if (m.method === 'drainState') {
+});
+
+const control: IntakeControl = {
+  async drainState(): Promise<DrainState> {
     flush();
     const state: DrainState = { inFlight: consumer.inFlight, ready: null, connected: consumer.connected };
     if (state.connected && state.inFlight === 0) state.ready = await consumer.queueMessageCount();
-    result = state;
-  } else if (m.method === 'pause') {
+    return state;
+  },
+  async pause(): Promise<void> {
     await consumer.pause();
     flush();
-  } else if (m.method === 'stop') {
+  },
+  async stop(): Promise<void> {
     poller?.stop();
     await consumer.stop();
-  }
-  post({ type: 'reply', id: m.id, result });
-});
+  },
+};
+peer.serve('intake', control);
 
 consumer
   .start()
   .then(() => {
-    post({ type: 'started' });
+    peer.emit('ready');
     poller?.start();
   })
-  .catch((err) => post({ type: 'startFailed', error: safeErrorMessage(err), kind: (err as Error)?.constructor?.name ?? 'Error' }));
+  .catch((err) => peer.emit('fatal', { error: safeErrorMessage(err), kind: (err as Error)?.constructor?.name ?? 'Error' }));

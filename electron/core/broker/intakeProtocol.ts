@@ -1,11 +1,12 @@
-import type { ConnectionStatus, QueueDepth } from '../../../shared/metrics';
+// What crosses between the engine thread and the consumer thread, beside the RPC itself
+// (shared/rpc.ts): deliveries in chunks one way, acknowledgements the other, and the
+// consumer's control service.
 
 /**
  * Deliveries cross from the consumer thread to the engine thread in chunks: the bodies
  * packed into one transferred ArrayBuffer (no copy on the way), the rest in parallel arrays.
  */
 export interface DeliveryChunk {
-  type: 'deliveries';
   generation: number;
   bodies: ArrayBuffer;
   /** Body i is bodies[offsets[i], offsets[i+1]). */
@@ -18,21 +19,23 @@ export interface DeliveryChunk {
   headers: (Record<string, unknown> | null)[];
 }
 
-export type ToIntake =
-  | { type: 'ack'; generation: number; tag: number; count: number }
-  | { type: 'call'; id: number; method: 'drainState' | 'pause' | 'stop' };
-
-export type FromIntake =
-  | DeliveryChunk
-  | { type: 'started' }
-  | { type: 'startFailed'; error: string; kind: string }
-  | { type: 'status'; status: ConnectionStatus }
-  | { type: 'queues'; samples: QueueDepth[] }
-  | { type: 'log'; line: string }
-  | { type: 'reply'; id: number; result: unknown };
+/** Acknowledge up to `tag` (multiple) on channel `generation`, `count` messages in all. */
+export interface AckMessage {
+  generation: number;
+  tag: number;
+  count: number;
+}
 
 export interface DrainState {
   inFlight: number;
   ready: number | null;
   connected: boolean;
+}
+
+/** What the consumer thread serves as 'intake'. */
+export interface IntakeControl {
+  drainState(): Promise<DrainState>;
+  /** Stops new deliveries; everything already received has been posted when this resolves. */
+  pause(): Promise<void>;
+  stop(): Promise<void>;
 }

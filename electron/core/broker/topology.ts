@@ -1,5 +1,5 @@
 import type { Channel, Options } from 'amqplib';
-import type { BrokerConfig } from '../engine/engineConfig';
+import type { BrokerConfig } from './brokerConfig';
 
 /** Declares the exchange, the console's own queue (classic, quorum or stream) and its bindings. */
 export async function declareTopology(ch: Channel, config: BrokerConfig): Promise<void> {

@@ -1,33 +1,18 @@
 import type { Database } from 'better-sqlite3';
 import type { AlertNotification } from '../../../shared/alerts';
-import type { ConnectionStatus, EngineSnapshot, QueueDepth, ReplayProgress } from '../../../shared/metrics';
+import type { ConnectionStatus, EngineSnapshot, QueueDepth } from '../../../shared/metrics';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
-import { IngestPipeline, type PipelineInput } from '../ingest/ingestPipeline';
+import { IngestPipeline } from '../ingest/ingestPipeline';
+import type { IngestSource } from '../ingest/ingestSource';
 import { LiveMetrics } from '../metrics/liveMetrics';
-import { openDatabase, setMaxDbBytes } from '../store/database';
-import { EventWriter, type BatchOutcome } from '../store/eventWriter';
+import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
+import type { EventWriter, BatchOutcome } from '../store/eventWriter';
 import { applyRetention } from '../store/retention';
-import { computeStats } from '../store/stats';
-import { createCaptureWriter, type CaptureWriter } from '../capture/captureWriter';
-import { DEFAULT_RULES, loadRulesFile } from '../alerts';
-import { AlertingSession } from './alertingSession';
-import { registerExplorerRequests } from '../explorer/registerExplorerRequests';
+import type { StoreStats } from '../../../shared/storeStats';
 import type { EngineConfig } from './engineConfig';
-import { readMetricsHistory } from './metricsHistory';
-
-/** A source other than the broker (demo simulator, capture replay) that respects backpressure. */
-export interface IngestSource {
-  start(push: (input: PipelineInput) => void, isBlocked: () => boolean): void;
-  stop(): void;
-  /** True once a finite source (a capture) has delivered everything it will deliver. */
-  readonly done?: boolean;
-  /** Replay position and speed for the snapshot, when the source is a replay. */
-  progress?(): ReplayProgress | null;
-  /** Event-time clock of a replay (the replay's "now"); defaults to the newest event time. */
-  clock?(): number | null;
-}
+import type { IngestTiming } from './engineServices';
 
 export interface EngineEmitter {
   snapshot(snapshot: EngineSnapshot): void;
@@ -37,25 +22,28 @@ export interface EngineEmitter {
   drained?(): void;
 }
 
-export interface CaptureStatus {
-  recording: boolean;
-  file: string | null;
-  lines: number;
-  bytes: number;
+/** What an engine is given by its composition root (composeEngine.ts). */
+export interface EngineParts {
+  db: Database;
+  writer: EventWriter;
+  metrics: LiveMetrics;
+  /** Totals the database already holds when the session starts. */
+  stored: StoreStats;
+  /** Sees every message as decoded, before it is stored (capture recording). */
+  tap?: (raw: RawMessage, result: DecodeResult) => void;
 }
 
-export type EngineRequestHandler = (args: unknown) => unknown;
-
 /**
- * The engine of one session (live, demo or replay): a source, the ingest pipeline, the store
- * and the live metrics. It runs inside the engine worker thread (see engineWorker.ts) and
- * under plain Node in tests.
+ * The ingest core of one session (live, demo or replay): a source, the pipeline into the
+ * store, the live metrics and the snapshots. It runs inside the engine worker thread and
+ * under plain Node in tests. Other parts (alerting, capture, the services) are wired to it by
+ * the composition root; it knows none of them.
  */
 export class Engine {
   readonly db: Database;
   private readonly writer: EventWriter;
   private readonly pipeline: IngestPipeline;
-  private readonly metrics = new LiveMetrics();
+  private readonly metrics: LiveMetrics;
   private consumer: BrokerIntake | null = null;
   private source: IngestSource | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
@@ -63,26 +51,22 @@ export class Engine {
   private drainTimer: NodeJS.Timeout | null = null;
   private connection: ConnectionStatus;
   private readonly totals: EngineSnapshot['totals'];
-  private readonly requestHandlers = new Map<string, EngineRequestHandler>();
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
   private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
-  private readonly stopListeners: (() => void)[] = [];
-  readonly alerting: AlertingSession;
+  private readonly stopListeners: (() => void | Promise<void>)[] = [];
   private stopped = false;
-  private capture: CaptureWriter | null = null;
   /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
-  readonly timing = { firstDeliveryMs: null as number | null, lastAckMs: null as number | null, acknowledged: 0 };
+  readonly timing: IngestTiming = { firstDeliveryMs: null, lastAckMs: null, acknowledged: 0 };
 
   constructor(
     readonly config: EngineConfig,
+    parts: EngineParts,
     private readonly emit: EngineEmitter,
   ) {
-    this.db = openDatabase(config.dbFile, {
-      durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal'),
-      maxBytes: config.maxDbBytes,
-    });
-    this.writer = new EventWriter(this.db);
-    const stats = computeStats(this.db);
+    this.db = parts.db;
+    this.writer = parts.writer;
+    this.metrics = parts.metrics;
+    const stats = parts.stored;
     this.totals = {
       events: stats.events,
       duplicates: stats.duplicates,
@@ -108,41 +92,9 @@ export class Engine {
         this.timing.acknowledged += count;
       },
       onCommitted: (outcome) => this.onCommitted(outcome),
-      tap: (raw, result) => {
-        if (this.capture && !this.capture.write(raw, result)) this.stopCapture().catch(() => undefined);
-      },
+      tap: parts.tap,
       log: (line) => this.emit.log(line),
     });
-    this.handle('metrics.history', (args) =>
-      readMetricsHistory(this.db, this.clock(), (args as { minutes: number }).minutes),
-    );
-    this.handle('stats', () => computeStats(this.db));
-    this.handle('ingest.timing', () => ({ ...this.timing }));
-    registerExplorerRequests(this);
-    // The operator freed space (or allows more): raise or lift the size limit; a paused batch commits now.
-    this.handle('store.setMaxDbBytes', (args) => {
-      const bytes = (args as { bytes?: number | null } | null)?.bytes ?? null;
-      if (bytes !== null && (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0)) {
-        throw new Error('store.setMaxDbBytes: bytes must be a non-negative number or null (no limit)');
-      }
-      const limit = setMaxDbBytes(this.db, bytes);
-      this.emit.log(`database size limit ${limit.maxBytes === null ? 'lifted' : `set to ${limit.maxBytes} bytes`} (now ${limit.sizeBytes} bytes)`);
-      if (this.pipeline.pausedReason) this.pipeline.flush();
-      return limit;
-    });
-    this.handle('capture.start', (args) => {
-      const a = args as { file: string; maxBytes?: number; maxDurationMs?: number };
-      return this.startCapture(a.file, a);
-    });
-    this.handle('capture.stop', () => this.stopCapture());
-    this.handle('capture.status', () => this.captureStatus());
-    if (config.captureFile) this.startCapture(config.captureFile, {});
-    this.alerting = new AlertingSession(this, config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES, (n) => this.emit.alert?.(n));
-  }
-
-  /** Registers a query answered inside the worker (explorer, alerts, reports add theirs). */
-  handle(name: string, handler: EngineRequestHandler): void {
-    this.requestHandlers.set(name, handler);
   }
 
   onCommitted(listener: (outcome: BatchOutcome) => void): void;
@@ -160,12 +112,6 @@ export class Engine {
     for (const e of outcome.inserted) this.totals.byType[e.type] = (this.totals.byType[e.type] ?? 0) + 1;
     this.metrics.observe(outcome.inserted, this.clock());
     for (const l of this.committedListeners) l(outcome);
-  }
-
-  async request(name: string, args: unknown): Promise<unknown> {
-    const handler = this.requestHandlers.get(name);
-    if (!handler) throw new Error(`the engine has no request "${name}"`);
-    return handler(args);
   }
 
   async start(source?: IngestSource): Promise<void> {
@@ -235,30 +181,12 @@ export class Engine {
     };
   }
 
-  /** Starts recording every message (events and quarantined alike) to a capture file. */
-  startCapture(file: string, limits: { maxBytes?: number; maxDurationMs?: number }): CaptureStatus {
-    if (this.capture) throw new Error(`already recording to ${this.capture.path}`);
-    this.capture = createCaptureWriter(file, { maxBytes: limits.maxBytes, maxDurationMs: limits.maxDurationMs });
-    this.emit.log(`recording capture to ${file}`);
-    return this.captureStatus();
+  /** Raises or lifts the size limit of the database; a batch paused by it commits now. */
+  afterSizeLimitChanged(): void {
+    if (this.pipeline.pausedReason) this.pipeline.flush();
   }
 
-  async stopCapture(): Promise<CaptureStatus & { stoppedBecause?: string | null }> {
-    const writer = this.capture;
-    this.capture = null;
-    if (!writer) return { recording: false, file: null, lines: 0, bytes: 0 };
-    const summary = await writer.close();
-    return { recording: false, file: summary.path, lines: summary.linesWritten, bytes: summary.bytesWritten, stoppedBecause: summary.stoppedBecause };
-  }
-
-  captureStatus(): CaptureStatus & { stoppedBecause?: string | null } {
-    const w = this.capture;
-    if (!w) return { recording: false, file: null, lines: 0, bytes: 0 };
-    // A writer that stopped itself (size or time limit) still says why until it is closed.
-    return { recording: w.stoppedBecause === null, file: w.path, lines: w.linesWritten, bytes: w.bytesWritten, stoppedBecause: w.stoppedBecause };
-  }
-
-  /** Flushes, acknowledges and closes everything; safe to call twice. */
+  /** Flushes, acknowledges and stops everything but the database (its owner closes it); safe to call twice. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -276,24 +204,22 @@ export class Engine {
     }
     this.pipeline.close();
     await this.consumer?.stop();
-    await this.stopCapture().catch((err) => this.emit.log(`capture not closed cleanly: ${(err as Error).message}`));
     for (const l of this.stopListeners) {
       try {
-        l();
+        await l();
       } catch (err) {
         this.emit.log(`on stop: ${(err as Error).message}`);
       }
     }
     this.emit.snapshot(this.snapshot());
-    this.db.close();
   }
 
   onQueueSamples(listener: (samples: QueueDepth[]) => void): void {
     this.queueListeners.push(listener);
   }
 
-  /** Runs just before the engine closes its database (final evaluations, summaries). */
-  onStop(listener: () => void): void {
+  /** Runs once ingest has stopped, before the database closes (final evaluations, summaries). */
+  onStop(listener: () => void | Promise<void>): void {
     this.stopListeners.push(listener);
   }
 

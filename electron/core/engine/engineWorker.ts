@@ -1,51 +1,43 @@
 // Worker-thread entry: ingest and SQLite run here, off the thread that serves windows and IPC.
+// It serves the session's services over the RPC and pushes snapshots, alerts and log lines.
 import { parentPort, workerData } from 'node:worker_threads';
+import { RpcPeer, type RpcPort } from '../../../shared/rpc';
 import { safeErrorMessage } from '../redact';
-import { Engine } from './engine';
+import { composeEngine, type EngineSession } from './composeEngine';
 import type { EngineConfig } from './engineConfig';
-import { createSessionSource } from './sessionSource';
-import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
-const post = (message: FromWorker) => port.postMessage(message);
+const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
+const fatal = (err: unknown) => peer.emit('fatal', { error: safeErrorMessage(err), kind: (err as { kind?: string }).kind ?? (err as Error)?.constructor?.name ?? 'Error' });
 
 async function main(): Promise<void> {
-  const config = workerData as EngineConfig;
-  let engine: Engine;
+  let session: EngineSession;
   try {
-    engine = new Engine(config, {
-      snapshot: (snapshot) => post({ type: 'snapshot', snapshot }),
-      alert: (notification) => post({ type: 'alert', notification }),
-      log: (line) => post({ type: 'log', line }),
-      drained: () => post({ type: 'drained' }),
+    session = composeEngine(workerData as EngineConfig, {
+      snapshot: (snapshot) => peer.emit('snapshot', snapshot),
+      alert: (notification) => peer.emit('alert', notification),
+      log: (line) => peer.emit('log', line),
+      drained: () => peer.emit('drained'),
     });
   } catch (err) {
-    post({ type: 'fatal', error: safeErrorMessage(err), kind: (err as { kind?: string }).kind ?? (err as Error)?.constructor?.name ?? 'Error' });
+    fatal(err);
     return;
   }
-  port!.on('message', (message: ToWorker) => {
-    if (message.type === 'stop') {
-      engine
-        .stop()
-        .catch((err) => post({ type: 'log', line: `stop: ${safeErrorMessage(err)}` }))
-        .finally(() => {
-          post({ type: 'stopped' });
-          port!.close();
-        });
-      return;
-    }
-    engine
-      .request(message.name, message.args)
-      .then((result) => post({ type: 'response', id: message.id, ok: true, result }))
-      .catch((err) => post({ type: 'response', id: message.id, ok: false, error: safeErrorMessage(err) }));
+  for (const [name, service] of Object.entries(session.services)) peer.serve(name, service);
+  peer.serve('lifecycle', {
+    async stop() {
+      await session.stop().catch((err) => peer.emit('log', `stop: ${safeErrorMessage(err)}`));
+      // After this call's reply has been posted.
+      setImmediate(() => port!.close());
+    },
   });
   try {
-    await engine.start(createSessionSource(config, engine));
-    post({ type: 'ready' });
+    await session.start();
+    peer.emit('ready');
   } catch (err) {
-    post({ type: 'fatal', error: safeErrorMessage(err), kind: (err as { kind?: string }).kind ?? (err as Error)?.constructor?.name ?? 'Error' });
-    await engine.stop().catch(() => undefined);
+    fatal(err);
+    await session.stop().catch(() => undefined);
   }
 }
 

@@ -1,6 +1,6 @@
-import { replaySource } from '../replay';
+import { replaySession, type ReplayControlService } from '../replay';
+import type { IngestSource } from '../ingest/ingestSource';
 import { startPacedTraffic, type PacedTraffic } from '../sim/pacedTraffic';
-import type { Engine, IngestSource } from './engine';
 import type { EngineConfig } from './engineConfig';
 
 /** The demo session's source: the simulator in-process, as if it had come from the broker. */
@@ -34,9 +34,24 @@ export function demoSource(demo: NonNullable<EngineConfig['demo']>): IngestSourc
   };
 }
 
-/** The non-broker source a session needs: the demo simulator, a capture replay, or none for a live session. */
-export function createSessionSource(config: EngineConfig, engine: Engine): IngestSource | undefined {
-  if (config.session === 'demo' && config.demo) return demoSource(config.demo);
-  if (config.session === 'replay' && config.replay) return replaySource(config.replay, engine);
-  return undefined;
+const NO_REPLAY: ReplayControlService = {
+  control: () => {
+    throw new Error('not a replay session');
+  },
+  status: () => {
+    throw new Error('not a replay session');
+  },
+};
+
+/**
+ * The non-broker source a session needs (the demo simulator, a capture replay, or none for a
+ * live session), and the replay controls (which refuse outside a replay).
+ */
+export function createSessionSource(config: EngineConfig, flush: () => void): { source?: IngestSource; replay: ReplayControlService } {
+  if (config.session === 'demo' && config.demo) return { source: demoSource(config.demo), replay: NO_REPLAY };
+  if (config.session === 'replay' && config.replay) {
+    const { source, service } = replaySession(config.replay, { maxBodyBytes: config.maxBodyBytes, flush });
+    return { source, replay: service };
+  }
+  return { replay: NO_REPLAY };
 }

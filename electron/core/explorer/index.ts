@@ -2,4 +2,3 @@
 export { EventQuery, planQuery, toEventRow, type QueryOptions } from './eventQuery';
 export { paymentTimeline, TIMELINE_MAX_STEPS } from './timeline';
 export { quarantinePage, quarantineGet, describeBody } from './quarantineQuery';
-export { registerExplorerRequests, type ExplorerRegistration } from './registerExplorerRequests';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { brokerProfileSchema, type BrokerProfile, type BrokerProfileView } from '../../../shared/profiles';
-import type { BrokerConfig } from '../engine/engineConfig';
+import type { BrokerConfig } from '../broker/brokerConfig';
 import type { SecretStore } from '../secrets/secretStore';
 
 interface ProfileFile {

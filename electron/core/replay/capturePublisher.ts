@@ -4,7 +4,7 @@ import type { RawMessage } from '../../../shared/events/eventTypes';
 import { BrokerUnreachableError } from '../broker/brokerConsumer';
 import { validateBrokerUrl } from '../broker/brokerUrl';
 import { openCaptureReader } from '../capture/captureReader';
-import { DEFAULT_BROKER } from '../engine/engineConfig';
+import { DEFAULT_BROKER } from '../broker/brokerConfig';
 import { redactSecrets, redactUrl } from '../redact';
 import { TokenBucket } from '../sim/tokenBucket';
 

@@ -1,6 +1,6 @@
 // Replay sessions: a capture file (or a RabbitMQ stream) replayed into its own session
 // database, paced by event time; and guarded re-publishing of a capture to a broker.
-import type { Engine, IngestSource } from '../engine/engine';
+import type { ApiService } from '../../../shared/apiDispatch';
 import type { EngineConfig } from '../engine/engineConfig';
 import { ReplaySource } from './replaySource';
 
@@ -26,26 +26,21 @@ export {
   type PublishPlan,
 } from './capturePublisher';
 
-/**
- * The replay session's source, with its requests registered on the engine:
- * - 'replay.control' { action: 'pause' | 'resume' | 'seek' | 'speed', to?, speed? } -> ReplayStatus
- * - 'replay.status' {} -> ReplayStatus
- */
-export function replaySource(
+/** The replay's controls, as the API's `replay` service serves them from the engine thread. */
+export type ReplayControlService = Pick<ApiService<'replay'>, 'control' | 'status'>;
+
+/** A replay session's source, and the service that pauses, resumes, seeks and re-paces it. */
+export function replaySession(
   replay: NonNullable<EngineConfig['replay']> & { startPaused?: boolean; checkpointEvery?: number },
-  engine: Engine,
-): IngestSource {
+  options: { maxBodyBytes?: number; flush: () => void },
+): { source: ReplaySource; service: ReplayControlService } {
   const source = new ReplaySource({
     file: replay.file,
     speed: replay.speed,
     startPaused: replay.startPaused,
     checkpointEvery: replay.checkpointEvery,
-    maxBodyBytes: engine.config.maxBodyBytes,
-    flush: () => {
-      engine.flushNow();
-    },
+    maxBodyBytes: options.maxBodyBytes,
+    flush: options.flush,
   });
-  engine.handle('replay.control', (args) => source.control(args));
-  engine.handle('replay.status', () => source.status());
-  return source;
+  return { source, service: { control: (args) => source.control(args), status: () => source.status() } };
 }

@@ -5,22 +5,23 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../engine/engine';
+import { parseApiRequest } from '../../../shared/api';
+import { composeEngine, type EngineSession } from '../engine/composeEngine';
 import type { EngineConfig } from '../engine/engineConfig';
-import { createSessionSource } from '../engine/sessionSource';
 import { tempDir } from '../../testSupport/tempDir';
 import type { ReplayStatus } from './replaySource';
 import { alertHistoryOrNull, captureLines, dbFigures, KIT_START_MS, writeCapture } from './replayTestKit';
 
 const dir = tempDir('payops-replay-');
 let counter = 0;
-const running: Engine[] = [];
+const running: EngineSession[] = [];
 afterEach(async () => {
   for (const e of running.splice(0)) await e.stop();
 });
 
 interface Session {
-  engine: Engine;
+  session: EngineSession;
+  engine: EngineSession['engine'];
   dbFile: string;
   drained: Promise<void>;
   status(): Promise<ReplayStatus>;
@@ -38,16 +39,18 @@ async function startReplay(file: string, speed: number | 'max', extra: Extra = {
   let resolveDrained!: () => void;
   const drained = new Promise<void>((r) => (resolveDrained = r));
   const logs: string[] = [];
-  const engine = new Engine(config, { snapshot: () => undefined, log: (l) => logs.push(l), drained: () => resolveDrained() });
-  running.push(engine);
-  await engine.start(createSessionSource(config, engine));
+  const session = composeEngine(config, { snapshot: () => undefined, log: (l) => logs.push(l), drained: () => resolveDrained() });
+  running.push(session);
+  await session.start();
   return {
-    engine,
+    session,
+    engine: session.engine,
     dbFile,
     drained,
     logs,
-    status: async () => (await engine.request('replay.status', {})) as ReplayStatus,
-    control: async (args) => (await engine.request('replay.control', args)) as ReplayStatus,
+    status: async () => session.services.replay.status({}),
+    // Validated as the API boundary validates it, then handed to the service typed.
+    control: async (args) => session.services.replay.control(parseApiRequest<'replay.control'>('replay.control', args).args),
   };
 }
 
@@ -55,8 +58,8 @@ async function replayToEnd(file: string, speed: number | 'max', extra: Partial<E
   const s = await startReplay(file, speed, extra);
   await s.drained;
   const status = await s.status();
-  await s.engine.stop();
-  running.splice(running.indexOf(s.engine), 1);
+  await s.session.stop();
+  running.splice(running.indexOf(s.session), 1);
   return { dbFile: s.dbFile, status };
 }
 

@@ -1,11 +1,13 @@
 import { open } from 'node:fs/promises';
 import { DEFAULT_MAX_BODY_BYTES, decodeMessage, normalizeCloudEvent } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
+import type { ApiParsedArgs } from '../../../shared/api';
+import type { ReplayStatusView } from '../../../shared/replayApi';
 import type { ReplayProgress } from '../../../shared/metrics';
 import { CaptureReadError } from '../capture/captureErrors';
 import { parseCaptureLine, type CaptureRecord } from '../capture/captureLine';
 import { openCaptureReader, type CaptureReader } from '../capture/captureReader';
-import type { IngestSource } from '../engine/engine';
+import type { IngestSource } from '../ingest/ingestSource';
 import type { PipelineInput } from '../ingest/ingestPipeline';
 
 export type ReplaySpeed = number | 'max';
@@ -36,26 +38,8 @@ export interface BadLine {
   error: string;
 }
 
-/** `replay.status`: the snapshot's ReplayProgress plus what a summary or a detail view needs. */
-export interface ReplayStatus extends ReplayProgress {
-  /** Lines of the file read in this pass (physical line number of the last record). */
-  line: number;
-  /** Messages handed to the pipeline (events, duplicates and quarantined alike). */
-  pushed: number;
-  /** Lines that could not be read (not JSON, not UTF-8, half-written...), quarantined with their line number. */
-  badLines: number;
-  /** The first bad lines (at most 20), for the operator. */
-  badLineSamples: BadLine[];
-  /** `to` is the true end (after a full pass) rather than the last line's time or unknown. */
-  toExact: boolean;
-  /** A seek in progress: its target (event time, epoch ms). */
-  seekingTo: number | null;
-  /** Passes over the file started (1 + backward seeks). */
-  passes: number;
-  /** The line this pass starts decoding from (a backward seek skips to a checkpoint), 0 = the start. */
-  passStartLine: number;
-  compressed: boolean;
-}
+/** `replay.status` (declared with the API contract). */
+export type ReplayStatus = ReplayStatusView;
 
 const MAX_BAD_SAMPLES = 20;
 const BLOCKED_POLL_MS = 10;
@@ -248,21 +232,16 @@ export class ReplaySource implements IngestSource {
     return this.status();
   }
 
-  control(args: unknown): ReplayStatus {
-    const a = (args ?? {}) as Partial<{ action: string; to: unknown; speed: unknown }>;
-    switch (a.action) {
+  control(args: ApiParsedArgs<'replay.control'>): ReplayStatus {
+    switch (args.action) {
       case 'pause':
         return this.pause();
       case 'resume':
         return this.resume();
       case 'seek':
-        if (a.to === undefined) throw new RangeError("replay.control seek needs 'to' (epoch ms or ISO time)");
-        return this.seek(a.to as number | string);
+        return this.seek(args.to);
       case 'speed':
-        if (a.speed === undefined) throw new RangeError("replay.control speed needs 'speed' ('max' or a positive number)");
-        return this.setSpeed(a.speed as ReplaySpeed);
-      default:
-        throw new RangeError(`replay.control: unknown action ${JSON.stringify(a.action)} (pause, resume, seek, speed)`);
+        return this.setSpeed(args.speed);
     }
   }
 

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { alertHistoryJson } from '../alerts';
 import { formatRecordedLine } from '../capture/captureLine';
-import type { ScenarioName } from '../engine/engineConfig';
+import type { ScenarioName } from '../sim/scenarios';
 import type { ScenarioTimings } from '../sim/scenarios';
 import { createTrafficGenerator } from '../sim/trafficGenerator';
 import { computeStats, type StoreStats } from '../store/stats';

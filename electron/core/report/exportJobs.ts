@@ -81,8 +81,11 @@ export class ExportJobs {
     return { ...entry.job };
   }
 
-  cancelAll(): void {
-    for (const e of this.jobs.values()) if (e.job.state === 'running') e.controller.abort();
+  /** Stops every running job and waits until their partial files are gone. */
+  async cancelAll(): Promise<void> {
+    const running = [...this.jobs.values()].filter((e) => e.job.state === 'running');
+    for (const e of running) e.controller.abort();
+    await Promise.all(running.map((e) => e.done));
   }
 
   private prune(): void {

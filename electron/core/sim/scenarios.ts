@@ -1,6 +1,5 @@
-import type { ScenarioName } from '../engine/engineConfig';
 
-export type { ScenarioName };
+export type ScenarioName = 'normal' | 'decline-spike' | 'fraud-burst' | 'stall';
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = ['normal', 'decline-spike', 'fraud-burst', 'stall'];
 

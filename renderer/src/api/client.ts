@@ -11,6 +11,7 @@ import type {
   WireMessage,
   WireRequest,
 } from '../../../shared/api';
+import { PendingCalls } from '../../../shared/rpc';
 
 declare global {
   interface Window {
@@ -117,13 +118,6 @@ export interface WsClientOptions {
   random?: () => number;
 }
 
-interface Pending {
-  name: string;
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
-  timer: unknown;
-}
-
 const OPEN = 1;
 
 export function createWsClient(options: WsClientOptions): PayopsClient {
@@ -138,9 +132,8 @@ export function createWsClient(options: WsClientOptions): PayopsClient {
 
   const pushListeners: PushListeners = { snapshot: new Set(), alert: new Set(), menu: new Set() };
   const statusListeners = new Set<(s: TransportStatus) => void>();
-  const pending = new Map<number, Pending>();
+  const pending = new PendingCalls({ set: setTimer, clear: clearTimer });
   let queued: string[] = [];
-  let nextId = 1;
   let socket: SocketLike | null = null;
   let retryTimer: unknown = null;
   let closed = false;
@@ -153,11 +146,7 @@ export function createWsClient(options: WsClientOptions): PayopsClient {
   }
 
   function failAll(message: string): void {
-    for (const [id, p] of pending) {
-      clearTimer(p.timer);
-      pending.delete(id);
-      p.reject(new ApiError(message, p.name));
-    }
+    pending.rejectAll((name) => new ApiError(message, name));
     queued = [];
   }
 
@@ -171,12 +160,8 @@ export function createWsClient(options: WsClientOptions): PayopsClient {
     }
     if (!msg || typeof msg !== 'object') return;
     if (msg.kind === 'response') {
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      clearTimer(p.timer);
-      if (msg.ok) p.resolve(msg.result);
-      else p.reject(new ApiError(String(msg.error ?? 'request failed'), p.name));
+      if (msg.ok) pending.resolve(msg.id, msg.result);
+      else pending.reject(msg.id, (name) => new ApiError(String(msg.error ?? 'request failed'), name));
     } else if (msg.kind === 'push') {
       if (Object.prototype.hasOwnProperty.call(pushListeners, msg.name)) {
         emitPush(pushListeners, msg.name, msg.payload as never);
@@ -234,29 +219,22 @@ export function createWsClient(options: WsClientOptions): PayopsClient {
   }
 
   function invoke<K extends ApiRequestName>(name: K, args: ApiArgs<K>): Promise<ApiResults[K]> {
-    return new Promise<ApiResults[K]>((resolve, reject) => {
-      if (closed) return reject(new ApiError('client closed', name));
-      if (status.state === 'lost') return reject(new ApiError('connection lost', name));
-      const id = nextId++;
-      const req: WireRequest = { kind: 'request', id, name, args: args ?? {} };
-      const frame = JSON.stringify(req);
-      const timer = setTimer(() => {
-        if (!pending.has(id)) return;
-        pending.delete(id);
-        queued = queued.filter((f) => f !== frame);
-        reject(new ApiError(`${name}: no answer within ${Math.round(requestTimeoutMs / 1000)} s`, name));
-      }, requestTimeoutMs);
-      pending.set(id, { name, resolve: resolve as (v: unknown) => void, reject, timer });
-      if (socket && socket.readyState === OPEN && status.state === 'open') {
-        socket.send(frame);
-      } else if (queued.length < maxQueued) {
-        queued.push(frame);
-      } else {
-        pending.delete(id);
-        clearTimer(timer);
-        reject(new ApiError('too many requests waiting for the connection', name));
-      }
+    if (closed) return Promise.reject(new ApiError('client closed', name));
+    if (status.state === 'lost') return Promise.reject(new ApiError('connection lost', name));
+    let frame = '';
+    const { id, answer } = pending.begin<ApiResults[K]>(name, requestTimeoutMs, () => {
+      queued = queued.filter((f) => f !== frame);
+      return new ApiError(`${name}: no answer within ${Math.round(requestTimeoutMs / 1000)} s`, name);
     });
+    frame = JSON.stringify({ kind: 'request', id, name, args: args ?? {} } satisfies WireRequest);
+    if (socket && socket.readyState === OPEN && status.state === 'open') {
+      socket.send(frame);
+    } else if (queued.length < maxQueued) {
+      queued.push(frame);
+    } else {
+      pending.reject(id, new ApiError('too many requests waiting for the connection', name));
+    }
+    return answer;
   }
 
   connect();

@@ -41,6 +41,9 @@ function status(patch: Partial<ReplayStatusView> = {}): ReplayStatusView {
     badLineSamples: [],
     toExact: false,
     seekingTo: null,
+    passes: 1,
+    passStartLine: 0,
+    compressed: false,
     ...patch,
   };
 }

@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Database } from 'better-sqlite3';
 import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertView } from '../../../shared/alerts';
-import { METRIC_INFO } from '../../../shared/alertRules';
-import { BACKTEST_LIMITS, type RulesBacktestResult, type RulesDocument, type RulesSaveResult, type RulesValidationResult } from '../../../shared/alertsApi';
+import { METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
+import type { RulesDocument, RulesSaveResult } from '../../../shared/alertsApi';
 import type { QueueDepth } from '../../../shared/metrics';
 import { rulesFormatOfName, validateRulesText, type RulesFormat } from '../../../shared/rulesText';
-import { AlertEvaluator, AlertHistoryStore, DEFAULT_RULES_YAML, type AlertHistorySink, type AlertRule } from '../alerts';
-import { backtestStoredRange } from '../alerts/backtestSources';
-import type { AlertInputEvent } from '../alerts/eventCounters';
-import { openDatabase } from '../store/database';
-import type { Engine } from './engine';
+import type { BatchOutcome } from '../store/eventWriter';
+import { AlertEvaluator } from './alertEvaluator';
+import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
+import { DEFAULT_RULES_YAML } from './defaultRules';
+import type { AlertInputEvent } from './eventCounters';
 
 const LIVE_TICK_MS = 1000;
 /** Stored events a rules reload reads back so the new rules start with full windows. */
@@ -43,55 +44,74 @@ class PrimingSink implements AlertHistorySink {
   }
 }
 
+export interface AlertingSessionOptions {
+  /** The session database: alert history lives in it, and a rules reload reads stored events back. */
+  db: Database;
+  rules: readonly AlertRule[];
+  /** A replay evaluates on event time only, after each committed batch; live sessions also tick with wall time. */
+  replay: boolean;
+  /** The file the rules came from (null: the built-in pack). */
+  rulesFile: string | null;
+  /** Where a save goes when there is no rules file yet. */
+  defaultSavePath: string;
+  notify(notification: AlertNotification): void;
+}
+
 /**
- * Alert evaluation for one engine session. Events feed it as they commit and queue samples
- * as they are polled. Live, the clock advances with wall time (so "no data" can fire when
- * nothing arrives); in a replay it advances only with event time, after each committed
- * batch, so a capture gives the same alerts at any speed.
+ * Alert evaluation for one engine session. The composition root feeds it events as they
+ * commit and queue samples as they are polled. Live, the clock advances with wall time (so
+ * "no data" can fire when nothing arrives); in a replay it advances only with event time,
+ * after each committed batch, so a capture gives the same alerts at any speed.
  *
- * The rule editor's requests live here too: rules.get, rules.validate, rules.save (writes
- * the rules file atomically and, outside a replay, swaps in a new evaluator primed with the
- * recent stored events) and rules.backtest (over the session's stored range, read-only).
+ * Rules are saved here too: atomically to the rules file and, outside a replay, swapped in as
+ * a new evaluator primed with the recent stored events.
  */
 export class AlertingSession {
   readonly history: AlertHistoryStore;
   private current: AlertEvaluator;
   private currentRules: readonly AlertRule[];
-  /** The file the rules came from (null: the built-in pack). */
   private rulesFile: string | null;
   private savePath: string;
   private readonly replay: boolean;
+  private readonly db: Database;
+  private readonly notify: (n: AlertNotification) => void;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(
-    private readonly engine: Engine,
-    rules: readonly AlertRule[],
-    private readonly notify: (n: AlertNotification) => void,
-  ) {
-    this.history = new AlertHistoryStore(engine.db);
-    this.replay = engine.config.session === 'replay';
-    this.rulesFile = engine.config.rulesFile ? path.resolve(engine.config.rulesFile) : null;
-    this.savePath = this.rulesFile ?? path.join(path.dirname(path.resolve(engine.config.dbFile)), 'rules.yaml');
+  constructor(options: AlertingSessionOptions) {
+    this.db = options.db;
+    this.notify = options.notify;
+    this.history = new AlertHistoryStore(options.db);
+    this.replay = options.replay;
+    this.rulesFile = options.rulesFile ? path.resolve(options.rulesFile) : null;
+    this.savePath = this.rulesFile ?? options.defaultSavePath;
     if (!this.replay) this.history.closeOpenInstances(Date.now());
-    this.currentRules = rules;
-    this.current = new AlertEvaluator(rules, this.history);
-    const replay = this.replay;
+    this.currentRules = options.rules;
+    this.current = new AlertEvaluator(options.rules, this.history);
+  }
 
-    engine.onCommitted((outcome) => {
-      if (outcome.inserted.length === 0) return;
-      this.current.observeEvents(outcome.inserted);
-      if (replay && engine.liveMetrics.watermark !== null) this.publish(this.current.advanceTo(engine.liveMetrics.watermark));
-    });
-    engine.onQueueSamples((samples) => this.current.observeQueues(samples, samples[0]?.at ?? Date.now()));
-    if (!replay) {
-      this.timer = setInterval(() => this.publish(this.current.advanceTo(Date.now())), LIVE_TICK_MS);
-      this.timer.unref?.();
-    }
-    engine.onStop(() => {
-      if (this.timer) clearInterval(this.timer);
-      if (replay) this.publish(this.current.finish());
-    });
-    this.registerRequests();
+  /** Live sessions: evaluates every second on the wall clock. */
+  start(): void {
+    if (this.replay || this.timer) return;
+    this.timer = setInterval(() => this.publish(this.current.advanceTo(Date.now())), LIVE_TICK_MS);
+    this.timer.unref?.();
+  }
+
+  /** A committed batch; `watermark` is the newest event time seen (a replay's clock). */
+  observeCommitted(outcome: BatchOutcome, watermark: number | null): void {
+    if (outcome.inserted.length === 0) return;
+    this.current.observeEvents(outcome.inserted);
+    if (this.replay && watermark !== null) this.publish(this.current.advanceTo(watermark));
+  }
+
+  observeQueues(samples: QueueDepth[]): void {
+    this.current.observeQueues(samples, samples[0]?.at ?? Date.now());
+  }
+
+  /** The session ends: a replay's last evaluation runs to the end of its events. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.replay) this.publish(this.current.finish());
   }
 
   get evaluator(): AlertEvaluator {
@@ -107,38 +127,8 @@ export class AlertingSession {
   }
 
   /** The evaluator's "now": wall time live, the event-time clock in a replay. */
-  private now(): number {
+  now(): number {
     return this.replay ? (this.current.clock ?? Date.now()) : Date.now();
-  }
-
-  private registerRequests(): void {
-    const handle = (name: string, fn: (args: unknown) => unknown) => this.engine.handle(name, fn);
-    handle('alerts.list', (args) => this.current.list(args as { includeResolved?: boolean; limit?: number }));
-    handle('alerts.ack', (args) => {
-      const a = args as { key: string; by: string; note: string };
-      return { ok: this.current.acknowledge(a.key, a.by, a.note) };
-    });
-    handle('alerts.resolveNote', (args) => {
-      const a = args as { key: string; by: string; note: string };
-      return { ok: this.current.addResolveNote(a.key, a.by, a.note) };
-    });
-    handle('alerts.silence', (args) => {
-      const a = args as { matchers: Parameters<AlertEvaluator['silence']>[0]; durationMs: number; comment: string; by?: string };
-      // Silences run on the evaluator's clock: wall time live, event time in a replay.
-      return this.current.silence(a.matchers, this.now() + a.durationMs, a.comment, a.by ?? 'operator');
-    });
-    handle('alerts.expireSilence', (args) => ({ ok: this.current.expireSilence((args as { id: string }).id) }));
-    handle('alerts.silences', () => this.current.listSilences());
-    handle('alerts.history', (args) => this.history.list((args ?? {}) as Parameters<AlertHistoryStore['list']>[0]));
-    handle('rules.current', () => this.currentRules);
-    handle('rules.get', () => this.rulesDocument());
-    handle('rules.validate', (args) => {
-      const a = args as { text: string; format?: RulesFormat };
-      const v = validateRulesText(a.text, a.format ?? 'yaml');
-      return { ok: v.ok, issues: v.issues, rules: v.rules?.length ?? 0 } satisfies RulesValidationResult;
-    });
-    handle('rules.save', (args) => this.save(args as { text: string; format?: RulesFormat; path?: string }));
-    handle('rules.backtest', (args) => this.backtest(args as { text: string; format?: RulesFormat; from: number; to: number }));
   }
 
   rulesDocument(): RulesDocument {
@@ -263,7 +253,7 @@ export class AlertingSession {
       spanMs = Math.max(spanMs, r.windowMs + warmup + Math.max(r.forMs, r.keepFiringForMs));
     }
     spanMs = Math.min(PRIME_MAX_MS, spanMs + 15_000);
-    const db = this.engine.db;
+    const db = this.db;
     let from = now - spanMs;
     // At high rates the span holds more than the bound: read the newest PRIME_MAX_EVENTS.
     const cutoff = db
@@ -307,42 +297,6 @@ export class AlertingSession {
     }
     feed();
     return out;
-  }
-
-  /** A backtest of `text` over [from, to) of this session's database, read-only and bounded. */
-  async backtest(args: { text: string; format?: RulesFormat; from: number; to: number }): Promise<RulesBacktestResult> {
-    const started = Date.now();
-    const v = validateRulesText(args.text, args.format ?? 'yaml');
-    const empty = { alerts: [], firedCount: 0, notifications: [], events: 0, from: args.from, to: args.to, truncated: null, evaluations: 0, elapsedMs: 0 };
-    if (!v.ok) return { ok: false, issues: v.issues, ...empty };
-    let from = args.from;
-    let cut: string | null = null;
-    if (args.to - from > BACKTEST_LIMITS.maxRangeMs) {
-      from = args.to - BACKTEST_LIMITS.maxRangeMs;
-      cut = `range limited to the last ${BACKTEST_LIMITS.maxRangeMs / 86_400_000} days before ${new Date(args.to).toISOString()}`;
-    }
-    // A connection of its own, read-only: the backtest cannot write live state, and ingest
-    // commits between its pages.
-    const db = openDatabase(this.engine.config.dbFile, { readonly: true });
-    try {
-      const r = await backtestStoredRange(db, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents });
-      const fired = r.alerts.filter((a) => a.firedAt !== null);
-      return {
-        ok: true,
-        issues: [],
-        alerts: fired.slice(0, BACKTEST_LIMITS.maxAlertsShown),
-        firedCount: fired.length,
-        notifications: r.notifications.slice(0, BACKTEST_LIMITS.maxAlertsShown),
-        events: r.events,
-        from: r.range.from,
-        to: r.range.to,
-        truncated: [cut, r.truncated].filter(Boolean).join('; ') || null,
-        evaluations: r.evaluations,
-        elapsedMs: Date.now() - started,
-      };
-    } finally {
-      db.close();
-    }
   }
 }
 

@@ -1,38 +1,57 @@
-// The rule editor's worker requests on a real engine and database (no broker): rules.get,
+// The rule editor's requests on a real engine session and database (no broker): rules.get,
 // rules.validate, rules.save (atomic write, reload of the evaluator with stored events read
-// back) and rules.backtest over the stored range, read-only.
+// back) on the engine's services, and rules.backtest over the stored range on a read-only
+// connection, as the read worker serves it. Requests are validated as the API boundary does.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertNotification, AlertView } from '../../../shared/alerts';
 import type { RulesBacktestResult, RulesDocument, RulesSaveResult, RulesValidationResult } from '../../../shared/alertsApi';
+import { parseApiRequest, type ApiRequestName } from '../../../shared/api';
 import { DEFAULT_RULES_YAML } from '../alerts';
+import { composeEngine, type EngineSession } from '../engine/composeEngine';
+import { openDatabase } from '../store/database';
 import { EventWriter, type IncomingMessage } from '../store/eventWriter';
 import { tempDir } from '../../testSupport/tempDir';
-import { Engine } from './engine';
+import { BacktestService } from './backtestService';
 
 const dir = tempDir('payops-alerting-session-');
 const DECLINE_RULES = fs.readFileSync(path.resolve(__dirname, '../../../e2e/fixtures/decline-rules.yaml'), 'utf8');
-let engines: Engine[] = [];
+let sessions: EngineSession[] = [];
 afterEach(async () => {
-  for (const e of engines) await e.stop();
-  engines = [];
+  for (const e of sessions) await e.stop();
+  sessions = [];
 });
 
 function open(name: string, extra: { rulesFile?: string | null; session?: 'live' | 'replay' } = {}) {
   const notifications: AlertNotification[] = [];
-  const engine = new Engine(
-    { dbFile: path.join(dir, name, 'live.db'), session: extra.session ?? 'live', rulesFile: extra.rulesFile ?? null },
+  const dbFile = path.join(dir, name, 'live.db');
+  const session = composeEngine(
+    { dbFile, session: extra.session ?? 'live', rulesFile: extra.rulesFile ?? null },
     { snapshot: () => undefined, log: () => undefined, alert: (n) => notifications.push(n) },
   );
-  engines.push(engine);
-  const request = <T>(req: string, args: unknown = {}) => engine.request(req, args) as Promise<T>;
-  return { engine, notifications, request };
+  sessions.push(session);
+  const services = session.services as unknown as Record<string, Record<string, (a: unknown) => unknown>>;
+  const request = async <T>(req: ApiRequestName, args: unknown = {}): Promise<T> => {
+    const parsed = parseApiRequest(req, args).args;
+    if (req === 'rules.backtest') {
+      const readOnly = openDatabase(dbFile, { readonly: true });
+      try {
+        return (await new BacktestService(readOnly).run(parsed as never)) as T;
+      } finally {
+        readOnly.close();
+      }
+    }
+    const [service, method] = req.split('.');
+    const result = await services[service][method](parsed);
+    return (req === 'alerts.list' ? (result as { alerts: unknown }).alerts : result) as T;
+  };
+  return { engine: session.engine, alerting: session.alerting, notifications, request };
 }
 
 let n = 0;
 /** Stores `seconds` of payments ending now, `declinePct` % declined, and feeds them to the session as ingest would. */
-function store(engine: Engine, seconds: number, perSecond: number, declinePct: number, endMs = Date.now()): void {
+function store(engine: EngineSession['engine'], seconds: number, perSecond: number, declinePct: number, endMs = Date.now()): void {
   const items: IncomingMessage[] = [];
   for (let s = seconds; s > 0; s--) {
     for (let i = 0; i < perSecond; i++) {
@@ -56,7 +75,7 @@ describe('rule editor requests', () => {
   });
 
   it('rules.validate names the rule, field and line; rules.save refuses bad text and changes nothing', async () => {
-    const { request, engine } = open('bad');
+    const { request, alerting } = open('bad');
     const bad = DECLINE_RULES.replace('window: 20s', 'window: 20 seconds').replace('severity: critical', 'severity: urgent');
     const v = await request<RulesValidationResult>('rules.validate', { text: bad, format: 'yaml' });
     expect(v.ok).toBe(false);
@@ -71,17 +90,17 @@ describe('rule editor requests', () => {
     expect(saved).toMatchObject({ ok: false, path: null, reloaded: false });
     expect(saved.issues).toHaveLength(2);
     expect(fs.existsSync(path.join(dir, 'bad', 'rules.yaml'))).toBe(false);
-    expect(engine.alerting.rules.map((r) => r.name)).toContain('decline-rate-spike');
+    expect(alerting.rules.map((r) => r.name)).toContain('decline-rate-spike');
     const wrongFormat = await request<RulesSaveResult>('rules.save', { text: '{"rules": []}', format: 'json' });
     expect(wrongFormat.ok).toBe(false);
     expect(wrongFormat.issues[0].text).toMatch(/is a YAML file/);
   });
 
   it('rules.save writes the file, evaluates the new rules at once over the stored window, and a second save does not notify again', async () => {
-    const { request, engine, notifications } = open('save');
+    const { request, engine, alerting, notifications } = open('save');
     store(engine, 60, 100, 40);
     await new Promise((r) => setTimeout(r, 50));
-    expect(engine.alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
+    expect(alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
 
     const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES, format: 'yaml' });
     expect(saved).toMatchObject({ ok: true, reloaded: true, path: path.join(dir, 'save', 'rules.yaml') });
@@ -109,7 +128,7 @@ describe('rule editor requests', () => {
   });
 
   it('rules.backtest runs edited rules over the stored range without touching live alerts', async () => {
-    const { request, engine } = open('backtest');
+    const { request, engine, alerting } = open('backtest');
     const end = Date.now();
     store(engine, 120, 50, 5, end - 120_000);
     store(engine, 60, 50, 50, end - 60_000);
@@ -125,7 +144,7 @@ describe('rule editor requests', () => {
     expect(r.alerts[0].firedAt!).toBeLessThan(end - 60_000);
     expect(r.alerts[0].resolvedAt!).toBeGreaterThan(r.alerts[0].firedAt!);
     expect(await request<AlertView[]>('alerts.list', {})).toEqual(before);
-    expect(engine.alerting.rules.map((x) => x.name)).toContain('decline-rate-spike');
+    expect(alerting.rules.map((x) => x.name)).toContain('decline-rate-spike');
 
     const bad = await request<RulesBacktestResult>('rules.backtest', { text: 'rules: [{name: x}]', format: 'yaml', from: end - 1000, to: end });
     expect(bad.ok).toBe(false);
@@ -135,11 +154,11 @@ describe('rule editor requests', () => {
   it('in a replay, a save is written for the next session but the running rules stay', async () => {
     const rulesFile = path.join(dir, 'replay-rules.yaml');
     fs.writeFileSync(rulesFile, DECLINE_RULES);
-    const { request, engine } = open('replay', { rulesFile, session: 'replay' });
+    const { request, alerting } = open('replay', { rulesFile, session: 'replay' });
     const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES.replace('above: 15%', 'above: 20%') });
     expect(saved).toMatchObject({ ok: true, reloaded: false, path: rulesFile });
     expect(saved.message).toMatch(/next session/);
     expect(fs.readFileSync(rulesFile, 'utf8')).toContain('above: 20%');
-    expect(engine.alerting.rules[0].condition).toEqual({ kind: 'above', threshold: 0.15 });
+    expect(alerting.rules[0].condition).toEqual({ kind: 'above', threshold: 0.15 });
   });
 });

@@ -1,0 +1,95 @@
+// The composition root of an engine session: it opens the store, makes each part, gives the
+// ingest core what it needs, wires the other parts to its events and collects the services the
+// worker serves. Parts never register themselves on the engine or call back into it.
+import path from 'node:path';
+import type { ApiParsedArgs } from '../../../shared/api';
+import { AlertingSession } from '../alerts/alertingSession';
+import { AlertsService } from '../alerts/alertsService';
+import { DEFAULT_RULES } from '../alerts/defaultRules';
+import { loadRulesFile } from '../alerts/loadRulesFile';
+import { RulesService } from '../alerts/rulesService';
+import { CaptureRecorder } from '../capture/captureRecorder';
+import { LiveMetrics } from '../metrics/liveMetrics';
+import { openDatabase, setMaxDbBytes } from '../store/database';
+import { EventWriter } from '../store/eventWriter';
+import { computeStats } from '../store/stats';
+import { Engine, type EngineEmitter } from './engine';
+import type { EngineConfig } from './engineConfig';
+import type { EngineServices } from './engineServices';
+import { readMetricsHistory } from './metricsHistory';
+import { createSessionSource } from './sessionSource';
+
+export interface EngineSession {
+  readonly engine: Engine;
+  readonly alerting: AlertingSession;
+  readonly services: EngineServices;
+  /** Starts ingest: the broker (live), the simulator (demo) or the capture (replay). */
+  start(): Promise<void>;
+  /** Flushes and acknowledges what is in hand, ends evaluation and closes the database. */
+  stop(): Promise<void>;
+}
+
+export function composeEngine(config: EngineConfig, emit: EngineEmitter): EngineSession {
+  const db = openDatabase(config.dbFile, {
+    durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal'),
+    maxBytes: config.maxDbBytes,
+  });
+  try {
+    const metrics = new LiveMetrics();
+    const capture = new CaptureRecorder(emit.log);
+    if (config.captureFile) capture.start({ file: config.captureFile });
+    const engine = new Engine(config, { db, writer: new EventWriter(db), metrics, stored: computeStats(db), tap: (raw, result) => capture.tap(raw, result) }, emit);
+    const alerting = new AlertingSession({
+      db,
+      rules: config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES,
+      replay: config.session === 'replay',
+      rulesFile: config.rulesFile ?? null,
+      defaultSavePath: path.join(path.dirname(path.resolve(config.dbFile)), 'rules.yaml'),
+      notify: (n) => emit.alert?.(n),
+    });
+    engine.onCommitted((outcome) => alerting.observeCommitted(outcome, metrics.watermark));
+    engine.onQueueSamples((samples) => alerting.observeQueues(samples));
+    engine.onStop(async () => {
+      alerting.stop();
+      await capture.stop().catch((err) => emit.log(`capture not closed cleanly: ${(err as Error).message}`));
+    });
+    const { source, replay } = createSessionSource(config, () => engine.flushNow());
+
+    const services: EngineServices = {
+      ingest: {
+        timing: () => ({ ...engine.timing }),
+        stats: () => computeStats(db),
+      },
+      store: {
+        setMaxDbBytes: ({ bytes }) => {
+          const limit = setMaxDbBytes(db, bytes);
+          emit.log(`database size limit ${limit.maxBytes === null ? 'lifted' : `set to ${limit.maxBytes} bytes`} (now ${limit.sizeBytes} bytes)`);
+          engine.afterSizeLimitChanged();
+          return limit;
+        },
+      },
+      metrics: { history: ({ minutes }: ApiParsedArgs<'metrics.history'>) => readMetricsHistory(db, engine.clock(), minutes) },
+      alerts: new AlertsService(alerting),
+      rules: new RulesService(alerting),
+      capture,
+      replay,
+    };
+    let stopped: Promise<void> | null = null;
+    return {
+      engine,
+      alerting,
+      services,
+      async start() {
+        await engine.start(source);
+        alerting.start();
+      },
+      stop() {
+        stopped ??= engine.stop().finally(() => db.close());
+        return stopped;
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

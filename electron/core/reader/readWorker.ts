@@ -1,0 +1,38 @@
+// Worker-thread entry: a session's heavy reads (explorer pages, reports, exports, backtests)
+// on a read-only connection of their own, so the engine thread never waits behind them. WAL
+// lets this reader see committed data while the engine keeps writing.
+import { parentPort, workerData } from 'node:worker_threads';
+import { RpcPeer, type RpcPort } from '../../../shared/rpc';
+import { BacktestService } from '../alerts/backtestService';
+import type { ReaderServices } from '../engine/engineServices';
+import { EventsService, QuarantineService } from '../explorer/explorerServices';
+import { safeErrorMessage } from '../redact';
+import type { ReaderConfig } from './readerConfig';
+import { ReportService } from '../report/reportService';
+import { openDatabase } from '../store/database';
+
+const port = parentPort;
+if (!port) throw new Error('readWorker must run in a worker thread');
+const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
+const config = workerData as ReaderConfig;
+
+try {
+  const db = openDatabase(config.dbFile, { readonly: true });
+  const report = new ReportService(db, config.exportsDir);
+  const services: ReaderServices = {
+    events: new EventsService(db),
+    quarantine: new QuarantineService(db),
+    report,
+    backtest: new BacktestService(db),
+  };
+  for (const [name, service] of Object.entries(services)) peer.serve(name, service);
+  peer.serve('lifecycle', {
+    async stop() {
+      await report.cancelAll();
+      db.close();
+    },
+  });
+  peer.emit('ready');
+} catch (err) {
+  peer.emit('fatal', { error: safeErrorMessage(err), kind: (err as Error)?.constructor?.name ?? 'Error' });
+}

@@ -1,0 +1,21 @@
+// Figures about a session database that cross thread and process boundaries.
+
+/** What `payops stats --json` prints (the ingest issue's contract). */
+export interface StoreStats {
+  events: number;
+  byType: Record<string, number>;
+  quarantined: number;
+  duplicates: number;
+  redeliveredDuplicates: number;
+  unknownTypes: number;
+  authorizedAmountByCurrency: Record<string, number>;
+  firstEventTime: string | null;
+  lastEventTime: string | null;
+}
+
+export interface DbSizeLimit {
+  /** The limit in effect, in bytes (rounded down to whole pages), or null for none. */
+  maxBytes: number | null;
+  /** The database's current size in bytes (pages in use, free pages included). */
+  sizeBytes: number;
+}
