@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
-import { openDatabase } from '../../core/store/database';
+import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt } from '../cliOptions';
 
@@ -58,13 +58,12 @@ export function registerAlerts(program: Command): void {
 
 function runAlerts(flags: AlertsFlags): void {
   if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
-  const db = openDatabase(flags.db, { readonly: true });
+  const store = openStore(flags.db, { readonly: true });
   let alerts: AlertHistoryJson[];
   try {
-    const hasTable = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'alert_instances'").get() as { n: number }).n > 0;
     // A database written before alerting existed simply has no alerts.
-    alerts = hasTable
-      ? alertHistoryJson(db, {
+    alerts = store.hasTables('alert_instances')
+      ? alertHistoryJson(store, {
           rule: flags.rule,
           severity: flags.severity,
           since: flags.since,
@@ -74,7 +73,7 @@ function runAlerts(flags: AlertsFlags): void {
         })
       : [];
   } finally {
-    db.close();
+    store.close();
   }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(alerts)}\n`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildReport } from '../../core/report/reportData';
 import { ExportCancelledError, formatFromFile, runExport } from '../../core/report/reportExport';
-import { openDatabase } from '../../core/store/database';
+import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { repeatable } from '../cliOptions';
 import { logLine } from '../logLine';
@@ -77,7 +77,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
       throw new CliError(`cannot read --notes-file: ${(err as Error).message}`);
     }
   }
-  const db = openDatabase(flags.db, { readonly: true });
+  const store = openStore(flags.db, { readonly: true });
   const request = {
     from: flags.from,
     to: flags.to,
@@ -98,7 +98,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
     if (flags.out && format) {
       let lastLog = 0;
       const started = Date.now();
-      const result = await runExport(db, {
+      const result = await runExport(store, {
         ...request,
         format,
         outFile: flags.out,
@@ -114,7 +114,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
       if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${result.bytes.toLocaleString('en-US')} bytes${format === 'csv' ? `, ${result.rows.toLocaleString('en-US')} events` : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     if (flags.json) {
-      report ??= buildReport(db, request);
+      report ??= buildReport(store, request);
       process.stdout.write(`${JSON.stringify(report)}\n`);
     }
   } catch (err) {
@@ -129,6 +129,6 @@ async function runReport(flags: ReportFlags): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    db.close();
+    store.close();
   }
 }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertNotification, AlertView } from '../../../shared/alerts';
 import type { RulesBacktestResult, RulesDocument, RulesSaveResult, RulesValidationResult } from '../../../shared/alertsApi';
 import { DEFAULT_RULES_YAML } from '../alerts';
-import { EventWriter, type IncomingMessage } from '../store/eventWriter';
+import type { IncomingMessage } from '../store/eventWriter';
 import { tempDir } from '../../testSupport/tempDir';
 import { Engine } from './engine';
 
@@ -43,7 +43,7 @@ function store(engine: Engine, seconds: number, perSecond: number, declinePct: n
       items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
     }
   }
-  engine.onCommitted(new EventWriter(engine.db).commit(items));
+  engine.onCommitted(engine.store.ingest.commit(items));
 }
 
 describe('rule editor requests', () => {

@@ -8,7 +8,7 @@ import { rulesFormatOfName, validateRulesText, type RulesFormat } from '../../..
 import { AlertEvaluator, AlertHistoryStore, DEFAULT_RULES_YAML, type AlertHistorySink, type AlertRule } from '../alerts';
 import { backtestStoredRange } from '../alerts/backtestSources';
 import type { AlertInputEvent } from '../alerts/eventCounters';
-import { openDatabase } from '../store/database';
+import { openStore } from '../store/store';
 import type { Engine } from './engine';
 
 const LIVE_TICK_MS = 1000;
@@ -68,7 +68,7 @@ export class AlertingSession {
     rules: readonly AlertRule[],
     private readonly notify: (n: AlertNotification) => void,
   ) {
-    this.history = new AlertHistoryStore(engine.db);
+    this.history = new AlertHistoryStore(engine.store);
     this.replay = engine.config.session === 'replay';
     this.rulesFile = engine.config.rulesFile ? path.resolve(engine.config.rulesFile) : null;
     this.savePath = this.rulesFile ?? path.join(path.dirname(path.resolve(engine.config.dbFile)), 'rules.yaml');
@@ -263,35 +263,24 @@ export class AlertingSession {
       spanMs = Math.max(spanMs, r.windowMs + warmup + Math.max(r.forMs, r.keepFiringForMs));
     }
     spanMs = Math.min(PRIME_MAX_MS, spanMs + 15_000);
-    const db = this.engine.db;
+    const store = this.engine.store;
     let from = now - spanMs;
     // At high rates the span holds more than the bound: read the newest PRIME_MAX_EVENTS.
-    const cutoff = db
-      .prepare('SELECT time_ms FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC LIMIT 1 OFFSET ?')
-      .get(from, now, PRIME_MAX_EVENTS - 1) as { time_ms: number } | undefined;
-    if (cutoff) from = cutoff.time_ms;
+    from = store.events.nthNewestTime(from, now, PRIME_MAX_EVENTS) ?? from;
     const needsQueues = rules.some((r) => r.enabled && METRIC_INFO[r.metric].source === 'queues');
-    const samples = needsQueues
-      ? (db.prepare('SELECT at_ms, queue, messages, consumers FROM queue_depth WHERE at_ms >= ? AND at_ms <= ? ORDER BY at_ms LIMIT 100000').all(from, now) as {
-          at_ms: number;
-          queue: string;
-          messages: number | null;
-          consumers: number | null;
-        }[])
-      : [];
-    const rows = db
-      .prepare('SELECT type, time_ms, arrival_ms, merchant_id, country, score FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms, seq')
-      .iterate(from, now) as IterableIterator<{ type: string; time_ms: number; arrival_ms: number; merchant_id: string | null; country: string | null; score: number | null }>;
+    // Sample times are whole milliseconds: up to and including `now`.
+    const samples = needsQueues ? store.queueSamples.inRange(from, now + 1, 100_000) : [];
+    const rows = store.events.forAlertsThrough(from, now);
     const out: AlertNotification[] = [];
     let s = 0;
     let chunk: AlertInputEvent[] = [];
     const feed = () => {
       if (chunk.length === 0) return;
       const until = chunk[chunk.length - 1].timeMs!;
-      while (s < samples.length && samples[s].at_ms <= until) {
-        const at = samples[s].at_ms;
+      while (s < samples.length && samples[s].at <= until) {
+        const at = samples[s].at;
         const depths: QueueDepth[] = [];
-        while (s < samples.length && samples[s].at_ms === at) {
+        while (s < samples.length && samples[s].at === at) {
           const q = samples[s++];
           depths.push({ queue: q.queue, messages: q.messages, consumers: q.consumers, at, error: null });
         }
@@ -302,7 +291,7 @@ export class AlertingSession {
       chunk = [];
     };
     for (const r of rows) {
-      chunk.push({ type: r.type, timeMs: r.time_ms, merchantId: r.merchant_id, country: r.country, score: r.score, arrivalMs: r.arrival_ms });
+      chunk.push(r);
       if (chunk.length >= 2000) feed();
     }
     feed();
@@ -323,9 +312,9 @@ export class AlertingSession {
     }
     // A connection of its own, read-only: the backtest cannot write live state, and ingest
     // commits between its pages.
-    const db = openDatabase(this.engine.config.dbFile, { readonly: true });
+    const store = openStore(this.engine.config.dbFile, { readonly: true });
     try {
-      const r = await backtestStoredRange(db, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents });
+      const r = await backtestStoredRange(store, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents });
       const fired = r.alerts.filter((a) => a.firedAt !== null);
       return {
         ok: true,
@@ -341,7 +330,7 @@ export class AlertingSession {
         elapsedMs: Date.now() - started,
       };
     } finally {
-      db.close();
+      store.close();
     }
   }
 }

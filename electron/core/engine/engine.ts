@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { AlertNotification } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth, ReplayProgress } from '../../../shared/metrics';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
@@ -6,10 +5,8 @@ import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
 import { IngestPipeline, type PipelineInput } from '../ingest/ingestPipeline';
 import { LiveMetrics } from '../metrics/liveMetrics';
-import { openDatabase, setMaxDbBytes } from '../store/database';
-import { EventWriter, type BatchOutcome } from '../store/eventWriter';
-import { applyRetention } from '../store/retention';
-import { computeStats } from '../store/stats';
+import type { BatchOutcome } from '../store/eventWriter';
+import { openStore, type Store } from '../store/store';
 import { createCaptureWriter, type CaptureWriter } from '../capture/captureWriter';
 import { DEFAULT_RULES, loadRulesFile } from '../alerts';
 import { AlertingSession } from './alertingSession';
@@ -52,8 +49,7 @@ export type EngineRequestHandler = (args: unknown) => unknown;
  * under plain Node in tests.
  */
 export class Engine {
-  readonly db: Database;
-  private readonly writer: EventWriter;
+  readonly store: Store;
   private readonly pipeline: IngestPipeline;
   private readonly metrics = new LiveMetrics();
   private consumer: BrokerIntake | null = null;
@@ -77,12 +73,11 @@ export class Engine {
     readonly config: EngineConfig,
     private readonly emit: EngineEmitter,
   ) {
-    this.db = openDatabase(config.dbFile, {
+    this.store = openStore(config.dbFile, {
       durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal'),
       maxBytes: config.maxDbBytes,
     });
-    this.writer = new EventWriter(this.db);
-    const stats = computeStats(this.db);
+    const stats = this.store.stats();
     this.totals = {
       events: stats.events,
       duplicates: stats.duplicates,
@@ -97,7 +92,7 @@ export class Engine {
       attempts: 0,
       lastError: null,
     };
-    this.pipeline = new IngestPipeline(this.writer, {
+    this.pipeline = new IngestPipeline(this.store.ingest, {
       batchSize: config.batchSize ?? 5000,
       flushMs: config.flushMs ?? 100,
       maxBodyBytes: config.maxBodyBytes,
@@ -114,9 +109,9 @@ export class Engine {
       log: (line) => this.emit.log(line),
     });
     this.handle('metrics.history', (args) =>
-      readMetricsHistory(this.db, this.clock(), (args as { minutes: number }).minutes),
+      readMetricsHistory(this.store, this.clock(), (args as { minutes: number }).minutes),
     );
-    this.handle('stats', () => computeStats(this.db));
+    this.handle('stats', () => this.store.stats());
     this.handle('ingest.timing', () => ({ ...this.timing }));
     registerExplorerRequests(this);
     // The operator freed space (or allows more): raise or lift the size limit; a paused batch commits now.
@@ -125,7 +120,7 @@ export class Engine {
       if (bytes !== null && (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0)) {
         throw new Error('store.setMaxDbBytes: bytes must be a non-negative number or null (no limit)');
       }
-      const limit = setMaxDbBytes(this.db, bytes);
+      const limit = this.store.setMaxBytes(bytes);
       this.emit.log(`database size limit ${limit.maxBytes === null ? 'lifted' : `set to ${limit.maxBytes} bytes`} (now ${limit.sizeBytes} bytes)`);
       if (this.pipeline.pausedReason) this.pipeline.flush();
       return limit;
@@ -285,7 +280,7 @@ export class Engine {
       }
     }
     this.emit.snapshot(this.snapshot());
-    this.db.close();
+    this.store.close();
   }
 
   onQueueSamples(listener: (samples: QueueDepth[]) => void): void {
@@ -301,7 +296,7 @@ export class Engine {
     this.metrics.observeQueues(samples);
     for (const l of this.queueListeners) l(samples);
     try {
-      this.writer.recordQueueDepths(samples);
+      this.store.queueSamples.record(samples);
     } catch (err) {
       this.emit.log(`queue depth not recorded: ${(err as Error).message}`);
     }
@@ -311,7 +306,7 @@ export class Engine {
     const days = this.config.retentionDays ?? 0;
     if (days > 0) {
       try {
-        applyRetention(this.db, days, Date.now());
+        this.store.applyRetention(days, Date.now());
       } catch (err) {
         this.emit.log(`retention skipped: ${(err as Error).message}`);
       }

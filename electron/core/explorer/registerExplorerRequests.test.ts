@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplorerResults } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
+import { storeOn } from '../store/store';
 import { tempDir } from '../../testSupport/tempDir';
 import { loadDemoCapture } from './explorerTestKit';
 import { registerExplorerRequests } from './registerExplorerRequests';
@@ -16,7 +17,7 @@ const call = async <K extends keyof ExplorerResults>(name: K, args: unknown) => 
 beforeAll(async () => {
   db = openDatabase(path.join(dir, 'live.db'));
   await loadDemoCapture(db, 5000);
-  registerExplorerRequests({ db, handle: (name, fn) => void handlers.set(name, fn), config: { dbFile: path.join(dir, 'live.db') } });
+  registerExplorerRequests({ store: storeOn(db), handle: (name, fn) => void handlers.set(name, fn), config: { dbFile: path.join(dir, 'live.db') } });
 });
 afterAll(() => db?.close());
 

@@ -7,7 +7,6 @@ import type { Engine } from '../engine/engine';
 import { ExportJobs, type StartExport } from '../report/exportJobs';
 import type { ReportRequest } from '../report/reportData';
 import { buildReportOffThread } from '../report/reportWorker';
-import { EventQuery } from './eventQuery';
 import { quarantineGet, quarantinePage } from './quarantineQuery';
 import { paymentTimeline } from './timeline';
 
@@ -30,23 +29,22 @@ export interface ExplorerRegistration {
  * report.progress and report.cancel. Exports without `outFile` go to `exportsDir`
  * (default: an "exports" folder beside the database).
  */
-export function registerExplorerRequests(engine: Pick<Engine, 'db' | 'handle'> & { config: { dbFile: string } }, exportsDir?: string): ExplorerRegistration {
-  const db = engine.db;
-  const query = new EventQuery(db);
+export function registerExplorerRequests(engine: Pick<Engine, 'store' | 'handle'> & { config: { dbFile: string } }, exportsDir?: string): ExplorerRegistration {
+  const store = engine.store;
   // Reports read millions of rows: they run in a worker thread on a read-only connection.
   const build = (req: ReportRequest) => buildReportOffThread(engine.config.dbFile, req);
-  const jobs = new ExportJobs(db, exportsDir ?? path.join(path.dirname(path.resolve(engine.config.dbFile)), 'exports'), build);
+  const jobs = new ExportJobs(store, exportsDir ?? path.join(path.dirname(path.resolve(engine.config.dbFile)), 'exports'), build);
   const on = <K extends ExplorerRequestName>(name: K, fn: (args: unknown, raw: Record<string, unknown>) => ExplorerResults[K] | Promise<ExplorerResults[K]>) =>
     engine.handle(name, (args) => fn(args, (args ?? {}) as Record<string, unknown>));
 
   on('events.query', (a) => {
     const { filter, order, limit, cursor } = parse('events.query', a) as { filter: object; order: 'asc' | 'desc'; limit: number; cursor: null };
-    return query.page({ filter, order, limit, cursor });
+    return store.eventPages.page({ filter, order, limit, cursor });
   });
-  on('events.get', (a) => ({ event: query.get((parse('events.get', a) as { seq: number }).seq) }));
-  on('events.timeline', (a) => paymentTimeline(db, (parse('events.timeline', a) as { paymentId: string }).paymentId));
-  on('quarantine.query', (a) => quarantinePage(db, parse('quarantine.query', a)));
-  on('quarantine.get', (a) => ({ row: quarantineGet(db, (parse('quarantine.get', a) as { seq: number }).seq) }));
+  on('events.get', (a) => ({ event: store.events.get((parse('events.get', a) as { seq: number }).seq) }));
+  on('events.timeline', (a) => paymentTimeline(store, (parse('events.timeline', a) as { paymentId: string }).paymentId));
+  on('quarantine.query', (a) => quarantinePage(store, parse('quarantine.query', a)));
+  on('quarantine.get', (a) => ({ row: quarantineGet(store, (parse('quarantine.get', a) as { seq: number }).seq) }));
   on('report.build', (a) => build(parse('report.build', a)));
   on('report.export', (a, raw) => {
     // outFile is not part of the API schema: only the host (a save dialog) may choose it.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoCapture } from '../explorer/explorerTestKit';
 import { openDatabase } from '../store/database';
+import { openStore } from '../store/store';
 import { tempDir } from '../../testSupport/tempDir';
 import { buildReport, ReportWindowError } from './reportData';
 import { buildReportOffThread } from './reportWorker';
@@ -22,9 +23,9 @@ beforeAll(async () => {
 describe('report off the engine thread', () => {
   it('gives the same figures as in-thread', async () => {
     const off = await buildReportOffThread(dbFile, { from: FROM, to: TO, mask: false });
-    const db = openDatabase(dbFile, { readonly: true });
-    const on = buildReport(db, { from: FROM, to: TO, mask: false });
-    db.close();
+    const store = openStore(dbFile, { readonly: true });
+    const on = buildReport(store, { from: FROM, to: TO, mask: false });
+    store.close();
     expect(off.totals).toEqual(on.totals);
     expect(off.topMerchants).toEqual(on.topMerchants);
     expect(off.previous).toEqual(on.previous);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ReportData } from '../../../shared/explorer';
-import { openDatabase } from '../store/database';
+import { openStore } from '../store/store';
 import { buildReport, ReportWindowError, type ReportRequest } from './reportData';
 
 interface Job {
@@ -25,11 +25,11 @@ function workerFile(): string | null {
 export function buildReportOffThread(dbFile: string, request: ReportRequest): Promise<ReportData> {
   const file = workerFile();
   if (!file || !fs.existsSync(dbFile)) {
-    const db = openDatabase(dbFile, { readonly: true });
+    const store = openStore(dbFile, { readonly: true });
     try {
-      return Promise.resolve(buildReport(db, request));
+      return Promise.resolve(buildReport(store, request));
     } finally {
-      db.close();
+      store.close();
     }
   }
   return new Promise((resolve, reject) => {
@@ -54,11 +54,11 @@ if (!isMainThread && parentPort && (workerData as Job | undefined)?.dbFile) {
   const job = workerData as Job;
   let reply: Reply;
   try {
-    const db = openDatabase(job.dbFile, { readonly: true });
+    const store = openStore(job.dbFile, { readonly: true });
     try {
-      reply = { ok: true, report: buildReport(db, job.request) };
+      reply = { ok: true, report: buildReport(store, job.request) };
     } finally {
-      db.close();
+      store.close();
     }
   } catch (err) {
     reply = { ok: false, error: (err as Error).message, kind: (err as Error).constructor?.name ?? 'Error' };
