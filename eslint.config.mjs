@@ -14,6 +14,28 @@ const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'w
 const sqlite = { name: 'better-sqlite3', message: 'The host side reaches the database through the engine services, never SQLite itself (ARCHITECTURE.md).', allowTypeImports: false };
 const storeLayer = { group: ['**/core/store/**', '../store/*', '../../core/store/*'], message: 'The host side reaches the database through the engine services, never the store (ARCHITECTURE.md).', allowTypeImports: false };
 
+// The data layer (issue 10): SQL and better-sqlite3 live in electron/core/store only; the rest
+// of the product reaches SQLite through the store's repositories (openStore). Tests, test kits
+// and benchmarks may still open a connection and check results with plain SQL. A separate
+// rule (no-restricted-syntax), so it adds to the layer rule above instead of replacing it.
+// A statement's first keyword (upper case, as SQL is written here), followed by more SQL; the
+// ones that stand alone (BEGIN, COMMIT...) also alone. 'DELETE' alone is an HTTP method.
+const SQL_START =
+  '^\\s*((SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA|WITH|SAVEPOINT|RELEASE|ATTACH|DETACH|EXPLAIN)\\s|(BEGIN|COMMIT|ROLLBACK|VACUUM|ANALYZE|REINDEX)\\b)';
+const SQLITE = "'better-sqlite3'";
+const noSqlite = 'better-sqlite3 is the store\'s own: use openStore and its repositories (electron/core/store).';
+const noSql = 'SQL belongs in electron/core/store: add a repository method there and call it.';
+const dataLayer = [
+  ...['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'].map((node) => ({ selector: `${node}[source.value=${SQLITE}]`, message: noSqlite })),
+  { selector: `TSImportType[source.value=${SQLITE}]`, message: noSqlite },
+  { selector: `TSExternalModuleReference[expression.value=${SQLITE}]`, message: noSqlite },
+  { selector: `CallExpression[callee.name='require'][arguments.0.value=${SQLITE}]`, message: noSqlite },
+  // The connection itself (a raw Database) and the schema are the store's too.
+  { selector: 'ImportDeclaration[source.value=/store.(database|migrate|migrations.)/]', message: 'Open the database with openStore (electron/core/store/store.ts).' },
+  { selector: `Literal[value=/${SQL_START}/]`, message: noSql },
+  { selector: `TemplateLiteral > TemplateElement:first-child[value.raw=/${SQL_START}/]`, message: noSql },
+];
+
 const restrict = (paths, patterns, allowTypeImports = false) => ({
   '@typescript-eslint/no-restricted-imports': [
     'error',
@@ -85,6 +107,11 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     ignores: ['renderer/vite.config.ts'],
     rules: restrict([electronModule, { name: 'ipcRenderer', message: 'The renderer uses window.payops from the preload.' }], [nodeSide, nodeBuiltins]),
+  },
+  {
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    ignores: ['electron/core/store/**', '**/*.test.ts', '**/*.test.tsx', '**/*TestKit.ts', 'electron/testSupport/**', 'electron/faults/**', 'shared/testing/**'],
+    rules: { 'no-restricted-syntax': ['error', ...dataLayer] },
   },
   {
     files: ['tools/**/*.js', 'bin/**/*.js', '**/*.cjs'],

@@ -6,12 +6,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventCursor, EventFilter } from '../shared/explorer';
-import { EventQuery } from '../electron/core/explorer/eventQuery';
 import { paymentTimeline } from '../electron/core/explorer/timeline';
 import { buildReport } from '../electron/core/report/reportData';
 import { renderReportHtml } from '../electron/core/report/reportHtml';
 import { runExport } from '../electron/core/report/reportExport';
-import { openDatabase } from '../electron/core/store/database';
+import { openStore } from '../electron/core/store/store';
 import { DAY_MS, ensureBenchData } from './queryData';
 
 const EVENTS = Number(process.env.BENCH_QUERY_EVENTS ?? 10_000_000);
@@ -47,13 +46,13 @@ async function main(): Promise<void> {
   log(`query benchmark: ${EVENTS.toLocaleString('en-US')} events`);
   const info = ensureBenchData(EVENTS, log);
   log(info.built ? `built ${info.file} in ${(info.buildMs / 1000).toFixed(0)} s` : `reusing ${info.file}`);
-  const db = openDatabase(info.file, { readonly: true });
+  const store = openStore(info.file, { readonly: true });
   const size = fs.statSync(info.file).size;
-  const q = new EventQuery(db);
+  const q = store.eventPages;
 
   // Filter values as an operator would pick them: a mid-size merchant, a common country,
   // the commonest decline code, blocked payments, a band of amounts, one payment's id.
-  const merchant = (db.prepare("SELECT merchant_id AS m FROM events INDEXED BY events_merchant_time WHERE merchant_id = 'm_1049' LIMIT 1").get() as { m: string } | undefined)?.m ?? 'm_1049';
+  const merchant = 'm_1049';
   const filters: [string, EventFilter][] = [
     ['no filter', {}],
     ['type = payment.declined', { types: ['payment.declined'] }],
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
     rows.push({ name, first: median(firsts), next: nexts.length ? median(nexts) : NaN, rows: count, partial });
   }
   const timelines: number[] = [];
-  for (let i = 0; i < RUNS; i++) timelines.push(time(() => paymentTimeline(db, info.samplePaymentId))[0]);
+  for (let i = 0; i < RUNS; i++) timelines.push(time(() => paymentTimeline(store, info.samplePaymentId))[0]);
 
   // 24-hour report: the last day of data.
   const to = info.toMs;
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
   let events24 = 0;
   for (let i = 0; i < Math.max(3, Math.min(RUNS, 5)); i++) {
     const cpu0 = process.cpuUsage();
-    const [tr, report] = time(() => buildReport(db, { from, to }));
+    const [tr, report] = time(() => buildReport(store, { from, to }));
     const [th] = time(() => renderReportHtml(report));
     const cpu = process.cpuUsage(cpu0);
     cpus.push((cpu.user + cpu.system) / 1000);
@@ -110,10 +109,10 @@ async function main(): Promise<void> {
   }
   const csvFile = path.join(os.tmpdir(), `payops-bench-query-${process.pid}.csv`);
   const csvStart = performance.now();
-  const csv = await runExport(db, { from: to - 3_600_000, to, format: 'csv', outFile: csvFile });
+  const csv = await runExport(store, { from: to - 3_600_000, to, format: 'csv', outFile: csvFile });
   const csvMs = performance.now() - csvStart;
   fs.rmSync(csvFile, { force: true });
-  db.close();
+  store.close();
 
   const ratio = (ms: number, target: number) => (Number.isNaN(ms) ? '-' : `${(ms / target).toFixed(2)}x`);
   const f = (ms: number) => (Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));

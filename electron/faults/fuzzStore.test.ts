@@ -11,7 +11,7 @@ import { decodeMessage } from '../../shared/events/decode';
 import { KNOWN_TYPES, type RawMessage } from '../../shared/events/eventTypes';
 import { openDatabase } from '../core/store/database';
 import { EventWriter, type IncomingMessage } from '../core/store/eventWriter';
-import { computeStats } from '../core/store/stats';
+import { storeOn } from '../core/store/store';
 import { paymentEvent, riskEvent } from '../testSupport/events';
 import { tempDir } from '../testSupport/tempDir';
 
@@ -85,7 +85,7 @@ const raw: fc.Arbitrary<RawMessage> = fc.oneof(
 describe('decode + store never poison a batch', () => {
   it('every message is stored or quarantined; the transaction always commits', () => {
     let messages = 0;
-    const before = computeStats(db);
+    const before = storeOn(db).stats();
     fc.assert(
       fc.property(fc.array(fc.tuple(raw, fc.boolean()), { minLength: 1, maxLength: 20 }), (batch) => {
         const items: IncomingMessage[] = batch.map(([r, redelivered]) => ({ raw: r, result: decodeMessage(r, { maxBodyBytes: 64 * 1024 }), redelivered }));
@@ -105,7 +105,7 @@ describe('decode + store never poison a batch', () => {
       }),
       { numRuns: RUNS },
     );
-    const after = computeStats(db);
+    const after = storeOn(db).stats();
     expect(after.events + after.duplicates + after.quarantined - (before.events + before.duplicates + before.quarantined)).toBe(messages);
   }, 120_000);
 });

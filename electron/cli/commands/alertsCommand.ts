@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
-import { hasAlertHistory } from '../../core/alerts/alertHistoryStore';
-import { openDatabase } from '../../core/store/database';
+import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
@@ -65,13 +64,13 @@ function runAlerts(flags: AlertsFlags): void {
     { firedOnly: '--all' },
   );
   if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
-  const db = openDatabase(flags.db, { readonly: true });
+  const store = openStore(flags.db, { readonly: true });
   let alerts: AlertHistoryJson[];
   try {
     // A database written before alerting existed simply has no alerts.
-    alerts = hasAlertHistory(db) ? alertHistoryJson(db, { ...filter, includeUnfired: !filter.firedOnly }) : [];
+    alerts = store.hasTables('alert_instances') ? alertHistoryJson(store, { ...filter, includeUnfired: !filter.firedOnly }) : [];
   } finally {
-    db.close();
+    store.close();
   }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(alerts)}\n`);

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { alertHistoryRecordToJson, type AlertHistoryJson, type AlertNotification } from '../../../shared/alerts';
 import { DEFAULT_RULES, loadRulesFile, RuleValidationError, type AlertRule } from '../../core/alerts';
-import { backtestCapture, backtestStoredRange, hasEventTables, storedEventRange } from '../../core/alerts/backtestSources';
+import { backtestCapture, backtestStoredRange, hasEventTables } from '../../core/alerts/backtestSources';
 import type { BacktestResult } from '../../core/alerts/backtest';
 import { CaptureReadError } from '../../core/capture/captureErrors';
-import { openDatabase } from '../../core/store/database';
+import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt } from '../cliOptions';
 import { formatAlertTable, isoTime } from './alertsCommand';
@@ -85,18 +85,18 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
   } else {
     const file = flags.db!;
     if (!fs.existsSync(file)) throw new CliError(`no database at ${file}`, 3);
-    const db = openDatabase(file, { readonly: true });
+    const store = openStore(file, { readonly: true });
     try {
-      if (!hasEventTables(db)) throw new CliError(`${file} is not a payops database (no events table)`, 3);
-      const stored = storedEventRange(db);
+      if (!hasEventTables(store)) throw new CliError(`${file} is not a payops database (no events table)`, 3);
+      const stored = store.events.timeRange();
       const from = flags.from ?? stored?.first ?? 0;
       const to = flags.to ?? (stored ? stored.last + 1 : from + 1);
       if (from >= to) throw new CliError(`--from must be before --to (got ${new Date(from).toISOString()} .. ${new Date(to).toISOString()})`);
-      const r = await backtestStoredRange(db, rules, { from, to, maxEvents: flags.maxEvents, includeUnfired: flags.all, yieldBetweenPages: false });
+      const r = await backtestStoredRange(store, rules, { from, to, maxEvents: flags.maxEvents, includeUnfired: flags.all, yieldBetweenPages: false });
       input = { db: file, from: iso(from), to: iso(to), truncated: r.truncated };
       result = r;
     } finally {
-      db.close();
+      store.close();
     }
   }
 

@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { EngineHost } from '../../core/host/engineHost';
 import type { EngineConfig } from '../../core/engine/engineConfig';
-import { openDatabase } from '../../core/store/database';
-import { computeStats } from '../../core/store/stats';
+import { openStore } from '../../core/store/store';
 import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveIntOrZero, positiveNumber, type BrokerFlags } from '../cliOptions';
 import { CliError, fail } from '../cliErrors';
 import { logLine } from '../logLine';
@@ -76,9 +75,9 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     logLine(`stopping (${why}): flushing and acknowledging`);
     const timing = await host.services.ingest.timing().catch(() => null);
     await host.stop();
-    const db = openDatabase(flags.db, { readonly: true });
-    const stats = computeStats(db);
-    db.close();
+    const store = openStore(flags.db, { readonly: true });
+    const stats = store.stats();
+    store.close();
     const cpu = process.cpuUsage();
     const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why, ingest: timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);

@@ -9,8 +9,7 @@ import type { EngineConfig } from '../../core/engine/engineConfig';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { parseReplaySpeed, type ReplaySpeed } from '../../core/replay/replaySource';
 import { parseStreamOffset } from '../../core/replay/streamOffset';
-import { openDatabase } from '../../core/store/database';
-import { computeStats } from '../../core/store/stats';
+import { openStore } from '../../core/store/store';
 import { redactSecrets, redactUrl } from '../../core/redact';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveNumber } from '../cliOptions';
@@ -103,16 +102,16 @@ function prepareDb(flags: ReplayFlags): void {
     return;
   }
   if (flags.append) return;
-  const db = openDatabase(target, { readonly: true });
-  let n = 0;
+  const store = openStore(target, { readonly: true });
+  let holdsEvents = false;
   try {
-    n = (db.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM events LIMIT 1)').get() as { n: number }).n;
+    holdsEvents = store.events.hasAny();
   } catch {
-    n = 0;
+    holdsEvents = false;
   } finally {
-    db.close();
+    store.close();
   }
-  if (n > 0) throw new CliError(`--db ${flags.db} already holds events: choose a new file, or pass --overwrite (replace) or --append`);
+  if (holdsEvents) throw new CliError(`--db ${flags.db} already holds events: choose a new file, or pass --overwrite (replace) or --append`);
 }
 
 /** Missing, empty or binary captures fail here, before a database is created. */
@@ -170,9 +169,9 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
     const status = await host.services.replay.status({}).catch(() => null);
     await host.stop();
     const durationMs = Date.now() - started;
-    const db = openDatabase(flags.db, { readonly: true });
-    const stats = computeStats(db);
-    db.close();
+    const store = openStore(flags.db, { readonly: true });
+    const stats = store.stats();
+    store.close();
     const complete = why === 'drained' && status?.state === 'done';
     const summary = {
       ...stats,
@@ -286,9 +285,9 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     if (finishing) return;
     finishing = true;
     await host.stop();
-    const db = openDatabase(flags.db, { readonly: true });
-    const stats = computeStats(db);
-    db.close();
+    const store = openStore(flags.db, { readonly: true });
+    const stats = store.stats();
+    store.close();
     const summary = { ...stats, durationMs: Date.now() - started, stream: queue, offset: flags.offset, db: flags.db, stoppedBecause: why };
     process.stdout.write(
       flags.json

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildReport } from '../../core/report/reportData';
 import { ExportCancelledError, formatFromFile, runExport } from '../../core/report/reportExport';
-import { openDatabase } from '../../core/store/database';
+import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { repeatable } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
@@ -92,7 +92,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
     { alertKey: '--alert', marginMinutes: '--margin', maskFields: '--mask', notes: flags.notesFile ? '--notes/--notes-file' : '--notes' },
   );
   if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
-  const db = openDatabase(flags.db, { readonly: true });
+  const store = openStore(flags.db, { readonly: true });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -103,7 +103,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
     if (flags.out && format) {
       let lastLog = 0;
       const started = Date.now();
-      const result = await runExport(db, {
+      const result = await runExport(store, {
         ...request,
         format,
         outFile: flags.out,
@@ -119,7 +119,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
       if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${result.bytes.toLocaleString('en-US')} bytes${format === 'csv' ? `, ${result.rows.toLocaleString('en-US')} events` : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     if (flags.json) {
-      report ??= buildReport(db, request);
+      report ??= buildReport(store, request);
       process.stdout.write(`${JSON.stringify(report)}\n`);
     }
   } catch (err) {
@@ -134,6 +134,6 @@ async function runReport(flags: ReportFlags): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    db.close();
+    store.close();
   }
 }

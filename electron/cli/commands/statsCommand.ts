@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { openDatabase } from '../../core/store/database';
-import { computeStats } from '../../core/store/stats';
+import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 
 export function registerStats(program: Command): void {
@@ -13,9 +12,9 @@ export function registerStats(program: Command): void {
     .action((flags: { db: string; json?: boolean }) => {
       try {
         if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
-        const db = openDatabase(flags.db, { readonly: true });
-        const stats = computeStats(db);
-        db.close();
+        const store = openStore(flags.db, { readonly: true });
+        const stats = store.stats();
+        store.close();
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(stats)}\n`);
           return;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migration010 } from '../store/migrations/010_alerts';
+import { storeOn } from '../store/store';
 import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, alertHistoryJson } from './alertHistoryStore';
 import { ev, payments, rule, sec } from './alertTestKit';
@@ -30,7 +31,7 @@ describe('AlertHistoryStore on a real SQLite file', () => {
     const declines = rule({ name: 'declines', metric: 'decline_rate', condition: { above: '50%' }, window: '30s', for: '20s', severity: 'critical', noDataState: 'normal' });
     const blips = rule({ name: 'blips', metric: 'risk_blocked_count', condition: { above: 100 }, window: '30s', for: '1m' });
     const fraud = rule({ name: 'fraud', metric: 'risk_blocked_count', groupBy: 'merchant', condition: { above: 2 }, window: '30s', for: '1m' });
-    const e = new AlertEvaluator([declines, blips, fraud], new AlertHistoryStore(db), { allowedLatenessMs: 0, now: () => sec(1000) });
+    const e = new AlertEvaluator([declines, blips, fraud], new AlertHistoryStore(storeOn(db)), { allowedLatenessMs: 0, now: () => sec(1000) });
     e.observeEvents(payments(0, 200, 10, (s) => (s >= 60 && s < 120 ? 100 : 0), () => ({ merchantId: 'm_7' })));
     // A short fraud blip goes pending but never fires: history only, not in the default JSON.
     e.observeEvents([ev('risk.blocked', sec(200)), ev('risk.blocked', sec(201)), ev('risk.blocked', sec(202)), ev('risk.scored', sec(300))]);
@@ -40,7 +41,7 @@ describe('AlertHistoryStore on a real SQLite file', () => {
     db.close();
 
     db = open();
-    const json = alertHistoryJson(db);
+    const json = alertHistoryJson(storeOn(db));
     expect(json).toEqual([
       {
         key: `declines/*/${sec(80)}`,
@@ -66,12 +67,12 @@ describe('AlertHistoryStore on a real SQLite file', () => {
         ],
       },
     ]);
-    const all = alertHistoryJson(db, { includeUnfired: true });
+    const all = alertHistoryJson(storeOn(db), { includeUnfired: true });
     expect(all.map((a) => [a.rule, a.state, a.labels])).toEqual([
       ['fraud', 'normal', { merchant: 'm_1' }],
       ['declines', 'resolved', {}],
     ]);
-    const store = new AlertHistoryStore(db);
+    const store = new AlertHistoryStore(storeOn(db));
     expect(store.list({ rule: 'fraud' })).toHaveLength(1);
     expect(store.list({ labels: { merchant: 'm_1' } }).map((r) => r.rule)).toEqual(['fraud']);
     expect(store.list({ since: sec(150) }).map((r) => r.rule)).toEqual(['fraud']);
@@ -87,29 +88,29 @@ describe('AlertHistoryStore on a real SQLite file', () => {
   it('persists silences and reloads the active ones', () => {
     let db = open();
     const r = rule({ name: 'x', metric: 'risk_blocked_count', condition: { above: 1 }, window: '30s' });
-    const e = new AlertEvaluator([r], new AlertHistoryStore(db), { now: () => sec(0) });
+    const e = new AlertEvaluator([r], new AlertHistoryStore(storeOn(db)), { now: () => sec(0) });
     const kept = e.silence([{ label: 'alertname', op: '=', value: 'x' }], sec(3600), 'deploy', 'alice');
     const ended = e.silence([{ label: 'queue', op: '=~', value: 'work\\..*' }], sec(3600), 'drain');
     e.expireSilence(ended.id);
     db.close();
     db = open();
-    const again = new AlertEvaluator([r], new AlertHistoryStore(db), { now: () => sec(10) });
+    const again = new AlertEvaluator([r], new AlertHistoryStore(storeOn(db)), { now: () => sec(10) });
     expect(again.listSilences().map((s) => [s.id, s.comment, s.createdBy, s.matchers])).toEqual([
       [kept.id, 'deploy', 'alice', [{ label: 'alertname', op: '=', value: 'x' }]],
     ]);
-    expect(new AlertHistoryStore(db).listSilences()).toHaveLength(2);
+    expect(new AlertHistoryStore(storeOn(db)).listSilences()).toHaveLength(2);
     db.close();
   });
 
   it('closes instances an engine left open when it stopped', () => {
     const db = open();
     const r = rule({ name: 'x', metric: 'risk_blocked_count', condition: { above: 1 }, window: '30s' });
-    const e = new AlertEvaluator([r], new AlertHistoryStore(db), { allowedLatenessMs: 0 });
+    const e = new AlertEvaluator([r], new AlertHistoryStore(storeOn(db)), { allowedLatenessMs: 0 });
     e.observeEvents([ev('risk.blocked', sec(1)), ev('risk.blocked', sec(2)), ev('risk.scored', sec(10))]);
     expect(e.list()[0].state).toBe('firing');
-    const store = new AlertHistoryStore(db);
+    const store = new AlertHistoryStore(storeOn(db));
     expect(store.closeOpenInstances(sec(99))).toBe(1);
-    const [closed] = alertHistoryJson(db);
+    const [closed] = alertHistoryJson(storeOn(db));
     expect(closed).toMatchObject({ state: 'resolved', resolvedAt: new Date(sec(99)).toISOString() });
     expect(closed.transitions.map((t) => t.state)).toEqual(['firing', 'resolved']);
     expect(store.closeOpenInstances(sec(100))).toBe(0);

@@ -10,8 +10,8 @@ import type { RulesBacktestResult, RulesDocument, RulesSaveResult, RulesValidati
 import { parseApiRequest, type ApiRequestName } from '../../../shared/api';
 import { DEFAULT_RULES_YAML } from '../alerts';
 import { composeEngine, type EngineSession } from '../engine/composeEngine';
-import { openDatabase } from '../store/database';
-import { EventWriter, type IncomingMessage } from '../store/eventWriter';
+import { openStore } from '../store/store';
+import type { IncomingMessage } from '../store/eventWriter';
 import { tempDir } from '../../testSupport/tempDir';
 import { BacktestService } from './backtestService';
 
@@ -35,7 +35,7 @@ function open(name: string, extra: { rulesFile?: string | null; session?: 'live'
   const request = async <T>(req: ApiRequestName, args: unknown = {}): Promise<T> => {
     const parsed = parseApiRequest(req, args).args;
     if (req === 'rules.backtest') {
-      const readOnly = openDatabase(dbFile, { readonly: true });
+      const readOnly = openStore(dbFile, { readonly: true });
       try {
         return (await new BacktestService(readOnly).run(parsed as never)) as T;
       } finally {
@@ -62,7 +62,7 @@ function store(engine: EngineSession['engine'], seconds: number, perSecond: numb
       items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
     }
   }
-  engine.onCommitted(new EventWriter(engine.db).commit(items));
+  engine.onCommitted(engine.store.ingest.commit(items));
 }
 
 describe('rule editor requests', () => {

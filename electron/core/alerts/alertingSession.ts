@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from 'better-sqlite3';
 import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertView } from '../../../shared/alerts';
 import { METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
 import type { RulesDocument, RulesSaveResult } from '../../../shared/alertsApi';
 import type { QueueDepth } from '../../../shared/metrics';
 import { rulesFormatOfName, validateRulesText, type RulesFormat } from '../../../shared/rulesText';
 import type { BatchOutcome } from '../store/eventWriter';
+import type { Store } from '../store/store';
 import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
 import { DEFAULT_RULES_YAML } from './defaultRules';
@@ -45,8 +45,8 @@ class PrimingSink implements AlertHistorySink {
 }
 
 export interface AlertingSessionOptions {
-  /** The session database: alert history lives in it, and a rules reload reads stored events back. */
-  db: Database;
+  /** The session's store: alert history lives in it, and a rules reload reads stored events back. */
+  store: Store;
   rules: readonly AlertRule[];
   /** A replay evaluates on event time only, after each committed batch; live sessions also tick with wall time. */
   replay: boolean;
@@ -73,14 +73,14 @@ export class AlertingSession {
   private rulesFile: string | null;
   private savePath: string;
   private readonly replay: boolean;
-  private readonly db: Database;
+  private readonly store: Store;
   private readonly notify: (n: AlertNotification) => void;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: AlertingSessionOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.notify = options.notify;
-    this.history = new AlertHistoryStore(options.db);
+    this.history = new AlertHistoryStore(options.store);
     this.replay = options.replay;
     this.rulesFile = options.rulesFile ? path.resolve(options.rulesFile) : null;
     this.savePath = this.rulesFile ?? options.defaultSavePath;
@@ -253,35 +253,24 @@ export class AlertingSession {
       spanMs = Math.max(spanMs, r.windowMs + warmup + Math.max(r.forMs, r.keepFiringForMs));
     }
     spanMs = Math.min(PRIME_MAX_MS, spanMs + 15_000);
-    const db = this.db;
+    const store = this.store;
     let from = now - spanMs;
     // At high rates the span holds more than the bound: read the newest PRIME_MAX_EVENTS.
-    const cutoff = db
-      .prepare('SELECT time_ms FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC LIMIT 1 OFFSET ?')
-      .get(from, now, PRIME_MAX_EVENTS - 1) as { time_ms: number } | undefined;
-    if (cutoff) from = cutoff.time_ms;
+    from = store.events.nthNewestTime(from, now, PRIME_MAX_EVENTS) ?? from;
     const needsQueues = rules.some((r) => r.enabled && METRIC_INFO[r.metric].source === 'queues');
-    const samples = needsQueues
-      ? (db.prepare('SELECT at_ms, queue, messages, consumers FROM queue_depth WHERE at_ms >= ? AND at_ms <= ? ORDER BY at_ms LIMIT 100000').all(from, now) as {
-          at_ms: number;
-          queue: string;
-          messages: number | null;
-          consumers: number | null;
-        }[])
-      : [];
-    const rows = db
-      .prepare('SELECT type, time_ms, arrival_ms, merchant_id, country, score FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms, seq')
-      .iterate(from, now) as IterableIterator<{ type: string; time_ms: number; arrival_ms: number; merchant_id: string | null; country: string | null; score: number | null }>;
+    // Sample times are whole milliseconds: up to and including `now`.
+    const samples = needsQueues ? store.queueSamples.inRange(from, now + 1, 100_000) : [];
+    const rows = store.events.forAlertsThrough(from, now);
     const out: AlertNotification[] = [];
     let s = 0;
     let chunk: AlertInputEvent[] = [];
     const feed = () => {
       if (chunk.length === 0) return;
       const until = chunk[chunk.length - 1].timeMs!;
-      while (s < samples.length && samples[s].at_ms <= until) {
-        const at = samples[s].at_ms;
+      while (s < samples.length && samples[s].at <= until) {
+        const at = samples[s].at;
         const depths: QueueDepth[] = [];
-        while (s < samples.length && samples[s].at_ms === at) {
+        while (s < samples.length && samples[s].at === at) {
           const q = samples[s++];
           depths.push({ queue: q.queue, messages: q.messages, consumers: q.consumers, at, error: null });
         }
@@ -292,7 +281,7 @@ export class AlertingSession {
       chunk = [];
     };
     for (const r of rows) {
-      chunk.push({ type: r.type, timeMs: r.time_ms, merchantId: r.merchant_id, country: r.country, score: r.score, arrivalMs: r.arrival_ms });
+      chunk.push(r);
       if (chunk.length >= 2000) feed();
     }
     feed();

@@ -1,7 +1,7 @@
 // Backtests of a rule set over the session's stored range, for the rule editor. Served by the
 // read worker on its read-only connection: it cannot write live state, and ingest commits
 // while it reads.
-import type { Database } from 'better-sqlite3';
+import type { ReadStore } from '../store/store';
 import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import { BACKTEST_LIMITS } from '../../../shared/alertsApi';
 import { validateRulesText } from '../../../shared/rulesText';
@@ -9,7 +9,7 @@ import type { BacktestService as BacktestServiceApi } from '../engine/engineServ
 import { backtestStoredRange } from './backtestSources';
 
 export class BacktestService implements BacktestServiceApi {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly store: ReadStore) {}
 
   async run(args: ApiParsedArgs<'rules.backtest'>): Promise<ApiResults['rules.backtest']> {
     const started = Date.now();
@@ -22,7 +22,7 @@ export class BacktestService implements BacktestServiceApi {
       from = args.to - BACKTEST_LIMITS.maxRangeMs;
       cut = `range limited to the last ${BACKTEST_LIMITS.maxRangeMs / 86_400_000} days before ${new Date(args.to).toISOString()}`;
     }
-    const r = await backtestStoredRange(this.db, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents });
+    const r = await backtestStoredRange(this.store, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents });
     const fired = r.alerts.filter((a) => a.firedAt !== null);
     return {
       ok: true,

@@ -3,12 +3,12 @@
 // the database is never written, live state is never touched. Stored ranges are read in
 // pages with a pause between them, so a backtest inside the engine worker does not hold
 // ingest up for more than one page at a time.
-import type { Database, Statement } from 'better-sqlite3';
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { AlertRule } from '../../../shared/alertRules';
 import { decodeMessage } from '../../../shared/events/decode';
 import type { QueueDepth } from '../../../shared/metrics';
 import { openCaptureReader } from '../capture/captureReader';
+import type { ReadStore } from '../store/store';
 import { Backtester, type BacktestOptions, type BacktestResult } from './backtest';
 import type { AlertInputEvent } from './eventCounters';
 
@@ -31,59 +31,33 @@ export interface RangeBacktestResult extends BacktestResult {
   range: { from: number; to: number };
 }
 
-interface EventRow {
-  seq: number;
-  type: string;
-  time_ms: number;
-  arrival_ms: number;
-  merchant_id: string | null;
-  country: string | null;
-  score: number | null;
-}
-
 /** Whether the database has the tables a backtest reads. */
-export function hasEventTables(db: Database): boolean {
-  const row = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'queue_depth')").get() as { n: number };
-  return row.n === 2;
-}
-
-/** First and last event time stored (epoch ms), or null for an empty database. */
-export function storedEventRange(db: Database): { first: number; last: number } | null {
-  const row = db.prepare('SELECT MIN(time_ms) AS first, MAX(time_ms) AS last FROM events').get() as { first: number | null; last: number | null };
-  return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+export function hasEventTables(store: ReadStore): boolean {
+  return store.hasTables('events', 'queue_depth');
 }
 
 /**
  * Runs `rules` over the events stored in [from, to) (and the queue depths polled then), in
  * event-time order, and reports what would have fired and when.
  */
-export async function backtestStoredRange(db: Database, rules: readonly AlertRule[], options: StoredRangeOptions): Promise<RangeBacktestResult> {
+export async function backtestStoredRange(store: ReadStore, rules: readonly AlertRule[], options: StoredRangeOptions): Promise<RangeBacktestResult> {
   const { from, to } = options;
   const pageSize = Math.max(100, options.pageSize ?? 5000);
   const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
   const pause = options.yieldBetweenPages ?? true;
-  // Keyset paging over (time_ms, seq): the events_time index holds rowid (seq) in order.
-  const page: Statement = db.prepare(`
-    SELECT seq, type, time_ms, arrival_ms, merchant_id, country, score FROM events
-    WHERE time_ms >= @t AND time_ms < @to AND (time_ms > @t OR seq > @seq)
-    ORDER BY time_ms, seq LIMIT @n`);
-  const queues: Statement = db.prepare(`
-    SELECT at_ms, queue, messages, consumers FROM queue_depth
-    WHERE at_ms >= @from AND at_ms < @to ORDER BY at_ms, queue LIMIT @n`);
-
   // Queue samples are few (a poll every few seconds per watched queue); bounded all the same.
-  const sampleRows = queues.all({ from, to, n: 500_000 }) as { at_ms: number; queue: string; messages: number | null; consumers: number | null }[];
   const samples: { at: number; depths: QueueDepth[] }[] = [];
-  for (const r of sampleRows) {
-    const depth: QueueDepth = { queue: r.queue, messages: r.messages, consumers: r.consumers, at: r.at_ms, error: null };
+  for (const r of store.queueSamples.inRange(from, to, 500_000)) {
+    const depth: QueueDepth = { queue: r.queue, messages: r.messages, consumers: r.consumers, at: r.at, error: null };
     const last = samples[samples.length - 1];
-    if (last && last.at === r.at_ms) last.depths.push(depth);
-    else samples.push({ at: r.at_ms, depths: [depth] });
+    if (last && last.at === r.at) last.depths.push(depth);
+    else samples.push({ at: r.at, depths: [depth] });
   }
 
   let truncated: string | null = null;
   let events = 0;
-  let cursor = { t: from, seq: -1 };
+  // Keyset paging over (time, seq): the events_time index holds rowid (seq) in order.
+  let cursor = { timeMs: from, seq: -1 };
   let lastTime: number | null = null;
   let nextSample = 0;
   // endMs is set once we know whether a limit stopped the input (the Backtester reads its
@@ -96,13 +70,9 @@ export async function backtestStoredRange(db: Database, rules: readonly AlertRul
       truncated = `stopped after ${events.toLocaleString('en-US')} events (the limit) at ${new Date(lastTime ?? from).toISOString()}`;
       break;
     }
-    const rows = page.all({ t: cursor.t, seq: cursor.seq, to, n }) as EventRow[];
+    const rows = store.events.forAlertsPage(cursor, to, n);
     if (rows.length === 0) break;
-    const batch: AlertInputEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      batch[i] = { type: r.type, timeMs: r.time_ms, merchantId: r.merchant_id, country: r.country, score: r.score, arrivalMs: r.arrival_ms };
-    }
+    const batch: AlertInputEvent[] = rows;
     const last = rows[rows.length - 1];
     // Queue samples go in where the event clock passes them, as they would have live.
     let start = 0;
@@ -116,8 +86,8 @@ export async function backtestStoredRange(db: Database, rules: readonly AlertRul
     }
     bt.feedEvents(start === 0 ? batch : batch.slice(start));
     events += rows.length;
-    lastTime = last.time_ms;
-    cursor = { t: last.time_ms, seq: last.seq };
+    lastTime = last.timeMs;
+    cursor = { timeMs: last.timeMs, seq: last.seq };
     if (rows.length < n) break;
     if (pause) await yieldNow();
   }

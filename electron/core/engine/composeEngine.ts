@@ -10,9 +10,7 @@ import { loadRulesFile } from '../alerts/loadRulesFile';
 import { RulesService } from '../alerts/rulesService';
 import { CaptureRecorder } from '../capture/captureRecorder';
 import { LiveMetrics } from '../metrics/liveMetrics';
-import { openDatabase, setMaxDbBytes } from '../store/database';
-import { EventWriter } from '../store/eventWriter';
-import { computeStats } from '../store/stats';
+import { openStore } from '../store/store';
 import { Engine, type EngineEmitter } from './engine';
 import type { EngineConfig } from './engineConfig';
 import type { EngineServices } from './engineServices';
@@ -30,7 +28,7 @@ export interface EngineSession {
 }
 
 export function composeEngine(config: EngineConfig, emit: EngineEmitter): EngineSession {
-  const db = openDatabase(config.dbFile, {
+  const store = openStore(config.dbFile, {
     durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal'),
     maxBytes: config.maxDbBytes,
   });
@@ -38,9 +36,9 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const metrics = new LiveMetrics();
     const capture = new CaptureRecorder(emit.log);
     if (config.captureFile) capture.start({ file: config.captureFile });
-    const engine = new Engine(config, { db, writer: new EventWriter(db), metrics, stored: computeStats(db), tap: (raw, result) => capture.tap(raw, result) }, emit);
+    const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result) }, emit);
     const alerting = new AlertingSession({
-      db,
+      store,
       rules: config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES,
       replay: config.session === 'replay',
       rulesFile: config.rulesFile ?? null,
@@ -58,17 +56,17 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const services: EngineServices = {
       ingest: {
         timing: () => ({ ...engine.timing }),
-        stats: () => computeStats(db),
+        stats: () => store.stats(),
       },
       store: {
         setMaxDbBytes: ({ bytes }) => {
-          const limit = setMaxDbBytes(db, bytes);
+          const limit = store.setMaxBytes(bytes);
           emit.log(`database size limit ${limit.maxBytes === null ? 'lifted' : `set to ${limit.maxBytes} bytes`} (now ${limit.sizeBytes} bytes)`);
           engine.afterSizeLimitChanged();
           return limit;
         },
       },
-      metrics: { history: ({ minutes }: ApiParsedArgs<'metrics.history'>) => readMetricsHistory(db, engine.clock(), minutes) },
+      metrics: { history: ({ minutes }: ApiParsedArgs<'metrics.history'>) => readMetricsHistory(store, engine.clock(), minutes) },
       alerts: new AlertsService(alerting),
       rules: new RulesService(alerting),
       capture,
@@ -84,12 +82,12 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
         alerting.start();
       },
       stop() {
-        stopped ??= engine.stop().finally(() => db.close());
+        stopped ??= engine.stop().finally(() => store.close());
         return stopped;
       },
     };
   } catch (err) {
-    db.close();
+    store.close();
     throw err;
   }
 }

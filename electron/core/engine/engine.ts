@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { AlertNotification } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth } from '../../../shared/metrics';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
@@ -8,8 +7,8 @@ import { IngestPipeline } from '../ingest/ingestPipeline';
 import type { IngestSource } from '../ingest/ingestSource';
 import { LiveMetrics } from '../metrics/liveMetrics';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
-import type { EventWriter, BatchOutcome } from '../store/eventWriter';
-import { applyRetention } from '../store/retention';
+import type { BatchOutcome } from '../store/eventWriter';
+import type { Store } from '../store/store';
 import type { StoreStats } from '../../../shared/storeStats';
 import type { EngineConfig } from './engineConfig';
 import type { IngestTiming } from './engineServices';
@@ -24,8 +23,7 @@ export interface EngineEmitter {
 
 /** What an engine is given by its composition root (composeEngine.ts). */
 export interface EngineParts {
-  db: Database;
-  writer: EventWriter;
+  store: Store;
   metrics: LiveMetrics;
   /** Totals the database already holds when the session starts. */
   stored: StoreStats;
@@ -40,8 +38,7 @@ export interface EngineParts {
  * the composition root; it knows none of them.
  */
 export class Engine {
-  readonly db: Database;
-  private readonly writer: EventWriter;
+  readonly store: Store;
   private readonly pipeline: IngestPipeline;
   private readonly metrics: LiveMetrics;
   private consumer: BrokerIntake | null = null;
@@ -63,8 +60,7 @@ export class Engine {
     parts: EngineParts,
     private readonly emit: EngineEmitter,
   ) {
-    this.db = parts.db;
-    this.writer = parts.writer;
+    this.store = parts.store;
     this.metrics = parts.metrics;
     const stats = parts.stored;
     this.totals = {
@@ -81,7 +77,7 @@ export class Engine {
       attempts: 0,
       lastError: null,
     };
-    this.pipeline = new IngestPipeline(this.writer, {
+    this.pipeline = new IngestPipeline(this.store.ingest, {
       batchSize: config.batchSize ?? 5000,
       flushMs: config.flushMs ?? 100,
       maxBodyBytes: config.maxBodyBytes,
@@ -227,7 +223,7 @@ export class Engine {
     this.metrics.observeQueues(samples);
     for (const l of this.queueListeners) l(samples);
     try {
-      this.writer.recordQueueDepths(samples);
+      this.store.queueSamples.record(samples);
     } catch (err) {
       this.emit.log(`queue depth not recorded: ${(err as Error).message}`);
     }
@@ -237,7 +233,7 @@ export class Engine {
     const days = this.config.retentionDays ?? 0;
     if (days > 0) {
       try {
-        applyRetention(this.db, days, Date.now());
+        this.store.applyRetention(days, Date.now());
       } catch (err) {
         this.emit.log(`retention skipped: ${(err as Error).message}`);
       }

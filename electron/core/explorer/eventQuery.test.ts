@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventFilter } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
+import { planQuery, type EventPages } from '../store/eventPages';
+import { storeOn, type Store } from '../store/store';
 import { tempDir } from '../../testSupport/tempDir';
-import { EventQuery, planQuery } from './eventQuery';
 import { loadDemoCapture, storeEvents, storeRaw } from './explorerTestKit';
 import { paymentTimeline } from './timeline';
 import { quarantineGet, quarantinePage } from './quarantineQuery';
@@ -45,14 +46,16 @@ function syntheticEvents(n: number): Record<string, unknown>[] {
 }
 
 let db: Database.Database;
-let q: EventQuery;
+let store: Store;
+let q: EventPages;
 const dir = tempDir('payops-explorer-');
 
 beforeAll(async () => {
   db = openDatabase(path.join(dir, 'explorer.db'));
   await loadDemoCapture(db, 6000);
   storeEvents(db, syntheticEvents(3000));
-  q = new EventQuery(db);
+  store = storeOn(db);
+  q = store.eventPages;
 });
 afterAll(() => db?.close());
 
@@ -212,15 +215,15 @@ describe('explorer keyset pages', () => {
     expect(new Set(byPayment.rows.map((r) => r.paymentId))).toEqual(new Set(['pay_ps04349']));
     const byId = q.page({ filter: { search: 'cb0a03af-9c45-48d9-b387-16b4ed4f1dca' } });
     expect(byId.rows).toHaveLength(1);
-    const detail = q.get(byId.rows[0].seq)!;
+    const detail = store.events.get(byId.rows[0].seq)!;
     expect(JSON.parse(detail.json).id).toBe('cb0a03af-9c45-48d9-b387-16b4ed4f1dca');
-    expect(q.get(99_999_999)).toBeNull();
+    expect(store.events.get(99_999_999)).toBeNull();
   });
 });
 
 describe('payment timeline', () => {
   it('lists every event of the payment in order with the time between steps', () => {
-    const t = paymentTimeline(db, 'pay_ps04349');
+    const t = paymentTimeline(store, 'pay_ps04349');
     const expected = db.prepare('SELECT seq, time_ms FROM events WHERE payment_id = ? ORDER BY time_ms, seq').all('pay_ps04349') as { seq: number; time_ms: number }[];
     expect(t.steps.map((s) => s.seq)).toEqual(expected.map((e) => e.seq));
     expect(t.steps[0].sincePreviousMs).toBeNull();
@@ -231,7 +234,7 @@ describe('payment timeline', () => {
       expect(t.steps[i].sinceStartMs).toBe(expected[i].time_ms - expected[0].time_ms);
     }
     expect(t.durationMs).toBe(expected[expected.length - 1].time_ms - expected[0].time_ms);
-    expect(paymentTimeline(db, 'no-such-payment').steps).toEqual([]);
+    expect(paymentTimeline(store, 'no-such-payment').steps).toEqual([]);
   });
 });
 
@@ -250,14 +253,14 @@ describe('quarantine browser', () => {
     const all: number[] = [];
     let cursor = null;
     for (;;) {
-      const page = quarantinePage(db, { limit: 1, cursor, order: 'asc' });
+      const page = quarantinePage(store, { limit: 1, cursor, order: 'asc' });
       all.push(...page.rows.map((r) => r.seq));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
     expect(all).toHaveLength(5);
     expect([...all].sort((a, b) => a - b)).toEqual(all);
-    const rows = quarantinePage(db, { limit: 10 }).rows;
+    const rows = quarantinePage(store, { limit: 10 }).rows;
     const text = rows.find((r) => r.routingKey === 'payment.authorized')!;
     expect(text.body).toMatchObject({ encoding: 'utf8', text: 'not json at all', truncated: false });
     expect(text.headers).toEqual({ 'x-trace': 'abc' });
@@ -268,11 +271,11 @@ describe('quarantine browser', () => {
     expect(big.body.encoding).toBe('utf8');
     expect(big.body.truncated).toBe(true);
     expect(big.body.size).toBeGreaterThan(6000);
-    expect(quarantineGet(db, big.seq)!.body.truncated).toBe(false);
+    expect(quarantineGet(store, big.seq)!.body.truncated).toBe(false);
     // Cut inside a 3-byte character: still text, ending at the last whole character.
     const euro = rows.find((r) => r.routingKey === 'risk.flagged')!;
     expect(euro.body.encoding).toBe('utf8');
     expect(euro.body.text.endsWith('€')).toBe(true);
-    expect(quarantinePage(db, { reason: 'UTF-8' }).rows.map((r) => r.routingKey)).toEqual(['payment.declined']);
+    expect(quarantinePage(store, { reason: 'UTF-8' }).rows.map((r) => r.routingKey)).toEqual(['payment.declined']);
   });
 });

@@ -1,39 +1,34 @@
 // The API's `events` and `quarantine` services, served by the read worker.
-import type { Database } from 'better-sqlite3';
 import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
-import { EventQuery } from './eventQuery';
+import type { ReadStore } from '../store/store';
 import { quarantineGet, quarantinePage } from './quarantineQuery';
 import { paymentTimeline } from './timeline';
 
 export class EventsService implements ApiService<'events'> {
-  private readonly pages: EventQuery;
-
-  constructor(private readonly db: Database) {
-    this.pages = new EventQuery(db);
-  }
+  constructor(private readonly store: ReadStore) {}
 
   query(args: ApiParsedArgs<'events.query'>): ApiResults['events.query'] {
-    return this.pages.page(args);
+    return this.store.eventPages.page(args);
   }
 
   get({ seq }: ApiParsedArgs<'events.get'>): ApiResults['events.get'] {
-    return { event: this.pages.get(seq) };
+    return { event: this.store.events.get(seq) };
   }
 
   timeline({ paymentId }: ApiParsedArgs<'events.timeline'>): ApiResults['events.timeline'] {
-    return paymentTimeline(this.db, paymentId);
+    return paymentTimeline(this.store, paymentId);
   }
 }
 
 export class QuarantineService implements ApiService<'quarantine'> {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly store: ReadStore) {}
 
   query(args: ApiParsedArgs<'quarantine.query'>): ApiResults['quarantine.query'] {
-    return quarantinePage(this.db, args);
+    return quarantinePage(this.store, args);
   }
 
   get({ seq }: ApiParsedArgs<'quarantine.get'>): ApiResults['quarantine.get'] {
-    return { row: quarantineGet(this.db, seq) };
+    return { row: quarantineGet(this.store, seq) };
   }
 }

@@ -1,22 +1,11 @@
 // The quarantine browser: what was refused, why, and its bytes shown safely (UTF-8 text when
 // the body is valid UTF-8, else hex), size-capped. Keyset pages on (arrival_ms, seq).
-import type { Database } from 'better-sqlite3';
 import type { QuarantineBody, QuarantineCursor, QuarantinePage, QuarantineRow } from '../../../shared/explorer';
+import type { StoredQuarantine } from '../store/quarantineRepository';
+import type { ReadStore } from '../store/store';
 
 export const LIST_BODY_BYTES = 1024;
 export const DETAIL_BODY_BYTES = 64 * 1024;
-
-interface QuarantineRaw {
-  seq: number;
-  arrival_ms: number;
-  reason: string;
-  routing_key: string | null;
-  headers: string | null;
-  content_type: string | null;
-  origin: string | null;
-  size: number;
-  body: Buffer;
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -61,13 +50,13 @@ function parseHeaders(text: string | null): Record<string, unknown> | null {
   }
 }
 
-function toRow(r: QuarantineRaw, cap: number): QuarantineRow {
+function toRow(r: StoredQuarantine, cap: number): QuarantineRow {
   return {
     seq: r.seq,
-    arrivalMs: r.arrival_ms,
+    arrivalMs: r.arrivalMs,
     reason: r.reason,
-    routingKey: r.routing_key,
-    contentType: r.content_type,
+    routingKey: r.routingKey,
+    contentType: r.contentType,
     origin: r.origin,
     headers: parseHeaders(r.headers),
     body: describeBody(Buffer.from(r.body), r.size, cap),
@@ -83,46 +72,22 @@ export interface QuarantineQueryOptions {
   cursor?: QuarantineCursor | null;
 }
 
-export function quarantinePage(db: Database, options: QuarantineQueryOptions): QuarantinePage {
+export function quarantinePage(store: ReadStore, options: QuarantineQueryOptions): QuarantinePage {
   const started = performance.now();
-  const order = options.order ?? 'desc';
-  const dir = order === 'desc' ? 'DESC' : 'ASC';
   const limit = Math.max(1, Math.min(500, Math.floor(options.limit ?? 100)));
-  const conds: string[] = [];
-  const args: unknown[] = [];
-  if (options.from !== undefined) { conds.push('arrival_ms >= ?'); args.push(options.from); }
-  if (options.to !== undefined) { conds.push('arrival_ms < ?'); args.push(options.to); }
-  if (options.reason !== undefined) { conds.push("instr(lower(reason), lower(?)) > 0"); args.push(options.reason); }
-  const c = options.cursor;
-  if (c) {
-    if (order === 'desc') conds.push('arrival_ms <= ?', '(arrival_ms < ? OR seq < ?)');
-    else conds.push('arrival_ms >= ?', '(arrival_ms > ? OR seq > ?)');
-    args.push(c.arrivalMs, c.arrivalMs, c.seq);
-  }
-  const rows = db
-    .prepare(
-      `SELECT seq, arrival_ms, reason, routing_key, headers, content_type, origin, length(body) AS size,
-         substr(body, 1, ${LIST_BODY_BYTES}) AS body
-       FROM quarantine INDEXED BY quarantine_arrival ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
-       ORDER BY arrival_ms ${dir}, seq ${dir} LIMIT ?`,
-    )
-    .all(...args, limit + 1) as QuarantineRaw[];
+  const range = { from: options.from, to: options.to, reason: options.reason, order: options.order ?? 'desc', cursor: options.cursor };
+  const rows = store.quarantine.page(range, limit + 1, LIST_BODY_BYTES);
   const more = rows.length > limit;
   const kept = rows.slice(0, limit);
   const last = kept[kept.length - 1];
   return {
     rows: kept.map((r) => toRow(r, LIST_BODY_BYTES)),
-    nextCursor: more && last ? { arrivalMs: last.arrival_ms, seq: last.seq } : null,
+    nextCursor: more && last ? { arrivalMs: last.arrivalMs, seq: last.seq } : null,
     tookMs: Math.round((performance.now() - started) * 10) / 10,
   };
 }
 
-export function quarantineGet(db: Database, seq: number): QuarantineRow | null {
-  const row = db
-    .prepare(
-      `SELECT seq, arrival_ms, reason, routing_key, headers, content_type, origin, length(body) AS size,
-         substr(body, 1, ${DETAIL_BODY_BYTES}) AS body FROM quarantine WHERE seq = ?`,
-    )
-    .get(seq) as QuarantineRaw | undefined;
+export function quarantineGet(store: ReadStore, seq: number): QuarantineRow | null {
+  const row = store.quarantine.get(seq, DETAIL_BODY_BYTES);
   return row ? toRow(row, DETAIL_BODY_BYTES) : null;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoCapture } from '../explorer/explorerTestKit';
 import { openDatabase } from '../store/database';
+import { openStore } from '../store/store';
 import { tempDir } from '../../testSupport/tempDir';
 import { buildReport } from '../report/reportData';
 import { ReaderHost } from './readerHost';
@@ -27,9 +28,9 @@ afterAll(() => reader?.stop());
 describe('the read worker', () => {
   it('builds the same report as in-thread', async () => {
     const off = await reader.services.report.build({ from: FROM, to: TO, mask: false });
-    const db = openDatabase(dbFile, { readonly: true });
-    const on = buildReport(db, { from: FROM, to: TO, mask: false });
-    db.close();
+    const store = openStore(dbFile, { readonly: true });
+    const on = buildReport(store, { from: FROM, to: TO, mask: false });
+    store.close();
     expect(off.totals).toEqual(on.totals);
     expect(off.topMerchants).toEqual(on.topMerchants);
     expect(off.previous).toEqual(on.previous);

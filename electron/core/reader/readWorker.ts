@@ -9,7 +9,7 @@ import { EventsService, QuarantineService } from '../explorer/explorerServices';
 import { safeErrorMessage } from '../redact';
 import type { ReaderConfig } from './readerConfig';
 import { ReportService } from '../report/reportService';
-import { openDatabase } from '../store/database';
+import { openStore } from '../store/store';
 
 const port = parentPort;
 if (!port) throw new Error('readWorker must run in a worker thread');
@@ -17,19 +17,19 @@ const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
 const config = workerData as ReaderConfig;
 
 try {
-  const db = openDatabase(config.dbFile, { readonly: true });
-  const report = new ReportService(db, config.exportsDir);
+  const store = openStore(config.dbFile, { readonly: true });
+  const report = new ReportService(store, config.exportsDir);
   const services: ReaderServices = {
-    events: new EventsService(db),
-    quarantine: new QuarantineService(db),
+    events: new EventsService(store),
+    quarantine: new QuarantineService(store),
     report,
-    backtest: new BacktestService(db),
+    backtest: new BacktestService(store),
   };
   for (const [name, service] of Object.entries(services)) peer.serve(name, service);
   peer.serve('lifecycle', {
     async stop() {
       await report.cancelAll();
-      db.close();
+      store.close();
     },
   });
   peer.emit('ready');

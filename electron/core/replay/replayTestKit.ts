@@ -8,7 +8,8 @@ import { formatRecordedLine } from '../capture/captureLine';
 import type { ScenarioName } from '../sim/scenarios';
 import type { ScenarioTimings } from '../sim/scenarios';
 import { createTrafficGenerator } from '../sim/trafficGenerator';
-import { computeStats, type StoreStats } from '../store/stats';
+import type { StoreStats } from '../store/stats';
+import { storeOn } from '../store/store';
 
 export const KIT_START_MS = Date.UTC(2026, 10, 23, 5, 0, 0);
 
@@ -76,7 +77,7 @@ export function dbFigures(dbFile: string): DbFigures {
   const db = new Database(dbFile, { readonly: true });
   try {
     return {
-      stats: computeStats(db),
+      stats: storeOn(db).stats(),
       rollups: db.prepare('SELECT sec, dim, key, count, amount FROM rollup_second ORDER BY sec, dim, key').all(),
       events: db
         .prepare(
@@ -99,7 +100,7 @@ export function alertHistoryOrNull(dbFile: string): unknown {
   try {
     const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_instances'`).get();
     if (!has) return null;
-    return alertHistoryJson(db, { includeUnfired: true });
+    return alertHistoryJson(storeOn(db), { includeUnfired: true });
   } finally {
     db.close();
   }

@@ -1,10 +1,10 @@
 // Export jobs inside the engine: start, poll progress, cancel. A job writes to a temporary
 // file renamed at the end; cancelling removes it.
-import type { Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportData, ReportFormat, ReportJob } from '../../../shared/explorer';
+import type { ReadStore } from '../store/store';
 import { ExportCancelledError, runExport } from './reportExport';
 import type { ReportRequest } from './reportData';
 import { resolveWindow } from './reportData';
@@ -21,7 +21,7 @@ export class ExportJobs {
   private readonly jobs = new Map<string, { job: ReportJob; controller: AbortController; done: Promise<void> }>();
 
   constructor(
-    private readonly db: Database,
+    private readonly store: ReadStore,
     private readonly exportsDir: string,
     /** How reports are built (the engine builds them off its thread). */
     private readonly build?: (request: ReportRequest) => Promise<ReportData>,
@@ -29,7 +29,7 @@ export class ExportJobs {
 
   start(req: StartExport): ReportJob {
     // Resolve the window now so that a bad window or unknown alert fails the request itself.
-    const w = resolveWindow(this.db, req);
+    const w = resolveWindow(this.store, req);
     const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:.]/g, '').replace(/-/g, '');
     let outFile = req.outFile;
     if (!outFile) {
@@ -39,7 +39,7 @@ export class ExportJobs {
     const jobId = randomUUID();
     const job: ReportJob = { jobId, format: req.format, state: 'running', done: 0, total: 0, bytes: 0, file: null, error: null };
     const controller = new AbortController();
-    const done = runExport(this.db, {
+    const done = runExport(this.store, {
       ...req,
       from: w.from,
       to: w.to,

@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertHistoryStore } from '../alerts/alertHistoryStore';
 import { loadDemoCapture, storeEvents } from '../explorer/explorerTestKit';
 import { openDatabase } from '../store/database';
+import { storeOn, type Store } from '../store/store';
 import { migration010 } from '../store/migrations/010_alerts';
 import { tempDir } from '../../testSupport/tempDir';
 import { buildReport, resolveWindow, windowFigures } from './reportData';
 
 const dir = tempDir('payops-report-');
 let db: Database.Database;
+let store: Store;
 const BASE = Date.UTC(2026, 10, 23, 5, 0, 0);
 
 /** Many events per second, ties on the same millisecond, several currencies and codes. */
@@ -37,8 +39,8 @@ beforeAll(async () => {
   migration010.up(db);
   await loadDemoCapture(db);
   storeEvents(db, crowded(6000));
-  const store = new AlertHistoryStore(db);
-  store.saveInstances([
+  store = storeOn(db);
+  new AlertHistoryStore(store).saveInstances([
     {
       key: 'decline-rate|merchant=m_3|1', rule: 'decline-rate', severity: 'critical', labels: { merchant: 'm_3' }, group: 'merchant=m_3', state: 'resolved',
       summary: 'decline rate 40% over 5m', value: 0.1, peakValue: 0.4, activeSince: BASE + 2000, firedAt: BASE + 4000, resolvedAt: BASE + 12_000, endedAt: null,
@@ -85,7 +87,7 @@ function sqlFigures(from: number, to: number) {
 }
 
 function check(from: number, to: number) {
-  const r = buildReport(db, { from, to, mask: false, sampleSize: 5 });
+  const r = buildReport(store, { from, to, mask: false, sampleSize: 5 });
   const s = sqlFigures(from, to);
   expect(r.window).toMatchObject({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
   expect(r.totals.events).toBe(s.events);
@@ -137,45 +139,45 @@ describe('report figures equal plain SQL over the stored events', () => {
   });
 
   it('windowFigures of adjacent windows add up to the figures of their union', () => {
-    const a = windowFigures(db, BASE, BASE + 7_777);
-    const b = windowFigures(db, BASE + 7_777, BASE + 20_001);
-    const u = windowFigures(db, BASE, BASE + 20_001);
+    const a = windowFigures(store, BASE, BASE + 7_777);
+    const b = windowFigures(store, BASE + 7_777, BASE + 20_001);
+    const u = windowFigures(store, BASE, BASE + 20_001);
     expect(a.events + b.events).toBe(u.events);
     expect(a.declined + b.declined).toBe(u.declined);
   });
 
   it('an alert gives the window (margin before firing to margin after resolving) and its timeline', () => {
-    const w = resolveWindow(db, { alertKey: 'decline-rate|merchant=m_3|1', marginMinutes: 1 });
+    const w = resolveWindow(store, { alertKey: 'decline-rate|merchant=m_3|1', marginMinutes: 1 });
     expect(w.from).toBe(BASE + 4000 - 60_000);
     expect(w.to).toBe(BASE + 12_000 + 60_000);
-    const r = buildReport(db, { alertKey: 'decline-rate|merchant=m_3|1', marginMinutes: 1 });
+    const r = buildReport(store, { alertKey: 'decline-rate|merchant=m_3|1', marginMinutes: 1 });
     expect(r.alerts).toHaveLength(1);
     expect(r.alerts[0].acknowledged).toMatchObject({ by: 'ana', note: 'looking at issuer 51s' });
     expect(r.alerts[0].transitions.map((t) => t.state)).toEqual(['pending', 'firing', 'resolved']);
     expect(r.title).toMatch(/decline-rate/);
-    expect(() => resolveWindow(db, { alertKey: 'nope' })).toThrow(/no alert/);
-    expect(() => resolveWindow(db, { from: 10, to: 10 })).toThrow(/empty/);
+    expect(() => resolveWindow(store, { alertKey: 'nope' })).toThrow(/no alert/);
+    expect(() => resolveWindow(store, { from: 10, to: 10 })).toThrow(/empty/);
   });
 
   it('masks card BINs and customer ids by default, and not with mask: false', () => {
     const from = Date.UTC(2026, 10, 2);
     const to = Date.UTC(2026, 11, 3);
-    const masked = buildReport(db, { from: BASE, to: BASE + 20_000 });
+    const masked = buildReport(store, { from: BASE, to: BASE + 20_000 });
     expect(masked.masked).toBe(true);
     expect(masked.topCardBins.every((b) => /^\d\d\*\*\*\*$/.test(b.cardBin))).toBe(true);
-    const demo = buildReport(db, { from, to, sampleSize: 40 });
+    const demo = buildReport(store, { from, to, sampleSize: 40 });
     const text = JSON.stringify(demo.sampleEvents);
     expect(text).not.toMatch(/"customerId":"C\d+"/);
     expect(text).toMatch(/"customerId":"\*\*\*"/);
-    const open = buildReport(db, { from, to, mask: false, sampleSize: 40 });
+    const open = buildReport(store, { from, to, mask: false, sampleSize: 40 });
     expect(JSON.stringify(open.sampleEvents)).toMatch(/"customerId":"C\d+"/);
-    const extra = buildReport(db, { from: BASE, to: BASE + 20_000, maskFields: ['merchantId'] });
+    const extra = buildReport(store, { from: BASE, to: BASE + 20_000, maskFields: ['merchantId'] });
     expect(extra.topMerchants.every((m) => m.merchantId.startsWith('#'))).toBe(true);
-    expect(extra.topMerchants.map((m) => m.events)).toEqual(buildReport(db, { from: BASE, to: BASE + 20_000 }).topMerchants.map((m) => m.events));
+    expect(extra.topMerchants.map((m) => m.events)).toEqual(buildReport(store, { from: BASE, to: BASE + 20_000 }).topMerchants.map((m) => m.events));
   });
 
   it('series are bounded and add up to the window', () => {
-    const r = buildReport(db, { from: Date.UTC(2026, 10, 2), to: Date.UTC(2026, 11, 3) });
+    const r = buildReport(store, { from: Date.UTC(2026, 10, 2), to: Date.UTC(2026, 11, 3) });
     expect(r.series.throughput.length).toBeLessThanOrEqual(130);
     const sum = r.series.throughput.reduce((s, p) => s + Object.values(p.values).reduce((a, b) => a + b, 0) * (r.series.bucketMs / 1000), 0);
     expect(Math.round(sum)).toBe(r.totals.events);

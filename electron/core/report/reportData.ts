@@ -2,11 +2,10 @@
 // and the partial seconds at either edge of the window from the raw events, so a window may
 // cut through a second and still be exact (half-open: from <= time_ms < to). Top lists need
 // one pass over the window's events (served by the time index).
-import type { Database } from 'better-sqlite3';
 import type { AlertHistoryJson } from '../../../shared/alerts';
 import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint } from '../../../shared/explorer';
-import { AlertHistoryStore } from '../alerts/alertHistoryStore';
 import { alertHistoryRecordToJson } from '../../../shared/alerts';
+import type { ReadStore } from '../store/store';
 import { Masker } from './masking';
 
 export interface ReportRequest {
@@ -36,30 +35,21 @@ export interface ResolvedWindow {
   marginMinutes: number | null;
 }
 
-function hasTable(db: Database, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-}
-
-function lastEventTime(db: Database): number | null {
-  const row = db.prepare('SELECT MAX(time_ms) AS t FROM events').get() as { t: number | null };
-  return row.t;
-}
-
 /**
  * The report's window: from an alert (a margin before it fired, to a margin after it
  * resolved; still firing: up to the newest stored event), or the given range; with neither,
  * the last 24 hours of stored events.
  */
-export function resolveWindow(db: Database, req: ReportRequest): ResolvedWindow {
+export function resolveWindow(store: ReadStore, req: ReportRequest): ResolvedWindow {
   if (req.alertKey !== undefined) {
-    if (!hasTable(db, 'alert_instances')) throw new ReportWindowError('this database has no alert history');
-    const record = new AlertHistoryStore(db).get(req.alertKey);
+    if (!store.hasTables('alert_instances')) throw new ReportWindowError('this database has no alert history');
+    const record = store.alerts.get(req.alertKey);
     if (!record) throw new ReportWindowError(`no alert "${req.alertKey}" in this database`);
     const margin = (req.marginMinutes ?? DEFAULT_MARGIN_MIN) * 60_000;
     const start = record.firedAt ?? record.activeSince;
     const end = record.resolvedAt ?? record.endedAt;
     // Still firing: up to the newest stored event (a margin after "now" would be future time).
-    const to = end !== null ? end + margin : Math.max(start, lastEventTime(db) ?? start) + 1;
+    const to = end !== null ? end + margin : Math.max(start, store.events.newestTime() ?? start) + 1;
     return {
       from: req.from ?? Math.round(start - margin),
       to: req.to ?? Math.round(to),
@@ -70,7 +60,7 @@ export function resolveWindow(db: Database, req: ReportRequest): ResolvedWindow 
   let from = req.from;
   let to = req.to;
   if (to === undefined) {
-    const last = lastEventTime(db);
+    const last = store.events.newestTime();
     to = last === null ? Date.now() : last + 1;
   }
   if (from === undefined) from = to - DAY_MS;
@@ -97,31 +87,17 @@ function emptyFigures(): ReportFigures {
 
 const bump = (m: Record<string, number>, k: string, n: number) => (m[k] = (m[k] ?? 0) + n);
 
-/** Every distinct event type, one index seek per type (a manual skip-scan of events_type_time). */
-export function storedTypes(db: Database): string[] {
-  const first = db.prepare('SELECT type FROM events INDEXED BY events_type_time ORDER BY type LIMIT 1').pluck();
-  const next = db.prepare('SELECT type FROM events INDEXED BY events_type_time WHERE type > ? ORDER BY type LIMIT 1').pluck();
-  const out: string[] = [];
-  let t = first.get() as string | undefined;
-  while (t !== undefined && out.length < 10_000) {
-    out.push(t);
-    t = next.get(t) as string | undefined;
-  }
-  return out;
-}
-
 /**
  * Counts, amounts and rates for [from, to). Events by type are counted exactly on the
  * (type, time_ms) index (index-only, no table reads); amounts, decline codes and risk
  * decisions come from the per-second rollups for whole seconds plus the raw events of the
  * partial seconds at either edge.
  */
-export function windowFigures(db: Database, from: number, to: number, types: string[] = storedTypes(db)): ReportFigures {
+export function windowFigures(store: ReadStore, from: number, to: number, types: string[] = store.reports.types()): ReportFigures {
   const f = emptyFigures();
   if (!(to > from)) return f;
-  const countType = db.prepare('SELECT COUNT(*) FROM events INDEXED BY events_type_time WHERE type = ? AND time_ms >= ? AND time_ms < ?').pluck();
   for (const t of types) {
-    const n = countType.get(t, from, to) as number;
+    const n = store.reports.countOfType(t, from, to);
     if (n > 0) addCell(f, 'type', t, n, 0);
   }
   const s0 = Math.ceil(from / 1000);
@@ -130,20 +106,12 @@ export function windowFigures(db: Database, from: number, to: number, types: str
   if (s0 < s1) {
     if (from < s0 * 1000) rawRanges.push([from, s0 * 1000]);
     if (s1 * 1000 < to) rawRanges.push([s1 * 1000, to]);
-    const rows = db
-      .prepare(`SELECT dim, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_second WHERE sec >= ? AND sec < ? AND dim <> 'type' GROUP BY dim, key`)
-      .all(s0, s1) as { dim: string; key: string; n: number; a: number }[];
-    for (const r of rows) addCell(f, r.dim, r.key, r.n, r.a);
+    for (const r of store.rollups.sumsExceptType(s0, s1)) addCell(f, r.dim, r.key, r.n, r.a);
   } else {
     rawRanges.push([from, to]);
   }
-  const raw = db.prepare(
-    `SELECT type, category, COALESCE(currency, '') AS currency, COALESCE(decline_code, 'unknown') AS code,
-       COALESCE(decision, 'unknown') AS decision, COUNT(*) AS n, SUM(COALESCE(amount, 0)) AS a
-     FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3, 4, 5`,
-  );
   for (const [a, b] of rawRanges) {
-    for (const r of raw.all(a, b) as { type: string; category: string; currency: string; code: string; decision: string; n: number; a: number }[]) {
+    for (const r of store.reports.figureGroups(a, b)) {
       if (r.type === 'payment.authorized') addCell(f, 'authorized', r.currency, r.n, r.a);
       else if (r.type === 'payment.declined') addCell(f, 'decline', r.code, r.n, 0);
       else if (r.type === 'payment.failed') addCell(f, 'failed', r.currency, r.n, r.a);
@@ -201,28 +169,19 @@ export interface TopLists {
  *   through (type, time_ms);
  * - events per country and BIN: one pass over the window's rows (time index).
  */
-export function topLists(db: Database, from: number, to: number, masker: Masker, topN = 10): TopLists {
+export function topLists(store: ReadStore, from: number, to: number, masker: Masker, topN = 10): TopLists {
   const merchants = new Map<string, [number, number]>();
   const countries = new Map<string, [number, number]>();
   const bins = new Map<string, [number, number]>();
   const codes = new Map<string, number>();
   if (to > from) {
-    const first = db.prepare('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id IS NOT NULL ORDER BY merchant_id LIMIT 1').pluck();
-    const next = db.prepare('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id > ? ORDER BY merchant_id LIMIT 1').pluck();
-    const count = db.prepare('SELECT COUNT(*) FROM events INDEXED BY events_merchant_time WHERE merchant_id = ? AND time_ms >= ? AND time_ms < ?').pluck();
-    for (let m = first.get() as string | undefined; m !== undefined; m = next.get(m) as string | undefined) {
-      const n = count.get(m, from, to) as number;
+    for (const m of store.reports.merchants()) {
+      const n = store.reports.countOfMerchant(m, from, to);
       if (n > 0) merchants.set(m, [n, 0]);
     }
-    const declines = db
-      .prepare(
-        `SELECT merchant_id, country, card_bin, decline_code FROM events INDEXED BY events_type_time
-         WHERE type = 'payment.declined' AND time_ms >= ? AND time_ms < ?`,
-      )
-      .raw(true);
     const perCountry = new Map<string, number>();
     const perBin = new Map<string, number>();
-    for (const [m, c, bin, code] of declines.iterate(from, to) as IterableIterator<(string | null)[]>) {
+    for (const [m, c, bin, code] of store.reports.declines(from, to)) {
       if (m !== null) merchants.get(m)![1] += 1;
       if (c !== null) perCountry.set(c, (perCountry.get(c) ?? 0) + 1);
       if (bin !== null) perBin.set(bin, (perBin.get(bin) ?? 0) + 1);
@@ -232,15 +191,9 @@ export function topLists(db: Database, from: number, to: number, masker: Masker,
     // Countries and BINs: one pass, grouped by (country, BIN) in 10-minute slices (small
     // sorts inside SQLite beat a JavaScript call per row), merged here.
     const pairs = new Map<string, number>();
-    const scan = db
-      .prepare(
-        `SELECT COALESCE(country, '') || ',' || COALESCE(card_bin, ''), COUNT(*) FROM events INDEXED BY events_time
-         WHERE time_ms >= ? AND time_ms < ? AND (country IS NOT NULL OR card_bin IS NOT NULL) GROUP BY 1`,
-      )
-      .raw(true);
     const SLICE_MS = 600_000;
     for (let lo = from; lo < to; lo += SLICE_MS) {
-      for (const [k, n] of scan.all(lo, Math.min(to, lo + SLICE_MS)) as [string, number][]) pairs.set(k, (pairs.get(k) ?? 0) + n);
+      for (const [k, n] of store.reports.countryBinCounts(lo, Math.min(to, lo + SLICE_MS))) pairs.set(k, (pairs.get(k) ?? 0) + n);
     }
     for (const [k, n] of pairs) {
       const comma = k.indexOf(',');
@@ -297,7 +250,7 @@ export function bucketFor(durationMs: number, maxPoints = 120): number {
  * Chart series: throughput by type and the decline rate from index-only counts per bucket
  * and type; risk decisions from the rollups; queue depth from the samples.
  */
-export function reportSeries(db: Database, from: number, to: number, types: string[] = storedTypes(db)): ReportData['series'] {
+export function reportSeries(store: ReadStore, from: number, to: number, types: string[] = store.reports.types()): ReportData['series'] {
   const bucketMs = bucketFor(to - from);
   const bs = bucketMs / 1000;
   const start = Math.floor(Math.floor(from / 1000) / bs) * bs; // bucket-aligned, in seconds
@@ -307,43 +260,32 @@ export function reportSeries(db: Database, from: number, to: number, types: stri
   const decisions = mk();
   const auth = new Array<number>(nBuckets).fill(0);
   const decl = new Array<number>(nBuckets).fill(0);
-  const count = db.prepare('SELECT COUNT(*) FROM events INDEXED BY events_type_time WHERE type = ? AND time_ms >= ? AND time_ms < ?').pluck();
   for (const type of types) {
     for (let i = 0; i < nBuckets; i++) {
       const lo = Math.max(from, (start + i * bs) * 1000);
       const hi = Math.min(to, (start + (i + 1) * bs) * 1000);
       if (hi <= lo) continue;
-      const n = count.get(type, lo, hi) as number;
+      const n = store.reports.countOfType(type, lo, hi);
       if (n === 0) continue;
       throughput[i].values[type] = n / ((hi - lo) / 1000); // per second of the bucket inside the window
       if (type === 'payment.authorized') auth[i] = n;
       else if (type === 'payment.declined') decl[i] = n;
     }
   }
-  const rows = db
-    .prepare(
-      `SELECT CAST((sec - ?) / ? AS INTEGER) AS b, key, SUM(count) AS n FROM rollup_second
-       WHERE sec >= ? AND sec < ? AND dim = 'decision' GROUP BY b, key`,
-    )
-    .all(start, bs, Math.floor(from / 1000), Math.ceil(to / 1000)) as { b: number; key: string; n: number }[];
+  const rows = store.rollups.decisionsByBucket(start, bs, Math.floor(from / 1000), Math.ceil(to / 1000));
   for (const r of rows) if (r.b >= 0 && r.b < nBuckets) bump(decisions[r.b].values, r.key, r.n);
   const declineRate = throughput.map(
     (p, i): ReportSeriesPoint => ({ t: p.t, values: auth[i] + decl[i] > 0 ? { declineRate: decl[i] / (auth[i] + decl[i]) } : ({} as Record<string, number>) }),
   );
-  const depthRows = db
-    .prepare(
-      `SELECT CAST((at_ms - ?) / ? AS INTEGER) AS b, queue, MAX(messages) AS m FROM queue_depth INDEXED BY queue_depth_at
-       WHERE at_ms >= ? AND at_ms < ? AND messages IS NOT NULL GROUP BY b, queue`,
-    )
-    .all(start * 1000, bucketMs, from, to) as { b: number; queue: string; m: number }[];
+  const depthRows = store.queueSamples.deepestByBucket(start * 1000, bucketMs, from, to);
   const queueDepth = mk();
   for (const r of depthRows) if (r.b >= 0 && r.b < nBuckets) queueDepth[r.b].values[r.queue] = r.m;
   return { bucketMs, throughput, declineRate, riskDecisions: decisions, queueDepth };
 }
 
-function alertsIn(db: Database, from: number, to: number, extra: AlertHistoryJson | null): ReportAlert[] {
-  if (!hasTable(db, 'alert_instances')) return extra ? [toReportAlert(extra)] : [];
-  const list = new AlertHistoryStore(db).list({ firedOnly: true, since: from, until: to, limit: 500 }).map(alertHistoryRecordToJson);
+function alertsIn(store: ReadStore, from: number, to: number, extra: AlertHistoryJson | null): ReportAlert[] {
+  if (!store.hasTables('alert_instances')) return extra ? [toReportAlert(extra)] : [];
+  const list = store.alerts.list({ firedOnly: true, since: from, until: to, limit: 500 }).map(alertHistoryRecordToJson);
   if (extra && !list.some((a) => a.key === extra.key)) list.push(extra);
   list.sort((a, b) => (a.activeSince < b.activeSince ? -1 : a.activeSince > b.activeSince ? 1 : a.key < b.key ? -1 : 1));
   return list.map(toReportAlert);
@@ -369,21 +311,14 @@ function toReportAlert(a: AlertHistoryJson): ReportAlert {
 }
 
 /** A sample: the newest declines and blocks of the window and the newest events, masked. */
-export function sampleEvents(db: Database, from: number, to: number, masker: Masker, size = 40): Record<string, unknown>[] {
+export function sampleEvents(store: ReadStore, from: number, to: number, masker: Masker, size = 40): Record<string, unknown>[] {
   if (!(to > from) || size <= 0) return [];
   const half = Math.ceil(size / 2);
-  const bad = db
-    .prepare(
-      `SELECT seq, time_ms, json FROM events INDEXED BY events_type_time WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
-       AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT ?`,
-    )
-    .all(from, to, half) as { seq: number; time_ms: number; json: string }[];
-  const recent = db
-    .prepare(`SELECT seq, time_ms, json FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
-    .all(from, to, size) as { seq: number; time_ms: number; json: string }[];
+  const bad = store.reports.newestProblems(from, to, half);
+  const recent = store.reports.newest(from, to, size);
   const seen = new Set<number>();
   const picked = [...bad, ...recent].filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true))).slice(0, size);
-  picked.sort((a, b) => a.time_ms - b.time_ms || a.seq - b.seq);
+  picked.sort((a, b) => a.timeMs - b.timeMs || a.seq - b.seq);
   return picked.map((r) => masker.cloudEvent(r.json));
 }
 
@@ -420,17 +355,17 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
 }
 
 /** Builds the whole report (figures, comparison, top lists, series, alerts, sample). */
-export function buildReport(db: Database, req: ReportRequest): ReportData {
+export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
   const started = performance.now();
-  const w = resolveWindow(db, req);
+  const w = resolveWindow(store, req);
   const masker = new Masker({ enabled: req.mask !== false, extraFields: req.maskFields });
   const duration = w.to - w.from;
-  const types = storedTypes(db);
-  const totals = windowFigures(db, w.from, w.to, types);
+  const types = store.reports.types();
+  const totals = windowFigures(store, w.from, w.to, types);
   const prevFrom = w.from - duration;
-  const previous = windowFigures(db, prevFrom, w.from, types);
-  const tops = topLists(db, w.from, w.to, masker, req.topN ?? 10);
-  const alerts = alertsIn(db, w.from, w.to, w.alert).map((a) => maskAlert(a, masker));
+  const previous = windowFigures(store, prevFrom, w.from, types);
+  const tops = topLists(store, w.from, w.to, masker, req.topN ?? 10);
+  const alerts = alertsIn(store, w.from, w.to, w.alert).map((a) => maskAlert(a, masker));
   const title =
     req.title ??
     (w.alert ? `Incident report: ${w.alert.rule}${w.alert.group ? ` (${w.alert.group})` : ''}` : `Payment operations report ${iso(w.from).slice(0, 16)}Z`);
@@ -450,9 +385,9 @@ export function buildReport(db: Database, req: ReportRequest): ReportData {
     },
     alerts,
     ...tops,
-    series: reportSeries(db, w.from, w.to, types),
+    series: reportSeries(store, w.from, w.to, types),
     notes: req.notes?.trim() ? req.notes.trim() : null,
-    sampleEvents: sampleEvents(db, w.from, w.to, masker, req.sampleSize ?? 40),
+    sampleEvents: sampleEvents(store, w.from, w.to, masker, req.sampleSize ?? 40),
   };
   return { ...base, summary: summaryLines(base), tookMs: Math.round(performance.now() - started) };
 }

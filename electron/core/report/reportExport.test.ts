@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoCapture, storeEvents } from '../explorer/explorerTestKit';
 import { paymentEvent } from '../../testSupport/events';
 import { openDatabase } from '../store/database';
+import { storeOn, type Store } from '../store/store';
 import { migration010 } from '../store/migrations/010_alerts';
 import { tempDir } from '../../testSupport/tempDir';
 import { csvCell, neutralizeCell } from './csv';
@@ -18,12 +19,14 @@ import { ExportCancelledError, runExport } from './reportExport';
 
 const dir = tempDir('payops-export-');
 let db: Database.Database;
+let store: Store;
 const FROM = Date.UTC(2026, 10, 2);
 const TO = Date.UTC(2026, 11, 3);
 const chromiumPath = findChromium();
 
 beforeAll(async () => {
   db = openDatabase(path.join(dir, 'export.db'));
+  store = storeOn(db);
   migration010.up(db);
   await loadDemoCapture(db);
   storeEvents(db, Array.from({ length: 50 }, (_, i) => paymentEvent(i % 3 ? 'payment.authorized' : 'payment.declined')));
@@ -47,7 +50,7 @@ describe('CSV', () => {
   it('streams every event of the window, masked by default, formulas neutralised', async () => {
     const out = path.join(dir, 'events.csv');
     const progress: number[] = [];
-    const r = await runExport(db, { from: FROM, to: TO, format: 'csv', outFile: out, chunkRows: 3000, onProgress: (p) => progress.push(p.done) });
+    const r = await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out, chunkRows: 3000, onProgress: (p) => progress.push(p.done) });
     const count = (db.prepare('SELECT COUNT(*) n FROM events WHERE time_ms >= ? AND time_ms < ?').get(FROM, TO) as { n: number }).n;
     expect(r.rows).toBe(count);
     expect(progress.length).toBeGreaterThan(5);
@@ -74,14 +77,14 @@ describe('CSV', () => {
 
   it('--no-mask exports the stored values', async () => {
     const out = path.join(dir, 'open.csv');
-    await runExport(db, { from: Date.UTC(2026, 10, 20), to: Date.UTC(2026, 10, 21), format: 'csv', outFile: out, mask: false });
+    await runExport(store, { from: Date.UTC(2026, 10, 20), to: Date.UTC(2026, 10, 21), format: 'csv', outFile: out, mask: false });
     expect(fs.readFileSync(out, 'utf8')).toContain('cus_secret_1');
   });
 
   it('cancelling leaves no file (and no temporary file) behind', async () => {
     const out = path.join(dir, 'cancelled.csv');
     const controller = new AbortController();
-    const p = runExport(db, {
+    const p = runExport(store, {
       from: FROM, to: TO, format: 'csv', outFile: out, chunkRows: 500, signal: controller.signal,
       onProgress: (pr) => pr.done >= 2000 && controller.abort(),
     });
@@ -91,7 +94,7 @@ describe('CSV', () => {
   });
 
   it('export jobs report progress and cancel', async () => {
-    const jobs = new ExportJobs(db, path.join(dir, 'exports'));
+    const jobs = new ExportJobs(store, path.join(dir, 'exports'));
     const job = jobs.start({ from: FROM, to: TO, format: 'csv' });
     expect(job.state).toBe('running');
     const cancelled = await jobs.cancel(job.jobId);
@@ -106,7 +109,7 @@ describe('CSV', () => {
 
 describe('HTML', () => {
   it('is self-contained: no external URL, no script', () => {
-    const html = renderReportHtml(buildReport(db, { from: FROM, to: TO, notes: 'Issuer 51 spike <b>not bold</b> http://x' }));
+    const html = renderReportHtml(buildReport(store, { from: FROM, to: TO, notes: 'Issuer 51 spike <b>not bold</b> http://x' }));
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/\b(?:src|href|action|poster|data)\s*=\s*["']?(?!#|data:)[a-z]+:/i);
     expect(html).not.toMatch(/url\(\s*['"]?(?!data:)/i);
@@ -116,7 +119,7 @@ describe('HTML', () => {
   });
 
   it.skipIf(!chromiumPath)('loads in Chromium with the network off and shows the figures', async () => {
-    const report = buildReport(db, { from: FROM, to: TO });
+    const report = buildReport(store, { from: FROM, to: TO });
     const file = path.join(dir, 'report.html');
     fs.writeFileSync(file, renderReportHtml(report));
     const browser = await chromium.launch({ executablePath: chromiumPath!, args: CHROMIUM_ARGS });
@@ -149,7 +152,7 @@ describe('HTML', () => {
 describe('PDF', () => {
   it.skipIf(!chromiumPath)('renders pages (pdftoppm) carrying the key figures as text (pdftotext)', async () => {
     const out = path.join(dir, 'report.pdf');
-    const r = await runExport(db, { from: FROM, to: TO, format: 'pdf', outFile: out, notes: 'Operator note: issuer outage' });
+    const r = await runExport(store, { from: FROM, to: TO, format: 'pdf', outFile: out, notes: 'Operator note: issuer outage' });
     expect(fs.readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
     const prefix = path.join(dir, 'page');
     execFileSync('pdftoppm', ['-r', '40', '-png', out, prefix]);
@@ -169,7 +172,7 @@ describe('PDF', () => {
     process.env.PAYOPS_CHROMIUM = path.join(dir, 'no-such-chromium');
     try {
       const out = path.join(dir, 'none.pdf');
-      await expect(runExport(db, { from: FROM, to: TO, format: 'pdf', outFile: out })).rejects.toThrow(/Chromium/);
+      await expect(runExport(store, { from: FROM, to: TO, format: 'pdf', outFile: out })).rejects.toThrow(/Chromium/);
       expect(fs.existsSync(out)).toBe(false);
     } finally {
       if (saved === undefined) delete process.env.PAYOPS_CHROMIUM;

@@ -1,11 +1,11 @@
 // Exports: HTML, PDF, JSON (the report) and CSV (every event of the window, streamed). Each
 // is written to a temporary file beside the target and renamed at the end, so a cancelled
 // or failed export leaves no partial file. Progress is reported as rows (CSV) or steps.
-import type { Database } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ReportData, ReportFormat } from '../../../shared/explorer';
+import type { EventDetail, ReportData, ReportFormat } from '../../../shared/explorer';
+import type { ReadStore } from '../store/store';
 import { csvLine } from './csv';
 import { Masker } from './masking';
 import { buildReport, resolveWindow, windowFigures, type ReportRequest } from './reportData';
@@ -52,11 +52,15 @@ export const CSV_COLUMNS = [
   'card_bin', 'latency_ms', 'decline_code', 'score', 'decision', 'routing_key', 'arrival', 'data',
 ] as const;
 
-/** Field names (as the masker knows them) of the flat CSV columns. */
-const COLUMN_FIELDS: Record<string, string> = {
-  subject: 'subject', payment_id: 'paymentId', merchant_id: 'merchantId', country: 'country', method: 'method',
-  card_bin: 'cardBin', routing_key: 'routingKey', source: 'source', id: 'id',
+/** The event field of each flat CSV column (the masker knows fields by these names too). */
+const COLUMN_FIELDS: Record<string, keyof EventDetail> = {
+  type: 'type', source: 'source', id: 'id', subject: 'subject', payment_id: 'paymentId', merchant_id: 'merchantId', amount: 'amount',
+  currency: 'currency', country: 'country', method: 'method', card_bin: 'cardBin', latency_ms: 'latencyMs', decline_code: 'declineCode',
+  score: 'score', decision: 'decision', routing_key: 'routingKey',
 };
+
+/** The flat CSV columns the masker may mask. */
+const MASKABLE_COLUMNS = new Set(['subject', 'payment_id', 'merchant_id', 'country', 'method', 'card_bin', 'routing_key', 'source', 'id']);
 
 function tempFor(outFile: string): string {
   return path.join(path.dirname(outFile), `.${path.basename(outFile)}.${randomBytes(4).toString('hex')}.partial`);
@@ -65,7 +69,7 @@ function tempFor(outFile: string): string {
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
 /** Runs one export to `outFile` (atomically). Rejects with ExportCancelledError when aborted. */
-export async function runExport(db: Database, o: ExportOptions): Promise<ExportResult> {
+export async function runExport(store: ReadStore, o: ExportOptions): Promise<ExportResult> {
   const target = path.resolve(o.outFile);
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) throw new Error(`no such directory: ${dir}`);
@@ -76,11 +80,11 @@ export async function runExport(db: Database, o: ExportOptions): Promise<ExportR
   try {
     check();
     let result: ExportResult;
-    if (o.format === 'csv') result = await writeCsv(db, o, temp, check);
+    if (o.format === 'csv') result = await writeCsv(store, o, temp, check);
     else {
       o.onProgress?.({ done: 0, total: 2, bytes: 0 });
       const { signal: _signal, onProgress: _onProgress, build, ...request } = o;
-      const report = build ? await build(request) : buildReport(db, request);
+      const report = build ? await build(request) : buildReport(store, request);
       check();
       o.onProgress?.({ done: 1, total: 2, bytes: 0 });
       if (o.format === 'json') fs.writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
@@ -101,10 +105,10 @@ export async function runExport(db: Database, o: ExportOptions): Promise<ExportR
   }
 }
 
-async function writeCsv(db: Database, o: ExportOptions, temp: string, check: () => void): Promise<ExportResult> {
-  const w = resolveWindow(db, o);
+async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check: () => void): Promise<ExportResult> {
+  const w = resolveWindow(store, o);
   const masker = new Masker({ enabled: o.mask !== false, extraFields: o.maskFields });
-  const total = windowFigures(db, w.from, w.to).events;
+  const total = windowFigures(store, w.from, w.to).events;
   const chunk = Math.max(1, o.chunkRows ?? 2000);
   const out = fs.createWriteStream(temp, { flags: 'wx' });
   let failed: Error | null = null;
@@ -126,34 +130,26 @@ async function writeCsv(db: Database, o: ExportOptions, temp: string, check: () 
     await write(`\ufeff${header}`);
     // Keyset chunks in time order: each chunk is one complete statement, so nothing is held
     // open on the connection while other work (ingest) runs between chunks.
-    const stmt = db.prepare(
-      `SELECT seq, time_ms, type, source, id, subject, payment_id, merchant_id, amount, currency, country, method, card_bin,
-         latency_ms, decline_code, score, decision, routing_key, arrival_ms, json
-       FROM events INDEXED BY events_time
-       WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?)
-       ORDER BY time_ms, seq LIMIT ?`,
-    );
     let lastT = w.from - 1;
     let lastSeq = 0;
     for (;;) {
       check();
-      const batch = stmt.all(Math.max(w.from, lastT), w.to, lastT, lastSeq, chunk) as Record<string, unknown>[];
+      const batch = store.reports.exportChunk(Math.max(w.from, lastT), w.to, lastT, lastSeq, chunk);
       if (batch.length === 0) break;
       let text = '';
       for (const r of batch) {
         let data: unknown = null;
         try {
-          data = (JSON.parse(r.json as string) as { data?: unknown }).data ?? null;
+          data = (JSON.parse(r.json) as { data?: unknown }).data ?? null;
         } catch {
           data = null;
         }
         const values = CSV_COLUMNS.map((c) => {
-          if (c === 'time') return new Date(r.time_ms as number).toISOString();
-          if (c === 'arrival') return new Date(r.arrival_ms as number).toISOString();
+          if (c === 'time') return new Date(r.timeMs).toISOString();
+          if (c === 'arrival') return new Date(r.arrivalMs).toISOString();
           if (c === 'data') return data === null ? null : JSON.stringify(masker.deep(data));
-          const v = r[c];
           const field = COLUMN_FIELDS[c];
-          return field ? masker.value(field, v) : v;
+          return MASKABLE_COLUMNS.has(c) ? masker.value(field, r[field]) : r[field];
         });
         text += csvLine(values);
       }
@@ -161,8 +157,8 @@ async function writeCsv(db: Database, o: ExportOptions, temp: string, check: () 
       bytes += Buffer.byteLength(text);
       await write(text);
       const last = batch[batch.length - 1];
-      lastT = last.time_ms as number;
-      lastSeq = last.seq as number;
+      lastT = last.timeMs;
+      lastSeq = last.seq;
       o.onProgress?.({ done: rows, total: Math.max(total, rows), bytes });
       if (batch.length < chunk) break;
       await yieldNow();

@@ -1,6 +1,6 @@
 // The API's `report` service, served by the read worker: reports built on its read-only
 // connection (a 24-hour report reads millions of rows), exports as cancellable jobs.
-import type { Database } from 'better-sqlite3';
+import type { ReadStore } from '../store/store';
 import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import type { ReportService as ReportServiceApi } from '../engine/engineServices';
 import { ExportJobs } from './exportJobs';
@@ -10,15 +10,15 @@ export class ReportService implements ReportServiceApi {
   private readonly jobs: ExportJobs;
 
   constructor(
-    private readonly db: Database,
+    private readonly store: ReadStore,
     /** Where exports go when the request names no file. */
     exportsDir: string,
   ) {
-    this.jobs = new ExportJobs(db, exportsDir);
+    this.jobs = new ExportJobs(store, exportsDir);
   }
 
   build(args: ApiParsedArgs<'report.build'>): ApiResults['report.build'] {
-    return buildReport(this.db, args);
+    return buildReport(this.store, args);
   }
 
   export(args: ApiParsedArgs<'report.export'> & { outFile?: string }): ApiResults['report.export'] {

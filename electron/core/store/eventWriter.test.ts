@@ -6,8 +6,7 @@ import { tempDir } from '../../testSupport/tempDir';
 import { openDatabase } from './database';
 import { EventWriter, type IncomingMessage } from './eventWriter';
 import { MIGRATIONS, migrate } from './migrate';
-import { applyRetention } from './retention';
-import { computeStats } from './stats';
+import { storeOn } from './store';
 
 const dir = tempDir();
 let n = 0;
@@ -27,11 +26,11 @@ describe('EventWriter', () => {
     expect(first.inserted).toHaveLength(1);
     expect(first.duplicates).toBe(1);
     expect(second).toMatchObject({ duplicates: 1, redeliveredDuplicates: 1 });
-    const stats = computeStats(db);
+    const stats = storeOn(db).stats();
     expect(stats).toMatchObject({ events: 1, duplicates: 2, redeliveredDuplicates: 1, authorizedAmountByCurrency: { EUR: 500 } });
     // The same id from another source is another event.
     w.commit([incoming({ ...e, source: 'psp/other' })]);
-    expect(computeStats(db).events).toBe(2);
+    expect(storeOn(db).stats().events).toBe(2);
   });
 
   it('keeps rollups equal to the stored events, per type and per currency', () => {
@@ -46,7 +45,7 @@ describe('EventWriter', () => {
     ];
     w.commit(events.map((e) => incoming(e)));
     w.commit(events.map((e) => incoming(e)));
-    const stats = computeStats(db);
+    const stats = storeOn(db).stats();
     expect(stats.byType).toEqual({ 'payment.authorized': 3, 'payment.declined': 1, 'risk.blocked': 1 });
     expect(stats.authorizedAmountByCurrency).toEqual({ EUR: 150, USD: 250 });
     const direct = db.prepare(`SELECT type, COUNT(*) AS n FROM events GROUP BY type ORDER BY type`).all();
@@ -64,14 +63,14 @@ describe('EventWriter', () => {
     const row = db.prepare('SELECT * FROM quarantine').get() as Record<string, unknown>;
     expect(row).toMatchObject({ arrival_ms: 7, routing_key: 'payment.x', content_type: 'x/y', headers: '{"h":"v"}', reason: 'body is not valid UTF-8' });
     expect(Buffer.compare(row.body as Buffer, Buffer.from([0xff, 0x00]))).toBe(0);
-    expect(computeStats(db)).toMatchObject({ events: 1, quarantined: 1 });
+    expect(storeOn(db).stats()).toMatchObject({ events: 1, quarantined: 1 });
   });
 
   it('places unknown types without time by arrival time and counts them', () => {
     const db = freshDb();
     const w = new EventWriter(db);
     w.commit([incoming({ specversion: '1.0', id: 'u1', source: 's', type: 'com.example.other' }, 1_700_000_000_000)]);
-    expect(computeStats(db)).toMatchObject({ events: 1, unknownTypes: 1, firstEventTime: new Date(1_700_000_000_000).toISOString() });
+    expect(storeOn(db).stats()).toMatchObject({ events: 1, unknownTypes: 1, firstEventTime: new Date(1_700_000_000_000).toISOString() });
   });
 
   it('rolls the whole batch back when one write fails, so nothing is half stored', () => {
@@ -80,7 +79,7 @@ describe('EventWriter', () => {
     db.exec(`CREATE TRIGGER fail_on_boom BEFORE INSERT ON events WHEN NEW.id = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
     const good = paymentEvent('payment.authorized');
     expect(() => w.commit([incoming(good), incoming({ ...good, id: 'boom' })])).toThrow(/boom/);
-    expect(computeStats(db).events).toBe(0);
+    expect(storeOn(db).stats().events).toBe(0);
   });
 });
 
@@ -105,8 +104,8 @@ describe('migrations and retention', () => {
     const old = paymentEvent('payment.authorized', { time: new Date(now - 10 * 86_400_000).toISOString() }, { amount: 7, currency: 'EUR' });
     const recent = paymentEvent('payment.authorized', { time: new Date(now - 3600_000).toISOString() }, { amount: 9, currency: 'EUR' });
     w.commit([incoming(old), incoming(recent)]);
-    expect(applyRetention(db, 7, now)).toBe(1);
-    expect(computeStats(db)).toMatchObject({ events: 1, authorizedAmountByCurrency: { EUR: 9 } });
-    expect(applyRetention(db, 0, now)).toBe(0);
+    expect(storeOn(db).applyRetention(7, now)).toBe(1);
+    expect(storeOn(db).stats()).toMatchObject({ events: 1, authorizedAmountByCurrency: { EUR: 9 } });
+    expect(storeOn(db).applyRetention(0, now)).toBe(0);
   });
 });

@@ -1,5 +1,10 @@
-import type { Database, Statement } from 'better-sqlite3';
+// Thread: the engine thread (the one writer of events, quarantine, rollups and counters).
+import type { Database } from 'better-sqlite3';
 import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/events/eventTypes';
+import { CounterRepository } from './counterRepository';
+import { EventRepository } from './eventRepository';
+import { QuarantineRepository } from './quarantineRepository';
+import { RollupRepository, type RollupCell } from './rollupRepository';
 
 /** A stored event with where and when it arrived. */
 export interface IngestedEvent extends NormalizedEvent {
@@ -24,15 +29,13 @@ export interface BatchOutcome {
   unknownTypes: number;
 }
 
-interface RollupCell {
-  sec: number;
-  dim: string;
-  key: string;
-  count: number;
-  amount: number;
+/** The tables one ingest transaction writes. */
+export interface IngestTables {
+  events: EventRepository;
+  quarantine: QuarantineRepository;
+  rollups: RollupRepository;
+  counters: CounterRepository;
 }
-
-export const COUNTERS = ['duplicates', 'redelivered_duplicates', 'quarantined', 'unknown_types'] as const;
 
 /**
  * Writes a batch of decoded messages in ONE transaction: events (idempotent on source+id),
@@ -40,35 +43,17 @@ export const COUNTERS = ['duplicates', 'redelivered_duplicates', 'quarantined', 
  * acknowledges the batch only after `commit` returns (ackAfterCommit).
  */
 export class EventWriter {
-  private readonly insertEvent: Statement;
-  private readonly insertQuarantine: Statement;
-  private readonly upsertRollup: Statement;
-  private readonly bumpCounter: Statement;
-  private readonly insertQueueDepth: Statement;
+  private readonly tables: IngestTables;
   private readonly writeBatch: (items: IncomingMessage[], out: BatchOutcome) => void;
 
-  constructor(private readonly db: Database) {
-    this.insertEvent = db.prepare(
-      `INSERT OR IGNORE INTO events (source, id, type, category, time_ms, arrival_ms, subject, payment_id,
-         merchant_id, amount, currency, country, method, card_bin, latency_ms, decline_code, score, decision,
-         routing_key, json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertQuarantine = db.prepare(
-      `INSERT INTO quarantine (arrival_ms, reason, routing_key, headers, content_type, body, origin)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.upsertRollup = db.prepare(
-      `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (sec, dim, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
-    );
-    this.bumpCounter = db.prepare(
-      `INSERT INTO counters (name, value) VALUES (?, ?)
-       ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`,
-    );
-    this.insertQueueDepth = db.prepare(
-      `INSERT OR REPLACE INTO queue_depth (at_ms, queue, messages, consumers) VALUES (?, ?, ?, ?)`,
-    );
+  /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
+  constructor(db: Database, tables?: IngestTables) {
+    this.tables = tables ?? {
+      events: new EventRepository(db),
+      quarantine: new QuarantineRepository(db),
+      rollups: new RollupRepository(db),
+      counters: new CounterRepository(db),
+    };
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
 
@@ -79,14 +64,8 @@ export class EventWriter {
     return out;
   }
 
-  recordQueueDepths(samples: { queue: string; messages: number | null; consumers: number | null; at: number }[]): void {
-    if (samples.length === 0) return;
-    this.db.transaction(() => {
-      for (const s of samples) this.insertQueueDepth.run(s.at, s.queue, s.messages, s.consumers);
-    })();
-  }
-
   private writeItems(items: IncomingMessage[], out: BatchOutcome): void {
+    const { events, quarantine, rollups: rollupTable, counters } = this.tables;
     const rollups = new Map<string, RollupCell>();
     const add = (sec: number, dim: string, key: string, amount: number): void => {
       const k = `${sec}\u0000${dim}\u0000${key}`;
@@ -101,26 +80,21 @@ export class EventWriter {
     for (const item of items) {
       const raw = item.raw;
       if (!item.result.ok) {
-        this.insertQuarantine.run(
-          raw.arrivalMs,
-          item.result.reason,
-          raw.routingKey ?? null,
-          raw.headers ? safeJson(raw.headers) : null,
-          raw.contentType ?? null,
-          Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength),
-          item.origin ?? null,
-        );
+        quarantine.insert({
+          arrivalMs: raw.arrivalMs,
+          reason: item.result.reason,
+          routingKey: raw.routingKey ?? null,
+          headers: raw.headers ? safeJson(raw.headers) : null,
+          contentType: raw.contentType ?? null,
+          body: Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength),
+          origin: item.origin ?? null,
+        });
         out.quarantined += 1;
         continue;
       }
       const e = item.result.event;
       const timeMs = e.timeMs ?? raw.arrivalMs;
-      const info = this.insertEvent.run(
-        e.source, e.id, e.type, e.category, timeMs, raw.arrivalMs, e.subject, e.paymentId,
-        e.merchantId, e.amount, e.currency, e.country, e.method, e.cardBin, e.latencyMs, e.declineCode,
-        e.score, e.decision, raw.routingKey ?? null, e.json,
-      );
-      if (info.changes === 0) {
+      if (!events.insert(e, timeMs, raw.arrivalMs, raw.routingKey ?? null)) {
         out.duplicates += 1;
         if (item.redelivered) out.redeliveredDuplicates += 1;
         continue;
@@ -138,11 +112,11 @@ export class EventWriter {
       else if (e.type === 'payment.failed') add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
       else if (e.category === 'risk') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
-    for (const c of rollups.values()) this.upsertRollup.run(c.sec, c.dim, c.key, c.count, c.amount);
-    if (out.duplicates) this.bumpCounter.run('duplicates', out.duplicates);
-    if (out.redeliveredDuplicates) this.bumpCounter.run('redelivered_duplicates', out.redeliveredDuplicates);
-    if (out.quarantined) this.bumpCounter.run('quarantined', out.quarantined);
-    if (out.unknownTypes) this.bumpCounter.run('unknown_types', out.unknownTypes);
+    for (const c of rollups.values()) rollupTable.add(c);
+    if (out.duplicates) counters.add('duplicates', out.duplicates);
+    if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
+    if (out.quarantined) counters.add('quarantined', out.quarantined);
+    if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
   }
 }
 

@@ -1,4 +1,7 @@
-import type { Database } from 'better-sqlite3';
+// Thread: either; reads only (the rollups and counters, never a scan of raw events).
+import type { CounterRepository } from './counterRepository';
+import type { EventRepository } from './eventRepository';
+import type { RollupRepository } from './rollupRepository';
 
 /** What `payops stats --json` prints (the ingest issue's contract). */
 export interface StoreStats {
@@ -13,40 +16,26 @@ export interface StoreStats {
   lastEventTime: string | null;
 }
 
-function counter(db: Database, name: string): number {
-  const row = db.prepare('SELECT value FROM counters WHERE name = ?').get(name) as { value: number } | undefined;
-  return row?.value ?? 0;
-}
-
 /** Figures from the rollups and counters (never a scan of raw events), so it is instant at any size. */
-export function computeStats(db: Database): StoreStats {
+export function computeStats(store: { rollups: RollupRepository; counters: CounterRepository; events: EventRepository }): StoreStats {
   const byType: Record<string, number> = {};
   let events = 0;
-  for (const row of db
-    .prepare(`SELECT key, SUM(count) AS n FROM rollup_second WHERE dim = 'type' GROUP BY key ORDER BY key`)
-    .all() as { key: string; n: number }[]) {
+  for (const row of store.rollups.countsByType()) {
     byType[row.key] = row.n;
     events += row.n;
   }
   const authorizedAmountByCurrency: Record<string, number> = {};
-  for (const row of db
-    .prepare(`SELECT key, SUM(amount) AS total FROM rollup_second WHERE dim = 'authorized' GROUP BY key ORDER BY key`)
-    .all() as { key: string; total: number }[]) {
-    authorizedAmountByCurrency[row.key] = row.total;
-  }
-  const range = db.prepare('SELECT MIN(time_ms) AS first, MAX(time_ms) AS last FROM events').get() as {
-    first: number | null;
-    last: number | null;
-  };
+  for (const row of store.rollups.authorizedByCurrency()) authorizedAmountByCurrency[row.key] = row.total;
+  const range = store.events.timeRange();
   return {
     events,
     byType,
-    quarantined: counter(db, 'quarantined'),
-    duplicates: counter(db, 'duplicates'),
-    redeliveredDuplicates: counter(db, 'redelivered_duplicates'),
-    unknownTypes: counter(db, 'unknown_types'),
+    quarantined: store.counters.value('quarantined'),
+    duplicates: store.counters.value('duplicates'),
+    redeliveredDuplicates: store.counters.value('redelivered_duplicates'),
+    unknownTypes: store.counters.value('unknown_types'),
     authorizedAmountByCurrency,
-    firstEventTime: range.first === null ? null : new Date(range.first).toISOString(),
-    lastEventTime: range.last === null ? null : new Date(range.last).toISOString(),
+    firstEventTime: range === null ? null : new Date(range.first).toISOString(),
+    lastEventTime: range === null ? null : new Date(range.last).toISOString(),
   };
 }

@@ -1,63 +1,15 @@
+// Thread: read worker (read-only connection): explorer pages over millions of rows.
 // Explorer queries over stored events: filters, time order, keyset pages over the existing
 // indexes (never OFFSET). Every index of the events table ends with the rowid (seq), so
 // (time_ms), (type, time_ms) and (merchant_id, time_ms) all deliver rows already ordered by
 // (time_ms, seq): the cursor is that pair and a page is one index range scan.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { RISK_TYPES } from '../../../shared/events/eventTypes';
-import type { EventCursor, EventDetail, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
+import type { EventCursor, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
+import { EVENT_ROW_SELECT } from './eventRepository';
+import { StatementCache } from './statementCache';
 
-export const EVENT_ROW_COLUMNS = `seq, time_ms, arrival_ms, source, id, type, category, subject, payment_id, merchant_id,
-  amount, currency, country, method, card_bin, latency_ms, decline_code, score, decision, routing_key`;
-
-export interface EventRowRaw {
-  seq: number;
-  time_ms: number;
-  arrival_ms: number;
-  source: string;
-  id: string;
-  type: string;
-  category: string;
-  subject: string | null;
-  payment_id: string | null;
-  merchant_id: string | null;
-  amount: number | null;
-  currency: string | null;
-  country: string | null;
-  method: string | null;
-  card_bin: string | null;
-  latency_ms: number | null;
-  decline_code: string | null;
-  score: number | null;
-  decision: string | null;
-  routing_key: string | null;
-}
-
-export function toEventRow(r: EventRowRaw): EventRow {
-  return {
-    seq: r.seq,
-    timeMs: r.time_ms,
-    arrivalMs: r.arrival_ms,
-    source: r.source,
-    id: r.id,
-    type: r.type,
-    category: r.category,
-    subject: r.subject,
-    paymentId: r.payment_id,
-    merchantId: r.merchant_id,
-    amount: r.amount,
-    currency: r.currency,
-    country: r.country,
-    method: r.method,
-    cardBin: r.card_bin,
-    latencyMs: r.latency_ms,
-    declineCode: r.decline_code,
-    score: r.score,
-    decision: r.decision,
-    routingKey: r.routing_key,
-  };
-}
-
-export interface QueryOptions {
+export interface EventPageOptions {
   filter?: EventFilter;
   order?: 'asc' | 'desc';
   limit?: number;
@@ -139,35 +91,27 @@ function rangeConditions(filter: EventFilter, order: 'asc' | 'desc', cursor: Eve
   return { conds, args };
 }
 
-function keyOf(r: { time_ms: number; seq: number }): EventCursor {
-  return { timeMs: r.time_ms, seq: r.seq };
+function keyOf(r: EventRow): EventCursor {
+  return { timeMs: r.timeMs, seq: r.seq };
 }
 
-function compareKeys(a: EventRowRaw, b: EventRowRaw, order: 'asc' | 'desc'): number {
-  const d = a.time_ms - b.time_ms || a.seq - b.seq;
+function compareKeys(a: EventRow, b: EventRow, order: 'asc' | 'desc'): number {
+  const d = a.timeMs - b.timeMs || a.seq - b.seq;
   return order === 'asc' ? d : -d;
 }
 
 /**
  * The explorer's query runner. Statements are prepared once per shape and reused.
  */
-export class EventQuery {
-  private readonly cache = new Map<string, Statement>();
+export class EventPages {
+  private readonly sql: StatementCache;
   private sources: { at: number; list: string[] } | null = null;
 
-  constructor(private readonly db: Database) {}
-
-  private stmt(sql: string): Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      if (this.cache.size > 200) this.cache.clear();
-      this.cache.set(sql, s);
-    }
-    return s;
+  constructor(db: Database) {
+    this.sql = new StatementCache(db);
   }
 
-  page(options: QueryOptions): EventPage {
+  page(options: EventPageOptions): EventPage {
     const started = performance.now();
     const filter = options.filter ?? {};
     const order = options.order ?? 'desc';
@@ -180,19 +124,12 @@ export class EventQuery {
     return { ...result, tookMs: Math.round((performance.now() - started) * 10) / 10 };
   }
 
-  get(seq: number): EventDetail | null {
-    const row = this.stmt(`SELECT ${EVENT_ROW_COLUMNS}, json FROM events WHERE seq = ?`).get(seq) as
-      | (EventRowRaw & { json: string })
-      | undefined;
-    return row ? { ...toEventRow(row), json: row.json } : null;
-  }
-
   private indexedPage(
     filter: EventFilter,
     order: 'asc' | 'desc',
     limit: number,
     cursor: EventCursor | null,
-    options: QueryOptions,
+    options: EventPageOptions,
   ): Omit<EventPage, 'tookMs'> {
     const plan = planQuery(filter);
     if (plan.access.kind === 'none') return { rows: [], nextCursor: null, partial: false };
@@ -210,14 +147,14 @@ export class EventQuery {
       const residualArgs = plan.residual.flatMap((r) => r.args);
       const lists = sources.map((s) => {
         const where = [...s.conds, ...range.conds, ...residualSql];
-        const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY ${s.index}
+        const sql = `SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY ${s.index}
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
-        return this.stmt(sql).all(...s.args, ...range.args, ...residualArgs, limit + 1) as EventRowRaw[];
+        return this.sql.prepare(sql).all(...s.args, ...range.args, ...residualArgs, limit + 1) as EventRow[];
       });
       const merged = mergeSorted(lists, order, limit + 1);
       const more = merged.length > limit;
       const rows = merged.slice(0, limit);
-      return { rows: rows.map(toEventRow), nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
+      return { rows, nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
     }
 
     // Residual conditions no index serves (country, decline code, decision, amount): SQLite
@@ -232,7 +169,7 @@ export class EventQuery {
     const bounds = this.timeBounds(filter, order, cursor);
     if (!bounds) return { rows: [], nextCursor: null, partial: false };
     const started = performance.now();
-    const rows: EventRowRaw[] = [];
+    const rows: EventRow[] = [];
     // Slices are [lo, hi) in event time; the first one also carries the cursor condition.
     let span = options.initialSliceMs ?? 60_000;
     let edge = order === 'desc' ? bounds.hi : bounds.lo; // exclusive hi (desc) / inclusive lo (asc)
@@ -245,9 +182,9 @@ export class EventQuery {
       const t0 = performance.now();
       const lists = sources.map((s) => {
         const where = [...s.conds, 'time_ms >= ?', 'time_ms < ?', ...(first ? range.conds : []), ...residualSql];
-        const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY ${s.index} WHERE ${where.join(' AND ')}
+        const sql = `SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY ${s.index} WHERE ${where.join(' AND ')}
           ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
-        return this.stmt(sql).all(...s.args, lo, hi, ...(first ? range.args : []), ...residualArgs, need) as EventRowRaw[];
+        return this.sql.prepare(sql).all(...s.args, lo, hi, ...(first ? range.args : []), ...residualArgs, need) as EventRow[];
       });
       const sliceMs = performance.now() - t0;
       first = false;
@@ -255,17 +192,17 @@ export class EventQuery {
       scannedRows += 1;
       if (rows.length === limit + 1) {
         rows.pop();
-        return { rows: rows.map(toEventRow), nextCursor: keyOf(rows[rows.length - 1]), partial: false };
+        return { rows: rows, nextCursor: keyOf(rows[rows.length - 1]), partial: false };
       }
       const done = order === 'desc' ? lo <= bounds.lo : hi >= bounds.hi;
-      if (done) return { rows: rows.map(toEventRow), nextCursor: null, partial: false };
+      if (done) return { rows: rows, nextCursor: null, partial: false };
       edge = order === 'desc' ? lo : hi;
       const elapsed = performance.now() - started;
       const remaining = budgetMs - elapsed;
       if (remaining <= 0 || scannedRows >= budgetRows) {
         // Continue strictly before lo (desc) or from hi on (asc): seq 0 and MAX bound no row.
         const nextCursor = order === 'desc' ? { timeMs: lo, seq: 0 } : { timeMs: hi - 1, seq: Number.MAX_SAFE_INTEGER };
-        return { rows: rows.map(toEventRow), nextCursor, partial: true };
+        return { rows: rows, nextCursor, partial: true };
       }
       // Next slice: as wide as the remaining budget allows at the measured cost, at most 8x.
       const costPerMs = sliceMs / Math.max(1, hi - lo);
@@ -276,7 +213,7 @@ export class EventQuery {
 
   /** The event-time range still to scan: [lo, hi), narrowed by the window and the cursor. */
   private timeBounds(filter: EventFilter, order: 'asc' | 'desc', cursor: EventCursor | null): { lo: number; hi: number } | null {
-    const ends = this.stmt('SELECT (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms LIMIT 1) AS lo, (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms DESC LIMIT 1) AS hi').get() as {
+    const ends = this.sql.prepare('SELECT (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms LIMIT 1) AS lo, (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms DESC LIMIT 1) AS hi').get() as {
       lo: number | null;
       hi: number | null;
     };
@@ -303,22 +240,22 @@ export class EventQuery {
     const where = [...range.conds, ...extra.map((e) => e.sql)];
     const args = [...range.args, ...extra.flatMap((e) => e.args)];
     const tail = where.length ? ` AND ${where.join(' AND ')}` : '';
-    const byPayment = this.stmt(`SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY events_payment WHERE payment_id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`).all(
+    const byPayment = this.sql.prepare(`SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY events_payment WHERE payment_id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`).all(
       term,
       ...args,
-    ) as EventRowRaw[];
+    ) as EventRow[];
     const sources = this.knownSources();
     const byId = sources.length
-      ? (this.stmt(
-          `SELECT ${EVENT_ROW_COLUMNS} FROM events INDEXED BY events_identity WHERE source IN (${sources.map(() => '?').join(', ')}) AND id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
-        ).all(...sources, term, ...args) as EventRowRaw[])
+      ? (this.sql.prepare(
+          `SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY events_identity WHERE source IN (${sources.map(() => '?').join(', ')}) AND id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
+        ).all(...sources, term, ...args) as EventRow[])
       : [];
     const seen = new Set<number>();
     const all = [...byPayment, ...byId].filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true)));
     all.sort((a, b) => compareKeys(a, b, order));
     const more = all.length > limit;
     const rows = all.slice(0, limit);
-    return { rows: rows.map(toEventRow), nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
+    return { rows, nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
   }
 
   /**
@@ -328,8 +265,8 @@ export class EventQuery {
   knownSources(): string[] {
     const now = Date.now();
     if (this.sources && now - this.sources.at < 5000) return this.sources.list;
-    const first = this.stmt('SELECT source FROM events INDEXED BY events_identity ORDER BY source LIMIT 1');
-    const next = this.stmt('SELECT source FROM events INDEXED BY events_identity WHERE source > ? ORDER BY source LIMIT 1');
+    const first = this.sql.prepare('SELECT source FROM events INDEXED BY events_identity ORDER BY source LIMIT 1');
+    const next = this.sql.prepare('SELECT source FROM events INDEXED BY events_identity WHERE source > ? ORDER BY source LIMIT 1');
     const list: string[] = [];
     let row = first.get() as { source: string } | undefined;
     while (row && list.length < 500) {
@@ -341,7 +278,7 @@ export class EventQuery {
   }
 }
 
-function mergeSorted(lists: EventRowRaw[][], order: 'asc' | 'desc', max: number): EventRowRaw[] {
+function mergeSorted(lists: EventRow[][], order: 'asc' | 'desc', max: number): EventRow[] {
   if (lists.length === 1) return lists[0].slice(0, max);
   const all = lists.flat();
   all.sort((a, b) => compareKeys(a, b, order));

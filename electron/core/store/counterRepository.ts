@@ -1,0 +1,29 @@
+// Thread: `add` on the engine thread (in the ingest transaction); reads on either thread.
+import type { Database, Statement } from 'better-sqlite3';
+import { StatementCache } from './statementCache';
+
+/** The store's running counters (migration 001's `counters` table), by name. */
+export const COUNTERS = ['duplicates', 'redelivered_duplicates', 'quarantined', 'unknown_types'] as const;
+export type CounterName = (typeof COUNTERS)[number];
+
+const ADD_COUNTER = `INSERT INTO counters (name, value) VALUES (?, ?)
+  ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`;
+
+export class CounterRepository {
+  private readonly sql: StatementCache;
+  private addStatement: Statement | null = null;
+
+  constructor(db: Database) {
+    this.sql = new StatementCache(db);
+  }
+
+  add(name: CounterName, n: number): void {
+    (this.addStatement ??= this.sql.prepare(ADD_COUNTER)).run(name, n);
+  }
+
+  /** The counter's value (0 when it never counted). */
+  value(name: CounterName): number {
+    const row = this.sql.prepare('SELECT value FROM counters WHERE name = ?').get(name) as { value: number } | undefined;
+    return row?.value ?? 0;
+  }
+}

@@ -1,0 +1,141 @@
+// Thread: read worker (read-only connection): report figures, top lists, samples and CSV rows.
+import type { Database } from 'better-sqlite3';
+import type { EventDetail } from '../../../shared/explorer';
+import { pickColumns, selectList } from './columns';
+import { EVENT_COLUMNS, EVENT_DETAIL_SELECT } from './eventRepository';
+import { StatementCache } from './statementCache';
+
+/** Raw-event figures of a stretch of time, grouped as the rollups group them. */
+export interface EventFigureGroup {
+  type: string;
+  category: string;
+  /** '' when none. */
+  currency: string;
+  /** 'unknown' when none. */
+  code: string;
+  /** 'unknown' when none. */
+  decision: string;
+  n: number;
+  /** Sum of amounts (none counts 0). */
+  a: number;
+}
+
+/** A sampled event: its CloudEvent text and where it sorts. */
+export interface SampledEvent {
+  seq: number;
+  timeMs: number;
+  json: string;
+}
+
+const SAMPLE_SELECT = `${selectList(pickColumns(EVENT_COLUMNS, ['seq', 'timeMs']))}, json`;
+
+/**
+ * The per-window counts and scans of incident reports over raw events. Counts by type and
+ * by merchant are index-only (no table reads); the distinct types and merchants are found
+ * by skipping through their index one seek per value (a manual skip-scan).
+ */
+export class ReportQueries {
+  private readonly sql: StatementCache;
+
+  constructor(db: Database) {
+    this.sql = new StatementCache(db);
+  }
+
+  /** Every distinct event type (at most 10,000), in order. */
+  types(): string[] {
+    const first = this.sql.pluck('SELECT type FROM events INDEXED BY events_type_time ORDER BY type LIMIT 1');
+    const next = this.sql.pluck('SELECT type FROM events INDEXED BY events_type_time WHERE type > ? ORDER BY type LIMIT 1');
+    const out: string[] = [];
+    let t = first.get() as string | undefined;
+    while (t !== undefined && out.length < 10_000) {
+      out.push(t);
+      t = next.get(t) as string | undefined;
+    }
+    return out;
+  }
+
+  /** Events of `type` in [from, to). */
+  countOfType(type: string, from: number, to: number): number {
+    return this.sql.pluck('SELECT COUNT(*) FROM events INDEXED BY events_type_time WHERE type = ? AND time_ms >= ? AND time_ms < ?').get(type, from, to) as number;
+  }
+
+  /** Raw figures of [from, to) grouped by type, category, currency, decline code and decision (a window's partial seconds). */
+  figureGroups(from: number, to: number): EventFigureGroup[] {
+    return this.sql
+      .prepare(
+        `SELECT type, category, COALESCE(currency, '') AS currency, COALESCE(decline_code, 'unknown') AS code,
+           COALESCE(decision, 'unknown') AS decision, COUNT(*) AS n, SUM(COALESCE(amount, 0)) AS a
+         FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3, 4, 5`,
+      )
+      .all(from, to) as EventFigureGroup[];
+  }
+
+  /** Every merchant id ever stored, in order, read one seek at a time. */
+  *merchants(): Generator<string> {
+    const first = this.sql.pluck('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id IS NOT NULL ORDER BY merchant_id LIMIT 1');
+    const next = this.sql.pluck('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id > ? ORDER BY merchant_id LIMIT 1');
+    for (let m = first.get() as string | undefined; m !== undefined; m = next.get(m) as string | undefined) yield m;
+  }
+
+  /** Events of merchant `merchantId` in [from, to). */
+  countOfMerchant(merchantId: string, from: number, to: number): number {
+    return this.sql
+      .pluck('SELECT COUNT(*) FROM events INDEXED BY events_merchant_time WHERE merchant_id = ? AND time_ms >= ? AND time_ms < ?')
+      .get(merchantId, from, to) as number;
+  }
+
+  /** The declines of [from, to) as [merchant, country, card BIN, decline code], read as iterated. */
+  declines(from: number, to: number): IterableIterator<(string | null)[]> {
+    return this.sql
+      .raw(
+        `SELECT merchant_id, country, card_bin, decline_code FROM events INDEXED BY events_type_time
+         WHERE type = 'payment.declined' AND time_ms >= ? AND time_ms < ?`,
+      )
+      .iterate(from, to) as IterableIterator<(string | null)[]>;
+  }
+
+  /**
+   * Events of [from, to) with a country or a BIN, counted per "country,BIN" ('' for none).
+   * Callers keep the stretch short (small sorts inside SQLite beat a JavaScript call per row).
+   */
+  countryBinCounts(from: number, to: number): [string, number][] {
+    return this.sql
+      .raw(
+        `SELECT COALESCE(country, '') || ',' || COALESCE(card_bin, ''), COUNT(*) FROM events INDEXED BY events_time
+         WHERE time_ms >= ? AND time_ms < ? AND (country IS NOT NULL OR card_bin IS NOT NULL) GROUP BY 1`,
+      )
+      .all(from, to) as [string, number][];
+  }
+
+  /** The newest `limit` declines, failures and blocks of [from, to). */
+  newestProblems(from: number, to: number, limit: number): SampledEvent[] {
+    return this.sql
+      .prepare(
+        `SELECT ${SAMPLE_SELECT} FROM events INDEXED BY events_type_time WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
+         AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT ?`,
+      )
+      .all(from, to, limit) as SampledEvent[];
+  }
+
+  /** The newest `limit` events of [from, to). */
+  newest(from: number, to: number, limit: number): SampledEvent[] {
+    return this.sql
+      .prepare(`SELECT ${SAMPLE_SELECT} FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
+      .all(from, to, limit) as SampledEvent[];
+  }
+
+  /**
+   * A keyset chunk of [from, to) in (time, seq) order after (afterTime, afterSeq): the CSV
+   * export's rows. Each chunk is one complete statement, so nothing stays open on the
+   * connection between chunks.
+   */
+  exportChunk(from: number, to: number, afterTime: number, afterSeq: number, limit: number): EventDetail[] {
+    return this.sql
+      .prepare(
+        `SELECT ${EVENT_DETAIL_SELECT} FROM events INDEXED BY events_time
+         WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?)
+         ORDER BY time_ms, seq LIMIT ?`,
+      )
+      .all(from, to, afterTime, afterSeq, limit) as EventDetail[];
+  }
+}

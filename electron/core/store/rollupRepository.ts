@@ -1,0 +1,72 @@
+// Thread: `add` on the engine thread (in the ingest transaction); reads on either thread.
+import type { Database, Statement } from 'better-sqlite3';
+import { StatementCache } from './statementCache';
+
+/**
+ * One cell of the per-second rollups (migration 001). dim: 'type' (key = event type),
+ * 'authorized' (key = currency, amount = sum), 'decline' (key = decline code), 'decision'
+ * (key = risk decision, amount = score sum), 'failed' (key = currency).
+ */
+export interface RollupCell {
+  sec: number;
+  dim: string;
+  key: string;
+  count: number;
+  amount: number;
+}
+
+const ADD_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (sec, dim, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
+
+export class RollupRepository {
+  private readonly sql: StatementCache;
+  private addStatement: Statement | null = null;
+
+  constructor(db: Database) {
+    this.sql = new StatementCache(db);
+  }
+
+  /** Adds a cell's count and amount to what the second already holds. */
+  add(c: RollupCell): void {
+    (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, c.dim, c.key, c.count, c.amount);
+  }
+
+  /** Events by type over everything stored, by type name. */
+  countsByType(): { key: string; n: number }[] {
+    return this.sql.prepare(`SELECT key, SUM(count) AS n FROM rollup_second WHERE dim = 'type' GROUP BY key ORDER BY key`).all() as { key: string; n: number }[];
+  }
+
+  /** Authorized amounts over everything stored, by currency. */
+  authorizedByCurrency(): { key: string; total: number }[] {
+    return this.sql
+      .prepare(`SELECT key, SUM(amount) AS total FROM rollup_second WHERE dim = 'authorized' GROUP BY key ORDER BY key`)
+      .all() as { key: string; total: number }[];
+  }
+
+  /** Events by type in [fromSec, toSec), summed per `stepSec` (t = the step's first second), oldest first. */
+  typeCountsBySteps(stepSec: number, fromSec: number, toSec: number): { t: number; key: string; n: number }[] {
+    return this.sql
+      .prepare(
+        `SELECT CAST(sec / ? AS INTEGER) * ? AS t, key, SUM(count) AS n FROM rollup_second
+         WHERE dim = 'type' AND sec >= ? AND sec < ? GROUP BY t, key ORDER BY t`,
+      )
+      .all(stepSec, stepSec, fromSec, toSec) as { t: number; key: string; n: number }[];
+  }
+
+  /** Every cell but 'type' in [fromSec, toSec), summed per (dim, key): a report window's whole seconds. */
+  sumsExceptType(fromSec: number, toSec: number): { dim: string; key: string; n: number; a: number }[] {
+    return this.sql
+      .prepare(`SELECT dim, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_second WHERE sec >= ? AND sec < ? AND dim <> 'type' GROUP BY dim, key`)
+      .all(fromSec, toSec) as { dim: string; key: string; n: number; a: number }[];
+  }
+
+  /** Risk decisions in [fromSec, toSec) per bucket of `bucketSec` counted from `startSec` (b = bucket index). */
+  decisionsByBucket(startSec: number, bucketSec: number, fromSec: number, toSec: number): { b: number; key: string; n: number }[] {
+    return this.sql
+      .prepare(
+        `SELECT CAST((sec - ?) / ? AS INTEGER) AS b, key, SUM(count) AS n FROM rollup_second
+         WHERE sec >= ? AND sec < ? AND dim = 'decision' GROUP BY b, key`,
+      )
+      .all(startSec, bucketSec, fromSec, toSec) as { b: number; key: string; n: number }[];
+  }
+}

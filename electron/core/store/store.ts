@@ -1,0 +1,140 @@
+// The data layer's entry point: one SQLite connection and its typed repositories. SQL lives in
+// electron/core/store only (a lint rule in eslint.config.mjs refuses it anywhere else).
+// Thread: a writable Store belongs to the engine thread (ingest, alert history, retention); a
+// read-only one (openStore(file, { readonly: true })) serves the read worker and the CLI.
+import type { Database } from 'better-sqlite3';
+import { AlertHistoryRepository } from './alertHistoryRepository';
+import { CounterRepository } from './counterRepository';
+import { openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from './database';
+import { EventPages } from './eventPages';
+import { EventRepository } from './eventRepository';
+import { EventWriter } from './eventWriter';
+import { QuarantineRepository } from './quarantineRepository';
+import { QueueSampleRepository } from './queueSampleRepository';
+import { ReportQueries } from './reportQueries';
+import { Retention } from './retention';
+import { RollupRepository } from './rollupRepository';
+import { SilenceRepository } from './silenceRepository';
+import { StatementCache } from './statementCache';
+import { computeStats, type StoreStats } from './stats';
+
+export { DatabaseOpenError, type DbSizeLimit, type Durability, type OpenOptions } from './database';
+
+/** The reads of a repository: what a read-only connection may run. */
+type EventReads = Omit<EventRepository, 'insert'>;
+type QuarantineReads = Omit<QuarantineRepository, 'insert'>;
+type RollupReads = Omit<RollupRepository, 'add'>;
+type CounterReads = Omit<CounterRepository, 'add'>;
+type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
+type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open'>;
+type SilenceReads = Pick<SilenceRepository, 'list'>;
+
+/**
+ * What runs on a read-only connection: every read, no write. Statements are prepared on
+ * first use, so a repository never prepares a write here, and a database written before a
+ * migration fails only when a missing table is read (ask `hasTables` first).
+ */
+export interface ReadStore {
+  readonly events: EventReads;
+  /** The explorer's keyset pages over events. */
+  readonly eventPages: EventPages;
+  readonly quarantine: QuarantineReads;
+  readonly rollups: RollupReads;
+  readonly counters: CounterReads;
+  readonly queueSamples: QueueSampleReads;
+  readonly alerts: AlertHistoryReads;
+  readonly silences: SilenceReads;
+  /** Incident reports' counts and scans over raw events. */
+  readonly reports: ReportQueries;
+  /** Whether every named table exists (an older or foreign database may lack some). */
+  hasTables(...names: string[]): boolean;
+  /** Totals from the rollups and counters. */
+  stats(): StoreStats;
+  close(): void;
+}
+
+/** The engine thread's store: the reads and every write. */
+export interface Store extends ReadStore {
+  readonly events: EventRepository;
+  readonly quarantine: QuarantineRepository;
+  readonly rollups: RollupRepository;
+  readonly counters: CounterRepository;
+  readonly queueSamples: QueueSampleRepository;
+  readonly alerts: AlertHistoryRepository;
+  readonly silences: SilenceRepository;
+  /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
+  readonly ingest: EventWriter;
+  /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
+  applyRetention(retentionDays: number, nowMs: number): number;
+  /** Sets (null or 0: lifts) this connection's size limit of the database file. */
+  setMaxBytes(maxBytes: number | null): DbSizeLimit;
+}
+
+class SqliteStore implements Store {
+  readonly events: EventRepository;
+  readonly eventPages: EventPages;
+  readonly quarantine: QuarantineRepository;
+  readonly rollups: RollupRepository;
+  readonly counters: CounterRepository;
+  readonly queueSamples: QueueSampleRepository;
+  readonly alerts: AlertHistoryRepository;
+  readonly silences: SilenceRepository;
+  readonly reports: ReportQueries;
+  private writer: EventWriter | null = null;
+  private readonly retention: Retention;
+  private readonly schema: StatementCache;
+
+  constructor(private readonly db: Database) {
+    this.events = new EventRepository(db);
+    this.eventPages = new EventPages(db);
+    this.quarantine = new QuarantineRepository(db);
+    this.rollups = new RollupRepository(db);
+    this.counters = new CounterRepository(db);
+    this.queueSamples = new QueueSampleRepository(db);
+    this.alerts = new AlertHistoryRepository(db);
+    this.silences = new SilenceRepository(db);
+    this.reports = new ReportQueries(db);
+    this.retention = new Retention(db);
+    this.schema = new StatementCache(db);
+  }
+
+  get ingest(): EventWriter {
+    return (this.writer ??= new EventWriter(this.db, this));
+  }
+
+  hasTables(...names: string[]): boolean {
+    const exists = this.schema.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    return names.every((name) => exists.get(name) !== undefined);
+  }
+
+  stats(): StoreStats {
+    return computeStats(this);
+  }
+
+  applyRetention(retentionDays: number, nowMs: number): number {
+    return this.retention.apply(retentionDays, nowMs);
+  }
+
+  setMaxBytes(maxBytes: number | null): DbSizeLimit {
+    return setMaxDbBytes(this.db, maxBytes);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/**
+ * Opens (creating it, and migrating it, unless read-only) the database at `file`. Fails with
+ * DatabaseOpenError when it cannot be opened or used.
+ */
+export function openStore(file: string, options: OpenOptions & { readonly: true }): ReadStore;
+export function openStore(file: string, options?: OpenOptions & { readonly?: false }): Store;
+export function openStore(file: string, options: OpenOptions = {}): ReadStore | Store {
+  return new SqliteStore(openDatabase(file, options));
+}
+
+/** A store over a connection already open (openStore's second half; tests that also query SQL directly). */
+export function storeOn(db: Database): Store {
+  return new SqliteStore(db);
+}
