@@ -13,11 +13,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineSnapshot } from '../../shared/metrics';
 import { Engine } from '../core/engine/engine';
 import { DEFAULT_BROKER } from '../core/engine/engineConfig';
-import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type TestTopology } from '../testSupport/broker';
-import { lastJson, runPayops, startPayops } from '../testSupport/cli';
-import { storedIdentities } from '../testSupport/storedIds';
-import { tempDir } from '../testSupport/tempDir';
-import { asPublishItems, collectOutput, paddedEvents, queueCounts, sleep, storedCount, waitFor } from './faultKit';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type TestTopology } from '../../test/support/broker';
+import { lastJson, runPayops, startPayops } from '../../test/support/cli';
+import { storedIdentities } from '../../test/support/storedIds';
+import { tempDir } from '../../test/support/tempDir';
+import { asPublishItems, collectOutput, paddedEvents, queueCounts, sleep, storedCount, waitFor } from '../../test/support/faultKit';
 
 const dir = tempDir('payops-diskfull-');
 const topologies: TestTopology[] = [];

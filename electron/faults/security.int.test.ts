@@ -14,11 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../testSupport/broker';
-import { runPayops, startPayops } from '../testSupport/cli';
-import { tempDir } from '../testSupport/tempDir';
-import { createBrokerUser, deleteBrokerUser } from './brokerUser';
-import { asPublishItems, collectOutput, paddedEvents, storedCount, waitFor } from './faultKit';
+import { deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../../test/support/broker';
+import { runPayops, startPayops } from '../../test/support/cli';
+import { tempDir } from '../../test/support/tempDir';
+import { createBrokerUser, deleteBrokerUser } from '../../test/support/brokerUser';
+import { asPublishItems, collectOutput, paddedEvents, storedCount, waitFor } from '../../test/support/faultKit';
 
 const dir = tempDir('payops-security-');
 const t = uniqueTopology('sec');

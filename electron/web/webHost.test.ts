@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import type { AlertNotification } from '../../shared/alerts';
 import type { ApiHandlers, ApiPushes, ApiPushName, WireMessage } from '../../shared/api';
 import type { EngineSnapshot } from '../../shared/metrics';
-import { emptySnapshot } from '../../shared/testing/emptySnapshot';
+import { emptySnapshot } from '../../test/support/emptySnapshot';
 import type { ApiBackend } from '../core/engine/engineApi';
 import { startWebHost, WEB_CSP, type WebHost, type WebHostOptions } from './webHost';
 function fakeSnapshot(extra: Partial<EngineSnapshot> = {}): EngineSnapshot {
@@ -45,7 +45,8 @@ function makeTestBackend(overrides: Partial<ApiHandlers> = {}): TestBackend {
     calls.push({ name, args });
     return value;
   };
-  const handlers: ApiHandlers = {
+  // Only the handlers these tests call (plus overrides): the rest are absent on purpose.
+  const handlers = {
     'app.info': (a) => record('app.info', a, { version: '0.0.0-test', host: 'electron', readOnly: false, demo: true, dbFile: null }),
     'engine.snapshot': (a) => record('engine.snapshot', a, fakeSnapshot()),
     'metrics.history': (a) => record('metrics.history', a, { throughput: [], queueDepth: [] }),
@@ -58,7 +59,7 @@ function makeTestBackend(overrides: Partial<ApiHandlers> = {}): TestBackend {
     'demo.stop': (a) => record('demo.stop', a, { ok: true }),
     'alerts.list': (a) => record('alerts.list', a, { alerts: [] }),
     ...overrides,
-  };
+  } as ApiHandlers;
   const backend: ApiBackend = {
     handlers,
     subscribe(name, listener) {

@@ -7,11 +7,11 @@ import amqp from 'amqplib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
-import { alertHistoryOrNull, captureLines, dbFigures, writeCapture } from '../../core/replay/replayTestKit';
-import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../testSupport/broker';
-import { lastJson, runPayops } from '../../testSupport/cli';
-import { paymentEvent, riskEvent } from '../../testSupport/events';
-import { tempDir } from '../../testSupport/tempDir';
+import { alertHistoryOrNull, captureLines, dbFigures, writeCapture } from '../../../test/support/replayTestKit';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../../test/support/broker';
+import { lastJson, runPayops } from '../../../test/support/cli';
+import { paymentEvent, riskEvent } from '../../../bench/events';
+import { tempDir } from '../../../test/support/tempDir';
 
 const dir = tempDir('payops-replay-cli-');
 const db = (name: string) => path.join(dir, `${name}.db`);

@@ -8,7 +8,7 @@ import type { AlertNotification, AlertView } from '../../../shared/alerts';
 import type { RulesBacktestResult, RulesDocument, RulesSaveResult, RulesValidationResult } from '../../../shared/alertsApi';
 import { DEFAULT_RULES_YAML } from '../alerts';
 import { EventWriter, type IncomingMessage } from '../store/eventWriter';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { Engine } from './engine';
 
 const dir = tempDir('payops-alerting-session-');

@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseApiRequest } from '../../../shared/api';
 import type { ApiBackend } from './engineApi';
 import { MemorySecretStore } from '../secrets/secretStore';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { createEngineBackend } from './engineBackend';
 
 const dir = tempDir('payops-backend-rules-');
@@ -64,7 +65,6 @@ describe('engine backend and rules files', () => {
     expect(saved).toMatchObject({ ok: true, path: path.join(sub, 'data', 'rules.yaml') });
     expect(fs.existsSync(path.join(sub, 'config', 'rules.yaml'))).toBe(false);
     // The renderer cannot choose the path: the API schema refuses extra fields.
-    const { parseApiRequest } = await import('../../../shared/api');
     expect(() => parseApiRequest('rules.save', { text: GOOD, path: '/etc/passwd' })).toThrow(/rules.save/);
   });
 });

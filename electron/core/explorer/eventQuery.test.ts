@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventFilter } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { EventQuery, planQuery } from './eventQuery';
-import { loadDemoCapture, storeEvents, storeRaw } from './explorerTestKit';
+import { loadDemoCapture, storeEvents, storeRaw } from '../../../test/support/explorerTestKit';
 import { paymentTimeline } from './timeline';
 import { quarantineGet, quarantinePage } from './quarantineQuery';
 

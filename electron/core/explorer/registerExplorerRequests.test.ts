@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplorerResults } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
-import { tempDir } from '../../testSupport/tempDir';
-import { loadDemoCapture } from './explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { loadDemoCapture } from '../../../test/support/explorerTestKit';
 import { registerExplorerRequests } from './registerExplorerRequests';
 
 const dir = tempDir('payops-explorer-req-');

@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine';
 import type { EngineConfig } from '../engine/engineConfig';
 import { createSessionSource } from '../engine/sessionSource';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import type { ReplayStatus } from './replaySource';
-import { alertHistoryOrNull, captureLines, dbFigures, KIT_START_MS, writeCapture } from './replayTestKit';
+import { alertHistoryOrNull, captureLines, dbFigures, KIT_START_MS, writeCapture } from '../../../test/support/replayTestKit';
 
 const dir = tempDir('payops-replay-');
 let counter = 0;

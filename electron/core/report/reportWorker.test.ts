@@ -2,9 +2,9 @@
 // one built in-thread, and window errors come back as such.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoCapture } from '../explorer/explorerTestKit';
+import { loadDemoCapture } from '../../../test/support/explorerTestKit';
 import { openDatabase } from '../store/database';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { buildReport, ReportWindowError } from './reportData';
 import { buildReportOffThread } from './reportWorker';
 

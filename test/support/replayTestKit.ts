@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { alertHistoryJson } from '../alerts';
-import { formatRecordedLine } from '../capture/captureLine';
-import type { ScenarioName } from '../engine/engineConfig';
-import type { ScenarioTimings } from '../sim/scenarios';
-import { createTrafficGenerator } from '../sim/trafficGenerator';
-import { computeStats, type StoreStats } from '../store/stats';
+import { alertHistoryJson } from '../../electron/core/alerts';
+import { formatRecordedLine } from '../../electron/core/capture/captureLine';
+import type { ScenarioName } from '../../electron/core/engine/engineConfig';
+import type { ScenarioTimings } from '../../electron/core/sim/scenarios';
+import { createTrafficGenerator } from '../../electron/core/sim/trafficGenerator';
+import { computeStats, type StoreStats } from '../../electron/core/store/stats';
 
 export const KIT_START_MS = Date.UTC(2026, 10, 23, 5, 0, 0);
 
