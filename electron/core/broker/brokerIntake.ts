@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ConnectionStatus, QueueDepth } from '../../../shared/metrics';
 import type { RawMessage } from '../../../shared/events/eventTypes';
@@ -7,6 +6,7 @@ import { redactUrl } from '../redact';
 import { validateBrokerUrl } from './brokerUrl';
 import type { AckToken } from './brokerConsumer';
 import type { DeliveryChunk, DrainState, FromIntake, ToIntake } from './intakeProtocol';
+import { workerScript } from '../workerScript';
 
 export interface IntakeEvents {
   onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken): void;
@@ -22,11 +22,6 @@ export class BrokerStartError extends Error {
   ) {
     super(message);
   }
-}
-
-function threadFile(): string {
-  const here = __filename.endsWith('.ts') ? path.resolve(__dirname, '../../../dist/electron/core/broker') : __dirname;
-  return path.join(here, 'consumerThread.js');
 }
 
 /**
@@ -47,7 +42,8 @@ export class BrokerIntake {
   ) {
     validateBrokerUrl(config.url);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
-    this.worker = new Worker(threadFile(), { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+    const { file, execArgv } = workerScript(__filename, __dirname, 'consumerThread');
+    this.worker = new Worker(file, { execArgv, workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
     this.started = new Promise((resolve, reject) => {
       this.worker.on('message', (m: FromIntake) => {
         switch (m.type) {

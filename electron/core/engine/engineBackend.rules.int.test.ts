@@ -1,7 +1,7 @@
 // A bad rules file does not keep the console closed: the engine starts with the default
 // pack, the error (naming rule and field) is logged and shown in the rule editor, and a
 // valid save from the editor puts the file right and applies to later sessions too.
-// Runs the built worker (`npx tsc -p tsconfig.json` first).
+// The engine worker runs from its TypeScript source (electron/core/workerScript.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AlertNotification } from '../../../shared/alerts';
 import type { EngineSnapshot } from '../../../shared/metrics';
 import type { EngineConfig } from './engineConfig';
 import type { FromWorker, ToWorker } from './workerProtocol';
+import { workerScript } from '../workerScript';
 
 export class EngineStartError extends Error {
   /** The class name of the error inside the worker (BrokerUnreachableError, DatabaseOpenError, ...). */
@@ -16,13 +16,6 @@ export class EngineStartError extends Error {
   }
 }
 
-// Tests run the TypeScript sources; the worker always runs the compiled JavaScript.
-function workerFile(): string {
-  const here = __filename.endsWith('.ts')
-    ? path.resolve(__dirname, '../../../dist/electron/core/engine')
-    : __dirname;
-  return path.join(here, 'engineWorker.js');
-}
 
 /**
  * An uncaught error of the worker as text. Errors that are not plain Error instances (such as
@@ -58,7 +51,8 @@ export class EngineHost extends EventEmitter {
   }
 
   static start(config: EngineConfig): Promise<EngineHost> {
-    const worker = new Worker(workerFile(), { workerData: config, resourceLimits: youngGeneration() });
+    const { file, execArgv } = workerScript(__filename, __dirname, 'engineWorker');
+    const worker = new Worker(file, { execArgv, workerData: config, resourceLimits: youngGeneration() });
     const host = new EngineHost(worker);
     return new Promise((resolve, reject) => {
       let ready = false;

@@ -1,4 +1,4 @@
-// The report built in a worker thread (compiled dist: `npm run build:core` first) equals the
+// The report built in a worker thread (run from its TypeScript source) equals the
 // one built in-thread, and window errors come back as such.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,12 +1,11 @@
 // Builds a report in a worker thread on its own read-only connection, so the engine thread
 // (ingest, acknowledgements, snapshots) is never blocked by a report over millions of rows.
 // WAL lets this reader see a consistent snapshot while the engine keeps writing.
-import fs from 'node:fs';
-import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ReportData } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
 import { buildReport, ReportWindowError, type ReportRequest } from './reportData';
+import { workerScript } from '../workerScript';
 
 interface Job {
   dbFile: string;
@@ -14,26 +13,11 @@ interface Job {
 }
 type Reply = { ok: true; report: ReportData } | { ok: false; error: string; kind: string };
 
-// Tests run the TypeScript sources; the worker always runs the compiled JavaScript.
-function workerFile(): string | null {
-  const here = __filename.endsWith('.ts') ? path.resolve(__dirname, '../../../dist/electron/core/report') : __dirname;
-  const file = path.join(here, 'reportWorker.js');
-  return fs.existsSync(file) ? file : null;
-}
-
-/** Builds the report off the calling thread; in-thread when no compiled worker exists. */
+/** Builds the report off the calling thread, always in the worker. */
 export function buildReportOffThread(dbFile: string, request: ReportRequest): Promise<ReportData> {
-  const file = workerFile();
-  if (!file || !fs.existsSync(dbFile)) {
-    const db = openDatabase(dbFile, { readonly: true });
-    try {
-      return Promise.resolve(buildReport(db, request));
-    } finally {
-      db.close();
-    }
-  }
+  const { file, execArgv } = workerScript(__filename, __dirname, 'reportWorker');
   return new Promise((resolve, reject) => {
-    const worker = new Worker(file, { workerData: { dbFile, request } satisfies Job });
+    const worker = new Worker(file, { execArgv, workerData: { dbFile, request } satisfies Job });
     let settled = false;
     worker.once('message', (reply: Reply) => {
       settled = true;
