@@ -59,7 +59,7 @@ describe('database locked by another process', () => {
       expect(await lockerOut.exit).toBe(0);
       await waitFor(() => storedIdentities(db).distinct === first.length + second.length, 30_000, 'ingest to resume');
       await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
-      await sleep(200);
+      await waitFor(() => /ingest resumed/.test(out.stderr()), 5_000, 'collect to log that ingest resumed');
       expect(out.stderr()).toMatch(/ingest resumed/);
     } finally {
       collector.kill('SIGTERM');

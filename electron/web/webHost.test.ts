@@ -11,6 +11,7 @@ import type { AlertNotification } from '../../shared/alerts';
 import type { ApiHandlers, ApiPushes, ApiPushName, WireMessage } from '../../shared/api';
 import type { EngineSnapshot } from '../../shared/metrics';
 import { emptySnapshot } from '../../test/support/emptySnapshot';
+import { waitFor } from '../../test/support/waitFor';
 import type { ApiBackend } from '../core/engine/engineApi';
 import { startWebHost, WEB_CSP, type WebHost, type WebHostOptions } from './webHost';
 function fakeSnapshot(extra: Partial<EngineSnapshot> = {}): EngineSnapshot {
@@ -463,7 +464,7 @@ describe('WebSocket', () => {
       test.emit('alert', big);
       if (i % 20 === 0) await new Promise((r) => setImmediate(r));
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => host.stats().clients === 0, 'the slow client to be closed');
     expect(host.stats().closedSlowClients).toBe(1);
     expect(host.stats().clients).toBe(0);
   });

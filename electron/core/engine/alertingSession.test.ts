@@ -79,8 +79,7 @@ describe('rule editor requests', () => {
 
   it('rules.save writes the file, evaluates the new rules at once over the stored window, and a second save does not notify again', async () => {
     const { request, engine, notifications } = open('save');
-    store(engine, 60, 100, 40);
-    await new Promise((r) => setTimeout(r, 50));
+    store(engine, 60, 100, 40); // observed synchronously (onCommitted): nothing to wait for
     expect(engine.alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
 
     const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES, format: 'yaml' });

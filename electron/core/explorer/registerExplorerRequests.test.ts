@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplorerResults } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
 import { tempDir } from '../../../test/support/tempDir';
+import { waitFor } from '../../../test/support/waitFor';
 import { loadDemoCapture } from '../../../test/support/explorerTestKit';
 import { registerExplorerRequests } from './registerExplorerRequests';
 
@@ -46,16 +47,15 @@ describe('worker-side explorer requests', () => {
 
   it('exports into the exports folder beside the database unless the host gives a file', async () => {
     const job = await call('report.export', { format: 'json', from: Date.UTC(2026, 10, 2), to: Date.UTC(2026, 10, 5) });
-    let state = job;
-    for (let i = 0; i < 100 && state.state === 'running'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      state = await call('report.progress', { jobId: job.jobId });
-    }
+    const state = await waitFor(async () => {
+      const p = await call('report.progress', { jobId: job.jobId });
+      return p.state !== 'running' && p;
+    }, 'the JSON export to end');
     expect(state.state).toBe('done');
     expect(path.dirname(state.file!)).toBe(path.join(dir, 'exports'));
     const chosen = path.join(dir, 'chosen.csv');
     const job2 = await call('report.export', { format: 'csv', from: Date.UTC(2026, 10, 2), to: Date.UTC(2026, 10, 5), outFile: chosen });
-    for (let i = 0; i < 100 && (await call('report.progress', { jobId: job2.jobId })).state === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => (await call('report.progress', { jobId: job2.jobId })).state !== 'running', 'the CSV export to end');
     expect(fs.existsSync(chosen)).toBe(true);
   });
 });

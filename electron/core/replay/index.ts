@@ -32,7 +32,8 @@ export {
  * - 'replay.status' {} -> ReplayStatus
  */
 export function replaySource(
-  replay: NonNullable<EngineConfig['replay']> & { startPaused?: boolean; checkpointEvery?: number },
+  // `now`: a wall clock injected by in-process tests (a worker's cloned config never has one).
+  replay: NonNullable<EngineConfig['replay']> & { startPaused?: boolean; checkpointEvery?: number; now?: () => number },
   engine: Engine,
 ): IngestSource {
   const source = new ReplaySource({
@@ -40,6 +41,7 @@ export function replaySource(
     speed: replay.speed,
     startPaused: replay.startPaused,
     checkpointEvery: replay.checkpointEvery,
+    now: replay.now,
     maxBodyBytes: engine.config.maxBodyBytes,
     flush: () => {
       engine.flushNow();
