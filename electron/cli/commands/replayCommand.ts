@@ -6,6 +6,7 @@ import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openCaptureReader } from '../../core/capture/captureReader';
 import { EngineHost } from '../../core/engine/engineHost';
 import type { EngineConfig } from '../../core/engine/engineConfig';
+import { brokerRefusal } from '../../core/broker/brokerErrors';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { parseReplaySpeed, type ReplaySpeed, type ReplayStatus } from '../../core/replay/replaySource';
 import { openDatabase } from '../../core/store/database';
@@ -57,7 +58,8 @@ elapses, or with --drain until no message has arrived for --idle-ms. Nothing is 
 on the broker besides the consumer (no exchange, no binding).
 
 Exit codes: 0 replayed, 1 input or usage error (or an incomplete capture), 2 broker
-unreachable, 3 database unusable, 4 other, 130 interrupted.`;
+unreachable, 3 database unusable, 4 other, 5 broker refused the login, 6 broker refused the
+vhost, 7 the stream queue exists with other arguments, 130 interrupted.`;
 
 function speedOption(value: string): ReplaySpeed {
   try {
@@ -229,7 +231,7 @@ async function checkStreamQueue(url: string, queue: string): Promise<void> {
   try {
     conn = await amqp.connect(url, { timeout: 5000 });
   } catch (err) {
-    throw new CliError(`cannot reach broker ${redactUrl(url)}: ${redactSecrets((err as Error).message)}`, 2);
+    throw brokerRefusal(err, url) ?? new CliError(`cannot reach broker ${redactUrl(url)}: ${redactSecrets((err as Error).message)}`, 2);
   }
   try {
     const ch = await conn.createChannel();

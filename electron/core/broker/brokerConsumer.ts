@@ -5,6 +5,7 @@ import type { ConnectionStatus } from '../../../shared/metrics';
 import type { BrokerConfig } from '../engine/engineConfig';
 import { redactUrl, safeErrorMessage } from '../redact';
 import { backoffDelay } from './backoff';
+import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
 
@@ -29,7 +30,7 @@ export interface BrokerConsumerEvents {
   log?(line: string): void;
 }
 
-export class BrokerUnreachableError extends Error {}
+export { BrokerUnreachableError } from './brokerErrors';
 
 /**
  * Consumes the console's own queue with manual acknowledgement. It never acknowledges by
@@ -56,7 +57,10 @@ export class BrokerConsumer {
     this.status = { state: 'idle', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
   }
 
-  /** Connects, retrying up to `initialRetries` times; rejects with BrokerUnreachableError after that. */
+  /**
+   * Connects, retrying up to `initialRetries` times; rejects with BrokerUnreachableError after
+   * that, or at once with a named refusal (brokerErrors.ts).
+   */
   async start(): Promise<void> {
     const budget = this.config.initialRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
@@ -65,6 +69,12 @@ export class BrokerConsumer {
         return;
       } catch (err) {
         if (this.stopping) return;
+        // A broker that answers and refuses (credentials, vhost, queue arguments) says so.
+        const refusal = brokerRefusal(err, this.config.url);
+        if (refusal) {
+          this.setState('disconnected', refusal.message);
+          throw refusal;
+        }
         if (attempt >= budget || isPermanent(err)) {
           this.setState('disconnected', safeErrorMessage(err));
           throw new BrokerUnreachableError(
