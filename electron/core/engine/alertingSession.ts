@@ -10,6 +10,7 @@ import { backtestStoredRange } from '../alerts/backtestSources';
 import type { AlertInputEvent } from '../alerts/eventCounters';
 import { openDatabase } from '../store/database';
 import type { Engine } from './engine';
+import { writeFileAtomicallySync } from '../atomicFile';
 
 const LIVE_TICK_MS = 1000;
 /** Stored events a rules reload reads back so the new rules start with full windows. */
@@ -359,19 +360,6 @@ function groupText(a: AlertView): string | null {
 /** Writes `text` to `file` so that a reader sees the old file or the new one, never half of either. */
 export function writeAtomically(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o644);
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomicallySync(file, text, { mode: 0o644 });
 }
 

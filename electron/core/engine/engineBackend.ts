@@ -13,6 +13,7 @@ import type { ApiBackend } from './engineApi';
 import type { BrokerConfig, EngineConfig, ScenarioName } from './engineConfig';
 import { dialogFallbackHandlers } from './dialogFallback';
 import { EngineHost, EngineStartError } from './engineHost';
+import { writeFileAtomicallySync } from '../atomicFile';
 
 export type { SecretStore } from '../secrets/secretStore';
 
@@ -64,7 +65,7 @@ function readRecent(configDir: string): { file: string; openedAt: number }[] {
 
 function rememberRecent(configDir: string, file: string): void {
   const list = [{ file, openedAt: Date.now() }, ...readRecent(configDir).filter((r) => r.file !== file)].slice(0, 10);
-  fs.writeFileSync(path.join(configDir, 'recent-captures.json'), `${JSON.stringify(list, null, 2)}\n`);
+  writeFileAtomicallySync(path.join(configDir, 'recent-captures.json'), `${JSON.stringify(list, null, 2)}\n`);
 }
 
 /**

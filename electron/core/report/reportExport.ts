@@ -11,6 +11,7 @@ import { Masker } from './masking';
 import { buildReport, resolveWindow, windowFigures, type ReportRequest } from './reportData';
 import { renderReportHtml } from './reportHtml';
 import { htmlToPdf } from './reportPdf';
+import { commitTempFile } from '../atomicFile';
 
 export class ExportCancelledError extends Error {
   constructor() {
@@ -92,7 +93,7 @@ export async function runExport(db: Database, o: ExportOptions): Promise<ExportR
       result = { file: target, bytes, rows: report.totals.events, report };
     }
     check();
-    fs.renameSync(temp, target);
+    commitTempFile(temp, target);
     return result;
   } catch (err) {
     fs.rmSync(temp, { force: true });
