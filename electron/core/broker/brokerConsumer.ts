@@ -4,7 +4,7 @@ import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { ConnectionStatus } from '../../../shared/metrics';
 import type { BrokerConfig } from '../engine/engineConfig';
 import { redactUrl, safeErrorMessage } from '../redact';
-import { backoffDelay } from './backoff';
+import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
@@ -31,6 +31,9 @@ export interface BrokerConsumerEvents {
 }
 
 export { BrokerUnreachableError } from './brokerErrors';
+
+/** Reconnect delays: 0.12-0.28 s first, doubling, at most 15 s (shared/backoff.ts). */
+const BROKER_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 15_000, jitter: 0.4 };
 
 /**
  * Consumes the console's own queue with manual acknowledgement. It never acknowledges by
@@ -82,7 +85,7 @@ export class BrokerConsumer {
           );
         }
         this.setState('connecting', safeErrorMessage(err));
-        await sleep(backoffDelay(attempt));
+        await sleep(backoffDelay(attempt + 1, BROKER_BACKOFF));
       }
     }
   }
@@ -233,7 +236,7 @@ export class BrokerConsumer {
         this.setState('reconnecting', safeErrorMessage(err));
         this.scheduleReconnect(attempt + 1);
       });
-    }, backoffDelay(attempt));
+    }, backoffDelay(attempt + 1, BROKER_BACKOFF));
   }
 
   private setState(state: ConnectionStatus['state'], lastError: string | null): void {
