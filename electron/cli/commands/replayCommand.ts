@@ -16,6 +16,7 @@ import { CliError, fail } from '../cliErrors';
 import { checkStreamOffset, positiveInt, positiveNumber, STREAM_OFFSET_HELP, streamOffsetFlag } from '../cliOptions';
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
+import { formatSeconds } from '../../../shared/format';
 
 interface ReplayFlags {
   db: string;
@@ -221,7 +222,7 @@ function formatSummary(s: {
 }): string {
   return (
     `replayed ${s.linesRead} line(s) of ${s.capture} into ${s.db}: ${s.events} events, ${s.duplicates} duplicates, ` +
-    `${s.quarantined} quarantined (${s.badLines} unreadable line(s)) in ${(s.durationMs / 1000).toFixed(1)} s` +
+    `${s.quarantined} quarantined (${s.badLines} unreadable line(s)) in ${formatSeconds(s.durationMs)}` +
     (s.complete ? '' : ' (INCOMPLETE)')
   );
 }
@@ -299,7 +300,7 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     process.stdout.write(
       flags.json
         ? `${JSON.stringify(summary)}\n`
-        : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined in ${(summary.durationMs / 1000).toFixed(1)} s; stopped: ${why}\n`,
+        : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined in ${formatSeconds(summary.durationMs)}; stopped: ${why}\n`,
     );
     process.exit(why === 'SIGINT' || why === 'SIGTERM' ? 130 : 0);
   };
