@@ -29,6 +29,13 @@ export function fmtPercent(v: number | null | undefined, digits = 1): string {
   return formatPercent(v, digits);
 }
 
+/** An alert's value or peak: whole numbers grouped, else 3 decimals below 1 and 2 above. */
+export function fmtAlertValue(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  if (Number.isInteger(v)) return formatInteger(v);
+  return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
+}
+
 export function fmtCount(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
   return formatInteger(v);
