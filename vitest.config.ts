@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // under `npm run test:long` (PAYOPS_LONG=1).
 export default defineConfig({
   test: {
-    include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
+    include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**', '**/*.fault.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

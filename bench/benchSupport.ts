@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { oneOfEveryType, paymentEvent, riskEvent } from '../electron/testSupport/events';
+import { paymentEvent, riskEvent } from './events';
 
 export const AMQP_URL = process.env.PAYOPS_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -22,7 +22,6 @@ export function realisticBodies(n: number): { body: Buffer; routingKey: string }
     const e = type.startsWith('risk.') ? riskEvent(type) : paymentEvent(type);
     out.push({ body: Buffer.from(JSON.stringify(e)), routingKey: type });
   }
-  void oneOfEveryType;
   return out;
 }
 

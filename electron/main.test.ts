@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '../test/support/waitFor';
 
 type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -373,7 +374,7 @@ describe('main.ts (fake electron)', () => {
     let prevented = false;
     for (const fn of h.state.appHandlers.get('before-quit') ?? []) fn({ preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => h.state.exited !== null, 'the app to exit after closing the engine');
     expect(backendState.closed).toBe(1);
     expect(h.state.exited).toBe(0);
     const saved = JSON.parse(fs.readFileSync(path.join(h.state.userData, 'window-state.json'), 'utf8'));

@@ -59,6 +59,10 @@ expect(config.appId === 'com.payops.console', 'appId must be com.payops.console'
 expect(config.productName === 'payops', 'productName must be payops');
 expect(config.directories && config.directories.output === 'release', 'directories.output must be release');
 for (const f of ['dist/**', 'dist-renderer/**', 'package.json']) expect(files.includes(f), `files must include ${f}`);
+// Test code never ships (tools/check-dist.js checks dist/ itself after every build).
+for (const f of ['!dist/**/*.test.js', '!dist/**/faults/**', '!dist/**/testing/**', '!dist/**/testSupport/**', '!dist/**/*TestKit*', '!dist/test/**']) {
+  expect(files.includes(f), `files must exclude test code with ${f}`);
+}
 expect(config.asar === true, 'asar must be true');
 const unpack = [].concat(config.asarUnpack || []);
 expect(unpack.some((p) => p.includes('better-sqlite3') && p.includes('.node')), "asarUnpack must unpack better-sqlite3's .node addon");

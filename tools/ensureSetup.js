@@ -31,9 +31,8 @@ function ensureDependencies() {
   const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) {
-    // Not `npm ci`: see .ci/run (npm 11 here leaves other platforms' optional packages out of
-    // the lock and then refuses it); `npm install` installs the locked versions.
-    run(npm, ['install', '--no-audit', '--no-fund']);
+    // The one install command (also .ci/run and the README): exactly the committed lock.
+    run(npm, ['ci', '--no-audit', '--no-fund']);
   }
 }
 

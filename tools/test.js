@@ -1,7 +1,8 @@
 // `npm test`: everything CI checks, in order, on a fresh machine too. Installs what is
 // missing (dependencies, the Electronegativity tool, Debian's chromium when root), builds,
-// type-checks, lints, then runs the unit and integration suites, the broker fault suite and
-// the Playwright end-to-end suite, and prints one closing line: "payops: N passed, N failed".
+// checks that dist/ holds no test code, type-checks (tests included), lints, then runs the
+// unit and integration suites, the broker fault suite and the Playwright end-to-end suite,
+// and prints one closing line: "payops: N passed, N failed".
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -73,6 +74,7 @@ function main() {
     run(npm, ['ci', '--prefix', 'tools/electronegativity', '--no-audit', '--no-fund']);
   }
   ensureBuilt({ force: true });
+  step('no test code in dist/ (what electron-builder packages)', () => run(process.execPath, ['tools/check-dist.js']));
   step('type-check (node side, renderer, e2e; Electron code against electron\'s own types)', () => run(npm, ['run', 'typecheck']));
   step('lint (including the layer rule)', () => run(npm, ['run', 'lint']));
   step('electron-builder configuration', () => run(npm, ['run', 'check:builder']));

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTrafficGenerator } from '../core/sim/trafficGenerator';
-import { lastJson, runPayops } from '../testSupport/cli';
-import { tempDir } from '../testSupport/tempDir';
+import { lastJson, runPayops } from '../../test/support/cli';
+import { tempDir } from '../../test/support/tempDir';
 
 const dir = tempDir('payops-alerts-cli-');
 const START = Date.UTC(2026, 10, 23, 6, 0, 0);

@@ -2,11 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopology } from '../testSupport/broker';
-import { lastJson, runPayops, startPayops } from '../testSupport/cli';
-import { paymentEvent } from '../testSupport/events';
-import { storedIdentities } from '../testSupport/storedIds';
-import { tempDir } from '../testSupport/tempDir';
+import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopology } from '../../test/support/broker';
+import { lastJson, runPayops, startPayops } from '../../test/support/cli';
+import { paymentEvent } from '../../bench/events';
+import { storedIdentities } from '../../test/support/storedIds';
+import { tempDir } from '../../test/support/tempDir';
 
 const dir = tempDir();
 const t = uniqueTopology('restart');

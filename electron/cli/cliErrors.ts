@@ -1,6 +1,10 @@
 import { safeErrorMessage } from '../core/redact';
 
-/** Exit codes: 1 usage or input, 2 broker unreachable, 3 database unusable, 4 anything else. */
+/**
+ * Exit codes (README "Exit codes"): 1 usage or input, 2 broker unreachable, 3 database
+ * unusable, 4 anything else, 5 broker refused the login or a permission, 6 broker refused
+ * the vhost, 7 a queue or exchange exists with other arguments.
+ */
 export class CliError extends Error {
   constructor(
     message: string,
@@ -16,6 +20,9 @@ export function exitCodeFor(err: unknown): number {
   if (name === 'BrokerUrlError') return 1;
   if (name === 'BrokerUnreachableError') return 2;
   if (name === 'DatabaseOpenError') return 3;
+  if (name === 'BrokerAccessRefusedError') return 5;
+  if (name === 'BrokerVhostError') return 6;
+  if (name === 'BrokerTopologyError') return 7;
   return 4;
 }
 

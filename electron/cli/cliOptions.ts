@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_BROKER, type BrokerConfig } from '../core/broker/brokerConfig';
 import { validateBrokerUrl } from '../core/broker/brokerUrl';
+import { parseStreamOffset } from '../core/replay/streamOffset';
 
 export function repeatable(value: string, previous?: unknown): string[] {
   // `previous` is not always a list: after a negation (`--no-mask --mask x`) it is false.
@@ -59,7 +60,7 @@ export function addBrokerFlags(cmd: Command, amqpRequired: boolean): Command {
     .addOption(new Option('--queue-type <type>', 'queue type').choices(['classic', 'quorum', 'stream']).default('classic'))
     .option('--prefetch <n>', 'unacknowledged messages the broker may send ahead', positiveInt('--prefetch'), DEFAULT_BROKER.prefetch)
     .option('--watch <queue>', 'another queue whose depth and consumers to poll, repeatable', repeatable)
-    .option('--stream-offset <offset>', "stream queues: where to start ('first', 'last', 'next', a number, or an ISO time)");
+    .option('--stream-offset <offset>', `stream queues: ${STREAM_OFFSET_HELP}`, checkStreamOffset);
 }
 
 export function brokerConfigFrom(flags: BrokerFlags): BrokerConfig | undefined {
@@ -74,15 +75,24 @@ export function brokerConfigFrom(flags: BrokerFlags): BrokerConfig | undefined {
     queueType: flags.queueType,
     prefetch: flags.prefetch,
     watchQueues: flags.watch ?? [],
-    streamOffset: parseStreamOffset(flags.streamOffset),
+    streamOffset: flags.streamOffset === undefined ? undefined : streamOffsetFlag(flags.streamOffset),
   };
 }
 
-function parseStreamOffset(value: string | undefined): BrokerConfig['streamOffset'] {
-  if (value === undefined) return undefined;
-  if (['first', 'last', 'next'].includes(value)) return value;
-  if (/^\d+$/.test(value)) return Number(value);
-  const t = Date.parse(value);
-  if (Number.isFinite(t)) return new Date(t);
-  throw new InvalidArgumentError(`--stream-offset must be first, last, next, an offset or an ISO time (got ${value})`);
+/** `--stream-offset`, the one name `collect` and `replay --from-stream` share for it. */
+export const STREAM_OFFSET_HELP = 'where to start reading: first, last, next, a number, an ISO time or @epoch-ms';
+
+/** Refuses a bad `--stream-offset` while parsing argv (a usage error, exit 1); keeps the text. */
+export function checkStreamOffset(value: string): string {
+  streamOffsetFlag(value);
+  return value;
+}
+
+/** Parses `--stream-offset` (one parser for both commands: electron/core/replay/streamOffset). */
+export function streamOffsetFlag(value: string): NonNullable<BrokerConfig['streamOffset']> {
+  try {
+    return parseStreamOffset(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`--stream-offset: ${(err as Error).message}`);
+  }
 }

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../core/store/database';
-import { runPayops } from '../testSupport/cli';
-import { tempDir } from '../testSupport/tempDir';
+import { runPayops } from '../../test/support/cli';
+import { tempDir } from '../../test/support/tempDir';
 
 const dir = tempDir('payops-cli-boundary-');
 

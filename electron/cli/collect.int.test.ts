@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PAYMENT_TYPES, RISK_TYPES } from '../../shared/events/eventTypes';
-import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../testSupport/broker';
-import { lastJson, runPayops } from '../testSupport/cli';
-import { paymentEvent, riskEvent } from '../testSupport/events';
-import { tempDir } from '../testSupport/tempDir';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../test/support/broker';
+import { lastJson, runPayops } from '../../test/support/cli';
+import { paymentEvent, riskEvent } from '../../bench/events';
+import { tempDir } from '../../test/support/tempDir';
 
 const dir = tempDir();
 const t = uniqueTopology('collect');

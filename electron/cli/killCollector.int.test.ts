@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopology } from '../testSupport/broker';
-import { runPayops, startPayops } from '../testSupport/cli';
-import { paymentEvent, riskEvent } from '../testSupport/events';
-import { storedIdentities } from '../testSupport/storedIds';
-import { tempDir } from '../testSupport/tempDir';
+import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopology } from '../../test/support/broker';
+import { runPayops, startPayops } from '../../test/support/cli';
+import { paymentEvent, riskEvent } from '../../bench/events';
+import { storedIdentities } from '../../test/support/storedIds';
+import { tempDir } from '../../test/support/tempDir';
 import { mulberry32 } from '../core/sim/prng';
 
 const dir = tempDir();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../testSupport/tempDir';
+import { tempDir } from '../../test/support/tempDir';
 import { reportDataUrl, reportRequestAllowed, writeFileAtomically } from './reportPdfFile';
 
 describe('desktop PDF export helpers', () => {

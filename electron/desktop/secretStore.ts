@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SafeStorage } from 'electron';
+import { writeFileAtomicallySync } from '../core/atomicFile';
 
 /** What the engine side needs to keep a profile's password. Keys are profile ids. */
 export interface SecretStore {
@@ -67,9 +68,7 @@ export function createSafeStorageSecretStore(options: { file: string; safeStorag
 
   function write(data: SecretFile): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(data)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeFileAtomicallySync(file, `${JSON.stringify(data)}\n`, { mode: 0o600 });
   }
 
   return {

@@ -2,6 +2,7 @@
 // Pure logic plus a small JSON file; main.ts feeds it electron's screen work areas.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomicallySync } from '../core/atomicFile';
 
 export interface Bounds {
   x: number;
@@ -96,12 +97,10 @@ export function loadWindowState(file: string): WindowState | null {
   }
 }
 
-/** Written atomically (temp file + rename) so a crash never leaves half a file. */
+/** Written atomically (core/atomicFile) so a crash never leaves half a file. */
 export function saveWindowState(file: string, state: WindowState): void {
   const parsed = parseWindowState(state);
   if (!parsed) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(parsed)}\n`, { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  writeFileAtomicallySync(file, `${JSON.stringify(parsed)}\n`, { mode: 0o600 });
 }

@@ -10,12 +10,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../testSupport/broker';
-import { lastJson, runPayops, startPayops } from '../testSupport/cli';
-import { storedIdentities } from '../testSupport/storedIds';
-import { tempDir } from '../testSupport/tempDir';
-import { closeConnectionsOf, createBrokerUser, deleteBrokerUser, grantBrokerUser, revokeBrokerUser } from './brokerUser';
-import { asPublishItems, collectOutput, paddedEvents, queueCounts, storedCount, waitFor } from './faultKit';
+import { deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../../test/support/broker';
+import { lastJson, runPayops, startPayops } from '../../test/support/cli';
+import { storedIdentities } from '../../test/support/storedIds';
+import { tempDir } from '../../test/support/tempDir';
+import { closeConnectionsOf, createBrokerUser, deleteBrokerUser, grantBrokerUser, revokeBrokerUser } from '../../test/support/brokerUser';
+import { asPublishItems, collectOutput, paddedEvents, queueCounts, storedCount, waitFor } from '../../test/support/faultKit';
 
 const dir = tempDir('payops-cut-');
 const t = uniqueTopology('cut');

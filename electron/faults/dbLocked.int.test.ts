@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../testSupport/broker';
-import { runPayops, startPayops } from '../testSupport/cli';
-import { storedIdentities } from '../testSupport/storedIds';
-import { tempDir } from '../testSupport/tempDir';
-import { asPublishItems, collectOutput, paddedEvents, queueCounts, sleep, storedCount, waitFor } from './faultKit';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../../test/support/broker';
+import { runPayops, startPayops } from '../../test/support/cli';
+import { storedIdentities } from '../../test/support/storedIds';
+import { tempDir } from '../../test/support/tempDir';
+import { asPublishItems, collectOutput, paddedEvents, queueCounts, sleep, storedCount, waitFor } from '../../test/support/faultKit';
 
 const dir = tempDir('payops-locked-');
 const t = uniqueTopology('locked');
@@ -61,7 +61,7 @@ describe('database locked by another process', () => {
       expect(await lockerOut.exit).toBe(0);
       await waitFor(() => storedIdentities(db).distinct === first.length + second.length, 30_000, 'ingest to resume');
       await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
-      await sleep(200);
+      await waitFor(() => /ingest resumed/.test(out.stderr()), 5_000, 'collect to log that ingest resumed');
       expect(out.stderr()).toMatch(/ingest resumed/);
     } finally {
       collector.kill('SIGTERM');

@@ -14,11 +14,11 @@ import type { EngineSnapshot } from '../../shared/metrics';
 import { parseApiRequest } from '../../shared/api';
 import { composeEngine } from '../core/engine/composeEngine';
 import { DEFAULT_BROKER } from '../core/broker/brokerConfig';
-import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type TestTopology } from '../testSupport/broker';
-import { lastJson, runPayops, startPayops } from '../testSupport/cli';
-import { storedIdentities } from '../testSupport/storedIds';
-import { tempDir } from '../testSupport/tempDir';
-import { asPublishItems, collectOutput, paddedEvents, queueCounts, sleep, storedCount, waitFor } from './faultKit';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type TestTopology } from '../../test/support/broker';
+import { lastJson, runPayops, startPayops } from '../../test/support/cli';
+import { storedIdentities } from '../../test/support/storedIds';
+import { tempDir } from '../../test/support/tempDir';
+import { asPublishItems, collectOutput, paddedEvents, queueCounts, sleep, storedCount, waitFor } from '../../test/support/faultKit';
 
 const dir = tempDir('payops-diskfull-');
 const topologies: TestTopology[] = [];
@@ -80,7 +80,7 @@ describe('disk full: size-limited database file', () => {
       expect(engine.snapshot().ingest.paused).toBe(true);
 
       // The operator frees space: here, lifts the limit.
-      const limit = session.services.store.setMaxDbBytes({ bytes: null });
+      const limit = await session.services.store.setMaxDbBytes({ bytes: null });
       expect(limit.maxBytes).toBeNull();
       await waitFor(() => storedCount(db) === events.length && !engine.snapshot().ingest.paused, 30_000, 'ingest to resume and finish');
       await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
@@ -95,13 +95,14 @@ describe('disk full: size-limited database file', () => {
   it('refuses a bad limit request clearly and never shrinks below the current size', async () => {
     const db = path.join(dir, 'limit-api.db');
     const session = composeEngine({ dbFile: db, session: 'replay', rulesFile: null }, { snapshot: () => undefined, log: () => undefined });
-    const setLimit = (args: unknown) => session.services.store.setMaxDbBytes(parseApiRequest<'store.setMaxDbBytes'>('store.setMaxDbBytes', args).args);
+    // Validated as the API boundary validates it, then handed to the service typed.
+    const setLimit = async (args: unknown) => session.services.store.setMaxDbBytes(parseApiRequest<'store.setMaxDbBytes'>('store.setMaxDbBytes', args).args);
     try {
-      expect(() => setLimit({ bytes: -1 })).toThrow(/store.setMaxDbBytes: bytes: must be a non-negative number or null/);
-      expect(() => setLimit({ bytes: 'lots' })).toThrow(/store.setMaxDbBytes: bytes: must be a non-negative number or null/);
-      const tiny = setLimit({ bytes: 1 });
+      await expect(setLimit({ bytes: -1 })).rejects.toThrow(/store.setMaxDbBytes: bytes: must be a non-negative number or null/);
+      await expect(setLimit({ bytes: 'lots' })).rejects.toThrow(/store.setMaxDbBytes: bytes: must be a non-negative number or null/);
+      const tiny = await setLimit({ bytes: 1 });
       expect(tiny.maxBytes).toBe(tiny.sizeBytes);
-      const big = setLimit({ bytes: 64 * 1024 * 1024 });
+      const big = await setLimit({ bytes: 64 * 1024 * 1024 });
       expect(big.maxBytes).toBe(64 * 1024 * 1024);
     } finally {
       await session.stop();

@@ -12,8 +12,8 @@ import { KNOWN_TYPES, type RawMessage } from '../../shared/events/eventTypes';
 import { openDatabase } from '../core/store/database';
 import { EventWriter, type IncomingMessage } from '../core/store/eventWriter';
 import { storeOn } from '../core/store/store';
-import { paymentEvent, riskEvent } from '../testSupport/events';
-import { tempDir } from '../testSupport/tempDir';
+import { paymentEvent, riskEvent } from '../../bench/events';
+import { tempDir } from '../../test/support/tempDir';
 
 const RUNS = process.env.PAYOPS_LONG ? 5_000 : 600;
 const dir = tempDir('payops-fuzzstore-');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { apiRequestSchemas, type WireMessage } from '../../shared/api';
-import { servicesFrom } from '../testSupport/apiServices';
+import { servicesFrom } from '../../test/support/apiServices';
 import type { ApiBackend } from '../core/host/apiBackend';
 import { startWebHost, type WebHost } from '../web/webHost';
 

@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { lastJson, runPayops, startPayops } from '../testSupport/cli';
-import { storedIdentities } from '../testSupport/storedIds';
-import { tempDir } from '../testSupport/tempDir';
+import { lastJson, runPayops, startPayops } from '../../test/support/cli';
+import { storedIdentities } from '../../test/support/storedIds';
+import { tempDir } from '../../test/support/tempDir';
 import { mulberry32 } from '../core/sim/prng';
-import { collectOutput, paddedEvents, sleep, storedCount, waitFor } from './faultKit';
+import { collectOutput, paddedEvents, sleep, storedCount, waitFor } from '../../test/support/faultKit';
 
 const dir = tempDir('payops-killreplay-');
 

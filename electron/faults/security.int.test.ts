@@ -14,11 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../testSupport/broker';
-import { runPayops, startPayops } from '../testSupport/cli';
-import { tempDir } from '../testSupport/tempDir';
-import { createBrokerUser, deleteBrokerUser } from './brokerUser';
-import { asPublishItems, collectOutput, paddedEvents, storedCount, waitFor } from './faultKit';
+import { deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../../test/support/broker';
+import { runPayops, startPayops } from '../../test/support/cli';
+import { tempDir } from '../../test/support/tempDir';
+import { createBrokerUser, deleteBrokerUser } from '../../test/support/brokerUser';
+import { asPublishItems, collectOutput, paddedEvents, storedCount, waitFor } from '../../test/support/faultKit';
 
 const dir = tempDir('payops-security-');
 const t = uniqueTopology('sec');
@@ -83,8 +83,8 @@ describe('credentials stay secret', () => {
     const cases: { args: string[]; code: number }[] = [
       // Nothing listens on port 1: connection refused, after the (empty) retry budget.
       { args: ['collect', '--amqp', `amqp://ops:${secret}@127.0.0.1:1`, '--db', db, '--connect-retries', '0'], code: 2 },
-      // The broker answers and refuses the login.
-      { args: ['collect', '--amqp', `amqp://${user.name}:${secret}@127.0.0.1:5672`, '--db', db, '--connect-retries', '0'], code: 2 },
+      // The broker answers and refuses the login: its own exit code (5), not "unreachable" (2).
+      { args: ['collect', '--amqp', `amqp://${user.name}:${secret}@127.0.0.1:5672`, '--db', db, '--connect-retries', '0'], code: 5 },
       // Not a URL the client can use.
       { args: ['collect', '--amqp', `amqp://ops:${secret}@127.0.0.1:notaport`, '--db', db], code: 1 },
       { args: ['collect', '--amqp', `http://ops:${secret}@127.0.0.1:5672`, '--db', db], code: 1 },

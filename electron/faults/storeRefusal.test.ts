@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertHistoryRecord } from '../../shared/alerts';
 import type { AlertHistorySink } from '../core/alerts/alertHistoryStore';
 import { AlertEvaluator } from '../core/alerts/alertEvaluator';
-import { payments, rule, sec } from '../core/alerts/alertTestKit';
+import { payments, rule, sec } from '../../test/support/alertTestKit';
 import { workerErrorMessage } from '../core/threads/workerHandle';
 import { Worker } from 'node:worker_threads';
 

@@ -9,9 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AlertNotification } from '../../shared/alerts';
 import type { ApiParsedArgs, ApiPushes, ApiPushName, ApiRequestName, WireMessage } from '../../shared/api';
-import { servicesFrom } from '../testSupport/apiServices';
+import { servicesFrom } from '../../test/support/apiServices';
 import type { EngineSnapshot } from '../../shared/metrics';
-import { emptySnapshot } from '../../shared/testing/emptySnapshot';
+import { emptySnapshot } from '../../test/support/emptySnapshot';
+import { waitFor } from '../../test/support/waitFor';
 import type { ApiBackend } from '../core/host/apiBackend';
 import { startWebHost, WEB_CSP, type WebHost, type WebHostOptions } from './webHost';
 function fakeSnapshot(extra: Partial<EngineSnapshot> = {}): EngineSnapshot {
@@ -48,6 +49,7 @@ function makeTestBackend(overrides: TestHandlers = {}): TestBackend {
     calls.push({ name, args });
     return value;
   };
+  // Only the handlers these tests call (plus overrides): the rest are absent on purpose.
   const handlers: TestHandlers = {
     'app.info': (a) => record('app.info', a, { version: '0.0.0-test', host: 'electron', readOnly: false, demo: true, dbFile: null }),
     'engine.snapshot': (a) => record('engine.snapshot', a, fakeSnapshot()),
@@ -469,7 +471,7 @@ describe('WebSocket', () => {
       test.emit('alert', big);
       if (i % 20 === 0) await new Promise((r) => setImmediate(r));
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => host.stats().clients === 0, 'the slow client to be closed');
     expect(host.stats().closedSlowClients).toBe(1);
     expect(host.stats().clients).toBe(0);
   });

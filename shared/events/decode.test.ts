@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, normalizeCloudEvent } from './decode';
 import { PAYMENT_TYPES, RISK_TYPES } from './eventTypes';
-import { paymentEvent, riskEvent } from '../../electron/testSupport/events';
+import { paymentEvent, riskEvent } from '../../bench/events';
 
 const conformanceDir = path.resolve(__dirname, '../../../shared/data/cloudevents-conformance');
 const load = (file: string) =>

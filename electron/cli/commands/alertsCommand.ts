@@ -6,6 +6,7 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
+import { formatFixed } from '../../../shared/format';
 
 interface AlertsFlags {
   db: string;
@@ -84,7 +85,7 @@ const short = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d
 export function fmtValue(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '-';
   if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
+  return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
 }
 
 /** A readable table: one alert a line, newest first, then a count. */

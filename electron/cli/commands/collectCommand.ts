@@ -7,6 +7,7 @@ import { CliError, fail } from '../cliErrors';
 import { logLine } from '../logLine';
 import { loadRulesForCli } from './backtestCommand';
 import { redactUrl } from '../../core/redact';
+import { formatSeconds } from '../../../shared/format';
 
 interface CollectFlags extends BrokerFlags {
   db: string;
@@ -91,5 +92,5 @@ async function runCollect(flags: CollectFlags): Promise<void> {
 }
 
 function formatSummary(s: { events: number; duplicates: number; quarantined: number; durationMs: number; stoppedBecause: string }): string {
-  return `stored ${s.events} events (${s.duplicates} duplicates, ${s.quarantined} quarantined) in ${(s.durationMs / 1000).toFixed(1)} s; stopped: ${s.stoppedBecause}`;
+  return `stored ${s.events} events (${s.duplicates} duplicates, ${s.quarantined} quarantined) in ${formatSeconds(s.durationMs)}; stopped: ${s.stoppedBecause}`;
 }

@@ -6,10 +6,10 @@ import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatRecordedLine } from '../../core/capture/captureLine';
 import { publishCapture, PublishRefusedError, type PublishPlan } from '../../core/replay/capturePublisher';
-import { captureLines, writeCapture } from '../../core/replay/replayTestKit';
-import { AMQP_URL, deleteTopology, prepareQueue, uniqueTopology } from '../../testSupport/broker';
-import { PAYOPS_BIN, lastJson, runPayops } from '../../testSupport/cli';
-import { tempDir } from '../../testSupport/tempDir';
+import { captureLines, writeCapture } from '../../../test/support/replayTestKit';
+import { AMQP_URL, deleteTopology, prepareQueue, uniqueTopology } from '../../../test/support/broker';
+import { PAYOPS_BIN, lastJson, runPayops } from '../../../test/support/cli';
+import { tempDir } from '../../../test/support/tempDir';
 
 const dir = tempDir('payops-publish-');
 const t = uniqueTopology('publish');
@@ -30,9 +30,9 @@ async function queueCount(): Promise<number> {
   }
 }
 
-async function drainQueue(): Promise<amqp.ConsumeMessage[]> {
+async function drainQueue(): Promise<amqp.GetMessage[]> {
   const conn = await amqp.connect(AMQP_URL);
-  const out: amqp.ConsumeMessage[] = [];
+  const out: amqp.GetMessage[] = [];
   try {
     const ch = await conn.createChannel();
     for (;;) {

@@ -10,6 +10,7 @@ import {
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveNumber } from '../cliOptions';
 import { logLine } from '../logLine';
+import { formatSeconds } from '../../../shared/format';
 
 interface PublishFlags {
   amqp?: string;
@@ -117,7 +118,7 @@ async function runPublish(capture: string, flags: PublishFlags): Promise<void> {
         ? `${JSON.stringify(out)}\n`
         : `published ${out.published} message(s) (confirmed by the broker) to exchange "${out.exchange}" on ${out.broker}` +
             `${out.nacked ? `; ${out.nacked} refused` : ''}${out.unroutable ? `; ${out.unroutable} unroutable (no queue bound)` : ''}` +
-            ` in ${(out.durationMs / 1000).toFixed(1)} s\n`,
+            ` in ${formatSeconds(out.durationMs)}\n`,
     );
     process.exit(out.nacked > 0 || out.published < out.count ? 4 : 0);
   } catch (err) {

@@ -7,11 +7,11 @@ import amqp from 'amqplib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
-import { alertHistoryOrNull, captureLines, dbFigures, writeCapture } from '../../core/replay/replayTestKit';
-import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../testSupport/broker';
-import { lastJson, runPayops } from '../../testSupport/cli';
-import { paymentEvent, riskEvent } from '../../testSupport/events';
-import { tempDir } from '../../testSupport/tempDir';
+import { alertHistoryOrNull, captureLines, dbFigures, writeCapture } from '../../../test/support/replayTestKit';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../../test/support/broker';
+import { lastJson, runPayops } from '../../../test/support/cli';
+import { paymentEvent, riskEvent } from '../../../bench/events';
+import { tempDir } from '../../../test/support/tempDir';
 
 const dir = tempDir('payops-replay-cli-');
 const db = (name: string) => path.join(dir, `${name}.db`);
@@ -221,26 +221,35 @@ describe('payops replay --from-stream', () => {
     const late = Array.from({ length: 20 }, () => riskEvent('risk.scored'));
     await publishToStream(late);
 
-    const all = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', 'first', '--db', db('stream-first'), '--drain', '--json']);
+    const all = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--stream-offset', 'first', '--db', db('stream-first'), '--drain', '--json']);
     expect(all.code).toBe(0);
     expect(lastJson(all.stdout)).toMatchObject({ events: 50, duplicates: 0, quarantined: 0, stoppedBecause: 'drained' });
 
-    const fromTime = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', since, '--db', db('stream-time'), '--drain', '--json']);
+    const fromTime = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--stream-offset', since, '--db', db('stream-time'), '--drain', '--json']);
     expect(fromTime.code).toBe(0);
     const s = lastJson<{ events: number; byType: Record<string, number> }>(fromTime.stdout);
     expect(s.byType).toEqual({ 'risk.scored': 20 });
 
-    const fromOffset = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', '40', '--db', db('stream-40'), '--for', '2', '--json']);
+    const fromOffset = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--stream-offset', '40', '--db', db('stream-40'), '--for', '2', '--json']);
     expect(fromOffset.code).toBe(0);
     expect(lastJson(fromOffset.stdout)).toMatchObject({ events: 10 });
+    // The old name still works, with a deprecation line.
+    const oldName = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', '40', '--db', db('stream-40-old'), '--for', '2', '--json']);
+    expect(oldName.code).toBe(0);
+    expect(lastJson(oldName.stdout)).toMatchObject({ events: 10, offset: '40' });
+    expect(oldName.stderr).toMatch(/--offset is deprecated: use --stream-offset/);
   });
 
   it('says clearly when the stream does not exist or the offset is wrong', async () => {
     const r = await runPayops(['replay', '--from-stream', 'no.such.stream.q', '--amqp', AMQP_URL, '--db', db('nostream'), '--drain']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no queue "no\.such\.stream\.q"/);
-    const o = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--offset', 'yesterday', '--db', db('badoffset'), '--drain']);
+    const o = await runPayops(['replay', '--from-stream', queue, '--amqp', AMQP_URL, '--stream-offset', 'yesterday', '--db', db('badoffset'), '--drain']);
     expect(o.code).toBe(1);
     expect(o.stderr).toMatch(/offset must be first, last, next/);
+    // collect takes the same flag, through the same parser.
+    const c = await runPayops(['collect', '--amqp', AMQP_URL, '--queue-type', 'stream', '--stream-offset', 'yesterday', '--db', db('badoffset-collect')]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/--stream-offset: offset must be first, last, next/);
   });
 });

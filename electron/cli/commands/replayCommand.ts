@@ -6,15 +6,16 @@ import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openCaptureReader } from '../../core/capture/captureReader';
 import { EngineHost } from '../../core/host/engineHost';
 import type { EngineConfig } from '../../core/engine/engineConfig';
+import { brokerRefusal } from '../../core/broker/brokerErrors';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { parseReplaySpeed, type ReplaySpeed } from '../../core/replay/replaySource';
-import { parseStreamOffset } from '../../core/replay/streamOffset';
 import { openStore } from '../../core/store/store';
 import { redactSecrets, redactUrl } from '../../core/redact';
 import { CliError, fail } from '../cliErrors';
-import { positiveInt, positiveNumber } from '../cliOptions';
+import { checkStreamOffset, positiveInt, positiveNumber, STREAM_OFFSET_HELP, streamOffsetFlag } from '../cliOptions';
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
+import { formatSeconds } from '../../../shared/format';
 
 interface ReplayFlags {
   db: string;
@@ -28,6 +29,8 @@ interface ReplayFlags {
   maxBodyBytes?: number;
   fromStream?: string;
   amqp?: string;
+  streamOffset?: string;
+  /** The old name of --stream-offset, still accepted (hidden from --help). */
   offset?: string;
   prefetch: number;
   for?: number;
@@ -48,14 +51,15 @@ Input problems:
   truncated or corrupt gzip           everything before the break is replayed and kept, then
                                       error naming the line, exit 1 ("complete": false in --json)
 
-From a RabbitMQ stream queue (--from-stream QUEUE --amqp URL --offset ...): the queue must
-exist and be a stream; it is consumed from --offset (first, last, next, a number, an ISO
-time or @epoch-ms; RabbitMQ starts a time at the first chunk at or after it) until --for
+From a RabbitMQ stream queue (--from-stream QUEUE --amqp URL --stream-offset ...): the queue
+must exist and be a stream; it is consumed from --stream-offset (first, last, next, a number,
+an ISO time or @epoch-ms; RabbitMQ starts a time at the first chunk at or after it) until --for
 elapses, or with --drain until no message has arrived for --idle-ms. Nothing is declared
 on the broker besides the consumer (no exchange, no binding).
 
 Exit codes: 0 replayed, 1 input or usage error (or an incomplete capture), 2 broker
-unreachable, 3 database unusable, 4 other, 130 interrupted.`;
+unreachable, 3 database unusable, 4 other, 5 broker refused the login, 6 broker refused the
+vhost, 7 the stream queue exists with other arguments, 130 interrupted.`;
 
 function speedOption(value: string): ReplaySpeed {
   try {
@@ -81,7 +85,8 @@ export function registerReplay(program: Command): void {
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
     .option('--from-stream <queue>', 'replay from this RabbitMQ stream queue instead of a file')
     .addOption(new Option('--amqp <url>', 'broker URL for --from-stream (or PAYOPS_AMQP_URL)').env('PAYOPS_AMQP_URL'))
-    .option('--offset <offset>', "with --from-stream: first, last, next, a number, an ISO time or @epoch-ms", 'first')
+    .option('--stream-offset <offset>', `with --from-stream: ${STREAM_OFFSET_HELP} (default: first)`, checkStreamOffset)
+    .addOption(new Option('--offset <offset>', 'deprecated name of --stream-offset').hideHelp().argParser(checkStreamOffset))
     .option('--prefetch <n>', 'with --from-stream: unacknowledged messages in flight', positiveInt('--prefetch'), 1000)
     .option('--for <seconds>', 'with --from-stream: stop after this many seconds', positiveNumber('--for'))
     .option('--drain', 'with --from-stream: stop once no message has arrived for --idle-ms')
@@ -216,7 +221,7 @@ function formatSummary(s: {
 }): string {
   return (
     `replayed ${s.linesRead} line(s) of ${s.capture} into ${s.db}: ${s.events} events, ${s.duplicates} duplicates, ` +
-    `${s.quarantined} quarantined (${s.badLines} unreadable line(s)) in ${(s.durationMs / 1000).toFixed(1)} s` +
+    `${s.quarantined} quarantined (${s.badLines} unreadable line(s)) in ${formatSeconds(s.durationMs)}` +
     (s.complete ? '' : ' (INCOMPLETE)')
   );
 }
@@ -226,7 +231,7 @@ async function checkStreamQueue(url: string, queue: string): Promise<void> {
   try {
     conn = await amqp.connect(url, { timeout: 5000 });
   } catch (err) {
-    throw new CliError(`cannot reach broker ${redactUrl(url)}: ${redactSecrets((err as Error).message)}`, 2);
+    throw brokerRefusal(err, url) ?? new CliError(`cannot reach broker ${redactUrl(url)}: ${redactSecrets((err as Error).message)}`, 2);
   }
   try {
     const ch = await conn.createChannel();
@@ -242,9 +247,11 @@ async function checkStreamQueue(url: string, queue: string): Promise<void> {
 async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void> {
   if (!flags.amqp) throw new CliError('--from-stream needs --amqp <url> (or PAYOPS_AMQP_URL)');
   validateBrokerUrl(flags.amqp);
-  let offset: ReturnType<typeof parseStreamOffset>;
+  if (flags.offset !== undefined) logLine('--offset is deprecated: use --stream-offset (the same flag as payops collect)');
+  const offsetText = flags.streamOffset ?? flags.offset ?? 'first';
+  let offset: ReturnType<typeof streamOffsetFlag>;
   try {
-    offset = parseStreamOffset(flags.offset ?? 'first');
+    offset = streamOffsetFlag(offsetText);
   } catch (err) {
     throw new CliError((err as Error).message);
   }
@@ -278,7 +285,7 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
   };
   const host = await EngineHost.start(config);
   host.on('log', (line) => logLine(line));
-  if (!flags.json) logLine(`replaying stream ${queue} on ${redactUrl(flags.amqp)} from offset ${flags.offset} into ${flags.db}`);
+  if (!flags.json) logLine(`replaying stream ${queue} on ${redactUrl(flags.amqp)} from offset ${offsetText} into ${flags.db}`);
 
   let finishing = false;
   const finish = async (why: string) => {
@@ -288,11 +295,11 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     const store = openStore(flags.db, { readonly: true });
     const stats = store.stats();
     store.close();
-    const summary = { ...stats, durationMs: Date.now() - started, stream: queue, offset: flags.offset, db: flags.db, stoppedBecause: why };
+    const summary = { ...stats, durationMs: Date.now() - started, stream: queue, offset: offsetText, db: flags.db, stoppedBecause: why };
     process.stdout.write(
       flags.json
         ? `${JSON.stringify(summary)}\n`
-        : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined in ${(summary.durationMs / 1000).toFixed(1)} s; stopped: ${why}\n`,
+        : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined in ${formatSeconds(summary.durationMs)}; stopped: ${why}\n`,
     );
     process.exit(why === 'SIGINT' || why === 'SIGTERM' ? 130 : 0);
   };

@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoCapture } from '../../core/explorer/explorerTestKit';
+import { loadDemoCapture } from '../../../test/support/explorerTestKit';
 import { openDatabase } from '../../core/store/database';
-import { lastJson, runPayops } from '../../testSupport/cli';
-import { tempDir } from '../../testSupport/tempDir';
+import { lastJson, runPayops } from '../../../test/support/cli';
+import { tempDir } from '../../../test/support/tempDir';
 
 const dir = tempDir('payops-report-cli-');
 const dbFile = path.join(dir, 'demo.db');

@@ -8,6 +8,7 @@ import { CliError, fail } from '../cliErrors';
 import { repeatable } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { logLine } from '../logLine';
+import { formatInteger, formatSeconds } from '../../../shared/format';
 
 interface ReportFlags {
   db: string;
@@ -112,11 +113,11 @@ async function runReport(flags: ReportFlags): Promise<void> {
           if (flags.quiet || format !== 'csv' || Date.now() - lastLog < 1000) return;
           lastLog = Date.now();
           const pct = p.total ? ` (${Math.floor((p.done / p.total) * 100)}%)` : '';
-          logLine(`exporting: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} events${pct}`);
+          logLine(`exporting: ${formatInteger(p.done)} of ${formatInteger(p.total)} events${pct}`);
         },
       });
       report = result.report;
-      if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${result.bytes.toLocaleString('en-US')} bytes${format === 'csv' ? `, ${result.rows.toLocaleString('en-US')} events` : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${formatInteger(result.bytes)} bytes${format === 'csv' ? `, ${formatInteger(result.rows)} events` : ''}) in ${formatSeconds(Date.now() - started)}`);
     }
     if (flags.json) {
       report ??= buildReport(store, request);

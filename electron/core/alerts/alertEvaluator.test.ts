@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertNotification } from '../../../shared/alerts';
 import { AlertEvaluator } from './alertEvaluator';
-import { ev, payments, rule, sec, traffic } from './alertTestKit';
+import { ev, payments, rule, sec, traffic } from '../../../test/support/alertTestKit';
 
 const states = (e: AlertEvaluator, ruleName?: string) =>
   e

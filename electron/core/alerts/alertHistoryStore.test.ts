@@ -7,7 +7,7 @@ import { migration010 } from '../store/migrations/010_alerts';
 import { storeOn } from '../store/store';
 import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, alertHistoryJson } from './alertHistoryStore';
-import { ev, payments, rule, sec } from './alertTestKit';
+import { ev, payments, rule, sec } from '../../../test/support/alertTestKit';
 
 describe('AlertHistoryStore on a real SQLite file', () => {
   let dir: string;

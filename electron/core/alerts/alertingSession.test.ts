@@ -12,7 +12,7 @@ import { DEFAULT_RULES_YAML } from '../alerts';
 import { composeEngine, type EngineSession } from '../engine/composeEngine';
 import { openStore } from '../store/store';
 import type { IncomingMessage } from '../store/eventWriter';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { BacktestService } from './backtestService';
 
 const dir = tempDir('payops-alerting-session-');
@@ -98,8 +98,7 @@ describe('rule editor requests', () => {
 
   it('rules.save writes the file, evaluates the new rules at once over the stored window, and a second save does not notify again', async () => {
     const { request, engine, alerting, notifications } = open('save');
-    store(engine, 60, 100, 40);
-    await new Promise((r) => setTimeout(r, 50));
+    store(engine, 60, 100, 40); // observed synchronously (onCommitted): nothing to wait for
     expect(alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
 
     const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES, format: 'yaml' });

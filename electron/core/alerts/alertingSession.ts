@@ -11,6 +11,7 @@ import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
 import { DEFAULT_RULES_YAML } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
+import { writeFileAtomicallySync } from '../atomicFile';
 
 const LIVE_TICK_MS = 1000;
 /** Stored events a rules reload reads back so the new rules start with full windows. */
@@ -302,19 +303,6 @@ function groupText(a: AlertView): string | null {
 /** Writes `text` to `file` so that a reader sees the old file or the new one, never half of either. */
 export function writeAtomically(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o644);
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomicallySync(file, text, { mode: 0o644 });
 }
 

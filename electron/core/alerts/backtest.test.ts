@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backtest, Backtester } from './backtest';
-import { payments, rule, sec } from './alertTestKit';
+import { payments, rule, sec } from '../../../test/support/alertTestKit';
 import { DEFAULT_RULES } from './defaultRules';
 
 describe('backtest', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertHistoryRecord, AlertNotification, AlertSilence } from '../../../shared/alerts';
 import { AlertEvaluator } from './alertEvaluator';
 import type { AlertHistorySink } from './alertHistoryStore';
-import { sec } from './alertTestKit';
+import { sec } from '../../../test/support/alertTestKit';
 import { DEFAULT_RULES } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALERT_METRICS, validateRules } from '../../../shared/alertRules';
 import { AlertEvaluator } from './alertEvaluator';
-import { sec } from './alertTestKit';
+import { sec } from '../../../test/support/alertTestKit';
 
 const duration = fc.oneof(fc.constantFrom('10s', '1m', '5m', '1h', '2h', '0s', 'x', ''), fc.integer({ min: -5, max: 4000 }), fc.double());
 const threshold = fc.oneof(fc.double(), fc.constantFrom('5%', '120 %', 'lots'), fc.integer());

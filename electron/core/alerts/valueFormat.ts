@@ -1,10 +1,9 @@
 // Values as an operator reads them in a summary: "23 %", "12.5/s", "850 ms".
 import { METRIC_INFO, type AlertMetric } from '../../../shared/alertRules';
+import { formatNumber } from '../../../shared/format';
 
-function round(v: number, digits: number): string {
-  const text = v.toFixed(digits);
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-}
+// At most `digits` decimals, trailing zeros dropped (shared/format).
+const round = (v: number, digits: number): string => formatNumber(v, digits);
 
 function significant(v: number): string {
   const abs = Math.abs(v);

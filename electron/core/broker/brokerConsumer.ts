@@ -4,7 +4,8 @@ import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { ConnectionStatus } from '../../../shared/metrics';
 import type { BrokerConfig } from './brokerConfig';
 import { redactUrl, safeErrorMessage } from '../redact';
-import { backoffDelay } from './backoff';
+import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
+import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
 
@@ -29,7 +30,10 @@ export interface BrokerConsumerEvents {
   log?(line: string): void;
 }
 
-export class BrokerUnreachableError extends Error {}
+export { BrokerUnreachableError } from './brokerErrors';
+
+/** Reconnect delays: 0.12-0.28 s first, doubling, at most 15 s (shared/backoff.ts). */
+const BROKER_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 15_000, jitter: 0.4 };
 
 /**
  * Consumes the console's own queue with manual acknowledgement. It never acknowledges by
@@ -56,7 +60,10 @@ export class BrokerConsumer {
     this.status = { state: 'idle', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
   }
 
-  /** Connects, retrying up to `initialRetries` times; rejects with BrokerUnreachableError after that. */
+  /**
+   * Connects, retrying up to `initialRetries` times; rejects with BrokerUnreachableError after
+   * that, or at once with a named refusal (brokerErrors.ts).
+   */
   async start(): Promise<void> {
     const budget = this.config.initialRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
@@ -65,6 +72,12 @@ export class BrokerConsumer {
         return;
       } catch (err) {
         if (this.stopping) return;
+        // A broker that answers and refuses (credentials, vhost, queue arguments) says so.
+        const refusal = brokerRefusal(err, this.config.url);
+        if (refusal) {
+          this.setState('disconnected', refusal.message);
+          throw refusal;
+        }
         if (attempt >= budget || isPermanent(err)) {
           this.setState('disconnected', safeErrorMessage(err));
           throw new BrokerUnreachableError(
@@ -72,7 +85,7 @@ export class BrokerConsumer {
           );
         }
         this.setState('connecting', safeErrorMessage(err));
-        await sleep(backoffDelay(attempt));
+        await sleep(backoffDelay(attempt + 1, BROKER_BACKOFF));
       }
     }
   }
@@ -223,7 +236,7 @@ export class BrokerConsumer {
         this.setState('reconnecting', safeErrorMessage(err));
         this.scheduleReconnect(attempt + 1);
       });
-    }, backoffDelay(attempt));
+    }, backoffDelay(attempt + 1, BROKER_BACKOFF));
   }
 
   private setState(state: ConnectionStatus['state'], lastError: string | null): void {

@@ -2,6 +2,7 @@ import amqp from 'amqplib';
 import type { ConnectionTestResult } from '../../../shared/api';
 import type { BrokerConfig } from './brokerConfig';
 import { safeErrorMessage } from '../redact';
+import { brokerRefusal } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
 
 /** Connects once, reads the server version and checks the exchange exists; never declares anything. */
@@ -24,7 +25,7 @@ export async function testBrokerConnection(config: BrokerConfig, timeoutMs = 500
     }
     return { ok: true, latencyMs, serverVersion, message: `connected; exchange "${config.exchange}" exists` };
   } catch (err) {
-    return { ok: false, latencyMs: null, serverVersion: null, message: safeErrorMessage(err) };
+    return { ok: false, latencyMs: null, serverVersion: null, message: brokerRefusal(err, config.url)?.message ?? safeErrorMessage(err) };
   } finally {
     await conn?.close().catch(() => undefined);
   }

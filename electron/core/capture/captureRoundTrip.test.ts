@@ -10,6 +10,7 @@ import { CaptureWriteError } from './captureErrors';
 import type { CaptureRecord } from './captureLine';
 import { openCaptureReader } from './captureReader';
 import { createCaptureWriter, type CaptureStopReason } from './captureWriter';
+import { waitFor } from '../../../test/support/waitFor';
 
 const dir = mkdtempSync(join(tmpdir(), 'payops-capture-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -154,7 +155,7 @@ describe('capture round trip', () => {
     let stopped: CaptureStopReason | null = null;
     const writer = createCaptureWriter(path, { maxDurationMs: 50, onStop: (r) => (stopped = r) });
     expect(writer.write({ body: Buffer.from('{}'), arrivalMs: 1 })).toBe(true);
-    await new Promise((r) => setTimeout(r, 120));
+    await waitFor(() => stopped, 'the writer to stop itself');
     expect(stopped).toBe('maxDuration');
     expect(writer.write({ body: Buffer.from('{}'), arrivalMs: 2 })).toBe(false);
     expect((await writer.close()).linesWritten).toBe(1);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SERIES_MAX_POINTS } from '../../../shared/metrics';
 import { openStore } from '../store/store';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { readMetricsHistory } from './metricsHistory';
 
 const dir = tempDir('payops-history-');

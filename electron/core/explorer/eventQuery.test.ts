@@ -6,8 +6,8 @@ import type { EventFilter } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
 import { planQuery, type EventPages } from '../store/eventPages';
 import { storeOn, type Store } from '../store/store';
-import { tempDir } from '../../testSupport/tempDir';
-import { loadDemoCapture, storeEvents, storeRaw } from './explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { loadDemoCapture, storeEvents, storeRaw } from '../../../test/support/explorerTestKit';
 import { paymentTimeline } from './timeline';
 import { quarantineGet, quarantinePage } from './quarantineQuery';
 

@@ -1,15 +1,16 @@
 // A bad rules file does not keep the console closed: the engine starts with the default
 // pack, the error (naming rule and field) is logged and shown in the rule editor, and a
 // valid save from the editor puts the file right and applies to later sessions too.
-// Requests go through the API dispatcher, as the hosts send them.
+// Requests go through the API dispatcher, as the hosts send them; the workers run from their
+// TypeScript sources (electron/core/threads/workerScript.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiArgs, ApiRequestName, ApiResults } from '../../../shared/api';
+import { parseApiRequest, type ApiArgs, type ApiRequestName, type ApiResults } from '../../../shared/api';
 import { dispatchApiRequest } from '../../../shared/apiDispatch';
 import type { ApiBackend } from './apiBackend';
 import { MemorySecretStore } from '../secrets/secretStore';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { createConsoleBackend } from './consoleBackend';
 
 const dir = tempDir('payops-backend-rules-');
@@ -65,7 +66,6 @@ describe('console backend and rules files', () => {
     expect(saved).toMatchObject({ ok: true, path: path.join(sub, 'data', 'rules.yaml') });
     expect(fs.existsSync(path.join(sub, 'config', 'rules.yaml'))).toBe(false);
     // The renderer cannot choose the path: the API schema refuses extra fields.
-    const { parseApiRequest } = await import('../../../shared/api');
     expect(() => parseApiRequest('rules.save', { text: GOOD, path: '/etc/passwd' })).toThrow(/rules.save/);
   });
 });

@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoCapture } from '../explorer/explorerTestKit';
+import { loadDemoCapture } from '../../../test/support/explorerTestKit';
 import { openDatabase } from '../store/database';
 import { openStore } from '../store/store';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { buildReport } from '../report/reportData';
 import { ReaderHost } from './readerHost';
 
@@ -27,7 +27,7 @@ afterAll(() => reader?.stop());
 
 describe('the read worker', () => {
   it('builds the same report as in-thread', async () => {
-    const off = await reader.services.report.build({ from: FROM, to: TO, mask: false });
+    const off = await reader.services.report.build({ from: FROM, to: TO, mask: false, maskFields: [], marginMinutes: 15 });
     const store = openStore(dbFile, { readonly: true });
     const on = buildReport(store, { from: FROM, to: TO, mask: false });
     store.close();
@@ -37,7 +37,7 @@ describe('the read worker', () => {
   });
 
   it('reports a bad window as a ReportWindowError', async () => {
-    await expect(reader.services.report.build({ from: TO, to: FROM, mask: true })).rejects.toMatchObject({ kind: 'ReportWindowError' });
+    await expect(reader.services.report.build({ from: TO, to: FROM, mask: true, maskFields: [], marginMinutes: 15 })).rejects.toMatchObject({ kind: 'ReportWindowError' });
   });
 
   it('serves explorer pages and export jobs', async () => {
@@ -45,7 +45,7 @@ describe('the read worker', () => {
     expect(page.rows).toHaveLength(5);
     expect(page.rows.every((r) => r.type === 'payment.declined')).toBe(true);
     const outFile = path.join(dir, 'r.csv');
-    let job = await reader.services.report.export({ from: FROM, to: TO, mask: true, format: 'csv', outFile });
+    let job = await reader.services.report.export({ from: FROM, to: TO, mask: true, maskFields: [], marginMinutes: 15, format: 'csv', outFile });
     while (job.state === 'running') job = await reader.services.report.progress({ jobId: job.jobId });
     expect(job).toMatchObject({ state: 'done', file: outFile });
     expect(fs.readFileSync(outFile, 'utf8').split('\n').length).toBeGreaterThan(100);

@@ -1,7 +1,11 @@
 import { decodeMessage } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import type { BatchOutcome, EventWriter, IncomingMessage } from '../store/eventWriter';
+import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { safeErrorMessage } from '../redact';
+
+/** Retrying a batch the store refused (disk full, a lock): soon at first, every 5 s at most. */
+const STORE_RETRY: BackoffOptions = { initialMs: 250, maxMs: 5000, jitter: 0 };
 
 export interface PipelineInput {
   raw: RawMessage;
@@ -113,7 +117,7 @@ export class IngestPipeline {
     }
     this.pausedReason = reason;
     if (this.retryTimer) return;
-    const delay = Math.min(5000, 250 * 2 ** this.retryAttempt++);
+    const delay = backoffDelay(++this.retryAttempt, STORE_RETRY);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.flush();

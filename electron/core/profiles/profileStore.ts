@@ -3,6 +3,7 @@ import path from 'node:path';
 import { brokerProfileSchema, type BrokerProfile, type BrokerProfileView } from '../../../shared/profiles';
 import type { BrokerConfig } from '../broker/brokerConfig';
 import type { SecretStore } from '../secrets/secretStore';
+import { writeFileAtomicallySync } from '../atomicFile';
 
 interface ProfileFile {
   activeId: string | null;
@@ -58,9 +59,7 @@ export class ProfileStore {
 
   private write(content: ProfileFile): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
+    writeFileAtomicallySync(this.file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   }
 
   async list(): Promise<{ profiles: BrokerProfileView[]; activeId: string | null }> {

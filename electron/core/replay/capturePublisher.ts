@@ -1,7 +1,7 @@
 import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
 import { decodeMessage } from '../../../shared/events/decode';
 import type { RawMessage } from '../../../shared/events/eventTypes';
-import { BrokerUnreachableError } from '../broker/brokerConsumer';
+import { brokerRefusal, BrokerUnreachableError } from '../broker/brokerErrors';
 import { validateBrokerUrl } from '../broker/brokerUrl';
 import { openCaptureReader } from '../capture/captureReader';
 import { DEFAULT_BROKER } from '../broker/brokerConfig';
@@ -188,8 +188,8 @@ export async function publishCapture(o: PublishCaptureOptions): Promise<PublishC
   try {
     model = await connect(o.url, { timeout: 5000 });
   } catch (err) {
-    // BrokerUnreachableError: the CLI exits 2, as collect and simulate do.
-    throw new BrokerUnreachableError(`cannot connect to ${redactUrl(o.url)}: ${redactSecrets((err as Error).message)}`);
+    // A named refusal (exit 5/6), else BrokerUnreachableError: the CLI exits 2, as collect and simulate do.
+    throw brokerRefusal(err, o.url) ?? new BrokerUnreachableError(`cannot connect to ${redactUrl(o.url)}: ${redactSecrets((err as Error).message)}`);
   }
   let failure: Error | null = null;
   let closing = false;

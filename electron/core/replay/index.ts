@@ -31,7 +31,8 @@ export type ReplayControlService = Pick<ApiService<'replay'>, 'control' | 'statu
 
 /** A replay session's source, and the service that pauses, resumes, seeks and re-paces it. */
 export function replaySession(
-  replay: NonNullable<EngineConfig['replay']> & { startPaused?: boolean; checkpointEvery?: number },
+  // `now`: a wall clock injected by in-process tests (a worker's cloned config never has one).
+  replay: NonNullable<EngineConfig['replay']> & { startPaused?: boolean; checkpointEvery?: number; now?: () => number },
   options: { maxBodyBytes?: number; flush: () => void },
 ): { source: ReplaySource; service: ReplayControlService } {
   const source = new ReplaySource({
@@ -39,6 +40,7 @@ export function replaySession(
     speed: replay.speed,
     startPaused: replay.startPaused,
     checkpointEvery: replay.checkpointEvery,
+    now: replay.now,
     maxBodyBytes: options.maxBodyBytes,
     flush: options.flush,
   });

@@ -8,9 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseApiRequest } from '../../../shared/api';
 import { composeEngine, type EngineSession } from '../engine/composeEngine';
 import type { EngineConfig } from '../engine/engineConfig';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import type { ReplayStatus } from './replaySource';
-import { alertHistoryOrNull, captureLines, dbFigures, KIT_START_MS, writeCapture } from './replayTestKit';
+import { alertHistoryOrNull, captureLines, dbFigures, KIT_START_MS, writeCapture } from '../../../test/support/replayTestKit';
+import { manualClock, waitFor } from '../../../test/support/waitFor';
 
 const dir = tempDir('payops-replay-');
 let counter = 0;
@@ -29,12 +30,13 @@ interface Session {
   logs: string[];
 }
 
-type Extra = Partial<EngineConfig> & { startPaused?: boolean; checkpointEvery?: number };
+// `now`: the replay's wall clock (a manualClock's), so that pacing tests move time themselves.
+type Extra = Partial<EngineConfig> & { startPaused?: boolean; checkpointEvery?: number; now?: () => number };
 
 async function startReplay(file: string, speed: number | 'max', extra: Extra = {}): Promise<Session> {
   const dbFile = path.join(dir, `s${++counter}.db`);
-  const { startPaused, checkpointEvery, ...rest } = extra;
-  const replay = { file, speed, startPaused, checkpointEvery } as EngineConfig['replay'];
+  const { startPaused, checkpointEvery, now, ...rest } = extra;
+  const replay = { file, speed, startPaused, checkpointEvery, now } as EngineConfig['replay'];
   const config: EngineConfig = { dbFile, session: 'replay', replay, ...rest };
   let resolveDrained!: () => void;
   const drained = new Promise<void>((r) => (resolveDrained = r));
@@ -63,7 +65,6 @@ async function replayToEnd(file: string, speed: number | 'max', extra: Partial<E
   return { dbFile: s.dbFile, status };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const storedEvents = (dbFile: string) => {
   const db = new Database(dbFile, { readonly: true });
   try {
@@ -142,26 +143,34 @@ describe('replay pacing and control', () => {
   });
 
   it('pause freezes the clock and the stored events; resume goes on from there', async () => {
-    const s = await startReplay(paced(), 100);
-    await sleep(300);
+    const wall = manualClock();
+    const s = await startReplay(paced(), 100, { now: wall.now });
+    // The replay clock starts at the first line's event time, read at the wall time then.
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
+    wall.advance(300); // 30 s of event time at x100: lines t = 0..30 s are due
+    await waitFor(async () => (await s.status()).pushed >= 31, 'the lines due after 300 ms at x100');
     const paused = await s.control({ action: 'pause' });
     expect(paused.state).toBe('paused');
     const n1 = storedEvents(s.dbFile);
     expect(n1).toBeGreaterThan(5);
     expect(n1).toBeLessThan(90);
-    await sleep(400);
+    wall.advance(400); // would be 40 s more of event time if the clock still ran
     const still = await s.status();
     expect(still.position).toBe(paused.position);
     expect(storedEvents(s.dbFile)).toBe(n1);
     expect(s.engine.clock()).toBe(paused.position);
     await s.control({ action: 'resume' });
+    wall.advance(100_000 / 100); // the rest of the 100 s capture at x100
     await s.drained;
     expect(storedEvents(s.dbFile)).toBe(101);
   });
 
   it('a speed change takes effect at once (x10 -> max)', async () => {
-    const s = await startReplay(paced(), 10);
-    await sleep(200);
+    const wall = manualClock();
+    const s = await startReplay(paced(), 10, { now: wall.now });
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
+    wall.advance(200); // 2 s of event time at x10
+    await waitFor(async () => (await s.status()).pushed >= 3, 'the lines due after 200 ms at x10');
     const before = await s.status();
     expect(before.speed).toBe(10);
     expect(before.state).toBe('running');
@@ -176,11 +185,12 @@ describe('replay pacing and control', () => {
 
   it('seek forward fast-forwards (storing what it passes) and stays paused at the target', async () => {
     const s = await startReplay(paced(), 1, { startPaused: true });
-    await sleep(100);
+    // Held at the first line: it has been read (from is known), nothing further.
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
     expect(storedEvents(s.dbFile)).toBeLessThanOrEqual(1);
     const target = KIT_START_MS + 60_000;
     await s.control({ action: 'seek', to: new Date(target).toISOString() });
-    for (let i = 0; i < 100 && (await s.status()).seekingTo !== null; i++) await sleep(20);
+    await waitFor(async () => (await s.status()).seekingTo === null, 'the seek to reach its target');
     s.engine.flushNow();
     const st = await s.status();
     expect(st.state).toBe('paused');
@@ -195,7 +205,8 @@ describe('replay pacing and control', () => {
 
   it('seek backward re-reads from a checkpoint without pushing stored lines again (no duplicates), then goes on', async () => {
     const file = writeCapture(path.join(dir, 'back.ndjson'), captureLines(1000, 10, false)); // 100 s
-    const s = await startReplay(file, 'max', { checkpointEvery: 100 });
+    const wall = manualClock();
+    const s = await startReplay(file, 'max', { checkpointEvery: 100, now: wall.now });
     await s.drained;
     const end = await s.status();
     expect(end.passes).toBe(1);
@@ -207,11 +218,13 @@ describe('replay pacing and control', () => {
     expect(st.passStartLine).toBeLessThanOrEqual(501);
     expect(st.state).toBe('running');
     expect(st.position).toBe(target);
-    await sleep(20);
+    await waitFor(async () => (await s.status()).seekingTo === null, 'the backward seek to reach its target');
+    wall.advance(20); // 20 s of event time at x1000: part of the remaining 50 s
     const mid = await s.status();
     expect(mid.position).toBeGreaterThanOrEqual(target);
     expect(mid.position).toBeLessThan(end.to!);
-    for (let i = 0; i < 200 && (await s.status()).state !== 'done'; i++) await sleep(20);
+    wall.advance(50); // the rest
+    await waitFor(async () => (await s.status()).state === 'done', 'the second pass to end');
     const again = await s.status();
     expect(again.state).toBe('done');
     expect(again.pushed).toBe(end.pushed);
@@ -277,7 +290,7 @@ describe('startPaused', () => {
   it('opens paused at the first event: nothing stored until resumed', async () => {
     const file = writeCapture(path.join(dir, 'open-me.ndjson.gz'), captureLines(10, 10, false), { gzip: true });
     const s = await startReplay(file, 'max', { startPaused: true });
-    await sleep(100);
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
     expect((await s.status()).state).toBe('paused');
     expect(storedEvents(s.dbFile)).toBe(0);
     await s.control({ action: 'resume' });

@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertHistoryStore } from '../alerts/alertHistoryStore';
-import { loadDemoCapture, storeEvents } from '../explorer/explorerTestKit';
+import { loadDemoCapture, storeEvents } from '../../../test/support/explorerTestKit';
 import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
 import { migration010 } from '../store/migrations/010_alerts';
-import { tempDir } from '../../testSupport/tempDir';
+import { tempDir } from '../../../test/support/tempDir';
 import { buildReport, resolveWindow, windowFigures } from './reportData';
 
 const dir = tempDir('payops-report-');

@@ -6,6 +6,7 @@ import type { AlertHistoryJson } from '../../../shared/alerts';
 import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint } from '../../../shared/explorer';
 import { alertHistoryRecordToJson } from '../../../shared/alerts';
 import type { ReadStore } from '../store/store';
+import { formatFixed, formatInteger, formatMinorUnits, formatPercent } from '../../../shared/format';
 import { Masker } from './masking';
 
 export interface ReportRequest {
@@ -322,7 +323,8 @@ export function sampleEvents(store: ReadStore, from: number, to: number, masker:
   return picked.map((r) => masker.cloudEvent(r.json));
 }
 
-const pct = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const pct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 2));
+const int = formatInteger;
 
 function relChange(now: number | null, before: number | null): number | null {
   if (now === null || before === null || before === 0) return null;
@@ -335,21 +337,21 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   const lines: string[] = [];
   const hours = d.window.durationMs / 3_600_000;
   lines.push(
-    `${t.events.toLocaleString('en-US')} events from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${hours.toFixed(1)} h` : `${(d.window.durationMs / 60_000).toFixed(1)} min`}), against ${p.events.toLocaleString('en-US')} in the same length of time before.`,
+    `${int(t.events)} events from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${formatFixed(hours, 1)} h` : `${formatFixed(d.window.durationMs / 60_000, 1)} min`}), against ${int(p.events)} in the same length of time before.`,
   );
   lines.push(
-    `Approval rate ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${t.declined.toLocaleString('en-US')} declines, ${t.failed.toLocaleString('en-US')} technical failures.`,
+    `Approval rate ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${int(t.declined)} declines, ${int(t.failed)} technical failures.`,
   );
-  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => `${c || '(none)'} ${(a / 100).toFixed(2)}`);
+  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => `${c || '(none)'} ${formatMinorUnits(a)}`);
   if (amounts.length) lines.push(`Authorized: ${amounts.join(', ')} (minor units / 100).`);
   const blocks = t.riskDecisions.block ?? 0;
   const reviews = t.riskDecisions.review ?? 0;
-  if (blocks || reviews) lines.push(`Risk: ${blocks.toLocaleString('en-US')} blocked, ${reviews.toLocaleString('en-US')} sent to review.`);
+  if (blocks || reviews) lines.push(`Risk: ${int(blocks)} blocked, ${int(reviews)} sent to review.`);
   if (d.topMerchants.length) {
     const m = d.topMerchants[0];
-    lines.push(`Most active merchant: ${m.merchantId} (${m.events.toLocaleString('en-US')} events, ${m.declines.toLocaleString('en-US')} declines).`);
+    lines.push(`Most active merchant: ${m.merchantId} (${int(m.events)} events, ${int(m.declines)} declines).`);
   }
-  if (d.topDeclineCodes.length) lines.push(`Most frequent decline code: ${d.topDeclineCodes[0].declineCode} (${d.topDeclineCodes[0].events.toLocaleString('en-US')}).`);
+  if (d.topDeclineCodes.length) lines.push(`Most frequent decline code: ${d.topDeclineCodes[0].declineCode} (${int(d.topDeclineCodes[0].events)}).`);
   lines.push(d.alerts.length ? `${d.alerts.length} alert(s) fired in or around the window: ${[...new Set(d.alerts.map((a) => a.rule))].join(', ')}.` : 'No alert fired in the window.');
   return lines;
 }

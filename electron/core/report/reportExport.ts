@@ -11,6 +11,7 @@ import { Masker } from './masking';
 import { buildReport, resolveWindow, windowFigures, type ReportRequest } from './reportData';
 import { renderReportHtml } from './reportHtml';
 import { htmlToPdf } from './reportPdf';
+import { commitTempFile } from '../atomicFile';
 
 export class ExportCancelledError extends Error {
   constructor() {
@@ -96,7 +97,7 @@ export async function runExport(store: ReadStore, o: ExportOptions): Promise<Exp
       result = { file: target, bytes, rows: report.totals.events, report };
     }
     check();
-    fs.renameSync(temp, target);
+    commitTempFile(temp, target);
     return result;
   } catch (err) {
     fs.rmSync(temp, { force: true });

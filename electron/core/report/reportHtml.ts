@@ -1,13 +1,14 @@
 // The report as one self-contained HTML document: inline CSS and SVG, no scripts, no
 // external URLs (it opens offline and prints the same). Every text from the data is escaped.
 import type { ReportData, ReportFigures } from '../../../shared/explorer';
+import { formatFixed, formatInteger, formatMinorUnits, formatPercent } from '../../../shared/format';
 import { escapeHtml as esc, fmtNumber, lineChart } from './svgCharts';
 
-const int = (n: number) => n.toLocaleString('en-US');
-const pct = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(2)}%`);
-const signedPct = (r: number | null) => (r === null ? 'n/a' : `${r >= 0 ? '+' : ''}${(r * 100).toFixed(1)}%`);
-const signedPts = (r: number | null) => (r === null ? 'n/a' : `${r >= 0 ? '+' : ''}${(r * 100).toFixed(2)} pts`);
-const money = (minor: number) => (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const int = formatInteger;
+const pct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 2));
+const signedPct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 1, { sign: true }));
+const signedPts = (r: number | null) => (r === null ? 'n/a' : `${formatFixed(r * 100, 2, { sign: true })} pts`);
+const money = (minor: number) => formatMinorUnits(minor, { grouping: true });
 
 const CSS = `
 *{box-sizing:border-box}
@@ -95,7 +96,7 @@ export function renderReportHtml(d: ReportData): string {
     points: d.series.declineRate,
     keys: ['declineRate'],
     colors: { declineRate: '#dc2626' },
-    yFormat: (v) => `${(v * 100).toFixed(0)}%`,
+    yFormat: (v) => formatPercent(v, 0),
   });
   const decisionChart = lineChart({
     title: `Risk decisions (per ${d.series.bucketMs / 1000} s)`,
@@ -136,7 +137,7 @@ ${figureBox('Declines', int(t.declined), `before ${int(p.declined)}`)}
 ${figureBox('Authorized', int(t.authorized), `before ${int(p.authorized)}`)}
 ${figureBox('Failed', int(t.failed), `before ${int(p.failed)}`)}
 ${figureBox('Risk blocks', int(t.riskDecisions.block ?? 0), `before ${int(p.riskDecisions.block ?? 0)}`)}
-${figureBox('Events / s', t.eventsPerSecond.toFixed(2), `before ${p.eventsPerSecond.toFixed(2)}`)}
+${figureBox('Events / s', formatFixed(t.eventsPerSecond, 2), `before ${formatFixed(p.eventsPerSecond, 2)}`)}
 </div>
 <div class="cols">
 <div>${typeTable(t, p)}</div>

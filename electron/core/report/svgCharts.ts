@@ -1,6 +1,7 @@
 // Small inline SVG line charts for the report: no scripts, no external resources, readable
 // in print. Every chart has a <title> and an aria-label so the PDF and screen readers name it.
 import type { ReportSeriesPoint } from '../../../shared/explorer';
+import { formatClock, formatFixed, formatHourMinute } from '../../../shared/format';
 
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -27,13 +28,12 @@ function niceMax(v: number): number {
   return 10 * p;
 }
 
-const hhmm = (t: number, spanMs: number) => {
-  const d = new Date(t).toISOString();
-  return spanMs > 2 * 86_400_000 ? `${d.slice(5, 10)} ${d.slice(11, 16)}` : spanMs < 600_000 ? d.slice(11, 19) : d.slice(11, 16);
-};
+// Axis times in UTC, like the report's ISO window.
+const hhmm = (t: number, spanMs: number) =>
+  spanMs > 2 * 86_400_000 ? formatHourMinute(t, 'UTC', true) : spanMs < 600_000 ? formatClock(t, 'UTC') : formatHourMinute(t, 'UTC');
 
 export const fmtNumber = (v: number): string =>
-  Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : Math.abs(v) >= 1e4 ? `${(v / 1e3).toFixed(0)}k` : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+  Math.abs(v) >= 1e6 ? `${formatFixed(v / 1e6, 1)}M` : Math.abs(v) >= 1e4 ? `${formatFixed(v / 1e3, 0)}k` : Math.abs(v) >= 100 ? formatFixed(v, 0) : Math.abs(v) >= 10 ? formatFixed(v, 1) : formatFixed(v, 2);
 
 export function lineChart(o: ChartOptions): string {
   const width = o.width ?? 720;

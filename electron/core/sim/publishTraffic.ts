@@ -1,4 +1,5 @@
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { brokerRefusal } from '../broker/brokerErrors';
 import { redactSecrets, redactUrl } from '../redact';
 import { createTrafficGenerator } from './trafficGenerator';
 import { TokenBucket } from './tokenBucket';
@@ -81,7 +82,7 @@ export async function publishTraffic(options: PublishTrafficOptions): Promise<Pu
   try {
     model = await connect(options.url);
   } catch (err) {
-    throw new PublishTrafficUnreachableError(`cannot connect to ${redactUrl(options.url)}: ${redactSecrets((err as Error).message)}`);
+    throw brokerRefusal(err, options.url) ?? new PublishTrafficUnreachableError(`cannot connect to ${redactUrl(options.url)}: ${redactSecrets((err as Error).message)}`);
   }
   // Without listeners, an 'error' event on the connection or channel would crash the process.
   let failure: Error | null = null;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '../../../shared/events/decode';
-import { paymentEvent, riskEvent } from '../../testSupport/events';
-import { tempDir } from '../../testSupport/tempDir';
+import { paymentEvent, riskEvent } from '../../../bench/events';
+import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from './database';
 import { EventWriter, type IncomingMessage } from './eventWriter';
 import { MIGRATIONS, migrate } from './migrate';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineSnapshot } from '../../../shared/metrics';
-import { backoffDelay, createWsClient, wsUrlFor, type SocketLike, type TransportStatus } from './client';
+import { backoffDelay } from '../../../shared/backoff';
+import { createWsClient, wsUrlFor, type SocketLike, type TransportStatus } from './client';
 
 class FakeSocket implements SocketLike {
   readyState = 0;

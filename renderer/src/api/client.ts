@@ -12,6 +12,7 @@ import type {
   WireRequest,
 } from '../../../shared/api';
 import { PendingCalls } from '../../../shared/rpc';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../../shared/backoff';
 
 declare global {
   interface Window {
@@ -78,21 +79,6 @@ export function createIpcClient(api: PayopsApi): PayopsClient {
   };
 }
 
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-  /** 0..1: the delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
-  jitter: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 10_000, jitter: 0.2 };
-
-/** Delay before reconnect attempt `attempt` (1-based): exponential, capped, jittered. */
-export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
-  const base = Math.min(opts.maxMs, opts.initialMs * 2 ** Math.max(0, attempt - 1));
-  const factor = 1 + opts.jitter * (random() * 2 - 1);
-  return Math.max(0, Math.round(base * factor));
-}
 
 /** The minimum a WebSocket implementation must offer (the browser's, or a fake in tests). */
 export interface SocketLike {

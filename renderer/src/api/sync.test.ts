@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiPushes, ApiPushName } from '../../../shared/api';
 import type { EngineSnapshot } from '../../../shared/metrics';
-import { emptySnapshot } from '../../../shared/testing/emptySnapshot';
+import { emptySnapshot } from '../../../test/support/emptySnapshot';
 import { createAppStore } from '../store/store';
 import type { PayopsClient, TransportStatus } from './client';
 import { startSync } from './sync';

@@ -2,14 +2,8 @@
 import { memo } from 'react';
 import type { AlertView } from '../../../shared/alerts';
 import { alertSince } from '../store/alerts';
-import { fmtAgo, fmtDateTime } from '../lib/format';
+import { fmtAgo, fmtAlertValue, fmtDateTime } from '../lib/format';
 import { useNow } from '../lib/hooks';
-
-function fmtValue(v: number | null): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  return Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
-}
 
 export type AlertAction = 'ack' | 'silence' | 'note';
 
@@ -103,7 +97,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                   </td>
                 )}
                 <td className="num mono" data-testid="alert-value">
-                  {fmtValue(a.value)}
+                  {fmtAlertValue(a.value)}
                 </td>
                 <td className="nowrap" title={fmtDateTime(since)} data-testid="alert-since">
                   {fmtAgo(since, now)}

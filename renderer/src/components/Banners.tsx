@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { getClient, missingToken } from '../api/client';
 import { appStore, useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
-import { fmtBytes, fmtClock, fmtDateTime, fmtDuration } from '../lib/format';
+import { fmtBytes, fmtClock, fmtDateTime, fmtDuration, fmtPercent } from '../lib/format';
 import { ReplayBannerControls } from './ReplayBannerControls';
 
 const STALE_MS = 15_000;
@@ -85,7 +85,7 @@ function SessionBanner() {
               {replay.file}
             </span>{' '}
             · {replay.speed === 'max' ? 'max speed' : `${replay.speed}×`} · <span data-testid="replay-state">{replay.state}</span>
-            {pct !== null ? ` · ${pct.toFixed(0)}% of ${fmtBytes(replay.bytesTotal)}` : ''}
+            {pct !== null ? ` · ${fmtPercent(pct / 100, 0)} of ${fmtBytes(replay.bytesTotal)}` : ''}
             {replay.etaMs ? ` · ETA ${fmtDuration(replay.etaMs)}` : ''}
             {replay.error ? <span className="error-text"> · {replay.error}</span> : null}
           </span>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineSnapshot, ThroughputPoint } from '../../../shared/metrics';
 import type { AlertView } from '../../../shared/alerts';
-import { emptySnapshot } from '../../../shared/testing/emptySnapshot';
+import { emptySnapshot } from '../../../test/support/emptySnapshot';
 import { createAppStore, THEME_KEY, type KeyValueStorage } from './store';
 
 function snapshot(clockSec: number, tail: ThroughputPoint[] = [], extra: Partial<EngineSnapshot> = {}): EngineSnapshot {

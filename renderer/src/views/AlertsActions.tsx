@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { silenceMatchersProblem, type AlertView, type SilenceMatcher } from '../../../shared/alerts';
 import { getClient } from '../api/client';
 import type { AlertAction } from '../components/AlertList';
+import { fmtDateTime } from '../lib/format';
 import { fmtMatchers, SILENCE_DURATIONS, silenceMatchersFor, silenceMatches } from '../store/alerts';
 
 const OPERATOR_KEY = 'payops.operator';
@@ -153,7 +154,7 @@ export function SilenceForm({ initial, preview = [], onCancel, onDone }: { initi
     try {
       const by = rememberedOperator();
       const s = await getClient().invoke('alerts.silence', { matchers, durationMs, comment: comment.trim(), by });
-      onDone(`Silenced ${fmtMatchers(s.matchers)} until ${new Date(s.endsAt).toLocaleString()}.`);
+      onDone(`Silenced ${fmtMatchers(s.matchers)} until ${fmtDateTime(s.endsAt)}.`);
     } catch (err) {
       setError(message(err));
       setBusy(false);

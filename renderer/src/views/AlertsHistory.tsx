@@ -3,16 +3,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { getClient } from '../api/client';
-import { fmtDateTime, fmtDuration, fmtLabels } from '../lib/format';
+import { fmtAlertValue, fmtDateTime, fmtDuration, fmtLabels } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { DEFAULT_HISTORY_FILTER, firingDuration, historyArgs, type HistoryFilter } from '../store/alerts';
 import { AlertActionDialog, message } from './AlertsActions';
 
-function fmtValue(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '—';
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  return Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
-}
 
 const SPANS = [
   { hours: 1, label: 'Last hour' },
@@ -147,7 +142,7 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
                   {fmtLabels(r.labels) ? <div className="mono small">{fmtLabels(r.labels)}</div> : null}
                   <div className="muted small">{r.summary}</div>
                 </td>
-                <td className="num mono">{fmtValue(r.peakValue)}</td>
+                <td className="num mono">{fmtAlertValue(r.peakValue)}</td>
                 <td className="small">
                   {r.acknowledged ? (
                     <div data-testid="history-ack">

@@ -4,7 +4,7 @@
 import { memo, useEffect, useState } from 'react';
 import type { ReplayProgress } from '../../../shared/metrics';
 import { CapturePanel } from '../components/CapturePanel';
-import { fmtBytes, fmtCount, fmtDateTime, fmtDuration, fmtRate } from '../lib/format';
+import { fmtBytes, fmtCount, fmtDateTime, fmtDuration, fmtPercent, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
 import {
   REPLAY_SPEEDS,
@@ -58,7 +58,7 @@ function SpeedButtons({ replay }: { replay: ReplayProgress | null }) {
 
 function ProgressBar({ replay }: { replay: ReplayProgress }) {
   const pct = replayPercent(replay);
-  const text = `${pct === null ? 'unknown' : `${pct.toFixed(0)}%`} · ${replay.state} · at ${fmtDateTime(replay.position)}`;
+  const text = `${pct === null ? 'unknown' : fmtPercent(pct / 100, 0)} · ${replay.state} · at ${fmtDateTime(replay.position)}`;
   return (
     <div
       className="replay-progress"

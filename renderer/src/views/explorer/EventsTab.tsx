@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
-import { fmtDateTime } from '../../lib/format';
+import { fmtCount, fmtDateTime } from '../../lib/format';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { EMPTY_FORM, EVENT_TYPES, RANGE_PRESETS, fmtAmount, fmtDelta, prettyJson, toEventFilter, type FilterForm } from './explorerModel';
@@ -204,7 +204,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
           <span className="muted small" role="status" aria-live="polite" data-testid="explorer-status">
             {list.error
               ? ''
-              : `${list.rows.length.toLocaleString('en-US')}${list.done ? '' : '+'} events${list.loading ? ' · loading…' : ''}${list.partial && !list.done ? ' · still scanning' : ''}${list.tookMs !== null ? ` · ${list.tookMs} ms` : ''}`}
+              : `${fmtCount(list.rows.length)}${list.done ? '' : '+'} events${list.loading ? ' · loading…' : ''}${list.partial && !list.done ? ' · still scanning' : ''}${list.tookMs !== null ? ` · ${list.tookMs} ms` : ''}`}
           </span>
         </div>
         {problem ? (

@@ -2,7 +2,7 @@
 // (text when it is UTF-8, hex otherwise, capped), newest first, paged by keyset.
 import { useCallback, useEffect, useState } from 'react';
 import type { QuarantineCursor, QuarantineRow } from '../../../../shared/explorer';
-import { fmtDateTime } from '../../lib/format';
+import { fmtCount, fmtDateTime } from '../../lib/format';
 import { errorText, explorerCall } from './explorerClient';
 
 export function QuarantineTab() {
@@ -59,7 +59,7 @@ export function QuarantineTab() {
           Refresh
         </button>
         <span className="muted small" role="status">
-          {rows.length.toLocaleString('en-US')}
+          {fmtCount(rows.length)}
           {done ? '' : '+'} quarantined message(s)
         </span>
       </form>
@@ -100,7 +100,7 @@ export function QuarantineTab() {
                     <td className="nowrap mono">{fmtDateTime(r.arrivalMs)}</td>
                     <td>{r.reason}</td>
                     <td className="mono">{r.routingKey ?? '—'}</td>
-                    <td className="num mono">{r.body.size.toLocaleString('en-US')} B</td>
+                    <td className="num mono">{fmtCount(r.body.size)} B</td>
                   </tr>
                 ))}
               </tbody>
@@ -159,7 +159,7 @@ function QuarantineDetail({ row, onClose }: { row: QuarantineRow; onClose: () =>
         {full.headers ? JSON.stringify(full.headers, null, 2) : '(none)'}
       </pre>
       <h3 className="small">
-        Body ({full.body.encoding === 'hex' ? 'hex, not UTF-8 text' : 'UTF-8 text'}, {full.body.size.toLocaleString('en-US')} bytes
+        Body ({full.body.encoding === 'hex' ? 'hex, not UTF-8 text' : 'UTF-8 text'}, {fmtCount(full.body.size)} bytes
         {full.body.truncated ? ', shown in part' : ''})
       </h3>
       <pre className="explorer-json mono" aria-label="Body" data-testid="quarantine-body" data-encoding={full.body.encoding}>

@@ -3,7 +3,7 @@
 // PDF, CSV or JSON with progress and cancel; sensitive fields are masked unless unticked.
 import { useEffect, useRef, useState } from 'react';
 import type { ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
-import { fmtDateTime } from '../../lib/format';
+import { fmtCount, fmtDateTime, fmtPercent } from '../../lib/format';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { parseLocal, toLocalInput } from './explorerModel';
@@ -14,7 +14,7 @@ export interface ReportSeed {
   alertKey: string | null;
 }
 
-const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(2)}%`);
+const pct = (r: number | null) => fmtPercent(r, 2);
 
 export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   const clock = useApp((s) => s.snapshot?.clock ?? null);
@@ -221,12 +221,12 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
               <>
                 <progress aria-label="Export progress" max={Math.max(1, job.total)} value={job.done} />{' '}
                 <span className="small">
-                  {job.done.toLocaleString('en-US')} / {job.total.toLocaleString('en-US')}
+                  {fmtCount(job.done)} / {fmtCount(job.total)}
                 </span>
               </>
             ) : job.state === 'done' ? (
               <span className="result result-ok small">
-                Saved {job.format.toUpperCase()} ({job.bytes.toLocaleString('en-US')} bytes) to{' '}
+                Saved {job.format.toUpperCase()} ({fmtCount(job.bytes)} bytes) to{' '}
                 <span className="mono" data-testid="report-file">
                   {job.file}
                 </span>
@@ -273,8 +273,8 @@ function ReportPreview({ report }: { report: ReportData }) {
         <tbody>
           <tr>
             <td>Events</td>
-            <td className="num">{t.events.toLocaleString('en-US')}</td>
-            <td className="num">{p.events.toLocaleString('en-US')}</td>
+            <td className="num">{fmtCount(t.events)}</td>
+            <td className="num">{fmtCount(p.events)}</td>
           </tr>
           <tr>
             <td>Approval rate</td>
@@ -296,8 +296,8 @@ function ReportPreview({ report }: { report: ReportData }) {
               {report.topMerchants.map((m) => (
                 <tr key={m.merchantId}>
                   <td className="mono">{m.merchantId}</td>
-                  <td className="num">{m.events.toLocaleString('en-US')} events</td>
-                  <td className="num">{m.declines.toLocaleString('en-US')} declines</td>
+                  <td className="num">{fmtCount(m.events)} events</td>
+                  <td className="num">{fmtCount(m.declines)} declines</td>
                 </tr>
               ))}
             </tbody>

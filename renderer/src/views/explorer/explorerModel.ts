@@ -2,6 +2,7 @@
 // time presets, formatting of rows. Kept apart from the components so it is unit-tested.
 import type { EventFilter } from '../../../../shared/explorer';
 import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
+import { formatDurationMs, formatMinorUnits } from '../../../../shared/format';
 
 export const EVENT_TYPES = KNOWN_TYPES;
 
@@ -114,7 +115,7 @@ export function reportWindowOf(filter: EventFilter, clock: number): { from: numb
 
 export function fmtAmount(amount: number | null, currency: string | null): string {
   if (amount === null) return '';
-  return `${(amount / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
+  return `${formatMinorUnits(amount, { grouping: true })}${currency ? ` ${currency}` : ''}`;
 }
 
 /** Pretty-prints the stored CloudEvent text; the text itself when it does not parse. */
@@ -130,7 +131,5 @@ export function prettyJson(json: string): string {
 export function fmtDelta(ms: number | null): string {
   if (ms === null) return 'start';
   if (ms < 1000) return `+${ms} ms`;
-  if (ms < 60_000) return `+${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  if (ms < 3_600_000) return `+${(ms / 60_000).toFixed(1)} min`;
-  return `+${(ms / 3_600_000).toFixed(1)} h`;
+  return `+${formatDurationMs(ms)}`;
 }

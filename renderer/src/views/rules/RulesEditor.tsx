@@ -7,7 +7,8 @@ import { formatDuration, METRIC_INFO, type AlertRule } from '../../../../shared/
 import type { RulesBacktestResult, RulesDocument } from '../../../../shared/alertsApi';
 import { issueText, validateRulesText, type RulesTextIssue } from '../../../../shared/rulesText';
 import { getClient } from '../../api/client';
-import { fmtDateTime, fmtLabels } from '../../lib/format';
+import { fmtCount, fmtDateTime, fmtLabels } from '../../lib/format';
+import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
 import { message } from '../AlertsActions';
@@ -15,7 +16,7 @@ import { message } from '../AlertsActions';
 function conditionText(r: AlertRule): string {
   const c = r.condition;
   const unit = METRIC_INFO[r.metric].unit;
-  const v = (x: number) => (unit === 'ratio' ? `${+(x * 100).toFixed(2)} %` : String(x));
+  const v = (x: number) => (unit === 'ratio' ? `${formatNumber(x * 100, 2)} %` : String(x));
   if (!c) return 'no events';
   if (c.kind === 'above') return `above ${v(c.threshold)}`;
   if (c.kind === 'below') return `below ${v(c.threshold)}`;
@@ -296,7 +297,7 @@ function BacktestPanel({ text, format, valid }: { text: string; format: 'yaml' |
       {result?.ok ? (
         <>
           <p className="backtest-summary" role="status" data-testid="backtest-summary" data-fired={result.firedCount}>
-            {result.events.toLocaleString('en-US')} events from {fmtDateTime(result.from)} to {fmtDateTime(result.to)}:{' '}
+            {fmtCount(result.events)} events from {fmtDateTime(result.from)} to {fmtDateTime(result.to)}:{' '}
             {result.firedCount === 0 ? 'nothing would have fired.' : `${result.firedCount} alert${result.firedCount === 1 ? '' : 's'} would have fired.`}{' '}
             <span className="muted">({result.elapsedMs} ms)</span>
           </p>

@@ -3,13 +3,13 @@
 import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { alertHistoryJson } from '../alerts';
-import { formatRecordedLine } from '../capture/captureLine';
-import type { ScenarioName } from '../sim/scenarios';
-import type { ScenarioTimings } from '../sim/scenarios';
-import { createTrafficGenerator } from '../sim/trafficGenerator';
-import type { StoreStats } from '../store/stats';
-import { storeOn } from '../store/store';
+import { alertHistoryJson } from '../../electron/core/alerts';
+import { formatRecordedLine } from '../../electron/core/capture/captureLine';
+import type { ScenarioName } from '../../electron/core/sim/scenarios';
+import type { ScenarioTimings } from '../../electron/core/sim/scenarios';
+import { createTrafficGenerator } from '../../electron/core/sim/trafficGenerator';
+import type { StoreStats } from '../../electron/core/store/stats';
+import { storeOn } from '../../electron/core/store/store';
 
 export const KIT_START_MS = Date.UTC(2026, 10, 23, 5, 0, 0);
 

@@ -1,16 +1,12 @@
-// Test and benchmark support: fill a store from the demo capture or from generated events.
+// Test support: fill a store from the demo capture or from generated events.
 import type { Database } from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
-import { decodeMessage } from '../../../shared/events/decode';
-import { openCaptureReader } from '../capture';
-import { EventWriter, type IncomingMessage } from '../store/eventWriter';
+import { decodeMessage } from '../../shared/events/decode';
+import { openCaptureReader } from '../../electron/core/capture';
+import { EventWriter, type IncomingMessage } from '../../electron/core/store/eventWriter';
 
-// Beside the sources; from dist/, the repository's copy.
-export const DEMO_CAPTURE = [
-  path.resolve(__dirname, '../demo/paysim-demo.ndjson.gz'),
-  path.resolve(__dirname, '../../../../electron/core/demo/paysim-demo.ndjson.gz'),
-].find((p) => fs.existsSync(p)) ?? path.resolve(__dirname, '../demo/paysim-demo.ndjson.gz');
+// The repository's copy (test/ always runs from its sources).
+export const DEMO_CAPTURE = path.resolve(__dirname, '../../electron/core/demo/paysim-demo.ndjson.gz');
 
 /** Stores the demo capture (39,509 events) through the real decoder and writer. */
 export async function loadDemoCapture(db: Database, limit = Infinity): Promise<number> {

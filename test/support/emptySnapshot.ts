@@ -1,6 +1,6 @@
 // Test fixture shared by the engine-side and renderer tests: a snapshot with nothing
 // flowing, to which each test adds what it needs.
-import type { EngineSnapshot } from '../metrics';
+import type { EngineSnapshot } from '../../shared/metrics';
 
 export function emptySnapshot(atMs: number, overrides: Partial<EngineSnapshot> = {}): EngineSnapshot {
   return {

@@ -1,7 +1,7 @@
 // Test-only helpers: rules from partial input, and synthetic event streams on a fixed
 // event-time axis (no wall clock anywhere).
-import { parseRules, type AlertRule, type AlertRuleInput } from '../../../shared/alertRules';
-import type { AlertInputEvent } from './eventCounters';
+import { parseRules, type AlertRule, type AlertRuleInput } from '../../shared/alertRules';
+import type { AlertInputEvent } from '../../electron/core/alerts/eventCounters';
 
 /** 2026-11-23T06:00:00Z, a whole minute: ticks fall on round seconds from here. */
 export const T0 = Date.UTC(2026, 10, 23, 6, 0, 0);

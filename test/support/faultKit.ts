@@ -2,8 +2,8 @@
 // for a condition, and padded events that fill a database quickly.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { storedIdentities } from '../testSupport/storedIds';
-import { paymentEvent, riskEvent } from '../testSupport/events';
+import { storedIdentities } from './storedIds';
+import { paymentEvent, riskEvent } from '../../bench/events';
 
 export interface QueueCounts {
   /** Ready + unacknowledged: everything the broker still holds (nothing acknowledged). */

@@ -1,0 +1,122 @@
+// Numbers, percentages, durations and dates as payops writes them, on both sides (renderer,
+// alert summaries, reports, CLI): one module on cached Intl formatters instead of toFixed
+// and string padding spread over the code. The locale is fixed (en-US digits and grouping,
+// 24-hour clock) so that a report, a log line or a test reads the same on every machine.
+// Pure: no Node or browser API beyond the language's Intl (shared/ imports nothing).
+
+const LOCALE = 'en-US';
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+// Building an Intl formatter costs far more than using one: keep one per option set.
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(LOCALE, options)));
+  return f;
+}
+
+function dateFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALE, {
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone,
+    });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
+export interface NumberStyle {
+  /** Fewest decimals shown (default 0: trailing zeros dropped). */
+  minDigits?: number;
+  /** Thousands separators (default false: 1234.5). */
+  grouping?: boolean;
+  /** '+' before positive numbers and zero. */
+  sign?: boolean;
+}
+
+/** At most `maxDigits` decimals, rounded: formatNumber(12.345, 1) = "12.3", formatNumber(3, 2) = "3". */
+export function formatNumber(v: number, maxDigits: number, style: NumberStyle = {}): string {
+  const minDigits = Math.min(style.minDigits ?? 0, maxDigits);
+  return numberFormat({
+    minimumFractionDigits: minDigits,
+    maximumFractionDigits: maxDigits,
+    useGrouping: style.grouping ?? false,
+    // 'negative': no sign on a zero, so a tiny negative that rounds to 0 reads "0", not "-0".
+    signDisplay: style.sign ? 'always' : 'negative',
+  }).format(v);
+}
+
+/** Exactly `digits` decimals, as toFixed wrote them: formatFixed(2, 1) = "2.0". */
+export function formatFixed(v: number, digits: number, style: Omit<NumberStyle, 'minDigits'> = {}): string {
+  return formatNumber(v, digits, { ...style, minDigits: digits });
+}
+
+/** A whole number with thousands separators: "12,345". */
+export function formatInteger(v: number): string {
+  return formatNumber(Math.round(v), 0, { grouping: true });
+}
+
+/** A 0..1 ratio as a percentage with `digits` decimals: formatPercent(0.1234, 1) = "12.3%". */
+export function formatPercent(ratio: number, digits: number, style: NumberStyle = {}): string {
+  return `${formatFixed(ratio * 100, digits, style)}%`;
+}
+
+/**
+ * An amount in minor units as major units with two decimals ("1,234.56" with grouping).
+ * Every currency is taken to have two decimals for now (minor units per currency come later).
+ */
+export function formatMinorUnits(minor: number, style: { grouping?: boolean } = {}): string {
+  return formatFixed(minor / 100, 2, style);
+}
+
+/** "850 ms", "1.25 s", "12.5 s", "3.5 min", "1.5 h". */
+export function formatDurationMs(ms: number): string {
+  const a = Math.abs(ms);
+  if (a < 1000) return `${Math.round(ms)} ms`;
+  if (a < 60_000) return `${formatFixed(ms / 1000, a < 10_000 ? 2 : 1)} s`;
+  if (a < 3_600_000) return `${formatFixed(ms / 60_000, 1)} min`;
+  return `${formatFixed(ms / 3_600_000, 1)} h`;
+}
+
+/** Elapsed time, whole seconds: "45s", "3m 05s", "2h 03m". */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  const two = numberFormat({ minimumIntegerDigits: 2, useGrouping: false });
+  if (m < 60) return `${m}m ${two.format(s % 60)}s`;
+  return `${Math.floor(m / 60)}h ${two.format(m % 60)}m`;
+}
+
+/** Seconds with one decimal, for "took" figures: formatSeconds(2000) = "2.0 s". */
+export function formatSeconds(ms: number): string {
+  return `${formatFixed(ms / 1000, 1)} s`;
+}
+
+/** Date and time parts in `timeZone` (default: the machine's), two digits each but the year. */
+function parts(ms: number, timeZone?: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const out = { year: '', month: '', day: '', hour: '', minute: '', second: '' };
+  for (const p of dateFormat(timeZone).formatToParts(ms)) if (p.type in out) out[p.type as keyof typeof out] = p.value;
+  return out;
+}
+
+/** "HH:MM:SS" (24-hour) in `timeZone`, default the machine's. */
+export function formatClock(ms: number, timeZone?: string): string {
+  const p = parts(ms, timeZone);
+  return `${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** "YYYY-MM-DD HH:MM:SS" (24-hour) in `timeZone`, default the machine's. */
+export function formatDateTime(ms: number, timeZone?: string): string {
+  const p = parts(ms, timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** "HH:MM", or "MM-DD HH:MM", in `timeZone`, default the machine's. */
+export function formatHourMinute(ms: number, timeZone?: string, withDate = false): string {
+  const p = parts(ms, timeZone);
+  return withDate ? `${p.month}-${p.day} ${p.hour}:${p.minute}` : `${p.hour}:${p.minute}`;
+}
