@@ -26,7 +26,7 @@ type QuarantineReads = Omit<QuarantineRepository, 'insert'>;
 type RollupReads = Omit<RollupRepository, 'add'>;
 type CounterReads = Omit<CounterRepository, 'add'>;
 type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
-type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open'>;
+type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open' | 'firingIn' | 'firingCounts'>;
 type SilenceReads = Pick<SilenceRepository, 'list'>;
 
 /**
