@@ -5,7 +5,7 @@
 // and tables, never raw JSON, where a table belongs.
 import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../shared/explorer';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import { formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
+import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
 import { SEVERITIES, severityColor } from '../../../shared/severity';
 import { escapeHtml as esc, fmtNumber, lineChart } from './svgCharts';
 
@@ -56,6 +56,7 @@ pre{white-space:pre-wrap;word-break:break-word;font:11px/1.35 ui-monospace,Menlo
 .muted{color:#6b7280}
 footer{margin-top:32px;color:#6b7280;font-size:11px}
 td.mono{font:11px/1.35 ui-monospace,Menlo,Consolas,monospace}
+td.nw{white-space:nowrap}
 @media print{body{padding:0}h2{break-after:avoid}.figures{grid-template-columns:repeat(4,1fr)}}
 `;
 
@@ -81,6 +82,13 @@ function table(label: string, head: string[], rows: (string | number)[][], numer
   return `<table aria-label="${esc(label)}"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** An ISO time as "2026-12-02 11:31:20" (UTC), for table cells (the ISO form wraps badly). */
+const utc = (isoText: string | null | undefined, none = ''): string => {
+  if (!isoText) return none;
+  const ms = Date.parse(isoText);
+  return Number.isFinite(ms) ? formatDateTime(ms, 'UTC') : isoText;
+};
+
 const sevBadge = (severity: string) => `<span class="badge sev-${esc(severity)}">${esc(severity)}</span>`;
 
 function alertSection(d: ReportData): string {
@@ -90,7 +98,7 @@ function alertSection(d: ReportData): string {
   const rows = d.alerts
     .map(
       (a) =>
-        `<tr><td>${sevBadge(a.severity)}</td><td>${esc(a.rule)}</td><td>${esc(a.group)}</td><td>${esc(a.firedAt ?? 'not fired')}</td><td>${esc(a.resolvedAt ?? 'not yet')}</td><td class="n">${a.peakValue !== null ? esc(fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${esc(a.acknowledged.by)} at ${esc(a.acknowledged.at)}` : ''}</td><td>${esc(a.summary)}</td></tr>`,
+        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${esc(a.rule)}</td><td>${esc(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${esc(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${esc(a.summary)}</td></tr>`,
     )
     .join('');
   return `<p class="meta">${int(d.alertCounts.total)} alert(s) firing in the window: ${counts}${omitted > 0 ? ` (the ${int(omitted)} not listed below are counted here)` : ''}</p>
@@ -113,10 +121,10 @@ function timelineSection(d: ReportData): string {
   const rows = d.timeline
     .map(
       (e) =>
-        `<tr data-kind="${esc(e.kind)}"><td>${esc(e.at)}</td><td>${esc(TIMELINE_WHAT[e.kind])}</td><td>${e.severity ? sevBadge(e.severity) : ''}${esc(e.rule ?? 'silence')}${e.group ? ` <span class="muted">(${esc(e.group)})</span>` : ''}</td><td>${esc(e.by ?? '')}</td><td>${esc(e.text)}</td></tr>`,
+        `<tr data-kind="${esc(e.kind)}"><td class="nw">${esc(utc(e.at))}</td><td class="nw">${esc(TIMELINE_WHAT[e.kind])}</td><td>${e.severity ? sevBadge(e.severity) : ''}${esc(e.rule ?? 'silence')}${e.group ? ` <span class="muted">(${esc(e.group)})</span>` : ''}</td><td>${esc(e.by ?? '')}</td><td>${esc(e.text)}</td></tr>`,
     )
     .join('');
-  return `<table aria-label="Incident timeline"><thead><tr><th style="width:200px">Time (UTC)</th><th>What</th><th>Alert or silence</th><th>By</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table aria-label="Incident timeline"><thead><tr><th>Time (UTC)</th><th>What</th><th>Alert or silence</th><th>By</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function declineCodeTable(d: ReportData): string {
@@ -138,7 +146,7 @@ function sampleTable(d: ReportData): string {
       const code = typeof data.declineCode === 'string' ? data.declineCode : null;
       const risk = data.decision !== undefined ? `${text(data.decision)}${data.score !== undefined ? ` (${text(data.score)})` : ''}` : '';
       const outcome = code ? `${code} ${declineCodeInfo(code).meaning}` : risk || text(data.reason);
-      return `<tr><td>${esc(text(e.time))}</td><td>${esc(text(e.type))}</td><td class="mono">${esc(text(data.paymentId))}</td><td class="mono">${esc(text(data.merchantId))}</td><td class="n">${esc(amount)}</td><td>${esc(text(data.country))}</td><td class="mono">${esc(text(data.cardBin))}</td><td>${esc(outcome)}</td></tr>`;
+      return `<tr><td class="nw">${esc(utc(typeof e.time === 'string' ? e.time : null))}</td><td class="nw">${esc(text(e.type))}</td><td class="mono">${esc(text(data.paymentId))}</td><td class="mono">${esc(text(data.merchantId))}</td><td class="n nw">${esc(amount)}</td><td>${esc(text(data.country))}</td><td class="mono">${esc(text(data.cardBin))}</td><td>${esc(outcome)}</td></tr>`;
     })
     .join('');
   return `<table aria-label="Sample of events"><thead><tr><th>Time (UTC)</th><th>Type</th><th>Payment</th><th>Merchant</th><th class="n">Amount</th><th>Country</th><th>BIN</th><th>Decline / risk</th></tr></thead><tbody>${rows}</tbody></table>`;
