@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     ['country = NG (rare)', { country: 'NG' }],
     ['decline code = 51', { declineCode: '51' }],
     ['decision = block', { decision: 'block' }],
-    ['amount 100.00-200.00', { amountMin: 10_000, amountMax: 20_000 }],
+    ['amount 100.00-200.00 EUR', { currency: 'EUR', amountMin: 10_000, amountMax: 20_000 }],
     ['payment id', { search: info.samplePaymentId }],
     ['event id', { search: info.sampleEventId }],
     ['last 1 h + type', { from: info.toMs - 3_600_000, to: info.toMs, types: ['payment.authorized'] }],

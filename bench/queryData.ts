@@ -180,7 +180,7 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
     if (e.type === 'payment.authorized') roll(e.t, 'authorized', e.cur, e.amount);
     else if (e.type === 'payment.declined') roll(e.t, 'decline', e.code ?? 'unknown', 0);
     else if (e.type === 'payment.failed') roll(e.t, 'failed', e.cur, e.amount);
-    else if (e.cat === 'risk') roll(e.t, 'decision', e.decision ?? 'unknown', e.score ?? 0);
+    else if (e.type === 'risk.scored') roll(e.t, 'decision', e.decision ?? 'unknown', e.score ?? 0); // as eventWriter: one per scoring
   };
 
   let t = fromMs;

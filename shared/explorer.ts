@@ -3,6 +3,7 @@
 // into ApiResults; the engine worker answers them (electron/core/explorer, electron/core/report).
 // Times are epoch milliseconds; a window is half-open: from <= time < to.
 import { z } from 'zod';
+import { CURRENCY_CODE } from './currencies';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const epochMs = z.number().int().min(0).max(8.64e15);
@@ -21,13 +22,28 @@ export const eventFilterSchema = z
     country: text(8).optional(),
     declineCode: text(64).optional(),
     decision: z.enum(RISK_DECISIONS).optional(),
-    /** Minor units, inclusive. */
+    /**
+     * Only events in this currency (ISO 4217, upper case). Required with an amount bound: an
+     * amount means nothing without its currency (1,000 JPY is not 1,000 EUR).
+     */
+    currency: z.string().trim().toUpperCase().regex(CURRENCY_CODE, 'a currency is three letters (ISO 4217): EUR, JPY, KWD').optional(),
+    /** Inclusive bounds in minor units of `currency` (ISO 4217: JPY 1 = 1 yen, EUR 1 = 1 cent, KWD 1 = 1 fils). */
     amountMin: z.number().int().min(0).optional(),
     amountMax: z.number().int().min(0).optional(),
     /** A payment id or an event id (exact). */
     search: text(200).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    for (const key of ['amountMin', 'amountMax'] as const) {
+      if (f[key] !== undefined && f.currency === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} needs "currency": say which currency the amount is in (minor units of it)` });
+      }
+    }
+    if (f.amountMin !== undefined && f.amountMax !== undefined && f.amountMax < f.amountMin) {
+      ctx.addIssue({ code: 'custom', path: ['amountMax'], message: 'amountMax is below amountMin' });
+    }
+  });
 export type EventFilter = z.input<typeof eventFilterSchema>;
 
 /** Keyset cursor: the (time_ms, seq) of the last row of the previous page. */
@@ -176,6 +192,10 @@ export interface CountRow {
 export interface ReportFigures {
   events: number;
   byType: Record<string, number>;
+  /**
+   * Sum of payment.authorized amounts per currency, each in minor units of its own currency
+   * (ISO 4217: JPY has none, KWD three); '' for events without one. Never summed across currencies.
+   */
   authorizedAmountByCurrency: Record<string, number>;
   authorized: number;
   declined: number;
@@ -184,6 +204,15 @@ export interface ReportFigures {
   approvalRate: number | null;
   /** declined / (authorized + declined); null when neither happened. */
   declineRate: number | null;
+  /** payment.declined events per decline code ('unknown' when none). */
+  declinesByCode: Record<string, number>;
+  /** Declines whose code is soft (may be approved later) or hard (will not be, as it is): shared/declineCodes.ts. */
+  softDeclines: number;
+  hardDeclines: number;
+  /**
+   * The risk engine's decisions, one per risk.scored event (approve / review / block).
+   * risk.flagged and risk.blocked repeat a scoring's decision and are counted in byType only.
+   */
   riskDecisions: Record<string, number>;
   eventsPerSecond: number;
 }
@@ -211,6 +240,31 @@ export interface ReportAlert {
   transitions: { state: string; at: string }[];
 }
 
+export interface ReportSilence {
+  id: string;
+  /** "alertname=decline-rate-spike, merchant=m_1" */
+  matchers: string;
+  comment: string;
+  createdBy: string;
+  createdAt: string;
+  endsAt: string;
+  /** When an operator expired it early, else null. */
+  expiredAt: string | null;
+}
+
+export interface ReportTimelineEntry {
+  at: string;
+  atMs: number;
+  kind: 'pending' | 'firing' | 'resolved' | 'state' | 'acknowledged' | 'note' | 'silenced' | 'silence-ended';
+  /** The alert's rule and severity, or null for a silence. */
+  rule: string | null;
+  severity: string | null;
+  group: string;
+  /** Who did it (an operator), or null for the evaluator. */
+  by: string | null;
+  text: string;
+}
+
 /** The report as data: what `payops report --json` writes, and what the HTML/PDF show. */
 export interface ReportData {
   title: string;
@@ -224,10 +278,18 @@ export interface ReportData {
   previous: { window: { from: string; to: string }; totals: ReportFigures };
   /** Changes against the previous window (null where the previous figure was 0 or null). */
   change: { events: number | null; approvalRate: number | null; declineRate: number | null };
+  /** Alerts firing at some point in the window, oldest first (at most 500; alertCounts has them all). */
   alerts: ReportAlert[];
+  /** Every alert firing at some point in the window, counted (not limited like the list). */
+  alertCounts: { total: number; bySeverity: Record<string, number>; byRule: Record<string, number> };
+  /** Silences active at some point in the window. */
+  silences: ReportSilence[];
+  /** What happened to the alerts in the window, in time order: states, acknowledgements, notes, silences. */
+  timeline: ReportTimelineEntry[];
   topMerchants: { merchantId: string; events: number; declines: number }[];
   topCountries: { country: string; events: number; declines: number }[];
-  topDeclineCodes: { declineCode: string; events: number }[];
+  /** With the code's meaning and kind (shared/declineCodes.ts). */
+  topDeclineCodes: { declineCode: string; events: number; meaning: string; kind: 'soft' | 'hard' }[];
   topCardBins: { cardBin: string; events: number; declines: number }[];
   series: {
     bucketMs: number;

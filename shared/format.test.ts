@@ -11,7 +11,8 @@ import {
   formatFixed,
   formatHourMinute,
   formatInteger,
-  formatMinorUnits,
+  formatMoney,
+  formatMoneyAmount,
   formatNumber,
   formatPercent,
   formatSeconds,
@@ -48,12 +49,41 @@ describe('numbers', () => {
     expect(formatPercent(-0.0123, 1, { sign: true })).toBe('-1.2%');
     expect(formatPercent(0, 1, { sign: true })).toBe('+0.0%');
     expect(formatFixed(0.004, 2, { sign: true })).toBe('+0.00');
-    expect(formatMinorUnits(123456789)).toBe('1234567.89');
-    expect(formatMinorUnits(123456789, { grouping: true })).toBe('1,234,567.89');
-    expect(formatMinorUnits(5)).toBe('0.05');
+    expect(formatMoneyAmount(123456789, 'EUR', { grouping: false })).toBe('1234567.89');
+    expect(formatMoneyAmount(123456789, 'EUR')).toBe('1,234,567.89');
+    expect(formatMoneyAmount(5, 'USD')).toBe('0.05');
     expect([850, 1250, 12_500, 210_000, 5_400_000].map(formatDurationMs)).toEqual(['850 ms', '1.25 s', '12.5 s', '3.5 min', '1.5 h']);
     expect([0, 45_000, 185_000, 7_380_000].map(formatElapsed)).toEqual(['0s', '45s', '3m 05s', '2h 03m']);
     expect(formatSeconds(2000)).toBe('2.0 s');
+  });
+});
+
+describe('money in minor units per ISO 4217 currency', () => {
+  // Issue 11: a JPY amount of 13367 (JPY has no minor unit) was shown as "133.67 JPY".
+  it('shows each currency with its own decimals', () => {
+    expect(formatMoney(13367, 'JPY')).toBe('13,367 JPY');
+    expect(formatMoney(50000, 'KRW')).toBe('50,000 KRW');
+    expect(formatMoney(1250, 'EUR')).toBe('12.50 EUR');
+    expect(formatMoney(1250, 'BHD')).toBe('1.250 BHD');
+    expect(formatMoney(1234567, 'KWD')).toBe('1,234.567 KWD');
+    expect(formatMoney(5, 'KWD')).toBe('0.005 KWD');
+    // ISO counts IDR and HUF in hundredths although CLDR (Intl's default) shows none.
+    expect(formatMoney(1000000, 'IDR')).toBe('10,000.00 IDR');
+    expect(formatMoney(1250, 'EUR', { grouping: false })).toBe('12.50 EUR');
+  });
+
+  it('never passes an amount without its currency off as money', () => {
+    expect(formatMoney(1250, null)).toBe('1,250 (minor units)');
+  });
+
+  it('round-trips every integer amount of every currency exactly', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('JPY', 'EUR', 'KWD', 'CLF', 'USD'), fc.integer({ min: 0, max: 2 ** 50 }), (c, minor) => {
+        const text = formatMoneyAmount(minor, c, { grouping: false });
+        const digits = c === 'JPY' ? 0 : c === 'KWD' ? 3 : c === 'CLF' ? 4 : 2;
+        expect(text.replace('.', '')).toBe(String(minor).padStart(digits + 1, '0'));
+      }),
+    );
   });
 });
 

@@ -4,6 +4,8 @@
 // 24-hour clock) so that a report, a log line or a test reads the same on every machine.
 // Pure: no Node or browser API beyond the language's Intl (shared/ imports nothing).
 
+import { minorToMajorString } from './currencies';
+
 const LOCALE = 'en-US';
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
@@ -65,11 +67,27 @@ export function formatPercent(ratio: number, digits: number, style: NumberStyle 
 }
 
 /**
- * An amount in minor units as major units with two decimals ("1,234.56" with grouping).
- * Every currency is taken to have two decimals for now (minor units per currency come later).
+ * An amount of `minor` units of `currency` in major units, with the currency's own number of
+ * decimals (ISO 4217, shared/currencies.ts) laid out by Intl: formatMoneyAmount(13367, 'JPY')
+ * = "13,367", (1250, 'EUR') = "12.50", (1250, 'KWD') = "1.250". Grouped unless told not to.
  */
-export function formatMinorUnits(minor: number, style: { grouping?: boolean } = {}): string {
-  return formatFixed(minor / 100, 2, style);
+export function formatMoneyAmount(minor: number, currency: string, style: { grouping?: boolean } = {}): string {
+  // Exact at any size: the digits are split as text (no division in floating point), and Intl
+  // groups the whole part (an integer, so exact below 2^53).
+  const [whole, fraction] = minorToMajorString(Math.round(minor), currency).split('.');
+  const negative = whole.startsWith('-');
+  const grouped = formatNumber(Number(negative ? whole.slice(1) : whole), 0, { grouping: style.grouping ?? true });
+  return `${negative ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
+/**
+ * An amount with its currency code, the way payops shows money everywhere (explorer,
+ * timeline, KPIs, reports): "13,367 JPY", "12.50 EUR", "1.250 KWD". Without a currency the
+ * number cannot be read as money: it is shown as what it is, "1,250 (minor units)".
+ */
+export function formatMoney(minor: number, currency: string | null | undefined, style: { grouping?: boolean } = {}): string {
+  if (!currency) return `${formatNumber(minor, 0, { grouping: style.grouping ?? true })} (minor units)`;
+  return `${formatMoneyAmount(minor, currency, style)} ${currency}`;
 }
 
 /** "850 ms", "1.25 s", "12.5 s", "3.5 min", "1.5 h". */

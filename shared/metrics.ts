@@ -10,6 +10,55 @@ export interface ConnectionStatus {
   since: number;
   attempts: number;
   lastError: string | null;
+  /** The queue this console consumes (live sessions with a broker). */
+  queue?: ConsoleQueueInfo | null;
+}
+
+/** The console's queue, and whether other consumers take part of its messages. */
+export interface ConsoleQueueInfo {
+  name: string;
+  /** This console's own default queue (payops.console.<host>.<id>, unique per installation). */
+  own: boolean;
+  type: 'classic' | 'quorum' | 'stream';
+  /** x-expires in ms, null for none. */
+  expiresMs: number | null;
+  /** Consumers of the queue, this console included (passive declare, refreshed every few seconds); null until known. */
+  consumers: number | null;
+  /**
+   * Other consumers take part of the messages: a classic or quorum queue with more than one
+   * consumer (each message goes to one of them). A stream gives every consumer everything.
+   */
+  competing: boolean;
+}
+
+/**
+ * What the status badge says, exactly one of (shared/sessionStatus.ts decides):
+ * - receiving: live, connected, a message arrived in the last QUIET_AFTER_MS;
+ * - quiet: live, connected, nothing received for a while (since `since`);
+ * - connecting: live, not connected yet (first attempts);
+ * - lost: live, the connection was lost at `since` and is being retried;
+ * - no-broker: live with no broker configured (nothing to connect to);
+ * - demo: the built-in simulator; replay: a capture replaying;
+ * - following: a console following another's metrics stream (a later issue).
+ */
+export type StatusState = 'receiving' | 'quiet' | 'connecting' | 'lost' | 'no-broker' | 'demo' | 'replay' | 'following';
+
+export interface SessionStatus {
+  state: StatusState;
+  /** When this state began (ms): the loss for 'lost', the last message (or the connection) for 'quiet'. */
+  since: number;
+  /** Arrival of the last message received from the broker in this session (ms), null before the first. */
+  lastReceivedAt: number | null;
+  /** Why (the last connection error), when there is one. */
+  detail: string | null;
+}
+
+/** Authorized amounts of the last minute in one currency (minor units of it; never mixed with another). */
+export interface CurrencyVolume {
+  currency: string;
+  /** Sum of amounts, in minor units of `currency`. */
+  amount: number;
+  count: number;
 }
 
 export interface RateWindows {
@@ -45,7 +94,12 @@ export interface EngineSnapshot {
   clock: number;
   session: 'live' | 'replay' | 'demo';
   connection: ConnectionStatus;
-  /** Arrival time of the last stored event (ms), null before the first. */
+  /** What the status badge says (never "receiving" unless messages are arriving). */
+  status: SessionStatus;
+  /**
+   * Arrival time of the newest event stored in this session's database (ms), null when it
+   * holds none: the same database as `totals`, so "stored" and "last event" agree.
+   */
   lastEventAt: number | null;
   totals: {
     events: number;
@@ -66,6 +120,8 @@ export interface EngineSnapshot {
   riskFlaggedRate: number | null;
   riskBlockedRate: number | null;
   riskScoreP95: number | null;
+  /** payment.authorized amounts over the last minute of event time, per currency, largest count first (at most 8). */
+  authorizedLastMinute: CurrencyVolume[];
   /** Arrival minus event time over the last minute of arrivals (ms). */
   arrivalLagMs: { p50: number | null; p95: number | null };
   queues: QueueDepth[];

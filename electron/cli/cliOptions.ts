@@ -32,13 +32,23 @@ export function positiveNumber(name: string) {
   };
 }
 
+export function nonNegativeNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more`);
+    return n;
+  };
+}
+
 export interface BrokerFlags {
   amqp?: string;
   exchange: string;
   exchangeType: BrokerConfig['exchangeType'];
   bind: string[];
-  queue: string;
+  queue?: string;
   queueType: BrokerConfig['queueType'];
+  /** Hours; 0: no expiry. */
+  queueExpires?: number;
   prefetch: number;
   watch: string[];
   streamOffset?: string;
@@ -56,8 +66,16 @@ export function addBrokerFlags(cmd: Command, amqpRequired: boolean): Command {
       new Option('--exchange-type <type>', 'exchange type').choices(['topic', 'direct', 'fanout', 'headers']).default('topic'),
     )
     .option('--bind <key>', 'binding key, repeatable (default: payment.# and risk.#)', repeatable)
-    .option('--queue <name>', "the console's own queue", DEFAULT_BROKER.queue)
+    .option(
+      '--queue <name>',
+      "the queue to consume (default: this console's own, payops.console.<host>.<id>; a name shared with another console splits the messages between them)",
+    )
     .addOption(new Option('--queue-type <type>', 'queue type').choices(['classic', 'quorum', 'stream']).default('classic'))
+    .option(
+      '--queue-expires <hours>',
+      "x-expires of the queue in hours, 0 for none (default: 24 for the console's own queue, none for a --queue you name)",
+      nonNegativeNumber('--queue-expires'),
+    )
     .option('--prefetch <n>', 'unacknowledged messages the broker may send ahead', positiveInt('--prefetch'), DEFAULT_BROKER.prefetch)
     .option('--watch <queue>', 'another queue whose depth and consumers to poll, repeatable', repeatable)
     .option('--stream-offset <offset>', `stream queues: ${STREAM_OFFSET_HELP}`, checkStreamOffset);
@@ -73,6 +91,7 @@ export function brokerConfigFrom(flags: BrokerFlags): BrokerConfig | undefined {
     bindings: flags.bind && flags.bind.length > 0 ? flags.bind : DEFAULT_BROKER.bindings,
     queue: flags.queue,
     queueType: flags.queueType,
+    queueExpiresMs: flags.queueExpires === undefined ? undefined : Math.round(flags.queueExpires * 3_600_000),
     prefetch: flags.prefetch,
     watchQueues: flags.watch ?? [],
     streamOffset: flags.streamOffset === undefined ? undefined : streamOffsetFlag(flags.streamOffset),

@@ -5,6 +5,7 @@ import { Banners } from './components/Banners';
 import { Header } from './components/Header';
 import { appStore, useApp } from './store/appStore';
 import { useHashRoute } from './lib/hooks';
+import { applySeverityColors } from './lib/severityColors';
 import { DEFAULT_VIEW, findView } from './views/registry';
 
 export function App() {
@@ -18,6 +19,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     document.documentElement.style.colorScheme = theme;
+    applySeverityColors(document.documentElement, theme);
   }, [theme]);
 
   useEffect(() => {

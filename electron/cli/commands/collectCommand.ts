@@ -67,7 +67,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const started = Date.now();
   const host = await EngineHost.start(config);
   host.on('log', (line) => logLine(line));
-  logLine(`collecting from ${redactUrl(config.broker!.url)} queue ${config.broker!.queue} into ${flags.db}`);
+  logLine(`collecting from ${redactUrl(config.broker!.url)} queue ${config.broker!.queue ?? "(this console's own)"} into ${flags.db}`);
 
   let stopping = false;
   const stop = async (why: string) => {

@@ -2,12 +2,13 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { ConnectionStatus } from '../../../shared/metrics';
-import type { BrokerConfig } from './brokerConfig';
+import type { NamedQueueConfig } from './brokerConfig';
 import { redactUrl, safeErrorMessage } from '../redact';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
+import { queueExpiresMs } from './consoleQueue';
 
 /**
  * Identifies a delivery on the channel that delivered it (generation = which channel since
@@ -32,6 +33,9 @@ export interface BrokerConsumerEvents {
 
 export { BrokerUnreachableError } from './brokerErrors';
 
+/** How often the queue's consumer count is checked (another console may start at any time). */
+const CONSUMERS_CHECK_MS = 5000;
+
 /** Reconnect delays: 0.12-0.28 s first, doubling, at most 15 s (shared/backoff.ts). */
 const BROKER_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 15_000, jitter: 0.4 };
 
@@ -50,14 +54,23 @@ export class BrokerConsumer {
   private unacked = 0;
   private everConnected = false;
   private generation = 0;
+  private consumersTimer: NodeJS.Timeout | null = null;
+  private checkingConsumers = false;
   readonly status: ConnectionStatus;
 
   constructor(
-    private readonly config: BrokerConfig,
+    private readonly config: NamedQueueConfig,
     private readonly events: BrokerConsumerEvents,
   ) {
     validateBrokerUrl(config.url);
-    this.status = { state: 'idle', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
+    this.status = {
+      state: 'idle',
+      url: redactUrl(config.url),
+      since: Date.now(),
+      attempts: 0,
+      lastError: null,
+      queue: { name: config.queue, own: config.ownQueue ?? false, type: config.queueType, expiresMs: queueExpiresMs(config), consumers: null, competing: false },
+    };
   }
 
   /**
@@ -132,6 +145,42 @@ export class BrokerConsumer {
     }
   }
 
+  /**
+   * How many consumers the queue has (this console included), with a passive declare on a
+   * channel of its own; says so when others compete for the messages.
+   */
+  private async checkConsumers(): Promise<void> {
+    const conn = this.connection;
+    if (!conn || this.checkingConsumers) return;
+    this.checkingConsumers = true;
+    let ch: Channel | null = null;
+    try {
+      ch = await conn.createChannel();
+      ch.on('error', () => undefined);
+      const ok = await ch.checkQueue(this.config.queue);
+      this.setConsumers(ok.consumerCount);
+    } catch {
+      // A dead connection is reported by its own close event; the count stays as it was.
+    } finally {
+      this.checkingConsumers = false;
+      await ch?.close().catch(() => undefined);
+    }
+  }
+
+  private setConsumers(consumers: number): void {
+    const q = this.status.queue;
+    if (!q || q.consumers === consumers) return;
+    const competing = q.type !== 'stream' && consumers > 1;
+    if (competing && !q.competing) {
+      this.log(
+        `queue ${q.name} has ${consumers} consumers: they compete for its messages, each gets only part of them` +
+          (q.own ? '' : ' (a shared queue name; drop --queue, or leave the profile\'s queue empty, for this console\'s own queue)'),
+      );
+    }
+    this.status.queue = { ...q, consumers, competing };
+    this.events.onStatus?.({ ...this.status });
+  }
+
   /** The connection, for pollers that open their own channels on it. */
   get model(): ChannelModel | null {
     return this.connection;
@@ -148,6 +197,7 @@ export class BrokerConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.consumersTimer) clearInterval(this.consumersTimer);
     await this.pause();
     const conn = this.connection;
     this.channel = null;
@@ -178,9 +228,18 @@ export class BrokerConsumer {
         arguments: consumeArguments(this.config),
       });
       this.consumerTag = ok.consumerTag;
+      if (!this.everConnected) {
+        const q = this.status.queue!;
+        this.log(
+          `consuming queue ${q.name} (${q.own ? "this console's own" : 'named in the configuration'}, ${q.type}, durable, ${q.expiresMs === null ? 'no expiry' : `x-expires ${Math.round(q.expiresMs / 60_000)} min`})`,
+        );
+      }
       this.everConnected = true;
       this.status.attempts = 0;
       this.setState('connected', null);
+      void this.checkConsumers();
+      this.consumersTimer ??= setInterval(() => void this.checkConsumers(), CONSUMERS_CHECK_MS);
+      this.consumersTimer.unref?.();
     } catch (err) {
       await conn.close().catch(() => undefined);
       throw err;

@@ -68,6 +68,10 @@ export function brokerRefusal(err: unknown, url: string): Error | null {
       const type = current === 'none' ? 'classic' : current;
       return new BrokerTopologyError(`queue ${name} exists with x-queue-type=${type}; use --queue-type ${type} or another --queue`);
     }
+    if (what === 'queue' && arg === 'x-expires') {
+      const hours = current === 'none' ? '0' : String(Number(current) / 3_600_000);
+      return new BrokerTopologyError(`queue ${name} exists with x-expires=${current === 'none' ? 'none' : `${current} ms`}; use --queue-expires ${hours} (hours) or another --queue`);
+    }
     if (what === 'exchange' && arg === 'type') {
       return new BrokerTopologyError(`exchange ${name} exists with type ${current}; use --exchange-type ${current} or another --exchange`);
     }

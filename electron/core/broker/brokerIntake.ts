@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ConnectionStatus, QueueDepth } from '../../../shared/metrics';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import { RpcPeer, type Remote } from '../../../shared/rpc';
-import type { BrokerConfig } from './brokerConfig';
+import type { NamedQueueConfig } from './brokerConfig';
 import { redactUrl } from '../redact';
 import { workerScript } from '../threads/workerScript';
 import { validateBrokerUrl } from './brokerUrl';
@@ -41,7 +41,7 @@ export class BrokerIntake {
   status: ConnectionStatus;
 
   constructor(
-    config: BrokerConfig,
+    config: NamedQueueConfig,
     private readonly events: IntakeEvents,
   ) {
     validateBrokerUrl(config.url);

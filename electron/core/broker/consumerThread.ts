@@ -2,7 +2,7 @@
 // its own thread while the engine thread decodes and commits. It never acknowledges by
 // itself: the engine sends 'ack' after the transaction holding the messages has committed.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BrokerConfig } from './brokerConfig';
+import type { NamedQueueConfig } from './brokerConfig';
 import { safeErrorMessage } from '../redact';
 import { BrokerConsumer, type Delivery } from './brokerConsumer';
 import { RpcPeer, type RpcPort } from '../../../shared/rpc';
@@ -13,7 +13,7 @@ const port = parentPort;
 if (!port) throw new Error('consumerThread must run in a worker thread');
 const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
 const log = (line: string) => peer.emit('log', line);
-const config = workerData as BrokerConfig;
+const config = workerData as NamedQueueConfig;
 
 const CHUNK_MESSAGES = 512;
 let pending: Delivery[] = [];

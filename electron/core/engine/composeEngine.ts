@@ -1,6 +1,7 @@
 // The composition root of an engine session: it opens the store, makes each part, gives the
 // ingest core what it needs, wires the other parts to its events and collects the services the
 // worker serves. Parts never register themselves on the engine or call back into it.
+import os from 'node:os';
 import path from 'node:path';
 import type { ApiParsedArgs } from '../../../shared/api';
 import { AlertingSession } from '../alerts/alertingSession';
@@ -8,6 +9,7 @@ import { AlertsService } from '../alerts/alertsService';
 import { DEFAULT_RULES } from '../alerts/defaultRules';
 import { loadRulesFile } from '../alerts/loadRulesFile';
 import { RulesService } from '../alerts/rulesService';
+import { newConsoleId, resolveConsoleQueue } from '../broker/consoleQueue';
 import { CaptureRecorder } from '../capture/captureRecorder';
 import { LiveMetrics } from '../metrics/liveMetrics';
 import { openStore } from '../store/store';
@@ -36,7 +38,9 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const metrics = new LiveMetrics();
     const capture = new CaptureRecorder(emit.log);
     if (config.captureFile) capture.start({ file: config.captureFile });
-    const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result) }, emit);
+    // The console's own queue unless one is named: payops.console.<host>.<id of this database>.
+    const broker = config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId));
+    const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, emit);
     const alerting = new AlertingSession({
       store,
       rules: config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES,

@@ -1,8 +1,10 @@
 import type { AlertNotification } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth } from '../../../shared/metrics';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
+import { sessionStatus } from '../../../shared/sessionStatus';
 import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
+import type { NamedQueueConfig } from '../broker/brokerConfig';
 import { IngestPipeline } from '../ingest/ingestPipeline';
 import type { IngestSource } from '../ingest/ingestSource';
 import { LiveMetrics } from '../metrics/liveMetrics';
@@ -29,6 +31,8 @@ export interface EngineParts {
   stored: StoreStats;
   /** Sees every message as decoded, before it is stored (capture recording). */
   tap?: (raw: RawMessage, result: DecodeResult) => void;
+  /** The broker to consume, its queue named (composeEngine resolves the console's own). */
+  broker?: NamedQueueConfig;
 }
 
 /**
@@ -42,11 +46,14 @@ export class Engine {
   private readonly pipeline: IngestPipeline;
   private readonly metrics: LiveMetrics;
   private consumer: BrokerIntake | null = null;
+  private readonly broker: NamedQueueConfig | null;
   private source: IngestSource | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private housekeepingTimer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
   private connection: ConnectionStatus;
+  /** Arrival of the last message received from the broker in this session (the badge's "receiving"). */
+  private lastReceivedAt: number | null = null;
   private readonly totals: EngineSnapshot['totals'];
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
   private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
@@ -62,6 +69,10 @@ export class Engine {
   ) {
     this.store = parts.store;
     this.metrics = parts.metrics;
+    this.broker = parts.broker ?? null;
+    // "Last event" is the newest event of the database whose events "stored" counts, also
+    // before anything arrives in this session.
+    this.metrics.lastArrival ??= this.store.events.newestArrival();
     const stats = parts.stored;
     this.totals = {
       events: stats.events,
@@ -111,11 +122,12 @@ export class Engine {
   }
 
   async start(source?: IngestSource): Promise<void> {
-    if (this.config.broker) {
-      const broker = this.config.broker;
+    if (this.broker) {
+      const broker = this.broker;
       this.consumer = new BrokerIntake(broker, {
         onDelivery: (raw, redelivered, token) => {
           this.timing.firstDeliveryMs ??= raw.arrivalMs;
+          this.lastReceivedAt = raw.arrivalMs;
           this.pipeline.push({ raw, redelivered, ackToken: token });
         },
         onStatus: (s) => {
@@ -170,6 +182,10 @@ export class Engine {
       clock,
       session: this.config.session,
       connection: { ...this.connection },
+      status: sessionStatus(
+        { session: this.config.session, connection: this.connection, hasBroker: this.broker !== null, lastReceivedAt: this.lastReceivedAt },
+        Date.now(),
+      ),
       totals: { ...this.totals, byType: { ...this.totals.byType } },
       ...this.metrics.figures(clock),
       ingest: { paused: this.pipeline.pausedReason !== null, reason: this.pipeline.pausedReason, pendingBatch: this.pipeline.pending },

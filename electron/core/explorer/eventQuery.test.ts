@@ -70,6 +70,7 @@ function reference(filter: EventFilter, order: 'asc' | 'desc'): number[] {
   if (filter.country !== undefined) { w.push('country = ?'); a.push(filter.country); }
   if (filter.declineCode !== undefined) { w.push('decline_code = ?'); a.push(filter.declineCode); }
   if (filter.decision !== undefined) { w.push('decision = ?'); a.push(filter.decision); }
+  if (filter.currency !== undefined) { w.push('currency = ?'); a.push(filter.currency); }
   if (filter.amountMin !== undefined) { w.push('amount >= ?'); a.push(filter.amountMin); }
   if (filter.amountMax !== undefined) { w.push('amount <= ?'); a.push(filter.amountMax); }
   if (filter.search !== undefined) { w.push('(payment_id = ? OR id = ?)'); a.push(filter.search, filter.search); }
@@ -92,7 +93,7 @@ function walk(filter: EventFilter, order: 'asc' | 'desc', limit: number, scanBud
   throw new Error('pages never ended');
 }
 
-const KEYS = ['from', 'types', 'merchantId', 'country', 'declineCode', 'decision', 'amountMin', 'amountMax', 'search'] as const;
+const KEYS = ['from', 'types', 'merchantId', 'country', 'declineCode', 'decision', 'currency', 'amountMin', 'amountMax', 'search'] as const;
 // Few conditions at a time (0 to 3), so that most walks span many pages.
 const filterArb = fc
   .tuple(
@@ -104,6 +105,7 @@ const filterArb = fc
       country: fc.constantFrom(...COUNTRIES, 'IE'),
       declineCode: fc.constantFrom(...CODES),
       decision: fc.constantFrom('approve' as const, 'review' as const, 'block' as const),
+      currency: fc.constantFrom('EUR', 'USD', 'JPY'),
       amountMin: fc.integer({ min: 0, max: 3000 }),
       amountMax: fc.integer({ min: 1000, max: 6000 }),
       search: fc.constantFrom('pay_s1', 'pay_s17', 's-42', 'pay_ps04349', 'nothing'),
@@ -113,6 +115,8 @@ const filterArb = fc
   .map(([all, keys]) => {
     const filter: Record<string, unknown> = {};
     for (const k of keys) filter[k] = all[k];
+    // An amount bound always comes with its currency (the API refuses it otherwise).
+    if (filter.amountMin !== undefined || filter.amountMax !== undefined) filter.currency = all.currency;
     if (keys.includes('from')) filter.to = all.from + all.span;
     return filter as EventFilter;
   });
@@ -150,7 +154,7 @@ describe('explorer keyset pages', () => {
         // Window and slice edges often land on the 250 ms grid the events crowd on.
         fc.oneof(fc.integer({ min: BASE - 2_000, max: BASE + 90_000 }), fc.integer({ min: -8, max: 360 }).map((k) => BASE + k * 250 + 1)),
         fc.oneof(fc.integer({ min: 1, max: 30_000 }), fc.integer({ min: 1, max: 120 }).map((k) => k * 250)),
-        fc.constantFrom<EventFilter>({ country: 'FR' }, { decision: 'review' }, { amountMin: 4000 }, { declineCode: '05' }, { types: ['risk.scored', 'payment.failed'], amountMax: 100 }),
+        fc.constantFrom<EventFilter>({ country: 'FR' }, { decision: 'review' }, { currency: 'EUR', amountMin: 4000 }, { declineCode: '05' }, { types: ['risk.scored', 'payment.failed'], currency: 'USD', amountMax: 100 }),
         fc.constantFrom('asc' as const, 'desc' as const),
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 1, max: 3 }),

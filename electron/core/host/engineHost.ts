@@ -27,14 +27,27 @@ export interface EngineEvents {
 // large share of ingest cost. A larger young generation lets them die young.
 const youngGenerationMb = (): number => Number(process.env.PAYOPS_YOUNG_GEN_MB ?? 64);
 
+/** Log lines kept until the host's owner listens (a bound: a chatty start cannot grow memory). */
+const MAX_PENDING_LOGS = 200;
+
 export class EngineHost extends EventEmitter {
   private latest: EngineSnapshot | null = null;
   private stopping: Promise<void> | null = null;
   private exited = false;
   readonly services: EngineProxies;
 
-  private constructor(private readonly handle: StartedWorker) {
+  /**
+   * Log lines from before anyone listened (the broker connects while the host is still being
+   * set up: "consuming queue ..." must not be lost); handed to the first 'log' listener.
+   */
+  private pendingLogs: string[] | null;
+
+  private constructor(
+    private readonly handle: StartedWorker,
+    earlyLogs: string[],
+  ) {
     super();
+    this.pendingLogs = earlyLogs;
     const peer = handle.peer;
     this.services = {
       ingest: peer.remote('ingest'),
@@ -49,7 +62,12 @@ export class EngineHost extends EventEmitter {
       this.latest = s as EngineSnapshot;
       this.emit('snapshot', s);
     });
-    for (const name of ['alert', 'log', 'drained'] as const) peer.on(name, (payload) => this.emit(name, payload));
+    for (const name of ['alert', 'drained'] as const) peer.on(name, (payload) => this.emit(name, payload));
+    peer.on('log', (line) => {
+      if (this.pendingLogs && this.listenerCount('log') === 0) {
+        if (this.pendingLogs.length < MAX_PENDING_LOGS) this.pendingLogs.push(line as string);
+      } else this.emit('log', line);
+    });
     handle.onFatal((message) => this.emit('fatal', message));
     void handle.exited.then((code) => {
       this.exited = true;
@@ -58,8 +76,16 @@ export class EngineHost extends EventEmitter {
   }
 
   static async start(config: EngineConfig): Promise<EngineHost> {
-    const handle = await startWorker(__filename, '../engine/engineWorker', config, { label: 'engine worker', resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb() } });
-    return new EngineHost(handle);
+    const early: string[] = [];
+    let unlisten: () => void = () => undefined;
+    const handle = await startWorker(__filename, '../engine/engineWorker', config, {
+      label: 'engine worker',
+      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb() },
+      // Lines logged while the session starts (before 'ready') are kept too.
+      early: (peer) => (unlisten = peer.on('log', (line) => void (early.length < MAX_PENDING_LOGS && early.push(line as string)))),
+    });
+    unlisten();
+    return new EngineHost(handle, early);
   }
 
   get snapshot(): EngineSnapshot | null {
@@ -80,6 +106,12 @@ export class EngineHost extends EventEmitter {
   override on(event: 'fatal', listener: (message: string) => void): this;
   override on(event: 'exit', listener: (code: number) => void): this;
   override on(event: string, listener: (...args: never[]) => void): this {
-    return super.on(event, listener as (...args: unknown[]) => void);
+    super.on(event, listener as (...args: unknown[]) => void);
+    if (event === 'log' && this.pendingLogs) {
+      const lines = this.pendingLogs;
+      this.pendingLogs = null;
+      for (const line of lines) (listener as (line: string) => void)(line);
+    }
+    return this;
   }
 }

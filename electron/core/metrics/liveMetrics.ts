@@ -49,6 +49,7 @@ export class LiveMetrics {
       if (b) {
         b.byType[typeIndex(e.type)] += 1;
         if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
+        if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
       }
       if (e.category !== 'unknown') {
         const arrivalSec = Math.floor(e.arrivalMs / 1000);
@@ -76,7 +77,7 @@ export class LiveMetrics {
    * The figures for a snapshot at `clock` (wall time live, event time in a replay).
    * Windows end at the last complete second, so a second still filling never reads low.
    */
-  figures(clock: number): Omit<EngineSnapshot, 'at' | 'session' | 'connection' | 'totals' | 'ingest' | 'replay' | 'clock'> {
+  figures(clock: number): Omit<EngineSnapshot, 'at' | 'session' | 'connection' | 'status' | 'totals' | 'ingest' | 'replay' | 'clock'> {
     const endSec = Math.floor(clock / 1000);
     this.byEventTime.evictBefore(endSec - KEEP_SECONDS);
     for (const sec of this.lagBySecond.keys()) if (sec < Math.floor(Date.now() / 1000) - 120 && sec < endSec - 120) this.lagBySecond.delete(sec);
@@ -110,6 +111,21 @@ export class LiveMetrics {
         scoreCount += b.scores[i];
       }
     }
+    const volumes = new Map<string, [number, number]>();
+    for (const b of this.byEventTime.range(endSec - 60, endSec)) {
+      if (!b.authorized) continue;
+      for (const [currency, [n, amount]] of b.authorized) {
+        const v = volumes.get(currency);
+        if (v) {
+          v[0] += n;
+          v[1] += amount;
+        } else volumes.set(currency, [n, amount]);
+      }
+    }
+    const authorizedLastMinute = [...volumes]
+      .sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 8)
+      .map(([currency, [count, amount]]) => ({ currency, amount, count }));
     const lagHist = new Float64Array(LAG_EDGES.length);
     let lagCount = 0;
     const arrivalEnd = Math.floor(Date.now() / 1000);
@@ -134,6 +150,7 @@ export class LiveMetrics {
       riskFlaggedRate: scored > 0 ? m1[FLAGGED] / scored : null,
       riskBlockedRate: scored > 0 ? m1[BLOCKED] / scored : null,
       riskScoreP95: histogramPercentile(scoreHist, scoreCount, 0.95, (bin) => bin),
+      authorizedLastMinute,
       arrivalLagMs: {
         p50: histogramPercentile(lagHist, lagCount, 0.5, lagValue),
         p95: histogramPercentile(lagHist, lagCount, 0.95, lagValue),

@@ -14,9 +14,21 @@ export class SecondBucket {
   scores: Uint32Array | null = null;
   constructor(readonly sec: number) {}
 
+  /** Authorized amounts per currency ([count, sum of minor units]); never added across currencies. */
+  authorized: Map<string, [number, number]> | null = null;
+
   addScore(score: number): void {
     this.scores ??= new Uint32Array(101);
     this.scores[Math.max(0, Math.min(100, Math.round(score)))] += 1;
+  }
+
+  addAuthorized(currency: string, amount: number): void {
+    this.authorized ??= new Map();
+    const cell = this.authorized.get(currency);
+    if (cell) {
+      cell[0] += 1;
+      cell[1] += amount;
+    } else this.authorized.set(currency, [1, amount]);
   }
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { brokerProfileSchema, type BrokerProfile, type BrokerProfileView } from '../../../shared/profiles';
 import type { BrokerConfig } from '../broker/brokerConfig';
+import { profileQueue } from '../broker/consoleQueue';
 import type { SecretStore } from '../secrets/secretStore';
 import { writeFileAtomicallySync } from '../atomicFile';
 
@@ -121,8 +122,11 @@ export function toBrokerConfig(profile: BrokerProfile, password: string | null):
     exchange: profile.exchange,
     exchangeType: profile.exchangeType,
     bindings: profile.bindings,
-    queue: profile.queue,
+    // A profile saved with the old default name ("payops.console") means the default: the
+    // console's own queue (every console sharing that one split the traffic).
+    queue: profileQueue(profile.queue),
     queueType: profile.queueType,
+    queueExpiresMs: profile.queueExpiresHours === undefined ? undefined : Math.round(profile.queueExpiresHours * 3_600_000),
     prefetch: profile.prefetch,
     watchQueues: profile.watchQueues,
   };

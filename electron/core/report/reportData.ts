@@ -2,11 +2,12 @@
 // and the partial seconds at either edge of the window from the raw events, so a window may
 // cut through a second and still be exact (half-open: from <= time_ms < to). Top lists need
 // one pass over the window's events (served by the time index).
-import type { AlertHistoryJson } from '../../../shared/alerts';
-import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint } from '../../../shared/explorer';
+import type { AlertHistoryJson, AlertSilence } from '../../../shared/alerts';
+import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint, ReportSilence, ReportTimelineEntry } from '../../../shared/explorer';
 import { alertHistoryRecordToJson } from '../../../shared/alerts';
+import { declineCodeInfo } from '../../../shared/declineCodes';
 import type { ReadStore } from '../store/store';
-import { formatFixed, formatInteger, formatMinorUnits, formatPercent } from '../../../shared/format';
+import { formatFixed, formatInteger, formatMoney, formatPercent } from '../../../shared/format';
 import { Masker } from './masking';
 
 export interface ReportRequest {
@@ -81,6 +82,9 @@ function emptyFigures(): ReportFigures {
     failed: 0,
     approvalRate: null,
     declineRate: null,
+    declinesByCode: {},
+    softDeclines: 0,
+    hardDeclines: 0,
     riskDecisions: {},
     eventsPerSecond: 0,
   };
@@ -116,12 +120,18 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
       if (r.type === 'payment.authorized') addCell(f, 'authorized', r.currency, r.n, r.a);
       else if (r.type === 'payment.declined') addCell(f, 'decline', r.code, r.n, 0);
       else if (r.type === 'payment.failed') addCell(f, 'failed', r.currency, r.n, r.a);
-      else if (r.category === 'risk') addCell(f, 'decision', r.decision, r.n, 0);
+      // As the rollups count them (eventWriter): one decision per risk.scored event.
+      else if (r.type === 'risk.scored') addCell(f, 'decision', r.decision, r.n, 0);
     }
   }
   f.byType = sortKeys(f.byType);
   f.authorizedAmountByCurrency = sortKeys(f.authorizedAmountByCurrency);
+  f.declinesByCode = sortKeys(f.declinesByCode);
   f.riskDecisions = sortKeys(f.riskDecisions);
+  for (const [code, n] of Object.entries(f.declinesByCode)) {
+    if (declineCodeInfo(code === 'unknown' ? null : code).kind === 'hard') f.hardDeclines += n;
+    else f.softDeclines += n;
+  }
   const attempts = f.authorized + f.declined;
   f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
   f.declineRate = attempts > 0 ? f.declined / attempts : null;
@@ -141,6 +151,7 @@ function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: 
       break;
     case 'decline':
       f.declined += n;
+      bump(f.declinesByCode, key, n);
       break;
     case 'failed':
       f.failed += n;
@@ -236,7 +247,10 @@ export function topLists(store: ReadStore, from: number, to: number, masker: Mas
     topDeclineCodes: [...codes]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, topN)
-      .map(([declineCode, events]) => ({ declineCode, events })),
+      .map(([declineCode, events]) => {
+        const d = declineCodeInfo(declineCode === 'unknown' ? null : declineCode);
+        return { declineCode, events, meaning: d.meaning, kind: d.kind };
+      }),
   };
 }
 
@@ -284,12 +298,73 @@ export function reportSeries(store: ReadStore, from: number, to: number, types: 
   return { bucketMs, throughput, declineRate, riskDecisions: decisions, queueDepth };
 }
 
+/** The list of alerts a report shows (counted in full by alertCountsIn). */
+export const REPORT_ALERTS_LISTED = 500;
+
 function alertsIn(store: ReadStore, from: number, to: number, extra: AlertHistoryJson | null): ReportAlert[] {
   if (!store.hasTables('alert_instances')) return extra ? [toReportAlert(extra)] : [];
-  const list = store.alerts.list({ firedOnly: true, since: from, until: to, limit: 500 }).map(alertHistoryRecordToJson);
+  const list = store.alerts.firingIn(from, to, REPORT_ALERTS_LISTED).map(alertHistoryRecordToJson);
   if (extra && !list.some((a) => a.key === extra.key)) list.push(extra);
   list.sort((a, b) => (a.activeSince < b.activeSince ? -1 : a.activeSince > b.activeSince ? 1 : a.key < b.key ? -1 : 1));
   return list.map(toReportAlert);
+}
+
+/** Every alert firing at some point in [from, to), counted per severity and rule. */
+export function alertCountsIn(store: ReadStore, from: number, to: number): ReportData['alertCounts'] {
+  const counts: ReportData['alertCounts'] = { total: 0, bySeverity: {}, byRule: {} };
+  if (!store.hasTables('alert_instances') || !(to > from)) return counts;
+  for (const r of store.alerts.firingCounts(from, to)) {
+    counts.total += r.n;
+    bump(counts.bySeverity, r.severity, r.n);
+    bump(counts.byRule, r.rule, r.n);
+  }
+  return counts;
+}
+
+const matcherText = (s: AlertSilence, masker: Masker) =>
+  s.matchers.map((m) => `${m.label}${m.op}${maskLabel(m.label, m.value, masker)}`).join(', ');
+
+/** Silences active at some point in [from, to): created before its end, not ended or expired before its start. */
+function silencesIn(store: ReadStore, from: number, to: number, masker: Masker): ReportSilence[] {
+  if (!store.hasTables('alert_silences')) return [];
+  return store.silences
+    .list()
+    .filter((s) => s.createdAt < to && Math.min(s.endsAt, s.expiredAt ?? Infinity) > from)
+    .map((s) => ({
+      id: s.id,
+      matchers: matcherText(s, masker),
+      comment: s.comment,
+      createdBy: s.createdBy,
+      createdAt: iso(s.createdAt),
+      endsAt: iso(s.endsAt),
+      expiredAt: s.expiredAt === null ? null : iso(s.expiredAt),
+    }));
+}
+
+const STATE_KIND: Record<string, ReportTimelineEntry['kind']> = { pending: 'pending', firing: 'firing', resolved: 'resolved' };
+
+/**
+ * What happened to the window's alerts, in time order: every state change, acknowledgement
+ * and note of the listed alerts, and when each silence began and ended.
+ */
+function timelineOf(alerts: ReportAlert[], silences: ReportSilence[]): ReportTimelineEntry[] {
+  const out: ReportTimelineEntry[] = [];
+  const at = (text: string) => ({ at: text, atMs: Date.parse(text) });
+  for (const a of alerts) {
+    const who = { rule: a.rule, severity: a.severity, group: a.group };
+    for (const t of a.transitions) {
+      out.push({ ...at(t.at), kind: STATE_KIND[t.state] ?? 'state', ...who, by: null, text: t.state === 'firing' ? `fired: ${a.summary}` : `${t.state}` });
+    }
+    if (a.acknowledged) out.push({ ...at(a.acknowledged.at), kind: 'acknowledged', ...who, by: a.acknowledged.by, text: a.acknowledged.note ? `acknowledged: ${a.acknowledged.note}` : 'acknowledged' });
+    if (a.resolveNote) out.push({ ...at(a.resolveNote.at), kind: 'note', ...who, by: a.resolveNote.by, text: `note: ${a.resolveNote.note}` });
+  }
+  for (const s of silences) {
+    const who = { rule: null, severity: null, group: s.matchers };
+    out.push({ ...at(s.createdAt), kind: 'silenced', ...who, by: s.createdBy, text: `silenced until ${s.endsAt}${s.comment ? `: ${s.comment}` : ''}` });
+    const end = s.expiredAt ?? s.endsAt;
+    out.push({ ...at(end), kind: 'silence-ended', ...who, by: s.expiredAt ? s.createdBy : null, text: s.expiredAt ? 'silence expired early by an operator' : 'silence ended' });
+  }
+  return out.sort((x, y) => x.atMs - y.atMs || (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0));
 }
 
 function toReportAlert(a: AlertHistoryJson): ReportAlert {
@@ -342,17 +417,30 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   lines.push(
     `Approval rate ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${int(t.declined)} declines, ${int(t.failed)} technical failures.`,
   );
-  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => `${c || '(none)'} ${formatMinorUnits(a)}`);
-  if (amounts.length) lines.push(`Authorized: ${amounts.join(', ')} (minor units / 100).`);
-  const blocks = t.riskDecisions.block ?? 0;
-  const reviews = t.riskDecisions.review ?? 0;
-  if (blocks || reviews) lines.push(`Risk: ${int(blocks)} blocked, ${int(reviews)} sent to review.`);
+  // One amount per currency, each in its own minor units: never a sum across currencies.
+  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => formatMoney(a, c || null));
+  if (amounts.length) lines.push(`Authorized: ${amounts.join(', ')}.`);
+  if (t.declined) lines.push(`Declines: ${int(t.softDeclines)} soft (may be approved on retry), ${int(t.hardDeclines)} hard (will not be, as they are).`);
+  const scored = Object.values(t.riskDecisions).reduce((x, y) => x + y, 0);
+  if (scored) {
+    lines.push(
+      `Risk: ${int(scored)} payments scored, ${int(t.riskDecisions.block ?? 0)} blocked, ${int(t.riskDecisions.review ?? 0)} sent to review, ${int(t.riskDecisions.approve ?? 0)} approved (${int(t.byType['risk.blocked'] ?? 0)} risk.blocked and ${int(t.byType['risk.flagged'] ?? 0)} risk.flagged events).`,
+    );
+  }
   if (d.topMerchants.length) {
     const m = d.topMerchants[0];
     lines.push(`Most active merchant: ${m.merchantId} (${int(m.events)} events, ${int(m.declines)} declines).`);
   }
-  if (d.topDeclineCodes.length) lines.push(`Most frequent decline code: ${d.topDeclineCodes[0].declineCode} (${int(d.topDeclineCodes[0].events)}).`);
-  lines.push(d.alerts.length ? `${d.alerts.length} alert(s) fired in or around the window: ${[...new Set(d.alerts.map((a) => a.rule))].join(', ')}.` : 'No alert fired in the window.');
+  if (d.topDeclineCodes.length) {
+    const c = d.topDeclineCodes[0];
+    lines.push(`Most frequent decline code: ${c.declineCode} ${c.meaning} (${c.kind}, ${int(c.events)}).`);
+  }
+  const ac = d.alertCounts;
+  if (ac.total) {
+    const sev = ['critical', 'warning', 'info'].filter((s) => ac.bySeverity[s]).map((s) => `${int(ac.bySeverity[s])} ${s}`);
+    lines.push(`${int(ac.total)} alert(s) firing in the window (${sev.join(', ')}): ${Object.keys(ac.byRule).join(', ')}.`);
+  } else lines.push('No alert fired in the window.');
+  if (d.silences.length) lines.push(`${d.silences.length} silence(s) active in the window.`);
   return lines;
 }
 
@@ -368,6 +456,7 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
   const previous = windowFigures(store, prevFrom, w.from, types);
   const tops = topLists(store, w.from, w.to, masker, req.topN ?? 10);
   const alerts = alertsIn(store, w.from, w.to, w.alert).map((a) => maskAlert(a, masker));
+  const silences = silencesIn(store, w.from, w.to, masker);
   const title =
     req.title ??
     (w.alert ? `Incident report: ${w.alert.rule}${w.alert.group ? ` (${w.alert.group})` : ''}` : `Payment operations report ${iso(w.from).slice(0, 16)}Z`);
@@ -386,6 +475,9 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
       declineRate: totals.declineRate !== null && previous.declineRate !== null ? totals.declineRate - previous.declineRate : null,
     },
     alerts,
+    alertCounts: alertCountsIn(store, w.from, w.to),
+    silences,
+    timeline: timelineOf(alerts, silences),
     ...tops,
     series: reportSeries(store, w.from, w.to, types),
     notes: req.notes?.trim() ? req.notes.trim() : null,
@@ -394,8 +486,13 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
   return { ...base, summary: summaryLines(base), tookMs: Math.round(performance.now() - started) };
 }
 
+/** A label's value as exports show it: labels name fields ("merchant" is merchantId). */
+function maskLabel(label: string, value: string, masker: Masker): string {
+  return String(masker.value(label === 'merchant' ? 'merchantId' : label, value));
+}
+
 /** Alert labels can carry masked fields (a merchant id when merchantId is in the list). */
 function maskAlert(a: ReportAlert, masker: Masker): ReportAlert {
   if (!masker.enabled) return a;
-  return { ...a, group: a.group.replace(/^(\w+)=(.*)$/, (_m, k: string, v: string) => `${k}=${masker.value(k === 'merchant' ? 'merchantId' : k, v)}`) };
+  return { ...a, group: a.group.replace(/^(\w+)=(.*)$/, (_m, k: string, v: string) => `${k}=${maskLabel(k, v, masker)}`) };
 }

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { minorToMajorString } from '../../../shared/currencies';
+import { declineCodeInfo } from '../../../shared/declineCodes';
 import type { EventDetail, ReportData, ReportFormat } from '../../../shared/explorer';
 import type { ReadStore } from '../store/store';
 import { csvLine } from './csv';
@@ -48,14 +50,20 @@ export function formatFromFile(file: string): ReportFormat | null {
   return ext === 'html' || ext === 'htm' ? 'html' : ext === 'pdf' || ext === 'csv' || ext === 'json' ? ext : null;
 }
 
+/**
+ * `amount` is in major units of the row's `currency` with that currency's ISO 4217 decimals
+ * ("12.50" EUR, "13367" JPY, "1.250" KWD): what a spreadsheet sums correctly per currency;
+ * `amount_minor` is the integer as received (empty `amount` when the event names no currency).
+ * `decline_meaning` and `decline_kind` (soft / hard) explain `decline_code` (shared/declineCodes.ts).
+ */
 export const CSV_COLUMNS = [
-  'time', 'type', 'source', 'id', 'subject', 'payment_id', 'merchant_id', 'amount', 'currency', 'country', 'method',
-  'card_bin', 'latency_ms', 'decline_code', 'score', 'decision', 'routing_key', 'arrival', 'data',
+  'time', 'type', 'source', 'id', 'subject', 'payment_id', 'merchant_id', 'amount', 'currency', 'amount_minor', 'country', 'method',
+  'card_bin', 'latency_ms', 'decline_code', 'decline_meaning', 'decline_kind', 'score', 'decision', 'routing_key', 'arrival', 'data',
 ] as const;
 
 /** The event field of each flat CSV column (the masker knows fields by these names too). */
 const COLUMN_FIELDS: Record<string, keyof EventDetail> = {
-  type: 'type', source: 'source', id: 'id', subject: 'subject', payment_id: 'paymentId', merchant_id: 'merchantId', amount: 'amount',
+  type: 'type', source: 'source', id: 'id', subject: 'subject', payment_id: 'paymentId', merchant_id: 'merchantId', amount_minor: 'amount',
   currency: 'currency', country: 'country', method: 'method', card_bin: 'cardBin', latency_ms: 'latencyMs', decline_code: 'declineCode',
   score: 'score', decision: 'decision', routing_key: 'routingKey',
 };
@@ -149,6 +157,9 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
           if (c === 'time') return new Date(r.timeMs).toISOString();
           if (c === 'arrival') return new Date(r.arrivalMs).toISOString();
           if (c === 'data') return data === null ? null : JSON.stringify(masker.deep(data));
+          if (c === 'amount') return r.amount === null || !r.currency ? null : minorToMajorString(r.amount, r.currency);
+          if (c === 'decline_meaning') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).meaning;
+          if (c === 'decline_kind') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).kind;
           const field = COLUMN_FIELDS[c];
           return MASKABLE_COLUMNS.has(c) ? masker.value(field, r[field]) : r[field];
         });

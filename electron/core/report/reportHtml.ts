@@ -1,14 +1,26 @@
 // The report as one self-contained HTML document: inline CSS and SVG, no scripts, no
 // external URLs (it opens offline and prints the same). Every text from the data is escaped.
-import type { ReportData, ReportFigures } from '../../../shared/explorer';
-import { formatFixed, formatInteger, formatMinorUnits, formatPercent } from '../../../shared/format';
+// Money in each currency's own minor units (shared/currencies.ts), decline codes with their
+// meaning (shared/declineCodes.ts), severities in the console's colours (shared/severity.ts),
+// and tables, never raw JSON, where a table belongs.
+import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../shared/explorer';
+import { declineCodeInfo } from '../../../shared/declineCodes';
+import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
+import { SEVERITIES, severityColor } from '../../../shared/severity';
 import { escapeHtml as esc, fmtNumber, lineChart } from './svgCharts';
 
 const int = formatInteger;
 const pct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 2));
 const signedPct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 1, { sign: true }));
 const signedPts = (r: number | null) => (r === null ? 'n/a' : `${formatFixed(r * 100, 2, { sign: true })} pts`);
-const money = (minor: number) => formatMinorUnits(minor, { grouping: true });
+/** An amount in its own currency's decimals; '' (no currency) is shown as what it is. */
+const money = (minor: number, currency: string) => (currency ? formatMoneyAmount(minor, currency) : formatMoney(minor, null));
+
+// Severity badges in the console's colours (the report prints on white: the light theme's).
+const SEVERITY_CSS = SEVERITIES.map((sev) => {
+  const c = severityColor(sev, 'light');
+  return `.sev-${sev}{background:${c.bg};color:${c.fg};border:1px solid ${c.fg}}`;
+}).join('\n');
 
 const CSS = `
 *{box-sizing:border-box}
@@ -18,6 +30,8 @@ h2{font-size:16px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bott
 .meta{color:#4b5563;margin:0 0 12px}
 .badge{display:inline-block;border-radius:4px;padding:1px 6px;font-size:11px;background:#eef2ff;color:#3730a3;margin-right:6px}
 .badge.warn{background:#fef3c7;color:#92400e}
+.badge.soft{background:#eff6ff;color:#1d4ed8}
+.badge.hard{background:#fef2f2;color:#b91c1c}
 ul.summary{margin:8px 0 0;padding-left:18px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px;break-inside:auto}
 th,td{border-bottom:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top}
@@ -41,6 +55,8 @@ pre{white-space:pre-wrap;word-break:break-word;font:11px/1.35 ui-monospace,Menlo
 .notes{white-space:pre-wrap;border-left:3px solid #93c5fd;padding:6px 10px;background:#f8fafc}
 .muted{color:#6b7280}
 footer{margin-top:32px;color:#6b7280;font-size:11px}
+td.mono{font:11px/1.35 ui-monospace,Menlo,Consolas,monospace}
+td.nw{white-space:nowrap}
 @media print{body{padding:0}h2{break-after:avoid}.figures{grid-template-columns:repeat(4,1fr)}}
 `;
 
@@ -66,20 +82,74 @@ function table(label: string, head: string[], rows: (string | number)[][], numer
   return `<table aria-label="${esc(label)}"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** An ISO time as "2026-12-02 11:31:20" (UTC), for table cells (the ISO form wraps badly). */
+const utc = (isoText: string | null | undefined, none = ''): string => {
+  if (!isoText) return none;
+  const ms = Date.parse(isoText);
+  return Number.isFinite(ms) ? formatDateTime(ms, 'UTC') : isoText;
+};
+
+const sevBadge = (severity: string) => `<span class="badge sev-${esc(severity)}">${esc(severity)}</span>`;
+
 function alertSection(d: ReportData): string {
-  if (!d.alerts.length) return '<p class="muted">No alert fired in this window.</p>';
-  return d.alerts
-    .map((a) => {
-      const events: { at: string; what: string }[] = a.transitions.map((t) => ({ at: t.at, what: `state → ${t.state}` }));
-      if (a.acknowledged) events.push({ at: a.acknowledged.at, what: `acknowledged by ${a.acknowledged.by}${a.acknowledged.note ? `: ${a.acknowledged.note}` : ''}` });
-      if (a.resolveNote) events.push({ at: a.resolveNote.at, what: `note by ${a.resolveNote.by}: ${a.resolveNote.note}` });
-      events.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
-      const rows = events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.what)}</td></tr>`).join('');
-      return `<h3 style="font-size:14px;margin:14px 0 4px"><span class="badge${a.severity === 'critical' ? ' warn' : ''}">${esc(a.severity)}</span>${esc(a.rule)}${a.group ? ` <span class="muted">(${esc(a.group)})</span>` : ''}</h3>
-<p class="meta">${esc(a.summary)} · fired ${esc(a.firedAt ?? 'never')} · resolved ${esc(a.resolvedAt ?? 'not yet')}${a.peakValue !== null ? ` · peak ${esc(fmtNumber(a.peakValue))}` : ''}</p>
-<table aria-label="Alert timeline ${esc(a.rule)}"><thead><tr><th style="width:230px">Time (UTC)</th><th>Event</th></tr></thead><tbody>${rows}</tbody></table>`;
+  if (!d.alertCounts.total && !d.alerts.length) return '<p class="muted">No alert fired in this window.</p>';
+  const counts = SEVERITIES.filter((s) => d.alertCounts.bySeverity[s]).map((s) => `${sevBadge(s)}${int(d.alertCounts.bySeverity[s])}`).join(' ');
+  const omitted = d.alertCounts.total - d.alerts.filter((a) => a.firedAt !== null).length;
+  const rows = d.alerts
+    .map(
+      (a) =>
+        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${esc(a.rule)}</td><td>${esc(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${esc(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${esc(a.summary)}</td></tr>`,
+    )
+    .join('');
+  return `<p class="meta">${int(d.alertCounts.total)} alert(s) firing in the window: ${counts}${omitted > 0 ? ` (the ${int(omitted)} not listed below are counted here)` : ''}</p>
+<table aria-label="Alerts"><thead><tr><th>Severity</th><th>Rule</th><th>Group</th><th>Fired (UTC)</th><th>Resolved (UTC)</th><th class="n">Peak</th><th>Acknowledged</th><th>Summary</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+const TIMELINE_WHAT: Record<ReportTimelineEntry['kind'], string> = {
+  pending: 'pending',
+  firing: 'firing',
+  resolved: 'resolved',
+  state: 'state',
+  acknowledged: 'acknowledged',
+  note: 'note',
+  silenced: 'silenced',
+  'silence-ended': 'silence ended',
+};
+
+function timelineSection(d: ReportData): string {
+  if (!d.timeline.length) return '<p class="muted">Nothing happened to an alert or a silence in this window.</p>';
+  const rows = d.timeline
+    .map(
+      (e) =>
+        `<tr data-kind="${esc(e.kind)}"><td class="nw">${esc(utc(e.at))}</td><td class="nw">${esc(TIMELINE_WHAT[e.kind])}</td><td>${e.severity ? sevBadge(e.severity) : ''}${esc(e.rule ?? 'silence')}${e.group ? ` <span class="muted">(${esc(e.group)})</span>` : ''}</td><td>${esc(e.by ?? '')}</td><td>${esc(e.text)}</td></tr>`,
+    )
+    .join('');
+  return `<table aria-label="Incident timeline"><thead><tr><th>Time (UTC)</th><th>What</th><th>Alert or silence</th><th>By</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function declineCodeTable(d: ReportData): string {
+  if (!d.topDeclineCodes.length) return '<p class="muted">None in this window.</p>';
+  const rows = d.topDeclineCodes
+    .map((c) => `<tr><td class="mono">${esc(c.declineCode)}</td><td>${esc(c.meaning)}</td><td><span class="badge ${c.kind}">${c.kind}</span></td><td class="n">${int(c.events)}</td></tr>`)
+    .join('');
+  return `<table aria-label="Top decline codes"><thead><tr><th>Code</th><th>Meaning</th><th>Kind</th><th class="n">Declines</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The sample of events as a table of their fields (the JSON export keeps them whole). */
+function sampleTable(d: ReportData): string {
+  if (!d.sampleEvents.length) return '<p class="muted">No events in this window.</p>';
+  const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  const rows = d.sampleEvents
+    .map((e) => {
+      const data = e.data && typeof e.data === 'object' && !Array.isArray(e.data) ? (e.data as Record<string, unknown>) : {};
+      const amount = typeof data.amount === 'number' ? formatMoney(data.amount, typeof data.currency === 'string' ? data.currency : null) : '';
+      const code = typeof data.declineCode === 'string' ? data.declineCode : null;
+      const risk = data.decision !== undefined ? `${text(data.decision)}${data.score !== undefined ? ` (${text(data.score)})` : ''}` : '';
+      const outcome = code ? `${code} ${declineCodeInfo(code).meaning}` : risk || text(data.reason);
+      return `<tr><td class="nw">${esc(utc(typeof e.time === 'string' ? e.time : null))}</td><td class="nw">${esc(text(e.type))}</td><td class="mono">${esc(text(data.paymentId))}</td><td class="mono">${esc(text(data.merchantId))}</td><td class="n nw">${esc(amount)}</td><td>${esc(text(data.country))}</td><td class="mono">${esc(text(data.cardBin))}</td><td>${esc(outcome)}</td></tr>`;
     })
-    .join('\n');
+    .join('');
+  return `<table aria-label="Sample of events"><thead><tr><th>Time (UTC)</th><th>Type</th><th>Payment</th><th>Merchant</th><th class="n">Amount</th><th>Country</th><th>BIN</th><th>Decline / risk</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function renderReportHtml(d: ReportData): string {
@@ -88,8 +158,11 @@ export function renderReportHtml(d: ReportData): string {
   const amounts = Object.entries(t.authorizedAmountByCurrency);
   const amountRows = [...new Set([...amounts.map(([c]) => c), ...Object.keys(p.authorizedAmountByCurrency)])]
     .sort()
-    .map((c) => [c || '(none)', money(t.authorizedAmountByCurrency[c] ?? 0), money(p.authorizedAmountByCurrency[c] ?? 0)]);
-  const sample = d.sampleEvents.map((e) => JSON.stringify(e)).join('\n');
+    .map((c) => [c || '(no currency)', money(t.authorizedAmountByCurrency[c] ?? 0, c), money(p.authorizedAmountByCurrency[c] ?? 0, c)]);
+  const scored = (f: ReportFigures) => Object.values(f.riskDecisions).reduce((x, y) => x + y, 0);
+  const decisionRows = ['approve', 'review', 'block']
+    .filter((k) => t.riskDecisions[k] !== undefined || p.riskDecisions[k] !== undefined)
+    .map((k) => [k, t.riskDecisions[k] ?? 0, p.riskDecisions[k] ?? 0]);
   const throughputChart = lineChart({ title: 'Throughput by type (events/s)', points: d.series.throughput });
   const declineChart = lineChart({
     title: 'Decline rate',
@@ -112,7 +185,7 @@ export function renderReportHtml(d: ReportData): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>${esc(d.title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${SEVERITY_CSS}</style>
 </head>
 <body>
 <header>
@@ -136,12 +209,16 @@ ${figureBox('Decline rate', pct(t.declineRate), `before ${pct(p.declineRate)} ($
 ${figureBox('Declines', int(t.declined), `before ${int(p.declined)}`)}
 ${figureBox('Authorized', int(t.authorized), `before ${int(p.authorized)}`)}
 ${figureBox('Failed', int(t.failed), `before ${int(p.failed)}`)}
-${figureBox('Risk blocks', int(t.riskDecisions.block ?? 0), `before ${int(p.riskDecisions.block ?? 0)}`)}
+${figureBox('Soft / hard declines', `${int(t.softDeclines)} / ${int(t.hardDeclines)}`, `before ${int(p.softDeclines)} / ${int(p.hardDeclines)}`)}
+${figureBox('Risk blocks', int(t.riskDecisions.block ?? 0), `of ${int(scored(t))} scored; before ${int(p.riskDecisions.block ?? 0)}`)}
 ${figureBox('Events / s', formatFixed(t.eventsPerSecond, 2), `before ${formatFixed(p.eventsPerSecond, 2)}`)}
+${figureBox('Alerts firing', int(d.alertCounts.total), SEVERITIES.filter((s) => d.alertCounts.bySeverity[s]).map((s) => `${int(d.alertCounts.bySeverity[s])} ${s}`).join(', ') || 'none')}
 </div>
 <div class="cols">
 <div>${typeTable(t, p)}</div>
-<div>${table('Authorized amount by currency', ['Currency', 'This window', 'Window before'], amountRows, [false, true, true])}</div>
+<div>${table('Authorized amount by currency', ['Currency', 'This window', 'Window before'], amountRows, [false, true, true])}
+<p class="meta">Each currency in its own units (ISO 4217 decimals); amounts in different currencies are never added together.</p>
+${table('Risk decisions', ['Decision (risk.scored)', 'This window', 'Window before'], decisionRows, [false, true, true])}</div>
 </div>
 </section>
 
@@ -154,15 +231,20 @@ ${queueChart}
 </div>
 </section>
 
-<section aria-labelledby="s-alerts"><h2 id="s-alerts">Alert timeline</h2>
+<section aria-labelledby="s-alerts"><h2 id="s-alerts">Alerts</h2>
 ${alertSection(d)}
+</section>
+
+<section aria-labelledby="s-timeline"><h2 id="s-timeline">Incident timeline</h2>
+<p class="meta">Alert states, acknowledgements, operator notes and silences, in time order.</p>
+${timelineSection(d)}
 </section>
 
 <section aria-labelledby="s-affected"><h2 id="s-affected">Affected</h2>
 <div class="cols">
 <div><h3 style="font-size:13px">Top merchants</h3>${table('Top merchants', ['Merchant', 'Events', 'Declines'], d.topMerchants.map((m) => [m.merchantId, m.events, m.declines]), [false, true, true])}</div>
 <div><h3 style="font-size:13px">Top countries</h3>${table('Top countries', ['Country', 'Events', 'Declines'], d.topCountries.map((m) => [m.country, m.events, m.declines]), [false, true, true])}</div>
-<div><h3 style="font-size:13px">Top decline codes</h3>${table('Top decline codes', ['Decline code', 'Declines'], d.topDeclineCodes.map((m) => [m.declineCode, m.events]), [false, true])}</div>
+<div><h3 style="font-size:13px">Top decline codes</h3>${declineCodeTable(d)}</div>
 <div><h3 style="font-size:13px">Top card BINs</h3>${table('Top card BINs', ['Card BIN', 'Events', 'Declines'], d.topCardBins.map((m) => [m.cardBin, m.events, m.declines]), [false, true, true])}</div>
 </div>
 </section>
@@ -172,8 +254,8 @@ ${d.notes ? `<div class="notes">${esc(d.notes)}</div>` : '<p class="muted">No no
 </section>
 
 <section aria-labelledby="s-sample"><h2 id="s-sample">Sample of events</h2>
-<p class="meta">${d.sampleEvents.length} event(s): the newest declines, failures and blocks of the window and its newest events${d.masked ? ', masked' : ''}.</p>
-${sample ? `<pre>${esc(sample)}</pre>` : '<p class="muted">No events in this window.</p>'}
+<p class="meta">${d.sampleEvents.length} event(s): the newest declines, failures and blocks of the window and its newest events${d.masked ? ', masked' : ''} (the JSON export has them whole).</p>
+${sampleTable(d)}
 </section>
 
 <footer>payops incident report · ${esc(d.window.from)} – ${esc(d.window.to)} · built in ${d.tookMs} ms</footer>

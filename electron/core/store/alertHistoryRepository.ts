@@ -106,6 +106,9 @@ const UPSERT = `
     resolve_note = coalesce(excluded.resolve_note, resolve_note), resolve_note_by = coalesce(excluded.resolve_note_by, resolve_note_by),
     resolve_note_at = coalesce(excluded.resolve_note_at, resolve_note_at)`;
 
+/** Firing at some point in [from, to) (args: to, from): the firing [fired_at, resolved_at) overlaps the window. */
+const FIRING_IN = 'fired_at IS NOT NULL AND fired_at < ? AND coalesce(resolved_at, ended_at, 9e15) > ?';
+
 /** Alert instances (one episode of a rule for one group) and their state transitions. */
 export class AlertHistoryRepository {
   private readonly sql: StatementCache;
@@ -152,6 +155,24 @@ export class AlertHistoryRepository {
     const limit = Math.max(1, Math.min(100_000, Math.floor(filter.limit ?? 1000)));
     const sql = `SELECT * FROM alert_instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY active_since DESC, key LIMIT ${limit}`;
     return (this.sql.prepare(sql).all(...args) as InstanceRow[]).map((row) => this.withTransitions(row));
+  }
+
+  /**
+   * Instances that were firing at some point in [from, to): fired before `to`, and neither
+   * resolved nor ended before `from`. Oldest first (by when they became active), at most `limit`.
+   */
+  firingIn(from: number, to: number, limit: number): AlertHistoryRecord[] {
+    const rows = this.sql
+      .prepare(`SELECT * FROM alert_instances WHERE ${FIRING_IN} ORDER BY active_since, key LIMIT ?`)
+      .all(to, from, Math.max(0, Math.floor(limit))) as InstanceRow[];
+    return rows.map((row) => this.withTransitions(row));
+  }
+
+  /** How many instances were firing at some point in [from, to) (firingIn's rows), per rule and severity. */
+  firingCounts(from: number, to: number): { rule: string; severity: Severity; n: number }[] {
+    return this.sql
+      .prepare(`SELECT rule, severity, COUNT(*) AS n FROM alert_instances WHERE ${FIRING_IN} GROUP BY rule, severity ORDER BY rule, severity`)
+      .all(to, from) as { rule: string; severity: Severity; n: number }[];
   }
 
   /** Instances neither resolved nor ended (left open by an engine that stopped). */

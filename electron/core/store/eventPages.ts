@@ -54,6 +54,7 @@ export function planQuery(filter: EventFilter): Plan {
   if (filter.country !== undefined) { residual.push({ sql: 'country = ?', args: [filter.country] }); unindexed = true; }
   if (filter.declineCode !== undefined) { residual.push({ sql: 'decline_code = ?', args: [filter.declineCode] }); unindexed = true; }
   if (filter.decision !== undefined) { residual.push({ sql: 'decision = ?', args: [filter.decision] }); unindexed = true; }
+  if (filter.currency !== undefined) { residual.push({ sql: 'currency = ?', args: [filter.currency] }); unindexed = true; }
   if (filter.amountMin !== undefined) { residual.push({ sql: 'amount >= ?', args: [filter.amountMin] }); unindexed = true; }
   if (filter.amountMax !== undefined) { residual.push({ sql: 'amount <= ?', args: [filter.amountMax] }); unindexed = true; }
 

@@ -90,6 +90,12 @@ export class EventRepository {
     return (this.sql.prepare('SELECT MAX(time_ms) AS t FROM events').get() as { t: number | null }).t;
   }
 
+  /** When the last stored event arrived (the row stored last), or null: what "Last event" shows beside the stored count. */
+  newestArrival(): number | null {
+    const row = this.sql.prepare('SELECT arrival_ms AS a FROM events ORDER BY seq DESC LIMIT 1').get() as { a: number } | undefined;
+    return row?.a ?? null;
+  }
+
   /** Whether at least one event is stored (one index step, whatever the size). */
   hasAny(): boolean {
     return (this.sql.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM events LIMIT 1)').get() as { n: number }).n > 0;

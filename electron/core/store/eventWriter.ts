@@ -110,7 +110,9 @@ export class EventWriter {
       else if (e.type === 'payment.authorized') add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
       else if (e.type === 'payment.declined') add(sec, 'decline', e.declineCode ?? 'unknown', 0);
       else if (e.type === 'payment.failed') add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
-      else if (e.category === 'risk') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
+      // One decision per scoring: risk.flagged and risk.blocked repeat the decision of the
+      // risk.scored before them (counting them too doubled the report's risk decisions).
+      else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
     for (const c of rollups.values()) rollupTable.add(c);
     if (out.duplicates) counters.add('duplicates', out.duplicates);

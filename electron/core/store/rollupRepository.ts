@@ -5,7 +5,8 @@ import { StatementCache } from './statementCache';
 /**
  * One cell of the per-second rollups (migration 001). dim: 'type' (key = event type),
  * 'authorized' (key = currency, amount = sum), 'decline' (key = decline code), 'decision'
- * (key = risk decision, amount = score sum), 'failed' (key = currency).
+ * (key = the risk decision of risk.scored events, amount = score sum; migration 115),
+ * 'failed' (key = currency).
  */
 export interface RollupCell {
   sec: number;

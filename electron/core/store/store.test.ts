@@ -108,9 +108,11 @@ describe('a read-only store', () => {
       { t: sec + 2, key: 'risk.blocked', n: 1 },
     ]);
     expect(ro.rollups.sumsExceptType(sec, sec + 3)).toEqual(
-      expect.arrayContaining([{ dim: 'authorized', key: 'USD', n: 1, a: 1000 }, { dim: 'decline', key: '05', n: 1, a: 0 }, { dim: 'decision', key: 'block', n: 1, a: 97 }]),
+      expect.arrayContaining([{ dim: 'authorized', key: 'USD', n: 1, a: 1000 }, { dim: 'decline', key: '05', n: 1, a: 0 }]),
     );
-    expect(ro.rollups.decisionsByBucket(sec, 10, sec, sec + 10)).toEqual([{ b: 0, key: 'block', n: 1 }]);
+    // A risk.blocked repeats the decision of its risk.scored: decisions are counted once, on the scoring.
+    expect(ro.rollups.sumsExceptType(sec, sec + 3).some((c) => c.dim === 'decision')).toBe(false);
+    expect(ro.rollups.decisionsByBucket(sec, 10, sec, sec + 10)).toEqual([]);
     expect(ro.queueSamples.inRange(T0, T0 + 2000, 10)).toEqual([{ at: T0 + 1000, queue: 'payments', messages: 5, consumers: 1 }]);
     expect(ro.queueSamples.inRange(T0, T0 + 2001, 10).map((s) => s.queue)).toEqual(['payments', 'payments', 'risk']);
     expect(ro.queueSamples.deepestBySteps(1, sec, sec + 10)).toEqual([{ t: sec + 1, queue: 'payments', m: 5 }, { t: sec + 2, queue: 'payments', m: 9 }]);

@@ -9,6 +9,7 @@ import { openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from 
 import { EventPages } from './eventPages';
 import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
+import { MetaRepository } from './metaRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
 import { ReportQueries } from './reportQueries';
@@ -26,7 +27,7 @@ type QuarantineReads = Omit<QuarantineRepository, 'insert'>;
 type RollupReads = Omit<RollupRepository, 'add'>;
 type CounterReads = Omit<CounterRepository, 'add'>;
 type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
-type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open'>;
+type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open' | 'firingIn' | 'firingCounts'>;
 type SilenceReads = Pick<SilenceRepository, 'list'>;
 
 /**
@@ -62,6 +63,8 @@ export interface Store extends ReadStore {
   readonly queueSamples: QueueSampleRepository;
   readonly alerts: AlertHistoryRepository;
   readonly silences: SilenceRepository;
+  /** The database's own facts (the console id its default queue is named after). */
+  readonly meta: MetaRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -80,6 +83,7 @@ class SqliteStore implements Store {
   readonly alerts: AlertHistoryRepository;
   readonly silences: SilenceRepository;
   readonly reports: ReportQueries;
+  readonly meta: MetaRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -94,6 +98,7 @@ class SqliteStore implements Store {
     this.alerts = new AlertHistoryRepository(db);
     this.silences = new SilenceRepository(db);
     this.reports = new ReportQueries(db);
+    this.meta = new MetaRepository(db);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }

@@ -39,7 +39,29 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
         <dd className="mono ellipsis" data-testid="connection-url" title={conn?.url ?? ''}>
           {conn?.url ?? '—'}
         </dd>
-        <dt>Last event</dt>
+        {conn?.queue ? (
+          <>
+            <dt>Queue</dt>
+            <dd className="small" data-testid="connection-queue" data-own={String(conn.queue.own)} data-competing={String(conn.queue.competing)}>
+              <span className="mono ellipsis" title={conn.queue.name}>
+                {conn.queue.name}
+              </span>{' '}
+              <span className="muted">
+                ({conn.queue.own ? "this console's own" : 'named'}
+                {conn.queue.consumers !== null ? `, ${fmtCount(conn.queue.consumers)} consumer${conn.queue.consumers === 1 ? '' : 's'}` : ''}
+                {conn.queue.expiresMs !== null ? `, expires after ${fmtDuration(conn.queue.expiresMs)} unused` : ''})
+              </span>
+              {conn.queue.competing ? (
+                <div className="badge badge-warn" data-testid="queue-competing">
+                  competes for messages: {fmtCount((conn.queue.consumers ?? 2) - 1)} other consumer(s) take part of this queue&apos;s events
+                </div>
+              ) : !conn.queue.own && conn.queue.type !== 'stream' ? (
+                <div className="muted">a named queue: another console consuming it would split its messages with this one</div>
+              ) : null}
+            </dd>
+          </>
+        ) : null}
+        <dt>Last event stored</dt>
         <dd data-testid="connection-last-event" title={fmtDateTime(snapshot?.lastEventAt)}>
           {snapshot?.lastEventAt ? `${fmtDateTime(snapshot.lastEventAt).slice(11)} (${fmtAgo(snapshot.lastEventAt, now)})` : 'none yet'}
         </dd>

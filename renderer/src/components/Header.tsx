@@ -4,6 +4,8 @@ import { VIEWS } from '../views/registry';
 import { useApp } from '../store/appStore';
 import { appStore } from '../store/appStore';
 import { notificationPermission, primeAudio, requestNotifications } from '../lib/notify';
+import { useNow } from '../lib/hooks';
+import { statusBadge } from '../lib/statusBadge';
 
 function NavBadge({ badge }: { badge: NonNullable<(typeof VIEWS)[number]['badge']> }) {
   const n = useApp(badge);
@@ -16,13 +18,23 @@ function NavBadge({ badge }: { badge: NonNullable<(typeof VIEWS)[number]['badge'
 }
 
 function SessionBadge() {
-  const session = useApp((s) => s.snapshot?.session ?? null);
+  const snapshot = useApp((s) => s.snapshot);
+  const transport = useApp((s) => s.transport);
   const readOnly = useApp((s) => s.info?.readOnly ?? false);
+  const now = useNow(1000);
+  const badge = snapshot ? statusBadge(snapshot, transport, now) : null;
   return (
     <>
-      {session ? (
-        <span className={`session session-${session}`} data-testid="session-badge" data-session={session}>
-          {session.toUpperCase()}
+      {snapshot && badge ? (
+        <span
+          className={`session session-${snapshot.session} status-${badge.tone}`}
+          data-testid="session-badge"
+          data-session={snapshot.session}
+          data-status={badge.state}
+          title={badge.title}
+          role="status"
+        >
+          {badge.label}
         </span>
       ) : null}
       {readOnly ? (

@@ -1,7 +1,8 @@
 // KPI tiles. Each tile has a stable data-testid (`kpi-<name>`), its number as text in
 // `kpi-<name>-value`, and the raw number in data-value ("" when unknown).
 import { memo } from 'react';
-import type { EngineSnapshot } from '../../../shared/metrics';
+import type { CurrencyVolume, EngineSnapshot } from '../../../shared/metrics';
+import { formatInteger, formatMoney, formatMoneyAmount } from '../../../shared/format';
 import { fmtMs, fmtPercent, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
 
@@ -52,6 +53,26 @@ export function kpiValues(s: EngineSnapshot | null) {
   };
 }
 
+/**
+ * Authorized volume of the last minute: the busiest currency in its own decimals, the others
+ * named beside it. Amounts in different currencies are never added together.
+ */
+function AuthorizedVolumeTile({ volumes }: { volumes: CurrencyVolume[] }) {
+  const top = volumes[0] ?? null;
+  const rest = volumes.slice(1, 3).map((v) => formatMoney(v.amount, v.currency || null));
+  const more = volumes.length - 1 - rest.length;
+  return (
+    <Tile
+      id="authorized-volume"
+      label="Authorized / min"
+      value={top ? (top.currency ? formatMoneyAmount(top.amount, top.currency) : formatInteger(top.amount)) : '—'}
+      raw={top ? top.amount : null}
+      unit={top ? top.currency || 'minor units' : undefined}
+      sub={volumes.length > 1 ? `${rest.join(' · ')}${more > 0 ? ` · +${more} more` : ''}` : top ? `${top.count} payments` : 'last minute'}
+    />
+  );
+}
+
 export const KpiTiles = memo(function KpiTiles() {
   const snapshot = useApp((s) => s.view.snapshot);
   const k = kpiValues(snapshot);
@@ -91,6 +112,7 @@ export const KpiTiles = memo(function KpiTiles() {
         unit="/min"
         sub={`rate ${fmtPercent(k.riskBlockedRate, 2)}`}
       />
+      <AuthorizedVolumeTile volumes={snapshot?.authorizedLastMinute ?? []} />
       <Tile id="arrival-lag-p50" label="Arrival lag p50" value={fmtMs(k.lagP50)} raw={k.lagP50} sub="last minute" />
       <Tile id="arrival-lag-p95" label="Arrival lag p95" value={fmtMs(k.lagP95)} raw={k.lagP95} sub="last minute" />
     </div>

@@ -13,8 +13,11 @@ export interface ProfileDraft {
   exchangeType: ExchangeType;
   /** One binding key per line (commas also split). */
   bindings: string;
+  /** Empty: this console's own queue. */
   queue: string;
   queueType: QueueType;
+  /** Hours as typed; empty: the default (24 h for the console's own queue, none for a named one). */
+  queueExpires: string;
   prefetch: string;
   /** One queue name per line (commas also split). */
   watchQueues: string;
@@ -31,8 +34,9 @@ export function emptyDraft(): ProfileDraft {
     exchange: 'payments',
     exchangeType: 'topic',
     bindings: 'payment.#\nrisk.#',
-    queue: 'payops.console',
+    queue: '',
     queueType: 'classic',
+    queueExpires: '',
     prefetch: '10000',
     watchQueues: '',
   };
@@ -46,8 +50,10 @@ export function draftFromProfile(p: BrokerProfileView | BrokerProfile): ProfileD
     exchange: p.exchange,
     exchangeType: p.exchangeType,
     bindings: p.bindings.join('\n'),
-    queue: p.queue,
+    // The old default name meant "the default": shown as the console's own queue (empty).
+    queue: p.queue === 'payops.console' ? '' : (p.queue ?? ''),
     queueType: p.queueType,
+    queueExpires: p.queueExpiresHours === undefined ? '' : String(p.queueExpiresHours),
     prefetch: String(p.prefetch),
     watchQueues: p.watchQueues.join('\n'),
   };
@@ -82,6 +88,8 @@ export type DraftResult = { ok: true; profile: BrokerProfile } | { ok: false; er
 export function draftToProfile(draft: ProfileDraft): DraftResult {
   const prefetchText = draft.prefetch.trim();
   const prefetch = prefetchText === '' ? Number.NaN : Number(prefetchText);
+  const expiresText = draft.queueExpires.trim();
+  const queue = draft.queue.trim();
   const candidate = {
     id: draft.id,
     name: draft.name.trim(),
@@ -89,8 +97,9 @@ export function draftToProfile(draft: ProfileDraft): DraftResult {
     exchange: draft.exchange.trim(),
     exchangeType: draft.exchangeType,
     bindings: splitList(draft.bindings),
-    queue: draft.queue.trim(),
+    ...(queue ? { queue } : {}),
     queueType: draft.queueType,
+    ...(expiresText ? { queueExpiresHours: Number(expiresText) } : {}),
     prefetch,
     watchQueues: splitList(draft.watchQueues),
   };
@@ -98,10 +107,36 @@ export function draftToProfile(draft: ProfileDraft): DraftResult {
   if (parsed.success) return { ok: true, profile: parsed.data };
   const errors: DraftErrors = {};
   for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? 'name') as DraftField;
+    const schemaField = String(issue.path[0] ?? 'name');
+    const field = (schemaField === 'queueExpiresHours' ? 'queueExpires' : schemaField) as DraftField;
     if (errors[field]) continue;
     const where = issue.path.length > 1 ? ` (item ${Number(issue.path[1]) + 1})` : '';
-    errors[field] = field === 'prefetch' && !Number.isFinite(prefetch) ? 'must be a whole number' : `${issue.message}${where}`;
+    errors[field] =
+      field === 'prefetch' && !Number.isFinite(prefetch)
+        ? 'must be a whole number'
+        : field === 'queueExpires' && !Number.isFinite(Number(expiresText))
+          ? 'a number of hours (0: never expires)'
+          : `${humanMessage(issue)}${where}`;
   }
   return { ok: false, errors };
+}
+
+/**
+ * The schema's own message (shared/profiles.ts words each check for an operator); zod's
+ * default wording ("Too small: expected string to have >=1 characters") is never shown.
+ */
+export function humanMessage(issue: { code: string; message: string; minimum?: unknown; maximum?: unknown }): string {
+  if (!/^(Too (small|big)|Invalid|Expected|Unrecognized)/.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'too_small':
+      return issue.minimum === 1 || issue.minimum === 1n ? 'required' : `at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `at most ${String(issue.maximum)}`;
+    case 'invalid_type':
+      return 'missing or of the wrong kind';
+    case 'invalid_format':
+      return 'not in the expected form';
+    default:
+      return 'not valid';
+  }
 }

@@ -341,8 +341,27 @@ export function Settings() {
               <Field label="Bindings" field="bindings" errors={errors} hint="One routing key pattern per line.">
                 {(p) => <textarea {...p} className="mono" rows={3} value={draft.bindings} onChange={(e) => update('bindings', e.target.value)} spellCheck={false} />}
               </Field>
-              <Field label="Queue" field="queue" errors={errors}>
-                {(p) => <input {...p} className="mono" value={draft.queue} onChange={(e) => update('queue', e.target.value)} spellCheck={false} />}
+              <Field
+                label="Queue"
+                field="queue"
+                errors={errors}
+                hint={
+                  draft.queue.trim()
+                    ? 'A named queue: consoles on the same classic or quorum queue compete for its messages (each gets only part of them); a stream gives each all of them.'
+                    : "Empty: this console's own queue (payops.console.<host>.<id>), so it sees every event whatever other consoles do."
+                }
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    className="mono"
+                    value={draft.queue}
+                    onChange={(e) => update('queue', e.target.value)}
+                    spellCheck={false}
+                    placeholder="this console's own queue"
+                    data-testid="profile-queue"
+                  />
+                )}
               </Field>
               <Field label="Queue type" field="queueType" errors={errors}>
                 {(p) => (
@@ -353,6 +372,23 @@ export function Settings() {
                       </option>
                     ))}
                   </select>
+                )}
+              </Field>
+              <Field
+                label="Queue expiry (hours)"
+                field="queueExpires"
+                errors={errors}
+                hint="x-expires: the broker deletes the queue after this long without a consumer. Empty: 24 h for this console's own queue, none for a named one; 0: never."
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    inputMode="decimal"
+                    value={draft.queueExpires}
+                    onChange={(e) => update('queueExpires', e.target.value)}
+                    placeholder={draft.queue.trim() ? 'none' : '24'}
+                    data-testid="profile-queue-expires"
+                  />
                 )}
               </Field>
               <Field label="Prefetch" field="prefetch" errors={errors}>

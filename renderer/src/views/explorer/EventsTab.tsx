@@ -6,7 +6,9 @@ import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline }
 import { fmtCount, fmtDateTime } from '../../lib/format';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
-import { EMPTY_FORM, EVENT_TYPES, RANGE_PRESETS, fmtAmount, fmtDelta, prettyJson, toEventFilter, type FilterForm } from './explorerModel';
+import { COMMON_CURRENCIES } from '../../../../shared/currencies';
+import { describeDeclineCode } from '../../../../shared/declineCodes';
+import { EMPTY_FORM, EVENT_TYPES, RANGE_PRESETS, amountPlaceholder, amountUnit, declineTitle, fmtAmount, fmtDelta, prettyJson, toEventFilter, type FilterForm } from './explorerModel';
 
 const PAGE = 200;
 const ROW_HEIGHT = 30;
@@ -161,12 +163,47 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
             </select>
           </label>
           <label>
+            Currency
+            <input
+              aria-label="Currency"
+              list="explorer-currencies"
+              value={form.currency}
+              onChange={(e) => update({ currency: e.target.value })}
+              placeholder="EUR"
+              size={4}
+              maxLength={3}
+              title="ISO 4217 code: only events in this currency; amounts below are in it"
+              data-testid="filter-currency"
+            />
+            <datalist id="explorer-currencies">
+              {COMMON_CURRENCIES.map((c) => (
+                <option key={c} value={c} />
+              ))}
+            </datalist>
+          </label>
+          <label>
             Amount from
-            <input aria-label="Minimum amount (minor units)" inputMode="numeric" value={form.amountMin} onChange={(e) => update({ amountMin: e.target.value })} size={8} />
+            <input
+              aria-label={`Minimum amount (${amountUnit(form.currency)})`}
+              inputMode="decimal"
+              value={form.amountMin}
+              onChange={(e) => update({ amountMin: e.target.value })}
+              placeholder={amountPlaceholder(form.currency)}
+              size={9}
+              data-testid="filter-amount-min"
+            />
           </label>
           <label>
             to
-            <input aria-label="Maximum amount (minor units)" inputMode="numeric" value={form.amountMax} onChange={(e) => update({ amountMax: e.target.value })} size={8} />
+            <input
+              aria-label={`Maximum amount (${amountUnit(form.currency)})`}
+              inputMode="decimal"
+              value={form.amountMax}
+              onChange={(e) => update({ amountMax: e.target.value })}
+              placeholder={amountPlaceholder(form.currency)}
+              size={9}
+              data-testid="filter-amount-max"
+            />
           </label>
           <label className="explorer-search">
             Payment or event id
@@ -287,8 +324,8 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
                       {fmtAmount(row.amount, row.currency)}
                     </span>
                     <span role="gridcell">{row.country ?? ''}</span>
-                    <span role="gridcell" className="nowrap">
-                      {row.declineCode ? `code ${row.declineCode}` : row.decision ? `${row.decision} (${row.score ?? '—'})` : ''}
+                    <span role="gridcell" className="nowrap ellipsis" title={row.declineCode ? declineTitle(row.declineCode) : undefined}>
+                      {row.declineCode ? describeDeclineCode(row.declineCode) : row.decision ? `${row.decision} (${row.score ?? '—'})` : ''}
                     </span>
                   </div>
                 );
@@ -395,7 +432,10 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
     <section className="panel explorer-timeline" aria-label={`Payment timeline ${paymentId}`} data-testid="payment-timeline">
       <div className="explorer-panel-head">
         <h2>
-          Timeline <span className="mono">{paymentId}</span>
+          Timeline{' '}
+          <span className="mono id-text" data-testid="timeline-payment-id">
+            {paymentId}
+          </span>
         </h2>
         <button type="button" className="btn btn-small btn-ghost" onClick={onClose} aria-label="Close payment timeline">
           ✕
@@ -424,7 +464,11 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
                   <span className="muted small mono">{new Date(s.timeMs).toISOString().slice(11, 23)}</span>
                   <span className="small">
                     {s.amount !== null ? fmtAmount(s.amount, s.currency) : ''}
-                    {s.declineCode ? ` · code ${s.declineCode}` : ''}
+                    {s.declineCode ? (
+                      <span title={declineTitle(s.declineCode)} data-testid="timeline-decline">
+                        {` · ${describeDeclineCode(s.declineCode)}`}
+                      </span>
+                    ) : null}
                     {s.decision ? ` · ${s.decision} (${s.score ?? '—'})` : ''}
                   </span>
                 </button>

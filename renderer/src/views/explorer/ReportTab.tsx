@@ -3,6 +3,7 @@
 // PDF, CSV or JSON with progress and cancel; sensitive fields are masked unless unticked.
 import { useEffect, useRef, useState } from 'react';
 import type { ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
+import { formatMoney } from '../../../../shared/format';
 import { fmtCount, fmtDateTime, fmtPercent } from '../../lib/format';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -247,6 +248,8 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
 function ReportPreview({ report }: { report: ReportData }) {
   const t = report.totals;
   const p = report.previous.totals;
+  // One row per currency, each in its own decimals: amounts are never added across currencies.
+  const currencies = [...new Set([...Object.keys(t.authorizedAmountByCurrency), ...Object.keys(p.authorizedAmountByCurrency)])].sort();
   return (
     <section className="panel" aria-label="Report preview" data-testid="report-preview">
       <h2>{report.title}</h2>
@@ -286,8 +289,55 @@ function ReportPreview({ report }: { report: ReportData }) {
             <td className="num">{pct(t.declineRate)}</td>
             <td className="num">{pct(p.declineRate)}</td>
           </tr>
+          <tr>
+            <td>Declines: soft / hard</td>
+            <td className="num">
+              {fmtCount(t.softDeclines)} / {fmtCount(t.hardDeclines)}
+            </td>
+            <td className="num">
+              {fmtCount(p.softDeclines)} / {fmtCount(p.hardDeclines)}
+            </td>
+          </tr>
+          <tr>
+            <td>Risk blocks (risk.scored decisions)</td>
+            <td className="num" data-testid="report-risk-blocks">
+              {fmtCount(t.riskDecisions.block ?? 0)}
+            </td>
+            <td className="num">{fmtCount(p.riskDecisions.block ?? 0)}</td>
+          </tr>
+          {currencies.map((c) => (
+            <tr key={c} data-testid="report-amount" data-currency={c}>
+              <td>Authorized {c || '(no currency)'}</td>
+              <td className="num mono">{formatMoney(t.authorizedAmountByCurrency[c] ?? 0, c || null)}</td>
+              <td className="num mono">{formatMoney(p.authorizedAmountByCurrency[c] ?? 0, c || null)}</td>
+            </tr>
+          ))}
+          <tr>
+            <td>Alerts firing</td>
+            <td className="num">{fmtCount(report.alertCounts.total)}</td>
+            <td className="num" />
+          </tr>
         </tbody>
       </table>
+      {report.topDeclineCodes.length ? (
+        <>
+          <h3 className="small">Top decline codes</h3>
+          <table className="table">
+            <tbody>
+              {report.topDeclineCodes.map((c) => (
+                <tr key={c.declineCode} data-testid="report-decline-code">
+                  <td className="mono">{c.declineCode}</td>
+                  <td>{c.meaning}</td>
+                  <td>
+                    <span className={`badge badge-${c.kind === 'hard' ? 'crit' : 'info'}`}>{c.kind}</span>
+                  </td>
+                  <td className="num">{fmtCount(c.events)} declines</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
       {report.topMerchants.length ? (
         <>
           <h3 className="small">Top merchants</h3>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FORM, fmtDelta, prettyJson, reportWindowOf, toEventFilter, toLocalInput, parseLocal } from './explorerModel';
+import { EMPTY_FORM, fmtAmount, fmtDelta, prettyJson, reportWindowOf, toEventFilter, toLocalInput, parseLocal } from './explorerModel';
 
 const CLOCK = Date.UTC(2026, 10, 23, 12, 0, 0);
 
@@ -10,17 +10,35 @@ describe('explorer filter form', () => {
 
   it('presets are relative to the engine clock; fields are trimmed and typed', () => {
     const r = toEventFilter(
-      { ...EMPTY_FORM, range: '1h', types: ['payment.declined'], merchantId: ' m_1 ', country: 'de', declineCode: '51', decision: 'block', amountMin: '100', amountMax: '2000', search: ' pay_1 ' },
+      { ...EMPTY_FORM, range: '1h', types: ['payment.declined'], merchantId: ' m_1 ', country: 'de', declineCode: '51', decision: 'block', currency: 'eur', amountMin: '1', amountMax: '20.5', search: ' pay_1 ' },
       CLOCK,
     );
     expect(r).toEqual({
-      filter: { from: CLOCK - 3_600_000, types: ['payment.declined'], merchantId: 'm_1', country: 'DE', declineCode: '51', decision: 'block', amountMin: 100, amountMax: 2000, search: 'pay_1' },
+      filter: { from: CLOCK - 3_600_000, types: ['payment.declined'], merchantId: 'm_1', country: 'DE', declineCode: '51', decision: 'block', currency: 'EUR', amountMin: 100, amountMax: 2050, search: 'pay_1' },
     });
   });
 
+  // Issue 11: the amount filter was in minor units without saying so, and of no currency.
+  it('amounts are typed in major units of the chosen currency and sent as its minor units', () => {
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'JPY', amountMin: '13367' }, CLOCK)).toEqual({ filter: { currency: 'JPY', amountMin: 13367 } });
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'KWD', amountMax: '1.25' }, CLOCK)).toEqual({ filter: { currency: 'KWD', amountMax: 1250 } });
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'EUR', amountMin: '12.50' }, CLOCK)).toEqual({ filter: { currency: 'EUR', amountMin: 1250 } });
+    expect(toEventFilter({ ...EMPTY_FORM, amountMin: '100' }, CLOCK)).toEqual({ problem: { field: 'currency', message: 'choose the currency the amount is in' } });
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'JPY', amountMin: '1.5' }, CLOCK)).toEqual({ problem: { field: 'amountMin', message: 'JPY has no minor unit: give a whole number' } });
+  });
+
+  // Issue 11: a JPY amount of 13367 (minor units; JPY has none) was shown as "133.67 JPY".
+  it('shows amounts in major units of their own currency', () => {
+    expect(fmtAmount(13367, 'JPY')).toBe('13,367 JPY');
+    expect(fmtAmount(13367, 'EUR')).toBe('133.67 EUR');
+    expect(fmtAmount(13367, 'BHD')).toBe('13.367 BHD');
+    expect(fmtAmount(null, 'EUR')).toBe('');
+  });
+
   it('names the field that is wrong', () => {
-    expect(toEventFilter({ ...EMPTY_FORM, amountMin: '1.5' }, CLOCK)).toMatchObject({ problem: { field: 'amountMin' } });
-    expect(toEventFilter({ ...EMPTY_FORM, amountMin: '10', amountMax: '5' }, CLOCK)).toMatchObject({ problem: { field: 'amountMax' } });
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'EUR', amountMin: '1.555' }, CLOCK)).toMatchObject({ problem: { field: 'amountMin' } });
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'EUR', amountMin: '10', amountMax: '5' }, CLOCK)).toMatchObject({ problem: { field: 'amountMax' } });
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'EURO' }, CLOCK)).toMatchObject({ problem: { field: 'currency' } });
     const from = toLocalInput(CLOCK);
     expect(toEventFilter({ ...EMPTY_FORM, range: 'custom', from, to: from }, CLOCK)).toMatchObject({ problem: { field: 'to' } });
     expect(toEventFilter({ ...EMPTY_FORM, range: 'custom', from: 'nonsense' }, CLOCK)).toMatchObject({ problem: { field: 'from' } });

@@ -2,7 +2,9 @@
 // time presets, formatting of rows. Kept apart from the components so it is unit-tested.
 import type { EventFilter } from '../../../../shared/explorer';
 import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
-import { formatDurationMs, formatMinorUnits } from '../../../../shared/format';
+import { declineCodeInfo, RETRY_ADVICE_TEXT } from '../../../../shared/declineCodes';
+import { minorPerMajor, minorToMajorString, parseMajorAmount } from '../../../../shared/currencies';
+import { formatDurationMs, formatMoney } from '../../../../shared/format';
 
 export const EVENT_TYPES = KNOWN_TYPES;
 
@@ -27,7 +29,9 @@ export interface FilterForm {
   country: string;
   declineCode: string;
   decision: '' | 'approve' | 'review' | 'block';
-  /** Minor units. */
+  /** ISO 4217 code ('' = any currency); required with an amount. */
+  currency: string;
+  /** Major units of `currency` as typed ("12.50 EUR", "13367 JPY"). */
   amountMin: string;
   amountMax: string;
   search: string;
@@ -43,6 +47,7 @@ export const EMPTY_FORM: FilterForm = {
   country: '',
   declineCode: '',
   decision: '',
+  currency: '',
   amountMin: '',
   amountMax: '',
   search: '',
@@ -68,12 +73,6 @@ export interface FilterProblem {
   message: string;
 }
 
-const amount = (v: string): number | null | 'bad' => {
-  if (!v.trim()) return null;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 0 ? n : 'bad';
-};
-
 /** The request filter for a form, relative to `clock` for the presets; or the first problem. */
 export function toEventFilter(form: FilterForm, clock: number): { filter: EventFilter } | { problem: FilterProblem } {
   const filter: EventFilter = {};
@@ -95,13 +94,20 @@ export function toEventFilter(form: FilterForm, clock: number): { filter: EventF
   if (text(form.country)) filter.country = text(form.country).toUpperCase();
   if (text(form.declineCode)) filter.declineCode = text(form.declineCode);
   if (form.decision) filter.decision = form.decision;
-  const min = amount(form.amountMin);
-  const max = amount(form.amountMax);
-  if (min === 'bad') return { problem: { field: 'amountMin', message: 'a whole number of minor units' } };
-  if (max === 'bad') return { problem: { field: 'amountMax', message: 'a whole number of minor units' } };
-  if (min !== null && max !== null && max < min) return { problem: { field: 'amountMax', message: 'must not be below the minimum' } };
-  if (min !== null) filter.amountMin = min;
-  if (max !== null) filter.amountMax = max;
+  const currency = text(form.currency).toUpperCase();
+  if (currency && !/^[A-Z]{3}$/.test(currency)) return { problem: { field: 'currency', message: 'a currency is three letters (ISO 4217): EUR, JPY, KWD' } };
+  if (currency) filter.currency = currency;
+  for (const field of ['amountMin', 'amountMax'] as const) {
+    const typed = text(form[field]);
+    if (!typed) continue;
+    if (!currency) return { problem: { field: 'currency', message: 'choose the currency the amount is in' } };
+    const parsed = parseMajorAmount(typed, currency);
+    if (!parsed.ok) return { problem: { field, message: parsed.message } };
+    filter[field] = parsed.minor;
+  }
+  if (filter.amountMin !== undefined && filter.amountMax !== undefined && filter.amountMax < filter.amountMin) {
+    return { problem: { field: 'amountMax', message: 'must not be below the minimum' } };
+  }
   if (text(form.search)) filter.search = text(form.search);
   return { filter };
 }
@@ -113,9 +119,22 @@ export function reportWindowOf(filter: EventFilter, clock: number): { from: numb
   return { from, to };
 }
 
+/** What the amount inputs are in: "EUR", or a prompt to choose the currency first. */
+export function amountUnit(currency: string): string {
+  const c = currency.trim().toUpperCase();
+  return /^[A-Z]{3}$/.test(c) ? c : 'choose a currency';
+}
+
+/** An example amount in major units of the currency: "12.50" for EUR, "1250" for JPY, "1.250" for KWD. */
+export function amountPlaceholder(currency: string): string {
+  const c = currency.trim().toUpperCase();
+  return /^[A-Z]{3}$/.test(c) ? minorToMajorString(12 * minorPerMajor(c) + Math.floor(minorPerMajor(c) / 2), c) : 'amount';
+}
+
+/** An event's amount (minor units) in major units of its own currency: "13,367 JPY", "12.50 EUR". */
 export function fmtAmount(amount: number | null, currency: string | null): string {
   if (amount === null) return '';
-  return `${formatMinorUnits(amount, { grouping: true })}${currency ? ` ${currency}` : ''}`;
+  return formatMoney(amount, currency);
 }
 
 /** Pretty-prints the stored CloudEvent text; the text itself when it does not parse. */
@@ -125,6 +144,12 @@ export function prettyJson(json: string): string {
   } catch {
     return json;
   }
+}
+
+/** A decline code's meaning and what to do about it, for a tooltip. */
+export function declineTitle(code: string): string {
+  const d = declineCodeInfo(code);
+  return `${d.code}: ${d.meaning}. ${d.kind === 'hard' ? 'Hard' : 'Soft'} decline (Visa category ${d.visaCategory}): ${RETRY_ADVICE_TEXT[d.retry]}.${d.note ? ` ${d.note}.` : ''}`;
 }
 
 /** "+1.2 s", "+350 ms" between timeline steps. */

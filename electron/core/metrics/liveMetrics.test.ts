@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import type { IngestedEvent } from '../store/eventWriter';
+import { LiveMetrics } from './liveMetrics';
+
+const T = Date.UTC(2026, 5, 1, 12, 0, 0);
+function authorized(at: number, amount: number, currency: string | null): IngestedEvent {
+  return {
+    source: 's', id: `${at}-${amount}-${currency}`, type: 'payment.authorized', category: 'payment', timeMs: at, subject: null, paymentId: 'p', merchantId: 'm',
+    amount, currency, country: null, method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}', arrivalMs: at, routingKey: null,
+  };
+}
+
+describe('live metrics: authorized volume per currency', () => {
+  it('keeps one sum per currency over the last minute, busiest first, never added across currencies', () => {
+    const m = new LiveMetrics();
+    m.observe([authorized(T - 70_000, 999, 'EUR'), authorized(T - 30_000, 13367, 'JPY'), authorized(T - 20_000, 1, 'JPY'), authorized(T - 10_000, 1250, 'EUR'), authorized(T - 5_000, 1250, 'KWD'), authorized(T - 4_000, 7, null)], T);
+    const f = m.figures(T);
+    expect(f.authorizedLastMinute).toEqual([
+      { currency: 'JPY', amount: 13368, count: 2 },
+      { currency: '', amount: 7, count: 1 },
+      { currency: 'EUR', amount: 1250, count: 1 },
+      { currency: 'KWD', amount: 1250, count: 1 },
+    ]);
+  });
+});

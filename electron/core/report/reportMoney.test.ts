@@ -1,0 +1,162 @@
+// Issue 11, reports: money in each currency's own minor units (JPY none, KWD three) in the
+// summary, HTML, PDF and CSV; decline codes with their meaning; severities in the console's
+// colours; silences and acknowledgements in the timeline; a table, not raw JSON, for events.
+import type Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEVERITY_COLORS } from '../../../shared/severity';
+import { storeEvents } from '../../../test/support/explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { AlertHistoryStore } from '../alerts/alertHistoryStore';
+import { openDatabase } from '../store/database';
+import { storeOn, type Store } from '../store/store';
+import { buildReport } from './reportData';
+import { renderReportHtml } from './reportHtml';
+import { findChromium } from './reportPdf';
+import { CSV_COLUMNS, runExport } from './reportExport';
+
+const dir = tempDir('payops-report-money-');
+const T0 = Date.UTC(2026, 4, 4, 9, 0, 0);
+const FROM = T0 - 60_000;
+const TO = T0 + 600_000;
+let db: Database.Database;
+let store: Store;
+
+const pay = (id: string, type: string, at: number, data: Record<string, unknown>) => ({
+  specversion: '1.0', id, source: 'psp', type, time: new Date(T0 + at).toISOString(),
+  data: { paymentId: `pay_${id}`, merchantId: 'm_1', country: 'JP', cardBin: '424242', ...data },
+});
+
+beforeAll(() => {
+  db = openDatabase(path.join(dir, 'money.db'));
+  store = storeOn(db);
+  storeEvents(db, [
+    pay('jpy1', 'payment.authorized', 1000, { amount: 13367, currency: 'JPY' }),
+    pay('jpy2', 'payment.authorized', 2000, { amount: 1, currency: 'JPY' }),
+    pay('eur1', 'payment.authorized', 3000, { amount: 1250, currency: 'EUR' }),
+    pay('kwd1', 'payment.authorized', 4000, { amount: 1250, currency: 'KWD' }),
+    pay('d51', 'payment.declined', 5000, { amount: 500, currency: 'EUR', declineCode: '51' }),
+    pay('d41', 'payment.declined', 6000, { amount: 500, currency: 'EUR', declineCode: '41' }),
+  ]);
+  new AlertHistoryStore(store).saveInstances([
+    {
+      key: 'k1', rule: 'decline-rate-spike', severity: 'critical', labels: {}, group: '', state: 'resolved', summary: 'decline rate 33%', value: 0.33, peakValue: 0.4,
+      activeSince: T0 + 10_000, firedAt: T0 + 20_000, resolvedAt: T0 + 120_000, endedAt: null, silenced: false,
+      acknowledged: { by: 'ana', note: 'issuer 51 spike', at: T0 + 30_000 }, resolveNote: null,
+      transitions: [{ state: 'pending', at: T0 + 10_000 }, { state: 'firing', at: T0 + 20_000 }, { state: 'resolved', at: T0 + 120_000 }],
+    },
+  ]);
+  store.silences.save({ id: 'sil', matchers: [{ label: 'alertname', op: '=', value: 'traffic-stopped' }], endsAt: T0 + 300_000, comment: 'maintenance', createdBy: 'bo', createdAt: T0 + 40_000, expiredAt: null });
+});
+afterAll(() => db?.close());
+
+/** One CSV line's fields (RFC 4180 quoting). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      cur += '"';
+      i += 1;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === ',' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+describe('report money', () => {
+  it('keeps each currency in its own minor units, and shows it with its own decimals', () => {
+    const r = buildReport(store, { from: FROM, to: TO });
+    expect(r.totals.authorizedAmountByCurrency).toEqual({ EUR: 1250, JPY: 13368, KWD: 1250 });
+    const line = r.summary.find((l) => l.startsWith('Authorized:'));
+    // Before: "EUR 12.50, JPY 133.68, KWD 12.50 (minor units / 100)".
+    expect(line).toBe('Authorized: 12.50 EUR, 13,368 JPY, 1.250 KWD.');
+    const html = renderReportHtml(r);
+    expect(html).toContain('<td>JPY</td><td class="n">13,368</td>');
+    expect(html).toContain('<td>KWD</td><td class="n">1.250</td>');
+    expect(html).not.toContain('133.68');
+    // The sample of events is a table with each amount in its currency, not a page of JSON.
+    expect(html).toContain('aria-label="Sample of events"');
+    expect(html).toContain('13,367 JPY');
+    expect(html).not.toContain('"specversion"');
+    expect(html).not.toMatch(/<pre>/);
+  });
+
+  it('writes CSV amounts in major units of each row\'s currency, beside the minor units as received', async () => {
+    const out = path.join(dir, 'money.csv');
+    await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out });
+    const lines = fs.readFileSync(out, 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    const head = lines[0].split(',');
+    expect(head).toEqual([...CSV_COLUMNS]);
+    const col = (name: string) => head.indexOf(name);
+    const rows = lines.slice(1).map(csvFields);
+    const byId = (id: string) => rows.find((r) => r[col('id')] === id)!;
+    expect([byId('jpy1')[col('amount')], byId('jpy1')[col('currency')], byId('jpy1')[col('amount_minor')]]).toEqual(['13367', 'JPY', '13367']);
+    expect([byId('eur1')[col('amount')], byId('eur1')[col('amount_minor')]]).toEqual(['12.50', '1250']);
+    expect([byId('kwd1')[col('amount')], byId('kwd1')[col('amount_minor')]]).toEqual(['1.250', '1250']);
+    expect([byId('d51')[col('decline_code')], byId('d51')[col('decline_meaning')], byId('d51')[col('decline_kind')]]).toEqual(['51', 'Insufficient funds', 'soft']);
+    expect(byId('d41')[col('decline_kind')]).toBe('hard');
+  });
+});
+
+describe('report decline codes, severities and timeline', () => {
+  it('names each decline code, soft or hard', () => {
+    const r = buildReport(store, { from: FROM, to: TO });
+    expect(r.totals).toMatchObject({ declined: 2, softDeclines: 1, hardDeclines: 1, declinesByCode: { '41': 1, '51': 1 } });
+    expect(r.topDeclineCodes).toEqual([
+      { declineCode: '41', events: 1, meaning: 'Lost card, pick up', kind: 'hard' },
+      { declineCode: '51', events: 1, meaning: 'Insufficient funds', kind: 'soft' },
+    ]);
+    const html = renderReportHtml(r);
+    expect(html).toContain('<td class="mono">51</td><td>Insufficient funds</td><td><span class="badge soft">soft</span></td>');
+    expect(html).toContain('Lost card, pick up');
+  });
+
+  it('colours severities as the console does (shared/severity.ts), critical in red', () => {
+    const html = renderReportHtml(buildReport(store, { from: FROM, to: TO }));
+    const c = SEVERITY_COLORS.light.critical;
+    expect(html).toContain(`.sev-critical{background:${c.bg};color:${c.fg};border:1px solid ${c.fg}}`);
+    expect(html).toContain('<span class="badge sev-critical">critical</span>');
+    // Before: a critical alert wore the amber "warn" badge.
+    expect(html).not.toMatch(/class="badge warn">critical/);
+  });
+
+  it('puts acknowledgements and silences in the timeline, in time order', () => {
+    const r = buildReport(store, { from: FROM, to: TO });
+    expect(r.timeline.map((e) => [e.kind, e.by])).toEqual([
+      ['pending', null],
+      ['firing', null],
+      ['acknowledged', 'ana'],
+      ['silenced', 'bo'],
+      ['resolved', null],
+      ['silence-ended', null],
+    ]);
+    const html = renderReportHtml(r);
+    expect(html).toContain('aria-label="Incident timeline"');
+    expect(html).toContain('acknowledged: issuer 51 spike');
+    expect(html).toContain('silenced until');
+    expect(html).toContain('maintenance');
+  });
+
+  it.skipIf(!findChromium())('prints the same money and meanings in the PDF', async () => {
+    const out = path.join(dir, 'money.pdf');
+    await runExport(store, { from: FROM, to: TO, format: 'pdf', outFile: out });
+    const text = execFileSync('pdftotext', ['-layout', out, '-']).toString();
+    expect(text).toContain('13,368');
+    expect(text).toContain('1.250');
+    expect(text).not.toContain('133.68');
+    expect(text).toContain('Insufficient funds');
+    expect(text).toContain('Incident timeline');
+  });
+});

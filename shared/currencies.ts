@@ -1,0 +1,79 @@
+// Minor units per ISO 4217 currency: how many decimals an event's `amount` (an integer of
+// minor units, EVENTS.md) has. JPY 13367 is ¥13,367 (no minor unit), EUR 1250 is €12.50,
+// KWD 1250 is 1.250 KWD (three decimals).
+//
+// The exponent comes from ISO 4217's own list (the "Minor unit" column of table A.1), not
+// from Intl: Intl.NumberFormat's currency digits are CLDR's display preferences, which differ
+// from ISO for money that payment systems really carry. CLDR shows IDR, HUF, PKR, COP, IQD
+// ... with no decimals, while ISO (and so every acquirer, scheme and PSP API) counts IDR in
+// hundredths and IQD in thousandths: taking Intl's digits would print an IDR amount 100 times
+// too large. So the exponent is ISO's, and Intl only lays out the digits (format.ts).
+// Every currency not listed here has two decimals, as ISO says for all the others.
+// Pure data: shared/ imports nothing.
+
+/** ISO 4217 currencies whose minor unit is not 2 (table A.1, amendment 177, 2024). */
+const ISO_4217_EXPONENTS: Readonly<Record<string, number>> = {
+  // No minor unit.
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
+  VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  // Thousandths.
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  // Ten-thousandths (units of account).
+  CLF: 4, UYW: 4,
+  // Funds and metals that ISO lists with no minor unit ("N.A."): counted in whole units.
+  XAG: 0, XAU: 0, XBA: 0, XBB: 0, XBC: 0, XBD: 0, XDR: 0, XPD: 0, XPT: 0, XSU: 0, XTS: 0, XUA: 0, XXX: 0,
+};
+
+/** The most decimals any ISO 4217 currency has (CLF, UYW). */
+export const MAX_CURRENCY_DIGITS = 4;
+
+/** Three upper-case letters, the form EVENTS.md requires of `currency`. */
+export const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** Decimals of `currency`'s minor unit per ISO 4217 (2 for any code ISO does not list otherwise). */
+export function currencyDigits(currency: string): number {
+  return ISO_4217_EXPONENTS[currency.toUpperCase()] ?? 2;
+}
+
+/** Minor units per major unit: 1 for JPY, 100 for EUR, 1000 for KWD. */
+export function minorPerMajor(currency: string): number {
+  return 10 ** currencyDigits(currency);
+}
+
+/** Currencies offered first where an operator picks one (the simulator's and the demo's). */
+export const COMMON_CURRENCIES = ['EUR', 'USD', 'GBP', 'JPY', 'KRW', 'BHD', 'KWD', 'CHF', 'SEK', 'PLN', 'BRL', 'INR'] as const;
+
+export type MajorAmountResult = { ok: true; minor: number } | { ok: false; message: string };
+
+/**
+ * An amount typed in major units of `currency` ("12.50", "1,250", "13367") as an integer of
+ * minor units, exactly (decimal arithmetic on the digits, no floating point): EUR "12.5" is
+ * 1250, JPY "13367" is 13367, KWD "1.25" is 1250. Refuses more decimals than the currency has
+ * ("12.345" EUR), signs, exponents and anything that is not a plain decimal number.
+ */
+export function parseMajorAmount(text: string, currency: string): MajorAmountResult {
+  const digits = currencyDigits(currency);
+  const cleaned = text.trim().replace(/[,\s_]/g, '');
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
+  if (!m) return { ok: false, message: `"${text.trim()}" is not an amount (digits, optionally a decimal point: 12.50)` };
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > digits) {
+    return {
+      ok: false,
+      message: digits === 0 ? `${currency} has no minor unit: give a whole number` : `${currency} has ${digits} decimal${digits === 1 ? '' : 's'}: "${text.trim()}" has more`,
+    };
+  }
+  const minor = Number(m[1] + fraction.padEnd(digits, '0'));
+  if (!Number.isSafeInteger(minor)) return { ok: false, message: `"${text.trim()}" is too large` };
+  return { ok: true, minor };
+}
+
+/** Minor units as a plain decimal string in major units, no grouping: EUR 1250 → "12.50", JPY 13367 → "13367". */
+export function minorToMajorString(minor: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  const negative = minor < 0;
+  const s = String(Math.abs(Math.trunc(minor)));
+  if (digits === 0) return `${negative ? '-' : ''}${s}`;
+  const padded = s.padStart(digits + 1, '0');
+  return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
+}
