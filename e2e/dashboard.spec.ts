@@ -73,7 +73,7 @@ test('the dashboard shows live numbers, charts and queue depth from the real bro
   await deleteQueue(served.watchQueue);
 });
 
-test('a lost broker connection is shown, and the console recovers by itself', async ({ consolePage: page, served }) => {
+test('a lost broker connection is shown, and the console recovers by itself @broker-restart', async ({ consolePage: page, served }) => {
   await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
   execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });
   try {
