@@ -77,6 +77,7 @@ export class EventWriter {
         rollups.set(k, { sec, dim, key, count: 1, amount });
       }
     };
+    const sources = new Set<string>();
     for (const item of items) {
       const raw = item.raw;
       if (!item.result.ok) {
@@ -104,6 +105,7 @@ export class EventWriter {
       stored.routingKey = raw.routingKey ?? null;
       if (e.timeMs === null) stored.timeMs = timeMs;
       out.inserted.push(stored);
+      sources.add(e.source);
       const sec = Math.floor(timeMs / 1000);
       add(sec, 'type', e.type, 0);
       if (e.category === 'unknown') out.unknownTypes += 1;
@@ -115,6 +117,7 @@ export class EventWriter {
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
     for (const c of rollups.values()) rollupTable.add(c);
+    events.noteSources(sources);
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);

@@ -9,6 +9,7 @@ import { openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from 
 import { EventPages } from './eventPages';
 import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
+import { buildExplorerIndexes, deferExplorerIndexes } from './explorerIndexes';
 import { MetaRepository } from './metaRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
@@ -71,6 +72,10 @@ export interface Store extends ReadStore {
   applyRetention(retentionDays: number, nowMs: number): number;
   /** Sets (null or 0: lifts) this connection's size limit of the database file. */
   setMaxBytes(maxBytes: number | null): DbSizeLimit;
+  /** Bulk loading (a replay): stops maintaining the explorer's secondary indexes until `buildExplorerIndexes`. */
+  deferExplorerIndexes(): void;
+  /** Builds the explorer indexes that are missing (one sort each); returns how many it built. */
+  buildExplorerIndexes(): number;
 }
 
 class SqliteStore implements Store {
@@ -108,7 +113,7 @@ class SqliteStore implements Store {
   }
 
   hasTables(...names: string[]): boolean {
-    const exists = this.schema.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    const exists = this.schema.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?");
     return names.every((name) => exists.get(name) !== undefined);
   }
 
@@ -122,6 +127,14 @@ class SqliteStore implements Store {
 
   setMaxBytes(maxBytes: number | null): DbSizeLimit {
     return setMaxDbBytes(this.db, maxBytes);
+  }
+
+  deferExplorerIndexes(): void {
+    deferExplorerIndexes(this.db);
+  }
+
+  buildExplorerIndexes(): number {
+    return buildExplorerIndexes(this.db);
   }
 
   close(): void {
