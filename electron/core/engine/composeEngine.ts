@@ -19,6 +19,7 @@ import type { EngineServices } from './engineServices';
 import { readMetricsHistory } from './metricsHistory';
 import { bulkIndexPolicy } from './bulkIndexPolicy';
 import { createSessionSource } from './sessionSource';
+import { resumeStream } from './streamResume';
 
 export interface EngineSession {
   readonly engine: Engine;
@@ -41,7 +42,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const capture = new CaptureRecorder(emit.log);
     if (config.captureFile) capture.start({ file: config.captureFile });
     // The console's own queue unless one is named: payops.console.<host>.<id of this database>.
-    const broker = config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId));
+    const broker = resumeStream(store, config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId)), emit.log);
     const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, indexes.emitter);
     const alerting = new AlertingSession({
       store,

@@ -18,6 +18,7 @@ import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
 import { SilenceRepository } from './silenceRepository';
 import { StatementCache } from './statementCache';
+import { StreamOffsetRepository } from './streamOffsetRepository';
 import { computeStats, type StoreStats } from './stats';
 
 export { DatabaseOpenError, type DbSizeLimit, type Durability, type OpenOptions } from './database';
@@ -66,6 +67,8 @@ export interface Store extends ReadStore {
   readonly silences: SilenceRepository;
   /** The database's own facts (the console id its default queue is named after). */
   readonly meta: MetaRepository;
+  /** Where ingest from each stream queue resumes (written in the ingest transaction). */
+  readonly streamOffsets: StreamOffsetRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -89,6 +92,7 @@ class SqliteStore implements Store {
   readonly silences: SilenceRepository;
   readonly reports: ReportQueries;
   readonly meta: MetaRepository;
+  readonly streamOffsets: StreamOffsetRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -104,6 +108,7 @@ class SqliteStore implements Store {
     this.silences = new SilenceRepository(db);
     this.reports = new ReportQueries(db);
     this.meta = new MetaRepository(db);
+    this.streamOffsets = new StreamOffsetRepository(db);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }
