@@ -16,7 +16,7 @@ import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from './database';
 import { eventIdentity } from './eventIdentity';
 import { EventWriter, type IncomingMessage } from './eventWriter';
-import { migrate } from './migrate';
+import { MIGRATIONS } from './migrate';
 import { storeOn, type Store } from './store';
 
 const dir = tempDir('payops-m120-');
@@ -74,7 +74,7 @@ describe('migration 120: the event log', () => {
     const migrated = openDatabase(path.join(dir, 'old.db'));
     const fresh = openDatabase(path.join(dir, 'fresh.db'));
     try {
-      expect(migrated.pragma('user_version', { simple: true })).toBe(120);
+      expect(migrated.pragma('user_version', { simple: true })).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
       commitAll(new EventWriter(fresh), batches);
       // The events view gives back every column of every row as the table held it.
       expect(allRows(migrated)).toEqual(before);
@@ -107,7 +107,6 @@ describe('migration 120: the event log', () => {
       expect(store.ingest.commit([msg('b'), msg('b')])).toMatchObject({ inserted: [], duplicates: 2 });
       expect(db.prepare("SELECT source, id FROM event_identity_overflow").all()).toEqual([{ source: 'psp/c', id: 'b' }]);
       expect(store.eventPages.page({ filter: { search: 'b' } }).rows.map((r) => r.id)).toEqual(['b']);
-      expect(migrate(db)).toBe(120);
     } finally {
       db.close();
     }
