@@ -1,9 +1,11 @@
 // The ceiling for bench:ingest: the least a consumer can do. Manual ack, prefetch 1000,
 // JSON.parse of each body, an ack (multiple) every 500 messages. Prints its timing as JSON.
+// With a 4th argument "stream": the queue is a stream queue, read from its first offset
+// (x-stream-offset; a stream consumer needs manual acks and a prefetch, as here).
 import amqp from 'amqplib';
 
 async function main(): Promise<void> {
-  const [url, queue, expectedText] = process.argv.slice(2);
+  const [url, queue, expectedText, kind] = process.argv.slice(2);
   const expected = Number(expectedText);
   const conn = await amqp.connect(url);
   const ch = await conn.createChannel();
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
       received += 1;
       if (received % 500 === 0 || received === expected) ch.ack(msg, true);
       if (received === expected) resolve();
-    }, { noAck: false });
+    }, { noAck: false, ...(kind === 'stream' ? { arguments: { 'x-stream-offset': 'first' } } : {}) });
   });
   const last = Date.now();
   const cpu = process.cpuUsage();

@@ -1,11 +1,13 @@
 // bench:ingest — in one run, on two queues pre-filled with the same events:
 // (a) the bare amqplib consumer (ceiling) and (b) `payops collect --drain`; prints rates and b/a.
+// Runs on the simulator-like mix and on PaySim-derived events (bench/paysimCapture.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AMQP_URL, PAYOPS_BIN, cleanup, fmt, lastJsonLine, prefill, realisticBodies, runNode } from './benchSupport';
+import { ensurePaysimCapture } from './paysimCapture';
 
 interface Timing {
   firstDeliveryMs: number;
@@ -41,12 +43,27 @@ async function brokerSettled(): Promise<void> {
 
 const rate = (n: number, t: Timing) => n / ((t.lastAckMs - t.firstDeliveryMs) / 1000);
 
+/** PaySim-derived messages (bench/paysimCapture.ts), routed by their type. */
+async function paysimBodies(n: number): Promise<{ body: Buffer; routingKey: string }[]> {
+  const lines = fs.readFileSync(await ensurePaysimCapture(n), 'utf8').split('\n').filter((l) => l.length > 0);
+  return lines.map((l) => ({ body: Buffer.from(l), routingKey: (JSON.parse(l) as { type: string }).type }));
+}
+
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_EVENTS ?? 200_000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const bodies = realisticBodies(n);
+  // BENCH_INGEST_DATA=simulator|paysim: one data set only (default: both, one after the other).
+  const only = process.env.BENCH_INGEST_DATA;
+  const medians: string[] = [];
+  if (only !== 'paysim') medians.push(`simulator mix ${(await runDataSet('simulator mix', realisticBodies(n), rounds)).toFixed(3)}`);
+  if (only !== 'simulator') medians.push(`PaySim-derived ${(await runDataSet('PaySim-derived', await paysimBodies(n), rounds)).toFixed(3)}`);
+  console.log(`\nmedian ratios b/a: ${medians.join(', ')} (goal >= 0.85)`);
+}
+
+async function runDataSet(label: string, bodies: { body: Buffer; routingKey: string }[], rounds: number): Promise<number> {
+  const n = bodies.length;
   const avgBytes = bodies.reduce((s, b) => s + b.body.length, 0) / n;
-  console.log(`bench:ingest: ${fmt(n)} events (${Math.round(avgBytes)} bytes each), ${rounds} round(s), ${os.cpus().length} cores, broker on this machine`);
+  console.log(`\nbench:ingest [${label}]: ${fmt(n)} events (${Math.round(avgBytes)} bytes each), ${rounds} round(s), ${os.cpus().length} cores, broker on this machine, load average ${os.loadavg()[0].toFixed(1)}`);
   const ratios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     const id = randomUUID().slice(0, 8);
@@ -99,7 +116,8 @@ async function main(): Promise<void> {
   }
   const sorted = [...ratios].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)];
-  console.log(`ratio b/a: median ${median.toFixed(3)} (min ${sorted[0].toFixed(3)}, max ${sorted[sorted.length - 1].toFixed(3)}); goal >= 0.85`);
+  console.log(`[${label}] ratio b/a: median ${median.toFixed(3)} (min ${sorted[0].toFixed(3)}, max ${sorted[sorted.length - 1].toFixed(3)}); goal >= 0.85`);
+  return median;
 }
 
 main().catch((err) => {

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../electron/core/store/database';
+import { eventIdentity } from '../electron/core/store/eventIdentity';
 
-export const BENCH_DATA_VERSION = 4;
+export const BENCH_DATA_VERSION = 5; // 5: the event log of migration 120
 export const DAY_MS = 86_400_000;
 
 export interface BenchDataInfo {
@@ -79,7 +80,7 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
   const db = openDatabase(file, { durability: 'normal' });
   // Bulk load: the indexes are dropped and rebuilt at the end (a sort, much faster than
   // 10 million random inserts into five B-trees), exactly as migration 001 declares them.
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event_log' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
   for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
@@ -122,10 +123,13 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
   const meanGap = (days * DAY_MS) / payments;
 
   const insert = db.prepare(
-    `INSERT INTO events (seq, source, id, type, category, time_ms, arrival_ms, subject, payment_id, merchant_id, amount, currency,
-       country, method, card_bin, latency_ms, decline_code, score, decision, routing_key, json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO event_log (seq, ident, time_ms, arrival_ms, type, merchant_id, payment_id, amount, currency, country, card_bin,
+       decline_code, score, decision, routing_key, json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The routing key is the type (stored as the integer 0, as EventRepository does).
+  const routingKeyIsType = BigInt(0);
+  for (const source of ['psp/gateway', 'risk/engine', 'psp/authorizer', 'psp/settlement']) db.prepare('INSERT OR IGNORE INTO event_sources (source) VALUES (?)').run(source);
   const upsert = db.prepare(
     `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (sec, dim, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
@@ -172,9 +176,9 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
     const json = JSON.stringify({ specversion: '1.0', id, source: e.source, type: e.type, time: new Date(e.t).toISOString(), subject: e.pay, datacontenttype: 'application/json', data });
     const arrival = e.t + 5 + ((rnd() * 40) | 0);
     insert.run(
-      seq, e.source, id, e.type, e.cat, e.t, arrival, e.pay, e.pay, e.m,
-      e.cat === 'risk' ? null : e.amount, e.cat === 'risk' ? null : e.cur, e.cat === 'risk' ? null : e.c, e.cat === 'risk' ? null : e.meth,
-      e.cat === 'risk' || e.meth !== 'card' ? null : e.bin, e.lat, e.code, e.score, e.decision, e.type, json,
+      seq, eventIdentity(e.source, id), e.t, arrival, e.type, e.m, e.pay,
+      e.cat === 'risk' ? null : e.amount, e.cat === 'risk' ? null : e.cur, e.cat === 'risk' ? null : e.c,
+      e.cat === 'risk' || e.meth !== 'card' ? null : e.bin, e.code, e.score, e.decision, routingKeyIsType, json,
     );
     roll(e.t, 'type', e.type, 0);
     if (e.type === 'payment.authorized') roll(e.t, 'authorized', e.cur, e.amount);

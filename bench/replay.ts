@@ -1,14 +1,19 @@
-// bench:replay — in one run, on the same capture (1,000,000 events by default, generated once
-// into the OS temp folder and reused): (a) a bare parse-and-bulk-insert ceiling and (b)
-// `payops replay --speed max`; prints both rates, the ratio b/a (goal >= 0.8) and the peak
-// RSS of (b) (goal < 300 MB; VmHWM of the child process, its engine worker thread included).
-// BENCH_REPLAY_EVENTS=N for smaller runs.
+// bench:replay — in one run, on two data sets (the simulator's traffic and PaySim-derived
+// events, 300,000 each by default, generated once into the OS temp folder and reused): (a) the
+// physical ceiling (parse, insert into one table with the identity key and a time index) and
+// (b) `payops replay --speed max`, side by side; prints both rates, the ratio b/a (goal >= 0.8),
+// the peak RSS of (b) (goal < 300 MB; VmHWM of the child process, its engine worker thread
+// included) and the bytes per stored event (goal <= 400).
+// BENCH_REPLAY_EVENTS=N for another size; BENCH_REPLAY_DATA=simulator|paysim for one data set;
+// BENCH_REPLAY_WITHOUT_RULES=1 adds (c), the replay with no alert rules (storage and pipeline alone).
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { createTrafficGenerator } from '../electron/core/sim/trafficGenerator';
 import { PAYOPS_BIN, fmt, lastJsonLine, runNode } from './benchSupport';
+import { ensurePaysimCapture } from './paysimCapture';
 
 const CAPTURE_VERSION = 1;
 
@@ -47,50 +52,97 @@ function memoryOf(pid: number): { hwm: number; rss: number } | null {
   }
 }
 
-async function main(): Promise<void> {
-  const n = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
-  const file = await ensureCapture(n);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-bench-replay-'));
-  console.log(`bench:replay: ${fmt(n)} events, ${fmt(fs.statSync(file).size / 1e6)} MB capture, ${os.cpus().length} cores`);
+/** Bytes in use (pages minus free pages) per stored event, indexes included. */
+function bytesPerEvent(dbFile: string, events: number): number {
+  const db = new Database(dbFile, { readonly: true });
   try {
-    // (a) the ceiling
-    const a = await runNode([path.join(__dirname, 'bareReplay.js'), file, path.join(dir, 'bare.db')]);
-    if (a.code !== 0) throw new Error(`bare insert: ${a.stderr}`);
-    const bare = lastJsonLine<{ events: number; ms: number; cpuMs: number }>(a.stdout);
-    if (bare.events !== n) throw new Error(`bare insert stored ${bare.events} of ${n}`);
-    const rateA = bare.events / (bare.ms / 1000);
+    const pages = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
+    return (pages * (db.pragma('page_size', { simple: true }) as number)) / events;
+  } finally {
+    db.close();
+  }
+}
 
-    // (b) payops replay --speed max, its peak RSS sampled from /proc while it runs
-    let peak = 0;
-    const rssSamples: number[] = [];
-    let timer: NodeJS.Timeout | null = null;
-    const b = await runNode([PAYOPS_BIN, 'replay', file, '--db', path.join(dir, 'replay.db'), '--speed', 'max', '--json'], (pid) => {
-      timer = setInterval(() => {
-        const m = memoryOf(pid);
-        if (m === null) return;
-        peak = Math.max(peak, m.hwm);
-        rssSamples.push(m.rss);
-      }, 100);
-    });
-    if (timer) clearInterval(timer);
-    if (b.code !== 0) throw new Error(`payops replay: ${b.stderr}`);
-    const summary = lastJsonLine<{ events: number; durationMs: number; peakRssBytes: number; cpuMs: number }>(b.stdout);
-    if (summary.events !== n) throw new Error(`payops replay stored ${summary.events} of ${n}`);
-    const rateB = summary.events / (summary.durationMs / 1000);
-    const peakRss = Math.max(peak, summary.peakRssBytes ?? 0);
+interface PairResult {
+  label: string;
+  ratio: number;
+  peakRss: number;
+  bytesPerEvent: number;
+  bareBytesPerEvent: number;
+}
 
-    console.log(`(a) bare parse + bulk insert (10,000-row txns, no rollups): ${fmt(rateA)} events/s (${(bare.ms / 1000).toFixed(1)} s)`);
-    console.log(`(b) payops replay --speed max:                            ${fmt(rateB)} events/s (${(summary.durationMs / 1000).toFixed(1)} s)`);
-    console.log(`ratio b/a: ${(rateB / rateA).toFixed(3)} (goal >= 0.8)`);
-    // Wall-clock rates swing with other load on the machine; CPU time per event much less.
-    console.log(
-      `CPU time: (a) ${(bare.cpuMs / 1000).toFixed(1)} s, (b) ${(summary.cpuMs / 1000).toFixed(1)} s (both threads); ` +
-        `CPU-time ratio a/b ${(bare.cpuMs / summary.cpuMs).toFixed(3)}`,
-    );
-    console.log(`peak RSS of (b): ${fmt(peakRss / 1e6)} MB (VmHWM ${fmt(peak / 1e6)} MB sampled, maxRSS ${fmt((summary.peakRssBytes ?? 0) / 1e6)} MB; goal < 300 MB)`);
-    // Bounded memory: RSS should level off early, not grow with the part of the file read.
-    const at = (q: number) => fmt((rssSamples[Math.min(rssSamples.length - 1, Math.floor(q * rssSamples.length))] ?? 0) / 1e6);
-    console.log(`RSS of (b) through the run: 10% ${at(0.1)} MB, 25% ${at(0.25)} MB, 50% ${at(0.5)} MB, 75% ${at(0.75)} MB, 95% ${at(0.95)} MB`);
+/** (a) the bare ceiling and (b) payops replay on one capture, one after the other. */
+async function runPair(label: string, file: string, n: number, dir: string): Promise<PairResult> {
+  console.log(`\n[${label}] ${fmt(n)} events, ${fmt(fs.statSync(file).size / 1e6)} MB capture`);
+  // (a) the ceiling
+  const a = await runNode([path.join(__dirname, 'bareReplay.js'), file, path.join(dir, `${label}-bare.db`)]);
+  if (a.code !== 0) throw new Error(`bare insert: ${a.stderr}`);
+  const bare = lastJsonLine<{ events: number; ms: number; cpuMs: number; bytes: number }>(a.stdout);
+  if (bare.events !== n) throw new Error(`bare insert stored ${bare.events} of ${n}`);
+  const rateA = bare.events / (bare.ms / 1000);
+
+  // (b) payops replay --speed max, its peak RSS sampled from /proc while it runs
+  let peak = 0;
+  const rssSamples: number[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const replayDb = path.join(dir, `${label}-replay.db`);
+  const b = await runNode([PAYOPS_BIN, 'replay', file, '--db', replayDb, '--speed', 'max', '--json'], (pid) => {
+    timer = setInterval(() => {
+      const m = memoryOf(pid);
+      if (m === null) return;
+      peak = Math.max(peak, m.hwm);
+      rssSamples.push(m.rss);
+    }, 100);
+  });
+  if (timer) clearInterval(timer);
+  if (b.code !== 0) throw new Error(`payops replay: ${b.stderr}`);
+  const summary = lastJsonLine<{ events: number; durationMs: number; peakRssBytes: number; cpuMs: number }>(b.stdout);
+  if (summary.events !== n) throw new Error(`payops replay stored ${summary.events} of ${n}`);
+  const rateB = summary.events / (summary.durationMs / 1000);
+  const peakRss = Math.max(peak, summary.peakRssBytes ?? 0);
+  const perEvent = bytesPerEvent(replayDb, n);
+
+  // (c) optionally, the same replay with no alert rules: storage and pipeline alone.
+  let rateC: number | null = null;
+  if (process.env.BENCH_REPLAY_WITHOUT_RULES === '1') {
+    const rules = path.join(dir, 'no-rules.json');
+    fs.writeFileSync(rules, JSON.stringify({ version: 1, rules: [] }));
+    const c = await runNode([PAYOPS_BIN, 'replay', file, '--db', path.join(dir, `${label}-norules.db`), '--speed', 'max', '--json', '--rules', rules]);
+    if (c.code !== 0) throw new Error(`payops replay without rules: ${c.stderr}`);
+    const sc = lastJsonLine<{ events: number; durationMs: number }>(c.stdout);
+    rateC = sc.events / (sc.durationMs / 1000);
+  }
+
+  console.log(`(a) bare parse + insert (one table: identity key + time index): ${fmt(rateA)} events/s (${(bare.ms / 1000).toFixed(1)} s)`);
+  console.log(`(b) payops replay --speed max (explorer indexes built at the end): ${fmt(rateB)} events/s (${(summary.durationMs / 1000).toFixed(1)} s)`);
+  console.log(`[${label}] ratio b/a: ${(rateB / rateA).toFixed(3)} (goal >= 0.8)`);
+  if (rateC !== null) console.log(`(c) payops replay with no alert rules: ${fmt(rateC)} events/s, ratio c/a ${(rateC / rateA).toFixed(3)}`);
+  // Wall-clock rates swing with other load on the machine; CPU time per event much less.
+  console.log(
+    `CPU time: (a) ${(bare.cpuMs / 1000).toFixed(1)} s, (b) ${(summary.cpuMs / 1000).toFixed(1)} s (all threads); ` +
+      `CPU-time ratio a/b ${(bare.cpuMs / summary.cpuMs).toFixed(3)}`,
+  );
+  console.log(`peak RSS of (b): ${fmt(peakRss / 1e6)} MB (VmHWM ${fmt(peak / 1e6)} MB sampled, maxRSS ${fmt((summary.peakRssBytes ?? 0) / 1e6)} MB; goal < 300 MB)`);
+  console.log(`bytes per stored event, indexes and rollups included: (b) ${fmt(perEvent)} (goal <= 400); (a) ${fmt(bare.bytes / n)}`);
+  // Bounded memory: RSS should level off early, not grow with the part of the file read.
+  const at = (q: number) => fmt((rssSamples[Math.min(rssSamples.length - 1, Math.floor(q * rssSamples.length))] ?? 0) / 1e6);
+  console.log(`RSS of (b) through the run: 10% ${at(0.1)} MB, 25% ${at(0.25)} MB, 50% ${at(0.5)} MB, 75% ${at(0.75)} MB, 95% ${at(0.95)} MB`);
+  return { label, ratio: rateB / rateA, peakRss, bytesPerEvent: perEvent, bareBytesPerEvent: bare.bytes / n };
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.env.BENCH_REPLAY_EVENTS ?? 300_000);
+  const only = process.env.BENCH_REPLAY_DATA; // 'simulator' or 'paysim': one data set only
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-bench-replay-'));
+  console.log(`bench:replay: ${fmt(n)} events per data set, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+  try {
+    const results: PairResult[] = [];
+    if (only !== 'paysim') results.push(await runPair('simulator', await ensureCapture(n), n, dir));
+    if (only !== 'simulator') results.push(await runPair('paysim', await ensurePaysimCapture(n), n, dir));
+    console.log('\nsummary:');
+    for (const r of results) {
+      console.log(`  ${r.label}: ratio ${r.ratio.toFixed(3)}, peak RSS ${fmt(r.peakRss / 1e6)} MB, ${fmt(r.bytesPerEvent)} bytes/event`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

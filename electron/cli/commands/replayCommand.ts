@@ -291,11 +291,13 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
   const finish = async (why: string) => {
     if (finishing) return;
     finishing = true;
+    // First delivery and last acknowledgement (benchmarks read the ingest rate from them).
+    const timing = await host.services.ingest.timing().catch(() => null);
     await host.stop();
     const store = openStore(flags.db, { readonly: true });
     const stats = store.stats();
     store.close();
-    const summary = { ...stats, durationMs: Date.now() - started, stream: queue, offset: offsetText, db: flags.db, stoppedBecause: why };
+    const summary = { ...stats, durationMs: Date.now() - started, stream: queue, offset: offsetText, db: flags.db, stoppedBecause: why, ingest: timing };
     process.stdout.write(
       flags.json
         ? `${JSON.stringify(summary)}\n`

@@ -17,7 +17,9 @@ import { Engine, type EngineEmitter } from './engine';
 import type { EngineConfig } from './engineConfig';
 import type { EngineServices } from './engineServices';
 import { readMetricsHistory } from './metricsHistory';
+import { bulkIndexPolicy } from './bulkIndexPolicy';
 import { createSessionSource } from './sessionSource';
+import { resumeStream } from './streamResume';
 
 export interface EngineSession {
   readonly engine: Engine;
@@ -35,12 +37,13 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     maxBytes: config.maxDbBytes,
   });
   try {
+    const indexes = bulkIndexPolicy(store, config.session === 'replay', emit);
     const metrics = new LiveMetrics();
     const capture = new CaptureRecorder(emit.log);
     if (config.captureFile) capture.start({ file: config.captureFile });
     // The console's own queue unless one is named: payops.console.<host>.<id of this database>.
-    const broker = config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId));
-    const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, emit);
+    const broker = resumeStream(store, config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId)), emit.log);
+    const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, indexes.emitter);
     const alerting = new AlertingSession({
       store,
       rules: config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES,
@@ -52,6 +55,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     engine.onCommitted((outcome) => alerting.observeCommitted(outcome, metrics.watermark));
     engine.onQueueSamples((samples) => alerting.observeQueues(samples));
     engine.onStop(async () => {
+      indexes.build();
       alerting.stop();
       await capture.stop().catch((err) => emit.log(`capture not closed cleanly: ${(err as Error).message}`));
     });

@@ -195,9 +195,9 @@ describe('explorer keyset pages', () => {
   it('uses the indexes it names (no temp b-tree sort, no table scan)', () => {
     const plans: string[] = [];
     for (const sql of [
-      "SELECT seq FROM events INDEXED BY events_time WHERE time_ms <= 5 AND (time_ms < 5 OR seq < 3) ORDER BY time_ms DESC, seq DESC LIMIT 10",
-      "SELECT seq FROM events INDEXED BY events_type_time WHERE type = 'x' AND time_ms <= 5 AND (time_ms < 5 OR seq < 3) ORDER BY time_ms DESC, seq DESC LIMIT 10",
-      "SELECT seq FROM events INDEXED BY events_merchant_time WHERE merchant_id = 'm' AND time_ms >= 5 AND (time_ms > 5 OR seq > 3) ORDER BY time_ms ASC, seq ASC LIMIT 10",
+      "SELECT seq FROM event_log INDEXED BY event_log_time WHERE time_ms <= 5 AND (time_ms < 5 OR seq < 3) ORDER BY time_ms DESC, seq DESC LIMIT 10",
+      "SELECT seq FROM event_log INDEXED BY event_log_type_time WHERE type = 'x' AND time_ms <= 5 AND (time_ms < 5 OR seq < 3) ORDER BY time_ms DESC, seq DESC LIMIT 10",
+      "SELECT seq FROM event_log INDEXED BY event_log_merchant_time WHERE merchant_id = 'm' AND time_ms >= 5 AND (time_ms > 5 OR seq > 3) ORDER BY time_ms ASC, seq ASC LIMIT 10",
     ]) {
       plans.push((db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | '));
     }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate } from './migrate';
+import { MIGRATIONS, migrate } from './migrate';
 
 export type Durability = 'full' | 'normal';
 
@@ -18,6 +18,7 @@ export interface OpenOptions {
 export class DatabaseOpenError extends Error {}
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
+  if (options.readonly) migrateBeforeReading(file);
   let db: Database.Database;
   try {
     // One level only: Node's recursive mkdir can spin forever under /proc-like trees.
@@ -43,6 +44,33 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     throw new DatabaseOpenError(`cannot use database ${file}: ${(err as Error).message}`);
   }
   return db;
+}
+
+/**
+ * A database written by an older payops is migrated before a read-only connection reads it
+ * (its readers query the current schema). Without write access it stays as it is, and a read
+ * fails naming the missing table.
+ */
+function migrateBeforeReading(file: string): void {
+  const newest = Math.max(...MIGRATIONS.map((m) => m.version));
+  let probe: Database.Database;
+  try {
+    probe = new Database(file, { readonly: true, fileMustExist: true });
+  } catch {
+    return; // the read-only open below reports it
+  }
+  let version: number;
+  try {
+    version = probe.pragma('user_version', { simple: true }) as number;
+  } finally {
+    probe.close();
+  }
+  if (version === 0 || version >= newest) return;
+  try {
+    openDatabase(file).close();
+  } catch {
+    // read-only file or directory: read as it is
+  }
 }
 
 /** SQLite's own ceiling for max_page_count: "no limit". */

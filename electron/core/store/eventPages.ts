@@ -1,12 +1,15 @@
 // Thread: read worker (read-only connection): explorer pages over millions of rows.
 // Explorer queries over stored events: filters, time order, keyset pages over the existing
-// indexes (never OFFSET). Every index of the events table ends with the rowid (seq), so
+// indexes (never OFFSET). Every index of event_log ends with the rowid (seq), so
 // (time_ms), (type, time_ms) and (merchant_id, time_ms) all deliver rows already ordered by
-// (time_ms, seq): the cursor is that pair and a page is one index range scan.
+// (time_ms, seq): the cursor is that pair and a page is one index range scan. While a replay
+// defers the type and merchant indexes (explorerIndexes.ts), those filters are checked per row
+// along the time index instead, within the scan budget.
 import type { Database } from 'better-sqlite3';
 import { RISK_TYPES } from '../../../shared/events/eventTypes';
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
-import { EVENT_ROW_SELECT } from './eventRepository';
+import { EVENT_ROW_SELECT, EventRepository, toEventRows } from './eventRepository';
+import { ExplorerIndexPresence } from './explorerIndexes';
 import { StatementCache } from './statementCache';
 
 export interface EventPageOptions {
@@ -43,8 +46,16 @@ interface Plan {
   unindexed: boolean;
 }
 
+/** Which of the deferrable explorer indexes a plan may use. */
+export interface AvailableIndexes {
+  typeTime: boolean;
+  merchantTime: boolean;
+}
+
+const ALL_INDEXES: AvailableIndexes = { typeTime: true, merchantTime: true };
+
 /** Chooses the index for a filter; the other conditions become residual checks. */
-export function planQuery(filter: EventFilter): Plan {
+export function planQuery(filter: EventFilter, available: AvailableIndexes = ALL_INDEXES): Plan {
   const residual: Plan['residual'] = [];
   let types = filter.types && filter.types.length > 0 ? [...new Set(filter.types)] : null;
   // A decline code only appears on payment.declined; a risk decision only on risk events.
@@ -60,12 +71,21 @@ export function planQuery(filter: EventFilter): Plan {
 
   let access: Access;
   if (types !== null && types.length === 0) access = { kind: 'none' };
-  else if (filter.merchantId !== undefined) {
+  else if (filter.merchantId !== undefined && !available.merchantTime) {
+    access = { kind: 'time' };
+    residual.push({ sql: 'merchant_id = ?', args: [filter.merchantId] });
+    if (types) residual.push({ sql: `type IN (${types.map(() => '?').join(', ')})`, args: types });
+    unindexed = true;
+  } else if (filter.merchantId !== undefined) {
     access = { kind: 'merchant', merchantId: filter.merchantId };
     if (types) {
       residual.push({ sql: `type IN (${types.map(() => '?').join(', ')})`, args: types });
       unindexed = true;
     }
+  } else if (types && !available.typeTime) {
+    access = { kind: 'time' };
+    residual.push({ sql: `type IN (${types.map(() => '?').join(', ')})`, args: types });
+    unindexed = true;
   } else if (types) access = { kind: 'types', types };
   else access = { kind: 'time' };
   return { access, residual, unindexed };
@@ -106,10 +126,18 @@ function compareKeys(a: EventRow, b: EventRow, order: 'asc' | 'desc'): number {
  */
 export class EventPages {
   private readonly sql: StatementCache;
+  private readonly indexes: ExplorerIndexPresence;
+  private readonly events: EventRepository;
   private sources: { at: number; list: string[] } | null = null;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+    this.indexes = new ExplorerIndexPresence(db);
+    this.events = new EventRepository(db);
+  }
+
+  private available(): AvailableIndexes {
+    return { typeTime: this.indexes.has('event_log_type_time'), merchantTime: this.indexes.has('event_log_merchant_time') };
   }
 
   page(options: EventPageOptions): EventPage {
@@ -132,15 +160,15 @@ export class EventPages {
     cursor: EventCursor | null,
     options: EventPageOptions,
   ): Omit<EventPage, 'tookMs'> {
-    const plan = planQuery(filter);
+    const plan = planQuery(filter, this.available());
     if (plan.access.kind === 'none') return { rows: [], nextCursor: null, partial: false };
     const dir = order === 'desc' ? 'DESC' : 'ASC';
     const range = rangeConditions(filter, order, cursor);
 
     const sources: { conds: string[]; args: unknown[]; index: string }[] = [];
-    if (plan.access.kind === 'time') sources.push({ conds: [], args: [], index: 'events_time' });
-    else if (plan.access.kind === 'merchant') sources.push({ conds: ['merchant_id = ?'], args: [plan.access.merchantId], index: 'events_merchant_time' });
-    else for (const t of plan.access.types) sources.push({ conds: ['type = ?'], args: [t], index: 'events_type_time' });
+    if (plan.access.kind === 'time') sources.push({ conds: [], args: [], index: 'event_log_time' });
+    else if (plan.access.kind === 'merchant') sources.push({ conds: ['merchant_id = ?'], args: [plan.access.merchantId], index: 'event_log_merchant_time' });
+    else for (const t of plan.access.types) sources.push({ conds: ['type = ?'], args: [t], index: 'event_log_type_time' });
 
     if (!plan.unindexed) {
       // Every condition is served by the index: one LIMIT per index range, merged.
@@ -148,13 +176,13 @@ export class EventPages {
       const residualArgs = plan.residual.flatMap((r) => r.args);
       const lists = sources.map((s) => {
         const where = [...s.conds, ...range.conds, ...residualSql];
-        const sql = `SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY ${s.index}
+        const sql = `SELECT ${EVENT_ROW_SELECT} FROM event_log INDEXED BY ${s.index}
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
         return this.sql.prepare(sql).all(...s.args, ...range.args, ...residualArgs, limit + 1) as EventRow[];
       });
       const merged = mergeSorted(lists, order, limit + 1);
       const more = merged.length > limit;
-      const rows = merged.slice(0, limit);
+      const rows = toEventRows(merged.slice(0, limit));
       return { rows, nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
     }
 
@@ -183,7 +211,7 @@ export class EventPages {
       const t0 = performance.now();
       const lists = sources.map((s) => {
         const where = [...s.conds, 'time_ms >= ?', 'time_ms < ?', ...(first ? range.conds : []), ...residualSql];
-        const sql = `SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY ${s.index} WHERE ${where.join(' AND ')}
+        const sql = `SELECT ${EVENT_ROW_SELECT} FROM event_log INDEXED BY ${s.index} WHERE ${where.join(' AND ')}
           ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
         return this.sql.prepare(sql).all(...s.args, lo, hi, ...(first ? range.args : []), ...residualArgs, need) as EventRow[];
       });
@@ -193,17 +221,17 @@ export class EventPages {
       scannedRows += 1;
       if (rows.length === limit + 1) {
         rows.pop();
-        return { rows: rows, nextCursor: keyOf(rows[rows.length - 1]), partial: false };
+        return { rows: toEventRows(rows), nextCursor: keyOf(rows[rows.length - 1]), partial: false };
       }
       const done = order === 'desc' ? lo <= bounds.lo : hi >= bounds.hi;
-      if (done) return { rows: rows, nextCursor: null, partial: false };
+      if (done) return { rows: toEventRows(rows), nextCursor: null, partial: false };
       edge = order === 'desc' ? lo : hi;
       const elapsed = performance.now() - started;
       const remaining = budgetMs - elapsed;
       if (remaining <= 0 || scannedRows >= budgetRows) {
         // Continue strictly before lo (desc) or from hi on (asc): seq 0 and MAX bound no row.
         const nextCursor = order === 'desc' ? { timeMs: lo, seq: 0 } : { timeMs: hi - 1, seq: Number.MAX_SAFE_INTEGER };
-        return { rows: rows, nextCursor, partial: true };
+        return { rows: toEventRows(rows), nextCursor, partial: true };
       }
       // Next slice: as wide as the remaining budget allows at the measured cost, at most 8x.
       const costPerMs = sliceMs / Math.max(1, hi - lo);
@@ -214,7 +242,7 @@ export class EventPages {
 
   /** The event-time range still to scan: [lo, hi), narrowed by the window and the cursor. */
   private timeBounds(filter: EventFilter, order: 'asc' | 'desc', cursor: EventCursor | null): { lo: number; hi: number } | null {
-    const ends = this.sql.prepare('SELECT (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms LIMIT 1) AS lo, (SELECT time_ms FROM events INDEXED BY events_time ORDER BY time_ms DESC LIMIT 1) AS hi').get() as {
+    const ends = this.sql.prepare('SELECT (SELECT time_ms FROM event_log INDEXED BY event_log_time ORDER BY time_ms LIMIT 1) AS lo, (SELECT time_ms FROM event_log INDEXED BY event_log_time ORDER BY time_ms DESC LIMIT 1) AS hi').get() as {
       lo: number | null;
       hi: number | null;
     };
@@ -241,39 +269,28 @@ export class EventPages {
     const where = [...range.conds, ...extra.map((e) => e.sql)];
     const args = [...range.args, ...extra.flatMap((e) => e.args)];
     const tail = where.length ? ` AND ${where.join(' AND ')}` : '';
-    const byPayment = this.sql.prepare(`SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY events_payment WHERE payment_id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`).all(
-      term,
-      ...args,
-    ) as EventRow[];
-    const sources = this.knownSources();
-    const byId = sources.length
+    const byPayment = this.sql.prepare(
+      `SELECT ${EVENT_ROW_SELECT} FROM event_log ${this.indexes.indexedBy('event_log_payment')} WHERE payment_id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
+    ).all(term, ...args) as EventRow[];
+    const idSeqs = this.events.seqsOfId(this.knownSources(), term);
+    const byId = idSeqs.length
       ? (this.sql.prepare(
-          `SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY events_identity WHERE source IN (${sources.map(() => '?').join(', ')}) AND id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
-        ).all(...sources, term, ...args) as EventRow[])
+          `SELECT ${EVENT_ROW_SELECT} FROM event_log WHERE seq IN (${idSeqs.map(() => '?').join(', ')})${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
+        ).all(...idSeqs, ...args) as EventRow[])
       : [];
     const seen = new Set<number>();
     const all = [...byPayment, ...byId].filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true)));
     all.sort((a, b) => compareKeys(a, b, order));
     const more = all.length > limit;
-    const rows = all.slice(0, limit);
+    const rows = toEventRows(all.slice(0, limit));
     return { rows, nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
   }
 
-  /**
-   * The distinct sources, found by skipping through the (source, id) index one seek per
-   * source (a manual skip-scan), so an event id can be looked up without a table scan.
-   */
+  /** The distinct sources (event_sources, kept by the ingest transaction), re-read every 5 s. */
   knownSources(): string[] {
     const now = Date.now();
     if (this.sources && now - this.sources.at < 5000) return this.sources.list;
-    const first = this.sql.prepare('SELECT source FROM events INDEXED BY events_identity ORDER BY source LIMIT 1');
-    const next = this.sql.prepare('SELECT source FROM events INDEXED BY events_identity WHERE source > ? ORDER BY source LIMIT 1');
-    const list: string[] = [];
-    let row = first.get() as { source: string } | undefined;
-    while (row && list.length < 500) {
-      list.push(row.source);
-      row = next.get(row.source) as { source: string } | undefined;
-    }
+    const list = this.sql.pluck('SELECT source FROM event_sources ORDER BY source LIMIT 500').all() as string[];
     this.sources = { at: now, list };
     return list;
   }

@@ -2,49 +2,74 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
-import { columnList, pickColumns, selectList, type Columns } from './columns';
+import { pickColumns, selectList, type Columns } from './columns';
+import { eventIdentity } from './eventIdentity';
+import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
 import { StatementCache } from './statementCache';
 
-/** The events table (migration 001): the column of each EventRow field. */
+/** The EventRow fields kept only in the CloudEvent text (migration 120), read by `toEventRows`. */
+type EnvelopeField = 'source' | 'id' | 'subject' | 'method' | 'latencyMs';
+
+/** The column of each stored EventRow field in event_log (migration 120). */
 export const EVENT_COLUMNS = {
   seq: 'seq',
   timeMs: 'time_ms',
   arrivalMs: 'arrival_ms',
-  source: 'source',
-  id: 'id',
   type: 'type',
-  category: 'category',
-  subject: 'subject',
+  category: EVENT_CATEGORY_SQL,
   paymentId: 'payment_id',
   merchantId: 'merchant_id',
   amount: 'amount',
   currency: 'currency',
   country: 'country',
-  method: 'method',
   cardBin: 'card_bin',
-  latencyMs: 'latency_ms',
   declineCode: 'decline_code',
   score: 'score',
   decision: 'decision',
-  routingKey: 'routing_key',
-} as const satisfies Columns<EventRow>;
+  routingKey: ROUTING_KEY_SQL,
+} as const satisfies Columns<Omit<EventRow, EnvelopeField>>;
 
-/** Selects rows shaped as EventRow. */
-export const EVENT_ROW_SELECT = selectList(EVENT_COLUMNS);
-/** Selects rows shaped as EventDetail (the row and the whole CloudEvent text). */
+/** A row as selected by EVENT_ROW_SELECT: the stored fields and the CloudEvent text. */
+export type StoredEventRow = Omit<EventRow, EnvelopeField> & { envelope: string };
+
+/**
+ * Selects rows for `toEventRows`. The envelope fields are read by one JSON.parse per row in
+ * JavaScript: SQLite re-parses the text for every `->>`, five of which cost several times more.
+ */
+export const EVENT_ROW_SELECT = `${selectList(EVENT_COLUMNS)}, json AS envelope`;
+/** Selects rows for `toEventDetails` (the row and the whole CloudEvent text). */
 export const EVENT_DETAIL_SELECT = `${EVENT_ROW_SELECT}, json`;
+
+/** Rows of EVENT_ROW_SELECT as EventRows (in place: the row objects are reused). */
+export function toEventRows(rows: unknown[]): EventRow[] {
+  for (const r of rows as (StoredEventRow & Partial<EventRow>)[]) {
+    const ce = JSON.parse(r.envelope) as { source: string; id: string; subject?: string; data?: { method?: string; latencyMs?: number } };
+    r.source = ce.source;
+    r.id = ce.id;
+    r.subject = ce.subject ?? null;
+    const payment = r.category === 'payment';
+    r.method = payment ? (ce.data?.method ?? null) : null;
+    r.latencyMs = payment ? (ce.data?.latencyMs ?? null) : null;
+    delete (r as Partial<StoredEventRow>).envelope;
+  }
+  return rows as EventRow[];
+}
+
+/** Rows of EVENT_DETAIL_SELECT as EventDetails. */
+export function toEventDetails(rows: unknown[]): EventDetail[] {
+  return toEventRows(rows) as EventDetail[];
+}
+
+/** A routing key equal to the event's type is stored as the integer 0 (no bytes in the record). */
+const ROUTING_KEY_IS_TYPE = BigInt(0);
 
 /** What alert evaluation reads of an event (priming, backtests). */
 export type EventForAlerts = Pick<EventRow, 'type' | 'timeMs' | 'arrivalMs' | 'merchantId' | 'country' | 'score'>;
 const ALERT_SELECT = selectList(pickColumns(EVENT_COLUMNS, ['type', 'timeMs', 'arrivalMs', 'merchantId', 'country', 'score']));
 
-// The columns an insert writes, in the order `insert` passes them (seq is the rowid).
-const INSERT_FIELDS = [
-  'source', 'id', 'type', 'category', 'timeMs', 'arrivalMs', 'subject', 'paymentId', 'merchantId', 'amount', 'currency',
-  'country', 'method', 'cardBin', 'latencyMs', 'declineCode', 'score', 'decision', 'routingKey',
-] as const satisfies readonly (keyof EventRow)[];
-const INSERT_EVENT = `INSERT OR IGNORE INTO events (${columnList(EVENT_COLUMNS, INSERT_FIELDS)}, json)
-  VALUES (${[...INSERT_FIELDS, 'json'].map(() => '?').join(', ')})`;
+const INSERT_EVENT = `INSERT INTO event_log (ident, time_ms, arrival_ms, type, merchant_id, payment_id, amount, currency, country,
+    card_bin, decline_code, score, decision, routing_key, json)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ident) DO NOTHING`;
 
 export class EventRepository {
   private readonly sql: StatementCache;
@@ -57,54 +82,87 @@ export class EventRepository {
 
   /**
    * Stores one event once per (source, id) (the ingest transaction's write). False when it
-   * was already stored: a duplicate.
+   * was already stored: a duplicate. The unique key is the identity hash; when it is taken,
+   * the stored event's own (source, id) says whether this is a duplicate or a collision.
    */
   insert(e: NormalizedEvent, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
-    return (
-      (this.insertStatement ??= this.sql.prepare(INSERT_EVENT)).run(
-        e.source, e.id, e.type, e.category, timeMs, arrivalMs, e.subject, e.paymentId, e.merchantId, e.amount, e.currency,
-        e.country, e.method, e.cardBin, e.latencyMs, e.declineCode, e.score, e.decision, routingKey, e.json,
-      ).changes > 0
-    );
+    const ident = eventIdentity(e.source, e.id);
+    const stored = (this.insertStatement ??= this.sql.prepare(INSERT_EVENT)).run(
+      ident, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
+      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, e.json,
+    ).changes > 0;
+    return stored || this.insertColliding(e, ident, timeMs, arrivalMs, routingKey);
+  }
+
+  /** The identity hash is taken: stores `e` unless the event holding it, or an overflow row, is `e` itself. */
+  private insertColliding(e: NormalizedEvent, ident: number, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
+    const holder = JSON.parse(this.sql.pluck('SELECT json FROM event_log WHERE ident = ?').get(ident) as string) as { source?: unknown; id?: unknown };
+    if (holder.source === e.source && holder.id === e.id) return false;
+    if (this.sql.pluck('SELECT 1 FROM event_identity_overflow WHERE source = ? AND id = ?').get(e.source, e.id) !== undefined) return false;
+    const seq = this.sql.prepare(INSERT_EVENT).run(
+      null, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
+      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, e.json,
+    ).lastInsertRowid;
+    this.sql.prepare('INSERT INTO event_identity_overflow (source, id, seq) VALUES (?, ?, ?)').run(e.source, e.id, seq);
+    return true;
+  }
+
+  /** Lists sources seen (the explorer's event id search hashes each with the id asked for). */
+  noteSources(sources: Iterable<string>): void {
+    const add = this.sql.prepare('INSERT OR IGNORE INTO event_sources (source) VALUES (?)');
+    for (const s of sources) add.run(s);
+  }
+
+  /** The sequence numbers of the events with this id from any of `sources` (identity hash, then overflow). */
+  seqsOfId(sources: string[], id: string): number[] {
+    const out: number[] = [];
+    const byHash = this.sql.prepare('SELECT seq, json FROM event_log INDEXED BY event_log_identity WHERE ident = ?');
+    for (const source of sources) {
+      const row = byHash.get(eventIdentity(source, id)) as { seq: number; json: string } | undefined;
+      if (!row) continue;
+      const ce = JSON.parse(row.json) as { source?: unknown; id?: unknown };
+      if (ce.source === source && ce.id === id) out.push(row.seq);
+    }
+    for (const seq of this.sql.pluck('SELECT seq FROM event_identity_overflow WHERE id = ?').all(id) as number[]) out.push(seq);
+    return out;
   }
 
   get(seq: number): EventDetail | null {
-    return (this.sql.prepare(`SELECT ${EVENT_DETAIL_SELECT} FROM events WHERE seq = ?`).get(seq) as EventDetail | undefined) ?? null;
+    const row = this.sql.prepare(`SELECT ${EVENT_DETAIL_SELECT} FROM event_log WHERE seq = ?`).get(seq);
+    return row === undefined ? null : toEventDetails([row])[0];
   }
 
-  /** The events of one payment in event-time order, at most `limit` (served by events_payment). */
+  /** The events of one payment in event-time order, at most `limit` (served by event_log_payment once built). */
   ofPayment(paymentId: string, limit: number): EventRow[] {
-    return this.sql
-      .prepare(`SELECT ${EVENT_ROW_SELECT} FROM events INDEXED BY events_payment WHERE payment_id = ? ORDER BY time_ms, seq LIMIT ?`)
-      .all(paymentId, limit) as EventRow[];
+    return toEventRows(this.sql.prepare(`SELECT ${EVENT_ROW_SELECT} FROM event_log WHERE payment_id = ? ORDER BY time_ms, seq LIMIT ?`).all(paymentId, limit));
   }
 
   /** First and last event time stored, or null when there are no events. */
   timeRange(): { first: number; last: number } | null {
-    const row = this.sql.prepare('SELECT MIN(time_ms) AS first, MAX(time_ms) AS last FROM events').get() as { first: number | null; last: number | null };
+    const row = this.sql.prepare('SELECT MIN(time_ms) AS first, MAX(time_ms) AS last FROM event_log').get() as { first: number | null; last: number | null };
     return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
   }
 
   /** The newest event time stored, or null. */
   newestTime(): number | null {
-    return (this.sql.prepare('SELECT MAX(time_ms) AS t FROM events').get() as { t: number | null }).t;
+    return (this.sql.prepare('SELECT MAX(time_ms) AS t FROM event_log').get() as { t: number | null }).t;
   }
 
   /** When the last stored event arrived (the row stored last), or null: what "Last event" shows beside the stored count. */
   newestArrival(): number | null {
-    const row = this.sql.prepare('SELECT arrival_ms AS a FROM events ORDER BY seq DESC LIMIT 1').get() as { a: number } | undefined;
+    const row = this.sql.prepare('SELECT arrival_ms AS a FROM event_log ORDER BY seq DESC LIMIT 1').get() as { a: number } | undefined;
     return row?.a ?? null;
   }
 
   /** Whether at least one event is stored (one index step, whatever the size). */
   hasAny(): boolean {
-    return (this.sql.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM events LIMIT 1)').get() as { n: number }).n > 0;
+    return (this.sql.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM event_log LIMIT 1)').get() as { n: number }).n > 0;
   }
 
   /** The time of the n-th newest event in [from, until] (n from 1), or null when there are fewer. */
   nthNewestTime(from: number, until: number, n: number): number | null {
     const row = this.sql
-      .prepare('SELECT time_ms FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC LIMIT 1 OFFSET ?')
+      .prepare('SELECT time_ms FROM event_log WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC LIMIT 1 OFFSET ?')
       .get(from, until, n - 1) as { time_ms: number } | undefined;
     return row ? row.time_ms : null;
   }
@@ -112,7 +170,7 @@ export class EventRepository {
   /** Every event of [from, until] in (time, seq) order, read as it is iterated (alert priming). */
   forAlertsThrough(from: number, until: number): IterableIterator<EventForAlerts> {
     return this.sql
-      .prepare(`SELECT ${ALERT_SELECT} FROM events WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms, seq`)
+      .prepare(`SELECT ${ALERT_SELECT} FROM event_log WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms, seq`)
       .iterate(from, until) as IterableIterator<EventForAlerts>;
   }
 
@@ -123,7 +181,7 @@ export class EventRepository {
   forAlertsPage(after: { timeMs: number; seq: number }, to: number, limit: number): (EventForAlerts & { seq: number })[] {
     return this.sql
       .prepare(
-        `SELECT seq, ${ALERT_SELECT} FROM events
+        `SELECT seq, ${ALERT_SELECT} FROM event_log
          WHERE time_ms >= @t AND time_ms < @to AND (time_ms > @t OR seq > @seq)
          ORDER BY time_ms, seq LIMIT @n`,
       )

@@ -76,7 +76,7 @@ describe('EventWriter', () => {
   it('rolls the whole batch back when one write fails, so nothing is half stored', () => {
     const db = freshDb();
     const w = new EventWriter(db);
-    db.exec(`CREATE TRIGGER fail_on_boom BEFORE INSERT ON events WHEN NEW.id = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    db.exec(`CREATE TRIGGER fail_on_boom BEFORE INSERT ON event_log WHEN NEW.json ->> '$.id' = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
     const good = paymentEvent('payment.authorized');
     expect(() => w.commit([incoming(good), incoming({ ...good, id: 'boom' })])).toThrow(/boom/);
     expect(storeOn(db).stats().events).toBe(0);

@@ -42,9 +42,13 @@ export interface IngestTables {
  * quarantine rows and the per-second rollups of what was newly inserted. The caller
  * acknowledges the batch only after `commit` returns (ackAfterCommit).
  */
+/** More writes of a batch, in its transaction (rollups of other modules, a stream offset). */
+export type BatchExtension = (items: IncomingMessage[], out: BatchOutcome) => void;
+
 export class EventWriter {
   private readonly tables: IngestTables;
   private readonly writeBatch: (items: IncomingMessage[], out: BatchOutcome) => void;
+  private readonly extensions: BatchExtension[] = [];
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -55,6 +59,11 @@ export class EventWriter {
       counters: new CounterRepository(db),
     };
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
+  }
+
+  /** Also runs `extension` in every batch's transaction, after the events are written. */
+  also(extension: BatchExtension): void {
+    this.extensions.push(extension);
   }
 
   commit(items: IncomingMessage[]): BatchOutcome {
@@ -77,6 +86,7 @@ export class EventWriter {
         rollups.set(k, { sec, dim, key, count: 1, amount });
       }
     };
+    const sources = new Set<string>();
     for (const item of items) {
       const raw = item.raw;
       if (!item.result.ok) {
@@ -104,6 +114,7 @@ export class EventWriter {
       stored.routingKey = raw.routingKey ?? null;
       if (e.timeMs === null) stored.timeMs = timeMs;
       out.inserted.push(stored);
+      sources.add(e.source);
       const sec = Math.floor(timeMs / 1000);
       add(sec, 'type', e.type, 0);
       if (e.category === 'unknown') out.unknownTypes += 1;
@@ -115,10 +126,12 @@ export class EventWriter {
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
     for (const c of rollups.values()) rollupTable.add(c);
+    events.noteSources(sources);
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);
     if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
+    for (const extend of this.extensions) extend(items, out);
   }
 }
 

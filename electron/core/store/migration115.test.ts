@@ -3,11 +3,12 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { storeEvents } from '../../../test/support/explorerTestKit';
+import { decoded, legacyEventWriter } from '../../../test/support/legacyEventStore';
 import { tempDir } from '../../../test/support/tempDir';
 import { migrate } from './migrate';
 import { migration001 } from './migrations/001_events';
 import { migration010 } from './migrations/010_alerts';
+import { migration115 } from './migrations/115_scored_decisions';
 
 const dir = tempDir('payops-m115-');
 
@@ -26,7 +27,7 @@ describe('migration 115: risk decisions from risk.scored only', () => {
           events.push({ specversion: '1.0', id: `a${i}`, source: 'risk', type: decision === 'block' ? 'risk.blocked' : 'risk.flagged', time: new Date(t0 + i * 700 + 400).toISOString(), data });
         }
       }
-      storeEvents(db, events);
+      legacyEventWriter(db).commit(decoded(events.map((e) => ({ body: Buffer.from(JSON.stringify(e)), routingKey: String(e.type), arrivalMs: Date.parse(String(e.time)) }))));
       // What the writer of before stored: a decision cell for every risk event.
       db.exec(`DELETE FROM rollup_second WHERE dim = 'decision';
         INSERT INTO rollup_second (sec, dim, key, count, amount)
@@ -37,7 +38,7 @@ describe('migration 115: risk decisions from risk.scored only', () => {
         );
       expect(decisions()).toEqual({ approve: 20, block: 40, review: 40 });
 
-      expect(migrate(db)).toBe(115);
+      expect(migrate(db, [migration001, migration010, migration115])).toBe(115);
       expect(decisions()).toEqual({ approve: 20, block: 20, review: 20 });
       // Per second too, with the score sums the writer keeps.
       const cells = db.prepare("SELECT sec, key, count, amount FROM rollup_second WHERE dim = 'decision' ORDER BY sec, key").all();

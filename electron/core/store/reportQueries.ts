@@ -2,7 +2,9 @@
 import type { Database } from 'better-sqlite3';
 import type { EventDetail } from '../../../shared/explorer';
 import { pickColumns, selectList } from './columns';
-import { EVENT_COLUMNS, EVENT_DETAIL_SELECT } from './eventRepository';
+import { EVENT_COLUMNS, EVENT_DETAIL_SELECT, toEventDetails } from './eventRepository';
+import { EVENT_CATEGORY_SQL } from './eventTypeSql';
+import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
 import { StatementCache } from './statementCache';
 
 /** Raw-event figures of a stretch of time, grouped as the rollups group them. */
@@ -36,15 +38,22 @@ const SAMPLE_SELECT = `${selectList(pickColumns(EVENT_COLUMNS, ['seq', 'timeMs']
  */
 export class ReportQueries {
   private readonly sql: StatementCache;
+  private readonly indexes: ExplorerIndexPresence;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+    this.indexes = new ExplorerIndexPresence(db);
+  }
+
+  /** `event_log INDEXED BY name`, or the bare table while a replay defers that index. */
+  private from(name: ExplorerIndex): string {
+    return `event_log ${this.indexes.indexedBy(name)}`;
   }
 
   /** Every distinct event type (at most 10,000), in order. */
   types(): string[] {
-    const first = this.sql.pluck('SELECT type FROM events INDEXED BY events_type_time ORDER BY type LIMIT 1');
-    const next = this.sql.pluck('SELECT type FROM events INDEXED BY events_type_time WHERE type > ? ORDER BY type LIMIT 1');
+    const first = this.sql.pluck(`SELECT type FROM ${this.from('event_log_type_time')} ORDER BY type LIMIT 1`);
+    const next = this.sql.pluck(`SELECT type FROM ${this.from('event_log_type_time')} WHERE type > ? ORDER BY type LIMIT 1`);
     const out: string[] = [];
     let t = first.get() as string | undefined;
     while (t !== undefined && out.length < 10_000) {
@@ -56,31 +65,31 @@ export class ReportQueries {
 
   /** Events of `type` in [from, to). */
   countOfType(type: string, from: number, to: number): number {
-    return this.sql.pluck('SELECT COUNT(*) FROM events INDEXED BY events_type_time WHERE type = ? AND time_ms >= ? AND time_ms < ?').get(type, from, to) as number;
+    return this.sql.pluck(`SELECT COUNT(*) FROM ${this.from('event_log_type_time')} WHERE type = ? AND time_ms >= ? AND time_ms < ?`).get(type, from, to) as number;
   }
 
   /** Raw figures of [from, to) grouped by type, category, currency, decline code and decision (a window's partial seconds). */
   figureGroups(from: number, to: number): EventFigureGroup[] {
     return this.sql
       .prepare(
-        `SELECT type, category, COALESCE(currency, '') AS currency, COALESCE(decline_code, 'unknown') AS code,
+        `SELECT type, ${EVENT_CATEGORY_SQL} AS category, COALESCE(currency, '') AS currency, COALESCE(decline_code, 'unknown') AS code,
            COALESCE(decision, 'unknown') AS decision, COUNT(*) AS n, SUM(COALESCE(amount, 0)) AS a
-         FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3, 4, 5`,
+         FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3, 4, 5`,
       )
       .all(from, to) as EventFigureGroup[];
   }
 
   /** Every merchant id ever stored, in order, read one seek at a time. */
   *merchants(): Generator<string> {
-    const first = this.sql.pluck('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id IS NOT NULL ORDER BY merchant_id LIMIT 1');
-    const next = this.sql.pluck('SELECT merchant_id FROM events INDEXED BY events_merchant_time WHERE merchant_id > ? ORDER BY merchant_id LIMIT 1');
+    const first = this.sql.pluck(`SELECT merchant_id FROM ${this.from('event_log_merchant_time')} WHERE merchant_id IS NOT NULL ORDER BY merchant_id LIMIT 1`);
+    const next = this.sql.pluck(`SELECT merchant_id FROM ${this.from('event_log_merchant_time')} WHERE merchant_id > ? ORDER BY merchant_id LIMIT 1`);
     for (let m = first.get() as string | undefined; m !== undefined; m = next.get(m) as string | undefined) yield m;
   }
 
   /** Events of merchant `merchantId` in [from, to). */
   countOfMerchant(merchantId: string, from: number, to: number): number {
     return this.sql
-      .pluck('SELECT COUNT(*) FROM events INDEXED BY events_merchant_time WHERE merchant_id = ? AND time_ms >= ? AND time_ms < ?')
+      .pluck(`SELECT COUNT(*) FROM ${this.from('event_log_merchant_time')} WHERE merchant_id = ? AND time_ms >= ? AND time_ms < ?`)
       .get(merchantId, from, to) as number;
   }
 
@@ -88,7 +97,7 @@ export class ReportQueries {
   declines(from: number, to: number): IterableIterator<(string | null)[]> {
     return this.sql
       .raw(
-        `SELECT merchant_id, country, card_bin, decline_code FROM events INDEXED BY events_type_time
+        `SELECT merchant_id, country, card_bin, decline_code FROM ${this.from('event_log_type_time')}
          WHERE type = 'payment.declined' AND time_ms >= ? AND time_ms < ?`,
       )
       .iterate(from, to) as IterableIterator<(string | null)[]>;
@@ -101,7 +110,7 @@ export class ReportQueries {
   countryBinCounts(from: number, to: number): [string, number][] {
     return this.sql
       .raw(
-        `SELECT COALESCE(country, '') || ',' || COALESCE(card_bin, ''), COUNT(*) FROM events INDEXED BY events_time
+        `SELECT COALESCE(country, '') || ',' || COALESCE(card_bin, ''), COUNT(*) FROM event_log INDEXED BY event_log_time
          WHERE time_ms >= ? AND time_ms < ? AND (country IS NOT NULL OR card_bin IS NOT NULL) GROUP BY 1`,
       )
       .all(from, to) as [string, number][];
@@ -111,7 +120,7 @@ export class ReportQueries {
   newestProblems(from: number, to: number, limit: number): SampledEvent[] {
     return this.sql
       .prepare(
-        `SELECT ${SAMPLE_SELECT} FROM events INDEXED BY events_type_time WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
+        `SELECT ${SAMPLE_SELECT} FROM ${this.from('event_log_type_time')} WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
          AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT ?`,
       )
       .all(from, to, limit) as SampledEvent[];
@@ -120,7 +129,7 @@ export class ReportQueries {
   /** The newest `limit` events of [from, to). */
   newest(from: number, to: number, limit: number): SampledEvent[] {
     return this.sql
-      .prepare(`SELECT ${SAMPLE_SELECT} FROM events INDEXED BY events_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
+      .prepare(`SELECT ${SAMPLE_SELECT} FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
       .all(from, to, limit) as SampledEvent[];
   }
 
@@ -130,12 +139,12 @@ export class ReportQueries {
    * connection between chunks.
    */
   exportChunk(from: number, to: number, afterTime: number, afterSeq: number, limit: number): EventDetail[] {
-    return this.sql
+    return toEventDetails(this.sql
       .prepare(
-        `SELECT ${EVENT_DETAIL_SELECT} FROM events INDEXED BY events_time
+        `SELECT ${EVENT_DETAIL_SELECT} FROM event_log INDEXED BY event_log_time
          WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?)
          ORDER BY time_ms, seq LIMIT ?`,
       )
-      .all(from, to, afterTime, afterSeq, limit) as EventDetail[];
+      .all(from, to, afterTime, afterSeq, limit));
   }
 }

@@ -23,7 +23,7 @@ export class Retention {
     if (!(retentionDays > 0)) return 0;
     const cutoffSec = Math.floor((nowMs - retentionDays * DAY_MS) / 1000);
     const cutoffMs = cutoffSec * 1000;
-    const deleteEvents = this.sql.prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE time_ms < ? ORDER BY time_ms LIMIT ?)');
+    const deleteEvents = this.sql.prepare('DELETE FROM event_log WHERE seq IN (SELECT seq FROM event_log WHERE time_ms < ? ORDER BY time_ms LIMIT ?)');
     let total = 0;
     for (;;) {
       const n = this.sql.transaction(() => deleteEvents.run(cutoffMs, chunk).changes)();
@@ -34,6 +34,7 @@ export class Retention {
       this.sql.prepare('DELETE FROM rollup_second WHERE sec < ?').run(cutoffSec);
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
+      this.sql.prepare('DELETE FROM event_identity_overflow WHERE seq NOT IN (SELECT seq FROM event_log)').run();
     })();
     return total;
   }

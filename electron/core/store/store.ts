@@ -9,6 +9,7 @@ import { openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from 
 import { EventPages } from './eventPages';
 import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
+import { buildExplorerIndexes, deferExplorerIndexes } from './explorerIndexes';
 import { MetaRepository } from './metaRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
@@ -17,6 +18,7 @@ import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
 import { SilenceRepository } from './silenceRepository';
 import { StatementCache } from './statementCache';
+import { StreamOffsetRepository } from './streamOffsetRepository';
 import { computeStats, type StoreStats } from './stats';
 
 export { DatabaseOpenError, type DbSizeLimit, type Durability, type OpenOptions } from './database';
@@ -65,12 +67,18 @@ export interface Store extends ReadStore {
   readonly silences: SilenceRepository;
   /** The database's own facts (the console id its default queue is named after). */
   readonly meta: MetaRepository;
+  /** Where ingest from each stream queue resumes (written in the ingest transaction). */
+  readonly streamOffsets: StreamOffsetRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
   applyRetention(retentionDays: number, nowMs: number): number;
   /** Sets (null or 0: lifts) this connection's size limit of the database file. */
   setMaxBytes(maxBytes: number | null): DbSizeLimit;
+  /** Bulk loading (a replay): stops maintaining the explorer's secondary indexes until `buildExplorerIndexes`. */
+  deferExplorerIndexes(): void;
+  /** Builds the explorer indexes that are missing (one sort each); returns how many it built. */
+  buildExplorerIndexes(): number;
 }
 
 class SqliteStore implements Store {
@@ -84,6 +92,7 @@ class SqliteStore implements Store {
   readonly silences: SilenceRepository;
   readonly reports: ReportQueries;
   readonly meta: MetaRepository;
+  readonly streamOffsets: StreamOffsetRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -99,6 +108,7 @@ class SqliteStore implements Store {
     this.silences = new SilenceRepository(db);
     this.reports = new ReportQueries(db);
     this.meta = new MetaRepository(db);
+    this.streamOffsets = new StreamOffsetRepository(db);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }
@@ -108,7 +118,7 @@ class SqliteStore implements Store {
   }
 
   hasTables(...names: string[]): boolean {
-    const exists = this.schema.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    const exists = this.schema.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?");
     return names.every((name) => exists.get(name) !== undefined);
   }
 
@@ -122,6 +132,14 @@ class SqliteStore implements Store {
 
   setMaxBytes(maxBytes: number | null): DbSizeLimit {
     return setMaxDbBytes(this.db, maxBytes);
+  }
+
+  deferExplorerIndexes(): void {
+    deferExplorerIndexes(this.db);
+  }
+
+  buildExplorerIndexes(): number {
+    return buildExplorerIndexes(this.db);
   }
 
   close(): void {
