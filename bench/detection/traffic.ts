@@ -102,13 +102,15 @@ export function* paysimEvents(recipe: PaysimTraffic, startMs: number, csvFile: s
   const rng = createRng(recipe.seed);
   const stepMs = 1000 / recipe.attemptsPerSecond;
   const pending: AlertInputEvent[] = [];
+  let nextFlush = startMs;
   const total = Math.floor(recipe.durationMs / stepMs);
   const active = (t: number, kind: PaysimIncident['kind']) => recipe.incidents.some((x) => x.kind === kind && t >= x.onsetMs && t < x.endMs);
   for (let i = 0; i <= total; i++) {
     const rel = i * stepMs;
     const t = startMs + Math.round(rel);
-    // Emit everything that can no longer be overtaken (lifecycles last at most FAST_STEP_MS).
-    if (i === total || pending.length > 0) {
+    // Once a second, emit what can no longer be overtaken (lifecycles last at most FAST_STEP_MS).
+    if (i === total || (t >= nextFlush && pending.length > 0)) {
+      nextFlush = t + 1000;
       pending.sort((a, b) => a.timeMs! - b.timeMs!);
       let n = 0;
       while (n < pending.length && (i === total || pending[n].timeMs! < t - FAST_STEP_MS)) n++;
