@@ -98,7 +98,9 @@ describe('rule editor requests', () => {
 
   it('rules.save writes the file, evaluates the new rules at once over the stored window, and a second save does not notify again', async () => {
     const { request, engine, alerting, notifications } = open('save');
-    store(engine, 60, 100, 40); // observed synchronously (onCommitted): nothing to wait for
+    // 16 % declines: under the default decline rule's cold-start band (8 % prior + 9 points),
+    // over the edited rule's 15 %. Observed synchronously (onCommitted): nothing to wait for.
+    store(engine, 60, 100, 16);
     expect(alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
 
     const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES, format: 'yaml' });
@@ -109,7 +111,7 @@ describe('rule editor requests', () => {
     expect(doc).toMatchObject({ source: 'file', path: saved.path, text: DECLINE_RULES });
     expect(doc.rules.map((r) => r.name)).toEqual(['decline-rate-high']);
 
-    // The stored last minute already shows 40 % declines: the new rule fires right away, once.
+    // The stored last minute already shows 16 % declines: the new rule fires right away, once.
     const firing = (await request<AlertView[]>('alerts.list', {})).filter((a) => a.state === 'firing');
     expect(firing.map((a) => a.rule)).toEqual(['decline-rate-high']);
     expect(notifications.map((x) => `${x.kind} ${x.rule}`)).toEqual(['firing decline-rate-high']);
