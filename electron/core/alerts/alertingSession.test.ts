@@ -128,6 +128,18 @@ describe('rule editor requests', () => {
     expect(notifications[1].summary).toMatch(/alert rules changed/);
   });
 
+  it('rules.backtest never reports a firing in the future: a range ending ahead of now is evaluated up to now', async () => {
+    const { request, engine } = open('future');
+    const end = Date.now();
+    store(engine, 120, 50, 5, end - 20_000); // dense traffic until 20 s ago, then silence
+    const r = await request<RulesBacktestResult>('rules.backtest', { text: DEFAULT_RULES_YAML, format: 'yaml', from: end - 200_000, to: end + 600_000 });
+    expect(r.ok).toBe(true);
+    const checkedAt = Date.now();
+    expect(r.to).toBeLessThanOrEqual(checkedAt);
+    for (const a of r.alerts) expect(a.firedAt!).toBeLessThanOrEqual(checkedAt);
+    expect(r.alerts.filter((a) => a.rule === 'traffic-stopped')).toEqual([]);
+  });
+
   it('rules.backtest runs edited rules over the stored range without touching live alerts', async () => {
     const { request, engine, alerting } = open('backtest');
     const end = Date.now();

@@ -9,6 +9,8 @@ import { backtest } from './backtest';
 import { backtestCapture } from './backtestSources';
 import { DEFAULT_RULES } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
+import { AlertEvaluator } from './alertEvaluator';
+import { payments, rule, sec } from '../../../test/support/alertTestKit';
 
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
 const DEMO_CAPTURE = path.join(__dirname, '..', 'demo', 'paysim-demo.ndjson.gz');
@@ -80,5 +82,20 @@ describe('detection on the simulator and the demo capture (issue 11)', () => {
     expect(stops[0].firedAt! - (START + 20_000)).toBeLessThanOrEqual(90_000);
     expect(stops[0].resolvedAt).not.toBeNull();
     expect(r.notifications.filter((n) => n.rule === 'traffic-stopped').map((n) => n.kind)).toEqual(['firing', 'resolved']);
+  });
+
+  it('a firing alert never says its volume was below the minimum: while too little traffic to judge, it keeps the evidence it fired on', () => {
+    const r = rule({ metric: 'decline_rate', condition: { above: '10%' }, window: '1m', keepFiringFor: '5m', minVolume: 50 });
+    const e = new AlertEvaluator([r], null);
+    // Two minutes of 30 % declines at 20 attempts/s, then a trickle (one attempt every 5 s).
+    e.observeEvents(payments(0, 120, 20, () => 30));
+    e.observeEvents(payments(120, 300, 1, () => 0).filter((x) => (x.timeMs! - sec(0)) % 5000 === 0));
+    e.advanceTo(sec(300));
+    const [alert] = e.list();
+    expect(alert.state).toBe('firing');
+    expect(alert.summary).not.toMatch(/below minimum/);
+    // The last window judged with enough volume: the spike tailing off into the trickle.
+    expect(alert.summary).toMatch(/^decline rate \d+ %, threshold above 10 %/);
+    expect(alert.value!).toBeGreaterThan(0.1);
   });
 });
