@@ -546,7 +546,10 @@ export class AlertEvaluator {
   }
 
   private sweep(tick: number): void {
-    const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...this.prepared.map((p) => p.rule.windowMs / 1000), 1);
+    // Only grouped dimensions are swept: their longest window decides (an hour-long
+    // whole-stream rule must not keep every merchant for an hour).
+    const grouped = this.prepared.filter((p) => p.rule.groupBy === 'merchant' || p.rule.groupBy === 'country');
+    const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...grouped.map((p) => p.rule.windowMs / 1000), 1);
     this.events.sweep(oldestNeeded);
     this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.slots.get(`queue=${queue}`)?.active));
     this.silences.sweep(tick, 24 * 3600_000);
