@@ -105,8 +105,18 @@ const baselineInput = z.strictObject({
   minDelta: thresholdInput.optional(),
   /** How fast the baseline forgets, over event time. */
   halfLife: durationInput.optional(),
-  /** How long the baseline learns before it may fire. */
+  /** How long the baseline learns before it may fire (with a prior: how much the prior weighs, in learned time). */
   warmup: durationInput.optional(),
+  /**
+   * What the value usually is before anything is learned (a cold start): the rule judges
+   * against it from the first tick instead of staying blind for the warm-up.
+   */
+  prior: z
+    .strictObject({
+      mean: thresholdInput,
+      deviation: thresholdInput,
+    })
+    .optional(),
 });
 
 const conditionInput = z.strictObject({
@@ -163,6 +173,8 @@ export type AlertCondition =
       minDelta: number;
       halfLifeMs: number;
       warmupMs: number;
+      /** Judged against from the first tick, weighing as much as `warmupMs` of learning; null = learn first. */
+      prior: { mean: number; deviation: number } | null;
     };
 
 /** A validated rule, durations in ms, defaults filled in. */
@@ -308,6 +320,7 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
         minDelta: b.minDelta === undefined ? 0 : Math.abs(parseThreshold(b.minDelta)!),
         halfLifeMs,
         warmupMs: b.warmup === undefined ? DEFAULT_BASELINE.warmupMs : parseDuration(b.warmup)!,
+        prior: b.prior ? { mean: parseThreshold(b.prior.mean)!, deviation: Math.abs(parseThreshold(b.prior.deviation)!) } : null,
       };
     }
   }

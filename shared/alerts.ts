@@ -15,6 +15,8 @@ export interface AlertView {
   severity: Severity;
   labels: Record<string, string>;
   state: AlertState;
+  /** The rule's metric: what unit value and peakValue are in (a rate is a fraction: 0.14 = 14 %). */
+  metric?: string;
   value: number | null;
   peakValue: number | null;
   summary: string;

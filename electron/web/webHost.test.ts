@@ -384,8 +384,8 @@ describe('WebSocket', () => {
 
     const started = await c.request('demo.start', {});
     expect(started).toMatchObject({ ok: true, result: { ok: true } });
-    // Defaults are applied by the schema before the handler sees the arguments.
-    expect(test.calls.find((x) => x.name === 'demo.start')?.args).toEqual({ scenario: 'normal', rate: 200 });
+    // Defaults are applied by the schema before the handler sees the arguments (the demo's story: the decline spike).
+    expect(test.calls.find((x) => x.name === 'demo.start')?.args).toEqual({ scenario: 'decline-spike', rate: 200 });
 
     const badArgs = await c.request('metrics.history', { minutes: 0 });
     expect(badArgs).toMatchObject({ ok: false });

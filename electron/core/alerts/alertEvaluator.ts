@@ -13,7 +13,7 @@ import { UNKNOWN_INDEX, WindowAggregate, type AlertInputEvent } from './eventCou
 import { EventGroups, type EventDimension, type GroupSeries, type HistogramNeeds } from './eventGroups';
 import { readEventMetric, readQueueMetric, typeIndicesOf, type MetricReading } from './metricValues';
 import { QueueSamples } from './queueSamples';
-import { isMoreExtreme, judge, type Outcome } from './ruleCondition';
+import { SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type Outcome } from './ruleCondition';
 import { SilenceSet } from './silenceSet';
 
 export interface AlertEvaluatorOptions {
@@ -47,6 +47,8 @@ interface RuleSlot {
   labels: Record<string, string>;
   active: AlertInstance | null;
   baseline: EwmaBaseline | null;
+  /** When this group's last alert ended (resolved or back to normal): its incident may still be in the window. */
+  lastEndedAt: number | null;
 }
 
 interface PreparedRule {
@@ -116,9 +118,13 @@ export class AlertEvaluator {
       needs.lags ||= r.metric === 'arrival_lag_p95';
       dimensions.set(d, needs);
     }
-    const longestEventWindow = Math.max(1000, ...eventRules.map((r) => r.windowMs));
-    // The ring must still hold the oldest second of the oldest window not yet evaluated.
-    const ringSeconds = Math.ceil((longestEventWindow + this.latenessMs + this.intervalMs) / 1000) + 2;
+    // Each dimension's ring must still hold the oldest second of its oldest window not yet
+    // evaluated; per dimension, so an hour-long whole-stream rule does not give every merchant an hour.
+    const ringSeconds = new Map<EventDimension, number>();
+    for (const d of dimensions.keys()) {
+      const longest = Math.max(1000, ...eventRules.filter((r) => (r.groupBy === 'merchant' || r.groupBy === 'country' ? r.groupBy : 'all') === d).map((r) => r.windowMs));
+      ringSeconds.set(d, Math.ceil((longest + this.latenessMs + this.intervalMs) / 1000) + 2);
+    }
     this.events = new EventGroups(dimensions, ringSeconds, options.maxGroupsPerDimension ?? 1000, (d, g) => this.groupIsActive(d, g));
     const longestQueueWindow = Math.max(1000, ...queueRules.map((r) => r.windowMs));
     this.queues = new QueueSamples(longestQueueWindow + this.latenessMs + this.intervalMs, options.maxQueues ?? 256);
@@ -376,22 +382,32 @@ export class AlertEvaluator {
         groupText: dimension === 'all' ? null : `${dimension} ${value}`,
         labels: dimension === 'all' ? { ...rule.labels } : { ...rule.labels, [dimension]: value },
         active: null,
-        baseline: rule.condition?.kind === 'baseline' ? new EwmaBaseline(rule.condition.halfLifeMs) : null,
+        baseline: this.newBaseline(rule),
+        lastEndedAt: null,
       };
       p.slots.set(group, slot);
     }
-    const j = judge(rule, reading, { groupText: slot.groupText, trafficSeen, baseline: slot.baseline, stepMs: this.intervalMs });
+    const protectBaseline = slot.active !== null || (slot.lastEndedAt !== null && tick - slot.lastEndedAt < rule.windowMs);
+    const j = judge(rule, reading, { groupText: slot.groupText, trafficSeen, baseline: slot.baseline, stepMs: this.intervalMs, protectBaseline });
     let outcome: Outcome = j.outcome;
     if (outcome === 'nodata') {
       // Grouped rules: a quiet group is simply not alerting (else every idle merchant would show "no data").
       if (rule.groupBy !== null || rule.noDataState === 'normal') outcome = 'clear';
       else if (rule.noDataState === 'alerting') outcome = 'met';
     }
-    this.step(p, slot, outcome, j.value, j.summary, tick);
+    this.step(p, slot, outcome, j.value, j.summary, tick, j.lowVolume);
+  }
+
+  private newBaseline(rule: AlertRule): EwmaBaseline | null {
+    const c = rule.condition;
+    if (c?.kind === 'baseline') return new EwmaBaseline(c.halfLifeMs, c.prior && { ...c.prior, weightMs: c.warmupMs }, this.intervalMs);
+    // no_data learns how many events a window usually holds, to tell a stop from a sparse stream.
+    if (rule.metric === 'no_data') return new EwmaBaseline(SILENCE_HALF_LIFE_MS);
+    return null;
   }
 
   /** The state machine: normal -> pending -> firing -> resolved, with nodata and error beside it. */
-  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, value: number | null, summary: string, tick: number): void {
+  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, value: number | null, summary: string, tick: number, lowVolume = false): void {
     const { rule } = p;
     let inst = slot.active;
     if (!inst) {
@@ -411,9 +427,13 @@ export class AlertEvaluator {
       return;
     }
 
-    // The latest reading is recorded first, so a notification carries this tick's value.
-    inst.value = value;
-    inst.summary = summary;
+    // The latest reading is recorded first, so a notification carries this tick's value. A
+    // firing alert keeps the evidence it fired on while the volume is too low to judge: its
+    // summary must not say "below the minimum" beside "firing".
+    if (!(lowVolume && inst.state === 'firing')) {
+      inst.value = value;
+      inst.summary = summary;
+    }
     this.dirty.add(inst);
     switch (inst.state) {
       case 'pending':
@@ -465,6 +485,7 @@ export class AlertEvaluator {
     inst.moveTo('resolved', tick);
     inst.resolvedAt = tick;
     slot.active = null;
+    slot.lastEndedAt = tick;
     this.dirty.add(inst);
     if (!inst.silenced && inst.notifiedFiring) this.notify(inst, 'resolved', tick);
     this.resolved.unshift(inst);
@@ -476,6 +497,7 @@ export class AlertEvaluator {
     inst.moveTo('normal', tick);
     inst.endedAt = tick;
     slot.active = null;
+    slot.lastEndedAt = tick;
     this.dirty.add(inst);
     this.byKey.delete(inst.key);
   }
@@ -524,7 +546,10 @@ export class AlertEvaluator {
   }
 
   private sweep(tick: number): void {
-    const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...this.prepared.map((p) => p.rule.windowMs / 1000), 1);
+    // Only grouped dimensions are swept: their longest window decides (an hour-long
+    // whole-stream rule must not keep every merchant for an hour).
+    const grouped = this.prepared.filter((p) => p.rule.groupBy === 'merchant' || p.rule.groupBy === 'country');
+    const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...grouped.map((p) => p.rule.windowMs / 1000), 1);
     this.events.sweep(oldestNeeded);
     this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.slots.get(`queue=${queue}`)?.active));
     this.silences.sweep(tick, 24 * 3600_000);

@@ -60,6 +60,7 @@ export class AlertInstance {
       severity: this.rule.severity,
       labels: { ...this.labels },
       state: this.state,
+      metric: this.rule.metric,
       value: this.value,
       peakValue: this.peakValue,
       summary: this.summary,

@@ -98,7 +98,9 @@ describe('rule editor requests', () => {
 
   it('rules.save writes the file, evaluates the new rules at once over the stored window, and a second save does not notify again', async () => {
     const { request, engine, alerting, notifications } = open('save');
-    store(engine, 60, 100, 40); // observed synchronously (onCommitted): nothing to wait for
+    // 16 % declines: under the default decline rule's cold-start band (8 % prior + 9 points),
+    // over the edited rule's 15 %. Observed synchronously (onCommitted): nothing to wait for.
+    store(engine, 60, 100, 16);
     expect(alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
 
     const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES, format: 'yaml' });
@@ -109,7 +111,7 @@ describe('rule editor requests', () => {
     expect(doc).toMatchObject({ source: 'file', path: saved.path, text: DECLINE_RULES });
     expect(doc.rules.map((r) => r.name)).toEqual(['decline-rate-high']);
 
-    // The stored last minute already shows 40 % declines: the new rule fires right away, once.
+    // The stored last minute already shows 16 % declines: the new rule fires right away, once.
     const firing = (await request<AlertView[]>('alerts.list', {})).filter((a) => a.state === 'firing');
     expect(firing.map((a) => a.rule)).toEqual(['decline-rate-high']);
     expect(notifications.map((x) => `${x.kind} ${x.rule}`)).toEqual(['firing decline-rate-high']);
@@ -124,6 +126,18 @@ describe('rule editor requests', () => {
     expect((await request<AlertView[]>('alerts.list', {})).filter((a) => a.state === 'firing')).toEqual([]);
     expect(notifications.map((x) => x.kind)).toEqual(['firing', 'resolved']);
     expect(notifications[1].summary).toMatch(/alert rules changed/);
+  });
+
+  it('rules.backtest never reports a firing in the future: a range ending ahead of now is evaluated up to now', async () => {
+    const { request, engine } = open('future');
+    const end = Date.now();
+    store(engine, 120, 50, 5, end - 20_000); // dense traffic until 20 s ago, then silence
+    const r = await request<RulesBacktestResult>('rules.backtest', { text: DEFAULT_RULES_YAML, format: 'yaml', from: end - 200_000, to: end + 600_000 });
+    expect(r.ok).toBe(true);
+    const checkedAt = Date.now();
+    expect(r.to).toBeLessThanOrEqual(checkedAt);
+    for (const a of r.alerts) expect(a.firedAt!).toBeLessThanOrEqual(checkedAt);
+    expect(r.alerts.filter((a) => a.rule === 'traffic-stopped')).toEqual([]);
   });
 
   it('rules.backtest runs edited rules over the stored range without touching live alerts', async () => {

@@ -22,6 +22,8 @@ export interface StoredRangeOptions extends Omit<BacktestOptions, 'queueSamples'
   pageSize?: number;
   /** Yield to the event loop between pages (inside the engine worker). Default true. */
   yieldBetweenPages?: boolean;
+  /** The present (wall clock): a quiet tail is not evaluated past it. Default Date.now(). */
+  nowMs?: number;
 }
 
 export interface RangeBacktestResult extends BacktestResult {
@@ -91,7 +93,10 @@ export async function backtestStoredRange(store: ReadStore, rules: readonly Aler
     if (rows.length < n) break;
     if (pause) await yieldNow();
   }
-  const end = truncated ? (lastTime ?? from) : to;
+  // A range may end ahead of the present (the editor asks up to the engine's clock): the quiet
+  // tail after the last event is evaluated up to now at most, so no firing lands in the future.
+  const present = Math.max(options.nowMs ?? Date.now(), lastTime ?? from);
+  const end = truncated ? (lastTime ?? from) : Math.min(to, present);
   while (nextSample < samples.length && samples[nextSample].at < end) bt.feedQueues(samples[nextSample].depths, samples[nextSample++].at);
   // Evaluate up to the end of the range: a quiet tail can resolve alerts or fire no-data.
   btOptions.endMs = end;

@@ -12,7 +12,8 @@ rules:
     description: >-
       The share of authorizations that are declined rose far above what this stream
       normally shows: an issuer or scheme outage, a card-testing attack, or a broken
-      checkout (3DS, expired keys).
+      checkout (3DS, expired keys). From the first minute it judges against a prior of
+      8 % +/- 3 % (typical card-not-present decline rates), then against what it learned.
     runbookUrl: electron/core/alerts/RULES.md#decline-rate-spike
     severity: critical
     metric: decline_rate
@@ -23,9 +24,10 @@ rules:
         minDelta: 5%
         halfLife: 1h
         warmup: 3m
-    window: 2m
-    for: 1m
-    keepFiringFor: 2m
+        prior: { mean: 8%, deviation: 3% }
+    window: 1m
+    for: 30s
+    keepFiringFor: 30s
     minVolume: 50
     noDataState: normal
 
@@ -46,13 +48,16 @@ rules:
 
   - name: traffic-stopped
     description: >-
-      No payment or risk events at all for two minutes, after traffic had been flowing:
-      the producers, the exchange binding or the console's consumer is down.
+      No payment or risk events at all for a minute, on a stream that usually carries at
+      least 50 a minute: the producers, the exchange binding or the console's consumer is
+      down. A sparse stream (a replayed capture of a few events an hour) has gaps that are
+      normal for it and does not fire; one silence is one alert, until traffic is back.
     runbookUrl: electron/core/alerts/RULES.md#traffic-stopped
     severity: critical
     metric: no_data
-    window: 2m
-    for: 30s
+    window: 1m
+    keepFiringFor: 30s
+    minVolume: 50
 
   - name: queue-depth-growing
     description: >-
@@ -83,17 +88,42 @@ rules:
 
   - name: fraud-burst-per-merchant
     description: >-
-      The risk engine blocked more than 10 payments of one merchant within 5 minutes:
-      a fraud attack (card testing, account takeover) against that merchant.
+      The share of one merchant's risk decisions that are blocks jumped by more than 40
+      points above what that merchant normally shows (a prior of 2 % until learned), with
+      at least 30 risk decisions in 2 minutes: a fraud attack (card testing, account
+      takeover) against that merchant. Relative to the merchant's own volume, so a big
+      merchant's usual blocks never fire it.
     runbookUrl: electron/core/alerts/RULES.md#fraud-burst-per-merchant
     severity: critical
-    metric: risk_blocked_count
+    metric: risk_blocked_rate
     groupBy: merchant
     condition:
-      above: 10
-    window: 5m
-    keepFiringFor: 5m
-    minVolume: 20
+      baseline:
+        direction: above
+        deviations: 3
+        minDelta: 40%
+        halfLife: 1h
+        warmup: 5m
+        prior: { mean: 2%, deviation: 10% }
+    window: 2m
+    for: 20s
+    keepFiringFor: 2m
+    minVolume: 30
+
+  - name: fraud-share-high
+    description: >-
+      More than 3 % of all risk decisions over the last hour were blocks (at least 10
+      decisions): fraud is running at a steady high level, not in one burst. Slow and
+      sparse streams (a replayed capture) show it too.
+    runbookUrl: electron/core/alerts/RULES.md#fraud-share-high
+    severity: warning
+    metric: risk_blocked_rate
+    condition:
+      above: 3%
+    window: 1h
+    keepFiringFor: 2h
+    minVolume: 10
+    noDataState: normal
 
   - name: high-risk-score-p95
     description: >-

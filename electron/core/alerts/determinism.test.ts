@@ -28,8 +28,9 @@ function stream(): AlertInputEvent[] {
       const spike = s >= 600 && s < 900;
       const fraud = s >= 1100 && s < 1300 && i < 2;
       const r = rand();
+      // A fraud burst: m_evil's payments are scored and blocked (the blocked share is per scored decision).
       const type = fraud
-        ? 'risk.blocked'
+        ? i === 0 ? 'risk.scored' : 'risk.blocked'
         : i >= 6
           ? r < 0.05 ? 'risk.flagged' : 'risk.scored'
           : r < (spike ? 0.4 : 0.04) ? 'payment.declined' : r < (spike ? 0.5 : 0.06) ? 'payment.failed' : 'payment.authorized';

@@ -19,6 +19,9 @@ export class GroupSeries {
   private readonly seconds: Float64Array;
   private readonly scores: (SparseHistogram | undefined)[] | null;
   private readonly lags: (SparseHistogram | undefined)[] | null;
+  /** The seconds that hold counts, ascending: a long window over a sparse stream visits only these. */
+  private occupied: number[] = [];
+  private occupiedHead = 0;
   firstSecond: number;
   lastSecond: number;
   /** Bit i set once an event of type index i was seen: "traffic stopped" needs traffic to have started. */
@@ -46,6 +49,7 @@ export class GroupSeries {
       if (second <= this.lastSecond - this.capacity) return false;
       // The slot's old second has left every window: reuse it.
       this.seconds[i] = second;
+      this.markOccupied(second);
       this.counts.fill(0, i * TYPE_SLOTS, (i + 1) * TYPE_SLOTS);
       if (this.scores) this.scores[i] = undefined;
       if (this.lags) this.lags[i] = undefined;
@@ -64,6 +68,25 @@ export class GroupSeries {
     return true;
   }
 
+  private markOccupied(second: number): void {
+    const list = this.occupied;
+    const n = list.length;
+    if (n === this.occupiedHead || list[n - 1] < second) list.push(second);
+    else {
+      // Late event (within the lateness allowance): insert in order.
+      let at = n;
+      while (at > this.occupiedHead && list[at - 1] > second) at--;
+      list.splice(at, 0, second);
+    }
+    // Forget seconds the ring no longer holds; compact now and then rather than shift().
+    const oldest = Math.max(this.lastSecond, second) - this.capacity;
+    while (this.occupiedHead < list.length && list[this.occupiedHead] <= oldest) this.occupiedHead++;
+    if (this.occupiedHead > 1024 && this.occupiedHead * 2 > list.length) {
+      this.occupied = list.slice(this.occupiedHead);
+      this.occupiedHead = 0;
+    }
+  }
+
   /** The sum of the seconds in [from, to). */
   window(from: number, to: number): WindowAggregate {
     const scoreParts: SparseHistogram[] = [];
@@ -72,8 +95,18 @@ export class GroupSeries {
     if (to <= from || this.lastSecond < from) return agg;
     const sums = agg.counts;
     const start = Math.max(from, to - this.capacity, this.firstSecond);
-    let i = ((start % this.capacity) + this.capacity) % this.capacity;
-    for (let s = start; s < to; s++, i = i + 1 === this.capacity ? 0 : i + 1) {
+    const list = this.occupied;
+    // Binary search for the first occupied second >= start.
+    let lo = this.occupiedHead;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < list.length && list[k] < to; k++) {
+      const s = list[k];
+      const i = ((s % this.capacity) + this.capacity) % this.capacity;
       if (this.seconds[i] !== s) continue;
       const base = i * TYPE_SLOTS;
       for (let t = 0; t < TYPE_SLOTS; t++) sums[t] += this.counts[base + t];
@@ -95,7 +128,8 @@ export class EventGroups {
 
   constructor(
     private readonly dimensions: ReadonlyMap<EventDimension, HistogramNeeds>,
-    private readonly capacitySeconds: number,
+    /** Seconds each dimension's rings hold (its longest window plus the lateness allowance). */
+    private readonly capacitySeconds: ReadonlyMap<EventDimension, number>,
     private readonly maxGroups: number,
     /** Groups with an active alert are never evicted. */
     private readonly isActive: (dimension: EventDimension, group: string) => boolean,
@@ -113,7 +147,7 @@ export class EventGroups {
       let series = groups.get(key);
       if (!series) {
         if (groups.size >= this.maxGroups && !this.evictOne(dimension, groups)) continue;
-        series = new GroupSeries(this.capacitySeconds, second, this.dimensions.get(dimension)!);
+        series = new GroupSeries(this.capacitySeconds.get(dimension)!, second, this.dimensions.get(dimension)!);
         groups.set(key, series);
       }
       if (!series.add(second, e) && dimension === 'all') this.lateDropped++;

@@ -30,7 +30,8 @@ export function readEventMetric(rule: AlertRule, agg: WindowAggregate, windowSec
   const failed = agg.count('payment.failed');
   // Outcomes, not initiations, are the denominator: every attempt ends in one of these three.
   const attempts = authorized + declined + failed;
-  const riskEvents = agg.count('risk.scored') + agg.count('risk.flagged') + agg.count('risk.blocked');
+  const scored = agg.count('risk.scored');
+  const riskEvents = scored + agg.count('risk.flagged') + agg.count('risk.blocked');
   const flagged = agg.count('risk.flagged');
   const blocked = agg.count('risk.blocked');
   const reading = (value: number | null, volume: number): MetricReading => ({ value, volume, error: null });
@@ -53,10 +54,12 @@ export function readEventMetric(rule: AlertRule, agg: WindowAggregate, windowSec
       return reading(flagged, riskEvents);
     case 'risk_blocked_count':
       return reading(blocked, riskEvents);
+    // Shares of the decisions: every payment is scored once, and a flag or block comes on
+    // top of its risk.scored, so "of all risk events" could never pass 50 %.
     case 'risk_flagged_rate':
-      return reading(ratio(flagged, riskEvents), riskEvents);
+      return reading(ratio(flagged, scored), scored);
     case 'risk_blocked_rate':
-      return reading(ratio(blocked, riskEvents), riskEvents);
+      return reading(ratio(blocked, scored), scored);
     case 'risk_score_p95': {
       const h = agg.scores();
       const bin = h.quantileBin(0.95);

@@ -11,6 +11,8 @@ export interface Judgement {
   outcome: Outcome;
   value: number | null;
   summary: string;
+  /** The value rests on less than minVolume: not judged (a firing alert keeps its evidence). */
+  lowVolume: boolean;
 }
 
 export interface JudgeContext {
@@ -20,26 +22,23 @@ export interface JudgeContext {
   trafficSeen: boolean;
   baseline: EwmaBaseline | null;
   stepMs: number;
+  /**
+   * An alert of this group is active, or its incident is still in the window: the baseline
+   * must not learn the incident as normal, so every value is only nudged.
+   */
+  protectBaseline: boolean;
 }
 
 export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext): Judgement {
   const label = METRIC_INFO[rule.metric].label;
   const who = ctx.groupText ? ` for ${ctx.groupText}` : '';
   const over = formatDuration(rule.windowMs);
-  if (reading.error) return { outcome: 'error', value: null, summary: `${label}${who}: ${reading.error}` };
+  if (reading.error) return { outcome: 'error', value: null, summary: `${label}${who}: ${reading.error}`, lowVolume: false };
 
-  if (rule.metric === 'no_data') {
-    const types = rule.eventTypes ? rule.eventTypes.join(', ') : 'payment or risk';
-    const met = reading.value === 0 && ctx.trafficSeen;
-    return {
-      outcome: met ? 'met' : 'clear',
-      value: reading.value,
-      summary: met ? `no ${types} events${who} in the last ${over}` : `${reading.value ?? 0} ${types} events${who} in the last ${over}`,
-    };
-  }
+  if (rule.metric === 'no_data') return judgeSilence(rule, reading, ctx, who, over);
 
   const value = reading.value;
-  if (value === null) return { outcome: 'nodata', value: null, summary: `${label}${who}: no data in the last ${over}` };
+  if (value === null) return { outcome: 'nodata', value: null, summary: `${label}${who}: no data in the last ${over}`, lowVolume: false };
   const shown = `${label} ${formatMetricValue(rule.metric, value)}${who}`;
   const enough = reading.volume >= rule.minVolume;
   const volumeNote = enough ? '' : ` (volume ${reading.volume} below minimum ${rule.minVolume})`;
@@ -51,6 +50,7 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
       outcome: met ? 'met' : 'clear',
       value,
       summary: `${shown}, threshold ${c.kind} ${formatMetricValue(rule.metric, c.threshold)} over ${over}${volumeNote}`,
+      lowVolume: !enough,
     };
   }
 
@@ -66,10 +66,37 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
     ? `${shown}, baseline ${formatMetricValue(rule.metric, b.mean)} +/- ${formatMetricSpread(rule.metric, b.deviation)}`
     : `${shown}, baseline still learning (${formatDuration(b.learnedMs)} of ${formatDuration(c.warmupMs)})`;
   if (enough) {
-    if (breach && ready) b.nudge(value, ctx.stepMs);
+    // Without a prior, the warm-up learns everything (there is nothing to breach yet).
+    if ((breach && (ready || c.prior !== null)) || ctx.protectBaseline) b.nudge(value, ctx.stepMs);
     else b.update(value, ctx.stepMs);
   }
-  return { outcome: met ? 'met' : 'clear', value, summary: `${explained}${volumeNote}` };
+  return { outcome: met ? 'met' : 'clear', value, summary: `${explained}${volumeNote}`, lowVolume: !enough };
+}
+
+/** How long a silence the no_data baseline learns over (how fast "the usual count" follows the traffic). */
+export const SILENCE_HALF_LIFE_MS = 10 * 60_000;
+
+/**
+ * no_data: the window holds no events, traffic had been seen, and the stream usually has at
+ * least minVolume events in such a window (learned from windows that had some). A sparse
+ * stream (a capture of a few events an hour, replayed) has gaps that are normal for it: no
+ * alert; a dense stream that goes quiet is one alert until traffic is back.
+ */
+function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext, who: string, over: string): Judgement {
+  const types = rule.eventTypes ? rule.eventTypes.join(', ') : 'payment or risk';
+  const count = reading.value ?? 0;
+  const usual = ctx.baseline ? ctx.baseline.mean : count;
+  const dense = usual >= Math.max(1, rule.minVolume);
+  const met = count === 0 && ctx.trafficSeen && dense;
+  if (count > 0) ctx.baseline?.update(count, ctx.stepMs);
+  const usually = ctx.baseline ? ` (usually ${Math.round(usual).toLocaleString('en-US')})` : '';
+  const sparse = count === 0 && ctx.trafficSeen && !dense ? `; the stream is too sparse for a gap to mean it stopped (minimum ${rule.minVolume})` : '';
+  return {
+    outcome: met ? 'met' : 'clear',
+    value: count,
+    summary: count === 0 ? `no ${types} events${who} in the last ${over}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over}${usually}`,
+    lowVolume: false,
+  };
 }
 
 /** Whether `a` is further than `b` in the direction the rule alerts on (for peakValue). */

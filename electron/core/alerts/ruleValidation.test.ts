@@ -118,6 +118,7 @@ describe('rules files', () => {
       'queue-depth-growing',
       'no-consumers',
       'fraud-burst-per-merchant',
+      'fraud-share-high',
       'high-risk-score-p95',
     ]);
     expect(DEFAULT_RULES.every((r) => r.enabled && r.runbookUrl && r.description)).toBe(true);

@@ -1,6 +1,7 @@
 import { replaySession, type ReplayControlService } from '../replay';
 import type { IngestSource } from '../ingest/ingestSource';
 import { startPacedTraffic, type PacedTraffic } from '../sim/pacedTraffic';
+import { DEMO_TIMINGS } from '../sim/scenarios';
 import type { EngineConfig } from './engineConfig';
 
 /** The demo session's source: the simulator in-process, as if it had come from the broker. */
@@ -12,6 +13,7 @@ export function demoSource(demo: NonNullable<EngineConfig['demo']>): IngestSourc
         seed: demo.seed ?? 1,
         scenario: demo.scenario,
         rate: demo.rate,
+        timings: DEMO_TIMINGS,
         isBlocked,
         onBatch: (events, nowMs) => {
           for (const e of events) {

@@ -139,7 +139,8 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     return result;
   };
 
-  if (options.demo) await run(demoConfig('normal', 200));
+  // The demo tells its story from the start: normal traffic, a decline spike, recovery.
+  if (options.demo) await run(demoConfig('decline-spike', 200));
   else await run(liveConfig(await activeBroker()));
 
   const current = (): Session => {

@@ -26,6 +26,16 @@ export const DEFAULT_TIMINGS: ScenarioTimings = {
   anomalyDurationMs: 120_000,
 };
 
+/**
+ * The demo's story, what a user sees when demo mode starts: 30 s of normal traffic, the
+ * anomaly for 1 minute, then normal traffic for good. The default pack fires on the decline
+ * spike about a minute after it starts and resolves about a minute after it ends.
+ */
+export const DEMO_TIMINGS: ScenarioTimings = {
+  anomalyStartMs: 30_000,
+  anomalyDurationMs: 60_000,
+};
+
 /** Issuers and merchants hit by the decline spike (an issuer outage plus one acquirer route). */
 export const SPIKE_ISSUERS: ReadonlySet<string> = new Set(['northbank', 'harbor-credit']);
 export const SPIKE_MERCHANTS: ReadonlySet<string> = new Set(['m_1001', 'm_1005', 'm_1013']);

@@ -4,6 +4,7 @@ import type { AlertView } from '../../../shared/alerts';
 import { alertSince } from '../store/alerts';
 import { fmtAgo, fmtAlertValue, fmtDateTime } from '../lib/format';
 import { useNow } from '../lib/hooks';
+import { useApp } from '../store/appStore';
 
 export type AlertAction = 'ack' | 'silence' | 'note';
 
@@ -18,7 +19,11 @@ interface Props {
 
 export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, onAction }: Props) {
   const actions = Boolean(onAction) && !compact;
-  const now = useNow(1000);
+  const wallNow = useNow(1000);
+  // Alert times are event times: in a replay, "ago" is measured on the replay's clock (the
+  // newest event time), never on the wall clock (a capture from last month is not "just now").
+  const replayClock = useApp((s) => (s.snapshot?.session === 'replay' ? s.snapshot.clock : null));
+  const now = replayClock ?? wallNow;
   const shown = limit ? alerts.slice(0, limit) : alerts;
   if (alerts.length === 0) {
     return (
@@ -97,7 +102,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                   </td>
                 )}
                 <td className="num mono" data-testid="alert-value">
-                  {fmtAlertValue(a.value)}
+                  {fmtAlertValue(a.value, a.metric)}
                 </td>
                 <td className="nowrap" title={fmtDateTime(since)} data-testid="alert-since">
                   {fmtAgo(since, now)}

@@ -5,7 +5,7 @@ import { getClient } from '../api/client';
 type Scenario = 'normal' | 'decline-spike' | 'fraud-burst' | 'stall';
 
 export function DemoStart({ testId = 'demo-start', compact = false }: { testId?: string; compact?: boolean }) {
-  const [scenario, setScenario] = useState<Scenario>('normal');
+  const [scenario, setScenario] = useState<Scenario>('decline-spike');
   const [rate, setRate] = useState(200);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -28,8 +28,8 @@ export function DemoStart({ testId = 'demo-start', compact = false }: { testId?:
           <label>
             <span>Scenario</span>
             <select value={scenario} onChange={(e) => setScenario(e.target.value as Scenario)} data-testid={`${testId}-scenario`}>
+              <option value="decline-spike">decline spike (the story: spike at 30 s for 1 min)</option>
               <option value="normal">normal</option>
-              <option value="decline-spike">decline spike</option>
               <option value="fraud-burst">fraud burst</option>
               <option value="stall">stall</option>
             </select>

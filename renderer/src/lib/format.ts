@@ -10,6 +10,8 @@ import {
   formatNumber,
   formatPercent,
 } from '../../../shared/format';
+import { ALERT_METRICS, type AlertMetric } from '../../../shared/alertRules';
+import { formatMetricValue } from '../../../shared/alertValueFormat';
 
 export const DASH = '—';
 
@@ -30,8 +32,10 @@ export function fmtPercent(v: number | null | undefined, digits = 1): string {
 }
 
 /** An alert's value or peak: whole numbers grouped, else 3 decimals below 1 and 2 above. */
-export function fmtAlertValue(v: number | null | undefined): string {
+/** An alert's value in its metric's unit ("14 %" for a rate, as the KPI beside it reads); a bare number when the metric is unknown. */
+export function fmtAlertValue(v: number | null | undefined, metric?: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  if (metric && (ALERT_METRICS as readonly string[]).includes(metric)) return formatMetricValue(metric as AlertMetric, v);
   if (Number.isInteger(v)) return formatInteger(v);
   return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
 }

@@ -1,0 +1,40 @@
+// Values as an operator reads them in a summary: "23 %", "12.5/s", "850 ms".
+import { METRIC_INFO, type AlertMetric } from './alertRules';
+import { formatNumber } from './format';
+
+// At most `digits` decimals, trailing zeros dropped (shared/format).
+const round = (v: number, digits: number): string => formatNumber(v, digits);
+
+function significant(v: number): string {
+  const abs = Math.abs(v);
+  return round(v, abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3);
+}
+
+export function formatMetricValue(metric: AlertMetric, value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
+  switch (METRIC_INFO[metric].unit) {
+    case 'ratio':
+      return `${round(value * 100, Math.abs(value) >= 0.1 ? 0 : 1)} %`;
+    case 'per_second':
+      return `${significant(value)}/s`;
+    case 'per_minute':
+      return `${value >= 0 ? '+' : ''}${significant(value)} msgs/min`;
+    case 'ms':
+      return value >= 10_000 ? `${round(value / 1000, 1)} s` : `${Math.round(value)} ms`;
+    case 'score':
+      return round(value, 1);
+    case 'messages':
+      return `${Math.round(value)} msgs`;
+    case 'consumers':
+      return `${Math.round(value)}`;
+    case 'count':
+      return `${Math.round(value)}`;
+  }
+}
+
+/** A deviation or delta in the metric's unit (no sign prefix). */
+export function formatMetricSpread(metric: AlertMetric, value: number): string {
+  if (METRIC_INFO[metric].unit === 'ratio') return `${round(value * 100, value >= 0.1 ? 0 : 1)} %`;
+  if (METRIC_INFO[metric].unit === 'per_minute') return `${significant(value)} msgs/min`;
+  return formatMetricValue(metric, value);
+}
