@@ -1,5 +1,6 @@
 // What the engine publishes about itself: one bounded snapshot at most 10 times a second.
 import type { KnownType } from './events/eventTypes';
+import type { BrokerNodeHealth, QueueStatsExtra } from './queueStats';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'demo' | 'replay';
 
@@ -68,7 +69,8 @@ export interface RateWindows {
   m5: number;
 }
 
-export interface QueueDepth {
+/** A watched queue's latest sample; the management API's figures when it is reachable (queueStats.ts). */
+export interface QueueDepth extends QueueStatsExtra {
   queue: string;
   messages: number | null;
   consumers: number | null;
@@ -125,6 +127,8 @@ export interface EngineSnapshot {
   /** Arrival minus event time over the last minute of arrivals (ms). */
   arrivalLagMs: { p50: number | null; p95: number | null };
   queues: QueueDepth[];
+  /** The broker node (alarms, connections) from the management API; null without it. */
+  brokerNode?: BrokerNodeHealth | null;
   /** Seconds completed since the previous snapshot (the renderer appends them to bounded series). */
   throughputTail: ThroughputPoint[];
   queueDepthTail: QueueDepthPoint[];

@@ -1,5 +1,6 @@
 import type { EngineSnapshot, QueueDepth, QueueDepthPoint, RateWindows, ThroughputPoint } from '../../../shared/metrics';
 import { SERIES_MAX_POINTS } from '../../../shared/metrics';
+import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { IngestedEvent } from '../store/eventWriter';
 import { SecondRing, TYPE_KEYS, histogramPercentile, typeIndex } from './secondBuckets';
 
@@ -35,6 +36,8 @@ export class LiveMetrics {
   private readonly lagBySecond = new Map<number, Uint32Array>();
   private lastTailSec: number | null = null;
   private queues: QueueDepth[] = [];
+  /** The broker node's alarms and totals, from the management API (null without it). */
+  brokerNode: BrokerNodeHealth | null = null;
   private pendingQueuePoints: QueueDepthPoint[] = [];
   /** Latest event time seen: the clock of a replay. */
   watermark: number | null = null;
@@ -156,6 +159,7 @@ export class LiveMetrics {
         p95: histogramPercentile(lagHist, lagCount, 0.95, lagValue),
       },
       queues: this.queues,
+      brokerNode: this.brokerNode,
       throughputTail: this.takeThroughputTail(endSec),
       queueDepthTail: this.pendingQueuePoints.splice(0),
     };
