@@ -107,3 +107,19 @@ export const managementOverviewSchema = z.object({
 export const managementNodesSchema = z.array(
   z.object({ name: z.string(), mem_alarm: z.boolean().nullish(), disk_free_alarm: z.boolean().nullish() }),
 );
+
+/** One queue as `payops queues --json` prints it (issue 15's contract: keep the names). */
+export interface QueueReport {
+  name: string;
+  vhost: string;
+  type: string | null;
+  messages: number | null;
+  ready: number | null;
+  unacked: number | null;
+  consumers: number | null;
+  utilisation: number | null;
+  rates: QueueRates;
+  delaySeconds: number | null;
+  drainSeconds: number | null;
+  source: QueueStatsSource;
+}

@@ -2,7 +2,7 @@
 // console polls, and the "get messages" call dead-letter browsing uses. Every failure is a
 // ManagementError naming what went wrong in an operator's words (401, 404, an HTML page, a
 // slow or malformed answer), so the caller can show it and fall back without stopping ingest.
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   managementNodesSchema,
   managementOverviewSchema,
@@ -49,6 +49,8 @@ export interface ManagementClientOptions {
   timeoutMs?: number;
 }
 
+const queueNamesSchema = z.array(z.object({ name: z.string() }));
+
 export class ManagementClient {
   private readonly authorization: string;
   readonly timeoutMs: number;
@@ -63,6 +65,12 @@ export class ManagementClient {
 
   queue(name: string, vhost = this.endpoint.vhost): Promise<ManagementQueue> {
     return this.request(`/api/queues/${enc(vhost)}/${enc(name)}?columns=${QUEUE_COLUMNS}`, managementQueueSchema, `queue ${name}`);
+  }
+
+  /** Names of the vhost's queues (for `payops queues` without --watch). */
+  async queueNames(vhost = this.endpoint.vhost): Promise<string[]> {
+    const list = await this.request(`/api/queues/${enc(vhost)}?columns=name`, queueNamesSchema, `queues of vhost ${vhost}`);
+    return list.map((q) => q.name);
   }
 
   async overview(): Promise<z.infer<typeof managementOverviewSchema>> {
