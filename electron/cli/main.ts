@@ -3,6 +3,7 @@ import { registerAlerts } from './commands/alertsCommand';
 import { registerBacktest } from './commands/backtestCommand';
 import { registerCollect } from './commands/collectCommand';
 import { registerQueues } from './commands/queuesCommand';
+import { registerDeadLetters } from './commands/deadLettersCommand';
 import { registerPublish } from './commands/publishCommand';
 import { registerReplay } from './commands/replayCommand';
 import { registerReport } from './commands/reportCommand';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerAlerts(program);
   registerBacktest(program);
   registerQueues(program);
+  registerDeadLetters(program);
   return program;
 }
 

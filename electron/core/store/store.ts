@@ -12,6 +12,7 @@ import { EventWriter } from './eventWriter';
 import { MetaRepository } from './metaRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
+import { RedriveAuditRepository } from './redriveAuditRepository';
 import { ReportQueries } from './reportQueries';
 import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
@@ -45,6 +46,8 @@ export interface ReadStore {
   readonly queueSamples: QueueSampleReads;
   readonly alerts: AlertHistoryReads;
   readonly silences: SilenceReads;
+  /** Dead-letter redrives, step by step (incident reports list them). */
+  readonly redriveAudit: Pick<RedriveAuditRepository, 'list' | 'stepsOf'>;
   /** Incident reports' counts and scans over raw events. */
   readonly reports: ReportQueries;
   /** Whether every named table exists (an older or foreign database may lack some). */
@@ -65,6 +68,7 @@ export interface Store extends ReadStore {
   readonly silences: SilenceRepository;
   /** The database's own facts (the console id its default queue is named after). */
   readonly meta: MetaRepository;
+  readonly redriveAudit: RedriveAuditRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -84,6 +88,7 @@ class SqliteStore implements Store {
   readonly silences: SilenceRepository;
   readonly reports: ReportQueries;
   readonly meta: MetaRepository;
+  readonly redriveAudit: RedriveAuditRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -99,6 +104,7 @@ class SqliteStore implements Store {
     this.silences = new SilenceRepository(db);
     this.reports = new ReportQueries(db);
     this.meta = new MetaRepository(db);
+    this.redriveAudit = new RedriveAuditRepository(db);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }
