@@ -84,6 +84,17 @@ export interface ThroughputPoint {
   counts: Partial<Record<KnownType | 'unknown', number>>;
 }
 
+/** What is arriving now, by arrival time (issue 15): the dashboard stays truthful when event time lags. */
+export interface ArrivalView {
+  /** perSecond[i] is the arrivals of second endSec - perSecond.length + i (epoch seconds). */
+  endSec: number;
+  perSecond: number[];
+  /** Arrivals per second over the last 1 s, 1 min and the whole window (2 min). */
+  rates: RateWindows;
+  /** Set when what arrives now has an event time over 15 minutes behind (backlog or producer clock). */
+  late: { eventsPerSecond: number; behindMs: number } | null;
+}
+
 export interface QueueDepthPoint {
   t: number;
   depths: Record<string, number>;
@@ -124,7 +135,9 @@ export interface EngineSnapshot {
   riskScoreP95: number | null;
   /** payment.authorized amounts over the last minute of event time, per currency, largest count first (at most 8). */
   authorizedLastMinute: CurrencyVolume[];
-  /** Arrival minus event time over the last minute of arrivals (ms). */
+  /** What arrives now, by arrival time (absent in older snapshots). */
+  arrival?: ArrivalView;
+  /** Arrival minus event time over the last minute of arrivals (ms), at its true size (up to a year). */
   arrivalLagMs: { p50: number | null; p95: number | null };
   queues: QueueDepth[];
   /** The broker node (alarms, connections) from the management API; null without it. */
