@@ -9,6 +9,8 @@ import { useApp } from '../store/appStore';
 import { Sparkline } from './Sparkline';
 
 const KEEP = 60;
+/** One empty list, so the store selector returns the same value while there is no snapshot. */
+const NO_QUEUES: QueueDepth[] = [];
 
 interface History {
   at: number;
@@ -71,7 +73,7 @@ function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
 }
 
 export const QueuePanel = memo(function QueuePanel() {
-  const queues = useApp((s) => s.view.snapshot?.queues ?? []);
+  const queues = useApp((s) => s.view.snapshot?.queues ?? NO_QUEUES);
   const node = useApp((s) => s.view.snapshot?.brokerNode ?? null);
   const history = useQueueHistory(queues);
   const note = queues.find((q) => q.note)?.note ?? null;
