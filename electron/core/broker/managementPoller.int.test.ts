@@ -32,7 +32,7 @@ afterAll(async () => {
 
 function pollerAgainst(url: string, logs: string[]) {
   const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
-  const client = new ManagementClient(managementEndpoint(AMQP_URL, url), { timeoutMs: 300 });
+  const client = new ManagementClient(managementEndpoint(AMQP_URL, url), { timeoutMs: 1500 });
   const poller = new QueueStatsPoller({
     queues: [topo.queue],
     management: client,
@@ -50,7 +50,7 @@ const cases: { what: string; answer: ReturnType<typeof answers.status>; kind: st
   { what: 'an HTML page', answer: answers.status(200, '<!doctype html><title>Login</title>', 'text/html'), kind: 'not-json', says: /HTML page, not JSON/ },
   { what: 'malformed JSON', answer: answers.status(200, '{"name": "q", "messages": 12,'), kind: 'malformed', says: /malformed JSON/ },
   { what: 'JSON of another shape', answer: answers.status(200, '{"name": 5}'), kind: 'malformed', says: /unexpected shape.*name/ },
-  { what: 'no answer (slow)', answer: answers.silent(), kind: 'timeout', says: /did not answer within 300 ms/ },
+  { what: 'no answer (slow)', answer: answers.silent(), kind: 'timeout', says: /did not answer within 1500 ms/ },
 ];
 
 describe('a management API that answers badly', () => {

@@ -59,7 +59,7 @@ export class QueueStatsPoller {
     if (this.polling) return null;
     this.polling = true;
     try {
-      const samples = await Promise.all(this.options.queues.map((q) => this.sample(q)));
+      const samples = await this.sampleAll();
       const mgmtError = samples.find((s) => s.source === 'amqp' && s.note)?.note ?? null;
       this.logOnce(mgmtError);
       this.options.onSamples(samples);
@@ -96,22 +96,36 @@ export class QueueStatsPoller {
     this.options.onNode(this.node);
   }
 
-  private async sample(queue: string): Promise<QueueDepth> {
+  /** One request for all watched queues through the management API; a passive declare each when it fails. */
+  private async sampleAll(): Promise<QueueDepth[]> {
     const client = this.options.management;
-    let note: string;
-    if (client) {
-      const at = this.now();
-      try {
-        return this.withBusinessTime(fromManagement(await client.queue(queue), at));
-      } catch (err) {
-        if (err instanceof ManagementError && err.kind === 'not-found' && /not found \(HTTP 404/.test(err.message)) {
-          return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management', note: null };
-        }
-        note = `${RATES_NEED_MANAGEMENT}: ${describe(err)}`;
-      }
-    } else {
-      note = `${RATES_NEED_MANAGEMENT} (no management API configured)`;
+    const queues = this.options.queues;
+    if (!client) return Promise.all(queues.map((q) => this.passiveSample(q, `${RATES_NEED_MANAGEMENT} (no management API configured)`)));
+    const at = this.now();
+    let found: Map<string, ManagementQueue>;
+    try {
+      found = queues.length === 1 ? await this.one(client, queues[0]) : await client.queues(queues);
+    } catch (err) {
+      const note = `${RATES_NEED_MANAGEMENT}: ${describe(err)}`;
+      return Promise.all(queues.map((q) => this.passiveSample(q, note)));
     }
+    return queues.map((queue) => {
+      const q = found.get(queue);
+      if (!q) return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management' as const, note: null };
+      return this.withBusinessTime(fromManagement(q, at));
+    });
+  }
+
+  private async one(client: ManagementClient, queue: string): Promise<Map<string, ManagementQueue>> {
+    try {
+      return new Map([[queue, await client.queue(queue)]]);
+    } catch (err) {
+      if (err instanceof ManagementError && err.kind === 'not-found' && /not found \(HTTP 404/.test(err.message)) return new Map();
+      throw err;
+    }
+  }
+
+  private async passiveSample(queue: string, note: string): Promise<QueueDepth> {
     const passive = await this.options.passive(queue);
     return this.withBusinessTime({
       ...passive,
