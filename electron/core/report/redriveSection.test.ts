@@ -20,7 +20,7 @@ describe('redrives in incident reports', () => {
       row(t0 + 10, 'confirmed', 'm-1');
       row(t0 + 20, 'removed', 'm-1');
       row(t0 + 5 * 3_600_000, 'publishing', 'outside');
-      const d = buildReport(store, { from: new Date(t0 - 60_000).toISOString(), to: new Date(t0 + 60_000).toISOString() });
+      const d = buildReport(store, { from: t0 - 60_000, to: t0 + 60_000 });
       expect(d.redrives!.map((r) => [r.messageId, r.step])).toEqual([
         ['m-1', 'publishing'],
         ['m-1', 'confirmed'],
