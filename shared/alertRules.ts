@@ -19,12 +19,14 @@ export const ALERT_METRICS = [
   'arrival_lag_p95',
   'queue_depth',
   'queue_depth_growth',
+  'queue_delay_seconds',
+  'queue_drain_seconds',
   'consumer_count',
   'no_data',
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
-export type MetricUnit = 'ratio' | 'per_second' | 'count' | 'score' | 'ms' | 'messages' | 'per_minute' | 'consumers';
+export type MetricUnit = 'ratio' | 'per_second' | 'count' | 'score' | 'ms' | 'messages' | 'per_minute' | 'consumers' | 'seconds';
 
 /** What each metric is and how to show it; queue metrics read polled queue depths, the rest read events. */
 export const METRIC_INFO: Record<AlertMetric, { label: string; unit: MetricUnit; source: 'events' | 'queues' }> = {
@@ -40,6 +42,8 @@ export const METRIC_INFO: Record<AlertMetric, { label: string; unit: MetricUnit;
   arrival_lag_p95: { label: 'arrival lag p95', unit: 'ms', source: 'events' },
   queue_depth: { label: 'queue depth', unit: 'messages', source: 'queues' },
   queue_depth_growth: { label: 'queue depth growth', unit: 'per_minute', source: 'queues' },
+  queue_delay_seconds: { label: 'queue delay', unit: 'seconds', source: 'queues' },
+  queue_drain_seconds: { label: 'time to drain', unit: 'seconds', source: 'queues' },
   consumer_count: { label: 'consumers', unit: 'consumers', source: 'queues' },
   no_data: { label: 'events', unit: 'count', source: 'events' },
 };
@@ -296,7 +300,7 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
   if (info.source === 'queues' && groupBy !== 'queue') bad('groupBy', `${r.metric} is measured per queue: use groupBy: queue`);
   if (info.source === 'events' && groupBy === 'queue') bad('groupBy', `${r.metric} is an event metric: group by merchant or country, not queue`);
   if (r.eventTypes && r.metric !== 'throughput' && r.metric !== 'no_data') bad('eventTypes', 'only throughput and no_data take eventTypes');
-  if (r.queues && info.source !== 'queues') bad('queues', 'only queue metrics (queue_depth, queue_depth_growth, consumer_count) take queues');
+  if (r.queues && info.source !== 'queues') bad('queues', 'only queue metrics (queue_depth, queue_depth_growth, queue_delay_seconds, queue_drain_seconds, consumer_count) take queues');
 
   let condition: AlertCondition | null = null;
   const c = r.condition;

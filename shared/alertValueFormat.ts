@@ -21,6 +21,8 @@ export function formatMetricValue(metric: AlertMetric, value: number | null): st
       return `${value >= 0 ? '+' : ''}${significant(value)} msgs/min`;
     case 'ms':
       return value >= 10_000 ? `${round(value / 1000, 1)} s` : `${Math.round(value)} ms`;
+    case 'seconds':
+      return formatSeconds(value);
     case 'score':
       return round(value, 1);
     case 'messages':
@@ -37,4 +39,13 @@ export function formatMetricSpread(metric: AlertMetric, value: number): string {
   if (METRIC_INFO[metric].unit === 'ratio') return `${round(value * 100, value >= 0.1 ? 0 : 1)} %`;
   if (METRIC_INFO[metric].unit === 'per_minute') return `${significant(value)} msgs/min`;
   return formatMetricValue(metric, value);
+}
+
+/** Seconds at their true size: "45 s", "12.5 min", "3.2 h", "2.1 d". */
+function formatSeconds(s: number): string {
+  const abs = Math.abs(s);
+  if (abs < 120) return `${significant(s)} s`;
+  if (abs < 7200) return `${round(s / 60, 1)} min`;
+  if (abs < 172_800) return `${round(s / 3600, 1)} h`;
+  return `${round(s / 86_400, 1)} d`;
 }

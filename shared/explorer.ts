@@ -4,6 +4,7 @@
 // Times are epoch milliseconds; a window is half-open: from <= time < to.
 import { z } from 'zod';
 import { CURRENCY_CODE } from './currencies';
+import type { RedriveAuditEntry } from './deadLetters';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const epochMs = z.number().int().min(0).max(8.64e15);
@@ -286,6 +287,8 @@ export interface ReportData {
   silences: ReportSilence[];
   /** What happened to the alerts in the window, in time order: states, acknowledgements, notes, silences. */
   timeline: ReportTimelineEntry[];
+  /** Dead-letter redrive steps in the window, oldest first (the audit log, issue 15). */
+  redrives?: RedriveAuditEntry[];
   topMerchants: { merchantId: string; events: number; declines: number }[];
   topCountries: { country: string; events: number; declines: number }[];
   /** With the code's meaning and kind (shared/declineCodes.ts). */

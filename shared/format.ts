@@ -96,7 +96,8 @@ export function formatDurationMs(ms: number): string {
   if (a < 1000) return `${Math.round(ms)} ms`;
   if (a < 60_000) return `${formatFixed(ms / 1000, a < 10_000 ? 2 : 1)} s`;
   if (a < 3_600_000) return `${formatFixed(ms / 60_000, 1)} min`;
-  return `${formatFixed(ms / 3_600_000, 1)} h`;
+  if (a < 172_800_000) return `${formatFixed(ms / 3_600_000, 1)} h`;
+  return `${formatFixed(ms / 86_400_000, 1)} d`;
 }
 
 /** Elapsed time, whole seconds: "45s", "3m 05s", "2h 03m". */

@@ -1,5 +1,6 @@
 // What the engine publishes about itself: one bounded snapshot at most 10 times a second.
 import type { KnownType } from './events/eventTypes';
+import type { BrokerNodeHealth, QueueStatsExtra } from './queueStats';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'demo' | 'replay';
 
@@ -68,7 +69,8 @@ export interface RateWindows {
   m5: number;
 }
 
-export interface QueueDepth {
+/** A watched queue's latest sample; the management API's figures when it is reachable (queueStats.ts). */
+export interface QueueDepth extends QueueStatsExtra {
   queue: string;
   messages: number | null;
   consumers: number | null;
@@ -80,6 +82,17 @@ export interface QueueDepth {
 export interface ThroughputPoint {
   t: number;
   counts: Partial<Record<KnownType | 'unknown', number>>;
+}
+
+/** What is arriving now, by arrival time (issue 15): the dashboard stays truthful when event time lags. */
+export interface ArrivalView {
+  /** perSecond[i] is the arrivals of second endSec - perSecond.length + i (epoch seconds). */
+  endSec: number;
+  perSecond: number[];
+  /** Arrivals per second over the last 1 s, 1 min and the whole window (2 min). */
+  rates: RateWindows;
+  /** Set when what arrives now has an event time over 15 minutes behind (backlog or producer clock). */
+  late: { eventsPerSecond: number; behindMs: number } | null;
 }
 
 export interface QueueDepthPoint {
@@ -122,9 +135,13 @@ export interface EngineSnapshot {
   riskScoreP95: number | null;
   /** payment.authorized amounts over the last minute of event time, per currency, largest count first (at most 8). */
   authorizedLastMinute: CurrencyVolume[];
-  /** Arrival minus event time over the last minute of arrivals (ms). */
+  /** What arrives now, by arrival time (absent in older snapshots). */
+  arrival?: ArrivalView;
+  /** Arrival minus event time over the last minute of arrivals (ms), at its true size (up to a year). */
   arrivalLagMs: { p50: number | null; p95: number | null };
   queues: QueueDepth[];
+  /** The broker node (alarms, connections) from the management API; null without it. */
+  brokerNode?: BrokerNodeHealth | null;
   /** Seconds completed since the previous snapshot (the renderer appends them to bounded series). */
   throughputTail: ThroughputPoint[];
   queueDepthTail: QueueDepthPoint[];

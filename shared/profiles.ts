@@ -42,6 +42,15 @@ export const brokerProfileSchema = z.object({
     .optional(),
   prefetch: z.number('a whole number').int('a whole number').min(1, 'at least 1').max(65535, 'at most 65,535').default(10000),
   watchQueues: z.array(name).max(64, 'at most 64 queues').default([]),
+  /**
+   * The management HTTP API for rates and node alarms. Absent: the AMQP host, port 15672
+   * (15671 for amqps), with the profile's credentials; 'off': passive declare only.
+   */
+  managementUrl: z
+    .string()
+    .max(2048, 'at most 2,048 characters')
+    .refine((u) => u === 'off' || /^https?:\/\/[^\s@]+$/i.test(u), "an http:// or https:// URL without credentials, or 'off'")
+    .optional(),
 });
 
 export type BrokerProfile = z.infer<typeof brokerProfileSchema>;

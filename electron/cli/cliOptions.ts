@@ -51,6 +51,7 @@ export interface BrokerFlags {
   queueExpires?: number;
   prefetch: number;
   watch: string[];
+  management?: string;
   streamOffset?: string;
 }
 
@@ -78,6 +79,7 @@ export function addBrokerFlags(cmd: Command, amqpRequired: boolean): Command {
     )
     .option('--prefetch <n>', 'unacknowledged messages the broker may send ahead', positiveInt('--prefetch'), DEFAULT_BROKER.prefetch)
     .option('--watch <queue>', 'another queue whose depth and consumers to poll, repeatable', repeatable)
+    .option('--management <url>', "management API for rates and node alarms (default: the AMQP host, port 15672; 'off': passive declare only)")
     .option('--stream-offset <offset>', `stream queues: ${STREAM_OFFSET_HELP}`, checkStreamOffset);
 }
 
@@ -94,6 +96,7 @@ export function brokerConfigFrom(flags: BrokerFlags): BrokerConfig | undefined {
     queueExpiresMs: flags.queueExpires === undefined ? undefined : Math.round(flags.queueExpires * 3_600_000),
     prefetch: flags.prefetch,
     watchQueues: flags.watch ?? [],
+    managementUrl: flags.management,
     streamOffset: flags.streamOffset === undefined ? undefined : streamOffsetFlag(flags.streamOffset),
   };
 }

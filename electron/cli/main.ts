@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerAlerts } from './commands/alertsCommand';
 import { registerBacktest } from './commands/backtestCommand';
 import { registerCollect } from './commands/collectCommand';
+import { registerQueues } from './commands/queuesCommand';
+import { registerDeadLetters } from './commands/deadLettersCommand';
 import { registerPublish } from './commands/publishCommand';
 import { registerReplay } from './commands/replayCommand';
 import { registerReport } from './commands/reportCommand';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerReport(program);
   registerAlerts(program);
   registerBacktest(program);
+  registerQueues(program);
+  registerDeadLetters(program);
   return program;
 }
 

@@ -61,18 +61,19 @@ rules:
 
   - name: queue-depth-growing
     description: >-
-      A watched queue holds over 1000 messages and keeps growing by more than 100 a
-      minute: its consumers cannot keep up.
+      A message arriving now in a watched queue would wait more than a minute before a
+      consumer takes it (depth over the rate messages leave, Little's law): its consumers
+      cannot keep up. Needs the management API's rates.
     runbookUrl: electron/core/alerts/RULES.md#queue-depth-growing
     severity: warning
-    metric: queue_depth_growth
+    metric: queue_delay_seconds
     groupBy: queue
     condition:
-      above: 100
+      above: 60
     window: 5m
     for: 2m
     keepFiringFor: 1m
-    minVolume: 1000
+    minVolume: 100
 
   - name: no-consumers
     description: >-

@@ -97,6 +97,10 @@ export function readQueueMetric(rule: AlertRule, samples: readonly QueueSample[]
       const perMinute = ((end.messages! - first.messages!) / (end.at - first.at)) * 60_000;
       return { value: perMinute, volume: end.messages!, error: null };
     }
+    case 'queue_delay_seconds':
+      return { value: last.delaySeconds, volume: depth ?? 0, error: null };
+    case 'queue_drain_seconds':
+      return { value: last.drainSeconds, volume: depth ?? 0, error: null };
     default:
       return { value: null, volume: 0, error: `${rule.metric} is not a queue metric` };
   }

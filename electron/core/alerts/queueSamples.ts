@@ -7,6 +7,9 @@ export interface QueueSample {
   messages: number | null;
   consumers: number | null;
   error: string | null;
+  /** Little's law delay and time to drain (seconds), from the management API's rates; null when unknown. */
+  delaySeconds: number | null;
+  drainSeconds: number | null;
 }
 
 const MAX_SAMPLES_PER_QUEUE = 4096;
@@ -37,6 +40,8 @@ export class QueueSamples {
         messages: finiteOrNull(d.messages),
         consumers: finiteOrNull(d.consumers),
         error: d.error ?? null,
+        delaySeconds: finiteOrNull(d.delaySeconds),
+        drainSeconds: finiteOrNull(d.drainSeconds),
       };
       // Samples normally arrive in time order; an out-of-order one is placed, not appended.
       let i = list.length;

@@ -23,7 +23,12 @@ export interface BrokerConfig {
    */
   queueExpiresMs?: number;
   prefetch: number;
-  /** Other queues whose depth and consumers are polled. */
+  /**
+   * The management HTTP API (http://host:15672). Absent: derived from the AMQP URL's host
+   * (managementEndpoint.ts); '' or 'off': none, depth by passive declare only.
+   */
+  managementUrl?: string;
+  /** Other queues whose depth and consumers are polled (the console's own queue is always watched). */
   watchQueues: string[];
   /** For stream queues: where to start reading ('first', 'last', 'next', an offset or a Date). */
   streamOffset?: string | number | Date;

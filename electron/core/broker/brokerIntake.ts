@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ConnectionStatus, QueueDepth } from '../../../shared/metrics';
+import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import { RpcPeer, type Remote } from '../../../shared/rpc';
 import type { NamedQueueConfig } from './brokerConfig';
@@ -13,6 +14,8 @@ export interface IntakeEvents {
   onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken): void;
   onStatus(status: ConnectionStatus): void;
   onQueueSamples(samples: QueueDepth[]): void;
+  /** The broker node's alarms and totals (management API), when it is configured. */
+  onBrokerNode?(node: BrokerNodeHealth): void;
   log(line: string): void;
 }
 
@@ -56,6 +59,7 @@ export class BrokerIntake {
       events.onStatus(this.status);
     });
     this.peer.on('queues', (samples) => events.onQueueSamples(samples as QueueDepth[]));
+    this.peer.on('node', (node) => events.onBrokerNode?.(node as BrokerNodeHealth));
     this.peer.on('log', (line) => events.log(line as string));
     this.started = new Promise((resolve, reject) => {
       this.peer.on('ready', () => resolve());

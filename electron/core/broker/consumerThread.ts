@@ -7,7 +7,7 @@ import { safeErrorMessage } from '../redact';
 import { BrokerConsumer, type Delivery } from './brokerConsumer';
 import { RpcPeer, type RpcPort } from '../../../shared/rpc';
 import type { AckMessage, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
-import { QueueDepthPoller } from './queueDepthPoller';
+import { queueStatsPollerFor } from './watchedQueues';
 
 const port = parentPort;
 if (!port) throw new Error('consumerThread must run in a worker thread');
@@ -85,10 +85,11 @@ const consumer = new BrokerConsumer(config, {
   log,
 });
 
-const poller =
-  config.watchQueues.length > 0
-    ? new QueueDepthPoller(config.watchQueues, () => consumer.model, (samples) => peer.emit('queues', samples))
-    : null;
+const poller = queueStatsPollerFor(config, () => consumer.model, {
+  onSamples: (samples) => peer.emit('queues', samples),
+  onNode: (node) => peer.emit('node', node),
+  log,
+});
 
 peer.on('ack', (payload) => {
   const m = payload as AckMessage;

@@ -54,7 +54,8 @@ export class QueueDepthPoller {
     }
   }
 
-  private async sample(queue: string): Promise<QueueDepth> {
+  /** One queue by passive declare (also the fallback of the management poller). */
+  async sample(queue: string): Promise<QueueDepth> {
     const at = Date.now();
     const conn = this.connection();
     if (!conn) return { queue, messages: null, consumers: null, at, error: 'broker not connected' };

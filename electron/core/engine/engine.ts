@@ -134,6 +134,7 @@ export class Engine {
           this.connection = s;
         },
         onQueueSamples: (samples) => this.queueSamplesArrived(samples),
+        onBrokerNode: (node) => (this.metrics.brokerNode = node),
         log: (line) => this.emit.log(line),
       });
       this.connection = { ...this.consumer.status };

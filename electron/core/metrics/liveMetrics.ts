@@ -1,6 +1,8 @@
 import type { EngineSnapshot, QueueDepth, QueueDepthPoint, RateWindows, ThroughputPoint } from '../../../shared/metrics';
 import { SERIES_MAX_POINTS } from '../../../shared/metrics';
+import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { IngestedEvent } from '../store/eventWriter';
+import { ArrivalMetrics } from './arrivalMetrics';
 import { SecondRing, TYPE_KEYS, histogramPercentile, typeIndex } from './secondBuckets';
 
 const KEEP_SECONDS = 15 * 60;
@@ -12,9 +14,10 @@ const SCORED = I('risk.scored');
 const FLAGGED = I('risk.flagged');
 const BLOCKED = I('risk.blocked');
 
-// Arrival lag histogram: log-spaced bin edges from 1 ms to ~1 h.
+// Arrival lag histogram: log-spaced bin edges from 1 ms to over a year (a lag of months
+// is reported as months, not capped at the last bin).
 const LAG_EDGES: number[] = [0];
-for (let v = 1; v < 3_600_000; v *= 1.25) LAG_EDGES.push(Math.round(v));
+for (let v = 1; v < 400 * 86_400_000; v *= 1.25) LAG_EDGES.push(Math.round(v));
 function lagBin(ms: number): number {
   let lo = 0;
   let hi = LAG_EDGES.length - 1;
@@ -35,6 +38,9 @@ export class LiveMetrics {
   private readonly lagBySecond = new Map<number, Uint32Array>();
   private lastTailSec: number | null = null;
   private queues: QueueDepth[] = [];
+  private readonly arrivals = new ArrivalMetrics();
+  /** The broker node's alarms and totals, from the management API (null without it). */
+  brokerNode: BrokerNodeHealth | null = null;
   private pendingQueuePoints: QueueDepthPoint[] = [];
   /** Latest event time seen: the clock of a replay. */
   watermark: number | null = null;
@@ -51,6 +57,7 @@ export class LiveMetrics {
         if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
         if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
       }
+      this.arrivals.observe(e.arrivalMs, t);
       if (e.category !== 'unknown') {
         const arrivalSec = Math.floor(e.arrivalMs / 1000);
         let hist = this.lagBySecond.get(arrivalSec);
@@ -156,6 +163,8 @@ export class LiveMetrics {
         p95: histogramPercentile(lagHist, lagCount, 0.95, lagValue),
       },
       queues: this.queues,
+      brokerNode: this.brokerNode,
+      arrival: this.arrivals.view(Date.now()),
       throughputTail: this.takeThroughputTail(endSec),
       queueDepthTail: this.pendingQueuePoints.splice(0),
     };

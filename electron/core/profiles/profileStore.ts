@@ -129,5 +129,6 @@ export function toBrokerConfig(profile: BrokerProfile, password: string | null):
     queueExpiresMs: profile.queueExpiresHours === undefined ? undefined : Math.round(profile.queueExpiresHours * 3_600_000),
     prefetch: profile.prefetch,
     watchQueues: profile.watchQueues,
+    managementUrl: profile.managementUrl,
   };
 }

@@ -240,6 +240,7 @@ ${alertSection(d)}
 ${timelineSection(d)}
 </section>
 
+${redriveSection(d)}
 <section aria-labelledby="s-affected"><h2 id="s-affected">Affected</h2>
 <div class="cols">
 <div><h3 style="font-size:13px">Top merchants</h3>${table('Top merchants', ['Merchant', 'Events', 'Declines'], d.topMerchants.map((m) => [m.merchantId, m.events, m.declines]), [false, true, true])}</div>
@@ -261,5 +262,17 @@ ${sampleTable(d)}
 <footer>payops incident report · ${esc(d.window.from)} – ${esc(d.window.to)} · built in ${d.tookMs} ms</footer>
 </body>
 </html>
+`;
+}
+
+/** Dead-letter redrives of the window (issue 15's audit log); nothing when there were none. */
+function redriveSection(d: ReportData): string {
+  const rows = d.redrives ?? [];
+  if (rows.length === 0) return '';
+  const body = rows.map((r) => [new Date(r.at).toISOString().slice(0, 19) + 'Z', r.actor, r.messageId, r.fromQueue, r.toExchange === null ? '-' : `${r.toExchange || '(default)'} / ${r.toRoutingKey ?? ''}`, r.step, r.detail ?? '']);
+  return `<section aria-labelledby="s-redrives"><h2 id="s-redrives">Dead-letter redrives</h2>
+<p class="meta">Every step of every redrive in the window, from the audit log: a message "publishing" without "confirmed" may have been sent twice.</p>
+${table('Dead-letter redrives', ['Time (UTC)', 'Who', 'Message', 'From', 'To', 'Step', 'Detail'], body, [false, false, false, false, false, false, false])}
+</section>
 `;
 }

@@ -13,6 +13,7 @@ import { buildExplorerIndexes, deferExplorerIndexes } from './explorerIndexes';
 import { MetaRepository } from './metaRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
+import { RedriveAuditRepository } from './redriveAuditRepository';
 import { ReportQueries } from './reportQueries';
 import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
@@ -47,6 +48,8 @@ export interface ReadStore {
   readonly queueSamples: QueueSampleReads;
   readonly alerts: AlertHistoryReads;
   readonly silences: SilenceReads;
+  /** Dead-letter redrives, step by step (incident reports list them). */
+  readonly redriveAudit: Pick<RedriveAuditRepository, 'list' | 'stepsOf'>;
   /** Incident reports' counts and scans over raw events. */
   readonly reports: ReportQueries;
   /** Whether every named table exists (an older or foreign database may lack some). */
@@ -69,6 +72,7 @@ export interface Store extends ReadStore {
   readonly meta: MetaRepository;
   /** Where ingest from each stream queue resumes (written in the ingest transaction). */
   readonly streamOffsets: StreamOffsetRepository;
+  readonly redriveAudit: RedriveAuditRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -93,6 +97,7 @@ class SqliteStore implements Store {
   readonly reports: ReportQueries;
   readonly meta: MetaRepository;
   readonly streamOffsets: StreamOffsetRepository;
+  readonly redriveAudit: RedriveAuditRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -109,6 +114,7 @@ class SqliteStore implements Store {
     this.reports = new ReportQueries(db);
     this.meta = new MetaRepository(db);
     this.streamOffsets = new StreamOffsetRepository(db);
+    this.redriveAudit = new RedriveAuditRepository(db);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }

@@ -6,6 +6,7 @@ import { appStore, useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
 import { fmtBytes, fmtClock, fmtDateTime, fmtDuration, fmtPercent } from '../lib/format';
 import { ReplayBannerControls } from './ReplayBannerControls';
+import { LateEventsBanner, NodeAlarmBanner } from './BrokerBanners';
 
 const STALE_MS = 15_000;
 
@@ -145,6 +146,8 @@ export const Banners = memo(function Banners() {
       <SessionBanner />
       <PausedBanner />
       <Stale />
+      <NodeAlarmBanner />
+      <LateEventsBanner />
     </div>
   );
 });

@@ -21,6 +21,8 @@ export interface ProfileDraft {
   prefetch: string;
   /** One queue name per line (commas also split). */
   watchQueues: string;
+  /** Empty: derived from the AMQP URL (port 15672). */
+  managementUrl: string;
 }
 
 export type DraftField = keyof ProfileDraft;
@@ -39,6 +41,7 @@ export function emptyDraft(): ProfileDraft {
     queueExpires: '',
     prefetch: '10000',
     watchQueues: '',
+    managementUrl: '',
   };
 }
 
@@ -56,6 +59,7 @@ export function draftFromProfile(p: BrokerProfileView | BrokerProfile): ProfileD
     queueExpires: p.queueExpiresHours === undefined ? '' : String(p.queueExpiresHours),
     prefetch: String(p.prefetch),
     watchQueues: p.watchQueues.join('\n'),
+    managementUrl: p.managementUrl ?? '',
   };
 }
 
@@ -102,6 +106,7 @@ export function draftToProfile(draft: ProfileDraft): DraftResult {
     ...(expiresText ? { queueExpiresHours: Number(expiresText) } : {}),
     prefetch,
     watchQueues: splitList(draft.watchQueues),
+    ...(draft.managementUrl.trim() ? { managementUrl: draft.managementUrl.trim() } : {}),
   };
   const parsed = brokerProfileSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, profile: parsed.data };

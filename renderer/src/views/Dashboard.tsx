@@ -3,6 +3,8 @@ import { memo } from 'react';
 import { KpiTiles } from '../components/Kpis';
 import { QueueDepthChart, ThroughputChart } from '../components/Charts';
 import { ConnectionPanel } from '../components/ConnectionPanel';
+import { ArrivalChart } from '../components/ArrivalChart';
+import { QueuePanel } from '../components/QueuePanel';
 import { AlertList } from '../components/AlertList';
 import { DemoStart } from '../components/DemoStart';
 import { useApp } from '../store/appStore';
@@ -16,6 +18,7 @@ const ThroughputPanel = memo(function ThroughputPanel() {
   const points = useApp((s) => s.view.throughput);
   const nowSec = useApp(nowSecOf);
   const theme = useApp((s) => s.theme);
+  const arrival = useApp((s) => s.view.snapshot?.arrival ?? null);
   return (
     <section role="region" aria-label="Throughput" className="panel" data-testid="panel-throughput">
       <header className="panel-head">
@@ -23,6 +26,7 @@ const ThroughputPanel = memo(function ThroughputPanel() {
         <span className="muted small">events/s by type · last {DEFAULT_WINDOW_SECONDS / 60} min</span>
       </header>
       <ThroughputChart points={points} nowSec={nowSec} windowSeconds={DEFAULT_WINDOW_SECONDS} theme={theme} />
+      <ArrivalChart arrival={arrival} theme={theme} />
     </section>
   );
 });
@@ -109,6 +113,7 @@ export function Dashboard() {
         <div className="dash-main">
           <ThroughputPanel />
           <QueueDepthPanel />
+          <QueuePanel />
         </div>
         <div className="dash-side">
           <AlertsPanel />

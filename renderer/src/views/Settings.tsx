@@ -397,6 +397,9 @@ export function Settings() {
               <Field label="Watched queues" field="watchQueues" errors={errors} hint="Queues whose depth is charted; one per line.">
                 {(p) => <textarea {...p} className="mono" rows={3} value={draft.watchQueues} onChange={(e) => update('watchQueues', e.target.value)} spellCheck={false} />}
               </Field>
+              <Field label="Management API" field="managementUrl" errors={errors} hint="Rates, delay and node alarms. Empty: the broker's host, port 15672, with this profile's credentials; 'off': depth only.">
+                {(p) => <input {...p} className="mono" placeholder="http://host:15672" value={draft.managementUrl} onChange={(e) => update('managementUrl', e.target.value)} spellCheck={false} data-testid="profile-management-url" />}
+              </Field>
             </div>
             <div className="form-actions">
               <button type="button" className="btn" onClick={onTest} disabled={busy !== null} data-testid="profile-test">

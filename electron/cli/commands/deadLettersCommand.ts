@@ -1,0 +1,125 @@
+import os from 'node:os';
+import readline from 'node:readline';
+import { Option, type Command } from 'commander';
+import { browseDeadLetters, dryRun } from '../../core/broker/deadLetterBrowse';
+import { redriveDeadLetters, RedriveRefusedError } from '../../core/broker/deadLetterRedrive';
+import { managementClientFor } from '../../core/broker/watchedQueues';
+import { isReadOnlyEnv } from '../../core/replay/capturePublisher';
+import { openStore } from '../../core/store/store';
+import { CliError, fail } from '../cliErrors';
+import { positiveInt, positiveNumber, repeatable } from '../cliOptions';
+import { logLine } from '../logLine';
+
+interface DeadLetterFlags {
+  amqp: string;
+  management?: string;
+  count: number;
+  dryRun?: boolean;
+  redrive?: boolean;
+  id?: string[];
+  rate: number;
+  yes?: boolean;
+  readOnly?: boolean;
+  db?: string;
+  json?: boolean;
+}
+
+const HELP_AFTER = `
+Without --dry-run or --redrive: browse (the management API's get with requeue: nothing is consumed).
+--redrive sends the selection (--id, repeatable; default all browsed) to the exchange and routing key
+of each message's first death (x-death), with publisher confirms, at --rate per second, and removes a
+message from the dead-letter queue only after the broker confirmed its re-publish. It names the count
+and targets and asks (or --yes); read-only mode (PAYOPS_READ_ONLY=1 or --read-only) refuses. Every step
+is written to the audit log of --db (required), which incident reports include.`;
+
+export function registerDeadLetters(program: Command): void {
+  program
+    .command('dead-letters')
+    .description('browse a dead-letter queue without consuming it, dry-run it, or redrive it home (audited)')
+    .argument('<queue>', 'the dead-letter queue')
+    .addOption(new Option('--amqp <url>', 'broker URL (or PAYOPS_AMQP_URL)').env('PAYOPS_AMQP_URL').makeOptionMandatory())
+    .option('--management <url>', 'management API (default: the AMQP host, port 15672)')
+    .option('--count <n>', 'messages to browse', positiveInt('--count'), 100)
+    .option('--dry-run', 'show what the console would store and quarantine, and where a redrive would send them')
+    .option('--redrive', 'send the selection home (confirms, rate limit, audit log)')
+    .option('--id <messageId>', 'a message to redrive, repeatable (default: every browsed message)', repeatable)
+    .option('--rate <n>', 'redrive: messages per second', positiveNumber('--rate'), 50)
+    .option('--yes', 'redrive without asking (after printing the count and targets)')
+    .option('--read-only', 'read-only mode: refuse a redrive (as PAYOPS_READ_ONLY=1 does)')
+    .option('--db <file>', 'the console database whose audit log records the redrive')
+    .option('--json', 'print JSON')
+    .addHelpText('after', HELP_AFTER)
+    .action((queue: string, flags: DeadLetterFlags) => run(queue, flags).catch(fail));
+}
+
+async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
+  const readOnly = (flags.readOnly ?? false) || isReadOnlyEnv();
+  const management = managementClientFor({ url: flags.amqp, managementUrl: flags.management });
+  if (!management) throw new CliError('browsing a dead-letter queue needs the management API (--management)');
+  const browsed = await browseDeadLetters(management, queue, flags.count);
+  const selection = flags.id ? browsed.filter((m) => flags.id!.includes(m.id)) : browsed;
+  if (!flags.redrive) {
+    const out = flags.dryRun ? dryRun(selection) : selection;
+    if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    else if (flags.dryRun) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    else
+      for (const m of selection) {
+        const death = m.deaths[0];
+        process.stdout.write(
+          `${m.id}  ${m.decoded.ok ? m.decoded.type : `quarantine: ${m.decoded.reason}`}  ` +
+            `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}\n`,
+        );
+      }
+    return;
+  }
+  if (!flags.db) throw new CliError('--redrive needs --db <file>: every redrive is written to the audit log');
+  const store = openStore(flags.db);
+  try {
+    const plan = dryRun(selection);
+    const summary = `redrive ${selection.length - plan.noOrigin.length} message(s) from ${queue} to ${plan.targets
+      .map((t) => `${t.exchange || '(default exchange)'} / ${t.routingKey} (${t.count})`)
+      .join(', ')}`;
+    if (!readOnly) {
+      if (flags.yes) logLine(`confirmed by --yes: ${summary}`);
+      else if (!process.stdin.isTTY) throw new CliError(`refusing without confirmation (no terminal to ask on; pass --yes): would ${summary}`);
+      else if (!(await ask(`${summary}?\nType y to redrive: `))) throw new CliError('not confirmed: nothing redriven');
+    }
+    const result = await redriveDeadLetters({
+      url: flags.amqp,
+      queue,
+      ids: selection.map((m) => m.id),
+      audit: store.redriveAudit,
+      actor: `${os.userInfo().username}@${os.hostname()} (cli)`,
+      readOnly,
+      ratePerSecond: flags.rate,
+      onProgress: (p) => {
+        if (!flags.json) logLine(`redriven ${p.redriven}`);
+      },
+    }).catch((err: unknown) => {
+      if (err instanceof RedriveRefusedError) throw new CliError(err.message);
+      throw err;
+    });
+    process.stdout.write(
+      flags.json
+        ? `${JSON.stringify(result)}\n`
+        : `redriven ${result.redriven} message(s) (confirmed by the broker, then removed from ${queue})` +
+            `${result.removedOnly ? `; ${result.removedOnly} removed that an interrupted redrive had sent` : ''}` +
+            `${result.failed.length ? `; ${result.failed.length} failed (left in ${queue})` : ''}` +
+            `${result.skipped.length ? `; ${result.skipped.length} skipped` : ''}` +
+            `${result.inDoubt.length ? `; ${result.inDoubt.length} in doubt (see the audit log)` : ''}\n`,
+    );
+    if (result.failed.length > 0) process.exitCode = 4;
+  } finally {
+    store.close();
+  }
+}
+
+function ask(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(/^y(es)?$/i.test(answer.trim()));
+    });
+  });
+}

@@ -1,0 +1,64 @@
+// `payops queues` as an operator runs it (the built CLI), against the real broker: the
+// management API's figures in the issue's JSON shape, and the fallback when the management
+// URL is wrong, said on stderr.
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueueReport } from '../../../shared/queueStats';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { lastJson, runPayops } from '../../../test/support/cli';
+import { answers, startLoopbackHttp } from '../../../test/support/fakeManagementServer';
+
+const topo = uniqueTopology('queuescli');
+
+beforeAll(async () => {
+  const c = await amqp.connect(AMQP_URL);
+  const ch = await c.createChannel();
+  await ch.assertQueue(topo.queue, { durable: false, arguments: { 'x-max-length': 5000 } });
+  for (let i = 0; i < 25; i++) ch.sendToQueue(topo.queue, Buffer.from(`m${i}`));
+  await ch.close();
+  await c.close();
+});
+
+afterAll(async () => {
+  const c = await amqp.connect(AMQP_URL);
+  await (await c.createChannel()).deleteQueue(topo.queue);
+  await c.close();
+});
+
+const KEYS = ['name', 'vhost', 'type', 'messages', 'ready', 'unacked', 'consumers', 'utilisation', 'rates', 'delaySeconds', 'drainSeconds', 'source'];
+
+describe('payops queues', () => {
+  it('--json prints the issue shape from the management API', async () => {
+    const r = await runPayops(['queues', '--amqp', AMQP_URL, '--watch', topo.queue, '--sample', '1', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [q] = lastJson<QueueReport[]>(r.stdout);
+    expect(Object.keys(q)).toEqual(KEYS);
+    expect(q).toMatchObject({ name: topo.queue, vhost: '/', type: 'classic', ready: 25, unacked: 0, consumers: 0, source: 'management' });
+    expect(Object.keys(q.rates)).toEqual(['publish', 'deliver', 'ack', 'redeliver']);
+    expect(typeof q.rates.publish).toBe('number');
+    expect(q.delaySeconds).toBeNull(); // nothing drains: no consumer
+    expect(q.drainSeconds).toBeNull();
+  }, 60_000);
+
+  it('a wrong management URL falls back to a passive declare and says so', async () => {
+    const http = await startLoopbackHttp(answers.status(200, '<html>a login page</html>', 'text/html'));
+    try {
+      const r = await runPayops(['queues', '--amqp', AMQP_URL, '--management', http.url, '--watch', topo.queue, '--sample', '1', '--json']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/note: rates need the management plugin: management API at http:\/\/127.0.0.1:\d+ answered an HTML page/);
+      const [q] = lastJson<QueueReport[]>(r.stdout);
+      expect(q).toMatchObject({ name: topo.queue, messages: 25, ready: null, source: 'amqp', rates: { publish: null, deliver: null, ack: null, redeliver: null } });
+    } finally {
+      await http.close();
+    }
+  }, 60_000);
+
+  it('the table names the queue and its delay; a missing queue is reported, not fatal', async () => {
+    const r = await runPayops(['queues', '--amqp', AMQP_URL, '--watch', topo.queue, '--watch', `${topo.queue}.missing`, '--sample', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^queue\s+messages\s+ready\s+unacked/);
+    expect(r.stdout).toContain(topo.queue);
+    expect(r.stderr).toContain('queue not found');
+  }, 60_000);
+});

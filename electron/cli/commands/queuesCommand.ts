@@ -1,0 +1,55 @@
+import { Option, type Command } from 'commander';
+import { QueueReportError, reportQueues } from '../../core/broker/queueReport';
+import type { QueueReport } from '../../../shared/queueStats';
+import { formatDurationSeconds } from '../../../shared/durationText';
+import { CliError, fail } from '../cliErrors';
+import { positiveNumber, repeatable } from '../cliOptions';
+
+export function registerQueues(program: Command): void {
+  program
+    .command('queues')
+    .description('samples queues for a few seconds: depth, ready/unacked, consumers, rates, delay and time to drain')
+    .addOption(new Option('--amqp <url>', 'broker URL, amqp:// or amqps:// (or PAYOPS_AMQP_URL)').env('PAYOPS_AMQP_URL').makeOptionMandatory())
+    .option('--management <url>', "management API (default: the AMQP host, port 15672; 'off': passive declare only)")
+    .option('--watch <queue>', 'a queue to report, repeatable (default: every queue of the vhost, through the management API)', repeatable)
+    .option('--sample <seconds>', 'how long to sample', positiveNumber('--sample'), 5)
+    .option('--json', 'print one JSON array')
+    .action(async (flags: { amqp: string; management?: string; watch?: string[]; sample: number; json?: boolean }) => {
+      try {
+        const { queues, notes } = await reportQueues({
+          amqpUrl: flags.amqp,
+          managementUrl: flags.management,
+          queues: flags.watch ?? [],
+          sampleSeconds: flags.sample,
+        }).catch((err: unknown) => {
+          if (err instanceof QueueReportError) throw new CliError(err.message, 1);
+          throw err;
+        });
+        for (const n of notes) process.stderr.write(`payops: note: ${n}\n`);
+        if (flags.json) process.stdout.write(`${JSON.stringify(queues)}\n`);
+        else process.stdout.write(`${table(queues)}\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}
+
+function table(queues: QueueReport[]): string {
+  const num = (v: number | null, digits = 0) => (v === null ? '-' : v.toFixed(digits));
+  const rows = queues.map((q) => [
+    q.name,
+    num(q.messages),
+    num(q.ready),
+    num(q.unacked),
+    num(q.consumers),
+    num(q.rates.publish, 1),
+    num(q.rates.deliver, 1),
+    num(q.rates.ack, 1),
+    q.delaySeconds === null ? '-' : formatDurationSeconds(q.delaySeconds),
+    q.drainSeconds === null ? 'not draining' : formatDurationSeconds(q.drainSeconds),
+    q.source,
+  ]);
+  const head = ['queue', 'messages', 'ready', 'unacked', 'consumers', 'publish/s', 'deliver/s', 'ack/s', 'delay', 'drain', 'source'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}

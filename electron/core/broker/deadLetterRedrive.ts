@@ -1,0 +1,222 @@
+// Sending dead letters home: each selected message of a dead-letter queue is re-published to
+// the exchange and routing key of its first death (x-death), on a confirm channel, at a
+// limited rate; only after the broker confirmed the re-publish is it acknowledged (removed)
+// on the dead-letter queue. Every step is written to the audit log before the next one, so a
+// redrive killed at any point leaves a log that names each message that may be both home
+// and still dead-lettered ("publishing" without "confirmed": in doubt), and a later redrive
+// removes without re-sending what was confirmed but not yet removed.
+import amqp, { type Channel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import type { DeadLetterMessage } from '../../../shared/deadLetters';
+import { safeErrorMessage } from '../redact';
+import { TokenBucket } from '../sim/tokenBucket';
+import { brokerRefusal } from './brokerErrors';
+import { validateBrokerUrl } from './brokerUrl';
+import { describeDeadLetter, redriveHeaders } from './deadLetterMessage';
+
+export type AuditStep = 'publishing' | 'confirmed' | 'removed' | 'skipped' | 'failed' | 'refused';
+
+/** Where the redrive writes its steps (the store's redrive_audit table) and asks what earlier ones did. */
+export interface RedriveAuditLog {
+  record(row: {
+    redriveId: string;
+    at: number;
+    actor: string;
+    messageId: string;
+    fromQueue: string;
+    toExchange: string | null;
+    toRoutingKey: string | null;
+    step: AuditStep;
+    detail: string | null;
+  }): void;
+  stepsOf(fromQueue: string, messageId: string): string[];
+}
+
+export class RedriveRefusedError extends Error {
+  override readonly name = 'RedriveRefusedError';
+}
+
+export interface RedriveOptions {
+  url: string;
+  queue: string;
+  /** Message ids to send home; null: every message of the queue (up to maxMessages). */
+  ids: readonly string[] | null;
+  audit: RedriveAuditLog;
+  actor: string;
+  readOnly: boolean;
+  /** Messages per second (the broker and the target's consumers are not flooded). */
+  ratePerSecond?: number;
+  /** How many messages of the queue are looked at, at most. */
+  maxMessages?: number;
+  onProgress?: (done: RedriveResult) => void;
+}
+
+export interface RedriveResult {
+  redriveId: string;
+  redriven: number;
+  /** Confirmed by an earlier, interrupted redrive and removed now without re-sending. */
+  removedOnly: number;
+  skipped: { id: string; reason: string }[];
+  failed: { id: string; reason: string }[];
+  /** Redriven although an earlier redrive may have sent them (it stopped between publish and confirm). */
+  inDoubt: string[];
+  targets: { exchange: string; routingKey: string; count: number }[];
+}
+
+export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResult> {
+  const redriveId = randomUUID();
+  const log = (m: { id: string }, step: AuditStep, to: { exchange: string; routingKey: string } | null, detail: string | null = null) =>
+    o.audit.record({
+      redriveId,
+      at: Date.now(),
+      actor: o.actor,
+      messageId: m.id,
+      fromQueue: o.queue,
+      toExchange: to?.exchange ?? null,
+      toRoutingKey: to?.routingKey ?? null,
+      step,
+      detail,
+    });
+  if (o.readOnly) {
+    log({ id: '*' }, 'refused', null, 'read-only mode');
+    throw new RedriveRefusedError('redrive is disabled: payops is in read-only mode (PAYOPS_READ_ONLY or --read-only)');
+  }
+  validateBrokerUrl(o.url);
+  const result: RedriveResult = { redriveId, redriven: 0, removedOnly: 0, skipped: [], failed: [], inDoubt: [], targets: [] };
+  const targets = new Map<string, RedriveResult['targets'][number]>();
+  const wanted = o.ids ? new Set(o.ids) : null;
+  const rate = o.ratePerSecond ?? 100;
+  const bucket = new TokenBucket(rate, Math.max(1, rate), Date.now());
+  let conn: amqp.ChannelModel;
+  try {
+    conn = await amqp.connect(o.url, { timeout: 5000 });
+  } catch (err) {
+    throw brokerRefusal(err, o.url) ?? err;
+  }
+  conn.on('error', () => undefined);
+  const held: GetMessage[] = [];
+  let source: Channel | null = null;
+  let publisher: ConfirmChannel | null = null;
+  try {
+    source = await conn.createChannel();
+    source.on('error', () => undefined);
+    await source.checkQueue(o.queue);
+    const max = o.maxMessages ?? 10_000;
+    for (let looked = 0; looked < max; looked++) {
+      if (wanted && wanted.size === 0) break;
+      const msg = await source.get(o.queue, { noAck: false });
+      if (!msg) break;
+      const m = describe(msg);
+      if (wanted && !wanted.has(m.id)) {
+        held.push(msg); // not selected: stays (given back at the end)
+        continue;
+      }
+      wanted?.delete(m.id);
+      const steps = o.audit.stepsOf(o.queue, m.id);
+      const lastConfirmed = steps.lastIndexOf('confirmed');
+      if (lastConfirmed >= 0 && steps.indexOf('removed', lastConfirmed) < 0) {
+        // An earlier redrive was stopped after the broker confirmed, before the removal.
+        source.ack(msg);
+        log(m, 'removed', m.origin, 'confirmed by an earlier, interrupted redrive: removed without re-sending');
+        result.removedOnly++;
+        continue;
+      }
+      if (!m.origin) {
+        held.push(msg);
+        log(m, 'skipped', null, 'no x-death: the broker did not dead-letter it, its origin is unknown');
+        result.skipped.push({ id: m.id, reason: 'no x-death origin' });
+        continue;
+      }
+      const lastPublishing = steps.lastIndexOf('publishing');
+      if (lastPublishing >= 0 && steps.indexOf('confirmed', lastPublishing) < 0) result.inDoubt.push(m.id);
+      await take(bucket);
+      log(m, 'publishing', m.origin, lastPublishing >= 0 && steps.indexOf('confirmed', lastPublishing) < 0 ? 'in doubt: an earlier redrive stopped before its confirm' : null);
+      try {
+        publisher ??= await confirmChannel(conn);
+        await publishConfirmed(publisher, m.origin.exchange, m.origin.routingKey, msg, redriveHeaders(msg.properties.headers ?? null, redriveId, o.queue));
+      } catch (err) {
+        publisher = null; // a refused publish (missing exchange) closes the channel
+        held.push(msg);
+        const reason = safeErrorMessage(err);
+        log(m, 'failed', m.origin, `not confirmed, left in the dead-letter queue: ${reason}`);
+        result.failed.push({ id: m.id, reason });
+        continue;
+      }
+      log(m, 'confirmed', m.origin);
+      source.ack(msg);
+      log(m, 'removed', m.origin);
+      result.redriven++;
+      const key = `${m.origin.exchange}\u0000${m.origin.routingKey}`;
+      const t = targets.get(key) ?? { exchange: m.origin.exchange, routingKey: m.origin.routingKey, count: 0 };
+      t.count++;
+      targets.set(key, t);
+      o.onProgress?.({ ...result, targets: [...targets.values()] });
+    }
+    for (const msg of held) source.nack(msg, false, true);
+    held.length = 0;
+    // A channel close waits for the acks and nacks sent on it to be written.
+    await source.close();
+    source = null;
+  } finally {
+    await publisher?.close().catch(() => undefined);
+    await source?.close().catch(() => undefined);
+    await conn.close().catch(() => undefined);
+  }
+  result.targets = [...targets.values()];
+  return result;
+}
+
+function describe(msg: GetMessage): DeadLetterMessage {
+  return describeDeadLetter({
+    body: msg.content,
+    headers: (msg.properties.headers as Record<string, unknown> | undefined) ?? null,
+    contentType: msg.properties.contentType ?? null,
+    messageId: msg.properties.messageId ?? null,
+    exchange: msg.fields.exchange,
+    routingKey: msg.fields.routingKey,
+  });
+}
+
+/** Why the broker closed a channel (a publish to a missing exchange: NOT_FOUND), to name in the audit log. */
+const channelErrors = new WeakMap<ConfirmChannel, string>();
+
+async function confirmChannel(conn: amqp.ChannelModel): Promise<ConfirmChannel> {
+  const ch = await conn.createConfirmChannel();
+  ch.on('error', (err: Error) => channelErrors.set(ch, err.message));
+  return ch;
+}
+
+function publishConfirmed(ch: ConfirmChannel, exchange: string, routingKey: string, msg: GetMessage, headers: Record<string, unknown>): Promise<void> {
+  const p = msg.properties;
+  return new Promise((resolve, reject) => {
+    const closed = () => new Error(`the broker closed the channel: ${channelErrors.get(ch) ?? `does exchange "${exchange}" still exist?`}`);
+    const onClose = () => reject(closed());
+    ch.once('close', onClose);
+    ch.publish(
+      exchange,
+      routingKey,
+      msg.content,
+      {
+        // The expiration that dead-lettered it is not carried home (it would expire again).
+        persistent: p.deliveryMode === 2,
+        contentType: p.contentType,
+        contentEncoding: p.contentEncoding,
+        messageId: p.messageId,
+        correlationId: p.correlationId,
+        timestamp: p.timestamp,
+        type: p.type,
+        appId: p.appId,
+        headers,
+      },
+      (err) => {
+        ch.removeListener('close', onClose);
+        if (err) setImmediate(() => reject(channelErrors.has(ch) ? closed() : err instanceof Error ? err : new Error('the broker refused (nack) the re-publish')));
+        else resolve();
+      },
+    );
+  });
+}
+
+async function take(bucket: TokenBucket): Promise<void> {
+  while (bucket.take(Date.now(), 1) < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+}

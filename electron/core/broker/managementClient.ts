@@ -1,0 +1,178 @@
+// A small client of RabbitMQ's management HTTP API: the queue, overview and node figures the
+// console polls, and the "get messages" call dead-letter browsing uses. Every failure is a
+// ManagementError naming what went wrong in an operator's words (401, 404, an HTML page, a
+// slow or malformed answer), so the caller can show it and fall back without stopping ingest.
+import { z } from 'zod';
+import {
+  managementNodesSchema,
+  managementOverviewSchema,
+  managementQueueSchema,
+  type ManagementQueue,
+} from '../../../shared/queueStats';
+import { safeErrorMessage } from '../redact';
+import type { ManagementEndpoint } from './managementEndpoint';
+
+export type ManagementErrorKind = 'unauthorized' | 'not-found' | 'not-json' | 'malformed' | 'timeout' | 'unreachable' | 'http';
+
+export class ManagementError extends Error {
+  constructor(
+    readonly kind: ManagementErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The queue fields asked for (`columns` keeps answers small with many queues). */
+const QUEUE_COLUMNS = [
+  'name',
+  'vhost',
+  'type',
+  'messages',
+  'messages_ready',
+  'messages_unacknowledged',
+  'consumers',
+  'consumer_utilisation',
+  'consumer_capacity',
+  'arguments',
+  'message_stats.publish',
+  'message_stats.publish_details',
+  'message_stats.deliver_get',
+  'message_stats.deliver_get_details',
+  'message_stats.ack',
+  'message_stats.ack_details',
+  'message_stats.redeliver',
+  'message_stats.redeliver_details',
+].join(',');
+
+export interface ManagementClientOptions {
+  timeoutMs?: number;
+}
+
+const queueNamesSchema = z.array(z.object({ name: z.string() }));
+const queuePageSchema = z.object({ items: z.array(managementQueueSchema) });
+/** Queues per batched request (the URL stays well under common limits). */
+const BATCH = 50;
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+export class ManagementClient {
+  private readonly authorization: string;
+  readonly timeoutMs: number;
+
+  constructor(
+    readonly endpoint: ManagementEndpoint,
+    options: ManagementClientOptions = {},
+  ) {
+    this.authorization = `Basic ${Buffer.from(`${endpoint.username}:${endpoint.password}`).toString('base64')}`;
+    this.timeoutMs = options.timeoutMs ?? 3000;
+  }
+
+  queue(name: string, vhost = this.endpoint.vhost): Promise<ManagementQueue> {
+    return this.request(`/api/queues/${enc(vhost)}/${enc(name)}?columns=${QUEUE_COLUMNS}`, managementQueueSchema, `queue ${name}`);
+  }
+
+  /**
+   * Many queues of one vhost in one request (a page of the vhost's list filtered by an exact
+   * name regex): one HTTP round trip a poll instead of one per queue. A queue absent from
+   * the answer does not exist.
+   */
+  async queues(names: readonly string[], vhost = this.endpoint.vhost): Promise<Map<string, ManagementQueue>> {
+    const out = new Map<string, ManagementQueue>();
+    for (let i = 0; i < names.length; i += BATCH) {
+      const part = names.slice(i, i + BATCH);
+      const regex = `^(${part.map(escapeRegex).join('|')})$`;
+      const query = `page=1&page_size=${part.length}&use_regex=true&name=${enc(regex)}&columns=${QUEUE_COLUMNS}`;
+      const page = await this.request(`/api/queues/${enc(vhost)}?${query}`, queuePageSchema, `${part.length} queues`);
+      for (const q of page.items) if (part.includes(q.name)) out.set(q.name, q);
+    }
+    return out;
+  }
+
+  /** Names of the vhost's queues (for `payops queues` without --watch). */
+  async queueNames(vhost = this.endpoint.vhost): Promise<string[]> {
+    const list = await this.request(`/api/queues/${enc(vhost)}?columns=name`, queueNamesSchema, `queues of vhost ${vhost}`);
+    return list.map((q) => q.name);
+  }
+
+  async overview(): Promise<z.infer<typeof managementOverviewSchema>> {
+    return this.request('/api/overview?columns=node,object_totals.connections,object_totals.channels', managementOverviewSchema, 'overview');
+  }
+
+  async nodes(): Promise<z.infer<typeof managementNodesSchema>> {
+    return this.request('/api/nodes?columns=name,mem_alarm,disk_free_alarm', managementNodesSchema, 'nodes');
+  }
+
+  /**
+   * Reads up to `count` messages of a queue and puts them back (ackmode ack_requeue_true):
+   * browsing without consuming. They return to the queue (redelivered set), nothing is lost.
+   */
+  async peekMessages<T>(queue: string, count: number, schema: z.ZodType<T>, vhost = this.endpoint.vhost): Promise<T> {
+    const body = JSON.stringify({ count, ackmode: 'ack_requeue_true', encoding: 'auto', truncate: 1_000_000 });
+    return this.request(`/api/queues/${enc(vhost)}/${enc(queue)}/get`, schema, `messages of ${queue}`, { method: 'POST', body });
+  }
+
+  private async request<T>(path: string, schema: z.ZodType<T>, what: string, init: { method?: string; body?: string } = {}): Promise<T> {
+    const url = `${this.endpoint.baseUrl}${path}`;
+    const where = `management API at ${this.endpoint.baseUrl}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: init.method ?? 'GET',
+        body: init.body,
+        headers: { authorization: this.authorization, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        throw new ManagementError('timeout', `${where} did not answer within ${this.timeoutMs} ms (${what})`);
+      }
+      const cause = (e as { cause?: unknown }).cause;
+      throw new ManagementError('unreachable', `${where} is unreachable: ${safeErrorMessage(cause ?? e)}`);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        throw new ManagementError('timeout', `${where} did not finish its answer within ${this.timeoutMs} ms (${what})`);
+      }
+      throw new ManagementError('unreachable', `${where} broke off its answer: ${safeErrorMessage(e)}`);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new ManagementError('unauthorized', `${where} refused the credentials (HTTP ${res.status}): check the user and its management tag`);
+    }
+    if (res.status === 404) {
+      const isJson = /^\s*\{/.test(text);
+      throw new ManagementError(
+        'not-found',
+        isJson ? `${what} not found (HTTP 404 from the ${where})` : `${where} answered 404 for ${path.split('?')[0]}: is this the management plugin's address?`,
+      );
+    }
+    if (!res.ok) throw new ManagementError('http', `${where} answered HTTP ${res.status} ${res.statusText} (${what})`);
+    const contentType = res.headers.get('content-type') ?? '';
+    if (/html/i.test(contentType) || /^\s*</.test(text)) {
+      throw new ManagementError('not-json', `${where} answered an HTML page, not JSON (${what}): is this the management plugin's address?`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ManagementError('malformed', `${where} answered malformed JSON (${what}): ${text.slice(0, 60).replace(/\s+/g, ' ')}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ManagementError('malformed', `${where} answered JSON of an unexpected shape (${what}): ${issue?.path.join('.') || 'answer'}: ${issue?.message ?? 'invalid'}`);
+    }
+    return parsed.data;
+  }
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}

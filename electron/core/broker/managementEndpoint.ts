@@ -1,0 +1,45 @@
+// Where the broker's management HTTP API is: a setting of its own, or derived from the AMQP
+// URL (same host, port 15672, or 15671 for amqps). The credentials are the AMQP URL's (the
+// secret store puts the password there): kept apart from the base URL so neither logs nor
+// errors ever carry them.
+export interface ManagementEndpoint {
+  /** http(s)://host:port with no credentials and no trailing slash. */
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** The vhost of the AMQP URL ('/' by default). */
+  vhost: string;
+}
+
+export class ManagementUrlError extends Error {}
+
+export function managementEndpoint(amqpUrl: string, managementUrl?: string | null): ManagementEndpoint {
+  const amqp = new URL(amqpUrl);
+  const username = decodeURIComponent(amqp.username) || 'guest';
+  const password = decodeURIComponent(amqp.password) || (amqp.username ? '' : 'guest');
+  const vhostPath = amqp.pathname.replace(/^\//, '');
+  const vhost = vhostPath === '' ? '/' : decodeURIComponent(vhostPath);
+  if (managementUrl && managementUrl.trim() !== '') {
+    let m: URL;
+    try {
+      m = new URL(managementUrl.trim());
+    } catch {
+      throw new ManagementUrlError(`management URL is not a valid URL: ${redactAuth(managementUrl)}`);
+    }
+    if (m.protocol !== 'http:' && m.protocol !== 'https:') {
+      throw new ManagementUrlError(`management URL must start with http:// or https:// (got ${m.protocol}//)`);
+    }
+    const user = decodeURIComponent(m.username) || username;
+    const pass = m.username ? decodeURIComponent(m.password) : password;
+    m.username = '';
+    m.password = '';
+    return { baseUrl: m.toString().replace(/\/+$/, ''), username: user, password: pass, vhost };
+  }
+  const secure = amqp.protocol === 'amqps:';
+  const host = amqp.hostname.includes(':') && !amqp.hostname.startsWith('[') ? `[${amqp.hostname}]` : amqp.hostname;
+  return { baseUrl: `${secure ? 'https' : 'http'}://${host}:${secure ? 15671 : 15672}`, username, password, vhost };
+}
+
+function redactAuth(text: string): string {
+  return text.replace(/\/\/[^/@\s]*@/, '//***@');
+}

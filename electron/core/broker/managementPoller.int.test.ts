@@ -1,0 +1,92 @@
+// A management API that answers 401, 404, HTML, slowly or with malformed JSON: each gives a
+// clear note naming what is wrong, and the poller falls back to a passive declare over AMQP
+// against the real broker (depth still known) instead of throwing.
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { answers, startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
+import { ManagementClient, ManagementError } from './managementClient';
+import { managementEndpoint } from './managementEndpoint';
+import { QueueDepthPoller } from './queueDepthPoller';
+import { QueueStatsPoller, RATES_NEED_MANAGEMENT } from './queueStatsPoller';
+
+const topo = uniqueTopology('mgmtbad');
+let conn: amqp.ChannelModel;
+let http: LoopbackHttp;
+
+beforeAll(async () => {
+  conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  await ch.assertQueue(topo.queue, { durable: false, autoDelete: false });
+  for (let i = 0; i < 7; i++) ch.sendToQueue(topo.queue, Buffer.from(`m${i}`));
+  await ch.close();
+  http = await startLoopbackHttp(answers.status(200, '{}'));
+});
+
+afterAll(async () => {
+  const ch = await conn.createChannel();
+  await ch.deleteQueue(topo.queue);
+  await conn.close();
+  await http.close();
+});
+
+function pollerAgainst(url: string, logs: string[]) {
+  const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
+  const client = new ManagementClient(managementEndpoint(AMQP_URL, url), { timeoutMs: 1500 });
+  const poller = new QueueStatsPoller({
+    queues: [topo.queue],
+    management: client,
+    passive: (q) => passive.sample(q),
+    onSamples: () => undefined,
+    log: (l) => logs.push(l),
+    onStop: () => passive.stop(),
+  });
+  return { poller, client };
+}
+
+const cases: { what: string; answer: ReturnType<typeof answers.status>; kind: string; says: RegExp }[] = [
+  { what: '401', answer: answers.status(401, '{"error":"not_authorised"}'), kind: 'unauthorized', says: /refused the credentials \(HTTP 401\)/ },
+  { what: '404 (not the API)', answer: answers.status(404, '<html>nope</html>', 'text/html'), kind: 'not-found', says: /answered 404 .*management plugin's address/ },
+  { what: 'an HTML page', answer: answers.status(200, '<!doctype html><title>Login</title>', 'text/html'), kind: 'not-json', says: /HTML page, not JSON/ },
+  { what: 'malformed JSON', answer: answers.status(200, '{"name": "q", "messages": 12,'), kind: 'malformed', says: /malformed JSON/ },
+  { what: 'JSON of another shape', answer: answers.status(200, '{"name": 5}'), kind: 'malformed', says: /unexpected shape.*name/ },
+  { what: 'no answer (slow)', answer: answers.silent(), kind: 'timeout', says: /did not answer within 1500 ms/ },
+];
+
+describe('a management API that answers badly', () => {
+  for (const c of cases) {
+    it(`${c.what}: clear message, falls back to passive declare, depth still read`, async () => {
+      http.answer = c.answer;
+      const logs: string[] = [];
+      const { poller, client } = pollerAgainst(http.url, logs);
+      const err = await client.queue(topo.queue).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ManagementError);
+      expect((err as ManagementError).kind).toBe(c.kind);
+      expect((err as ManagementError).message).toMatch(c.says);
+      expect((err as ManagementError).message).not.toContain('guest:guest');
+
+      const samples = await poller.pollOnce();
+      poller.stop();
+      const s = samples![0];
+      expect(s.source).toBe('amqp');
+      expect(s.messages).toBe(7);
+      expect(s.error).toBeNull();
+      expect(s.note).toContain(RATES_NEED_MANAGEMENT);
+      expect(s.note).toMatch(c.says);
+      expect(s.rates).toEqual({ publish: null, deliver: null, ack: null, redeliver: null });
+      expect(logs.some((l) => l.includes(RATES_NEED_MANAGEMENT))).toBe(true);
+    });
+  }
+
+  it('a wrong management URL (nothing listening) falls back and says so', async () => {
+    const closed = await startLoopbackHttp(answers.status(200, '{}'));
+    const url = closed.url;
+    await closed.close();
+    const logs: string[] = [];
+    const { poller } = pollerAgainst(url, logs);
+    const [s] = (await poller.pollOnce())!;
+    poller.stop();
+    expect(s).toMatchObject({ source: 'amqp', messages: 7 });
+    expect(s.note).toMatch(/rates need the management plugin: management API at http:\/\/127\.0\.0\.1:\d+ is unreachable/);
+  });
+});

@@ -1,0 +1,200 @@
+// Polls watched queues through the management HTTP API when it answers (ready/unacked,
+// consumer utilisation, publish/deliver/ack/redeliver rates, node alarms) and falls back to a
+// passive declare over AMQP when it does not, saying why ("rates need the management
+// plugin: ..."). A bad management answer is a note on the sample, never an exception: the
+// poller runs beside ingest and must not stop it.
+import type { QueueDepth } from '../../../shared/metrics';
+import { NODE_HEALTH_UNKNOWN, type BrokerNodeHealth, type ManagementQueue, type QueueRates } from '../../../shared/queueStats';
+import { ManagementError, type ManagementClient } from './managementClient';
+import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf } from './queueBusinessTime';
+
+export const RATES_NEED_MANAGEMENT = 'rates need the management plugin';
+
+export interface QueueStatsPollerOptions {
+  queues: string[];
+  /** The management API; null: passive declare only (and the samples say so). */
+  management: ManagementClient | null;
+  /** Passive declare of one queue (QueueDepthPoller.sample). */
+  passive: (queue: string) => Promise<QueueDepth>;
+  onSamples: (samples: QueueDepth[]) => void;
+  onNode?: (node: BrokerNodeHealth) => void;
+  log?: (line: string) => void;
+  intervalMs?: number;
+  /** Depth the forecast watches for when a queue has no x-max-length. */
+  forecastThreshold?: number;
+  /** How often the node's alarms and totals are read (ms). */
+  nodeEveryMs?: number;
+  now?: () => number;
+  /** Releases what the passive declare holds (its channel). */
+  onStop?: () => void;
+}
+
+export class QueueStatsPoller {
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private readonly trends = new Map<string, HoltTrend>();
+  private lastNodeAt = 0;
+  private lastLoggedError: string | null = null;
+  private readonly now: () => number;
+  node: BrokerNodeHealth | null = null;
+
+  constructor(private readonly options: QueueStatsPollerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.options.queues.length === 0 || this.timer) return;
+    void this.pollOnce();
+    this.timer = setInterval(() => void this.pollOnce(), this.options.intervalMs ?? 2000);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.options.onStop?.();
+  }
+
+  async pollOnce(): Promise<QueueDepth[] | null> {
+    if (this.polling) return null;
+    this.polling = true;
+    try {
+      const samples = await this.sampleAll();
+      const mgmtError = samples.find((s) => s.source === 'amqp' && s.note)?.note ?? null;
+      this.logOnce(mgmtError);
+      this.options.onSamples(samples);
+      await this.pollNode();
+      return samples;
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollNode(): Promise<void> {
+    const client = this.options.management;
+    if (!client || !this.options.onNode) return;
+    const at = this.now();
+    if (this.node && at - this.lastNodeAt < (this.options.nodeEveryMs ?? 5000)) return;
+    this.lastNodeAt = at;
+    try {
+      const [overview, nodes] = await Promise.all([client.overview(), client.nodes()]);
+      const memoryAlarm = nodes.some((n) => n.mem_alarm === true);
+      const diskAlarm = nodes.some((n) => n.disk_free_alarm === true);
+      this.node = {
+        at,
+        node: overview.node ?? null,
+        memoryAlarm,
+        diskAlarm,
+        blockingPublishers: memoryAlarm || diskAlarm,
+        connections: overview.object_totals?.connections ?? null,
+        channels: overview.object_totals?.channels ?? null,
+        error: null,
+      };
+    } catch (err) {
+      this.node = { ...(this.node ?? { ...NODE_HEALTH_UNKNOWN }), at, error: describe(err) };
+    }
+    this.options.onNode(this.node);
+  }
+
+  /** One request for all watched queues through the management API; a passive declare each when it fails. */
+  private async sampleAll(): Promise<QueueDepth[]> {
+    const client = this.options.management;
+    const queues = this.options.queues;
+    if (!client) return Promise.all(queues.map((q) => this.passiveSample(q, `${RATES_NEED_MANAGEMENT} (no management API configured)`)));
+    const at = this.now();
+    let found: Map<string, ManagementQueue>;
+    try {
+      found = queues.length === 1 ? await this.one(client, queues[0]) : await client.queues(queues);
+    } catch (err) {
+      const note = `${RATES_NEED_MANAGEMENT}: ${describe(err)}`;
+      return Promise.all(queues.map((q) => this.passiveSample(q, note)));
+    }
+    return queues.map((queue) => {
+      const q = found.get(queue);
+      if (!q) return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management' as const, note: null };
+      return this.withBusinessTime(fromManagement(q, at));
+    });
+  }
+
+  private async one(client: ManagementClient, queue: string): Promise<Map<string, ManagementQueue>> {
+    try {
+      return new Map([[queue, await client.queue(queue)]]);
+    } catch (err) {
+      if (err instanceof ManagementError && err.kind === 'not-found' && /not found \(HTTP 404/.test(err.message)) return new Map();
+      throw err;
+    }
+  }
+
+  private async passiveSample(queue: string, note: string): Promise<QueueDepth> {
+    const passive = await this.options.passive(queue);
+    return this.withBusinessTime({
+      ...passive,
+      ready: null,
+      unacked: null,
+      utilisation: null,
+      rates: { publish: null, deliver: null, ack: null, redeliver: null },
+      source: 'amqp',
+      type: null,
+      note,
+    });
+  }
+
+  private withBusinessTime(s: QueueDepth & { maxLength?: number | null }): QueueDepth {
+    const { maxLength = null, ...sample } = s;
+    if (sample.messages === null) return { ...sample, delaySeconds: null, drainSeconds: null, forecast: null };
+    let trend = this.trends.get(sample.queue);
+    if (!trend) {
+      trend = new HoltTrend();
+      this.trends.set(sample.queue, trend);
+    }
+    trend.add(sample.messages, sample.at);
+    const rates = sample.rates;
+    return {
+      ...sample,
+      delaySeconds: delaySeconds(sample.messages, rates?.deliver ?? null),
+      drainSeconds: drainSeconds(sample.messages, rates?.publish ?? null, rates?.deliver ?? null),
+      forecast: forecastOf(trend, maxLength, this.options.forecastThreshold ?? 10_000),
+    };
+  }
+
+  private logOnce(error: string | null): void {
+    if (error === this.lastLoggedError) return;
+    this.lastLoggedError = error;
+    if (error) this.options.log?.(`queue polling: ${error}; depth and consumers come from a passive declare`);
+    else if (this.options.management) this.options.log?.('queue polling: management API answering');
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function fromManagement(q: ManagementQueue, at: number): QueueDepth & { maxLength: number | null } {
+  const stats = q.message_stats ?? {};
+  // The broker leaves message_stats (or a part of it) out until the queue has seen that kind
+  // of traffic: absent is zero then, not unknown.
+  const rate = (d: { rate?: number } | null | undefined): number => (typeof d?.rate === 'number' && Number.isFinite(d.rate) ? Math.max(0, d.rate) : 0);
+  const rates: QueueRates = {
+    publish: rate(stats.publish_details),
+    deliver: rate(stats.deliver_get_details),
+    ack: rate(stats.ack_details),
+    redeliver: rate(stats.redeliver_details),
+  };
+  const utilisation = q.consumer_utilisation ?? q.consumer_capacity ?? null;
+  return {
+    queue: q.name,
+    vhost: q.vhost,
+    type: q.type ?? null,
+    messages: q.messages ?? null,
+    ready: q.messages_ready ?? null,
+    unacked: q.messages_unacknowledged ?? null,
+    consumers: q.consumers ?? null,
+    utilisation: typeof utilisation === 'number' && Number.isFinite(utilisation) ? utilisation : null,
+    rates,
+    at,
+    error: null,
+    source: 'management',
+    note: null,
+    maxLength: maxLengthOf(q.arguments),
+  };
+}

@@ -1,0 +1,118 @@
+// The queue panel: every watched queue (the console's own first) with ready/unacked, the
+// publish/deliver/ack rates, the delay a new message would see and the time to drain, as
+// numbers and sparklines; and why rates are missing when the management API is not there.
+import { memo, useRef } from 'react';
+import type { QueueDepth } from '../../../shared/metrics';
+import { formatDurationMs } from '../../../shared/format';
+import { fmtCount, fmtRate } from '../lib/format';
+import { useApp } from '../store/appStore';
+import { Sparkline } from './Sparkline';
+
+const KEEP = 60;
+/** One empty list, so the store selector returns the same value while there is no snapshot. */
+const NO_QUEUES: QueueDepth[] = [];
+
+interface History {
+  at: number;
+  byQueue: Map<string, { depth: (number | null)[]; delay: (number | null)[]; drain: (number | null)[] }>;
+}
+
+/** Keeps the last samples per queue, appended once per poll (a snapshot repeats the latest poll). */
+function useQueueHistory(queues: QueueDepth[]): History {
+  const ref = useRef<History>({ at: 0, byQueue: new Map() });
+  const at = queues[0]?.at ?? 0;
+  if (at > ref.current.at) {
+    const byQueue = new Map(ref.current.byQueue);
+    for (const q of queues) {
+      const h = byQueue.get(q.queue) ?? { depth: [], delay: [], drain: [] };
+      byQueue.set(q.queue, {
+        depth: [...h.depth, q.messages].slice(-KEEP),
+        delay: [...h.delay, q.delaySeconds ?? null].slice(-KEEP),
+        drain: [...h.drain, q.drainSeconds ?? null].slice(-KEEP),
+      });
+    }
+    ref.current = { at, byQueue };
+  }
+  return ref.current;
+}
+
+const secs = (s: number | null | undefined) => (s === null || s === undefined ? '—' : formatDurationMs(s * 1000));
+
+function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
+  const h = history.byQueue.get(q.queue);
+  const r = q.rates;
+  return (
+    <tr data-testid={`queue-row-${q.queue}`} data-source={q.source ?? ''}>
+      <td className="mono">{q.queue}</td>
+      <td data-testid="queue-messages">
+        {q.error ? <span className="error-text">{q.error}</span> : fmtCount(q.messages)}
+        <div className="muted small">
+          {q.ready === null || q.ready === undefined ? '' : `${fmtCount(q.ready)} ready · ${fmtCount(q.unacked ?? null)} unacked`}
+        </div>
+        <Sparkline values={h?.depth ?? []} label={`depth of ${q.queue}`} />
+      </td>
+      <td>{fmtCount(q.consumers)}</td>
+      <td data-testid="queue-rates">
+        {r && r.publish !== null ? `${fmtRate(r.publish)} / ${fmtRate(r.deliver)} / ${fmtRate(r.ack)}` : '—'}
+      </td>
+      <td data-testid="queue-delay">
+        {secs(q.delaySeconds)}
+        <Sparkline values={h?.delay ?? []} label={`delay of ${q.queue}`} />
+      </td>
+      <td data-testid="queue-drain">
+        {q.drainSeconds === null && q.messages ? 'not draining' : secs(q.drainSeconds)}
+        <Sparkline values={h?.drain ?? []} label={`time to drain ${q.queue}`} />
+      </td>
+      <td className="small">
+        {q.forecast?.crossInSeconds !== null && q.forecast?.crossInSeconds !== undefined
+          ? `reaches ${q.forecast.limitKind === 'x-max-length' ? 'x-max-length' : ''} ${fmtCount(q.forecast.limit)} in ${secs(q.forecast.crossInSeconds)}`
+          : '—'}
+      </td>
+    </tr>
+  );
+}
+
+export const QueuePanel = memo(function QueuePanel() {
+  const queues = useApp((s) => s.view.snapshot?.queues ?? NO_QUEUES);
+  const node = useApp((s) => s.view.snapshot?.brokerNode ?? null);
+  const history = useQueueHistory(queues);
+  const note = queues.find((q) => q.note)?.note ?? null;
+  return (
+    <section role="region" aria-label="Queues" className="panel" data-testid="panel-queues">
+      <header className="panel-head">
+        <h2>Queues</h2>
+        <span className="muted small">
+          publish / deliver / ack per second · delay (Little&apos;s law) · time to drain
+          {node && !node.error ? ` · ${node.node ?? 'broker'}: ${node.connections ?? '?'} connections, ${node.channels ?? '?'} channels` : ''}
+        </span>
+      </header>
+      {note ? (
+        <div className="hint small" data-testid="queue-management-note">
+          {note}
+        </div>
+      ) : null}
+      {queues.length === 0 ? (
+        <div className="chart-empty">Not connected to a broker: no queues to show</div>
+      ) : (
+        <table className="table small" data-testid="queue-table">
+          <thead>
+            <tr>
+              <th>Queue</th>
+              <th>Messages</th>
+              <th>Consumers</th>
+              <th>Rates /s</th>
+              <th>Delay</th>
+              <th>Drain</th>
+              <th>Forecast</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queues.map((q) => (
+              <QueueRow key={q.queue} q={q} history={history} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+});
