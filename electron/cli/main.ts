@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAlerts } from './commands/alertsCommand';
 import { registerBacktest } from './commands/backtestCommand';
 import { registerCollect } from './commands/collectCommand';
+import { registerFollow } from './commands/followCommand';
 import { registerPublish } from './commands/publishCommand';
 import { registerReplay } from './commands/replayCommand';
 import { registerReport } from './commands/reportCommand';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
   registerCollect(program);
+  registerFollow(program);
   registerStats(program);
   registerServe(program);
   registerSimulate(program);

@@ -12,6 +12,7 @@ import { RulesService } from '../alerts/rulesService';
 import { newConsoleId, resolveConsoleQueue } from '../broker/consoleQueue';
 import { CaptureRecorder } from '../capture/captureRecorder';
 import { LiveMetrics } from '../metrics/liveMetrics';
+import { wireMetricsPublisher } from '../metricsStream/wireMetricsPublisher';
 import { openStore } from '../store/store';
 import { Engine, type EngineEmitter } from './engine';
 import type { EngineConfig } from './engineConfig';
@@ -55,6 +56,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       alerting.stop();
       await capture.stop().catch((err) => emit.log(`capture not closed cleanly: ${(err as Error).message}`));
     });
+    if (config.publishMetrics) wireMetricsPublisher(engine, store, config.publishMetrics, config.broker?.url, emit.log);
     const { source, replay } = createSessionSource(config, () => engine.flushNow());
 
     const services: EngineServices = {

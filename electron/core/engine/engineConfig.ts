@@ -1,4 +1,5 @@
 import type { BrokerConfig } from '../broker/brokerConfig';
+import type { MetricsPublishConfig } from '../metricsStream/metricsPublisher';
 import type { ScenarioName } from '../sim/scenarios';
 
 export interface EngineConfig {
@@ -27,4 +28,6 @@ export interface EngineConfig {
    * limit is raised (request 'store.setMaxDbBytes') or the retention frees pages.
    */
   maxDbBytes?: number;
+  /** Publish the metrics stream (issue 16): after each commit, through the outbox, with confirms. */
+  publishMetrics?: MetricsPublishConfig;
 }

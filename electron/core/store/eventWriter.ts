@@ -45,6 +45,8 @@ export interface IngestTables {
 export class EventWriter {
   private readonly tables: IngestTables;
   private readonly writeBatch: (items: IncomingMessage[], out: BatchOutcome) => void;
+  /** Runs inside each batch's transaction with the rollup cells it added (the metrics stream's outbox). */
+  onWrite: ((cells: RollupCell[], out: BatchOutcome) => void) | null = null;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -119,6 +121,7 @@ export class EventWriter {
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);
     if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
+    this.onWrite?.([...rollups.values()], out);
   }
 }
 

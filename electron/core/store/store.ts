@@ -10,6 +10,7 @@ import { EventPages } from './eventPages';
 import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
 import { MetaRepository } from './metaRepository';
+import { MetricsStreamRepository } from './metricsStreamRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
 import { ReportQueries } from './reportQueries';
@@ -65,6 +66,8 @@ export interface Store extends ReadStore {
   readonly silences: SilenceRepository;
   /** The database's own facts (the console id its default queue is named after). */
   readonly meta: MetaRepository;
+  /** The metrics stream: a collector's outbox, a follower's position (migration 160). */
+  readonly metricsStream: MetricsStreamRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -84,6 +87,7 @@ class SqliteStore implements Store {
   readonly silences: SilenceRepository;
   readonly reports: ReportQueries;
   readonly meta: MetaRepository;
+  readonly metricsStream: MetricsStreamRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -99,6 +103,7 @@ class SqliteStore implements Store {
     this.silences = new SilenceRepository(db);
     this.reports = new ReportQueries(db);
     this.meta = new MetaRepository(db);
+    this.metricsStream = new MetricsStreamRepository(db, this);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }
