@@ -1,5 +1,6 @@
 import type { BrokerConfig } from '../broker/brokerConfig';
 import type { MetricsPublishConfig } from '../metricsStream/metricsPublisher';
+import type { FollowConfig } from '../metricsStream/wireFollower';
 import type { ScenarioName } from '../sim/scenarios';
 
 export interface EngineConfig {
@@ -30,4 +31,6 @@ export interface EngineConfig {
   maxDbBytes?: number;
   /** Publish the metrics stream (issue 16): after each commit, through the outbox, with confirms. */
   publishMetrics?: MetricsPublishConfig;
+  /** A follower console (issue 16): the collector's metrics stream instead of raw events (no `broker`). */
+  follow?: FollowConfig;
 }

@@ -34,6 +34,8 @@ export interface ApplyOutcome {
   skipped: number;
   /** A collector's sequence jumped (retention dropped messages this follower never read). */
   gaps: { collector: string; expected: number; got: number }[];
+  /** The messages applied now (not the duplicates or skipped ones), in stream order. */
+  appliedMessages: MetricsMessage[];
 }
 
 export interface MetricsSource {
@@ -95,7 +97,7 @@ export class MetricsStreamRepository {
    * seq) was applied already counts as a duplicate and changes nothing.
    */
   applyBatch(stream: string, items: readonly StreamItem[], nowMs: number): ApplyOutcome {
-    const out: ApplyOutcome = { applied: 0, duplicates: 0, skipped: 0, gaps: [] };
+    const out: ApplyOutcome = { applied: 0, duplicates: 0, skipped: 0, gaps: [], appliedMessages: [] };
     if (items.length === 0) return out;
     this.sql.transaction(() => {
       const lastSeq = this.sql.pluck('SELECT last_seq FROM metrics_sources WHERE collector = ?');
@@ -120,6 +122,7 @@ export class MetricsStreamRepository {
         this.applyMessage(m);
         setSeq.run(m.collector, m.seq, nowMs);
         out.applied += 1;
+        out.appliedMessages.push(m);
       }
       const nextOffset = Math.max(...items.map((i) => i.offset)) + 1;
       this.sql
