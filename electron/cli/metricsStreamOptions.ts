@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { MetricsPublishConfig } from '../core/metricsStream/metricsPublisher';
+import type { MetricsPublishConfig } from '../core/metricsStream/metricsStreamConfig';
 import { checkMaxAge, DEFAULT_STREAM_RETENTION } from '../core/metricsStream/streamQueue';
 import { positiveInt } from './cliOptions';
 

@@ -1,6 +1,5 @@
 import type { BrokerConfig } from '../broker/brokerConfig';
-import type { MetricsPublishConfig } from '../metricsStream/metricsPublisher';
-import type { FollowConfig } from '../metricsStream/wireFollower';
+import type { FollowConfig, MetricsPublishConfig } from '../metricsStream/metricsStreamConfig';
 import type { ScenarioName } from '../sim/scenarios';
 
 export interface EngineConfig {

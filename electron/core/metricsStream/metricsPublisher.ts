@@ -8,14 +8,6 @@ import { redactUrl, safeErrorMessage } from '../redact';
 import type { Store } from '../store/store';
 import { declareMetricsStream, type StreamRetention } from './streamQueue';
 
-export interface MetricsPublishConfig {
-  /** The stream queue's name. */
-  stream: string;
-  retention: StreamRetention;
-  /** The broker (the collector's own unless given). */
-  url?: string;
-}
-
 export interface MetricsPublisherOptions {
   url: string;
   stream: string;

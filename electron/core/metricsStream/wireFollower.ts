@@ -6,13 +6,8 @@ import type { SessionStatus } from '../../../shared/metrics';
 import type { Engine } from '../engine/engine';
 import type { Store } from '../store/store';
 import { followedNotifications } from './followedAlerts';
+import type { FollowConfig } from './metricsStreamConfig';
 import { MetricsFollower, type FollowerStatus } from './metricsFollower';
-
-export interface FollowConfig {
-  /** The stream a collector publishes with --publish-metrics. */
-  stream: string;
-  url: string;
-}
 
 export function followStatus(s: FollowerStatus, stream: string): SessionStatus {
   switch (s.state) {

@@ -4,7 +4,8 @@
 import { newConsoleId } from '../broker/consoleQueue';
 import type { Engine } from '../engine/engine';
 import type { Store } from '../store/store';
-import { MetricsPublisher, type MetricsPublishConfig } from './metricsPublisher';
+import { MetricsPublisher } from './metricsPublisher';
+import type { MetricsPublishConfig } from './metricsStreamConfig';
 import { recordMetricsOutbox } from './outboxHooks';
 
 const PUBLISH_EVERY_MS = 250;
