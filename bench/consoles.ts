@@ -102,10 +102,11 @@ async function publishPaced(exchange: string, bodies: { body: Buffer; routingKey
     for (; sent < due; sent++) {
       const b = bodies[sent];
       if (!ch.publish(exchange, b.routingKey, b.body, { contentType: 'application/cloudevents+json' })) await new Promise((r) => ch.once('drain', r));
+      if (sent % 5000 === 4999) await ch.waitForConfirms();
     }
-    await ch.waitForConfirms();
     await new Promise((r) => setTimeout(r, 10));
   }
+  await ch.waitForConfirms();
   await conn.close();
 }
 
@@ -146,7 +147,7 @@ async function run(mode: 'raw' | 'follow', consoles: number): Promise<Result> {
     collector = collect(0, ['--publish-metrics', stream]);
     for (let i = 0; i < consoles; i++) {
       const db = path.join(dir, `f${i}.db`);
-      consolesProcs.push(start(['follow', '--amqp', AMQP_URL, '--metrics-stream', stream, '--db', db]));
+      consolesProcs.push(start(['follow', '--amqp', AMQP_URL, '--metrics-stream', stream, '--db', db, '--durability', 'normal']));
       dbs.push(db);
     }
   }
@@ -165,6 +166,7 @@ async function run(mode: 'raw' | 'follow', consoles: number): Promise<Result> {
     await publishPaced(exchange, bodies);
     await until(() => dbs.every((db) => storedEvents(db) === total), 'every console to hold every event', 120_000);
     const seconds = (Date.now() - t0) / 1000;
+    console.log(`  ${mode} x${consoles}: ${fmt(total)} events in ${seconds.toFixed(1)} s (${fmt(total / seconds)} ev/s reached)`);
     const cpu1 = pids.map(cpuMsOf);
     return {
       mode,

@@ -14,6 +14,8 @@ interface FollowFlags {
   for?: number;
   drain?: boolean;
   batchSize: number;
+  flushMs: number;
+  durability: 'full' | 'normal';
   json?: boolean;
 }
 
@@ -27,6 +29,8 @@ export function registerFollow(program: Command): void {
     .option('--for <seconds>', 'stop after this many seconds', positiveNumber('--for'))
     .option('--drain', 'stop once everything the stream holds is applied')
     .option('--batch-size <n>', 'apply after this many messages', positiveInt('--batch-size'), 1000)
+    .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 250)
+    .addOption(new Option('--durability <mode>', 'full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash').choices(['full', 'normal']).default('full'))
     .option('--json', 'print the final summary as JSON')
     .action((flags: FollowFlags) => runFollow(flags).catch(fail));
 }
@@ -34,8 +38,8 @@ export function registerFollow(program: Command): void {
 async function runFollow(flags: FollowFlags): Promise<void> {
   if (!flags.amqp) throw new CliError('--amqp <url> is required (or set PAYOPS_AMQP_URL)');
   validateBrokerUrl(flags.amqp);
-  const store = openStore(flags.db, { durability: 'full' });
-  const follower = new MetricsFollower({ url: flags.amqp, stream: flags.metricsStream, store, batchSize: flags.batchSize, log: logLine });
+  const store = openStore(flags.db, { durability: flags.durability });
+  const follower = new MetricsFollower({ url: flags.amqp, stream: flags.metricsStream, store, batchSize: flags.batchSize, flushMs: flags.flushMs, log: logLine });
   const started = Date.now();
   let stopping = false;
   const stop = async (why: string) => {

@@ -195,6 +195,6 @@ export class MetricsFollower {
     const item: StreamItem = decoded.ok ? { offset, message: decoded.message } : { offset, skip: decoded.reason };
     this.pending.push({ item, msg, channel });
     if (this.pending.length >= (this.o.batchSize ?? 1000)) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 50);
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 250);
   }
 }
