@@ -4,6 +4,7 @@ import { registerBacktest } from './commands/backtestCommand';
 import { registerCollect } from './commands/collectCommand';
 import { registerQueues } from './commands/queuesCommand';
 import { registerDeadLetters } from './commands/deadLettersCommand';
+import { registerFollow } from './commands/followCommand';
 import { registerPublish } from './commands/publishCommand';
 import { registerReplay } from './commands/replayCommand';
 import { registerReport } from './commands/reportCommand';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
   registerCollect(program);
+  registerFollow(program);
   registerStats(program);
   registerServe(program);
   registerSimulate(program);

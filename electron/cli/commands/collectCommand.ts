@@ -8,6 +8,7 @@ import { logLine } from '../logLine';
 import { loadRulesForCli } from './backtestCommand';
 import { redactUrl } from '../../core/redact';
 import { formatSeconds } from '../../../shared/format';
+import { addMetricsPublishFlags, metricsPublishConfigFrom } from '../metricsStreamOptions';
 
 interface CollectFlags extends BrokerFlags {
   db: string;
@@ -23,6 +24,9 @@ interface CollectFlags extends BrokerFlags {
   connectRetries: number;
   durability: 'full' | 'normal';
   maxDbMb?: number;
+  publishMetrics?: string;
+  metricsMaxAge: string;
+  metricsMaxBytes: number;
 }
 
 export function registerCollect(program: Command): void {
@@ -42,7 +46,8 @@ export function registerCollect(program: Command): void {
     .option('--connect-retries <n>', 'connection attempts at start before giving up (reconnects later retry forever)', positiveIntOrZero('--connect-retries'), 5)
     .addOption(new Option('--durability <mode>', "full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash").choices(['full', 'normal']).default('full'))
     .option('--max-db-mb <n>', 'size limit of the database file in MB: past it ingest pauses without acknowledging ("disk full") until restarted with a larger limit', positiveNumber('--max-db-mb'))
-    .option('--json', 'print the final summary as JSON')
+    .option('--json', 'print the final summary as JSON');
+  addMetricsPublishFlags(cmd)
     .action((flags: CollectFlags) => runCollect(flags).catch(fail));
 }
 
@@ -63,6 +68,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     durability: flags.durability,
     captureFile: flags.capture ?? null,
     maxDbBytes: flags.maxDbMb ? Math.floor(flags.maxDbMb * 1024 * 1024) : undefined,
+    publishMetrics: metricsPublishConfigFrom(flags),
   };
   const started = Date.now();
   const host = await EngineHost.start(config);

@@ -15,6 +15,7 @@ interface ServeFlags extends BrokerFlags {
   demo?: boolean;
   rules?: string;
   readOnly?: boolean;
+  follow?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -27,10 +28,12 @@ export function registerServe(program: Command): void {
     .option('--demo', 'start in demo mode: the built-in simulator, no broker needed, clearly labelled')
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--read-only', 'disable re-publishing and other actions that write to a broker')
+    .option('--follow <stream>', "a follower console: show the metrics stream a collector publishes (collect --publish-metrics) instead of consuming raw events")
     .action((flags: ServeFlags) => runServe(flags).catch(fail));
 }
 
 async function runServe(flags: ServeFlags): Promise<void> {
+  if (flags.follow && !flags.amqp) throw new CliError('--follow <stream> needs the broker: --amqp <url> (or PAYOPS_AMQP_URL)');
   const dir = rendererDir();
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
     throw new CliError(`the renderer is not built (${dir}); run \`npm run build\``);
@@ -45,6 +48,7 @@ async function runServe(flags: ServeFlags): Promise<void> {
     broker: brokerConfigFrom(flags),
     readOnly: flags.readOnly ?? false,
     rulesFile: flags.rules ?? null,
+    follow: flags.follow,
     version,
     log: logLine,
   });

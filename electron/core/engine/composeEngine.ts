@@ -12,6 +12,9 @@ import { RulesService } from '../alerts/rulesService';
 import { newConsoleId, resolveConsoleQueue } from '../broker/consoleQueue';
 import { CaptureRecorder } from '../capture/captureRecorder';
 import { LiveMetrics } from '../metrics/liveMetrics';
+import { FollowedAlertsService } from '../metricsStream/followedAlerts';
+import { wireFollower } from '../metricsStream/wireFollower';
+import { wireMetricsPublisher } from '../metricsStream/wireMetricsPublisher';
 import { openStore } from '../store/store';
 import { Engine, type EngineEmitter } from './engine';
 import type { EngineConfig } from './engineConfig';
@@ -46,8 +49,9 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, indexes.emitter);
     const alerting = new AlertingSession({
       store,
-      rules: config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES,
-      replay: config.session === 'replay',
+      // A follower evaluates nothing itself (it has no raw events): its alerts are the collector's.
+      rules: config.follow ? [] : config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES,
+      replay: config.session === 'replay' || config.follow !== undefined,
       rulesFile: config.rulesFile ?? null,
       defaultSavePath: path.join(path.dirname(path.resolve(config.dbFile)), 'rules.yaml'),
       notify: (n) => emit.alert?.(n),
@@ -59,6 +63,8 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       alerting.stop();
       await capture.stop().catch((err) => emit.log(`capture not closed cleanly: ${(err as Error).message}`));
     });
+    if (config.publishMetrics) wireMetricsPublisher(engine, store, config.publishMetrics, config.broker?.url, emit.log);
+    const follower = config.follow ? wireFollower(engine, store, config.follow, emit) : null;
     const { source, replay } = createSessionSource(config, () => engine.flushNow());
 
     const services: EngineServices = {
@@ -75,7 +81,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
         },
       },
       metrics: { history: ({ minutes }: ApiParsedArgs<'metrics.history'>) => readMetricsHistory(store, engine.clock(), minutes) },
-      alerts: new AlertsService(alerting),
+      alerts: config.follow ? new FollowedAlertsService(store, alerting) : new AlertsService(alerting),
       rules: new RulesService(alerting),
       capture,
       replay,
@@ -88,6 +94,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       async start() {
         await engine.start(source);
         alerting.start();
+        await follower?.start();
       },
       stop() {
         stopped ??= engine.stop().finally(() => store.close());

@@ -1,5 +1,6 @@
 import type { AlertNotification } from '../../../shared/alerts';
-import type { ConnectionStatus, EngineSnapshot, QueueDepth } from '../../../shared/metrics';
+import type { ConnectionStatus, EngineSnapshot, QueueDepth, SessionStatus } from '../../../shared/metrics';
+import type { MetricsMessage } from '../../../shared/metricsStream';
 import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { sessionStatus } from '../../../shared/sessionStatus';
 import type { AckToken } from '../broker/brokerConsumer';
@@ -59,6 +60,8 @@ export class Engine {
   private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
   private readonly stopListeners: (() => void | Promise<void>)[] = [];
   private stopped = false;
+  /** A follower's status (the stream it follows), instead of the broker connection's. */
+  private statusOverride: (() => SessionStatus) | null = null;
   /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
   readonly timing: IngestTiming = { firstDeliveryMs: null, lastAckMs: null, acknowledged: 0 };
 
@@ -183,7 +186,7 @@ export class Engine {
       clock,
       session: this.config.session,
       connection: { ...this.connection },
-      status: sessionStatus(
+      status: this.statusOverride?.() ?? sessionStatus(
         { session: this.config.session, connection: this.connection, hasBroker: this.broker !== null, lastReceivedAt: this.lastReceivedAt },
         Date.now(),
       ),
@@ -225,6 +228,27 @@ export class Engine {
       }
     }
     this.emit.snapshot(this.snapshot());
+  }
+
+  /** A follower console: the badge says what the stream it follows is doing. */
+  overrideStatus(status: () => SessionStatus): void {
+    this.statusOverride = status;
+  }
+
+  /** A follower applied metrics messages: totals and windows move as if the events had committed here. */
+  observeFollowed(messages: readonly MetricsMessage[]): void {
+    for (const m of messages) {
+      for (const c of m.rollups) {
+        if (c.dim !== 'type') continue;
+        this.totals.events += c.count;
+        this.totals.byType[c.key] = (this.totals.byType[c.key] ?? 0) + c.count;
+      }
+      this.totals.duplicates += m.counters.duplicates ?? 0;
+      this.totals.quarantined += m.counters.quarantined ?? 0;
+      this.totals.unknownTypes += m.counters.unknown_types ?? 0;
+      this.metrics.observeRollups(m.rollups, this.clock());
+      if (m.queueSamples.length) this.metrics.observeQueues(m.queueSamples.map((q) => ({ ...q, error: null })));
+    }
   }
 
   onQueueSamples(listener: (samples: QueueDepth[]) => void): void {

@@ -1,4 +1,5 @@
 import type { BrokerConfig } from '../broker/brokerConfig';
+import type { FollowConfig, MetricsPublishConfig } from '../metricsStream/metricsStreamConfig';
 import type { ScenarioName } from '../sim/scenarios';
 
 export interface EngineConfig {
@@ -27,4 +28,8 @@ export interface EngineConfig {
    * limit is raised (request 'store.setMaxDbBytes') or the retention frees pages.
    */
   maxDbBytes?: number;
+  /** Publish the metrics stream (issue 16): after each commit, through the outbox, with confirms. */
+  publishMetrics?: MetricsPublishConfig;
+  /** A follower console (issue 16): the collector's metrics stream instead of raw events (no `broker`). */
+  follow?: FollowConfig;
 }

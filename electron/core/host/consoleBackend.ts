@@ -35,6 +35,8 @@ export interface ConsoleBackendOptions {
   broker?: BrokerConfig;
   readOnly?: boolean;
   rulesFile?: string | null;
+  /** Follow this metrics stream (a collector's --publish-metrics) instead of consuming raw events. */
+  follow?: string;
   version?: string;
   log?: (line: string) => void;
 }
@@ -116,12 +118,10 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     session = { config, engine, reader };
   }
 
-  const liveConfig = (broker: BrokerConfig | undefined): EngineConfig => ({
-    dbFile: options.dbFile,
-    session: 'live',
-    broker: broker ? { ...broker, initialRetries: Infinity } : undefined,
-    rulesFile,
-  });
+  const liveConfig = (broker: BrokerConfig | undefined): EngineConfig =>
+    options.follow && broker
+      ? { dbFile: options.dbFile, session: 'live', follow: { stream: options.follow, url: broker.url }, rulesFile }
+      : { dbFile: options.dbFile, session: 'live', broker: broker ? { ...broker, initialRetries: Infinity } : undefined, rulesFile };
   const demoConfig = (scenario: ScenarioName, rate: number): EngineConfig => {
     const dbFile = path.join(configDir, 'demo.db');
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });

@@ -71,6 +71,30 @@ export class LiveMetrics {
     }
   }
 
+  /**
+   * A follower's input (the metrics stream): per-second rollup cells instead of events. Counts
+   * by type and authorized amounts move the same windows; the lag and score histograms, which
+   * need single events, stay empty.
+   */
+  observeRollups(cells: readonly { sec: number; dim: string; key: string; count: number; amount: number }[], nowMs: number): void {
+    const nowSec = Math.floor(Math.max(nowMs, this.watermark ?? 0) / 1000);
+    for (const c of cells) {
+      if (c.dim !== 'type' && c.dim !== 'authorized') continue;
+      const b = this.byEventTime.bucket(c.sec, Math.max(nowSec, c.sec));
+      if (!b) continue;
+      if (c.dim === 'type') {
+        b.byType[typeIndex(c.key)] += c.count;
+        const end = c.sec * 1000 + 999;
+        if (this.watermark === null || end > this.watermark) this.watermark = end;
+      } else {
+        b.addAuthorized(c.key, 0);
+        const cell = b.authorized!.get(c.key)!;
+        cell[0] += c.count - 1;
+        cell[1] += c.amount;
+      }
+    }
+  }
+
   observeQueues(samples: QueueDepth[]): void {
     if (samples.length === 0) return;
     this.queues = samples;

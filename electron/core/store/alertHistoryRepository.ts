@@ -112,6 +112,8 @@ const FIRING_IN = 'fired_at IS NOT NULL AND fired_at < ? AND coalesce(resolved_a
 /** Alert instances (one episode of a rule for one group) and their state transitions. */
 export class AlertHistoryRepository {
   private readonly sql: StatementCache;
+  /** Runs inside each save's transaction (the metrics stream's outbox). */
+  onSave: ((records: readonly AlertHistoryRecord[]) => void) | null = null;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
@@ -129,6 +131,7 @@ export class AlertHistoryRepository {
         r.transitions.forEach((t, seq) => putTransition.run(r.key, seq, t.state, t.at));
         trimTransitions.run(r.key, r.transitions.length);
       }
+      this.onSave?.(records);
     })();
   }
 

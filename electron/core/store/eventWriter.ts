@@ -49,6 +49,8 @@ export class EventWriter {
   private readonly tables: IngestTables;
   private readonly writeBatch: (items: IncomingMessage[], out: BatchOutcome) => void;
   private readonly extensions: BatchExtension[] = [];
+  /** Runs inside each batch's transaction with the rollup cells it added (the metrics stream's outbox). */
+  onWrite: ((cells: RollupCell[], out: BatchOutcome) => void) | null = null;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -132,6 +134,7 @@ export class EventWriter {
     if (out.quarantined) counters.add('quarantined', out.quarantined);
     if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
     for (const extend of this.extensions) extend(items, out);
+    this.onWrite?.([...rollups.values()], out);
   }
 }
 

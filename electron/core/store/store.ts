@@ -11,6 +11,7 @@ import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
 import { buildExplorerIndexes, deferExplorerIndexes } from './explorerIndexes';
 import { MetaRepository } from './metaRepository';
+import { MetricsStreamRepository } from './metricsStreamRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
 import { RedriveAuditRepository } from './redriveAuditRepository';
@@ -73,6 +74,8 @@ export interface Store extends ReadStore {
   /** Where ingest from each stream queue resumes (written in the ingest transaction). */
   readonly streamOffsets: StreamOffsetRepository;
   readonly redriveAudit: RedriveAuditRepository;
+  /** The metrics stream: a collector's outbox, a follower's position (migration 160). */
+  readonly metricsStream: MetricsStreamRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -98,6 +101,7 @@ class SqliteStore implements Store {
   readonly meta: MetaRepository;
   readonly streamOffsets: StreamOffsetRepository;
   readonly redriveAudit: RedriveAuditRepository;
+  readonly metricsStream: MetricsStreamRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -115,6 +119,7 @@ class SqliteStore implements Store {
     this.meta = new MetaRepository(db);
     this.streamOffsets = new StreamOffsetRepository(db);
     this.redriveAudit = new RedriveAuditRepository(db);
+    this.metricsStream = new MetricsStreamRepository(db, this);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }

@@ -32,4 +32,10 @@ describe('status badge', () => {
     expect(statusBadge(emptySnapshot(NOW, { session: 'demo' }), open, NOW).label).toBe('DEMO');
     expect(statusBadge(emptySnapshot(NOW, { session: 'replay' }), open, NOW).label).toBe('REPLAY');
   });
+
+  it('names the stream a follower console follows, and still says when the engine is lost', () => {
+    const snap = emptySnapshot(NOW, { status: { state: 'following', since: NOW - 5000, lastReceivedAt: NOW - 100, detail: 'payops.metrics' } });
+    expect(statusBadge(snap, open, NOW)).toMatchObject({ state: 'following', label: 'FOLLOWING payops.metrics', tone: 'info' });
+    expect(statusBadge(snap, open, NOW + 6000).state).toBe('lost');
+  });
 });

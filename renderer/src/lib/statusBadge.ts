@@ -31,6 +31,9 @@ export function statusBadge(snapshot: EngineSnapshot, transport: TransportStatus
     };
   }
   const s = snapshot.status;
+  if (s.state === 'following') {
+    return { state: 'following', label: `FOLLOWING ${s.detail ?? ''}`.trim(), tone: 'info', title: `Following the metrics stream ${s.detail ?? ''} a collector publishes.` };
+  }
   const status = sessionStatus(
     { session: snapshot.session, connection: snapshot.connection, hasBroker: s.state !== 'no-broker', lastReceivedAt: s.lastReceivedAt },
     Math.max(now, snapshot.at),

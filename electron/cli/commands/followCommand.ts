@@ -1,0 +1,82 @@
+import { Option, type Command } from 'commander';
+import { validateBrokerUrl } from '../../core/broker/brokerUrl';
+import { MetricsFollower } from '../../core/metricsStream/metricsFollower';
+import { redactUrl } from '../../core/redact';
+import { openStore } from '../../core/store/store';
+import { CliError, fail } from '../cliErrors';
+import { positiveInt, positiveNumber } from '../cliOptions';
+import { logLine } from '../logLine';
+
+interface FollowFlags {
+  amqp?: string;
+  metricsStream: string;
+  db: string;
+  for?: number;
+  drain?: boolean;
+  batchSize: number;
+  flushMs: number;
+  durability: 'full' | 'normal';
+  json?: boolean;
+}
+
+export function registerFollow(program: Command): void {
+  program
+    .command('follow')
+    .description("a follower console: apply a collector's metrics stream (--publish-metrics) to this database, from the offset it holds")
+    .addOption(new Option('--amqp <url>', 'broker URL (or set PAYOPS_AMQP_URL)').env('PAYOPS_AMQP_URL').makeOptionMandatory())
+    .requiredOption('--metrics-stream <stream>', 'the stream queue a collector publishes with --publish-metrics')
+    .requiredOption('--db <file>', 'SQLite database file of this follower (created if missing)')
+    .option('--for <seconds>', 'stop after this many seconds', positiveNumber('--for'))
+    .option('--drain', 'stop once everything the stream holds is applied')
+    .option('--batch-size <n>', 'apply after this many messages', positiveInt('--batch-size'), 1000)
+    .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 250)
+    .addOption(new Option('--durability <mode>', 'full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash').choices(['full', 'normal']).default('full'))
+    .option('--json', 'print the final summary as JSON')
+    .action((flags: FollowFlags) => runFollow(flags).catch(fail));
+}
+
+async function runFollow(flags: FollowFlags): Promise<void> {
+  if (!flags.amqp) throw new CliError('--amqp <url> is required (or set PAYOPS_AMQP_URL)');
+  validateBrokerUrl(flags.amqp);
+  const store = openStore(flags.db, { durability: flags.durability });
+  const follower = new MetricsFollower({ url: flags.amqp, stream: flags.metricsStream, store, batchSize: flags.batchSize, flushMs: flags.flushMs, log: logLine });
+  const started = Date.now();
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    await follower.stop();
+    const position = store.metricsStream.position(flags.metricsStream);
+    const summary = {
+      stream: flags.metricsStream,
+      ...follower.totals,
+      position,
+      sources: store.metricsStream.sources(),
+      stats: store.stats(),
+      durationMs: Date.now() - started,
+      stoppedBecause: why,
+    };
+    store.close();
+    process.stdout.write(
+      flags.json
+        ? `${JSON.stringify(summary)}\n`
+        : `applied ${summary.applied} metrics messages (${summary.duplicates} duplicates, ${summary.skipped} skipped) from ${flags.metricsStream}; next offset ${position.nextOffset ?? '-'}; stopped: ${why}\n`,
+    );
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (flags.for) setTimeout(() => void stop(`--for ${flags.for}s`), flags.for * 1000);
+  logLine(`follow: ${flags.metricsStream} on ${redactUrl(flags.amqp)} into ${flags.db}`);
+  await follower.start();
+  if (flags.drain) {
+    let caughtUpChecks = 0;
+    const check = async (): Promise<void> => {
+      if (stopping) return;
+      caughtUpChecks = (await follower.caughtUp().catch(() => false)) ? caughtUpChecks + 1 : 0;
+      if (caughtUpChecks >= 2) return void stop('drained');
+      setTimeout(() => void check(), 200);
+    };
+    void check();
+  }
+}

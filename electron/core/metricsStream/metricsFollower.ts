@@ -1,0 +1,200 @@
+// A follower console's intake: reads the metrics stream from the offset its own database holds
+// and applies each batch of messages together with the offset after it in ONE transaction
+// (store/metricsStreamRepository.ts), so a follower killed at any moment resumes with nothing
+// lost or counted twice. Bad messages are skipped, counted and logged; nothing stops it.
+import amqp from 'amqplib';
+import { backoffDelay } from '../../../shared/backoff';
+import { decodeMetricsMessage } from '../../../shared/metricsStream';
+import { redactUrl, safeErrorMessage } from '../redact';
+import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
+import type { Store } from '../store/store';
+import { streamTailOffset } from './streamTail';
+
+export interface FollowerOptions {
+  url: string;
+  stream: string;
+  store: Pick<Store, 'metricsStream'>;
+  /** Apply after this many messages or this many ms, whichever first. */
+  batchSize?: number;
+  flushMs?: number;
+  log(line: string): void;
+  /** After each committed batch (the engine's live view, the CLI's counts). */
+  onApplied?(outcome: ApplyOutcome, messages: readonly StreamItem[]): void;
+}
+
+export interface FollowerStatus {
+  state: 'connecting' | 'following' | 'waiting-for-stream' | 'reconnecting' | 'stopped';
+  since: number;
+  lastError: string | null;
+  /** When the last message arrived from the stream. */
+  lastReceivedAt: number | null;
+}
+
+const RETRY = { initialMs: 250, maxMs: 10_000, jitter: 0.2 };
+/** Warnings logged one by one before they are only counted (each 1000th is logged again). */
+const LOGGED_SKIPS = 20;
+
+interface Pending {
+  item: StreamItem;
+  msg: amqp.ConsumeMessage;
+  channel: amqp.Channel;
+}
+
+export class MetricsFollower {
+  private model: amqp.ChannelModel | null = null;
+  private pending: Pending[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private attempts = 0;
+  private stopped = false;
+  private skippedInSession = 0;
+  readonly status: FollowerStatus = { state: 'connecting', since: Date.now(), lastError: null, lastReceivedAt: null };
+  readonly totals = { applied: 0, duplicates: 0, skipped: 0 };
+
+  constructor(private readonly o: FollowerOptions) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Applies what is in hand and disconnects. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.flush();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.setState('stopped', null);
+    await this.model?.close().catch(() => undefined);
+    this.model = null;
+  }
+
+  /** True when everything the stream holds now has been applied (`--drain`). */
+  async caughtUp(): Promise<boolean> {
+    if (!this.model || this.status.state !== 'following' || this.pending.length > 0) return false;
+    const tail = await streamTailOffset(this.model, this.o.stream);
+    if (this.pending.length > 0) return false;
+    if (tail === null) return true;
+    const next = this.o.store.metricsStream.position(this.o.stream).nextOffset;
+    return next !== null && next > tail;
+  }
+
+  /** Commits what has arrived (one transaction) and acknowledges it; false if the store refused. */
+  flush(): boolean {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.length === 0) return true;
+    const batch = this.pending;
+    const items = batch.map((p) => p.item);
+    let outcome: ApplyOutcome;
+    try {
+      outcome = this.o.store.metricsStream.applyBatch(this.o.stream, items, Date.now());
+    } catch (err) {
+      // Kept in hand and not acknowledged (the broker sends nothing more past the prefetch).
+      this.o.log(`metrics not applied, retrying: ${safeErrorMessage(err)}`);
+      this.flushTimer = setTimeout(() => this.flush(), 1000);
+      return false;
+    }
+    this.pending = [];
+    this.totals.applied += outcome.applied;
+    this.totals.duplicates += outcome.duplicates;
+    this.totals.skipped += outcome.skipped;
+    for (const item of items) if ('skip' in item) this.warnSkipped(item.offset, item.skip);
+    for (const g of outcome.gaps) this.o.log(`warning: collector ${g.collector} jumped from sequence ${g.expected - 1} to ${g.got} (the stream's retention dropped what this follower never read)`);
+    // Stream credit: the acknowledgement only lets the broker send more; the offset is in the database.
+    const last = batch[batch.length - 1];
+    try {
+      last.channel.ack(last.msg, true);
+    } catch {
+      // The channel is gone: the next consumer starts from the stored offset anyway.
+    }
+    this.o.onApplied?.(outcome, items);
+    return true;
+  }
+
+  private warnSkipped(offset: number, reason: string): void {
+    this.skippedInSession += 1;
+    if (this.skippedInSession <= LOGGED_SKIPS || this.skippedInSession % 1000 === 0) {
+      this.o.log(`warning: skipped metrics message at offset ${offset} of ${this.o.stream}: ${reason} (${this.skippedInSession} skipped so far)`);
+    }
+  }
+
+  private setState(state: FollowerStatus['state'], lastError: string | null): void {
+    if (this.status.state !== state) this.status.since = Date.now();
+    this.status.state = state;
+    this.status.lastError = lastError;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const model = await amqp.connect(this.o.url, { timeout: 5000 });
+      model.on('error', () => undefined);
+      model.on('close', () => this.lost(model, 'connection closed'));
+      this.model = model;
+      const probe = await model.createChannel();
+      probe.on('error', () => undefined);
+      try {
+        await probe.checkQueue(this.o.stream);
+      } catch {
+        this.setState('waiting-for-stream', `no stream ${this.o.stream} yet`);
+        if (this.attempts === 0) this.o.log(`waiting for stream ${this.o.stream} to be declared (by a collector with --publish-metrics)`);
+        this.attempts += 1;
+        this.model = null;
+        await model.close().catch(() => undefined);
+        this.retryLater(Math.min(2000, backoffDelay(this.attempts, RETRY)));
+        return;
+      }
+      await probe.close().catch(() => undefined);
+      const ch = await model.createChannel();
+      ch.on('error', () => undefined);
+      await ch.prefetch(Math.max(100, (this.o.batchSize ?? 1000) * 2));
+      const from = this.o.store.metricsStream.position(this.o.stream).nextOffset ?? 'first';
+      await ch.consume(this.o.stream, (msg) => msg && this.received(msg, ch), { noAck: false, arguments: { 'x-stream-offset': from } });
+      this.attempts = 0;
+      this.setState('following', null);
+      this.o.log(`following metrics stream ${this.o.stream} on ${redactUrl(this.o.url)} from offset ${from}`);
+    } catch (err) {
+      this.attempts += 1;
+      const message = safeErrorMessage(err);
+      this.setState('reconnecting', message);
+      if (this.attempts === 1 || this.attempts % 20 === 0) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying`);
+      this.model = null;
+      this.retryLater(backoffDelay(this.attempts, RETRY));
+    }
+  }
+
+  private lost(model: amqp.ChannelModel, why: string): void {
+    if (this.model !== model || this.stopped) return;
+    this.model = null;
+    // What arrived is still good data in order: apply it, then resume from the stored offset.
+    this.flush();
+    this.pending = [];
+    this.setState('reconnecting', why);
+    this.o.log(`metrics stream ${this.o.stream}: ${why}; reconnecting`);
+    this.attempts += 1;
+    this.retryLater(backoffDelay(this.attempts, RETRY));
+  }
+
+  private retryLater(ms: number): void {
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, ms);
+  }
+
+  private received(msg: amqp.ConsumeMessage, channel: amqp.Channel): void {
+    this.status.lastReceivedAt = Date.now();
+    const offset = Number(msg.properties.headers?.['x-stream-offset']);
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      this.o.log(`warning: a message of ${this.o.stream} without a stream offset was ignored`);
+      channel.ack(msg);
+      return;
+    }
+    const decoded = decodeMetricsMessage(msg.content.toString('utf8'));
+    const item: StreamItem = decoded.ok ? { offset, message: decoded.message } : { offset, skip: decoded.reason };
+    this.pending.push({ item, msg, channel });
+    if (this.pending.length >= (this.o.batchSize ?? 1000)) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 250);
+  }
+}

@@ -1,0 +1,135 @@
+// Thread: the engine thread. Publishes the outbox to the metrics stream with publisher confirms
+// and forgets a payload only once the broker has confirmed it; a slow or absent broker never
+// slows ingest (the outbox grows in the database and is published when it is back).
+import amqp from 'amqplib';
+import { backoffDelay } from '../../../shared/backoff';
+import { METRICS_CONTENT_TYPE, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
+import { redactUrl, safeErrorMessage } from '../redact';
+import type { Store } from '../store/store';
+import { declareMetricsStream, type StreamRetention } from './streamQueue';
+
+export interface MetricsPublisherOptions {
+  url: string;
+  stream: string;
+  retention: StreamRetention;
+  /** This collector's id: (collector, seq) names each message for ever. */
+  collector: string;
+  store: Pick<Store, 'metricsStream'>;
+  log(line: string): void;
+}
+
+/** Outbox rows sent before waiting for the broker's confirms. */
+const CONFIRM_EVERY = 500;
+const RETRY = { initialMs: 250, maxMs: 10_000, jitter: 0.2 };
+
+export class MetricsPublisher {
+  private model: amqp.ChannelModel | null = null;
+  private channel: amqp.ConfirmChannel | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Messages the broker has confirmed in this session. */
+  published = 0;
+
+  constructor(private readonly o: MetricsPublisherOptions) {}
+
+  /** Publishes what the outbox holds now (and again if more arrives meanwhile). */
+  kick(): void {
+    if (this.stopped && this.running) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.retryTimer) return;
+    this.running = this.publishOutbox().finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Publishes what is left (for at most `timeoutMs`), then closes; what is not confirmed stays in the outbox. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const giveUpAt = Date.now() + timeoutMs;
+    await this.running;
+    while (!this.stopped && Date.now() < giveUpAt && this.o.store.metricsStream.outboxSize() > 0) {
+      this.running = this.publishOutbox();
+      await this.running;
+      this.running = null;
+      if (this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, giveUpAt - Date.now()))));
+    }
+    this.stopped = true;
+    const left = this.o.store.metricsStream.outboxSize();
+    if (left > 0) this.o.log(`metrics stream: ${left} message(s) not yet confirmed stay in the outbox; published at the next start`);
+    await this.model?.close().catch(() => undefined);
+    this.model = null;
+    this.channel = null;
+  }
+
+  private async publishOutbox(): Promise<void> {
+    try {
+      const ch = await this.openChannel();
+      for (;;) {
+        const rows = this.o.store.metricsStream.pendingOutbox(CONFIRM_EVERY);
+        if (rows.length === 0) break;
+        const head = `{"v":${METRICS_MESSAGE_VERSION},"collector":${JSON.stringify(this.o.collector)},`;
+        for (const r of rows) {
+          const body = Buffer.from(`${head}"seq":${r.seq},"at":${r.at},${r.body.slice(1)}`);
+          const options = { persistent: true, contentType: METRICS_CONTENT_TYPE, headers: { 'x-payops-metrics-version': METRICS_MESSAGE_VERSION } };
+          if (!ch.sendToQueue(this.o.stream, body, options)) await new Promise((resolve) => ch.once('drain', resolve));
+        }
+        await ch.waitForConfirms();
+        this.o.store.metricsStream.removeOutbox(rows[rows.length - 1].seq);
+        this.published += rows.length;
+      }
+      this.failures = 0;
+    } catch (err) {
+      this.failures += 1;
+      if (this.failures === 1 || this.failures % 20 === 0) {
+        this.o.log(`metrics stream ${this.o.stream} on ${redactUrl(this.o.url)}: ${safeErrorMessage(err)}; the outbox keeps it, retrying`);
+      }
+      await this.model?.close().catch(() => undefined);
+      this.model = null;
+      this.channel = null;
+      if (!this.stopped) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.kick();
+        }, backoffDelay(this.failures, RETRY));
+        this.retryTimer.unref?.();
+      }
+    }
+  }
+
+  private async openChannel(): Promise<amqp.ConfirmChannel> {
+    if (this.channel) return this.channel;
+    const model = await amqp.connect(this.o.url, { timeout: 5000 });
+    model.on('error', () => undefined);
+    model.on('close', () => {
+      if (this.model === model) {
+        this.model = null;
+        this.channel = null;
+      }
+    });
+    this.model = model;
+    const note = await declareMetricsStream(async () => {
+      const c = await model.createChannel();
+      c.on('error', () => undefined);
+      return c;
+    }, this.o.stream, this.o.retention);
+    if (note) this.o.log(note);
+    const ch = await model.createConfirmChannel();
+    ch.on('error', () => undefined);
+    ch.on('close', () => {
+      if (this.channel === ch) this.channel = null;
+    });
+    this.channel = ch;
+    return ch;
+  }
+}

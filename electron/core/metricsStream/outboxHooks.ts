@@ -1,0 +1,29 @@
+// A collector's half of "nothing lost": what the metrics stream must carry is written to the
+// outbox inside the very transaction that stores it (a batch's rollups and counters, an alert
+// save), so a crash after a commit never leaves a follower short of that commit.
+import type { QueueDepth } from '../../../shared/metrics';
+import { isEmptyPayload, type MetricsPayload } from '../../../shared/metricsStream';
+import type { Store } from '../store/store';
+
+/** Starts recording into the outbox; returns the recorder of queue samples (their own small transaction). */
+export function recordMetricsOutbox(store: Store, now: () => number = Date.now): (samples: readonly QueueDepth[]) => void {
+  const append = (payload: MetricsPayload): void => {
+    if (!isEmptyPayload(payload)) store.metricsStream.appendOutbox(now(), payload);
+  };
+  store.ingest.onWrite = (cells, out) => {
+    const counters: MetricsPayload['counters'] = {};
+    if (out.duplicates) counters.duplicates = out.duplicates;
+    if (out.redeliveredDuplicates) counters.redelivered_duplicates = out.redeliveredDuplicates;
+    if (out.quarantined) counters.quarantined = out.quarantined;
+    if (out.unknownTypes) counters.unknown_types = out.unknownTypes;
+    append({ rollups: cells, counters, queueSamples: [], alerts: [] });
+  };
+  store.alerts.onSave = (records) => append({ rollups: [], counters: {}, queueSamples: [], alerts: [...records] });
+  return (samples) => {
+    try {
+      append({ rollups: [], counters: {}, alerts: [], queueSamples: samples.map((s) => ({ at: s.at, queue: s.queue, messages: s.messages, consumers: s.consumers })) });
+    } catch {
+      // A queue sample is a nicety: a full disk refuses it here as it refused the sample itself.
+    }
+  };
+}
