@@ -24,8 +24,10 @@ export class NotificationHub {
   readonly router: NotificationRouter;
   readonly delivery: NotificationDelivery;
   private timer: NodeJS.Timeout | null = null;
+  private readonly routing: NotificationHubOptions['routing'];
 
   constructor(options: NotificationHubOptions) {
+    this.routing = options.routing;
     this.router = new NotificationRouter(options.routing);
     this.delivery = new NotificationDelivery({ urls: options.urls, log: options.log, desktop: options.desktop, dryRun: options.dryRun, backoff: options.backoff });
   }
@@ -36,6 +38,12 @@ export class NotificationHub {
 
   advanceTo(t: number): void {
     this.apply(this.router.advanceTo(t));
+  }
+
+  /** End of a replay: groups still waiting for their groupWait go out as they would have just after. */
+  flushPending(): void {
+    const wait = Math.max(0, this.routing.defaultPolicy.groupWaitMs, ...this.routing.policies.map((p) => p.groupWaitMs));
+    if (Number.isFinite(this.router.now)) this.advanceTo(this.router.now + wait);
   }
 
   /** Live: flushes groups on the wall clock (the evaluator's clock when live). */
