@@ -14,6 +14,8 @@ import type { ScenarioName } from '../sim/scenarios';
 import { ProfileStore, toBrokerConfig } from '../profiles/profileStore';
 import { redactUrl } from '../redact';
 import type { SecretStore } from '../secrets/secretStore';
+import { startConsoleNotifications } from '../notify/consoleNotifications';
+import type { SessionNotifications } from '../notify/notificationHub';
 import type { ApiBackend } from './apiBackend';
 import { dialogFallbackService } from './dialogFallback';
 import { EngineHost, EngineStartError, type EngineProxies } from './engineHost';
@@ -57,6 +59,7 @@ interface Session {
   config: EngineConfig;
   engine: EngineHost;
   reader: ReaderHost;
+  notifications: SessionNotifications | null;
 }
 
 /** Calls `method` of a remote service; the method list comes from the contract, not from here. */
@@ -102,6 +105,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     session = null;
     await previous?.reader.stop();
     await previous?.engine.stop();
+    await previous?.notifications?.stop();
     const engine = await startEngine(config);
     let reader: ReaderHost;
     try {
@@ -113,7 +117,9 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     engine.on('snapshot', (s) => push('snapshot', s));
     engine.on('alert', (n) => push('alert', n));
     engine.on('log', log);
-    session = { config, engine, reader };
+    const notifications = startConsoleNotifications(config, options.secrets, log);
+    if (notifications) engine.on('alert', (n) => notifications.hub.observe(n));
+    session = { config, engine, reader, notifications };
   }
 
   const liveConfig = (broker: BrokerConfig | undefined): EngineConfig => ({
@@ -243,6 +249,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
       session = null;
       await last?.reader.stop();
       await last?.engine.stop();
+      await last?.notifications?.stop();
     },
   };
 }
