@@ -201,6 +201,12 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     },
     store: toEngine('store'),
     alerts: toEngine('alerts'),
+    notifications: {
+      log: ({ limit }) => {
+        const n = session?.notifications;
+        return { entries: n ? n.recent(limit) : [], routing: n !== null && n !== undefined };
+      },
+    },
     rules: {
       get: async () => ({ ...(await current().engine.services.rules.get({})), savePath: rulesFile ?? savedRules, loadError: rulesError }),
       validate: (args) => current().engine.services.rules.validate(args),

@@ -5,6 +5,7 @@
 import type { AlertNotification } from '../../../shared/alerts';
 import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
+import type { NotificationLogEntry } from '../../../shared/notifications';
 import { openNotificationLog, type NotificationLogStore } from '../store/notificationLogRepository';
 import type { SecretStore } from '../secrets/secretStore';
 import { NotificationDelivery, type LogSink } from './delivery';
@@ -68,6 +69,8 @@ export class NotificationHub {
 
 export interface SessionNotifications {
   readonly hub: NotificationHub;
+  /** The newest log entries, newest first. */
+  recent(limit: number): NotificationLogEntry[];
   stop(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ export function startSessionNotifications(options: {
   let stopped: Promise<void> | null = null;
   return {
     hub,
+    recent: (limit) => store.log.recent(limit),
     stop() {
       stopped ??= hub.stop().finally(() => store.close());
       return stopped;
