@@ -59,4 +59,36 @@ describe('payops replay and contact points', () => {
       await receiver.close();
     }
   }, 90_000);
+
+  it('burn-rate rules run in the engine: a replayed fast burn would page and ticket (logged, not delivered)', async () => {
+    const home = fs.mkdtempSync(path.join(dir, 'burn-'));
+    const rules = path.join(home, 'rules.yaml');
+    fs.writeFileSync(
+      rules,
+      `rules: []
+burnRates:
+  - { name: approval-slo, objective: 99.9%, minVolume: 100 }
+contactPoints:
+  - { name: oncall, type: webhook, urlSecret: oncall }
+defaultPolicy: { contactPoint: oncall, groupBy: [slo, burn_window], groupWait: 0s }
+`,
+    );
+    // 10 minutes at 10 attempts a second, one in 20 declined: a 50x burn of a 99.9 % objective.
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const e = paymentEvent(i % 20 === 0 ? 'payment.declined' : 'payment.authorized');
+      lines.push(JSON.stringify({ ...e, time: new Date(T0 + i * 100).toISOString() }));
+    }
+    const file = path.join(home, 'burn.ndjson');
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const db = path.join(home, 'burn.db');
+    const r = await runPayops(['replay', file, '--db', db, '--rules', rules, '--json'], { PAYOPS_HOME: home }, 120_000);
+    expect(r.code).toBe(0);
+    const log = JSON.parse((await runPayops(['notifications', '--db', db, '--json'])).stdout) as NotificationLogJson[];
+    expect(log.map((e) => [e.outcome, e.status, e.groupLabels.burn_window, e.alerts[0].severity])).toEqual([
+      ['would_notify', 'firing', '1h/5m', 'critical'],
+      ['would_notify', 'firing', '6h/30m', 'warning'],
+    ]);
+    expect(log[0].alerts[0].summary).toMatch(/^FIRING approval-slo: burn 50\.0x over 1h and 50\.0x over 5m .*error budget remaining/);
+  }, 150_000);
 });
