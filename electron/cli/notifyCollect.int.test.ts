@@ -37,7 +37,7 @@ contactPoints:
   - name: oncall
     type: webhook
     urlSecret: oncall
-    timeout: 2s
+    timeout: 10s
     maxAttempts: 3
 defaultPolicy:
   contactPoint: oncall

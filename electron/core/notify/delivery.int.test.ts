@@ -30,7 +30,7 @@ function note(kind: 'firing' | 'resolved', rule: string, s: number, labels: Reco
 async function setup(receiver: { url: string }, sections: Record<string, unknown> = {}, contact: Record<string, unknown> = {}) {
   const secret = `${receiver.url}${TOKEN_PATH}`;
   const v = validateRouting({
-    contactPoints: [{ name: 'oncall', type: 'webhook', urlSecret: 'oncall', timeout: '1s', maxAttempts: 3, ...contact }],
+    contactPoints: [{ name: 'oncall', type: 'webhook', urlSecret: 'oncall', timeout: '10s', maxAttempts: 3, ...contact }],
     defaultPolicy: { contactPoint: 'oncall', groupBy: ['alertname'], groupWait: '30s', groupInterval: '5m', repeatInterval: '1h' },
     ...sections,
   });
