@@ -164,6 +164,10 @@ export const alertRuleInputSchema = z.strictObject({
   labels: z
     .record(z.string().regex(labelName, { error: 'label names are letters, digits and _' }), z.string().max(256))
     .optional(),
+  /** Hysteresis: a firing `above` rule recovers only once the value is below this. */
+  recoverBelow: thresholdInput.optional(),
+  /** Hysteresis: a firing `below` rule recovers only once the value is above this. */
+  recoverAbove: thresholdInput.optional(),
 });
 export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
 
@@ -203,7 +207,12 @@ export interface AlertRule {
   /** What an ungrouped rule does when there is nothing to compute from (Grafana's NoData setting). */
   noDataState: 'nodata' | 'normal' | 'alerting';
   labels: Record<string, string>;
+  /** Hysteresis (recoverBelow / recoverAbove): the level a firing alert must cross to clear; absent: the threshold itself. */
+  recover?: { below: number } | { above: number } | null;
 }
+
+/** Top-level sections of a rules file besides the rules (routing; see shared/notificationConfig.ts). */
+export const ROUTING_SECTIONS = ['contactPoints', 'policies', 'defaultPolicy', 'muteTimings', 'inhibitRules', 'burnRates'] as const;
 
 export interface RuleIssue {
   /** Position in the rules list, null for problems with the file as a whole. */
@@ -239,7 +248,7 @@ export function validateRules(input: unknown): RulesValidation {
   if (Array.isArray(input)) list = input;
   else if (input !== null && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, 'rules')) {
     const file = input as Record<string, unknown>;
-    const extra = Object.keys(file).filter((k) => k !== 'rules' && k !== 'version');
+    const extra = Object.keys(file).filter((k) => k !== 'rules' && k !== 'version' && !(ROUTING_SECTIONS as readonly string[]).includes(k));
     if (extra.length) return { ok: false, issues: [issue(null, null, extra[0], 'unknown top-level key (expected rules and optional version)')] };
     if (file.version !== undefined && file.version !== 1) return { ok: false, issues: [issue(null, null, 'version', 'must be 1')] };
     list = file.rules;
@@ -328,6 +337,7 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
       };
     }
   }
+  const recover = hysteresisOf(r.recoverBelow, r.recoverAbove, condition, bad);
   if (problems.length) return { ok: false, issues: problems };
   return {
     ok: true,
@@ -348,8 +358,29 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
       minVolume: r.minVolume ?? 0,
       noDataState: r.noDataState ?? 'nodata',
       labels: r.labels ?? {},
+      ...(recover ? { recover } : {}),
     },
   };
+}
+
+function hysteresisOf(below: unknown, above: unknown, condition: AlertCondition | null, bad: (field: string, message: string) => void): AlertRule['recover'] {
+  if (below === undefined && above === undefined) return null;
+  if (below !== undefined && above !== undefined) {
+    bad('recoverBelow', 'give recoverBelow (for an above condition) or recoverAbove (for a below condition), not both');
+    return null;
+  }
+  const field = below !== undefined ? 'recoverBelow' : 'recoverAbove';
+  const level = parseThreshold(below ?? above)!;
+  const wanted = below !== undefined ? 'above' : 'below';
+  if (!condition || condition.kind !== wanted) {
+    bad(field, `${field} goes with a "${wanted}" condition`);
+    return null;
+  }
+  if (below !== undefined ? level >= condition.threshold : level <= condition.threshold) {
+    bad(field, `must be ${below !== undefined ? 'below' : 'above'} the firing threshold, or the alert could never clear`);
+    return null;
+  }
+  return below !== undefined ? { below: level } : { above: level };
 }
 
 /** True when the issue is about a field that is simply absent (zod would say "must be a string"). */

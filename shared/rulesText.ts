@@ -3,6 +3,7 @@
 // with the same words. Issues name the rule and the field, and for YAML also the line.
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { validateRules, type AlertRule, type RuleIssue } from './alertRules';
+import { validateRouting } from './notificationConfig';
 
 export type RulesFormat = 'yaml' | 'json';
 
@@ -54,8 +55,11 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
     }
   }
   const result = validateRules(data);
-  if (result.ok) return { ok: true, rules: result.rules, issues: [] };
-  return { ok: false, rules: null, issues: result.issues.map((i) => ({ ...i, line: doc ? lineOf(doc, lines, data, i) : null })) };
+  const routing = validateRouting(data);
+  const routingIssues: RuleIssue[] = routing.ok ? [] : routing.issues.map((i) => ({ index: null, rule: null, field: i.field, message: i.message, text: i.text }));
+  if (result.ok && routing.ok) return { ok: true, rules: result.rules, issues: [] };
+  const issues = [...(result.ok ? [] : result.issues), ...routingIssues];
+  return { ok: false, rules: null, issues: issues.map((i) => ({ ...i, line: doc ? lineOf(doc, lines, data, i) : null })) };
 }
 
 /** Where in the YAML an issue points: the field's node, else the rule's, else the list's. */

@@ -5,6 +5,7 @@ import { registerCollect } from './commands/collectCommand';
 import { registerQueues } from './commands/queuesCommand';
 import { registerDeadLetters } from './commands/deadLettersCommand';
 import { registerFollow } from './commands/followCommand';
+import { registerNotifications } from './commands/notificationsCommand';
 import { registerPublish } from './commands/publishCommand';
 import { registerReplay } from './commands/replayCommand';
 import { registerReport } from './commands/reportCommand';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerQueues(program);
   registerDeadLetters(program);
+  registerNotifications(program);
   return program;
 }
 

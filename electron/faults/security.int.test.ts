@@ -7,7 +7,9 @@
 // neutralisation in electron/core/report/reportExport.test.ts and
 // electron/cli/commands/reportCommand.test.ts; token, Origin, Host and 127.0.0.1 binding in
 // electron/web/webHost.test.ts; the password leaving the URL for the secret store in
-// electron/core/profiles; the connection-cut path in connectionCut.fault.test.ts.
+// electron/core/profiles; the connection-cut path in connectionCut.fault.test.ts; webhook URLs with
+// tokens (contact points) in electron/cli/notifyCollect.int.test.ts (no output, database, WAL,
+// capture or rules file holds the token), electron/core/notify/delivery.int.test.ts and secretUrls.test.ts.
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

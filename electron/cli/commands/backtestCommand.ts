@@ -9,6 +9,8 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt } from '../cliOptions';
 import { formatAlertTable, isoTime } from './alertsCommand';
+import { loadRoutingFile } from '../../core/alerts/loadRulesFile';
+import { backtestRouting, type RoutingBacktest } from '../../core/notify/routingBacktest';
 
 interface BacktestFlags {
   rules?: string;
@@ -56,7 +58,9 @@ export function registerBacktest(program: Command): void {
 export function loadRulesForCli(file: string | undefined): readonly AlertRule[] {
   if (!file) return DEFAULT_RULES;
   try {
-    return loadRulesFile(file);
+    const rules = loadRulesFile(file);
+    loadRoutingFile(file); // contact points, policies, ...: refused here too, by section and field
+    return rules;
   } catch (err) {
     if (err instanceof RuleValidationError) throw new CliError(err.message, 1);
     throw err;
@@ -113,6 +117,8 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     fired,
     alerts,
     notifications: result.notifications.map(notificationJson),
+    // The routing of the rules file, never delivered: "would notify" (issue 14).
+    routing: flags.rules ? backtestRouting(loadRoutingFile(flags.rules), result.notifications, result.alerts, result.to) : null,
     durationMs: Date.now() - started,
   };
   if (flags.json) {
@@ -128,7 +134,17 @@ function notificationJson(n: AlertNotification) {
   return { kind: n.kind, at: iso(n.at), rule: n.rule, severity: n.severity, labels: n.labels, value: n.value, summary: n.summary };
 }
 
-function formatBacktest(o: { rules: string[]; input: Record<string, unknown>; events: number; from: string | null; to: string | null; fired: number; alerts: AlertHistoryJson[] }): string {
+function formatRouting(r: RoutingBacktest): string[] {
+  const lines = ['would notify (nothing was delivered):'];
+  for (const c of r.contactPoints) if (c.messages) lines.push(`  ${c.name} (${c.type}): ${c.messages} message(s), ${c.firing} firing, ${c.resolved} resolved`);
+  if (r.wouldNotify.length === 0) lines.push('  no contact point');
+  const held = (reason: string) => r.suppressed.filter((s) => s.reason === reason).length;
+  if (r.suppressed.length) lines.push(`  held back: ${held('muted')} muted, ${held('inhibited')} inhibited`);
+  for (const p of r.timeToFirstPage) lines.push(`  first page for ${p.rule} ${JSON.stringify(p.labels)}: ${p.seconds === null ? 'never' : `${p.seconds} s after the problem began`}`);
+  return lines;
+}
+
+function formatBacktest(o: { rules: string[]; input: Record<string, unknown>; events: number; from: string | null; to: string | null; fired: number; alerts: AlertHistoryJson[]; routing: RoutingBacktest | null }): string {
   const what = o.input.capture ? `capture ${String(o.input.capture)}` : `${String(o.input.db)} ${String(o.input.from)} .. ${String(o.input.to)}`;
   const lines = [
     `backtest of ${o.rules.length} rule${o.rules.length === 1 ? '' : 's'} over ${what}: ${o.events} events (${o.from ?? '-'} .. ${o.to ?? '-'})`,
@@ -136,5 +152,6 @@ function formatBacktest(o: { rules: string[]; input: Record<string, unknown>; ev
   if (o.input.truncated) lines.push(`note: ${String(o.input.truncated)}`);
   if (o.input.badLines) lines.push(`note: ${String(o.input.badLines)} unreadable capture line(s) skipped`);
   lines.push(o.alerts.length ? formatAlertTable(o.alerts) : 'nothing would have fired');
+  if (o.routing) lines.push(...formatRouting(o.routing));
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { logLine } from '../logLine';
 import { loadRulesForCli } from './backtestCommand';
 import { redactUrl } from '../../core/redact';
 import { formatSeconds } from '../../../shared/format';
+import { startCliNotifications } from './cliNotifications';
 import { addMetricsPublishFlags, metricsPublishConfigFrom } from '../metricsStreamOptions';
 
 interface CollectFlags extends BrokerFlags {
@@ -73,6 +74,9 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const started = Date.now();
   const host = await EngineHost.start(config);
   host.on('log', (line) => logLine(line));
+  // Contact points of the rules file: a live collector delivers (issue 14).
+  const notifications = startCliNotifications({ dbFile: flags.db, rulesFile: flags.rules ?? null, dryRun: false, live: true });
+  if (notifications) host.on('alert', (n) => notifications.hub.observe(n));
   logLine(`collecting from ${redactUrl(config.broker!.url)} queue ${config.broker!.queue ?? "(this console's own)"} into ${flags.db}`);
 
   let stopping = false;
@@ -82,6 +86,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     logLine(`stopping (${why}): flushing and acknowledging`);
     const timing = await host.services.ingest.timing().catch(() => null);
     await host.stop();
+    await notifications?.stop();
     const store = openStore(flags.db, { readonly: true });
     const stats = store.stats();
     store.close();

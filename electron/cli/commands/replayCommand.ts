@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openCaptureReader } from '../../core/capture/captureReader';
 import { EngineHost } from '../../core/host/engineHost';
+import { startCliNotifications } from './cliNotifications';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { brokerRefusal } from '../../core/broker/brokerErrors';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
@@ -21,6 +22,7 @@ interface ReplayFlags {
   db: string;
   speed: ReplaySpeed;
   rules?: string;
+  deliver?: boolean;
   json?: boolean;
   overwrite?: boolean;
   append?: boolean;
@@ -77,6 +79,7 @@ export function registerReplay(program: Command): void {
     .requiredOption('--db <file>', 'session database for the replay (never the live one)')
     .option('--speed <max|N>', "event-time speed: 'max' (no pacing) or a multiple such as 1, 10, 60, 600", speedOption, 'max' as ReplaySpeed)
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
+    .option('--deliver', "deliver to the rules file's contact points (a replay otherwise only logs \"would_notify\")")
     .option('--json', 'print the summary as JSON (events, quarantined, duplicates, durationMs, linesRead, badLines, ...)')
     .option('--overwrite', 'replace --db if it already holds events')
     .option('--append', 'add to --db even if it already holds events (duplicates are counted)')
@@ -157,6 +160,9 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   };
   const host = await EngineHost.start(config);
   host.on('log', (line) => logLine(line));
+  // Contact points: a replay logs "would_notify" and delivers nothing unless --deliver.
+  const notifications = startCliNotifications({ dbFile: flags.db, rulesFile: flags.rules ?? null, dryRun: !flags.deliver, live: false });
+  if (notifications) host.on('alert', (n) => notifications.hub.observe(n));
   if (!flags.json) logLine(`replaying ${capture} into ${flags.db} at ${flags.speed === 'max' ? 'max speed' : `x${flags.speed}`}`);
 
   let finishing = false;
@@ -173,6 +179,8 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
     finishing = true;
     const status = await host.services.replay.status({}).catch(() => null);
     await host.stop();
+    notifications?.hub.flushPending();
+    await notifications?.stop();
     const durationMs = Date.now() - started;
     const store = openStore(flags.db, { readonly: true });
     const stats = store.stats();

@@ -15,6 +15,7 @@ import { readEventMetric, readQueueMetric, typeIndicesOf, type MetricReading } f
 import { QueueSamples } from './queueSamples';
 import { SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type Outcome } from './ruleCondition';
 import { SilenceSet } from './silenceSet';
+import { withHysteresis } from './hysteresis';
 
 export interface AlertEvaluatorOptions {
   /** Evaluation cadence over event time (ms, a whole number of seconds). Default 10 s. */
@@ -395,6 +396,7 @@ export class AlertEvaluator {
       if (rule.groupBy !== null || rule.noDataState === 'normal') outcome = 'clear';
       else if (rule.noDataState === 'alerting') outcome = 'met';
     }
+    outcome = withHysteresis(rule, slot.active?.state === 'firing', outcome, j.value);
     this.step(p, slot, outcome, j.value, j.summary, tick, j.lowVolume);
   }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { RuleValidationError, parseRules, type AlertRule, type RuleIssue } from '../../../shared/alertRules';
+import { validateRouting, type RoutingConfig } from '../../../shared/notificationConfig';
 
 export type RulesFormat = 'yaml' | 'json';
 
@@ -29,6 +30,34 @@ export function loadRulesFile(path: string): AlertRule[] {
 }
 
 export function parseRulesText(text: string, format: RulesFormat, source = 'alert rules'): AlertRule[] {
+  const data = parseData(text, format, source);
+  try {
+    return parseRules(data, source);
+  } catch (err) {
+    if (err instanceof RuleValidationError) throw new RulesFileError(err.issues, source);
+    throw err;
+  }
+}
+
+/** The routing sections of a rules file (contact points, policies, ...); the defaults when it has none. */
+export function loadRoutingFile(path: string): RoutingConfig {
+  const format = rulesFormatOf(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new RulesFileError([fileIssue(`cannot read: ${(err as Error).message}`)], path);
+  }
+  return parseRoutingText(text, format, path);
+}
+
+export function parseRoutingText(text: string, format: RulesFormat, source = 'alert rules'): RoutingConfig {
+  const result = validateRouting(parseData(text, format, source));
+  if (result.ok) return result.config;
+  throw new RulesFileError(result.issues.map((i) => ({ index: null, rule: null, field: i.field, message: i.message, text: i.text })), source);
+}
+
+function parseData(text: string, format: RulesFormat, source: string): unknown {
   let data: unknown;
   if (format === 'json') {
     try {
@@ -45,12 +74,7 @@ export function parseRulesText(text: string, format: RulesFormat, source = 'aler
     }
     data = doc.toJS();
   }
-  try {
-    return parseRules(data, source);
-  } catch (err) {
-    if (err instanceof RuleValidationError) throw new RulesFileError(err.issues, source);
-    throw err;
-  }
+  return data;
 }
 
 function fileIssue(message: string): RuleIssue {

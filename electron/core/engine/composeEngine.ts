@@ -7,7 +7,8 @@ import type { ApiParsedArgs } from '../../../shared/api';
 import { AlertingSession } from '../alerts/alertingSession';
 import { AlertsService } from '../alerts/alertsService';
 import { DEFAULT_RULES } from '../alerts/defaultRules';
-import { loadRulesFile } from '../alerts/loadRulesFile';
+import { loadRoutingFile, loadRulesFile } from '../alerts/loadRulesFile';
+import { BurnRateSession } from '../alerts/burnRateSession';
 import { RulesService } from '../alerts/rulesService';
 import { newConsoleId, resolveConsoleQueue } from '../broker/consoleQueue';
 import { CaptureRecorder } from '../capture/captureRecorder';
@@ -57,10 +58,15 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       notify: (n) => emit.alert?.(n),
     });
     engine.onCommitted((outcome) => alerting.observeCommitted(outcome, metrics.watermark));
+    // Burn-rate (SLO) rules of the rules file, beside the evaluator (issue 14).
+    const burnRules = config.rulesFile ? loadRoutingFile(config.rulesFile).burnRates : [];
+    const burn = burnRules.length ? new BurnRateSession(burnRules, config.session === 'replay', (n) => emit.alert?.(n)) : null;
+    if (burn) engine.onCommitted((outcome) => burn.observeCommitted(outcome.inserted, metrics.watermark));
     engine.onQueueSamples((samples) => alerting.observeQueues(samples));
     engine.onStop(async () => {
       indexes.build();
       alerting.stop();
+      burn?.stop();
       await capture.stop().catch((err) => emit.log(`capture not closed cleanly: ${(err as Error).message}`));
     });
     if (config.publishMetrics) wireMetricsPublisher(engine, store, config.publishMetrics, config.broker?.url, emit.log);
@@ -94,6 +100,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       async start() {
         await engine.start(source);
         alerting.start();
+        burn?.start();
         await follower?.start();
       },
       stop() {

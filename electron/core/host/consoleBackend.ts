@@ -14,6 +14,8 @@ import type { ScenarioName } from '../sim/scenarios';
 import { ProfileStore, toBrokerConfig } from '../profiles/profileStore';
 import { redactUrl } from '../redact';
 import type { SecretStore } from '../secrets/secretStore';
+import { startConsoleNotifications } from '../notify/consoleNotifications';
+import type { SessionNotifications } from '../notify/notificationHub';
 import type { ApiBackend } from './apiBackend';
 import { dialogFallbackService } from './dialogFallback';
 import { EngineHost, EngineStartError, type EngineProxies } from './engineHost';
@@ -59,6 +61,7 @@ interface Session {
   config: EngineConfig;
   engine: EngineHost;
   reader: ReaderHost;
+  notifications: SessionNotifications | null;
 }
 
 /** Calls `method` of a remote service; the method list comes from the contract, not from here. */
@@ -104,6 +107,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     session = null;
     await previous?.reader.stop();
     await previous?.engine.stop();
+    await previous?.notifications?.stop();
     const engine = await startEngine(config);
     let reader: ReaderHost;
     try {
@@ -115,7 +119,9 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     engine.on('snapshot', (s) => push('snapshot', s));
     engine.on('alert', (n) => push('alert', n));
     engine.on('log', log);
-    session = { config, engine, reader };
+    const notifications = startConsoleNotifications(config, options.secrets, log);
+    if (notifications) engine.on('alert', (n) => notifications.hub.observe(n));
+    session = { config, engine, reader, notifications };
   }
 
   const liveConfig = (broker: BrokerConfig | undefined): EngineConfig =>
@@ -196,6 +202,12 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     },
     store: toEngine('store'),
     alerts: toEngine('alerts'),
+    notifications: {
+      log: ({ limit }) => {
+        const n = session?.notifications;
+        return { entries: n ? n.recent(limit) : [], routing: n !== null && n !== undefined };
+      },
+    },
     rules: {
       get: async () => ({ ...(await current().engine.services.rules.get({})), savePath: rulesFile ?? savedRules, loadError: rulesError }),
       validate: (args) => current().engine.services.rules.validate(args),
@@ -244,6 +256,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
       session = null;
       await last?.reader.stop();
       await last?.engine.stop();
+      await last?.notifications?.stop();
     },
   };
 }

@@ -63,6 +63,7 @@ export const ALERT_TABS = [
   { id: 'current', label: 'Current' },
   { id: 'history', label: 'History' },
   { id: 'silences', label: 'Silences' },
+  { id: 'notifications', label: 'Notifications' },
   { id: 'rules', label: 'Rules' },
 ] as const;
 export type AlertTab = (typeof ALERT_TABS)[number]['id'];

@@ -10,6 +10,7 @@ import { fmtClock } from '../lib/format';
 import { AlertActionDialog } from './AlertsActions';
 import { AlertsHistory } from './AlertsHistory';
 import { AlertsSilences } from './AlertsSilences';
+import { AlertsNotifications } from './AlertsNotifications';
 import './rules/rules.css';
 
 const RulesEditor = lazy(() => import('./rules/RulesEditor').then((m) => ({ default: m.RulesEditor })));
@@ -71,6 +72,7 @@ export function AlertsPage() {
         {tab === 'current' ? <CurrentAlerts onStatus={setStatus} /> : null}
         {tab === 'history' ? <AlertsHistory onStatus={setStatus} /> : null}
         {tab === 'silences' ? <AlertsSilences onStatus={setStatus} /> : null}
+        {tab === 'notifications' ? <AlertsNotifications /> : null}
         {tab === 'rules' ? (
           <Suspense fallback={<div className="empty">Loading the rule editor…</div>}>
             <RulesEditor onStatus={setStatus} />

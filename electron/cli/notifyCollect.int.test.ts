@@ -1,0 +1,140 @@
+// payops collect --rules with contact points, end to end: events through the real RabbitMQ,
+// the real engine, a real HTTP receiver on loopback. A live decline spike on two merchants
+// reaches the receiver as one Alertmanager v4 group message, firing then resolved; a receiver
+// answering 500 gets bounded retries, logged as failed, and ingest stays exact. The webhook
+// URL (with its token) comes from PAYOPS_SECRET_ONCALL and appears in no output or file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { paymentEvent } from '../../bench/events';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type TestTopology } from '../../test/support/broker';
+import { lastJson, runPayops, startPayops } from '../../test/support/cli';
+import { collectOutput, storedCount } from '../../test/support/faultKit';
+import { startReceiver, type HttpReceiver } from '../../test/support/httpReceiver';
+import { tempDir } from '../../test/support/tempDir';
+import { waitFor } from '../../test/support/waitFor';
+import type { NotificationLogJson } from '../../shared/notifications';
+
+const dir = tempDir('payops-notify-');
+const topologies: TestTopology[] = [];
+afterAll(async () => {
+  for (const t of topologies) await deleteTopology(t);
+});
+const TOKEN = 'T0001/B0002/XyZ123secretTOKEN456';
+
+const RULES = `
+version: 1
+rules:
+  - name: decline-rate-spike
+    description: Declines spike for a merchant.
+    severity: critical
+    metric: decline_rate
+    condition: { above: 50% }
+    window: 10s
+    groupBy: merchant
+    minVolume: 20
+contactPoints:
+  - name: oncall
+    type: webhook
+    urlSecret: oncall
+    timeout: 10s
+    maxAttempts: 3
+defaultPolicy:
+  contactPoint: oncall
+  groupBy: [alertname]
+  groupWait: 2s
+  groupInterval: 1s
+  repeatInterval: 1h
+`;
+
+/** Declines for two merchants, event time now: a live spike. */
+function spike(n: number) {
+  const now = Date.now();
+  return Array.from({ length: n }, (_, i) => {
+    const e = paymentEvent('payment.declined', {}, { merchantId: i % 2 ? 'm_spike_a' : 'm_spike_b' });
+    return { ...e, time: new Date(now - 500 + (i % 50)).toISOString() };
+  });
+}
+
+function filesContaining(root: string, secret: string): string[] {
+  return fs
+    .readdirSync(root)
+    .map((f) => path.join(root, f))
+    .filter((p) => fs.statSync(p).isFile() && fs.readFileSync(p).includes(secret));
+}
+
+async function collectWith(receiver: HttpReceiver, name: string, events: ReturnType<typeof spike>, until: () => boolean) {
+  const home = path.join(dir, name);
+  fs.mkdirSync(home);
+  const rules = path.join(home, 'rules.yaml');
+  fs.writeFileSync(rules, RULES);
+  const t = uniqueTopology(`notify-${name}`);
+  topologies.push(t);
+  await prepareQueue(t);
+  const db = path.join(home, 'live.db');
+  const child = startPayops(
+    ['collect', '--amqp', AMQP_URL, '--db', db, '--exchange', t.exchange, '--queue', t.queue, '--bind', '#', '--rules', rules, '--capture', path.join(home, 'capture.ndjson'), '--json'],
+    { PAYOPS_SECRET_ONCALL: `${receiver.url}/services/${TOKEN}`, PAYOPS_HOME: home },
+  );
+  const out = collectOutput(child);
+  await publishAll(t.exchange, events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })));
+  await waitFor(() => storedCount(db) === events.length, 'every event stored', 30_000, 100);
+  await waitFor(until, 'the receiver to see the expected requests', 60_000, 100);
+  child.kill('SIGTERM');
+  expect(await out.exit).toBe(0);
+  const summary = lastJson<{ events: number; duplicates: number }>(out.stdout());
+  const log = JSON.parse((await runPayops(['notifications', '--db', db, '--json'])).stdout) as NotificationLogJson[];
+  return { home, db, summary, log, output: out.stdout() + out.stderr() };
+}
+
+describe('payops collect delivers to contact points (real broker, real HTTP receiver)', () => {
+  it('a live decline spike on two merchants: one grouped firing message, then resolved; the log matches the receiver', async () => {
+    const receiver = await startReceiver();
+    try {
+      const events = spike(200);
+      const resolvedSeen = () => receiver.requests.some((r) => (r.body as { status: string }).status === 'resolved');
+      const run = await collectWith(receiver, 'ok', events, resolvedSeen);
+      const bodies = receiver.requests.map((r) => r.body as { version: string; status: string; groupLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string>; endsAt: string }[] });
+      expect(receiver.requests.every((r) => r.path === `/services/${TOKEN}`)).toBe(true);
+      // firing first, both merchants in one group message
+      expect(bodies[0]).toMatchObject({ version: '4', status: 'firing', groupLabels: { alertname: 'decline-rate-spike' } });
+      expect(bodies[0].alerts.map((a) => a.labels.merchant).sort()).toEqual(['m_spike_a', 'm_spike_b']);
+      const last = bodies[bodies.length - 1];
+      expect(last.status).toBe('resolved');
+      expect(last.alerts.every((a) => a.status === 'resolved' && a.endsAt !== '0001-01-01T00:00:00Z')).toBe(true);
+      // the log: one "sent" row per request the receiver saw, same status and alerts
+      const sent = run.log.filter((e) => e.attempt > 0);
+      expect(sent.map((e) => [e.outcome, e.status, e.httpStatus, e.alerts.map((a) => a.fingerprint).sort()])).toEqual(
+        receiver.requests.map((r) => ['sent', (r.body as { status: string }).status, 200, (r.body as { alerts: { fingerprint: string }[] }).alerts.map((a) => a.fingerprint).sort()]),
+      );
+      expect(run.summary).toMatchObject({ events: events.length, duplicates: 0 });
+      // the token: in no output, no file (database, WAL, capture, rules)
+      expect(run.output).not.toContain('secretTOKEN');
+      expect(filesContaining(run.home, 'secretTOKEN')).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  }, 120_000);
+
+  it('a receiver answering 500 gets 3 attempts, logged failed (the last final); ingest stays exact', async () => {
+    const receiver = await startReceiver({ kind: 'status', status: 500 });
+    try {
+      const events = spike(300);
+      const firing = () => receiver.requests.filter((r) => (r.body as { status: string }).status === 'firing');
+      const run = await collectWith(receiver, 'err', events, () => firing().length >= 3);
+      // (the resolved message may follow the firing one before the stop: only the firing delivery is judged)
+      expect(firing()).toHaveLength(3);
+      expect(run.log.filter((e) => e.status === 'firing').map((e) => [e.outcome, e.attempt, e.final, e.httpStatus, e.error])).toEqual([
+        ['failed', 1, false, 500, 'HTTP 500'],
+        ['failed', 2, false, 500, 'HTTP 500'],
+        ['failed', 3, true, 500, 'HTTP 500'],
+      ]);
+      expect(run.summary).toMatchObject({ events: events.length, duplicates: 0 });
+      expect(storedCount(run.db)).toBe(events.length);
+      expect(run.output).not.toContain('secretTOKEN');
+      expect(filesContaining(run.home, 'secretTOKEN')).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  }, 120_000);
+});

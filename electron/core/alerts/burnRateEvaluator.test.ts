@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { validateRouting, type BurnRateRule } from '../../../shared/notificationConfig';
+import type { AlertInputEvent } from './eventCounters';
+import { BurnRateEvaluator } from './burnRateEvaluator';
+import { T0 } from '../../../test/support/alertTestKit';
+
+const MIN = 60_000;
+
+function slo(extra: Record<string, unknown> = {}): BurnRateRule {
+  const v = validateRouting({ burnRates: [{ name: 'approval-slo', objective: '99.9%', ...extra }] });
+  if (!v.ok) throw new Error(v.issues.map((i) => i.text).join('\n'));
+  return v.config.burnRates[0];
+}
+
+/** 10 attempts a second from `fromMin` to `toMin`; one in `every` is declined (0: none). */
+function attempts(fromMin: number, toMin: number, every: (minute: number) => number, merchant = 'm_1'): AlertInputEvent[] {
+  const out: AlertInputEvent[] = [];
+  let i = 0;
+  for (let ms = fromMin * MIN; ms < toMin * MIN; ms += 100) {
+    const n = every(Math.floor(ms / MIN));
+    const declined = n > 0 && i++ % n === 0;
+    out.push({ type: declined ? 'payment.declined' : 'payment.authorized', timeMs: T0 + ms, merchantId: merchant, country: 'DE' });
+  }
+  return out;
+}
+
+const show = (notes: { kind: string; severity: string; at: number }[]) => notes.map((n) => `${n.kind} ${n.severity} @${(n.at - T0) / MIN}m`);
+
+describe('burn-rate rules (controlled event-time clock, SRE workbook pairs)', () => {
+  it('a fast burn pages within the short window, with the remaining error budget in the summary', () => {
+    const e = new BurnRateEvaluator([slo()]);
+    // 2 hours of 0.05 % declines (0.5x), then 20 % declines (200x) from minute 120.
+    e.observeEvents(attempts(0, 140, (m) => (m < 120 ? 2000 : 5)));
+    const notes = e.advanceTo(T0 + 140 * MIN + 5000);
+    const pages = notes.filter((n) => n.severity === 'critical');
+    expect(show(pages)).toEqual(['firing critical @125m']);
+    expect(pages[0].at - (T0 + 120 * MIN)).toBeLessThanOrEqual(5 * MIN);
+    expect(pages[0].summary).toMatch(/burn 1[5-9]\.\dx over 1h and 200\.0x over 5m \(alerting at 14.4x of a 99.9 % objective\), error budget remaining -?\d+\.\d %/);
+    expect(pages[0].labels).toEqual({ slo: 'approval-slo', burn_window: '1h/5m' });
+  });
+
+  it('a slow burn only tickets, and resolves soon after it stops (the short window)', () => {
+    const e = new BurnRateEvaluator([slo()]);
+    // 0.8 % declines = 8x: above the 6x ticket pair, below the 14.4x page pair; stops at 400m.
+    // (The windows hold what was seen: from the first minute both burn at 8x.) Once it stops,
+    // the 30-minute window falls under 6x after 7.5 minutes: resolved at 408m, not 6 h later.
+    e.observeEvents(attempts(0, 420, (m) => (m < 400 ? 125 : 0)));
+    const notes = e.advanceTo(T0 + 420 * MIN + 5000);
+    expect(show(notes)).toEqual(['firing warning @1m', 'resolved warning @408m']);
+  });
+
+  it('a burn below both pairs does nothing', () => {
+    const e = new BurnRateEvaluator([slo()]);
+    e.observeEvents(attempts(0, 420, () => 250)); // 0.4 % = 4x
+    expect(e.advanceTo(T0 + 420 * MIN + 5000)).toEqual([]);
+    const [page, ticket] = e.read('approval-slo');
+    expect(page.longBurn).toBeCloseTo(4, 1);
+    expect(ticket.shortBurn).toBeCloseTo(4, 1);
+  });
+
+  it('per segment with a volume floor: only the burning merchant with enough volume alerts', () => {
+    const e = new BurnRateEvaluator([slo({ groupBy: 'merchant', minVolume: 1000 })]);
+    const busy = attempts(0, 30, (m) => (m < 10 ? 0 : 5), 'm_busy');
+    // m_quiet: 1 attempt every 6 s, all declined: 50 in 5 minutes, below the floor
+    const quiet = Array.from({ length: 300 }, (_, i) => ({ type: 'payment.declined', timeMs: T0 + i * 6000, merchantId: 'm_quiet' }));
+    e.observeEvents([...busy, ...quiet].sort((a, b) => a.timeMs! - b.timeMs!));
+    const notes = e.advanceTo(T0 + 30 * MIN + 5000);
+    expect(notes.map((n) => `${n.kind} ${n.severity} ${n.labels.merchant}`)).toEqual(['firing critical m_busy', 'firing warning m_busy']);
+  });
+
+  it('gives the same alerts however the stream is cut into batches', () => {
+    const events = attempts(0, 140, (m) => (m < 120 ? 2000 : 5));
+    const whole = new BurnRateEvaluator([slo()]);
+    whole.observeEvents(events);
+    const a = whole.advanceTo(T0 + 141 * MIN);
+    const chunked = new BurnRateEvaluator([slo()]);
+    const b = [];
+    for (let i = 0; i < events.length; i += 777) {
+      chunked.observeEvents(events.slice(i, i + 777));
+      b.push(...chunked.take());
+    }
+    b.push(...chunked.advanceTo(T0 + 141 * MIN));
+    expect(b).toEqual(a);
+  });
+});

@@ -1,0 +1,239 @@
+// Burn-rate (SLO) alerts, the Google SRE workbook's multi-window, multi-burn-rate kind: with
+// an objective (97 % of attempts approved), the error budget is the 3 % allowed to fail; the
+// burn rate over a window is the window's bad fraction divided by that budget. A window pair
+// (14.4x over 1 h AND over 5 min) fires when both windows burn at least that fast: the long
+// window proves it matters, the short one that it is still happening (and lets it resolve
+// soon after it stops). Evaluated every minute of EVENT time, like the rule evaluator, so a
+// replay gives the same alerts as the live traffic.
+import type { AlertNotification } from '../../../shared/alerts';
+import type { BurnRateRule, BurnWindow } from '../../../shared/notificationConfig';
+import type { AlertInputEvent } from './eventCounters';
+
+const MINUTE = 60_000;
+const HOUR = 3600_000;
+const LATENESS_MS = 3000;
+
+interface Series {
+  attempts: Uint32Array;
+  bad: Uint32Array;
+  /** Minute each ring slot currently holds (a slot is stale when it holds another minute). */
+  minuteOf: Float64Array;
+  /** Budget period totals per hour (ring). */
+  hourAttempts: Float64Array;
+  hourBad: Float64Array;
+  hourOf: Float64Array;
+  /** Which window pairs are firing now, by index in rule.windows, with when they fired. */
+  firing: Map<number, number>;
+}
+
+interface PreparedRule {
+  rule: BurnRateRule;
+  ringMinutes: number;
+  periodHours: number;
+  groups: Map<string, Series>;
+}
+
+export interface BurnRateReading {
+  rule: string;
+  group: string;
+  window: BurnWindow;
+  longBurn: number | null;
+  shortBurn: number | null;
+  budgetRemaining: number | null;
+}
+
+export class BurnRateEvaluator {
+  private readonly prepared: PreparedRule[];
+  private watermark: number | null = null;
+  private nextTick: number | null = null;
+  private notifications: AlertNotification[] = [];
+  groupsRefused = 0;
+
+  constructor(rules: readonly BurnRateRule[], private readonly maxGroups = 1000) {
+    this.prepared = rules.map((rule) => ({
+      rule,
+      ringMinutes: Math.max(...rule.windows.map((w) => w.longMs / MINUTE)) + 1,
+      periodHours: Math.max(1, Math.ceil(rule.periodMs / HOUR)),
+      groups: new Map(),
+    }));
+  }
+
+  get active(): boolean {
+    return this.prepared.length > 0;
+  }
+
+  /** Counts payment attempts into their minute, in the order given; runs the minute ticks they pass. */
+  observeEvents(events: readonly AlertInputEvent[]): void {
+    if (this.prepared.length === 0) return;
+    for (const e of events) {
+      const t = e.timeMs;
+      if (typeof t !== 'number' || !Number.isFinite(t)) continue;
+      this.moveClock(t);
+      const attempt = e.type === 'payment.authorized' || e.type === 'payment.declined' || e.type === 'payment.failed';
+      if (!attempt) continue;
+      for (const p of this.prepared) {
+        const bad = e.type === 'payment.failed' || (p.rule.sli === 'approval' && e.type === 'payment.declined');
+        const group = p.rule.groupBy === 'merchant' ? (e.merchantId ?? '') : p.rule.groupBy === 'country' ? (e.country ?? '') : '';
+        const s = this.series(p, group);
+        if (!s) continue;
+        const minute = Math.floor(t / MINUTE);
+        const slot = minute % p.ringMinutes;
+        if (s.minuteOf[slot] !== minute) {
+          if (s.minuteOf[slot] > minute) continue; // older than the ring holds
+          s.minuteOf[slot] = minute;
+          s.attempts[slot] = 0;
+          s.bad[slot] = 0;
+        }
+        s.attempts[slot]++;
+        if (bad) s.bad[slot]++;
+        const hour = Math.floor(t / HOUR);
+        const h = hour % p.periodHours;
+        if (s.hourOf[h] !== hour) {
+          if (s.hourOf[h] > hour) continue;
+          s.hourOf[h] = hour;
+          s.hourAttempts[h] = 0;
+          s.hourBad[h] = 0;
+        }
+        s.hourAttempts[h]++;
+        if (bad) s.hourBad[h]++;
+      }
+    }
+  }
+
+  /** Moves the clock (wall time live, the replay clock in a replay); returns and clears the notifications raised. */
+  advanceTo(t: number): AlertNotification[] {
+    if (Number.isFinite(t)) this.moveClock(t);
+    return this.take();
+  }
+
+  take(): AlertNotification[] {
+    const out = this.notifications;
+    this.notifications = [];
+    return out;
+  }
+
+  /** Burn rates and remaining budget of one group at the last tick (the alerts view, tests). */
+  read(ruleName: string, group = ''): BurnRateReading[] {
+    const p = this.prepared.find((x) => x.rule.name === ruleName);
+    const s = p?.groups.get(group);
+    if (!p || !s || this.nextTick === null) return [];
+    const tick = this.nextTick - MINUTE;
+    return p.rule.windows.map((w) => ({ rule: ruleName, group, window: w, ...this.measure(p, s, w, tick) }));
+  }
+
+  private series(p: PreparedRule, group: string): Series | null {
+    let s = p.groups.get(group);
+    if (s) return s;
+    if (p.groups.size >= this.maxGroups) {
+      this.groupsRefused++;
+      return null;
+    }
+    s = {
+      attempts: new Uint32Array(p.ringMinutes),
+      bad: new Uint32Array(p.ringMinutes),
+      minuteOf: new Float64Array(p.ringMinutes).fill(-1),
+      hourAttempts: new Float64Array(p.periodHours),
+      hourBad: new Float64Array(p.periodHours),
+      hourOf: new Float64Array(p.periodHours).fill(-1),
+      firing: new Map(),
+    };
+    p.groups.set(group, s);
+    return s;
+  }
+
+  private moveClock(t: number): void {
+    if (this.watermark === null) {
+      this.watermark = t;
+      this.nextTick = (Math.floor(t / MINUTE) + 1) * MINUTE;
+    }
+    if (t > this.watermark) this.watermark = t;
+    while (this.nextTick! + LATENESS_MS <= this.watermark) {
+      this.evaluate(this.nextTick!);
+      this.nextTick! += MINUTE;
+    }
+  }
+
+  private sum(p: PreparedRule, s: Series, fromMinute: number, toMinute: number): { attempts: number; bad: number } {
+    let attempts = 0;
+    let bad = 0;
+    for (let m = Math.max(fromMinute, toMinute - p.ringMinutes); m < toMinute; m++) {
+      const slot = m % p.ringMinutes;
+      if (s.minuteOf[slot] !== m) continue;
+      attempts += s.attempts[slot];
+      bad += s.bad[slot];
+    }
+    return { attempts, bad };
+  }
+
+  private measure(p: PreparedRule, s: Series, w: BurnWindow, tick: number) {
+    const budget = 1 - p.rule.objective;
+    const to = tick / MINUTE;
+    const long = this.sum(p, s, to - w.longMs / MINUTE, to);
+    const short = this.sum(p, s, to - w.shortMs / MINUTE, to);
+    const burn = (x: { attempts: number; bad: number }) => (x.attempts > 0 ? x.bad / x.attempts / budget : null);
+    let attempts = 0;
+    let bad = 0;
+    const hourNow = Math.floor((tick - 1) / HOUR);
+    for (let h = 0; h < p.periodHours; h++) {
+      if (s.hourOf[h] < 0 || s.hourOf[h] <= hourNow - p.periodHours) continue;
+      attempts += s.hourAttempts[h];
+      bad += s.hourBad[h];
+    }
+    return {
+      longBurn: burn(long),
+      shortBurn: burn(short),
+      shortAttempts: short.attempts,
+      budgetRemaining: attempts > 0 ? 1 - bad / (budget * attempts) : null,
+    };
+  }
+
+  private evaluate(tick: number): void {
+    for (const p of this.prepared) {
+      const { rule } = p;
+      for (const [group, s] of p.groups) {
+        rule.windows.forEach((w, i) => {
+          const m = this.measure(p, s, w, tick);
+          const met = m.longBurn !== null && m.shortBurn !== null && m.shortAttempts >= rule.minVolume && m.longBurn >= w.factor && m.shortBurn >= w.factor;
+          const firedAt = s.firing.get(i);
+          if (met && firedAt === undefined) {
+            s.firing.set(i, tick);
+            this.notify(p, group, w, 'firing', tick, m);
+          } else if (!met && firedAt !== undefined) {
+            s.firing.delete(i);
+            this.notify(p, group, w, 'resolved', tick, m);
+          }
+        });
+      }
+    }
+  }
+
+  private notify(p: PreparedRule, group: string, w: BurnWindow, kind: 'firing' | 'resolved', at: number, m: { longBurn: number | null; shortBurn: number | null; budgetRemaining: number | null }): void {
+    const { rule } = p;
+    const labels: Record<string, string> = { ...rule.labels, slo: rule.name, burn_window: `${fmtMs(w.longMs)}/${fmtMs(w.shortMs)}` };
+    if (rule.groupBy) labels[rule.groupBy] = group;
+    const who = rule.groupBy ? ` for ${rule.groupBy} ${group}` : '';
+    const x = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)}x`);
+    const left = m.budgetRemaining === null ? '' : `, error budget remaining ${(m.budgetRemaining * 100).toFixed(1)} %`;
+    const summary = `burn ${x(m.longBurn)} over ${fmtMs(w.longMs)} and ${x(m.shortBurn)} over ${fmtMs(w.shortMs)}${who} (alerting at ${w.factor}x of a ${pct(rule.objective)} objective)${left}`;
+    this.notifications.push({
+      kind,
+      rule: rule.name,
+      severity: w.severity,
+      labels,
+      value: m.longBurn,
+      summary: `${kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${rule.name}: ${summary}`,
+      at,
+      key: `${rule.name}/${labels.burn_window}/${group || '*'}`,
+      group: rule.groupBy ? `${rule.groupBy} ${group}` : null,
+      runbookUrl: null,
+    });
+  }
+}
+
+function fmtMs(ms: number): string {
+  return ms % HOUR === 0 ? `${ms / HOUR}h` : `${ms / MINUTE}m`;
+}
+
+function pct(x: number): string {
+  return `${Number((x * 100).toFixed(3))} %`;
+}

@@ -1,0 +1,40 @@
+// Burn-rate rules in an engine session, beside the rule evaluator: fed the same committed
+// events, on event time in a replay and also on the wall clock when live.
+import type { AlertNotification } from '../../../shared/alerts';
+import type { BurnRateRule } from '../../../shared/notificationConfig';
+import type { AlertInputEvent } from './eventCounters';
+import { BurnRateEvaluator } from './burnRateEvaluator';
+
+export class BurnRateSession {
+  private readonly evaluator: BurnRateEvaluator;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    rules: readonly BurnRateRule[],
+    private readonly replay: boolean,
+    private readonly notify: (n: AlertNotification) => void,
+  ) {
+    this.evaluator = new BurnRateEvaluator(rules);
+  }
+
+  observeCommitted(events: readonly AlertInputEvent[], watermark: number | null): void {
+    if (events.length === 0) return;
+    this.evaluator.observeEvents(events);
+    this.publish(this.replay && watermark !== null ? this.evaluator.advanceTo(watermark) : this.evaluator.take());
+  }
+
+  start(): void {
+    if (this.replay || this.timer) return;
+    this.timer = setInterval(() => this.publish(this.evaluator.advanceTo(Date.now())), 1000);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private publish(notifications: AlertNotification[]): void {
+    for (const n of notifications) this.notify(n);
+  }
+}

@@ -1,0 +1,70 @@
+// What a contact point receives: Alertmanager's webhook JSON (version "4") or a Slack-style
+// incoming-webhook message.
+import type { NotifiedAlert } from '../../../shared/notifications';
+import type { Dispatch } from './router';
+
+/** Alertmanager writes the zero time for "not ended yet". */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export interface AlertmanagerWebhookV4 {
+  version: '4';
+  groupKey: string;
+  truncatedAlerts: number;
+  status: 'firing' | 'resolved';
+  receiver: string;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  externalURL: string;
+  alerts: {
+    status: 'firing' | 'resolved';
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: string;
+    endsAt: string;
+    generatorURL: string;
+    fingerprint: string;
+  }[];
+}
+
+export function alertmanagerPayload(d: Dispatch): AlertmanagerWebhookV4 {
+  const alerts = d.alerts.map((a) => ({
+    status: a.status,
+    labels: { ...a.labels },
+    annotations: annotationsOf(a),
+    startsAt: new Date(a.startsAt).toISOString(),
+    endsAt: a.endsAt === null ? ZERO_TIME : new Date(a.endsAt).toISOString(),
+    generatorURL: '',
+    fingerprint: a.fingerprint,
+  }));
+  return {
+    version: '4',
+    groupKey: d.groupKey,
+    truncatedAlerts: 0,
+    status: d.status,
+    receiver: d.contactPoint.name,
+    groupLabels: { ...d.groupLabels },
+    commonLabels: common(alerts.map((a) => a.labels)),
+    commonAnnotations: common(alerts.map((a) => a.annotations)),
+    externalURL: '',
+    alerts,
+  };
+}
+
+export function slackPayload(d: Dispatch): { text: string } {
+  const firing = d.alerts.filter((a) => a.status === 'firing').length;
+  const head = `[${d.status.toUpperCase()}${firing ? `:${firing}` : ''}] ${Object.values(d.groupLabels).join(' ') || d.alerts[0]?.rule || ''}`;
+  return { text: [head, ...d.alerts.map((a) => `- ${a.summary}`)].join('\n') };
+}
+
+function annotationsOf(a: NotifiedAlert): Record<string, string> {
+  return { summary: a.summary };
+}
+
+/** Labels (or annotations) every item shares with the same value. */
+function common(items: Record<string, string>[]): Record<string, string> {
+  if (items.length === 0) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(items[0])) if (items.every((i) => i[k] === v)) out[k] = v;
+  return out;
+}

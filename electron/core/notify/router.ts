@@ -1,0 +1,265 @@
+// Routes alert notifications to contact points the way Alertmanager does, deterministically
+// over event time: policies matched in order (first match, unless `continue`), alerts grouped
+// by `groupBy` labels, a group's first message after `groupWait`, later changes every
+// `groupInterval`, an unchanged firing group again after `repeatInterval`. Mute timings hold
+// a policy's messages back (what is still firing goes out once the mute ends); a firing source
+// alert inhibits matching targets. Nothing is dropped silently: every alert held back is
+// reported as a decision, once per alert and reason.
+//
+// Pure: no I/O and no wall clock. `advanceTo(t)` runs every flush due up to t, each at its
+// own scheduled time, so the result does not depend on how often the caller advances.
+import { createHash } from 'node:crypto';
+import type { AlertNotification } from '../../../shared/alerts';
+import type { NotifiedAlert } from '../../../shared/notifications';
+import type { ContactPoint, NotificationPolicy, RoutingConfig } from '../../../shared/notificationConfig';
+import { compileAll, type CompiledMatcher } from './matchers';
+import { muteTimingActive } from './muteTimings';
+
+/** A message for one contact point about one group of alerts. */
+export interface Dispatch {
+  contactPoint: ContactPoint;
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  status: 'firing' | 'resolved';
+  alerts: NotifiedAlert[];
+  /** Event time of the flush that produced it. */
+  at: number;
+}
+
+/** An alert held back: by a mute timing, or inhibited by a firing source alert. */
+export interface Suppression {
+  contactPoint: ContactPoint;
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  reason: 'muted' | 'inhibited';
+  alert: NotifiedAlert;
+  at: number;
+}
+
+export interface RouteResult {
+  dispatches: Dispatch[];
+  suppressions: Suppression[];
+}
+
+interface CompiledPolicy {
+  policy: NotificationPolicy;
+  matches: CompiledMatcher;
+  contactPoint: ContactPoint;
+  index: number;
+}
+
+interface Group {
+  key: string;
+  route: CompiledPolicy;
+  labels: Record<string, string>;
+  alerts: Map<string, NotifiedAlert>;
+  nextFlushAt: number;
+  lastSentAt: number | null;
+  /** Fingerprints of the firing alerts the last message carried. */
+  sentFiring: Set<string>;
+  /** "reason/fingerprint/startsAt": suppressions already reported. */
+  reported: Set<string>;
+}
+
+export class NotificationRouter {
+  private readonly routes: CompiledPolicy[];
+  private readonly defaultRoute: CompiledPolicy;
+  private readonly inhibitions: { source: CompiledMatcher; target: CompiledMatcher; equal: string[] }[];
+  private readonly groups = new Map<string, Group>();
+  /** Every alert firing now (for inhibition), by fingerprint. */
+  private readonly firing = new Map<string, NotifiedAlert>();
+  private clock = -Infinity;
+
+  constructor(private readonly config: RoutingConfig) {
+    const byName = new Map(config.contactPoints.map((c) => [c.name, c]));
+    const compile = (policy: NotificationPolicy, index: number): CompiledPolicy => {
+      const contactPoint = byName.get(policy.contactPoint);
+      if (!contactPoint) throw new Error(`policy ${index}: no contact point named "${policy.contactPoint}"`);
+      return { policy, matches: compileAll(policy.matchers), contactPoint, index };
+    };
+    this.routes = config.policies.map(compile);
+    this.defaultRoute = compile(config.defaultPolicy, -1);
+    this.inhibitions = config.inhibitRules.map((r) => ({ source: compileAll(r.sourceMatchers), target: compileAll(r.targetMatchers), equal: r.equal }));
+  }
+
+  get now(): number {
+    return this.clock;
+  }
+
+  /** Feeds one notification from the evaluator (firing or resolved), after running what is due before it. */
+  observe(n: AlertNotification): RouteResult {
+    const out = this.advanceTo(n.at);
+    const alert = toNotifiedAlert(n);
+    if (alert.status === 'firing') this.firing.set(alert.fingerprint, alert);
+    else this.firing.delete(alert.fingerprint);
+    const labels = matchLabels(alert);
+    for (const route of this.routesFor(labels)) {
+      const groupLabels = pickGroupLabels(route.policy.groupBy, labels);
+      const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+      let group = this.groups.get(key);
+      if (!group) {
+        if (alert.status === 'resolved') continue; // nothing was said about it in this group
+        group = {
+          key,
+          route,
+          labels: groupLabels,
+          alerts: new Map(),
+          nextFlushAt: n.at + route.policy.groupWaitMs,
+          lastSentAt: null,
+          sentFiring: new Set(),
+          reported: new Set(),
+        };
+        this.groups.set(key, group);
+      }
+      // groupInterval 0: a change goes out at once rather than waiting for a next flush.
+      if (route.policy.groupIntervalMs === 0 && group.lastSentAt !== null) group.nextFlushAt = Math.min(group.nextFlushAt, n.at);
+      const previous = group.alerts.get(alert.fingerprint);
+      group.alerts.set(alert.fingerprint, previous && alert.status === 'resolved' ? { ...alert, startsAt: previous.startsAt } : alert);
+    }
+    const due = this.advanceTo(n.at);
+    return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
+  }
+
+  /** Runs every group flush due up to `t`, in time order, each at its scheduled time. */
+  advanceTo(t: number): RouteResult {
+    const result: RouteResult = { dispatches: [], suppressions: [] };
+    if (t > this.clock) this.clock = t;
+    for (;;) {
+      let next: Group | null = null;
+      for (const g of this.groups.values()) if (g.nextFlushAt <= t && (!next || g.nextFlushAt < next.nextFlushAt)) next = g;
+      if (!next) break;
+      this.flush(next, next.nextFlushAt, result);
+    }
+    return result;
+  }
+
+  /** Which routes an alert with these labels takes (Alertmanager: first match unless continue; else the default). */
+  routesFor(labels: Readonly<Record<string, string>>): CompiledPolicy[] {
+    const out: CompiledPolicy[] = [];
+    for (const r of this.routes) {
+      if (!r.matches(labels)) continue;
+      out.push(r);
+      if (!r.policy.continue) break;
+    }
+    return out.length ? out : [this.defaultRoute];
+  }
+
+  /** Groups waiting for a flush (tests and the alerts view). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  private flush(g: Group, at: number, result: RouteResult): void {
+    const p = g.route.policy;
+    // groupInterval 0 (send at once): flush again only when something new arrives.
+    g.nextFlushAt = p.groupIntervalMs > 0 ? at + p.groupIntervalMs : Infinity;
+    const muted = p.muteTimings.some((name) => {
+      const timing = this.config.muteTimings.find((m) => m.name === name);
+      return timing ? muteTimingActive(timing, at) : false;
+    });
+    const firing: NotifiedAlert[] = [];
+    const resolved: NotifiedAlert[] = [];
+    for (const a of g.alerts.values()) {
+      if (a.status === 'resolved') {
+        if (g.sentFiring.has(a.fingerprint) && g.route.contactPoint.sendResolved) resolved.push(a);
+        continue;
+      }
+      const reason = muted ? 'muted' : this.inhibited(a) ? 'inhibited' : null;
+      if (reason) {
+        const mark = `${reason}/${a.fingerprint}/${a.startsAt}`;
+        if (!g.reported.has(mark)) {
+          g.reported.add(mark);
+          result.suppressions.push({ contactPoint: g.route.contactPoint, groupKey: g.key, groupLabels: { ...g.labels }, reason, alert: a, at });
+        }
+        continue;
+      }
+      firing.push(a);
+    }
+    if (muted) {
+      // Alertmanager: nothing leaves during a mute; what still fires goes out at the next flush after it.
+      this.settle(g, false);
+      return;
+    }
+    const changed = firing.some((a) => !g.sentFiring.has(a.fingerprint)) || resolved.length > 0;
+    const repeat = firing.length > 0 && g.lastSentAt !== null && p.repeatIntervalMs > 0 && at - g.lastSentAt >= p.repeatIntervalMs;
+    if (changed || repeat) {
+      const alerts = [...firing, ...resolved].sort((a, b) => a.startsAt - b.startsAt || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+      result.dispatches.push({
+        contactPoint: g.route.contactPoint,
+        groupKey: g.key,
+        groupLabels: { ...g.labels },
+        status: firing.length > 0 ? 'firing' : 'resolved',
+        alerts,
+        at,
+      });
+      g.lastSentAt = at;
+      g.sentFiring = new Set(firing.map((a) => a.fingerprint));
+      // An unchanged firing group must come back for its repeat even with groupInterval 0.
+      if (p.groupIntervalMs === 0 && firing.length > 0 && p.repeatIntervalMs > 0) g.nextFlushAt = at + p.repeatIntervalMs;
+    }
+    this.settle(g, true);
+  }
+
+  /** Resolved alerts leave the group once announced (or once they cannot be); an empty group goes. */
+  private settle(g: Group, announced: boolean): void {
+    for (const [fp, a] of g.alerts) {
+      if (a.status !== 'resolved') continue;
+      if (announced || !g.sentFiring.has(fp)) {
+        g.alerts.delete(fp);
+        g.sentFiring.delete(fp);
+      }
+    }
+    if (g.alerts.size === 0) this.groups.delete(g.key);
+  }
+
+  private inhibited(target: NotifiedAlert): boolean {
+    if (this.inhibitions.length === 0) return false;
+    const t = matchLabels(target);
+    for (const rule of this.inhibitions) {
+      if (!rule.target(t)) continue;
+      for (const source of this.firing.values()) {
+        if (source.fingerprint === target.fingerprint) continue;
+        const s = matchLabels(source);
+        if (rule.source(s) && rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? ''))) return true;
+      }
+    }
+    return false;
+  }
+}
+
+export function toNotifiedAlert(n: AlertNotification): NotifiedAlert {
+  const labels = { ...n.labels, alertname: n.rule, severity: n.severity };
+  return {
+    rule: n.rule,
+    severity: n.severity,
+    status: n.kind,
+    labels,
+    fingerprint: fingerprintOf(labels),
+    startsAt: n.at,
+    endsAt: n.kind === 'resolved' ? n.at : null,
+    summary: n.summary,
+  };
+}
+
+/** Alertmanager-style: a hash of the sorted label set, 16 hex digits. */
+export function fingerprintOf(labels: Readonly<Record<string, string>>): string {
+  return createHash('sha256').update(labelText(labels)).digest('hex').slice(0, 16);
+}
+
+function matchLabels(a: NotifiedAlert): Record<string, string> {
+  return a.labels;
+}
+
+function pickGroupLabels(groupBy: readonly string[], labels: Readonly<Record<string, string>>): Record<string, string> {
+  if (groupBy.includes('...')) return { ...labels };
+  const out: Record<string, string> = {};
+  for (const name of groupBy) if (labels[name] !== undefined) out[name] = labels[name];
+  return out;
+}
+
+function labelText(labels: Readonly<Record<string, string>>): string {
+  return `{${Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(',')}}`;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { ContactPoint } from '../../../shared/notificationConfig';
+import { ContactPointUrls, secretEnvName } from './secretUrls';
+import { MemorySecretStore } from '../secrets/secretStore';
+
+const SECRET = 'https://hooks.example.com/services/T0001/B0002/XyZ123secretTOKEN456';
+const cp = (urlSecret: string): ContactPoint => ({ name: 'hook', type: 'webhook', url: null, urlSecret, timeoutMs: 1000, maxAttempts: 1, sendResolved: true });
+
+describe('contact point URLs from the secret store', () => {
+  it('resolves from the secret store first, then PAYOPS_SECRET_<NAME>, and says which is missing', async () => {
+    const store = new MemorySecretStore();
+    await store.set('oncall-hook', SECRET);
+    const urls = new ContactPointUrls(store, { [secretEnvName('team.chat')]: 'http://127.0.0.1:1/x' });
+    expect(await urls.resolve(cp('oncall-hook'))).toEqual({ url: SECRET });
+    expect(await urls.resolve(cp('team.chat'))).toEqual({ url: 'http://127.0.0.1:1/x' });
+    expect(secretEnvName('oncall-hook')).toBe('PAYOPS_SECRET_ONCALL_HOOK');
+    expect(await urls.resolve(cp('nope'))).toEqual({ error: 'secret "nope" is not set (secret store, or PAYOPS_SECRET_NOPE in the environment)' });
+  });
+
+  it('scrubs a resolved URL, its token path and its query from any text (errors quote URLs verbatim)', async () => {
+    const store = new MemorySecretStore();
+    await store.set('a', SECRET);
+    await store.set('b', 'https://events.example.com/v2/enqueue?routing_key=abcDEF123456');
+    const urls = new ContactPointUrls(store, {});
+    await urls.resolve(cp('a'));
+    await urls.resolve(cp('b'));
+    const text = urls.redact(`Failed to parse URL from ${SECRET}; POST /services/T0001/B0002/XyZ123secretTOKEN456 failed; retry ?routing_key=abcDEF123456`);
+    expect(text).not.toContain('secretTOKEN');
+    expect(text).not.toContain('abcDEF123456');
+    expect(text).toBe('Failed to parse URL from <secret url>; POST /<secret> failed; retry ?<secret>');
+  });
+});

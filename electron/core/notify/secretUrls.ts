@@ -1,0 +1,53 @@
+// Contact point URLs that carry tokens live in the secret store (the OS keychain in the
+// desktop app; for headless runs, the environment variable PAYOPS_SECRET_<NAME>). This keeps
+// the resolved values, so every text leaving payops (log lines, errors, the notification log)
+// can be scrubbed of them.
+import type { ContactPoint } from '../../../shared/notificationConfig';
+import { redactSecrets } from '../redact';
+import type { SecretStore } from '../secrets/secretStore';
+
+export const SECRET_ENV_PREFIX = 'PAYOPS_SECRET_';
+
+/** PAYOPS_SECRET_ONCALL_HOOK for the secret "oncall-hook". */
+export function secretEnvName(secret: string): string {
+  return SECRET_ENV_PREFIX + secret.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+export class ContactPointUrls {
+  private readonly known = new Set<string>();
+
+  constructor(
+    private readonly secrets: SecretStore | null,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** The URL to post to, or null (with the reason) when the secret is not set. */
+  async resolve(cp: ContactPoint): Promise<{ url: string } | { error: string }> {
+    if (cp.url) return { url: cp.url };
+    if (!cp.urlSecret) return { error: `${cp.type} contact point "${cp.name}" has no url` };
+    const url = (await this.secrets?.get(cp.urlSecret).catch(() => null)) ?? this.env[secretEnvName(cp.urlSecret)] ?? null;
+    if (!url) return { error: `secret "${cp.urlSecret}" is not set (secret store, or ${secretEnvName(cp.urlSecret)} in the environment)` };
+    this.remember(url);
+    return { url };
+  }
+
+  /** Any text with every known secret URL (and its path, which holds the token) replaced. */
+  redact(text: string): string {
+    let out = redactSecrets(text);
+    for (const secret of this.known) {
+      out = out.split(secret).join('<secret url>');
+      try {
+        const u = new URL(secret);
+        if (u.pathname.length > 1) out = out.split(u.pathname).join('/<secret>');
+        if (u.search) out = out.split(u.search).join('?<secret>');
+      } catch {
+        // not a URL: the whole value was replaced above
+      }
+    }
+    return out;
+  }
+
+  private remember(url: string): void {
+    this.known.add(url);
+  }
+}

@@ -1,0 +1,91 @@
+// The notification log: what was sent to which contact point, retried, failed, muted,
+// inhibited, or only "would notify" (replays, demo). Refreshed whenever an alert arrives.
+import { useCallback, useEffect, useState } from 'react';
+import type { NotificationLogEntry } from '../../../shared/notifications';
+import { getClient } from '../api/client';
+import { fmtDateTime } from '../lib/format';
+import { useApp } from '../store/appStore';
+import { message } from './AlertsActions';
+
+const OUTCOME_TEXT: Record<NotificationLogEntry['outcome'], string> = {
+  sent: 'sent',
+  failed: 'failed',
+  muted: 'muted (mute timing)',
+  inhibited: 'inhibited',
+  silenced: 'silenced',
+  would_notify: 'would notify',
+};
+
+export function AlertsNotifications() {
+  const alerts = useApp((s) => s.alerts);
+  const [log, setLog] = useState<{ entries: NotificationLogEntry[]; routing: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setLog(await getClient().invoke('notifications.log', { limit: 200 }));
+      setError(null);
+    } catch (err) {
+      setError(message(err));
+    }
+  }, []);
+  // A new alert may have been routed: read the log again (deliveries take a moment; the
+  // Refresh button is there for their retries).
+  useEffect(() => {
+    void load();
+  }, [load, alerts]);
+
+  return (
+    <section role="region" aria-label="Notifications" className="panel" data-testid="alerts-notifications">
+      <header className="panel-head">
+        <h2>Notifications</h2>
+        <button type="button" className="btn btn-small" onClick={() => void load()} data-testid="notifications-refresh">
+          Refresh
+        </button>
+      </header>
+      {error ? (
+        <div className="error-text small" role="alert">
+          Notification log unavailable: {error}
+        </div>
+      ) : null}
+      {log === null ? (
+        <div className="empty">Loading…</div>
+      ) : log.entries.length === 0 ? (
+        <div className="empty" data-testid="notifications-empty">
+          {log.routing ? 'Nothing notified yet.' : 'No contact points: alerts show here in the console only. Add contactPoints and policies to the rules file (see RULES.md).'}
+        </div>
+      ) : (
+        <table className="table" data-testid="notifications-table">
+          <thead>
+            <tr>
+              <th scope="col">At</th>
+              <th scope="col">Contact point</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Status</th>
+              <th scope="col">Rule</th>
+              <th scope="col">Alerts</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.entries.map((e) => (
+              <tr key={e.id} data-testid="notification-row" data-outcome={e.outcome}>
+                <td className="nowrap">{fmtDateTime(e.at)}</td>
+                <td>
+                  {e.contactPoint} <span className="muted small">{e.contactType}</span>
+                </td>
+                <td className={e.outcome === 'failed' ? 'error-text' : undefined}>
+                  {OUTCOME_TEXT[e.outcome]}
+                  {e.attempt > 0 ? <span className="muted small"> attempt {e.attempt}/{e.maxAttempts}</span> : null}
+                </td>
+                <td>{e.status}</td>
+                <td className="mono small">{e.rule}</td>
+                <td className="small">{e.alerts.map((a) => Object.entries(a.labels).filter(([k]) => k !== 'alertname' && k !== 'severity').map(([k, v]) => `${k}=${v}`).join(' ') || a.rule).join('; ')}</td>
+                <td className="small">{e.error ?? (e.httpStatus !== null ? `HTTP ${e.httpStatus}` : '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

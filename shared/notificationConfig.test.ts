@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseMatcher, urlHoldsCredential, validateRouting } from './notificationConfig';
+import { validateRulesText } from './rulesText';
+
+const TOKEN_URL = 'https://hooks.example.com/services/T0001/B0002/XyZ123secretTOKEN456';
+
+describe('routing sections of a rules file', () => {
+  it('parses contact points, policies, mute timings, inhibition and burn rates with defaults', () => {
+    const v = validateRouting({
+      contactPoints: [
+        { name: 'oncall-hook', type: 'webhook', urlSecret: 'oncall-hook' },
+        { name: 'team-chat', type: 'slack', urlSecret: 'team-chat', timeout: '2s', maxAttempts: 4 },
+        { name: 'desk', type: 'desktop' },
+      ],
+      policies: [{ contactPoint: 'oncall-hook', matchers: ['severity=critical', 'merchant=~"m_1.*"'], groupBy: ['alertname'], continue: true, muteTimings: ['nightly'] }],
+      defaultPolicy: { contactPoint: 'desk' },
+      muteTimings: [{ name: 'nightly', timeIntervals: [{ times: [{ start: '23:30', end: '01:00' }], weekdays: ['friday:monday'] }] }],
+      inhibitRules: [{ sourceMatchers: ['alertname=traffic-stopped'], targetMatchers: ['severity!=info'] }],
+      burnRates: [{ name: 'approval-slo', objective: '97%', groupBy: 'merchant', minVolume: 100 }],
+    });
+    if (!v.ok) throw new Error(JSON.stringify(v.issues));
+    const c = v.config;
+    expect(c.contactPoints.map((p) => [p.name, p.type, p.timeoutMs, p.maxAttempts])).toEqual([
+      ['oncall-hook', 'webhook', 5000, 3],
+      ['team-chat', 'slack', 2000, 4],
+      ['desk', 'desktop', 5000, 3],
+      ['desktop', 'desktop', 10000, 1],
+    ]);
+    expect(c.policies[0].matchers).toEqual([
+      { label: 'severity', op: '=', value: 'critical' },
+      { label: 'merchant', op: '=~', value: 'm_1.*' },
+    ]);
+    expect(c.policies[0]).toMatchObject({ groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3600_000, continue: true });
+    expect(c.muteTimings[0].intervals[0]).toEqual({ times: [{ startMin: 1410, endMin: 60 }], weekdays: [5, 6, 0, 1] });
+    expect(c.burnRates[0]).toMatchObject({ objective: 0.97, sli: 'approval', groupBy: 'merchant', minVolume: 100, periodMs: 30 * 86400_000 });
+    expect(c.burnRates[0].windows.map((w) => [w.severity, w.factor, w.longMs / 60_000, w.shortMs / 60_000])).toEqual([
+      ['critical', 14.4, 60, 5],
+      ['warning', 6, 360, 30],
+    ]);
+  });
+
+  it('refuses a URL holding a token in the file, without repeating the URL in the message', () => {
+    const v = validateRouting({ contactPoints: [{ name: 'hook', type: 'webhook', url: TOKEN_URL }] });
+    expect(v.ok).toBe(false);
+    const text = JSON.stringify(v);
+    expect(text).toContain('contactPoints[0].url: holds a token or credential: keep it in the secret store and write urlSecret');
+    expect(text).not.toContain('secretTOKEN');
+    expect(urlHoldsCredential('https://user:pw@example.com/hook')).toBe(true);
+    expect(urlHoldsCredential('https://example.com/hook?token=abc')).toBe(true);
+    expect(urlHoldsCredential('http://127.0.0.1:8080/alerts')).toBe(false);
+  });
+
+  it('names each problem by section, entry and field, also through the rules editor validation', () => {
+    const yaml = [
+      'rules: []',
+      'contactPoints:',
+      '  - { name: a, type: pager, url: "http://x/" }',
+      'policies:',
+      '  - { contactPoint: nobody, matchers: ["severity critical"], muteTimings: [never] }',
+    ].join('\n');
+    const v = validateRulesText(yaml, 'yaml');
+    expect(v.ok).toBe(false);
+    expect(v.issues.map((i) => i.text)).toEqual([
+      'contactPoints[0].type: must be webhook, slack or desktop',
+      'policies[0].contactPoint: no contact point named "nobody"',
+      'policies[0].muteTimings[0]: no mute timing named "never"',
+      'policies[0].matchers[0]: "severity critical" is not a matcher (label=value, !=, =~, !~)',
+    ]);
+  });
+
+  it('parses the four matcher operators, quoted or not', () => {
+    expect(['a=b', 'a!=b', 'a=~"b.*"', 'a !~ c|d'].map(parseMatcher)).toEqual([
+      { label: 'a', op: '=', value: 'b' },
+      { label: 'a', op: '!=', value: 'b' },
+      { label: 'a', op: '=~', value: 'b.*' },
+      { label: 'a', op: '!~', value: 'c|d' },
+    ]);
+    expect(parseMatcher('no operator')).toBeNull();
+  });
+});

@@ -1,0 +1,382 @@
+// Where alerts go, as operators write it next to their rules (the same YAML/JSON file):
+// contact points, an ordered list of notification policies, mute timings, inhibition rules
+// and burn-rate (SLO) rules. Alertmanager's routing semantics with Grafana's names.
+// Validation returns issues naming the section, the entry and the field; it never throws.
+import { z } from 'zod';
+import { parseDuration, parseThreshold } from './alertRules';
+import { silenceMatchersProblem, type SilenceMatcher } from './alerts';
+
+export const ROUTING_KEYS = ['contactPoints', 'policies', 'defaultPolicy', 'muteTimings', 'inhibitRules', 'burnRates'] as const;
+
+const name = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(100)
+  .regex(/^[A-Za-z0-9][\w.-]*$/, { error: 'letters, digits, "." "_" "-" only, starting with a letter or digit' });
+const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
+  error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)',
+});
+const percent = z.union([z.number(), z.string()]).refine((v) => parseThreshold(v) !== null, { error: 'must be a number or a percentage such as "97%"' });
+const matcherText = z.string({ error: 'must be a matcher such as severity=critical or merchant=~"m_1.*"' });
+
+const contactPointInput = z.strictObject({
+  name,
+  type: z.enum(['webhook', 'slack', 'desktop'], { error: 'must be webhook, slack or desktop' }),
+  /** A URL without any credential (no token in the path or query, no user:password). */
+  url: z.string().max(2048).optional(),
+  /** The key of a URL kept in the secret store (webhook URLs carry tokens). */
+  urlSecret: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'must be a secret name: letters, digits, _ . -' }).optional(),
+  timeout: duration.optional(),
+  maxAttempts: z.number().int().min(1).max(10, { error: 'must be 1..10' }).optional(),
+  sendResolved: z.boolean().optional(),
+});
+
+const policyInput = z.strictObject({
+  contactPoint: name,
+  matchers: z.array(matcherText).optional(),
+  groupBy: z.array(z.string().min(1)).optional(),
+  groupWait: duration.optional(),
+  groupInterval: duration.optional(),
+  repeatInterval: duration.optional(),
+  continue: z.boolean().optional(),
+  muteTimings: z.array(name).optional(),
+});
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'must be HH:MM (UTC)' });
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+const weekdayRange = z.string().refine((v) => parseWeekdayRange(v) !== null, { error: 'must be a weekday or a range such as monday:friday' });
+
+const muteTimingInput = z.strictObject({
+  name,
+  timeIntervals: z
+    .array(
+      z.strictObject({
+        times: z.array(z.strictObject({ start: clock, end: clock })).optional(),
+        weekdays: z.array(weekdayRange).optional(),
+      }),
+    )
+    .min(1, { error: 'must list at least one interval' }),
+});
+
+const inhibitInput = z.strictObject({
+  sourceMatchers: z.array(matcherText).min(1, { error: 'must list at least one matcher' }),
+  targetMatchers: z.array(matcherText).min(1, { error: 'must list at least one matcher' }),
+  equal: z.array(z.string().min(1)).optional(),
+});
+
+const burnWindowInput = z.strictObject({
+  severity: z.enum(['critical', 'warning', 'info']),
+  factor: z.number().positive(),
+  long: duration,
+  short: duration,
+});
+
+const burnRateInput = z.strictObject({
+  name,
+  description: z.string().max(2000).optional(),
+  /** approval: declined and failed attempts spend the budget; success: only failed ones. */
+  sli: z.enum(['approval', 'success'], { error: 'must be approval or success' }).optional(),
+  objective: percent,
+  groupBy: z.enum(['merchant', 'country'], { error: 'must be merchant or country' }).optional(),
+  minVolume: z.number().int().min(0).optional(),
+  period: duration.optional(),
+  windows: z.array(burnWindowInput).min(1).optional(),
+  labels: z.record(z.string().regex(/^[A-Za-z_]\w*$/), z.string().max(256)).optional(),
+});
+
+export type ContactPointType = 'webhook' | 'slack' | 'desktop';
+
+export interface ContactPoint {
+  name: string;
+  type: ContactPointType;
+  /** Either a plain URL (no credential in it) or a secret-store key; null for desktop. */
+  url: string | null;
+  urlSecret: string | null;
+  timeoutMs: number;
+  maxAttempts: number;
+  sendResolved: boolean;
+}
+
+export interface NotificationPolicy {
+  contactPoint: string;
+  matchers: SilenceMatcher[];
+  /** Labels that split alerts into groups; ['...'] groups by every label (one alert a group). */
+  groupBy: string[];
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  continue: boolean;
+  muteTimings: string[];
+}
+
+export interface MuteInterval {
+  /** Minutes after midnight UTC, [start, end). Empty: all day. */
+  times: { startMin: number; endMin: number }[];
+  /** Days of the week (0 = Sunday) it applies on. Empty: every day. */
+  weekdays: number[];
+}
+
+export interface MuteTiming {
+  name: string;
+  intervals: MuteInterval[];
+}
+
+export interface InhibitRule {
+  sourceMatchers: SilenceMatcher[];
+  targetMatchers: SilenceMatcher[];
+  equal: string[];
+}
+
+export interface BurnWindow {
+  severity: 'critical' | 'warning' | 'info';
+  factor: number;
+  longMs: number;
+  shortMs: number;
+}
+
+export interface BurnRateRule {
+  name: string;
+  description: string;
+  sli: 'approval' | 'success';
+  /** The good fraction promised, 0..1 (0.97 = 97 % of attempts approved). */
+  objective: number;
+  groupBy: 'merchant' | 'country' | null;
+  minVolume: number;
+  periodMs: number;
+  windows: BurnWindow[];
+  labels: Record<string, string>;
+}
+
+export interface RoutingConfig {
+  contactPoints: ContactPoint[];
+  policies: NotificationPolicy[];
+  /** Alertmanager's root route: where alerts no policy matches go. */
+  defaultPolicy: NotificationPolicy;
+  muteTimings: MuteTiming[];
+  inhibitRules: InhibitRule[];
+  burnRates: BurnRateRule[];
+}
+
+export interface RoutingIssue {
+  /** "contactPoints[1].url" */
+  field: string;
+  message: string;
+  text: string;
+}
+
+export type RoutingValidation = { ok: true; config: RoutingConfig } | { ok: false; issues: RoutingIssue[] };
+
+/** The SRE workbook's pairs: 2 % of a 30-day budget in 1 h pages, 5 % in 6 h tickets. */
+export const DEFAULT_BURN_WINDOWS: BurnWindow[] = [
+  { severity: 'critical', factor: 14.4, longMs: 3600_000, shortMs: 300_000 },
+  { severity: 'warning', factor: 6, longMs: 6 * 3600_000, shortMs: 1800_000 },
+];
+export const MAX_BURN_WINDOW_MS = 24 * 3600_000;
+
+const DESKTOP: ContactPoint = { name: 'desktop', type: 'desktop', url: null, urlSecret: null, timeoutMs: 10_000, maxAttempts: 1, sendResolved: true };
+const DEFAULTS = { groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3600_000 };
+
+/** With no routing in the file: every alert to the desktop, one alert a group, sent at once (today's behaviour). */
+export const DEFAULT_ROUTING: RoutingConfig = {
+  contactPoints: [DESKTOP],
+  policies: [],
+  defaultPolicy: { contactPoint: 'desktop', matchers: [], groupBy: ['...'], groupWaitMs: 0, groupIntervalMs: 0, repeatIntervalMs: 0, continue: false, muteTimings: [] },
+  muteTimings: [],
+  inhibitRules: [],
+  burnRates: [],
+};
+
+/**
+ * Parses `label=value`, `label!=value`, `label=~regex`, `label!~regex` (the value optionally
+ * in double quotes), as Alertmanager and Grafana write matchers. Null when it is not one.
+ */
+export function parseMatcher(text: string): SilenceMatcher | null {
+  const m = /^\s*([A-Za-z_]\w*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
+  if (!m) return null;
+  let value = m[3];
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1).replace(/\\"/g, '"');
+  return { label: m[1], op: m[2] as SilenceMatcher['op'], value };
+}
+
+/** "monday:friday" -> [1..5]; "sunday" -> [0]. */
+export function parseWeekdayRange(text: string): number[] | null {
+  const [from, to = from] = text.toLowerCase().split(':');
+  const a = WEEKDAYS.indexOf(from as (typeof WEEKDAYS)[number]);
+  const b = WEEKDAYS.indexOf(to as (typeof WEEKDAYS)[number]);
+  if (a < 0 || b < 0) return null;
+  const out: number[] = [];
+  for (let d = a; ; d = (d + 1) % 7) {
+    out.push(d);
+    if (d === b) break;
+  }
+  return out;
+}
+
+/**
+ * True when a URL carries a credential: user:password, a query string, or a path segment
+ * that looks like a token (long and mixed letters and digits, as Slack and incident tools issue).
+ * Such a URL belongs in the secret store, never in a file in version control.
+ */
+export function urlHoldsCredential(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password || u.search) return true;
+  return u.pathname.split('/').some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
+}
+
+/** Picks the routing sections out of a parsed rules file (an object; a bare list has none). */
+export function validateRouting(file: unknown): RoutingValidation {
+  if (file === null || typeof file !== 'object' || Array.isArray(file)) return { ok: true, config: DEFAULT_ROUTING };
+  const f = file as Record<string, unknown>;
+  const issues: RoutingIssue[] = [];
+  const bad = (field: string, message: string) => issues.push({ field, message, text: `${field}: ${message}` });
+  const parse = <T extends z.ZodType>(schema: T, raw: unknown, field: string): z.output<T> | null => {
+    const r = schema.safeParse(raw);
+    if (r.success) return r.data;
+    for (const i of r.error.issues) {
+      const at = [field, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))].join('').replace(/\.\[/g, '[');
+      if (i.code === 'unrecognized_keys') for (const k of i.keys) bad(`${at}.${k}`, 'unknown field');
+      else bad(at, i.message);
+    }
+    return null;
+  };
+  const list = (key: string): unknown[] => {
+    const v = f[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      bad(key, 'must be a list');
+      return [];
+    }
+    return v;
+  };
+  const matchers = (texts: string[] | undefined, field: string): SilenceMatcher[] => {
+    const out: SilenceMatcher[] = [];
+    (texts ?? []).forEach((t, i) => {
+      const m = parseMatcher(t);
+      if (!m) return bad(`${field}[${i}]`, `"${t}" is not a matcher (label=value, !=, =~, !~)`);
+      const problem = m.op === '=~' || m.op === '!~' ? silenceMatchersProblem([{ label: 'x', op: '=', value: 'x' }, m]) : null;
+      if (problem) return bad(`${field}[${i}]`, problem);
+      out.push(m);
+    });
+    return out;
+  };
+
+  const contactPoints: ContactPoint[] = [];
+  list('contactPoints').forEach((raw, i) => {
+    const at = `contactPoints[${i}]`;
+    const c = parse(contactPointInput, raw, at);
+    if (!c) return;
+    const needsUrl = c.type !== 'desktop';
+    if (needsUrl && !c.url === !c.urlSecret) return bad(at, `${c.type} needs exactly one of url or urlSecret`);
+    if (!needsUrl && (c.url || c.urlSecret)) return bad(at, 'desktop takes no url');
+    if (c.url) {
+      let ok = false;
+      try {
+        ok = /^https?:$/.test(new URL(c.url).protocol);
+      } catch {
+        ok = false;
+      }
+      // The message never repeats the URL: it may hold a token.
+      if (!ok) return bad(`${at}.url`, 'must be an http(s) URL');
+      if (urlHoldsCredential(c.url)) return bad(`${at}.url`, 'holds a token or credential: keep it in the secret store and write urlSecret: <name> instead');
+    }
+    if (contactPoints.some((p) => p.name === c.name)) return bad(`${at}.name`, `duplicates contact point "${c.name}"`);
+    contactPoints.push({
+      name: c.name,
+      type: c.type,
+      url: c.url ?? null,
+      urlSecret: c.urlSecret ?? null,
+      timeoutMs: c.timeout === undefined ? 5000 : parseDuration(c.timeout)!,
+      maxAttempts: c.maxAttempts ?? 3,
+      sendResolved: c.sendResolved ?? true,
+    });
+  });
+  if (!contactPoints.some((c) => c.name === DESKTOP.name)) contactPoints.push(DESKTOP);
+
+  const muteTimings: MuteTiming[] = [];
+  list('muteTimings').forEach((raw, i) => {
+    const m = parse(muteTimingInput, raw, `muteTimings[${i}]`);
+    if (!m) return;
+    muteTimings.push({
+      name: m.name,
+      intervals: m.timeIntervals.map((ti) => ({
+        times: (ti.times ?? []).map((t) => ({ startMin: minutes(t.start), endMin: minutes(t.end) })),
+        weekdays: [...new Set((ti.weekdays ?? []).flatMap((w) => parseWeekdayRange(w)!))],
+      })),
+    });
+  });
+
+  const policy = (raw: unknown, at: string, root: boolean): NotificationPolicy | null => {
+    const p = parse(policyInput, raw, at);
+    if (!p) return null;
+    if (!contactPoints.some((c) => c.name === p.contactPoint)) bad(`${at}.contactPoint`, `no contact point named "${p.contactPoint}"`);
+    for (const [j, mt] of (p.muteTimings ?? []).entries()) if (!muteTimings.some((m) => m.name === mt)) bad(`${at}.muteTimings[${j}]`, `no mute timing named "${mt}"`);
+    if (root && p.matchers?.length) bad(`${at}.matchers`, 'the default policy matches every alert: it takes no matchers');
+    return {
+      contactPoint: p.contactPoint,
+      matchers: matchers(p.matchers, `${at}.matchers`),
+      groupBy: p.groupBy ?? ['alertname'],
+      groupWaitMs: p.groupWait === undefined ? DEFAULTS.groupWaitMs : parseDuration(p.groupWait)!,
+      groupIntervalMs: p.groupInterval === undefined ? DEFAULTS.groupIntervalMs : parseDuration(p.groupInterval)!,
+      repeatIntervalMs: p.repeatInterval === undefined ? DEFAULTS.repeatIntervalMs : parseDuration(p.repeatInterval)!,
+      continue: p.continue ?? false,
+      muteTimings: p.muteTimings ?? [],
+    };
+  };
+  const policies = list('policies')
+    .map((raw, i) => policy(raw, `policies[${i}]`, false))
+    .filter((p): p is NotificationPolicy => p !== null);
+  const defaultPolicy = f.defaultPolicy === undefined ? DEFAULT_ROUTING.defaultPolicy : policy(f.defaultPolicy, 'defaultPolicy', true);
+
+  const inhibitRules: InhibitRule[] = [];
+  list('inhibitRules').forEach((raw, i) => {
+    const r = parse(inhibitInput, raw, `inhibitRules[${i}]`);
+    if (!r) return;
+    inhibitRules.push({
+      sourceMatchers: matchers(r.sourceMatchers, `inhibitRules[${i}].sourceMatchers`),
+      targetMatchers: matchers(r.targetMatchers, `inhibitRules[${i}].targetMatchers`),
+      equal: r.equal ?? [],
+    });
+  });
+
+  const burnRates: BurnRateRule[] = [];
+  list('burnRates').forEach((raw, i) => {
+    const at = `burnRates[${i}]`;
+    const b = parse(burnRateInput, raw, at);
+    if (!b) return;
+    const objective = parseThreshold(b.objective)!;
+    const goal = typeof b.objective === 'number' && b.objective > 1 ? objective / 100 : objective;
+    if (!(goal > 0 && goal < 1)) return bad(`${at}.objective`, 'must be between 0 % and 100 % (exclusive)');
+    const windows = b.windows
+      ? b.windows.map((w) => ({ severity: w.severity, factor: w.factor, longMs: parseDuration(w.long)!, shortMs: parseDuration(w.short)! }))
+      : DEFAULT_BURN_WINDOWS;
+    for (const [j, w] of windows.entries()) {
+      if (w.shortMs < 60_000 || w.longMs > MAX_BURN_WINDOW_MS || w.shortMs >= w.longMs || w.shortMs % 60_000 || w.longMs % 60_000) {
+        bad(`${at}.windows[${j}]`, 'short and long must be whole minutes, 1m <= short < long <= 24h');
+      }
+    }
+    burnRates.push({
+      name: b.name,
+      description: b.description ?? `error budget burn of ${b.name}`,
+      sli: b.sli ?? 'approval',
+      objective: goal,
+      groupBy: b.groupBy ?? null,
+      minVolume: b.minVolume ?? 0,
+      periodMs: b.period === undefined ? 30 * 86400_000 : parseDuration(b.period)!,
+      windows,
+      labels: b.labels ?? {},
+    });
+  });
+
+  if (issues.length || !defaultPolicy) return { ok: false, issues: issues.length ? issues : [{ field: 'defaultPolicy', message: 'invalid', text: 'defaultPolicy: invalid' }] };
+  return { ok: true, config: { contactPoints, policies, defaultPolicy, muteTimings, inhibitRules, burnRates } };
+}
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}

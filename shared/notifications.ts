@@ -1,0 +1,64 @@
+// The notification log as the renderer, the CLI (`payops notifications --json`) and the
+// store see it: one entry per delivery attempt, plus each decision not to deliver.
+import type { Severity } from './alerts';
+
+/**
+ * sent / failed: one delivery attempt each (failed: this attempt failed; `final` says whether
+ * it was the last). muted (a mute timing), inhibited (a firing source alert), silenced:
+ * decided not to deliver. would_notify: a replay or backtest, which never delivers.
+ */
+export const NOTIFICATION_OUTCOMES = ['sent', 'failed', 'muted', 'inhibited', 'silenced', 'would_notify'] as const;
+export type NotificationOutcome = (typeof NOTIFICATION_OUTCOMES)[number];
+
+export interface NotifiedAlert {
+  rule: string;
+  severity: Severity;
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  fingerprint: string;
+  startsAt: number;
+  endsAt: number | null;
+  summary: string;
+}
+
+export interface NotificationLogEntry {
+  id: number;
+  /** Wall time of the attempt or decision (ms). */
+  at: number;
+  /** The router's clock when it decided: event time (ms). */
+  eventAt: number;
+  contactPoint: string;
+  contactType: 'webhook' | 'slack' | 'desktop';
+  outcome: NotificationOutcome;
+  /** firing when any alert in the message fires, else resolved. */
+  status: 'firing' | 'resolved';
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  /** Rules of the alerts in the message, sorted, comma-separated. */
+  rule: string;
+  alerts: NotifiedAlert[];
+  /** 1-based attempt of this delivery; 0 for decisions. */
+  attempt: number;
+  maxAttempts: number;
+  /** Whether no further attempt follows (the delivery's last word). */
+  final: boolean;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number | null;
+}
+
+export interface NotificationLogJson extends Omit<NotificationLogEntry, 'at' | 'eventAt' | 'alerts'> {
+  at: string;
+  eventAt: string;
+  alerts: (Omit<NotifiedAlert, 'startsAt' | 'endsAt'> & { startsAt: string; endsAt: string | null })[];
+}
+
+export function notificationLogToJson(e: NotificationLogEntry): NotificationLogJson {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    ...e,
+    at: iso(e.at),
+    eventAt: iso(e.eventAt),
+    alerts: e.alerts.map((a) => ({ ...a, startsAt: iso(a.startsAt), endsAt: a.endsAt === null ? null : iso(a.endsAt) })),
+  };
+}
