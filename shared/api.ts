@@ -24,7 +24,7 @@ export const apiRequestSchemas = {
   'profiles.delete': z.object({ id: z.string().min(1).max(64) }).strict(),
   'profiles.test': z.object({ profile: brokerProfileSchema, password: z.string().max(1024).optional() }).strict(),
   'profiles.connect': z.object({ id: z.string().min(1).max(64) }).strict(),
-  'demo.start': z.object({ scenario: z.enum(['normal', 'decline-spike', 'fraud-burst', 'stall']).default('normal'), rate: z.number().int().min(1).max(50000).default(200) }).strict(),
+  'demo.start': z.object({ scenario: z.enum(['normal', 'decline-spike', 'fraud-burst', 'stall', 'issuer-outage', 'acquirer-degradation', 'mix-shift', 'card-testing']).default('normal'), rate: z.number().int().min(1).max(50000).default(200) }).strict(),
   'demo.stop': empty,
   /** The operator freed space (or allows more): raises or lifts (null) the database size limit. */
   'store.setMaxDbBytes': z.object({ bytes: z.number(sizeLimitError).int(sizeLimitError).nonnegative(sizeLimitError).nullable() }).strict(),
