@@ -5,6 +5,7 @@ import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
+import { SegmentRollupRepository } from './segmentRollupRepository';
 
 /** A stored event with where and when it arrived. */
 export interface IngestedEvent extends NormalizedEvent {
@@ -45,6 +46,7 @@ export interface IngestTables {
 export class EventWriter {
   private readonly tables: IngestTables;
   private readonly writeBatch: (items: IncomingMessage[], out: BatchOutcome) => void;
+  private readonly segments: SegmentRollupRepository;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -54,6 +56,7 @@ export class EventWriter {
       rollups: new RollupRepository(db),
       counters: new CounterRepository(db),
     };
+    this.segments = new SegmentRollupRepository(db);
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
 
@@ -115,6 +118,7 @@ export class EventWriter {
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
     for (const c of rollups.values()) rollupTable.add(c);
+    this.segments.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);

@@ -15,6 +15,7 @@ import { QueueSampleRepository } from './queueSampleRepository';
 import { ReportQueries } from './reportQueries';
 import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
+import { SegmentRollupRepository } from './segmentRollupRepository';
 import { SilenceRepository } from './silenceRepository';
 import { StatementCache } from './statementCache';
 import { computeStats, type StoreStats } from './stats';
@@ -29,6 +30,7 @@ type CounterReads = Omit<CounterRepository, 'add'>;
 type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
 type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open' | 'firingIn' | 'firingCounts'>;
 type SilenceReads = Pick<SilenceRepository, 'list'>;
+type SegmentReads = Omit<SegmentRollupRepository, 'addOutcomes'>;
 
 /**
  * What runs on a read-only connection: every read, no write. Statements are prepared on
@@ -47,6 +49,8 @@ export interface ReadStore {
   readonly silences: SilenceReads;
   /** Incident reports' counts and scans over raw events. */
   readonly reports: ReportQueries;
+  /** Per-minute segment rollups (explain, segment health; migration 130). */
+  readonly segments: SegmentReads;
   /** Whether every named table exists (an older or foreign database may lack some). */
   hasTables(...names: string[]): boolean;
   /** Totals from the rollups and counters. */
@@ -84,6 +88,7 @@ class SqliteStore implements Store {
   readonly silences: SilenceRepository;
   readonly reports: ReportQueries;
   readonly meta: MetaRepository;
+  readonly segments: SegmentRollupRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -99,6 +104,7 @@ class SqliteStore implements Store {
     this.silences = new SilenceRepository(db);
     this.reports = new ReportQueries(db);
     this.meta = new MetaRepository(db);
+    this.segments = new SegmentRollupRepository(db);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }
