@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAlerts } from './commands/alertsCommand';
 import { registerBacktest } from './commands/backtestCommand';
 import { registerCollect } from './commands/collectCommand';
+import { registerExplain } from './commands/explainCommand';
 import { registerPublish } from './commands/publishCommand';
 import { registerReplay } from './commands/replayCommand';
 import { registerReport } from './commands/reportCommand';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerAlerts(program);
   registerBacktest(program);
+  registerExplain(program);
   return program;
 }
 
