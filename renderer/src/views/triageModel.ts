@@ -31,9 +31,13 @@ export function metricOfAlert(a: Pick<AlertView, 'rule'>): TriageMetric {
   return /fail|acquirer-down/.test(a.rule) ? 'failure-rate' : 'approval-rate';
 }
 
-/** From when it became active (pending, then firing) to when it resolved (or now), at least 2 minutes. */
+/**
+ * From when it became active (pending, then firing) to its resolution (or now), at least a
+ * minute. Not earlier than that: explain compares the window with the minutes before it, and
+ * those must be the calm ones.
+ */
 export function alertWindow(a: Pick<AlertView, 'firedAt' | 'resolvedAt' | 'activeSince'>, now: number): { from: number; to: number } {
-  const start = a.activeSince ?? a.firedAt ?? now - 5 * MINUTE;
-  const end = a.resolvedAt ?? now;
-  return { from: Math.min(start, end - 2 * MINUTE), to: end };
+  const from = a.activeSince ?? a.firedAt ?? now - 5 * MINUTE;
+  const to = Math.max(a.resolvedAt ?? now, from + MINUTE);
+  return { from, to };
 }
