@@ -73,7 +73,7 @@ describe('createTrafficGenerator', () => {
       }
       expect(ids.size).toBe(events.length);
     }
-  });
+  }, 240_000); // eight scenarios of 15 000 events, on a loaded machine
 
   it('advances the event clock by 1/rate s per event', () => {
     const events = take('normal', 101, 5, 50);
