@@ -10,6 +10,20 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export const PAYOPS_BIN = path.join(REPO, 'bin', 'payops.js');
 
 /** A realistic mix: most payments authorized and captured, some declines, risk scores for all. */
+const SCHEMES = ['visa', 'mastercard', 'amex'];
+function segmentDimensions(i: number): Record<string, unknown> {
+  const issuer = i % 24;
+  return {
+    issuer: `issuer-${issuer}`,
+    scheme: SCHEMES[issuer % 3],
+    cardBin: String(400000 + issuer * 1000 + (i % 3)),
+    acquirer: `acq-${i % 4}`,
+    mcc: ['5411', '5812', '5999'][i % 3],
+    threeDS: i % 5 === 0 ? 'challenged' : 'frictionless',
+    attempt: 1,
+  };
+}
+
 export function realisticBodies(n: number): { body: Buffer; routingKey: string }[] {
   const mix = [
     'payment.initiated', 'risk.scored', 'payment.authorized', 'payment.captured',
@@ -19,7 +33,8 @@ export function realisticBodies(n: number): { body: Buffer; routingKey: string }
   const out: { body: Buffer; routingKey: string }[] = [];
   for (let i = 0; i < n; i++) {
     const type = mix[i % mix.length];
-    const e = type.startsWith('risk.') ? riskEvent(type) : paymentEvent(type);
+    // Payment events carry the segment dimensions (issue 13), so the segment rollups do real work.
+    const e = type.startsWith('risk.') ? riskEvent(type) : paymentEvent(type, {}, segmentDimensions(i));
     out.push({ body: Buffer.from(JSON.stringify(e)), routingKey: type });
   }
   return out;

@@ -12,12 +12,17 @@ import { renderReportHtml } from '../electron/core/report/reportHtml';
 import { runExport } from '../electron/core/report/reportExport';
 import { openStore } from '../electron/core/store/store';
 import { DAY_MS, ensureBenchData } from './queryData';
+import { ensureSegmentRollups } from './segmentData';
+import { explainRequestSchema, healthRequestSchema } from '../shared/triage';
+import { TriageService } from '../electron/core/triage/triageService';
 
 const EVENTS = Number(process.env.BENCH_QUERY_EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 7);
 const PAGE = 100;
 const PAGE_TARGET_MS = 50;
 const REPORT_TARGET_MS = 3000;
+const EXPLAIN_TARGET_MS = 1000;
+const HEALTH_TARGET_MS = 200;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -46,6 +51,7 @@ async function main(): Promise<void> {
   log(`query benchmark: ${EVENTS.toLocaleString('en-US')} events`);
   const info = ensureBenchData(EVENTS, log);
   log(info.built ? `built ${info.file} in ${(info.buildMs / 1000).toFixed(0)} s` : `reusing ${info.file}`);
+  ensureSegmentRollups(info.file, log);
   const store = openStore(info.file, { readonly: true });
   const size = fs.statSync(info.file).size;
   const q = store.eventPages;
@@ -107,6 +113,20 @@ async function main(): Promise<void> {
     htmls.push(tr + th);
     events24 = report.totals.events;
   }
+  // Triage (issue 13): explain the last hour against the 4 hours before it, and the health board.
+  const triage = new TriageService(store);
+  const explains: number[] = [];
+  const healths: number[] = [];
+  let contributors = 0;
+  let segments = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const [te, e] = time(() => triage.explain(explainRequestSchema.parse({ from: to - 3_600_000, to })));
+    explains.push(te);
+    contributors = e.contributors.length;
+    const [th, board] = time(() => triage.health(healthRequestSchema.parse({ at: to })));
+    healths.push(th);
+    segments = board.segments.length;
+  }
   const csvFile = path.join(os.tmpdir(), `payops-bench-query-${process.pid}.csv`);
   const csvStart = performance.now();
   const csv = await runExport(store, { from: to - 3_600_000, to, format: 'csv', outFile: csvFile });
@@ -127,11 +147,12 @@ async function main(): Promise<void> {
   out.push('');
   out.push(`24-hour report (${events24.toLocaleString('en-US')} events): build ${f(median(reports))} ms, build + HTML ${f(median(htmls))} ms  (${ratio(median(htmls), REPORT_TARGET_MS)} of the 3 s target); CPU time ${f(median(cpus))} ms`);
   out.push(`CSV export of the last hour: ${csv.rows.toLocaleString('en-US')} events, ${(csv.bytes / 1e6).toFixed(1)} MB in ${f(csvMs)} ms (${Math.round(csv.rows / (csvMs / 1000)).toLocaleString('en-US')} events/s)`);
+  out.push(`explain, last hour vs 4-hour baseline: ${f(median(explains))} ms (${ratio(median(explains), EXPLAIN_TARGET_MS)} of the 1 s target, ${contributors} contributors); health board: ${f(median(healths))} ms (${ratio(median(healths), HEALTH_TARGET_MS)} of the 200 ms target, ${segments} segments)`);
   const worst = Math.max(...rows.flatMap((r) => [r.first, Number.isNaN(r.next) ? 0 : r.next]));
   out.push(`worst explorer page ${f(worst)} ms (target ${PAGE_TARGET_MS} ms): ${worst < PAGE_TARGET_MS ? 'OK' : 'OVER'}; report ${median(htmls) < REPORT_TARGET_MS ? 'OK' : 'OVER'}`);
   process.stdout.write(`${out.join('\n')}\n`);
   process.stdout.write(
-    `${JSON.stringify({ events: info.events, days: info.days, dbBytes: size, pages: rows, timelineMs: median(timelines), report24hMs: median(reports), report24hHtmlMs: median(htmls), report24hCpuMs: median(cpus), loadAverage: os.loadavg()[0], report24hEvents: events24, csvHourMs: csvMs, csvHourRows: csv.rows })}\n`,
+    `${JSON.stringify({ events: info.events, days: info.days, dbBytes: size, pages: rows, timelineMs: median(timelines), report24hMs: median(reports), report24hHtmlMs: median(htmls), report24hCpuMs: median(cpus), loadAverage: os.loadavg()[0], report24hEvents: events24, csvHourMs: csvMs, csvHourRows: csv.rows, explainHourMs: median(explains), healthBoardMs: median(healths) })}\n`,
   );
 }
 

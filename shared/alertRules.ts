@@ -48,7 +48,9 @@ export const METRIC_INFO: Record<AlertMetric, { label: string; unit: MetricUnit;
   no_data: { label: 'events', unit: 'count', source: 'events' },
 };
 
-export const GROUP_BY = ['merchant', 'country', 'queue'] as const;
+/** Segment dimensions (issue 13) an event rule may also group by, named as the event field. */
+export const SEGMENT_GROUP_BY = ['issuer', 'cardBin', 'scheme', 'acquirer', 'mcc', 'method', 'threeDS'] as const;
+export const GROUP_BY = ['merchant', 'country', 'queue', ...SEGMENT_GROUP_BY] as const;
 export type AlertGroupBy = (typeof GROUP_BY)[number];
 export const EVENT_TYPE_NAMES = [...KNOWN_TYPES, 'unknown'] as const;
 
@@ -158,7 +160,7 @@ export const alertRuleInputSchema = z.strictObject({
   window: durationInput,
   for: durationInput.optional(),
   keepFiringFor: durationInput.optional(),
-  groupBy: z.enum(GROUP_BY, { error: 'must be merchant, country or queue' }).nullish(),
+  groupBy: z.enum(GROUP_BY, { error: `must be one of ${GROUP_BY.join(', ')}` }).nullish(),
   minVolume: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be >= 0' }).optional(),
   noDataState: z.enum(['nodata', 'normal', 'alerting'], { error: 'must be nodata, normal or alerting' }).optional(),
   labels: z
@@ -307,7 +309,7 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
 
   const groupBy = r.groupBy ?? (info.source === 'queues' ? 'queue' : null);
   if (info.source === 'queues' && groupBy !== 'queue') bad('groupBy', `${r.metric} is measured per queue: use groupBy: queue`);
-  if (info.source === 'events' && groupBy === 'queue') bad('groupBy', `${r.metric} is an event metric: group by merchant or country, not queue`);
+  if (info.source === 'events' && groupBy === 'queue') bad('groupBy', `${r.metric} is an event metric: group by merchant, country or a segment dimension, not queue`);
   if (r.eventTypes && r.metric !== 'throughput' && r.metric !== 'no_data') bad('eventTypes', 'only throughput and no_data take eventTypes');
   if (r.queues && info.source !== 'queues') bad('queues', 'only queue metrics (queue_depth, queue_depth_growth, queue_delay_seconds, queue_drain_seconds, consumer_count) take queues');
 

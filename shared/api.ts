@@ -12,6 +12,7 @@ import { explorerRequestSchemas, type ExplorerResults } from './explorer';
 import { replayRequestSchemas, type ReplayResults } from './replayApi';
 import { dialogRequestSchemas, type DialogResults } from './dialogApi';
 import { notificationsRequestSchemas, type NotificationsResults } from './notificationsApi';
+import { triageRequestSchemas, type TriageResults } from './triage';
 
 const empty = z.object({}).strict();
 const sizeLimitError = { error: 'must be a non-negative number or null (no limit)' };
@@ -25,7 +26,7 @@ export const apiRequestSchemas = {
   'profiles.delete': z.object({ id: z.string().min(1).max(64) }).strict(),
   'profiles.test': z.object({ profile: brokerProfileSchema, password: z.string().max(1024).optional() }).strict(),
   'profiles.connect': z.object({ id: z.string().min(1).max(64) }).strict(),
-  'demo.start': z.object({ scenario: z.enum(['normal', 'decline-spike', 'fraud-burst', 'stall']).default('decline-spike'), rate: z.number().int().min(1).max(50000).default(200) }).strict(),
+  'demo.start': z.object({ scenario: z.enum(['normal', 'decline-spike', 'fraud-burst', 'stall', 'issuer-outage', 'acquirer-degradation', 'mix-shift', 'card-testing']).default('decline-spike'), rate: z.number().int().min(1).max(50000).default(200) }).strict(),
   'demo.stop': empty,
   /** The operator freed space (or allows more): raises or lifts (null) the database size limit. */
   'store.setMaxDbBytes': z.object({ bytes: z.number(sizeLimitError).int(sizeLimitError).nonnegative(sizeLimitError).nullable() }).strict(),
@@ -35,6 +36,7 @@ export const apiRequestSchemas = {
   ...replayRequestSchemas,
   ...dialogRequestSchemas,
   ...notificationsRequestSchemas,
+  ...triageRequestSchemas,
 } as const;
 
 export type ApiRequestName = keyof typeof apiRequestSchemas;
@@ -57,7 +59,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults {
+export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults, TriageResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };

@@ -6,6 +6,7 @@ import { registerQueues } from './commands/queuesCommand';
 import { registerDeadLetters } from './commands/deadLettersCommand';
 import { registerFollow } from './commands/followCommand';
 import { registerNotifications } from './commands/notificationsCommand';
+import { registerExplain } from './commands/explainCommand';
 import { registerPublish } from './commands/publishCommand';
 import { registerReplay } from './commands/replayCommand';
 import { registerReport } from './commands/reportCommand';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerQueues(program);
   registerDeadLetters(program);
   registerNotifications(program);
+  registerExplain(program);
   return program;
 }
 

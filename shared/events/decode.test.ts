@@ -38,6 +38,13 @@ describe('payment and risk events', () => {
     const r = decode(e);
     expect(r).toMatchObject({ ok: true, event: { type, category: 'risk', score: e.data.score, decision: e.data.decision } });
   });
+  it('keeps the optional dimensions when present, and none when absent', () => {
+    const dims = { issuer: 'tamarind-card', scheme: 'mastercard', acquirer: 'acq-north', mcc: '5411', threeDS: 'frictionless', attempt: 2 };
+    const r = decode(paymentEvent('payment.declined', {}, { ...dims, declineCode: '91' }));
+    expect(r).toMatchObject({ ok: true, event: { dimensions: dims, declineCode: '91' } });
+    const plain = decode(paymentEvent('payment.declined'));
+    expect(plain.ok && plain.event.dimensions).toBeUndefined();
+  });
   it('keeps the original body text as the stored JSON', () => {
     const text = JSON.stringify(paymentEvent('payment.authorized'));
     const r = decodeMessage({ body: Buffer.from(text), arrivalMs: 1 });
@@ -57,6 +64,13 @@ describe('payment and risk events', () => {
     ['unknown decision', riskEvent('risk.scored', {}, { decision: 'maybe' }), /data\.decision/],
     ['time without seconds', paymentEvent('payment.authorized', { time: '2026-11-23T05:31Z' }), /RFC 3339/],
     ['data as an array', paymentEvent('payment.authorized', { data: [1, 2] }), /data/],
+    ['an empty issuer', paymentEvent('payment.authorized', {}, { issuer: '' }), /data\.issuer/],
+    ['an upper-case scheme', paymentEvent('payment.authorized', {}, { scheme: 'Visa' }), /data\.scheme/],
+    ['an acquirer as a number', paymentEvent('payment.authorized', {}, { acquirer: 7 }), /data\.acquirer/],
+    ['an mcc of three digits', paymentEvent('payment.authorized', {}, { mcc: '541' }), /data\.mcc/],
+    ['an unknown threeDS outcome', paymentEvent('payment.authorized', {}, { threeDS: 'maybe' }), /data\.threeDS/],
+    ['attempt 0', paymentEvent('payment.authorized', {}, { attempt: 0 }), /data\.attempt/],
+    ['a fractional attempt', paymentEvent('payment.authorized', {}, { attempt: 1.5 }), /data\.attempt/],
   ];
   it.each(cases)('quarantines an event with %s', (_name, event, reason) => {
     const r = decode(event);

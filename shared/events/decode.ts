@@ -139,6 +139,16 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
     event.cardBin = d.cardBin ?? null;
     event.latencyMs = d.latencyMs ?? null;
     event.declineCode = d.declineCode ?? null;
+    if (d.issuer !== undefined || d.scheme !== undefined || d.acquirer !== undefined || d.mcc !== undefined || d.threeDS !== undefined || d.attempt !== undefined) {
+      event.dimensions = {
+        issuer: d.issuer ?? null,
+        scheme: d.scheme ?? null,
+        acquirer: d.acquirer ?? null,
+        mcc: d.mcc ?? null,
+        threeDS: d.threeDS ?? null,
+        attempt: d.attempt ?? null,
+      };
+    }
   } else {
     if (!riskDataAccepted(data)) {
       const parsed = riskDataSchema.safeParse(data);

@@ -52,8 +52,20 @@ export interface NormalizedEvent {
   declineCode: string | null;
   score: number | null;
   decision: RiskDecision | null;
+  /** Optional payment dimensions (EVENTS.md); absent on older producers' events and on risk events. */
+  dimensions?: PaymentDimensions;
   /** The CloudEvent in structured JSON form. */
   json: string;
+}
+
+/** The optional dimensions operators slice acceptance by; null when the producer left one out. */
+export interface PaymentDimensions {
+  issuer: string | null;
+  scheme: string | null;
+  acquirer: string | null;
+  mcc: string | null;
+  threeDS: string | null;
+  attempt: number | null;
 }
 
 /** What arrived, as the transport gave it: enough to decode, quarantine or capture. */

@@ -14,7 +14,7 @@ const oddValue = fc.oneof(
   fc.constant(undefined), fc.constant(null), fc.constant(''), fc.constant('1.0'), fc.string({ maxLength: 8 }),
   fc.integer(), fc.double(), fc.constant(-1), fc.constant(0), fc.constant(100), fc.constant(100.5), fc.constant(Number.MAX_SAFE_INTEGER + 2),
   fc.boolean(), fc.constant([]), fc.constant(['a']), fc.constant([1]), fc.constant({}),
-  fc.constantFrom('EUR', 'eur', 'EURO', 'DE', 'DEU', '424242', '42', 'approve', 'review', 'block', 'maybe', 'text/plain', 'application/json; charset=utf-8', 'xyz', 'pay_1', 'm_1'),
+  fc.constantFrom('EUR', 'eur', 'EURO', 'DE', 'DEU', '424242', '42', 'approve', 'review', 'block', 'maybe', 'text/plain', 'application/json; charset=utf-8', 'xyz', 'pay_1', 'm_1', 'visa', 'Visa', '5411', '541', 'frictionless', 'challenged', 'not_attempted', 'nope', 1, 2, 1.5),
 );
 const record = (keys: string[]) =>
   fc.record(Object.fromEntries(keys.map((k) => [k, oddValue])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
@@ -30,7 +30,7 @@ describe('hot-path predicates agree with the zod schemas', () => {
   });
   it('payment data', () => {
     fc.assert(
-      fc.property(record(['paymentId', 'merchantId', 'amount', 'currency', 'method', 'country', 'cardBin', 'latencyMs', 'declineCode', 'reason']), (d) => {
+      fc.property(record(['paymentId', 'merchantId', 'amount', 'currency', 'method', 'country', 'cardBin', 'latencyMs', 'declineCode', 'reason', 'issuer', 'scheme', 'acquirer', 'mcc', 'threeDS', 'attempt']), (d) => {
         expect(paymentDataAccepted(d)).toBe(paymentDataSchema.safeParse(d).success);
       }),
       { numRuns: 5000 },

@@ -46,6 +46,8 @@ export const CORE_ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 export const EXTENSION_NAME = /^[a-z0-9]+$/;
 
+export const THREE_DS_OUTCOMES = ['frictionless', 'challenged', 'failed', 'not_attempted'] as const;
+
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)');
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code');
 
@@ -60,6 +62,13 @@ export const paymentDataSchema = z.looseObject({
   latencyMs: z.number().nonnegative().optional(),
   declineCode: z.string().optional(),
   reason: z.string().optional(),
+  // The optional dimensions operators slice acceptance by (EVENTS.md).
+  issuer: nonEmpty.optional(),
+  scheme: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case scheme name').optional(),
+  acquirer: nonEmpty.optional(),
+  mcc: z.string().regex(/^\d{4}$/, 'must be 4 digits (ISO 18245)').optional(),
+  threeDS: z.enum(THREE_DS_OUTCOMES).optional(),
+  attempt: z.number().int('must be an integer').min(1, 'must be >= 1').optional(),
 });
 
 export const riskDataSchema = z.looseObject({
@@ -96,6 +105,21 @@ const CURRENCY = /^[A-Z]{3}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const CARD_BIN = /^\d{4,11}$/;
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+const SCHEME = /^[a-z][a-z0-9_-]*$/;
+const MCC = /^\d{4}$/;
+const THREE_DS: ReadonlySet<unknown> = new Set(THREE_DS_OUTCOMES);
+const optionalMatch = (v: unknown, re: RegExp) => v === undefined || (typeof v === 'string' && re.test(v));
+
+function dimensionsAccepted(d: Record<string, unknown>): boolean {
+  return (
+    (d.issuer === undefined || isNonEmpty(d.issuer)) &&
+    optionalMatch(d.scheme, SCHEME) &&
+    (d.acquirer === undefined || isNonEmpty(d.acquirer)) &&
+    optionalMatch(d.mcc, MCC) &&
+    (d.threeDS === undefined || THREE_DS.has(d.threeDS)) &&
+    (d.attempt === undefined || (typeof d.attempt === 'number' && Number.isSafeInteger(d.attempt) && d.attempt >= 1))
+  );
+}
 
 export function envelopeAccepted(o: Record<string, unknown>): boolean {
   return (
@@ -122,7 +146,8 @@ export function paymentDataAccepted(d: Record<string, unknown>): boolean {
     (d.cardBin === undefined || (typeof d.cardBin === 'string' && CARD_BIN.test(d.cardBin))) &&
     (d.latencyMs === undefined || (typeof d.latencyMs === 'number' && Number.isFinite(d.latencyMs) && d.latencyMs >= 0)) &&
     optionalString(d.declineCode) &&
-    optionalString(d.reason)
+    optionalString(d.reason) &&
+    dimensionsAccepted(d)
   );
 }
 

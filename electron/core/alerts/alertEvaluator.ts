@@ -10,7 +10,7 @@ import { AlertInstance } from './alertInstance';
 import type { AlertHistorySink } from './alertHistoryStore';
 import { EwmaBaseline } from './baseline';
 import { UNKNOWN_INDEX, WindowAggregate, type AlertInputEvent } from './eventCounters';
-import { EventGroups, type EventDimension, type GroupSeries, type HistogramNeeds } from './eventGroups';
+import { EventGroups, eventDimensionOf, type EventDimension, type GroupSeries, type HistogramNeeds } from './eventGroups';
 import { readEventMetric, readQueueMetric, typeIndicesOf, type MetricReading } from './metricValues';
 import { QueueSamples } from './queueSamples';
 import { SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type Outcome } from './ruleCondition';
@@ -113,7 +113,7 @@ export class AlertEvaluator {
     const queueRules = this.rules.filter((r) => METRIC_INFO[r.metric].source === 'queues');
     const dimensions = new Map<EventDimension, HistogramNeeds>([['all', { scores: false, lags: false }]]);
     for (const r of eventRules) {
-      const d: EventDimension = r.groupBy === 'merchant' || r.groupBy === 'country' ? r.groupBy : 'all';
+      const d: EventDimension = eventDimensionOf(r.groupBy);
       const needs = dimensions.get(d) ?? { scores: false, lags: false };
       needs.scores ||= r.metric === 'risk_score_p95';
       needs.lags ||= r.metric === 'arrival_lag_p95';
@@ -347,7 +347,7 @@ export class AlertEvaluator {
         }
         continue;
       }
-      const dimension: EventDimension = rule.groupBy === 'merchant' || rule.groupBy === 'country' ? rule.groupBy : 'all';
+      const dimension: EventDimension = eventDimensionOf(rule.groupBy);
       const readGroup = (value: string, series: GroupSeries | undefined) => {
         const covered = series ? Math.min(windowSeconds, Math.max(1, toSecond - series.firstSecond)) : windowSeconds;
         const reading = readEventMetric(rule, aggregateOf(series, windowSeconds), covered, p.types);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertView } from '../../../shared/alerts';
-import { METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
+import { GROUP_BY, METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
 import type { RulesDocument, RulesSaveResult } from '../../../shared/alertsApi';
 import type { QueueDepth } from '../../../shared/metrics';
 import { rulesFormatOfName, validateRulesText, type RulesFormat } from '../../../shared/rulesText';
@@ -296,7 +296,7 @@ function identity(a: AlertView): string {
 }
 
 function groupText(a: AlertView): string | null {
-  const entries = Object.entries(a.labels).filter(([k]) => k === 'merchant' || k === 'country' || k === 'queue');
+  const entries = Object.entries(a.labels).filter(([k]) => (GROUP_BY as readonly string[]).includes(k));
   return entries.length ? entries.map(([k, v]) => `${k} ${v}`).join(', ') : null;
 }
 

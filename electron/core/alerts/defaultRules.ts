@@ -140,6 +140,40 @@ rules:
     keepFiringFor: 2m
     minVolume: 50
     noDataState: normal
+
+  # Issue 13 (triage): a segment going down. Appended as its own block.
+  - name: issuer-down
+    description: >-
+      One issuer approves under 30 % of its payment attempts (per attempt) for a minute:
+      the issuer or its processor is down (decline code 91, issuer unavailable). Explain
+      the alert to see its BIN ranges and codes.
+    runbookUrl: electron/core/alerts/RULES.md#issuer-down
+    severity: critical
+    metric: approval_rate
+    groupBy: issuer
+    condition:
+      below: 30%
+    window: 2m
+    for: 1m
+    keepFiringFor: 2m
+    minVolume: 30
+    noDataState: normal
+
+  - name: acquirer-down
+    description: >-
+      Over 30 % of one acquirer's payment attempts end in a technical failure (timeouts,
+      processor errors) for a minute: route around it.
+    runbookUrl: electron/core/alerts/RULES.md#acquirer-down
+    severity: critical
+    metric: failure_rate
+    groupBy: acquirer
+    condition:
+      above: 30%
+    window: 2m
+    for: 1m
+    keepFiringFor: 2m
+    minVolume: 30
+    noDataState: normal
 `;
 
 export const DEFAULT_RULES: readonly AlertRule[] = Object.freeze(parseRulesText(DEFAULT_RULES_YAML, 'yaml', 'default rules'));

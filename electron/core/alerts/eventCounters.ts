@@ -1,7 +1,7 @@
 // What the event metrics count per second: events by type, plus (only where a rule reads
 // them) the score and lag histograms the p95 metrics need. A window's aggregate is the sum
 // of its seconds.
-import { KNOWN_TYPES } from '../../../shared/events/eventTypes';
+import { KNOWN_TYPES, type PaymentDimensions } from '../../../shared/events/eventTypes';
 import { SparseHistogram } from './sparseHistogram';
 
 /** Index of each type in a counts array; everything that is not a known type counts as "unknown". */
@@ -20,6 +20,10 @@ export interface AlertInputEvent {
   merchantId?: string | null;
   country?: string | null;
   score?: number | null;
+  /** Segment dimensions (issue 13): rules may group by them. */
+  cardBin?: string | null;
+  method?: string | null;
+  dimensions?: PaymentDimensions;
   /** When the console received it (ms); feeds the arrival-lag metric when known. */
   arrivalMs?: number | null;
 }

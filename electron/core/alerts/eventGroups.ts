@@ -3,8 +3,34 @@
 // (groups x seconds) whatever the event rate; the number of groups per dimension is capped.
 import { TYPE_SLOTS, WindowAggregate, typeIndex, type AlertInputEvent } from './eventCounters';
 import { SparseHistogram, lagBinning, scoreBinning } from './sparseHistogram';
+import type { SEGMENT_GROUP_BY } from '../../../shared/alertRules';
+import { BIN_DIGITS } from '../../../shared/segments';
 
-export type EventDimension = 'all' | 'merchant' | 'country';
+export type EventDimension = 'all' | 'merchant' | 'country' | SegmentGroupBy;
+type SegmentGroupBy = (typeof SEGMENT_GROUP_BY)[number];
+
+/** The group an event belongs to in a dimension (null: none; BINs at 6 digits as in the segment rollups). */
+export function groupValueOf(e: AlertInputEvent, dimension: EventDimension): string | null | undefined {
+  switch (dimension) {
+    case 'all':
+      return '';
+    case 'merchant':
+      return e.merchantId;
+    case 'country':
+      return e.country;
+    case 'cardBin':
+      return e.cardBin?.slice(0, BIN_DIGITS);
+    case 'method':
+      return e.method;
+    default:
+      return e.dimensions?.[dimension];
+  }
+}
+
+/** The event dimension a rule's groupBy names ('all' when none, or per queue). */
+export function eventDimensionOf(groupBy: string | null | undefined): EventDimension {
+  return groupBy && groupBy !== 'queue' ? (groupBy as EventDimension) : 'all';
+}
 
 /** Which histograms a dimension's rules read: they cost far more memory than the counts. */
 export interface HistogramNeeds {
@@ -139,7 +165,7 @@ export class EventGroups {
 
   add(e: AlertInputEvent, second: number): void {
     for (const [dimension, groups] of this.byDimension) {
-      const value = dimension === 'all' ? '' : dimension === 'merchant' ? e.merchantId : e.country;
+      const value = groupValueOf(e, dimension);
       if (value === null || value === undefined || value === '') {
         if (dimension !== 'all') continue;
       }

@@ -55,7 +55,7 @@ describe('rule validation', () => {
     expect(texts([{ ...base, condition: undefined }])).toEqual(['rule "r1" (rules[0]) field condition: is required: one of above, below or baseline']);
     expect(texts([{ ...base, metric: 'no_data' }])).toEqual(['rule "r1" (rules[0]) field condition: no_data has no condition: it fires when the window holds no events']);
     expect(texts([{ ...base, metric: 'queue_depth', groupBy: 'merchant' }])).toEqual(['rule "r1" (rules[0]) field groupBy: queue_depth is measured per queue: use groupBy: queue']);
-    expect(texts([{ ...base, groupBy: 'queue' }])).toEqual(['rule "r1" (rules[0]) field groupBy: decline_rate is an event metric: group by merchant or country, not queue']);
+    expect(texts([{ ...base, groupBy: 'queue' }])).toEqual(['rule "r1" (rules[0]) field groupBy: decline_rate is an event metric: group by merchant, country or a segment dimension, not queue']);
     expect(texts([{ ...base, window: '2h' }])).toEqual(['rule "r1" (rules[0]) field window: must be at most 1h']);
     expect(texts([{ ...base, eventTypes: ['payment.declined'] }])).toEqual(['rule "r1" (rules[0]) field eventTypes: only throughput and no_data take eventTypes']);
     // Queue metrics default to per-queue grouping.
@@ -120,6 +120,8 @@ describe('rules files', () => {
       'fraud-burst-per-merchant',
       'fraud-share-high',
       'high-risk-score-p95',
+      'issuer-down',
+      'acquirer-down',
     ]);
     expect(DEFAULT_RULES.every((r) => r.enabled && r.runbookUrl && r.description)).toBe(true);
   });

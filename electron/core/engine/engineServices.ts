@@ -54,4 +54,6 @@ export interface ReaderServices {
   quarantine: ApiService<'quarantine'>;
   report: ReportService;
   backtest: BacktestService;
+  /** Explain and the segment health board (issue 13). */
+  triage: ApiService<'triage'>;
 }

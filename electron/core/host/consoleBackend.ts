@@ -225,6 +225,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     events: toReader('events'),
     quarantine: toReader('quarantine'),
     report: toReader('report'),
+    triage: toReader('triage'),
     replay: {
       ...toEngine('replay'),
       open: ({ file, speed, startPaused }) =>

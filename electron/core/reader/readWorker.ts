@@ -10,6 +10,7 @@ import { safeErrorMessage } from '../redact';
 import type { ReaderConfig } from './readerConfig';
 import { ReportService } from '../report/reportService';
 import { openStore } from '../store/store';
+import { TriageService } from '../triage/triageService';
 
 const port = parentPort;
 if (!port) throw new Error('readWorker must run in a worker thread');
@@ -24,6 +25,7 @@ try {
     quarantine: new QuarantineService(store),
     report,
     backtest: new BacktestService(store),
+    triage: new TriageService(store),
   };
   for (const [name, service] of Object.entries(services)) peer.serve(name, service);
   peer.serve('lifecycle', {

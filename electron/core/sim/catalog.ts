@@ -24,20 +24,29 @@ export const MARKETS: readonly Market[] = [
 
 export interface Issuer {
   name: string;
+  /** An issuer owns its BIN ranges, all on one scheme. */
   bins: readonly string[];
+  scheme: string;
   weight: number;
 }
 
-// BINs shaped like real ranges (Visa 4..., Mastercard 5..., Amex 37..., Discover 6011...).
+// BINs shaped like real ranges (Visa 4..., Mastercard 5... and 2221-2720, Amex 34/37...).
 export const ISSUERS: readonly Issuer[] = [
-  { name: 'northbank', bins: ['431940', '454313', '476173'], weight: 22 },
-  { name: 'harbor-credit', bins: ['520082', '535522', '542418'], weight: 18 },
-  { name: 'alpine-savings', bins: ['401288', '417500'], weight: 14 },
-  { name: 'metro-card', bins: ['510510', '555555', '222300'], weight: 16 },
-  { name: 'lumen-bank', bins: ['424242', '498765'], weight: 14 },
-  { name: 'coast-federal', bins: ['601100', '371449'], weight: 8 },
-  { name: 'orbit-neobank', bins: ['489537', '537410'], weight: 8 },
+  { name: 'northbank', bins: ['431940', '454313', '476173'], scheme: 'visa', weight: 22 },
+  { name: 'harbor-credit', bins: ['520082', '535522', '542418'], scheme: 'mastercard', weight: 18 },
+  { name: 'alpine-savings', bins: ['401288', '417500'], scheme: 'visa', weight: 14 },
+  { name: 'metro-card', bins: ['510510', '555555', '222300'], scheme: 'mastercard', weight: 16 },
+  { name: 'lumen-bank', bins: ['424242', '498765'], scheme: 'visa', weight: 14 },
+  { name: 'coast-federal', bins: ['371449', '378282'], scheme: 'amex', weight: 8 },
+  { name: 'orbit-neobank', bins: ['489537', '447532'], scheme: 'visa', weight: 8 },
+  // One BIN range only, so that its outage (the issuer-outage scenario) is one issuer and one BIN.
+  { name: 'tamarind-card', bins: ['529412'], scheme: 'mastercard', weight: 10 },
 ];
+
+/** Acquirers (processors) that carry the attempts; each merchant is served by one. */
+export const ACQUIRERS = ['acq-lighthouse', 'acq-meridian', 'acq-tidewater'] as const;
+
+const MCCS = ['5411', '5812', '5999', '4121', '5732', '7011', '5691'] as const;
 
 export type PaymentMethod = 'card' | 'wallet' | 'bank_transfer';
 
@@ -48,7 +57,15 @@ export interface Merchant {
   /** Typical basket in major units; amounts are drawn around it. */
   medianAmount: number;
   weight: number;
+  acquirer: string;
+  /** ISO 18245 merchant category code. */
+  mcc: string;
+  /** Issuer decline probability for this merchant's payments in calm traffic. */
+  declineRate: number;
 }
+
+/** A merchant that always declines far more than the rest (risky category); mix-shift grows it. */
+export const HIGH_DECLINE_MERCHANT_ID = 'm_1038';
 
 const MERCHANT_COUNT = 40;
 
@@ -62,6 +79,9 @@ function buildMerchants(): Merchant[] {
       market: MARKETS[(i * 7) % MARKETS.length],
       medianAmount: [12, 25, 40, 65, 90, 150, 320][(i * 3) % 7],
       weight,
+      acquirer: ACQUIRERS[i % ACQUIRERS.length],
+      mcc: MCCS[(i * 5) % MCCS.length],
+      declineRate: `m_${1000 + i}` === HIGH_DECLINE_MERCHANT_ID ? 0.35 : 0.04,
     });
   }
   return merchants;
@@ -77,6 +97,7 @@ export const DECLINE_CODES = {
   exceedsLimit: '61',
   issuerUnavailable: '91',
   suspectedFraud: '59',
+  invalidCardNumber: '14',
 } as const;
 
 /** How ordinary issuer declines spread over codes in normal traffic. */

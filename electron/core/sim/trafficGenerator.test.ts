@@ -73,7 +73,7 @@ describe('createTrafficGenerator', () => {
       }
       expect(ids.size).toBe(events.length);
     }
-  });
+  }, 240_000); // eight scenarios of 15 000 events, on a loaded machine
 
   it('advances the event clock by 1/rate s per event', () => {
     const events = take('normal', 101, 5, 50);
@@ -162,5 +162,83 @@ describe('createTrafficGenerator', () => {
 
   it('rejects a rate that is not positive', () => {
     expect(() => createTrafficGenerator({ seed: 1, scenario: 'normal', startMs: START, rate: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('dimensions and the triage scenarios', () => {
+  const payments = (events: CloudEventObject[]) => events.filter((e) => e.type.startsWith('payment.'));
+  const inAnomaly = (events: CloudEventObject[]) =>
+    events.filter((e) => Date.parse(e.time) - START >= 20_000 && Date.parse(e.time) - START < 140_000);
+
+  it('emits every dimension, correlated: an issuer keeps its BINs and one scheme, a merchant one acquirer', () => {
+    const attemptTypes = ['payment.initiated', 'payment.authorized', 'payment.declined', 'payment.failed'];
+    const events = payments(take('normal', 20_000, 4, 200)).filter((e) => attemptTypes.includes(e.type));
+    const schemeOf = new Map<string, Set<unknown>>();
+    const acquirerOf = new Map<string, Set<unknown>>();
+    const binsOf = new Map<string, string>();
+    for (const e of events) {
+      const d = e.data;
+      expect(d.attempt).toBe(1);
+      expect(d.mcc).toMatch(/^\d{4}$/);
+      if (d.method !== 'bank_transfer') {
+        expect(['frictionless', 'challenged', 'failed', 'not_attempted']).toContain(d.threeDS);
+        const issuer = d.issuer as string;
+        (schemeOf.get(issuer) ?? schemeOf.set(issuer, new Set()).get(issuer)!).add(d.scheme);
+        const owner = binsOf.get(d.cardBin as string);
+        if (owner) expect(owner).toBe(issuer);
+        binsOf.set(d.cardBin as string, issuer);
+      }
+      const m = d.merchantId as string;
+      if (d.acquirer) (acquirerOf.get(m) ?? acquirerOf.set(m, new Set()).get(m)!).add(d.acquirer);
+    }
+    expect(schemeOf.size).toBeGreaterThanOrEqual(7);
+    for (const schemes of schemeOf.values()) expect(schemes.size).toBe(1);
+    for (const acquirers of acquirerOf.values()) expect(acquirers.size).toBe(1);
+  });
+
+  const declineShare = (events: CloudEventObject[], where: (e: CloudEventObject) => boolean) => {
+    const outcomes = events.filter((e) => ['payment.authorized', 'payment.declined', 'payment.failed'].includes(e.type) && where(e));
+    return outcomes.filter((e) => e.type === 'payment.declined').length / Math.max(1, outcomes.length);
+  };
+
+  it('issuer-outage: tamarind-card declines with 91 during the anomaly, other issuers do not move', () => {
+    const events = inAnomaly(take('issuer-outage', 30_000, 5, 200));
+    expect(declineShare(events, (e) => e.data.issuer === 'tamarind-card')).toBeGreaterThan(0.8);
+    expect(declineShare(events, (e) => e.data.issuer !== 'tamarind-card')).toBeLessThan(0.1);
+    const codes = events.filter((e) => e.type === 'payment.declined' && e.data.issuer === 'tamarind-card').map((e) => e.data.declineCode);
+    expect(codes.filter((c) => c === '91').length / codes.length).toBeGreaterThan(0.85);
+  });
+
+  it('acquirer-degradation: acq-meridian times out, the others do not', () => {
+    const events = inAnomaly(take('acquirer-degradation', 30_000, 5, 200));
+    const failShare = (where: (e: CloudEventObject) => boolean) => {
+      const o = events.filter((e) => ['payment.authorized', 'payment.declined', 'payment.failed'].includes(e.type) && where(e));
+      return o.filter((e) => e.type === 'payment.failed').length / o.length;
+    };
+    expect(failShare((e) => e.data.acquirer === 'acq-meridian')).toBeGreaterThan(0.35);
+    expect(failShare((e) => e.data.acquirer !== 'acq-meridian')).toBeLessThan(0.05);
+  });
+
+  it('mix-shift: the high-decline merchant grows its share; its own decline rate stays', () => {
+    const all = take('mix-shift', 40_000, 6, 200);
+    const before = all.filter((e) => Date.parse(e.time) - START < 20_000);
+    const during = inAnomaly(all);
+    const share = (events: CloudEventObject[]) =>
+      events.filter((e) => e.type === 'payment.initiated' && e.data.merchantId === 'm_1038').length /
+      events.filter((e) => e.type === 'payment.initiated').length;
+    expect(share(during)).toBeGreaterThan(share(before) * 5);
+    expect(declineShare(during, (e) => e.data.merchantId === 'm_1038')).toBeGreaterThan(0.25);
+    expect(declineShare(during, (e) => e.data.merchantId !== 'm_1038')).toBeLessThan(0.1);
+  });
+
+  it('card-testing: many small attempts on many cards at one merchant, declined 05/14/54', () => {
+    const gen = createTrafficGenerator({ seed: 8, scenario: 'card-testing', startMs: START, rate: 200 });
+    const events: CloudEventObject[] = [];
+    for (let i = 0; i < 30_000; i++) events.push(gen.next());
+    const target = inAnomaly(events).filter((e) => e.data.merchantId === gen.fraudTargetMerchantId && e.type === 'payment.declined');
+    expect(target.length).toBeGreaterThan(500);
+    const codes = new Set(target.map((e) => e.data.declineCode));
+    for (const c of ['05', '14', '54']) expect(codes.has(c)).toBe(true);
+    expect(new Set(target.map((e) => e.data.cardBin)).size).toBeGreaterThan(5);
   });
 });

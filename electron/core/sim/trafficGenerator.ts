@@ -1,6 +1,7 @@
 import type { KnownType } from '../../../shared/events/eventTypes';
 import {
   DECLINE_CODES,
+  HIGH_DECLINE_MERCHANT_ID,
   FAILURE_REASONS,
   ISSUERS,
   MARKETS,
@@ -15,6 +16,8 @@ import { makeCloudEvent, type CloudEventObject } from './cloudEvent';
 import { createRng, type Rng } from './prng';
 import {
   DEFAULT_TIMINGS,
+  DEGRADED_ACQUIRER,
+  OUTAGE_ISSUER,
   SPIKE_ISSUERS,
   SPIKE_MERCHANTS,
   isAnomalyAt,
@@ -83,6 +86,24 @@ const METHOD_WEIGHTS = [
   ['bank_transfer', 5],
 ] as const;
 
+const HIGH_DECLINE_MERCHANT = MERCHANTS.find((m) => m.merchantId === HIGH_DECLINE_MERCHANT_ID)!;
+// Where 3-D Secure is mandated (PSD2: EEA and UK) most card payments go through it; elsewhere few do.
+const SCA_COUNTRIES: ReadonlySet<string> = new Set(['DE', 'FR', 'NL', 'ES', 'IT', 'GB', 'SE', 'PL']);
+const THREE_DS_SCA = [
+  ['frictionless', 72],
+  ['challenged', 25],
+  ['failed', 3],
+] as const;
+const THREE_DS_ELSEWHERE = [
+  ['not_attempted', 85],
+  ['frictionless', 15],
+] as const;
+const CARD_TESTING_CODES = [
+  [DECLINE_CODES.doNotHonor, 45],
+  [DECLINE_CODES.invalidCardNumber, 35],
+  [DECLINE_CODES.expiredCard, 20],
+] as const;
+
 function minorUnits(market: Market, major: number): number {
   // JPY has no minor unit; prices there are ~150x the major-unit figure of USD.
   return market.currency === 'JPY' ? Math.max(1, Math.round(major * 150)) : Math.max(1, Math.round(major * 100));
@@ -104,7 +125,11 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
   const rng: Rng = createRng(seed);
   // The burst target comes from the tail of the portfolio so it stands out against the
   // big merchants' usual block counts.
-  const fraudTarget: Merchant = MERCHANTS[4 + Math.floor(rng.float() * (MERCHANTS.length - 4))];
+  const targets = MERCHANTS.slice(4).filter((m) => m !== HIGH_DECLINE_MERCHANT);
+  const fraudTarget: Merchant = targets[Math.floor(rng.float() * targets.length)];
+  // Dimensions the older scenarios did not draw come from a stream of their own, so that
+  // adding them left those scenarios' sequences of payments as they were.
+  const dimensionRng: Rng = createRng((seed ^ 0x13d1a5e5) >>> 0);
 
   let seq = 0;
   let clockMs = startMs;
@@ -130,13 +155,19 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
     const elapsed = clockMs - startMs;
     const profile = profileAt(scenario, elapsed, timings);
     const inBurst = profile.burstShare > 0 && rng.chance(profile.burstShare);
-    const merchant = inBurst ? fraudTarget : rng.weighted(MERCHANT_WEIGHTS);
+    const cardTesting = !inBurst && profile.cardTestingShare > 0 && rng.chance(profile.cardTestingShare);
+    const mixShifted = !inBurst && !cardTesting && profile.mixShiftShare > 0 && rng.chance(profile.mixShiftShare);
+    const merchant = inBurst || cardTesting ? fraudTarget : mixShifted ? HIGH_DECLINE_MERCHANT : rng.weighted(MERCHANT_WEIGHTS);
     // Card testing comes from abroad; ordinary customers mostly pay in the merchant's market.
-    const cardMarket = inBurst || rng.chance(0.15) ? rng.weighted(MARKET_WEIGHTS) : merchant.market;
+    const cardMarket = inBurst || cardTesting || rng.chance(0.15) ? rng.weighted(MARKET_WEIGHTS) : merchant.market;
     const issuer = rng.weighted(ISSUER_WEIGHTS);
-    const method = inBurst ? 'card' : rng.weighted(METHOD_WEIGHTS);
+    const method = inBurst || cardTesting ? 'card' : rng.weighted(METHOD_WEIGHTS);
     const cardBin = rng.pick(issuer.bins);
-    const amount = inBurst
+    const onCard = method !== 'bank_transfer';
+    const threeDS = cardTesting
+      ? 'not_attempted'
+      : dimensionRng.weighted(SCA_COUNTRIES.has(cardMarket.country) ? THREE_DS_SCA : THREE_DS_ELSEWHERE);
+    const amount = inBurst || cardTesting
       ? rng.int(100, 500)
       : minorUnits(merchant.market, Math.min(rng.logNormal(merchant.medianAmount, 0.8), merchant.medianAmount * 40));
     const paymentId = `pay_${rng.token(12)}`;
@@ -149,13 +180,17 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
       currency: merchant.market.currency,
       method,
       country: cardMarket.country,
-      ...(method === 'bank_transfer' ? {} : { cardBin }),
+      ...(onCard ? { cardBin, issuer: issuer.name, scheme: issuer.scheme, threeDS } : {}),
+      acquirer: merchant.acquirer,
+      mcc: merchant.mcc,
+      attempt: 1,
     };
 
     // Risk score: ~1 % blocked (>= 80), ~2 % sent to review (60-79), the rest low.
     let score: number;
     const r = rng.float();
     if (inBurst) score = rng.chance(0.9) ? rng.int(85, 99) : rng.int(65, 84);
+    else if (cardTesting) score = 1 + Math.floor(30 * rng.float()); // small amounts slip under the risk model
     else if (r < 0.01) score = rng.int(80, 99);
     else if (r < 0.03) score = rng.int(60, 79);
     else score = 1 + Math.floor(44 * rng.float() ** 2);
@@ -198,8 +233,9 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
     }
 
     const latencyMs = Math.round(Math.min(rng.logNormal(180, 0.5), 2500));
-    if (rng.chance(profile.failureRate)) {
-      const reason = rng.pick(FAILURE_REASONS);
+    const acquirerDegraded = profile.acquirerFailureRate > 0 && merchant.acquirer === DEGRADED_ACQUIRER;
+    if (rng.chance(acquirerDegraded ? profile.acquirerFailureRate : profile.failureRate)) {
+      const reason = acquirerDegraded ? 'timeout' : rng.pick(FAILURE_REASONS);
       steps.push({
         type: 'payment.failed',
         source: SOURCES.authorizer,
@@ -210,11 +246,24 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
 
     const spikeHit =
       isAnomalyAt(elapsed, timings) && (SPIKE_ISSUERS.has(issuer.name) || SPIKE_MERCHANTS.has(merchant.merchantId));
-    const declineRate = spikeHit ? profile.spikeDeclineRate : profile.declineRate;
+    const issuerDown = onCard && profile.outageDeclineRate > 0 && issuer.name === OUTAGE_ISSUER;
+    const declineRate = issuerDown
+      ? profile.outageDeclineRate
+      : cardTesting
+        ? 0.85
+        : spikeHit && profile.spikeDeclineRate > profile.declineRate
+          ? profile.spikeDeclineRate
+          : merchant.declineRate;
     if (rng.chance(declineRate)) {
       // An issuer outage answers mostly 91 (issuer unavailable) and 05 (do not honour).
-      const declineCode =
-        spikeHit && profile.spikeDeclineRate > profile.declineRate
+      const declineCode = issuerDown
+        ? rng.weighted([
+            [DECLINE_CODES.issuerUnavailable, 95],
+            [DECLINE_CODES.doNotHonor, 5],
+          ])
+        : cardTesting
+          ? rng.weighted(CARD_TESTING_CODES)
+          : spikeHit && profile.spikeDeclineRate > profile.declineRate
           ? rng.weighted([
               [DECLINE_CODES.issuerUnavailable, 60],
               [DECLINE_CODES.doNotHonor, 30],

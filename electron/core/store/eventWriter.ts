@@ -5,6 +5,7 @@ import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
+import { SegmentRollupRepository } from './segmentRollupRepository';
 
 /** A stored event with where and when it arrived. */
 export interface IngestedEvent extends NormalizedEvent {
@@ -51,6 +52,7 @@ export class EventWriter {
   private readonly extensions: BatchExtension[] = [];
   /** Runs inside each batch's transaction with the rollup cells it added (the metrics stream's outbox). */
   onWrite: ((cells: RollupCell[], out: BatchOutcome) => void) | null = null;
+  private readonly segments: SegmentRollupRepository;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -60,6 +62,7 @@ export class EventWriter {
       rollups: new RollupRepository(db),
       counters: new CounterRepository(db),
     };
+    this.segments = new SegmentRollupRepository(db);
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
 
@@ -129,6 +132,7 @@ export class EventWriter {
     }
     for (const c of rollups.values()) rollupTable.add(c);
     events.noteSources(sources);
+    this.segments.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);

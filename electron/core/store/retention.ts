@@ -32,6 +32,9 @@ export class Retention {
     }
     this.sql.transaction(() => {
       this.sql.prepare('DELETE FROM rollup_second WHERE sec < ?').run(cutoffSec);
+      // Segment rollups are per minute: the minute holding the cutoff stays until it is whole.
+      this.sql.prepare('DELETE FROM segment_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
+      this.sql.prepare('DELETE FROM segment_decline_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM event_identity_overflow WHERE seq NOT IN (SELECT seq FROM event_log)').run();

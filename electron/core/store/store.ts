@@ -18,6 +18,7 @@ import { RedriveAuditRepository } from './redriveAuditRepository';
 import { ReportQueries } from './reportQueries';
 import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
+import { SegmentRollupRepository } from './segmentRollupRepository';
 import { SilenceRepository } from './silenceRepository';
 import { StatementCache } from './statementCache';
 import { StreamOffsetRepository } from './streamOffsetRepository';
@@ -33,6 +34,7 @@ type CounterReads = Omit<CounterRepository, 'add'>;
 type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
 type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open' | 'firingIn' | 'firingCounts'>;
 type SilenceReads = Pick<SilenceRepository, 'list'>;
+type SegmentReads = Omit<SegmentRollupRepository, 'addOutcomes'>;
 
 /**
  * What runs on a read-only connection: every read, no write. Statements are prepared on
@@ -53,6 +55,8 @@ export interface ReadStore {
   readonly redriveAudit: Pick<RedriveAuditRepository, 'list' | 'stepsOf'>;
   /** Incident reports' counts and scans over raw events. */
   readonly reports: ReportQueries;
+  /** Per-minute segment rollups (explain, segment health; migration 130). */
+  readonly segments: SegmentReads;
   /** Whether every named table exists (an older or foreign database may lack some). */
   hasTables(...names: string[]): boolean;
   /** Totals from the rollups and counters. */
@@ -102,6 +106,7 @@ class SqliteStore implements Store {
   readonly streamOffsets: StreamOffsetRepository;
   readonly redriveAudit: RedriveAuditRepository;
   readonly metricsStream: MetricsStreamRepository;
+  readonly segments: SegmentRollupRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -120,6 +125,7 @@ class SqliteStore implements Store {
     this.streamOffsets = new StreamOffsetRepository(db);
     this.redriveAudit = new RedriveAuditRepository(db);
     this.metricsStream = new MetricsStreamRepository(db, this);
+    this.segments = new SegmentRollupRepository(db);
     this.retention = new Retention(db);
     this.schema = new StatementCache(db);
   }

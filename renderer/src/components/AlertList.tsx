@@ -6,6 +6,8 @@ import { fmtAgo, fmtAlertValue, fmtDateTime } from '../lib/format';
 import { useNow } from '../lib/hooks';
 import { useApp } from '../store/appStore';
 
+import { alertWindow, metricOfAlert, triageHash } from '../views/triageModel';
+
 export type AlertAction = 'ack' | 'silence' | 'note';
 
 interface Props {
@@ -94,6 +96,18 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                     {a.rule}
                   </div>
                   {!compact && a.summary ? <div className="muted small">{a.summary}</div> : null}
+                  {!compact && a.state !== 'normal' ? (
+                    <a
+                      className="btn btn-small"
+                      data-testid="alert-explain"
+                      href={(() => {
+                        const w = alertWindow(a, now);
+                        return triageHash(w.from, w.to, metricOfAlert(a));
+                      })()}
+                    >
+                      Explain
+                    </a>
+                  ) : null}
                   {compact && labels.length ? <div className="labels" data-testid="alert-labels">{labels}</div> : null}
                 </td>
                 {compact ? null : (

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { getClient } from '../api/client';
 
-type Scenario = 'normal' | 'decline-spike' | 'fraud-burst' | 'stall';
+type Scenario = 'normal' | 'decline-spike' | 'fraud-burst' | 'stall' | 'issuer-outage' | 'acquirer-degradation' | 'mix-shift' | 'card-testing';
 
 export function DemoStart({ testId = 'demo-start', compact = false }: { testId?: string; compact?: boolean }) {
   const [scenario, setScenario] = useState<Scenario>('decline-spike');
@@ -32,6 +32,10 @@ export function DemoStart({ testId = 'demo-start', compact = false }: { testId?:
               <option value="normal">normal</option>
               <option value="fraud-burst">fraud burst</option>
               <option value="stall">stall</option>
+              <option value="issuer-outage">issuer outage</option>
+              <option value="acquirer-degradation">acquirer degradation</option>
+              <option value="mix-shift">mix shift</option>
+              <option value="card-testing">card testing</option>
             </select>
           </label>
           <label>

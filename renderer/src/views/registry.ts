@@ -20,6 +20,7 @@ export const VIEWS: readonly ViewDef[] = [
     badge: (s) => s.alerts.reduce((n, a) => n + (a.state === 'firing' ? 1 : 0), 0),
   },
   { id: 'explorer', title: 'Explorer', component: lazy(() => import('./explorer/ExplorerView').then((m) => ({ default: m.Explorer }))) },
+  { id: 'triage', title: 'Triage', component: lazy(() => import('./Triage').then((m) => ({ default: m.Triage }))) },
   { id: 'replay', title: 'Replay', component: lazy(() => import('./Replay').then((m) => ({ default: m.Replay }))) },
   { id: 'settings', title: 'Settings', component: lazy(() => import('./Settings').then((m) => ({ default: m.Settings }))) },
 ];

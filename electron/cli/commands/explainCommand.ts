@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { describeDeclineCode } from '../../../shared/declineCodes';
+import type { Explanation } from '../../../shared/triage';
+import { openStore } from '../../core/store/store';
+import { TriageService } from '../../core/triage/triageService';
+import { percent } from '../../core/triage/stats';
+import { CliError, fail } from '../cliErrors';
+import { cliRequest } from '../cliRequest';
+
+interface ExplainFlags {
+  db: string;
+  from: number;
+  to: number;
+  baselineFrom?: number;
+  baselineTo?: number;
+  metric: string;
+  json?: boolean;
+}
+
+function isoTime(name: string) {
+  return (value: string): number => {
+    const ms = Date.parse(value);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new InvalidArgumentError(`${name} must be an ISO 8601 time such as 2026-11-23T05:00:00Z`);
+    return ms;
+  };
+}
+
+const points = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
+
+export function explanationText(e: Explanation): string {
+  const lines = [
+    e.headline,
+    `window   ${e.window.from} .. ${e.window.to}  ${percent(e.window.value)} of ${e.window.attempts} attempts`,
+    `baseline ${e.baseline.from} .. ${e.baseline.to}  ${percent(e.baseline.value)} of ${e.baseline.attempts} attempts`,
+  ];
+  const shown = e.contributors.filter((c) => c.significant).slice(0, 10);
+  if (shown.length > 0) {
+    lines.push('contributors (significant):');
+    for (const c of shown) {
+      lines.push(
+        `  ${c.dimension}=${c.value}  ${percent(c.window.value)} vs ${percent(c.baseline.value)}  ${points(c.contribution)} (${c.effect}: rate ${points(c.rateEffect)}, mix ${points(c.mixEffect)})`,
+      );
+    }
+  }
+  const codes = e.declineCodes.filter((c) => c.significant);
+  if (codes.length > 0) {
+    lines.push('decline codes that grew:');
+    for (const c of codes) lines.push(`  ${describeDeclineCode(c.code)} (${c.kind})  ${c.window.count} vs ${c.baseline.count} in the baseline`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description('which segments (issuer, BIN, acquirer, merchant, ...) moved a rate between a window and its baseline, by their rate or their share of traffic')
+    .requiredOption('--db <file>', 'SQLite database file')
+    .requiredOption('--from <iso>', 'window start', isoTime('--from'))
+    .requiredOption('--to <iso>', 'window end, exclusive', isoTime('--to'))
+    .option('--baseline-from <iso>', 'baseline start (default: the four windows of the same length before --from)', isoTime('--baseline-from'))
+    .option('--baseline-to <iso>', 'baseline end, exclusive', isoTime('--baseline-to'))
+    .option('--metric <name>', 'approval-rate, decline-rate or failure-rate', 'approval-rate')
+    .option('--json', 'print one JSON object')
+    .action((flags: ExplainFlags) => {
+      try {
+        const request = cliRequest(
+          'triage.explain',
+          { from: flags.from, to: flags.to, baselineFrom: flags.baselineFrom, baselineTo: flags.baselineTo, metric: flags.metric as 'approval-rate' },
+        );
+        if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
+        const store = openStore(flags.db, { readonly: true });
+        try {
+          const e = new TriageService(store).explain(request);
+          process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : explanationText(e));
+        } finally {
+          store.close();
+        }
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

@@ -1,0 +1,80 @@
+// Explain on real SQLite files filled by the simulator: each planted anomaly is named first with
+// the right effect; calm traffic of the same length is "nothing significant".
+import { afterAll, describe, expect, it } from 'vitest';
+import { explainRequestSchema, type Explanation } from '../../../shared/triage';
+import { storeScenario, type StoredScenario } from '../../../test/support/triageTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import type { ScenarioName } from '../sim/scenarios';
+import { explainFromStore } from './explainService';
+
+const dir = tempDir('payops-explain-');
+const opened: StoredScenario[] = [];
+afterAll(() => opened.forEach((s) => s.store.close()));
+
+async function explainScenario(scenario: ScenarioName, metric: 'approval-rate' | 'decline-rate' | 'failure-rate' = 'approval-rate', seed = 13): Promise<{ e: Explanation; s: StoredScenario }> {
+  const s = await storeScenario(dir, scenario, { seed });
+  opened.push(s);
+  const e = explainFromStore(s.store, explainRequestSchema.parse({ from: s.fromMs, to: s.toMs, metric }));
+  return { e, s };
+}
+
+const top = (e: Explanation) => e.contributors[0];
+
+describe('payops explain names the planted segment first', () => {
+  it('issuer-outage: issuer tamarind-card (and its BIN 529412), rate effect, code 91', async () => {
+    const { e } = await explainScenario('issuer-outage');
+    expect(e.significant).toBe(true);
+    expect(e.window.value!).toBeLessThan(e.baseline.value!);
+    expect(top(e)).toMatchObject({ dimension: 'issuer', value: 'tamarind-card', effect: 'rate', significant: true });
+    expect(e.contributors[1]).toMatchObject({ dimension: 'cardBin', value: '529412', effect: 'rate' });
+    expect(top(e).topCodes[0]).toBe('91');
+    expect(e.declineCodes[0]).toMatchObject({ code: '91', significant: true });
+    expect(e.headline).toMatch(/issuer tamarind-card \(BIN 529412\) approval .* of the drop, code 91/);
+  });
+
+  it('acquirer-degradation: acquirer acq-meridian, rate effect on the failure rate', async () => {
+    const { e } = await explainScenario('acquirer-degradation', 'failure-rate');
+    expect(e.significant).toBe(true);
+    expect(top(e)).toMatchObject({ dimension: 'acquirer', value: 'acq-meridian', effect: 'rate', significant: true });
+  });
+
+  it('mix-shift: merchant m_1038, mix effect (its own rate did not change)', async () => {
+    const { e } = await explainScenario('mix-shift', 'decline-rate');
+    expect(e.significant).toBe(true);
+    expect(top(e)).toMatchObject({ dimension: 'merchantId', value: 'm_1038', effect: 'mix', significant: true });
+    expect(Math.abs(top(e).rateEffect)).toBeLessThan(0.2 * Math.abs(top(e).mixEffect));
+  });
+
+  it('card-testing: the target merchant, its rate and its share (both), codes 05/14/54', async () => {
+    const { e, s } = await explainScenario('card-testing', 'decline-rate');
+    expect(e.significant).toBe(true);
+    expect(top(e)).toMatchObject({ dimension: 'merchantId', value: s.fraudTargetMerchantId, effect: 'both', significant: true });
+    expect(e.declineCodes.filter((c) => c.significant).map((c) => c.code).sort()).toEqual(['05', '14', '54']);
+  });
+
+  it('decline-spike: one of the planted issuers or merchants, rate effect', async () => {
+    const { e } = await explainScenario('decline-spike', 'decline-rate');
+    expect(e.significant).toBe(true);
+    const planted = ['issuer:northbank', 'issuer:harbor-credit', 'merchantId:m_1001', 'merchantId:m_1005', 'merchantId:m_1013'];
+    expect(planted).toContain(`${top(e).dimension}:${top(e).value}`);
+    expect(top(e).effect).toBe('rate');
+  });
+
+  it('fraud-burst: the burst merchant, by its rate and its share, code 59', async () => {
+    const { e, s } = await explainScenario('fraud-burst', 'decline-rate');
+    expect(e.significant).toBe(true);
+    expect(top(e)).toMatchObject({ dimension: 'merchantId', value: s.fraudTargetMerchantId, effect: 'both', significant: true });
+    expect(top(e).topCodes[0]).toBe('59');
+  });
+
+  it.each([1, 2, 3])('calm traffic of the same length (seed %i): nothing significant, for every metric', async (seed) => {
+    const s = await storeScenario(dir, 'normal', { seed });
+    opened.push(s);
+    for (const metric of ['approval-rate', 'decline-rate', 'failure-rate'] as const) {
+      const e = explainFromStore(s.store, explainRequestSchema.parse({ from: s.fromMs, to: s.toMs, metric }));
+      expect(e.significant).toBe(false);
+      expect(e.contributors.filter((c) => c.significant)).toEqual([]);
+      expect(e.headline).toMatch(/nothing significant/);
+    }
+  });
+});

@@ -1,0 +1,256 @@
+// Explain: which segments moved a rate between a window and its baseline, by how much, and
+// whether by their own rate (rate effect) or by their share of traffic (mix effect). Reads the
+// segment rollups only (migration 130), never the events: fast, and independent of how events
+// are stored.
+import { declineCodeInfo } from '../../../shared/declineCodes';
+import { SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
+import type { Contributor, DeclineCodeGrowth, EffectKind, Explanation, TriageMetric } from '../../../shared/triage';
+import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
+import { shiftShare } from './shiftShare';
+import { percent, rate, twoProportionZ } from './stats';
+
+/** Overall change: |z| at least this (p < 0.003, two-sided) and at least MIN_CHANGE points. */
+export const Z_OVERALL = 3;
+/** A contributor: |z| at least this; stricter, since every segment of every dimension is tested (Bonferroni for ~1 000 tests at 5 %). */
+export const Z_SEGMENT = 4;
+/** Smallest change of the overall rate worth reporting (0.5 points). */
+export const MIN_CHANGE = 0.005;
+/** A segment with fewer attempts than this (in the window for mix, on both sides for rate) is never significant. */
+export const VOLUME_FLOOR = 20;
+/**
+ * A segment holding at least this share of attempts (on average over both periods) is most of
+ * the traffic, not a place: "method card" or "attempt 1" would otherwise be named for every
+ * change. It is left out of the contributors.
+ */
+export const DOMINANT_SHARE = 0.5;
+/** Contributors listed (sorted by the size of their contribution). */
+const MAX_CONTRIBUTORS = 25;
+/** An issuer and a BIN within this fraction of each other's attempts and contribution are one segment: named together. */
+const SAME_CHANGE = 0.9;
+
+export const MINUTE_MS = 60_000;
+
+export interface ExplainInput {
+  metric: TriageMetric;
+  fromMs: number;
+  toMs: number;
+  baselineFromMs: number;
+  baselineToMs: number;
+  window: SegmentRow[];
+  baseline: SegmentRow[];
+  windowCodes: CodeRow[];
+  baselineCodes: CodeRow[];
+}
+
+export interface CodeRow {
+  dim: string;
+  value: string;
+  code: string;
+  count: number;
+}
+
+/** The dimension every attempt has a value of (merchantId is required): its sums are the totals. */
+const TOTAL_DIMENSION: SegmentDimension = 'merchantId';
+
+export function numerator(metric: TriageMetric, c: SegmentCounts): number {
+  return metric === 'approval-rate' ? c.approvals : metric === 'decline-rate' ? c.declines : c.failures;
+}
+
+function sumCounts(rows: SegmentRow[]): SegmentCounts {
+  const t: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
+  for (const r of rows) {
+    if (r.dim !== TOTAL_DIMENSION) continue;
+    t.attempts += r.attempts;
+    t.approvals += r.approvals;
+    t.declines += r.declines;
+    t.failures += r.failures;
+    t.amount += r.amount;
+    t.approvedAmount += r.approvedAmount;
+  }
+  return t;
+}
+
+const key = (dim: string, value: string) => `${dim}\u0000${value}`;
+
+function codeCounts(rows: CodeRow[]): { total: Map<string, number>; bySegment: Map<string, Map<string, number>> } {
+  const total = new Map<string, number>();
+  const bySegment = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    if (r.dim === TOTAL_DIMENSION) total.set(r.code, (total.get(r.code) ?? 0) + r.count);
+    const k = key(r.dim, r.value);
+    let m = bySegment.get(k);
+    if (!m) bySegment.set(k, (m = new Map()));
+    m.set(r.code, (m.get(r.code) ?? 0) + r.count);
+  }
+  return { total, bySegment };
+}
+
+function effectOf(rateEffect: number, mixEffect: number): EffectKind {
+  const size = Math.abs(rateEffect) + Math.abs(mixEffect);
+  if (size === 0) return 'rate';
+  if (Math.abs(rateEffect) >= 0.75 * size) return 'rate';
+  if (Math.abs(mixEffect) >= 0.75 * size) return 'mix';
+  return 'both';
+}
+
+/** Codes whose share of attempts grew most, largest growth first. */
+function grownCodes(w: Map<string, number> | undefined, wn: number, b: Map<string, number> | undefined, bn: number): { code: string; growth: number }[] {
+  const codes = new Set([...(w?.keys() ?? []), ...(b?.keys() ?? [])]);
+  const out: { code: string; growth: number }[] = [];
+  for (const code of codes) {
+    const growth = (wn > 0 ? (w?.get(code) ?? 0) / wn : 0) - (bn > 0 ? (b?.get(code) ?? 0) / bn : 0);
+    if (growth > 0) out.push({ code, growth });
+  }
+  return out.sort((x, y) => y.growth - x.growth || x.code.localeCompare(y.code));
+}
+
+/**
+ * Orders contributors by the size of their contribution per root of their share of traffic
+ * (|contribution| / sqrt(share)): for a rate effect that is |rate change| x sqrt(share), which
+ * balances how far a segment moved against how big it is. By raw contribution a broad segment
+ * that contains the culprit (the scheme of an issuer that is down) would always come first,
+ * since it holds all of the culprit's change and some noise besides. Ties keep the order of
+ * SEGMENT_DIMENSIONS (an issuer before its only BIN).
+ */
+function orderContributors(list: { c: Contributor; meanShare: number }[]): Contributor[] {
+  const score = (x: { c: Contributor; meanShare: number }) => Math.abs(x.c.contribution) / Math.sqrt(Math.max(x.meanShare, 1e-4));
+  const dimOrder = (c: Contributor) => SEGMENT_DIMENSIONS.indexOf(c.dimension);
+  return [...list]
+    .sort((a, b) => score(b) - score(a) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value))
+    .slice(0, MAX_CONTRIBUTORS)
+    .map((x) => x.c);
+}
+
+const METRIC_WORD: Record<TriageMetric, string> = { 'approval-rate': 'approval', 'decline-rate': 'decline', 'failure-rate': 'failure' };
+
+export function computeExplanation(input: ExplainInput): Explanation {
+  const { metric } = input;
+  const w = sumCounts(input.window);
+  const b = sumCounts(input.baseline);
+  const x1 = numerator(metric, w);
+  const x0 = numerator(metric, b);
+  const r1 = rate(x1, w.attempts);
+  const r0 = rate(x0, b.attempts);
+  const change = r1 !== null && r0 !== null ? r1 - r0 : 0;
+  const zOverall = twoProportionZ(x1, w.attempts, x0, b.attempts);
+  const significant = r1 !== null && r0 !== null && Math.abs(zOverall) >= Z_OVERALL && Math.abs(change) >= MIN_CHANGE;
+
+  const wCodes = codeCounts(input.windowCodes);
+  const bCodes = codeCounts(input.baselineCodes);
+  const baselineBySegment = new Map(input.baseline.map((r) => [key(r.dim, r.value), r]));
+  const windowBySegment = new Map(input.window.map((r) => [key(r.dim, r.value), r]));
+  const segmentKeys = new Set([...windowBySegment.keys(), ...baselineBySegment.keys()]);
+  const minContribution = Math.max(MIN_CHANGE / 2, 0.05 * Math.abs(change));
+  const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
+
+  const contributors: { c: Contributor; meanShare: number }[] = [];
+  for (const k of segmentKeys) {
+    const ws = windowBySegment.get(k) ?? zero;
+    const bs = baselineBySegment.get(k) ?? zero;
+    const [dim, value] = k.split('\u0000') as [SegmentDimension, string];
+    if (!SEGMENT_DIMENSIONS.includes(dim)) continue;
+    const meanShare = ((w.attempts > 0 ? ws.attempts / w.attempts : 0) + (b.attempts > 0 ? bs.attempts / b.attempts : 0)) / 2;
+    if (meanShare >= DOMINANT_SHARE) continue;
+    const sx1 = numerator(metric, ws);
+    const sx0 = numerator(metric, bs);
+    const parts = shiftShare({ x1: sx1, n1: ws.attempts, x0: sx0, n0: bs.attempts }, w.attempts, b.attempts, r1 ?? 0, r0 ?? 0);
+    const contribution = parts.rate + parts.mix;
+    if (contribution === 0) continue;
+    const zRate = ws.attempts >= VOLUME_FLOOR && bs.attempts >= VOLUME_FLOOR ? twoProportionZ(sx1, ws.attempts, sx0, bs.attempts) : 0;
+    const zMix = Math.max(ws.attempts, bs.attempts) >= VOLUME_FLOOR ? twoProportionZ(ws.attempts, w.attempts, bs.attempts, b.attempts) : 0;
+    const segSignificant =
+      Math.abs(contribution) >= minContribution &&
+      ((Math.abs(zRate) >= Z_SEGMENT && Math.abs(parts.rate) >= minContribution / 2) ||
+        (Math.abs(zMix) >= Z_SEGMENT && Math.abs(parts.mix) >= minContribution / 2));
+    contributors.push({ meanShare, c: {
+      dimension: dim,
+      value,
+      effect: effectOf(parts.rate, parts.mix),
+      contribution,
+      rateEffect: parts.rate,
+      mixEffect: parts.mix,
+      shareOfChange: change !== 0 ? contribution / change : null,
+      significant: segSignificant,
+      window: { attempts: ws.attempts, value: rate(sx1, ws.attempts) },
+      baseline: { attempts: bs.attempts, value: rate(sx0, bs.attempts) },
+      topCodes:
+        metric === 'failure-rate'
+          ? []
+          : grownCodes(wCodes.bySegment.get(k), ws.attempts, bCodes.bySegment.get(k), bs.attempts)
+              .slice(0, 3)
+              .map((c) => c.code),
+    } });
+  }
+  const ordered = orderContributors(contributors);
+
+  const declineCodes: DeclineCodeGrowth[] = grownCodes(wCodes.total, w.attempts, bCodes.total, b.attempts)
+    .slice(0, 10)
+    .map(({ code }) => {
+      const info = declineCodeInfo(code);
+      const wc = wCodes.total.get(code) ?? 0;
+      const bc = bCodes.total.get(code) ?? 0;
+      return {
+        code,
+        meaning: info.meaning,
+        kind: info.kind,
+        window: { count: wc, perAttempt: w.attempts > 0 ? wc / w.attempts : 0 },
+        baseline: { count: bc, perAttempt: b.attempts > 0 ? bc / b.attempts : 0 },
+        significant: wc >= VOLUME_FLOOR && twoProportionZ(wc, w.attempts, bc, b.attempts) >= Z_SEGMENT,
+      };
+    });
+
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const explanation: Explanation = {
+    metric,
+    significant,
+    basis: 'per attempt',
+    window: { from: iso(input.fromMs), to: iso(input.toMs), value: r1, attempts: w.attempts },
+    baseline: { from: iso(input.baselineFromMs), to: iso(input.baselineToMs), value: r0, attempts: b.attempts },
+    contributors: ordered,
+    declineCodes,
+    headline: '',
+  };
+  explanation.headline = headlineOf(explanation);
+  return explanation;
+}
+
+const DIMENSION_WORD: Record<SegmentDimension, string> = {
+  issuer: 'issuer',
+  cardBin: 'BIN',
+  scheme: 'scheme',
+  acquirer: 'acquirer',
+  merchantId: 'merchant',
+  mcc: 'MCC',
+  country: 'country',
+  method: 'method',
+  currency: 'currency',
+  threeDS: '3-D Secure',
+  attempt: 'attempt',
+};
+
+/** "approval 81.0 % vs 93.0 %: issuer tamarind-card (BIN 529412) approval 12.0 % vs 93.0 %, 91 % of the drop, code 91 issuer unavailable" */
+export function headlineOf(e: Explanation): string {
+  const word = METRIC_WORD[e.metric];
+  const head = `${word} ${percent(e.window.value)} vs ${percent(e.baseline.value)} (per attempt)`;
+  if (!e.significant) return `${head}: nothing significant`;
+  const top = e.contributors.find((c) => c.significant);
+  if (!top) return `${head}: a significant change, no single segment explains it`;
+  const pair = top.dimension === 'issuer' ? 'cardBin' : top.dimension === 'cardBin' ? 'issuer' : null;
+  const twin = e.contributors.find(
+    (c) =>
+      c.dimension === pair &&
+      c.significant &&
+      Math.abs(c.contribution) >= SAME_CHANGE * Math.abs(top.contribution) &&
+      c.window.attempts >= SAME_CHANGE * top.window.attempts &&
+      c.window.attempts * SAME_CHANGE <= top.window.attempts,
+  );
+  const name = `${DIMENSION_WORD[top.dimension]} ${top.value}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${twin.value})` : ''}`;
+  const change = (e.window.value ?? 0) - (e.baseline.value ?? 0);
+  const direction = change < 0 ? 'drop' : 'rise';
+  const parts = [`${name} ${word} ${percent(top.window.value)} vs ${percent(top.baseline.value)}`];
+  if (top.shareOfChange !== null) parts.push(`${Math.round(top.shareOfChange * 100)} % of the ${direction}`);
+  if (top.effect !== 'rate') parts.push(top.effect === 'mix' ? 'by its share of traffic' : 'by its rate and its share of traffic');
+  const code = top.effect === 'mix' ? undefined : top.topCodes[0];
+  if (code) parts.push(`code ${code} ${declineCodeInfo(code).meaning.toLowerCase()}`);
+  return `${head}: ${parts.join(', ')}`;
+}

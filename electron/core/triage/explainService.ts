@@ -1,0 +1,31 @@
+// Explain over a store's segment rollups: picks the minutes, reads them, computes.
+import type { z } from 'zod';
+import type { explainRequestSchema, Explanation } from '../../../shared/triage';
+import type { ReadStore } from '../store/store';
+import { computeExplanation, MINUTE_MS } from './explain';
+
+export type ExplainRequest = z.output<typeof explainRequestSchema>;
+
+/** Default baseline: the four windows of the same length just before the window. */
+export const BASELINE_WINDOWS = 4;
+
+export function explainFromStore(store: Pick<ReadStore, 'segments'>, request: ExplainRequest): Explanation {
+  // Rollups are per minute: the window is widened to whole minutes.
+  const fromMinute = Math.floor(request.from / MINUTE_MS);
+  const toMinute = Math.ceil(request.to / MINUTE_MS);
+  const length = toMinute - fromMinute;
+  const baseFromMinute = request.baselineFrom !== undefined ? Math.floor(request.baselineFrom / MINUTE_MS) : fromMinute - BASELINE_WINDOWS * length;
+  const baseToMinute = request.baselineTo !== undefined ? Math.ceil(request.baselineTo / MINUTE_MS) : fromMinute;
+  const s = store.segments;
+  return computeExplanation({
+    metric: request.metric,
+    fromMs: fromMinute * MINUTE_MS,
+    toMs: toMinute * MINUTE_MS,
+    baselineFromMs: baseFromMinute * MINUTE_MS,
+    baselineToMs: baseToMinute * MINUTE_MS,
+    window: s.segmentsBetween(fromMinute, toMinute),
+    baseline: s.segmentsBetween(baseFromMinute, baseToMinute),
+    windowCodes: s.declineCodesBetween(fromMinute, toMinute),
+    baselineCodes: s.declineCodesBetween(baseFromMinute, baseToMinute),
+  });
+}

@@ -1,0 +1,48 @@
+// Thread: the read worker (and the CLI's own process). The triage requests of the contract
+// (shared/triage.ts) over a read-only store's segment rollups.
+import type { z } from 'zod';
+import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
+import type { healthRequestSchema } from '../../../shared/triage';
+import type { ReadStore } from '../store/store';
+import { explainFromStore, type ExplainRequest } from './explainService';
+import { MINUTE_MS } from './explain';
+import { computeHealthBoard } from './health';
+
+export type HealthRequest = z.output<typeof healthRequestSchema>;
+
+export class NoSegmentRollupsError extends Error {
+  constructor() {
+    super('this database has no segment rollups (it was written before payops kept them): replay its capture into a new database to explain it');
+  }
+}
+
+export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: HealthRequest): ApiResults['triage.health'] {
+  const range = store.segments.minuteRange();
+  const toMinute = request.at !== undefined ? Math.floor(request.at / MINUTE_MS) : (range?.last ?? 0) + 1;
+  const fromMinute = toMinute - request.windowMinutes;
+  const baseFromMinute = fromMinute - request.baselineMinutes;
+  return computeHealthBoard({
+    fromMs: fromMinute * MINUTE_MS,
+    toMs: toMinute * MINUTE_MS,
+    window: store.segments.segmentsBetween(fromMinute, toMinute),
+    baseline: store.segments.segmentsBetween(baseFromMinute, fromMinute),
+  });
+}
+
+export class TriageService {
+  constructor(private readonly store: ReadStore) {}
+
+  private check(): void {
+    if (!this.store.hasTables('segment_minute', 'segment_decline_minute')) throw new NoSegmentRollupsError();
+  }
+
+  explain(args: ApiParsedArgs<'triage.explain'>): ApiResults['triage.explain'] {
+    this.check();
+    return explainFromStore(this.store, args as ExplainRequest);
+  }
+
+  health(args: ApiParsedArgs<'triage.health'>): ApiResults['triage.health'] {
+    this.check();
+    return healthFromStore(this.store, args);
+  }
+}

@@ -1,0 +1,182 @@
+// Triage (issue 13): "where, and why". The explanation of a window (from an alert's Explain,
+// or picked here): the headline sentence, contributors with before/after bars, the decline
+// codes that grew; and the segment health board. Both read the segment rollups through the
+// contract (triage.explain, triage.health).
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import type { Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
+import { TRIAGE_METRICS } from '../../../shared/triage';
+import { getClient } from '../api/client';
+import { useApp } from '../store/appStore';
+import { triageHash, triageRouteOf } from './triageModel';
+
+const MINUTE = 60_000;
+
+function subscribeHash(cb: () => void) {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+const pct = (v: number | null) => (v === null ? '-' : `${(Math.round(v * 1000) / 10).toFixed(1)} %`);
+const pts = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
+
+function Bars({ before, after }: { before: number | null; after: number | null }) {
+  return (
+    <div className="triage-bars" aria-hidden="true">
+      <div className="triage-bar triage-bar-before" style={{ width: `${Math.round((before ?? 0) * 100)}%` }} title={`baseline ${pct(before)}`} />
+      <div className="triage-bar triage-bar-after" style={{ width: `${Math.round((after ?? 0) * 100)}%` }} title={`window ${pct(after)}`} />
+    </div>
+  );
+}
+
+function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: TriageMetric }) {
+  const [e, setE] = useState<Explanation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setE(null);
+    getClient()
+      .invoke('triage.explain', { from, to, metric })
+      .then((r) => live && (setE(r), setError(null)))
+      .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
+    return () => {
+      live = false;
+    };
+  }, [from, to, metric]);
+  if (error) return <div className="error" data-testid="triage-error">{error}</div>;
+  if (!e) return <div className="muted">Explaining…</div>;
+  const shown = e.contributors.filter((c) => c.significant).slice(0, 10);
+  return (
+    <section data-testid="triage-explanation">
+      <p className="triage-headline" data-testid="triage-headline">
+        {e.headline}
+      </p>
+      <p className="muted small">
+        Window {e.window.from} – {e.window.to} ({e.window.attempts} attempts) against {e.baseline.from} – {e.baseline.to} ({e.baseline.attempts} attempts). Rates are per attempt.
+      </p>
+      {shown.length ? (
+        <table className="table" data-testid="triage-contributors">
+          <thead>
+            <tr>
+              <th scope="col">Segment</th>
+              <th scope="col">Before / after</th>
+              <th scope="col" className="num">Contribution</th>
+              <th scope="col">Effect</th>
+              <th scope="col">Codes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((c) => (
+              <tr key={`${c.dimension}=${c.value}`} data-testid="triage-contributor" data-dimension={c.dimension} data-value={c.value}>
+                <td className="mono">
+                  {c.dimension} {c.value}
+                </td>
+                <td>
+                  <Bars before={c.baseline.value} after={c.window.value} />
+                  <span className="small">
+                    {pct(c.baseline.value)} → {pct(c.window.value)}
+                  </span>
+                </td>
+                <td className="num mono">{pts(c.contribution)}</td>
+                <td>{c.effect}</td>
+                <td className="mono">{c.topCodes.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {e.declineCodes.some((c) => c.significant) ? (
+        <ul data-testid="triage-codes">
+          {e.declineCodes
+            .filter((c) => c.significant)
+            .map((c) => (
+              <li key={c.code}>
+                <span className="mono">{c.code}</span> {c.meaning} ({c.kind}): {c.window.count} vs {c.baseline.count} in the baseline
+              </li>
+            ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+function HealthPanel() {
+  const [board, setBoard] = useState<HealthBoard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    getClient()
+      .invoke('triage.health', {})
+      .then((b) => (setBoard(b), setError(null)))
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+  }, []);
+  useEffect(() => {
+    load();
+    const t = setInterval(load, 10_000);
+    return () => clearInterval(t);
+  }, [load]);
+  if (error) return <div className="error">{error}</div>;
+  if (!board) return <div className="muted">Loading the health board…</div>;
+  const judged = board.segments.filter((s) => s.judged);
+  return (
+    <section data-testid="health-board">
+      <p className="muted small">
+        {board.from} – {board.to}, each segment against its own previous hour; judged above {board.volumeFloor} attempts; per attempt.
+      </p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">State</th>
+            <th scope="col">Segment</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {judged.slice(0, 60).map((s) => (
+            <tr key={`${s.dimension}=${s.value}`} data-testid="health-row" data-state={s.state}>
+              <td>
+                <span className={`badge state-badge health-${s.state}`}>{s.state}</span>
+              </td>
+              <td className="mono">
+                {s.dimension} {s.value}
+              </td>
+              <td>{s.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function Triage() {
+  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => '');
+  const route = triageRouteOf(hash);
+  const clock = useApp((s) => s.snapshot?.clock ?? null);
+  const now = clock ?? Date.now();
+  const to = route.to ?? now;
+  const from = route.from ?? to - 15 * MINUTE;
+  const [frozen] = useState(() => ({ from, to }));
+  const window_ = route.from !== null && route.to !== null ? { from, to } : frozen;
+  return (
+    <div className="view triage-view" data-testid="triage-view">
+      <h2>Explain</h2>
+      <div className="toolbar">
+        <label>
+          <span>Metric</span>
+          <select value={route.metric} onChange={(ev) => (window.location.hash = triageHash(window_.from, window_.to, ev.target.value as TriageMetric))}>
+            {TRIAGE_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="btn" onClick={() => (window.location.hash = triageHash(now - 15 * MINUTE, now, route.metric))}>
+          Last 15 minutes
+        </button>
+      </div>
+      <ExplainPanel from={window_.from} to={window_.to} metric={route.metric} />
+      <h2>Segment health</h2>
+      <HealthPanel />
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+// The triage contract (issue 13): explain a change of a rate across every dimension, and the
+// segment health board. One schema per request, used by IPC, the web host and the CLI alike.
+import { z } from 'zod';
+import { SEGMENT_DIMENSIONS, type SegmentDimension } from './segments';
+
+export const TRIAGE_METRICS = ['approval-rate', 'decline-rate', 'failure-rate'] as const;
+export type TriageMetric = (typeof TRIAGE_METRICS)[number];
+
+const epochMs = z.number({ error: 'must be a time (epoch ms)' }).int().nonnegative();
+
+export const explainRequestSchema = z
+  .object({
+    from: epochMs,
+    to: epochMs,
+    baselineFrom: epochMs.optional(),
+    baselineTo: epochMs.optional(),
+    metric: z.enum(TRIAGE_METRICS, { error: `must be one of ${TRIAGE_METRICS.join(', ')}` }).default('approval-rate'),
+  })
+  .strict()
+  .refine((r) => r.to > r.from, { error: 'must be after from', path: ['to'] })
+  .refine((r) => (r.baselineFrom === undefined) === (r.baselineTo === undefined), {
+    error: 'give both baseline-from and baseline-to, or neither',
+    path: ['baselineFrom'],
+  })
+  .refine((r) => r.baselineFrom === undefined || r.baselineTo === undefined || r.baselineTo > r.baselineFrom, {
+    error: 'must be after baseline-from',
+    path: ['baselineTo'],
+  });
+
+export const healthRequestSchema = z
+  .object({
+    /** The board's "now" (epoch ms; default: the newest minute stored). */
+    at: epochMs.optional(),
+    /** Minutes judged (the recent window). */
+    windowMinutes: z.number().int().min(1).max(120).default(5),
+    /** Minutes before the window that teach each segment its own baseline. */
+    baselineMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
+  })
+  .strict();
+
+export const triageRequestSchemas = {
+  'triage.explain': explainRequestSchema,
+  'triage.health': healthRequestSchema,
+} as const;
+
+export interface PeriodFigures {
+  from: string;
+  to: string;
+  /** The metric's value, 0..1 (null when there were no attempts). */
+  value: number | null;
+  attempts: number;
+}
+
+export type EffectKind = 'rate' | 'mix' | 'both';
+
+export interface Contributor {
+  dimension: SegmentDimension;
+  value: string;
+  effect: EffectKind;
+  /** Points of the metric (signed, 0..1 scale) this segment moved the overall value: rate + mix. */
+  contribution: number;
+  /** Its own rate changed (Kitagawa rate effect). */
+  rateEffect: number;
+  /** Its share of traffic changed (Kitagawa mix effect). */
+  mixEffect: number;
+  /** contribution / overall change (1 = all of it). */
+  shareOfChange: number | null;
+  significant: boolean;
+  window: { attempts: number; value: number | null };
+  baseline: { attempts: number; value: number | null };
+  /** The decline codes of this segment that grew most (approval and decline rates). */
+  topCodes: string[];
+}
+
+export interface DeclineCodeGrowth {
+  code: string;
+  meaning: string;
+  kind: 'soft' | 'hard';
+  window: { count: number; perAttempt: number };
+  baseline: { count: number; perAttempt: number };
+  significant: boolean;
+}
+
+export interface Explanation {
+  metric: TriageMetric;
+  significant: boolean;
+  /** Attempts are authorized + declined + failed events (per attempt, not per payment). */
+  basis: 'per attempt';
+  window: PeriodFigures;
+  baseline: PeriodFigures;
+  contributors: Contributor[];
+  declineCodes: DeclineCodeGrowth[];
+  /** The sentence an operator reads aloud. */
+  headline: string;
+}
+
+export type SegmentState = 'ok' | 'degraded' | 'down';
+
+export interface SegmentHealth {
+  dimension: SegmentDimension;
+  value: string;
+  state: SegmentState;
+  reason: string;
+  /** False below the volume floor: too few attempts to judge (shown, never degraded or down). */
+  judged: boolean;
+  window: { attempts: number; approval: number | null; failure: number | null };
+  baseline: { attempts: number; approval: number | null; failure: number | null };
+}
+
+export interface HealthBoard {
+  from: string;
+  to: string;
+  basis: 'per attempt';
+  volumeFloor: number;
+  segments: SegmentHealth[];
+}
+
+export interface TriageResults {
+  'triage.explain': Explanation;
+  'triage.health': HealthBoard;
+}
+
+export const HEALTH_DIMENSIONS: readonly SegmentDimension[] = SEGMENT_DIMENSIONS.filter((d) =>
+  ['issuer', 'cardBin', 'acquirer', 'scheme', 'country', 'method', 'merchantId'].includes(d),
+);
