@@ -11,6 +11,7 @@ import { alertsRequestSchemas, type AlertsResults } from './alertsApi';
 import { explorerRequestSchemas, type ExplorerResults } from './explorer';
 import { replayRequestSchemas, type ReplayResults } from './replayApi';
 import { dialogRequestSchemas, type DialogResults } from './dialogApi';
+import { dashboardRequestSchemas, type DashboardResults } from './dashboardApi';
 
 const empty = z.object({}).strict();
 const sizeLimitError = { error: 'must be a non-negative number or null (no limit)' };
@@ -33,6 +34,7 @@ export const apiRequestSchemas = {
   ...explorerRequestSchemas,
   ...replayRequestSchemas,
   ...dialogRequestSchemas,
+  ...dashboardRequestSchemas,
 } as const;
 
 export type ApiRequestName = keyof typeof apiRequestSchemas;
@@ -55,7 +57,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults {
+export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, DashboardResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };

@@ -54,4 +54,5 @@ export interface ReaderServices {
   quarantine: ApiService<'quarantine'>;
   report: ReportService;
   backtest: BacktestService;
+  dashboard: ApiService<'dashboard'>;
 }

@@ -212,6 +212,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     events: toReader('events'),
     quarantine: toReader('quarantine'),
     report: toReader('report'),
+    dashboard: toReader('dashboard'),
     replay: {
       ...toEngine('replay'),
       open: ({ file, speed, startPaused }) =>

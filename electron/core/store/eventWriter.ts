@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/events/eventTypes';
 import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
+import { MinuteRollupRepository } from './minuteRollupRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
 
@@ -45,6 +46,8 @@ export interface IngestTables {
 export class EventWriter {
   private readonly tables: IngestTables;
   private readonly writeBatch: (items: IncomingMessage[], out: BatchOutcome) => void;
+  /** The dashboard's per-minute rollups (migration 170), written in the same transaction. */
+  private readonly minuteRollups: MinuteRollupRepository;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -54,6 +57,7 @@ export class EventWriter {
       rollups: new RollupRepository(db),
       counters: new CounterRepository(db),
     };
+    this.minuteRollups = new MinuteRollupRepository(db);
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
 
@@ -67,6 +71,7 @@ export class EventWriter {
   private writeItems(items: IncomingMessage[], out: BatchOutcome): void {
     const { events, quarantine, rollups: rollupTable, counters } = this.tables;
     const rollups = new Map<string, RollupCell>();
+    const minutes = this.minuteRollups.batch();
     const add = (sec: number, dim: string, key: string, amount: number): void => {
       const k = `${sec}\u0000${dim}\u0000${key}`;
       const cell = rollups.get(k);
@@ -104,6 +109,7 @@ export class EventWriter {
       stored.routingKey = raw.routingKey ?? null;
       if (e.timeMs === null) stored.timeMs = timeMs;
       out.inserted.push(stored);
+      minutes.observe(e, timeMs);
       const sec = Math.floor(timeMs / 1000);
       add(sec, 'type', e.type, 0);
       if (e.category === 'unknown') out.unknownTypes += 1;
@@ -115,6 +121,7 @@ export class EventWriter {
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
     for (const c of rollups.values()) rollupTable.add(c);
+    minutes.flush();
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);

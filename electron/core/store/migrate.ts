@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { migration001 } from './migrations/001_events';
 import { migration010 } from './migrations/010_alerts';
 import { migration115 } from './migrations/115_scored_decisions';
+import { migration170 } from './migrations/170_minute_rollups';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,7 @@ export interface Migration {
 
 // Numbered migrations, applied in order, each in its own transaction; user_version records
 // the last applied. Later issues add their files here (010 alerts, 020 explorer, ...).
-export const MIGRATIONS: Migration[] = [migration001, migration010, migration115];
+export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration170];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;

@@ -8,6 +8,8 @@ import { tempDir } from '../../../test/support/tempDir';
 import { migrate } from './migrate';
 import { migration001 } from './migrations/001_events';
 import { migration010 } from './migrations/010_alerts';
+import { migration115 } from './migrations/115_scored_decisions';
+import { migration170 } from './migrations/170_minute_rollups';
 
 const dir = tempDir('payops-m115-');
 
@@ -26,7 +28,11 @@ describe('migration 115: risk decisions from risk.scored only', () => {
           events.push({ specversion: '1.0', id: `a${i}`, source: 'risk', type: decision === 'block' ? 'risk.blocked' : 'risk.flagged', time: new Date(t0 + i * 700 + 400).toISOString(), data });
         }
       }
+      // Today's writer also fills the per-minute rollups (170): give it the table, then take it
+      // away so the database is what the writer of before left.
+      migration170.up(db);
       storeEvents(db, events);
+      db.exec('DROP TABLE rollup_minute');
       // What the writer of before stored: a decision cell for every risk event.
       db.exec(`DELETE FROM rollup_second WHERE dim = 'decision';
         INSERT INTO rollup_second (sec, dim, key, count, amount)
@@ -37,7 +43,7 @@ describe('migration 115: risk decisions from risk.scored only', () => {
         );
       expect(decisions()).toEqual({ approve: 20, block: 40, review: 40 });
 
-      expect(migrate(db)).toBe(115);
+      expect(migrate(db, [migration001, migration010, migration115])).toBe(115);
       expect(decisions()).toEqual({ approve: 20, block: 20, review: 20 });
       // Per second too, with the score sums the writer keeps.
       const cells = db.prepare("SELECT sec, key, count, amount FROM rollup_second WHERE dim = 'decision' ORDER BY sec, key").all();
@@ -45,6 +51,14 @@ describe('migration 115: risk decisions from risk.scored only', () => {
         .prepare("SELECT time_ms / 1000 sec, decision key, COUNT(*) count, SUM(score) amount FROM events WHERE type = 'risk.scored' GROUP BY 1, 2 ORDER BY 1, 2")
         .all();
       expect(cells).toEqual(want);
+      // Migration 170 then carries the rebuilt rollups into the per-minute ones.
+      expect(migrate(db)).toBe(170);
+      const minuteDecisions = db.prepare("SELECT key, SUM(count) n FROM rollup_minute WHERE dim = 'decision' GROUP BY key ORDER BY key").all();
+      expect(minuteDecisions).toEqual([
+        { key: 'approve', n: 20 },
+        { key: 'block', n: 20 },
+        { key: 'review', n: 20 },
+      ]);
     } finally {
       db.close();
     }

@@ -32,6 +32,7 @@ export class Retention {
     }
     this.sql.transaction(() => {
       this.sql.prepare('DELETE FROM rollup_second WHERE sec < ?').run(cutoffSec);
+      this.sql.prepare('DELETE FROM rollup_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
     })();

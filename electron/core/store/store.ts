@@ -15,6 +15,7 @@ import { QueueSampleRepository } from './queueSampleRepository';
 import { ReportQueries } from './reportQueries';
 import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
+import { MinuteRollupRepository } from './minuteRollupRepository';
 import { SilenceRepository } from './silenceRepository';
 import { StatementCache } from './statementCache';
 import { computeStats, type StoreStats } from './stats';
@@ -25,6 +26,7 @@ export { DatabaseOpenError, type DbSizeLimit, type Durability, type OpenOptions 
 type EventReads = Omit<EventRepository, 'insert'>;
 type QuarantineReads = Omit<QuarantineRepository, 'insert'>;
 type RollupReads = Omit<RollupRepository, 'add'>;
+type MinuteRollupReads = Omit<MinuteRollupRepository, 'batch'>;
 type CounterReads = Omit<CounterRepository, 'add'>;
 type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
 type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open' | 'firingIn' | 'firingCounts'>;
@@ -41,6 +43,8 @@ export interface ReadStore {
   readonly eventPages: EventPages;
   readonly quarantine: QuarantineReads;
   readonly rollups: RollupReads;
+  /** The dashboard's per-minute rollups (migration 170). */
+  readonly minuteRollups: MinuteRollupReads;
   readonly counters: CounterReads;
   readonly queueSamples: QueueSampleReads;
   readonly alerts: AlertHistoryReads;
@@ -78,6 +82,7 @@ class SqliteStore implements Store {
   readonly eventPages: EventPages;
   readonly quarantine: QuarantineRepository;
   readonly rollups: RollupRepository;
+  readonly minuteRollups: MinuteRollupRepository;
   readonly counters: CounterRepository;
   readonly queueSamples: QueueSampleRepository;
   readonly alerts: AlertHistoryRepository;
@@ -93,6 +98,7 @@ class SqliteStore implements Store {
     this.eventPages = new EventPages(db);
     this.quarantine = new QuarantineRepository(db);
     this.rollups = new RollupRepository(db);
+    this.minuteRollups = new MinuteRollupRepository(db);
     this.counters = new CounterRepository(db);
     this.queueSamples = new QueueSampleRepository(db);
     this.alerts = new AlertHistoryRepository(db);
