@@ -5,6 +5,7 @@ import { QueueDepthChart, ThroughputChart } from '../components/Charts';
 import { ConnectionPanel } from '../components/ConnectionPanel';
 import { AlertList } from '../components/AlertList';
 import { DemoStart } from '../components/DemoStart';
+import { RangeCharts } from '../components/DashboardCharts';
 import { useApp } from '../store/appStore';
 import { DEFAULT_WINDOW_SECONDS } from '../store/series';
 import { countByState } from '../store/alerts';
@@ -107,6 +108,7 @@ export function Dashboard() {
       <KpiTiles />
       <div className="dash-grid">
         <div className="dash-main">
+          <RangeCharts />
           <ThroughputPanel />
           <QueueDepthPanel />
         </div>
