@@ -302,6 +302,9 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
                       if (e.key === 'Enter' || e.key === ' ') {
                         e.preventDefault();
                         setSelected(row);
+                      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                        e.preventDefault();
+                        moveRowFocus(scrollRef.current, virtualizer, v.index, e.key === 'ArrowDown' ? 1 : -1, list.rows.length, (i) => setSelected(list.rows[i]));
                       }
                     }}
                     data-testid="explorer-row"
@@ -479,4 +482,30 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
       )}
     </section>
   );
+}
+
+/**
+ * Arrow keys in the events table: focus (and select) the row `step` away, scrolling it into
+ * the virtual window first when it is not rendered yet.
+ */
+function moveRowFocus(
+  grid: HTMLElement | null,
+  virtualizer: { scrollToIndex(index: number, options?: { align?: 'auto' }): void },
+  index: number,
+  step: number,
+  count: number,
+  select: (index: number) => void,
+): void {
+  const next = index + step;
+  if (!grid || next < 0 || next >= count) return;
+  select(next);
+  const focusRow = () => grid.querySelector<HTMLElement>(`[data-testid="explorer-row"][aria-rowindex="${next + 2}"]`);
+  const row = focusRow();
+  if (row) {
+    row.focus();
+    row.scrollIntoView({ block: 'nearest' });
+    return;
+  }
+  virtualizer.scrollToIndex(next, { align: 'auto' });
+  requestAnimationFrame(() => focusRow()?.focus());
 }
