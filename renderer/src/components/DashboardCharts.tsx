@@ -66,7 +66,7 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
   const attempts = data.totals.authorized + data.totals.declined;
   const approval = attempts ? data.totals.authorized / attempts : null;
   return (
-    <section role="region" aria-label="Approval and decline rate" className="panel" data-testid="panel-rates" data-approval={approval ?? ''} data-attempts={attempts}>
+    <section role="region" aria-label="Approval and decline rate" className="panel" data-testid="panel-rates" data-approval={approval ?? ''} data-attempts={attempts} data-compare-attempts={data.compare ? data.compare.totals.authorized + data.compare.totals.declined : ''}>
       <header className="panel-head">
         <h2>Approval and decline rate</h2>
         <span className="muted small">
