@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseApiRequest } from '../../../shared/api';
 import { DASHBOARD_MAX_POINTS } from '../../../shared/dashboardApi';
 import { openDatabase } from '../store/database';
 import { storeOn } from '../store/store';
@@ -93,8 +94,7 @@ describe('DashboardService (per-minute rollups)', () => {
     expect(peak?.[1]).toBeGreaterThan(0.8);
   });
 
-  it('refuses a window that ends before it starts or spans more than 31 days, naming the field', async () => {
-    const { parseApiRequest } = await import('../../../shared/api');
+  it('refuses a window that ends before it starts or spans more than 31 days, naming the field', () => {
     expect(() => parseApiRequest('dashboard.series', { fromMs: 2000, toMs: 1000 })).toThrow(/dashboard.series: toMs: toMs must be after fromMs/);
     expect(() => parseApiRequest('dashboard.series', { fromMs: 0, toMs: 40 * 24 * HOUR })).toThrow(/fromMs: range must be at most 31 days/);
     expect(() => parseApiRequest('dashboard.series', { fromMs: 0, toMs: 1, compare: 'tomorrow' })).toThrow(/compare/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../../shared/alertRules';
 import type { AlertView } from '../../../shared/alerts';
+import type { TPoint } from '../store/series';
 import { kpiSpark, kpiState, sparkPaths } from './kpiTrend';
 import { baselineBand, ruleLines } from './ruleLines';
 import { shortcutFor, SHORTCUTS } from './shortcuts';
@@ -11,7 +12,7 @@ const alert = (rule: string, state: AlertView['state']) => ({ rule, state }) as 
 
 describe('KPI tiles', () => {
   it('draw the approval rate per bucket of the live series, null where nothing was decided', () => {
-    const points = [
+    const points: TPoint[] = [
       { t: 0, span: 1, counts: { 'payment.authorized': 3, 'payment.declined': 1 } },
       { t: 1, span: 1, counts: { 'risk.scored': 5 } },
       { t: 2, span: 1, counts: { 'payment.declined': 2 } },

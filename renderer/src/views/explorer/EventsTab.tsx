@@ -258,7 +258,8 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
 
       <div className="explorer-split">
         <section className="panel explorer-table-panel" aria-label="Events">
-          <div className="explorer-row explorer-head" role="row" aria-rowindex={1}>
+          {/* Outside the scrolling grid so it stays put; the grid owns it (aria-owns) for assistive tech. */}
+          <div className="explorer-row explorer-head" role="row" aria-rowindex={1} id="explorer-events-head">
             <span role="columnheader">Time</span>
             <span role="columnheader">Type</span>
             <span role="columnheader">Payment</span>
@@ -273,6 +274,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
             ref={scrollRef}
             className="explorer-scroll"
             role="grid"
+            aria-owns="explorer-events-head"
             aria-label="Events table"
             aria-rowcount={list.done ? list.rows.length + 1 : -1}
             data-testid="explorer-table"
