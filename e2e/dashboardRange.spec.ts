@@ -88,7 +88,15 @@ test('each chart shows what the stored events say for the window; compare and zo
   const to = Number(await attr(page, 'range-charts', 'data-to'));
   expect(to - from).toBeLessThan(40 * MIN);
   expect(to - from).toBeGreaterThanOrEqual(2 * MIN);
+  // Screenshots of the dashboard in both themes at 1440x900 (copied to docs/ for the README).
   await page.getByTestId('range-follow').click();
+  await page.getByTestId('range-compare').selectOption('none');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  for (let pass = 0; pass < 2; pass++) {
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    await page.screenshot({ path: `test-results/dashboard-${theme}-1440x900.png` });
+    await page.keyboard.press('t');
+  }
   await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'true');
   await expect.poll(async () => Number(await attr(page, 'range-charts', 'data-to')) - Number(await attr(page, 'range-charts', 'data-from'))).toBe(60 * MIN);
 });
