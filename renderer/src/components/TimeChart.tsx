@@ -96,6 +96,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const rows = useMemo(() => mergeRows(series, band), [series, band]);
   const ct = chartTheme(theme);
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const [tableOpen, setTableOpen] = useState(false);
   const ticks = useMemo(() => tickFormatter(fromMs, toMs), [fromMs, toMs]);
   const hasData = series.some((s) => !s.ghost && s.points.length > 0);
   const labelOf = (state: { activeLabel?: unknown }) => (typeof state?.activeLabel === 'number' ? state.activeLabel : Number(state?.activeLabel));
@@ -171,7 +172,8 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
           </li>
         ))}
       </ul>
-      <details className="chart-table" data-testid={`${testId}-table`}>
+      {/* The table's rows exist only while it is open: a closed 300-row table still costs a render. */}
+      <details className="chart-table" data-testid={`${testId}-table`} onToggle={(e) => setTableOpen((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>Data table</summary>
         <div className="chart-table-scroll">
           <table>
@@ -187,7 +189,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
+              {(tableOpen ? rows : []).map((r) => (
                 <tr key={r.t}>
                   <th scope="row">{formatDateTime(r.t)}</th>
                   {series.map((s) => (
