@@ -17,7 +17,7 @@ import { PAYOPS_BIN, consoleUrl } from './benchSupport';
 const EVENTS = Number(process.env.BENCH_DASH_EVENTS ?? 10_000_000);
 const DAY = 24 * 3600_000;
 
-function fillRollups(dbFile: string, now: number): void {
+export function fillRollups(dbFile: string, now: number): void {
   const db = openDatabase(dbFile);
   const repo = new MinuteRollupRepository(db);
   const minutes = 7 * 24 * 60;
