@@ -13,6 +13,7 @@ import { replayRequestSchemas, type ReplayResults } from './replayApi';
 import { dialogRequestSchemas, type DialogResults } from './dialogApi';
 import { notificationsRequestSchemas, type NotificationsResults } from './notificationsApi';
 import { triageRequestSchemas, type TriageResults } from './triage';
+import { dashboardRequestSchemas, type DashboardResults } from './dashboardApi';
 
 const empty = z.object({}).strict();
 const sizeLimitError = { error: 'must be a non-negative number or null (no limit)' };
@@ -37,6 +38,7 @@ export const apiRequestSchemas = {
   ...dialogRequestSchemas,
   ...notificationsRequestSchemas,
   ...triageRequestSchemas,
+  ...dashboardRequestSchemas,
 } as const;
 
 export type ApiRequestName = keyof typeof apiRequestSchemas;
@@ -59,7 +61,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults, TriageResults {
+export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults, TriageResults, DashboardResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };

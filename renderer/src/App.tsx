@@ -3,6 +3,7 @@ import { getClient } from './api/client';
 import { startSync } from './api/sync';
 import { Banners } from './components/Banners';
 import { Header } from './components/Header';
+import { ShortcutLayer } from './components/ShortcutLayer';
 import { appStore, useApp } from './store/appStore';
 import { useHashRoute } from './lib/hooks';
 import { applySeverityColors } from './lib/severityColors';
@@ -41,6 +42,7 @@ export function App() {
       </a>
       <Header active={view.id} />
       <Banners />
+      <ShortcutLayer />
       <main id="main" className="main" tabIndex={-1}>
         <Suspense fallback={<div className="empty">Loading…</div>}>
           <View />

@@ -56,4 +56,5 @@ export interface ReaderServices {
   backtest: BacktestService;
   /** Explain and the segment health board (issue 13). */
   triage: ApiService<'triage'>;
+  dashboard: ApiService<'dashboard'>;
 }

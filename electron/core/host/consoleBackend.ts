@@ -226,6 +226,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     quarantine: toReader('quarantine'),
     report: toReader('report'),
     triage: toReader('triage'),
+    dashboard: toReader('dashboard'),
     replay: {
       ...toEngine('replay'),
       open: ({ file, speed, startPaused }) =>

@@ -9,6 +9,7 @@ import { openDatabase } from '../store/database';
 import { openStore } from '../store/store';
 import { tempDir } from '../../../test/support/tempDir';
 import { buildReport } from '../report/reportData';
+import { DashboardService } from '../dashboard/dashboardService';
 import { ReaderHost } from './readerHost';
 
 const dir = tempDir('payops-reader-');
@@ -49,6 +50,16 @@ describe('the read worker', () => {
     while (job.state === 'running') job = await reader.services.report.progress({ jobId: job.jobId });
     expect(job).toMatchObject({ state: 'done', file: outFile });
     expect(fs.readFileSync(outFile, 'utf8').split('\n').length).toBeGreaterThan(100);
+  });
+
+  it('serves the dashboard from the per-minute rollups, equal to the in-thread answer', async () => {
+    const args = { fromMs: FROM, toMs: TO, compare: 'none' as const };
+    const off = await reader.services.dashboard.series(args);
+    const store = openStore(dbFile, { readonly: true });
+    const on = new DashboardService(store).series(args);
+    store.close();
+    expect(off).toEqual(on);
+    expect(off.totals.authorized + off.totals.declined).toBeGreaterThan(100);
   });
 
   it('is read-only: nothing it serves can write the database', async () => {

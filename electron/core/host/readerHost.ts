@@ -13,7 +13,7 @@ export class ReaderHost {
 
   private constructor(private readonly handle: StartedWorker) {
     const peer = handle.peer;
-    this.services = { events: peer.remote('events'), quarantine: peer.remote('quarantine'), report: peer.remote('report'), backtest: peer.remote('backtest'), triage: peer.remote('triage') };
+    this.services = { events: peer.remote('events'), quarantine: peer.remote('quarantine'), report: peer.remote('report'), backtest: peer.remote('backtest'), triage: peer.remote('triage'), dashboard: peer.remote('dashboard') };
   }
 
   static async start(config: ReaderConfig): Promise<ReaderHost> {

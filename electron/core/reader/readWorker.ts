@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RpcPeer, type RpcPort } from '../../../shared/rpc';
 import { BacktestService } from '../alerts/backtestService';
+import { DashboardService } from '../dashboard/dashboardService';
 import type { ReaderServices } from '../engine/engineServices';
 import { EventsService, QuarantineService } from '../explorer/explorerServices';
 import { safeErrorMessage } from '../redact';
@@ -26,6 +27,7 @@ try {
     report,
     backtest: new BacktestService(store),
     triage: new TriageService(store),
+    dashboard: new DashboardService(store),
   };
   for (const [name, service] of Object.entries(services)) peer.serve(name, service);
   peer.serve('lifecycle', {

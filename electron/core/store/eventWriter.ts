@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/events/eventTypes';
 import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
+import { MinuteRollupRepository } from './minuteRollupRepository';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
 import { SegmentRollupRepository } from './segmentRollupRepository';
@@ -53,6 +54,8 @@ export class EventWriter {
   /** Runs inside each batch's transaction with the rollup cells it added (the metrics stream's outbox). */
   onWrite: ((cells: RollupCell[], out: BatchOutcome) => void) | null = null;
   private readonly segments: SegmentRollupRepository;
+  /** The dashboard's per-minute rollups (migration 170), written in the same transaction. */
+  private readonly minuteRollups: MinuteRollupRepository;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -63,6 +66,7 @@ export class EventWriter {
       counters: new CounterRepository(db),
     };
     this.segments = new SegmentRollupRepository(db);
+    this.minuteRollups = new MinuteRollupRepository(db);
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
 
@@ -81,6 +85,7 @@ export class EventWriter {
   private writeItems(items: IncomingMessage[], out: BatchOutcome): void {
     const { events, quarantine, rollups: rollupTable, counters } = this.tables;
     const rollups = new Map<string, RollupCell>();
+    const minutes = this.minuteRollups.batch();
     const add = (sec: number, dim: string, key: string, amount: number): void => {
       const k = `${sec}\u0000${dim}\u0000${key}`;
       const cell = rollups.get(k);
@@ -120,6 +125,7 @@ export class EventWriter {
       if (e.timeMs === null) stored.timeMs = timeMs;
       out.inserted.push(stored);
       sources.add(e.source);
+      minutes.observe(e, timeMs);
       const sec = Math.floor(timeMs / 1000);
       add(sec, 'type', e.type, 0);
       if (e.category === 'unknown') out.unknownTypes += 1;
@@ -133,6 +139,7 @@ export class EventWriter {
     for (const c of rollups.values()) rollupTable.add(c);
     events.noteSources(sources);
     this.segments.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
+    minutes.flush();
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);

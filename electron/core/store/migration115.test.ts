@@ -9,6 +9,7 @@ import { migrate } from './migrate';
 import { migration001 } from './migrations/001_events';
 import { migration010 } from './migrations/010_alerts';
 import { migration115 } from './migrations/115_scored_decisions';
+import { migration170 } from './migrations/170_minute_rollups';
 
 const dir = tempDir('payops-m115-');
 
@@ -46,6 +47,14 @@ describe('migration 115: risk decisions from risk.scored only', () => {
         .prepare("SELECT time_ms / 1000 sec, decision key, COUNT(*) count, SUM(score) amount FROM events WHERE type = 'risk.scored' GROUP BY 1, 2 ORDER BY 1, 2")
         .all();
       expect(cells).toEqual(want);
+      // Migration 170 then carries the rebuilt rollups into the per-minute ones.
+      expect(migrate(db)).toBe(170);
+      const minuteDecisions = db.prepare("SELECT key, SUM(count) n FROM rollup_minute WHERE dim = 'decision' GROUP BY key ORDER BY key").all();
+      expect(minuteDecisions).toEqual([
+        { key: 'approve', n: 20 },
+        { key: 'block', n: 20 },
+        { key: 'review', n: 20 },
+      ]);
     } finally {
       db.close();
     }

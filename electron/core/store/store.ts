@@ -19,6 +19,7 @@ import { ReportQueries } from './reportQueries';
 import { Retention } from './retention';
 import { RollupRepository } from './rollupRepository';
 import { SegmentRollupRepository } from './segmentRollupRepository';
+import { MinuteRollupRepository } from './minuteRollupRepository';
 import { SilenceRepository } from './silenceRepository';
 import { StatementCache } from './statementCache';
 import { StreamOffsetRepository } from './streamOffsetRepository';
@@ -30,6 +31,7 @@ export { DatabaseOpenError, type DbSizeLimit, type Durability, type OpenOptions 
 type EventReads = Omit<EventRepository, 'insert'>;
 type QuarantineReads = Omit<QuarantineRepository, 'insert'>;
 type RollupReads = Omit<RollupRepository, 'add'>;
+type MinuteRollupReads = Omit<MinuteRollupRepository, 'batch'>;
 type CounterReads = Omit<CounterRepository, 'add'>;
 type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
 type AlertHistoryReads = Pick<AlertHistoryRepository, 'get' | 'list' | 'open' | 'firingIn' | 'firingCounts'>;
@@ -47,6 +49,8 @@ export interface ReadStore {
   readonly eventPages: EventPages;
   readonly quarantine: QuarantineReads;
   readonly rollups: RollupReads;
+  /** The dashboard's per-minute rollups (migration 170). */
+  readonly minuteRollups: MinuteRollupReads;
   readonly counters: CounterReads;
   readonly queueSamples: QueueSampleReads;
   readonly alerts: AlertHistoryReads;
@@ -97,6 +101,7 @@ class SqliteStore implements Store {
   readonly eventPages: EventPages;
   readonly quarantine: QuarantineRepository;
   readonly rollups: RollupRepository;
+  readonly minuteRollups: MinuteRollupRepository;
   readonly counters: CounterRepository;
   readonly queueSamples: QueueSampleRepository;
   readonly alerts: AlertHistoryRepository;
@@ -116,6 +121,7 @@ class SqliteStore implements Store {
     this.eventPages = new EventPages(db);
     this.quarantine = new QuarantineRepository(db);
     this.rollups = new RollupRepository(db);
+    this.minuteRollups = new MinuteRollupRepository(db);
     this.counters = new CounterRepository(db);
     this.queueSamples = new QueueSampleRepository(db);
     this.alerts = new AlertHistoryRepository(db);

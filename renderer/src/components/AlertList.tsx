@@ -124,7 +124,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                 {actions ? (
                   <td className="nowrap alert-actions">
                     {a.state !== 'resolved' && a.state !== 'normal' ? (
-                      <button type="button" className="btn btn-small" aria-label={`Acknowledge ${a.rule}`} data-testid="alert-ack" onClick={() => onAction!('ack', a)}>
+                      <button type="button" className="btn btn-small" aria-label={`${a.acknowledged ? 'Re-ack' : 'Ack'}: acknowledge ${a.rule}`} data-testid="alert-ack" onClick={() => onAction!('ack', a)}>
                         {a.acknowledged ? 'Re-ack' : 'Ack'}
                       </button>
                     ) : null}

@@ -1,10 +1,13 @@
 // KPI tiles. Each tile has a stable data-testid (`kpi-<name>`), its number as text in
 // `kpi-<name>-value`, and the raw number in data-value ("" when unknown).
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { CurrencyVolume, EngineSnapshot } from '../../../shared/metrics';
 import { formatInteger, formatMoney, formatMoneyAmount } from '../../../shared/format';
 import { fmtMs, fmtPercent, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
+import type { AlertMetric } from '../../../shared/alertRules';
+import { kpiSpark, kpiState, sparkPaths, type KpiSparkKind } from '../lib/kpiTrend';
+import { useAlertRules } from '../lib/useDashboardSeries';
 
 interface TileProps {
   id: string;
@@ -14,11 +17,21 @@ interface TileProps {
   unit?: string;
   sub?: string;
   tone?: 'ok' | 'warn' | 'crit' | null;
+  /** The sparkline's kind, over the live series the dashboard holds. */
+  spark?: KpiSparkKind;
+  /** The alert metrics whose rules colour this tile. */
+  watchedBy?: AlertMetric[];
 }
 
-function Tile({ id, label, value, raw, unit, sub, tone }: TileProps) {
+function Tile({ id, label, value, raw, unit, sub, tone, spark, watchedBy }: TileProps) {
+  const rules = useAlertRules();
+  const alerts = useApp((s) => s.alerts);
+  const state = watchedBy ? kpiState(watchedBy, rules, alerts) : null;
+  // A watched tile takes its colour from its rules; a value with no rule keeps its own hint.
+  const shownTone = state?.tone === 'ok' ? (tone ?? 'ok') : (state?.tone ?? tone ?? null);
+  const title = state && state.watchers.length ? `Watched by ${state.watchers.join('; ')}` : undefined;
   return (
-    <div className={`kpi${tone ? ` kpi-${tone}` : ''}`} data-testid={`kpi-${id}`} data-value={raw ?? ''}>
+    <div className={`kpi${shownTone ? ` kpi-${shownTone}` : ''}`} data-testid={`kpi-${id}`} data-value={raw ?? ''} data-state={shownTone ?? 'unwatched'} title={title}>
       <div className="kpi-label">{label}</div>
       <div className="kpi-main">
         <span className="kpi-value" data-testid={`kpi-${id}-value`}>
@@ -27,9 +40,24 @@ function Tile({ id, label, value, raw, unit, sub, tone }: TileProps) {
         {unit && value !== '—' ? <span className="kpi-unit">{unit}</span> : null}
       </div>
       <div className="kpi-sub">{sub ?? '\u00a0'}</div>
+      {spark ? <Spark kind={spark} label={label} /> : null}
+      {title ? <span className="sr-only">{title}</span> : null}
     </div>
   );
 }
+
+/** The tile's trend over the dashboard's live window (15 minutes), drawn without a chart library: it redraws with every snapshot. */
+const Spark = memo(function Spark({ kind, label }: { kind: KpiSparkKind; label: string }) {
+  const points = useApp((s) => s.view.throughput);
+  const paths = useMemo(() => sparkPaths(kpiSpark(points, kind), kind === 'approval' || kind === 'decline' ? 1 : undefined), [points, kind]);
+  return (
+    <svg className="kpi-spark" viewBox="0 0 100 20" preserveAspectRatio="none" role="img" aria-label={`${label}, trend over the last 15 minutes`} data-testid={`kpi-spark-${kind}`} data-lines={paths.length}>
+      {paths.map((d, i) => (
+        <polyline key={i} points={d} fill="none" stroke="currentColor" strokeWidth="1.2" vectorEffect="non-scaling-stroke" />
+      ))}
+    </svg>
+  );
+});
 
 function num(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -87,17 +115,21 @@ export const KpiTiles = memo(function KpiTiles() {
         value={fmtRate(k.eventsPerSecond)}
         raw={k.eventsPerSecond}
         sub={k.late ? `by arrival · by event time ${fmtRate(k.eventTimePerSecond)}` : `1m ${fmtRate(k.eventsPerSecondM1)} · 5m ${fmtRate(k.eventsPerSecondM5)}`}
+        spark="events"
+        watchedBy={['throughput', 'no_data']}
       />
-      <Tile id="approval-rate" label="Approval rate" value={fmtPercent(k.approvalRate)} raw={k.approvalRate} sub="last minute" />
-      <Tile id="decline-rate" label="Decline rate" value={fmtPercent(k.declineRate)} raw={k.declineRate} sub="last minute" />
+      <Tile id="approval-rate" label="Approval rate" value={fmtPercent(k.approvalRate)} raw={k.approvalRate} sub="per attempt · last minute" spark="approval" watchedBy={['approval_rate']} />
+      <Tile id="decline-rate" label="Decline rate" value={fmtPercent(k.declineRate)} raw={k.declineRate} sub="per attempt · last minute" spark="decline" watchedBy={['decline_rate']} />
       <Tile
         id="failures"
         label="Failures"
         value={fmtRate(k.failuresPerMin)}
         raw={k.failuresPerMin}
         unit="/min"
-        sub={`rate ${fmtPercent(k.failureRate, 2)}`}
+        sub={`rate ${fmtPercent(k.failureRate, 2)} of attempts`}
         tone={k.failuresPerMin ? 'warn' : null}
+        spark="failed"
+        watchedBy={['failure_rate']}
       />
       <Tile
         id="risk-flagged-per-min"
@@ -105,7 +137,9 @@ export const KpiTiles = memo(function KpiTiles() {
         value={fmtRate(k.riskFlaggedPerMin)}
         raw={k.riskFlaggedPerMin}
         unit="/min"
-        sub={`rate ${fmtPercent(k.riskFlaggedRate, 2)}`}
+        sub={`rate ${fmtPercent(k.riskFlaggedRate, 2)} of scorings`}
+        spark="flagged"
+        watchedBy={['risk_flagged_count', 'risk_flagged_rate']}
       />
       <Tile
         id="risk-blocked-per-min"
@@ -113,11 +147,13 @@ export const KpiTiles = memo(function KpiTiles() {
         value={fmtRate(k.riskBlockedPerMin)}
         raw={k.riskBlockedPerMin}
         unit="/min"
-        sub={`rate ${fmtPercent(k.riskBlockedRate, 2)}`}
+        sub={`rate ${fmtPercent(k.riskBlockedRate, 2)} of scorings`}
+        spark="blocked"
+        watchedBy={['risk_blocked_count', 'risk_blocked_rate']}
       />
       <AuthorizedVolumeTile volumes={snapshot?.authorizedLastMinute ?? []} />
       <Tile id="arrival-lag-p50" label="Arrival lag p50" value={fmtMs(k.lagP50)} raw={k.lagP50} sub="last minute" />
-      <Tile id="arrival-lag-p95" label="Arrival lag p95" value={fmtMs(k.lagP95)} raw={k.lagP95} sub="last minute" />
+      <Tile id="arrival-lag-p95" label="Arrival lag p95" value={fmtMs(k.lagP95)} raw={k.lagP95} sub="last minute" watchedBy={['arrival_lag_p95']} />
     </div>
   );
 });

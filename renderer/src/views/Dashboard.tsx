@@ -7,6 +7,7 @@ import { ArrivalChart } from '../components/ArrivalChart';
 import { QueuePanel } from '../components/QueuePanel';
 import { AlertList } from '../components/AlertList';
 import { DemoStart } from '../components/DemoStart';
+import { RangeCharts } from '../components/DashboardCharts';
 import { useApp } from '../store/appStore';
 import { DEFAULT_WINDOW_SECONDS } from '../store/series';
 import { countByState } from '../store/alerts';
@@ -111,6 +112,7 @@ export function Dashboard() {
       <KpiTiles />
       <div className="dash-grid">
         <div className="dash-main">
+          <RangeCharts />
           <ThroughputPanel />
           <QueueDepthPanel />
           <QueuePanel />

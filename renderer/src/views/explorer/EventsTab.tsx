@@ -258,7 +258,8 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
 
       <div className="explorer-split">
         <section className="panel explorer-table-panel" aria-label="Events">
-          <div className="explorer-row explorer-head" role="row" aria-rowindex={1}>
+          {/* Outside the scrolling grid so it stays put; the grid owns it (aria-owns) for assistive tech. */}
+          <div className="explorer-row explorer-head" role="row" aria-rowindex={1} id="explorer-events-head">
             <span role="columnheader">Time</span>
             <span role="columnheader">Type</span>
             <span role="columnheader">Payment</span>
@@ -273,6 +274,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
             ref={scrollRef}
             className="explorer-scroll"
             role="grid"
+            aria-owns="explorer-events-head"
             aria-label="Events table"
             aria-rowcount={list.done ? list.rows.length + 1 : -1}
             data-testid="explorer-table"
@@ -302,6 +304,9 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
                       if (e.key === 'Enter' || e.key === ' ') {
                         e.preventDefault();
                         setSelected(row);
+                      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                        e.preventDefault();
+                        moveRowFocus(scrollRef.current, virtualizer, v.index, e.key === 'ArrowDown' ? 1 : -1, list.rows.length, (i) => setSelected(list.rows[i]));
                       }
                     }}
                     data-testid="explorer-row"
@@ -479,4 +484,30 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
       )}
     </section>
   );
+}
+
+/**
+ * Arrow keys in the events table: focus (and select) the row `step` away, scrolling it into
+ * the virtual window first when it is not rendered yet.
+ */
+function moveRowFocus(
+  grid: HTMLElement | null,
+  virtualizer: { scrollToIndex(index: number, options?: { align?: 'auto' }): void },
+  index: number,
+  step: number,
+  count: number,
+  select: (index: number) => void,
+): void {
+  const next = index + step;
+  if (!grid || next < 0 || next >= count) return;
+  select(next);
+  const focusRow = () => grid.querySelector<HTMLElement>(`[data-testid="explorer-row"][aria-rowindex="${next + 2}"]`);
+  const row = focusRow();
+  if (row) {
+    row.focus();
+    row.scrollIntoView({ block: 'nearest' });
+    return;
+  }
+  virtualizer.scrollToIndex(next, { align: 'auto' });
+  requestAnimationFrame(() => focusRow()?.focus());
 }

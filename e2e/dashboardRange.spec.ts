@@ -1,0 +1,204 @@
+// The dashboard's rollup charts in Debian's Chromium, through `payops serve`, against the real
+// broker and a real database: each chart shows what the published (and stored) events say for
+// the window, compare and drag-to-zoom work, three viewports have no horizontal scroll and keep
+// their key columns, the keyboard drives it, and axe finds no serious or critical violation.
+import AxeBuilder from '@axe-core/playwright';
+import amqp from 'amqplib';
+import type { Page } from '@playwright/test';
+import { cloudEvent, expectedFigures, trafficBetween, type KitEvent } from '../test/support/dashboardTestKit';
+import { AMQP_URL, expect, test } from './servedConsole';
+
+const MIN = 60_000;
+
+async function publish(exchange: string, events: KitEvent[]) {
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createConfirmChannel();
+  for (const e of events) {
+    const ce = cloudEvent(e);
+    ch.publish(exchange, String(ce.type), Buffer.from(JSON.stringify(ce)), { contentType: 'application/cloudevents+json' });
+  }
+  await ch.waitForConfirms();
+  await conn.close();
+}
+
+const attr = async (page: Page, testId: string, name: string) => page.getByTestId(testId).getAttribute(name);
+
+/** Events in the last 40 minutes (whole minutes before now) and the same 40 minutes yesterday. */
+function scenario(now: number) {
+  const end = Math.floor(now / MIN) * MIN - MIN;
+  const today = trafficBetween(end - 40 * MIN, end, 12, 11);
+  const yesterday = trafficBetween(end - 40 * MIN - 24 * 60 * MIN, end - 24 * 60 * MIN, 5, 12);
+  return { today, yesterday, from: end - 40 * MIN, end };
+}
+
+test('each chart shows what the stored events say for the window; compare and zoom work', async ({ consolePage: page, served }) => {
+  const s = scenario(Date.now());
+  await publish(served.exchange, [...s.today, ...s.yesterday]);
+  await expect.poll(async () => Number((await page.getByTestId('totals-events').textContent())?.replace(/\D/g, ''))).toBe(s.today.length + s.yesterday.length);
+  await page.getByTestId('range-1h').click();
+  const want = expectedFigures(s.today, 0, Number.MAX_SAFE_INTEGER);
+
+  // Rates: per attempt, from the per-minute rollups.
+  await expect.poll(() => attr(page, 'panel-rates', 'data-attempts')).toBe(String(want.authorized + want.declined));
+  expect(Number(await attr(page, 'panel-rates', 'data-approval'))).toBeCloseTo(want.approvalRate, 9);
+  await expect(page.getByRole('img', { name: /Approval and decline rate per authorization attempt/ })).toBeVisible();
+  // Thresholds and the learned baseline of the default rules are drawn and named.
+  await expect(page.getByTestId('panel-rates')).toContainText('decline-rate-spike');
+
+  // Latency percentiles within the histogram's resolution.
+  for (const [name, exact] of [['data-p50', want.latencyP50], ['data-p95', want.latencyP95], ['data-p99', want.latencyP99]] as const) {
+    const got = Number(await attr(page, 'panel-latency', name));
+    expect(Math.abs(got - exact!) / (exact! + 1)).toBeLessThan(0.045);
+  }
+
+  // Money per currency, exact in minor units, shown in major units.
+  for (const currency of ['EUR', 'JPY', 'KWD']) {
+    const minor = s.today.filter((e) => e.type === 'payment.authorized' && e.currency === currency).reduce((sum, e) => sum + e.amount!, 0);
+    await expect(page.getByTestId(`volume-row-${currency}`)).toHaveAttribute('data-authorized-minor', String(minor));
+  }
+  await expect(page.getByTestId('volume-row-JPY')).not.toContainText('.');
+
+  // Top decline codes with their meaning, risk decisions.
+  for (const [code, count] of Object.entries(want.declineCodes)) await expect(page.getByTestId(`decline-code-${code}`)).toHaveAttribute('data-count', String(count));
+  await expect(page.getByTestId('decline-code-51')).toContainText('Insufficient funds');
+  for (const [decision, count] of Object.entries(want.decisions)) await expect(page.getByTestId(`decisions-total-${decision}`)).toHaveAttribute('data-count', String(count));
+
+  // The data table alternative holds the drawn rows.
+  await page.getByTestId('rates-chart-table').locator('summary').click();
+  await expect(page.getByTestId('rates-chart-table').locator('tbody tr')).toHaveCount(40);
+
+  // Compare with yesterday: a ghost series of yesterday's window.
+  await page.getByTestId('range-compare').selectOption('yesterday');
+  const wantYesterday = expectedFigures(s.yesterday, 0, Number.MAX_SAFE_INTEGER);
+  await expect.poll(() => attr(page, 'panel-rates', 'data-compare-attempts')).toBe(String(wantYesterday.authorized + wantYesterday.declined));
+  await expect(page.getByTestId('panel-rates').locator('.legend')).toContainText('Approval rate (yesterday)');
+
+  // Drag on the chart to zoom: a fixed range, and it says it stopped following.
+  await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'true');
+  const box = (await page.getByTestId('rates-chart').locator('svg.recharts-surface').boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.45, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, y, { steps: 6 });
+  await page.mouse.move(box.x + box.width * 0.75, y, { steps: 6 });
+  await page.mouse.up();
+  await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'false');
+  await expect(page.getByTestId('range-status')).toContainText('Stopped following now');
+  const from = Number(await attr(page, 'range-charts', 'data-from'));
+  const to = Number(await attr(page, 'range-charts', 'data-to'));
+  expect(to - from).toBeLessThan(40 * MIN);
+  expect(to - from).toBeGreaterThanOrEqual(2 * MIN);
+  // Screenshots of the dashboard in both themes at 1440x900 (copied to docs/ for the README).
+  await page.getByTestId('range-follow').click();
+  await page.getByTestId('range-compare').selectOption('none');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  for (let pass = 0; pass < 2; pass++) {
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    await page.screenshot({ path: `test-results/dashboard-${theme}-1440x900.png` });
+    await page.keyboard.press('t');
+  }
+  await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'true');
+  await expect.poll(async () => Number(await attr(page, 'range-charts', 'data-to')) - Number(await attr(page, 'range-charts', 'data-from'))).toBe(60 * MIN);
+});
+
+const VIEWPORTS = [
+  { width: 1024, height: 700 },
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+];
+
+test('three viewport sizes: no horizontal scroll on any view, key columns kept', async ({ consolePage: page, served }) => {
+  await publish(served.exchange, trafficBetween(Date.now() - 10 * MIN, Date.now() - MIN, 5, 3).map((e) => ({ ...e, declineCode: e.declineCode })));
+  for (const vp of VIEWPORTS) {
+    await page.setViewportSize(vp);
+    for (const view of ['dashboard', 'alerts', 'explorer', 'replay', 'settings']) {
+      await page.evaluate((v) => (window.location.hash = `#/${v}`), view);
+      await expect(page.locator('main')).toBeVisible();
+      if (view === 'dashboard') await expect(page.getByTestId('panel-rates')).toBeVisible();
+      if (view === 'explorer') await expect(page.getByTestId('explorer-row').first()).toBeVisible();
+      const overflow = await page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        // what sticks out, deepest first: names the culprit when this fails
+        const out = Array.from(document.querySelectorAll('body *'))
+          .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !el.querySelector('*'))
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')}`);
+        return { by: document.documentElement.scrollWidth - width, out };
+      });
+      expect(overflow.by, `${view} at ${vp.width}x${vp.height} scrolls sideways: ${overflow.out.join(', ')}`).toBeLessThanOrEqual(0);
+      if (view === 'explorer') {
+        for (const name of ['Time', 'Type', 'Amount', 'Country', 'Decline / risk']) {
+          await expect(page.getByRole('columnheader', { name, exact: true }), `${name} at ${vp.width}`).toBeVisible();
+        }
+        const row = page.getByTestId('explorer-row').first();
+        const rowBox = (await row.boundingBox())!;
+        const cells = row.getByRole('gridcell');
+        for (let i = 0; i < (await cells.count()); i++) {
+          const c = await cells.nth(i).boundingBox();
+          if (c) expect(c.x + c.width, `cell ${i} inside the row at ${vp.width}`).toBeLessThanOrEqual(rowBox.x + rowBox.width + 1);
+        }
+      }
+    }
+  }
+});
+
+test('keyboard: ? help, views, ranges, pause, and arrow keys through explorer rows', async ({ consolePage: page, served }) => {
+  await publish(served.exchange, trafficBetween(Date.now() - 5 * MIN, Date.now() - MIN, 4, 5));
+  await expect(page.getByTestId('panel-rates')).toBeVisible();
+  await page.locator('body').press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Pause or resume');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+
+  await page.keyboard.press('Shift+Digit2');
+  await expect(page.getByTestId('range-1h')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('c');
+  await expect(page.getByTestId('range-compare')).toHaveValue('yesterday');
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('range-status')).toContainText('Paused');
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('range-status')).toContainText('Live');
+
+  await page.keyboard.press('3');
+  await expect(page).toHaveURL(/#\/explorer/);
+  const rows = page.getByTestId('explorer-row');
+  await expect(rows.nth(2)).toBeVisible();
+  await rows.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('[data-testid="explorer-row"][aria-rowindex="3"]')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('[data-testid="explorer-row"][aria-rowindex="4"]')).toBeFocused();
+  await expect(page.locator('[data-testid="explorer-row"][aria-rowindex="4"]')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('[data-testid="explorer-row"][aria-rowindex="3"]')).toBeFocused();
+
+  await page.keyboard.press('1');
+  await expect(page).toHaveURL(/#\/dashboard/);
+});
+
+test('axe-core: no serious or critical accessibility violation on any view, in both themes', async ({ consolePage: page, served }) => {
+  test.setTimeout(300_000);
+  await publish(served.exchange, trafficBetween(Date.now() - 5 * MIN, Date.now() - MIN, 4, 9));
+  await expect(page.getByTestId('panel-rates')).toBeVisible();
+  for (let pass = 0; pass < 2; pass++) {
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    for (const view of ['dashboard', 'alerts', 'explorer', 'replay', 'settings', 'help']) {
+      if (view === 'help') {
+        await page.evaluate(() => (window.location.hash = '#/dashboard'));
+        await page.locator('body').press('?');
+        await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+      } else {
+        await page.evaluate((v) => (window.location.hash = `#/${v}`), view);
+        await expect(page.locator('main')).toBeVisible();
+      }
+      if (view === 'dashboard') await expect(page.getByTestId('panel-latency')).toBeVisible();
+      const result = await new AxeBuilder({ page }).analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${theme} ${view}: ${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary?.slice(0, 120) ?? ''}`).join(' | ')}`)).toEqual([]);
+      if (view === 'help') await page.keyboard.press('Escape');
+    }
+    await page.keyboard.press('t');
+  }
+});

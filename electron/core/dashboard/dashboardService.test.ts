@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseApiRequest } from '../../../shared/api';
+import { DASHBOARD_MAX_POINTS } from '../../../shared/dashboardApi';
+import { openDatabase } from '../store/database';
+import { storeOn } from '../store/store';
+import { cloudEvent, expectedFigures, trafficBetween, type KitEvent } from '../../../test/support/dashboardTestKit';
+import { storeEvents } from '../../../test/support/explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { DashboardService } from './dashboardService';
+
+const dir = tempDir('payops-dashboard-');
+let n = 0;
+const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
+const HOUR = 3600_000;
+
+function serviceWith(events: KitEvent[]) {
+  const db = openDatabase(path.join(dir, `dash-${++n}.db`));
+  storeEvents(db, events.map(cloudEvent));
+  return new DashboardService(storeOn(db));
+}
+
+const sum = (points: [number, number][]) => points.reduce((s, p) => s + p[1], 0);
+
+describe('DashboardService (per-minute rollups)', () => {
+  const events = trafficBetween(T0 - 26 * HOUR, T0 + 2 * HOUR, 30, 7);
+  const dash = serviceWith(events);
+
+  it('shows what the stored events say for a window: rates, money per currency, codes, decisions', () => {
+    const fromMs = T0;
+    const toMs = T0 + HOUR;
+    const s = dash.series({ fromMs, toMs, compare: 'none' });
+    const want = expectedFigures(events, fromMs, toMs);
+    expect(s.source).toBe('rollup_minute');
+    expect(s.stepMs).toBe(60_000);
+    expect(s.totals).toMatchObject({ authorized: want.authorized, declined: want.declined, failed: want.failed });
+    expect(sum(s.attempts)).toBe(want.authorized + want.declined);
+    // each step's approval and decline rate add to one; weighted by attempts they give the window's rate
+    const weighted = s.approvalRate.reduce((acc, [t, r]) => acc + r * s.attempts.find((a) => a[0] === t)![1], 0);
+    expect(weighted / sum(s.attempts)).toBeCloseTo(want.approvalRate, 9);
+    s.approvalRate.forEach(([t, r], i) => {
+      expect(s.declineRate[i][0]).toBe(t);
+      expect(r + s.declineRate[i][1]).toBeCloseTo(1, 12);
+    });
+    for (const v of s.volume) {
+      expect(sum(v.authorized)).toBeCloseTo(want.authorizedMajor[v.currency], 6);
+      expect(sum(v.declined)).toBeCloseTo(want.declinedMajor[v.currency] ?? 0, 6);
+    }
+    expect(s.volume.map((v) => v.currency).sort()).toEqual(['EUR', 'JPY', 'KWD']);
+    expect(Object.fromEntries(s.declineCodes.map((c) => [c.code, c.count]))).toEqual(want.declineCodes);
+    expect(s.declineCodes.map((c) => c.count)).toEqual([...s.declineCodes.map((c) => c.count)].sort((a, b) => b - a));
+    expect(Object.fromEntries(s.decisions.map((d) => [d.decision, d.total]))).toEqual(want.decisions);
+    for (const d of s.decisions) expect(sum(d.points)).toBe(d.total);
+  });
+
+  it('gives latency p50/p95/p99 within the histogram resolution (4.5 %) of the exact percentiles', () => {
+    const s = dash.series({ fromMs: T0, toMs: T0 + HOUR, compare: 'none' });
+    const want = expectedFigures(events, T0, T0 + HOUR);
+    for (const [got, exact] of [
+      [s.totals.latencyP50, want.latencyP50],
+      [s.totals.latencyP95, want.latencyP95],
+      [s.totals.latencyP99, want.latencyP99],
+    ]) {
+      expect(got).not.toBeNull();
+      expect(Math.abs(got! - exact!) / (exact! + 1)).toBeLessThan(0.045);
+    }
+    expect(s.latencyP50.length).toBe(60);
+    for (let i = 0; i < 60; i++) {
+      expect(s.latencyP50[i][1]).toBeLessThanOrEqual(s.latencyP95[i][1]);
+      expect(s.latencyP95[i][1]).toBeLessThanOrEqual(s.latencyP99[i][1]);
+    }
+  });
+
+  it('compares with the same window yesterday, drawn on this window’s times', () => {
+    const s = dash.series({ fromMs: T0, toMs: T0 + HOUR, compare: 'yesterday' });
+    const want = expectedFigures(events, T0 - 24 * HOUR, T0 - 23 * HOUR);
+    expect(s.compare).not.toBeNull();
+    expect(s.compare!.offsetMs).toBe(24 * HOUR);
+    expect(s.compare!.totals).toMatchObject({ authorized: want.authorized, declined: want.declined });
+    for (const [t] of s.compare!.approvalRate) expect(t >= T0 && t < T0 + HOUR).toBe(true);
+  });
+
+  it('keeps a 7-day range bounded and a one-minute decline spike visible (LTTB)', () => {
+    const spikeAt = T0 - 3 * 24 * HOUR + 17 * 60_000;
+    const spiky = [
+      ...trafficBetween(T0 - 7 * 24 * HOUR, T0, 2, 3),
+      ...Array.from({ length: 40 }, (_, i): KitEvent => ({ type: 'payment.declined', timeMs: spikeAt + i, currency: 'EUR', amount: 100, latencyMs: 50, declineCode: '05' })),
+    ];
+    const s = serviceWith(spiky).series({ fromMs: T0 - 7 * 24 * HOUR, toMs: T0, compare: 'none' });
+    expect(s.stepMs).toBe(6 * 60_000);
+    for (const line of [s.approvalRate, s.declineRate, s.latencyP95, ...s.volume.map((v) => v.authorized)]) expect(line.length).toBeLessThanOrEqual(DASHBOARD_MAX_POINTS);
+    const spikeStep = Math.floor(spikeAt / s.stepMs) * s.stepMs;
+    const peak = s.declineRate.find(([t]) => t === spikeStep);
+    expect(peak?.[1]).toBeGreaterThan(0.8);
+  });
+
+  it('refuses a window that ends before it starts or spans more than 31 days, naming the field', () => {
+    expect(() => parseApiRequest('dashboard.series', { fromMs: 2000, toMs: 1000 })).toThrow(/dashboard.series: toMs: toMs must be after fromMs/);
+    expect(() => parseApiRequest('dashboard.series', { fromMs: 0, toMs: 40 * 24 * HOUR })).toThrow(/fromMs: range must be at most 31 days/);
+    expect(() => parseApiRequest('dashboard.series', { fromMs: 0, toMs: 1, compare: 'tomorrow' })).toThrow(/compare/);
+  });
+});

@@ -1,0 +1,158 @@
+// Thread: the read worker. The dashboard's charts for any window, read from the per-minute
+// rollups (migration 170) only: the cost depends on the window's minutes, never on how many
+// events they hold. Lines are then bounded with LTTB (boundSeries).
+import { COMPARE_OFFSETS, type CurrencyVolumeSeries, type DashboardSeries, type DashboardWindow, type SeriesPoint } from '../../../shared/dashboardApi';
+import type { ApiParsedArgs } from '../../../shared/api';
+import { minorPerMajor } from '../../../shared/currencies';
+import { histogramQuantile } from '../../../shared/latencyHistogram';
+import type { ReadStore } from '../store/store';
+import { boundSeries } from './boundSeries';
+
+const MINUTE_MS = 60_000;
+/** Steps read per chart at most before downsampling: 7 days is read in 6-minute steps. */
+export const MAX_STEPS = 2000;
+const TOP_DECLINE_CODES = 10;
+
+export class DashboardService {
+  constructor(private readonly store: ReadStore) {}
+
+  series(args: ApiParsedArgs<'dashboard.series'>): DashboardSeries {
+    const fromMin = Math.floor(args.fromMs / MINUTE_MS);
+    const toMin = Math.max(fromMin + 1, Math.ceil(args.toMs / MINUTE_MS));
+    const stepMin = Math.max(1, Math.ceil((toMin - fromMin) / MAX_STEPS));
+    const current = this.window(fromMin, toMin, stepMin, 0);
+    const offsetMs = COMPARE_OFFSETS[args.compare];
+    const compare = offsetMs > 0 ? { ...this.window(fromMin - offsetMs / MINUTE_MS, toMin - offsetMs / MINUTE_MS, stepMin, offsetMs), offsetMs, with: args.compare } : null;
+    return { ...current, stepMs: stepMin * MINUTE_MS, source: 'rollup_minute', compare };
+  }
+
+  /** Minutes [fromMin, toMin) in steps of `stepMin`, times moved forward by `shiftMs` (a compare window). */
+  private window(fromMin: number, toMin: number, stepMin: number, shiftMs: number): DashboardWindow {
+    if (!this.store.hasTables('rollup_minute')) return emptyWindow(fromMin, toMin, shiftMs);
+    const rollups = this.store.minuteRollups;
+    // Steps are aligned on absolute time (so a step keeps its value as the window moves).
+    const at = (t: number) => t * MINUTE_MS + shiftMs;
+
+    const attempts = new Map<number, { a: number; d: number }>();
+    // Window totals are summed from the steps already read: a second scan of the same rows
+    // (SUM over the window) doubled the cost of a 7-day range.
+    let authorized = 0;
+    let declined = 0;
+    let failed = 0;
+    for (const c of rollups.bySteps('type', stepMin, fromMin, toMin)) {
+      if (c.key === 'payment.authorized') authorized += c.n;
+      else if (c.key === 'payment.declined') declined += c.n;
+      else if (c.key === 'payment.failed') failed += c.n;
+      if (c.key !== 'payment.authorized' && c.key !== 'payment.declined') continue;
+      const s = attempts.get(c.t) ?? { a: 0, d: 0 };
+      if (c.key === 'payment.authorized') s.a += c.n;
+      else s.d += c.n;
+      attempts.set(c.t, s);
+    }
+    const approvalRate: SeriesPoint[] = [];
+    const declineRate: SeriesPoint[] = [];
+    const attemptPoints: SeriesPoint[] = [];
+    for (const [t, s] of [...attempts].sort((x, y) => x[0] - y[0])) {
+      const n = s.a + s.d;
+      if (n === 0) continue;
+      approvalRate.push([at(t), s.a / n]);
+      declineRate.push([at(t), s.d / n]);
+      attemptPoints.push([at(t), n]);
+    }
+
+    const histograms = new Map<number, Map<number, number>>();
+    for (const c of rollups.bySteps('latency', stepMin, fromMin, toMin)) {
+      let h = histograms.get(c.t);
+      if (!h) histograms.set(c.t, (h = new Map()));
+      h.set(Number(c.key), (h.get(Number(c.key)) ?? 0) + c.n);
+    }
+    const latencyP50: SeriesPoint[] = [];
+    const latencyP95: SeriesPoint[] = [];
+    const latencyP99: SeriesPoint[] = [];
+    for (const [t, h] of histograms) {
+      latencyP50.push([at(t), histogramQuantile(h, 0.5) ?? 0]);
+      latencyP95.push([at(t), histogramQuantile(h, 0.95) ?? 0]);
+      latencyP99.push([at(t), histogramQuantile(h, 0.99) ?? 0]);
+    }
+    const whole = new Map<number, number>();
+    for (const h of histograms.values()) for (const [bucket, n] of h) whole.set(bucket, (whole.get(bucket) ?? 0) + n);
+
+    const volume = new Map<string, CurrencyVolumeSeries>();
+    const volumeOf = (currency: string) => {
+      let v = volume.get(currency);
+      if (!v) {
+        v = { currency, authorized: [], declined: [], authorizedMinor: 0, declinedMinor: 0, authorizedCount: 0, declinedCount: 0 };
+        volume.set(currency, v);
+      }
+      return v;
+    };
+    for (const side of ['authorized', 'declined'] as const) {
+      for (const c of rollups.bySteps(side, stepMin, fromMin, toMin)) {
+        const v = volumeOf(c.key);
+        v[side].push([at(c.t), c.a / minorPerMajor(c.key)]);
+        if (side === 'authorized') {
+          v.authorizedMinor += c.a;
+          v.authorizedCount += c.n;
+        } else {
+          v.declinedMinor += c.a;
+          v.declinedCount += c.n;
+        }
+      }
+    }
+
+    const decisions = new Map<string, { decision: string; points: SeriesPoint[]; total: number }>();
+    for (const c of rollups.bySteps('decision', stepMin, fromMin, toMin)) {
+      let d = decisions.get(c.key);
+      if (!d) decisions.set(c.key, (d = { decision: c.key, points: [], total: 0 }));
+      d.points.push([at(c.t), c.n]);
+      d.total += c.n;
+    }
+
+    const declineCodes = rollups
+      .totals('decline', fromMin, toMin)
+      .map((r) => ({ code: r.key, count: r.n }))
+      .sort((x, y) => y.count - x.count || x.code.localeCompare(y.code))
+      .slice(0, TOP_DECLINE_CODES);
+
+    return {
+      fromMs: at(fromMin),
+      toMs: at(toMin),
+      approvalRate: boundSeries(approvalRate),
+      declineRate: boundSeries(declineRate),
+      latencyP50: boundSeries(latencyP50),
+      latencyP95: boundSeries(latencyP95),
+      latencyP99: boundSeries(latencyP99),
+      attempts: boundSeries(attemptPoints),
+      volume: [...volume.values()]
+        .sort((x, y) => y.authorizedCount + y.declinedCount - (x.authorizedCount + x.declinedCount) || x.currency.localeCompare(y.currency))
+        .map((v) => ({ ...v, authorized: boundSeries(v.authorized), declined: boundSeries(v.declined) })),
+      decisions: [...decisions.values()].sort((x, y) => x.decision.localeCompare(y.decision)).map((d) => ({ ...d, points: boundSeries(d.points) })),
+      declineCodes,
+      totals: {
+        authorized,
+        declined,
+        failed,
+        latencyP50: histogramQuantile(whole, 0.5),
+        latencyP95: histogramQuantile(whole, 0.95),
+        latencyP99: histogramQuantile(whole, 0.99),
+      },
+    };
+  }
+}
+
+function emptyWindow(fromMin: number, toMin: number, shiftMs: number): DashboardWindow {
+  return {
+    fromMs: fromMin * MINUTE_MS + shiftMs,
+    toMs: toMin * MINUTE_MS + shiftMs,
+    approvalRate: [],
+    declineRate: [],
+    latencyP50: [],
+    latencyP95: [],
+    latencyP99: [],
+    attempts: [],
+    volume: [],
+    decisions: [],
+    declineCodes: [],
+    totals: { authorized: 0, declined: 0, failed: 0, latencyP50: null, latencyP95: null, latencyP99: null },
+  };
+}

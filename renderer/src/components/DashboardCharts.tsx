@@ -1,0 +1,299 @@
+// The dashboard's rollup charts: approval and decline rate (per attempt) with the alert rules'
+// thresholds and learned baseline, authorization latency percentiles, money per currency,
+// top decline codes with their meaning, and risk decisions. All over the chosen range, each
+// with an accessible name and a data table; compare series are drawn dashed.
+import { memo, useMemo, useState } from 'react';
+import type { DashboardSeries } from '../../../shared/dashboardApi';
+import { declineCodeInfo } from '../../../shared/declineCodes';
+import { formatDateTime, formatMoney } from '../../../shared/format';
+import { fmtCount, fmtMs, fmtPercent, fmtRate } from '../lib/format';
+import { baselineBand, ruleLines } from '../lib/ruleLines';
+import { useAlertRules, useDashboardSeries } from '../lib/useDashboardSeries';
+import { useApp } from '../store/appStore';
+import { useRange } from '../store/dashboardRange';
+import { RangePicker } from './RangePicker';
+import './DashboardCharts.css';
+import { TimeChart, type ChartSeries, type ChartThreshold } from './TimeChart';
+
+const GREEN = '#2fae6a';
+const ORANGE = '#e8833a';
+const RED = '#e5484d';
+const BLUE = '#4ea1ff';
+const VIOLET = '#a371f7';
+const DECISION_COLORS: Record<string, string> = { approve: GREEN, review: '#d4a72c', block: '#9b2c2c' };
+
+const COMPARE_LABEL = { yesterday: 'yesterday', lastWeek: 'last week' } as const;
+
+function windowText(d: DashboardSeries): string {
+  return `${formatDateTime(d.fromMs)} to ${formatDateTime(d.toMs)}`;
+}
+
+function ghostName(d: DashboardSeries, name: string): string {
+  return d.compare ? `${name} (${COMPARE_LABEL[d.compare.with as 'yesterday' | 'lastWeek']})` : name;
+}
+
+interface PanelProps {
+  data: DashboardSeries;
+}
+
+function usePanelCommon() {
+  const theme = useApp((s) => s.theme);
+  const fixRange = useRange((s) => s.fixRange);
+  return { theme, onZoom: fixRange };
+}
+
+const pct = (v: number) => fmtPercent(v, 1);
+
+export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
+  const { theme, onZoom } = usePanelCommon();
+  const rules = useAlertRules();
+  const lines = useMemo(() => ruleLines(rules, ['approval_rate', 'decline_rate']), [rules]);
+  const declineBaseline = lines.baselines.find((b) => b.metric === 'decline_rate');
+  const band = useMemo(() => (declineBaseline ? baselineBand(data.declineRate, declineBaseline) : undefined), [data.declineRate, declineBaseline]);
+  const series: ChartSeries[] = [
+    { key: 'approval', name: 'Approval rate', color: GREEN, points: data.approvalRate },
+    { key: 'decline', name: 'Decline rate', color: ORANGE, points: data.declineRate },
+  ];
+  if (data.compare) {
+    series.push({ key: 'approvalGhost', name: ghostName(data, 'Approval rate'), color: GREEN, points: data.compare.approvalRate, ghost: true });
+    series.push({ key: 'declineGhost', name: ghostName(data, 'Decline rate'), color: ORANGE, points: data.compare.declineRate, ghost: true });
+  }
+  const thresholds: ChartThreshold[] = lines.thresholds.map((t) => ({
+    label: `${t.rule}: ${t.metric === 'approval_rate' ? 'approval' : 'decline'} ${t.kind} ${pct(t.value)}`,
+    value: t.value,
+    color: t.severity === 'critical' ? RED : '#d4a72c',
+  }));
+  const attempts = data.totals.authorized + data.totals.declined;
+  const approval = attempts ? data.totals.authorized / attempts : null;
+  return (
+    <section role="region" aria-label="Approval and decline rate" className="panel" data-testid="panel-rates" data-approval={approval ?? ''} data-attempts={attempts} data-compare-attempts={data.compare ? data.compare.totals.authorized + data.compare.totals.declined : ''}>
+      <header className="panel-head">
+        <h2>Approval and decline rate</h2>
+        <span className="muted small">
+          per attempt · {fmtCount(attempts)} attempts · approval {fmtPercent(approval)}
+        </span>
+      </header>
+      <TimeChart
+        testId="rates-chart"
+        label={`Approval and decline rate per authorization attempt, percent, ${windowText(data)}`}
+        series={series}
+        band={band}
+        bandLabel={declineBaseline ? `${declineBaseline.rule}: learned decline baseline` : undefined}
+        thresholds={thresholds}
+        fromMs={data.fromMs}
+        toMs={data.toMs}
+        format={pct}
+        yDomain={[0, 1]}
+        theme={theme}
+        emptyText="No authorizations or declines in this range"
+        onZoom={onZoom}
+      />
+      {declineBaseline ? <p className="muted small chart-note">Shaded: the band {declineBaseline.rule} allows (learned baseline, ±{declineBaseline.deviations} deviations, at least {pct(declineBaseline.minDelta)}).</p> : null}
+      {/* Per payment (retries of one paymentId counted once) comes with the per-payment approval of issue 13. */}
+      <p className="muted small chart-note" data-testid="rates-per-payment-slot">Per payment: not computed yet (retries are counted as separate attempts here).</p>
+    </section>
+  );
+});
+
+export const LatencyPanel = memo(function LatencyPanel({ data }: PanelProps) {
+  const { theme, onZoom } = usePanelCommon();
+  const series: ChartSeries[] = [
+    { key: 'p50', name: 'p50', color: BLUE, points: data.latencyP50 },
+    { key: 'p95', name: 'p95', color: ORANGE, points: data.latencyP95 },
+    { key: 'p99', name: 'p99', color: RED, points: data.latencyP99 },
+  ];
+  if (data.compare) series.push({ key: 'p95Ghost', name: ghostName(data, 'p95'), color: ORANGE, points: data.compare.latencyP95, ghost: true });
+  const t = data.totals;
+  return (
+    <section role="region" aria-label="Authorization latency" className="panel" data-testid="panel-latency" data-p50={t.latencyP50 ?? ''} data-p95={t.latencyP95 ?? ''} data-p99={t.latencyP99 ?? ''}>
+      <header className="panel-head">
+        <h2>Authorization latency</h2>
+        <span className="muted small">
+          ms · p50 {fmtMs(t.latencyP50)} · p95 {fmtMs(t.latencyP95)} · p99 {fmtMs(t.latencyP99)}
+        </span>
+      </header>
+      <TimeChart
+        testId="latency-chart"
+        label={`Authorization latency p50, p95 and p99 in milliseconds, ${windowText(data)}`}
+        series={series}
+        fromMs={data.fromMs}
+        toMs={data.toMs}
+        format={(v) => fmtMs(v)}
+        theme={theme}
+        emptyText="No latencies reported in this range"
+        onZoom={onZoom}
+      />
+    </section>
+  );
+});
+
+export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
+  const { theme, onZoom } = usePanelCommon();
+  const [chosen, setChosen] = useState<string | null>(null);
+  const currency = data.volume.find((v) => v.currency === chosen)?.currency ?? data.volume[0]?.currency ?? null;
+  const v = data.volume.find((x) => x.currency === currency);
+  const ghost = data.compare?.volume.find((x) => x.currency === currency);
+  const major = (n: number) => fmtRate(n);
+  const series: ChartSeries[] = v
+    ? [
+        { key: 'authorized', name: `Authorized (${currency || 'no currency'})`, color: GREEN, points: v.authorized },
+        { key: 'declined', name: `Declined (${currency || 'no currency'})`, color: ORANGE, points: v.declined },
+      ]
+    : [];
+  if (ghost) series.push({ key: 'authorizedGhost', name: ghostName(data, 'Authorized'), color: GREEN, points: ghost.authorized, ghost: true });
+  const stepMinutes = Math.round(data.stepMs / 60_000);
+  return (
+    <section role="region" aria-label="Volume per currency" className="panel" data-testid="panel-volume">
+      <header className="panel-head">
+        <h2>Volume per currency</h2>
+        <span className="muted small">major units per {stepMinutes === 1 ? 'minute' : `${stepMinutes} minutes`}</span>
+        {data.volume.length > 1 ? (
+          <label className="small panel-control">
+            <span className="sr-only">Currency</span>
+            <select value={currency ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid="volume-currency">
+              {data.volume.map((x) => (
+                <option key={x.currency} value={x.currency}>
+                  {x.currency || 'no currency'}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+      </header>
+      <TimeChart
+        testId="volume-chart"
+        label={`Authorized and declined volume in ${currency || 'minor units'}, major units per step, ${windowText(data)}`}
+        series={series}
+        fromMs={data.fromMs}
+        toMs={data.toMs}
+        format={major}
+        theme={theme}
+        emptyText="No payments in this range"
+        onZoom={onZoom}
+      />
+      <table className="mini-table" data-testid="volume-totals">
+        <caption className="sr-only">Authorized and declined amounts per currency in the range</caption>
+        <thead>
+          <tr>
+            <th scope="col">Currency</th>
+            <th scope="col">Authorized</th>
+            <th scope="col">Declined</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.volume.map((x) => (
+            <tr key={x.currency} data-testid={`volume-row-${x.currency}`} data-authorized-minor={x.authorizedMinor} data-declined-minor={x.declinedMinor}>
+              <th scope="row">{x.currency || '—'}</th>
+              <td>{formatMoney(x.authorizedMinor, x.currency)}</td>
+              <td>{formatMoney(x.declinedMinor, x.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+});
+
+export const DeclineCodesPanel = memo(function DeclineCodesPanel({ data }: PanelProps) {
+  const max = Math.max(1, ...data.declineCodes.map((c) => c.count));
+  const total = data.totals.declined;
+  return (
+    <section role="region" aria-label="Top decline codes" className="panel" data-testid="panel-decline-codes">
+      <header className="panel-head">
+        <h2>Top decline codes</h2>
+        <span className="muted small">{fmtCount(total)} declines in the range</span>
+      </header>
+      {data.declineCodes.length === 0 ? (
+        <div className="empty small">No declines in this range</div>
+      ) : (
+        <table className="mini-table decline-codes">
+          <caption className="sr-only">Declines per code in the range, most first, with the code's meaning</caption>
+          <thead>
+            <tr>
+              <th scope="col">Code</th>
+              <th scope="col">Meaning</th>
+              <th scope="col">Declines</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.declineCodes.map((c) => {
+              const info = declineCodeInfo(c.code);
+              return (
+                <tr key={c.code} data-testid={`decline-code-${c.code}`} data-count={c.count}>
+                  <th scope="row" className="mono">
+                    {c.code}
+                  </th>
+                  <td>
+                    {info.meaning} <span className="muted">({info.kind})</span>
+                  </td>
+                  <td className="num">
+                    <span className="bar" style={{ width: `${(c.count / max) * 100}%` }} aria-hidden="true" />
+                    {fmtCount(c.count)} · {fmtPercent(total ? c.count / total : null)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+});
+
+export const DecisionsPanel = memo(function DecisionsPanel({ data }: PanelProps) {
+  const { theme, onZoom } = usePanelCommon();
+  const series: ChartSeries[] = data.decisions.map((d) => ({ key: d.decision, name: d.decision, color: DECISION_COLORS[d.decision] ?? VIOLET, points: d.points }));
+  const stepMinutes = Math.round(data.stepMs / 60_000);
+  return (
+    <section role="region" aria-label="Risk decisions" className="panel" data-testid="panel-decisions">
+      <header className="panel-head">
+        <h2>Risk decisions</h2>
+        <span className="muted small">
+          decisions per {stepMinutes === 1 ? 'minute' : `${stepMinutes} minutes`} ·{' '}
+          {data.decisions.map((d) => (
+            <span key={d.decision} data-testid={`decisions-total-${d.decision}`} data-count={d.total}>
+              {d.decision} {fmtCount(d.total)}{' '}
+            </span>
+          ))}
+        </span>
+      </header>
+      <TimeChart
+        testId="decisions-chart"
+        label={`Risk decisions per step by decision, ${windowText(data)}`}
+        series={series}
+        fromMs={data.fromMs}
+        toMs={data.toMs}
+        format={fmtRate}
+        theme={theme}
+        emptyText="No risk decisions in this range"
+        onZoom={onZoom}
+      />
+    </section>
+  );
+});
+
+/** The range picker and every rollup chart, fed by one request per range. */
+export function RangeCharts() {
+  const { data, error, loading, window } = useDashboardSeries();
+  return (
+    <div className="range-charts" data-testid="range-charts" data-from={data?.fromMs ?? ''} data-to={data?.toMs ?? ''} data-step={data?.stepMs ?? ''} data-compare={data?.compare?.with ?? 'none'}>
+      <RangePicker window={window} loading={loading} />
+      {error ? (
+        <div className="error-text small" role="alert" data-testid="range-error">
+          Charts unavailable: {error}
+        </div>
+      ) : null}
+      {data ? (
+        <div className="chart-grid">
+          <RatesPanel data={data} />
+          <LatencyPanel data={data} />
+          <VolumePanel data={data} />
+          <DecisionsPanel data={data} />
+          <DeclineCodesPanel data={data} />
+        </div>
+      ) : (
+        <div className="empty small">{loading ? 'Loading charts…' : 'Charts start with the first snapshot'}</div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+// Fetches the dashboard's series for the chosen range from the read worker. While following,
+// it asks again every few seconds of engine clock (per-minute rollups change no faster); a
+// past range is asked once. The newest request wins; one request in flight at a time.
+import { useEffect, useRef, useState } from 'react';
+import type { AlertRule } from '../../../shared/alertRules';
+import type { DashboardSeries } from '../../../shared/dashboardApi';
+import { getClient } from '../api/client';
+import { useApp } from '../store/appStore';
+import { rangeWindow, useRange } from '../store/dashboardRange';
+
+const REFRESH_MS = 5000;
+
+export interface SeriesState {
+  data: DashboardSeries | null;
+  error: string | null;
+  loading: boolean;
+  window: { fromMs: number; toMs: number } | null;
+}
+
+export function useDashboardSeries(): SeriesState {
+  const following = useRange((s) => s.following);
+  const preset = useRange((s) => s.preset);
+  const lastPreset = useRange((s) => s.lastPreset);
+  const fromMs = useRange((s) => s.fromMs);
+  const toMs = useRange((s) => s.toMs);
+  const compare = useRange((s) => s.compare);
+  // The view's clock (frozen while paused), in steps of REFRESH_MS so this re-renders rarely.
+  const tick = useApp((s) => (s.view.snapshot ? Math.floor(s.view.snapshot.clock / REFRESH_MS) : null));
+  const session = useApp((s) => s.snapshot?.session ?? null);
+  const win = rangeWindow({ preset, lastPreset, following, fromMs, toMs, compare }, tick === null ? null : tick * REFRESH_MS + REFRESH_MS - 1);
+  const [state, setState] = useState<SeriesState>({ data: null, error: null, loading: false, window: null });
+  const latest = useRef(0);
+  const winFrom = win?.fromMs ?? null;
+  const winTo = win?.toMs ?? null;
+
+  useEffect(() => {
+    if (winFrom === null || winTo === null) return;
+    const id = ++latest.current;
+    setState((s) => ({ ...s, loading: true, window: { fromMs: winFrom, toMs: winTo } }));
+    getClient()
+      .invoke('dashboard.series', { fromMs: winFrom, toMs: winTo, compare })
+      .then((data) => {
+        if (id === latest.current) setState({ data, error: null, loading: false, window: { fromMs: winFrom, toMs: winTo } });
+      })
+      .catch((err: unknown) => {
+        if (id === latest.current) setState((s) => ({ ...s, error: err instanceof Error ? err.message : String(err), loading: false }));
+      });
+    // `tick` re-asks while following (the window itself moves only once a minute)
+  }, [winFrom, winTo, compare, following ? tick : null, session]);
+
+  return state;
+}
+
+/** The session's alert rules (thresholds and baselines drawn on the rate chart). */
+export function useAlertRules(): AlertRule[] {
+  const session = useApp((s) => s.snapshot?.session ?? null);
+  const [rules, setRules] = useState<AlertRule[]>([]);
+  useEffect(() => {
+    if (session === null) return;
+    let live = true;
+    getClient()
+      .invoke('rules.get', {})
+      .then((d) => live && setRules(d.rules))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [session]);
+  return rules;
+}

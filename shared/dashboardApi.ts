@@ -1,0 +1,74 @@
+// The dashboard's charts over any time range, read from the per-minute rollups only (never
+// raw events), so a 7-day range costs what a 15-minute one does. Times are epoch ms; a
+// window is half-open (from <= time < to) and whole minutes. Spread into api.ts.
+import { z } from 'zod';
+
+const epochMs = z.number().int().min(0).max(8.64e15);
+/** Longest range one request covers: what the range picker offers at most, and a custom range. */
+export const DASHBOARD_MAX_RANGE_MS = 31 * 24 * 3600_000;
+/** Points per drawn line at most; denser series are downsampled (LTTB) to this. */
+export const DASHBOARD_MAX_POINTS = 300;
+
+export const COMPARE_OFFSETS = { none: 0, yesterday: 24 * 3600_000, lastWeek: 7 * 24 * 3600_000 } as const;
+export type CompareWith = keyof typeof COMPARE_OFFSETS;
+
+export const dashboardRequestSchemas = {
+  'dashboard.series': z
+    .object({
+      fromMs: epochMs,
+      toMs: epochMs,
+      compare: z.enum(['none', 'yesterday', 'lastWeek']).default('none'),
+    })
+    .strict()
+    .refine((a) => a.toMs > a.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
+    .refine((a) => a.toMs - a.fromMs <= DASHBOARD_MAX_RANGE_MS, { message: 'range must be at most 31 days', path: ['fromMs'] }),
+} as const;
+
+/** [time (epoch ms, the step's start), value]. */
+export type SeriesPoint = [number, number];
+
+export interface CurrencyVolumeSeries {
+  currency: string;
+  /** Major units per step (the currency's ISO 4217 decimals). */
+  authorized: SeriesPoint[];
+  declined: SeriesPoint[];
+  /** Minor units over the whole window (exact). */
+  authorizedMinor: number;
+  declinedMinor: number;
+  authorizedCount: number;
+  declinedCount: number;
+}
+
+/** The time series of one window (the compare window has the same shape). */
+export interface DashboardWindow {
+  fromMs: number;
+  toMs: number;
+  /** Approved / (approved + declined) per step: per authorization attempt. */
+  approvalRate: SeriesPoint[];
+  declineRate: SeriesPoint[];
+  /** Authorization latency percentiles per step (ms), from per-minute histograms. */
+  latencyP50: SeriesPoint[];
+  latencyP95: SeriesPoint[];
+  latencyP99: SeriesPoint[];
+  /** Attempts (authorized + declined) per step: where a rate is only a few events. */
+  attempts: SeriesPoint[];
+  volume: CurrencyVolumeSeries[];
+  /** Risk decisions per step by decision (approve, review, decline, ...). */
+  decisions: { decision: string; points: SeriesPoint[]; total: number }[];
+  /** Declines per code over the window, most first (at most 10). */
+  declineCodes: { code: string; count: number }[];
+  totals: { authorized: number; declined: number; failed: number; latencyP50: number | null; latencyP95: number | null; latencyP99: number | null };
+}
+
+export interface DashboardSeries extends DashboardWindow {
+  /** Width of one step before downsampling (whole minutes). */
+  stepMs: number;
+  /** Always 'rollup_minute': the charts never read raw events. */
+  source: 'rollup_minute';
+  /** The same window shifted back by `offsetMs`, with its times moved forward onto this one. */
+  compare: (DashboardWindow & { offsetMs: number; with: CompareWith }) | null;
+}
+
+export interface DashboardResults {
+  'dashboard.series': DashboardSeries;
+}
