@@ -9,7 +9,6 @@ import { migrate } from './migrate';
 import { migration001 } from './migrations/001_events';
 import { migration010 } from './migrations/010_alerts';
 import { migration115 } from './migrations/115_scored_decisions';
-import { migration170 } from './migrations/170_minute_rollups';
 
 const dir = tempDir('payops-m115-');
 
