@@ -42,6 +42,8 @@ export function legacyEventWriter(db: Database): EventWriter {
     quarantine: new QuarantineRepository(db),
     rollups: new RollupRepository(db),
     counters: new CounterRepository(db),
+    segments: null,
+    minuteRollups: null,
   });
 }
 

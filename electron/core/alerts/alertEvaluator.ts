@@ -123,7 +123,7 @@ export class AlertEvaluator {
     // evaluated; per dimension, so an hour-long whole-stream rule does not give every merchant an hour.
     const ringSeconds = new Map<EventDimension, number>();
     for (const d of dimensions.keys()) {
-      const longest = Math.max(1000, ...eventRules.filter((r) => (r.groupBy === 'merchant' || r.groupBy === 'country' ? r.groupBy : 'all') === d).map((r) => r.windowMs));
+      const longest = Math.max(1000, ...eventRules.filter((r) => eventDimensionOf(r.groupBy) === d).map((r) => r.windowMs));
       ringSeconds.set(d, Math.ceil((longest + this.latenessMs + this.intervalMs) / 1000) + 2);
     }
     this.events = new EventGroups(dimensions, ringSeconds, options.maxGroupsPerDimension ?? 1000, (d, g) => this.groupIsActive(d, g));
@@ -550,7 +550,7 @@ export class AlertEvaluator {
   private sweep(tick: number): void {
     // Only grouped dimensions are swept: their longest window decides (an hour-long
     // whole-stream rule must not keep every merchant for an hour).
-    const grouped = this.prepared.filter((p) => p.rule.groupBy === 'merchant' || p.rule.groupBy === 'country');
+    const grouped = this.prepared.filter((p) => eventDimensionOf(p.rule.groupBy) !== 'all');
     const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...grouped.map((p) => p.rule.windowMs / 1000), 1);
     this.events.sweep(oldestNeeded);
     this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.slots.get(`queue=${queue}`)?.active));

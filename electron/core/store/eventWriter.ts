@@ -37,6 +37,10 @@ export interface IngestTables {
   quarantine: QuarantineRepository;
   rollups: RollupRepository;
   counters: CounterRepository;
+  /** Per-minute segment rollups (migration 130); null for a schema that predates them. */
+  segments?: SegmentRollupRepository | null;
+  /** The dashboard's per-minute rollups (migration 170); null for a schema that predates them. */
+  minuteRollups?: MinuteRollupRepository | null;
 }
 
 /**
@@ -53,9 +57,9 @@ export class EventWriter {
   private readonly extensions: BatchExtension[] = [];
   /** Runs inside each batch's transaction with the rollup cells it added (the metrics stream's outbox). */
   onWrite: ((cells: RollupCell[], out: BatchOutcome) => void) | null = null;
-  private readonly segments: SegmentRollupRepository;
+  private readonly segments: SegmentRollupRepository | null;
   /** The dashboard's per-minute rollups (migration 170), written in the same transaction. */
-  private readonly minuteRollups: MinuteRollupRepository;
+  private readonly minuteRollups: MinuteRollupRepository | null;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -65,8 +69,8 @@ export class EventWriter {
       rollups: new RollupRepository(db),
       counters: new CounterRepository(db),
     };
-    this.segments = new SegmentRollupRepository(db);
-    this.minuteRollups = new MinuteRollupRepository(db);
+    this.segments = tables?.segments === null ? null : (tables?.segments ?? new SegmentRollupRepository(db));
+    this.minuteRollups = tables?.minuteRollups === null ? null : (tables?.minuteRollups ?? new MinuteRollupRepository(db));
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
 
@@ -85,7 +89,7 @@ export class EventWriter {
   private writeItems(items: IncomingMessage[], out: BatchOutcome): void {
     const { events, quarantine, rollups: rollupTable, counters } = this.tables;
     const rollups = new Map<string, RollupCell>();
-    const minutes = this.minuteRollups.batch();
+    const minutes = this.minuteRollups?.batch() ?? null;
     const add = (sec: number, dim: string, key: string, amount: number): void => {
       const k = `${sec}\u0000${dim}\u0000${key}`;
       const cell = rollups.get(k);
@@ -125,7 +129,7 @@ export class EventWriter {
       if (e.timeMs === null) stored.timeMs = timeMs;
       out.inserted.push(stored);
       sources.add(e.source);
-      minutes.observe(e, timeMs);
+      minutes?.observe(e, timeMs);
       const sec = Math.floor(timeMs / 1000);
       add(sec, 'type', e.type, 0);
       if (e.category === 'unknown') out.unknownTypes += 1;
@@ -138,8 +142,8 @@ export class EventWriter {
     }
     for (const c of rollups.values()) rollupTable.add(c);
     events.noteSources(sources);
-    this.segments.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
-    minutes.flush();
+    this.segments?.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
+    minutes?.flush();
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);
