@@ -7,6 +7,7 @@ import type { QueueReport } from '../../../shared/queueStats';
 import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
 import { lastJson, runPayops } from '../../../test/support/cli';
 import { answers, startLoopbackHttp } from '../../../test/support/fakeManagementServer';
+import { waitFor } from '../../../test/support/waitFor';
 
 const topo = uniqueTopology('queuescli');
 
@@ -17,6 +18,13 @@ beforeAll(async () => {
   for (let i = 0; i < 25; i++) ch.sendToQueue(topo.queue, Buffer.from(`m${i}`));
   await ch.close();
   await c.close();
+  // The management plugin publishes a new queue's message counts with its next stats
+  // emission (every few seconds): the shape test needs them to be there.
+  await waitFor(async () => {
+    const res = await fetch(`http://127.0.0.1:15672/api/queues/%2F/${encodeURIComponent(topo.queue)}`, { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` } });
+    const q = res.ok ? ((await res.json()) as { messages_ready?: number }) : {};
+    return q.messages_ready === 25;
+  }, 'the management API to report the queue\'s 25 ready messages', 30_000, 250);
 });
 
 afterAll(async () => {

@@ -11,6 +11,9 @@ export interface BulkIndexPolicy {
   readonly emitter: EngineEmitter;
   /** Builds what is missing (idempotent). */
   build(): void;
+  /** At the session's end: a bulk load builds what it deferred; any other session has nothing to do
+   * (and must not wait on a database another process holds locked). */
+  finish(): void;
 }
 
 export function bulkIndexPolicy(store: Store, bulk: boolean, emit: EngineEmitter): BulkIndexPolicy {
@@ -21,7 +24,7 @@ export function bulkIndexPolicy(store: Store, bulk: boolean, emit: EngineEmitter
   };
   if (!bulk) {
     build();
-    return { emitter: emit, build };
+    return { emitter: emit, build, finish: () => undefined };
   }
   store.deferExplorerIndexes();
   const emitter: EngineEmitter = {
@@ -33,5 +36,12 @@ export function bulkIndexPolicy(store: Store, bulk: boolean, emit: EngineEmitter
       emit.drained?.();
     },
   };
-  return { emitter, build };
+  const finish = (): void => {
+    try {
+      build();
+    } catch (err) {
+      emit.log(`explorer indexes not built at the end of the replay (built at the next start): ${(err as Error).message}`);
+    }
+  };
+  return { emitter, build, finish };
 }

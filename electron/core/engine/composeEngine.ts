@@ -64,7 +64,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     if (burn) engine.onCommitted((outcome) => burn.observeCommitted(outcome.inserted, metrics.watermark));
     engine.onQueueSamples((samples) => alerting.observeQueues(samples));
     engine.onStop(async () => {
-      indexes.build();
+      indexes.finish();
       alerting.stop();
       burn?.stop();
       await capture.stop().catch((err) => emit.log(`capture not closed cleanly: ${(err as Error).message}`));
