@@ -10,7 +10,7 @@ import { expect, startConsole, test } from './servedConsole';
 const BIN = path.resolve(__dirname, '..', 'bin', 'payops.js');
 const RULE = 'decline-rate-spike';
 
-test('the demo, started fresh, shows decline-rate-spike firing and then resolving, with no other critical alert', async ({ page }) => {
+test('the demo, started fresh, shows decline-rate-spike firing and then resolving, with no other critical alert @long', async ({ page }) => {
   test.setTimeout(330_000);
   const served = await startConsole(['--demo']);
   try {

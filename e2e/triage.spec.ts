@@ -25,7 +25,7 @@ function simulate(exchange: string): Promise<number | null> {
   });
 }
 
-test('issuer-outage fires issuer-down; Explain names the issuer and its BIN first; the health board is shown', async ({ page }) => {
+test('issuer-outage fires issuer-down; Explain names the issuer and its BIN first; the health board is shown @long', async ({ page }) => {
   test.setTimeout(240_000);
   const served = await startConsole(['--rules', RULES]);
   try {

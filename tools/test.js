@@ -46,7 +46,11 @@ function vitest(config, label) {
 
 function playwright() {
   const out = path.join(os.tmpdir(), `payops-playwright-${process.pid}.json`);
-  const r = spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], {
+  // Specs tagged @long (minutes of real traffic each: the demo's whole story, an issuer outage
+  // through RabbitMQ) run under `npm run test:long`, keeping `npm test` and CI under 20 minutes.
+  const args = ['playwright', 'test', '-c', 'e2e/playwright.config.ts'];
+  if (!process.env.PAYOPS_LONG) args.push('--grep-invert', '@long');
+  const r = spawnSync('npx', args, {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: out, PAYOPS_PLAYWRIGHT_JSON: '1' },
