@@ -37,6 +37,10 @@ export interface DeadLetterMessage {
   bytes: number;
 }
 
+/** What a redrive did to one message, in order: publishing, confirmed, removed (or skipped /
+ * failed), or the whole redrive refused (read-only mode). */
+export type RedriveStep = 'publishing' | 'confirmed' | 'removed' | 'skipped' | 'failed' | 'refused';
+
 export interface RedriveAuditEntry {
   redriveId: string;
   at: number;

@@ -18,14 +18,18 @@ export function rulesFormatOf(path: string): RulesFormat {
   throw new RulesFileError([fileIssue(`unsupported extension "${ext || '(none)'}": use .yaml, .yml or .json`)], path);
 }
 
-export function loadRulesFile(path: string): AlertRule[] {
+/** The text of a rules file and its format; an unreadable file is a RulesFileError naming it. */
+function readRulesText(path: string): { text: string; format: RulesFormat } {
   const format = rulesFormatOf(path);
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return { text: readFileSync(path, 'utf8'), format };
   } catch (err) {
     throw new RulesFileError([fileIssue(`cannot read: ${(err as Error).message}`)], path);
   }
+}
+
+export function loadRulesFile(path: string): AlertRule[] {
+  const { text, format } = readRulesText(path);
   return parseRulesText(text, format, path);
 }
 
@@ -41,13 +45,7 @@ export function parseRulesText(text: string, format: RulesFormat, source = 'aler
 
 /** The routing sections of a rules file (contact points, policies, ...); the defaults when it has none. */
 export function loadRoutingFile(path: string): RoutingConfig {
-  const format = rulesFormatOf(path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new RulesFileError([fileIssue(`cannot read: ${(err as Error).message}`)], path);
-  }
+  const { text, format } = readRulesText(path);
   return parseRoutingText(text, format, path);
 }
 

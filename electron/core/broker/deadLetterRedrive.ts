@@ -14,7 +14,7 @@ import { brokerRefusal } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
 import { describeDeadLetter, redriveHeaders } from './deadLetterMessage';
 
-export type AuditStep = 'publishing' | 'confirmed' | 'removed' | 'skipped' | 'failed' | 'refused';
+import type { RedriveStep as AuditStep } from '../../../shared/deadLetters';
 
 /** Where the redrive writes its steps (the store's redrive_audit table) and asks what earlier ones did. */
 export interface RedriveAuditLog {

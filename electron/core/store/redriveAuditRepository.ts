@@ -11,7 +11,8 @@ import { StatementCache } from './statementCache';
  * queue; skipped / failed: left in the dead-letter queue (detail says why); refused: the
  * whole redrive was refused (read-only mode).
  */
-export type RedriveStep = 'publishing' | 'confirmed' | 'removed' | 'skipped' | 'failed' | 'refused';
+export type { RedriveStep } from '../../../shared/deadLetters';
+import type { RedriveStep } from '../../../shared/deadLetters';
 
 export interface RedriveAuditRow {
   seq: number;
