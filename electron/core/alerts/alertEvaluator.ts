@@ -62,6 +62,7 @@ interface PreparedRule {
 const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 2, nodata: 3, resolved: 4, normal: 5 };
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const SWEEP_EVERY_TICKS = 6;
+const FLUSH_RETRY_MS = 5000;
 // Every known payment and risk type (not "unknown"): what no_data watches by default.
 const ALL_KNOWN_MASK = (1 << UNKNOWN_INDEX) - 1;
 
@@ -81,6 +82,8 @@ export class AlertEvaluator {
   private readonly resolved: AlertInstance[] = [];
   private notifications: AlertNotification[] = [];
   private readonly dirty = new Set<AlertInstance>();
+  /** After the store refused a save, the next try is not before this (wall time). */
+  private flushRetryAt = 0;
   private watermark: number | null = null;
   private nextTick: number | null = null;
   private lastTick: number | null = null;
@@ -197,7 +200,7 @@ export class AlertEvaluator {
   /** End of input (a finished replay or backtest): evaluates the ticks the lateness allowance held back. */
   finish(): AlertNotification[] {
     if (this.watermark !== null) this.runTicks(this.watermark);
-    this.flush();
+    this.flush(true);
     return this.takeNotifications();
   }
 
@@ -557,20 +560,25 @@ export class AlertEvaluator {
     this.silences.sweep(tick, 24 * 3600_000);
   }
 
-  private flush(): void {
+  /** `force`: the last save of a run, tried even while backing off. */
+  private flush(force = false): void {
     if (this.dirty.size === 0) return;
     if (!this.store) {
       this.dirty.clear();
       return;
     }
+    if (!force && Date.now() < this.flushRetryAt) return;
     const records = [...this.dirty].map((i) => i.record());
     try {
       this.store.saveInstances(records);
       this.dirty.clear();
+      this.flushRetryAt = 0;
     } catch {
       // The store refused (disk full, database locked by another process): evaluation goes on
       // in memory and these instances stay dirty, saved by the next flush that succeeds. Ingest
       // reports the cause (it pauses on the same error); throwing here would end the engine.
+      // Not before 5 s: a lock makes each try block the thread for the busy timeout.
+      this.flushRetryAt = Date.now() + FLUSH_RETRY_MS;
     }
   }
 }

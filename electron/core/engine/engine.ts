@@ -102,6 +102,9 @@ export class Engine {
         this.timing.acknowledged += count;
       },
       onCommitted: (outcome) => this.onCommitted(outcome),
+      // While another process holds the lock, writes fail at once instead of each blocking
+      // this thread for the busy timeout; the held batch's retries find out when it is gone.
+      onPause: (reason, locked) => this.store.waitForLocks(reason === null || !locked),
       tap: parts.tap,
       log: (line) => this.emit.log(line),
     });

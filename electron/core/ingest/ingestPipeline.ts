@@ -28,7 +28,8 @@ export interface PipelineOptions {
   /** Called after commit with the newest token of the batch and how many messages it covers. */
   acknowledge?: (token: unknown, count: number) => void;
   onCommitted?: (outcome: BatchOutcome) => void;
-  onPause?: (reason: string | null) => void;
+  /** Ingest paused (the reason, and whether another process's lock is the cause) or resumed (null). */
+  onPause?: (reason: string | null, locked: boolean) => void;
   /** Sees every message as decoded, before it is stored (capture recording). */
   tap?: (raw: RawMessage, result: DecodeResult) => void;
   log?: (line: string) => void;
@@ -95,7 +96,7 @@ export class IngestPipeline {
       this.options.log?.(`ingest resumed: the held batch of ${outcome.inserted.length + outcome.duplicates + outcome.quarantined} message(s) committed`);
       this.pausedReason = null;
       this.retryAttempt = 0;
-      this.options.onPause?.(null);
+      this.options.onPause?.(null, false);
     }
     if (token !== undefined) this.options.acknowledge?.(token, count);
     this.options.onCommitted?.(outcome);
@@ -113,7 +114,7 @@ export class IngestPipeline {
     const reason = describeStoreError(err);
     if (this.pausedReason !== reason) {
       this.options.log?.(`ingest paused, nothing acknowledged: ${reason}`);
-      this.options.onPause?.(reason);
+      this.options.onPause?.(reason, isLockError(err));
     }
     this.pausedReason = reason;
     if (this.retryTimer) return;
@@ -125,10 +126,15 @@ export class IngestPipeline {
   }
 }
 
+function isLockError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
 function describeStoreError(err: unknown): string {
   const code = (err as { code?: string }).code ?? '';
   if (code === 'SQLITE_FULL') return 'disk full: the database cannot grow (free space, then ingest resumes)';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+  if (isLockError(err)) {
     return 'database locked by another process (ingest resumes when it is released)';
   }
   if (code === 'SQLITE_READONLY') return 'database is read-only';

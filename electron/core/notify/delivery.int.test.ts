@@ -185,4 +185,31 @@ describe('notification delivery to a real HTTP receiver', () => {
     expect(log[2].error).toMatch(/ECONNREFUSED/);
     expect(JSON.stringify(log)).not.toContain('secretTOKEN');
   });
+  it('a stop delivers what is queued within its grace (one attempt each), then logs the rest failed "shutting down"', async () => {
+    // The receiver answers after 300 ms: the second message is still queued behind the first
+    // when the stop comes, as a replay's resolved message is behind its firing one at the end.
+    const receiver = await startReceiver({ kind: 'slow', delayMs: 300 });
+    open.push(receiver);
+    const { hub, store } = await setup(receiver, { defaultPolicy: { contactPoint: 'oncall', groupBy: ['merchant'], groupWait: '0s' } });
+    hub.observe(note('firing', 'declines', 0, { merchant: 'm_1' }));
+    hub.observe(note('firing', 'declines', 0, { merchant: 'm_2' }));
+    hub.advanceTo(at(1));
+    await hub.delivery.stop();
+    expect(receiver.requests.map((q) => merchants(q.body as AlertmanagerWebhookV4))).toEqual(['firing:m_1=firing', 'firing:m_2=firing']);
+    expect(store.log.list().map((e) => [e.outcome, e.groupLabels.merchant])).toEqual([
+      ['sent', 'm_1'],
+      ['sent', 'm_2'],
+    ]);
+
+    const late = await setup(receiver, { defaultPolicy: { contactPoint: 'oncall', groupBy: ['merchant'], groupWait: '0s' } });
+    late.hub.observe(note('firing', 'declines', 0, { merchant: 'm_3' }));
+    late.hub.observe(note('firing', 'declines', 0, { merchant: 'm_4' }));
+    late.hub.advanceTo(at(1));
+    await late.hub.delivery.stop(0);
+    const log = late.store.log.list();
+    expect(log.map((e) => [e.outcome, e.groupLabels.merchant, e.error])).toEqual([
+      ['sent', 'm_3', null],
+      ['failed', 'm_4', 'not sent: payops is shutting down'],
+    ]);
+  });
 });

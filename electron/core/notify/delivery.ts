@@ -31,6 +31,8 @@ export class NotificationDelivery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private stopped = false;
+  /** Once stopping: queued messages still get one attempt each until then, then are logged failed. */
+  private stopDeadline = Infinity;
 
   constructor(private readonly options: DeliveryOptions) {
     this.now = options.now ?? Date.now;
@@ -75,9 +77,14 @@ export class NotificationDelivery {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
-  /** Stops retrying: what is waiting is logged as failed ("shutting down") once the current attempts end. */
-  async stop(): Promise<void> {
+  /**
+   * Stops retrying. What is queued still gets one attempt each for `graceMs` (a replay's
+   * resolved message, queued behind its firing one, is not dropped at the end of the run);
+   * what is left after that is logged failed ("shutting down").
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
+    this.stopDeadline = Date.now() + graceMs;
     await this.idle();
   }
 
@@ -85,7 +92,7 @@ export class NotificationDelivery {
     const queue = this.queues.get(name)!;
     while (queue.length > 0) {
       const d = queue.shift()!;
-      if (this.stopped) {
+      if (this.stopped && Date.now() >= this.stopDeadline) {
         this.write(d, 'failed', { attempt: 0, final: true, error: 'not sent: payops is shutting down' });
         continue;
       }

@@ -17,6 +17,9 @@ export interface OpenOptions {
 
 export class DatabaseOpenError extends Error {}
 
+/** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
+export const LOCK_WAIT_MS = 5000;
+
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   if (options.readonly) migrateBeforeReading(file);
   let db: Database.Database;
@@ -29,7 +32,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     throw new DatabaseOpenError(`cannot open database ${file}: ${(err as Error).message}`);
   }
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);

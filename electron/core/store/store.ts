@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { AlertHistoryRepository } from './alertHistoryRepository';
 import { CounterRepository } from './counterRepository';
-import { openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from './database';
+import { LOCK_WAIT_MS, openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from './database';
 import { EventPages } from './eventPages';
 import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
@@ -90,6 +90,13 @@ export interface Store extends ReadStore {
   applyRetention(retentionDays: number, nowMs: number): number;
   /** Sets (null or 0: lifts) this connection's size limit of the database file. */
   setMaxBytes(maxBytes: number | null): DbSizeLimit;
+  /**
+   * Whether a write waits for another process's lock (the busy timeout) or fails at once.
+   * Ingest turns waiting off while it knows the database is locked: every writer of the
+   * engine thread would otherwise block it for the timeout in turn, and a stop queued
+   * behind them would wait for the lock to go.
+   */
+  waitForLocks(wait: boolean): void;
   /** Bulk loading (a replay): stops maintaining the explorer's secondary indexes until `buildExplorerIndexes`. */
   deferExplorerIndexes(): void;
   /** Builds the explorer indexes that are missing (one sort each); returns how many it built. */
@@ -155,6 +162,10 @@ class SqliteStore implements Store {
 
   setMaxBytes(maxBytes: number | null): DbSizeLimit {
     return setMaxDbBytes(this.db, maxBytes);
+  }
+
+  waitForLocks(wait: boolean): void {
+    this.db.pragma(`busy_timeout = ${wait ? LOCK_WAIT_MS : 0}`);
   }
 
   deferExplorerIndexes(): void {
