@@ -86,12 +86,38 @@ describe('DashboardService (per-minute rollups)', () => {
       ...trafficBetween(T0 - 7 * 24 * HOUR, T0, 2, 3),
       ...Array.from({ length: 40 }, (_, i): KitEvent => ({ type: 'payment.declined', timeMs: spikeAt + i, currency: 'EUR', amount: 100, latencyMs: 50, declineCode: '05' })),
     ];
-    const s = serviceWith(spiky).series({ fromMs: T0 - 7 * 24 * HOUR, toMs: T0, compare: 'none' });
-    expect(s.stepMs).toBe(6 * 60_000);
+    // Not on a ten-minute boundary at either end: the ragged ends come from the minute rollups,
+    // the whole buckets between them from the ten-minute ones, and the figures are the events'.
+    const fromMs = T0 - 7 * 24 * HOUR + 3 * 60_000;
+    const toMs = T0 - 4 * 60_000;
+    const s = serviceWith(spiky).series({ fromMs, toMs, compare: 'none' });
+    expect(s.stepMs).toBe(10 * 60_000);
+    const want = expectedFigures(spiky, fromMs, toMs);
+    expect(s.totals).toMatchObject({ authorized: want.authorized, declined: want.declined, failed: want.failed });
+    expect(Object.fromEntries(s.declineCodes.map((c) => [c.code, c.count]))).toEqual(want.declineCodes);
     for (const line of [s.approvalRate, s.declineRate, s.latencyP95, ...s.volume.map((v) => v.authorized)]) expect(line.length).toBeLessThanOrEqual(DASHBOARD_MAX_POINTS);
     const spikeStep = Math.floor(spikeAt / s.stepMs) * s.stepMs;
     const peak = s.declineRate.find(([t]) => t === spikeStep);
-    expect(peak?.[1]).toBeGreaterThan(0.8);
+    const usual = [...s.declineRate.map(([, r]) => r)].sort((a, b) => a - b)[Math.floor(s.declineRate.length / 2)];
+    expect(peak?.[1]).toBeGreaterThan(0.5);
+    expect(peak![1]).toBeGreaterThan(3 * usual);
+  });
+
+  it('reads the same figures from the ten-minute rollups as from the minutes they sum', () => {
+    const db = openDatabase(path.join(dir, `dash-${++n}.db`));
+    storeEvents(db, trafficBetween(T0 - 2 * 24 * HOUR, T0, 3, 5).map(cloudEvent));
+    const store = storeOn(db);
+    for (const dim of ['type', 'authorized', 'declined', 'decline', 'decision', 'latency'] as const) {
+      const fromMin = Math.floor((T0 - 2 * 24 * HOUR) / 60_000) + 7;
+      const toMin = Math.floor(T0 / 60_000) - 3;
+      const both = store.minuteRollups.bySteps(dim, 30, fromMin, toMin);
+      const minutesOnly = db
+        .prepare(`SELECT CAST(minute / 30 AS INTEGER) * 30 AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute WHERE dim = ? AND minute >= ? AND minute < ? GROUP BY t, key ORDER BY t, key`)
+        .all(dim, fromMin, toMin) as { t: number; key: string; n: number; a: number }[];
+      const byKey = (cells: { t: number; key: string; n: number; a: number }[]) => [...cells].sort((x, y) => x.t - y.t || x.key.localeCompare(y.key)).map((c) => [c.t, c.key, c.n, Math.round(c.a * 1000) / 1000]);
+      expect(byKey(both), dim).toEqual(byKey(minutesOnly));
+      expect(both.length, dim).toBeGreaterThan(0);
+    }
   });
 
   it('refuses a window that ends before it starts or spans more than 31 days, naming the field', () => {

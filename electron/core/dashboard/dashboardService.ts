@@ -9,8 +9,19 @@ import type { ReadStore } from '../store/store';
 import { boundSeries } from './boundSeries';
 
 const MINUTE_MS = 60_000;
-/** Steps read per chart at most before downsampling: 7 days is read in 6-minute steps. */
+/** Steps read per chart at most before downsampling: 7 days is read in 10-minute steps. */
 export const MAX_STEPS = 2000;
+/**
+ * Step sizes in minutes, as Grafana rounds its intervals: a step reads the same on every range
+ * that uses it, and from ten minutes on it is whole ten-minute rollups (migration 180).
+ */
+const NICE_STEPS_MIN = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440];
+
+/** The smallest nice step that reads at most MAX_STEPS steps over the window. */
+export function stepMinutesFor(spanMin: number): number {
+  const least = Math.max(1, Math.ceil(spanMin / MAX_STEPS));
+  return NICE_STEPS_MIN.find((s) => s >= least) ?? Math.ceil(least / 1440) * 1440;
+}
 const TOP_DECLINE_CODES = 10;
 
 export class DashboardService {
@@ -19,7 +30,7 @@ export class DashboardService {
   series(args: ApiParsedArgs<'dashboard.series'>): DashboardSeries {
     const fromMin = Math.floor(args.fromMs / MINUTE_MS);
     const toMin = Math.max(fromMin + 1, Math.ceil(args.toMs / MINUTE_MS));
-    const stepMin = Math.max(1, Math.ceil((toMin - fromMin) / MAX_STEPS));
+    const stepMin = stepMinutesFor(toMin - fromMin);
     const current = this.window(fromMin, toMin, stepMin, 0);
     const offsetMs = COMPARE_OFFSETS[args.compare];
     const compare = offsetMs > 0 ? { ...this.window(fromMin - offsetMs / MINUTE_MS, toMin - offsetMs / MINUTE_MS, stepMin, offsetMs), offsetMs, with: args.compare } : null;

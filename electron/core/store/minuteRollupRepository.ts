@@ -15,6 +15,11 @@ export interface MinuteCell {
   a: number;
 }
 
+type CellWriter = (dim: MinuteDim, at: number, key: string, count: number, amount: number) => void;
+
+const ADD_TEN = `INSERT INTO rollup_ten_minute (dim, bucket, key, count, amount) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (dim, bucket, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
+
 const ADD = `INSERT INTO rollup_minute (dim, minute, key, count, amount) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (dim, minute, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
 
@@ -22,7 +27,11 @@ const ADD = `INSERT INTO rollup_minute (dim, minute, key, count, amount) VALUES 
 export class MinuteRollupBatch {
   private readonly cells = new Map<string, { dim: MinuteDim; minute: number; key: string; count: number; amount: number }>();
 
-  constructor(private readonly write: (dim: MinuteDim, minute: number, key: string, count: number, amount: number) => void) {}
+  constructor(
+    private readonly write: CellWriter,
+    /** The ten-minute rollups (migration 180), summed from the same cells. */
+    private readonly writeTen: CellWriter | null = null,
+  ) {}
 
   private add(dim: MinuteDim, minute: number, key: string, amount: number): void {
     const k = `${dim}\u0000${minute}\u0000${key}`;
@@ -51,7 +60,19 @@ export class MinuteRollupBatch {
   }
 
   flush(): void {
-    for (const c of this.cells.values()) this.write(c.dim, c.minute, c.key, c.count, c.amount);
+    const tens = this.writeTen ? new Map<string, { dim: MinuteDim; bucket: number; key: string; count: number; amount: number }>() : null;
+    for (const c of this.cells.values()) {
+      this.write(c.dim, c.minute, c.key, c.count, c.amount);
+      if (!tens) continue;
+      const bucket = Math.floor(c.minute / 10);
+      const k = `${c.dim}\u0000${bucket}\u0000${c.key}`;
+      const ten = tens.get(k);
+      if (ten) {
+        ten.count += c.count;
+        ten.amount += c.amount;
+      } else tens.set(k, { dim: c.dim, bucket, key: c.key, count: c.count, amount: c.amount });
+    }
+    if (tens) for (const t of tens.values()) this.writeTen!(t.dim, t.bucket, t.key, t.count, t.amount);
     this.cells.clear();
   }
 }
@@ -59,6 +80,8 @@ export class MinuteRollupBatch {
 export class MinuteRollupRepository {
   private readonly sql: StatementCache;
   private addStatement: Statement | null = null;
+  private addTenStatement: Statement | null = null;
+  private tenMinuteTable: boolean | null = null;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
@@ -66,19 +89,43 @@ export class MinuteRollupRepository {
 
   /** A batch whose flush writes through this repository (call it inside the ingest transaction). */
   batch(): MinuteRollupBatch {
-    return new MinuteRollupBatch((dim, minute, key, count, amount) => {
-      (this.addStatement ??= this.sql.prepare(ADD)).run(dim, minute, key, count, amount);
-    });
+    return new MinuteRollupBatch(
+      (dim, minute, key, count, amount) => {
+        (this.addStatement ??= this.sql.prepare(ADD)).run(dim, minute, key, count, amount);
+      },
+      this.hasTenMinutes()
+        ? (dim, bucket, key, count, amount) => {
+            (this.addTenStatement ??= this.sql.prepare(ADD_TEN)).run(dim, bucket, key, count, amount);
+          }
+        : null,
+    );
   }
 
-  /** A dimension's cells in minutes [fromMin, toMin), summed per `stepMin` minutes, oldest first. */
+  /**
+   * A dimension's cells in minutes [fromMin, toMin), summed per `stepMin` minutes, oldest first.
+   * Steps of whole ten minutes read the ten-minute rollups for the whole buckets inside the
+   * window and the minutes only for its ragged ends: the same sums from a tenth of the rows.
+   */
   bySteps(dim: MinuteDim, stepMin: number, fromMin: number, toMin: number): MinuteCell[] {
-    return this.sql
-      .prepare(
-        `SELECT CAST(minute / ? AS INTEGER) * ? AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute
-         WHERE dim = ? AND minute >= ? AND minute < ? GROUP BY t, key ORDER BY t`,
-      )
-      .all(stepMin, stepMin, dim, fromMin, toMin) as MinuteCell[];
+    const innerFrom = Math.ceil(fromMin / 10) * 10;
+    const innerTo = Math.floor(toMin / 10) * 10;
+    if (stepMin % 10 !== 0 || innerTo <= innerFrom || !this.hasTenMinutes()) return this.minuteSteps(dim, stepMin, fromMin, toMin);
+    // A step of one bucket is the rows as stored, in key order: grouping them again cost ~40 %.
+    const tens = (
+      stepMin === 10
+        ? this.sql
+            .prepare(`SELECT bucket * 10 AS t, key, count AS n, amount AS a FROM rollup_ten_minute WHERE dim = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`)
+            .all(dim, innerFrom / 10, innerTo / 10)
+        : this.sql
+            .prepare(
+              `SELECT CAST(bucket / ? AS INTEGER) * ? AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_ten_minute
+               WHERE dim = ? AND bucket >= ? AND bucket < ? GROUP BY t, key ORDER BY t`,
+            )
+            .all(stepMin / 10, stepMin, dim, innerFrom / 10, innerTo / 10)
+    ) as MinuteCell[];
+    const head = innerFrom > fromMin ? this.minuteSteps(dim, stepMin, fromMin, innerFrom) : [];
+    const tail = toMin > innerTo ? this.minuteSteps(dim, stepMin, innerTo, toMin) : [];
+    return head.length === 0 && tail.length === 0 ? tens : mergeCells([...head, ...tens, ...tail]);
   }
 
   /** A dimension's totals per key in minutes [fromMin, toMin). */
@@ -87,4 +134,37 @@ export class MinuteRollupRepository {
       .prepare(`SELECT key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute WHERE dim = ? AND minute >= ? AND minute < ? GROUP BY key`)
       .all(dim, fromMin, toMin) as { key: string; n: number; a: number }[];
   }
+
+  private minuteSteps(dim: MinuteDim, stepMin: number, fromMin: number, toMin: number): MinuteCell[] {
+    if (stepMin === 1) {
+      return this.sql
+        .prepare(`SELECT minute AS t, key, count AS n, amount AS a FROM rollup_minute WHERE dim = ? AND minute >= ? AND minute < ? ORDER BY minute`)
+        .all(dim, fromMin, toMin) as MinuteCell[];
+    }
+    return this.sql
+      .prepare(
+        `SELECT CAST(minute / ? AS INTEGER) * ? AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute
+         WHERE dim = ? AND minute >= ? AND minute < ? GROUP BY t, key ORDER BY t`,
+      )
+      .all(stepMin, stepMin, dim, fromMin, toMin) as MinuteCell[];
+  }
+
+  /** A database migrated before 180 and opened read-only has minutes only. */
+  private hasTenMinutes(): boolean {
+    return (this.tenMinuteTable ??= this.sql.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_ten_minute'").get() !== undefined);
+  }
+}
+
+/** Cells of the same step and key (a ragged end shares its step with a whole bucket) summed, oldest first. */
+function mergeCells(cells: MinuteCell[]): MinuteCell[] {
+  const merged = new Map<string, MinuteCell>();
+  for (const c of cells) {
+    const k = `${c.t}\u0000${c.key}`;
+    const m = merged.get(k);
+    if (m) {
+      m.n += c.n;
+      m.a += c.a;
+    } else merged.set(k, { ...c });
+  }
+  return [...merged.values()].sort((x, y) => x.t - y.t);
 }

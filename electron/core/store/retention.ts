@@ -36,6 +36,7 @@ export class Retention {
       this.sql.prepare('DELETE FROM segment_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM segment_decline_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM rollup_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
+      this.sql.prepare('DELETE FROM rollup_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM event_identity_overflow WHERE seq NOT IN (SELECT seq FROM event_log)').run();
