@@ -10,9 +10,10 @@ const LOCALE = 'en-US';
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-// Building an Intl formatter costs far more than using one: keep one per option set.
-function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = JSON.stringify(options);
+// Building an Intl formatter costs far more than using one: keep one per option set, under a
+// key the caller builds cheaply (JSON.stringify of the options on every call was most of the
+// cost of formatting a number: alert summaries format thousands a second).
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   let f = numberFormats.get(key);
   if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(LOCALE, options)));
   return f;
@@ -42,12 +43,14 @@ export interface NumberStyle {
 /** At most `maxDigits` decimals, rounded: formatNumber(12.345, 1) = "12.3", formatNumber(3, 2) = "3". */
 export function formatNumber(v: number, maxDigits: number, style: NumberStyle = {}): string {
   const minDigits = Math.min(style.minDigits ?? 0, maxDigits);
-  return numberFormat({
+  const grouping = style.grouping ?? false;
+  const sign = style.sign ?? false;
+  return numberFormat(`${minDigits}|${maxDigits}|${grouping}|${sign}`, {
     minimumFractionDigits: minDigits,
     maximumFractionDigits: maxDigits,
-    useGrouping: style.grouping ?? false,
+    useGrouping: grouping,
     // 'negative': no sign on a zero, so a tiny negative that rounds to 0 reads "0", not "-0".
-    signDisplay: style.sign ? 'always' : 'negative',
+    signDisplay: sign ? 'always' : 'negative',
   }).format(v);
 }
 
@@ -105,7 +108,7 @@ export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  const two = numberFormat({ minimumIntegerDigits: 2, useGrouping: false });
+  const two = numberFormat('two-digit', { minimumIntegerDigits: 2, useGrouping: false });
   if (m < 60) return `${m}m ${two.format(s % 60)}s`;
   return `${Math.floor(m / 60)}h ${two.format(m % 60)}m`;
 }

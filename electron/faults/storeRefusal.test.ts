@@ -35,15 +35,22 @@ describe('alert history when the store refuses writes', () => {
   it('keeps evaluating, does not throw, and saves the instances once the store accepts again', () => {
     const sink = new RefusingSink();
     const declines = rule({ name: 'declines', metric: 'decline_rate', condition: { above: '50%' }, window: '30s', for: '10s', severity: 'critical', noDataState: 'normal' });
-    const e = new AlertEvaluator([declines], sink, { allowedLatenessMs: 0, now: () => sec(1000) });
+    let wall = sec(1000);
+    const e = new AlertEvaluator([declines], sink, { allowedLatenessMs: 0, now: () => wall });
     expect(() => e.observeEvents(payments(0, 120, 10, (s) => (s >= 30 ? 100 : 0)))).not.toThrow();
     expect(() => e.advanceTo(sec(130))).not.toThrow();
     expect(sink.attempts).toBeGreaterThan(0);
     expect(e.list().length).toBe(1);
     expect(sink.saved.size).toBe(0);
 
+    // A refused save is tried again 5 s (wall time) later, not at every tick: a database
+    // locked by another process makes each try block the engine thread for the busy timeout.
     sink.refusing = false;
+    const tries = sink.attempts;
     e.advanceTo(sec(131));
+    expect(sink.attempts).toBe(tries);
+    wall += 5000;
+    e.advanceTo(sec(132));
     expect([...sink.saved.keys()]).toEqual([e.list()[0].key]);
   });
 });

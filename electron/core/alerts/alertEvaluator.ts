@@ -57,6 +57,13 @@ interface PreparedRule {
   types: number[] | null;
   typesMask: number;
   slots: Map<string, RuleSlot>;
+  /**
+   * An empty window can neither start an alert nor teach the baseline anything (the reading
+   * is "no data", or its volume is below the rule's minimum): a group without events in the
+   * window and without an active alert needs no evaluation. PaySim has thousands of merchants
+   * that each pay once in a while; evaluating all of them every tick was most of a replay's CPU.
+   */
+  emptyIsQuiet: boolean;
 }
 
 const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 2, nodata: 3, resolved: 4, normal: 5 };
@@ -109,7 +116,9 @@ export class AlertEvaluator {
     this.prepared = this.rules.map((rule) => {
       const types = typeIndicesOf(rule);
       const typesMask = types === null ? ALL_KNOWN_MASK : types.reduce((m, i) => m | (1 << i), 0);
-      return { rule, types, typesMask, slots: new Map() };
+      const empty = METRIC_INFO[rule.metric].source === 'events' ? readEventMetric(rule, new WindowAggregate(), rule.windowMs / 1000, types) : null;
+      const emptyIsQuiet = empty !== null && rule.metric !== 'no_data' && empty.error === null && (empty.value === null || rule.minVolume > 0);
+      return { rule, types, typesMask, slots: new Map(), emptyIsQuiet };
     });
 
     const eventRules = this.rules.filter((r) => METRIC_INFO[r.metric].source === 'events');
@@ -362,7 +371,11 @@ export class AlertEvaluator {
         continue;
       }
       const groups = this.events.groups(dimension);
-      for (const [value, series] of groups) readGroup(value, series);
+      const windowFrom = toSecond - windowSeconds;
+      for (const [value, series] of groups) {
+        if (p.emptyIsQuiet && series.lastSecond < windowFrom && !p.slots.get(`${dimension}=${value}`)?.active) continue;
+        readGroup(value, series);
+      }
       for (const [group, slot] of p.slots) {
         const value = slot.labels[dimension];
         if (!groups.has(value)) {
@@ -412,7 +425,7 @@ export class AlertEvaluator {
   }
 
   /** The state machine: normal -> pending -> firing -> resolved, with nodata and error beside it. */
-  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, value: number | null, summary: string, tick: number, lowVolume = false): void {
+  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, value: number | null, summary: () => string, tick: number, lowVolume = false): void {
     const { rule } = p;
     let inst = slot.active;
     if (!inst) {
@@ -425,7 +438,7 @@ export class AlertEvaluator {
       inst.silenced = this.silences.size > 0 && this.silences.matching(inst.matchLabels(), tick).length > 0;
       this.anySilenced ||= inst.silenced;
       inst.value = value;
-      inst.summary = summary;
+      inst.summary = summary();
       if (first === 'firing') this.fire(inst, tick);
       this.updatePeak(inst, slot);
       this.dirty.add(inst);
@@ -437,7 +450,7 @@ export class AlertEvaluator {
     // summary must not say "below the minimum" beside "firing".
     if (!(lowVolume && inst.state === 'firing')) {
       inst.value = value;
-      inst.summary = summary;
+      inst.summary = summary();
     }
     this.dirty.add(inst);
     switch (inst.state) {
@@ -567,7 +580,7 @@ export class AlertEvaluator {
       this.dirty.clear();
       return;
     }
-    if (!force && Date.now() < this.flushRetryAt) return;
+    if (!force && this.now() < this.flushRetryAt) return;
     const records = [...this.dirty].map((i) => i.record());
     try {
       this.store.saveInstances(records);
@@ -578,7 +591,7 @@ export class AlertEvaluator {
       // in memory and these instances stay dirty, saved by the next flush that succeeds. Ingest
       // reports the cause (it pauses on the same error); throwing here would end the engine.
       // Not before 5 s: a lock makes each try block the thread for the busy timeout.
-      this.flushRetryAt = Date.now() + FLUSH_RETRY_MS;
+      this.flushRetryAt = this.now() + FLUSH_RETRY_MS;
     }
   }
 }

@@ -10,7 +10,11 @@ export type Outcome = 'met' | 'clear' | 'nodata' | 'error';
 export interface Judgement {
   outcome: Outcome;
   value: number | null;
-  summary: string;
+  /**
+   * The summary an operator reads, written only when asked: most judgements of a tick change
+   * nothing (a quiet group stays normal), and formatting every one was a large part of a replay.
+   */
+  summary: () => string;
   /** The value rests on less than minVolume: not judged (a firing alert keeps its evidence). */
   lowVolume: boolean;
 }
@@ -32,16 +36,18 @@ export interface JudgeContext {
 export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext): Judgement {
   const label = METRIC_INFO[rule.metric].label;
   const who = ctx.groupText ? ` for ${ctx.groupText}` : '';
-  const over = formatDuration(rule.windowMs);
-  if (reading.error) return { outcome: 'error', value: null, summary: `${label}${who}: ${reading.error}`, lowVolume: false };
+  const over = () => formatDuration(rule.windowMs);
+  const error = reading.error;
+  if (error) return { outcome: 'error', value: null, summary: () => `${label}${who}: ${error}`, lowVolume: false };
 
   if (rule.metric === 'no_data') return judgeSilence(rule, reading, ctx, who, over);
 
   const value = reading.value;
-  if (value === null) return { outcome: 'nodata', value: null, summary: `${label}${who}: no data in the last ${over}`, lowVolume: false };
-  const shown = `${label} ${formatMetricValue(rule.metric, value)}${who}`;
-  const enough = reading.volume >= rule.minVolume;
-  const volumeNote = enough ? '' : ` (volume ${reading.volume} below minimum ${rule.minVolume})`;
+  if (value === null) return { outcome: 'nodata', value: null, summary: () => `${label}${who}: no data in the last ${over()}`, lowVolume: false };
+  const shown = () => `${label} ${formatMetricValue(rule.metric, value)}${who}`;
+  const volume = reading.volume;
+  const enough = volume >= rule.minVolume;
+  const volumeNote = () => (enough ? '' : ` (volume ${volume} below minimum ${rule.minVolume})`);
   const c = rule.condition!;
 
   if (c.kind === 'above' || c.kind === 'below') {
@@ -49,28 +55,32 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
     return {
       outcome: met ? 'met' : 'clear',
       value,
-      summary: `${shown}, threshold ${c.kind} ${formatMetricValue(rule.metric, c.threshold)} over ${over}${volumeNote}`,
+      summary: () => `${shown()}, threshold ${c.kind} ${formatMetricValue(rule.metric, c.threshold)} over ${over()}${volumeNote()}`,
       lowVolume: !enough,
     };
   }
 
   // Baseline: judge against what was learned so far, then learn this value.
   const b = ctx.baseline!;
-  const ready = b.learnedMs >= c.warmupMs;
-  const band = Math.max(c.deviations * b.deviation, c.minDelta);
-  const high = value > b.mean + band;
-  const low = value < b.mean - band;
+  const mean = b.mean;
+  const deviation = b.deviation;
+  const learnedMs = b.learnedMs;
+  const ready = learnedMs >= c.warmupMs;
+  const band = Math.max(c.deviations * deviation, c.minDelta);
+  const high = value > mean + band;
+  const low = value < mean - band;
   const breach = c.direction === 'above' ? high : c.direction === 'below' ? low : high || low;
   const met = enough && ready && breach;
-  const explained = ready
-    ? `${shown}, baseline ${formatMetricValue(rule.metric, b.mean)} +/- ${formatMetricSpread(rule.metric, b.deviation)}`
-    : `${shown}, baseline still learning (${formatDuration(b.learnedMs)} of ${formatDuration(c.warmupMs)})`;
   if (enough) {
     // Without a prior, the warm-up learns everything (there is nothing to breach yet).
     if ((breach && (ready || c.prior !== null)) || ctx.protectBaseline) b.nudge(value, ctx.stepMs);
     else b.update(value, ctx.stepMs);
   }
-  return { outcome: met ? 'met' : 'clear', value, summary: `${explained}${volumeNote}`, lowVolume: !enough };
+  const explained = () =>
+    ready
+      ? `${shown()}, baseline ${formatMetricValue(rule.metric, mean)} +/- ${formatMetricSpread(rule.metric, deviation)}`
+      : `${shown()}, baseline still learning (${formatDuration(learnedMs)} of ${formatDuration(c.warmupMs)})`;
+  return { outcome: met ? 'met' : 'clear', value, summary: () => `${explained()}${volumeNote()}`, lowVolume: !enough };
 }
 
 /** How long a silence the no_data baseline learns over (how fast "the usual count" follows the traffic). */
@@ -82,21 +92,21 @@ export const SILENCE_HALF_LIFE_MS = 10 * 60_000;
  * stream (a capture of a few events an hour, replayed) has gaps that are normal for it: no
  * alert; a dense stream that goes quiet is one alert until traffic is back.
  */
-function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext, who: string, over: string): Judgement {
-  const types = rule.eventTypes ? rule.eventTypes.join(', ') : 'payment or risk';
+function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext, who: string, over: () => string): Judgement {
   const count = reading.value ?? 0;
   const usual = ctx.baseline ? ctx.baseline.mean : count;
+  const hasBaseline = ctx.baseline !== null;
   const dense = usual >= Math.max(1, rule.minVolume);
   const met = count === 0 && ctx.trafficSeen && dense;
+  const sparseGap = count === 0 && ctx.trafficSeen && !dense;
   if (count > 0) ctx.baseline?.update(count, ctx.stepMs);
-  const usually = ctx.baseline ? ` (usually ${Math.round(usual).toLocaleString('en-US')})` : '';
-  const sparse = count === 0 && ctx.trafficSeen && !dense ? `; the stream is too sparse for a gap to mean it stopped (minimum ${rule.minVolume})` : '';
-  return {
-    outcome: met ? 'met' : 'clear',
-    value: count,
-    summary: count === 0 ? `no ${types} events${who} in the last ${over}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over}${usually}`,
-    lowVolume: false,
+  const summary = () => {
+    const types = rule.eventTypes ? rule.eventTypes.join(', ') : 'payment or risk';
+    const usually = hasBaseline ? ` (usually ${Math.round(usual).toLocaleString('en-US')})` : '';
+    const sparse = sparseGap ? `; the stream is too sparse for a gap to mean it stopped (minimum ${rule.minVolume})` : '';
+    return count === 0 ? `no ${types} events${who} in the last ${over()}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over()}${usually}`;
   };
+  return { outcome: met ? 'met' : 'clear', value: count, summary, lowVolume: false };
 }
 
 /** Whether `a` is further than `b` in the direction the rule alerts on (for peakValue). */
