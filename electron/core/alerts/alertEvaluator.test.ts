@@ -88,6 +88,20 @@ describe('AlertEvaluator state machine (event-time ticks every 10 s)', () => {
     expect(notes.map((n) => n.kind)).toEqual(['firing', 'resolved']);
   });
 
+  it('grouped rules that an empty window can trigger still see idle groups: a merchant that stops, a count below a floor', () => {
+    // Groups without events in the window are skipped only where that cannot change anything;
+    // these two rules are the cases where an empty window is the signal itself.
+    const stopped = rule({ name: 'merchant-stopped', metric: 'no_data', groupBy: 'merchant', window: '30s', severity: 'critical' });
+    const floor = rule({ name: 'throughput-floor', metric: 'throughput', groupBy: 'merchant', condition: { below: 0.5 }, minVolume: 0, window: '30s', severity: 'warning' });
+    const e = new AlertEvaluator([stopped, floor], null, { allowedLatenessMs: 0 });
+    const two = (from: number, to: number, merchants: string[]) =>
+      merchants.flatMap((m) => payments(from, to, 5, () => 0, () => ({ merchantId: m })));
+    e.observeEvents(two(0, 60, ['m_1', 'm_2']));
+    e.observeEvents(two(60, 120, ['m_2']));
+    const firing = e.list().filter((a) => a.state === 'firing').map((a) => `${a.rule} ${a.labels.merchant}`).sort();
+    expect(firing).toEqual(['merchant-stopped m_1', 'throughput-floor m_1']);
+  });
+
   it('a queue poll error puts the rule in error; an error while firing keeps it firing', () => {
     const r = rule({ name: 'no-consumers', metric: 'consumer_count', condition: { below: 1 }, window: '30s', severity: 'critical' });
     const e = new AlertEvaluator([r], null, { allowedLatenessMs: 0 });
