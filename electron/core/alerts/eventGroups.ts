@@ -38,13 +38,20 @@ export interface HistogramNeeds {
   lags: boolean;
 }
 
+/** Slots a new group's ring starts with: most groups of a high-cardinality dimension see a few seconds. */
+const FIRST_RING_SLOTS = 4;
+
 export class GroupSeries {
-  // One flat ring for all seconds: TYPE_SLOTS counts per slot, and which second each slot
-  // holds (-Infinity when empty). No object per second, so a group costs a fixed few KB.
-  private readonly counts: Uint32Array;
-  private readonly seconds: Float64Array;
-  private readonly scores: (SparseHistogram | undefined)[] | null;
-  private readonly lags: (SparseHistogram | undefined)[] | null;
+  // One flat ring for the seconds it holds: TYPE_SLOTS counts per slot, and which second each
+  // slot holds (-Infinity when empty). No object per second. The ring starts small and doubles
+  // when two seconds still needed would share a slot, up to `capacity` slots: PaySim's
+  // thousands of merchants that pay once in a while cost a few hundred bytes each, not the
+  // ~20 KB a full ring takes (allocating and collecting those was a tenth of a replay's CPU).
+  private slots: number;
+  private counts: Uint32Array;
+  private seconds: Float64Array;
+  private scores: (SparseHistogram | undefined)[] | null;
+  private lags: (SparseHistogram | undefined)[] | null;
   /** The seconds that hold counts, ascending: a long window over a sparse stream visits only these. */
   private occupied: number[] = [];
   private occupiedHead = 0;
@@ -54,26 +61,38 @@ export class GroupSeries {
   typesSeen = 0;
 
   constructor(
+    /** Seconds the ring holds at most (the longest window plus the lateness allowance). */
     readonly capacity: number,
     second: number,
     needs: HistogramNeeds,
   ) {
-    this.counts = new Uint32Array(capacity * TYPE_SLOTS);
-    this.seconds = new Float64Array(capacity).fill(-Infinity);
-    this.scores = needs.scores ? new Array(capacity) : null;
-    this.lags = needs.lags ? new Array(capacity) : null;
+    this.slots = Math.min(capacity, FIRST_RING_SLOTS);
+    this.counts = new Uint32Array(this.slots * TYPE_SLOTS);
+    this.seconds = new Float64Array(this.slots).fill(-Infinity);
+    this.scores = needs.scores ? new Array(this.slots) : null;
+    this.lags = needs.lags ? new Array(this.slots) : null;
     this.firstSecond = second;
     this.lastSecond = second;
   }
 
+  private slotOf(second: number): number {
+    return ((second % this.slots) + this.slots) % this.slots;
+  }
+
   /** False when the second is older than the ring holds (too late to count). */
   add(second: number, e: AlertInputEvent): boolean {
-    const i = ((second % this.capacity) + this.capacity) % this.capacity;
-    const held = this.seconds[i];
-    if (held > second) return false;
-    if (held < second) {
-      if (second <= this.lastSecond - this.capacity) return false;
-      // The slot's old second has left every window: reuse it.
+    const newest = Math.max(this.lastSecond, second);
+    if (second <= newest - this.capacity) return false;
+    let i = this.slotOf(second);
+    let held = this.seconds[i];
+    if (held !== second && held > newest - this.capacity) {
+      // Another second still in some window holds the slot: a bigger ring separates them.
+      this.grow(newest, second);
+      i = this.slotOf(second);
+      held = this.seconds[i];
+    }
+    if (held !== second) {
+      // The slot is empty, or its old second has left every window: reuse it.
       this.seconds[i] = second;
       this.markOccupied(second);
       this.counts.fill(0, i * TYPE_SLOTS, (i + 1) * TYPE_SLOTS);
@@ -92,6 +111,46 @@ export class GroupSeries {
     if (second > this.lastSecond) this.lastSecond = second;
     if (second < this.firstSecond) this.firstSecond = second;
     return true;
+  }
+
+  /**
+   * Doubles the ring (at most to `capacity` slots, where distinct seconds of one span never
+   * share a slot) until every second still needed, and the one being added, has a slot of its
+   * own, and moves them over.
+   */
+  private grow(newest: number, adding: number): void {
+    const keep: number[] = [];
+    for (let i = 0; i < this.slots; i++) if (this.seconds[i] > newest - this.capacity) keep.push(i);
+    let size = this.slots;
+    for (;;) {
+      size = Math.min(this.capacity, size * 2);
+      // The second being added needs a slot of its own too: it collided with one of these.
+      const used = new Set<number>([((adding % size) + size) % size]);
+      let clash = false;
+      for (const i of keep) {
+        const j = ((this.seconds[i] % size) + size) % size;
+        if (used.has(j)) clash = true;
+        used.add(j);
+      }
+      if (!clash || size === this.capacity) break;
+    }
+    const counts = new Uint32Array(size * TYPE_SLOTS);
+    const seconds = new Float64Array(size).fill(-Infinity);
+    const scores = this.scores ? new Array<SparseHistogram | undefined>(size) : null;
+    const lags = this.lags ? new Array<SparseHistogram | undefined>(size) : null;
+    for (const i of keep) {
+      const s = this.seconds[i];
+      const j = ((s % size) + size) % size;
+      seconds[j] = s;
+      counts.set(this.counts.subarray(i * TYPE_SLOTS, (i + 1) * TYPE_SLOTS), j * TYPE_SLOTS);
+      if (scores) scores[j] = this.scores![i];
+      if (lags) lags[j] = this.lags![i];
+    }
+    this.slots = size;
+    this.counts = counts;
+    this.seconds = seconds;
+    this.scores = scores;
+    this.lags = lags;
   }
 
   private markOccupied(second: number): void {
@@ -132,7 +191,7 @@ export class GroupSeries {
     }
     for (let k = lo; k < list.length && list[k] < to; k++) {
       const s = list[k];
-      const i = ((s % this.capacity) + this.capacity) % this.capacity;
+      const i = this.slotOf(s);
       if (this.seconds[i] !== s) continue;
       const base = i * TYPE_SLOTS;
       for (let t = 0; t < TYPE_SLOTS; t++) sums[t] += this.counts[base + t];

@@ -1,0 +1,42 @@
+// The per-group ring starts with a few slots and grows as seconds arrive; whatever the order
+// (late events within the allowance included), its window sums are those of the events kept.
+import { describe, expect, it } from 'vitest';
+import { GroupSeries } from './eventGroups';
+import { TYPE_INDEX } from './eventCounters';
+
+const TYPES = ['payment.authorized', 'payment.declined', 'risk.scored'];
+
+describe('GroupSeries', () => {
+  it('sums any window like a plain list of the events it accepted, sparse or dense, in order or late', () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let run = 0; run < 200; run++) {
+      const capacity = 5 + Math.floor(rnd() * 200);
+      const start = 1_000_000 + Math.floor(rnd() * 1000);
+      const series = new GroupSeries(capacity, start, { scores: true, lags: false });
+      const kept: { second: number; type: string; score: number }[] = [];
+      let newest = start;
+      const dense = rnd() < 0.5;
+      for (let k = 0; k < 300; k++) {
+        // Mostly forward in time (dense: a second or two; sparse: up to a minute), sometimes late.
+        const step = dense ? Math.floor(rnd() * 3) : Math.floor(rnd() * 60);
+        const second = rnd() < 0.15 ? newest - Math.floor(rnd() * capacity * 1.2) : newest + step;
+        const type = TYPES[Math.floor(rnd() * TYPES.length)];
+        const score = Math.floor(rnd() * 100);
+        const accepted = series.add(second, { type, timeMs: second * 1000, score });
+        expect(accepted).toBe(second > Math.max(newest, second) - capacity);
+        if (accepted) kept.push({ second, type, score });
+        newest = Math.max(newest, second);
+        if (k % 25 === 0) {
+          const to = newest + 1;
+          const from = to - 1 - Math.floor(rnd() * capacity);
+          const agg = series.window(from, to);
+          const inWindow = kept.filter((e) => e.second >= from && e.second < to && e.second > newest - capacity);
+          for (const t of TYPES) expect(agg.counts[TYPE_INDEX.get(t)!], `run ${run} ${t}`).toBe(inWindow.filter((e) => e.type === t).length);
+          // Every event here carries a score: the window's histogram holds them all.
+          expect(agg.scores().count).toBe(inWindow.length);
+        }
+      }
+    }
+  });
+});
