@@ -1,38 +1,37 @@
 // Browsing a dead-letter queue without consuming it: the management API's "get messages"
 // with ackmode ack_requeue_true puts every message back, so a browse loses nothing.
-import { managementMessagesSchema, type DeadLetterMessage, type ManagementMessage } from '../../../shared/deadLetters';
+import { managementMessagesSchema, type DeadLetterMessage, type DryRunSummary, type ManagementMessage } from '../../../shared/deadLetters';
 import type { ManagementClient } from './managementClient';
-import { describeDeadLetter } from './deadLetterMessage';
+import { describeDeadLetter, type DeadLetterInput } from './deadLetterMessage';
 
 export const MAX_BROWSE = 500;
 
 export async function browseDeadLetters(client: ManagementClient, queue: string, count = 100): Promise<DeadLetterMessage[]> {
+  return (await browseDeadLetterInputs(client, queue, count)).map(describeDeadLetter);
+}
+
+/** The browsed messages as they are (whole bodies and headers): what a sandbox dry run replays. */
+export async function browseDeadLetterInputs(client: ManagementClient, queue: string, count = 100): Promise<DeadLetterInput[]> {
   const messages = await client.peekMessages(queue, Math.min(Math.max(1, count), MAX_BROWSE), managementMessagesSchema);
   return messages.map(fromManagement);
 }
 
-function fromManagement(m: ManagementMessage): DeadLetterMessage {
+function fromManagement(m: ManagementMessage): DeadLetterInput {
   const props = Array.isArray(m.properties) ? {} : (m.properties ?? {});
   const p = props as { headers?: Record<string, unknown> | null; content_type?: string | null; message_id?: string | null };
   const body = m.payload_encoding === 'base64' ? Buffer.from(m.payload, 'base64') : Buffer.from(m.payload, 'utf8');
-  return describeDeadLetter({
+  return {
     body,
     headers: p.headers ?? null,
     contentType: p.content_type ?? null,
     messageId: p.message_id ?? null,
     exchange: m.exchange ?? '',
     routingKey: m.routing_key ?? '',
-  });
+  };
 }
 
-/** What the console would store and quarantine of a selection: the dry run's answer. */
-export interface DryRunSummary {
-  messages: number;
-  wouldStore: Record<string, number>;
-  wouldQuarantine: { id: string; reason: string }[];
-  noOrigin: string[];
-  targets: { exchange: string; routingKey: string; count: number }[];
-}
+export type { DryRunSummary } from '../../../shared/deadLetters';
+
 
 export function dryRun(messages: readonly DeadLetterMessage[]): DryRunSummary {
   const wouldStore: Record<string, number> = {};
