@@ -69,12 +69,13 @@ export function replayIntoSandbox(inputs: readonly DeadLetterInput[], options: S
       }
       pipeline.flush();
       pipeline.close();
-      const backtester = new Backtester(options.rules);
-      for (const outcome of outcomes) {
-        report.stored += outcome.inserted.length;
-        for (const e of outcome.inserted) report.storedByType[e.type] = (report.storedByType[e.type] ?? 0) + 1;
-        backtester.feedEvents(outcome.inserted);
-      }
+      const inserted = outcomes.flatMap((o) => o.inserted);
+      report.stored = inserted.length;
+      for (const e of inserted) report.storedByType[e.type] = (report.storedByType[e.type] ?? 0) + 1;
+      // Evaluated up to one evaluation interval past the newest event: the tick the live
+      // evaluator would run next (the selection alone, in event time, as a backtest does).
+      const backtester = new Backtester(options.rules, { endMs: sandboxEvaluationEnd(inserted) });
+      backtester.feedEvents(inserted);
       report.alerts = backtester.finish().alerts.map((a) => ({ rule: a.rule, severity: a.severity, group: a.group, summary: a.summary, firedAt: a.firedAt }));
     } finally {
       sandbox.close();
@@ -83,4 +84,13 @@ export function replayIntoSandbox(inputs: readonly DeadLetterInput[], options: S
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return report;
+}
+
+/** The live evaluator's tick interval (alertEvaluator.ts): the sandbox evaluates one past the newest event. */
+const EVALUATION_INTERVAL_MS = 10_000;
+
+export function sandboxEvaluationEnd(events: readonly { timeMs: number | null }[]): number | undefined {
+  let newest: number | undefined;
+  for (const e of events) if (e.timeMs !== null && (newest === undefined || e.timeMs > newest)) newest = e.timeMs;
+  return newest === undefined ? undefined : newest + EVALUATION_INTERVAL_MS;
 }
