@@ -100,6 +100,27 @@ export interface DryRunSummary {
   targets: { exchange: string; routingKey: string; count: number }[];
 }
 
+/** What the console would store and quarantine of a selection, and where a redrive would send each message (grouped by target). */
+export function dryRun(messages: readonly DeadLetterMessage[]): DryRunSummary {
+  const wouldStore: Record<string, number> = {};
+  const wouldQuarantine: DryRunSummary['wouldQuarantine'] = [];
+  const noOrigin: string[] = [];
+  const targets = new Map<string, { exchange: string; routingKey: string; count: number }>();
+  for (const m of messages) {
+    if (m.decoded.ok) wouldStore[m.decoded.type] = (wouldStore[m.decoded.type] ?? 0) + 1;
+    else wouldQuarantine.push({ id: m.id, reason: m.decoded.reason });
+    if (!m.origin) {
+      noOrigin.push(m.id);
+      continue;
+    }
+    const key = `${m.origin.exchange}\u0000${m.origin.routingKey}`;
+    const t = targets.get(key) ?? { exchange: m.origin.exchange, routingKey: m.origin.routingKey, count: 0 };
+    t.count++;
+    targets.set(key, t);
+  }
+  return { messages: messages.length, wouldStore, wouldQuarantine, noOrigin, targets: [...targets.values()] };
+}
+
 /**
  * The selection replayed into a sandbox session (a throwaway database, deleted after): what
  * the console would store, what it already holds (duplicates by event identity), what it

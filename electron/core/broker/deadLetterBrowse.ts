@@ -1,6 +1,6 @@
 // Browsing a dead-letter queue without consuming it: the management API's "get messages"
 // with ackmode ack_requeue_true puts every message back, so a browse loses nothing.
-import { managementMessagesSchema, type DeadLetterMessage, type DryRunSummary, type ManagementMessage } from '../../../shared/deadLetters';
+import { managementMessagesSchema, type DeadLetterMessage, type ManagementMessage } from '../../../shared/deadLetters';
 import type { ManagementClient } from './managementClient';
 import { describeDeadLetter, type DeadLetterInput } from './deadLetterMessage';
 
@@ -30,25 +30,5 @@ function fromManagement(m: ManagementMessage): DeadLetterInput {
   };
 }
 
-export type { DryRunSummary } from '../../../shared/deadLetters';
-
-
-export function dryRun(messages: readonly DeadLetterMessage[]): DryRunSummary {
-  const wouldStore: Record<string, number> = {};
-  const wouldQuarantine: DryRunSummary['wouldQuarantine'] = [];
-  const noOrigin: string[] = [];
-  const targets = new Map<string, { exchange: string; routingKey: string; count: number }>();
-  for (const m of messages) {
-    if (m.decoded.ok) wouldStore[m.decoded.type] = (wouldStore[m.decoded.type] ?? 0) + 1;
-    else wouldQuarantine.push({ id: m.id, reason: m.decoded.reason });
-    if (!m.origin) {
-      noOrigin.push(m.id);
-      continue;
-    }
-    const key = `${m.origin.exchange}\u0000${m.origin.routingKey}`;
-    const t = targets.get(key) ?? { exchange: m.origin.exchange, routingKey: m.origin.routingKey, count: 0 };
-    t.count++;
-    targets.set(key, t);
-  }
-  return { messages: messages.length, wouldStore, wouldQuarantine, noOrigin, targets: [...targets.values()] };
-}
+// The plan of a dry run is pure and shown by the console before a redrive too: it lives in shared/.
+export { dryRun, type DryRunSummary } from '../../../shared/deadLetters';
