@@ -321,9 +321,19 @@ function WatchQueueForm({ onWatch }: { onWatch: (name: string) => void }) {
 function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMessage[]; selected: Set<string>; onToggle: (id: string) => void }) {
   return (
     <table className="table dlq-table dlq-messages-table">
+      <colgroup>
+        <col className="dlq-w-check" />
+        <col className="dlq-w-id" />
+        <col className="dlq-w-type" />
+        <col className="dlq-w-payment" />
+        <col className="dlq-w-amount" />
+        <col className="dlq-w-time" />
+        <col className="dlq-w-death" />
+        <col className="dlq-w-home" />
+      </colgroup>
       <thead>
         <tr>
-          <th scope="col" className="dlq-col-check">
+          <th scope="col">
             <span className="sr-only">Selected</span>
           </th>
           <th scope="col">Message</th>
