@@ -356,7 +356,7 @@ function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMe
                 <input type="checkbox" checked={selected.has(m.id)} onChange={() => onToggle(m.id)} aria-label={`Select ${m.id}`} data-testid={`dlq-select-${m.id}`} />
               </td>
               <td className="mono small">{m.id}</td>
-              <td className={m.decoded.ok ? 'small' : 'small error-text'}>{c.type}</td>
+              <td className={m.decoded.ok ? 'small dlq-type' : 'small error-text'}>{m.decoded.ok ? <BreakAtDots text={c.type} /> : c.type}</td>
               <td className="mono small">
                 {c.paymentId}
                 <br />
@@ -384,6 +384,25 @@ function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMe
         })}
       </tbody>
     </table>
+  );
+}
+
+/** An event type that may wrap after its dots ("payment." / "authorized"), never inside a word. */
+function BreakAtDots({ text }: { text: string }) {
+  const parts = text.split('.');
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p}
+          {i < parts.length - 1 ? (
+            <>
+              .<wbr />
+            </>
+          ) : null}
+        </span>
+      ))}
+    </>
   );
 }
 
