@@ -111,7 +111,7 @@ test('three viewport sizes: no horizontal scroll on any view, key columns kept',
   await publish(served.exchange, trafficBetween(Date.now() - 10 * MIN, Date.now() - MIN, 5, 3).map((e) => ({ ...e, declineCode: e.declineCode })));
   for (const vp of VIEWPORTS) {
     await page.setViewportSize(vp);
-    for (const view of ['dashboard', 'alerts', 'explorer', 'replay', 'settings']) {
+    for (const view of ['dashboard', 'alerts', 'explorer', 'replay', 'dead-letters', 'settings']) {
       await page.evaluate((v) => (window.location.hash = `#/${v}`), view);
       await expect(page.locator('main')).toBeVisible();
       if (view === 'dashboard') await expect(page.getByTestId('panel-rates')).toBeVisible();
@@ -184,7 +184,7 @@ test('axe-core: no serious or critical accessibility violation on any view, in b
   await expect(page.getByTestId('panel-rates')).toBeVisible();
   for (let pass = 0; pass < 2; pass++) {
     const theme = await page.evaluate(() => document.documentElement.dataset.theme);
-    for (const view of ['dashboard', 'alerts', 'explorer', 'replay', 'settings', 'help']) {
+    for (const view of ['dashboard', 'alerts', 'explorer', 'replay', 'dead-letters', 'settings', 'help']) {
       if (view === 'help') {
         await page.evaluate(() => (window.location.hash = '#/dashboard'));
         await page.locator('body').press('?');

@@ -14,6 +14,7 @@ import { dialogRequestSchemas, type DialogResults } from './dialogApi';
 import { notificationsRequestSchemas, type NotificationsResults } from './notificationsApi';
 import { triageRequestSchemas, type TriageResults } from './triage';
 import { dashboardRequestSchemas, type DashboardResults } from './dashboardApi';
+import { deadLettersRequestSchemas, type DeadLettersResults } from './deadLetters';
 
 const empty = z.object({}).strict();
 const sizeLimitError = { error: 'must be a non-negative number or null (no limit)' };
@@ -39,6 +40,7 @@ export const apiRequestSchemas = {
   ...notificationsRequestSchemas,
   ...triageRequestSchemas,
   ...dashboardRequestSchemas,
+  ...deadLettersRequestSchemas,
 } as const;
 
 export type ApiRequestName = keyof typeof apiRequestSchemas;
@@ -61,7 +63,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults, TriageResults, DashboardResults {
+export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults, TriageResults, DashboardResults, DeadLettersResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };

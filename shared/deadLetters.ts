@@ -13,6 +13,23 @@ export interface DeathRecord {
   time: number | null;
 }
 
+/** What the console's decoder makes of a dead letter: the explorer's columns, or why it would quarantine it. */
+export type DecodedDeadLetter =
+  | {
+      ok: true;
+      type: string;
+      eventId: string;
+      /** Optional for output written before these columns existed; always set by the decoder now. */
+      paymentId?: string | null;
+      merchantId?: string | null;
+      /** Minor units of `currency` (format with shared/format.ts). */
+      amount?: number | null;
+      currency?: string | null;
+      /** Event time (ms). */
+      timeMs?: number | null;
+    }
+  | { ok: false; reason: string };
+
 /** Where a redrive sends a message: the exchange and routing key it was first published with. */
 export interface DeadLetterOrigin {
   exchange: string;
@@ -31,7 +48,7 @@ export interface DeadLetterMessage {
   /** null when it has no x-death (not dead-lettered by the broker: a redrive cannot send it home). */
   origin: DeadLetterOrigin | null;
   /** What the console would do with it: store as event <type>, or quarantine (reason). */
-  decoded: { ok: true; type: string; eventId: string } | { ok: false; reason: string };
+  decoded: DecodedDeadLetter;
   contentType: string | null;
   bodyPreview: string;
   bytes: number;
@@ -73,3 +90,96 @@ export const managementMessageSchema = z.object({
 });
 export const managementMessagesSchema = z.array(managementMessageSchema);
 export type ManagementMessage = z.infer<typeof managementMessageSchema>;
+
+/** What the console would store and quarantine of a selection, and where a redrive would send it. */
+export interface DryRunSummary {
+  messages: number;
+  wouldStore: Record<string, number>;
+  wouldQuarantine: { id: string; reason: string }[];
+  noOrigin: string[];
+  targets: { exchange: string; routingKey: string; count: number }[];
+}
+
+/** What the console would store and quarantine of a selection, and where a redrive would send each message (grouped by target). */
+export function dryRun(messages: readonly DeadLetterMessage[]): DryRunSummary {
+  const wouldStore: Record<string, number> = {};
+  const wouldQuarantine: DryRunSummary['wouldQuarantine'] = [];
+  const noOrigin: string[] = [];
+  const targets = new Map<string, { exchange: string; routingKey: string; count: number }>();
+  for (const m of messages) {
+    if (m.decoded.ok) wouldStore[m.decoded.type] = (wouldStore[m.decoded.type] ?? 0) + 1;
+    else wouldQuarantine.push({ id: m.id, reason: m.decoded.reason });
+    if (!m.origin) {
+      noOrigin.push(m.id);
+      continue;
+    }
+    const key = `${m.origin.exchange}\u0000${m.origin.routingKey}`;
+    const t = targets.get(key) ?? { exchange: m.origin.exchange, routingKey: m.origin.routingKey, count: 0 };
+    t.count++;
+    targets.set(key, t);
+  }
+  return { messages: messages.length, wouldStore, wouldQuarantine, noOrigin, targets: [...targets.values()] };
+}
+
+/**
+ * The selection replayed into a sandbox session (a throwaway database, deleted after): what
+ * the console would store, what it already holds (duplicates by event identity), what it
+ * would quarantine and which of the session's alert rules would fire on the selection.
+ */
+export interface DeadLetterSandboxReport {
+  messages: number;
+  stored: number;
+  storedByType: Record<string, number>;
+  /** Already in the console's database, or twice in the selection: stored once, counted here. */
+  duplicates: number;
+  duplicateIds: string[];
+  quarantined: { id: string; reason: string }[];
+  /** Rules evaluated (the session's current ones). */
+  rules: number;
+  alerts: { rule: string; severity: string; group: string; summary: string; firedAt: number | null }[];
+}
+
+/** What a redrive did (the CLI's --json output and the console's answer). */
+export interface RedriveResult {
+  redriveId: string;
+  redriven: number;
+  /** Confirmed by an earlier, interrupted redrive and removed now without re-sending. */
+  removedOnly: number;
+  skipped: { id: string; reason: string }[];
+  failed: { id: string; reason: string }[];
+  /** Redriven although an earlier redrive may have sent them (it stopped between publish and confirm). */
+  inDoubt: string[];
+  targets: { exchange: string; routingKey: string; count: number }[];
+}
+
+/** A dead-letter queue the console watches, and why it counts as one. */
+export interface DeadLetterQueueView {
+  name: string;
+  messages: number | null;
+  /** 'name': its name says so (dlq, dead-letter...); 'dead-letter-exchange': bound to a queue's x-dead-letter-exchange, or its x-dead-letter-routing-key; 'named': the operator or the profile named it. */
+  reasons: ('name' | 'dead-letter-exchange' | 'named')[];
+  /** The queues that dead-letter into it (known from their arguments). */
+  feeders: string[];
+}
+
+const queueName = z.string().min(1).max(255);
+const messageIds = z.array(z.string().min(1).max(512)).min(1).max(500);
+
+export const deadLettersRequestSchemas = {
+  /** `named`: queues the operator watches by name besides those found. */
+  'deadLetters.queues': z.object({ named: z.array(queueName).max(100).default([]) }).strict(),
+  'deadLetters.browse': z.object({ queue: queueName, count: z.number().int().min(1).max(500).default(100) }).strict(),
+  'deadLetters.dryRun': z.object({ queue: queueName, ids: messageIds, count: z.number().int().min(1).max(500).default(500) }).strict(),
+  'deadLetters.redrive': z
+    .object({ queue: queueName, ids: messageIds, ratePerSecond: z.number().positive().max(10_000).default(50) })
+    .strict(),
+  'deadLetters.audit': z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+} as const;
+
+export interface DeadLettersResults {
+  'deadLetters.queues': { queues: DeadLetterQueueView[]; readOnly: boolean; vhost: string };
+  'deadLetters.browse': { queue: string; messages: DeadLetterMessage[] };
+  'deadLetters.dryRun': { plan: DryRunSummary; sandbox: DeadLetterSandboxReport; missing: string[] };
+  'deadLetters.redrive': RedriveResult;
+  'deadLetters.audit': { entries: RedriveAuditEntry[] };
+}

@@ -1,7 +1,11 @@
 import os from 'node:os';
 import readline from 'node:readline';
 import { Option, type Command } from 'commander';
-import { browseDeadLetters, dryRun } from '../../core/broker/deadLetterBrowse';
+import { DEFAULT_RULES } from '../../core/alerts/defaultRules';
+import { loadRulesFile } from '../../core/alerts/loadRulesFile';
+import { browseDeadLetterInputs, dryRun } from '../../core/broker/deadLetterBrowse';
+import { describeDeadLetter } from '../../core/broker/deadLetterMessage';
+import { replayIntoSandbox } from '../../core/deadLetters/deadLetterSandbox';
 import { redriveDeadLetters, RedriveRefusedError } from '../../core/broker/deadLetterRedrive';
 import { managementClientFor } from '../../core/broker/watchedQueues';
 import { isReadOnlyEnv } from '../../core/replay/capturePublisher';
@@ -21,11 +25,15 @@ interface DeadLetterFlags {
   yes?: boolean;
   readOnly?: boolean;
   db?: string;
+  rules?: string;
   json?: boolean;
 }
 
 const HELP_AFTER = `
 Without --dry-run or --redrive: browse (the management API's get with requeue: nothing is consumed).
+--dry-run also replays the selection into a sandbox session (a temp database, deleted afterwards)
+and prints, under "sandbox", what would be stored, duplicated (against --db), quarantined, and
+which alert rules (--rules) would fire.
 --redrive sends the selection (--id, repeatable; default all browsed) to the exchange and routing key
 of each message's first death (x-death), with publisher confirms, at --rate per second, and removes a
 message from the dead-letter queue only after the broker confirmed its re-publish. It names the count
@@ -46,7 +54,8 @@ export function registerDeadLetters(program: Command): void {
     .option('--rate <n>', 'redrive: messages per second', positiveNumber('--rate'), 50)
     .option('--yes', 'redrive without asking (after printing the count and targets)')
     .option('--read-only', 'read-only mode: refuse a redrive (as PAYOPS_READ_ONLY=1 does)')
-    .option('--db <file>', 'the console database whose audit log records the redrive')
+    .option('--db <file>', 'the console database whose audit log records the redrive (and, for --dry-run, whose events count as duplicates)')
+    .option('--rules <file>', '--dry-run: the alert rules evaluated in the sandbox (default: the default pack)')
     .option('--json', 'print JSON')
     .addHelpText('after', HELP_AFTER)
     .action((queue: string, flags: DeadLetterFlags) => run(queue, flags).catch(fail));
@@ -56,10 +65,11 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   const readOnly = (flags.readOnly ?? false) || isReadOnlyEnv();
   const management = managementClientFor({ url: flags.amqp, managementUrl: flags.management });
   if (!management) throw new CliError('browsing a dead-letter queue needs the management API (--management)');
-  const browsed = await browseDeadLetters(management, queue, flags.count);
-  const selection = flags.id ? browsed.filter((m) => flags.id!.includes(m.id)) : browsed;
+  const browsed = (await browseDeadLetterInputs(management, queue, flags.count)).map((input) => ({ input, message: describeDeadLetter(input) }));
+  const selected = flags.id ? browsed.filter((m) => flags.id!.includes(m.message.id)) : browsed;
+  const selection = selected.map((m) => m.message);
   if (!flags.redrive) {
-    const out = flags.dryRun ? dryRun(selection) : selection;
+    const out = flags.dryRun ? { ...dryRun(selection), sandbox: sandboxOf(selected.map((m) => m.input), flags) } : selection;
     if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else if (flags.dryRun) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     else
@@ -111,6 +121,17 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
     if (result.failed.length > 0) process.exitCode = 4;
   } finally {
     store.close();
+  }
+}
+
+/** The dry run's sandbox session: --rules (or the default pack), duplicates against --db when given. */
+function sandboxOf(inputs: Parameters<typeof replayIntoSandbox>[0], flags: DeadLetterFlags) {
+  const rules = flags.rules ? loadRulesFile(flags.rules) : DEFAULT_RULES;
+  const live = flags.db ? openStore(flags.db, { readonly: true }) : null;
+  try {
+    return replayIntoSandbox(inputs, { rules, stored: live?.events ?? null });
+  } finally {
+    live?.close();
   }
 }
 

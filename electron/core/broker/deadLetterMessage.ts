@@ -68,7 +68,18 @@ export function describeDeadLetter(input: DeadLetterInput): DeadLetterMessage {
     routingKey: input.routingKey,
     deaths,
     origin: originOf(input.headers, deaths),
-    decoded: decoded.ok ? { ok: true, type: decoded.event.type, eventId: decoded.event.id } : { ok: false, reason: decoded.reason },
+    decoded: decoded.ok
+      ? {
+          ok: true,
+          type: decoded.event.type,
+          eventId: decoded.event.id,
+          paymentId: decoded.event.paymentId,
+          merchantId: decoded.event.merchantId,
+          amount: decoded.event.amount,
+          currency: decoded.event.currency,
+          timeMs: decoded.event.timeMs,
+        }
+      : { ok: false, reason: decoded.reason },
     contentType: input.contentType,
     bodyPreview: preview,
     bytes: input.body.byteLength,

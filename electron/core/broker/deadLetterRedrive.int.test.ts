@@ -42,7 +42,7 @@ describe('dead letters home', () => {
     const r1 = browsed.find((m) => m.id === 'r1')!;
     expect(r1.deaths[0]).toMatchObject({ queue: t.rejectQueue, reason: 'rejected', exchange: t.exchange, routingKeys: ['payment.authorized.r1'], count: 1 });
     expect(r1.origin).toEqual({ exchange: t.exchange, routingKey: 'payment.authorized.r1', queue: t.rejectQueue, reason: 'rejected' });
-    expect(r1.decoded).toEqual({ ok: true, type: 'payment.authorized', eventId: 'r1' });
+    expect(r1.decoded).toMatchObject({ ok: true, type: 'payment.authorized', eventId: 'r1', paymentId: 'p-r1', merchantId: 'm1', currency: 'EUR' });
     expect(browsed.find((m) => m.id === 'e2')!.origin).toMatchObject({ routingKey: 'late.e2', reason: 'expired', queue: t.expireQueue });
 
     const plan = dryRun(browsed);

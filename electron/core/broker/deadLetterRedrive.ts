@@ -7,7 +7,7 @@
 // removes without re-sending what was confirmed but not yet removed.
 import amqp, { type Channel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import type { DeadLetterMessage } from '../../../shared/deadLetters';
+import type { DeadLetterMessage, RedriveResult } from '../../../shared/deadLetters';
 import { safeErrorMessage } from '../redact';
 import { TokenBucket } from '../sim/tokenBucket';
 import { brokerRefusal } from './brokerErrors';
@@ -51,17 +51,7 @@ export interface RedriveOptions {
   onProgress?: (done: RedriveResult) => void;
 }
 
-export interface RedriveResult {
-  redriveId: string;
-  redriven: number;
-  /** Confirmed by an earlier, interrupted redrive and removed now without re-sending. */
-  removedOnly: number;
-  skipped: { id: string; reason: string }[];
-  failed: { id: string; reason: string }[];
-  /** Redriven although an earlier redrive may have sent them (it stopped between publish and confirm). */
-  inDoubt: string[];
-  targets: { exchange: string; routingKey: string; count: number }[];
-}
+export type { RedriveResult } from '../../../shared/deadLetters';
 
 export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResult> {
   const redriveId = randomUUID();

@@ -50,6 +50,10 @@ export interface ManagementClientOptions {
 }
 
 const queueNamesSchema = z.array(z.object({ name: z.string() }));
+const queueArgumentsSchema = z.array(
+  z.object({ name: z.string(), messages: z.number().nullish(), arguments: z.record(z.string(), z.unknown()).nullish() }),
+);
+const bindingDestinationsSchema = z.array(z.object({ destination: z.string(), destination_type: z.string() }));
 const queuePageSchema = z.object({ items: z.array(managementQueueSchema) });
 /** Queues per batched request (the URL stays well under common limits). */
 const BATCH = 50;
@@ -95,6 +99,17 @@ export class ManagementClient {
   async queueNames(vhost = this.endpoint.vhost): Promise<string[]> {
     const list = await this.request(`/api/queues/${enc(vhost)}?columns=name`, queueNamesSchema, `queues of vhost ${vhost}`);
     return list.map((q) => q.name);
+  }
+
+  /** Every queue of the vhost with its depth and arguments (finding dead-letter queues: x-dead-letter-*). */
+  async queueArguments(vhost = this.endpoint.vhost): Promise<z.infer<typeof queueArgumentsSchema>> {
+    return this.request(`/api/queues/${enc(vhost)}?columns=name,messages,arguments`, queueArgumentsSchema, `queues of vhost ${vhost}`);
+  }
+
+  /** The queues bound to an exchange (where a dead-letter exchange delivers). */
+  async queuesBoundTo(exchange: string, vhost = this.endpoint.vhost): Promise<string[]> {
+    const list = await this.request(`/api/exchanges/${enc(vhost)}/${enc(exchange)}/bindings/source`, bindingDestinationsSchema, `bindings of exchange ${exchange}`);
+    return list.filter((b) => b.destination_type === 'queue').map((b) => b.destination);
   }
 
   async overview(): Promise<z.infer<typeof managementOverviewSchema>> {

@@ -11,6 +11,8 @@ import { loadRoutingFile, loadRulesFile } from '../alerts/loadRulesFile';
 import { BurnRateSession } from '../alerts/burnRateSession';
 import { RulesService } from '../alerts/rulesService';
 import { newConsoleId, resolveConsoleQueue } from '../broker/consoleQueue';
+import { DeadLetterService } from '../deadLetters/deadLetterService';
+import { isReadOnlyEnv } from '../replay/capturePublisher';
 import { CaptureRecorder } from '../capture/captureRecorder';
 import { LiveMetrics } from '../metrics/liveMetrics';
 import { FollowedAlertsService } from '../metricsStream/followedAlerts';
@@ -73,6 +75,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const follower = config.follow ? wireFollower(engine, store, config.follow, emit) : null;
     const { source, replay } = createSessionSource(config, () => engine.flushNow());
 
+    const rules = new RulesService(alerting);
     const services: EngineServices = {
       ingest: {
         timing: () => ({ ...engine.timing }),
@@ -88,8 +91,15 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       },
       metrics: { history: ({ minutes }: ApiParsedArgs<'metrics.history'>) => readMetricsHistory(store, engine.clock(), minutes) },
       alerts: config.follow ? new FollowedAlertsService(store, alerting) : new AlertsService(alerting),
-      rules: new RulesService(alerting),
+      rules,
       capture,
+      deadLetters: new DeadLetterService({
+        broker: config.follow ? undefined : config.broker,
+        store,
+        rules: () => rules.current(),
+        readOnly: config.readOnly === true || isReadOnlyEnv(),
+        maxBodyBytes: config.maxBodyBytes,
+      }),
       replay,
     };
     let stopped: Promise<void> | null = null;

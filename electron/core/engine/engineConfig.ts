@@ -30,6 +30,8 @@ export interface EngineConfig {
   maxDbBytes?: number;
   /** Publish the metrics stream (issue 16): after each commit, through the outbox, with confirms. */
   publishMetrics?: MetricsPublishConfig;
+  /** Read-only mode: nothing leaves the console for the broker (a dead-letter redrive is refused). */
+  readOnly?: boolean;
   /** A follower console (issue 16): the collector's metrics stream instead of raw events (no `broker`). */
   follow?: FollowConfig;
 }

@@ -44,6 +44,8 @@ export interface EngineServices {
   alerts: ApiService<'alerts'>;
   rules: RulesService;
   capture: ApiService<'capture'>;
+  /** Dead letters of the session's broker: browse, dry run, redrive, audit (issue 15). */
+  deadLetters: ApiService<'deadLetters'>;
   /** Present in replay sessions only. */
   replay: Pick<ApiService<'replay'>, 'control' | 'status'>;
 }

@@ -126,8 +126,8 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
 
   const liveConfig = (broker: BrokerConfig | undefined): EngineConfig =>
     options.follow && broker
-      ? { dbFile: options.dbFile, session: 'live', follow: { stream: options.follow, url: broker.url }, rulesFile }
-      : { dbFile: options.dbFile, session: 'live', broker: broker ? { ...broker, initialRetries: Infinity } : undefined, rulesFile };
+      ? { dbFile: options.dbFile, session: 'live', follow: { stream: options.follow, url: broker.url }, rulesFile, readOnly: options.readOnly }
+      : { dbFile: options.dbFile, session: 'live', broker: broker ? { ...broker, initialRetries: Infinity } : undefined, rulesFile, readOnly: options.readOnly };
   const demoConfig = (scenario: ScenarioName, rate: number): EngineConfig => {
     const dbFile = path.join(configDir, 'demo.db');
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
@@ -242,6 +242,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
       recent: () => ({ files: readRecentCaptures(configDir), demoCapture: DEMO_CAPTURE }),
     },
     capture: toEngine('capture'),
+    deadLetters: toEngine('deadLetters'),
     dialog: dialogFallbackService,
   };
 

@@ -57,6 +57,7 @@ export class EngineHost extends EventEmitter {
       rules: peer.remote('rules'),
       capture: peer.remote('capture'),
       replay: peer.remote('replay'),
+      deadLetters: peer.remote('deadLetters'),
     };
     peer.on('snapshot', (s) => {
       this.latest = s as EngineSnapshot;

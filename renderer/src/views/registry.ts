@@ -22,6 +22,7 @@ export const VIEWS: readonly ViewDef[] = [
   { id: 'explorer', title: 'Explorer', component: lazy(() => import('./explorer/ExplorerView').then((m) => ({ default: m.Explorer }))) },
   { id: 'triage', title: 'Triage', component: lazy(() => import('./Triage').then((m) => ({ default: m.Triage }))) },
   { id: 'replay', title: 'Replay', component: lazy(() => import('./Replay').then((m) => ({ default: m.Replay }))) },
+  { id: 'dead-letters', title: 'Dead letters', component: lazy(() => import('./DeadLetters').then((m) => ({ default: m.DeadLetters }))) },
   { id: 'settings', title: 'Settings', component: lazy(() => import('./Settings').then((m) => ({ default: m.Settings }))) },
 ];
 

@@ -1,0 +1,96 @@
+// Thread: the engine thread (a live session's broker config, its store's audit log and its
+// alert rules live here). The console's dead-letter service: the same code paths as
+// `payops dead-letters` (browse through the management API without consuming, the dry run's
+// plan, the redrive with confirms and its audit log), plus the sandbox dry run. The sandbox
+// runs here, synchronously: a selection is at most 500 messages (about 0.2 s with its fresh
+// database), held against an operator's click, not against every batch.
+import os from 'node:os';
+import type { ApiService } from '../../../shared/apiDispatch';
+import type { AlertRule } from '../../../shared/alertRules';
+import type { RedriveAuditEntry } from '../../../shared/deadLetters';
+import { browseDeadLetterInputs, dryRun } from '../broker/deadLetterBrowse';
+import { describeDeadLetter } from '../broker/deadLetterMessage';
+import { listDeadLetterQueues } from '../broker/deadLetterQueues';
+import { redriveDeadLetters } from '../broker/deadLetterRedrive';
+import type { BrokerConfig } from '../broker/brokerConfig';
+import type { ManagementClient } from '../broker/managementClient';
+import { managementClientFor } from '../broker/watchedQueues';
+import type { ReadStore } from '../store/store';
+import type { RedriveAuditLog } from '../broker/deadLetterRedrive';
+import { replayIntoSandbox } from './deadLetterSandbox';
+
+export interface DeadLetterServiceOptions {
+  /** The session's broker (absent: a demo, replay or follower session, which has none to read). */
+  broker: Pick<BrokerConfig, 'url' | 'managementUrl'> | undefined;
+  /** The session's store: the audit log, and the events a dry run compares with. */
+  store: Pick<ReadStore, 'events'> & { redriveAudit: RedriveAuditLog & Pick<ReadStore['redriveAudit'], 'list'> };
+  rules: () => readonly AlertRule[];
+  readOnly: boolean;
+  /** Who the audit log names (the OS user and host by default). */
+  actor?: string;
+  maxBodyBytes?: number;
+}
+
+export class DeadLetterService implements ApiService<'deadLetters'> {
+  private readonly actor: string;
+
+  constructor(private readonly o: DeadLetterServiceOptions) {
+    this.actor = o.actor ?? `${os.userInfo().username}@${os.hostname()} (console)`;
+  }
+
+  async queues({ named }: { named: string[] }) {
+    const client = this.management();
+    const queues = await listDeadLetterQueues(client, [...new Set(named)]);
+    return { queues, readOnly: this.o.readOnly, vhost: client.endpoint.vhost };
+  }
+
+  async browse({ queue, count }: { queue: string; count: number }) {
+    const inputs = await browseDeadLetterInputs(this.management(), queue, count);
+    return { queue, messages: inputs.map(describeDeadLetter) };
+  }
+
+  async dryRun({ queue, ids, count }: { queue: string; ids: string[]; count: number }) {
+    const inputs = await browseDeadLetterInputs(this.management(), queue, count);
+    const wanted = new Set(ids);
+    const selected = inputs.map((input) => ({ input, message: describeDeadLetter(input) })).filter((m) => wanted.has(m.message.id));
+    const found = new Set(selected.map((m) => m.message.id));
+    return {
+      plan: dryRun(selected.map((m) => m.message)),
+      sandbox: replayIntoSandbox(
+        selected.map((m) => m.input),
+        { rules: this.o.rules(), stored: this.o.store.events, maxBodyBytes: this.o.maxBodyBytes },
+      ),
+      missing: ids.filter((id) => !found.has(id)),
+    };
+  }
+
+  async redrive({ queue, ids, ratePerSecond }: { queue: string; ids: string[]; ratePerSecond: number }) {
+    const broker = this.o.broker;
+    if (!broker) throw new Error('redrive needs a live session connected to a broker');
+    return redriveDeadLetters({ url: broker.url, queue, ids, audit: this.o.store.redriveAudit, actor: this.actor, readOnly: this.o.readOnly, ratePerSecond });
+  }
+
+  audit({ limit }: { limit: number }): { entries: RedriveAuditEntry[] } {
+    return {
+      entries: this.o.store.redriveAudit.list(limit).map((r) => ({
+        redriveId: r.redriveId,
+        at: r.at,
+        actor: r.actor,
+        messageId: r.messageId,
+        fromQueue: r.fromQueue,
+        toExchange: r.toExchange,
+        toRoutingKey: r.toRoutingKey,
+        step: r.step,
+        detail: r.detail,
+      })),
+    };
+  }
+
+  private management(): ManagementClient {
+    const broker = this.o.broker;
+    if (!broker) throw new Error('dead letters need a live session connected to a broker (this session has none)');
+    const client = managementClientFor(broker);
+    if (!client) throw new Error('dead letters need the management API (the profile switches it off)');
+    return client;
+  }
+}

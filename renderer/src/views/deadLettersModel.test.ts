@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { DeadLetterMessage } from '../../../shared/deadLetters';
+import { eventColumns, parseNamedQueues, redriveConfirmation } from './deadLettersModel';
+
+function message(id: string, origin: { exchange: string; routingKey: string } | null, decoded: DeadLetterMessage['decoded'] = { ok: true, type: 'payment.authorized', eventId: id }): DeadLetterMessage {
+  return {
+    id,
+    exchange: 'dlx',
+    routingKey: 'k',
+    deaths: [],
+    origin: origin && { ...origin, queue: 'work', reason: 'rejected' },
+    decoded,
+    contentType: null,
+    bodyPreview: '',
+    bytes: 1,
+  };
+}
+
+describe('dead-letter view model', () => {
+  it('names the count and each target of a redrive, and what stays', () => {
+    const c = redriveConfirmation('orders.dlq', [
+      message('a', { exchange: 'payments', routingKey: 'payment.authorized' }),
+      message('b', { exchange: 'payments', routingKey: 'payment.authorized' }),
+      message('c', { exchange: '', routingKey: 'work' }),
+      message('d', null),
+    ]);
+    expect(c.count).toBe(3);
+    expect(c.title).toBe('Redrive 3 messages from orders.dlq?');
+    expect(c.targets).toEqual(['payments / payment.authorized (2)', '(default exchange) / work (1)']);
+    expect(c.staying).toBe('1 selected message has no x-death origin and will stay in orders.dlq.');
+    expect(redriveConfirmation('q', [message('a', { exchange: 'x', routingKey: 'k' })]).title).toBe('Redrive 1 message from q?');
+  });
+
+  it('shows amounts with the currency’s own decimals, and a quarantine reason in place of the type', () => {
+    const jpy = message('j', null, { ok: true, type: 'payment.authorized', eventId: 'j', paymentId: 'p1', merchantId: 'm1', amount: 13367, currency: 'JPY', timeMs: 5 });
+    expect(eventColumns(jpy)).toEqual({ type: 'payment.authorized', paymentId: 'p1', merchantId: 'm1', amount: '13,367 JPY', timeMs: 5 });
+    expect(eventColumns(message('e', null, { ok: true, type: 'payment.failed', eventId: 'e', amount: 1250, currency: 'KWD' })).amount).toBe('1.250 KWD');
+    expect(eventColumns(message('q', null, { ok: false, reason: 'not JSON' })).type).toBe('quarantine: not JSON');
+  });
+
+  it('reads the stored list of named queues, ignoring what it cannot read', () => {
+    expect(parseNamedQueues('["a.dlq"," b ","a.dlq",3]')).toEqual(['a.dlq', 'b']);
+    expect(parseNamedQueues('{')).toEqual([]);
+    expect(parseNamedQueues(null)).toEqual([]);
+  });
+});

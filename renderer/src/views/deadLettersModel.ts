@@ -1,0 +1,65 @@
+// The dead-letter view's wording, kept apart from React so it can be tested: where a redrive
+// sends a selection (the confirmation names the count and each target), the explorer-style
+// columns of a decoded dead letter, and the operator's own list of watched queues.
+import { dryRun, type DeadLetterMessage, type DryRunSummary } from '../../../shared/deadLetters';
+import { formatMoney } from '../../../shared/format';
+
+export const DASH = '—';
+
+export function exchangeLabel(exchange: string): string {
+  return exchange === '' ? '(default exchange)' : exchange;
+}
+
+export function targetLabel(t: { exchange: string; routingKey: string }): string {
+  return `${exchangeLabel(t.exchange)} / ${t.routingKey}`;
+}
+
+/** What the confirmation dialog says before a redrive: the count sent, each target with its count, and what stays. */
+export interface RedriveConfirmation {
+  plan: DryRunSummary;
+  /** Messages that would be sent (those with an x-death origin). */
+  count: number;
+  title: string;
+  targets: string[];
+  staying: string | null;
+}
+
+export function redriveConfirmation(queue: string, selected: readonly DeadLetterMessage[]): RedriveConfirmation {
+  const plan = dryRun(selected);
+  const count = selected.length - plan.noOrigin.length;
+  return {
+    plan,
+    count,
+    title: `Redrive ${count} message${count === 1 ? '' : 's'} from ${queue}?`,
+    targets: plan.targets.map((t) => `${targetLabel(t)} (${t.count})`),
+    staying: plan.noOrigin.length
+      ? `${plan.noOrigin.length} selected message${plan.noOrigin.length === 1 ? ' has' : 's have'} no x-death origin and will stay in ${queue}.`
+      : null,
+  };
+}
+
+/** The explorer's columns of a dead letter (a quarantine reason in place of the type when it would not decode). */
+export function eventColumns(m: DeadLetterMessage): { type: string; paymentId: string; merchantId: string; amount: string; timeMs: number | null } {
+  const d = m.decoded;
+  if (!d.ok) return { type: `quarantine: ${d.reason}`, paymentId: DASH, merchantId: DASH, amount: DASH, timeMs: null };
+  return {
+    type: d.type,
+    paymentId: d.paymentId ?? DASH,
+    merchantId: d.merchantId ?? DASH,
+    amount: d.amount === null || d.amount === undefined ? DASH : formatMoney(d.amount, d.currency),
+    timeMs: d.timeMs ?? null,
+  };
+}
+
+export const NAMED_QUEUES_KEY = 'payops.deadLetters.named';
+
+/** The operator's named queues as stored (anything unreadable reads as none). */
+export function parseNamedQueues(stored: string | null): string[] {
+  if (!stored) return [];
+  try {
+    const list: unknown = JSON.parse(stored);
+    return Array.isArray(list) ? [...new Set(list.filter((q): q is string => typeof q === 'string' && q.trim() !== '').map((q) => q.trim()))].slice(0, 100) : [];
+  } catch {
+    return [];
+  }
+}
