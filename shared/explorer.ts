@@ -7,6 +7,7 @@ import { CURRENCY_CODE } from './currencies';
 import type { RedriveAuditEntry } from './deadLetters';
 import { THREE_DS_OUTCOMES } from './events/schemas';
 import { BIN_DIGITS, NONE_VALUE, OTHER_VALUE, type SegmentDimension } from './segments';
+import type { EffectKind, TriageMetric } from './triage';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const epochMs = z.number().int().min(0).max(8.64e15);
@@ -351,6 +352,11 @@ export interface ReportData {
   timeline: ReportTimelineEntry[];
   /** Dead-letter redrive steps in the window, oldest first (the audit log, issue 15). */
   redrives?: RedriveAuditEntry[];
+  /**
+   * Triage's explanation (issue 13) of the alert's active window (else the report's window)
+   * against the windows before it; null when the database has no segment rollups.
+   */
+  explanation?: ReportExplanation | null;
   topMerchants: { merchantId: string; events: number; declines: number }[];
   topCountries: { country: string; events: number; declines: number }[];
   /** With the code's meaning and kind (shared/declineCodes.ts). */
@@ -366,6 +372,27 @@ export interface ReportData {
   notes: string | null;
   sampleEvents: Record<string, unknown>[];
   tookMs: number;
+}
+
+export interface ReportContributor {
+  dimension: SegmentDimension;
+  value: string;
+  effect: EffectKind;
+  /** Points of the metric this segment moved (signed, 0..1 scale), and its part of the change. */
+  contribution: number;
+  shareOfChange: number | null;
+  window: { attempts: number; value: number | null };
+  baseline: { attempts: number; value: number | null };
+}
+
+export interface ReportExplanation {
+  metric: TriageMetric;
+  significant: boolean;
+  headline: string;
+  window: { from: string; to: string; value: number | null; attempts: number };
+  baseline: { from: string; to: string; value: number | null; attempts: number };
+  /** The significant contributors, largest first (at most REPORT_CONTRIBUTORS). */
+  contributors: ReportContributor[];
 }
 
 export interface ReportJob {

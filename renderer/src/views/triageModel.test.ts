@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertWindow, metricOfAlert, triageHash, triageRouteOf } from './triageModel';
+import { alertWindow, metricOfAlert } from '../../../shared/triage';
+import { triageHash, triageRouteOf } from './triageModel';
 
 describe('triage route', () => {
   it('round-trips a window and a metric through the hash', () => {
