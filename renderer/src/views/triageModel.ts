@@ -1,7 +1,10 @@
 // What the triage view reads from its route (#/triage?from=..&to=..&metric=..). An alert's
 // explain window and metric are shared/triage.ts (the incident report explains the same one).
 // Pure: unit-tested.
-import { TRIAGE_METRICS, type TriageMetric } from '../../../shared/triage';
+import { filterOfSegment } from '../../../shared/explorer';
+import type { SegmentDimension } from '../../../shared/segments';
+import { TRIAGE_METRICS, twinOf, type Contributor, type Explanation, type TriageMetric } from '../../../shared/triage';
+import { explorerHash } from './explorer/explorerModel';
 
 export interface TriageRoute {
   from: number | null;
@@ -22,4 +25,20 @@ export function triageRouteOf(hash: string): TriageRoute {
 
 export function triageHash(from: number, to: number, metric: TriageMetric): string {
   return `#/triage?from=${Math.round(from)}&to=${Math.round(to)}&metric=${metric}`;
+}
+
+/**
+ * The explorer's route for a segment's payments over a window (ISO times of an explanation or
+ * a health board); null for a segment no filter selects (the folded tail, "(none)").
+ */
+export function segmentPaymentsHash(window: { from: string; to: string }, segments: { dimension: SegmentDimension; value: string }[]): string | null {
+  const filters = segments.map((s) => filterOfSegment(s.dimension, s.value));
+  if (filters.length === 0 || filters.some((f) => f === null)) return null;
+  return explorerHash({ from: Date.parse(window.from), to: Date.parse(window.to), ...Object.assign({}, ...filters) });
+}
+
+/** A contributor's payments over the explained window, with its twin (an issuer's one BIN) as the headline names them. */
+export function contributorPaymentsHash(e: Explanation, c: Contributor): string | null {
+  const twin = twinOf(e, c);
+  return segmentPaymentsHash(e.window, twin ? [c, twin] : [c]);
 }

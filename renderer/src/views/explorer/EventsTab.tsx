@@ -8,7 +8,26 @@ import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { COMMON_CURRENCIES } from '../../../../shared/currencies';
 import { describeDeclineCode } from '../../../../shared/declineCodes';
-import { EMPTY_FORM, EVENT_TYPES, RANGE_PRESETS, amountPlaceholder, amountUnit, declineTitle, fmtAmount, fmtDelta, prettyJson, toEventFilter, type FilterForm } from './explorerModel';
+import {
+  EMPTY_FORM,
+  EVENT_TYPES,
+  RANGE_PRESETS,
+  THREE_DS_OUTCOMES,
+  amountPlaceholder,
+  amountUnit,
+  declineTitle,
+  explorerHash,
+  filterChips,
+  filterKey,
+  fmtAmount,
+  fmtDelta,
+  formOfFilter,
+  prettyJson,
+  toEventFilter,
+  withoutChip,
+  type FilterChip,
+  type FilterForm,
+} from './explorerModel';
 
 const PAGE = 200;
 const ROW_HEIGHT = 30;
@@ -25,10 +44,15 @@ interface ListState {
 
 const EMPTY_LIST: ListState = { rows: [], cursor: null, done: false, loading: false, partial: false, error: null, tookMs: null };
 
-export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventFilter) => void; openPayment: string | null }) {
+/**
+ * `linkedFilter` is the filter the route carries (#/explorer?issuer=..): a link from another view
+ * applies it, and applying a filter here puts it in the route, so Back returns to the view (or
+ * the filter) before.
+ */
+export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (filter: EventFilter) => void; openPayment: string | null; linkedFilter: EventFilter }) {
   const clock = useApp((s) => s.snapshot?.clock ?? null);
-  const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
-  const [applied, setApplied] = useState<{ filter: EventFilter; order: 'asc' | 'desc'; gen: number }>({ filter: {}, order: 'desc', gen: 0 });
+  const [form, setForm] = useState<FilterForm>(() => formOfFilter(linkedFilter));
+  const [applied, setApplied] = useState<{ filter: EventFilter; order: 'asc' | 'desc'; gen: number }>(() => ({ filter: linkedFilter, order: 'desc', gen: 0 }));
   const [problem, setProblem] = useState<string | null>(null);
   const [list, setList] = useState<ListState>(EMPTY_LIST);
   const [selected, setSelected] = useState<EventRow | null>(null);
@@ -78,6 +102,30 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
     void loadMore(true);
   }, [loadMore]);
 
+  const linkedKey = filterKey(linkedFilter);
+  const appliedKey = filterKey(applied.filter);
+  useEffect(() => {
+    // The route changed under us (a link, Back): show and apply its filter. Applying here
+    // writes the route first, so its own change finds the filter already applied.
+    if (linkedKey === appliedKey) return;
+    setForm(formOfFilter(linkedFilter, applied.order));
+    setSelected(null);
+    setApplied((a) => ({ filter: linkedFilter, order: a.order, gen: a.gen + 1 }));
+    // Only a change of the route's filter (its key; the object is new every render).
+  }, [linkedKey]);
+
+  const apply = (filter: EventFilter, order: 'asc' | 'desc') => {
+    setProblem(null);
+    setSelected(null);
+    setApplied((a) => ({ filter, order, gen: a.gen + 1 }));
+    const hash = explorerHash(filter);
+    if (window.location.hash !== hash) window.location.hash = hash;
+  };
+  const removeChip = (chip: FilterChip) => {
+    setForm((f) => ({ ...f, ...chip.form }));
+    apply(withoutChip(applied.filter, chip), applied.order);
+  };
+
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const r = toEventFilter(form, clock ?? Date.now());
@@ -85,9 +133,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
       setProblem(`${r.problem.field}: ${r.problem.message}`);
       return;
     }
-    setProblem(null);
-    setSelected(null);
-    setApplied((a) => ({ filter: r.filter, order: form.order, gen: a.gen + 1 }));
+    apply(r.filter, form.order);
   };
   const update = (patch: Partial<FilterForm>) => setForm((f) => ({ ...f, ...patch }));
 
@@ -205,6 +251,60 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
               data-testid="filter-amount-max"
             />
           </label>
+          <label>
+            Issuer
+            <input aria-label="Issuer" value={form.issuer} onChange={(e) => update({ issuer: e.target.value })} placeholder="tamarind-card" size={12} />
+          </label>
+          <label>
+            BIN
+            <input
+              aria-label="BIN"
+              inputMode="numeric"
+              value={form.cardBin}
+              onChange={(e) => update({ cardBin: e.target.value })}
+              placeholder="529412"
+              size={8}
+              title="The start of the card number: 529412 matches every BIN in that range"
+            />
+          </label>
+          <label>
+            Scheme
+            <input aria-label="Scheme" value={form.scheme} onChange={(e) => update({ scheme: e.target.value })} placeholder="visa" size={9} />
+          </label>
+          <label>
+            Acquirer
+            <input aria-label="Acquirer" value={form.acquirer} onChange={(e) => update({ acquirer: e.target.value })} placeholder="acq-north" size={10} />
+          </label>
+          <label>
+            MCC
+            <input aria-label="MCC" inputMode="numeric" value={form.mcc} onChange={(e) => update({ mcc: e.target.value })} placeholder="5411" size={4} maxLength={4} />
+          </label>
+          <label>
+            3-D Secure
+            <select aria-label="3-D Secure" value={form.threeDS} onChange={(e) => update({ threeDS: e.target.value as FilterForm['threeDS'] })}>
+              <option value="">Any</option>
+              {THREE_DS_OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Method
+            <input aria-label="Method" value={form.method} onChange={(e) => update({ method: e.target.value })} placeholder="card" size={7} />
+          </label>
+          <label>
+            Attempt
+            <input
+              aria-label="Attempt"
+              value={form.attempt}
+              onChange={(e) => update({ attempt: e.target.value })}
+              placeholder="2 or 3+"
+              size={5}
+              title="Which try of the payment: 1, 2, ... or 3+ for the third and later"
+            />
+          </label>
           <label className="explorer-search">
             Payment or event id
             <input type="search" aria-label="Payment or event id" value={form.search} onChange={(e) => update({ search: e.target.value })} placeholder="pay_01HZX3" />
@@ -226,8 +326,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
             className="btn btn-small"
             onClick={() => {
               setForm(EMPTY_FORM);
-              setProblem(null);
-              setApplied((a) => ({ filter: {}, order: 'desc', gen: a.gen + 1 }));
+              apply({}, 'desc');
             }}
           >
             Clear
@@ -244,6 +343,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
               : `${fmtCount(list.rows.length)}${list.done ? '' : '+'} events${list.loading ? ' · loading…' : ''}${list.partial && !list.done ? ' · still scanning' : ''}${list.tookMs !== null ? ` · ${list.tookMs} ms` : ''}`}
           </span>
         </div>
+        <FilterChips chips={filterChips(applied.filter, fmtDateTime)} onRemove={removeChip} />
         {problem ? (
           <div className="error-text small" role="alert">
             {problem}
@@ -269,6 +369,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
             </span>
             <span role="columnheader">Country</span>
             <span role="columnheader">Decline / risk</span>
+            <span role="columnheader">Issuer / BIN</span>
           </div>
           <div
             ref={scrollRef}
@@ -312,6 +413,8 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
                     data-testid="explorer-row"
                     data-type={row.type}
                     data-payment={row.paymentId ?? ''}
+                    data-issuer={row.issuer ?? ''}
+                    data-bin={row.cardBin ?? ''}
                   >
                     <span role="gridcell" className="mono nowrap">
                       {fmtDateTime(row.timeMs)}
@@ -332,6 +435,9 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
                     <span role="gridcell" className="nowrap ellipsis" title={row.declineCode ? declineTitle(row.declineCode) : undefined}>
                       {row.declineCode ? describeDeclineCode(row.declineCode) : row.decision ? `${row.decision} (${row.score ?? '—'})` : ''}
                     </span>
+                    <span role="gridcell" className="mono ellipsis">
+                      {[row.issuer, row.cardBin].filter(Boolean).join(' / ')}
+                    </span>
                   </div>
                 );
               })}
@@ -350,6 +456,23 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
         </aside>
       </div>
     </div>
+  );
+}
+
+/** The applied conditions, each removable on its own (the form keeps the rest). */
+function FilterChips({ chips, onRemove }: { chips: FilterChip[]; onRemove: (chip: FilterChip) => void }) {
+  if (chips.length === 0) return null;
+  return (
+    <ul className="explorer-chips" aria-label="Applied filters" data-testid="explorer-chips">
+      {chips.map((c) => (
+        <li key={c.id} className="chip explorer-chip" data-testid="explorer-chip" data-chip={c.id}>
+          {c.label}
+          <button type="button" className="explorer-chip-remove" aria-label={`Remove filter ${c.label}`} onClick={() => onRemove(c)} data-testid="explorer-chip-remove">
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 
