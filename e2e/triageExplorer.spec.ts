@@ -1,0 +1,60 @@
+// From an explanation to the payments, in Debian's Chromium through `payops serve`: the console
+// opens a database seeded with the simulator's issuer-outage scenario (stored through the real
+// decoder and writer, test/support/triageTestKit.ts; no broker run, so it stays short). The
+// explanation of the outage names issuer tamarind-card first; its "Payments" opens the explorer
+// filtered to the issuer and its BIN over the window, every row shown has them, a chip removes
+// one condition, and Back returns to the explanation. (The broker-driven run from a fired alert
+// is e2e/triage.spec.ts, @long.)
+import path from 'node:path';
+import { storeScenario } from '../test/support/triageTestKit';
+import { expect, startConsole, test } from './servedConsole';
+
+test('a triage contributor opens the explorer filtered to its issuer and BIN; Back returns', async ({ page }) => {
+  test.setTimeout(60_000);
+  let window = { from: 0, to: 0 };
+  const served = await startConsole([], {
+    seed: async (dbFile) => {
+      const s = await storeScenario(path.dirname(dbFile), 'issuer-outage', { file: dbFile, rate: 20 });
+      window = { from: s.fromMs, to: s.toMs };
+      s.store.close();
+    },
+  });
+  try {
+    await page.goto(served.url);
+    await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
+    await page.evaluate((w) => (window.location.hash = `#/triage?from=${w.from}&to=${w.to}&metric=approval-rate`), window);
+    await expect(page.getByTestId('triage-headline')).toHaveText(/issuer tamarind-card \(BIN 529412\) approval/);
+    const first = page.getByTestId('triage-contributor').first();
+    await expect(first).toHaveAttribute('data-value', 'tamarind-card');
+
+    await first.getByTestId('triage-open-explorer').click();
+    await expect(page.getByTestId('explorer-filters')).toBeVisible();
+    const chips = page.getByTestId('explorer-chip');
+    await expect(chips).toHaveCount(3);
+    await expect(page.locator('[data-testid="explorer-chip"][data-chip="issuer"]')).toHaveText(/issuer tamarind-card/);
+    await expect(page.locator('[data-testid="explorer-chip"][data-chip="cardBin"]')).toHaveText(/BIN 529412/);
+    await expect(page.getByRole('textbox', { name: 'Issuer', exact: true })).toHaveValue('tamarind-card');
+    const rows = page.getByTestId('explorer-row');
+    await expect(rows.first()).toBeVisible();
+    const shown = await rows.evaluateAll((els) => els.map((e) => ({ issuer: e.getAttribute('data-issuer'), bin: e.getAttribute('data-bin') })));
+    expect(shown.length).toBeGreaterThan(10);
+    for (const r of shown) {
+      expect(r.issuer).toBe('tamarind-card');
+      expect(r.bin?.startsWith('529412')).toBe(true);
+    }
+
+    // A chip removes its own condition only.
+    await page.locator('[data-testid="explorer-chip"][data-chip="cardBin"]').getByTestId('explorer-chip-remove').click();
+    await expect(chips).toHaveCount(2);
+    await expect(page).toHaveURL(/issuer=tamarind-card/);
+    await expect(page).not.toHaveURL(/cardBin=/);
+
+    // Back (twice: the chip's change, then the link) returns to the explanation.
+    await page.goBack();
+    await expect(chips).toHaveCount(3);
+    await page.goBack();
+    await expect(page.getByTestId('triage-headline')).toHaveText(/issuer tamarind-card/);
+  } finally {
+    await served.stop();
+  }
+});
