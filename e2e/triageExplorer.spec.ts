@@ -11,18 +11,18 @@ import { expect, startConsole, test } from './servedConsole';
 
 test('a triage contributor opens the explorer filtered to its issuer and BIN; Back returns', async ({ page }) => {
   test.setTimeout(60_000);
-  let window = { from: 0, to: 0 };
+  let explained = { from: 0, to: 0 };
   const served = await startConsole([], {
     seed: async (dbFile) => {
       const s = await storeScenario(path.dirname(dbFile), 'issuer-outage', { file: dbFile, rate: 20 });
-      window = { from: s.fromMs, to: s.toMs };
+      explained = { from: s.fromMs, to: s.toMs };
       s.store.close();
     },
   });
   try {
     await page.goto(served.url);
     await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
-    await page.evaluate((w) => (window.location.hash = `#/triage?from=${w.from}&to=${w.to}&metric=approval-rate`), window);
+    await page.evaluate((w) => (window.location.hash = `#/triage?from=${w.from}&to=${w.to}&metric=approval-rate`), explained);
     await expect(page.getByTestId('triage-headline')).toHaveText(/issuer tamarind-card \(BIN 529412\) approval/);
     const first = page.getByTestId('triage-contributor').first();
     await expect(first).toHaveAttribute('data-value', 'tamarind-card');
