@@ -1,7 +1,8 @@
-// From an explanation to the payments, in Debian's Chromium through `payops serve`: the console
-// opens a database seeded with the simulator's issuer-outage scenario (stored through the real
-// decoder and writer, test/support/triageTestKit.ts; no broker run, so it stays short). The
-// explanation of the outage names issuer tamarind-card first; its "Payments" opens the explorer
+// From a chart range to an explanation to the payments, in Debian's Chromium through `payops
+// serve`: the console opens a database seeded with the simulator's issuer-outage scenario
+// (stored through the real decoder and writer, test/support/triageTestKit.ts; no broker run, so
+// it stays short). The dashboard's range set on the outage offers "Explain this range"; the
+// explanation names issuer tamarind-card first; its "Payments" opens the explorer
 // filtered to the issuer and its BIN over the window, every row shown has them, a chip removes
 // one condition, and Back returns to the explanation. (The broker-driven run from a fired alert
 // is e2e/triage.spec.ts, @long.)
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { storeScenario } from '../test/support/triageTestKit';
 import { expect, startConsole, test } from './servedConsole';
 
-test('a triage contributor opens the explorer filtered to its issuer and BIN; Back returns', async ({ page }) => {
+test('Explain this range names the issuer; its contributor opens the explorer filtered to its issuer and BIN; Back returns', async ({ page }) => {
   test.setTimeout(60_000);
   let explained = { from: 0, to: 0 };
   const served = await startConsole([], {
@@ -22,7 +23,21 @@ test('a triage contributor opens the explorer filtered to its issuer and BIN; Ba
   try {
     await page.goto(served.url);
     await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
-    await page.evaluate((w) => (window.location.hash = `#/triage?from=${w.from}&to=${w.to}&metric=approval-rate`), explained);
+    // A fixed range on the dashboard (the custom picker; a drag on a chart fixes one the same way).
+    await page.getByTestId('range-custom').click();
+    const local = await page.evaluate((w) => {
+      const p = (n: number) => String(n).padStart(2, '0');
+      const at = (ms: number) => {
+        const d = new Date(ms);
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      };
+      return { from: at(w.from), to: at(w.to) };
+    }, explained);
+    await page.getByTestId('range-custom-from').fill(local.from);
+    await page.getByTestId('range-custom-to').fill(local.to);
+    await page.getByTestId('range-custom-form').getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('panel-rates').getByTestId('explain-range').click();
+    await expect(page).toHaveURL(new RegExp(`#/triage\\?from=${explained.from}&to=${explained.to}&metric=approval-rate`));
     await expect(page.getByTestId('triage-headline')).toHaveText(/issuer tamarind-card \(BIN 529412\) approval/);
     const first = page.getByTestId('triage-contributor').first();
     await expect(first).toHaveAttribute('data-value', 'tamarind-card');
