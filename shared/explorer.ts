@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CURRENCY_CODE } from './currencies';
 import type { RedriveAuditEntry } from './deadLetters';
+import type { PaymentDimensions } from './events/eventTypes';
 import { THREE_DS_OUTCOMES } from './events/schemas';
 import { BIN_DIGITS, NONE_VALUE, OTHER_VALUE, type SegmentDimension } from './segments';
 import type { EffectKind, TriageMetric } from './triage';
@@ -160,8 +161,11 @@ export const explorerRequestSchemas = {
 
 export type ExplorerRequestName = keyof typeof explorerRequestSchemas;
 
-/** One stored event as the explorer lists it (flat columns; the whole CloudEvent via events.get). */
-export interface EventRow {
+/**
+ * One stored event as the explorer lists it (flat columns; the whole CloudEvent via events.get);
+ * the payment dimensions are null when the event does not carry them.
+ */
+export interface EventRow extends PaymentDimensions {
   seq: number;
   timeMs: number;
   arrivalMs: number;
@@ -182,13 +186,6 @@ export interface EventRow {
   score: number | null;
   decision: string | null;
   routingKey: string | null;
-  /** Payment dimensions (EVENTS.md), null when the event does not carry them. */
-  issuer: string | null;
-  scheme: string | null;
-  acquirer: string | null;
-  mcc: string | null;
-  threeDS: string | null;
-  attempt: number | null;
 }
 
 export interface EventPage {

@@ -110,14 +110,9 @@ export function planQuery(filter: EventFilter, available: AvailableIndexes = ALL
 }
 
 /** The filter fields read from the CloudEvent's data (JSON path into event_log.json). */
-const PAYMENT_DIMENSION_PATHS = [
-  { key: 'issuer', path: '$.data.issuer' },
-  { key: 'scheme', path: '$.data.scheme' },
-  { key: 'acquirer', path: '$.data.acquirer' },
-  { key: 'mcc', path: '$.data.mcc' },
-  { key: 'threeDS', path: '$.data.threeDS' },
-  { key: 'method', path: '$.data.method' },
-] as const satisfies readonly { key: keyof EventFilter; path: string }[];
+const PAYMENT_DIMENSION_PATHS = (['issuer', 'scheme', 'acquirer', 'mcc', 'threeDS', 'method'] as const satisfies readonly (keyof EventFilter)[]).map(
+  (key) => ({ key, path: `$.data.${key}` }),
+);
 
 function intersect(a: string[] | null, b: string[]): string[] {
   return a === null ? b : a.filter((t) => b.includes(t));

@@ -1,6 +1,6 @@
 // Thread: `insert` on the engine thread (in the ingest transaction); reads on either thread.
 import type { Database, Statement } from 'better-sqlite3';
-import type { NormalizedEvent } from '../../../shared/events/eventTypes';
+import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
@@ -9,7 +9,7 @@ import { StatementCache } from './statementCache';
 
 /** The EventRow fields kept only in the CloudEvent text (migration 120), read by `toEventRows`. */
 type EnvelopeField = 'source' | 'id' | 'subject' | 'method' | 'latencyMs' | PaymentDimensionField;
-type PaymentDimensionField = 'issuer' | 'scheme' | 'acquirer' | 'mcc' | 'threeDS' | 'attempt';
+type PaymentDimensionField = keyof PaymentDimensions;
 
 /** The column of each stored EventRow field in event_log (migration 120). */
 export const EVENT_COLUMNS = {

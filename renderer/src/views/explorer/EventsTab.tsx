@@ -30,6 +30,17 @@ import {
 } from './explorerModel';
 
 const PAGE = 200;
+
+/** The payment dimensions typed as text (EVENTS.md); 3-D Secure is a choice of four. */
+const DIMENSION_INPUTS: { key: 'issuer' | 'cardBin' | 'scheme' | 'acquirer' | 'mcc' | 'method' | 'attempt'; label: string; placeholder: string; size: number; numeric?: boolean; title?: string }[] = [
+  { key: 'issuer', label: 'Issuer', placeholder: 'tamarind-card', size: 12 },
+  { key: 'cardBin', label: 'BIN', placeholder: '529412', size: 8, numeric: true, title: 'The start of the card number: 529412 matches every BIN in that range' },
+  { key: 'scheme', label: 'Scheme', placeholder: 'visa', size: 9 },
+  { key: 'acquirer', label: 'Acquirer', placeholder: 'acq-north', size: 10 },
+  { key: 'mcc', label: 'MCC', placeholder: '5411', size: 4, numeric: true, title: 'Merchant category code, 4 digits (ISO 18245)' },
+  { key: 'method', label: 'Method', placeholder: 'card', size: 7 },
+  { key: 'attempt', label: 'Attempt', placeholder: '2 or 3+', size: 5, title: 'Which try of the payment: 1, 2, ... or 3+ for the third and later' },
+];
 const ROW_HEIGHT = 30;
 
 interface ListState {
@@ -251,34 +262,20 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
               data-testid="filter-amount-max"
             />
           </label>
-          <label>
-            Issuer
-            <input aria-label="Issuer" value={form.issuer} onChange={(e) => update({ issuer: e.target.value })} placeholder="tamarind-card" size={12} />
-          </label>
-          <label>
-            BIN
-            <input
-              aria-label="BIN"
-              inputMode="numeric"
-              value={form.cardBin}
-              onChange={(e) => update({ cardBin: e.target.value })}
-              placeholder="529412"
-              size={8}
-              title="The start of the card number: 529412 matches every BIN in that range"
-            />
-          </label>
-          <label>
-            Scheme
-            <input aria-label="Scheme" value={form.scheme} onChange={(e) => update({ scheme: e.target.value })} placeholder="visa" size={9} />
-          </label>
-          <label>
-            Acquirer
-            <input aria-label="Acquirer" value={form.acquirer} onChange={(e) => update({ acquirer: e.target.value })} placeholder="acq-north" size={10} />
-          </label>
-          <label>
-            MCC
-            <input aria-label="MCC" inputMode="numeric" value={form.mcc} onChange={(e) => update({ mcc: e.target.value })} placeholder="5411" size={4} maxLength={4} />
-          </label>
+          {DIMENSION_INPUTS.map((d) => (
+            <label key={d.key}>
+              {d.label}
+              <input
+                aria-label={d.label}
+                inputMode={d.numeric ? 'numeric' : undefined}
+                value={form[d.key]}
+                onChange={(e) => update({ [d.key]: e.target.value })}
+                placeholder={d.placeholder}
+                size={d.size}
+                title={d.title}
+              />
+            </label>
+          ))}
           <label>
             3-D Secure
             <select aria-label="3-D Secure" value={form.threeDS} onChange={(e) => update({ threeDS: e.target.value as FilterForm['threeDS'] })}>
@@ -289,21 +286,6 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            Method
-            <input aria-label="Method" value={form.method} onChange={(e) => update({ method: e.target.value })} placeholder="card" size={7} />
-          </label>
-          <label>
-            Attempt
-            <input
-              aria-label="Attempt"
-              value={form.attempt}
-              onChange={(e) => update({ attempt: e.target.value })}
-              placeholder="2 or 3+"
-              size={5}
-              title="Which try of the payment: 1, 2, ... or 3+ for the third and later"
-            />
           </label>
           <label className="explorer-search">
             Payment or event id
