@@ -58,6 +58,8 @@ test('Explain this range names the issuer; its contributor opens the explorer fi
       expect(r.bin?.startsWith('529412')).toBe(true);
     }
 
+    await page.screenshot({ path: 'test-results/triage-explorer.png', fullPage: true });
+
     // A chip removes its own condition only.
     await page.locator('[data-testid="explorer-chip"][data-chip="cardBin"]').getByTestId('explorer-chip-remove').click();
     await expect(chips).toHaveCount(2);
