@@ -22,13 +22,19 @@ export interface ServedConsole {
   stop: () => Promise<void>;
 }
 
-export async function startConsole(extraArgs: string[] = []): Promise<ServedConsole> {
+export interface StartOptions {
+  /** Fills the database before the console opens it (a seeded store instead of a scenario run through the broker). */
+  seed?: (dbFile: string) => Promise<void>;
+}
+
+export async function startConsole(extraArgs: string[] = [], options: StartOptions = {}): Promise<ServedConsole> {
   const id = randomUUID().slice(0, 8);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-e2e-'));
   const exchange = `t.e2e.${id}.x`;
   const queue = `t.e2e.${id}.q`;
   const watchQueue = `t.e2e.${id}.work`;
   const dbFile = path.join(dir, 'live.db');
+  await options.seed?.(dbFile);
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbFile, '--amqp', AMQP_URL,
     '--exchange', exchange, '--queue', queue, '--bind', '#', '--watch', watchQueue, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 // Triage end to end, in Debian's Chromium through `payops serve` against the real broker: the
 // simulator's issuer-outage scenario fires the issuer-down alert for issuer tamarind-card;
 // "Explain" on it opens the triage view naming the issuer and its BIN as the top contributor;
-// the health board is on the same view (its verdicts are tested on real SQLite in
+// one click on that row opens the explorer filtered to the issuer and its BIN over the window
+// (every row shown has both); the health board is on the same view (its verdicts are tested on real SQLite in
 // electron/core/triage/triageSql.test.ts). (Rules: e2e/fixtures/issuer-rules.yaml, the default
 // issuer-down rule with short windows.)
 import { spawn } from 'node:child_process';
@@ -25,7 +26,7 @@ function simulate(exchange: string): Promise<number | null> {
   });
 }
 
-test('issuer-outage fires issuer-down; Explain names the issuer and its BIN first; the health board is shown @long', async ({ page }) => {
+test('issuer-outage fires issuer-down; Explain names the issuer and its BIN first; one click opens their payments; the health board is shown @long', async ({ page }) => {
   test.setTimeout(240_000);
   const served = await startConsole(['--rules', RULES]);
   try {
@@ -47,6 +48,20 @@ test('issuer-outage fires issuer-down; Explain names the issuer and its BIN firs
     await expect(page.getByTestId('triage-codes')).toContainText('91');
     await page.screenshot({ path: 'test-results/triage-explain.png', fullPage: true });
     await expect(page.getByTestId('health-board')).toBeVisible();
+
+    await first.getByTestId('triage-open-explorer').click();
+    await expect(page.locator('[data-testid="explorer-chip"][data-chip="issuer"]')).toHaveText(/issuer tamarind-card/);
+    await expect(page.locator('[data-testid="explorer-chip"][data-chip="cardBin"]')).toHaveText(/BIN 529412/);
+    const rows = page.getByTestId('explorer-row');
+    await expect(rows.first()).toBeVisible();
+    const shown = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-issuer'), e.getAttribute('data-bin')]));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const [issuer, bin] of shown) {
+      expect(issuer).toBe('tamarind-card');
+      expect(bin?.startsWith('529412')).toBe(true);
+    }
+    await page.goBack();
+    await expect(page.getByTestId('triage-headline')).toHaveText(/issuer tamarind-card/);
     await run;
   } finally {
     await served.stop();

@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import { CURRENCY_CODE } from './currencies';
 import type { RedriveAuditEntry } from './deadLetters';
+import type { PaymentDimensions } from './events/eventTypes';
+import { THREE_DS_OUTCOMES } from './events/schemas';
+import { BIN_DIGITS, NONE_VALUE, OTHER_VALUE, type SegmentDimension } from './segments';
+import type { EffectKind, TriageMetric } from './triage';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const epochMs = z.number().int().min(0).max(8.64e15);
@@ -33,6 +37,18 @@ export const eventFilterSchema = z
     amountMax: z.number().int().min(0).optional(),
     /** A payment id or an event id (exact). */
     search: text(200).optional(),
+    // The payment dimensions of EVENTS.md, exact, as triage names them (shared/segments.ts).
+    issuer: text(200).optional(),
+    /** A card number prefix: "529412" matches the 6-digit BIN and every 8-digit BIN in its range. */
+    cardBin: z.string().trim().regex(/^\d{4,11}$/, 'a BIN is 4 to 11 digits (a card number prefix)').optional(),
+    scheme: text(64).toLowerCase().optional(),
+    acquirer: text(200).optional(),
+    mcc: z.string().trim().regex(/^\d{4}$/, 'an MCC is 4 digits (ISO 18245)').optional(),
+    threeDS: z.enum(THREE_DS_OUTCOMES).optional(),
+    method: text(64).optional(),
+    /** Inclusive bounds on `attempt` (which try of the payment): 2..2 is the first retry, 3.. the later ones. */
+    attemptMin: z.number().int().min(1).optional(),
+    attemptMax: z.number().int().min(1).optional(),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -44,8 +60,49 @@ export const eventFilterSchema = z
     if (f.amountMin !== undefined && f.amountMax !== undefined && f.amountMax < f.amountMin) {
       ctx.addIssue({ code: 'custom', path: ['amountMax'], message: 'amountMax is below amountMin' });
     }
+    if (f.attemptMin !== undefined && f.attemptMax !== undefined && f.attemptMax < f.attemptMin) {
+      ctx.addIssue({ code: 'custom', path: ['attemptMax'], message: 'attemptMax is below attemptMin' });
+    }
   });
 export type EventFilter = z.input<typeof eventFilterSchema>;
+
+/**
+ * The explorer filter that selects a triage segment's events (a dimension's value as the segment
+ * rollups name it), or null for the folded tail and for "(none)", which no filter selects.
+ * Attempt segments are "1", "2" and "3+".
+ */
+export function filterOfSegment(dimension: SegmentDimension, value: string): EventFilter | null {
+  if (value === OTHER_VALUE || value === NONE_VALUE) return null;
+  switch (dimension) {
+    case 'attempt': {
+      const n = Number.parseInt(value, 10);
+      if (!Number.isInteger(n) || n < 1) return null;
+      return value.endsWith('+') ? { attemptMin: n } : { attemptMin: n, attemptMax: n };
+    }
+    case 'cardBin':
+      return { cardBin: value.slice(0, BIN_DIGITS) };
+    case 'threeDS': {
+      const outcome = THREE_DS_OUTCOMES.find((o) => o === value);
+      return outcome ? { threeDS: outcome } : null;
+    }
+    case 'issuer':
+      return { issuer: value };
+    case 'scheme':
+      return { scheme: value };
+    case 'acquirer':
+      return { acquirer: value };
+    case 'merchantId':
+      return { merchantId: value };
+    case 'mcc':
+      return { mcc: value };
+    case 'country':
+      return { country: value };
+    case 'method':
+      return { method: value };
+    case 'currency':
+      return { currency: value };
+  }
+}
 
 /** Keyset cursor: the (time_ms, seq) of the last row of the previous page. */
 export const eventCursorSchema = z.object({ timeMs: z.number().int(), seq: z.number().int() }).strict();
@@ -104,8 +161,11 @@ export const explorerRequestSchemas = {
 
 export type ExplorerRequestName = keyof typeof explorerRequestSchemas;
 
-/** One stored event as the explorer lists it (flat columns; the whole CloudEvent via events.get). */
-export interface EventRow {
+/**
+ * One stored event as the explorer lists it (flat columns; the whole CloudEvent via events.get);
+ * the payment dimensions are null when the event does not carry them.
+ */
+export interface EventRow extends PaymentDimensions {
   seq: number;
   timeMs: number;
   arrivalMs: number;
@@ -289,6 +349,11 @@ export interface ReportData {
   timeline: ReportTimelineEntry[];
   /** Dead-letter redrive steps in the window, oldest first (the audit log, issue 15). */
   redrives?: RedriveAuditEntry[];
+  /**
+   * Triage's explanation (issue 13) of the alert's active window (else the report's window)
+   * against the windows before it; null when the database has no segment rollups.
+   */
+  explanation?: ReportExplanation | null;
   topMerchants: { merchantId: string; events: number; declines: number }[];
   topCountries: { country: string; events: number; declines: number }[];
   /** With the code's meaning and kind (shared/declineCodes.ts). */
@@ -304,6 +369,27 @@ export interface ReportData {
   notes: string | null;
   sampleEvents: Record<string, unknown>[];
   tookMs: number;
+}
+
+export interface ReportContributor {
+  dimension: SegmentDimension;
+  value: string;
+  effect: EffectKind;
+  /** Points of the metric this segment moved (signed, 0..1 scale), and its part of the change. */
+  contribution: number;
+  shareOfChange: number | null;
+  window: { attempts: number; value: number | null };
+  baseline: { attempts: number; value: number | null };
+}
+
+export interface ReportExplanation {
+  metric: TriageMetric;
+  significant: boolean;
+  headline: string;
+  window: { from: string; to: string; value: number | null; attempts: number };
+  baseline: { from: string; to: string; value: number | null; attempts: number };
+  /** The significant contributors, largest first (at most REPORT_CONTRIBUTORS). */
+  contributors: ReportContributor[];
 }
 
 export interface ReportJob {

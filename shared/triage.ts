@@ -1,6 +1,7 @@
 // The triage contract (issue 13): explain a change of a rate across every dimension, and the
 // segment health board. One schema per request, used by IPC, the web host and the CLI alike.
 import { z } from 'zod';
+import type { AlertView } from './alerts';
 import { SEGMENT_DIMENSIONS, type SegmentDimension } from './segments';
 
 export const TRIAGE_METRICS = ['approval-rate', 'decline-rate', 'failure-rate'] as const;
@@ -123,3 +124,41 @@ export interface TriageResults {
 export const HEALTH_DIMENSIONS: readonly SegmentDimension[] = SEGMENT_DIMENSIONS.filter((d) =>
   ['issuer', 'cardBin', 'acquirer', 'scheme', 'country', 'method', 'merchantId'].includes(d),
 );
+
+/** An issuer and a BIN within this fraction of each other's attempts and contribution are one segment: named together. */
+const SAME_CHANGE = 0.9;
+
+/**
+ * The issuer of a BIN contributor, or the BIN of an issuer one, when both moved the metric the
+ * same way with the same traffic: one segment seen from two dimensions (an issuer's only BIN).
+ * The headline names them together and the click-through filters the explorer by both.
+ */
+export function twinOf(e: Pick<Explanation, 'contributors'>, top: Contributor): Contributor | undefined {
+  const pair = top.dimension === 'issuer' ? 'cardBin' : top.dimension === 'cardBin' ? 'issuer' : null;
+  return e.contributors.find(
+    (c) =>
+      c.dimension === pair &&
+      c.significant &&
+      Math.abs(c.contribution) >= SAME_CHANGE * Math.abs(top.contribution) &&
+      c.window.attempts >= SAME_CHANGE * top.window.attempts &&
+      c.window.attempts * SAME_CHANGE <= top.window.attempts,
+  );
+}
+
+const MINUTE_MS = 60_000;
+
+/** Failure alerts are explained by the failure rate; every other one by approval (declines move it too). */
+export function metricOfAlert(a: Pick<AlertView, 'rule'>): TriageMetric {
+  return /fail|acquirer-down/.test(a.rule) ? 'failure-rate' : 'approval-rate';
+}
+
+/**
+ * From when it became active (pending, then firing) to its resolution (or now), at least a
+ * minute. Not earlier than that: explain compares the window with the minutes before it, and
+ * those must be the calm ones.
+ */
+export function alertWindow(a: Pick<AlertView, 'firedAt' | 'resolvedAt' | 'activeSince'>, now: number): { from: number; to: number } {
+  const from = a.activeSince ?? a.firedAt ?? now - 5 * MINUTE_MS;
+  const to = Math.max(a.resolvedAt ?? now, from + MINUTE_MS);
+  return { from, to };
+}

@@ -24,10 +24,10 @@ export interface StoredScenario {
 export async function storeScenario(
   dir: string,
   scenario: ScenarioName,
-  options: { seed?: number; rate?: number; baselineMinutes?: number; anomalyMinutes?: number } = {},
+  options: { seed?: number; rate?: number; baselineMinutes?: number; anomalyMinutes?: number; file?: string } = {},
 ): Promise<StoredScenario> {
   const { seed = 13, rate = 40, baselineMinutes = 20, anomalyMinutes = 5 } = options;
-  const file = path.join(dir, `${scenario}-${seed}-${Math.random().toString(36).slice(2)}.db`);
+  const file = options.file ?? path.join(dir, `${scenario}-${seed}-${Math.random().toString(36).slice(2)}.db`);
   const store = openStore(file);
   const gen = createTrafficGenerator({
     seed,

@@ -2,6 +2,7 @@
 // and the partial seconds at either edge of the window from the raw events, so a window may
 // cut through a second and still be exact (half-open: from <= time_ms < to). Top lists need
 // one pass over the window's events (served by the time index).
+import { explanationIn } from './explanationSection';
 import { redrivesIn } from './redriveSection';
 import type { AlertHistoryJson, AlertSilence } from '../../../shared/alerts';
 import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint, ReportSilence, ReportTimelineEntry } from '../../../shared/explorer';
@@ -480,6 +481,7 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
     silences,
     timeline: timelineOf(alerts, silences),
     redrives: redrivesIn(store, w.from, w.to),
+    explanation: explanationIn(store, w.from, w.to, w.alert, masker),
     ...tops,
     series: reportSeries(store, w.from, w.to, types),
     notes: req.notes?.trim() ? req.notes.trim() : null,

@@ -231,6 +231,7 @@ ${queueChart}
 </div>
 </section>
 
+${explanationSection(d)}
 <section aria-labelledby="s-alerts"><h2 id="s-alerts">Alerts</h2>
 ${alertSection(d)}
 </section>
@@ -262,6 +263,24 @@ ${sampleTable(d)}
 <footer>payops incident report · ${esc(d.window.from)} – ${esc(d.window.to)} · built in ${d.tookMs} ms</footer>
 </body>
 </html>
+`;
+}
+
+/** Where and why (issue 13): the explanation's headline and its significant contributors. */
+function explanationSection(d: ReportData): string {
+  const e = d.explanation;
+  if (!e) return '';
+  const body = e.contributors.map((c) => [
+    `${c.dimension} ${c.value}`,
+    `${pct(c.baseline.value)} → ${pct(c.window.value)}`,
+    signedPts(c.contribution),
+    c.shareOfChange === null ? 'n/a' : formatPercent(c.shareOfChange, 0),
+    c.effect,
+  ]);
+  return `<section aria-labelledby="s-explanation"><h2 id="s-explanation">Where and why</h2>
+<p class="meta">${esc(e.headline)}. Window ${esc(e.window.from)} – ${esc(e.window.to)} (${int(e.window.attempts)} attempts) against ${esc(e.baseline.from)} – ${esc(e.baseline.to)} (${int(e.baseline.attempts)}); ${esc(e.metric)} per attempt. Effect: "rate" when the segment's own rate changed, "mix" when its share of traffic did.</p>
+${e.contributors.length ? table('Contributors', ['Segment', 'Before → after', 'Contribution', 'Share of the change', 'Effect'], body, [false, false, true, true, false]) : '<p class="muted">No segment explains the change significantly.</p>'}
+</section>
 `;
 }
 

@@ -6,7 +6,7 @@
 // defers the type and merchant indexes (explorerIndexes.ts), those filters are checked per row
 // along the time index instead, within the scan budget.
 import type { Database } from 'better-sqlite3';
-import { RISK_TYPES } from '../../../shared/events/eventTypes';
+import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
 import { EVENT_ROW_SELECT, EventRepository, toEventRows } from './eventRepository';
 import { ExplorerIndexPresence } from './explorerIndexes';
@@ -68,6 +68,24 @@ export function planQuery(filter: EventFilter, available: AvailableIndexes = ALL
   if (filter.currency !== undefined) { residual.push({ sql: 'currency = ?', args: [filter.currency] }); unindexed = true; }
   if (filter.amountMin !== undefined) { residual.push({ sql: 'amount >= ?', args: [filter.amountMin] }); unindexed = true; }
   if (filter.amountMax !== undefined) { residual.push({ sql: 'amount <= ?', args: [filter.amountMax] }); unindexed = true; }
+  // Payment dimensions live in the CloudEvent text only (migration 120): read per row along the
+  // time index, within the scan budget. A triage click-through always carries its window, so
+  // the walk is bounded by it (see eventPages.test: the plan stays on event_log_time).
+  for (const { key, path } of PAYMENT_DIMENSION_PATHS) {
+    const value = filter[key];
+    if (value !== undefined) { residual.push({ sql: `json ->> '${path}' = ?`, args: [value] }); unindexed = true; }
+  }
+  if (filter.cardBin !== undefined) {
+    // A prefix: a 6-digit BIN range (how triage keeps BINs) matches its 8-digit BINs.
+    residual.push({ sql: 'substr(card_bin, 1, ?) = ?', args: [filter.cardBin.length, filter.cardBin] });
+    unindexed = true;
+  }
+  if (filter.attemptMin !== undefined) { residual.push({ sql: "json ->> '$.data.attempt' >= ?", args: [filter.attemptMin] }); unindexed = true; }
+  if (filter.attemptMax !== undefined) { residual.push({ sql: "json ->> '$.data.attempt' <= ?", args: [filter.attemptMax] }); unindexed = true; }
+  // Only payment events carry these (EVENTS.md); the explorer shows them only there too.
+  if (PAYMENT_DIMENSION_PATHS.some(({ key }) => filter[key] !== undefined) || filter.attemptMin !== undefined || filter.attemptMax !== undefined) {
+    residual.push({ sql: `type IN (${PAYMENT_TYPES.map(() => '?').join(', ')})`, args: [...PAYMENT_TYPES] });
+  }
 
   let access: Access;
   if (types !== null && types.length === 0) access = { kind: 'none' };
@@ -90,6 +108,11 @@ export function planQuery(filter: EventFilter, available: AvailableIndexes = ALL
   else access = { kind: 'time' };
   return { access, residual, unindexed };
 }
+
+/** The filter fields read from the CloudEvent's data (JSON path into event_log.json). */
+const PAYMENT_DIMENSION_PATHS = (['issuer', 'scheme', 'acquirer', 'mcc', 'threeDS', 'method'] as const satisfies readonly (keyof EventFilter)[]).map(
+  (key) => ({ key, path: `$.data.${key}` }),
+);
 
 function intersect(a: string[] | null, b: string[]): string[] {
   return a === null ? b : a.filter((t) => b.includes(t));

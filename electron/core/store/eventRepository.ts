@@ -1,6 +1,6 @@
 // Thread: `insert` on the engine thread (in the ingest transaction); reads on either thread.
 import type { Database, Statement } from 'better-sqlite3';
-import type { NormalizedEvent } from '../../../shared/events/eventTypes';
+import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
@@ -8,7 +8,8 @@ import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
 import { StatementCache } from './statementCache';
 
 /** The EventRow fields kept only in the CloudEvent text (migration 120), read by `toEventRows`. */
-type EnvelopeField = 'source' | 'id' | 'subject' | 'method' | 'latencyMs';
+type EnvelopeField = 'source' | 'id' | 'subject' | 'method' | 'latencyMs' | PaymentDimensionField;
+type PaymentDimensionField = keyof PaymentDimensions;
 
 /** The column of each stored EventRow field in event_log (migration 120). */
 export const EVENT_COLUMNS = {
@@ -43,13 +44,25 @@ export const EVENT_DETAIL_SELECT = `${EVENT_ROW_SELECT}, json`;
 /** Rows of EVENT_ROW_SELECT as EventRows (in place: the row objects are reused). */
 export function toEventRows(rows: unknown[]): EventRow[] {
   for (const r of rows as (StoredEventRow & Partial<EventRow>)[]) {
-    const ce = JSON.parse(r.envelope) as { source: string; id: string; subject?: string; data?: { method?: string; latencyMs?: number } };
+    const ce = JSON.parse(r.envelope) as {
+      source: string;
+      id: string;
+      subject?: string;
+      data?: { method?: string; latencyMs?: number } & { [K in PaymentDimensionField]?: EventRow[K] };
+    };
     r.source = ce.source;
     r.id = ce.id;
     r.subject = ce.subject ?? null;
     const payment = r.category === 'payment';
-    r.method = payment ? (ce.data?.method ?? null) : null;
-    r.latencyMs = payment ? (ce.data?.latencyMs ?? null) : null;
+    const data = payment ? ce.data : undefined;
+    r.method = data?.method ?? null;
+    r.latencyMs = data?.latencyMs ?? null;
+    r.issuer = data?.issuer ?? null;
+    r.scheme = data?.scheme ?? null;
+    r.acquirer = data?.acquirer ?? null;
+    r.mcc = data?.mcc ?? null;
+    r.threeDS = data?.threeDS ?? null;
+    r.attempt = data?.attempt ?? null;
     delete (r as Partial<StoredEventRow>).envelope;
   }
   return rows as EventRow[];

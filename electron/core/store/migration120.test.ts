@@ -54,7 +54,9 @@ function answers(store: Store) {
   return {
     stats: store.stats(),
     pages: pages.map((p) => ({ rows: p.rows, nextCursor: p.nextCursor, partial: p.partial })),
-    report: { ...report, generatedAt: null, tookMs: null },
+    // The explanation reads the segment rollups, which migration 130 starts empty: events stored
+    // before it are not in them (README, "The bound on cardinality"), so it differs by design.
+    report: { ...report, generatedAt: null, tookMs: null, explanation: null },
     timeline: store.events.ofPayment('pay_m1', 10),
     detail: store.events.get(pages[0].rows[0].seq),
   };

@@ -4,7 +4,7 @@
 // are stored.
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
-import type { Contributor, DeclineCodeGrowth, EffectKind, Explanation, TriageMetric } from '../../../shared/triage';
+import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
 import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
 import { shiftShare } from './shiftShare';
 import { percent, rate, twoProportionZ } from './stats';
@@ -25,8 +25,6 @@ export const VOLUME_FLOOR = 20;
 export const DOMINANT_SHARE = 0.5;
 /** Contributors listed (sorted by the size of their contribution). */
 const MAX_CONTRIBUTORS = 25;
-/** An issuer and a BIN within this fraction of each other's attempts and contribution are one segment: named together. */
-const SAME_CHANGE = 0.9;
 
 export const MINUTE_MS = 60_000;
 
@@ -235,15 +233,7 @@ export function headlineOf(e: Explanation): string {
   if (!e.significant) return `${head}: nothing significant`;
   const top = e.contributors.find((c) => c.significant);
   if (!top) return `${head}: a significant change, no single segment explains it`;
-  const pair = top.dimension === 'issuer' ? 'cardBin' : top.dimension === 'cardBin' ? 'issuer' : null;
-  const twin = e.contributors.find(
-    (c) =>
-      c.dimension === pair &&
-      c.significant &&
-      Math.abs(c.contribution) >= SAME_CHANGE * Math.abs(top.contribution) &&
-      c.window.attempts >= SAME_CHANGE * top.window.attempts &&
-      c.window.attempts * SAME_CHANGE <= top.window.attempts,
-  );
+  const twin = twinOf(e, top);
   const name = `${DIMENSION_WORD[top.dimension]} ${top.value}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${twin.value})` : ''}`;
   const change = (e.window.value ?? 0) - (e.baseline.value ?? 0);
   const direction = change < 0 ? 'drop' : 'rise';

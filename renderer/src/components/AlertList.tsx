@@ -5,8 +5,8 @@ import { alertSince } from '../store/alerts';
 import { fmtAgo, fmtAlertValue, fmtDateTime } from '../lib/format';
 import { useNow } from '../lib/hooks';
 import { useApp } from '../store/appStore';
-
-import { alertWindow, metricOfAlert, triageHash } from '../views/triageModel';
+import { alertWindow, metricOfAlert } from '../../../shared/triage';
+import { triageHash } from '../views/triageModel';
 
 export type AlertAction = 'ack' | 'silence' | 'note';
 

@@ -11,6 +11,7 @@ import { baselineBand, ruleLines } from '../lib/ruleLines';
 import { useAlertRules, useDashboardSeries } from '../lib/useDashboardSeries';
 import { useApp } from '../store/appStore';
 import { useRange } from '../store/dashboardRange';
+import { triageHash } from '../views/triageModel';
 import { RangePicker } from './RangePicker';
 import './DashboardCharts.css';
 import { TimeChart, type ChartSeries, type ChartThreshold } from './TimeChart';
@@ -44,6 +45,20 @@ function usePanelCommon() {
 
 const pct = (v: number) => fmtPercent(v, 1);
 
+/**
+ * Once a range is selected (a drag on a chart, or the custom picker), triage can explain it:
+ * the approval rate of the range against the four ranges of its length before it.
+ */
+function ExplainRangeLink({ data }: PanelProps) {
+  const following = useRange((s) => s.following);
+  if (following) return null;
+  return (
+    <a className="btn btn-small panel-control" href={triageHash(data.fromMs, data.toMs, 'approval-rate')} data-testid="explain-range">
+      Explain this range
+    </a>
+  );
+}
+
 export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
   const { theme, onZoom } = usePanelCommon();
   const rules = useAlertRules();
@@ -72,6 +87,7 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
         <span className="muted small">
           per attempt · {fmtCount(attempts)} attempts · approval {fmtPercent(approval)}
         </span>
+        <ExplainRangeLink data={data} />
       </header>
       <TimeChart
         testId="rates-chart"
@@ -147,6 +163,7 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
       <header className="panel-head">
         <h2>Volume per currency</h2>
         <span className="muted small">major units per {stepMinutes === 1 ? 'minute' : `${stepMinutes} minutes`}</span>
+        <ExplainRangeLink data={data} />
         {data.volume.length > 1 ? (
           <label className="small panel-control">
             <span className="sr-only">Currency</span>

@@ -7,7 +7,7 @@ import type { Explanation, HealthBoard, TriageMetric } from '../../../shared/tri
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
 import { useApp } from '../store/appStore';
-import { triageHash, triageRouteOf } from './triageModel';
+import { contributorPaymentsHash, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
 
 const MINUTE = 60_000;
 
@@ -25,6 +25,16 @@ function Bars({ before, after }: { before: number | null; after: number | null }
       <div className="triage-bar triage-bar-before" style={{ width: `${Math.round((before ?? 0) * 100)}%` }} title={`baseline ${pct(before)}`} />
       <div className="triage-bar triage-bar-after" style={{ width: `${Math.round((after ?? 0) * 100)}%` }} title={`window ${pct(after)}`} />
     </div>
+  );
+}
+
+/** One click into the explorer filtered to a segment over the window; Back returns here. */
+function PaymentsLink({ hash, testId }: { hash: string | null; testId: string }) {
+  if (!hash) return <span className="muted small" title="The folded tail and events without the field have no filter">-</span>;
+  return (
+    <a className="btn btn-small" href={hash} data-testid={testId} title="Open these payments in the explorer, over this window">
+      Payments
+    </a>
   );
 }
 
@@ -62,6 +72,9 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
               <th scope="col" className="num">Contribution</th>
               <th scope="col">Effect</th>
               <th scope="col">Codes</th>
+              <th scope="col">
+                <span className="sr-only">Payments</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -79,6 +92,9 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
                 <td className="num mono">{pts(c.contribution)}</td>
                 <td>{c.effect}</td>
                 <td className="mono">{c.topCodes.join(', ')}</td>
+                <td>
+                  <PaymentsLink hash={contributorPaymentsHash(e, c)} testId="triage-open-explorer" />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -127,6 +143,9 @@ function HealthPanel() {
             <th scope="col">State</th>
             <th scope="col">Segment</th>
             <th scope="col">Reason</th>
+            <th scope="col">
+              <span className="sr-only">Payments</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -139,6 +158,9 @@ function HealthPanel() {
                 {s.dimension} {s.value}
               </td>
               <td>{s.reason}</td>
+              <td>
+                <PaymentsLink hash={segmentPaymentsHash(board, [s])} testId="health-open-explorer" />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,15 +1,16 @@
-// What the triage view reads from its route (#/triage?from=..&to=..&metric=..) and how an
-// alert becomes an explain window. Pure: unit-tested.
-import type { AlertView } from '../../../shared/alerts';
-import { TRIAGE_METRICS, type TriageMetric } from '../../../shared/triage';
+// What the triage view reads from its route (#/triage?from=..&to=..&metric=..). An alert's
+// explain window and metric are shared/triage.ts (the incident report explains the same one).
+// Pure: unit-tested.
+import { filterOfSegment } from '../../../shared/explorer';
+import type { SegmentDimension } from '../../../shared/segments';
+import { TRIAGE_METRICS, twinOf, type Contributor, type Explanation, type TriageMetric } from '../../../shared/triage';
+import { explorerHash } from './explorer/explorerModel';
 
 export interface TriageRoute {
   from: number | null;
   to: number | null;
   metric: TriageMetric;
 }
-
-const MINUTE = 60_000;
 
 export function triageRouteOf(hash: string): TriageRoute {
   const q = hash.indexOf('?');
@@ -26,18 +27,18 @@ export function triageHash(from: number, to: number, metric: TriageMetric): stri
   return `#/triage?from=${Math.round(from)}&to=${Math.round(to)}&metric=${metric}`;
 }
 
-/** Failure alerts are explained by the failure rate; every other one by approval (declines move it too). */
-export function metricOfAlert(a: Pick<AlertView, 'rule'>): TriageMetric {
-  return /fail|acquirer-down/.test(a.rule) ? 'failure-rate' : 'approval-rate';
+/**
+ * The explorer's route for a segment's payments over a window (ISO times of an explanation or
+ * a health board); null for a segment no filter selects (the folded tail, "(none)").
+ */
+export function segmentPaymentsHash(window: { from: string; to: string }, segments: { dimension: SegmentDimension; value: string }[]): string | null {
+  const filters = segments.map((s) => filterOfSegment(s.dimension, s.value));
+  if (filters.length === 0 || filters.some((f) => f === null)) return null;
+  return explorerHash({ from: Date.parse(window.from), to: Date.parse(window.to), ...Object.assign({}, ...filters) });
 }
 
-/**
- * From when it became active (pending, then firing) to its resolution (or now), at least a
- * minute. Not earlier than that: explain compares the window with the minutes before it, and
- * those must be the calm ones.
- */
-export function alertWindow(a: Pick<AlertView, 'firedAt' | 'resolvedAt' | 'activeSince'>, now: number): { from: number; to: number } {
-  const from = a.activeSince ?? a.firedAt ?? now - 5 * MINUTE;
-  const to = Math.max(a.resolvedAt ?? now, from + MINUTE);
-  return { from, to };
+/** A contributor's payments over the explained window, with its twin (an issuer's one BIN) as the headline names them. */
+export function contributorPaymentsHash(e: Explanation, c: Contributor): string | null {
+  const twin = twinOf(e, c);
+  return segmentPaymentsHash(e.window, twin ? [c, twin] : [c]);
 }

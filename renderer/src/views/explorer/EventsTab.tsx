@@ -8,9 +8,39 @@ import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { COMMON_CURRENCIES } from '../../../../shared/currencies';
 import { describeDeclineCode } from '../../../../shared/declineCodes';
-import { EMPTY_FORM, EVENT_TYPES, RANGE_PRESETS, amountPlaceholder, amountUnit, declineTitle, fmtAmount, fmtDelta, prettyJson, toEventFilter, type FilterForm } from './explorerModel';
+import {
+  EMPTY_FORM,
+  EVENT_TYPES,
+  RANGE_PRESETS,
+  THREE_DS_OUTCOMES,
+  amountPlaceholder,
+  amountUnit,
+  declineTitle,
+  explorerHash,
+  filterChips,
+  filterKey,
+  fmtAmount,
+  fmtDelta,
+  formOfFilter,
+  prettyJson,
+  toEventFilter,
+  withoutChip,
+  type FilterChip,
+  type FilterForm,
+} from './explorerModel';
 
 const PAGE = 200;
+
+/** The payment dimensions typed as text (EVENTS.md); 3-D Secure is a choice of four. */
+const DIMENSION_INPUTS: { key: 'issuer' | 'cardBin' | 'scheme' | 'acquirer' | 'mcc' | 'method' | 'attempt'; label: string; placeholder: string; size: number; numeric?: boolean; title?: string }[] = [
+  { key: 'issuer', label: 'Issuer', placeholder: 'tamarind-card', size: 12 },
+  { key: 'cardBin', label: 'BIN', placeholder: '529412', size: 8, numeric: true, title: 'The start of the card number: 529412 matches every BIN in that range' },
+  { key: 'scheme', label: 'Scheme', placeholder: 'visa', size: 9 },
+  { key: 'acquirer', label: 'Acquirer', placeholder: 'acq-north', size: 10 },
+  { key: 'mcc', label: 'MCC', placeholder: '5411', size: 4, numeric: true, title: 'Merchant category code, 4 digits (ISO 18245)' },
+  { key: 'method', label: 'Method', placeholder: 'card', size: 7 },
+  { key: 'attempt', label: 'Attempt', placeholder: '2 or 3+', size: 5, title: 'Which try of the payment: 1, 2, ... or 3+ for the third and later' },
+];
 const ROW_HEIGHT = 30;
 
 interface ListState {
@@ -25,10 +55,15 @@ interface ListState {
 
 const EMPTY_LIST: ListState = { rows: [], cursor: null, done: false, loading: false, partial: false, error: null, tookMs: null };
 
-export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventFilter) => void; openPayment: string | null }) {
+/**
+ * `linkedFilter` is the filter the route carries (#/explorer?issuer=..): a link from another view
+ * applies it, and applying a filter here puts it in the route, so Back returns to the view (or
+ * the filter) before.
+ */
+export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (filter: EventFilter) => void; openPayment: string | null; linkedFilter: EventFilter }) {
   const clock = useApp((s) => s.snapshot?.clock ?? null);
-  const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
-  const [applied, setApplied] = useState<{ filter: EventFilter; order: 'asc' | 'desc'; gen: number }>({ filter: {}, order: 'desc', gen: 0 });
+  const [form, setForm] = useState<FilterForm>(() => formOfFilter(linkedFilter));
+  const [applied, setApplied] = useState<{ filter: EventFilter; order: 'asc' | 'desc'; gen: number }>(() => ({ filter: linkedFilter, order: 'desc', gen: 0 }));
   const [problem, setProblem] = useState<string | null>(null);
   const [list, setList] = useState<ListState>(EMPTY_LIST);
   const [selected, setSelected] = useState<EventRow | null>(null);
@@ -78,6 +113,30 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
     void loadMore(true);
   }, [loadMore]);
 
+  const linkedKey = filterKey(linkedFilter);
+  const appliedKey = filterKey(applied.filter);
+  useEffect(() => {
+    // The route changed under us (a link, Back): show and apply its filter. Applying here
+    // writes the route first, so its own change finds the filter already applied.
+    if (linkedKey === appliedKey) return;
+    setForm(formOfFilter(linkedFilter, applied.order));
+    setSelected(null);
+    setApplied((a) => ({ filter: linkedFilter, order: a.order, gen: a.gen + 1 }));
+    // Only a change of the route's filter (its key; the object is new every render).
+  }, [linkedKey]);
+
+  const apply = (filter: EventFilter, order: 'asc' | 'desc') => {
+    setProblem(null);
+    setSelected(null);
+    setApplied((a) => ({ filter, order, gen: a.gen + 1 }));
+    const hash = explorerHash(filter);
+    if (window.location.hash !== hash) window.location.hash = hash;
+  };
+  const removeChip = (chip: FilterChip) => {
+    setForm((f) => ({ ...f, ...chip.form }));
+    apply(withoutChip(applied.filter, chip), applied.order);
+  };
+
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const r = toEventFilter(form, clock ?? Date.now());
@@ -85,9 +144,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
       setProblem(`${r.problem.field}: ${r.problem.message}`);
       return;
     }
-    setProblem(null);
-    setSelected(null);
-    setApplied((a) => ({ filter: r.filter, order: form.order, gen: a.gen + 1 }));
+    apply(r.filter, form.order);
   };
   const update = (patch: Partial<FilterForm>) => setForm((f) => ({ ...f, ...patch }));
 
@@ -205,6 +262,31 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
               data-testid="filter-amount-max"
             />
           </label>
+          {DIMENSION_INPUTS.map((d) => (
+            <label key={d.key}>
+              {d.label}
+              <input
+                aria-label={d.label}
+                inputMode={d.numeric ? 'numeric' : undefined}
+                value={form[d.key]}
+                onChange={(e) => update({ [d.key]: e.target.value })}
+                placeholder={d.placeholder}
+                size={d.size}
+                title={d.title}
+              />
+            </label>
+          ))}
+          <label>
+            3-D Secure
+            <select aria-label="3-D Secure" value={form.threeDS} onChange={(e) => update({ threeDS: e.target.value as FilterForm['threeDS'] })}>
+              <option value="">Any</option>
+              {THREE_DS_OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </label>
           <label className="explorer-search">
             Payment or event id
             <input type="search" aria-label="Payment or event id" value={form.search} onChange={(e) => update({ search: e.target.value })} placeholder="pay_01HZX3" />
@@ -226,8 +308,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
             className="btn btn-small"
             onClick={() => {
               setForm(EMPTY_FORM);
-              setProblem(null);
-              setApplied((a) => ({ filter: {}, order: 'desc', gen: a.gen + 1 }));
+              apply({}, 'desc');
             }}
           >
             Clear
@@ -244,6 +325,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
               : `${fmtCount(list.rows.length)}${list.done ? '' : '+'} events${list.loading ? ' · loading…' : ''}${list.partial && !list.done ? ' · still scanning' : ''}${list.tookMs !== null ? ` · ${list.tookMs} ms` : ''}`}
           </span>
         </div>
+        <FilterChips chips={filterChips(applied.filter, fmtDateTime)} onRemove={removeChip} />
         {problem ? (
           <div className="error-text small" role="alert">
             {problem}
@@ -269,6 +351,7 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
             </span>
             <span role="columnheader">Country</span>
             <span role="columnheader">Decline / risk</span>
+            <span role="columnheader">Issuer / BIN</span>
           </div>
           <div
             ref={scrollRef}
@@ -312,6 +395,8 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
                     data-testid="explorer-row"
                     data-type={row.type}
                     data-payment={row.paymentId ?? ''}
+                    data-issuer={row.issuer ?? ''}
+                    data-bin={row.cardBin ?? ''}
                   >
                     <span role="gridcell" className="mono nowrap">
                       {fmtDateTime(row.timeMs)}
@@ -332,6 +417,9 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
                     <span role="gridcell" className="nowrap ellipsis" title={row.declineCode ? declineTitle(row.declineCode) : undefined}>
                       {row.declineCode ? describeDeclineCode(row.declineCode) : row.decision ? `${row.decision} (${row.score ?? '—'})` : ''}
                     </span>
+                    <span role="gridcell" className="mono ellipsis">
+                      {[row.issuer, row.cardBin].filter(Boolean).join(' / ')}
+                    </span>
                   </div>
                 );
               })}
@@ -350,6 +438,23 @@ export function EventsTab({ onExport, openPayment }: { onExport: (filter: EventF
         </aside>
       </div>
     </div>
+  );
+}
+
+/** The applied conditions, each removable on its own (the form keeps the rest). */
+function FilterChips({ chips, onRemove }: { chips: FilterChip[]; onRemove: (chip: FilterChip) => void }) {
+  if (chips.length === 0) return null;
+  return (
+    <ul className="explorer-chips" aria-label="Applied filters" data-testid="explorer-chips">
+      {chips.map((c) => (
+        <li key={c.id} className="chip explorer-chip" data-testid="explorer-chip" data-chip={c.id}>
+          {c.label}
+          <button type="button" className="explorer-chip-remove" aria-label={`Remove filter ${c.label}`} onClick={() => onRemove(c)} data-testid="explorer-chip-remove">
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -5,7 +5,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { EventFilter } from '../../../../shared/explorer';
 import { useApp } from '../../store/appStore';
 import { EventsTab } from './EventsTab';
-import { reportWindowOf } from './explorerModel';
+import { filterOfExplorerHash, reportWindowOf } from './explorerModel';
 import { QuarantineTab } from './QuarantineTab';
 import { ReportTab, type ReportSeed } from './ReportTab';
 import './explorer.css';
@@ -71,7 +71,7 @@ export function Explorer() {
         ))}
       </div>
       <div role="tabpanel" id="explorer-tabpanel" aria-labelledby={`explorer-tab-${tab}`}>
-        {tab === 'events' ? <EventsTab onExport={exportFilter} openPayment={null} /> : null}
+        {tab === 'events' ? <EventsTab onExport={exportFilter} openPayment={null} linkedFilter={filterOfExplorerHash(hash)} /> : null}
         {tab === 'quarantine' ? <QuarantineTab /> : null}
         {tab === 'report' ? <ReportTab seed={seed} /> : null}
       </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FORM, fmtAmount, fmtDelta, prettyJson, reportWindowOf, toEventFilter, toLocalInput, parseLocal } from './explorerModel';
+import { EMPTY_FORM, explorerHash, filterChips, filterKey, filterOfExplorerHash, fmtAmount, fmtDelta, formOfFilter, prettyJson, reportWindowOf, toEventFilter, toLocalInput, parseLocal, withoutChip } from './explorerModel';
 
 const CLOCK = Date.UTC(2026, 10, 23, 12, 0, 0);
 
@@ -62,5 +62,40 @@ describe('explorer filter form', () => {
     expect(fmtDelta(null)).toBe('start');
     expect(fmtDelta(350)).toBe('+350 ms');
     expect(fmtDelta(1500)).toBe('+1.50 s');
+  });
+});
+
+describe('explorer filter in the route, and its chips', () => {
+  const FILTER = { from: CLOCK - 300_000, to: CLOCK, issuer: 'tamarind-card', cardBin: '529412', attemptMin: 3, currency: 'EUR', amountMin: 1250, types: ['payment.declined'] };
+
+  it('round-trips a filter through the hash; refuses what the contract refuses', () => {
+    expect(filterOfExplorerHash(explorerHash(FILTER))).toEqual(FILTER);
+    expect(explorerHash({})).toBe('#/explorer');
+    expect(filterOfExplorerHash('#/explorer?mcc=12')).toEqual({});
+    expect(filterOfExplorerHash('#/explorer?alert=k&scheme=Visa')).toEqual({ scheme: 'visa' });
+    expect(filterKey({ issuer: 'a', cardBin: '4111' })).toBe(filterKey({ cardBin: '4111', issuer: 'a' }));
+  });
+
+  it('the form shows a linked filter and gives the same filter back', () => {
+    const form = formOfFilter(FILTER);
+    expect(form).toMatchObject({ range: 'custom', issuer: 'tamarind-card', cardBin: '529412', attempt: '3+', amountMin: '12.50' });
+    expect(toEventFilter(form, CLOCK)).toEqual({ filter: { ...FILTER, from: Math.floor(FILTER.from / 1000) * 1000 } });
+  });
+
+  it('types the new dimensions: BIN and MCC digits, attempt "2" or "3+"', () => {
+    const base = { ...EMPTY_FORM, scheme: ' Visa ', mcc: '5411', threeDS: 'challenged' as const, method: 'card', acquirer: 'acq-north' };
+    expect(toEventFilter({ ...base, attempt: '2' }, CLOCK)).toEqual({ filter: { scheme: 'visa', mcc: '5411', threeDS: 'challenged', method: 'card', acquirer: 'acq-north', attemptMin: 2, attemptMax: 2 } });
+    expect(toEventFilter({ ...EMPTY_FORM, cardBin: '52a' }, CLOCK)).toMatchObject({ problem: { field: 'cardBin' } });
+    expect(toEventFilter({ ...EMPTY_FORM, mcc: '541' }, CLOCK)).toMatchObject({ problem: { field: 'mcc' } });
+    expect(toEventFilter({ ...EMPTY_FORM, attempt: '0' }, CLOCK)).toMatchObject({ problem: { field: 'attempt' } });
+  });
+
+  it('one chip per condition; removing one keeps the others (the currency takes its amounts)', () => {
+    const chips = filterChips(FILTER, (ms) => String(ms));
+    expect(chips.map((c) => c.id)).toEqual(['window', 'types', 'issuer', 'cardBin', 'attempt', 'currency']);
+    expect(chips.find((c) => c.id === 'attempt')!.label).toBe('attempt ≥ 3');
+    const noBin = withoutChip(FILTER, chips.find((c) => c.id === 'cardBin')!);
+    expect(noBin).toEqual({ ...FILTER, cardBin: undefined });
+    expect(Object.keys(withoutChip(FILTER, chips.find((c) => c.id === 'currency')!))).not.toContain('amountMin');
   });
 });

@@ -1,6 +1,7 @@
 // The explorer's pure logic: the filter form and its translation into request arguments,
 // time presets, formatting of rows. Kept apart from the components so it is unit-tested.
-import type { EventFilter } from '../../../../shared/explorer';
+import { eventFilterSchema, type EventFilter } from '../../../../shared/explorer';
+import { THREE_DS_OUTCOMES } from '../../../../shared/events/schemas';
 import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
 import { declineCodeInfo, RETRY_ADVICE_TEXT } from '../../../../shared/declineCodes';
 import { minorPerMajor, minorToMajorString, parseMajorAmount } from '../../../../shared/currencies';
@@ -35,8 +36,19 @@ export interface FilterForm {
   amountMin: string;
   amountMax: string;
   search: string;
+  /** Payment dimensions (EVENTS.md); the BIN is a prefix, the attempt "2" or "3+". */
+  issuer: string;
+  cardBin: string;
+  scheme: string;
+  acquirer: string;
+  mcc: string;
+  threeDS: '' | (typeof THREE_DS_OUTCOMES)[number];
+  method: string;
+  attempt: string;
   order: 'desc' | 'asc';
 }
+
+export { THREE_DS_OUTCOMES };
 
 export const EMPTY_FORM: FilterForm = {
   range: 'all',
@@ -51,6 +63,14 @@ export const EMPTY_FORM: FilterForm = {
   amountMin: '',
   amountMax: '',
   search: '',
+  issuer: '',
+  cardBin: '',
+  scheme: '',
+  acquirer: '',
+  mcc: '',
+  threeDS: '',
+  method: '',
+  attempt: '',
   order: 'desc',
 };
 
@@ -109,7 +129,147 @@ export function toEventFilter(form: FilterForm, clock: number): { filter: EventF
     return { problem: { field: 'amountMax', message: 'must not be below the minimum' } };
   }
   if (text(form.search)) filter.search = text(form.search);
+  for (const key of ['issuer', 'acquirer', 'method'] as const) if (text(form[key])) filter[key] = text(form[key]);
+  if (text(form.scheme)) filter.scheme = text(form.scheme).toLowerCase();
+  const bin = text(form.cardBin);
+  if (bin && !/^\d{4,11}$/.test(bin)) return { problem: { field: 'cardBin', message: 'a BIN is 4 to 11 digits (the start of a card number)' } };
+  if (bin) filter.cardBin = bin;
+  const mcc = text(form.mcc);
+  if (mcc && !/^\d{4}$/.test(mcc)) return { problem: { field: 'mcc', message: 'an MCC is 4 digits' } };
+  if (mcc) filter.mcc = mcc;
+  if (form.threeDS) filter.threeDS = form.threeDS;
+  const attempt = text(form.attempt);
+  if (attempt) {
+    const m = /^(\d+)(\+?)$/.exec(attempt);
+    const n = m ? Number(m[1]) : 0;
+    if (!m || n < 1) return { problem: { field: 'attempt', message: 'an attempt is 1, 2, ... or "3+" for the third and later' } };
+    filter.attemptMin = n;
+    if (!m[2]) filter.attemptMax = n;
+  }
   return { filter };
+}
+
+// ---- The filter in the route (#/explorer?issuer=..&cardBin=..&from=..): what a link from
+// another view (a triage contributor, a health row) carries, and what Back returns to.
+
+const NUMERIC_KEYS = ['from', 'to', 'amountMin', 'amountMax', 'attemptMin', 'attemptMax'] as const;
+
+/** The explorer's route for a filter (the events tab). */
+export function explorerHash(filter: EventFilter): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) {
+    if (v === undefined) continue;
+    p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  const q = p.toString();
+  return q ? `#/explorer?${q}` : '#/explorer';
+}
+
+/** The filter a route carries (validated by the contract's own schema); {} when none or invalid. */
+export function filterOfExplorerHash(hash: string): EventFilter {
+  const q = hash.indexOf('?');
+  if (q < 0) return {};
+  const raw: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(hash.slice(q + 1))) {
+    if (k === 'alert') continue;
+    raw[k] = (NUMERIC_KEYS as readonly string[]).includes(k) ? Number(v) : k === 'types' ? v.split(',').filter(Boolean) : v;
+  }
+  const parsed = eventFilterSchema.safeParse(raw);
+  return parsed.success ? parsed.data : {};
+}
+
+/** A filter as a stable string (key order ignored): "is this the filter already applied?". */
+export function filterKey(filter: EventFilter): string {
+  return explorerHash(Object.fromEntries(Object.entries(filter).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/** The form showing a filter (a window becomes a custom range; amounts in major units). */
+export function formOfFilter(filter: EventFilter, order: FilterForm['order'] = 'desc'): FilterForm {
+  const attempt =
+    filter.attemptMin === undefined ? '' : filter.attemptMax === filter.attemptMin ? String(filter.attemptMin) : `${filter.attemptMin}+`;
+  const major = (v: number | undefined) => (v === undefined || !filter.currency ? '' : minorToMajorString(v, filter.currency));
+  return {
+    ...EMPTY_FORM,
+    range: filter.from !== undefined || filter.to !== undefined ? 'custom' : 'all',
+    from: filter.from !== undefined ? toLocalInput(filter.from) : '',
+    to: filter.to !== undefined ? toLocalInput(filter.to) : '',
+    types: filter.types ? [...filter.types] : [],
+    merchantId: filter.merchantId ?? '',
+    country: filter.country ?? '',
+    declineCode: filter.declineCode ?? '',
+    decision: filter.decision ?? '',
+    currency: filter.currency ?? '',
+    amountMin: major(filter.amountMin),
+    amountMax: major(filter.amountMax),
+    search: filter.search ?? '',
+    issuer: filter.issuer ?? '',
+    cardBin: filter.cardBin ?? '',
+    scheme: filter.scheme ?? '',
+    acquirer: filter.acquirer ?? '',
+    mcc: filter.mcc ?? '',
+    threeDS: filter.threeDS ?? '',
+    method: filter.method ?? '',
+    attempt,
+    order,
+  };
+}
+
+/** One applied condition as a removable chip; removing it clears `keys` in the filter and `form` in the form. */
+export interface FilterChip {
+  id: string;
+  label: string;
+  keys: (keyof EventFilter)[];
+  form: Partial<FilterForm>;
+}
+
+const CHIP_FIELDS: { key: keyof EventFilter & keyof FilterForm; label: string }[] = [
+  { key: 'issuer', label: 'issuer' },
+  { key: 'cardBin', label: 'BIN' },
+  { key: 'scheme', label: 'scheme' },
+  { key: 'acquirer', label: 'acquirer' },
+  { key: 'merchantId', label: 'merchant' },
+  { key: 'mcc', label: 'MCC' },
+  { key: 'country', label: 'country' },
+  { key: 'method', label: 'method' },
+  { key: 'threeDS', label: '3-D Secure' },
+  { key: 'declineCode', label: 'decline code' },
+  { key: 'decision', label: 'risk decision' },
+  { key: 'search', label: 'id' },
+];
+
+/** The applied filter as chips, in the order an operator reads them (window first). */
+export function filterChips(filter: EventFilter, fmtTime: (ms: number) => string): FilterChip[] {
+  const chips: FilterChip[] = [];
+  if (filter.from !== undefined || filter.to !== undefined) {
+    const label = `${filter.from !== undefined ? fmtTime(filter.from) : '…'} – ${filter.to !== undefined ? fmtTime(filter.to) : 'now'}`;
+    chips.push({ id: 'window', label, keys: ['from', 'to'], form: { range: 'all', from: '', to: '' } });
+  }
+  if (filter.types?.length) chips.push({ id: 'types', label: `type ${filter.types.join(', ')}`, keys: ['types'], form: { types: [] } });
+  for (const { key, label } of CHIP_FIELDS) {
+    const v = filter[key];
+    if (v !== undefined) chips.push({ id: key, label: `${label} ${String(v)}`, keys: [key], form: { [key]: '' } });
+  }
+  if (filter.attemptMin !== undefined) {
+    const label = filter.attemptMax === filter.attemptMin ? `attempt ${filter.attemptMin}` : `attempt ≥ ${filter.attemptMin}`;
+    chips.push({ id: 'attempt', label, keys: ['attemptMin', 'attemptMax'], form: { attempt: '' } });
+  } else if (filter.attemptMax !== undefined) {
+    chips.push({ id: 'attempt', label: `attempt ≤ ${filter.attemptMax}`, keys: ['attemptMin', 'attemptMax'], form: { attempt: '' } });
+  }
+  if (filter.currency !== undefined) {
+    // An amount means nothing without its currency: the currency chip takes the amounts with it.
+    const lo = filter.amountMin !== undefined ? minorToMajorString(filter.amountMin, filter.currency) : null;
+    const hi = filter.amountMax !== undefined ? minorToMajorString(filter.amountMax, filter.currency) : null;
+    const amount = lo !== null || hi !== null ? ` ${lo ?? '…'}–${hi ?? '…'}` : '';
+    chips.push({ id: 'currency', label: `${filter.currency}${amount}`, keys: ['currency', 'amountMin', 'amountMax'], form: { currency: '', amountMin: '', amountMax: '' } });
+  }
+  return chips;
+}
+
+/** The filter without a chip's conditions. */
+export function withoutChip(filter: EventFilter, chip: FilterChip): EventFilter {
+  const next: EventFilter = { ...filter };
+  for (const k of chip.keys) delete next[k];
+  return next;
 }
 
 /** The report window a filter implies: its range, or the last 24 hours before `clock`. */
