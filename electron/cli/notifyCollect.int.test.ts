@@ -63,7 +63,7 @@ function filesContaining(root: string, secret: string): string[] {
     .filter((p) => fs.statSync(p).isFile() && fs.readFileSync(p).includes(secret));
 }
 
-async function collectWith(receiver: HttpReceiver, name: string, events: ReturnType<typeof spike>, until: () => boolean) {
+async function collectWith(receiver: HttpReceiver, name: string, spikeSize: number, until: () => boolean) {
   const home = path.join(dir, name);
   fs.mkdirSync(home);
   const rules = path.join(home, 'rules.yaml');
@@ -77,6 +77,10 @@ async function collectWith(receiver: HttpReceiver, name: string, events: ReturnT
     { PAYOPS_SECRET_ONCALL: `${receiver.url}/services/${TOKEN}`, PAYOPS_HOME: home },
   );
   const out = collectOutput(child);
+  // The spike is timed when the collector consumes, not when the test began: a collector that
+  // took longer than the rule's window to start (a loaded machine) would judge it as history.
+  await waitFor(() => /collecting from/.test(out.stderr()), 'collect to start', 30_000, 50);
+  const events = spike(spikeSize);
   await publishAll(t.exchange, events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })));
   await waitFor(() => storedCount(db) === events.length, 'every event stored', 30_000, 100);
   await waitFor(until, 'the receiver to see the expected requests', 60_000, 100);
@@ -84,16 +88,16 @@ async function collectWith(receiver: HttpReceiver, name: string, events: ReturnT
   expect(await out.exit).toBe(0);
   const summary = lastJson<{ events: number; duplicates: number }>(out.stdout());
   const log = JSON.parse((await runPayops(['notifications', '--db', db, '--json'])).stdout) as NotificationLogJson[];
-  return { home, db, summary, log, output: out.stdout() + out.stderr() };
+  return { home, db, summary, log, events, output: out.stdout() + out.stderr() };
 }
 
 describe('payops collect delivers to contact points (real broker, real HTTP receiver)', () => {
   it('a live decline spike on two merchants: one grouped firing message, then resolved; the log matches the receiver', async () => {
     const receiver = await startReceiver();
     try {
-      const events = spike(200);
       const resolvedSeen = () => receiver.requests.some((r) => (r.body as { status: string }).status === 'resolved');
-      const run = await collectWith(receiver, 'ok', events, resolvedSeen);
+      const run = await collectWith(receiver, 'ok', 200, resolvedSeen);
+      const { events } = run;
       const bodies = receiver.requests.map((r) => r.body as { version: string; status: string; groupLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string>; endsAt: string }[] });
       expect(receiver.requests.every((r) => r.path === `/services/${TOKEN}`)).toBe(true);
       // firing first, both merchants in one group message
@@ -119,9 +123,9 @@ describe('payops collect delivers to contact points (real broker, real HTTP rece
   it('a receiver answering 500 gets 3 attempts, logged failed (the last final); ingest stays exact', async () => {
     const receiver = await startReceiver({ kind: 'status', status: 500 });
     try {
-      const events = spike(300);
       const firing = () => receiver.requests.filter((r) => (r.body as { status: string }).status === 'firing');
-      const run = await collectWith(receiver, 'err', events, () => firing().length >= 3);
+      const run = await collectWith(receiver, 'err', 300, () => firing().length >= 3);
+      const { events } = run;
       // (the resolved message may follow the firing one before the stop: only the firing delivery is judged)
       expect(firing()).toHaveLength(3);
       expect(run.log.filter((e) => e.status === 'firing').map((e) => [e.outcome, e.attempt, e.final, e.httpStatus, e.error])).toEqual([

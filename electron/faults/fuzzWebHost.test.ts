@@ -211,8 +211,13 @@ describe('web host under random HTTP requests', () => {
       }),
       { numRuns: Math.ceil(RUNS / 8) },
     );
-    // Answers, not only closed connections: 400 (unparseable), 401 (no token), 403 (foreign Host).
-    expect([...statuses].filter((s) => s >= 400).length).toBeGreaterThanOrEqual(2);
+    // Answers, not only closed connections. Which ones the random requests hit varies with the
+    // seed, so the three kinds are asked for directly: 400 (unparseable), 401 (no token), 403
+    // (foreign Host).
+    expect([...statuses].some((s) => s >= 400)).toBe(true);
+    expect(await rawHttp('GARBAGE\r\n\r\n')).toBe(400);
+    expect(await rawHttp(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`)).toBe(401);
+    expect(await rawHttp(`GET /?token=${host.token} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`)).toBe(403);
     expect(await rawHttp(`GET /?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`)).toBe(200);
   }, 120_000);
 });

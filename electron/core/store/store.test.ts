@@ -26,7 +26,10 @@ const incoming = (value: unknown, arrivalMs: number, routingKey = 'rk'): Incomin
 const declined = paymentEvent(
   'payment.declined',
   { id: 'd-1', time: new Date(T0 + 1500).toISOString(), subject: 'cus_1' },
-  { paymentId: 'pay_x', merchantId: 'm_7', amount: 4200, currency: 'EUR', country: 'FR', method: 'card', cardBin: '411111', latencyMs: 85.5, declineCode: '05' },
+  {
+    paymentId: 'pay_x', merchantId: 'm_7', amount: 4200, currency: 'EUR', country: 'FR', method: 'card', cardBin: '411111', latencyMs: 85.5, declineCode: '05',
+    issuer: 'tamarind-card', scheme: 'visa', acquirer: 'acq-north', mcc: '5411', threeDS: 'challenged', attempt: 2,
+  },
 );
 const blocked = riskEvent('risk.blocked', { id: 'r-1', time: new Date(T0 + 2500).toISOString() }, { paymentId: 'pay_x', merchantId: 'm_7', score: 97, decision: 'block' });
 const authorized = paymentEvent('payment.authorized', { id: 'a-1', time: new Date(T0 + 500).toISOString() }, { paymentId: 'pay_y', amount: 1000, currency: 'USD' });
@@ -65,6 +68,7 @@ describe('a read-only store', () => {
       seq: row.seq, timeMs: T0 + 1500, arrivalMs: T0 + 1600, source: 'psp/authorizer', id: 'd-1', type: 'payment.declined', category: 'payment',
       subject: 'cus_1', paymentId: 'pay_x', merchantId: 'm_7', amount: 4200, currency: 'EUR', country: 'FR', method: 'card', cardBin: '411111',
       latencyMs: 85.5, declineCode: '05', score: null, decision: null, routingKey: 'payment.declined',
+      issuer: 'tamarind-card', scheme: 'visa', acquirer: 'acq-north', mcc: '5411', threeDS: 'challenged', attempt: 2,
     });
     expect(JSON.parse(ro.events.get(row.seq)!.json)).toMatchObject({ id: 'd-1', type: 'payment.declined' });
     expect(ro.events.get(row.seq + 1000)).toBeNull();
