@@ -1,7 +1,7 @@
 // Thread: the read worker. The dashboard's charts for any window, read from the per-minute
 // rollups (migration 170) only: the cost depends on the window's minutes, never on how many
 // events they hold. Lines are then bounded with LTTB (boundSeries).
-import { COMPARE_OFFSETS, type CurrencyVolumeSeries, type DashboardSeries, type DashboardWindow, type SeriesPoint } from '../../../shared/dashboardApi';
+import { COMPARE_OFFSETS, DASHBOARD_MAX_POINTS, type CurrencyVolumeSeries, type DashboardSeries, type DashboardWindow, type SeriesPoint } from '../../../shared/dashboardApi';
 import type { ApiParsedArgs } from '../../../shared/api';
 import { minorPerMajor } from '../../../shared/currencies';
 import { histogramQuantile } from '../../../shared/latencyHistogram';
@@ -72,7 +72,12 @@ export class DashboardService {
     }
 
     const histograms = new Map<number, Map<number, number>>();
-    for (const c of rollups.bySteps('latency', stepMin, fromMin, toMin)) {
+    // Latency percentiles come from histograms (~50 buckets a step): read at a step that gives at
+    // most the points a chart draws, summed by SQLite, rather than every step then thinned
+    // (on 7 days, 54,000 rows read into objects were half of this call). A whole multiple of
+    // the step keeps it aligned and on whole ten-minute rollups.
+    const latencyStepMin = stepMin * Math.max(1, Math.ceil((toMin - fromMin) / stepMin / DASHBOARD_MAX_POINTS));
+    for (const c of rollups.bySteps('latency', latencyStepMin, fromMin, toMin)) {
       let h = histograms.get(c.t);
       if (!h) histograms.set(c.t, (h = new Map()));
       h.set(Number(c.key), (h.get(Number(c.key)) ?? 0) + c.n);
