@@ -15,7 +15,7 @@ export const MAX_STEPS = 2000;
  * Step sizes in minutes, as Grafana rounds its intervals: a step reads the same on every range
  * that uses it, and from ten minutes on it is whole ten-minute rollups (migration 180).
  */
-const NICE_STEPS_MIN = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440];
+const NICE_STEPS_MIN = [1, 2, 3, 5, 10, 20, 30, 60, 120, 180, 360, 720, 1440];
 
 /** The smallest nice step that reads at most MAX_STEPS steps over the window. */
 export function stepMinutesFor(spanMin: number): number {
