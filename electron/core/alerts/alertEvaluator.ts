@@ -69,6 +69,11 @@ interface PreparedRule {
 const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 2, nodata: 3, resolved: 4, normal: 5 };
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const SWEEP_EVERY_TICKS = 6;
+
+/** A rule's slot of one group: "merchant=m_1", "queue=payments"; '' for a whole-stream rule. */
+function slotKey(dimension: EventDimension | 'queue', value: string): string {
+  return dimension === 'all' ? '' : `${dimension}=${value}`;
+}
 const FLUSH_RETRY_MS = 5000;
 // Every known payment and risk type (not "unknown"): what no_data watches by default.
 const ALL_KNOWN_MASK = (1 << UNKNOWN_INDEX) - 1;
@@ -373,7 +378,7 @@ export class AlertEvaluator {
       const groups = this.events.groups(dimension);
       const windowFrom = toSecond - windowSeconds;
       for (const [value, series] of groups) {
-        if (p.emptyIsQuiet && series.lastSecond < windowFrom && !p.slots.get(`${dimension}=${value}`)?.active) continue;
+        if (p.emptyIsQuiet && series.lastSecond < windowFrom && !p.slots.get(slotKey(dimension, value))?.active) continue;
         readGroup(value, series);
       }
       for (const [group, slot] of p.slots) {
@@ -391,7 +396,7 @@ export class AlertEvaluator {
 
   private evaluateSlot(p: PreparedRule, dimension: EventDimension | 'queue', value: string, reading: MetricReading, trafficSeen: boolean, tick: number): void {
     const { rule } = p;
-    const group = dimension === 'all' ? '' : `${dimension}=${value}`;
+    const group = slotKey(dimension, value);
     let slot = p.slots.get(group);
     if (!slot) {
       slot = {
@@ -559,7 +564,7 @@ export class AlertEvaluator {
   }
 
   private groupIsActive(dimension: EventDimension, group: string): boolean {
-    const key = `${dimension}=${group}`;
+    const key = slotKey(dimension, group);
     return this.prepared.some((p) => p.slots.get(key)?.active);
   }
 
@@ -569,7 +574,7 @@ export class AlertEvaluator {
     const grouped = this.prepared.filter((p) => eventDimensionOf(p.rule.groupBy) !== 'all');
     const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...grouped.map((p) => p.rule.windowMs / 1000), 1);
     this.events.sweep(oldestNeeded);
-    this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.slots.get(`queue=${queue}`)?.active));
+    this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.slots.get(slotKey('queue', queue))?.active));
     this.silences.sweep(tick, 24 * 3600_000);
   }
 

@@ -38,6 +38,11 @@ export interface HistogramNeeds {
   lags: boolean;
 }
 
+/** The slot a second takes in a ring of `size` slots (seconds may be negative). */
+function ringSlot(second: number, size: number): number {
+  return ((second % size) + size) % size;
+}
+
 /** Slots a new group's ring starts with: most groups of a high-cardinality dimension see a few seconds. */
 const FIRST_RING_SLOTS = 4;
 
@@ -76,7 +81,7 @@ export class GroupSeries {
   }
 
   private slotOf(second: number): number {
-    return ((second % this.slots) + this.slots) % this.slots;
+    return ringSlot(second, this.slots);
   }
 
   /** False when the second is older than the ring holds (too late to count). */
@@ -125,10 +130,10 @@ export class GroupSeries {
     for (;;) {
       size = Math.min(this.capacity, size * 2);
       // The second being added needs a slot of its own too: it collided with one of these.
-      const used = new Set<number>([((adding % size) + size) % size]);
+      const used = new Set<number>([ringSlot(adding, size)]);
       let clash = false;
       for (const i of keep) {
-        const j = ((this.seconds[i] % size) + size) % size;
+        const j = ringSlot(this.seconds[i], size);
         if (used.has(j)) clash = true;
         used.add(j);
       }
@@ -140,7 +145,7 @@ export class GroupSeries {
     const lags = this.lags ? new Array<SparseHistogram | undefined>(size) : null;
     for (const i of keep) {
       const s = this.seconds[i];
-      const j = ((s % size) + size) % size;
+      const j = ringSlot(s, size);
       seconds[j] = s;
       counts.set(this.counts.subarray(i * TYPE_SLOTS, (i + 1) * TYPE_SLOTS), j * TYPE_SLOTS);
       if (scores) scores[j] = this.scores![i];
