@@ -86,21 +86,15 @@ export function filterOfSegment(dimension: SegmentDimension, value: string): Eve
       return outcome ? { threeDS: outcome } : null;
     }
     case 'issuer':
-      return { issuer: value };
     case 'scheme':
-      return { scheme: value };
     case 'acquirer':
-      return { acquirer: value };
     case 'merchantId':
-      return { merchantId: value };
     case 'mcc':
-      return { mcc: value };
     case 'country':
-      return { country: value };
     case 'method':
-      return { method: value };
     case 'currency':
-      return { currency: value };
+      // These filter fields are named as the dimension and match its value as it is.
+      return { [dimension]: value } satisfies Partial<Record<typeof dimension, string>>;
   }
 }
 
