@@ -267,8 +267,7 @@ export class Engine {
     this.metrics.observeQueues(samples);
     for (const l of this.queueListeners) l(samples);
     // While the store refuses ingest (locked by another process, full), samples are not written:
-    // each try would block this thread for the busy timeout, and samples arriving every poll
-    // would starve everything else queued behind them (a stop among them).
+    // they would be refused too, and logged as such at every poll.
     if (this.pipeline.pausedReason) return;
     try {
       this.store.queueSamples.record(samples);
