@@ -71,7 +71,7 @@ test('each chart shows what the stored events say for the window; compare and zo
   await page.getByTestId('range-compare').selectOption('yesterday');
   const wantYesterday = expectedFigures(s.yesterday, 0, Number.MAX_SAFE_INTEGER);
   await expect.poll(() => attr(page, 'panel-rates', 'data-compare-attempts')).toBe(String(wantYesterday.authorized + wantYesterday.declined));
-  await expect(page.getByTestId('panel-rates').locator('.legend')).toContainText('Approval rate (yesterday)');
+  await expect(page.getByTestId('panel-rates').locator('.legend')).toContainText('Approval rate per attempt (yesterday)');
 
   // Drag on the chart to zoom: a fixed range, and it says it stopped following.
   await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'true');

@@ -45,6 +45,11 @@ export interface DashboardWindow {
   toMs: number;
   /** Approved / (approved + declined) per step: per authorization attempt. */
   approvalRate: SeriesPoint[];
+  /**
+   * Per payment (retries of one paymentId counted once, as Stripe's deduplicated rate): of the
+   * payments whose first attempt falls in the step, the share with an approved attempt.
+   */
+  paymentApprovalRate: SeriesPoint[];
   declineRate: SeriesPoint[];
   /** Authorization latency percentiles per step (ms), from per-minute histograms. */
   latencyP50: SeriesPoint[];
@@ -57,7 +62,8 @@ export interface DashboardWindow {
   decisions: { decision: string; points: SeriesPoint[]; total: number }[];
   /** Declines per code over the window, most first (at most 10). */
   declineCodes: { code: string; count: number }[];
-  totals: { authorized: number; declined: number; failed: number; latencyP50: number | null; latencyP95: number | null; latencyP99: number | null };
+  /** payments: started in the window (first decided attempt); approvedPayments: of those, approved. */
+  totals: { authorized: number; declined: number; failed: number; payments: number; approvedPayments: number; latencyP50: number | null; latencyP95: number | null; latencyP99: number | null };
 }
 
 export interface DashboardSeries extends DashboardWindow {

@@ -255,8 +255,16 @@ export interface ReportFigures {
   authorized: number;
   declined: number;
   failed: number;
-  /** authorized / (authorized + declined); null when neither happened. */
+  /** authorized / (authorized + declined); null when neither happened. Per attempt. */
   approvalRate: number | null;
+  /**
+   * Per payment: payments whose first decided attempt falls in the window's seconds (edges
+   * widened to whole seconds), retries of a paymentId counted once; approved if any attempt was.
+   */
+  payments: number;
+  approvedPayments: number;
+  /** approvedPayments / payments; null without payments. */
+  paymentApprovalRate: number | null;
   /** declined / (authorized + declined); null when neither happened. */
   declineRate: number | null;
   /** payment.declined events per decline code ('unknown' when none). */

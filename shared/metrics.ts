@@ -123,8 +123,15 @@ export interface EngineSnapshot {
   };
   /** Event-time rates per type and in total. */
   rates: { total: RateWindows; byType: Partial<Record<KnownType | 'unknown', RateWindows>> };
-  /** Over the last minute of event time; null when there is no volume to compute from. */
+  /** Over the last minute of event time; null when there is no volume to compute from. Per attempt. */
   approvalRate: number | null;
+  /**
+   * Per payment (retries of a paymentId counted once): of the payments started in the last
+   * minute of event time, the share with an approved attempt. Null without payments.
+   */
+  paymentApprovalRate: number | null;
+  /** Payments started in the last minute (the denominator of paymentApprovalRate). */
+  paymentsLastMinute: number;
   declineRate: number | null;
   failureRate: number | null;
   failuresPerMin: number;

@@ -13,14 +13,18 @@ const count = z.number().int().nonnegative();
 const epochMs = z.number().int().nonnegative();
 
 /** One cell of the per-second rollups (a delta: what this batch added to the second). */
-export const rollupDeltaSchema = z.object({
-  sec: z.number().int().nonnegative(),
-  /** 'type' | 'authorized' | 'decline' | 'failed' | 'decision' (see store/rollupRepository.ts). */
-  dim: z.string().min(1).max(32),
-  key: z.string().max(200),
-  count,
-  amount: z.number().finite(),
-});
+export const rollupDeltaSchema = z
+  .object({
+    sec: z.number().int().nonnegative(),
+    /** 'type' | 'authorized' | 'decline' | 'failed' | 'decision' | 'payment' (see store/rollupRepository.ts). */
+    dim: z.string().min(1).max(32),
+    key: z.string().max(200),
+    count: z.number().int(),
+    amount: z.number().finite(),
+  })
+  // A payment's start moving to an earlier second takes one from the later one: only 'payment'
+  // counts may go down.
+  .refine((c) => c.count >= 0 || c.dim === 'payment', { message: 'must not be negative', path: ['count'] });
 export type RollupDelta = z.infer<typeof rollupDeltaSchema>;
 
 /** The store's running counters this batch added to. */

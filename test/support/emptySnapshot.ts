@@ -13,6 +13,8 @@ export function emptySnapshot(atMs: number, overrides: Partial<EngineSnapshot> =
     totals: { events: 0, duplicates: 0, quarantined: 0, unknownTypes: 0, byType: {} },
     rates: { total: { s1: 0, m1: 0, m5: 0 }, byType: {} },
     approvalRate: null,
+    paymentApprovalRate: null,
+    paymentsLastMinute: 0,
     declineRate: null,
     failureRate: null,
     failuresPerMin: 0,

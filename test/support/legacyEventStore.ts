@@ -44,6 +44,7 @@ export function legacyEventWriter(db: Database): EventWriter {
     counters: new CounterRepository(db),
     segments: null,
     minuteRollups: null,
+    payments: null,
   });
 }
 

@@ -71,6 +71,24 @@ export class DashboardService {
       attemptPoints.push([at(t), n]);
     }
 
+    // Per payment (retries of a paymentId once, at the payment's first attempt): paymentOutcomes.ts.
+    const payments = new Map<number, { started: number; approved: number }>();
+    let paymentsStarted = 0;
+    let paymentsApproved = 0;
+    for (const c of rollups.bySteps('payment', stepMin, fromMin, toMin)) {
+      const p = payments.get(c.t) ?? { started: 0, approved: 0 };
+      if (c.key === 'started') {
+        p.started += c.n;
+        paymentsStarted += c.n;
+      } else if (c.key === 'approved') {
+        p.approved += c.n;
+        paymentsApproved += c.n;
+      }
+      payments.set(c.t, p);
+    }
+    const paymentApprovalRate: SeriesPoint[] = [];
+    for (const [t, p] of [...payments].sort((x, y) => x[0] - y[0])) if (p.started > 0) paymentApprovalRate.push([at(t), Math.min(1, p.approved / p.started)]);
+
     const histograms = new Map<number, Map<number, number>>();
     // Latency percentiles come from histograms (~50 buckets a step): read at a step that gives at
     // most the points a chart draws, summed by SQLite, rather than every step then thinned
@@ -134,6 +152,7 @@ export class DashboardService {
       fromMs: at(fromMin),
       toMs: at(toMin),
       approvalRate: boundSeries(approvalRate),
+      paymentApprovalRate: boundSeries(paymentApprovalRate),
       declineRate: boundSeries(declineRate),
       latencyP50: boundSeries(latencyP50),
       latencyP95: boundSeries(latencyP95),
@@ -148,6 +167,8 @@ export class DashboardService {
         authorized,
         declined,
         failed,
+        payments: paymentsStarted,
+        approvedPayments: paymentsApproved,
         latencyP50: histogramQuantile(whole, 0.5),
         latencyP95: histogramQuantile(whole, 0.95),
         latencyP99: histogramQuantile(whole, 0.99),
@@ -161,6 +182,7 @@ function emptyWindow(fromMin: number, toMin: number, shiftMs: number): Dashboard
     fromMs: fromMin * MINUTE_MS + shiftMs,
     toMs: toMin * MINUTE_MS + shiftMs,
     approvalRate: [],
+    paymentApprovalRate: [],
     declineRate: [],
     latencyP50: [],
     latencyP95: [],
@@ -169,6 +191,6 @@ function emptyWindow(fromMin: number, toMin: number, shiftMs: number): Dashboard
     volume: [],
     decisions: [],
     declineCodes: [],
-    totals: { authorized: 0, declined: 0, failed: 0, latencyP50: null, latencyP95: null, latencyP99: null },
+    totals: { authorized: 0, declined: 0, failed: 0, payments: 0, approvedPayments: 0, latencyP50: null, latencyP95: null, latencyP99: null },
   };
 }

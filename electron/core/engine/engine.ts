@@ -124,6 +124,7 @@ export class Engine {
     this.totals.unknownTypes += outcome.unknownTypes;
     for (const e of outcome.inserted) this.totals.byType[e.type] = (this.totals.byType[e.type] ?? 0) + 1;
     this.metrics.observe(outcome.inserted, this.clock());
+    this.metrics.observePayments(outcome.payments, this.clock());
     for (const l of this.committedListeners) l(outcome);
   }
 

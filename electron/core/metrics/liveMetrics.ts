@@ -3,7 +3,7 @@ import { SERIES_MAX_POINTS } from '../../../shared/metrics';
 import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { IngestedEvent } from '../store/eventWriter';
 import { ArrivalMetrics } from './arrivalMetrics';
-import { SecondRing, TYPE_KEYS, histogramPercentile, typeIndex } from './secondBuckets';
+import { SecondRing, TYPE_KEYS, histogramPercentile, typeIndex, type SecondBucket } from './secondBuckets';
 
 const KEEP_SECONDS = 15 * 60;
 const I = (t: string) => typeIndex(t);
@@ -79,10 +79,11 @@ export class LiveMetrics {
   observeRollups(cells: readonly { sec: number; dim: string; key: string; count: number; amount: number }[], nowMs: number): void {
     const nowSec = Math.floor(Math.max(nowMs, this.watermark ?? 0) / 1000);
     for (const c of cells) {
-      if (c.dim !== 'type' && c.dim !== 'authorized') continue;
+      if (c.dim !== 'type' && c.dim !== 'authorized' && c.dim !== 'payment') continue;
       const b = this.byEventTime.bucket(c.sec, Math.max(nowSec, c.sec));
       if (!b) continue;
-      if (c.dim === 'type') {
+      if (c.dim === 'payment') addPayments(b, c.key, c.count);
+      else if (c.dim === 'type') {
         b.byType[typeIndex(c.key)] += c.count;
         const end = c.sec * 1000 + 999;
         if (this.watermark === null || end > this.watermark) this.watermark = end;
@@ -92,6 +93,15 @@ export class LiveMetrics {
         cell[0] += c.count - 1;
         cell[1] += c.amount;
       }
+    }
+  }
+
+  /** The per-payment counts a batch changed (BatchOutcome.payments), by the payments' start second. */
+  observePayments(cells: readonly { sec: number; key: string; count: number }[], nowMs: number): void {
+    const nowSec = Math.floor(Math.max(nowMs, this.watermark ?? 0) / 1000);
+    for (const c of cells) {
+      const b = this.byEventTime.bucket(c.sec, Math.max(nowSec, c.sec));
+      if (b) addPayments(b, c.key, c.count);
     }
   }
 
@@ -142,8 +152,12 @@ export class LiveMetrics {
         scoreCount += b.scores[i];
       }
     }
+    let paymentsStarted = 0;
+    let paymentsApproved = 0;
     const volumes = new Map<string, [number, number]>();
     for (const b of this.byEventTime.range(endSec - 60, endSec)) {
+      paymentsStarted += b.paymentsStarted;
+      paymentsApproved += b.paymentsApproved;
       if (!b.authorized) continue;
       for (const [currency, [n, amount]] of b.authorized) {
         const v = volumes.get(currency);
@@ -173,6 +187,8 @@ export class LiveMetrics {
       lastEventAt: this.lastArrival,
       rates: { total: totalRates, byType },
       approvalRate: decided > 0 ? m1[AUTHORIZED] / decided : null,
+      paymentApprovalRate: paymentsStarted > 0 ? Math.min(1, paymentsApproved / paymentsStarted) : null,
+      paymentsLastMinute: paymentsStarted,
       declineRate: decided > 0 ? m1[DECLINED] / decided : null,
       failureRate: attempted > 0 ? m1[FAILED] / attempted : null,
       failuresPerMin: m1[FAILED],
@@ -209,4 +225,9 @@ export class LiveMetrics {
     if (endSec > (this.lastTailSec ?? -Infinity)) this.lastTailSec = endSec;
     return points;
   }
+}
+
+function addPayments(b: SecondBucket, key: string, count: number): void {
+  if (key === 'started') b.paymentsStarted += count;
+  else if (key === 'approved') b.paymentsApproved += count;
 }

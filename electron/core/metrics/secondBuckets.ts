@@ -12,6 +12,9 @@ export function typeIndex(type: string): number {
 export class SecondBucket {
   readonly byType = new Uint32Array(TYPE_KEYS.length);
   scores: Uint32Array | null = null;
+  /** Payments started this second, and those of them approved (a late earlier attempt moves them). */
+  paymentsStarted = 0;
+  paymentsApproved = 0;
   constructor(readonly sec: number) {}
 
   /** Authorized amounts per currency ([count, sum of minor units]); never added across currencies. */

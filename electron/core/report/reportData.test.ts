@@ -160,6 +160,15 @@ function check(from: number, to: number) {
   expect(r.totals.authorizedAmountByCurrency).toEqual(s.authorizedAmountByCurrency);
   expect(r.totals.approvalRate).toBe(s.approvalRate);
   expect(r.totals.declineRate).toBe(s.declineRate);
+  // Per payment: retries of a paymentId once, at its first decided attempt's second.
+  const payments = db
+    .prepare(
+      `WITH p AS (SELECT MIN(time_ms) AS start, MAX(type = 'payment.authorized') AS ok FROM events
+         WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY COALESCE(payment_id, 'seq:' || seq))
+       SELECT COUNT(*) AS payments, COALESCE(SUM(ok), 0) AS approvedPayments FROM p WHERE start >= ? AND start < ?`,
+    )
+    .get(Math.floor(from / 1000) * 1000, Math.ceil(to / 1000) * 1000) as { payments: number; approvedPayments: number };
+  expect(r.totals).toMatchObject({ ...payments, paymentApprovalRate: payments.payments ? payments.approvedPayments / payments.payments : null });
   expect(r.totals).toMatchObject({ authorized: s.authorized, declined: s.declined, failed: s.failed, hardDeclines: s.hardDeclines, softDeclines: s.softDeclines });
   expect(r.totals.riskDecisions).toEqual(s.riskDecisions);
   expect(r.totals.declinesByCode).toEqual(s.declinesByCode);

@@ -83,6 +83,9 @@ function emptyFigures(): ReportFigures {
     declined: 0,
     failed: 0,
     approvalRate: null,
+    payments: 0,
+    approvedPayments: 0,
+    paymentApprovalRate: null,
     declineRate: null,
     declinesByCode: {},
     softDeclines: 0,
@@ -137,6 +140,11 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
   const attempts = f.authorized + f.declined;
   f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
   f.declineRate = attempts > 0 ? f.declined / attempts : null;
+  // Per payment from the per-second rollups: a payment's start second is known only to them.
+  const payments = store.rollups.paymentsIn(Math.floor(from / 1000), Math.ceil(to / 1000));
+  f.payments = payments.started;
+  f.approvedPayments = payments.approved;
+  f.paymentApprovalRate = payments.started > 0 ? Math.min(1, payments.approved / payments.started) : null;
   f.eventsPerSecond = f.events / ((to - from) / 1000);
   return f;
 }
@@ -417,7 +425,7 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
     `${int(t.events)} events from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${formatFixed(hours, 1)} h` : `${formatFixed(d.window.durationMs / 60_000, 1)} min`}), against ${int(p.events)} in the same length of time before.`,
   );
   lines.push(
-    `Approval rate ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${int(t.declined)} declines, ${int(t.failed)} technical failures.`,
+    `Approval rate per attempt ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}), per payment ${pct(t.paymentApprovalRate)} of ${int(t.payments)} payments (before: ${pct(p.paymentApprovalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${int(t.declined)} declines, ${int(t.failed)} technical failures.`,
   );
   // One amount per currency, each in its own minor units: never a sum across currencies.
   const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => formatMoney(a, c || null));

@@ -204,7 +204,8 @@ export function renderReportHtml(d: ReportData): string {
 <p class="meta">Compared with the window of the same length before: ${esc(d.previous.window.from)} to ${esc(d.previous.window.to)}.</p>
 <div class="figures">
 ${figureBox('Events', int(t.events), `before ${int(p.events)} (${signedPct(d.change.events)})`)}
-${figureBox('Approval rate', pct(t.approvalRate), `before ${pct(p.approvalRate)} (${signedPts(d.change.approvalRate)})`)}
+${figureBox('Approval rate per attempt', pct(t.approvalRate), `before ${pct(p.approvalRate)} (${signedPts(d.change.approvalRate)})`)}
+${figureBox('Approval rate per payment', pct(t.paymentApprovalRate), `${int(t.payments)} payments, retries counted once; before ${pct(p.paymentApprovalRate)}`)}
 ${figureBox('Decline rate', pct(t.declineRate), `before ${pct(p.declineRate)} (${signedPts(d.change.declineRate)})`)}
 ${figureBox('Declines', int(t.declined), `before ${int(p.declined)}`)}
 ${figureBox('Authorized', int(t.authorized), `before ${int(p.authorized)}`)}

@@ -5,6 +5,7 @@ import type { EventDetail, EventRow } from '../../../shared/explorer';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
+import { PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
 import { StatementCache } from './statementCache';
 
 /** The EventRow fields kept only in the CloudEvent text (migration 120), read by `toEventRows`. */
@@ -84,6 +85,9 @@ const INSERT_EVENT = `INSERT INTO event_log (ident, time_ms, arrival_ms, type, m
     card_bin, decline_code, score, decision, routing_key, json)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ident) DO NOTHING`;
 
+/** Stored events read to warm the payment tracker: about twice the payments it remembers. */
+const RECENT_PAYMENT_ROWS = 2 * PAYMENT_MEMORY;
+
 export class EventRepository {
   private readonly sql: StatementCache;
   /** The ingest hot path: kept at hand rather than looked up per row. */
@@ -91,6 +95,23 @@ export class EventRepository {
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+  }
+
+  /**
+   * Teaches `payments` the decided attempts among the newest stored events (a restart or a new
+   * writer keeps grouping the retries of payments already under way). Reads the last rows by
+   * seq only: the table's own B-tree, no secondary index, a bounded cost.
+   */
+  rememberRecentPayments(payments: PaymentOutcomes, rows = RECENT_PAYMENT_ROWS): PaymentOutcomes {
+    const recent = this.sql
+      .prepare(
+        `SELECT payment_id AS paymentId, time_ms AS timeMs, type = 'payment.authorized' AS approved FROM event_log
+         WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM event_log) - ? AND type IN ('payment.authorized', 'payment.declined') AND payment_id IS NOT NULL
+         ORDER BY seq`,
+      )
+      .all(rows) as { paymentId: string; timeMs: number; approved: number }[];
+    for (const r of recent) payments.remember(r.paymentId, r.timeMs, r.approved === 1);
+    return payments;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/
 import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
 import { MinuteRollupRepository } from './minuteRollupRepository';
+import { PaymentOutcomes } from './paymentOutcomes';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
 import { SegmentRollupRepository } from './segmentRollupRepository';
@@ -29,6 +30,8 @@ export interface BatchOutcome {
   redeliveredDuplicates: number;
   quarantined: number;
   unknownTypes: number;
+  /** What this batch changed in the per-payment counts (dim 'payment'; a count may be -1). */
+  payments: RollupCell[];
 }
 
 /** The tables one ingest transaction writes. */
@@ -41,6 +44,8 @@ export interface IngestTables {
   segments?: SegmentRollupRepository | null;
   /** The dashboard's per-minute rollups (migration 170); null for a schema that predates them. */
   minuteRollups?: MinuteRollupRepository | null;
+  /** Per-payment counts (migration 190); null for a schema that predates them. */
+  payments?: null;
 }
 
 /**
@@ -60,6 +65,8 @@ export class EventWriter {
   private readonly segments: SegmentRollupRepository | null;
   /** The dashboard's per-minute rollups (migration 170), written in the same transaction. */
   private readonly minuteRollups: MinuteRollupRepository | null;
+  /** Which attempts start or approve a payment; warmed from the newest stored attempts on first use (undefined until then). */
+  private payments: PaymentOutcomes | null | undefined;
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
@@ -71,6 +78,7 @@ export class EventWriter {
     };
     this.segments = tables?.segments === null ? null : (tables?.segments ?? new SegmentRollupRepository(db));
     this.minuteRollups = tables?.minuteRollups === null ? null : (tables?.minuteRollups ?? new MinuteRollupRepository(db));
+    if (tables?.payments === null) this.payments = null;
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
 
@@ -80,7 +88,7 @@ export class EventWriter {
   }
 
   commit(items: IncomingMessage[]): BatchOutcome {
-    const out: BatchOutcome = { inserted: [], duplicates: 0, redeliveredDuplicates: 0, quarantined: 0, unknownTypes: 0 };
+    const out: BatchOutcome = { inserted: [], duplicates: 0, redeliveredDuplicates: 0, quarantined: 0, unknownTypes: 0, payments: [] };
     if (items.length === 0) return out;
     this.writeBatch(items, out);
     return out;
@@ -90,15 +98,26 @@ export class EventWriter {
     const { events, quarantine, rollups: rollupTable, counters } = this.tables;
     const rollups = new Map<string, RollupCell>();
     const minutes = this.minuteRollups?.batch() ?? null;
-    const add = (sec: number, dim: string, key: string, amount: number): void => {
+    const add = (sec: number, dim: string, key: string, amount: number, count = 1): void => {
       const k = `${sec}\u0000${dim}\u0000${key}`;
       const cell = rollups.get(k);
       if (cell) {
-        cell.count += 1;
+        cell.count += count;
         cell.amount += amount;
       } else {
-        rollups.set(k, { sec, dim, key, count: 1, amount });
+        rollups.set(k, { sec, dim, key, count, amount });
       }
+    };
+    if (this.payments === undefined) this.payments = this.tables.events.rememberRecentPayments(new PaymentOutcomes());
+    const payments = this.payments;
+    const paymentCells = new Map<string, RollupCell>();
+    const addPayment = (sec: number, key: 'started' | 'approved', delta: number): void => {
+      add(sec, 'payment', key, 0, delta);
+      minutes?.addPayment(sec, key, delta);
+      const k = `${sec}\u0000${key}`;
+      const cell = paymentCells.get(k);
+      if (cell) cell.count += delta;
+      else paymentCells.set(k, { sec, dim: 'payment', key, count: delta, amount: 0 });
     };
     const sources = new Set<string>();
     for (const item of items) {
@@ -133,14 +152,20 @@ export class EventWriter {
       const sec = Math.floor(timeMs / 1000);
       add(sec, 'type', e.type, 0);
       if (e.category === 'unknown') out.unknownTypes += 1;
-      else if (e.type === 'payment.authorized') add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
-      else if (e.type === 'payment.declined') add(sec, 'decline', e.declineCode ?? 'unknown', 0);
+      else if (e.type === 'payment.authorized') {
+        add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
+        payments?.observe(e.paymentId, timeMs, true, addPayment);
+      } else if (e.type === 'payment.declined') {
+        add(sec, 'decline', e.declineCode ?? 'unknown', 0);
+        payments?.observe(e.paymentId, timeMs, false, addPayment);
+      }
       else if (e.type === 'payment.failed') add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
       // One decision per scoring: risk.flagged and risk.blocked repeat the decision of the
       // risk.scored before them (counting them too doubled the report's risk decisions).
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
-    for (const c of rollups.values()) rollupTable.add(c);
+    for (const c of rollups.values()) if (c.count !== 0 || c.amount !== 0) rollupTable.add(c);
+    for (const c of paymentCells.values()) if (c.count !== 0) out.payments.push(c);
     events.noteSources(sources);
     this.segments?.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
     minutes?.flush();
@@ -149,7 +174,7 @@ export class EventWriter {
     if (out.quarantined) counters.add('quarantined', out.quarantined);
     if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
     for (const extend of this.extensions) extend(items, out);
-    this.onWrite?.([...rollups.values()], out);
+    this.onWrite?.([...rollups.values()].filter((c) => c.count !== 0 || c.amount !== 0), out);
   }
 }
 

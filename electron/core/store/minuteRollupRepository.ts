@@ -5,7 +5,8 @@ import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { latencyBucket } from '../../../shared/latencyHistogram';
 import { StatementCache } from './statementCache';
 
-export type MinuteDim = 'type' | 'authorized' | 'declined' | 'decline' | 'decision' | 'failed' | 'latency';
+/** 'payment': keys 'started' and 'approved', payments at their start minute (paymentOutcomes.ts). */
+export type MinuteDim = 'type' | 'authorized' | 'declined' | 'decline' | 'decision' | 'failed' | 'latency' | 'payment';
 
 /** One step of a dimension: `t` is the step's first minute (epoch minutes). */
 export interface MinuteCell {
@@ -33,13 +34,18 @@ export class MinuteRollupBatch {
     private readonly writeTen: CellWriter | null = null,
   ) {}
 
-  private add(dim: MinuteDim, minute: number, key: string, amount: number): void {
+  private add(dim: MinuteDim, minute: number, key: string, amount: number, count = 1): void {
     const k = `${dim}\u0000${minute}\u0000${key}`;
     const cell = this.cells.get(k);
     if (cell) {
-      cell.count += 1;
+      cell.count += count;
       cell.amount += amount;
-    } else this.cells.set(k, { dim, minute, key, count: 1, amount });
+    } else this.cells.set(k, { dim, minute, key, count, amount });
+  }
+
+  /** A change to the per-payment counts at second `sec` (from PaymentOutcomes). */
+  addPayment(sec: number, key: 'started' | 'approved', delta: number): void {
+    this.add('payment', Math.floor(sec / 60), key, 0, delta);
   }
 
   /** A newly stored event at `timeMs` (event time; arrival time for unknown types without one). */
@@ -62,6 +68,7 @@ export class MinuteRollupBatch {
   flush(): void {
     const tens = this.writeTen ? new Map<string, { dim: MinuteDim; bucket: number; key: string; count: number; amount: number }>() : null;
     for (const c of this.cells.values()) {
+      if (c.count === 0 && c.amount === 0) continue; // a payment's start moved within the batch
       this.write(c.dim, c.minute, c.key, c.count, c.amount);
       if (!tens) continue;
       const bucket = Math.floor(c.minute / 10);

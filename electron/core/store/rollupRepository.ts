@@ -6,7 +6,8 @@ import { StatementCache } from './statementCache';
  * One cell of the per-second rollups (migration 001). dim: 'type' (key = event type),
  * 'authorized' (key = currency, amount = sum), 'decline' (key = decline code), 'decision'
  * (key = the risk decision of risk.scored events, amount = score sum; migration 115),
- * 'failed' (key = currency).
+ * 'failed' (key = currency), 'payment' (key = 'started' | 'approved', at the payment's first
+ * decided attempt; migration 190, paymentOutcomes.ts).
  */
 export interface RollupCell {
   sec: number;
@@ -30,6 +31,17 @@ export class RollupRepository {
   /** Adds a cell's count and amount to what the second already holds. */
   add(c: RollupCell): void {
     (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, c.dim, c.key, c.count, c.amount);
+  }
+
+  /** Payments started in seconds [fromSec, toSec), and how many of them were approved. */
+  paymentsIn(fromSec: number, toSec: number): { started: number; approved: number } {
+    const row = this.sql
+      .prepare(
+        `SELECT COALESCE(SUM(CASE key WHEN 'started' THEN count END), 0) AS started, COALESCE(SUM(CASE key WHEN 'approved' THEN count END), 0) AS approved
+         FROM rollup_second WHERE dim = 'payment' AND sec >= ? AND sec < ?`,
+      )
+      .get(fromSec, toSec) as { started: number; approved: number };
+    return row;
   }
 
   /** Events by type over everything stored, by type name. */

@@ -66,11 +66,12 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
   const declineBaseline = lines.baselines.find((b) => b.metric === 'decline_rate');
   const band = useMemo(() => (declineBaseline ? baselineBand(data.declineRate, declineBaseline) : undefined), [data.declineRate, declineBaseline]);
   const series: ChartSeries[] = [
-    { key: 'approval', name: 'Approval rate', color: GREEN, points: data.approvalRate },
-    { key: 'decline', name: 'Decline rate', color: ORANGE, points: data.declineRate },
+    { key: 'approval', name: 'Approval rate per attempt', color: GREEN, points: data.approvalRate },
+    { key: 'paymentApproval', name: 'Approval rate per payment', color: BLUE, points: data.paymentApprovalRate },
+    { key: 'decline', name: 'Decline rate per attempt', color: ORANGE, points: data.declineRate },
   ];
   if (data.compare) {
-    series.push({ key: 'approvalGhost', name: ghostName(data, 'Approval rate'), color: GREEN, points: data.compare.approvalRate, ghost: true });
+    series.push({ key: 'approvalGhost', name: ghostName(data, 'Approval rate per attempt'), color: GREEN, points: data.compare.approvalRate, ghost: true });
     series.push({ key: 'declineGhost', name: ghostName(data, 'Decline rate'), color: ORANGE, points: data.compare.declineRate, ghost: true });
   }
   const thresholds: ChartThreshold[] = lines.thresholds.map((t) => ({
@@ -80,18 +81,30 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
   }));
   const attempts = data.totals.authorized + data.totals.declined;
   const approval = attempts ? data.totals.authorized / attempts : null;
+  const payments = data.totals.payments;
+  const paymentApproval = payments ? Math.min(1, data.totals.approvedPayments / payments) : null;
   return (
-    <section role="region" aria-label="Approval and decline rate" className="panel" data-testid="panel-rates" data-approval={approval ?? ''} data-attempts={attempts} data-compare-attempts={data.compare ? data.compare.totals.authorized + data.compare.totals.declined : ''}>
+    <section
+      role="region"
+      aria-label="Approval and decline rate"
+      className="panel"
+      data-testid="panel-rates"
+      data-approval={approval ?? ''}
+      data-attempts={attempts}
+      data-payment-approval={paymentApproval ?? ''}
+      data-payments={payments}
+      data-compare-attempts={data.compare ? data.compare.totals.authorized + data.compare.totals.declined : ''}
+    >
       <header className="panel-head">
         <h2>Approval and decline rate</h2>
-        <span className="muted small">
-          per attempt · {fmtCount(attempts)} attempts · approval {fmtPercent(approval)}
+        <span className="muted small" data-testid="rates-summary">
+          per attempt {fmtPercent(approval)} of {fmtCount(attempts)} attempts · per payment {fmtPercent(paymentApproval)} of {fmtCount(payments)} payments
         </span>
         <ExplainRangeLink data={data} />
       </header>
       <TimeChart
         testId="rates-chart"
-        label={`Approval and decline rate per authorization attempt, percent, ${windowText(data)}`}
+        label={`Approval rate per attempt and per payment, decline rate per attempt, percent, ${windowText(data)}`}
         series={series}
         band={band}
         bandLabel={declineBaseline ? `${declineBaseline.rule}: learned decline baseline` : undefined}
@@ -105,8 +118,9 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
         onZoom={onZoom}
       />
       {declineBaseline ? <p className="muted small chart-note">Shaded: the band {declineBaseline.rule} allows (learned baseline, ±{declineBaseline.deviations} deviations, at least {pct(declineBaseline.minDelta)}).</p> : null}
-      {/* Per payment (retries of one paymentId counted once) comes with the per-payment approval of issue 13. */}
-      <p className="muted small chart-note" data-testid="rates-per-payment-slot">Per payment: not computed yet (retries are counted as separate attempts here).</p>
+      <p className="muted small chart-note" data-testid="rates-per-payment-note">
+        Per attempt counts every authorization try; per payment counts the retries of one payment id once, at its first attempt, approved if any try was.
+      </p>
     </section>
   );
 });

@@ -72,6 +72,7 @@ export function kpiValues(s: EngineSnapshot | null) {
     eventsPerSecondM1: num(s?.rates.total.m1),
     eventsPerSecondM5: num(s?.rates.total.m5),
     approvalRate: num(s?.approvalRate),
+    paymentApprovalRate: num(s?.paymentApprovalRate),
     declineRate: num(s?.declineRate),
     failuresPerMin: num(s?.failuresPerMin),
     failureRate: num(s?.failureRate),
@@ -118,7 +119,15 @@ export const KpiTiles = memo(function KpiTiles() {
         spark="events"
         watchedBy={['throughput', 'no_data']}
       />
-      <Tile id="approval-rate" label="Approval rate" value={fmtPercent(k.approvalRate)} raw={k.approvalRate} sub="per attempt · last minute" spark="approval" watchedBy={['approval_rate']} />
+      <Tile
+        id="approval-rate"
+        label="Approval rate"
+        value={fmtPercent(k.approvalRate)}
+        raw={k.approvalRate}
+        sub={`per attempt · last minute · per payment ${fmtPercent(k.paymentApprovalRate)}`}
+        spark="approval"
+        watchedBy={['approval_rate']}
+      />
       <Tile id="decline-rate" label="Decline rate" value={fmtPercent(k.declineRate)} raw={k.declineRate} sub="per attempt · last minute" spark="decline" watchedBy={['decline_rate']} />
       <Tile
         id="failures"

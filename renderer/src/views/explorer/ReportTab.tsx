@@ -280,9 +280,14 @@ function ReportPreview({ report }: { report: ReportData }) {
             <td className="num">{fmtCount(p.events)}</td>
           </tr>
           <tr>
-            <td>Approval rate</td>
+            <td>Approval rate per attempt</td>
             <td className="num">{pct(t.approvalRate)}</td>
             <td className="num">{pct(p.approvalRate)}</td>
+          </tr>
+          <tr>
+            <td>Approval rate per payment (retries counted once)</td>
+            <td className="num">{pct(t.paymentApprovalRate)}</td>
+            <td className="num">{pct(p.paymentApprovalRate)}</td>
           </tr>
           <tr>
             <td>Decline rate</td>

@@ -1,0 +1,83 @@
+// Thread: the engine thread (the writer's, inside the ingest transaction).
+// Approval per payment, as Stripe's deduplicated rate reads it: the decided attempts
+// (payment.authorized, payment.declined) of one paymentId are one payment, started at its
+// earliest attempt and approved if any attempt was. Both are counted at the payment's start
+// second, so a window's per-payment approval is "of the payments started in it, the share
+// approved" and never exceeds 1. Per attempt stays what every other rate is.
+
+/** Payments remembered at most: ~70 bytes each (a Map entry; the id string is the event's). */
+export const PAYMENT_MEMORY = 200_000;
+/** A payment is forgotten once the newest event time is this far past its start. */
+export const PAYMENT_HORIZON_MS = 3_600_000;
+
+export type PaymentCellKey = 'started' | 'approved';
+/** A change to the per-second payment counts: +1 on a new payment, -1/+1 when a start moves earlier. */
+export type PaymentEmit = (sec: number, key: PaymentCellKey, delta: number) => void;
+
+/**
+ * The payments of the last hour (at most PAYMENT_MEMORY of them), each as its start second and
+ * whether it was approved. A retry of a forgotten payment counts as a new payment: beyond the
+ * bound the per-payment figure leans toward the per-attempt one, never above the truth.
+ */
+export class PaymentOutcomes {
+  /** paymentId -> startSec * 2 + approved (a small integer, no object per payment). */
+  private readonly known = new Map<string, number>();
+  private newestSec = 0;
+
+  constructor(
+    private readonly memory = PAYMENT_MEMORY,
+    private readonly horizonSec = PAYMENT_HORIZON_MS / 1000,
+  ) {}
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** A newly stored decided attempt of `paymentId` at `timeMs`; `emit` receives what the rollups gain. */
+  observe(paymentId: string | null, timeMs: number, approved: boolean, emit: PaymentEmit): void {
+    const sec = Math.floor(timeMs / 1000);
+    if (paymentId === null) {
+      // The contract requires a paymentId; without one the attempt is a payment of its own.
+      emit(sec, 'started', 1);
+      if (approved) emit(sec, 'approved', 1);
+      return;
+    }
+    const state = this.known.get(paymentId);
+    if (state === undefined) {
+      emit(sec, 'started', 1);
+      if (approved) emit(sec, 'approved', 1);
+      this.known.set(paymentId, sec * 2 + (approved ? 1 : 0));
+      if (sec > this.newestSec) this.newestSec = sec;
+      this.forget();
+      return;
+    }
+    const start = Math.floor(state / 2);
+    const was = state % 2 === 1;
+    // An earlier attempt that arrived late moves the payment (and its approval) to its own second.
+    const begins = Math.min(start, sec);
+    if (begins < start) {
+      emit(start, 'started', -1);
+      emit(begins, 'started', 1);
+      if (was) {
+        emit(start, 'approved', -1);
+        emit(begins, 'approved', 1);
+      }
+    }
+    if (approved && !was) emit(begins, 'approved', 1);
+    this.known.set(paymentId, begins * 2 + (was || approved ? 1 : 0));
+  }
+
+  /** Remembers an attempt already stored (a restart), emitting nothing. */
+  remember(paymentId: string, timeMs: number, approved: boolean): void {
+    this.observe(paymentId, timeMs, approved, () => {});
+  }
+
+  /** Drops the oldest payments past the bound or the horizon (insertion order is arrival order). */
+  private forget(): void {
+    const cut = this.newestSec - this.horizonSec;
+    for (const [id, state] of this.known) {
+      if (this.known.size <= this.memory && Math.floor(state / 2) >= cut) break;
+      this.known.delete(id);
+    }
+  }
+}
