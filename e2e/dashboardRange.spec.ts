@@ -38,10 +38,15 @@ test('each chart shows what the stored events say for the window; compare and zo
   await page.getByTestId('range-1h').click();
   const want = expectedFigures(s.today, 0, Number.MAX_SAFE_INTEGER);
 
-  // Rates: per attempt, from the per-minute rollups.
+  // Rates: per attempt and per payment (retried soft declines under one paymentId), from the per-minute rollups.
   await expect.poll(() => attr(page, 'panel-rates', 'data-attempts')).toBe(String(want.authorized + want.declined));
   expect(Number(await attr(page, 'panel-rates', 'data-approval'))).toBeCloseTo(want.approvalRate, 9);
-  await expect(page.getByRole('img', { name: /Approval and decline rate per authorization attempt/ })).toBeVisible();
+  expect(want.payments).toBeLessThan(want.authorized + want.declined);
+  expect(want.paymentApprovalRate).toBeGreaterThan(want.approvalRate);
+  expect(Number(await attr(page, 'panel-rates', 'data-payments'))).toBe(want.payments);
+  expect(Number(await attr(page, 'panel-rates', 'data-payment-approval'))).toBeCloseTo(want.paymentApprovalRate, 9);
+  await expect(page.getByTestId('rates-summary')).toContainText('per payment');
+  await expect(page.getByRole('img', { name: /Approval rate per attempt and per payment/ })).toBeVisible();
   // Thresholds and the learned baseline of the default rules are drawn and named.
   await expect(page.getByTestId('panel-rates')).toContainText('decline-rate-spike');
 

@@ -42,6 +42,12 @@ describe('DashboardService (per-minute rollups)', () => {
       expect(s.declineRate[i][0]).toBe(t);
       expect(r + s.declineRate[i][1]).toBeCloseTo(1, 12);
     });
+    // Per payment: retries (same paymentId) once, in the step of the first attempt, even when the
+    // retry falls in the next step or outside the window.
+    expect(want.payments).toBeLessThan(want.authorized + want.declined);
+    expect(s.totals).toMatchObject({ payments: want.payments, approvedPayments: want.approvedPayments });
+    expect(s.paymentApprovalRate).toHaveLength(60);
+    for (const [t, r] of s.paymentApprovalRate) expect(r).toBeCloseTo(expectedFigures(events, t, t + 60_000).paymentApprovalRate, 12);
     for (const v of s.volume) {
       expect(sum(v.authorized)).toBeCloseTo(want.authorizedMajor[v.currency], 6);
       expect(sum(v.declined)).toBeCloseTo(want.declinedMajor[v.currency] ?? 0, 6);

@@ -23,3 +23,33 @@ describe('live metrics: authorized volume per currency', () => {
     ]);
   });
 });
+
+describe('live metrics: approval per payment', () => {
+  it('reads the payments started in the last minute and how many were approved, a moved start included', () => {
+    const m = new LiveMetrics();
+    const sec = (ms: number) => Math.floor(ms / 1000);
+    m.observePayments(
+      [
+        { sec: sec(T - 90_000), key: 'started', count: 5 }, // older than a minute: not counted
+        { sec: sec(T - 30_000), key: 'started', count: 4 },
+        { sec: sec(T - 30_000), key: 'approved', count: 2 },
+        { sec: sec(T - 10_000), key: 'started', count: 1 },
+        { sec: sec(T - 10_000), key: 'approved', count: 1 },
+      ],
+      T,
+    );
+    expect(m.figures(T)).toMatchObject({ paymentsLastMinute: 5, paymentApprovalRate: 3 / 5 });
+    // A late earlier attempt moved a payment's start from T-10 s to T-70 s, out of the minute.
+    m.observePayments(
+      [
+        { sec: sec(T - 10_000), key: 'started', count: -1 },
+        { sec: sec(T - 10_000), key: 'approved', count: -1 },
+        { sec: sec(T - 70_000), key: 'started', count: 1 },
+        { sec: sec(T - 70_000), key: 'approved', count: 1 },
+      ],
+      T,
+    );
+    expect(m.figures(T)).toMatchObject({ paymentsLastMinute: 4, paymentApprovalRate: 2 / 4 });
+    expect(new LiveMetrics().figures(T)).toMatchObject({ paymentsLastMinute: 0, paymentApprovalRate: null });
+  });
+});

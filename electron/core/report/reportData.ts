@@ -140,11 +140,7 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
   const attempts = f.authorized + f.declined;
   f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
   f.declineRate = attempts > 0 ? f.declined / attempts : null;
-  // Per payment from the per-second rollups: a payment's start second is known only to them.
-  const payments = store.rollups.paymentsIn(Math.floor(from / 1000), Math.ceil(to / 1000));
-  f.payments = payments.started;
-  f.approvedPayments = payments.approved;
-  f.paymentApprovalRate = payments.started > 0 ? Math.min(1, payments.approved / payments.started) : null;
+  f.paymentApprovalRate = f.payments > 0 ? Math.min(1, f.approvedPayments / f.payments) : null;
   f.eventsPerSecond = f.events / ((to - from) / 1000);
   return f;
 }
@@ -168,6 +164,11 @@ function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: 
       break;
     case 'decision':
       bump(f.riskDecisions, key, n);
+      break;
+    // Per payment, at its first attempt's second: only the rollups know it, so whole seconds only.
+    case 'payment':
+      if (key === 'started') f.payments += n;
+      else if (key === 'approved') f.approvedPayments += n;
       break;
   }
 }

@@ -5,7 +5,7 @@
 // second, so a window's per-payment approval is "of the payments started in it, the share
 // approved" and never exceeds 1. Per attempt stays what every other rate is.
 
-/** Payments remembered at most: ~70 bytes each (a Map entry; the id string is the event's). */
+/** Payments remembered at most: ~85 bytes each (52 for the Map entry, measured, and the id string it keeps). */
 export const PAYMENT_MEMORY = 200_000;
 /** A payment is forgotten once the newest event time is this far past its start. */
 export const PAYMENT_HORIZON_MS = 3_600_000;

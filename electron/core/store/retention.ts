@@ -35,6 +35,9 @@ export class Retention {
       // Segment rollups are per minute: the minute holding the cutoff stays until it is whole.
       this.sql.prepare('DELETE FROM segment_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM segment_decline_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
+      // A ten-minute bucket goes with its last minute: it never holds less than its minutes do.
+      this.sql.prepare('DELETE FROM segment_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
+      this.sql.prepare('DELETE FROM segment_decline_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM rollup_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM rollup_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);

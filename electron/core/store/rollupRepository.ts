@@ -33,17 +33,6 @@ export class RollupRepository {
     (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, c.dim, c.key, c.count, c.amount);
   }
 
-  /** Payments started in seconds [fromSec, toSec), and how many of them were approved. */
-  paymentsIn(fromSec: number, toSec: number): { started: number; approved: number } {
-    const row = this.sql
-      .prepare(
-        `SELECT COALESCE(SUM(CASE key WHEN 'started' THEN count END), 0) AS started, COALESCE(SUM(CASE key WHEN 'approved' THEN count END), 0) AS approved
-         FROM rollup_second WHERE dim = 'payment' AND sec >= ? AND sec < ?`,
-      )
-      .get(fromSec, toSec) as { started: number; approved: number };
-    return row;
-  }
-
   /** Events by type over everything stored, by type name. */
   countsByType(): { key: string; n: number }[] {
     return this.sql.prepare(`SELECT key, SUM(count) AS n FROM rollup_second WHERE dim = 'type' GROUP BY key ORDER BY key`).all() as { key: string; n: number }[];

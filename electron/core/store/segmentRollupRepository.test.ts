@@ -1,5 +1,7 @@
 // Segment rollups: bounded cardinality, BIN at 6 digits, and the same rollups whatever the batching
 // (live traffic commits small batches, a replay large ones).
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '../../../shared/events/decode';
@@ -71,4 +73,44 @@ describe('segment rollups', () => {
     expect(live.rows.length).toBeGreaterThan(50);
     expect(read(5000)).toEqual(live);
   }, 180_000);
+
+  it('read from ten-minute sums over long windows give what the minutes say, late events into summed buckets included', () => {
+    const store = openStore(path.join(dir, 'tens.db'));
+    const db = new Database(path.join(dir, 'tens.db'), { readonly: true });
+    const codes = ['05', '51', '91'];
+    const attempt = (i: number, minute: number) => {
+      const time = new Date(T0 + minute * 60_000 + (i % 60) * 1000).toISOString();
+      const type = i % 4 === 0 ? 'payment.declined' : i % 9 === 0 ? 'payment.failed' : 'payment.authorized';
+      const data = { paymentId: `p${i}`, merchantId: `m${i % 5}`, amount: 100 + i, currency: 'EUR', issuer: `iss-${i % 3}`, ...(type === 'payment.declined' ? { declineCode: codes[i % 3] } : {}) };
+      return message({ specversion: '1.0', id: `t${i}`, source: 's', type, time, data }, time);
+    };
+    // Three hours in time order, then late events into buckets already summed.
+    let i = 0;
+    for (let minute = 0; minute < 180; minute++) store.ingest.commit(Array.from({ length: 12 }, () => attempt(i++, minute)));
+    const summed = db.prepare('SELECT MAX(bucket) FROM segment_ten_minute').pluck().get() as number;
+    expect(summed).toBeGreaterThan(Math.floor(T0 / 600_000) + 10);
+    for (const minute of [3, 47, 48, 121, 160]) store.ingest.commit([attempt(i++, minute), attempt(i++, minute)]);
+    const direct = (a: number, b: number) => ({
+      rows: db
+        .prepare(
+          `SELECT dim, value, SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines, SUM(failures) AS failures,
+             SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value ORDER BY dim, value`,
+        )
+        .all(a, b),
+      codes: db.prepare('SELECT dim, value, code, SUM(count) AS count FROM segment_decline_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value, code ORDER BY dim, value, code').all(a, b),
+    });
+    const byKey = <T extends { dim: string; value: string; code?: string }>(rows: T[]) => [...rows].sort((x, y) => `${x.dim}\u0000${x.value}\u0000${x.code ?? ''}`.localeCompare(`${y.dim}\u0000${y.value}\u0000${y.code ?? ''}`));
+    const m0 = Math.floor(T0 / 60_000);
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 185 }), fc.integer({ min: 1, max: 190 }), (from, length) => {
+        const [a, b] = [m0 + from, m0 + from + length];
+        const want = direct(a, b);
+        expect(byKey(store.segments.segmentsBetween(a, b))).toEqual(byKey(want.rows as never[]));
+        expect(byKey(store.segments.declineCodesBetween(a, b))).toEqual(byKey(want.codes as never[]));
+      }),
+      { numRuns: 60 },
+    );
+    db.close();
+    store.close();
+  });
 });

@@ -84,6 +84,45 @@ const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declin
 /** Decline codes are bounded like values: a flood of invented codes folds into OTHER_VALUE. */
 const MAX_CODES = 100;
 
+/** Minutes per bucket of the ten-minute segment rollups (migration 200). */
+const BUCKET_MIN = 10;
+/** Buckets kept behind the newest event time before they are summed: late events stay cheap. */
+const COMPACT_LAG_BUCKETS = 2;
+const ADD_TEN_CELL = `INSERT INTO segment_ten_minute (bucket, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (bucket, dim, value) DO UPDATE SET attempts = attempts + excluded.attempts,
+    approvals = approvals + excluded.approvals, declines = declines + excluded.declines,
+    failures = failures + excluded.failures, amount = amount + excluded.amount,
+    approved_amount = approved_amount + excluded.approved_amount`;
+const ADD_TEN_CODE = `INSERT INTO segment_decline_ten_minute (bucket, dim, value, code, count) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (bucket, dim, value, code) DO UPDATE SET count = count + excluded.count`;
+
+/**
+ * Sums the minutes of buckets [fromBucket, toBucket] into the ten-minute tables (migration 200).
+ * Upserts, so a bucket that already has rows (its late events) keeps them and gains the rest.
+ */
+export function compactSegmentBuckets(db: Database, fromBucket: number, toBucket: number): void {
+  if (toBucket < fromBucket) return;
+  const range = [fromBucket * BUCKET_MIN, (toBucket + 1) * BUCKET_MIN];
+  db.prepare(
+    `INSERT INTO segment_ten_minute (bucket, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
+     SELECT minute / ${BUCKET_MIN} AS b, dim, value, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
+     FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY b, dim, value
+     ${ADD_TEN_CELL.slice(ADD_TEN_CELL.indexOf('ON CONFLICT'))}`,
+  ).run(...range);
+  db.prepare(
+    `INSERT INTO segment_decline_ten_minute (bucket, dim, value, code, count)
+     SELECT minute / ${BUCKET_MIN} AS b, dim, value, code, SUM(count) FROM segment_decline_minute
+     WHERE minute >= ? AND minute < ? GROUP BY b, dim, value, code
+     ${ADD_TEN_CODE.slice(ADD_TEN_CODE.indexOf('ON CONFLICT'))}`,
+  ).run(...range);
+}
+
+/** The newest bucket to sum when the newest stored minute is `minute`. */
+export function compactableBucket(minute: number): number {
+  return Math.floor(minute / BUCKET_MIN) - COMPACT_LAG_BUCKETS;
+}
+
 /**
  * Segment rollups (migration 130): per minute, per value of each dimension, the attempts,
  * approvals, declines (and their codes), failures and amounts. Values past the bound of
@@ -95,6 +134,13 @@ export class SegmentRollupRepository {
   private addCode: Statement | null = null;
   private admitted: Map<string, Set<string>> | null = null;
   private codes = new Set<string>();
+  private addTenCell: Statement | null = null;
+  private addTenCode: Statement | null = null;
+  /**
+   * The writer's: every bucket up to this one is summed in the ten-minute tables, so a late
+   * event of one is written there too. Undefined until read; null without migration 200.
+   */
+  private summedThrough: number | null | undefined;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
@@ -134,12 +180,61 @@ export class SegmentRollupRepository {
       }
     }
     if (cells.size === 0) return;
+    const through = this.writerSummedThrough();
     const addCell = (this.addCell ??= this.sql.prepare(ADD_CELL));
+    let newest = -Infinity;
     for (const c of cells.values()) {
       addCell.run(c.minute, c.dim, c.value, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
+      if (c.minute > newest) newest = c.minute;
+      if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
+        (this.addTenCell ??= this.sql.prepare(ADD_TEN_CELL)).run(Math.floor(c.minute / BUCKET_MIN), c.dim, c.value, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
+      }
     }
     const addCode = (this.addCode ??= this.sql.prepare(ADD_CODE));
-    for (const c of codeCells.values()) addCode.run(c.minute, c.dim, c.value, c.code, c.count);
+    for (const c of codeCells.values()) {
+      addCode.run(c.minute, c.dim, c.value, c.code, c.count);
+      if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
+        (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), c.dim, c.value, c.code, c.count);
+      }
+    }
+    const target = compactableBucket(newest);
+    if (through !== null && target > through) {
+      compactSegmentBuckets(this.sql.db, through + 1, target);
+      this.summedThrough = target;
+    }
+  }
+
+  /** Where the ten-minute sums end, for the writer (first call reads it; see summedThrough). */
+  private writerSummedThrough(): number | null {
+    if (this.summedThrough !== undefined) return this.summedThrough;
+    if (!this.hasTenMinutes()) return (this.summedThrough = null);
+    // Buckets between the newest summed one and where the last compaction reached held nothing
+    // then (or they would have rows): summing them again is harmless.
+    const newest = this.sql.pluck('SELECT MAX(bucket) FROM segment_ten_minute').get() as number | null;
+    const first = this.sql.pluck('SELECT MIN(minute) FROM segment_minute').get() as number | null;
+    return (this.summedThrough = newest ?? (first === null ? -1 : Math.floor(first / BUCKET_MIN) - 1));
+  }
+
+  private tenMinuteTables: boolean | null = null;
+  /** A database migrated before 200 and opened read-only has minutes only. */
+  private hasTenMinutes(): boolean {
+    return (this.tenMinuteTables ??= this.sql.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'segment_ten_minute'").get() !== undefined);
+  }
+
+  /**
+   * Minutes [fromMinute, toMinute) as the ten-minute buckets wholly inside it that are summed,
+   * and the minutes left at either end. Call inside a read transaction with the reads it plans.
+   */
+  private plan(fromMinute: number, toMinute: number): { minutes: [number, number][]; buckets: [number, number] | null } {
+    if (!this.hasTenMinutes()) return { minutes: [[fromMinute, toMinute]], buckets: null };
+    const newest = this.sql.pluck('SELECT MAX(bucket) FROM segment_ten_minute').get() as number | null;
+    const innerFrom = Math.ceil(fromMinute / BUCKET_MIN) * BUCKET_MIN;
+    const innerTo = Math.min(Math.floor(toMinute / BUCKET_MIN) * BUCKET_MIN, newest === null ? -Infinity : (newest + 1) * BUCKET_MIN);
+    if (!(innerTo > innerFrom)) return { minutes: [[fromMinute, toMinute]], buckets: null };
+    const minutes: [number, number][] = [];
+    if (fromMinute < innerFrom) minutes.push([fromMinute, innerFrom]);
+    if (innerTo < toMinute) minutes.push([innerTo, toMinute]);
+    return { minutes, buckets: [innerFrom / BUCKET_MIN, innerTo / BUCKET_MIN] };
   }
 
   private bounded(dim: string, value: string): string {
@@ -175,11 +270,16 @@ export class SegmentRollupRepository {
     return (this.admitted = map);
   }
 
-  /** Every segment's sums over minutes [fromMinute, toMinute). */
+  /** Every segment's sums over minutes [fromMinute, toMinute): whole summed buckets from the ten-minute table. */
   segmentsBetween(fromMinute: number, toMinute: number): SegmentRow[] {
-    return this.sql
-      .prepare(`SELECT dim, value, ${SUMS} FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value`)
-      .all(fromMinute, toMinute) as SegmentRow[];
+    return this.sql.transaction(() => {
+      const { minutes, buckets } = this.plan(fromMinute, toMinute);
+      const parts = minutes.map(
+        ([a, b]) => this.sql.prepare(`SELECT dim, value, ${SUMS} FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value`).all(a, b) as SegmentRow[],
+      );
+      if (buckets) parts.push(this.sql.prepare(`SELECT dim, value, ${SUMS} FROM segment_ten_minute WHERE bucket >= ? AND bucket < ? GROUP BY dim, value`).all(...buckets) as SegmentRow[]);
+      return parts.length === 1 ? parts[0] : mergeSegmentRows(parts.flat());
+    })();
   }
 
   /** One dimension's segments per minute in [fromMinute, toMinute), oldest first. */
@@ -195,13 +295,24 @@ export class SegmentRollupRepository {
   /** Decline codes over [fromMinute, toMinute), per segment of one dimension (or of every one). */
   declineCodesBetween(fromMinute: number, toMinute: number, dim?: SegmentDimension): { dim: string; value: string; code: string; count: number }[] {
     const where = dim ? 'AND dim = ?' : '';
-    const args: unknown[] = dim ? [fromMinute, toMinute, dim] : [fromMinute, toMinute];
-    return this.sql
-      .prepare(
-        `SELECT dim, value, code, SUM(count) AS count FROM segment_decline_minute
-         WHERE minute >= ? AND minute < ? ${where} GROUP BY dim, value, code`,
-      )
-      .all(...args) as { dim: string; value: string; code: string; count: number }[];
+    const read = (table: string, column: string, a: number, b: number) =>
+      this.sql
+        .prepare(`SELECT dim, value, code, SUM(count) AS count FROM ${table} WHERE ${column} >= ? AND ${column} < ? ${where} GROUP BY dim, value, code`)
+        .all(...(dim ? [a, b, dim] : [a, b])) as { dim: string; value: string; code: string; count: number }[];
+    return this.sql.transaction(() => {
+      const { minutes, buckets } = this.plan(fromMinute, toMinute);
+      const parts = minutes.map(([a, b]) => read('segment_decline_minute', 'minute', a, b));
+      if (buckets) parts.push(read('segment_decline_ten_minute', 'bucket', ...buckets));
+      if (parts.length === 1) return parts[0];
+      const merged = new Map<string, { dim: string; value: string; code: string; count: number }>();
+      for (const r of parts.flat()) {
+        const k = `${r.dim}\u0000${r.value}\u0000${r.code}`;
+        const m = merged.get(k);
+        if (m) m.count += r.count;
+        else merged.set(k, { ...r });
+      }
+      return [...merged.values()];
+    })();
   }
 
   /** The first and last minute holding any segment row (null when none). */
@@ -209,4 +320,23 @@ export class SegmentRollupRepository {
     const r = this.sql.prepare('SELECT MIN(minute) AS first, MAX(minute) AS last FROM segment_minute').get() as { first: number | null; last: number | null };
     return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
   }
+}
+
+/** Rows of the same segment (from a ragged end and the whole buckets) summed. */
+function mergeSegmentRows(rows: SegmentRow[]): SegmentRow[] {
+  const merged = new Map<string, SegmentRow>();
+  for (const r of rows) {
+    const k = `${r.dim}\u0000${r.value}`;
+    const m = merged.get(k);
+    if (!m) merged.set(k, { ...r });
+    else {
+      m.attempts += r.attempts;
+      m.approvals += r.approvals;
+      m.declines += r.declines;
+      m.failures += r.failures;
+      m.amount += r.amount;
+      m.approvedAmount += r.approvedAmount;
+    }
+  }
+  return [...merged.values()];
 }
