@@ -50,6 +50,11 @@ export function fillRollups(dbFile: string, now: number): void {
           e.latencyMs = Math.round(30 + rnd() * rnd() * 3000);
         }
         batch.observe(e, t);
+        // Approval per payment: about one decided attempt in ten is a retry of a payment already counted.
+        if ((e.type === 'payment.authorized' || e.type === 'payment.declined') && rnd() < 0.9) {
+          batch.addPayment(Math.floor(t / 1000), 'started', 1);
+          if (e.type === 'payment.authorized') batch.addPayment(Math.floor(t / 1000), 'approved', 1);
+        }
       }
       batch.flush();
     }

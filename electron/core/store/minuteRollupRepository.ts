@@ -135,11 +135,33 @@ export class MinuteRollupRepository {
     return head.length === 0 && tail.length === 0 ? tens : mergeCells([...head, ...tens, ...tail]);
   }
 
-  /** A dimension's totals per key in minutes [fromMin, toMin). */
+  /** A dimension's totals per key in minutes [fromMin, toMin): whole ten-minute buckets from their rollups. */
   totals(dim: MinuteDim, fromMin: number, toMin: number): { key: string; n: number; a: number }[] {
-    return this.sql
-      .prepare(`SELECT key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute WHERE dim = ? AND minute >= ? AND minute < ? GROUP BY key`)
-      .all(dim, fromMin, toMin) as { key: string; n: number; a: number }[];
+    const minutes = (a: number, b: number) =>
+      this.sql.prepare(`SELECT key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute WHERE dim = ? AND minute >= ? AND minute < ? GROUP BY key`).all(dim, a, b) as {
+        key: string;
+        n: number;
+        a: number;
+      }[];
+    const innerFrom = Math.ceil(fromMin / 10) * 10;
+    const innerTo = Math.floor(toMin / 10) * 10;
+    if (innerTo <= innerFrom || !this.hasTenMinutes()) return minutes(fromMin, toMin);
+    const parts = [
+      ...(this.sql
+        .prepare(`SELECT key, SUM(count) AS n, SUM(amount) AS a FROM rollup_ten_minute WHERE dim = ? AND bucket >= ? AND bucket < ? GROUP BY key`)
+        .all(dim, innerFrom / 10, innerTo / 10) as { key: string; n: number; a: number }[]),
+      ...(innerFrom > fromMin ? minutes(fromMin, innerFrom) : []),
+      ...(toMin > innerTo ? minutes(innerTo, toMin) : []),
+    ];
+    const merged = new Map<string, { key: string; n: number; a: number }>();
+    for (const r of parts) {
+      const m = merged.get(r.key);
+      if (m) {
+        m.n += r.n;
+        m.a += r.a;
+      } else merged.set(r.key, { ...r });
+    }
+    return [...merged.values()];
   }
 
   private minuteSteps(dim: MinuteDim, stepMin: number, fromMin: number, toMin: number): MinuteCell[] {
