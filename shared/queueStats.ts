@@ -38,6 +38,12 @@ export interface QueueStatsExtra {
   delaySeconds?: number | null;
   /** Depth over the net drain rate (deliver minus publish); null when the queue is not draining. */
   drainSeconds?: number | null;
+  /**
+   * Seconds the queue has held messages with consumers attached while none were delivered or
+   * acknowledged (a stuck consumer); 0 while it drains or is empty; null when unknown (no
+   * management rates) or without consumers.
+   */
+  stalledSeconds?: number | null;
   forecast?: QueueForecast | null;
   source?: QueueStatsSource;
   /** Why the figures are partial (e.g. "rates need the management plugin: ..."), null when complete. */

@@ -87,6 +87,22 @@ rules:
     window: 1m
     for: 1m
 
+  - name: queue-consumer-stuck
+    description: >-
+      A watched queue holds messages and has consumers, but for 2 minutes none of them took
+      or acknowledged a message: a consumer is stuck (a hung handler, a deadlock, prefetch
+      filled with messages it never acknowledges). The queue's delay cannot be computed
+      then (nothing drains), so this is what catches it. Needs the management API's rates.
+    runbookUrl: electron/core/alerts/RULES.md#queue-consumer-stuck
+    severity: critical
+    metric: queue_stalled_seconds
+    groupBy: queue
+    condition:
+      above: 120
+    window: 1m
+    keepFiringFor: 30s
+    minVolume: 1
+
   - name: fraud-burst-per-merchant
     description: >-
       The share of one merchant's risk decisions that are blocks jumped by more than 40

@@ -101,6 +101,8 @@ export function readQueueMetric(rule: AlertRule, samples: readonly QueueSample[]
       return { value: last.delaySeconds, volume: depth ?? 0, error: null };
     case 'queue_drain_seconds':
       return { value: last.drainSeconds, volume: depth ?? 0, error: null };
+    case 'queue_stalled_seconds':
+      return { value: last.stalledSeconds, volume: depth ?? 0, error: null };
     default:
       return { value: null, volume: 0, error: `${rule.metric} is not a queue metric` };
   }

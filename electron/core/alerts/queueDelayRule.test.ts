@@ -42,4 +42,27 @@ describe('queue_delay_seconds and queue_drain_seconds', () => {
     e.advanceTo(sec(120));
     expect(e.list().map((a) => [a.labels.queue, a.value])).toEqual([['a', 1800]]);
   });
+
+  it('the default queue-consumer-stuck rule fires on a queue nothing takes from though consumers are attached', () => {
+    const stuck = DEFAULT_RULES.find((r) => r.name === 'queue-consumer-stuck')!;
+    expect(stuck.metric).toBe('queue_stalled_seconds');
+    const e = new AlertEvaluator([stuck], null, { allowedLatenessMs: 0 });
+    for (let t = 0; t <= 300; t += 5) {
+      e.observeQueues(
+        [
+          // A consumer holds its prefetch and acknowledges nothing: delay is unknown, the stall grows.
+          { queue: 'hung', messages: 500, consumers: 2, at: sec(t), error: null, delaySeconds: null, drainSeconds: null, stalledSeconds: t },
+          // A deep queue that drains is never stalled.
+          { queue: 'busy', messages: 40_000, consumers: 4, at: sec(t), error: null, delaySeconds: 4, drainSeconds: 8, stalledSeconds: 0 },
+          // Without the management API's rates a stall cannot be judged: no data, not an alert.
+          { queue: 'no-rates', messages: 900, consumers: 1, at: sec(t), error: null, delaySeconds: null, drainSeconds: null, stalledSeconds: null },
+        ],
+        sec(t),
+      );
+    }
+    e.advanceTo(sec(300));
+    const firing = e.list().filter((a) => a.state === 'firing');
+    expect(firing.map((a) => a.labels.queue)).toEqual(['hung']);
+    expect(firing[0].summary).toContain('queue stalled');
+  });
 });

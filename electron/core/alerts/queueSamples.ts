@@ -10,6 +10,8 @@ export interface QueueSample {
   /** Little's law delay and time to drain (seconds), from the management API's rates; null when unknown. */
   delaySeconds: number | null;
   drainSeconds: number | null;
+  /** Seconds with messages, consumers and no deliveries or acks (a stuck consumer); null when unknown. */
+  stalledSeconds: number | null;
 }
 
 const MAX_SAMPLES_PER_QUEUE = 4096;
@@ -42,6 +44,7 @@ export class QueueSamples {
         error: d.error ?? null,
         delaySeconds: finiteOrNull(d.delaySeconds),
         drainSeconds: finiteOrNull(d.drainSeconds),
+        stalledSeconds: finiteOrNull(d.stalledSeconds),
       };
       // Samples normally arrive in time order; an out-of-order one is placed, not appended.
       let i = list.length;

@@ -117,6 +117,7 @@ describe('rules files', () => {
       'traffic-stopped',
       'queue-depth-growing',
       'no-consumers',
+      'queue-consumer-stuck',
       'fraud-burst-per-merchant',
       'fraud-share-high',
       'high-risk-score-p95',

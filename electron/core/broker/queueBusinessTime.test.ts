@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORECAST_HORIZON_S, HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf } from './queueBusinessTime';
+import { FORECAST_HORIZON_S, HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, stalledSeconds } from './queueBusinessTime';
 
 describe('business time of a queue', () => {
   it("delay is depth over the deliver rate (Little's law); unknown when nothing drains", () => {
@@ -42,5 +42,33 @@ describe('business time of a queue', () => {
     expect(maxLengthOf({ 'x-max-length': 5000 })).toBe(5000);
     expect(maxLengthOf({ 'x-max-length': '5000' })).toBeNull();
     expect(maxLengthOf(null)).toBeNull();
+  });
+});
+
+describe('stalledSeconds: a stuck consumer in seconds', () => {
+  const at = (s: number) => 1_000_000 + s * 1000;
+  const q = (t: number, messages: number | null, consumers: number | null, deliver: number | null, ack: number | null) => ({ messages, consumers, rates: { deliver, ack }, at: at(t) });
+
+  it('counts from the last poll that showed progress while messages wait and consumers take nothing', () => {
+    let progress: number | undefined;
+    const step = (sample: ReturnType<typeof q>) => {
+      const r = stalledSeconds(sample, progress);
+      progress = r.progressAt;
+      return r.seconds;
+    };
+    expect(step(q(0, 40, 2, 10, 10))).toBe(0); // draining
+    expect(step(q(5, 60, 2, 0, 0))).toBe(5); // stuck since the last poll that moved
+    expect(step(q(65, 90, 2, 0, 0))).toBe(65);
+    expect(step(q(70, 90, 2, 0, 3))).toBe(0); // an ack is progress
+    expect(step(q(75, 90, 2, 0, 0))).toBe(5);
+    expect(step(q(80, 0, 2, 0, 0))).toBe(0); // empty is not stalled
+  });
+
+  it('cannot judge without rates or without consumers (the no-consumers rule covers that)', () => {
+    expect(stalledSeconds(q(0, 40, 2, null, null), undefined).seconds).toBeNull();
+    expect(stalledSeconds(q(0, null, 2, 0, 0), undefined).seconds).toBeNull();
+    expect(stalledSeconds(q(0, 40, 0, 0, 0), at(-30)).seconds).toBeNull();
+    // The first stalled poll starts the clock.
+    expect(stalledSeconds(q(0, 40, 1, 0, 0), undefined)).toEqual({ seconds: 0, progressAt: at(0) });
   });
 });

@@ -21,6 +21,27 @@ export function drainSeconds(depth: number | null, publishRate: number | null, d
   return net > 0 ? depth / net : null;
 }
 
+/**
+ * A stuck consumer: the queue holds messages, consumers are attached, and none of them takes
+ * or acknowledges anything. Little's law has no answer then (nothing drains: delay is null),
+ * so the time since the queue last made progress is what an operator needs. Seconds since a
+ * sample last showed it empty or delivering/acknowledging; 0 while it does; null when it
+ * cannot be judged (no rates without the management API, or no consumers: that is the
+ * no-consumers rule's case).
+ */
+export function stalledSeconds(
+  sample: { messages: number | null; consumers: number | null; rates?: { deliver: number | null; ack: number | null } | null; at: number },
+  progressAt: number | undefined,
+): { seconds: number | null; progressAt: number | undefined } {
+  const deliver = sample.rates?.deliver ?? null;
+  const ack = sample.rates?.ack ?? null;
+  if (sample.messages === null || deliver === null || ack === null) return { seconds: null, progressAt };
+  if (sample.messages === 0 || deliver > 0 || ack > 0) return { seconds: 0, progressAt: sample.at };
+  if (!sample.consumers) return { seconds: null, progressAt };
+  const since = progressAt ?? sample.at;
+  return { seconds: Math.max(0, (sample.at - since) / 1000), progressAt: since };
+}
+
 /** Horizon beyond which a crossing is not forecast (a trend of the last minutes says little about later). */
 export const FORECAST_HORIZON_S = 3600;
 

@@ -6,7 +6,7 @@
 import type { QueueDepth } from '../../../shared/metrics';
 import { NODE_HEALTH_UNKNOWN, type BrokerNodeHealth, type ManagementQueue, type QueueRates } from '../../../shared/queueStats';
 import { ManagementError, type ManagementClient } from './managementClient';
-import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf } from './queueBusinessTime';
+import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, stalledSeconds } from './queueBusinessTime';
 
 export const RATES_NEED_MANAGEMENT = 'rates need the management plugin';
 
@@ -33,6 +33,8 @@ export class QueueStatsPoller {
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private readonly trends = new Map<string, HoltTrend>();
+  /** When each queue last showed progress (empty, delivering or acknowledging). */
+  private readonly progressAt = new Map<string, number>();
   private lastNodeAt = 0;
   private lastLoggedError: string | null = null;
   private readonly now: () => number;
@@ -141,7 +143,7 @@ export class QueueStatsPoller {
 
   private withBusinessTime(s: QueueDepth & { maxLength?: number | null }): QueueDepth {
     const { maxLength = null, ...sample } = s;
-    if (sample.messages === null) return { ...sample, delaySeconds: null, drainSeconds: null, forecast: null };
+    if (sample.messages === null) return { ...sample, delaySeconds: null, drainSeconds: null, stalledSeconds: null, forecast: null };
     let trend = this.trends.get(sample.queue);
     if (!trend) {
       trend = new HoltTrend();
@@ -149,9 +151,13 @@ export class QueueStatsPoller {
     }
     trend.add(sample.messages, sample.at);
     const rates = sample.rates;
+    const stall = stalledSeconds(sample, this.progressAt.get(sample.queue));
+    if (stall.progressAt === undefined) this.progressAt.delete(sample.queue);
+    else this.progressAt.set(sample.queue, stall.progressAt);
     return {
       ...sample,
       delaySeconds: delaySeconds(sample.messages, rates?.deliver ?? null),
+      stalledSeconds: stall.seconds,
       drainSeconds: drainSeconds(sample.messages, rates?.publish ?? null, rates?.deliver ?? null),
       forecast: forecastOf(trend, maxLength, this.options.forecastThreshold ?? 10_000),
     };

@@ -56,7 +56,14 @@ function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
         {r && r.publish !== null ? `${fmtRate(r.publish)} / ${fmtRate(r.deliver)} / ${fmtRate(r.ack)}` : '—'}
       </td>
       <td data-testid="queue-delay">
-        {secs(q.delaySeconds)}
+        {/* Nothing drains, yet consumers are attached: a stuck consumer, said in time. */}
+        {(q.delaySeconds === null || q.delaySeconds === undefined) && q.stalledSeconds ? (
+          <span className="error-text" data-testid="queue-stalled" title="messages wait, consumers are attached, nothing was delivered or acknowledged">
+            stalled {secs(q.stalledSeconds)}
+          </span>
+        ) : (
+          secs(q.delaySeconds)
+        )}
         <Sparkline values={h?.delay ?? []} label={`delay of ${q.queue}`} />
       </td>
       <td data-testid="queue-drain">
