@@ -7,8 +7,8 @@ import type { AlertInputEvent } from '../../electron/core/alerts';
 import { createRng, createTrafficGenerator, type ScenarioName } from '../../electron/core/sim';
 import { parsePaysimCsv, paysimRowToEvents } from '../../electron/core/sim/paysimMapping';
 
-/** Simulator events per payment attempt at the normal profile (measured: see corpus.test.ts). */
-export const SIM_EVENTS_PER_ATTEMPT = 3.96;
+/** Simulator events per payment attempt at the normal profile (measured: see corpus.test.ts; 3.96 before merchant retries, which add attempts without a new payment). */
+export const SIM_EVENTS_PER_ATTEMPT = 3.92;
 
 /** One stretch of simulator traffic: `scenario` with its anomaly at [anomalyStartMs, +anomalyDurationMs) of the stretch. */
 export interface SimSegment {

@@ -178,7 +178,9 @@ describe('dimensions and the triage scenarios', () => {
     const binsOf = new Map<string, string>();
     for (const e of events) {
       const d = e.data;
-      expect(d.attempt).toBe(1);
+      // Merchants retry some soft declines (retries.test.ts): the decided attempts may be 2 or 3.
+      if (e.type === 'payment.authorized' || e.type === 'payment.declined') expect([1, 2, 3]).toContain(d.attempt);
+      else expect(d.attempt).toBe(1);
       expect(d.mcc).toMatch(/^\d{4}$/);
       if (d.method !== 'bank_transfer') {
         expect(['frictionless', 'challenged', 'failed', 'not_attempted']).toContain(d.threeDS);

@@ -1,3 +1,4 @@
+import { declineCodeInfo } from '../../../shared/declineCodes';
 import type { KnownType } from '../../../shared/events/eventTypes';
 import {
   DECLINE_CODES,
@@ -9,6 +10,7 @@ import {
   NORMAL_DECLINE_MIX,
   RISK_RULES,
   SOURCES,
+  type Issuer,
   type Market,
   type Merchant,
 } from './catalog';
@@ -58,6 +60,8 @@ interface Step {
   type: KnownType;
   source: string;
   data: Record<string, unknown>;
+  /** A decline the merchant may retry: decided when it is sent, so a retry always comes after it. */
+  retryable?: { issuer: Issuer | null; merchant: Merchant };
 }
 
 interface Flow {
@@ -65,10 +69,21 @@ interface Flow {
   steps: Step[];
 }
 
+/** A merchant's retry of a declined attempt: its outcome is drawn when it is sent. */
+interface Retry {
+  /** The attempt this retry is (2 or 3). */
+  attempt: number;
+  /** The declined attempt's data (its dimensions are the retry's). */
+  previous: Record<string, unknown>;
+  issuer: Issuer | null;
+  merchant: Merchant;
+}
+
 interface Deferred {
   releaseSeq: number;
   paymentId: string;
-  step: Step;
+  /** A step to send, or a retry whose outcome is decided at its release (the profile of that moment). */
+  step: Step | Retry;
 }
 
 // Payments in progress at once: interleaves lifecycles the way concurrent traffic does,
@@ -76,6 +91,40 @@ interface Deferred {
 const MAX_IN_FLIGHT = 16;
 const NEW_PAYMENT_CHANCE = 0.25;
 const MAX_DEFERRED = 2_000;
+
+// Merchant retries after a soft decline (shared/declineCodes.ts: the issuer may approve the same
+// request later): the merchant's (or its PSP's) retry logic sends the same paymentId again a
+// few seconds later. How often depends on the code, as retry logic does: an issuer that was
+// unavailable (91) is a technical failure worth retrying at once; a generic refusal (05) is
+// retried often; insufficient funds (51) or a limit (61) rarely pass seconds later, so most
+// merchants retry those days later (outside the simulation) and only some at once. With the
+// calm decline mix that is ~30 % of soft declines. A retry declined again gets a third and
+// last attempt a quarter of the time (schemes charge for excessive reattempts).
+// Never after a hard decline, a risk block (59) or card testing (the fraudster moves on to the
+// next card). A retry seconds later is approved far less often than a first attempt: the
+// funds, the limit or the issuer's refusal are usually still there; an issuer that answered
+// 91 in calm traffic has often recovered, one still in an outage has not.
+const RETRY_CHANCE: Readonly<Record<string, number>> = {
+  [DECLINE_CODES.issuerUnavailable]: 0.6,
+  [DECLINE_CODES.doNotHonor]: 0.35,
+  [DECLINE_CODES.insufficientFunds]: 0.25,
+  [DECLINE_CODES.exceedsLimit]: 0.25,
+};
+const RETRY_CHANCE_OTHER = 0.3;
+const THIRD_ATTEMPT_CHANCE = 0.25;
+const MAX_ATTEMPTS = 3;
+const RETRY_DELAY_S: readonly [number, number] = [2, 8];
+const MAX_DEFERRED_RETRIES = 2_000;
+/** Approval chance of a retry seconds later, by the code that declined the attempt before it. */
+const RETRY_APPROVAL: Readonly<Record<string, number>> = {
+  [DECLINE_CODES.insufficientFunds]: 0.08,
+  [DECLINE_CODES.exceedsLimit]: 0.1,
+  [DECLINE_CODES.doNotHonor]: 0.15,
+  [DECLINE_CODES.issuerUnavailable]: 0.45,
+};
+const RETRY_APPROVAL_OTHER = 0.12;
+/** A retry declined again mostly gets the same answer; otherwise a generic 05. */
+const SAME_CODE_AGAIN = 0.85;
 
 const MERCHANT_WEIGHTS = MERCHANTS.map((m) => [m, m.weight] as const);
 const MARKET_WEIGHTS = MARKETS.map((m) => [m, m.weight] as const);
@@ -130,11 +179,18 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
   // Dimensions the older scenarios did not draw come from a stream of their own, so that
   // adding them left those scenarios' sequences of payments as they were.
   const dimensionRng: Rng = createRng((seed ^ 0x13d1a5e5) >>> 0);
+  // Retries draw every decision (whether, when, the outcome, the event id) from a third stream,
+  // so that the main stream's sequence of draws is the one it was without retries.
+  const retryRng: Rng = createRng((seed ^ 0x7e7a1e5d) >>> 0);
 
+  // `seq` counts the main stream's events only, so that retries (a queue and a count of their
+  // own, `sent` = every event) never move when the main stream's deferred steps are released.
   let seq = 0;
+  let sent = 0;
   let clockMs = startMs;
   const inFlight: Flow[] = [];
   const deferred: Deferred[] = [];
+  const retries: Deferred[] = [];
 
   const stalledAt = (atMs: number) => scenario === 'stall' && isAnomalyAt(atMs - startMs, timings);
 
@@ -142,12 +198,68 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
     if (stalledAt(clockMs)) clockMs = startMs + timings.anomalyStartMs + timings.anomalyDurationMs;
   }
 
-  function defer(step: Step, paymentId: string, minEvents: number, maxEvents: number): void {
-    if (deferred.length >= MAX_DEFERRED) return;
-    const releaseSeq = seq + rng.int(minEvents, maxEvents);
-    let i = deferred.length;
-    while (i > 0 && deferred[i - 1].releaseSeq > releaseSeq) i--;
-    deferred.splice(i, 0, { releaseSeq, paymentId, step });
+  /**
+   * Sends `step` between minEvents and maxEvents events from now. Steps of the main stream
+   * count its events only; retries (`from` = retryRng) count every event and have a queue and
+   * a bound of their own, so pending retries never change what or when the main stream draws.
+   */
+  function defer(step: Step | Retry, paymentId: string, minEvents: number, maxEvents: number, from: Rng = rng): void {
+    const main = from === rng;
+    const queue = main ? deferred : retries;
+    if (queue.length >= (main ? MAX_DEFERRED : MAX_DEFERRED_RETRIES)) return;
+    const releaseSeq = (main ? seq : sent) + from.int(minEvents, maxEvents);
+    let i = queue.length;
+    while (i > 0 && queue[i - 1].releaseSeq > releaseSeq) i--;
+    queue.splice(i, 0, { releaseSeq, paymentId, step });
+  }
+
+  /** Perhaps schedules the merchant's retry of a declined attempt (retryRng only). */
+  function maybeRetry(declined: Record<string, unknown>, issuer: Issuer | null, merchant: Merchant): void {
+    const attempt = declined.attempt as number;
+    if (attempt >= MAX_ATTEMPTS) return;
+    const code = declined.declineCode as string;
+    if (declineCodeInfo(code).kind !== 'soft' || code === DECLINE_CODES.suspectedFraud) return;
+    if (!retryRng.chance(attempt === 1 ? (RETRY_CHANCE[code] ?? RETRY_CHANCE_OTHER) : THIRD_ATTEMPT_CHANCE)) return;
+    const minEvents = Math.max(1, Math.round(RETRY_DELAY_S[0] * options.rate));
+    const maxEvents = Math.max(minEvents, Math.round(RETRY_DELAY_S[1] * options.rate));
+    defer({ attempt: attempt + 1, previous: declined, issuer, merchant }, declined.paymentId as string, minEvents, maxEvents, retryRng);
+  }
+
+  /** A retry's outcome, from the profile at the moment it is sent (retryRng only). */
+  function retryStep(retry: Retry): Step {
+    const { previous, issuer, merchant } = retry;
+    const profile = profileAt(scenario, clockMs - startMs, timings);
+    const previousCode = previous.declineCode as string;
+    const issuerDown = issuer !== null && profile.outageDeclineRate > 0 && issuer.name === OUTAGE_ISSUER;
+    const spikeHit =
+      isAnomalyAt(clockMs - startMs, timings) &&
+      profile.spikeDeclineRate > profile.declineRate &&
+      ((issuer !== null && SPIKE_ISSUERS.has(issuer.name)) || SPIKE_MERCHANTS.has(merchant.merchantId));
+    // While the cause is still there the retry fares no better than a first attempt, and worse.
+    const approval = issuerDown
+      ? 0.5 * (1 - profile.outageDeclineRate)
+      : spikeHit
+        ? 0.5 * (1 - profile.spikeDeclineRate)
+        : (RETRY_APPROVAL[previousCode] ?? RETRY_APPROVAL_OTHER);
+    const latencyMs = Math.round(Math.min(retryRng.logNormal(180, 0.5), 2500));
+    const { declineCode: _code, reason: _reason, ...dims } = previous;
+    const data = { ...dims, attempt: retry.attempt, latencyMs };
+    if (retryRng.chance(approval)) {
+      if (retryRng.chance(0.97)) {
+        const settled = { paymentId: previous.paymentId, merchantId: previous.merchantId, amount: previous.amount, currency: previous.currency };
+        defer({ type: 'payment.captured', source: SOURCES.settlement, data: settled }, previous.paymentId as string, 1, 20, retryRng);
+      }
+      return { type: 'payment.authorized', source: SOURCES.authorizer, data };
+    }
+    const declineCode = issuerDown
+      ? retryRng.weighted([
+          [DECLINE_CODES.issuerUnavailable, 95],
+          [DECLINE_CODES.doNotHonor, 5],
+        ])
+      : retryRng.chance(SAME_CODE_AGAIN)
+        ? previousCode
+        : DECLINE_CODES.doNotHonor;
+    return { type: 'payment.declined', source: SOURCES.authorizer, data: { ...data, declineCode }, retryable: { issuer, merchant } };
   }
 
   /** Decides a whole payment up front from the profile of the moment it starts. */
@@ -270,7 +382,9 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
               [DECLINE_CODES.insufficientFunds, 10],
             ])
           : rng.weighted(NORMAL_DECLINE_MIX);
-      steps.push({ type: 'payment.declined', source: SOURCES.authorizer, data: { ...base, latencyMs, declineCode } });
+      // Card testers (and a fraud burst's attempts) do not retry a card; a risk block (above) is never retried either.
+      const retryable = cardTesting || inBurst ? undefined : { issuer: onCard ? issuer : null, merchant };
+      steps.push({ type: 'payment.declined', source: SOURCES.authorizer, data: { ...base, latencyMs, declineCode }, retryable });
       return { paymentId, steps };
     }
 
@@ -299,9 +413,12 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
     return { paymentId, steps };
   }
 
-  function emit(paymentId: string, step: Step): CloudEventObject {
-    const event = makeCloudEvent(rng.uuid(), step.source, step.type, clockMs, paymentId, step.data);
-    seq++;
+  function emit(paymentId: string, step: Step, ids: Rng = rng): CloudEventObject {
+    // Drawn before seq moves on, so the retry is released at least one event after this one.
+    if (step.retryable) maybeRetry(step.data, step.retryable.issuer, step.retryable.merchant);
+    const event = makeCloudEvent(ids.uuid(), step.source, step.type, clockMs, paymentId, step.data);
+    if (ids === rng) seq++;
+    sent++;
     clockMs += stepMs;
     return event;
   }
@@ -317,9 +434,13 @@ export function createTrafficGenerator(options: TrafficGeneratorOptions): Traffi
     isStalled: stalledAt,
     next() {
       skipStall();
+      if (retries.length > 0 && retries[0].releaseSeq <= sent) {
+        const r = retries.shift()!;
+        return emit(r.paymentId, 'type' in r.step ? r.step : retryStep(r.step), retryRng);
+      }
       if (deferred.length > 0 && deferred[0].releaseSeq <= seq) {
         const d = deferred.shift()!;
-        return emit(d.paymentId, d.step);
+        return emit(d.paymentId, d.step as Step);
       }
       if (inFlight.length === 0 || (inFlight.length < MAX_IN_FLIGHT && rng.chance(NEW_PAYMENT_CHANCE))) {
         inFlight.push(startPayment());
