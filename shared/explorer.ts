@@ -258,8 +258,8 @@ export interface ReportFigures {
   /** authorized / (authorized + declined); null when neither happened. Per attempt. */
   approvalRate: number | null;
   /**
-   * Per payment: payments whose first decided attempt falls in the window's whole seconds (a
-   * partial second at either edge is left out), retries of a paymentId counted once; approved
+   * Per payment: payments whose first decided attempt falls in the window's whole minutes (a
+   * partial minute at either edge is left out), retries of a paymentId counted once; approved
    * if any attempt was.
    */
   payments: number;

@@ -16,7 +16,7 @@ const epochMs = z.number().int().nonnegative();
 export const rollupDeltaSchema = z
   .object({
     sec: z.number().int().nonnegative(),
-    /** 'type' | 'authorized' | 'decline' | 'failed' | 'decision' | 'payment' (see store/rollupRepository.ts). */
+    /** 'type' | 'authorized' | 'decline' | 'failed' | 'decision' (store/rollupRepository.ts), 'payment' (store/paymentOutcomes.ts). */
     dim: z.string().min(1).max(32),
     key: z.string().max(200),
     count: z.number().int(),

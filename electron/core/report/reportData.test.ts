@@ -167,7 +167,7 @@ function check(from: number, to: number) {
          WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY COALESCE(payment_id, 'seq:' || seq))
        SELECT COUNT(*) AS payments, COALESCE(SUM(ok), 0) AS approvedPayments FROM p WHERE start >= ? AND start < ?`,
     )
-    .get(Math.ceil(from / 1000) * 1000, Math.max(Math.ceil(from / 1000), Math.floor(to / 1000)) * 1000) as { payments: number; approvedPayments: number };
+    .get(Math.ceil(from / 60_000) * 60_000, Math.max(Math.ceil(from / 60_000), Math.floor(to / 60_000)) * 60_000) as { payments: number; approvedPayments: number };
   expect(r.totals).toMatchObject({ ...payments, paymentApprovalRate: payments.payments ? payments.approvedPayments / payments.payments : null });
   expect(r.totals).toMatchObject({ authorized: s.authorized, declined: s.declined, failed: s.failed, hardDeclines: s.hardDeclines, softDeclines: s.softDeclines });
   expect(r.totals.riskDecisions).toEqual(s.riskDecisions);

@@ -140,6 +140,15 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
   const attempts = f.authorized + f.declined;
   f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
   f.declineRate = attempts > 0 ? f.declined / attempts : null;
+  // Per payment from the per-minute rollups: a payment's start is known only to them.
+  const m0 = Math.ceil(from / 60_000);
+  const m1 = Math.floor(to / 60_000);
+  if (m1 > m0 && store.hasTables('rollup_minute')) {
+    for (const r of store.minuteRollups.totals('payment', m0, m1)) {
+      if (r.key === 'started') f.payments += r.n;
+      else if (r.key === 'approved') f.approvedPayments += r.n;
+    }
+  }
   f.paymentApprovalRate = f.payments > 0 ? Math.min(1, f.approvedPayments / f.payments) : null;
   f.eventsPerSecond = f.events / ((to - from) / 1000);
   return f;
@@ -165,11 +174,7 @@ function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: 
     case 'decision':
       bump(f.riskDecisions, key, n);
       break;
-    // Per payment, at its first attempt's second: only the rollups know it, so whole seconds only.
-    case 'payment':
-      if (key === 'started') f.payments += n;
-      else if (key === 'approved') f.approvedPayments += n;
-      break;
+
   }
 }
 

@@ -6,8 +6,7 @@ import { StatementCache } from './statementCache';
  * One cell of the per-second rollups (migration 001). dim: 'type' (key = event type),
  * 'authorized' (key = currency, amount = sum), 'decline' (key = decline code), 'decision'
  * (key = the risk decision of risk.scored events, amount = score sum; migration 115),
- * 'failed' (key = currency), 'payment' (key = 'started' | 'approved', at the payment's first
- * decided attempt; migration 190, paymentOutcomes.ts).
+ * 'failed' (key = currency). Per-payment counts are per minute only (minuteRollupRepository.ts).
  */
 export interface RollupCell {
   sec: number;
