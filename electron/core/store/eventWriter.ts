@@ -90,7 +90,16 @@ export class EventWriter {
   commit(items: IncomingMessage[]): BatchOutcome {
     const out: BatchOutcome = { inserted: [], duplicates: 0, redeliveredDuplicates: 0, quarantined: 0, unknownTypes: 0, payments: [] };
     if (items.length === 0) return out;
-    this.writeBatch(items, out);
+    try {
+      this.writeBatch(items, out);
+    } catch (err) {
+      // The transaction rolled back: what the payment tracker and the segment sums learned from
+      // this batch is not in the database. They are read again from what is (the batch's retry
+      // then counts its payments as new, and no summed bucket lacks its minutes).
+      if (this.payments !== null) this.payments = undefined;
+      this.segments?.forgetUncommitted();
+      throw err;
+    }
     return out;
   }
 

@@ -127,4 +127,28 @@ describe('per-payment rollups', () => {
       db.close();
     }
   });
+
+  it('a batch that rolls back and is retried counts its payments once, as if it had never failed', () => {
+    const db = freshDb();
+    try {
+      const w = new EventWriter(db);
+      w.commit([message({ payment: 1, offsetMs: 0, approved: false }, 0)]);
+      let refuse = true;
+      // A refusal inside the transaction (a full disk, a lock) after the events were written.
+      w.also(() => {
+        if (refuse) throw new Error('SQLITE_FULL: database or disk is full');
+      });
+      const batch = [message({ payment: 1, offsetMs: 30_000, approved: true }, 1), message({ payment: 2, offsetMs: 40_000, approved: false }, 0)];
+      expect(() => w.commit(batch)).toThrow(/SQLITE_FULL/);
+      refuse = false;
+      w.commit(batch);
+      for (const [table, column, per] of TABLES) expect(stored(db, table, column)).toEqual(expected(db, per));
+      expect(stored(db, 'rollup_minute', 'minute')).toEqual([
+        { at: T0 / 60_000, key: 'approved', count: 1 },
+        { at: T0 / 60_000, key: 'started', count: 2 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -113,4 +113,34 @@ describe('segment rollups', () => {
     db.close();
     store.close();
   });
+
+  it('a batch that rolls back after summing buckets leaves the ten-minute sums equal to the minutes once retried', () => {
+    const file = path.join(dir, 'rollback.db');
+    const store = openStore(file);
+    const at = (i: number, minute: number) => {
+      const time = new Date(T0 + minute * 60_000 + i).toISOString();
+      return message({ specversion: '1.0', id: `r${i}`, source: 's', type: 'payment.declined', time, data: { paymentId: `p${i}`, merchantId: 'm', amount: 100, currency: 'EUR', declineCode: '05' } }, time);
+    };
+    store.ingest.commit([at(1, 0), at(2, 5)]);
+    let refuse = true;
+    store.ingest.also(() => {
+      if (refuse) throw new Error('SQLITE_FULL: database or disk is full');
+    });
+    // Minute 45 moves the summing point past minutes 0-29; the batch then fails and rolls back.
+    expect(() => store.ingest.commit([at(3, 45)])).toThrow(/SQLITE_FULL/);
+    refuse = false;
+    store.ingest.commit([at(4, 7)]); // a late event of a bucket the failed batch had summed
+    store.ingest.commit([at(3, 45)]);
+    const db = new Database(file, { readonly: true });
+    const m0 = Math.floor(T0 / 60_000);
+    const want = db.prepare('SELECT dim, value, SUM(attempts) AS attempts FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value ORDER BY dim, value').all(m0, m0 + 60);
+    const got = store.segments
+      .segmentsBetween(m0, m0 + 60)
+      .map((r) => ({ dim: r.dim, value: r.value, attempts: r.attempts }))
+      .sort((x, y) => `${x.dim}\u0000${x.value}`.localeCompare(`${y.dim}\u0000${y.value}`));
+    expect(got).toEqual(want);
+    expect(got.find((r) => r.dim === 'merchantId')?.attempts).toBe(4);
+    db.close();
+    store.close();
+  });
 });

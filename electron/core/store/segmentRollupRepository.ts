@@ -204,6 +204,11 @@ export class SegmentRollupRepository {
     }
   }
 
+  /** After a rolled-back batch: where the sums end is read again from the database. */
+  forgetUncommitted(): void {
+    if (this.summedThrough !== null) this.summedThrough = undefined;
+  }
+
   /** Where the ten-minute sums end, for the writer (first call reads it; see summedThrough). */
   private writerSummedThrough(): number | null {
     if (this.summedThrough !== undefined) return this.summedThrough;
