@@ -100,6 +100,8 @@ export class AlertEvaluator {
   private nextTick: number | null = null;
   private lastTick: number | null = null;
   private ticks = 0;
+  /** Window aggregates reused from tick to tick (see evaluate). */
+  private readonly aggregatePool: WindowAggregate[] = [];
   private skippedTicks = 0;
   private droppedNotifications = 0;
   /** Whether some active alert was silenced at the last refresh (to unsilence it when silences go). */
@@ -335,13 +337,17 @@ export class AlertEvaluator {
     this.ticks++;
     this.lastTick = tick;
     const toSecond = tick / 1000;
+    // Aggregates live for this tick only (readings copy numbers out of them), so they are
+    // taken from a pool and reused at the next tick.
+    let pooled = 0;
+    const fromPool = (): WindowAggregate => (this.aggregatePool[pooled++] ??= new WindowAggregate()).reset();
     const aggregates = new Map<GroupSeries, Map<number, WindowAggregate>>();
     const aggregateOf = (series: GroupSeries | undefined, windowSeconds: number): WindowAggregate => {
-      if (!series) return new WindowAggregate();
+      if (!series) return fromPool();
       let byWindow = aggregates.get(series);
       if (!byWindow) aggregates.set(series, (byWindow = new Map()));
       let agg = byWindow.get(windowSeconds);
-      if (!agg) byWindow.set(windowSeconds, (agg = series.window(toSecond - windowSeconds, toSecond)));
+      if (!agg) byWindow.set(windowSeconds, (agg = series.window(toSecond - windowSeconds, toSecond, fromPool())));
       return agg;
     };
 

@@ -28,16 +28,28 @@ export interface AlertInputEvent {
   arrivalMs?: number | null;
 }
 
-/** The sum of a window's seconds. Histograms are merged only when a rule asks for them. */
+/**
+ * The sum of a window's seconds. Histograms are merged only when a rule asks for them. The
+ * evaluator reuses aggregates from tick to tick (`reset`): allocating one per group and window
+ * at every tick was 8 % of a PaySim replay's engine thread.
+ */
 export class WindowAggregate {
   readonly counts = new Float64Array(TYPE_SLOTS);
+  /** The seconds' histograms, merged on first use. */
+  readonly scoreParts: SparseHistogram[] = [];
+  readonly lagParts: SparseHistogram[] = [];
   private scoreHist: SparseHistogram | null = null;
   private lagHist: SparseHistogram | null = null;
 
-  constructor(
-    private readonly scoreParts: readonly SparseHistogram[] = [],
-    private readonly lagParts: readonly SparseHistogram[] = [],
-  ) {}
+  /** Empties it for another window. */
+  reset(): this {
+    this.counts.fill(0);
+    this.scoreParts.length = 0;
+    this.lagParts.length = 0;
+    this.scoreHist = null;
+    this.lagHist = null;
+    return this;
+  }
 
   count(type: string): number {
     return this.counts[typeIndex(type)];

@@ -177,11 +177,10 @@ export class GroupSeries {
     }
   }
 
-  /** The sum of the seconds in [from, to). */
-  window(from: number, to: number): WindowAggregate {
-    const scoreParts: SparseHistogram[] = [];
-    const lagParts: SparseHistogram[] = [];
-    const agg = new WindowAggregate(scoreParts, lagParts);
+  /** The sum of the seconds in [from, to), into `agg` (emptied first) or a new aggregate. */
+  window(from: number, to: number, agg: WindowAggregate = new WindowAggregate()): WindowAggregate {
+    agg.reset();
+    const { scoreParts, lagParts } = agg;
     if (to <= from || this.lastSecond < from) return agg;
     const sums = agg.counts;
     const start = Math.max(from, to - this.capacity, this.firstSecond);
