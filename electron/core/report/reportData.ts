@@ -174,7 +174,6 @@ function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: 
     case 'decision':
       bump(f.riskDecisions, key, n);
       break;
-
   }
 }
 
