@@ -180,7 +180,7 @@ export class MinuteRollupRepository {
 
   /** A database migrated before 180 and opened read-only has minutes only. */
   private hasTenMinutes(): boolean {
-    return (this.tenMinuteTable ??= this.sql.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_ten_minute'").get() !== undefined);
+    return (this.tenMinuteTable ??= this.sql.hasTables('rollup_ten_minute'));
   }
 }
 

@@ -30,6 +30,12 @@ export class StatementCache {
     return this.cached(`raw\u0000${sql}`, sql, (s) => s.raw(true));
   }
 
+  /** Whether every named table (or view) exists: a database opened read-only may predate a migration. */
+  hasTables(...names: string[]): boolean {
+    const exists = this.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?");
+    return names.every((name) => exists.get(name) !== undefined);
+  }
+
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
     return this.db.transaction(fn);

@@ -148,8 +148,7 @@ class SqliteStore implements Store {
   }
 
   hasTables(...names: string[]): boolean {
-    const exists = this.schema.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?");
-    return names.every((name) => exists.get(name) !== undefined);
+    return this.schema.hasTables(...names);
   }
 
   stats(): StoreStats {
