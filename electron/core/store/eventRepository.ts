@@ -104,7 +104,7 @@ export class EventRepository {
    * time index. A bounded cost: ~0.1 s on a 10 M-event database of 7 days.
    */
   rememberRecentPayments(payments: PaymentOutcomes, rows = RECENT_PAYMENT_ROWS): PaymentOutcomes {
-    const newest = this.sql.pluck('SELECT MAX(time_ms) FROM event_log').get() as number | null;
+    const newest = this.newestTime();
     if (newest === null) return payments;
     const recent = this.sql
       .prepare(

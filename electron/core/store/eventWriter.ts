@@ -184,7 +184,7 @@ export class EventWriter {
     if (out.quarantined) counters.add('quarantined', out.quarantined);
     if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
     for (const extend of this.extensions) extend(items, out);
-    this.onWrite?.([...[...rollups.values()].filter((c) => c.count !== 0 || c.amount !== 0), ...out.payments], out);
+    this.onWrite?.([...rollups.values(), ...out.payments], out);
   }
 }
 

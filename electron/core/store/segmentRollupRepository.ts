@@ -70,14 +70,17 @@ interface Cell extends SegmentCounts {
   value: string;
 }
 
-const ADD_CELL = `INSERT INTO segment_minute (minute, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (minute, dim, value) DO UPDATE SET attempts = attempts + excluded.attempts,
+/** What adding a segment cell to one already stored does (the minute and ten-minute tables alike). */
+const CELL_CONFLICT = (at: string) => `ON CONFLICT (${at}, dim, value) DO UPDATE SET attempts = attempts + excluded.attempts,
     approvals = approvals + excluded.approvals, declines = declines + excluded.declines,
     failures = failures + excluded.failures, amount = amount + excluded.amount,
     approved_amount = approved_amount + excluded.approved_amount`;
-const ADD_CODE = `INSERT INTO segment_decline_minute (minute, dim, value, code, count) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (minute, dim, value, code) DO UPDATE SET count = count + excluded.count`;
+const CODE_CONFLICT = (at: string) => `ON CONFLICT (${at}, dim, value, code) DO UPDATE SET count = count + excluded.count`;
+const addCellSql = (table: string, at: string) =>
+  `INSERT INTO ${table} (${at}, dim, value, attempts, approvals, declines, failures, amount, approved_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
+const addCodeSql = (table: string, at: string) => `INSERT INTO ${table} (${at}, dim, value, code, count) VALUES (?, ?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
+const ADD_CELL = addCellSql('segment_minute', 'minute');
+const ADD_CODE = addCodeSql('segment_decline_minute', 'minute');
 const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
   SUM(failures) AS failures, SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount`;
 
@@ -88,14 +91,8 @@ const MAX_CODES = 100;
 const BUCKET_MIN = 10;
 /** Buckets kept behind the newest event time before they are summed: late events stay cheap. */
 const COMPACT_LAG_BUCKETS = 2;
-const ADD_TEN_CELL = `INSERT INTO segment_ten_minute (bucket, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (bucket, dim, value) DO UPDATE SET attempts = attempts + excluded.attempts,
-    approvals = approvals + excluded.approvals, declines = declines + excluded.declines,
-    failures = failures + excluded.failures, amount = amount + excluded.amount,
-    approved_amount = approved_amount + excluded.approved_amount`;
-const ADD_TEN_CODE = `INSERT INTO segment_decline_ten_minute (bucket, dim, value, code, count) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (bucket, dim, value, code) DO UPDATE SET count = count + excluded.count`;
+const ADD_TEN_CELL = addCellSql('segment_ten_minute', 'bucket');
+const ADD_TEN_CODE = addCodeSql('segment_decline_ten_minute', 'bucket');
 
 /**
  * Sums the minutes of buckets [fromBucket, toBucket] into the ten-minute tables (migration 200).
@@ -108,13 +105,13 @@ export function compactSegmentBuckets(db: Database, fromBucket: number, toBucket
     `INSERT INTO segment_ten_minute (bucket, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
      SELECT minute / ${BUCKET_MIN} AS b, dim, value, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
      FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY b, dim, value
-     ${ADD_TEN_CELL.slice(ADD_TEN_CELL.indexOf('ON CONFLICT'))}`,
+     ${CELL_CONFLICT('bucket')}`,
   ).run(...range);
   db.prepare(
     `INSERT INTO segment_decline_ten_minute (bucket, dim, value, code, count)
      SELECT minute / ${BUCKET_MIN} AS b, dim, value, code, SUM(count) FROM segment_decline_minute
      WHERE minute >= ? AND minute < ? GROUP BY b, dim, value, code
-     ${ADD_TEN_CODE.slice(ADD_TEN_CODE.indexOf('ON CONFLICT'))}`,
+     ${CODE_CONFLICT('bucket')}`,
   ).run(...range);
 }
 
@@ -223,7 +220,7 @@ export class SegmentRollupRepository {
   private tenMinuteTables: boolean | null = null;
   /** A database migrated before 200 and opened read-only has minutes only. */
   private hasTenMinutes(): boolean {
-    return (this.tenMinuteTables ??= this.sql.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'segment_ten_minute'").get() !== undefined);
+    return (this.tenMinuteTables ??= this.sql.hasTables('segment_ten_minute'));
   }
 
   /**
@@ -327,21 +324,24 @@ export class SegmentRollupRepository {
   }
 }
 
+/** Adds `more`'s counts to `into`. */
+export function addCounts(into: SegmentCounts, more: SegmentCounts): void {
+  into.attempts += more.attempts;
+  into.approvals += more.approvals;
+  into.declines += more.declines;
+  into.failures += more.failures;
+  into.amount += more.amount;
+  into.approvedAmount += more.approvedAmount;
+}
+
 /** Rows of the same segment (from a ragged end and the whole buckets) summed. */
 function mergeSegmentRows(rows: SegmentRow[]): SegmentRow[] {
   const merged = new Map<string, SegmentRow>();
   for (const r of rows) {
     const k = `${r.dim}\u0000${r.value}`;
     const m = merged.get(k);
-    if (!m) merged.set(k, { ...r });
-    else {
-      m.attempts += r.attempts;
-      m.approvals += r.approvals;
-      m.declines += r.declines;
-      m.failures += r.failures;
-      m.amount += r.amount;
-      m.approvedAmount += r.approvedAmount;
-    }
+    if (m) addCounts(m, r);
+    else merged.set(k, { ...r });
   }
   return [...merged.values()];
 }

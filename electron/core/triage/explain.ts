@@ -5,7 +5,7 @@
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
-import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
+import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
 import { shiftShare } from './shiftShare';
 import { percent, rate, twoProportionZ } from './stats';
 
@@ -57,13 +57,7 @@ export function numerator(metric: TriageMetric, c: SegmentCounts): number {
 function sumCounts(rows: SegmentRow[]): SegmentCounts {
   const t: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
   for (const r of rows) {
-    if (r.dim !== TOTAL_DIMENSION) continue;
-    t.attempts += r.attempts;
-    t.approvals += r.approvals;
-    t.declines += r.declines;
-    t.failures += r.failures;
-    t.amount += r.amount;
-    t.approvedAmount += r.approvedAmount;
+    if (r.dim === TOTAL_DIMENSION) addCounts(t, r);
   }
   return t;
 }
