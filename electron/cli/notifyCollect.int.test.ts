@@ -63,7 +63,7 @@ function filesContaining(root: string, secret: string): string[] {
     .filter((p) => fs.statSync(p).isFile() && fs.readFileSync(p).includes(secret));
 }
 
-async function collectWith(receiver: HttpReceiver, name: string, spikeSize: number, until: () => boolean) {
+async function collectWith(receiver: HttpReceiver, name: string, burstSize: number, until: () => boolean) {
   const home = path.join(dir, name);
   fs.mkdirSync(home);
   const rules = path.join(home, 'rules.yaml');
@@ -80,10 +80,23 @@ async function collectWith(receiver: HttpReceiver, name: string, spikeSize: numb
   // The spike is timed when the collector consumes, not when the test began: a collector that
   // took longer than the rule's window to start (a loaded machine) would judge it as history.
   await waitFor(() => /collecting from/.test(out.stderr()), 'collect to start', 30_000, 50);
-  const events = spike(spikeSize);
-  await publishAll(t.exchange, events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })));
+  // The spike goes on, a burst every two seconds, until the receiver hears of it, as an incident does:
+  // a burst the collector stored after the rule's window had passed it (a loaded machine)
+  // is history, not a spike, and would leave the test waiting for an alert that is right not to fire.
+  const events: ReturnType<typeof spike> = [];
+  const heard = Date.now() + 60_000;
+  do {
+    const burst = spike(burstSize);
+    events.push(...burst);
+    await publishAll(t.exchange, burst.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })));
+    await waitFor(() => receiver.requests.length > 0 || Date.now() > heard, 'a request or the next burst', 2_000, 50).catch(() => false);
+  } while (receiver.requests.length === 0 && Date.now() < heard);
   await waitFor(() => storedCount(db) === events.length, 'every event stored', 30_000, 100);
-  await waitFor(until, 'the receiver to see the expected requests', 60_000, 100);
+  await waitFor(until, 'the receiver to see the expected requests', 60_000, 100).catch((err: Error) => {
+    child.kill('SIGKILL');
+    const seen = receiver.requests.map((r) => (r.body as { status?: string }).status).join(',') || 'nothing';
+    throw new Error(`${err.message}; the receiver saw: ${seen}; collector stderr:\n${out.stderr().slice(-2000)}`);
+  });
   child.kill('SIGTERM');
   expect(await out.exit).toBe(0);
   const summary = lastJson<{ events: number; duplicates: number }>(out.stdout());
