@@ -63,7 +63,7 @@ export function fillRollups(dbFile: string, now: number): void {
   db.close();
 }
 
-/** Milliseconds from pressing a range button to the charts showing that range's answer. */
+/** Milliseconds from pressing a range button to every panel showing that range's answer, painted. */
 async function switchTime(page: Page, buttonTestId: string, spanMs: number): Promise<number> {
   return page.evaluate(
     async ([id, span]) => {
@@ -73,7 +73,10 @@ async function switchTime(page: Page, buttonTestId: string, spanMs: number): Pro
         const el = document.querySelector('[data-testid="range-charts"]');
         const from = Number(el?.getAttribute('data-from'));
         const to = Number(el?.getAttribute('data-to'));
-        return to - from === span && Number(document.querySelector('[data-testid="rates-chart"]')?.getAttribute('data-points')) > 0;
+        // every panel: they draw one after another, each in a task of its own
+        const panels = [...document.querySelectorAll('.chart-grid > section[data-window]')] as { getAttribute(n: string): string | null }[];
+        const drawn = panels.length === 5 && panels.every((p) => p.getAttribute('data-window') === `${from}/${to}`);
+        return to - from === span && drawn && Number(document.querySelector('[data-testid="rates-chart"]')?.getAttribute('data-points')) > 0;
       };
       const start = performance.now();
       document.querySelector(`[data-testid="${id}"]`).click();

@@ -23,6 +23,18 @@ async function publish(exchange: string, events: KitEvent[]) {
 
 const attr = async (page: Page, testId: string, name: string) => page.getByTestId(testId).getAttribute(name);
 
+/** The panels draw one after another (each in a task of its own): waits until all show the rates panel's window. */
+async function panelsDrawn(page: Page) {
+  const panels = ['panel-latency', 'panel-volume', 'panel-decisions', 'panel-decline-codes'];
+  await expect
+    .poll(async () => {
+      const want = await attr(page, 'panel-rates', 'data-window');
+      const got = await Promise.all(panels.map((p) => attr(page, p, 'data-window')));
+      return got.every((w) => w === want);
+    })
+    .toBe(true);
+}
+
 /** Events in the last 40 minutes (whole minutes before now) and the same 40 minutes yesterday. */
 function scenario(now: number) {
   const end = Math.floor(now / MIN) * MIN - MIN;
@@ -49,6 +61,7 @@ test('each chart shows what the stored events say for the window; compare and zo
   await expect(page.getByRole('img', { name: /Approval rate per attempt and per payment/ })).toBeVisible();
   // Thresholds and the learned baseline of the default rules are drawn and named.
   await expect(page.getByTestId('panel-rates')).toContainText('decline-rate-spike');
+  await panelsDrawn(page);
 
   // Latency percentiles within the histogram's resolution.
   for (const [name, exact] of [['data-p50', want.latencyP50], ['data-p95', want.latencyP95], ['data-p99', want.latencyP99]] as const) {

@@ -1,4 +1,5 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { TrailingSlot } from './trailingSlot';
 
 /** The wall clock, refreshed every `intervalMs` (only the calling component re-renders). */
 export function useNow(intervalMs = 1000): number {
@@ -20,4 +21,19 @@ export function useHashRoute(defaultId: string): string {
   const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => '');
   const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   return id || defaultId;
+}
+
+/**
+ * `value`, shown `delayMs` after it changes (the newest value if it changed again meanwhile).
+ * The dashboard's live charts all change when a second completes; each drawing in a task of
+ * its own, a few hundred milliseconds apart, keeps every task short under load. The update is
+ * a transition, so React may also interrupt the drawing for input.
+ */
+export function useStaggered<T>(value: T, delayMs: number): T {
+  const [shown, setShown] = useState(value);
+  const slot = useRef<TrailingSlot<T> | null>(null);
+  slot.current ??= new TrailingSlot<T>(delayMs, (v) => startTransition(() => setShown(() => v)), value);
+  useEffect(() => slot.current!.offer(value), [value]);
+  useEffect(() => () => slot.current!.cancel(), []);
+  return shown;
 }
