@@ -7,6 +7,7 @@ import type { DashboardSeries } from '../../../shared/dashboardApi';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatMoney } from '../../../shared/format';
 import { fmtCount, fmtMs, fmtPercent, fmtRate } from '../lib/format';
+import { isRefreshOf } from '../lib/rangeRefresh';
 import { baselineBand, ruleLines } from '../lib/ruleLines';
 import { useAlertRules, useDashboardSeries } from '../lib/useDashboardSeries';
 import { useApp } from '../store/appStore';
@@ -309,6 +310,9 @@ export const DecisionsPanel = memo(function DecisionsPanel({ data }: PanelProps)
   );
 });
 
+const PANELS = 5;
+const PANEL_DRAW_STEP_MS = 30;
+
 /**
  * What each of the five panels draws. A new range (another length, a compare, a zoom) is drawn
  * by all of them at once: the operator asked and waits for it. A refresh of the range being
@@ -316,20 +320,13 @@ export const DecisionsPanel = memo(function DecisionsPanel({ data }: PanelProps)
  * its own that React may interrupt: drawn together, the five charts made a task of 60-100 ms
  * every refresh, a stall an operator sees while events stream in.
  */
-const PANELS = 5;
-const PANEL_DRAW_STEP_MS = 30;
-
-function sameRange(a: DashboardSeries, b: DashboardSeries): boolean {
-  return a.toMs - a.fromMs === b.toMs - b.fromMs && a.stepMs === b.stepMs && (a.compare?.with ?? null) === (b.compare?.with ?? null);
-}
-
 function usePanelData(answer: DashboardSeries | null): (DashboardSeries | null)[] {
   const [drawn, setDrawn] = useState<(DashboardSeries | null)[]>(() => new Array(PANELS).fill(answer));
   const drawnNow = useRef(drawn);
   drawnNow.current = drawn;
   useEffect(() => {
     const shown = drawnNow.current[0];
-    if (answer === null || shown === null || answer === shown || !sameRange(answer, shown)) return;
+    if (answer === null || shown === null || answer === shown || !isRefreshOf(answer, shown)) return;
     const timers = Array.from({ length: PANELS }, (_, i) =>
       setTimeout(() => startTransition(() => setDrawn((d) => d.map((x, j) => (j === i ? answer : x)))), i * PANEL_DRAW_STEP_MS),
     );
@@ -337,7 +334,7 @@ function usePanelData(answer: DashboardSeries | null): (DashboardSeries | null)[
   }, [answer]);
   // A new range (or the first answer) is drawn now, by every panel.
   const shown = drawn[0];
-  if (answer !== null && answer !== shown && (shown === null || !sameRange(answer, shown))) {
+  if (answer !== null && answer !== shown && (shown === null || !isRefreshOf(answer, shown))) {
     const all = new Array<DashboardSeries | null>(PANELS).fill(answer);
     setDrawn(all);
     return all;
