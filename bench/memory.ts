@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   const child = spawn(process.execPath, [PAYOPS_BIN, 'collect', '--amqp', AMQP_URL, '--db', dbFile, '--exchange', exchange,
     '--bind', '#', '--queue', queue, '--drain', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let rssEarly: number | null = null;
-  let rssLate = 0;
+  // The last sample before the process ended: the drain's last stretch can fall between two
+  // samples, so "late" is the newest sample, and it must be near the end to count.
+  let late = { rss: 0, stored: 0 };
   let peak = 0;
   const timer = setInterval(() => {
     try {
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
       peak = Math.max(peak, rss);
       const n = storedCount(dbFile);
       if (rssEarly === null && n >= early) rssEarly = rss;
-      if (n >= total * 0.99) rssLate = rss;
+      if (n >= late.stored) late = { rss, stored: n };
     } catch {
       /* the process ended between samples */
     }
@@ -61,8 +63,10 @@ async function main(): Promise<void> {
   await cleanup(exchange, [queue]);
   fs.rmSync(dir, { recursive: true, force: true });
   if (code !== 0 || rssEarly === null) throw new Error(`collect exited ${code}; stored ${stored}`);
+  if (late.stored < total * 0.9) throw new Error(`no RSS sample after ${fmt(late.stored)} of ${fmt(total)} events: nothing to compare`);
+  const rssLate = late.rss;
   const growth = rssLate / rssEarly - 1;
-  console.log(`stored ${fmt(stored)} events; RSS after ${fmt(early)}: ${fmt(rssEarly / 1024)} MB; after ${fmt(total)}: ${fmt(rssLate / 1024)} MB; peak ${fmt(peak / 1024)} MB`);
+  console.log(`stored ${fmt(stored)} events; RSS after ${fmt(early)}: ${fmt(rssEarly / 1024)} MB; after ${fmt(late.stored)}: ${fmt(rssLate / 1024)} MB; peak ${fmt(peak / 1024)} MB`);
   console.log(`growth ${(growth * 100).toFixed(1)} % (goal: no more than +20 %) -> ${growth <= 0.2 ? 'PASS' : 'FAIL'}`);
 }
 
