@@ -145,13 +145,13 @@ export class Engine {
     if (this.stopped) return;
     this.lastSnapshotAt = Date.now();
     this.emit.snapshot(this.snapshot());
-    this.scheduleSnapshot(SNAPSHOT_INTERVAL_MS);
+    this.scheduleSnapshot();
   }
 
   /** At most SNAPSHOT_MAX_HZ snapshots a second, and one every interval while nothing is stored. */
-  private scheduleSnapshot(delayMs: number): void {
+  private scheduleSnapshot(): void {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = setTimeout(() => this.sendSnapshot(), delayMs);
+    this.snapshotTimer = setTimeout(() => this.sendSnapshot(), SNAPSHOT_INTERVAL_MS);
   }
 
   async start(source?: IngestSource): Promise<void> {
@@ -187,7 +187,7 @@ export class Engine {
         () => this.pipeline.pausedReason !== null || this.pipeline.pending > 4 * (this.config.batchSize ?? 5000),
       );
     }
-    this.scheduleSnapshot(SNAPSHOT_INTERVAL_MS);
+    this.scheduleSnapshot();
     this.housekeepingTimer = setInterval(() => this.housekeeping(), 10 * 60_000);
     this.housekeepingTimer.unref?.();
     this.housekeeping();
