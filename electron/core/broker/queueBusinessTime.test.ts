@@ -64,6 +64,11 @@ describe('stalledSeconds: a stuck consumer in seconds', () => {
     expect(step(q(80, 0, 2, 0, 0))).toBe(0); // empty is not stalled
   });
 
+  it('counts a poll whose cumulative counts grew as progress, though the rates read 0 again', () => {
+    expect(stalledSeconds(q(90, 90, 2, 0, 0), at(30), true)).toEqual({ seconds: 0, progressAt: at(90) });
+    expect(stalledSeconds(q(90, 90, 2, 0, 0), at(30), false)).toEqual({ seconds: 60, progressAt: at(30) });
+  });
+
   it('cannot judge without rates or without consumers (the no-consumers rule covers that)', () => {
     expect(stalledSeconds(q(0, 40, 2, null, null), undefined).seconds).toBeNull();
     expect(stalledSeconds(q(0, null, 2, 0, 0), undefined).seconds).toBeNull();

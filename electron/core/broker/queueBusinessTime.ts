@@ -32,11 +32,17 @@ export function drainSeconds(depth: number | null, publishRate: number | null, d
 export function stalledSeconds(
   sample: { messages: number | null; consumers: number | null; rates?: { deliver: number | null; ack: number | null } | null; at: number },
   progressAt: number | undefined,
+  /**
+   * The broker's cumulative delivered + acknowledged count grew since the previous poll. Its
+   * rates are averages over its last stats interval and read 0 again a few seconds after a
+   * short burst, which a slow poll can miss; the counts cannot.
+   */
+  countersMoved = false,
 ): { seconds: number | null; progressAt: number | undefined } {
   const deliver = sample.rates?.deliver ?? null;
   const ack = sample.rates?.ack ?? null;
   if (sample.messages === null || deliver === null || ack === null) return { seconds: null, progressAt };
-  if (sample.messages === 0 || deliver > 0 || ack > 0) return { seconds: 0, progressAt: sample.at };
+  if (sample.messages === 0 || deliver > 0 || ack > 0 || countersMoved) return { seconds: 0, progressAt: sample.at };
   if (!sample.consumers) return { seconds: null, progressAt };
   const since = progressAt ?? sample.at;
   return { seconds: Math.max(0, (sample.at - since) / 1000), progressAt: since };

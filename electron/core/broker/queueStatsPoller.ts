@@ -35,6 +35,8 @@ export class QueueStatsPoller {
   private readonly trends = new Map<string, HoltTrend>();
   /** When each queue last showed progress (empty, delivering or acknowledging). */
   private readonly progressAt = new Map<string, number>();
+  /** Each queue's cumulative delivered + acknowledged count at the previous poll. */
+  private readonly progressCounts = new Map<string, number>();
   private lastNodeAt = 0;
   private lastLoggedError: string | null = null;
   private readonly now: () => number;
@@ -141,8 +143,8 @@ export class QueueStatsPoller {
     });
   }
 
-  private withBusinessTime(s: QueueDepth & { maxLength?: number | null }): QueueDepth {
-    const { maxLength = null, ...sample } = s;
+  private withBusinessTime(s: QueueDepth & { maxLength?: number | null; progressCount?: number | null }): QueueDepth {
+    const { maxLength = null, progressCount = null, ...sample } = s;
     if (sample.messages === null) return { ...sample, delaySeconds: null, drainSeconds: null, stalledSeconds: null, forecast: null };
     let trend = this.trends.get(sample.queue);
     if (!trend) {
@@ -151,7 +153,9 @@ export class QueueStatsPoller {
     }
     trend.add(sample.messages, sample.at);
     const rates = sample.rates;
-    const stall = stalledSeconds(sample, this.progressAt.get(sample.queue));
+    const moved = progressCount !== null && progressCount > (this.progressCounts.get(sample.queue) ?? Infinity);
+    if (progressCount !== null) this.progressCounts.set(sample.queue, progressCount);
+    const stall = stalledSeconds(sample, this.progressAt.get(sample.queue), moved);
     if (stall.progressAt === undefined) this.progressAt.delete(sample.queue);
     else this.progressAt.set(sample.queue, stall.progressAt);
     return {
@@ -175,7 +179,7 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function fromManagement(q: ManagementQueue, at: number): QueueDepth & { maxLength: number | null } {
+function fromManagement(q: ManagementQueue, at: number): QueueDepth & { maxLength: number | null; progressCount: number | null } {
   const stats = q.message_stats ?? {};
   // The broker leaves message_stats (or a part of it) out until the queue has seen that kind
   // of traffic: absent is zero then, not unknown.
@@ -202,5 +206,6 @@ function fromManagement(q: ManagementQueue, at: number): QueueDepth & { maxLengt
     source: 'management',
     note: null,
     maxLength: maxLengthOf(q.arguments),
+    progressCount: typeof stats.deliver_get === 'number' || typeof stats.ack === 'number' ? (stats.deliver_get ?? 0) + (stats.ack ?? 0) : null,
   };
 }
