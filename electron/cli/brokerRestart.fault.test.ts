@@ -1,5 +1,6 @@
 // Restarts the shared broker: runs alone, after every other suite (see vitest.faults.config.ts).
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopology } from '../../test/support/broker';
@@ -7,6 +8,7 @@ import { lastJson, runPayops, startPayops } from '../../test/support/cli';
 import { paymentEvent } from '../../bench/events';
 import { storedIdentities } from '../../test/support/storedIds';
 import { tempDir } from '../../test/support/tempDir';
+import { waitFor } from '../../test/support/waitFor';
 
 const dir = tempDir();
 const t = uniqueTopology('restart');
@@ -29,8 +31,15 @@ describe('broker restart mid-stream', () => {
     collector.stderr!.on('data', (d) => (log += d));
     const publishing = publishResilient(t.exchange, events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })), 2500);
 
-    await new Promise((r) => setTimeout(r, 2000));
-    const beforeStop = storedIdentities(db).total;
+    // The broker goes down mid-stream: once the collector has stored some of it.
+    const storedSoFar = () => {
+      try {
+        return fs.existsSync(db) ? storedIdentities(db).total : 0;
+      } catch {
+        return 0; // the collector is still creating its schema
+      }
+    };
+    const beforeStop = await waitFor(storedSoFar, 'the collector to store its first events', 60_000, 100);
     rabbitmqctl('stop_app');
     await new Promise((r) => setTimeout(r, 2000));
     rabbitmqctl('start_app');

@@ -53,13 +53,17 @@ const pct = (v: number) => fmtPercent(v, 1);
 
 /**
  * Once a range is selected (a drag on a chart, or the custom picker), triage can explain it:
- * the approval rate of the range against the four ranges of its length before it.
+ * the approval rate of the range against the four ranges of its length before it. The range
+ * is the one selected, not the window the panel last drew: that is the previous range until
+ * the new one's data arrives, and a quick click must not explain it.
  */
-function ExplainRangeLink({ data }: PanelProps) {
+function ExplainRangeLink() {
   const following = useRange((s) => s.following);
-  if (following) return null;
+  const fromMs = useRange((s) => s.fromMs);
+  const toMs = useRange((s) => s.toMs);
+  if (following || fromMs === null || toMs === null) return null;
   return (
-    <a className="btn btn-small panel-control" href={triageHash(data.fromMs, data.toMs, 'approval-rate')} data-testid="explain-range">
+    <a className="btn btn-small panel-control" href={triageHash(fromMs, toMs, 'approval-rate')} data-testid="explain-range">
       Explain this range
     </a>
   );
@@ -107,7 +111,7 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
         <span className="muted small" data-testid="rates-summary">
           per attempt {fmtPercent(approval)} of {fmtCount(attempts)} attempts · per payment {fmtPercent(paymentApproval)} of {fmtCount(payments)} payments
         </span>
-        <ExplainRangeLink data={data} />
+        <ExplainRangeLink />
       </header>
       <TimeChart
         testId="rates-chart"
@@ -184,7 +188,7 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
       <header className="panel-head">
         <h2>Volume per currency</h2>
         <span className="muted small">major units per {stepMinutes === 1 ? 'minute' : `${stepMinutes} minutes`}</span>
-        <ExplainRangeLink data={data} />
+        <ExplainRangeLink />
         {data.volume.length > 1 ? (
           <label className="small panel-control">
             <span className="sr-only">Currency</span>
