@@ -1,4 +1,4 @@
-import { startTransition, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
 import { TrailingSlot } from './trailingSlot';
 
 /** The wall clock, refreshed every `intervalMs` (only the calling component re-renders). */
@@ -36,4 +36,22 @@ export function useStaggered<T>(value: T, delayMs: number): T {
   useEffect(() => slot.current!.offer(value), [value]);
   useEffect(() => () => slot.current!.cancel(), []);
   return shown;
+}
+
+/**
+ * The content width of the element `ref` is attached to, in whole pixels; 0 until it is laid
+ * out. Read before the first paint, then kept up to date on resize.
+ */
+export function useElementWidth<E extends HTMLElement>(): [RefObject<E | null>, number] {
+  const ref = useRef<E | null>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(Math.floor(el.clientWidth));
+    const obs = new ResizeObserver((entries) => setWidth(Math.floor(entries[0].contentRect.width)));
+    obs.observe(el);
+    return () => obs.disconnect();
+  }, []);
+  return [ref, width];
 }

@@ -1,7 +1,8 @@
 // The live dashboard: KPI tiles, throughput and queue depth charts, alerts, connection.
 import { memo, useDeferredValue, useMemo } from 'react';
 import { KpiTiles } from '../components/Kpis';
-import { QueueDepthChart, ThroughputChart } from '../components/Charts';
+import { QueueDepthChart } from '../components/QueueDepthChart';
+import { ThroughputChart } from '../components/ThroughputChart';
 import { ConnectionPanel } from '../components/ConnectionPanel';
 import { ArrivalChart } from '../components/ArrivalChart';
 import { QueuePanel } from '../components/QueuePanel';
