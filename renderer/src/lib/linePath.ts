@@ -1,0 +1,33 @@
+// A live chart's line as one SVG path string: a gap in the data (null) breaks the line, as
+// recharts' connectNulls={false} did, so a queue that was not sampled shows as missing, not 0.
+import type { ChartRow } from '../store/chartData';
+import type { PlotFrame } from './stackedArea';
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+export function linePath(rows: readonly ChartRow[], key: string, f: PlotFrame): string {
+  const xScale = (f.right - f.left) / Math.max(1e-9, f.end - f.start);
+  const yScale = (f.bottom - f.top) / Math.max(1e-9, f.yMax);
+  let d = '';
+  let pen = false;
+  for (const r of rows) {
+    const v = r[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${round(f.left + (r.t - f.start) * xScale)},${round(f.bottom - v * yScale)}`;
+    pen = true;
+  }
+  return d;
+}
+
+/** The largest number under `keys` in any row (0 without any). */
+export function seriesMax(rows: readonly ChartRow[], keys: readonly string[]): number {
+  let max = 0;
+  for (const r of rows) for (const k of keys) {
+    const v = r[k];
+    if (typeof v === 'number' && v > max) max = v;
+  }
+  return max;
+}
