@@ -45,18 +45,28 @@ function vitest(config, label) {
 }
 
 function playwright() {
-  const out = path.join(os.tmpdir(), `payops-playwright-${process.pid}.json`);
   // Specs tagged @long (minutes of real traffic each: the demo's whole story, an issuer outage
   // through RabbitMQ) run under `npm run test:long`, keeping `npm test` and CI under 20 minutes.
-  const args = ['playwright', 'test', '-c', 'e2e/playwright.config.ts'];
-  if (!process.env.PAYOPS_LONG) args.push('--grep-invert', '@long');
+  // Two browsers at once: most of a spec's time is waiting on real traffic and alert windows,
+  // and each spec has its own console, database and broker names. The one spec that restarts
+  // the broker (@broker-restart) runs alone afterwards, so it takes no other spec's broker away.
+  const skipLong = process.env.PAYOPS_LONG ? [] : ['@long'];
+  const errors = [];
+  playwrightRun('parallel', ['--grep-invert', [...skipLong, '@broker-restart'].join('|'), '--workers', '2'], errors);
+  playwrightRun('broker-restart', ['--grep', '@broker-restart', '--workers', '1'], errors);
+  if (errors.length) throw new Error(errors.join('; '));
+}
+
+function playwrightRun(label, extraArgs, errors) {
+  const out = path.join(os.tmpdir(), `payops-playwright-${label}-${process.pid}.json`);
+  const args = ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...extraArgs];
   const r = spawnSync('npx', args, {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: out, PAYOPS_PLAYWRIGHT_JSON: '1' },
   });
   count(out, (j) => ({ passed: j.stats.expected, failed: j.stats.unexpected + j.stats.flaky * 0, skipped: j.stats.skipped }));
-  if (r.status !== 0) throw new Error(`playwright exited ${r.status}`);
+  if (r.status !== 0) errors.push(`playwright (${label}) exited ${r.status}`);
 }
 
 function count(file, pick) {
