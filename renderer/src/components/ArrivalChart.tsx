@@ -3,11 +3,12 @@
 import { memo, useMemo } from 'react';
 import type { ArrivalView } from '../../../shared/metrics';
 import { chartTheme } from '../lib/eventColors';
-import { fmtClock, fmtCompact, fmtRate } from '../lib/format';
+import { fmtClock, fmtRate } from '../lib/format';
 import { minuteTicks, niceTicks } from '../lib/chartAxes';
 import { useElementWidth, useStaggered } from '../lib/hooks';
 import { stackedAreaPaths, stackMax, type PlotFrame } from '../lib/stackedArea';
 import type { Theme } from '../store/store';
+import { PlotAxes } from './PlotAxes';
 
 type ArrivalRow = { t: number; n: number };
 
@@ -39,7 +40,6 @@ export const ArrivalChart = memo(function ArrivalChart({ arrival, theme }: { arr
 
 const PLOT_HEIGHT = 90;
 const PLOT_MARGIN = { top: 4, right: 12, bottom: 18, left: 44 };
-const TICK = 6;
 /** Half an HH:MM:SS label at 10 px: edge labels stay inside the chart. */
 const HALF_LABEL = 20;
 
@@ -69,32 +69,11 @@ function ArrivalSvg({ rows, width, theme }: { rows: ArrivalRow[]; width: number;
     yMax: yTicks[yTicks.length - 1],
   };
   const [band] = stackedAreaPaths(rows, KEYS, frame);
-  const y = (v: number) => frame.bottom - (v / frame.yMax) * (frame.bottom - frame.top);
-  const x = (t: number) => frame.left + ((t - frame.start) / (frame.end - frame.start)) * (frame.right - frame.left);
   return (
     <svg width={width} height={PLOT_HEIGHT} aria-hidden="true">
       <path d={band.area} fill={ct.text} fillOpacity={0.25} stroke="none" />
       <path d={band.line} fill="none" stroke={ct.text} />
-      <g stroke={ct.axis} fill={ct.text} fontSize={10}>
-        <line x1={frame.left} x2={frame.left} y1={frame.top} y2={frame.bottom} />
-        {yTicks.map((v) => (
-          <g key={v}>
-            <line x1={frame.left - TICK} x2={frame.left} y1={y(v)} y2={y(v)} />
-            <text x={frame.left - TICK - 2} y={y(v)} dy="0.355em" textAnchor="end" stroke="none">
-              {fmtCompact(v)}
-            </text>
-          </g>
-        ))}
-        <line x1={frame.left} x2={frame.right} y1={frame.bottom} y2={frame.bottom} />
-        {minuteTicks(frame.start, frame.end, 30).map((t) => (
-          <g key={t}>
-            <line x1={x(t)} x2={x(t)} y1={frame.bottom} y2={frame.bottom + TICK} />
-            <text x={Math.min(Math.max(x(t), HALF_LABEL), width - HALF_LABEL)} y={frame.bottom + TICK + 1} dy="0.71em" textAnchor="middle" stroke="none">
-              {arrivalTick(t)}
-            </text>
-          </g>
-        ))}
-      </g>
+      <PlotAxes frame={frame} width={width} theme={theme} yTicks={yTicks} xTicks={minuteTicks(frame.start, frame.end, 30)} xLabel={arrivalTick} fontSize={10} halfLabel={HALF_LABEL} labelGap={1} />
     </svg>
   );
 }

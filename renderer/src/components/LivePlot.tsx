@@ -5,39 +5,39 @@
 import { memo, useId, useMemo, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { clockTick, minuteTicks, niceTicks } from '../lib/chartAxes';
 import { chartTheme } from '../lib/eventColors';
-import { fmtCompact } from '../lib/format';
+import { useElementWidth } from '../lib/hooks';
 import { nearestRow, type PlotFrame } from '../lib/stackedArea';
 import type { ChartRow } from '../store/chartData';
 import type { Theme } from '../store/store';
-import { ChartTooltipBox, type TooltipItem } from './ChartTooltip';
+import { ChartTooltipBox } from './ChartTooltip';
+import { PlotAxes, plotX, plotY } from './PlotAxes';
 
 export const LIVE_PLOT_HEIGHT = 232;
 const MARGIN = { top: 8, right: 12, bottom: 30, left: 44 };
-const TICK = 6;
 const CURSOR = '#ccc';
-/** Half an HH:MM label at 11 px: an edge tick's label is moved inside the chart, as recharts did. */
+/** Half an HH:MM label at 11 px. */
 const HALF_LABEL = 16;
 
 export interface LivePlotProps {
-  rows: readonly ChartRow[];
-  /** Time (seconds) at the left and right edges. */
-  start: number;
-  end: number;
+  /** The rows and the time (seconds) at the left and right edges. */
+  data: { rows: readonly ChartRow[]; start: number; end: number };
+  /** The series drawn, bottom of the chart first: the tooltip lists them top first. */
+  series: readonly string[];
+  colorOf: (key: string, index: number) => string;
   /** The largest value drawn: the y axis covers it with "nice" ticks. */
   max: number;
-  width: number;
   theme: Theme;
   /** What the plot draws in its frame (paths), clipped to it. */
   layers: (frame: PlotFrame) => ReactNode;
-  /** The tooltip's rows for one row of data, top of the chart first. */
-  tooltip: (row: ChartRow) => TooltipItem[];
   unit: string;
   format: (v: number) => string;
   /** What the focused plot offers, for assistive technology. */
   hint: string;
 }
 
-export function LivePlot({ rows, start, end, max, width, theme, layers, tooltip, unit, format, hint }: LivePlotProps) {
+export function LivePlot({ data, series, colorOf, max, theme, layers, unit, format, hint }: LivePlotProps) {
+  const { rows, start, end } = data;
+  const [box, width] = useElementWidth<HTMLDivElement>();
   const frame = useMemo<PlotFrame>(() => {
     const yTicks = niceTicks(max);
     return { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: LIVE_PLOT_HEIGHT - MARGIN.bottom, start, end, yMax: yTicks[yTicks.length - 1] };
@@ -61,21 +61,22 @@ export function LivePlot({ rows, start, end, max, width, theme, layers, tooltip,
 
   let overlay: ReactNode = null;
   if (row) {
-    const x = frame.left + ((row.t - frame.start) / (frame.end - frame.start)) * (frame.right - frame.left);
+    const x = plotX(frame, row.t);
+    const items = series.map((key, i) => ({ key, name: key, color: colorOf(key, i), value: row[key] ?? null })).reverse();
     // Beside the cursor, on whichever side has room.
     const side = x > width / 2 ? { right: width - x + 10 } : { left: x + 10 };
     overlay = (
       <>
         <div className="plot-cursor" style={{ left: Math.round(x), top: frame.top, height: frame.bottom - frame.top, background: CURSOR }} />
         <div className="plot-tooltip" style={{ top: frame.top, ...side }}>
-          <ChartTooltipBox time={row.t} items={tooltip(row)} unit={unit} format={format} />
+          <ChartTooltipBox time={row.t} items={items} unit={unit} format={format} />
         </div>
       </>
     );
   }
   return (
-    <div className="stacked-plot" tabIndex={0} role="application" aria-label={hint} onPointerMove={onPointerMove} onPointerLeave={() => setActive(null)} onKeyDown={onKeyDown} onBlur={() => setActive(null)}>
-      <PlotSvg frame={frame} theme={theme} layers={layers} />
+    <div ref={box} className="stacked-plot" tabIndex={0} role="application" aria-label={hint} onPointerMove={onPointerMove} onPointerLeave={() => setActive(null)} onKeyDown={onKeyDown} onBlur={() => setActive(null)}>
+      {width > 0 ? <PlotSvg frame={frame} theme={theme} layers={layers} /> : null}
       {overlay}
     </div>
   );
@@ -86,8 +87,6 @@ const PlotSvg = memo(function PlotSvg({ frame, theme, layers }: { frame: PlotFra
   const width = frame.right + MARGIN.right;
   const clipId = `live-plot-clip${useId().replace(/[^\w-]/g, '')}`;
   const yTicks = niceTicks(frame.yMax);
-  const y = (v: number) => frame.bottom - (v / frame.yMax) * (frame.bottom - frame.top);
-  const x = (t: number) => frame.left + ((t - frame.start) / (frame.end - frame.start)) * (frame.right - frame.left);
   return (
     <svg width={width} height={LIVE_PLOT_HEIGHT} aria-hidden="true">
       <defs>
@@ -97,30 +96,11 @@ const PlotSvg = memo(function PlotSvg({ frame, theme, layers }: { frame: PlotFra
       </defs>
       <g stroke={ct.grid}>
         {yTicks.map((v) => (
-          <line key={v} x1={frame.left} x2={frame.right} y1={y(v)} y2={y(v)} />
+          <line key={v} x1={frame.left} x2={frame.right} y1={plotY(frame, v)} y2={plotY(frame, v)} />
         ))}
       </g>
       <g clipPath={`url(#${clipId})`}>{layers(frame)}</g>
-      <g stroke={ct.axis} fill={ct.text} fontSize={11}>
-        <line x1={frame.left} x2={frame.left} y1={frame.top} y2={frame.bottom} />
-        {yTicks.map((v) => (
-          <g key={v}>
-            <line x1={frame.left - TICK} x2={frame.left} y1={y(v)} y2={y(v)} />
-            <text x={frame.left - TICK - 2} y={y(v)} dy="0.355em" textAnchor="end" stroke="none">
-              {fmtCompact(v)}
-            </text>
-          </g>
-        ))}
-        <line x1={frame.left} x2={frame.right} y1={frame.bottom} y2={frame.bottom} />
-        {minuteTicks(frame.start, frame.end).map((t) => (
-          <g key={t}>
-            <line x1={x(t)} x2={x(t)} y1={frame.bottom} y2={frame.bottom + TICK} />
-            <text x={Math.min(Math.max(x(t), HALF_LABEL), width - HALF_LABEL)} y={frame.bottom + TICK + 2} dy="0.71em" textAnchor="middle" stroke="none">
-              {clockTick(t)}
-            </text>
-          </g>
-        ))}
-      </g>
+      <PlotAxes frame={frame} width={width} theme={theme} yTicks={yTicks} xTicks={minuteTicks(frame.start, frame.end)} xLabel={clockTick} fontSize={11} halfLabel={HALF_LABEL} labelGap={2} />
     </svg>
   );
 });

@@ -2,11 +2,10 @@
 // watched queue, drawn as plain SVG on the live plot (LivePlot.tsx), redrawn once a second. A
 // queue not sampled at a second is a gap in its line, not a zero.
 import { memo, useCallback, useMemo } from 'react';
-import { depthChart, type ChartRow } from '../store/chartData';
+import { depthChart } from '../store/chartData';
 import type { DPoint } from '../store/series';
 import { queueColor } from '../lib/eventColors';
 import { fmtCount } from '../lib/format';
-import { useElementWidth } from '../lib/hooks';
 import { linePath, seriesMax } from '../lib/linePath';
 import type { PlotFrame } from '../lib/stackedArea';
 import type { Theme } from '../store/store';
@@ -22,7 +21,6 @@ interface DepthProps {
 
 export const QueueDepthChart = memo(function QueueDepthChart({ points, nowSec, windowSeconds, theme, emptyText }: DepthProps) {
   const data = useMemo(() => depthChart(points, nowSec, windowSeconds), [points, nowSec, windowSeconds]);
-  const [box, width] = useElementWidth<HTMLDivElement>();
   const minutes = Math.round(windowSeconds / 60);
   const label = `Queue depth per watched queue, messages, last ${minutes} minutes`;
   const max = useMemo(() => seriesMax(data.rows, data.queues), [data]);
@@ -31,27 +29,24 @@ export const QueueDepthChart = memo(function QueueDepthChart({ points, nowSec, w
       data.queues.map((q, i) => <path key={q} d={linePath(data.rows, q, frame)} fill="none" stroke={queueColor(i)} strokeWidth={1.5} />),
     [data],
   );
-  const tooltip = useCallback((row: ChartRow) => data.queues.map((q, i) => ({ key: q, name: q, color: queueColor(i), value: row[q] ?? null })).reverse(), [data]);
   return (
     <div className="chart-block">
-      <div ref={box} className="chart" role="img" aria-label={label} data-testid="queue-depth-chart" data-points={data.rows.length}>
+      <div className="chart" role="img" aria-label={label} data-testid="queue-depth-chart" data-points={data.rows.length}>
         {data.queues.length === 0 ? (
           <div className="chart-empty">{emptyText ?? 'No queue depth samples yet'}</div>
-        ) : width > 0 ? (
+        ) : (
           <LivePlot
-            rows={data.rows}
-            start={data.start}
-            end={data.end}
+            data={data}
+            series={data.queues}
+            colorOf={queueColorOf}
             max={max}
-            width={width}
             theme={theme}
             layers={layers}
-            tooltip={tooltip}
             unit=""
             format={fmtCount}
             hint="Hover or use the arrow keys for each queue's depth"
           />
-        ) : null}
+        )}
       </div>
       <ul className="legend" aria-label="Latest depth per queue">
         {data.queues.map((q, i) => (
@@ -65,6 +60,8 @@ export const QueueDepthChart = memo(function QueueDepthChart({ points, nowSec, w
     </div>
   );
 });
+
+const queueColorOf = (_queue: string, index: number) => queueColor(index);
 
 function latest(rows: readonly { [k: string]: number | null }[], key: string): number | null {
   for (let i = rows.length - 1; i >= 0; i--) {

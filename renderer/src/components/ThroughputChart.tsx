@@ -7,9 +7,8 @@
 import { memo, useCallback, useMemo } from 'react';
 import { typeColor } from '../lib/eventColors';
 import { fmtCount, fmtRate } from '../lib/format';
-import { useElementWidth } from '../lib/hooks';
 import { stackedAreaPaths, stackMax, type PlotFrame } from '../lib/stackedArea';
-import { throughputChart, type ChartRow, type ThroughputChart as ChartData } from '../store/chartData';
+import { throughputChart, type ThroughputChart as ChartData } from '../store/chartData';
 import type { TPoint } from '../store/series';
 import type { Theme } from '../store/store';
 import { LivePlot } from './LivePlot';
@@ -23,17 +22,16 @@ interface ThroughputProps {
 
 export const ThroughputChart = memo(function ThroughputChart({ points, nowSec, windowSeconds, theme }: ThroughputProps) {
   const data = useMemo(() => throughputChart(points, nowSec, windowSeconds), [points, nowSec, windowSeconds]);
-  const [box, width] = useElementWidth<HTMLDivElement>();
   const minutes = Math.round(windowSeconds / 60);
   const label = `Throughput by event type, events per second, last ${minutes} minutes`;
   return (
     <div className="chart-block">
-      <div ref={box} className="chart" role="img" aria-label={label} data-testid="throughput-chart" data-points={data.rows.length}>
+      <div className="chart" role="img" aria-label={label} data-testid="throughput-chart" data-points={data.rows.length}>
         {data.types.length === 0 ? (
           <div className="chart-empty">No events in the last {minutes} minutes</div>
-        ) : width > 0 ? (
-          <StackedPlot data={data} width={width} theme={theme} />
-        ) : null}
+        ) : (
+          <StackedPlot data={data} theme={theme} />
+        )}
       </div>
       <ul className="legend" aria-label="Events per type in the window">
         {data.types.map((type) => (
@@ -48,7 +46,7 @@ export const ThroughputChart = memo(function ThroughputChart({ points, nowSec, w
   );
 });
 
-function StackedPlot({ data, width, theme }: { data: ChartData; width: number; theme: Theme }) {
+function StackedPlot({ data, theme }: { data: ChartData; theme: Theme }) {
   const max = useMemo(() => stackMax(data.rows, data.types), [data]);
   const layers = useCallback(
     (frame: PlotFrame) =>
@@ -60,17 +58,14 @@ function StackedPlot({ data, width, theme }: { data: ChartData; width: number; t
       )),
     [data],
   );
-  const tooltip = useCallback((row: ChartRow) => data.types.map((type) => ({ key: type, name: type, color: typeColor(type), value: row[type] ?? null })).reverse(), [data]);
   return (
     <LivePlot
-      rows={data.rows}
-      start={data.start}
-      end={data.end}
+      data={data}
+      series={data.types}
+      colorOf={typeColor}
       max={max}
-      width={width}
       theme={theme}
       layers={layers}
-      tooltip={tooltip}
       unit="/s"
       format={fmtRate}
       hint="Hover or use the arrow keys for each type's rate"
