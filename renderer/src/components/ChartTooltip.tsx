@@ -1,6 +1,5 @@
-// The live charts' tooltip box: the time, then one row per series with its colour swatch,
-// neutral text so it reads in both themes.
-import { fmtClock } from '../lib/format';
+// The charts' tooltip box: the time, then one row per series with its colour swatch, neutral
+// text so it reads in both themes.
 
 export interface TooltipItem {
   key: string;
@@ -9,11 +8,11 @@ export interface TooltipItem {
   value: number | null;
 }
 
-/** `items` top of the chart first; `time` in seconds. */
-export function ChartTooltipBox({ time, items, unit, format }: { time: number; items: readonly TooltipItem[]; unit: string; format: (v: number) => string }) {
+/** `items` top of the chart first; `title` the row's time as the chart words it. */
+export function ChartTooltipBox({ title, items, unit, format }: { title: string; items: readonly TooltipItem[]; unit: string; format: (v: number) => string }) {
   return (
     <div className="chart-tooltip">
-      <div className="chart-tooltip-time">{fmtClock(time * 1000)}</div>
+      <div className="chart-tooltip-time">{title}</div>
       {items.map((item) => (
         <div key={item.key} className="chart-tooltip-row">
           <span className="swatch" style={{ background: item.color }} />

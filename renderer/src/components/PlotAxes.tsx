@@ -1,5 +1,5 @@
-// The y axis (value ticks from 0) and the time axis of the hand-drawn live charts, in a
-// PlotFrame; an edge tick's label is moved inside the chart, as recharts did.
+// The y axis (value ticks from 0) and the time axis of the hand-drawn charts, in a PlotFrame;
+// an edge tick's label is moved inside the chart, as recharts did.
 import { chartTheme } from '../lib/eventColors';
 import { fmtCompact } from '../lib/format';
 import type { PlotFrame } from '../lib/stackedArea';
@@ -16,6 +16,8 @@ export interface PlotAxesProps {
   width: number;
   theme: Theme;
   yTicks: readonly number[];
+  /** A value tick's label (compact numbers by default). */
+  yLabel?: (v: number) => string;
   xTicks: readonly number[];
   xLabel: (t: number) => string;
   fontSize: number;
@@ -25,7 +27,7 @@ export interface PlotAxesProps {
   labelGap: number;
 }
 
-export function PlotAxes({ frame, width, theme, yTicks, xTicks, xLabel, fontSize, halfLabel, labelGap }: PlotAxesProps) {
+export function PlotAxes({ frame, width, theme, yTicks, yLabel = fmtCompact, xTicks, xLabel, fontSize, halfLabel, labelGap }: PlotAxesProps) {
   const ct = chartTheme(theme);
   return (
     <g stroke={ct.axis} fill={ct.text} fontSize={fontSize}>
@@ -34,7 +36,7 @@ export function PlotAxes({ frame, width, theme, yTicks, xTicks, xLabel, fontSize
         <g key={v}>
           <line x1={frame.left - TICK} x2={frame.left} y1={plotY(frame, v)} y2={plotY(frame, v)} />
           <text x={frame.left - TICK - 2} y={plotY(frame, v)} dy="0.355em" textAnchor="end" stroke="none">
-            {fmtCompact(v)}
+            {yLabel(v)}
           </text>
         </g>
       ))}

@@ -1,25 +1,19 @@
 // One line chart over the dashboard's time range, with what every rollup chart shares:
 // drag to zoom (a fixed range that stops following), alert thresholds as lines, a learned
 // baseline band, a ghost (dashed) compare series, an accessible name and a data table
-// alternative. Series arrive bounded (LTTB on the read worker); rows merge them by time.
-import { memo, useMemo, useState } from 'react';
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ReferenceArea,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  type TooltipContentProps,
-} from 'recharts';
-import { formatDateTime, formatHourMinute } from '../../../shared/format';
+// alternative. Series arrive bounded (LTTB on the read worker); rows merge them by time for
+// the tooltip and the table. Drawn on the hand-drawn time plot (TimePlot.tsx), as the live
+// charts are: five recharts panels redrawn on every refresh were the dashboard's long tasks.
+import { memo, useCallback, useMemo, useState } from 'react';
+import { formatDateTime } from '../../../shared/format';
 import type { SeriesPoint } from '../../../shared/dashboardApi';
-import { chartTheme } from '../lib/eventColors';
+import { bandPath, pointsPath } from '../lib/linePath';
+import { timeTickLabel, timeTicks, valueTicks } from '../lib/rangeAxes';
+import type { PlotFrame } from '../lib/stackedArea';
+import type { ChartRow } from '../store/chartData';
 import type { Theme } from '../store/store';
+import { plotY } from './PlotAxes';
+import { TimePlot, type PlotAxisSpec } from './TimePlot';
 
 export interface ChartSeries {
   key: string;
@@ -54,52 +48,82 @@ export interface TimeChartProps {
   height?: number;
 }
 
-type Row = { t: number; band?: [number, number] } & Record<string, number | [number, number] | undefined>;
-
-export function mergeRows(series: readonly ChartSeries[], band?: { t: number; low: number; high: number }[]): Row[] {
-  const byT = new Map<number, Row>();
-  const row = (t: number) => {
-    let r = byT.get(t);
-    if (!r) byT.set(t, (r = { t }));
-    return r;
-  };
-  for (const s of series) for (const [t, v] of s.points) row(t)[s.key] = v;
-  for (const b of band ?? []) row(b.t).band = [b.low, b.high];
+/** One row per time any series has a point, holding each series' value there (for the tooltip and the table). */
+function mergeRows(series: readonly ChartSeries[]): ChartRow[] {
+  const byT = new Map<number, ChartRow>();
+  for (const s of series)
+    for (const [t, v] of s.points) {
+      let r = byT.get(t);
+      if (!r) byT.set(t, (r = { t }));
+      r[s.key] = v;
+    }
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
-function tickFormatter(fromMs: number, toMs: number) {
-  const withDate = toMs - fromMs > 24 * 3600_000;
-  return (t: number) => formatHourMinute(t, undefined, withDate);
-}
+const MARGIN = { top: 8, right: 12, bottom: 24, left: 56 };
+const BAND_COLOR = '#8b97a8';
+/** Average width of a digit or letter at 11 px, to keep edge time labels inside the SVG. */
+const CHAR_PX = 6.2;
 
-function RangeTooltip({ active, payload, label, format }: TooltipContentProps<number, string> & { format: (v: number) => string }) {
-  if (!active || !payload?.length) return null;
-  return (
-    <div className="chart-tooltip">
-      <div className="chart-tooltip-time">{formatDateTime(Number(label))}</div>
-      {payload
-        .filter((item) => item.dataKey !== 'band')
-        .map((item) => (
-          <div key={String(item.dataKey)} className="chart-tooltip-row">
-            <span className="swatch" style={{ background: item.color ?? item.stroke }} />
-            <span className="chart-tooltip-name">{item.name}</span>
-            <span className="chart-tooltip-value">{item.value === null || item.value === undefined ? '—' : format(Number(item.value))}</span>
-          </div>
-        ))}
-    </div>
-  );
+/** The largest value the chart must show: every series, the band's top and the thresholds. */
+function valueMax(series: readonly ChartSeries[], band: TimeChartProps['band'], thresholds: TimeChartProps['thresholds']): number {
+  let max = 0;
+  for (const s of series) for (const [, v] of s.points) if (v > max) max = v;
+  for (const b of band ?? []) if (b.high > max) max = b.high;
+  for (const th of thresholds ?? []) if (th.value > max) max = th.value;
+  return max;
 }
 
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { testId, label, series, band, bandLabel, thresholds, fromMs, toMs, format, yDomain, theme, emptyText, onZoom, height = 200 } = props;
-  const rows = useMemo(() => mergeRows(series, band), [series, band]);
-  const ct = chartTheme(theme);
-  const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const rows = useMemo(() => mergeRows(series), [series]);
   const [tableOpen, setTableOpen] = useState(false);
-  const ticks = useMemo(() => tickFormatter(fromMs, toMs), [fromMs, toMs]);
   const hasData = series.some((s) => !s.ghost && s.points.length > 0);
-  const labelOf = (state: { activeLabel?: unknown }) => (typeof state?.activeLabel === 'number' ? state.activeLabel : Number(state?.activeLabel));
+  const fixedTop = yDomain && yDomain[1] !== 'auto' ? yDomain[1] : undefined;
+  const axes = useMemo<PlotAxisSpec>(() => {
+    const xLabel = timeTickLabel(fromMs, toMs);
+    const xTicks = timeTicks(fromMs, toMs);
+    const widest = Math.max(5, ...xTicks.map((t) => xLabel(t).length));
+    return {
+      yTicks: valueTicks(valueMax(series, band, thresholds), fixedTop),
+      yLabel: format,
+      xTicks,
+      xLabel,
+      halfLabel: Math.ceil((widest * CHAR_PX) / 2),
+      fontSize: 11,
+      labelGap: 2,
+    };
+  }, [series, band, thresholds, fixedTop, fromMs, toMs, format]);
+  const plotSeries = useMemo(() => series.map((s) => ({ key: s.key, name: s.name, color: s.color })), [series]);
+  const layers = useCallback(
+    (frame: PlotFrame) => (
+      <>
+        {band?.length ? <path d={bandPath(band, frame)} fill={BAND_COLOR} fillOpacity={0.18} stroke="none" /> : null}
+        {series.map((s) => (
+          <path
+            key={s.key}
+            data-series={s.key}
+            d={pointsPath(s.points, frame)}
+            fill="none"
+            stroke={s.color}
+            strokeWidth={s.ghost ? 1.25 : 1.75}
+            strokeDasharray={s.ghost ? '5 4' : undefined}
+            strokeOpacity={s.ghost ? 0.6 : 1}
+            strokeLinejoin="round"
+          />
+        ))}
+        {(thresholds ?? []).map((th) => (
+          <g key={th.label} stroke={th.color} fill={th.color}>
+            <line x1={frame.left} x2={frame.right} y1={plotY(frame, th.value)} y2={plotY(frame, th.value)} strokeDasharray="3 3" />
+            <text x={frame.right - 4} y={plotY(frame, th.value) - 4} textAnchor="end" fontSize={10} stroke="none">
+              {th.label}
+            </text>
+          </g>
+        ))}
+      </>
+    ),
+    [series, band, thresholds],
+  );
 
   return (
     <div className="chart-block">
@@ -109,53 +133,20 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             {emptyText}
           </div>
         ) : (
-          <ResponsiveContainer width="100%" height={height}>
-            <ComposedChart
-              data={rows}
-              margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
-              onMouseDown={(s) => {
-                const t = labelOf(s);
-                if (onZoom && Number.isFinite(t)) setDrag({ a: t, b: t });
-              }}
-              onMouseMove={(s) => {
-                const t = labelOf(s);
-                if (drag && Number.isFinite(t)) setDrag({ a: drag.a, b: t });
-              }}
-              onMouseUp={() => {
-                if (drag && onZoom && drag.a !== drag.b) onZoom(Math.min(drag.a, drag.b), Math.max(drag.a, drag.b));
-                setDrag(null);
-              }}
-              onMouseLeave={() => setDrag(null)}
-            >
-              <CartesianGrid stroke={ct.grid} vertical={false} />
-              <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} tickFormatter={ticks} stroke={ct.axis} tick={{ fill: ct.text, fontSize: 11 }} allowDataOverflow tickCount={6} />
-              <YAxis width={52} stroke={ct.axis} tick={{ fill: ct.text, fontSize: 11 }} tickFormatter={format} domain={yDomain ?? [0, 'auto']} allowDataOverflow={!!yDomain} />
-              <Tooltip isAnimationActive={false} content={(p) => <RangeTooltip {...(p as TooltipContentProps<number, string>)} format={format} />} />
-              {band?.length ? (
-                <Area dataKey="band" name={bandLabel ?? 'baseline'} stroke="none" fill="#8b97a8" fillOpacity={0.18} isAnimationActive={false} activeDot={false} connectNulls />
-              ) : null}
-              {series.map((s) => (
-                <Line
-                  key={s.key}
-                  type="linear"
-                  dataKey={s.key}
-                  name={s.name}
-                  stroke={s.color}
-                  strokeWidth={s.ghost ? 1.25 : 1.75}
-                  strokeDasharray={s.ghost ? '5 4' : undefined}
-                  strokeOpacity={s.ghost ? 0.6 : 1}
-                  dot={false}
-                  activeDot={false}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-              ))}
-              {(thresholds ?? []).map((th) => (
-                <ReferenceLine key={th.label} y={th.value} stroke={th.color} strokeDasharray="3 3" ifOverflow="extendDomain" label={{ value: th.label, fill: th.color, fontSize: 10, position: 'insideTopRight' }} />
-              ))}
-              {drag && drag.a !== drag.b ? <ReferenceArea x1={Math.min(drag.a, drag.b)} x2={Math.max(drag.a, drag.b)} fill="#4ea1ff" fillOpacity={0.15} /> : null}
-            </ComposedChart>
-          </ResponsiveContainer>
+          <TimePlot
+            data={{ rows, start: fromMs, end: toMs }}
+            series={plotSeries}
+            axes={axes}
+            height={height}
+            margin={MARGIN}
+            theme={theme}
+            layers={layers}
+            timeTitle={formatDateTime}
+            unit=""
+            format={format}
+            hint={onZoom ? 'Hover or use the arrow keys for the values at a time; drag across the chart to zoom into that range' : 'Hover or use the arrow keys for the values at a time'}
+            onZoom={onZoom}
+          />
         )}
       </div>
       <ul className="legend" aria-label={`Series of ${label}`}>
@@ -171,6 +162,12 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             <span className="legend-name">{th.label}</span>
           </li>
         ))}
+        {band?.length && bandLabel ? (
+          <li>
+            <span className="swatch swatch-band" style={{ background: BAND_COLOR }} />
+            <span className="legend-name">{bandLabel}</span>
+          </li>
+        ) : null}
       </ul>
       {/* The table's rows exist only while it is open: a closed 300-row table still costs a render. */}
       <details className="chart-table" data-testid={`${testId}-table`} onToggle={(e) => setTableOpen((e.currentTarget as HTMLDetailsElement).open)}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linePath, seriesMax } from './linePath';
+import { bandPath, linePath, pointsPath, seriesMax } from './linePath';
 import type { PlotFrame } from './stackedArea';
 
 // 10 px per second, 1 px per unit, y grows downward from 100.
@@ -26,5 +26,28 @@ describe('seriesMax', () => {
   it('is the largest value of the keys asked, ignoring gaps and other keys', () => {
     expect(seriesMax([{ t: 0, a: 3, b: null, c: 99 }, { t: 1, a: null, b: 7, c: 1 }], ['a', 'b'])).toBe(7);
     expect(seriesMax([], ['a'])).toBe(0);
+  });
+});
+
+describe('pointsPath', () => {
+  it('joins the points in order, across steps without data, and skips values that are not numbers', () => {
+    expect(pointsPath([[0, 10], [1, 20], [4, 0], [5, Number.NaN]], frame)).toBe('M0,90L10,80L40,100');
+    expect(pointsPath([], frame)).toBe('');
+  });
+
+  it('places the frame offset and scale on both axes', () => {
+    const f: PlotFrame = { left: 50, right: 150, top: 10, bottom: 110, start: 1000, end: 2000, yMax: 1 };
+    expect(pointsPath([[1000, 0], [1500, 0.5], [2000, 1]], f)).toBe('M50,110L100,60L150,10');
+  });
+});
+
+describe('bandPath', () => {
+  it('runs along the top left to right, back along the bottom, and closes', () => {
+    const band = [
+      { t: 0, low: 10, high: 30 },
+      { t: 2, low: 20, high: 50 },
+    ];
+    expect(bandPath(band, frame)).toBe('M0,70L20,50L20,80L0,90Z');
+    expect(bandPath([], frame)).toBe('');
   });
 });

@@ -31,3 +31,23 @@ export function seriesMax(rows: readonly ChartRow[], keys: readonly string[]): n
   }
   return max;
 }
+
+/** A line through [t, v] points in order (a range chart's series: steps without data are joined). */
+export function pointsPath(points: readonly (readonly [number, number])[], f: PlotFrame): string {
+  const xScale = (f.right - f.left) / Math.max(1e-9, f.end - f.start);
+  const yScale = (f.bottom - f.top) / Math.max(1e-9, f.yMax);
+  let d = '';
+  for (const [t, v] of points) {
+    if (!Number.isFinite(v)) continue;
+    d += `${d ? 'L' : 'M'}${round(f.left + (t - f.start) * xScale)},${round(f.bottom - v * yScale)}`;
+  }
+  return d;
+}
+
+/** A filled band between `low` and `high`: its top edge left to right, then its bottom edge back. */
+export function bandPath(band: readonly { t: number; low: number; high: number }[], f: PlotFrame): string {
+  if (band.length === 0) return '';
+  const top = pointsPath(band.map((b) => [b.t, b.high] as const), f);
+  const bottom = pointsPath(band.map((b) => [b.t, b.low] as const).reverse(), f);
+  return `${top}L${bottom.slice(1)}Z`;
+}

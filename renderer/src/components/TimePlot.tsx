@@ -1,0 +1,173 @@
+// Every time chart's plot, drawn as plain SVG (recharts cost 35 ms or more of its own
+// machinery per redraw, a long task under load): grid, axes, the caller's layers clipped to
+// the plot, a tooltip on hover (or the arrow keys when focused) and, where the caller can
+// zoom, a drag that selects a time range. Hovering and dragging redraw only the overlay: the
+// SVG is memoised.
+import { memo, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { chartTheme } from '../lib/eventColors';
+import { useElementWidth } from '../lib/hooks';
+import { dragRange, timeAt } from '../lib/plotDrag';
+import { nearestRow, type PlotFrame } from '../lib/stackedArea';
+import type { ChartRow } from '../store/chartData';
+import type { Theme } from '../store/store';
+import { ChartTooltipBox } from './ChartTooltip';
+import { PlotAxes, plotX, plotY } from './PlotAxes';
+
+const CURSOR = '#ccc';
+const SELECTION = '#4ea1ff';
+
+export interface PlotSeries {
+  key: string;
+  name: string;
+  color: string;
+}
+
+export interface PlotAxisSpec {
+  /** Value ticks from 0; the last one is the top of the plot. */
+  yTicks: readonly number[];
+  yLabel: (v: number) => string;
+  xTicks: readonly number[];
+  xLabel: (t: number) => string;
+  /** Half the widest time label: how far an edge label is kept from the SVG's edge. */
+  halfLabel: number;
+  fontSize: number;
+  labelGap: number;
+}
+
+export interface TimePlotProps {
+  /** Rows keyed by series key, and the time at the left and right edges (the rows' unit). */
+  data: { rows: readonly ChartRow[]; start: number; end: number };
+  /** The series drawn, bottom of the chart first: the tooltip lists them top first. */
+  series: readonly PlotSeries[];
+  axes: PlotAxisSpec;
+  height: number;
+  margin: { top: number; right: number; bottom: number; left: number };
+  theme: Theme;
+  /** What the plot draws in its frame (paths), clipped to it. */
+  layers: (frame: PlotFrame) => ReactNode;
+  /** The tooltip's heading for a row's time. */
+  timeTitle: (t: number) => string;
+  unit: string;
+  format: (v: number) => string;
+  /** What the focused plot offers, for assistive technology. */
+  hint: string;
+  /** Called with the dragged range (in the rows' unit, ordered); without it there is no drag. */
+  onZoom?: (start: number, end: number) => void;
+}
+
+export function TimePlot({ data, series, axes, height, margin, theme, layers, timeTitle, unit, format, hint, onZoom }: TimePlotProps) {
+  const { rows, start, end } = data;
+  const [box, width] = useElementWidth<HTMLDivElement>();
+  const yMax = axes.yTicks[axes.yTicks.length - 1] ?? 1;
+  const frame = useMemo<PlotFrame>(
+    () => ({ left: margin.left, right: width - margin.right, top: margin.top, bottom: height - margin.bottom, start, end, yMax }),
+    [margin, width, height, start, end, yMax],
+  );
+  const [active, setActive] = useState<number | null>(null);
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const dragging = useRef(false);
+  const row = active === null ? undefined : rows[Math.min(active, rows.length - 1)];
+
+  const xOf = (e: PointerEvent<HTMLDivElement>) => e.clientX - e.currentTarget.getBoundingClientRect().left;
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    const x = xOf(e);
+    if (!onZoom || e.button !== 0 || x < frame.left || x > frame.right) return;
+    dragging.current = true;
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+    setDrag({ from: x, to: x });
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    const x = xOf(e);
+    if (dragging.current) setDrag((d) => (d ? { from: d.from, to: x } : d));
+    if (x < frame.left || x > frame.right) return setActive(null);
+    setActive(nearestRow(rows, timeAt(frame, x)));
+  };
+  const onPointerUp = () => {
+    if (!dragging.current) return;
+    dragging.current = false;
+    const range = drag ? dragRange(frame, drag.from, drag.to) : null;
+    setDrag(null);
+    if (range && onZoom) onZoom(range[0], range[1]);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const last = rows.length - 1;
+    if (e.key === 'ArrowLeft') setActive((i) => Math.max(0, (i ?? last + 1) - 1));
+    else if (e.key === 'ArrowRight') setActive((i) => Math.min(last, (i ?? -1) + 1));
+    else if (e.key === 'Escape') setActive(null);
+    else return;
+    e.preventDefault();
+  };
+
+  let overlay: ReactNode = null;
+  if (drag && drag.from !== drag.to) {
+    const [a, b] = [drag.from, drag.to].map((x) => Math.min(Math.max(x, frame.left), frame.right));
+    overlay = <div className="plot-selection" style={{ left: Math.min(a, b), width: Math.abs(b - a), top: frame.top, height: frame.bottom - frame.top, background: SELECTION }} />;
+  } else if (row) {
+    const x = plotX(frame, row.t);
+    const items = series.map((s) => ({ key: s.key, name: s.name, color: s.color, value: row[s.key] ?? null })).reverse();
+    // Beside the cursor, on whichever side has room.
+    const side = x > width / 2 ? { right: width - x + 10 } : { left: x + 10 };
+    overlay = (
+      <>
+        <div className="plot-cursor" style={{ left: Math.round(x), top: frame.top, height: frame.bottom - frame.top, background: CURSOR }} />
+        <div className="plot-tooltip" style={{ top: frame.top, ...side }}>
+          <ChartTooltipBox title={timeTitle(row.t)} items={items} unit={unit} format={format} />
+        </div>
+      </>
+    );
+  }
+  return (
+    <div
+      ref={box}
+      className={`time-plot${onZoom ? ' time-plot-zoomable' : ''}`}
+      style={{ height }}
+      tabIndex={0}
+      role="application"
+      aria-label={hint}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={() => {
+        dragging.current = false;
+        setDrag(null);
+      }}
+      onPointerLeave={() => setActive(null)}
+      onKeyDown={onKeyDown}
+      onBlur={() => setActive(null)}
+    >
+      {width > 0 ? <PlotSvg frame={frame} height={height} margin={margin} axes={axes} theme={theme} layers={layers} /> : null}
+      {overlay}
+    </div>
+  );
+}
+
+interface PlotSvgProps {
+  frame: PlotFrame;
+  height: number;
+  margin: TimePlotProps['margin'];
+  axes: PlotAxisSpec;
+  theme: Theme;
+  layers: (frame: PlotFrame) => ReactNode;
+}
+
+const PlotSvg = memo(function PlotSvg({ frame, height, margin, axes, theme, layers }: PlotSvgProps) {
+  const ct = chartTheme(theme);
+  const width = frame.right + margin.right;
+  const clipId = `time-plot-clip${useId().replace(/[^\w-]/g, '')}`;
+  return (
+    <svg width={width} height={height} aria-hidden="true">
+      <defs>
+        <clipPath id={clipId}>
+          <rect x={frame.left} y={frame.top} width={Math.max(0, frame.right - frame.left)} height={frame.bottom - frame.top} />
+        </clipPath>
+      </defs>
+      <g stroke={ct.grid}>
+        {axes.yTicks.map((v) => (
+          <line key={v} x1={frame.left} x2={frame.right} y1={plotY(frame, v)} y2={plotY(frame, v)} />
+        ))}
+      </g>
+      <g clipPath={`url(#${clipId})`}>{layers(frame)}</g>
+      <PlotAxes frame={frame} width={width} theme={theme} {...axes} />
+    </svg>
+  );
+});
