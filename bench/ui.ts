@@ -1,7 +1,8 @@
 // bench:ui — (1) time from starting the console (`node tools/start.js`, as `npm start` does,
 // already built) to a live dashboard showing events; (2) renderer frame times and long tasks
 // in Debian's Chromium while 20,000 events/s flow (demo session at that rate), side by side
-// with the same dashboard idle: prints both and the ratio.
+// with the same dashboard idle: prints both and the ratio, and the renderer main thread's busy
+// time per second (Chromium's own task and script durations), finer than counting long tasks.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,22 @@ function startConsole(home: string): { child: ChildProcess; url: Promise<string>
 
 /** Frame intervals (requestAnimationFrame) and long tasks over `seconds`, measured in the page. */
 async function frameStats(page: Page, seconds: number) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const of = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+    return { task: of('TaskDuration'), script: of('ScriptDuration'), at: performance.now() };
+  };
+  const from = await busy();
+  const stats = await pageFrameStats(page, seconds);
+  const to = await busy();
+  await cdp.detach();
+  const perSecond = (k: 'task' | 'script') => ((to[k] - from[k]) * 1000) / ((to.at - from.at) / 1000);
+  return { ...stats, taskMsPerSecond: perSecond('task'), scriptMsPerSecond: perSecond('script') };
+}
+
+async function pageFrameStats(page: Page, seconds: number) {
   return page.evaluate(async (ms) => {
     // Runs in the page: browser globals, typed loosely because this file compiles for Node.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -93,6 +110,7 @@ async function benchLiveDashboard(browser: Browser, home: string): Promise<void>
     console.log(`idle dashboard:        frames ${idle.frames}, frame time p50 ${idle.p50.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms, long tasks ${idle.longTasks} (${idle.longTaskMs.toFixed(0)} ms)`);
     console.log(`at ${RATE} events/s target (stored ${Math.round(rate)}/s while measuring): frames ${loaded.frames}, p50 ${loaded.p50.toFixed(1)} ms, p95 ${loaded.p95.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms, long tasks ${loaded.longTasks} (${loaded.longTaskMs.toFixed(0)} ms)`);
     console.log(`ratio loaded/idle: p95 frame time ${(loaded.p95 / idle.p95).toFixed(2)}, frames delivered ${(loaded.frames / idle.frames).toFixed(2)}`);
+    console.log(`renderer main thread per second, idle / loaded: busy ${idle.taskMsPerSecond.toFixed(0)} / ${loaded.taskMsPerSecond.toFixed(0)} ms, script ${idle.scriptMsPerSecond.toFixed(0)} / ${loaded.scriptMsPerSecond.toFixed(0)} ms`);
     await page.close();
   } finally {
     child.kill('SIGTERM');
