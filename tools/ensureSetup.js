@@ -27,10 +27,25 @@ function newestMtime(dir, skip = new Set(['node_modules', 'dist', 'dist-renderer
   return newest;
 }
 
+/**
+ * 'current' when node_modules holds the committed lock's install, 'stale' when it must be
+ * installed, 'linked-stale' when it is stale but node_modules is a link into another tree:
+ * `npm ci` there would empty that tree's install, so it is left for its owner to update.
+ */
+function installState(root = ROOT) {
+  const modules = path.join(root, 'node_modules');
+  const installed = path.join(modules, '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return 'current';
+  const linked = fs.existsSync(modules) && fs.lstatSync(modules).isSymbolicLink();
+  return linked ? 'linked-stale' : 'stale';
+}
+
 function ensureDependencies() {
-  const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
-  const lock = path.join(ROOT, 'package-lock.json');
-  if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) {
+  const state = installState();
+  if (state === 'linked-stale') {
+    console.warn(`node_modules is a link to ${fs.realpathSync(path.join(ROOT, 'node_modules'))}, older than package-lock.json: not reinstalling through it (run npm ci in that tree if the lock changed)`);
+  } else if (state === 'stale') {
     // The one install command (also .ci/run and the README): exactly the committed lock.
     run(npm, ['ci', '--no-audit', '--no-fund']);
   }
@@ -46,4 +61,4 @@ function ensureBuilt({ force = false } = {}) {
   }
 }
 
-module.exports = { ROOT, npm, run, ensureDependencies, ensureBuilt };
+module.exports = { ROOT, npm, run, installState, ensureDependencies, ensureBuilt };
