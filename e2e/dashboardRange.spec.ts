@@ -90,6 +90,10 @@ test('each chart shows what the stored events say for the window; compare and zo
   const wantYesterday = expectedFigures(s.yesterday, 0, Number.MAX_SAFE_INTEGER);
   await expect.poll(() => attr(page, 'panel-rates', 'data-compare-attempts')).toBe(String(wantYesterday.authorized + wantYesterday.declined));
   await expect(page.getByTestId('panel-rates').locator('.legend')).toContainText('Approval rate per attempt (yesterday)');
+  // Drawn dashed over today's window: yesterday's 40 minutes, moved forward a day.
+  const ghostLine = page.getByTestId('rates-chart').locator('path[data-series="approvalGhost"]');
+  await expect.poll(async () => ((await ghostLine.getAttribute('d')) ?? '').split(/[ML]/).filter(Boolean).length).toBe(40);
+  await expect(ghostLine).toHaveAttribute('stroke-dasharray', '5 4');
 
   // The drawn line has a vertex for each row of the table; hovering names the series at that time.
   const approvalLine = page.getByTestId('rates-chart').locator('path[data-series="approval"]');
