@@ -1,12 +1,13 @@
 // Waiting for a condition in a test instead of sleeping for a guessed time: polls `check`
-// until it returns a truthy value (returned), and fails naming `what` after `timeoutMs`.
+// until it returns a truthy value (returned), and fails naming `what` after `timeoutMs` (a
+// function is asked at the failure, so the message can say what the last look saw).
 // The poll interval is only how often to look; the test waits for the condition itself.
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 10): Promise<Exclude<T, false | null | undefined>> {
+export async function waitFor<T>(check: () => T | Promise<T>, what: string | (() => string), timeoutMs = 10_000, everyMs = 10): Promise<Exclude<T, false | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value as Exclude<T, false | null | undefined>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

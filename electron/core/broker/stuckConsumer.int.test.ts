@@ -40,7 +40,7 @@ describe('a queue whose consumer takes nothing', () => {
     const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
     const poller = new QueueStatsPoller({
       queues: [topo.queue],
-      management: new ManagementClient(managementEndpoint(AMQP_URL), { timeoutMs: 3000 }),
+      management: new ManagementClient(managementEndpoint(AMQP_URL), { timeoutMs: 10_000 }),
       passive: (q) => passive.sample(q),
       onSamples: () => undefined,
       now: clock.now,
@@ -64,20 +64,24 @@ describe('a queue whose consumer takes nothing', () => {
       clock.advance(150_000);
       const [later] = (await poller.pollOnce())!;
       expect(later.stalledSeconds).toBeGreaterThanOrEqual(150);
-      // The consumer acknowledges what it holds: progress, the clock restarts.
+      // The consumer acknowledges what it holds: progress, the clock restarts. The broker
+      // shows it at its next stats emission; on a loaded CI machine its management API has
+      // answered that late, so the wait is long and a failure says what the polls last saw.
       for (const m of held.splice(0)) consumer.ack(m);
+      let seen = 'no poll answered';
       await waitFor(
         async () => {
           clock.advance(1000);
           const [s] = (await poller.pollOnce()) ?? [];
+          if (s) seen = JSON.stringify({ source: s.source, note: s.note, ready: s.ready, unacked: s.unacked, rates: s.rates, stalledSeconds: s.stalledSeconds });
           return s?.stalledSeconds === 0;
         },
-        'an acknowledgement to end the stall',
-        40_000,
+        () => `an acknowledgement to end the stall (last poll: ${seen})`,
+        80_000,
         500,
       );
     } finally {
       poller.stop();
     }
-  }, 90_000);
+  }, 150_000);
 });
