@@ -60,9 +60,11 @@ function mergeRows(series: readonly ChartSeries[]): ChartRow[] {
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
-const MARGIN = { top: 8, right: 12, bottom: 24, left: 56 };
+/** The left margin grows with the widest value label ("1,500,000" needs more than "0.5 %"). */
+const MARGIN = { top: 8, right: 12, bottom: 24 };
+const MIN_LEFT = 44;
 const BAND_COLOR = '#8b97a8';
-/** Average width of a digit or letter at 11 px, to keep edge time labels inside the SVG. */
+/** Average width of a digit or letter at 11 px: keeps edge time labels inside the SVG and sizes the value axis. */
 const CHAR_PX = 6.2;
 
 /** The largest value the chart must show: every series, the band's top and the thresholds. */
@@ -94,6 +96,10 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
       labelGap: 2,
     };
   }, [series, band, thresholds, fixedTop, fromMs, toMs, format]);
+  const margin = useMemo(() => {
+    const widest = Math.max(...axes.yTicks.map((v) => axes.yLabel(v).length));
+    return { ...MARGIN, left: Math.max(MIN_LEFT, Math.ceil(widest * CHAR_PX) + 14) };
+  }, [axes]);
   const plotSeries = useMemo(() => series.map((s) => ({ key: s.key, name: s.name, color: s.color })), [series]);
   const layers = useCallback(
     (frame: PlotFrame) => (
@@ -138,7 +144,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             series={plotSeries}
             axes={axes}
             height={height}
-            margin={MARGIN}
+            margin={margin}
             theme={theme}
             layers={layers}
             timeTitle={formatDateTime}
