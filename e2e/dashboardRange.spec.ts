@@ -196,6 +196,26 @@ test('keyboard: ? help, views, ranges, pause, and arrow keys through explorer ro
   await page.keyboard.press('p');
   await expect(page.getByTestId('range-status')).toContainText('Live');
 
+  // Zoom out, move back, zoom in: a fixed range that stopped following, around the same centre.
+  const span = async () => {
+    const from = Number(await attr(page, 'range-charts', 'data-from'));
+    const to = Number(await attr(page, 'range-charts', 'data-to'));
+    return { from, to, length: to - from };
+  };
+  await expect.poll(async () => (await span()).length).toBe(60 * MIN);
+  await page.keyboard.press('-');
+  await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'false');
+  await expect.poll(async () => (await span()).length).toBe(120 * MIN);
+  const zoomedOut = await span();
+  expect(zoomedOut.to).toBeLessThanOrEqual(Date.now() + MIN); // never past the current minute
+  await page.keyboard.press('[');
+  await expect.poll(async () => (await span()).to).toBe(zoomedOut.to - 60 * MIN);
+  await page.keyboard.press('+');
+  await expect.poll(async () => (await span()).length).toBe(60 * MIN);
+  expect((await span()).from).toBe(zoomedOut.from - 60 * MIN + 30 * MIN);
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'true');
+
   await page.keyboard.press('3');
   await expect(page).toHaveURL(/#\/explorer/);
   const rows = page.getByTestId('explorer-row');

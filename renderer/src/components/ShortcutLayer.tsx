@@ -2,7 +2,7 @@
 // dense mode (remembered) to the document.
 import { useCallback, useEffect, useState } from 'react';
 import { appStore } from '../store/appStore';
-import { rangeStore } from '../store/dashboardRange';
+import { panWindow, rangeStore, rangeWindow, zoomWindow } from '../store/dashboardRange';
 import { NEXT_COMPARE, SHORTCUTS, isTypingTarget, shortcutFor, type ShortcutAction } from '../lib/shortcuts';
 import { Modal } from '../views/AlertsActions';
 
@@ -45,6 +45,15 @@ export function ShortcutLayer() {
           return range.choosePreset(a.preset);
         case 'follow':
           return range.follow();
+        case 'zoom':
+        case 'pan': {
+          // On the engine's clock (event time in a replay), like the range itself.
+          const clock = appStore.getState().view.snapshot?.clock ?? null;
+          const shown = rangeWindow(range, clock);
+          if (!shown || clock === null) return;
+          const next = a.kind === 'zoom' ? zoomWindow(shown, a.factor, clock) : panWindow(shown, a.fraction, clock);
+          return range.fixRange(next.fromMs, next.toMs);
+        }
         case 'compare':
           return range.setCompare(NEXT_COMPARE[range.compare]);
         case 'dense':

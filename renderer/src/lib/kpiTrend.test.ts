@@ -60,6 +60,12 @@ describe('keyboard shortcuts', () => {
     expect(shortcutFor(key('3', { code: 'Digit3' }))).toEqual({ kind: 'view', id: 'explorer' });
     expect(shortcutFor(key('#', { code: 'Digit3', shiftKey: true }))).toEqual({ kind: 'range', preset: '6h' });
     expect(shortcutFor({ ...key('p'), ctrlKey: true })).toBeNull();
+    // Zoom and move the range, '=' being the unshifted '+'.
+    expect(shortcutFor(key('-'))).toEqual({ kind: 'zoom', factor: 2 });
+    expect(shortcutFor(key('+', { shiftKey: true }))).toEqual({ kind: 'zoom', factor: 0.5 });
+    expect(shortcutFor(key('='))).toEqual({ kind: 'zoom', factor: 0.5 });
+    expect(shortcutFor(key('['))).toEqual({ kind: 'pan', fraction: -0.5 });
+    expect(shortcutFor(key(']'))).toEqual({ kind: 'pan', fraction: 0.5 });
     for (const s of SHORTCUTS) expect(s.action).toBeTruthy();
   });
 });

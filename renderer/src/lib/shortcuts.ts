@@ -10,6 +10,8 @@ export type ShortcutAction =
   | { kind: 'view'; id: string }
   | { kind: 'range'; preset: RangePreset }
   | { kind: 'follow' }
+  | { kind: 'zoom'; factor: number }
+  | { kind: 'pan'; fraction: number }
   | { kind: 'compare' }
   | { kind: 'dense' }
   | { kind: 'theme' };
@@ -26,6 +28,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
   ...VIEWS.map((v, i): Shortcut => ({ keys: String(i + 1), what: `Go to ${v.title}`, action: { kind: 'view', id: v.id } })),
   ...RANGE_PRESETS.map((p, i): Shortcut => ({ keys: `Shift+${i + 1}`, what: `Dashboard range: last ${p.label}`, action: { kind: 'range', preset: p.id } })),
   { keys: 'l', what: 'Dashboard: back to live (follow now)', action: { kind: 'follow' } },
+  { keys: '-', what: 'Dashboard: zoom out (twice the range, same centre)', action: { kind: 'zoom', factor: 2 } },
+  { keys: '+', what: 'Dashboard: zoom in (half the range, same centre)', action: { kind: 'zoom', factor: 0.5 } },
+  { keys: '[', what: 'Dashboard: move the range back by half its length', action: { kind: 'pan', fraction: -0.5 } },
+  { keys: ']', what: 'Dashboard: move the range forward by half its length (up to now)', action: { kind: 'pan', fraction: 0.5 } },
   { keys: 'c', what: 'Dashboard: compare with off → yesterday → last week', action: { kind: 'compare' } },
   { keys: 'd', what: 'Dense mode (wall screens) on or off', action: { kind: 'dense' } },
   { keys: 't', what: 'Light or dark theme', action: { kind: 'theme' } },
@@ -40,7 +46,8 @@ export function shortcutFor(e: { key: string; code?: string; shiftKey: boolean; 
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   if (e.key === '?') return { kind: 'help' };
   const digit = e.code?.startsWith('Digit') ? e.code.slice(5) : (SHIFTED_DIGITS[e.key] ?? (/^\d$/.test(e.key) ? e.key : null));
-  const keys = e.shiftKey && digit ? `Shift+${digit}` : e.key.toLowerCase();
+  // '=' is the unshifted '+' key on most layouts.
+  const keys = e.shiftKey && digit ? `Shift+${digit}` : e.key === '=' ? '+' : e.key.toLowerCase();
   return SHORTCUTS.find((s) => s.keys === keys)?.action ?? null;
 }
 

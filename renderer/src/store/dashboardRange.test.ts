@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRangeStore, MIN_RANGE_MS, normaliseRange, rangeWindow } from './dashboardRange';
+import { DASHBOARD_MAX_RANGE_MS } from '../../../shared/dashboardApi';
+import { createRangeStore, MIN_RANGE_MS, normaliseRange, panWindow, rangeWindow, zoomWindow } from './dashboardRange';
 
 const clock = Date.UTC(2026, 10, 23, 12, 34, 56);
 
@@ -34,5 +35,42 @@ describe('the dashboard range', () => {
 
   it('has no window before the first clock while following', () => {
     expect(rangeWindow(createRangeStore().getState(), null)).toBeNull();
+  });
+});
+
+describe('zooming and moving the range from the keyboard', () => {
+  const H = 3600_000;
+  const MIN = 60_000;
+  // Half a minute before noon: a followed window ends at noon, and so may a zoomed one.
+  const now = Date.UTC(2026, 11, 3, 11, 59, 30);
+  const noon = Date.UTC(2026, 11, 3, 12, 0);
+  const hour = { fromMs: noon - 3 * H, toMs: noon - 2 * H };
+
+  it('zooms out and in around the same centre', () => {
+    expect(zoomWindow(hour, 2, now)).toEqual({ fromMs: noon - 3.5 * H, toMs: noon - 1.5 * H });
+    expect(zoomWindow(hour, 0.5, now)).toEqual({ fromMs: noon - 2.75 * H, toMs: noon - 2.25 * H });
+  });
+
+  it('keeps the length between the smallest range and 31 days, in whole minutes', () => {
+    const smallest = zoomWindow({ fromMs: noon - 3 * MIN, toMs: noon - MIN }, 0.5, now);
+    expect(smallest.toMs - smallest.fromMs).toBe(MIN_RANGE_MS);
+    const month = zoomWindow({ fromMs: noon - 20 * 24 * H, toMs: noon }, 2, now);
+    expect(month.toMs - month.fromMs).toBe(DASHBOARD_MAX_RANGE_MS);
+    const odd = zoomWindow({ fromMs: noon - 15 * MIN, toMs: noon - 2 * MIN }, 0.5, now);
+    expect(odd.fromMs % MIN).toBe(0);
+    expect(odd.toMs % MIN).toBe(0);
+    expect(odd.toMs - odd.fromMs).toBe(7 * MIN);
+  });
+
+  it('never ends past the current minute: a range that would keeps its length and ends there', () => {
+    expect(zoomWindow({ fromMs: noon - H, toMs: noon }, 2, now)).toEqual({ fromMs: noon - 2 * H, toMs: noon });
+    expect(panWindow(hour, 0.5, now)).toEqual({ fromMs: noon - 2.5 * H, toMs: noon - 1.5 * H });
+    expect(panWindow(hour, 5, now)).toEqual({ fromMs: noon - H, toMs: noon });
+    // The followed window at this clock is the one these end with.
+    expect(rangeWindow({ preset: '1h', following: true, fromMs: null, toMs: null, compare: 'none', lastPreset: '1h' }, now)!.toMs).toBe(noon);
+  });
+
+  it('moves back by a share of its length', () => {
+    expect(panWindow(hour, -0.5, now)).toEqual({ fromMs: noon - 3.5 * H, toMs: noon - 2.5 * H });
   });
 });

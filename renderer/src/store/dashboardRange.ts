@@ -3,7 +3,7 @@
 // stopped following. Plus what the charts are compared with. Pure functions + a small store.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { CompareWith } from '../../../shared/dashboardApi';
+import { DASHBOARD_MAX_RANGE_MS, type CompareWith } from '../../../shared/dashboardApi';
 
 export const RANGE_PRESETS = [
   { id: '15m', label: '15 m', ms: 15 * 60_000 },
@@ -51,6 +51,30 @@ export function rangeWindow(s: RangeState, clockMs: number | null): { fromMs: nu
   // The window ends at the end of the current minute: the per-minute rollups' newest step.
   const toMs = Math.ceil((clockMs + 1) / 60_000) * 60_000;
   return { fromMs: toMs - ms, toMs };
+}
+
+/**
+ * The window `factor` times as long around the same centre (2: zoom out, 0.5: zoom in), kept
+ * between MIN_RANGE_MS and the dashboard's 31 days, in whole minutes (the rollups' step).
+ * It never ends past the current minute (`clockMs`'s), where a followed window ends: one that
+ * would keeps its length and ends there.
+ */
+export function zoomWindow(w: { fromMs: number; toMs: number }, factor: number, clockMs: number): { fromMs: number; toMs: number } {
+  const length = Math.min(DASHBOARD_MAX_RANGE_MS, Math.max(MIN_RANGE_MS, (w.toMs - w.fromMs) * factor));
+  const centre = (w.fromMs + w.toMs) / 2;
+  return inWholeMinutes(centre + length / 2, length, clockMs);
+}
+
+/** The window moved by `fraction` of its length (negative: back in time), never past the current minute. */
+export function panWindow(w: { fromMs: number; toMs: number }, fraction: number, clockMs: number): { fromMs: number; toMs: number } {
+  const length = w.toMs - w.fromMs;
+  return inWholeMinutes(w.toMs + length * fraction, length, clockMs);
+}
+
+function inWholeMinutes(toMs: number, lengthMs: number, clockMs: number): { fromMs: number; toMs: number } {
+  const length = Math.max(1, Math.round(lengthMs / 60_000)) * 60_000;
+  const end = Math.min(Math.round(toMs / 60_000) * 60_000, Math.ceil((clockMs + 1) / 60_000) * 60_000);
+  return { fromMs: end - length, toMs: end };
 }
 
 /** A normalised fixed range: ordered, at least MIN_RANGE_MS, whole milliseconds. */
