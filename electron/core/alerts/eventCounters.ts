@@ -28,27 +28,39 @@ export interface AlertInputEvent {
   arrivalMs?: number | null;
 }
 
+/** Where a window's per-second histograms are read from, when a rule first asks for them. */
+export interface HistogramSource {
+  eachHistogram(kind: 'scores' | 'lags', from: number, to: number, visit: (h: SparseHistogram) => void): void;
+}
+
 /**
- * The sum of a window's seconds. Histograms are merged only when a rule asks for them. The
+ * The sum of a window's seconds. Histograms are merged only when a rule asks for them, from
+ * the seconds they were read over (the rings do not change while one tick is evaluated). The
  * evaluator reuses aggregates from tick to tick (`reset`): allocating one per group and window
  * at every tick was 8 % of a PaySim replay's engine thread.
  */
 export class WindowAggregate {
   readonly counts = new Float64Array(TYPE_SLOTS);
-  /** The seconds' histograms, merged on first use. */
-  readonly scoreParts: SparseHistogram[] = [];
-  readonly lagParts: SparseHistogram[] = [];
+  private source: HistogramSource | null = null;
+  private from = 0;
+  private to = 0;
   private scoreHist: SparseHistogram | null = null;
   private lagHist: SparseHistogram | null = null;
 
   /** Empties it for another window. */
   reset(): this {
     this.counts.fill(0);
-    this.scoreParts.length = 0;
-    this.lagParts.length = 0;
+    this.source = null;
     this.scoreHist = null;
     this.lagHist = null;
     return this;
+  }
+
+  /** The seconds [from, to) of `source` hold this window's histograms. */
+  histogramsFrom(source: HistogramSource, from: number, to: number): void {
+    this.source = source;
+    this.from = from;
+    this.to = to;
   }
 
   count(type: string): number {
@@ -65,18 +77,16 @@ export class WindowAggregate {
   }
 
   scores(): SparseHistogram {
-    if (!this.scoreHist) {
-      this.scoreHist = new SparseHistogram();
-      for (const h of this.scoreParts) this.scoreHist.merge(h);
-    }
-    return this.scoreHist;
+    return (this.scoreHist ??= this.merged('scores'));
   }
 
   lags(): SparseHistogram {
-    if (!this.lagHist) {
-      this.lagHist = new SparseHistogram();
-      for (const h of this.lagParts) this.lagHist.merge(h);
-    }
-    return this.lagHist;
+    return (this.lagHist ??= this.merged('lags'));
+  }
+
+  private merged(kind: 'scores' | 'lags'): SparseHistogram {
+    const h = new SparseHistogram();
+    this.source?.eachHistogram(kind, this.from, this.to, (part) => h.merge(part));
+    return h;
   }
 }

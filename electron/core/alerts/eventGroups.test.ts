@@ -39,4 +39,40 @@ describe('GroupSeries', () => {
       }
     }
   });
+
+  it('keeps a long window\'s sums running from tick to tick, equal to summing it afresh, through late events, gaps and ring growth', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let run = 0; run < 150; run++) {
+      const capacity = 20 + Math.floor(rnd() * 300);
+      const lateness = Math.floor(rnd() * Math.min(30, capacity / 2));
+      const start = 2_000_000 + Math.floor(rnd() * 1000);
+      // Every window of 1 second or more runs: the whole mechanism, on small rings.
+      const series = new GroupSeries(capacity, start, { scores: true, lags: false }, 1);
+      const lengths = [capacity - lateness, Math.max(1, Math.floor((capacity - lateness) / 3))];
+      const kept: { second: number; type: string }[] = [];
+      let newest = start;
+      let tick = start;
+      const dense = rnd() < 0.5;
+      for (let k = 0; k < 400; k++) {
+        const gap = rnd() < 0.03 ? Math.floor(rnd() * capacity * 3) : dense ? Math.floor(rnd() * 3) : Math.floor(rnd() * 40);
+        const second = rnd() < 0.15 ? newest - Math.floor(rnd() * capacity * 1.2) : newest + gap;
+        const type = TYPES[Math.floor(rnd() * TYPES.length)];
+        if (series.add(second, { type, timeMs: second * 1000, score: 1 })) kept.push({ second, type });
+        newest = Math.max(newest, second);
+        // Ticks trail the newest event by the lateness allowance, some steps at a time, and
+        // now and then jump (a long gap) or go back (another evaluator's view).
+        const target = newest - lateness;
+        const to = rnd() < 0.05 ? target - Math.floor(rnd() * capacity) : Math.min(target, tick + 1 + Math.floor(rnd() * 12));
+        if (to <= tick && rnd() < 0.9) continue;
+        tick = to;
+        for (const length of lengths) {
+          const agg = series.window(to - length, to);
+          const inWindow = kept.filter((e) => e.second >= to - length && e.second < to && e.second > newest - capacity);
+          for (const t of TYPES) expect(agg.counts[TYPE_INDEX.get(t)!], `run ${run} step ${k} length ${length} ${t}`).toBe(inWindow.filter((e) => e.type === t).length);
+          expect(agg.scores().count, `run ${run} step ${k} scores`).toBe(inWindow.length);
+        }
+      }
+    }
+  });
 });
