@@ -102,6 +102,18 @@ test('each chart shows what the stored events say for the window; compare and zo
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * 0.5, y);
   await expect(page.getByTestId('rates-chart').locator('.chart-tooltip')).toContainText('Approval rate per attempt');
+  // Focused, the arrow keys walk the rows from the first, as the data table lists them.
+  await page.mouse.move(0, 0);
+  await expect(page.getByTestId('rates-chart').locator('.chart-tooltip')).toHaveCount(0);
+  const plot = page.getByTestId('rates-chart').getByRole('application');
+  const tableTime = (i: number) => page.getByTestId('rates-chart-table').locator('tbody tr').nth(i).locator('th').textContent();
+  await plot.focus();
+  await plot.press('ArrowRight');
+  await expect(page.getByTestId('rates-chart').locator('.chart-tooltip-time')).toHaveText((await tableTime(0))!);
+  await plot.press('ArrowRight');
+  await expect(page.getByTestId('rates-chart').locator('.chart-tooltip-time')).toHaveText((await tableTime(1))!);
+  await plot.press('Escape');
+  await expect(page.getByTestId('rates-chart').locator('.chart-tooltip')).toHaveCount(0);
 
   // Drag on the chart to zoom: a fixed range inside the one shown, about the dragged share of
   // it, and it says it stopped following.

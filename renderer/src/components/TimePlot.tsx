@@ -63,10 +63,13 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
     () => ({ left: margin.left, right: width - margin.right, top: margin.top, bottom: height - margin.bottom, start, end, yMax }),
     [margin, width, height, start, end, yMax],
   );
-  const [active, setActive] = useState<number | null>(null);
+  // What is hovered: under the pointer, a place on the plot (live rows move under a still
+  // mouse, as in Grafana); chosen with the arrow keys, a time (it stays on its row).
+  const [active, setActive] = useState<{ x: number } | { t: number } | null>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const dragging = useRef(false);
-  const row = active === null ? undefined : rows[Math.min(active, rows.length - 1)];
+  const activeIndex = active === null ? -1 : nearestRow(rows, 't' in active ? active.t : timeAt(frame, active.x));
+  const row = activeIndex < 0 ? undefined : rows[activeIndex];
 
   const xOf = (e: PointerEvent<HTMLDivElement>) => e.clientX - e.currentTarget.getBoundingClientRect().left;
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
@@ -79,8 +82,7 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const x = xOf(e);
     if (dragging.current) setDrag((d) => (d ? { from: d.from, to: x } : d));
-    if (x < frame.left || x > frame.right) return setActive(null);
-    setActive(nearestRow(rows, timeAt(frame, x)));
+    setActive(x < frame.left || x > frame.right ? null : { x });
   };
   const onPointerUp = () => {
     if (!dragging.current) return;
@@ -91,8 +93,9 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const last = rows.length - 1;
-    if (e.key === 'ArrowLeft') setActive((i) => Math.max(0, (i ?? last + 1) - 1));
-    else if (e.key === 'ArrowRight') setActive((i) => Math.min(last, (i ?? -1) + 1));
+    const at = (i: number) => (last < 0 ? null : { t: rows[Math.min(Math.max(i, 0), last)].t });
+    if (e.key === 'ArrowLeft') setActive(at(activeIndex < 0 ? last : activeIndex - 1));
+    else if (e.key === 'ArrowRight') setActive(at(activeIndex < 0 ? 0 : activeIndex + 1));
     else if (e.key === 'Escape') setActive(null);
     else return;
     e.preventDefault();
