@@ -240,6 +240,27 @@ describe('payops replay --from-stream', () => {
     expect(oldName.stderr).toMatch(/--offset is deprecated: use --stream-offset/);
   });
 
+  it('commits within the broker credit: a batch larger than the prefetch does not wait for its timer', async () => {
+    // 10 messages in flight at most and a flush timer of 10 minutes: a batch of 1000 would
+    // never fill (nothing more comes until it is acknowledged), so without the cap at half
+    // the prefetch the replay stalls until the timer and never drains in the test's time.
+    const own = `${queue}.credit`;
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(own, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    for (let i = 0; i < 25; i++) ch.sendToQueue(own, Buffer.from(JSON.stringify(paymentEvent('payment.authorized'))), { contentType: 'application/cloudevents+json' });
+    await ch.waitForConfirms();
+    const r = await runPayops(['replay', '--from-stream', own, '--amqp', AMQP_URL, '--stream-offset', 'first', '--db', db('stream-credit'),
+      '--prefetch', '10', '--batch-size', '1000', '--flush-ms', '600000', '--drain', '--json']);
+    await ch.deleteQueue(own);
+    await conn.close();
+    expect(r.code).toBe(0);
+    const s = lastJson<{ events: number; stoppedBecause: string; ingest: { acknowledged: number } }>(r.stdout);
+    expect(s.stoppedBecause).toBe('drained');
+    expect(s.events).toBe(25);
+    expect(s.ingest.acknowledged).toBe(s.events);
+  });
+
   it('says clearly when the stream does not exist or the offset is wrong', async () => {
     const r = await runPayops(['replay', '--from-stream', 'no.such.stream.q', '--amqp', AMQP_URL, '--db', db('nostream'), '--drain']);
     expect(r.code).toBe(1);

@@ -7,6 +7,7 @@ import { openCaptureReader } from '../../core/capture/captureReader';
 import { EngineHost } from '../../core/host/engineHost';
 import { startCliNotifications } from './cliNotifications';
 import type { EngineConfig } from '../../core/engine/engineConfig';
+import { DEFAULT_BROKER } from '../../core/broker/brokerConfig';
 import { brokerRefusal } from '../../core/broker/brokerErrors';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { parseReplaySpeed, type ReplaySpeed } from '../../core/replay/replaySource';
@@ -90,7 +91,7 @@ export function registerReplay(program: Command): void {
     .addOption(new Option('--amqp <url>', 'broker URL for --from-stream (or PAYOPS_AMQP_URL)').env('PAYOPS_AMQP_URL'))
     .option('--stream-offset <offset>', `with --from-stream: ${STREAM_OFFSET_HELP} (default: first)`, checkStreamOffset)
     .addOption(new Option('--offset <offset>', 'deprecated name of --stream-offset').hideHelp().argParser(checkStreamOffset))
-    .option('--prefetch <n>', 'with --from-stream: unacknowledged messages in flight', positiveInt('--prefetch'), 1000)
+    .option('--prefetch <n>', 'with --from-stream: unacknowledged messages in flight (a batch commits at half of it at most)', positiveInt('--prefetch'), DEFAULT_BROKER.prefetch)
     .option('--for <seconds>', 'with --from-stream: stop after this many seconds', positiveNumber('--for'))
     .option('--drain', 'with --from-stream: stop once no message has arrived for --idle-ms')
     .option('--idle-ms <ms>', 'with --from-stream --drain: quiet time that means the end', positiveInt('--idle-ms'), 1500)

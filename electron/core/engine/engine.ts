@@ -6,6 +6,7 @@ import { sessionStatus } from '../../../shared/sessionStatus';
 import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
 import type { NamedQueueConfig } from '../broker/brokerConfig';
+import { batchWithinCredit } from '../ingest/batchWithinCredit';
 import { IngestPipeline } from '../ingest/ingestPipeline';
 import type { IngestSource } from '../ingest/ingestSource';
 import { LiveMetrics } from '../metrics/liveMetrics';
@@ -101,7 +102,7 @@ export class Engine {
       lastError: null,
     };
     this.pipeline = new IngestPipeline(this.store.ingest, {
-      batchSize: config.batchSize ?? 5000,
+      batchSize: batchWithinCredit(config.batchSize ?? 5000, config.broker?.prefetch),
       flushMs: config.flushMs ?? (config.session === 'replay' ? 100 : CONSOLE_LIVE_FLUSH_MS),
       maxBodyBytes: config.maxBodyBytes,
       acknowledge: (token, count) => {
