@@ -172,5 +172,11 @@ export interface ReplayProgress {
   error: string | null;
 }
 
-export const SNAPSHOT_MAX_HZ = 10;
+/**
+ * Snapshots a second at most, while commits bring new events: each commit's snapshot goes out
+ * at once unless one went out less than 1/20 s ago (the wait for the next one is part of every
+ * event's way to the screen; bench:latency). With nothing stored, one every 1/10 s.
+ */
+export const SNAPSHOT_MAX_HZ = 20;
+export const SNAPSHOT_IDLE_HZ = 10;
 export const SERIES_MAX_POINTS = 1000;

@@ -1,7 +1,7 @@
 import type { AlertNotification } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth, SessionStatus } from '../../../shared/metrics';
 import type { MetricsMessage } from '../../../shared/metricsStream';
-import { SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
+import { SNAPSHOT_IDLE_HZ, SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { sessionStatus } from '../../../shared/sessionStatus';
 import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
@@ -18,6 +18,7 @@ import type { EngineConfig } from './engineConfig';
 import type { IngestTiming } from './engineServices';
 
 const SNAPSHOT_INTERVAL_MS = 1000 / SNAPSHOT_MAX_HZ;
+const SNAPSHOT_IDLE_INTERVAL_MS = 1000 / SNAPSHOT_IDLE_HZ;
 /**
  * A live console commits what arrived at most this long ago: an event reaches the screen one
  * flush and at most one snapshot interval after it arrives (bench:latency). `collect` keeps
@@ -60,6 +61,8 @@ export class Engine {
   private source: IngestSource | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private lastSnapshotAt = 0;
+  /** When the pending snapshot timer fires (a commit may bring it forward, never push it back). */
+  private snapshotDueAt = 0;
   private housekeepingTimer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
   private connection: ConnectionStatus;
@@ -136,10 +139,13 @@ export class Engine {
     this.metrics.observe(outcome.inserted, this.clock());
     this.metrics.observePayments(outcome.payments, this.clock());
     for (const l of this.committedListeners) l(outcome);
-    // What was just stored goes to the screen now unless a snapshot went out less than an
-    // interval ago: snapshots then follow the commits instead of a timer of their own,
-    // which added up to a whole interval (100 ms) to every event's way to the screen.
-    if (this.snapshotTimer && Date.now() - this.lastSnapshotAt >= SNAPSHOT_INTERVAL_MS) this.sendSnapshot();
+    // What was just stored goes to the screen now, or as soon as the interval since the last
+    // snapshot ends: snapshots follow the commits instead of a timer of their own, which
+    // added up to a whole interval to every event's way to the screen.
+    if (!this.snapshotTimer) return;
+    const wait = SNAPSHOT_INTERVAL_MS - (Date.now() - this.lastSnapshotAt);
+    if (wait <= 0) this.sendSnapshot();
+    else if (this.snapshotDueAt > Date.now() + wait) this.scheduleSnapshot(wait);
   }
 
   private sendSnapshot(): void {
@@ -149,10 +155,11 @@ export class Engine {
     this.scheduleSnapshot();
   }
 
-  /** At most SNAPSHOT_MAX_HZ snapshots a second, and one every interval while nothing is stored. */
-  private scheduleSnapshot(): void {
+  /** At most SNAPSHOT_MAX_HZ snapshots a second after commits, and SNAPSHOT_IDLE_HZ while nothing is stored. */
+  private scheduleSnapshot(inMs = SNAPSHOT_IDLE_INTERVAL_MS): void {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = setTimeout(() => this.sendSnapshot(), SNAPSHOT_INTERVAL_MS);
+    this.snapshotDueAt = Date.now() + inMs;
+    this.snapshotTimer = setTimeout(() => this.sendSnapshot(), inMs);
   }
 
   async start(source?: IngestSource): Promise<void> {
