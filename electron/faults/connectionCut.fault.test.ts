@@ -1,7 +1,8 @@
 // Cuts broker connections (only this test's own, by its own broker user), so it runs with the
 // fault suites (vitest.faults.config.ts), one file at a time after everything else.
 //
-// A batch is in flight (delivered, not yet committed: big --batch-size, long --flush-ms) when
+// A batch is in flight (delivered, not yet committed: big --batch-size, long --flush-ms, and a
+// prefetch of twice the backlog, as a batch commits at half the prefetch at most) when
 // the collector's connection is closed by the broker, and reconnection is refused for a few
 // seconds (the user's permissions are cleared). The batch still commits, its acknowledgement
 // is refused on the dead channel (ackUpTo), so the broker keeps every message; after the
@@ -34,7 +35,7 @@ describe('broker connection cut while a batch is in flight', () => {
     const db = path.join(dir, 'cut.db');
     const collector = startPayops([
       'collect', '--amqp', user.url, '--db', db, '--exchange', t.exchange, '--queue', t.queue, '--bind', '#',
-      '--prefetch', String(total + 1000), '--batch-size', '100000', '--flush-ms', '10000', '--json',
+      '--prefetch', String(2 * total + 1000), '--batch-size', '100000', '--flush-ms', '10000', '--json',
     ]);
     const out = collectOutput(collector);
     try {
