@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../electron/core/store/database';
 import { eventIdentity } from '../electron/core/store/eventIdentity';
+import { compactEnvelope } from '../shared/events/storedEnvelope';
 
-export const BENCH_DATA_VERSION = 5; // 5: the event log of migration 120
+export const BENCH_DATA_VERSION = 6; // 5: the event log of migration 120; 6: its stored text (migration 210)
 export const DAY_MS = 86_400_000;
 
 export interface BenchDataInfo {
@@ -173,12 +174,16 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
             ...(e.meth === 'card' ? { cardBin: e.bin } : {}), ...(e.lat !== null ? { latencyMs: e.lat } : {}),
             ...(e.code ? { declineCode: e.code } : {}), customerId: e.cust,
           };
-    const json = JSON.stringify({ specversion: '1.0', id, source: e.source, type: e.type, time: new Date(e.t).toISOString(), subject: e.pay, datacontenttype: 'application/json', data });
+    const ce = { specversion: '1.0', id, source: e.source, type: e.type, time: new Date(e.t).toISOString(), subject: e.pay, datacontenttype: 'application/json', data };
     const arrival = e.t + 5 + ((rnd() * 40) | 0);
+    const columns = {
+      type: e.type, timeMs: e.t, paymentId: e.pay, merchantId: e.m,
+      amount: e.cat === 'risk' ? null : e.amount, currency: e.cat === 'risk' ? null : e.cur, country: e.cat === 'risk' ? null : e.c,
+      cardBin: e.cat === 'risk' || e.meth !== 'card' ? null : e.bin, declineCode: e.code, score: e.score, decision: e.decision,
+    };
     insert.run(
-      seq, eventIdentity(e.source, id), e.t, arrival, e.type, e.m, e.pay,
-      e.cat === 'risk' ? null : e.amount, e.cat === 'risk' ? null : e.cur, e.cat === 'risk' ? null : e.c,
-      e.cat === 'risk' || e.meth !== 'card' ? null : e.bin, e.code, e.score, e.decision, routingKeyIsType, json,
+      seq, eventIdentity(e.source, id), e.t, arrival, e.type, e.m, e.pay, columns.amount, columns.currency, columns.country,
+      columns.cardBin, e.code, e.score, e.decision, routingKeyIsType, compactEnvelope(ce, columns),
     );
     roll(e.t, 'type', e.type, 0);
     if (e.type === 'payment.authorized') roll(e.t, 'authorized', e.cur, e.amount);

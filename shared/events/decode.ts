@@ -14,6 +14,7 @@ import {
   type RiskData,
 } from './schemas';
 import { categoryOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
+import { compactEnvelope } from './storedEnvelope';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -66,8 +67,8 @@ function fail(reason: string): DecodeResult {
   return { ok: false, reason };
 }
 
-/** Validates a CloudEvent object (structured form) and flattens it; `json` is its text if already known. */
-export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
+/** Validates a CloudEvent object (structured form) and flattens it, with its stored text (storedEnvelope.ts). */
+export function normalizeCloudEvent(ce: unknown): DecodeResult {
   if (typeof ce !== 'object' || ce === null || Array.isArray(ce)) {
     return fail('body is not a JSON object');
   }
@@ -115,9 +116,9 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
     declineCode: null,
     score: null,
     decision: null,
-    json: json ?? JSON.stringify(obj),
+    json: '',
   };
-  if (category === 'unknown') return { ok: true, event };
+  if (category === 'unknown') return stored(event, obj);
 
   if (timeMs === null) return fail(`missing required attribute time (required for ${e.type})`);
   if (typeof obj.data !== 'object' || obj.data === null || Array.isArray(obj.data)) {
@@ -163,6 +164,11 @@ export function normalizeCloudEvent(ce: unknown, json?: string): DecodeResult {
     event.amount = d.amount ?? null;
     event.currency = d.currency ?? null;
   }
+  return stored(event, obj);
+}
+
+function stored(event: NormalizedEvent, ce: Record<string, unknown>): DecodeResult {
+  event.json = compactEnvelope(ce, event);
   return { ok: true, event };
 }
 
@@ -197,7 +203,7 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   } catch (err) {
     return fail(`body is not JSON (${(err as Error).message.slice(0, 120)})`);
   }
-  return normalizeCloudEvent(parsed, text);
+  return normalizeCloudEvent(parsed);
 }
 
 function decodeBinaryMode(attrs: Record<string, unknown>, raw: RawMessage, text: string | null): DecodeResult {

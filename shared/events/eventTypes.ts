@@ -54,7 +54,7 @@ export interface NormalizedEvent {
   decision: RiskDecision | null;
   /** Optional payment dimensions (EVENTS.md); absent on older producers' events and on risk events. */
   dimensions?: PaymentDimensions;
-  /** The CloudEvent in structured JSON form. */
+  /** The CloudEvent as event_log stores it: its text without what the columns hold (storedEnvelope.ts). */
   json: string;
 }
 

@@ -14,6 +14,7 @@ import { migration010 } from '../../electron/core/store/migrations/010_alerts';
 import { migration115 } from '../../electron/core/store/migrations/115_scored_decisions';
 import { QuarantineRepository } from '../../electron/core/store/quarantineRepository';
 import { RollupRepository } from '../../electron/core/store/rollupRepository';
+import { wholeEventText } from './wholeEventText';
 
 /** Migrates `db` to the schema before 120 (user_version 115). */
 export function migrateToLegacySchema(db: Database): void {
@@ -29,7 +30,7 @@ function legacyEvents(db: Database): Pick<EventRepository, 'insert' | 'noteSourc
     insert: (e: NormalizedEvent, timeMs: number, arrivalMs: number, routingKey: string | null) =>
       insert.run(
         e.source, e.id, e.type, e.category, timeMs, arrivalMs, e.subject, e.paymentId, e.merchantId, e.amount, e.currency,
-        e.country, e.method, e.cardBin, e.latencyMs, e.declineCode, e.score, e.decision, routingKey, e.json,
+        e.country, e.method, e.cardBin, e.latencyMs, e.declineCode, e.score, e.decision, routingKey, wholeEventText(e, timeMs),
       ).changes > 0,
     noteSources: () => undefined,
   };

@@ -12,7 +12,7 @@ export type CaptureRecord =
       line: number;
       raw: RawMessage;
       /** A plain CloudEvent line as already parsed, so a replay need not parse it twice. */
-      parsed?: { object: Record<string, unknown>; text: string };
+      parsed?: { object: Record<string, unknown> };
     }
   | { line: number; error: string };
 
@@ -84,7 +84,7 @@ export function parseCaptureLine(lineBytes: Uint8Array, line: number): CaptureRe
     line,
     // Copy: a view would pin the whole read chunk in memory for as long as the message lives.
     raw: { body: Buffer.from(bytes), headers: null, contentType: null, routingKey: null, arrivalMs: time ?? 0 },
-    parsed: { object: parsed, text },
+    parsed: { object: parsed },
   };
 }
 

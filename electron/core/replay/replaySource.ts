@@ -391,7 +391,7 @@ export class ReplaySource implements IngestSource {
     // would parse again: validate the parsed object directly (same result, one parse).
     const decoded =
       record.parsed && raw.body.byteLength <= (this.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
-        ? normalizeCloudEvent(record.parsed.object, record.parsed.text)
+        ? normalizeCloudEvent(record.parsed.object)
         : decodeMessage(raw, { maxBodyBytes: this.maxBodyBytes });
     let t: number | null = null;
     if (decoded.ok && decoded.event.timeMs !== null) t = decoded.event.timeMs;

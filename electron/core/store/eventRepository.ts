@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
+import { restoreEnvelope, storedSubject } from '../../../shared/events/storedEnvelope';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
@@ -39,39 +40,47 @@ export type StoredEventRow = Omit<EventRow, EnvelopeField> & { envelope: string 
  * JavaScript: SQLite re-parses the text for every `->>`, five of which cost several times more.
  */
 export const EVENT_ROW_SELECT = `${selectList(EVENT_COLUMNS)}, json AS envelope`;
-/** Selects rows for `toEventDetails` (the row and the whole CloudEvent text). */
-export const EVENT_DETAIL_SELECT = `${EVENT_ROW_SELECT}, json`;
+/** Selects rows for `toEventDetails` (the row; its whole CloudEvent text is restored from it). */
+export const EVENT_DETAIL_SELECT = EVENT_ROW_SELECT;
+
+type StoredEnvelope = {
+  source: string;
+  id: string;
+  subject?: string;
+  data?: { method?: string; latencyMs?: number } & { [K in PaymentDimensionField]?: EventRow[K] };
+};
 
 /** Rows of EVENT_ROW_SELECT as EventRows (in place: the row objects are reused). */
 export function toEventRows(rows: unknown[]): EventRow[] {
-  for (const r of rows as (StoredEventRow & Partial<EventRow>)[]) {
-    const ce = JSON.parse(r.envelope) as {
-      source: string;
-      id: string;
-      subject?: string;
-      data?: { method?: string; latencyMs?: number } & { [K in PaymentDimensionField]?: EventRow[K] };
-    };
-    r.source = ce.source;
-    r.id = ce.id;
-    r.subject = ce.subject ?? null;
-    const payment = r.category === 'payment';
-    const data = payment ? ce.data : undefined;
-    r.method = data?.method ?? null;
-    r.latencyMs = data?.latencyMs ?? null;
-    r.issuer = data?.issuer ?? null;
-    r.scheme = data?.scheme ?? null;
-    r.acquirer = data?.acquirer ?? null;
-    r.mcc = data?.mcc ?? null;
-    r.threeDS = data?.threeDS ?? null;
-    r.attempt = data?.attempt ?? null;
-    delete (r as Partial<StoredEventRow>).envelope;
-  }
+  for (const r of rows as (StoredEventRow & Partial<EventRow>)[]) toEventRow(r, JSON.parse(r.envelope) as StoredEnvelope);
   return rows as EventRow[];
 }
 
-/** Rows of EVENT_DETAIL_SELECT as EventDetails. */
+function toEventRow(r: StoredEventRow & Partial<EventRow>, ce: StoredEnvelope): void {
+  r.source = ce.source;
+  r.id = ce.id;
+  r.subject = storedSubject(ce, r.paymentId);
+  const payment = r.category === 'payment';
+  const data = payment ? ce.data : undefined;
+  r.method = data?.method ?? null;
+  r.latencyMs = data?.latencyMs ?? null;
+  r.issuer = data?.issuer ?? null;
+  r.scheme = data?.scheme ?? null;
+  r.acquirer = data?.acquirer ?? null;
+  r.mcc = data?.mcc ?? null;
+  r.threeDS = data?.threeDS ?? null;
+  r.attempt = data?.attempt ?? null;
+  delete (r as Partial<StoredEventRow>).envelope;
+}
+
+/** Rows of EVENT_DETAIL_SELECT as EventDetails, each with its whole CloudEvent text. */
 export function toEventDetails(rows: unknown[]): EventDetail[] {
-  return toEventRows(rows) as EventDetail[];
+  for (const r of rows as (StoredEventRow & Partial<EventDetail>)[]) {
+    const ce = JSON.parse(r.envelope) as StoredEnvelope & Record<string, unknown>;
+    toEventRow(r, ce);
+    r.json = JSON.stringify(restoreEnvelope(ce, r as EventRow));
+  }
+  return rows as EventDetail[];
 }
 
 /** A routing key equal to the event's type is stored as the integer 0 (no bytes in the record). */

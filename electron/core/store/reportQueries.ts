@@ -1,8 +1,7 @@
 // Thread: read worker (read-only connection): report figures, top lists, samples and CSV rows.
 import type { Database } from 'better-sqlite3';
 import type { EventDetail } from '../../../shared/explorer';
-import { pickColumns, selectList } from './columns';
-import { EVENT_COLUMNS, EVENT_DETAIL_SELECT, toEventDetails } from './eventRepository';
+import { EVENT_DETAIL_SELECT, toEventDetails } from './eventRepository';
 import { EVENT_CATEGORY_SQL } from './eventTypeSql';
 import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
 import { StatementCache } from './statementCache';
@@ -29,7 +28,6 @@ export interface SampledEvent {
   json: string;
 }
 
-const SAMPLE_SELECT = `${selectList(pickColumns(EVENT_COLUMNS, ['seq', 'timeMs']))}, json`;
 
 /**
  * The per-window counts and scans of incident reports over raw events. Counts by type and
@@ -118,19 +116,19 @@ export class ReportQueries {
 
   /** The newest `limit` declines, failures and blocks of [from, to). */
   newestProblems(from: number, to: number, limit: number): SampledEvent[] {
-    return this.sql
+    return toEventDetails(this.sql
       .prepare(
-        `SELECT ${SAMPLE_SELECT} FROM ${this.from('event_log_type_time')} WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
+        `SELECT ${EVENT_DETAIL_SELECT} FROM ${this.from('event_log_type_time')} WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
          AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT ?`,
       )
-      .all(from, to, limit) as SampledEvent[];
+      .all(from, to, limit));
   }
 
   /** The newest `limit` events of [from, to). */
   newest(from: number, to: number, limit: number): SampledEvent[] {
-    return this.sql
-      .prepare(`SELECT ${SAMPLE_SELECT} FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
-      .all(from, to, limit) as SampledEvent[];
+    return toEventDetails(this.sql
+      .prepare(`SELECT ${EVENT_DETAIL_SELECT} FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
+      .all(from, to, limit));
   }
 
   /**

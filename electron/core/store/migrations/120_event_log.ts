@@ -6,7 +6,11 @@ const PAYMENT = `('payment.initiated', 'payment.authorized', 'payment.declined',
 const RISK = `('risk.scored', 'risk.flagged', 'risk.blocked')`;
 
 /** The `events` view: the columns of migration 001's table, computed from event_log. */
-export const EVENTS_VIEW = `
+export const EVENTS_VIEW = eventsViewSql({ subject: "json ->> '$.subject'", json: 'json' });
+
+/** The `events` view's SQL, with the expressions that read the subject and the whole CloudEvent text. */
+export function eventsViewSql(read: { subject: string; json: string }): string {
+  return `
   CREATE VIEW events AS SELECT
     seq,
     json ->> '$.source' AS source,
@@ -15,7 +19,7 @@ export const EVENTS_VIEW = `
     CASE WHEN type IN ${PAYMENT} THEN 'payment' WHEN type IN ${RISK} THEN 'risk' ELSE 'unknown' END AS category,
     time_ms,
     arrival_ms,
-    json ->> '$.subject' AS subject,
+    ${read.subject} AS subject,
     payment_id,
     merchant_id,
     amount,
@@ -28,8 +32,9 @@ export const EVENTS_VIEW = `
     score,
     decision,
     CASE WHEN typeof(routing_key) = 'integer' THEN type ELSE routing_key END AS routing_key,
-    json
+    ${read.json} AS json
   FROM event_log`;
+}
 
 // Events move to an append-only log holding per row what ingest and the queries need: a
 // 53-bit identity hash of (source, id) as the unique key (8 bytes instead of two strings in
