@@ -37,8 +37,12 @@ const DATA_COLUMN_SET: ReadonlySet<string> = new Set(DATA_COLUMNS);
 type JsonObject = Record<string, unknown>;
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-// Objects without a prototype: a "__proto__" key in an event's data stays a plain key.
-const emptyObject = (): JsonObject => Object.create(null) as JsonObject;
+const emptyObject = (): JsonObject => ({});
+/** Sets a key; "__proto__" (a key JSON.parse gives as a plain key) stays a plain key, not the prototype. */
+function put(o: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
 
 /** The stored text of a validated CloudEvent whose columns are `columns`. */
 export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): string {
@@ -60,7 +64,7 @@ export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): strin
       flags |= JSON_CONTENT_TYPE;
       continue;
     }
-    out[key] = key === 'data' && isObject(v) ? compactData(v, columns) : v;
+    put(out, key, key === 'data' && isObject(v) ? compactData(v, columns) : v);
   }
   out[STORED_MARK] = flags;
   return JSON.stringify(out);
@@ -71,7 +75,7 @@ function compactData(data: JsonObject, columns: EnvelopeColumns): JsonObject {
   for (const key of Object.keys(data)) {
     const v = data[key];
     if (v !== null && DATA_COLUMN_SET.has(key) && v === columns[key as (typeof DATA_COLUMNS)[number]]) continue;
-    out[key] = v;
+    put(out, key, v);
   }
   return out;
 }
@@ -91,7 +95,7 @@ export function restoreEnvelope(ce: JsonObject, columns: EnvelopeColumns): JsonO
   for (const key of Object.keys(ce)) {
     if (key === STORED_MARK) continue;
     const v = ce[key];
-    out[key] = key === 'data' && isObject(v) ? restoreData(v, columns) : v;
+    put(out, key, key === 'data' && isObject(v) ? restoreData(v, columns) : v);
   }
   return out;
 }
@@ -102,7 +106,7 @@ function restoreData(data: JsonObject, columns: EnvelopeColumns): JsonObject {
     const v = columns[key];
     if (v !== null && !(key in data)) out[key] = v;
   }
-  for (const key of Object.keys(data)) out[key] = data[key];
+  for (const key of Object.keys(data)) put(out, key, data[key]);
   return out;
 }
 
