@@ -52,7 +52,8 @@ export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): strin
     const v = ce[key];
     if (key === 'specversion' && v === '1.0') continue;
     if (key === 'type' && v === columns.type) continue;
-    if (key === 'time' && columns.timeMs !== null && typeof v === 'string' && v === new Date(columns.timeMs).toISOString()) {
+    // Times before 1970 stay in the text: the `events` view's SQL restore spells non-negative times only.
+    if (key === 'time' && columns.timeMs !== null && columns.timeMs >= 0 && typeof v === 'string' && v === new Date(columns.timeMs).toISOString()) {
       flags |= TIME_IS_COLUMN;
       continue;
     }

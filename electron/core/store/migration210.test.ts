@@ -40,6 +40,8 @@ function sentEvents(): Record<string, unknown>[] {
     paymentEvent('payment.authorized', { time: '2026-11-02T03:00:00+02:00', subject: `order-${i}` }, { amount: 500, currency: 'JPY' }),
     riskEvent('risk.blocked', { time: new Date(Date.UTC(2026, 10, 2, 1, 1, i)).toISOString() }),
     { specversion: '1.0', id: `other-${i}`, source: 'x/y', type: 'com.example.other', datacontenttype: 'text/plain', data: 'hello' },
+    // Before 1970: kept in the text (the view's SQL spells non-negative times only).
+    paymentEvent('payment.captured', { time: new Date(-86_400_000 * (i + 1) - 123).toISOString() }, { amount: 7, currency: 'BHD' }),
   ]).flat() as Record<string, unknown>[];
   return [...paysim, ...sim];
 }
