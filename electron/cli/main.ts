@@ -13,6 +13,7 @@ import { registerReport } from './commands/reportCommand';
 import { registerServe } from './commands/serveCommand';
 import { registerSimulate } from './commands/simulateCommand';
 import { registerStats } from './commands/statsCommand';
+import { registerCompact } from './commands/compactCommand';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../../package.json') as { version: string };
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerFollow(program);
   registerStats(program);
+  registerCompact(program);
   registerServe(program);
   registerSimulate(program);
   registerReplay(program);

@@ -2,7 +2,8 @@
 // (type, time, subject and the payment and risk fields of `data`), which on PaySim-derived
 // events is about 240 of 370 bytes. `restoreEnvelope` puts them back from the columns. A field
 // leaves the text only when the column gives back exactly the same value, so nothing is lost
-// but the order of keys (restored ones come first, in the order producers write them).
+// but the order of keys (restored ones come first, in the order producers write them) and the
+// spelling of a number (1e3 reads back as 1000).
 // Rows stored before this form hold the whole CloudEvent and no STORED_MARK: they are read
 // as they are.
 

@@ -3,48 +3,15 @@
 // read back as the events that were sent: through the repository, the explorer's pages, the
 // report samples and the `events` view.
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage } from '../../../shared/events/decode';
-import { parsePaysimCsv, paysimToEvents } from '../sim/paysimMapping';
-import { paymentEvent, riskEvent } from '../../../bench/events';
+import { asBefore, incoming, sentEvents } from '../../../test/support/storedTextKit';
 import { tempDir } from '../../../test/support/tempDir';
-import { wholeEventText } from '../../../test/support/wholeEventText';
-import { EventWriter, type IncomingMessage } from './eventWriter';
+import { EventWriter } from './eventWriter';
 import { MIGRATIONS, migrate } from './migrate';
 import { storeOn } from './store';
 
 const dir = tempDir('payops-m210-');
-const PAYSIM_CSV = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'paysim-10k.csv');
-
-function incoming(ce: object, arrivalMs: number): IncomingMessage {
-  const raw = { body: Buffer.from(JSON.stringify(ce)), arrivalMs, routingKey: null };
-  return { raw, result: decodeMessage(raw) };
-}
-
-/** As the writer stored it before migration 210: the whole text in event_log.json. */
-function asBefore(m: IncomingMessage): IncomingMessage {
-  if (!m.result.ok) return m;
-  const e = m.result.event;
-  return { ...m, result: { ok: true, event: { ...e, json: wholeEventText(e, e.timeMs ?? m.raw.arrivalMs) } } };
-}
-
-/** PaySim's events, and the simulator's with every payment dimension, a decline code and a BIN. */
-function sentEvents(): Record<string, unknown>[] {
-  const paysim = paysimToEvents(parsePaysimCsv(fs.readFileSync(PAYSIM_CSV, 'utf8'))).slice(0, 400) as unknown as Record<string, unknown>[];
-  const dims = { issuer: 'tamarind-card', scheme: 'visa', acquirer: 'acq-1', mcc: '5411', threeDS: 'frictionless', attempt: 2 };
-  const sim = Array.from({ length: 100 }, (_, i) => [
-    paymentEvent('payment.declined', { time: new Date(Date.UTC(2026, 10, 2, 1, 0, i)).toISOString() }, { ...dims, cardBin: '529412', declineCode: '91', amount: 1234, currency: 'KWD' }),
-    // A time spelled with an offset, and a subject that is not the payment id: both kept in the text.
-    paymentEvent('payment.authorized', { time: '2026-11-02T03:00:00+02:00', subject: `order-${i}` }, { amount: 500, currency: 'JPY' }),
-    riskEvent('risk.blocked', { time: new Date(Date.UTC(2026, 10, 2, 1, 1, i)).toISOString() }),
-    { specversion: '1.0', id: `other-${i}`, source: 'x/y', type: 'com.example.other', datacontenttype: 'text/plain', data: 'hello' },
-    // Before 1970: kept in the text (the view's SQL spells non-negative times only).
-    paymentEvent('payment.captured', { time: new Date(-86_400_000 * (i + 1) - 123).toISOString() }, { amount: 7, currency: 'BHD' }),
-  ]).flat() as Record<string, unknown>[];
-  return [...paysim, ...sim];
-}
 
 describe('migration 210: the stored text without the columns it duplicates', () => {
   it('reads rows written before and after it as the events that were sent', () => {

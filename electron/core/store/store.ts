@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { AlertHistoryRepository } from './alertHistoryRepository';
 import { CounterRepository } from './counterRepository';
 import { LOCK_WAIT_MS, openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from './database';
+import { compactStoredTexts, vacuumDatabase, type StoredTextCompaction } from './storedTextCompaction';
 import { EventPages } from './eventPages';
 import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
@@ -101,6 +102,10 @@ export interface Store extends ReadStore {
   deferExplorerIndexes(): void;
   /** Builds the explorer indexes that are missing (one sort each); returns how many it built. */
   buildExplorerIndexes(): number;
+  /** Rewrites events stored whole before migration 210 into the stored form (`payops compact`). */
+  compactStoredTexts(onChunk?: (progress: StoredTextCompaction) => void): StoredTextCompaction;
+  /** VACUUM: gives free pages back to the file system; throws SQLITE_BUSY if another process uses the file. */
+  vacuum(): void;
 }
 
 class SqliteStore implements Store {
@@ -173,6 +178,14 @@ class SqliteStore implements Store {
 
   buildExplorerIndexes(): number {
     return buildExplorerIndexes(this.db);
+  }
+
+  compactStoredTexts(onChunk?: (progress: StoredTextCompaction) => void): StoredTextCompaction {
+    return compactStoredTexts(this.db, { onChunk });
+  }
+
+  vacuum(): void {
+    vacuumDatabase(this.db);
   }
 
   close(): void {

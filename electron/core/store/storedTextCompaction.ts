@@ -1,0 +1,76 @@
+// Thread: the CLI's (`payops compact`), on a writable connection.
+//
+// Migration 210 left rows stored before it with their whole CloudEvent text (rewriting ten
+// million rows while a console opens would hold it for minutes). This rewrites them into the
+// stored form (shared/events/storedEnvelope.ts) when an operator asks: a chunk of rows per
+// transaction, so a running console's ingest waits for one chunk at most. A row already in
+// the form, or whose text would not get shorter, is left as it is.
+import type { Database } from 'better-sqlite3';
+import { STORED_MARK, compactEnvelope, type EnvelopeColumns } from '../../../shared/events/storedEnvelope';
+
+export interface StoredTextCompaction {
+  /** Rows read, and of those rewritten. */
+  rows: number;
+  rewritten: number;
+  /** Text bytes of the rewritten rows, before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+type Row = EnvelopeColumns & { seq: number; json: string };
+
+const CHUNK = `SELECT seq, type, time_ms AS timeMs, payment_id AS paymentId, merchant_id AS merchantId, amount, currency, country,
+    card_bin AS cardBin, decline_code AS declineCode, score, decision, json
+  FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?`;
+
+/** Rewrites every row stored whole; `onChunk` hears the running totals after each chunk. */
+export function compactStoredTexts(db: Database, options: { chunkRows?: number; onChunk?: (progress: StoredTextCompaction) => void } = {}): StoredTextCompaction {
+  const chunkRows = options.chunkRows ?? 10_000;
+  const read = db.prepare(CHUNK);
+  const write = db.prepare('UPDATE event_log SET json = ? WHERE seq = ?');
+  const totals: StoredTextCompaction = { rows: 0, rewritten: 0, bytesBefore: 0, bytesAfter: 0 };
+  const chunk = db.transaction((afterSeq: number): number | null => {
+    const rows = read.all(afterSeq, chunkRows) as Row[];
+    for (const row of rows) {
+      const text = storedForm(row);
+      if (text === null) continue;
+      write.run(text, row.seq);
+      totals.rewritten += 1;
+      totals.bytesBefore += Buffer.byteLength(row.json);
+      totals.bytesAfter += Buffer.byteLength(text);
+    }
+    totals.rows += rows.length;
+    return rows.length < chunkRows ? null : rows[rows.length - 1].seq;
+  });
+  for (let after: number | null = 0; after !== null; ) {
+    after = chunk(after);
+    options.onChunk?.({ ...totals });
+  }
+  return totals;
+}
+
+/** The row's text in the stored form, or null when it is in it already or would not get shorter. */
+function storedForm(row: Row): string | null {
+  let ce: unknown;
+  try {
+    ce = JSON.parse(row.json);
+  } catch {
+    return null;
+  }
+  if (typeof ce !== 'object' || ce === null || Array.isArray(ce) || STORED_MARK in ce) return null;
+  const text = compactEnvelope(ce as Record<string, unknown>, row);
+  return text.length < row.json.length ? text : null;
+}
+
+/**
+ * Gives the pages freed by the rewrite back to the file system (VACUUM, then a WAL checkpoint).
+ * Needs the database to itself: another process reading or writing it makes this throw
+ * SQLITE_BUSY after the busy timeout.
+ */
+export function vacuumDatabase(db: Database): void {
+  // VACUUM builds the new file in a temporary database: in memory (the connection's default
+  // here) it would hold the whole database in RAM.
+  db.pragma('temp_store = FILE');
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
