@@ -29,6 +29,7 @@ function databaseFromBefore(file: string, copies: number): Record<string, unknow
   const db = new Database(file);
   const sent: Record<string, unknown>[] = [];
   try {
+    db.pragma('journal_mode = WAL'); // as payops opens every database
     migrate(db, MIGRATIONS.filter((m) => m.version < 210));
     for (let k = 0; k < copies; k++) {
       const round = sentEvents().map((ce) => ({ ...ce, id: `${String(ce.id)}.c${k}` }));
@@ -70,6 +71,29 @@ describe('payops compact', () => {
     // Again: nothing left to rewrite.
     const again = lastJson<Summary>((await runPayops(['compact', '--db', file, '--json'])).stdout);
     expect(again).toMatchObject({ rows: sent.length, rewritten: 0 });
+  });
+
+  it('--vacuum on a database another process is reading: exit code 3, and it says to close it', async () => {
+    const file = path.join(dir, 'held.db');
+    databaseFromBefore(file, 2);
+    const sizeBefore = fs.statSync(file).size;
+    const reader = new Database(file);
+    try {
+      // An open read transaction, as a console's explorer query would hold one.
+      reader.prepare('BEGIN').run();
+      reader.prepare('SELECT COUNT(*) FROM event_log').get();
+      const r = await runPayops(['compact', '--db', file, '--vacuum']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/in use by another process: close it and run compact --vacuum again/);
+      reader.prepare('COMMIT').run();
+    } finally {
+      reader.close();
+    }
+    // Its texts were rewritten all the same; with the reader gone the file shrinks.
+    const again = await runPayops(['compact', '--db', file, '--vacuum', '--json']);
+    expect(again.code).toBe(0);
+    expect(lastJson<Summary>(again.stdout)).toMatchObject({ rewritten: 0, vacuumed: true });
+    expect(fs.statSync(file).size).toBeLessThan(sizeBefore * 0.8);
   });
 
   it('says so when the database is missing', async () => {

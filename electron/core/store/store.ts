@@ -104,8 +104,8 @@ export interface Store extends ReadStore {
   buildExplorerIndexes(): number;
   /** Rewrites events stored whole before migration 210 into the stored form (`payops compact`). */
   compactStoredTexts(onChunk?: (progress: StoredTextCompaction) => void): StoredTextCompaction;
-  /** VACUUM: gives free pages back to the file system; throws SQLITE_BUSY if another process uses the file. */
-  vacuum(): void;
+  /** VACUUM: gives free pages back to the file system; false while another process reads the file (see vacuumDatabase). */
+  vacuum(): boolean;
 }
 
 class SqliteStore implements Store {
@@ -184,8 +184,8 @@ class SqliteStore implements Store {
     return compactStoredTexts(this.db, { onChunk });
   }
 
-  vacuum(): void {
-    vacuumDatabase(this.db);
+  vacuum(): boolean {
+    return vacuumDatabase(this.db);
   }
 
   close(): void {

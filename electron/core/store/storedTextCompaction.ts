@@ -64,13 +64,14 @@ function storedForm(row: Row): string | null {
 
 /**
  * Gives the pages freed by the rewrite back to the file system (VACUUM, then a WAL checkpoint).
- * Needs the database to itself: another process reading or writing it makes this throw
- * SQLITE_BUSY after the busy timeout.
+ * False when another process still reads the database: the vacuumed pages then wait in the WAL
+ * until it lets go. Another process writing makes VACUUM throw SQLITE_BUSY after the busy timeout.
  */
-export function vacuumDatabase(db: Database): void {
+export function vacuumDatabase(db: Database): boolean {
   // VACUUM builds the new file in a temporary database: in memory (the connection's default
   // here) it would hold the whole database in RAM.
   db.pragma('temp_store = FILE');
   db.exec('VACUUM');
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  const [checkpoint] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return checkpoint.busy === 0;
 }
