@@ -10,7 +10,7 @@
 /** Marks the stored form and says what it left out. Never a CloudEvents attribute: those are a-z0-9. */
 export const STORED_MARK = '~';
 /** `subject` was the payment id. */
-export const SUBJECT_IS_PAYMENT = 1;
+const SUBJECT_IS_PAYMENT = 1;
 /** `datacontenttype` was "application/json". */
 const JSON_CONTENT_TYPE = 2;
 /** `time` was the event time column as an ISO string (other spellings of a time are kept). */
@@ -35,10 +35,10 @@ export interface EnvelopeColumns {
 const DATA_COLUMNS = ['paymentId', 'merchantId', 'amount', 'currency', 'country', 'cardBin', 'declineCode', 'score', 'decision'] as const;
 const DATA_COLUMN_SET: ReadonlySet<string> = new Set(DATA_COLUMNS);
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-const emptyObject = (): JsonObject => ({});
+/** A JSON object (not an array, not null): what a CloudEvent and its `data` are. */
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Sets a key; "__proto__" (a key JSON.parse gives as a plain key) stays a plain key, not the prototype. */
 function put(o: JsonObject, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
@@ -47,7 +47,7 @@ function put(o: JsonObject, key: string, value: unknown): void {
 
 /** The stored text of a validated CloudEvent whose columns are `columns`. */
 export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): string {
-  const out = emptyObject();
+  const out: JsonObject = {};
   let flags = 0;
   for (const key of Object.keys(ce)) {
     const v = ce[key];
@@ -66,14 +66,14 @@ export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): strin
       flags |= JSON_CONTENT_TYPE;
       continue;
     }
-    put(out, key, key === 'data' && isObject(v) ? compactData(v, columns) : v);
+    put(out, key, key === 'data' && isJsonObject(v) ? compactData(v, columns) : v);
   }
   out[STORED_MARK] = flags;
   return JSON.stringify(out);
 }
 
 function compactData(data: JsonObject, columns: EnvelopeColumns): JsonObject {
-  const out = emptyObject();
+  const out: JsonObject = {};
   for (const key of Object.keys(data)) {
     const v = data[key];
     if (v !== null && DATA_COLUMN_SET.has(key) && v === columns[key as (typeof DATA_COLUMNS)[number]]) continue;
@@ -86,7 +86,7 @@ function compactData(data: JsonObject, columns: EnvelopeColumns): JsonObject {
 export function restoreEnvelope(ce: JsonObject, columns: EnvelopeColumns): JsonObject {
   const flags = ce[STORED_MARK];
   if (typeof flags !== 'number') return ce;
-  const out = emptyObject();
+  const out: JsonObject = {};
   out.specversion = '1.0';
   out.id = ce.id;
   out.source = ce.source;
@@ -97,13 +97,13 @@ export function restoreEnvelope(ce: JsonObject, columns: EnvelopeColumns): JsonO
   for (const key of Object.keys(ce)) {
     if (key === STORED_MARK) continue;
     const v = ce[key];
-    put(out, key, key === 'data' && isObject(v) ? restoreData(v, columns) : v);
+    put(out, key, key === 'data' && isJsonObject(v) ? restoreData(v, columns) : v);
   }
   return out;
 }
 
 function restoreData(data: JsonObject, columns: EnvelopeColumns): JsonObject {
-  const out = emptyObject();
+  const out: JsonObject = {};
   for (const key of DATA_COLUMNS) {
     const v = columns[key];
     if (v !== null && !(key in data)) out[key] = v;

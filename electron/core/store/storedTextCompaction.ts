@@ -6,7 +6,9 @@
 // transaction, so a running console's ingest waits for one chunk at most. A row already in
 // the form, or whose text would not get shorter, is left as it is.
 import type { Database } from 'better-sqlite3';
-import { STORED_MARK, compactEnvelope, type EnvelopeColumns } from '../../../shared/events/storedEnvelope';
+import { STORED_MARK, compactEnvelope, isJsonObject, type EnvelopeColumns } from '../../../shared/events/storedEnvelope';
+import { pickColumns, selectList } from './columns';
+import { EVENT_COLUMNS } from './eventRepository';
 
 export interface StoredTextCompaction {
   /** Rows read, and of those rewritten. */
@@ -19,9 +21,10 @@ export interface StoredTextCompaction {
 
 type Row = EnvelopeColumns & { seq: number; json: string };
 
-const CHUNK = `SELECT seq, type, time_ms AS timeMs, payment_id AS paymentId, merchant_id AS merchantId, amount, currency, country,
-    card_bin AS cardBin, decline_code AS declineCode, score, decision, json
-  FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?`;
+const ROW_SELECT = selectList(
+  pickColumns(EVENT_COLUMNS, ['seq', 'type', 'timeMs', 'paymentId', 'merchantId', 'amount', 'currency', 'country', 'cardBin', 'declineCode', 'score', 'decision']),
+);
+const CHUNK = `SELECT ${ROW_SELECT}, json FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?`;
 
 /** Rewrites every row stored whole; `onChunk` hears the running totals after each chunk. */
 export function compactStoredTexts(db: Database, options: { chunkRows?: number; onChunk?: (progress: StoredTextCompaction) => void } = {}): StoredTextCompaction {
@@ -57,8 +60,8 @@ function storedForm(row: Row): string | null {
   } catch {
     return null;
   }
-  if (typeof ce !== 'object' || ce === null || Array.isArray(ce) || STORED_MARK in ce) return null;
-  const text = compactEnvelope(ce as Record<string, unknown>, row);
+  if (!isJsonObject(ce) || STORED_MARK in ce) return null;
+  const text = compactEnvelope(ce, row);
   return text.length < row.json.length ? text : null;
 }
 
