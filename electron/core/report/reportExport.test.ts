@@ -31,10 +31,13 @@ beforeAll(async () => {
   await loadDemoCapture(db);
   storeEvents(db, Array.from({ length: 50 }, (_, i) => paymentEvent(i % 3 ? 'payment.authorized' : 'payment.declined')));
   // Cells a spreadsheet would run, in fields that reach the CSV.
-  storeEvents(db, [
-    { specversion: '1.0', id: '=HYPERLINK("http://evil.example","x")', source: 'psp/a', type: 'payment.authorized', time: '2026-11-20T10:00:00.000Z', subject: '+cmd|calc', data: { paymentId: '@SUM(1+1)', merchantId: '-2+3', amount: 5, currency: 'EUR', country: 'DE', cardBin: '424242', method: '\tcard', customerId: 'cus_secret_1', email: 'a@b.example' } },
-  ]);
+  storeEvents(db, [FORMULA_EVENT]);
 });
+
+const FORMULA_EVENT = {
+  specversion: '1.0', id: '=HYPERLINK("http://evil.example","x")', source: 'psp/a', type: 'payment.authorized', time: '2026-11-20T10:00:00.000Z', subject: '+cmd|calc',
+  data: { paymentId: '@SUM(1+1)', merchantId: '-2+3', amount: 5, currency: 'EUR', country: 'DE', cardBin: '424242', method: '\tcard', customerId: 'cus_secret_1', email: 'a@b.example' },
+};
 afterAll(() => db?.close());
 
 describe('CSV', () => {
@@ -78,7 +81,13 @@ describe('CSV', () => {
   it('--no-mask exports the stored values', async () => {
     const out = path.join(dir, 'open.csv');
     await runExport(store, { from: Date.UTC(2026, 10, 20), to: Date.UTC(2026, 10, 21), format: 'csv', outFile: out, mask: false });
-    expect(fs.readFileSync(out, 'utf8')).toContain('cus_secret_1');
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('cus_secret_1');
+    // The data cell (the last) is the event's whole data as sent: the fields the stored text
+    // leaves to the row's columns (payment id, merchant, amount, BIN...) are put back.
+    const line = text.split('\r\n').find((l) => l.includes('HYPERLINK'))!;
+    const cell = line.slice(line.lastIndexOf(',"{') + 1);
+    expect(JSON.parse(cell.slice(1, -1).replaceAll('""', '"'))).toEqual(FORMULA_EVENT.data);
   });
 
   it('cancelling leaves no file (and no temporary file) behind', async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { minorToMajorString } from '../../../shared/currencies';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import type { EventDetail, ReportData, ReportFormat } from '../../../shared/explorer';
+import type { EventRow, ReportData, ReportFormat } from '../../../shared/explorer';
 import type { ReadStore } from '../store/store';
 import { csvLine } from './csv';
 import { Masker } from './masking';
@@ -62,7 +62,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** The event field of each flat CSV column (the masker knows fields by these names too). */
-const COLUMN_FIELDS: Record<string, keyof EventDetail> = {
+const COLUMN_FIELDS: Record<string, keyof EventRow> = {
   type: 'type', source: 'source', id: 'id', subject: 'subject', payment_id: 'paymentId', merchant_id: 'merchantId', amount_minor: 'amount',
   currency: 'currency', country: 'country', method: 'method', card_bin: 'cardBin', latency_ms: 'latencyMs', decline_code: 'declineCode',
   score: 'score', decision: 'decision', routing_key: 'routingKey',
@@ -147,12 +147,7 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
       if (batch.length === 0) break;
       let text = '';
       for (const r of batch) {
-        let data: unknown = null;
-        try {
-          data = (JSON.parse(r.json) as { data?: unknown }).data ?? null;
-        } catch {
-          data = null;
-        }
+        const data = r.event.data ?? null;
         const values = CSV_COLUMNS.map((c) => {
           if (c === 'time') return new Date(r.timeMs).toISOString();
           if (c === 'arrival') return new Date(r.arrivalMs).toISOString();

@@ -2,7 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
-import { restoreEnvelope, storedSubject } from '../../../shared/events/storedEnvelope';
+import { restoreEnvelope, storedSubject, type JsonObject } from '../../../shared/events/storedEnvelope';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
@@ -73,12 +73,24 @@ function toEventRow(r: StoredEventRow & Partial<EventRow>, ce: StoredEnvelope): 
   delete (r as Partial<StoredEventRow>).envelope;
 }
 
+/** A stored event's row and its whole CloudEvent, restored as an object (not yet text). */
+export type RestoredEvent = EventRow & { event: JsonObject };
+
+/** Rows of EVENT_DETAIL_SELECT as EventRows with their whole CloudEvents (for callers that read its fields, as the CSV export). */
+export function toRestoredEvents(rows: unknown[]): RestoredEvent[] {
+  for (const r of rows as (StoredEventRow & Partial<RestoredEvent>)[]) {
+    const ce = JSON.parse(r.envelope) as StoredEnvelope & JsonObject;
+    toEventRow(r, ce);
+    r.event = restoreEnvelope(ce, r as EventRow);
+  }
+  return rows as RestoredEvent[];
+}
+
 /** Rows of EVENT_DETAIL_SELECT as EventDetails, each with its whole CloudEvent text. */
 export function toEventDetails(rows: unknown[]): EventDetail[] {
-  for (const r of rows as (StoredEventRow & Partial<EventDetail>)[]) {
-    const ce = JSON.parse(r.envelope) as StoredEnvelope & Record<string, unknown>;
-    toEventRow(r, ce);
-    r.json = JSON.stringify(restoreEnvelope(ce, r as EventRow));
+  for (const r of toRestoredEvents(rows) as (Omit<RestoredEvent, 'event'> & Partial<Pick<RestoredEvent, 'event'>> & Partial<EventDetail>)[]) {
+    r.json = JSON.stringify(r.event);
+    delete r.event;
   }
   return rows as EventDetail[];
 }

@@ -1,7 +1,6 @@
 // Thread: read worker (read-only connection): report figures, top lists, samples and CSV rows.
 import type { Database } from 'better-sqlite3';
-import type { EventDetail } from '../../../shared/explorer';
-import { EVENT_DETAIL_SELECT, toEventDetails } from './eventRepository';
+import { EVENT_DETAIL_SELECT, toEventDetails, toRestoredEvents, type RestoredEvent } from './eventRepository';
 import { EVENT_CATEGORY_SQL } from './eventTypeSql';
 import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
 import { StatementCache } from './statementCache';
@@ -136,8 +135,8 @@ export class ReportQueries {
    * export's rows. Each chunk is one complete statement, so nothing stays open on the
    * connection between chunks.
    */
-  exportChunk(from: number, to: number, afterTime: number, afterSeq: number, limit: number): EventDetail[] {
-    return toEventDetails(this.sql
+  exportChunk(from: number, to: number, afterTime: number, afterSeq: number, limit: number): RestoredEvent[] {
+    return toRestoredEvents(this.sql
       .prepare(
         `SELECT ${EVENT_DETAIL_SELECT} FROM event_log INDEXED BY event_log_time
          WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?)
