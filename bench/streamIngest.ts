@@ -3,7 +3,9 @@
 // (x-stream-offset first, prefetch 1000, JSON.parse, an ack with multiple=true every 500) and
 // (b) `payops replay --from-stream` into a new database (decode, validation, batches in one
 // SQLite transaction with the stream offset stored in it, rollups, metrics, default alerts).
-// Rate = messages / (last ack - first delivery). Both read the same stream from its start.
+// (c) the floor of storing (bench/bareStoringConsumer.ts in stream mode): the bare consumer's
+// receive and parse, one table, a transaction per 5,000 messages, an ack after each commit.
+// Rate = messages / (last ack - first delivery). All read the same stream from its start.
 // BENCH_STREAM_EVENTS=N (default 100,000 per data set).
 import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
@@ -53,12 +55,17 @@ async function runPair(label: string, bodies: Buffer[], dir: string): Promise<nu
     if (b.code !== 0) throw new Error(`payops replay --from-stream: ${b.stderr}`);
     const summary = lastJsonLine<{ events: number; ingest: Timing | null }>(b.stdout);
     if (summary.events !== n || !summary.ingest) throw new Error(`payops stored ${summary.events} of ${n}`);
+    const c = await runNode([path.join(__dirname, 'bareStoringConsumer.js'), AMQP_URL, queue, String(n), path.join(dir, `${label}-storing.db`), 'stream']);
+    if (c.code !== 0) throw new Error(`storing stream consumer: ${c.stderr}`);
+    const storing = lastJsonLine<Timing & { cpuMs: number }>(c.stdout);
     const rateA = rate(n, bare);
     const rateB = rate(n, summary.ingest);
+    const rateC = rate(n, storing);
     console.log(`\n[${label}] ${fmt(n)} messages in stream ${queue}`);
     console.log(`(a) bare amqplib stream consumer:          ${fmt(rateA)} messages/s`);
     console.log(`(b) payops replay --from-stream (offset in the transaction): ${fmt(rateB)} events/s`);
-    console.log(`[${label}] ratio b/a: ${(rateB / rateA).toFixed(3)} (goal >= 0.85)`);
+    console.log(`(c) the floor of storing (one table, ack after commit): ${fmt(rateC)} messages/s, ratio c/a ${(rateC / rateA).toFixed(3)}`);
+    console.log(`[${label}] ratio b/a: ${(rateB / rateA).toFixed(3)} (goal >= 0.85); b/c ${(rateB / rateC).toFixed(3)}`);
     return rateB / rateA;
   } finally {
     await deleteQueue(queue);
