@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   envelopeAccepted,
   envelopeSchema,
+  parseRfc3339,
+  parseRfc3339General,
   paymentDataAccepted,
   paymentDataSchema,
   riskDataAccepted,
@@ -50,3 +52,41 @@ describe('hot-path predicates agree with the zod schemas', () => {
     expect(envelopeAccepted({ specversion: '1.0', id: 'i', source: 's', type: 't', time: null })).toBe(true);
   });
 });
+
+describe('parseRfc3339', () => {
+  const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((a) => a.join(''));
+  const field = (max: number) => fc.oneof(fc.integer({ min: 0, max }).map((v) => String(v).padStart(2, '0')), digits(2));
+  // The canonical shape with each field at and just past its range (month 13, hour 24, a leap
+  // second, day 31 in April, year 0099...), sometimes another separator or zone.
+  const canonicalShape = fc
+    .tuple(
+      fc.oneof(digits(4), fc.constantFrom('0000', '0099', '0100', '1969', '1970', '2024', '9999')),
+      field(13), field(32), field(24), field(60), field(61), digits(3),
+      fc.constantFrom('T', 'T', 'T', 't', ' '), fc.constantFrom('Z', 'Z', 'Z', 'z', '+00:00', 'X'),
+    )
+    .map(([y, mo, d, h, mi, s, ms, t, z]) => `${y}-${mo}-${d}${t}${h}:${mi}:${s}.${ms}${z}`);
+  const nearCanonical = fc
+    .tuple(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }), fc.nat(23), fc.string({ minLength: 1, maxLength: 1 }))
+    .map(([t, at, c]) => {
+      const iso = new Date(t).toISOString();
+      return iso.slice(0, at) + c + iso.slice(at + 1);
+    });
+
+  it('the fast path for the canonical form agrees with the general parser', () => {
+    fc.assert(
+      fc.property(fc.oneof(canonicalShape, nearCanonical), (value) => {
+        expect(parseRfc3339(value)).toBe(parseRfc3339General(value));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('reads the canonical form and refuses what is not an instant', () => {
+    expect(parseRfc3339('2026-11-02T00:02:07.894Z')).toBe(Date.UTC(2026, 10, 2, 0, 2, 7, 894));
+    expect(parseRfc3339('0099-01-01T00:00:00.000Z')).toBe(parseRfc3339General('0099-01-01T00:00:00.000Z'));
+    expect(parseRfc3339('2026-13-02T00:02:07.894Z')).toBeNull();
+    expect(parseRfc3339('2026-11-02T24:02:07.894Z')).toBeNull();
+    expect(parseRfc3339('2026-11-02T00:02:07.8a4Z')).toBeNull();
+  });
+});
+

@@ -7,7 +7,45 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[^"]*"))*\\s*$`);
 
+/** An RFC 3339 date-time as epoch ms, or null when it is not one (or not a real instant). */
 export function parseRfc3339(value: string): number | null {
+  return canonicalUtcMs(value) ?? parseRfc3339General(value);
+}
+
+/** Two ASCII digits at `at` as a number, or -1. */
+function twoDigits(value: string, at: number): number {
+  const a = value.charCodeAt(at) - 48;
+  const b = value.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The form nearly every producer writes, "YYYY-MM-DDTHH:MM:SS.sssZ" (Date#toISOString), read
+ * without a regular expression (the general path cost ~1.2 us per event, a few % of a replay).
+ * Undefined for anything else, including a leap second, so the general path decides those.
+ */
+function canonicalUtcMs(value: string): number | undefined {
+  if (value.length !== 24 || value.charCodeAt(23) !== 90 /* Z */ || value.charCodeAt(10) !== 84 /* T */) return undefined;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(19) !== 46) return undefined;
+  const century = twoDigits(value, 0);
+  const year = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  const msHigh = twoDigits(value, 20);
+  const msLow = value.charCodeAt(22) - 48;
+  if (century < 0 || year < 0 || msHigh < 0 || msLow < 0 || msLow > 9) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const fullYear = century * 100 + year;
+  // Date.UTC reads years 0-99 as 1900-1999: leave those to the general path.
+  if (fullYear < 100) return undefined;
+  return Date.UTC(fullYear, month - 1, day, hour, minute, second, msHigh * 10 + msLow);
+}
+
+/** Any RFC 3339 date-time with seconds (exported for the test that the fast path agrees with it). */
+export function parseRfc3339General(value: string): number | null {
   const m = RFC3339.exec(value);
   if (!m) return null;
   const [, , mo, d, h, mi, s, , , , oh, om] = m;
