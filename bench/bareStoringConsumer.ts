@@ -1,6 +1,6 @@
 // bench:ingest floor (c): the least a consumer that keeps the brief's rule ("acknowledge only
 // after the transaction that stores the data") can do. The bare consumer's receive and
-// JSON.parse, then the bare replay's store (bench/bareReplay.ts): one table with the identity
+// JSON.parse, then the bare replay's store (bench/bareStore.ts): one table with the identity
 // key (payops's own hash, unique) and one time index, in payops collect's defaults (prefetch
 // 10,000, a transaction per 5,000 messages, synchronous FULL), an ack (multiple) after each
 // commit. No validation, no other column or index, no rollups, alerts or metrics. From a
@@ -8,40 +8,20 @@
 // Usage: node dist/bench/bareStoringConsumer.js AMQP_URL QUEUE EXPECTED DB [stream]
 // prints {"received","firstDeliveryMs","lastAckMs","cpuMs"} on stdout.
 import amqp from 'amqplib';
-import Database from 'better-sqlite3';
-import { eventIdentity } from '../electron/core/store/eventIdentity';
+import { bareRow, openBareStore, type BareRow } from './bareStore';
 
 const PREFETCH = 10_000;
 const BATCH = 5_000;
 
-interface Ev {
-  id: string;
-  source: string;
-  type: string;
-  time?: string;
-}
-
 async function main(): Promise<void> {
   const [url, queue, expectedText, dbFile, kind] = process.argv.slice(2);
   const expected = Number(expectedText);
-  const db = new Database(dbFile);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${kind === 'stream' ? 'NORMAL' : 'FULL'}`);
-  db.pragma('cache_size = -16384');
-  db.pragma('temp_store = MEMORY');
-  db.pragma('wal_autocheckpoint = 4000');
-  db.exec(`CREATE TABLE bare_events (seq INTEGER PRIMARY KEY, ident INTEGER NOT NULL, time_ms INTEGER NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL);
-    CREATE UNIQUE INDEX bare_events_identity ON bare_events(ident);
-    CREATE INDEX bare_events_time ON bare_events(time_ms);`);
-  const insert = db.prepare('INSERT INTO bare_events (ident, time_ms, type, json) VALUES (?, ?, ?, ?) ON CONFLICT (ident) DO NOTHING');
-  const commit = db.transaction((batch: unknown[][]) => {
-    for (const r of batch) insert.run(r);
-  });
+  const store = openBareStore(dbFile, { synchronous: kind === 'stream' ? 'NORMAL' : 'FULL', cacheKb: 16384 });
 
   const conn = await amqp.connect(url);
   const ch = await conn.createChannel();
   await ch.prefetch(PREFETCH);
-  let rows: unknown[][] = [];
+  let rows: BareRow[] = [];
   let received = 0;
   let first: number | null = null;
   await new Promise<void>((resolve) => {
@@ -50,12 +30,10 @@ async function main(): Promise<void> {
       (msg) => {
         if (!msg) return;
         first ??= Date.now();
-        const text = msg.content.toString('utf8');
-        const e = JSON.parse(text) as Ev;
-        rows.push([eventIdentity(e.source, e.id), Date.parse(e.time ?? ''), e.type, text]);
+        rows.push(bareRow(msg.content.toString('utf8')));
         received += 1;
         if (rows.length === BATCH || received === expected) {
-          commit(rows);
+          store.commit(rows);
           rows = [];
           ch.ack(msg, true);
         }
@@ -65,7 +43,7 @@ async function main(): Promise<void> {
     );
   });
   const last = Date.now();
-  db.close();
+  store.close();
   const cpu = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ received, firstDeliveryMs: first, lastAckMs: last, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
   await conn.close();
