@@ -88,7 +88,7 @@ export function toRestoredEvents(rows: unknown[]): RestoredEvent[] {
 
 /** Rows of EVENT_DETAIL_SELECT as EventDetails, each with its whole CloudEvent text. */
 export function toEventDetails(rows: unknown[]): EventDetail[] {
-  for (const r of toRestoredEvents(rows) as (Omit<RestoredEvent, 'event'> & Partial<Pick<RestoredEvent, 'event'>> & Partial<EventDetail>)[]) {
+  for (const r of toRestoredEvents(rows) as (EventRow & { event?: JsonObject; json?: string })[]) {
     r.json = JSON.stringify(r.event);
     delete r.event;
   }
