@@ -22,7 +22,7 @@ describe('migration 210: the stored text without the columns it duplicates', () 
       const after = sent.filter((_, i) => i % 2 === 1);
       expect(migrate(db, MIGRATIONS.filter((m) => m.version < 210))).toBe(200);
       new EventWriter(db).commit(before.map((ce, i) => asBefore(incoming(ce, 1000 + i))));
-      expect(migrate(db)).toBe(210);
+      expect(migrate(db, MIGRATIONS.filter((m) => m.version <= 210))).toBe(210);
       new EventWriter(db).commit(after.map((ce, i) => incoming(ce, 5000 + i)));
 
       const byId = new Map(sent.map((ce) => [ce.id as string, ce]));

@@ -9,9 +9,13 @@ import { MAX_VALUES_PER_DIMENSION, OTHER_VALUE } from '../../../shared/segments'
 import { tempDir } from '../../../test/support/tempDir';
 import { createTrafficGenerator } from '../sim/trafficGenerator';
 import type { IncomingMessage } from './eventWriter';
+import { withNoneCodes, withNoneSegments, type DeclineCodeRow } from './segmentNone';
+import { TOTAL, type SegmentRow } from './segmentRollupRepository';
 import { openStore } from './store';
 
 const dir = tempDir('payops-segments-');
+const MINUTE_SUMS = `SELECT dim, value, SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines, SUM(failures) AS failures,
+  SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount FROM segment_minute WHERE minute >= ? AND minute < ?`;
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 
 const message = (e: object, time: string): IncomingMessage => {
@@ -90,14 +94,13 @@ describe('segment rollups', () => {
     const summed = db.prepare('SELECT MAX(bucket) FROM segment_ten_minute').pluck().get() as number;
     expect(summed).toBeGreaterThan(Math.floor(T0 / 600_000) + 10);
     for (const minute of [3, 47, 48, 121, 160]) store.ingest.commit([attempt(i++, minute), attempt(i++, minute)]);
+    // The minutes alone, each dimension's (none) derived from their totals as the repository does.
     const direct = (a: number, b: number) => ({
-      rows: db
-        .prepare(
-          `SELECT dim, value, SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines, SUM(failures) AS failures,
-             SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value ORDER BY dim, value`,
-        )
-        .all(a, b),
-      codes: db.prepare('SELECT dim, value, code, SUM(count) AS count FROM segment_decline_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value, code ORDER BY dim, value, code').all(a, b),
+      rows: withNoneSegments(db.prepare(`${MINUTE_SUMS} GROUP BY dim, value`).all(a, b) as SegmentRow[], TOTAL),
+      codes: withNoneCodes(
+        db.prepare('SELECT dim, value, code, SUM(count) AS count FROM segment_decline_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value, code').all(a, b) as DeclineCodeRow[],
+        TOTAL,
+      ),
     });
     const byKey = <T extends { dim: string; value: string; code?: string }>(rows: T[]) => [...rows].sort((x, y) => `${x.dim}\u0000${x.value}\u0000${x.code ?? ''}`.localeCompare(`${y.dim}\u0000${y.value}\u0000${y.code ?? ''}`));
     const m0 = Math.floor(T0 / 60_000);
@@ -133,7 +136,9 @@ describe('segment rollups', () => {
     store.ingest.commit([at(3, 45)]);
     const db = new Database(file, { readonly: true });
     const m0 = Math.floor(T0 / 60_000);
-    const want = db.prepare('SELECT dim, value, SUM(attempts) AS attempts FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value ORDER BY dim, value').all(m0, m0 + 60);
+    const want = withNoneSegments(db.prepare(`${MINUTE_SUMS} GROUP BY dim, value`).all(m0, m0 + 60) as SegmentRow[], TOTAL)
+      .map((r) => ({ dim: r.dim, value: r.value, attempts: r.attempts }))
+      .sort((x, y) => `${x.dim}\u0000${x.value}`.localeCompare(`${y.dim}\u0000${y.value}`));
     const got = store.segments
       .segmentsBetween(m0, m0 + 60)
       .map((r) => ({ dim: r.dim, value: r.value, attempts: r.attempts }))

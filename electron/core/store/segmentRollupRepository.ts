@@ -9,6 +9,7 @@ import {
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../../../shared/segments';
+import { withNoneCodes, withNoneSegments, type DeclineCodeRow } from './segmentNone';
 import { StatementCache } from './statementCache';
 
 export const MINUTE_MS = 60_000;
@@ -26,10 +27,6 @@ export interface SegmentCounts {
 export interface SegmentRow extends SegmentCounts {
   dim: SegmentDimension;
   value: string;
-}
-
-export interface SegmentMinuteRow extends SegmentRow {
-  minute: number;
 }
 
 type Outcome = 'approval' | 'decline' | 'failure';
@@ -83,6 +80,15 @@ const ADD_CELL = addCellSql('segment_minute', 'minute');
 const ADD_CODE = addCodeSql('segment_decline_minute', 'minute');
 const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
   SUM(failures) AS failures, SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount`;
+
+/**
+ * Dimension and value of the per-minute total of every attempt (migration 220). No row is
+ * stored for the attempts that do not carry a dimension: `(none)` of a dimension is this total
+ * less the dimension's values, derived when read. PaySim-like traffic carries 4 of the 11
+ * dimensions, so this is one row per minute instead of seven.
+ */
+export const TOTAL = '(all)';
+const CELL_DIMS: readonly (SegmentDimension | typeof TOTAL)[] = [TOTAL, ...SEGMENT_DIMENSIONS];
 
 /** Decline codes are bounded like values: a flood of invented codes folds into OTHER_VALUE. */
 const MAX_CODES = 100;
@@ -153,8 +159,11 @@ export class SegmentRollupRepository {
       const minute = Math.floor(e.timeMs / MINUTE_MS);
       const amount = e.amount ?? 0;
       const code = outcome === 'decline' ? this.boundedCode(e.declineCode ?? 'unknown') : null;
-      for (const dim of SEGMENT_DIMENSIONS) {
-        const value = this.bounded(dim, rawSegmentValue(e, dim));
+      for (const dim of CELL_DIMS) {
+        const raw = dim === TOTAL ? TOTAL : rawSegmentValue(e, dim);
+        // What an event does not carry is the total less the dimension's values (readers derive it).
+        if (raw === NONE_VALUE) continue;
+        const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw);
         const key = `${minute}\u0000${dim}\u0000${value}`;
         let cell = cells.get(key);
         if (!cell) {
@@ -240,7 +249,6 @@ export class SegmentRollupRepository {
   }
 
   private bounded(dim: string, value: string): string {
-    if (value === NONE_VALUE) return value;
     const admitted = this.admittedValues();
     let values = admitted.get(dim);
     if (!values) admitted.set(dim, (values = new Set()));
@@ -280,42 +288,37 @@ export class SegmentRollupRepository {
         ([a, b]) => this.sql.prepare(`SELECT dim, value, ${SUMS} FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value`).all(a, b) as SegmentRow[],
       );
       if (buckets) parts.push(this.sql.prepare(`SELECT dim, value, ${SUMS} FROM segment_ten_minute WHERE bucket >= ? AND bucket < ? GROUP BY dim, value`).all(...buckets) as SegmentRow[]);
-      return parts.length === 1 ? parts[0] : mergeSegmentRows(parts.flat());
+      const rows = parts.length === 1 ? parts[0] : mergeSegmentRows(parts.flat());
+      return withNoneSegments(rows, TOTAL);
     })();
   }
 
-  /** One dimension's segments per minute in [fromMinute, toMinute), oldest first. */
-  minutesOf(dim: SegmentDimension, fromMinute: number, toMinute: number): SegmentMinuteRow[] {
-    return this.sql
-      .prepare(
-        `SELECT minute, dim, value, attempts, approvals, declines, failures, amount, approved_amount AS approvedAmount
-         FROM segment_minute WHERE minute >= ? AND minute < ? AND dim = ? ORDER BY minute`,
-      )
-      .all(fromMinute, toMinute, dim) as SegmentMinuteRow[];
-  }
-
   /** Decline codes over [fromMinute, toMinute), per segment of one dimension (or of every one). */
-  declineCodesBetween(fromMinute: number, toMinute: number, dim?: SegmentDimension): { dim: string; value: string; code: string; count: number }[] {
-    const where = dim ? 'AND dim = ?' : '';
+  declineCodesBetween(fromMinute: number, toMinute: number, dim?: SegmentDimension): DeclineCodeRow[] {
+    const where = dim ? 'AND dim IN (?, ?)' : '';
     const read = (table: string, column: string, a: number, b: number) =>
       this.sql
         .prepare(`SELECT dim, value, code, SUM(count) AS count FROM ${table} WHERE ${column} >= ? AND ${column} < ? ${where} GROUP BY dim, value, code`)
-        .all(...(dim ? [a, b, dim] : [a, b])) as { dim: string; value: string; code: string; count: number }[];
+        .all(...(dim ? [a, b, dim, TOTAL] : [a, b])) as DeclineCodeRow[];
     return this.sql.transaction(() => {
       const { minutes, buckets } = this.plan(fromMinute, toMinute);
       const parts = minutes.map(([a, b]) => read('segment_decline_minute', 'minute', a, b));
       if (buckets) parts.push(read('segment_decline_ten_minute', 'bucket', ...buckets));
-      if (parts.length === 1) return parts[0];
-      const merged = new Map<string, { dim: string; value: string; code: string; count: number }>();
-      for (const r of parts.flat()) {
-        const k = `${r.dim}\u0000${r.value}\u0000${r.code}`;
-        const m = merged.get(k);
-        if (m) m.count += r.count;
-        else merged.set(k, { ...r });
+      let rows = parts[0];
+      if (parts.length > 1) {
+        const merged = new Map<string, DeclineCodeRow>();
+        for (const r of parts.flat()) {
+          const k = `${r.dim}\u0000${r.value}\u0000${r.code}`;
+          const m = merged.get(k);
+          if (m) m.count += r.count;
+          else merged.set(k, { ...r });
+        }
+        rows = [...merged.values()];
       }
-      return [...merged.values()];
+      return withNoneCodes(rows, TOTAL, dim ? [dim] : undefined);
     })();
   }
+
 
   /** The first and last minute holding any segment row (null when none). */
   minuteRange(): { first: number; last: number } | null {

@@ -85,6 +85,28 @@ describe('triage agrees with direct SQL over the stored events', () => {
     );
   });
 
+  it('decline codes per segment, (none) included, equal SQL per dimension value and code', () => {
+    let nones = 0;
+    fc.assert(
+      fc.property(minuteWindow(), ({ fromMs, toMs }) => {
+        const rows = s.store.segments.declineCodesBetween(fromMs / MINUTE, toMs / MINUTE);
+        for (const dim of SEGMENT_DIMENSIONS) {
+          const sql = db
+            .prepare(
+              `SELECT COALESCE(${VALUE_SQL[dim]}, '${NONE_VALUE}') || '/' || COALESCE(decline_code, 'unknown') AS k, COUNT(*) AS n
+               FROM events WHERE type = 'payment.declined' AND time_ms >= ? AND time_ms < ? GROUP BY 1`,
+            )
+            .all(fromMs, toMs) as { k: string; n: number }[];
+          const mine = rows.filter((r) => r.dim === dim);
+          nones += mine.filter((r) => r.value === NONE_VALUE).length;
+          expect(new Map(mine.map((r) => [`${r.value}/${r.code}`, r.count]))).toEqual(new Map(sql.map((r) => [r.k, r.n])));
+        }
+      }),
+      { numRuns: 15 },
+    );
+    expect(nones).toBeGreaterThan(0);
+  });
+
   it('explain: window, baseline and every contributor equal SQL', () => {
     fc.assert(
       fc.property(minuteWindow(), fc.constantFrom('approval-rate', 'decline-rate', 'failure-rate' as const), ({ fromMs, toMs }, metric) => {
