@@ -42,6 +42,8 @@ describe('payops explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^decline .* vs .* \(per attempt\): issuer tamarind-card \(BIN 529412\) decline/);
     expect(r.stdout).toMatch(/issuer=tamarind-card/);
+    // A decline code is said once with its meaning and kind: "91 Issuer or switch inoperative (soft)  N vs M".
+    expect(r.stdout).toMatch(/^  91 [A-Z][a-z ]+ \(soft\)  \d+ vs \d+ in the baseline$/m);
   });
 
   it('a calm window before the outage: nothing significant', async () => {

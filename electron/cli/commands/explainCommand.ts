@@ -46,7 +46,7 @@ export function explanationText(e: Explanation): string {
   const codes = e.declineCodes.filter((c) => c.significant);
   if (codes.length > 0) {
     lines.push('decline codes that grew:');
-    for (const c of codes) lines.push(`  ${describeDeclineCode(c.code)} (${c.kind})  ${c.window.count} vs ${c.baseline.count} in the baseline`);
+    for (const c of codes) lines.push(`  ${describeDeclineCode(c.code)}  ${c.window.count} vs ${c.baseline.count} in the baseline`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -102,15 +102,21 @@ function grownCodes(w: Map<string, number> | undefined, wn: number, b: Map<strin
  * balances how far a segment moved against how big it is. By raw contribution a broad segment
  * that contains the culprit (the scheme of an issuer that is down) would always come first,
  * since it holds all of the culprit's change and some noise besides. Ties keep the order of
- * SEGMENT_DIMENSIONS (an issuer before its only BIN).
+ * SEGMENT_DIMENSIONS (an issuer before its only BIN). Within one dimension the order is by
+ * contribution alone: by the score a small segment would go before a larger one of the same
+ * dimension that carries more of the change ("method transfer, 38 % of the drop" before
+ * "method cash_out, 59 %" on PaySim-derived traffic).
  */
 function orderContributors(list: { c: Contributor; meanShare: number }[]): Contributor[] {
   const score = (x: { c: Contributor; meanShare: number }) => Math.abs(x.c.contribution) / Math.sqrt(Math.max(x.meanShare, 1e-4));
   const dimOrder = (c: Contributor) => SEGMENT_DIMENSIONS.indexOf(c.dimension);
-  return [...list]
-    .sort((a, b) => score(b) - score(a) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value))
-    .slice(0, MAX_CONTRIBUTORS)
-    .map((x) => x.c);
+  const ranked = [...list].sort((a, b) => score(b) - score(a) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value)).map((x) => x.c);
+  // The values of one dimension are disjoint: none contains another, so among them the larger
+  // contribution comes first. Each dimension keeps the places the score gave it.
+  const bySize = new Map<SegmentDimension, Contributor[]>();
+  for (const c of ranked) bySize.set(c.dimension, [...(bySize.get(c.dimension) ?? []), c]);
+  for (const values of bySize.values()) values.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.value.localeCompare(b.value));
+  return ranked.map((c) => bySize.get(c.dimension)!.shift()!).slice(0, MAX_CONTRIBUTORS);
 }
 
 const METRIC_WORD: Record<TriageMetric, string> = { 'approval-rate': 'approval', 'decline-rate': 'decline', 'failure-rate': 'failure' };

@@ -1,0 +1,46 @@
+// The order of contributors within one dimension: its values are disjoint, so the one that
+// carries more of the change comes first, whatever its share of traffic. Figures from a day of
+// PaySim-derived traffic (`payops explain` on bench:replay's database), where the score across
+// dimensions had put "method transfer, 38 % of the drop" before "method cash_out, 59 %".
+import { describe, expect, it } from 'vitest';
+import type { SegmentRow } from '../store/segmentRollupRepository';
+import { computeExplanation } from './explain';
+
+const row = (dim: SegmentRow['dim'], value: string, attempts: number, approvals: number): SegmentRow => ({
+  dim,
+  value,
+  attempts,
+  approvals,
+  declines: attempts - approvals,
+  failures: 0,
+  amount: attempts * 100,
+  approvedAmount: approvals * 100,
+});
+
+const period = (methods: [string, number, number][]): SegmentRow[] => {
+  const attempts = methods.reduce((a, [, n]) => a + n, 0);
+  const approvals = methods.reduce((a, [, , x]) => a + x, 0);
+  return [row('merchantId', 'm_1', attempts, approvals), ...methods.map(([m, n, x]) => row('method', m, n, x))];
+};
+
+describe('explain: contributors of one dimension', () => {
+  it('are listed by the size of their contribution', () => {
+    const e = computeExplanation({
+      metric: 'approval-rate',
+      fromMs: Date.UTC(2026, 10, 20),
+      toMs: Date.UTC(2026, 10, 21),
+      baselineFromMs: Date.UTC(2026, 10, 16),
+      baselineToMs: Date.UTC(2026, 10, 20),
+      window: period([['transfer', 87, 36], ['cash_out', 203, 131], ['payment', 239, 228]]),
+      baseline: period([['transfer', 1015, 754], ['cash_out', 3699, 3298], ['payment', 5356, 5062]]),
+      windowCodes: [],
+      baselineCodes: [],
+    });
+    expect(e.significant).toBe(true);
+    const methods = e.contributors.filter((c) => c.dimension === 'method');
+    expect(methods.map((c) => c.value).slice(0, 2)).toEqual(['cash_out', 'transfer']);
+    const sizes = methods.map((c) => Math.abs(c.contribution));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    expect(e.headline).toMatch(/method cash_out approval 64\.5 % vs 89\.2 %, 5\d % of the drop/);
+  });
+});
