@@ -63,11 +63,32 @@ function bytesPerEvent(dbFile: string, events: number): number {
   }
 }
 
+/**
+ * Where the bytes go (SQLite's dbstat, pages in use): the events with their indexes (what issue
+ * 12's "bytes per stored event, indexes included" names), and the rollups written beside them.
+ */
+function bytesByPart(dbFile: string, events: number): { eventLog: number; rollups: number; other: number } {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT tbl_name AS t, SUM(pgsize) AS b FROM dbstat JOIN sqlite_schema USING (name) GROUP BY tbl_name').all() as { t: string; b: number }[];
+    const part = { eventLog: 0, rollups: 0, other: 0 };
+    for (const r of rows) {
+      if (r.t === 'event_log' || r.t === 'event_identity_overflow' || r.t === 'event_sources') part.eventLog += r.b;
+      else if (r.t.startsWith('rollup_') || r.t.startsWith('segment_')) part.rollups += r.b;
+      else part.other += r.b;
+    }
+    return { eventLog: part.eventLog / events, rollups: part.rollups / events, other: part.other / events };
+  } finally {
+    db.close();
+  }
+}
+
 interface PairResult {
   label: string;
   ratio: number;
   peakRss: number;
   bytesPerEvent: number;
+  eventLogBytesPerEvent: number;
   bareBytesPerEvent: number;
 }
 
@@ -101,6 +122,7 @@ async function runPair(label: string, file: string, n: number, dir: string): Pro
   const rateB = summary.events / (summary.durationMs / 1000);
   const peakRss = Math.max(peak, summary.peakRssBytes ?? 0);
   const perEvent = bytesPerEvent(replayDb, n);
+  const parts = bytesByPart(replayDb, n);
 
   // (c) optionally, the same replay with no alert rules: storage and pipeline alone.
   let rateC: number | null = null;
@@ -124,10 +146,14 @@ async function runPair(label: string, file: string, n: number, dir: string): Pro
   );
   console.log(`peak RSS of (b): ${fmt(peakRss / 1e6)} MB (VmHWM ${fmt(peak / 1e6)} MB sampled, maxRSS ${fmt((summary.peakRssBytes ?? 0) / 1e6)} MB; goal < 300 MB)`);
   console.log(`bytes per stored event, indexes and rollups included: (b) ${fmt(perEvent)} (goal <= 400); (a) ${fmt(bare.bytes / n)}`);
+  console.log(
+    `  of which: the event log with its indexes ${fmt(parts.eventLog)}, rollups (per second, minute, ten minutes, segments) ${fmt(parts.rollups)}, ` +
+      `everything else ${fmt(parts.other)}`,
+  );
   // Bounded memory: RSS should level off early, not grow with the part of the file read.
   const at = (q: number) => fmt((rssSamples[Math.min(rssSamples.length - 1, Math.floor(q * rssSamples.length))] ?? 0) / 1e6);
   console.log(`RSS of (b) through the run: 10% ${at(0.1)} MB, 25% ${at(0.25)} MB, 50% ${at(0.5)} MB, 75% ${at(0.75)} MB, 95% ${at(0.95)} MB`);
-  return { label, ratio: rateB / rateA, peakRss, bytesPerEvent: perEvent, bareBytesPerEvent: bare.bytes / n };
+  return { label, ratio: rateB / rateA, peakRss, bytesPerEvent: perEvent, eventLogBytesPerEvent: parts.eventLog, bareBytesPerEvent: bare.bytes / n };
 }
 
 async function main(): Promise<void> {
@@ -141,7 +167,9 @@ async function main(): Promise<void> {
     if (only !== 'simulator') results.push(await runPair('paysim', await ensurePaysimCapture(n), n, dir));
     console.log('\nsummary:');
     for (const r of results) {
-      console.log(`  ${r.label}: ratio ${r.ratio.toFixed(3)}, peak RSS ${fmt(r.peakRss / 1e6)} MB, ${fmt(r.bytesPerEvent)} bytes/event`);
+      console.log(
+        `  ${r.label}: ratio ${r.ratio.toFixed(3)}, peak RSS ${fmt(r.peakRss / 1e6)} MB, ${fmt(r.bytesPerEvent)} bytes/event (event log and its indexes ${fmt(r.eventLogBytesPerEvent)})`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
