@@ -2,8 +2,11 @@
 // while `payops simulate` loads the same exchange at 1,000, 10,000 and 20,000 events/s; the
 // dashboard page (Debian's Chromium) records when each marker first shows up in a snapshot it
 // received. Latency = time on screen's data − publish time (one machine, one clock).
-// Beside it, the ceiling: the same markers consumed by a bare amqplib consumer (broker hop only).
+// Beside it, the ceiling: the same markers consumed by a bare amqplib consumer (broker hop only)
+// on a queue of their own. Each marker's way is also split at the arrival time payops's
+// consumer thread stamped on it: before it the broker and the socket, after it the pipeline.
 import { chromium } from '@playwright/test';
+import Database from 'better-sqlite3';
 import amqp from 'amqplib';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +29,17 @@ function startServe(dir: string, exchange: string, queue: string): { child: Chil
     '--exchange', exchange, '--queue', queue, '--bind', '#'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PAYOPS_AMQP_URL: AMQP_URL, PAYOPS_HOME: dir } });
   const url = consoleUrl(child, 'serve');
   return { child, url };
+}
+
+/** When payops's consumer thread received each marker (its stored arrival time), by event id. */
+function arrivalsOf(dbFile: string): Map<string, number> {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT id, arrival_ms AS at FROM events WHERE type = ?').all(MARKER_TYPE) as { id: string; at: number }[];
+    return new Map(rows.map((r) => [r.id, r.at]));
+  } finally {
+    db.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -96,15 +110,27 @@ async function main(): Promise<void> {
       sim.kill('SIGTERM');
       const seen = (await page.evaluate('window.__markerSeen')) as [number, number][];
       const screen: number[] = [];
+      // Each marker's way split where payops's consumer thread stamped its arrival (stored
+      // with the event): the broker and the receiving socket before it, payops's pipeline after.
+      const arrival = arrivalsOf(path.join(dir, 'live.db'));
+      const toConsumer: number[] = [];
+      const consumerToScreen: number[] = [];
       for (const s of sent) {
         const first = seen.find(([, count]) => count >= s.count);
-        if (first) screen.push(first[0] - s.at);
+        if (!first) continue;
+        screen.push(first[0] - s.at);
+        const arrivedAt = arrival.get(s.id);
+        if (arrivedAt === undefined) continue;
+        toConsumer.push(arrivedAt - s.at);
+        consumerToScreen.push(first[0] - arrivedAt);
       }
       const bare = sent.map((s) => (bareSeen.get(s.id) ?? NaN) - s.at).filter(Number.isFinite);
       console.log(
         `${String(rate).padStart(6)} ev/s: publish-to-screen p50 ${pct(screen, 0.5)} ms, p95 ${pct(screen, 0.95)} ms, p99 ${pct(screen, 0.99)} ms ` +
           `(${screen.length}/${sent.length} markers seen) | broker hop alone (bare consumer) p50 ${pct(bare, 0.5)} ms, p95 ${pct(bare, 0.95)} ms, p99 ${pct(bare, 0.99)} ms`,
       );
+      const p3 = (xs: number[]) => `p50 ${pct(xs, 0.5)} / p95 ${pct(xs, 0.95)} / p99 ${pct(xs, 0.99)} ms`;
+      console.log(`        of which: publish to payops's consumer thread ${p3(toConsumer)}; consumer thread to screen ${p3(consumerToScreen)} (${toConsumer.length} markers)`);
       await new Promise<void>((r) => sim.once('exit', () => r()));
     }
   } finally {
