@@ -5,7 +5,7 @@
 // they were stored. Rows in the old form (a read-only database never migrated) have no total:
 // nothing is derived and their stored `(none)` rows pass through as they are.
 import { NONE_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
-import type { SegmentCounts, SegmentRow } from './segmentRollupRepository';
+import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 
 const COUNT_FIELDS = ['attempts', 'approvals', 'declines', 'failures', 'amount', 'approvedAmount'] as const;
 
@@ -28,13 +28,6 @@ export function withNoneSegments(rows: readonly SegmentRow[], totalDim: string, 
     if (none) out.push({ dim, value: NONE_VALUE, ...none });
   }
   return out;
-}
-
-export interface DeclineCodeRow {
-  dim: string;
-  value: string;
-  code: string;
-  count: number;
 }
 
 /** Decline codes per segment (total rows among them), with each dimension's `(none)` derived per code. */

@@ -9,8 +9,9 @@ import { MAX_VALUES_PER_DIMENSION, OTHER_VALUE } from '../../../shared/segments'
 import { tempDir } from '../../../test/support/tempDir';
 import { createTrafficGenerator } from '../sim/trafficGenerator';
 import type { IncomingMessage } from './eventWriter';
-import { withNoneCodes, withNoneSegments, type DeclineCodeRow } from './segmentNone';
-import { TOTAL, type SegmentRow } from './segmentRollupRepository';
+import { withNoneCodes, withNoneSegments } from './segmentNone';
+import { TOTAL } from './segmentRollupRepository';
+import type { DeclineCodeRow, SegmentRow } from './segmentRow';
 import { openStore } from './store';
 
 const dir = tempDir('payops-segments-');

@@ -9,25 +9,13 @@ import {
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../../../shared/segments';
-import { withNoneCodes, withNoneSegments, type DeclineCodeRow } from './segmentNone';
+import { withNoneCodes, withNoneSegments } from './segmentNone';
+import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
 
 export const MINUTE_MS = 60_000;
 
-/** Counts of one segment over some minutes. Attempts are authorized + declined + failed events. */
-export interface SegmentCounts {
-  attempts: number;
-  approvals: number;
-  declines: number;
-  failures: number;
-  amount: number;
-  approvedAmount: number;
-}
-
-export interface SegmentRow extends SegmentCounts {
-  dim: SegmentDimension;
-  value: string;
-}
+export type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 
 type Outcome = 'approval' | 'decline' | 'failure';
 

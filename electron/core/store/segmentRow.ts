@@ -1,0 +1,25 @@
+// Thread: any (types only). The rows the segment rollups are read as (migration 130).
+import type { SegmentDimension } from '../../../shared/segments';
+
+/** Counts of one segment over some minutes. Attempts are authorized + declined + failed events. */
+export interface SegmentCounts {
+  attempts: number;
+  approvals: number;
+  declines: number;
+  failures: number;
+  amount: number;
+  approvedAmount: number;
+}
+
+export interface SegmentRow extends SegmentCounts {
+  dim: SegmentDimension;
+  value: string;
+}
+
+/** Declines of one segment with one decline code. */
+export interface DeclineCodeRow {
+  dim: string;
+  value: string;
+  code: string;
+  count: number;
+}
