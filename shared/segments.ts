@@ -19,10 +19,11 @@ export const SEGMENT_DIMENSIONS = [
 export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
 
 /**
- * Distinct values kept exactly per dimension. The first values a database sees are admitted
- * (in steady traffic the big segments arrive first); once a dimension holds this many, any new
- * value is counted under OTHER_VALUE. Bounds the rollups at ~11 x 200 rows per minute whatever
- * the traffic (a card-testing attack on 100 000 BINs cannot grow them).
+ * Distinct values kept exactly per dimension at a time. Values are admitted as they come while
+ * there is room; past it a new value is counted under OTHER_VALUE until its recent attempts
+ * are twice those of the weakest admitted value (and at least 20), which it then replaces
+ * (electron/core/store/segmentAdmission.ts). Bounds the rollups at ~11 x 200 rows per minute
+ * whatever the traffic (a card-testing attack on 100 000 BINs cannot grow them).
  */
 export const MAX_VALUES_PER_DIMENSION = 200;
 /** The folded tail of a dimension past MAX_VALUES_PER_DIMENSION. */

@@ -221,10 +221,11 @@ describe('report figures equal plain SQL over the stored events', () => {
       }),
       { numRuns: 60 },
     );
-    // The property is worth something only if most windows hold alerts and risk decisions.
-    // (About half of the windows overlap the crowded stretch; the margin keeps it stable.)
-    expect(withAlerts).toBeGreaterThan(15);
-    expect(withRisk).toBeGreaterThan(15);
+    // The property is worth something only if many windows hold alerts and risk decisions.
+    // Of 60 windows about 52 hold alerts and 25 a blocked decision (45-56 and 21-29 in 14 runs;
+    // one run drew 12): the bounds sit far enough below that a fair draw does not miss them.
+    expect(withAlerts).toBeGreaterThan(25);
+    expect(withRisk).toBeGreaterThan(8);
     const demoFrom = Date.UTC(2026, 10, 2);
     fc.assert(
       fc.property(fc.integer({ min: demoFrom, max: demoFrom + 30 * 86_400_000 }), fc.integer({ min: 1, max: 3 * 86_400_000 }), (from, span) => {

@@ -51,6 +51,34 @@ describe('segment rollups', () => {
     again.close();
   });
 
+  it('give a value that grows after the dimension is full a row of its own, the same in any batching', () => {
+    const items = [
+      ...Array.from({ length: MAX_VALUES_PER_DIMENSION + 10 }, (_, i) => authorized(i, { merchantId: `m-${i}` })),
+      ...Array.from({ length: 60 }, (_, k) => authorized(1000 + k, { merchantId: 'm-late' })),
+    ];
+    const read = (batch: number) => {
+      const file = path.join(dir, `late-${batch}.db`);
+      const store = openStore(file);
+      for (let i = 0; i < items.length; i += batch) store.ingest.commit(items.slice(i, i + batch));
+      const rows = store.segments.segmentsBetween(0, Number.MAX_SAFE_INTEGER).filter((r) => r.dim === 'merchantId');
+      store.close();
+      return rows.sort((a, b) => a.value.localeCompare(b.value));
+    };
+    const rows = read(7);
+    expect(read(5000)).toEqual(rows);
+    // Its first 19 attempts went to (other); the 20th made it twice the weakest (m-0, one attempt).
+    expect(rows.find((r) => r.value === 'm-late')?.attempts).toBe(41);
+    expect(rows.find((r) => r.value === OTHER_VALUE)?.attempts).toBe(10 + 19);
+    expect(rows.find((r) => r.value === 'm-0')?.attempts).toBe(1); // its row stays; later attempts would be (other)
+    expect(rows.reduce((a, r) => a + r.attempts, 0)).toBe(items.length);
+    const again = openStore(path.join(dir, 'late-7.db'));
+    again.ingest.commit([authorized(2000, { merchantId: 'm-0' }), authorized(2001, { merchantId: 'm-late' })]);
+    const after = again.segments.segmentsBetween(0, Number.MAX_SAFE_INTEGER).filter((r) => r.dim === 'merchantId');
+    expect(after.find((r) => r.value === 'm-late')?.attempts).toBe(42);
+    expect(after.find((r) => r.value === OTHER_VALUE)?.attempts).toBe(30);
+    again.close();
+  });
+
   it('keep BINs at 6 digits', () => {
     const store = openStore(path.join(dir, 'bin.db'));
     store.ingest.commit([authorized(1, { cardBin: '52941234' }), authorized(2, { cardBin: '529412' })]);

@@ -3,12 +3,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import {
   BIN_DIGITS,
-  MAX_VALUES_PER_DIMENSION,
   NONE_VALUE,
   OTHER_VALUE,
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../../../shared/segments';
+import { DECAY_MINUTES, SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
@@ -117,13 +117,14 @@ export function compactableBucket(minute: number): number {
 /**
  * Segment rollups (migration 130): per minute, per value of each dimension, the attempts,
  * approvals, declines (and their codes), failures and amounts. Values past the bound of
- * shared/segments.ts fold into '(other)'.
+ * shared/segments.ts fold into '(other)' until their recent attempts earn them a place
+ * (segmentAdmission.ts).
  */
 export class SegmentRollupRepository {
   private readonly sql: StatementCache;
   private addCell: Statement | null = null;
   private addCode: Statement | null = null;
-  private admitted: Map<string, Set<string>> | null = null;
+  private admission: SegmentAdmission | null = null;
   private codes = new Set<string>();
   private addTenCell: Statement | null = null;
   private addTenCode: Statement | null = null;
@@ -151,7 +152,7 @@ export class SegmentRollupRepository {
         const raw = dim === TOTAL ? TOTAL : rawSegmentValue(e, dim);
         // What an event does not carry is the total less the dimension's values (readers derive it).
         if (raw === NONE_VALUE) continue;
-        const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw);
+        const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw, minute);
         const key = `${minute}\u0000${dim}\u0000${value}`;
         let cell = cells.get(key);
         if (!cell) {
@@ -200,6 +201,8 @@ export class SegmentRollupRepository {
 
   /** After a rolled-back batch: where the sums end is read again from the database. */
   forgetUncommitted(): void {
+    // Admissions of the rolled-back batch are read again from what segment_value holds.
+    this.admission = null;
     if (this.summedThrough !== null) this.summedThrough = undefined;
   }
 
@@ -236,15 +239,14 @@ export class SegmentRollupRepository {
     return { minutes, buckets: [innerFrom / BUCKET_MIN, innerTo / BUCKET_MIN] };
   }
 
-  private bounded(dim: string, value: string): string {
-    const admitted = this.admittedValues();
-    let values = admitted.get(dim);
-    if (!values) admitted.set(dim, (values = new Set()));
-    if (values.has(value)) return value;
-    if (values.size >= MAX_VALUES_PER_DIMENSION) return OTHER_VALUE;
-    values.add(value);
-    this.sql.prepare('INSERT OR IGNORE INTO segment_value (dim, value) VALUES (?, ?)').run(dim, value);
-    return value;
+  /** The name an attempt of `value` at event minute `minute` is counted under (segmentAdmission.ts). */
+  private bounded(dim: string, value: string, minute: number): string {
+    const { kept, change } = this.admissionState().observe(dim, value, minute);
+    if (change) {
+      if (change.replaced !== null) this.sql.prepare('DELETE FROM segment_value WHERE dim = ? AND value = ?').run(dim, change.replaced);
+      this.sql.prepare('INSERT OR IGNORE INTO segment_value (dim, value) VALUES (?, ?)').run(dim, change.admitted);
+    }
+    return kept ? value : OTHER_VALUE;
   }
 
   private boundedCode(code: string): string {
@@ -254,18 +256,20 @@ export class SegmentRollupRepository {
     return code;
   }
 
-  private admittedValues(): Map<string, Set<string>> {
-    if (this.admitted) return this.admitted;
-    const map = new Map<string, Set<string>>();
-    const rows = this.sql.prepare('SELECT dim, value FROM segment_value').all() as { dim: string; value: string }[];
-    for (const r of rows) {
-      let set = map.get(r.dim);
-      if (!set) map.set(r.dim, (set = new Set()));
-      set.add(r.value);
-    }
+  /** The admitted values as stored, each with its attempts in the newest stored hour. */
+  private admissionState(): SegmentAdmission {
+    if (this.admission) return this.admission;
+    const rows = this.sql
+      .prepare(
+        `SELECT v.dim, v.value, COALESCE(r.n, 0) AS attempts FROM segment_value v LEFT JOIN (
+           SELECT dim, value, SUM(attempts) AS n FROM segment_minute
+           WHERE minute >= (SELECT MAX(minute) FROM segment_minute) - ${DECAY_MINUTES} GROUP BY dim, value
+         ) r USING (dim, value)`,
+      )
+      .all() as { dim: string; value: string; attempts: number }[];
     const codes = this.sql.pluck('SELECT DISTINCT code FROM segment_decline_minute').all() as string[];
     this.codes = new Set(codes.slice(0, MAX_CODES));
-    return (this.admitted = map);
+    return (this.admission = new SegmentAdmission(rows));
   }
 
   /** Every segment's sums over minutes [fromMinute, toMinute): whole summed buckets from the ten-minute table. */
