@@ -1,7 +1,7 @@
 // Which values keep a name once a dimension is full: recent volume decides, with hysteresis,
 // within bounded memory. (The same rollups whatever the batching: segmentRollupRepository.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { DECAY_MINUTES, PROMOTE_MIN, SegmentAdmission } from './segmentAdmission';
+import { DECAY_ATTEMPTS, PROMOTE_MIN, SegmentAdmission } from './segmentAdmission';
 
 const LIMIT = 5;
 
@@ -11,42 +11,41 @@ const full = (each: number) => new SegmentAdmission(Array.from({ length: LIMIT }
 describe('segment admission', () => {
   it('admits while there is room, then counts new values as (other)', () => {
     const a = new SegmentAdmission([], LIMIT);
-    for (let i = 0; i < LIMIT; i++) expect(a.observe('m', `v${i}`, 0)).toEqual({ kept: true, change: { admitted: `v${i}`, replaced: null } });
-    expect(a.observe('m', 'late', 0)).toEqual({ kept: false, change: null });
-    expect(a.observe('m', 'v3', 0)).toEqual({ kept: true, change: null });
+    for (let i = 0; i < LIMIT; i++) expect(a.observe('m', `v${i}`)).toEqual({ kept: true, change: { admitted: `v${i}`, replaced: null } });
+    expect(a.observe('m', 'late')).toEqual({ kept: false, change: null });
+    expect(a.observe('m', 'v3')).toEqual({ kept: true, change: null });
     // Another dimension has room of its own.
-    expect(a.observe('issuer', 'late', 0).kept).toBe(true);
+    expect(a.observe('issuer', 'late').kept).toBe(true);
   });
 
   it('a value that grows past twice the weakest replaces it; the weakest goes to (other)', () => {
     const a = full(30);
-    for (let i = 0; i < 4; i++) for (let k = 0; k < 10; k++) a.observe('m', `a${i}`, 0); // a4 stays at 30
+    for (let i = 0; i < 4; i++) for (let k = 0; k < 10; k++) a.observe('m', `a${i}`); // a4 stays at 30
     let promotedAt = 0;
     for (let k = 1; k <= 100 && promotedAt === 0; k++) {
-      const r = a.observe('m', 'big', 0);
+      const r = a.observe('m', 'big');
       if (r.change) {
         expect(r).toEqual({ kept: true, change: { admitted: 'big', replaced: 'a4' } });
         promotedAt = k;
       } else expect(r.kept).toBe(false);
     }
     expect(promotedAt).toBe(60);
-    expect(a.observe('m', 'big', 0)).toEqual({ kept: true, change: null });
-    expect(a.observe('m', 'a4', 0).kept).toBe(false);
+    expect(a.observe('m', 'big')).toEqual({ kept: true, change: null });
+    expect(a.observe('m', 'a4').kept).toBe(false);
   });
 
   it('needs PROMOTE_MIN attempts even against idle admitted values', () => {
     const a = full(0);
-    for (let k = 1; k < PROMOTE_MIN; k++) expect(a.observe('m', 'new', 0).change).toBeNull();
-    expect(a.observe('m', 'new', 0).change).toEqual({ admitted: 'new', replaced: 'a0' });
+    for (let k = 1; k < PROMOTE_MIN; k++) expect(a.observe('m', 'new').change).toBeNull();
+    expect(a.observe('m', 'new').change).toEqual({ admitted: 'new', replaced: 'a0' });
   });
 
-  it('counts halve each DECAY_MINUTES of event time: an old heavy value yields to a recent one', () => {
+  it('counts halve every DECAY_ATTEMPTS attempts of the dimension: an old heavy value yields to a recent one', () => {
     const a = full(1000);
-    a.observe('m', 'a0', 0); // the stored counts are as of the first attempt seen
-    // Four hours later the admitted values' counts are 1000 / 16 = 62.
-    const later = 4 * DECAY_MINUTES;
+    // Four halvings' worth of one-off values (each counted once, then pruned): 1000 -> 62.
+    for (let i = 0; i < 4 * DECAY_ATTEMPTS; i++) expect(a.observe('m', `once-${i}`).kept).toBe(false);
     const steps: number[] = [];
-    for (let k = 1; k <= 200; k++) if (a.observe('m', 'new', later).change) steps.push(k);
+    for (let k = 1; k <= 200; k++) if (a.observe('m', 'new').change) steps.push(k);
     expect(steps).toEqual([124]);
   });
 
@@ -54,8 +53,8 @@ describe('segment admission', () => {
     const a = full(10);
     let promoted = false;
     for (let i = 0; i < 100_000; i++) {
-      a.observe('m', `card-${i}`, 0);
-      if (i % 50 === 0 && a.observe('m', 'heavy', 0).change) promoted = true;
+      a.observe('m', `card-${i}`);
+      if (i % 50 === 0 && a.observe('m', 'heavy').change) promoted = true;
     }
     expect(promoted).toBe(true);
     const candidates = (a as unknown as { dims: Map<string, { candidates: Map<string, number> }> }).dims.get('m')!.candidates;

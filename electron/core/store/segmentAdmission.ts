@@ -9,16 +9,18 @@
 // of staying folded into (other) for the life of the database (space-saving top-k, with the
 // hysteresis keeping two close values from trading places back and forth).
 //
-// "Recent": every count halves each DECAY_MINUTES of event time. The candidates are halved and
-// pruned whenever there are more than MAX_CANDIDATES of them, so memory stays bounded whatever
-// the cardinality (a card-testing flood over 100,000 BINs). Everything follows the events'
-// order and event time, so the same events give the same rollups in any batching.
+// "Recent": a dimension's counts halve every DECAY_ATTEMPTS of its attempts, so recent follows
+// the traffic's own pace, and an event stamped with a wrong clock (a year ahead) cannot stop
+// the decay, as an event-time period would. The candidates are halved and pruned whenever
+// there are more than MAX_CANDIDATES of them, so memory stays bounded whatever the cardinality
+// (a card-testing flood over 100,000 BINs). Everything follows the order of the events, so the
+// same events give the same rollups in any batching.
 import { MAX_VALUES_PER_DIMENSION } from '../../../shared/segments';
 
 /** Attempts a candidate needs (the volume floor explain and the health board judge from). */
 export const PROMOTE_MIN = 20;
-/** Event-time minutes after which every count halves. */
-export const DECAY_MINUTES = 60;
+/** A dimension's attempts after which its counts halve. */
+export const DECAY_ATTEMPTS = 10_000;
 const MAX_CANDIDATES = 4 * MAX_VALUES_PER_DIMENSION;
 
 export interface AdmissionChange {
@@ -32,13 +34,13 @@ interface DimensionState {
   candidates: Map<string, number>;
   /** A lower bound of the smallest admitted count (counts only grow between decays). */
   weakestAtLeast: number;
+  /** Attempts since the last halving. */
+  seen: number;
 }
 
 export class SegmentAdmission {
   private readonly dims = new Map<string, DimensionState>();
-  private decayedAt: number | null = null;
-
-  /** `admitted`: the stored admitted values, each with its attempts in the last hour or so. */
+  /** `admitted`: the stored admitted values, each with its recent attempts. */
   constructor(
     admitted: readonly { dim: string; value: string; attempts: number }[],
     private readonly limit = MAX_VALUES_PER_DIMENSION,
@@ -46,13 +48,10 @@ export class SegmentAdmission {
     for (const a of admitted) this.stateOf(a.dim).admitted.set(a.value, a.attempts);
   }
 
-  /**
-   * Counts one attempt of `value` at event minute `minute`. Returns whether it is counted under
-   * its name, and the change to the admitted set when there is one.
-   */
-  observe(dim: string, value: string, minute: number): { kept: boolean; change: AdmissionChange | null } {
-    this.decay(minute);
+  /** Counts one attempt of `value`: is it counted under its name, and did the admitted set change? */
+  observe(dim: string, value: string): { kept: boolean; change: AdmissionChange | null } {
     const s = this.stateOf(dim);
+    if (++s.seen >= DECAY_ATTEMPTS) decay(s);
     const n = s.admitted.get(value);
     if (n !== undefined) {
       s.admitted.set(value, n + 1);
@@ -93,24 +92,18 @@ export class SegmentAdmission {
     return { value, count };
   }
 
-  private decay(minute: number): void {
-    const period = Math.floor(minute / DECAY_MINUTES);
-    if (this.decayedAt === null) this.decayedAt = period;
-    if (period <= this.decayedAt) return;
-    const halvings = Math.min(period - this.decayedAt, 31);
-    this.decayedAt = period;
-    for (const s of this.dims.values()) {
-      for (const [v, n] of s.admitted) s.admitted.set(v, Math.floor(n / 2 ** halvings));
-      for (let i = 0; i < halvings && s.candidates.size > 0; i++) halve(s.candidates);
-      s.weakestAtLeast = 0;
-    }
-  }
-
   private stateOf(dim: string): DimensionState {
     let s = this.dims.get(dim);
-    if (!s) this.dims.set(dim, (s = { admitted: new Map(), candidates: new Map(), weakestAtLeast: 0 }));
+    if (!s) this.dims.set(dim, (s = { admitted: new Map(), candidates: new Map(), weakestAtLeast: 0, seen: 0 }));
     return s;
   }
+}
+
+function decay(s: DimensionState): void {
+  for (const [v, n] of s.admitted) s.admitted.set(v, Math.floor(n / 2));
+  halve(s.candidates);
+  s.weakestAtLeast = 0;
+  s.seen = 0;
 }
 
 /** Halves every count and drops the ones that reach zero. */

@@ -79,6 +79,26 @@ describe('segment rollups', () => {
     again.close();
   });
 
+  it('let a value earn its place after an event stamped a year ahead (recent follows attempts, not a clock)', () => {
+    const store = openStore(path.join(dir, 'skew.db'));
+    const full = Array.from({ length: MAX_VALUES_PER_DIMENSION }, (_, i) => authorized(i, { acquirer: `acq-${i}` }));
+    const ahead = authorized(300, { acquirer: 'acq-0' });
+    const body = JSON.parse(ahead.raw.body.toString()) as { time: string };
+    body.time = new Date(T0 + 366 * 86_400_000).toISOString();
+    const skewed = message(body, body.time);
+    // Then steady traffic: 100 attempts for each admitted acquirer, and a newcomer with 100.
+    // Decayed by attempts, the admitted ones hold ~38 recent attempts each and the newcomer
+    // gets in at ~76; had the year-ahead event stopped the decay, it would need 2 x 101.
+    const steady = Array.from({ length: 100 * MAX_VALUES_PER_DIMENSION }, (_, i) => authorized(1000 + i, { acquirer: `acq-${i % MAX_VALUES_PER_DIMENSION}` }));
+    const newcomer = Array.from({ length: 100 }, (_, k) => authorized(30_000 + k, { acquirer: 'acq-new' }));
+    const all = [...full, skewed, ...steady, ...newcomer];
+    for (let i = 0; i < all.length; i += 5000) store.ingest.commit(all.slice(i, i + 5000));
+    const rows = store.segments.segmentsBetween(0, Number.MAX_SAFE_INTEGER).filter((r) => r.dim === 'acquirer');
+    expect(rows.find((r) => r.value === 'acq-new')?.attempts).toBeGreaterThan(0);
+    expect(rows.reduce((a, r) => a + r.attempts, 0)).toBe(all.length);
+    store.close();
+  });
+
   it('keep BINs at 6 digits', () => {
     const store = openStore(path.join(dir, 'bin.db'));
     store.ingest.commit([authorized(1, { cardBin: '52941234' }), authorized(2, { cardBin: '529412' })]);

@@ -8,7 +8,7 @@ import {
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../../../shared/segments';
-import { DECAY_MINUTES, SegmentAdmission } from './segmentAdmission';
+import { SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
@@ -77,6 +77,9 @@ const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declin
  */
 export const TOTAL = '(all)';
 const CELL_DIMS: readonly (SegmentDimension | typeof TOTAL)[] = [TOTAL, ...SEGMENT_DIMENSIONS];
+
+/** What a restart takes as an admitted value's recent attempts: its newest stored hour. */
+const RESTART_RECENT_MINUTES = 60;
 
 /** Decline codes are bounded like values: a flood of invented codes folds into OTHER_VALUE. */
 const MAX_CODES = 100;
@@ -152,7 +155,7 @@ export class SegmentRollupRepository {
         const raw = dim === TOTAL ? TOTAL : rawSegmentValue(e, dim);
         // What an event does not carry is the total less the dimension's values (readers derive it).
         if (raw === NONE_VALUE) continue;
-        const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw, minute);
+        const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw);
         const key = `${minute}\u0000${dim}\u0000${value}`;
         let cell = cells.get(key);
         if (!cell) {
@@ -239,9 +242,9 @@ export class SegmentRollupRepository {
     return { minutes, buckets: [innerFrom / BUCKET_MIN, innerTo / BUCKET_MIN] };
   }
 
-  /** The name an attempt of `value` at event minute `minute` is counted under (segmentAdmission.ts). */
-  private bounded(dim: string, value: string, minute: number): string {
-    const { kept, change } = this.admissionState().observe(dim, value, minute);
+  /** The name an attempt of `value` is counted under (segmentAdmission.ts). */
+  private bounded(dim: string, value: string): string {
+    const { kept, change } = this.admissionState().observe(dim, value);
     if (change) {
       if (change.replaced !== null) this.sql.prepare('DELETE FROM segment_value WHERE dim = ? AND value = ?').run(dim, change.replaced);
       this.sql.prepare('INSERT OR IGNORE INTO segment_value (dim, value) VALUES (?, ?)').run(dim, change.admitted);
@@ -256,14 +259,14 @@ export class SegmentRollupRepository {
     return code;
   }
 
-  /** The admitted values as stored, each with its attempts in the newest stored hour. */
+  /** The admitted values as stored, each with its attempts in the newest stored hour (a restart's "recent"). */
   private admissionState(): SegmentAdmission {
     if (this.admission) return this.admission;
     const rows = this.sql
       .prepare(
         `SELECT v.dim, v.value, COALESCE(r.n, 0) AS attempts FROM segment_value v LEFT JOIN (
            SELECT dim, value, SUM(attempts) AS n FROM segment_minute
-           WHERE minute >= (SELECT MAX(minute) FROM segment_minute) - ${DECAY_MINUTES} GROUP BY dim, value
+           WHERE minute >= (SELECT MAX(minute) FROM segment_minute) - ${RESTART_RECENT_MINUTES} GROUP BY dim, value
          ) r USING (dim, value)`,
       )
       .all() as { dim: string; value: string; attempts: number }[];
