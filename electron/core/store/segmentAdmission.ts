@@ -6,8 +6,8 @@
 // PROMOTE_MIN and twice those of the weakest admitted value takes that value's place: from then
 // on it is counted under its own name, and the value it replaced under (other). So a merchant
 // that starts trading after 200 others, or an issuer that grows, gets a row of its own instead
-// of staying folded into (other) for the life of the database (space-saving top-k, with the
-// hysteresis keeping two close values from trading places back and forth).
+// of staying folded into (other) for the life of the database (a decayed heavy-hitters count,
+// with the hysteresis keeping two close values from trading places back and forth).
 //
 // "Recent": a dimension's counts halve every DECAY_ATTEMPTS of its attempts, so recent follows
 // the traffic's own pace, and an event stamped with a wrong clock (a year ahead) cannot stop

@@ -13,7 +13,7 @@ const zero = (): SegmentCounts => ({ attempts: 0, approvals: 0, declines: 0, fai
 
 /** `total` less each of `parts`, or null when nothing is left (every attempt carried the dimension). */
 function remainder(total: SegmentCounts, parts: readonly SegmentCounts[]): SegmentCounts | null {
-  const left = { ...zero() };
+  const left = zero();
   for (const f of COUNT_FIELDS) left[f] = total[f] - parts.reduce((sum, p) => sum + p[f], 0);
   return left.attempts > 0 ? left : null;
 }
