@@ -114,9 +114,18 @@ function orderContributors(list: { c: Contributor; meanShare: number }[]): Contr
   // The values of one dimension are disjoint: none contains another, so among them the larger
   // contribution comes first. Each dimension keeps the places the score gave it.
   const bySize = new Map<SegmentDimension, Contributor[]>();
-  for (const c of ranked) bySize.set(c.dimension, [...(bySize.get(c.dimension) ?? []), c]);
+  for (const c of ranked) {
+    const values = bySize.get(c.dimension);
+    if (values) values.push(c);
+    else bySize.set(c.dimension, [c]);
+  }
   for (const values of bySize.values()) values.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.value.localeCompare(b.value));
-  return ranked.map((c) => bySize.get(c.dimension)!.shift()!).slice(0, MAX_CONTRIBUTORS);
+  const taken = new Map<SegmentDimension, number>();
+  return ranked.slice(0, MAX_CONTRIBUTORS).map((c) => {
+    const i = taken.get(c.dimension) ?? 0;
+    taken.set(c.dimension, i + 1);
+    return bySize.get(c.dimension)![i];
+  });
 }
 
 const METRIC_WORD: Record<TriageMetric, string> = { 'approval-rate': 'approval', 'decline-rate': 'decline', 'failure-rate': 'failure' };
