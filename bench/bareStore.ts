@@ -19,6 +19,12 @@ export function bareRow(text: string): BareRow {
   return [eventIdentity(e.source, e.id), Date.parse(e.time ?? ''), e.type, text];
 }
 
+/** Bytes in use in a database file (pages minus free pages), indexes included. */
+export function bytesInUse(db: Database.Database): number {
+  const pages = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
+  return pages * (db.pragma('page_size', { simple: true }) as number);
+}
+
 export interface BareStore {
   /** Inserts the rows in one transaction. */
   commit(rows: BareRow[]): void;
@@ -43,10 +49,7 @@ export function openBareStore(file: string, pragmas: { synchronous: 'FULL' | 'NO
   });
   return {
     commit,
-    bytes: () => {
-      const pages = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
-      return pages * (db.pragma('page_size', { simple: true }) as number);
-    },
+    bytes: () => bytesInUse(db),
     close: () => db.close(),
   };
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { createTrafficGenerator } from '../electron/core/sim/trafficGenerator';
 import { PAYOPS_BIN, fmt, lastJsonLine, runNode } from './benchSupport';
+import { bytesInUse } from './bareStore';
 import { ensurePaysimCapture } from './paysimCapture';
 
 const CAPTURE_VERSION = 1;
@@ -52,22 +53,12 @@ function memoryOf(pid: number): { hwm: number; rss: number } | null {
   }
 }
 
-/** Bytes in use (pages minus free pages) per stored event, indexes included. */
-function bytesPerEvent(dbFile: string, events: number): number {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const pages = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
-    return (pages * (db.pragma('page_size', { simple: true }) as number)) / events;
-  } finally {
-    db.close();
-  }
-}
-
 /**
- * Where the bytes go (SQLite's dbstat, pages in use): the events with their indexes (what issue
- * 12's "bytes per stored event, indexes included" names), and the rollups written beside them.
+ * Bytes per stored event: in use in the whole file (pages minus free pages, indexes and rollups
+ * included), and where they go (SQLite's dbstat): the events with their indexes (what issue 12's
+ * "bytes per stored event, indexes included" names), and the rollups written beside them.
  */
-function bytesByPart(dbFile: string, events: number): { eventLog: number; rollups: number; other: number } {
+function bytesPerEvent(dbFile: string, events: number): { total: number; eventLog: number; rollups: number; other: number } {
   const db = new Database(dbFile, { readonly: true });
   try {
     const rows = db.prepare('SELECT tbl_name AS t, SUM(pgsize) AS b FROM dbstat JOIN sqlite_schema USING (name) GROUP BY tbl_name').all() as { t: string; b: number }[];
@@ -77,7 +68,7 @@ function bytesByPart(dbFile: string, events: number): { eventLog: number; rollup
       else if (r.t.startsWith('rollup_') || r.t.startsWith('segment_')) part.rollups += r.b;
       else part.other += r.b;
     }
-    return { eventLog: part.eventLog / events, rollups: part.rollups / events, other: part.other / events };
+    return { total: bytesInUse(db) / events, eventLog: part.eventLog / events, rollups: part.rollups / events, other: part.other / events };
   } finally {
     db.close();
   }
@@ -121,8 +112,7 @@ async function runPair(label: string, file: string, n: number, dir: string): Pro
   if (summary.events !== n) throw new Error(`payops replay stored ${summary.events} of ${n}`);
   const rateB = summary.events / (summary.durationMs / 1000);
   const peakRss = Math.max(peak, summary.peakRssBytes ?? 0);
-  const perEvent = bytesPerEvent(replayDb, n);
-  const parts = bytesByPart(replayDb, n);
+  const { total: perEvent, ...parts } = bytesPerEvent(replayDb, n);
 
   // (c) optionally, the same replay with no alert rules: storage and pipeline alone.
   let rateC: number | null = null;
