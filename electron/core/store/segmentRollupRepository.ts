@@ -299,17 +299,7 @@ export class SegmentRollupRepository {
       const { minutes, buckets } = this.plan(fromMinute, toMinute);
       const parts = minutes.map(([a, b]) => read('segment_decline_minute', 'minute', a, b));
       if (buckets) parts.push(read('segment_decline_ten_minute', 'bucket', ...buckets));
-      let rows = parts[0];
-      if (parts.length > 1) {
-        const merged = new Map<string, DeclineCodeRow>();
-        for (const r of parts.flat()) {
-          const k = `${r.dim}\u0000${r.value}\u0000${r.code}`;
-          const m = merged.get(k);
-          if (m) m.count += r.count;
-          else merged.set(k, { ...r });
-        }
-        rows = [...merged.values()];
-      }
+      const rows = parts.length === 1 ? parts[0] : mergeCodeRows(parts.flat());
       return withNoneCodes(rows, TOTAL, dim ? [dim] : undefined);
     })();
   }
@@ -330,6 +320,18 @@ export function addCounts(into: SegmentCounts, more: SegmentCounts): void {
   into.failures += more.failures;
   into.amount += more.amount;
   into.approvedAmount += more.approvedAmount;
+}
+
+/** Rows of the same segment and code (from a ragged end and the whole buckets) summed. */
+function mergeCodeRows(rows: DeclineCodeRow[]): DeclineCodeRow[] {
+  const merged = new Map<string, DeclineCodeRow>();
+  for (const r of rows) {
+    const k = `${r.dim}\u0000${r.value}\u0000${r.code}`;
+    const m = merged.get(k);
+    if (m) m.count += r.count;
+    else merged.set(k, { ...r });
+  }
+  return [...merged.values()];
 }
 
 /** Rows of the same segment (from a ragged end and the whole buckets) summed. */
