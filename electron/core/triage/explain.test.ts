@@ -36,6 +36,12 @@ describe('payops explain names the planted segment first', () => {
     const { e } = await explainScenario('acquirer-degradation', 'failure-rate');
     expect(e.significant).toBe(true);
     expect(top(e)).toMatchObject({ dimension: 'acquirer', value: 'acq-meridian', effect: 'rate', significant: true });
+    // Declines happened in the window (an approval-rate explanation lists their codes), but
+    // they do not explain failures.
+    expect(e.declineCodes).toEqual([]);
+    expect(e.contributors.every((c) => c.topCodes.length === 0)).toBe(true);
+    const approval = await explainScenario('acquirer-degradation', 'approval-rate');
+    expect(approval.e.declineCodes.length).toBeGreaterThan(0);
   });
 
   it('mix-shift: merchant m_1038, mix effect (its own rate did not change)', async () => {

@@ -190,7 +190,9 @@ export function computeExplanation(input: ExplainInput): Explanation {
   }
   const ordered = orderContributors(contributors);
 
-  const declineCodes: DeclineCodeGrowth[] = grownCodes(wCodes.total, w.attempts, bCodes.total, b.attempts)
+  // Failures (timeouts, acquirer errors) are not declines: the codes that grew do not say why
+  // failures rose, so a failure-rate explanation lists none (as its contributors' topCodes).
+  const declineCodes: DeclineCodeGrowth[] = (metric === 'failure-rate' ? [] : grownCodes(wCodes.total, w.attempts, bCodes.total, b.attempts))
     .slice(0, 10)
     .map(({ code }) => {
       const info = declineCodeInfo(code);

@@ -3,6 +3,7 @@
 // Reads the segment rollups only (migration 130).
 import type { HealthBoard, SegmentHealth, SegmentState } from '../../../shared/triage';
 import { HEALTH_DIMENSIONS } from '../../../shared/triage';
+import { NONE_VALUE } from '../../../shared/segments';
 import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
 import { percent, rate, twoProportionZ } from './stats';
 
@@ -50,7 +51,9 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
   const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
   const segments: SegmentHealth[] = [];
   for (const w of input.window) {
-    if (!dims.has(w.dim)) continue;
+    // Traffic that does not carry a dimension (a bank transfer has no issuer) is no issuer of
+    // its own: a board row "issuer (none)" would judge every other dimension's traffic again.
+    if (!dims.has(w.dim) || w.value === NONE_VALUE) continue;
     const b = baseline.get(key(w)) ?? zero;
     const verdict = judgeSegment(w, b);
     segments.push({
