@@ -28,6 +28,8 @@ const user = createBrokerUser('payops-sec');
 afterAll(async () => {
   deleteBrokerUser(user.name);
   await deleteTopology(t);
+  // The serve test's console consumed a queue of its own beside the topology's.
+  await deleteTopology({ ...t, queue: `${t.queue}.serve` });
 });
 
 /** Every file under `root` (databases, WAL, captures, profiles, rules) that holds `secret`. */
