@@ -72,6 +72,12 @@ interface Medians {
   payopsToStoring: number;
 }
 
+/** Events a second the machine's cores could carry at a side's CPU per event (its own and the broker's), all cores busy. */
+function cpuBound(run: Run): number | null {
+  if (run.brokerCpuUsPerEvent === null) return null;
+  return (os.cpus().length * 1e6) / (run.cpuUsPerEvent + run.brokerCpuUsPerEvent);
+}
+
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 async function runDataSet(label: string, bodies: { body: Buffer; routingKey: string }[], rounds: number): Promise<Medians> {
@@ -133,6 +139,12 @@ async function runDataSet(label: string, bodies: { body: Buffer; routingKey: str
       console.log(`round ${round}: (a) bare consumer ${fmt(bare.rate)} ev/s (${cpu(bare)})`);
       console.log(`         (b) payops collect ${fmt(payops.rate)} ev/s (${cpu(payops)})   ratio b/a ${(payops.rate / bare.rate).toFixed(3)}`);
       console.log(`         (c) the floor of storing ${fmt(storing.rate)} ev/s (${cpu(storing)})   ratio c/a ${(storing.rate / bare.rate).toFixed(3)}, b/c ${(payops.rate / storing.rate).toFixed(3)}`);
+      // The broker and payops share the machine's cores: at what payops and the broker each
+      // spent per event, no spreading of payops's work over threads could go faster than this.
+      const budget = cpuBound(payops);
+      if (budget !== null) {
+        console.log(`         CPU budget: ${os.cpus().length} cores over (b)'s ${(payops.cpuUsPerEvent + payops.brokerCpuUsPerEvent!).toFixed(1)} us per event (client and broker) allow at most ${fmt(budget)} ev/s, ratio ${(budget / bare.rate).toFixed(3)} of (a)`);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
