@@ -1,17 +1,18 @@
 import { Worker } from 'node:worker_threads';
 import type { ConnectionStatus, QueueDepth } from '../../../shared/metrics';
 import type { BrokerNodeHealth } from '../../../shared/queueStats';
-import type { RawMessage } from '../../../shared/events/eventTypes';
+import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import { RpcPeer, type Remote } from '../../../shared/rpc';
 import type { NamedQueueConfig } from './brokerConfig';
 import { redactUrl } from '../redact';
 import { workerScript } from '../threads/workerScript';
 import { validateBrokerUrl } from './brokerUrl';
 import type { AckToken } from './brokerConsumer';
-import type { AckMessage, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
+import type { AckMessage, ConsumerThreadData, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
 
 export interface IntakeEvents {
-  onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken): void;
+  /** `decoded`: decodeMessage(raw), done on the consumer thread. */
+  onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken, decoded: DecodeResult): void;
   onStatus(status: ConnectionStatus): void;
   onQueueSamples(samples: QueueDepth[]): void;
   /** The broker node's alarms and totals (management API), when it is configured. */
@@ -32,9 +33,9 @@ export class BrokerStartError extends Error {
 const CONTROL_TIMEOUT_MS = 15_000;
 
 /**
- * The engine's side of the consumer thread: deliveries arrive in chunks, acknowledgements
- * go back by delivery tag and channel generation, and the consumer thread refuses those of
- * a channel that has died. Receiving from the broker thus runs beside decoding and commits.
+ * The engine's side of the consumer thread: deliveries arrive in chunks, decoded,
+ * acknowledgements go back by delivery tag and channel generation, and the consumer thread
+ * refuses those of a channel that has died. Receiving and decoding thus run beside commits.
  */
 export class BrokerIntake {
   private readonly worker: Worker;
@@ -46,11 +47,14 @@ export class BrokerIntake {
   constructor(
     config: NamedQueueConfig,
     private readonly events: IntakeEvents,
+    /** The body size past which a message is quarantined unread (decodeMessage's limit). */
+    maxBodyBytes?: number,
   ) {
     validateBrokerUrl(config.url);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
     const script = workerScript(__filename, 'consumerThread');
-    this.worker = new Worker(script.file, { ...script.options, workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+    const workerData: ConsumerThreadData = { queue: config, maxBodyBytes };
+    this.worker = new Worker(script.file, { ...script.options, workerData, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
     this.peer = new RpcPeer(this.worker);
     this.control = this.peer.remote<IntakeControl>('intake');
     this.peer.on('deliveries', (chunk) => this.deliver(chunk as DeliveryChunk));
@@ -124,6 +128,7 @@ export class BrokerIntake {
         },
         chunk.redelivered[i] === 1,
         { generation: chunk.generation, tag: chunk.tags[i] },
+        chunk.decoded[i],
       );
     }
   }

@@ -1,6 +1,14 @@
 // What crosses between the engine thread and the consumer thread, beside the RPC itself
 // (shared/rpc.ts): deliveries in chunks one way, acknowledgements the other, and the
 // consumer's control service.
+import type { DecodeResult } from '../../../shared/events/eventTypes';
+import type { NamedQueueConfig } from './brokerConfig';
+
+/** The consumer thread's workerData: the queue to consume, and the limit its decoding applies. */
+export interface ConsumerThreadData {
+  queue: NamedQueueConfig;
+  maxBodyBytes?: number;
+}
 
 /**
  * Deliveries cross from the consumer thread to the engine thread in chunks: the bodies
@@ -17,6 +25,8 @@ export interface DeliveryChunk {
   routingKeys: string[];
   contentTypes: (string | null)[];
   headers: (Record<string, unknown> | null)[];
+  /** decodeMessage of each delivery (an event, or the reason to quarantine it), done on the consumer thread. */
+  decoded: DecodeResult[];
 }
 
 /** Acknowledge up to `tag` (multiple) on channel `generation`, `count` messages in all. */

@@ -166,10 +166,10 @@ export class Engine {
     if (this.broker) {
       const broker = this.broker;
       this.consumer = new BrokerIntake(broker, {
-        onDelivery: (raw, redelivered, token) => {
+        onDelivery: (raw, redelivered, token, decoded) => {
           this.timing.firstDeliveryMs ??= raw.arrivalMs;
           this.lastReceivedAt = raw.arrivalMs;
-          this.pipeline.push({ raw, redelivered, ackToken: token });
+          this.pipeline.push({ raw, redelivered, ackToken: token, decoded });
         },
         onStatus: (s) => {
           this.connection = s;
@@ -177,7 +177,7 @@ export class Engine {
         onQueueSamples: (samples) => this.queueSamplesArrived(samples),
         onBrokerNode: (node) => (this.metrics.brokerNode = node),
         log: (line) => this.emit.log(line),
-      });
+      }, this.config.maxBodyBytes);
       this.connection = { ...this.consumer.status };
       if (broker.initialRetries === Infinity) {
         // The console keeps trying in the background and shows why; it never refuses to open.
