@@ -75,7 +75,6 @@ async function markersUnderLoad(ch: amqp.ConfirmChannel, exchange: string, rate:
   return sent;
 }
 
-/** The ceiling at `rate`: markers under load through a bare consumer of a durable queue bound to everything. */
 /** Messages per second a consumer received while the markers went out: the load it actually carried. */
 function carried(arrivals: number[], sent: { at: number }[]): number {
   const from = sent[0].at;
@@ -83,6 +82,7 @@ function carried(arrivals: number[], sent: { at: number }[]): number {
   return arrivals.filter((t) => t >= from && t <= to).length / ((to - from) / 1000);
 }
 
+/** The ceiling at `rate`: markers under load through a bare consumer of a durable queue bound to everything. */
 async function ceilingAt(ch: amqp.ConfirmChannel, exchange: string, queue: string, rate: number): Promise<{ latencies: number[]; carried: number }> {
   await ch.assertQueue(queue, { durable: true });
   await ch.bindQueue(queue, exchange, '#');
