@@ -449,7 +449,7 @@ export class AlertEvaluator {
       inst.silenced = this.silences.size > 0 && this.silences.matching(inst.matchLabels(), tick).length > 0;
       this.anySilenced ||= inst.silenced;
       inst.value = value;
-      inst.summary = summary();
+      inst.setSummaryFrom(summary);
       if (first === 'firing') this.fire(inst, tick);
       this.updatePeak(inst, slot);
       this.dirty.add(inst);
@@ -461,7 +461,7 @@ export class AlertEvaluator {
     // summary must not say "below the minimum" beside "firing".
     if (!(lowVolume && inst.state === 'firing')) {
       inst.value = value;
-      inst.summary = summary();
+      inst.setSummaryFrom(summary);
     }
     this.dirty.add(inst);
     switch (inst.state) {

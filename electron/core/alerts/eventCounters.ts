@@ -63,10 +63,6 @@ export class WindowAggregate {
     this.to = to;
   }
 
-  count(type: string): number {
-    return this.counts[typeIndex(type)];
-  }
-
   total(types: readonly number[] | null): number {
     if (types === null) {
       let sum = 0;

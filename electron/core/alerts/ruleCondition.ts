@@ -34,20 +34,20 @@ export interface JudgeContext {
 }
 
 export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext): Judgement {
-  const label = METRIC_INFO[rule.metric].label;
-  const who = ctx.groupText ? ` for ${ctx.groupText}` : '';
-  const over = () => formatDuration(rule.windowMs);
+  // Only the summary closure is made per judgement (this runs for every group at every tick);
+  // what it writes is computed when, and if, it is read.
+  const groupText = ctx.groupText;
   const error = reading.error;
-  if (error) return { outcome: 'error', value: null, summary: () => `${label}${who}: ${error}`, lowVolume: false };
+  if (error) return { outcome: 'error', value: null, summary: () => `${METRIC_INFO[rule.metric].label}${whoOf(groupText)}: ${error}`, lowVolume: false };
 
-  if (rule.metric === 'no_data') return judgeSilence(rule, reading, ctx, who, over);
+  if (rule.metric === 'no_data') return judgeSilence(rule, reading, ctx);
 
   const value = reading.value;
-  if (value === null) return { outcome: 'nodata', value: null, summary: () => `${label}${who}: no data in the last ${over()}`, lowVolume: false };
-  const shown = () => `${label} ${formatMetricValue(rule.metric, value)}${who}`;
+  if (value === null) {
+    return { outcome: 'nodata', value: null, summary: () => `${METRIC_INFO[rule.metric].label}${whoOf(groupText)}: no data in the last ${formatDuration(rule.windowMs)}`, lowVolume: false };
+  }
   const volume = reading.volume;
   const enough = volume >= rule.minVolume;
-  const volumeNote = () => (enough ? '' : ` (volume ${volume} below minimum ${rule.minVolume})`);
   const c = rule.condition!;
 
   if (c.kind === 'above' || c.kind === 'below') {
@@ -55,7 +55,8 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
     return {
       outcome: met ? 'met' : 'clear',
       value,
-      summary: () => `${shown()}, threshold ${c.kind} ${formatMetricValue(rule.metric, c.threshold)} over ${over()}${volumeNote()}`,
+      summary: () =>
+        `${shown(rule, value, groupText)}, threshold ${c.kind} ${formatMetricValue(rule.metric, c.threshold)} over ${formatDuration(rule.windowMs)}${volumeNote(rule, volume)}`,
       lowVolume: !enough,
     };
   }
@@ -76,12 +77,21 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
     if ((breach && (ready || c.prior !== null)) || ctx.protectBaseline) b.nudge(value, ctx.stepMs);
     else b.update(value, ctx.stepMs);
   }
-  const explained = () =>
-    ready
-      ? `${shown()}, baseline ${formatMetricValue(rule.metric, mean)} +/- ${formatMetricSpread(rule.metric, deviation)}`
-      : `${shown()}, baseline still learning (${formatDuration(learnedMs)} of ${formatDuration(c.warmupMs)})`;
-  return { outcome: met ? 'met' : 'clear', value, summary: () => `${explained()}${volumeNote()}`, lowVolume: !enough };
+  const summary = () =>
+    (ready
+      ? `${shown(rule, value, groupText)}, baseline ${formatMetricValue(rule.metric, mean)} +/- ${formatMetricSpread(rule.metric, deviation)}`
+      : `${shown(rule, value, groupText)}, baseline still learning (${formatDuration(learnedMs)} of ${formatDuration(c.warmupMs)})`) + volumeNote(rule, volume);
+  return { outcome: met ? 'met' : 'clear', value, summary, lowVolume: !enough };
 }
+
+/** " for merchant m_1042", or nothing for a whole-stream rule. */
+const whoOf = (groupText: string | null): string => (groupText ? ` for ${groupText}` : '');
+
+/** "decline rate 23 % for merchant m_1042" */
+const shown = (rule: AlertRule, value: number, groupText: string | null): string =>
+  `${METRIC_INFO[rule.metric].label} ${formatMetricValue(rule.metric, value)}${whoOf(groupText)}`;
+
+const volumeNote = (rule: AlertRule, volume: number): string => (volume >= rule.minVolume ? '' : ` (volume ${volume} below minimum ${rule.minVolume})`);
 
 /** How long a silence the no_data baseline learns over (how fast "the usual count" follows the traffic). */
 export const SILENCE_HALF_LIFE_MS = 10 * 60_000;
@@ -92,7 +102,8 @@ export const SILENCE_HALF_LIFE_MS = 10 * 60_000;
  * stream (a capture of a few events an hour, replayed) has gaps that are normal for it: no
  * alert; a dense stream that goes quiet is one alert until traffic is back.
  */
-function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext, who: string, over: () => string): Judgement {
+function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext): Judgement {
+  const groupText = ctx.groupText;
   const count = reading.value ?? 0;
   const usual = ctx.baseline ? ctx.baseline.mean : count;
   const hasBaseline = ctx.baseline !== null;
@@ -104,7 +115,9 @@ function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
     const types = rule.eventTypes ? rule.eventTypes.join(', ') : 'payment or risk';
     const usually = hasBaseline ? ` (usually ${Math.round(usual).toLocaleString('en-US')})` : '';
     const sparse = sparseGap ? `; the stream is too sparse for a gap to mean it stopped (minimum ${rule.minVolume})` : '';
-    return count === 0 ? `no ${types} events${who} in the last ${over()}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over()}${usually}`;
+    const who = whoOf(groupText);
+    const over = formatDuration(rule.windowMs);
+    return count === 0 ? `no ${types} events${who} in the last ${over}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over}${usually}`;
   };
   return { outcome: met ? 'met' : 'clear', value: count, summary, lowVolume: false };
 }
