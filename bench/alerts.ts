@@ -5,10 +5,16 @@
 // of one core that evaluation needs at that rate (goal: under 5 %). Beside it, a bare
 // ceiling: just counting the same events into per-merchant per-second buckets.
 //
-// Usage: npm run build:core && node dist/bench/alerts.js [--seconds 300] [--rate 20000] [--merchants 1000] [--json]
+// Usage: npm run build:core && node dist/bench/alerts.js [--seconds 300] [--rate 20000] [--merchants 1000] [--paysim 300000] [--json]
 // The traffic is synthetic and seeded (a fraud burst at one merchant from 100 s, a decline
 // spike from 200 s, after the baseline's warm-up), so alerts really go pending and fire.
+// Then the other shape, sparse traffic over a long span: PaySim-derived events (a month of
+// event time, ~8 s apart, thousands of merchants; bench/paysimCapture.ts) fed as a replay
+// feeds them (batches of 5,000). There evaluation costs per tick of event time, not per event.
+import fs from 'node:fs';
 import { AlertEvaluator, DEFAULT_RULES, type AlertInputEvent } from '../electron/core/alerts';
+import { decodeMessage } from '../shared/events/decode';
+import { ensurePaysimCapture } from './paysimCapture';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -138,7 +144,59 @@ function runBare(): Run {
   return { cpuMs: cpu, wallMs: wall };
 }
 
-function main(): void {
+interface SparseRun {
+  events: number;
+  eventTimeDays: number;
+  ticks: number;
+  evaluatorCpuMs: number;
+  bareCpuMs: number;
+  alerts: number;
+}
+
+/** The default pack over PaySim-derived events, as a replay feeds them, beside bare counting of the same events. */
+async function runSparse(n: number): Promise<SparseRun> {
+  const lines = fs.readFileSync(await ensurePaysimCapture(n), 'utf8').split('\n').filter((l) => l.length > 0);
+  const events: AlertInputEvent[] = [];
+  for (const l of lines) {
+    const r = decodeMessage({ body: Buffer.from(l), arrivalMs: 0 });
+    if (r.ok) events.push({ ...r.event, arrivalMs: r.event.timeMs });
+  }
+  const REPLAY_BATCH = 5000;
+  const evaluator = new AlertEvaluator(DEFAULT_RULES, null);
+  const c0 = cpuMs();
+  for (let i = 0; i < events.length; i += REPLAY_BATCH) evaluator.observeEvents(events.slice(i, i + REPLAY_BATCH));
+  evaluator.finish();
+  const evaluatorCpuMs = cpuMs() - c0;
+
+  const RING = 600;
+  const buckets = new Map<string, Uint32Array>();
+  const b0 = cpuMs();
+  for (let i = 0; i < events.length; i += REPLAY_BATCH) {
+    for (const e of events.slice(i, i + REPLAY_BATCH)) {
+      const m = e.merchantId ?? '';
+      let ring = buckets.get(m);
+      if (!ring) buckets.set(m, (ring = new Uint32Array(RING)));
+      ring[Math.floor(e.timeMs! / 1000) % RING]++;
+    }
+  }
+  const bareCpuMs = cpuMs() - b0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const e of events) {
+    first = Math.min(first, e.timeMs!);
+    last = Math.max(last, e.timeMs!);
+  }
+  return {
+    events: events.length,
+    eventTimeDays: (last - first) / 86_400_000,
+    ticks: evaluator.stats().ticks,
+    evaluatorCpuMs,
+    bareCpuMs,
+    alerts: evaluator.list().length,
+  };
+}
+
+async function main(): Promise<void> {
   const spanSeconds = SECONDS;
   const events = SECONDS * RATE;
   const evaluator = runEvaluator();
@@ -169,8 +227,10 @@ function main(): void {
     ratio: +(evaluator.cpuMs / Math.max(1e-9, bare.cpuMs)).toFixed(2),
     goalPct: 5,
     withinGoal: share(evaluator.cpuMs) < 5,
+    sparse: await runSparse(arg('paysim', 300_000)),
     node: process.version,
   };
+  const sp = result.sparse;
   if (JSON_OUT) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
@@ -182,8 +242,14 @@ function main(): void {
     `  bare counting    ${String(result.bare.cpuMs).padStart(8)}   ${`${result.bare.coreSharePct.toFixed(2)} %`.padStart(17)}   ${String(result.bare.nsPerEvent).padStart(8)}`,
     `  ratio evaluator / bare: ${result.ratio}x; goal < ${result.goalPct} % of one core: ${result.withinGoal ? 'met' : 'NOT met'}`,
     `  (${result.evaluator.ticks} evaluation ticks, ${result.evaluator.alertsFired} alerts fired, ${result.evaluator.notifications} notifications)`,
+    `sparse: ${sp.events.toLocaleString('en-US')} PaySim-derived events over ${sp.eventTimeDays.toFixed(1)} days of event time, as a replay feeds them`,
+    `  evaluator ${Math.round(sp.evaluatorCpuMs)} ms CPU (${((sp.evaluatorCpuMs * 1000) / sp.ticks).toFixed(2)} us per 10 s tick, ${sp.ticks.toLocaleString('en-US')} ticks; ` +
+      `${((sp.evaluatorCpuMs * 1000) / sp.events).toFixed(2)} us per event); bare counting ${Math.round(sp.bareCpuMs)} ms; ratio ${(sp.evaluatorCpuMs / Math.max(1e-9, sp.bareCpuMs)).toFixed(1)}x (${sp.alerts} alerts)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n${JSON.stringify(result)}\n`);
 }
 
-main();
+main().catch((err) => {
+  console.error(`bench:alerts failed: ${(err as Error).message}`);
+  process.exit(1);
+});
