@@ -2,7 +2,7 @@
 // them) the score and lag histograms the p95 metrics need. A window's aggregate is the sum
 // of its seconds.
 import { KNOWN_TYPES, type PaymentDimensions } from '../../../shared/events/eventTypes';
-import { SparseHistogram } from './sparseHistogram';
+import { DenseScoreHistogram, SparseHistogram, type BinCounts } from './sparseHistogram';
 
 /** Index of each type in a counts array; everything that is not a known type counts as "unknown". */
 export const TYPE_INDEX: ReadonlyMap<string, number> = new Map(KNOWN_TYPES.map((t, i) => [t, i]));
@@ -44,14 +44,16 @@ export class WindowAggregate {
   private source: HistogramSource | null = null;
   private from = 0;
   private to = 0;
-  private scoreHist: SparseHistogram | null = null;
+  /** Made on the first score read, then reused by this (pooled) aggregate. */
+  private scoreBins: DenseScoreHistogram | null = null;
+  private scoresMerged = false;
   private lagHist: SparseHistogram | null = null;
 
   /** Empties it for another window. */
   reset(): this {
     this.counts.fill(0);
     this.source = null;
-    this.scoreHist = null;
+    this.scoresMerged = false;
     this.lagHist = null;
     return this;
   }
@@ -72,8 +74,13 @@ export class WindowAggregate {
     return types.reduce((sum, i) => sum + this.counts[i], 0);
   }
 
-  scores(): SparseHistogram {
-    return (this.scoreHist ??= this.merged('scores'));
+  scores(): BinCounts {
+    if (this.scoresMerged) return this.scoreBins!;
+    const h = (this.scoreBins ??= new DenseScoreHistogram());
+    h.clear();
+    this.source?.eachHistogram('scores', this.from, this.to, (part) => h.merge(part));
+    this.scoresMerged = true;
+    return h;
   }
 
   lags(): SparseHistogram {
