@@ -1,17 +1,9 @@
 // What the event metrics count per second: events by type, plus (only where a rule reads
 // them) the score and lag histograms the p95 metrics need. A window's aggregate is the sum
 // of its seconds.
-import { KNOWN_TYPES, type PaymentDimensions } from '../../../shared/events/eventTypes';
+import type { PaymentDimensions } from '../../../shared/events/eventTypes';
+import { TYPE_SLOTS, UNKNOWN_INDEX } from '../metrics/secondBuckets';
 import { DenseScoreHistogram, SparseHistogram, type BinCounts } from './sparseHistogram';
-
-/** Index of each type in a counts array; everything that is not a known type counts as "unknown". */
-export const TYPE_INDEX: ReadonlyMap<string, number> = new Map(KNOWN_TYPES.map((t, i) => [t, i]));
-export const UNKNOWN_INDEX = KNOWN_TYPES.length;
-export const TYPE_SLOTS = KNOWN_TYPES.length + 1;
-
-export function typeIndex(type: string): number {
-  return TYPE_INDEX.get(type) ?? UNKNOWN_INDEX;
-}
 
 /** The fields of a stored event the alert metrics read (a NormalizedEvent fits). */
 export interface AlertInputEvent {

@@ -2,7 +2,7 @@
 // (late events within the allowance included), its window sums are those of the events kept.
 import { describe, expect, it } from 'vitest';
 import { GroupSeries } from './eventGroups';
-import { TYPE_INDEX } from './eventCounters';
+import { TYPE_INDEX } from '../metrics/secondBuckets';
 
 const TYPES = ['payment.authorized', 'payment.declined', 'risk.scored'];
 

@@ -1,7 +1,8 @@
 // Per-group rings of per-second counters, over event time. Each ring holds just enough
 // seconds for the longest window (plus the lateness allowance), so memory is bounded by
 // (groups x seconds) whatever the event rate; the number of groups per dimension is capped.
-import { TYPE_SLOTS, WindowAggregate, typeIndex, type AlertInputEvent, type HistogramSource } from './eventCounters';
+import { WindowAggregate, type AlertInputEvent, type HistogramSource } from './eventCounters';
+import { TYPE_SLOTS, typeIndex } from '../metrics/secondBuckets';
 import { SparseHistogram, lagBinning, scoreBinning } from './sparseHistogram';
 import type { SEGMENT_GROUP_BY } from '../../../shared/alertRules';
 import { BIN_DIGITS } from '../../../shared/segments';

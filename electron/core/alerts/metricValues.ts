@@ -1,7 +1,8 @@
 // Each metric of the rule model, read from a window: the value a condition judges, and the
 // volume (how much the value rests on) that minVolume compares with.
 import type { AlertMetric, AlertRule } from '../../../shared/alertRules';
-import { TYPE_INDEX, UNKNOWN_INDEX, typeIndex, type WindowAggregate } from './eventCounters';
+import type { WindowAggregate } from './eventCounters';
+import { RATE_SLOTS, typeIndex } from '../metrics/secondBuckets';
 import { lagBinning, scoreBinning } from './sparseHistogram';
 import type { QueueSample } from './queueSamples';
 
@@ -15,16 +16,11 @@ export interface MetricReading {
 
 /** Type indices a throughput/no_data rule counts; null means every known payment and risk type. */
 export function typeIndicesOf(rule: AlertRule): number[] | null {
-  return rule.eventTypes ? rule.eventTypes.map((t) => TYPE_INDEX.get(t) ?? UNKNOWN_INDEX) : null;
+  return rule.eventTypes ? rule.eventTypes.map(typeIndex) : null;
 }
 
-// Count slots read for every group at every tick: looked up once, not by type name each time.
-const AUTHORIZED = typeIndex('payment.authorized');
-const DECLINED = typeIndex('payment.declined');
-const FAILED = typeIndex('payment.failed');
-const SCORED = typeIndex('risk.scored');
-const FLAGGED = typeIndex('risk.flagged');
-const BLOCKED = typeIndex('risk.blocked');
+// Read for every group at every tick.
+const { authorized: AUTHORIZED, declined: DECLINED, failed: FAILED, scored: SCORED, flagged: FLAGGED, blocked: BLOCKED } = RATE_SLOTS;
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 

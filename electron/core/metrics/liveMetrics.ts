@@ -3,16 +3,10 @@ import { SERIES_MAX_POINTS } from '../../../shared/metrics';
 import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { IngestedEvent } from '../store/eventWriter';
 import { ArrivalMetrics } from './arrivalMetrics';
-import { SecondRing, TYPE_KEYS, histogramPercentile, typeIndex, type SecondBucket } from './secondBuckets';
+import { RATE_SLOTS, SecondRing, TYPE_KEYS, histogramPercentile, typeIndex, type SecondBucket } from './secondBuckets';
 
 const KEEP_SECONDS = 15 * 60;
-const I = (t: string) => typeIndex(t);
-const AUTHORIZED = I('payment.authorized');
-const DECLINED = I('payment.declined');
-const FAILED = I('payment.failed');
-const SCORED = I('risk.scored');
-const FLAGGED = I('risk.flagged');
-const BLOCKED = I('risk.blocked');
+const { authorized: AUTHORIZED, declined: DECLINED, failed: FAILED, scored: SCORED, flagged: FLAGGED, blocked: BLOCKED } = RATE_SLOTS;
 
 // Arrival lag histogram: log-spaced bin edges from 1 ms to over a year (a lag of months
 // is reported as months, not capped at the last bin).

@@ -1,12 +1,25 @@
 import { KNOWN_TYPES, type KnownType } from '../../../shared/events/eventTypes';
 
+// Counts by event type, here and in the alert evaluator's rings (alerts/eventCounters.ts):
+// one slot per known type, and one for every other type.
 export const TYPE_KEYS: readonly (KnownType | 'unknown')[] = [...KNOWN_TYPES, 'unknown'];
-const TYPE_INDEX = new Map<string, number>(TYPE_KEYS.map((t, i) => [t, i]));
+export const TYPE_INDEX: ReadonlyMap<string, number> = new Map<string, number>(TYPE_KEYS.map((t, i) => [t, i]));
+export const TYPE_SLOTS = TYPE_KEYS.length;
 export const UNKNOWN_INDEX = TYPE_KEYS.length - 1;
 
 export function typeIndex(type: string): number {
   return TYPE_INDEX.get(type) ?? UNKNOWN_INDEX;
 }
+
+/** The slots the rates read (the live figures, the alert readings): looked up once, not by name per read. */
+export const RATE_SLOTS = {
+  authorized: typeIndex('payment.authorized'),
+  declined: typeIndex('payment.declined'),
+  failed: typeIndex('payment.failed'),
+  scored: typeIndex('risk.scored'),
+  flagged: typeIndex('risk.flagged'),
+  blocked: typeIndex('risk.blocked'),
+} as const;
 
 /** Counts for one second of event time. Score histogram has one bin per score point (0-100). */
 export class SecondBucket {
