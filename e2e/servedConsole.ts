@@ -1,12 +1,12 @@
 // Fixture: `payops serve` (the built CLI) against the real broker and a fresh database, with
 // its own exchange and queue, and the page opened at the URL it prints (token included).
 import { test as base, type Page } from '@playwright/test';
-import amqp from 'amqplib';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { deleteTopology } from '../test/support/broker';
 
 export const AMQP_URL = process.env.PAYOPS_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const BIN = path.resolve(__dirname, '..', 'bin', 'payops.js');
@@ -65,21 +65,10 @@ export async function startConsole(extraArgs: string[] = [], options: StartOptio
         await new Promise((r) => child.once('exit', r));
       }
       fs.rmSync(dir, { recursive: true, force: true });
-      await deleteBrokerObjects(exchange, [queue, watchQueue]);
+      // The console's durable queue and exchange outlive it: a shared broker would keep one of each per test.
+      await deleteTopology({ exchange, queue }, AMQP_URL, [watchQueue]);
     },
   };
-}
-
-/** The console's durable queue and exchange outlive it: a shared broker would keep one of each per test. */
-async function deleteBrokerObjects(exchange: string, queues: string[]): Promise<void> {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    // A channel each: a refused delete closes its channel.
-    for (const q of queues) await (await conn.createChannel()).deleteQueue(q).catch(() => undefined);
-    await (await conn.createChannel()).deleteExchange(exchange).catch(() => undefined);
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
 }
 
 export const test = base.extend<{ served: ServedConsole; consolePage: Page }>({

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../../test/support/broker';
+import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology } from '../../test/support/broker';
 import { runPayops, startPayops } from '../../test/support/cli';
 import { tempDir } from '../../test/support/tempDir';
 import { createBrokerUser, deleteBrokerUser } from '../../test/support/brokerUser';
@@ -27,9 +27,8 @@ const t = uniqueTopology('sec');
 const user = createBrokerUser('payops-sec');
 afterAll(async () => {
   deleteBrokerUser(user.name);
-  await deleteTopology(t);
   // The serve test's console consumed a queue of its own beside the topology's.
-  await deleteTopology({ ...t, queue: `${t.queue}.serve` });
+  await deleteTopology(t, AMQP_URL, [`${t.queue}.serve`]);
 });
 
 /** Every file under `root` (databases, WAL, captures, profiles, rules) that holds `secret`. */

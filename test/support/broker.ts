@@ -43,13 +43,13 @@ export async function publishAll(exchange: string, items: PublishItem[], url = A
   }
 }
 
-export async function deleteTopology(t: TestTopology, url = AMQP_URL): Promise<void> {
+/** Deletes the topology's queue, `moreQueues` (other consumers' queues on its exchange) and its exchange. */
+export async function deleteTopology(t: TestTopology, url = AMQP_URL, moreQueues: readonly string[] = []): Promise<void> {
   const conn = await amqp.connect(url);
   try {
-    const ch = await conn.createChannel();
-    await ch.deleteQueue(t.queue).catch(() => undefined);
-    const ch2 = await conn.createChannel();
-    await ch2.deleteExchange(t.exchange).catch(() => undefined);
+    // A channel each: a refused delete closes its channel.
+    for (const q of [t.queue, ...moreQueues]) await (await conn.createChannel()).deleteQueue(q).catch(() => undefined);
+    await (await conn.createChannel()).deleteExchange(t.exchange).catch(() => undefined);
   } finally {
     await conn.close().catch(() => undefined);
   }
