@@ -59,7 +59,9 @@ function playwright() {
 
 function playwrightRun(label, extraArgs, errors) {
   const out = path.join(os.tmpdir(), `payops-playwright-${label}-${process.pid}.json`);
-  const args = ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...extraArgs];
+  // Each run keeps its own artifacts (screenshots, traces): the second run would otherwise
+  // empty the folder holding the first run's failures.
+  const args = ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--output', path.join('test-results', label), ...extraArgs];
   const r = spawnSync('npx', args, {
     cwd: ROOT,
     stdio: 'inherit',
