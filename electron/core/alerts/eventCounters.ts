@@ -76,12 +76,9 @@ export class WindowAggregate {
   }
 
   lags(): SparseHistogram {
-    return (this.lagHist ??= this.merged('lags'));
-  }
-
-  private merged(kind: 'scores' | 'lags'): SparseHistogram {
-    const h = new SparseHistogram();
-    this.source?.eachHistogram(kind, this.from, this.to, (part) => h.merge(part));
+    if (this.lagHist) return this.lagHist;
+    const h = (this.lagHist = new SparseHistogram());
+    this.source?.eachHistogram('lags', this.from, this.to, (part) => h.merge(part));
     return h;
   }
 }
