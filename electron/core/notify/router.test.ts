@@ -50,6 +50,17 @@ describe('NotificationRouter (controlled event-time clock)', () => {
     expect(r.groupCount).toBe(0);
   });
 
+  it('live, where the clock runs ahead of alert times: groupWait counts from when the group reached the router', () => {
+    // The evaluator's ticks trail the wall clock by its lateness allowance (3 s by default):
+    // m_1 crosses the threshold at tick 0, m_2 one tick later, each seen 3 s after its tick.
+    const r = new NotificationRouter(config({ defaultPolicy: { contactPoint: 'chat', groupBy: ['alertname'], groupWait: '2s', groupInterval: '1s', repeatInterval: '1h' } }));
+    const out = [r.advanceTo(at(3)), r.observe(note('firing', 'declines', 0, { merchant: 'm_1' })), r.advanceTo(at(4))];
+    out.push(r.observe(note('firing', 'declines', 1, { merchant: 'm_2' })));
+    expect(sent(out)).toEqual([]);
+    out.push(r.advanceTo(at(5)));
+    expect(sent(out)).toEqual(['5 chat firing [m_1:firing,m_2:firing]']);
+  });
+
   it('an alert joining a sent group waits for the groupInterval flush; an unchanged group repeats after repeatInterval', () => {
     const r = new NotificationRouter(config({}));
     const out = [r.observe(note('firing', 'declines', 0, { merchant: 'm_1' })), r.advanceTo(at(60))];
@@ -113,5 +124,8 @@ describe('NotificationRouter (controlled event-time clock)', () => {
     const r = new NotificationRouter(DEFAULT_ROUTING);
     const out = [r.observe(note('firing', 'a', 0, { merchant: 'm_1' })), r.observe(note('firing', 'a', 0, { merchant: 'm_2' })), r.observe(note('resolved', 'a', 40, { merchant: 'm_1' }))];
     expect(sent(out)).toEqual(['0 desktop firing [m_1:firing]', '0 desktop firing [m_2:firing]', '40 desktop resolved [m_1:resolved]']);
+    // live, with the clock ahead of the alert's tick, "at once" still means at once
+    const live = new NotificationRouter(DEFAULT_ROUTING);
+    expect(sent([live.advanceTo(at(103)), live.observe(note('firing', 'a', 100, { merchant: 'm_3' }))])).toEqual(['103 desktop firing [m_3:firing]']);
   });
 });

@@ -99,12 +99,16 @@ export class NotificationRouter {
       let group = this.groups.get(key);
       if (!group) {
         if (alert.status === 'resolved') continue; // nothing was said about it in this group
+        // Alertmanager counts groupWait from when the group is created, on its own clock. Live,
+        // this clock is the wall clock while `n.at` is the evaluator's tick, which runs behind it
+        // by the lateness allowance: waiting from `n.at` would flush the group before the next
+        // tick could add the alerts that cross the threshold one tick later.
         group = {
           key,
           route,
           labels: groupLabels,
           alerts: new Map(),
-          nextFlushAt: n.at + route.policy.groupWaitMs,
+          nextFlushAt: this.clock + route.policy.groupWaitMs,
           lastSentAt: null,
           sentFiring: new Set(),
           reported: new Set(),
@@ -116,7 +120,7 @@ export class NotificationRouter {
       const previous = group.alerts.get(alert.fingerprint);
       group.alerts.set(alert.fingerprint, previous && alert.status === 'resolved' ? { ...alert, startsAt: previous.startsAt } : alert);
     }
-    const due = this.advanceTo(n.at);
+    const due = this.advanceTo(this.clock);
     return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
   }
 
