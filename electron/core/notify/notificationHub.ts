@@ -19,21 +19,28 @@ export interface NotificationHubOptions {
   dryRun: boolean;
   desktop?: (d: Dispatch) => void;
   backoff?: BackoffOptions;
+  /** The wall clock a live hub runs its router on (tests pass their own). */
+  clock?: () => number;
 }
 
 export class NotificationHub {
   readonly router: NotificationRouter;
   readonly delivery: NotificationDelivery;
   private timer: NodeJS.Timeout | null = null;
+  private live = false;
   private readonly routing: NotificationHubOptions['routing'];
+  private readonly clock: () => number;
 
   constructor(options: NotificationHubOptions) {
     this.routing = options.routing;
+    this.clock = options.clock ?? Date.now;
     this.router = new NotificationRouter(options.routing);
     this.delivery = new NotificationDelivery({ urls: options.urls, log: options.log, desktop: options.desktop, dryRun: options.dryRun, backoff: options.backoff });
   }
 
   observe(n: AlertNotification): void {
+    // Live, a group's groupWait starts when its first alert arrives, not at the last second's tick.
+    if (this.live) this.advanceTo(this.clock());
     this.apply(this.router.observe(n));
   }
 
@@ -50,7 +57,8 @@ export class NotificationHub {
   /** Live: flushes groups on the wall clock (the evaluator's clock when live). */
   start(tickMs = 1000): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.advanceTo(Date.now()), tickMs);
+    this.live = true;
+    this.timer = setInterval(() => this.advanceTo(this.clock()), tickMs);
     this.timer.unref?.();
   }
 
@@ -58,6 +66,7 @@ export class NotificationHub {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.live = false;
     await this.delivery.stop();
   }
 
