@@ -25,7 +25,7 @@ export interface NotificationLogEntry {
   id: number;
   /** Wall time of the attempt or decision (ms). */
   at: number;
-  /** The router's clock when it decided: event time (ms). */
+  /** The router's clock when it decided (ms): event time in a replay or backtest, wall time live. */
   eventAt: number;
   contactPoint: string;
   contactType: 'webhook' | 'slack' | 'desktop';

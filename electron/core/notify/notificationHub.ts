@@ -54,7 +54,7 @@ export class NotificationHub {
     if (Number.isFinite(this.router.now)) this.advanceTo(this.router.now + wait);
   }
 
-  /** Live: flushes groups on the wall clock (the evaluator's clock when live). */
+  /** Live: runs the router on the wall clock (the evaluator's ticks trail it), flushing what is due every `tickMs`. */
   start(tickMs = 1000): void {
     if (this.timer) return;
     this.live = true;

@@ -1,6 +1,7 @@
 // Routes alert notifications to contact points the way Alertmanager does, deterministically
-// over event time: policies matched in order (first match, unless `continue`), alerts grouped
-// by `groupBy` labels, a group's first message after `groupWait`, later changes every
+// over the clock it is advanced on (event time in a replay or backtest, the wall clock live):
+// policies matched in order (first match, unless `continue`), alerts grouped by `groupBy`
+// labels, a group's first message `groupWait` after it was created, later changes every
 // `groupInterval`, an unchanged firing group again after `repeatInterval`. Mute timings hold
 // a policy's messages back (what is still firing goes out once the mute ends); a firing source
 // alert inhibits matching targets. Nothing is dropped silently: every alert held back is
@@ -22,7 +23,7 @@ export interface Dispatch {
   groupLabels: Record<string, string>;
   status: 'firing' | 'resolved';
   alerts: NotifiedAlert[];
-  /** Event time of the flush that produced it. */
+  /** The router's time of the flush that produced it (event time in a replay, wall time live). */
   at: number;
 }
 
