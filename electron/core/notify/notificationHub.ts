@@ -27,7 +27,6 @@ export class NotificationHub {
   readonly router: NotificationRouter;
   readonly delivery: NotificationDelivery;
   private timer: NodeJS.Timeout | null = null;
-  private live = false;
   private readonly routing: NotificationHubOptions['routing'];
   private readonly clock: () => number;
 
@@ -40,7 +39,7 @@ export class NotificationHub {
 
   observe(n: AlertNotification): void {
     // Live, a group's groupWait starts when its first alert arrives, not at the last second's tick.
-    if (this.live) this.advanceTo(this.clock());
+    if (this.timer) this.advanceTo(this.clock());
     this.apply(this.router.observe(n));
   }
 
@@ -57,7 +56,6 @@ export class NotificationHub {
   /** Live: runs the router on the wall clock (the evaluator's ticks trail it), flushing what is due every `tickMs`. */
   start(tickMs = 1000): void {
     if (this.timer) return;
-    this.live = true;
     this.timer = setInterval(() => this.advanceTo(this.clock()), tickMs);
     this.timer.unref?.();
   }
@@ -66,7 +64,6 @@ export class NotificationHub {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.live = false;
     await this.delivery.stop();
   }
 
