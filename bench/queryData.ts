@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../electron/core/store/database';
 import { eventIdentity } from '../electron/core/store/eventIdentity';
+import { RollupRepository } from '../electron/core/store/rollupRepository';
 import { compactEnvelope } from '../shared/events/storedEnvelope';
 
 export const BENCH_DATA_VERSION = 6; // 5: the event log of migration 120; 6: its stored text (migration 210)
@@ -131,10 +132,7 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
   // The routing key is the type (stored as the integer 0, as EventRepository does).
   const routingKeyIsType = BigInt(0);
   for (const source of ['psp/gateway', 'risk/engine', 'psp/authorizer', 'psp/settlement']) db.prepare('INSERT OR IGNORE INTO event_sources (source) VALUES (?)').run(source);
-  const upsert = db.prepare(
-    `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (sec, dim, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
-  );
+  const secondRollups = new RollupRepository(db);
   const depth = db.prepare('INSERT OR REPLACE INTO queue_depth (at_ms, queue, messages, consumers) VALUES (?, ?, ?, ?)');
   const rollups = new Map<string, [number, string, string, number, number]>();
   const roll = (timeMs: number, dim: string, key: string, amount: number) => {
@@ -148,7 +146,7 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
     else rollups.set(k, [sec, dim, key, 1, amount]);
   };
   const flushRollups = () => {
-    for (const c of rollups.values()) upsert.run(...c);
+    for (const [sec, dim, key, count, amount] of rollups.values()) secondRollups.add({ sec, dim, key, count, amount });
     rollups.clear();
   };
 

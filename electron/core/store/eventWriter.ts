@@ -6,6 +6,7 @@ import { EventRepository } from './eventRepository';
 import { MinuteRollupRepository } from './minuteRollupRepository';
 import { PaymentOutcomes } from './paymentOutcomes';
 import { QuarantineRepository } from './quarantineRepository';
+import { RollupKeys } from './rollupKeys';
 import { RollupRepository, type RollupCell } from './rollupRepository';
 import { SegmentRollupRepository } from './segmentRollupRepository';
 
@@ -70,14 +71,15 @@ export class EventWriter {
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
+    const rollupKeys = new RollupKeys(db);
     this.tables = tables ?? {
       events: new EventRepository(db),
       quarantine: new QuarantineRepository(db),
-      rollups: new RollupRepository(db),
+      rollups: new RollupRepository(db, rollupKeys),
       counters: new CounterRepository(db),
     };
     this.segments = tables?.segments === null ? null : (tables?.segments ?? new SegmentRollupRepository(db));
-    this.minuteRollups = tables?.minuteRollups === null ? null : (tables?.minuteRollups ?? new MinuteRollupRepository(db));
+    this.minuteRollups = tables?.minuteRollups === null ? null : (tables?.minuteRollups ?? new MinuteRollupRepository(db, rollupKeys));
     if (tables?.payments === null) this.payments = null;
     this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
   }
@@ -93,11 +95,13 @@ export class EventWriter {
     try {
       this.writeBatch(items, out);
     } catch (err) {
-      // The transaction rolled back: what the payment tracker and the segment sums learned from
-      // this batch is not in the database. They are read again from what is (the batch's retry
+      // The transaction rolled back: what the payment tracker, the segment sums and the rollup
+      // codes learned from this batch is not in the database. They are read again from what is (the batch's retry
       // then counts its payments as new, and no summed bucket lacks its minutes).
       if (this.payments !== null) this.payments = undefined;
       this.segments?.forgetUncommitted();
+      this.tables.rollups.forgetUncommitted();
+      this.minuteRollups?.forgetUncommitted();
       throw err;
     }
     return out;

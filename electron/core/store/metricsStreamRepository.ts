@@ -99,7 +99,7 @@ export class MetricsStreamRepository {
   applyBatch(stream: string, items: readonly StreamItem[], nowMs: number): ApplyOutcome {
     const out: ApplyOutcome = { applied: 0, duplicates: 0, skipped: 0, gaps: [], appliedMessages: [] };
     if (items.length === 0) return out;
-    this.sql.transaction(() => {
+    const apply = this.sql.transaction(() => {
       const lastSeq = this.sql.pluck('SELECT last_seq FROM metrics_sources WHERE collector = ?');
       const setSeq = this.sql.prepare(
         `INSERT INTO metrics_sources (collector, last_seq, heard_at) VALUES (?, ?, ?)
@@ -132,7 +132,14 @@ export class MetricsStreamRepository {
              duplicates = duplicates + excluded.duplicates, skipped = skipped + excluded.skipped, last_skip = coalesce(excluded.last_skip, last_skip)`,
         )
         .run({ stream, next: nextOffset, applied: out.applied, duplicates: out.duplicates, skipped: out.skipped, lastSkip });
-    })();
+    });
+    try {
+      apply();
+    } catch (err) {
+      // Rolled back: rollup codes this batch added are gone with it.
+      this.tables.rollups.forgetUncommitted();
+      throw err;
+    }
     return out;
   }
 

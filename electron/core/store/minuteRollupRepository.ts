@@ -1,8 +1,9 @@
 // Thread: `batch().flush()` on the engine thread (inside the ingest transaction); reads on
 // either thread. The per-minute rollups of migration 170 that the dashboard's charts read.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { latencyBucket } from '../../../shared/latencyHistogram';
+import { RollupKeys } from './rollupKeys';
 import { StatementCache } from './statementCache';
 
 /** 'payment': keys 'started' and 'approved', payments at their start minute (paymentOutcomes.ts). */
@@ -18,11 +19,13 @@ export interface MinuteCell {
 
 type CellWriter = (dim: MinuteDim, at: number, key: string, count: number, amount: number) => void;
 
-const ADD_TEN = `INSERT INTO rollup_ten_minute (dim, bucket, key, count, amount) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (dim, bucket, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
+/** Adds a cell to `table` (coded, migration 230) at `at`. */
+const addSql = (table: string, at: string) => `INSERT INTO ${table} (code, ${at}, count, amount) VALUES (?, ?, ?, ?)
+  ON CONFLICT (code, ${at}) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
 
-const ADD = `INSERT INTO rollup_minute (dim, minute, key, count, amount) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (dim, minute, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
+/** The same into a database of a schema before 230 (its rollups by name). */
+const addNamedSql = (table: string, at: string) => `INSERT INTO ${table} (dim, ${at}, key, count, amount) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (dim, ${at}, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
 
 /** What one ingest batch adds, summed in memory so each (dim, minute, key) is one upsert. */
 export class MinuteRollupBatch {
@@ -86,26 +89,33 @@ export class MinuteRollupBatch {
 
 export class MinuteRollupRepository {
   private readonly sql: StatementCache;
-  private addStatement: Statement | null = null;
-  private addTenStatement: Statement | null = null;
   private tenMinuteTable: boolean | null = null;
 
-  constructor(db: Database) {
+  /** `keys`: the codes of (dim, key), shared with the per-second rollups of the same connection. */
+  constructor(
+    db: Database,
+    private readonly keys = new RollupKeys(db),
+  ) {
     this.sql = new StatementCache(db);
   }
 
   /** A batch whose flush writes through this repository (call it inside the ingest transaction). */
   batch(): MinuteRollupBatch {
-    return new MinuteRollupBatch(
-      (dim, minute, key, count, amount) => {
-        (this.addStatement ??= this.sql.prepare(ADD)).run(dim, minute, key, count, amount);
-      },
-      this.hasTenMinutes()
-        ? (dim, bucket, key, count, amount) => {
-            (this.addTenStatement ??= this.sql.prepare(ADD_TEN)).run(dim, bucket, key, count, amount);
-          }
-        : null,
-    );
+    return new MinuteRollupBatch(this.cellWriter('rollup_minute', 'minute'), this.hasTenMinutes() ? this.cellWriter('rollup_ten_minute', 'bucket') : null);
+  }
+
+  /** After a write transaction rolled back: codes it added are gone (RollupKeys.forgetUncommitted). */
+  forgetUncommitted(): void {
+    this.keys.forgetUncommitted();
+  }
+
+  private cellWriter(table: 'rollup_minute' | 'rollup_ten_minute', at: 'minute' | 'bucket'): CellWriter {
+    if (!this.keys.isCoded()) {
+      const named = this.sql.prepare(addNamedSql(table, at));
+      return (dim, t, key, count, amount) => named.run(dim, t, key, count, amount);
+    }
+    const coded = this.sql.prepare(addSql(`${table}_cells`, at));
+    return (dim, t, key, count, amount) => coded.run(this.keys.codeOf(dim, key), t, count, amount);
   }
 
   /**

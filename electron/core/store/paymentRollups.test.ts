@@ -12,6 +12,7 @@ import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from './database';
 import { EventWriter, type IncomingMessage } from './eventWriter';
 import { migration190 } from './migrations/190_payment_rollups';
+import { toNamedRollups } from '../../../test/support/namedRollups';
 
 const dir = tempDir('payops-payments-');
 let n = 0;
@@ -103,6 +104,7 @@ describe('per-payment rollups', () => {
       new EventWriter(db).commit(messages);
       const written = TABLES.map(([table, column]) => stored(db, table, column));
       expect(written[0].length).toBeGreaterThan(20);
+      toNamedRollups(db); // the form before 230, which 190 wrote into
       db.exec("DELETE FROM rollup_minute WHERE dim = 'payment'; DELETE FROM rollup_ten_minute WHERE dim = 'payment'");
       db.transaction(() => migration190.up(db))();
       expect(TABLES.map(([table, column]) => stored(db, table, column))).toEqual(written);

@@ -31,19 +31,33 @@ export class Retention {
       if (n < chunk) break;
     }
     this.sql.transaction(() => {
-      this.sql.prepare('DELETE FROM rollup_second WHERE sec < ?').run(cutoffSec);
+      this.deleteRollupsBefore(cutoffSec);
       // Segment rollups are per minute: the minute holding the cutoff stays until it is whole.
       this.sql.prepare('DELETE FROM segment_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM segment_decline_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       // A ten-minute bucket goes with its last minute: it never holds less than its minutes do.
       this.sql.prepare('DELETE FROM segment_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM segment_decline_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
-      this.sql.prepare('DELETE FROM rollup_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
-      this.sql.prepare('DELETE FROM rollup_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM event_identity_overflow WHERE seq NOT IN (SELECT seq FROM event_log)').run();
     })();
     return total;
+  }
+
+  /** The per-second, minute and ten-minute rollups of seconds before `cutoffSec`, coded (migration 230) or by name. */
+  private deleteRollupsBefore(cutoffSec: number): void {
+    const bounds: [table: string, at: string, before: number][] = [
+      ['rollup_second', 'sec', cutoffSec],
+      ['rollup_minute', 'minute', Math.floor(cutoffSec / 60)],
+      ['rollup_ten_minute', 'bucket', Math.floor(cutoffSec / 600)],
+    ];
+    const coded = this.sql.hasTables('rollup_key');
+    for (const [table, at, before] of bounds) {
+      if (!coded) this.sql.prepare(`DELETE FROM ${table} WHERE ${at} < ?`).run(before);
+      // The minute tables lead with the code: one range of each code's rows, not a scan of all.
+      else if (at === 'sec') this.sql.prepare(`DELETE FROM ${table}_cells WHERE sec < ?`).run(before);
+      else this.sql.prepare(`DELETE FROM ${table}_cells WHERE code IN (SELECT code FROM rollup_key) AND ${at} < ?`).run(before);
+    }
   }
 }

@@ -1,5 +1,6 @@
 // Thread: `add` on the engine thread (in the ingest transaction); reads on either thread.
 import type { Database, Statement } from 'better-sqlite3';
+import { RollupKeys } from './rollupKeys';
 import { StatementCache } from './statementCache';
 
 /**
@@ -16,20 +17,37 @@ export interface RollupCell {
   amount: number;
 }
 
-const ADD_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
+const ADD_ROLLUP = `INSERT INTO rollup_second_cells (sec, code, count, amount) VALUES (?, ?, ?, ?)
+  ON CONFLICT (sec, code) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
+
+/** The same into a database of a schema before 230 (its rollups by name). */
+const ADD_NAMED_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (sec, dim, key) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
 
 export class RollupRepository {
   private readonly sql: StatementCache;
   private addStatement: Statement | null = null;
 
-  constructor(db: Database) {
+  /** `keys`: the codes of (dim, key), shared with the minute rollups of the same connection. */
+  constructor(
+    db: Database,
+    private readonly keys = new RollupKeys(db),
+  ) {
     this.sql = new StatementCache(db);
   }
 
   /** Adds a cell's count and amount to what the second already holds. */
   add(c: RollupCell): void {
-    (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, c.dim, c.key, c.count, c.amount);
+    if (!this.keys.isCoded()) {
+      this.sql.prepare(ADD_NAMED_ROLLUP).run(c.sec, c.dim, c.key, c.count, c.amount);
+      return;
+    }
+    (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, this.keys.codeOf(c.dim, c.key), c.count, c.amount);
+  }
+
+  /** After a write transaction rolled back: codes it added are gone (RollupKeys.forgetUncommitted). */
+  forgetUncommitted(): void {
+    this.keys.forgetUncommitted();
   }
 
   /** Events by type over everything stored, by type name. */
