@@ -14,6 +14,7 @@ import { migration190 } from './migrations/190_payment_rollups';
 import { migration200 } from './migrations/200_segment_ten_minutes';
 import { migration210 } from './migrations/210_stored_envelope';
 import { migration220 } from './migrations/220_segment_totals';
+import { migration240 } from './migrations/240_coded_segments';
 
 export interface Migration {
   version: number;
@@ -23,7 +24,7 @@ export interface Migration {
 
 // Numbered migrations, applied in order, each in its own transaction; user_version records
 // the last applied. Later issues add their files here (010 alerts, 020 explorer, ...).
-export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration120, migration121, migration130, migration140, migration150, migration160, migration170, migration180, migration190, migration200, migration210, migration220];
+export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration120, migration121, migration130, migration140, migration150, migration160, migration170, migration180, migration190, migration200, migration210, migration220, migration240];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;

@@ -33,11 +33,12 @@ export class Retention {
     this.sql.transaction(() => {
       this.sql.prepare('DELETE FROM rollup_second WHERE sec < ?').run(cutoffSec);
       // Segment rollups are per minute: the minute holding the cutoff stays until it is whole.
-      this.sql.prepare('DELETE FROM segment_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
-      this.sql.prepare('DELETE FROM segment_decline_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
+      // The coded tables (migration 240): the old names are views. Their keys stay (append-only).
+      this.sql.prepare('DELETE FROM segment_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
+      this.sql.prepare('DELETE FROM segment_decline_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       // A ten-minute bucket goes with its last minute: it never holds less than its minutes do.
-      this.sql.prepare('DELETE FROM segment_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
-      this.sql.prepare('DELETE FROM segment_decline_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
+      this.sql.prepare('DELETE FROM segment_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
+      this.sql.prepare('DELETE FROM segment_decline_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM rollup_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM rollup_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
