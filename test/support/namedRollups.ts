@@ -24,7 +24,7 @@ export function toNamedRollups(db: Database, userVersion?: number): void {
         ) WITHOUT ROWID;
         INSERT INTO ${table}_named (${columns}, count, amount) SELECT ${columns}, count, amount FROM ${table};
         DROP VIEW ${table};
-        DROP TABLE ${table}_cells;
+        DROP TABLE ${table}_coded;
         ALTER TABLE ${table}_named RENAME TO ${table};
       `);
     }

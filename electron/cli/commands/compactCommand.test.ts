@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastJson, runPayops } from '../../../test/support/cli';
-import { asBefore, incoming, sentEvents } from '../../../test/support/storedTextKit';
+import { asBefore, incoming, sentEvents, writerBefore240 } from '../../../test/support/storedTextKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from '../../core/store/database';
-import { EventWriter } from '../../core/store/eventWriter';
 import { MIGRATIONS, migrate } from '../../core/store/migrate';
 import { storeOn } from '../../core/store/store';
 
@@ -33,7 +32,7 @@ function databaseFromBefore(file: string, copies: number): Record<string, unknow
     migrate(db, MIGRATIONS.filter((m) => m.version < 210));
     for (let k = 0; k < copies; k++) {
       const round = sentEvents().map((ce) => ({ ...ce, id: `${String(ce.id)}.c${k}` }));
-      new EventWriter(db).commit(round.map((ce, i) => asBefore(incoming(ce, 1000 + i))));
+      writerBefore240(db).commit(round.map((ce, i) => asBefore(incoming(ce, 1000 + i))));
       sent.push(...round);
     }
   } finally {

@@ -5,9 +5,8 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asBefore, incoming, sentEvents } from '../../../test/support/storedTextKit';
+import { asBefore, incoming, sentEvents, writerBefore240 } from '../../../test/support/storedTextKit';
 import { tempDir } from '../../../test/support/tempDir';
-import { EventWriter } from './eventWriter';
 import { MIGRATIONS, migrate } from './migrate';
 import { storeOn } from './store';
 
@@ -21,9 +20,9 @@ describe('migration 210: the stored text without the columns it duplicates', () 
       const before = sent.filter((_, i) => i % 2 === 0);
       const after = sent.filter((_, i) => i % 2 === 1);
       expect(migrate(db, MIGRATIONS.filter((m) => m.version < 210))).toBe(200);
-      new EventWriter(db).commit(before.map((ce, i) => asBefore(incoming(ce, 1000 + i))));
+      writerBefore240(db).commit(before.map((ce, i) => asBefore(incoming(ce, 1000 + i))));
       expect(migrate(db, MIGRATIONS.filter((m) => m.version <= 210))).toBe(210);
-      new EventWriter(db).commit(after.map((ce, i) => incoming(ce, 5000 + i)));
+      writerBefore240(db).commit(after.map((ce, i) => incoming(ce, 5000 + i)));
 
       const byId = new Map(sent.map((ce) => [ce.id as string, ce]));
       const store = storeOn(db);

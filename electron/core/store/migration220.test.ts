@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { NONE_VALUE, SEGMENT_DIMENSIONS } from '../../../shared/segments';
+import { toSegmentTablesBeforeCoding } from '../../../test/support/segmentTablesBeforeCoding';
 import { storeScenario } from '../../../test/support/triageTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { MIGRATIONS } from './migrate';
@@ -20,6 +21,8 @@ const TABLES = [
 
 /** Rewrites the segment tables into the form written before 220: a `(none)` row per dimension, no totals. */
 function toOldForm(db: Database.Database): void {
+  // Real tables with dim and value as TEXT first (before migration 240's catalogue and views).
+  toSegmentTablesBeforeCoding(db);
   const cols = ['attempts', 'approvals', 'declines', 'failures', 'amount', 'approved_amount'];
   db.transaction(() => {
     for (const { table, at, codes } of TABLES) {

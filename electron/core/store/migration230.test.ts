@@ -108,7 +108,7 @@ describe('migration 230: rollup dims and keys stored once, as codes', () => {
       };
       // A trigger another connection adds makes the batch's transaction fail at its minute
       // rollups, after its per-second cells have coded their new pairs.
-      db.exec("CREATE TRIGGER fail_once BEFORE INSERT ON rollup_minute_cells BEGIN SELECT RAISE(ABORT, 'refused'); END");
+      db.exec("CREATE TRIGGER fail_once BEFORE INSERT ON rollup_minute_coded BEGIN SELECT RAISE(ABORT, 'refused'); END");
       expect(() => store.ingest.commit([message('BHD', 1)])).toThrow(/refused/);
       expect(db.prepare('SELECT COUNT(*) FROM rollup_key').pluck().get()).toBe(0);
       db.exec('DROP TRIGGER fail_once');

@@ -114,7 +114,7 @@ export class MinuteRollupRepository {
       const named = this.sql.prepare(addNamedSql(table, at));
       return (dim, t, key, count, amount) => named.run(dim, t, key, count, amount);
     }
-    const coded = this.sql.prepare(addSql(`${table}_cells`, at));
+    const coded = this.sql.prepare(addSql(`${table}_coded`, at));
     return (dim, t, key, count, amount) => coded.run(this.keys.codeOf(dim, key), t, count, amount);
   }
 

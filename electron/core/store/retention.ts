@@ -33,11 +33,12 @@ export class Retention {
     this.sql.transaction(() => {
       this.deleteRollupsBefore(cutoffSec);
       // Segment rollups are per minute: the minute holding the cutoff stays until it is whole.
-      this.sql.prepare('DELETE FROM segment_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
-      this.sql.prepare('DELETE FROM segment_decline_minute WHERE minute < ?').run(Math.floor(cutoffSec / 60));
+      // The coded tables (migration 240): the old names are views. Their keys stay (append-only).
+      this.sql.prepare('DELETE FROM segment_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
+      this.sql.prepare('DELETE FROM segment_decline_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       // A ten-minute bucket goes with its last minute: it never holds less than its minutes do.
-      this.sql.prepare('DELETE FROM segment_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
-      this.sql.prepare('DELETE FROM segment_decline_ten_minute WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
+      this.sql.prepare('DELETE FROM segment_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
+      this.sql.prepare('DELETE FROM segment_decline_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM event_identity_overflow WHERE seq NOT IN (SELECT seq FROM event_log)').run();
@@ -56,8 +57,8 @@ export class Retention {
     for (const [table, at, before] of bounds) {
       if (!coded) this.sql.prepare(`DELETE FROM ${table} WHERE ${at} < ?`).run(before);
       // The minute tables lead with the code: one range of each code's rows, not a scan of all.
-      else if (at === 'sec') this.sql.prepare(`DELETE FROM ${table}_cells WHERE sec < ?`).run(before);
-      else this.sql.prepare(`DELETE FROM ${table}_cells WHERE code IN (SELECT code FROM rollup_key) AND ${at} < ?`).run(before);
+      else if (at === 'sec') this.sql.prepare(`DELETE FROM ${table}_coded WHERE sec < ?`).run(before);
+      else this.sql.prepare(`DELETE FROM ${table}_coded WHERE code IN (SELECT code FROM rollup_key) AND ${at} < ?`).run(before);
     }
   }
 }

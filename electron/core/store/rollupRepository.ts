@@ -17,7 +17,7 @@ export interface RollupCell {
   amount: number;
 }
 
-const ADD_ROLLUP = `INSERT INTO rollup_second_cells (sec, code, count, amount) VALUES (?, ?, ?, ?)
+const ADD_ROLLUP = `INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES (?, ?, ?, ?)
   ON CONFLICT (sec, code) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
 
 /** The same into a database of a schema before 230 (its rollups by name). */

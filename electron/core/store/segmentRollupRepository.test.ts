@@ -197,4 +197,31 @@ describe('segment rollups', () => {
     db.close();
     store.close();
   });
+
+  it('a batch that rolls back after creating a segment key leaves no stale id: the retry stores each value under its own name', () => {
+    // Keys (migration 240) are created inside the ingest transaction; the rolled-back key's id
+    // is given to the next new pair, so a remembered id would count m-first's attempts as m-second's.
+    const store = openStore(path.join(dir, 'rollback-keys.db'));
+    store.ingest.commit([authorized(1, { merchantId: 'm-stored' })]);
+    let refuse = true;
+    store.ingest.also(() => {
+      if (refuse) throw new Error('SQLITE_FULL: database or disk is full');
+    });
+    expect(() => store.ingest.commit([authorized(2, { merchantId: 'm-first' })])).toThrow(/SQLITE_FULL/);
+    refuse = false;
+    store.ingest.commit([authorized(3, { merchantId: 'm-second' })]);
+    store.ingest.commit([authorized(2, { merchantId: 'm-first' }), authorized(4, { merchantId: 'm-first' })]);
+    const m0 = Math.floor(T0 / 60_000);
+    const merchants = store.segments
+      .segmentsBetween(m0, m0 + 1)
+      .filter((r) => r.dim === 'merchantId')
+      .map((r) => [r.value, r.attempts])
+      .sort();
+    expect(merchants).toEqual([
+      ['m-first', 2],
+      ['m-second', 1],
+      ['m-stored', 1],
+    ]);
+    store.close();
+  });
 });

@@ -9,6 +9,7 @@ import {
   type SegmentDimension,
 } from '../../../shared/segments';
 import { SegmentAdmission } from './segmentAdmission';
+import { SegmentKeys } from './segmentKeys';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
@@ -55,17 +56,21 @@ interface Cell extends SegmentCounts {
   value: string;
 }
 
-/** What adding a segment cell to one already stored does (the minute and ten-minute tables alike). */
-const CELL_CONFLICT = (at: string) => `ON CONFLICT (${at}, dim, value) DO UPDATE SET attempts = attempts + excluded.attempts,
+/**
+ * What adding a segment cell to one already stored does (the minute and ten-minute tables alike).
+ * Writes go to the coded tables of migration 240 (key_id in place of dim and value); reads go
+ * through the views with the old names, which a database of an older schema has as tables.
+ */
+const CELL_CONFLICT = (at: string) => `ON CONFLICT (${at}, key_id) DO UPDATE SET attempts = attempts + excluded.attempts,
     approvals = approvals + excluded.approvals, declines = declines + excluded.declines,
     failures = failures + excluded.failures, amount = amount + excluded.amount,
     approved_amount = approved_amount + excluded.approved_amount`;
-const CODE_CONFLICT = (at: string) => `ON CONFLICT (${at}, dim, value, code) DO UPDATE SET count = count + excluded.count`;
+const CODE_CONFLICT = (at: string) => `ON CONFLICT (${at}, key_id, code) DO UPDATE SET count = count + excluded.count`;
 const addCellSql = (table: string, at: string) =>
-  `INSERT INTO ${table} (${at}, dim, value, attempts, approvals, declines, failures, amount, approved_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
-const addCodeSql = (table: string, at: string) => `INSERT INTO ${table} (${at}, dim, value, code, count) VALUES (?, ?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
-const ADD_CELL = addCellSql('segment_minute', 'minute');
-const ADD_CODE = addCodeSql('segment_decline_minute', 'minute');
+  `INSERT INTO ${table} (${at}, key_id, attempts, approvals, declines, failures, amount, approved_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
+const addCodeSql = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, code, count) VALUES (?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
+const ADD_CELL = addCellSql('segment_minute_coded', 'minute');
+const ADD_CODE = addCodeSql('segment_decline_minute_coded', 'minute');
 const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
   SUM(failures) AS failures, SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount`;
 
@@ -88,8 +93,8 @@ const MAX_CODES = 100;
 const BUCKET_MIN = 10;
 /** Buckets kept behind the newest event time before they are summed: late events stay cheap. */
 const COMPACT_LAG_BUCKETS = 2;
-const ADD_TEN_CELL = addCellSql('segment_ten_minute', 'bucket');
-const ADD_TEN_CODE = addCodeSql('segment_decline_ten_minute', 'bucket');
+const ADD_TEN_CELL = addCellSql('segment_ten_minute_coded', 'bucket');
+const ADD_TEN_CODE = addCodeSql('segment_decline_ten_minute_coded', 'bucket');
 
 /**
  * Sums the minutes of buckets [fromBucket, toBucket] into the ten-minute tables (migration 200).
@@ -99,15 +104,15 @@ export function compactSegmentBuckets(db: Database, fromBucket: number, toBucket
   if (toBucket < fromBucket) return;
   const range = [fromBucket * BUCKET_MIN, (toBucket + 1) * BUCKET_MIN];
   db.prepare(
-    `INSERT INTO segment_ten_minute (bucket, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
-     SELECT minute / ${BUCKET_MIN} AS b, dim, value, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
-     FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY b, dim, value
+    `INSERT INTO segment_ten_minute_coded (bucket, key_id, attempts, approvals, declines, failures, amount, approved_amount)
+     SELECT minute / ${BUCKET_MIN} AS b, key_id, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
+     FROM segment_minute_coded WHERE minute >= ? AND minute < ? GROUP BY b, key_id
      ${CELL_CONFLICT('bucket')}`,
   ).run(...range);
   db.prepare(
-    `INSERT INTO segment_decline_ten_minute (bucket, dim, value, code, count)
-     SELECT minute / ${BUCKET_MIN} AS b, dim, value, code, SUM(count) FROM segment_decline_minute
-     WHERE minute >= ? AND minute < ? GROUP BY b, dim, value, code
+    `INSERT INTO segment_decline_ten_minute_coded (bucket, key_id, code, count)
+     SELECT minute / ${BUCKET_MIN} AS b, key_id, code, SUM(count) FROM segment_decline_minute_coded
+     WHERE minute >= ? AND minute < ? GROUP BY b, key_id, code
      ${CODE_CONFLICT('bucket')}`,
   ).run(...range);
 }
@@ -125,6 +130,7 @@ export function compactableBucket(minute: number): number {
  */
 export class SegmentRollupRepository {
   private readonly sql: StatementCache;
+  private readonly keys: SegmentKeys;
   private addCell: Statement | null = null;
   private addCode: Statement | null = null;
   private admission: SegmentAdmission | null = null;
@@ -139,6 +145,7 @@ export class SegmentRollupRepository {
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+    this.keys = new SegmentKeys(this.sql);
   }
 
   /** Adds the attempt outcomes among freshly inserted events; call inside the ingest transaction. */
@@ -182,17 +189,19 @@ export class SegmentRollupRepository {
     const addCell = (this.addCell ??= this.sql.prepare(ADD_CELL));
     let newest = -Infinity;
     for (const c of cells.values()) {
-      addCell.run(c.minute, c.dim, c.value, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
+      const key = this.keys.idOf(c.dim, c.value);
+      addCell.run(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
       if (c.minute > newest) newest = c.minute;
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
-        (this.addTenCell ??= this.sql.prepare(ADD_TEN_CELL)).run(Math.floor(c.minute / BUCKET_MIN), c.dim, c.value, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
+        (this.addTenCell ??= this.sql.prepare(ADD_TEN_CELL)).run(Math.floor(c.minute / BUCKET_MIN), key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
       }
     }
     const addCode = (this.addCode ??= this.sql.prepare(ADD_CODE));
     for (const c of codeCells.values()) {
-      addCode.run(c.minute, c.dim, c.value, c.code, c.count);
+      const key = this.keys.idOf(c.dim, c.value);
+      addCode.run(c.minute, key, c.code, c.count);
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
-        (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), c.dim, c.value, c.code, c.count);
+        (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), key, c.code, c.count);
       }
     }
     const target = compactableBucket(newest);
@@ -206,6 +215,8 @@ export class SegmentRollupRepository {
   forgetUncommitted(): void {
     // Admissions of the rolled-back batch are read again from what segment_value holds.
     this.admission = null;
+    // Keys the batch created are gone, and their ids may go to other pairs on the retry.
+    this.keys.forget();
     if (this.summedThrough !== null) this.summedThrough = undefined;
   }
 
@@ -270,7 +281,8 @@ export class SegmentRollupRepository {
          ) r USING (dim, value)`,
       )
       .all() as { dim: string; value: string; attempts: number }[];
-    const codes = this.sql.pluck('SELECT DISTINCT code FROM segment_decline_minute').all() as string[];
+    // The writer's database is migrated: the coded table, without a key lookup per row.
+    const codes = this.sql.pluck('SELECT DISTINCT code FROM segment_decline_minute_coded').all() as string[];
     this.codes = new Set(codes.slice(0, MAX_CODES));
     return (this.admission = new SegmentAdmission(rows));
   }
@@ -307,7 +319,8 @@ export class SegmentRollupRepository {
 
   /** The first and last minute holding any segment row (null when none). */
   minuteRange(): { first: number; last: number } | null {
-    const r = this.sql.prepare('SELECT MIN(minute) AS first, MAX(minute) AS last FROM segment_minute').get() as { first: number | null; last: number | null };
+    // Two subqueries: each reads one end of the primary key, where MIN and MAX together scan every row.
+    const r = this.sql.prepare('SELECT (SELECT MIN(minute) FROM segment_minute) AS first, (SELECT MAX(minute) FROM segment_minute) AS last').get() as { first: number | null; last: number | null };
     return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
   }
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { compactSegmentBuckets, compactableBucket } from '../segmentRollupRepository';
+import { compactableBucket } from '../segmentRollupRepository';
 
 // Ten-minute sums of the segment rollups (migration 130), for explanations over long windows:
 // a 24-hour report explained against its 4-day baseline summed ~2.5 million minute rows (about
@@ -36,6 +36,26 @@ export const migration200 = {
       ) WITHOUT ROWID;
     `);
     const span = db.prepare('SELECT MIN(minute) AS first, MAX(minute) AS last FROM segment_minute').get() as { first: number | null; last: number | null };
-    if (span.first !== null && span.last !== null) compactSegmentBuckets(db, Math.floor(span.first / 10), compactableBucket(span.last));
+    if (span.first !== null && span.last !== null) sumBuckets(db, Math.floor(span.first / 10), compactableBucket(span.last));
   },
 };
+
+/**
+ * The buckets [fromBucket, toBucket] summed from the minutes, in the tables of this schema
+ * (dim and value as TEXT): the writer's compactSegmentBuckets writes the coded tables of
+ * migration 240, which do not exist yet here.
+ */
+function sumBuckets(db: Database, fromBucket: number, toBucket: number): void {
+  if (toBucket < fromBucket) return;
+  const range = [fromBucket * 10, (toBucket + 1) * 10];
+  db.prepare(
+    `INSERT INTO segment_ten_minute (bucket, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
+     SELECT minute / 10 AS b, dim, value, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
+     FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY b, dim, value`,
+  ).run(...range);
+  db.prepare(
+    `INSERT INTO segment_decline_ten_minute (bucket, dim, value, code, count)
+     SELECT minute / 10 AS b, dim, value, code, SUM(count) FROM segment_decline_minute
+     WHERE minute >= ? AND minute < ? GROUP BY b, dim, value, code`,
+  ).run(...range);
+}

@@ -12,7 +12,7 @@ import type { Database } from 'better-sqlite3';
 
 interface CodedTable {
   name: string;
-  cells: string;
+  coded: string;
   at: string;
   amountType: 'INTEGER' | 'REAL';
   /** The coded table's key, and the order of the view's join (which side drives the scan). */
@@ -23,30 +23,30 @@ interface CodedTable {
 const TABLES: CodedTable[] = [
   {
     name: 'rollup_second',
-    cells: 'rollup_second_cells',
+    coded: 'rollup_second_coded',
     at: 'sec',
     amountType: 'INTEGER',
     primaryKey: 'sec, code',
     view: `SELECT c.sec AS sec, k.dim AS dim, k.key AS key, c.count AS count, c.amount AS amount
-      FROM rollup_second_cells c CROSS JOIN rollup_key k ON k.code = c.code`,
+      FROM rollup_second_coded c CROSS JOIN rollup_key k ON k.code = c.code`,
   },
   {
     name: 'rollup_minute',
-    cells: 'rollup_minute_cells',
+    coded: 'rollup_minute_coded',
     at: 'minute',
     amountType: 'REAL',
     primaryKey: 'code, minute',
     view: `SELECT k.dim AS dim, c.minute AS minute, k.key AS key, c.count AS count, c.amount AS amount
-      FROM rollup_key k CROSS JOIN rollup_minute_cells c ON c.code = k.code`,
+      FROM rollup_key k CROSS JOIN rollup_minute_coded c ON c.code = k.code`,
   },
   {
     name: 'rollup_ten_minute',
-    cells: 'rollup_ten_minute_cells',
+    coded: 'rollup_ten_minute_coded',
     at: 'bucket',
     amountType: 'REAL',
     primaryKey: 'code, bucket',
     view: `SELECT k.dim AS dim, c.bucket AS bucket, k.key AS key, c.count AS count, c.amount AS amount
-      FROM rollup_key k CROSS JOIN rollup_ten_minute_cells c ON c.code = k.code`,
+      FROM rollup_key k CROSS JOIN rollup_ten_minute_coded c ON c.code = k.code`,
   },
 ];
 
@@ -60,14 +60,14 @@ export const migration230 = {
       if (kind.get(t.name) !== 'table') continue;
       db.exec(`
         INSERT OR IGNORE INTO rollup_key (dim, key) SELECT DISTINCT dim, key FROM ${t.name} ORDER BY dim, key;
-        CREATE TABLE ${t.cells} (
+        CREATE TABLE ${t.coded} (
           ${t.at} INTEGER NOT NULL,
           code INTEGER NOT NULL,
           count INTEGER NOT NULL,
           amount ${t.amountType} NOT NULL DEFAULT 0,
           PRIMARY KEY (${t.primaryKey})
         ) WITHOUT ROWID;
-        INSERT INTO ${t.cells} (${t.at}, code, count, amount)
+        INSERT INTO ${t.coded} (${t.at}, code, count, amount)
           SELECT r.${t.at}, k.code, r.count, r.amount FROM ${t.name} r JOIN rollup_key k ON k.dim = r.dim AND k.key = r.key;
         DROP TABLE ${t.name};
         CREATE VIEW ${t.name} AS ${t.view};
