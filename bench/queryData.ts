@@ -9,7 +9,8 @@ import path from 'node:path';
 import { openDatabase } from '../electron/core/store/database';
 import { eventIdentity } from '../electron/core/store/eventIdentity';
 import { RollupRepository } from '../electron/core/store/rollupRepository';
-import { compactEnvelope } from '../shared/events/storedEnvelope';
+import { SourceCodes } from '../electron/core/store/sourceCodes';
+import { compactEnvelope, withSourceCode } from '../shared/events/storedEnvelope';
 
 export const BENCH_DATA_VERSION = 6; // 5: the event log of migration 120; 6: its stored text (migration 210)
 export const DAY_MS = 86_400_000;
@@ -131,7 +132,9 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
   );
   // The routing key is the type (stored as the integer 0, as EventRepository does).
   const routingKeyIsType = BigInt(0);
-  for (const source of ['psp/gateway', 'risk/engine', 'psp/authorizer', 'psp/settlement']) db.prepare('INSERT OR IGNORE INTO event_sources (source) VALUES (?)').run(source);
+  // Each source coded once, as ingest codes it (migration 250): the texts hold the code.
+  const sourceCodes = new SourceCodes(db);
+  for (const source of ['psp/gateway', 'risk/engine', 'psp/authorizer', 'psp/settlement']) sourceCodes.codeOf(source);
   const secondRollups = new RollupRepository(db);
   const depth = db.prepare('INSERT OR REPLACE INTO queue_depth (at_ms, queue, messages, consumers) VALUES (?, ?, ?, ?)');
   const rollups = new Map<string, [number, string, string, number, number]>();
@@ -181,7 +184,7 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
     };
     insert.run(
       seq, eventIdentity(e.source, id), e.t, arrival, e.type, e.m, e.pay, columns.amount, columns.currency, columns.country,
-      columns.cardBin, e.code, e.score, e.decision, routingKeyIsType, compactEnvelope(ce, columns),
+      columns.cardBin, e.code, e.score, e.decision, routingKeyIsType, withSourceCode(compactEnvelope(ce, columns), sourceCodes.codeOf(e.source)),
     );
     roll(e.t, 'type', e.type, 0);
     if (e.type === 'payment.authorized') roll(e.t, 'authorized', e.cur, e.amount);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, normalizeCloudEvent } from './decode';
 import { PAYMENT_TYPES, RISK_TYPES } from './eventTypes';
 import { paymentEvent, riskEvent } from '../../bench/events';
+import { SourceCatalogue } from '../../test/support/sourceCatalogue';
 import { restoreEnvelope } from './storedEnvelope';
 
 const conformanceDir = path.resolve(__dirname, '../../../shared/data/cloudevents-conformance');
@@ -46,15 +47,18 @@ describe('payment and risk events', () => {
     const plain = decode(paymentEvent('payment.declined'));
     expect(plain.ok && plain.event.dimensions).toBeUndefined();
   });
-  it('stores the event without the fields its columns hold, and restores it whole from them', () => {
+  it('stores the event without the fields its columns hold or its source, and restores it whole from them and the source code', () => {
     const sent = paymentEvent('payment.authorized', {}, { amount: 1234, currency: 'KWD', customerId: 'c1' });
     const r = decodeMessage({ body: Buffer.from(JSON.stringify(sent)), arrivalMs: 1 });
     if (!r.ok) throw new Error(r.reason);
-    const stored = JSON.parse(r.event.json) as Record<string, unknown>;
-    expect(stored).toMatchObject({ id: sent.id, source: sent.source, data: { customerId: 'c1' } });
+    const sources = new SourceCatalogue();
+    sources.codeOf('another/source');
+    const stored = JSON.parse(sources.stored(r.event)) as Record<string, unknown>;
+    expect(stored).toMatchObject({ id: sent.id, data: { customerId: 'c1' } });
     expect(stored).not.toHaveProperty('type');
+    expect(stored).not.toHaveProperty('source');
     expect(stored.data).not.toHaveProperty('amount');
-    expect(restoreEnvelope(stored, { ...r.event, timeMs: r.event.timeMs })).toEqual(sent);
+    expect(restoreEnvelope(stored, { ...r.event, timeMs: r.event.timeMs }, sources.sourceOf)).toEqual(sent);
   });
 
   const cases: [string, unknown, RegExp][] = [

@@ -6,6 +6,10 @@
 // spelling of a number (1e3 reads back as 1000).
 // Rows stored before this form hold the whole CloudEvent and no STORED_MARK: they are read
 // as they are.
+// `source` is one of a handful per database, stored once in event_sources (migration 250): the
+// text holds its code in the mark's upper bits instead. The decoder has no database, so it
+// leaves the code 0 ("to be given"); the writer gives it (`withSourceCode`), or, in a database
+// before 250, puts the source back (`withSourceText`). No text with code 0 is ever stored.
 
 /** Marks the stored form and says what it left out. Never a CloudEvents attribute: those are a-z0-9. */
 export const STORED_MARK = '~';
@@ -15,6 +19,15 @@ const SUBJECT_IS_PAYMENT = 1;
 const JSON_CONTENT_TYPE = 2;
 /** `time` was the event time column as an ISO string (other spellings of a time are kept). */
 const TIME_IS_COLUMN = 4;
+/** `source` was left out: its code (event_sources.code) is the flags divided by SOURCE_CODE_UNIT. */
+const SOURCE_IS_CODED = 8;
+/** The first flag value above the bits: flags = bits + code * SOURCE_CODE_UNIT. */
+const SOURCE_CODE_UNIT = 16;
+/** The stored text's tail starts here: compactEnvelope writes the mark last. */
+const MARK_KEY = `"${STORED_MARK}":`;
+
+/** The source of a source code (event_sources), for readers of coded texts. */
+export type SourceOfCode = (code: number) => string;
 
 /** The columns a stored row holds beside its text (EventRow's names). */
 export interface EnvelopeColumns {
@@ -53,6 +66,10 @@ export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): strin
     const v = ce[key];
     if (key === 'specversion' && v === '1.0') continue;
     if (key === 'type' && v === columns.type) continue;
+    if (key === 'source' && typeof v === 'string') {
+      flags |= SOURCE_IS_CODED;
+      continue;
+    }
     // Times before 1970 stay in the text: the `events` view's SQL restore spells non-negative times only.
     if (key === 'time' && columns.timeMs !== null && columns.timeMs >= 0 && typeof v === 'string' && v === new Date(columns.timeMs).toISOString()) {
       flags |= TIME_IS_COLUMN;
@@ -82,14 +99,59 @@ function compactData(data: JsonObject, columns: EnvelopeColumns): JsonObject {
   return out;
 }
 
-/** The whole CloudEvent of a stored text, parsed (`ce`), and its row's columns. */
-export function restoreEnvelope(ce: JsonObject, columns: EnvelopeColumns): JsonObject {
+/**
+ * The stored text `text` (compactEnvelope's) with its source's code `code` (>= 1) given, for a
+ * database that codes sources. A text without the mark (stored whole) comes back as it is.
+ * The ingest hot path: it reads and rewrites the tail only.
+ */
+export function withSourceCode(text: string, code: number): string {
+  const at = markAt(text);
+  if (at < 0) return text;
+  const flags = Number(text.slice(at + MARK_KEY.length, -1));
+  if (!(flags & SOURCE_IS_CODED)) return text;
+  return `${text.slice(0, at + MARK_KEY.length)}${(flags % SOURCE_CODE_UNIT) + code * SOURCE_CODE_UNIT}}`;
+}
+
+/** The stored text `text` with `source` in it again instead of a code: for a database before migration 250. */
+export function withSourceText(text: string, source: string): string {
+  const at = markAt(text);
+  if (at < 0) return text;
+  const flags = Number(text.slice(at + MARK_KEY.length, -1));
+  if (!(flags & SOURCE_IS_CODED)) return text;
+  return `${text.slice(0, at)}"source":${JSON.stringify(source)},${MARK_KEY}${flags % SOURCE_IS_CODED}}`;
+}
+
+/** Where the mark's key starts in a text that ends with it, or -1 (a text stored whole). */
+function markAt(text: string): number {
+  if (text.charCodeAt(text.length - 1) !== 0x7d) return -1; // '}'
+  const at = text.lastIndexOf(MARK_KEY);
+  // The mark is the object's last key: what follows it is its number and the closing brace.
+  return at > 0 && (text.charCodeAt(at - 1) === 0x2c || text.charCodeAt(at - 1) === 0x7b) ? at : -1; // ',' or '{'
+}
+
+/** The source code a stored text holds (parsed), or null when its source is in the text (or it was stored whole). */
+export function storedSourceCode(ce: JsonObject): number | null {
+  const flags = ce[STORED_MARK];
+  return typeof flags === 'number' && flags & SOURCE_IS_CODED ? Math.floor(flags / SOURCE_CODE_UNIT) : null;
+}
+
+/** The source of a stored text, parsed: its own, or the one its code names. */
+export function storedSource(ce: JsonObject, sourceOf: SourceOfCode): unknown {
+  const code = storedSourceCode(ce);
+  return code === null ? ce.source : sourceOf(code);
+}
+
+/**
+ * The whole CloudEvent of a stored text, parsed (`ce`), and its row's columns; `sourceOf`
+ * names a coded source.
+ */
+export function restoreEnvelope(ce: JsonObject, columns: EnvelopeColumns, sourceOf: SourceOfCode): JsonObject {
   const flags = ce[STORED_MARK];
   if (typeof flags !== 'number') return ce;
   const out: JsonObject = {};
   out.specversion = '1.0';
   out.id = ce.id;
-  out.source = ce.source;
+  out.source = storedSource(ce, sourceOf);
   out.type = columns.type;
   if (flags & TIME_IS_COLUMN && columns.timeMs !== null) out.time = new Date(columns.timeMs).toISOString();
   if (flags & SUBJECT_IS_PAYMENT) out.subject = columns.paymentId;

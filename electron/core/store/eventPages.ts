@@ -205,7 +205,7 @@ export class EventPages {
       });
       const merged = mergeSorted(lists, order, limit + 1);
       const more = merged.length > limit;
-      const rows = toEventRows(merged.slice(0, limit));
+      const rows = toEventRows(merged.slice(0, limit), this.events.sourceNames.sourceOf);
       return { rows, nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
     }
 
@@ -244,17 +244,17 @@ export class EventPages {
       scannedRows += 1;
       if (rows.length === limit + 1) {
         rows.pop();
-        return { rows: toEventRows(rows), nextCursor: keyOf(rows[rows.length - 1]), partial: false };
+        return { rows: toEventRows(rows, this.events.sourceNames.sourceOf), nextCursor: keyOf(rows[rows.length - 1]), partial: false };
       }
       const done = order === 'desc' ? lo <= bounds.lo : hi >= bounds.hi;
-      if (done) return { rows: toEventRows(rows), nextCursor: null, partial: false };
+      if (done) return { rows: toEventRows(rows, this.events.sourceNames.sourceOf), nextCursor: null, partial: false };
       edge = order === 'desc' ? lo : hi;
       const elapsed = performance.now() - started;
       const remaining = budgetMs - elapsed;
       if (remaining <= 0 || scannedRows >= budgetRows) {
         // Continue strictly before lo (desc) or from hi on (asc): seq 0 and MAX bound no row.
         const nextCursor = order === 'desc' ? { timeMs: lo, seq: 0 } : { timeMs: hi - 1, seq: Number.MAX_SAFE_INTEGER };
-        return { rows: toEventRows(rows), nextCursor, partial: true };
+        return { rows: toEventRows(rows, this.events.sourceNames.sourceOf), nextCursor, partial: true };
       }
       // Next slice: as wide as the remaining budget allows at the measured cost, at most 8x.
       const costPerMs = sliceMs / Math.max(1, hi - lo);
@@ -305,7 +305,7 @@ export class EventPages {
     const all = [...byPayment, ...byId].filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true)));
     all.sort((a, b) => compareKeys(a, b, order));
     const more = all.length > limit;
-    const rows = toEventRows(all.slice(0, limit));
+    const rows = toEventRows(all.slice(0, limit), this.events.sourceNames.sourceOf);
     return { rows, nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
   }
 

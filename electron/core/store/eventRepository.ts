@@ -2,11 +2,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
-import { restoreEnvelope, storedSubject, type JsonObject } from '../../../shared/events/storedEnvelope';
+import { restoreEnvelope, storedSource, storedSubject, withSourceCode, withSourceText, type JsonObject, type SourceOfCode } from '../../../shared/events/storedEnvelope';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
 import { PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
+import { SourceCodes } from './sourceCodes';
+import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
 
 /** The EventRow fields kept only in the CloudEvent text (migration 120), read by `toEventRows`. */
@@ -43,21 +45,25 @@ export const EVENT_ROW_SELECT = `${selectList(EVENT_COLUMNS)}, json AS envelope`
 /** Selects rows for `toEventDetails` (the row; its whole CloudEvent text is restored from it). */
 export const EVENT_DETAIL_SELECT = EVENT_ROW_SELECT;
 
-type StoredEnvelope = {
-  source: string;
+type StoredEnvelope = JsonObject & {
+  /** Absent when the text holds its code (migration 250). */
+  source?: string;
   id: string;
   subject?: string;
   data?: { method?: string; latencyMs?: number } & { [K in PaymentDimensionField]?: EventRow[K] };
 };
 
-/** Rows of EVENT_ROW_SELECT as EventRows (in place: the row objects are reused). */
-export function toEventRows(rows: unknown[]): EventRow[] {
-  for (const r of rows as (StoredEventRow & Partial<EventRow>)[]) toEventRow(r, JSON.parse(r.envelope) as StoredEnvelope);
+/**
+ * Rows of EVENT_ROW_SELECT as EventRows (in place: the row objects are reused); `sourceOf`
+ * names coded sources (the reading repository's SourceNames).
+ */
+export function toEventRows(rows: unknown[], sourceOf: SourceOfCode): EventRow[] {
+  for (const r of rows as (StoredEventRow & Partial<EventRow>)[]) toEventRow(r, JSON.parse(r.envelope) as StoredEnvelope, sourceOf);
   return rows as EventRow[];
 }
 
-function toEventRow(r: StoredEventRow & Partial<EventRow>, ce: StoredEnvelope): void {
-  r.source = ce.source;
+function toEventRow(r: StoredEventRow & Partial<EventRow>, ce: StoredEnvelope, sourceOf: SourceOfCode): void {
+  r.source = storedSource(ce, sourceOf) as string;
   r.id = ce.id;
   r.subject = storedSubject(ce, r.paymentId);
   const payment = r.category === 'payment';
@@ -77,18 +83,18 @@ function toEventRow(r: StoredEventRow & Partial<EventRow>, ce: StoredEnvelope): 
 export type RestoredEvent = EventRow & { event: JsonObject };
 
 /** Rows of EVENT_DETAIL_SELECT as EventRows with their whole CloudEvents (for callers that read its fields, as the CSV export). */
-export function toRestoredEvents(rows: unknown[]): RestoredEvent[] {
+export function toRestoredEvents(rows: unknown[], sourceOf: SourceOfCode): RestoredEvent[] {
   for (const r of rows as (StoredEventRow & Partial<RestoredEvent>)[]) {
-    const ce = JSON.parse(r.envelope) as StoredEnvelope & JsonObject;
-    toEventRow(r, ce);
-    r.event = restoreEnvelope(ce, r as EventRow);
+    const ce = JSON.parse(r.envelope) as StoredEnvelope;
+    toEventRow(r, ce, sourceOf);
+    r.event = restoreEnvelope(ce, r as EventRow, sourceOf);
   }
   return rows as RestoredEvent[];
 }
 
 /** Rows of EVENT_DETAIL_SELECT as EventDetails, each with its whole CloudEvent text. */
-export function toEventDetails(rows: unknown[]): EventDetail[] {
-  for (const r of toRestoredEvents(rows) as (EventRow & { event?: JsonObject; json?: string })[]) {
+export function toEventDetails(rows: unknown[], sourceOf: SourceOfCode): EventDetail[] {
+  for (const r of toRestoredEvents(rows, sourceOf) as (EventRow & { event?: JsonObject; json?: string })[]) {
     r.json = JSON.stringify(r.event);
     delete r.event;
   }
@@ -113,9 +119,23 @@ export class EventRepository {
   private readonly sql: StatementCache;
   /** The ingest hot path: kept at hand rather than looked up per row. */
   private insertStatement: Statement | null = null;
+  private readonly sourceCodes: SourceCodes;
+  /** Names the sources that stored texts hold as codes (for this repository's readers and for callers that read rows themselves). */
+  readonly sourceNames: SourceNames;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+    this.sourceCodes = new SourceCodes(db);
+    this.sourceNames = new SourceNames(db);
+  }
+
+  /**
+   * The batch's transaction rolled back: source codes it created are gone, and the next new
+   * source may be given the same number (its rows would read as the wrong source).
+   */
+  forgetUncommitted(): void {
+    this.sourceCodes.forgetUncommitted();
+    this.sourceNames.forgetUncommitted();
   }
 
   /**
@@ -146,21 +166,27 @@ export class EventRepository {
    */
   insert(e: NormalizedEvent, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
     const ident = eventIdentity(e.source, e.id);
+    const json = this.storedText(e);
     const stored = (this.insertStatement ??= this.sql.prepare(INSERT_EVENT)).run(
       ident, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
-      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, e.json,
+      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, json,
     ).changes > 0;
-    return stored || this.insertColliding(e, ident, timeMs, arrivalMs, routingKey);
+    return stored || this.insertColliding(e, json, ident, timeMs, arrivalMs, routingKey);
+  }
+
+  /** The decoder's text with its source's code given, or (a database before migration 250) its source put back. */
+  private storedText(e: NormalizedEvent): string {
+    return this.sourceCodes.isCoded() ? withSourceCode(e.json, this.sourceCodes.codeOf(e.source)) : withSourceText(e.json, e.source);
   }
 
   /** The identity hash is taken: stores `e` unless the event holding it, or an overflow row, is `e` itself. */
-  private insertColliding(e: NormalizedEvent, ident: number, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
-    const holder = JSON.parse(this.sql.pluck('SELECT json FROM event_log WHERE ident = ?').get(ident) as string) as { source?: unknown; id?: unknown };
-    if (holder.source === e.source && holder.id === e.id) return false;
+  private insertColliding(e: NormalizedEvent, json: string, ident: number, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
+    const holder = JSON.parse(this.sql.pluck('SELECT json FROM event_log WHERE ident = ?').get(ident) as string) as JsonObject;
+    if (holder.id === e.id && storedSource(holder, this.sourceNames.sourceOf) === e.source) return false;
     if (this.sql.pluck('SELECT 1 FROM event_identity_overflow WHERE source = ? AND id = ?').get(e.source, e.id) !== undefined) return false;
     const seq = this.sql.prepare(INSERT_EVENT).run(
       null, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
-      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, e.json,
+      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, json,
     ).lastInsertRowid;
     this.sql.prepare('INSERT INTO event_identity_overflow (source, id, seq) VALUES (?, ?, ?)').run(e.source, e.id, seq);
     return true;
@@ -168,6 +194,7 @@ export class EventRepository {
 
   /** Lists sources seen (the explorer's event id search hashes each with the id asked for). */
   noteSources(sources: Iterable<string>): void {
+    if (this.sourceCodes.isCoded()) return; // coding a source listed it
     const add = this.sql.prepare('INSERT OR IGNORE INTO event_sources (source) VALUES (?)');
     for (const s of sources) add.run(s);
   }
@@ -179,8 +206,8 @@ export class EventRepository {
     for (const source of sources) {
       const row = byHash.get(eventIdentity(source, id)) as { seq: number; json: string } | undefined;
       if (!row) continue;
-      const ce = JSON.parse(row.json) as { source?: unknown; id?: unknown };
-      if (ce.source === source && ce.id === id) out.push(row.seq);
+      const ce = JSON.parse(row.json) as JsonObject;
+      if (ce.id === id && storedSource(ce, this.sourceNames.sourceOf) === source) out.push(row.seq);
     }
     for (const seq of this.sql.pluck('SELECT seq FROM event_identity_overflow WHERE id = ?').all(id) as number[]) out.push(seq);
     return out;
@@ -188,12 +215,12 @@ export class EventRepository {
 
   get(seq: number): EventDetail | null {
     const row = this.sql.prepare(`SELECT ${EVENT_DETAIL_SELECT} FROM event_log WHERE seq = ?`).get(seq);
-    return row === undefined ? null : toEventDetails([row])[0];
+    return row === undefined ? null : toEventDetails([row], this.sourceNames.sourceOf)[0];
   }
 
   /** The events of one payment in event-time order, at most `limit` (served by event_log_payment once built). */
   ofPayment(paymentId: string, limit: number): EventRow[] {
-    return toEventRows(this.sql.prepare(`SELECT ${EVENT_ROW_SELECT} FROM event_log WHERE payment_id = ? ORDER BY time_ms, seq LIMIT ?`).all(paymentId, limit));
+    return toEventRows(this.sql.prepare(`SELECT ${EVENT_ROW_SELECT} FROM event_log WHERE payment_id = ? ORDER BY time_ms, seq LIMIT ?`).all(paymentId, limit), this.sourceNames.sourceOf);
   }
 
   /** First and last event time stored, or null when there are no events. */

@@ -95,11 +95,12 @@ export class EventWriter {
     try {
       this.writeBatch(items, out);
     } catch (err) {
-      // The transaction rolled back: what the payment tracker, the segment sums and the rollup
-      // codes learned from this batch is not in the database. They are read again from what is (the batch's retry
+      // The transaction rolled back: what the payment tracker, the segment sums, the rollup
+      // codes and the source codes learned from this batch is not in the database. They are read again from what is (the batch's retry
       // then counts its payments as new, and no summed bucket lacks its minutes).
       if (this.payments !== null) this.payments = undefined;
       this.segments?.forgetUncommitted();
+      this.tables.events.forgetUncommitted();
       this.tables.rollups.forgetUncommitted();
       this.minuteRollups?.forgetUncommitted();
       throw err;

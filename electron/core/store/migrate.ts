@@ -16,6 +16,7 @@ import { migration210 } from './migrations/210_stored_envelope';
 import { migration220 } from './migrations/220_segment_totals';
 import { migration230 } from './migrations/230_coded_rollups';
 import { migration240 } from './migrations/240_coded_segments';
+import { migration250 } from './migrations/250_coded_sources';
 
 export interface Migration {
   version: number;
@@ -25,7 +26,7 @@ export interface Migration {
 
 // Numbered migrations, applied in order, each in its own transaction; user_version records
 // the last applied. Later issues add their files here (010 alerts, 020 explorer, ...).
-export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration120, migration121, migration130, migration140, migration150, migration160, migration170, migration180, migration190, migration200, migration210, migration220, migration230, migration240];
+export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration120, migration121, migration130, migration140, migration150, migration160, migration170, migration180, migration190, migration200, migration210, migration220, migration230, migration240, migration250];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;

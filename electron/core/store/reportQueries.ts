@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { EVENT_DETAIL_SELECT, toEventDetails, toRestoredEvents, type RestoredEvent } from './eventRepository';
 import { EVENT_CATEGORY_SQL } from './eventTypeSql';
 import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
+import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
 
 /** Raw-event figures of a stretch of time, grouped as the rollups group them. */
@@ -36,10 +37,12 @@ export interface SampledEvent {
 export class ReportQueries {
   private readonly sql: StatementCache;
   private readonly indexes: ExplorerIndexPresence;
+  private readonly sources: SourceNames;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
     this.indexes = new ExplorerIndexPresence(db);
+    this.sources = new SourceNames(db);
   }
 
   /** `event_log INDEXED BY name`, or the bare table while a replay defers that index. */
@@ -120,14 +123,14 @@ export class ReportQueries {
         `SELECT ${EVENT_DETAIL_SELECT} FROM ${this.from('event_log_type_time')} WHERE type IN ('payment.declined', 'payment.failed', 'risk.blocked')
          AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT ?`,
       )
-      .all(from, to, limit));
+      .all(from, to, limit), this.sources.sourceOf);
   }
 
   /** The newest `limit` events of [from, to). */
   newest(from: number, to: number, limit: number): SampledEvent[] {
     return toEventDetails(this.sql
       .prepare(`SELECT ${EVENT_DETAIL_SELECT} FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, seq DESC LIMIT ?`)
-      .all(from, to, limit));
+      .all(from, to, limit), this.sources.sourceOf);
   }
 
   /**
@@ -142,6 +145,6 @@ export class ReportQueries {
          WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?)
          ORDER BY time_ms, seq LIMIT ?`,
       )
-      .all(from, to, afterTime, afterSeq, limit));
+      .all(from, to, afterTime, afterSeq, limit), this.sources.sourceOf);
   }
 }

@@ -4,11 +4,13 @@
 // million rows while a console opens would hold it for minutes). This rewrites them into the
 // stored form (shared/events/storedEnvelope.ts) when an operator asks: a chunk of rows per
 // transaction, so a running console's ingest waits for one chunk at most. A row already in
-// the form, or whose text would not get shorter, is left as it is.
+// the form, or whose text would not get shorter, is left as it is. The source is coded as
+// ingest codes it (migration 250), or, in a database before 250, kept in the text.
 import type { Database } from 'better-sqlite3';
-import { STORED_MARK, compactEnvelope, isJsonObject, type EnvelopeColumns } from '../../../shared/events/storedEnvelope';
+import { STORED_MARK, compactEnvelope, isJsonObject, withSourceCode, withSourceText, type EnvelopeColumns } from '../../../shared/events/storedEnvelope';
 import { pickColumns, selectList } from './columns';
 import { EVENT_COLUMNS } from './eventRepository';
+import { SourceCodes } from './sourceCodes';
 
 export interface StoredTextCompaction {
   /** Rows read, and of those rewritten. */
@@ -32,10 +34,11 @@ export function compactStoredTexts(db: Database, options: { chunkRows?: number; 
   const read = db.prepare(CHUNK);
   const write = db.prepare('UPDATE event_log SET json = ? WHERE seq = ?');
   const totals: StoredTextCompaction = { rows: 0, rewritten: 0, bytesBefore: 0, bytesAfter: 0 };
+  const sources = new SourceCodes(db);
   const chunk = db.transaction((afterSeq: number): number | null => {
     const rows = read.all(afterSeq, chunkRows) as Row[];
     for (const row of rows) {
-      const text = storedForm(row);
+      const text = storedForm(row, sources);
       if (text === null) continue;
       write.run(text, row.seq);
       totals.rewritten += 1;
@@ -46,14 +49,19 @@ export function compactStoredTexts(db: Database, options: { chunkRows?: number; 
     return rows.length < chunkRows ? null : rows[rows.length - 1].seq;
   });
   for (let after: number | null = 0; after !== null; ) {
-    after = chunk(after);
+    try {
+      after = chunk(after);
+    } catch (err) {
+      sources.forgetUncommitted(); // as ingest does: a code this chunk added is gone
+      throw err;
+    }
     options.onChunk?.({ ...totals });
   }
   return totals;
 }
 
 /** The row's text in the stored form, or null when it is in it already or would not get shorter. */
-function storedForm(row: Row): string | null {
+function storedForm(row: Row, sources: SourceCodes): string | null {
   let ce: unknown;
   try {
     ce = JSON.parse(row.json);
@@ -61,7 +69,9 @@ function storedForm(row: Row): string | null {
     return null;
   }
   if (!isJsonObject(ce) || STORED_MARK in ce) return null;
-  const text = compactEnvelope(ce, row);
+  const compact = compactEnvelope(ce, row);
+  const source = ce.source;
+  const text = typeof source !== 'string' ? compact : sources.isCoded() ? withSourceCode(compact, sources.codeOf(source)) : withSourceText(compact, source);
   return text.length < row.json.length ? text : null;
 }
 

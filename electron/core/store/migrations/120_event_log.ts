@@ -8,12 +8,12 @@ const RISK = `('risk.scored', 'risk.flagged', 'risk.blocked')`;
 /** The `events` view: the columns of migration 001's table, computed from event_log. */
 export const EVENTS_VIEW = eventsViewSql({ subject: "json ->> '$.subject'", json: 'json' });
 
-/** The `events` view's SQL, with the expressions that read the subject and the whole CloudEvent text. */
-export function eventsViewSql(read: { subject: string; json: string }): string {
+/** The `events` view's SQL, with the expressions that read the subject, the whole CloudEvent text and (when not in the text) the source. */
+export function eventsViewSql(read: { subject: string; json: string; source?: string }): string {
   return `
   CREATE VIEW events AS SELECT
     seq,
-    json ->> '$.source' AS source,
+    ${read.source ?? "json ->> '$.source'"} AS source,
     json ->> '$.id' AS id,
     type,
     CASE WHEN type IN ${PAYMENT} THEN 'payment' WHEN type IN ${RISK} THEN 'risk' ELSE 'unknown' END AS category,

@@ -7,11 +7,11 @@ import { eventsViewSql } from './120_event_log';
 // view puts the left-out fields back, so SQL readers of the view still see the whole event
 // (restored fields at the end of their objects). The flag bits are storedEnvelope's:
 // 1 subject is the payment id, 2 datacontenttype is application/json, 4 time is time_ms.
-const FLAGS = `(json ->> '$."~"')`;
+export const STORED_FLAGS = `(json ->> '$."~"')`;
 const NONE = `'$."~"'`; // json_insert never overwrites: a path that exists inserts nothing
 
 /** Inserts `value` at `path` when `when` holds. */
-const insertIf = (when: string, path: string, value: string) => `CASE WHEN ${when} THEN '${path}' ELSE ${NONE} END, ${value}`;
+export const insertIf = (when: string, path: string, value: string) => `CASE WHEN ${when} THEN '${path}' ELSE ${NONE} END, ${value}`;
 
 const DATA_COLUMNS: [field: string, column: string][] = [
   ['paymentId', 'payment_id'], ['merchantId', 'merchant_id'], ['amount', 'amount'], ['currency', 'currency'], ['country', 'country'],
@@ -20,20 +20,21 @@ const DATA_COLUMNS: [field: string, column: string][] = [
 
 const ISO_TIME = `strftime('%Y-%m-%dT%H:%M:%S', time_ms / 1000, 'unixepoch') || printf('.%03dZ', time_ms % 1000)`;
 
-const RESTORED_JSON = `CASE WHEN ${FLAGS} IS NULL THEN json ELSE json_remove(json_insert(json,
-    '$.specversion', '1.0', '$.type', type,
-    ${insertIf(`${FLAGS} & 4`, '$.time', ISO_TIME)},
-    ${insertIf(`${FLAGS} & 1`, '$.subject', 'payment_id')},
-    ${insertIf(`${FLAGS} & 2`, '$.datacontenttype', "'application/json'")},
+/** The whole text the view gives: `json` with what the stored form left out put back (`more`: what later forms leave out). */
+export const restoredJsonSql = (more: string[] = []) => `CASE WHEN ${STORED_FLAGS} IS NULL THEN json ELSE json_remove(json_insert(json,
+    '$.specversion', '1.0', ${more.map((m) => `${m},`).join(' ')}'$.type', type,
+    ${insertIf(`${STORED_FLAGS} & 4`, '$.time', ISO_TIME)},
+    ${insertIf(`${STORED_FLAGS} & 1`, '$.subject', 'payment_id')},
+    ${insertIf(`${STORED_FLAGS} & 2`, '$.datacontenttype', "'application/json'")},
     ${DATA_COLUMNS.map(([field, column]) => insertIf(`${column} IS NOT NULL`, `$.data.${field}`, column)).join(',\n    ')}
   ), '$."~"') END`;
 
-const RESTORED_SUBJECT = `COALESCE(json ->> '$.subject', CASE WHEN ${FLAGS} & 1 THEN payment_id END)`;
+export const RESTORED_SUBJECT = `COALESCE(json ->> '$.subject', CASE WHEN ${STORED_FLAGS} & 1 THEN payment_id END)`;
 
 export const migration210 = {
   version: 210,
   name: 'stored CloudEvent text without the columns it duplicates',
   up(db: Database): void {
-    db.exec(`DROP VIEW events; ${eventsViewSql({ subject: RESTORED_SUBJECT, json: RESTORED_JSON })}`);
+    db.exec(`DROP VIEW events; ${eventsViewSql({ subject: RESTORED_SUBJECT, json: restoredJsonSql() })}`);
   },
 };
