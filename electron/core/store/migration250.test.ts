@@ -172,7 +172,7 @@ describe('migration 250: CloudEvent sources stored once, as codes', () => {
       store.ingest.commit([message('psp/first', 0)]);
       // A trigger another connection adds makes the batch's transaction fail at its per-second
       // rollups, after its event has coded its new source.
-      db.exec("CREATE TRIGGER fail_once BEFORE INSERT ON rollup_second_cells BEGIN SELECT RAISE(ABORT, 'refused'); END");
+      db.exec("CREATE TRIGGER fail_once BEFORE INSERT ON rollup_second_coded BEGIN SELECT RAISE(ABORT, 'refused'); END");
       expect(() => store.ingest.commit([message('psp/rolled-back', 1)])).toThrow(/refused/);
       expect(db.prepare('SELECT source FROM event_sources ORDER BY code').pluck().all()).toEqual(['psp/first']);
       db.exec('DROP TRIGGER fail_once');
