@@ -17,6 +17,15 @@ export interface RollupCell {
   amount: number;
 }
 
+/** A row of `RollupRepository.sums`. */
+interface SumRow {
+  g: number;
+  dim: string;
+  key: string;
+  n: number;
+  a: number;
+}
+
 const ADD_ROLLUP = `INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES (?, ?, ?, ?)
   ON CONFLICT (sec, code) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
 
@@ -52,40 +61,50 @@ export class RollupRepository {
 
   /** Events by type over everything stored, by type name. */
   countsByType(): { key: string; n: number }[] {
-    return this.sql.prepare(`SELECT key, SUM(count) AS n FROM rollup_second WHERE dim = 'type' GROUP BY key ORDER BY key`).all() as { key: string; n: number }[];
+    return this.sums({ dims: "dim = 'type'", order: 'key' }).map(({ key, n }) => ({ key, n }));
   }
 
   /** Authorized amounts over everything stored, by currency. */
   authorizedByCurrency(): { key: string; total: number }[] {
-    return this.sql
-      .prepare(`SELECT key, SUM(amount) AS total FROM rollup_second WHERE dim = 'authorized' GROUP BY key ORDER BY key`)
-      .all() as { key: string; total: number }[];
+    return this.sums({ dims: "dim = 'authorized'", order: 'key' }).map(({ key, a }) => ({ key, total: a }));
   }
 
   /** Events by type in [fromSec, toSec), summed per `stepSec` (t = the step's first second), oldest first. */
   typeCountsBySteps(stepSec: number, fromSec: number, toSec: number): { t: number; key: string; n: number }[] {
-    return this.sql
-      .prepare(
-        `SELECT CAST(sec / ? AS INTEGER) * ? AS t, key, SUM(count) AS n FROM rollup_second
-         WHERE dim = 'type' AND sec >= ? AND sec < ? GROUP BY t, key ORDER BY t`,
-      )
-      .all(stepSec, stepSec, fromSec, toSec) as { t: number; key: string; n: number }[];
+    return this.sums({ group: 'CAST(sec / ? AS INTEGER) * ?', groupArgs: [stepSec, stepSec], fromSec, toSec, dims: "dim = 'type'", order: 'g' }).map(({ g, key, n }) => ({ t: g, key, n }));
   }
 
   /** Every cell but 'type' in [fromSec, toSec), summed per (dim, key): a report window's whole seconds. */
   sumsExceptType(fromSec: number, toSec: number): { dim: string; key: string; n: number; a: number }[] {
-    return this.sql
-      .prepare(`SELECT dim, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_second WHERE sec >= ? AND sec < ? AND dim <> 'type' GROUP BY dim, key`)
-      .all(fromSec, toSec) as { dim: string; key: string; n: number; a: number }[];
+    return this.sums({ fromSec, toSec, dims: "dim <> 'type'" }).map(({ dim, key, n, a }) => ({ dim, key, n, a }));
   }
 
   /** Risk decisions in [fromSec, toSec) per bucket of `bucketSec` counted from `startSec` (b = bucket index). */
   decisionsByBucket(startSec: number, bucketSec: number, fromSec: number, toSec: number): { b: number; key: string; n: number }[] {
-    return this.sql
-      .prepare(
-        `SELECT CAST((sec - ?) / ? AS INTEGER) AS b, key, SUM(count) AS n FROM rollup_second
-         WHERE sec >= ? AND sec < ? AND dim = 'decision' GROUP BY b, key`,
-      )
-      .all(startSec, bucketSec, fromSec, toSec) as { b: number; key: string; n: number }[];
+    return this.sums({ group: 'CAST((sec - ?) / ? AS INTEGER)', groupArgs: [startSec, bucketSec], fromSec, toSec, dims: "dim = 'decision'" }).map(({ g, key, n }) => ({
+      b: g,
+      key,
+      n,
+    }));
+  }
+
+  /**
+   * Count and amount sums of the cells of `dims` (SQL over dim), per `group` (an expression of
+   * sec; one group when absent) and pair, in [fromSec, toSec) when given. Coded, the cells are
+   * summed per code and the pairs named after: a key lookup per sum, not per row (a 24-hour
+   * report reads ~500,000 per-second rows at 10 M events a week).
+   */
+  private sums(q: { group?: string; groupArgs?: unknown[]; fromSec?: number; toSec?: number; dims: string; order?: 'key' | 'g' }): SumRow[] {
+    const group = q.group ?? '0';
+    const range = q.fromSec === undefined ? '1' : 'sec >= ? AND sec < ?';
+    const args = [...(q.groupArgs ?? []), ...(q.fromSec === undefined ? [] : [q.fromSec, q.toSec])];
+    const order = q.order ? `ORDER BY ${q.order}` : '';
+    const sql = this.keys.isCoded()
+      ? `SELECT s.g AS g, k.dim AS dim, k.key AS key, s.n AS n, s.a AS a FROM (
+           SELECT ${group} AS g, code, SUM(count) AS n, SUM(amount) AS a FROM rollup_second_coded
+           WHERE ${range} AND code IN (SELECT code FROM rollup_key WHERE ${q.dims}) GROUP BY g, code
+         ) s JOIN rollup_key k ON k.code = s.code ${order}`
+      : `SELECT ${group} AS g, dim, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_second WHERE ${range} AND ${q.dims} GROUP BY g, dim, key ${order}`;
+    return this.sql.prepare(sql).all(...args) as SumRow[];
   }
 }

@@ -131,6 +131,7 @@ export function compactableBucket(minute: number): number {
 export class SegmentRollupRepository {
   private readonly sql: StatementCache;
   private readonly keys: SegmentKeys;
+  private coded: boolean | null = null;
   private addCell: Statement | null = null;
   private addCode: Statement | null = null;
   private admission: SegmentAdmission | null = null;
@@ -291,10 +292,9 @@ export class SegmentRollupRepository {
   segmentsBetween(fromMinute: number, toMinute: number): SegmentRow[] {
     return this.sql.transaction(() => {
       const { minutes, buckets } = this.plan(fromMinute, toMinute);
-      const parts = minutes.map(
-        ([a, b]) => this.sql.prepare(`SELECT dim, value, ${SUMS} FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY dim, value`).all(a, b) as SegmentRow[],
-      );
-      if (buckets) parts.push(this.sql.prepare(`SELECT dim, value, ${SUMS} FROM segment_ten_minute WHERE bucket >= ? AND bucket < ? GROUP BY dim, value`).all(...buckets) as SegmentRow[]);
+      const read = (table: string, at: string, a: number, b: number) => this.sql.prepare(this.sumsSql(table, at)).all(a, b) as SegmentRow[];
+      const parts = minutes.map(([a, b]) => read('segment_minute', 'minute', a, b));
+      if (buckets) parts.push(read('segment_ten_minute', 'bucket', ...buckets));
       const rows = parts.length === 1 ? parts[0] : mergeSegmentRows(parts.flat());
       return withNoneSegments(rows, TOTAL);
     })();
@@ -305,7 +305,14 @@ export class SegmentRollupRepository {
     const where = dim ? 'AND dim IN (?, ?)' : '';
     const read = (table: string, column: string, a: number, b: number) =>
       this.sql
-        .prepare(`SELECT dim, value, code, SUM(count) AS count FROM ${table} WHERE ${column} >= ? AND ${column} < ? ${where} GROUP BY dim, value, code`)
+        .prepare(
+          this.isCoded()
+            ? `SELECT k.dim AS dim, k.value AS value, s.code AS code, s.count AS count FROM (
+                 SELECT key_id, code, SUM(count) AS count FROM ${table}_coded WHERE ${column} >= ? AND ${column} < ?
+                 ${dim ? 'AND key_id IN (SELECT id FROM segment_key WHERE dim IN (?, ?))' : ''} GROUP BY key_id, code
+               ) s JOIN segment_key k ON k.id = s.key_id`
+            : `SELECT dim, value, code, SUM(count) AS count FROM ${table} WHERE ${column} >= ? AND ${column} < ? ${where} GROUP BY dim, value, code`,
+        )
         .all(...(dim ? [a, b, dim, TOTAL] : [a, b])) as DeclineCodeRow[];
     return this.sql.transaction(() => {
       const { minutes, buckets } = this.plan(fromMinute, toMinute);
@@ -316,6 +323,24 @@ export class SegmentRollupRepository {
     })();
   }
 
+
+  /**
+   * Sums per segment over [a, b) of `at` in `table`. Coded (migration 240), the rows are summed
+   * per key id and the segments named after: one key lookup per segment, not per row.
+   */
+  private sumsSql(table: string, at: string): string {
+    return this.isCoded()
+      ? `SELECT k.dim AS dim, k.value AS value, s.attempts AS attempts, s.approvals AS approvals, s.declines AS declines,
+           s.failures AS failures, s.amount AS amount, s.approvedAmount AS approvedAmount FROM (
+           SELECT key_id, ${SUMS} FROM ${table}_coded WHERE ${at} >= ? AND ${at} < ? GROUP BY key_id
+         ) s JOIN segment_key k ON k.id = s.key_id`
+      : `SELECT dim, value, ${SUMS} FROM ${table} WHERE ${at} >= ? AND ${at} < ? GROUP BY dim, value`;
+  }
+
+  /** A read-only store of a database before migration 240 has the named tables only. */
+  private isCoded(): boolean {
+    return (this.coded ??= this.sql.hasTables('segment_key'));
+  }
 
   /** The first and last minute holding any segment row (null when none). */
   minuteRange(): { first: number; last: number } | null {
