@@ -12,7 +12,7 @@ import { RollupRepository } from '../electron/core/store/rollupRepository';
 import { SourceCodes } from '../electron/core/store/sourceCodes';
 import { compactEnvelope, withSourceCode } from '../shared/events/storedEnvelope';
 
-export const BENCH_DATA_VERSION = 6; // 5: the event log of migration 120; 6: its stored text (migration 210)
+export const BENCH_DATA_VERSION = 7; // 5: the event log of migration 120; 6: its stored text (migration 210); 7: codes for rollups, segments and sources (230-250)
 export const DAY_MS = 86_400_000;
 
 export interface BenchDataInfo {
