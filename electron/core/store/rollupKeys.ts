@@ -1,5 +1,6 @@
 // Thread: `codeOf` on the engine thread (inside a write transaction); `isCoded` on any thread.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { CodeCatalogue } from './codeCatalogue';
 import { StatementCache } from './statementCache';
 
 /**
@@ -10,13 +11,12 @@ import { StatementCache } from './statementCache';
  */
 export class RollupKeys {
   private readonly sql: StatementCache;
-  private readonly codes = new Map<string, number>();
-  private find: Statement | null = null;
-  private create: Statement | null = null;
+  private readonly catalogue: CodeCatalogue;
   private coded: boolean | null = null;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+    this.catalogue = new CodeCatalogue(this.sql, 'rollup_key', 'code', ['dim', 'key']);
   }
 
   /**
@@ -29,20 +29,11 @@ export class RollupKeys {
 
   /** The code of (dim, key), added to the catalogue in the caller's transaction when new. */
   codeOf(dim: string, key: string): number {
-    const k = `${dim}\u0000${key}`;
-    const known = this.codes.get(k);
-    if (known !== undefined) return known;
-    (this.create ??= this.sql.prepare('INSERT OR IGNORE INTO rollup_key (dim, key) VALUES (?, ?)')).run(dim, key);
-    const code = (this.find ??= this.sql.pluck('SELECT code FROM rollup_key WHERE dim = ? AND key = ?')).get(dim, key) as number;
-    this.codes.set(k, code);
-    return code;
+    return this.catalogue.codeOf(dim, key);
   }
 
-  /**
-   * A write transaction rolled back: a code it added is gone, and the next new pair may be given
-   * the same number. Everything is looked up again (a few dozen pairs).
-   */
+  /** A write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */
   forgetUncommitted(): void {
-    this.codes.clear();
+    this.catalogue.forgetUncommitted();
   }
 }

@@ -8,8 +8,8 @@ import {
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../../../shared/segments';
+import { CodeCatalogue } from './codeCatalogue';
 import { SegmentAdmission } from './segmentAdmission';
-import { SegmentKeys } from './segmentKeys';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
@@ -130,7 +130,8 @@ export function compactableBucket(minute: number): number {
  */
 export class SegmentRollupRepository {
   private readonly sql: StatementCache;
-  private readonly keys: SegmentKeys;
+  /** The id of each (dim, value) in segment_key (migration 240), which the coded tables hold. */
+  private readonly keys: CodeCatalogue;
   private coded: boolean | null = null;
   private addCell: Statement | null = null;
   private addCode: Statement | null = null;
@@ -146,7 +147,7 @@ export class SegmentRollupRepository {
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
-    this.keys = new SegmentKeys(this.sql);
+    this.keys = new CodeCatalogue(this.sql, 'segment_key', 'id', ['dim', 'value']);
   }
 
   /** Adds the attempt outcomes among freshly inserted events; call inside the ingest transaction. */
@@ -190,7 +191,7 @@ export class SegmentRollupRepository {
     const addCell = (this.addCell ??= this.sql.prepare(ADD_CELL));
     let newest = -Infinity;
     for (const c of cells.values()) {
-      const key = this.keys.idOf(c.dim, c.value);
+      const key = this.keys.codeOf(c.dim, c.value);
       addCell.run(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
       if (c.minute > newest) newest = c.minute;
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
@@ -199,7 +200,7 @@ export class SegmentRollupRepository {
     }
     const addCode = (this.addCode ??= this.sql.prepare(ADD_CODE));
     for (const c of codeCells.values()) {
-      const key = this.keys.idOf(c.dim, c.value);
+      const key = this.keys.codeOf(c.dim, c.value);
       addCode.run(c.minute, key, c.code, c.count);
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
         (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), key, c.code, c.count);
@@ -217,7 +218,7 @@ export class SegmentRollupRepository {
     // Admissions of the rolled-back batch are read again from what segment_value holds.
     this.admission = null;
     // Keys the batch created are gone, and their ids may go to other pairs on the retry.
-    this.keys.forget();
+    this.keys.forgetUncommitted();
     if (this.summedThrough !== null) this.summedThrough = undefined;
   }
 

@@ -1,5 +1,6 @@
 // Thread: the engine thread (inside the ingest transaction), or the CLI's compaction.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { CodeCatalogue } from './codeCatalogue';
 import { StatementCache } from './statementCache';
 
 /**
@@ -9,13 +10,12 @@ import { StatementCache } from './statementCache';
  */
 export class SourceCodes {
   private readonly sql: StatementCache;
-  private readonly codes = new Map<string, number>();
-  private find: Statement | null = null;
-  private create: Statement | null = null;
+  private readonly catalogue: CodeCatalogue;
   private coded: boolean | null = null;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+    this.catalogue = new CodeCatalogue(this.sql, 'event_sources', 'code', ['source']);
   }
 
   /**
@@ -28,19 +28,11 @@ export class SourceCodes {
 
   /** The code of `source` (from 1), added to event_sources in the caller's transaction when new. */
   codeOf(source: string): number {
-    const known = this.codes.get(source);
-    if (known !== undefined) return known;
-    (this.create ??= this.sql.prepare('INSERT OR IGNORE INTO event_sources (source) VALUES (?)')).run(source);
-    const code = (this.find ??= this.sql.pluck('SELECT code FROM event_sources WHERE source = ?')).get(source) as number;
-    this.codes.set(source, code);
-    return code;
+    return this.catalogue.codeOf(source);
   }
 
-  /**
-   * A write transaction rolled back: a code it added is gone, and the next new source may be
-   * given the same number. Everything is looked up again (a handful of sources).
-   */
+  /** A write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */
   forgetUncommitted(): void {
-    this.codes.clear();
+    this.catalogue.forgetUncommitted();
   }
 }

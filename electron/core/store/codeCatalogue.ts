@@ -1,0 +1,41 @@
+// Thread: the writer's (inside its write transaction).
+import type { Statement } from 'better-sqlite3';
+import type { StatementCache } from './statementCache';
+
+/**
+ * The integer code of a name (one or more text columns) in an append-only catalogue table:
+ * rollup_key (migration 230), segment_key (240), event_sources (250). Codes are looked up once
+ * and kept; a new one is created in the caller's write transaction, so when that transaction
+ * rolls back `forgetUncommitted` must be called: the code is gone, and the next new name may
+ * be given the same number.
+ */
+export class CodeCatalogue {
+  private readonly codes = new Map<string, number>();
+  private find: Statement | null = null;
+  private create: Statement | null = null;
+
+  constructor(
+    private readonly sql: StatementCache,
+    private readonly table: string,
+    private readonly codeColumn: string,
+    private readonly nameColumns: readonly string[],
+  ) {}
+
+  /** The code of the name whose columns are `parts` (in `nameColumns`' order), added when new. */
+  codeOf(...parts: string[]): number {
+    const k = parts.length === 1 ? parts[0] : parts.join('\u0000');
+    const known = this.codes.get(k);
+    if (known !== undefined) return known;
+    const columns = this.nameColumns.join(', ');
+    (this.create ??= this.sql.prepare(`INSERT OR IGNORE INTO ${this.table} (${columns}) VALUES (${this.nameColumns.map(() => '?').join(', ')})`)).run(...parts);
+    const where = this.nameColumns.map((c) => `${c} = ?`).join(' AND ');
+    const code = (this.find ??= this.sql.pluck(`SELECT ${this.codeColumn} FROM ${this.table} WHERE ${where}`)).get(...parts) as number;
+    this.codes.set(k, code);
+    return code;
+  }
+
+  /** After the write transaction rolled back: every code is looked up again (a few dozen names). */
+  forgetUncommitted(): void {
+    this.codes.clear();
+  }
+}
