@@ -9,7 +9,7 @@ import path from 'node:path';
 import { openDatabase } from '../electron/core/store/database';
 import { eventIdentity } from '../electron/core/store/eventIdentity';
 import { RollupRepository } from '../electron/core/store/rollupRepository';
-import { SourceCodes } from '../electron/core/store/sourceCodes';
+import { CodeCatalogue } from '../electron/core/store/codeCatalogue';
 import { compactEnvelope, withSourceCode } from '../shared/events/storedEnvelope';
 
 export const BENCH_DATA_VERSION = 7; // 5: the event log of migration 120; 6: its stored text (migration 210); 7: codes for rollups, segments and sources (230-250)
@@ -133,7 +133,7 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
   // The routing key is the type (stored as the integer 0, as EventRepository does).
   const routingKeyIsType = BigInt(0);
   // Each source coded once, as ingest codes it (migration 250): the texts hold the code.
-  const sourceCodes = new SourceCodes(db);
+  const sourceCodes = CodeCatalogue.sourceCodes(db);
   for (const source of ['psp/gateway', 'risk/engine', 'psp/authorizer', 'psp/settlement']) sourceCodes.codeOf(source);
   const secondRollups = new RollupRepository(db);
   const depth = db.prepare('INSERT OR REPLACE INTO queue_depth (at_ms, queue, messages, consumers) VALUES (?, ?, ?, ?)');

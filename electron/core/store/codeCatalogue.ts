@@ -1,6 +1,6 @@
-// Thread: the writer's (inside its write transaction).
-import type { Statement } from 'better-sqlite3';
-import type { StatementCache } from './statementCache';
+// Thread: the writer's (`codeOf` inside its write transaction); `isCoded` on any thread.
+import type { Database, Statement } from 'better-sqlite3';
+import { StatementCache } from './statementCache';
 
 /**
  * The integer code of a name (one or more text columns) in an append-only catalogue table:
@@ -13,6 +13,7 @@ export class CodeCatalogue {
   private readonly codes = new Map<string, number>();
   private find: Statement | null = null;
   private create: Statement | null = null;
+  private coded: boolean | null = null;
 
   constructor(
     private readonly sql: StatementCache,
@@ -20,6 +21,24 @@ export class CodeCatalogue {
     private readonly codeColumn: string,
     private readonly nameColumns: readonly string[],
   ) {}
+
+  /** The (dim, key) pairs of the per-second, minute and ten-minute rollups (migration 230). */
+  static rollupKeys(db: Database): CodeCatalogue {
+    return new CodeCatalogue(new StatementCache(db), 'rollup_key', 'code', ['dim', 'key']);
+  }
+
+  /** The CloudEvent sources that stored texts name by code (migration 250). */
+  static sourceCodes(db: Database): CodeCatalogue {
+    return new CodeCatalogue(new StatementCache(db), 'event_sources', 'code', ['source']);
+  }
+
+  /**
+   * Whether the database has the catalogue. One of a schema before its migration (a tool or a
+   * test writes into it before it migrates) keeps the names in place, and its writers write them so.
+   */
+  isCoded(): boolean {
+    return (this.coded ??= this.sql.pluck('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(this.table, this.codeColumn) !== undefined);
+  }
 
   /** The code of the name whose columns are `parts` (in `nameColumns`' order), added when new. */
   codeOf(...parts: string[]): number {

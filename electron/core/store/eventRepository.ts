@@ -3,11 +3,11 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
 import { restoreEnvelope, storedSource, storedSubject, withSourceCode, withSourceText, type JsonObject, type SourceOfCode } from '../../../shared/events/storedEnvelope';
+import { CodeCatalogue } from './codeCatalogue';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
 import { PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
-import { SourceCodes } from './sourceCodes';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
 
@@ -101,6 +101,15 @@ export function toEventDetails(rows: unknown[], sourceOf: SourceOfCode): EventDe
   return rows as EventDetail[];
 }
 
+/**
+ * A stored text (compactEnvelope's, whose source is left for the writer to give) with its
+ * source's code given, or, in a database before migration 250, its source put back. Ingest and
+ * `payops compact` store texts through it.
+ */
+export function withStoredSource(text: string, source: string, sources: CodeCatalogue): string {
+  return sources.isCoded() ? withSourceCode(text, sources.codeOf(source)) : withSourceText(text, source);
+}
+
 /** A routing key equal to the event's type is stored as the integer 0 (no bytes in the record). */
 const ROUTING_KEY_IS_TYPE = BigInt(0);
 
@@ -119,13 +128,13 @@ export class EventRepository {
   private readonly sql: StatementCache;
   /** The ingest hot path: kept at hand rather than looked up per row. */
   private insertStatement: Statement | null = null;
-  private readonly sourceCodes: SourceCodes;
+  private readonly sourceCodes: CodeCatalogue;
   /** Names the sources that stored texts hold as codes (for this repository's readers and for callers that read rows themselves). */
   readonly sourceNames: SourceNames;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
-    this.sourceCodes = new SourceCodes(db);
+    this.sourceCodes = CodeCatalogue.sourceCodes(db);
     this.sourceNames = new SourceNames(db);
   }
 
@@ -166,7 +175,7 @@ export class EventRepository {
    */
   insert(e: NormalizedEvent, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
     const ident = eventIdentity(e.source, e.id);
-    const json = this.storedText(e);
+    const json = withStoredSource(e.json, e.source, this.sourceCodes);
     const stored = (this.insertStatement ??= this.sql.prepare(INSERT_EVENT)).run(
       ident, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
       e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, json,
@@ -174,10 +183,6 @@ export class EventRepository {
     return stored || this.insertColliding(e, json, ident, timeMs, arrivalMs, routingKey);
   }
 
-  /** The decoder's text with its source's code given, or (a database before migration 250) its source put back. */
-  private storedText(e: NormalizedEvent): string {
-    return this.sourceCodes.isCoded() ? withSourceCode(e.json, this.sourceCodes.codeOf(e.source)) : withSourceText(e.json, e.source);
-  }
 
   /** The identity hash is taken: stores `e` unless the event holding it, or an overflow row, is `e` itself. */
   private insertColliding(e: NormalizedEvent, json: string, ident: number, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {

@@ -1,12 +1,12 @@
 // Thread: the engine thread (the one writer of events, quarantine, rollups and counters).
 import type { Database } from 'better-sqlite3';
 import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/events/eventTypes';
+import { CodeCatalogue } from './codeCatalogue';
 import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
 import { MinuteRollupRepository } from './minuteRollupRepository';
 import { PaymentOutcomes } from './paymentOutcomes';
 import { QuarantineRepository } from './quarantineRepository';
-import { RollupKeys } from './rollupKeys';
 import { RollupRepository, type RollupCell } from './rollupRepository';
 import { SegmentRollupRepository } from './segmentRollupRepository';
 
@@ -71,7 +71,7 @@ export class EventWriter {
 
   /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
   constructor(db: Database, tables?: IngestTables) {
-    const rollupKeys = new RollupKeys(db);
+    const rollupKeys = CodeCatalogue.rollupKeys(db);
     this.tables = tables ?? {
       events: new EventRepository(db),
       quarantine: new QuarantineRepository(db),
@@ -96,8 +96,9 @@ export class EventWriter {
       this.writeBatch(items, out);
     } catch (err) {
       // The transaction rolled back: what the payment tracker, the segment sums, the rollup
-      // codes and the source codes learned from this batch is not in the database. They are read again from what is (the batch's retry
-      // then counts its payments as new, and no summed bucket lacks its minutes).
+      // codes and the source codes learned from this batch is not in the database. They are
+      // read again from what is (the batch's retry then counts its payments as new, and no
+      // summed bucket lacks its minutes).
       if (this.payments !== null) this.payments = undefined;
       this.segments?.forgetUncommitted();
       this.tables.events.forgetUncommitted();

@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { latencyBucket } from '../../../shared/latencyHistogram';
-import { RollupKeys } from './rollupKeys';
+import { CodeCatalogue } from './codeCatalogue';
 import { StatementCache } from './statementCache';
 
 /** 'payment': keys 'started' and 'approved', payments at their start minute (paymentOutcomes.ts). */
@@ -94,7 +94,7 @@ export class MinuteRollupRepository {
   /** `keys`: the codes of (dim, key), shared with the per-second rollups of the same connection. */
   constructor(
     db: Database,
-    private readonly keys = new RollupKeys(db),
+    private readonly keys = CodeCatalogue.rollupKeys(db),
   ) {
     this.sql = new StatementCache(db);
   }
@@ -104,7 +104,7 @@ export class MinuteRollupRepository {
     return new MinuteRollupBatch(this.cellWriter('rollup_minute', 'minute'), this.hasTenMinutes() ? this.cellWriter('rollup_ten_minute', 'bucket') : null);
   }
 
-  /** After a write transaction rolled back: codes it added are gone (RollupKeys.forgetUncommitted). */
+  /** After a write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */
   forgetUncommitted(): void {
     this.keys.forgetUncommitted();
   }

@@ -1,6 +1,6 @@
 // Thread: `add` on the engine thread (in the ingest transaction); reads on either thread.
 import type { Database, Statement } from 'better-sqlite3';
-import { RollupKeys } from './rollupKeys';
+import { CodeCatalogue } from './codeCatalogue';
 import { StatementCache } from './statementCache';
 
 /**
@@ -40,7 +40,7 @@ export class RollupRepository {
   /** `keys`: the codes of (dim, key), shared with the minute rollups of the same connection. */
   constructor(
     db: Database,
-    private readonly keys = new RollupKeys(db),
+    private readonly keys = CodeCatalogue.rollupKeys(db),
   ) {
     this.sql = new StatementCache(db);
   }
@@ -54,7 +54,7 @@ export class RollupRepository {
     (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, this.keys.codeOf(c.dim, c.key), c.count, c.amount);
   }
 
-  /** After a write transaction rolled back: codes it added are gone (RollupKeys.forgetUncommitted). */
+  /** After a write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */
   forgetUncommitted(): void {
     this.keys.forgetUncommitted();
   }

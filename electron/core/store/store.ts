@@ -18,7 +18,7 @@ import { QueueSampleRepository } from './queueSampleRepository';
 import { RedriveAuditRepository } from './redriveAuditRepository';
 import { ReportQueries } from './reportQueries';
 import { Retention } from './retention';
-import { RollupKeys } from './rollupKeys';
+import { CodeCatalogue } from './codeCatalogue';
 import { RollupRepository } from './rollupRepository';
 import { SegmentRollupRepository } from './segmentRollupRepository';
 import { MinuteRollupRepository } from './minuteRollupRepository';
@@ -133,7 +133,7 @@ class SqliteStore implements Store {
     this.events = new EventRepository(db);
     this.eventPages = new EventPages(db);
     this.quarantine = new QuarantineRepository(db);
-    const rollupKeys = new RollupKeys(db);
+    const rollupKeys = CodeCatalogue.rollupKeys(db);
     this.rollups = new RollupRepository(db, rollupKeys);
     this.minuteRollups = new MinuteRollupRepository(db, rollupKeys);
     this.counters = new CounterRepository(db);

@@ -7,10 +7,10 @@
 // the form, or whose text would not get shorter, is left as it is. The source is coded as
 // ingest codes it (migration 250), or, in a database before 250, kept in the text.
 import type { Database } from 'better-sqlite3';
-import { STORED_MARK, compactEnvelope, isJsonObject, withSourceCode, withSourceText, type EnvelopeColumns } from '../../../shared/events/storedEnvelope';
+import { STORED_MARK, compactEnvelope, isJsonObject, type EnvelopeColumns } from '../../../shared/events/storedEnvelope';
 import { pickColumns, selectList } from './columns';
-import { EVENT_COLUMNS } from './eventRepository';
-import { SourceCodes } from './sourceCodes';
+import { CodeCatalogue } from './codeCatalogue';
+import { EVENT_COLUMNS, withStoredSource } from './eventRepository';
 
 export interface StoredTextCompaction {
   /** Rows read, and of those rewritten. */
@@ -34,7 +34,7 @@ export function compactStoredTexts(db: Database, options: { chunkRows?: number; 
   const read = db.prepare(CHUNK);
   const write = db.prepare('UPDATE event_log SET json = ? WHERE seq = ?');
   const totals: StoredTextCompaction = { rows: 0, rewritten: 0, bytesBefore: 0, bytesAfter: 0 };
-  const sources = new SourceCodes(db);
+  const sources = CodeCatalogue.sourceCodes(db);
   const chunk = db.transaction((afterSeq: number): number | null => {
     const rows = read.all(afterSeq, chunkRows) as Row[];
     for (const row of rows) {
@@ -61,7 +61,7 @@ export function compactStoredTexts(db: Database, options: { chunkRows?: number; 
 }
 
 /** The row's text in the stored form, or null when it is in it already or would not get shorter. */
-function storedForm(row: Row, sources: SourceCodes): string | null {
+function storedForm(row: Row, sources: CodeCatalogue): string | null {
   let ce: unknown;
   try {
     ce = JSON.parse(row.json);
@@ -71,7 +71,7 @@ function storedForm(row: Row, sources: SourceCodes): string | null {
   if (!isJsonObject(ce) || STORED_MARK in ce) return null;
   const compact = compactEnvelope(ce, row);
   const source = ce.source;
-  const text = typeof source !== 'string' ? compact : sources.isCoded() ? withSourceCode(compact, sources.codeOf(source)) : withSourceText(compact, source);
+  const text = typeof source === 'string' ? withStoredSource(compact, source, sources) : compact;
   return text.length < row.json.length ? text : null;
 }
 
