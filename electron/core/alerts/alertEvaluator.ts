@@ -14,7 +14,7 @@ import { UNKNOWN_INDEX } from '../metrics/secondBuckets';
 import { EventGroups, eventDimensionOf, type EventDimension, type GroupSeries, type HistogramNeeds } from './eventGroups';
 import { readEventMetric, readQueueMetric, typeIndicesOf, type MetricReading } from './metricValues';
 import { QueueSamples } from './queueSamples';
-import { SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type Outcome } from './ruleCondition';
+import { Judgement, SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type JudgeContext, type Outcome } from './ruleCondition';
 import { SilenceSet } from './silenceSet';
 import { withHysteresis } from './hysteresis';
 
@@ -44,6 +44,7 @@ export interface AlertEvaluatorOptions {
 }
 
 interface RuleSlot {
+  /** slotKey of its dimension and value ("merchant=m_1"); the rule's `slots` are keyed by the value alone. */
   group: string;
   groupText: string | null;
   labels: Record<string, string>;
@@ -55,8 +56,13 @@ interface RuleSlot {
 
 interface PreparedRule {
   rule: AlertRule;
+  /** What the rule groups by: an event dimension, 'queue' for a queue metric. */
+  dimension: EventDimension | 'queue';
   types: number[] | null;
   typesMask: number;
+  /** The queues a queue rule watches; null: every queue polled. */
+  watchedQueues: ReadonlySet<string> | null;
+  /** By group value (the merchant id, the queue name; '' for a whole-stream rule). */
   slots: Map<string, RuleSlot>;
   /**
    * An empty window can neither start an alert nor teach the baseline anything (the reading
@@ -71,11 +77,20 @@ const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const SWEEP_EVERY_TICKS = 6;
 
-/** A rule's slot of one group: "merchant=m_1", "queue=payments"; '' for a whole-stream rule. */
+/** A rule's slot of one group: "merchant=m_1", "queue=payments"; '' for a whole-stream rule (alert keys and labels). */
 function slotKey(dimension: EventDimension | 'queue', value: string): string {
   return dimension === 'all' ? '' : `${dimension}=${value}`;
 }
 const FLUSH_RETRY_MS = 5000;
+
+/** The windows of one series summed at one tick, by window length. */
+interface SummedWindows {
+  tick: number;
+  /** How many of `windows` and `aggregates` belong to `tick`. */
+  count: number;
+  windows: number[];
+  aggregates: WindowAggregate[];
+}
 // Every known payment and risk type (not "unknown"): what no_data watches by default.
 const ALL_KNOWN_MASK = (1 << UNKNOWN_INDEX) - 1;
 
@@ -101,8 +116,17 @@ export class AlertEvaluator {
   private nextTick: number | null = null;
   private lastTick: number | null = null;
   private ticks = 0;
-  /** Window aggregates reused from tick to tick (see evaluate). */
+  /** Window aggregates reused from tick to tick (see evaluate), and how many this tick has taken. */
   private readonly aggregatePool: WindowAggregate[] = [];
+  private pooled = 0;
+  /** Per series, the windows summed at the tick being evaluated (several rules read the same ones). */
+  private readonly summed = new WeakMap<GroupSeries, SummedWindows>();
+  // One reading, judgement, judge context and set of seen queues, reused by every judgement:
+  // a tick judges every group of every rule, and a replay of a month makes ~250,000 ticks.
+  private readonly reading: MetricReading = { value: null, volume: 0, error: null };
+  private readonly judgement = new Judgement();
+  private readonly judgeContext: JudgeContext = { groupText: null, trafficSeen: false, baseline: null, stepMs: 0, protectBaseline: false };
+  private readonly seenQueues = new Set<string>();
   private skippedTicks = 0;
   private droppedNotifications = 0;
   /** Whether some active alert was silenced at the last refresh (to unsilence it when silences go). */
@@ -126,7 +150,9 @@ export class AlertEvaluator {
       const typesMask = types === null ? ALL_KNOWN_MASK : types.reduce((m, i) => m | (1 << i), 0);
       const empty = METRIC_INFO[rule.metric].source === 'events' ? readEventMetric(rule, new WindowAggregate(), rule.windowMs / 1000, types) : null;
       const emptyIsQuiet = empty !== null && rule.metric !== 'no_data' && empty.error === null && (empty.value === null || rule.minVolume > 0);
-      return { rule, types, typesMask, slots: new Map(), emptyIsQuiet };
+      const dimension = METRIC_INFO[rule.metric].source === 'queues' ? 'queue' : eventDimensionOf(rule.groupBy);
+      const watchedQueues = rule.queues ? new Set(rule.queues) : null;
+      return { rule, dimension, types, typesMask, watchedQueues, slots: new Map(), emptyIsQuiet };
     });
 
     const eventRules = this.rules.filter((r) => METRIC_INFO[r.metric].source === 'events');
@@ -340,60 +366,46 @@ export class AlertEvaluator {
     const toSecond = tick / 1000;
     // Aggregates live for this tick only (readings copy numbers out of them), so they are
     // taken from a pool and reused at the next tick.
-    let pooled = 0;
-    const fromPool = (): WindowAggregate => (this.aggregatePool[pooled++] ??= new WindowAggregate()).reset();
-    const aggregates = new Map<GroupSeries, Map<number, WindowAggregate>>();
-    const aggregateOf = (series: GroupSeries | undefined, windowSeconds: number): WindowAggregate => {
-      if (!series) return fromPool();
-      let byWindow = aggregates.get(series);
-      if (!byWindow) aggregates.set(series, (byWindow = new Map()));
-      let agg = byWindow.get(windowSeconds);
-      if (!agg) byWindow.set(windowSeconds, (agg = series.window(toSecond - windowSeconds, toSecond, fromPool())));
-      return agg;
-    };
+    this.pooled = 0;
 
     for (const p of this.prepared) {
-      const { rule } = p;
+      const { rule, dimension } = p;
       const windowSeconds = rule.windowMs / 1000;
-      if (METRIC_INFO[rule.metric].source === 'queues') {
-        const watched = rule.queues ? new Set(rule.queues) : null;
-        const seen = new Set<string>();
-        for (const queue of this.queues.queues()) {
-          if (watched && !watched.has(queue)) continue;
+      if (dimension === 'queue') {
+        if (p.slots.size === 0 && this.queues.size === 0) continue;
+        const queues = this.queues.queues();
+        const seen = this.seenQueues;
+        seen.clear();
+        for (const queue of queues) {
+          if (p.watchedQueues && !p.watchedQueues.has(queue)) continue;
           seen.add(queue);
           const reading = readQueueMetric(rule, this.queues.window(queue, tick - rule.windowMs, tick), rule.windowMs);
-          this.evaluateSlot(p, 'queue', queue, reading, false, tick);
+          this.evaluateSlot(p, queue, reading, false, tick);
         }
         // A queue that stopped being polled has no reading: its alert can resolve.
-        for (const [group, slot] of p.slots) {
-          if (slot.active && !seen.has(slot.labels.queue)) this.evaluateSlot(p, 'queue', slot.labels.queue, { value: null, volume: 0, error: null }, false, tick);
-          else if (!slot.active && !seen.has(slot.labels.queue)) p.slots.delete(group);
+        for (const [queue, slot] of p.slots) {
+          if (seen.has(queue)) continue;
+          if (slot.active) this.evaluateSlot(p, queue, { value: null, volume: 0, error: null }, false, tick);
+          else p.slots.delete(queue);
         }
         continue;
       }
-      const dimension: EventDimension = eventDimensionOf(rule.groupBy);
-      const readGroup = (value: string, series: GroupSeries | undefined) => {
-        const covered = series ? Math.min(windowSeconds, Math.max(1, toSecond - series.firstSecond)) : windowSeconds;
-        const reading = readEventMetric(rule, aggregateOf(series, windowSeconds), covered, p.types);
-        const trafficSeen = series !== undefined && (series.typesSeen & p.typesMask) !== 0;
-        this.evaluateSlot(p, dimension, value, reading, trafficSeen, tick);
-      };
       if (dimension === 'all') {
-        readGroup('', this.events.get('all', ''));
+        this.readGroup(p, windowSeconds, toSecond, tick, '', this.events.get('all', ''));
         continue;
       }
       const groups = this.events.groups(dimension);
       const windowFrom = toSecond - windowSeconds;
-      for (const [value, series] of groups) {
-        if (p.emptyIsQuiet && series.lastSecond < windowFrom && !p.slots.get(slotKey(dimension, value))?.active) continue;
-        readGroup(value, series);
+      // By key, then get: for-of over the entries made a [key, value] pair per group per tick.
+      for (const value of groups.keys()) {
+        const series = groups.get(value)!;
+        if (p.emptyIsQuiet && series.lastSecond < windowFrom && !p.slots.get(value)?.active) continue;
+        this.readGroup(p, windowSeconds, toSecond, tick, value, series);
       }
-      for (const [group, slot] of p.slots) {
-        const value = slot.labels[dimension];
-        if (!groups.has(value)) {
-          if (slot.active) readGroup(value, undefined);
-          else p.slots.delete(group);
-        }
+      for (const value of p.slots.keys()) {
+        if (groups.has(value)) continue;
+        if (p.slots.get(value)!.active) this.readGroup(p, windowSeconds, toSecond, tick, value, undefined);
+        else p.slots.delete(value);
       }
     }
 
@@ -401,23 +413,56 @@ export class AlertEvaluator {
     if (this.ticks % SWEEP_EVERY_TICKS === 0) this.sweep(tick);
   }
 
-  private evaluateSlot(p: PreparedRule, dimension: EventDimension | 'queue', value: string, reading: MetricReading, trafficSeen: boolean, tick: number): void {
-    const { rule } = p;
-    const group = slotKey(dimension, value);
-    let slot = p.slots.get(group);
+  private readGroup(p: PreparedRule, windowSeconds: number, toSecond: number, tick: number, value: string, series: GroupSeries | undefined): void {
+    const covered = series ? Math.min(windowSeconds, Math.max(1, toSecond - series.firstSecond)) : windowSeconds;
+    const reading = readEventMetric(p.rule, this.aggregateOf(series, windowSeconds, toSecond, tick), covered, p.types, this.reading);
+    const trafficSeen = series !== undefined && (series.typesSeen & p.typesMask) !== 0;
+    this.evaluateSlot(p, value, reading, trafficSeen, tick);
+  }
+
+  /** The sum of `series`'s last `windowSeconds` up to `toSecond`, once per tick whatever the rules reading it. */
+  private aggregateOf(series: GroupSeries | undefined, windowSeconds: number, toSecond: number, tick: number): WindowAggregate {
+    if (!series) return this.fromPool();
+    let memo = this.summed.get(series);
+    if (!memo) this.summed.set(series, (memo = { tick, count: 0, windows: [], aggregates: [] }));
+    else if (memo.tick !== tick) {
+      // Counted, not emptied: an emptied array gives up its storage and the next push allocates it again.
+      memo.tick = tick;
+      memo.count = 0;
+    }
+    for (let i = 0; i < memo.count; i++) if (memo.windows[i] === windowSeconds) return memo.aggregates[i];
+    const agg = series.window(toSecond - windowSeconds, toSecond, this.fromPool());
+    memo.windows[memo.count] = windowSeconds;
+    memo.aggregates[memo.count] = agg;
+    memo.count++;
+    return agg;
+  }
+
+  private fromPool(): WindowAggregate {
+    return (this.aggregatePool[this.pooled++] ??= new WindowAggregate()).reset();
+  }
+
+  private evaluateSlot(p: PreparedRule, value: string, reading: MetricReading, trafficSeen: boolean, tick: number): void {
+    const { rule, dimension } = p;
+    let slot = p.slots.get(value);
     if (!slot) {
       slot = {
-        group,
+        group: slotKey(dimension, value),
         groupText: dimension === 'all' ? null : `${dimension} ${value}`,
         labels: dimension === 'all' ? { ...rule.labels } : { ...rule.labels, [dimension]: value },
         active: null,
         baseline: this.newBaseline(rule),
         lastEndedAt: null,
       };
-      p.slots.set(group, slot);
+      p.slots.set(value, slot);
     }
-    const protectBaseline = slot.active !== null || (slot.lastEndedAt !== null && tick - slot.lastEndedAt < rule.windowMs);
-    const j = judge(rule, reading, { groupText: slot.groupText, trafficSeen, baseline: slot.baseline, stepMs: this.intervalMs, protectBaseline });
+    const ctx = this.judgeContext;
+    ctx.groupText = slot.groupText;
+    ctx.trafficSeen = trafficSeen;
+    ctx.baseline = slot.baseline;
+    ctx.stepMs = this.intervalMs;
+    ctx.protectBaseline = slot.active !== null || (slot.lastEndedAt !== null && tick - slot.lastEndedAt < rule.windowMs);
+    const j = judge(rule, reading, ctx, this.judgement);
     let outcome: Outcome = j.outcome;
     if (outcome === 'nodata') {
       // Grouped rules: a quiet group is simply not alerting (else every idle merchant would show "no data").
@@ -425,7 +470,7 @@ export class AlertEvaluator {
       else if (rule.noDataState === 'alerting') outcome = 'met';
     }
     outcome = withHysteresis(rule, slot.active?.state === 'firing', outcome, j.value);
-    this.step(p, slot, outcome, j.value, j.summary, tick, j.lowVolume);
+    this.step(p, slot, outcome, j, tick);
   }
 
   private newBaseline(rule: AlertRule): EwmaBaseline | null {
@@ -437,8 +482,10 @@ export class AlertEvaluator {
   }
 
   /** The state machine: normal -> pending -> firing -> resolved, with nodata and error beside it. */
-  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, value: number | null, summary: () => string, tick: number, lowVolume = false): void {
+  /** `j`: the judgement `outcome` came from (its value, volume and summary). */
+  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, j: Judgement, tick: number): void {
     const { rule } = p;
+    const { value, lowVolume } = j;
     let inst = slot.active;
     if (!inst) {
       if (outcome === 'clear') return;
@@ -450,7 +497,7 @@ export class AlertEvaluator {
       inst.silenced = this.silences.size > 0 && this.silences.matching(inst.matchLabels(), tick).length > 0;
       this.anySilenced ||= inst.silenced;
       inst.value = value;
-      inst.setSummaryFrom(summary);
+      inst.setSummaryFrom(j.keepSummary());
       if (first === 'firing') this.fire(inst, tick);
       this.updatePeak(inst, slot);
       this.dirty.add(inst);
@@ -462,7 +509,7 @@ export class AlertEvaluator {
     // summary must not say "below the minimum" beside "firing".
     if (!(lowVolume && inst.state === 'firing')) {
       inst.value = value;
-      inst.setSummaryFrom(summary);
+      inst.setSummaryFrom(j.keepSummary());
     }
     this.dirty.add(inst);
     switch (inst.state) {
@@ -571,8 +618,7 @@ export class AlertEvaluator {
   }
 
   private groupIsActive(dimension: EventDimension, group: string): boolean {
-    const key = slotKey(dimension, group);
-    return this.prepared.some((p) => p.slots.get(key)?.active);
+    return this.prepared.some((p) => p.dimension === dimension && p.slots.get(group)?.active);
   }
 
   private sweep(tick: number): void {
@@ -581,7 +627,7 @@ export class AlertEvaluator {
     const grouped = this.prepared.filter((p) => eventDimensionOf(p.rule.groupBy) !== 'all');
     const oldestNeeded = Math.floor((tick - this.latenessMs) / 1000) - Math.max(...grouped.map((p) => p.rule.windowMs / 1000), 1);
     this.events.sweep(oldestNeeded);
-    this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.slots.get(slotKey('queue', queue))?.active));
+    this.queues.sweep(tick, (queue) => this.prepared.some((p) => p.dimension === 'queue' && p.slots.get(queue)?.active));
     this.silences.sweep(tick, 24 * 3600_000);
   }
 

@@ -66,11 +66,14 @@ export class WindowAggregate {
     return types.reduce((sum, i) => sum + this.counts[i], 0);
   }
 
+  /** Made once: a closure per read was allocated for every group at every tick. */
+  private readonly mergeScores = (part: SparseHistogram): void => this.scoreBins!.merge(part);
+
   scores(): BinCounts {
     if (this.scoresMerged) return this.scoreBins!;
     const h = (this.scoreBins ??= new DenseScoreHistogram());
     h.clear();
-    this.source?.eachHistogram('scores', this.from, this.to, (part) => h.merge(part));
+    this.source?.eachHistogram('scores', this.from, this.to, this.mergeScores);
     this.scoresMerged = true;
     return h;
   }

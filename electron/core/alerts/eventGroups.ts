@@ -240,15 +240,19 @@ export class GroupSeries implements HistogramSource {
    */
   private runningSum(from: number, to: number): RunningSum {
     const running = (this.running ??= new Map());
-    const r = running.get(to - from);
-    if (!r || to < r.to || from >= r.to) {
-      const fresh = { from, to, sums: new Float64Array(TYPE_SLOTS) };
-      this.addSeconds(from, to, fresh.sums, 1);
-      running.set(to - from, fresh);
-      return fresh;
+    let r = running.get(to - from);
+    if (!r) running.set(to - from, (r = { from, to, sums: new Float64Array(TYPE_SLOTS) }));
+    else if (to < r.to || from >= r.to) r.sums.fill(0);
+    else {
+      this.addSeconds(r.from, from, r.sums, -1);
+      this.addSeconds(r.to, to, r.sums, 1);
+      r.from = from;
+      r.to = to;
+      return r;
     }
-    this.addSeconds(r.from, from, r.sums, -1);
-    this.addSeconds(r.to, to, r.sums, 1);
+    // Summed afresh, into the same array: a sparse series (a merchant paying now and then)
+    // starts afresh at most ticks, and a new array each time was most of what a tick allocated.
+    this.addSeconds(from, to, r.sums, 1);
     r.from = from;
     r.to = to;
     return r;

@@ -54,6 +54,11 @@ export class QueueSamples {
     }
   }
 
+  /** How many queues have samples. */
+  get size(): number {
+    return this.byQueue.size;
+  }
+
   queues(): string[] {
     return [...this.byQueue.keys()];
   }

@@ -7,16 +7,68 @@ import { formatMetricSpread, formatMetricValue } from './valueFormat';
 
 export type Outcome = 'met' | 'clear' | 'nodata' | 'error';
 
-export interface Judgement {
-  outcome: Outcome;
-  value: number | null;
-  /**
-   * The summary an operator reads, written only when asked: most judgements of a tick change
-   * nothing (a quiet group stays normal), and formatting every one was a large part of a replay.
-   */
-  summary: () => string;
+/**
+ * One rule judged for one group at one tick. The evaluator reuses one Judgement for every
+ * judgement (this runs for every group at every tick, and PaySim's replay made ~250,000 ticks):
+ * it holds the figures the summary an operator reads is written from, and only a judgement
+ * that changes an alert keeps them (`keepSummary`). Most change nothing (a quiet group stays
+ * normal), and formatting, or even capturing, every one was a large part of a replay.
+ */
+export class Judgement {
+  outcome: Outcome = 'clear';
+  value: number | null = null;
   /** The value rests on less than minVolume: not judged (a firing alert keeps its evidence). */
-  lowVolume: boolean;
+  lowVolume = false;
+  /** The figures its summary is written from (judge fills them). */
+  readonly facts: SummaryFacts = emptyFacts();
+
+  /** The summary of this judgement as a writer that outlives the next judgement. */
+  keepSummary(): () => string {
+    const facts = { ...this.facts };
+    return () => writeSummary(facts);
+  }
+
+  /** Sets the outcome and the common figures, and clears the others; returns the figures. */
+  start(outcome: Outcome, value: number | null, lowVolume: boolean, kind: SummaryFacts['kind'], rule: AlertRule, groupText: string | null): SummaryFacts {
+    this.outcome = outcome;
+    this.value = value;
+    this.lowVolume = lowVolume;
+    const f = this.facts;
+    f.kind = kind;
+    f.rule = rule;
+    f.groupText = groupText;
+    f.value = value ?? 0;
+    f.volume = 0;
+    f.error = null;
+    f.ready = false;
+    f.mean = 0;
+    f.deviation = 0;
+    f.learnedMs = 0;
+    f.hasBaseline = false;
+    f.sparseGap = false;
+    return f;
+  }
+}
+
+/** What a summary is written from: a plain record, copied when a judgement's summary is kept. */
+export interface SummaryFacts {
+  kind: 'error' | 'nodata' | 'threshold' | 'baseline' | 'silence';
+  rule: AlertRule;
+  /** "merchant m_1042", or null for a whole-stream rule. */
+  groupText: string | null;
+  value: number;
+  volume: number;
+  error: string | null;
+  ready: boolean;
+  mean: number;
+  deviation: number;
+  learnedMs: number;
+  hasBaseline: boolean;
+  sparseGap: boolean;
+}
+
+function emptyFacts(): SummaryFacts {
+  return { kind: 'nodata', rule: null as unknown as AlertRule, groupText: null, value: 0, volume: 0, error: null, ready: false, mean: 0, deviation: 0, learnedMs: 0, hasBaseline: false, sparseGap: false };
 }
 
 export interface JudgeContext {
@@ -33,18 +85,21 @@ export interface JudgeContext {
   protectBaseline: boolean;
 }
 
-export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext): Judgement {
-  // Only the summary closure is made per judgement (this runs for every group at every tick);
-  // what it writes is computed when, and if, it is read.
+/** Judges `reading` into `out` (which it returns); `ctx` is read during the call only. */
+export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext, out: Judgement = new Judgement()): Judgement {
   const groupText = ctx.groupText;
   const error = reading.error;
-  if (error) return { outcome: 'error', value: null, summary: () => `${METRIC_INFO[rule.metric].label}${whoOf(groupText)}: ${error}`, lowVolume: false };
+  if (error) {
+    out.start('error', null, false, 'error', rule, groupText).error = error;
+    return out;
+  }
 
-  if (rule.metric === 'no_data') return judgeSilence(rule, reading, ctx);
+  if (rule.metric === 'no_data') return judgeSilence(rule, reading, ctx, out);
 
   const value = reading.value;
   if (value === null) {
-    return { outcome: 'nodata', value: null, summary: () => `${METRIC_INFO[rule.metric].label}${whoOf(groupText)}: no data in the last ${formatDuration(rule.windowMs)}`, lowVolume: false };
+    out.start('nodata', null, false, 'nodata', rule, groupText);
+    return out;
   }
   const volume = reading.volume;
   const enough = volume >= rule.minVolume;
@@ -52,13 +107,8 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
 
   if (c.kind === 'above' || c.kind === 'below') {
     const met = enough && (c.kind === 'above' ? value > c.threshold : value < c.threshold);
-    return {
-      outcome: met ? 'met' : 'clear',
-      value,
-      summary: () =>
-        `${shown(rule, value, groupText)}, threshold ${c.kind} ${formatMetricValue(rule.metric, c.threshold)} over ${formatDuration(rule.windowMs)}${volumeNote(rule, volume)}`,
-      lowVolume: !enough,
-    };
+    out.start(met ? 'met' : 'clear', value, !enough, 'threshold', rule, groupText).volume = volume;
+    return out;
   }
 
   // Baseline: judge against what was learned so far, then learn this value.
@@ -77,11 +127,44 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
     if ((breach && (ready || c.prior !== null)) || ctx.protectBaseline) b.nudge(value, ctx.stepMs);
     else b.update(value, ctx.stepMs);
   }
-  const summary = () =>
-    (ready
-      ? `${shown(rule, value, groupText)}, baseline ${formatMetricValue(rule.metric, mean)} +/- ${formatMetricSpread(rule.metric, deviation)}`
-      : `${shown(rule, value, groupText)}, baseline still learning (${formatDuration(learnedMs)} of ${formatDuration(c.warmupMs)})`) + volumeNote(rule, volume);
-  return { outcome: met ? 'met' : 'clear', value, summary, lowVolume: !enough };
+  const f = out.start(met ? 'met' : 'clear', value, !enough, 'baseline', rule, groupText);
+  f.volume = volume;
+  f.ready = ready;
+  f.mean = mean;
+  f.deviation = deviation;
+  f.learnedMs = learnedMs;
+  return out;
+}
+
+function writeSummary(f: SummaryFacts): string {
+  const { rule, groupText } = f;
+  switch (f.kind) {
+    case 'error':
+      return `${METRIC_INFO[rule.metric].label}${whoOf(groupText)}: ${f.error}`;
+    case 'nodata':
+      return `${METRIC_INFO[rule.metric].label}${whoOf(groupText)}: no data in the last ${formatDuration(rule.windowMs)}`;
+    case 'threshold': {
+      const c = rule.condition as Extract<NonNullable<AlertRule['condition']>, { kind: 'above' | 'below' }>;
+      return `${shown(rule, f.value, groupText)}, threshold ${c.kind} ${formatMetricValue(rule.metric, c.threshold)} over ${formatDuration(rule.windowMs)}${volumeNote(rule, f.volume)}`;
+    }
+    case 'baseline': {
+      const c = rule.condition as Extract<NonNullable<AlertRule['condition']>, { kind: 'baseline' }>;
+      return (
+        (f.ready
+          ? `${shown(rule, f.value, groupText)}, baseline ${formatMetricValue(rule.metric, f.mean)} +/- ${formatMetricSpread(rule.metric, f.deviation)}`
+          : `${shown(rule, f.value, groupText)}, baseline still learning (${formatDuration(f.learnedMs)} of ${formatDuration(c.warmupMs)})`) + volumeNote(rule, f.volume)
+      );
+    }
+    case 'silence': {
+      const count = f.value;
+      const types = rule.eventTypes ? rule.eventTypes.join(', ') : 'payment or risk';
+      const usually = f.hasBaseline ? ` (usually ${Math.round(f.mean).toLocaleString('en-US')})` : '';
+      const sparse = f.sparseGap ? `; the stream is too sparse for a gap to mean it stopped (minimum ${rule.minVolume})` : '';
+      const who = whoOf(groupText);
+      const over = formatDuration(rule.windowMs);
+      return count === 0 ? `no ${types} events${who} in the last ${over}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over}${usually}`;
+    }
+  }
 }
 
 /** " for merchant m_1042", or nothing for a whole-stream rule. */
@@ -102,8 +185,7 @@ export const SILENCE_HALF_LIFE_MS = 10 * 60_000;
  * stream (a capture of a few events an hour, replayed) has gaps that are normal for it: no
  * alert; a dense stream that goes quiet is one alert until traffic is back.
  */
-function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext): Judgement {
-  const groupText = ctx.groupText;
+function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext, out: Judgement): Judgement {
   const count = reading.value ?? 0;
   const usual = ctx.baseline ? ctx.baseline.mean : count;
   const hasBaseline = ctx.baseline !== null;
@@ -111,15 +193,12 @@ function judgeSilence(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
   const met = count === 0 && ctx.trafficSeen && dense;
   const sparseGap = count === 0 && ctx.trafficSeen && !dense;
   if (count > 0) ctx.baseline?.update(count, ctx.stepMs);
-  const summary = () => {
-    const types = rule.eventTypes ? rule.eventTypes.join(', ') : 'payment or risk';
-    const usually = hasBaseline ? ` (usually ${Math.round(usual).toLocaleString('en-US')})` : '';
-    const sparse = sparseGap ? `; the stream is too sparse for a gap to mean it stopped (minimum ${rule.minVolume})` : '';
-    const who = whoOf(groupText);
-    const over = formatDuration(rule.windowMs);
-    return count === 0 ? `no ${types} events${who} in the last ${over}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over}${usually}`;
-  };
-  return { outcome: met ? 'met' : 'clear', value: count, summary, lowVolume: false };
+  // `mean` carries "usually": the baseline's mean as it was before this count was learned.
+  const f = out.start(met ? 'met' : 'clear', count, false, 'silence', rule, ctx.groupText);
+  f.mean = usual;
+  f.hasBaseline = hasBaseline;
+  f.sparseGap = sparseGap;
+  return out;
 }
 
 /** Whether `a` is further than `b` in the direction the rule alerts on (for peakValue). */

@@ -67,9 +67,15 @@ export class DenseScoreHistogram implements BinCounts {
   }
 
   merge(part: SparseHistogram): void {
-    for (const [bin, n] of part.bins) this.slots[bin] += n;
+    // One callback for every merge: an [bin, n] pair per bin (for-of), or a closure per merge,
+    // was most of what evaluating a month of sparse traffic allocated.
+    part.bins.forEach(this.addBin);
     this.count += part.count;
   }
+
+  private readonly addBin = (n: number, bin: number): void => {
+    this.slots[bin] += n;
+  };
 
   /** Nearest-rank quantile, as a bin number; null when empty (as SparseHistogram's). */
   quantileBin(q: number): number | null {
