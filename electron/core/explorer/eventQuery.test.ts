@@ -225,6 +225,15 @@ describe('explorer keyset pages', () => {
     expect(JSON.parse(detail.json).id).toBe('cb0a03af-9c45-48d9-b387-16b4ed4f1dca');
     expect(store.events.get(99_999_999)).toBeNull();
   });
+
+  it('finds an event by id the moment its source is first stored, and an id under each of its sources', () => {
+    expect(q.page({ filter: { search: 's-1' } }).rows.map((r) => r.id)).toEqual(['s-1']);
+    storeEvents(db, [{ specversion: '1.0', id: 'new-source-1', source: 'psp/new-gateway', type: 'payment.initiated', time: new Date(BASE).toISOString(), data: { paymentId: 'pay_new_1', merchantId: 'm_1', amount: 100, currency: 'EUR' } }]);
+    expect(q.page({ filter: { search: 'new-source-1' } }).rows.map((r) => [r.id, r.source])).toEqual([['new-source-1', 'psp/new-gateway']]);
+    // The same id from another new source is another event: both are found.
+    storeEvents(db, [{ specversion: '1.0', id: 'new-source-1', source: 'psp/other-gateway', type: 'payment.initiated', time: new Date(BASE + 1).toISOString(), data: { paymentId: 'pay_new_2', merchantId: 'm_1', amount: 100, currency: 'EUR' } }]);
+    expect(q.page({ filter: { search: 'new-source-1' }, order: 'asc' }).rows.map((r) => r.source)).toEqual(['psp/new-gateway', 'psp/other-gateway']);
+  });
 });
 
 describe('payment timeline', () => {

@@ -151,7 +151,6 @@ export class EventPages {
   private readonly sql: StatementCache;
   private readonly indexes: ExplorerIndexPresence;
   private readonly events: EventRepository;
-  private sources: { at: number; list: string[] } | null = null;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
@@ -309,13 +308,12 @@ export class EventPages {
     return { rows, nextCursor: more ? keyOf(rows[rows.length - 1]) : null, partial: false };
   }
 
-  /** The distinct sources (event_sources, kept by the ingest transaction), re-read every 5 s. */
+  /**
+   * The distinct sources (event_sources, kept by the ingest transaction), read at every search:
+   * a handful of rows, and an event from a source first seen a moment ago must be found by its id.
+   */
   knownSources(): string[] {
-    const now = Date.now();
-    if (this.sources && now - this.sources.at < 5000) return this.sources.list;
-    const list = this.sql.pluck('SELECT source FROM event_sources ORDER BY source LIMIT 500').all() as string[];
-    this.sources = { at: now, list };
-    return list;
+    return this.sql.pluck('SELECT source FROM event_sources ORDER BY source').all() as string[];
   }
 }
 
