@@ -13,11 +13,6 @@ export class CaptureRecorder implements ApiService<'capture'> {
 
   constructor(private readonly log: (line: string) => void) {}
 
-  /** Whether the tap records what it is given (a capture was started and not yet stopped). */
-  get recording(): boolean {
-    return this.writer !== null;
-  }
-
   /** The pipeline's tap: records `raw` while a capture runs; a writer that stopped itself is closed. */
   tap(raw: RawMessage, result: DecodeResult): void {
     if (this.writer && !this.writer.write(raw, result)) this.stop().catch(() => undefined);

@@ -73,7 +73,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     });
     if (config.publishMetrics) wireMetricsPublisher(engine, store, config.publishMetrics, config.broker?.url, emit.log);
     const follower = config.follow ? wireFollower(engine, store, config.follow, emit) : null;
-    const { source, replay } = createSessionSource(config, () => engine.flushNow(), () => capture.recording);
+    const { source, replay } = createSessionSource(config, () => engine.flushNow());
 
     const rules = new RulesService(alerting);
     const services: EngineServices = {

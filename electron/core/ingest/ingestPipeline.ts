@@ -4,10 +4,13 @@ import type { BatchOutcome, EventWriter, IncomingMessage } from '../store/eventW
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { safeErrorMessage } from '../redact';
 
+const NO_BODY = new Uint8Array(0);
+
 /** Retrying a batch the store refused (disk full, a lock): soon at first, every 5 s at most. */
 const STORE_RETRY: BackoffOptions = { initialMs: 250, maxMs: 5000, jitter: 0 };
 
 export interface PipelineInput {
+  /** A valid message's body is let go once the tap has seen it (`raw.body` becomes empty): nothing after reads it. */
   raw: RawMessage;
   redelivered?: boolean;
   origin?: string;
@@ -62,6 +65,10 @@ export class IngestPipeline {
   push(input: PipelineInput): void {
     const result = input.decoded ?? decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes });
     this.options.tap?.(input.raw, result);
+    // Only a quarantined message's body is stored. Holding every valid one until its batch
+    // commits (up to 10,000 in a replay) grew what each young-generation collection copies,
+    // and the external memory that triggers them: a PaySim replay ran ~8 % slower.
+    if (result.ok) input.raw.body = NO_BODY;
     this.batch.push({ raw: input.raw, result, redelivered: input.redelivered, origin: input.origin });
     if (input.ackToken !== undefined) {
       this.lastToken = input.ackToken;

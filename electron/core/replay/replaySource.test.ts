@@ -100,7 +100,7 @@ describe('replay determinism', () => {
   });
 
   it('records a replay into a capture with every event whole: replaying that recording stores the same events and rollups', async () => {
-    // A replay lets a valid line's body go once decoded unless a capture is being recorded.
+    // The pipeline lets a valid message's body go once the capture tap has seen it.
     const file = writeCapture(path.join(dir, 'rerecord-src.ndjson'), captureLines(3000, 10, true, 11));
     const recording = path.join(dir, 'rerecord-out.ndjson');
     const a = await replayToEnd(file, 'max', { captureFile: recording });
