@@ -11,6 +11,8 @@ import { StatementCache } from './statementCache';
  */
 export class CodeCatalogue {
   private readonly codes = new Map<string, number>();
+  /** Two-column names by their columns (the rollups' and segments' (dim, key)): no joined key to build per lookup. */
+  private readonly pairs = new Map<string, Map<string, number>>();
   private find: Statement | null = null;
   private create: Statement | null = null;
   private coded: boolean | null = null;
@@ -42,7 +44,25 @@ export class CodeCatalogue {
 
   /** The code of the name whose columns are `parts` (in `nameColumns`' order), added when new. */
   codeOf(...parts: string[]): number {
-    const k = parts.length === 1 ? parts[0] : parts.join('\u0000');
+    if (parts.length === 2) return this.codeOfPair(parts[0], parts[1]);
+    return this.lookUp(parts.length === 1 ? parts[0] : parts.join('\u0000'), parts);
+  }
+
+  /**
+   * codeOf of a two-column name, looked up without building a key: it runs for every rollup
+   * and segment cell an ingest batch writes (about two per event on sparse traffic).
+   */
+  codeOfPair(first: string, second: string): number {
+    let byFirst = this.pairs.get(first);
+    if (!byFirst) this.pairs.set(first, (byFirst = new Map()));
+    const known = byFirst.get(second);
+    if (known !== undefined) return known;
+    const code = this.lookUp(`${first}\u0000${second}`, [first, second]);
+    byFirst.set(second, code);
+    return code;
+  }
+
+  private lookUp(k: string, parts: string[]): number {
     const known = this.codes.get(k);
     if (known !== undefined) return known;
     const columns = this.nameColumns.join(', ');
@@ -56,5 +76,6 @@ export class CodeCatalogue {
   /** After the write transaction rolled back: every code is looked up again (a few dozen names). */
   forgetUncommitted(): void {
     this.codes.clear();
+    this.pairs.clear();
   }
 }

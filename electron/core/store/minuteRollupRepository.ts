@@ -115,7 +115,7 @@ export class MinuteRollupRepository {
       return (dim, t, key, count, amount) => named.run(dim, t, key, count, amount);
     }
     const coded = this.sql.prepare(addSql(`${table}_coded`, at));
-    return (dim, t, key, count, amount) => coded.run(this.keys.codeOf(dim, key), t, count, amount);
+    return (dim, t, key, count, amount) => coded.run(this.keys.codeOfPair(dim, key), t, count, amount);
   }
 
   /**

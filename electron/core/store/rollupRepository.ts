@@ -51,7 +51,7 @@ export class RollupRepository {
       this.sql.prepare(ADD_NAMED_ROLLUP).run(c.sec, c.dim, c.key, c.count, c.amount);
       return;
     }
-    (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, this.keys.codeOf(c.dim, c.key), c.count, c.amount);
+    (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, this.keys.codeOfPair(c.dim, c.key), c.count, c.amount);
   }
 
   /** After a write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */

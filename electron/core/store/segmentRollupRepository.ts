@@ -191,7 +191,7 @@ export class SegmentRollupRepository {
     const addCell = (this.addCell ??= this.sql.prepare(ADD_CELL));
     let newest = -Infinity;
     for (const c of cells.values()) {
-      const key = this.keys.codeOf(c.dim, c.value);
+      const key = this.keys.codeOfPair(c.dim, c.value);
       addCell.run(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
       if (c.minute > newest) newest = c.minute;
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
@@ -200,7 +200,7 @@ export class SegmentRollupRepository {
     }
     const addCode = (this.addCode ??= this.sql.prepare(ADD_CODE));
     for (const c of codeCells.values()) {
-      const key = this.keys.codeOf(c.dim, c.value);
+      const key = this.keys.codeOfPair(c.dim, c.value);
       addCode.run(c.minute, key, c.code, c.count);
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
         (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), key, c.code, c.count);
