@@ -83,10 +83,11 @@ function slotKey(dimension: EventDimension | 'queue', value: string): string {
 }
 const FLUSH_RETRY_MS = 5000;
 
-/** The windows of one series summed at one tick, by window length. */
+/** The windows of one series summed in one evaluation, by window length. */
 interface SummedWindows {
-  tick: number;
-  /** How many of `windows` and `aggregates` belong to `tick`. */
+  /** The evaluation (its ordinal, `ticks`) they were summed in: their aggregates are that evaluation's pool's. */
+  evaluation: number;
+  /** How many of `windows` and `aggregates` belong to `evaluation`. */
   count: number;
   windows: number[];
   aggregates: WindowAggregate[];
@@ -415,19 +416,20 @@ export class AlertEvaluator {
 
   private readGroup(p: PreparedRule, windowSeconds: number, toSecond: number, tick: number, value: string, series: GroupSeries | undefined): void {
     const covered = series ? Math.min(windowSeconds, Math.max(1, toSecond - series.firstSecond)) : windowSeconds;
-    const reading = readEventMetric(p.rule, this.aggregateOf(series, windowSeconds, toSecond, tick), covered, p.types, this.reading);
+    const reading = readEventMetric(p.rule, this.aggregateOf(series, windowSeconds, toSecond), covered, p.types, this.reading);
     const trafficSeen = series !== undefined && (series.typesSeen & p.typesMask) !== 0;
     this.evaluateSlot(p, value, reading, trafficSeen, tick);
   }
 
   /** The sum of `series`'s last `windowSeconds` up to `toSecond`, once per tick whatever the rules reading it. */
-  private aggregateOf(series: GroupSeries | undefined, windowSeconds: number, toSecond: number, tick: number): WindowAggregate {
+  private aggregateOf(series: GroupSeries | undefined, windowSeconds: number, toSecond: number): WindowAggregate {
     if (!series) return this.fromPool();
+    const evaluation = this.ticks;
     let memo = this.summed.get(series);
-    if (!memo) this.summed.set(series, (memo = { tick, count: 0, windows: [], aggregates: [] }));
-    else if (memo.tick !== tick) {
+    if (!memo) this.summed.set(series, (memo = { evaluation, count: 0, windows: [], aggregates: [] }));
+    else if (memo.evaluation !== evaluation) {
       // Counted, not emptied: an emptied array gives up its storage and the next push allocates it again.
-      memo.tick = tick;
+      memo.evaluation = evaluation;
       memo.count = 0;
     }
     for (let i = 0; i < memo.count; i++) if (memo.windows[i] === windowSeconds) return memo.aggregates[i];
