@@ -120,7 +120,7 @@ export class AlertEvaluator {
   /** Window aggregates reused from tick to tick (see evaluate), and how many this tick has taken. */
   private readonly aggregatePool: WindowAggregate[] = [];
   private pooled = 0;
-  /** Per series, the windows summed at the tick being evaluated (several rules read the same ones). */
+  /** Per series, the windows summed in the evaluation under way (several rules read the same ones). */
   private readonly summed = new WeakMap<GroupSeries, SummedWindows>();
   // One reading, judgement, judge context and set of seen queues, reused by every judgement:
   // a tick judges every group of every rule, and a replay of a month makes ~250,000 ticks.
