@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS, migrate } from './migrate';
+import { NEWEST_VERSION, migrate } from './migrate';
 
 export type Durability = 'full' | 'normal';
 
@@ -60,7 +60,6 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
  * fails naming the missing table.
  */
 function migrateBeforeReading(file: string): void {
-  const newest = Math.max(...MIGRATIONS.map((m) => m.version));
   let probe: Database.Database;
   try {
     probe = new Database(file, { readonly: true, fileMustExist: true });
@@ -73,7 +72,7 @@ function migrateBeforeReading(file: string): void {
   } finally {
     probe.close();
   }
-  if (version === 0 || version >= newest) return;
+  if (version === 0 || version >= NEWEST_VERSION) return;
   try {
     openDatabase(file).close();
   } catch {

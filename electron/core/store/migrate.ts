@@ -28,6 +28,9 @@ export interface Migration {
 // the last applied. Later issues add their files here (010 alerts, 020 explorer, ...).
 export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration120, migration121, migration130, migration140, migration150, migration160, migration170, migration180, migration190, migration200, migration210, migration220, migration230, migration240, migration250];
 
+/** The schema version a database has once every migration has run. */
+export const NEWEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const newest = Math.max(0, ...migrations.map((m) => m.version));

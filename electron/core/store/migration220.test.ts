@@ -7,9 +7,8 @@ import { NONE_VALUE, SEGMENT_DIMENSIONS } from '../../../shared/segments';
 import { toSegmentTablesBeforeCoding } from '../../../test/support/segmentTablesBeforeCoding';
 import { storeScenario } from '../../../test/support/triageTestKit';
 import { tempDir } from '../../../test/support/tempDir';
-import { MIGRATIONS } from './migrate';
+import { migrateAfterReadOnlyAnswers } from '../../../test/support/migrationKit';
 import { TOTAL } from './segmentRollupRepository';
-import { openStore, storeOn } from './store';
 
 const dir = tempDir('payops-m220-');
 const MINUTE = 60_000;
@@ -74,14 +73,8 @@ describe('migration 220: segment totals instead of (none) rows', () => {
     expect(noneRows).toBeGreaterThan(0);
     raw.close();
 
-    // Opened read-only (never migrated): the stored (none) rows are read as they are.
-    const readOnly = new Database(s.file, { readonly: true });
-    expect(answers(storeOn(readOnly))).toEqual(want);
-    readOnly.close();
-
-    const again = openStore(s.file);
-    const migrated = new Database(s.file, { readonly: true });
-    expect(migrated.pragma('user_version', { simple: true })).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    // Opened read-only (never migrated), the stored (none) rows are read as they are.
+    const { store: again, migrated } = migrateAfterReadOnlyAnswers(s.file, answers, want);
     for (const { table, codes } of TABLES) {
       expect(migrated.prepare(`SELECT COUNT(*) FROM ${table} WHERE value = ?`).pluck().get(NONE_VALUE)).toBe(0);
       expect(migrated.prepare(`SELECT COUNT(*) FROM ${codes} WHERE value = ?`).pluck().get(NONE_VALUE)).toBe(0);

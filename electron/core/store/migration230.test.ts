@@ -8,9 +8,9 @@ import { paymentEvent } from '../../../bench/events';
 import { toNamedRollups } from '../../../test/support/namedRollups';
 import { storeScenario } from '../../../test/support/triageTestKit';
 import { tempDir } from '../../../test/support/tempDir';
+import { migrateAfterReadOnlyAnswers } from '../../../test/support/migrationKit';
 import type { MinuteDim } from './minuteRollupRepository';
-import { MIGRATIONS } from './migrate';
-import { openStore, storeOn, type ReadStore } from './store';
+import { openStore, type ReadStore } from './store';
 
 const dir = tempDir('payops-m230-');
 const MINUTE_MS = 60_000;
@@ -63,14 +63,8 @@ describe('migration 230: rollup dims and keys stored once, as codes', () => {
     expect(allRows(raw)).toEqual(rows);
     raw.close();
 
-    // Opened read-only (never migrated): the named tables are read as they are.
-    const readOnly = new Database(s.file, { readonly: true });
-    expect(answers(storeOn(readOnly))).toEqual(want);
-    readOnly.close();
-
-    const again = openStore(s.file);
-    const migrated = new Database(s.file, { readonly: true });
-    expect(migrated.pragma('user_version', { simple: true })).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    // Opened read-only (never migrated), the named tables are read as they are.
+    const { store: again, migrated } = migrateAfterReadOnlyAnswers(s.file, answers, want);
     for (const name of ['rollup_second', 'rollup_minute', 'rollup_ten_minute']) {
       expect(migrated.prepare('SELECT type FROM sqlite_schema WHERE name = ?').pluck().get(name)).toBe('view');
     }

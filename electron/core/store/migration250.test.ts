@@ -10,11 +10,10 @@ import { asBefore, incoming, sentEvents } from '../../../test/support/storedText
 import { tempDir } from '../../../test/support/tempDir';
 import { withSourceText } from '../../../shared/events/storedEnvelope';
 import { EventWriter } from './eventWriter';
-import { MIGRATIONS, migrate } from './migrate';
+import { MIGRATIONS, NEWEST_VERSION, migrate } from './migrate';
 import { openStore, storeOn, type ReadStore } from './store';
 
 const dir = tempDir('payops-m250-');
-const NEWEST = Math.max(...MIGRATIONS.map((m) => m.version));
 const ALL_TIME = [Date.UTC(1900, 0, 1), Date.UTC(2100, 0, 1)] as const;
 
 type Sent = Record<string, unknown>;
@@ -98,7 +97,7 @@ describe('migration 250: CloudEvent sources stored once, as codes', () => {
     const store = openStore(file);
     const db = new Database(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(NEWEST);
+      expect(db.pragma('user_version', { simple: true })).toBe(NEWEST_VERSION);
       // The table keeps its sources, each with a code from 1; no stored text is rewritten.
       expect(db.prepare('SELECT source FROM event_sources ORDER BY source').pluck().all()).toEqual(sourcesBefore);
       expect(db.prepare('SELECT code FROM event_sources ORDER BY code').pluck().all()).toEqual(sourcesBefore.map((_, i) => i + 1));
