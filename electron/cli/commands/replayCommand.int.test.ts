@@ -9,7 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
 import { alertHistoryOrNull, captureLines, dbFigures, writeCapture } from '../../../test/support/replayTestKit';
 import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../../test/support/broker';
-import { lastJson, runPayops } from '../../../test/support/cli';
+import { lastJson, runPayops, startPayops } from '../../../test/support/cli';
+import { collectOutput, storedCount } from '../../../test/support/faultKit';
+import { startTcpProxy } from '../../../test/support/tcpProxy';
+import { waitFor } from '../../../test/support/waitFor';
 import { paymentEvent, riskEvent } from '../../../bench/events';
 import { tempDir } from '../../../test/support/tempDir';
 
@@ -259,6 +262,41 @@ describe('payops replay --from-stream', () => {
     expect(s.stoppedBecause).toBe('drained');
     expect(s.events).toBe(25);
     expect(s.ingest.acknowledged).toBe(s.events);
+  });
+
+  it('--drain counts quiet time only while consuming: a connection lost for longer than --idle-ms does not end it', async () => {
+    const own = `${queue}.lost-connection`;
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(own, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    const publish = async (n: number) => {
+      for (let i = 0; i < n; i++) ch.sendToQueue(own, Buffer.from(JSON.stringify(paymentEvent('payment.authorized'))), { contentType: 'application/cloudevents+json' });
+      await ch.waitForConfirms();
+    };
+    await publish(40);
+    const proxy = await startTcpProxy();
+    const dbFile = db('stream-lost-connection');
+    try {
+      const url = new URL(AMQP_URL);
+      url.port = String(proxy.port);
+      const idleMs = 1500;
+      const child = startPayops(['replay', '--from-stream', own, '--amqp', url.toString(), '--stream-offset', 'first', '--db', dbFile, '--drain', '--idle-ms', String(idleMs), '--json']);
+      const out = collectOutput(child);
+      await waitFor(() => storedCount(dbFile) === 40 || child.exitCode !== null, 'the first 40 events stored', 30_000);
+      proxy.cut();
+      const cutAt = Date.now();
+      // Cut for well over the quiet time while more arrives on the stream: the replay must still be running.
+      await publish(20);
+      await waitFor(() => Date.now() - cutAt > 3 * idleMs || child.exitCode !== null, 'the outage to outlast --idle-ms', 20_000);
+      expect(child.exitCode, out.stdout()).toBeNull();
+      proxy.restore();
+      expect(await out.exit).toBe(0);
+      expect(lastJson(out.stdout())).toMatchObject({ events: 60, duplicates: 0, stoppedBecause: 'drained' });
+    } finally {
+      await proxy.close();
+      await ch.deleteQueue(own);
+      await conn.close();
+    }
   });
 
   it('says clearly when the stream does not exist or the offset is wrong', async () => {

@@ -57,8 +57,8 @@ Input problems:
 From a RabbitMQ stream queue (--from-stream QUEUE --amqp URL --stream-offset ...): the queue
 must exist and be a stream; it is consumed from --stream-offset (first, last, next, a number,
 an ISO time or @epoch-ms; RabbitMQ starts a time at the first chunk at or after it) until --for
-elapses, or with --drain until no message has arrived for --idle-ms. Nothing is declared
-on the broker besides the consumer (no exchange, no binding).
+elapses, or with --drain until no message has arrived for --idle-ms while consuming. Nothing is
+declared on the broker besides the consumer (no exchange, no binding).
 
 Exit codes: 0 replayed, 1 input or usage error (or an incomplete capture), 2 broker
 unreachable, 3 database unusable, 4 other, 5 broker refused the login, 6 broker refused the
@@ -93,7 +93,7 @@ export function registerReplay(program: Command): void {
     .addOption(new Option('--offset <offset>', 'deprecated name of --stream-offset').hideHelp().argParser(checkStreamOffset))
     .option('--prefetch <n>', 'with --from-stream: unacknowledged messages in flight (a batch commits at half of it at most)', positiveInt('--prefetch'), DEFAULT_BROKER.prefetch)
     .option('--for <seconds>', 'with --from-stream: stop after this many seconds', positiveNumber('--for'))
-    .option('--drain', 'with --from-stream: stop once no message has arrived for --idle-ms')
+    .option('--drain', 'with --from-stream: stop once no message has arrived for --idle-ms while consuming')
     .option('--idle-ms <ms>', 'with --from-stream --drain: quiet time that means the end', positiveInt('--idle-ms'), 1500)
     .option('--connect-retries <n>', 'with --from-stream: connection attempts at start', positiveInt('--connect-retries'), 3)
     .addHelpText('after', HELP_AFTER)
@@ -319,7 +319,9 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     let quietSince = Date.now();
     host.on('snapshot', (s) => {
       const t = s.totals.events + s.totals.duplicates + s.totals.quarantined;
-      if (t !== seen || s.ingest.pendingBatch > 0) {
+      // Quiet counts only while consuming: a consumer still connecting (a slow, loaded or
+      // restarting broker) or reconnecting has not seen the end of the stream.
+      if (t !== seen || s.ingest.pendingBatch > 0 || s.connection.state !== 'connected') {
         seen = t;
         quietSince = Date.now();
       } else if (Date.now() - quietSince >= flags.idleMs) {

@@ -8,6 +8,7 @@ import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
+import { streamOffsetOf } from './streamOffsetHeader';
 import { queueExpiresMs } from './consoleQueue';
 
 /**
@@ -52,6 +53,8 @@ export class BrokerConsumer {
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private unacked = 0;
+  /** A stream queue's offset after the newest message delivered to this process; null before any. */
+  private resumeAt: number | null = null;
   private everConnected = false;
   private generation = 0;
   private consumersTimer: NodeJS.Timeout | null = null;
@@ -225,7 +228,9 @@ export class BrokerConsumer {
       this.unacked = 0;
       const ok = await ch.consume(this.config.queue, (msg) => this.onMessage(ch, msg), {
         noAck: false,
-        arguments: consumeArguments(this.config),
+        // A stream resumes after what this process was delivered: the engine commits what it
+        // holds, with its offset, whatever happened to the connection that delivered it.
+        arguments: consumeArguments(this.resumeAt === null ? this.config : { ...this.config, streamOffset: this.resumeAt }),
       });
       this.consumerTag = ok.consumerTag;
       if (!this.everConnected) {
@@ -254,6 +259,10 @@ export class BrokerConsumer {
       return;
     }
     this.unacked += 1;
+    if (this.config.queueType === 'stream') {
+      const offset = streamOffsetOf(msg.properties.headers);
+      if (offset !== null) this.resumeAt = offset + 1;
+    }
     this.events.onDelivery({
       raw: {
         body: msg.content,

@@ -5,17 +5,9 @@
 // says. A crash between commit and acknowledgement re-reads nothing: exactly once without
 // per-message acknowledgements (events are still idempotent by (source, id) beneath).
 import type { BrokerConfig } from '../broker/brokerConfig';
+import { streamOffsetOf } from '../broker/streamOffsetHeader';
 import type { IncomingMessage } from '../store/eventWriter';
 import type { Store } from '../store/store';
-
-/** The stream offset RabbitMQ gave a delivery, or null. */
-export function streamOffsetOf(headers: Record<string, unknown> | null | undefined): number | null {
-  const v = headers?.['x-stream-offset'];
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-  if (typeof v === 'bigint' && v >= 0n) return Number(v);
-  if (v && typeof v === 'object' && 'value' in v) return streamOffsetOf({ 'x-stream-offset': (v as { value: unknown }).value });
-  return null;
-}
 
 /** The newest stream offset in a batch, or null. */
 export function newestStreamOffset(items: readonly IncomingMessage[]): number | null {
