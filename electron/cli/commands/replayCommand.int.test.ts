@@ -11,7 +11,7 @@ import { alertHistoryOrNull, captureLines, dbFigures, writeCapture } from '../..
 import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../../test/support/broker';
 import { lastJson, runPayops, startPayops } from '../../../test/support/cli';
 import { collectOutput, storedCount } from '../../../test/support/faultKit';
-import { startTcpProxy } from '../../../test/support/tcpProxy';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/tcpProxy';
 import { waitFor } from '../../../test/support/waitFor';
 import { paymentEvent, riskEvent } from '../../../bench/events';
 import { tempDir } from '../../../test/support/tempDir';
@@ -29,6 +29,30 @@ interface Summary {
   badLineSamples: { line: number; error: string }[];
   complete: boolean;
   error: string | null;
+}
+
+/** A stream queue of the test's own: `publish(n)` appends payments to it, `remove()` deletes it. */
+async function ownStream(name: string): Promise<{ publish(n: number): Promise<void>; remove(): Promise<void> }> {
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createConfirmChannel();
+  await ch.assertQueue(name, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+  return {
+    async publish(n) {
+      for (let i = 0; i < n; i++) ch.sendToQueue(name, Buffer.from(JSON.stringify(paymentEvent('payment.authorized'))), { contentType: 'application/cloudevents+json' });
+      await ch.waitForConfirms();
+    },
+    async remove() {
+      await ch.deleteQueue(name);
+      await conn.close();
+    },
+  };
+}
+
+/** The broker's URL through `proxy`. */
+function viaProxy(proxy: TcpProxy): string {
+  const url = new URL(AMQP_URL);
+  url.port = String(proxy.port);
+  return url.toString();
 }
 
 describe('payops replay CAPTURE', () => {
@@ -248,15 +272,11 @@ describe('payops replay --from-stream', () => {
     // never fill (nothing more comes until it is acknowledged), so without the cap at half
     // the prefetch the replay stalls until the timer and never drains in the test's time.
     const own = `${queue}.credit`;
-    const conn = await amqp.connect(AMQP_URL);
-    const ch = await conn.createConfirmChannel();
-    await ch.assertQueue(own, { durable: true, arguments: { 'x-queue-type': 'stream' } });
-    for (let i = 0; i < 25; i++) ch.sendToQueue(own, Buffer.from(JSON.stringify(paymentEvent('payment.authorized'))), { contentType: 'application/cloudevents+json' });
-    await ch.waitForConfirms();
+    const stream = await ownStream(own);
+    await stream.publish(25);
     const r = await runPayops(['replay', '--from-stream', own, '--amqp', AMQP_URL, '--stream-offset', 'first', '--db', db('stream-credit'),
       '--prefetch', '10', '--batch-size', '1000', '--flush-ms', '600000', '--drain', '--json']);
-    await ch.deleteQueue(own);
-    await conn.close();
+    await stream.remove();
     expect(r.code).toBe(0);
     const s = lastJson<{ events: number; stoppedBecause: string; ingest: { acknowledged: number } }>(r.stdout);
     expect(s.stoppedBecause).toBe('drained');
@@ -266,27 +286,19 @@ describe('payops replay --from-stream', () => {
 
   it('--drain counts quiet time only while consuming: a connection lost for longer than --idle-ms does not end it', async () => {
     const own = `${queue}.lost-connection`;
-    const conn = await amqp.connect(AMQP_URL);
-    const ch = await conn.createConfirmChannel();
-    await ch.assertQueue(own, { durable: true, arguments: { 'x-queue-type': 'stream' } });
-    const publish = async (n: number) => {
-      for (let i = 0; i < n; i++) ch.sendToQueue(own, Buffer.from(JSON.stringify(paymentEvent('payment.authorized'))), { contentType: 'application/cloudevents+json' });
-      await ch.waitForConfirms();
-    };
-    await publish(40);
+    const stream = await ownStream(own);
+    await stream.publish(40);
     const proxy = await startTcpProxy();
     const dbFile = db('stream-lost-connection');
     try {
-      const url = new URL(AMQP_URL);
-      url.port = String(proxy.port);
       const idleMs = 1500;
-      const child = startPayops(['replay', '--from-stream', own, '--amqp', url.toString(), '--stream-offset', 'first', '--db', dbFile, '--drain', '--idle-ms', String(idleMs), '--json']);
+      const child = startPayops(['replay', '--from-stream', own, '--amqp', viaProxy(proxy), '--stream-offset', 'first', '--db', dbFile, '--drain', '--idle-ms', String(idleMs), '--json']);
       const out = collectOutput(child);
       await waitFor(() => storedCount(dbFile) === 40 || child.exitCode !== null, 'the first 40 events stored', 30_000);
       proxy.cut();
       const cutAt = Date.now();
       // Cut for well over the quiet time while more arrives on the stream: the replay must still be running.
-      await publish(20);
+      await stream.publish(20);
       await waitFor(() => Date.now() - cutAt > 3 * idleMs || child.exitCode !== null, 'the outage to outlast --idle-ms', 20_000);
       expect(child.exitCode, out.stdout()).toBeNull();
       proxy.restore();
@@ -294,8 +306,82 @@ describe('payops replay --from-stream', () => {
       expect(lastJson(out.stdout())).toMatchObject({ events: 60, duplicates: 0, stoppedBecause: 'drained' });
     } finally {
       await proxy.close();
-      await ch.deleteQueue(own);
-      await conn.close();
+      await stream.remove();
+    }
+  });
+
+  it('--drain reads to the end the stream had at the start: deliveries stalled for longer than --idle-ms do not end it', async () => {
+    const own = `${queue}.stalled`;
+    const stream = await ownStream(own);
+    const total = 2000;
+    await stream.publish(total);
+    const proxy = await startTcpProxy();
+    const dbFile = db('stream-stalled');
+    try {
+      const idleMs = 1000;
+      // A small prefetch: the stream arrives in many deliveries, so the stall lands mid-stream.
+      const child = startPayops(['replay', '--from-stream', own, '--amqp', viaProxy(proxy), '--stream-offset', 'first', '--db', dbFile, '--prefetch', '10', '--drain', '--idle-ms', String(idleMs), '--json']);
+      const out = collectOutput(child);
+      await waitFor(() => storedCount(dbFile) >= 100 || child.exitCode !== null, 'the first 100 events stored', 30_000);
+      // The broker's deliveries stop with the connection open: a stall, not an outage.
+      proxy.hold();
+      const heldAt = Date.now();
+      await waitFor(() => /is not stored yet; waiting for it/.test(out.stderr()) || child.exitCode !== null, 'the drain to see the quiet', 20_000);
+      await waitFor(() => Date.now() - heldAt > 3 * idleMs || child.exitCode !== null, 'the stall to outlast --idle-ms', 20_000);
+      expect(child.exitCode, out.stdout()).toBeNull();
+      expect(storedCount(dbFile)).toBeLessThan(total);
+      proxy.release();
+      expect(await out.exit).toBe(0);
+      expect(lastJson(out.stdout())).toMatchObject({ events: total, duplicates: 0, stoppedBecause: 'drained' });
+    } finally {
+      await proxy.close();
+      await stream.remove();
+    }
+  });
+
+  it('stops on SIGTERM while the broker stalls; the next run resumes exactly after what was stored', async () => {
+    const own = `${queue}.stalled-stop`;
+    const stream = await ownStream(own);
+    const total = 2000;
+    await stream.publish(total);
+    const proxy = await startTcpProxy();
+    const dbFile = db('stream-stalled-stop');
+    const args = ['--from-stream', own, '--stream-offset', 'first', '--db', dbFile, '--append', '--prefetch', '10', '--json'];
+    try {
+      const child = startPayops(['replay', ...args, '--amqp', viaProxy(proxy)]);
+      const out = collectOutput(child);
+      await waitFor(() => storedCount(dbFile) >= 100 || child.exitCode !== null, 'the first 100 events stored', 30_000);
+      proxy.hold();
+      child.kill('SIGTERM');
+      // The broker answers neither the cancel nor the close: the stop drops the socket.
+      expect(await out.exit).toBe(130);
+      expect(out.stderr()).toMatch(/did not answer the consumer's cancel within \d+ ms[^]*connection to the broker dropped without its close handshake/);
+      const stored = storedCount(dbFile);
+      expect(stored).toBeLessThan(total);
+      const offsets = new Database(dbFile, { readonly: true });
+      expect(offsets.prepare('SELECT next_offset FROM stream_offsets WHERE queue = ?').pluck().get(own)).toBe(stored);
+      offsets.close();
+    } finally {
+      await proxy.close();
+    }
+    try {
+      const again = await runPayops(['replay', ...args, '--amqp', AMQP_URL, '--drain']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(lastJson(again.stdout)).toMatchObject({ events: total, duplicates: 0, stoppedBecause: 'drained' });
+    } finally {
+      await stream.remove();
+    }
+  });
+
+  it('--drain on an empty stream stops after the quiet time', async () => {
+    const own = `${queue}.empty`;
+    const stream = await ownStream(own);
+    try {
+      const r = await runPayops(['replay', '--from-stream', own, '--amqp', AMQP_URL, '--db', db('stream-empty'), '--drain', '--idle-ms', '500', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(lastJson(r.stdout)).toMatchObject({ events: 0, stoppedBecause: 'drained' });
+    } finally {
+      await stream.remove();
     }
   });
 

@@ -10,6 +10,7 @@ import type { EngineConfig } from '../../core/engine/engineConfig';
 import { DEFAULT_BROKER } from '../../core/broker/brokerConfig';
 import { brokerRefusal } from '../../core/broker/brokerErrors';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
+import { streamEndOffset } from '../../core/broker/streamEnd';
 import { parseReplaySpeed, type ReplaySpeed } from '../../core/replay/replaySource';
 import { openStore } from '../../core/store/store';
 import { redactSecrets, redactUrl } from '../../core/redact';
@@ -17,6 +18,7 @@ import { CliError, fail } from '../cliErrors';
 import { checkStreamOffset, positiveInt, positiveNumber, STREAM_OFFSET_HELP, streamOffsetFlag } from '../cliOptions';
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
+import { drainTarget, StreamDrain } from './streamDrain';
 import { formatSeconds } from '../../../shared/format';
 
 interface ReplayFlags {
@@ -57,7 +59,8 @@ Input problems:
 From a RabbitMQ stream queue (--from-stream QUEUE --amqp URL --stream-offset ...): the queue
 must exist and be a stream; it is consumed from --stream-offset (first, last, next, a number,
 an ISO time or @epoch-ms; RabbitMQ starts a time at the first chunk at or after it) until --for
-elapses, or with --drain until no message has arrived for --idle-ms while consuming. Nothing is
+elapses, or with --drain until what the stream held at the start is stored and no message has
+arrived for --idle-ms while consuming. Nothing is
 declared on the broker besides the consumer (no exchange, no binding).
 
 Exit codes: 0 replayed, 1 input or usage error (or an incomplete capture), 2 broker
@@ -93,7 +96,7 @@ export function registerReplay(program: Command): void {
     .addOption(new Option('--offset <offset>', 'deprecated name of --stream-offset').hideHelp().argParser(checkStreamOffset))
     .option('--prefetch <n>', 'with --from-stream: unacknowledged messages in flight (a batch commits at half of it at most)', positiveInt('--prefetch'), DEFAULT_BROKER.prefetch)
     .option('--for <seconds>', 'with --from-stream: stop after this many seconds', positiveNumber('--for'))
-    .option('--drain', 'with --from-stream: stop once no message has arrived for --idle-ms while consuming')
+    .option('--drain', 'with --from-stream: stop once what the stream held at the start is stored and no message has arrived for --idle-ms while consuming')
     .option('--idle-ms <ms>', 'with --from-stream --drain: quiet time that means the end', positiveInt('--idle-ms'), 1500)
     .option('--connect-retries <n>', 'with --from-stream: connection attempts at start', positiveInt('--connect-retries'), 3)
     .addHelpText('after', HELP_AFTER)
@@ -253,6 +256,33 @@ async function checkStreamQueue(url: string, queue: string): Promise<void> {
   }
 }
 
+/** The offset `--drain` waits to see stored (streamDrain.ts), or null when only quiet can tell. */
+async function streamDrainTarget(url: string, queue: string, dbFile: string, asked: ReturnType<typeof streamOffsetFlag>, idleMs: number): Promise<number | null> {
+  let end: number | null;
+  try {
+    end = await streamEndOffset(url, queue, { waitMs: idleMs });
+  } catch (err) {
+    logLine(`--drain: could not find where stream ${queue} ends (${redactSecrets((err as Error).message)}); stopping after ${idleMs} ms of quiet`);
+    return null;
+  }
+  const stored = fs.existsSync(dbFile) ? storedStreamOffset(dbFile, queue) : null;
+  return drainTarget(end, stored !== null ? { stored: true } : { asked });
+}
+
+/** The offset stored for `queue` in an existing database (null before migration 121 or when none). */
+function storedStreamOffset(dbFile: string, queue: string): number | null {
+  try {
+    const store = openStore(dbFile, { readonly: true });
+    try {
+      return store.streamOffsets.next(queue);
+    } finally {
+      store.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
 async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void> {
   if (!flags.amqp) throw new CliError('--from-stream needs --amqp <url> (or PAYOPS_AMQP_URL)');
   validateBrokerUrl(flags.amqp);
@@ -266,6 +296,11 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
   }
   await checkStreamQueue(flags.amqp, queue);
   prepareDb(flags);
+  const drainTo = flags.drain ? await streamDrainTarget(flags.amqp, queue, flags.db, offset, flags.idleMs) : null;
+  const drain = flags.drain ? new StreamDrain(drainTo, flags.idleMs) : null;
+  if (drain && !flags.json) {
+    logLine(drainTo === null ? `--drain: stops after ${flags.idleMs} ms with nothing arriving` : `--drain: stops once offset ${drainTo} (the stream's end now) is stored and nothing has arrived for ${flags.idleMs} ms`);
+  }
   const started = Date.now();
   const config: EngineConfig = {
     dbFile: flags.db,
@@ -314,18 +349,26 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     );
     process.exit(why === 'SIGINT' || why === 'SIGTERM' ? 130 : 0);
   };
-  if (flags.drain) {
-    let seen = -1;
-    let quietSince = Date.now();
+  if (drain) {
+    // The stored offset is read on a connection of its own (the engine thread writes it).
+    const offsets = openStore(flags.db, { readonly: true });
+    let stalledSaid = false;
     host.on('snapshot', (s) => {
-      const t = s.totals.events + s.totals.duplicates + s.totals.quarantined;
-      // Quiet counts only while consuming: a consumer still connecting (a slow, loaded or
-      // restarting broker) or reconnecting has not seen the end of the stream.
-      if (t !== seen || s.ingest.pendingBatch > 0 || s.connection.state !== 'connected') {
-        seen = t;
-        quietSince = Date.now();
-      } else if (Date.now() - quietSince >= flags.idleMs) {
+      if (finishing) return;
+      const state = drain.observe({
+        handled: s.totals.events + s.totals.duplicates + s.totals.quarantined,
+        connected: s.connection.state === 'connected',
+        pendingBatch: s.ingest.pendingBatch,
+        storedNext: offsets.streamOffsets.next(queue),
+      });
+      if (state === 'drained') {
+        offsets.close();
         void finish('drained');
+      } else if (state === 'stalled' && !stalledSaid) {
+        stalledSaid = true;
+        logLine(`--drain: nothing has arrived for ${flags.idleMs} ms, but the stream's end (offset ${drainTo}) is not stored yet; waiting for it`);
+      } else if (state === 'consuming') {
+        stalledSaid = false;
       }
     });
   }

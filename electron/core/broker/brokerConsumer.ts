@@ -37,6 +37,25 @@ export { BrokerUnreachableError } from './brokerErrors';
 /** How often the queue's consumer count is checked (another console may start at any time). */
 const CONSUMERS_CHECK_MS = 5000;
 
+/** How long `pause` and `stop` wait for the broker to answer the consumer's cancel and close. */
+const STOP_TIMEOUT_MS = 5000;
+
+/** Whether `call` settles within `ms`. */
+async function answeredWithin(call: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    return await Promise.race([call.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes a connection's socket without the AMQP close handshake. */
+function dropSocket(conn: ChannelModel | null): void {
+  (conn?.connection as unknown as { stream?: { destroy(): void } } | undefined)?.stream?.destroy();
+}
+
 /** Reconnect delays: 0.12-0.28 s first, doubling, at most 15 s (shared/backoff.ts). */
 const BROKER_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 15_000, jitter: 0.4 };
 
@@ -58,6 +77,8 @@ export class BrokerConsumer {
   private everConnected = false;
   private generation = 0;
   private consumersTimer: NodeJS.Timeout | null = null;
+  /** The broker left a cancel unanswered: `stop` does not wait for it to answer a close either. */
+  private cancelUnanswered = false;
   private checkingConsumers = false;
   readonly status: ConnectionStatus;
 
@@ -189,23 +210,38 @@ export class BrokerConsumer {
     return this.connection;
   }
 
-  /** Stops new deliveries; unacked ones stay with us until acknowledged or the channel closes. */
-  async pause(): Promise<void> {
+  /**
+   * Stops new deliveries; unacked ones stay with us until acknowledged or the channel closes.
+   * False when the broker did not answer the cancel in time (a stalled broker).
+   */
+  async pause(): Promise<boolean> {
     const ch = this.channel;
     const tag = this.consumerTag;
     this.consumerTag = null;
-    if (ch && tag) await ch.cancel(tag).catch(() => undefined);
+    if (!ch || !tag) return true;
+    const answered = await answeredWithin(ch.cancel(tag).catch(() => undefined), STOP_TIMEOUT_MS);
+    if (!answered) {
+      this.cancelUnanswered = true;
+      this.log(`the broker did not answer the consumer's cancel within ${STOP_TIMEOUT_MS} ms`);
+    }
+    return answered;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.consumersTimer) clearInterval(this.consumersTimer);
-    await this.pause();
+    const answering = (await this.pause()) && !this.cancelUnanswered;
     const conn = this.connection;
     this.channel = null;
     this.connection = null;
-    if (conn) await conn.close().catch(() => undefined);
+    // A stalled broker (connection open, nothing answered) would hold the close, and with it
+    // the session's stop, for ever: the socket is dropped instead. Nothing is lost: what was
+    // not acknowledged is delivered again, and a stream resumes at its stored offset.
+    if (conn && !(answering && (await answeredWithin(conn.close().catch(() => undefined), STOP_TIMEOUT_MS)))) {
+      this.log('connection to the broker dropped without its close handshake');
+      dropSocket(conn);
+    }
     this.setState('disconnected', null);
   }
 

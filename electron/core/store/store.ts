@@ -63,6 +63,8 @@ export interface ReadStore {
   readonly reports: ReportQueries;
   /** Per-minute segment rollups (explain, segment health; migration 130). */
   readonly segments: SegmentReads;
+  /** Where ingest from each stream queue resumes (`replay --from-stream --drain` watches it). */
+  readonly streamOffsets: Pick<StreamOffsetRepository, 'next'>;
   /** Whether every named table exists (an older or foreign database may lack some). */
   hasTables(...names: string[]): boolean;
   /** Totals from the rollups and counters. */
