@@ -60,8 +60,9 @@ From a RabbitMQ stream queue (--from-stream QUEUE --amqp URL --stream-offset ...
 must exist and be a stream; it is consumed from --stream-offset (first, last, next, a number,
 an ISO time or @epoch-ms; RabbitMQ starts a time at the first chunk at or after it) until --for
 elapses, or with --drain until what the stream held at the start is stored and no message has
-arrived for --idle-ms while consuming. Nothing is
-declared on the broker besides the consumer (no exchange, no binding).
+arrived for --idle-ms while consuming (from next, from a time or on an empty stream, quiet
+alone ends it). Nothing is declared on the broker besides the consumer (no exchange, no
+binding).
 
 Exit codes: 0 replayed, 1 input or usage error (or an incomplete capture), 2 broker
 unreachable, 3 database unusable, 4 other, 5 broker refused the login, 6 broker refused the
