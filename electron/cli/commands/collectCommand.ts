@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { EngineHost } from '../../core/host/engineHost';
+import { DEFAULT_INGEST_BATCH } from '../../core/ingest/batchWithinCredit';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { openStore } from '../../core/store/store';
 import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveIntOrZero, positiveNumber, type BrokerFlags } from '../cliOptions';
@@ -38,7 +39,7 @@ export function registerCollect(program: Command): void {
     .requiredOption('--db <file>', 'SQLite database file (created if missing)')
     .option('--for <seconds>', 'stop after this many seconds', positiveNumber('--for'))
     .option('--drain', 'stop once the queue is empty and everything is committed and acknowledged')
-    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), 5000)
+    .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), DEFAULT_INGEST_BATCH)
     .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 100)
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
     .option('--retention-days <n>', 'delete events older than this many days', positiveInt('--retention-days'))

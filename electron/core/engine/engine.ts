@@ -6,7 +6,7 @@ import { sessionStatus } from '../../../shared/sessionStatus';
 import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
 import type { NamedQueueConfig } from '../broker/brokerConfig';
-import { batchWithinCredit } from '../ingest/batchWithinCredit';
+import { batchWithinCredit, DEFAULT_INGEST_BATCH } from '../ingest/batchWithinCredit';
 import { IngestPipeline } from '../ingest/ingestPipeline';
 import type { IngestSource } from '../ingest/ingestSource';
 import { LiveMetrics } from '../metrics/liveMetrics';
@@ -105,7 +105,7 @@ export class Engine {
       lastError: null,
     };
     this.pipeline = new IngestPipeline(this.store.ingest, {
-      batchSize: batchWithinCredit(config.batchSize ?? 5000, config.broker?.prefetch),
+      batchSize: batchWithinCredit(config.batchSize ?? DEFAULT_INGEST_BATCH, config.broker?.prefetch),
       flushMs: config.flushMs ?? (config.session === 'replay' ? 100 : CONSOLE_LIVE_FLUSH_MS),
       maxBodyBytes: config.maxBodyBytes,
       acknowledge: (token, count) => {
@@ -192,7 +192,7 @@ export class Engine {
       if (source.done !== undefined) this.watchForSourceEnd(source);
       source.start(
         (input) => this.pipeline.push(input),
-        () => this.pipeline.pausedReason !== null || this.pipeline.pending > 4 * (this.config.batchSize ?? 5000),
+        () => this.pipeline.pausedReason !== null || this.pipeline.pending > 4 * (this.config.batchSize ?? DEFAULT_INGEST_BATCH),
       );
     }
     this.scheduleSnapshot();
