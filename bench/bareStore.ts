@@ -33,7 +33,15 @@ export interface BareStore {
   close(): void;
 }
 
-export function openBareStore(file: string, pragmas: { synchronous: 'FULL' | 'NORMAL'; cacheKb: number }): BareStore {
+/**
+ * `uniqueKey`: the identity hash alone (the ceilings', as payops keys its events), or led by
+ * event time (bench:growth's comparison: where a new key lands then follows the clock).
+ */
+export function openBareStore(
+  file: string,
+  pragmas: { synchronous: 'FULL' | 'NORMAL'; cacheKb: number },
+  uniqueKey: 'ident' | 'time_ms, ident' = 'ident',
+): BareStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${pragmas.synchronous}`);
@@ -41,9 +49,9 @@ export function openBareStore(file: string, pragmas: { synchronous: 'FULL' | 'NO
   db.pragma('temp_store = MEMORY');
   db.pragma('wal_autocheckpoint = 4000');
   db.exec(`CREATE TABLE bare_events (seq INTEGER PRIMARY KEY, ident INTEGER NOT NULL, time_ms INTEGER NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL);
-    CREATE UNIQUE INDEX bare_events_identity ON bare_events(ident);
+    CREATE UNIQUE INDEX bare_events_identity ON bare_events(${uniqueKey});
     CREATE INDEX bare_events_time ON bare_events(time_ms);`);
-  const insert = db.prepare('INSERT INTO bare_events (ident, time_ms, type, json) VALUES (?, ?, ?, ?) ON CONFLICT (ident) DO NOTHING');
+  const insert = db.prepare(`INSERT INTO bare_events (ident, time_ms, type, json) VALUES (?, ?, ?, ?) ON CONFLICT (${uniqueKey}) DO NOTHING`);
   const commit = db.transaction((rows: BareRow[]) => {
     for (const r of rows) insert.run(r);
   });

@@ -4,6 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { paymentEvent, riskEvent } from './events';
+import { decodeMessage } from '../shared/events/decode';
+import type { NormalizedEvent } from '../shared/events/eventTypes';
 
 export const AMQP_URL = process.env.PAYOPS_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -108,5 +110,14 @@ export function consoleUrl(child: ChildProcess, what: string): Promise<string> {
       if (m) resolve(m[1]);
     });
     child.on('exit', (code) => reject(new Error(`${what} exited ${code}: ${out}`)));
+  });
+}
+
+/** Decodes benchmark bodies as payops's ingest would; a body that does not decode is the benchmark's own fault. */
+export function decodeAll(bodies: Buffer[]): NormalizedEvent[] {
+  return bodies.map((body, i) => {
+    const r = decodeMessage({ body, arrivalMs: 0, routingKey: null, headers: null, contentType: 'application/cloudevents+json' });
+    if (!r.ok) throw new Error(`event ${i} does not decode: ${r.reason}`);
+    return r.event;
   });
 }

@@ -13,14 +13,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { decodeMessage } from '../shared/events/decode';
 import { DEFAULT_INGEST_BATCH } from '../electron/core/ingest/batchWithinCredit';
 import { openDatabase } from '../electron/core/store/database';
 import { EventRepository } from '../electron/core/store/eventRepository';
 import { EXPLORER_INDEXES } from '../electron/core/store/explorerIndexes';
 import { bareRow, openBareStore, type BareRow } from './bareStore';
-import { fmt, realisticBodies } from './benchSupport';
+import { decodeAll, fmt, realisticBodies } from './benchSupport';
 import { ensurePaysimCapture } from './paysimCapture';
 
 const QUARTERS = 4;
@@ -38,35 +36,9 @@ function payopsWriter(file: string, explorerIndexes: boolean): Writer {
   return { prepare: (bodies) => decodeAll(bodies), write: (p) => write(p as ReturnType<typeof decodeAll>), close: () => db.close() };
 }
 
-function bareHashWriter(file: string): Writer {
-  const store = openBareStore(file, { synchronous: 'NORMAL', cacheKb: 16384 });
+function bareWriter(file: string, uniqueKey: 'ident' | 'time_ms, ident'): Writer {
+  const store = openBareStore(file, { synchronous: 'NORMAL', cacheKb: 16384 }, uniqueKey);
   return { prepare: (bodies) => bodies.map((b) => bareRow(b.toString('utf8'))), write: (p) => store.commit(p as BareRow[]), close: () => store.close() };
-}
-
-/** The bare table with its unique key led by event time: where a new event's key lands follows the clock. */
-function bareTimeKeyWriter(file: string): Writer {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -16384');
-  db.pragma('temp_store = MEMORY');
-  db.pragma('wal_autocheckpoint = 4000');
-  db.exec(`CREATE TABLE bare_events (seq INTEGER PRIMARY KEY, ident INTEGER NOT NULL, time_ms INTEGER NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL);
-    CREATE UNIQUE INDEX bare_events_time_identity ON bare_events(time_ms, ident);
-    CREATE INDEX bare_events_time ON bare_events(time_ms);`);
-  const insert = db.prepare('INSERT INTO bare_events (ident, time_ms, type, json) VALUES (?, ?, ?, ?) ON CONFLICT (time_ms, ident) DO NOTHING');
-  const write = db.transaction((rows: BareRow[]) => {
-    for (const r of rows) insert.run(r);
-  });
-  return { prepare: (bodies) => bodies.map((b) => bareRow(b.toString('utf8'))), write: (p) => write(p as BareRow[]), close: () => db.close() };
-}
-
-function decodeAll(bodies: Buffer[]) {
-  return bodies.map((body, i) => {
-    const r = decodeMessage({ body, arrivalMs: 0, routingKey: null, headers: null, contentType: 'application/cloudevents+json' });
-    if (!r.ok) throw new Error(`event ${i} does not decode: ${r.reason}`);
-    return r.event;
-  });
 }
 
 function writtenBytes(): number {
@@ -77,8 +49,8 @@ function writtenBytes(): number {
 const VARIANTS: { label: string; open: (file: string) => Writer }[] = [
   { label: 'payops live (all indexes)', open: (f) => payopsWriter(f, true) },
   { label: 'payops replay (explorer deferred)', open: (f) => payopsWriter(f, false) },
-  { label: 'bare, hash key', open: bareHashWriter },
-  { label: 'bare, time key', open: bareTimeKeyWriter },
+  { label: 'bare, hash key', open: (f) => bareWriter(f, 'ident') },
+  { label: 'bare, time key', open: (f) => bareWriter(f, 'time_ms, ident') },
 ];
 
 function run(label: string, bodies: Buffer[], dir: string): void {

@@ -9,12 +9,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeMessage } from '../shared/events/decode';
 import type { NormalizedEvent } from '../shared/events/eventTypes';
 import { openDatabase } from '../electron/core/store/database';
 import { EventRepository } from '../electron/core/store/eventRepository';
 import { EXPLORER_INDEXES, type ExplorerIndex } from '../electron/core/store/explorerIndexes';
-import { fmt, realisticBodies } from './benchSupport';
+import { decodeAll, fmt, realisticBodies } from './benchSupport';
 import { ensurePaysimCapture } from './paysimCapture';
 
 const ALL = Object.keys(EXPLORER_INDEXES) as ExplorerIndex[];
@@ -23,14 +22,6 @@ const VARIANTS: { label: string; keep: ExplorerIndex[] }[] = [
   { label: 'none', keep: [] },
   ...ALL.map((name) => ({ label: `${name} alone`, keep: [name] })),
 ];
-
-function decodeAll(bodies: Buffer[]): NormalizedEvent[] {
-  return bodies.map((body, i) => {
-    const r = decodeMessage({ body, arrivalMs: 0, routingKey: null, headers: null, contentType: 'application/cloudevents+json' });
-    if (!r.ok) throw new Error(`event ${i} does not decode: ${r.reason}`);
-    return r.event;
-  });
-}
 
 /** Microseconds per event to store `events` in transactions of `batch`, keeping only `keep`. */
 function storeAll(dir: string, events: NormalizedEvent[], batch: number, keep: ExplorerIndex[]): number {
