@@ -1,6 +1,7 @@
 // Thread: the engine thread (the one writer of events, quarantine, rollups and counters).
 import type { Database } from 'better-sqlite3';
 import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/events/eventTypes';
+import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
@@ -66,6 +67,8 @@ export class EventWriter {
   private readonly segments: SegmentRollupRepository | null;
   /** The dashboard's per-minute rollups (migration 170), written in the same transaction. */
   private readonly minuteRollups: MinuteRollupRepository | null;
+  /** Ids of the per-second cells' (dim, key), for their keys in a batch's sums. */
+  private readonly cellIds = new PairIds();
   /** Which attempts start or approve a payment; warmed from the newest stored attempts on first use (undefined until then). */
   private payments: PaymentOutcomes | null | undefined;
 
@@ -111,10 +114,11 @@ export class EventWriter {
 
   private writeItems(items: IncomingMessage[], out: BatchOutcome): void {
     const { events, quarantine, rollups: rollupTable, counters } = this.tables;
-    const rollups = new Map<string, RollupCell>();
+    const rollups = new Map<number | string, RollupCell>();
     const minutes = this.minuteRollups?.batch() ?? null;
+    const cellIds = this.cellIds;
     const add = (sec: number, dim: string, key: string, amount: number): void => {
-      const k = `${sec}\u0000${dim}\u0000${key}`;
+      const k = cellKey(sec, cellIds.id(dim, key));
       const cell = rollups.get(k);
       if (cell) {
         cell.count += 1;
@@ -125,12 +129,12 @@ export class EventWriter {
     };
     if (this.payments === undefined) this.payments = this.tables.events.rememberRecentPayments(new PaymentOutcomes());
     const payments = this.payments;
-    const paymentCells = new Map<string, RollupCell>();
+    const paymentCells = new Map<number | string, RollupCell>();
     // Per minute only (and to live metrics and followers): per-second rows of PaySim's sparse
     // traffic cost ~50 bytes per stored event, and nothing reads payments by the second.
     const addPayment = (sec: number, key: 'started' | 'approved', delta: number): void => {
       minutes?.addPayment(sec, key, delta);
-      const k = `${sec}\u0000${key}`;
+      const k = cellKey(sec, key === 'started' ? 0 : 1);
       const cell = paymentCells.get(k);
       if (cell) cell.count += delta;
       else paymentCells.set(k, { sec, dim: 'payment', key, count: delta, amount: 0 });

@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { latencyBucket } from '../../../shared/latencyHistogram';
+import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { StatementCache } from './statementCache';
 
@@ -29,21 +30,24 @@ const addNamedSql = (table: string, at: string) => `INSERT INTO ${table} (dim, $
 
 /** What one ingest batch adds, summed in memory so each (dim, minute, key) is one upsert. */
 export class MinuteRollupBatch {
-  private readonly cells = new Map<string, { dim: MinuteDim; minute: number; key: string; count: number; amount: number }>();
+  private readonly cells = new Map<number | string, { dim: MinuteDim; minute: number; key: string; count: number; amount: number; id: number }>();
 
   constructor(
     private readonly write: CellWriter,
     /** The ten-minute rollups (migration 180), summed from the same cells. */
     private readonly writeTen: CellWriter | null = null,
+    /** Ids of (dim, key) for the cells' keys; the repository's, so they outlive the batch. */
+    private readonly ids = new PairIds(),
   ) {}
 
   private add(dim: MinuteDim, minute: number, key: string, amount: number, count = 1): void {
-    const k = `${dim}\u0000${minute}\u0000${key}`;
+    const id = this.ids.id(dim, key);
+    const k = cellKey(minute, id);
     const cell = this.cells.get(k);
     if (cell) {
       cell.count += count;
       cell.amount += amount;
-    } else this.cells.set(k, { dim, minute, key, count, amount });
+    } else this.cells.set(k, { dim, minute, key, count, amount, id });
   }
 
   /** A change to the per-payment counts at second `sec` (from PaymentOutcomes). */
@@ -69,13 +73,13 @@ export class MinuteRollupBatch {
   }
 
   flush(): void {
-    const tens = this.writeTen ? new Map<string, { dim: MinuteDim; bucket: number; key: string; count: number; amount: number }>() : null;
+    const tens = this.writeTen ? new Map<number | string, { dim: MinuteDim; bucket: number; key: string; count: number; amount: number }>() : null;
     for (const c of this.cells.values()) {
       if (c.count === 0 && c.amount === 0) continue; // a payment's start moved within the batch
       this.write(c.dim, c.minute, c.key, c.count, c.amount);
       if (!tens) continue;
       const bucket = Math.floor(c.minute / 10);
-      const k = `${c.dim}\u0000${bucket}\u0000${c.key}`;
+      const k = cellKey(bucket, c.id);
       const ten = tens.get(k);
       if (ten) {
         ten.count += c.count;
@@ -90,6 +94,7 @@ export class MinuteRollupBatch {
 export class MinuteRollupRepository {
   private readonly sql: StatementCache;
   private tenMinuteTable: boolean | null = null;
+  private readonly cellIds = new PairIds();
 
   /** `keys`: the codes of (dim, key), shared with the per-second rollups of the same connection. */
   constructor(
@@ -101,7 +106,7 @@ export class MinuteRollupRepository {
 
   /** A batch whose flush writes through this repository (call it inside the ingest transaction). */
   batch(): MinuteRollupBatch {
-    return new MinuteRollupBatch(this.cellWriter('rollup_minute', 'minute'), this.hasTenMinutes() ? this.cellWriter('rollup_ten_minute', 'bucket') : null);
+    return new MinuteRollupBatch(this.cellWriter('rollup_minute', 'minute'), this.hasTenMinutes() ? this.cellWriter('rollup_ten_minute', 'bucket') : null, this.cellIds);
   }
 
   /** After a write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */

@@ -8,6 +8,7 @@ import {
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../../../shared/segments';
+import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
@@ -54,6 +55,8 @@ interface Cell extends SegmentCounts {
   minute: number;
   dim: string;
   value: string;
+  /** Declines by code, when the cell has any. */
+  codes: Map<string, number> | null;
 }
 
 /**
@@ -132,6 +135,8 @@ export class SegmentRollupRepository {
   private readonly sql: StatementCache;
   /** The id of each (dim, value) in segment_key (migration 240), which the coded tables hold. */
   private readonly keys: CodeCatalogue;
+  /** Ids of (dim, value) for the keys of a batch's cells (not segment_key's: those go with a rollback). */
+  private readonly cellIds = new PairIds();
   private coded: boolean | null = null;
   private addCell: Statement | null = null;
   private addCode: Statement | null = null;
@@ -152,8 +157,7 @@ export class SegmentRollupRepository {
 
   /** Adds the attempt outcomes among freshly inserted events; call inside the ingest transaction. */
   addOutcomes(events: readonly NormalizedEvent[]): void {
-    const cells = new Map<string, Cell>();
-    const codeCells = new Map<string, { minute: number; dim: string; value: string; code: string; count: number }>();
+    const cells = new Map<number | string, Cell>();
     for (const e of events) {
       const outcome = outcomeOf(e.type);
       if (outcome === null || e.timeMs === null) continue;
@@ -165,10 +169,10 @@ export class SegmentRollupRepository {
         // What an event does not carry is the total less the dimension's values (readers derive it).
         if (raw === NONE_VALUE) continue;
         const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw);
-        const key = `${minute}\u0000${dim}\u0000${value}`;
+        const key = cellKey(minute, this.cellIds.id(dim, value));
         let cell = cells.get(key);
         if (!cell) {
-          cell = { minute, dim, value, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
+          cell = { minute, dim, value, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, codes: null };
           cells.set(key, cell);
         }
         cell.attempts += 1;
@@ -179,10 +183,8 @@ export class SegmentRollupRepository {
         } else if (outcome === 'decline') cell.declines += 1;
         else cell.failures += 1;
         if (code !== null) {
-          const ck = `${key}\u0000${code}`;
-          const c = codeCells.get(ck);
-          if (c) c.count += 1;
-          else codeCells.set(ck, { minute, dim, value, code, count: 1 });
+          const codes = (cell.codes ??= new Map());
+          codes.set(code, (codes.get(code) ?? 0) + 1);
         }
       }
     }
@@ -199,11 +201,14 @@ export class SegmentRollupRepository {
       }
     }
     const addCode = (this.addCode ??= this.sql.prepare(ADD_CODE));
-    for (const c of codeCells.values()) {
+    for (const c of cells.values()) {
+      if (c.codes === null) continue;
       const key = this.keys.codeOfPair(c.dim, c.value);
-      addCode.run(c.minute, key, c.code, c.count);
-      if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
-        (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), key, c.code, c.count);
+      for (const [code, count] of c.codes) {
+        addCode.run(c.minute, key, code, count);
+        if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
+          (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), key, code, count);
+        }
       }
     }
     const target = compactableBucket(newest);
