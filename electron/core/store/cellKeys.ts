@@ -3,13 +3,18 @@
 // ten-minute and segment rollups): a number made of the time unit and an interned id of the
 // cell's names, so that adding an event to its cells builds no string. On sparse traffic
 // (PaySim's one event every ~8 s) nearly every event opens cells of its own, and the joined
-// string keys were a fifth of what the engine thread allocated per event.
+// strings lived until the batch flushed: the write path allocated ~680 bytes per PaySim event
+// more with them (BENCHMARKS.md, eleventh session).
 
 /** Ids below this, and time units within ±UNIT_LIMIT, make a key exact in a double's 53 bits. */
 const ID_LIMIT = 2 ** 21;
 const UNIT_LIMIT = 2 ** 31;
 
-/** Small integer ids of (first, second) name pairs, in order of first sight, kept for the writer's life. */
+/**
+ * Small integer ids of (first, second) name pairs, in order of first sight, kept for the
+ * writer's life: as many as the names its rollups have ever had, which the rollup and segment
+ * catalogues (CodeCatalogue) already keep in memory too.
+ */
 export class PairIds {
   private readonly byFirst = new Map<string, Map<string, number>>();
   private next = 0;
