@@ -184,7 +184,7 @@ export class EventWriter {
       // risk.scored before them (counting them too doubled the report's risk decisions).
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
-    for (const c of rollups.values()) rollupTable.add(c);
+    rollupTable.addAll(rollups.values());
     for (const c of paymentCells.values()) if (c.count !== 0) out.payments.push(c);
     events.noteSources(sources);
     this.segments?.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction

@@ -5,6 +5,7 @@ import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { latencyBucket } from '../../../shared/latencyHistogram';
 import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
+import { RowBatch } from './rowBatch';
 import { StatementCache } from './statementCache';
 
 /** 'payment': keys 'started' and 'approved', payments at their start minute (paymentOutcomes.ts). */
@@ -18,11 +19,15 @@ export interface MinuteCell {
   a: number;
 }
 
-type CellWriter = (dim: MinuteDim, at: number, key: string, count: number, amount: number) => void;
+/** Adds cells to a table; `flush` writes what `add` queued. */
+interface CellWriter {
+  add(dim: MinuteDim, at: number, key: string, count: number, amount: number): void;
+  flush(): void;
+}
 
-/** Adds a cell to `table` (coded, migration 230) at `at`. */
-const addSql = (table: string, at: string) => `INSERT INTO ${table} (code, ${at}, count, amount) VALUES (?, ?, ?, ?)
-  ON CONFLICT (code, ${at}) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
+/** Adds cells to `table` (coded, migration 230) at `at`: the rows go between these two. */
+const addHead = (table: string, at: string) => `INSERT INTO ${table} (code, ${at}, count, amount) VALUES`;
+const addConflict = (at: string) => `ON CONFLICT (code, ${at}) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
 
 /** The same into a database of a schema before 230 (its rollups by name). */
 const addNamedSql = (table: string, at: string) => `INSERT INTO ${table} (dim, ${at}, key, count, amount) VALUES (?, ?, ?, ?, ?)
@@ -76,7 +81,7 @@ export class MinuteRollupBatch {
     const tens = this.writeTen ? new Map<number | string, { dim: MinuteDim; bucket: number; key: string; count: number; amount: number }>() : null;
     for (const c of this.cells.values()) {
       if (c.count === 0 && c.amount === 0) continue; // a payment's start moved within the batch
-      this.write(c.dim, c.minute, c.key, c.count, c.amount);
+      this.write.add(c.dim, c.minute, c.key, c.count, c.amount);
       if (!tens) continue;
       const bucket = Math.floor(c.minute / 10);
       const k = cellKey(bucket, c.id);
@@ -86,7 +91,11 @@ export class MinuteRollupBatch {
         ten.amount += c.amount;
       } else tens.set(k, { dim: c.dim, bucket, key: c.key, count: c.count, amount: c.amount });
     }
-    if (tens) for (const t of tens.values()) this.writeTen!(t.dim, t.bucket, t.key, t.count, t.amount);
+    this.write.flush();
+    if (tens && this.writeTen) {
+      for (const t of tens.values()) this.writeTen.add(t.dim, t.bucket, t.key, t.count, t.amount);
+      this.writeTen.flush();
+    }
     this.cells.clear();
   }
 }
@@ -95,6 +104,8 @@ export class MinuteRollupRepository {
   private readonly sql: StatementCache;
   private tenMinuteTable: boolean | null = null;
   private readonly cellIds = new PairIds();
+  /** The coded tables' queued rows, by table. */
+  private readonly rowBatches = new Map<string, RowBatch>();
 
   /** `keys`: the codes of (dim, key), shared with the per-second rollups of the same connection. */
   constructor(
@@ -111,16 +122,19 @@ export class MinuteRollupRepository {
 
   /** After a write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */
   forgetUncommitted(): void {
+    for (const rows of this.rowBatches.values()) rows.discard();
     this.keys.forgetUncommitted();
   }
 
   private cellWriter(table: 'rollup_minute' | 'rollup_ten_minute', at: 'minute' | 'bucket'): CellWriter {
     if (!this.keys.isCoded()) {
       const named = this.sql.prepare(addNamedSql(table, at));
-      return (dim, t, key, count, amount) => named.run(dim, t, key, count, amount);
+      return { add: (dim, t, key, count, amount) => named.run(dim, t, key, count, amount), flush: () => undefined };
     }
-    const coded = this.sql.prepare(addSql(`${table}_coded`, at));
-    return (dim, t, key, count, amount) => coded.run(this.keys.codeOfPair(dim, key), t, count, amount);
+    let rows = this.rowBatches.get(table);
+    if (!rows) this.rowBatches.set(table, (rows = new RowBatch(this.sql.db, addHead(`${table}_coded`, at), 4, addConflict(at))));
+    const coded = rows;
+    return { add: (dim, t, key, count, amount) => coded.add(this.keys.codeOfPair(dim, key), t, count, amount), flush: () => coded.flush() };
   }
 
   /**

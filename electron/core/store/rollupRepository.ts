@@ -1,6 +1,7 @@
 // Thread: `add` on the engine thread (in the ingest transaction); reads on either thread.
 import type { Database, Statement } from 'better-sqlite3';
 import { CodeCatalogue } from './codeCatalogue';
+import { RowBatch } from './rowBatch';
 import { StatementCache } from './statementCache';
 
 /**
@@ -26,8 +27,8 @@ interface SumRow {
   a: number;
 }
 
-const ADD_ROLLUP = `INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES (?, ?, ?, ?)
-  ON CONFLICT (sec, code) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
+const ADD_CONFLICT = 'ON CONFLICT (sec, code) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount';
+const ADD_ROLLUP = `INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES (?, ?, ?, ?) ${ADD_CONFLICT}`;
 
 /** The same into a database of a schema before 230 (its rollups by name). */
 const ADD_NAMED_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
@@ -36,6 +37,7 @@ const ADD_NAMED_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amoun
 export class RollupRepository {
   private readonly sql: StatementCache;
   private addStatement: Statement | null = null;
+  private addRows: RowBatch | null = null;
 
   /** `keys`: the codes of (dim, key), shared with the minute rollups of the same connection. */
   constructor(
@@ -43,6 +45,17 @@ export class RollupRepository {
     private readonly keys = CodeCatalogue.rollupKeys(db),
   ) {
     this.sql = new StatementCache(db);
+  }
+
+  /** Adds each cell's count and amount to what its second already holds (an ingest batch's cells). */
+  addAll(cells: Iterable<RollupCell>): void {
+    if (!this.keys.isCoded()) {
+      for (const c of cells) this.add(c);
+      return;
+    }
+    const rows = (this.addRows ??= new RowBatch(this.sql.db, 'INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES', 4, ADD_CONFLICT));
+    for (const c of cells) rows.add(c.sec, this.keys.codeOfPair(c.dim, c.key), c.count, c.amount);
+    rows.flush();
   }
 
   /** Adds a cell's count and amount to what the second already holds. */
@@ -56,6 +69,7 @@ export class RollupRepository {
 
   /** After a write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */
   forgetUncommitted(): void {
+    this.addRows?.discard();
     this.keys.forgetUncommitted();
   }
 

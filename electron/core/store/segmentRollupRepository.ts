@@ -10,6 +10,7 @@ import {
 } from '../../../shared/segments';
 import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
+import { RowBatch } from './rowBatch';
 import { SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
@@ -72,8 +73,8 @@ const CODE_CONFLICT = (at: string) => `ON CONFLICT (${at}, key_id, code) DO UPDA
 const addCellSql = (table: string, at: string) =>
   `INSERT INTO ${table} (${at}, key_id, attempts, approvals, declines, failures, amount, approved_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
 const addCodeSql = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, code, count) VALUES (?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
-const ADD_CELL = addCellSql('segment_minute_coded', 'minute');
-const ADD_CODE = addCodeSql('segment_decline_minute_coded', 'minute');
+const ADD_CELLS = 'INSERT INTO segment_minute_coded (minute, key_id, attempts, approvals, declines, failures, amount, approved_amount) VALUES';
+const ADD_CODES = 'INSERT INTO segment_decline_minute_coded (minute, key_id, code, count) VALUES';
 const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
   SUM(failures) AS failures, SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount`;
 
@@ -138,8 +139,8 @@ export class SegmentRollupRepository {
   /** Ids of (dim, value) for the keys of a batch's cells (not segment_key's: those go with a rollback). */
   private readonly cellIds = new PairIds();
   private coded: boolean | null = null;
-  private addCell: Statement | null = null;
-  private addCode: Statement | null = null;
+  private addCells: RowBatch | null = null;
+  private addCodes: RowBatch | null = null;
   private admission: SegmentAdmission | null = null;
   private codes = new Set<string>();
   private addTenCell: Statement | null = null;
@@ -190,27 +191,29 @@ export class SegmentRollupRepository {
     }
     if (cells.size === 0) return;
     const through = this.writerSummedThrough();
-    const addCell = (this.addCell ??= this.sql.prepare(ADD_CELL));
+    const addCells = (this.addCells ??= new RowBatch(this.sql.db, ADD_CELLS, 8, CELL_CONFLICT('minute')));
     let newest = -Infinity;
     for (const c of cells.values()) {
       const key = this.keys.codeOfPair(c.dim, c.value);
-      addCell.run(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
+      addCells.add(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
       if (c.minute > newest) newest = c.minute;
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
         (this.addTenCell ??= this.sql.prepare(ADD_TEN_CELL)).run(Math.floor(c.minute / BUCKET_MIN), key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
       }
     }
-    const addCode = (this.addCode ??= this.sql.prepare(ADD_CODE));
+    addCells.flush();
+    const addCodes = (this.addCodes ??= new RowBatch(this.sql.db, ADD_CODES, 4, CODE_CONFLICT('minute')));
     for (const c of cells.values()) {
       if (c.codes === null) continue;
       const key = this.keys.codeOfPair(c.dim, c.value);
       for (const [code, count] of c.codes) {
-        addCode.run(c.minute, key, code, count);
+        addCodes.add(c.minute, key, code, count);
         if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
           (this.addTenCode ??= this.sql.prepare(ADD_TEN_CODE)).run(Math.floor(c.minute / BUCKET_MIN), key, code, count);
         }
       }
     }
+    addCodes.flush();
     const target = compactableBucket(newest);
     if (through !== null && target > through) {
       compactSegmentBuckets(this.sql.db, through + 1, target);
@@ -220,6 +223,8 @@ export class SegmentRollupRepository {
 
   /** After a rolled-back batch: where the sums end is read again from the database. */
   forgetUncommitted(): void {
+    this.addCells?.discard();
+    this.addCodes?.discard();
     // Admissions of the rolled-back batch are read again from what segment_value holds.
     this.admission = null;
     // Keys the batch created are gone, and their ids may go to other pairs on the retry.
