@@ -16,7 +16,7 @@ import path from 'node:path';
 import { DEFAULT_INGEST_BATCH } from '../electron/core/ingest/batchWithinCredit';
 import { openDatabase } from '../electron/core/store/database';
 import { EventRepository } from '../electron/core/store/eventRepository';
-import { EXPLORER_INDEXES } from '../electron/core/store/explorerIndexes';
+import { deferExplorerIndexes } from '../electron/core/store/explorerIndexes';
 import { bareRow, openBareStore, type BareRow } from './bareStore';
 import { decodeAll, fmt, realisticBodies } from './benchSupport';
 import { ensurePaysimCapture } from './paysimCapture';
@@ -28,7 +28,7 @@ type Writer = { prepare(bodies: Buffer[]): unknown; write(prepared: unknown): vo
 
 function payopsWriter(file: string, explorerIndexes: boolean): Writer {
   const db = openDatabase(file, { durability: 'normal' });
-  if (!explorerIndexes) for (const name of Object.keys(EXPLORER_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+  if (!explorerIndexes) deferExplorerIndexes(db);
   const repo = new EventRepository(db);
   const write = db.transaction((events: ReturnType<typeof decodeAll>) => {
     for (const e of events) repo.insert(e, e.timeMs ?? 0, e.timeMs ?? 0, e.type);

@@ -28,9 +28,9 @@ import path from 'node:path';
 import { decodeMessage } from '../shared/events/decode';
 import type { RawMessage } from '../shared/events/eventTypes';
 import { DEFAULT_INGEST_BATCH } from '../electron/core/ingest/batchWithinCredit';
-import { openStore } from '../electron/core/store/store';
+import { openStore, type Store } from '../electron/core/store/store';
 import type { IncomingMessage } from '../electron/core/store/eventWriter';
-import { bareRow, openBareStore, type BareRow } from './bareStore';
+import { bareRow, openBareStore, type BareRow, type BareStore } from './bareStore';
 import { fmt, realisticBodies } from './benchSupport';
 import { ensurePaysimCapture } from './paysimCapture';
 
@@ -61,48 +61,65 @@ function freshFile(dir: string, name: string): string {
   return file;
 }
 
+const openBare = (dir: string) => openBareStore(freshFile(dir, 'bare.db'), { synchronous: 'NORMAL', cacheKb: 16384 });
+const openPayops = (dir: string, bulk: boolean) => openStore(freshFile(dir, bulk ? 'bulk.db' : 'live.db'), { durability: 'normal' });
+
+/** Messages as the consumer thread hands them to the engine thread: decoded. */
+function decodedMessages(texts: string[]): IncomingMessage[] {
+  return texts.map((text, i) => {
+    const raw: RawMessage = { body: Buffer.from(text), arrivalMs: 1_700_000_000_000 + i, routingKey: null, headers: null, contentType: 'application/cloudevents+json' };
+    const result = decodeMessage(raw, {});
+    if (!result.ok) throw new Error(`message ${i} does not decode: ${result.reason}`);
+    return { raw, result };
+  });
+}
+
+function storeBare(store: BareStore, rows: BareRow[]): void {
+  for (let i = 0; i < rows.length; i += DEFAULT_INGEST_BATCH) store.commit(rows.slice(i, i + DEFAULT_INGEST_BATCH));
+}
+
+/** What a session does with its messages: commits them in batches, the explorer's indexes kept up or built at the end. */
+function storePayops(store: Store, items: IncomingMessage[], bulk: boolean): void {
+  if (bulk) store.deferExplorerIndexes();
+  for (let i = 0; i < items.length; i += DEFAULT_INGEST_BATCH) store.ingest.commit(items.slice(i, i + DEFAULT_INGEST_BATCH));
+  if (bulk) store.buildExplorerIndexes();
+}
+
 function runBare(dir: string, texts: string[]): Cost {
-  const rows: BareRow[] = texts.map(bareRow);
-  const store = openBareStore(freshFile(dir, 'bare.db'), { synchronous: 'NORMAL', cacheKb: 16384 });
+  const rows = texts.map(bareRow);
+  const store = openBare(dir);
   try {
-    return measure(rows.length, () => {
-      for (let i = 0; i < rows.length; i += DEFAULT_INGEST_BATCH) store.commit(rows.slice(i, i + DEFAULT_INGEST_BATCH));
-    });
+    return measure(rows.length, () => storeBare(store, rows));
   } finally {
     store.close();
   }
 }
 
-function runPayops(dir: string, bodies: Buffer[], bulk: boolean): Cost {
+function runPayops(dir: string, texts: string[], bulk: boolean): Cost {
   // Decoded before the clock starts, as the consumer thread hands them over.
-  const items: IncomingMessage[] = bodies.map((body, i) => {
-    const raw: RawMessage = { body, arrivalMs: 1_700_000_000_000 + i, routingKey: null, headers: null, contentType: 'application/cloudevents+json' };
-    return { raw, result: decodeMessage(raw, {}) };
-  });
-  const bad = items.findIndex((m) => !m.result.ok);
-  if (bad >= 0) throw new Error(`message ${bad} does not decode`);
-  const store = openStore(freshFile(dir, bulk ? 'bulk.db' : 'live.db'), { durability: 'normal' });
+  const items = decodedMessages(texts);
+  const store = openPayops(dir, bulk);
   try {
-    return measure(items.length, () => {
-      if (bulk) store.deferExplorerIndexes();
-      for (let i = 0; i < items.length; i += DEFAULT_INGEST_BATCH) store.ingest.commit(items.slice(i, i + DEFAULT_INGEST_BATCH));
-      if (bulk) store.buildExplorerIndexes();
-    });
+    return measure(items.length, () => storePayops(store, items, bulk));
   } finally {
     store.close();
   }
+}
+
+/** "   ratio a/b 0.224" for a payops side, from the ceiling's cost and the side's (CPU or instructions per event). */
+function ratioText(side: Side, bare: number, cost: number): string {
+  return side === 'bare' ? '' : `   ratio a/${side === 'live' ? 'b' : 'c'} ${(bare / cost).toFixed(3)}`;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function runDataSet(label: string, texts: string[], rounds: number, dir: string): void {
-  const bodies = texts.map((t) => Buffer.from(t));
   console.log(`\n[${label}] ${fmt(texts.length)} events, transactions of ${fmt(DEFAULT_INGEST_BATCH)}`);
   const costs = new Map<Side, Cost[]>(SIDES.map((s) => [s.side, []]));
   for (let round = 1; round <= rounds; round++) {
     const line: string[] = [];
     for (const { side } of SIDES) {
-      const cost = side === 'bare' ? runBare(dir, texts) : runPayops(dir, bodies, side === 'bulk');
+      const cost = side === 'bare' ? runBare(dir, texts) : runPayops(dir, texts, side === 'bulk');
       costs.get(side)!.push(cost);
       line.push(`${side} ${cost.cpuUs.toFixed(1)}`);
     }
@@ -112,8 +129,7 @@ function runDataSet(label: string, texts: string[], rounds: number, dir: string)
   for (const { side, label: sideLabel } of SIDES) {
     const cpu = median(costs.get(side)!.map((c) => c.cpuUs));
     const wall = median(costs.get(side)!.map((c) => c.wallUs));
-    const ratio = side === 'bare' ? '' : `   ratio a/${side === 'live' ? 'b' : 'c'} ${(bareCpu / cpu).toFixed(3)}`;
-    console.log(`  ${sideLabel.padEnd(48)} CPU ${cpu.toFixed(1)} us/event, wall ${wall.toFixed(1)} us/event${ratio}`);
+    console.log(`  ${sideLabel.padEnd(48)} CPU ${cpu.toFixed(1)} us/event, wall ${wall.toFixed(1)} us/event${ratioText(side, bareCpu, cpu)}`);
   }
 }
 
@@ -128,24 +144,16 @@ async function child(spec: string): Promise<void> {
   const texts = await loadTexts(data as 'simulator' | 'paysim', Number(loaded));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-bench-writer-'));
   try {
+    // Parsing or decoding is counted with the store here: it happens after the load.
     const some = texts.slice(0, Number(stored));
     if (side === 'bare') {
-      const store = openBareStore(path.join(dir, 'bare.db'), { synchronous: 'NORMAL', cacheKb: 16384 });
-      for (let i = 0; i < some.length; i += DEFAULT_INGEST_BATCH) store.commit(some.slice(i, i + DEFAULT_INGEST_BATCH).map(bareRow));
+      const store = openBare(dir);
+      storeBare(store, some.map(bareRow));
       store.close();
       return;
     }
-    const store = openStore(path.join(dir, 'payops.db'), { durability: 'normal' });
-    if (side === 'bulk') store.deferExplorerIndexes();
-    for (let i = 0; i < some.length; i += DEFAULT_INGEST_BATCH) {
-      store.ingest.commit(
-        some.slice(i, i + DEFAULT_INGEST_BATCH).map((text, j) => {
-          const raw: RawMessage = { body: Buffer.from(text), arrivalMs: 1_700_000_000_000 + i + j, routingKey: null, headers: null, contentType: 'application/cloudevents+json' };
-          return { raw, result: decodeMessage(raw, {}) };
-        }),
-      );
-    }
-    if (side === 'bulk') store.buildExplorerIndexes();
+    const store = openPayops(dir, side === 'bulk');
+    storePayops(store, decodedMessages(some), side === 'bulk');
     store.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -173,14 +181,13 @@ async function countInstructions(n: number, only: string | undefined): Promise<v
   for (const data of ['simulator', 'paysim'] as const) {
     if (only && only !== data) continue;
     console.log(`\n[${data === 'paysim' ? 'PaySim-derived' : 'simulator'}]`);
-    await loadTexts(data, n); // the PaySim capture is generated once, outside the counts
+    if (data === 'paysim') await ensurePaysimCapture(n); // generated once, outside the counts
     const perEvent = new Map<Side, number>();
     for (const { side, label } of SIDES) {
       // Two children at a time: the counts do not depend on what else runs.
       const [all, none] = await Promise.all([instructions(data, side, n, n), instructions(data, side, n, 0)]);
       perEvent.set(side, (all - none) / n);
-      const ratio = side === 'bare' ? '' : `   ratio a/${side === 'live' ? 'b' : 'c'} ${(perEvent.get('bare')! / perEvent.get(side)!).toFixed(3)}`;
-      console.log(`  ${label.padEnd(48)} ${fmt(Math.round(perEvent.get(side)! / 1000))} thousand instructions/event${ratio}`);
+      console.log(`  ${label.padEnd(48)} ${fmt(Math.round(perEvent.get(side)! / 1000))} thousand instructions/event${ratioText(side, perEvent.get('bare')!, perEvent.get(side)!)}`);
     }
   }
 }
@@ -196,11 +203,8 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-bench-writer-'));
   console.log(`bench:writer: ${fmt(n)} events per data set, ${rounds} round(s), ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; medians`);
   try {
-    if (only !== 'paysim') runDataSet('simulator', realisticBodies(n).map((b) => b.body.toString()), rounds, dir);
-    if (only !== 'simulator') {
-      const lines = fs.readFileSync(await ensurePaysimCapture(n), 'utf8').split('\n').filter((l) => l.length > 0);
-      runDataSet('PaySim-derived', lines, rounds, dir);
-    }
+    if (only !== 'paysim') runDataSet('simulator', await loadTexts('simulator', n), rounds, dir);
+    if (only !== 'simulator') runDataSet('PaySim-derived', await loadTexts('paysim', n), rounds, dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
