@@ -145,7 +145,7 @@ export class MetricsStreamRepository {
 
   private applyMessage(m: MetricsMessage): void {
     const { rollups, counters, alerts, queueSamples } = this.tables;
-    for (const cell of m.rollups) rollups.add(cell);
+    rollups.addAll(m.rollups);
     for (const [name, n] of Object.entries(m.counters)) if (n) counters.add(name as CounterName, n);
     if (m.queueSamples.length) queueSamples.record(m.queueSamples);
     if (m.alerts.length) alerts.save(m.alerts);

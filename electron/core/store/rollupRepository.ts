@@ -27,8 +27,9 @@ interface SumRow {
   a: number;
 }
 
+const ADD_INSERT = 'INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES';
 const ADD_CONFLICT = 'ON CONFLICT (sec, code) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount';
-const ADD_ROLLUP = `INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES (?, ?, ?, ?) ${ADD_CONFLICT}`;
+const ADD_ROLLUP = `${ADD_INSERT} (?, ?, ?, ?) ${ADD_CONFLICT}`;
 
 /** The same into a database of a schema before 230 (its rollups by name). */
 const ADD_NAMED_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
@@ -53,7 +54,7 @@ export class RollupRepository {
       for (const c of cells) this.add(c);
       return;
     }
-    const rows = (this.addRows ??= new RowBatch(this.sql.db, 'INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES', 4, ADD_CONFLICT));
+    const rows = (this.addRows ??= new RowBatch(this.sql.db, ADD_INSERT, 4, ADD_CONFLICT));
     for (const c of cells) rows.add(c.sec, this.keys.codeOfPair(c.dim, c.key), c.count, c.amount);
     rows.flush();
   }

@@ -70,11 +70,11 @@ const CELL_CONFLICT = (at: string) => `ON CONFLICT (${at}, key_id) DO UPDATE SET
     failures = failures + excluded.failures, amount = amount + excluded.amount,
     approved_amount = approved_amount + excluded.approved_amount`;
 const CODE_CONFLICT = (at: string) => `ON CONFLICT (${at}, key_id, code) DO UPDATE SET count = count + excluded.count`;
-const addCellSql = (table: string, at: string) =>
-  `INSERT INTO ${table} (${at}, key_id, attempts, approvals, declines, failures, amount, approved_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
-const addCodeSql = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, code, count) VALUES (?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
-const ADD_CELLS = 'INSERT INTO segment_minute_coded (minute, key_id, attempts, approvals, declines, failures, amount, approved_amount) VALUES';
-const ADD_CODES = 'INSERT INTO segment_decline_minute_coded (minute, key_id, code, count) VALUES';
+/** The INSERT of cells (or decline codes) into `table` at `at`, up to VALUES: the rows follow. */
+const cellInsert = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, attempts, approvals, declines, failures, amount, approved_amount) VALUES`;
+const codeInsert = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, code, count) VALUES`;
+const addCellSql = (table: string, at: string) => `${cellInsert(table, at)} (?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
+const addCodeSql = (table: string, at: string) => `${codeInsert(table, at)} (?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
 const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
   SUM(failures) AS failures, SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount`;
 
@@ -191,7 +191,7 @@ export class SegmentRollupRepository {
     }
     if (cells.size === 0) return;
     const through = this.writerSummedThrough();
-    const addCells = (this.addCells ??= new RowBatch(this.sql.db, ADD_CELLS, 8, CELL_CONFLICT('minute')));
+    const addCells = (this.addCells ??= new RowBatch(this.sql.db, cellInsert('segment_minute_coded', 'minute'), 8, CELL_CONFLICT('minute')));
     let newest = -Infinity;
     for (const c of cells.values()) {
       const key = this.keys.codeOfPair(c.dim, c.value);
@@ -202,7 +202,7 @@ export class SegmentRollupRepository {
       }
     }
     addCells.flush();
-    const addCodes = (this.addCodes ??= new RowBatch(this.sql.db, ADD_CODES, 4, CODE_CONFLICT('minute')));
+    const addCodes = (this.addCodes ??= new RowBatch(this.sql.db, codeInsert('segment_decline_minute_coded', 'minute'), 4, CODE_CONFLICT('minute')));
     for (const c of cells.values()) {
       if (c.codes === null) continue;
       const key = this.keys.codeOfPair(c.dim, c.value);
