@@ -1,7 +1,7 @@
-// bench:indexes — what the explorer's three secondary indexes (store/explorerIndexes.ts) cost
+// bench:indexes — what the explorer's two secondary B-tree indexes (store/explorerIndexes.ts) cost
 // the ingest transaction, per index, at a live batch size and at a drained backlog's. In one
 // run, on the simulator's traffic and on PaySim-derived events: the same decoded events are
-// written through EventRepository.insert into a fresh database with all three indexes, none,
+// written through EventRepository.insert into a fresh database with both indexes, none,
 // and each alone, in transactions of BENCH_INDEX_BATCHES (default "250,5000": 250 is a live
 // session's 25 ms flush at 10,000 events/s; 5,000 is collect's batch when it drains a backlog).
 // Synchronous NORMAL, so the figure is the B-tree and WAL work, not the disk's fsync.
@@ -18,7 +18,7 @@ import { ensurePaysimCapture } from './paysimCapture';
 
 const ALL = Object.keys(EXPLORER_INDEXES) as ExplorerIndex[];
 const VARIANTS: { label: string; keep: ExplorerIndex[] }[] = [
-  { label: 'all three', keep: ALL },
+  { label: 'both', keep: ALL },
   { label: 'none', keep: [] },
   ...ALL.map((name) => ({ label: `${name} alone`, keep: [name] })),
 ];

@@ -64,7 +64,7 @@ function bytesPerEvent(dbFile: string, events: number): { total: number; eventLo
     const rows = db.prepare('SELECT tbl_name AS t, SUM(pgsize) AS b FROM dbstat JOIN sqlite_schema USING (name) GROUP BY tbl_name').all() as { t: string; b: number }[];
     const part = { eventLog: 0, rollups: 0, other: 0 };
     for (const r of rows) {
-      if (r.t === 'event_log' || r.t === 'event_identity_overflow' || r.t === 'event_sources') part.eventLog += r.b;
+      if (r.t.startsWith('event_')) part.eventLog += r.b; // the log, its overflow, sources and payment index
       else if (r.t.startsWith('rollup_') || r.t.startsWith('segment_')) part.rollups += r.b;
       else part.other += r.b;
     }

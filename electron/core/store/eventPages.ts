@@ -10,6 +10,7 @@ import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
 import { EVENT_ROW_SELECT, EventRepository, toEventRows } from './eventRepository';
 import { ExplorerIndexPresence } from './explorerIndexes';
+import { paymentSeqs } from './paymentIndex';
 import { StatementCache } from './statementCache';
 
 export interface EventPageOptions {
@@ -291,9 +292,10 @@ export class EventPages {
     const where = [...range.conds, ...extra.map((e) => e.sql)];
     const args = [...range.args, ...extra.flatMap((e) => e.args)];
     const tail = where.length ? ` AND ${where.join(' AND ')}` : '';
+    const seqs = paymentSeqs(this.sql, term);
     const byPayment = this.sql.prepare(
-      `SELECT ${EVENT_ROW_SELECT} FROM event_log ${this.indexes.indexedBy('event_log_payment')} WHERE payment_id = ?${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
-    ).all(term, ...args) as EventRow[];
+      `SELECT ${EVENT_ROW_SELECT} FROM event_log NOT INDEXED WHERE seq IN (${seqs.sql})${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
+    ).all(...seqs.args, ...args) as EventRow[];
     const idSeqs = this.events.seqsOfId(this.knownSources(), term);
     const byId = idSeqs.length
       ? (this.sql.prepare(

@@ -7,6 +7,7 @@ import { CodeCatalogue } from './codeCatalogue';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
+import { paymentSeqs } from './paymentIndex';
 import { PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
@@ -223,9 +224,11 @@ export class EventRepository {
     return row === undefined ? null : toEventDetails([row], this.sourceNames.sourceOf)[0];
   }
 
-  /** The events of one payment in event-time order, at most `limit` (served by event_log_payment once built). */
+  /** The events of one payment in event-time order, at most `limit` (the payment index and its tail). */
   ofPayment(paymentId: string, limit: number): EventRow[] {
-    return toEventRows(this.sql.prepare(`SELECT ${EVENT_ROW_SELECT} FROM event_log WHERE payment_id = ? ORDER BY time_ms, seq LIMIT ?`).all(paymentId, limit), this.sourceNames.sourceOf);
+    const seqs = paymentSeqs(this.sql, paymentId);
+    const rows = this.sql.prepare(`SELECT ${EVENT_ROW_SELECT} FROM event_log NOT INDEXED WHERE seq IN (${seqs.sql}) ORDER BY time_ms, seq LIMIT ?`).all(...seqs.args, limit);
+    return toEventRows(rows, this.sourceNames.sourceOf);
   }
 
   /** First and last event time stored, or null when there are no events. */

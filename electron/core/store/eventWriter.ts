@@ -6,6 +6,7 @@ import { CodeCatalogue } from './codeCatalogue';
 import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
 import { MinuteRollupRepository } from './minuteRollupRepository';
+import { PaymentIndex } from './paymentIndex';
 import { PaymentOutcomes } from './paymentOutcomes';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
@@ -71,9 +72,15 @@ export class EventWriter {
   private readonly cellIds = new PairIds();
   /** Which attempts start or approve a payment; warmed from the newest stored attempts on first use (undefined until then). */
   private payments: PaymentOutcomes | null | undefined;
+  /** Sealed in the batch's transaction when its tail is due (paymentIndex.ts); null for a schema that predates it (migration 260). */
+  private readonly paymentIndex: PaymentIndex | null;
 
-  /** `tables`: the store's own repositories; by default, repositories of `db` for this writer alone. */
-  constructor(db: Database, tables?: IngestTables) {
+  /**
+   * `tables`: the store's own repositories; by default, repositories of `db` for this writer alone.
+   * `paymentIndexSealRows`: the payment index's tail that a batch seals (tests make it small).
+   */
+  constructor(db: Database, tables?: IngestTables, options: { paymentIndexSealRows?: number } = {}) {
+    this.paymentIndex = PaymentIndex.existsIn(db) ? new PaymentIndex(db, options.paymentIndexSealRows) : null;
     const rollupKeys = CodeCatalogue.rollupKeys(db);
     this.tables = tables ?? {
       events: new EventRepository(db),
@@ -189,6 +196,7 @@ export class EventWriter {
     events.noteSources(sources);
     this.segments?.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
     minutes?.flush();
+    if (out.inserted.length) this.paymentIndex?.sealIfDue();
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);

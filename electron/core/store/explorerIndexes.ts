@@ -1,15 +1,17 @@
 // Thread: the engine thread (drops and builds); either thread reads which are present.
 // The explorer's secondary indexes over event_log. Ingest needs only the identity key and the
-// time index; these three serve explorer filters, payment timelines and report counts. A
-// replay session drops them and builds them once at its end: a bulk index build (one sort)
-// costs a fraction of keeping three more B-trees in order row by row. While they are absent,
-// queries fall back to the time index with the condition checked per row (slower, still right).
+// time index; these two serve explorer filters and report counts, and the payment index
+// (paymentIndex.ts, a table filled behind ingest) serves payment timelines and search. A
+// replay session drops these two and builds them once at its end, and defers the payment
+// index's seals to its end: a bulk index build (one sort) costs a fraction of keeping B-trees
+// in order row by row. While they are absent, queries fall back to the time index with the
+// condition checked per row (slower, still right).
 import type { Database } from 'better-sqlite3';
+import { PaymentIndex } from './paymentIndex';
 
 export const EXPLORER_INDEXES = {
   event_log_type_time: 'CREATE INDEX IF NOT EXISTS event_log_type_time ON event_log(type, time_ms)',
   event_log_merchant_time: 'CREATE INDEX IF NOT EXISTS event_log_merchant_time ON event_log(merchant_id, time_ms) WHERE merchant_id IS NOT NULL',
-  event_log_payment: 'CREATE INDEX IF NOT EXISTS event_log_payment ON event_log(payment_id) WHERE payment_id IS NOT NULL',
 } as const;
 
 export type ExplorerIndex = keyof typeof EXPLORER_INDEXES;
@@ -20,22 +22,25 @@ export function presentExplorerIndexes(db: Database): Set<ExplorerIndex> {
   return new Set(rows.filter((n): n is ExplorerIndex => n in EXPLORER_INDEXES));
 }
 
-/** Stops maintaining the explorer indexes (bulk loading): they are dropped until `build`. */
+/** Stops maintaining the explorer indexes (bulk loading): dropped, and the payment index's seals deferred, until `build`. */
 export function deferExplorerIndexes(db: Database): void {
   db.transaction(() => {
     for (const name of Object.keys(EXPLORER_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    new PaymentIndex(db).defer();
   })();
 }
 
-/** Builds the explorer indexes that are missing, in one transaction; returns how many it built. */
+/**
+ * Builds the explorer indexes that are missing and catches the payment index up if a bulk load
+ * deferred it, in one transaction; returns how many of them it built or caught up.
+ */
 export function buildExplorerIndexes(db: Database): number {
   const present = presentExplorerIndexes(db);
   const missing = (Object.keys(EXPLORER_INDEXES) as ExplorerIndex[]).filter((n) => !present.has(n));
-  if (missing.length === 0) return 0;
-  db.transaction(() => {
+  return db.transaction(() => {
     for (const name of missing) db.exec(EXPLORER_INDEXES[name]);
+    return missing.length + (new PaymentIndex(db).catchUp() ? 1 : 0);
   })();
-  return missing.length;
 }
 
 /**

@@ -101,9 +101,9 @@ export interface Store extends ReadStore {
    * behind them would wait for the lock to go.
    */
   waitForLocks(wait: boolean): void;
-  /** Bulk loading (a replay): stops maintaining the explorer's secondary indexes until `buildExplorerIndexes`. */
+  /** Bulk loading (a replay): stops maintaining the explorer's secondary indexes, and defers the payment index's seals, until `buildExplorerIndexes`. */
   deferExplorerIndexes(): void;
-  /** Builds the explorer indexes that are missing (one sort each); returns how many it built. */
+  /** Builds the explorer indexes that are missing (one sort each) and catches a deferred payment index up; returns how many it built or caught up. */
   buildExplorerIndexes(): number;
   /** Rewrites events stored whole before migration 210 into the stored form (`payops compact`). */
   compactStoredTexts(onChunk?: (progress: StoredTextCompaction) => void): StoredTextCompaction;
