@@ -49,6 +49,33 @@ function eventTypeCounts(dbFile: string): Record<string, number> {
   }
 }
 
+/** The payment index (migration 260) against the events it indexes. */
+function paymentIndexGaps(dbFile: string): { deferred: number; tail: number; indexed: number; missing: number } {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT deferred, (SELECT MAX(seq) FROM event_log) - through_seq AS tail,
+           (SELECT COUNT(*) FROM event_payment_index) AS indexed,
+           (SELECT COUNT(*) FROM event_log e WHERE payment_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM event_payment_index i WHERE i.part = e.seq >> 16 AND i.payment_id = e.payment_id AND i.seq = e.seq)) AS missing
+         FROM event_payment_index_state`,
+      )
+      .get() as { deferred: number; tail: number; indexed: number; missing: number };
+  } finally {
+    db.close();
+  }
+}
+
+function paymentEvents(dbFile: string): number {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM event_log WHERE payment_id IS NOT NULL').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 describe('replay killed with SIGKILL at random moments', () => {
   it('stores the capture exactly once after repeated kills and a final complete run', async () => {
     const seed = Number(process.env.PAYOPS_KILL_SEED ?? Date.now() % 100000);
@@ -90,5 +117,8 @@ describe('replay killed with SIGKILL at random moments', () => {
     for (const e of events) if (!stored.ids.has(`${e.source}|${e.id}`)) throw new Error(`lost ${e.source}|${e.id} (seed ${seed})`);
     // Rollups were committed with their events: a killed transaction left neither behind.
     expect(rollupTypeCounts(db)).toEqual(eventTypeCounts(db));
+    // The killed runs left the payment index's seals deferred; the complete run caught it up:
+    // every stored payment event is indexed, none twice, none missing.
+    expect(paymentIndexGaps(db)).toEqual({ deferred: 0, tail: 0, indexed: paymentEvents(db), missing: 0 });
   }, 180_000);
 });
