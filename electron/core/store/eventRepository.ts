@@ -237,6 +237,11 @@ export class EventRepository {
     return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
   }
 
+  /** About how many events are stored, read from the ends of the seq range (exact until something is deleted). */
+  approximateCount(): number {
+    return this.sql.pluck('SELECT COALESCE(MAX(seq) - MIN(seq) + 1, 0) FROM event_log').get() as number;
+  }
+
   /** The newest event time stored, or null. */
   newestTime(): number | null {
     return (this.sql.prepare('SELECT MAX(time_ms) AS t FROM event_log').get() as { t: number | null }).t;
