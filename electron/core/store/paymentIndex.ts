@@ -50,7 +50,7 @@ function indexState(sql: StatementCache): IndexState {
     .get() as IndexState;
 }
 
-/** Moves the whole tail into the index (in the caller's transaction, or its own); returns the events moved. */
+/** Moves the whole tail into the index (in the caller's transaction, or its own); returns the tail's span in seqs. */
 function sealAll(sql: StatementCache): number {
   return sql.transaction(() => {
     const { tail } = indexState(sql);
@@ -83,7 +83,7 @@ export class PaymentIndex {
     return new StatementCache(db).hasTables('event_payment_index_state');
   }
 
-  /** In the ingest transaction: seals when the tail reached `sealRows` and no bulk load defers it; returns the events moved. */
+  /** In the ingest transaction: seals when the tail reached `sealRows` and no bulk load defers it; returns the tail's span (0: not due). */
   sealIfDue(): number {
     const { tail, deferred } = indexState(this.sql);
     return deferred || tail < this.sealRows ? 0 : sealAll(this.sql);
