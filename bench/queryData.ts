@@ -152,7 +152,7 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
     else rollups.set(k, [sec, dim, key, 1, amount]);
   };
   const flushRollups = () => {
-    for (const [sec, dim, key, count, amount] of rollups.values()) secondRollups.add({ sec, dim, key, count, amount });
+    secondRollups.addAll(Array.from(rollups.values(), ([sec, dim, key, count, amount]) => ({ sec, dim, key, count, amount })));
     rollups.clear();
   };
 

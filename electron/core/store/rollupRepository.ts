@@ -1,5 +1,5 @@
-// Thread: `add` on the engine thread (in the ingest transaction); reads on either thread.
-import type { Database, Statement } from 'better-sqlite3';
+// Thread: `addAll` on the engine thread (in the ingest transaction); reads on either thread.
+import type { Database } from 'better-sqlite3';
 import { CodeCatalogue } from './codeCatalogue';
 import { RowBatch } from './rowBatch';
 import { StatementCache } from './statementCache';
@@ -29,7 +29,6 @@ interface SumRow {
 
 const ADD_INSERT = 'INSERT INTO rollup_second_coded (sec, code, count, amount) VALUES';
 const ADD_CONFLICT = 'ON CONFLICT (sec, code) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount';
-const ADD_ROLLUP = `${ADD_INSERT} (?, ?, ?, ?) ${ADD_CONFLICT}`;
 
 /** The same into a database of a schema before 230 (its rollups by name). */
 const ADD_NAMED_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amount) VALUES (?, ?, ?, ?, ?)
@@ -37,7 +36,6 @@ const ADD_NAMED_ROLLUP = `INSERT INTO rollup_second (sec, dim, key, count, amoun
 
 export class RollupRepository {
   private readonly sql: StatementCache;
-  private addStatement: Statement | null = null;
   private addRows: RowBatch | null = null;
 
   /** `keys`: the codes of (dim, key), shared with the minute rollups of the same connection. */
@@ -51,21 +49,13 @@ export class RollupRepository {
   /** Adds each cell's count and amount to what its second already holds (an ingest batch's cells). */
   addAll(cells: Iterable<RollupCell>): void {
     if (!this.keys.isCoded()) {
-      for (const c of cells) this.add(c);
+      const named = this.sql.prepare(ADD_NAMED_ROLLUP);
+      for (const c of cells) named.run(c.sec, c.dim, c.key, c.count, c.amount);
       return;
     }
     const rows = (this.addRows ??= new RowBatch(this.sql.db, ADD_INSERT, 4, ADD_CONFLICT));
     for (const c of cells) rows.add(c.sec, this.keys.codeOfPair(c.dim, c.key), c.count, c.amount);
     rows.flush();
-  }
-
-  /** Adds a cell's count and amount to what the second already holds. */
-  add(c: RollupCell): void {
-    if (!this.keys.isCoded()) {
-      this.sql.prepare(ADD_NAMED_ROLLUP).run(c.sec, c.dim, c.key, c.count, c.amount);
-      return;
-    }
-    (this.addStatement ??= this.sql.prepare(ADD_ROLLUP)).run(c.sec, this.keys.codeOfPair(c.dim, c.key), c.count, c.amount);
   }
 
   /** After a write transaction rolled back: codes it added are gone (CodeCatalogue.forgetUncommitted). */

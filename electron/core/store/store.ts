@@ -32,7 +32,7 @@ export { DatabaseOpenError, type DbSizeLimit, type Durability, type OpenOptions 
 /** The reads of a repository: what a read-only connection may run. */
 type EventReads = Omit<EventRepository, 'insert'>;
 type QuarantineReads = Omit<QuarantineRepository, 'insert'>;
-type RollupReads = Omit<RollupRepository, 'add'>;
+type RollupReads = Omit<RollupRepository, 'addAll'>;
 type MinuteRollupReads = Omit<MinuteRollupRepository, 'batch'>;
 type CounterReads = Omit<CounterRepository, 'add'>;
 type QueueSampleReads = Omit<QueueSampleRepository, 'record'>;
