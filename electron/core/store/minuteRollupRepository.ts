@@ -131,10 +131,9 @@ export class MinuteRollupRepository {
       const named = this.sql.prepare(addNamedSql(table, at));
       return { add: (dim, t, key, count, amount) => named.run(dim, t, key, count, amount), flush: () => undefined };
     }
-    let rows = this.rowBatches.get(table);
-    if (!rows) this.rowBatches.set(table, (rows = new RowBatch(this.sql.db, addHead(`${table}_coded`, at), 4, addConflict(at))));
-    const coded = rows;
-    return { add: (dim, t, key, count, amount) => coded.add(this.keys.codeOfPair(dim, key), t, count, amount), flush: () => coded.flush() };
+    const rows = this.rowBatches.get(table) ?? new RowBatch(this.sql.db, addHead(`${table}_coded`, at), 4, addConflict(at));
+    this.rowBatches.set(table, rows);
+    return { add: (dim, t, key, count, amount) => rows.add(this.keys.codeOfPair(dim, key), t, count, amount), flush: () => rows.flush() };
   }
 
   /**
