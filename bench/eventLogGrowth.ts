@@ -4,7 +4,7 @@
 // PaySim-derived events, the same events are written in transactions of the ingest default
 // (2,000) into a fresh file per variant, and each quarter of the run is timed on its own:
 //   payops live      EventRepository.insert with every index a live session keeps, the payment
-//                    index sealed behind it as EventWriter does
+//                    and identity indexes sealed behind it as EventWriter does
 //   payops replay    the same, the explorer's indexes dropped and the seals deferred (as a replay)
 //   bare, hash key   the ceilings' store (bench/bareStore.ts): the identity hash unique, a time index
 //   bare, time key   the same table, its unique key (time_ms, ident): event time first
@@ -36,6 +36,7 @@ function payopsWriter(file: string, explorerIndexes: boolean): Writer {
   const write = db.transaction((events: ReturnType<typeof decodeAll>) => {
     for (const e of events) repo.insert(e, e.timeMs ?? 0, e.timeMs ?? 0, e.type);
     paymentIndex.sealIfDue(); // as EventWriter does at the end of each batch
+    repo.sealIdentitiesIfDue();
   });
   return { prepare: (bodies) => decodeAll(bodies), write: (p) => write(p as ReturnType<typeof decodeAll>), close: () => db.close() };
 }

@@ -32,6 +32,7 @@ function storeAll(dir: string, events: NormalizedEvent[], batch: number, keep: E
     const repo = new EventRepository(db);
     const write = db.transaction((slice: NormalizedEvent[]) => {
       for (const e of slice) repo.insert(e, e.timeMs ?? 0, e.timeMs ?? 0, e.type);
+      repo.sealIdentitiesIfDue(); // as EventWriter does
     });
     const started = performance.now();
     for (let i = 0; i < events.length; i += batch) write(events.slice(i, i + batch));

@@ -22,7 +22,7 @@ export function migrateToLegacySchema(db: Database): void {
 }
 
 /** The events insert of migration 001's table, as the EventRepository of before wrote it. */
-function legacyEvents(db: Database): Pick<EventRepository, 'insert' | 'noteSources'> {
+function legacyEvents(db: Database): Pick<EventRepository, 'insert' | 'noteSources' | 'sealIdentitiesIfDue'> {
   const insert = db.prepare(`INSERT OR IGNORE INTO events (source, id, type, category, time_ms, arrival_ms, subject, payment_id,
       merchant_id, amount, currency, country, method, card_bin, latency_ms, decline_code, score, decision, routing_key, json)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -33,6 +33,7 @@ function legacyEvents(db: Database): Pick<EventRepository, 'insert' | 'noteSourc
         e.country, e.method, e.cardBin, e.latencyMs, e.declineCode, e.score, e.decision, routingKey, wholeEventText(e, timeMs),
       ).changes > 0,
     noteSources: () => undefined,
+    sealIdentitiesIfDue: () => 0, // the schema before migration 120 has a UNIQUE (source, id)
   };
 }
 

@@ -1,11 +1,12 @@
 // Thread: `insert` on the engine thread (in the ingest transaction); reads on either thread.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, RunResult, Statement } from 'better-sqlite3';
 import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
 import { restoreEnvelope, storedSource, storedSubject, withSourceCode, withSourceText, type JsonObject, type SourceOfCode } from '../../../shared/events/storedEnvelope';
 import { CodeCatalogue } from './codeCatalogue';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
+import { IdentityTail, identitySeqs } from './identityIndex';
 import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
 import { paymentSeqs } from './paymentIndex';
 import { PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
@@ -120,7 +121,20 @@ const ALERT_SELECT = selectList(pickColumns(EVENT_COLUMNS, ['type', 'timeMs', 'a
 
 const INSERT_EVENT = `INSERT INTO event_log (ident, time_ms, arrival_ms, type, merchant_id, payment_id, amount, currency, country,
     card_bin, decline_code, score, decision, routing_key, json)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ident) DO NOTHING`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The same into a database of a schema before migration 270, whose UNIQUE index refuses a taken identity. */
+const INSERT_EVENT_UNIQUE = `${INSERT_EVENT} ON CONFLICT (ident) DO NOTHING`;
+
+/** An event on its way into event_log. */
+interface PendingRow {
+  e: NormalizedEvent;
+  /** Its stored text (the source coded). */
+  json: string;
+  timeMs: number;
+  arrivalMs: number;
+  routingKey: string | null;
+}
 
 /** Stored events read at most to warm the payment tracker. */
 const RECENT_PAYMENT_ROWS = PAYMENT_MEMORY;
@@ -129,11 +143,17 @@ export class EventRepository {
   private readonly sql: StatementCache;
   /** The ingest hot path: kept at hand rather than looked up per row. */
   private insertStatement: Statement | null = null;
+  /** The identities stored, as the writer checks them (migration 270); null before that schema, where a UNIQUE index does. */
+  private identities: IdentityTail | null | undefined;
   private readonly sourceCodes: CodeCatalogue;
   /** Names the sources that stored texts hold as codes (for this repository's readers and for callers that read rows themselves). */
   readonly sourceNames: SourceNames;
 
-  constructor(db: Database) {
+  /** `identitySealRows`: the identity index's tail that a batch seals (tests make it small). */
+  constructor(
+    db: Database,
+    private readonly options: { identitySealRows?: number } = {},
+  ) {
     this.sql = new StatementCache(db);
     this.sourceCodes = CodeCatalogue.sourceCodes(db);
     this.sourceNames = new SourceNames(db);
@@ -144,6 +164,7 @@ export class EventRepository {
    * source may be given the same number (its rows would read as the wrong source).
    */
   forgetUncommitted(): void {
+    this.identities?.forget();
     this.sourceCodes.forgetUncommitted();
     this.sourceNames.forgetUncommitted();
   }
@@ -171,31 +192,64 @@ export class EventRepository {
 
   /**
    * Stores one event once per (source, id) (the ingest transaction's write). False when it
-   * was already stored: a duplicate. The unique key is the identity hash; when it is taken,
-   * the stored event's own (source, id) says whether this is a duplicate or a collision.
+   * was already stored: a duplicate. The identity hash is looked up first (identityIndex.ts);
+   * when it is taken, the stored event's own (source, id) says whether this is a duplicate or
+   * a collision.
    */
   insert(e: NormalizedEvent, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
     const ident = eventIdentity(e.source, e.id);
-    const json = withStoredSource(e.json, e.source, this.sourceCodes);
-    const stored = (this.insertStatement ??= this.sql.prepare(INSERT_EVENT)).run(
-      ident, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
-      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, json,
-    ).changes > 0;
-    return stored || this.insertColliding(e, json, ident, timeMs, arrivalMs, routingKey);
+    const row: PendingRow = { e, json: withStoredSource(e.json, e.source, this.sourceCodes), timeMs, arrivalMs, routingKey };
+    const identities = this.identityTail();
+    if (identities === null) {
+      if (this.store(this.sql.prepare(INSERT_EVENT_UNIQUE), ident, row).changes > 0) return true;
+      return this.insertColliding(row, this.sql.pluck('SELECT json FROM event_log WHERE ident = ?').get(ident) as string);
+    }
+    for (;;) {
+      const holder = identities.holderOf(ident);
+      if (holder !== undefined) {
+        const holderJson = this.sql.pluck('SELECT json FROM event_log WHERE seq = ?').get(holder) as string | undefined;
+        if (holderJson !== undefined) return this.insertColliding(row, holderJson);
+        identities.dropHolder(ident, holder); // deleted (retention) since the tail was read
+        continue;
+      }
+      const seq = Number(this.store((this.insertStatement ??= this.sql.prepare(INSERT_EVENT)), ident, row).lastInsertRowid);
+      if (identities.added(ident, seq)) return true;
+      // Rows this writer did not see came or went since it last looked: its check may have
+      // missed the identity. Undone, and checked again against the database.
+      this.sql.prepare('DELETE FROM event_log WHERE seq = ?').run(seq);
+    }
   }
 
+  private store(statement: Statement, ident: number | null, { e, json, timeMs, arrivalMs, routingKey }: PendingRow): RunResult {
+    return statement.run(
+      ident, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
+      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, json,
+    );
+  }
 
-  /** The identity hash is taken: stores `e` unless the event holding it, or an overflow row, is `e` itself. */
-  private insertColliding(e: NormalizedEvent, json: string, ident: number, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
-    const holder = JSON.parse(this.sql.pluck('SELECT json FROM event_log WHERE ident = ?').get(ident) as string) as JsonObject;
+  /**
+   * The identity hash is held by the stored event `holderJson`: `row` is a duplicate when that
+   * event, or an overflow row, is the same (source, id); otherwise it is stored without the
+   * hash and listed in the overflow.
+   */
+  private insertColliding(row: PendingRow, holderJson: string): boolean {
+    const { e } = row;
+    const holder = JSON.parse(holderJson) as JsonObject;
     if (holder.id === e.id && storedSource(holder, this.sourceNames.sourceOf) === e.source) return false;
     if (this.sql.pluck('SELECT 1 FROM event_identity_overflow WHERE source = ? AND id = ?').get(e.source, e.id) !== undefined) return false;
-    const seq = this.sql.prepare(INSERT_EVENT).run(
-      null, timeMs, arrivalMs, e.type, e.merchantId, e.paymentId, e.amount, e.currency, e.country, e.cardBin, e.declineCode,
-      e.score, e.decision, routingKey === e.type ? ROUTING_KEY_IS_TYPE : routingKey, json,
-    ).lastInsertRowid;
+    const seq = Number(this.store(this.sql.prepare(INSERT_EVENT), null, row).lastInsertRowid);
+    this.identities?.added(null, seq);
     this.sql.prepare('INSERT INTO event_identity_overflow (source, id, seq) VALUES (?, ?, ?)').run(e.source, e.id, seq);
     return true;
+  }
+
+  /** In the ingest transaction: moves the identity index's tail into it when due (identityIndex.ts); 0 when not due or before migration 270. */
+  sealIdentitiesIfDue(): number {
+    return this.identityTail()?.sealIfDue() ?? 0;
+  }
+
+  private identityTail(): IdentityTail | null {
+    return (this.identities ??= IdentityTail.existsIn(this.sql.db) ? new IdentityTail(this.sql.db, this.options.identitySealRows) : null);
   }
 
   /** Lists sources seen (the explorer's event id search hashes each with the id asked for). */
@@ -208,12 +262,12 @@ export class EventRepository {
   /** The sequence numbers of the events with this id from any of `sources` (identity hash, then overflow). */
   seqsOfId(sources: string[], id: string): number[] {
     const out: number[] = [];
-    const byHash = this.sql.prepare('SELECT seq, json FROM event_log INDEXED BY event_log_identity WHERE ident = ?');
-    for (const source of sources) {
-      const row = byHash.get(eventIdentity(source, id)) as { seq: number; json: string } | undefined;
-      if (!row) continue;
-      const ce = JSON.parse(row.json) as JsonObject;
-      if (ce.id === id && storedSource(ce, this.sourceNames.sourceOf) === source) out.push(row.seq);
+    if (sources.length > 0) {
+      const seqs = identitySeqs(this.sql, sources.map((source) => eventIdentity(source, id)));
+      for (const row of this.sql.prepare(`SELECT seq, json FROM event_log NOT INDEXED WHERE seq IN (${seqs.sql})`).all(...seqs.args) as { seq: number; json: string }[]) {
+        const ce = JSON.parse(row.json) as JsonObject;
+        if (ce.id === id && sources.includes(storedSource(ce, this.sourceNames.sourceOf) as string)) out.push(row.seq);
+      }
     }
     for (const seq of this.sql.pluck('SELECT seq FROM event_identity_overflow WHERE id = ?').all(id) as number[]) out.push(seq);
     return out;

@@ -77,13 +77,13 @@ export class EventWriter {
 
   /**
    * `tables`: the store's own repositories; by default, repositories of `db` for this writer alone.
-   * `paymentIndexSealRows`: the payment index's tail that a batch seals (tests make it small).
+   * `paymentIndexSealRows`, `identityIndexSealRows`: the tails that a batch seals (tests make them small).
    */
-  constructor(db: Database, tables?: IngestTables, options: { paymentIndexSealRows?: number } = {}) {
+  constructor(db: Database, tables?: IngestTables, options: { paymentIndexSealRows?: number; identityIndexSealRows?: number } = {}) {
     this.paymentIndex = PaymentIndex.existsIn(db) ? new PaymentIndex(db, options.paymentIndexSealRows) : null;
     const rollupKeys = CodeCatalogue.rollupKeys(db);
     this.tables = tables ?? {
-      events: new EventRepository(db),
+      events: new EventRepository(db, { identitySealRows: options.identityIndexSealRows }),
       quarantine: new QuarantineRepository(db),
       rollups: new RollupRepository(db, rollupKeys),
       counters: new CounterRepository(db),
@@ -196,7 +196,10 @@ export class EventWriter {
     events.noteSources(sources);
     this.segments?.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
     minutes?.flush();
-    if (out.inserted.length) this.paymentIndex?.sealIfDue();
+    if (out.inserted.length) {
+      this.paymentIndex?.sealIfDue();
+      events.sealIdentitiesIfDue();
+    }
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);

@@ -98,15 +98,16 @@ describe('migration 120: the event log', () => {
   it('keeps an event whose identity hash another event already holds, once', () => {
     const db = openDatabase(path.join(dir, 'collision.db'));
     try {
-      const store = storeOn(db);
       const ev = (id: string) => ({ specversion: '1.0', id, source: 'psp/c', type: 'payment.captured', time: new Date(T0).toISOString(), data: { paymentId: `pay_${id}`, merchantId: 'm', amount: 1, currency: 'EUR' } });
       const msg = (id: string): IncomingMessage => {
         const raw = { body: Buffer.from(JSON.stringify(ev(id))), arrivalMs: T0, routingKey: 'payment.captured' };
         return { raw, result: decodeMessage(raw) };
       };
-      expect(store.ingest.commit([msg('a')]).inserted.length).toBe(1);
-      // A real 53-bit collision cannot be found in a test; event a is made to hold b's hash.
+      expect(storeOn(db).ingest.commit([msg('a')]).inserted.length).toBe(1);
+      // A real 53-bit collision cannot be found in a test; event a is made to hold b's hash,
+      // before the writer below starts (an identity never changes under a writer).
       db.prepare('UPDATE event_log SET ident = ?').run(eventIdentity('psp/c', 'b'));
+      const store = storeOn(db);
       expect(store.ingest.commit([msg('b')]).inserted.length).toBe(1);
       expect(store.ingest.commit([msg('b'), msg('b')])).toMatchObject({ inserted: [], duplicates: 2 });
       expect(db.prepare("SELECT source, id FROM event_identity_overflow").all()).toEqual([{ source: 'psp/c', id: 'b' }]);
