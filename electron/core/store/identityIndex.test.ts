@@ -120,6 +120,18 @@ describe('the identity index filled behind ingest', () => {
     expect(searched(db, 'e')).toEqual(['e']);
   });
 
+  it('stores an event whose index row outlived it (a delete that bypassed the triggers), once', () => {
+    const db = openDatabase(freshFile());
+    const writer = new EventWriter(db, undefined, { identityIndexSealRows: 2 });
+    writer.commit(['a', 'b'].map((id) => message('psp/a', id)));
+    expect(through(db)).toBe(2);
+    db.exec('DROP TRIGGER event_identity_index_forget');
+    db.prepare('DELETE FROM event_log WHERE seq = 1').run();
+    expect(writer.commit([message('psp/a', 'a'), message('psp/a', 'a')])).toMatchObject({ duplicates: 1 });
+    expect(stored(db)).toEqual(['b', 'a']);
+    expect(indexRows(db)).toEqual(sealedRows(db, 2));
+  });
+
   it('keeps an event whose identity hash a sealed event holds, once, and finds it by its id', () => {
     const db = openDatabase(freshFile());
     new EventWriter(db, undefined, { identityIndexSealRows: 1 }).commit([message('psp/a', 'a')]);

@@ -81,9 +81,14 @@ export class IdentityTail {
     return true;
   }
 
-  /** A holder this view named is gone (deleted since): forgets it so the identity is free again. */
+  /**
+   * A holder this view named is gone (deleted since the tail was read): forgets it so the
+   * identity is free again. An index row left by a delete that bypassed the triggers goes too,
+   * or the writer would be sent to it again and again.
+   */
   dropHolder(ident: number, seq: number): void {
     if (this.tail.get(ident) === seq) this.tail.delete(ident);
+    else this.sql.prepare('DELETE FROM event_identity_index WHERE ident = ? AND seq = ?').run(ident, seq);
   }
 
   /** The transaction that stored what this view learned rolled back. */
