@@ -3,8 +3,8 @@
 // cache; an operator's database holds millions. In one run, on the simulator's traffic and on
 // PaySim-derived events, the same events are written in transactions of the ingest default
 // (2,000) into a fresh file per variant, and each quarter of the run is timed on its own:
-//   payops live      EventRepository.insert with every index a live session keeps, the payment
-//                    and identity indexes sealed behind it as EventWriter does
+//   payops live      EventRepository.insert with every index a live session keeps, the payment,
+//                    merchant and identity indexes sealed behind it as EventWriter does
 //   payops replay    the same, the explorer's indexes dropped and the seals deferred (as a replay)
 //   bare, hash key   the ceilings' store (bench/bareStore.ts): the identity hash unique, a time index
 //   bare, time key   the same table, its unique key (time_ms, ident): event time first
@@ -18,6 +18,7 @@ import { DEFAULT_INGEST_BATCH } from '../electron/core/ingest/batchWithinCredit'
 import { openDatabase } from '../electron/core/store/database';
 import { EventRepository } from '../electron/core/store/eventRepository';
 import { deferExplorerIndexes } from '../electron/core/store/explorerIndexes';
+import { MerchantIndex } from '../electron/core/store/merchantIndex';
 import { PaymentIndex } from '../electron/core/store/paymentIndex';
 import { bareRow, openBareStore, type BareRow } from './bareStore';
 import { decodeAll, fmt, realisticBodies } from './benchSupport';
@@ -33,9 +34,11 @@ function payopsWriter(file: string, explorerIndexes: boolean): Writer {
   if (!explorerIndexes) deferExplorerIndexes(db);
   const repo = new EventRepository(db);
   const paymentIndex = new PaymentIndex(db);
+  const merchantIndex = new MerchantIndex(db);
   const write = db.transaction((events: ReturnType<typeof decodeAll>) => {
     for (const e of events) repo.insert(e, e.timeMs ?? 0, e.timeMs ?? 0, e.type);
     paymentIndex.sealIfDue(); // as EventWriter does at the end of each batch
+    merchantIndex.sealIfDue();
     repo.sealIdentitiesIfDue();
   });
   return { prepare: (bodies) => decodeAll(bodies), write: (p) => write(p as ReturnType<typeof decodeAll>), close: () => db.close() };

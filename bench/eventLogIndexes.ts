@@ -1,8 +1,9 @@
-// bench:indexes — what the explorer's two secondary B-tree indexes (store/explorerIndexes.ts) cost
-// the ingest transaction, per index, at a live batch size and at a drained backlog's. In one
-// run, on the simulator's traffic and on PaySim-derived events: the same decoded events are
-// written through EventRepository.insert into a fresh database with both indexes, none,
-// and each alone, in transactions of BENCH_INDEX_BATCHES (default "250,5000": 250 is a live
+// bench:indexes — what the explorer's secondary B-tree indexes kept row by row
+// (store/explorerIndexes.ts; since migration 280 the type index alone: the payment, merchant and
+// identity indexes are filled behind ingest, sealed here as EventWriter does) cost the ingest
+// transaction, at a live batch size and at a drained backlog's. In one run, on the simulator's
+// traffic and on PaySim-derived events: the same decoded events are written through
+// EventRepository.insert into a fresh database with all of them, none, and each alone, in transactions of BENCH_INDEX_BATCHES (default "250,5000": 250 is a live
 // session's 25 ms flush at 10,000 events/s; 5,000 is collect's batch when it drains a backlog).
 // Synchronous NORMAL, so the figure is the B-tree and WAL work, not the disk's fsync.
 // BENCH_INDEX_EVENTS=N (default 100,000 per data set).
@@ -13,12 +14,13 @@ import type { NormalizedEvent } from '../shared/events/eventTypes';
 import { openDatabase } from '../electron/core/store/database';
 import { EventRepository } from '../electron/core/store/eventRepository';
 import { EXPLORER_INDEXES, type ExplorerIndex } from '../electron/core/store/explorerIndexes';
+import { MerchantIndex } from '../electron/core/store/merchantIndex';
 import { decodeAll, fmt, realisticBodies } from './benchSupport';
 import { ensurePaysimCapture } from './paysimCapture';
 
 const ALL = Object.keys(EXPLORER_INDEXES) as ExplorerIndex[];
 const VARIANTS: { label: string; keep: ExplorerIndex[] }[] = [
-  { label: 'both', keep: ALL },
+  { label: 'all', keep: ALL },
   { label: 'none', keep: [] },
   ...ALL.map((name) => ({ label: `${name} alone`, keep: [name] })),
 ];
@@ -30,9 +32,11 @@ function storeAll(dir: string, events: NormalizedEvent[], batch: number, keep: E
   try {
     for (const name of ALL) if (!keep.includes(name)) db.exec(`DROP INDEX IF EXISTS ${name}`);
     const repo = new EventRepository(db);
+    const merchantIndex = new MerchantIndex(db);
     const write = db.transaction((slice: NormalizedEvent[]) => {
       for (const e of slice) repo.insert(e, e.timeMs ?? 0, e.timeMs ?? 0, e.type);
-      repo.sealIdentitiesIfDue(); // as EventWriter does
+      merchantIndex.sealIfDue(); // as EventWriter does
+      repo.sealIdentitiesIfDue();
     });
     const started = performance.now();
     for (let i = 0; i < events.length; i += batch) write(events.slice(i, i + batch));

@@ -9,12 +9,13 @@ import path from 'node:path';
 import { openDatabase } from '../electron/core/store/database';
 import { eventIdentity } from '../electron/core/store/eventIdentity';
 import { EventRepository } from '../electron/core/store/eventRepository';
+import { MerchantIndex } from '../electron/core/store/merchantIndex';
 import { PaymentIndex } from '../electron/core/store/paymentIndex';
 import { RollupRepository } from '../electron/core/store/rollupRepository';
 import { CodeCatalogue } from '../electron/core/store/codeCatalogue';
 import { compactEnvelope, withSourceCode } from '../shared/events/storedEnvelope';
 
-export const BENCH_DATA_VERSION = 8; // 5: the event log of migration 120; 6: its stored text (migration 210); 7: codes for rollups, segments and sources (230-250); 8: the identity index (270)
+export const BENCH_DATA_VERSION = 9; // 5: the event log of migration 120; 6: its stored text (migration 210); 7: codes for rollups, segments and sources (230-250); 8: the identity index (270); 9: the merchant index (280)
 export const DAY_MS = 86_400_000;
 
 export interface BenchDataInfo {
@@ -89,6 +90,8 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
   for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
   const paymentIndex = new PaymentIndex(db);
   paymentIndex.defer();
+  const merchantIndex = new MerchantIndex(db);
+  merchantIndex.defer();
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -1000000');
@@ -274,6 +277,9 @@ export function ensureBenchData(events: number, log: (line: string) => void): Be
   const sealStarted = Date.now();
   paymentIndex.catchUp();
   log(`  payment index: ${((Date.now() - sealStarted) / 1000).toFixed(1)} s`);
+  const merchantsStarted = Date.now();
+  merchantIndex.catchUp();
+  log(`  merchant index: ${((Date.now() - merchantsStarted) / 1000).toFixed(1)} s`);
   const identitiesStarted = Date.now();
   db.transaction(() => new EventRepository(db).sealIdentitiesIfDue())();
   log(`  identity index: ${((Date.now() - identitiesStarted) / 1000).toFixed(1)} s`);

@@ -190,8 +190,8 @@ export interface TopLists {
 
 /**
  * Top merchants, countries, decline codes and card BINs of [from, to).
- * - merchants: one seek per merchant on (merchant_id, time_ms) and an index-only count
- *   (no table reads), so the busiest merchants cost no more than the quiet ones;
+ * - merchants: one seek per merchant in the merchant index and an index-only count (no
+ *   table reads), so the busiest merchants cost no more than the quiet ones, and its tail;
  * - declines (per merchant, country, BIN and code): the window's payment.declined rows
  *   through (type, time_ms);
  * - events per country and BIN: one pass over the window's rows (time index).
@@ -202,10 +202,7 @@ export function topLists(store: ReadStore, from: number, to: number, masker: Mas
   const bins = new Map<string, [number, number]>();
   const codes = new Map<string, number>();
   if (to > from) {
-    for (const m of store.reports.merchants()) {
-      const n = store.reports.countOfMerchant(m, from, to);
-      if (n > 0) merchants.set(m, [n, 0]);
-    }
+    for (const [m, n] of store.reports.merchantCounts(from, to)) merchants.set(m, [n, 0]);
     const perCountry = new Map<string, number>();
     const perBin = new Map<string, number>();
     for (const [m, c, bin, code] of store.reports.declines(from, to)) {

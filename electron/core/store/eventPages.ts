@@ -1,15 +1,17 @@
 // Thread: read worker (read-only connection): explorer pages over millions of rows.
 // Explorer queries over stored events: filters, time order, keyset pages over the existing
-// indexes (never OFFSET). Every index of event_log ends with the rowid (seq), so
-// (time_ms), (type, time_ms) and (merchant_id, time_ms) all deliver rows already ordered by
-// (time_ms, seq): the cursor is that pair and a page is one index range scan. While a replay
-// defers the type and merchant indexes (explorerIndexes.ts), those filters are checked per row
-// along the time index instead, within the scan budget.
+// indexes (never OFFSET). Every index of event_log ends with the rowid (seq), so (time_ms) and
+// (type, time_ms) deliver rows already ordered by (time_ms, seq): the cursor is that pair and a
+// page is one index range scan. The merchant index (merchantIndex.ts) is keyed (merchant_id,
+// time_ms, seq) the same way, and its newest events (its tail) are a second, scanned source
+// merged in. While a replay defers the type and merchant indexes (explorerIndexes.ts), those
+// filters are checked per row along the time index instead, within the scan budget.
 import type { Database } from 'better-sqlite3';
 import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
 import { EVENT_ROW_SELECT, EventRepository, toEventRows } from './eventRepository';
 import { ExplorerIndexPresence } from './explorerIndexes';
+import { MERCHANT_TAIL_FROM, MerchantIndexUse } from './merchantIndex';
 import { paymentSeqs } from './paymentIndex';
 import { StatementCache } from './statementCache';
 
@@ -136,6 +138,49 @@ function rangeConditions(filter: EventFilter, order: 'asc' | 'desc', cursor: Eve
   return { conds, args };
 }
 
+/** Where a page's rows come from: an index of event_log, or the merchant index's two parts. */
+type Source =
+  | { kind: 'index'; index: string; conds: string[]; args: unknown[] }
+  | { kind: 'merchantSealed'; merchantId: string }
+  | { kind: 'merchantTail'; merchantId: string };
+
+interface Conditions {
+  conds: string[];
+  args: unknown[];
+}
+
+/**
+ * One source's rows within `range` (time and cursor conditions) that meet `residual`, in page
+ * order; the statement ends with `LIMIT ?`, its value bound after `args`. The merchant index's
+ * range conditions are its own columns (time_ms, seq), read in a subquery that is limited
+ * itself when no residual condition needs the event's row.
+ */
+function sourceQuery(s: Source, range: Conditions, residual: Conditions, dir: 'ASC' | 'DESC'): { sql: string; args: unknown[] } {
+  const order = `ORDER BY time_ms ${dir}, seq ${dir}`;
+  const where = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
+  if (s.kind === 'index') {
+    return {
+      sql: `SELECT ${EVENT_ROW_SELECT} FROM event_log INDEXED BY ${s.index} ${where([...s.conds, ...range.conds, ...residual.conds])} ${order} LIMIT ?`,
+      args: [...s.args, ...range.args, ...residual.args],
+    };
+  }
+  if (s.kind === 'merchantTail') {
+    return {
+      sql: `SELECT ${EVENT_ROW_SELECT} FROM event_log NOT INDEXED
+        ${where([`seq > ${MERCHANT_TAIL_FROM}`, 'merchant_id = ?', ...range.conds, ...residual.conds])} ${order} LIMIT ?`,
+      args: [s.merchantId, ...range.args, ...residual.args],
+    };
+  }
+  const sealed = `SELECT seq FROM event_merchant_index ${where(['merchant_id = ?', ...range.conds])}`;
+  if (residual.conds.length === 0) {
+    return { sql: `SELECT ${EVENT_ROW_SELECT} FROM event_log NOT INDEXED WHERE seq IN (${sealed} ${order} LIMIT ?) ${order}`, args: [s.merchantId, ...range.args] };
+  }
+  return {
+    sql: `SELECT ${EVENT_ROW_SELECT} FROM event_log NOT INDEXED WHERE seq IN (${sealed}) AND ${residual.conds.join(' AND ')} ${order} LIMIT ?`,
+    args: [s.merchantId, ...range.args, ...residual.args],
+  };
+}
+
 function keyOf(r: EventRow): EventCursor {
   return { timeMs: r.timeMs, seq: r.seq };
 }
@@ -152,15 +197,17 @@ export class EventPages {
   private readonly sql: StatementCache;
   private readonly indexes: ExplorerIndexPresence;
   private readonly events: EventRepository;
+  private readonly merchantIndex: MerchantIndexUse;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
     this.indexes = new ExplorerIndexPresence(db);
+    this.merchantIndex = new MerchantIndexUse(db);
     this.events = new EventRepository(db);
   }
 
   private available(): AvailableIndexes {
-    return { typeTime: this.indexes.has('event_log_type_time'), merchantTime: this.indexes.has('event_log_merchant_time') };
+    return { typeTime: this.indexes.has('event_log_type_time'), merchantTime: this.merchantIndex.usable() };
   }
 
   page(options: EventPageOptions): EventPage {
@@ -188,20 +235,17 @@ export class EventPages {
     const dir = order === 'desc' ? 'DESC' : 'ASC';
     const range = rangeConditions(filter, order, cursor);
 
-    const sources: { conds: string[]; args: unknown[]; index: string }[] = [];
-    if (plan.access.kind === 'time') sources.push({ conds: [], args: [], index: 'event_log_time' });
-    else if (plan.access.kind === 'merchant') sources.push({ conds: ['merchant_id = ?'], args: [plan.access.merchantId], index: 'event_log_merchant_time' });
-    else for (const t of plan.access.types) sources.push({ conds: ['type = ?'], args: [t], index: 'event_log_type_time' });
+    const sources: Source[] = [];
+    if (plan.access.kind === 'time') sources.push({ kind: 'index', conds: [], args: [], index: 'event_log_time' });
+    else if (plan.access.kind === 'merchant') sources.push({ kind: 'merchantSealed', merchantId: plan.access.merchantId }, { kind: 'merchantTail', merchantId: plan.access.merchantId });
+    else for (const t of plan.access.types) sources.push({ kind: 'index', conds: ['type = ?'], args: [t], index: 'event_log_type_time' });
 
     if (!plan.unindexed) {
       // Every condition is served by the index: one LIMIT per index range, merged.
-      const residualSql = plan.residual.map((r) => r.sql);
-      const residualArgs = plan.residual.flatMap((r) => r.args);
+      const residual = { conds: plan.residual.map((r) => r.sql), args: plan.residual.flatMap((r) => r.args) };
       const lists = sources.map((s) => {
-        const where = [...s.conds, ...range.conds, ...residualSql];
-        const sql = `SELECT ${EVENT_ROW_SELECT} FROM event_log INDEXED BY ${s.index}
-          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
-        return this.sql.prepare(sql).all(...s.args, ...range.args, ...residualArgs, limit + 1) as EventRow[];
+        const q = sourceQuery(s, range, residual, dir);
+        return this.sql.prepare(q.sql).all(...q.args, limit + 1) as EventRow[];
       });
       const merged = mergeSorted(lists, order, limit + 1);
       const more = merged.length > limit;
@@ -216,8 +260,7 @@ export class EventPages {
     // continues exactly there.
     const budgetRows = options.scanBudgetRows ?? DEFAULT_SCAN_ROWS;
     const budgetMs = options.scanBudgetMs ?? DEFAULT_SCAN_MS;
-    const residualSql = plan.residual.map((r) => r.sql);
-    const residualArgs = plan.residual.flatMap((r) => r.args);
+    const residual = { conds: plan.residual.map((r) => r.sql), args: plan.residual.flatMap((r) => r.args) };
     const bounds = this.timeBounds(filter, order, cursor);
     if (!bounds) return { rows: [], nextCursor: null, partial: false };
     const started = performance.now();
@@ -232,11 +275,10 @@ export class EventPages {
       const hi = order === 'desc' ? edge : Math.min(bounds.hi, edge + span);
       const need = limit + 1 - rows.length;
       const t0 = performance.now();
+      const slice = { conds: ['time_ms >= ?', 'time_ms < ?', ...(first ? range.conds : [])], args: [lo, hi, ...(first ? range.args : [])] };
       const lists = sources.map((s) => {
-        const where = [...s.conds, 'time_ms >= ?', 'time_ms < ?', ...(first ? range.conds : []), ...residualSql];
-        const sql = `SELECT ${EVENT_ROW_SELECT} FROM event_log INDEXED BY ${s.index} WHERE ${where.join(' AND ')}
-          ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
-        return this.sql.prepare(sql).all(...s.args, lo, hi, ...(first ? range.args : []), ...residualArgs, need) as EventRow[];
+        const q = sourceQuery(s, slice, residual, dir);
+        return this.sql.prepare(q.sql).all(...q.args, need) as EventRow[];
       });
       const sliceMs = performance.now() - t0;
       first = false;

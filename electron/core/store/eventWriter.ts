@@ -6,6 +6,7 @@ import { CodeCatalogue } from './codeCatalogue';
 import { CounterRepository } from './counterRepository';
 import { EventRepository } from './eventRepository';
 import { MinuteRollupRepository } from './minuteRollupRepository';
+import { MerchantIndex } from './merchantIndex';
 import { PaymentIndex } from './paymentIndex';
 import { PaymentOutcomes } from './paymentOutcomes';
 import { QuarantineRepository } from './quarantineRepository';
@@ -74,13 +75,20 @@ export class EventWriter {
   private payments: PaymentOutcomes | null | undefined;
   /** Sealed in the batch's transaction when its tail is due (paymentIndex.ts); null for a schema that predates it (migration 260). */
   private readonly paymentIndex: PaymentIndex | null;
+  /** The same for the merchant index (migration 280). */
+  private readonly merchantIndex: MerchantIndex | null;
 
   /**
    * `tables`: the store's own repositories; by default, repositories of `db` for this writer alone.
-   * `paymentIndexSealRows`, `identityIndexSealRows`: the tails that a batch seals (tests make them small).
+   * `paymentIndexSealRows`, `merchantIndexSealRows`, `identityIndexSealRows`: the tails that a batch seals (tests make them small).
    */
-  constructor(db: Database, tables?: IngestTables, options: { paymentIndexSealRows?: number; identityIndexSealRows?: number } = {}) {
+  constructor(
+    db: Database,
+    tables?: IngestTables,
+    options: { paymentIndexSealRows?: number; merchantIndexSealRows?: number; identityIndexSealRows?: number } = {},
+  ) {
     this.paymentIndex = PaymentIndex.existsIn(db) ? new PaymentIndex(db, options.paymentIndexSealRows) : null;
+    this.merchantIndex = MerchantIndex.existsIn(db) ? new MerchantIndex(db, options.merchantIndexSealRows) : null;
     const rollupKeys = CodeCatalogue.rollupKeys(db);
     this.tables = tables ?? {
       events: new EventRepository(db, { identitySealRows: options.identityIndexSealRows }),
@@ -198,6 +206,7 @@ export class EventWriter {
     minutes?.flush();
     if (out.inserted.length) {
       this.paymentIndex?.sealIfDue();
+      this.merchantIndex?.sealIfDue();
       events.sealIdentitiesIfDue();
     }
     if (out.duplicates) counters.add('duplicates', out.duplicates);

@@ -1,17 +1,17 @@
 // Thread: the engine thread (drops and builds); either thread reads which are present.
-// The explorer's secondary indexes over event_log. Ingest needs only the identity key and the
-// time index; these two serve explorer filters and report counts, and the payment index
-// (paymentIndex.ts, a table filled behind ingest) serves payment timelines and search. A
-// replay session drops these two and builds them once at its end, and defers the payment
-// index's seals to its end: a bulk index build (one sort) costs a fraction of keeping B-trees
-// in order row by row. While they are absent, queries fall back to the time index with the
-// condition checked per row (slower, still right).
+// The explorer's secondary indexes over event_log. Ingest needs only the time index; the type
+// index serves explorer filters and report counts, and the payment and merchant indexes
+// (paymentIndex.ts, merchantIndex.ts: tables filled behind ingest) serve payment timelines,
+// search, merchant pages and counts. A replay session drops the type index and builds it once
+// at its end, and defers the other two's seals to its end: a bulk index build (one sort) costs
+// a fraction of keeping B-trees in order row by row. Meanwhile queries fall back to the time
+// index with the condition checked per row (slower, still right).
 import type { Database } from 'better-sqlite3';
+import { MerchantIndex } from './merchantIndex';
 import { PaymentIndex } from './paymentIndex';
 
 export const EXPLORER_INDEXES = {
   event_log_type_time: 'CREATE INDEX IF NOT EXISTS event_log_type_time ON event_log(type, time_ms)',
-  event_log_merchant_time: 'CREATE INDEX IF NOT EXISTS event_log_merchant_time ON event_log(merchant_id, time_ms) WHERE merchant_id IS NOT NULL',
 } as const;
 
 export type ExplorerIndex = keyof typeof EXPLORER_INDEXES;
@@ -22,24 +22,26 @@ export function presentExplorerIndexes(db: Database): Set<ExplorerIndex> {
   return new Set(rows.filter((n): n is ExplorerIndex => n in EXPLORER_INDEXES));
 }
 
-/** Stops maintaining the explorer indexes (bulk loading): dropped, and the payment index's seals deferred, until `build`. */
+/** Stops maintaining the explorer indexes (bulk loading): dropped, and the payment and merchant indexes' seals deferred, until `build`. */
 export function deferExplorerIndexes(db: Database): void {
   db.transaction(() => {
     for (const name of Object.keys(EXPLORER_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
     new PaymentIndex(db).defer();
+    if (MerchantIndex.existsIn(db)) new MerchantIndex(db).defer();
   })();
 }
 
 /**
- * Builds the explorer indexes that are missing and catches the payment index up if a bulk load
- * deferred it, in one transaction; returns how many of them it built or caught up.
+ * Builds the explorer indexes that are missing and catches the payment and merchant indexes up
+ * if a bulk load deferred them, in one transaction; returns how many of them it built or caught up.
  */
 export function buildExplorerIndexes(db: Database): number {
   const present = presentExplorerIndexes(db);
   const missing = (Object.keys(EXPLORER_INDEXES) as ExplorerIndex[]).filter((n) => !present.has(n));
   return db.transaction(() => {
     for (const name of missing) db.exec(EXPLORER_INDEXES[name]);
-    return missing.length + (new PaymentIndex(db).catchUp() ? 1 : 0);
+    const merchants = MerchantIndex.existsIn(db) && new MerchantIndex(db).catchUp();
+    return missing.length + (new PaymentIndex(db).catchUp() ? 1 : 0) + (merchants ? 1 : 0);
   })();
 }
 

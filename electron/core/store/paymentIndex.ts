@@ -8,7 +8,8 @@
 // writes do not grow with the file (one B-tree ordered by payment would take a seal's rows on
 // nearly every leaf page at a million events). A lookup probes each partition once.
 import type { Database } from 'better-sqlite3';
-import { StatementCache } from './statementCache';
+import { BehindIngestIndex, type BehindIngestSpec } from './behindIngestIndex';
+import type { StatementCache } from './statementCache';
 
 /**
  * Events in the tail before a seal. A lookup reads the whole tail: a payment's timeline took
@@ -38,69 +39,21 @@ export function paymentSeqs(sql: StatementCache, paymentId: string): { sql: stri
     : { sql: 'SELECT seq FROM event_log WHERE payment_id = ?', args: [paymentId] };
 }
 
-interface IndexState {
-  tail: number;
-  deferred: number;
-}
-
-/** How many events are in the tail, and whether a bulk load defers sealing. */
-function indexState(sql: StatementCache): IndexState {
-  return sql
-    .prepare('SELECT COALESCE((SELECT MAX(seq) FROM event_log), 0) - through_seq AS tail, deferred FROM event_payment_index_state')
-    .get() as IndexState;
-}
-
-/** Moves the whole tail into the index (in the caller's transaction, or its own); returns the tail's span in seqs. */
-function sealAll(sql: StatementCache): number {
-  return sql.transaction(() => {
-    const { tail } = indexState(sql);
-    if (tail <= 0) return 0;
-    sql
-      .prepare(
-        `INSERT INTO event_payment_index (part, payment_id, seq)
-           SELECT seq >> 16, payment_id, seq FROM event_log
-           WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IS NOT NULL`,
-      )
-      .run();
-    sql.prepare('UPDATE event_payment_index_state SET through_seq = (SELECT MAX(seq) FROM event_log)').run();
-    return tail;
-  })();
-}
+const PAYMENT_SPEC: BehindIngestSpec = {
+  state: 'event_payment_index_state',
+  fill: `INSERT INTO event_payment_index (part, payment_id, seq)
+    SELECT seq >> 16, payment_id, seq FROM event_log
+    WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IS NOT NULL`,
+};
 
 /** The writer of the payment index: the ingest transaction's seal, and a bulk load's deferral. */
-export class PaymentIndex {
-  private readonly sql: StatementCache;
-
-  constructor(
-    db: Database,
-    private readonly sealRows = PAYMENT_INDEX_SEAL_ROWS,
-  ) {
-    this.sql = new StatementCache(db);
+export class PaymentIndex extends BehindIngestIndex {
+  constructor(db: Database, sealRows = PAYMENT_INDEX_SEAL_ROWS) {
+    super(db, PAYMENT_SPEC, sealRows);
   }
 
   /** Whether the database has it (a test's writer may run on a schema before migration 260). */
   static existsIn(db: Database): boolean {
-    return new StatementCache(db).hasTables('event_payment_index_state');
-  }
-
-  /** In the ingest transaction: seals when the tail reached `sealRows` and no bulk load defers it; returns the tail's span (0: not due). */
-  sealIfDue(): number {
-    const { tail, deferred } = indexState(this.sql);
-    return deferred || tail < this.sealRows ? 0 : sealAll(this.sql);
-  }
-
-  /** A bulk load: no seal until `catchUp` (persisted, so the next session catches up after a killed replay). */
-  defer(): void {
-    this.sql.prepare('UPDATE event_payment_index_state SET deferred = 1').run();
-  }
-
-  /** Seals the whole tail if a bulk load deferred it; true when it did. */
-  catchUp(): boolean {
-    return this.sql.transaction(() => {
-      if (!indexState(this.sql).deferred) return false;
-      sealAll(this.sql);
-      this.sql.prepare('UPDATE event_payment_index_state SET deferred = 0').run();
-      return true;
-    })();
+    return BehindIngestIndex.presentIn(db, PAYMENT_SPEC);
   }
 }
