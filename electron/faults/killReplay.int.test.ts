@@ -67,6 +67,35 @@ function paymentIndexGaps(dbFile: string): { deferred: number; tail: number; ind
   }
 }
 
+/** The merchant (migration 280) and identity (270) indexes against the events they index. */
+function otherIndexGaps(dbFile: string): { merchant: unknown; identity: unknown } {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const merchant = db
+      .prepare(
+        `SELECT deferred, (SELECT MAX(seq) FROM event_log) - through_seq AS tail,
+           (SELECT COUNT(*) FROM event_merchant_index) - (SELECT COUNT(*) FROM event_log WHERE merchant_id IS NOT NULL) AS surplus,
+           (SELECT COUNT(*) FROM event_log e WHERE merchant_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM event_merchant_index i WHERE i.merchant_id = e.merchant_id AND i.time_ms = e.time_ms AND i.seq = e.seq)) AS missing
+         FROM event_merchant_index_state`,
+      )
+      .get();
+    // The identity index's tail is whatever the last run left under its seal size: only what is
+    // up to the mark must be indexed, once.
+    const identity = db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM event_identity_index) - (SELECT COUNT(*) FROM event_log WHERE ident IS NOT NULL AND seq <= through_seq) AS surplus,
+           (SELECT COUNT(*) FROM event_log e WHERE ident IS NOT NULL AND seq <= through_seq
+              AND NOT EXISTS (SELECT 1 FROM event_identity_index i WHERE i.ident = e.ident AND i.seq = e.seq)) AS missing
+         FROM event_identity_index_state`,
+      )
+      .get();
+    return { merchant, identity };
+  } finally {
+    db.close();
+  }
+}
+
 function paymentEvents(dbFile: string): number {
   const db = new Database(dbFile, { readonly: true });
   try {
@@ -117,8 +146,10 @@ describe('replay killed with SIGKILL at random moments', () => {
     for (const e of events) if (!stored.ids.has(`${e.source}|${e.id}`)) throw new Error(`lost ${e.source}|${e.id} (seed ${seed})`);
     // Rollups were committed with their events: a killed transaction left neither behind.
     expect(rollupTypeCounts(db)).toEqual(eventTypeCounts(db));
-    // The killed runs left the payment index's seals deferred; the complete run caught it up:
-    // every stored payment event is indexed, none twice, none missing.
+    // The killed runs left the payment and merchant indexes' seals deferred; the complete run
+    // caught them up: every stored payment event is indexed, none twice, none missing. The
+    // identity index holds exactly the events up to its mark.
     expect(paymentIndexGaps(db)).toEqual({ deferred: 0, tail: 0, indexed: paymentEvents(db), missing: 0 });
+    expect(otherIndexGaps(db)).toEqual({ merchant: { deferred: 0, tail: 0, surplus: 0, missing: 0 }, identity: { surplus: 0, missing: 0 } });
   }, 180_000);
 });
