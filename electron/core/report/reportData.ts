@@ -190,8 +190,8 @@ export interface TopLists {
 
 /**
  * Top merchants, countries, decline codes and card BINs of [from, to).
- * - merchants: one seek per merchant in the merchant index and an index-only count (no
- *   table reads), so the busiest merchants cost no more than the quiet ones, and its tail;
+ * - merchants: ReportQueries.merchantCounts (an index-only count per merchant, so the
+ *   busiest merchants cost no more than the quiet ones, and one pass over the index's tail);
  * - declines (per merchant, country, BIN and code): the window's payment.declined rows
  *   through (type, time_ms);
  * - events per country and BIN: one pass over the window's rows (time index).

@@ -11,7 +11,7 @@ import { PAYMENT_TYPES, RISK_TYPES } from '../../../shared/events/eventTypes';
 import type { EventCursor, EventFilter, EventPage, EventRow } from '../../../shared/explorer';
 import { EVENT_ROW_SELECT, EventRepository, toEventRows } from './eventRepository';
 import { ExplorerIndexPresence } from './explorerIndexes';
-import { MERCHANT_TAIL_FROM, MerchantIndexUse } from './merchantIndex';
+import { MERCHANT_TAIL_FROM } from './merchantIndex';
 import { paymentSeqs } from './paymentIndex';
 import { StatementCache } from './statementCache';
 
@@ -197,17 +197,15 @@ export class EventPages {
   private readonly sql: StatementCache;
   private readonly indexes: ExplorerIndexPresence;
   private readonly events: EventRepository;
-  private readonly merchantIndex: MerchantIndexUse;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
     this.indexes = new ExplorerIndexPresence(db);
-    this.merchantIndex = new MerchantIndexUse(db);
     this.events = new EventRepository(db);
   }
 
   private available(): AvailableIndexes {
-    return { typeTime: this.indexes.has('event_log_type_time'), merchantTime: this.merchantIndex.usable() };
+    return { typeTime: this.indexes.has('event_log_type_time'), merchantTime: this.indexes.merchantIndexUsable() };
   }
 
   page(options: EventPageOptions): EventPage {

@@ -7,7 +7,7 @@
 // a fraction of keeping B-trees in order row by row. Meanwhile queries fall back to the time
 // index with the condition checked per row (slower, still right).
 import type { Database } from 'better-sqlite3';
-import { MerchantIndex } from './merchantIndex';
+import { MerchantIndex, merchantIndexUsable } from './merchantIndex';
 import { PaymentIndex } from './paymentIndex';
 
 export const EXPLORER_INDEXES = {
@@ -46,22 +46,32 @@ export function buildExplorerIndexes(db: Database): number {
 }
 
 /**
- * The presence of the explorer indexes as a reader sees it, re-read at most once a second
+ * The presence of the explorer indexes as a reader sees it (and whether the merchant index may
+ * be read), re-read at most once a second
  * (a replay's writer builds them while a read worker serves pages).
  */
 export class ExplorerIndexPresence {
-  private seen: { at: number; names: Set<ExplorerIndex> } | null = null;
+  private seen: { at: number; names: Set<ExplorerIndex>; merchantIndex: boolean } | null = null;
 
   constructor(private readonly db: Database) {}
 
   has(name: ExplorerIndex): boolean {
-    const now = Date.now();
-    if (!this.seen || now - this.seen.at > 1000) this.seen = { at: now, names: presentExplorerIndexes(this.db) };
-    return this.seen.names.has(name);
+    return this.current().names.has(name);
+  }
+
+  /** Whether the merchant index may be read (merchantIndex.ts): present, and no replay defers it. */
+  merchantIndexUsable(): boolean {
+    return this.current().merchantIndex;
   }
 
   /** `INDEXED BY name` when it exists, else nothing (SQLite picks what there is). */
   indexedBy(name: ExplorerIndex): string {
     return this.has(name) ? `INDEXED BY ${name}` : '';
+  }
+
+  private current(): { names: Set<ExplorerIndex>; merchantIndex: boolean } {
+    const now = Date.now();
+    if (!this.seen || now - this.seen.at > 1000) this.seen = { at: now, names: presentExplorerIndexes(this.db), merchantIndex: merchantIndexUsable(this.db) };
+    return this.seen;
   }
 }

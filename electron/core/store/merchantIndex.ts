@@ -1,5 +1,5 @@
 // Thread: the engine thread seals (in the ingest transaction, or when a bulk load ends); the
-// read worker reads through MerchantIndexReads.
+// read worker asks ExplorerIndexPresence whether to read it.
 // The merchant index (migration 280) is filled behind ingest: (merchant_id, time_ms, seq) of the
 // events up to through_seq; the newer ones, the tail, are found by a scan of their seq range.
 // A seal inserts the tail sorted by the key, so each merchant's newest leaf page is written once
@@ -38,23 +38,10 @@ export class MerchantIndex extends BehindIngestIndex {
 export const MERCHANT_TAIL_FROM = '(SELECT through_seq FROM event_merchant_index_state)';
 
 /**
- * Whether readers may use the merchant index: it exists and no bulk load defers it (a
- * deferred tail is every event the replay stored). Re-read at most once a second.
+ * Whether readers may use the merchant index: it exists and no bulk load defers it (a deferred
+ * tail is every event the replay stored).
  */
-export class MerchantIndexUse {
-  private seen: { at: number; usable: boolean } | null = null;
-  private readonly sql: StatementCache;
-
-  constructor(db: Database) {
-    this.sql = new StatementCache(db);
-  }
-
-  usable(): boolean {
-    const now = Date.now();
-    if (!this.seen || now - this.seen.at > 1000) {
-      const usable = this.sql.hasTables('event_merchant_index_state') && this.sql.pluck('SELECT deferred FROM event_merchant_index_state').get() === 0;
-      this.seen = { at: now, usable };
-    }
-    return this.seen.usable;
-  }
+export function merchantIndexUsable(db: Database): boolean {
+  const sql = new StatementCache(db);
+  return sql.hasTables('event_merchant_index_state') && sql.pluck('SELECT deferred FROM event_merchant_index_state').get() === 0;
 }

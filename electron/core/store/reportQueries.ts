@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { EVENT_DETAIL_SELECT, toEventDetails, toRestoredEvents, type RestoredEvent } from './eventRepository';
 import { EVENT_CATEGORY_SQL } from './eventTypeSql';
 import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
-import { MERCHANT_TAIL_FROM, MerchantIndexUse } from './merchantIndex';
+import { MERCHANT_TAIL_FROM } from './merchantIndex';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
 
@@ -39,12 +39,10 @@ export class ReportQueries {
   private readonly sql: StatementCache;
   private readonly indexes: ExplorerIndexPresence;
   private readonly sources: SourceNames;
-  private readonly merchantIndex: MerchantIndexUse;
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
     this.indexes = new ExplorerIndexPresence(db);
-    this.merchantIndex = new MerchantIndexUse(db);
     this.sources = new SourceNames(db);
   }
 
@@ -91,7 +89,7 @@ export class ReportQueries {
   merchantCounts(from: number, to: number): Map<string, number> {
     const counts = new Map<string, number>();
     const add = (m: string, n: number) => counts.set(m, (counts.get(m) ?? 0) + n);
-    if (!this.merchantIndex.usable()) {
+    if (!this.indexes.merchantIndexUsable()) {
       const rows = this.sql.raw('SELECT merchant_id, COUNT(*) FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? AND merchant_id IS NOT NULL GROUP BY 1');
       for (const [m, n] of rows.all(from, to) as [string, number][]) add(m, n);
       return counts;
