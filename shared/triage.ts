@@ -69,7 +69,7 @@ export interface Contributor {
   significant: boolean;
   window: { attempts: number; value: number | null };
   baseline: { attempts: number; value: number | null };
-  /** The decline codes of this segment that grew most (approval and decline rates). */
+  /** The decline codes of this segment that grew significantly, most first (approval and decline rates). */
   topCodes: string[];
 }
 

@@ -73,6 +73,14 @@ describe('payops explain names the planted segment first', () => {
     expect(top(e).topCodes[0]).toBe('59');
   });
 
+  it.each([13, 42, 1234])('acquirer-degradation by approval (seed %i): the headline names no decline code (the outage is timeouts)', async (seed) => {
+    const { e } = await explainScenario('acquirer-degradation', 'approval-rate', seed);
+    expect(top(e)).toMatchObject({ dimension: 'acquirer', value: 'acq-meridian', significant: true });
+    // The acquirer's few declines are not why its approval fell: no code of it grew significantly.
+    expect(top(e).topCodes).toEqual([]);
+    expect(e.headline).not.toMatch(/code \d/);
+  });
+
   it.each([1, 2, 3])('calm traffic of the same length (seed %i): nothing significant, for every metric', async (seed) => {
     const s = await storeScenario(dir, 'normal', { seed });
     opened.push(s);
@@ -82,5 +90,22 @@ describe('payops explain names the planted segment first', () => {
       expect(e.contributors.filter((c) => c.significant)).toEqual([]);
       expect(e.headline).toMatch(/nothing significant/);
     }
+  });
+});
+
+describe('calm traffic, minute by minute', () => {
+  it('a contributor is significant only where the whole rate moved significantly', async () => {
+    // Every segment of every dimension is tested in every window: a few pass by chance.
+    const s = await storeScenario(dir, 'normal', { seed: 42, rate: 30, baselineMinutes: 60, anomalyMinutes: 1 });
+    opened.push(s);
+    let contributorsSeen = 0;
+    for (let to = s.fromMs; to > s.fromMs - 40 * 60_000; to -= 60_000) {
+      for (const metric of ['approval-rate', 'decline-rate'] as const) {
+        const e = explainFromStore(s.store, explainRequestSchema.parse({ from: to - 60_000, to, metric }));
+        contributorsSeen += e.contributors.length;
+        if (!e.significant) expect(e.contributors.filter((c) => c.significant), `${metric} ${new Date(to).toISOString()}`).toEqual([]);
+      }
+    }
+    expect(contributorsSeen).toBeGreaterThan(0);
   });
 });

@@ -15,7 +15,7 @@ export const Z_OVERALL = 3;
 export const Z_SEGMENT = 4;
 /** Smallest change of the overall rate worth reporting (0.5 points). */
 export const MIN_CHANGE = 0.005;
-/** A segment with fewer attempts than this (in the window for mix, on both sides for rate) is never significant. */
+/** A segment with fewer attempts than this (on both sides for a rate effect, on either side for a mix effect: a segment that vanished moved the mix) is never significant. */
 export const VOLUME_FLOOR = 20;
 /**
  * A segment holding at least this share of attempts (on average over both periods) is most of
@@ -85,13 +85,30 @@ function effectOf(rateEffect: number, mixEffect: number): EffectKind {
   return 'both';
 }
 
-/** Codes whose share of attempts grew most, largest growth first. */
-function grownCodes(w: Map<string, number> | undefined, wn: number, b: Map<string, number> | undefined, bn: number): { code: string; growth: number }[] {
+/** Declines of one code a segment needs in the window before that code can say why the segment moved. */
+const CODE_FLOOR = 5;
+
+/**
+ * Codes whose share of attempts grew most, largest growth first. `significantOnly`: only those
+ * that grew significantly (a segment's codes: an acquirer timing out must not be explained by a
+ * code whose few declines happened to rise).
+ */
+function grownCodes(
+  w: Map<string, number> | undefined,
+  wn: number,
+  b: Map<string, number> | undefined,
+  bn: number,
+  significantOnly = false,
+): { code: string; growth: number }[] {
   const codes = new Set([...(w?.keys() ?? []), ...(b?.keys() ?? [])]);
   const out: { code: string; growth: number }[] = [];
   for (const code of codes) {
-    const growth = (wn > 0 ? (w?.get(code) ?? 0) / wn : 0) - (bn > 0 ? (b?.get(code) ?? 0) / bn : 0);
-    if (growth > 0) out.push({ code, growth });
+    const wc = w?.get(code) ?? 0;
+    const bc = b?.get(code) ?? 0;
+    const growth = (wn > 0 ? wc / wn : 0) - (bn > 0 ? bc / bn : 0);
+    if (growth <= 0) continue;
+    if (significantOnly && (wc < CODE_FLOOR || twoProportionZ(wc, wn, bc, bn) < Z_SEGMENT)) continue;
+    out.push({ code, growth });
   }
   return out.sort((x, y) => y.growth - x.growth || x.code.localeCompare(y.code));
 }
@@ -177,13 +194,15 @@ export function computeExplanation(input: ExplainInput): Explanation {
       rateEffect: parts.rate,
       mixEffect: parts.mix,
       shareOfChange: change !== 0 ? contribution / change : null,
-      significant: segSignificant,
+      // Every segment of every dimension is tested: where the whole did not move significantly,
+      // the few that pass by chance are noise, not a finding (calm traffic says "nothing").
+      significant: significant && segSignificant,
       window: { attempts: ws.attempts, value: rate(sx1, ws.attempts) },
       baseline: { attempts: bs.attempts, value: rate(sx0, bs.attempts) },
       topCodes:
         metric === 'failure-rate'
           ? []
-          : grownCodes(wCodes.bySegment.get(k), ws.attempts, bCodes.bySegment.get(k), bs.attempts)
+          : grownCodes(wCodes.bySegment.get(k), ws.attempts, bCodes.bySegment.get(k), bs.attempts, true)
               .slice(0, 3)
               .map((c) => c.code),
     } });
@@ -251,7 +270,9 @@ export function headlineOf(e: Explanation): string {
   const parts = [`${name} ${word} ${percent(top.window.value)} vs ${percent(top.baseline.value)}`];
   if (top.shareOfChange !== null) parts.push(`${Math.round(top.shareOfChange * 100)} % of the ${direction}`);
   if (top.effect !== 'rate') parts.push(top.effect === 'mix' ? 'by its share of traffic' : 'by its rate and its share of traffic');
-  const code = top.effect === 'mix' ? undefined : top.topCodes[0];
+  // Grown decline codes say why approval fell or declines rose, not why they recovered.
+  const worse = e.metric === 'approval-rate' ? change < 0 : change > 0;
+  const code = top.effect === 'mix' || !worse ? undefined : top.topCodes[0];
   if (code) parts.push(`code ${code} ${declineCodeInfo(code).meaning.toLowerCase()}`);
   return `${head}: ${parts.join(', ')}`;
 }
