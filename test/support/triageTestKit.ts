@@ -24,7 +24,15 @@ export interface StoredScenario {
 export async function storeScenario(
   dir: string,
   scenario: ScenarioName,
-  options: { seed?: number; rate?: number; baselineMinutes?: number; anomalyMinutes?: number; file?: string } = {},
+  options: {
+    seed?: number;
+    rate?: number;
+    baselineMinutes?: number;
+    anomalyMinutes?: number;
+    file?: string;
+    /** Which generated events are published (default all): a test's own incident carved out of the traffic. */
+    keep?: (e: ReturnType<ReturnType<typeof createTrafficGenerator>['next']>) => boolean;
+  } = {},
 ): Promise<StoredScenario> {
   const { seed = 13, rate = 40, baselineMinutes = 20, anomalyMinutes = 5 } = options;
   const file = options.file ?? path.join(dir, `${scenario}-${seed}-${Math.random().toString(36).slice(2)}.db`);
@@ -41,6 +49,7 @@ export async function storeScenario(
   let events = 0;
   while (gen.nextTimeMs() < endMs) {
     const e = gen.next();
+    if (options.keep && !options.keep(e)) continue;
     const raw = { body: Buffer.from(JSON.stringify(e)), headers: null, contentType: 'application/cloudevents+json', routingKey: e.type, arrivalMs: Date.parse(e.time) };
     batch.push({ raw, result: decodeMessage(raw) });
     events += 1;

@@ -16,6 +16,12 @@ export const DOWN_FAILURE = 0.5;
 export const DEGRADED_POINTS = 0.1;
 /** Significance of a segment's change against its own baseline (|z|, two proportions). */
 export const HEALTH_Z = 3;
+/**
+ * Down: a segment whose attempts fell to this fraction of what its own baseline share of the
+ * traffic expects (at least HEALTH_VOLUME_FLOOR of them), significantly. An acquirer or issuer
+ * that stops answering often stops being sent traffic at all: it has no rate left to judge.
+ */
+export const TRAFFIC_DOWN_FRACTION = 0.1;
 
 const ORDER: Record<SegmentState, number> = { down: 0, degraded: 1, ok: 2 };
 
@@ -26,56 +32,103 @@ export interface HealthInput {
   baseline: SegmentRow[];
 }
 
-export function judgeSegment(w: SegmentCounts, b: SegmentCounts): { state: SegmentState; reason: string; judged: boolean } {
+export interface Verdict {
+  state: SegmentState;
+  reason: string;
+  judged: boolean;
+  /** How far from its baseline (|z| of the test that decided; 0 when ok): the board's order within a state. */
+  severity: number;
+}
+
+/**
+ * A segment whose traffic all but vanished: down, or null. `expected`: its attempts in the window
+ * at its baseline share of the whole traffic (so a quiet night or the end of a capture, where
+ * everything falls together, singles nobody out).
+ */
+export function judgeVanished(attempts: number, expected: number): Verdict | null {
+  if (expected < HEALTH_VOLUME_FLOOR || attempts > TRAFFIC_DOWN_FRACTION * expected) return null;
+  const z = (expected - attempts) / Math.sqrt(expected);
+  if (z < HEALTH_Z) return null;
+  const what = attempts === 0 ? 'no attempts' : `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  return { state: 'down', judged: true, severity: z, reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
+}
+
+export function judgeSegment(w: SegmentCounts, b: SegmentCounts): Verdict {
   const wa = rate(w.approvals, w.attempts);
   const ba = rate(b.approvals, b.attempts);
   const wf = rate(w.failures, w.attempts);
   const bf = rate(b.failures, b.attempts);
   const approvalText = `approval ${percent(wa)} vs ${percent(ba)} (own baseline), ${w.attempts} attempts`;
-  if (w.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, reason: `${w.attempts} attempts: below the volume floor of ${HEALTH_VOLUME_FLOOR}, not judged` };
-  if (b.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, reason: `${b.attempts} attempts in its baseline: no baseline learned yet, not judged` };
+  if (w.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, severity: 0, reason: `${w.attempts} attempts: below the volume floor of ${HEALTH_VOLUME_FLOOR}, not judged` };
+  if (b.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, severity: 0, reason: `${b.attempts} attempts in its baseline: no baseline learned yet, not judged` };
   const zApproval = twoProportionZ(w.approvals, w.attempts, b.approvals, b.attempts);
   const zFailure = twoProportionZ(w.failures, w.attempts, b.failures, b.attempts);
   const failureText = `failures ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
-  if (wf! >= DOWN_FAILURE && zFailure >= HEALTH_Z) return { state: 'down', judged: true, reason: failureText };
-  if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, reason: approvalText };
-  if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, reason: failureText };
-  if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, reason: approvalText };
-  return { state: 'ok', judged: true, reason: approvalText };
+  if (wf! >= DOWN_FAILURE && zFailure >= HEALTH_Z) return { state: 'down', judged: true, severity: zFailure, reason: failureText };
+  if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, severity: -zApproval, reason: approvalText };
+  if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, severity: zFailure, reason: failureText };
+  if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, severity: -zApproval, reason: approvalText };
+  return { state: 'ok', judged: true, severity: 0, reason: approvalText };
 }
+
+/** Every attempt has a merchant: its values' sums are the whole traffic. */
+const TOTAL_DIMENSION = 'merchantId';
 
 export function computeHealthBoard(input: HealthInput): HealthBoard {
   const key = (r: SegmentRow) => `${r.dim}\u0000${r.value}`;
   const dims = new Set<string>(HEALTH_DIMENSIONS);
-  const baseline = new Map(input.baseline.filter((r) => dims.has(r.dim)).map((r) => [key(r), r]));
   const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
-  const segments: SegmentHealth[] = [];
-  for (const w of input.window) {
-    // Traffic that does not carry a dimension (a bank transfer has no issuer) is no issuer of
-    // its own: a board row "issuer (none)" would judge every other dimension's traffic again.
-    if (!dims.has(w.dim) || w.value === NONE_VALUE) continue;
-    const b = baseline.get(key(w)) ?? zero;
-    const verdict = judgeSegment(w, b);
-    segments.push({
-      dimension: w.dim,
-      value: w.value,
-      ...verdict,
-      window: { attempts: w.attempts, approval: rate(w.approvals, w.attempts), failure: rate(w.failures, w.attempts) },
-      baseline: { attempts: b.attempts, approval: rate(b.approvals, b.attempts), failure: rate(b.failures, b.attempts) },
+  const total = (rows: SegmentRow[]) => rows.reduce((n, r) => (r.dim === TOTAL_DIMENSION ? n + r.attempts : n), 0);
+  const windowTotal = total(input.window);
+  const baselineTotal = total(input.baseline);
+  const windowRows = new Map(input.window.map((r) => [key(r), r]));
+  // Traffic that does not carry a dimension (a bank transfer has no issuer) is no issuer of
+  // its own: a board row "issuer (none)" would judge every other dimension's traffic again.
+  const isSegment = (r: SegmentRow) => dims.has(r.dim) && r.value !== NONE_VALUE;
+  const judged: { health: SegmentHealth; severity: number }[] = [];
+  const add = (dimension: SegmentRow['dim'], value: string, w: SegmentCounts, b: SegmentCounts, verdict: Verdict) =>
+    judged.push({
+      severity: verdict.severity,
+      health: {
+        dimension: dimension as SegmentHealth['dimension'],
+        value,
+        state: verdict.state,
+        reason: verdict.reason,
+        judged: verdict.judged,
+        window: { attempts: w.attempts, approval: rate(w.approvals, w.attempts), failure: rate(w.failures, w.attempts) },
+        baseline: { attempts: b.attempts, approval: rate(b.approvals, b.attempts), failure: rate(b.failures, b.attempts) },
+      },
     });
+  const baselineRows = new Map<string, SegmentRow>();
+  for (const b of input.baseline) {
+    if (!isSegment(b)) continue;
+    baselineRows.set(key(b), b);
+    // A segment whose traffic stopped has no window row: only its baseline says it is missing.
+    if (windowRows.has(key(b)) || baselineTotal === 0) continue;
+    const vanished = judgeVanished(0, (b.attempts * windowTotal) / baselineTotal);
+    if (vanished) add(b.dim, b.value, zero, b, vanished);
   }
-  segments.sort(
+  for (const w of input.window) {
+    if (!isSegment(w)) continue;
+    const b = baselineRows.get(key(w)) ?? zero;
+    const vanished = baselineTotal > 0 ? judgeVanished(w.attempts, (b.attempts * windowTotal) / baselineTotal) : null;
+    add(w.dim, w.value, w, b, vanished ?? judgeSegment(w, b));
+  }
+  // Within a state the segment furthest from its own baseline first: the culprit before the
+  // broader segments that hold some of its traffic (they moved less, on more attempts).
+  judged.sort(
     (a, b) =>
-      ORDER[a.state] - ORDER[b.state] ||
-      HEALTH_DIMENSIONS.indexOf(a.dimension) - HEALTH_DIMENSIONS.indexOf(b.dimension) ||
-      b.window.attempts - a.window.attempts ||
-      a.value.localeCompare(b.value),
+      ORDER[a.health.state] - ORDER[b.health.state] ||
+      b.severity - a.severity ||
+      HEALTH_DIMENSIONS.indexOf(a.health.dimension) - HEALTH_DIMENSIONS.indexOf(b.health.dimension) ||
+      b.health.window.attempts - a.health.window.attempts ||
+      a.health.value.localeCompare(b.health.value),
   );
   return {
     from: new Date(input.fromMs).toISOString(),
     to: new Date(input.toMs).toISOString(),
     basis: 'per attempt',
     volumeFloor: HEALTH_VOLUME_FLOOR,
-    segments,
+    segments: judged.map((j) => j.health),
   };
 }

@@ -153,9 +153,11 @@ describe('triage agrees with direct SQL over the stored events', () => {
         for (const seg of board.segments) {
           if (!cache.has(seg.dimension)) cache.set(seg.dimension, [bySql(seg.dimension, from, at), bySql(seg.dimension, from - baselineMinutes * MINUTE, from)]);
           const [ws, bs] = cache.get(seg.dimension)!;
-          const wc = ws.get(seg.value)!;
+          // A segment whose traffic stopped is on the board from its baseline alone.
+          const wc = ws.get(seg.value) ?? { attempts: 0, approvals: 0, declines: 0, failures: 0 };
           expect(seg.window.attempts).toBe(wc.attempts);
-          expect(seg.window.approval).toBeCloseTo(wc.approvals / wc.attempts, 12);
+          if (wc.attempts > 0) expect(seg.window.approval).toBeCloseTo(wc.approvals / wc.attempts, 12);
+          else expect(seg.window.approval).toBeNull();
           expect(seg.baseline.attempts).toBe(bs.get(seg.value)?.attempts ?? 0);
           n += 1;
         }
@@ -180,5 +182,44 @@ describe('triage agrees with direct SQL over the stored events', () => {
     expect(downOrDegraded.every((k) => ['issuer:tamarind-card', 'cardBin:529412', 'scheme:mastercard'].includes(k) || k.startsWith('acquirer:') || k.startsWith('merchantId:') || k.startsWith('country:'))).toBe(true);
     const before = healthFromStore(s.store, healthRequestSchema.parse({ at: s.fromMs, windowMinutes: 3, baselineMinutes: 10 }));
     expect(before.segments.filter((x) => x.state !== 'ok')).toEqual([]);
+  });
+});
+
+describe('health board: where traffic went, and in which order', () => {
+  it('an acquirer whose traffic stops is down ("no attempts"), first on the board, though it has no rate left to judge', async () => {
+    const start = Date.UTC(2026, 10, 23, 8, 16, 0);
+    const gone = await storeScenario(dir, 'normal', {
+      rate: 20,
+      baselineMinutes: 16,
+      anomalyMinutes: 4,
+      keep: (e) => !(Date.parse(e.time) >= start && (e.data as { acquirer?: string }).acquirer === 'acq-meridian'),
+    });
+    try {
+      const board = healthFromStore(gone.store, healthRequestSchema.parse({ at: gone.toMs, windowMinutes: 3, baselineMinutes: 12 }));
+      expect(board.segments[0]).toMatchObject({ dimension: 'acquirer', value: 'acq-meridian', state: 'down', judged: true, window: { attempts: 0, approval: null } });
+      expect(board.segments[0].reason).toMatch(/^no attempts in the window, about \d+ expected/);
+      // The other acquirers carried on: nothing else but the merchants it served went down.
+      const down = board.segments.filter((x) => x.state === 'down');
+      expect(down.every((x) => (x.dimension === 'acquirer' && x.value === 'acq-meridian') || x.dimension === 'merchantId')).toBe(true);
+      // A window after the traffic ended singles nobody out: everything fell together.
+      const after = healthFromStore(gone.store, healthRequestSchema.parse({ at: gone.toMs + 10 * MINUTE, windowMinutes: 3, baselineMinutes: 12 }));
+      expect(after.segments.filter((x) => x.state !== 'ok')).toEqual([]);
+    } finally {
+      gone.store.close();
+    }
+  });
+
+  it('acquirer-degradation: the acquirer comes before every issuer, BIN and scheme that holds some of its traffic', async () => {
+    const degraded = await storeScenario(dir, 'acquirer-degradation', { seed: 1234, rate: 20, baselineMinutes: 65, anomalyMinutes: 15 });
+    try {
+      const board = healthFromStore(degraded.store, healthRequestSchema.parse({ at: degraded.toMs, windowMinutes: 5, baselineMinutes: 60 }));
+      const notOk = board.segments.filter((x) => x.state !== 'ok').map((x) => `${x.dimension}:${x.value}`);
+      const meridian = notOk.indexOf('acquirer:acq-meridian');
+      expect(meridian).toBeGreaterThanOrEqual(0);
+      const broader = notOk.findIndex((k) => /^(issuer|cardBin|scheme):/.test(k));
+      expect(broader === -1 || broader > meridian, notOk.join(' ')).toBe(true);
+    } finally {
+      degraded.store.close();
+    }
   });
 });
