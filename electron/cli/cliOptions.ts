@@ -118,3 +118,38 @@ export function streamOffsetFlag(value: string): NonNullable<BrokerConfig['strea
     throw new InvalidArgumentError(`--stream-offset: ${(err as Error).message}`);
   }
 }
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/**
+ * Epoch ms of an ISO 8601 date or date-time, or null. A time without an offset is UTC, not the
+ * machine's zone: one command line means one window on every workstation (Date.parse would read
+ * it as local time). Dates that do not exist (February 30) are refused, not rolled over.
+ */
+export function parseIsoTime(value: string): number | null {
+  const m = ISO_TIME.exec(value.trim());
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0));
+  const days = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return null;
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  at.setUTCHours(hour, minute, second, m[7] ? Math.floor(Number(m[7]) * 1000) : 0);
+  const zone = m[8];
+  if (!zone || zone.toUpperCase() === 'Z') return at.getTime();
+  const [, sign, zh, zm] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  return at.getTime() - (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm)) * 60_000;
+}
+
+/** A command-line time flag (`--from`, `--since`): ISO 8601 (parseIsoTime), or with `epochMs` also a whole number of epoch ms. */
+export function isoTime(name: string, options: { epochMs?: boolean } = {}) {
+  return (value: string): number => {
+    const t = options.epochMs && /^\d+$/.test(value) ? Number(value) : parseIsoTime(value);
+    if (t === null || !Number.isFinite(t)) {
+      throw new InvalidArgumentError(`${name} must be an ISO 8601 time such as 2026-11-23T05:00:00Z (without an offset it is UTC)${options.epochMs ? ', or epoch ms' : ''}`);
+    }
+    return t;
+  };
+}

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { positiveInt } from '../cliOptions';
+import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { formatFixed } from '../../../shared/format';
 
@@ -28,13 +28,6 @@ The database is opened read-only.
 
 Exit codes: 0 printed (also when there is nothing to print), 1 usage, 3 no such database.`;
 
-export function isoTime(name: string) {
-  return (value: string): number => {
-    const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    if (!Number.isFinite(t)) throw new InvalidArgumentError(`${name} must be an ISO time such as 2026-11-23T08:00:00Z (or epoch ms)`);
-    return t;
-  };
-}
 
 export function registerAlerts(program: Command): void {
   program
@@ -44,8 +37,8 @@ export function registerAlerts(program: Command): void {
     .option('--json', 'print a JSON array')
     .option('--rule <name>', 'only this rule')
     .addOption(new Option('--severity <level>', 'only this severity').choices(['critical', 'warning', 'info']))
-    .option('--since <iso>', 'only alerts active at or after this time', isoTime('--since'))
-    .option('--until <iso>', 'only alerts that began before this time', isoTime('--until'))
+    .option('--since <iso>', 'only alerts active at or after this time', isoTime('--since', { epochMs: true }))
+    .option('--until <iso>', 'only alerts that began before this time', isoTime('--until', { epochMs: true }))
     .option('--all', 'also episodes that went pending (or no data) but never fired')
     .option('--limit <n>', 'at most this many, newest first', positiveInt('--limit'), 1000)
     .addHelpText('after', HELP_AFTER)

@@ -7,8 +7,8 @@ import type { BacktestResult } from '../../core/alerts/backtest';
 import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { positiveInt } from '../cliOptions';
-import { formatAlertTable, isoTime } from './alertsCommand';
+import { isoTime, positiveInt } from '../cliOptions';
+import { formatAlertTable } from './alertsCommand';
 import { loadRoutingFile } from '../../core/alerts/loadRulesFile';
 import { backtestRouting, type RoutingBacktest } from '../../core/notify/routingBacktest';
 
@@ -45,8 +45,8 @@ export function registerBacktest(program: Command): void {
     .argument('[capture]', 'capture file: .ndjson, .jsonl, optionally .gz')
     .option('--rules <file>', 'alert rules (YAML or JSON); default: the built-in pack')
     .option('--db <file>', 'backtest over events stored in this database (read-only) instead of a capture')
-    .option('--from <iso>', 'with --db: start of the range (ISO time; default: the first stored event)', isoTime('--from'))
-    .option('--to <iso>', 'with --db: end of the range, exclusive (ISO time; default: just after the last stored event)', isoTime('--to'))
+    .option('--from <iso>', 'with --db: start of the range (ISO time; default: the first stored event)', isoTime('--from', { epochMs: true }))
+    .option('--to <iso>', 'with --db: end of the range, exclusive (ISO time; default: just after the last stored event)', isoTime('--to', { epochMs: true }))
     .option('--max-events <n>', 'with --db: read at most this many events (the output says where it stopped)', positiveInt('--max-events'))
     .option('--all', 'also list episodes that went pending (or no data) but never fired')
     .option('--json', 'print one JSON object')

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { isoTime } from '../cliOptions';
 import { describeDeclineCode } from '../../../shared/declineCodes';
 import type { Explanation } from '../../../shared/triage';
 import { openStore } from '../../core/store/store';
@@ -18,13 +19,6 @@ interface ExplainFlags {
   json?: boolean;
 }
 
-function isoTime(name: string) {
-  return (value: string): number => {
-    const ms = Date.parse(value);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new InvalidArgumentError(`${name} must be an ISO 8601 time such as 2026-11-23T05:00:00Z`);
-    return ms;
-  };
-}
 
 const points = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
 

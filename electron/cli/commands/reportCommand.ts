@@ -5,7 +5,7 @@ import { buildReport } from '../../core/report/reportData';
 import { ExportCancelledError, formatFromFile, runExport } from '../../core/report/reportExport';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { repeatable } from '../cliOptions';
+import { isoTime, repeatable } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { logLine } from '../logLine';
 import { formatInteger, formatSeconds } from '../../../shared/format';
@@ -26,14 +26,6 @@ interface ReportFlags {
   quiet?: boolean;
 }
 
-function isoTime(name: string) {
-  return (value: string): number => {
-    // A full date-time (a bare date is read as UTC midnight); an offset or Z is recommended.
-    const ms = Date.parse(value);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new InvalidArgumentError(`${name} must be an ISO 8601 time such as 2026-11-23T05:00:00Z`);
-    return ms;
-  };
-}
 
 function minutes(value: string): number {
   const n = Number(value);

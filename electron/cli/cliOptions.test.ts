@@ -1,0 +1,44 @@
+// Times on the command line mean the same instant on every workstation, whatever its zone.
+import { describe, expect, it } from 'vitest';
+import { isoTime, parseIsoTime } from './cliOptions';
+
+describe('parseIsoTime', () => {
+  it('reads a time without an offset as UTC, as the same time with Z', () => {
+    const utc = Date.UTC(2026, 10, 23, 6, 12, 0);
+    for (const v of ['2026-11-23T06:12:00Z', '2026-11-23T06:12:00', '2026-11-23T06:12', '2026-11-23 06:12:00', '2026-11-23t06:12:00z']) expect(parseIsoTime(v), v).toBe(utc);
+    expect(parseIsoTime('2026-11-23')).toBe(Date.UTC(2026, 10, 23));
+  });
+
+  it('applies offsets and fractions', () => {
+    expect(parseIsoTime('2026-11-23T07:12:00+01:00')).toBe(Date.UTC(2026, 10, 23, 6, 12));
+    expect(parseIsoTime('2026-11-23T01:12:00-0500')).toBe(Date.UTC(2026, 10, 23, 6, 12));
+    expect(parseIsoTime('2026-11-23T06:12:00.1234Z')).toBe(Date.UTC(2026, 10, 23, 6, 12, 0, 123));
+  });
+
+  it('refuses dates that do not exist and text that is not a time', () => {
+    for (const v of ['2026-02-30T00:00:00Z', '2025-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-11-23T24:00:00Z', '2026-11-23T06:60', 'yesterday', '1795414320000', '']) {
+      expect(parseIsoTime(v), v).toBeNull();
+    }
+    expect(parseIsoTime('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIsoTime('2000-02-29')).toBe(Date.UTC(2000, 1, 29));
+  });
+
+  it('the same with the machine in another zone (the flag is read in this process)', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(parseIsoTime('2026-11-23T06:12:00')).toBe(Date.UTC(2026, 10, 23, 6, 12));
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+});
+
+describe('isoTime flags', () => {
+  it('names the flag in its error, and takes epoch ms only where asked', () => {
+    expect(() => isoTime('--from')('2026-02-30T00:00:00Z')).toThrow(/--from must be an ISO 8601 time/);
+    expect(() => isoTime('--from')('1795414320000')).toThrow(/--from/);
+    expect(isoTime('--since', { epochMs: true })('1795414320000')).toBe(1795414320000);
+  });
+});
