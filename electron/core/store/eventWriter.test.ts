@@ -33,6 +33,28 @@ describe('EventWriter', () => {
     expect(storeOn(db).stats().events).toBe(2);
   });
 
+  it('quarantines a redelivered refusal once: its first delivery was stored before the acknowledgement was lost', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    const bad = { ...paymentEvent('payment.authorized', {}, { amount: -5, currency: 'EUR' }) };
+    const other = { ...paymentEvent('payment.authorized', {}, { amount: -6, currency: 'EUR' }) };
+    expect(w.commit([incoming(bad), incoming(bad)]).quarantined).toBe(2); // sent twice by its producer: two messages
+    // Redelivered after a crash: already held, so a duplicate, not a third row.
+    expect(w.commit([incoming(bad, 2000, true)])).toMatchObject({ quarantined: 0, duplicates: 1, redeliveredDuplicates: 1 });
+    // Redelivered but never stored (the crash came before the commit): quarantined.
+    expect(w.commit([incoming(other, 2000, true)]).quarantined).toBe(1);
+    // The same body under another routing key is another message.
+    const elsewhere: IncomingMessage = { ...incoming(bad, 3000, true), raw: { ...incoming(bad).raw, routingKey: 'other' } };
+    expect(w.commit([elsewhere]).quarantined).toBe(1);
+    expect(storeOn(db).stats()).toMatchObject({ quarantined: 4, redeliveredDuplicates: 1 });
+    expect(db.prepare('SELECT COUNT(*) FROM quarantine').pluck().get()).toBe(4);
+    // A body longer than the index's prefix is compared whole.
+    const long = (tail: string) => incoming(`${'x'.repeat(200)}${tail}`, 4000, false);
+    w.commit([long('a')]);
+    expect(w.commit([{ ...long('b'), redelivered: true }]).quarantined).toBe(1);
+    expect(w.commit([{ ...long('a'), redelivered: true }]).quarantined).toBe(0);
+  });
+
   it('keeps rollups equal to the stored events, per type and per currency', () => {
     const db = freshDb();
     const w = new EventWriter(db);

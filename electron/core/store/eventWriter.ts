@@ -158,13 +158,21 @@ export class EventWriter {
     for (const item of items) {
       const raw = item.raw;
       if (!item.result.ok) {
+        const body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
+        const routingKey = raw.routingKey ?? null;
+        // Refused before, committed, but not acknowledged: a redelivered duplicate, as for events.
+        if (item.redelivered && quarantine.holds(body, routingKey)) {
+          out.duplicates += 1;
+          out.redeliveredDuplicates += 1;
+          continue;
+        }
         quarantine.insert({
           arrivalMs: raw.arrivalMs,
           reason: item.result.reason,
-          routingKey: raw.routingKey ?? null,
+          routingKey,
           headers: raw.headers ? safeJson(raw.headers) : null,
           contentType: raw.contentType ?? null,
-          body: Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength),
+          body,
           origin: item.origin ?? null,
         });
         out.quarantined += 1;

@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { QuarantineCursor } from '../../../shared/explorer';
 import { columnList, selectList, type Columns } from './columns';
+import { QUARANTINE_BODY_PREFIX_BYTES } from './migrations/290_quarantine_redelivery';
 import { StatementCache } from './statementCache';
 
 /** A refused message as stored: the body's first bytes only, and its whole size. */
@@ -58,6 +59,22 @@ export class QuarantineRepository {
 
   insert(q: QuarantineInsert): void {
     (this.insertStatement ??= this.sql.prepare(INSERT_QUARANTINE)).run(q.arrivalMs, q.reason, q.routingKey, q.headers, q.contentType, q.body, q.origin);
+  }
+
+  /**
+   * Whether a message with this body and routing key is already quarantined: a redelivered
+   * refusal whose first delivery was stored before its acknowledgement was lost. One seek in
+   * quarantine_body (migration 290); a database before it scans.
+   */
+  holds(body: Buffer, routingKey: string | null): boolean {
+    return (
+      this.sql
+        .prepare(
+          `SELECT 1 FROM quarantine WHERE length(body) = ? AND substr(body, 1, ${QUARANTINE_BODY_PREFIX_BYTES}) = substr(?, 1, ${QUARANTINE_BODY_PREFIX_BYTES})
+             AND body = ? AND routing_key IS ? LIMIT 1`,
+        )
+        .get(body.length, body, body, routingKey) !== undefined
+    );
   }
 
   /** A keyset page on (arrival, seq): at most `limit` rows, bodies cut to `bodyBytes`. */
