@@ -152,7 +152,18 @@ export async function backtestCapture(file: string, rules: readonly AlertRule[],
         if (--drop === 0) break;
       }
     }
-    batch.push({ type: e.type, timeMs: e.timeMs ?? record.raw.arrivalMs, merchantId: e.merchantId, country: e.country, score: e.score, arrivalMs: record.raw.arrivalMs });
+    batch.push({
+      type: e.type,
+      timeMs: e.timeMs ?? record.raw.arrivalMs,
+      merchantId: e.merchantId,
+      country: e.country,
+      score: e.score,
+      // What rules grouped by a segment read (the live engine passes the decoded event whole).
+      cardBin: e.cardBin,
+      method: e.method,
+      dimensions: e.dimensions,
+      arrivalMs: record.raw.arrivalMs,
+    });
     if (batch.length >= 2000) {
       bt.feedEvents(batch);
       batch = [];

@@ -116,8 +116,38 @@ export function withStoredSource(text: string, source: string, sources: CodeCata
 const ROUTING_KEY_IS_TYPE = BigInt(0);
 
 /** What alert evaluation reads of an event (priming, backtests). */
-export type EventForAlerts = Pick<EventRow, 'type' | 'timeMs' | 'arrivalMs' | 'merchantId' | 'country' | 'score'>;
-const ALERT_SELECT = selectList(pickColumns(EVENT_COLUMNS, ['type', 'timeMs', 'arrivalMs', 'merchantId', 'country', 'score']));
+export type EventForAlerts = Pick<EventRow, 'type' | 'timeMs' | 'arrivalMs' | 'merchantId' | 'country' | 'score' | 'cardBin' | 'method'> & {
+  /** The segment dimensions rules may group by (issuer, scheme, acquirer, ...); payment events only. */
+  dimensions?: PaymentDimensions;
+};
+const ALERT_SELECT = `${selectList(pickColumns(EVENT_COLUMNS, ['type', 'timeMs', 'arrivalMs', 'merchantId', 'country', 'score', 'cardBin', 'category']))}, json AS envelope`;
+
+/**
+ * A row of ALERT_SELECT as alert evaluation reads it live (in place). The method and the
+ * dimensions are in the stored text only: without them a backtest or a restart's priming saw
+ * no issuer, scheme or acquirer, and rules grouped by them never fired there.
+ */
+function toAlertInput(r: EventForAlerts & { category?: string; envelope?: string }): EventForAlerts {
+  const data = r.category === 'payment' ? (JSON.parse(r.envelope!) as StoredEnvelope).data : undefined;
+  r.method = data?.method ?? null;
+  if (data) {
+    r.dimensions = {
+      issuer: data.issuer ?? null,
+      scheme: data.scheme ?? null,
+      acquirer: data.acquirer ?? null,
+      mcc: data.mcc ?? null,
+      threeDS: data.threeDS ?? null,
+      attempt: data.attempt ?? null,
+    };
+  }
+  delete r.category;
+  delete r.envelope;
+  return r;
+}
+
+function* alertInputs(rows: IterableIterator<EventForAlerts>): IterableIterator<EventForAlerts> {
+  for (const r of rows) yield toAlertInput(r);
+}
 
 const INSERT_EVENT = `INSERT INTO event_log (ident, time_ms, arrival_ms, type, merchant_id, payment_id, amount, currency, country,
     card_bin, decline_code, score, decision, routing_key, json)
@@ -322,9 +352,11 @@ export class EventRepository {
 
   /** Every event of [from, until] in (time, seq) order, read as it is iterated (alert priming). */
   forAlertsThrough(from: number, until: number): IterableIterator<EventForAlerts> {
-    return this.sql
-      .prepare(`SELECT ${ALERT_SELECT} FROM event_log WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms, seq`)
-      .iterate(from, until) as IterableIterator<EventForAlerts>;
+    return alertInputs(
+      this.sql
+        .prepare(`SELECT ${ALERT_SELECT} FROM event_log WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms, seq`)
+        .iterate(from, until) as IterableIterator<EventForAlerts>,
+    );
   }
 
   /**
@@ -338,6 +370,7 @@ export class EventRepository {
          WHERE time_ms >= @t AND time_ms < @to AND (time_ms > @t OR seq > @seq)
          ORDER BY time_ms, seq LIMIT @n`,
       )
-      .all({ t: after.timeMs, seq: after.seq, to, n: limit }) as (EventForAlerts & { seq: number })[];
+      .all({ t: after.timeMs, seq: after.seq, to, n: limit })
+      .map((r) => toAlertInput(r as EventForAlerts)) as (EventForAlerts & { seq: number })[];
   }
 }

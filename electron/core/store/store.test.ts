@@ -82,9 +82,16 @@ describe('a read-only store', () => {
     expect(ro.events.nthNewestTime(T0, T0 + 5000, 4)).toBeNull();
     expect(ro.events.ofPayment('pay_x', 10).map((r) => r.type)).toEqual(['payment.declined', 'risk.blocked']);
     expect([...ro.events.forAlertsThrough(T0, T0 + 2500)]).toEqual([
-      { type: 'payment.authorized', timeMs: T0 + 500, arrivalMs: T0 + 600, merchantId: expect.any(String), country: 'DE', score: null },
-      { type: 'payment.declined', timeMs: T0 + 1500, arrivalMs: T0 + 1600, merchantId: 'm_7', country: 'FR', score: null },
-      { type: 'risk.blocked', timeMs: T0 + 2500, arrivalMs: T0 + 2600, merchantId: 'm_7', country: null, score: 97 },
+      {
+        type: 'payment.authorized', timeMs: T0 + 500, arrivalMs: T0 + 600, merchantId: expect.any(String), country: 'DE', score: null, cardBin: '424242', method: 'card',
+        dimensions: { issuer: null, scheme: null, acquirer: null, mcc: null, threeDS: null, attempt: null },
+      },
+      // The dimensions rules group by are in the stored text only: read back for priming and backtests.
+      {
+        type: 'payment.declined', timeMs: T0 + 1500, arrivalMs: T0 + 1600, merchantId: 'm_7', country: 'FR', score: null, cardBin: '411111', method: 'card',
+        dimensions: { issuer: 'tamarind-card', scheme: 'visa', acquirer: 'acq-north', mcc: '5411', threeDS: 'challenged', attempt: 2 },
+      },
+      { type: 'risk.blocked', timeMs: T0 + 2500, arrivalMs: T0 + 2600, merchantId: 'm_7', country: null, score: 97, cardBin: null, method: null },
     ]);
     const first = ro.events.forAlertsPage({ timeMs: T0, seq: -1 }, T0 + 5000, 2);
     expect(first.map((r) => r.type)).toEqual(['payment.authorized', 'payment.declined']);
