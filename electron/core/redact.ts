@@ -5,10 +5,14 @@
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
+    // 'amqp:/user:pw@host' parses, as a path without a host: read it as the typo it is.
+    if (!u.host) throw new TypeError('no host');
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return redactSecrets(url);
+    // Not a URL (a typo such as 'amqp//user:pw@host'): whatever precedes an '@' may be a
+    // password, with or without a user before it.
+    return redactSecrets(url).replace(/[^/\s@]+@/g, (m) => (m.endsWith(':***@') ? m : '***@'));
   }
 }
 
