@@ -11,6 +11,8 @@ import { redactUrl } from '../../core/redact';
 import { formatSeconds } from '../../../shared/format';
 import { startCliNotifications } from './cliNotifications';
 import { addMetricsPublishFlags, metricsPublishConfigFrom } from '../metricsStreamOptions';
+import { checkCaptureTarget } from '../../core/capture/captureWriter';
+import { CaptureExistsError, CaptureWriteError } from '../../core/capture/captureErrors';
 
 interface CollectFlags extends BrokerFlags {
   db: string;
@@ -22,6 +24,7 @@ interface CollectFlags extends BrokerFlags {
   retentionDays?: number;
   rules?: string;
   capture?: string;
+  captureAppend?: boolean;
   json?: boolean;
   connectRetries: number;
   durability: 'full' | 'normal';
@@ -44,7 +47,8 @@ export function registerCollect(program: Command): void {
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
     .option('--retention-days <n>', 'delete events older than this many days', positiveInt('--retention-days'))
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
-    .option('--capture <file>', 'also record every message to this capture file (.ndjson, .jsonl, optionally .gz)')
+    .option('--capture <file>', 'also record every message to this capture file (.ndjson, .jsonl, optionally .gz); each batch is written before it is acknowledged. An existing non-empty file is refused')
+    .option('--capture-append', 'with --capture: add to the capture file if it already holds a recording (restarting a collector that stopped or crashed)')
     .option('--connect-retries <n>', 'connection attempts at start before giving up (reconnects later retry forever)', positiveIntOrZero('--connect-retries'), 5)
     .addOption(new Option('--durability <mode>', "full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash").choices(['full', 'normal']).default('full'))
     .option('--max-db-mb <n>', 'size limit of the database file in MB: past it ingest pauses without acknowledging ("disk full") until restarted with a larger limit', positiveNumber('--max-db-mb'))
@@ -57,6 +61,8 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   if (!flags.amqp) throw new CliError('--amqp <url> is required (or set PAYOPS_AMQP_URL)');
   // A bad rules file is refused before anything is created, naming the rule and field.
   loadRulesForCli(flags.rules);
+  // An existing capture is an incident's record: refused before anything is created, unless appended to.
+  const appendCapture = await checkCapture(flags);
   const config: EngineConfig = {
     dbFile: flags.db,
     session: 'live',
@@ -69,6 +75,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     drain: flags.drain ?? false,
     durability: flags.durability,
     captureFile: flags.capture ?? null,
+    captureAppend: appendCapture,
     maxDbBytes: flags.maxDbMb ? Math.floor(flags.maxDbMb * 1024 * 1024) : undefined,
     publishMetrics: metricsPublishConfigFrom(flags),
   };
@@ -101,6 +108,25 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   host.on('drained', () => void stop('drained'));
   host.on('fatal', (message) => fail(new Error(message)));
   if (flags.for) setTimeout(() => void stop(`--for ${flags.for}s`), flags.for * 1000);
+}
+
+/** Whether the engine appends to --capture; throws CliError (exit 1) for a capture it must not record to. */
+async function checkCapture(flags: CollectFlags): Promise<boolean> {
+  if (!flags.capture) {
+    if (flags.captureAppend) throw new CliError('--capture-append needs --capture <file>');
+    return false;
+  }
+  try {
+    const target = await checkCaptureTarget(flags.capture, flags.captureAppend === true);
+    if (target.appending) logLine(`appending to capture ${flags.capture} (${target.sizeBytes} bytes already)`);
+    return target.appending;
+  } catch (err) {
+    if (err instanceof CaptureExistsError) {
+      throw new CliError(`--capture ${flags.capture} already holds a recording (${err.sizeBytes} bytes): choose a new file, or pass --capture-append to add to it`);
+    }
+    if (err instanceof CaptureWriteError) throw new CliError(`--capture ${err.message}`);
+    throw err;
+  }
 }
 
 function formatSummary(s: { events: number; duplicates: number; quarantined: number; durationMs: number; stoppedBecause: string }): string {

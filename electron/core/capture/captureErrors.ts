@@ -28,11 +28,25 @@ export class CaptureReadError extends Error {
 
 /** A capture could not be written (disk full, permissions, missing folder). */
 export class CaptureWriteError extends Error {
-  override readonly name = 'CaptureWriteError';
+  override readonly name: string = 'CaptureWriteError';
   constructor(
     readonly file: string,
     detail: string,
   ) {
     super(`${file}: ${detail}`);
+  }
+}
+
+/**
+ * The capture file already holds something and the writer was not asked to append: recording
+ * over it would destroy an earlier recording (an incident's capture, a crashed collector's).
+ */
+export class CaptureExistsError extends CaptureWriteError {
+  override readonly name = 'CaptureExistsError';
+  constructor(
+    file: string,
+    readonly sizeBytes: number,
+  ) {
+    super(file, `already exists (${sizeBytes} bytes): recording would overwrite it; choose a new file`);
   }
 }

@@ -124,6 +124,30 @@ describe('openCaptureReader on bad input', () => {
     expect(err.message).toBe(`${path}: line ${records.length + 1}: gzip data ends early after ${records.length} complete lines (the file is truncated, e.g. an interrupted recording)`);
   });
 
+  it('reads every member of a multi-member gzip (appended recordings, one member per batch), a line split across members too', async () => {
+    const lines = eventLines(3000, 7);
+    const text = lines.join('\n') + '\n';
+    // Cut at arbitrary byte offsets (mid-line), plus an empty member: gzip's concatenation rule.
+    const cuts = [0, 1, 777, 40_000, 40_001, 123_457, text.length - 3, text.length];
+    const members = cuts.slice(1).map((end, i) => gzipSync(text.slice(cuts[i], end)));
+    const path = file(Buffer.concat([...members, gzipSync('')]), 'ndjson.gz');
+    const { records, thrown } = await readAll(path);
+    expect(thrown).toBeNull();
+    expect(errorsOf(records)).toEqual([]);
+    expect(records.map((r) => r.line)).toEqual(lines.map((_, i) => i + 1));
+    expect(records.map((r) => ('raw' in r ? Buffer.from(r.raw.body).toString() : ''))).toEqual(lines);
+  });
+
+  it('yields every complete member of a multi-member gzip whose last member is cut off, then throws truncated-gzip', async () => {
+    const lines = eventLines(20, 8);
+    const first = gzipSync(lines.slice(0, 10).join('\n') + '\n');
+    const second = gzipSync(lines.slice(10).join('\n') + '\n');
+    const { records, thrown } = await readAll(file(Buffer.concat([first, second.subarray(0, second.length - 6)]), 'ndjson.gz'));
+    expect(records.length).toBeGreaterThanOrEqual(10);
+    expect(thrown).toBeInstanceOf(CaptureReadError);
+    expect((thrown as CaptureReadError).kind).toBe('truncated-gzip');
+  });
+
   it('throws corrupt-gzip for damaged gzip data', async () => {
     const full = Buffer.from(gzipSync(eventLines(2000).join('\n')));
     for (let i = 2000; i < 2100; i++) full[i] ^= 0x5a;

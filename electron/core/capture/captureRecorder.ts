@@ -1,5 +1,9 @@
 // The session's capture recording (the API's `capture` service): every message the pipeline
-// sees, events and quarantined alike, written to a capture file as it arrives.
+// sees, events and quarantined alike, held as it arrives and written (one synchronous write
+// per batch) by `flush`, which the composition root runs in each batch's transaction: every
+// acknowledged message is in the capture file, even after a kill -9 of the engine.
+// A recording never overwrites: a file that exists and is not empty is refused unless the
+// caller asks to append (`collect --capture-append`; the console always starts new files).
 import type { ApiParsedArgs } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
@@ -15,13 +19,25 @@ export class CaptureRecorder implements ApiService<'capture'> {
 
   /** The pipeline's tap: records `raw` while a capture runs; a writer that stopped itself is closed. */
   tap(raw: RawMessage, result: DecodeResult): void {
-    if (this.writer && !this.writer.write(raw, result)) this.stop().catch(() => undefined);
+    if (this.writer && !this.writer.write(raw, result)) this.stop().catch((err: unknown) => this.log(`capture stopped: ${(err as Error).message}`));
   }
 
-  start({ file, maxBytes, maxDurationMs }: ApiParsedArgs<'capture.start'>): CaptureStatusView {
+  /**
+   * Writes the lines held since the last flush (one write; for .gz, one gzip member). Runs in
+   * each batch's transaction, so before the batch is acknowledged.
+   */
+  flush(): void {
+    const writer = this.writer;
+    if (!writer || writer.flush() > 0 || !writer.error) return;
+    // The write failed: the writer stopped. Say so now, not at the next message.
+    this.stop().catch((err: unknown) => this.log(`capture stopped, messages from now on are not recorded: ${(err as Error).message}`));
+  }
+
+  /** `append`: add to a non-empty file instead of refusing it (not part of the API: the console never appends). */
+  start({ file, maxBytes, maxDurationMs }: ApiParsedArgs<'capture.start'>, { append = false }: { append?: boolean } = {}): CaptureStatusView {
     if (this.writer) throw new Error(`already recording to ${this.writer.path}`);
-    this.writer = createCaptureWriter(file, { maxBytes, maxDurationMs });
-    this.log(`recording capture to ${file}`);
+    this.writer = createCaptureWriter(file, { maxBytes, maxDurationMs, append });
+    this.log(`recording capture to ${file}${append ? ' (appending)' : ''}`);
     return this.status();
   }
 

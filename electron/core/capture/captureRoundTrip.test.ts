@@ -161,12 +161,9 @@ describe('capture round trip', () => {
     expect((await writer.close()).linesWritten).toBe(1);
   });
 
-  it('turns an unwritable path into a CaptureWriteError, not a crash', async () => {
-    const writer = createCaptureWriter(join(dir, 'no-such-dir', 'x.ndjson'));
-    writer.write({ body: Buffer.from('{}'), arrivalMs: 1 });
-    const err = await writer.close().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CaptureWriteError);
-    expect((err as Error).message).toMatch(/ENOENT/);
-    expect(writer.stoppedBecause).toBe('error');
+  it('turns an unwritable path into a CaptureWriteError when it starts, not a crash', () => {
+    // The file is opened when the writer is created: the recording is refused at once, with the reason.
+    expect(() => createCaptureWriter(join(dir, 'no-such-dir', 'x.ndjson'))).toThrow(CaptureWriteError);
+    expect(() => createCaptureWriter(join(dir, 'no-such-dir', 'x.ndjson'))).toThrow(/no-such-dir.*ENOENT/);
   });
 });

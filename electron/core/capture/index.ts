@@ -7,4 +7,4 @@ export {
   type CaptureWriterSummary,
 } from './captureWriter';
 export { parseCaptureLine, formatRecordedLine, type CaptureRecord, type RecordedLineV1 } from './captureLine';
-export { CaptureReadError, CaptureWriteError, type CaptureReadErrorKind } from './captureErrors';
+export { CaptureExistsError, CaptureReadError, CaptureWriteError, type CaptureReadErrorKind } from './captureErrors';

@@ -46,7 +46,11 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const indexes = bulkIndexPolicy(store, config.session === 'replay', emit);
     const metrics = new LiveMetrics();
     const capture = new CaptureRecorder(emit.log);
-    if (config.captureFile) capture.start({ file: config.captureFile });
+    // A batch's capture lines are written (one synchronous write, to the kernel) in its
+    // transaction, so before it is acknowledged: a kill -9 never leaves an acknowledged
+    // message out of the capture.
+    store.ingest.also(() => capture.flush());
+    if (config.captureFile) capture.start({ file: config.captureFile }, { append: config.captureAppend === true });
     // The console's own queue unless one is named: payops.console.<host>.<id of this database>.
     const broker = resumeStream(store, config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId)), emit.log);
     const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, indexes.emitter);

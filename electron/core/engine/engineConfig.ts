@@ -20,6 +20,8 @@ export interface EngineConfig {
   durability?: 'full' | 'normal';
   /** Record every message to this capture file as it arrives. */
   captureFile?: string | null;
+  /** Add to `captureFile` if it already holds a recording (without it, a non-empty file is refused). */
+  captureAppend?: boolean;
   /** With a broker: stop once the queue is empty and everything is committed. */
   drain?: boolean;
   /**
