@@ -73,6 +73,10 @@ describe('payment and risk events', () => {
     ['score over 100', riskEvent('risk.scored', {}, { score: 101 }), /data\.score/],
     ['unknown decision', riskEvent('risk.scored', {}, { decision: 'maybe' }), /data\.decision/],
     ['time without seconds', paymentEvent('payment.authorized', { time: '2026-11-23T05:31Z' }), /RFC 3339/],
+    ['time on February 30', paymentEvent('payment.authorized', { time: '2026-02-30T00:00:00.000Z' }), /^time: 2026-02-30 is not a calendar date$/],
+    ['time on April 31', paymentEvent('payment.authorized', { time: '2026-04-31T12:00:00Z' }), /^time: 2026-04-31 is not a calendar date$/],
+    ['time on February 29 of a common year', paymentEvent('payment.authorized', { time: '2025-02-29T12:00:00+01:00' }), /^time: 2025-02-29 is not a calendar date$/],
+    ['time on February 29, 1900', riskEvent('risk.scored', { time: '1900-02-29T00:00:00.000Z' }), /^time: 1900-02-29 is not a calendar date$/],
     ['data as an array', paymentEvent('payment.authorized', { data: [1, 2] }), /data/],
     ['an empty issuer', paymentEvent('payment.authorized', {}, { issuer: '' }), /data\.issuer/],
     ['an upper-case scheme', paymentEvent('payment.authorized', {}, { scheme: 'Visa' }), /data\.scheme/],
@@ -82,6 +86,16 @@ describe('payment and risk events', () => {
     ['attempt 0', paymentEvent('payment.authorized', {}, { attempt: 0 }), /data\.attempt/],
     ['a fractional attempt', paymentEvent('payment.authorized', {}, { attempt: 1.5 }), /data\.attempt/],
   ];
+  it('keeps February 29 of a leap year (2024, 2000) at its own instant', () => {
+    for (const time of ['2024-02-29T00:00:00.000Z', '2000-02-29T23:59:59Z']) {
+      const r = decode(paymentEvent('payment.authorized', { time }));
+      expect(r).toMatchObject({ ok: true, event: { timeMs: Date.parse(time) } });
+    }
+  });
+  it('quarantines an unknown type with an impossible time too', () => {
+    const r = decode({ specversion: '1.0', id: 'u1', source: 's', type: 'com.example.other', time: '2026-02-30T00:00:00Z' });
+    expect(r).toEqual({ ok: false, reason: 'time: 2026-02-30 is not a calendar date' });
+  });
   it.each(cases)('quarantines an event with %s', (_name, event, reason) => {
     const r = decode(event);
     expect(r.ok).toBe(false);

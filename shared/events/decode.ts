@@ -2,6 +2,7 @@ import {
   CORE_ATTRIBUTES,
   EXTENSION_NAME,
   describeIssue,
+  describeTimeProblem,
   envelopeAccepted,
   envelopeSchema,
   parseRfc3339,
@@ -14,7 +15,10 @@ import {
   type RiskData,
 } from './schemas';
 import { categoryOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
+import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
+
+export { MAX_JSON_DEPTH } from './jsonDepth';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -67,12 +71,29 @@ function fail(reason: string): DecodeResult {
   return { ok: false, reason };
 }
 
-/** Validates a CloudEvent object (structured form) and flattens it, with its stored text (storedEnvelope.ts). */
+/**
+ * Validates a CloudEvent object (structured form) and flattens it, with its stored text
+ * (storedEnvelope.ts). Never throws, like decodeMessage: the replay calls it directly.
+ */
 export function normalizeCloudEvent(ce: unknown): DecodeResult {
+  try {
+    return normalize(ce);
+  } catch (err) {
+    // Not expected (each check in normalize returns a reason), but an exception here would kill the
+    // consumer thread before the message is acknowledged, then again at every restart.
+    return fail(`event could not be decoded (${String((err as Error)?.message ?? err).slice(0, 120)})`);
+  }
+}
+
+function normalize(ce: unknown): DecodeResult {
   if (typeof ce !== 'object' || ce === null || Array.isArray(ce)) {
     return fail('body is not a JSON object');
   }
   const obj = ce as Record<string, unknown>;
+  // `data` is the only attribute that may nest (the others must be strings or scalars, checked
+  // below without recursion); it is level 2, the event level 1. Checked before anything
+  // recursive (zod, compactEnvelope's JSON.stringify) sees it.
+  if (nestedDeeperThan(obj.data, MAX_JSON_DEPTH - 1)) return fail(`event is ${nestingReason()}`);
   if (!envelopeAccepted(obj)) {
     const envelope = envelopeSchema.safeParse(obj);
     if (!envelope.success) return fail(describeIssue('', envelope.error));
@@ -97,7 +118,7 @@ export function normalizeCloudEvent(ce: unknown): DecodeResult {
   const e = obj as Envelope;
   const category = categoryOf(e.type);
   const timeMs = e.time ? parseRfc3339(e.time) : null;
-  if (e.time && timeMs === null) return fail('time: must be an RFC 3339 timestamp with seconds');
+  if (e.time && timeMs === null) return fail(`time: ${describeTimeProblem(e.time)}`);
   const event: NormalizedEvent = {
     source: e.source,
     id: e.id,

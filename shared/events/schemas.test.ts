@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  describeTimeProblem,
   envelopeAccepted,
   envelopeSchema,
   parseRfc3339,
@@ -87,6 +88,54 @@ describe('parseRfc3339', () => {
     expect(parseRfc3339('2026-13-02T00:02:07.894Z')).toBeNull();
     expect(parseRfc3339('2026-11-02T24:02:07.894Z')).toBeNull();
     expect(parseRfc3339('2026-11-02T00:02:07.8a4Z')).toBeNull();
+  });
+
+  // Date.UTC (the fast path) and Date.parse (the general one) both roll an impossible day over
+  // into the next month: 2026-02-30 would be stored as 2026-03-02.
+  const impossible = [
+    '2026-02-30T00:00:00.000Z', '2026-04-31T12:00:00Z', '2025-02-29T12:00:00+01:00', '1900-02-29T00:00:00.000Z',
+    '2026-02-29T00:00:00.000Z', '2026-06-31T00:00:00.000Z', '2026-09-31T23:59:59.999Z', '2026-11-31T00:00:00.000Z',
+    '2100-02-29T00:00:00.000Z', '2026-02-31T10:00:00.5-05:00', '2026-04-31t00:00:00z',
+  ];
+  it.each(impossible)('refuses the impossible calendar date of %s, in both paths', (value) => {
+    expect(parseRfc3339(value)).toBeNull();
+    expect(parseRfc3339General(value)).toBeNull();
+    expect(describeTimeProblem(value)).toBe(`${value.slice(0, 10)} is not a calendar date`);
+  });
+  it('keeps February 29 of leap years and the last day of every month', () => {
+    expect(parseRfc3339('2024-02-29T00:00:00.000Z')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseRfc3339('2000-02-29T12:00:00.000Z')).toBe(Date.UTC(2000, 1, 29, 12));
+    expect(parseRfc3339('2000-02-29T12:00:00+01:00')).toBe(Date.UTC(2000, 1, 29, 11));
+    expect(parseRfc3339('2400-02-29T00:00:00Z')).toBe(Date.UTC(2400, 1, 29));
+    expect(parseRfc3339('0000-02-29T00:00:00Z')).toBe(Date.parse('0000-02-29T00:00:00Z'));
+    const lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    for (const year of [2025, 2024]) {
+      lengths.forEach((days, i) => {
+        const last = days + (year === 2024 && i === 1 ? 1 : 0);
+        const iso = `${year}-${String(i + 1).padStart(2, '0')}-${last}T23:59:59.999Z`;
+        expect(parseRfc3339(iso)).toBe(Date.UTC(year, i, last, 23, 59, 59, 999));
+        expect(parseRfc3339General(iso)).toBe(Date.UTC(year, i, last, 23, 59, 59, 999));
+        expect(parseRfc3339(`${year}-${String(i + 1).padStart(2, '0')}-${last + 1}T00:00:00.000Z`)).toBeNull();
+      });
+    }
+  });
+  it('accepts exactly the days Date gives back as written, over four centuries of days 28-31', () => {
+    const wrong: string[] = [];
+    for (let year = 1896; year <= 2404; year++) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 28; day <= 31; day++) {
+          const date = `${year}-${String(month).padStart(2, '0')}-${day}`;
+          const exists = new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+          if ((parseRfc3339(`${date}T06:00:00.000Z`) !== null) !== exists) wrong.push(`${date}Z`);
+          if ((parseRfc3339(`${date}T06:00:00+02:00`) !== null) !== exists) wrong.push(`${date}+02:00`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+  it('says what else is wrong with a time in the usual words', () => {
+    expect(describeTimeProblem('2026-11-23T05:31Z')).toBe('must be an RFC 3339 timestamp with seconds');
+    expect(describeTimeProblem('2026-13-02T00:00:00Z')).toBe('must be an RFC 3339 timestamp with seconds');
   });
 });
 

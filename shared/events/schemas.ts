@@ -7,9 +7,38 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[^"]*"))*\\s*$`);
 
-/** An RFC 3339 date-time as epoch ms, or null when it is not one (or not a real instant). */
+/**
+ * An RFC 3339 date-time as epoch ms, or null when it is not one (or not a real instant: an
+ * impossible calendar date such as 2026-02-30 is refused, never rolled over to March).
+ */
 export function parseRfc3339(value: string): number | null {
   return canonicalUtcMs(value) ?? parseRfc3339General(value);
+}
+
+/** Days in each month of a common year (February 29 in a leap year: daysInMonth). */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Gregorian leap years (proleptic, as RFC 3339 and Date use): 2000 and 2024 are, 1900 and 2025 are not. */
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** The number of days in `month` (1-12) of `year`. */
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
+}
+
+/**
+ * Why `value`, which parseRfc3339 refused, is not a time, for a quarantine reason after
+ * "time: ". Only called for a refused value, so it may take its time.
+ */
+export function describeTimeProblem(value: string): string {
+  const m = RFC3339.exec(value);
+  if (m) {
+    const [, y, mo, d] = m;
+    if (+mo >= 1 && +mo <= 12 && +d > daysInMonth(+y, +mo)) return `${y}-${mo}-${d} is not a calendar date`;
+  }
+  return 'must be an RFC 3339 timestamp with seconds';
 }
 
 /** Two ASCII digits at `at` as a number, or -1. */
@@ -41,6 +70,8 @@ function canonicalUtcMs(value: string): number | undefined {
   const fullYear = century * 100 + year;
   // Date.UTC reads years 0-99 as 1900-1999: leave those to the general path.
   if (fullYear < 100) return undefined;
+  // Date.UTC rolls an impossible day over (February 30 to March 2): leave it to the general path, which refuses it.
+  if (day > 28 && day > daysInMonth(fullYear, month)) return undefined;
   return Date.UTC(fullYear, month - 1, day, hour, minute, second, msHigh * 10 + msLow);
 }
 
@@ -48,9 +79,11 @@ function canonicalUtcMs(value: string): number | undefined {
 export function parseRfc3339General(value: string): number | null {
   const m = RFC3339.exec(value);
   if (!m) return null;
-  const [, , mo, d, h, mi, s, , , , oh, om] = m;
+  const [, y, mo, d, h, mi, s, , , , oh, om] = m;
   if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +s > 60) return null;
   if (oh !== undefined && (+oh > 23 || +om > 59)) return null;
+  // Date.parse rolls an impossible day over (2025-02-29 to March 1): the date as written must exist.
+  if (+d > daysInMonth(+y, +mo)) return null;
   const ms = Date.parse(value.replace(/\.(\d{3})\d+/, '.$1'));
   return Number.isFinite(ms) ? ms : null;
 }

@@ -1,4 +1,5 @@
 import type { RawMessage } from '../../../shared/events/eventTypes';
+import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from '../../../shared/events/jsonDepth';
 import { parseRfc3339 } from '../../../shared/events/schemas';
 import { decodeHeaders, encodeHeaders } from './headerCodec';
 
@@ -102,6 +103,9 @@ function recordedLine(rec: Record<string, unknown>, line: number): CaptureRecord
   let body: Buffer;
   if (hasEvent) {
     if (!isPlainObject(event)) return bad('event must be a JSON object');
+    // JSON.stringify is recursive: an event the decoder would refuse as too deep would overflow
+    // the stack here, out of the reader, and end the whole replay at this line.
+    if (nestedDeeperThan(event, MAX_JSON_DEPTH)) return bad(`event is ${nestingReason()}`);
     body = Buffer.from(JSON.stringify(event));
   } else {
     if (typeof bodyBase64 !== 'string' || !BASE64.test(bodyBase64)) return bad('bodyBase64 must be base64 text');
