@@ -15,7 +15,12 @@ export type CaptureRecord =
       /** A plain CloudEvent line as already parsed, so a replay need not parse it twice. */
       parsed?: { object: Record<string, unknown> };
     }
-  | { line: number; error: string };
+  | {
+      line: number;
+      error: string;
+      /** The line's bytes (a copy), kept with its quarantine row as a refused message's body is. */
+      bytes?: Uint8Array;
+    };
 
 /**
  * The recorded form (EVENTS.md "Capture files"): what the console saw on the wire.
@@ -55,6 +60,13 @@ function isBlank(bytes: Uint8Array): boolean {
  * Never throws: a bad line comes back as `{ line, error }`.
  */
 export function parseCaptureLine(lineBytes: Uint8Array, line: number): CaptureRecord | null {
+  const record = parseLine(lineBytes, line);
+  // A line that cannot be read as a message is still what the file held: the quarantine keeps it.
+  if (record && 'error' in record) record.bytes = Buffer.from(lineBytes);
+  return record;
+}
+
+function parseLine(lineBytes: Uint8Array, line: number): CaptureRecord | null {
   let bytes = lineBytes;
   if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1); // CRLF files
   // A UTF-8 byte-order mark from a Windows editor would make line 1 unreadable as JSON.

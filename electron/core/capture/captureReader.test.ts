@@ -63,7 +63,7 @@ describe('openCaptureReader on bad input', () => {
     const { records, thrown } = await readAll(path);
     expect(thrown).toBeNull();
     expect(records).toHaveLength(4);
-    expect(errorsOf(records)).toEqual([{ line: 4, error: expect.stringMatching(/half-written/) }]);
+    expect(errorsOf(records)).toEqual([{ line: 4, error: expect.stringMatching(/half-written/), bytes: Buffer.from(lines[3].slice(0, 70)) }]);
   });
 
   it('accepts a complete last line without a newline, CRLF line ends and a BOM', async () => {
@@ -100,7 +100,8 @@ describe('openCaptureReader on bad input', () => {
   it('reports a line that is not UTF-8', async () => {
     const [a] = eventLines(1);
     const { records } = await readAll(file(Buffer.concat([Buffer.from(a + '\n'), Buffer.from([0xc3, 0x28, 0x7b, 0x7d, 0x0a])])));
-    expect(errorsOf(records)).toEqual([{ line: 2, error: 'not UTF-8 text' }]);
+    // Its bytes come with it: the replay's quarantine keeps them.
+    expect(errorsOf(records)).toEqual([{ line: 2, error: 'not UTF-8 text', bytes: Buffer.from([0xc3, 0x28, 0x7b, 0x7d]) }]);
   });
 
   it('skips a line over maxLineBytes without holding it, and reads on', async () => {

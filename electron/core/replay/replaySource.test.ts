@@ -112,7 +112,10 @@ describe('replay determinism', () => {
     expect(fb.rollups).toEqual(fa.rollups);
     const recorded = fs.readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: unknown; bodyBase64?: string });
     expect(recorded.filter((r) => r.event !== undefined).length).toBeGreaterThanOrEqual(3000);
-    expect(recorded.filter((r) => r.bodyBase64 === '')).toHaveLength(1); // only the unreadable line, whose bytes a replay never has
+    // The unreadable line too, with the bytes the source file held (it replays as quarantined again).
+    const unreadable = recorded.filter((r) => r.event === undefined).map((r) => Buffer.from(r.bodyBase64!, 'base64').toString());
+    expect(unreadable).toContain('this is { not json');
+    expect(fb.stats.quarantined).toBe(fa.stats.quarantined);
   });
 
   it('stores arrival time from the file, never wall time: recorded arrivalMs, else event time, else the watermark', async () => {
@@ -278,10 +281,12 @@ describe('replay of corrupt input', () => {
     expect(status.badLineSamples.map((b) => b.line)).toEqual([5, 9, 23]);
     expect(status.badLineSamples[2].error).toMatch(/half-written/);
     const db = new Database(dbFile, { readonly: true });
-    const q = db.prepare('SELECT reason, origin FROM quarantine ORDER BY seq').all() as { reason: string; origin: string }[];
+    const q = db.prepare('SELECT reason, origin, body FROM quarantine ORDER BY seq').all() as { reason: string; origin: string; body: Buffer }[];
     db.close();
     expect(q.map((r) => r.origin)).toEqual([`${file}:5`, `${file}:9`, `${file}:23`]);
     expect(q[1].reason).toMatch(/^capture line 9: not a JSON object/);
+    // Each with the bytes the file held on that line, as a refused message keeps its body.
+    expect(q.map((r) => r.body.toString())).toEqual(['garbage', '[1,2,3]', lines[0].slice(0, 40)]);
     expect(storedEvents(dbFile)).toBe(20);
   });
 

@@ -380,7 +380,7 @@ export class ReplaySource implements IngestSource {
     this.line = record.line;
     if (record.line > this.maxLineSeen) this.maxLineSeen = record.line;
     if ('error' in record) {
-      this.onBadLine(record.line, record.error);
+      this.onBadLine(record.line, record.error, record.bytes);
       return (this.state === 'paused' && this.seekTarget === null) || this.isBlocked() ? this.holdOn(gen, null) : null;
     }
     if (record.line < this.skipBelowLine) return null;
@@ -495,14 +495,14 @@ export class ReplaySource implements IngestSource {
     w?.();
   }
 
-  private onBadLine(line: number, error: string): void {
+  private onBadLine(line: number, error: string, bytes: Uint8Array = EMPTY): void {
     if (line <= this.highestPushedLine) return;
     this.badLines++;
     if (this.badSamples.length < MAX_BAD_SAMPLES) this.badSamples.push({ line, error });
     this.highestPushedLine = line;
     this.pushed++;
     this.push?.({
-      raw: { body: EMPTY, headers: null, contentType: null, routingKey: null, arrivalMs: this.passWatermark ?? this.from ?? 0 },
+      raw: { body: bytes, headers: null, contentType: null, routingKey: null, arrivalMs: this.passWatermark ?? this.from ?? 0 },
       decoded: { ok: false, reason: `capture line ${line}: ${error}` },
       origin: `${this.file}:${line}`,
     });
