@@ -135,6 +135,16 @@ describe('binary content mode (AMQP headers)', () => {
     const r = decodeMessage({ body: body(data), headers, contentType: 'application/json', arrivalMs: 1 });
     expect(r).toMatchObject({ ok: true, event: { id: 'bin-1', type: 'payment.captured', amount: data.amount } });
   });
+  it('reads `time` sent as an AMQP timestamp (the binding maps Timestamp to it), as amqplib decodes one', () => {
+    const at = Date.UTC(2026, 10, 23, 5, 31, 44);
+    const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'ts-1', 'cloudEvents:source': 'psp/capture', 'cloudEvents:type': 'payment.captured' };
+    for (const value of [at / 1000, at]) {
+      const r = decodeMessage({ body: body(data), headers: { ...headers, 'cloudEvents:time': { '!': 'timestamp', value } }, contentType: 'application/json', arrivalMs: 1 });
+      expect(r).toMatchObject({ ok: true, event: { id: 'ts-1', timeMs: at } });
+    }
+    const bad = decodeMessage({ body: body(data), headers: { ...headers, 'cloudEvents:time': { '!': 'timestamp', value: 'soon' } }, contentType: 'application/json', arrivalMs: 1 });
+    expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/^time/) });
+  });
   it('quarantines a binary-mode event whose declared JSON data does not parse', () => {
     const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'x', 'cloudEvents:source': 's', 'cloudEvents:type': 'other' };
     const r = decodeMessage({ body: body('{oops'), headers, contentType: 'application/json', arrivalMs: 1 });

@@ -37,8 +37,20 @@ function isJsonMediaType(contentType: string | null | undefined): boolean {
   return base === 'application/json' || base.endsWith('+json') || base === 'text/json';
 }
 
+/** AMQP 0-9-1 timestamps are POSIX seconds; one this large can only be milliseconds (after year 5000 as seconds). */
+const TIMESTAMP_MS_FROM = 1e11;
+
 function headerText(value: unknown): unknown {
   if (value instanceof Uint8Array) return utf8.decode(value);
+  // The CloudEvents AMQP binding carries a Timestamp attribute (`time`) as an AMQP timestamp,
+  // which amqplib decodes as { '!': 'timestamp', value }: read as the RFC 3339 text it stands for.
+  if (typeof value === 'object' && value !== null && (value as { '!'?: unknown })['!'] === 'timestamp') {
+    const t = (value as { value?: unknown }).value;
+    if (typeof t === 'number' && Number.isFinite(t)) {
+      const at = new Date(t >= TIMESTAMP_MS_FROM ? t : t * 1000);
+      if (!Number.isNaN(at.getTime())) return at.toISOString();
+    }
+  }
   return value;
 }
 
