@@ -157,6 +157,6 @@ describe('payops backtest', () => {
     expect(both.stderr).toMatch(/either a capture file or --db/);
     const badTime = await runPayops(['backtest', '--db', db, '--from', 'yesterday']);
     expect(badTime.code).toBe(1);
-    expect(badTime.stderr).toMatch(/--from must be an ISO time/);
+    expect(badTime.stderr).toMatch(/--from must be an ISO 8601 time/);
   });
 });

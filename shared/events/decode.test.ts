@@ -145,6 +145,15 @@ describe('binary content mode (AMQP headers)', () => {
     const bad = decodeMessage({ body: body(data), headers: { ...headers, 'cloudEvents:time': { '!': 'timestamp', value: 'soon' } }, contentType: 'application/json', arrivalMs: 1 });
     expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/^time/) });
   });
+  it('names what stands where a payment event needs its data object', () => {
+    const headers = { 'ce-specversion': '1.0', 'ce-id': 'd', 'ce-source': 's', 'ce-type': 'payment.authorized', 'ce-time': '2026-11-23T05:31:44Z' };
+    const notText = decodeMessage({ body: Buffer.from([0xc3, 0x28]), headers, contentType: 'application/octet-stream', arrivalMs: 1 });
+    expect(notText).toMatchObject({ ok: false, reason: 'data: payment.authorized needs a JSON object as data, found bytes that are not UTF-8 text' });
+    const array = decodeMessage({ body: body([1, 2]), headers, contentType: 'application/json', arrivalMs: 1 });
+    expect(array).toMatchObject({ ok: false, reason: 'data: payment.authorized needs a JSON object as data, found an array' });
+    const pan = decodeMessage({ body: body({ ...data, cardBin: '4111111111111111' }), headers, contentType: 'application/json', arrivalMs: 1 });
+    expect(pan).toMatchObject({ ok: false, reason: expect.stringMatching(/cardBin: must be 4 to 11 digits/) });
+  });
   it('quarantines a binary-mode event whose declared JSON data does not parse', () => {
     const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'x', 'cloudEvents:source': 's', 'cloudEvents:type': 'other' };
     const r = decodeMessage({ body: body('{oops'), headers, contentType: 'application/json', arrivalMs: 1 });

@@ -155,7 +155,7 @@ function normalize(ce: unknown): DecodeResult {
 
   if (timeMs === null) return fail(`missing required attribute time (required for ${e.type})`);
   if (typeof obj.data !== 'object' || obj.data === null || Array.isArray(obj.data)) {
-    return fail(`missing required attribute data (an object, for ${e.type})`);
+    return fail(`data: ${e.type} needs a JSON object as data, ${foundData(obj)}`);
   }
   const data = obj.data as Record<string, unknown>;
   if (category === 'payment') {
@@ -237,6 +237,14 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
     return fail(`body is not JSON (${(err as Error).message.slice(0, 120)})`);
   }
   return normalizeCloudEvent(parsed);
+}
+
+/** What an event holds where its data object should be, in words (a quarantine reason). */
+function foundData(obj: Record<string, unknown>): string {
+  // Binary mode puts a body that is not UTF-8 text in data_base64.
+  if (obj.data === undefined) return 'data_base64' in obj ? 'found bytes that are not UTF-8 text' : 'found none';
+  const d = obj.data;
+  return `found ${Array.isArray(d) ? 'an array' : d === null ? 'null' : typeof d === 'string' ? 'text that is not JSON' : `a ${typeof d}`}`;
 }
 
 function decodeBinaryMode(attrs: Record<string, unknown>, raw: RawMessage, text: string | null): DecodeResult {

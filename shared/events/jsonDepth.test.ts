@@ -80,7 +80,7 @@ describe('capture lines with a deeply nested event', () => {
   const deep = paymentText(arrays(20_000));
   it('a recorded line whose event is too deep is a bad line with a reason, not a throw', () => {
     const line = `{"v":1,"arrivalMs":5,"routingKey":null,"headers":null,"contentType":null,"event":${deep}}`;
-    expect(parseCaptureLine(Buffer.from(line), 3)).toEqual({ line: 3, error: `recorded line: event is nested deeper than ${MAX_JSON_DEPTH} levels of JSON objects and arrays` });
+    expect(parseCaptureLine(Buffer.from(line), 3)).toMatchObject({ line: 3, error: `recorded line: event is nested deeper than ${MAX_JSON_DEPTH} levels of JSON objects and arrays` });
     const atLimit = `{"v":1,"arrivalMs":5,"routingKey":null,"headers":null,"contentType":null,"event":${paymentText(arrays(MAX_JSON_DEPTH - 2))}}`;
     const rec = parseCaptureLine(Buffer.from(atLimit), 3);
     expect(rec && 'raw' in rec && decodeMessage(rec.raw).ok).toBe(true);

@@ -129,7 +129,7 @@ export const paymentDataSchema = z.looseObject({
   currency,
   method: z.string().optional(),
   country: country.optional(),
-  cardBin: z.string().regex(/^\d{4,11}$/, 'must be digits').optional(),
+  cardBin: z.string().regex(/^\d{4,11}$/, 'must be 4 to 11 digits (a BIN or an IIN with the next digits, never a whole card number)').optional(),
   latencyMs: z.number().nonnegative().optional(),
   declineCode: z.string().optional(),
   reason: z.string().optional(),
