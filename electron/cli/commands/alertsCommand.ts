@@ -7,6 +7,8 @@ import { CliError, fail } from '../cliErrors';
 import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { formatFixed } from '../../../shared/format';
+import { METRIC_INFO, type AlertMetric } from '../../../shared/alertRules';
+import { formatMetricValue } from '../../../shared/alertValueFormat';
 
 interface AlertsFlags {
   db: string;
@@ -81,6 +83,17 @@ export function fmtValue(v: number | null): string {
   return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
 }
 
+/** The rate metrics by the label their summaries start with ("decline rate 23 %, ..."), longest first. */
+const RATE_LABELS = (Object.entries(METRIC_INFO) as [AlertMetric, (typeof METRIC_INFO)[AlertMetric]][])
+  .filter(([, info]) => info.unit === 'ratio')
+  .sort((a, b) => b[1].label.length - a[1].label.length);
+
+/** A peak as its summary writes the value: a rate in percent ("37 %"), anything else as a number. */
+export function fmtPeak(peak: number | null, summary: string): string {
+  const rate = RATE_LABELS.find(([, info]) => summary.startsWith(`${info.label} `) && / %/.test(summary));
+  return rate && peak !== null && Number.isFinite(peak) ? formatMetricValue(rate[0], peak) : fmtValue(peak);
+}
+
 /** A readable table: one alert a line, newest first, then a count. */
 export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' | 'severity' | 'group' | 'state' | 'firedAt' | 'resolvedAt' | 'activeSince' | 'peakValue' | 'summary' | 'silenced' | 'acknowledged'>[]): string {
   if (alerts.length === 0) return 'no alerts';
@@ -90,7 +103,7 @@ export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' 
     a.severity,
     a.rule,
     a.group || '-',
-    fmtValue(a.peakValue),
+    fmtPeak(a.peakValue, a.summary),
     [a.silenced ? '[silenced]' : '', a.acknowledged ? `[ack ${a.acknowledged.by}]` : '', a.summary].filter(Boolean).join(' '),
   ]);
   const head = ['FIRED', 'RESOLVED', 'SEVERITY', 'RULE', 'GROUP', 'PEAK', 'SUMMARY'];

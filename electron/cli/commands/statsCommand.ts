@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import type { StoreStats } from '../../core/store/stats';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
+import { formatMoney } from '../../../shared/format';
 
 export function registerStats(program: Command): void {
   program
@@ -19,18 +21,27 @@ export function registerStats(program: Command): void {
           process.stdout.write(`${JSON.stringify(stats)}\n`);
           return;
         }
-        const lines = [
-          `events        ${stats.events}`,
-          ...Object.entries(stats.byType).map(([type, n]) => `  ${type.padEnd(22)} ${n}`),
-          `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
-          `quarantined   ${stats.quarantined}`,
-          `unknown types ${stats.unknownTypes}`,
-          `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => `${c} ${a}`).join(', ') || '-'}`,
-          `time range    ${stats.firstEventTime ?? '-'} .. ${stats.lastEventTime ?? '-'}`,
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(`${formatStatsText(stats)}\n`);
       } catch (err) {
         fail(err);
       }
     });
+}
+
+/**
+ * The text form of `payops stats`: authorized amounts in major units with each currency's ISO
+ * 4217 decimals, as reports print them ("1,038.91 EUR", "4,549 JPY", "93.430 KWD"); `--json`
+ * keeps the minor units (a contract).
+ */
+export function formatStatsText(stats: StoreStats): string {
+  const lines = [
+    `events        ${stats.events}`,
+    ...Object.entries(stats.byType).map(([type, n]) => `  ${type.padEnd(22)} ${n}`),
+    `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
+    `quarantined   ${stats.quarantined}`,
+    `unknown types ${stats.unknownTypes}`,
+    `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => formatMoney(a, c || null)).join(', ') || '-'}`,
+    `time range    ${stats.firstEventTime ?? '-'} .. ${stats.lastEventTime ?? '-'}`,
+  ];
+  return lines.join('\n');
 }

@@ -3,6 +3,16 @@
 // IBANs become "***"; any other field named in the list is replaced by a keyed hash that is
 // stable within one export (so groups still add up) and cannot be reversed or matched
 // across exports.
+//
+// Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
+// too (alert keys, summaries, notes), whatever the field is called: a run of 13 to 19 digits
+// (single spaces or dashes allowed between digits: "4111 1111 1111 1111", "4111-1111-...") that
+// starts with a card network's digit (2-6) and passes the Luhn check, as a string or a JSON
+// number, becomes its first digits and its last
+// four with "*" for each digit between ("41**********1111"). It keeps the first two digits
+// (what a masked card BIN keeps, "41****"; the first six only when the operator's list cannot
+// mask cardBin, never more than the six and four PCI DSS allows for display) and drops the
+// separators. Off only with masking (--no-mask).
 import { createHmac, randomBytes } from 'node:crypto';
 
 /** The default list (field names, compared case-insensitively without "_" or "-"). */
@@ -38,9 +48,10 @@ export class Masker {
     return this.exact.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
   }
 
-  /** The masked form of one value (unchanged when the field is not masked). */
+  /** The masked form of one value (unchanged when the field is not masked, but for card numbers in it). */
   value<T>(field: string, value: T): T | string {
-    if (!this.masks(field) || value === null || value === undefined) return value;
+    if (!this.enabled || value === null || value === undefined) return value;
+    if (!this.masks(field)) return this.pans(value);
     const n = normalizeField(field);
     if (n === 'cardbin') return maskCardBin(String(value));
     if (REDACT_PATTERNS.some((p) => n.includes(p))) return '***';
@@ -51,7 +62,37 @@ export class Masker {
     return `#${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 10)}`;
   }
 
-  /** A deep copy of a JSON value with every masked field (at any depth) masked. */
+  /** A value with every card number in it masked (a string's runs of digits, a number that is one). */
+  pans<T>(value: T): T | string {
+    if (!this.enabled) return value;
+    if (typeof value === 'string') return maskPans(value, this.panKeep());
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
+      const text = String(value);
+      if (isPan(text)) return maskPan(text, this.panKeep());
+    }
+    return value;
+  }
+
+  /**
+   * Free text of a report (alert keys, summaries, notes, comments): each value of `values` (a
+   * masked field's value -> its masked form) replaced where it stands as a whole word, then card numbers.
+   */
+  text(text: string, values: ReadonlyMap<string, string>): string {
+    if (!this.enabled) return text;
+    let out = text;
+    for (const [value, masked] of [...values].sort((a, b) => b[0].length - a[0].length)) {
+      if (!value || value === masked || !out.includes(value)) continue;
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`, 'g'), () => masked);
+    }
+    return maskPans(out, this.panKeep());
+  }
+
+  /** Digits of a card number kept at its start: as many as a masked BIN keeps. */
+  private panKeep(): number {
+    return this.masks('cardBin') ? 2 : 6;
+  }
+
+  /** A deep copy of a JSON value with every masked field (at any depth) masked, and every card number. */
   deep(value: unknown, field = ''): unknown {
     if (!this.enabled) return value;
     if (Array.isArray(value)) return value.map((v) => this.deep(v, field));
@@ -62,10 +103,14 @@ export class Masker {
       }
       return out;
     }
-    return value;
+    return this.pans(value);
   }
 
-  /** A stored CloudEvent's JSON text, masked (the envelope keeps its attributes; data is masked). */
+  /**
+   * A stored CloudEvent's JSON text, masked (the envelope keeps its attributes; data is masked).
+   * A `subject` equal to a masked field of its data (the payment id, with --mask paymentId) is
+   * masked as that field is; card numbers are masked everywhere.
+   */
   cloudEvent(json: string): Record<string, unknown> {
     let parsed: unknown;
     try {
@@ -73,8 +118,65 @@ export class Masker {
     } catch {
       return { unparsable: true };
     }
-    return this.deep(parsed) as Record<string, unknown>;
+    const out = this.deep(parsed) as Record<string, unknown>;
+    if (this.enabled && parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const { subject, data } = parsed as Record<string, unknown>;
+      const field = typeof subject === 'string' ? this.maskedFieldHolding(data, subject) : null;
+      if (field !== null) out.subject = this.value(field, subject);
+    }
+    return out;
   }
+
+  /** The name of a masked field (at any depth of `value`) whose value is `text`, or null. */
+  maskedFieldHolding(value: unknown, text: string): string | null {
+    if (!this.enabled || !value || typeof value !== 'object') return null;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v !== null && typeof v === 'object') {
+        const inner = this.maskedFieldHolding(v, text);
+        if (inner !== null) return inner;
+      } else if (this.masks(k) && v !== null && v !== undefined && String(v) === text) return k;
+    }
+    return null;
+  }
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A run of 13-19 digits with single spaces or dashes between them, not part of a longer run. */
+const PAN_RUN = /(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)/g;
+
+/**
+ * Whether these digits (separators ignored) are 13-19 long, start as the card networks' numbers
+ * do (2: Mastercard 2-series and Mir, 3: Amex, JCB, Diners, 4: Visa, 5: Mastercard and Maestro,
+ * 6: Discover, UnionPay, Maestro) and pass the Luhn check. The first digit keeps epoch
+ * milliseconds (17..., 18...) and other long numbers out: one in ten of them passes Luhn.
+ */
+export function isPan(text: string): boolean {
+  const digits = text.replace(/[ -]/g, '');
+  if (!/^[2-6]\d{12,18}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** A card number as exports show it: its first `keep` digits (at most 6), "*" for each digit but the last four, then those four. */
+export function maskPan(text: string, keep = 2): string {
+  const digits = text.replace(/\D/g, '');
+  const head = Math.min(keep, 6);
+  return `${digits.slice(0, head)}${'*'.repeat(Math.max(0, digits.length - head - 4))}${digits.slice(-4)}`;
+}
+
+/** Text with every card number in it masked (maskPan). */
+export function maskPans(text: string, keep = 2): string {
+  if (text.length < 13) return text;
+  return text.replace(PAN_RUN, (run) => (isPan(run) ? maskPan(run, keep) : run));
 }
 
 export function maskCardBin(bin: string): string {

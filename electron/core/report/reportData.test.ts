@@ -151,6 +151,17 @@ function sqlFigures(from: number, to: number) {
   };
 }
 
+/** Payments started in [from, to) and how many of them were approved, by plain SQL over the stored events. */
+function sqlPayments(from: number, to: number): { payments: number; approvedPayments: number } {
+  return db
+    .prepare(
+      `WITH p AS (SELECT MIN(time_ms) AS start, MAX(type = 'payment.authorized') AS ok FROM events
+         WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY COALESCE(payment_id, 'seq:' || seq))
+       SELECT COUNT(*) AS payments, COALESCE(SUM(ok), 0) AS approvedPayments FROM p WHERE start >= ? AND start < ?`,
+    )
+    .get(from, to) as { payments: number; approvedPayments: number };
+}
+
 function check(from: number, to: number) {
   const r = buildReport(store, { from, to, mask: false, sampleSize: 5 });
   const s = sqlFigures(from, to);
@@ -160,15 +171,10 @@ function check(from: number, to: number) {
   expect(r.totals.authorizedAmountByCurrency).toEqual(s.authorizedAmountByCurrency);
   expect(r.totals.approvalRate).toBe(s.approvalRate);
   expect(r.totals.declineRate).toBe(s.declineRate);
-  // Per payment: retries of a paymentId once, at its first decided attempt's second.
-  const payments = db
-    .prepare(
-      `WITH p AS (SELECT MIN(time_ms) AS start, MAX(type = 'payment.authorized') AS ok FROM events
-         WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY COALESCE(payment_id, 'seq:' || seq))
-       SELECT COUNT(*) AS payments, COALESCE(SUM(ok), 0) AS approvedPayments FROM p WHERE start >= ? AND start < ?`,
-    )
-    .get(Math.ceil(from / 60_000) * 60_000, Math.max(Math.ceil(from / 60_000), Math.floor(to / 60_000)) * 60_000) as { payments: number; approvedPayments: number };
+  // Per payment, exact for any window: retries of a paymentId once, at its first decided attempt.
+  const payments = sqlPayments(from, to);
   expect(r.totals).toMatchObject({ ...payments, paymentApprovalRate: payments.payments ? payments.approvedPayments / payments.payments : null });
+  expect(r.previous.totals).toMatchObject(sqlPayments(from - (to - from), from));
   expect(r.totals).toMatchObject({ authorized: s.authorized, declined: s.declined, failed: s.failed, hardDeclines: s.hardDeclines, softDeclines: s.softDeclines });
   expect(r.totals.riskDecisions).toEqual(s.riskDecisions);
   expect(r.totals.declinesByCode).toEqual(s.declinesByCode);

@@ -8,6 +8,7 @@ import type { AlertHistoryJson, AlertSilence } from '../../../shared/alerts';
 import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint, ReportSilence, ReportTimelineEntry } from '../../../shared/explorer';
 import { alertHistoryRecordToJson } from '../../../shared/alerts';
 import { declineCodeInfo } from '../../../shared/declineCodes';
+import { PAYMENT_LOOKUP_MS } from '../store/reportQueries';
 import type { ReadStore } from '../store/store';
 import { formatFixed, formatInteger, formatMoney, formatPercent } from '../../../shared/format';
 import { Masker } from './masking';
@@ -101,9 +102,10 @@ const bump = (m: Record<string, number>, k: string, n: number) => (m[k] = (m[k] 
  * Counts, amounts and rates for [from, to). Events by type are counted exactly on the
  * (type, time_ms) index (index-only, no table reads); amounts, decline codes and risk
  * decisions come from the per-second rollups for whole seconds plus the raw events of the
- * partial seconds at either edge.
+ * partial seconds at either edge; payments from the per-minute rollups for whole minutes plus
+ * the payments that started in the partial minutes at either edge (PaymentStarts).
  */
-export function windowFigures(store: ReadStore, from: number, to: number, types: string[] = store.reports.types()): ReportFigures {
+export function windowFigures(store: ReadStore, from: number, to: number, types: string[] = store.reports.types(), payments?: PaymentStarts): ReportFigures {
   const f = emptyFigures();
   if (!(to > from)) return f;
   for (const t of types) {
@@ -140,18 +142,111 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
   const attempts = f.authorized + f.declined;
   f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
   f.declineRate = attempts > 0 ? f.declined / attempts : null;
-  // Per payment from the per-minute rollups: a payment's start is known only to them.
-  const m0 = Math.ceil(from / 60_000);
-  const m1 = Math.floor(to / 60_000);
-  if (m1 > m0 && store.hasTables('rollup_minute')) {
-    for (const r of store.minuteRollups.totals('payment', m0, m1)) {
-      if (r.key === 'started') f.payments += r.n;
-      else if (r.key === 'approved') f.approvedPayments += r.n;
-    }
+  // Per payment: whole minutes from the per-minute rollups, the part-minutes at either edge
+  // from the stored events (PaymentStarts), so that any window is exact.
+  if (store.hasTables('rollup_minute')) {
+    const starts = payments ?? new PaymentStarts(store);
+    const addStarts = (a: number, b: number) => {
+      const p = starts.between(a, b);
+      f.payments += p.started;
+      f.approvedPayments += p.approved;
+    };
+    const m0 = Math.ceil(from / 60_000);
+    const m1 = Math.floor(to / 60_000);
+    if (m1 >= m0) {
+      if (m1 > m0) {
+        for (const r of store.minuteRollups.totals('payment', m0, m1)) {
+          if (r.key === 'started') f.payments += r.n;
+          else if (r.key === 'approved') f.approvedPayments += r.n;
+        }
+      }
+      if (from < m0 * 60_000) addStarts(from, m0 * 60_000);
+      if (m1 * 60_000 < to) addStarts(m1 * 60_000, to);
+    } else addStarts(from, to); // inside one minute
   }
   f.paymentApprovalRate = f.payments > 0 ? Math.min(1, f.approvedPayments / f.payments) : null;
   f.eventsPerSecond = f.events / ((to - from) / 1000);
   return f;
+}
+
+/**
+ * The payments that started in a part of a minute, as the per-minute rollups count them
+ * (paymentOutcomes.ts): the decided attempts of one paymentId are one payment, started at its
+ * earliest attempt and approved if any attempt was; an attempt without a paymentId is a payment
+ * of its own. A payment's attempts are looked for up to PAYMENT_LOOKUP_MS either side (the
+ * writer forgets a payment past its horizon). Each minute is read once from the stored events
+ * and kept (a report's window and the one before share an edge):
+ * - its decided attempts give the payments seen in it, each at its first attempt in the minute;
+ * - the minute's rollup says how many of them started in it and were approved: when every one
+ *   seen started there and was approved there as often as the rollup says, nothing else is read;
+ *   otherwise the payment index says which have an earlier attempt (they began before) and which
+ *   were approved by a later one.
+ */
+export class PaymentStarts {
+  /** minute -> the payments that started in it: [start ms, approved]. */
+  private readonly minutes = new Map<number, [number, boolean][]>();
+
+  constructor(private readonly store: ReadStore) {}
+
+  /** Payments started in [from, to), both within one minute. */
+  between(from: number, to: number): { started: number; approved: number } {
+    let started = 0;
+    let approved = 0;
+    if (!(to > from)) return { started, approved };
+    for (const [t, ok] of this.ofMinute(Math.floor(from / 60_000))) {
+      if (t < from || t >= to) continue;
+      started += 1;
+      if (ok) approved += 1;
+    }
+    return { started, approved };
+  }
+
+  private ofMinute(minute: number): [number, boolean][] {
+    const known = this.minutes.get(minute);
+    if (known) return known;
+    const lo = minute * 60_000;
+    const hi = lo + 60_000;
+    const out: [number, boolean][] = [];
+    /** paymentId -> [first attempt in the minute, approved by an attempt so far]. */
+    const seen = new Map<string, [number, boolean]>();
+    for (const [id, t, ok] of this.store.reports.decidedAttempts(lo, hi)) {
+      if (id === null) {
+        out.push([t, ok === 1]);
+        continue;
+      }
+      const e = seen.get(id);
+      if (!e) seen.set(id, [t, ok === 1]);
+      else {
+        if (t < e[0]) e[0] = t;
+        if (ok === 1) e[1] = true;
+      }
+    }
+    const rolled = { started: 0, approved: 0 };
+    for (const r of this.store.minuteRollups.totals('payment', minute, minute + 1)) {
+      if (r.key === 'started') rolled.started += r.n;
+      else if (r.key === 'approved') rolled.approved += r.n;
+    }
+    if (out.length + seen.size !== rolled.started) {
+      // Some of them began before this minute: an earlier attempt within the horizon says which.
+      const earliest = new Map<string, number>();
+      for (const [id, t] of this.store.reports.attemptsOfPayments([...seen.keys()], lo - PAYMENT_LOOKUP_MS, lo)) {
+        if (id !== null) earliest.set(id, Math.min(t, earliest.get(id) ?? t));
+      }
+      for (const [id, t] of earliest) if (t >= seen.get(id)![0] - PAYMENT_LOOKUP_MS) seen.delete(id);
+    }
+    const approvedHere = out.filter(([, ok]) => ok).length + [...seen.values()].filter(([, ok]) => ok).length;
+    if (approvedHere !== rolled.approved) {
+      // Some were declined here and approved by a later attempt.
+      const open = [...seen].filter(([, [, ok]]) => !ok).map(([id]) => id);
+      for (const [id, t, ok] of this.store.reports.attemptsOfPayments(open, hi, hi + PAYMENT_LOOKUP_MS)) {
+        const e = id === null ? undefined : seen.get(id);
+        if (e && ok === 1 && t < e[0] + PAYMENT_LOOKUP_MS) e[1] = true;
+      }
+    }
+    for (const e of seen.values()) out.push(e);
+    this.minutes.set(minute, out);
+    return out;
+  }
 }
 
 function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: number): void {
@@ -313,12 +408,12 @@ export function reportSeries(store: ReadStore, from: number, to: number, types: 
 /** The list of alerts a report shows (counted in full by alertCountsIn). */
 export const REPORT_ALERTS_LISTED = 500;
 
-function alertsIn(store: ReadStore, from: number, to: number, extra: AlertHistoryJson | null): ReportAlert[] {
-  if (!store.hasTables('alert_instances')) return extra ? [toReportAlert(extra)] : [];
+function alertsIn(store: ReadStore, from: number, to: number, extra: AlertHistoryJson | null): AlertHistoryJson[] {
+  if (!store.hasTables('alert_instances')) return extra ? [extra] : [];
   const list = store.alerts.firingIn(from, to, REPORT_ALERTS_LISTED).map(alertHistoryRecordToJson);
   if (extra && !list.some((a) => a.key === extra.key)) list.push(extra);
   list.sort((a, b) => (a.activeSince < b.activeSince ? -1 : a.activeSince > b.activeSince ? 1 : a.key < b.key ? -1 : 1));
-  return list.map(toReportAlert);
+  return list;
 }
 
 /** Every alert firing at some point in [from, to), counted per severity and rule. */
@@ -337,20 +432,45 @@ const matcherText = (s: AlertSilence, masker: Masker) =>
   s.matchers.map((m) => `${m.label}${m.op}${maskLabel(m.label, m.value, masker)}`).join(', ');
 
 /** Silences active at some point in [from, to): created before its end, not ended or expired before its start. */
-function silencesIn(store: ReadStore, from: number, to: number, masker: Masker): ReportSilence[] {
+function silencesIn(store: ReadStore, from: number, to: number): AlertSilence[] {
   if (!store.hasTables('alert_silences')) return [];
-  return store.silences
-    .list()
-    .filter((s) => s.createdAt < to && Math.min(s.endsAt, s.expiredAt ?? Infinity) > from)
-    .map((s) => ({
-      id: s.id,
-      matchers: matcherText(s, masker),
-      comment: s.comment,
-      createdBy: s.createdBy,
-      createdAt: iso(s.createdAt),
-      endsAt: iso(s.endsAt),
-      expiredAt: s.expiredAt === null ? null : iso(s.expiredAt),
-    }));
+  return store.silences.list().filter((s) => s.createdAt < to && Math.min(s.endsAt, s.expiredAt ?? Infinity) > from);
+}
+
+function toReportSilence(s: AlertSilence, masker: Masker, values: ReadonlyMap<string, string>): ReportSilence {
+  return {
+    id: s.id,
+    matchers: matcherText(s, masker),
+    comment: masker.text(s.comment, values),
+    createdBy: s.createdBy,
+    createdAt: iso(s.createdAt),
+    endsAt: iso(s.endsAt),
+    expiredAt: s.expiredAt === null ? null : iso(s.expiredAt),
+  };
+}
+
+/**
+ * The values of masked fields that the alerts' labels and the silences' matchers name, each with
+ * its masked form: alert keys, summaries, notes and comments repeat them in free text
+ * ("qa-bin-down/cardBin=510002/...", "approval rate 30 % for cardBin 510002").
+ */
+function maskedLabelValues(alerts: readonly AlertHistoryJson[], silences: readonly AlertSilence[], masker: Masker): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!masker.enabled) return out;
+  const add = (label: string, value: string) => {
+    const masked = maskLabel(label, value, masker);
+    if (masked !== value) out.set(value, masked);
+  };
+  for (const a of alerts) {
+    for (const [k, v] of Object.entries(a.labels ?? {})) add(k, v);
+    // Older records may hold the group only ("cardBin=510002,issuer=x").
+    for (const part of a.group.split(',')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) add(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
+  }
+  for (const s of silences) for (const m of s.matchers) if (m.op === '=') add(m.label, m.value);
+  return out;
 }
 
 const STATE_KIND: Record<string, ReportTimelineEntry['kind']> = { pending: 'pending', firing: 'firing', resolved: 'resolved' };
@@ -463,20 +583,27 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
   const masker = new Masker({ enabled: req.mask !== false, extraFields: req.maskFields });
   const duration = w.to - w.from;
   const types = store.reports.types();
-  const totals = windowFigures(store, w.from, w.to, types);
+  const payments = new PaymentStarts(store);
+  const totals = windowFigures(store, w.from, w.to, types, payments);
   const prevFrom = w.from - duration;
-  const previous = windowFigures(store, prevFrom, w.from, types);
+  const previous = windowFigures(store, prevFrom, w.from, types, payments);
   const tops = topLists(store, w.from, w.to, masker, req.topN ?? 10);
-  const alerts = alertsIn(store, w.from, w.to, w.alert).map((a) => maskAlert(a, masker));
-  const silences = silencesIn(store, w.from, w.to, masker);
-  const title =
+  const listed = alertsIn(store, w.from, w.to, w.alert);
+  const active = silencesIn(store, w.from, w.to);
+  // Masked fields' values wherever the report repeats them in text (keys, summaries, notes, title).
+  const values = maskedLabelValues(w.alert ? [...listed, w.alert] : listed, active, masker);
+  const text = (t: string) => masker.text(t, values);
+  const alerts = listed.map((a) => maskAlert(toReportAlert(a), masker, values));
+  const silences = active.map((s) => toReportSilence(s, masker, values));
+  const title = text(
     req.title ??
-    (w.alert ? `Incident report: ${w.alert.rule}${w.alert.group ? ` (${w.alert.group})` : ''}` : `Payment operations report ${iso(w.from).slice(0, 16)}Z`);
+      (w.alert ? `Incident report: ${w.alert.rule}${w.alert.group ? ` (${w.alert.group})` : ''}` : `Payment operations report ${iso(w.from).slice(0, 16)}Z`),
+  );
   const base: Omit<ReportData, 'summary' | 'tookMs'> = {
     title,
     generatedAt: new Date().toISOString(),
     window: { from: iso(w.from), to: iso(w.to), fromMs: w.from, toMs: w.to, durationMs: duration },
-    source: { alertKey: w.alert?.key ?? null, marginMinutes: w.marginMinutes },
+    source: { alertKey: w.alert ? text(w.alert.key) : null, marginMinutes: w.marginMinutes },
     masked: masker.enabled,
     maskFields: masker.fields,
     totals,
@@ -494,7 +621,7 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
     explanation: explanationIn(store, w.from, w.to, w.alert, masker),
     ...tops,
     series: reportSeries(store, w.from, w.to, types),
-    notes: req.notes?.trim() ? req.notes.trim() : null,
+    notes: req.notes?.trim() ? text(req.notes.trim()) : null,
     sampleEvents: sampleEvents(store, w.from, w.to, masker, req.sampleSize ?? 40),
   };
   return { ...base, summary: summaryLines(base), tookMs: Math.round(performance.now() - started) };
@@ -505,8 +632,17 @@ function maskLabel(label: string, value: string, masker: Masker): string {
   return String(masker.value(label === 'merchant' ? 'merchantId' : label, value));
 }
 
-/** Alert labels can carry masked fields (a merchant id when merchantId is in the list). */
-function maskAlert(a: ReportAlert, masker: Masker): ReportAlert {
+/** Alert labels can carry masked fields (a card BIN; a merchant id when merchantId is in the list): masked in every text of the alert. */
+function maskAlert(a: ReportAlert, masker: Masker, values: ReadonlyMap<string, string>): ReportAlert {
   if (!masker.enabled) return a;
-  return { ...a, group: a.group.replace(/^(\w+)=(.*)$/, (_m, k: string, v: string) => `${k}=${maskLabel(k, v, masker)}`) };
+  const text = (t: string) => masker.text(t, values);
+  const note = (n: ReportAlert['acknowledged']) => (n ? { ...n, note: text(n.note) } : n);
+  return {
+    ...a,
+    key: text(a.key),
+    group: text(a.group.replace(/^(\w+)=(.*)$/, (_m, k: string, v: string) => `${k}=${maskLabel(k, v, masker)}`)),
+    summary: text(a.summary),
+    acknowledged: note(a.acknowledged),
+    resolveNote: note(a.resolveNote),
+  };
 }

@@ -71,6 +71,18 @@ const COLUMN_FIELDS: Record<string, keyof EventRow> = {
 /** The flat CSV columns the masker may mask. */
 const MASKABLE_COLUMNS = new Set(['subject', 'payment_id', 'merchant_id', 'country', 'method', 'card_bin', 'routing_key', 'source', 'id']);
 
+/** The subject, masked as a masked field is when it holds that field's value (the payment id with --mask paymentId). */
+function maskedSubject(masker: Masker, r: EventRow, data: unknown): unknown {
+  const subject = r.subject;
+  if (!masker.enabled || subject === null || subject === undefined) return subject;
+  for (const c of MASKABLE_COLUMNS) {
+    const field = COLUMN_FIELDS[c];
+    if (c !== 'subject' && masker.masks(field) && r[field] !== null && String(r[field]) === subject) return masker.value(field, subject);
+  }
+  const inData = masker.maskedFieldHolding(data, subject);
+  return inData === null ? masker.value('subject', subject) : masker.value(inData, subject);
+}
+
 function tempFor(outFile: string): string {
   return path.join(path.dirname(outFile), `.${path.basename(outFile)}.${randomBytes(4).toString('hex')}.partial`);
 }
@@ -156,7 +168,8 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
           if (c === 'decline_meaning') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).meaning;
           if (c === 'decline_kind') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).kind;
           const field = COLUMN_FIELDS[c];
-          return MASKABLE_COLUMNS.has(c) ? masker.value(field, r[field]) : r[field];
+          if (c === 'subject') return maskedSubject(masker, r, data);
+          return MASKABLE_COLUMNS.has(c) ? masker.value(field, r[field]) : masker.pans(r[field]);
         });
         text += csvLine(values);
       }

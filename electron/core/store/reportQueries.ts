@@ -4,6 +4,7 @@ import { EVENT_DETAIL_SELECT, toEventDetails, toRestoredEvents, type RestoredEve
 import { EVENT_CATEGORY_SQL } from './eventTypeSql';
 import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
 import { MERCHANT_TAIL_FROM } from './merchantIndex';
+import { PAYMENT_HORIZON_MS } from './paymentOutcomes';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
 
@@ -29,6 +30,21 @@ export interface SampledEvent {
   json: string;
 }
 
+
+/** A decided attempt (payment.authorized or payment.declined): [paymentId, time_ms, 1 when authorized]. */
+export type DecidedAttempt = [paymentId: string | null, timeMs: number, approved: number];
+
+/** How far before and after an attempt its payment's other attempts are looked for (paymentOutcomes.ts forgets a payment past it). */
+export const PAYMENT_LOOKUP_MS = PAYMENT_HORIZON_MS;
+
+/** Payment ids per lookup statement (a JSON array bound once). */
+const PAYMENT_LOOKUP_BATCH = 500;
+
+/** The partitions of the payment index (as paymentIndex.ts's lookup probes them: seq >> 16, migration 260). */
+const PAYMENT_PARTS = `WITH RECURSIVE parts(p) AS (
+    SELECT (SELECT MIN(seq) FROM event_log) >> 16
+    UNION ALL SELECT p + 1 FROM parts WHERE p < (SELECT through_seq FROM event_payment_index_state) >> 16)
+  SELECT p FROM parts`;
 
 /**
  * The per-window counts and scans of incident reports over raw events. Counts by type and
@@ -162,5 +178,43 @@ export class ReportQueries {
          ORDER BY time_ms, seq LIMIT ?`,
       )
       .all(from, to, afterTime, afterSeq, limit), this.sources.sourceOf);
+  }
+
+  /** The decided attempts of [from, to), in no particular order. */
+  decidedAttempts(from: number, to: number): DecidedAttempt[] {
+    return this.sql
+      .raw(
+        `SELECT payment_id, time_ms, type = 'payment.authorized' FROM ${this.from('event_log_type_time')}
+         WHERE type IN ('payment.authorized', 'payment.declined') AND time_ms >= ? AND time_ms < ?`,
+      )
+      .all(from, to) as DecidedAttempt[];
+  }
+
+  /**
+   * The decided attempts in [from, to) of the payments `paymentIds`, through the payment index
+   * (one probe per partition and payment, and one pass over its tail per batch of ids); a
+   * schema before migration 260 scans the time range instead.
+   */
+  attemptsOfPayments(paymentIds: readonly string[], from: number, to: number): DecidedAttempt[] {
+    const out: DecidedAttempt[] = [];
+    if (paymentIds.length === 0 || !(to > from)) return out;
+    const indexed = this.sql.hasTables('event_payment_index_state');
+    const stmt = indexed
+      ? this.sql.raw(
+          `SELECT payment_id, time_ms, type = 'payment.authorized' FROM event_log NOT INDEXED WHERE seq IN (
+             SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_PARTS}) AND payment_id IN (SELECT value FROM json_each(?))
+             UNION ALL SELECT seq FROM event_log WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IN (SELECT value FROM json_each(?)))
+           AND type IN ('payment.authorized', 'payment.declined') AND time_ms >= ? AND time_ms < ?`,
+        )
+      : this.sql.raw(
+          `SELECT payment_id, time_ms, type = 'payment.authorized' FROM event_log INDEXED BY event_log_time
+           WHERE time_ms >= ? AND time_ms < ? AND type IN ('payment.authorized', 'payment.declined') AND payment_id IN (SELECT value FROM json_each(?))`,
+        );
+    for (let i = 0; i < paymentIds.length; i += PAYMENT_LOOKUP_BATCH) {
+      const ids = JSON.stringify(paymentIds.slice(i, i + PAYMENT_LOOKUP_BATCH));
+      const rows = (indexed ? stmt.all(ids, ids, from, to) : stmt.all(from, to, ids)) as DecidedAttempt[];
+      for (const r of rows) out.push(r);
+    }
+    return out;
   }
 }

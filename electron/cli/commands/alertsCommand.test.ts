@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { fmtPeak, formatAlertTable } from './alertsCommand';
+
+const alert = (rule: string, peakValue: number | null, summary: string) => ({
+  rule, severity: 'critical' as const, group: '', state: 'resolved' as const, firedAt: '2026-11-23T10:00:40.000Z', resolvedAt: '2026-11-23T10:06:20.000Z',
+  activeSince: '2026-11-23T10:00:30.000Z', peakValue, summary, silenced: false, acknowledged: null,
+});
+
+describe('alerts table', () => {
+  it('prints rate peaks in percent, as the summaries write rates', () => {
+    expect(fmtPeak(0.367, 'decline rate 5 %, baseline 5.5 % +/- 1.3 %')).toBe('37 %');
+    expect(fmtPeak(0.05, 'risk flagged rate 5 %, threshold above 3 % over 5m')).toBe('5 %');
+    expect(fmtPeak(0, 'approval rate 95 % for issuer beta-bank, threshold below 30 % over 2m')).toBe('0 %');
+    // Not a rate: as before.
+    expect(fmtPeak(12.345, 'throughput 12.3/s, threshold below 20/s over 1m')).toBe('12.35');
+    expect(fmtPeak(7, 'risk flagged 7, threshold above 5 over 5m')).toBe('7');
+    expect(fmtPeak(null, 'decline rate n/a')).toBe('-');
+    const table = formatAlertTable([alert('decline-rate-spike', 0.367, 'decline rate 5 %, baseline 5.5 % +/- 1.3 %')]);
+    expect(table.split('\n')[1]).toMatch(/decline-rate-spike\s+-\s+37 %\s+decline rate 5 %/);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { isPan, maskPan, maskPans, Masker } from './masking';
+
+describe('card numbers (PAN) in exports', () => {
+  it('finds runs of 13-19 digits that pass the Luhn check, with spaces or dashes between groups', () => {
+    expect(isPan('4111111111111111')).toBe(true);
+    expect(isPan('4111 1111 1111 1111')).toBe(true);
+    expect(isPan('5500-0000-0000-0004')).toBe(true);
+    expect(isPan('4111111111111112')).toBe(false); // Luhn fails
+    expect(isPan('411111111111')).toBe(false); // 12 digits
+    expect(maskPan('4111 1111 1111 1111')).toBe('41**********1111');
+    expect(maskPan('4111111111111111', 6)).toBe('411111******1111');
+    expect(maskPan('4111111111111111', 9)).toBe('411111******1111'); // never more than 6 + 4
+    expect(maskPans('card 4111 1111 1111 1111, exp 12/29')).toBe('card 41**********1111, exp 12/29');
+    expect(maskPans('pan=5500-0000-0000-0004;')).toBe('pan=55**********0004;');
+    // Not a part of a longer run of digits, not a run that fails Luhn, not dates or short ids.
+    expect(maskPans('id 41111111111111110000000')).toBe('id 41111111111111110000000');
+    expect(maskPans('2026-11-23T10:00:00.000Z p_EUR_11 4111111111111112')).toBe('2026-11-23T10:00:00.000Z p_EUR_11 4111111111111112');
+    // Epoch milliseconds pass Luhn one time in ten: no card network's number starts with 1.
+    expect(isPan('1795410000008')).toBe(false);
+    expect(new Masker({ enabled: true }).deep({ createdAtMs: 1795410000008, ref: 'at 1795410000008' })).toEqual({ createdAtMs: 1795410000008, ref: 'at 1795410000008' });
+  });
+
+  it('masks them in any field at any depth, strings and numbers, only while masking is on', () => {
+    const m = new Masker({ enabled: true });
+    const data = { cardNumber: '4111111111111111', nested: { note: 'paid with 4111-1111-1111-1111', list: [4111111111111111] }, amount: 1250, cardBin: '411111' };
+    expect(m.deep(data)).toEqual({
+      cardNumber: '41**********1111', nested: { note: 'paid with 41**********1111', list: ['41**********1111'] }, amount: 1250, cardBin: '41****',
+    });
+    expect(new Masker({ enabled: false }).deep(data)).toEqual(data);
+    expect(m.value('subject', 'x 4111111111111111')).toBe('x 41**********1111');
+  });
+
+  it('masks a subject that holds a masked field (the payment id with --mask paymentId)', () => {
+    const m = new Masker({ enabled: true, extraFields: ['paymentId'] });
+    const ce = m.cloudEvent(JSON.stringify({ id: 'e1', source: 's', type: 'payment.authorized', subject: 'p_1', data: { paymentId: 'p_1', amount: 5 } }));
+    expect(ce.subject).toMatch(/^#[0-9a-f]{10}$/);
+    expect(ce.subject).toBe((ce.data as Record<string, unknown>).paymentId);
+    const plain = new Masker({ enabled: true }).cloudEvent(JSON.stringify({ subject: 'p_1', data: { paymentId: 'p_1' } }));
+    expect(plain.subject).toBe('p_1');
+  });
+
+  it('masks known values in free text as whole words only', () => {
+    const m = new Masker({ enabled: true });
+    const values = new Map([['510002', '51****']]);
+    expect(m.text('qa-bin-down/cardBin=510002/1: approval rate 30 % for cardBin 510002', values)).toBe('qa-bin-down/cardBin=51****/1: approval rate 30 % for cardBin 51****');
+    expect(m.text('order 5100021 and 4111111111111111', values)).toBe('order 5100021 and 41**********1111');
+    expect(new Masker({ enabled: false }).text('cardBin 510002', values)).toBe('cardBin 510002');
+  });
+});
