@@ -1,6 +1,8 @@
 // Headless notification routing for CLI sessions: contact points from the rules file, URL
 // secrets from PAYOPS_SECRET_<NAME> (there is no keychain without the desktop app), the
-// desktop contact point printed as a log line.
+// desktop contact point printed as a log line. Operator lines go to stderr (logLine): a
+// contact point whose secret is missing (at the start), each delivery that fails for good
+// (after its retries), and at the end how many messages were delivered; never a URL or token.
 import { loadRoutingFile } from '../../core/alerts/loadRulesFile';
 import { startSessionNotifications, type SessionNotifications } from '../../core/notify/notificationHub';
 import { logLine } from '../logLine';
@@ -14,6 +16,7 @@ export function startCliNotifications(options: { dbFile: string; rulesFile: stri
     secrets: null,
     dryRun: options.dryRun,
     live: options.live,
+    warn: (line) => logLine(line),
     desktop: (d) => {
       for (const a of d.alerts) logLine(`notification: ${a.summary}`);
     },

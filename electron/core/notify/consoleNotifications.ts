@@ -11,7 +11,7 @@ export function startConsoleNotifications(config: EngineConfig, secrets: SecretS
   if (!config.rulesFile) return null;
   try {
     const routing = loadRoutingFile(config.rulesFile);
-    return startSessionNotifications({ dbFile: config.dbFile, routing, secrets, dryRun: config.session !== 'live', live: config.session === 'live' });
+    return startSessionNotifications({ dbFile: config.dbFile, routing, secrets, dryRun: config.session !== 'live', live: config.session === 'live', warn: log });
   } catch (err) {
     log(`notification routing not started: ${(err as Error).message}`);
     return null;

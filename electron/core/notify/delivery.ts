@@ -2,7 +2,8 @@
 // process), without ever blocking: each contact point has its own queue worked one message
 // at a time (a receiver sees firing before resolved), each attempt has a timeout, a failed
 // attempt is retried with backoff a bounded number of times. Every attempt is logged; a dead
-// endpoint is logged as failed and nothing else stops.
+// endpoint is logged as failed and nothing else stops. A receiver's answer is read only up to
+// MAX_RESPONSE_BYTES (decompressed), the rest cancelled: a huge or gzip-bomb body costs nothing.
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import type { NotificationLogEntry, NotificationOutcome } from '../../../shared/notifications';
 import { alertmanagerPayload, slackPayload } from './payloads';
@@ -10,6 +11,35 @@ import type { Dispatch, Suppression } from './router';
 import type { ContactPointUrls } from './secretUrls';
 
 export type LogSink = (entry: Omit<NotificationLogEntry, 'id'>) => void;
+
+/** The most of a receiver's answer payops reads (after decompression); the rest is cancelled unread. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+/** The most of that answer quoted in a log line. */
+const EXCERPT_CHARS = 200;
+
+/** What one HTTP attempt got back (tests, diagnostics): never the URL. */
+export interface AttemptReport {
+  contactPoint: string;
+  attempt: number;
+  httpStatus: number | null;
+  /** Bytes of the answer's body read (at most MAX_RESPONSE_BYTES). */
+  bytesRead: number;
+  /** Whether the body went on past what was read (cancelled unread). */
+  truncated: boolean;
+  /** The start of the answer's body as text, redacted, at most EXCERPT_CHARS. */
+  excerpt: string;
+  error: string | null;
+}
+
+/** Counts of messages for webhook/slack contact points, by how their delivery ended. */
+export interface DeliveryTotals {
+  /** Delivered (some attempt answered 2xx). */
+  sent: number;
+  /** Failed for good: every attempt failed, the secret was missing, the queue was full. */
+  failed: number;
+  /** Never tried or not retried because payops stopped first. */
+  notSent: number;
+}
 
 export interface DeliveryOptions {
   urls: ContactPointUrls;
@@ -22,6 +52,13 @@ export interface DeliveryOptions {
   /** Messages waiting per contact point; beyond it a message is logged failed ("queue full"). */
   maxQueued?: number;
   now?: () => number;
+  /**
+   * One line for the operator (the CLI's stderr, the console's log) when a delivery fails for
+   * good, after its retries: the contact point and the reason, never the URL or its token.
+   */
+  warn?: (line: string) => void;
+  /** Called after every HTTP attempt (tests): what was read of the answer. */
+  onAttempt?: (report: AttemptReport) => void;
 }
 
 const DEFAULT_DELIVERY_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000, jitter: 0.2 };
@@ -31,8 +68,13 @@ export class NotificationDelivery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private stopped = false;
-  /** Once stopping: queued messages still get one attempt each until then, then are logged failed. */
+  /** Once stopping: queued messages still get a first attempt until then, then are logged not sent. */
   private stopDeadline = Infinity;
+  /** Once stopping: no retry starts after this (wall time). */
+  private retryDeadline = Infinity;
+  /** Backoff waits in progress, woken early by a stop. */
+  private readonly sleepers = new Set<() => void>();
+  private readonly counts: DeliveryTotals = { sent: 0, failed: 0, notSent: 0 };
 
   constructor(private readonly options: DeliveryOptions) {
     this.now = options.now ?? Date.now;
@@ -61,7 +103,11 @@ export class NotificationDelivery {
     }
     const queue = this.queues.get(cp.name) ?? [];
     if (queue.length >= (this.options.maxQueued ?? 1000)) {
-      this.write(d, 'failed', { attempt: 0, final: true, error: `not sent: ${queue.length} messages already waiting for ${cp.name}` });
+      this.fail(d, 0, `not sent: ${queue.length} messages already waiting for ${cp.name}`, 'failed');
+      return;
+    }
+    if (this.stopped && Date.now() >= this.stopDeadline) {
+      this.fail(d, 0, 'not sent: payops is shutting down', 'notSent');
       return;
     }
     queue.push(d);
@@ -77,15 +123,58 @@ export class NotificationDelivery {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
+  /** How the deliveries so far ended (messages still queued or retrying are not counted yet). */
+  totals(): DeliveryTotals {
+    return { ...this.counts };
+  }
+
   /**
    * Stops retrying. What is queued still gets one attempt each for `graceMs` (a replay's
    * resolved message, queued behind its firing one, is not dropped at the end of the run);
-   * what is left after that is logged failed ("shutting down").
+   * what is left after that is logged failed ("shutting down"). A retry waiting for its
+   * backoff is not made: its delivery is logged failed, final ("not retried").
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
-    this.stopDeadline = Date.now() + graceMs;
+    this.stopDeadline = Math.min(this.stopDeadline, Date.now() + graceMs);
+    this.retryDeadline = Math.min(this.retryDeadline, Date.now());
+    this.wakeSleepers();
     await this.idle();
+  }
+
+  /**
+   * The end of a run that still wants its messages delivered (a replay with --deliver): queued
+   * messages and their retries go on as scheduled for up to `maxWaitMs`; then it stops as
+   * `stop(0)` does (what is left is logged failed, not sent) and the totals say how many.
+   */
+  async finish(maxWaitMs: number): Promise<DeliveryTotals> {
+    const deadline = Date.now() + maxWaitMs;
+    this.stopped = true;
+    this.stopDeadline = Math.min(this.stopDeadline, deadline);
+    this.retryDeadline = Math.min(this.retryDeadline, deadline);
+    const timer = setTimeout(() => this.wakeSleepers(), Math.max(0, maxWaitMs));
+    try {
+      await this.idle();
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.totals();
+  }
+
+  private wakeSleepers(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
   }
 
   private async work(name: string): Promise<void> {
@@ -93,7 +182,7 @@ export class NotificationDelivery {
     while (queue.length > 0) {
       const d = queue.shift()!;
       if (this.stopped && Date.now() >= this.stopDeadline) {
-        this.write(d, 'failed', { attempt: 0, final: true, error: 'not sent: payops is shutting down' });
+        this.fail(d, 0, 'not sent: payops is shutting down', 'notSent');
         continue;
       }
       await this.deliver(d);
@@ -104,7 +193,7 @@ export class NotificationDelivery {
     const cp = d.contactPoint;
     const resolved = await this.options.urls.resolve(cp);
     if ('error' in resolved) {
-      this.write(d, 'failed', { attempt: 1, final: true, error: resolved.error });
+      this.fail(d, 1, resolved.error, 'failed');
       return;
     }
     const body = JSON.stringify(cp.type === 'slack' ? slackPayload(d) : alertmanagerPayload(d));
@@ -112,30 +201,86 @@ export class NotificationDelivery {
       const started = this.now();
       let httpStatus: number | null = null;
       let error: string | null = null;
+      let answer: BoundedBody = { bytes: Buffer.alloc(0), truncated: false };
       try {
         const res = await fetch(resolved.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'payops' },
+          headers: { 'content-type': 'application/json', 'user-agent': 'payops', 'accept-encoding': 'identity' },
           body,
           signal: AbortSignal.timeout(cp.timeoutMs),
           redirect: 'error',
         });
         httpStatus = res.status;
-        await res.arrayBuffer().catch(() => undefined);
+        // The status is the answer; the body is read only for a bounded excerpt (a body that
+        // fails or times out half-way does not make a 2xx a failure).
+        answer = await readBounded(res, MAX_RESPONSE_BYTES);
         if (!res.ok) error = `HTTP ${res.status}`;
       } catch (err) {
         error = describe(err, cp.timeoutMs);
       }
       const durationMs = this.now() - started;
-      const last = attempt === cp.maxAttempts || this.stopped;
+      const excerpt = this.excerpt(answer.bytes);
+      try {
+        this.options.onAttempt?.({ contactPoint: cp.name, attempt, httpStatus, bytesRead: answer.bytes.length, truncated: answer.truncated, excerpt, error: error === null ? null : this.options.urls.redact(error) });
+      } catch {
+        // an observer's fault is not the delivery's
+      }
       if (error === null) {
+        this.counts.sent++;
         this.write(d, 'sent', { attempt, final: true, httpStatus, durationMs });
         return;
       }
+      const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_DELIVERY_BACKOFF);
+      const outOfTime = Date.now() + delay > this.retryDeadline;
+      const last = attempt === cp.maxAttempts || outOfTime;
       this.write(d, 'failed', { attempt, final: last, httpStatus, durationMs, error: this.options.urls.redact(error) });
-      if (last) return;
-      await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.options.backoff ?? DEFAULT_DELIVERY_BACKOFF)));
+      if (last) {
+        this.counts.failed++;
+        const why = outOfTime && attempt < cp.maxAttempts ? ` (not retried: payops is shutting down)` : '';
+        this.warnFailed(d, `${attempt} of ${cp.maxAttempts} attempt(s)${why}`, error, excerpt);
+        return;
+      }
+      await this.sleep(delay);
+      if (Date.now() > this.retryDeadline) {
+        // A stop came during the backoff: the retry is not made; say so as the delivery's last word.
+        this.counts.failed++;
+        this.write(d, 'failed', { attempt: 0, final: true, error: `not retried: payops is shutting down (${attempt} of ${cp.maxAttempts} attempts made)` });
+        this.warnFailed(d, `${attempt} of ${cp.maxAttempts} attempt(s) (not retried: payops is shutting down)`, error, excerpt);
+        return;
+      }
     }
+  }
+
+  /** A delivery that ends without an HTTP attempt (or before one): logged final and reported. */
+  private fail(d: Dispatch, attempt: number, error: string, count: keyof DeliveryTotals): void {
+    this.counts[count]++;
+    this.write(d, 'failed', { attempt, final: true, error });
+    this.warnFailed(d, null, error, '');
+  }
+
+  private warnFailed(d: Dispatch, attempts: string | null, error: string, excerpt: string): void {
+    const warn = this.options.warn;
+    if (!warn) return;
+    const rules = [...new Set(d.alerts.map((a) => a.rule))].sort().join(',');
+    const tail = excerpt ? `; the receiver answered: ${JSON.stringify(excerpt)}` : '';
+    const line = `notification not delivered to contact point "${d.contactPoint.name}" (${d.contactPoint.type}, ${d.status} ${rules})${attempts ? ` after ${attempts}` : ''}: ${error}${tail}`;
+    try {
+      warn(this.options.urls.redact(line));
+    } catch {
+      // a log line that cannot be written stops no delivery
+    }
+  }
+
+  /** The start of an answer as one line of text, redacted, for an operator to read. */
+  private excerpt(bytes: Buffer): string {
+    if (bytes.length === 0) return '';
+    const text = bytes
+      .subarray(0, EXCERPT_CHARS * 4)
+      .toString('utf8')
+      .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, ' ')
+      .trim();
+    const cut = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}...` : text;
+    return this.options.urls.redact(cut);
   }
 
   private write(
@@ -168,6 +313,51 @@ export class NotificationDelivery {
       // receiver's copy is the record. Throwing here would stop every later delivery.
     }
   }
+}
+
+interface BoundedBody {
+  bytes: Buffer;
+  truncated: boolean;
+}
+
+/**
+ * Reads at most `limit` bytes of a response body (decompressed, as the stream hands them over,
+ * one chunk at a time) and cancels the rest, which closes the connection: neither a huge body
+ * nor a small gzip body that inflates to gigabytes is ever held in memory.
+ */
+export async function readBounded(res: Response, limit: number): Promise<BoundedBody> {
+  const stream = res.body;
+  if (!stream) return { bytes: Buffer.alloc(0), truncated: false };
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  let truncated = false;
+  let done = false;
+  try {
+    while (!done) {
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const room = limit - n;
+      if (next.value.byteLength > room) {
+        if (room > 0) chunks.push(next.value.subarray(0, room));
+        n += Math.max(0, room);
+        truncated = true;
+        break;
+      }
+      chunks.push(next.value);
+      n += next.value.byteLength;
+    }
+  } catch {
+    // the body broke off or timed out: what was read is the excerpt
+    done = true;
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+  return { bytes: Buffer.concat(chunks, n), truncated };
 }
 
 function describe(err: unknown, timeoutMs: number): string {

@@ -2,15 +2,32 @@
 // engine go through the router; what it dispatches goes to the delivery queues and every
 // decision to the notification log. Live sessions deliver; replays and demos only log
 // "would_notify" unless asked.
+//
+// The ends of a session: a replay's end runs the routing on to every message it would still
+// send in event time (resolved ones a groupInterval later included, as the backtest lists
+// them) and, when it delivers, waits a bounded time (REPLAY_DELIVERY_WAIT_MS) for their
+// retries; a live session's stop flushes the changes waiting for their groupInterval at once
+// and gives them one attempt. Anything left undelivered is logged, and said on the `warn` line.
 import type { AlertNotification } from '../../../shared/alerts';
 import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
 import type { NotificationLogEntry } from '../../../shared/notifications';
 import { openNotificationLog, type NotificationLogStore } from '../store/notificationLogRepository';
 import type { SecretStore } from '../secrets/secretStore';
-import { NotificationDelivery, type LogSink } from './delivery';
+import { NotificationDelivery, type AttemptReport, type DeliveryTotals, type LogSink } from './delivery';
 import { NotificationRouter, type Dispatch, type RouteResult } from './router';
+import { routingEndHorizon } from './routingBacktest';
 import { ContactPointUrls } from './secretUrls';
+
+/**
+ * How long the end of a delivering replay waits for its messages and their retries (the
+ * default retry schedule of one message, 3 attempts of 5 s with 1 s and 2 s between, is
+ * about 18 s; a contact point's messages go one after the other). What is still undelivered
+ * then is logged failed ("shutting down") and counted in the end-of-run line.
+ */
+export const REPLAY_DELIVERY_WAIT_MS = 60_000;
+/** A live stop: the queued messages (and the changes flushed at the stop) get one attempt each within this. */
+export const LIVE_STOP_GRACE_MS = 10_000;
 
 export interface NotificationHubOptions {
   routing: RoutingConfig;
@@ -21,6 +38,10 @@ export interface NotificationHubOptions {
   backoff?: BackoffOptions;
   /** The wall clock a live hub runs its router on (tests pass their own). */
   clock?: () => number;
+  /** Operator-facing lines (the CLI's stderr): deliveries that failed for good. Never a URL. */
+  warn?: (line: string) => void;
+  /** Every HTTP attempt's answer, as read (tests). */
+  onAttempt?: (report: AttemptReport) => void;
 }
 
 export class NotificationHub {
@@ -34,7 +55,15 @@ export class NotificationHub {
     this.routing = options.routing;
     this.clock = options.clock ?? Date.now;
     this.router = new NotificationRouter(options.routing);
-    this.delivery = new NotificationDelivery({ urls: options.urls, log: options.log, desktop: options.desktop, dryRun: options.dryRun, backoff: options.backoff });
+    this.delivery = new NotificationDelivery({
+      urls: options.urls,
+      log: options.log,
+      desktop: options.desktop,
+      dryRun: options.dryRun,
+      backoff: options.backoff,
+      warn: options.warn,
+      onAttempt: options.onAttempt,
+    });
   }
 
   observe(n: AlertNotification): void {
@@ -47,10 +76,16 @@ export class NotificationHub {
     this.apply(this.router.advanceTo(t));
   }
 
-  /** End of a replay: groups still waiting for their groupWait go out as they would have just after. */
+  /**
+   * End of a replay: groups still waiting for their groupWait go out as they would have just
+   * after, and changes waiting for their groupInterval (resolved messages) at their scheduled
+   * event time: the messages `payops backtest` lists for the same capture and rules.
+   */
   flushPending(): void {
-    const wait = Math.max(0, this.routing.defaultPolicy.groupWaitMs, ...this.routing.policies.map((p) => p.groupWaitMs));
-    if (Number.isFinite(this.router.now)) this.advanceTo(this.router.now + wait);
+    if (!Number.isFinite(this.router.now)) return;
+    const { wait, until } = routingEndHorizon(this.routing, this.router.now);
+    this.advanceTo(wait);
+    this.apply(this.router.drainChanges(until));
   }
 
   /** Live: runs the router on the wall clock (the evaluator's ticks trail it), flushing what is due every `tickMs`. */
@@ -60,11 +95,30 @@ export class NotificationHub {
     this.timer.unref?.();
   }
 
-  /** Stops the clock and waits for deliveries in flight (no new retries start). */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.delivery.stop();
+  /**
+   * Stops the clock and waits for deliveries in flight (no new retries start). Live, the
+   * changes still waiting for their groupInterval (a resolved message) are flushed first, so
+   * they get their one attempt rather than vanish with the process.
+   */
+  async stop(graceMs = LIVE_STOP_GRACE_MS): Promise<void> {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.apply(this.router.flushChangesNow(this.clock()));
+    }
+    await this.delivery.stop(graceMs);
+  }
+
+  /**
+   * The end of a run that is not live (a replay): waits up to `maxWaitMs` for every queued
+   * message and its retries, then stops; returns how the deliveries ended.
+   */
+  async finish(maxWaitMs = REPLAY_DELIVERY_WAIT_MS): Promise<DeliveryTotals> {
+    if (this.timer) {
+      await this.stop();
+      return this.delivery.totals();
+    }
+    return this.delivery.finish(maxWaitMs);
   }
 
   private apply(r: RouteResult): void {
@@ -77,7 +131,10 @@ export interface SessionNotifications {
   readonly hub: NotificationHub;
   /** The newest log entries, newest first. */
   recent(limit: number): NotificationLogEntry[];
+  /** Live: flushes and stops (one attempt each); otherwise waits, bounded, for deliveries and their retries. */
   stop(): Promise<void>;
+  /** How the deliveries ended (after stop: every message is counted). */
+  totals(): DeliveryTotals;
 }
 
 /** A hub whose log goes to the session database (its own connection); starts its clock when live. */
@@ -89,18 +146,60 @@ export function startSessionNotifications(options: {
   live: boolean;
   desktop?: (d: Dispatch) => void;
   backoff?: BackoffOptions;
+  /** Operator-facing lines: a missing secret at the start, a delivery that failed for good, the end's count. */
+  warn?: (line: string) => void;
+  /** How long a non-live session's stop waits for deliveries (default REPLAY_DELIVERY_WAIT_MS). */
+  finishWaitMs?: number;
+  /** The environment PAYOPS_SECRET_<NAME> is read from (tests). */
+  env?: NodeJS.ProcessEnv;
+  onAttempt?: (report: AttemptReport) => void;
 }): SessionNotifications {
   const store: NotificationLogStore = openNotificationLog(options.dbFile);
-  const urls = new ContactPointUrls(options.secrets);
-  const hub = new NotificationHub({ routing: options.routing, urls, log: (e) => store.log.append(e), dryRun: options.dryRun, desktop: options.desktop, backoff: options.backoff });
+  const urls = new ContactPointUrls(options.secrets, options.env);
+  const warn = options.warn;
+  const hub = new NotificationHub({
+    routing: options.routing,
+    urls,
+    log: (e) => store.log.append(e),
+    dryRun: options.dryRun,
+    desktop: options.desktop,
+    backoff: options.backoff,
+    warn,
+    onAttempt: options.onAttempt,
+  });
   if (options.live) hub.start();
+  // A contact point that cannot deliver is said at the start, not found out at the first page.
+  const checked = options.dryRun || !warn ? Promise.resolve() : warnMissingSecrets(options.routing, urls, warn);
   let stopped: Promise<void> | null = null;
   return {
     hub,
     recent: (limit) => store.log.recent(limit),
+    totals: () => hub.delivery.totals(),
     stop() {
-      stopped ??= hub.stop().finally(() => store.close());
+      stopped ??= (async () => {
+        await checked;
+        if (options.live) await hub.stop();
+        else await hub.finish(options.finishWaitMs ?? REPLAY_DELIVERY_WAIT_MS);
+        const t = hub.delivery.totals();
+        const total = t.sent + t.failed + t.notSent;
+        if (warn && total > 0) {
+          warn(
+            t.failed + t.notSent === 0
+              ? `notifications: ${total} message(s) delivered`
+              : `notifications: ${t.failed + t.notSent} of ${total} message(s) not delivered (${t.failed} failed after their attempts, ${t.notSent} not sent before the end); see payops notifications --db ${options.dbFile}`,
+          );
+        }
+      })().finally(() => store.close());
       return stopped;
     },
   };
+}
+
+/** One line per webhook/slack contact point whose URL secret is not set (names only, never a value). */
+export async function warnMissingSecrets(routing: RoutingConfig, urls: ContactPointUrls, warn: (line: string) => void): Promise<void> {
+  for (const cp of routing.contactPoints) {
+    if (cp.type === 'desktop') continue;
+    const r = await urls.resolve(cp).catch((err: Error) => ({ error: err.message }));
+    if ('error' in r) warn(urls.redact(`contact point "${cp.name}" cannot deliver: ${r.error}; its notifications will be logged failed`));
+  }
 }

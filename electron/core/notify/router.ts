@@ -138,6 +138,46 @@ export class NotificationRouter {
     return result;
   }
 
+  /**
+   * The end of a run on event time (a replay, a backtest): runs the flushes, up to `until`, of
+   * the groups that still hold a change to announce (a new firing alert, a resolved one), each
+   * at its own scheduled time, so a resolved message due a groupInterval after the last alert is
+   * not lost. Flushes of groups with nothing new (repeats) are not waited for beyond what falls
+   * before those; an alert held back by inhibition is not a change that will ever go out.
+   */
+  drainChanges(until: number): RouteResult {
+    const result: RouteResult = { dispatches: [], suppressions: [] };
+    for (;;) {
+      let next = Infinity;
+      for (const g of this.groups.values()) if (g.nextFlushAt < next && this.hasChange(g)) next = g.nextFlushAt;
+      if (!Number.isFinite(next) || next > until) break;
+      const r = this.advanceTo(next);
+      result.dispatches.push(...r.dispatches);
+      result.suppressions.push(...r.suppressions);
+    }
+    return result;
+  }
+
+  /**
+   * A live session stops: every group holding a change to announce is flushed now rather than
+   * at its scheduled groupInterval (which the session will not live to see).
+   */
+  flushChangesNow(t: number): RouteResult {
+    const result = this.advanceTo(t);
+    for (const g of [...this.groups.values()]) if (this.groups.get(g.key) === g && this.hasChange(g)) this.flush(g, Math.max(t, this.clock), result);
+    return result;
+  }
+
+  /** Whether a group's next flush would send something new (not a repeat). */
+  private hasChange(g: Group): boolean {
+    for (const a of g.alerts.values()) {
+      if (a.status === 'resolved') {
+        if (g.sentFiring.has(a.fingerprint) && g.route.contactPoint.sendResolved) return true;
+      } else if (!g.sentFiring.has(a.fingerprint) && !this.inhibited(a)) return true;
+    }
+    return false;
+  }
+
   /** Which routes an alert with these labels takes (Alertmanager: first match unless continue; else the default). */
   routesFor(labels: Readonly<Record<string, string>>): CompiledPolicy[] {
     const out: CompiledPolicy[] = [];

@@ -15,6 +15,18 @@ export interface RoutingBacktest {
   timeToFirstPage: { rule: string; labels: Record<string, string>; problemStart: string; firstPage: string | null; seconds: number | null }[];
 }
 
+/**
+ * The end of a run on event time at `lastAt`: groups still in their groupWait go out as they
+ * would have just after (`wait`), and changes waiting for a groupInterval up to `until`.
+ * Shared by the backtest and a replay's end, so both list the same messages.
+ */
+export function routingEndHorizon(routing: RoutingConfig, lastAt: number): { wait: number; until: number } {
+  const all = [routing.defaultPolicy, ...routing.policies];
+  const wait = Math.max(0, ...all.map((p) => p.groupWaitMs));
+  const interval = Math.max(0, ...all.map((p) => p.groupIntervalMs));
+  return { wait: lastAt + wait, until: lastAt + wait + interval };
+}
+
 export function backtestRouting(routing: RoutingConfig, notifications: readonly AlertNotification[], alerts: readonly AlertHistoryRecord[], endMs: number | null): RoutingBacktest {
   const router = new NotificationRouter(routing);
   const dispatches: Dispatch[] = [];
@@ -27,9 +39,12 @@ export function backtestRouting(routing: RoutingConfig, notifications: readonly 
   for (const n of ordered) take(router.observe(n));
   // Groups still waiting at the end are flushed as they would have been shortly after.
   const lastAt = Math.max(endMs ?? -Infinity, ordered.length ? ordered[ordered.length - 1].at : -Infinity);
+  // Then, as a replay does at its end, changes still waiting for their groupInterval (resolved
+  // messages) go out at their scheduled time (routingEndHorizon).
   if (Number.isFinite(lastAt)) {
-    const wait = Math.max(0, routing.defaultPolicy.groupWaitMs, ...routing.policies.map((p) => p.groupWaitMs));
-    take(router.advanceTo(lastAt + wait));
+    const { wait, until } = routingEndHorizon(routing, lastAt);
+    take(router.advanceTo(wait));
+    take(router.drainChanges(until));
   }
   const iso = (ms: number) => new Date(ms).toISOString();
   const contactPoints = routing.contactPoints.map((c) => {

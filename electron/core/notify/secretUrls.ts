@@ -33,18 +33,42 @@ export class ContactPointUrls {
 
   /** Any text with every known secret URL (and its path, which holds the token) replaced. */
   redact(text: string): string {
-    let out = redactSecrets(text);
+    // The whole URL first, as written and as a URL parser prints it (an error may quote either),
+    // and with its password already masked (redactSecrets); then its parts: the token path,
+    // the query, and the user:password a fetch refuses to send.
+    let out = text;
+    for (const form of this.knownForms()) out = out.split(form).join('<secret url>');
+    out = redactSecrets(out);
+    for (const form of this.knownForms()) {
+      const masked = redactSecrets(form);
+      if (masked !== form) out = out.split(masked).join('<secret url>');
+    }
     for (const secret of this.known) {
-      out = out.split(secret).join('<secret url>');
       try {
         const u = new URL(secret);
         if (u.pathname.length > 1) out = out.split(u.pathname).join('/<secret>');
         if (u.search) out = out.split(u.search).join('?<secret>');
+        if (u.username) out = out.split(`${u.username}:`).join('<secret>:');
+        if (u.password) out = out.split(u.password).join('<secret>');
       } catch {
         // not a URL: the whole value was replaced above
       }
     }
     return out;
+  }
+
+  /** Each known secret as given and as `new URL` prints it, longest first. */
+  private knownForms(): string[] {
+    const forms = new Set<string>();
+    for (const secret of this.known) {
+      forms.add(secret);
+      try {
+        forms.add(new URL(secret).href);
+      } catch {
+        // not a URL
+      }
+    }
+    return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
   }
 
   private remember(url: string): void {
