@@ -6,20 +6,23 @@ import amqp from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { paymentEvent } from '../../bench/events';
 import { DEFAULT_BROKER } from '../core/broker/brokerConfig';
 import { testBrokerConnection } from '../core/broker/connectionTest';
 import { AMQP_URL, deleteTopology, uniqueTopology } from '../../test/support/broker';
-import { runPayops, type CliResult } from '../../test/support/cli';
+import { lastJson, runPayops, type CliResult } from '../../test/support/cli';
 import { tempDir } from '../../test/support/tempDir';
 
 const dir = tempDir('payops-broker-errors-');
 const t = uniqueTopology('brokererr');
 const tx = uniqueTopology('brokererr-x');
+const ts = uniqueTopology('brokererr-retention');
 let n = 0;
 
 afterAll(async () => {
   await deleteTopology(t);
   await deleteTopology(tx);
+  await deleteTopology(ts, AMQP_URL, [`${ts.queue}.capped`]);
 });
 
 /** `payops collect` for one second against `url` with `extra` flags. */
@@ -83,5 +86,29 @@ describe('broker refusals', () => {
     const x = await collect(AMQP_URL, ['--exchange', tx.exchange, '--queue', tx.queue]);
     expect(x.stderr).toContain(`exchange ${tx.exchange} exists with type fanout; use --exchange-type fanout or another --exchange`);
     expect(x.code).toBe(7);
+  });
+
+  it('a stream with retention of its own (x-max-age, x-max-length-bytes) is read as it is, by collect and replay --from-stream', async () => {
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(ts.queue, { durable: true, arguments: { 'x-queue-type': 'stream', 'x-max-age': '7D', 'x-max-length-bytes': 50_000_000 } });
+    for (let i = 0; i < 20; i++) ch.sendToQueue(ts.queue, Buffer.from(JSON.stringify(paymentEvent('payment.authorized'))), { contentType: 'application/cloudevents+json' });
+    await ch.waitForConfirms();
+    // A classic queue with a length limit is still not a stream.
+    const capped = `${ts.queue}.capped`;
+    await ch.assertQueue(capped, { durable: true, arguments: { 'x-max-length': 100 } });
+    await conn.close();
+
+    const c = await collect(AMQP_URL, ['--exchange', ts.exchange, '--queue', ts.queue, '--queue-type', 'stream', '--stream-offset', 'first', '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr).toMatch(/exists with arguments of its own \(.*x-max-length-bytes=50000000.*\): used as it is/);
+    expect(lastJson(c.stdout)).toMatchObject({ events: 20 });
+    const r = await runPayops(['replay', '--from-stream', ts.queue, '--amqp', AMQP_URL, '--stream-offset', 'first', '--db', path.join(dir, `r${++n}.db`), '--drain', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastJson(r.stdout)).toMatchObject({ events: 20, stoppedBecause: 'drained' });
+
+    const wrong = await collect(AMQP_URL, ['--exchange', ts.exchange, '--queue', capped, '--queue-type', 'stream']);
+    expect(wrong.stderr).toContain(`queue ${capped} exists with x-queue-type=classic; use --queue-type classic or another --queue`);
+    expect(wrong.code).toBe(7);
   });
 });

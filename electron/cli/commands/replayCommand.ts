@@ -73,7 +73,7 @@ binding).
 
 Exit codes: 0 replayed, 1 input or usage error (or an incomplete capture), 2 broker
 unreachable, 3 database unusable, 4 other, 5 broker refused the login, 6 broker refused the
-vhost, 7 the stream queue exists with other arguments, 130 interrupted.`;
+vhost, 130 interrupted.`;
 
 function speedOption(value: string): ReplaySpeed {
   try {
@@ -322,6 +322,8 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
       bindings: [],
       queue,
       queueType: 'stream',
+      // Read as it is: a stream with retention arguments (x-max-age ...) is not declared again.
+      existingQueue: true,
       prefetch: flags.prefetch,
       watchQueues: [],
       streamOffset: offset,

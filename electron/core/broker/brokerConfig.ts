@@ -34,6 +34,11 @@ export interface BrokerConfig {
   streamOffset?: string | number | Date;
   /** Connection attempts before giving up at start (reconnects after a first success retry forever). */
   initialRetries?: number;
+  /**
+   * The queue exists and is read as it is (`replay --from-stream`): nothing is declared, no
+   * exchange and no binding; a missing queue is an error.
+   */
+  existingQueue?: boolean;
 }
 
 /** A broker configuration whose queue is named: what the consumer declares and reads. */

@@ -255,7 +255,7 @@ export class BrokerConsumer {
       const ch = await conn.createChannel();
       ch.on('error', (err: Error) => this.log(`channel error: ${safeErrorMessage(err)}`));
       ch.on('close', () => this.onChannelClosed(conn, ch));
-      await declareTopology(ch, this.config);
+      await declareTopology(ch, this.config, () => conn.createChannel(), (line) => this.log(line));
       await ch.prefetch(this.config.prefetch);
       if (this.stopping) throw new Error('stopping');
       this.connection = conn;
