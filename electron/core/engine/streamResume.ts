@@ -34,5 +34,5 @@ export function resumeStream<B extends BrokerConfig | null | undefined>(store: S
   const stored = store.streamOffsets.next(queue);
   if (stored === null) return broker;
   log(`stream ${queue}: resuming at offset ${stored}, stored with the events (asked: ${String(broker.streamOffset ?? 'next')})`);
-  return { ...broker, streamOffset: stored };
+  return { ...broker, streamOffset: stored, streamOffsetStored: true };
 }
