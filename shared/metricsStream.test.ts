@@ -36,4 +36,30 @@ describe('metrics stream messages', () => {
     expect(isEmptyPayload(metricsPayloadSchema.parse({}))).toBe(true);
     expect(isEmptyPayload(metricsPayloadSchema.parse({ counters: { quarantined: 1 } }))).toBe(false);
   });
+
+  it('refuses values no collector publishes, naming the field', () => {
+    const now = good.at + 60_000;
+    const cell = good.rollups[0];
+    const reason = (m: object) => {
+      const d = decodeMetricsMessage(JSON.stringify({ ...good, ...m }), now);
+      return d.ok ? null : d.reason;
+    };
+    expect(reason({ rollups: [{ ...cell, dim: 'authorized', key: 'EUR', amount: 1e308 }] })).toMatch(/rollups\.0\.amount: must be a whole/);
+    expect(reason({ rollups: [{ ...cell, dim: 'authorized', key: 'EUR', amount: 12.5 }] })).toMatch(/rollups\.0\.amount/);
+    expect(reason({ rollups: [{ ...cell, dim: 'authorized', key: 'euro', amount: 100 }] })).toMatch(/rollups\.0\.key: must be an ISO 4217/);
+    expect(reason({ rollups: [{ ...cell, dim: 'nonsense' }] })).toMatch(/rollups\.0\.dim: must be one of/);
+    expect(reason({ rollups: [{ ...cell, count: 1e12 }] })).toMatch(/rollups\.0\.count/);
+    expect(reason({ rollups: [{ ...cell, sec: 300_000_000_000 }] })).toMatch(/out of range: rollups\.0\.sec: .* no time an event can have/);
+    // An event stamped 9999-12-31 (a producer's wrong clock) is stored by the collector: its rollups are not refused.
+    expect(reason({ rollups: [{ ...cell, sec: Date.UTC(9999, 11, 31, 23, 59, 59) / 1000 }] })).toBeNull();
+    expect(reason({ at: now + 2 * 86_400_000 })).toMatch(/out of range: at: /);
+    expect(reason({ counters: { duplicates: 1e15 } })).toMatch(/counters\.duplicates/);
+    expect(reason({ rollups: [{ ...cell, dim: 'decision', key: 'approve', count: 1, amount: 101 }] })).toMatch(/sum of risk scores/);
+    expect(reason({ rollups: [{ ...cell, key: 'bad\u0000type' }] })).toMatch(/rollups\.0\.key: must be an event type/);
+    const manyTypes = Array.from({ length: 1001 }, (_, i) => ({ ...cell, key: `made.up.${i}` }));
+    expect(reason({ rollups: manyTypes })).toMatch(/1001 distinct event types in one message \(at most 1000\)/);
+    // What collectors publish stays accepted: unknown types, payment counts going down, score sums, a late second.
+    expect(reason({ rollups: [{ ...cell, key: 'order.shipped' }, { ...cell, dim: 'payment', key: 'started', count: -1 }, { ...cell, dim: 'decision', key: 'review', count: 2, amount: 131.5 }, { ...cell, sec: 1_000_000 }] })).toBeNull();
+    expect(reason({ incarnation: 'p1' })).toBeNull();
+  });
 });

@@ -9,22 +9,92 @@ import { ALERT_STATES, type AlertHistoryRecord } from './alerts';
 export const METRICS_MESSAGE_VERSION = 1;
 export const METRICS_CONTENT_TYPE = 'application/vnd.payops.metrics+json';
 
-const count = z.number().int().nonnegative();
+/**
+ * The most a count in one message may be: a message is one committed batch, and no batch holds
+ * anywhere near this many events (the default is 2,000). Larger is not a collector's.
+ */
+export const MAX_MESSAGE_COUNT = 10_000_000;
+/** Distinct event types one message may carry (ten are known; unknown ones are rare). */
+export const MAX_TYPES_PER_MESSAGE = 1000;
+/** How far a time in a message may be ahead of the message's own time, and that of now. */
+export const MAX_AHEAD_MS = 24 * 3600_000;
+/** The event times an RFC 3339 timestamp can spell, in epoch seconds (0000-01-01 .. 9999-12-31T23:59:59). */
+const FIRST_EVENT_SECOND = -62_167_219_200; // 0000-01-01T00:00:00Z
+const LAST_EVENT_SECOND = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
+/**
+ * How far a collector's sequence can go back by a re-publication: the publisher sends at most
+ * this many messages before it waits for their confirms, and only unconfirmed ones are sent again.
+ */
+export const REPUBLISH_WINDOW = 500;
+
+const count = z.number().int().nonnegative().max(MAX_MESSAGE_COUNT);
 const epochMs = z.number().int().nonnegative();
+
+/** The rollup dimensions a collector writes (store/eventWriter.ts, store/paymentOutcomes.ts). */
+export const ROLLUP_DIMS = ['type', 'authorized', 'decline', 'failed', 'decision', 'payment'] as const;
+export type RollupDim = (typeof ROLLUP_DIMS)[number];
+const rollupDims: ReadonlySet<string> = new Set(ROLLUP_DIMS);
+export function isRollupDim(dim: string): dim is RollupDim {
+  return rollupDims.has(dim);
+}
+const CURRENCY_KEY = /^([A-Z]{3})?$/;
+const DECISION_KEYS: ReadonlySet<string> = new Set(['approve', 'review', 'block', 'unknown']);
+const PAYMENT_KEYS: ReadonlySet<string> = new Set(['started', 'approved']);
+/** An event type as the decoder accepts it (shared/events: a non-empty string), printable, at most 200 characters. */
+const EVENT_TYPE = /^[^\u0000-\u001f\u007f]{1,200}$/;
+
+/** What a cell's key must be for its dimension, or null when it is one a collector writes. */
+function keyProblem(dim: string, key: string): string | null {
+  if (!isRollupDim(dim)) return null;
+  switch (dim) {
+    case 'type':
+      return EVENT_TYPE.test(key) ? null : 'must be an event type name (1 to 200 printable characters)';
+    case 'authorized':
+    case 'failed':
+      return CURRENCY_KEY.test(key) ? null : 'must be an ISO 4217 currency code';
+    case 'decision':
+      return DECISION_KEYS.has(key) ? null : 'must be a risk decision (approve, review, block, unknown)';
+    case 'payment':
+      return PAYMENT_KEYS.has(key) ? null : 'must be started or approved';
+    case 'decline':
+      return key.length > 0 ? null : 'must be a decline code';
+  }
+}
+
+/** What a cell's amount must be for its dimension, or null when it is in range. */
+function amountProblem(c: { dim: string; count: number; amount: number }): string | null {
+  if (!isRollupDim(c.dim)) return null;
+  switch (c.dim) {
+    case 'authorized':
+    case 'failed':
+      return Number.isSafeInteger(c.amount) && c.amount >= 0 ? null : 'must be a whole, non-negative number of minor units (a safe integer)';
+    case 'decision':
+      // The sum of the cell's risk scores, each 0 to 100.
+      return Number.isFinite(c.amount) && c.amount >= 0 && c.amount <= 100 * Math.max(0, c.count) ? null : 'must be a sum of risk scores (0 to 100 each)';
+    default:
+      return c.amount === 0 ? null : `must be 0 for dim ${c.dim}`;
+  }
+}
 
 /** One cell of the per-second rollups (a delta: what this batch added to the second). */
 export const rollupDeltaSchema = z
   .object({
     sec: z.number().int().nonnegative(),
     /** 'type' | 'authorized' | 'decline' | 'failed' | 'decision' (store/rollupRepository.ts), 'payment' (store/paymentOutcomes.ts). */
-    dim: z.string().min(1).max(32),
+    dim: z.string().refine((d) => rollupDims.has(d), { message: `must be one of ${ROLLUP_DIMS.join(', ')}` }),
     key: z.string().max(200),
-    count: z.number().int(),
+    count: z.number().int().min(-MAX_MESSAGE_COUNT).max(MAX_MESSAGE_COUNT),
     amount: z.number().finite(),
   })
   // A payment's start moving to an earlier second takes one from the later one: only 'payment'
   // counts may go down.
-  .refine((c) => c.count >= 0 || c.dim === 'payment', { message: 'must not be negative', path: ['count'] });
+  .superRefine((c, ctx) => {
+    if (c.count < 0 && c.dim !== 'payment') ctx.addIssue({ code: 'custom', message: 'must not be negative', path: ['count'] });
+    const key = keyProblem(c.dim, c.key);
+    if (key) ctx.addIssue({ code: 'custom', message: key, path: ['key'] });
+    const amount = amountProblem(c);
+    if (amount) ctx.addIssue({ code: 'custom', message: amount, path: ['amount'] });
+  });
 export type RollupDelta = z.infer<typeof rollupDeltaSchema>;
 
 /** The store's running counters this batch added to. */
@@ -74,6 +144,12 @@ export const metricsPayloadSchema = z.object({
   counters: counterDeltasSchema.default({}),
   queueSamples: z.array(queueSampleSchema).max(1000).default([]),
   alerts: z.array(alertRecordSchema).max(10_000).default([]),
+  /**
+   * The collector process that numbered this message: a random id chosen at each start and
+   * written into the outbox with the payload, so a message published again after a restart
+   * keeps the id of the process that first numbered it. Absent from older collectors.
+   */
+  incarnation: z.string().min(1).max(64).optional(),
 });
 export type MetricsPayload = z.infer<typeof metricsPayloadSchema>;
 
@@ -90,8 +166,46 @@ export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 
 export type MetricsDecode = { ok: true; message: MetricsMessage } | { ok: false; reason: string };
 
+/**
+ * What no collector can publish although the schema's shapes allow it: a message or queue
+ * sample stamped more than a day ahead of now or of the message (the collector's wall clock),
+ * an event time no RFC 3339 timestamp can spell, more distinct event types than one batch can
+ * carry. Null when the message is in range, else the field and why. An event stamped years
+ * ahead is a producer's wrong clock, which the collector stores: its rollups are not refused here.
+ */
+export function rangeProblem(m: MetricsMessage, nowMs: number): string | null {
+  if (m.at > nowMs + MAX_AHEAD_MS) return `at: ${new Date(m.at).toISOString()} is more than a day ahead of now`;
+  const latestMs = m.at + MAX_AHEAD_MS;
+  const types = new Set<string>();
+  for (let i = 0; i < m.rollups.length; i++) {
+    const c = m.rollups[i];
+    // Event time: a collector stores any time an RFC 3339 timestamp can spell (years 0000-9999).
+    if (c.sec > LAST_EVENT_SECOND || c.sec < FIRST_EVENT_SECOND) return `rollups.${i}.sec: ${c.sec} is no time an event can have (years 0000 to 9999)`;
+    if (c.dim === 'type') types.add(c.key);
+  }
+  if (types.size > MAX_TYPES_PER_MESSAGE) return `rollups: ${types.size} distinct event types in one message (at most ${MAX_TYPES_PER_MESSAGE})`;
+  for (let i = 0; i < m.queueSamples.length; i++) {
+    if (m.queueSamples[i].at > latestMs) return `queueSamples.${i}.at: more than a day ahead of the message's time`;
+  }
+  for (let i = 0; i < m.alerts.length; i++) {
+    const a = m.alerts[i];
+    const times: [string, number | null][] = [
+      ['activeSince', a.activeSince],
+      ['firedAt', a.firedAt],
+      ['resolvedAt', a.resolvedAt],
+      ['endedAt', a.endedAt],
+      ['acknowledged.at', a.acknowledged?.at ?? null],
+      ['resolveNote.at', a.resolveNote?.at ?? null],
+      ...a.transitions.map((t, j): [string, number] => [`transitions.${j}.at`, t.at]),
+    ];
+    // The alerting clock is event time too: bounded as events are.
+    for (const [field, t] of times) if (t !== null && (t > LAST_EVENT_SECOND * 1000 + 999 || t < FIRST_EVENT_SECOND * 1000)) return `alerts.${i}.${field}: no time an event can have (years 0000 to 9999)`;
+  }
+  return null;
+}
+
 /** Decodes one stream message; never throws: bad input is a reason naming what is wrong. */
-export function decodeMetricsMessage(body: string): MetricsDecode {
+export function decodeMetricsMessage(body: string, nowMs: number = Date.now()): MetricsDecode {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -106,6 +220,8 @@ export function decodeMetricsMessage(body: string): MetricsDecode {
     const issue = parsed.error.issues[0];
     return { ok: false, reason: `malformed metrics message: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
   }
+  const range = rangeProblem(parsed.data, nowMs);
+  if (range) return { ok: false, reason: `out of range: ${range}` };
   return { ok: true, message: parsed.data };
 }
 

@@ -4,7 +4,7 @@ import { MetricsFollower } from '../../core/metricsStream/metricsFollower';
 import { redactUrl } from '../../core/redact';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { positiveInt, positiveNumber } from '../cliOptions';
+import { positiveInt, positiveIntOrZero, positiveNumber } from '../cliOptions';
 import { logLine } from '../logLine';
 
 interface FollowFlags {
@@ -16,6 +16,7 @@ interface FollowFlags {
   batchSize: number;
   flushMs: number;
   durability: 'full' | 'normal';
+  connectRetries: number;
   json?: boolean;
 }
 
@@ -31,6 +32,7 @@ export function registerFollow(program: Command): void {
     .option('--batch-size <n>', 'apply after this many messages', positiveInt('--batch-size'), 1000)
     .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 250)
     .addOption(new Option('--durability <mode>', 'full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash').choices(['full', 'normal']).default('full'))
+    .option('--connect-retries <n>', 'connection attempts at start before giving up (exit 2; a refused login exits 5 at once); reconnects later retry forever', positiveIntOrZero('--connect-retries'), 5)
     .option('--json', 'print the final summary as JSON')
     .action((flags: FollowFlags) => runFollow(flags).catch(fail));
 }
@@ -39,7 +41,15 @@ async function runFollow(flags: FollowFlags): Promise<void> {
   if (!flags.amqp) throw new CliError('--amqp <url> is required (or set PAYOPS_AMQP_URL)');
   validateBrokerUrl(flags.amqp);
   const store = openStore(flags.db, { durability: flags.durability });
-  const follower = new MetricsFollower({ url: flags.amqp, stream: flags.metricsStream, store, batchSize: flags.batchSize, flushMs: flags.flushMs, log: logLine });
+  const follower = new MetricsFollower({
+    url: flags.amqp,
+    stream: flags.metricsStream,
+    store,
+    batchSize: flags.batchSize,
+    flushMs: flags.flushMs,
+    initialRetries: flags.connectRetries,
+    log: logLine,
+  });
   const started = Date.now();
   let stopping = false;
   const stop = async (why: string) => {
@@ -66,9 +76,12 @@ async function runFollow(flags: FollowFlags): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  if (flags.for) setTimeout(() => void stop(`--for ${flags.for}s`), flags.for * 1000);
   logLine(`follow: ${flags.metricsStream} on ${redactUrl(flags.amqp)} into ${flags.db}`);
+  // As collect: a broker that cannot be reached within --connect-retries exits 2, a refused
+  // login 5 (README "Exit codes"); --for counts from the connection, as collect's does.
   await follower.start();
+  if (stopping) return;
+  if (flags.for) setTimeout(() => void stop(`--for ${flags.for}s`), flags.for * 1000);
   if (flags.drain) {
     let caughtUpChecks = 0;
     const check = async (): Promise<void> => {

@@ -1,13 +1,16 @@
 // A follower console's intake: reads the metrics stream from the offset its own database holds
 // and applies each batch of messages together with the offset after it in ONE transaction
 // (store/metricsStreamRepository.ts), so a follower killed at any moment resumes with nothing
-// lost or counted twice. Bad messages are skipped, counted and logged; nothing stops it.
+// lost or counted twice. Bad messages are skipped, counted and logged; nothing stops it. A
+// message whose collector sequence the stream's offsets disprove is skipped too (sequenceGuard.ts).
 import amqp from 'amqplib';
 import { backoffDelay } from '../../../shared/backoff';
 import { decodeMetricsMessage } from '../../../shared/metricsStream';
+import { brokerRefusal, BrokerUnreachableError } from '../broker/brokerErrors';
 import { redactUrl, safeErrorMessage } from '../redact';
 import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
 import type { Store } from '../store/store';
+import { SequenceGuard } from './sequenceGuard';
 import { streamTailOffset } from './streamTail';
 
 export interface FollowerOptions {
@@ -18,6 +21,12 @@ export interface FollowerOptions {
   batchSize?: number;
   flushMs?: number;
   log(line: string): void;
+  /**
+   * Connection attempts at start before `start()` rejects (BrokerUnreachableError, or at once a
+   * named refusal: wrong credentials, vhost). Infinity (the default, a console): keep trying
+   * and show why. Once connected, a lost connection is always retried.
+   */
+  initialRetries?: number;
   /** After each committed batch (the engine's live view, the CLI's counts). */
   onApplied?(outcome: ApplyOutcome, messages: readonly StreamItem[]): void;
 }
@@ -48,13 +57,38 @@ export class MetricsFollower {
   private attempts = 0;
   private stopped = false;
   private skippedInSession = 0;
+  private guard: SequenceGuard | null = null;
   readonly status: FollowerStatus = { state: 'connecting', since: Date.now(), lastError: null, lastReceivedAt: null };
-  readonly totals = { applied: 0, duplicates: 0, skipped: 0 };
+  readonly totals = { applied: 0, duplicates: 0, skipped: 0, rewoundDropped: 0 };
 
   constructor(private readonly o: FollowerOptions) {}
 
   async start(): Promise<void> {
-    await this.connect();
+    const budget = this.o.initialRetries ?? Infinity;
+    if (budget === Infinity) return this.connect();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.open();
+        return;
+      } catch (err) {
+        if (this.stopped) return;
+        const message = safeErrorMessage(err);
+        // A broker that answers and refuses (credentials, vhost) says so at once.
+        const refusal = brokerRefusal(err, this.o.url);
+        if (refusal) {
+          this.setState('stopped', refusal.message);
+          throw refusal;
+        }
+        if (attempt >= budget) {
+          this.setState('stopped', message);
+          throw new BrokerUnreachableError(`cannot reach broker ${redactUrl(this.o.url)} after ${attempt + 1} attempt(s): ${message}`);
+        }
+        this.setState('connecting', message);
+        if (attempt === 0) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying (${budget} more attempt(s))`);
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt + 1, RETRY)));
+        if (this.stopped) return;
+      }
+    }
   }
 
   /** Applies what is in hand and disconnects. */
@@ -84,9 +118,13 @@ export class MetricsFollower {
     this.flushTimer = null;
     if (this.pending.length === 0) return true;
     const batch = this.pending;
-    const items = batch.map((p) => p.item);
     let outcome: ApplyOutcome;
+    let items: StreamItem[];
+    let guarded: ReturnType<SequenceGuard['check']>;
     try {
+      this.guard ??= new SequenceGuard(this.o.store.metricsStream.sources(), this.o.store.metricsStream.position(this.o.stream).nextOffset);
+      guarded = this.guard.check(batch.map((p) => p.item));
+      items = guarded.items;
       outcome = this.o.store.metricsStream.applyBatch(this.o.stream, items, Date.now());
     } catch (err) {
       // Kept in hand and not acknowledged (the broker sends nothing more past the prefetch).
@@ -95,11 +133,16 @@ export class MetricsFollower {
       return false;
     }
     this.pending = [];
+    guarded.commit();
+    this.totals.rewoundDropped = this.guard?.rewoundDropped ?? 0;
     this.totals.applied += outcome.applied;
     this.totals.duplicates += outcome.duplicates;
     this.totals.skipped += outcome.skipped;
     for (const item of items) if ('skip' in item) this.warnSkipped(item.offset, item.skip);
-    for (const g of outcome.gaps) this.o.log(`warning: collector ${g.collector} jumped from sequence ${g.expected - 1} to ${g.got} (the stream's retention dropped what this follower never read)`);
+    for (const line of guarded.warnings) this.o.log(line);
+    for (const g of outcome.gaps) {
+      this.o.log(`warning: collector ${g.collector} jumped from sequence ${g.expected - 1} to ${g.got}: ${g.got - g.expected} of its message(s) were not read here (dropped by the stream's retention before this follower read them, or skipped as bad input)`);
+    }
     // Stream credit: the acknowledgement only lets the broker send more; the offset is in the database.
     const last = batch[batch.length - 1];
     try {
@@ -124,10 +167,25 @@ export class MetricsFollower {
     this.status.lastError = lastError;
   }
 
+  /** Connects, retrying for ever (a console, or a reconnect once connected). */
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      const model = await amqp.connect(this.o.url, { timeout: 5000 });
+      await this.open();
+    } catch (err) {
+      this.attempts += 1;
+      const message = safeErrorMessage(err);
+      this.setState('reconnecting', message);
+      if (this.attempts === 1 || this.attempts % 20 === 0) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying`);
+      this.retryLater(backoffDelay(this.attempts, RETRY));
+    }
+  }
+
+  /** One attempt: connects and consumes, or waits for the stream (retried); throws when the broker cannot be used. */
+  private async open(): Promise<void> {
+    if (this.stopped) return;
+    const model = await amqp.connect(this.o.url, { timeout: 5000 });
+    try {
       model.on('error', () => undefined);
       model.on('close', () => this.lost(model, 'connection closed'));
       this.model = model;
@@ -154,12 +212,9 @@ export class MetricsFollower {
       this.setState('following', null);
       this.o.log(`following metrics stream ${this.o.stream} on ${redactUrl(this.o.url)} from offset ${from}`);
     } catch (err) {
-      this.attempts += 1;
-      const message = safeErrorMessage(err);
-      this.setState('reconnecting', message);
-      if (this.attempts === 1 || this.attempts % 20 === 0) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying`);
-      this.model = null;
-      this.retryLater(backoffDelay(this.attempts, RETRY));
+      if (this.model === model) this.model = null;
+      await model.close().catch(() => undefined);
+      throw err;
     }
   }
 

@@ -1,14 +1,18 @@
 // A collector's half of "nothing lost": what the metrics stream must carry is written to the
 // outbox inside the very transaction that stores it (a batch's rollups and counters, an alert
-// save), so a crash after a commit never leaves a follower short of that commit.
+// save), so a crash after a commit never leaves a follower short of that commit. Each payload
+// carries this process's incarnation: a random id chosen at each start, kept with the payload,
+// so a row published again by a later start still names the process that numbered it, and a
+// follower tells a restored database (new process, lower sequence) from a re-publication.
+import { randomUUID } from 'node:crypto';
 import type { QueueDepth } from '../../../shared/metrics';
 import { isEmptyPayload, type MetricsPayload } from '../../../shared/metricsStream';
 import type { Store } from '../store/store';
 
 /** Starts recording into the outbox; returns the recorder of queue samples (their own small transaction). */
-export function recordMetricsOutbox(store: Store, now: () => number = Date.now): (samples: readonly QueueDepth[]) => void {
+export function recordMetricsOutbox(store: Store, now: () => number = Date.now, incarnation: string = randomUUID()): (samples: readonly QueueDepth[]) => void {
   const append = (payload: MetricsPayload): void => {
-    if (!isEmptyPayload(payload)) store.metricsStream.appendOutbox(now(), payload);
+    if (!isEmptyPayload(payload)) store.metricsStream.appendOutbox(now(), { ...payload, incarnation });
   };
   store.ingest.onWrite = (cells, out) => {
     const counters: MetricsPayload['counters'] = {};

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricsMessage } from '../../../shared/metricsStream';
+import type { StreamItem } from '../store/metricsStreamRepository';
+import { SequenceGuard } from './sequenceGuard';
+
+const msg = (collector: string, seq: number, incarnation?: string): MetricsMessage => ({ v: 1, collector, seq, at: 0, rollups: [], counters: {}, queueSamples: [], alerts: [], incarnation });
+const at = (offset: number, m: MetricsMessage): StreamItem => ({ offset, message: m });
+const skips = (items: StreamItem[]) => items.flatMap((i) => ('skip' in i ? [i.offset] : []));
+
+describe('a follower checks each collector sequence against the stream offsets', () => {
+  it('skips a message whose seq jumps further than the offsets advanced, and keeps the sequence', () => {
+    const g = new SequenceGuard([], null);
+    const b = g.check([at(0, msg('a', 1)), at(1, msg('b', 1)), at(2, msg('a', 2)), at(3, msg('a', 999_999_999)), at(4, msg('a', 3))]);
+    expect(skips(b.items)).toEqual([3]);
+    expect((b.items[3] as { skip: string }).skip).toMatch(/jump from 2 to 999999999.*advanced only 1 offset.*offset 2.*stays at 2/);
+    b.commit();
+    // Across batches too.
+    expect(skips(g.check([at(5, msg('a', 10))]).items)).toEqual([5]);
+  });
+
+  it('accepts a retention gap: seq and offset both jump', () => {
+    const g = new SequenceGuard([], null);
+    g.check([at(0, msg('a', 1))]).commit();
+    expect(skips(g.check([at(500, msg('a', 400))]).items)).toEqual([]);
+  });
+
+  it('on resume bounds a known collector by the offset it resumes from', () => {
+    const g = new SequenceGuard([{ collector: 'a', lastSeq: 40, heardAt: 0 }], 100);
+    // The next genuine message of 'a' is at offset 100 or later, seq 41.
+    const b = g.check([at(100, msg('a', 41)), at(101, msg('a', 1000)), at(150, msg('a', 90))]);
+    expect(skips(b.items)).toEqual([101]);
+    // A collector this stream never carried (resume offset unknown): nothing to compare.
+    expect(skips(new SequenceGuard([{ collector: 'a', lastSeq: 40, heardAt: 0 }], null).check([at(3, msg('a', 5000))]).items)).toEqual([]);
+  });
+
+  it('says once that a collector was restored (a new process, a lower seq), and what was dropped when it passes again', () => {
+    const g = new SequenceGuard([], null);
+    g.check([at(0, msg('a', 1, 'p1')), at(1, msg('a', 2, 'p1')), at(2, msg('a', 3, 'p1'))]).commit();
+    // A re-publication by a later process keeps the number's own process: no warning.
+    const republished = g.check([at(3, msg('a', 3, 'p1')), at(4, msg('a', 4, 'p2'))]);
+    expect(republished.warnings).toEqual([]);
+    republished.commit();
+    const restored = g.check([at(5, msg('a', 2, 'p3')), at(6, msg('a', 3, 'p3')), at(7, msg('a', 4, 'p3')), at(8, msg('a', 5, 'p3'))]);
+    expect(restored.warnings).toHaveLength(2);
+    expect(restored.warnings[0]).toMatch(/collector a's sequence went back from 4 to 2 at offset 5 \(a collector process not seen before: p3\)/);
+    expect(restored.warnings[1]).toMatch(/passed sequence 4 again at offset 8: 3 of its message\(s\) \(seq 2 to 4, from offset 5\) were dropped/);
+    restored.commit();
+    expect(g.rewoundDropped).toBe(3);
+  });
+
+  it('says so without incarnations when the seq goes back further than a re-publication can', () => {
+    const g = new SequenceGuard([{ collector: 'a', lastSeq: 5000, heardAt: 0 }], 10_000);
+    expect(g.check([at(10_000, msg('a', 4700))]).warnings).toEqual([]);
+    expect(g.check([at(10_000, msg('a', 100))]).warnings[0]).toMatch(/went back from 5000 to 100 .*further back than a re-publication/);
+  });
+});

@@ -1,0 +1,123 @@
+// A follower's check of each collector's sequence against what the stream itself proves.
+// A collector publishes its messages in order on one stream, one offset each: between two of
+// its messages its seq can advance by at most the offsets between them (other collectors'
+// messages take offsets too; retention drops both alike). A message claiming a collector's id
+// with a seq further ahead than that is not the collector's: it is skipped, and the
+// collector's sequence stays where it was (else every genuine message after it would count as
+// a duplicate). A seq that goes back further than a re-publication can (REPUBLISH_WINDOW), or
+// from a collector process this follower has not seen before, is a collector whose database
+// was restored or copied: said once, with what is dropped.
+import { REPUBLISH_WINDOW } from '../../../shared/metricsStream';
+import type { MetricsSource, StreamItem } from '../store/metricsStreamRepository';
+
+interface Track {
+  lastSeq: number;
+  /** The offset of the last applied message; null when unknown (never seen on this stream). */
+  lastOffset: number | null;
+  /** The collector process that numbered the last applied message (known once one is applied here). */
+  incarnation: string | null;
+  seen: Set<string>;
+  /** A rewound sequence being dropped: said once when met, and again when it passes lastSeq. */
+  rewound: { incarnation: string | null; from: number; fromOffset: number; upTo: number; dropped: number; lastDropped: number } | null;
+}
+
+export interface GuardedBatch {
+  /** The batch with forged messages turned into skips. */
+  items: StreamItem[];
+  warnings: string[];
+  /** Adopts the batch's effect (call once the batch is committed). */
+  commit(): void;
+}
+
+export class SequenceGuard {
+  private readonly tracks = new Map<string, Track>();
+  private readonly known: Map<string, number>;
+
+  /**
+   * `sources`: the collectors the database has applied; `resumeOffset`: the stream offset the
+   * follower resumes from (null: the stream was never read). Everything before it was read by
+   * this database, so a known collector's next genuine message lies at or after it.
+   */
+  constructor(sources: readonly MetricsSource[], private readonly resumeOffset: number | null) {
+    this.known = new Map(sources.map((s) => [s.collector, s.lastSeq]));
+  }
+
+  /** Messages of rewound collectors dropped so far (counted as duplicates by the store). */
+  rewoundDropped = 0;
+
+  check(items: readonly StreamItem[]): GuardedBatch {
+    const draft = new Map<string, Track>();
+    const warnings: string[] = [];
+    let dropped = 0;
+    const track = (collector: string): Track => {
+      let t = draft.get(collector);
+      if (t) return t;
+      const base = this.tracks.get(collector);
+      if (base) t = { ...base, seen: new Set(base.seen), rewound: base.rewound && { ...base.rewound } };
+      else {
+        const lastSeq = this.known.get(collector) ?? 0;
+        t = { lastSeq, lastOffset: lastSeq > 0 && this.resumeOffset !== null ? this.resumeOffset - 1 : null, incarnation: null, seen: new Set(), rewound: null };
+      }
+      draft.set(collector, t);
+      return t;
+    };
+    const out = items.map((item): StreamItem => {
+      if ('skip' in item) return item;
+      const m = item.message;
+      const q = item.offset;
+      const t = track(m.collector);
+      if (m.seq > t.lastSeq) {
+        if (t.lastSeq > 0 && t.lastOffset !== null && m.seq - t.lastSeq > q - t.lastOffset) {
+          return {
+            offset: q,
+            skip:
+              `collector ${m.collector}'s sequence would jump from ${t.lastSeq} to ${m.seq}, but the stream advanced only ${Math.max(0, q - t.lastOffset)} offset(s) ` +
+              `since its last applied message (offset ${t.lastOffset}): its messages take one offset each, so this is not one of its messages; its sequence stays at ${t.lastSeq}`,
+          };
+        }
+        if (t.rewound) {
+          const r = t.rewound;
+          warnings.push(
+            `warning: collector ${m.collector} passed sequence ${r.upTo} again at offset ${q}: ${r.dropped} of its message(s) (seq ${r.from} to ${r.lastDropped}, from offset ${r.fromOffset}) were dropped as duplicates of what it had published before its database was restored; their figures are missing here`,
+          );
+          t.rewound = null;
+        }
+        t.lastSeq = m.seq;
+        t.lastOffset = q;
+        t.incarnation = m.incarnation ?? null;
+        if (m.incarnation) t.seen.add(m.incarnation);
+        return item;
+      }
+      // A duplicate for the store. A re-publication goes back less than REPUBLISH_WINDOW and
+      // carries the id of the process that first numbered it, one this follower has met.
+      const inc = m.incarnation ?? null;
+      if (t.rewound) {
+        t.rewound.incarnation = inc;
+        t.rewound.dropped += 1;
+        t.rewound.lastDropped = Math.max(t.rewound.lastDropped, m.seq);
+        dropped += 1;
+        return item;
+      }
+      const unseenProcess = inc !== null && t.incarnation !== null && inc !== t.incarnation && !t.seen.has(inc);
+      if (unseenProcess || t.lastSeq - m.seq >= REPUBLISH_WINDOW) {
+        t.rewound = { incarnation: inc, from: m.seq, fromOffset: q, upTo: t.lastSeq, dropped: 1, lastDropped: m.seq };
+        dropped += 1;
+        warnings.push(
+          `warning: collector ${m.collector}'s sequence went back from ${t.lastSeq} to ${m.seq} at offset ${q}` +
+            (unseenProcess ? ` (a collector process not seen before: ${inc})` : ` (further back than a re-publication goes: ${REPUBLISH_WINDOW})`) +
+            `: its database was restored from a backup or copied. This follower drops its messages up to sequence ${t.lastSeq} as duplicates ` +
+            `(their figures will be missing here) and applies them again from ${t.lastSeq + 1}`,
+        );
+      }
+      return item;
+    });
+    return {
+      items: out,
+      warnings,
+      commit: () => {
+        for (const [c, t] of draft) this.tracks.set(c, t);
+        this.rewoundDropped += dropped;
+      },
+    };
+  }
+}
