@@ -62,6 +62,25 @@ describe('payops queues', () => {
     }
   }, 60_000);
 
+  it('a management URL that is not one is refused (exit 1); a broker that cannot be reached is exit 2', async () => {
+    for (const bad of ['not-a-url', 'ftp://127.0.0.1:15672']) {
+      const r = await runPayops(['queues', '--amqp', AMQP_URL, '--management', bad, '--watch', topo.queue, '--sample', '1']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/--management: management URL/);
+    }
+    // No one on the port, and a server there that does not speak AMQP.
+    const http = await startLoopbackHttp(answers.status(200, 'hello', 'text/plain'));
+    try {
+      for (const url of ['amqp://guest:guest@127.0.0.1:1', `amqp://guest:guest@127.0.0.1:${new URL(http.url).port}`]) {
+        const r = await runPayops(['queues', '--amqp', url, '--management', 'off', '--watch', topo.queue, '--sample', '1']);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(/cannot reach broker amqp:\/\/guest:\*\*\*@127\.0\.0\.1:\d+/);
+      }
+    } finally {
+      await http.close();
+    }
+  }, 60_000);
+
   it('the table names the queue and its delay; a missing queue is reported, not fatal', async () => {
     const r = await runPayops(['queues', '--amqp', AMQP_URL, '--watch', topo.queue, '--watch', `${topo.queue}.missing`, '--sample', '1']);
     expect(r.code).toBe(0);

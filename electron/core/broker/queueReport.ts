@@ -4,8 +4,9 @@
 import amqp from 'amqplib';
 import type { QueueDepth } from '../../../shared/metrics';
 import type { QueueReport } from '../../../shared/queueStats';
-import { safeErrorMessage } from '../redact';
-import { brokerRefusal } from './brokerErrors';
+import { redactUrl, safeErrorMessage } from '../redact';
+import { BrokerUnreachableError, brokerRefusal } from './brokerErrors';
+import { managementEndpoint } from './managementEndpoint';
 import { validateBrokerUrl } from './brokerUrl';
 import { QueueDepthPoller } from './queueDepthPoller';
 import { QueueStatsPoller } from './queueStatsPoller';
@@ -25,6 +26,15 @@ export class QueueReportError extends Error {}
 
 export async function reportQueues(options: QueueReportOptions): Promise<{ queues: QueueReport[]; notes: string[] }> {
   validateBrokerUrl(options.amqpUrl);
+  // A management URL the operator typed is used or refused, never dropped in silence.
+  const asked = options.managementUrl?.trim();
+  if (asked && asked !== 'off') {
+    try {
+      managementEndpoint(options.amqpUrl, asked);
+    } catch (err) {
+      throw new QueueReportError(`--management: ${safeErrorMessage(err)}`);
+    }
+  }
   const management = managementClientFor({ url: options.amqpUrl, managementUrl: options.managementUrl }, options.log);
   let queues = options.queues;
   if (queues.length === 0) {
@@ -37,7 +47,8 @@ export async function reportQueues(options: QueueReportOptions): Promise<{ queue
   try {
     conn = await amqp.connect(options.amqpUrl, { timeout: 5000 });
   } catch (err) {
-    throw brokerRefusal(err, options.amqpUrl) ?? err;
+    // Anything but a refusal (no one listening, a server that does not speak AMQP) is unreachable: exit 2.
+    throw brokerRefusal(err, options.amqpUrl) ?? new BrokerUnreachableError(`cannot reach broker ${redactUrl(options.amqpUrl)}: ${safeErrorMessage(err)}`);
   }
   conn.on('error', () => undefined);
   const passive = new QueueDepthPoller(queues, () => conn, () => undefined);
