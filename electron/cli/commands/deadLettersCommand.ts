@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_RULES } from '../../core/alerts/defaultRules';
 import { loadRulesFile } from '../../core/alerts/loadRulesFile';
 import { browseDeadLetterInputs, dryRun } from '../../core/broker/deadLetterBrowse';
+import { DeliveryLimitRefusal } from '../../core/broker/deadLetterDeliveryLimit';
 import { describeDeadLetter } from '../../core/broker/deadLetterMessage';
 import { replayIntoSandbox } from '../../core/deadLetters/deadLetterSandbox';
 import { redriveDeadLetters, RedriveRefusedError } from '../../core/broker/deadLetterRedrive';
@@ -31,6 +32,10 @@ interface DeadLetterFlags {
 
 const HELP_AFTER = `
 Without --dry-run or --redrive: browse (the management API's get with requeue: nothing is consumed).
+A quorum queue counts each requeue as a delivery (x-delivery-count, shown per message) and drops a
+message at its delivery limit, so a quorum queue with one (x-delivery-limit, a policy's delivery-limit,
+RabbitMQ 4.x's default of 20) is refused: browse, dry run and redrive alike (shovel it to a classic
+queue, or raise or remove the limit).
 --dry-run also replays the selection into a sandbox session (a temp database, deleted afterwards)
 and prints, under "sandbox", what would be stored, duplicated (against --db), quarantined, and
 which alert rules (--rules) would fire.
@@ -65,7 +70,12 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   const readOnly = (flags.readOnly ?? false) || isReadOnlyEnv();
   const management = managementClientFor({ url: flags.amqp, managementUrl: flags.management });
   if (!management) throw new CliError('browsing a dead-letter queue needs the management API (--management)');
-  const browsed = (await browseDeadLetterInputs(management, queue, flags.count)).map((input) => ({ input, message: describeDeadLetter(input) }));
+  const action = flags.redrive ? 'redrive' : flags.dryRun ? 'dry-run' : 'browse';
+  const inputs = await browseDeadLetterInputs(management, queue, flags.count, action).catch((err: unknown) => {
+    if (err instanceof DeliveryLimitRefusal) throw new CliError(err.message);
+    throw err;
+  });
+  const browsed = inputs.map((input) => ({ input, message: describeDeadLetter(input) }));
   const selected = flags.id ? browsed.filter((m) => flags.id!.includes(m.message.id)) : browsed;
   const selection = selected.map((m) => m.message);
   if (!flags.redrive) {
@@ -77,7 +87,8 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
         const death = m.deaths[0];
         process.stdout.write(
           `${m.id}  ${m.decoded.ok ? m.decoded.type : `quarantine: ${m.decoded.reason}`}  ` +
-            `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}\n`,
+            `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}` +
+            `${m.deliveryCount === undefined ? '' : `  (x-delivery-count ${m.deliveryCount})`}\n`,
         );
       }
     return;
@@ -99,6 +110,7 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
       queue,
       ids: selection.map((m) => m.id),
       audit: store.redriveAudit,
+      management,
       actor: `${os.userInfo().username}@${os.hostname()} (cli)`,
       readOnly,
       ratePerSecond: flags.rate,

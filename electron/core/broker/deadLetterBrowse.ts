@@ -1,17 +1,24 @@
 // Browsing a dead-letter queue without consuming it: the management API's "get messages"
-// with ackmode ack_requeue_true puts every message back, so a browse loses nothing.
-import { managementMessagesSchema, type DeadLetterMessage, type ManagementMessage } from '../../../shared/deadLetters';
+// with ackmode ack_requeue_true puts every message back, so a browse loses nothing. Putting
+// back counts as a delivery on a quorum queue: one with a delivery limit would drop the
+// messages after a few browses, so it is refused first (deadLetterDeliveryLimit.ts).
+import { managementMessagesSchema, type ManagementMessage } from '../../../shared/deadLetters';
 import type { ManagementClient } from './managementClient';
-import { describeDeadLetter, type DeadLetterInput } from './deadLetterMessage';
+import { assertRequeueSafe, type RequeueAction } from './deadLetterDeliveryLimit';
+import { describeDeadLetter, type DeadLetterInput, type DescribedDeadLetter } from './deadLetterMessage';
 
 export const MAX_BROWSE = 500;
 
-export async function browseDeadLetters(client: ManagementClient, queue: string, count = 100): Promise<DeadLetterMessage[]> {
+export async function browseDeadLetters(client: ManagementClient, queue: string, count = 100): Promise<DescribedDeadLetter[]> {
   return (await browseDeadLetterInputs(client, queue, count)).map(describeDeadLetter);
 }
 
-/** The browsed messages as they are (whole bodies and headers): what a sandbox dry run replays. */
-export async function browseDeadLetterInputs(client: ManagementClient, queue: string, count = 100): Promise<DeadLetterInput[]> {
+/**
+ * The browsed messages as they are (whole bodies and headers): what a sandbox dry run replays.
+ * Throws DeliveryLimitRefusal, reading nothing, for a quorum queue with a delivery limit.
+ */
+export async function browseDeadLetterInputs(client: ManagementClient, queue: string, count = 100, action: RequeueAction = 'browse'): Promise<DeadLetterInput[]> {
+  await assertRequeueSafe(client, queue, action);
   const messages = await client.peekMessages(queue, Math.min(Math.max(1, count), MAX_BROWSE), managementMessagesSchema);
   return messages.map(fromManagement);
 }

@@ -57,11 +57,24 @@ export function deadLetterId(input: Pick<DeadLetterInput, 'body' | 'messageId'>,
   return `sha256:${createHash('sha256').update(input.body).digest('hex').slice(0, 24)}`;
 }
 
-export function describeDeadLetter(input: DeadLetterInput): DeadLetterMessage {
+/** A dead letter as described here: `deliveryCount` is the quorum queue's x-delivery-count (how often it was put back), when it has one. */
+export interface DescribedDeadLetter extends DeadLetterMessage {
+  deliveryCount?: number;
+}
+
+/** The x-delivery-count header a quorum queue adds to a message it delivers again (null: none). */
+export function deliveryCountOf(headers: Record<string, unknown> | null): number | null {
+  const v = headers?.['x-delivery-count'];
+  const n = typeof v === 'number' ? v : typeof v === 'object' && v !== null && 'value' in v ? Number((v as { value: unknown }).value) : Number(text(v));
+  return v === undefined || v === null || !Number.isFinite(n) ? null : n;
+}
+
+export function describeDeadLetter(input: DeadLetterInput): DescribedDeadLetter {
   const decoded = decodeMessage({ body: input.body, headers: input.headers, contentType: input.contentType, routingKey: input.routingKey, arrivalMs: Date.now() });
   const deaths = deathsOf(input.headers);
   const eventId = decoded.ok ? decoded.event.id : null;
   const preview = Buffer.from(input.body.subarray(0, 512)).toString('utf8');
+  const deliveryCount = deliveryCountOf(input.headers);
   return {
     id: deadLetterId(input, eventId),
     exchange: input.exchange,
@@ -83,17 +96,84 @@ export function describeDeadLetter(input: DeadLetterInput): DeadLetterMessage {
     contentType: input.contentType,
     bodyPreview: preview,
     bytes: input.body.byteLength,
+    ...(deliveryCount === null ? {} : { deliveryCount }),
   };
 }
 
-/** Headers for the re-publish: the broker's death history goes (it would be kept and grow), a mark of the redrive comes. */
-export function redriveHeaders(headers: Record<string, unknown> | null, redriveId: string, fromQueue: string): Record<string, unknown> {
+/**
+ * Headers for the re-publish: the broker's death history goes (it would be kept and grow), and
+ * so does a quorum queue's x-delivery-count; a mark of the redrive comes, with `publish`: which
+ * re-publish of this message (from this queue, in this audit log) it is, 1 for the first. If the
+ * copy sent home is dead-lettered again, the mark tells it apart from a copy that was sent home
+ * but whose removal was lost (see `earlierRedrives`).
+ */
+export function redriveHeaders(headers: Record<string, unknown> | null, redriveId: string, fromQueue: string, publish?: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
-    if (k === 'x-death' || k.startsWith('x-first-death-') || k.startsWith('x-last-death-')) continue;
+    if (k === 'x-death' || k === 'x-delivery-count' || k.startsWith('x-first-death-') || k.startsWith('x-last-death-')) continue;
     out[k] = v;
   }
   out['x-payops-redrive'] = redriveId;
   out['x-payops-redriven-from'] = fromQueue;
+  if (publish !== undefined) out[REDRIVE_PUBLISH_HEADER] = publish;
   return out;
+}
+
+export const REDRIVE_PUBLISH_HEADER = 'x-payops-redrive-publish';
+
+/**
+ * Which re-publish made this copy of a message (the `publish` of `redriveHeaders`): 0 for the
+ * original (never redriven), null for a copy redriven by an older payops (marked without the
+ * number).
+ */
+export function redrivePublishOf(headers: Record<string, unknown> | null): number | null {
+  const v = headers?.[REDRIVE_PUBLISH_HEADER];
+  if (v === undefined || v === null) return headers?.['x-payops-redrive'] === undefined ? 0 : null;
+  const n = typeof v === 'number' ? v : typeof v === 'object' && 'value' in v ? Number((v as { value: unknown }).value) : Number(text(v));
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/** What earlier redrives did to this copy of a message, read from its audit steps (oldest first). */
+export interface EarlierRedrives {
+  /** Re-published from this copy and confirmed by the broker: it is home, only its removal is left. */
+  sentHome: boolean;
+  /** Re-published from this copy without a confirm in the log (the redrive stopped): it may be home. */
+  inDoubt: boolean;
+  /** Re-publishes of the message in the log, all copies: the next one is number publishes + 1. */
+  publishes: number;
+}
+
+/**
+ * Reads the audit steps of a message as they concern the copy now in the dead-letter queue.
+ * `copy` is `redrivePublishOf` its headers: the steps after its own re-publish (the
+ * copy-th 'publishing') are those of redrives that found this copy. A copy re-published and
+ * confirmed there is home, even when a 'removed' follows (the removal may not have reached the
+ * broker); a copy of a later dead-lettering carries a later number and is sent again.
+ */
+export function earlierRedrives(steps: readonly string[], copy: number | null): EarlierRedrives {
+  const publishes = steps.filter((s) => s === 'publishing').length;
+  if (copy === null) {
+    // Marked by an older payops, which did not number its re-publishes: its rule (confirmed,
+    // and no removal after it).
+    const lastConfirmed = steps.lastIndexOf('confirmed');
+    const lastPublishing = steps.lastIndexOf('publishing');
+    const sentHome = lastConfirmed >= 0 && steps.indexOf('removed', lastConfirmed) < 0;
+    return { sentHome, inDoubt: !sentHome && lastPublishing >= 0 && !steps.slice(lastPublishing + 1).some((s) => s === 'confirmed' || s === 'failed'), publishes };
+  }
+  if (copy > publishes) return { sentHome: false, inDoubt: false, publishes }; // numbered by another audit log: nothing known here
+  let from = 0;
+  for (let seen = 0; seen < copy; from++) if (steps[from] === 'publishing') seen++;
+  // `from` is just past this copy's own 'publishing' (0 for the original): a 'publishing' from
+  // here on is a re-publish of this copy: home once a 'confirmed' follows it, not home after a
+  // 'failed' (refused by the broker), in doubt when neither does (the redrive stopped).
+  let sentHome = false;
+  let inDoubt = false;
+  for (let i = from; i < steps.length; i++) {
+    if (steps[i] !== 'publishing') continue;
+    const next = steps.indexOf('publishing', i + 1);
+    const after = steps.slice(i + 1, next < 0 ? undefined : next);
+    if (after.includes('confirmed')) sentHome = true;
+    else if (!after.includes('failed')) inDoubt = true;
+  }
+  return { sentHome, inDoubt: !sentHome && inDoubt, publishes };
 }

@@ -49,7 +49,7 @@ describe('dead letters home', () => {
     expect(plan.wouldStore).toEqual({ 'payment.authorized': 8 });
     expect(plan.targets.reduce((s, x) => s + x.count, 0)).toBe(8);
 
-    const readOnly = await redriveDeadLetters({ url: AMQP_URL, queue: t.dlq, ids: null, audit: store.redriveAudit, actor: 'test', readOnly: true }).catch((e: unknown) => e);
+    const readOnly = await redriveDeadLetters({ url: AMQP_URL, queue: t.dlq, ids: null, audit: store.redriveAudit, management: mgmt, actor: 'test', readOnly: true }).catch((e: unknown) => e);
     expect(readOnly).toBeInstanceOf(RedriveRefusedError);
     expect((readOnly as Error).message).toContain('read-only mode');
     expect(await depth(t.dlq)).toBe(8);
@@ -57,7 +57,7 @@ describe('dead letters home', () => {
 
     // The expired ones go home to a queue without TTL now (the expiration is not carried), so
     // they stay there; the rejected ones go to the work queue.
-    const result = await redriveDeadLetters({ url: AMQP_URL, queue: t.dlq, ids: browsed.map((m) => m.id), audit: store.redriveAudit, actor: 'test', readOnly: false, ratePerSecond: 200 });
+    const result = await redriveDeadLetters({ url: AMQP_URL, queue: t.dlq, ids: browsed.map((m) => m.id), audit: store.redriveAudit, management: mgmt, actor: 'test', readOnly: false, ratePerSecond: 200 });
     expect(result).toMatchObject({ redriven: 8, removedOnly: 0, failed: [], skipped: [], inDoubt: [] });
     expect(result.targets).toHaveLength(8);
     expect(await depth(t.dlq)).toBe(0);
@@ -69,12 +69,13 @@ describe('dead letters home', () => {
 
   it('a selection leaves the rest; an unconfirmable re-publish stays in the dead-letter queue', async () => {
     const { t, store } = await setup('redrivesel');
+    const mgmt = new ManagementClient(managementEndpoint(AMQP_URL));
     const conn = await amqp.connect(AMQP_URL);
     // Their home is gone: the original exchange is deleted after they were dead-lettered.
     const ch = await conn.createChannel();
     await ch.deleteExchange(t.exchange);
     await conn.close();
-    const result = await redriveDeadLetters({ url: AMQP_URL, queue: t.dlq, ids: ['r1', 'e1'], audit: store.redriveAudit, actor: 'test', readOnly: false });
+    const result = await redriveDeadLetters({ url: AMQP_URL, queue: t.dlq, ids: ['r1', 'e1'], audit: store.redriveAudit, management: mgmt, actor: 'test', readOnly: false });
     expect(result.redriven).toBe(0);
     expect(result.failed.map((f) => f.id).sort()).toEqual(['e1', 'r1']);
     expect(result.failed[0].reason).toMatch(/NOT_FOUND|closed the channel/);

@@ -4,7 +4,12 @@
 // on the dead-letter queue. Every step is written to the audit log before the next one, so a
 // redrive killed at any point leaves a log that names each message that may be both home
 // and still dead-lettered ("publishing" without "confirmed": in doubt), and a later redrive
-// removes without re-sending what was confirmed but not yet removed.
+// removes without re-sending what was confirmed, even when a 'removed' follows (the ack may
+// not have reached the broker). 'removed' is written only once the broker has processed the
+// ack: a round trip on the same channel (basic.qos) after it proves it, as the broker handles
+// a channel's frames in order. The re-publish carries its number (x-payops-redrive-publish), so
+// a copy sent home and dead-lettered again is told apart from one whose removal was lost.
+// A quorum queue with a delivery limit is refused (giving messages back counts as a delivery).
 import amqp, { type Channel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { DeadLetterMessage, RedriveResult } from '../../../shared/deadLetters';
@@ -12,7 +17,9 @@ import { safeErrorMessage } from '../redact';
 import { TokenBucket } from '../sim/tokenBucket';
 import { brokerRefusal } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
-import { describeDeadLetter, redriveHeaders } from './deadLetterMessage';
+import { assertRequeueSafe, DeliveryLimitRefusal } from './deadLetterDeliveryLimit';
+import { describeDeadLetter, earlierRedrives, redriveHeaders, redrivePublishOf } from './deadLetterMessage';
+import type { ManagementClient } from './managementClient';
 
 import type { RedriveStep as AuditStep } from '../../../shared/deadLetters';
 
@@ -42,6 +49,11 @@ export interface RedriveOptions {
   /** Message ids to send home; null: every message of the queue (up to maxMessages). */
   ids: readonly string[] | null;
   audit: RedriveAuditLog;
+  /**
+   * The management API, to tell whether the queue is a quorum queue with a delivery limit
+   * (refused: a redrive gives back what it does not send). null: refused, the type is unknown.
+   */
+  management: ManagementClient | null;
   actor: string;
   readOnly: boolean;
   /** Messages per second (the broker and the target's consumers are not flooded). */
@@ -72,6 +84,15 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
     throw new RedriveRefusedError('redrive is disabled: payops is in read-only mode (PAYOPS_READ_ONLY or --read-only)');
   }
   validateBrokerUrl(o.url);
+  try {
+    await assertRequeueSafe(o.management, o.queue, 'redrive');
+  } catch (err) {
+    if (err instanceof DeliveryLimitRefusal) {
+      log({ id: '*' }, 'refused', null, err.deliveryLimit === null ? 'queue type or delivery limit unknown' : `quorum queue with a delivery limit of ${err.deliveryLimit}`);
+      throw new RedriveRefusedError(err.message);
+    }
+    throw err;
+  }
   const result: RedriveResult = { redriveId, redriven: 0, removedOnly: 0, skipped: [], failed: [], inDoubt: [], targets: [] };
   const targets = new Map<string, RedriveResult['targets'][number]>();
   const wanted = o.ids ? new Set(o.ids) : null;
@@ -79,7 +100,10 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
   const bucket = new TokenBucket(rate, Math.max(1, rate), Date.now());
   let conn: amqp.ChannelModel;
   try {
-    conn = await amqp.connect(o.url, { timeout: 5000 });
+    // No Nagle: an ack followed by the basic.qos that proves it would otherwise wait for the
+    // broker's delayed TCP ack (about 40 ms a message), and so would the confirm of the next
+    // publish: the windows a kill leaves a message in doubt, or confirmed but not removed.
+    conn = await amqp.connect(o.url, { timeout: 5000, noDelay: true });
   } catch (err) {
     throw brokerRefusal(err, o.url) ?? err;
   }
@@ -102,11 +126,13 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
         continue;
       }
       wanted?.delete(m.id);
-      const steps = o.audit.stepsOf(o.queue, m.id);
-      const lastConfirmed = steps.lastIndexOf('confirmed');
-      if (lastConfirmed >= 0 && steps.indexOf('removed', lastConfirmed) < 0) {
-        // An earlier redrive was stopped after the broker confirmed, before the removal.
-        source.ack(msg);
+      const headers = (msg.properties.headers as Record<string, unknown> | undefined) ?? null;
+      const earlier = earlierRedrives(o.audit.stepsOf(o.queue, m.id), redrivePublishOf(headers));
+      if (earlier.sentHome) {
+        // An earlier redrive re-published this very copy and the broker confirmed it: it is
+        // home, only its removal is left (the redrive stopped before it, or before the broker
+        // had processed it, even if the log says 'removed').
+        await removeFrom(source, msg);
         log(m, 'removed', m.origin, 'confirmed by an earlier, interrupted redrive: removed without re-sending');
         result.removedOnly++;
         continue;
@@ -117,13 +143,22 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
         result.skipped.push({ id: m.id, reason: 'no x-death origin' });
         continue;
       }
-      const lastPublishing = steps.lastIndexOf('publishing');
-      if (lastPublishing >= 0 && steps.indexOf('confirmed', lastPublishing) < 0) result.inDoubt.push(m.id);
+      if (earlier.inDoubt) result.inDoubt.push(m.id);
       await take(bucket);
-      log(m, 'publishing', m.origin, lastPublishing >= 0 && steps.indexOf('confirmed', lastPublishing) < 0 ? 'in doubt: an earlier redrive stopped before its confirm' : null);
+      let channel: ConfirmChannel;
       try {
-        publisher ??= await confirmChannel(conn);
-        await publishConfirmed(publisher, m.origin.exchange, m.origin.routingKey, msg, redriveHeaders(msg.properties.headers ?? null, redriveId, o.queue));
+        // Opened before 'publishing' is written: a redrive stopped while opening it sent nothing.
+        channel = publisher ??= await confirmChannel(conn);
+      } catch (err) {
+        held.push(msg);
+        const reason = safeErrorMessage(err);
+        log(m, 'failed', m.origin, `not sent, left in the dead-letter queue: ${reason}`);
+        result.failed.push({ id: m.id, reason });
+        continue;
+      }
+      log(m, 'publishing', m.origin, earlier.inDoubt ? 'in doubt: an earlier redrive stopped before its confirm' : null);
+      try {
+        await publishConfirmed(channel, m.origin.exchange, m.origin.routingKey, msg, redriveHeaders(headers, redriveId, o.queue, earlier.publishes + 1));
       } catch (err) {
         publisher = null; // a refused publish (missing exchange) closes the channel
         held.push(msg);
@@ -133,7 +168,7 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
         continue;
       }
       log(m, 'confirmed', m.origin);
-      source.ack(msg);
+      await removeFrom(source, msg);
       log(m, 'removed', m.origin);
       result.redriven++;
       const key = `${m.origin.exchange}\u0000${m.origin.routingKey}`;
@@ -154,6 +189,18 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
   }
   result.targets = [...targets.values()];
   return result;
+}
+
+/**
+ * Acknowledges the message on the dead-letter queue and waits until the broker has processed
+ * the ack: an ack has no answer, but the broker handles a channel's frames in order, so the
+ * answer to a later synchronous method (basic.qos, which changes nothing for basic.get) comes
+ * after it. A process killed before then may have lost the ack (still in its socket buffers):
+ * the message comes back, and the audit log has no 'removed' for it.
+ */
+async function removeFrom(source: Channel, msg: GetMessage): Promise<void> {
+  source.ack(msg);
+  await source.prefetch(0);
 }
 
 function describe(msg: GetMessage): DeadLetterMessage {

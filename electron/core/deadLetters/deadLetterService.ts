@@ -50,7 +50,7 @@ export class DeadLetterService implements ApiService<'deadLetters'> {
   }
 
   async dryRun({ queue, ids, count }: { queue: string; ids: string[]; count: number }) {
-    const inputs = await browseDeadLetterInputs(this.management(), queue, count);
+    const inputs = await browseDeadLetterInputs(this.management(), queue, count, 'dry-run');
     const wanted = new Set(ids);
     const selected = inputs.map((input) => ({ input, message: describeDeadLetter(input) })).filter((m) => wanted.has(m.message.id));
     const found = new Set(selected.map((m) => m.message.id));
@@ -67,7 +67,8 @@ export class DeadLetterService implements ApiService<'deadLetters'> {
   async redrive({ queue, ids, ratePerSecond }: { queue: string; ids: string[]; ratePerSecond: number }) {
     const broker = this.o.broker;
     if (!broker) throw new Error('redrive needs a live session connected to a broker');
-    return redriveDeadLetters({ url: broker.url, queue, ids, audit: this.o.store.redriveAudit, actor: this.actor, readOnly: this.o.readOnly, ratePerSecond });
+    // The management API tells whether the queue is a quorum queue with a delivery limit (refused).
+    return redriveDeadLetters({ url: broker.url, queue, ids, audit: this.o.store.redriveAudit, management: this.management(), actor: this.actor, readOnly: this.o.readOnly, ratePerSecond });
   }
 
   audit({ limit }: { limit: number }): { entries: RedriveAuditEntry[] } {
