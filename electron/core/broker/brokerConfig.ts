@@ -32,8 +32,6 @@ export interface BrokerConfig {
   watchQueues: string[];
   /** For stream queues: where to start reading ('first', 'last', 'next', an offset or a Date). */
   streamOffset?: string | number | Date;
-  /** `streamOffset` is the place the database stored (streamResume.ts), checked against the stream's bounds before use. */
-  streamOffsetStored?: boolean;
   /** Connection attempts before giving up at start (reconnects after a first success retry forever). */
   initialRetries?: number;
   /**

@@ -7,7 +7,6 @@ import { redactUrl, safeErrorMessage } from '../redact';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
 import { validateBrokerUrl } from './brokerUrl';
-import { checkStreamResume } from './streamResumeCheck';
 import { consumeArguments, declareTopology } from './topology';
 import { streamOffsetOf } from './streamOffsetHeader';
 import { queueExpiresMs } from './consoleQueue';
@@ -263,16 +262,11 @@ export class BrokerConsumer {
       this.channel = ch;
       this.generation += 1;
       this.unacked = 0;
-      // A stream resumes after what this process was delivered: the engine commits what it
-      // holds, with its offset, whatever happened to the connection that delivered it. A place
-      // stored or kept is checked against what the stream still holds (streamResumeCheck.ts).
-      let streamOffset = this.resumeAt ?? this.config.streamOffset;
-      if (this.config.queueType === 'stream' && typeof streamOffset === 'number' && (this.resumeAt !== null || this.config.streamOffsetStored)) {
-        streamOffset = await checkStreamResume(conn, this.config.queue, streamOffset, (line) => this.log(line));
-      }
       const ok = await ch.consume(this.config.queue, (msg) => this.onMessage(ch, msg), {
         noAck: false,
-        arguments: consumeArguments({ ...this.config, streamOffset }),
+        // A stream resumes after what this process was delivered: the engine commits what it
+        // holds, with its offset, whatever happened to the connection that delivered it.
+        arguments: consumeArguments(this.resumeAt === null ? this.config : { ...this.config, streamOffset: this.resumeAt }),
       });
       this.consumerTag = ok.consumerTag;
       if (!this.everConnected) {
