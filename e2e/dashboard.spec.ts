@@ -93,6 +93,9 @@ test('the dashboard shows live numbers, charts and queue depth from the real bro
 
   // Traffic that keeps arriving shows as events per second, and moves the totals again.
   const eventsPerSecond = async () => Number((await page.getByTestId('kpi-events-per-second').getAttribute('data-value')) || 0);
+  // The tile shows the last complete second: the burst above may still be it. Once it has passed,
+  // only the trickle can move the tile.
+  await expect.poll(eventsPerSecond, { timeout: 15_000 }).toBe(0);
   const trickled = await publishUntil(served.exchange, types, async () => (await eventsPerSecond()) > 0);
   expect(trickled).toBeGreaterThan(0);
   await publish(served.exchange, 300, types);
