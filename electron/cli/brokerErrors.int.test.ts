@@ -110,5 +110,9 @@ describe('broker refusals', () => {
     const wrong = await collect(AMQP_URL, ['--exchange', ts.exchange, '--queue', capped, '--queue-type', 'stream']);
     expect(wrong.stderr).toContain(`queue ${capped} exists with x-queue-type=classic; use --queue-type classic or another --queue`);
     expect(wrong.code).toBe(7);
+    // replay --from-stream declares nothing: the broker refuses the stream offset, said as such.
+    const notStream = await runPayops(['replay', '--from-stream', capped, '--amqp', AMQP_URL, '--db', path.join(dir, `r${++n}.db`), '--drain', '--json']);
+    expect(notStream.stderr).toContain(`queue ${capped} is a classic queue, not a stream`);
+    expect(notStream.code).toBe(7);
   });
 });

@@ -59,6 +59,9 @@ export function brokerRefusal(err: unknown, url: string): Error | null {
     );
   }
   if (/PRECONDITION[-_]FAILED/.test(raw)) {
+    // A stream offset asked of a queue that is not a stream (replay --from-stream of a classic queue).
+    const notStream = /invalid arg 'x-stream-offset' for queue '([^']+)' in vhost '[^']*' of queue type rabbit_(\w+)_queue/.exec(raw);
+    if (notStream) return new BrokerTopologyError(`queue ${notStream[1]} is a ${notStream[2]} queue, not a stream: reading from a stream offset needs a stream queue`);
     const m = INEQUIVALENT.exec(raw);
     if (!m) return new BrokerTopologyError(`broker ${where} refused a declaration (406 PRECONDITION_FAILED): ${text}`);
     const [, arg, what, name] = m;
