@@ -86,6 +86,10 @@ describe('payops queues', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^queue\s+messages\s+ready\s+unacked/);
     expect(r.stdout).toContain(topo.queue);
-    expect(r.stderr).toContain('queue not found');
+    expect(r.stderr).toContain(`${topo.queue}.missing: queue not found`);
+    // Nothing is known of its draining: '-', not "not draining".
+    const missing = r.stdout.split('\n').find((l) => l.startsWith(`${topo.queue}.missing`))!;
+    expect(missing).not.toContain('not draining');
+    expect(missing.trim().split(/\s+/)).toContain('-');
   }, 60_000);
 });

@@ -46,7 +46,8 @@ function table(queues: QueueReport[]): string {
     num(q.rates.deliver, 1),
     num(q.rates.ack, 1),
     q.delaySeconds === null ? '-' : formatDurationSeconds(q.delaySeconds),
-    q.drainSeconds === null ? 'not draining' : formatDurationSeconds(q.drainSeconds),
+    // Without the broker's rates nothing is known of draining: '-', not "not draining".
+    q.drainSeconds !== null ? formatDurationSeconds(q.drainSeconds) : q.rates.deliver === null ? '-' : 'not draining',
     q.source,
   ]);
   const head = ['queue', 'messages', 'ready', 'unacked', 'consumers', 'publish/s', 'deliver/s', 'ack/s', 'delay', 'drain', 'source'];

@@ -68,7 +68,8 @@ export async function reportQueues(options: QueueReportOptions): Promise<{ queue
     passive.stop();
     await conn.close().catch(() => undefined);
   }
-  const notes = [...new Set(latest.map((s) => s.note ?? s.error).filter((n): n is string => !!n))];
+  // An error is the queue's own ("queue not found"): named, so two missing queues are two notes.
+  const notes = [...new Set(latest.map((s) => s.note ?? (s.error ? `${s.queue}: ${s.error}` : null)).filter((n): n is string => !!n))];
   return { queues: latest.map((s) => toReport(s, management?.endpoint.vhost ?? '/')), notes };
 }
 
