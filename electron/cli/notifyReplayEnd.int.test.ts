@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { paymentEvent } from '../../bench/events';
+import { declineSpikeCapture } from '../../test/support/declineSpikeCapture';
 import { runPayops } from '../../test/support/cli';
 import { startReceiver } from '../../test/support/httpReceiver';
 import { tempDir } from '../../test/support/tempDir';
@@ -29,17 +29,7 @@ policies:
   - { contactPoint: chat, groupWait: 5s, groupInterval: 2m }
 `;
 
-function capture(file: string): string {
-  // 30 s authorized, 30 s declined, 30 s authorized: 10 a second.
-  const lines: string[] = [];
-  for (let i = 0; i < 900; i++) {
-    const s = i / 10;
-    const e = paymentEvent(s >= 30 && s < 60 ? 'payment.declined' : 'payment.authorized');
-    lines.push(JSON.stringify({ ...e, time: new Date(T0 + i * 100).toISOString() }));
-  }
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
+const capture = (file: string) => declineSpikeCapture(file, T0);
 
 function filesContaining(root: string, secret: string): string[] {
   return fs

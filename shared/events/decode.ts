@@ -14,7 +14,7 @@ import {
   type PaymentData,
   type RiskData,
 } from './schemas';
-import { categoryOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
+import { categoryOf, paymentDimensionsOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
 import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
 
@@ -174,14 +174,7 @@ function normalize(ce: unknown): DecodeResult {
     event.latencyMs = d.latencyMs ?? null;
     event.declineCode = d.declineCode ?? null;
     if (d.issuer !== undefined || d.scheme !== undefined || d.acquirer !== undefined || d.mcc !== undefined || d.threeDS !== undefined || d.attempt !== undefined) {
-      event.dimensions = {
-        issuer: d.issuer ?? null,
-        scheme: d.scheme ?? null,
-        acquirer: d.acquirer ?? null,
-        mcc: d.mcc ?? null,
-        threeDS: d.threeDS ?? null,
-        attempt: d.attempt ?? null,
-      };
+      event.dimensions = paymentDimensionsOf(d);
     }
   } else {
     if (!riskDataAccepted(data)) {

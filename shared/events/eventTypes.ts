@@ -68,6 +68,18 @@ export interface PaymentDimensions {
   attempt: number | null;
 }
 
+/** The dimensions of a payment event's `data` (as decoded, or as stored), each null where left out. */
+export function paymentDimensionsOf(d: Partial<PaymentDimensions>): PaymentDimensions {
+  return {
+    issuer: d.issuer ?? null,
+    scheme: d.scheme ?? null,
+    acquirer: d.acquirer ?? null,
+    mcc: d.mcc ?? null,
+    threeDS: d.threeDS ?? null,
+    attempt: d.attempt ?? null,
+  };
+}
+
 /** What arrived, as the transport gave it: enough to decode, quarantine or capture. */
 export interface RawMessage {
   body: Uint8Array;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import fc from 'fast-check';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeEvents } from '../../../test/support/explorerTestKit';
+import { sqlPayments as paymentsBySql, storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
@@ -62,15 +62,7 @@ function payments(n: number): Record<string, unknown>[] {
 }
 
 /** Payments started in [from, to) and how many were approved, by plain SQL over the stored events. */
-function sqlPayments(from: number, to: number): { payments: number; approvedPayments: number } {
-  return db
-    .prepare(
-      `WITH p AS (SELECT MIN(time_ms) AS start, MAX(type = 'payment.authorized') AS ok FROM events
-         WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY COALESCE(payment_id, 'seq:' || seq))
-       SELECT COUNT(*) AS payments, COALESCE(SUM(ok), 0) AS approvedPayments FROM p WHERE start >= ? AND start < ?`,
-    )
-    .get(from, to) as { payments: number; approvedPayments: number };
-}
+const sqlPayments = (from: number, to: number) => paymentsBySql(db, from, to);
 
 beforeAll(() => {
   db = openDatabase(path.join(dir, 'payments.db'));

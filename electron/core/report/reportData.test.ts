@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertHistoryStore } from '../alerts/alertHistoryStore';
-import { loadDemoCapture, storeEvents } from '../../../test/support/explorerTestKit';
+import { loadDemoCapture, sqlPayments as paymentsBySql, storeEvents } from '../../../test/support/explorerTestKit';
 import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
 import { migration010 } from '../store/migrations/010_alerts';
@@ -151,16 +151,8 @@ function sqlFigures(from: number, to: number) {
   };
 }
 
-/** Payments started in [from, to) and how many of them were approved, by plain SQL over the stored events. */
-function sqlPayments(from: number, to: number): { payments: number; approvedPayments: number } {
-  return db
-    .prepare(
-      `WITH p AS (SELECT MIN(time_ms) AS start, MAX(type = 'payment.authorized') AS ok FROM events
-         WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY COALESCE(payment_id, 'seq:' || seq))
-       SELECT COUNT(*) AS payments, COALESCE(SUM(ok), 0) AS approvedPayments FROM p WHERE start >= ? AND start < ?`,
-    )
-    .get(from, to) as { payments: number; approvedPayments: number };
-}
+/** Payments started in [from, to) and how many were approved, by plain SQL over the stored events. */
+const sqlPayments = (from: number, to: number) => paymentsBySql(db, from, to);
 
 function check(from: number, to: number) {
   const r = buildReport(store, { from, to, mask: false, sampleSize: 5 });

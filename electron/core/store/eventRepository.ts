@@ -1,6 +1,6 @@
 // Thread: `insert` on the engine thread (in the ingest transaction); reads on either thread.
 import type { Database, RunResult, Statement } from 'better-sqlite3';
-import type { NormalizedEvent, PaymentDimensions } from '../../../shared/events/eventTypes';
+import { paymentDimensionsOf, type NormalizedEvent, type PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
 import { restoreEnvelope, storedSource, storedSubject, withSourceCode, withSourceText, type JsonObject, type SourceOfCode } from '../../../shared/events/storedEnvelope';
 import { CodeCatalogue } from './codeCatalogue';
@@ -130,16 +130,7 @@ const ALERT_SELECT = `${selectList(pickColumns(EVENT_COLUMNS, ['type', 'timeMs',
 function toAlertInput(r: EventForAlerts & { category?: string; envelope?: string }): EventForAlerts {
   const data = r.category === 'payment' ? (JSON.parse(r.envelope!) as StoredEnvelope).data : undefined;
   r.method = data?.method ?? null;
-  if (data) {
-    r.dimensions = {
-      issuer: data.issuer ?? null,
-      scheme: data.scheme ?? null,
-      acquirer: data.acquirer ?? null,
-      mcc: data.mcc ?? null,
-      threeDS: data.threeDS ?? null,
-      attempt: data.attempt ?? null,
-    };
-  }
+  if (data) r.dimensions = paymentDimensionsOf(data);
   delete r.category;
   delete r.envelope;
   return r;
