@@ -85,6 +85,11 @@ export interface DeclineCodeGrowth {
 export interface Explanation {
   metric: TriageMetric;
   significant: boolean;
+  /**
+   * How much more the rate wandered between baseline slices as long as the window than chance
+   * alone would make it (at least 1): the overall change's test widens its variance by it.
+   */
+  overdispersion: number;
   /** Attempts are authorized + declined + failed events (per attempt, not per payment). */
   basis: 'per attempt';
   window: PeriodFigures;

@@ -311,6 +311,28 @@ export class SegmentRollupRepository {
     })();
   }
 
+  /**
+   * The totals of every attempt in consecutive slices of `sliceMinutes`, the last one ending at
+   * `toMinute`, as many whole slices as fit after `fromMinute` (oldest first). One seek per
+   * minute of the total's row: the minute table is keyed by minute, then segment. (Numbers are
+   * bound as REAL, hence the cast of the slice.)
+   */
+  totalsBySlice(fromMinute: number, toMinute: number, sliceMinutes: number): SegmentCounts[] {
+    const slices = sliceMinutes > 0 ? Math.floor((toMinute - fromMinute) / sliceMinutes) : 0;
+    if (slices <= 0) return [];
+    const first = toMinute - slices * sliceMinutes;
+    const rows = this.sql
+      .prepare(
+        `WITH RECURSIVE m(minute) AS (SELECT ? UNION ALL SELECT minute + 1 FROM m WHERE minute + 1 < ?)
+         SELECT CAST((s.minute - ?) / ? AS INTEGER) AS slice, ${SUMS} FROM m JOIN segment_minute s ON s.minute = m.minute
+         WHERE s.dim = '${TOTAL}' AND s.value = '${TOTAL}' GROUP BY slice ORDER BY slice`,
+      )
+      .all(first, toMinute, first, sliceMinutes) as (SegmentCounts & { slice: number })[];
+    const out: SegmentCounts[] = Array.from({ length: slices }, () => ({ attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 }));
+    for (const { slice, ...counts } of rows) out[slice] = counts;
+    return out;
+  }
+
   /** Decline codes over [fromMinute, toMinute), per segment of one dimension (or of every one). */
   declineCodesBetween(fromMinute: number, toMinute: number, dim?: SegmentDimension): DeclineCodeRow[] {
     const where = dim ? 'AND dim IN (?, ?)' : '';

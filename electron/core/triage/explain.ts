@@ -7,7 +7,7 @@ import { SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segme
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
 import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
 import { shiftShare } from './shiftShare';
-import { percent, rate, twoProportionZ } from './stats';
+import { dispersion, percent, rate, twoProportionZ } from './stats';
 
 /** Overall change: |z| at least this (p < 0.003, two-sided) and at least MIN_CHANGE points. */
 export const Z_OVERALL = 3;
@@ -36,6 +36,11 @@ export interface ExplainInput {
   baselineToMs: number;
   window: SegmentRow[];
   baseline: SegmentRow[];
+  /**
+   * Every attempt's totals in slices of the baseline as long as the window (empty when none
+   * fit): how far the rate wanders between windows of that length in calm traffic.
+   */
+  baselineSlices: SegmentCounts[];
   windowCodes: CodeRow[];
   baselineCodes: CodeRow[];
 }
@@ -156,7 +161,10 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const r1 = rate(x1, w.attempts);
   const r0 = rate(x0, b.attempts);
   const change = r1 !== null && r0 !== null ? r1 - r0 : 0;
-  const zOverall = twoProportionZ(x1, w.attempts, x0, b.attempts);
+  // Quasi-binomial: where the baseline's own slices wander more than a binomial rate would
+  // (bursty merchants, retries), the overall change must beat that wandering, not only chance.
+  const overdispersion = Math.max(1, dispersion(input.baselineSlices.map((c) => ({ x: numerator(metric, c), n: c.attempts }))) ?? 1);
+  const zOverall = twoProportionZ(x1, w.attempts, x0, b.attempts) / Math.sqrt(overdispersion);
   const significant = r1 !== null && r0 !== null && Math.abs(zOverall) >= Z_OVERALL && Math.abs(change) >= MIN_CHANGE;
 
   const wCodes = codeCounts(input.windowCodes);
@@ -231,6 +239,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const explanation: Explanation = {
     metric,
     significant,
+    overdispersion,
     basis: 'per attempt',
     window: { from: iso(input.fromMs), to: iso(input.toMs), value: r1, attempts: w.attempts },
     baseline: { from: iso(input.baselineFromMs), to: iso(input.baselineToMs), value: r0, attempts: b.attempts },

@@ -33,6 +33,7 @@ describe('explain: contributors of one dimension', () => {
       baselineToMs: Date.UTC(2026, 10, 20),
       window: period([['transfer', 87, 36], ['cash_out', 203, 131], ['payment', 239, 228]]),
       baseline: period([['transfer', 1015, 754], ['cash_out', 3699, 3298], ['payment', 5356, 5062]]),
+      baselineSlices: [],
       windowCodes: [],
       baselineCodes: [],
     });

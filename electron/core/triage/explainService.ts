@@ -25,6 +25,7 @@ export function explainFromStore(store: Pick<ReadStore, 'segments'>, request: Ex
     baselineToMs: baseToMinute * MINUTE_MS,
     window: s.segmentsBetween(fromMinute, toMinute),
     baseline: s.segmentsBetween(baseFromMinute, baseToMinute),
+    baselineSlices: s.totalsBySlice(baseFromMinute, baseToMinute, length),
     windowCodes: s.declineCodesBetween(fromMinute, toMinute),
     baselineCodes: s.declineCodesBetween(baseFromMinute, baseToMinute),
   });

@@ -16,3 +16,21 @@ export function percent(v: number | null): string {
   if (v === null) return '-';
   return `${(Math.round(v * 1000) / 10).toFixed(1)} %`;
 }
+
+/** Slices a dispersion is estimated from, at least (two degrees of freedom). */
+export const MIN_DISPERSION_SLICES = 3;
+
+/**
+ * Pearson's dispersion of the rates x/n of equal slices of time around their pooled rate: about 1
+ * when the counts are binomial, more when the rate wanders from slice to slice beyond chance
+ * (bursts of one merchant, retries of one payment). Null when fewer than MIN_DISPERSION_SLICES
+ * slices hold attempts, or the pooled rate is 0 or 1.
+ */
+export function dispersion(slices: readonly { x: number; n: number }[]): number | null {
+  const held = slices.filter((s) => s.n > 0);
+  if (held.length < MIN_DISPERSION_SLICES) return null;
+  const p = held.reduce((a, s) => a + s.x, 0) / held.reduce((a, s) => a + s.n, 0);
+  if (p <= 0 || p >= 1) return null;
+  const chi2 = held.reduce((a, s) => a + (s.x - s.n * p) ** 2 / (s.n * p * (1 - p)), 0);
+  return chi2 / (held.length - 1);
+}
