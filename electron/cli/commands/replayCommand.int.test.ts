@@ -218,6 +218,38 @@ describe('capture recorded live, then replayed', () => {
   });
 });
 
+describe('a replay never mixes into a live database', () => {
+  const t = uniqueTopology('qa-figures-replay-into-live');
+  afterAll(() => deleteTopology(t));
+
+  it('refuses a database a collector is writing, with or without --append / --overwrite; the collector keeps its own events', async () => {
+    await prepareQueue(t);
+    const capture = writeCapture(path.join(dir, 'into-live.ndjson'), captureLines(50, 25, false, 3));
+    const liveDb = path.join(dir, 'collected-live.db');
+    const collector = startPayops(['collect', '--amqp', AMQP_URL, '--db', liveDb, '--exchange', t.exchange, '--queue', t.queue, '--bind', '#']);
+    const out = collectOutput(collector);
+    try {
+      await waitFor(() => /collecting from/.test(out.stderr()), () => `the collector to start: ${out.stderr()}`, 20_000);
+      for (const extra of [[], ['--append'], ['--overwrite']]) {
+        const r = await runPayops(['replay', capture, '--db', liveDb, ...extra]);
+        expect(r.code, `replay ${extra.join(' ')}: ${r.stderr}`).toBe(1);
+        expect(r.stderr).toMatch(/is a live database: .*; a replay needs a session database of its own/);
+      }
+      expect(fs.existsSync(liveDb)).toBe(true);
+      const live = paymentEvent('payment.authorized');
+      await publishAll(t.exchange, [{ body: JSON.stringify(live), routingKey: live.type }]);
+      await waitFor(() => storedCount(liveDb) === 1, () => `the collector to store its event (stored: ${storedCount(liveDb)})`, 20_000);
+    } finally {
+      collector.kill('SIGTERM');
+      await out.exit;
+    }
+    // Stopped, it is still the live database: nothing from the capture went in.
+    const later = await runPayops(['replay', capture, '--db', liveDb, '--append']);
+    expect(later.code).toBe(1);
+    expect(dbFigures(liveDb).stats.events).toBe(1);
+  });
+});
+
 describe('payops replay --from-stream', () => {
   const queue = `t.replay-stream.${Date.now()}.${process.pid}`;
   afterAll(async () => {

@@ -117,21 +117,36 @@ function prepareDb(flags: ReplayFlags): void {
     throw new CliError(`--db ${flags.db} is the live database: a replay needs a session database of its own`);
   }
   if (!fs.existsSync(target)) return;
+  const { liveSince, holdsEvents } = whatDbHolds(target);
+  // Neither --append nor --overwrite: a replay never mixes into (nor deletes) live data, even
+  // while the live database is still empty and its collector is running.
+  if (liveSince !== null) {
+    const since = liveSince === 'unknown' ? '' : ` (since ${liveSince})`;
+    throw new CliError(`--db ${flags.db} is a live database: a broker's events are collected into it${since}; a replay needs a session database of its own`);
+  }
   if (flags.overwrite) {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
     return;
   }
   if (flags.append) return;
-  const store = openStore(target, { readonly: true });
-  let holdsEvents = false;
+  if (holdsEvents) throw new CliError(`--db ${flags.db} already holds events: choose a new file, or pass --overwrite (replace) or --append`);
+}
+
+/** Whether an existing database is a live one, and whether it holds events (a new or foreign file: neither). */
+function whatDbHolds(file: string): { liveSince: string | null; holdsEvents: boolean } {
+  const store = openStore(file, { readonly: true });
+  const ask = <T>(read: () => T, otherwise: T): T => {
+    try {
+      return read();
+    } catch {
+      return otherwise; // not migrated yet: it has no such table
+    }
+  };
   try {
-    holdsEvents = store.events.hasAny();
-  } catch {
-    holdsEvents = false;
+    return { liveSince: ask(() => store.meta.liveSince(), null), holdsEvents: ask(() => store.events.hasAny(), false) };
   } finally {
     store.close();
   }
-  if (holdsEvents) throw new CliError(`--db ${flags.db} already holds events: choose a new file, or pass --overwrite (replace) or --append`);
 }
 
 /** Missing, empty or binary captures fail here, before a database is created. */

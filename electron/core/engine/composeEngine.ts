@@ -43,6 +43,9 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     maxBytes: config.maxDbBytes,
   });
   try {
+    // Marked before anything arrives, so a replay refuses this database even while it is
+    // empty and a collector is writing it (a replay never mixes into the live database).
+    if (config.session === 'live' && (config.broker || config.follow)) store.meta.getOrCreate('live_since', () => new Date().toISOString());
     const indexes = bulkIndexPolicy(store, config.session === 'replay', emit);
     const metrics = new LiveMetrics();
     const capture = new CaptureRecorder(emit.log);

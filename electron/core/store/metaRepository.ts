@@ -2,8 +2,11 @@
 import type { Database } from 'better-sqlite3';
 import { StatementCache } from './statementCache';
 
-/** The keys payops keeps in `meta`. */
-export type MetaKey = 'console_id';
+/**
+ * The keys payops keeps in `meta`. `live_since`: when a live session (a broker, or a followed
+ * metrics stream) first opened the database, so a replay can tell it is the live one.
+ */
+export type MetaKey = 'console_id' | 'live_since';
 
 export class MetaRepository {
   private readonly sql: StatementCache;
@@ -15,6 +18,15 @@ export class MetaRepository {
   get(key: MetaKey): string | null {
     const row = this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
+  }
+
+  /**
+   * When live data first could flow into this database (`live_since`), or null for a session
+   * database. A database of an older payops is live if it named a console queue after itself
+   * (`console_id`, made only by a live session consuming its own queue): then 'unknown'.
+   */
+  liveSince(): string | null {
+    return this.get('live_since') ?? (this.get('console_id') !== null ? 'unknown' : null);
   }
 
   /** The value under `key`, made with `make` and kept the first time (the same ever after). */

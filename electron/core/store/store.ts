@@ -65,6 +65,8 @@ export interface ReadStore {
   readonly segments: SegmentReads;
   /** Where ingest from each stream queue resumes (`replay --from-stream --drain` watches it). */
   readonly streamOffsets: Pick<StreamOffsetRepository, 'next'>;
+  /** The database's own facts: whether it is a live database (a replay refuses one). */
+  readonly meta: Pick<MetaRepository, 'get' | 'liveSince'>;
   /** Whether every named table exists (an older or foreign database may lack some). */
   hasTables(...names: string[]): boolean;
   /** Totals from the rollups and counters. */
