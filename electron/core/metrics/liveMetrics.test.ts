@@ -53,3 +53,19 @@ describe('live metrics: approval per payment', () => {
     expect(new LiveMetrics().figures(T)).toMatchObject({ paymentsLastMinute: 0, paymentApprovalRate: null });
   });
 });
+
+describe('live metrics: an event stamped far in the future (a producer with a wrong clock)', () => {
+  it('does not blank the live figures: events of the present keep counting', () => {
+    const m = new LiveMetrics();
+    const now = T;
+    m.observe([authorized(now - 20_000, 100, 'EUR')], now);
+    // One event a day ahead of the wall clock, then the present traffic goes on.
+    m.observe([authorized(now + 86_400_000, 100, 'EUR')], now);
+    m.observe([authorized(now - 10_000, 100, 'EUR'), authorized(now - 5_000, 100, 'EUR')], now);
+    m.observePayments([{ sec: Math.floor((now - 5_000) / 1000), key: 'started', count: 1 }], now);
+    const f = m.figures(now);
+    expect(f.rates.total.m1 * 60).toBe(3);
+    expect(f.authorizedLastMinute).toEqual([{ currency: 'EUR', amount: 300, count: 3 }]);
+    expect(f.paymentsLastMinute).toBe(1);
+  });
+});

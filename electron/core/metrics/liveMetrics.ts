@@ -6,6 +6,8 @@ import { ArrivalMetrics } from './arrivalMetrics';
 import { RATE_SLOTS, SecondRing, TYPE_KEYS, histogramPercentile, typeIndex, type SecondBucket } from './secondBuckets';
 
 const KEEP_SECONDS = 15 * 60;
+/** How far ahead of the clock an event may pull the windows' present: what the ring accepts ahead (SecondRing.bucket). */
+const AHEAD_OF_CLOCK_MS = 60_000;
 const { authorized: AUTHORIZED, declined: DECLINED, failed: FAILED, scored: SCORED, flagged: FLAGGED, blocked: BLOCKED } = RATE_SLOTS;
 
 // Arrival lag histogram: log-spaced bin edges from 1 ms to over a year (a lag of months
@@ -41,7 +43,7 @@ export class LiveMetrics {
   lastArrival: number | null = null;
 
   observe(events: IngestedEvent[], nowMs: number): void {
-    const nowSec = Math.floor(Math.max(nowMs, this.watermark ?? 0) / 1000);
+    const nowSec = this.presentSec(nowMs);
     for (const e of events) {
       const t = e.timeMs as number;
       if (this.watermark === null || t > this.watermark) this.watermark = t;
@@ -71,7 +73,7 @@ export class LiveMetrics {
    * need single events, stay empty.
    */
   observeRollups(cells: readonly { sec: number; dim: string; key: string; count: number; amount: number }[], nowMs: number): void {
-    const nowSec = Math.floor(Math.max(nowMs, this.watermark ?? 0) / 1000);
+    const nowSec = this.presentSec(nowMs);
     for (const c of cells) {
       if (c.dim !== 'type' && c.dim !== 'authorized' && c.dim !== 'payment') continue;
       const b = this.byEventTime.bucket(c.sec, Math.max(nowSec, c.sec));
@@ -92,11 +94,21 @@ export class LiveMetrics {
 
   /** The per-payment counts a batch changed (BatchOutcome.payments), by the payments' start second. */
   observePayments(cells: readonly { sec: number; key: string; count: number }[], nowMs: number): void {
-    const nowSec = Math.floor(Math.max(nowMs, this.watermark ?? 0) / 1000);
+    const nowSec = this.presentSec(nowMs);
     for (const c of cells) {
       const b = this.byEventTime.bucket(c.sec, Math.max(nowSec, c.sec));
       if (b) addPayments(b, c.key, c.count);
     }
+  }
+
+  /**
+   * The windows' present second: the clock, or the newest event time when that is a little
+   * ahead (a replay's clock may trail the events it has just handed over). Never further: one
+   * event stamped a day ahead by a producer's wrong clock made every event of the real present
+   * older than the 15 minutes kept, so the live figures read zero until the wall clock caught up.
+   */
+  private presentSec(nowMs: number): number {
+    return Math.floor(Math.max(nowMs, Math.min(this.watermark ?? 0, nowMs + AHEAD_OF_CLOCK_MS)) / 1000);
   }
 
   observeQueues(samples: QueueDepth[]): void {
