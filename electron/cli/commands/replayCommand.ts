@@ -53,7 +53,8 @@ interface ReplayFlags {
 
 const HELP_AFTER = `
 A capture is read as a stream (.ndjson / .jsonl, optionally .gz) into --db, a session
-database of its own (never the live one). Time is EVENT time: the same capture gives the
+database of its own (never the live one: a database that collect or serve has collected a
+broker's events into is refused, with --append and --overwrite too). Time is EVENT time: the same capture gives the
 same events, stats, rollups and alerts at any --speed.
 
 Input problems:
@@ -93,8 +94,8 @@ export function registerReplay(program: Command): void {
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--deliver', "deliver to the rules file's contact points (a replay otherwise only logs \"would_notify\")")
     .option('--json', 'print the summary as JSON (events, quarantined, duplicates, durationMs, linesRead, badLines, ...)')
-    .option('--overwrite', 'replace --db if it already holds events')
-    .option('--append', 'add to --db even if it already holds events (duplicates are counted)')
+    .option('--overwrite', 'replace --db if it already holds events (never a live database)')
+    .option('--append', 'add to --db even if it already holds events (duplicates are counted; never a live database)')
     .option('--batch-size <n>', `commit after this many messages (default ${FILE_REPLAY_BATCH} from a file, ${DEFAULT_INGEST_BATCH} from a stream)`, positiveInt('--batch-size'))
     .option('--flush-ms <ms>', 'or after this many milliseconds (default 1000 at max speed, else 100)', positiveInt('--flush-ms'))
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
