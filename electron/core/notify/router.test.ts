@@ -120,6 +120,25 @@ describe('NotificationRouter (controlled event-time clock)', () => {
     expect(sent(out).slice(2)).toEqual(['60 oncall resolved [traffic-stopped:resolved]', '65 oncall firing [m_1:firing]']);
   });
 
+  it('alerts matching both sides of an inhibit rule do not inhibit each other (Alertmanager: a source that is also a target is no source for them)', () => {
+    // "While a merchant has a critical alert, hold back its other alerts": two critical alerts
+    // on one merchant each match the source and the target. Were each taken as the other's
+    // source, neither would ever page. Alertmanager excludes such two-sided sources.
+    const r = new NotificationRouter(
+      config({
+        inhibitRules: [{ sourceMatchers: ['severity=critical'], targetMatchers: ['severity=~"critical|warning"'], equal: ['merchant'] }],
+        defaultPolicy: { contactPoint: 'oncall', groupBy: ['...'], groupWait: 0, groupInterval: '1m' },
+      }),
+    );
+    const out = [
+      r.observe(note('firing', 'declines', 0, { merchant: 'm_1' })),
+      r.observe(note('firing', 'fraud-burst', 0, { merchant: 'm_1' })),
+      r.observe(note('firing', 'slow-queue', 1, { merchant: 'm_1' }, 'warning')),
+    ];
+    expect(sent(out)).toEqual(['0 oncall firing [m_1:firing]', '0 oncall firing [m_1:firing]']);
+    expect(out.flatMap((x) => x.suppressions.map((s) => `${s.reason} ${s.alert.rule}`))).toEqual(['inhibited slow-queue']);
+  });
+
   it('without routing in the rules file every notification goes to the desktop at once, one alert a message', () => {
     const r = new NotificationRouter(DEFAULT_ROUTING);
     const out = [r.observe(note('firing', 'a', 0, { merchant: 'm_1' })), r.observe(note('firing', 'a', 0, { merchant: 'm_2' })), r.observe(note('resolved', 'a', 40, { merchant: 'm_1' }))];

@@ -262,10 +262,15 @@ export class NotificationRouter {
     const t = matchLabels(target);
     for (const rule of this.inhibitions) {
       if (!rule.target(t)) continue;
+      // Alertmanager: an alert on both sides of a rule is inhibited only by sources that are not
+      // targets too; otherwise two such alerts (two criticals of one merchant under "a critical
+      // holds back the rest") would silence each other and nothing would page.
+      const twoSided = rule.source(t);
       for (const source of this.firing.values()) {
         if (source.fingerprint === target.fingerprint) continue;
         const s = matchLabels(source);
-        if (rule.source(s) && rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? ''))) return true;
+        if (!rule.source(s) || (twoSided && rule.target(s))) continue;
+        if (rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? ''))) return true;
       }
     }
     return false;
