@@ -74,12 +74,15 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     throw new CliError('--from, --to and --max-events apply to --db only (a capture is read whole)');
   }
   const rules = loadRulesForCli(flags.rules);
+  const routing = flags.rules ? loadRoutingFile(flags.rules) : null;
+  // The rules file's burn-rate (SLO) rules page too: they run beside the rules, as in a replay.
+  const burnRates = routing?.burnRates ?? [];
   const started = Date.now();
   let result: BacktestResult;
   let input: Record<string, unknown>;
   if (capture) {
     try {
-      const r = await backtestCapture(capture, rules, { includeUnfired: flags.all });
+      const r = await backtestCapture(capture, rules, { includeUnfired: flags.all, burnRates });
       input = { capture, lines: r.lines, badLines: r.badLines, undecodable: r.undecodable, duplicates: r.duplicates };
       result = r;
     } catch (err) {
@@ -96,7 +99,7 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
       const from = flags.from ?? stored?.first ?? 0;
       const to = flags.to ?? (stored ? stored.last + 1 : from + 1);
       if (from >= to) throw new CliError(`--from must be before --to (got ${new Date(from).toISOString()} .. ${new Date(to).toISOString()})`);
-      const r = await backtestStoredRange(store, rules, { from, to, maxEvents: flags.maxEvents, includeUnfired: flags.all, yieldBetweenPages: false });
+      const r = await backtestStoredRange(store, rules, { from, to, maxEvents: flags.maxEvents, includeUnfired: flags.all, yieldBetweenPages: false, burnRates });
       input = { db: file, from: iso(from), to: iso(to), truncated: r.truncated };
       result = r;
     } finally {
@@ -118,7 +121,7 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     alerts,
     notifications: result.notifications.map(notificationJson),
     // The routing of the rules file, never delivered: "would notify" (issue 14).
-    routing: flags.rules ? backtestRouting(loadRoutingFile(flags.rules), result.notifications, result.alerts, result.to) : null,
+    routing: routing ? backtestRouting(routing, result.notifications, result.alerts, result.to) : null,
     durationMs: Date.now() - started,
   };
   if (flags.json) {

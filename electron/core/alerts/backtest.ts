@@ -4,8 +4,10 @@
 import type { AlertRule } from '../../../shared/alertRules';
 import type { AlertHistoryRecord, AlertNotification, AlertSilence } from '../../../shared/alerts';
 import type { QueueDepth } from '../../../shared/metrics';
+import type { BurnRateRule } from '../../../shared/notificationConfig';
 import { AlertEvaluator, type AlertEvaluatorOptions } from './alertEvaluator';
 import type { AlertHistorySink } from './alertHistoryStore';
+import { BURN_RATE_LATENESS_MS, BurnRateEvaluator } from './burnRateEvaluator';
 import type { AlertInputEvent } from './eventCounters';
 
 export interface QueueSampleBatch {
@@ -20,6 +22,11 @@ export interface BacktestOptions extends Pick<AlertEvaluatorOptions, 'evaluation
   endMs?: number;
   /** Also report episodes that went pending, nodata or error but never fired. */
   includeUnfired?: boolean;
+  /**
+   * The rules file's burn-rate (SLO) rules: run beside the rules on the same events, as a
+   * replay or the live console runs them, so their pages are among the notifications.
+   */
+  burnRates?: readonly BurnRateRule[];
 }
 
 export interface BacktestResult {
@@ -56,6 +63,7 @@ class MemoryHistory implements AlertHistorySink {
 export class Backtester {
   private readonly history = new MemoryHistory();
   private readonly evaluator: AlertEvaluator;
+  private readonly burn: BurnRateEvaluator | null;
   private readonly notifications: AlertNotification[] = [];
   private events = 0;
   private from: number | null = null;
@@ -64,6 +72,7 @@ export class Backtester {
   constructor(rules: readonly AlertRule[], private readonly options: BacktestOptions = {}) {
     // A notification must not be lost to the live bound: keep every one a backtest raises.
     this.evaluator = new AlertEvaluator(rules, this.history, { ...options, maxPendingNotifications: Number.MAX_SAFE_INTEGER, now: () => 0 });
+    this.burn = options.burnRates?.length ? new BurnRateEvaluator(options.burnRates) : null;
   }
 
   feedEvents(events: readonly AlertInputEvent[]): void {
@@ -74,6 +83,11 @@ export class Backtester {
     }
     this.evaluator.observeEvents(events);
     this.notifications.push(...this.evaluator.takeNotifications());
+    if (this.burn) {
+      // Its clock is the events' own time, as in a replay (it evaluates each minute it passes).
+      this.burn.observeEvents(events);
+      this.notifications.push(...this.burn.take());
+    }
   }
 
   feedQueues(depths: readonly QueueDepth[], at: number): void {
@@ -85,6 +99,10 @@ export class Backtester {
   finish(): BacktestResult {
     this.notifications.push(...this.evaluator.finish());
     if (this.options.endMs !== undefined) this.notifications.push(...this.evaluator.advanceTo(this.options.endMs + (this.options.allowedLatenessMs ?? 3000)));
+    // A stored range evaluates its quiet tail up to its end; a capture ends with its last event, as a replay does.
+    if (this.burn && this.options.endMs !== undefined) this.notifications.push(...this.burn.advanceTo(this.options.endMs + BURN_RATE_LATENESS_MS));
+    // The two evaluators' notifications interleave in event time (the routing reads them so).
+    if (this.burn) this.notifications.sort((a, b) => a.at - b.at);
     const alerts = [...this.history.records.values()]
       .filter((r) => this.options.includeUnfired || r.firedAt !== null)
       .sort((a, b) => a.activeSince - b.activeSince || (a.key < b.key ? -1 : 1));

@@ -64,7 +64,7 @@ export async function backtestStoredRange(store: ReadStore, rules: readonly Aler
   let nextSample = 0;
   // endMs is set once we know whether a limit stopped the input (the Backtester reads its
   // options when it finishes).
-  const btOptions: BacktestOptions = { evaluationIntervalMs: options.evaluationIntervalMs, allowedLatenessMs: options.allowedLatenessMs, maxGroupsPerDimension: options.maxGroupsPerDimension, includeUnfired: options.includeUnfired };
+  const btOptions: BacktestOptions = { evaluationIntervalMs: options.evaluationIntervalMs, allowedLatenessMs: options.allowedLatenessMs, maxGroupsPerDimension: options.maxGroupsPerDimension, includeUnfired: options.includeUnfired, burnRates: options.burnRates };
   const bt = new Backtester(rules, btOptions);
   for (;;) {
     const n = Math.min(pageSize, maxEvents - events);

@@ -11,7 +11,8 @@ import type { AlertInputEvent } from './eventCounters';
 
 const MINUTE = 60_000;
 const HOUR = 3600_000;
-const LATENESS_MS = 3000;
+/** A minute tick T is evaluated once the clock reaches T + this (events this late still count). */
+export const BURN_RATE_LATENESS_MS = 3000;
 
 interface Series {
   attempts: Uint32Array;
@@ -147,7 +148,7 @@ export class BurnRateEvaluator {
       this.nextTick = (Math.floor(t / MINUTE) + 1) * MINUTE;
     }
     if (t > this.watermark) this.watermark = t;
-    while (this.nextTick! + LATENESS_MS <= this.watermark) {
+    while (this.nextTick! + BURN_RATE_LATENESS_MS <= this.watermark) {
       this.evaluate(this.nextTick!);
       this.nextTick! += MINUTE;
     }

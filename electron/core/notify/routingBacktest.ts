@@ -55,19 +55,17 @@ export function backtestRouting(routing: RoutingConfig, notifications: readonly 
   for (const d of dispatches) {
     for (const a of d.alerts) if (a.status === 'firing' && !firstPageOf.has(`${a.fingerprint}/${a.startsAt}`)) firstPageOf.set(`${a.fingerprint}/${a.startsAt}`, d.at);
   }
-  const timeToFirstPage = alerts
-    .filter((a) => a.firedAt !== null && a.severity === 'critical')
-    .map((a) => {
-      const fp = fingerprintOf({ ...a.labels, alertname: a.rule, severity: a.severity });
-      const page = firstPageOf.get(`${fp}/${a.firedAt}`) ?? null;
-      return {
-        rule: a.rule,
-        labels: a.labels,
-        problemStart: iso(a.activeSince),
-        firstPage: page === null ? null : iso(page),
-        seconds: page === null ? null : (page - a.activeSince) / 1000,
-      };
-    });
+  const pageOf = (rule: string, labels: Record<string, string>, problemStart: number, firedAt: number) => {
+    const page = firstPageOf.get(`${fingerprintOf({ ...labels, alertname: rule, severity: 'critical' })}/${firedAt}`) ?? null;
+    return { rule, labels, problemStart: iso(problemStart), firstPage: page === null ? null : iso(page), seconds: page === null ? null : (page - problemStart) / 1000 };
+  };
+  // Burn-rate (SLO) alerts have no pending phase and no history record: each critical one that
+  // fired starts its problem when it fires.
+  const burnRules = new Set(routing.burnRates.map((b) => b.name));
+  const timeToFirstPage = [
+    ...alerts.filter((a) => a.firedAt !== null && a.severity === 'critical').map((a) => pageOf(a.rule, a.labels, a.activeSince, a.firedAt!)),
+    ...ordered.filter((n) => n.kind === 'firing' && n.severity === 'critical' && burnRules.has(n.rule) && n.labels.slo === n.rule).map((n) => pageOf(n.rule, n.labels, n.at, n.at)),
+  ];
   return {
     contactPoints,
     wouldNotify: dispatches.map((d) => ({ at: iso(d.at), contactPoint: d.contactPoint.name, status: d.status, rules: [...new Set(d.alerts.map((a) => a.rule))].join(','), alerts: d.alerts.length })),
