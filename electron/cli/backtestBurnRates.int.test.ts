@@ -67,4 +67,30 @@ describe('payops backtest with burn-rate rules', () => {
     // a burn-rate page is a critical alert: its time to the first page is counted too
     expect(out.routing.timeToFirstPage.filter((p) => p.rule === 'approval-slo').map((p) => p.seconds)).toEqual([10]);
   }, 180_000);
+
+  it('a replay routes the burn-rate pages on their own event time whatever its batch size (as the backtest does)', async () => {
+    // A rule that fires a few ticks after the SLO does, to the same contact point: in one big
+    // batch its notification reaches the router before the SLO's, and must not push the SLO
+    // group's groupWait to start from its later time.
+    const home = fs.mkdtempSync(path.join(dir, 'order-'));
+    const rules = path.join(home, 'rules.yaml');
+    fs.writeFileSync(rules, RULES.replace('condition: { above: 90% }', 'condition: { above: 30% }'));
+    const capture = burnCapture(path.join(home, 'c.ndjson'));
+    const logOf = async (batchSize: number) => {
+      const db = path.join(home, `replay-${batchSize}.db`);
+      const r = await runPayops(['replay', capture, '--db', db, '--rules', rules, '--batch-size', String(batchSize)], { PAYOPS_HOME: home }, 120_000);
+      expect(r.code).toBe(0);
+      const log = JSON.parse((await runPayops(['notifications', '--db', db, '--json'])).stdout) as NotificationLogJson[];
+      return log.filter((e) => e.outcome === 'would_notify').map((e) => [e.eventAt, e.contactPoint, e.status, e.rule]);
+    };
+    const small = await logOf(50);
+    const big = await logOf(100_000);
+    const bt = JSON.parse((await runPayops(['backtest', '--rules', rules, capture, '--json'], { PAYOPS_HOME: home }, 120_000)).stdout) as {
+      routing: { wouldNotify: { at: string; contactPoint: string; status: string; rules: string }[] };
+    };
+    expect(small.filter((r) => r[3] === 'approval-slo').map((r) => r[2])).toEqual(['firing', 'resolved']);
+    expect(small.filter((r) => r[3] === 'declines')).not.toEqual([]);
+    expect(big).toEqual(small);
+    expect(bt.routing.wouldNotify.map((w) => [w.at, w.contactPoint, w.status, w.rules])).toEqual(small);
+  }, 180_000);
 });

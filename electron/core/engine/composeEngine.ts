@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ApiParsedArgs } from '../../../shared/api';
 import { AlertingSession } from '../alerts/alertingSession';
 import { AlertsService } from '../alerts/alertsService';
+import { BatchAlertOrder } from '../alerts/batchAlertOrder';
 import { DEFAULT_RULES } from '../alerts/defaultRules';
 import { loadRoutingFile, loadRulesFile } from '../alerts/loadRulesFile';
 import { BurnRateSession } from '../alerts/burnRateSession';
@@ -57,6 +58,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     // The console's own queue unless one is named: payops.console.<host>.<id of this database>.
     const broker = resumeStream(store, config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId)), emit.log);
     const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, indexes.emitter);
+    const alertOrder = new BatchAlertOrder((n) => emit.alert?.(n));
     const alerting = new AlertingSession({
       store,
       // A follower evaluates nothing itself (it has no raw events): its alerts are the collector's.
@@ -64,13 +66,17 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       replay: config.session === 'replay' || config.follow !== undefined,
       rulesFile: config.rulesFile ?? null,
       defaultSavePath: path.join(path.dirname(path.resolve(config.dbFile)), 'rules.yaml'),
-      notify: (n) => emit.alert?.(n),
+      notify: alertOrder.raise,
     });
-    engine.onCommitted((outcome) => alerting.observeCommitted(outcome, metrics.watermark));
     // Burn-rate (SLO) rules of the rules file, beside the evaluator (issue 14).
     const burnRules = config.rulesFile ? loadRoutingFile(config.rulesFile).burnRates : [];
-    const burn = burnRules.length ? new BurnRateSession(burnRules, config.session === 'replay', (n) => emit.alert?.(n)) : null;
-    if (burn) engine.onCommitted((outcome) => burn.observeCommitted(outcome.inserted, metrics.watermark));
+    const burn = burnRules.length ? new BurnRateSession(burnRules, config.session === 'replay', alertOrder.raise) : null;
+    engine.onCommitted((outcome) =>
+      alertOrder.batch(() => {
+        alerting.observeCommitted(outcome, metrics.watermark);
+        burn?.observeCommitted(outcome.inserted, metrics.watermark);
+      }),
+    );
     engine.onQueueSamples((samples) => alerting.observeQueues(samples));
     engine.onStop(async () => {
       indexes.finish();
