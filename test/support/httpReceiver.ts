@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   path: string;
   body: unknown;
   status: number;
+  /** The Authorization header, if any (basic auth taken from a URL's user:password). */
+  authorization: string | null;
 }
 
 export type ReceiverMode = { kind: 'ok' } | { kind: 'status'; status: number } | { kind: 'slow'; delayMs: number };
@@ -38,7 +40,7 @@ export async function startReceiver(mode: ReceiverMode = { kind: 'ok' }, port = 
       }
       const m = receiver.mode;
       const status = m.kind === 'status' ? m.status : 200;
-      requests.push({ at: Date.now(), path: req.url ?? '', body, status: m.kind === 'slow' ? -1 : status });
+      requests.push({ at: Date.now(), path: req.url ?? '', body, status: m.kind === 'slow' ? -1 : status, authorization: req.headers.authorization ?? null });
       const answer = () => res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'error');
       if (m.kind === 'slow') {
         const t = setTimeout(() => {

@@ -104,6 +104,22 @@ describe('notification delivery to a real HTTP receiver', () => {
     expect(log.map((e) => e.alerts.map((a) => a.fingerprint))).toEqual(bodies(receiver).map((b) => b.alerts.map((a) => a.fingerprint)));
   });
 
+  it('a secret URL with user:password@ (a receiver behind basic auth) is delivered with an Authorization header, the password nowhere', async () => {
+    // Alertmanager's webhook sends a URL's userinfo as basic auth; fetch refuses such a URL outright.
+    const receiver = await startReceiver();
+    open.push(receiver);
+    const withAuth = { url: receiver.url.replace('http://', 'http://ops%40payco:pa55%3Aword@') };
+    const { hub, store, file } = await setup(withAuth);
+    hub.observe(note('firing', 'failures', 0, { merchant: 'm_1' }));
+    hub.advanceTo(at(30));
+    await waitFor(() => store.log.list().some((e) => e.final), 'the delivery');
+    expect(store.log.list().map((e) => [e.outcome, e.httpStatus, e.error])).toEqual([['sent', 200, null]]);
+    expect(receiver.requests.map((q) => [q.path, q.authorization])).toEqual([[TOKEN_PATH, `Basic ${Buffer.from('ops@payco:pa55:word').toString('base64')}`]]);
+    await hub.stop();
+    const bytes = Buffer.concat(['', '-wal'].filter((s) => fs.existsSync(file + s)).map((s) => fs.readFileSync(file + s)));
+    expect(bytes.includes('pa55')).toBe(false);
+  });
+
   it('repeatInterval: an unchanged firing group is sent again only after the repeat interval', async () => {
     const receiver = await startReceiver();
     open.push(receiver);

@@ -8,7 +8,7 @@ import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import type { NotificationLogEntry, NotificationOutcome } from '../../../shared/notifications';
 import { alertmanagerPayload, slackPayload } from './payloads';
 import type { Dispatch, Suppression } from './router';
-import type { ContactPointUrls } from './secretUrls';
+import { basicAuthTarget, type ContactPointUrls } from './secretUrls';
 
 export type LogSink = (entry: Omit<NotificationLogEntry, 'id'>) => void;
 
@@ -197,15 +197,18 @@ export class NotificationDelivery {
       return;
     }
     const body = JSON.stringify(cp.type === 'slack' ? slackPayload(d) : alertmanagerPayload(d));
+    const target = basicAuthTarget(resolved.url);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'payops', 'accept-encoding': 'identity' };
+    if (target.authorization) headers.authorization = target.authorization;
     for (let attempt = 1; attempt <= cp.maxAttempts; attempt++) {
       const started = this.now();
       let httpStatus: number | null = null;
       let error: string | null = null;
       let answer: BoundedBody = { bytes: Buffer.alloc(0), truncated: false };
       try {
-        const res = await fetch(resolved.url, {
+        const res = await fetch(target.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'payops', 'accept-encoding': 'identity' },
+          headers,
           body,
           signal: AbortSignal.timeout(cp.timeoutMs),
           redirect: 'error',

@@ -75,3 +75,22 @@ export class ContactPointUrls {
     this.known.add(url);
   }
 }
+
+/**
+ * A URL's `user:password@` as an HTTP basic-auth header and the URL without it: fetch refuses
+ * a URL that holds credentials, while Alertmanager's webhook (and receivers behind basic auth)
+ * expect them sent this way. The header is never logged; the password stays redacted.
+ */
+export function basicAuthTarget(url: string): { url: string; authorization: string | null } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url, authorization: null };
+  }
+  if (!u.username && !u.password) return { url, authorization: null };
+  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.href, authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
+}
