@@ -68,6 +68,18 @@ describe('routing sections of a rules file', () => {
     ]);
   });
 
+  it('refuses a burn-rate window whose factor the objective can never reach (more than every attempt bad)', () => {
+    // A 90 % objective is a 10 % budget: burning 14.4x would take 144 % of attempts bad, so the
+    // default page pair could never fire; 6x (60 % bad) can.
+    const v = validateRouting({ burnRates: [{ name: 'approval-slo', objective: '90%' }] });
+    expect(v.ok).toBe(false);
+    expect(v.ok ? [] : v.issues.map((i) => i.text)).toEqual([
+      'burnRates[0].windows[0]: factor 14.4 can never be reached with a 90 % objective: when every attempt is bad the burn rate is 10x; write windows with a factor of at most 10',
+    ]);
+    const ok = validateRouting({ burnRates: [{ name: 'approval-slo', objective: '90%', windows: [{ severity: 'critical', factor: 10, long: '1h', short: '5m' }] }] });
+    expect(ok.ok).toBe(true);
+  });
+
   it('parses the four matcher operators, quoted or not', () => {
     expect(['a=b', 'a!=b', 'a=~"b.*"', 'a !~ c|d'].map(parseMatcher)).toEqual([
       { label: 'a', op: '=', value: 'b' },

@@ -358,6 +358,16 @@ export function validateRouting(file: unknown): RoutingValidation {
       if (w.shortMs < 60_000 || w.longMs > MAX_BURN_WINDOW_MS || w.shortMs >= w.longMs || w.shortMs % 60_000 || w.longMs % 60_000) {
         bad(`${at}.windows[${j}]`, 'short and long must be whole minutes, 1m <= short < long <= 24h');
       }
+      // With every attempt bad the burn rate is 1 / budget: a factor above it never fires, and a
+      // page pair that can never fire must not pass for a working SLO alert.
+      const maxBurn = 1 / (1 - goal);
+      if (w.factor > maxBurn * (1 + 1e-9)) {
+        const most = Math.floor(maxBurn * 100 + 1e-6) / 100;
+        bad(
+          `${at}.windows[${j}]`,
+          `factor ${w.factor} can never be reached with a ${Number((goal * 100).toFixed(3))} % objective: when every attempt is bad the burn rate is ${most}x; write windows with a factor of at most ${most}`,
+        );
+      }
     }
     burnRates.push({
       name: b.name,
