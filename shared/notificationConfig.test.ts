@@ -31,7 +31,7 @@ describe('routing sections of a rules file', () => {
       { label: 'merchant', op: '=~', value: 'm_1.*' },
     ]);
     expect(c.policies[0]).toMatchObject({ groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3600_000, continue: true });
-    expect(c.muteTimings[0].intervals[0]).toEqual({ times: [{ startMin: 1410, endMin: 60 }], weekdays: [5, 6, 0, 1] });
+    expect(c.muteTimings[0].intervals[0]).toEqual({ times: [{ startMin: 1410, endMin: 60 }], weekdays: [5, 6, 0, 1], location: 'UTC' });
     expect(c.burnRates[0]).toMatchObject({ objective: 0.97, sli: 'approval', groupBy: 'merchant', minVolume: 100, periodMs: 30 * 86400_000 });
     expect(c.burnRates[0].windows.map((w) => [w.severity, w.factor, w.longMs / 60_000, w.shortMs / 60_000])).toEqual([
       ['critical', 14.4, 60, 5],

@@ -42,7 +42,7 @@ const policyInput = z.strictObject({
   muteTimings: z.array(name).optional(),
 });
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'must be HH:MM (UTC)' });
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'must be HH:MM (UTC, or the interval location)' });
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 const weekdayRange = z.string().refine((v) => parseWeekdayRange(v) !== null, { error: 'must be a weekday or a range such as monday:friday' });
 
@@ -53,6 +53,8 @@ const muteTimingInput = z.strictObject({
       z.strictObject({
         times: z.array(z.strictObject({ start: clock, end: clock })).optional(),
         weekdays: z.array(weekdayRange).optional(),
+        /** Alertmanager's `location`: the IANA time zone times and weekdays are read in (default UTC). */
+        location: z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin (or UTC)' }).optional(),
       }),
     )
     .min(1, { error: 'must list at least one interval' }),
@@ -110,10 +112,12 @@ export interface NotificationPolicy {
 }
 
 export interface MuteInterval {
-  /** Minutes after midnight UTC, [start, end). Empty: all day. */
+  /** Minutes after midnight in `location`, [start, end). Empty: all day. */
   times: { startMin: number; endMin: number }[];
-  /** Days of the week (0 = Sunday) it applies on. Empty: every day. */
+  /** Days of the week (0 = Sunday) in `location` it applies on. Empty: every day. */
   weekdays: number[];
+  /** The IANA time zone the interval is read in ('UTC' unless the file says). */
+  location: string;
 }
 
 export interface MuteTiming {
@@ -196,6 +200,16 @@ export function parseMatcher(text: string): SilenceMatcher | null {
   let value = m[3];
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1).replace(/\\"/g, '"');
   return { label: m[1], op: m[2] as SilenceMatcher['op'], value };
+}
+
+/** Whether the runtime knows this IANA time zone name (Europe/Berlin, America/New_York, UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** "monday:friday" -> [1..5]; "sunday" -> [0]. */
@@ -306,6 +320,7 @@ export function validateRouting(file: unknown): RoutingValidation {
       intervals: m.timeIntervals.map((ti) => ({
         times: (ti.times ?? []).map((t) => ({ startMin: minutes(t.start), endMin: minutes(t.end) })),
         weekdays: [...new Set((ti.weekdays ?? []).flatMap((w) => parseWeekdayRange(w)!))],
+        location: ti.location ?? 'UTC',
       })),
     });
   });
