@@ -7,6 +7,7 @@ import type { RulesFormat, RulesTextIssue } from './rulesText';
 const key = z.string().min(1).max(400);
 const who = z.string().min(1).max(100).default('operator');
 const note = z.string().max(5000);
+// The web host's frame limit (shared/wireLimits.ts) is sized so a text this long always fits.
 const rulesText = z.string().max(512 * 1024);
 const rulesFormat = z.enum(['yaml', 'json']).default('yaml');
 

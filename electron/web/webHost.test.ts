@@ -421,6 +421,22 @@ describe('WebSocket', () => {
     expect(await closed).toBe(1009);
   });
 
+  it('accepts the largest request the contract allows (a rules text of 512 Ki characters, each escaped in JSON)', async () => {
+    let validatedChars = 0;
+    const validate = (a: ApiParsedArgs<'rules.validate'>) => {
+      validatedChars = a.text.length;
+      return { ok: true, issues: [], rules: 0 };
+    };
+    const { host } = await start({}, makeTestBackend({ 'rules.validate': validate }));
+    const c = new Client(await connect(host));
+    // A control character is the costliest in JSON: six bytes ("\u0001") per character of the text.
+    const text = '\u0001'.repeat(512 * 1024);
+    const closed = new Promise<number>((resolve) => c.ws.on('close', (code) => resolve(code)));
+    const answer = await Promise.race([c.request('rules.validate', { text, format: 'yaml' }), closed.then((code) => ({ closed: code }))]);
+    expect(answer).toMatchObject({ kind: 'response', ok: true });
+    expect(validatedChars).toBe(512 * 1024);
+  });
+
   it('forwards snapshot and alert pushes to every open socket, and unsubscribes on close', async () => {
     const { host, test } = await start();
     const a = new Client(await connect(host));

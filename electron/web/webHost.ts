@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ApiPushName, ApiPushes, WireMessage } from '../../shared/api';
 import { dispatchApiRequest, type ApiServices } from '../../shared/apiDispatch';
+import { WIRE_MAX_REQUEST_BYTES } from '../../shared/wireLimits';
 import type { ApiBackend } from '../core/host/apiBackend';
 import { contentTypeFor, resolveStaticPath } from './staticFiles';
 import {
@@ -37,7 +38,7 @@ export interface WebHostOptions {
   port: number;
   /** Fixed: the host binds loopback only. Any other value is refused. */
   host?: typeof WEB_HOST_ADDRESS;
-  /** Largest WebSocket message accepted from a client (bytes). Default 256 KiB. */
+  /** Largest WebSocket message accepted from a client (bytes). Default WIRE_MAX_REQUEST_BYTES (4 MiB): every valid request fits. */
   maxPayloadBytes?: number;
   /** A snapshot is dropped for a socket whose send buffer holds more than this. Default 1 MiB. */
   snapshotDropBytes?: number;
@@ -74,7 +75,7 @@ export interface WebHost {
 }
 
 const DEFAULTS = {
-  maxPayloadBytes: 256 * 1024,
+  maxPayloadBytes: WIRE_MAX_REQUEST_BYTES,
   snapshotDropBytes: 1024 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
   maxInFlight: 32,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WIRE_MAX_REQUEST_BYTES } from '../../../shared/wireLimits';
 import type { EngineSnapshot } from '../../../shared/metrics';
 import { backoffDelay } from '../../../shared/backoff';
 import { createWsClient, wsUrlFor, type SocketLike, type TransportStatus } from './client';
@@ -126,6 +127,20 @@ describe('WebSocket client', () => {
     h.last().open();
     expect(h.client.status()).toMatchObject({ state: 'open', attempt: 0, reconnects: 1 });
     expect(states.map((s) => s.state)).toEqual(['open', 'lost', 'connecting', 'lost', 'connecting', 'open']);
+  });
+
+  it('refuses a request larger than the web host reads, alone, without losing the connection', async () => {
+    const h = harness();
+    h.last().open();
+    const other = h.client.invoke('app.info', {});
+    // The host would close the socket on such a frame (1009), failing every pending request as "connection lost".
+    const huge = h.client.invoke('rules.validate', { text: 'x'.repeat(WIRE_MAX_REQUEST_BYTES), format: 'yaml' });
+    await expect(huge).rejects.toThrow(/^rules\.validate: request too large \(4\.0 MB; the console accepts at most 4\.0 MB\)$/);
+    expect(h.last().sent.map((f) => JSON.parse(f).name)).toEqual(['app.info']);
+    expect(h.client.status().state).toBe('open');
+    const req = JSON.parse(h.last().sent[0]);
+    h.last().receive({ kind: 'response', id: req.id, ok: true, result: { version: '1', host: 'web', readOnly: false, demo: false, dbFile: null } });
+    await expect(other).resolves.toMatchObject({ version: '1' });
   });
 
   it('times out a request that gets no answer', async () => {

@@ -11,6 +11,7 @@ import type {
   WireMessage,
   WireRequest,
 } from '../../../shared/api';
+import { WIRE_MAX_REQUEST_BYTES } from '../../../shared/wireLimits';
 import { PendingCalls } from '../../../shared/rpc';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../../shared/backoff';
 
@@ -213,6 +214,13 @@ export function createWsClient(options: WsClientOptions): PayopsClient {
       return new ApiError(`${name}: no answer within ${Math.round(requestTimeoutMs / 1000)} s`, name);
     });
     frame = JSON.stringify({ kind: 'request', id, name, args: args ?? {} } satisfies WireRequest);
+    const bytes = oversizeBytes(frame);
+    if (bytes !== null) {
+      // The host would close the socket on it (1009), and every pending request would fail as
+      // "connection lost": refuse this one alone, saying why.
+      pending.reject(id, new ApiError(`${name}: request too large (${megabytes(bytes)}; the console accepts at most ${megabytes(WIRE_MAX_REQUEST_BYTES)})`, name));
+      return answer;
+    }
     if (socket && socket.readyState === OPEN && status.state === 'open') {
       socket.send(frame);
     } else if (queued.length < maxQueued) {
@@ -254,6 +262,18 @@ export function createWsClient(options: WsClientOptions): PayopsClient {
       socket = null;
     },
   };
+}
+
+/** The frame's size in UTF-8 bytes when it is past the host's limit, else null. */
+function oversizeBytes(frame: string): number | null {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most frames need no counting.
+  if (frame.length * 3 <= WIRE_MAX_REQUEST_BYTES) return null;
+  const bytes = new TextEncoder().encode(frame).byteLength;
+  return bytes > WIRE_MAX_REQUEST_BYTES ? bytes : null;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** The WebSocket URL for a page served by the web host: same host, /api, the page's token. */
