@@ -5,6 +5,7 @@ import type { BrokerConfig } from '../broker/brokerConfig';
 import { profileQueue } from '../broker/consoleQueue';
 import type { SecretStore } from '../secrets/secretStore';
 import { writeFileAtomicallySync } from '../atomicFile';
+import { redactUrl } from '../redact';
 
 interface ProfileFile {
   activeId: string | null;
@@ -14,16 +15,31 @@ interface ProfileFile {
 // Keys are profile ids: the desktop secret store accepts [\w-]{1,64}, like profile ids.
 const secretKey = (id: string) => id;
 
-/** Splits a password out of a URL: the file keeps the URL without it, the secret store the password. */
+/**
+ * Splits a password out of a URL: the file keeps the URL without it, the secret store the
+ * password. A URL that cannot be read is refused (its error redacted): kept as it is, a
+ * password in it would be written in plain text and sent back to the renderer.
+ */
 export function splitPassword(url: string): { url: string; password: string | null } {
+  let u: URL;
   try {
-    const u = new URL(url);
-    if (!u.password) return { url, password: null };
-    const password = decodeURIComponent(u.password);
-    u.password = '';
-    return { url: u.toString(), password };
+    u = new URL(url);
   } catch {
-    return { url, password: null };
+    throw new Error(`not a valid URL: ${redactUrl(url)}`);
+  }
+  if (!u.password) return { url, password: null };
+  const password = decodePassword(u.password);
+  u.password = '';
+  return { url: u.toString(), password };
+}
+
+/** The password as typed: %XX escapes decoded, a '%' that starts none kept (as in "50%off"). */
+function decodePassword(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/%(?![0-9a-f]{2})/gi, '%25'));
+  } catch {
+    // Escapes that are not UTF-8: the characters as typed.
+    return raw;
   }
 }
 
