@@ -13,13 +13,12 @@ function rabbitmqctl(...args: string[]): string {
   return execFileSync('rabbitmqctl', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function createBrokerUser(prefix: string): BrokerUser {
+/** `password`: one of your own (escaped in the URL as any URL escapes it); else distinctive and URL-safe. */
+export function createBrokerUser(prefix: string, password = `Pw${randomBytes(12).toString('hex')}Zq`): BrokerUser {
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
-  // Distinctive and URL-safe, so a leak is unmistakable and the URL needs no escaping.
-  const password = `Pw${randomBytes(12).toString('hex')}Zq`;
   rabbitmqctl('add_user', name, password);
   grantBrokerUser(name);
-  return { name, password, url: `amqp://${name}:${password}@127.0.0.1:5672` };
+  return { name, password, url: `amqp://${name}:${encodeURIComponent(password)}@127.0.0.1:5672` };
 }
 
 export function grantBrokerUser(name: string): void {

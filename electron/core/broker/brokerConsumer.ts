@@ -1,4 +1,4 @@
-import amqp from 'amqplib';
+import { amqpConnect } from './amqpConnect';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { ConnectionStatus } from '../../../shared/metrics';
@@ -248,7 +248,7 @@ export class BrokerConsumer {
   private async connectOnce(): Promise<void> {
     this.status.attempts += 1;
     this.setState(this.everConnected ? 'reconnecting' : 'connecting', this.status.lastError);
-    const conn = await amqp.connect(this.config.url, { timeout: 5000 });
+    const conn = await amqpConnect(this.config.url, { timeout: 5000 });
     conn.on('error', (err: Error) => this.log(`connection error: ${safeErrorMessage(err)}`));
     conn.on('close', (err?: Error) => this.onLost(conn, err));
     try {

@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { amqpConnect } from './amqpConnect';
 import type { ConnectionTestResult } from '../../../shared/api';
 import type { BrokerConfig } from './brokerConfig';
 import { safeErrorMessage } from '../redact';
@@ -11,7 +12,7 @@ export async function testBrokerConnection(config: BrokerConfig, timeoutMs = 500
   let conn: amqp.ChannelModel | null = null;
   try {
     validateBrokerUrl(config.url);
-    conn = await amqp.connect(config.url, { timeout: timeoutMs });
+    conn = await amqpConnect(config.url, { timeout: timeoutMs });
     conn.on('error', () => undefined);
     const latencyMs = Date.now() - started;
     const props = (conn.connection as unknown as { serverProperties?: Record<string, unknown> }).serverProperties ?? {};

@@ -11,6 +11,7 @@
 // a copy sent home and dead-lettered again is told apart from one whose removal was lost.
 // A quorum queue with a delivery limit is refused (giving messages back counts as a delivery).
 import amqp, { type Channel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import { amqpConnect } from './amqpConnect';
 import { randomUUID } from 'node:crypto';
 import type { DeadLetterMessage, RedriveResult } from '../../../shared/deadLetters';
 import { safeErrorMessage } from '../redact';
@@ -103,7 +104,7 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
     // No Nagle: an ack followed by the basic.qos that proves it would otherwise wait for the
     // broker's delayed TCP ack (about 40 ms a message), and so would the confirm of the next
     // publish: the windows a kill leaves a message in doubt, or confirmed but not removed.
-    conn = await amqp.connect(o.url, { timeout: 5000, noDelay: true });
+    conn = await amqpConnect(o.url, { timeout: 5000, noDelay: true });
   } catch (err) {
     throw brokerRefusal(err, o.url) ?? err;
   }

@@ -2,6 +2,7 @@
 // contract says (shared/queueStats.ts QueueReport), through the management API when it
 // answers and a passive declare otherwise.
 import amqp from 'amqplib';
+import { amqpConnect } from './amqpConnect';
 import type { QueueDepth } from '../../../shared/metrics';
 import type { QueueReport } from '../../../shared/queueStats';
 import { redactUrl, safeErrorMessage } from '../redact';
@@ -45,7 +46,7 @@ export async function reportQueues(options: QueueReportOptions): Promise<{ queue
   }
   let conn: amqp.ChannelModel;
   try {
-    conn = await amqp.connect(options.amqpUrl, { timeout: 5000 });
+    conn = await amqpConnect(options.amqpUrl, { timeout: 5000 });
   } catch (err) {
     // Anything but a refusal (no one listening, a server that does not speak AMQP) is unreachable: exit 2.
     throw brokerRefusal(err, options.amqpUrl) ?? new BrokerUnreachableError(`cannot reach broker ${redactUrl(options.amqpUrl)}: ${safeErrorMessage(err)}`);

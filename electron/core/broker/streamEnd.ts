@@ -5,7 +5,7 @@
 // ended it early (a CI run stored 22,419 of 60,000). A consumer attached at `last` is sent the
 // stream's last chunk: the newest offset it is delivered is the end when it attached, or before
 // the end if more arrived meanwhile, never after it.
-import amqp from 'amqplib';
+import { amqpConnect } from './amqpConnect';
 import { streamOffsetOf } from './streamOffsetHeader';
 
 export interface StreamEndOptions {
@@ -18,7 +18,7 @@ export interface StreamEndOptions {
 /** The newest offset in `queue` (a stream), or null when it delivers nothing within `waitMs` (empty). */
 export async function streamEndOffset(url: string, queue: string, options: StreamEndOptions): Promise<number | null> {
   const settleMs = options.settleMs ?? 250;
-  const conn = await amqp.connect(url, { timeout: 5000 });
+  const conn = await amqpConnect(url, { timeout: 5000 });
   conn.on('error', () => undefined);
   try {
     const ch = await conn.createChannel();

@@ -2,6 +2,7 @@
 // and forgets a payload only once the broker has confirmed it; a slow or absent broker never
 // slows ingest (the outbox grows in the database and is published when it is back).
 import amqp from 'amqplib';
+import { amqpConnect } from '../broker/amqpConnect';
 import { backoffDelay } from '../../../shared/backoff';
 import { METRICS_CONTENT_TYPE, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
 import { redactUrl, safeErrorMessage } from '../redact';
@@ -109,7 +110,7 @@ export class MetricsPublisher {
 
   private async openChannel(): Promise<amqp.ConfirmChannel> {
     if (this.channel) return this.channel;
-    const model = await amqp.connect(this.o.url, { timeout: 5000 });
+    const model = await amqpConnect(this.o.url, { timeout: 5000 });
     model.on('error', () => undefined);
     model.on('close', () => {
       if (this.model === model) {

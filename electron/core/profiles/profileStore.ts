@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { brokerProfileSchema, type BrokerProfile, type BrokerProfileView } from '../../../shared/profiles';
 import type { BrokerConfig } from '../broker/brokerConfig';
+import { decodeUrlCredential } from '../broker/urlCredential';
 import { profileQueue } from '../broker/consoleQueue';
 import type { SecretStore } from '../secrets/secretStore';
 import { writeFileAtomicallySync } from '../atomicFile';
@@ -28,19 +29,9 @@ export function splitPassword(url: string): { url: string; password: string | nu
     throw new Error(`not a valid URL: ${redactUrl(url)}`);
   }
   if (!u.password) return { url, password: null };
-  const password = decodePassword(u.password);
+  const password = decodeUrlCredential(u.password);
   u.password = '';
   return { url: u.toString(), password };
-}
-
-/** The password as typed: %XX escapes decoded, a '%' that starts none kept (as in "50%off"). */
-function decodePassword(raw: string): string {
-  try {
-    return decodeURIComponent(raw.replace(/%(?![0-9a-f]{2})/gi, '%25'));
-  } catch {
-    // Escapes that are not UTF-8: the characters as typed.
-    return raw;
-  }
 }
 
 function withPassword(url: string, password: string | null): string {

@@ -1,4 +1,5 @@
-import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import { amqpConnect } from '../broker/amqpConnect';
 import { decodeMessage } from '../../../shared/events/decode';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import { brokerRefusal, BrokerUnreachableError } from '../broker/brokerErrors';
@@ -186,7 +187,7 @@ export async function publishCapture(o: PublishCaptureOptions): Promise<PublishC
   const started = Date.now();
   let model: ChannelModel;
   try {
-    model = await connect(o.url, { timeout: 5000 });
+    model = await amqpConnect(o.url, { timeout: 5000 });
   } catch (err) {
     // A named refusal (exit 5/6), else BrokerUnreachableError: the CLI exits 2, as collect and simulate do.
     throw brokerRefusal(err, o.url) ?? new BrokerUnreachableError(`cannot connect to ${redactUrl(o.url)}: ${redactSecrets((err as Error).message)}`);

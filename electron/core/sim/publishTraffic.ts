@@ -1,4 +1,5 @@
-import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { amqpConnect } from '../broker/amqpConnect';
 import { brokerRefusal } from '../broker/brokerErrors';
 import { redactSecrets, redactUrl } from '../redact';
 import { createTrafficGenerator } from './trafficGenerator';
@@ -80,7 +81,7 @@ export async function publishTraffic(options: PublishTrafficOptions): Promise<Pu
 
   let model: ChannelModel;
   try {
-    model = await connect(options.url);
+    model = await amqpConnect(options.url);
   } catch (err) {
     throw brokerRefusal(err, options.url) ?? new PublishTrafficUnreachableError(`cannot connect to ${redactUrl(options.url)}: ${redactSecrets((err as Error).message)}`);
   }

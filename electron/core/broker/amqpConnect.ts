@@ -1,0 +1,25 @@
+// Every AMQP connection payops opens goes through here. amqplib reads a URL's user and password
+// with unescape(), which decodes %XX as Latin-1 bytes: a password with a character outside
+// ASCII (escaped as UTF-8 in any URL, ä as %C3%A4) reached the broker mangled and the login was
+// refused. The credentials are decoded here as UTF-8 and handed to amqplib as they are.
+import amqp, { type ChannelModel } from 'amqplib';
+import { decodeUrlCredential } from './urlCredential';
+
+type SocketOptions = NonNullable<Parameters<typeof amqp.connect>[1]>;
+
+export function amqpConnect(url: string, socketOptions: SocketOptions = {}): Promise<ChannelModel> {
+  const credentials = urlCredentials(url);
+  return amqp.connect(url, credentials ? { ...socketOptions, credentials } : socketOptions);
+}
+
+/** PLAIN credentials from the URL, or null to leave amqplib's own reading (no user, no password: guest). */
+function urlCredentials(url: string): SocketOptions['credentials'] | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.username === '' && u.password === '') return null;
+  return amqp.credentials.plain(decodeUrlCredential(u.username), decodeUrlCredential(u.password));
+}
