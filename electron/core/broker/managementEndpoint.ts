@@ -2,6 +2,8 @@
 // URL (same host, port 15672, or 15671 for amqps). The credentials are the AMQP URL's (the
 // secret store puts the password there): kept apart from the base URL so neither logs nor
 // errors ever carry them.
+import { decodeUrlCredential } from './urlCredential';
+
 export interface ManagementEndpoint {
   /** http(s)://host:port with no credentials and no trailing slash. */
   baseUrl: string;
@@ -15,8 +17,8 @@ export class ManagementUrlError extends Error {}
 
 export function managementEndpoint(amqpUrl: string, managementUrl?: string | null): ManagementEndpoint {
   const amqp = new URL(amqpUrl);
-  const username = decodeURIComponent(amqp.username) || 'guest';
-  const password = decodeURIComponent(amqp.password) || (amqp.username ? '' : 'guest');
+  const username = decodeUrlCredential(amqp.username) || 'guest';
+  const password = decodeUrlCredential(amqp.password) || (amqp.username ? '' : 'guest');
   const vhostPath = amqp.pathname.replace(/^\//, '');
   const vhost = vhostPath === '' ? '/' : decodeURIComponent(vhostPath);
   if (managementUrl && managementUrl.trim() !== '') {
@@ -29,8 +31,8 @@ export function managementEndpoint(amqpUrl: string, managementUrl?: string | nul
     if (m.protocol !== 'http:' && m.protocol !== 'https:') {
       throw new ManagementUrlError(`management URL must start with http:// or https:// (got ${m.protocol}//)`);
     }
-    const user = decodeURIComponent(m.username) || username;
-    const pass = m.username ? decodeURIComponent(m.password) : password;
+    const user = decodeUrlCredential(m.username) || username;
+    const pass = m.username ? decodeUrlCredential(m.password) : password;
     m.username = '';
     m.password = '';
     return { baseUrl: m.toString().replace(/\/+$/, ''), username: user, password: pass, vhost };
