@@ -51,7 +51,7 @@ test('each chart shows what the stored events say for the window; compare and zo
   const want = expectedFigures(s.today, 0, Number.MAX_SAFE_INTEGER);
 
   // Rates: per attempt and per payment (retried soft declines under one paymentId), from the per-minute rollups.
-  await expect.poll(() => attr(page, 'panel-rates', 'data-attempts')).toBe(String(want.authorized + want.declined));
+  await expect.poll(() => attr(page, 'panel-rates', 'data-attempts')).toBe(String(want.authorized + want.declined + want.failed));
   expect(Number(await attr(page, 'panel-rates', 'data-approval'))).toBeCloseTo(want.approvalRate, 9);
   expect(want.payments).toBeLessThan(want.authorized + want.declined);
   expect(want.paymentApprovalRate).toBeGreaterThan(want.approvalRate);
@@ -88,7 +88,7 @@ test('each chart shows what the stored events say for the window; compare and zo
   // Compare with yesterday: a ghost series of yesterday's window.
   await page.getByTestId('range-compare').selectOption('yesterday');
   const wantYesterday = expectedFigures(s.yesterday, 0, Number.MAX_SAFE_INTEGER);
-  await expect.poll(() => attr(page, 'panel-rates', 'data-compare-attempts')).toBe(String(wantYesterday.authorized + wantYesterday.declined));
+  await expect.poll(() => attr(page, 'panel-rates', 'data-compare-attempts')).toBe(String(wantYesterday.authorized + wantYesterday.declined + wantYesterday.failed));
   await expect(page.getByTestId('panel-rates').locator('.legend')).toContainText('Approval rate per attempt (yesterday)');
   // Drawn dashed over today's window: yesterday's 40 minutes, moved forward a day.
   const ghostLine = page.getByTestId('rates-chart').locator('path[data-series="approvalGhost"]');

@@ -55,7 +55,7 @@ export interface DashboardWindow {
   latencyP50: SeriesPoint[];
   latencyP95: SeriesPoint[];
   latencyP99: SeriesPoint[];
-  /** Attempts (authorized + declined) per step: where a rate is only a few events. */
+  /** Attempts (authorized + declined + failed) per step: where a rate is only a few events. */
   attempts: SeriesPoint[];
   volume: CurrencyVolumeSeries[];
   /** Risk decisions per step by decision (approve, review, decline, ...). */

@@ -255,7 +255,7 @@ export interface ReportFigures {
   authorized: number;
   declined: number;
   failed: number;
-  /** authorized / (authorized + declined); null when neither happened. Per attempt. */
+  /** authorized / (authorized + declined + failed), as explain and the alert rules count it; null without attempts. Per attempt. */
   approvalRate: number | null;
   /**
    * Per payment: payments whose first decided attempt falls in the window's whole minutes (a
@@ -266,7 +266,7 @@ export interface ReportFigures {
   approvedPayments: number;
   /** approvedPayments / payments; null without payments. */
   paymentApprovalRate: number | null;
-  /** declined / (authorized + declined); null when neither happened. */
+  /** declined / (authorized + declined + failed); null without attempts. */
   declineRate: number | null;
   /** payment.declined events per decline code ('unknown' when none). */
   declinesByCode: Record<string, number>;

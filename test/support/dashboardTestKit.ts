@@ -112,7 +112,8 @@ export function expectedFigures(events: readonly KitEvent[], fromMs: number, toM
     authorized: authorized.length,
     declined: declined.length,
     failed: inWindow.filter((e) => e.type === 'payment.failed').length,
-    approvalRate: authorized.length / Math.max(1, authorized.length + declined.length),
+    // Per attempt: authorized + declined + failed events.
+    approvalRate: authorized.length / Math.max(1, authorized.length + declined.length + inWindow.filter((e) => e.type === 'payment.failed').length),
     latencyP50: quantile(0.5),
     latencyP95: quantile(0.95),
     latencyP99: quantile(0.99),

@@ -36,6 +36,7 @@ describe('payops report', () => {
     const n = (db.prepare('SELECT COUNT(*) n FROM events WHERE time_ms >= ? AND time_ms < ?').get(from, to) as { n: number }).n;
     const auth = (db.prepare("SELECT COUNT(*) n FROM events WHERE type = 'payment.authorized' AND time_ms >= ? AND time_ms < ?").get(from, to) as { n: number }).n;
     const decl = (db.prepare("SELECT COUNT(*) n FROM events WHERE type = 'payment.declined' AND time_ms >= ? AND time_ms < ?").get(from, to) as { n: number }).n;
+    const failed = (db.prepare("SELECT COUNT(*) n FROM events WHERE type = 'payment.failed' AND time_ms >= ? AND time_ms < ?").get(from, to) as { n: number }).n;
     const sums = db.prepare("SELECT currency, SUM(amount) s FROM events WHERE type = 'payment.authorized' AND time_ms >= ? AND time_ms < ? GROUP BY currency").all(from, to) as { currency: string; s: number }[];
     const top = db
       .prepare("SELECT merchant_id merchantId, COUNT(*) events, SUM(type = 'payment.declined') declines FROM events WHERE time_ms >= ? AND time_ms < ? AND merchant_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10")
@@ -45,8 +46,9 @@ describe('payops report', () => {
     expect(j.totals.events).toBe(n);
     expect(Object.values(j.totals.byType).reduce((a, b) => a + b, 0)).toBe(n);
     expect(j.totals.authorizedAmountByCurrency).toEqual(Object.fromEntries(sums.map((s) => [s.currency, s.s])));
-    expect(j.totals.approvalRate).toBeCloseTo(auth / (auth + decl), 12);
-    expect(j.totals.declineRate).toBeCloseTo(decl / (auth + decl), 12);
+    // Per attempt: authorized + declined + failed, as explain and the alert rules count them.
+    expect(j.totals.approvalRate).toBeCloseTo(auth / (auth + decl + failed), 12);
+    expect(j.totals.declineRate).toBeCloseTo(decl / (auth + decl + failed), 12);
     expect(j.alerts).toEqual([]);
     expect(j.topMerchants).toEqual(top);
   });

@@ -34,13 +34,15 @@ describe('DashboardService (per-minute rollups)', () => {
     expect(s.source).toBe('rollup_minute');
     expect(s.stepMs).toBe(60_000);
     expect(s.totals).toMatchObject({ authorized: want.authorized, declined: want.declined, failed: want.failed });
-    expect(sum(s.attempts)).toBe(want.authorized + want.declined);
-    // each step's approval and decline rate add to one; weighted by attempts they give the window's rate
+    // Attempts are authorized + declined + failed, as explain and the alert rules count them.
+    expect(want.failed).toBeGreaterThan(0);
+    expect(sum(s.attempts)).toBe(want.authorized + want.declined + want.failed);
+    // each step's approval, decline and failure rates add to one; weighted by attempts they give the window's rate
     const weighted = s.approvalRate.reduce((acc, [t, r]) => acc + r * s.attempts.find((a) => a[0] === t)![1], 0);
     expect(weighted / sum(s.attempts)).toBeCloseTo(want.approvalRate, 9);
     s.approvalRate.forEach(([t, r], i) => {
       expect(s.declineRate[i][0]).toBe(t);
-      expect(r + s.declineRate[i][1]).toBeCloseTo(1, 12);
+      expect(s.declineRate[i][1]).toBeLessThan(1 - r + 1e-12);
     });
     // Per payment: retries (same paymentId) once, in the step of the first attempt, even when the
     // retry falls in the next step or outside the window.

@@ -44,7 +44,8 @@ export class DashboardService {
     // Steps are aligned on absolute time (so a step keeps its value as the window moves).
     const at = (t: number) => t * MINUTE_MS + shiftMs;
 
-    const attempts = new Map<number, { a: number; d: number }>();
+    // Attempts are authorized + declined + failed (as explain and the alert rules count them).
+    const attempts = new Map<number, { a: number; d: number; f: number }>();
     // Window totals are summed from the steps already read: a second scan of the same rows
     // (SUM over the window) doubled the cost of a 7-day range.
     let authorized = 0;
@@ -54,17 +55,18 @@ export class DashboardService {
       if (c.key === 'payment.authorized') authorized += c.n;
       else if (c.key === 'payment.declined') declined += c.n;
       else if (c.key === 'payment.failed') failed += c.n;
-      if (c.key !== 'payment.authorized' && c.key !== 'payment.declined') continue;
-      const s = attempts.get(c.t) ?? { a: 0, d: 0 };
+      else continue;
+      const s = attempts.get(c.t) ?? { a: 0, d: 0, f: 0 };
       if (c.key === 'payment.authorized') s.a += c.n;
-      else s.d += c.n;
+      else if (c.key === 'payment.declined') s.d += c.n;
+      else s.f += c.n;
       attempts.set(c.t, s);
     }
     const approvalRate: SeriesPoint[] = [];
     const declineRate: SeriesPoint[] = [];
     const attemptPoints: SeriesPoint[] = [];
     for (const [t, s] of [...attempts].sort((x, y) => x[0] - y[0])) {
-      const n = s.a + s.d;
+      const n = s.a + s.d + s.f;
       if (n === 0) continue;
       approvalRate.push([at(t), s.a / n]);
       declineRate.push([at(t), s.d / n]);

@@ -69,3 +69,15 @@ describe('live metrics: an event stamped far in the future (a producer with a wr
     expect(f.paymentsLastMinute).toBe(1);
   });
 });
+
+describe('live metrics: approval per attempt', () => {
+  it('counts a technical failure as an attempt not approved, as explain and the alert rules do', () => {
+    const m = new LiveMetrics();
+    const of = (type: IngestedEvent['type'], at: number): IngestedEvent => ({ ...authorized(at, 100, 'EUR'), id: `${type}-${at}`, type });
+    m.observe([of('payment.authorized', T - 30_000), of('payment.authorized', T - 20_000), of('payment.declined', T - 10_000), of('payment.failed', T - 5_000)], T);
+    const f = m.figures(T);
+    expect(f.approvalRate).toBe(2 / 4);
+    expect(f.declineRate).toBe(1 / 4);
+    expect(f.failureRate).toBe(1 / 4);
+  });
+});

@@ -145,8 +145,9 @@ export class LiveMetrics {
     });
     const totalRates: RateWindows = { s1: total(s1), m1: total(m1) / 60, m5: total(m5) / 300 };
 
-    const decided = m1[AUTHORIZED] + m1[DECLINED];
-    const attempted = decided + m1[FAILED];
+    // Per attempt, as explain, segment health and the alert rules count them: a timeout is an
+    // attempt that was not approved.
+    const attempted = m1[AUTHORIZED] + m1[DECLINED] + m1[FAILED];
     const scored = m1[SCORED];
 
     const scoreHist = new Float64Array(101);
@@ -192,10 +193,10 @@ export class LiveMetrics {
     return {
       lastEventAt: this.lastArrival,
       rates: { total: totalRates, byType },
-      approvalRate: decided > 0 ? m1[AUTHORIZED] / decided : null,
+      approvalRate: attempted > 0 ? m1[AUTHORIZED] / attempted : null,
       paymentApprovalRate: paymentsStarted > 0 ? Math.min(1, paymentsApproved / paymentsStarted) : null,
       paymentsLastMinute: paymentsStarted,
-      declineRate: decided > 0 ? m1[DECLINED] / decided : null,
+      declineRate: attempted > 0 ? m1[DECLINED] / attempted : null,
       failureRate: attempted > 0 ? m1[FAILED] / attempted : null,
       failuresPerMin: m1[FAILED],
       riskFlaggedPerMin: m1[FLAGGED],

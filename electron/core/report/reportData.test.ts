@@ -128,8 +128,9 @@ function sqlFigures(from: number, to: number) {
     authorized: auth,
     declined: decl,
     failed: byType['payment.failed'] ?? 0,
-    approvalRate: auth + decl ? auth / (auth + decl) : null,
-    declineRate: auth + decl ? decl / (auth + decl) : null,
+    // Per attempt: authorized + declined + failed.
+    approvalRate: auth + decl + (byType['payment.failed'] ?? 0) ? auth / (auth + decl + (byType['payment.failed'] ?? 0)) : null,
+    declineRate: auth + decl + (byType['payment.failed'] ?? 0) ? decl / (auth + decl + (byType['payment.failed'] ?? 0)) : null,
     riskDecisions,
     declinesByCode,
     hardDeclines,

@@ -139,7 +139,9 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
     if (declineCodeInfo(code === 'unknown' ? null : code).kind === 'hard') f.hardDeclines += n;
     else f.softDeclines += n;
   }
-  const attempts = f.authorized + f.declined;
+  // Per attempt, as explain, segment health and the alert rules count them (and the report's
+  // own explanation section): a technical failure is an attempt that was not approved.
+  const attempts = f.authorized + f.declined + f.failed;
   f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
   f.declineRate = attempts > 0 ? f.declined / attempts : null;
   // Per payment: whole minutes from the per-minute rollups, the part-minutes at either edge
@@ -382,6 +384,7 @@ export function reportSeries(store: ReadStore, from: number, to: number, types: 
   const decisions = mk();
   const auth = new Array<number>(nBuckets).fill(0);
   const decl = new Array<number>(nBuckets).fill(0);
+  const failed = new Array<number>(nBuckets).fill(0);
   for (const type of types) {
     for (let i = 0; i < nBuckets; i++) {
       const lo = Math.max(from, (start + i * bs) * 1000);
@@ -392,13 +395,15 @@ export function reportSeries(store: ReadStore, from: number, to: number, types: 
       throughput[i].values[type] = n / ((hi - lo) / 1000); // per second of the bucket inside the window
       if (type === 'payment.authorized') auth[i] = n;
       else if (type === 'payment.declined') decl[i] = n;
+      else if (type === 'payment.failed') failed[i] = n;
     }
   }
   const rows = store.rollups.decisionsByBucket(start, bs, Math.floor(from / 1000), Math.ceil(to / 1000));
   for (const r of rows) if (r.b >= 0 && r.b < nBuckets) bump(decisions[r.b].values, r.key, r.n);
-  const declineRate = throughput.map(
-    (p, i): ReportSeriesPoint => ({ t: p.t, values: auth[i] + decl[i] > 0 ? { declineRate: decl[i] / (auth[i] + decl[i]) } : ({} as Record<string, number>) }),
-  );
+  const declineRate = throughput.map((p, i): ReportSeriesPoint => {
+    const attempts = auth[i] + decl[i] + failed[i];
+    return { t: p.t, values: attempts > 0 ? { declineRate: decl[i] / attempts } : ({} as Record<string, number>) };
+  });
   const depthRows = store.queueSamples.deepestByBucket(start * 1000, bucketMs, from, to);
   const queueDepth = mk();
   for (const r of depthRows) if (r.b >= 0 && r.b < nBuckets) queueDepth[r.b].values[r.queue] = r.m;

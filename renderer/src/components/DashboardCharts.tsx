@@ -89,7 +89,8 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
     value: t.value,
     color: t.severity === 'critical' ? RED : '#d4a72c',
   }));
-  const attempts = data.totals.authorized + data.totals.declined;
+  // Attempts are authorized + declined + failed, as explain and the alert rules count them.
+  const attempts = data.totals.authorized + data.totals.declined + data.totals.failed;
   const approval = attempts ? data.totals.authorized / attempts : null;
   const payments = data.totals.payments;
   const paymentApproval = payments ? Math.min(1, data.totals.approvedPayments / payments) : null;
@@ -104,7 +105,7 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
       data-attempts={attempts}
       data-payment-approval={paymentApproval ?? ''}
       data-payments={payments}
-      data-compare-attempts={data.compare ? data.compare.totals.authorized + data.compare.totals.declined : ''}
+      data-compare-attempts={data.compare ? data.compare.totals.authorized + data.compare.totals.declined + data.compare.totals.failed : ''}
     >
       <header className="panel-head">
         <h2>Approval and decline rate</h2>
