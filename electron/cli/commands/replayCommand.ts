@@ -117,7 +117,8 @@ function prepareDb(flags: ReplayFlags): void {
   if (target === path.resolve(defaultLiveDb())) {
     throw new CliError(`--db ${flags.db} is the live database: a replay needs a session database of its own`);
   }
-  if (!fs.existsSync(target)) return;
+  // An empty file (made by mktemp, say) holds no events: the replay creates its database in it.
+  if (!fs.existsSync(target) || fs.statSync(target).size === 0) return;
   const { liveSince, holdsEvents } = whatDbHolds(target);
   // Neither --append nor --overwrite: a replay never mixes into (nor deletes) live data, even
   // while the live database is still empty and its collector is running.

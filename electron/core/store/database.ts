@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NEWEST_VERSION, migrate } from './migrate';
+import { unusableSchema } from './schemaCheck';
 
 export type Durability = 'full' | 'normal';
 
@@ -21,35 +22,61 @@ export class DatabaseOpenError extends Error {}
 export const LOCK_WAIT_MS = 5000;
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
-  if (options.readonly) migrateBeforeReading(file);
+  if (options.readonly) return openForReading(file);
   let db: Database.Database;
   try {
     // One level only: Node's recursive mkdir can spin forever under /proc-like trees.
     const dir = path.dirname(path.resolve(file));
-    if (!options.readonly && !fs.existsSync(dir)) fs.mkdirSync(dir);
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir);
+    db = new Database(file);
   } catch (err) {
     throw new DatabaseOpenError(`cannot open database ${file}: ${(err as Error).message}`);
   }
   try {
     db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
-      // 16 MB: the writer's hot pages are the indexes' inner pages and the right edge of the
-      // time-ordered ones; the leaves of the random-key indexes (identity, payment) miss at any
-      // size worth having and come from the OS page cache. 64 MB cost a PaySim replay ~60-90 MB
-      // of peak RSS for no measured ingest speed (collect --drain, 100k events: 5.3-5.5 s CPU
-      // at 16 MB, 5.8-6.2 s at 64 MB). Readers keep SQLite's default.
-      db.pragma('cache_size = -16384');
-      db.pragma('temp_store = MEMORY');
-      db.pragma('wal_autocheckpoint = 4000');
-      migrate(db);
-      if (options.maxBytes) setMaxDbBytes(db, options.maxBytes);
-    }
+    // Before anything is written: never switch another application's SQLite file to WAL or
+    // lay payops tables into it (a mistyped --db), nor touch a newer payops's database.
+    const unusable = unusableSchema(db, NEWEST_VERSION, { emptyIsUsable: true });
+    if (unusable) throw new Error(unusable);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // 16 MB: the writer's hot pages are the indexes' inner pages and the right edge of the
+    // time-ordered ones; the leaves of the random-key indexes (identity, payment) miss at any
+    // size worth having and come from the OS page cache. 64 MB cost a PaySim replay ~60-90 MB
+    // of peak RSS for no measured ingest speed (collect --drain, 100k events: 5.3-5.5 s CPU
+    // at 16 MB, 5.8-6.2 s at 64 MB). Readers keep SQLite's default.
+    db.pragma('cache_size = -16384');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('wal_autocheckpoint = 4000');
+    migrate(db);
+    if (options.maxBytes) setMaxDbBytes(db, options.maxBytes);
   } catch (err) {
     db.close();
     throw new DatabaseOpenError(`cannot use database ${file}: ${(err as Error).message}`);
+  }
+  return db;
+}
+
+/**
+ * A read-only connection, after a check that the file is a payops database this payops can
+ * read: not another file, not cut short, not empty, not written by a newer payops (whose
+ * tables this one's readers could misread).
+ */
+function openForReading(file: string): Database.Database {
+  migrateBeforeReading(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new DatabaseOpenError(`cannot open database ${file}: ${(err as Error).message}`);
+  }
+  try {
+    db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
+    const unusable = unusableSchema(db, NEWEST_VERSION, { emptyIsUsable: false });
+    if (unusable) throw new Error(unusable);
+  } catch (err) {
+    db.close();
+    throw new DatabaseOpenError(`cannot read database ${file}: ${(err as Error).message}`);
   }
   return db;
 }
@@ -69,6 +96,8 @@ function migrateBeforeReading(file: string): void {
   let version: number;
   try {
     version = probe.pragma('user_version', { simple: true }) as number;
+  } catch {
+    return; // not SQLite, or cut short: the read-only open below reports it
   } finally {
     probe.close();
   }
