@@ -20,6 +20,9 @@ export function exitCodeFor(err: unknown): number {
   if (name === 'BrokerUrlError') return 1;
   if (name === 'BrokerUnreachableError') return 2;
   if (name === 'DatabaseOpenError') return 3;
+  // SQLite failing in the middle of a command (a page found corrupt, an I/O error): the
+  // database is unusable, not "anything else".
+  if (name === 'SqliteError') return 3;
   if (name === 'BrokerAccessRefusedError') return 5;
   if (name === 'BrokerVhostError') return 6;
   if (name === 'BrokerTopologyError') return 7;

@@ -72,3 +72,30 @@ describe('payops on a file it cannot use as a database', () => {
     expect((await runPayops(['stats', '--db', file, '--json'])).stdout).toMatch(/"events":900/);
   });
 });
+
+describe('payops on a database another process holds', () => {
+  it('a replay that cannot take the write lock: exit 3 naming the file and the other process; the events arrive once it lets go', async () => {
+    const file = path.join(dir, 'held.db');
+    fs.writeFileSync(path.join(dir, 'one.ndjson'), `${fs.readFileSync(capture, 'utf8').split('\n')[0]}\n`);
+    expect((await runPayops(['replay', path.join(dir, 'one.ndjson'), '--db', file])).code).toBe(0);
+    const holder = new Database(file);
+    try {
+      holder.prepare('BEGIN IMMEDIATE').run();
+      const r = await runPayops(['replay', capture, '--db', file, '--append']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`cannot use database ${file}: another process has held a write transaction on it`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      // Readers are not held up by a writer (WAL).
+      expect(lastJsonEvents((await runPayops(['stats', '--db', file, '--json'])).stdout)).toBe(1);
+    } finally {
+      holder.prepare('ROLLBACK').run();
+      holder.close();
+    }
+    expect((await runPayops(['replay', capture, '--db', file, '--append'])).code).toBe(0);
+    expect(lastJsonEvents((await runPayops(['stats', '--db', file, '--json'])).stdout)).toBe(900);
+  });
+});
+
+function lastJsonEvents(stdout: string): number {
+  return (JSON.parse(stdout.trim().split('\n').pop()!) as { events: number }).events;
+}

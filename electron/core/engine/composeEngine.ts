@@ -19,7 +19,7 @@ import { LiveMetrics } from '../metrics/liveMetrics';
 import { FollowedAlertsService } from '../metricsStream/followedAlerts';
 import { wireFollower } from '../metricsStream/wireFollower';
 import { wireMetricsPublisher } from '../metricsStream/wireMetricsPublisher';
-import { openStore } from '../store/store';
+import { databaseSetupError, openStore } from '../store/store';
 import { Engine, type EngineEmitter } from './engine';
 import type { EngineConfig } from './engineConfig';
 import type { EngineServices } from './engineServices';
@@ -133,6 +133,6 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     };
   } catch (err) {
     store.close();
-    throw err;
+    throw databaseSetupError(config.dbFile, err);
   }
 }

@@ -132,3 +132,17 @@ export function setMaxDbBytes(db: Database.Database, maxBytes: number | null): D
   const pageCount = db.pragma('page_count', { simple: true }) as number;
   return { maxBytes: effective >= UNLIMITED_PAGES ? null : effective * pageSize, sizeBytes: pageCount * pageSize };
 }
+
+/**
+ * An error of SQLite met while a session sets its database up (a replay drops the explorer's
+ * indexes, a live session builds them) as a DatabaseOpenError naming the file: exit code 3,
+ * and a lock said to be another process's. Other errors are returned as they are.
+ */
+export function databaseSetupError(file: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return err;
+  const reason = code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+    ? `another process has held a write transaction on it for more than ${LOCK_WAIT_MS / 1000} s (${code}); stop that process or use another --db`
+    : (err as Error).message;
+  return new DatabaseOpenError(`cannot use database ${file}: ${reason}`);
+}

@@ -27,7 +27,7 @@ import { StatementCache } from './statementCache';
 import { StreamOffsetRepository } from './streamOffsetRepository';
 import { computeStats, type StoreStats } from './stats';
 
-export { DatabaseOpenError, type DbSizeLimit, type Durability, type OpenOptions } from './database';
+export { DatabaseOpenError, databaseSetupError, type DbSizeLimit, type Durability, type OpenOptions } from './database';
 
 /** The reads of a repository: what a read-only connection may run. */
 type EventReads = Omit<EventRepository, 'insert'>;
