@@ -1,11 +1,12 @@
 // The built CLI on files it cannot use as a database: exit code 3 (README "Exit codes"), a
 // message naming the file and the reason, no stack trace, and the file left as it was.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runPayops } from '../../test/support/cli';
+import { PAYOPS_BIN, runPayops } from '../../test/support/cli';
 import { declineSpikeCapture } from '../../test/support/declineSpikeCapture';
 import { tempDir } from '../../test/support/tempDir';
 import { NEWEST_VERSION } from '../core/store/migrate';
@@ -99,3 +100,31 @@ describe('payops on a database another process holds', () => {
 function lastJsonEvents(stdout: string): number {
   return (JSON.parse(stdout.trim().split('\n').pop()!) as { events: number }).events;
 }
+
+/** Runs the CLI as a user without write access to what root made (root may write anything). */
+function payopsAsReader(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const command = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+  const r = spawnSync(command[0], [...command.slice(1), PAYOPS_BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('payops on a database in a folder it may not write', () => {
+  it('says the folder is the cause (a WAL database needs its -shm file), not "attempt to write a readonly database"', async () => {
+    const folder = path.join(dir, 'archive');
+    fs.mkdirSync(folder);
+    const file = path.join(folder, 'incident.db');
+    expect((await runPayops(['replay', capture, '--db', file])).code).toBe(0);
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(file, 0o444);
+    fs.chmodSync(folder, 0o555);
+    try {
+      const r = payopsAsReader(['stats', '--db', file, '--json']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`cannot read database ${file}: its folder ${folder} is not writable`);
+      expect(r.stderr).not.toMatch(/attempt to write/);
+    } finally {
+      fs.chmodSync(folder, 0o755);
+    }
+  });
+});

@@ -76,9 +76,19 @@ function openForReading(file: string): Database.Database {
     if (unusable) throw new Error(unusable);
   } catch (err) {
     db.close();
-    throw new DatabaseOpenError(`cannot read database ${file}: ${(err as Error).message}`);
+    throw new DatabaseOpenError(`cannot read database ${file}: ${readFailure(file, err)}`);
   }
   return db;
+}
+
+/** Why a read-only connection could not read, in an operator's words where SQLite's mislead. */
+function readFailure(file: string, err: unknown): string {
+  // A WAL database needs its -shm (and -wal) file beside it even to be read; SQLite says
+  // "attempt to write a readonly database" when it may not create them.
+  if ((err as { code?: unknown }).code === 'SQLITE_READONLY_DIRECTORY') {
+    return `its folder ${path.dirname(path.resolve(file))} is not writable, and SQLite must create ${path.basename(file)}-shm there to read a WAL database; copy the file to a writable folder, or run as a user who may write the folder`;
+  }
+  return (err as Error).message;
 }
 
 /**
