@@ -35,18 +35,40 @@ export const MIGRATIONS: Migration[] = [migration001, migration010, migration115
 /** The schema version a database has once every migration has run. */
 export const NEWEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
+/** How long a migration waits for another process's write lock (another payops migrating the file). */
+export const MIGRATION_LOCK_WAIT_MS = 120_000;
+
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
   const newest = Math.max(0, ...migrations.map((m) => m.version));
-  if (current > newest) {
-    throw new Error(`database schema version ${current} is newer than this payops (${newest}); upgrade payops`);
-  }
+  const version = (): number => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > newest) throw new Error(`database schema version ${current} is newer than this payops (${newest}); upgrade payops`);
+    return current;
+  };
+  const lockWait = db.pragma('busy_timeout', { simple: true }) as number;
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    if (m.version <= version()) continue;
+    // Another payops migrating the same file holds the write lock for as long as a migration
+    // takes (seconds to tens of seconds on millions of events): wait for it, not 5 s.
+    db.pragma(`busy_timeout = ${Math.max(lockWait, MIGRATION_LOCK_WAIT_MS)}`);
+    try {
+      // IMMEDIATE, and the version read again inside: another process opening the same older
+      // database at the same time (a collector and a console, a stats beside them) may have
+      // applied this migration since, and applying it twice fails ("table ... already exists").
+      db.transaction(() => {
+        if (m.version <= version()) return;
+        m.up(db);
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+        throw new Error(`another process has held a write lock on it for ${MIGRATION_LOCK_WAIT_MS / 1000} s (it may be migrating it to this version): run this again once it has finished (${code})`);
+      }
+      throw err;
+    } finally {
+      db.pragma(`busy_timeout = ${lockWait}`);
+    }
   }
   return db.pragma('user_version', { simple: true }) as number;
 }
