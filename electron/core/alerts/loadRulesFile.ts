@@ -70,7 +70,13 @@ function parseData(text: string, format: RulesFormat, source: string): unknown {
       const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
       throw new RulesFileError([fileIssue(`not valid YAML${where}: ${e.message.split('\n')[0]}`)], source);
     }
-    data = doc.toJS();
+    try {
+      // Throws on an alias before its anchor or too many aliases (a "billion laughs" document):
+      // a bad rules file like any other, not an unexplained crash of the command.
+      data = doc.toJS();
+    } catch (err) {
+      throw new RulesFileError([fileIssue(`not valid YAML: ${(err as Error).message.split('\n')[0]}`)], source);
+    }
   }
   return data;
 }

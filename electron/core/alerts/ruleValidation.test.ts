@@ -109,6 +109,17 @@ describe('rules files', () => {
     }
   });
 
+  it('refuses a YAML alias bomb or an alias before its anchor as a bad rules file naming it', () => {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) levels.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    const bomb = write('bomb.yaml', `${levels.join('\n')}\nrules: *a11\n`);
+    expect(() => loadRulesFile(bomb)).toThrow(RulesFileError);
+    expect(() => loadRulesFile(bomb)).toThrow(/bomb\.yaml: 1 problem\n {2}- rules file: not valid YAML: Excessive alias count/);
+    const early = write('early.yaml', 'rules:\n  - *base\n');
+    expect(() => loadRulesFile(early)).toThrow(RulesFileError);
+    expect(() => loadRulesFile(early)).toThrow(/early\.yaml: 1 problem\n {2}- rules file: not valid YAML: Unresolved alias/);
+  });
+
   it('ships defaultRules.yaml exactly as the built-in DEFAULT_RULES', () => {
     expect(readFileSync(join(__dirname, 'defaultRules.yaml'), 'utf8')).toBe(DEFAULT_RULES_YAML);
     expect(DEFAULT_RULES.map((r) => r.name)).toEqual([
