@@ -342,6 +342,7 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
     }
   }
   const recover = hysteresisOf(r.recoverBelow, r.recoverAbove, condition, bad);
+  checkThresholdUnits(r, bad);
   if (problems.length) return { ok: false, issues: problems };
   return {
     ok: true,
@@ -365,6 +366,47 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
       ...(recover ? { recover } : {}),
     },
   };
+}
+
+/** How a non-rate metric's values read, for the message refusing a percentage threshold. */
+const UNIT_TEXT: Record<Exclude<MetricUnit, 'ratio'>, string> = {
+  per_second: 'events per second',
+  count: 'events',
+  score: 'score points (0-100)',
+  ms: 'milliseconds',
+  messages: 'messages',
+  per_minute: 'messages per minute',
+  consumers: 'consumers',
+  seconds: 'seconds',
+};
+
+/**
+ * A rate is a fraction, so its thresholds lie in 0 .. 1: `above: 10` on decline_rate (meant
+ * as 10 %) could never fire and `above: -1` always would, both silently. A percentage of a
+ * metric that is not a rate ("50%" of events per second) has no meaning.
+ */
+function checkThresholdUnits(r: z.output<typeof alertRuleInputSchema>, bad: (field: string, message: string) => void): void {
+  const c = r.condition;
+  const b = c?.baseline;
+  const given: [string, string | number | undefined][] = [
+    ['condition.above', c?.above],
+    ['condition.below', c?.below],
+    ['condition.baseline.minDelta', b?.minDelta],
+    ['condition.baseline.prior.mean', b?.prior?.mean],
+    ['condition.baseline.prior.deviation', b?.prior?.deviation],
+    ['recoverBelow', r.recoverBelow],
+    ['recoverAbove', r.recoverAbove],
+  ];
+  const unit = METRIC_INFO[r.metric].unit;
+  for (const [field, written] of given) {
+    if (written === undefined) continue;
+    if (unit === 'ratio') {
+      const v = parseThreshold(written)!;
+      if (v < 0 || v > 1) bad(field, `${r.metric} is a fraction between 0 and 1: write 10% or 0.1 (got ${JSON.stringify(written)})`);
+    } else if (typeof written === 'string') {
+      bad(field, `a percentage only fits a rate metric; ${r.metric} is in ${UNIT_TEXT[unit]}: write a number`);
+    }
+  }
 }
 
 function hysteresisOf(below: unknown, above: unknown, condition: AlertCondition | null, bad: (field: string, message: string) => void): AlertRule['recover'] {

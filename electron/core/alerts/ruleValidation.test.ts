@@ -63,6 +63,32 @@ describe('rule validation', () => {
     expect(q.ok && q.rules[0].groupBy).toBe('queue');
   });
 
+  it('checks a threshold against its metric: a rate lies in 0 .. 1, a percentage only fits a rate', () => {
+    // "above: 10" on a rate (meaning 10 %) could never fire; "above: -1" always would.
+    expect(texts([{ ...base, condition: { above: 10 } }])).toEqual([
+      'rule "r1" (rules[0]) field condition.above: decline_rate is a fraction between 0 and 1: write 10% or 0.1 (got 10)',
+    ]);
+    expect(texts([{ ...base, condition: { above: -1 } }])).toEqual([
+      'rule "r1" (rules[0]) field condition.above: decline_rate is a fraction between 0 and 1: write 10% or 0.1 (got -1)',
+    ]);
+    expect(texts([{ ...base, metric: 'approval_rate', condition: { below: '150%' } }])).toEqual([
+      'rule "r1" (rules[0]) field condition.below: approval_rate is a fraction between 0 and 1: write 10% or 0.1 (got "150%")',
+    ]);
+    expect(texts([{ ...base, condition: { baseline: { prior: { mean: 8, deviation: '3%' } } } }])).toEqual([
+      'rule "r1" (rules[0]) field condition.baseline.prior.mean: decline_rate is a fraction between 0 and 1: write 10% or 0.1 (got 8)',
+    ]);
+    // A percentage of events per second (or of messages) means nothing.
+    expect(texts([{ ...base, metric: 'throughput', condition: { above: '50%' } }])).toEqual([
+      'rule "r1" (rules[0]) field condition.above: a percentage only fits a rate metric; throughput is in events per second: write a number',
+    ]);
+    expect(texts([{ ...base, metric: 'queue_depth', condition: { above: 100 }, recoverBelow: '50%' }])).toEqual([
+      'rule "r1" (rules[0]) field recoverBelow: a percentage only fits a rate metric; queue_depth is in messages: write a number',
+    ]);
+    // The edges stay valid: 0 and 100 %, and negative growth of a queue.
+    expect(texts([{ ...base, condition: { above: 0 } }, { ...base, name: 'r2', metric: 'approval_rate', condition: { below: '100%' } }])).toEqual([]);
+    expect(texts([{ ...base, metric: 'queue_depth_growth', condition: { below: -100 } }])).toEqual([]);
+  });
+
   it('rejects a file that is not a list of rules', () => {
     expect(texts(null)).toEqual(['rules file: must be a list of rules or an object with a "rules" list']);
     expect(texts({ rules: {} })).toEqual(['rules file field rules: must be a list']);
