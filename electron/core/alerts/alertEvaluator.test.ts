@@ -229,6 +229,19 @@ describe('AlertEvaluator state machine (event-time ticks every 10 s)', () => {
     expect(e.list()[0]).toMatchObject({ state: 'firing', value: 2 });
   });
 
+  it('an event stamped far past the wall clock (a producer clock a year ahead) neither moves the clock nor blinds the rules', () => {
+    const stream = payments(0, 200, 10, (s) => (s >= 60 && s < 120 ? 100 : 0));
+    const wrongClock = ev('payment.authorized', sec(0) + 365 * 86400_000);
+    const e = new AlertEvaluator([declineRule()], null, { allowedLatenessMs: 0, wallClock: () => sec(200) });
+    e.observeEvents([...stream.slice(0, 300), wrongClock, ...stream.slice(300)]);
+    // The replay's clock (the newest event time seen, the wrong one included) is not followed either.
+    const notes = [...e.advanceTo(wrongClock.timeMs!), ...e.advanceTo(sec(200))];
+    expect(states(e)).toEqual([{ state: 'resolved', transitions: ['pending@80', 'firing@100', 'resolved@160'] }]);
+    expect(notes.map((n) => n.kind)).toEqual(['firing', 'resolved']);
+    expect(e.clock).toBe(sec(200));
+    expect(e.stats().futureEventsIgnored).toBe(1);
+  });
+
   it('throughput, p95 and arrival-lag metrics read their windows', () => {
     const rules = [
       rule({ name: 'tp', metric: 'throughput', eventTypes: ['payment.authorized'], condition: { above: 4 }, window: '10s' }),
@@ -276,7 +289,8 @@ describe('AlertEvaluator state machine (event-time ticks every 10 s)', () => {
 describe('AlertEvaluator bounds', () => {
   it('a far-future timestamp costs a bounded catch-up, and later events still evaluate', () => {
     const r = rule({ name: 'stopped', metric: 'no_data', window: '1m' });
-    const e = new AlertEvaluator([r], null, { allowedLatenessMs: 0, maxCatchUpTicks: 1000 });
+    // A real gap (a sparse capture replayed twenty years on), not a wrong clock: the wall clock is past it.
+    const e = new AlertEvaluator([r], null, { allowedLatenessMs: 0, maxCatchUpTicks: 1000, wallClock: () => sec(20 * 365 * 86400) });
     e.observeEvents(payments(0, 10, 1, () => 0));
     const started = performance.now();
     e.observeEvents([ev('payment.authorized', sec(10 * 365 * 86400))]); // ten years ahead

@@ -17,6 +17,7 @@ import { QueueSamples } from './queueSamples';
 import { Judgement, SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type JudgeContext, type Outcome } from './ruleCondition';
 import { SilenceSet } from './silenceSet';
 import { withHysteresis } from './hysteresis';
+import { MAX_AHEAD_OF_WALL_CLOCK_MS } from './wrongClock';
 
 export interface AlertEvaluatorOptions {
   /** Evaluation cadence over event time (ms, a whole number of seconds). Default 10 s. */
@@ -41,7 +42,14 @@ export interface AlertEvaluatorOptions {
   maxCatchUpTicks?: number;
   /** Wall clock for operator actions (acknowledge, notes, silence creation). */
   now?: () => number;
+  /**
+   * The real clock, only to recognise a wrong one: an event time (or clock) more than
+   * MAX_AHEAD_OF_WALL_CLOCK_MS past it is ignored. Default Date.now, also in replays and
+   * backtests (a capture holds no event from the future). Tests of long gaps set it.
+   */
+  wallClock?: () => number;
 }
+
 
 interface RuleSlot {
   /** slotKey of its dimension and value ("merchant=m_1"); the rule's `slots` are keyed by the value alone. */
@@ -104,6 +112,8 @@ export class AlertEvaluator {
   private readonly maxNotifications: number;
   private readonly maxCatchUp: number;
   private readonly now: () => number;
+  private readonly wallClock: () => number;
+  private futureEventsIgnored = 0;
   private readonly events: EventGroups;
   private readonly queues: QueueSamples;
   private readonly silences = new SilenceSet();
@@ -145,6 +155,7 @@ export class AlertEvaluator {
     this.maxNotifications = options.maxPendingNotifications ?? 1000;
     this.maxCatchUp = Math.max(2, options.maxCatchUpTicks ?? 100_000);
     this.now = options.now ?? Date.now;
+    this.wallClock = options.wallClock ?? Date.now;
     this.rules = rules.filter((r) => r.enabled);
     this.prepared = this.rules.map((rule) => {
       const types = typeIndicesOf(rule);
@@ -201,6 +212,7 @@ export class AlertEvaluator {
       ticks: this.ticks,
       skippedTicks: this.skippedTicks,
       lateEventsDropped: this.events.lateDropped,
+      futureEventsIgnored: this.futureEventsIgnored,
       groupsEvicted: this.events.groupsEvicted,
       queueSamplesDropped: this.queues.dropped,
       notificationsDropped: this.droppedNotifications,
@@ -210,12 +222,18 @@ export class AlertEvaluator {
   /**
    * Counts events into their per-second buckets, in the order given. Ticks that the events
    * carry the watermark past are evaluated as they are passed, so how the stream is cut into
-   * batches does not matter. Events without an event time are ignored.
+   * batches does not matter. Events without an event time are ignored, and so are events
+   * stamped more than MAX_AHEAD_OF_WALL_CLOCK_MS past the wall clock (counted in stats()).
    */
   observeEvents(events: readonly AlertInputEvent[]): void {
+    const latest = this.latestPlausibleTime();
     for (const e of events) {
       const t = e.timeMs;
       if (typeof t !== 'number' || !Number.isFinite(t)) continue;
+      if (t > latest) {
+        this.futureEventsIgnored++;
+        continue;
+      }
       this.moveClock(t);
       this.events.add(e, Math.floor(t / 1000));
     }
@@ -224,7 +242,7 @@ export class AlertEvaluator {
 
   /** Records one poll of queue depths, taken at `atMs` on the evaluator's clock. */
   observeQueues(depths: readonly QueueDepth[], atMs: number): void {
-    if (!Number.isFinite(atMs)) return;
+    if (!Number.isFinite(atMs) || atMs > this.latestPlausibleTime()) return;
     this.moveClock(atMs);
     this.queues.add(depths, atMs);
     this.flush();
@@ -236,7 +254,8 @@ export class AlertEvaluator {
    * call it with the replay clock. Returns (and clears) the notifications raised so far.
    */
   advanceTo(timeMs: number): AlertNotification[] {
-    if (Number.isFinite(timeMs)) this.moveClock(timeMs);
+    // A replay's clock is its newest event time: a wrong one is not followed (see observeEvents).
+    if (Number.isFinite(timeMs) && timeMs <= this.latestPlausibleTime()) this.moveClock(timeMs);
     this.flush();
     return this.takeNotifications();
   }
@@ -331,6 +350,11 @@ export class AlertEvaluator {
   }
 
   // --- clock and ticks ---
+
+  /** Past this, a time comes from a wrong clock (see MAX_AHEAD_OF_WALL_CLOCK_MS). */
+  private latestPlausibleTime(): number {
+    return this.wallClock() + MAX_AHEAD_OF_WALL_CLOCK_MS;
+  }
 
   private moveClock(t: number): void {
     if (this.watermark === null) {

@@ -82,4 +82,18 @@ describe('burn-rate rules (controlled event-time clock, SRE workbook pairs)', ()
     b.push(...chunked.advanceTo(T0 + 141 * MIN));
     expect(b).toEqual(a);
   });
+
+  it('an event stamped a year past the wall clock is ignored: no year of minute ticks, and the burn still pages', () => {
+    const e = new BurnRateEvaluator([slo({ groupBy: 'merchant' })], 1000, () => T0 + 140 * MIN);
+    const merchants = Array.from({ length: 100 }, (_, i) => attempts(0, 1, () => 0, `m_${i}`)).flat();
+    e.observeEvents(merchants);
+    const started = performance.now();
+    e.observeEvents([{ type: 'payment.authorized', timeMs: T0 + 365 * 24 * 60 * MIN, merchantId: 'm_0', country: 'DE' }]);
+    // Followed, it ran 525,600 minute ticks over 100 merchants: minutes of a frozen engine thread.
+    expect(performance.now() - started).toBeLessThan(1000);
+    e.observeEvents(attempts(1, 140, (m) => (m < 120 ? 2000 : 5)));
+    const notes = [...e.advanceTo(T0 + 365 * 24 * 60 * MIN), ...e.advanceTo(T0 + 140 * MIN + 5000)];
+    expect(show(notes.filter((n) => n.labels.merchant === 'm_1' && n.severity === 'critical'))).toEqual(['firing critical @125m']);
+    expect(e.futureEventsIgnored).toBe(1);
+  });
 });

@@ -8,6 +8,7 @@
 import type { AlertNotification } from '../../../shared/alerts';
 import type { BurnRateRule, BurnWindow } from '../../../shared/notificationConfig';
 import type { AlertInputEvent } from './eventCounters';
+import { MAX_AHEAD_OF_WALL_CLOCK_MS } from './wrongClock';
 
 const MINUTE = 60_000;
 const HOUR = 3600_000;
@@ -49,8 +50,15 @@ export class BurnRateEvaluator {
   private nextTick: number | null = null;
   private notifications: AlertNotification[] = [];
   groupsRefused = 0;
+  /** Events stamped past the wall clock by more than MAX_AHEAD_OF_WALL_CLOCK_MS (a wrong clock), not counted. */
+  futureEventsIgnored = 0;
 
-  constructor(rules: readonly BurnRateRule[], private readonly maxGroups = 1000) {
+  /** `wallClock`: only to recognise a wrong event clock (see MAX_AHEAD_OF_WALL_CLOCK_MS). */
+  constructor(
+    rules: readonly BurnRateRule[],
+    private readonly maxGroups = 1000,
+    private readonly wallClock: () => number = Date.now,
+  ) {
     this.prepared = rules.map((rule) => ({
       rule,
       ringMinutes: Math.max(...rule.windows.map((w) => w.longMs / MINUTE)) + 1,
@@ -66,9 +74,16 @@ export class BurnRateEvaluator {
   /** Counts payment attempts into their minute, in the order given; runs the minute ticks they pass. */
   observeEvents(events: readonly AlertInputEvent[]): void {
     if (this.prepared.length === 0) return;
+    const latest = this.wallClock() + MAX_AHEAD_OF_WALL_CLOCK_MS;
     for (const e of events) {
       const t = e.timeMs;
       if (typeof t !== 'number' || !Number.isFinite(t)) continue;
+      // Followed, an event a year ahead would run a year of minute ticks on the engine thread
+      // and leave every correct event after it too old for the rings.
+      if (t > latest) {
+        this.futureEventsIgnored++;
+        continue;
+      }
       this.moveClock(t);
       const attempt = e.type === 'payment.authorized' || e.type === 'payment.declined' || e.type === 'payment.failed';
       if (!attempt) continue;
@@ -103,7 +118,8 @@ export class BurnRateEvaluator {
 
   /** Moves the clock (wall time live, the replay clock in a replay); returns and clears the notifications raised. */
   advanceTo(t: number): AlertNotification[] {
-    if (Number.isFinite(t)) this.moveClock(t);
+    // A replay's clock is its newest event time: a wrong one is not followed.
+    if (Number.isFinite(t) && t <= this.wallClock() + MAX_AHEAD_OF_WALL_CLOCK_MS) this.moveClock(t);
     return this.take();
   }
 
