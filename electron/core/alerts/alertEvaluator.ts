@@ -4,7 +4,7 @@
 // chunking gives the same alerts as the live traffic did.
 import { randomUUID } from 'node:crypto';
 import { METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
-import type { AlertNotification, AlertSilence, AlertState, AlertView, SilenceMatcher } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertState, AlertView, SilenceMatcher } from '../../../shared/alerts';
 import type { QueueDepth } from '../../../shared/metrics';
 import { AlertInstance } from './alertInstance';
 import type { AlertHistorySink } from './alertHistoryStore';
@@ -84,6 +84,13 @@ interface PreparedRule {
 const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 2, nodata: 3, resolved: 4, normal: 5 };
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const SWEEP_EVERY_TICKS = 6;
+
+/** The group value of a stored group key for a rule grouped by `dimension`; null when the key is not of that dimension. */
+function groupValueOf(dimension: EventDimension | 'queue', group: string): string | null {
+  if (dimension === 'all') return group === '' ? '' : null;
+  const prefix = `${dimension}=`;
+  return group.startsWith(prefix) ? group.slice(prefix.length) : null;
+}
 
 /** A rule's slot of one group: "merchant=m_1", "queue=payments"; '' for a whole-stream rule (alert keys and labels). */
 function slotKey(dimension: EventDimension | 'queue', value: string): string {
@@ -347,6 +354,50 @@ export class AlertEvaluator {
 
   listSilences(): AlertSilence[] {
     return this.silences.list().map((s) => ({ ...s, matchers: s.matchers.map((m) => ({ ...m })) }));
+  }
+
+  /**
+   * Carries on the alerts a previous engine left open on this database (a restart, a crash):
+   * each becomes the active instance of its rule and group again, under its key, with its
+   * history, so an incident that outlives a restart stays one alert: no "resolved" for the
+   * restart and no second page (Prometheus restores its alerts' `for` state the same way).
+   * From the next tick on it is judged as usual, so an alert whose condition no longer holds
+   * resolves (and says so). Returns the keys carried on; records of rules no longer loaded
+   * (or of a group this rule does not have) are left to the caller. Call before any input.
+   */
+  restore(records: readonly AlertHistoryRecord[]): Set<string> {
+    const restored = new Set<string>();
+    for (const r of records) {
+      const p = this.prepared.find((x) => x.rule.name === r.rule);
+      if (!p || r.resolvedAt !== null || r.endedAt !== null) continue;
+      const value = groupValueOf(p.dimension, r.group);
+      if (value === null || p.slots.get(value)?.active) continue;
+      const inst = new AlertInstance(r.key, p.rule, r.group, p.dimension === 'all' ? null : `${p.dimension} ${value}`, { ...r.labels }, r.activeSince, r.transitions[0]?.state ?? r.state);
+      inst.transitions.splice(0, inst.transitions.length, ...r.transitions.map((t) => ({ ...t })));
+      inst.state = r.state;
+      inst.pendingSince = r.state === 'pending' ? ([...r.transitions].reverse().find((t) => t.state === 'pending')?.at ?? r.activeSince) : null;
+      inst.firedAt = r.firedAt;
+      // A firing alert was announced (or, silenced, is announced when its silence ends).
+      inst.notifiedFiring = r.firedAt !== null && !r.silenced;
+      inst.silenced = r.silenced;
+      inst.value = r.value;
+      inst.peakValue = r.peakValue;
+      inst.summary = r.summary;
+      inst.acknowledged = r.acknowledged ? { ...r.acknowledged } : null;
+      inst.resolveNote = r.resolveNote ? { ...r.resolveNote } : null;
+      p.slots.set(value, {
+        group: r.group,
+        groupText: inst.groupText,
+        labels: { ...r.labels },
+        active: inst,
+        baseline: this.newBaseline(p.rule),
+        lastEndedAt: null,
+      });
+      this.byKey.set(inst.key, inst);
+      this.anySilenced ||= inst.silenced;
+      restored.add(r.key);
+    }
+    return restored;
   }
 
   // --- clock and ticks ---

@@ -42,11 +42,12 @@ export class AlertHistoryStore implements AlertHistorySink {
   }
 
   /**
-   * Closes instances left open by an engine that stopped (the evaluator starts fresh):
-   * firing ones resolve, others end, each with a transition at `atMs`.
+   * Closes instances left open by an engine that stopped that the new evaluator did not carry
+   * on (`except`; see AlertEvaluator.restore): firing ones resolve, others end, each with a
+   * transition at `atMs`.
    */
-  closeOpenInstances(atMs: number): number {
-    const records = this.store.alerts.open().map((r) => {
+  closeOpenInstances(atMs: number, except: ReadonlySet<string> = new Set()): number {
+    const records = this.openInstances().filter((r) => !except.has(r.key)).map((r) => {
       const fired = r.firedAt !== null;
       r.state = fired ? 'resolved' : 'normal';
       if (fired) r.resolvedAt = atMs;
@@ -57,6 +58,11 @@ export class AlertHistoryStore implements AlertHistorySink {
     });
     this.saveInstances(records);
     return records.length;
+  }
+
+  /** Instances neither resolved nor ended: what an engine that stopped left active. */
+  openInstances(): AlertHistoryRecord[] {
+    return this.store.alerts.open();
   }
 
   saveSilence(s: AlertSilence): void {

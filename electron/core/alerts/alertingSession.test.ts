@@ -46,7 +46,7 @@ function open(name: string, extra: { rulesFile?: string | null; session?: 'live'
     const result = await services[service][method](parsed);
     return (req === 'alerts.list' ? (result as { alerts: unknown }).alerts : result) as T;
   };
-  return { engine: session.engine, alerting: session.alerting, notifications, request };
+  return { session, engine: session.engine, alerting: session.alerting, notifications, request };
 }
 
 let n = 0;
@@ -173,5 +173,28 @@ describe('rule editor requests', () => {
     expect(saved.message).toMatch(/next session/);
     expect(fs.readFileSync(rulesFile, 'utf8')).toContain('above: 20%');
     expect(alerting.rules[0].condition).toEqual({ kind: 'above', threshold: 0.15 });
+  });
+
+  it('a collector restarted mid-incident carries the firing alert on: no false resolve, no second page', async () => {
+    const first = open('restart');
+    const start = Date.now();
+    store(first.engine, 60, 50, 40, start); // a minute of 40 % declines: decline-rate-spike fires
+    const firing = first.alerting.evaluator.advanceTo(start + 4000).filter((x) => x.kind === 'firing');
+    expect(firing.map((x) => x.rule)).toEqual(['decline-rate-spike']);
+    const key = firing[0].key;
+    await first.session.stop();
+    sessions = sessions.filter((x) => x !== first.session);
+
+    const second = open('restart');
+    store(second.engine, 30, 50, 40, start + 30_000); // the incident goes on after the restart
+    const after = second.alerting.evaluator.advanceTo(start + 34_000);
+    expect(after.filter((x) => x.rule === 'decline-rate-spike')).toEqual([]);
+    const history = second.alerting.history.list({}).filter((r) => r.rule === 'decline-rate-spike');
+    expect(history.map((r) => [r.key, r.state, r.resolvedAt])).toEqual([[key, 'firing', null]]);
+    expect(second.alerting.evaluator.list().find((a) => a.rule === 'decline-rate-spike')).toMatchObject({ key, state: 'firing', firedAt: firing[0].at });
+    // Once it is over, the restored alert resolves as any other, announcing it under its key.
+    store(second.engine, 120, 50, 2, start + 150_000);
+    const resolved = second.alerting.evaluator.advanceTo(start + 154_000).filter((x) => x.rule === 'decline-rate-spike');
+    expect(resolved.map((x) => [x.kind, x.key])).toEqual([['resolved', key]]);
   });
 });

@@ -85,9 +85,11 @@ export class AlertingSession {
     this.replay = options.replay;
     this.rulesFile = options.rulesFile ? path.resolve(options.rulesFile) : null;
     this.savePath = this.rulesFile ?? options.defaultSavePath;
-    if (!this.replay) this.history.closeOpenInstances(Date.now());
     this.currentRules = options.rules;
     this.current = new AlertEvaluator(options.rules, this.history);
+    // A live engine restarted on this database carries on the alerts it left active: an
+    // incident that outlives a restart stays one alert (no false resolve, no second page).
+    if (!this.replay) this.history.closeOpenInstances(Date.now(), this.current.restore(this.history.openInstances()));
   }
 
   /** Live sessions: evaluates every second on the wall clock. */
