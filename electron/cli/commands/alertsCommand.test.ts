@@ -18,4 +18,10 @@ describe('alerts table', () => {
     const table = formatAlertTable([alert('decline-rate-spike', 0.367, 'decline rate 5 %, baseline 5.5 % +/- 1.3 %')]);
     expect(table.split('\n')[1]).toMatch(/decline-rate-spike\s+-\s+37 %\s+decline rate 5 %/);
   });
+
+  it('with --all, an episode that never fired does not read as fired', () => {
+    const pending = { ...alert('no-consumers', 0, 'consumers 1 for queue q, threshold below 1 over 1m'), state: 'normal' as const, firedAt: null, resolvedAt: null };
+    const row = formatAlertTable([pending]).split('\n')[1];
+    expect(row).toMatch(/^never \(active from 2026-11-23 10:00:30Z\)\s+normal\s+critical\s+no-consumers/);
+  });
 });

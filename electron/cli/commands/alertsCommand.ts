@@ -98,7 +98,9 @@ export function fmtPeak(peak: number | null, summary: string): string {
 export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' | 'severity' | 'group' | 'state' | 'firedAt' | 'resolvedAt' | 'activeSince' | 'peakValue' | 'summary' | 'silenced' | 'acknowledged'>[]): string {
   if (alerts.length === 0) return 'no alerts';
   const rows = alerts.map((a) => [
-    short(a.firedAt ?? a.activeSince),
+    // With --all, episodes that went pending (or no data) but never fired are listed too:
+    // their start must not stand under FIRED as if they had fired.
+    a.firedAt ? short(a.firedAt) : `never (active from ${short(a.activeSince)})`,
     a.resolvedAt ? short(a.resolvedAt) : a.state,
     a.severity,
     a.rule,
