@@ -140,6 +140,8 @@ const nameInput = z
   .regex(/^[A-Za-z0-9][\w.-]*$/, { error: 'letters, digits, "." "_" "-" only, starting with a letter or digit' });
 
 const labelName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Labels every alert gets from its rule and group; a rule may not set them. */
+const RESERVED_LABELS: ReadonlySet<string> = new Set(['alertname', 'severity', ...GROUP_BY]);
 
 /** One rule as written in the file. */
 export const alertRuleInputSchema = z.strictObject({
@@ -343,6 +345,12 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
   }
   const recover = hysteresisOf(r.recoverBelow, r.recoverAbove, condition, bad);
   checkThresholdUnits(r, bad);
+  // An alert's own labels (see AlertInstance.matchLabels, the router): a rule's label of the
+  // same name would be overridden when routing and silencing, yet shown in the history, and a
+  // group label on a rule not grouped by it would let a silence of that group mute it.
+  for (const name of Object.keys(r.labels ?? {})) {
+    if (RESERVED_LABELS.has(name)) bad(`labels.${name}`, 'is set by payops (the rule name, severity, or the group the rule is grouped by): choose another label name');
+  }
   if (problems.length) return { ok: false, issues: problems };
   return {
     ok: true,

@@ -89,6 +89,14 @@ describe('rule validation', () => {
     expect(texts([{ ...base, metric: 'queue_depth_growth', condition: { below: -100 } }])).toEqual([]);
   });
 
+  it('refuses labels that the alert sets itself: alertname, severity and the group dimensions', () => {
+    expect(texts([{ ...base, labels: { team: 'payments', alertname: 'other', severity: 'info', merchant: 'm_9' } }])).toEqual([
+      'rule "r1" (rules[0]) field labels.alertname: is set by payops (the rule name, severity, or the group the rule is grouped by): choose another label name',
+      'rule "r1" (rules[0]) field labels.severity: is set by payops (the rule name, severity, or the group the rule is grouped by): choose another label name',
+      'rule "r1" (rules[0]) field labels.merchant: is set by payops (the rule name, severity, or the group the rule is grouped by): choose another label name',
+    ]);
+  });
+
   it('rejects a file that is not a list of rules', () => {
     expect(texts(null)).toEqual(['rules file: must be a list of rules or an object with a "rules" list']);
     expect(texts({ rules: {} })).toEqual(['rules file field rules: must be a list']);
