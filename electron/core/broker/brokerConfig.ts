@@ -1,6 +1,7 @@
 // What the consumer needs to know about the broker: the console queue, its bindings, and the
 // other queues whose depth it watches.
 import type { QueueType } from '../../../shared/profiles';
+import type { StreamResumeMark } from './streamStart';
 
 export interface BrokerConfig {
   /** amqp:// or amqps:// URL, credentials included (never logged: see redactUrl). */
@@ -32,6 +33,11 @@ export interface BrokerConfig {
   watchQueues: string[];
   /** For stream queues: where to start reading ('first', 'last', 'next', an offset or a Date). */
   streamOffset?: string | number | Date;
+  /**
+   * Set when `streamOffset` is the place stored in the database (streamResume.ts): the
+   * consumer checks that the stream is still the one read there (streamStart.ts).
+   */
+  streamResume?: StreamResumeMark;
   /** Connection attempts before giving up at start (reconnects after a first success retry forever). */
   initialRetries?: number;
   /**

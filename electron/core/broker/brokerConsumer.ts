@@ -10,6 +10,7 @@ import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
 import { streamOffsetOf } from './streamOffsetHeader';
 import { queueExpiresMs } from './consoleQueue';
+import { streamStartOffset } from './streamStart';
 
 /**
  * Identifies a delivery on the channel that delivered it (generation = which channel since
@@ -74,6 +75,8 @@ export class BrokerConsumer {
   private unacked = 0;
   /** A stream queue's offset after the newest message delivered to this process; null before any. */
   private resumeAt: number | null = null;
+  /** Where a stream is read from before anything was delivered: the configured offset, once checked against the stream. */
+  private startAt: string | number | Date | undefined;
   private everConnected = false;
   private generation = 0;
   private consumersTimer: NodeJS.Timeout | null = null;
@@ -258,6 +261,8 @@ export class BrokerConsumer {
       await declareTopology(ch, this.config, () => conn.createChannel(), (line) => this.log(line));
       await ch.prefetch(this.config.prefetch);
       if (this.stopping) throw new Error('stopping');
+      const streamOffset = this.resumeAt ?? (await this.streamStart(conn));
+      if (this.stopping) throw new Error('stopping');
       this.connection = conn;
       this.channel = ch;
       this.generation += 1;
@@ -266,7 +271,7 @@ export class BrokerConsumer {
         noAck: false,
         // A stream resumes after what this process was delivered: the engine commits what it
         // holds, with its offset, whatever happened to the connection that delivered it.
-        arguments: consumeArguments(this.resumeAt === null ? this.config : { ...this.config, streamOffset: this.resumeAt }),
+        arguments: consumeArguments({ ...this.config, streamOffset }),
       });
       this.consumerTag = ok.consumerTag;
       if (!this.everConnected) {
@@ -285,6 +290,18 @@ export class BrokerConsumer {
       await conn.close().catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * The configured start offset; a numeric one is checked against the stream once (past its
+   * end, or a stored place in a stream deleted and created again since: streamStart.ts).
+   */
+  private async streamStart(conn: ChannelModel): Promise<string | number | Date | undefined> {
+    if (this.startAt !== undefined) return this.startAt;
+    const asked = this.config.streamOffset;
+    if (this.config.queueType !== 'stream' || typeof asked !== 'number') return asked;
+    this.startAt = await streamStartOffset(conn, this.config.queue, asked, this.config.streamResume ?? null, (line) => this.log(line));
+    return this.startAt;
   }
 
   private onMessage(ch: Channel, msg: ConsumeMessage | null): void {

@@ -6,15 +6,21 @@
 // per-message acknowledgements (events are still idempotent by (source, id) beneath).
 import type { BrokerConfig } from '../broker/brokerConfig';
 import { streamOffsetOf } from '../broker/streamOffsetHeader';
+import { messageDigest } from '../broker/streamStart';
 import type { IncomingMessage } from '../store/eventWriter';
 import type { Store } from '../store/store';
 
 /** The newest stream offset in a batch, or null. */
 export function newestStreamOffset(items: readonly IncomingMessage[]): number | null {
-  let newest: number | null = null;
+  return newestStreamMessage(items)?.offset ?? null;
+}
+
+/** The message with the newest stream offset in a batch, and that offset, or null. */
+function newestStreamMessage(items: readonly IncomingMessage[]): { offset: number; item: IncomingMessage } | null {
+  let newest: { offset: number; item: IncomingMessage } | null = null;
   for (const item of items) {
     const o = streamOffsetOf(item.raw.headers);
-    if (o !== null && (newest === null || o > newest)) newest = o;
+    if (o !== null && (newest === null || o > newest.offset)) newest = { offset: o, item };
   }
   return newest;
 }
@@ -42,10 +48,15 @@ export function resumeStream<B extends BrokerConfig | null | undefined>(store: S
   // retention has since removed: RabbitMQ starts it at the stream's first chunk (or, on 3.10
   // right after retention ran, at the next message to arrive), and the lost offsets went
   // unsaid. The first batch read says which, once.
+  // With the offset, a digest of the newest message stored: resuming, the consumer checks that
+  // the message at the stored place is still that one, i.e. the stream was not deleted and
+  // created again under its name meanwhile (streamStart.ts).
+  const digestKey = `stream_last_message:${queue}` as const;
   let expected = stored;
   store.ingest.also((items) => {
-    const newest = newestStreamOffset(items);
+    const newest = newestStreamMessage(items);
     if (newest === null) return;
+    let restarted = false;
     if (expected !== null) {
       const first = oldestStreamOffset(items)!;
       if (first > expected) {
@@ -54,11 +65,15 @@ export function resumeStream<B extends BrokerConfig | null | undefined>(store: S
             `what they held was never stored; reading on from ${first}`,
         );
       }
+      // Only a stream created again is read from below the stored place (the consumer said why).
+      restarted = first < expected;
       expected = null;
     }
-    store.streamOffsets.save(queue, newest + 1, Date.now());
+    if (restarted) store.streamOffsets.restart(queue, newest.offset + 1, Date.now());
+    else store.streamOffsets.save(queue, newest.offset + 1, Date.now());
+    store.meta.set(digestKey, messageDigest(newest.item.raw, newest.item.result));
   });
   if (stored === null) return broker;
   log(`stream ${queue}: resuming at offset ${stored}, stored with the events (asked: ${String(broker.streamOffset ?? 'next')})`);
-  return { ...broker, streamOffset: stored };
+  return { ...broker, streamOffset: stored, streamResume: { next: stored, lastMessageDigest: store.meta.get(digestKey) } };
 }

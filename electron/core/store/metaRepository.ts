@@ -5,8 +5,10 @@ import { StatementCache } from './statementCache';
 /**
  * The keys payops keeps in `meta`. `live_since`: when a live session (a broker, or a followed
  * metrics stream) first opened the database, so a replay can tell it is the live one.
+ * `stream_last_message:<queue>`: a digest of the newest message stored from that stream queue
+ * (streamResume.ts), to tell the stream from another of the same name.
  */
-export type MetaKey = 'console_id' | 'live_since';
+export type MetaKey = 'console_id' | 'live_since' | `stream_last_message:${string}`;
 
 export class MetaRepository {
   private readonly sql: StatementCache;
@@ -27,6 +29,11 @@ export class MetaRepository {
    */
   liveSince(): string | null {
     return this.get('live_since') ?? (this.get('console_id') !== null ? 'unknown' : null);
+  }
+
+  /** Sets the value under `key` (inside the caller's transaction when there is one). */
+  set(key: MetaKey, value: string): void {
+    this.sql.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** The value under `key`, made with `make` and kept the first time (the same ever after). */

@@ -24,4 +24,17 @@ export class StreamOffsetRepository {
       )
       .run(queue, nextOffset, nowMs);
   }
+
+  /**
+   * Records `nextOffset` even below what was stored: the stream was deleted and created again
+   * under its name, and its offsets started again at 0 (call inside the ingest transaction).
+   */
+  restart(queue: string, nextOffset: number, nowMs: number): void {
+    this.sql
+      .prepare(
+        `INSERT INTO stream_offsets (queue, next_offset, updated_ms) VALUES (?, ?, ?)
+         ON CONFLICT (queue) DO UPDATE SET next_offset = excluded.next_offset, updated_ms = excluded.updated_ms`,
+      )
+      .run(queue, nextOffset, nowMs);
+  }
 }
