@@ -31,7 +31,7 @@ interface Summary {
   duplicates: number;
   skipped: number;
   rewoundDropped: number;
-  stats: { byType: Record<string, number> };
+  stats: { byType: Record<string, number>; firstEventTime: string | null; lastEventTime: string | null };
 }
 
 describe('a follower and collector sequences', () => {
@@ -49,6 +49,11 @@ describe('a follower and collector sequences', () => {
     expect({ applied: s1.applied, skipped: s1.skipped, duplicates: s1.duplicates }).toEqual({ applied: 3, skipped: 1, duplicates: 0 });
     expect(first.stderr).toMatch(/skipped metrics message at offset 2 .*sequence would jump from 2 to 999999999, but the stream advanced only 1 offset/);
     expect(s1.stats.byType).toEqual({ 'payment.authorized': 7 });
+    // A follower holds no raw events: its time range is the one of the figures it applied (to the second).
+    expect({ first: s1.stats.firstEventTime, last: s1.stats.lastEventTime }).toEqual({
+      first: new Date((SEC + 1) * 1000).toISOString(),
+      last: new Date((SEC + 3) * 1000).toISOString(),
+    });
 
     // Resumed: the bound holds from the stored offset; a retention-like gap (seq 5 after 3, two offsets on) is applied.
     await publishToStream(stream, [message(4, 8), JSON.stringify({ v: 1, collector: 'collector-a', seq: 50, at: Date.now(), rollups: [] }), message(5, 16)]);

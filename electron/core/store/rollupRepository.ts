@@ -74,6 +74,13 @@ export class RollupRepository {
     return this.sums({ dims: "dim = 'authorized'", order: 'key' }).map(({ key, a }) => ({ key, total: a }));
   }
 
+  /** The first and last second that holds figures, or null when none does. */
+  secondRange(): { first: number; last: number } | null {
+    const table = this.keys.isCoded() ? 'rollup_second_coded' : 'rollup_second';
+    const row = this.sql.prepare(`SELECT MIN(sec) AS first, MAX(sec) AS last FROM ${table}`).get() as { first: number | null; last: number | null };
+    return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+  }
+
   /** Events by type in [fromSec, toSec), summed per `stepSec` (t = the step's first second), oldest first. */
   typeCountsBySteps(stepSec: number, fromSec: number, toSec: number): { t: number; key: string; n: number }[] {
     return this.sums({ group: 'CAST(sec / ? AS INTEGER) * ?', groupArgs: [stepSec, stepSec], fromSec, toSec, dims: "dim = 'type'", order: 'g' }).map(({ g, key, n }) => ({ t: g, key, n }));

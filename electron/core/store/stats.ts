@@ -26,7 +26,7 @@ export function computeStats(store: { rollups: RollupRepository; counters: Count
   }
   const authorizedAmountByCurrency: Record<string, number> = {};
   for (const row of store.rollups.authorizedByCurrency()) authorizedAmountByCurrency[row.key] = row.total;
-  const range = store.events.timeRange();
+  const range = store.events.timeRange() ?? secondsRange(store.rollups);
   return {
     events,
     byType,
@@ -38,4 +38,13 @@ export function computeStats(store: { rollups: RollupRepository; counters: Count
     firstEventTime: range === null ? null : new Date(range.first).toISOString(),
     lastEventTime: range === null ? null : new Date(range.last).toISOString(),
   };
+}
+
+/**
+ * The time range of the rollups, to the second: a follower's database holds the collector's
+ * figures and no raw event, and its counts should not come with a null time range.
+ */
+function secondsRange(rollups: RollupRepository): { first: number; last: number } | null {
+  const seconds = rollups.secondRange();
+  return seconds && { first: seconds.first * 1000, last: seconds.last * 1000 };
 }
