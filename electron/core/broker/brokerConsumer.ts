@@ -5,7 +5,7 @@ import type { ConnectionStatus } from '../../../shared/metrics';
 import type { NamedQueueConfig } from './brokerConfig';
 import { redactUrl, safeErrorMessage } from '../redact';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
-import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
+import { connectWithRetries } from './connectWithRetries';
 import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
 import { streamOffsetOf } from './streamOffsetHeader';
@@ -105,29 +105,16 @@ export class BrokerConsumer {
    * that, or at once with a named refusal (brokerErrors.ts).
    */
   async start(): Promise<void> {
-    const budget = this.config.initialRetries ?? 5;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.connectOnce();
-        return;
-      } catch (err) {
-        if (this.stopping) return;
-        // A broker that answers and refuses (credentials, vhost, queue arguments) says so.
-        const refusal = brokerRefusal(err, this.config.url);
-        if (refusal) {
-          this.setState('disconnected', refusal.message);
-          throw refusal;
-        }
-        if (attempt >= budget || isPermanent(err)) {
-          this.setState('disconnected', safeErrorMessage(err));
-          throw new BrokerUnreachableError(
-            `cannot reach broker ${redactUrl(this.config.url)} after ${attempt + 1} attempt(s): ${safeErrorMessage(err)}`,
-          );
-        }
-        this.setState('connecting', safeErrorMessage(err));
-        await sleep(backoffDelay(attempt + 1, BROKER_BACKOFF));
-      }
-    }
+    await connectWithRetries({
+      url: this.config.url,
+      retries: this.config.initialRetries ?? 5,
+      backoff: BROKER_BACKOFF,
+      attempt: () => this.connectOnce(),
+      stopping: () => this.stopping,
+      permanent: isPermanent,
+      onRetry: (message) => this.setState('connecting', message),
+      onGiveUp: (message) => this.setState('disconnected', message),
+    });
   }
 
   /** Messages delivered and not yet acknowledged on the live channel. */
@@ -377,8 +364,4 @@ export class BrokerConsumer {
 function isPermanent(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
   return /ACCESS[-_]REFUSED|NOT_ALLOWED|PRECONDITION_FAILED|ENOTFOUND/.test(message);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

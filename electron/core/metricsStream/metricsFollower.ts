@@ -6,7 +6,7 @@
 import amqp from 'amqplib';
 import { backoffDelay } from '../../../shared/backoff';
 import { decodeMetricsMessage } from '../../../shared/metricsStream';
-import { brokerRefusal, BrokerUnreachableError } from '../broker/brokerErrors';
+import { connectWithRetries } from '../broker/connectWithRetries';
 import { redactUrl, safeErrorMessage } from '../redact';
 import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
 import type { Store } from '../store/store';
@@ -66,29 +66,18 @@ export class MetricsFollower {
   async start(): Promise<void> {
     const budget = this.o.initialRetries ?? Infinity;
     if (budget === Infinity) return this.connect();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.open();
-        return;
-      } catch (err) {
-        if (this.stopped) return;
-        const message = safeErrorMessage(err);
-        // A broker that answers and refuses (credentials, vhost) says so at once.
-        const refusal = brokerRefusal(err, this.o.url);
-        if (refusal) {
-          this.setState('stopped', refusal.message);
-          throw refusal;
-        }
-        if (attempt >= budget) {
-          this.setState('stopped', message);
-          throw new BrokerUnreachableError(`cannot reach broker ${redactUrl(this.o.url)} after ${attempt + 1} attempt(s): ${message}`);
-        }
+    await connectWithRetries({
+      url: this.o.url,
+      retries: budget,
+      backoff: RETRY,
+      attempt: () => this.open(),
+      stopping: () => this.stopped,
+      onRetry: (message, retry) => {
         this.setState('connecting', message);
-        if (attempt === 0) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying (${budget} more attempt(s))`);
-        await new Promise((r) => setTimeout(r, backoffDelay(attempt + 1, RETRY)));
-        if (this.stopped) return;
-      }
-    }
+        if (retry === 1) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying (${budget} more attempt(s))`);
+      },
+      onGiveUp: (message) => this.setState('stopped', message),
+    });
   }
 
   /** Applies what is in hand and disconnects. */
