@@ -46,8 +46,9 @@ function table(queues: QueueReport[]): string {
     num(q.rates.deliver, 1),
     num(q.rates.ack, 1),
     q.delaySeconds === null ? '-' : formatDurationSeconds(q.delaySeconds),
-    // Without the broker's rates nothing is known of draining: '-', not "not draining".
-    q.drainSeconds !== null ? formatDurationSeconds(q.drainSeconds) : q.rates.deliver === null ? '-' : 'not draining',
+    // Without the broker's rates nothing is known of draining, and a stream never drains (it
+    // keeps what it delivered): '-', not "not draining".
+    q.drainSeconds !== null ? formatDurationSeconds(q.drainSeconds) : q.rates.deliver === null || q.type === 'stream' ? '-' : 'not draining',
     q.source,
   ]);
   const head = ['queue', 'messages', 'ready', 'unacked', 'consumers', 'publish/s', 'deliver/s', 'ack/s', 'delay', 'drain', 'source'];

@@ -146,6 +146,20 @@ export class QueueStatsPoller {
   private withBusinessTime(s: QueueDepth & { maxLength?: number | null; progressCount?: number | null }): QueueDepth {
     const { maxLength = null, progressCount = null, ...sample } = s;
     if (sample.messages === null) return { ...sample, delaySeconds: null, drainSeconds: null, stalledSeconds: null, forecast: null };
+    // A stream keeps what it delivered (readers only move their offsets): its count is its
+    // retention, not a backlog. Depth over the deliver rate read as a delay that grows with
+    // the retention (queue-depth-growing fired on a reader that kept up), and a reader caught
+    // up on an idle stream looked stuck. RabbitMQ 3.10 reports no reader's lag over AMQP.
+    if (sample.type === 'stream') {
+      return {
+        ...sample,
+        delaySeconds: null,
+        drainSeconds: null,
+        stalledSeconds: null,
+        forecast: null,
+        note: sample.note ?? `${sample.queue} is a stream: it keeps the messages it delivered, so its count is what its retention holds, not a backlog (no delay, drain time or stall)`,
+      };
+    }
     let trend = this.trends.get(sample.queue);
     if (!trend) {
       trend = new HoltTrend();

@@ -67,7 +67,7 @@ function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
         <Sparkline values={h?.delay ?? []} label={`delay of ${q.queue}`} />
       </td>
       <td data-testid="queue-drain">
-        {q.drainSeconds === null && q.messages ? 'not draining' : secs(q.drainSeconds)}
+        {q.drainSeconds === null && q.messages && q.type !== 'stream' ? 'not draining' : secs(q.drainSeconds)}
         <Sparkline values={h?.drain ?? []} label={`time to drain ${q.queue}`} />
       </td>
       <td className="small">
