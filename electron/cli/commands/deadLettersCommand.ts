@@ -88,7 +88,9 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
         process.stdout.write(
           `${m.id}  ${m.decoded.ok ? m.decoded.type : `quarantine: ${m.decoded.reason}`}  ` +
             `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}` +
-            `${m.deliveryCount === undefined ? '' : `  (x-delivery-count ${m.deliveryCount})`}\n`,
+            `${m.deliveryCount === undefined ? '' : `  (x-delivery-count ${m.deliveryCount})`}` +
+            // Sent home and dead-lettered again: a poison message looping, not a new failure.
+            `${m.redriven === undefined ? '' : `  (redriven ${m.redriven === null ? 'before' : `${m.redriven} time(s) before`}: it died again)`}\n`,
         );
       }
     return;

@@ -60,6 +60,12 @@ export function deadLetterId(input: Pick<DeadLetterInput, 'body' | 'messageId'>,
 /** A dead letter as described here: `deliveryCount` is the quorum queue's x-delivery-count (how often it was put back), when it has one. */
 export interface DescribedDeadLetter extends DeadLetterMessage {
   deliveryCount?: number;
+  /**
+   * How many times a redrive sent this message home before it died again (its mark,
+   * x-payops-redrive-publish; a redrive drops the broker's x-death, which would have counted
+   * it); null when an older payops redrove it without the number; absent: never redriven.
+   */
+  redriven?: number | null;
 }
 
 /** The x-delivery-count header a quorum queue adds to a message it delivers again (null: none). */
@@ -75,6 +81,7 @@ export function describeDeadLetter(input: DeadLetterInput): DescribedDeadLetter 
   const eventId = decoded.ok ? decoded.event.id : null;
   const preview = Buffer.from(input.body.subarray(0, 512)).toString('utf8');
   const deliveryCount = deliveryCountOf(input.headers);
+  const redriven = redrivePublishOf(input.headers);
   return {
     id: deadLetterId(input, eventId),
     exchange: input.exchange,
@@ -97,6 +104,7 @@ export function describeDeadLetter(input: DeadLetterInput): DescribedDeadLetter 
     bodyPreview: preview,
     bytes: input.body.byteLength,
     ...(deliveryCount === null ? {} : { deliveryCount }),
+    ...(redriven === 0 ? {} : { redriven }),
   };
 }
 
