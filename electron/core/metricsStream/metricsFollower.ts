@@ -58,6 +58,8 @@ export class MetricsFollower {
   private stopped = false;
   private skippedInSession = 0;
   private guard: SequenceGuard | null = null;
+  /** The stream was deleted and created again: read from its start, the stored offset starts again with the first batch. */
+  private restarting = false;
   readonly status: FollowerStatus = { state: 'connecting', since: Date.now(), lastError: null, lastReceivedAt: null };
   readonly totals = { applied: 0, duplicates: 0, skipped: 0, rewoundDropped: 0 };
 
@@ -97,6 +99,8 @@ export class MetricsFollower {
     const tail = await streamTailOffset(this.model, this.o.stream);
     if (this.pending.length > 0) return false;
     if (tail === null) return true;
+    // Until a stream created again has a first batch applied, the stored offset is the old stream's.
+    if (this.restarting) return false;
     const next = this.o.store.metricsStream.position(this.o.stream).nextOffset;
     return next !== null && next > tail;
   }
@@ -111,10 +115,11 @@ export class MetricsFollower {
     let items: StreamItem[];
     let guarded: ReturnType<SequenceGuard['check']>;
     try {
-      this.guard ??= new SequenceGuard(this.o.store.metricsStream.sources(), this.o.store.metricsStream.position(this.o.stream).nextOffset);
+      // A stream created again proves nothing of the offsets before: the guard bounds sequences from its first batch on.
+      this.guard ??= new SequenceGuard(this.o.store.metricsStream.sources(), this.restarting ? null : this.o.store.metricsStream.position(this.o.stream).nextOffset);
       guarded = this.guard.check(batch.map((p) => p.item));
       items = guarded.items;
-      outcome = this.o.store.metricsStream.applyBatch(this.o.stream, items, Date.now());
+      outcome = this.o.store.metricsStream.applyBatch(this.o.stream, items, Date.now(), { restart: this.restarting });
     } catch (err) {
       // Kept in hand and not acknowledged (the broker sends nothing more past the prefetch).
       this.o.log(`metrics not applied, retrying: ${safeErrorMessage(err)}`);
@@ -122,6 +127,7 @@ export class MetricsFollower {
       return false;
     }
     this.pending = [];
+    this.restarting = false;
     guarded.commit();
     this.totals.rewoundDropped = this.guard?.rewoundDropped ?? 0;
     this.totals.applied += outcome.applied;
@@ -195,7 +201,7 @@ export class MetricsFollower {
       const ch = await model.createChannel();
       ch.on('error', () => undefined);
       await ch.prefetch(Math.max(100, (this.o.batchSize ?? 1000) * 2));
-      const from = this.o.store.metricsStream.position(this.o.stream).nextOffset ?? 'first';
+      const from = await this.startOffset(model);
       await ch.consume(this.o.stream, (msg) => msg && this.received(msg, ch), { noAck: false, arguments: { 'x-stream-offset': from } });
       this.attempts = 0;
       this.setState('following', null);
@@ -205,6 +211,25 @@ export class MetricsFollower {
       await model.close().catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * The stored offset, or 'first'. RabbitMQ attaches a consumer asked for an offset past the
+   * stream's end at that offset and skips every message before it in silence: a metrics stream
+   * deleted and created again (its offsets start again at 0) would never be followed.
+   */
+  private async startOffset(model: amqp.ChannelModel): Promise<number | 'first'> {
+    const stored = this.o.store.metricsStream.position(this.o.stream).nextOffset;
+    if (stored === null || stored === 0 || this.restarting) return this.restarting ? 'first' : (stored ?? 'first');
+    const tail = await streamTailOffset(model, this.o.stream);
+    if (tail !== null && tail >= stored - 1) return stored;
+    this.restarting = true;
+    this.guard = null;
+    this.o.log(
+      `warning: metrics stream ${this.o.stream} is not the stream this database followed: it read up to offset ${stored - 1}, but ${tail === null ? 'the stream is empty' : `the stream's last offset is ${tail}`}, ` +
+        `so it was deleted and created again. Following it from its first offset; each collector's messages are applied once (by collector and sequence)`,
+    );
+    return 'first';
   }
 
   private lost(model: amqp.ChannelModel, why: string): void {

@@ -94,9 +94,10 @@ export class MetricsStreamRepository {
   /**
    * Applies stream messages and stores the offset after the last one, in ONE transaction: a
    * follower killed at any moment resumes where its data ends. A message whose (collector,
-   * seq) was applied already counts as a duplicate and changes nothing.
+   * seq) was applied already counts as a duplicate and changes nothing. `restart`: the stream
+   * was deleted and created again, its offsets start again, so the stored one may go down.
    */
-  applyBatch(stream: string, items: readonly StreamItem[], nowMs: number): ApplyOutcome {
+  applyBatch(stream: string, items: readonly StreamItem[], nowMs: number, options: { restart?: boolean } = {}): ApplyOutcome {
     const out: ApplyOutcome = { applied: 0, duplicates: 0, skipped: 0, gaps: [], appliedMessages: [] };
     if (items.length === 0) return out;
     const apply = this.sql.transaction(() => {
@@ -128,10 +129,10 @@ export class MetricsStreamRepository {
       this.sql
         .prepare(
           `INSERT INTO metrics_follow (stream, next_offset, applied, duplicates, skipped, last_skip) VALUES (@stream, @next, @applied, @duplicates, @skipped, @lastSkip)
-           ON CONFLICT (stream) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset), applied = applied + excluded.applied,
+           ON CONFLICT (stream) DO UPDATE SET next_offset = CASE WHEN @restart THEN excluded.next_offset ELSE max(next_offset, excluded.next_offset) END, applied = applied + excluded.applied,
              duplicates = duplicates + excluded.duplicates, skipped = skipped + excluded.skipped, last_skip = coalesce(excluded.last_skip, last_skip)`,
         )
-        .run({ stream, next: nextOffset, applied: out.applied, duplicates: out.duplicates, skipped: out.skipped, lastSkip });
+        .run({ stream, next: nextOffset, restart: options.restart ? 1 : 0, applied: out.applied, duplicates: out.duplicates, skipped: out.skipped, lastSkip });
     });
     try {
       apply();
