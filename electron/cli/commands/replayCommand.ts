@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import amqp from 'amqplib';
+import type amqp from 'amqplib';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openCaptureReader } from '../../core/capture/captureReader';
@@ -9,6 +9,7 @@ import { startCliNotifications } from './cliNotifications';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { DEFAULT_BROKER } from '../../core/broker/brokerConfig';
 import { DEFAULT_INGEST_BATCH } from '../../core/ingest/batchWithinCredit';
+import { amqpConnect } from '../../core/broker/amqpConnect';
 import { brokerRefusal } from '../../core/broker/brokerErrors';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { streamEndOffset } from '../../core/broker/streamEnd';
@@ -266,7 +267,7 @@ function formatSummary(s: {
 async function checkStreamQueue(url: string, queue: string): Promise<void> {
   let conn: amqp.ChannelModel;
   try {
-    conn = await amqp.connect(url, { timeout: 5000 });
+    conn = await amqpConnect(url, { timeout: 5000 });
   } catch (err) {
     throw brokerRefusal(err, url) ?? new CliError(`cannot reach broker ${redactUrl(url)}: ${redactSecrets((err as Error).message)}`, 2);
   }

@@ -3,9 +3,10 @@
 // (store/metricsStreamRepository.ts), so a follower killed at any moment resumes with nothing
 // lost or counted twice. Bad messages are skipped, counted and logged; nothing stops it. A
 // message whose collector sequence the stream's offsets disprove is skipped too (sequenceGuard.ts).
-import amqp from 'amqplib';
+import type amqp from 'amqplib';
 import { backoffDelay } from '../../../shared/backoff';
 import { decodeMetricsMessage } from '../../../shared/metricsStream';
+import { amqpConnect } from '../broker/amqpConnect';
 import { connectWithRetries } from '../broker/connectWithRetries';
 import { redactUrl, safeErrorMessage } from '../redact';
 import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
@@ -179,7 +180,7 @@ export class MetricsFollower {
   /** One attempt: connects and consumes, or waits for the stream (retried); throws when the broker cannot be used. */
   private async open(): Promise<void> {
     if (this.stopped) return;
-    const model = await amqp.connect(this.o.url, { timeout: 5000 });
+    const model = await amqpConnect(this.o.url, { timeout: 5000 });
     try {
       model.on('error', () => undefined);
       model.on('close', () => this.lost(model, 'connection closed'));
