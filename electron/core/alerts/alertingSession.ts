@@ -11,6 +11,7 @@ import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
 import { DEFAULT_RULES_YAML } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
+import { LiveClock } from './liveClock';
 import { writeFileAtomicallySync } from '../atomicFile';
 
 const LIVE_TICK_MS = 1000;
@@ -56,6 +57,8 @@ export interface AlertingSessionOptions {
   /** Where a save goes when there is no rules file yet. */
   defaultSavePath: string;
   notify(notification: AlertNotification): void;
+  /** The wall clock of a live session (tests give their own). */
+  wallClock?: () => number;
 }
 
 /**
@@ -77,6 +80,7 @@ export class AlertingSession {
   private readonly store: Store;
   private readonly notify: (n: AlertNotification) => void;
   private timer: NodeJS.Timeout | null = null;
+  private readonly clock: LiveClock;
 
   constructor(options: AlertingSessionOptions) {
     this.store = options.store;
@@ -86,6 +90,7 @@ export class AlertingSession {
     this.rulesFile = options.rulesFile ? path.resolve(options.rulesFile) : null;
     this.savePath = this.rulesFile ?? options.defaultSavePath;
     this.currentRules = options.rules;
+    this.clock = new LiveClock(options.wallClock);
     this.current = new AlertEvaluator(options.rules, this.history);
     // A live engine restarted on this database carries on the alerts it left active: an
     // incident that outlives a restart stays one alert (no false resolve, no second page).
@@ -95,18 +100,28 @@ export class AlertingSession {
   /** Live sessions: evaluates every second on the wall clock. */
   start(): void {
     if (this.replay || this.timer) return;
-    this.timer = setInterval(() => this.publish(this.current.advanceTo(Date.now())), LIVE_TICK_MS);
+    this.timer = setInterval(() => this.onWallTick(), LIVE_TICK_MS);
     this.timer.unref?.();
+  }
+
+  /** A live session's second: moves to wall time unless a backlog's own times drive the clock (liveClock.ts). */
+  onWallTick(): void {
+    const target = this.clock.wallTarget();
+    this.publish(target === null ? this.current.takeNotifications() : this.current.advanceTo(target));
   }
 
   /** A committed batch; `watermark` is the newest event time seen (a replay's clock). */
   observeCommitted(outcome: BatchOutcome, watermark: number | null): void {
     if (outcome.inserted.length === 0) return;
+    if (!this.replay) this.clock.observe(watermark);
     this.current.observeEvents(outcome.inserted);
     if (this.replay && watermark !== null) this.publish(this.current.advanceTo(watermark));
   }
 
   observeQueues(samples: QueueDepth[]): void {
+    // A poll is stamped with wall time: while a backlog drains it would decide the backlog's
+    // ticks before their events arrive. Queue rules see the queues again once it has caught up.
+    if (!this.replay && this.clock.wallTarget() === null) return;
     this.current.observeQueues(samples, samples[0]?.at ?? Date.now());
   }
 

@@ -4,29 +4,40 @@ import type { AlertNotification } from '../../../shared/alerts';
 import type { BurnRateRule } from '../../../shared/notificationConfig';
 import type { AlertInputEvent } from './eventCounters';
 import { BurnRateEvaluator } from './burnRateEvaluator';
+import { LiveClock } from './liveClock';
 
 export class BurnRateSession {
   private readonly evaluator: BurnRateEvaluator;
   private timer: NodeJS.Timeout | null = null;
+  private readonly clock: LiveClock;
 
   constructor(
     rules: readonly BurnRateRule[],
     private readonly replay: boolean,
     private readonly notify: (n: AlertNotification) => void,
+    wallClock?: () => number,
   ) {
     this.evaluator = new BurnRateEvaluator(rules);
+    this.clock = new LiveClock(wallClock);
   }
 
   observeCommitted(events: readonly AlertInputEvent[], watermark: number | null): void {
     if (events.length === 0) return;
+    if (!this.replay) this.clock.observe(watermark);
     this.evaluator.observeEvents(events);
     this.publish(this.replay && watermark !== null ? this.evaluator.advanceTo(watermark) : this.evaluator.take());
   }
 
   start(): void {
     if (this.replay || this.timer) return;
-    this.timer = setInterval(() => this.publish(this.evaluator.advanceTo(Date.now())), 1000);
+    this.timer = setInterval(() => this.onWallTick(), 1000);
     this.timer.unref?.();
+  }
+
+  /** A live session's second: wall time unless a draining backlog's own times drive the clock (liveClock.ts). */
+  onWallTick(): void {
+    const target = this.clock.wallTarget();
+    this.publish(target === null ? this.evaluator.take() : this.evaluator.advanceTo(target));
   }
 
   stop(): void {
