@@ -90,6 +90,16 @@ describe('parseRfc3339', () => {
     expect(parseRfc3339('2026-11-02T00:02:07.8a4Z')).toBeNull();
   });
 
+  it('reads a leap second as the last second of its minute, only at the end of a UTC day', () => {
+    expect(parseRfc3339('2016-12-31T23:59:60Z')).toBe(Date.UTC(2016, 11, 31, 23, 59, 59));
+    expect(parseRfc3339('2016-12-31T23:59:60.250Z')).toBe(Date.UTC(2016, 11, 31, 23, 59, 59, 250));
+    expect(parseRfc3339('2017-01-01T00:59:60+01:00')).toBe(Date.UTC(2016, 11, 31, 23, 59, 59));
+    expect(parseRfc3339('2016-12-31T18:59:60.5-05:00')).toBe(Date.UTC(2016, 11, 31, 23, 59, 59, 500));
+    expect(parseRfc3339('1969-12-31T23:59:60Z')).toBe(Date.UTC(1969, 11, 31, 23, 59, 59));
+    expect(parseRfc3339('2016-12-31T12:00:60Z')).toBeNull();
+    expect(parseRfc3339('2016-12-31T23:58:60Z')).toBeNull();
+  });
+
   // Date.UTC (the fast path) and Date.parse (the general one) both roll an impossible day over
   // into the next month: 2026-02-30 would be stored as 2026-03-02.
   const impossible = [

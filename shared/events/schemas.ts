@@ -84,8 +84,23 @@ export function parseRfc3339General(value: string): number | null {
   if (oh !== undefined && (+oh > 23 || +om > 59)) return null;
   // Date.parse rolls an impossible day over (2025-02-29 to March 1): the date as written must exist.
   if (+d > daysInMonth(+y, +mo)) return null;
-  const ms = Date.parse(value.replace(/\.(\d{3})\d+/, '.$1'));
+  const text = value.replace(/\.(\d{3})\d+/, '.$1');
+  if (+s === 60) return leapSecondMs(text);
+  const ms = Date.parse(text);
   return Number.isFinite(ms) ? ms : null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A leap second (RFC 3339 5.7: 23:59:60 UTC, written in any offset), which Date cannot hold, as
+ * the last second of its minute (as Java's Instant.parse reads it): it stays on its day, before
+ * the next second. Null for a second 60 anywhere but the last minute of a UTC day.
+ */
+function leapSecondMs(text: string): number | null {
+  const ms = Date.parse(text.replace(/:60(?=[.Zz+-])/, ':59'));
+  if (!Number.isFinite(ms)) return null;
+  return (((ms % DAY_MS) + DAY_MS) % DAY_MS) >= DAY_MS - 1000 ? ms : null;
 }
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
