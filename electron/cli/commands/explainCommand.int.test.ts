@@ -52,6 +52,15 @@ describe('payops explain', () => {
     expect(lastJson<Explanation>(r.stdout)).toMatchObject({ significant: false });
   });
 
+  it('a window with no traffic, or no baseline to compare with, says so instead of "nothing significant"', async () => {
+    const before = await runPayops(['explain', '--db', db, '--from', iso(START - 60 * MINUTE), '--to', iso(START - 50 * MINUTE)]);
+    expect(before.code).toBe(0);
+    expect(before.stdout.split('\n')[0]).toMatch(/: no payment attempts in the window to explain$/);
+    const first = await runPayops(['explain', '--db', db, '--from', iso(START), '--to', iso(START + 2 * MINUTE)]);
+    expect(first.code).toBe(0);
+    expect(first.stdout.split('\n')[0]).toMatch(/: no payment attempts in the baseline to compare with$/);
+  });
+
   it('refuses a bad metric and a window that ends before it starts, naming the flag (exit 1)', async () => {
     const bad = await runPayops(['explain', '--db', db, '--from', iso(START), '--to', iso(START + MINUTE), '--metric', 'speed']);
     expect(bad.code).toBe(1);

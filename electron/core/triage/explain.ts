@@ -269,6 +269,10 @@ const DIMENSION_WORD: Record<SegmentDimension, string> = {
 export function headlineOf(e: Explanation): string {
   const word = METRIC_WORD[e.metric];
   const head = `${word} ${percent(e.window.value)} vs ${percent(e.baseline.value)} (per attempt)`;
+  // Nothing to compare is not "nothing significant": a window with no traffic, or events stored
+  // before payops kept segment rollups (migration 130), would read as calm.
+  if (e.window.attempts === 0) return `${head}: no payment attempts in the window to explain`;
+  if (e.baseline.attempts === 0) return `${head}: no payment attempts in the baseline to compare with`;
   if (!e.significant) return `${head}: nothing significant`;
   const top = e.contributors.find((c) => c.significant);
   if (!top) return `${head}: a significant change, no single segment explains it`;
