@@ -99,7 +99,11 @@ export class EventWriter {
     this.segments = tables?.segments === null ? null : (tables?.segments ?? new SegmentRollupRepository(db));
     this.minuteRollups = tables?.minuteRollups === null ? null : (tables?.minuteRollups ?? new MinuteRollupRepository(db, rollupKeys));
     if (tables?.payments === null) this.payments = null;
-    this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out));
+    // BEGIN IMMEDIATE: the batch reads (identities, counters) before it writes. A deferred
+    // transaction that read while another connection held the write lock (the notification
+    // log, a second payops) cannot write once that one commits: SQLITE_BUSY at once, without
+    // the busy timeout's wait, and ingest paused. Taking the write lock first waits for it.
+    this.writeBatch = db.transaction((items: IncomingMessage[], out: BatchOutcome) => this.writeItems(items, out)).immediate;
   }
 
   /** Also runs `extension` in every batch's transaction, after the events are written. */
