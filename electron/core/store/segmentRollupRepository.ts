@@ -313,23 +313,30 @@ export class SegmentRollupRepository {
 
   /**
    * The totals of every attempt in consecutive slices of `sliceMinutes`, the last one ending at
-   * `toMinute`, as many whole slices as fit after `fromMinute` (oldest first). One seek per
-   * minute of the total's row: the minute table is keyed by minute, then segment. (Numbers are
+   * `toMinute`, as many whole slices as fit after `fromMinute` (oldest first). (Numbers are
    * bound as REAL, hence the cast of the slice.)
    */
   totalsBySlice(fromMinute: number, toMinute: number, sliceMinutes: number): SegmentCounts[] {
     const slices = sliceMinutes > 0 ? Math.floor((toMinute - fromMinute) / sliceMinutes) : 0;
     if (slices <= 0) return [];
     const first = toMinute - slices * sliceMinutes;
-    const rows = this.sql
-      .prepare(
-        `WITH RECURSIVE m(minute) AS (SELECT ? UNION ALL SELECT minute + 1 FROM m WHERE minute + 1 < ?)
-         SELECT CAST((s.minute - ?) / ? AS INTEGER) AS slice, ${SUMS} FROM m JOIN segment_minute s ON s.minute = m.minute
-         WHERE s.dim = '${TOTAL}' AND s.value = '${TOTAL}' GROUP BY slice ORDER BY slice`,
-      )
-      .all(first, toMinute, first, sliceMinutes) as (SegmentCounts & { slice: number })[];
+    const minutes = `WITH RECURSIVE m(minute) AS (SELECT ? UNION ALL SELECT minute + 1 FROM m WHERE minute + 1 < ?)`;
+    const slice = `CAST((s.minute - ?) / ? AS INTEGER) AS slice`;
+    // Coded (migration 240): the total's key first, then one primary-key seek per minute.
+    // Through the view, each minute would join every segment of it to its key.
+    const totalKey = this.isCoded() ? (this.sql.pluck('SELECT id FROM segment_key WHERE dim = ? AND value = ?').get(TOTAL, TOTAL) as number | undefined) : null;
+    const rows =
+      totalKey === undefined
+        ? []
+        : totalKey !== null
+          ? (this.sql
+              .prepare(`${minutes} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute_coded s ON s.minute = m.minute AND s.key_id = ? GROUP BY slice`)
+              .all(first, toMinute, first, sliceMinutes, totalKey) as (SegmentCounts & { slice: number })[])
+          : (this.sql
+              .prepare(`${minutes} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute s ON s.minute = m.minute WHERE s.dim = '${TOTAL}' AND s.value = '${TOTAL}' GROUP BY slice`)
+              .all(first, toMinute, first, sliceMinutes) as (SegmentCounts & { slice: number })[]);
     const out: SegmentCounts[] = Array.from({ length: slices }, () => ({ attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 }));
-    for (const { slice, ...counts } of rows) out[slice] = counts;
+    for (const { slice: i, ...counts } of rows) out[i] = counts;
     return out;
   }
 
