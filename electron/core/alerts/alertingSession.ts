@@ -119,9 +119,14 @@ export class AlertingSession {
   }
 
   observeQueues(samples: QueueDepth[]): void {
-    // A poll is stamped with wall time: while a backlog drains it would decide the backlog's
-    // ticks before their events arrive. Queue rules see the queues again once it has caught up.
-    if (!this.replay && this.clock.wallTarget() === null) return;
+    // A poll is stamped with wall time: while the events' own times drive the clock (a backlog
+    // draining, a producer steadily behind) it would decide their ticks before they arrive. It is
+    // taken as of the clock's present instead, so queue rules keep judging the queues.
+    if (!this.replay && this.clock.wallTarget() === null) {
+      const present = this.current.clock;
+      if (present !== null) this.current.observeQueues(samples, present);
+      return;
+    }
     this.current.observeQueues(samples, samples[0]?.at ?? Date.now());
   }
 

@@ -93,3 +93,18 @@ describe('a backlog drained after a restart', () => {
     session.stop();
   });
 });
+
+describe('queue polls while the events drive the clock', () => {
+  it('do not move the clock past the events (a poll is taken as of the clock)', () => {
+    const W1 = Math.floor(Date.now() / 1000) * 1000;
+    let wall = W1;
+    const store = openStore(path.join(dir, 'polls.db'));
+    stores.push(store);
+    const session = new AlertingSession({ store, rules: DEFAULT_RULES, replay: false, rulesFile: null, defaultSavePath: path.join(dir, 'rules.yaml'), notify: () => undefined, wallClock: () => wall });
+    const from = W1 - 240_000;
+    session.observeCommitted(store.ingest.commit(payments(from, from + 2000, 20, () => 0.02)), from + 1999);
+    wall += 50;
+    session.observeQueues([{ queue: 'payments', messages: 4000, consumers: 1, at: wall, error: null }]);
+    expect(session.evaluator.clock).toBe(from + 1950); // the batch's newest event
+  });
+});
