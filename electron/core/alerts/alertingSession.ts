@@ -59,6 +59,8 @@ export interface AlertingSessionOptions {
   notify(notification: AlertNotification): void;
   /** The wall clock of a live session (tests give their own). */
   wallClock?: () => number;
+  /** The live clock, when shared with the burn-rate rules' session (composeEngine.ts). */
+  liveClock?: LiveClock;
 }
 
 /**
@@ -90,7 +92,7 @@ export class AlertingSession {
     this.rulesFile = options.rulesFile ? path.resolve(options.rulesFile) : null;
     this.savePath = this.rulesFile ?? options.defaultSavePath;
     this.currentRules = options.rules;
-    this.clock = new LiveClock(options.wallClock);
+    this.clock = options.liveClock ?? new LiveClock(options.wallClock);
     this.current = new AlertEvaluator(options.rules, this.history);
     // A live engine restarted on this database carries on the alerts it left active: an
     // incident that outlives a restart stays one alert (no false resolve, no second page).

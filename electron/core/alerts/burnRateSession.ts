@@ -15,10 +15,11 @@ export class BurnRateSession {
     rules: readonly BurnRateRule[],
     private readonly replay: boolean,
     private readonly notify: (n: AlertNotification) => void,
-    wallClock?: () => number,
+    /** Shared with the rule evaluator's session in an engine, so both follow the wall clock alike. */
+    clock: LiveClock = new LiveClock(),
   ) {
     this.evaluator = new BurnRateEvaluator(rules);
-    this.clock = new LiveClock(wallClock);
+    this.clock = clock;
   }
 
   observeCommitted(events: readonly AlertInputEvent[], watermark: number | null): void {

@@ -14,10 +14,10 @@
 // - the operator asks for `--stream-offset N` past the end: reading starts at the next message
 //   to arrive (the end), and the log says so.
 import { createHash } from 'node:crypto';
-import type { ChannelModel, ConsumeMessage } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import { decodeMessage } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
-import { streamOffsetOf } from './streamOffsetHeader';
+import { newestStreamOffset, peekStream, type PeekedMessage } from './streamPeek';
 
 /** What the database holds of its place in a stream (streamResume.ts). */
 export interface StreamResumeMark {
@@ -35,63 +35,10 @@ export function messageDigest(raw: RawMessage, result: DecodeResult): string {
 }
 
 /** The digests a message read from the stream may have been stored under (the body's, whatever the decode). */
-function digestsOf(msg: Peeked): string[] {
+function digestsOf(msg: PeekedMessage): string[] {
   const raw: RawMessage = { body: msg.message.content, headers: msg.message.properties.headers ?? null, contentType: msg.message.properties.contentType ?? null, routingKey: msg.message.fields.routingKey, arrivalMs: 0 };
   const decoded = decodeMessage(raw);
   return decoded.ok ? [messageDigest(raw, decoded), `body:${sha(raw.body)}`] : [messageDigest(raw, decoded)];
-}
-
-/** How long an empty stream is waited on before it is taken as empty. */
-const EMPTY_WAIT_MS = 3000;
-
-interface Peeked {
-  offset: number;
-  message: ConsumeMessage;
-}
-
-/**
- * The deliveries a consumer attached at `at` is sent until `settleMs` of quiet (or `waitMs`
- * with nothing at all), at most `max` of them, on a channel of its own.
- */
-async function peek(conn: ChannelModel, queue: string, at: number | 'last', max: number, waitMs = EMPTY_WAIT_MS, settleMs = 250): Promise<Peeked[]> {
-  const ch = await conn.createChannel();
-  ch.on('error', () => undefined);
-  try {
-    // A stream consumer needs a prefetch and manual acknowledgements (they only renew its credit).
-    await ch.prefetch(Math.max(max, 100));
-    const got: Peeked[] = [];
-    await new Promise<void>((resolve, reject) => {
-      let timer = setTimeout(resolve, waitMs);
-      const cap = setTimeout(resolve, waitMs + settleMs);
-      const done = () => {
-        clearTimeout(timer);
-        clearTimeout(cap);
-        resolve();
-      };
-      ch.consume(
-        queue,
-        (msg) => {
-          if (!msg) return reject(new Error(`the broker cancelled the probe of stream "${queue}"`));
-          const offset = streamOffsetOf(msg.properties.headers);
-          if (offset !== null && got.length < max) got.push({ offset, message: msg });
-          ch.ack(msg);
-          clearTimeout(timer);
-          timer = setTimeout(done, settleMs);
-          if (got.length >= max) done();
-        },
-        { noAck: false, arguments: { 'x-stream-offset': at } },
-      ).catch(reject);
-    });
-    return got;
-  } finally {
-    await ch.close().catch(() => undefined);
-  }
-}
-
-/** The stream's newest offset (its last chunk's), or null when it is empty. */
-async function newestOffset(conn: ChannelModel, queue: string): Promise<number | null> {
-  const last = await peek(conn, queue, 'last', 10_000);
-  return last.length ? Math.max(...last.map((m) => m.offset)) : null;
 }
 
 /**
@@ -105,7 +52,7 @@ export async function streamStartOffset(
   resumed: StreamResumeMark | null,
   log: (line: string) => void,
 ): Promise<number | 'first'> {
-  const end = await newestOffset(conn, queue);
+  const end = await newestStreamOffset(conn, queue);
   const endText = end === null ? 'it is empty' : `its last offset is ${end}`;
   if (resumed && resumed.next > 0) {
     const storedLast = resumed.next - 1;
@@ -113,7 +60,7 @@ export async function streamStartOffset(
     if (end === null || end < storedLast) {
       mismatch = `the database stored its messages up to offset ${storedLast}, but ${endText}`;
     } else if (resumed.lastMessageDigest !== null) {
-      const [at] = await peek(conn, queue, storedLast, 1);
+      const [at] = await peekStream(conn, queue, storedLast, 1);
       // A later offset means retention removed the stored one: the same stream (streamResume.ts says what was lost).
       if (at && at.offset === storedLast && !digestsOf(at).includes(resumed.lastMessageDigest)) {
         mismatch = `the message at offset ${storedLast} is not the one the database stored there`;

@@ -10,6 +10,7 @@ import { BatchAlertOrder } from '../alerts/batchAlertOrder';
 import { DEFAULT_RULES } from '../alerts/defaultRules';
 import { loadRoutingFile, loadRulesFile } from '../alerts/loadRulesFile';
 import { BurnRateSession } from '../alerts/burnRateSession';
+import { LiveClock } from '../alerts/liveClock';
 import { RulesService } from '../alerts/rulesService';
 import { newConsoleId, resolveConsoleQueue } from '../broker/consoleQueue';
 import { DeadLetterService } from '../deadLetters/deadLetterService';
@@ -59,6 +60,8 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const broker = resumeStream(store, config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId)), emit.log);
     const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, indexes.emitter);
     const alertOrder = new BatchAlertOrder((n) => emit.alert?.(n));
+    // One clock for the rule evaluator and the burn-rate rules: both follow the wall clock alike.
+    const liveClock = new LiveClock();
     const alerting = new AlertingSession({
       store,
       // A follower evaluates nothing itself (it has no raw events): its alerts are the collector's.
@@ -67,10 +70,11 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       rulesFile: config.rulesFile ?? null,
       defaultSavePath: path.join(path.dirname(path.resolve(config.dbFile)), 'rules.yaml'),
       notify: alertOrder.raise,
+      liveClock,
     });
     // Burn-rate (SLO) rules of the rules file, beside the evaluator (issue 14).
     const burnRules = config.rulesFile ? loadRoutingFile(config.rulesFile).burnRates : [];
-    const burn = burnRules.length ? new BurnRateSession(burnRules, config.session === 'replay', alertOrder.raise) : null;
+    const burn = burnRules.length ? new BurnRateSession(burnRules, config.session === 'replay', alertOrder.raise, liveClock) : null;
     engine.onCommitted((outcome) =>
       alertOrder.batch(() => {
         alerting.observeCommitted(outcome, metrics.watermark);

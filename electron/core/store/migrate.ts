@@ -21,6 +21,7 @@ import { migration260 } from './migrations/260_payment_index';
 import { migration270 } from './migrations/270_identity_index';
 import { migration280 } from './migrations/280_merchant_index';
 import { migration290 } from './migrations/290_quarantine_redelivery';
+import { newerSchema } from './schemaCheck';
 
 export interface Migration {
   version: number;
@@ -42,7 +43,7 @@ export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): num
   const newest = Math.max(0, ...migrations.map((m) => m.version));
   const version = (): number => {
     const current = db.pragma('user_version', { simple: true }) as number;
-    if (current > newest) throw new Error(`database schema version ${current} is newer than this payops (${newest}); upgrade payops`);
+    if (current > newest) throw new Error(`database ${newerSchema(current, newest)}`);
     return current;
   };
   const lockWait = db.pragma('busy_timeout', { simple: true }) as number;

@@ -17,12 +17,7 @@ export class StreamOffsetRepository {
 
   /** Records that everything before `nextOffset` is stored (call inside the ingest transaction). */
   save(queue: string, nextOffset: number, nowMs: number): void {
-    this.sql
-      .prepare(
-        `INSERT INTO stream_offsets (queue, next_offset, updated_ms) VALUES (?, ?, ?)
-         ON CONFLICT (queue) DO UPDATE SET next_offset = MAX(next_offset, excluded.next_offset), updated_ms = excluded.updated_ms`,
-      )
-      .run(queue, nextOffset, nowMs);
+    this.write(queue, nextOffset, nowMs, 'MAX(next_offset, excluded.next_offset)');
   }
 
   /**
@@ -30,10 +25,14 @@ export class StreamOffsetRepository {
    * under its name, and its offsets started again at 0 (call inside the ingest transaction).
    */
   restart(queue: string, nextOffset: number, nowMs: number): void {
+    this.write(queue, nextOffset, nowMs, 'excluded.next_offset');
+  }
+
+  private write(queue: string, nextOffset: number, nowMs: number, next: 'MAX(next_offset, excluded.next_offset)' | 'excluded.next_offset'): void {
     this.sql
       .prepare(
         `INSERT INTO stream_offsets (queue, next_offset, updated_ms) VALUES (?, ?, ?)
-         ON CONFLICT (queue) DO UPDATE SET next_offset = excluded.next_offset, updated_ms = excluded.updated_ms`,
+         ON CONFLICT (queue) DO UPDATE SET next_offset = ${next}, updated_ms = excluded.updated_ms`,
       )
       .run(queue, nextOffset, nowMs);
   }
