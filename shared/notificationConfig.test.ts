@@ -9,7 +9,7 @@ describe('routing sections of a rules file', () => {
     const v = validateRouting({
       contactPoints: [
         { name: 'oncall-hook', type: 'webhook', urlSecret: 'oncall-hook' },
-        { name: 'team-chat', type: 'slack', urlSecret: 'team-chat', timeout: '2s', maxAttempts: 4 },
+        { name: 'team-chat', type: 'slack', urlSecret: 'team-chat', timeout: '2s', maxAttempts: 4, maxAlerts: 50 },
         { name: 'desk', type: 'desktop' },
       ],
       policies: [{ contactPoint: 'oncall-hook', matchers: ['severity=critical', 'merchant=~"m_1.*"'], groupBy: ['alertname'], continue: true, muteTimings: ['nightly'] }],
@@ -20,11 +20,11 @@ describe('routing sections of a rules file', () => {
     });
     if (!v.ok) throw new Error(JSON.stringify(v.issues));
     const c = v.config;
-    expect(c.contactPoints.map((p) => [p.name, p.type, p.timeoutMs, p.maxAttempts])).toEqual([
-      ['oncall-hook', 'webhook', 5000, 3],
-      ['team-chat', 'slack', 2000, 4],
-      ['desk', 'desktop', 5000, 3],
-      ['desktop', 'desktop', 10000, 1],
+    expect(c.contactPoints.map((p) => [p.name, p.type, p.timeoutMs, p.maxAttempts, p.maxAlerts])).toEqual([
+      ['oncall-hook', 'webhook', 5000, 3, 0],
+      ['team-chat', 'slack', 2000, 4, 50],
+      ['desk', 'desktop', 5000, 3, 0],
+      ['desktop', 'desktop', 10000, 1, 0],
     ]);
     expect(c.policies[0].matchers).toEqual([
       { label: 'severity', op: '=', value: 'critical' },

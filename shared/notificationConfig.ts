@@ -29,6 +29,8 @@ const contactPointInput = z.strictObject({
   timeout: duration.optional(),
   maxAttempts: z.number().int().min(1).max(10, { error: 'must be 1..10' }).optional(),
   sendResolved: z.boolean().optional(),
+  /** Alertmanager's max_alerts: at most this many alerts in one message (0: all). */
+  maxAlerts: z.number().int().min(0).max(100_000, { error: 'must be 0..100000' }).optional(),
 });
 
 const policyInput = z.strictObject({
@@ -97,6 +99,8 @@ export interface ContactPoint {
   timeoutMs: number;
   maxAttempts: number;
   sendResolved: boolean;
+  /** At most this many alerts in one message, the rest counted (0: all). */
+  maxAlerts: number;
 }
 
 export interface NotificationPolicy {
@@ -177,7 +181,7 @@ export const DEFAULT_BURN_WINDOWS: BurnWindow[] = [
 ];
 export const MAX_BURN_WINDOW_MS = 24 * 3600_000;
 
-const DESKTOP: ContactPoint = { name: 'desktop', type: 'desktop', url: null, urlSecret: null, timeoutMs: 10_000, maxAttempts: 1, sendResolved: true };
+const DESKTOP: ContactPoint = { name: 'desktop', type: 'desktop', url: null, urlSecret: null, timeoutMs: 10_000, maxAttempts: 1, sendResolved: true, maxAlerts: 0 };
 const DEFAULTS = { groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3600_000 };
 
 /** With no routing in the file: every alert to the desktop, one alert a group, sent at once (today's behaviour). */
@@ -307,6 +311,7 @@ export function validateRouting(file: unknown): RoutingValidation {
       timeoutMs: c.timeout === undefined ? 5000 : parseDuration(c.timeout)!,
       maxAttempts: c.maxAttempts ?? 3,
       sendResolved: c.sendResolved ?? true,
+      maxAlerts: c.maxAlerts ?? 0,
     });
   });
   if (!contactPoints.some((c) => c.name === DESKTOP.name)) contactPoints.push(DESKTOP);

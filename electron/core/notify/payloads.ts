@@ -27,8 +27,17 @@ export interface AlertmanagerWebhookV4 {
   }[];
 }
 
+/** Slack cuts (or refuses) a message's text past 40,000 characters. */
+export const SLACK_TEXT_LIMIT = 40_000;
+
+/** The first `max` alerts (0: all) and how many were left out, as Alertmanager's max_alerts. */
+function truncateAlerts(alerts: readonly NotifiedAlert[], max: number): { kept: readonly NotifiedAlert[]; truncated: number } {
+  return max > 0 && alerts.length > max ? { kept: alerts.slice(0, max), truncated: alerts.length - max } : { kept: alerts, truncated: 0 };
+}
+
 export function alertmanagerPayload(d: Dispatch): AlertmanagerWebhookV4 {
-  const alerts = d.alerts.map((a) => ({
+  const { kept, truncated } = truncateAlerts(d.alerts, d.contactPoint.maxAlerts);
+  const alerts = kept.map((a) => ({
     status: a.status,
     labels: { ...a.labels },
     annotations: annotationsOf(a),
@@ -40,7 +49,7 @@ export function alertmanagerPayload(d: Dispatch): AlertmanagerWebhookV4 {
   return {
     version: '4',
     groupKey: d.groupKey,
-    truncatedAlerts: 0,
+    truncatedAlerts: truncated,
     status: d.status,
     receiver: d.contactPoint.name,
     groupLabels: { ...d.groupLabels },
@@ -54,7 +63,20 @@ export function alertmanagerPayload(d: Dispatch): AlertmanagerWebhookV4 {
 export function slackPayload(d: Dispatch): { text: string } {
   const firing = d.alerts.filter((a) => a.status === 'firing').length;
   const head = `[${d.status.toUpperCase()}${firing ? `:${firing}` : ''}] ${Object.values(d.groupLabels).join(' ') || d.alerts[0]?.rule || ''}`;
-  return { text: [head, ...d.alerts.map((a) => `- ${a.summary}`)].join('\n') };
+  const { kept } = truncateAlerts(d.alerts, d.contactPoint.maxAlerts);
+  // A group of thousands (a rule grouped by merchant) still makes one message Slack takes whole.
+  const moreReserve = 40;
+  const lines = [head];
+  let length = head.length;
+  for (const a of kept) {
+    const line = `- ${a.summary}`;
+    if (length + 1 + line.length + moreReserve > SLACK_TEXT_LIMIT) break;
+    lines.push(line);
+    length += 1 + line.length;
+  }
+  const more = d.alerts.length - (lines.length - 1);
+  if (more > 0) lines.push(`- ... and ${more} more`);
+  return { text: lines.join('\n') };
 }
 
 function annotationsOf(a: NotifiedAlert): Record<string, string> {

@@ -4,7 +4,7 @@ import { ContactPointUrls, secretEnvName } from './secretUrls';
 import { MemorySecretStore } from '../secrets/secretStore';
 
 const SECRET = 'https://hooks.example.com/services/T0001/B0002/XyZ123secretTOKEN456';
-const cp = (urlSecret: string): ContactPoint => ({ name: 'hook', type: 'webhook', url: null, urlSecret, timeoutMs: 1000, maxAttempts: 1, sendResolved: true });
+const cp = (urlSecret: string): ContactPoint => ({ name: 'hook', type: 'webhook', url: null, urlSecret, timeoutMs: 1000, maxAttempts: 1, sendResolved: true, maxAlerts: 0 });
 
 describe('contact point URLs from the secret store', () => {
   it('resolves from the secret store first, then PAYOPS_SECRET_<NAME>, and says which is missing', async () => {
