@@ -1,6 +1,8 @@
 // Routing and delivery against a real HTTP receiver on loopback and a real SQLite log. The
 // router runs on a controlled event-time clock; deliveries are real HTTP requests.
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertNotification } from '../../../shared/alerts';
@@ -201,6 +203,41 @@ describe('notification delivery to a real HTTP receiver', () => {
     expect(log[2].error).toMatch(/ECONNREFUSED/);
     expect(JSON.stringify(log)).not.toContain('secretTOKEN');
   });
+  it('a 4xx answer is final at once (it will not change on a retry); a 503 or 429 is retried', async () => {
+    const outcomes = async (status: number) => {
+      const receiver = await startReceiver({ kind: 'status', status });
+      open.push(receiver);
+      const { hub, store } = await setup(receiver);
+      hub.observe(note('firing', 'failures', 0, { merchant: 'm_1' }));
+      hub.advanceTo(at(30));
+      await waitFor(() => store.log.list().some((e) => e.final), `the final word on HTTP ${status}`, 15_000);
+      return { log: store.log.list().map((e) => [e.attempt, e.final, e.error]), received: receiver.requests.length };
+    };
+    expect(await outcomes(404)).toEqual({ log: [[1, true, 'HTTP 404']], received: 1 });
+    expect(await outcomes(400)).toEqual({ log: [[1, true, 'HTTP 400']], received: 1 });
+    expect(await outcomes(503)).toEqual({ log: [[1, false, 'HTTP 503'], [2, false, 'HTTP 503'], [3, true, 'HTTP 503']], received: 3 });
+    expect((await outcomes(429)).received).toBe(3);
+  });
+
+  it('a redirect is not followed: logged final with what to do, and the other address receives nothing', async () => {
+    const elsewhere = await startReceiver();
+    open.push(elsewhere);
+    const redirecting = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(307, { location: `${elsewhere.url}/collect` }).end());
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise((resolve) => redirecting.close(resolve)) });
+    const { hub, store } = await setup({ url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}` });
+    hub.observe(note('firing', 'failures', 0, { merchant: 'm_1' }));
+    hub.advanceTo(at(30));
+    await waitFor(() => store.log.list().some((e) => e.final), 'the final word on the redirect', 15_000);
+    const log = store.log.list();
+    expect(log.map((e) => [e.outcome, e.attempt, e.final])).toEqual([['failed', 1, true]]);
+    expect(log[0].error).toMatch(/^HTTP 307: the receiver redirects, and payops does not follow redirects; give the contact point its final URL$/);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
   it('a stop delivers what is queued within its grace (one attempt each), then logs the rest failed "shutting down"', async () => {
     // The receiver answers after 300 ms: the second message is still queued behind the first
     // when the stop comes, as a replay's resolved message is behind its firing one at the end.

@@ -211,13 +211,15 @@ export class NotificationDelivery {
           headers,
           body,
           signal: AbortSignal.timeout(cp.timeoutMs),
-          redirect: 'error',
+          // Not followed: the alert (and a basic-auth or token URL's credentials) would go to another address.
+          redirect: 'manual',
         });
         httpStatus = res.status;
         // The status is the answer; the body is read only for a bounded excerpt (a body that
         // fails or times out half-way does not make a 2xx a failure).
         answer = await readBounded(res, MAX_RESPONSE_BYTES);
-        if (!res.ok) error = `HTTP ${res.status}`;
+        if (res.status >= 300 && res.status < 400) error = `HTTP ${res.status}: the receiver redirects, and payops does not follow redirects; give the contact point its final URL`;
+        else if (!res.ok) error = `HTTP ${res.status}`;
       } catch (err) {
         error = describe(err, cp.timeoutMs);
       }
@@ -235,11 +237,12 @@ export class NotificationDelivery {
       }
       const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_DELIVERY_BACKOFF);
       const outOfTime = Date.now() + delay > this.retryDeadline;
-      const last = attempt === cp.maxAttempts || outOfTime;
+      const permanent = !retryable(httpStatus);
+      const last = attempt === cp.maxAttempts || outOfTime || permanent;
       this.write(d, 'failed', { attempt, final: last, httpStatus, durationMs, error: this.options.urls.redact(error) });
       if (last) {
         this.counts.failed++;
-        const why = outOfTime && attempt < cp.maxAttempts ? ` (not retried: payops is shutting down)` : '';
+        const why = attempt === cp.maxAttempts ? '' : permanent ? ` (not retried: HTTP ${httpStatus} will not change on a retry)` : ` (not retried: payops is shutting down)`;
         this.warnFailed(d, `${attempt} of ${cp.maxAttempts} attempt(s)${why}`, error, excerpt);
         return;
       }
@@ -361,6 +364,14 @@ export async function readBounded(res: Response, limit: number): Promise<Bounded
     reader.releaseLock();
   }
   return { bytes: Buffer.concat(chunks, n), truncated };
+}
+
+/**
+ * Whether an attempt's outcome may change on a retry, as Alertmanager judges it: a network error,
+ * a timeout, a 5xx, 408 or 429 may; another 4xx or a redirect will not.
+ */
+function retryable(httpStatus: number | null): boolean {
+  return httpStatus === null || httpStatus >= 500 || httpStatus === 408 || httpStatus === 429;
 }
 
 function describe(err: unknown, timeoutMs: number): string {
