@@ -21,6 +21,7 @@ import { checkStreamOffset, positiveInt, positiveNumber, STREAM_OFFSET_HELP, str
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
 import { drainTarget, StreamDrain } from './streamDrain';
+import { leaseHeld } from '../../core/store/writerLease';
 import { formatSeconds } from '../../../shared/format';
 
 /** A replay from a file commits in large transactions at max speed: fewer WAL page rewrites
@@ -128,6 +129,8 @@ function prepareDb(flags: ReplayFlags): void {
     throw new CliError(`--db ${flags.db} is a live database: a broker's events are collected into it${since}; a replay needs a session database of its own`);
   }
   if (flags.overwrite) {
+    // Another replay into it may be running: never delete a database from under its writer.
+    if (leaseHeld(target)) throw new CliError(`--db ${flags.db} is being written by another payops session: --overwrite would delete its database from under it; wait for it to end or choose a new file`);
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
     return;
   }

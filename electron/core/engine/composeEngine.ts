@@ -1,6 +1,7 @@
 // The composition root of an engine session: it opens the store, makes each part, gives the
 // ingest core what it needs, wires the other parts to its events and collects the services the
 // worker serves. Parts never register themselves on the engine or call back into it.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiParsedArgs } from '../../../shared/api';
@@ -20,7 +21,8 @@ import { LiveMetrics } from '../metrics/liveMetrics';
 import { FollowedAlertsService } from '../metricsStream/followedAlerts';
 import { wireFollower } from '../metricsStream/wireFollower';
 import { wireMetricsPublisher } from '../metricsStream/wireMetricsPublisher';
-import { databaseSetupError, openStore } from '../store/store';
+import { databaseSetupError, openStore, type Store } from '../store/store';
+import { takeWriterLease } from '../store/writerLease';
 import { Engine, type EngineEmitter } from './engine';
 import type { EngineConfig } from './engineConfig';
 import type { EngineServices } from './engineServices';
@@ -40,10 +42,20 @@ export interface EngineSession {
 }
 
 export function composeEngine(config: EngineConfig, emit: EngineEmitter): EngineSession {
-  const store = openStore(config.dbFile, {
-    durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal'),
-    maxBytes: config.maxDbBytes,
-  });
+  // One live session per database, never beside a replay into it (writerLease.ts); taken
+  // before the file is opened, so a session refused changes nothing in it.
+  const lease = takeWriterLease(config.dbFile, config.session === 'replay' ? 'shared' : 'exclusive');
+  let store: Store;
+  try {
+    if (config.freshDb) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(config.dbFile + suffix, { force: true });
+    store = openStore(config.dbFile, {
+      durability: config.durability ?? (config.session === 'live' ? 'full' : 'normal'),
+      maxBytes: config.maxDbBytes,
+    });
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
   try {
     // Marked before anything arrives, so a replay refuses this database even while it is
     // empty and a collector is writing it (a replay never mixes into the live database).
@@ -131,12 +143,16 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
         await follower?.start();
       },
       stop() {
-        stopped ??= engine.stop().finally(() => store.close());
+        stopped ??= engine.stop().finally(() => {
+          store.close();
+          lease.release();
+        });
         return stopped;
       },
     };
   } catch (err) {
     store.close();
+    lease.release();
     throw databaseSetupError(config.dbFile, err);
   }
 }

@@ -5,6 +5,8 @@ import type { ScenarioName } from '../sim/scenarios';
 export interface EngineConfig {
   dbFile: string;
   session: 'live' | 'replay' | 'demo';
+  /** Start from an empty database: the file is deleted once this session holds its lease (the console's demo). */
+  freshDb?: boolean;
   broker?: BrokerConfig;
   demo?: { scenario: ScenarioName; rate: number; seed?: number };
   /** Flush a batch at this many messages or after this many ms, whichever first. */

@@ -129,9 +129,8 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
       ? { dbFile: options.dbFile, session: 'live', follow: { stream: options.follow, url: broker.url }, rulesFile, readOnly: options.readOnly }
       : { dbFile: options.dbFile, session: 'live', broker: broker ? { ...broker, initialRetries: Infinity } : undefined, rulesFile, readOnly: options.readOnly };
   const demoConfig = (scenario: ScenarioName, rate: number): EngineConfig => {
-    const dbFile = path.join(configDir, 'demo.db');
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
-    return { dbFile, session: 'demo', demo: { scenario, rate, seed: 42 }, rulesFile };
+    // Emptied by the engine once it holds the file's lease: never from under another console's demo.
+    return { dbFile: path.join(configDir, 'demo.db'), freshDb: true, session: 'demo', demo: { scenario, rate, seed: 42 }, rulesFile };
   };
   const activeBroker = async (): Promise<BrokerConfig | undefined> => {
     if (options.broker) return options.broker;
