@@ -79,6 +79,22 @@ describe('DashboardService (per-minute rollups)', () => {
     }
   });
 
+  it('charts authorization latency from attempts only, not the latencyMs of captures, refunds or other payment events', () => {
+    const db = openDatabase(path.join(dir, `dash-${++n}.db`));
+    const attempts: KitEvent[] = [
+      ...Array.from({ length: 60 }, (_, i): KitEvent => ({ type: 'payment.authorized', timeMs: T0 + i * 500, latencyMs: 200 })),
+      ...Array.from({ length: 20 }, (_, i): KitEvent => ({ type: 'payment.declined', timeMs: T0 + i * 500, latencyMs: 200, declineCode: '05' })),
+      ...Array.from({ length: 20 }, (_, i): KitEvent => ({ type: 'payment.failed', timeMs: T0 + i * 500, latencyMs: 200 })),
+    ];
+    // A capture, refund or dispute carries the latency of its own call (a batch capture takes minutes).
+    const others = ['payment.initiated', 'payment.captured', 'payment.refunded', 'payment.chargeback'].flatMap((type) =>
+      Array.from({ length: 10 }, (_, i) => ({ ...cloudEvent({ type: 'payment.authorized', timeMs: T0 + i * 1000, latencyMs: 30_000 }), type })),
+    );
+    storeEvents(db, [...attempts.map(cloudEvent), ...others]);
+    const s = new DashboardService(storeOn(db)).series({ fromMs: T0, toMs: T0 + HOUR, compare: 'none' });
+    for (const p of [s.totals.latencyP50, s.totals.latencyP95, s.totals.latencyP99, s.latencyP99[0][1]]) expect(Math.abs(p! - 200) / 201).toBeLessThan(0.045);
+  });
+
   it('compares with the same window yesterday, drawn on this window’s times', () => {
     const s = dash.series({ fromMs: T0, toMs: T0 + HOUR, compare: 'yesterday' });
     const want = expectedFigures(events, T0 - 24 * HOUR, T0 - 23 * HOUR);

@@ -25,6 +25,9 @@ interface CellWriter {
   flush(): void;
 }
 
+/** The attempts whose latencyMs is authorization latency (authorized + declined + failed, as the rates count attempts). */
+const AUTHORIZATION_ATTEMPTS: ReadonlySet<string> = new Set(['payment.authorized', 'payment.declined', 'payment.failed']);
+
 /** Adds cells to `table` (coded, migration 230) at `at`: the rows go between these two. */
 const addHead = (table: string, at: string) => `INSERT INTO ${table} (code, ${at}, count, amount) VALUES`;
 const addConflict = (at: string) => `ON CONFLICT (code, ${at}) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`;
@@ -71,7 +74,9 @@ export class MinuteRollupBatch {
       this.add('decline', minute, e.declineCode ?? 'unknown', 0);
     } else if (e.type === 'payment.failed') this.add('failed', minute, e.currency ?? '', e.amount ?? 0);
     else if (e.type === 'risk.scored') this.add('decision', minute, e.decision ?? 'unknown', e.score ?? 0);
-    if (e.category === 'payment' && e.latencyMs !== null) {
+    // Authorization latency: the attempts' only. A capture's or refund's latencyMs is the time
+    // of another call (a batch capture takes minutes) and would pass for a slow issuer.
+    if (AUTHORIZATION_ATTEMPTS.has(e.type) && e.latencyMs !== null) {
       const bucket = latencyBucket(e.latencyMs);
       if (bucket !== null) this.add('latency', minute, String(bucket), e.latencyMs);
     }
