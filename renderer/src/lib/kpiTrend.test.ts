@@ -23,6 +23,17 @@ describe('KPI tiles', () => {
     expect(sparkPaths([0, 0.5, null, 1, 1], 1)).toEqual(['0.0,19.0 25.0,10.0', '75.0,1.0 100.0,1.0']);
   });
 
+  it('draw approval and decline per attempt as their tiles and the alert rules count it: failures are attempts', () => {
+    // An issuer timing out: the tile reads approval 60 % (6 of 10 attempts), so must its trend.
+    const points: TPoint[] = [
+      { t: 0, span: 1, counts: { 'payment.authorized': 9, 'payment.declined': 1 } },
+      { t: 1, span: 1, counts: { 'payment.authorized': 6, 'payment.declined': 1, 'payment.failed': 3 } },
+      { t: 2, span: 1, counts: { 'payment.failed': 2 } },
+    ];
+    expect(kpiSpark(points, 'approval', 3)).toEqual([0.9, 0.6, 0]);
+    expect(kpiSpark(points, 'decline', 3)).toEqual([0.1, 0.1, 0]);
+  });
+
   it('take their colour from the rules that watch them: critical firing, pending, normal, unwatched', () => {
     const rules = [rule({ name: 'decline-spike' }), rule({ name: 'decline-warn', severity: 'warning' })];
     expect(kpiState(['decline_rate'], rules, [alert('decline-spike', 'firing')]).tone).toBe('crit');

@@ -26,11 +26,15 @@ export function kpiSpark(points: readonly TPoint[], kind: KpiSparkKind, buckets 
     const c = sums[b] ?? {};
     const a = c['payment.authorized'] ?? 0;
     const d = c['payment.declined'] ?? 0;
+    const f = c['payment.failed'] ?? 0;
+    // Per attempt, failures included, as the tiles' numbers and the alert rules count it: an
+    // issuer timing out lowers the approval trend instead of leaving it flat (or blank).
+    const attempts = a + d + f;
     const secs = Math.max(1, seconds[b] ?? size);
     if (kind === 'events') out.push(Object.values(c).reduce((s, v) => s + v, 0) / secs);
-    else if (kind === 'approval') out.push(a + d ? a / (a + d) : null);
-    else if (kind === 'decline') out.push(a + d ? d / (a + d) : null);
-    else if (kind === 'failed') out.push(((c['payment.failed'] ?? 0) * 60) / secs);
+    else if (kind === 'approval') out.push(attempts ? a / attempts : null);
+    else if (kind === 'decline') out.push(attempts ? d / attempts : null);
+    else if (kind === 'failed') out.push((f * 60) / secs);
     else if (kind === 'flagged') out.push(((c['risk.flagged'] ?? 0) * 60) / secs);
     else out.push(((c['risk.blocked'] ?? 0) * 60) / secs);
   }
