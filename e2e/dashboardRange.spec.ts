@@ -75,6 +75,18 @@ test('each chart shows what the stored events say for the window; compare and zo
     await expect(page.getByTestId(`volume-row-${currency}`)).toHaveAttribute('data-authorized-minor', String(minor));
   }
   await expect(page.getByTestId('volume-row-JPY')).not.toContainText('.');
+  // A step's money in the volume chart's table (and tooltip) to the currency's decimals: KWD in
+  // thousandths, as the totals read, never rounded as the axis is (0.125 KWD read "0.13").
+  await page.getByTestId('volume-currency').selectOption('KWD');
+  await page.getByTestId('volume-chart-table').locator('summary').click();
+  const kwdSteps = new Map<number, number>();
+  for (const e of s.today) if (e.type === 'payment.authorized' && e.currency === 'KWD') kwdSteps.set(Math.floor(e.timeMs / MIN), (kwdSteps.get(Math.floor(e.timeMs / MIN)) ?? 0) + e.amount!);
+  const kwdCells = page.getByTestId('volume-chart-table').locator('tbody tr td:first-of-type');
+  await expect.poll(() => kwdCells.count()).toBeGreaterThan(0);
+  const shown = (await kwdCells.allTextContents()).filter((t) => t !== '—').sort();
+  const exact = [...kwdSteps.values()].map((minor) => `${Math.floor(minor / 1000).toLocaleString('en-US')}.${String(minor % 1000).padStart(3, '0')}`).sort();
+  expect(shown).toEqual(exact);
+  await page.getByTestId('volume-chart-table').locator('summary').click();
 
   // Top decline codes with their meaning, risk decisions.
   for (const [code, count] of Object.entries(want.declineCodes)) await expect(page.getByTestId(`decline-code-${code}`)).toHaveAttribute('data-count', String(count));

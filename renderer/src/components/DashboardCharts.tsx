@@ -6,7 +6,7 @@ import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'rea
 import type { DashboardSeries } from '../../../shared/dashboardApi';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatMoney } from '../../../shared/format';
-import { fmtCount, fmtMs, fmtPercent, fmtRate } from '../lib/format';
+import { fmtCount, fmtMajorAmount, fmtMs, fmtPercent, fmtRate } from '../lib/format';
 import { isRefreshOf } from '../lib/rangeRefresh';
 import { baselineBand, ruleLines } from '../lib/ruleLines';
 import { useAlertRules, useDashboardSeries } from '../lib/useDashboardSeries';
@@ -176,6 +176,8 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
   const v = data.volume.find((x) => x.currency === currency);
   const ghost = data.compare?.volume.find((x) => x.currency === currency);
   const major = (n: number) => fmtRate(n);
+  // The axis rounds; the tooltip and the table give the step's money to the currency's decimals.
+  const exact = (n: number) => fmtMajorAmount(n, currency ?? '');
   const series: ChartSeries[] = v
     ? [
         { key: 'authorized', name: `Authorized (${currency || 'no currency'})`, color: GREEN, points: v.authorized },
@@ -210,6 +212,7 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
         fromMs={data.fromMs}
         toMs={data.toMs}
         format={major}
+        valueFormat={currency ? exact : undefined}
         theme={theme}
         emptyText="No payments in this range"
         onZoom={onZoom}

@@ -41,6 +41,8 @@ export interface TimeChartProps {
   fromMs: number;
   toMs: number;
   format: (v: number) => string;
+  /** The tooltip's and the data table's values when they need more than the axis (money to its decimals); else `format`. */
+  valueFormat?: (v: number) => string;
   yDomain?: [number, number | 'auto'];
   theme: Theme;
   emptyText: string;
@@ -78,6 +80,7 @@ function valueMax(series: readonly ChartSeries[], band: TimeChartProps['band'], 
 
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { testId, label, series, band, bandLabel, thresholds, fromMs, toMs, format, yDomain, theme, emptyText, onZoom, height = 200 } = props;
+  const valueFormat = props.valueFormat ?? format;
   const rows = useMemo(() => mergeRows(series), [series]);
   const [tableOpen, setTableOpen] = useState(false);
   const hasData = series.some((s) => !s.ghost && s.points.length > 0);
@@ -149,7 +152,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             layers={layers}
             timeTitle={formatDateTime}
             unit=""
-            format={format}
+            format={valueFormat}
             hint={onZoom ? 'Hover or use the arrow keys for the values at a time; drag across the chart to zoom into that range' : 'Hover or use the arrow keys for the values at a time'}
             onZoom={onZoom}
           />
@@ -196,7 +199,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
                 <tr key={r.t}>
                   <th scope="row">{formatDateTime(r.t)}</th>
                   {series.map((s) => (
-                    <td key={s.key}>{typeof r[s.key] === 'number' ? format(r[s.key] as number) : '—'}</td>
+                    <td key={s.key}>{typeof r[s.key] === 'number' ? valueFormat(r[s.key] as number) : '—'}</td>
                   ))}
                 </tr>
               ))}

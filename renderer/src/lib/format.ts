@@ -7,11 +7,13 @@ import {
   formatElapsed,
   formatFixed,
   formatInteger,
+  formatMoneyAmount,
   formatNumber,
   formatPercent,
 } from '../../../shared/format';
 import { ALERT_METRICS, type AlertMetric } from '../../../shared/alertRules';
 import { formatMetricValue } from '../../../shared/alertValueFormat';
+import { minorPerMajor } from '../../../shared/currencies';
 
 export const DASH = '—';
 
@@ -23,6 +25,16 @@ export function fmtRate(v: number | null | undefined): string {
   if (Math.abs(v) >= 100) return formatFixed(v, 0);
   if (Math.abs(v) >= 10) return formatNumber(v, 1);
   return formatNumber(v, 2);
+}
+
+/** A 0..1 ratio as a percentage. */
+/**
+ * An amount in major units of `currency` (a volume chart's step) with that currency's own
+ * decimals, as the money tables show it: 0.125 KWD reads "0.125", not fmtRate's "0.13".
+ */
+export function fmtMajorAmount(major: number | null | undefined, currency: string): string {
+  if (major === null || major === undefined || !Number.isFinite(major)) return DASH;
+  return formatMoneyAmount(Math.round(major * minorPerMajor(currency)), currency);
 }
 
 /** A 0..1 ratio as a percentage. */

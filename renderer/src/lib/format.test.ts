@@ -1,0 +1,19 @@
+// The volume chart's tooltip and data table read a step's money in major units: each
+// currency to its own ISO 4217 decimals, not rounded as an axis label is.
+import { describe, expect, it } from 'vitest';
+import { fmtMajorAmount, fmtRate } from './format';
+
+describe('fmtMajorAmount', () => {
+  it('gives three-decimal, zero-decimal and two-decimal money to the currency’s decimals', () => {
+    expect(fmtMajorAmount(0.125, 'KWD')).toBe('0.125');
+    expect(fmtRate(0.125)).toBe('0.13'); // what the tooltip read before
+    expect(fmtMajorAmount(1234.567, 'BHD')).toBe('1,234.567');
+    expect(fmtMajorAmount(13367, 'JPY')).toBe('13,367');
+    expect(fmtMajorAmount(12.5, 'EUR')).toBe('12.50');
+    expect(fmtMajorAmount(123.45, 'EUR')).toBe('123.45');
+    expect(fmtMajorAmount(0, 'JOD')).toBe('0.000');
+    // A step's sum divided to major units in floating point comes back to its exact minor units.
+    expect(fmtMajorAmount(100_000_007 / 1000, 'KWD')).toBe('100,000.007');
+    expect(fmtMajorAmount(null, 'EUR')).toBe('—');
+  });
+});
