@@ -127,6 +127,32 @@ describe('DashboardService (per-minute rollups)', () => {
     expect(peak![1]).toBeGreaterThan(3 * usual);
   });
 
+  it('reads a step that begins before the window whole, and keeps the minutes before the window out of its totals', () => {
+    // One authorized EUR 10.00 payment, one latency of 100 ms and one decision a minute, for eight days.
+    const steady: KitEvent[] = [];
+    for (let m = T0 - 8 * 24 * HOUR; m < T0; m += 60_000) {
+      steady.push({ type: 'payment.authorized', timeMs: m + 1000, amount: 1000, currency: 'EUR', latencyMs: 100 }, { type: 'risk.scored', timeMs: m + 1000, decision: 'approve' });
+    }
+    // A 7-day preset ending at 07:57: its steps are ten minutes, on ten-minute boundaries, and the
+    // window begins at 07:57 seven days before, inside the step of 07:50.
+    const toMs = T0 - 3 * 60_000;
+    const fromMs = toMs - 7 * 24 * HOUR;
+    const s = serviceWith(steady).series({ fromMs, toMs, compare: 'none' });
+    expect(s.stepMs).toBe(10 * 60_000);
+    // Every step reads its ten minutes (the step of 07:50 read 3 before: a dip at the left edge of
+    // every 7-day chart of counts); only the last, cut by the window's end, has fewer.
+    const steps = (points: [number, number][]) => points.map(([, v]) => v);
+    expect(s.attempts[0][0]).toBe(fromMs - 7 * 60_000);
+    expect(new Set(steps(s.attempts).slice(0, -1))).toEqual(new Set([10]));
+    expect(new Set(steps(s.decisions[0].points).slice(0, -1))).toEqual(new Set([10]));
+    expect(new Set(steps(s.volume[0].authorized).slice(0, -1))).toEqual(new Set([100]));
+    // The window's figures are still the events' in [fromMs, toMs).
+    const minutes = 7 * 24 * 60;
+    expect(s.totals).toMatchObject({ authorized: minutes, payments: minutes, approvedPayments: minutes });
+    expect(s.volume[0]).toMatchObject({ authorizedMinor: 1000 * minutes, authorizedCount: minutes });
+    expect(s.decisions[0].total).toBe(minutes);
+  });
+
   it('reads the same figures from the ten-minute rollups as from the minutes they sum', () => {
     const db = openDatabase(path.join(dir, `dash-${++n}.db`));
     storeEvents(db, trafficBetween(T0 - 2 * 24 * HOUR, T0, 3, 5).map(cloudEvent));

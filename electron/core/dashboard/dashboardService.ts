@@ -5,6 +5,7 @@ import { COMPARE_OFFSETS, DASHBOARD_MAX_POINTS, type CurrencyVolumeSeries, type 
 import type { ApiParsedArgs } from '../../../shared/api';
 import { minorPerMajor } from '../../../shared/currencies';
 import { histogramQuantile } from '../../../shared/latencyHistogram';
+import type { MinuteDim } from '../store/minuteRollupRepository';
 import type { ReadStore } from '../store/store';
 import { boundSeries } from './boundSeries';
 
@@ -43,6 +44,13 @@ export class DashboardService {
     const rollups = this.store.minuteRollups;
     // Steps are aligned on absolute time (so a step keeps its value as the window moves).
     const at = (t: number) => t * MINUTE_MS + shiftMs;
+    // A step that begins before the window is read whole, as every other step is: read from the
+    // window's start, the step of 07:50 of a 7-day range from 07:57 read 3 minutes as if they were
+    // its ten, a dip at the left edge of every chart of counts. The window's totals leave out the
+    // minutes before it (`before`, at most a step's, from the minute rollups).
+    const stepFrom = Math.floor(fromMin / stepMin) * stepMin;
+    const before = (dim: MinuteDim, from = stepFrom) => (from < fromMin ? rollups.totals(dim, from, fromMin) : []);
+    const countBefore = (cells: { key: string; n: number }[], key: string) => cells.find((c) => c.key === key)?.n ?? 0;
 
     // Attempts are authorized + declined + failed (as explain and the alert rules count them).
     const attempts = new Map<number, { a: number; d: number; f: number }>();
@@ -51,7 +59,7 @@ export class DashboardService {
     let authorized = 0;
     let declined = 0;
     let failed = 0;
-    for (const c of rollups.bySteps('type', stepMin, fromMin, toMin)) {
+    for (const c of rollups.bySteps('type', stepMin, stepFrom, toMin)) {
       if (c.key === 'payment.authorized') authorized += c.n;
       else if (c.key === 'payment.declined') declined += c.n;
       else if (c.key === 'payment.failed') failed += c.n;
@@ -62,6 +70,10 @@ export class DashboardService {
       else s.f += c.n;
       attempts.set(c.t, s);
     }
+    const typesBefore = before('type');
+    authorized -= countBefore(typesBefore, 'payment.authorized');
+    declined -= countBefore(typesBefore, 'payment.declined');
+    failed -= countBefore(typesBefore, 'payment.failed');
     const approvalRate: SeriesPoint[] = [];
     const declineRate: SeriesPoint[] = [];
     const attemptPoints: SeriesPoint[] = [];
@@ -77,7 +89,7 @@ export class DashboardService {
     const payments = new Map<number, { started: number; approved: number }>();
     let paymentsStarted = 0;
     let paymentsApproved = 0;
-    for (const c of rollups.bySteps('payment', stepMin, fromMin, toMin)) {
+    for (const c of rollups.bySteps('payment', stepMin, stepFrom, toMin)) {
       const p = payments.get(c.t) ?? { started: 0, approved: 0 };
       if (c.key === 'started') {
         p.started += c.n;
@@ -88,6 +100,9 @@ export class DashboardService {
       }
       payments.set(c.t, p);
     }
+    const paymentsBefore = before('payment');
+    paymentsStarted -= countBefore(paymentsBefore, 'started');
+    paymentsApproved -= countBefore(paymentsBefore, 'approved');
     const paymentApprovalRate: SeriesPoint[] = [];
     for (const [t, p] of [...payments].sort((x, y) => x[0] - y[0])) if (p.started > 0) paymentApprovalRate.push([at(t), Math.min(1, p.approved / p.started)]);
 
@@ -97,7 +112,8 @@ export class DashboardService {
     // (on 7 days, 54,000 rows read into objects were half of this call). A whole multiple of
     // the step keeps it aligned and on whole ten-minute rollups.
     const latencyStepMin = stepMin * Math.max(1, Math.ceil((toMin - fromMin) / stepMin / DASHBOARD_MAX_POINTS));
-    for (const c of rollups.bySteps('latency', latencyStepMin, fromMin, toMin)) {
+    const latencyFrom = Math.floor(fromMin / latencyStepMin) * latencyStepMin;
+    for (const c of rollups.bySteps('latency', latencyStepMin, latencyFrom, toMin)) {
       let h = histograms.get(c.t);
       if (!h) histograms.set(c.t, (h = new Map()));
       h.set(Number(c.key), (h.get(Number(c.key)) ?? 0) + c.n);
@@ -112,6 +128,7 @@ export class DashboardService {
     }
     const whole = new Map<number, number>();
     for (const h of histograms.values()) for (const [bucket, n] of h) whole.set(bucket, (whole.get(bucket) ?? 0) + n);
+    for (const c of before('latency', latencyFrom)) whole.set(Number(c.key), (whole.get(Number(c.key)) ?? 0) - c.n);
 
     const volume = new Map<string, CurrencyVolumeSeries>();
     const volumeOf = (currency: string) => {
@@ -123,7 +140,7 @@ export class DashboardService {
       return v;
     };
     for (const side of ['authorized', 'declined'] as const) {
-      for (const c of rollups.bySteps(side, stepMin, fromMin, toMin)) {
+      for (const c of rollups.bySteps(side, stepMin, stepFrom, toMin)) {
         const v = volumeOf(c.key);
         v[side].push([at(c.t), c.a / minorPerMajor(c.key)]);
         if (side === 'authorized') {
@@ -134,14 +151,28 @@ export class DashboardService {
           v.declinedCount += c.n;
         }
       }
+      for (const c of before(side)) {
+        const v = volumeOf(c.key);
+        if (side === 'authorized') {
+          v.authorizedMinor -= c.a;
+          v.authorizedCount -= c.n;
+        } else {
+          v.declinedMinor -= c.a;
+          v.declinedCount -= c.n;
+        }
+      }
     }
 
     const decisions = new Map<string, { decision: string; points: SeriesPoint[]; total: number }>();
-    for (const c of rollups.bySteps('decision', stepMin, fromMin, toMin)) {
+    for (const c of rollups.bySteps('decision', stepMin, stepFrom, toMin)) {
       let d = decisions.get(c.key);
       if (!d) decisions.set(c.key, (d = { decision: c.key, points: [], total: 0 }));
       d.points.push([at(c.t), c.n]);
       d.total += c.n;
+    }
+    for (const c of before('decision')) {
+      const d = decisions.get(c.key);
+      if (d) d.total -= c.n;
     }
 
     const declineCodes = rollups
