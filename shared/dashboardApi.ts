@@ -43,15 +43,16 @@ export interface CurrencyVolumeSeries {
 export interface DashboardWindow {
   fromMs: number;
   toMs: number;
-  /** Approved / (approved + declined) per step: per authorization attempt. */
+  /** Authorized / attempts per step, attempts being authorized + declined + failed (as the KPI tiles and alert rules count them). */
   approvalRate: SeriesPoint[];
   /**
    * Per payment (retries of one paymentId counted once, as Stripe's deduplicated rate): of the
    * payments whose first attempt falls in the step, the share with an approved attempt.
    */
   paymentApprovalRate: SeriesPoint[];
+  /** Declined / attempts per step (the same attempts). */
   declineRate: SeriesPoint[];
-  /** Authorization latency percentiles per step (ms), from per-minute histograms. */
+  /** Authorization latency percentiles per step (ms), from per-minute histograms of the attempts' latencyMs. */
   latencyP50: SeriesPoint[];
   latencyP95: SeriesPoint[];
   latencyP99: SeriesPoint[];
