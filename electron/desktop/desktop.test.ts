@@ -215,6 +215,23 @@ describe('secret store', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps profiles whose ids are names of Object.prototype (a profile named "Constructor")', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-sec-'));
+    const file = path.join(dir, 'secrets.json');
+    const store = createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage(true), platform: 'linux' });
+    for (const key of ['constructor', '__proto__', 'toString']) {
+      expect(await store.get(key)).toBeNull();
+      expect(await store.delete(key)).toBe(false);
+      await store.set(key, `pw-${key}`);
+      expect(await store.get(key)).toBe(`pw-${key}`);
+    }
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('pw-');
+    expect(await store.delete('__proto__')).toBe(true);
+    expect(await store.get('__proto__')).toBeNull();
+    expect(await store.get('constructor')).toBe('pw-constructor');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses to store when OS encryption is unavailable, and says so', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-sec-'));
     const file = path.join(dir, 'secrets.json');

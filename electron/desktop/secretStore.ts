@@ -28,6 +28,14 @@ interface SecretFile {
 
 const KEY_RE = /^[\w-]{1,64}$/;
 
+/**
+ * Keys are profile ids, and a profile named "Constructor" has the id `constructor`: on a plain
+ * object that key would read Object.prototype's members and `__proto__` would not store at all.
+ */
+function emptySecrets(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
 export function createSafeStorageSecretStore(options: { file: string; safeStorage: SafeStorageLike; platform?: NodeJS.Platform }): SecretStore {
   const { file, safeStorage } = options;
   const platform = options.platform ?? process.platform;
@@ -52,17 +60,17 @@ export function createSafeStorageSecretStore(options: { file: string; safeStorag
     try {
       raw = fs.readFileSync(file, 'utf8');
     } catch {
-      return { version: 1, secrets: {} };
+      return { version: 1, secrets: emptySecrets() };
     }
     try {
       const parsed = JSON.parse(raw) as Partial<SecretFile>;
-      const secrets: Record<string, string> = {};
+      const secrets = emptySecrets();
       if (parsed && parsed.version === 1 && parsed.secrets && typeof parsed.secrets === 'object') {
         for (const [k, v] of Object.entries(parsed.secrets)) if (KEY_RE.test(k) && typeof v === 'string') secrets[k] = v;
       }
       return { version: 1, secrets };
     } catch {
-      return { version: 1, secrets: {} };
+      return { version: 1, secrets: emptySecrets() };
     }
   }
 
@@ -91,7 +99,7 @@ export function createSafeStorageSecretStore(options: { file: string; safeStorag
     async delete(key) {
       checkKey(key);
       const data = read();
-      if (!(key in data.secrets)) return false;
+      if (!Object.hasOwn(data.secrets, key)) return false;
       delete data.secrets[key];
       write(data);
       return true;
