@@ -181,7 +181,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
       list: () => profiles.list(),
       save: ({ profile, password }) => profiles.save(profile, password),
       delete: async ({ id }) => ({ deleted: await profiles.delete(id) }),
-      test: async ({ profile, password }) => testBrokerConnection(toBrokerConfig(profile, password ?? (await profiles.storedPassword(profile.id)))),
+      test: async ({ profile, password }) => testBrokerConnection(toBrokerConfig(profile, await profiles.passwordFor(profile, password))),
       connect: ({ id }) =>
         serially(async () => {
           const broker = await profiles.brokerConfig(id);

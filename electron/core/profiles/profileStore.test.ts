@@ -47,3 +47,54 @@ describe('ProfileStore: passwords typed in the URL', () => {
     expect((await store.list()).profiles).toEqual([]);
   });
 });
+
+describe('ProfileStore: a stored password goes only to the broker it was saved for', () => {
+  const saved = (url: string, extra: Partial<BrokerProfile> = {}): BrokerProfile =>
+    brokerProfileSchema.parse({ id: 'prod', name: 'prod', url, ...extra });
+
+  async function storeWithProd(): Promise<ProfileStore> {
+    const store = new ProfileStore(dir, new MemorySecretStore());
+    await store.save(saved('amqp://ops:s3cret-prod@rabbit.internal:5672/payments'));
+    return store;
+  }
+
+  it('gives the stored password for the same broker, whatever else changed', async () => {
+    const store = await storeWithProd();
+    expect(await store.passwordFor(saved('amqp://ops@rabbit.internal:5672/payments', { exchange: 'other' }))).toBe('s3cret-prod');
+    expect(await store.passwordFor(saved('amqp://ops@RABBIT.internal/payments'))).toBe('s3cret-prod');
+    expect(await store.passwordFor(saved('amqp://ops@rabbit.internal:5672/other-vhost'))).toBe('s3cret-prod');
+    // Typed (in the field or the URL) wins over the stored one.
+    expect(await store.passwordFor(saved('amqp://ops@rabbit.internal:5672'), 'typed')).toBe('typed');
+    expect(await store.passwordFor(saved('amqp://ops:in-url@rabbit.internal:5672'))).toBe('in-url');
+  });
+
+  it('refuses to send it to another host, port, scheme, user or management API', async () => {
+    const store = await storeWithProd();
+    for (const next of [
+      saved('amqp://ops@attacker.example:5672/payments'),
+      saved('amqp://ops@rabbit.internal:5673/payments'),
+      saved('amqps://ops@rabbit.internal:5672/payments'),
+      saved('amqp://admin@rabbit.internal:5672/payments'),
+      saved('amqp://ops@rabbit.internal:5672/payments', { managementUrl: 'http://127.0.0.1:9/' }),
+    ]) {
+      const asking = store.passwordFor(next);
+      await expect(asking).rejects.toThrow(/type its password again/);
+      await expect(asking).rejects.not.toThrow(/s3cret-prod/);
+      // Saving the profile that way would carry the password over just the same.
+      await expect(store.save(next)).rejects.toThrow(/type its password again/);
+    }
+    expect((await store.list()).profiles[0].url).toBe('amqp://ops@rabbit.internal:5672/payments');
+    // With the password typed again, both work.
+    expect(await store.passwordFor(saved('amqp://ops@attacker.example:5672'), 'other')).toBe('other');
+    await store.save(saved('amqp://ops@rabbit2.internal:5672'), 'other');
+    expect(await store.storedPassword('prod')).toBe('other');
+  });
+
+  it('keeps it for a management API it was saved with, and for the derived one', async () => {
+    const store = new ProfileStore(dir, new MemorySecretStore());
+    await store.save(saved('amqp://ops:pw@rabbit.internal:5672', { managementUrl: 'https://mgmt.internal:15671' }));
+    expect(await store.passwordFor(saved('amqp://ops@rabbit.internal:5672', { managementUrl: 'https://mgmt.internal:15671/' }))).toBe('pw');
+    expect(await store.passwordFor(saved('amqp://ops@rabbit.internal:5672'))).toBe('pw');
+    expect(await store.passwordFor(saved('amqp://ops@rabbit.internal:5672', { managementUrl: 'off' }))).toBe('pw');
+  });
+});

@@ -81,6 +81,8 @@ export class ProfileStore {
   async save(profile: BrokerProfile, password?: string): Promise<BrokerProfileView> {
     const split = splitPassword(profile.url);
     const secret = password ?? split.password;
+    // The stored password stays with the profile: refused if it now points somewhere else.
+    if (!secret) await this.storedPasswordFor(profile);
     if (secret) {
       const availability = this.secrets.availability();
       if (!availability.available) throw new Error(`cannot keep the broker password safely: ${availability.reason}`);
@@ -115,12 +117,63 @@ export class ProfileStore {
     return this.secrets.get(secretKey(id));
   }
 
+  /**
+   * The password to use for `profile` as the operator edits it (a connection test): the one
+   * typed, in the field or the URL, else the stored one, as long as the profile still points
+   * at the broker it was saved for.
+   */
+  async passwordFor(profile: BrokerProfile, typed?: string): Promise<string | null> {
+    return typed ?? splitPassword(profile.url).password ?? (await this.storedPasswordFor(profile));
+  }
+
+  /**
+   * The stored password of `profile.id`, or null when none is stored. Throws when the profile
+   * now sends its credentials elsewhere (another host, port, scheme, user or management API):
+   * otherwise whoever can edit a profile, or a typo in a host name, gets the password sent to
+   * a server of their choosing.
+   */
+  private async storedPasswordFor(profile: BrokerProfile): Promise<string | null> {
+    const stored = await this.secrets.get(secretKey(profile.id));
+    if (stored === null) return null;
+    const saved = this.read().profiles.find((p) => p.id === profile.id);
+    if (saved && sendsCredentialsWhereSaved(saved, profile)) return stored;
+    const was = saved ? ` (saved for ${redactUrl(saved.url)})` : '';
+    throw new Error(
+      `profile "${profile.id}" now points at ${redactUrl(splitPassword(profile.url).url)}${was}: type its password again; a stored password is sent only to the broker it was saved for`,
+    );
+  }
+
   /** The broker configuration of a profile, password put back into the URL (in memory only). */
   async brokerConfig(id: string): Promise<BrokerConfig | null> {
     const profile = this.read().profiles.find((p) => p.id === id);
     if (!profile) return null;
     return toBrokerConfig(profile, await this.secrets.get(secretKey(id)));
   }
+}
+
+const DEFAULT_AMQP_PORTS: Readonly<Record<string, string>> = { 'amqp:': '5672', 'amqps:': '5671' };
+
+/** Where a profile sends the password: the broker's scheme, user, host and port. */
+function brokerTarget(url: string): string {
+  const u = new URL(splitPassword(url).url);
+  return `${u.protocol}//${decodeUrlCredential(u.username)}@${u.hostname.toLowerCase()}:${u.port || DEFAULT_AMQP_PORTS[u.protocol.toLowerCase()] || ''}`;
+}
+
+/** The origin of a management API named on its own; null when derived from the broker's host or off. */
+function managementTarget(managementUrl: string | undefined): string | null {
+  const m = managementUrl?.trim();
+  if (!m || m === 'off') return null;
+  try {
+    return new URL(m).origin;
+  } catch {
+    return m;
+  }
+}
+
+/** True when `next` sends credentials only where `saved` did (the derived management API is the broker's host). */
+function sendsCredentialsWhereSaved(saved: BrokerProfile, next: BrokerProfile): boolean {
+  const management = managementTarget(next.managementUrl);
+  return brokerTarget(saved.url) === brokerTarget(next.url) && (management === null || management === managementTarget(saved.managementUrl));
 }
 
 export function toBrokerConfig(profile: BrokerProfile, password: string | null): BrokerConfig {
