@@ -16,9 +16,13 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim). */
+/**
+ * Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim). A
+ * password may hold a literal @ (URL parsers end it at the authority's last @), so every
+ * further `...@` before the host's `/`, `?` or `#` is hidden too.
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@(?:[^@\s/?#]*@)*/gi, '$1:***@');
 }
 
 /** An Error whose message is safe to print: credentials stripped, no stack for operators. */
