@@ -21,6 +21,20 @@ export class DatabaseOpenError extends Error {}
 /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
 export const LOCK_WAIT_MS = 5000;
 
+/**
+ * Creates a missing database file readable by its owner only: it holds every payment event
+ * unmasked (exports are masked, this file is not), and SQLite gives its -wal and -shm files
+ * the database file's mode. An existing file keeps the mode its owner gave it.
+ */
+function createPrivately(file: string): void {
+  if (file === ':memory:' || file === '' || file.startsWith('file:') || fs.existsSync(file)) return;
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch {
+    // Created meanwhile, or not creatable: SQLite opens it, or says why, as it would have.
+  }
+}
+
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   if (options.readonly) return openForReading(file);
   let db: Database.Database;
@@ -28,6 +42,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     // One level only: Node's recursive mkdir can spin forever under /proc-like trees.
     const dir = path.dirname(path.resolve(file));
     if (!fs.existsSync(dir)) fs.mkdirSync(dir);
+    createPrivately(file);
     db = new Database(file);
   } catch (err) {
     throw new DatabaseOpenError(`cannot open database ${file}: ${(err as Error).message}`);

@@ -104,3 +104,24 @@ describe('opening a file that payops cannot use', () => {
     ro.close();
   });
 });
+
+describe('a new database is readable by its owner only', () => {
+  it.skipIf(process.platform === 'win32')('creates the file, its WAL and shared memory 0600 under a umask of 022; keeps the mode of a file that exists', () => {
+    const before = process.umask(0o022);
+    try {
+      const file = payopsDatabase('private.db', 10);
+      const store = openStore(file);
+      store.ingest.commit([incoming(paymentEvent('payment.authorized'), 1_700_000_100_000)]);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect((fs.statSync(f).mode & 0o777).toString(8), f).toBe('600');
+      store.close();
+
+      const shared = path.join(dir, 'shared.db');
+      fs.writeFileSync(shared, '');
+      fs.chmodSync(shared, 0o640);
+      openStore(shared).close();
+      expect((fs.statSync(shared).mode & 0o777).toString(8)).toBe('640');
+    } finally {
+      process.umask(before);
+    }
+  });
+});
