@@ -1,7 +1,7 @@
 // The capture writer never truncates a capture (refuses a non-empty file unless appending),
 // appends on a line of its own / as new gzip members, and writes each batch's lines to the
 // kernel synchronously in flush() (what the engine runs before acknowledging the batch).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -141,5 +141,30 @@ describe('capture writer: flush writes a batch synchronously', () => {
     recorder.flush();
     expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     expect((await recorder.stop()).lines).toBe(2);
+  });
+});
+
+describe('capture writer: a new capture is readable by its owner only', () => {
+  it.skipIf(process.platform === 'win32')('creates the file 0600 under a umask of 022 (it holds every event whole); an existing file keeps its mode', async () => {
+    const before = process.umask(0o022);
+    try {
+      const path = join(dir, `private${++n}.ndjson`);
+      const w = createCaptureWriter(path);
+      w.write(msg('p-1'));
+      w.flush();
+      await w.close();
+      expect((statSync(path).mode & 0o777).toString(8)).toBe('600');
+
+      const shared = join(dir, `shared${++n}.ndjson`);
+      writeFileSync(shared, '');
+      chmodSync(shared, 0o640);
+      const s = createCaptureWriter(shared);
+      s.write(msg('s-1'));
+      s.flush();
+      await s.close();
+      expect((statSync(shared).mode & 0o777).toString(8)).toBe('640');
+    } finally {
+      process.umask(before);
+    }
   });
 });

@@ -214,7 +214,8 @@ function openCaptureFile(path: string, gzip: boolean, append: boolean, checkOnly
   let fd: number;
   try {
     // 'wx': create, and fail if it exists (no truncation, no race with another recorder).
-    return openSync(path, 'wx');
+    // 0600: a capture holds every event whole, like the database (an existing file keeps its mode).
+    return openSync(path, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new CaptureWriteError(path, `cannot create the capture (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
