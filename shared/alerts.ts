@@ -146,35 +146,3 @@ export function alertHistoryRecordToJson(r: AlertHistoryRecord): AlertHistoryJso
   };
 }
 
-/** Checks a silence's matchers (the renderer's silence dialog runs the same check); null when fine. */
-export function silenceMatchersProblem(matchers: readonly SilenceMatcher[]): string | null {
-  if (!Array.isArray(matchers) || matchers.length === 0) return 'a silence needs at least one matcher';
-  for (const m of matchers) {
-    if (!m || typeof m.label !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m.label)) return `matcher label "${String(m?.label)}" is not a label name`;
-    if (!['=', '!=', '=~', '!~'].includes(m.op)) return `matcher op "${String(m.op)}" must be =, !=, =~ or !~`;
-    if (typeof m.value !== 'string') return `matcher ${m.label}: value must be a string`;
-    if (m.op === '=~' || m.op === '!~') {
-      try {
-        new RegExp(`^(?:${m.value})$`);
-      } catch {
-        return `matcher ${m.label}${m.op}"${m.value}": not a valid regular expression`;
-      }
-    }
-  }
-  // Like Alertmanager: a silence whose every matcher also matches an empty label set would mute everything.
-  if (matchers.every((m) => silenceMatcherMatches(m, ''))) return 'at least one matcher must require a non-empty label value (this silence would mute every alert)';
-  return null;
-}
-
-export function silenceMatcherMatches(m: SilenceMatcher, value: string): boolean {
-  switch (m.op) {
-    case '=':
-      return value === m.value;
-    case '!=':
-      return value !== m.value;
-    case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(value);
-    case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(value);
-  }
-}

@@ -4,7 +4,8 @@
 // Validation returns issues naming the section, the entry and the field; it never throws.
 import { z } from 'zod';
 import { parseDuration, parseThreshold } from './alertRules';
-import { silenceMatchersProblem, type SilenceMatcher } from './alerts';
+import type { SilenceMatcher } from './alerts';
+import { silenceMatchersProblem } from './labelMatchers';
 
 export const ROUTING_KEYS = ['contactPoints', 'policies', 'defaultPolicy', 'muteTimings', 'inhibitRules', 'burnRates'] as const;
 

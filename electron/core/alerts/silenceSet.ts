@@ -1,6 +1,7 @@
 // Silences mute notifications for alerts whose labels match; the alerts keep evaluating and
 // show as silenced. They run on the evaluator's clock (event time; wall time when live).
-import { silenceMatcherMatches, silenceMatchersProblem, type AlertSilence, type SilenceMatcher } from '../../../shared/alerts';
+import type { AlertSilence, SilenceMatcher } from '../../../shared/alerts';
+import { silenceMatcherMatches, silenceMatchersProblem } from '../../../shared/labelMatchers';
 
 export class SilenceSet {
   private readonly byId = new Map<string, AlertSilence>();

@@ -1,25 +1,12 @@
-// Label matchers (=, !=, =~, !~; regexes anchored, as in Alertmanager) compiled once, for the
-// router's policies and inhibition rules.
+// Label matchers (=, !=, =~, !~; regexes anchored and in RE2 syntax, as in Alertmanager) for the
+// router's policies and inhibition rules; each regex is compiled once (shared/labelMatchers.ts).
 import type { SilenceMatcher } from '../../../shared/alerts';
+import { silenceMatcherMatches } from '../../../shared/labelMatchers';
 
 export type CompiledMatcher = (labels: Readonly<Record<string, string>>) => boolean;
 
 export function compileMatcher(m: SilenceMatcher): CompiledMatcher {
-  const get = (labels: Readonly<Record<string, string>>) => labels[m.label] ?? '';
-  switch (m.op) {
-    case '=':
-      return (l) => get(l) === m.value;
-    case '!=':
-      return (l) => get(l) !== m.value;
-    case '=~': {
-      const re = new RegExp(`^(?:${m.value})$`);
-      return (l) => re.test(get(l));
-    }
-    case '!~': {
-      const re = new RegExp(`^(?:${m.value})$`);
-      return (l) => !re.test(get(l));
-    }
-  }
+  return (labels) => silenceMatcherMatches(m, labels[m.label] ?? '');
 }
 
 /** All matchers must hold; an empty list matches everything. */

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { appStore } from '../store/appStore';
 import { panWindow, rangeStore, rangeWindow, zoomWindow } from '../store/dashboardRange';
 import { NEXT_COMPARE, SHORTCUTS, isTypingTarget, shortcutFor, type ShortcutAction } from '../lib/shortcuts';
-import { Modal } from '../views/AlertsActions';
+import { Modal } from './Modal';
 
 const DENSITY_KEY = 'payops.density';
 

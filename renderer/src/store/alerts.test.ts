@@ -72,7 +72,8 @@ describe('alerts view helpers', () => {
   });
 
   it('builds silence matchers for an alert that match it and not its neighbours', async () => {
-    const { silenceMatchersFor, silenceMatches, fmtMatchers } = await import('./alerts');
+    const { silenceMatchersFor, fmtMatchers } = await import('./alerts');
+    const { silenceMatches } = await import('../views/silenceMatch');
     const a = { rule: 'fraud', labels: { merchant: 'm_1' }, severity: 'critical' as const };
     const m = silenceMatchersFor(a);
     expect(fmtMatchers(m)).toBe('alertname="fraud", merchant="m_1"');

@@ -88,20 +88,6 @@ export function silenceMatchersFor(a: Pick<AlertView, 'rule' | 'labels'>): Silen
   return [{ label: 'alertname', op: '=', value: a.rule }, ...Object.entries(a.labels ?? {}).map(([label, value]) => ({ label, op: '=' as const, value }))];
 }
 
-/** Whether `labels` (plus alertname and severity) match every matcher, as the engine decides. */
-export function silenceMatches(matchers: readonly SilenceMatcher[], a: Pick<AlertView, 'rule' | 'labels' | 'severity'>): boolean {
-  const labels: Record<string, string> = { ...a.labels, alertname: a.rule, severity: a.severity };
-  return matchers.every((m) => {
-    const v = labels[m.label] ?? '';
-    try {
-      const re = m.op === '=~' || m.op === '!~' ? new RegExp(`^(?:${m.value})$`) : null;
-      return m.op === '=' ? v === m.value : m.op === '!=' ? v !== m.value : m.op === '=~' ? re!.test(v) : !re!.test(v);
-    } catch {
-      return false;
-    }
-  });
-}
-
 export function fmtMatchers(matchers: readonly SilenceMatcher[]): string {
   return matchers.map((m) => `${m.label}${m.op}"${m.value}"`).join(', ');
 }

@@ -1,12 +1,15 @@
 // Operator actions on an alert: acknowledge (with a note), a resolve note, and a silence
 // by label matchers for a duration. Silenced alerts keep evaluating; they only stop
 // notifying. The same silence form creates silences from the Silences tab.
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { silenceMatchersProblem, type AlertView, type SilenceMatcher } from '../../../shared/alerts';
+import { useId, useState } from 'react';
+import type { AlertView, SilenceMatcher } from '../../../shared/alerts';
+import { silenceMatchersProblem } from '../../../shared/labelMatchers';
 import { getClient } from '../api/client';
 import type { AlertAction } from '../components/AlertList';
+import { message, Modal } from '../components/Modal';
 import { fmtDateTime } from '../lib/format';
-import { fmtMatchers, SILENCE_DURATIONS, silenceMatchersFor, silenceMatches } from '../store/alerts';
+import { fmtMatchers, SILENCE_DURATIONS, silenceMatchersFor } from '../store/alerts';
+import { silenceMatches } from './silenceMatch';
 
 const OPERATOR_KEY = 'payops.operator';
 
@@ -26,40 +29,7 @@ function rememberOperator(name: string): void {
   }
 }
 
-export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 export type ActionTarget = Pick<AlertView, 'key' | 'rule' | 'labels' | 'severity' | 'summary'>;
-
-/** A modal dialog: Escape or the backdrop closes it, focus starts inside. */
-export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
-  const id = useId();
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    box.current?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      previous?.focus?.();
-    };
-  }, [onClose]);
-  return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal panel" role="dialog" aria-modal="true" aria-labelledby={id} ref={box} data-testid={testId}>
-        <header className="panel-head">
-          <h2 id={id}>{title}</h2>
-          <button type="button" className="btn btn-small btn-ghost" aria-label="Close" onClick={onClose}>
-            ✕
-          </button>
-        </header>
-        {children}
-      </div>
-    </div>
-  );
-}
 
 export function AlertActionDialog({ action, alert, onClose, onDone }: { action: AlertAction; alert: ActionTarget; onClose: () => void; onDone: (text: string) => void }) {
   if (action === 'silence') {

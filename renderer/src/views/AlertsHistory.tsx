@@ -6,7 +6,8 @@ import { getClient } from '../api/client';
 import { fmtAlertValue, fmtDateTime, fmtDuration, fmtLabels } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { DEFAULT_HISTORY_FILTER, firingDuration, historyArgs, type HistoryFilter } from '../store/alerts';
-import { AlertActionDialog, message } from './AlertsActions';
+import { message } from '../components/Modal';
+import { AlertActionDialog } from './AlertsActions';
 
 
 const SPANS = [

@@ -5,7 +5,7 @@ import type { NotificationLogEntry } from '../../../shared/notifications';
 import { getClient } from '../api/client';
 import { fmtDateTime } from '../lib/format';
 import { useApp } from '../store/appStore';
-import { message } from './AlertsActions';
+import { message } from '../components/Modal';
 
 const OUTCOME_TEXT: Record<NotificationLogEntry['outcome'], string> = {
   sent: 'sent',

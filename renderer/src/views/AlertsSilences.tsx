@@ -5,8 +5,10 @@ import type { AlertSilence } from '../../../shared/alerts';
 import { getClient } from '../api/client';
 import { fmtDateTime } from '../lib/format';
 import { useApp } from '../store/appStore';
-import { fmtMatchers, silenceMatches } from '../store/alerts';
-import { message, Modal, SilenceForm } from './AlertsActions';
+import { fmtMatchers } from '../store/alerts';
+import { silenceMatches } from './silenceMatch';
+import { message, Modal } from '../components/Modal';
+import { SilenceForm } from './AlertsActions';
 
 export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void }) {
   const alerts = useApp((s) => s.alerts);

@@ -8,7 +8,7 @@ import type { ApiResults } from '../../../shared/api';
 import type { DeadLetterMessage, DeadLetterQueueView, RedriveAuditEntry } from '../../../shared/deadLetters';
 import { getClient } from '../api/client';
 import { fmtCount, fmtDateTime } from '../lib/format';
-import { message as errorText, Modal } from './AlertsActions';
+import { message as errorText, Modal } from '../components/Modal';
 import { DASH, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
 

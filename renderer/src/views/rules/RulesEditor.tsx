@@ -11,7 +11,7 @@ import { fmtCount, fmtDateTime, fmtLabels } from '../../lib/format';
 import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
-import { message } from '../AlertsActions';
+import { message } from '../../components/Modal';
 
 function conditionText(r: AlertRule): string {
   const c = r.condition;

@@ -1,0 +1,35 @@
+// A modal dialog and the one-line text of an error, shared by every view's dialogs.
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A modal dialog: Escape or the backdrop closes it, focus starts inside. */
+export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
+  const id = useId();
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    box.current?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      previous?.focus?.();
+    };
+  }, [onClose]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="modal panel" role="dialog" aria-modal="true" aria-labelledby={id} ref={box} data-testid={testId}>
+        <header className="panel-head">
+          <h2 id={id}>{title}</h2>
+          <button type="button" className="btn btn-small btn-ghost" aria-label="Close" onClick={onClose}>
+            ✕
+          </button>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}
