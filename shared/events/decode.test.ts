@@ -159,6 +159,16 @@ describe('binary content mode (AMQP headers)', () => {
     const r = decodeMessage({ body: body('{oops'), headers, contentType: 'application/json', arrivalMs: 1 });
     expect(r.ok).toBe(false);
   });
+  it('quarantines an upper-case extension name in a cloudEvents: header, as the structured form does', () => {
+    // invalidCapitalizedExtension: AMQP header names are case-sensitive, so "MyExtension" is not "myextension".
+    const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'x', 'cloudEvents:source': 's', 'cloudEvents:type': 'other', 'cloudEvents:MyExtension': 'bad' };
+    const r = decodeMessage({ body: Buffer.alloc(0), headers, arrivalMs: 1 });
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/extension attribute name "MyExtension"/) });
+    // HTTP header names are case-insensitive: a bridge's ce-MyExtension is the attribute myextension.
+    const bridged = { 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': 's', 'ce-type': 'other', 'ce-MyExtension': 'ok' };
+    const b = decodeMessage({ body: Buffer.alloc(0), headers: bridged, arrivalMs: 1 });
+    expect(b.ok && JSON.parse(b.event.json).myextension).toBe('ok');
+  });
   it('keeps non-UTF-8 binary data of an unknown type as data_base64', () => {
     const headers = { 'ce-specversion': '1.0', 'ce-id': 'b', 'ce-source': 's', 'ce-type': 'com.example.blob' };
     const r = decodeMessage({ body: Buffer.from([0xff, 0x00, 0x01]), headers, contentType: 'application/octet-stream', arrivalMs: 1 });

@@ -27,7 +27,15 @@ export interface DecodeOptions {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const BINARY_PREFIXES = ['cloudEvents:', 'cloudEvents_', 'ce-', 'ce_'];
+// The AMQP binding's prefixes, whose header names are case-sensitive as AMQP's are (an upper-case
+// name is an invalid attribute, quarantined as in structured mode), and the prefixes of bridges
+// from HTTP, whose header names are case-insensitive (ce-MyExt is the attribute myext).
+const BINARY_PREFIXES: { prefix: string; caseInsensitive: boolean }[] = [
+  { prefix: 'cloudEvents:', caseInsensitive: false },
+  { prefix: 'cloudEvents_', caseInsensitive: false },
+  { prefix: 'ce-', caseInsensitive: true },
+  { prefix: 'ce_', caseInsensitive: true },
+];
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -59,10 +67,11 @@ function binaryModeAttributes(headers: Record<string, unknown> | null | undefine
   if (!headers) return null;
   let attrs: Record<string, unknown> | null = null;
   for (const key of Object.keys(headers)) {
-    for (const prefix of BINARY_PREFIXES) {
+    for (const { prefix, caseInsensitive } of BINARY_PREFIXES) {
       if (key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()) {
         attrs ??= {};
-        attrs[key.slice(prefix.length).toLowerCase()] = headerText(headers[key]);
+        const name = key.slice(prefix.length);
+        attrs[caseInsensitive ? name.toLowerCase() : name] = headerText(headers[key]);
         break;
       }
     }
