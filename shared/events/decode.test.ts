@@ -159,6 +159,18 @@ describe('binary content mode (AMQP headers)', () => {
     const r = decodeMessage({ body: body('{oops'), headers, contentType: 'application/json', arrivalMs: 1 });
     expect(r.ok).toBe(false);
   });
+  it('names the missing specversion header when the other attributes came as headers', () => {
+    // invalidNoSpecVersion sent in binary mode: was quarantined as "body is empty".
+    const headers = { 'cloudEvents:id': 'invalid', 'cloudEvents:type': 'io.cloudevents.test', 'cloudEvents:source': 'https://cloudevents.io' };
+    for (const value of ['', data]) {
+      const r = decodeMessage({ body: body(value), headers, contentType: 'application/json', arrivalMs: 1 });
+      expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/^missing required attribute specversion .*cloudEvents:id.*cloudEvents:specversion/) });
+    }
+    // A structured event beside stray headers keeps its own verdict and reason.
+    const structured = { specversion: '1.0', id: 's', source: 's', type: 'other', subject: '' };
+    expect(decodeMessage({ body: body(structured), headers: { 'ce-id': 'x' }, arrivalMs: 1 })).toMatchObject({ ok: false, reason: 'subject: must be a non-empty string' });
+    expect(decodeMessage({ body: body({ ...structured, subject: 'ok' }), headers: { 'ce-id': 'x' }, arrivalMs: 1 }).ok).toBe(true);
+  });
   it('quarantines an upper-case extension name in a cloudEvents: header, as the structured form does', () => {
     // invalidCapitalizedExtension: AMQP header names are case-sensitive, so "MyExtension" is not "myextension".
     const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'x', 'cloudEvents:source': 's', 'cloudEvents:type': 'other', 'cloudEvents:MyExtension': 'bad' };

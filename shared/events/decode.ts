@@ -62,21 +62,37 @@ function headerText(value: unknown): unknown {
   return value;
 }
 
-/** The CloudEvents attributes carried as AMQP headers (binary mode), or null when there are none. */
-function binaryModeAttributes(headers: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+/**
+ * The CloudEvents attributes carried as AMQP headers (binary mode) by name, with the header each
+ * came in, or null when there are none. Binary mode needs `specversion` among them.
+ */
+function binaryModeAttributes(headers: Record<string, unknown> | null | undefined): { attrs: Record<string, unknown>; headerNames: string[] } | null {
   if (!headers) return null;
   let attrs: Record<string, unknown> | null = null;
+  const headerNames: string[] = [];
   for (const key of Object.keys(headers)) {
     for (const { prefix, caseInsensitive } of BINARY_PREFIXES) {
       if (key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()) {
         attrs ??= {};
         const name = key.slice(prefix.length);
         attrs[caseInsensitive ? name.toLowerCase() : name] = headerText(headers[key]);
+        headerNames.push(key);
         break;
       }
     }
   }
-  return attrs && 'specversion' in attrs ? attrs : null;
+  return attrs && { attrs, headerNames };
+}
+
+/** Whether a parsed body is meant as a structured-mode event (a CloudEvent always has specversion). */
+function isStructuredEvent(parsed: unknown): boolean {
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && 'specversion' in parsed;
+}
+
+/** The quarantine reason of attributes sent as headers without the one that makes it binary mode. */
+function missingSpecversionHeader(headerNames: string[]): DecodeResult {
+  const shown = headerNames.slice(0, 5).join(', ') + (headerNames.length > 5 ? ', ...' : '');
+  return fail(`missing required attribute specversion (binary mode: the message has the headers ${shown.slice(0, 200)} but no cloudEvents:specversion)`);
 }
 
 // btoa exists in browsers and in Node >= 16, so this file stays usable on both sides.
@@ -216,9 +232,9 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   if (raw.body.byteLength > limit) {
     return fail(`body of ${raw.body.byteLength} bytes exceeds the limit of ${limit} bytes`);
   }
-  let binaryAttrs: Record<string, unknown> | null;
+  let binary: ReturnType<typeof binaryModeAttributes>;
   try {
-    binaryAttrs = binaryModeAttributes(raw.headers);
+    binary = binaryModeAttributes(raw.headers);
   } catch {
     return fail('a cloudEvents header is not valid UTF-8');
   }
@@ -228,17 +244,20 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   } catch {
     text = null;
   }
-  if (binaryAttrs) return decodeBinaryMode(binaryAttrs, raw, text);
-  if (text === null) return fail('body is not valid UTF-8');
+  if (binary && 'specversion' in binary.attrs) return decodeBinaryMode(binary.attrs, raw, text);
+  // Attribute headers without specversion: binary mode with that one header missing, unless the
+  // body is a structured event (then stray headers, say a bridge's copies, do not change its verdict).
+  if (text === null) return binary ? missingSpecversionHeader(binary.headerNames) : fail('body is not valid UTF-8');
 
-  if (text.length === 0) return fail('body is empty');
+  if (text.length === 0) return binary ? missingSpecversionHeader(binary.headerNames) : fail('body is empty');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return fail(`body is not JSON (${(err as Error).message.slice(0, 120)})`);
+    return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not JSON (${(err as Error).message.slice(0, 120)})`);
   }
-  return normalizeCloudEvent(parsed);
+  const result = normalizeCloudEvent(parsed);
+  return !result.ok && binary && !isStructuredEvent(parsed) ? missingSpecversionHeader(binary.headerNames) : result;
 }
 
 /** What an event holds where its data object should be, in words (a quarantine reason). */
