@@ -43,6 +43,14 @@ export function brokerRefusal(err: unknown, url: string): Error | null {
   const text = redactSecrets(raw);
   const where = redactUrl(url);
   if (/ACCESS[-_]REFUSED/.test(raw)) {
+    // RabbitMQ refuses these names to everyone: a wrong --exchange, not a missing permission.
+    const reserved = /exchange name '([^']*)' contains reserved prefix 'amq\.\*'/.exec(raw);
+    if (reserved) {
+      return new BrokerTopologyError(`exchange name ${reserved[1]} is reserved by RabbitMQ (amq.*): only the broker's own amq.* exchanges exist; use another --exchange`);
+    }
+    if (/not permitted on the default exchange/.test(raw)) {
+      return new BrokerTopologyError('the default exchange ("") cannot be declared or bound: give --exchange the name of a topic exchange');
+    }
     if (/Login was refused/i.test(raw)) {
       return new BrokerAccessRefusedError(
         `broker ${where} refused the login (403 ACCESS_REFUSED): check the user and password in the URL or PAYOPS_AMQP_URL`,
