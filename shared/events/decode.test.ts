@@ -154,6 +154,18 @@ describe('binary content mode (AMQP headers)', () => {
     const pan = decodeMessage({ body: body({ ...data, cardBin: '4111111111111111' }), headers, contentType: 'application/json', arrivalMs: 1 });
     expect(pan).toMatchObject({ ok: false, reason: expect.stringMatching(/cardBin: must be 4 to 11 digits/) });
   });
+  it('names JSON data sent under a content type that is not JSON, or as data_base64, for what it is', () => {
+    // Was "found text that is not JSON" for the JSON text of a payment sent as text/plain, and
+    // "found bytes that are not UTF-8 text" for its UTF-8 JSON sent as data_base64.
+    const headers = { 'ce-specversion': '1.0', 'ce-id': 'd', 'ce-source': 's', 'ce-type': 'payment.authorized', 'ce-time': '2026-11-23T05:31:44Z' };
+    for (const contentType of ['text/plain', 'application/octet-stream']) {
+      const r = decodeMessage({ body: body(data), headers, contentType, arrivalMs: 1 });
+      expect(r).toMatchObject({ ok: false, reason: `data: payment.authorized needs a JSON object as data, found text declared ${contentType} (JSON data needs application/json or a +json type)` });
+    }
+    const { data: _data, ...attributes } = paymentEvent('payment.authorized');
+    const base64 = decode({ ...attributes, data_base64: Buffer.from(JSON.stringify(data)).toString('base64') });
+    expect(base64).toMatchObject({ ok: false, reason: expect.stringMatching(/found data_base64 \(bytes\): send the JSON object as data$/) });
+  });
   it('quarantines a binary-mode event whose declared JSON data does not parse', () => {
     const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'x', 'cloudEvents:source': 's', 'cloudEvents:type': 'other' };
     const r = decodeMessage({ body: body('{oops'), headers, contentType: 'application/json', arrivalMs: 1 });

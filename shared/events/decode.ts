@@ -262,10 +262,31 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
 
 /** What an event holds where its data object should be, in words (a quarantine reason). */
 function foundData(obj: Record<string, unknown>): string {
-  // Binary mode puts a body that is not UTF-8 text in data_base64.
-  if (obj.data === undefined) return 'data_base64' in obj ? 'found bytes that are not UTF-8 text' : 'found none';
+  if (obj.data === undefined) {
+    if (!('data_base64' in obj)) return 'found none';
+    // Binary mode puts a body that is not UTF-8 text there; a producer may have put its JSON there.
+    return isUtf8Base64(obj.data_base64) ? 'found data_base64 (bytes): send the JSON object as data' : 'found bytes that are not UTF-8 text';
+  }
   const d = obj.data;
-  return `found ${Array.isArray(d) ? 'an array' : d === null ? 'null' : typeof d === 'string' ? 'text that is not JSON' : `a ${typeof d}`}`;
+  if (typeof d === 'string') {
+    // Binary mode keeps a body declared as anything but JSON as text, even when it is JSON text.
+    const declared = obj.datacontenttype;
+    if (typeof declared === 'string' && !isJsonMediaType(declared)) {
+      return `found text declared ${declared.slice(0, 100)} (JSON data needs application/json or a +json type)`;
+    }
+    return 'found text that is not JSON';
+  }
+  return `found ${Array.isArray(d) ? 'an array' : d === null ? 'null' : `a ${typeof d}`}`;
+}
+
+function isUtf8Base64(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    utf8.decode(Uint8Array.from(atob(value), (c) => c.charCodeAt(0)));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function decodeBinaryMode(attrs: Record<string, unknown>, raw: RawMessage, text: string | null): DecodeResult {
