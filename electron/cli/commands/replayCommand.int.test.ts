@@ -175,6 +175,17 @@ describe('payops replay: corrupt input', () => {
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/truncated or corrupt gzip/);
   });
+  it('refuses the --from-stream flags with a file instead of ignoring them', async () => {
+    // `--for 5` on a file replayed the whole file and exited 0.
+    const capture = path.join(dir, 'stream-flags.ndjson');
+    writeCapture(capture, [JSON.stringify(paymentEvent('payment.authorized'))]);
+    for (const flags of [['--for', '5'], ['--drain'], ['--stream-offset', 'first'], ['--idle-ms', '10'], ['--prefetch', '10'], ['--connect-retries', '1']]) {
+      const r = await runPayops(['replay', capture, '--db', db('stream-flags'), ...flags]);
+      expect(r.code, flags.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`${flags[0]} applies to --from-stream only`));
+      expect(fs.existsSync(db('stream-flags'))).toBe(false);
+    }
+  });
 });
 
 describe('capture recorded live, then replayed', () => {

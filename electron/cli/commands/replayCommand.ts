@@ -111,7 +111,26 @@ export function registerReplay(program: Command): void {
     .option('--idle-ms <ms>', 'with --from-stream --drain: quiet time that means the end', positiveInt('--idle-ms'), 1500)
     .option('--connect-retries <n>', 'with --from-stream: connection attempts at start', positiveInt('--connect-retries'), 3)
     .addHelpText('after', HELP_AFTER)
-    .action((capture: string | undefined, flags: ReplayFlags) => runReplay(capture, flags).catch(fail));
+    .action((capture: string | undefined, flags: ReplayFlags, command: Command) =>
+      Promise.resolve()
+        .then(() => {
+          if (capture) refuseStreamFlags(command);
+          return runReplay(capture, flags);
+        })
+        .catch(fail),
+    );
+}
+
+/** The flags that shape a --from-stream replay: given with a file they would be ignored (a file replay ends at its end). */
+const STREAM_ONLY_FLAGS = ['for', 'drain', 'streamOffset', 'offset', 'idleMs', 'prefetch', 'connectRetries'];
+
+function refuseStreamFlags(command: Command): void {
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (STREAM_ONLY_FLAGS.includes(key) && command.getOptionValueSource(key) === 'cli') {
+      throw new CliError(`${option.long} applies to --from-stream only: a capture file is replayed to its end`);
+    }
+  }
 }
 
 function prepareDb(flags: ReplayFlags): void {
