@@ -1,6 +1,7 @@
 // Times on the command line mean the same instant on every workstation, whatever its zone.
 import { describe, expect, it } from 'vitest';
-import { isoTime, parseIsoTime } from './cliOptions';
+import { brokerConfigFrom, isoTime, parseIsoTime, type BrokerFlags } from './cliOptions';
+import { CliError } from './cliErrors';
 
 describe('parseIsoTime', () => {
   it('reads a time without an offset as UTC, as the same time with Z', () => {
@@ -40,5 +41,15 @@ describe('isoTime flags', () => {
     expect(() => isoTime('--from')('2026-02-30T00:00:00Z')).toThrow(/--from must be an ISO 8601 time/);
     expect(() => isoTime('--from')('1795414320000')).toThrow(/--from/);
     expect(isoTime('--since', { epochMs: true })('1795414320000')).toBe(1795414320000);
+  });
+});
+
+describe('brokerConfigFrom', () => {
+  const flags: BrokerFlags = { amqp: 'amqp://127.0.0.1', exchange: 'payments', exchangeType: 'topic', bind: [], queueType: 'classic', prefetch: 10, watch: [] };
+  it('refuses --stream-offset for a queue that is not a stream, instead of ignoring it', () => {
+    // collect --stream-offset first (a classic queue by default) consumed as if it were not given.
+    expect(() => brokerConfigFrom({ ...flags, streamOffset: 'first' })).toThrow(/--stream-offset needs --queue-type stream/);
+    expect(() => brokerConfigFrom({ ...flags, queueType: 'quorum', streamOffset: 'first' })).toThrow(CliError);
+    expect(brokerConfigFrom({ ...flags, queueType: 'stream', streamOffset: 'first' })?.streamOffset).toBe('first');
   });
 });

@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_BROKER, type BrokerConfig } from '../core/broker/brokerConfig';
 import { validateBrokerUrl } from '../core/broker/brokerUrl';
 import { parseStreamOffset } from '../core/replay/streamOffset';
+import { CliError } from './cliErrors';
 
 export function repeatable(value: string, previous?: unknown): string[] {
   // `previous` is not always a list: after a negation (`--no-mask --mask x`) it is false.
@@ -86,6 +87,10 @@ export function addBrokerFlags(cmd: Command, amqpRequired: boolean): Command {
 export function brokerConfigFrom(flags: BrokerFlags): BrokerConfig | undefined {
   if (!flags.amqp) return undefined;
   validateBrokerUrl(flags.amqp);
+  // Only a stream has offsets: for another queue the flag would be dropped without a word.
+  if (flags.streamOffset !== undefined && flags.queueType !== 'stream') {
+    throw new CliError(`--stream-offset needs --queue-type stream (a ${flags.queueType} queue has no offsets to start from)`);
+  }
   return {
     url: flags.amqp,
     exchange: flags.exchange,
