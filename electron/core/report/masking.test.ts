@@ -48,3 +48,56 @@ describe('card numbers (PAN) in exports', () => {
     expect(new Masker({ enabled: false }).text('cardBin 510002', values)).toBe('cardBin 510002');
   });
 });
+
+describe('credentials and e-mail addresses in exports', () => {
+  // QA: an event's metadata carried an API key, a password, a Bearer token, a Slack webhook URL,
+  // a callback URL with a user, password and token, and e-mail addresses in fields named
+  // "contact" and "note"; the JSON and CSV exports wrote them all as stored.
+  const metadata = {
+    contact: 'john.doe@example.com',
+    note: 'mail jane@corp.example or call',
+    apiKey: 'sk_live_51HxyzABCDEFGHIJKLMNOP',
+    token: 'tok_1N2b3c4d5e6f7g8h',
+    password: 'hunter2',
+    clientSecret: 's3cr3t',
+    authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc',
+    webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX',
+    callback: 'https://user:pass@merchant.example/cb?order=7&token=abcdef123456',
+    relay: 'forwarded with Bearer abcdefgh12345678 and Basic dXNlcjpwYXNz',
+    hook: 'posted to https://discord.com/api/webhooks/123/abcDEF at 10:00',
+  };
+
+  it('masks credential fields by name and e-mails, URL credentials and webhook paths in any field', () => {
+    expect(new Masker({ enabled: true }).deep({ paymentId: 'p_1', metadata })).toEqual({
+      paymentId: 'p_1',
+      metadata: {
+        contact: '***',
+        note: 'mail *** or call',
+        apiKey: '***',
+        token: '***',
+        password: '***',
+        clientSecret: '***',
+        authorization: '***',
+        webhookUrl: '***',
+        callback: 'https://***@merchant.example/cb?order=7&token=***',
+        relay: 'forwarded with Bearer *** and Basic ***',
+        hook: 'posted to https://discord.com/*** at 10:00',
+      },
+    });
+    expect(new Masker({ enabled: false }).deep(metadata)).toEqual(metadata);
+  });
+
+  it('leaves text that only looks alike', () => {
+    const m = new Masker({ enabled: true });
+    for (const text of ['@SUM(A1)', '=1+2', 'Basic plan', 'Bearer', 'see https://status.example.com/incidents/42', 'm_o\'brien', 'pay@', 'a@b']) {
+      expect(m.deep({ reason: text })).toEqual({ reason: text });
+    }
+  });
+
+  it('costs linear time on a long value', () => {
+    const long = `${'a'.repeat(200_000)}@${'b.'.repeat(50_000)}`;
+    const started = performance.now();
+    new Masker({ enabled: true }).deep({ reason: long });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

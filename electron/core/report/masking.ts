@@ -1,8 +1,14 @@
 // Masking for everything that leaves the console (HTML, PDF, CSV, JSON): on by default.
-// Card BINs keep their first two digits ("42****"); customer ids, e-mails, phone numbers and
-// IBANs become "***"; any other field named in the list is replaced by a keyed hash that is
+// Card BINs keep their first two digits ("42****"); customer ids, e-mails, phone numbers,
+// IBANs and credentials (passwords, secrets, tokens, API keys, authorization headers, webhook
+// URLs) become "***"; any other field named in the list is replaced by a keyed hash that is
 // stable within one export (so groups still add up) and cannot be reversed or matched
 // across exports.
+//
+// Producers put such values in fields of any name too ("contact", "note", "callback"): in every
+// value and free text, an e-mail address, the user and password of a URL, a secret query
+// parameter (token=, key=, signature= ...), a Bearer or Basic credential and the path of a
+// webhook URL (the path is its secret: hooks.slack.com/services/...) become "***".
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
 // too (alert keys, summaries, notes), whatever the field is called: a run of 13 to 19 digits
@@ -17,8 +23,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 /** The default list (field names, compared case-insensitively without "_" or "-"). */
 export const DEFAULT_MASK_FIELDS = ['cardBin', 'customerId', 'customer', 'email', 'phone', 'iban'] as const;
-/** Any field whose name contains one of these is masked as "***". */
-const REDACT_PATTERNS = ['customer', 'email', 'phone', 'iban'];
+/**
+ * Any field whose name contains one of these is masked as "***": personal data, and credentials
+ * that a producer's metadata may carry (a report is shared with merchants and schemes).
+ */
+const REDACT_PATTERNS = ['customer', 'email', 'phone', 'iban', 'password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'credential', 'webhook', 'cookie', 'cvv', 'cvc'];
 
 export interface MaskOptions {
   /** false only when the operator explicitly asked (--no-mask). */
@@ -48,10 +57,10 @@ export class Masker {
     return this.exact.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
   }
 
-  /** The masked form of one value (unchanged when the field is not masked, but for card numbers in it). */
+  /** The masked form of one value (unchanged when the field is not masked, but for card numbers and credentials in it). */
   value<T>(field: string, value: T): T | string {
     if (!this.enabled || value === null || value === undefined) return value;
-    if (!this.masks(field)) return this.pans(value);
+    if (!this.masks(field)) return this.scrub(value);
     const n = normalizeField(field);
     if (n === 'cardbin') return maskCardBin(String(value));
     if (REDACT_PATTERNS.some((p) => n.includes(p))) return '***';
@@ -62,10 +71,13 @@ export class Masker {
     return `#${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 10)}`;
   }
 
-  /** A value with every card number in it masked (a string's runs of digits, a number that is one). */
-  pans<T>(value: T): T | string {
+  /**
+   * A value with every card number in it masked (a string's runs of digits, a number that is
+   * one), and a string's e-mail addresses and credentials (maskCredentials).
+   */
+  scrub<T>(value: T): T | string {
     if (!this.enabled) return value;
-    if (typeof value === 'string') return maskPans(value, this.panKeep());
+    if (typeof value === 'string') return maskCredentials(maskPans(value, this.panKeep()));
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
       const text = String(value);
       if (isPan(text)) return maskPan(text, this.panKeep());
@@ -75,7 +87,8 @@ export class Masker {
 
   /**
    * Free text of a report (alert keys, summaries, notes, comments): each value of `values` (a
-   * masked field's value -> its masked form) replaced where it stands as a whole word, then card numbers.
+   * masked field's value -> its masked form) replaced where it stands as a whole word, then card
+   * numbers, e-mail addresses and credentials.
    */
   text(text: string, values: ReadonlyMap<string, string>): string {
     if (!this.enabled) return text;
@@ -84,7 +97,7 @@ export class Masker {
       if (!value || value === masked || !out.includes(value)) continue;
       out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`, 'g'), () => masked);
     }
-    return maskPans(out, this.panKeep());
+    return maskCredentials(maskPans(out, this.panKeep()));
   }
 
   /** Digits of a card number kept at its start: as many as a masked BIN keeps. */
@@ -92,7 +105,7 @@ export class Masker {
     return this.masks('cardBin') ? 2 : 6;
   }
 
-  /** A deep copy of a JSON value with every masked field (at any depth) masked, and every card number. */
+  /** A deep copy of a JSON value with every masked field (at any depth) masked, and every card number and credential. */
   deep(value: unknown, field = ''): unknown {
     if (!this.enabled) return value;
     if (Array.isArray(value)) return value.map((v) => this.deep(v, field));
@@ -103,7 +116,7 @@ export class Masker {
       }
       return out;
     }
-    return this.pans(value);
+    return this.scrub(value);
   }
 
   /**
@@ -177,6 +190,42 @@ export function maskPan(text: string, keep = 2): string {
 export function maskPans(text: string, keep = 2): string {
   if (text.length < 13) return text;
   return text.replace(PAN_RUN, (run) => (isPan(run) ? maskPan(run, keep) : run));
+}
+
+/** Bounded (RFC 5321 lengths) so that a long run of letters costs linear time. */
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z])/g;
+/** A URL's user and password ("https://user:pass@host"). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+/** A query parameter that carries a secret ("?token=...", "&sig=..."). */
+const SECRET_PARAM = /([?&;](?:[a-z0-9_-]{0,40}(?:token|secret|password|passwd|apikey|api_key|signature)|key|sig|auth)=)[^&#\s"'<>]+/gi;
+/** An HTTP credential: "Bearer <token>", or "Basic <base64 of user:password>" (only that, so "Basic plan" stays). */
+const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
+const BASIC = /\bBasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g;
+/** A URL whose host or path says it is a webhook: its path is the secret. */
+const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
+
+/**
+ * Text with its e-mail addresses, URL credentials, secret query parameters, Bearer/Basic
+ * credentials and webhook URL paths masked as "***". Text without "@", "://" or an
+ * authorization scheme is returned at once (a CSV export calls this for every cell).
+ */
+export function maskCredentials(text: string): string {
+  const url = text.includes('://');
+  const at = text.includes('@');
+  const auth = text.includes('Bearer') || text.includes('Basic');
+  if (!url && !at && !auth) return text;
+  let out = text;
+  if (url) {
+    out = out.replace(URL_USERINFO, '$1***@');
+    out = out.replace(SECRET_PARAM, '$1***');
+    out = out.replace(URL_PATH, (whole, origin: string, rest: string) => (/hook/i.test(whole) ? `${origin}/***` : `${origin}${rest}`));
+  }
+  if (at) out = out.replace(EMAIL, '***');
+  if (auth) {
+    out = out.replace(BEARER, 'Bearer ***');
+    out = out.replace(BASIC, (whole, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? 'Basic ***' : whole));
+  }
+  return out;
 }
 
 export function maskCardBin(bin: string): string {

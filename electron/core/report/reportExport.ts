@@ -169,7 +169,7 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
           if (c === 'decline_kind') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).kind;
           const field = COLUMN_FIELDS[c];
           if (c === 'subject') return maskedSubject(masker, r, data);
-          return MASKABLE_COLUMNS.has(c) ? masker.value(field, r[field]) : masker.pans(r[field]);
+          return MASKABLE_COLUMNS.has(c) ? masker.value(field, r[field]) : masker.scrub(r[field]);
         });
         text += csvLine(values);
       }
