@@ -581,8 +581,15 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   return lines;
 }
 
-/** Builds the whole report (figures, comparison, top lists, series, alerts, sample). */
+/**
+ * Builds the whole report (figures, comparison, top lists, series, alerts, sample), read as of
+ * one moment: a collector writing meanwhile cannot make its totals, top lists and counts disagree.
+ */
 export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
+  return store.readConsistent(() => buildReportNow(store, req));
+}
+
+function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
   const started = performance.now();
   const w = resolveWindow(store, req);
   const masker = new Masker({ enabled: req.mask !== false, extraFields: req.maskFields });

@@ -69,6 +69,11 @@ export interface ReadStore {
   readonly meta: Pick<MetaRepository, 'get' | 'liveSince'>;
   /** Whether every named table exists (an older or foreign database may lack some). */
   hasTables(...names: string[]): boolean;
+  /**
+   * Runs `read` in one read transaction: every statement in it sees the database as of its
+   * first read, so figures read by many statements (a report) add up while a collector writes.
+   */
+  readConsistent<T>(read: () => T): T;
   /** Totals from the rollups and counters. */
   stats(): StoreStats;
   close(): void;
@@ -160,6 +165,10 @@ class SqliteStore implements Store {
 
   hasTables(...names: string[]): boolean {
     return this.schema.hasTables(...names);
+  }
+
+  readConsistent<T>(read: () => T): T {
+    return this.schema.transaction(read)();
   }
 
   stats(): StoreStats {
