@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeEvents } from '../../../test/support/explorerTestKit';
@@ -5,6 +6,7 @@ import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from '../store/database';
 import { openStore, storeOn } from '../store/store';
 import { buildReport } from './reportData';
+import { runExport } from './reportExport';
 
 // QA: `payops report` run against a database a collector was writing gave totals that did not
 // add up: with late events of the window committed while the report was being read, its
@@ -56,5 +58,23 @@ describe('a report built while a collector writes', () => {
     expect(r.topMerchants.reduce((n, m) => n + m.declines, 0)).toBe(t.declined);
     // The next report sees the collector's events.
     expect(buildReport(reader, { from: T0, to: T0 + 600_000 }).totals.events).toBe(600);
+  });
+
+  it('exports to CSV the events stored when the export began', async () => {
+    // QA: late events committed between two chunks of a CSV export landed in it when their
+    // time was past the export's keyset and not when it was before: a file of no one moment,
+    // with more rows than the progress's total.
+    const before = buildReport(reader, { from: T0, to: T0 + 600_000 }).totals.events;
+    const out = path.join(dir, 'live.csv');
+    let late = 0;
+    const result = await runExport(reader, {
+      from: T0, to: T0 + 600_000, format: 'csv', outFile: out, chunkRows: 50,
+      onProgress: () => {
+        if (late < 2) storeEvents(writerDb, events(`late${late++}-`, 100));
+      },
+    });
+    expect(late).toBe(2);
+    expect(result.rows).toBe(before);
+    expect(fs.readFileSync(out, 'utf8').trimEnd().split('\r\n')).toHaveLength(before + 1);
   });
 });

@@ -129,7 +129,8 @@ export async function runExport(store: ReadStore, o: ExportOptions): Promise<Exp
 async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check: () => void): Promise<ExportResult> {
   const w = resolveWindow(store, o);
   const masker = new Masker({ enabled: o.mask !== false, extraFields: o.maskFields });
-  const total = windowFigures(store, w.from, w.to).events;
+  // The events stored when the export begins, counted and bounded as of one moment.
+  const { total, throughSeq } = store.readConsistent(() => ({ total: windowFigures(store, w.from, w.to).events, throughSeq: store.events.newestSeq() }));
   const chunk = Math.max(1, o.chunkRows ?? 2000);
   const out = fs.createWriteStream(temp, { flags: 'wx' });
   let failed: Error | null = null;
@@ -155,7 +156,7 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
     let lastSeq = 0;
     for (;;) {
       check();
-      const batch = store.reports.exportChunk(Math.max(w.from, lastT), w.to, lastT, lastSeq, chunk);
+      const batch = store.reports.exportChunk(Math.max(w.from, lastT), w.to, lastT, lastSeq, throughSeq, chunk);
       if (batch.length === 0) break;
       let text = '';
       for (const r of batch) {

@@ -322,6 +322,11 @@ export class EventRepository {
     return (this.sql.prepare('SELECT MAX(time_ms) AS t FROM event_log').get() as { t: number | null }).t;
   }
 
+  /** The seq of the event stored last (0 when none): what an export reads up to, so rows stored after it began stay out. */
+  newestSeq(): number {
+    return this.sql.pluck('SELECT COALESCE(MAX(seq), 0) FROM event_log').get() as number;
+  }
+
   /** When the last stored event arrived (the row stored last), or null: what "Last event" shows beside the stored count. */
   newestArrival(): number | null {
     const row = this.sql.prepare('SELECT arrival_ms AS a FROM event_log ORDER BY seq DESC LIMIT 1').get() as { a: number } | undefined;

@@ -167,17 +167,19 @@ export class ReportQueries {
 
   /**
    * A keyset chunk of [from, to) in (time, seq) order after (afterTime, afterSeq): the CSV
-   * export's rows. Each chunk is one complete statement, so nothing stays open on the
-   * connection between chunks.
+   * export's rows, those stored up to `throughSeq` (the export's start: late events of the
+   * window committed while it runs would otherwise land in it or not by where the keyset had
+   * got to). Each chunk is one complete statement, so nothing stays open on the connection
+   * between chunks.
    */
-  exportChunk(from: number, to: number, afterTime: number, afterSeq: number, limit: number): RestoredEvent[] {
+  exportChunk(from: number, to: number, afterTime: number, afterSeq: number, throughSeq: number, limit: number): RestoredEvent[] {
     return toRestoredEvents(this.sql
       .prepare(
         `SELECT ${EVENT_DETAIL_SELECT} FROM event_log INDEXED BY event_log_time
-         WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?)
+         WHERE time_ms >= ? AND time_ms < ? AND (time_ms > ? OR seq > ?) AND seq <= ?
          ORDER BY time_ms, seq LIMIT ?`,
       )
-      .all(from, to, afterTime, afterSeq, limit), this.sources.sourceOf);
+      .all(from, to, afterTime, afterSeq, throughSeq, limit), this.sources.sourceOf);
   }
 
   /** The decided attempts of [from, to), in no particular order. */
