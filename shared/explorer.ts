@@ -11,6 +11,11 @@ import { BIN_DIGITS, NONE_VALUE, OTHER_VALUE, type SegmentDimension } from './se
 import type { EffectKind, TriageMetric } from './triage';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * An id searched for as stored (payment, merchant or event id): EVENTS.md gives ids no length,
+ * so the bound is only against abuse, far above any real id, and every stored id can be found.
+ */
+const storedId = text(4096);
 const epochMs = z.number().int().min(0).max(8.64e15);
 
 export const RISK_DECISIONS = ['approve', 'review', 'block'] as const;
@@ -23,7 +28,7 @@ export const eventFilterSchema = z
     from: epochMs.optional(),
     to: epochMs.optional(),
     types: z.array(text(100)).max(20).optional(),
-    merchantId: text(200).optional(),
+    merchantId: storedId.optional(),
     country: text(8).optional(),
     declineCode: text(64).optional(),
     decision: z.enum(RISK_DECISIONS).optional(),
@@ -36,7 +41,7 @@ export const eventFilterSchema = z
     amountMin: z.number().int().min(0).optional(),
     amountMax: z.number().int().min(0).optional(),
     /** A payment id or an event id (exact). */
-    search: text(200).optional(),
+    search: storedId.optional(),
     // The payment dimensions of EVENTS.md, exact, as triage names them (shared/segments.ts).
     issuer: text(200).optional(),
     /** A card number prefix: "529412" matches the 6-digit BIN and every 8-digit BIN in its range. */
@@ -133,7 +138,7 @@ export const explorerRequestSchemas = {
     })
     .strict(),
   'events.get': z.object({ seq: z.number().int().min(1) }).strict(),
-  'events.timeline': z.object({ paymentId: text(200) }).strict(),
+  'events.timeline': z.object({ paymentId: storedId }).strict(),
   'quarantine.query': z
     .object({
       from: epochMs.optional(),

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventFilter } from '../../../shared/explorer';
+import { explorerRequestSchemas, type EventFilter } from '../../../shared/explorer';
 import { openDatabase } from '../store/database';
 import { planQuery, type EventPages } from '../store/eventPages';
 import { storeOn, type Store } from '../store/store';
@@ -292,5 +292,20 @@ describe('quarantine browser', () => {
     expect(euro.body.encoding).toBe('utf8');
     expect(euro.body.text.endsWith('€')).toBe(true);
     expect(quarantinePage(store, { reason: 'UTF-8' }).rows.map((r) => r.routingKey)).toEqual(['payment.declined']);
+  });
+});
+
+describe('ids as stored', () => {
+  // QA: an event whose paymentId and merchantId were 250 characters long (EVENTS.md sets no
+  // length) was stored, but the explorer refused to search for it, filter by its merchant or
+  // open its timeline ("Too big: expected string to have <=200 characters").
+  it('finds a long payment id, merchant id and event id through the API contract', () => {
+    const [paymentId, merchantId, id] = ['p', 'm', 'e'].map((c) => `${c}_${c.repeat(250)}`);
+    storeEvents(db, [{ specversion: '1.0', id, source: 'psp/long', type: 'payment.authorized', time: new Date(BASE).toISOString(), data: { paymentId, merchantId, amount: 1, currency: 'EUR' } }]);
+    const query = (filter: Record<string, unknown>) => q.page(explorerRequestSchemas['events.query'].parse({ filter })).rows.map((r) => r.id);
+    expect(query({ search: paymentId })).toEqual([id]);
+    expect(query({ search: id })).toEqual([id]);
+    expect(query({ merchantId })).toEqual([id]);
+    expect(paymentTimeline(store, explorerRequestSchemas['events.timeline'].parse({ paymentId }).paymentId).steps.map((s) => s.id)).toEqual([id]);
   });
 });
