@@ -29,7 +29,8 @@ export const eventFilterSchema = z
     to: epochMs.optional(),
     types: z.array(text(100)).max(20).optional(),
     merchantId: storedId.optional(),
-    country: text(8).optional(),
+    /** ISO 3166 alpha-2, as events carry it (upper case: "de" finds DE). */
+    country: text(8).toUpperCase().optional(),
     declineCode: text(64).optional(),
     decision: z.enum(RISK_DECISIONS).optional(),
     /**
