@@ -320,3 +320,29 @@ describe('filter values as an API client types them', () => {
     expect(page('de')).toEqual(page('DE'));
   });
 });
+
+describe('search pages of a busy payment', () => {
+  // QA: a search by a payment id with 6,000 events, paged 500 at a time, returned 5,862 of them
+  // (desc) and 5,858 (asc): each page took 5,000 of the payment's events in no order and sorted
+  // those, so the events past that cut were skipped.
+  it('pages through every event of the payment once, in order', () => {
+    const events = Array.from({ length: 6000 }, (_, i) => ({
+      specversion: '1.0', id: `busy-${i}`, source: 'psp/busy', type: i % 2 ? 'payment.authorized' : 'payment.declined',
+      time: new Date(BASE + ((i * 7919) % 6000) * 100).toISOString(),
+      data: { paymentId: 'pay_busy', merchantId: 'm_1', amount: 1, currency: 'EUR', ...(i % 2 ? {} : { declineCode: '05' }) },
+    }));
+    storeEvents(db, events);
+    for (const order of ['desc', 'asc'] as const) {
+      const seqs: number[] = [];
+      let cursor = null;
+      do {
+        const page = q.page({ filter: { search: 'pay_busy' }, order, limit: 500, cursor });
+        seqs.push(...page.rows.map((r) => r.seq));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const dir = order === 'desc' ? 'DESC' : 'ASC';
+      const expected = db.prepare(`SELECT seq FROM events WHERE payment_id = 'pay_busy' ORDER BY time_ms ${dir}, seq ${dir}`).pluck().all();
+      expect(seqs).toEqual(expected);
+    }
+  });
+});

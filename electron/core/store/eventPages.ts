@@ -33,7 +33,6 @@ export interface EventPageOptions {
 
 const DEFAULT_SCAN_ROWS = 1000;
 const DEFAULT_SCAN_MS = 35;
-const MAX_SEARCH_MATCHES = 5000;
 
 type Access =
   | { kind: 'time' }
@@ -332,15 +331,19 @@ export class EventPages {
     const where = [...range.conds, ...extra.map((e) => e.sql)];
     const args = [...range.args, ...extra.flatMap((e) => e.args)];
     const tail = where.length ? ` AND ${where.join(' AND ')}` : '';
+    // Each list is the page's next rows in page order (a payment may have thousands of events:
+    // any other cut of them would skip some between pages).
+    const dir = order === 'desc' ? 'DESC' : 'ASC';
+    const pageOrder = `ORDER BY time_ms ${dir}, seq ${dir} LIMIT ?`;
     const seqs = paymentSeqs(this.sql, term);
     const byPayment = this.sql.prepare(
-      `SELECT ${EVENT_ROW_SELECT} FROM event_log NOT INDEXED WHERE seq IN (${seqs.sql})${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
-    ).all(...seqs.args, ...args) as EventRow[];
+      `SELECT ${EVENT_ROW_SELECT} FROM event_log NOT INDEXED WHERE seq IN (${seqs.sql})${tail} ${pageOrder}`,
+    ).all(...seqs.args, ...args, limit + 1) as EventRow[];
     const idSeqs = this.events.seqsOfId(this.knownSources(), term);
     const byId = idSeqs.length
       ? (this.sql.prepare(
-          `SELECT ${EVENT_ROW_SELECT} FROM event_log WHERE seq IN (${idSeqs.map(() => '?').join(', ')})${tail} LIMIT ${MAX_SEARCH_MATCHES}`,
-        ).all(...idSeqs, ...args) as EventRow[])
+          `SELECT ${EVENT_ROW_SELECT} FROM event_log WHERE seq IN (${idSeqs.map(() => '?').join(', ')})${tail} ${pageOrder}`,
+        ).all(...idSeqs, ...args, limit + 1) as EventRow[])
       : [];
     const seen = new Set<number>();
     const all = [...byPayment, ...byId].filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true)));
