@@ -3,8 +3,11 @@ import { z } from 'zod';
 import type { ReplayProgress } from './metrics';
 
 const filePath = z.string().min(1).max(4096);
-const speedError = { error: "must be 'max' or a positive number (at most 1,000,000)" };
-const speed = z.union([z.literal('max'), z.number(speedError).positive(speedError).max(1_000_000, speedError)], speedError);
+/** Replay speeds, a multiple of event time: from a hundredth (slow motion) to a million ('max' has no pacing). */
+export const REPLAY_SPEED_MIN = 0.01;
+export const REPLAY_SPEED_MAX = 1_000_000;
+const speedError = { error: "must be 'max' or a number from 0.01 to 1,000,000" };
+const speed = z.union([z.literal('max'), z.number(speedError).min(REPLAY_SPEED_MIN, speedError).max(REPLAY_SPEED_MAX, speedError)], speedError);
 
 export const replayRequestSchemas = {
   /** Opens a capture into its own replay session (never the live database). */

@@ -170,7 +170,13 @@ describe('payops replay: corrupt input', () => {
   it('bad flags: a clear usage error', async () => {
     const r = await runPayops(['replay', path.join(dir, 'cut.ndjson.gz'), '--db', db('flags'), '--speed', 'fast']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/speed must be 'max' or a positive number/);
+    expect(r.stderr).toMatch(/speed must be 'max' or a number from 0.01 to 1000000/);
+    // A speed that would never finish, or one past the timer's resolution, is refused too.
+    for (const speed of ['1e-300', '0', '2000000']) {
+      const bad = await runPayops(['replay', path.join(dir, 'cut.ndjson.gz'), '--db', db(`flags-${speed}`), '--speed', speed]);
+      expect(bad.code, speed).toBe(1);
+      expect(bad.stderr).toMatch(/speed must be 'max' or a number from 0.01 to 1000000/);
+    }
     const h = await runPayops(['replay', '--help']);
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/truncated or corrupt gzip/);

@@ -198,7 +198,8 @@ describe('replay pacing and control', () => {
     expect(after.speed).toBe('max');
     await s.drained;
     expect(Date.now() - t0).toBeLessThan(2000); // x10 would need about 10 s more
-    await expect(s.control({ action: 'speed', speed: -3 })).rejects.toThrow(/positive number/);
+    await expect(s.control({ action: 'speed', speed: -3 })).rejects.toThrow(/speed: must be 'max' or a number from 0.01 to 1,000,000/);
+    await expect(s.control({ action: 'speed', speed: 1e-300 })).rejects.toThrow(/speed: must be 'max' or a number from 0.01 to 1,000,000/);
     await expect(s.control({ action: 'jump' })).rejects.toThrow(/unknown action/);
   });
 

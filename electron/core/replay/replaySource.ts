@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { DEFAULT_MAX_BODY_BYTES, decodeMessage, normalizeCloudEvent } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
+import { REPLAY_SPEED_MAX, REPLAY_SPEED_MIN } from '../../../shared/replayApi';
 import type { ApiParsedArgs } from '../../../shared/api';
 import type { ReplayStatusView } from '../../../shared/replayApi';
 import type { ReplayProgress } from '../../../shared/metrics';
@@ -51,8 +52,9 @@ export function parseReplaySpeed(value: unknown): ReplaySpeed {
   if (value === 'max') return 'max';
   const text = typeof value === 'string' ? value.trim().replace(/^x/i, '') : value;
   const n = typeof text === 'string' ? Number(text) : text;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-    throw new RangeError(`speed must be 'max' or a positive number (x1, x10, x60, x600...), got ${JSON.stringify(value)}`);
+  // 1e-300 would never finish; past a million a second of event time is shorter than the timer's resolution.
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < REPLAY_SPEED_MIN || n > REPLAY_SPEED_MAX) {
+    throw new RangeError(`speed must be 'max' or a number from ${REPLAY_SPEED_MIN} to ${REPLAY_SPEED_MAX} (x1, x10, x60, x600...), got ${JSON.stringify(value)}`);
   }
   return n;
 }
