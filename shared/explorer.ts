@@ -69,6 +69,10 @@ export const eventFilterSchema = z
     if (f.attemptMin !== undefined && f.attemptMax !== undefined && f.attemptMax < f.attemptMin) {
       ctx.addIssue({ code: 'custom', path: ['attemptMax'], message: 'attemptMax is below attemptMin' });
     }
+    // A reversed window is a mistake to say, not a search that finds nothing.
+    if (f.from !== undefined && f.to !== undefined && f.to < f.from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+    }
   });
 export type EventFilter = z.input<typeof eventFilterSchema>;
 
