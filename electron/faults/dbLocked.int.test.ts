@@ -20,12 +20,16 @@ afterAll(async () => {
   await deleteTopology(t2);
 });
 
+// Holds the lock for at most argv[3] ms, or until a line on its stdin says to let go: the test
+// releases it once it has checked what it needs the lock held for, instead of waiting it out.
 const LOCKER = `
 const Database = require(process.argv[1]);
 const db = new Database(process.argv[2]);
 db.exec('BEGIN EXCLUSIVE');
 process.stdout.write('locked\\n');
-setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); }, Number(process.argv[3]));
+const release = () => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.exit(0); };
+setTimeout(release, Number(process.argv[3]));
+process.stdin.once('data', release);
 `;
 
 describe('database locked by another process', () => {
@@ -43,14 +47,14 @@ describe('database locked by another process', () => {
       await publishAll(t.exchange, asPublishItems(first));
       await waitFor(() => storedCount(db) === first.length, 30_000, 'the first events to be stored', 100, () => `stored ${storedCount(db)}\n${out.stderr()}`);
 
-      const locker = spawn(process.execPath, ['-e', LOCKER, require.resolve('better-sqlite3'), db, '30000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const locker = spawn(process.execPath, ['-e', LOCKER, require.resolve('better-sqlite3'), db, '30000'], { stdio: ['pipe', 'pipe', 'inherit'] });
       const lockerOut = collectOutput(locker);
       await waitFor(() => lockerOut.stdout().includes('locked'), 10_000, 'the other process to take the lock');
       await publishAll(t.exchange, asPublishItems(second));
       // busy_timeout is 5 s: past it the batch is refused and ingest pauses. Other writers of the
       // engine (the alert history, each second) wait out the same timeout first, so the pause can
       // take 10-15 s to show on a loaded machine: the lock lasts 30 s, so that what follows is
-      // checked while it is still held.
+      // checked while it is still held; then the test lets it go.
       await waitFor(() => /database locked/.test(out.stderr()), 28_000, 'collect to say "database locked"', 100, out.stderr);
       expect(out.stderr()).toMatch(/ingest paused, nothing acknowledged: database locked by another process/);
       // Nothing of the second wave is acknowledged while the lock is held: the broker holds it all.
@@ -58,6 +62,7 @@ describe('database locked by another process', () => {
       expect(queueCounts(t.queue).messages).toBe(second.length);
       expect(storedIdentities(db).distinct).toBe(first.length);
 
+      locker.stdin!.end('release\n');
       expect(await lockerOut.exit).toBe(0);
       await waitFor(() => storedIdentities(db).distinct === first.length + second.length, 30_000, 'ingest to resume');
       await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
@@ -83,7 +88,7 @@ describe('database locked by another process', () => {
     const out = collectOutput(collector);
     await waitFor(() => /collecting from/.test(out.stderr()) && storedCount(db) === 0 && fs.existsSync(db), 20_000, 'collect to start');
     await sleep(500);
-    const locker = spawn(process.execPath, ['-e', LOCKER, require.resolve('better-sqlite3'), db, '60000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const locker = spawn(process.execPath, ['-e', LOCKER, require.resolve('better-sqlite3'), db, '60000'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lockerOut = collectOutput(locker);
     try {
       await waitFor(() => lockerOut.stdout().includes('locked'), 10_000, 'the other process to take the lock');
