@@ -11,9 +11,17 @@ const dir = tempDir('payops-explain-');
 const opened: StoredScenario[] = [];
 afterAll(() => opened.forEach((s) => s.store.close()));
 
+// Explain only reads the store: a scenario stored once serves every test that explains it
+// (acquirer-degradation seed 13 is explained by three, by two metrics).
+const stored = new Map<string, Promise<StoredScenario>>();
+function storedOnce(scenario: ScenarioName, seed: number): Promise<StoredScenario> {
+  const key = `${scenario}/${seed}`;
+  if (!stored.has(key)) stored.set(key, storeScenario(dir, scenario, { seed }).then((s) => (opened.push(s), s)));
+  return stored.get(key)!;
+}
+
 async function explainScenario(scenario: ScenarioName, metric: 'approval-rate' | 'decline-rate' | 'failure-rate' = 'approval-rate', seed = 13): Promise<{ e: Explanation; s: StoredScenario }> {
-  const s = await storeScenario(dir, scenario, { seed });
-  opened.push(s);
+  const s = await storedOnce(scenario, seed);
   const e = explainFromStore(s.store, explainRequestSchema.parse({ from: s.fromMs, to: s.toMs, metric }));
   return { e, s };
 }
