@@ -18,7 +18,7 @@ export interface StartExport extends ReportRequest {
 }
 
 export class ExportJobs {
-  private readonly jobs = new Map<string, { job: ReportJob; controller: AbortController; done: Promise<void> }>();
+  private readonly jobs = new Map<string, { job: ReportJob; controller: AbortController; done: Promise<void>; outFile: string }>();
 
   constructor(
     private readonly store: ReadStore,
@@ -34,7 +34,7 @@ export class ExportJobs {
     let outFile = req.outFile;
     if (!outFile) {
       fs.mkdirSync(this.exportsDir, { recursive: true });
-      outFile = path.join(this.exportsDir, `payops-report-${stamp(w.from)}-${stamp(w.to)}.${req.format}`);
+      outFile = this.freeName(`payops-report-${stamp(w.from)}-${stamp(w.to)}`, req.format);
     }
     const jobId = randomUUID();
     const job: ReportJob = { jobId, format: req.format, state: 'running', done: 0, total: 0, bytes: 0, file: null, error: null };
@@ -52,9 +52,21 @@ export class ExportJobs {
       (r) => Object.assign(job, { state: 'done', file: r.file, bytes: r.bytes }),
       (err) => Object.assign(job, err instanceof ExportCancelledError ? { state: 'cancelled' } : { state: 'failed', error: (err as Error).message }),
     ).then(() => undefined);
-    this.jobs.set(jobId, { job, controller, done });
+    this.jobs.set(jobId, { job, controller, done, outFile });
     this.prune();
     return { ...job };
+  }
+
+  /**
+   * A name in the exports folder that no earlier export has (nor one still being written):
+   * exporting the same window again keeps the first file, as a browser's downloads do ("-2").
+   */
+  private freeName(base: string, ext: string): string {
+    const running = new Set([...this.jobs.values()].filter((e) => e.job.state === 'running').map((e) => e.outFile));
+    for (let n = 1; ; n++) {
+      const file = path.join(this.exportsDir, `${base}${n === 1 ? '' : `-${n}`}.${ext}`);
+      if (!running.has(file) && !fs.existsSync(file)) return file;
+    }
   }
 
   progress(jobId: string): ReportJob {

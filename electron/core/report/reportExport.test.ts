@@ -114,6 +114,18 @@ describe('CSV', () => {
     expect(done.state).toBe('done');
     expect(JSON.parse(fs.readFileSync(done.file!, 'utf8')).totals.events).toBeGreaterThan(39_000);
   });
+
+  it('the same window exported again, or twice at once, keeps every file: -2, -3, as downloads do', async () => {
+    const jobs = new ExportJobs(store, path.join(dir, 'exports-again'));
+    const first = await jobs.wait(jobs.start({ from: FROM, to: TO, format: 'csv' }).jobId);
+    const [second, third] = await Promise.all([jobs.start({ from: FROM, to: TO, format: 'csv' }), jobs.start({ from: FROM, to: TO, format: 'csv' })].map((j) => jobs.wait(j.jobId)));
+    const files = [first, second, third].map((j) => path.basename(j.file!));
+    expect(files[1]).toBe(files[0].replace(/\.csv$/, '-2.csv'));
+    expect(files[2]).toBe(files[0].replace(/\.csv$/, '-3.csv'));
+    expect(fs.readdirSync(path.join(dir, 'exports-again')).sort()).toEqual([...files].sort());
+    const sizes = files.map((f) => fs.statSync(path.join(dir, 'exports-again', f)).size);
+    expect(new Set(sizes).size).toBe(1);
+  });
 });
 
 describe('HTML', () => {
