@@ -47,6 +47,14 @@ describe('capture writer: never overwrites', () => {
     });
   }
 
+  it('a new capture in a folder that does not exist is refused before recording starts, naming the folder', async () => {
+    const path = join(dir, 'no-such-folder', 'x.ndjson');
+    const err = await checkCaptureTarget(path, false).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CaptureWriteError);
+    expect((err as Error).message).toBe(`${path}: its folder ${join(dir, 'no-such-folder')} does not exist`);
+    await expect(checkCaptureTarget(join(dir, `new${++n}.ndjson`), false)).resolves.toEqual({ sizeBytes: 0, appending: false });
+  });
+
   it('records into an existing empty file', async () => {
     const path = join(dir, `empty${++n}.ndjson`);
     writeFileSync(path, '');

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import { CaptureExistsError, CaptureReadError, CaptureWriteError } from './captureErrors';
@@ -263,7 +264,17 @@ export async function checkCaptureTarget(path: string, append: boolean): Promise
     size = stat.size;
   } catch (err) {
     if (err instanceof CaptureWriteError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { sizeBytes: 0, appending: false };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      // A new file: its folder must take it, or the mistake would show only once traffic flows.
+      const folder = dirname(resolve(path));
+      try {
+        accessSync(folder, fsConstants.W_OK);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new CaptureWriteError(path, code === 'ENOENT' ? `its folder ${folder} does not exist` : `cannot create the capture in ${folder} (${code ?? (e as Error).message})`);
+      }
+      return { sizeBytes: 0, appending: false };
+    }
     throw new CaptureWriteError(path, `cannot read the capture (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (size === 0) return { sizeBytes: 0, appending: false };
