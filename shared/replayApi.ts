@@ -1,8 +1,17 @@
 // Replay and capture requests of the API contract (spread into apiRequestSchemas in api.ts).
 import { z } from 'zod';
+import { CAPTURE_FILE_EXTENSIONS } from './dialogApi';
 import type { ReplayProgress } from './metrics';
 
 const filePath = z.string().min(1).max(4096);
+/**
+ * A capture's path, named as captures are (.ndjson, .jsonl, .gz): whoever holds the web host's
+ * token could otherwise have any readable file replayed into the quarantine (its lines shown
+ * raw), or a capture created under any name (a dotfile the shell reads).
+ */
+const captureFile = filePath.refine((file) => CAPTURE_FILE_EXTENSIONS.some((ext) => file.toLowerCase().endsWith(`.${ext}`)), {
+  error: 'a capture file ends in .ndjson, .jsonl or .gz',
+});
 /** Replay speeds, a multiple of event time: from a hundredth (slow motion) to a million ('max' has no pacing). */
 export const REPLAY_SPEED_MIN = 0.01;
 export const REPLAY_SPEED_MAX = 1_000_000;
@@ -11,7 +20,7 @@ const speed = z.union([z.literal('max'), z.number(speedError).min(REPLAY_SPEED_M
 
 export const replayRequestSchemas = {
   /** Opens a capture into its own replay session (never the live database). */
-  'replay.open': z.object({ file: filePath, speed: speed.default(60), startPaused: z.boolean().default(false) }).strict(),
+  'replay.open': z.object({ file: captureFile, speed: speed.default(60), startPaused: z.boolean().default(false) }).strict(),
   'replay.control': z
     .discriminatedUnion('action', [
       z.object({ action: z.literal('pause') }).strict(),
@@ -24,7 +33,7 @@ export const replayRequestSchemas = {
   'replay.close': z.object({}).strict(),
   'replay.recent': z.object({}).strict(),
   'capture.start': z
-    .object({ file: filePath, maxBytes: z.number().int().positive().optional(), maxDurationMs: z.number().int().positive().optional() })
+    .object({ file: captureFile, maxBytes: z.number().int().positive().optional(), maxDurationMs: z.number().int().positive().optional() })
     .strict(),
   'capture.stop': z.object({}).strict(),
   'capture.status': z.object({}).strict(),
