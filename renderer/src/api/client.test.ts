@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WIRE_MAX_REQUEST_BYTES } from '../../../shared/wireLimits';
 import type { EngineSnapshot } from '../../../shared/metrics';
 import { backoffDelay } from '../../../shared/backoff';
-import { createWsClient, wsUrlFor, type SocketLike, type TransportStatus } from './client';
+import { addressWithoutToken, createWsClient, wsUrlFor, type SocketLike, type TransportStatus } from './client';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -73,6 +73,12 @@ describe('WebSocket client', () => {
       token: 'ab12',
     });
     expect(wsUrlFor({ protocol: 'https:', host: 'h', search: '' }).url).toBe('wss://h/api');
+  });
+
+  it('takes the token out of the address the page shows, keeping the rest of it', () => {
+    expect(addressWithoutToken('http://127.0.0.1:8123/?token=ab12')).toBe('http://127.0.0.1:8123/');
+    expect(addressWithoutToken('http://127.0.0.1:8123/?token=ab12#/explorer')).toBe('http://127.0.0.1:8123/#/explorer');
+    expect(addressWithoutToken('http://127.0.0.1:8123/?dense=1&token=ab12')).toBe('http://127.0.0.1:8123/?dense=1');
   });
 
   it('queues requests until the socket opens and matches responses by id', async () => {

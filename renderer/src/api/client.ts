@@ -284,7 +284,16 @@ export function wsUrlFor(location: { protocol: string; host: string; search: str
   return { url: `${scheme}://${location.host}/api${query}`, token };
 }
 
+/** The page's address without its token (and its other query parameters kept). */
+export function addressWithoutToken(href: string): string {
+  const u = new URL(href);
+  u.searchParams.delete('token');
+  return u.toString();
+}
+
 let singleton: PayopsClient | null = null;
+/** The page was opened with its token (before it left the address bar). */
+let openedWithToken = false;
 
 /** The app's client: the preload's API in Electron, the WebSocket transport otherwise. */
 export function getClient(): PayopsClient {
@@ -292,13 +301,19 @@ export function getClient(): PayopsClient {
   if (typeof window !== 'undefined' && window.payops) {
     singleton = createIpcClient(window.payops);
   } else {
-    const { url } = wsUrlFor(window.location);
+    const { url, token } = wsUrlFor(window.location);
     singleton = createWsClient({ url });
+    if (token) {
+      openedWithToken = true;
+      // Out of the address bar, the browser's history and a shared screenshot: the client keeps
+      // it for reconnecting, and a reload gets in with the host's cookie.
+      window.history.replaceState(window.history.state, '', addressWithoutToken(window.location.href));
+    }
   }
   return singleton;
 }
 
 /** True when the page was opened by the web host without its access token. */
 export function missingToken(): boolean {
-  return typeof window !== 'undefined' && !window.payops && !new URLSearchParams(window.location.search).get('token');
+  return typeof window !== 'undefined' && !window.payops && !openedWithToken && !new URLSearchParams(window.location.search).get('token');
 }
