@@ -52,6 +52,14 @@ describe('payops backtest with burn-rate rules', () => {
     const log = JSON.parse((await runPayops(['notifications', '--db', db, '--json'])).stdout) as NotificationLogJson[];
     const replayed = log.filter((e) => e.outcome === 'would_notify').map((e) => [e.eventAt, e.contactPoint, e.status, e.rule]);
     expect(replayed.filter((r) => r[3] === 'approval-slo').map((r) => r[2])).toEqual(['firing', 'resolved']);
+    // The page is in the alert history too, as every other alert is: when it fired and resolved.
+    const history = JSON.parse((await runPayops(['alerts', '--db', db, '--json'])).stdout) as { rule: string; severity: string; group: string; state: string; firedAt: string | null; resolvedAt: string | null }[];
+    const slo = history.filter((h) => h.rule === 'approval-slo');
+    expect(slo.map((h) => [h.severity, h.group, h.state])).toEqual([['critical', 'country=DE', 'resolved']]);
+    // Half declined from minute 2 burns 5x the 10 % budget: the 5-minute window reaches 2x at
+    // minute 4 (2 of 5 minutes at 50 %); declines stop at minute 6, the 1-minute window is clean
+    // at minute 7. The messages went out after the policy's groupWait and groupInterval.
+    expect([slo[0].firedAt, slo[0].resolvedAt]).toEqual([new Date(T0 + 4 * 60_000).toISOString(), new Date(T0 + 7 * 60_000).toISOString()]);
 
     const bt = await runPayops(['backtest', '--rules', rules, capture, '--json'], { PAYOPS_HOME: home }, 120_000);
     expect(bt.code).toBe(0);

@@ -10,6 +10,8 @@ import { AlertsService } from '../alerts/alertsService';
 import { BatchAlertOrder } from '../alerts/batchAlertOrder';
 import { DEFAULT_RULES } from '../alerts/defaultRules';
 import { loadRoutingFile, loadRulesFile } from '../alerts/loadRulesFile';
+import { AlertHistoryStore } from '../alerts/alertHistoryStore';
+import { BurnRateHistory } from '../alerts/burnRateHistory';
 import { BurnRateSession } from '../alerts/burnRateSession';
 import { LiveClock } from '../alerts/liveClock';
 import { RulesService } from '../alerts/rulesService';
@@ -86,7 +88,18 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     });
     // Burn-rate (SLO) rules of the rules file, beside the evaluator (issue 14).
     const burnRules = config.rulesFile ? loadRoutingFile(config.rulesFile).burnRates : [];
-    const burn = burnRules.length ? new BurnRateSession(burnRules, config.session === 'replay', alertOrder.raise, liveClock) : null;
+    const burnHistory = new BurnRateHistory(new AlertHistoryStore(store));
+    const burn = burnRules.length
+      ? new BurnRateSession(
+          burnRules,
+          config.session === 'replay',
+          (n) => {
+            burnHistory.observe(n);
+            alertOrder.raise(n);
+          },
+          liveClock,
+        )
+      : null;
     engine.onCommitted((outcome) =>
       alertOrder.batch(() => {
         alerting.observeCommitted(outcome, metrics.watermark);
