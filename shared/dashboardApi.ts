@@ -63,7 +63,7 @@ export interface DashboardWindow {
   decisions: { decision: string; points: SeriesPoint[]; total: number }[];
   /** Declines per code over the window, most first (at most 10). */
   declineCodes: { code: string; count: number }[];
-  /** payments: started in the window (first decided attempt); approvedPayments: of those, approved. */
+  /** payments: started in the window (first attempt: authorized, declined or failed); approvedPayments: of those, approved. */
   totals: { authorized: number; declined: number; failed: number; payments: number; approvedPayments: number; latencyP50: number | null; latencyP95: number | null; latencyP99: number | null };
 }
 

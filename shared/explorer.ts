@@ -268,7 +268,7 @@ export interface ReportFigures {
   /** authorized / (authorized + declined + failed), as explain and the alert rules count it; null without attempts. Per attempt. */
   approvalRate: number | null;
   /**
-   * Per payment: payments whose first decided attempt falls in the window's whole minutes (a
+   * Per payment: payments whose first attempt falls in the window's whole minutes (a
    * partial minute at either edge is left out), retries of a paymentId counted once; approved
    * if any attempt was.
    */

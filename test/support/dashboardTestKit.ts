@@ -93,10 +93,10 @@ export function expectedFigures(events: readonly KitEvent[], fromMs: number, toM
   for (const e of declined) codes[e.declineCode!] = (codes[e.declineCode!] ?? 0) + 1;
   const decisions: Record<string, number> = {};
   for (const e of inWindow) if (e.type === 'risk.scored') decisions[e.decision!] = (decisions[e.decision!] ?? 0) + 1;
-  // Per payment: the decided attempts of one paymentId, in the window of the first, approved if any was.
+  // Per payment: the attempts (authorized, declined, failed) of one paymentId, in the window of the first, approved if any was.
   const payments = new Map<string, { start: number; approved: boolean }>();
   events.forEach((e, i) => {
-    if (e.type !== 'payment.authorized' && e.type !== 'payment.declined') return;
+    if (e.type !== 'payment.authorized' && e.type !== 'payment.declined' && e.type !== 'payment.failed') return;
     const id = e.paymentId ?? `event-${i}`;
     const p = payments.get(id) ?? { start: e.timeMs, approved: false };
     p.start = Math.min(p.start, e.timeMs);

@@ -51,14 +51,14 @@ export function storeRaw(db: Database, bodies: { body: Buffer; routingKey?: stri
 
 /**
  * Payments started in [from, to) and how many were approved, by plain SQL over the stored
- * events: a payment is the decided attempts of one paymentId (an attempt without one is its
+ * events: a payment is the attempts (authorized, declined, failed) of one paymentId (an attempt without one is its
  * own), started at its earliest, approved if any attempt was.
  */
 export function sqlPayments(db: Database, from: number, to: number): { payments: number; approvedPayments: number } {
   return db
     .prepare(
       `WITH p AS (SELECT MIN(time_ms) AS start, MAX(type = 'payment.authorized') AS ok FROM events
-         WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY COALESCE(payment_id, 'seq:' || seq))
+         WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed') GROUP BY COALESCE(payment_id, 'seq:' || seq))
        SELECT COUNT(*) AS payments, COALESCE(SUM(ok), 0) AS approvedPayments FROM p WHERE start >= ? AND start < ?`,
     )
     .get(from, to) as { payments: number; approvedPayments: number };

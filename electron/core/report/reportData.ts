@@ -173,12 +173,12 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
 
 /**
  * The payments that started in a part of a minute, as the per-minute rollups count them
- * (paymentOutcomes.ts): the decided attempts of one paymentId are one payment, started at its
+ * (paymentOutcomes.ts): the attempts (authorized, declined, failed) of one paymentId are one payment, started at its
  * earliest attempt and approved if any attempt was; an attempt without a paymentId is a payment
  * of its own. A payment's attempts are looked for up to PAYMENT_LOOKUP_MS either side (the
  * writer forgets a payment past its horizon). Each minute is read once from the stored events
  * and kept (a report's window and the one before share an edge):
- * - its decided attempts give the payments seen in it, each at its first attempt in the minute;
+ * - its attempts give the payments seen in it, each at its first attempt in the minute;
  * - the minute's rollup says how many of them started in it and were approved: when every one
  *   seen started there and was approved there as often as the rollup says, nothing else is read;
  *   otherwise the payment index says which have an earlier attempt (they began before) and which
@@ -211,7 +211,7 @@ export class PaymentStarts {
     const out: [number, boolean][] = [];
     /** paymentId -> [first attempt in the minute, approved by an attempt so far]. */
     const seen = new Map<string, [number, boolean]>();
-    for (const [id, t, ok] of this.store.reports.decidedAttempts(lo, hi)) {
+    for (const [id, t, ok] of this.store.reports.paymentAttempts(lo, hi)) {
       if (id === null) {
         out.push([t, ok === 1]);
         continue;

@@ -191,7 +191,7 @@ export class EventRepository {
   }
 
   /**
-   * Teaches `payments` the decided attempts among the newest stored events (a restart or a new
+   * Teaches `payments` the attempts (authorized, declined, failed) among the newest stored events (a restart or a new
    * writer keeps grouping the retries of payments already under way): those of the tracker's
    * horizon before the newest event time, at most RECENT_PAYMENT_ROWS events read, through the
    * time index. A bounded cost: ~0.1 s on a 10 M-event database of 7 days.
@@ -204,7 +204,7 @@ export class EventRepository {
         `SELECT paymentId, timeMs, approved FROM (
            SELECT payment_id AS paymentId, time_ms AS timeMs, type = 'payment.authorized' AS approved, type
            FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? ORDER BY time_ms DESC LIMIT ?)
-         WHERE type IN ('payment.authorized', 'payment.declined') AND paymentId IS NOT NULL`,
+         WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND paymentId IS NOT NULL`,
       )
       .all(newest - PAYMENT_HORIZON_MS, rows) as { paymentId: string; timeMs: number; approved: number }[];
     for (let i = recent.length - 1; i >= 0; i--) payments.remember(recent[i].paymentId, recent[i].timeMs, recent[i].approved === 1);

@@ -206,7 +206,11 @@ export class EventWriter {
         add(sec, 'decline', e.declineCode ?? 'unknown', 0);
         payments?.observe(e.paymentId, timeMs, false, addPayment);
       }
-      else if (e.type === 'payment.failed') add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
+      else if (e.type === 'payment.failed') {
+        add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
+        // A payment whose attempts all failed (timeouts, processor errors) was not approved.
+        payments?.observe(e.paymentId, timeMs, false, addPayment);
+      }
       // One decision per scoring: risk.flagged and risk.blocked repeat the decision of the
       // risk.scored before them (counting them too doubled the report's risk decisions).
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);

@@ -1,9 +1,10 @@
 // Thread: the engine thread (the writer's, inside the ingest transaction).
-// Approval per payment, as Stripe's deduplicated rate reads it: the decided attempts
-// (payment.authorized, payment.declined) of one paymentId are one payment, started at its
-// earliest attempt and approved if any attempt was. Both are counted at the payment's start
-// second, so a window's per-payment approval is "of the payments started in it, the share
-// approved" and never exceeds 1. Per attempt stays what every other rate is.
+// Approval per payment, as Stripe's deduplicated rate reads it: the authorization attempts
+// (payment.authorized, .declined, .failed) of one paymentId are one payment, started at its
+// earliest attempt and approved if any attempt was. A payment whose attempts all failed (an
+// acquirer timing out) is a payment not approved, as per attempt counts failures. Both are
+// counted at the payment's start second, so a window's per-payment approval is "of the
+// payments started in it, the share approved" and never exceeds 1.
 
 /** Payments remembered at most: ~85 bytes each (52 for the Map entry, measured, and the id string it keeps). */
 export const PAYMENT_MEMORY = 200_000;
@@ -33,7 +34,7 @@ export class PaymentOutcomes {
     return this.known.size;
   }
 
-  /** A newly stored decided attempt of `paymentId` at `timeMs`; `emit` receives what the rollups gain. */
+  /** A newly stored attempt (authorized, declined or failed) of `paymentId` at `timeMs`; `emit` receives what the rollups gain. */
   observe(paymentId: string | null, timeMs: number, approved: boolean, emit: PaymentEmit): void {
     const sec = Math.floor(timeMs / 1000);
     if (paymentId === null) {

@@ -12,6 +12,7 @@ import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from './database';
 import { EventWriter, type IncomingMessage } from './eventWriter';
 import { migration190 } from './migrations/190_payment_rollups';
+import { migration300 } from './migrations/300_payment_failures';
 import { toNamedRollups } from '../../../test/support/namedRollups';
 
 const dir = tempDir('payops-payments-');
@@ -23,20 +24,22 @@ interface Attempt {
   payment: number;
   offsetMs: number;
   approved: boolean;
+  /** Not approved by a technical failure (payment.failed) rather than a decline. */
+  failed?: boolean;
 }
 
 const message = (a: Attempt, i: number): IncomingMessage => {
-  const e = paymentEvent(a.approved ? 'payment.authorized' : 'payment.declined', { id: `att-${a.payment}-${i}`, time: new Date(T0 + a.offsetMs).toISOString() }, { paymentId: `pay_${a.payment}`, attempt: i + 1 });
+  const e = paymentEvent(a.approved ? 'payment.authorized' : a.failed ? 'payment.failed' : 'payment.declined', { id: `att-${a.payment}-${i}`, time: new Date(T0 + a.offsetMs).toISOString() }, { paymentId: `pay_${a.payment}`, attempt: i + 1 });
   const raw = { body: Buffer.from(JSON.stringify(e)), arrivalMs: T0, routingKey: 'rk' };
   return { raw, result: decodeMessage(raw) };
 };
 
-/** The cells SQL computes from the stored events: each payment at its earliest decided attempt. */
+/** The cells SQL computes from the stored events: each payment at its earliest attempt. */
 function expected(db: Database, per: number): { at: number; key: string; count: number }[] {
   return db
     .prepare(
       `WITH p AS (SELECT MIN(time_ms) AS start_ms, MAX(type = 'payment.authorized') AS ok FROM event_log
-         WHERE type IN ('payment.authorized', 'payment.declined') GROUP BY payment_id)
+         WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed') GROUP BY payment_id)
        SELECT * FROM (
          SELECT CAST(start_ms / 1000 / ${per} AS INTEGER) AS at, 'started' AS key, COUNT(*) AS count FROM p GROUP BY at
          UNION ALL SELECT CAST(start_ms / 1000 / ${per} AS INTEGER) AS at, 'approved' AS key, SUM(ok) AS count FROM p GROUP BY at HAVING SUM(ok) > 0)
@@ -58,9 +61,9 @@ const TABLES: [string, string, number][] = [
   ['rollup_ten_minute', 'bucket', 600],
 ];
 
-/** Payments of 1-4 attempts over 40 minutes; at most the last attempt is approved. */
+/** Payments of 1-4 attempts over 40 minutes; at most the last attempt is approved; the others declined, or failed. */
 const paymentsArb = fc.array(
-  fc.record({ first: fc.integer({ min: 0, max: 40 * 60_000 }), gaps: fc.array(fc.integer({ min: 1, max: 300_000 }), { maxLength: 3 }), approved: fc.boolean() }),
+  fc.record({ first: fc.integer({ min: 0, max: 40 * 60_000 }), gaps: fc.array(fc.integer({ min: 1, max: 300_000 }), { maxLength: 3 }), approved: fc.boolean(), failing: fc.boolean() }),
   { minLength: 1, maxLength: 60 },
 );
 
@@ -72,7 +75,7 @@ describe('per-payment rollups', () => {
         payments.forEach((p, id) => {
           let t = p.first;
           const times = [t, ...p.gaps.map((g) => (t += g))];
-          times.forEach((time, i) => messages.push(message({ payment: id, offsetMs: time, approved: p.approved && i === times.length - 1 }, i)));
+          times.forEach((time, i) => messages.push(message({ payment: id, offsetMs: time, approved: p.approved && i === times.length - 1, failed: p.failing }, i)));
         });
         // A seeded shuffle, and a few messages delivered twice.
         for (let i = messages.length - 1; i > 0; i--) {
@@ -107,6 +110,32 @@ describe('per-payment rollups', () => {
       toNamedRollups(db); // the form before 230, which 190 wrote into
       db.exec("DELETE FROM rollup_minute WHERE dim = 'payment'; DELETE FROM rollup_ten_minute WHERE dim = 'payment'");
       db.transaction(() => migration190.up(db))();
+      expect(TABLES.map(([table, column]) => stored(db, table, column))).toEqual(written);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migration 300 writes the cells again with failed attempts counted: a payment whose attempts all failed is one not approved', () => {
+    const db = freshDb();
+    try {
+      const messages: IncomingMessage[] = [];
+      for (let p = 0; p < 200; p++) {
+        const attempts = 1 + (p % 3);
+        // Every fourth payment only ever fails (an acquirer timing out); the others end declined or approved.
+        for (let i = 0; i < attempts; i++) messages.push(message({ payment: p, offsetMs: p * 7_919 + i * 45_000, approved: i === attempts - 1 && p % 5 !== 0 && p % 4 !== 0, failed: p % 4 === 0 }, i));
+      }
+      new EventWriter(db).commit(messages);
+      const written = TABLES.map(([table, column]) => stored(db, table, column));
+      expect(written).toEqual(TABLES.map(([, , per]) => expected(db, per)));
+      const startedCells = (cells: { key: string; count: number }[]) => cells.filter((c) => c.key === 'started').reduce((sum, c) => sum + c.count, 0);
+      expect(startedCells(written[0])).toBe(200);
+      // What migration 190 left: cells of the declined and approved payments only (here, some other count).
+      db.exec(`
+        DELETE FROM rollup_minute_coded WHERE code IN (SELECT code FROM rollup_key WHERE dim = 'payment');
+        DELETE FROM rollup_ten_minute_coded WHERE code IN (SELECT code FROM rollup_key WHERE dim = 'payment');
+        INSERT INTO rollup_minute_coded (minute, code, count, amount) SELECT 1, code, 99, 0 FROM rollup_key WHERE dim = 'payment';`);
+      db.transaction(() => migration300.up(db))();
       expect(TABLES.map(([table, column]) => stored(db, table, column))).toEqual(written);
     } finally {
       db.close();

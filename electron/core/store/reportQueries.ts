@@ -31,8 +31,8 @@ export interface SampledEvent {
 }
 
 
-/** A decided attempt (payment.authorized or payment.declined): [paymentId, time_ms, 1 when authorized]. */
-export type DecidedAttempt = [paymentId: string | null, timeMs: number, approved: number];
+/** An authorization attempt (payment.authorized, .declined or .failed): [paymentId, time_ms, 1 when authorized]. */
+export type PaymentAttempt = [paymentId: string | null, timeMs: number, approved: number];
 
 /** How far before and after an attempt its payment's other attempts are looked for (paymentOutcomes.ts forgets a payment past it). */
 export const PAYMENT_LOOKUP_MS = PAYMENT_HORIZON_MS;
@@ -182,23 +182,23 @@ export class ReportQueries {
       .all(from, to, afterTime, afterSeq, throughSeq, limit), this.sources.sourceOf);
   }
 
-  /** The decided attempts of [from, to), in no particular order. */
-  decidedAttempts(from: number, to: number): DecidedAttempt[] {
+  /** The authorization attempts of [from, to), in no particular order. */
+  paymentAttempts(from: number, to: number): PaymentAttempt[] {
     return this.sql
       .raw(
         `SELECT payment_id, time_ms, type = 'payment.authorized' FROM ${this.from('event_log_type_time')}
-         WHERE type IN ('payment.authorized', 'payment.declined') AND time_ms >= ? AND time_ms < ?`,
+         WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND time_ms >= ? AND time_ms < ?`,
       )
-      .all(from, to) as DecidedAttempt[];
+      .all(from, to) as PaymentAttempt[];
   }
 
   /**
-   * The decided attempts in [from, to) of the payments `paymentIds`, through the payment index
+   * The authorization attempts in [from, to) of the payments `paymentIds`, through the payment index
    * (one probe per partition and payment, and one pass over its tail per batch of ids); a
    * schema before migration 260 scans the time range instead.
    */
-  attemptsOfPayments(paymentIds: readonly string[], from: number, to: number): DecidedAttempt[] {
-    const out: DecidedAttempt[] = [];
+  attemptsOfPayments(paymentIds: readonly string[], from: number, to: number): PaymentAttempt[] {
+    const out: PaymentAttempt[] = [];
     if (paymentIds.length === 0 || !(to > from)) return out;
     const indexed = this.sql.hasTables('event_payment_index_state');
     const stmt = indexed
@@ -206,15 +206,15 @@ export class ReportQueries {
           `SELECT payment_id, time_ms, type = 'payment.authorized' FROM event_log NOT INDEXED WHERE seq IN (
              SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_PARTS}) AND payment_id IN (SELECT value FROM json_each(?))
              UNION ALL SELECT seq FROM event_log WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IN (SELECT value FROM json_each(?)))
-           AND type IN ('payment.authorized', 'payment.declined') AND time_ms >= ? AND time_ms < ?`,
+           AND type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND time_ms >= ? AND time_ms < ?`,
         )
       : this.sql.raw(
           `SELECT payment_id, time_ms, type = 'payment.authorized' FROM event_log INDEXED BY event_log_time
-           WHERE time_ms >= ? AND time_ms < ? AND type IN ('payment.authorized', 'payment.declined') AND payment_id IN (SELECT value FROM json_each(?))`,
+           WHERE time_ms >= ? AND time_ms < ? AND type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND payment_id IN (SELECT value FROM json_each(?))`,
         );
     for (let i = 0; i < paymentIds.length; i += PAYMENT_LOOKUP_BATCH) {
       const ids = JSON.stringify(paymentIds.slice(i, i + PAYMENT_LOOKUP_BATCH));
-      const rows = (indexed ? stmt.all(ids, ids, from, to) : stmt.all(from, to, ids)) as DecidedAttempt[];
+      const rows = (indexed ? stmt.all(ids, ids, from, to) : stmt.all(from, to, ids)) as PaymentAttempt[];
       for (const r of rows) out.push(r);
     }
     return out;
