@@ -7,7 +7,7 @@ import { CodeCatalogue } from './codeCatalogue';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { IdentityTail, identitySeqs } from './identityIndex';
-import { EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
+import { AUTHORIZATION_ATTEMPTS_SQL, EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
 import { paymentSeqs } from './paymentIndex';
 import { PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
 import { SourceNames } from './sourceNames';
@@ -204,7 +204,7 @@ export class EventRepository {
         `SELECT paymentId, timeMs, approved FROM (
            SELECT payment_id AS paymentId, time_ms AS timeMs, type = 'payment.authorized' AS approved, type
            FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? ORDER BY time_ms DESC LIMIT ?)
-         WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND paymentId IS NOT NULL`,
+         WHERE type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND paymentId IS NOT NULL`,
       )
       .all(newest - PAYMENT_HORIZON_MS, rows) as { paymentId: string; timeMs: number; approved: number }[];
     for (let i = recent.length - 1; i >= 0; i--) payments.remember(recent[i].paymentId, recent[i].timeMs, recent[i].approved === 1);

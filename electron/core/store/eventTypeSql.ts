@@ -6,6 +6,9 @@ const list = (types: readonly string[]): string => `(${types.map((t) => `'${t}'`
 
 export const PAYMENT_TYPES_SQL = list(PAYMENT_TYPES);
 export const RISK_TYPES_SQL = list(RISK_TYPES);
+/** The authorization attempts, as every rate, latency and per-payment count takes them. */
+export const AUTHORIZATION_ATTEMPT_TYPES = ['payment.authorized', 'payment.declined', 'payment.failed'] as const;
+export const AUTHORIZATION_ATTEMPTS_SQL = list(AUTHORIZATION_ATTEMPT_TYPES);
 /** categoryOf(type) in SQL. */
 export const EVENT_CATEGORY_SQL = `CASE WHEN type IN ${PAYMENT_TYPES_SQL} THEN 'payment' WHEN type IN ${RISK_TYPES_SQL} THEN 'risk' ELSE 'unknown' END`;
 /** The stored routing key: the integer 0 stands for "the event's type". */

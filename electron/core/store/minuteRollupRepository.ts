@@ -5,6 +5,7 @@ import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { latencyBucket } from '../../../shared/latencyHistogram';
 import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
+import { AUTHORIZATION_ATTEMPT_TYPES } from './eventTypeSql';
 import { RowBatch } from './rowBatch';
 import { StatementCache } from './statementCache';
 
@@ -26,7 +27,7 @@ interface CellWriter {
 }
 
 /** The attempts whose latencyMs is authorization latency (authorized + declined + failed, as the rates count attempts). */
-const AUTHORIZATION_ATTEMPTS: ReadonlySet<string> = new Set(['payment.authorized', 'payment.declined', 'payment.failed']);
+const AUTHORIZATION_ATTEMPTS: ReadonlySet<string> = new Set(AUTHORIZATION_ATTEMPT_TYPES);
 
 /** Adds cells to `table` (coded, migration 230) at `at`: the rows go between these two. */
 const addHead = (table: string, at: string) => `INSERT INTO ${table} (code, ${at}, count, amount) VALUES`;

@@ -1,7 +1,7 @@
 // Thread: read worker (read-only connection): report figures, top lists, samples and CSV rows.
 import type { Database } from 'better-sqlite3';
 import { EVENT_DETAIL_SELECT, toEventDetails, toRestoredEvents, type RestoredEvent } from './eventRepository';
-import { EVENT_CATEGORY_SQL } from './eventTypeSql';
+import { AUTHORIZATION_ATTEMPTS_SQL, EVENT_CATEGORY_SQL } from './eventTypeSql';
 import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
 import { MERCHANT_TAIL_FROM } from './merchantIndex';
 import { PAYMENT_HORIZON_MS } from './paymentOutcomes';
@@ -187,7 +187,7 @@ export class ReportQueries {
     return this.sql
       .raw(
         `SELECT payment_id, time_ms, type = 'payment.authorized' FROM ${this.from('event_log_type_time')}
-         WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND time_ms >= ? AND time_ms < ?`,
+         WHERE type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND time_ms >= ? AND time_ms < ?`,
       )
       .all(from, to) as PaymentAttempt[];
   }
@@ -206,11 +206,11 @@ export class ReportQueries {
           `SELECT payment_id, time_ms, type = 'payment.authorized' FROM event_log NOT INDEXED WHERE seq IN (
              SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_PARTS}) AND payment_id IN (SELECT value FROM json_each(?))
              UNION ALL SELECT seq FROM event_log WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IN (SELECT value FROM json_each(?)))
-           AND type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND time_ms >= ? AND time_ms < ?`,
+           AND type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND time_ms >= ? AND time_ms < ?`,
         )
       : this.sql.raw(
           `SELECT payment_id, time_ms, type = 'payment.authorized' FROM event_log INDEXED BY event_log_time
-           WHERE time_ms >= ? AND time_ms < ? AND type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND payment_id IN (SELECT value FROM json_each(?))`,
+           WHERE time_ms >= ? AND time_ms < ? AND type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND payment_id IN (SELECT value FROM json_each(?))`,
         );
     for (let i = 0; i < paymentIds.length; i += PAYMENT_LOOKUP_BATCH) {
       const ids = JSON.stringify(paymentIds.slice(i, i + PAYMENT_LOOKUP_BATCH));
