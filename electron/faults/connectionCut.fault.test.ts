@@ -40,7 +40,7 @@ describe('broker connection cut while a batch is in flight', () => {
     const out = collectOutput(collector);
     try {
       // Everything delivered, nothing committed: the batch is in flight.
-      await waitFor(() => queueCounts(t.queue).unacked === total, 8_000, 'the whole backlog to be delivered', 200);
+      await waitFor(async () => (await queueCounts(t.queue)).unacked === total, 8_000, 'the whole backlog to be delivered', 200);
       expect(storedCount(db)).toBe(0);
 
       revokeBrokerUser(user.name);
@@ -48,11 +48,11 @@ describe('broker connection cut while a batch is in flight', () => {
       await waitFor(() => /batch committed but its channel died/.test(out.stderr()), 20_000, 'the in-flight batch to commit', 200, out.stderr);
       // Committed, but its acknowledgement never reached the broker: it holds every message.
       expect(storedCount(db)).toBe(total);
-      expect(queueCounts(t.queue).messages).toBe(total);
+      expect((await queueCounts(t.queue)).messages).toBe(total);
       expect(out.stderr()).toMatch(/reconnecting/);
 
       grantBrokerUser(user.name);
-      await waitFor(() => queueCounts(t.queue).messages === 0, 60_000, 'redelivery to be stored and acknowledged', 500, out.stderr);
+      await waitFor(async () => (await queueCounts(t.queue)).messages === 0, 60_000, 'redelivery to be stored and acknowledged', 500, out.stderr);
     } finally {
       grantBrokerUser(user.name);
       collector.kill('SIGTERM');

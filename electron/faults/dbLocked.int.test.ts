@@ -59,13 +59,13 @@ describe('database locked by another process', () => {
       expect(out.stderr()).toMatch(/ingest paused, nothing acknowledged: database locked by another process/);
       // Nothing of the second wave is acknowledged while the lock is held: the broker holds it all.
       expect(lockerOut.stdout()).not.toContain('released');
-      expect(queueCounts(t.queue).messages).toBe(second.length);
+      expect((await queueCounts(t.queue)).messages).toBe(second.length);
       expect(storedIdentities(db).distinct).toBe(first.length);
 
       locker.stdin!.end('release\n');
       expect(await lockerOut.exit).toBe(0);
       await waitFor(() => storedIdentities(db).distinct === first.length + second.length, 30_000, 'ingest to resume');
-      await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
+      await waitFor(async () => (await queueCounts(t.queue)).messages === 0, 15_000, 'every message acknowledged', 500);
       await waitFor(() => /ingest resumed/.test(out.stderr()), 5_000, 'collect to log that ingest resumed');
       expect(out.stderr()).toMatch(/ingest resumed/);
     } finally {
@@ -102,7 +102,7 @@ describe('database locked by another process', () => {
       // The lock outlives the stop: the stop gives up on the held batch in bounded time.
       expect(stopMs, out.stderr()).toBeLessThan(20_000);
       expect(out.stderr()).toMatch(new RegExp(`stopped with ${events.length} message\\(s\\) not stored \\(database locked.*: not acknowledged, the broker redelivers them`));
-      expect(queueCounts(t2.queue).messages).toBe(events.length);
+      expect((await queueCounts(t2.queue)).messages).toBe(events.length);
     } finally {
       locker.kill('SIGKILL');
       await lockerOut.exit;

@@ -75,7 +75,7 @@ describe('disk full: size-limited database file', () => {
       // that is not stored (ready + unacknowledged): no acknowledgement ran ahead of a commit.
       await sleep(1500);
       expect(storedCount(db)).toBe(storedWhilePaused);
-      const held = queueCounts(t.queue);
+      const held = await queueCounts(t.queue);
       expect(held.messages).toBe(events.length - storedWhilePaused);
       expect(engine.snapshot().ingest.paused).toBe(true);
 
@@ -83,13 +83,13 @@ describe('disk full: size-limited database file', () => {
       const limit = await session.services.store.setMaxDbBytes({ bytes: null });
       expect(limit.maxBytes).toBeNull();
       await waitFor(() => storedCount(db) === events.length && !engine.snapshot().ingest.paused, 30_000, 'ingest to resume and finish');
-      await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
+      await waitFor(async () => (await queueCounts(t.queue)).messages === 0, 15_000, 'every message acknowledged', 500);
     } finally {
       await session.stop();
     }
     expect(last).not.toBeNull();
     expectExactlyOnce(db, events);
-    expect(queueCounts(t.queue).messages).toBe(0);
+    expect((await queueCounts(t.queue)).messages).toBe(0);
   }, 90_000);
 
   it('refuses a bad limit request clearly and never shrinks below the current size', async () => {
@@ -123,20 +123,20 @@ describe('disk full: size-limited database file', () => {
     const storedWhilePaused = storedCount(db);
     expect(storedWhilePaused).toBeGreaterThan(0);
     expect(storedWhilePaused).toBeLessThan(events.length);
-    expect(queueCounts(t.queue).messages).toBe(events.length - storedWhilePaused);
+    expect((await queueCounts(t.queue)).messages).toBe(events.length - storedWhilePaused);
     child.kill('SIGTERM');
     expect(await out.exit).toBe(0);
     expect(out.stderr()).toMatch(/ingest paused, nothing acknowledged: disk full/);
     expect(out.stderr()).toMatch(/stopped with \d+ message\(s\) not stored \(disk full.*: not acknowledged, the broker redelivers them/);
     // Stopping gave back what it could not store: the broker holds exactly the rest.
     expect(storedCount(db)).toBe(storedWhilePaused);
-    expect(queueCounts(t.queue).messages).toBe(events.length - storedWhilePaused);
+    expect((await queueCounts(t.queue)).messages).toBe(events.length - storedWhilePaused);
 
     const resumed = await runPayops([...base, '--max-db-mb', '64', '--drain', '--json'], {}, 60_000);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lastJson(resumed.stdout).events).toBe(events.length);
     expectExactlyOnce(db, events);
-    expect(queueCounts(t.queue).messages).toBe(0);
+    expect((await queueCounts(t.queue)).messages).toBe(0);
   }, 90_000);
 });
 
@@ -183,11 +183,11 @@ describe('disk full: a real small filesystem', () => {
         await sleep(1000);
         const storedWhilePaused = storedCount(db);
         expect(storedWhilePaused).toBeLessThan(events.length);
-        expect(queueCounts(t.queue).messages).toBe(events.length - storedWhilePaused);
+        expect((await queueCounts(t.queue)).messages).toBe(events.length - storedWhilePaused);
 
         fs.rmSync(ballast); // the operator frees space; collect resumes by itself
         await waitFor(() => storedCount(db) === events.length, 60_000, 'ingest to resume and finish');
-        await waitFor(() => queueCounts(t.queue).messages === 0, 15_000, 'every message acknowledged', 500);
+        await waitFor(async () => (await queueCounts(t.queue)).messages === 0, 15_000, 'every message acknowledged', 500);
       } finally {
         child.kill('SIGTERM');
         await out.exit;

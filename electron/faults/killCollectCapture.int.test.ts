@@ -87,15 +87,15 @@ describe('collect --capture killed with SIGKILL while draining', () => {
       const child = startPayops(args);
       const out = collectOutput(child);
       // Kill mid-drain: once some batches are acknowledged, at a random moment after that.
-      await waitFor(() => queueCounts(t.queue).messages < total - 2000 || child.exitCode !== null, 60_000, 'the collector to acknowledge batches', 50, out.stderr);
+      await waitFor(async () => (await queueCounts(t.queue)).messages < total - 2000 || child.exitCode !== null, 60_000, 'the collector to acknowledge batches', 50, out.stderr);
       await sleep(random() * 300);
       child.kill('SIGKILL');
       await out.exit;
       expect(child.signalCode, `the collector ended before its kill: ${out.stderr()}`).toBe('SIGKILL');
       // The dead connection's unacknowledged messages go back to the queue.
-      await waitFor(() => queueCounts(t.queue).unacked === 0, 30_000, 'the broker to requeue the unacknowledged', 200);
+      await waitFor(async () => (await queueCounts(t.queue)).unacked === 0, 30_000, 'the broker to requeue the unacknowledged', 200);
 
-      const held = queueCounts(t.queue).messages;
+      const held = (await queueCounts(t.queue)).messages;
       const acknowledged = total - held;
       expect(acknowledged, `seed ${seed}`).toBeGreaterThan(0);
       expect(held, `the kill landed after the drain (seed ${seed})`).toBeGreaterThan(0);
@@ -112,7 +112,7 @@ describe('collect --capture killed with SIGKILL while draining', () => {
       expect(refused.stderr).toContain(`--capture ${capture} already holds a recording`);
       expect(refused.stderr).toContain('--capture-append');
       expect(fs.statSync(capture).size).toBe(sizeBefore);
-      expect(queueCounts(t.queue).messages).toBe(held);
+      expect((await queueCounts(t.queue)).messages).toBe(held);
 
       // Every message the broker no longer holds is in the capture (and stored).
       const stillHeld = await remaining(t.queue);

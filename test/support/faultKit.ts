@@ -1,6 +1,6 @@
 // Helpers of the fault suite (electron/faults): queue depth as the broker sees it, waiting
 // for a condition, and padded events that fill a database quickly.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { storedIdentities } from './storedIds';
 import { paymentEvent, riskEvent } from '../../bench/events';
@@ -12,17 +12,62 @@ export interface QueueCounts {
   unacked: number;
 }
 
-/** The broker's own counts for one queue (rabbitmqctl: checkQueue does not report unacked). */
-export function queueCounts(queue: string): QueueCounts {
-  const out = execFileSync('rabbitmqctl', ['list_queues', '-q', '--no-table-headers', 'name', 'messages', 'messages_ready', 'messages_unacknowledged'], {
-    encoding: 'utf8',
-    timeout: 30_000,
+/** The test broker's management API (the rabbitmq_management plugin .ci/run enables). */
+const MANAGEMENT_URL = process.env.PAYOPS_TEST_MANAGEMENT_URL ?? 'http://127.0.0.1:15672';
+const MANAGEMENT_AUTH = `Basic ${Buffer.from(process.env.PAYOPS_TEST_MANAGEMENT_USER ?? 'guest:guest').toString('base64')}`;
+
+interface QueueTotals {
+  name: string;
+  messages?: number;
+  messages_ready?: number;
+  messages_unacknowledged?: number;
+}
+
+/** The vhost's queues with their message totals, as the queues hold them now. */
+async function queueTotals(vhost: string): Promise<QueueTotals[]> {
+  // disable_stats + enable_queue_totals: the totals each queue keeps current itself (seen within
+  // tens of ms of a publish, a delivery or an ack), not the statistics the management database
+  // collects every 5 s (collect_statistics_interval), which lag up to two intervals. The list
+  // endpoint, because the single-queue one leaves the totals out when its stats are disabled.
+  const res = await fetch(`${MANAGEMENT_URL}/api/queues/${encodeURIComponent(vhost)}?disable_stats=true&enable_queue_totals=true`, {
+    headers: { authorization: MANAGEMENT_AUTH },
+    signal: AbortSignal.timeout(10_000),
   });
-  for (const line of out.split('\n')) {
-    const [name, messages, ready, unacked] = line.trim().split(/\s+/);
-    if (name === queue) return { messages: Number(messages), ready: Number(ready), unacked: Number(unacked) };
+  if (!res.ok) throw new Error(`management API answered ${res.status} listing the queues of vhost ${vhost}`);
+  return (await res.json()) as QueueTotals[];
+}
+
+function countsOf(queue: string, vhost: string, listed: QueueTotals[]): QueueCounts {
+  const q = listed.find((item) => item.name === queue);
+  if (!q) throw new Error(`queue ${queue} not listed by the management API in vhost ${vhost}`);
+  const { messages, messages_ready: ready, messages_unacknowledged: unacked } = q;
+  if (typeof messages !== 'number' || typeof ready !== 'number' || typeof unacked !== 'number') {
+    throw new Error(`the management API listed queue ${queue} without its message totals: ${JSON.stringify(q)}`);
   }
-  throw new Error(`queue ${queue} not listed by rabbitmqctl`);
+  return { messages, ready, unacked };
+}
+
+/** How long apart two reads of a queue's totals must agree before they are taken as its counts. */
+const SETTLE_MS = 150;
+const SETTLE_LIMIT_MS = 1000;
+
+/**
+ * The broker's own counts for one queue (checkQueue does not report unacked), read from the
+ * management API: the same figures `rabbitmqctl list_queues` gives, without booting an Erlang
+ * VM (about 1.5 CPU-s) per read. The queue updates its totals a few ms after a change, so the
+ * counts are taken once two reads SETTLE_MS apart agree; a queue still moving after
+ * SETTLE_LIMIT_MS (a consumer at work) gives its latest read, as rabbitmqctl would.
+ */
+export async function queueCounts(queue: string, vhost = '/'): Promise<QueueCounts> {
+  const limit = Date.now() + SETTLE_LIMIT_MS;
+  let last = countsOf(queue, vhost, await queueTotals(vhost));
+  while (Date.now() < limit) {
+    await sleep(SETTLE_MS);
+    const now = countsOf(queue, vhost, await queueTotals(vhost));
+    if (now.messages === last.messages && now.ready === last.ready && now.unacked === last.unacked) return now;
+    last = now;
+  }
+  return last;
 }
 
 export async function waitFor(
