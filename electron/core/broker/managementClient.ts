@@ -87,7 +87,10 @@ export class ManagementClient {
     const out = new Map<string, ManagementQueue>();
     for (let i = 0; i < names.length; i += BATCH) {
       const part = names.slice(i, i + BATCH);
-      const regex = `^(${part.map(escapeRegex).join('|')})$`;
+      // (?-i): the API matches its name filter without case (3.10: QA-q and qa-q both match
+      // ^(qa-q)$), and the page holds only part.length names, so a watched queue was pushed
+      // out of it by one spelled alike and reported missing.
+      const regex = `(?-i)^(${part.map(escapeRegex).join('|')})$`;
       const query = `page=1&page_size=${part.length}&use_regex=true&name=${enc(regex)}&columns=${QUEUE_COLUMNS}`;
       const page = await this.request(`/api/queues/${enc(vhost)}?${query}`, queuePageSchema, `${part.length} queues`);
       for (const q of page.items) if (part.includes(q.name)) out.set(q.name, q);
