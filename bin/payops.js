@@ -7,4 +7,4 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('payops: not built yet; run `npm run build` in ' + path.join(__dirname, '..') + '\n');
   process.exit(1);
 }
-require(entry).buildProgram().parseAsync(process.argv);
+require(entry).buildProgram(process.argv).parseAsync(process.argv);
