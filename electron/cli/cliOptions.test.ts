@@ -1,6 +1,6 @@
 // Times on the command line mean the same instant on every workstation, whatever its zone.
 import { describe, expect, it } from 'vitest';
-import { brokerConfigFrom, isoTime, parseIsoTime, type BrokerFlags } from './cliOptions';
+import { brokerConfigFrom, isoTime, parseIsoTime, portNumber, positiveInt, positiveIntOrZero, type BrokerFlags } from './cliOptions';
 import { CliError } from './cliErrors';
 
 describe('parseIsoTime', () => {
@@ -51,5 +51,24 @@ describe('brokerConfigFrom', () => {
     expect(() => brokerConfigFrom({ ...flags, streamOffset: 'first' })).toThrow(/--stream-offset needs --queue-type stream/);
     expect(() => brokerConfigFrom({ ...flags, queueType: 'quorum', streamOffset: 'first' })).toThrow(CliError);
     expect(brokerConfigFrom({ ...flags, queueType: 'stream', streamOffset: 'first' })?.streamOffset).toBe('first');
+  });
+});
+
+describe('whole-number flags', () => {
+  it("refuse text Number() would take: '' (as 0), hex, binary, exponents, fractions, beyond 2^53", () => {
+    for (const v of ['', ' ', '0x10', '0b1', '0o7', '1e3', '1.5', '-1', '+3', 'Infinity', '9007199254740993', '12abc']) {
+      expect(() => positiveInt('--limit')(v), v).toThrow('--limit must be a positive whole number');
+      expect(() => positiveIntOrZero('--connect-retries')(v), v).toThrow('--connect-retries must be a whole number');
+      expect(() => portNumber('--port')(v), v).toThrow('--port must be a whole number from 0 to 65535');
+    }
+    expect(positiveInt('--limit')('16')).toBe(16);
+    expect(positiveIntOrZero('--connect-retries')('0')).toBe(0);
+    expect(positiveInt('--limit')(' 7 ')).toBe(7);
+  });
+
+  it('--port takes 0 (a free port) to 65535 and nothing above', () => {
+    expect(portNumber('--port')('0')).toBe(0);
+    expect(portNumber('--port')('65535')).toBe(65535);
+    for (const v of ['65536', '70000']) expect(() => portNumber('--port')(v), v).toThrow('--port must be a whole number from 0 to 65535');
   });
 });

@@ -9,18 +9,32 @@ export function repeatable(value: string, previous?: unknown): string[] {
   return Array.isArray(previous) ? [...(previous as string[]), value] : [value];
 }
 
+/** Plain decimal digits only: Number() would also take '', ' ', '0x10', '1e3' and '0b1'. */
+function wholeNumber(value: string): number {
+  return /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+}
+
 export function positiveInt(name: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    const n = wholeNumber(value);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number`);
     return n;
   };
 }
 
 export function positiveIntOrZero(name: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+    const n = wholeNumber(value);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return n;
+  };
+}
+
+/** A TCP port, 0 meaning any free one. */
+export function portNumber(name: string) {
+  return (value: string): number => {
+    const n = wholeNumber(value);
+    if (!Number.isSafeInteger(n) || n > 65535) throw new InvalidArgumentError(`${name} must be a whole number from 0 to 65535`);
     return n;
   };
 }

@@ -5,7 +5,7 @@ import { createConsoleBackend } from '../../core/host/consoleBackend';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { startWebHost } from '../../web/webHost';
 import { CliError, fail } from '../cliErrors';
-import { addBrokerFlags, brokerConfigFrom, positiveIntOrZero, type BrokerFlags } from '../cliOptions';
+import { addBrokerFlags, brokerConfigFrom, portNumber, type BrokerFlags } from '../cliOptions';
 import { defaultLiveDb, rendererDir } from '../defaultPaths';
 import { logLine } from '../logLine';
 
@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
     .description('serve the console on http://127.0.0.1 (loopback only, with a token) for a browser, a wall screen or CI');
   addBrokerFlags(cmd, false)
     .option('--db <file>', 'live database', defaultLiveDb())
-    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', positiveIntOrZero('--port'), 0)
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', portNumber('--port'), 0)
     .option('--demo', 'start in demo mode: the built-in simulator, no broker needed, clearly labelled')
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--read-only', 'disable re-publishing and other actions that write to a broker')
