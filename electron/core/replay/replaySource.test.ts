@@ -137,6 +137,20 @@ describe('replay determinism', () => {
     expect(q[0].arrival_ms).toBeLessThan(KIT_START_MS + 10_000);
     expect(q[1]).toMatchObject({ reason: expect.stringMatching(/not JSON/), origin: `${file}:31`, len: 8 });
   });
+
+  it('gives lines before the first timed line that timed line\'s time, not 1970', async () => {
+    const timed = captureLines(10, 10, false);
+    const untimed = JSON.stringify({ specversion: '1.0', id: 'u-first', source: 'ops/other', type: 'com.example.heartbeat' });
+    const file = writeCapture(path.join(dir, 'untimed-first.ndjson'), [untimed, 'not { json', ...timed]);
+    const firstTime = Date.parse((JSON.parse(timed[0]) as { time: string }).time);
+    const { dbFile } = await replayToEnd(file, 'max');
+    const db = new Database(dbFile, { readonly: true });
+    const first = db.prepare("SELECT time_ms, arrival_ms FROM events WHERE id = 'u-first'").get() as { time_ms: number; arrival_ms: number };
+    const bad = db.prepare('SELECT arrival_ms FROM quarantine ORDER BY seq LIMIT 1').get() as { arrival_ms: number };
+    db.close();
+    expect(first).toEqual({ time_ms: firstTime, arrival_ms: firstTime });
+    expect(bad.arrival_ms).toBe(firstTime);
+  });
 });
 
 describe('replay pacing and control', () => {

@@ -115,6 +115,8 @@ export class ReplaySource implements IngestSource {
   private anchorWall = 0;
   /** The event time the loop is waiting for (paced), if any. */
   private waitingFor: number | null = null;
+  /** The first timed line's event time; undefined until probed (see probeFirstTime). */
+  private firstTimeMs: number | null | undefined = undefined;
   /** Highest event time of the lines handled in this pass. */
   private passWatermark: number | null = null;
   private seekTarget: number | null = null;
@@ -335,6 +337,10 @@ export class ReplaySource implements IngestSource {
   }
 
   private async readPass(gen: number): Promise<void> {
+    if (this.firstTimeMs === undefined) {
+      this.firstTimeMs = await this.probeFirstTime();
+      if (gen !== this.generation) return;
+    }
     const reader = openCaptureReader(this.file);
     this.reader = reader;
     try {
@@ -398,7 +404,7 @@ export class ReplaySource implements IngestSource {
     let t: number | null = null;
     if (decoded.ok && decoded.event.timeMs !== null) t = decoded.event.timeMs;
     // The reader gives arrivalMs 0 when the line has neither a recorded arrival nor a time.
-    if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? 0;
+    if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? this.firstTimeMs ?? 0;
     if (t === null) return this.emit(record.line, raw, decoded, fresh, gen, null);
 
     if (this.from === null) this.from = t;
@@ -504,10 +510,28 @@ export class ReplaySource implements IngestSource {
     this.highestPushedLine = line;
     this.pushed++;
     this.push?.({
-      raw: { body: bytes, headers: null, contentType: null, routingKey: null, arrivalMs: this.passWatermark ?? this.from ?? 0 },
+      raw: { body: bytes, headers: null, contentType: null, routingKey: null, arrivalMs: this.passWatermark ?? this.from ?? this.firstTimeMs ?? 0 },
       decoded: { ok: false, reason: `capture line ${line}: ${error}` },
       origin: `${this.file}:${line}`,
     });
+  }
+
+  /**
+   * The event time of the file's first timed line: the arrival time of lines before it that
+   * have neither a time nor a recorded arrival (else they would land in 1970 windows).
+   * Usually the first line, so the probe reads one line; a file without any time gives null.
+   */
+  private async probeFirstTime(): Promise<number | null> {
+    try {
+      for await (const record of openCaptureReader(this.file)) {
+        if ('error' in record) continue;
+        const d = decodeMessage(record.raw, { maxBodyBytes: this.maxBodyBytes });
+        if (d.ok && d.event.timeMs !== null) return d.event.timeMs;
+      }
+    } catch {
+      // The read loop reports file problems.
+    }
+    return null;
   }
 
   /** For a plain (not gzip) file, the last line's event time gives `to` before a full pass. */
