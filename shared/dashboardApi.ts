@@ -9,8 +9,18 @@ export const DASHBOARD_MAX_RANGE_MS = 31 * 24 * 3600_000;
 /** Points per drawn line at most; denser series are downsampled (LTTB) to this. */
 export const DASHBOARD_MAX_POINTS = 300;
 
-export const COMPARE_OFFSETS = { none: 0, yesterday: 24 * 3600_000, lastWeek: 7 * 24 * 3600_000 } as const;
-export type CompareWith = keyof typeof COMPARE_OFFSETS;
+/** How far back a compare window is, in calendar days of the dashboard's time zone (same local clock time). */
+export const COMPARE_DAYS = { none: 0, yesterday: 1, lastWeek: 7 } as const;
+export type CompareWith = keyof typeof COMPARE_DAYS;
+
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const dashboardRequestSchemas = {
   'dashboard.series': z
@@ -18,6 +28,8 @@ export const dashboardRequestSchemas = {
       fromMs: epochMs,
       toMs: epochMs,
       compare: z.enum(['none', 'yesterday', 'lastWeek']).default('none'),
+      /** IANA zone whose calendar days a compare window goes back by (default: the host's). */
+      timeZone: z.string().max(64).refine(isKnownTimeZone, { message: 'not a known IANA time zone' }).optional(),
     })
     .strict()
     .refine((a) => a.toMs > a.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
@@ -72,7 +84,11 @@ export interface DashboardSeries extends DashboardWindow {
   stepMs: number;
   /** Always 'rollup_minute': the charts never read raw events. */
   source: 'rollup_minute';
-  /** The same window shifted back by `offsetMs`, with its times moved forward onto this one. */
+  /**
+   * The same window whole calendar days back at the same local clock times (in the request's
+   * time zone), its times moved forward onto this one; `offsetMs`: how far back its start is
+   * (23 h for "yesterday" the day after a spring-forward change).
+   */
   compare: (DashboardWindow & { offsetMs: number; with: CompareWith }) | null;
 }
 

@@ -104,6 +104,43 @@ describe('DashboardService (per-minute rollups)', () => {
     for (const [t] of s.compare!.approvalRate) expect(t >= T0 && t < T0 + HOUR).toBe(true);
   });
 
+  it('compares with the same local clock time yesterday across a daylight-saving change (Europe/Berlin)', () => {
+    // 2026-03-29: Berlin's clocks go from 02:00 CET to 03:00 CEST. 09:00 local that Sunday is
+    // 07:00 UTC; 09:00 local the Saturday before is 08:00 UTC, 23 hours earlier, not 24.
+    const sunday0900 = Date.UTC(2026, 2, 29, 7, 0, 0);
+    const saturday0900 = Date.UTC(2026, 2, 28, 8, 0, 0);
+    const traffic = trafficBetween(saturday0900 - 2 * HOUR, sunday0900 + 2 * HOUR, 20, 11);
+    const s = serviceWith(traffic).series({ fromMs: sunday0900, toMs: sunday0900 + HOUR, compare: 'yesterday', timeZone: 'Europe/Berlin' });
+    const want = expectedFigures(traffic, saturday0900, saturday0900 + HOUR);
+    const fixedDay = expectedFigures(traffic, sunday0900 - 24 * HOUR, sunday0900 - 23 * HOUR);
+    expect(want.authorized).not.toBe(fixedDay.authorized);
+    expect(s.compare!.offsetMs).toBe(23 * HOUR);
+    expect(s.compare!.totals).toMatchObject({ authorized: want.authorized, declined: want.declined, failed: want.failed });
+    // drawn on this window's times: the Saturday's 09:00 step at the Sunday's 09:00
+    expect(s.compare!.fromMs).toBe(sunday0900);
+    expect(s.compare!.toMs).toBe(sunday0900 + HOUR);
+    expect(s.compare!.attempts[0][0]).toBe(sunday0900);
+    // New York's change (2026-03-08) is another day: there, the same Sunday is 24 hours back
+    const ny = serviceWith(traffic).series({ fromMs: sunday0900, toMs: sunday0900 + HOUR, compare: 'yesterday', timeZone: 'America/New_York' });
+    expect(ny.compare!.offsetMs).toBe(24 * HOUR);
+    expect(ny.compare!.totals.authorized).toBe(fixedDay.authorized);
+  });
+
+  it('compares with last week at the same local clock time across the autumn change (America/New_York)', () => {
+    // 2026-11-01 02:00 EDT -> 01:00 EST. Tuesday 2026-11-03 10:00 EST is 15:00 UTC; the Tuesday
+    // before, 10:00 EDT, is 14:00 UTC: 7 days and one hour back.
+    const tuesday = Date.UTC(2026, 10, 3, 15, 0, 0);
+    const weekBefore = Date.UTC(2026, 9, 27, 14, 0, 0);
+    const traffic = [...trafficBetween(weekBefore - HOUR, weekBefore + 2 * HOUR, 20, 5), ...trafficBetween(tuesday, tuesday + HOUR, 5, 6)];
+    const s = serviceWith(traffic).series({ fromMs: tuesday, toMs: tuesday + HOUR, compare: 'lastWeek', timeZone: 'America/New_York' });
+    expect(s.compare!.offsetMs).toBe(7 * 24 * HOUR + HOUR);
+    expect(s.compare!.totals.authorized).toBe(expectedFigures(traffic, weekBefore, weekBefore + HOUR).authorized);
+  });
+
+  it('refuses a time zone it does not know, naming the field', () => {
+    expect(() => parseApiRequest('dashboard.series', { fromMs: T0, toMs: T0 + HOUR, compare: 'yesterday', timeZone: 'Mars/Olympus' })).toThrow(/dashboard.series: timeZone: not a known IANA time zone/);
+  });
+
   it('keeps a 7-day range bounded and a one-minute decline spike visible (LTTB)', () => {
     const spikeAt = T0 - 3 * 24 * HOUR + 17 * 60_000;
     const spiky = [

@@ -1,13 +1,14 @@
 // Thread: the read worker. The dashboard's charts for any window, read from the per-minute
 // rollups (migration 170) only: the cost depends on the window's minutes, never on how many
 // events they hold. Lines are then bounded with LTTB (boundSeries).
-import { COMPARE_OFFSETS, DASHBOARD_MAX_POINTS, type CurrencyVolumeSeries, type DashboardSeries, type DashboardWindow, type SeriesPoint } from '../../../shared/dashboardApi';
+import { COMPARE_DAYS, DASHBOARD_MAX_POINTS, type CurrencyVolumeSeries, type DashboardSeries, type DashboardWindow, type SeriesPoint } from '../../../shared/dashboardApi';
 import type { ApiParsedArgs } from '../../../shared/api';
 import { minorPerMajor } from '../../../shared/currencies';
 import { histogramQuantile } from '../../../shared/latencyHistogram';
 import type { MinuteDim } from '../store/minuteRollupRepository';
 import type { ReadStore } from '../store/store';
 import { boundSeries } from './boundSeries';
+import { shiftCalendarDays } from './calendarShift';
 
 const MINUTE_MS = 60_000;
 /** Steps read per chart at most before downsampling: 7 days is read in 10-minute steps. */
@@ -32,18 +33,29 @@ export class DashboardService {
     const fromMin = Math.floor(args.fromMs / MINUTE_MS);
     const toMin = Math.max(fromMin + 1, Math.ceil(args.toMs / MINUTE_MS));
     const stepMin = stepMinutesFor(toMin - fromMin);
-    const current = this.window(fromMin, toMin, stepMin, 0);
-    const offsetMs = COMPARE_OFFSETS[args.compare];
-    const compare = offsetMs > 0 ? { ...this.window(fromMin - offsetMs / MINUTE_MS, toMin - offsetMs / MINUTE_MS, stepMin, offsetMs), offsetMs, with: args.compare } : null;
+    const current = this.window(fromMin, toMin, stepMin, (ms) => ms);
+    const days = COMPARE_DAYS[args.compare];
+    let compare: DashboardSeries['compare'] = null;
+    if (days > 0) {
+      // Same local clock time `days` calendar days back, as an operator means "yesterday": a
+      // fixed 24 h is 23 or 25 h of local time across a daylight-saving change.
+      const back = (ms: number) => shiftCalendarDays(ms, -days, args.timeZone);
+      // Every series has a point per step: the zone arithmetic is done once per step.
+      const drawn = new Map<number, number>();
+      const forward = (ms: number) => drawn.get(ms) ?? drawn.set(ms, shiftCalendarDays(ms, days, args.timeZone)).get(ms)!;
+      const fromBack = Math.floor(back(fromMin * MINUTE_MS) / MINUTE_MS);
+      const toBack = Math.max(fromBack + 1, Math.ceil(back(toMin * MINUTE_MS) / MINUTE_MS));
+      compare = { ...this.window(fromBack, toBack, stepMin, forward), offsetMs: fromMin * MINUTE_MS - fromBack * MINUTE_MS, with: args.compare };
+    }
     return { ...current, stepMs: stepMin * MINUTE_MS, source: 'rollup_minute', compare };
   }
 
-  /** Minutes [fromMin, toMin) in steps of `stepMin`, times moved forward by `shiftMs` (a compare window). */
-  private window(fromMin: number, toMin: number, stepMin: number, shiftMs: number): DashboardWindow {
-    if (!this.store.hasTables('rollup_minute')) return emptyWindow(fromMin, toMin, shiftMs);
+  /** Minutes [fromMin, toMin) in steps of `stepMin`, times moved by `drawAt` (forward onto the shown window, for a compare window). */
+  private window(fromMin: number, toMin: number, stepMin: number, drawAt: (ms: number) => number): DashboardWindow {
+    if (!this.store.hasTables('rollup_minute')) return emptyWindow(fromMin, toMin, drawAt);
     const rollups = this.store.minuteRollups;
     // Steps are aligned on absolute time (so a step keeps its value as the window moves).
-    const at = (t: number) => t * MINUTE_MS + shiftMs;
+    const at = (t: number) => drawAt(t * MINUTE_MS);
     // A step that begins before the window is read whole, as every other step is: read from the
     // window's start, the step of 07:50 of a 7-day range from 07:57 read 3 minutes as if they were
     // its ten, a dip at the left edge of every chart of counts. The window's totals leave out the
@@ -210,10 +222,10 @@ export class DashboardService {
   }
 }
 
-function emptyWindow(fromMin: number, toMin: number, shiftMs: number): DashboardWindow {
+function emptyWindow(fromMin: number, toMin: number, drawAt: (ms: number) => number): DashboardWindow {
   return {
-    fromMs: fromMin * MINUTE_MS + shiftMs,
-    toMs: toMin * MINUTE_MS + shiftMs,
+    fromMs: drawAt(fromMin * MINUTE_MS),
+    toMs: drawAt(toMin * MINUTE_MS),
     approvalRate: [],
     paymentApprovalRate: [],
     declineRate: [],

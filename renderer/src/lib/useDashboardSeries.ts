@@ -17,6 +17,8 @@ export interface SeriesState {
   window: { fromMs: number; toMs: number } | null;
 }
 
+const DISPLAY_TIME_ZONE: string | undefined = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+
 export function useDashboardSeries(): SeriesState {
   const following = useRange((s) => s.following);
   const preset = useRange((s) => s.preset);
@@ -38,7 +40,8 @@ export function useDashboardSeries(): SeriesState {
     const id = ++latest.current;
     setState((s) => ({ ...s, loading: true, window: { fromMs: winFrom, toMs: winTo } }));
     getClient()
-      .invoke('dashboard.series', { fromMs: winFrom, toMs: winTo, compare })
+      // The zone the charts' times are drawn in: "yesterday" is the same clock time there.
+      .invoke('dashboard.series', { fromMs: winFrom, toMs: winTo, compare, timeZone: DISPLAY_TIME_ZONE })
       .then((data) => {
         if (id === latest.current) setState({ data, error: null, loading: false, window: { fromMs: winFrom, toMs: winTo } });
       })
