@@ -21,9 +21,19 @@ describe('the dashboard range', () => {
     const s = store.getState();
     expect(s.following).toBe(false);
     expect(s.preset).toBe('custom');
-    expect(rangeWindow(s, clock + 3600_000)).toEqual({ fromMs: clock - 1200_000, toMs: clock - 600_000 });
+    // whole minutes around the drag (12:14:56 – 12:24:56): the minutes the charts read
+    expect(rangeWindow(s, clock + 3600_000)).toEqual({ fromMs: Date.UTC(2026, 10, 23, 12, 14), toMs: Date.UTC(2026, 10, 23, 12, 25) });
     store.getState().follow();
     expect(store.getState()).toMatchObject({ following: true, preset: '24h' });
+  });
+
+  it('keeps a dragged range as the whole minutes its figures cover (the label says that range, not the drag’s seconds)', () => {
+    // The host reads per-minute rollups from the start of the first minute to the end of the
+    // last: a range labelled 12:03:17 – 12:09:41 showed figures for 12:03:00 – 12:10:00.
+    const r = normaliseRange(Date.UTC(2026, 10, 23, 12, 9, 41, 250), Date.UTC(2026, 10, 23, 12, 3, 17, 900));
+    expect(r).toEqual({ fromMs: Date.UTC(2026, 10, 23, 12, 3), toMs: Date.UTC(2026, 10, 23, 12, 10) });
+    // already whole minutes: unchanged
+    expect(normaliseRange(Date.UTC(2026, 10, 23, 12, 3), Date.UTC(2026, 10, 23, 12, 10))).toEqual(r);
   });
 
   it('widens a zoom narrower than two minutes around its middle', () => {
@@ -31,6 +41,7 @@ describe('the dashboard range', () => {
     expect(r.toMs - r.fromMs).toBe(MIN_RANGE_MS);
     expect(r.fromMs).toBeLessThan(clock);
     expect(r.toMs).toBeGreaterThan(clock + 1000);
+    expect(r.fromMs % 60_000).toBe(0);
   });
 
   it('has no window before the first clock while following', () => {

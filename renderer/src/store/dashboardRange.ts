@@ -77,13 +77,17 @@ function inWholeMinutes(toMs: number, lengthMs: number, clockMs: number): { from
   return { fromMs: end - length, toMs: end };
 }
 
-/** A normalised fixed range: ordered, at least MIN_RANGE_MS, whole milliseconds. */
+/**
+ * A normalised fixed range: ordered, whole minutes around what was picked (the host reads
+ * per-minute rollups from the first minute's start to the last one's end, so those are the
+ * times the figures cover and the status line shows), at least MIN_RANGE_MS.
+ */
 export function normaliseRange(a: number, b: number): { fromMs: number; toMs: number } {
-  let fromMs = Math.floor(Math.min(a, b));
-  let toMs = Math.ceil(Math.max(a, b));
+  let fromMs = Math.floor(Math.min(a, b) / 60_000) * 60_000;
+  let toMs = Math.max(fromMs + 60_000, Math.ceil(Math.max(a, b) / 60_000) * 60_000);
   if (toMs - fromMs < MIN_RANGE_MS) {
     const mid = (fromMs + toMs) / 2;
-    fromMs = Math.floor(mid - MIN_RANGE_MS / 2);
+    fromMs = Math.floor((mid - MIN_RANGE_MS / 2) / 60_000) * 60_000;
     toMs = fromMs + MIN_RANGE_MS;
   }
   return { fromMs, toMs };
