@@ -166,6 +166,28 @@ const VIEWPORTS = [
   { width: 1920, height: 1080 },
 ];
 
+test('a fixed past range shows late events stored into it after it was fixed', async ({ consolePage: page, served }) => {
+  const end = Math.floor(Date.now() / MIN) * MIN - 30 * MIN;
+  const early = trafficBetween(end - 40 * MIN, end - 20 * MIN, 3, 21);
+  await publish(served.exchange, early);
+  await expect.poll(async () => Number((await page.getByTestId('totals-events').textContent())?.replace(/\D/g, ''))).toBe(early.length);
+  // A custom range an hour long that ended 30 minutes ago: fixed, no longer following.
+  await page.getByTestId('range-custom').click();
+  const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * MIN).toISOString().slice(0, 16);
+  await page.getByTestId('range-custom-from').fill(local(end - 60 * MIN));
+  await page.getByTestId('range-custom-to').fill(local(end));
+  await page.getByTestId('range-custom-form').getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'false');
+  const before = expectedFigures(early, 0, Number.MAX_SAFE_INTEGER);
+  await expect.poll(() => attr(page, 'panel-rates', 'data-attempts')).toBe(String(before.authorized + before.declined + before.failed));
+  // Late events (a drained backlog) stored into the shown range's minutes: the figures follow.
+  const late = trafficBetween(end - 15 * MIN, end - 5 * MIN, 4, 22);
+  await publish(served.exchange, late);
+  const after = expectedFigures([...early, ...late], 0, Number.MAX_SAFE_INTEGER);
+  await expect.poll(() => attr(page, 'panel-rates', 'data-attempts'), { timeout: 30_000 }).toBe(String(after.authorized + after.declined + after.failed));
+  await expect(page.getByTestId('range-status')).toHaveAttribute('data-following', 'false');
+});
+
 test('three viewport sizes: no horizontal scroll on any view, key columns kept', async ({ consolePage: page, served }) => {
   await publish(served.exchange, trafficBetween(Date.now() - 10 * MIN, Date.now() - MIN, 5, 3).map((e) => ({ ...e, declineCode: e.declineCode })));
   for (const vp of VIEWPORTS) {
