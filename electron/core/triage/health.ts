@@ -3,7 +3,7 @@
 // Reads the segment rollups only (migration 130).
 import type { HealthBoard, SegmentHealth, SegmentState } from '../../../shared/triage';
 import { HEALTH_DIMENSIONS } from '../../../shared/triage';
-import { NONE_VALUE } from '../../../shared/segments';
+import { NONE_VALUE, OTHER_VALUE } from '../../../shared/segments';
 import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
 import { percent, rate, twoProportionZ } from './stats';
 
@@ -85,6 +85,10 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
   // Traffic that does not carry a dimension (a bank transfer has no issuer) is no issuer of
   // its own: a board row "issuer (none)" would judge every other dimension's traffic again.
   const isSegment = (r: SegmentRow) => dims.has(r.dim) && r.value !== NONE_VALUE;
+  // The folded tail '(other)' changes members as values earn names of their own or lose them
+  // (segmentAdmission.ts): its traffic falling says who moved, not that anything is down. Its
+  // rates are still judged (a card-testing run over thousands of BINs lives there).
+  const canVanish = (r: SegmentRow) => r.value !== OTHER_VALUE;
   const judged: { health: SegmentHealth; severity: number }[] = [];
   const add = (dimension: SegmentRow['dim'], value: string, w: SegmentCounts, b: SegmentCounts, verdict: Verdict) =>
     judged.push({
@@ -104,14 +108,14 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
     if (!isSegment(b)) continue;
     baselineRows.set(key(b), b);
     // A segment whose traffic stopped has no window row: only its baseline says it is missing.
-    if (windowRows.has(key(b)) || baselineTotal === 0) continue;
+    if (windowRows.has(key(b)) || baselineTotal === 0 || !canVanish(b)) continue;
     const vanished = judgeVanished(0, (b.attempts * windowTotal) / baselineTotal);
     if (vanished) add(b.dim, b.value, zero, b, vanished);
   }
   for (const w of input.window) {
     if (!isSegment(w)) continue;
     const b = baselineRows.get(key(w)) ?? zero;
-    const vanished = baselineTotal > 0 ? judgeVanished(w.attempts, (b.attempts * windowTotal) / baselineTotal) : null;
+    const vanished = baselineTotal > 0 && canVanish(w) ? judgeVanished(w.attempts, (b.attempts * windowTotal) / baselineTotal) : null;
     add(w.dim, w.value, w, b, vanished ?? judgeSegment(w, b));
   }
   // Within a state the segment furthest from its own baseline first: the culprit before the
