@@ -7,6 +7,7 @@ import type { DashboardSeries } from '../../../shared/dashboardApi';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatMoney } from '../../../shared/format';
 import { fmtCount, fmtMajorAmount, fmtMs, fmtPercent, fmtRate } from '../lib/format';
+import { lineGapMs } from '../lib/linePath';
 import { isRefreshOf } from '../lib/rangeRefresh';
 import { baselineBand, ruleLines } from '../lib/ruleLines';
 import { useAlertRules, useDashboardSeries } from '../lib/useDashboardSeries';
@@ -126,6 +127,7 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
         format={pct}
         yDomain={[0, 1]}
         theme={theme}
+        gapMs={lineGapMs(data.stepMs, data.fromMs, data.toMs)}
         emptyText="No authorizations or declines in this range"
         onZoom={onZoom}
       />
@@ -162,6 +164,7 @@ export const LatencyPanel = memo(function LatencyPanel({ data }: PanelProps) {
         toMs={data.toMs}
         format={(v) => fmtMs(v)}
         theme={theme}
+        gapMs={lineGapMs(data.stepMs, data.fromMs, data.toMs)}
         emptyText="No latencies reported in this range"
         onZoom={onZoom}
       />

@@ -48,6 +48,8 @@ export interface TimeChartProps {
   emptyText: string;
   onZoom?: (fromMs: number, toMs: number) => void;
   height?: number;
+  /** Points further apart than this are not joined (lineGapMs); default: every point joined. */
+  gapMs?: number;
 }
 
 /** One row per time any series has a point, holding each series' value there (for the tooltip and the table). */
@@ -79,7 +81,7 @@ function valueMax(series: readonly ChartSeries[], band: TimeChartProps['band'], 
 }
 
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
-  const { testId, label, series, band, bandLabel, thresholds, fromMs, toMs, format, yDomain, theme, emptyText, onZoom, height = 200 } = props;
+  const { testId, label, series, band, bandLabel, thresholds, fromMs, toMs, format, yDomain, theme, emptyText, onZoom, height = 200, gapMs } = props;
   const valueFormat = props.valueFormat ?? format;
   const rows = useMemo(() => mergeRows(series), [series]);
   const [tableOpen, setTableOpen] = useState(false);
@@ -112,13 +114,14 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
           <path
             key={s.key}
             data-series={s.key}
-            d={pointsPath(s.points, frame)}
+            d={pointsPath(s.points, frame, gapMs)}
             fill="none"
             stroke={s.color}
             strokeWidth={s.ghost ? 1.25 : 1.75}
             strokeDasharray={s.ghost ? '5 4' : undefined}
             strokeOpacity={s.ghost ? 0.6 : 1}
             strokeLinejoin="round"
+            strokeLinecap="round"
           />
         ))}
         {(thresholds ?? []).map((th) => (
@@ -131,7 +134,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
         ))}
       </>
     ),
-    [series, band, thresholds],
+    [series, band, thresholds, gapMs],
   );
 
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandPath, linePath, pointsPath, seriesMax } from './linePath';
+import { bandPath, lineGapMs, linePath, pointsPath, seriesMax } from './linePath';
 import type { PlotFrame } from './stackedArea';
 
 // 10 px per second, 1 px per unit, y grows downward from 100.
@@ -33,6 +33,21 @@ describe('pointsPath', () => {
   it('joins the points in order, across steps without data, and skips values that are not numbers', () => {
     expect(pointsPath([[0, 10], [1, 20], [4, 0], [5, Number.NaN]], frame)).toBe('M0,90L10,80L40,100');
     expect(pointsPath([], frame)).toBe('');
+  });
+
+  it('breaks a rate line where steps have no data (no attempts: no rate), not a straight line across an outage', () => {
+    // steps of 1: a missing step at t=2, 3 is a gap; the line starts again at t=4
+    expect(pointsPath([[0, 10], [1, 20], [4, 0], [5, 10]], frame, 1)).toBe('M0,90L10,80M40,100L50,90');
+    expect(pointsPath([[0, 10], [1, 20], [2, 0]], frame, 1)).toBe('M0,90L10,80L20,100');
+    // a point alone between gaps is still drawn (a dot: zero-length, round caps)
+    expect(pointsPath([[0, 10], [3, 20], [6, 0], [7, 10]], frame, 1)).toBe('M0,90h0M30,80h0M60,100L70,90');
+  });
+
+  it('allows the spacing of a downsampled line without breaking it', () => {
+    // 3000 one-minute steps drawn as at most 300 points: picks up to two buckets (2 x 11 steps) apart
+    expect(lineGapMs(60_000, 0, 3000 * 60_000)).toBe(2 * 11 * 60_000);
+    // not downsampled: one step
+    expect(lineGapMs(60_000, 0, 60 * 60_000)).toBe(60_000);
   });
 
   it('places the frame offset and scale on both axes', () => {

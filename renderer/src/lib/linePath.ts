@@ -1,5 +1,6 @@
 // A live chart's line as one SVG path string: a gap in the data (null) breaks the line, as
 // recharts' connectNulls={false} did, so a queue that was not sampled shows as missing, not 0.
+import { DASHBOARD_MAX_POINTS } from '../../../shared/dashboardApi';
 import type { ChartRow } from '../store/chartData';
 import type { PlotFrame } from './stackedArea';
 
@@ -32,16 +33,39 @@ export function seriesMax(rows: readonly ChartRow[], keys: readonly string[]): n
   return max;
 }
 
-/** A line through [t, v] points in order (a range chart's series: steps without data are joined). */
-export function pointsPath(points: readonly (readonly [number, number])[], f: PlotFrame): string {
+/**
+ * The widest spacing of a range chart's points that is still one line: a step (`stepMs`), or,
+ * for a line the host downsampled to DASHBOARD_MAX_POINTS (LTTB picks one point per bucket),
+ * two buckets. Points further apart have steps without data between them.
+ */
+export function lineGapMs(stepMs: number, fromMs: number, toMs: number): number {
+  const steps = Math.ceil((toMs - fromMs) / stepMs);
+  if (steps <= DASHBOARD_MAX_POINTS) return stepMs;
+  return 2 * Math.ceil((steps - 2) / (DASHBOARD_MAX_POINTS - 2)) * stepMs;
+}
+
+/**
+ * A line through [t, v] points in order. Points more than `maxGapMs` apart are not joined: a
+ * rate has no value in a step without attempts, and a line drawn straight across an outage
+ * reads as calm traffic (Grafana's "connect null values: never").
+ */
+export function pointsPath(points: readonly (readonly [number, number])[], f: PlotFrame, maxGapMs = Infinity): string {
   const xScale = (f.right - f.left) / Math.max(1e-9, f.end - f.start);
   const yScale = (f.bottom - f.top) / Math.max(1e-9, f.yMax);
   let d = '';
+  let lastT = -Infinity;
+  // A point with no neighbour in reach is drawn as a dot (a zero-length segment, round caps):
+  // sparse traffic must still show its rates.
+  let alone = false;
   for (const [t, v] of points) {
     if (!Number.isFinite(v)) continue;
-    d += `${d ? 'L' : 'M'}${round(f.left + (t - f.start) * xScale)},${round(f.bottom - v * yScale)}`;
+    const joined = d !== '' && t - lastT <= maxGapMs;
+    if (!joined && alone) d += 'h0';
+    d += `${joined ? 'L' : 'M'}${round(f.left + (t - f.start) * xScale)},${round(f.bottom - v * yScale)}`;
+    alone = !joined && Number.isFinite(maxGapMs);
+    lastT = t;
   }
-  return d;
+  return alone ? `${d}h0` : d;
 }
 
 /** A filled band between `low` and `high`: its top edge left to right, then its bottom edge back. */
