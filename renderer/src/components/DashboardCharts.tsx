@@ -7,7 +7,7 @@ import type { DashboardSeries } from '../../../shared/dashboardApi';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatMoney } from '../../../shared/format';
 import { fmtCount, fmtMajorAmount, fmtMs, fmtPercent, fmtRate } from '../lib/format';
-import { lineGapMs } from '../lib/linePath';
+import { lineGapMs, zeroFilled } from '../lib/linePath';
 import { isRefreshOf } from '../lib/rangeRefresh';
 import { baselineBand, ruleLines } from '../lib/ruleLines';
 import { useAlertRules, useDashboardSeries } from '../lib/useDashboardSeries';
@@ -32,6 +32,12 @@ function windowText(d: DashboardSeries): string {
 }
 
 /** The window a panel draws, so tests and benchmarks can wait for each panel (they draw apart). */
+/** A count chart's points with its steps without events at zero (the host sends only steps with events). */
+function countsWithZeros(d: DashboardSeries): (points: DashboardSeries['attempts']) => DashboardSeries['attempts'] {
+  const gap = lineGapMs(d.stepMs, d.fromMs, d.toMs);
+  return (points) => zeroFilled(points, gap, d.stepMs, d.fromMs, d.toMs);
+}
+
 function windowAttr(d: DashboardSeries): string {
   return `${d.fromMs}/${d.toMs}`;
 }
@@ -181,13 +187,14 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
   const major = (n: number) => fmtRate(n);
   // The axis rounds; the tooltip and the table give the step's money to the currency's decimals.
   const exact = (n: number) => fmtMajorAmount(n, currency ?? '');
+  const counts = countsWithZeros(data);
   const series: ChartSeries[] = v
     ? [
-        { key: 'authorized', name: `Authorized (${currency || 'no currency'})`, color: GREEN, points: v.authorized },
-        { key: 'declined', name: `Declined (${currency || 'no currency'})`, color: ORANGE, points: v.declined },
+        { key: 'authorized', name: `Authorized (${currency || 'no currency'})`, color: GREEN, points: counts(v.authorized) },
+        { key: 'declined', name: `Declined (${currency || 'no currency'})`, color: ORANGE, points: counts(v.declined) },
       ]
     : [];
-  if (ghost) series.push({ key: 'authorizedGhost', name: ghostName(data, 'Authorized'), color: GREEN, points: ghost.authorized, ghost: true });
+  if (ghost) series.push({ key: 'authorizedGhost', name: ghostName(data, 'Authorized'), color: GREEN, points: counts(ghost.authorized), ghost: true });
   const stepMinutes = Math.round(data.stepMs / 60_000);
   return (
     <section role="region" aria-label="Volume per currency" className="panel" data-testid="panel-volume" data-window={windowAttr(data)}>
@@ -291,7 +298,8 @@ export const DeclineCodesPanel = memo(function DeclineCodesPanel({ data }: Panel
 
 export const DecisionsPanel = memo(function DecisionsPanel({ data }: PanelProps) {
   const { theme, onZoom } = usePanelCommon();
-  const series: ChartSeries[] = data.decisions.map((d) => ({ key: d.decision, name: d.decision, color: DECISION_COLORS[d.decision] ?? VIOLET, points: d.points }));
+  const counts = countsWithZeros(data);
+  const series: ChartSeries[] = data.decisions.map((d) => ({ key: d.decision, name: d.decision, color: DECISION_COLORS[d.decision] ?? VIOLET, points: counts(d.points) }));
   const stepMinutes = Math.round(data.stepMs / 60_000);
   return (
     <section role="region" aria-label="Risk decisions" className="panel" data-testid="panel-decisions" data-window={windowAttr(data)}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandPath, lineGapMs, linePath, pointsPath, seriesMax } from './linePath';
+import { bandPath, lineGapMs, linePath, pointsPath, seriesMax, zeroFilled } from './linePath';
 import type { PlotFrame } from './stackedArea';
 
 // 10 px per second, 1 px per unit, y grows downward from 100.
@@ -48,6 +48,14 @@ describe('pointsPath', () => {
     expect(lineGapMs(60_000, 0, 3000 * 60_000)).toBe(2 * 11 * 60_000);
     // not downsampled: one step
     expect(lineGapMs(60_000, 0, 60 * 60_000)).toBe(60_000);
+  });
+
+  it('draws a count at zero in the steps without events (volume, decisions), not joined across at the last value', () => {
+    // steps of 10 over [0, 100): events in the steps at 20 and 60 only
+    expect(zeroFilled([[20, 5], [60, 7]], 10, 10, 0, 100)).toEqual([[0, 0], [10, 0], [20, 5], [30, 0], [50, 0], [60, 7], [70, 0], [90, 0]]);
+    // adjacent steps and a full window are left as they are
+    expect(zeroFilled([[0, 1], [10, 2]], 10, 10, 0, 20)).toEqual([[0, 1], [10, 2]]);
+    expect(zeroFilled([], 10, 10, 0, 100)).toEqual([]);
   });
 
   it('places the frame offset and scale on both axes', () => {

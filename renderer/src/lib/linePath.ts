@@ -45,6 +45,39 @@ export function lineGapMs(stepMs: number, fromMs: number, toMs: number): number 
 }
 
 /**
+ * A count per step (money, decisions) with the steps that had no events at zero: the host
+ * sends only steps with events, and a line joined across a quiet half hour drew it at the
+ * last busy step's value. Between two points further apart than `gapMs` (lineGapMs) and at the
+ * window's edges, a zero is put one step inside each side of the empty run.
+ */
+export function zeroFilled(points: readonly (readonly [number, number])[], gapMs: number, stepMs: number, fromMs: number, toMs: number): [number, number][] {
+  if (points.length === 0) return [];
+  const out: [number, number][] = [];
+  const zero = (t: number) => {
+    if (out.length === 0 || out[out.length - 1][0] < t) out.push([t, 0]);
+  };
+  const firstStep = Math.floor(fromMs / stepMs) * stepMs;
+  if (points[0][0] - firstStep >= stepMs) {
+    zero(firstStep);
+    zero(points[0][0] - stepMs);
+  }
+  points.forEach(([t, v], i) => {
+    if (i > 0 && t - points[i - 1][0] > gapMs) {
+      zero(points[i - 1][0] + stepMs);
+      zero(t - stepMs);
+    }
+    out.push([t, v]);
+  });
+  const lastStep = Math.ceil(toMs / stepMs) * stepMs - stepMs;
+  const last = points[points.length - 1][0];
+  if (lastStep - last >= stepMs) {
+    zero(last + stepMs);
+    zero(lastStep);
+  }
+  return out;
+}
+
+/**
  * A line through [t, v] points in order. Points more than `maxGapMs` apart are not joined: a
  * rate has no value in a step without attempts, and a line drawn straight across an outage
  * reads as calm traffic (Grafana's "connect null values: never").
