@@ -31,13 +31,13 @@ function windowText(d: DashboardSeries): string {
   return `${formatDateTime(d.fromMs)} to ${formatDateTime(d.toMs)}`;
 }
 
-/** The window a panel draws, so tests and benchmarks can wait for each panel (they draw apart). */
 /** A count chart's points with its steps without events at zero (the host sends only steps with events). */
 function countsWithZeros(d: DashboardSeries): (points: DashboardSeries['attempts']) => DashboardSeries['attempts'] {
   const gap = lineGapMs(d.stepMs, d.fromMs, d.toMs);
   return (points) => zeroFilled(points, gap, d.stepMs, d.fromMs, d.toMs);
 }
 
+/** The window a panel draws, so tests and benchmarks can wait for each panel (they draw apart). */
 function windowAttr(d: DashboardSeries): string {
   return `${d.fromMs}/${d.toMs}`;
 }
