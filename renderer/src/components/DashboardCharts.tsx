@@ -5,8 +5,8 @@
 import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import { formatDateTime, formatMoney } from '../../../shared/format';
-import { fmtCount, fmtMajorAmount, fmtMs, fmtPercent, fmtRate } from '../lib/format';
+import { formatMoney } from '../../../shared/format';
+import { fmtCount, fmtMajorAmount, fmtMs, fmtPercent, fmtRange, fmtRate } from '../lib/format';
 import { lineGapMs, zeroFilled } from '../lib/linePath';
 import { isRefreshOf } from '../lib/rangeRefresh';
 import { baselineBand, ruleLines } from '../lib/ruleLines';
@@ -28,7 +28,7 @@ const DECISION_COLORS: Record<string, string> = { approve: GREEN, review: '#d4a7
 const COMPARE_LABEL = { yesterday: 'yesterday', lastWeek: 'last week' } as const;
 
 function windowText(d: DashboardSeries): string {
-  return `${formatDateTime(d.fromMs)} to ${formatDateTime(d.toMs)}`;
+  return fmtRange(d.fromMs, d.toMs);
 }
 
 /** A count chart's points with its steps without events at zero (the host sends only steps with events). */

@@ -3,7 +3,7 @@
 // In a replay "now" is the replay's event time.
 import { useState } from 'react';
 import type { CompareWith } from '../../../shared/dashboardApi';
-import { formatDateTime } from '../../../shared/format';
+import { fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { RANGE_PRESETS, useRange } from '../store/dashboardRange';
 
@@ -74,7 +74,7 @@ export function RangePicker({ window, loading }: { window: { fromMs: number; toM
           </>
         ) : (
           <>
-            Stopped following {clockWord}: {window ? `${formatDateTime(window.fromMs)} – ${formatDateTime(window.toMs)}` : 'a past range'}{' '}
+            Stopped following {clockWord}: {window ? fmtRange(window.fromMs, window.toMs) : 'a past range'}{' '}
             <button type="button" className="btn btn-small" onClick={follow} data-testid="range-follow">
               Back to live
             </button>

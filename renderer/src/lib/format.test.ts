@@ -1,7 +1,7 @@
 // The volume chart's tooltip and data table read a step's money in major units: each
 // currency to its own ISO 4217 decimals, not rounded as an axis label is.
 import { describe, expect, it } from 'vitest';
-import { fmtMajorAmount, fmtRate } from './format';
+import { fmtMajorAmount, fmtRange, fmtRate } from './format';
 
 describe('fmtMajorAmount', () => {
   it('gives three-decimal, zero-decimal and two-decimal money to the currency’s decimals', () => {
@@ -15,5 +15,14 @@ describe('fmtMajorAmount', () => {
     // A step's sum divided to major units in floating point comes back to its exact minor units.
     expect(fmtMajorAmount(100_000_007 / 1000, 'KWD')).toBe('100,000.007');
     expect(fmtMajorAmount(null, 'EUR')).toBe('—');
+  });
+});
+
+describe('fmtRange', () => {
+  it('says which zone the times are in, and both zones when a daylight-saving change is inside the range', () => {
+    const from = Date.UTC(2026, 2, 29, 0, 0);
+    expect(fmtRange(from, from + 30 * 60_000, 'Europe/Berlin')).toBe('2026-03-29 01:00:00 – 2026-03-29 01:30:00 GMT+1');
+    expect(fmtRange(from, from + 3 * 3600_000, 'Europe/Berlin')).toBe('2026-03-29 01:00:00 GMT+1 – 2026-03-29 05:00:00 GMT+2');
+    expect(fmtRange(from, from + 60_000, 'UTC')).toBe('2026-03-29 00:00:00 – 2026-03-29 00:01:00 UTC');
   });
 });

@@ -83,6 +83,29 @@ export function fmtDateTime(ms: number | null | undefined): string {
   return formatDateTime(ms);
 }
 
+const zoneNames = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's short name at `ms` ("UTC", "GMT+2"), in `timeZone` (default: this machine's). */
+function zoneName(ms: number, timeZone?: string): string {
+  const key = timeZone ?? '';
+  let f = zoneNames.get(key);
+  if (!f) zoneNames.set(key, (f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })));
+  return f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/**
+ * A time range as "YYYY-MM-DD HH:MM:SS – YYYY-MM-DD HH:MM:SS ZONE": which zone the chart's
+ * times are in, both ends' when a daylight-saving change lies inside (an hour is not lost
+ * without saying so). `timeZone` default: this machine's, as the charts draw.
+ */
+export function fmtRange(fromMs: number, toMs: number, timeZone?: string): string {
+  const fromZone = zoneName(fromMs, timeZone);
+  const toZone = zoneName(toMs, timeZone);
+  const from = formatDateTime(fromMs, timeZone);
+  const to = formatDateTime(toMs, timeZone);
+  return fromZone === toZone ? `${from} – ${to} ${toZone}` : `${from} ${fromZone} – ${to} ${toZone}`;
+}
+
 /** "12 s ago", "3 min ago"; relative to `now`. */
 export function fmtAgo(ms: number | null | undefined, now: number): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
