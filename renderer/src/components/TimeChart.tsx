@@ -8,7 +8,7 @@ import { memo, useCallback, useMemo, useState } from 'react';
 import { formatDateTime } from '../../../shared/format';
 import type { SeriesPoint } from '../../../shared/dashboardApi';
 import { bandPath, pointsPath } from '../lib/linePath';
-import { timeTickLabel, timeTicks, valueTicks } from '../lib/rangeAxes';
+import { distinctTickLabel, timeTickLabel, timeTicks, valueTicks } from '../lib/rangeAxes';
 import type { PlotFrame } from '../lib/stackedArea';
 import type { ChartRow } from '../store/chartData';
 import type { Theme } from '../store/store';
@@ -91,9 +91,10 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
     const xLabel = timeTickLabel(fromMs, toMs);
     const xTicks = timeTicks(fromMs, toMs);
     const widest = Math.max(5, ...xTicks.map((t) => xLabel(t).length));
+    const yTicks = valueTicks(valueMax(series, band, thresholds), fixedTop);
     return {
-      yTicks: valueTicks(valueMax(series, band, thresholds), fixedTop),
-      yLabel: format,
+      yTicks,
+      yLabel: distinctTickLabel(yTicks, format),
       xTicks,
       xLabel,
       halfLabel: Math.ceil((widest * CHAR_PX) / 2),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { timeTickLabel, timeTicks, valueTicks } from './rangeAxes';
+import { distinctTickLabel, timeTickLabel, timeTicks, valueTicks } from './rangeAxes';
+import { fmtRate } from './format';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -67,5 +68,19 @@ describe('valueTicks', () => {
     expect(valueTicks(0)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(valueTicks(Number.NaN)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(valueTicks(3, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+});
+
+describe('distinctTickLabel', () => {
+  it('keeps the chart’s format when it tells every tick apart', () => {
+    const ticks = valueTicks(120);
+    expect(distinctTickLabel(ticks, fmtRate)).toBe(fmtRate);
+  });
+  it('gives tiny ticks the decimals their spacing needs (5 fils of KWD read 0, 0, 0, 0.01 before)', () => {
+    const ticks = valueTicks(0.005);
+    const label = distinctTickLabel(ticks, fmtRate);
+    const labels = ticks.map(label);
+    expect(new Set(labels).size).toBe(ticks.length);
+    expect(labels).toEqual(['0', '0.001', '0.002', '0.003', '0.004', '0.005']);
   });
 });
