@@ -92,6 +92,19 @@ const durationInput = z.union([z.string(), z.number()]).refine((v) => parseDurat
   error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)',
 });
 
+/** Longest for, keepFiringFor, baseline half-life or warmup, policy interval or SLO period. */
+export const MAX_DURATION_MS = 365 * 86_400_000;
+
+/** A duration between `minMs` and `maxMs`: 99999999999d is a typo, not a rule that never fires. */
+export function boundedDuration(maxMs: number, maxText: string, minMs = 0, minText = '') {
+  return z
+    .union([z.string(), z.number()])
+    .refine((v) => parseDuration(v) !== null, { error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)' })
+    .refine((v) => (parseDuration(v) ?? 0) <= maxMs, { error: `must be at most ${maxText}` })
+    .refine((v) => (parseDuration(v) ?? minMs) >= minMs, { error: `must be at least ${minText}` });
+}
+const yearDuration = boundedDuration(MAX_DURATION_MS, '365d (1 year)');
+
 /** A threshold: a number, or a percentage string ("10%") for ratio metrics. */
 const thresholdInput = z.union([z.number(), z.string()]).refine((v) => parseThreshold(v) !== null, {
   error: 'must be a finite number, or a percentage such as "10%"',
@@ -112,9 +125,9 @@ const baselineInput = z.strictObject({
   /** ...and at least this far from the mean, so a flat baseline does not fire on noise. */
   minDelta: thresholdInput.optional(),
   /** How fast the baseline forgets, over event time. */
-  halfLife: durationInput.optional(),
+  halfLife: yearDuration.optional(),
   /** How long the baseline learns before it may fire (with a prior: how much the prior weighs, in learned time). */
-  warmup: durationInput.optional(),
+  warmup: yearDuration.optional(),
   /**
    * What the value usually is before anything is learned (a cold start): the rule judges
    * against it from the first tick instead of staying blind for the warm-up.
@@ -162,8 +175,8 @@ export const alertRuleInputSchema = z.strictObject({
   queues: z.array(z.string().min(1).max(255)).min(1, { error: 'must list at least one queue' }).max(256).optional(),
   condition: conditionInput.optional(),
   window: durationInput,
-  for: durationInput.optional(),
-  keepFiringFor: durationInput.optional(),
+  for: yearDuration.optional(),
+  keepFiringFor: yearDuration.optional(),
   groupBy: z.enum(GROUP_BY, { error: `must be one of ${GROUP_BY.join(', ')}` }).nullish(),
   minVolume: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be >= 0' }).optional(),
   noDataState: z.enum(['nodata', 'normal', 'alerting'], { error: 'must be nodata, normal or alerting' }).optional(),

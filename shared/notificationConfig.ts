@@ -3,7 +3,7 @@
 // and burn-rate (SLO) rules. Alertmanager's routing semantics with Grafana's names.
 // Validation returns issues naming the section, the entry and the field; it never throws.
 import { z } from 'zod';
-import { parseDuration, parseThreshold } from './alertRules';
+import { MAX_DURATION_MS, boundedDuration, parseDuration, parseThreshold } from './alertRules';
 import type { SilenceMatcher } from './alerts';
 import { silenceMatchersProblem } from './labelMatchers';
 
@@ -17,6 +17,9 @@ const name = z
 const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
   error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)',
 });
+const yearDuration = boundedDuration(MAX_DURATION_MS, '365d (1 year)');
+// AbortSignal.timeout refuses a delay past 2^32-1 ms, and 0 would abort every send at once.
+const timeoutDuration = boundedDuration(600_000, '10m', 100, '100ms');
 const percent = z.union([z.number(), z.string()]).refine((v) => parseThreshold(v) !== null, { error: 'must be a number or a percentage such as "97%"' });
 const matcherText = z.string({ error: 'must be a matcher such as severity=critical or merchant=~"m_1.*"' });
 
@@ -27,7 +30,7 @@ const contactPointInput = z.strictObject({
   url: z.string().max(2048).optional(),
   /** The key of a URL kept in the secret store (webhook URLs carry tokens). */
   urlSecret: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'must be a secret name: letters, digits, _ . -' }).optional(),
-  timeout: duration.optional(),
+  timeout: timeoutDuration.optional(),
   maxAttempts: z.number().int().min(1).max(10, { error: 'must be 1..10' }).optional(),
   sendResolved: z.boolean().optional(),
   /** Alertmanager's max_alerts: at most this many alerts in one message (0: all). */
@@ -38,9 +41,9 @@ const policyInput = z.strictObject({
   contactPoint: name,
   matchers: z.array(matcherText).optional(),
   groupBy: z.array(z.string().min(1)).optional(),
-  groupWait: duration.optional(),
-  groupInterval: duration.optional(),
-  repeatInterval: duration.optional(),
+  groupWait: yearDuration.optional(),
+  groupInterval: yearDuration.optional(),
+  repeatInterval: yearDuration.optional(),
   continue: z.boolean().optional(),
   muteTimings: z.array(name).optional(),
 });
@@ -84,7 +87,7 @@ const burnRateInput = z.strictObject({
   objective: percent,
   groupBy: z.enum(['merchant', 'country'], { error: 'must be merchant or country' }).optional(),
   minVolume: z.number().int().min(0).optional(),
-  period: duration.optional(),
+  period: yearDuration.optional(),
   windows: z.array(burnWindowInput).min(1).optional(),
   labels: z.record(z.string().regex(/^[A-Za-z_]\w*$/), z.string().max(256)).optional(),
 });
