@@ -40,7 +40,7 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
       return { ok: false, rules: null, issues: [fileIssue(`not valid JSON: ${(err as Error).message}`)] };
     }
   } else {
-    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true, lineCounter: lines });
     if (doc.errors.length) {
       const e = doc.errors[0];
       const line = e.linePos ? e.linePos[0].line : null;

@@ -64,7 +64,8 @@ function parseData(text: string, format: RulesFormat, source: string): unknown {
       throw new RulesFileError([fileIssue(`not valid JSON: ${(err as Error).message}`)], source);
     }
   } else {
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    // merge: Prometheus and Grafana rule files share fields with merge keys (<<: *anchor).
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
     if (doc.errors.length) {
       const e = doc.errors[0];
       const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
