@@ -3,7 +3,7 @@
 // with the same words. Issues name the rule and the field, and for YAML also the line.
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { validateRules, type AlertRule, type RuleIssue } from './alertRules';
-import { validateRouting } from './notificationConfig';
+import { validateRouting, type RoutingConfig } from './notificationConfig';
 
 export type RulesFormat = 'yaml' | 'json';
 
@@ -12,7 +12,8 @@ export interface RulesTextIssue extends RuleIssue {
   line: number | null;
 }
 
-export type RulesTextValidation = { ok: true; rules: AlertRule[]; issues: [] } | { ok: false; rules: null; issues: RulesTextIssue[] };
+/** On success, the rules and the routing the same text holds (contact points, policies, burn-rate rules). */
+export type RulesTextValidation = { ok: true; rules: AlertRule[]; routing: RoutingConfig; issues: [] } | { ok: false; rules: null; issues: RulesTextIssue[] };
 
 /** Longest rules text accepted (the editor, rules.validate, rules.save). */
 export const MAX_RULES_TEXT = 512 * 1024;
@@ -57,7 +58,7 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
   const result = validateRules(data);
   const routing = validateRouting(data);
   const routingIssues: RuleIssue[] = routing.ok ? [] : routing.issues.map((i) => ({ index: null, rule: null, field: i.field, message: i.message, text: i.text }));
-  if (result.ok && routing.ok) return { ok: true, rules: result.rules, issues: [] };
+  if (result.ok && routing.ok) return { ok: true, rules: result.rules, routing: routing.config, issues: [] };
   const issues = [...(result.ok ? [] : result.issues), ...routingIssues];
   return { ok: false, rules: null, issues: issues.map((i) => ({ ...i, line: doc ? lineOf(doc, lines, data, i) : null })) };
 }

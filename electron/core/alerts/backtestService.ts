@@ -7,6 +7,7 @@ import { BACKTEST_LIMITS } from '../../../shared/alertsApi';
 import { validateRulesText } from '../../../shared/rulesText';
 import type { BacktestService as BacktestServiceApi } from '../engine/engineServices';
 import { backtestStoredRange } from './backtestSources';
+import { burnRateAlertRecords } from './burnRateHistory';
 
 export class BacktestService implements BacktestServiceApi {
   constructor(private readonly store: ReadStore) {}
@@ -22,8 +23,10 @@ export class BacktestService implements BacktestServiceApi {
       from = args.to - BACKTEST_LIMITS.maxRangeMs;
       cut = `range limited to the last ${BACKTEST_LIMITS.maxRangeMs / 86_400_000} days before ${new Date(args.to).toISOString()}`;
     }
-    const r = await backtestStoredRange(this.store, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents });
-    const fired = r.alerts.filter((a) => a.firedAt !== null);
+    // The text's burn-rate (SLO) rules page too, as they do live and in `payops backtest`.
+    const r = await backtestStoredRange(this.store, v.rules, { from, to: args.to, maxEvents: BACKTEST_LIMITS.maxEvents, burnRates: v.routing.burnRates });
+    const burnRateAlerts = burnRateAlertRecords(r.notifications, new Set(v.routing.burnRates.map((b) => b.name)));
+    const fired = [...r.alerts.filter((a) => a.firedAt !== null), ...burnRateAlerts].sort((a, b) => (a.firedAt ?? 0) - (b.firedAt ?? 0));
     return {
       ok: true,
       issues: [],

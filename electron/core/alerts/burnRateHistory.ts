@@ -52,3 +52,14 @@ export class BurnRateHistory {
     }
   }
 }
+
+/**
+ * The burn-rate alerts a run's notifications describe, as history records (one per firing,
+ * resolved when its resolve came): what a backtest lists beside the rule evaluator's alerts.
+ */
+export function burnRateAlertRecords(notifications: readonly AlertNotification[], burnRateRules: ReadonlySet<string>): AlertHistoryRecord[] {
+  const records = new Map<string, AlertHistoryRecord>();
+  const history = new BurnRateHistory({ saveInstances: (saved) => saved.forEach((r) => records.set(r.key, r)) });
+  for (const n of notifications) if (burnRateRules.has(n.rule)) history.observe(n);
+  return [...records.values()];
+}
