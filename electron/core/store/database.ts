@@ -35,7 +35,17 @@ function createPrivately(file: string): void {
   }
 }
 
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
+  // SQLite says only "disk I/O error" of a folder (a --db pointed at one by mistake).
+  if (isDirectory(file)) throw new DatabaseOpenError(`cannot open database ${file}: it is a directory, not a database file`);
   if (options.readonly) return openForReading(file);
   let db: Database.Database;
   try {

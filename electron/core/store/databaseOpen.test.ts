@@ -50,6 +50,16 @@ describe('opening a file that payops cannot use', () => {
     expect(sha(file)).toBe(before);
   });
 
+  it('a directory: refused by readers and writers, saying it is a directory (not "disk I/O error")', () => {
+    const folder = fs.mkdtempSync(path.join(dir, 'folder-'));
+    for (const readonly of [true, false]) {
+      const err = openError(folder, readonly);
+      expect(err).toBeInstanceOf(DatabaseOpenError);
+      expect(err.message).toBe(`cannot open database ${folder}: it is a directory, not a database file`);
+    }
+    expect(fs.readdirSync(folder)).toEqual([]);
+  });
+
   it('a database cut short (a copy that stopped): refused by readers and writers, naming the file', () => {
     const file = payopsDatabase('cut.db');
     fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
