@@ -119,7 +119,7 @@ export function formatSeconds(ms: number): string {
 }
 
 /** Date and time parts in `timeZone` (default: the machine's), two digits each but the year. */
-function parts(ms: number, timeZone?: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+export function dateTimeParts(ms: number, timeZone?: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
   const out = { year: '', month: '', day: '', hour: '', minute: '', second: '' };
   for (const p of dateFormat(timeZone).formatToParts(ms)) if (p.type in out) out[p.type as keyof typeof out] = p.value;
   return out;
@@ -127,18 +127,18 @@ function parts(ms: number, timeZone?: string): Record<'year' | 'month' | 'day' |
 
 /** "HH:MM:SS" (24-hour) in `timeZone`, default the machine's. */
 export function formatClock(ms: number, timeZone?: string): string {
-  const p = parts(ms, timeZone);
+  const p = dateTimeParts(ms, timeZone);
   return `${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** "YYYY-MM-DD HH:MM:SS" (24-hour) in `timeZone`, default the machine's. */
 export function formatDateTime(ms: number, timeZone?: string): string {
-  const p = parts(ms, timeZone);
+  const p = dateTimeParts(ms, timeZone);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** "HH:MM", or "MM-DD HH:MM", in `timeZone`, default the machine's. */
 export function formatHourMinute(ms: number, timeZone?: string, withDate = false): string {
-  const p = parts(ms, timeZone);
+  const p = dateTimeParts(ms, timeZone);
   return withDate ? `${p.month}-${p.day} ${p.hour}:${p.minute}` : `${p.hour}:${p.minute}`;
 }
