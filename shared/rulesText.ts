@@ -15,6 +15,12 @@ export interface RulesTextIssue extends RuleIssue {
 /** On success, the rules and the routing the same text holds (contact points, policies, burn-rate rules). */
 export type RulesTextValidation = { ok: true; rules: AlertRule[]; routing: RoutingConfig; issues: [] } | { ok: false; rules: null; issues: RulesTextIssue[] };
 
+/**
+ * How a rules file's YAML is read, by the editor's validation and the file loader alike. merge:
+ * Prometheus and Grafana rule files share fields with merge keys (<<: *anchor).
+ */
+export const RULES_YAML_OPTIONS = { prettyErrors: true, uniqueKeys: true, merge: true } as const;
+
 /** Longest rules text accepted (the editor, rules.validate, rules.save). */
 export const MAX_RULES_TEXT = 512 * 1024;
 
@@ -41,7 +47,7 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
       return { ok: false, rules: null, issues: [fileIssue(`not valid JSON: ${(err as Error).message}`)] };
     }
   } else {
-    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true, lineCounter: lines });
+    doc = parseDocument(text, { ...RULES_YAML_OPTIONS, lineCounter: lines });
     if (doc.errors.length) {
       const e = doc.errors[0];
       const line = e.linePos ? e.linePos[0].line : null;

@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { RuleValidationError, parseRules, type AlertRule, type RuleIssue } from '../../../shared/alertRules';
 import { validateRouting, type RoutingConfig } from '../../../shared/notificationConfig';
+import { RULES_YAML_OPTIONS } from '../../../shared/rulesText';
 
 export type RulesFormat = 'yaml' | 'json';
 
@@ -64,8 +65,7 @@ function parseData(text: string, format: RulesFormat, source: string): unknown {
       throw new RulesFileError([fileIssue(`not valid JSON: ${(err as Error).message}`)], source);
     }
   } else {
-    // merge: Prometheus and Grafana rule files share fields with merge keys (<<: *anchor).
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
+    const doc = parseDocument(text, RULES_YAML_OPTIONS);
     if (doc.errors.length) {
       const e = doc.errors[0];
       const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
