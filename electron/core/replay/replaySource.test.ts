@@ -217,6 +217,28 @@ describe('replay pacing and control', () => {
     await expect(s.control({ action: 'jump' })).rejects.toThrow(/unknown action/);
   });
 
+  it('reads its rate over the last seconds, so bursts with gaps between them do not read 0 events/s', async () => {
+    // A sparse capture (as PaySim's hours are): 40 events in the first second, the next ones
+    // 2,000 s of event time later. At x100 the gap is 20 s of wall time.
+    const at = (k: number, ms: number) => ({ ...JSON.parse(captureLines(1, 1, false, k)[0]), id: `burst-${k}`, time: new Date(KIT_START_MS + ms).toISOString() });
+    const lines = [...Array.from({ length: 40 }, (_, k) => at(k, k * 20)), ...Array.from({ length: 10 }, (_, k) => at(40 + k, 2_000_000 + k))];
+    const file = writeCapture(path.join(dir, `bursts${++counter}.ndjson`), lines.map((l) => JSON.stringify(l)));
+    const wall = manualClock();
+    const s = await startReplay(file, 100, { now: wall.now });
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
+    wall.advance(20); // 2 s of event time: the whole first burst is due
+    await waitFor(async () => (await s.status()).pushed === 40, 'the first burst');
+    wall.advance(700);
+    expect((await s.status()).eventsPerSecond).toBe(Math.round(40 / 0.72));
+    wall.advance(700); // no event in these 700 ms: the rate spans the burst before them
+    expect((await s.status()).eventsPerSecond).toBe(Math.round(40 / 1.42));
+    wall.advance(10_000); // ten seconds on without an event: now it reads 0
+    expect((await s.status()).eventsPerSecond).toBe(0);
+    await s.control({ action: 'speed', speed: 'max' });
+    await s.drained;
+    expect(storedEvents(s.dbFile)).toBe(50);
+  });
+
   it('seek forward fast-forwards (storing what it passes) and stays paused at the target', async () => {
     const s = await startReplay(paced(), 1, { startPaused: true });
     // Held at the first line: it has been read (from is known), nothing further.

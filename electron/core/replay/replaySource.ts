@@ -34,6 +34,12 @@ export type ReplayControl =
   | { action: 'seek'; to: number | string }
   | { action: 'speed'; speed: ReplaySpeed | string };
 
+interface RateSample {
+  wall: number;
+  pushed: number;
+  bytes: number;
+}
+
 export interface BadLine {
   line: number;
   error: string;
@@ -43,6 +49,7 @@ export interface BadLine {
 export type ReplayStatus = ReplayStatusView;
 
 const MAX_BAD_SAMPLES = 20;
+const RATE_WINDOW_MS = 10_000;
 const BLOCKED_POLL_MS = 10;
 /** Longest single sleep while pacing: state changes wake the loop anyway; this bounds drift. */
 const MAX_SLEEP_MS = 250;
@@ -139,8 +146,10 @@ export class ReplaySource implements IngestSource {
   private bytesTotal: number | null = null;
   private compressed = false;
 
-  // Rate over the last second or so (for the progress bar and ETA).
-  private rateSample = { wall: 0, pushed: 0, bytes: 0 };
+  // Rates over the last RATE_WINDOW_MS of wall time, from samples at least 500 ms apart (for
+  // the progress bar and ETA). A sparse capture paced in time arrives in bursts, so a rate over
+  // one sample's half second read 0 between them while the replay went on.
+  private rateSamples: RateSample[] = [];
   private eventsPerSecond = 0;
   private bytesPerSecond = 0;
 
@@ -166,7 +175,7 @@ export class ReplaySource implements IngestSource {
   start(push: (input: PipelineInput) => void, isBlocked: () => boolean): void {
     this.push = push;
     this.isBlocked = isBlocked;
-    this.rateSample = { wall: this.now(), pushed: 0, bytes: 0 };
+    this.restartRate();
     void this.probeEnd();
     this.startPass();
   }
@@ -194,6 +203,7 @@ export class ReplaySource implements IngestSource {
     if (this.state === 'paused') {
       this.anchorWall = this.now();
       this.state = 'running';
+      this.restartRate();
       this.wakeUp();
     }
     return this.status();
@@ -204,6 +214,7 @@ export class ReplaySource implements IngestSource {
     this.anchorPos = this.clock();
     this.anchorWall = this.now();
     this.speed = next;
+    this.restartRate();
     this.wakeUp();
     return this.status();
   }
@@ -297,14 +308,23 @@ export class ReplaySource implements IngestSource {
     };
   }
 
+  /** A pause or a new speed starts the rate's window again: what came before says nothing of now. */
+  private restartRate(): void {
+    this.rateSamples = [{ wall: this.now(), pushed: this.pushed, bytes: this.reader ? this.reader.bytesRead : this.lastBytesRead }];
+  }
+
   private sampleRate(): void {
     const wall = this.now();
-    const elapsed = wall - this.rateSample.wall;
-    if (elapsed < 500) return;
+    const newest = this.rateSamples[this.rateSamples.length - 1];
+    if (newest === undefined || wall - newest.wall < 500) return;
     const bytes = this.reader ? this.reader.bytesRead : this.lastBytesRead;
-    this.eventsPerSecond = (Math.max(0, this.pushed - this.rateSample.pushed) * 1000) / elapsed;
-    this.bytesPerSecond = (Math.max(0, bytes - this.rateSample.bytes) * 1000) / elapsed;
-    this.rateSample = { wall, pushed: this.pushed, bytes };
+    this.rateSamples.push({ wall, pushed: this.pushed, bytes });
+    // Keep the newest sample that is at least a window old: the rate spans the whole window.
+    while (this.rateSamples.length > 2 && wall - this.rateSamples[1].wall >= RATE_WINDOW_MS) this.rateSamples.shift();
+    const oldest = this.rateSamples[0];
+    const elapsed = wall - oldest.wall;
+    this.eventsPerSecond = (Math.max(0, this.pushed - oldest.pushed) * 1000) / elapsed;
+    this.bytesPerSecond = (Math.max(0, bytes - oldest.bytes) * 1000) / elapsed;
   }
 
   private eta(position: number, bytesRead: number): number | null {
