@@ -61,6 +61,9 @@ test('the PaySim demo capture replays to the end at max speed, marked REPLAY, th
   await expect(page.getByTestId('totals-events')).toHaveText(DEMO_EVENTS.toLocaleString('en-US'));
   await expect(page.getByTestId('totals-quarantined')).toHaveText('0');
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'replay');
+  // The last event's age is read on the replay's clock (at the end: the newest event time), not
+  // the wall clock, to which PaySim's December 2026 is days ago.
+  await expect(page.getByTestId('connection-last-event')).toContainText('(just now)');
 
   await page.getByTestId('nav-alerts').click();
   await expect(banner).toBeVisible();

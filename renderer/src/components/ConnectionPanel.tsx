@@ -20,6 +20,9 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
   const snapshot = useApp((s) => s.snapshot);
   const transport = useApp((s) => s.transport);
   const now = useNow(1000);
+  // The last event's time is an event time: in a replay its age is read on the replay's clock,
+  // as the alert list reads its ages (a capture from last month's last event is not "31 d ago").
+  const replayClock = useApp((s) => (s.snapshot?.session === 'replay' ? s.snapshot.clock : null));
   const lost = transport?.state === 'lost' || (transport?.state === 'connecting' && transport.attempt > 0);
   const conn = snapshot?.connection;
   const state = lost ? 'connection lost' : (conn?.state ?? 'unknown');
@@ -63,7 +66,7 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
         ) : null}
         <dt>Last event stored</dt>
         <dd data-testid="connection-last-event" title={fmtDateTime(snapshot?.lastEventAt)}>
-          {snapshot?.lastEventAt ? `${fmtDateTime(snapshot.lastEventAt).slice(11)} (${fmtAgo(snapshot.lastEventAt, now)})` : 'none yet'}
+          {snapshot?.lastEventAt ? `${fmtDateTime(snapshot.lastEventAt).slice(11)} (${fmtAgo(snapshot.lastEventAt, replayClock ?? now)})` : 'none yet'}
         </dd>
         {conn?.lastError ? (
           <>
