@@ -16,6 +16,11 @@ export type LogSink = (entry: Omit<NotificationLogEntry, 'id'>) => void;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 /** The most of that answer quoted in a log line. */
 const EXCERPT_CHARS = 200;
+/**
+ * The longest a receiver's Retry-After is waited for before a retry: longer asks are cut to
+ * this, so one rate-limited contact point does not hold its queue for an hour.
+ */
+export const RETRY_AFTER_MAX_MS = 60_000;
 
 /** What one HTTP attempt got back (tests, diagnostics): never the URL. */
 export interface AttemptReport {
@@ -205,6 +210,7 @@ export class NotificationDelivery {
       let httpStatus: number | null = null;
       let error: string | null = null;
       let answer: BoundedBody = { bytes: Buffer.alloc(0), truncated: false };
+      let retryAfterMs: number | null = null;
       try {
         const res = await fetch(target.url, {
           method: 'POST',
@@ -215,6 +221,7 @@ export class NotificationDelivery {
           redirect: 'manual',
         });
         httpStatus = res.status;
+        retryAfterMs = retryAfter(res.headers.get('retry-after'), Date.now());
         // The status is the answer; the body is read only for a bounded excerpt (a body that
         // fails or times out half-way does not make a 2xx a failure).
         answer = await readBounded(res, MAX_RESPONSE_BYTES);
@@ -235,7 +242,11 @@ export class NotificationDelivery {
         this.write(d, 'sent', { attempt, final: true, httpStatus, durationMs });
         return;
       }
-      const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_DELIVERY_BACKOFF);
+      // A receiver that says when to come back (429/503 with Retry-After, as Slack and PagerDuty
+      // answer) is retried no sooner than that (at most RETRY_AFTER_MAX_MS): retrying inside its
+      // window spends every attempt on refusals.
+      const backoff = backoffDelay(attempt, this.options.backoff ?? DEFAULT_DELIVERY_BACKOFF);
+      const delay = retryAfterMs === null ? backoff : Math.max(backoff, Math.min(retryAfterMs, RETRY_AFTER_MAX_MS));
       const outOfTime = Date.now() + delay > this.retryDeadline;
       const permanent = !retryable(httpStatus);
       const last = attempt === cp.maxAttempts || outOfTime || permanent;
@@ -364,6 +375,19 @@ export async function readBounded(res: Response, limit: number): Promise<Bounded
     reader.releaseLock();
   }
   return { bytes: Buffer.concat(chunks, n), truncated };
+}
+
+/**
+ * A Retry-After header's wait in ms: delta-seconds or an HTTP date (RFC 9110 10.2.3); null
+ * when absent or not either.
+ */
+export function retryAfter(value: string | null, now: number): number | null {
+  if (value === null) return null;
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  if (!/^[A-Za-z]{3},? /.test(text)) return null;
+  const when = Date.parse(text);
+  return Number.isFinite(when) ? Math.max(0, when - now) : null;
 }
 
 /**
