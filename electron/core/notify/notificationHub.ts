@@ -13,9 +13,10 @@ import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
 import type { NotificationLogEntry } from '../../../shared/notifications';
 import { openNotificationLog, type NotificationLogStore } from '../store/notificationLogRepository';
+import { openStore, type ReadStore } from '../store/store';
 import type { SecretStore } from '../secrets/secretStore';
 import { NotificationDelivery, type AttemptReport, type DeliveryTotals, type LogSink } from './delivery';
-import { NotificationRouter, type Dispatch, type RouteResult } from './router';
+import { NotificationRouter, type DeliveredMessage, type Dispatch, type RouteResult } from './router';
 import { routingEndHorizon } from './routingBacktest';
 import { ContactPointUrls } from './secretUrls';
 
@@ -74,6 +75,11 @@ export class NotificationHub {
 
   advanceTo(t: number): void {
     this.apply(this.router.advanceTo(t));
+  }
+
+  /** A live session restarted on its database: see NotificationRouter.resume. */
+  resume(alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[]): void {
+    this.apply(this.router.resume(this.clock(), alerts, delivered));
   }
 
   /**
@@ -167,7 +173,10 @@ export function startSessionNotifications(options: {
     warn,
     onAttempt: options.onAttempt,
   });
-  if (options.live) hub.start();
+  if (options.live) {
+    resumeFromDatabase(hub, store, options.dbFile, warn);
+    hub.start();
+  }
   // A contact point that cannot deliver is said at the start, not found out at the first page.
   const checked = options.dryRun || !warn ? Promise.resolve() : warnMissingSecrets(options.routing, urls, warn);
   let stopped: Promise<void> | null = null;
@@ -193,6 +202,35 @@ export function startSessionNotifications(options: {
       return stopped;
     },
   };
+}
+
+/**
+ * A live session started on a database a previous one left (a restart, a crash): the alerts the
+ * engine carried on (open, fired, not silenced: it will not announce them again) and what each
+ * group's receiver was told last go to the router, so nothing delivered is paged again, nothing
+ * pending is lost, and a carried-on alert's resolve is sent. Call after the engine started (it
+ * closes the open alerts it does not carry on). A database that cannot be read starts afresh.
+ */
+function resumeFromDatabase(hub: NotificationHub, store: NotificationLogStore, dbFile: string, warn: ((line: string) => void) | undefined): void {
+  let reads: ReadStore | null = null;
+  try {
+    reads = openStore(dbFile, { readonly: true });
+    const alerts: AlertNotification[] = reads.alerts
+      .open()
+      .filter((r) => r.firedAt !== null && !r.silenced)
+      .map((r) => ({ kind: 'firing', rule: r.rule, severity: r.severity, labels: { ...r.labels }, value: r.value, summary: `FIRING ${r.rule}: ${r.summary}`, at: r.firedAt!, key: r.key }));
+    if (alerts.length === 0) return;
+    const delivered: DeliveredMessage[] = store.log.lastSent().map((e) => ({
+      groupKey: e.groupKey,
+      at: e.eventAt,
+      firing: e.alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint),
+    }));
+    hub.resume(alerts, delivered);
+  } catch (err) {
+    warn?.(`notifications: could not carry on the previous session's alerts (${(err as Error).message}); alerts still open are not re-announced`);
+  } finally {
+    reads?.close();
+  }
 }
 
 /** One line per webhook/slack contact point whose URL secret is not set (names only, never a value). */

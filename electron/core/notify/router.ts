@@ -27,6 +27,15 @@ export interface Dispatch {
   at: number;
 }
 
+/** What a group's receiver was told last (the notification log's last "sent" for the group). */
+export interface DeliveredMessage {
+  groupKey: string;
+  /** The router's time of that message. */
+  at: number;
+  /** Fingerprints of the firing alerts it carried. */
+  firing: string[];
+}
+
 /** An alert held back: by a mute timing, or inhibited by a firing source alert. */
 export interface Suppression {
   contactPoint: ContactPoint;
@@ -120,6 +129,47 @@ export class NotificationRouter {
       if (route.policy.groupIntervalMs === 0 && group.lastSentAt !== null) group.nextFlushAt = Math.min(group.nextFlushAt, n.at);
       const previous = group.alerts.get(alert.fingerprint);
       group.alerts.set(alert.fingerprint, previous && alert.status === 'resolved' ? { ...alert, startsAt: previous.startsAt } : alert);
+    }
+    const due = this.advanceTo(this.clock);
+    return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
+  }
+
+  /**
+   * A live session restarted on its database carries on (call before any `observe`): `alerts`
+   * are the alerts the engine carried on, still firing (it will not announce them again);
+   * `delivered` the last message each group's receiver got, from the notification log. A group
+   * whose receiver was told of an alert does not page it again (a repeat waits for its
+   * repeatInterval from that message), one that was not (a group in its groupWait at the
+   * crash, a delivery that failed) gets it after groupWait, and a carried-on alert that
+   * resolves gets its resolved message: Alertmanager's notification log does the same.
+   */
+  resume(now: number, alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[]): RouteResult {
+    const out = this.advanceTo(now);
+    const told = new Map(delivered.map((d) => [d.groupKey, d]));
+    for (const n of alerts) {
+      const alert = toNotifiedAlert({ ...n, kind: 'firing' });
+      this.firing.set(alert.fingerprint, alert);
+      const labels = matchLabels(alert);
+      for (const route of this.routesFor(labels)) {
+        const groupLabels = pickGroupLabels(route.policy.groupBy, labels);
+        const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+        let group = this.groups.get(key);
+        if (!group) {
+          const last = told.get(key);
+          group = {
+            key,
+            route,
+            labels: groupLabels,
+            alerts: new Map(),
+            nextFlushAt: this.clock + route.policy.groupWaitMs,
+            lastSentAt: last ? last.at : null,
+            sentFiring: new Set(last?.firing ?? []),
+            reported: new Set(),
+          };
+          this.groups.set(key, group);
+        }
+        group.alerts.set(alert.fingerprint, alert);
+      }
     }
     const due = this.advanceTo(this.clock);
     return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };

@@ -34,6 +34,17 @@ export class NotificationLogRepository {
     return rows.map((r) => ({ ...r, groupLabels: JSON.parse(r.groupLabels), alerts: JSON.parse(r.alerts), final: r.final === 1 }));
   }
 
+  /**
+   * The last message delivered to each contact point for each group (what its receiver was told
+   * last): a restarted session's router carries on from these, as Alertmanager's notification log.
+   */
+  lastSent(): NotificationLogEntry[] {
+    const rows = this.sql
+      .prepare(`${SELECT} WHERE id IN (SELECT MAX(id) FROM notification_log WHERE outcome = 'sent' GROUP BY contact_point, group_key) ORDER BY id`)
+      .all() as Row[];
+    return rows.map((r) => ({ ...r, groupLabels: JSON.parse(r.groupLabels), alerts: JSON.parse(r.alerts), final: r.final === 1 }));
+  }
+
   /** The newest `limit` rows, newest first (the alerts view). */
   recent(limit: number): NotificationLogEntry[] {
     const rows = this.sql.prepare(`${SELECT} ORDER BY id DESC LIMIT ?`).all(limit) as Row[];
