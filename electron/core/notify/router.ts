@@ -29,6 +29,7 @@ export interface Dispatch {
 
 /** What a group's receiver was told last (the notification log's last "sent" for the group). */
 export interface DeliveredMessage {
+  contactPoint: string;
   groupKey: string;
   /** The router's time of that message. */
   at: number;
@@ -145,7 +146,15 @@ export class NotificationRouter {
    */
   resume(now: number, alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[]): RouteResult {
     const out = this.advanceTo(now);
-    const told = new Map(delivered.map((d) => [d.groupKey, d]));
+    // Told by contact point and fingerprint, not by group key: a policy added above the others
+    // (the keys carry the policy's index) does not make every open alert page again.
+    const told = new Map<string, Map<string, number>>();
+    for (const d of delivered) {
+      const byFingerprint = told.get(d.contactPoint) ?? new Map<string, number>();
+      for (const fp of d.firing) byFingerprint.set(fp, Math.max(byFingerprint.get(fp) ?? -Infinity, d.at));
+      told.set(d.contactPoint, byFingerprint);
+    }
+    const resumed = new Set<Group>();
     for (const n of alerts) {
       const alert = toNotifiedAlert({ ...n, kind: 'firing' });
       this.firing.set(alert.fingerprint, alert);
@@ -155,20 +164,21 @@ export class NotificationRouter {
         const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
         let group = this.groups.get(key);
         if (!group) {
-          const last = told.get(key);
-          group = {
-            key,
-            route,
-            labels: groupLabels,
-            alerts: new Map(),
-            nextFlushAt: this.clock + route.policy.groupWaitMs,
-            lastSentAt: last ? last.at : null,
-            sentFiring: new Set(last?.firing ?? []),
-            reported: new Set(),
-          };
+          group = { key, route, labels: groupLabels, alerts: new Map(), nextFlushAt: this.clock + route.policy.groupWaitMs, lastSentAt: null, sentFiring: new Set(), reported: new Set() };
           this.groups.set(key, group);
+          resumed.add(group);
         }
         group.alerts.set(alert.fingerprint, alert);
+      }
+    }
+    for (const g of resumed) {
+      const byFingerprint = told.get(g.route.contactPoint.name);
+      if (!byFingerprint) continue;
+      for (const fp of g.alerts.keys()) {
+        const at = byFingerprint.get(fp);
+        if (at === undefined) continue;
+        g.sentFiring.add(fp);
+        g.lastSentAt = Math.max(g.lastSentAt ?? -Infinity, at);
       }
     }
     const due = this.advanceTo(this.clock);
