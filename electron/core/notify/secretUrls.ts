@@ -48,8 +48,16 @@ export class ContactPointUrls {
         const u = new URL(secret);
         if (u.pathname.length > 1) out = out.split(u.pathname).join('/<secret>');
         if (u.search) out = out.split(u.search).join('?<secret>');
+        // The credentials as basic auth sends them (base64 of the decoded "user:password") and
+        // decoded: a receiver's answer may echo the Authorization header or the login it refused.
+        const basic = basicAuthTarget(secret).authorization?.replace(/^Basic /, '');
+        if (basic) for (const form of new Set([basic, basic.replace(/=+$/, '')])) out = out.split(form).join('<secret>');
         if (u.username) out = out.split(`${u.username}:`).join('<secret>:');
-        if (u.password) out = out.split(u.password).join('<secret>');
+        if (u.password) {
+          out = out.split(u.password).join('<secret>');
+          const decoded = safeDecode(u.password);
+          if (decoded && decoded !== u.password) out = out.split(decoded).join('<secret>');
+        }
       } catch {
         // not a URL: the whole value was replaced above
       }
@@ -73,6 +81,14 @@ export class ContactPointUrls {
 
   private remember(url: string): void {
     this.known.add(url);
+  }
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
   }
 }
 
