@@ -190,7 +190,13 @@ export class NotificationDelivery {
         this.fail(d, 0, 'not sent: payops is shutting down', 'notSent');
         continue;
       }
-      await this.deliver(d);
+      try {
+        await this.deliver(d);
+      } catch (err) {
+        // A fault of payops's own (not the receiver's) fails this message, logged, and never
+        // the queue: an exception here would leave every later message unsent and reject unhandled.
+        this.fail(d, 0, `not sent: ${(err as Error)?.message ?? String(err)}`, 'failed');
+      }
     }
   }
 

@@ -105,7 +105,8 @@ export function basicAuthTarget(url: string): { url: string; authorization: stri
     return { url, authorization: null };
   }
   if (!u.username && !u.password) return { url, authorization: null };
-  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  // A "%" that is no escape (a password as pasted) is sent as written, not thrown on.
+  const credentials = `${safeDecode(u.username) ?? u.username}:${safeDecode(u.password) ?? u.password}`;
   u.username = '';
   u.password = '';
   return { url: u.href, authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
