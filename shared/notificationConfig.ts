@@ -206,8 +206,13 @@ export function parseMatcher(text: string): SilenceMatcher | null {
   const m = /^\s*([A-Za-z_]\w*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
   if (!m) return null;
   let value = m[3];
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1).replace(/\\"/g, '"');
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = unescapeQuoted(value.slice(1, -1));
   return { label: m[1], op: m[2] as SilenceMatcher['op'], value };
+}
+
+/** Alertmanager's unescaping of a quoted matcher value: \\ \" \n; any other backslash stays. */
+function unescapeQuoted(raw: string): string {
+  return raw.replace(/\\([\\"n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
 /** Whether the runtime knows this IANA time zone name (Europe/Berlin, America/New_York, UTC). */
