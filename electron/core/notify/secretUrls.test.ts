@@ -17,6 +17,17 @@ describe('contact point URLs from the secret store', () => {
     expect(await urls.resolve(cp('nope'))).toEqual({ error: 'secret "nope" is not set (secret store, or PAYOPS_SECRET_NOPE in the environment)' });
   });
 
+  it('a store entry that is not an http(s) URL (the console keeps broker passwords there under profile ids) is never taken for the URL', async () => {
+    const store = new MemorySecretStore();
+    await store.set('prod', 'brokerPa55w0rd'); // the broker profile "prod"'s password, as ProfileStore keeps it
+    const withEnv = new ContactPointUrls(store, { [secretEnvName('prod')]: 'http://127.0.0.1:1/hook' });
+    expect(await withEnv.resolve(cp('prod'))).toEqual({ url: 'http://127.0.0.1:1/hook' });
+    const without = new ContactPointUrls(store, {});
+    const r = await without.resolve(cp('prod'));
+    expect(r).toEqual({ error: 'secret "prod" is not set (secret store, or PAYOPS_SECRET_PROD in the environment); the secret store\'s "prod" is not an http(s) URL' });
+    expect(without.redact('login brokerPa55w0rd refused')).not.toContain('brokerPa55w0rd');
+  });
+
   it('scrubs a resolved URL, its token path and its query from any text (errors quote URLs verbatim)', async () => {
     const store = new MemorySecretStore();
     await store.set('a', SECRET);

@@ -25,8 +25,16 @@ export class ContactPointUrls {
   async resolve(cp: ContactPoint): Promise<{ url: string } | { error: string }> {
     if (cp.url) return { url: cp.url };
     if (!cp.urlSecret) return { error: `${cp.type} contact point "${cp.name}" has no url` };
-    const url = (await this.secrets?.get(cp.urlSecret).catch(() => null)) ?? this.env[secretEnvName(cp.urlSecret)] ?? null;
-    if (!url) return { error: `secret "${cp.urlSecret}" is not set (secret store, or ${secretEnvName(cp.urlSecret)} in the environment)` };
+    // The console's store also keeps broker passwords, under profile ids: an entry of this name
+    // that is not an http(s) URL is not this contact point's (it is never posted to, nor said).
+    const stored = (await this.secrets?.get(cp.urlSecret).catch(() => null)) ?? null;
+    if (stored) this.remember(stored);
+    const fromStore = stored !== null && isHttpUrl(stored) ? stored : null;
+    const url = fromStore ?? this.env[secretEnvName(cp.urlSecret)] ?? null;
+    if (!url) {
+      const other = stored ? `; the secret store's "${cp.urlSecret}" is not an http(s) URL` : '';
+      return { error: `secret "${cp.urlSecret}" is not set (secret store, or ${secretEnvName(cp.urlSecret)} in the environment)${other}` };
+    }
     this.remember(url);
     return { url };
   }
@@ -81,6 +89,14 @@ export class ContactPointUrls {
 
   private remember(url: string): void {
     this.known.add(url);
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text.trim()).protocol);
+  } catch {
+    return false;
   }
 }
 
