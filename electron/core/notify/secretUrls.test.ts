@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactPoint } from '../../../shared/notificationConfig';
+import { DEFAULT_ROUTING } from '../../../shared/notificationConfig';
+import { warnMissingSecrets } from './notificationHub';
 import { ContactPointUrls, secretEnvName } from './secretUrls';
 import { MemorySecretStore } from '../secrets/secretStore';
 
@@ -26,6 +28,13 @@ describe('contact point URLs from the secret store', () => {
     const r = await without.resolve(cp('prod'));
     expect(r).toEqual({ error: 'secret "prod" is not set (secret store, or PAYOPS_SECRET_PROD in the environment); the secret store\'s "prod" is not an http(s) URL' });
     expect(without.redact('login brokerPa55w0rd refused')).not.toContain('brokerPa55w0rd');
+  });
+
+  it('an environment value that is no http(s) URL (the scheme left off when pasting) is said as such, never posted to, never quoted', async () => {
+    const urls = new ContactPointUrls(null, { [secretEnvName('chat')]: 'hooks.slack.com/services/T0001/B0002/XyZ123secretTOKEN456' });
+    const warned: string[] = [];
+    await warnMissingSecrets({ ...DEFAULT_ROUTING, contactPoints: [cp('chat')] }, urls, (l) => warned.push(l));
+    expect(warned).toEqual(['contact point "hook" cannot deliver: secret "chat" (PAYOPS_SECRET_CHAT) is not an http(s) URL; its notifications will be logged failed']);
   });
 
   it('scrubs a resolved URL, its token path and its query from any text (errors quote URLs verbatim)', async () => {

@@ -36,6 +36,8 @@ export class ContactPointUrls {
       return { error: `secret "${cp.urlSecret}" is not set (secret store, or ${secretEnvName(cp.urlSecret)} in the environment)${other}` };
     }
     this.remember(url);
+    // A configuration error, said at the start and once per message, not retried as if the network failed.
+    if (!isHttpUrl(url)) return { error: `secret "${cp.urlSecret}" (${secretEnvName(cp.urlSecret)}) is not an http(s) URL` };
     return { url };
   }
 
