@@ -219,12 +219,11 @@ function resumeFromDatabase(hub: NotificationHub, store: NotificationLogStore, d
       .open()
       .filter((r) => r.firedAt !== null && !r.silenced)
       .map((r) => ({ kind: 'firing', rule: r.rule, severity: r.severity, labels: { ...r.labels }, value: r.value, summary: `FIRING ${r.rule}: ${r.summary}`, at: r.firedAt!, key: r.key }));
-    if (alerts.length === 0) return;
     const delivered: DeliveredMessage[] = store.log.lastSent().map((e) => ({
       contactPoint: e.contactPoint,
       groupKey: e.groupKey,
       at: e.eventAt,
-      firing: e.alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint),
+      alerts: e.alerts,
     }));
     hub.resume(alerts, delivered);
   } catch (err) {

@@ -48,12 +48,12 @@ const note = (kind: 'firing' | 'resolved', at: number): AlertNotification => ({
  * evaluator saves it), the alert routed live; it says "ready" once `until` holds ("sent": the
  * receiver has the page; "routed": the alert is waiting in its group), then waits to be killed.
  */
-function firstSession(file: string, url: string, groupWait: string, until: 'sent' | 'routed') {
+function firstSession(file: string, url: string, groupWait: string, until: 'sent' | 'routed' | 'resolved', groupInterval = '1s') {
   const code = `
     const { openStore } = require('./electron/core/store/store');
     const { validateRouting } = require('./shared/notificationConfig');
     const { startSessionNotifications } = require('./electron/core/notify/notificationHub');
-    const [file, url, groupWait, until] = process.argv.slice(-4);
+    const [file, url, groupWait, until, groupInterval] = process.argv.slice(-5);
     const at = Date.now();
     const store = openStore(file);
     const record = ${JSON.stringify({ key: 'failures|merchant=m_1', rule: 'failures', severity: 'critical', labels: { merchant: 'm_1' }, group: 'merchant=m_1', state: 'firing', summary: 'merchant m_1', value: 0.5, peakValue: 0.5, resolvedAt: null, endedAt: null, silenced: false, acknowledged: null, resolveNote: null } satisfies Partial<AlertHistoryRecord>)};
@@ -61,16 +61,26 @@ function firstSession(file: string, url: string, groupWait: string, until: 'sent
     store.close();
     const v = validateRouting({
       contactPoints: [{ name: 'oncall', type: 'webhook', urlSecret: 'oncall', timeout: '5s', maxAttempts: 3 }],
-      defaultPolicy: { contactPoint: 'oncall', groupBy: ['alertname'], groupWait, groupInterval: '1s', repeatInterval: '4h' },
+      defaultPolicy: { contactPoint: 'oncall', groupBy: ['alertname'], groupWait, groupInterval, repeatInterval: '4h' },
     });
     const s = startSessionNotifications({ dbFile: file, routing: v.config, secrets: null, dryRun: false, live: true, env: { ${secretEnvName('oncall')}: url + ${JSON.stringify(TOKEN_PATH)} } });
     s.hub.observe({ kind: 'firing', rule: 'failures', severity: 'critical', labels: { merchant: 'm_1' }, value: 0.5, summary: 'FIRING failures: merchant m_1', at });
     const poll = setInterval(() => {
-      if (until === 'routed' || s.recent(10).some((e) => e.outcome === 'sent')) { clearInterval(poll); console.log('ready'); }
+      if (until !== 'routed' && !s.recent(10).some((e) => e.outcome === 'sent')) return;
+      clearInterval(poll);
+      if (until === 'resolved') {
+        // The alert resolves (the engine records it) and its resolved message waits for the groupInterval.
+        const w = openStore(file);
+        const done = Date.now();
+        w.alerts.save([{ ...record, state: 'resolved', activeSince: at, firedAt: at, resolvedAt: done, transitions: [{ state: 'pending', at }, { state: 'firing', at }, { state: 'resolved', at: done }] }]);
+        w.close();
+        s.hub.observe({ kind: 'resolved', rule: 'failures', severity: 'critical', labels: { merchant: 'm_1' }, value: 0.1, summary: 'RESOLVED failures: merchant m_1', at: done });
+      }
+      console.log('ready');
     }, 10);
     setInterval(() => undefined, 1000);
   `;
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['-e', code, file, url, groupWait, until], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['-e', code, file, url, groupWait, until, groupInterval], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
@@ -123,5 +133,20 @@ describe('a live session killed and started again on its database', () => {
     await waitFor(() => receiver.requests.length >= 1, 'the page that was pending at the kill', 10_000);
     const body = receiver.requests[0].body as AlertmanagerWebhookV4;
     expect([body.status, body.alerts.map((a) => a.labels.merchant)]).toEqual(['firing', ['m_1']]);
+  });
+
+  it('a resolved message still waiting for its groupInterval at the kill goes out after the restart (the receiver was told it fires)', async () => {
+    const receiver = await startReceiver();
+    open.push(receiver);
+    const file = path.join(dir, 'resolved-pending.db');
+    const first = firstSession(file, receiver.url, '0s', 'resolved', '1h');
+    await first.ready;
+    await first.kill();
+    expect(receiver.requests).toHaveLength(1);
+
+    await secondSession(file, receiver.url, '0s');
+    await waitFor(() => receiver.requests.length >= 2, 'the resolved message that was pending at the kill', 10_000);
+    const bodies = receiver.requests.map((r) => r.body as AlertmanagerWebhookV4);
+    expect(bodies.map((b) => `${b.status}:${b.alerts.map((a) => `${a.labels.merchant}=${a.status}`).join(',')}`)).toEqual(['firing:m_1=firing', 'resolved:m_1=resolved']);
   });
 });

@@ -33,8 +33,8 @@ export interface DeliveredMessage {
   groupKey: string;
   /** The router's time of that message. */
   at: number;
-  /** Fingerprints of the firing alerts it carried. */
-  firing: string[];
+  /** The alerts it carried (firing and resolved), as logged. */
+  alerts: NotifiedAlert[];
 }
 
 /** An alert held back: by a mute timing, or inhibited by a firing source alert. */
@@ -151,7 +151,7 @@ export class NotificationRouter {
     const told = new Map<string, Map<string, number>>();
     for (const d of delivered) {
       const byFingerprint = told.get(d.contactPoint) ?? new Map<string, number>();
-      for (const fp of d.firing) byFingerprint.set(fp, Math.max(byFingerprint.get(fp) ?? -Infinity, d.at));
+      for (const a of d.alerts) if (a.status === 'firing') byFingerprint.set(a.fingerprint, Math.max(byFingerprint.get(a.fingerprint) ?? -Infinity, d.at));
       told.set(d.contactPoint, byFingerprint);
     }
     const resumed = new Set<Group>();
@@ -169,6 +169,29 @@ export class NotificationRouter {
           resumed.add(group);
         }
         group.alerts.set(alert.fingerprint, alert);
+      }
+    }
+    // Alerts a receiver was last told fire that the engine no longer has open resolved while
+    // their resolved message waited (a kill during the groupInterval), or were closed at the
+    // restart: the receiver gets their resolved message (not the console's own desktop one).
+    const open = new Set(alerts.map((n) => toNotifiedAlert({ ...n, kind: 'firing' }).fingerprint));
+    for (const d of delivered) {
+      for (const a of d.alerts) {
+        if (open.has(a.fingerprint) || a.status !== 'firing') continue;
+        const resolved: NotifiedAlert = { ...a, status: 'resolved', endsAt: this.clock, summary: a.summary.replace(/^FIRING /, 'RESOLVED ') };
+        for (const route of this.routesFor(matchLabels(resolved))) {
+          if (route.contactPoint.name !== d.contactPoint || route.contactPoint.type === 'desktop') continue;
+          const groupLabels = pickGroupLabels(route.policy.groupBy, resolved.labels);
+          const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+          let group = this.groups.get(key);
+          if (!group) {
+            group = { key, route, labels: groupLabels, alerts: new Map(), nextFlushAt: this.clock + route.policy.groupWaitMs, lastSentAt: null, sentFiring: new Set(), reported: new Set() };
+            this.groups.set(key, group);
+            resumed.add(group);
+          }
+          if (!resumed.has(group) || group.alerts.has(a.fingerprint)) continue;
+          group.alerts.set(a.fingerprint, resolved);
+        }
       }
     }
     for (const g of resumed) {

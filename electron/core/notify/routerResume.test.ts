@@ -24,7 +24,7 @@ const oncall = { contactPoint: 'oncall', matchers: ['severity=critical'], groupB
 const note = (kind: 'firing' | 'resolved', s: number, merchant: string): AlertNotification => ({ kind, rule: 'failures', severity: 'critical', labels: { merchant }, value: null, summary: `${kind} ${merchant}`, at: at(s) });
 const sent = (r: RouteResult) => r.dispatches.map((d) => `${(d.at - T0) / 1000} ${d.contactPoint.name} ${d.status} [${d.alerts.map((a) => `${a.labels.merchant}:${a.status}`).join(',')}]`);
 const told = (r: RouteResult): DeliveredMessage[] =>
-  r.dispatches.map((d) => ({ contactPoint: d.contactPoint.name, groupKey: d.groupKey, at: d.at, firing: d.alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint) }));
+  r.dispatches.map((d) => ({ contactPoint: d.contactPoint.name, groupKey: d.groupKey, at: d.at, alerts: d.alerts }));
 
 describe('NotificationRouter.resume (a live session restarted on its database)', () => {
   it('a policy added above the others between the sessions (every group key shifts) pages nothing again; repeat and resolve carry on', () => {
@@ -50,5 +50,21 @@ describe('NotificationRouter.resume (a live session restarted on its database)',
     const after = new NotificationRouter(config([oncall]));
     after.resume(at(100), [note('firing', 0, 'm_1'), note('firing', 50, 'm_2')], told(first));
     expect(sent(after.advanceTo(at(130)))).toEqual(['130 oncall firing [m_1:firing,m_2:firing]']);
+  });
+
+  it('an alert the receiver was last told fires, no longer open, gets its resolved message once; the desktop gets none', () => {
+    const withDesk = config([{ ...oncall, continue: true }, { contactPoint: 'desktop', matchers: ['severity=critical'] }]);
+    const before = new NotificationRouter(withDesk);
+    before.observe(note('firing', 0, 'm_1'));
+    const first = [...before.advanceTo(at(30)).dispatches];
+    expect(first.map((d) => d.contactPoint.name).sort()).toEqual(['desktop', 'oncall']);
+    const after = new NotificationRouter(withDesk);
+    const resolvedNow = after.resume(at(600), [], told({ dispatches: first, suppressions: [] }));
+    const later = after.advanceTo(at(630));
+    expect([...sent(resolvedNow), ...sent(later)]).toEqual(['630 oncall resolved [m_1:resolved]']);
+    // Once that message is the group's last, a further restart says nothing.
+    const again = new NotificationRouter(withDesk);
+    again.resume(at(900), [], told(later));
+    expect(sent(again.advanceTo(at(2000)))).toEqual([]);
   });
 });
