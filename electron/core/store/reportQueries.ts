@@ -85,12 +85,15 @@ export class ReportQueries {
     return this.sql.pluck(`SELECT COUNT(*) FROM ${this.from('event_log_type_time')} WHERE type = ? AND time_ms >= ? AND time_ms < ?`).get(type, from, to) as number;
   }
 
-  /** Raw figures of [from, to) grouped by type, category, currency, decline code and decision (a window's partial seconds). */
+  /**
+   * Raw figures of [from, to) grouped by type, category, currency, decline code and decision (a
+   * window's partial seconds). TOTAL, not SUM: a sum past 2^63 is a figure, not an "integer overflow".
+   */
   figureGroups(from: number, to: number): EventFigureGroup[] {
     return this.sql
       .prepare(
         `SELECT type, ${EVENT_CATEGORY_SQL} AS category, COALESCE(currency, '') AS currency, COALESCE(decline_code, 'unknown') AS code,
-           COALESCE(decision, 'unknown') AS decision, COUNT(*) AS n, SUM(COALESCE(amount, 0)) AS a
+           COALESCE(decision, 'unknown') AS decision, COUNT(*) AS n, TOTAL(amount) AS a
          FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3, 4, 5`,
       )
       .all(from, to) as EventFigureGroup[];

@@ -104,7 +104,9 @@ export class RollupRepository {
    * Count and amount sums of the cells of `dims` (SQL over dim), per `group` (an expression of
    * sec; one group when absent) and pair, in [fromSec, toSec) when given. Coded, the cells are
    * summed per code and the pairs named after: a key lookup per sum, not per row (a 24-hour
-   * report reads ~500,000 per-second rows at 10 M events a week).
+   * report reads ~500,000 per-second rows at 10 M events a week). Amounts are summed with
+   * TOTAL (a double, exact up to 2^53): SUM refuses a window whose sum passes 2^63 with
+   * "integer overflow", and amounts of up to 2^53 - 1 each are valid (EVENTS.md).
    */
   private sums(q: { group?: string; groupArgs?: unknown[]; fromSec?: number; toSec?: number; dims: string; order?: 'key' | 'g' }): SumRow[] {
     const group = q.group ?? '0';
@@ -113,10 +115,10 @@ export class RollupRepository {
     const order = q.order ? `ORDER BY ${q.order}` : '';
     const sql = this.keys.isCoded()
       ? `SELECT s.g AS g, k.dim AS dim, k.key AS key, s.n AS n, s.a AS a FROM (
-           SELECT ${group} AS g, code, SUM(count) AS n, SUM(amount) AS a FROM rollup_second_coded
+           SELECT ${group} AS g, code, SUM(count) AS n, TOTAL(amount) AS a FROM rollup_second_coded
            WHERE ${range} AND code IN (SELECT code FROM rollup_key WHERE ${q.dims}) GROUP BY g, code
          ) s JOIN rollup_key k ON k.code = s.code ${order}`
-      : `SELECT ${group} AS g, dim, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_second WHERE ${range} AND ${q.dims} GROUP BY g, dim, key ${order}`;
+      : `SELECT ${group} AS g, dim, key, SUM(count) AS n, TOTAL(amount) AS a FROM rollup_second WHERE ${range} AND ${q.dims} GROUP BY g, dim, key ${order}`;
     return this.sql.prepare(sql).all(...args) as SumRow[];
   }
 }

@@ -75,8 +75,10 @@ const cellInsert = (table: string, at: string) => `INSERT INTO ${table} (${at}, 
 const codeInsert = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, code, count) VALUES`;
 const addCellSql = (table: string, at: string) => `${cellInsert(table, at)} (?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
 const addCodeSql = (table: string, at: string) => `${codeInsert(table, at)} (?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
+// Amounts summed with TOTAL (a double): SUM stops with "integer overflow" past 2^63, which a few
+// thousand payments of the largest valid amount (2^53 - 1 minor units, EVENTS.md) reach.
 const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
-  SUM(failures) AS failures, SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount`;
+  SUM(failures) AS failures, TOTAL(amount) AS amount, TOTAL(approved_amount) AS approvedAmount`;
 
 /**
  * Dimension and value of the per-minute total of every attempt (migration 220). No row is
@@ -109,7 +111,7 @@ export function compactSegmentBuckets(db: Database, fromBucket: number, toBucket
   const range = [fromBucket * BUCKET_MIN, (toBucket + 1) * BUCKET_MIN];
   db.prepare(
     `INSERT INTO segment_ten_minute_coded (bucket, key_id, attempts, approvals, declines, failures, amount, approved_amount)
-     SELECT minute / ${BUCKET_MIN} AS b, key_id, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
+     SELECT minute / ${BUCKET_MIN} AS b, key_id, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), TOTAL(amount), TOTAL(approved_amount)
      FROM segment_minute_coded WHERE minute >= ? AND minute < ? GROUP BY b, key_id
      ${CELL_CONFLICT('bucket')}`,
   ).run(...range);
