@@ -11,7 +11,7 @@
 // webhook URL (the path is its secret: hooks.slack.com/services/...) become "***".
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
-// too (alert keys, summaries, notes), whatever the field is called: a run of 13 to 19 digits
+// too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a run of 13 to 19 digits
 // (single spaces or dashes allowed between digits: "4111 1111 1111 1111", "4111-1111-...") that
 // starts with a card network's digit (2-6) and passes the Luhn check, as a string or a JSON
 // number, becomes its first digits and its last
@@ -112,7 +112,12 @@ export class Masker {
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        out[k] = this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k);
+        const masked = this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k);
+        // A key is data too (a map keyed by e-mail or card number): scrubbed, and kept apart
+        // from a sibling that masks to the same text ("***", "*** (2)").
+        let key = this.scrub(k) as string;
+        if (key !== k) for (let i = 2; Object.hasOwn(out, key) || Object.hasOwn(value, key); i++) key = `${this.scrub(k) as string} (${i})`;
+        out[key] = masked;
       }
       return out;
     }

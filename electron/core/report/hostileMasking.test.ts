@@ -1,0 +1,55 @@
+// QA with data payops did not shape: personal data and credentials where producers really put
+// them (map keys, unicode, look-alike field names, other scripts' digits), through the real
+// writer into a real SQLite file and out through the CSV and JSON exports.
+import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeEvents } from '../../../test/support/explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { openDatabase } from '../store/database';
+import { storeOn, type Store } from '../store/store';
+import { runExport } from './reportExport';
+
+const dir = tempDir('payops-hostile-mask-');
+const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+let db: Database.Database;
+let store: Store;
+let n = 0;
+
+const event = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  specversion: '1.0', id: `hm-${++n}`, source: 'qa/psp', type: 'payment.authorized', time: new Date(T0 + n * 1000).toISOString(),
+  data: { paymentId: `p_hm_${n}`, merchantId: 'm_1', amount: 1000, currency: 'EUR', ...data }, ...extra,
+});
+
+/** Exports [T0, T0 + 1 h) as CSV and JSON and gives both texts together. */
+async function exported(events: Record<string, unknown>[]): Promise<string> {
+  const file = path.join(dir, `db-${++n}.db`);
+  db?.close();
+  db = openDatabase(file);
+  storeEvents(db, events);
+  store = storeOn(db);
+  const csv = path.join(dir, `out-${n}.csv`);
+  const json = path.join(dir, `out-${n}.json`);
+  await runExport(store, { from: T0, to: T0 + 3_600_000, format: 'csv', outFile: csv });
+  await runExport(store, { from: T0, to: T0 + 3_600_000, format: 'json', outFile: json });
+  return `${fs.readFileSync(csv, 'utf8')}\n${fs.readFileSync(json, 'utf8')}`;
+}
+
+beforeAll(() => fs.mkdirSync(dir, { recursive: true }));
+afterAll(() => db?.close());
+
+describe('exports mask data that producers put where nobody looked', () => {
+  it('an e-mail address or a card number used as a map key', async () => {
+    const text = await exported([
+      event({ contacts: { 'alice.payer@example.com': 'primary', 'bob@example.org': 'backup' }, byCard: { '4111111111111111': 2 } }),
+    ]);
+    expect(text).not.toContain('alice.payer@example.com');
+    expect(text).not.toContain('bob@example.org');
+    expect(text).not.toContain('4111111111111111');
+    // Both keys survive (masked apart), the values with them.
+    expect(text).toContain('primary');
+    expect(text).toContain('backup');
+    expect(text).toContain('41**********1111');
+  });
+});
