@@ -53,3 +53,14 @@ describe('exports mask data that producers put where nobody looked', () => {
     expect(text).toContain('41**********1111');
   });
 });
+
+describe('exports mask unicode e-mail addresses', () => {
+  it('internationalised addresses (RFC 6531), full-width letters and signs, whole and not in part', async () => {
+    const text = await exported([
+      event({ note: 'refund to josé.müller@exämple.de asap', contact: 'Ünïcödé.user@example.com', alt: 'ｊｏｈｎ@example.com', jp: '山田＠例え．jp', ru: 'почта: иван@пример.рф' }),
+    ]);
+    for (const leak of ['josé', 'müller', 'exämple', 'Ünïcödé', 'ｊｏｈｎ', '山田', 'иван', 'пример']) expect(text).not.toContain(leak);
+    expect(text).toContain('refund to *** asap');
+    expect(text).toContain('почта: ***');
+  });
+});

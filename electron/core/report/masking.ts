@@ -197,8 +197,12 @@ export function maskPans(text: string, keep = 2): string {
   return text.replace(PAN_RUN, (run) => (isPan(run) ? maskPan(run, keep) : run));
 }
 
-/** Bounded (RFC 5321 lengths) so that a long run of letters costs linear time. */
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z])/g;
+/**
+ * Bounded (RFC 5321 lengths) so that a long run of letters costs linear time. Letters and
+ * digits of any script (RFC 6531 addresses: "josé@exämple.de", "иван@пример.рф"), and the
+ * full-width "＠" and "．" that read as "@" and ".".
+ */
+const EMAIL = /[\p{L}\p{M}\p{N}._%+-]{1,64}[@\uFF20](?:[\p{L}\p{M}\p{N}-]{1,63}[.\uFF0E]){1,8}[\p{L}\p{M}]{2,24}(?![\p{L}\p{M}])/gu;
 /** A URL's user and password ("https://user:pass@host"). */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 /** A query parameter that carries a secret ("?token=...", "&sig=..."). */
@@ -211,12 +215,12 @@ const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
 /**
  * Text with its e-mail addresses, URL credentials, secret query parameters, Bearer/Basic
- * credentials and webhook URL paths masked as "***". Text without "@", "://" or an
+ * credentials and webhook URL paths masked as "***". Text without "@" (or "＠"), "://" or an
  * authorization scheme is returned at once (a CSV export calls this for every cell).
  */
 export function maskCredentials(text: string): string {
   const url = text.includes('://');
-  const at = text.includes('@');
+  const at = text.includes('@') || text.includes('\uFF20');
   const auth = text.includes('Bearer') || text.includes('Basic');
   if (!url && !at && !auth) return text;
   let out = text;
