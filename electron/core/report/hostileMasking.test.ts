@@ -64,3 +64,14 @@ describe('exports mask unicode e-mail addresses', () => {
     expect(text).toContain('почта: ***');
   });
 });
+
+describe('exports mask HTTP credentials whatever their case', () => {
+  it('"bearer", "BEARER" and "basic" are the same schemes as "Bearer" and "Basic" (RFC 9110)', async () => {
+    const basic = Buffer.from('merchant:hunter2').toString('base64');
+    const text = await exported([
+      event({ lastRequest: 'authorization: bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', h2: 'AUTHORIZATION: BEARER sk_live_abcdefghijkl', h3: `authorization: basic ${basic}` }),
+    ]);
+    for (const leak of ['eyJhbGciOiJIUzI1NiJ9', 'sk_live_abcdefghijkl', basic]) expect(text).not.toContain(leak);
+    expect(text).toContain('authorization: bearer ***');
+  });
+});

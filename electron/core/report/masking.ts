@@ -207,9 +207,13 @@ const EMAIL = /[\p{L}\p{M}\p{N}._%+-]{1,64}[@\uFF20](?:[\p{L}\p{M}\p{N}-]{1,63}[
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 /** A query parameter that carries a secret ("?token=...", "&sig=..."). */
 const SECRET_PARAM = /([?&;](?:[a-z0-9_-]{0,40}(?:token|secret|password|passwd|apikey|api_key|signature)|key|sig|auth)=)[^&#\s"'<>]+/gi;
-/** An HTTP credential: "Bearer <token>", or "Basic <base64 of user:password>" (only that, so "Basic plan" stays). */
-const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
-const BASIC = /\bBasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g;
+/**
+ * An HTTP credential: "Bearer <token>", or "Basic <base64 of user:password>" (only that, so
+ * "Basic plan" stays). Schemes are case-insensitive (RFC 9110): "bearer", "BASIC" too.
+ */
+const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const BASIC = /\b(basic)\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
+const AUTH_SCHEME = /bearer|basic/i;
 /** A URL whose host or path says it is a webhook: its path is the secret. */
 const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
@@ -221,7 +225,7 @@ const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 export function maskCredentials(text: string): string {
   const url = text.includes('://');
   const at = text.includes('@') || text.includes('\uFF20');
-  const auth = text.includes('Bearer') || text.includes('Basic');
+  const auth = AUTH_SCHEME.test(text);
   if (!url && !at && !auth) return text;
   let out = text;
   if (url) {
@@ -231,8 +235,8 @@ export function maskCredentials(text: string): string {
   }
   if (at) out = out.replace(EMAIL, '***');
   if (auth) {
-    out = out.replace(BEARER, 'Bearer ***');
-    out = out.replace(BASIC, (whole, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? 'Basic ***' : whole));
+    out = out.replace(BEARER, '$1 ***');
+    out = out.replace(BASIC, (whole, scheme: string, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${scheme} ***` : whole));
   }
   return out;
 }
