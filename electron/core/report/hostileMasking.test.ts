@@ -75,3 +75,15 @@ describe('exports mask HTTP credentials whatever their case', () => {
     expect(text).toContain('authorization: bearer ***');
   });
 });
+
+describe('exports mask fields whose names only look different', () => {
+  it('full-width letters and Cyrillic or Greek look-alikes in a sensitive field name', async () => {
+    const text = await exported([
+      event({
+        'ｅｍａｉｌ': 'leak_fullwidth', 'е_mail': 'leak_cyrillic_e', 'Ｃｕｓｔｏｍｅｒ': 'leak_customer', 'tοken': 'leak_greek_o', 'pаsswоrd': 'leak_password',
+        'сardBin': '41111199',
+      }),
+    ]);
+    for (const leak of ['leak_fullwidth', 'leak_cyrillic_e', 'leak_customer', 'leak_greek_o', 'leak_password', '41111199']) expect(text).not.toContain(leak);
+  });
+});

@@ -36,7 +36,23 @@ export interface MaskOptions {
   extraFields?: readonly string[];
 }
 
-export const normalizeField = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** Cyrillic and Greek letters that read as Latin ones in a field name ("еmail" with a Cyrillic е). */
+const LOOK_ALIKES: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h',
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ı: 'i',
+};
+
+/**
+ * A field name as masking compares it: compatibility forms and accents folded ("ｅｍａｉｌ",
+ * "émail"), Cyrillic and Greek look-alikes read as the Latin letters they look like, lower case,
+ * letters and digits only.
+ */
+export const normalizeField = (name: string): string =>
+  (/^[\x00-\x7f]*$/.test(name) ? name : name.normalize('NFKD'))
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\x00-\x7f]/g, (c) => LOOK_ALIKES[c] ?? '')
+    .replace(/[^a-z0-9]/g, '');
 
 export class Masker {
   readonly enabled: boolean;
