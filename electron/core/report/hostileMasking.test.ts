@@ -87,3 +87,16 @@ describe('exports mask fields whose names only look different', () => {
     for (const leak of ['leak_fullwidth', 'leak_cyrillic_e', 'leak_customer', 'leak_greek_o', 'leak_password', '41111199']) expect(text).not.toContain(leak);
   });
 });
+
+describe('exports mask card numbers written in other digits', () => {
+  it('full-width (a Japanese form), Arabic-Indic and Devanagari digits', async () => {
+    const text = await exported([
+      event({ note: 'カード ４１１１１１１１１１１１１１１１ で支払い', ar: 'بطاقة ٤١١١١١١١١١١١١١١١', hi: 'कार्ड ४१११ ११११ ११११ ११११', mixed: '4111１１１１11111111' }),
+    ]);
+    for (const leak of ['４１１１１１１１１１１１１１１１', '٤١١١١١١١١١١١١١١١', '४१११ ११११ ११११ ११११', '4111１１１１11111111']) expect(text).not.toContain(leak);
+    expect(text).toContain('カード 41**********1111 で支払い');
+    // Not every long run of other digits: Luhn still decides.
+    const kept = await exported([event({ note: 'ref ４１１１１１１１１１１１１１１２' })]);
+    expect(kept).toContain('４１１１１１１１１１１１１１１２');
+  });
+});

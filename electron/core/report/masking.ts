@@ -12,7 +12,8 @@
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
 // too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a run of 13 to 19 digits
-// (single spaces or dashes allowed between digits: "4111 1111 1111 1111", "4111-1111-...") that
+// (single spaces or dashes allowed between digits: "4111 1111 1111 1111", "4111-1111-..."; digits of
+// any script, full-width "４１１１..." too) that
 // starts with a card network's digit (2-6) and passes the Luhn check, as a string or a JSON
 // number, becomes its first digits and its last
 // four with "*" for each digit between ("41**********1111"). It keeps the first two digits
@@ -176,8 +177,31 @@ export class Masker {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A run of 13-19 digits with single spaces or dashes between them, not part of a longer run. */
-const PAN_RUN = /(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)/g;
+/**
+ * A run of 13-19 digits with single spaces or dashes between them, not part of a longer run.
+ * Digits of any script count ("４１１１..." typed on a Japanese keyboard, Arabic-Indic "٤١١١...").
+ */
+const PAN_RUN = /(?<!\p{Nd})(?<!\p{Nd}[ -])\p{Nd}(?:[ -]?\p{Nd}){12,18}(?![ -]?\p{Nd})/gu;
+const NON_ASCII_DIGIT = /[^\x00-\x7f]/u;
+
+/**
+ * The ASCII digits of a text's decimal digits of any script (other characters dropped). Unicode
+ * encodes each script's digits as a contiguous 0-9 run, so a digit's value is its distance from
+ * the start of its run, modulo 10.
+ */
+export function asciiDigits(text: string): string {
+  if (!NON_ASCII_DIGIT.test(text)) return text.replace(/\D/g, '');
+  let out = '';
+  for (const ch of text) {
+    if (ch >= '0' && ch <= '9') out += ch;
+    else if (/\p{Nd}/u.test(ch)) {
+      let start = ch.codePointAt(0)!;
+      while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start -= 1;
+      out += String((ch.codePointAt(0)! - start) % 10);
+    }
+  }
+  return out;
+}
 
 /**
  * Whether these digits (separators ignored) are 13-19 long, start as the card networks' numbers
@@ -186,7 +210,7 @@ const PAN_RUN = /(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)/g;
  * milliseconds (17..., 18...) and other long numbers out: one in ten of them passes Luhn.
  */
 export function isPan(text: string): boolean {
-  const digits = text.replace(/[ -]/g, '');
+  const digits = /^[\p{Nd} -]*$/u.test(text) ? asciiDigits(text) : text;
   if (!/^[2-6]\d{12,18}$/.test(digits)) return false;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
@@ -202,7 +226,7 @@ export function isPan(text: string): boolean {
 
 /** A card number as exports show it: its first `keep` digits (at most 6), "*" for each digit but the last four, then those four. */
 export function maskPan(text: string, keep = 2): string {
-  const digits = text.replace(/\D/g, '');
+  const digits = asciiDigits(text);
   const head = Math.min(keep, 6);
   return `${digits.slice(0, head)}${'*'.repeat(Math.max(0, digits.length - head - 4))}${digits.slice(-4)}`;
 }
