@@ -100,3 +100,18 @@ describe('exports mask card numbers written in other digits', () => {
     expect(kept).toContain('４１１１１１１１１１１１１１１２');
   });
 });
+
+describe('exports mask keys and card data under the names producers give them', () => {
+  it('private, access and signing keys, passphrases, PIN blocks and magnetic-stripe track data', async () => {
+    const text = await exported([
+      event(
+        { gateway: { privateKey: 'leak_pk', accessKey: 'leak_ak', signing_key: 'leak_sk', passphrase: 'leak_pp' }, card: { pinBlock: 'leak_pb', track2: 'leak_t2', pin: 'leak_pin' } },
+        { privatekey: 'leak_ext' },
+      ),
+    ]);
+    for (const leak of ['leak_pk', 'leak_ak', 'leak_sk', 'leak_pp', 'leak_pb', 'leak_t2', 'leak_pin', 'leak_ext']) expect(text).not.toContain(leak);
+    // Names that merely contain the letters stay as they are.
+    const kept = await exported([event({ shipping: 'kept_shipping', pinned: 'kept_pinned', keyboard: 'kept_kb' })]);
+    for (const k of ['kept_shipping', 'kept_pinned', 'kept_kb']) expect(kept).toContain(k);
+  });
+});

@@ -1,7 +1,7 @@
 // Masking for everything that leaves the console (HTML, PDF, CSV, JSON): on by default.
 // Card BINs keep their first two digits ("42****"); customer ids, e-mails, phone numbers,
-// IBANs and credentials (passwords, secrets, tokens, API keys, authorization headers, webhook
-// URLs) become "***"; any other field named in the list is replaced by a keyed hash that is
+// IBANs and credentials (passwords, passphrases, secrets, tokens, API, private, access and signing
+// keys, authorization headers, webhook URLs) and card data (CVV, PIN, PIN block, track data) become "***"; any other field named in the list is replaced by a keyed hash that is
 // stable within one export (so groups still add up) and cannot be reversed or matched
 // across exports.
 //
@@ -28,7 +28,13 @@ export const DEFAULT_MASK_FIELDS = ['cardBin', 'customerId', 'customer', 'email'
  * Any field whose name contains one of these is masked as "***": personal data, and credentials
  * that a producer's metadata may carry (a report is shared with merchants and schemes).
  */
-const REDACT_PATTERNS = ['customer', 'email', 'phone', 'iban', 'password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'credential', 'webhook', 'cookie', 'cvv', 'cvc'];
+const REDACT_PATTERNS = [
+  'customer', 'email', 'phone', 'iban', 'password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'signingkey',
+  'authorization', 'credential', 'webhook', 'cookie', 'cvv', 'cvc', 'pinblock', 'track1', 'track2', 'trackdata',
+];
+/** Names masked as "***" only when they are the whole name ("pin", not "shipping" or "pinned"). */
+const REDACT_EXACT = new Set(['pin', 'pincode']);
+const redacts = (n: string) => REDACT_EXACT.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
 
 export interface MaskOptions {
   /** false only when the operator explicitly asked (--no-mask). */
@@ -71,7 +77,7 @@ export class Masker {
   masks(field: string): boolean {
     if (!this.enabled) return false;
     const n = normalizeField(field);
-    return this.exact.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
+    return this.exact.has(n) || redacts(n);
   }
 
   /** The masked form of one value (unchanged when the field is not masked, but for card numbers and credentials in it). */
@@ -80,7 +86,7 @@ export class Masker {
     if (!this.masks(field)) return this.scrub(value);
     const n = normalizeField(field);
     if (n === 'cardbin') return maskCardBin(String(value));
-    if (REDACT_PATTERNS.some((p) => n.includes(p))) return '***';
+    if (redacts(n)) return '***';
     return this.hash(String(value));
   }
 
