@@ -115,3 +115,15 @@ describe('exports mask keys and card data under the names producers give them', 
     for (const k of ['kept_shipping', 'kept_pinned', 'kept_kb']) expect(kept).toContain(k);
   });
 });
+
+describe('exports mask well-known secret tokens in free text', () => {
+  it('webhook signing secrets and API keys by their published prefixes, in any field', async () => {
+    const secrets = ['whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH', 'sk_live_51HqLyjWDarjtT1zdp7dc', 'rk_test_4eC39HqLyjWDarjtT1zdp7dc', 'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'AKIAIOSFODNN7EXAMPLE'];
+    const text = await exported([event({ note: `rotated ${secrets[0]} after the incident`, config: secrets.slice(1).join(' ') }, { opsnote: `key ${secrets[0]}` })]);
+    for (const s of secrets) expect(text).not.toContain(s);
+    expect(text).toContain('rotated *** after the incident');
+    // Words that only start the same way stay.
+    const kept = await exported([event({ note: 'sk_live_ is a prefix; risk_live_x and AKIA alone are kept' })]);
+    expect(kept).toContain('sk_live_ is a prefix; risk_live_x and AKIA alone are kept');
+  });
+});

@@ -1,22 +1,23 @@
 // Masking for everything that leaves the console (HTML, PDF, CSV, JSON): on by default.
 // Card BINs keep their first two digits ("42****"); customer ids, e-mails, phone numbers,
-// IBANs and credentials (passwords, passphrases, secrets, tokens, API, private, access and signing
-// keys, authorization headers, webhook URLs) and card data (CVV, PIN, PIN block, track data) become "***"; any other field named in the list is replaced by a keyed hash that is
-// stable within one export (so groups still add up) and cannot be reversed or matched
-// across exports.
+// IBANs and credentials (passwords, passphrases, secrets, tokens, API, private, access and
+// signing keys, authorization headers, webhook URLs) and card data (CVV, PIN, PIN block, track
+// data) become "***"; any other field named in the list is replaced by a keyed hash that is
+// stable within one export (so groups still add up) and cannot be reversed or matched across
+// exports.
 //
 // Producers put such values in fields of any name too ("contact", "note", "callback"): in every
 // value and free text, an e-mail address, the user and password of a URL, a secret query
-// parameter (token=, key=, signature= ...), a Bearer or Basic credential and the path of a
-// webhook URL (the path is its secret: hooks.slack.com/services/...) become "***".
+// parameter (token=, key=, signature= ...), a Bearer or Basic credential, the path of a
+// webhook URL (the path is its secret: hooks.slack.com/services/...) and a secret with a
+// published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...) become "***".
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
-// too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a run of 13 to 19 digits
-// (single spaces or dashes allowed between digits: "4111 1111 1111 1111", "4111-1111-..."; digits of
-// any script, full-width "４１１１..." too) that
-// starts with a card network's digit (2-6) and passes the Luhn check, as a string or a JSON
-// number, becomes its first digits and its last
-// four with "*" for each digit between ("41**********1111"). It keeps the first two digits
+// too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a
+// run of 13 to 19 digits (single spaces or dashes allowed between digits: "4111 1111 1111 1111",
+// "4111-1111-..."; digits of any script, full-width "４１１１..." too) that starts with a card
+// network's digit (2-6) and passes the Luhn check, as a string or a JSON number, becomes its
+// first digits and its last four with "*" for each digit between ("41**********1111"). It keeps the first two digits
 // (what a masked card BIN keeps, "41****"; the first six only when the operator's list cannot
 // mask cardBin, never more than the six and four PCI DSS allows for display) and drops the
 // separators. Off only with masking (--no-mask).
@@ -260,6 +261,13 @@ const SECRET_PARAM = /([?&;](?:[a-z0-9_-]{0,40}(?:token|secret|password|passwd|a
 const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const BASIC = /\b(basic)\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
 const AUTH_SCHEME = /bearer|basic/i;
+/**
+ * Secrets known by their published prefixes, whatever field or text holds them: webhook signing
+ * secrets (Stripe whsec_), API keys (Stripe sk_/rk_ live and test, GitHub ghp_/github_pat_,
+ * GitLab glpat-, AWS access key ids AKIA...), Slack tokens (xoxb-, xoxp-...).
+ */
+const KNOWN_SECRET = /(?<![A-Za-z0-9_-])(?:(?:whsec_|(?:sk|rk)_(?:live|test)_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-)[A-Za-z0-9_-]{8,}|AKIA[A-Z0-9]{16}(?![A-Za-z0-9]))/g;
+const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-|AKIA/;
 /** A URL whose host or path says it is a webhook: its path is the secret. */
 const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
@@ -272,8 +280,10 @@ export function maskCredentials(text: string): string {
   const url = text.includes('://');
   const at = text.includes('@') || text.includes('\uFF20');
   const auth = AUTH_SCHEME.test(text);
-  if (!url && !at && !auth) return text;
+  const known = KNOWN_SECRET_START.test(text);
+  if (!url && !at && !auth && !known) return text;
   let out = text;
+  if (known) out = out.replace(KNOWN_SECRET, '***');
   if (url) {
     out = out.replace(URL_USERINFO, '$1***@');
     out = out.replace(SECRET_PARAM, '$1***');
