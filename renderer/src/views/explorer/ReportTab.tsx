@@ -27,6 +27,9 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   const now = clock ?? Date.now();
   const [from, setFrom] = useState(() => toLocalInput(seed?.from ?? now - 3_600_000));
   const [to, setTo] = useState(() => toLocalInput(seed?.to ?? now + 1000));
+  // The instants the inputs were filled from: read back exactly while their text is unchanged
+  // (milliseconds, and the repeated hour of a DST fall-back, that local seconds cannot show).
+  const [exact, setExact] = useState<{ from?: number; to?: number }>(() => ({ from: seed?.from ?? now - 3_600_000, to: seed?.to ?? now + 1000 }));
   const [format, setFormat] = useState<ReportFormat>('html');
   const [mask, setMask] = useState(true);
   const [maskFields, setMaskFields] = useState('');
@@ -42,6 +45,7 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
     if (seed.to > seed.from) {
       setFrom(toLocalInput(seed.from));
       setTo(toLocalInput(seed.to));
+      setExact({ from: seed.from, to: seed.to });
     }
     if (seed.alertKey) {
       setSource('alert');
@@ -68,8 +72,8 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
       if (!Number.isFinite(m) || m < 0) throw new Error('the margin must be a number of minutes');
       return { ...common, alertKey, marginMinutes: m };
     }
-    const f = parseLocal(from);
-    const t = parseLocal(to);
+    const f = parseLocal(from, exact.from);
+    const t = parseLocal(to, exact.to);
     if (f === null || t === null) throw new Error('give both "from" and "to"');
     if (t <= f) throw new Error('"to" must be after "from"');
     return { ...common, from: f, to: t };

@@ -25,6 +25,12 @@ export interface FilterForm {
   /** datetime-local values (local time), used when range is 'custom'. */
   from: string;
   to: string;
+  /**
+   * The instants `from`/`to` were shown from (a link, a click-through): read back as they were
+   * while the text is unchanged, since local seconds drop milliseconds and cannot tell the two
+   * 02:30s of a DST fall-back apart.
+   */
+  exact?: { from?: number; to?: number };
   types: string[];
   merchantId: string;
   country: string;
@@ -74,9 +80,13 @@ export const EMPTY_FORM: FilterForm = {
   order: 'desc',
 };
 
-/** A datetime-local string (local time) as epoch ms; null when empty or invalid. */
-export function parseLocal(value: string): number | null {
+/**
+ * A datetime-local string (local time) as epoch ms; null when empty or invalid. `exact`, the
+ * instant the string was made from (toLocalInput), is returned while the string still shows it.
+ */
+export function parseLocal(value: string, exact?: number): number | null {
   if (!value.trim()) return null;
+  if (exact !== undefined && Number.isFinite(exact) && toLocalInput(exact) === value) return exact;
   const ms = new Date(value).getTime();
   return Number.isFinite(ms) ? ms : null;
 }
@@ -97,8 +107,8 @@ export interface FilterProblem {
 export function toEventFilter(form: FilterForm, clock: number): { filter: EventFilter } | { problem: FilterProblem } {
   const filter: EventFilter = {};
   if (form.range === 'custom') {
-    const from = parseLocal(form.from);
-    const to = parseLocal(form.to);
+    const from = parseLocal(form.from, form.exact?.from);
+    const to = parseLocal(form.to, form.exact?.to);
     if (form.from.trim() && from === null) return { problem: { field: 'from', message: 'not a valid time' } };
     if (form.to.trim() && to === null) return { problem: { field: 'to', message: 'not a valid time' } };
     if (from !== null && to !== null && to <= from) return { problem: { field: 'to', message: 'must be after "from"' } };
@@ -193,6 +203,7 @@ export function formOfFilter(filter: EventFilter, order: FilterForm['order'] = '
     range: filter.from !== undefined || filter.to !== undefined ? 'custom' : 'all',
     from: filter.from !== undefined ? toLocalInput(filter.from) : '',
     to: filter.to !== undefined ? toLocalInput(filter.to) : '',
+    exact: { from: filter.from, to: filter.to },
     types: filter.types ? [...filter.types] : [],
     merchantId: filter.merchantId ?? '',
     country: filter.country ?? '',
