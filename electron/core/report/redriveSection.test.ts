@@ -34,4 +34,25 @@ describe('redrives in incident reports', () => {
       store.close();
     }
   });
+
+  it('masks card numbers, e-mail addresses and credentials in the steps (unless masking is off); the actor stays', () => {
+    const store = openStore(path.join(dir, 'report-mask.db'));
+    try {
+      const t0 = Date.UTC(2030, 0, 1, 10);
+      store.redriveAudit.record({
+        redriveId: 'rd-2', at: t0, actor: 'ops@host (cli)', messageId: 'refund-alice@example.com-4111111111111111', fromQueue: 'orders.dlq', toExchange: 'payments',
+        toRoutingKey: 'payment.authorized', step: 'failed',
+        detail: 'publish refused by amqp://payops:s3cretpw@broker.internal:5672/ for card 4111 1111 1111 1111 (alice@example.com)',
+      });
+      const d = buildReport(store, { from: t0 - 60_000, to: t0 + 60_000 });
+      const out = JSON.stringify(d) + renderReportHtml(d);
+      for (const leak of ['s3cretpw', '4111 1111 1111 1111', '4111111111111111', 'alice@example.com']) expect(out).not.toContain(leak);
+      expect(d.redrives![0].detail).toBe('publish refused by amqp://***@broker.internal:5672/ for card 41**********1111 (***)');
+      expect(d.redrives![0].actor).toBe('ops@host (cli)');
+      const raw = buildReport(store, { from: t0 - 60_000, to: t0 + 60_000, mask: false });
+      expect(raw.redrives![0].detail).toContain('s3cretpw');
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -629,7 +629,7 @@ function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
     alertCounts: alertCountsIn(store, w.from, w.to),
     silences,
     timeline: timelineOf(alerts, silences),
-    redrives: redrivesIn(store, w.from, w.to),
+    redrives: redrivesIn(store, w.from, w.to, masker, values),
     explanation: explanationIn(store, w.from, w.to, w.alert, masker),
     ...tops,
     series: reportSeries(store, w.from, w.to, types),
