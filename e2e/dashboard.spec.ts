@@ -119,12 +119,13 @@ test('a lost broker connection is shown, and the console recovers by itself @bro
   void served;
 });
 
-test('the token leaves the address bar once the page is open; a reload gets in with the cookie', async ({ consolePage: page, served }) => {
+test("the token leaves the address bar once the page is open; a reload gets in with the tab's stored token", async ({ consolePage: page, served }) => {
   await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
   expect(page.url()).toBe(served.url.replace(/\?token=[0-9a-f]+$/, ''));
   await page.reload();
   await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
   await expect(page.getByTestId('token-missing')).toHaveCount(0);
+  expect(page.url()).toBe(served.url.replace(/\?token=[0-9a-f]+$/, ''));
 });
 
 test('a lost web host is shown as connection lost', async ({ consolePage: page, served }) => {

@@ -21,7 +21,11 @@ function chromiumPath(): string | undefined {
 
 const PAGE_JS = `
 const out = document.getElementById('out');
-const ws = new WebSocket('ws://' + location.host + '/api');
+// As the app does: the token from the address (the host's session script puts it back there on
+// a reload, from sessionStorage); the page cookie does not open the API.
+const token = new URLSearchParams(location.search).get('token');
+history.replaceState(null, '', location.pathname);
+const ws = new WebSocket('ws://' + location.host + '/api?token=' + encodeURIComponent(token || ''));
 window.__pushes = 0;
 ws.onopen = () => ws.send(JSON.stringify({ kind: 'request', id: 1, name: 'app.info', args: {} }));
 ws.onmessage = (e) => {
@@ -78,7 +82,7 @@ test.afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test('the printed URL opens the app; the cookie then carries the WebSocket', async () => {
+test('the printed URL opens the app; a reload gets in by the page cookie and the tab\'s stored token', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const response = await page.goto(host.url);
@@ -88,7 +92,16 @@ test('the printed URL opens the app; the cookie then carries the WebSocket', asy
   emit('snapshot', { at: 1 } as unknown as ApiPushes['snapshot']);
   await expect.poll(() => page.evaluate(() => (window as unknown as { __pushes: number }).__pushes)).toBe(1);
   const cookies = await context.cookies();
-  expect(cookies.find((c) => c.name === `payops_token_${host.port}`)).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  const cookie = cookies.find((c) => c.name === `payops_page_${host.port}`);
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  // Cookies ignore ports, so other local apps receive it: it is not the token.
+  expect(cookie?.value).not.toBe(host.token);
+  expect(page.url()).toBe(`http://127.0.0.1:${host.port}/`);
+  const reload = await page.reload();
+  expect(reload?.status()).toBe(200);
+  await expect(page.locator('#out')).toHaveAttribute('data-host', 'web');
+  await expect.poll(() => host.stats().clients).toBe(1);
+  expect(page.url()).toBe(`http://127.0.0.1:${host.port}/`);
   await context.close();
 });
 

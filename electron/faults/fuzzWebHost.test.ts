@@ -198,7 +198,7 @@ describe('web host under random HTTP requests', () => {
     );
     const header = fc.tuple(
       fc.oneof(fc.constantFrom('Host', 'Origin', 'Cookie', 'Upgrade', 'Connection', 'Sec-Fetch-Site', 'Sec-WebSocket-Key', 'Content-Length', 'Transfer-Encoding'), fc.string({ maxLength: 12 })),
-      fc.oneof(fc.constantFrom(`127.0.0.1:${host.port}`, 'evil.example', 'websocket', 'Upgrade', 'cross-site', '-1', 'chunked', `payops_token_${host.port}=nope`), fc.string({ maxLength: 40 })),
+      fc.oneof(fc.constantFrom(`127.0.0.1:${host.port}`, 'evil.example', 'websocket', 'Upgrade', 'cross-site', '-1', 'chunked', `payops_page_${host.port}=nope`), fc.string({ maxLength: 40 })),
     );
     const statuses = new Set<number>();
     await fc.assert(

@@ -158,8 +158,10 @@ function rawStatus(port: number, requestLine: string, headers: string[]): Promis
   });
 }
 
-function cookieFor(host: WebHost): string {
-  return `payops_token_${host.port}=${host.token}`;
+/** The page cookie (name=value) the host sets when the printed URL is opened. */
+async function cookieFor(host: WebHost): Promise<string> {
+  const page = await get(host, `/?token=${host.token}`);
+  return String(page.headers['set-cookie']?.[0]).split(';')[0];
 }
 
 function connect(host: WebHost, opts: { token?: string | null; origin?: string | null; hostHeader?: string; cookie?: string } = {}): Promise<WebSocket> {
@@ -264,7 +266,7 @@ describe('HTTP', () => {
     const { host } = await start();
     expect((await get(host, `/?token=${'0'.repeat(64)}`)).status).toBe(403);
     expect((await get(host, '/?token=short')).status).toBe(403);
-    expect((await get(host, '/assets/app.js', { Cookie: `payops_token_${host.port}=${'f'.repeat(64)}` })).status).toBe(403);
+    expect((await get(host, '/assets/app.js', { Cookie: `payops_page_${host.port}=${'f'.repeat(64)}` })).status).toBe(403);
   });
 
   it('serves the page with the token, sets an HttpOnly SameSite=Strict cookie, then assets load by cookie', async () => {
@@ -274,19 +276,20 @@ describe('HTTP', () => {
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['cache-control']).toBe('no-store');
     const setCookie = String(page.headers['set-cookie']);
-    expect(setCookie).toContain(`payops_token_${host.port}=${host.token}`);
+    expect(setCookie).toMatch(new RegExp(`^payops_page_${host.port}=[0-9a-f]{64};`));
+    expect(setCookie).not.toContain(host.token);
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
-    const js = await get(host, '/assets/app.js', { Cookie: cookieFor(host) });
+    const js = await get(host, '/assets/app.js', { Cookie: await cookieFor(host) });
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body).toContain('payops');
-    const css = await get(host, '/assets/app.css', { Cookie: cookieFor(host) });
+    const css = await get(host, '/assets/app.css', { Cookie: await cookieFor(host) });
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     // SPA routes without an extension give index.html; missing files 404.
-    expect((await get(host, '/alerts', { Cookie: cookieFor(host) })).body).toContain('<title>payops</title>');
-    expect((await get(host, '/assets/missing.js', { Cookie: cookieFor(host) })).status).toBe(404);
-    const head = await get(host, '/index.html', { Cookie: cookieFor(host) }, 'HEAD');
+    expect((await get(host, '/alerts', { Cookie: await cookieFor(host) })).body).toContain('<title>payops</title>');
+    expect((await get(host, '/assets/missing.js', { Cookie: await cookieFor(host) })).status).toBe(404);
+    const head = await get(host, '/index.html', { Cookie: await cookieFor(host) }, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
   });
@@ -297,7 +300,7 @@ describe('HTTP', () => {
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     );
-    for (const r of [await get(host, `/?token=${host.token}`), await get(host, '/'), await get(host, '/assets/nope.js', { Cookie: cookieFor(host) })]) {
+    for (const r of [await get(host, `/?token=${host.token}`), await get(host, '/'), await get(host, '/assets/nope.js', { Cookie: await cookieFor(host) })]) {
       expect(r.headers['content-security-policy']).toBe(WEB_CSP);
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['referrer-policy']).toBe('no-referrer');
@@ -317,7 +320,7 @@ describe('HTTP', () => {
 
   it('refuses a foreign Origin, cross-site subresource requests and state-changing methods', async () => {
     const { host } = await start();
-    const cookie = { Cookie: cookieFor(host) };
+    const cookie = { Cookie: await cookieFor(host) };
     expect((await get(host, '/assets/app.js', { ...cookie, Origin: 'https://evil.example' })).status).toBe(403);
     expect((await get(host, '/assets/app.js', { ...cookie, Origin: 'null' })).status).toBe(403);
     expect((await get(host, '/assets/app.js', { ...cookie, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors' })).status).toBe(403);
@@ -332,7 +335,7 @@ describe('HTTP', () => {
 
   it('refuses path traversal in every spelling', async () => {
     const { host } = await start();
-    const headers = [`Host: 127.0.0.1:${host.port}`, `Cookie: ${cookieFor(host)}`];
+    const headers = [`Host: 127.0.0.1:${host.port}`, `Cookie: ${await cookieFor(host)}`];
     for (const p of [
       '/../secret.txt',
       '/assets/../../secret.txt',
@@ -365,9 +368,10 @@ describe('WebSocket', () => {
     expect(host.stats().clients).toBe(0);
   });
 
-  it('accepts the cookie (what the page sends) and both loopback origins', async () => {
+  it('accepts the token from both loopback origins, never the page cookie alone', async () => {
     const { host } = await start();
-    await connect(host, { token: null, cookie: cookieFor(host) });
+    await expect(connect(host, { token: null, cookie: await cookieFor(host) })).rejects.toThrow(/401/);
+    await connect(host, { cookie: await cookieFor(host) });
     await connect(host, { origin: `http://localhost:${host.port}` });
     await connect(host, { origin: null });
     expect(host.stats().clients).toBe(3);

@@ -1,6 +1,7 @@
 // The loopback web host: serves the built renderer and the same API as Electron IPC over a
-// WebSocket, to a browser on this machine only. Every request needs the start-up token; Host
-// and Origin are checked (DNS rebinding, cross-site WebSocket hijacking); memory per client is
+// WebSocket, to a browser on this machine only. Every request needs the start-up token (static
+// files also take the page cookie, which is not the token: see pageCookie); Host and Origin are
+// checked (DNS rebinding, cross-site WebSocket hijacking); memory per client is
 // bounded (snapshots are dropped, never queued, for a client that does not keep up).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -17,11 +18,14 @@ import {
   buildWebUrl,
   errorMessage,
   generateToken,
+  injectSessionScript,
   isAllowedHost,
   isAllowedOrigin,
+  pageCookie,
+  pageCookieName,
   parseCookies,
-  tokenCookie,
-  tokenCookieName,
+  SESSION_SCRIPT,
+  SESSION_SCRIPT_PATH,
   tokenMatches,
 } from './webSecurity';
 
@@ -110,6 +114,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     app: { info: async (args) => ({ ...(await backend.services.app.info(args)), host: 'web' }) },
   };
   const token = options.token ?? generateToken();
+  // The page cookie's value: opens static files only, never the API (cookies leak across ports).
+  const pageKey = generateToken();
   let port = options.port;
   const stats = { droppedSnapshots: 0, closedSlowClients: 0 };
   const clients = new Map<WebSocket, ClientState>();
@@ -136,19 +142,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.end(res.req.method === 'HEAD' ? undefined : body);
   }
 
-  /** 'ok', or why not: 'missing' (401) or 'wrong' (403). Sets `fromQuery` when the query had it. */
-  function checkToken(req: http.IncomingMessage, url: URL): { result: 'ok' | 'missing' | 'wrong'; fromQuery: boolean } {
+  /**
+   * 'ok', or why not: 'missing' (401) or 'wrong' (403). The query's token opens everything; the
+   * page cookie (when `cookieAllowed`: static files) only what it was made for.
+   */
+  function checkToken(req: http.IncomingMessage, url: URL, cookieAllowed: boolean): 'ok' | 'missing' | 'wrong' {
     const queryToken = url.searchParams.get('token');
-    if (queryToken !== null) {
-      return { result: tokenMatches(token, queryToken) ? 'ok' : 'wrong', fromQuery: true };
-    }
-    const cookie = parseCookies(req.headers.cookie).get(tokenCookieName(port));
-    if (cookie === undefined) return { result: 'missing', fromQuery: false };
-    return { result: tokenMatches(token, cookie) ? 'ok' : 'wrong', fromQuery: false };
+    if (queryToken !== null) return tokenMatches(token, queryToken) ? 'ok' : 'wrong';
+    if (!cookieAllowed) return 'missing';
+    const cookie = parseCookies(req.headers.cookie).get(pageCookieName(port));
+    if (cookie === undefined) return 'missing';
+    return tokenMatches(pageKey, cookie) ? 'ok' : 'wrong';
   }
 
   /** Checks shared by plain requests and upgrades; returns a refusal or null. */
-  function refuse(req: http.IncomingMessage, url: URL | null): { status: number; reason: string } | null {
+  function refuse(req: http.IncomingMessage, url: URL | null, cookieAllowed: boolean): { status: number; reason: string } | null {
     if (!isAllowedHost(req.headers.host, port)) return { status: 403, reason: 'forbidden: unexpected Host header' };
     const origin = req.headers.origin;
     // Browsers always send Origin on WebSocket and on cross-origin or state-changing requests;
@@ -161,9 +169,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return { status: 403, reason: `forbidden: ${String(site)} request` };
     }
     if (!url) return { status: 400, reason: 'bad request' };
-    const auth = checkToken(req, url);
-    if (auth.result === 'missing') return { status: 401, reason: 'unauthorized: open the URL printed at start (it carries the token)' };
-    if (auth.result === 'wrong') return { status: 403, reason: 'forbidden: wrong token' };
+    const auth = checkToken(req, url, cookieAllowed);
+    if (auth === 'missing') return { status: 401, reason: 'unauthorized: open the URL printed at start (it carries the token)' };
+    if (auth === 'wrong') return { status: 403, reason: 'forbidden: wrong token' };
     return null;
   }
 
@@ -178,7 +186,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('request', (req, res) => {
     try {
       const url = parseUrl(req);
-      const refusal = refuse(req, url);
+      const refusal = refuse(req, url, true);
       if (refusal) return send(res, refusal.status, refusal.reason);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
@@ -186,7 +194,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const u = url as URL;
       if (u.pathname === WEB_API_PATH) return send(res, 426, 'upgrade required: this endpoint speaks WebSocket', { Upgrade: 'websocket' });
       const extra: Record<string, string> = {};
-      if (u.searchParams.has('token')) extra['Set-Cookie'] = tokenCookie(port, token);
+      if (u.searchParams.has('token')) extra['Set-Cookie'] = pageCookie(port, pageKey);
+      if (u.pathname === SESSION_SCRIPT_PATH) {
+        return send(res, 200, SESSION_SCRIPT, { ...extra, 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
+      }
       serveFile(req, res, u.pathname, extra);
     } catch (error) {
       send(res, 500, 'internal error');
@@ -207,11 +218,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(res, 404, 'not found', extra);
     }
     const isHtml = file.toLowerCase().endsWith('.html');
+    if (isHtml) {
+      // Pages are small: read, put the session script in, send.
+      let html: string;
+      try {
+        html = injectSessionScript(fs.readFileSync(file, 'utf8'));
+      } catch {
+        return send(res, 404, 'not found', extra);
+      }
+      return send(res, 200, html, { ...extra, 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-store' });
+    }
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': contentTypeFor(file),
       'Content-Length': String(size),
-      'Cache-Control': isHtml ? 'no-store' : 'no-cache',
+      'Cache-Control': 'no-cache',
       ...extra,
     });
     if (req.method === 'HEAD') {
@@ -239,7 +260,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     socket.on('error', () => socket.destroy());
     const url = parseUrl(req);
     if (!url || url.pathname !== WEB_API_PATH) return rejectUpgrade(socket, 404, 'not found');
-    const refusal = refuse(req, url);
+    // The API takes the token itself, never the page cookie (which other local ports receive).
+    const refusal = refuse(req, url, false);
     if (refusal) return rejectUpgrade(socket, refusal.status, refusal.reason);
     if (clients.size >= cfg.maxClients) return rejectUpgrade(socket, 503, 'too many connections');
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));

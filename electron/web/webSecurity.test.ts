@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildWebUrl, errorMessage, generateToken, isAllowedHost, isAllowedOrigin, parseCookies, tokenMatches } from './webSecurity';
+import { buildWebUrl, errorMessage, generateToken, injectSessionScript, isAllowedHost, isAllowedOrigin, parseCookies, tokenMatches } from './webSecurity';
 import { resolveStaticPath, contentTypeFor, isInside } from './staticFiles';
 
 describe('web security helpers', () => {
@@ -52,5 +52,15 @@ describe('web security helpers', () => {
     expect(isInside('/r', '/rr/a')).toBe(false);
     expect(isInside('/r', '/a')).toBe(false);
     expect(resolveStaticPath('/definitely/not/here', '/index.html')).toEqual({ kind: 'not-found' });
+  });
+
+  it('puts the session script first in <head>, else before the first script, else after the doctype', () => {
+    const tag = '<script src="/payops-session.js"></script>';
+    expect(injectSessionScript('<!doctype html><html><HEAD lang="x"><title>t</title><script type="module" src="/a.js"></script></HEAD></html>')).toBe(
+      `<!doctype html><html><HEAD lang="x">${tag}<title>t</title><script type="module" src="/a.js"></script></HEAD></html>`,
+    );
+    expect(injectSessionScript('<!doctype html><title>t</title><script src="/a.js"></script>')).toBe(`<!doctype html><title>t</title>${tag}<script src="/a.js"></script>`);
+    expect(injectSessionScript('<!doctype html><p>x</p>')).toBe(`<!doctype html>${tag}<p>x</p>`);
+    expect(injectSessionScript('<header>x</header>')).toBe(`${tag}<header>x</header>`);
   });
 });

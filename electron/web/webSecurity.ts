@@ -48,13 +48,63 @@ export function tokenMatches(expected: string, candidate: unknown): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The cookie name carries the port: cookies are not isolated by port, two hosts must not collide. */
-export function tokenCookieName(port: number): string {
-  return `payops_token_${port}`;
+/**
+ * The page cookie. Cookies ignore ports: a browser sends it with every request to 127.0.0.1,
+ * so another local web app reads it in its own requests. Its value is therefore NOT the token
+ * but a separate random key that opens only the renderer's static files (no data): the API
+ * WebSocket takes the token alone. The name carries the port so two hosts do not collide.
+ * (`__Host-` needs https; SameSite=Strict does not help, another port is the same site.)
+ */
+export function pageCookieName(port: number): string {
+  return `payops_page_${port}`;
 }
 
-export function tokenCookie(port: number, token: string): string {
-  return `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+export function pageCookie(port: number, pageKey: string): string {
+  return `${pageCookieName(port)}=${pageKey}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+/** Served by the host and put into every HTML page it serves, ahead of the app's scripts. */
+export const SESSION_SCRIPT_PATH = '/payops-session.js';
+
+/**
+ * Keeps the token in sessionStorage, which (unlike a cookie) belongs to this origin, port
+ * included, and to this tab. Opened with ?token=, it stores it; on a reload (the app has taken
+ * the token out of the address bar) it puts the stored token back into the address, without a
+ * history entry, before the app's module script reads it and takes it out again.
+ */
+export const SESSION_SCRIPT = `(function () {
+  try {
+    var key = 'payops.webToken';
+    var params = new URLSearchParams(location.search);
+    var token = params.get('token');
+    if (token) {
+      sessionStorage.setItem(key, token);
+      return;
+    }
+    token = sessionStorage.getItem(key);
+    if (!token) return;
+    params.set('token', token);
+    history.replaceState(history.state, '', location.pathname + '?' + params.toString() + location.hash);
+  } catch (e) {
+    /* storage off: the printed URL is needed again */
+  }
+})();
+`;
+
+const SESSION_SCRIPT_TAG = `<script src="${SESSION_SCRIPT_PATH}"></script>`;
+
+/** The HTML with the session script as the first thing in <head> (or before the first script). */
+export function injectSessionScript(html: string): string {
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) {
+    const at = head.index + head[0].length;
+    return `${html.slice(0, at)}${SESSION_SCRIPT_TAG}${html.slice(at)}`;
+  }
+  const script = html.search(/<script[\s>]/i);
+  if (script >= 0) return `${html.slice(0, script)}${SESSION_SCRIPT_TAG}${html.slice(script)}`;
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html);
+  const at = doctype ? doctype[0].length : 0;
+  return `${html.slice(0, at)}${SESSION_SCRIPT_TAG}${html.slice(at)}`;
 }
 
 /** Parses a Cookie header into name -> value (first value wins); tolerant of junk. */
