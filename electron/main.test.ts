@@ -311,6 +311,26 @@ describe('main.ts (fake electron)', () => {
     expect(h.state.opened).toEqual(['https://www.rabbitmq.com/docs']);
   });
 
+  it('logs a blocked link by its scheme and host only: no token, password or webhook path in the log', async () => {
+    await boot();
+    const contents = { handlers: new Map<string, Fn>(), on(ev: string, fn: Fn) { this.handlers.set(ev, fn); }, openHandler: null as Fn | null, setWindowOpenHandler(fn: Fn) { this.openHandler = fn; } };
+    for (const fn of h.state.appHandlers.get('web-contents-created') ?? []) fn({}, contents);
+    const warned: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => void warned.push(a.map(String).join(' ')));
+    try {
+      contents.openHandler!({ url: 'https://ops:hunter2pw@wiki.example.com/runbook?token=tok3nSECRET&x=1' });
+      contents.handlers.get('will-navigate')!({ preventDefault: () => {} }, 'https://hooks.slack.com/services/T0000/B0000/XXXXsecretPATH');
+      contents.openHandler!({ url: 'not a url ?token=tok3nSECRET' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warned).toHaveLength(3);
+    for (const line of warned) expect(line).not.toMatch(/hunter2pw|tok3nSECRET|secretPATH|ops@|ops%3A/);
+    expect(warned[0]).toContain('https://wiki.example.com');
+    expect(warned[1]).toContain('https://hooks.slack.com');
+    expect(h.state.opened).toEqual([]);
+  });
+
   it('answers IPC only from our window top frame, validates first, never leaks stacks', async () => {
     await boot();
     const w = win();

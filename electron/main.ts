@@ -32,6 +32,7 @@ import {
   APP_INDEX_URL,
   APP_SCHEME,
   appRequestPath,
+  describeBlockedUrl,
   externalHostsFrom,
   isAllowedExternalUrl,
   isAllowedNavigation,
@@ -111,7 +112,7 @@ function openExternalIfAllowed(url: string): void {
   if (isAllowedExternalUrl(url, externalHosts)) {
     void shell.openExternal(url);
   } else {
-    console.warn(`payops: blocked opening ${url.slice(0, 200)} (not on the allow-list; see PAYOPS_EXTERNAL_HOSTS)`);
+    console.warn(`payops: blocked opening ${describeBlockedUrl(url)} (not on the allow-list; see PAYOPS_EXTERNAL_HOSTS)`);
   }
 }
 

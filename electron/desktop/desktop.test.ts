@@ -6,6 +6,7 @@ import { APP_CSP, buildCsp, withCspHeader } from './csp';
 import { buildMenuTemplate, type MenuCommand } from './menu';
 import {
   appRequestPath,
+  describeBlockedUrl,
   externalHostsFrom,
   isAllowedExternalUrl,
   isAllowedNavigation,
@@ -95,6 +96,14 @@ describe('navigation and senders', () => {
     expect(isAllowedExternalUrl('file:///C:/Windows/System32/calc.exe', hosts)).toBe(false);
     expect(isAllowedExternalUrl('smb://github.com/share', hosts)).toBe(false);
     expect(isAllowedExternalUrl('not a url', hosts)).toBe(false);
+  });
+
+  it('names a blocked link by scheme and host only', () => {
+    expect(describeBlockedUrl('https://u:pw@Wiki.Example.com:8443/a/SECRET?token=t#f')).toBe('https://wiki.example.com:8443');
+    expect(describeBlockedUrl('javascript:alert(document.cookie)')).toBe('a javascript link');
+    expect(describeBlockedUrl('file:///etc/passwd')).toBe('a file link');
+    expect(describeBlockedUrl('::nope')).toBe('a link that is not a URL');
+    expect(describeBlockedUrl(42)).toBe('a link that is not a string');
   });
 
   it('trusts only our window top frame showing our page', () => {

@@ -70,6 +70,18 @@ export function isAllowedExternalUrl(url: string, allowedHosts: readonly string[
   return allowedHosts.some((p) => hostMatches(host, p.toLowerCase()));
 }
 
+/**
+ * How a blocked link is named in a log line: its scheme and host only. A link may carry a
+ * password, a token in its query or a webhook secret in its path; none of that is logged.
+ */
+export function describeBlockedUrl(url: unknown): string {
+  if (typeof url !== 'string') return 'a link that is not a string';
+  const u = parse(url);
+  if (!u) return 'a link that is not a URL';
+  const host = u.host.replace(/[^a-z0-9.:[\]-]/gi, '');
+  return host ? `${u.protocol}//${host}` : `a ${u.protocol.replace(/[^a-z0-9+.-]/gi, '').slice(0, 32)} link`;
+}
+
 export interface SenderInfo {
   /** id of the WebContents that sent the IPC message. */
   senderId: number;
