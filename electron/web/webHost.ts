@@ -54,6 +54,8 @@ export interface WebHostOptions {
   maxClients?: number;
   /** Ping interval to find dead sockets (ms). Default 30 s. */
   heartbeatMs?: number;
+  /** A connection that has not sent a whole request head by then is closed (ms). Default 10 s. */
+  headersTimeoutMs?: number;
   /** Overrides the token (tests only); otherwise 32 random bytes. */
   token?: string;
 }
@@ -85,6 +87,7 @@ const DEFAULTS = {
   maxInFlight: 32,
   maxClients: 16,
   heartbeatMs: 30_000,
+  headersTimeoutMs: 10_000,
 };
 
 interface ClientState {
@@ -106,6 +109,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
     maxClients: options.maxClients ?? DEFAULTS.maxClients,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
   };
   const { backend, rendererDir } = options;
   // What this host says about itself; every other service is the backend's.
@@ -120,9 +124,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const stats = { droppedSnapshots: 0, closedSlowClients: 0 };
   const clients = new Map<WebSocket, ClientState>();
 
-  const server = http.createServer({ maxHeaderSize: 16 * 1024 });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server = http.createServer({
+    maxHeaderSize: 16 * 1024,
+    headersTimeout: cfg.headersTimeoutMs,
+    requestTimeout: Math.max(30_000, cfg.headersTimeoutMs),
+    // Node looks for expired requests only this often (30 s by default), so a slow-loris
+    // client trickling header bytes would hold its socket up to 40 s instead of 10.
+    connectionsCheckingInterval: Math.min(1_000, cfg.headersTimeoutMs),
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.maxPayloadBytes, perMessageDeflate: false });
 
   // --- HTTP -------------------------------------------------------------------------------

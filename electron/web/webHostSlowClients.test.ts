@@ -1,0 +1,63 @@
+// Clients that hold connections without finishing a request: a slow-loris (headers a byte at a
+// time, never done) and a flood of idle sockets. Any local process can connect without the
+// token, so these must neither keep sockets for long nor take every file descriptor of the
+// process (the engine's database and broker connections share them).
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiServices } from '../../shared/apiDispatch';
+import { waitFor } from '../../test/support/waitFor';
+import type { ApiBackend } from '../core/host/apiBackend';
+import { startWebHost, type WebHost } from './webHost';
+
+let tmp: string;
+const hosts: WebHost[] = [];
+const sockets: net.Socket[] = [];
+
+const backend: ApiBackend = {
+  services: {} as unknown as ApiServices,
+  subscribe: () => () => {},
+  close: async () => {},
+};
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-slow-'));
+  fs.writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><title>payops</title>');
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const h of hosts.splice(0)) await h.close();
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function open(port: number): Promise<net.Socket & { closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1') as net.Socket & { closedByServer: boolean };
+    s.closedByServer = false;
+    s.on('close', () => (s.closedByServer = true));
+    s.on('error', () => {});
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+    sockets.push(s);
+  });
+}
+
+describe('slow and idle clients', () => {
+  it('closes a slow-loris connection once the header timeout has passed', async () => {
+    const host = await startWebHost({ backend, rendererDir: tmp, port: 0, headersTimeoutMs: 500 });
+    hosts.push(host);
+    const s = await open(host.port);
+    s.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const started = Date.now();
+    // It keeps trickling header bytes and never ends the headers.
+    const trickle = setInterval(() => s.writable && s.write('X-a: b\r\n'), 100);
+    try {
+      await waitFor(() => s.closedByServer, 'the server to close the slow-loris socket', 5000);
+    } finally {
+      clearInterval(trickle);
+    }
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
