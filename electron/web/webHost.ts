@@ -52,6 +52,8 @@ export interface WebHostOptions {
   maxInFlight?: number;
   /** Open sockets at once. Default 16. */
   maxClients?: number;
+  /** TCP connections at once (pages, files and sockets); more are closed at once. Default 256. */
+  maxConnections?: number;
   /** Ping interval to find dead sockets (ms). Default 30 s. */
   heartbeatMs?: number;
   /** A connection that has not sent a whole request head by then is closed (ms). Default 10 s. */
@@ -86,6 +88,7 @@ const DEFAULTS = {
   maxBufferedBytes: 16 * 1024 * 1024,
   maxInFlight: 32,
   maxClients: 16,
+  maxConnections: 256,
   heartbeatMs: 30_000,
   headersTimeoutMs: 10_000,
 };
@@ -108,6 +111,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
     maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
     maxClients: options.maxClients ?? DEFAULTS.maxClients,
+    maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
   };
@@ -132,6 +136,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // client trickling header bytes would hold its socket up to 40 s instead of 10.
     connectionsCheckingInterval: Math.min(1_000, cfg.headersTimeoutMs),
   });
+  // Any local process may connect (the token is checked per request): without a cap, a flood of
+  // idle sockets would take the file descriptors the engine's database and broker need too.
+  server.maxConnections = cfg.maxConnections;
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.maxPayloadBytes, perMessageDeflate: false });
 
   // --- HTTP -------------------------------------------------------------------------------

@@ -44,6 +44,18 @@ function open(port: number): Promise<net.Socket & { closedByServer: boolean }> {
   });
 }
 
+function status(port: number, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let text = '';
+    s.on('data', (d) => (text += d.toString('latin1')));
+    s.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    s.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    s.on('error', reject);
+    s.write(`GET /?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+  });
+}
+
 describe('slow and idle clients', () => {
   it('closes a slow-loris connection once the header timeout has passed', async () => {
     const host = await startWebHost({ backend, rendererDir: tmp, port: 0, headersTimeoutMs: 500 });
@@ -59,5 +71,14 @@ describe('slow and idle clients', () => {
       clearInterval(trickle);
     }
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('caps open connections: a flood of idle sockets is cut off and the page still loads afterwards', async () => {
+    const host = await startWebHost({ backend, rendererDir: tmp, port: 0 });
+    hosts.push(host);
+    const flood = await Promise.all(Array.from({ length: 600 }, () => open(host.port)));
+    await waitFor(() => flood.filter((s) => s.closedByServer).length >= 600 - 256, () => `at most 256 of 600 idle sockets kept (${flood.filter((s) => !s.closedByServer).length} open)`, 5000);
+    for (const s of flood) s.destroy();
+    await waitFor(async () => (await status(host.port, host.token)) === 200, 'the page to load once the flood has gone', 5000);
   });
 });
