@@ -331,6 +331,26 @@ describe('main.ts (fake electron)', () => {
     expect(h.state.opened).toEqual([]);
   });
 
+  it('reloads a crashed renderer, but not in an endless loop when it keeps crashing', async () => {
+    await boot();
+    const w = win();
+    const loads: string[] = [];
+    w.loadURL = async (u: string) => void loads.push(u);
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.map(String).join(' ')));
+    try {
+      const gone = w.webContents.handlers.get('render-process-gone')!;
+      gone({}, { reason: 'crashed', exitCode: 1 });
+      expect(loads).toEqual(['app://payops/index.html']);
+      for (let i = 0; i < 50; i++) gone({}, { reason: 'crashed', exitCode: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(loads.length).toBeLessThanOrEqual(3);
+    expect(errors.length).toBeLessThanOrEqual(5);
+    expect(errors.at(-1)).toMatch(/not reloading/);
+  });
+
   it('answers IPC only from our window top frame, validates first, never leaks stacks', async () => {
     await boot();
     const w = win();

@@ -27,6 +27,7 @@ import { CAPTURE_FILE_EXTENSIONS, type DialogResults } from '../shared/dialogApi
 import type { ApiBackend } from './core/host/apiBackend';
 import { createConsoleBackend } from './core/host/consoleBackend';
 import { APP_CSP, APP_RESPONSE_HEADERS, withCspHeader } from './desktop/csp';
+import { CRASH_RELOAD_WINDOW_MS, createCrashReloadGate } from './desktop/crashReload';
 import { buildMenuTemplate, type MenuCommand } from './desktop/menu';
 import {
   APP_INDEX_URL,
@@ -328,9 +329,19 @@ function createWindow(): BrowserWindow {
     if (mainWindow === win) mainWindow = null;
   });
   win.once('ready-to-show', () => win.show());
+  const crashGate = createCrashReloadGate(3, CRASH_RELOAD_WINDOW_MS);
   win.webContents.on('render-process-gone', (_e, details) => {
-    console.error(`payops: renderer gone (${details.reason}); reloading`);
-    if (!win.isDestroyed()) void win.loadURL(APP_INDEX_URL);
+    const decision = crashGate();
+    if (decision === 'reload') {
+      console.error(`payops: renderer gone (${details.reason}); reloading`);
+      if (!win.isDestroyed()) void win.loadURL(APP_INDEX_URL);
+    } else if (decision === 'give-up') {
+      console.error(`payops: renderer gone (${details.reason}) again: it keeps crashing, not reloading; trying once more in a minute`);
+      const retry = setTimeout(() => {
+        if (!win.isDestroyed()) void win.loadURL(APP_INDEX_URL);
+      }, CRASH_RELOAD_WINDOW_MS);
+      retry.unref?.();
+    }
   });
   void win.loadURL(APP_INDEX_URL);
   return win;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createCrashReloadGate } from './crashReload';
 import { APP_CSP, buildCsp, withCspHeader } from './csp';
 import { buildMenuTemplate, type MenuCommand } from './menu';
 import {
@@ -123,6 +124,17 @@ describe('navigation and senders', () => {
     expect(appRequestPath('app://payops/../../etc/passwd')).toBe('/etc/passwd'); // normalised by URL, then resolved inside the folder
     expect(appRequestPath('app://other/index.html')).toBeNull();
     expect(appRequestPath('nonsense')).toBeNull();
+  });
+});
+
+describe('crashed renderer', () => {
+  it('is reloaded up to three times a minute, then given up on once and quiet, then reloaded again', () => {
+    let t = 0;
+    const gate = createCrashReloadGate(3, 60_000, () => t);
+    expect([gate(), gate(), gate()]).toEqual(['reload', 'reload', 'reload']);
+    expect([gate(), gate()]).toEqual(['give-up', 'quiet']);
+    t = 60_000;
+    expect(gate()).toBe('reload');
   });
 });
 
