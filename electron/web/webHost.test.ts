@@ -14,7 +14,7 @@ import type { EngineSnapshot } from '../../shared/metrics';
 import { emptySnapshot } from '../../test/support/emptySnapshot';
 import { waitFor } from '../../test/support/waitFor';
 import type { ApiBackend } from '../core/host/apiBackend';
-import { startWebHost, WEB_CSP, type WebHost, type WebHostOptions } from './webHost';
+import { startWebHost, webCsp, type WebHost, type WebHostOptions } from './webHost';
 function fakeSnapshot(extra: Partial<EngineSnapshot> = {}): EngineSnapshot {
   const now = Date.now();
   return emptySnapshot(now, { session: 'demo', connection: { state: 'demo', url: null, since: now, attempts: 0, lastError: null }, ...extra });
@@ -294,14 +294,21 @@ describe('HTTP', () => {
     expect(head.body).toBe('');
   });
 
+  it("the CSP lets the page open WebSockets to its own port only, not to other local apps'", async () => {
+    const { host } = await start();
+    const csp = String((await get(host, `/?token=${host.token}`)).headers['content-security-policy']);
+    const connect = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src '));
+    expect(connect).toBe(`connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}`);
+  });
+
   it('sends the strict CSP and the other security headers on every response, errors too', async () => {
     const { host } = await start();
-    expect(WEB_CSP).toBe(
+    expect(webCsp(host.port)).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-        "connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+        `connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`,
     );
     for (const r of [await get(host, `/?token=${host.token}`), await get(host, '/'), await get(host, '/assets/nope.js', { Cookie: await cookieFor(host) })]) {
-      expect(r.headers['content-security-policy']).toBe(WEB_CSP);
+      expect(r.headers['content-security-policy']).toBe(webCsp(host.port));
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['referrer-policy']).toBe('no-referrer');
       expect(r.headers['x-frame-options']).toBe('DENY');

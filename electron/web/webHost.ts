@@ -13,7 +13,6 @@ import { WIRE_MAX_REQUEST_BYTES } from '../../shared/wireLimits';
 import type { ApiBackend } from '../core/host/apiBackend';
 import { contentTypeFor, resolveStaticPath } from './staticFiles';
 import {
-  SECURITY_HEADERS,
   WEB_HOST_ADDRESS,
   buildWebUrl,
   errorMessage,
@@ -24,12 +23,13 @@ import {
   pageCookie,
   pageCookieName,
   parseCookies,
+  securityHeaders,
   SESSION_SCRIPT,
   SESSION_SCRIPT_PATH,
   tokenMatches,
 } from './webSecurity';
 
-export { buildWebUrl, WEB_CSP, WEB_HOST_ADDRESS } from './webSecurity';
+export { buildWebUrl, webCsp, WEB_HOST_ADDRESS } from './webSecurity';
 
 /** Path of the WebSocket endpoint. */
 export const WEB_API_PATH = '/api';
@@ -149,7 +149,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     res.writeHead(status, {
-      ...SECURITY_HEADERS,
+      ...securityHeaders(port),
       'Content-Type': 'text/plain; charset=utf-8',
       'Cache-Control': 'no-store',
       'Content-Length': String(Buffer.byteLength(body)),
@@ -245,7 +245,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(res, 200, html, { ...extra, 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-store' });
     }
     res.writeHead(200, {
-      ...SECURITY_HEADERS,
+      ...securityHeaders(port),
       'Content-Type': contentTypeFor(file),
       'Content-Length': String(size),
       'Cache-Control': 'no-cache',
