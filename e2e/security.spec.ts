@@ -105,6 +105,15 @@ test('the printed URL opens the app; a reload gets in by the page cookie and the
   await context.close();
 });
 
+test('localhost:<port> reaches this host (it holds ::1 as well as 127.0.0.1)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const response = await page.goto(`http://localhost:${host.port}/?token=${host.token}`);
+  expect(response?.status()).toBe(200);
+  await expect(page.locator('#out')).toHaveAttribute('data-host', 'web');
+  await context.close();
+});
+
 test('without the token the page is refused', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

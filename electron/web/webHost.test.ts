@@ -238,6 +238,51 @@ describe('binding', () => {
     }
   });
 
+  it('holds ::1 on the same port too, so no other process can answer localhost:<port>', async () => {
+    const v6 = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer().once('error', () => resolve(false));
+      probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+    });
+    if (!v6) return; // no IPv6 loopback on this machine: nothing to hold
+    const { host } = await start();
+    // A browser opening http://localhost:<port>/ tries ::1 first: a squatter there would get the token.
+    const squat = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+      const squatter = net.createServer().once('error', (e) => resolve(e));
+      squatter.listen({ port: host.port, host: '::1', exclusive: true }, () => squatter.close(() => resolve(null)));
+    });
+    expect(squat?.code).toBe('EADDRINUSE');
+    const page = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '::1', port: host.port, path: `/?token=${host.token}`, headers: { Host: `localhost:${host.port}` }, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(page).toBe(200);
+  });
+
+  it('refuses a fixed port whose ::1 side another process holds, and frees the 127.0.0.1 side', async () => {
+    const squatter = net.createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      squatter.once('error', () => resolve(false));
+      squatter.listen({ port: 0, host: '::1', exclusive: true, ipv6Only: true }, () => resolve(true));
+    });
+    if (!ok) return;
+    try {
+      const port = (squatter.address() as net.AddressInfo).port;
+      await expect(start({ port })).rejects.toThrow(new RegExp(`port ${port} is taken on ::1 by another process`));
+      const v4 = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        v4.once('error', reject);
+        v4.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve());
+      });
+      await new Promise<void>((r) => v4.close(() => r()));
+    } finally {
+      await new Promise<void>((r) => squatter.close(() => r()));
+    }
+  });
+
   it('refuses any host but 127.0.0.1', async () => {
     const test = makeTestBackend();
     await expect(

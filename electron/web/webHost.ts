@@ -5,6 +5,7 @@
 // bounded (snapshots are dropped, never queued, for a client that does not keep up).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ApiPushName, ApiPushes, WireMessage } from '../../shared/api';
@@ -33,6 +34,9 @@ export { buildWebUrl, webCsp, WEB_HOST_ADDRESS } from './webSecurity';
 
 /** Path of the WebSocket endpoint. */
 export const WEB_API_PATH = '/api';
+
+/** IPv6 loopback: held on the same port as WEB_HOST_ADDRESS (see holdV6). */
+const V6_LOOPBACK = '::1';
 
 export interface WebHostOptions {
   backend: ApiBackend;
@@ -394,24 +398,56 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   // --- listen ------------------------------------------------------------------------------
 
-  try {
-    await new Promise<void>((resolve, reject) => {
+  const listenV4 = (p: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       server.once('error', onError);
-      server.listen({ port: options.port, host: WEB_HOST_ADDRESS, exclusive: true }, () => {
+      server.listen({ port: p, host: WEB_HOST_ADDRESS, exclusive: true }, () => {
         server.off('error', onError);
         resolve();
       });
     });
+  // A browser opening http://localhost:<port>/ tries ::1 first. Were ::1:<port> free, another
+  // process could listen there and receive the page's requests (the token among them), so the
+  // host holds it too, handing its connections to the same server. Not where there is no ::1.
+  const holdV6 = (p: number): Promise<net.Server | 'no-ipv6' | 'in-use'> =>
+    new Promise((resolve, reject) => {
+      const v6server = net.createServer((socket) => server.emit('connection', socket));
+      v6server.maxConnections = cfg.maxConnections;
+      v6server.once('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') resolve('in-use');
+        else if (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT' || error.code === 'EINVAL') resolve('no-ipv6');
+        else reject(error);
+      });
+      v6server.listen({ port: p, host: V6_LOOPBACK, exclusive: true, ipv6Only: true }, () => resolve(v6server));
+    });
+  let v6: net.Server | null = null;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      await listenV4(options.port);
+      const address = server.address();
+      if (!address || typeof address === 'string') throw new Error('web host: no address after listen');
+      port = address.port;
+      const held = await holdV6(port);
+      if (held === 'no-ipv6') break;
+      if (held !== 'in-use') {
+        v6 = held;
+        break;
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (options.port !== 0 || attempt >= 5) {
+        throw new Error(`port ${port} is taken on ${V6_LOOPBACK} by another process: a browser opening localhost:${port} would reach it; choose another port`);
+      }
+    }
   } catch (error) {
     clearInterval(heartbeat);
     for (const u of unsubscribers) u();
     wss.close();
+    if (server.listening) server.close();
     throw error;
   }
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('web host: no address after listen');
-  port = address.port;
 
   let closing: Promise<void> | null = null;
   return {
@@ -431,10 +467,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         for (const ws of clients.keys()) ws.terminate();
         clients.clear();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await Promise.all([
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+          new Promise<void>((resolve) => (v6 ? v6.close(() => resolve()) : resolve())),
+        ]);
       })();
       return closing;
     },
