@@ -138,6 +138,14 @@ export const alertRecordSchema = z.object({
   transitions: z.array(z.object({ state: z.enum(ALERT_STATES), at: epochMs })).max(10_000),
 }) satisfies z.ZodType<AlertHistoryRecord>;
 
+/**
+ * Where the collector's events come from: a stream it re-reads from its stored offset after a
+ * restore (what it publishes again are the same figures), or a queue (what it publishes after
+ * a restore is new).
+ */
+export const METRICS_INTAKES = ['stream', 'queue'] as const;
+export type MetricsIntake = (typeof METRICS_INTAKES)[number];
+
 /** What one committed batch (or one alert save, or one queue poll) changed. */
 export const metricsPayloadSchema = z.object({
   rollups: z.array(rollupDeltaSchema).max(100_000).default([]),
@@ -150,6 +158,12 @@ export const metricsPayloadSchema = z.object({
    * keeps the id of the process that first numbered it. Absent from older collectors.
    */
   incarnation: z.string().min(1).max(64).optional(),
+  /**
+   * Where the process that numbered this message read its events (a stream or a queue): a
+   * follower applies a restored queue-fed collector's new figures at once, and drops a
+   * stream-fed one's republished figures. Absent from older collectors (treated as a stream).
+   */
+  intake: z.enum(METRICS_INTAKES).optional(),
 });
 export type MetricsPayload = z.infer<typeof metricsPayloadSchema>;
 

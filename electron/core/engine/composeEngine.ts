@@ -113,7 +113,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       burn?.stop();
       await capture.stop().catch((err) => emit.log(`capture not closed cleanly: ${(err as Error).message}`));
     });
-    if (config.publishMetrics) wireMetricsPublisher(engine, store, config.publishMetrics, config.broker?.url, emit.log);
+    if (config.publishMetrics) wireMetricsPublisher(engine, store, config.publishMetrics, config.broker, emit.log);
     const follower = config.follow ? wireFollower(engine, store, config.follow, emit) : null;
     const { source, replay } = createSessionSource(config, () => engine.flushNow());
 

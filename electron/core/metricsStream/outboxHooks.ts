@@ -3,16 +3,18 @@
 // save), so a crash after a commit never leaves a follower short of that commit. Each payload
 // carries this process's incarnation: a random id chosen at each start, kept with the payload,
 // so a row published again by a later start still names the process that numbered it, and a
-// follower tells a restored database (new process, lower sequence) from a re-publication.
+// follower tells a restored database (new process, lower sequence) from a re-publication. And
+// its intake (stream or queue): what a restored stream-fed collector publishes again are the
+// figures it re-reads, what a restored queue-fed one publishes is new.
 import { randomUUID } from 'node:crypto';
 import type { QueueDepth } from '../../../shared/metrics';
-import { isEmptyPayload, type MetricsPayload } from '../../../shared/metricsStream';
+import { isEmptyPayload, type MetricsIntake, type MetricsPayload } from '../../../shared/metricsStream';
 import type { Store } from '../store/store';
 
 /** Starts recording into the outbox; returns the recorder of queue samples (their own small transaction). */
-export function recordMetricsOutbox(store: Store, now: () => number = Date.now, incarnation: string = randomUUID()): (samples: readonly QueueDepth[]) => void {
+export function recordMetricsOutbox(store: Store, intake: MetricsIntake, now: () => number = Date.now, incarnation: string = randomUUID()): (samples: readonly QueueDepth[]) => void {
   const append = (payload: MetricsPayload): void => {
-    if (!isEmptyPayload(payload)) store.metricsStream.appendOutbox(now(), { ...payload, incarnation });
+    if (!isEmptyPayload(payload)) store.metricsStream.appendOutbox(now(), { ...payload, incarnation, intake });
   };
   store.ingest.onWrite = (cells, out) => {
     const counters: MetricsPayload['counters'] = {};

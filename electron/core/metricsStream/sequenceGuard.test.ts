@@ -3,7 +3,7 @@ import type { MetricsMessage } from '../../../shared/metricsStream';
 import type { StreamItem } from '../store/metricsStreamRepository';
 import { SequenceGuard } from './sequenceGuard';
 
-const msg = (collector: string, seq: number, incarnation?: string): MetricsMessage => ({ v: 1, collector, seq, at: 0, rollups: [], counters: {}, queueSamples: [], alerts: [], incarnation });
+const msg = (collector: string, seq: number, incarnation?: string, intake?: 'stream' | 'queue'): MetricsMessage => ({ v: 1, collector, seq, at: 0, rollups: [], counters: {}, queueSamples: [], alerts: [], incarnation, intake });
 const at = (offset: number, m: MetricsMessage): StreamItem => ({ offset, message: m });
 const skips = (items: StreamItem[]) => items.flatMap((i) => ('skip' in i ? [i.offset] : []));
 
@@ -52,5 +52,20 @@ describe('a follower checks each collector sequence against the stream offsets',
     const g = new SequenceGuard([{ collector: 'a', lastSeq: 5000, heardAt: 0 }], 10_000);
     expect(g.check([at(10_000, msg('a', 4700))]).warnings).toEqual([]);
     expect(g.check([at(10_000, msg('a', 100))]).warnings[0]).toMatch(/went back from 5000 to 100 .*further back than a re-publication/);
+  });
+
+  it('starts a restored queue-fed collector sequence again (applied), keeps dropping a stream-fed or older one', () => {
+    const g = new SequenceGuard([], null);
+    g.check([at(0, msg('q', 1, 'p1', 'queue')), at(1, msg('q', 2, 'p1', 'queue')), at(2, msg('s', 1, 'p1', 'stream')), at(3, msg('s', 2, 'p1', 'stream')), at(4, msg('o', 1, 'p1')), at(5, msg('o', 2, 'p1'))]).commit();
+    const b = g.check([at(6, msg('q', 1, 'p2', 'queue')), at(7, msg('s', 1, 'p2', 'stream')), at(8, msg('o', 1, 'p2')), at(9, msg('q', 2, 'p2', 'queue'))]);
+    expect(b.items.map((i) => ('restart' in i ? i.offset : null)).filter((o) => o !== null)).toEqual([6]);
+    expect(b.warnings).toHaveLength(3);
+    expect(b.warnings[0]).toMatch(/collector q's sequence went back from 2 to 1 at offset 6 .*reads a queue, so what it publishes now is new: applied from sequence 1 on/);
+    b.commit();
+    expect(g.rewoundDropped).toBe(2);
+    // A re-publication of the restored process's messages (by a later start) is a duplicate again, not a restart.
+    const again = g.check([at(10, msg('q', 2, 'p2', 'queue')), at(11, msg('q', 3, 'p3', 'queue'))]);
+    expect(again.items.some((i) => 'restart' in i)).toBe(false);
+    expect(again.warnings).toEqual([]);
   });
 });

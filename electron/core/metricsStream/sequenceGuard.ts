@@ -6,7 +6,10 @@
 // collector's sequence stays where it was (else every genuine message after it would count as
 // a duplicate). A seq that goes back further than a re-publication can (REPUBLISH_WINDOW), or
 // from a collector process this follower has not seen before, is a collector whose database
-// was restored or copied: said once, with what is dropped.
+// was restored or copied: said once. A stream-fed collector (or one too old to say) re-reads
+// its stream from the restored offset and publishes the same figures again: they are dropped
+// until it passes where it was. A queue-fed one publishes new figures: its sequence starts
+// again there and they are applied.
 import { REPUBLISH_WINDOW } from '../../../shared/metricsStream';
 import type { MetricsSource, StreamItem } from '../store/metricsStreamRepository';
 
@@ -99,6 +102,21 @@ export class SequenceGuard {
         return item;
       }
       const unseenProcess = inc !== null && t.incarnation !== null && inc !== t.incarnation && !t.seen.has(inc);
+      if ((unseenProcess || t.lastSeq - m.seq >= REPUBLISH_WINDOW) && m.intake === 'queue') {
+        // A queue hands a restored collector new events, not the old ones again: what it
+        // numbers now is new. Its sequence starts again here (the store applies this message).
+        warnings.push(
+          `warning: collector ${m.collector}'s sequence went back from ${t.lastSeq} to ${m.seq} at offset ${q}` +
+            (unseenProcess ? ` (a collector process not seen before: ${inc})` : ` (further back than a re-publication goes: ${REPUBLISH_WINDOW})`) +
+            `: its database was restored from a backup or copied. It reads a queue, so what it publishes now is new: applied from sequence ${m.seq} on ` +
+            `(what it published before the restore past sequence ${m.seq - 1} stays counted here)`,
+        );
+        t.lastSeq = m.seq;
+        t.lastOffset = q;
+        t.incarnation = inc;
+        if (inc) t.seen.add(inc);
+        return { ...item, restart: true };
+      }
       if (unseenProcess || t.lastSeq - m.seq >= REPUBLISH_WINDOW) {
         t.rewound = { incarnation: inc, from: m.seq, fromOffset: q, upTo: t.lastSeq, dropped: 1, lastDropped: m.seq };
         dropped += 1;

@@ -1,6 +1,7 @@
 // Hooks a collector's engine to the metrics stream: the outbox is filled inside the store's
 // transactions and published after each commit (and on a short timer, for alert saves and
 // queue polls that happen between commits).
+import type { BrokerConfig } from '../broker/brokerConfig';
 import { newConsoleId } from '../broker/consoleQueue';
 import type { Engine } from '../engine/engine';
 import type { Store } from '../store/store';
@@ -10,10 +11,15 @@ import { recordMetricsOutbox } from './outboxHooks';
 
 const PUBLISH_EVERY_MS = 250;
 
-export function wireMetricsPublisher(engine: Engine, store: Store, config: MetricsPublishConfig, brokerUrl: string | undefined, log: (line: string) => void): MetricsPublisher {
+/**
+ * `broker`: the collector's own intake. A stream queue is re-read from the database's stored
+ * offset after a restore (the same figures again); anything else brings new events.
+ */
+export function wireMetricsPublisher(engine: Engine, store: Store, config: MetricsPublishConfig, broker: Pick<BrokerConfig, 'url' | 'queueType'> | undefined, log: (line: string) => void): MetricsPublisher {
+  const brokerUrl = broker?.url;
   const url = config.url ?? brokerUrl;
   if (!url) throw new Error('--publish-metrics needs a broker (--amqp)');
-  const recordQueues = recordMetricsOutbox(store);
+  const recordQueues = recordMetricsOutbox(store, broker?.queueType === 'stream' ? 'stream' : 'queue');
   const publisher = new MetricsPublisher({
     url,
     stream: config.stream,

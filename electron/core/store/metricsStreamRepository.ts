@@ -25,8 +25,12 @@ export interface FollowPosition {
   lastSkip: string | null;
 }
 
-/** One message read from the stream: decoded, or the reason it is skipped. */
-export type StreamItem = { offset: number; message: MetricsMessage } | { offset: number; skip: string };
+/**
+ * One message read from the stream: decoded, or the reason it is skipped. `restart`: the
+ * collector's sequence starts again at this message (a queue-fed collector restored from a
+ * copy numbers new figures from a lower seq): applied, and its seq becomes the collector's.
+ */
+export type StreamItem = { offset: number; message: MetricsMessage; restart?: true } | { offset: number; skip: string };
 
 export interface ApplyOutcome {
   applied: number;
@@ -114,7 +118,7 @@ export class MetricsStreamRepository {
           continue;
         }
         const m = item.message;
-        const last = (lastSeq.get(m.collector) as number | undefined) ?? 0;
+        const last = item.restart ? m.seq - 1 : ((lastSeq.get(m.collector) as number | undefined) ?? 0);
         if (m.seq <= last) {
           out.duplicates += 1;
           continue;
