@@ -31,6 +31,8 @@ export class MetricsPublisher {
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Messages the broker returned (mandatory, no queue to take them) on the current channel. */
+  private returned = 0;
   /** Messages the broker has confirmed in this session. */
   published = 0;
 
@@ -79,13 +81,19 @@ export class MetricsPublisher {
       for (;;) {
         const rows = this.o.store.metricsStream.pendingOutbox(CONFIRM_EVERY);
         if (rows.length === 0) break;
+        this.returned = 0;
         const head = `{"v":${METRICS_MESSAGE_VERSION},"collector":${JSON.stringify(this.o.collector)},`;
         for (const r of rows) {
           const body = Buffer.from(`${head}"seq":${r.seq},"at":${r.at},${r.body.slice(1)}`);
-          const options = { persistent: true, contentType: METRICS_CONTENT_TYPE, headers: { 'x-payops-metrics-version': METRICS_MESSAGE_VERSION } };
+          // Mandatory: to a stream deleted meanwhile the broker would drop the message and still confirm it.
+          const options = { persistent: true, mandatory: true, contentType: METRICS_CONTENT_TYPE, headers: { 'x-payops-metrics-version': METRICS_MESSAGE_VERSION } };
           if (!ch.sendToQueue(this.o.stream, body, options)) await new Promise((resolve) => ch.once('drain', resolve));
         }
         await ch.waitForConfirms();
+        // A return comes before the confirm of its message: none returned, all are in the stream.
+        if (this.returned > 0) {
+          throw new Error(`stream ${this.o.stream} is gone (deleted?): the broker returned ${this.returned} message(s); declaring it again`);
+        }
         this.o.store.metricsStream.removeOutbox(rows[rows.length - 1].seq);
         this.published += rows.length;
       }
@@ -127,6 +135,9 @@ export class MetricsPublisher {
     if (note) this.o.log(note);
     const ch = await model.createConfirmChannel();
     ch.on('error', () => undefined);
+    ch.on('return', () => {
+      if (this.channel === ch) this.returned += 1;
+    });
     ch.on('close', () => {
       if (this.channel === ch) this.channel = null;
     });

@@ -1,0 +1,73 @@
+// A metrics stream deleted while its collector runs (an operator's clean-up, a policy, a
+// mistaken `rabbitmqctl delete_queue`). The collector's confirm channel publishes through the
+// default exchange: to a queue that is gone the broker drops the message and still confirms
+// it. The outbox must not forget figures no stream holds. Real broker, real SQLite.
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { paymentEvent } from '../../../bench/events';
+import { AMQP_URL } from '../../../test/support/broker';
+import { deleteQueues } from '../../../test/support/metricsStreamKit';
+import { incoming } from '../../../test/support/storedTextKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { newConsoleId } from '../broker/consoleQueue';
+import { openStore } from '../store/store';
+import { MetricsFollower } from './metricsFollower';
+import { MetricsPublisher } from './metricsPublisher';
+import { recordMetricsOutbox } from './outboxHooks';
+import { DEFAULT_STREAM_RETENTION } from './streamQueue';
+
+const dir = tempDir('payops-deleted-stream-');
+const stream = `t.deleted.${randomUUID().slice(0, 8)}.metrics`;
+afterAll(() => deleteQueues([stream]));
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const batch = (n: number) => Array.from({ length: n }, () => paymentEvent('payment.authorized'));
+
+describe('a collector whose metrics stream is deleted under it', () => {
+  it('keeps what the broker dropped in the outbox, declares the stream again and publishes it there', async () => {
+    const store = openStore(path.join(dir, 'collector.db'));
+    recordMetricsOutbox(store, 'queue');
+    const logs: string[] = [];
+    const publisher = new MetricsPublisher({ url: AMQP_URL, stream, retention: DEFAULT_STREAM_RETENTION, collector: store.meta.getOrCreate('console_id', newConsoleId), store, log: (l) => logs.push(l) });
+    const fstore = openStore(path.join(dir, 'follower.db'));
+    const follower = new MetricsFollower({ url: AMQP_URL, stream, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    try {
+      store.ingest.commit(batch(3).map((e) => incoming(e, Date.now())));
+      publisher.kick();
+      await until('first message confirmed', () => publisher.published === 1);
+
+      await deleteQueues([stream]);
+      store.ingest.commit(batch(5).map((e) => incoming(e, Date.now())));
+      publisher.kick();
+      // Either published to a stream that exists again, or still in the outbox: never "confirmed" into nothing.
+      await until('second message confirmed', () => publisher.published === 2);
+      const conn = await amqp.connect(AMQP_URL);
+      const ch = await conn.createChannel();
+      ch.on('error', () => undefined);
+      const exists = await ch.checkQueue(stream).then(
+        () => true,
+        () => false,
+      );
+      await conn.close().catch(() => undefined);
+      expect(exists, logs.join('\n')).toBe(true);
+
+      await follower.start();
+      await until('follower caught up', () => follower.caughtUp());
+      expect(fstore.stats().byType).toEqual({ 'payment.authorized': 5 });
+    } finally {
+      await follower.stop();
+      await publisher.stop(2000);
+      store.close();
+      fstore.close();
+    }
+  }, 60_000);
+});
