@@ -70,4 +70,37 @@ describe('a collector whose metrics stream is deleted under it', () => {
       fstore.close();
     }
   }, 60_000);
+
+  it('a follower running when its stream is deleted follows the stream declared again', async () => {
+    const name = `t.deleted.follow.${randomUUID().slice(0, 8)}.metrics`;
+    const store = openStore(path.join(dir, 'collector2.db'));
+    recordMetricsOutbox(store, 'queue');
+    const logs: string[] = [];
+    const publisher = new MetricsPublisher({ url: AMQP_URL, stream: name, retention: DEFAULT_STREAM_RETENTION, collector: store.meta.getOrCreate('console_id', newConsoleId), store, log: (l) => logs.push(l) });
+    const fstore = openStore(path.join(dir, 'follower2.db'));
+    const follower = new MetricsFollower({ url: AMQP_URL, stream: name, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    try {
+      for (const n of [2, 3]) store.ingest.commit(batch(n).map((e) => incoming(e, Date.now())));
+      publisher.kick();
+      await until('two messages confirmed', () => publisher.published === 2);
+      await follower.start();
+      await until('follower applied the first two', () => follower.totals.applied === 2);
+
+      await deleteQueues([name]);
+      store.ingest.commit(batch(7).map((e) => incoming(e, Date.now())));
+      publisher.kick();
+      await until('third message confirmed', () => publisher.published === 3);
+      await until('follower applied the third', () => follower.totals.applied === 3).catch((err: Error) => {
+        throw new Error(`${err.message}; state ${follower.status.state}; log:\n${logs.join('\n')}`);
+      });
+      expect(fstore.stats().byType).toEqual({ 'payment.authorized': 12 });
+      expect(logs.join('\n')).toMatch(/deleted/);
+    } finally {
+      await follower.stop();
+      await publisher.stop(2000);
+      store.close();
+      fstore.close();
+      await deleteQueues([name]);
+    }
+  }, 60_000);
 });

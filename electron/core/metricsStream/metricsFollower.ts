@@ -61,6 +61,8 @@ export class MetricsFollower {
   private guard: SequenceGuard | null = null;
   /** The stream was deleted and created again: read from its start, the stored offset starts again with the first batch. */
   private restarting = false;
+  /** The stream was seen missing after this database had followed it: the one declared next is a new stream. */
+  private streamGone = false;
   readonly status: FollowerStatus = { state: 'connecting', since: Date.now(), lastError: null, lastReceivedAt: null };
   readonly totals = { applied: 0, duplicates: 0, skipped: 0, rewoundDropped: 0 };
 
@@ -190,6 +192,7 @@ export class MetricsFollower {
       try {
         await probe.checkQueue(this.o.stream);
       } catch {
+        if (this.o.store.metricsStream.position(this.o.stream).nextOffset !== null) this.streamGone = true;
         this.setState('waiting-for-stream', `no stream ${this.o.stream} yet`);
         if (this.attempts === 0) this.o.log(`waiting for stream ${this.o.stream} to be declared (by a collector with --publish-metrics)`);
         this.attempts += 1;
@@ -203,7 +206,8 @@ export class MetricsFollower {
       ch.on('error', () => undefined);
       await ch.prefetch(Math.max(100, (this.o.batchSize ?? 1000) * 2));
       const from = await this.startOffset(model);
-      await ch.consume(this.o.stream, (msg) => msg && this.received(msg, ch), { noAck: false, arguments: { 'x-stream-offset': from } });
+      // A null message: the broker cancelled the consumer (the stream was deleted).
+      await ch.consume(this.o.stream, (msg) => (msg ? this.received(msg, ch) : this.cancelled(model)), { noAck: false, arguments: { 'x-stream-offset': from } });
       this.attempts = 0;
       this.setState('following', null);
       this.o.log(`following metrics stream ${this.o.stream} on ${redactUrl(this.o.url)} from offset ${from}`);
@@ -221,6 +225,17 @@ export class MetricsFollower {
    */
   private async startOffset(model: amqp.ChannelModel): Promise<number | 'first'> {
     const stored = this.o.store.metricsStream.position(this.o.stream).nextOffset;
+    if (this.streamGone && stored !== null && !this.restarting) {
+      this.streamGone = false;
+      this.restarting = true;
+      this.guard = null;
+      this.o.log(
+        `warning: metrics stream ${this.o.stream} was deleted after this database read it up to offset ${stored - 1} and is declared again: ` +
+          `following the new stream from its first offset; each collector's messages are applied once (by collector and sequence)`,
+      );
+      return 'first';
+    }
+    this.streamGone = false;
     if (stored === null || stored === 0 || this.restarting) return this.restarting ? 'first' : (stored ?? 'first');
     const tail = await streamTailOffset(model, this.o.stream);
     if (tail !== null && tail >= stored - 1) return stored;
@@ -231,6 +246,13 @@ export class MetricsFollower {
         `so it was deleted and created again. Following it from its first offset; each collector's messages are applied once (by collector and sequence)`,
     );
     return 'first';
+  }
+
+  /** The broker cancelled the consumer: the stream was deleted. Reconnects (and waits for it to be declared again). */
+  private cancelled(model: amqp.ChannelModel): void {
+    if (this.model !== model || this.stopped) return;
+    this.lost(model, 'the broker cancelled this follower (the stream was deleted?)');
+    void model.close().catch(() => undefined);
   }
 
   private lost(model: amqp.ChannelModel, why: string): void {
