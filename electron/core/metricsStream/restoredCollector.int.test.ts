@@ -110,6 +110,7 @@ describe('a follower and a collector restored from a copy', () => {
       await later.end();
       await caughtUp(follower);
       expect(fstore.stats().byType).toEqual({ 'payment.authorized': 41 });
+      expect(logs.join('\n')).not.toMatch(/two collector processes/);
     } finally {
       await follower.stop();
       fstore.close();
@@ -127,6 +128,42 @@ describe('a follower and a collector restored from a copy', () => {
       expect(fstore.stats().byType).toEqual({ 'payment.authorized': 36 });
       expect(follower.totals.rewoundDropped).toBe(2);
       expect(logs.join('\n')).toMatch(/sequence went back from 4 to 3 .*restored from a backup or copied/);
+      expect(logs.join('\n')).not.toMatch(/two collector processes/);
+    } finally {
+      await follower.stop();
+      fstore.close();
+    }
+  }, 60_000);
+});
+
+describe('a collector database copied and run twice at once', () => {
+  it('says that two processes publish as one collector (its figures cannot be told apart)', async () => {
+    const stream = `t.copied.${randomUUID().slice(0, 8)}.metrics`;
+    streams.push(stream);
+    const conn = await amqp.connect(AMQP_URL);
+    await (await conn.createChannel()).assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    await conn.close();
+    const adb = path.join(dir, 'copied-a.db');
+    const bdb = path.join(dir, 'copied-b.db');
+    const a = collectorProcess(adb, stream, 'queue', 'pa');
+    a.commit(batch(1));
+    await a.end();
+    fs.copyFileSync(adb, bdb); // the operator sets up a second collector from the first one's database
+    // Each commit published before the next one: the stream holds A2, B2, A3, B3.
+    for (const [file, inc, n] of [[adb, 'pa2', 2], [bdb, 'pb', 3], [adb, 'pa2', 4], [bdb, 'pb', 5]] as const) {
+      const p = collectorProcess(file, stream, 'queue', inc);
+      p.commit(batch(n));
+      await p.end();
+    }
+    const logs: string[] = [];
+    const fstore = openStore(path.join(dir, 'copied-follower.db'));
+    const follower = new MetricsFollower({ url: AMQP_URL, stream, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    try {
+      await follower.start();
+      await caughtUp(follower);
+      const twice = logs.filter((l) => /published by two collector processes at once/.test(l));
+      expect(twice, logs.join('\n')).toHaveLength(1);
+      expect(twice[0]).toMatch(/pa2 and pb.*copied.*its own database/);
     } finally {
       await follower.stop();
       fstore.close();

@@ -45,12 +45,16 @@ export class SequenceGuard {
     this.known = new Map(sources.map((s) => [s.collector, s.lastSeq]));
   }
 
+  /** Collectors already said to be published by two processes at once. */
+  private readonly twice = new Set<string>();
+
   /** Messages of rewound collectors dropped so far (counted as duplicates by the store). */
   rewoundDropped = 0;
 
   check(items: readonly StreamItem[]): GuardedBatch {
     const draft = new Map<string, Track>();
     const warnings: string[] = [];
+    const twice = new Set<string>();
     let dropped = 0;
     const track = (collector: string): Track => {
       let t = draft.get(collector);
@@ -85,10 +89,21 @@ export class SequenceGuard {
           );
           t.rewound = null;
         }
+        // A process numbers after every one before it: one met before numbering again after
+        // another is a second process on a copy of the same database, running at once.
+        const inc = m.incarnation ?? null;
+        if (inc !== null && t.incarnation !== null && inc !== t.incarnation && t.seen.has(inc) && !this.twice.has(m.collector) && !twice.has(m.collector)) {
+          twice.add(m.collector);
+          warnings.push(
+            `warning: collector ${m.collector} is published by two collector processes at once (${inc} and ${t.incarnation}, again at offset ${q}): ` +
+              `its database was copied and both copies run. Their messages share one sequence, so this follower cannot tell their figures apart ` +
+              `(some are dropped as duplicates). Give each collector its own database (and so its own id)`,
+          );
+        }
         t.lastSeq = m.seq;
         t.lastOffset = q;
-        t.incarnation = m.incarnation ?? null;
-        if (m.incarnation) t.seen.add(m.incarnation);
+        t.incarnation = inc;
+        if (inc) t.seen.add(inc);
         return item;
       }
       // A duplicate for the store. A re-publication goes back less than REPUBLISH_WINDOW and
@@ -134,6 +149,7 @@ export class SequenceGuard {
       warnings,
       commit: () => {
         for (const [c, t] of draft) this.tracks.set(c, t);
+        for (const c of twice) this.twice.add(c);
         this.rewoundDropped += dropped;
       },
     };
