@@ -68,4 +68,12 @@ describe('a follower checks each collector sequence against the stream offsets',
     expect(again.items.some((i) => 'restart' in i)).toBe(false);
     expect(again.warnings).toEqual([]);
   });
+
+  it('never starts a queue-fed collector sequence again on messages it cannot tell from a re-read (no process met yet)', () => {
+    // A follower reading an old stream from its first offset again (a stream thought created
+    // again, a tail not read in time): the collector's old messages, far behind what was applied.
+    const g = new SequenceGuard([{ collector: 'q', lastSeq: 2000, heardAt: 0 }], null);
+    const b = g.check([at(0, msg('q', 1, 'p1', 'queue')), at(1, msg('q', 2, 'p1', 'queue')), at(2, msg('q', 1999, 'p2', 'queue')), at(3, msg('q', 2001, 'p2', 'queue'))]);
+    expect(b.items.some((i) => 'restart' in i)).toBe(false);
+  });
 });

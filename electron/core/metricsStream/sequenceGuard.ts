@@ -117,12 +117,14 @@ export class SequenceGuard {
         return item;
       }
       const unseenProcess = inc !== null && t.incarnation !== null && inc !== t.incarnation && !t.seen.has(inc);
-      if ((unseenProcess || t.lastSeq - m.seq >= REPUBLISH_WINDOW) && m.intake === 'queue') {
+      if (unseenProcess && m.intake === 'queue') {
         // A queue hands a restored collector new events, not the old ones again: what it
         // numbers now is new. Its sequence starts again here (the store applies this message).
+        // Only after a process of the collector was met here in this session: a lower seq with
+        // no process to compare (a stream read again from its start, a follower just started)
+        // cannot be told from a re-read of old messages, and is dropped as before.
         warnings.push(
-          `warning: collector ${m.collector}'s sequence went back from ${t.lastSeq} to ${m.seq} at offset ${q}` +
-            (unseenProcess ? ` (a collector process not seen before: ${inc})` : ` (further back than a re-publication goes: ${REPUBLISH_WINDOW})`) +
+          `warning: collector ${m.collector}'s sequence went back from ${t.lastSeq} to ${m.seq} at offset ${q} (a collector process not seen before: ${inc})` +
             `: its database was restored from a backup or copied. It reads a queue, so what it publishes now is new: applied from sequence ${m.seq} on ` +
             `(what it published before the restore past sequence ${m.seq - 1} stays counted here)`,
         );
