@@ -79,7 +79,8 @@ function amountProblem(c: { dim: string; count: number; amount: number }): strin
 /** One cell of the per-second rollups (a delta: what this batch added to the second). */
 export const rollupDeltaSchema = z
   .object({
-    sec: z.number().int().nonnegative(),
+    // Event time: rangeProblem bounds it to the years 0000-9999 a collector stores (before 1970 is negative).
+    sec: z.number().int(),
     /** 'type' | 'authorized' | 'decline' | 'failed' | 'decision' (store/rollupRepository.ts), 'payment' (store/paymentOutcomes.ts). */
     dim: z.string().refine((d) => rollupDims.has(d), { message: `must be one of ${ROLLUP_DIMS.join(', ')}` }),
     key: z.string().max(200),

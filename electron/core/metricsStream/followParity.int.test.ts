@@ -99,4 +99,38 @@ describe('a follower against its collector', () => {
       fstore.close();
     }
   }, 120_000);
+
+  it('applies a batch holding an event stamped before 1970 (a producer clock at zero), as the collector stored it', async () => {
+    const name = `t.parity.old.${randomUUID().slice(0, 8)}.metrics`;
+    const collector = openStore(path.join(dir, 'collector-1969.db'));
+    recordMetricsOutbox(collector, 'queue');
+    const publisher = new MetricsPublisher({ url: AMQP_URL, stream: name, retention: DEFAULT_STREAM_RETENTION, collector: collector.meta.getOrCreate('console_id', newConsoleId), store: collector, log: () => undefined });
+    const fstore = openStore(path.join(dir, 'follower-1969.db'));
+    const logs: string[] = [];
+    const follower = new MetricsFollower({ url: AMQP_URL, stream: name, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    try {
+      const batch = [
+        paymentEvent('payment.authorized', { time: '1969-07-20T20:17:40Z' }, { amount: 100, currency: 'USD' }),
+        ...Array.from({ length: 20 }, () => paymentEvent('payment.authorized', {}, { amount: 250, currency: 'EUR' })),
+      ];
+      collector.ingest.commit(batch.map((e) => raw(JSON.stringify(e))));
+      expect(collector.stats().byType).toEqual({ 'payment.authorized': 21 });
+      publisher.kick();
+      await publisher.stop(20_000);
+      await follower.start();
+      const deadline = Date.now() + 20_000;
+      while (!(await follower.caughtUp())) {
+        if (Date.now() > deadline) throw new Error('not caught up');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(logs.filter((l) => l.startsWith('warning'))).toEqual([]);
+      expect(fstore.stats().byType).toEqual({ 'payment.authorized': 21 });
+      expect(fstore.stats().firstEventTime).toBe('1969-07-20T20:17:40.000Z');
+    } finally {
+      await follower.stop();
+      collector.close();
+      fstore.close();
+      await deleteQueues([name]);
+    }
+  }, 60_000);
 });
