@@ -62,4 +62,13 @@ describe('metrics stream messages', () => {
     expect(reason({ rollups: [{ ...cell, key: 'order.shipped' }, { ...cell, dim: 'payment', key: 'started', count: -1 }, { ...cell, dim: 'decision', key: 'review', count: 2, amount: 131.5 }, { ...cell, sec: 1_000_000 }] })).toBeNull();
     expect(reason({ incarnation: 'p1' })).toBeNull();
   });
+
+  it('reads a collector intake it does not know as none (the message is applied, as from an older collector)', () => {
+    const body = (intake: unknown) => JSON.stringify({ v: 1, collector: 'c', seq: 1, at: 1, intake, rollups: [{ sec: 1, dim: 'type', key: 't', count: 1, amount: 0 }] });
+    const known = decodeMetricsMessage(body('queue'));
+    expect(known.ok && known.message.intake).toBe('queue');
+    const future = decodeMetricsMessage(body('file'));
+    expect(future.ok, JSON.stringify(future)).toBe(true);
+    expect(future.ok && future.message.intake).toBeUndefined();
+  });
 });

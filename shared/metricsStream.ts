@@ -164,7 +164,8 @@ export const metricsPayloadSchema = z.object({
    * follower applies a restored queue-fed collector's new figures at once, and drops a
    * stream-fed one's republished figures. Absent from older collectors (treated as a stream).
    */
-  intake: z.enum(METRICS_INTAKES).optional(),
+  // An intake a later collector names (not known here) reads as none: the message is applied, not skipped.
+  intake: z.enum(METRICS_INTAKES).optional().catch(undefined),
 });
 export type MetricsPayload = z.infer<typeof metricsPayloadSchema>;
 
