@@ -105,6 +105,8 @@ export const counterDeltasSchema = z
     redelivered_duplicates: count,
     quarantined: count,
     unknown_types: count,
+    /** Of quarantined: same source and id as a stored event, another body. */
+    conflicting_duplicates: count,
   })
   .partial()
   .strict();

@@ -7,6 +7,8 @@ export interface StoreStats {
   quarantined: number;
   duplicates: number;
   redeliveredDuplicates: number;
+  /** Of `quarantined`: events whose source and id were stored already with a different body (the stored copy kept). */
+  conflictingDuplicates: number;
   unknownTypes: number;
   authorizedAmountByCurrency: Record<string, number>;
   firstEventTime: string | null;

@@ -52,5 +52,9 @@ describe('nothing lost when the collector is killed', () => {
     const stored = storedIdentities(db);
     expect({ seed, kills, total: stored.total, distinct: stored.distinct }).toEqual({ seed, kills, total, distinct: total });
     for (const id of expected) if (!stored.ids.has(id)) throw new Error(`lost ${id} (seed ${seed})`);
+    // The broker redelivers what a killed collector had not acknowledged: the same bodies, ordinary
+    // duplicates, never conflicting ones (nothing quarantined).
+    const stats = JSON.parse((await runPayops(['stats', '--db', db, '--json'])).stdout) as Record<string, number>;
+    expect({ quarantined: stats.quarantined, conflictingDuplicates: stats.conflictingDuplicates }).toEqual({ quarantined: 0, conflictingDuplicates: 0 });
   }, 180_000);
 });

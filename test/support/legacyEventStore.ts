@@ -31,7 +31,7 @@ function legacyEvents(db: Database): Pick<EventRepository, 'insert' | 'noteSourc
       insert.run(
         e.source, e.id, e.type, e.category, timeMs, arrivalMs, e.subject, e.paymentId, e.merchantId, e.amount, e.currency,
         e.country, e.method, e.cardBin, e.latencyMs, e.declineCode, e.score, e.decision, routingKey, wholeEventText(e, timeMs),
-      ).changes > 0,
+      ).changes > 0 ? 'stored' : 'duplicate', // that payops never compared bodies
     noteSources: () => undefined,
     sealIdentitiesIfDue: () => 0, // the schema before migration 120 has a UNIQUE (source, id)
   };

@@ -38,7 +38,7 @@ export function formatStatsText(stats: StoreStats): string {
     `events        ${stats.events}`,
     ...Object.entries(stats.byType).map(([type, n]) => `  ${type.padEnd(22)} ${n}`),
     `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
-    `quarantined   ${stats.quarantined}`,
+    `quarantined   ${stats.quarantined}${stats.conflictingDuplicates ? ` (${stats.conflictingDuplicates} conflicting duplicates: same source and id, another body)` : ''}`,
     `unknown types ${stats.unknownTypes}`,
     `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => formatMoney(a, c || null)).join(', ') || '-'}`,
     `time range    ${stats.firstEventTime ?? '-'} .. ${stats.lastEventTime ?? '-'}`,

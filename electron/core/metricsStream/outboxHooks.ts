@@ -21,6 +21,7 @@ export function recordMetricsOutbox(store: Store, intake: MetricsIntake, now: ()
     if (out.duplicates) counters.duplicates = out.duplicates;
     if (out.redeliveredDuplicates) counters.redelivered_duplicates = out.redeliveredDuplicates;
     if (out.quarantined) counters.quarantined = out.quarantined;
+    if (out.conflictingDuplicates) counters.conflicting_duplicates = out.conflictingDuplicates;
     if (out.unknownTypes) counters.unknown_types = out.unknownTypes;
     append({ rollups: cells, counters, queueSamples: [], alerts: [] });
   };

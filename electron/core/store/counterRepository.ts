@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { StatementCache } from './statementCache';
 
 /** The store's running counters (migration 001's `counters` table), by name. */
-export const COUNTERS = ['duplicates', 'redelivered_duplicates', 'quarantined', 'unknown_types'] as const;
+export const COUNTERS = ['duplicates', 'redelivered_duplicates', 'quarantined', 'unknown_types', 'conflicting_duplicates'] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
 const ADD_COUNTER = `INSERT INTO counters (name, value) VALUES (?, ?)

@@ -2,7 +2,7 @@
 import type { Database, RunResult, Statement } from 'better-sqlite3';
 import { paymentDimensionsOf, type NormalizedEvent, type PaymentDimensions } from '../../../shared/events/eventTypes';
 import type { EventDetail, EventRow } from '../../../shared/explorer';
-import { restoreEnvelope, storedSource, storedSubject, withSourceCode, withSourceText, type JsonObject, type SourceOfCode } from '../../../shared/events/storedEnvelope';
+import { restoreEnvelope, storedSource, storedSubject, withSourceCode, withSourceText, type EnvelopeColumns, type JsonObject, type SourceOfCode } from '../../../shared/events/storedEnvelope';
 import { CodeCatalogue } from './codeCatalogue';
 import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
@@ -147,6 +147,46 @@ const INSERT_EVENT = `INSERT INTO event_log (ident, time_ms, arrival_ms, type, m
 /** The same into a database of a schema before migration 270, whose UNIQUE index refuses a taken identity. */
 const INSERT_EVENT_UNIQUE = `${INSERT_EVENT} ON CONFLICT (ident) DO NOTHING`;
 
+/** What `EventRepository.insert` did with an event (see there). */
+export type InsertResult = 'stored' | 'duplicate' | 'conflict';
+
+/** A stored event as a repeat of its identity is compared with it: its columns and its text. */
+type HolderRow = EnvelopeColumns & { json: string };
+const HOLDER_SELECT = `SELECT ${selectList(
+  pickColumns(EVENT_COLUMNS, ['type', 'timeMs', 'paymentId', 'merchantId', 'amount', 'currency', 'country', 'cardBin', 'declineCode', 'score', 'decision']),
+)}, json FROM event_log`;
+
+/** The columns an event's text leaves out (storedEnvelope.ts) are the same; a time the event did not carry (placed by arrival) is not compared. */
+function sameColumns(e: NormalizedEvent, h: EnvelopeColumns): boolean {
+  return (
+    e.type === h.type && (e.timeMs === null || e.timeMs === h.timeMs) && e.paymentId === h.paymentId && e.merchantId === h.merchantId &&
+    e.amount === h.amount && e.currency === h.currency && e.country === h.country && e.cardBin === h.cardBin &&
+    e.declineCode === h.declineCode && e.score === h.score && e.decision === h.decision
+  );
+}
+
+/** Two parsed JSON values are equal (object keys in any order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ob = b as JsonObject;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(ob, k) && sameJson((a as JsonObject)[k], ob[k]));
+}
+
+/** A decoded event's whole CloudEvent (its text and columns put back together), parsed. */
+function wholeEnvelope(e: NormalizedEvent): JsonObject {
+  return restoreEnvelope(JSON.parse(e.json) as JsonObject, e, () => e.source);
+}
+
+/** A decoded event's whole CloudEvent as structured JSON text: what the writer quarantines of a conflicting copy. */
+export function wholeEventText(e: NormalizedEvent): string {
+  return JSON.stringify(wholeEnvelope(e));
+}
+
 /** An event on its way into event_log. */
 interface PendingRow {
   e: NormalizedEvent;
@@ -212,29 +252,31 @@ export class EventRepository {
   }
 
   /**
-   * Stores one event once per (source, id) (the ingest transaction's write). False when it
-   * was already stored: a duplicate. The identity hash is looked up first (identityIndex.ts);
-   * when it is taken, the stored event's own (source, id) says whether this is a duplicate or
-   * a collision.
+   * Stores one event once per (source, id) (the ingest transaction's write): 'stored', or, when
+   * that identity is stored already, 'duplicate' (the same event again) or 'conflict' (another
+   * body under the same identity: the stored copy is kept, the caller reports this one). The
+   * identity hash is looked up first (identityIndex.ts); when it is taken, the stored event's
+   * own (source, id) says whether this is a repeat or a hash collision. Bodies are compared on
+   * that taken-identity path only: an event never seen before costs nothing more.
    */
-  insert(e: NormalizedEvent, timeMs: number, arrivalMs: number, routingKey: string | null): boolean {
+  insert(e: NormalizedEvent, timeMs: number, arrivalMs: number, routingKey: string | null): InsertResult {
     const ident = eventIdentity(e.source, e.id);
     const row: PendingRow = { e, json: withStoredSource(e.json, e.source, this.sourceCodes), timeMs, arrivalMs, routingKey };
     const identities = this.identityTail();
     if (identities === null) {
-      if (this.store(this.sql.prepare(INSERT_EVENT_UNIQUE), ident, row).changes > 0) return true;
-      return this.insertColliding(row, this.sql.pluck('SELECT json FROM event_log WHERE ident = ?').get(ident) as string);
+      if (this.store(this.sql.prepare(INSERT_EVENT_UNIQUE), ident, row).changes > 0) return 'stored';
+      return this.insertColliding(row, this.sql.prepare(`${HOLDER_SELECT} WHERE ident = ?`).get(ident) as HolderRow);
     }
     for (;;) {
       const holder = identities.holderOf(ident);
       if (holder !== undefined) {
-        const holderJson = this.sql.pluck('SELECT json FROM event_log WHERE seq = ?').get(holder) as string | undefined;
-        if (holderJson !== undefined) return this.insertColliding(row, holderJson);
+        const holderRow = this.sql.prepare(`${HOLDER_SELECT} WHERE seq = ?`).get(holder) as HolderRow | undefined;
+        if (holderRow !== undefined) return this.insertColliding(row, holderRow);
         identities.dropHolder(ident, holder); // deleted (retention) since the tail was read
         continue;
       }
       const seq = Number(this.store((this.insertStatement ??= this.sql.prepare(INSERT_EVENT)), ident, row).lastInsertRowid);
-      if (identities.added(ident, seq)) return true;
+      if (identities.added(ident, seq)) return 'stored';
       // Rows this writer did not see came or went since it last looked: its check may have
       // missed the identity. Undone, and checked again against the database.
       this.sql.prepare('DELETE FROM event_log WHERE seq = ?').run(seq);
@@ -249,19 +291,33 @@ export class EventRepository {
   }
 
   /**
-   * The identity hash is held by the stored event `holderJson`: `row` is a duplicate when that
-   * event, or an overflow row, is the same (source, id); otherwise it is stored without the
-   * hash and listed in the overflow.
+   * The identity hash is held by the stored event `holder`: `row` is a repeat when that event,
+   * or an overflow row, is the same (source, id) (a duplicate or a conflict, as their bodies
+   * say); otherwise it is stored without the hash and listed in the overflow.
    */
-  private insertColliding(row: PendingRow, holderJson: string): boolean {
+  private insertColliding(row: PendingRow, holder: HolderRow): InsertResult {
     const { e } = row;
-    const holder = JSON.parse(holderJson) as JsonObject;
-    if (holder.id === e.id && storedSource(holder, this.sourceNames.sourceOf) === e.source) return false;
-    if (this.sql.pluck('SELECT 1 FROM event_identity_overflow WHERE source = ? AND id = ?').get(e.source, e.id) !== undefined) return false;
+    const holderCe = JSON.parse(holder.json) as JsonObject;
+    if (holderCe.id === e.id && storedSource(holderCe, this.sourceNames.sourceOf) === e.source) return this.sameEvent(row, holder, holderCe) ? 'duplicate' : 'conflict';
+    const overflow = this.sql.prepare(`${HOLDER_SELECT} WHERE seq = (SELECT seq FROM event_identity_overflow WHERE source = ? AND id = ?)`).get(e.source, e.id) as HolderRow | undefined;
+    if (overflow !== undefined) return this.sameEvent(row, overflow, JSON.parse(overflow.json) as JsonObject) ? 'duplicate' : 'conflict';
+    if (this.sql.pluck('SELECT 1 FROM event_identity_overflow WHERE source = ? AND id = ?').get(e.source, e.id) !== undefined) return 'duplicate';
     const seq = Number(this.store(this.sql.prepare(INSERT_EVENT), null, row).lastInsertRowid);
     this.identities?.added(null, seq);
     this.sql.prepare('INSERT INTO event_identity_overflow (source, id, seq) VALUES (?, ?, ?)').run(e.source, e.id, seq);
-    return true;
+    return 'stored';
+  }
+
+  /**
+   * Whether `row` is the stored event `holder` again (its body may differ in key order, spacing
+   * and the spelling of numbers, as another serializer writes it; arrival and routing key are
+   * the transport's). Equal texts and columns answer at once (a redelivery); otherwise both
+   * whole CloudEvents are restored and compared as values.
+   */
+  private sameEvent(row: PendingRow, holder: HolderRow, holderCe: JsonObject): boolean {
+    const { e } = row;
+    if (holder.json === row.json && sameColumns(e, holder)) return true;
+    return sameJson(restoreEnvelope(holderCe, holder, this.sourceNames.sourceOf), wholeEnvelope(e));
   }
 
   /** In the ingest transaction: moves the identity index's tail into it when due (identityIndex.ts); 0 when not due or before migration 270. */

@@ -4,7 +4,7 @@ import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/
 import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { CounterRepository } from './counterRepository';
-import { EventRepository } from './eventRepository';
+import { EventRepository, wholeEventText } from './eventRepository';
 import { MinuteRollupRepository } from './minuteRollupRepository';
 import { MerchantIndex } from './merchantIndex';
 import { PaymentIndex } from './paymentIndex';
@@ -33,6 +33,11 @@ export interface BatchOutcome {
   duplicates: number;
   redeliveredDuplicates: number;
   quarantined: number;
+  /**
+   * Of `quarantined`: events whose (source, id) was stored already with a different body (the
+   * stored copy is kept; this one is quarantined, its reason naming source and id).
+   */
+  conflictingDuplicates: number;
   unknownTypes: number;
   /** What this batch changed in the per-payment counts (dim 'payment'; a count may be -1). */
   payments: RollupCell[];
@@ -112,7 +117,7 @@ export class EventWriter {
   }
 
   commit(items: IncomingMessage[]): BatchOutcome {
-    const out: BatchOutcome = { inserted: [], duplicates: 0, redeliveredDuplicates: 0, quarantined: 0, unknownTypes: 0, payments: [] };
+    const out: BatchOutcome = { inserted: [], duplicates: 0, redeliveredDuplicates: 0, quarantined: 0, conflictingDuplicates: 0, unknownTypes: 0, payments: [] };
     if (items.length === 0) return out;
     try {
       this.writeBatch(items, out);
@@ -184,16 +189,40 @@ export class EventWriter {
       }
       const e = item.result.event;
       const timeMs = e.timeMs ?? raw.arrivalMs;
-      if (!events.insert(e, timeMs, raw.arrivalMs, raw.routingKey ?? null)) {
+      const stored = events.insert(e, timeMs, raw.arrivalMs, raw.routingKey ?? null);
+      if (stored === 'duplicate') {
         out.duplicates += 1;
         if (item.redelivered) out.redeliveredDuplicates += 1;
         continue;
       }
-      const stored = e as IngestedEvent;
-      stored.arrivalMs = raw.arrivalMs;
-      stored.routingKey = raw.routingKey ?? null;
-      if (e.timeMs === null) stored.timeMs = timeMs;
-      out.inserted.push(stored);
+      if (stored === 'conflict') {
+        // Its body was let go once decoded (ingestPipeline.ts): the whole CloudEvent is kept
+        // instead, the same text for every copy of it, so a redelivery is found as above.
+        const body = Buffer.from(wholeEventText(e));
+        const routingKey = raw.routingKey ?? null;
+        if (item.redelivered && quarantine.holds(body, routingKey)) {
+          out.duplicates += 1;
+          out.redeliveredDuplicates += 1;
+          continue;
+        }
+        quarantine.insert({
+          arrivalMs: raw.arrivalMs,
+          reason: conflictReason(e),
+          routingKey,
+          headers: raw.headers ? safeJson(raw.headers) : null,
+          contentType: 'application/cloudevents+json',
+          body,
+          origin: item.origin ?? null,
+        });
+        out.quarantined += 1;
+        out.conflictingDuplicates += 1;
+        continue;
+      }
+      const ingested = e as IngestedEvent;
+      ingested.arrivalMs = raw.arrivalMs;
+      ingested.routingKey = raw.routingKey ?? null;
+      if (e.timeMs === null) ingested.timeMs = timeMs;
+      out.inserted.push(ingested);
       sources.add(e.source);
       minutes?.observe(e, timeMs);
       const sec = Math.floor(timeMs / 1000);
@@ -228,10 +257,19 @@ export class EventWriter {
     if (out.duplicates) counters.add('duplicates', out.duplicates);
     if (out.redeliveredDuplicates) counters.add('redelivered_duplicates', out.redeliveredDuplicates);
     if (out.quarantined) counters.add('quarantined', out.quarantined);
+    if (out.conflictingDuplicates) counters.add('conflicting_duplicates', out.conflictingDuplicates);
     if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
     for (const extend of this.extensions) extend(items, out);
     this.onWrite?.([...rollups.values(), ...out.payments], out);
   }
+}
+
+/** Names of sources and ids in a reason are cut to this many characters (an id may be any length). */
+const REASON_NAME_CHARS = 200;
+
+function conflictReason(e: NormalizedEvent): string {
+  const name = (s: string) => JSON.stringify(s.length > REASON_NAME_CHARS ? `${s.slice(0, REASON_NAME_CHARS)}…` : s);
+  return `conflicting duplicate: source ${name(e.source)} id ${name(e.id)} is already stored with a different body (the stored copy is kept; this copy is quarantined)`;
 }
 
 function safeJson(value: unknown): string {

@@ -2,19 +2,9 @@
 import type { CounterRepository } from './counterRepository';
 import type { EventRepository } from './eventRepository';
 import type { RollupRepository } from './rollupRepository';
+import type { StoreStats } from '../../../shared/storeStats';
 
-/** What `payops stats --json` prints (the ingest issue's contract). */
-export interface StoreStats {
-  events: number;
-  byType: Record<string, number>;
-  quarantined: number;
-  duplicates: number;
-  redeliveredDuplicates: number;
-  unknownTypes: number;
-  authorizedAmountByCurrency: Record<string, number>;
-  firstEventTime: string | null;
-  lastEventTime: string | null;
-}
+export type { StoreStats } from '../../../shared/storeStats';
 
 /** Figures from the rollups and counters (never a scan of raw events), so it is instant at any size. */
 export function computeStats(store: { rollups: RollupRepository; counters: CounterRepository; events: EventRepository }): StoreStats {
@@ -33,6 +23,7 @@ export function computeStats(store: { rollups: RollupRepository; counters: Count
     quarantined: store.counters.value('quarantined'),
     duplicates: store.counters.value('duplicates'),
     redeliveredDuplicates: store.counters.value('redelivered_duplicates'),
+    conflictingDuplicates: store.counters.value('conflicting_duplicates'),
     unknownTypes: store.counters.value('unknown_types'),
     authorizedAmountByCurrency,
     firstEventTime: range === null ? null : new Date(range.first).toISOString(),
