@@ -189,6 +189,11 @@ export class EventWriter {
       }
       const e = item.result.event;
       const timeMs = e.timeMs ?? raw.arrivalMs;
+      const unpaired = unpairedSurrogateField(e);
+      if (unpaired !== null) {
+        this.quarantineDecoded(item, e, out, `${unpaired}: holds an unpaired UTF-16 surrogate (a "\\ud800"-style escape), which is not Unicode text and cannot be stored as it is`);
+        continue;
+      }
       const stored = events.insert(e, timeMs, raw.arrivalMs, raw.routingKey ?? null);
       if (stored === 'duplicate') {
         out.duplicates += 1;
@@ -196,26 +201,7 @@ export class EventWriter {
         continue;
       }
       if (stored === 'conflict') {
-        // Its body was let go once decoded (ingestPipeline.ts): the whole CloudEvent is kept
-        // instead, the same text for every copy of it, so a redelivery is found as above.
-        const body = Buffer.from(wholeEventText(e));
-        const routingKey = raw.routingKey ?? null;
-        if (item.redelivered && quarantine.holds(body, routingKey)) {
-          out.duplicates += 1;
-          out.redeliveredDuplicates += 1;
-          continue;
-        }
-        quarantine.insert({
-          arrivalMs: raw.arrivalMs,
-          reason: conflictReason(e),
-          routingKey,
-          headers: raw.headers ? safeJson(raw.headers) : null,
-          contentType: 'application/cloudevents+json',
-          body,
-          origin: item.origin ?? null,
-        });
-        out.quarantined += 1;
-        out.conflictingDuplicates += 1;
+        if (this.quarantineDecoded(item, e, out, conflictReason(e))) out.conflictingDuplicates += 1;
         continue;
       }
       const ingested = e as IngestedEvent;
@@ -262,6 +248,47 @@ export class EventWriter {
     for (const extend of this.extensions) extend(items, out);
     this.onWrite?.([...rollups.values(), ...out.payments], out);
   }
+
+  /**
+   * Quarantines a decoded event (false: a redelivery of one already quarantined, counted as a
+   * duplicate). Its body was let go once decoded (ingestPipeline.ts): the whole CloudEvent is
+   * kept instead, the same text for every copy of it, so a redelivery is found by it.
+   */
+  private quarantineDecoded(item: IncomingMessage, e: NormalizedEvent, out: BatchOutcome, reason: string): boolean {
+    const { raw } = item;
+    const body = Buffer.from(wholeEventText(e));
+    const routingKey = raw.routingKey ?? null;
+    if (item.redelivered && this.tables.quarantine.holds(body, routingKey)) {
+      out.duplicates += 1;
+      out.redeliveredDuplicates += 1;
+      return false;
+    }
+    const headers = raw.headers ? safeJson(raw.headers) : null;
+    this.tables.quarantine.insert({ arrivalMs: raw.arrivalMs, reason, routingKey, headers, contentType: 'application/cloudevents+json', body, origin: item.origin ?? null });
+    out.quarantined += 1;
+    return true;
+  }
+}
+
+/** An unpaired surrogate: `u` mode matches a pair as one code point, so only a lone half is of category Cs. */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The first field of `e` that the database would not give back as it is (SQLite holds text as
+ * UTF-8, where an unpaired surrogate becomes U+FFFD: a source or id then no longer matched its
+ * stored copy, and a redelivery was stored again), or null. The stored text is safe (JSON.stringify
+ * escapes a lone surrogate); these are the strings stored as columns or rollup keys. One test of
+ * them joined on the hot path; field by field only when it matches.
+ */
+function unpairedSurrogateField(e: NormalizedEvent): string | null {
+  const d = e.dimensions;
+  const fields: [string, string | null | undefined][] = [
+    ['source', e.source], ['id', e.id], ['type', e.type], ['data.paymentId', e.paymentId], ['data.merchantId', e.merchantId],
+    ['data.declineCode', e.declineCode], ['data.method', e.method], ['data.issuer', d?.issuer], ['data.acquirer', d?.acquirer],
+  ];
+  if (!UNPAIRED_SURROGATE.test(`${e.source}\0${e.id}\0${e.type}\0${e.paymentId}\0${e.merchantId}\0${e.declineCode}\0${e.method}\0${d?.issuer}\0${d?.acquirer}`)) return null;
+  for (const [name, v] of fields) if (typeof v === 'string' && UNPAIRED_SURROGATE.test(v)) return name;
+  return null;
 }
 
 /** Names of sources and ids in a reason are cut to this many characters (an id may be any length). */
