@@ -26,6 +26,12 @@ describe('PaymentOutcomes', () => {
     expect(counts([['p1', 1000, false], ['p1', 2000, false], ['p1', 3000, false]])).toEqual({ '1:started': 1 });
   });
 
+  it('counts a payment of event times before 1970 as after: approved once, retries within the hour one payment', () => {
+    // 1969-12-31T23:59:58.5Z and a retry after it; then an attempt 90 minutes before the newest.
+    expect(counts([['p1', -1500, true], ['p1', -1200, true], ['p1', -1000, false]])).toEqual({ '-2:started': 1, '-2:approved': 1 });
+    expect(counts([['p2', -7_200_000, false], ['p2', -7_100_000, true]])).toEqual({ '-7200:started': 1, '-7200:approved': 1 });
+  });
+
   it('never counts a payment approved twice (a second approval of the same id)', () => {
     expect(counts([['p1', 1000, true], ['p1', 2000, true]])).toEqual({ '1:started': 1, '1:approved': 1 });
   });

@@ -23,7 +23,8 @@ export type PaymentEmit = (sec: number, key: PaymentCellKey, delta: number) => v
 export class PaymentOutcomes {
   /** paymentId -> startSec * 2 + approved (a small integer, no object per payment). */
   private readonly known = new Map<string, number>();
-  private newestSec = 0;
+  /** The newest attempt's second (-Infinity before the first: event times before 1970 are negative). */
+  private newestSec = -Infinity;
 
   constructor(
     private readonly memory = PAYMENT_MEMORY,
@@ -53,7 +54,8 @@ export class PaymentOutcomes {
       return;
     }
     const start = Math.floor(state / 2);
-    const was = state % 2 === 1;
+    // Not `state % 2`: a second before 1970 is negative, and so is its remainder (-1).
+    const was = state - start * 2 === 1;
     // An earlier attempt that arrived late moves the payment (and its approval) to its own second.
     const begins = Math.min(start, sec);
     if (begins < start) {
