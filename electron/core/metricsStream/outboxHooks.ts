@@ -21,9 +21,12 @@ export function recordMetricsOutbox(store: Store, intake: MetricsIntake, now: ()
     if (out.duplicates) counters.duplicates = out.duplicates;
     if (out.redeliveredDuplicates) counters.redelivered_duplicates = out.redeliveredDuplicates;
     if (out.quarantined) counters.quarantined = out.quarantined;
-    if (out.conflictingDuplicates) counters.conflicting_duplicates = out.conflictingDuplicates;
     if (out.unknownTypes) counters.unknown_types = out.unknownTypes;
     append({ rollups: cells, counters, queueSamples: [], alerts: [] });
+    // A payload of its own, in the same transaction: a follower of a payops before this counter
+    // refuses a message that carries it (its schema is strict) and would lose the batch's
+    // rollups with it; this way it skips this message only.
+    if (out.conflictingDuplicates) append({ rollups: [], counters: { conflicting_duplicates: out.conflictingDuplicates }, queueSamples: [], alerts: [] });
   };
   store.alerts.onSave = (records) => append({ rollups: [], counters: {}, queueSamples: [], alerts: [...records] });
   return (samples) => {

@@ -13,6 +13,8 @@ import { openDatabase } from './database';
 import { eventIdentity } from './eventIdentity';
 import { EventWriter, type IncomingMessage } from './eventWriter';
 import { storeOn } from './store';
+import { recordMetricsOutbox } from '../metricsStream/outboxHooks';
+import { metricsPayloadSchema } from '../../../shared/metricsStream';
 
 const dir = tempDir();
 let n = 0;
@@ -96,5 +98,20 @@ describe('a duplicate (source, id) with a different body', () => {
     expect(w.commit([incoming(b)]).inserted).toHaveLength(1);
     expect(w.commit([incoming(b, 2000, true)])).toMatchObject({ duplicates: 1, conflictingDuplicates: 0 });
     expect(w.commit([incoming({ ...b, data: { ...b.data, amount: 11 } }, 3000)])).toMatchObject({ quarantined: 1, conflictingDuplicates: 1 });
+  });
+
+  it('reaches followers in a payload of its own: a follower of before the counter skips that one only, never the batch\'s rollups', () => {
+    const db = freshDb();
+    const store = storeOn(db);
+    recordMetricsOutbox(store, () => 1_000, 'incarnation-1');
+    const first = paymentEvent('payment.authorized', { id: 'to-followers' }, { amount: 5 });
+    store.ingest.commit([incoming(first), incoming({ ...first, data: { ...first.data, amount: 6 } }), incoming(paymentEvent('payment.captured'))]);
+    const payloads = store.metricsStream.pendingOutbox(10).map((r) => metricsPayloadSchema.parse(JSON.parse(r.body)));
+    const OLDER_COUNTERS = ['duplicates', 'redelivered_duplicates', 'quarantined', 'unknown_types'];
+    const withRollups = payloads.filter((p) => p.rollups.length > 0);
+    expect(withRollups).toHaveLength(1);
+    expect(Object.keys(withRollups[0].counters).every((k) => OLDER_COUNTERS.includes(k))).toBe(true);
+    expect(withRollups[0].counters).toEqual({ quarantined: 1 });
+    expect(payloads.filter((p) => p.rollups.length === 0).map((p) => p.counters)).toEqual([{ conflicting_duplicates: 1 }]);
   });
 });
