@@ -64,6 +64,22 @@ describe('a duplicate (source, id) with a different body', () => {
     expect(storeOn(db).stats()).toMatchObject({ quarantined: 0, conflictingDuplicates: 0, duplicates: 5 });
   });
 
+  it('the same instant spelled another way, or the same id from another source, is no conflict', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    const e = paymentEvent('payment.captured', { id: 'spelled-1', time: '2026-11-23T05:31:44.120Z' }, { amount: 1, currency: 'KWD' });
+    w.commit([incoming(e)]);
+    // What a bridge or another serializer writes for the same time: an offset, fewer fraction digits, a lower-case t/z.
+    for (const time of ['2026-11-23T06:31:44.12+01:00', '2026-11-23T05:31:44.120000+00:00', '2026-11-23t05:31:44.12z']) {
+      expect(w.commit([incoming({ ...e, time }, 2000)]), time).toMatchObject({ duplicates: 1, conflictingDuplicates: 0, quarantined: 0 });
+    }
+    // Another instant is another body.
+    expect(w.commit([incoming({ ...e, time: '2026-11-23T05:31:44.121Z' }, 3000)])).toMatchObject({ conflictingDuplicates: 1 });
+    // The same id from another source is another event, whatever its body.
+    expect(w.commit([incoming({ ...e, source: 'psp/other', data: { ...e.data, amount: 2 } }, 4000)]).inserted).toHaveLength(1);
+    expect(storeOn(db).stats()).toMatchObject({ events: 2, duplicates: 3, conflictingDuplicates: 1 });
+  });
+
   it('a redelivered conflicting copy already quarantined is a redelivered duplicate, not a second row', () => {
     const db = freshDb();
     const w = new EventWriter(db);

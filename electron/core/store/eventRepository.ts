@@ -177,6 +177,16 @@ function sameJson(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.prototype.hasOwnProperty.call(ob, k) && sameJson((a as JsonObject)[k], ob[k]));
 }
 
+/**
+ * `ce` with its `time` as the instant it names (its row's time, parsed at ingest): "+01:00", a
+ * lower-case "t" or fewer fraction digits are another spelling of the same time, not another
+ * body. An event without `time` is left as it is (its row's time is its arrival).
+ */
+function atInstant(ce: JsonObject, timeMs: number | null): JsonObject {
+  if (typeof ce.time === 'string' && timeMs !== null) ce.time = timeMs;
+  return ce;
+}
+
 /** A decoded event's whole CloudEvent (its text and columns put back together), parsed. */
 function wholeEnvelope(e: NormalizedEvent): JsonObject {
   return restoreEnvelope(JSON.parse(e.json) as JsonObject, e, () => e.source);
@@ -317,7 +327,7 @@ export class EventRepository {
   private sameEvent(row: PendingRow, holder: HolderRow, holderCe: JsonObject): boolean {
     const { e } = row;
     if (holder.json === row.json && sameColumns(e, holder)) return true;
-    return sameJson(restoreEnvelope(holderCe, holder, this.sourceNames.sourceOf), wholeEnvelope(e));
+    return sameJson(atInstant(restoreEnvelope(holderCe, holder, this.sourceNames.sourceOf), holder.timeMs), atInstant(wholeEnvelope(e), e.timeMs));
   }
 
   /** In the ingest transaction: moves the identity index's tail into it when due (identityIndex.ts); 0 when not due or before migration 270. */
