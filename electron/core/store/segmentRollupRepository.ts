@@ -171,7 +171,7 @@ export class SegmentRollupRepository {
         const raw = dim === TOTAL ? TOTAL : rawSegmentValue(e, dim);
         // What an event does not carry is the total less the dimension's values (readers derive it).
         if (raw === NONE_VALUE) continue;
-        const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw);
+        const value = dim === TOTAL ? TOTAL : this.bounded(dim, raw, minute);
         const key = cellKey(minute, this.cellIds.id(dim, value));
         let cell = cells.get(key);
         if (!cell) {
@@ -267,14 +267,48 @@ export class SegmentRollupRepository {
     return { minutes, buckets: [innerFrom / BUCKET_MIN, innerTo / BUCKET_MIN] };
   }
 
-  /** The name an attempt of `value` is counted under (segmentAdmission.ts). */
-  private bounded(dim: string, value: string): string {
+  /**
+   * The name an attempt of `value` at `minute` is counted under (segmentAdmission.ts). A change
+   * of the admitted values is recorded in segment_named (migration 310): a promoted value is
+   * named wholly from the minute after this attempt's (attempts before it in this minute were
+   * counted in (other)), a replaced one up to this attempt's minute.
+   */
+  private bounded(dim: string, value: string, minute: number): string {
     const { kept, change } = this.admissionState().observe(dim, value);
     if (change) {
-      if (change.replaced !== null) this.sql.prepare('DELETE FROM segment_value WHERE dim = ? AND value = ?').run(dim, change.replaced);
+      const named = this.hasNamedHistory();
+      if (change.replaced !== null) {
+        this.sql.prepare('DELETE FROM segment_value WHERE dim = ? AND value = ?').run(dim, change.replaced);
+        if (named) this.sql.prepare('UPDATE segment_named SET to_minute = ? WHERE dim = ? AND value = ? AND to_minute IS NULL').run(minute, dim, change.replaced);
+      }
       this.sql.prepare('INSERT OR IGNORE INTO segment_value (dim, value) VALUES (?, ?)').run(dim, change.admitted);
+      if (named) {
+        this.sql
+          .prepare('INSERT INTO segment_named (dim, value, from_minute, to_minute) VALUES (?, ?, ?, NULL)')
+          .run(dim, change.admitted, change.replaced === null ? null : minute + 1);
+      }
     }
     return kept ? value : OTHER_VALUE;
+  }
+
+  private namedHistory: boolean | null = null;
+  /** A database written before migration 310 (a test's older schema) has no segment_named. */
+  private hasNamedHistory(): boolean {
+    return (this.namedHistory ??= this.sql.hasTables('segment_named'));
+  }
+
+  /**
+   * The values named throughout minutes [fromMinute, toMinute), as `dim \u0000 value` keys: a
+   * value of a dimension not among them changed between its own name and (other) in those
+   * minutes (or had no name in them), so its named rows there compare a name, not its traffic.
+   * Null on a database before migration 310 (every value is taken as named throughout).
+   */
+  namedThroughout(fromMinute: number, toMinute: number): Set<string> | null {
+    if (!this.hasNamedHistory()) return null;
+    const rows = this.sql
+      .prepare('SELECT dim, value FROM segment_named WHERE (from_minute IS NULL OR from_minute <= ?) AND (to_minute IS NULL OR to_minute >= ?)')
+      .all(fromMinute, toMinute) as { dim: string; value: string }[];
+    return new Set(rows.map((r) => `${r.dim}\u0000${r.value}`));
   }
 
   private boundedCode(code: string): string {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { explainRequestSchema, Explanation } from '../../../shared/triage';
 import type { ReadStore } from '../store/store';
 import { computeExplanation, MINUTE_MS } from './explain';
+import { foldRenamedCodes, foldRenamedSegments } from './namedSegments';
 
 export type ExplainRequest = z.output<typeof explainRequestSchema>;
 
@@ -17,16 +18,19 @@ export function explainFromStore(store: Pick<ReadStore, 'segments'>, request: Ex
   const baseFromMinute = request.baselineFrom !== undefined ? Math.floor(request.baselineFrom / MINUTE_MS) : fromMinute - BASELINE_WINDOWS * length;
   const baseToMinute = request.baselineTo !== undefined ? Math.ceil(request.baselineTo / MINUTE_MS) : fromMinute;
   const s = store.segments;
+  // A value promoted out of (other), or put back in it, anywhere in the minutes compared is
+  // compared folded into (other) on both sides: its change of name is no change of traffic.
+  const named = s.namedThroughout(Math.min(fromMinute, baseFromMinute), Math.max(toMinute, baseToMinute));
   return computeExplanation({
     metric: request.metric,
     fromMs: fromMinute * MINUTE_MS,
     toMs: toMinute * MINUTE_MS,
     baselineFromMs: baseFromMinute * MINUTE_MS,
     baselineToMs: baseToMinute * MINUTE_MS,
-    window: s.segmentsBetween(fromMinute, toMinute),
-    baseline: s.segmentsBetween(baseFromMinute, baseToMinute),
+    window: foldRenamedSegments(s.segmentsBetween(fromMinute, toMinute), named),
+    baseline: foldRenamedSegments(s.segmentsBetween(baseFromMinute, baseToMinute), named),
     baselineSlices: s.totalsBySlice(baseFromMinute, baseToMinute, length),
-    windowCodes: s.declineCodesBetween(fromMinute, toMinute),
-    baselineCodes: s.declineCodesBetween(baseFromMinute, baseToMinute),
+    windowCodes: foldRenamedCodes(s.declineCodesBetween(fromMinute, toMinute), named),
+    baselineCodes: foldRenamedCodes(s.declineCodesBetween(baseFromMinute, baseToMinute), named),
   });
 }

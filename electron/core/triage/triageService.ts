@@ -7,6 +7,7 @@ import type { ReadStore } from '../store/store';
 import { explainFromStore, type ExplainRequest } from './explainService';
 import { MINUTE_MS } from './explain';
 import { computeHealthBoard } from './health';
+import { foldRenamedSegments } from './namedSegments';
 
 export type HealthRequest = z.output<typeof healthRequestSchema>;
 
@@ -21,11 +22,14 @@ export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: Hea
   const toMinute = request.at !== undefined ? Math.floor(request.at / MINUTE_MS) : (range?.last ?? 0) + 1;
   const fromMinute = toMinute - request.windowMinutes;
   const baseFromMinute = fromMinute - request.baselineMinutes;
+  // A value that lost its name to (other) in these minutes would read as down (its traffic
+  // vanished), one that earned it as new: each is judged within (other), on both sides.
+  const named = store.segments.namedThroughout(baseFromMinute, toMinute);
   return computeHealthBoard({
     fromMs: fromMinute * MINUTE_MS,
     toMs: toMinute * MINUTE_MS,
-    window: store.segments.segmentsBetween(fromMinute, toMinute),
-    baseline: store.segments.segmentsBetween(baseFromMinute, fromMinute),
+    window: foldRenamedSegments(store.segments.segmentsBetween(fromMinute, toMinute), named),
+    baseline: foldRenamedSegments(store.segments.segmentsBetween(baseFromMinute, fromMinute), named),
   });
 }
 
