@@ -349,14 +349,19 @@ export class SegmentRollupRepository {
 
   /**
    * The totals of every attempt in consecutive slices of `sliceMinutes`, the last one ending at
-   * `toMinute`, as many whole slices as fit after `fromMinute` (oldest first). (Numbers are
-   * bound as REAL, hence the cast of the slice.)
+   * `toMinute`, as many whole slices as fit after `fromMinute` (oldest first), leaving out the
+   * slices without attempts. Only the stored minutes are visited (each found by one seek from the
+   * one before), never every minute of the range, and only the slices holding attempts are kept:
+   * a baseline from the epoch for a one-minute window would otherwise walk and allocate tens of
+   * millions of empty minutes. (Numbers are bound as REAL, hence the cast of the slice.)
    */
   totalsBySlice(fromMinute: number, toMinute: number, sliceMinutes: number): SegmentCounts[] {
     const slices = sliceMinutes > 0 ? Math.floor((toMinute - fromMinute) / sliceMinutes) : 0;
     if (slices <= 0) return [];
     const first = toMinute - slices * sliceMinutes;
-    const minutes = `WITH RECURSIVE m(minute) AS (SELECT ? UNION ALL SELECT minute + 1 FROM m WHERE minute + 1 < ?)`;
+    const minutes = (table: string) => `WITH RECURSIVE m(minute) AS (
+        SELECT (SELECT MIN(minute) FROM ${table} WHERE minute >= ?)
+        UNION ALL SELECT (SELECT MIN(minute) FROM ${table} WHERE minute > m.minute) FROM m WHERE m.minute < ?)`;
     const slice = `CAST((s.minute - ?) / ? AS INTEGER) AS slice`;
     // Coded (migration 240): the total's key first, then one primary-key seek per minute.
     // Through the view, each minute would join every segment of it to its key.
@@ -366,14 +371,15 @@ export class SegmentRollupRepository {
         ? []
         : totalKey !== null
           ? (this.sql
-              .prepare(`${minutes} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute_coded s ON s.minute = m.minute AND s.key_id = ? GROUP BY slice`)
-              .all(first, toMinute, first, sliceMinutes, totalKey) as (SegmentCounts & { slice: number })[])
+              .prepare(`${minutes('segment_minute_coded')} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute_coded s ON s.minute = m.minute AND s.key_id = ? WHERE m.minute < ? GROUP BY slice`)
+              .all(first, toMinute, first, sliceMinutes, totalKey, toMinute) as (SegmentCounts & { slice: number })[])
           : (this.sql
-              .prepare(`${minutes} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute s ON s.minute = m.minute WHERE s.dim = '${TOTAL}' AND s.value = '${TOTAL}' GROUP BY slice`)
-              .all(first, toMinute, first, sliceMinutes) as (SegmentCounts & { slice: number })[]);
-    const out: SegmentCounts[] = Array.from({ length: slices }, () => ({ attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 }));
-    for (const { slice: i, ...counts } of rows) out[i] = counts;
-    return out;
+              .prepare(`${minutes('segment_minute')} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute s ON s.minute = m.minute WHERE s.dim = '${TOTAL}' AND s.value = '${TOTAL}' AND m.minute < ? GROUP BY slice`)
+              .all(first, toMinute, first, sliceMinutes, toMinute) as (SegmentCounts & { slice: number })[]);
+    return rows
+      .filter((r) => r.attempts > 0)
+      .sort((a, b) => a.slice - b.slice)
+      .map(({ slice: _slice, ...counts }) => counts);
   }
 
   /** Decline codes over [fromMinute, toMinute), per segment of one dimension (or of every one). */

@@ -9,13 +9,18 @@ export type ExplainRequest = z.output<typeof explainRequestSchema>;
 
 /** Default baseline: the four windows of the same length just before the window. */
 export const BASELINE_WINDOWS = 4;
+/** Minutes from the epoch to the last time a Date holds (8.64e15 ms either way). */
+const FIRST_MINUTE = 8.64e15 / MINUTE_MS;
 
 export function explainFromStore(store: Pick<ReadStore, 'segments'>, request: ExplainRequest): Explanation {
   // Rollups are per minute: the window is widened to whole minutes.
   const fromMinute = Math.floor(request.from / MINUTE_MS);
   const toMinute = Math.ceil(request.to / MINUTE_MS);
   const length = toMinute - fromMinute;
-  const baseFromMinute = request.baselineFrom !== undefined ? Math.floor(request.baselineFrom / MINUTE_MS) : fromMinute - BASELINE_WINDOWS * length;
+  // Not before the first representable time: a window from the epoch has its default baseline
+  // before it, and the answer gives the baseline as an ISO time.
+  const baseFromMinute =
+    request.baselineFrom !== undefined ? Math.floor(request.baselineFrom / MINUTE_MS) : Math.max(fromMinute - BASELINE_WINDOWS * length, -FIRST_MINUTE);
   const baseToMinute = request.baselineTo !== undefined ? Math.ceil(request.baselineTo / MINUTE_MS) : fromMinute;
   const s = store.segments;
   // A value promoted out of (other), or put back in it, anywhere in the minutes compared is
