@@ -7,7 +7,8 @@ import { SEGMENT_DIMENSIONS, type SegmentDimension } from './segments';
 export const TRIAGE_METRICS = ['approval-rate', 'decline-rate', 'failure-rate'] as const;
 export type TriageMetric = (typeof TRIAGE_METRICS)[number];
 
-const epochMs = z.number({ error: 'must be a time (epoch ms)' }).int().nonnegative();
+/** A time a Date holds (to 8.64e15 ms, +275760-09-13): the answers give their times as ISO text. */
+const epochMs = z.number({ error: 'must be a time (epoch ms)' }).int().nonnegative().max(8.64e15, { error: 'must be a time before the year 275760' });
 
 export const explainRequestSchema = z
   .object({

@@ -4,11 +4,12 @@
 // out of memory.
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { explainRequestSchema } from '../../../shared/triage';
+import { explainRequestSchema, healthRequestSchema } from '../../../shared/triage';
 import { ADMISSION_T0, attempt } from '../../../test/support/admissionKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { openStore, type Store } from '../store/store';
 import { explainFromStore } from './explainService';
+import { healthFromStore } from './triageService';
 
 const dir = tempDir('payops-explain-bounds-');
 const MIN = 60_000;
@@ -43,5 +44,22 @@ describe('explain over windows far wider than the stored minutes', () => {
     expect(e.window.attempts).toBe(10);
     expect(e.baseline.attempts).toBe(290);
     expect(e.overdispersion).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('times past the last one a Date holds', () => {
+  it('are refused at the boundary with the field named, not thrown as a RangeError from the answer', () => {
+    const store = small('beyond.db');
+    for (const [schema, args, field] of [
+      [explainRequestSchema, { from: 0, to: 8.7e15 }, 'to'],
+      [explainRequestSchema, { from: T0, to: T0 + MIN, baselineFrom: 0, baselineTo: 8.7e15 }, 'baselineTo'],
+      [healthRequestSchema, { at: 9e15 }, 'at'],
+    ] as const) {
+      const r = schema.safeParse(args);
+      expect(r.success, JSON.stringify(args)).toBe(false);
+      expect(r.error!.issues[0].path).toEqual([field]);
+    }
+    // The largest accepted answers.
+    expect(healthFromStore(store, healthRequestSchema.parse({ at: MAX_MS })).segments).toEqual([]);
   });
 });
