@@ -27,6 +27,11 @@ export const explainRequestSchema = z
   .refine((r) => r.baselineFrom === undefined || r.baselineTo === undefined || r.baselineTo > r.baselineFrom, {
     error: 'must be after baseline-from',
     path: ['baselineTo'],
+  })
+  // Half-open periods: a baseline may end where the window starts, or start where it ends.
+  .refine((r) => r.baselineFrom === undefined || r.baselineTo === undefined || r.baselineTo <= r.from || r.baselineFrom >= r.to, {
+    error: 'the baseline must not overlap the window (its attempts would be compared with themselves): end it at from or start it at to',
+    path: ['baselineFrom'],
   });
 
 export const healthRequestSchema = z

@@ -63,3 +63,35 @@ describe('times past the last one a Date holds', () => {
     expect(healthFromStore(store, healthRequestSchema.parse({ at: MAX_MS })).segments).toEqual([]);
   });
 });
+
+describe('a baseline that overlaps the window', () => {
+  it('is refused at the boundary: attempts on both sides would be compared with themselves', () => {
+    const overlapping = [
+      { from: T0 + 10 * MIN, to: T0 + 20 * MIN, baselineFrom: T0, baselineTo: T0 + 15 * MIN },
+      { from: T0 + 10 * MIN, to: T0 + 20 * MIN, baselineFrom: T0 + 10 * MIN, baselineTo: T0 + 20 * MIN },
+      { from: T0 + 10 * MIN, to: T0 + 20 * MIN, baselineFrom: T0 + 12 * MIN, baselineTo: T0 + 13 * MIN },
+      { from: T0 + 10 * MIN, to: T0 + 20 * MIN, baselineFrom: T0 + 19 * MIN, baselineTo: T0 + 40 * MIN },
+    ];
+    for (const args of overlapping) {
+      const r = explainRequestSchema.safeParse(args);
+      expect(r.success, JSON.stringify(args)).toBe(false);
+      expect(r.error!.issues[0].message).toMatch(/overlap/);
+    }
+    // Touching is not overlapping (half-open), before or after the window.
+    expect(explainRequestSchema.safeParse({ from: T0 + 10 * MIN, to: T0 + 20 * MIN, baselineFrom: T0, baselineTo: T0 + 10 * MIN }).success).toBe(true);
+    expect(explainRequestSchema.safeParse({ from: T0 + 10 * MIN, to: T0 + 20 * MIN, baselineFrom: T0 + 20 * MIN, baselineTo: T0 + 30 * MIN }).success).toBe(true);
+  });
+
+  it('widened to whole minutes, does not take in the window\'s first or last minute', () => {
+    const store = stores.find(Boolean) ?? small('edges.db');
+    // Window from 10:00:30 (its minute from 10:00), baseline up to 10:00:30 (its minute to 10:01).
+    const before = explainFromStore(store, explainRequestSchema.parse({ from: T0 + 10.5 * MIN, to: T0 + 12 * MIN, baselineFrom: T0, baselineTo: T0 + 10.5 * MIN }));
+    expect(before.window.attempts).toBe(20);
+    expect(before.baseline.attempts).toBe(100);
+    expect(Date.parse(before.baseline.to)).toBeLessThanOrEqual(Date.parse(before.window.from));
+    const after = explainFromStore(store, explainRequestSchema.parse({ from: T0 + 10 * MIN, to: T0 + 11.5 * MIN, baselineFrom: T0 + 11.5 * MIN, baselineTo: T0 + 20 * MIN }));
+    expect(after.window.attempts).toBe(20);
+    expect(after.baseline.attempts).toBe(80);
+    expect(Date.parse(after.baseline.from)).toBeGreaterThanOrEqual(Date.parse(after.window.to));
+  });
+});

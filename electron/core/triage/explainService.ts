@@ -19,9 +19,14 @@ export function explainFromStore(store: Pick<ReadStore, 'segments'>, request: Ex
   const length = toMinute - fromMinute;
   // Not before the first representable time: a window from the epoch has its default baseline
   // before it, and the answer gives the baseline as an ISO time.
-  const baseFromMinute =
+  let baseFromMinute =
     request.baselineFrom !== undefined ? Math.floor(request.baselineFrom / MINUTE_MS) : Math.max(fromMinute - BASELINE_WINDOWS * length, -FIRST_MINUTE);
-  const baseToMinute = request.baselineTo !== undefined ? Math.ceil(request.baselineTo / MINUTE_MS) : fromMinute;
+  let baseToMinute = request.baselineTo !== undefined ? Math.ceil(request.baselineTo / MINUTE_MS) : fromMinute;
+  // The baseline does not overlap the window (explainRequestSchema), but widened to whole minutes
+  // the two may share the minute where one ends and the other starts: the window keeps it.
+  if (baseFromMinute < fromMinute) baseToMinute = Math.min(baseToMinute, fromMinute);
+  else baseFromMinute = Math.max(baseFromMinute, toMinute);
+  baseToMinute = Math.max(baseToMinute, baseFromMinute);
   const s = store.segments;
   // A value promoted out of (other), or put back in it, anywhere in the minutes compared is
   // compared folded into (other) on both sides: its change of name is no change of traffic.
