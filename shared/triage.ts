@@ -158,9 +158,17 @@ export function twinOf(e: Pick<Explanation, 'contributors'>, top: Contributor): 
 
 const MINUTE_MS = 60_000;
 
-/** Failure alerts are explained by the failure rate; every other one by approval (declines move it too). */
-export function metricOfAlert(a: Pick<AlertView, 'rule'>): TriageMetric {
-  return /fail|acquirer-down/.test(a.rule) ? 'failure-rate' : 'approval-rate';
+/**
+ * The rate an alert is explained by: its rule's metric when the alert says it (a live AlertView),
+ * else what the rule's name says (alert history keeps no metric): failure alerts by the failure
+ * rate, decline alerts by the decline rate, every other one by approval.
+ */
+export function metricOfAlert(a: Pick<AlertView, 'rule' | 'metric'>): TriageMetric {
+  if (a.metric === 'failure_rate') return 'failure-rate';
+  if (a.metric === 'decline_rate') return 'decline-rate';
+  if (a.metric === 'approval_rate') return 'approval-rate';
+  if (/fail|acquirer-down/.test(a.rule)) return 'failure-rate';
+  return /decline/.test(a.rule) ? 'decline-rate' : 'approval-rate';
 }
 
 /**

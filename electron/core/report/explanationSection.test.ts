@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { storeScenario, type StoredScenario } from '../../../test/support/triageTestKit';
 import { tempDir } from '../../../test/support/tempDir';
+import { metricOfAlert } from '../../../shared/triage';
 import { buildReport } from './reportData';
 import { renderReportHtml } from './reportHtml';
 
@@ -12,32 +13,34 @@ const dir = tempDir('payops-report-explain-');
 let s: StoredScenario;
 const KEY = 'issuer-down|issuer=tamarind-card|1';
 
+/** An alert of `rule` over the scenario's outage, resolved at its end. */
+const alertOf = (rule: string): AlertHistoryRecord => ({
+  key: KEY,
+  rule,
+  severity: 'critical',
+  labels: { issuer: 'tamarind-card' },
+  group: 'issuer=tamarind-card',
+  state: 'resolved',
+  summary: 'issuer tamarind-card approval down',
+  value: 0.1,
+  peakValue: 0.1,
+  activeSince: s.fromMs,
+  firedAt: s.fromMs + 60_000,
+  resolvedAt: s.toMs,
+  endedAt: null,
+  silenced: false,
+  acknowledged: null,
+  resolveNote: null,
+  transitions: [
+    { state: 'pending', at: s.fromMs },
+    { state: 'firing', at: s.fromMs + 60_000 },
+    { state: 'resolved', at: s.toMs },
+  ],
+});
+
 beforeAll(async () => {
   s = await storeScenario(dir, 'issuer-outage');
-  const alert: AlertHistoryRecord = {
-    key: KEY,
-    rule: 'issuer-down',
-    severity: 'critical',
-    labels: { issuer: 'tamarind-card' },
-    group: 'issuer=tamarind-card',
-    state: 'resolved',
-    summary: 'issuer tamarind-card approval down',
-    value: 0.1,
-    peakValue: 0.1,
-    activeSince: s.fromMs,
-    firedAt: s.fromMs + 60_000,
-    resolvedAt: s.toMs,
-    endedAt: null,
-    silenced: false,
-    acknowledged: null,
-    resolveNote: null,
-    transitions: [
-      { state: 'pending', at: s.fromMs },
-      { state: 'firing', at: s.fromMs + 60_000 },
-      { state: 'resolved', at: s.toMs },
-    ],
-  };
-  s.store.alerts.save([alert]);
+  s.store.alerts.save([alertOf('issuer-down')]);
 });
 afterAll(() => s?.store.close());
 
@@ -66,5 +69,25 @@ describe('incident report: the explanation of its alert', () => {
     expect(e.contributors[1].value).not.toBe('529412');
     expect(e.headline).not.toContain('529412');
     expect(e.contributors[0].value).toBe('tamarind-card');
+  });
+
+  it('explains a decline-rate alert by the decline rate, a failure one by failures, the rest by approval', () => {
+    const metricOf = (rule: string) => {
+      const key = `${rule}||1`;
+      s.store.alerts.save([{ ...alertOf(rule), key }]);
+      return buildReport(s.store, { alertKey: key, mask: false, sampleSize: 1 }).explanation!.metric;
+    };
+    expect(metricOf('decline-rate-spike')).toBe('decline-rate');
+    expect(metricOf('authorization-failure-rate')).toBe('failure-rate');
+    expect(metricOf('issuer-down')).toBe('approval-rate');
+  });
+});
+
+describe('the rate an alert is explained by', () => {
+  it("is its rule's metric when the alert carries it, whatever the rule is called", () => {
+    expect(metricOfAlert({ rule: 'failover-approval', metric: 'approval_rate' })).toBe('approval-rate');
+    expect(metricOfAlert({ rule: 'nordic-issuers', metric: 'decline_rate' })).toBe('decline-rate');
+    expect(metricOfAlert({ rule: 'nordic-issuers', metric: 'failure_rate' })).toBe('failure-rate');
+    expect(metricOfAlert({ rule: 'nordic-issuers' })).toBe('approval-rate');
   });
 });
