@@ -119,7 +119,7 @@ describe('a duplicate (source, id) with a different body', () => {
   it('reaches followers in a payload of its own: a follower of before the counter skips that one only, never the batch\'s rollups', () => {
     const db = freshDb();
     const store = storeOn(db);
-    recordMetricsOutbox(store, () => 1_000, 'incarnation-1');
+    recordMetricsOutbox(store, 'queue', () => 1_000, 'incarnation-1');
     const first = paymentEvent('payment.authorized', { id: 'to-followers' }, { amount: 5 });
     store.ingest.commit([incoming(first), incoming({ ...first, data: { ...first.data, amount: 6 } }), incoming(paymentEvent('payment.captured'))]);
     const payloads = store.metricsStream.pendingOutbox(10).map((r) => metricsPayloadSchema.parse(JSON.parse(r.body)));
