@@ -50,8 +50,8 @@ describe('one message for a large group (a rule grouped by merchant, thousands f
   it('a Slack message keeps maxAlerts lines when set, and lists a small group whole', () => {
     expect(slackPayload(dispatch('slack', 2, 5)).text.split('\n')).toEqual([
       '[FIRING:5] merchant-decline-rate',
-      '- decline rate 41.0 % > 20 % for merchant M1000000 over 5m (212 attempts)',
-      '- decline rate 41.0 % > 20 % for merchant M1000001 over 5m (212 attempts)',
+      '- decline rate 41.0 % &gt; 20 % for merchant M1000000 over 5m (212 attempts)', // Slack shows &gt; as >
+      '- decline rate 41.0 % &gt; 20 % for merchant M1000001 over 5m (212 attempts)',
       '- ... and 3 more',
     ]);
     expect(slackPayload(dispatch('slack', 0, 2)).text.split('\n')).toHaveLength(3);

@@ -62,14 +62,14 @@ export function alertmanagerPayload(d: Dispatch): AlertmanagerWebhookV4 {
 
 export function slackPayload(d: Dispatch): { text: string } {
   const firing = d.alerts.filter((a) => a.status === 'firing').length;
-  const head = `[${d.status.toUpperCase()}${firing ? `:${firing}` : ''}] ${Object.values(d.groupLabels).join(' ') || d.alerts[0]?.rule || ''}`;
+  const head = `[${d.status.toUpperCase()}${firing ? `:${firing}` : ''}] ${slackEscape(Object.values(d.groupLabels).join(' ') || d.alerts[0]?.rule || '')}`;
   const { kept } = truncateAlerts(d.alerts, d.contactPoint.maxAlerts);
   // A group of thousands (a rule grouped by merchant) still makes one message Slack takes whole.
   const moreReserve = 40;
   const lines = [head];
   let length = head.length;
   for (const a of kept) {
-    const line = `- ${a.summary}`;
+    const line = `- ${slackEscape(a.summary)}`;
     if (length + 1 + line.length + moreReserve > SLACK_TEXT_LIMIT) break;
     lines.push(line);
     length += 1 + line.length;
@@ -77,6 +77,15 @@ export function slackPayload(d: Dispatch): { text: string } {
   const more = d.alerts.length - (lines.length - 1);
   if (more > 0) lines.push(`- ... and ${more} more`);
   return { text: lines.join('\n') };
+}
+
+/**
+ * Slack's control characters as entities (its formatting reference asks for exactly these
+ * three): label values come from the payment stream, and "<!channel>" or "<https://x|text>"
+ * in a merchant id must not ping a channel or show a disguised link.
+ */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function annotationsOf(a: NotifiedAlert): Record<string, string> {
