@@ -80,6 +80,8 @@ export class NotificationRouter {
   /** Every alert firing now (for inhibition), by fingerprint. */
   private readonly firing = new Map<string, NotifiedAlert>();
   private clock = -Infinity;
+  /** Alerts resumed after a restart, by their instance key (see observe). */
+  private readonly carried = new Map<string, NotifiedAlert>();
 
   constructor(private readonly config: RoutingConfig) {
     const byName = new Map(config.contactPoints.map((c) => [c.name, c]));
@@ -100,7 +102,12 @@ export class NotificationRouter {
   /** Feeds one notification from the evaluator (firing or resolved), after running what is due before it. */
   observe(n: AlertNotification): RouteResult {
     const out = this.advanceTo(n.at);
-    const alert = toNotifiedAlert(n);
+    let alert = toNotifiedAlert(n);
+    // An alert carried on over a restart keeps the labels its receiver was told (its rule's
+    // severity may have changed in between), so its resolve finds it.
+    const carried = n.key === undefined ? undefined : this.carried.get(n.key);
+    if (carried && carried.fingerprint !== alert.fingerprint) alert = { ...alert, severity: carried.severity, labels: carried.labels, fingerprint: carried.fingerprint };
+    if (carried && alert.status === 'resolved') this.carried.delete(n.key!);
     if (alert.status === 'firing') this.firing.set(alert.fingerprint, alert);
     else this.firing.delete(alert.fingerprint);
     const labels = matchLabels(alert);
@@ -158,6 +165,7 @@ export class NotificationRouter {
     for (const n of alerts) {
       const alert = toNotifiedAlert({ ...n, kind: 'firing' });
       this.firing.set(alert.fingerprint, alert);
+      if (n.key !== undefined) this.carried.set(n.key, alert);
       const labels = matchLabels(alert);
       for (const route of this.routesFor(labels)) {
         const groupLabels = pickGroupLabels(route.policy.groupBy, labels);

@@ -67,4 +67,19 @@ describe('NotificationRouter.resume (a live session restarted on its database)',
     again.resume(at(900), [], told(later));
     expect(sent(again.advanceTo(at(2000)))).toEqual([]);
   });
+
+  it("a carried-on alert whose rule's severity changed between the sessions still resolves (under the labels the receiver knows) and is not repeated after", () => {
+    const before = new NotificationRouter(config([]));
+    before.observe({ ...note('firing', 0, 'm_1'), severity: 'warning', key: 'k1' });
+    const first = before.advanceTo(at(30));
+    expect(sent(first)).toEqual(['30 chat firing [m_1:firing]']);
+    const after = new NotificationRouter(config([]));
+    after.resume(at(600), [{ ...note('firing', 0, 'm_1'), severity: 'warning', key: 'k1' }], told(first));
+    // The engine now runs the rule as critical: its resolve carries severity=critical.
+    after.observe({ ...note('resolved', 700, 'm_1'), severity: 'critical', key: 'k1' });
+    const out = after.advanceTo(at(2000));
+    expect(sent(out)).toEqual(['930 chat resolved [m_1:resolved]']);
+    expect(out.dispatches[0].alerts[0].labels.severity).toBe('warning');
+    expect(sent(after.advanceTo(at(30 + 4 * 3600)))).toEqual([]);
+  });
 });
