@@ -1,5 +1,6 @@
+import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { buildWebUrl, errorMessage, generateToken, injectSessionScript, isAllowedHost, isAllowedOrigin, parseCookies, tokenMatches } from './webSecurity';
+import { buildWebUrl, errorMessage, generateToken, injectSessionScript, SESSION_SCRIPT, isAllowedHost, isAllowedOrigin, parseCookies, tokenMatches } from './webSecurity';
 import { resolveStaticPath, contentTypeFor, isInside } from './staticFiles';
 
 describe('web security helpers', () => {
@@ -62,5 +63,29 @@ describe('web security helpers', () => {
     expect(injectSessionScript('<!doctype html><title>t</title><script src="/a.js"></script>')).toBe(`<!doctype html><title>t</title>${tag}<script src="/a.js"></script>`);
     expect(injectSessionScript('<!doctype html><p>x</p>')).toBe(`<!doctype html>${tag}<p>x</p>`);
     expect(injectSessionScript('<header>x</header>')).toBe(`${tag}<header>x</header>`);
+  });
+
+  it('the session script stores the token, and puts it back only into a same-origin address', () => {
+    const run = (href: string, stored: string | null) => {
+      const store = new Map<string, string>(stored ? [['payops.webToken', stored]] : []);
+      const replaced: string[] = [];
+      const u = new URL(href);
+      const location = { href: u.href, origin: u.origin, pathname: u.pathname, search: u.search, hash: u.hash };
+      vm.runInNewContext(SESSION_SCRIPT, {
+        location,
+        URL,
+        URLSearchParams,
+        sessionStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) },
+        history: { state: null, replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(new URL(url, u.href).href) },
+      });
+      return { stored: store.get('payops.webToken') ?? null, replaced };
+    };
+    expect(run('http://127.0.0.1:8123/?token=abc#/alerts', null)).toEqual({ stored: 'abc', replaced: [] });
+    expect(run('http://127.0.0.1:8123/#/alerts', 'abc')).toEqual({ stored: 'abc', replaced: ['http://127.0.0.1:8123/?token=abc#/alerts'] });
+    expect(run('http://127.0.0.1:8123/', null)).toEqual({ stored: null, replaced: [] });
+    // A path that reads as a network-path reference must not send the token to another host.
+    const odd = run('http://127.0.0.1:8123//evil.example/x', 'abc');
+    expect(odd.replaced).toHaveLength(1);
+    expect(new URL(odd.replaced[0]).origin).toBe('http://127.0.0.1:8123');
   });
 });

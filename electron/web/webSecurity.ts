@@ -90,8 +90,10 @@ export const SESSION_SCRIPT = `(function () {
     }
     token = sessionStorage.getItem(key);
     if (!token) return;
-    params.set('token', token);
-    history.replaceState(history.state, '', location.pathname + '?' + params.toString() + location.hash);
+    // Built from the whole address: a path such as //other.host/ stays a path on this origin.
+    var address = new URL(location.href);
+    address.searchParams.set('token', token);
+    history.replaceState(history.state, '', address.href);
   } catch (e) {
     /* storage off: the printed URL is needed again */
   }
