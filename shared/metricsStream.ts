@@ -179,6 +179,12 @@ export const metricsMessageSchema = metricsPayloadSchema.extend({
   seq: z.number().int().positive(),
   /** When the collector committed what this message carries. */
   at: epochMs,
+  /**
+   * The collector process that published this message (its incarnation). Equal to
+   * `incarnation` when the process numbered the message itself; a re-publication of a row an
+   * earlier process numbered differs. Absent from older collectors.
+   */
+  by: z.string().min(1).max(64).optional(),
 });
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 

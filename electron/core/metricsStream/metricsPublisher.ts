@@ -15,6 +15,8 @@ export interface MetricsPublisherOptions {
   retention: StreamRetention;
   /** This collector's id: (collector, seq) names each message for ever. */
   collector: string;
+  /** This process's incarnation (the one its outbox rows carry): published as `by`. */
+  incarnation?: string;
   store: Pick<Store, 'metricsStream'>;
   log(line: string): void;
 }
@@ -82,7 +84,8 @@ export class MetricsPublisher {
         const rows = this.o.store.metricsStream.pendingOutbox(CONFIRM_EVERY);
         if (rows.length === 0) break;
         this.returned = 0;
-        const head = `{"v":${METRICS_MESSAGE_VERSION},"collector":${JSON.stringify(this.o.collector)},`;
+        const by = this.o.incarnation === undefined ? '' : `"by":${JSON.stringify(this.o.incarnation)},`;
+        const head = `{"v":${METRICS_MESSAGE_VERSION},"collector":${JSON.stringify(this.o.collector)},${by}`;
         for (const r of rows) {
           const body = Buffer.from(`${head}"seq":${r.seq},"at":${r.at},${r.body.slice(1)}`);
           // Mandatory: to a stream deleted meanwhile the broker would drop the message and still confirm it.

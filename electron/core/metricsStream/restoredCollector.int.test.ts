@@ -36,6 +36,7 @@ function collectorProcess(file: string, stream: string, intake: Intake, incarnat
     stream,
     retention: DEFAULT_STREAM_RETENTION,
     collector: store.meta.getOrCreate('console_id', newConsoleId),
+    incarnation,
     store,
     log: () => undefined,
   });
@@ -68,10 +69,11 @@ async function scenario(intake: Intake) {
   const conn = await amqp.connect(AMQP_URL);
   await (await conn.createChannel()).assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
   await conn.close();
-  const cdb = path.join(dir, `${intake}-collector.db`);
-  const backup = path.join(dir, `${intake}-collector.backup.db`);
+  const id = randomUUID().slice(0, 8);
+  const cdb = path.join(dir, `${intake}-${id}-collector.db`);
+  const backup = path.join(dir, `${intake}-${id}-collector.backup.db`);
   const logs: string[] = [];
-  const fstore: Store = openStore(path.join(dir, `${intake}-follower.db`));
+  const fstore: Store = openStore(path.join(dir, `${intake}-${id}-follower.db`));
   const follower = new MetricsFollower({ url: AMQP_URL, stream, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
   await follower.start();
 
@@ -91,12 +93,12 @@ async function scenario(intake: Intake) {
   // The database is restored from the backup; a new process starts on it.
   fs.copyFileSync(backup, cdb);
   const restored = collectorProcess(cdb, stream, intake, 'p3');
-  return { stream, fstore, follower, logs, restored, third };
+  return { stream, cdb, fstore, follower, logs, restored, third };
 }
 
 describe('a follower and a collector restored from a copy', () => {
   it('applies a queue-fed collector new figures at once after its database is restored', async () => {
-    const { stream, fstore, follower, logs, restored } = await scenario('queue');
+    const { stream, cdb, fstore, follower, logs, restored } = await scenario('queue');
     try {
       restored.commit(batch(11)); // new traffic from its queue: seq 3 again, but new figures
       await restored.end();
@@ -105,7 +107,7 @@ describe('a follower and a collector restored from a copy', () => {
       expect(follower.totals.rewoundDropped).toBe(0);
       expect(logs.join('\n')).toMatch(/collector \S+'s sequence went back from 4 to 3 .*reads a queue.*applied from sequence 3 on/);
       // Its next messages (seq 4, which the follower had from the old database) too.
-      const later = collectorProcess(path.join(dir, 'queue-collector.db'), stream, 'queue', 'p4');
+      const later = collectorProcess(cdb, stream, 'queue', 'p4');
       later.commit(batch(13));
       await later.end();
       await caughtUp(follower);
@@ -113,6 +115,23 @@ describe('a follower and a collector restored from a copy', () => {
       expect(logs.join('\n')).not.toMatch(/two collector processes/);
     } finally {
       await follower.stop();
+      fstore.close();
+    }
+  }, 60_000);
+
+  it('applies them too when the follower was stopped meanwhile (a new follower process on the same database)', async () => {
+    const { stream, fstore, follower, logs, restored } = await scenario('queue');
+    await follower.stop();
+    restored.commit(batch(11));
+    await restored.end();
+    const again = new MetricsFollower({ url: AMQP_URL, stream, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    try {
+      await again.start();
+      await caughtUp(again);
+      expect(fstore.stats().byType, logs.join('\n')).toEqual({ 'payment.authorized': 28 });
+      expect(logs.join('\n')).toMatch(/reads a queue.*applied from sequence 3 on/);
+    } finally {
+      await again.stop();
       fstore.close();
     }
   }, 60_000);

@@ -3,7 +3,7 @@ import type { MetricsMessage } from '../../../shared/metricsStream';
 import type { StreamItem } from '../store/metricsStreamRepository';
 import { SequenceGuard } from './sequenceGuard';
 
-const msg = (collector: string, seq: number, incarnation?: string, intake?: 'stream' | 'queue'): MetricsMessage => ({ v: 1, collector, seq, at: 0, rollups: [], counters: {}, queueSamples: [], alerts: [], incarnation, intake });
+const msg = (collector: string, seq: number, incarnation?: string, intake?: 'stream' | 'queue', by: string | undefined = incarnation): MetricsMessage => ({ v: 1, collector, seq, at: 0, by, rollups: [], counters: {}, queueSamples: [], alerts: [], incarnation, intake });
 const at = (offset: number, m: MetricsMessage): StreamItem => ({ offset, message: m });
 const skips = (items: StreamItem[]) => items.flatMap((i) => ('skip' in i ? [i.offset] : []));
 
@@ -75,5 +75,18 @@ describe('a follower checks each collector sequence against the stream offsets',
     const g = new SequenceGuard([{ collector: 'q', lastSeq: 2000, heardAt: 0 }], null);
     const b = g.check([at(0, msg('q', 1, 'p1', 'queue')), at(1, msg('q', 2, 'p1', 'queue')), at(2, msg('q', 1999, 'p2', 'queue')), at(3, msg('q', 2001, 'p2', 'queue'))]);
     expect(b.items.some((i) => 'restart' in i)).toBe(false);
+  });
+
+  it('resuming, compares with the process that numbered the last applied message, and never restarts on a re-publication', () => {
+    const sources = [{ collector: 'q', lastSeq: 105, heardAt: 0, incarnation: 'p2' }];
+    // p3 republishes rows p1 numbered (a crash with unconfirmed rows of two processes), then numbers its own.
+    const g = new SequenceGuard(sources, 200);
+    const b = g.check([at(200, msg('q', 98, 'p1', 'queue', 'p3')), at(201, msg('q', 104, 'p2', 'queue', 'p3')), at(202, msg('q', 106, 'p3', 'queue'))]);
+    expect(b.items.some((i) => 'restart' in i)).toBe(false);
+    // A restored copy: its own numbers from below, a process not met.
+    const r = new SequenceGuard(sources, 200).check([at(200, msg('q', 101, 'p3', 'queue'))]);
+    expect(r.items.map((i) => 'restart' in i)).toEqual([true]);
+    // Read from the stream's start again: nothing is taken as met.
+    expect(new SequenceGuard(sources, null).check([at(0, msg('q', 1, 'p1', 'queue'))]).items.some((i) => 'restart' in i)).toBe(false);
   });
 });

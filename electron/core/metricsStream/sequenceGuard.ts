@@ -35,6 +35,7 @@ export interface GuardedBatch {
 export class SequenceGuard {
   private readonly tracks = new Map<string, Track>();
   private readonly known: Map<string, number>;
+  private readonly knownIncarnation: Map<string, string>;
 
   /**
    * `sources`: the collectors the database has applied; `resumeOffset`: the stream offset the
@@ -43,6 +44,10 @@ export class SequenceGuard {
    */
   constructor(sources: readonly MetricsSource[], private readonly resumeOffset: number | null) {
     this.known = new Map(sources.map((s) => [s.collector, s.lastSeq]));
+    // Resuming where this database stopped, everything read is newer than what it applied: the
+    // process that numbered its last message is the one to compare with. Read from a stream's
+    // start (resumeOffset null) old messages come again: no process is taken as met.
+    this.knownIncarnation = new Map(resumeOffset === null ? [] : sources.flatMap((s) => (s.incarnation ? [[s.collector, s.incarnation] as const] : [])));
   }
 
   /** Collectors already said to be published by two processes at once. */
@@ -63,7 +68,8 @@ export class SequenceGuard {
       if (base) t = { ...base, seen: new Set(base.seen), rewound: base.rewound && { ...base.rewound } };
       else {
         const lastSeq = this.known.get(collector) ?? 0;
-        t = { lastSeq, lastOffset: lastSeq > 0 && this.resumeOffset !== null ? this.resumeOffset - 1 : null, incarnation: null, seen: new Set(), rewound: null };
+        const inc = this.knownIncarnation.get(collector) ?? null;
+        t = { lastSeq, lastOffset: lastSeq > 0 && this.resumeOffset !== null ? this.resumeOffset - 1 : null, incarnation: inc, seen: new Set(inc ? [inc] : []), rewound: null };
       }
       draft.set(collector, t);
       return t;
@@ -117,7 +123,9 @@ export class SequenceGuard {
         return item;
       }
       const unseenProcess = inc !== null && t.incarnation !== null && inc !== t.incarnation && !t.seen.has(inc);
-      if (unseenProcess && m.intake === 'queue') {
+      // Numbered by the process publishing it: not a re-publication of an earlier process's row
+      // (one this follower may not have met since it started).
+      if (unseenProcess && m.intake === 'queue' && m.by === inc) {
         // A queue hands a restored collector new events, not the old ones again: what it
         // numbers now is new. Its sequence starts again here (the store applies this message).
         // Only after a process of the collector was met here in this session: a lower seq with

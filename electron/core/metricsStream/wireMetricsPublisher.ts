@@ -1,6 +1,7 @@
 // Hooks a collector's engine to the metrics stream: the outbox is filled inside the store's
 // transactions and published after each commit (and on a short timer, for alert saves and
 // queue polls that happen between commits).
+import { randomUUID } from 'node:crypto';
 import type { BrokerConfig } from '../broker/brokerConfig';
 import { newConsoleId } from '../broker/consoleQueue';
 import type { Engine } from '../engine/engine';
@@ -19,12 +20,14 @@ export function wireMetricsPublisher(engine: Engine, store: Store, config: Metri
   const brokerUrl = broker?.url;
   const url = config.url ?? brokerUrl;
   if (!url) throw new Error('--publish-metrics needs a broker (--amqp)');
-  const recordQueues = recordMetricsOutbox(store, broker?.queueType === 'stream' ? 'stream' : 'queue');
+  const incarnation = randomUUID();
+  const recordQueues = recordMetricsOutbox(store, broker?.queueType === 'stream' ? 'stream' : 'queue', Date.now, incarnation);
   const publisher = new MetricsPublisher({
     url,
     stream: config.stream,
     retention: config.retention,
     collector: store.meta.getOrCreate('console_id', newConsoleId),
+    incarnation,
     store,
     log,
   });

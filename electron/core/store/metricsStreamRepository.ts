@@ -46,7 +46,12 @@ export interface MetricsSource {
   collector: string;
   lastSeq: number;
   heardAt: number;
+  /** The collector process that numbered the last message applied (null: unknown, an older collector or payops). */
+  incarnation?: string | null;
 }
+
+/** Where the last applied message's incarnation is kept, per collector (the meta table: no migration). */
+const INCARNATION_KEY = 'metrics_incarnation:';
 
 /** The tables a metrics message writes to. */
 export interface MetricsTables {
@@ -92,7 +97,12 @@ export class MetricsStreamRepository {
 
   /** The collectors this database has heard from, and when it last did. */
   sources(): MetricsSource[] {
-    return this.sql.prepare('SELECT collector, last_seq AS lastSeq, heard_at AS heardAt FROM metrics_sources ORDER BY collector').all() as MetricsSource[];
+    return this.sql
+      .prepare(
+        `SELECT collector, last_seq AS lastSeq, heard_at AS heardAt, (SELECT value FROM meta WHERE key = '${INCARNATION_KEY}' || collector) AS incarnation
+         FROM metrics_sources ORDER BY collector`,
+      )
+      .all() as MetricsSource[];
   }
 
   /**
@@ -110,6 +120,8 @@ export class MetricsStreamRepository {
         `INSERT INTO metrics_sources (collector, last_seq, heard_at) VALUES (?, ?, ?)
          ON CONFLICT (collector) DO UPDATE SET last_seq = excluded.last_seq, heard_at = excluded.heard_at`,
       );
+      const setIncarnation = this.sql.prepare(`INSERT INTO meta (key, value) VALUES ('${INCARNATION_KEY}' || ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+      const forgetIncarnation = this.sql.prepare(`DELETE FROM meta WHERE key = '${INCARNATION_KEY}' || ?`);
       let lastSkip: string | null = null;
       for (const item of items) {
         if ('skip' in item) {
@@ -126,6 +138,8 @@ export class MetricsStreamRepository {
         if (m.seq !== last + 1 && last !== 0) out.gaps.push({ collector: m.collector, expected: last + 1, got: m.seq });
         this.applyMessage(m);
         setSeq.run(m.collector, m.seq, nowMs);
+        if (m.incarnation) setIncarnation.run(m.collector, m.incarnation);
+        else forgetIncarnation.run(m.collector);
         out.applied += 1;
         out.appliedMessages.push(m);
       }
