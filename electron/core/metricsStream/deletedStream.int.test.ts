@@ -103,4 +103,43 @@ describe('a collector whose metrics stream is deleted under it', () => {
       await deleteQueues([name]);
     }
   }, 60_000);
+
+  it('a follower stopped while its stream was deleted and filled again past its stored offset reads the new stream from its start', async () => {
+    const name = `t.deleted.offline.${randomUUID().slice(0, 8)}.metrics`;
+    const store = openStore(path.join(dir, 'collector3.db'));
+    recordMetricsOutbox(store, 'queue');
+    const logs: string[] = [];
+    const publisher = new MetricsPublisher({ url: AMQP_URL, stream: name, retention: DEFAULT_STREAM_RETENTION, collector: store.meta.getOrCreate('console_id', newConsoleId), store, log: (l) => logs.push(l) });
+    const fstore = openStore(path.join(dir, 'follower3.db'));
+    const follow = () => new MetricsFollower({ url: AMQP_URL, stream: name, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    let follower = follow();
+    try {
+      for (const n of [1, 2, 3]) store.ingest.commit(batch(n).map((e) => incoming(e, Date.now())));
+      publisher.kick();
+      await until('three messages confirmed', () => publisher.published === 3);
+      await follower.start();
+      await until('follower caught up', () => follower.caughtUp());
+      await follower.stop();
+      expect(fstore.metricsStream.position(name).nextOffset).toBe(3);
+
+      // Meanwhile: the stream is deleted, the collector declares it again and publishes five more.
+      await deleteQueues([name]);
+      for (const n of [10, 20, 30, 40, 50]) {
+        store.ingest.commit(batch(n).map((e) => incoming(e, Date.now())));
+        publisher.kick();
+        await until('published', () => store.metricsStream.outboxSize() === 0);
+      }
+      follower = follow();
+      await follower.start();
+      await until('follower caught up again', () => follower.caughtUp());
+      expect(fstore.stats().byType, logs.join('\n')).toEqual({ 'payment.authorized': 156 });
+      expect(logs.join('\n')).toMatch(/is not the stream this database followed/);
+    } finally {
+      await follower.stop();
+      await publisher.stop(2000);
+      store.close();
+      fstore.close();
+      await deleteQueues([name]);
+    }
+  }, 60_000);
 });

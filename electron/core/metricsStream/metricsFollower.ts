@@ -12,7 +12,7 @@ import { redactUrl, safeErrorMessage } from '../redact';
 import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
 import type { Store } from '../store/store';
 import { SequenceGuard } from './sequenceGuard';
-import { streamTailOffset } from './streamTail';
+import { streamMessageAt, streamTailOffset } from './streamTail';
 
 export interface FollowerOptions {
   url: string;
@@ -238,7 +238,22 @@ export class MetricsFollower {
     this.streamGone = false;
     if (stored === null || stored === 0 || this.restarting) return this.restarting ? 'first' : (stored ?? 'first');
     const tail = await streamTailOffset(model, this.o.stream);
-    if (tail !== null && tail >= stored - 1) return stored;
+    if (tail !== null && tail >= stored - 1) {
+      // Long enough, but is it the stream this database read? A stream created again and filled
+      // past the stored offset while this follower was away holds at stored - 1 a message of a
+      // collector numbered past what was applied here (its next ones, never read), and so does
+      // its first offset. The stream this database read holds there messages it has read (one
+      // alone may be a forged message it skipped).
+      const newer = await this.newerThanApplied(model, stored - 1);
+      if (newer === null || (await this.newerThanApplied(model, 'first')) === null) return stored;
+      this.restarting = true;
+      this.guard = null;
+      this.o.log(
+        `warning: metrics stream ${this.o.stream} is not the stream this database followed: at offset ${stored - 1}, the last one it read, it now holds ${newer}, ` +
+          `so it was deleted and created again. Following it from its first offset; each collector's messages are applied once (by collector and sequence)`,
+      );
+      return 'first';
+    }
     this.restarting = true;
     this.guard = null;
     this.o.log(
@@ -253,6 +268,17 @@ export class MetricsFollower {
     if (this.model !== model || this.stopped) return;
     this.lost(model, 'the broker cancelled this follower (the stream was deleted?)');
     void model.close().catch(() => undefined);
+  }
+
+  /** What makes the message at `offset` one this database never applied, or null when it may be one it read. */
+  private async newerThanApplied(model: amqp.ChannelModel, offset: number | 'first'): Promise<string | null> {
+    const body = await streamMessageAt(model, this.o.stream, offset);
+    if (body === null) return null;
+    const decoded = decodeMetricsMessage(body.toString('utf8'));
+    if (!decoded.ok) return null;
+    const m = decoded.message;
+    const last = this.o.store.metricsStream.sources().find((s) => s.collector === m.collector)?.lastSeq ?? 0;
+    return m.seq > last ? `collector ${m.collector}'s sequence ${m.seq} (applied here up to ${last})` : null;
   }
 
   private lost(model: amqp.ChannelModel, why: string): void {

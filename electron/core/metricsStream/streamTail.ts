@@ -37,3 +37,38 @@ export async function streamTailOffset(model: amqp.ChannelModel, stream: string)
     await ch.close().catch(() => undefined);
   }
 }
+
+/**
+ * The body of the message at `offset` (or the stream's first one), or null when the stream does
+ * not hold it (or it does not arrive within EMPTY_AFTER_MS). A consumer attached at an offset
+ * receives that offset's chunk: messages before the offset are passed over.
+ */
+export async function streamMessageAt(model: amqp.ChannelModel, stream: string, offset: number | 'first'): Promise<Buffer | null> {
+  const ch = await model.createChannel();
+  ch.on('error', () => undefined);
+  try {
+    await ch.prefetch(10_000);
+    return await new Promise<Buffer | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), EMPTY_AFTER_MS);
+      void ch
+        .consume(
+          stream,
+          (msg) => {
+            if (!msg) return;
+            ch.ack(msg);
+            const at = Number(msg.properties.headers?.['x-stream-offset']);
+            if (offset !== 'first' && at < offset) return;
+            clearTimeout(timer);
+            resolve(offset === 'first' || at === offset ? msg.content : null);
+          },
+          { noAck: false, arguments: { 'x-stream-offset': offset } },
+        )
+        .catch(() => {
+          clearTimeout(timer);
+          resolve(null);
+        });
+    });
+  } finally {
+    await ch.close().catch(() => undefined);
+  }
+}
