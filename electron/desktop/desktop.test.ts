@@ -253,6 +253,27 @@ describe('secret store', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('never overwrites a secrets file it cannot read: the file is kept aside and reading names it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-sec-'));
+    const file = path.join(dir, 'secrets.json');
+    const store = createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage(true), platform: 'linux' });
+    await store.set('prod-eu', 'pw-eu');
+    await store.set('prod-us', 'pw-us');
+    const whole = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, whole.slice(0, whole.length - 9)); // a write cut short (disk full, a crash of another tool)
+    await expect(store.get('prod-eu')).rejects.toThrow(/secrets file .*secrets\.json cannot be read \(not JSON\)/);
+    expect(await store.delete('prod-eu')).toBe(false);
+    expect(fs.readFileSync(file, 'utf8')).toBe(whole.slice(0, whole.length - 9));
+    // Saving one password again keeps the unreadable file (the others' ciphertexts) beside it.
+    await store.set('prod-ap', 'pw-ap');
+    expect(await store.get('prod-ap')).toBe('pw-ap');
+    expect(await store.get('prod-us')).toBeNull();
+    const kept = fs.readdirSync(dir).filter((f) => f.startsWith('secrets.json.unreadable-'));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, kept[0]), 'utf8')).toBe(whole.slice(0, whole.length - 9));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses to store when OS encryption is unavailable, and says so', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-sec-'));
     const file = path.join(dir, 'secrets.json');

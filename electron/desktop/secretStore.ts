@@ -55,23 +55,39 @@ export function createSafeStorageSecretStore(options: { file: string; safeStorag
     if (!KEY_RE.test(key)) throw new Error('invalid secret key');
   }
 
-  function read(): SecretFile {
+  /** The file's secrets; `unreadable` says why a file that exists could not be read (then it is never overwritten). */
+  function read(): { data: SecretFile; unreadable: string | null } {
     let raw: string;
     try {
       raw = fs.readFileSync(file, 'utf8');
-    } catch {
-      return { version: 1, secrets: emptySecrets() };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return { data: { version: 1, secrets: emptySecrets() }, unreadable: code === 'ENOENT' ? null : `cannot open it: ${code ?? 'error'}` };
     }
+    let parsed: Partial<SecretFile> | null;
     try {
-      const parsed = JSON.parse(raw) as Partial<SecretFile>;
-      const secrets = emptySecrets();
-      if (parsed && parsed.version === 1 && parsed.secrets && typeof parsed.secrets === 'object') {
-        for (const [k, v] of Object.entries(parsed.secrets)) if (KEY_RE.test(k) && typeof v === 'string') secrets[k] = v;
-      }
-      return { version: 1, secrets };
+      parsed = JSON.parse(raw) as Partial<SecretFile> | null;
     } catch {
-      return { version: 1, secrets: emptySecrets() };
+      return { data: { version: 1, secrets: emptySecrets() }, unreadable: 'not JSON' };
     }
+    if (!parsed || parsed.version !== 1 || !parsed.secrets || typeof parsed.secrets !== 'object') {
+      return { data: { version: 1, secrets: emptySecrets() }, unreadable: 'not a payops secrets file of version 1' };
+    }
+    const secrets = emptySecrets();
+    for (const [k, v] of Object.entries(parsed.secrets)) if (KEY_RE.test(k) && typeof v === 'string') secrets[k] = v;
+    return { data: { version: 1, secrets }, unreadable: null };
+  }
+
+  function unreadableError(reason: string): SecretStoreUnavailableError {
+    return new SecretStoreUnavailableError(`the secrets file ${file} cannot be read (${reason}): saved passwords are unavailable until it is repaired, or until they are saved again`);
+  }
+
+  /**
+   * A file that cannot be read (a write cut short, another tool's edit) still holds the other
+   * profiles' ciphertexts: before a save writes a new file it is moved aside, never overwritten.
+   */
+  function keepUnreadableAside(): void {
+    fs.renameSync(file, `${file}.unreadable-${Date.now()}`);
   }
 
   function write(data: SecretFile): void {
@@ -83,7 +99,9 @@ export function createSafeStorageSecretStore(options: { file: string; safeStorag
     availability,
     async get(key) {
       checkKey(key);
-      const enc = read().secrets[key];
+      const { data, unreadable } = read();
+      if (unreadable !== null) throw unreadableError(unreadable);
+      const enc = data.secrets[key];
       if (enc === undefined) return null;
       if (!safeStorage.isEncryptionAvailable()) throw new SecretStoreUnavailableError(availability().reason ?? 'encryption unavailable');
       return safeStorage.decryptString(Buffer.from(enc, 'base64'));
@@ -92,14 +110,15 @@ export function createSafeStorageSecretStore(options: { file: string; safeStorag
       checkKey(key);
       const a = availability();
       if (!a.available) throw new SecretStoreUnavailableError(`password not saved: ${a.reason}`);
-      const data = read();
+      const { data, unreadable } = read();
+      if (unreadable !== null) keepUnreadableAside();
       data.secrets[key] = safeStorage.encryptString(secret).toString('base64');
       write(data);
     },
     async delete(key) {
       checkKey(key);
-      const data = read();
-      if (!Object.hasOwn(data.secrets, key)) return false;
+      const { data, unreadable } = read();
+      if (unreadable !== null || !Object.hasOwn(data.secrets, key)) return false;
       delete data.secrets[key];
       write(data);
       return true;
