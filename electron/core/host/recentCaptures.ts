@@ -1,6 +1,7 @@
 // The replay view's "recently opened" list: recent-captures.json in the config folder.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicallySync } from '../atomicFile';
 
 export interface RecentCapture {
   file: string;
@@ -22,5 +23,6 @@ export function readRecentCaptures(configDir: string): RecentCapture[] {
 
 export function rememberRecentCapture(configDir: string, file: string): void {
   const list = [{ file, openedAt: Date.now() }, ...readRecentCaptures(configDir).filter((r) => r.file !== file)].slice(0, MAX_RECENT);
-  fs.writeFileSync(fileIn(configDir), `${JSON.stringify(list, null, 2)}\n`);
+  // Whole or not at all, as the other config files: a write cut short lost the whole list.
+  writeFileAtomicallySync(fileIn(configDir), `${JSON.stringify(list, null, 2)}\n`);
 }
