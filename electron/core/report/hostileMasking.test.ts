@@ -127,3 +127,15 @@ describe('exports mask well-known secret tokens in free text', () => {
     expect(kept).toContain('sk_live_ is a prefix; risk_live_x and AKIA alone are kept');
   });
 });
+
+describe('reports mask what a producer wrote into a decline code', () => {
+  it('a card number or e-mail address in declineCode is masked in the figures, the top list and the summary', async () => {
+    const code = 'refused card 4111111111111111 ask alice@example.com';
+    const text = await exported([event({ declineCode: code }, { type: 'payment.declined' }), event({ declineCode: '51' }, { type: 'payment.declined' })]);
+    expect(text).not.toContain('4111111111111111');
+    expect(text).not.toContain('alice@example.com');
+    expect(text).toContain('refused card 41**********1111 ask ***');
+    // The code known to the table keeps its meaning.
+    expect(text).toContain('Insufficient funds');
+  });
+});

@@ -358,7 +358,7 @@ export function topLists(store: ReadStore, from: number, to: number, masker: Mas
       .slice(0, topN)
       .map(([declineCode, events]) => {
         const d = declineCodeInfo(declineCode === 'unknown' ? null : declineCode);
-        return { declineCode, events, meaning: d.meaning, kind: d.kind };
+        return { declineCode: String(masker.scrub(declineCode)), events, meaning: d.meaning, kind: d.kind };
       }),
   };
 }
@@ -589,6 +589,17 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
   return store.readConsistent(() => buildReportNow(store, req));
 }
 
+/**
+ * Figures whose decline codes are shown masked: a code is whatever the producer wrote, and some
+ * write a sentence with a card number or an e-mail address in it (codes that mask alike add up).
+ */
+function maskedCodes(f: ReportFigures, masker: Masker): ReportFigures {
+  if (!masker.enabled) return f;
+  const codes: Record<string, number> = {};
+  for (const [code, n] of Object.entries(f.declinesByCode)) bump(codes, String(masker.scrub(code)), n);
+  return { ...f, declinesByCode: sortKeys(codes) };
+}
+
 function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
   const started = performance.now();
   const w = resolveWindow(store, req);
@@ -596,9 +607,9 @@ function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
   const duration = w.to - w.from;
   const types = store.reports.types();
   const payments = new PaymentStarts(store);
-  const totals = windowFigures(store, w.from, w.to, types, payments);
+  const totals = maskedCodes(windowFigures(store, w.from, w.to, types, payments), masker);
   const prevFrom = w.from - duration;
-  const previous = windowFigures(store, prevFrom, w.from, types, payments);
+  const previous = maskedCodes(windowFigures(store, prevFrom, w.from, types, payments), masker);
   const tops = topLists(store, w.from, w.to, masker, req.topN ?? 10);
   const listed = alertsIn(store, w.from, w.to, w.alert);
   const active = silencesIn(store, w.from, w.to);
