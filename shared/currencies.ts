@@ -72,7 +72,9 @@ export function parseMajorAmount(text: string, currency: string): MajorAmountRes
 export function minorToMajorString(minor: number, currency: string): string {
   const digits = currencyDigits(currency);
   const negative = minor < 0;
-  const s = String(Math.abs(Math.trunc(minor)));
+  // BigInt spells every digit: String() turns to exponent notation from 1e21 ("6.3e+21").
+  const whole = Math.abs(Math.trunc(minor));
+  const s = whole >= 1e21 && Number.isFinite(whole) ? BigInt(whole).toString() : String(whole);
   if (digits === 0) return `${negative ? '-' : ''}${s}`;
   const padded = s.padStart(digits + 1, '0');
   return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;

@@ -10,6 +10,8 @@ import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
 import { buildReport } from './reportData';
 import { renderReportHtml } from './reportHtml';
+import { minorToMajorString } from '../../../shared/currencies';
+import { formatMoney } from '../../../shared/format';
 
 const dir = tempDir('payops-huge-amounts-');
 const T0 = Date.UTC(2026, 10, 23, 5, 0, 0);
@@ -49,5 +51,18 @@ describe('authorized totals past 2^63 minor units', () => {
     const totals = store.rollups.authorizedByCurrency();
     expect(totals.find((t) => t.key === 'EUR')?.total).toBe(1250);
     expect(totals.find((t) => t.key === 'JPY')!.total).toBeGreaterThan(2 ** 63);
+  });
+});
+
+describe('money text of totals at 10^21 minor units and beyond', () => {
+  it('is digits, not exponent notation cut into pieces ("5.66e+.21 EUR")', () => {
+    // ~630,000 payments of the largest valid amount: a total JavaScript writes as "6.3e+21".
+    const total = 630_000 * BIG;
+    expect(String(total)).toContain('e+');
+    expect(minorToMajorString(total, 'EUR')).toMatch(/^\d{20}\.\d{2}$/);
+    expect(minorToMajorString(total, 'JPY')).toMatch(/^\d{22}$/);
+    expect(minorToMajorString(total, 'KWD')).toMatch(/^\d{19}\.\d{3}$/);
+    expect(formatMoney(total, 'EUR')).toMatch(/^\d{1,3}(,\d{3}){6}\.\d{2} EUR$/);
+    expect(BigInt(minorToMajorString(total, 'JPY'))).toBe(BigInt(total));
   });
 });
