@@ -139,3 +139,25 @@ describe('reports mask what a producer wrote into a decline code', () => {
     expect(text).toContain('Insufficient funds');
   });
 });
+
+describe('exports mask what data_base64 carries', () => {
+  it('card numbers, e-mail addresses and credentials inside base64 data (UTF-8 text, JSON or bytes)', async () => {
+    const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+    const json = b64(JSON.stringify({ note: 'card 4111111111111111', email: 'alice@example.com' }));
+    const text = b64('operator note: customer bob@example.org paid with 5500 0000 0000 0004');
+    const bytes = b64(Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), Buffer.from('PAN=4111111111111111;'), Buffer.from([0x80])]));
+    const events = [json, text, bytes].map((d, i) => ({
+      specversion: '1.0', id: `b64-${i}`, source: 'ops/audit', type: 'audit.note', time: new Date(T0 + 50_000 + i * 1000).toISOString(),
+      datacontenttype: i === 0 ? 'application/json' : 'application/octet-stream', data_base64: d,
+    }));
+    const out = await exported(events);
+    expect(out).toContain('"data_base64"');
+    const decoded = [...out.matchAll(/"data_base64": "([A-Za-z0-9+/=]*)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('latin1')).join('\n');
+    expect(decoded).toContain('41**********1111');
+    for (const leak of ['4111111111111111', 'alice@example.com', 'bob@example.org', '5500 0000 0000 0004']) {
+      expect(decoded).not.toContain(leak);
+      expect(out).not.toContain(b64(leak).slice(0, 12));
+    }
+    for (const d of [json, text, bytes]) expect(out).not.toContain(d);
+  });
+});

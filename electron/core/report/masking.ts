@@ -11,6 +11,7 @@
 // parameter (token=, key=, signature= ...), a Bearer or Basic credential, the path of a
 // webhook URL (the path is its secret: hooks.slack.com/services/...) and a secret with a
 // published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...) become "***".
+// A CloudEvent's data_base64 is decoded, masked the same way and encoded again.
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
 // too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a
@@ -162,11 +163,42 @@ export class Masker {
     }
     const out = this.deep(parsed) as Record<string, unknown>;
     if (this.enabled && parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      const { subject, data } = parsed as Record<string, unknown>;
+      const { subject, data, data_base64: base64 } = parsed as Record<string, unknown>;
+      if (typeof base64 === 'string') out.data_base64 = this.base64(base64);
       const field = typeof subject === 'string' ? this.maskedFieldHolding(data, subject) : null;
       if (field !== null) out.subject = this.value(field, subject);
     }
     return out;
+  }
+
+  /**
+   * Base64 data (a CloudEvent's data_base64) with what it carries masked: UTF-8 text as free text
+   * (JSON deep, as data is), other bytes read as Latin-1 so that ASCII card numbers, e-mail
+   * addresses and credentials among them are masked too; encoded again.
+   */
+  base64(encoded: string): string {
+    if (!this.enabled) return encoded;
+    const bytes = Buffer.from(encoded, 'base64');
+    let text: string | null = null;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      text = null;
+    }
+    if (text === null) {
+      const latin1 = bytes.toString('latin1');
+      const masked = this.scrub(latin1) as string;
+      return masked === latin1 ? encoded : Buffer.from(masked, 'latin1').toString('base64');
+    }
+    let masked: string;
+    try {
+      const value: unknown = JSON.parse(text);
+      masked = JSON.stringify(this.deep(value));
+      if (masked === JSON.stringify(value)) return encoded;
+    } catch {
+      masked = this.scrub(text) as string;
+    }
+    return masked === text ? encoded : Buffer.from(masked, 'utf8').toString('base64');
   }
 
   /** The name of a masked field (at any depth of `value`) whose value is `text`, or null. */
