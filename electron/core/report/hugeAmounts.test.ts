@@ -66,3 +66,15 @@ describe('money text of totals at 10^21 minor units and beyond', () => {
     expect(BigInt(minorToMajorString(total, 'JPY'))).toBe(BigInt(total));
   });
 });
+
+describe('a total past 2^53 minor units is not passed off as exact', () => {
+  it('the summary and the HTML say "about" for it, and only for it', () => {
+    const r = buildReport(store, { from: T0, to: T0 + 3_600_000 });
+    expect(Number.isSafeInteger(r.totals.authorizedAmountByCurrency.JPY)).toBe(false);
+    const line = r.summary.find((l) => l.startsWith('Authorized:'))!;
+    expect(line).toMatch(/^Authorized: 12\.50 EUR, about [\d,]+ JPY\.$/);
+    const html = renderReportHtml(r);
+    expect(html).toMatch(/about [\d,]+<\/td>/);
+    expect(html).not.toMatch(/about 12\.50/);
+  });
+});

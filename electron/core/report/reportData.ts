@@ -555,7 +555,8 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
     `Approval rate per attempt ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}), per payment ${pct(t.paymentApprovalRate)} of ${int(t.payments)} payments (before: ${pct(p.paymentApprovalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${int(t.declined)} declines, ${int(t.failed)} technical failures.`,
   );
   // One amount per currency, each in its own minor units: never a sum across currencies.
-  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => formatMoney(a, c || null));
+  // A total past 2^53 minor units is a double's nearest value, not the exact sum: it says so.
+  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => `${Number.isSafeInteger(a) ? '' : 'about '}${formatMoney(a, c || null)}`);
   if (amounts.length) lines.push(`Authorized: ${amounts.join(', ')}.`);
   if (t.declined) lines.push(`Declines: ${int(t.softDeclines)} soft (may be approved on retry), ${int(t.hardDeclines)} hard (will not be, as they are).`);
   const scored = Object.values(t.riskDecisions).reduce((x, y) => x + y, 0);

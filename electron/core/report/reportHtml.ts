@@ -14,7 +14,9 @@ const pct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 2));
 const signedPct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 1, { sign: true }));
 const signedPts = (r: number | null) => (r === null ? 'n/a' : `${formatFixed(r * 100, 2, { sign: true })} pts`);
 /** An amount in its own currency's decimals; '' (no currency) is shown as what it is. */
-const money = (minor: number, currency: string) => (currency ? formatMoneyAmount(minor, currency) : formatMoney(minor, null));
+/** A total past 2^53 minor units is the nearest double, not the exact sum: "about ...". */
+const money = (minor: number, currency: string) =>
+  `${Number.isSafeInteger(minor) ? '' : 'about '}${currency ? formatMoneyAmount(minor, currency) : formatMoney(minor, null)}`;
 
 // Severity badges in the console's colours (the report prints on white: the light theme's).
 const SEVERITY_CSS = SEVERITIES.map((sev) => {
