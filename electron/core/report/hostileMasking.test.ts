@@ -161,3 +161,15 @@ describe('exports mask what data_base64 carries', () => {
     for (const d of [json, text, bytes]) expect(out).not.toContain(d);
   });
 });
+
+describe('reports mask what a producer wrote into an event type', () => {
+  it('a card number or e-mail address in a CloudEvent type is masked in the counts by type and the chart series', async () => {
+    const text = await exported([
+      { specversion: '1.0', id: 'ty-1', source: 'ops', type: 'com.example.card.4111111111111111', time: new Date(T0 + 5000).toISOString(), data: { a: 1 } },
+      { specversion: '1.0', id: 'ty-2', source: 'ops', type: 'com.example.notify.alice@example.com', time: new Date(T0 + 6000).toISOString(), data: { a: 1 } },
+    ]);
+    expect(text).not.toContain('4111111111111111');
+    expect(text).not.toContain('alice@example.com');
+    expect(text).toContain('"com.example.card.41**********1111": 1');
+  });
+});

@@ -591,14 +591,28 @@ export function buildReport(store: ReadStore, req: ReportRequest): ReportData {
 }
 
 /**
- * Figures whose decline codes are shown masked: a code is whatever the producer wrote, and some
- * write a sentence with a card number or an e-mail address in it (codes that mask alike add up).
+ * Figures whose decline codes and event types are shown masked: both are whatever the producer
+ * wrote, and some write a card number or an e-mail address in them (keys that mask alike add up).
  */
 function maskedCodes(f: ReportFigures, masker: Masker): ReportFigures {
   if (!masker.enabled) return f;
-  const codes: Record<string, number> = {};
-  for (const [code, n] of Object.entries(f.declinesByCode)) bump(codes, String(masker.scrub(code)), n);
-  return { ...f, declinesByCode: sortKeys(codes) };
+  const rekey = (m: Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const [k, n] of Object.entries(m)) bump(out, String(masker.scrub(k)), n);
+    return sortKeys(out);
+  };
+  return { ...f, declinesByCode: rekey(f.declinesByCode), byType: rekey(f.byType) };
+}
+
+/** Chart series whose per-type values are keyed by the masked type names (maskedCodes). */
+function maskedSeries(series: ReportData['series'], masker: Masker): ReportData['series'] {
+  if (!masker.enabled) return series;
+  const rekey = (values: Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(values)) bump(out, String(masker.scrub(k)), v);
+    return out;
+  };
+  return { ...series, throughput: series.throughput.map((p) => ({ ...p, values: rekey(p.values) })) };
 }
 
 function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
@@ -644,7 +658,7 @@ function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
     redrives: redrivesIn(store, w.from, w.to, masker, values),
     explanation: explanationIn(store, w.from, w.to, w.alert, masker),
     ...tops,
-    series: reportSeries(store, w.from, w.to, types),
+    series: maskedSeries(reportSeries(store, w.from, w.to, types), masker),
     notes: req.notes?.trim() ? text(req.notes.trim()) : null,
     sampleEvents: sampleEvents(store, w.from, w.to, masker, req.sampleSize ?? 40),
   };
