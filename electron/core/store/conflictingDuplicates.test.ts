@@ -80,6 +80,21 @@ describe('a duplicate (source, id) with a different body', () => {
     expect(storeOn(db).stats()).toMatchObject({ events: 2, duplicates: 3, conflictingDuplicates: 1 });
   });
 
+  it('the same event in binary mode (content type application/json) and in structured mode without datacontenttype is no conflict', () => {
+    const db = freshDb();
+    const w = new EventWriter(db);
+    const data = { paymentId: 'p-bin', merchantId: 'm1', amount: 5, currency: 'JPY' };
+    const structured = { specversion: '1.0', id: 'bin-1', source: 'psp/a', type: 'payment.authorized', time: '2026-11-23T05:00:00Z', data };
+    const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'bin-1', 'cloudEvents:source': 'psp/a', 'cloudEvents:type': 'payment.authorized', 'cloudEvents:time': '2026-11-23T05:00:00Z' };
+    const raw = { body: Buffer.from(JSON.stringify(data)), arrivalMs: 2000, routingKey: 'payment.authorized', contentType: 'application/json', headers };
+    w.commit([incoming(structured)]);
+    expect(w.commit([{ raw, result: decodeMessage(raw) }])).toMatchObject({ duplicates: 1, conflictingDuplicates: 0 });
+    // And the other way round: stored from binary mode, then a structured copy without it.
+    const w2 = new EventWriter(freshDb());
+    w2.commit([{ raw, result: decodeMessage(raw) }]);
+    expect(w2.commit([incoming(structured, 3000)])).toMatchObject({ duplicates: 1, conflictingDuplicates: 0 });
+  });
+
   it('a redelivered conflicting copy already quarantined is a redelivered duplicate, not a second row', () => {
     const db = freshDb();
     const w = new EventWriter(db);

@@ -178,12 +178,16 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
- * `ce` with its `time` as the instant it names (its row's time, parsed at ingest): "+01:00", a
- * lower-case "t" or fewer fraction digits are another spelling of the same time, not another
- * body. An event without `time` is left as it is (its row's time is its arrival).
+ * `ce` as compared with another copy of it: its `time` as the instant it names (its row's
+ * time, parsed at ingest), since "+01:00", a lower-case "t" or fewer fraction digits are another
+ * spelling of the same time, not another body; an event without `time` is left as it is (its
+ * row's time is its arrival).
  */
-function atInstant(ce: JsonObject, timeMs: number | null): JsonObject {
+function comparable(ce: JsonObject, timeMs: number | null): JsonObject {
   if (typeof ce.time === 'string' && timeMs !== null) ce.time = timeMs;
+  // CloudEvents JSON format: no datacontenttype reads as application/json (what a binary-mode
+  // copy of the same event states in its content type).
+  if (ce.datacontenttype === 'application/json') delete ce.datacontenttype;
   return ce;
 }
 
@@ -327,7 +331,7 @@ export class EventRepository {
   private sameEvent(row: PendingRow, holder: HolderRow, holderCe: JsonObject): boolean {
     const { e } = row;
     if (holder.json === row.json && sameColumns(e, holder)) return true;
-    return sameJson(atInstant(restoreEnvelope(holderCe, holder, this.sourceNames.sourceOf), holder.timeMs), atInstant(wholeEnvelope(e), e.timeMs));
+    return sameJson(comparable(restoreEnvelope(holderCe, holder, this.sourceNames.sourceOf), holder.timeMs), comparable(wholeEnvelope(e), e.timeMs));
   }
 
   /** In the ingest transaction: moves the identity index's tail into it when due (identityIndex.ts); 0 when not due or before migration 270. */
