@@ -194,6 +194,16 @@ export class EventWriter {
         this.quarantineDecoded(item, e, out, `${unpaired}: holds an unpaired UTF-16 surrogate (a "\\ud800"-style escape), which is not Unicode text and cannot be stored as it is`);
         continue;
       }
+      // A type names its rollup cells: one no follower accepts (shared/metricsStream.ts) would
+      // make every follower refuse the whole batch's message. Known types always pass.
+      if (e.category === 'unknown' && !ROLLUP_TYPE.test(e.type)) {
+        this.quarantineDecoded(item, e, out, `type: ${e.type.length > 200 ? `longer than 200 characters (${e.type.length})` : 'holds a control character'}, which no rollup can name`);
+        continue;
+      }
+      if (e.declineCode !== null && e.declineCode.length > MAX_ROLLUP_KEY) {
+        this.quarantineDecoded(item, e, out, `data.declineCode: longer than ${MAX_ROLLUP_KEY} characters (${e.declineCode.length}), which no rollup can name`);
+        continue;
+      }
       const stored = events.insert(e, timeMs, raw.arrivalMs, raw.routingKey ?? null);
       if (stored === 'duplicate') {
         out.duplicates += 1;
@@ -218,7 +228,7 @@ export class EventWriter {
         add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
         payments?.observe(e.paymentId, timeMs, true, addPayment);
       } else if (e.type === 'payment.declined') {
-        add(sec, 'decline', e.declineCode ?? 'unknown', 0);
+        add(sec, 'decline', e.declineCode || 'unknown', 0); // empty: as absent (followers refuse an empty key)
         payments?.observe(e.paymentId, timeMs, false, addPayment);
       }
       else if (e.type === 'payment.failed') {
@@ -269,6 +279,15 @@ export class EventWriter {
     return true;
   }
 }
+
+/** The longest rollup key followers accept (shared/metricsStream.ts, rollupDeltaSchema). */
+const MAX_ROLLUP_KEY = 200;
+
+/**
+ * An event type a rollup key can be: shared/metricsStream.ts's EVENT_TYPE, which followers check
+ * (kept here too: that module loads zod, which the store does not; a test holds them equal).
+ */
+export const ROLLUP_TYPE = /^[^\u0000-\u001f\u007f]{1,200}$/;
 
 /** An unpaired surrogate: `u` mode matches a pair as one code point, so only a lone half is of category Cs. */
 const UNPAIRED_SURROGATE = /\p{Cs}/u;

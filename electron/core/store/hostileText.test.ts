@@ -5,12 +5,15 @@
 // the real pipeline (whose valid bodies are let go once decoded), and counted once.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeMessage } from '../../../shared/events/decode';
 import { paymentEvent } from '../../../bench/events';
 import { tempDir } from '../../../test/support/tempDir';
 import { IngestPipeline } from '../ingest/ingestPipeline';
 import { openDatabase } from './database';
-import { EventWriter } from './eventWriter';
+import { EventWriter, ROLLUP_TYPE } from './eventWriter';
 import { storeOn } from './store';
+import { recordMetricsOutbox } from '../metricsStream/outboxHooks';
+import { EVENT_TYPE, metricsPayloadSchema } from '../../../shared/metricsStream';
 
 const dir = tempDir();
 let n = 0;
@@ -55,5 +58,50 @@ describe('unpaired surrogates in stored text', () => {
     expect(storeOn(db).stats()).toMatchObject({ events: 1, quarantined: 0, duplicates: 1, conflictingDuplicates: 0, authorizedAmountByCurrency: { JPY: 0 } });
     const seq = db.prepare('SELECT seq FROM event_log').pluck().get() as number;
     expect(JSON.parse(storeOn(db).events.get(seq)!.json)).toEqual(e);
+  });
+});
+
+describe('unknown event types no rollup can name', () => {
+  it('an over-long or control-character type is quarantined, so followers never refuse the batch holding it', () => {
+    const db = openDatabase(path.join(dir, `hostile-${++n}.db`));
+    const store = storeOn(db);
+    recordMetricsOutbox(store, () => 1_000, 'incarnation-1');
+    const unknown = (id: string, type: string) => ({ specversion: '1.0', id, source: 'ops/other', type });
+    const longest = 'x'.repeat(200);
+    const messages = [
+      unknown('u1', 'y'.repeat(201)), unknown('u2', 'com.example.bell\u0007'), unknown('u3', 'com.example\nsecond-line'),
+      unknown('u4', longest), unknown('u5', 'com.example.ünïcødé-✓'), paymentEvent('payment.authorized'),
+    ].map((e) => {
+      const raw = { body: Buffer.from(JSON.stringify(e)), arrivalMs: 1000, routingKey: 'x' };
+      return { raw, result: decodeMessage(raw) };
+    });
+    const out = store.ingest.commit(messages);
+    expect(out).toMatchObject({ quarantined: 3, unknownTypes: 2 });
+    expect(out.inserted.map((e) => e.type)).toEqual([longest, 'com.example.ünïcødé-✓', 'payment.authorized']);
+    const reasons = db.prepare('SELECT reason FROM quarantine ORDER BY seq').pluck().all() as string[];
+    expect(reasons.every((r) => r.startsWith('type: '))).toBe(true);
+    // Every payload a follower reads decodes: the batch's rollups reach it.
+    for (const row of store.metricsStream.pendingOutbox(10)) expect(metricsPayloadSchema.safeParse(JSON.parse(row.body)).success).toBe(true);
+  });
+
+  it('a decline code no rollup can name: empty counts as unknown, over 200 characters is quarantined; followers read the batch', () => {
+    const db = openDatabase(path.join(dir, `hostile-${++n}.db`));
+    const store = storeOn(db);
+    recordMetricsOutbox(store, () => 1_000, 'incarnation-1');
+    const messages = [
+      paymentEvent('payment.declined', {}, { declineCode: '' }),
+      paymentEvent('payment.declined', {}, { declineCode: '9'.repeat(201) }),
+      paymentEvent('payment.declined', {}, { declineCode: '05' }),
+    ].map((e) => {
+      const raw = { body: Buffer.from(JSON.stringify(e)), arrivalMs: 1000, routingKey: 'payment.declined' };
+      return { raw, result: decodeMessage(raw) };
+    });
+    expect(store.ingest.commit(messages)).toMatchObject({ quarantined: 1 });
+    expect(db.prepare('SELECT reason FROM quarantine').pluck().get()).toMatch(/^data\.declineCode: longer than 200 characters/);
+    for (const row of store.metricsStream.pendingOutbox(10)) expect(metricsPayloadSchema.safeParse(JSON.parse(row.body)).success).toBe(true);
+  });
+
+  it('judges a type as followers do', () => {
+    expect(ROLLUP_TYPE.source).toBe(EVENT_TYPE.source);
   });
 });

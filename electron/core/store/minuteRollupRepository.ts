@@ -72,7 +72,7 @@ export class MinuteRollupBatch {
     if (e.type === 'payment.authorized') this.add('authorized', minute, e.currency ?? '', e.amount ?? 0);
     else if (e.type === 'payment.declined') {
       this.add('declined', minute, e.currency ?? '', e.amount ?? 0);
-      this.add('decline', minute, e.declineCode ?? 'unknown', 0);
+      this.add('decline', minute, e.declineCode || 'unknown', 0);
     } else if (e.type === 'payment.failed') this.add('failed', minute, e.currency ?? '', e.amount ?? 0);
     else if (e.type === 'risk.scored') this.add('decision', minute, e.decision ?? 'unknown', e.score ?? 0);
     // Authorization latency: the attempts' only. A capture's or refund's latencyMs is the time

@@ -166,7 +166,7 @@ export class SegmentRollupRepository {
       if (outcome === null || e.timeMs === null) continue;
       const minute = Math.floor(e.timeMs / MINUTE_MS);
       const amount = e.amount ?? 0;
-      const code = outcome === 'decline' ? this.boundedCode(e.declineCode ?? 'unknown') : null;
+      const code = outcome === 'decline' ? this.boundedCode(e.declineCode || 'unknown') : null;
       for (const dim of CELL_DIMS) {
         const raw = dim === TOTAL ? TOTAL : rawSegmentValue(e, dim);
         // What an event does not carry is the total less the dimension's values (readers derive it).
