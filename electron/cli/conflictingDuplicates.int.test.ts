@@ -9,10 +9,17 @@ import { paymentEvent } from '../../bench/events';
 import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, type PublishItem } from '../../test/support/broker';
 import { lastJson, runPayops } from '../../test/support/cli';
 import { tempDir } from '../../test/support/tempDir';
+import { deleteQueues, publishToStream } from '../../test/support/metricsStreamKit';
+import amqp from 'amqplib';
+import { randomUUID } from 'node:crypto';
 
 const dir = tempDir('payops-conflict-');
 const t = uniqueTopology('conflict');
-afterAll(() => deleteTopology(t));
+const stream = `t.conflictfollow.${randomUUID().slice(0, 8)}.metrics`;
+afterAll(async () => {
+  await deleteTopology(t);
+  await deleteQueues([stream]);
+});
 
 const json = (e: { type: string }): PublishItem => ({ body: JSON.stringify(e), routingKey: e.type });
 
@@ -52,4 +59,21 @@ describe('a conflicting duplicate through collect and replay', () => {
     expect(replay.code, replay.stderr).toBe(0);
     expect(lastJson((await runPayops(['stats', '--db', replayDb, '--json'])).stdout)).toMatchObject(expected);
   }, 120_000);
+
+  it('a follower shows the collector\'s conflicting duplicates (their own message of the metrics stream)', async () => {
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    await ch.assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    await conn.close();
+    const SEC = 1_796_000_000;
+    const base = { v: 1, collector: 'collector-c', at: SEC * 1000, queueSamples: [], alerts: [] };
+    await publishToStream(stream, [
+      JSON.stringify({ ...base, seq: 1, rollups: [{ sec: SEC, dim: 'type', key: 'payment.authorized', count: 1, amount: 0 }], counters: { quarantined: 1 } }),
+      JSON.stringify({ ...base, seq: 2, rollups: [], counters: { conflicting_duplicates: 1 } }),
+    ]);
+    const db = path.join(dir, 'follower.db');
+    const follow = await runPayops(['follow', '--amqp', AMQP_URL, '--metrics-stream', stream, '--db', db, '--drain', '--json']);
+    expect(follow.code, follow.stderr).toBe(0);
+    expect(lastJson((await runPayops(['stats', '--db', db, '--json'])).stdout)).toMatchObject({ events: 1, quarantined: 1, conflictingDuplicates: 1 });
+  }, 60_000);
 });
