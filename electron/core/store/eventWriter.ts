@@ -226,15 +226,15 @@ export class EventWriter {
       if (e.category === 'unknown') out.unknownTypes += 1;
       else if (e.type === 'payment.authorized') {
         add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
-        payments?.observe(e.paymentId, timeMs, true, addPayment);
+        payments?.observe(e.paymentId, timeMs, true, addPayment, raw.arrivalMs);
       } else if (e.type === 'payment.declined') {
         add(sec, 'decline', e.declineCode || 'unknown', 0); // empty: as absent (followers refuse an empty key)
-        payments?.observe(e.paymentId, timeMs, false, addPayment);
+        payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
       }
       else if (e.type === 'payment.failed') {
         add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
         // A payment whose attempts all failed (timeouts, processor errors) was not approved.
-        payments?.observe(e.paymentId, timeMs, false, addPayment);
+        payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
       }
       // One decision per scoring: risk.flagged and risk.blocked repeat the decision of the
       // risk.scored before them (counting them too doubled the report's risk decisions).

@@ -32,6 +32,19 @@ describe('PaymentOutcomes', () => {
     expect(counts([['p2', -7_200_000, false], ['p2', -7_100_000, true]])).toEqual({ '-7200:started': 1, '-7200:approved': 1 });
   });
 
+  it('an event stamped years ahead of its arrival (a wrong clock) does not make it forget the payments under way', () => {
+    const T = Date.UTC(2026, 10, 23, 5);
+    const out: Record<string, number> = {};
+    const tracker = new PaymentOutcomes();
+    const emit = (sec: number, key: PaymentCellKey, delta: number) => (out[`${sec}:${key}`] = (out[`${sec}:${key}`] ?? 0) + delta);
+    tracker.observe('p1', T, false, emit, T);
+    tracker.observe('p-wrong-clock', Date.UTC(9999, 0, 1), true, emit, T + 1000);
+    tracker.observe('p1', T + 60_000, true, emit, T + 60_000); // the retry, a minute later: the same payment, approved
+    expect(out[`${T / 1000}:started`]).toBe(1);
+    expect(out[`${T / 1000}:approved`]).toBe(1);
+    expect(out[`${T / 1000 + 60}:started`] ?? 0).toBe(0);
+  });
+
   it('never counts a payment approved twice (a second approval of the same id)', () => {
     expect(counts([['p1', 1000, true], ['p1', 2000, true]])).toEqual({ '1:started': 1, '1:approved': 1 });
   });

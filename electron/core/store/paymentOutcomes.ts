@@ -11,6 +11,13 @@ export const PAYMENT_MEMORY = 200_000;
 /** A payment is forgotten once the newest event time is this far past its start. */
 export const PAYMENT_HORIZON_MS = 3_600_000;
 
+/**
+ * How far past its arrival an event's time may move the forgetting clock: a producer's clock a
+ * few minutes fast, well within the horizon. (A replay's arrival is the recorded one, else the
+ * event time: a function of the capture, so replays stay deterministic.)
+ */
+const CLOCK_AHEAD_MS = 300_000;
+
 export type PaymentCellKey = 'started' | 'approved';
 /** A change to the per-second payment counts: +1 on a new payment, -1/+1 when a start moves earlier. */
 export type PaymentEmit = (sec: number, key: PaymentCellKey, delta: number) => void;
@@ -35,8 +42,14 @@ export class PaymentOutcomes {
     return this.known.size;
   }
 
-  /** A newly stored attempt (authorized, declined or failed) of `paymentId` at `timeMs`; `emit` receives what the rollups gain. */
-  observe(paymentId: string | null, timeMs: number, approved: boolean, emit: PaymentEmit): void {
+  /**
+   * A newly stored attempt (authorized, declined or failed) of `paymentId` at `timeMs`, arrived
+   * at `arrivalMs`; `emit` receives what the rollups gain. Its time moves the clock that
+   * payments are forgotten by at most CLOCK_AHEAD_MS past its arrival: an event stamped years ahead (a
+   * producer's wrong clock, which the store keeps) made every payment under way forgotten at
+   * once, and each retry a payment of its own.
+   */
+  observe(paymentId: string | null, timeMs: number, approved: boolean, emit: PaymentEmit, arrivalMs = timeMs): void {
     const sec = Math.floor(timeMs / 1000);
     if (paymentId === null) {
       // The contract requires a paymentId; without one the attempt is a payment of its own.
@@ -49,7 +62,8 @@ export class PaymentOutcomes {
       emit(sec, 'started', 1);
       if (approved) emit(sec, 'approved', 1);
       this.known.set(paymentId, sec * 2 + (approved ? 1 : 0));
-      if (sec > this.newestSec) this.newestSec = sec;
+      const clockSec = Math.floor(Math.min(timeMs, arrivalMs + CLOCK_AHEAD_MS) / 1000);
+      if (clockSec > this.newestSec) this.newestSec = clockSec;
       this.forget();
       return;
     }
