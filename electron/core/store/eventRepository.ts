@@ -9,7 +9,7 @@ import { eventIdentity } from './eventIdentity';
 import { IdentityTail, identitySeqs } from './identityIndex';
 import { AUTHORIZATION_ATTEMPTS_SQL, EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
 import { paymentSeqs } from './paymentIndex';
-import { PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
+import { PAYMENT_CLOCK_AHEAD_MS, PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
 
@@ -251,16 +251,19 @@ export class EventRepository {
    * time index. A bounded cost: ~0.1 s on a 10 M-event database of 7 days.
    */
   rememberRecentPayments(payments: PaymentOutcomes, rows = RECENT_PAYMENT_ROWS): PaymentOutcomes {
-    const newest = this.newestTime();
-    if (newest === null) return payments;
+    const newestTime = this.newestTime();
+    if (newestTime === null) return payments;
+    // As the tracker's own clock: an event stamped far past its arrival (a wrong clock) does
+    // not set it, or the hour read would hold nothing of the payments under way.
+    const newest = Math.min(newestTime, (this.newestArrival() ?? newestTime) + PAYMENT_CLOCK_AHEAD_MS);
     const recent = this.sql
       .prepare(
         `SELECT paymentId, timeMs, approved FROM (
            SELECT payment_id AS paymentId, time_ms AS timeMs, type = 'payment.authorized' AS approved, type
-           FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? ORDER BY time_ms DESC LIMIT ?)
+           FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC LIMIT ?)
          WHERE type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND paymentId IS NOT NULL`,
       )
-      .all(newest - PAYMENT_HORIZON_MS, rows) as { paymentId: string; timeMs: number; approved: number }[];
+      .all(newest - PAYMENT_HORIZON_MS, newest, rows) as { paymentId: string; timeMs: number; approved: number }[];
     for (let i = recent.length - 1; i >= 0; i--) payments.remember(recent[i].paymentId, recent[i].timeMs, recent[i].approved === 1);
     return payments;
   }

@@ -16,7 +16,7 @@ export const PAYMENT_HORIZON_MS = 3_600_000;
  * few minutes fast, well within the horizon. (A replay's arrival is the recorded one, else the
  * event time: a function of the capture, so replays stay deterministic.)
  */
-const CLOCK_AHEAD_MS = 300_000;
+export const PAYMENT_CLOCK_AHEAD_MS = 300_000;
 
 export type PaymentCellKey = 'started' | 'approved';
 /** A change to the per-second payment counts: +1 on a new payment, -1/+1 when a start moves earlier. */
@@ -45,9 +45,9 @@ export class PaymentOutcomes {
   /**
    * A newly stored attempt (authorized, declined or failed) of `paymentId` at `timeMs`, arrived
    * at `arrivalMs`; `emit` receives what the rollups gain. Its time moves the clock that
-   * payments are forgotten by at most CLOCK_AHEAD_MS past its arrival: an event stamped years ahead (a
-   * producer's wrong clock, which the store keeps) made every payment under way forgotten at
-   * once, and each retry a payment of its own.
+   * payments are forgotten by at most PAYMENT_CLOCK_AHEAD_MS past its arrival: an event stamped
+   * years ahead (a producer's wrong clock, which the store keeps) made every payment under way
+   * forgotten at once, and each retry a payment of its own.
    */
   observe(paymentId: string | null, timeMs: number, approved: boolean, emit: PaymentEmit, arrivalMs = timeMs): void {
     const sec = Math.floor(timeMs / 1000);
@@ -62,7 +62,7 @@ export class PaymentOutcomes {
       emit(sec, 'started', 1);
       if (approved) emit(sec, 'approved', 1);
       this.known.set(paymentId, sec * 2 + (approved ? 1 : 0));
-      const clockSec = Math.floor(Math.min(timeMs, arrivalMs + CLOCK_AHEAD_MS) / 1000);
+      const clockSec = Math.floor(Math.min(timeMs, arrivalMs + PAYMENT_CLOCK_AHEAD_MS) / 1000);
       if (clockSec > this.newestSec) this.newestSec = clockSec;
       this.forget();
       return;

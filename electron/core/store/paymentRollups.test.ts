@@ -182,4 +182,17 @@ describe('per-payment rollups', () => {
       db.close();
     }
   });
+
+  it('a restarted writer remembers the payments under way though one stored event is stamped years ahead', () => {
+    const db = freshDb();
+    const msg = (paymentId: string, type: string, timeMs: number, arrivalMs: number): IncomingMessage => {
+      const raw = { body: Buffer.from(JSON.stringify(paymentEvent(type, { time: new Date(timeMs).toISOString() }, { paymentId }))), arrivalMs, routingKey: type };
+      return { raw, result: decodeMessage(raw) };
+    };
+    new EventWriter(db).commit([msg('p1', 'payment.declined', T0, T0), msg('p-wrong-clock', 'payment.authorized', Date.UTC(9999, 0, 1), T0 + 1000)]);
+    // A restart: a new writer warms its payment tracker from the stored events.
+    const out = new EventWriter(db).commit([msg('p1', 'payment.authorized', T0 + 60_000, T0 + 60_000)]);
+    expect(out.payments).toEqual([{ sec: T0 / 1000, dim: 'payment', key: 'approved', count: 1, amount: 0 }]);
+  });
 });
+
