@@ -312,6 +312,8 @@ export class SegmentRollupRepository {
   }
 
   private boundedCode(code: string): string {
+    // The stored codes first: before them, the first code of a batch would take a place of its own.
+    this.admissionState();
     if (this.codes.has(code)) return code;
     if (this.codes.size >= MAX_CODES) return OTHER_VALUE;
     this.codes.add(code);
@@ -330,8 +332,10 @@ export class SegmentRollupRepository {
       )
       .all() as { dim: string; value: string; attempts: number }[];
     // The writer's database is migrated: the coded table, without a key lookup per row.
+    // Every code stored by name (at most MAX_CODES, and '(other)' is none of them): the same
+    // codes keep their names across a restart, and a new one still folds.
     const codes = this.sql.pluck('SELECT DISTINCT code FROM segment_decline_minute_coded').all() as string[];
-    this.codes = new Set(codes.slice(0, MAX_CODES));
+    this.codes = new Set(codes.filter((c) => c !== OTHER_VALUE));
     return (this.admission = new SegmentAdmission(rows));
   }
 
