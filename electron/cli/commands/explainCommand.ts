@@ -5,6 +5,7 @@ import { describeDeclineCode } from '../../../shared/declineCodes';
 import type { Explanation } from '../../../shared/triage';
 import { openStore } from '../../core/store/store';
 import { TriageService } from '../../core/triage/triageService';
+import { isFoldedCode } from '../../core/triage/explain';
 import { percent } from '../../core/triage/stats';
 import { CliError, fail } from '../cliErrors';
 import { cliRequest } from '../cliRequest';
@@ -40,7 +41,10 @@ export function explanationText(e: Explanation): string {
   const codes = e.declineCodes.filter((c) => c.significant);
   if (codes.length > 0) {
     lines.push('decline codes that grew:');
-    for (const c of codes) lines.push(`  ${describeDeclineCode(c.code)}  ${c.window.count} vs ${c.baseline.count} in the baseline`);
+    for (const c of codes) {
+      const what = isFoldedCode(c.code) ? `${c.code} ${c.meaning}` : describeDeclineCode(c.code);
+      lines.push(`  ${what}  ${c.window.count} vs ${c.baseline.count} in the baseline`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
 // segment rollups only (migration 130), never the events: fast, and independent of how events
 // are stored.
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import { SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
+import { OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
 import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
 import { shiftShare } from './shiftShare';
@@ -150,6 +150,28 @@ function orderContributors(list: { c: Contributor; meanShare: number }[]): Contr
   });
 }
 
+/** The code the segment rollups count a decline without a code under (segmentRollupRepository.ts). */
+const NO_CODE = 'unknown';
+
+/**
+ * What a decline code of the rollups means: a code of the table as the table says; 'unknown' is
+ * the declines that carried no code, and '(other)' the codes past the first 100 seen, folded
+ * together (neither is a code an issuer sent).
+ */
+export const isFoldedCode = (code: string): boolean => code === NO_CODE || code === OTHER_VALUE;
+
+export function rollupCodeInfo(code: string): { meaning: string; kind: 'soft' | 'hard'; known: boolean } {
+  if (code === NO_CODE) return { ...declineCodeInfo(null), known: false };
+  if (code === OTHER_VALUE) return { meaning: 'Codes past the first 100 seen, counted together', kind: 'soft', known: false };
+  return declineCodeInfo(code);
+}
+
+/** "code 91 issuer unavailable", "no decline code given", "codes past the first 100 seen, ...": a code in a sentence. */
+export function rollupCodePhrase(code: string): string {
+  const info = rollupCodeInfo(code);
+  return isFoldedCode(code) ? info.meaning.toLowerCase() : `code ${code} ${info.meaning.toLowerCase()}`;
+}
+
 const METRIC_WORD: Record<TriageMetric, string> = { 'approval-rate': 'approval', 'decline-rate': 'decline', 'failure-rate': 'failure' };
 
 export function computeExplanation(input: ExplainInput): Explanation {
@@ -222,7 +244,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const declineCodes: DeclineCodeGrowth[] = (metric === 'failure-rate' ? [] : grownCodes(wCodes.total, w.attempts, bCodes.total, b.attempts))
     .slice(0, 10)
     .map(({ code }) => {
-      const info = declineCodeInfo(code);
+      const info = rollupCodeInfo(code);
       const wc = wCodes.total.get(code) ?? 0;
       const bc = bCodes.total.get(code) ?? 0;
       return {
@@ -286,6 +308,6 @@ export function headlineOf(e: Explanation): string {
   // Grown decline codes say why approval fell or declines rose, not why they recovered.
   const worse = e.metric === 'approval-rate' ? change < 0 : change > 0;
   const code = top.effect === 'mix' || !worse ? undefined : top.topCodes[0];
-  if (code) parts.push(`code ${code} ${declineCodeInfo(code).meaning.toLowerCase()}`);
+  if (code) parts.push(rollupCodePhrase(code));
   return `${head}: ${parts.join(', ')}`;
 }

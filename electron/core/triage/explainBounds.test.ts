@@ -95,3 +95,27 @@ describe('a baseline that overlaps the window', () => {
     expect(Date.parse(after.baseline.from)).toBeGreaterThanOrEqual(Date.parse(after.window.to));
   });
 });
+
+describe('decline codes explain cannot look up', () => {
+  it("declines without a code read as such, and codes past the bound as the folded tail, not as one unknown code", () => {
+    const store = openStore(path.join(dir, 'codes.db'));
+    stores.push(store);
+    const batch = [];
+    let n = 0;
+    const code = (i: number) => `x${String(i).padStart(3, '0')}`;
+    for (let m = 0; m < 50; m++) {
+      for (let k = 0; k < 40; k++) {
+        const declined = m < 40 ? k === 0 : k < 20;
+        // Declines of the window carry no code at merchant m-nocode, or codes past the first 100 at m-many.
+        const data = m < 40 || k % 2 === 0 ? { merchantId: 'm-nocode', declineCode: m < 40 ? code(n++ % 100) : undefined } : { merchantId: 'm-many', declineCode: `y${n++}` };
+        batch.push(attempt(T0 + m * MIN + k * 1000, !declined, data));
+      }
+    }
+    store.ingest.commit(batch);
+    const e = explainFromStore(store, explainRequestSchema.parse({ from: T0 + 40 * MIN, to: T0 + 50 * MIN, metric: 'decline-rate' }));
+    const byCode = new Map(e.declineCodes.map((c) => [c.code, c]));
+    expect(byCode.get('unknown')?.meaning).toBe('No decline code given');
+    expect(byCode.get('(other)')?.meaning).toMatch(/codes past the first 100/i);
+    expect(e.headline).not.toMatch(/code (unknown|\(other\)) not in the payops table/);
+  });
+});
