@@ -39,11 +39,18 @@ export class Retention {
       // A ten-minute bucket goes with its last minute: it never holds less than its minutes do.
       this.sql.prepare('DELETE FROM segment_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM segment_decline_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
+      // A name that ended before the first kept minute names nothing kept (migration 310).
+      if (this.hasNamedHistory()) this.sql.prepare('DELETE FROM segment_named WHERE to_minute <= ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM event_identity_overflow WHERE seq NOT IN (SELECT seq FROM event_log)').run();
     })();
     return total;
+  }
+
+  private namedHistory: boolean | null = null;
+  private hasNamedHistory(): boolean {
+    return (this.namedHistory ??= this.sql.hasTables('segment_named'));
   }
 
   /** The per-second, minute and ten-minute rollups of seconds before `cutoffSec`, coded (migration 230) or by name. */
