@@ -428,6 +428,12 @@ export class SegmentRollupRepository {
     return (this.coded ??= this.sql.hasTables('segment_key'));
   }
 
+  /** The newest minute holding a segment row at or before `minute` (null when none): one seek. */
+  newestMinuteAtOrBefore(minute: number): number | null {
+    // The coded table itself: through the view, every row before `minute` would be joined to its key.
+    return this.sql.pluck(`SELECT MAX(minute) FROM ${this.isCoded() ? 'segment_minute_coded' : 'segment_minute'} WHERE minute <= ?`).get(minute) as number | null;
+  }
+
   /** The first and last minute holding any segment row (null when none). */
   minuteRange(): { first: number; last: number } | null {
     // Two subqueries: each reads one end of the primary key, where MIN and MAX together scan every row.

@@ -119,3 +119,24 @@ describe('decline codes explain cannot look up', () => {
     expect(e.headline).not.toMatch(/code (unknown|\(other\)) not in the payops table/);
   });
 });
+
+describe('the health board by default', () => {
+  it('judges the newest minutes up to now, not the minute of one event stamped a year ahead', () => {
+    const store = openStore(path.join(dir, 'skewed.db'));
+    stores.push(store);
+    const batch = [];
+    for (let m = 0; m < 60; m++) {
+      for (let k = 0; k < 20; k++) {
+        // Acquirer acq-x declines everything in the last five minutes.
+        batch.push(attempt(T0 + m * MIN + k * 2000, m < 55 || k % 2 === 1, { acquirer: k % 2 === 0 ? 'acq-x' : 'acq-y' }));
+      }
+    }
+    batch.push(attempt(T0 + 365 * 24 * 60 * MIN, true, { acquirer: 'acq-y' }));
+    store.ingest.commit(batch);
+    const board = healthFromStore(store, healthRequestSchema.parse({}), T0 + 61 * MIN);
+    expect(board.to).toBe(new Date(T0 + 60 * MIN).toISOString());
+    expect(board.segments.find((s) => s.dimension === 'acquirer' && s.value === 'acq-x')).toMatchObject({ state: 'down' });
+    // A database whose every minute is after now (a capture of tomorrow's test traffic) is judged at its newest minute.
+    expect(healthFromStore(store, healthRequestSchema.parse({}), T0 - MIN).to).toBe(new Date(T0 + 365 * 24 * 60 * MIN + MIN).toISOString());
+  });
+});

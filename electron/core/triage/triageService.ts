@@ -17,9 +17,15 @@ export class NoSegmentRollupsError extends Error {
   }
 }
 
-export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: HealthRequest): ApiResults['triage.health'] {
-  const range = store.segments.minuteRange();
-  const toMinute = request.at !== undefined ? Math.floor(request.at / MINUTE_MS) : (range?.last ?? 0) + 1;
+/**
+ * The board over the `windowMinutes` before `at`; without `at`, up to the newest stored minute
+ * that is not after `nowMs`: one event stamped with a wrong clock (a year ahead) would otherwise
+ * move the board to its minute, empty, while the present is judged by nobody. A database whose
+ * every minute is after `nowMs` (test traffic of tomorrow) is judged at its newest minute.
+ */
+export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: HealthRequest, nowMs = Date.now()): ApiResults['triage.health'] {
+  const newest = request.at !== undefined ? null : (store.segments.newestMinuteAtOrBefore(Math.floor(nowMs / MINUTE_MS)) ?? store.segments.minuteRange()?.last ?? null);
+  const toMinute = request.at !== undefined ? Math.floor(request.at / MINUTE_MS) : (newest ?? 0) + 1;
   const fromMinute = toMinute - request.windowMinutes;
   const baseFromMinute = fromMinute - request.baselineMinutes;
   // A value that lost its name to (other) in these minutes would read as down (its traffic
