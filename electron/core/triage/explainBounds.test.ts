@@ -136,7 +136,9 @@ describe('the health board by default', () => {
     const board = healthFromStore(store, healthRequestSchema.parse({}), T0 + 61 * MIN);
     expect(board.to).toBe(new Date(T0 + 60 * MIN).toISOString());
     expect(board.segments.find((s) => s.dimension === 'acquirer' && s.value === 'acq-x')).toMatchObject({ state: 'down' });
+    // Producers' clocks a little ahead of this machine's: their newest minutes still count.
+    expect(healthFromStore(store, healthRequestSchema.parse({}), T0 + 58 * MIN).to).toBe(new Date(T0 + 60 * MIN).toISOString());
     // A database whose every minute is after now (a capture of tomorrow's test traffic) is judged at its newest minute.
-    expect(healthFromStore(store, healthRequestSchema.parse({}), T0 - MIN).to).toBe(new Date(T0 + 365 * 24 * 60 * MIN + MIN).toISOString());
+    expect(healthFromStore(store, healthRequestSchema.parse({}), T0 - 10 * MIN).to).toBe(new Date(T0 + 365 * 24 * 60 * MIN + MIN).toISOString());
   });
 });

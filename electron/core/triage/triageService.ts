@@ -17,14 +17,19 @@ export class NoSegmentRollupsError extends Error {
   }
 }
 
+/** How far ahead of this machine's clock a producer's clock may run and its minutes still end the board. */
+const CLOCK_AHEAD_MINUTES = 5;
+
 /**
  * The board over the `windowMinutes` before `at`; without `at`, up to the newest stored minute
- * that is not after `nowMs`: one event stamped with a wrong clock (a year ahead) would otherwise
- * move the board to its minute, empty, while the present is judged by nobody. A database whose
- * every minute is after `nowMs` (test traffic of tomorrow) is judged at its newest minute.
+ * not after `nowMs` (give or take CLOCK_AHEAD_MINUTES): one event stamped with a wrong clock
+ * (a year ahead) would otherwise move the board to its minute, empty, while the present is
+ * judged by nobody. A database whose every minute is after that (test traffic of tomorrow) is
+ * judged at its newest minute.
  */
 export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: HealthRequest, nowMs = Date.now()): ApiResults['triage.health'] {
-  const newest = request.at !== undefined ? null : (store.segments.newestMinuteAtOrBefore(Math.floor(nowMs / MINUTE_MS)) ?? store.segments.minuteRange()?.last ?? null);
+  const latest = Math.floor(nowMs / MINUTE_MS) + CLOCK_AHEAD_MINUTES;
+  const newest = request.at !== undefined ? null : (store.segments.newestMinuteAtOrBefore(latest) ?? store.segments.minuteRange()?.last ?? null);
   const toMinute = request.at !== undefined ? Math.floor(request.at / MINUTE_MS) : (newest ?? 0) + 1;
   const fromMinute = toMinute - request.windowMinutes;
   const baseFromMinute = fromMinute - request.baselineMinutes;
