@@ -65,7 +65,7 @@ describe('unknown event types no rollup can name', () => {
   it('an over-long or control-character type is quarantined, so followers never refuse the batch holding it', () => {
     const db = openDatabase(path.join(dir, `hostile-${++n}.db`));
     const store = storeOn(db);
-    recordMetricsOutbox(store, () => 1_000, 'incarnation-1');
+    recordMetricsOutbox(store, 'queue', () => 1_000, 'incarnation-1');
     const unknown = (id: string, type: string) => ({ specversion: '1.0', id, source: 'ops/other', type });
     const longest = 'x'.repeat(200);
     const messages = [
@@ -87,7 +87,7 @@ describe('unknown event types no rollup can name', () => {
   it('a decline code no rollup can name: empty counts as unknown, over 200 characters is quarantined; followers read the batch', () => {
     const db = openDatabase(path.join(dir, `hostile-${++n}.db`));
     const store = storeOn(db);
-    recordMetricsOutbox(store, () => 1_000, 'incarnation-1');
+    recordMetricsOutbox(store, 'queue', () => 1_000, 'incarnation-1');
     const messages = [
       paymentEvent('payment.declined', {}, { declineCode: '' }),
       paymentEvent('payment.declined', {}, { declineCode: '9'.repeat(201) }),
