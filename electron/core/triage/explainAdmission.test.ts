@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OTHER_VALUE } from '../../../shared/segments';
 import { explainRequestSchema, healthRequestSchema } from '../../../shared/triage';
 import { tempDir } from '../../../test/support/tempDir';
-import { ADMISSION_T0, admissionTraffic } from '../../../test/support/admissionKit';
+import { ADMISSION_T0, admissionTraffic, attempt } from '../../../test/support/admissionKit';
+import { MAX_VALUES_PER_DIMENSION } from '../../../shared/segments';
 import { openStore, type Store } from '../store/store';
 import { explainFromStore } from './explainService';
 import { healthFromStore } from './triageService';
@@ -60,5 +61,30 @@ describe('explain over a value admitted to its own name during the compared minu
     const acquirers = board.segments.filter((s) => s.dimension === 'acquirer');
     expect(acquirers.map((s) => s.value)).toEqual([OTHER_VALUE]);
     expect(acquirers[0]).toMatchObject({ state: 'ok', window: { attempts: 50 }, baseline: { attempts: 65 } });
+  });
+});
+
+describe('explain over a value from the tail whose own traffic got it its name', () => {
+  it('names it: card testing on a merchant never seen before is the contributor, not (other)', () => {
+    // 200 merchants fill the dimension; from minute 50 a new merchant takes 80 attempts a minute,
+    // 95 % declined. It is promoted out of (other) by that flood, inside the window.
+    const batch = [];
+    for (let v = 0; v < MAX_VALUES_PER_DIMENSION; v++) for (let k = 0; k < 45; k++) batch.push(attempt(T0 + ((v * 45 + k) % 60_000), true, { merchantId: `m-${v}` }));
+    for (let m = 1; m < 60; m++) {
+      for (let k = 0; k < 100; k++) batch.push(attempt(T0 + m * MIN + k * 600, k % 10 !== 0, { merchantId: `m-${k % 50}` }));
+      if (m >= 50) for (let k = 0; k < 80; k++) batch.push(attempt(T0 + m * MIN + k * 700 + 300, k % 20 === 0, { merchantId: 'm-attack' }));
+    }
+    const store = openStore(path.join(dir, 'attack.db'));
+    stores.push(store);
+    store.ingest.commit(batch);
+    const m0 = Math.floor(T0 / MIN);
+    // The premise: promoted inside the window, so not named throughout it.
+    expect(store.segments.namedThroughout(m0 + 10, m0 + 60)?.has('merchantId\u0000m-attack')).toBe(false);
+    const e = explainFromStore(store, explainRequestSchema.parse({ from: T0 + 50 * MIN, to: T0 + 60 * MIN, metric: 'approval-rate' }));
+    expect(e.significant).toBe(true);
+    expect(e.contributors[0]).toMatchObject({ dimension: 'merchantId', value: 'm-attack', significant: true });
+    expect(e.headline).toMatch(/merchant m-attack/);
+    const board = healthFromStore(store, healthRequestSchema.parse({ at: T0 + 60 * MIN, windowMinutes: 10, baselineMinutes: 40 }));
+    expect(board.segments.some((s) => s.dimension === 'merchantId' && s.value === 'm-attack')).toBe(true);
   });
 });

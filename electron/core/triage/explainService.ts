@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { explainRequestSchema, Explanation } from '../../../shared/triage';
 import type { ReadStore } from '../store/store';
 import { computeExplanation, MINUTE_MS } from './explain';
-import { foldRenamedCodes, foldRenamedSegments } from './namedSegments';
+import { foldRenamedCodes, foldRenamedSegments, keepMovedNames } from './namedSegments';
 
 export type ExplainRequest = z.output<typeof explainRequestSchema>;
 
@@ -30,15 +30,19 @@ export function explainFromStore(store: Pick<ReadStore, 'segments'>, request: Ex
   const s = store.segments;
   // A value promoted out of (other), or put back in it, anywhere in the minutes compared is
   // compared folded into (other) on both sides: its change of name is no change of traffic.
-  const named = s.namedThroughout(Math.min(fromMinute, baseFromMinute), Math.max(toMinute, baseToMinute));
+  // Unless that traffic moved the share of (other) and such values together (keepMovedNames):
+  // a merchant from the tail flooded with card tests is promoted by the flood and is named.
+  const windowRows = s.segmentsBetween(fromMinute, toMinute);
+  const baselineRows = s.segmentsBetween(baseFromMinute, baseToMinute);
+  const named = keepMovedNames(windowRows, baselineRows, s.namedThroughout(Math.min(fromMinute, baseFromMinute), Math.max(toMinute, baseToMinute)));
   return computeExplanation({
     metric: request.metric,
     fromMs: fromMinute * MINUTE_MS,
     toMs: toMinute * MINUTE_MS,
     baselineFromMs: baseFromMinute * MINUTE_MS,
     baselineToMs: baseToMinute * MINUTE_MS,
-    window: foldRenamedSegments(s.segmentsBetween(fromMinute, toMinute), named),
-    baseline: foldRenamedSegments(s.segmentsBetween(baseFromMinute, baseToMinute), named),
+    window: foldRenamedSegments(windowRows, named),
+    baseline: foldRenamedSegments(baselineRows, named),
     baselineSlices: s.totalsBySlice(baseFromMinute, baseToMinute, length),
     windowCodes: foldRenamedCodes(s.declineCodesBetween(fromMinute, toMinute), named),
     baselineCodes: foldRenamedCodes(s.declineCodesBetween(baseFromMinute, baseToMinute), named),

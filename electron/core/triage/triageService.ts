@@ -7,7 +7,7 @@ import type { ReadStore } from '../store/store';
 import { explainFromStore, type ExplainRequest } from './explainService';
 import { MINUTE_MS } from './explain';
 import { computeHealthBoard } from './health';
-import { foldRenamedSegments } from './namedSegments';
+import { foldRenamedSegments, keepMovedNames } from './namedSegments';
 
 export type HealthRequest = z.output<typeof healthRequestSchema>;
 
@@ -35,12 +35,15 @@ export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: Hea
   const baseFromMinute = fromMinute - request.baselineMinutes;
   // A value that lost its name to (other) in these minutes would read as down (its traffic
   // vanished), one that earned it as new: each is judged within (other), on both sides.
-  const named = store.segments.namedThroughout(baseFromMinute, toMinute);
+  // Unless the value's traffic moved the group it forms with (other) (keepMovedNames).
+  const windowRows = store.segments.segmentsBetween(fromMinute, toMinute);
+  const baselineRows = store.segments.segmentsBetween(baseFromMinute, fromMinute);
+  const named = keepMovedNames(windowRows, baselineRows, store.segments.namedThroughout(baseFromMinute, toMinute));
   return computeHealthBoard({
     fromMs: fromMinute * MINUTE_MS,
     toMs: toMinute * MINUTE_MS,
-    window: foldRenamedSegments(store.segments.segmentsBetween(fromMinute, toMinute), named),
-    baseline: foldRenamedSegments(store.segments.segmentsBetween(baseFromMinute, fromMinute), named),
+    window: foldRenamedSegments(windowRows, named),
+    baseline: foldRenamedSegments(baselineRows, named),
   });
 }
 
