@@ -39,6 +39,9 @@ test('Explain this range names the issuer; its contributor opens the explorer fi
     await page.getByTestId('panel-rates').getByTestId('explain-range').click();
     await expect(page).toHaveURL(new RegExp(`#/triage\\?from=${explained.from}&to=${explained.to}&metric=approval-rate`));
     await expect(page.getByTestId('triage-headline')).toHaveText(/issuer tamarind-card \(BIN 529412\) approval/);
+    // The periods in the console's own time format (local, zone named), not the contract's ISO text.
+    await expect(page.getByTestId('triage-periods')).toContainText(`Window ${local.from.replace('T', ' ')}:00 – `);
+    await expect(page.getByTestId('triage-periods')).not.toContainText('.000Z');
     const first = page.getByTestId('triage-contributor').first();
     await expect(first).toHaveAttribute('data-value', 'tamarind-card');
 

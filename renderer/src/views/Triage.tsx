@@ -6,10 +6,14 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
+import { fmtCount, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { contributorPaymentsHash, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
 
 const MINUTE = 60_000;
+
+/** The contract's ISO instants as the console writes times: local, with the zone named. */
+const rangeOf = (r: { from: string; to: string }) => fmtRange(Date.parse(r.from), Date.parse(r.to));
 
 function subscribeHash(cb: () => void) {
   window.addEventListener('hashchange', cb);
@@ -60,8 +64,9 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
       <p className="triage-headline" data-testid="triage-headline">
         {e.headline}
       </p>
-      <p className="muted small">
-        Window {e.window.from} – {e.window.to} ({e.window.attempts} attempts) against {e.baseline.from} – {e.baseline.to} ({e.baseline.attempts} attempts). Rates are per attempt.
+      <p className="muted small" data-testid="triage-periods">
+        Window {rangeOf(e.window)} ({fmtCount(e.window.attempts)} attempts) against {rangeOf(e.baseline)} ({fmtCount(e.baseline.attempts)} attempts). Rates
+        are per attempt.
       </p>
       {shown.length ? (
         <table className="table" data-testid="triage-contributors">
@@ -135,7 +140,7 @@ function HealthPanel() {
   return (
     <section data-testid="health-board">
       <p className="muted small">
-        {board.from} – {board.to}, each segment against its own previous hour; judged above {board.volumeFloor} attempts; per attempt.
+        {rangeOf(board)}, each segment against its own previous hour; judged above {fmtCount(board.volumeFloor)} attempts; per attempt.
       </p>
       <table className="table">
         <thead>
@@ -149,6 +154,13 @@ function HealthPanel() {
           </tr>
         </thead>
         <tbody>
+          {judged.length === 0 ? (
+            <tr data-testid="health-empty">
+              <td colSpan={4} className="muted">
+                No segment judged yet: {board.segments.length === 0 ? 'no attempts in this window' : `${fmtCount(board.segments.length)} segment(s) below ${fmtCount(board.volumeFloor)} attempts here or in their previous hour`}.
+              </td>
+            </tr>
+          ) : null}
           {judged.slice(0, 60).map((s) => (
             <tr key={`${s.dimension}=${s.value}`} data-testid="health-row" data-state={s.state}>
               <td>
