@@ -213,6 +213,8 @@ interface PendingRow {
 
 /** Stored events read at most to warm the payment tracker. */
 const RECENT_PAYMENT_ROWS = PAYMENT_MEMORY;
+/** The stored rows whose newest arrival bounds the warm-up's clock (a few batches: bounded cost). */
+const ARRIVAL_TAIL_ROWS = 10_000;
 
 export class EventRepository {
   private readonly sql: StatementCache;
@@ -254,8 +256,12 @@ export class EventRepository {
     const newestTime = this.newestTime();
     if (newestTime === null) return payments;
     // As the tracker's own clock: an event stamped far past its arrival (a wrong clock) does
-    // not set it, or the hour read would hold nothing of the payments under way.
-    const newest = Math.min(newestTime, (this.newestArrival() ?? newestTime) + PAYMENT_CLOCK_AHEAD_MS);
+    // not set it, or the hour read would hold nothing of the payments under way. The newest
+    // arrival among the last rows stored, not the last row's: rows stored out of time order (a
+    // replayed capture, arrival = event time) put the clock minutes back, and the hour read
+    // missed the payments under way (each retry then counted as a payment of its own).
+    const arrival = this.sql.pluck('SELECT MAX(arrival_ms) FROM (SELECT arrival_ms FROM event_log ORDER BY seq DESC LIMIT ?)').get(Math.min(rows, ARRIVAL_TAIL_ROWS)) as number | null;
+    const newest = Math.min(newestTime, (arrival ?? newestTime) + PAYMENT_CLOCK_AHEAD_MS);
     const recent = this.sql
       .prepare(
         `SELECT paymentId, timeMs, approved FROM (
