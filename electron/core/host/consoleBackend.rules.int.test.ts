@@ -12,6 +12,7 @@ import type { ApiBackend } from './apiBackend';
 import { MemorySecretStore } from '../secrets/secretStore';
 import { tempDir } from '../../../test/support/tempDir';
 import { createConsoleBackend } from './consoleBackend';
+import { waitFor } from '../../../test/support/waitFor';
 
 const dir = tempDir('payops-backend-rules-');
 const GOOD = fs.readFileSync(path.resolve(__dirname, '../../../e2e/fixtures/decline-rules.yaml'), 'utf8');
@@ -68,4 +69,21 @@ describe('console backend and rules files', () => {
     // The renderer cannot choose the path: the API schema refuses extra fields.
     expect(() => parseApiRequest('rules.save', { text: GOOD, path: '/etc/passwd' })).toThrow(/rules.save/);
   });
+
+  it('a save applies the routing in the saved text to the running session, not only to the next one', async () => {
+    const sub = path.join(dir, 'routing');
+    fs.mkdirSync(sub);
+    const logs: string[] = [];
+    backend = await createConsoleBackend({ dbFile: path.join(sub, 'live.db'), secrets: new MemorySecretStore(), log: (l) => logs.push(l) });
+    expect((await h('notifications.log', { limit: 10 })).routing).toBe(false);
+    const withHook = (name: string) => `contactPoints:\n  - { name: ${name}, type: webhook, urlSecret: ${name} }\ndefaultPolicy: { contactPoint: ${name} }\n${GOOD}`;
+
+    expect(await h('rules.save', { text: withHook('first-hook') })).toMatchObject({ ok: true, reloaded: true });
+    expect((await h('notifications.log', { limit: 10 })).routing).toBe(true);
+    await waitFor(() => logs.some((l) => l.includes('contact point "first-hook" cannot deliver')), () => `the missing secret of the first hook said (log: ${JSON.stringify(logs)})`);
+
+    expect(await h('rules.save', { text: withHook('second-hook') })).toMatchObject({ ok: true, reloaded: true });
+    await waitFor(() => logs.some((l) => l.includes('contact point "second-hook" cannot deliver')), () => `the saved routing's contact point checked (log: ${JSON.stringify(logs)})`);
+  });
 });
+

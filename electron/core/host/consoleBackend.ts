@@ -14,7 +14,7 @@ import type { ScenarioName } from '../sim/scenarios';
 import { ProfileStore, toBrokerConfig } from '../profiles/profileStore';
 import { redactUrl } from '../redact';
 import type { SecretStore } from '../secrets/secretStore';
-import { startConsoleNotifications } from '../notify/consoleNotifications';
+import { reloadConsoleNotifications, startConsoleNotifications } from '../notify/consoleNotifications';
 import type { SessionNotifications } from '../notify/notificationHub';
 import type { ApiBackend } from './apiBackend';
 import { dialogFallbackService } from './dialogFallback';
@@ -119,9 +119,10 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     engine.on('snapshot', (s) => push('snapshot', s));
     engine.on('alert', (n) => push('alert', n));
     engine.on('log', log);
-    const notifications = startConsoleNotifications(config, options.secrets, log);
-    if (notifications) engine.on('alert', (n) => notifications.hub.observe(n));
-    session = { config, engine, reader, notifications };
+    const started: Session = { config, engine, reader, notifications: startConsoleNotifications(config, options.secrets, log) };
+    // Through the session: a rules save may start or replace its routing (reloadConsoleNotifications).
+    engine.on('alert', (n) => started.notifications?.hub.observe(n));
+    session = started;
   }
 
   const liveConfig = (broker: BrokerConfig | undefined): EngineConfig =>
@@ -212,10 +213,16 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
       validate: (args) => current().engine.services.rules.validate(args),
       // The backend decides where rules live (the live database's folder, also for demo and replay sessions).
       save: async (args) => {
-        const result = await current().engine.services.rules.save({ ...args, path: rulesFile ?? savedRules });
+        const s = current();
+        const result = await s.engine.services.rules.save({ ...args, path: rulesFile ?? savedRules });
         if (result.ok && result.path) {
           rulesFile = result.path;
           rulesError = null;
+        }
+        // The engine evaluates the saved rules now: the routing in the same file applies now too.
+        if (result.ok && result.reloaded && result.path && session === s) {
+          s.config = { ...s.config, rulesFile: result.path };
+          s.notifications = reloadConsoleNotifications(s.notifications, s.config, options.secrets, log);
         }
         return result;
       },

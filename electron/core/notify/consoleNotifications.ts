@@ -17,3 +17,25 @@ export function startConsoleNotifications(config: EngineConfig, secrets: SecretS
     return null;
   }
 }
+
+/**
+ * The rules file was saved while `config`'s session runs (the engine already evaluates the new
+ * rules): the session's routing becomes the file's. A session that had none (no rules file
+ * when it started) starts its routing now, carrying on the alerts the engine has open as a
+ * restart would. A routing that cannot be read keeps the old one and says why on `log`.
+ */
+export function reloadConsoleNotifications(
+  current: SessionNotifications | null,
+  config: EngineConfig,
+  secrets: SecretStore,
+  log: (line: string) => void,
+): SessionNotifications | null {
+  if (!config.rulesFile) return current;
+  if (!current) return startConsoleNotifications(config, secrets, log);
+  try {
+    current.reload(loadRoutingFile(config.rulesFile));
+  } catch (err) {
+    log(`notification routing not reloaded, the previous routing stays: ${(err as Error).message}`);
+  }
+  return current;
+}

@@ -49,7 +49,7 @@ export class NotificationHub {
   readonly router: NotificationRouter;
   readonly delivery: NotificationDelivery;
   private timer: NodeJS.Timeout | null = null;
-  private readonly routing: NotificationHubOptions['routing'];
+  private routing: NotificationHubOptions['routing'];
   private readonly clock: () => number;
 
   constructor(options: NotificationHubOptions) {
@@ -80,6 +80,16 @@ export class NotificationHub {
   /** A live session restarted on its database: see NotificationRouter.resume. */
   resume(alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[]): void {
     this.apply(this.router.resume(this.clock(), alerts, delivered));
+  }
+
+  /**
+   * The rules were saved while the session runs: routes on `routing` from now on (see
+   * NotificationRouter.reconfigure); what is due under it goes out now.
+   */
+  reconfigure(routing: RoutingConfig): void {
+    // Live, on the wall clock; otherwise (a demo) on the router's own clock, the alerts' times.
+    this.apply(this.router.reconfigure(this.timer ? this.clock() : this.router.now, routing));
+    this.routing = routing;
   }
 
   /**
@@ -139,6 +149,13 @@ export interface SessionNotifications {
   recent(limit: number): NotificationLogEntry[];
   /** Live: flushes and stops (one attempt each); otherwise waits, bounded, for deliveries and their retries. */
   stop(): Promise<void>;
+  /**
+   * The rules file was saved while the session runs: its routing (contact points, policies,
+   * mute timings, inhibition) applies at once, keeping pending groups and what each receiver
+   * was told; a contact point that cannot deliver is said on `warn`. Throws on a routing that
+   * does not compile (the old one stays).
+   */
+  reload(routing: RoutingConfig): void;
   /** How the deliveries ended (after stop: every message is counted). */
   totals(): DeliveryTotals;
 }
@@ -184,6 +201,10 @@ export function startSessionNotifications(options: {
     hub,
     recent: (limit) => store.log.recent(limit),
     totals: () => hub.delivery.totals(),
+    reload(routing) {
+      hub.reconfigure(routing);
+      if (!options.dryRun && warn) void warnMissingSecrets(routing, urls, warn);
+    },
     stop() {
       stopped ??= (async () => {
         await checked;

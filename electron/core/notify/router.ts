@@ -73,26 +73,109 @@ interface Group {
 }
 
 export class NotificationRouter {
-  private readonly routes: CompiledPolicy[];
-  private readonly defaultRoute: CompiledPolicy;
-  private readonly inhibitions: { source: CompiledMatcher; target: CompiledMatcher; equal: string[] }[];
-  private readonly groups = new Map<string, Group>();
+  private routes: CompiledPolicy[] = [];
+  private defaultRoute!: CompiledPolicy;
+  private inhibitions: { source: CompiledMatcher; target: CompiledMatcher; equal: string[] }[] = [];
+  private config!: RoutingConfig;
+  private groups = new Map<string, Group>();
   /** Every alert firing now (for inhibition), by fingerprint. */
   private readonly firing = new Map<string, NotifiedAlert>();
   private clock = -Infinity;
   /** Alerts resumed after a restart, by their instance key (see observe). */
   private readonly carried = new Map<string, NotifiedAlert>();
 
-  constructor(private readonly config: RoutingConfig) {
+  constructor(config: RoutingConfig) {
+    this.compile(config);
+  }
+
+  private compile(config: RoutingConfig): void {
     const byName = new Map(config.contactPoints.map((c) => [c.name, c]));
     const compile = (policy: NotificationPolicy, index: number): CompiledPolicy => {
       const contactPoint = byName.get(policy.contactPoint);
       if (!contactPoint) throw new Error(`policy ${index}: no contact point named "${policy.contactPoint}"`);
       return { policy, matches: compileAll(policy.matchers), contactPoint, index };
     };
-    this.routes = config.policies.map(compile);
-    this.defaultRoute = compile(config.defaultPolicy, -1);
-    this.inhibitions = config.inhibitRules.map((r) => ({ source: compileAll(r.sourceMatchers), target: compileAll(r.targetMatchers), equal: r.equal }));
+    // All or nothing: a config that does not compile leaves the routing as it was.
+    const routes = config.policies.map(compile);
+    const defaultRoute = compile(config.defaultPolicy, -1);
+    const inhibitions = config.inhibitRules.map((r) => ({ source: compileAll(r.sourceMatchers), target: compileAll(r.targetMatchers), equal: r.equal }));
+    this.routes = routes;
+    this.defaultRoute = defaultRoute;
+    this.inhibitions = inhibitions;
+    this.config = config;
+  }
+
+  /**
+   * The rules were saved while the session runs: routes every alert on `config` from now on,
+   * without losing what the old routing held. The alerts firing now are grouped again under the
+   * new policies; a contact point told an alert fires is not told again (a repeat waits for its
+   * repeatInterval from that message), one that was not gets it after its groupWait (no later
+   * than a group of the same key was due before), and a resolved message waiting for its
+   * groupInterval still goes to the contact point that was told, if the new routing still sends
+   * the alert there. Alertmanager's config reload does the same through its notification log.
+   * Throws (and keeps the old routing) if `config` names a contact point it does not define.
+   */
+  reconfigure(now: number, config: RoutingConfig): RouteResult {
+    new NotificationRouter(config); // throws before anything changes if it does not compile
+    const out = this.advanceTo(now);
+    const old = this.groups;
+    // What each contact point was told, by fingerprint (as resume: not by group key, which
+    // carries the policy's index), and the resolved messages still owed.
+    const told = new Map<string, Map<string, number>>();
+    const owed: { contactPoint: string; alert: NotifiedAlert }[] = [];
+    for (const g of old.values()) {
+      const cp = g.route.contactPoint.name;
+      if (g.lastSentAt !== null) {
+        const byFingerprint = told.get(cp) ?? new Map<string, number>();
+        for (const fp of g.sentFiring) byFingerprint.set(fp, Math.max(byFingerprint.get(fp) ?? -Infinity, g.lastSentAt));
+        told.set(cp, byFingerprint);
+      }
+      for (const a of g.alerts.values()) if (a.status === 'resolved' && g.sentFiring.has(a.fingerprint)) owed.push({ contactPoint: cp, alert: a });
+    }
+    this.compile(config);
+    this.groups = new Map();
+    const place = (alert: NotifiedAlert, route: CompiledPolicy): Group => {
+      const groupLabels = pickGroupLabels(route.policy.groupBy, matchLabels(alert));
+      const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+      let group = this.groups.get(key);
+      if (!group) {
+        const before = old.get(key);
+        const wait = this.clock + route.policy.groupWaitMs;
+        group = {
+          key,
+          route,
+          labels: groupLabels,
+          alerts: new Map(),
+          nextFlushAt: before ? Math.min(before.nextFlushAt, wait) : wait,
+          lastSentAt: null,
+          sentFiring: new Set(),
+          reported: before ? new Set(before.reported) : new Set(),
+        };
+        this.groups.set(key, group);
+      }
+      return group;
+    };
+    for (const alert of this.firing.values()) for (const route of this.routesFor(matchLabels(alert))) place(alert, route).alerts.set(alert.fingerprint, alert);
+    for (const { contactPoint, alert } of owed) {
+      for (const route of this.routesFor(matchLabels(alert))) {
+        if (route.contactPoint.name !== contactPoint) continue;
+        const group = place(alert, route);
+        if (!group.alerts.has(alert.fingerprint)) group.alerts.set(alert.fingerprint, alert);
+      }
+    }
+    for (const g of this.groups.values()) {
+      const byFingerprint = told.get(g.route.contactPoint.name);
+      if (!byFingerprint) continue;
+      for (const fp of g.alerts.keys()) {
+        const at = byFingerprint.get(fp);
+        if (at === undefined) continue;
+        g.sentFiring.add(fp);
+        g.lastSentAt = Math.max(g.lastSentAt ?? -Infinity, at);
+      }
+    }
+    for (const g of [...this.groups.values()]) if (g.alerts.size === 0) this.groups.delete(g.key);
+    const due = this.advanceTo(this.clock);
+    return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
   }
 
   get now(): number {
