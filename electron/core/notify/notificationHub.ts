@@ -12,7 +12,7 @@ import type { AlertNotification } from '../../../shared/alerts';
 import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
 import type { NotificationLogEntry } from '../../../shared/notifications';
-import { openNotificationLog, type NotificationLogStore } from '../store/notificationLogRepository';
+import { NOTIFICATION_LOG_RETENTION, openNotificationLog, type NotificationLogRetention, type NotificationLogStore } from '../store/notificationLogRepository';
 import { openStore, type ReadStore } from '../store/store';
 import type { SecretStore } from '../secrets/secretStore';
 import { NotificationDelivery, type AttemptReport, type DeliveryTotals, type LogSink } from './delivery';
@@ -29,6 +29,8 @@ import { ContactPointUrls } from './secretUrls';
 export const REPLAY_DELIVERY_WAIT_MS = 60_000;
 /** A live stop: the queued messages (and the changes flushed at the stop) get one attempt each within this. */
 export const LIVE_STOP_GRACE_MS = 10_000;
+/** The notification log is trimmed to its retention every this many rows written (and at the start). */
+const PRUNE_EVERY = 100;
 
 export interface NotificationHubOptions {
   routing: RoutingConfig;
@@ -176,14 +178,30 @@ export function startSessionNotifications(options: {
   /** The environment PAYOPS_SECRET_<NAME> is read from (tests). */
   env?: NodeJS.ProcessEnv;
   onAttempt?: (report: AttemptReport) => void;
+  /** How much of the notification log to keep (default NOTIFICATION_LOG_RETENTION). */
+  retention?: NotificationLogRetention;
 }): SessionNotifications {
   const store: NotificationLogStore = openNotificationLog(options.dbFile);
+  // Bounded: at the start, then every PRUNE_EVERY rows written (NOTIFICATION_LOG_RETENTION).
+  const retention = options.retention ?? NOTIFICATION_LOG_RETENTION;
+  const prune = () => {
+    try {
+      store.log.prune(Date.now(), retention);
+    } catch (err) {
+      options.warn?.(`notifications: could not trim the notification log (${(err as Error).message})`);
+    }
+  };
+  prune();
+  let written = 0;
   const urls = new ContactPointUrls(options.secrets, options.env);
   const warn = options.warn;
   const hub = new NotificationHub({
     routing: options.routing,
     urls,
-    log: (e) => store.log.append(e),
+    log: (e) => {
+      store.log.append(e);
+      if (++written % PRUNE_EVERY === 0) prune();
+    },
     dryRun: options.dryRun,
     desktop: options.desktop,
     backoff: options.backoff,

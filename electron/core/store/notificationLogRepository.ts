@@ -12,6 +12,22 @@ const SELECT = `SELECT id, at, event_at AS eventAt, contact_point AS contactPoin
   group_key AS groupKey, group_labels_json AS groupLabels, rule, alerts_json AS alerts, attempt, max_attempts AS maxAttempts,
   final, http_status AS httpStatus, error, duration_ms AS durationMs FROM notification_log`;
 
+/**
+ * How much of the notification log a session keeps: Alertmanager's notification log keeps 120 h
+ * (`--data.retention`); rows are bounded too, since one attempt row repeats its message's alerts
+ * and a receiver down for days makes many. Each group's last delivered message stays whatever
+ * its age (lastSent: a restarted session must not page it again).
+ */
+export const NOTIFICATION_LOG_RETENTION = { maxAgeMs: 120 * 3600_000, maxRows: 50_000 } as const;
+export interface NotificationLogRetention {
+  maxAgeMs: number;
+  maxRows: number;
+}
+/** Rows deleted per transaction: the engine's writes on the same file never wait long for the lock. */
+const PRUNE_CHUNK = 5_000;
+/** Each group's last delivered row (uses the index of migration 320). */
+const LAST_SENT_IDS = `SELECT MAX(id) FROM notification_log WHERE outcome = 'sent' GROUP BY contact_point, group_key`;
+
 type Row = Omit<NotificationLogEntry, 'groupLabels' | 'alerts' | 'final'> & { groupLabels: string; alerts: string; final: number };
 
 export class NotificationLogRepository {
@@ -19,6 +35,33 @@ export class NotificationLogRepository {
 
   constructor(db: Database) {
     this.sql = new StatementCache(db);
+  }
+
+  /**
+   * Deletes the rows older than `maxAgeMs` before `now` (wall time of the attempt) and those past
+   * the newest `maxRows`, a bounded chunk per transaction, except each group's last delivered
+   * row. Returns how many went.
+   */
+  prune(now: number, retention: NotificationLogRetention = NOTIFICATION_LOG_RETENTION): number {
+    // Ids grow by one a row (AUTOINCREMENT) and only older rows are deleted: the newest maxRows
+    // are the ids above MAX(id) - maxRows, found without reading the rows (they repeat alerts).
+    const newest = (this.sql.pluck('SELECT MAX(id) FROM notification_log').get() as number | null) ?? 0;
+    const beyond = newest - Math.max(0, Math.floor(retention.maxRows));
+    const cutoff = now - retention.maxAgeMs;
+    const oldest = (this.sql.pluck('SELECT MAX(id) FROM notification_log WHERE at < ?').get(cutoff) as number | null) ?? 0;
+    const upTo = Math.max(beyond, oldest);
+    if (upTo <= 0) return 0;
+    // A range of ids, so the rows past the bounds are read, not the whole log.
+    const remove = this.sql.prepare(
+      `DELETE FROM notification_log WHERE id IN (
+        SELECT id FROM notification_log WHERE id <= @upTo AND (id <= @beyond OR at < @cutoff) AND id NOT IN (${LAST_SENT_IDS}) ORDER BY id LIMIT @chunk)`,
+    );
+    let total = 0;
+    for (;;) {
+      const n = this.sql.transaction(() => remove.run({ upTo, beyond, cutoff, chunk: PRUNE_CHUNK }).changes)();
+      total += n;
+      if (n < PRUNE_CHUNK) return total;
+    }
   }
 
   append(entry: Omit<NotificationLogEntry, 'id'>): number {
@@ -40,7 +83,7 @@ export class NotificationLogRepository {
    */
   lastSent(): NotificationLogEntry[] {
     const rows = this.sql
-      .prepare(`${SELECT} WHERE id IN (SELECT MAX(id) FROM notification_log WHERE outcome = 'sent' GROUP BY contact_point, group_key) ORDER BY id`)
+      .prepare(`${SELECT} WHERE id IN (${LAST_SENT_IDS}) ORDER BY id`)
       .all() as Row[];
     return rows.map((r) => ({ ...r, groupLabels: JSON.parse(r.groupLabels), alerts: JSON.parse(r.alerts), final: r.final === 1 }));
   }
