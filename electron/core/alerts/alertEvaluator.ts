@@ -641,7 +641,11 @@ export class AlertEvaluator {
     slot.active = null;
     slot.lastEndedAt = tick;
     this.dirty.add(inst);
-    if (!inst.silenced && inst.notifiedFiring) this.notify(inst, 'resolved', tick);
+    // Announced firing: announced resolved, silenced since or not. The router does not see
+    // silences; without this it would keep the alert firing and page it every repeatInterval.
+    // (Alertmanager mutes it instead, alertmanager#226; a receiver never told hears nothing here
+    // either: the router sends a resolve only where it delivered the firing.)
+    if (inst.notifiedFiring) this.notify(inst, 'resolved', tick);
     this.resolved.unshift(inst);
     while (this.resolved.length > this.maxResolved) this.byKey.delete(this.resolved.pop()!.key);
   }
