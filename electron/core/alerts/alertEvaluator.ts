@@ -379,6 +379,7 @@ export class AlertEvaluator {
       inst.firedAt = r.firedAt;
       // A firing alert was announced (or, silenced, is announced when its silence ends).
       inst.notifiedFiring = r.firedAt !== null && !r.silenced;
+      inst.carriedSilenced = r.firedAt !== null && r.silenced;
       inst.silenced = r.silenced;
       inst.value = r.value;
       inst.peakValue = r.peakValue;
@@ -645,7 +646,7 @@ export class AlertEvaluator {
     // silences; without this it would keep the alert firing and page it every repeatInterval.
     // (Alertmanager mutes it instead, alertmanager#226; a receiver never told hears nothing here
     // either: the router sends a resolve only where it delivered the firing.)
-    if (inst.notifiedFiring) this.notify(inst, 'resolved', tick);
+    if (inst.notifiedFiring || inst.carriedSilenced) this.notify(inst, 'resolved', tick);
     this.resolved.unshift(inst);
     while (this.resolved.length > this.maxResolved) this.byKey.delete(this.resolved.pop()!.key);
   }
@@ -694,6 +695,7 @@ export class AlertEvaluator {
         this.dirty.add(inst);
         // A firing alert whose silence ended is announced now, as Alertmanager would.
         if (!silenced && inst.state === 'firing' && !inst.notifiedFiring) this.notify(inst, 'firing', at);
+        if (!silenced) inst.carriedSilenced = false;
       }
     }
   }

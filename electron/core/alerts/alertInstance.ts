@@ -23,6 +23,13 @@ export class AlertInstance {
   silenced = false;
   /** Whether a firing notification went out (a silenced alert is announced once its silence ends). */
   notifiedFiring = false;
+  /**
+   * Carried over a restart firing and silenced: whether its receivers were paged before the
+   * silence is the notification log's to say (the router resumes from it), so its resolve is
+   * announced (the router sends it only where the firing was delivered) and, if its silence
+   * ends first, so is its firing (the router does not page again where it was delivered).
+   */
+  carriedSilenced = false;
   acknowledged: AlertNote | null = null;
   resolveNote: AlertNote | null = null;
 

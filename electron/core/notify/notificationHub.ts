@@ -80,8 +80,8 @@ export class NotificationHub {
   }
 
   /** A live session restarted on its database: see NotificationRouter.resume. */
-  resume(alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[]): void {
-    this.apply(this.router.resume(this.clock(), alerts, delivered));
+  resume(alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[], silenced: readonly AlertNotification[] = []): void {
+    this.apply(this.router.resume(this.clock(), alerts, delivered, silenced));
   }
 
   /**
@@ -254,17 +254,18 @@ function resumeFromDatabase(hub: NotificationHub, store: NotificationLogStore, d
   let reads: ReadStore | null = null;
   try {
     reads = openStore(dbFile, { readonly: true });
-    const alerts: AlertNotification[] = reads.alerts
-      .open()
-      .filter((r) => r.firedAt !== null && !r.silenced)
-      .map((r) => ({ kind: 'firing', rule: r.rule, severity: r.severity, labels: { ...r.labels }, value: r.value, summary: `FIRING ${r.rule}: ${r.summary}`, at: r.firedAt!, key: r.key }));
+    const fired = reads.alerts.open().filter((r) => r.firedAt !== null);
+    const toNote = (r: (typeof fired)[number]): AlertNotification => ({ kind: 'firing', rule: r.rule, severity: r.severity, labels: { ...r.labels }, value: r.value, summary: `FIRING ${r.rule}: ${r.summary}`, at: r.firedAt!, key: r.key });
+    const alerts = fired.filter((r) => !r.silenced).map(toNote);
+    // Silenced, still firing: not paged where it was not, and not told resolved where it was.
+    const silenced = fired.filter((r) => r.silenced).map(toNote);
     const delivered: DeliveredMessage[] = store.log.lastSent().map((e) => ({
       contactPoint: e.contactPoint,
       groupKey: e.groupKey,
       at: e.eventAt,
       alerts: e.alerts,
     }));
-    hub.resume(alerts, delivered);
+    hub.resume(alerts, delivered, silenced);
   } catch (err) {
     warn?.(`notifications: could not carry on the previous session's alerts (${(err as Error).message}); alerts still open are not re-announced`);
   } finally {

@@ -234,7 +234,7 @@ export class NotificationRouter {
    * crash, a delivery that failed) gets it after groupWait, and a carried-on alert that
    * resolves gets its resolved message: Alertmanager's notification log does the same.
    */
-  resume(now: number, alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[]): RouteResult {
+  resume(now: number, alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[], silenced: readonly AlertNotification[] = []): RouteResult {
     const out = this.advanceTo(now);
     // Told by contact point and fingerprint, not by group key: a policy added above the others
     // (the keys carry the policy's index) does not make every open alert page again.
@@ -245,7 +245,10 @@ export class NotificationRouter {
       told.set(d.contactPoint, byFingerprint);
     }
     const resumed = new Set<Group>();
-    for (const n of alerts) {
+    // `silenced`: carried on, still firing, silenced: kept where its receiver was told it fires
+    // (so its resolve goes there, and it is not told resolved now), never paged where it was not.
+    const quiet = new Set(silenced.map((n) => toNotifiedAlert({ ...n, kind: 'firing' }).fingerprint));
+    for (const n of [...alerts, ...silenced]) {
       const alert = toNotifiedAlert({ ...n, kind: 'firing' });
       this.firing.set(alert.fingerprint, alert);
       if (n.key !== undefined) this.carried.set(n.key, alert);
@@ -265,7 +268,7 @@ export class NotificationRouter {
     // Alerts a receiver was last told fire that the engine no longer has open resolved while
     // their resolved message waited (a kill during the groupInterval), or were closed at the
     // restart: the receiver gets their resolved message (not the console's own desktop one).
-    const open = new Set(alerts.map((n) => toNotifiedAlert({ ...n, kind: 'firing' }).fingerprint));
+    const open = new Set([...alerts, ...silenced].map((n) => toNotifiedAlert({ ...n, kind: 'firing' }).fingerprint));
     for (const d of delivered) {
       for (const a of d.alerts) {
         if (open.has(a.fingerprint) || a.status !== 'firing') continue;
@@ -287,13 +290,16 @@ export class NotificationRouter {
     }
     for (const g of resumed) {
       const byFingerprint = told.get(g.route.contactPoint.name);
-      if (!byFingerprint) continue;
-      for (const fp of g.alerts.keys()) {
-        const at = byFingerprint.get(fp);
-        if (at === undefined) continue;
+      for (const fp of [...g.alerts.keys()]) {
+        const at = byFingerprint?.get(fp);
+        if (at === undefined) {
+          if (quiet.has(fp)) g.alerts.delete(fp);
+          continue;
+        }
         g.sentFiring.add(fp);
         g.lastSentAt = Math.max(g.lastSentAt ?? -Infinity, at);
       }
+      if (g.alerts.size === 0) this.groups.delete(g.key);
     }
     const due = this.advanceTo(this.clock);
     return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
