@@ -29,7 +29,12 @@ describe('metrics stream messages', () => {
     const badCount = { ...good, rollups: [{ ...good.rollups[0], count: -1 }] };
     expect(decodeMetricsMessage(JSON.stringify(badCount))).toMatchObject({ ok: false, reason: expect.stringContaining('rollups.0.count') });
     expect(decodeMetricsMessage(JSON.stringify({ ...good, seq: 0 }))).toMatchObject({ ok: false, reason: expect.stringContaining('seq') });
-    expect(decodeMetricsMessage(JSON.stringify({ ...good, counters: { bogus: 1 } }))).toMatchObject({ ok: false });
+    expect(decodeMetricsMessage(JSON.stringify({ ...good, counters: { duplicates: 'x' } }))).toMatchObject({ ok: false, reason: expect.stringContaining('counters.duplicates') });
+  });
+
+  it('applies a message whose counters include one it does not know (a newer collector\'s): that counter only is left out', () => {
+    const d = decodeMetricsMessage(JSON.stringify({ ...good, counters: { duplicates: 2, counted_by_a_later_payops: 5 } }));
+    expect(d).toEqual({ ok: true, message: { ...good, counters: { duplicates: 2 }, queueSamples: [], alerts: [] } });
   });
 
   it('says when a payload carries nothing', () => {

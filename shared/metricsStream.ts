@@ -103,7 +103,11 @@ export const rollupDeltaSchema = z
   });
 export type RollupDelta = z.infer<typeof rollupDeltaSchema>;
 
-/** The store's running counters this batch added to. */
+/**
+ * The store's running counters this batch added to. A counter this payops does not know (a
+ * newer collector's) is left out, not a reason to skip the message: the batch's rollups and
+ * the other counters still apply.
+ */
 export const counterDeltasSchema = z
   .object({
     duplicates: count,
@@ -114,7 +118,7 @@ export const counterDeltasSchema = z
     conflicting_duplicates: count,
   })
   .partial()
-  .strict();
+  .strip();
 
 export const queueSampleSchema = z.object({
   at: epochMs,
