@@ -230,3 +230,51 @@ describe('robustness', () => {
     );
   });
 });
+
+describe('characters a CloudEvents String excludes (core spec, Type System)', () => {
+  // The spec's String is a sequence of allowable Unicode characters: the C0 (U+0000-U+001F) and C1
+  // (U+007F-U+009F) control characters, noncharacters and unpaired surrogates are disallowed, so an
+  // attribute holding one makes the event invalid. They were accepted, NUL and newline included.
+  const base = { specversion: '1.0', id: 'ch-1', source: 'psp/authorizer', type: 'com.example.other', subject: 'pay_1' };
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ['NUL in source', { source: 'psp/\u0000auth' }, 'source', 'U+0000'],
+    ['a newline in id', { id: 'evt-1\nevt-2' }, 'id', 'U+000A'],
+    ['DEL in type', { type: 'com.example\u007f' }, 'type', 'U+007F'],
+    ['a C1 control (NEL) in subject', { subject: 'pay_\u0085' }, 'subject', 'U+0085'],
+    ['a C1 control (U+009F) in dataschema', { dataschema: 'https://example.com/\u009f' }, 'dataschema', 'U+009F'],
+    ['a lone high surrogate in id', { id: 'evt-\ud800' }, 'id', 'U+D800'],
+    ['a lone low surrogate in source', { source: '\udead/psp' }, 'source', 'U+DEAD'],
+    ['a reversed pair in subject', { subject: '\udc00\ud800' }, 'subject', 'U+DC00'],
+    ['a noncharacter in type', { type: 'com.example.\ufdd0' }, 'type', 'U+FDD0'],
+    ['U+FFFF in id', { id: 'x\uffff' }, 'id', 'U+FFFF'],
+    ['an astral noncharacter (U+1FFFE) in source', { source: 'psp/\u{1fffe}' }, 'source', 'U+1FFFE'],
+    ['a control character in a string extension', { myext: 'a\u0001b' }, 'myext', 'U+0001'],
+  ];
+  it.each(cases)('quarantines %s, naming the attribute and the code point', (_name, attrs, attribute, codePoint) => {
+    for (const r of [decode({ ...base, ...attrs }), normalizeCloudEvent({ ...base, ...attrs })]) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.reason.startsWith(`${attribute}: `)).toBe(true);
+        expect(r.reason).toContain(codePoint);
+      }
+    }
+  });
+  it('quarantines a payment event with a control character in id, and binary mode alike', () => {
+    expect(decode(paymentEvent('payment.authorized', { id: 'pay-evt\u0000' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: .*U\+0000/) });
+    const headers = { 'ce-specversion': '1.0', 'ce-id': 'b\u001b[31m', 'ce-source': 's', 'ce-type': 'com.example.blob' };
+    expect(decodeMessage({ body: Buffer.alloc(0), headers, arrivalMs: 1 })).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: .*U\+001B/) });
+  });
+  it('accepts well-formed unicode in attributes: pairs, astral, CJK, RTL marks, combining marks, U+00A0, U+FFFD', () => {
+    const attrs = { source: 'psp/çø-💳', id: 'ид-１-\u202e-e\u0301-\ud800\udead', subject: '東京\u00a0\ufffd', type: 'com.example.ünïcødé-✓', myext: '𝔘\u00a0' };
+    const r = decode({ ...base, ...attrs });
+    expect(r).toMatchObject({ ok: true, event: { source: attrs.source, id: attrs.id, subject: attrs.subject, type: attrs.type } });
+  });
+  it('does not restrict strings in data beyond the contract (EVENTS.md): control characters in data are kept', () => {
+    const e = paymentEvent('payment.declined', {}, { reason: 'line 1\nline 2\u0000\u0085', customerNote: '\ud800\u0007', declineCode: '05\t' });
+    const r = decode(e);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.event.declineCode).toBe('05\t');
+    const text = decode({ ...base, datacontenttype: 'text/plain', data: 'a\u0000b\udc00' });
+    expect(text.ok).toBe(true);
+  });
+});

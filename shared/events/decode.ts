@@ -3,9 +3,11 @@ import {
   EXTENSION_NAME,
   describeIssue,
   describeTimeProblem,
+  disallowedCharacter,
   envelopeAccepted,
   envelopeSchema,
   parseRfc3339,
+  STRING_TYPE_NOTE,
   paymentDataAccepted,
   paymentDataSchema,
   riskDataAccepted,
@@ -136,7 +138,14 @@ function normalize(ce: unknown): DecodeResult {
     if (!envelope.success) return fail(describeIssue('', envelope.error));
   }
   for (const key of Object.keys(obj)) {
-    if (CORE_ATTRIBUTES.has(key)) continue;
+    // Every context attribute but data and data_base64 (Binary) is checked as a String where it is one.
+    if (CORE_ATTRIBUTES.has(key)) {
+      if (key !== 'data' && key !== 'data_base64' && typeof obj[key] === 'string') {
+        const bad = disallowedCharacter(obj[key] as string);
+        if (bad !== null) return fail(`${key}: ${bad} (${STRING_TYPE_NOTE})`);
+      }
+      continue;
+    }
     if (!EXTENSION_NAME.test(key)) {
       return fail(`extension attribute name "${key.slice(0, 64)}" must be lower-case letters and digits only`);
     }
@@ -147,6 +156,10 @@ function normalize(ce: unknown): DecodeResult {
       typeof v === 'boolean' ||
       (typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX);
     if (!okValue) return fail(`extension attribute ${key} must be a string, boolean or 32-bit integer`);
+    if (typeof v === 'string') {
+      const bad = disallowedCharacter(v);
+      if (bad !== null) return fail(`${key}: ${bad} (${STRING_TYPE_NOTE})`);
+    }
   }
   const hasData = obj.data !== undefined && obj.data !== null;
   const hasBase64 = obj.data_base64 !== undefined && obj.data_base64 !== null;

@@ -127,6 +127,35 @@ export const envelopeSchema = z.object({
 
 export type Envelope = z.infer<typeof envelopeSchema> & { data?: unknown };
 
+const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Why `value` is not a CloudEvents String (core spec, Type System: a sequence of allowable Unicode
+ * characters, excluding the control characters U+0000-U+001F and U+007F-U+009F, noncharacters and
+ * surrogates not used in a proper pair), naming the first such code point and its UTF-16 offset;
+ * null when it is one. For context attributes only: `data` is the producer's, not a String.
+ */
+export function disallowedCharacter(value: string): string | null {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return `holds the control character ${hex(c)} at offset ${i}`;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < value.length ? value.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) return `holds an unpaired surrogate ${hex(c)} at offset ${i}`;
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+      if ((cp & 0xfffe) === 0xfffe) return `holds the noncharacter ${hex(cp)} at offset ${i}`;
+      i++;
+      continue;
+    }
+    if ((c >= 0xfdd0 && c <= 0xfdef) || c >= 0xfffe) return `holds the noncharacter ${hex(c)} at offset ${i}`;
+  }
+  return null;
+}
+
+/** Closes the quarantine reason of an attribute disallowedCharacter refused. */
+export const STRING_TYPE_NOTE = 'CloudEvents String attributes exclude control characters, noncharacters and unpaired surrogates';
+
 export const CORE_ATTRIBUTES: ReadonlySet<string> = new Set([
   'specversion', 'id', 'source', 'type', 'time', 'subject', 'dataschema', 'datacontenttype', 'data', 'data_base64',
 ]);
