@@ -103,6 +103,29 @@ test('the dashboard shows live numbers, charts and queue depth from the real bro
   await deleteQueue(served.watchQueue);
 });
 
+test('the Stored line names conflicting duplicates (a stored source and id sent again with another body)', async ({ consolePage: page, served }) => {
+  await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
+  const e = nowEvent('payment.authorized', 1);
+  const conflicting = { ...e, data: { ...e.data, amount: 99_999 } };
+  const conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createConfirmChannel();
+  ch.publish(served.exchange, e.type, Buffer.from(JSON.stringify(e)), { contentType: 'application/cloudevents+json' });
+  ch.publish(served.exchange, e.type, Buffer.from(JSON.stringify(e)), { contentType: 'application/cloudevents+json' });
+  await ch.waitForConfirms();
+  await conn.close();
+  await expect(page.getByTestId('totals-duplicates')).toHaveText('1');
+  // An ordinary duplicate: nothing conflicting to name.
+  await expect(page.getByTestId('totals-conflicting')).toHaveCount(0);
+  const again = await amqp.connect(AMQP_URL);
+  const ch2 = await again.createConfirmChannel();
+  ch2.publish(served.exchange, e.type, Buffer.from(JSON.stringify(conflicting)), { contentType: 'application/cloudevents+json' });
+  await ch2.waitForConfirms();
+  await again.close();
+  await expect(page.getByTestId('totals-quarantined')).toHaveText('1');
+  await expect(page.getByTestId('totals-conflicting')).toHaveText('1');
+  await expect(page.getByTestId('totals-events')).toHaveText('1');
+});
+
 test('a lost broker connection is shown, and the console recovers by itself @broker-restart', async ({ consolePage: page, served }) => {
   await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
   execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });

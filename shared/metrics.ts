@@ -118,6 +118,11 @@ export interface EngineSnapshot {
     events: number;
     duplicates: number;
     quarantined: number;
+    /**
+     * Of `quarantined`, the copies of a stored (source, id) that came with a different body
+     * (`conflictingDuplicates` of payops stats). Optional: a snapshot from an older engine has none.
+     */
+    conflictingDuplicates?: number;
     unknownTypes: number;
     byType: Record<string, number>;
   };

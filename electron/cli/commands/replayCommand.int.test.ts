@@ -167,6 +167,23 @@ describe('payops replay: corrupt input', () => {
     expect(rows.map((x) => x.origin)).toEqual([3, 8, 10, 54].map((n) => `${file}:${n}`));
   });
 
+  it('names the conflicting duplicates (same source and id, another body) in the summary, text and JSON', async () => {
+    // The text summary said "N quarantined" only: a producer reusing an id for another payment
+    // was not told apart from a malformed message.
+    const first = paymentEvent('payment.authorized', { id: 'replay-conflict-1' }, { amount: 500, currency: 'KWD' });
+    const other = paymentEvent('payment.declined', { id: 'replay-conflict-2' }, { amount: 0, currency: 'JPY', declineCode: '05' });
+    const lines = [first, other, first, { ...first, data: { ...first.data, amount: 5_000 } }, { ...other, data: { ...other.data, declineCode: '51' } }].map((e) => JSON.stringify(e));
+    const file = writeCapture(path.join(dir, 'conflicts.ndjson'), [...lines, 'GARBAGE']);
+    const text = await runPayops(['replay', file, '--db', db('conflicts-text')]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/: 2 events, 1 duplicates, 3 quarantined \(1 unreadable line\(s\), 2 conflicting duplicate\(s\): same source and id, another body\) in /);
+    const json = await runPayops(['replay', file, '--db', db('conflicts-json'), '--json']);
+    expect(lastJson(json.stdout)).toMatchObject({ events: 2, duplicates: 1, quarantined: 3, conflictingDuplicates: 2, badLines: 1 });
+    // Without any, the line says so too.
+    const clean = await runPayops(['replay', writeCapture(path.join(dir, 'no-conflicts.ndjson'), lines.slice(0, 3)), '--db', db('no-conflicts')]);
+    expect(clean.stdout).toMatch(/: 2 events, 1 duplicates, 0 quarantined \(0 unreadable line\(s\), 0 conflicting duplicate\(s\)/);
+  });
+
   it('bad flags: a clear usage error', async () => {
     const r = await runPayops(['replay', path.join(dir, 'cut.ndjson.gz'), '--db', db('flags'), '--speed', 'fast']);
     expect(r.code).not.toBe(0);

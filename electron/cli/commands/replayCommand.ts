@@ -65,6 +65,8 @@ Input problems:
   a half-written last line)           counted as badLines; the replay goes on; exit 0
   truncated or corrupt gzip           everything before the break is replayed and kept, then
                                       error naming the line, exit 1 ("complete": false in --json)
+  an event whose source and id are    quarantined, the first copy kept; counted as conflicting
+  stored with another body            duplicates in the summary (conflictingDuplicates in --json)
 
 From a RabbitMQ stream queue (--from-stream QUEUE --amqp URL --stream-offset ...): the queue
 must exist and be a stream; it is consumed from --stream-offset (first, last, next, a number,
@@ -95,7 +97,7 @@ export function registerReplay(program: Command): void {
     .option('--speed <max|N>', "event-time speed: 'max' (no pacing) or a multiple such as 1, 10, 60, 600", speedOption, 'max' as ReplaySpeed)
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--deliver', "deliver to the rules file's contact points (a replay otherwise only logs \"would_notify\")")
-    .option('--json', 'print the summary as JSON (events, quarantined, duplicates, durationMs, linesRead, badLines, ...)')
+    .option('--json', 'print the summary as JSON (events, quarantined, duplicates, conflictingDuplicates, durationMs, linesRead, badLines, ...)')
     .option('--overwrite', 'replace --db if it already holds events (never a live database)')
     .option('--append', 'add to --db even if it already holds events (duplicates are counted; never a live database)')
     .option('--batch-size <n>', `commit after this many messages (default ${FILE_REPLAY_BATCH} from a file, ${DEFAULT_INGEST_BATCH} from a stream)`, positiveInt('--batch-size'))
@@ -272,6 +274,7 @@ function formatSummary(s: {
   events: number;
   duplicates: number;
   quarantined: number;
+  conflictingDuplicates: number;
   badLines: number;
   linesRead: number;
   durationMs: number;
@@ -281,9 +284,14 @@ function formatSummary(s: {
 }): string {
   return (
     `replayed ${s.linesRead} line(s) of ${s.capture} into ${s.db}: ${s.events} events, ${s.duplicates} duplicates, ` +
-    `${s.quarantined} quarantined (${s.badLines} unreadable line(s)) in ${formatSeconds(s.durationMs)}` +
+    `${s.quarantined} quarantined (${s.badLines} unreadable line(s), ${conflicts(s.conflictingDuplicates)}) in ${formatSeconds(s.durationMs)}` +
     (s.complete ? '' : ' (INCOMPLETE)')
   );
+}
+
+/** The part of `quarantined` that are copies of a stored source and id with another body (payops stats names them so too). */
+function conflicts(n: number): string {
+  return `${n} conflicting duplicate(s): same source and id, another body`;
 }
 
 async function checkStreamQueue(url: string, queue: string): Promise<void> {
@@ -395,7 +403,7 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     process.stdout.write(
       flags.json
         ? `${JSON.stringify(summary)}\n`
-        : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined in ${formatSeconds(summary.durationMs)}; stopped: ${why}\n`,
+        : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined (${conflicts(stats.conflictingDuplicates)}) in ${formatSeconds(summary.durationMs)}; stopped: ${why}\n`,
     );
     process.exit(why === 'SIGINT' || why === 'SIGTERM' ? 130 : 0);
   };

@@ -68,7 +68,7 @@ export class Engine {
   private connection: ConnectionStatus;
   /** Arrival of the last message received from the broker in this session (the badge's "receiving"). */
   private lastReceivedAt: number | null = null;
-  private readonly totals: EngineSnapshot['totals'];
+  private readonly totals: EngineSnapshot['totals'] & { conflictingDuplicates: number };
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
   private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
   private readonly stopListeners: (() => void | Promise<void>)[] = [];
@@ -94,6 +94,7 @@ export class Engine {
       events: stats.events,
       duplicates: stats.duplicates,
       quarantined: stats.quarantined,
+      conflictingDuplicates: stats.conflictingDuplicates,
       unknownTypes: stats.unknownTypes,
       byType: { ...stats.byType },
     };
@@ -134,6 +135,7 @@ export class Engine {
     this.totals.events += outcome.inserted.length;
     this.totals.duplicates += outcome.duplicates;
     this.totals.quarantined += outcome.quarantined;
+    this.totals.conflictingDuplicates += outcome.conflictingDuplicates;
     this.totals.unknownTypes += outcome.unknownTypes;
     for (const e of outcome.inserted) this.totals.byType[e.type] = (this.totals.byType[e.type] ?? 0) + 1;
     this.metrics.observe(outcome.inserted, this.clock());
@@ -284,6 +286,7 @@ export class Engine {
       }
       this.totals.duplicates += m.counters.duplicates ?? 0;
       this.totals.quarantined += m.counters.quarantined ?? 0;
+      this.totals.conflictingDuplicates += m.counters.conflicting_duplicates ?? 0;
       this.totals.unknownTypes += m.counters.unknown_types ?? 0;
       this.metrics.observeRollups(m.rollups, this.clock());
       if (m.queueSamples.length) this.metrics.observeQueues(m.queueSamples.map((q) => ({ ...q, error: null })));

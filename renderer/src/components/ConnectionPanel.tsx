@@ -81,6 +81,16 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
           <span data-testid="totals-events">{fmtCount(snapshot?.totals.events)}</span> events ·{' '}
           <span data-testid="totals-duplicates">{fmtCount(snapshot?.totals.duplicates)}</span> dup ·{' '}
           <span data-testid="totals-quarantined">{fmtCount(snapshot?.totals.quarantined)}</span> quarantined
+          {snapshot?.totals.conflictingDuplicates ? (
+            <>
+              {' '}
+              (
+              <span data-testid="totals-conflicting" title="Quarantined copies of a stored source and id that came with a different body (the stored copy is kept)">
+                {fmtCount(snapshot.totals.conflictingDuplicates)}
+              </span>{' '}
+              conflicting)
+            </>
+          ) : null}
         </dd>
         <dt>Ingest</dt>
         <dd className="small" data-testid="ingest-state">
