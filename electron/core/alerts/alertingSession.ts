@@ -12,6 +12,7 @@ import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
 import { DEFAULT_RULES_YAML } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
 import { LiveClock } from './liveClock';
+import type { BurnRateSession } from './burnRateSession';
 import { writeFileAtomicallySync } from '../atomicFile';
 
 const LIVE_TICK_MS = 1000;
@@ -61,6 +62,8 @@ export interface AlertingSessionOptions {
   wallClock?: () => number;
   /** The live clock, when shared with the burn-rate rules' session (composeEngine.ts). */
   liveClock?: LiveClock;
+  /** The burn-rate rules' session: a save applies the saved file's burn-rate rules to it too. */
+  burnRates?: BurnRateSession | null;
 }
 
 /**
@@ -83,9 +86,11 @@ export class AlertingSession {
   private readonly notify: (n: AlertNotification) => void;
   private timer: NodeJS.Timeout | null = null;
   private readonly clock: LiveClock;
+  private readonly burnRates: BurnRateSession | null;
 
   constructor(options: AlertingSessionOptions) {
     this.store = options.store;
+    this.burnRates = options.burnRates ?? null;
     this.notify = options.notify;
     this.history = new AlertHistoryStore(options.store);
     this.replay = options.replay;
@@ -199,6 +204,8 @@ export class AlertingSession {
       return { ok: true, issues: [], path: target, reloaded: false, message: `saved to ${target}; a replay keeps the rules it started with, the next session uses these` };
     }
     this.reload(v.rules);
+    // The burn-rate (SLO) rules of the same file apply now too, not at the next start.
+    this.burnRates?.reload(v.routing.burnRates, (from, until, max) => this.store.events.forAlertsThrough(this.store.events.nthNewestTime(from, until, max) ?? from, until));
     const enabled = v.rules.filter((r) => r.enabled).length;
     return { ok: true, issues: [], path: target, reloaded: true, message: `saved to ${target}; evaluating ${enabled} rule${enabled === 1 ? '' : 's'} now` };
   }

@@ -97,3 +97,38 @@ describe('burn-rate rules (controlled event-time clock, SRE workbook pairs)', ()
     expect(e.futureEventsIgnored).toBe(1);
   });
 });
+
+describe('burn-rate rules replaced by a rules save', () => {
+  const rule = (name: string, factor = 10) => slo({ name, objective: '97%', minVolume: 0, windows: [{ severity: 'critical', factor, long: '5m', short: '1m' }] });
+  const names = (notes: { kind: string; rule: string; at: number }[]) => notes.map((n) => `${n.kind} ${n.rule} @${(n.at - T0) / MIN}m`);
+
+  it('keeps an unchanged rule as it was, judges an added one over what it is fed, and both go on ticking together', () => {
+    const e = new BurnRateEvaluator([rule('kept')]);
+    const bad = attempts(0, 10, () => 2); // 50 % declined: a 16.7x burn of a 97 % objective
+    e.observeEvents(bad);
+    expect(names(e.advanceTo(T0 + 10 * MIN))).toEqual(['firing kept @1m']);
+    const fed: number[] = [];
+    const notes = e.replaceRules([rule('kept'), rule('added')], (fresh) => {
+      fed.push(fresh.longestWindowMs);
+      fresh.observeEvents(bad);
+    }, T0 + 10 * MIN + 1000);
+    expect(fed).toEqual([5 * MIN]);
+    expect(names(notes)).toEqual(['firing added @1m']); // when it began, in the stored events
+    // The burn stops: both resolve at the same minute tick (one clock).
+    e.observeEvents(attempts(10, 20, () => 0));
+    expect(names(e.advanceTo(T0 + 20 * MIN))).toEqual(['resolved kept @11m', 'resolved added @11m']);
+  });
+
+  it('a removed rule is announced resolved; a changed one that still holds carries on without a word', () => {
+    const e = new BurnRateEvaluator([rule('removed'), rule('changed')]);
+    const bad = attempts(0, 10, () => 2);
+    e.observeEvents(bad);
+    expect(names(e.advanceTo(T0 + 10 * MIN))).toEqual(['firing removed @1m', 'firing changed @1m']);
+    const notes = e.replaceRules([rule('changed', 12)], (fresh) => fresh.observeEvents(bad), T0 + 10 * MIN);
+    expect(names(notes)).toEqual(['resolved removed @10m']);
+    expect(notes[0]).toMatchObject({ key: 'removed/5m/1m/*', summary: 'RESOLVED removed: alert rules changed' });
+    // Changed again so it no longer holds: resolved under the same key it fired with.
+    const again = e.replaceRules([rule('changed', 20)], (fresh) => fresh.observeEvents(bad), T0 + 10 * MIN);
+    expect(again.map((n) => `${n.kind} ${n.key}`)).toEqual(['resolved changed/5m/1m/*']);
+  });
+});

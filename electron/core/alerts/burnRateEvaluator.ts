@@ -45,7 +45,7 @@ export interface BurnRateReading {
 }
 
 export class BurnRateEvaluator {
-  private readonly prepared: PreparedRule[];
+  private prepared: PreparedRule[];
   private watermark: number | null = null;
   private nextTick: number | null = null;
   private notifications: AlertNotification[] = [];
@@ -67,8 +67,64 @@ export class BurnRateEvaluator {
     }));
   }
 
-  get active(): boolean {
-    return this.prepared.length > 0;
+  /** The longest window of the rules: how far back a new evaluator must read to judge them at once. */
+  get longestWindowMs(): number {
+    return Math.max(0, ...this.prepared.flatMap((p) => p.rule.windows.map((w) => w.longMs)));
+  }
+
+  /**
+   * A rules save: swaps in `rules`, at `now`. A rule whose definition is unchanged keeps its
+   * counts and its firing state. New and changed rules start in an evaluator of their own that
+   * `prime` feeds the stored events of their windows, so they are judged at once on full
+   * windows. A window pair firing before and after under the same key is one alert (nothing
+   * is said); one announced firing that no longer fires (its rule removed, or changed so it no
+   * longer holds) is announced resolved; one firing only after is announced firing. Returns the
+   * notifications, with any not yet taken.
+   */
+  replaceRules(rules: readonly BurnRateRule[], prime: (fresh: BurnRateEvaluator) => void, now: number): AlertNotification[] {
+    const out = this.take();
+    // Each rule of the new set takes an old one defined the same way, each old one at most once
+    // (two rules may share a name: the validation does not refuse it).
+    const unclaimed = [...this.prepared];
+    const keptFor = rules.map((r) => {
+      const i = unclaimed.findIndex((p) => JSON.stringify(p.rule) === JSON.stringify(r));
+      return i < 0 ? null : unclaimed.splice(i, 1)[0];
+    });
+    const fresh = new BurnRateEvaluator(
+      rules.filter((_, i) => keptFor[i] === null),
+      this.maxGroups,
+      this.wallClock,
+    );
+    if (fresh.prepared.length) prime(fresh);
+    // What the rules leaving were announced firing (the firing state is what was announced:
+    // every transition is notified); from here on only the rules kept are evaluated here.
+    const before = new Map<string, { p: PreparedRule; group: string; w: BurnWindow }>();
+    for (const p of unclaimed) {
+      for (const [group, s] of p.groups) for (const i of s.firing.keys()) before.set(keyOf(p.rule, p.rule.windows[i], group), { p, group, w: p.rule.windows[i] });
+    }
+    this.prepared = keptFor.filter((p): p is PreparedRule => p !== null);
+    // Both to the same time, so the minute ticks of the rules kept and of the new ones line up.
+    const to = Math.max(now, this.watermark ?? -Infinity, fresh.watermark ?? -Infinity);
+    out.push(...this.advanceTo(to));
+    const primed = fresh.advanceTo(to);
+    const after = new Set<string>();
+    for (const p of fresh.prepared) for (const [group, s] of p.groups) for (const i of s.firing.keys()) after.add(keyOf(p.rule, p.rule.windows[i], group));
+    for (const [key, { p, group, w }] of before) {
+      if (!after.has(key)) out.push(this.notification(p, group, w, 'resolved', to, 'alert rules changed', null));
+    }
+    // What fired while reading back is announced once, if it still fires and did not before.
+    const announce = new Map<string, AlertNotification>();
+    for (const n of primed) if (n.kind === 'firing' && n.key && after.has(n.key) && !before.has(n.key)) announce.set(n.key, n);
+    out.push(...announce.values());
+    this.groupsRefused += fresh.groupsRefused;
+    this.futureEventsIgnored += fresh.futureEventsIgnored;
+    if (this.watermark === null) {
+      this.watermark = fresh.watermark;
+      this.nextTick = fresh.nextTick;
+    }
+    let f = 0;
+    this.prepared = keptFor.map((p) => p ?? fresh.prepared[f++]);
+    return out;
   }
 
   /** Counts payment attempts into their minute, in the order given; runs the minute ticks they pass. */
@@ -226,25 +282,35 @@ export class BurnRateEvaluator {
 
   private notify(p: PreparedRule, group: string, w: BurnWindow, kind: 'firing' | 'resolved', at: number, m: { longBurn: number | null; shortBurn: number | null; budgetRemaining: number | null }): void {
     const { rule } = p;
-    const labels: Record<string, string> = { ...rule.labels, slo: rule.name, burn_window: `${fmtMs(w.longMs)}/${fmtMs(w.shortMs)}` };
-    if (rule.groupBy) labels[rule.groupBy] = group;
     const who = rule.groupBy ? ` for ${rule.groupBy} ${group}` : '';
     const x = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)}x`);
     const left = m.budgetRemaining === null ? '' : `, error budget remaining ${(m.budgetRemaining * 100).toFixed(1)} %`;
     const summary = `burn ${x(m.longBurn)} over ${fmtMs(w.longMs)} and ${x(m.shortBurn)} over ${fmtMs(w.shortMs)}${who} (alerting at ${w.factor}x of a ${pct(rule.objective)} objective)${left}`;
-    this.notifications.push({
+    this.notifications.push(this.notification(p, group, w, kind, at, summary, m.longBurn));
+  }
+
+  private notification(p: PreparedRule, group: string, w: BurnWindow, kind: 'firing' | 'resolved', at: number, summary: string, value: number | null): AlertNotification {
+    const { rule } = p;
+    const labels: Record<string, string> = { ...rule.labels, slo: rule.name, burn_window: `${fmtMs(w.longMs)}/${fmtMs(w.shortMs)}` };
+    if (rule.groupBy) labels[rule.groupBy] = group;
+    return {
       kind,
       rule: rule.name,
       severity: w.severity,
       labels,
-      value: m.longBurn,
+      value,
       summary: `${kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${rule.name}: ${summary}`,
       at,
-      key: `${rule.name}/${labels.burn_window}/${group || '*'}`,
+      key: keyOf(rule, w, group),
       group: rule.groupBy ? `${rule.groupBy} ${group}` : null,
       runbookUrl: null,
-    });
+    };
   }
+}
+
+/** The alert a window pair of a rule raises for a group (AlertNotification.key). */
+function keyOf(rule: BurnRateRule, w: BurnWindow, group: string): string {
+  return `${rule.name}/${fmtMs(w.longMs)}/${fmtMs(w.shortMs)}/${group || '*'}`;
 }
 
 function fmtMs(ms: number): string {

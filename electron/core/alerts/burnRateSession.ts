@@ -6,6 +6,12 @@ import type { AlertInputEvent } from './eventCounters';
 import { BurnRateEvaluator } from './burnRateEvaluator';
 import { LiveClock } from './liveClock';
 
+/** Stored events a rules save reads back for the burn-rate rules it adds or changes (the newest, at high rates). */
+export const BURN_PRIME_MAX_EVENTS = 1_000_000;
+
+/** The stored events in [from, until], in time order (the store's event log). */
+export type StoredEvents = (fromMs: number, untilMs: number, maxEvents: number) => Iterable<AlertInputEvent>;
+
 export class BurnRateSession {
   private readonly evaluator: BurnRateEvaluator;
   private timer: NodeJS.Timeout | null = null;
@@ -39,6 +45,32 @@ export class BurnRateSession {
   onWallTick(): void {
     const target = this.clock.wallTarget();
     this.publish(target === null ? this.evaluator.take() : this.evaluator.advanceTo(target));
+  }
+
+  /**
+   * A rules save, live: the saved burn-rate rules apply now. Unchanged ones keep their state;
+   * new and changed ones are judged at once over the stored events of their longest window
+   * (`stored`, bounded to the newest BURN_PRIME_MAX_EVENTS); a removed one's firing alert is
+   * announced resolved (BurnRateEvaluator.replaceRules).
+   */
+  reload(rules: readonly BurnRateRule[], stored: StoredEvents, now = Date.now()): void {
+    const notifications = this.evaluator.replaceRules(
+      rules,
+      (fresh) => {
+        const from = now - fresh.longestWindowMs - 2 * 60_000;
+        let chunk: AlertInputEvent[] = [];
+        for (const e of stored(from, now, BURN_PRIME_MAX_EVENTS)) {
+          chunk.push(e);
+          if (chunk.length >= 2000) {
+            fresh.observeEvents(chunk);
+            chunk = [];
+          }
+        }
+        fresh.observeEvents(chunk);
+      },
+      now,
+    );
+    this.publish(notifications);
   }
 
   stop(): void {

@@ -76,30 +76,35 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     const alertOrder = new BatchAlertOrder((n) => emit.alert?.(n));
     // One clock for the rule evaluator and the burn-rate rules: both follow the wall clock alike.
     const liveClock = new LiveClock();
+    // A follower evaluates nothing itself (it has no raw events): its alerts are the collector's.
+    const ruleSet = config.follow ? [] : config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES;
+    // Burn-rate (SLO) rules of the rules file, beside the evaluator (issue 14). A live session
+    // that evaluates keeps one even without any, so a rules save can add them (AlertingSession.save).
+    const burnRules = config.rulesFile ? loadRoutingFile(config.rulesFile).burnRates : [];
+    const burnHistory = new BurnRateHistory(new AlertHistoryStore(store));
+    const burnReloads = config.session !== 'replay' && config.follow === undefined;
+    const burn =
+      burnRules.length || burnReloads
+        ? new BurnRateSession(
+            burnRules,
+            config.session === 'replay',
+            (n) => {
+              burnHistory.observe(n);
+              alertOrder.raise(n);
+            },
+            liveClock,
+          )
+        : null;
     const alerting = new AlertingSession({
       store,
-      // A follower evaluates nothing itself (it has no raw events): its alerts are the collector's.
-      rules: config.follow ? [] : config.rulesFile ? loadRulesFile(config.rulesFile) : DEFAULT_RULES,
+      rules: ruleSet,
       replay: config.session === 'replay' || config.follow !== undefined,
       rulesFile: config.rulesFile ?? null,
       defaultSavePath: path.join(path.dirname(path.resolve(config.dbFile)), 'rules.yaml'),
       notify: alertOrder.raise,
       liveClock,
+      burnRates: burn,
     });
-    // Burn-rate (SLO) rules of the rules file, beside the evaluator (issue 14).
-    const burnRules = config.rulesFile ? loadRoutingFile(config.rulesFile).burnRates : [];
-    const burnHistory = new BurnRateHistory(new AlertHistoryStore(store));
-    const burn = burnRules.length
-      ? new BurnRateSession(
-          burnRules,
-          config.session === 'replay',
-          (n) => {
-            burnHistory.observe(n);
-            alertOrder.raise(n);
-          },
-          liveClock,
-        )
-      : null;
     engine.onCommitted((outcome) =>
       alertOrder.batch(() => {
         alerting.observeCommitted(outcome, metrics.watermark);
