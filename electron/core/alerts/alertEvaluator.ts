@@ -352,6 +352,28 @@ export class AlertEvaluator {
     return true;
   }
 
+  /**
+   * Whether receivers may have been told the alert `key` fires: it was announced firing, or it
+   * was carried over a restart firing and silenced (AlertInstance.carriedSilenced). Such an
+   * alert is announced resolved when it ends, silenced or not; null when there is no such alert.
+   */
+  announcement(key: string): { notifiedFiring: boolean; carriedSilenced: boolean } | null {
+    const inst = this.byKey.get(key);
+    return inst ? { notifiedFiring: inst.notifiedFiring, carriedSilenced: inst.carriedSilenced } : null;
+  }
+
+  /**
+   * A rules reload: the firing alert `key` carries on one the old evaluator had announced (same
+   * rule and group), so it is announced as that one was: its resolve is announced, silenced or
+   * not, and its silence ending pages nobody again.
+   */
+  inheritAnnouncement(key: string, from: { notifiedFiring: boolean; carriedSilenced: boolean }): void {
+    const inst = this.byKey.get(key);
+    if (!inst || inst.state !== 'firing') return;
+    inst.notifiedFiring ||= from.notifiedFiring;
+    inst.carriedSilenced ||= from.carriedSilenced;
+  }
+
   listSilences(): AlertSilence[] {
     return this.silences.list().map((s) => ({ ...s, matchers: s.matchers.map((m) => ({ ...m })) }));
   }

@@ -233,9 +233,21 @@ export class AlertingSession {
     // Instances the new evaluator carries on (same key) are written with their new state.
     this.history.saveInstances(nextActive.map((a) => sink.held.get(a.key)).filter((r): r is AlertHistoryRecord => r !== undefined));
     // The same rule firing for the same group before and after is one alert to an operator:
-    // no "resolved" for the old instance, no second "firing" for the new one.
-    const oldFiring = new Set(oldActive.filter((a) => a.state === 'firing').map(identity));
+    // no "resolved" for the old instance, no second "firing" for the new one. What counts is what
+    // receivers were told: an old alert firing but never announced (silenced before it fired)
+    // is announced by the new rules if it fires unsilenced under them.
+    const announced = new Map<string, { notifiedFiring: boolean; carriedSilenced: boolean }>();
+    for (const a of oldActive) {
+      const was = a.state === 'firing' ? old.announcement(a.key) : null;
+      if (was && (was.notifiedFiring || was.carriedSilenced)) announced.set(identity(a), was);
+    }
+    const oldFiring = new Set(announced.keys());
     const nextFiring = new Set(nextActive.filter((a) => a.state === 'firing').map(identity));
+    // Carried on: announced as the old one was, so its resolve is announced even if silenced.
+    for (const a of nextActive) {
+      const was = a.state === 'firing' ? announced.get(identity(a)) : undefined;
+      if (was) next.inheritAnnouncement(a.key, was);
+    }
     const closed: AlertHistoryRecord[] = [];
     for (const a of oldActive) {
       if (nextKeys.has(a.key)) continue;
@@ -248,7 +260,10 @@ export class AlertingSession {
       r.summary = `${r.summary} (closed: alert rules changed)`;
       r.transitions.push({ state: r.state, at: now });
       closed.push(r);
-      if (a.state === 'firing' && !a.silenced && !nextFiring.has(identity(a))) {
+      // Announced firing: announced resolved, silenced since or not (the router does not see
+      // silences; it would keep the alert firing and page it every repeatInterval). The router
+      // sends it only where the firing was delivered.
+      if (oldFiring.has(identity(a)) && !nextFiring.has(identity(a))) {
         this.notify({
           kind: 'resolved',
           rule: a.rule,
