@@ -80,6 +80,11 @@ describe('routing sections of a rules file', () => {
     expect(ok.ok).toBe(true);
   });
 
+  it('refuses two burn-rate rules of one name (they would share alerts and history)', () => {
+    const v = validateRouting({ burnRates: [{ name: 'approval-slo', objective: '99%' }, { name: 'approval-slo', objective: '99.9%', groupBy: 'merchant' }] });
+    expect(v.ok ? [] : v.issues.map((i) => i.text)).toEqual(['burnRates[1].name: duplicates the name of burnRates[0]']);
+  });
+
   it('parses the four matcher operators, quoted or not', () => {
     expect(['a=b', 'a!=b', 'a=~"b.*"', 'a !~ c|d'].map(parseMatcher)).toEqual([
       { label: 'a', op: '=', value: 'b' },

@@ -373,10 +373,15 @@ export function validateRouting(file: unknown): RoutingValidation {
   });
 
   const burnRates: BurnRateRule[] = [];
+  const burnRateNames = new Map<string, number>();
   list('burnRates').forEach((raw, i) => {
     const at = `burnRates[${i}]`;
     const b = parse(burnRateInput, raw, at);
     if (!b) return;
+    // One name is one rule's alerts and history: a second rule under it would share them.
+    const first = burnRateNames.get(b.name);
+    if (first !== undefined) return bad(`${at}.name`, `duplicates the name of burnRates[${first}]`);
+    burnRateNames.set(b.name, i);
     const objective = parseThreshold(b.objective)!;
     const goal = typeof b.objective === 'number' && b.objective > 1 ? objective / 100 : objective;
     if (!(goal > 0 && goal < 1)) return bad(`${at}.objective`, 'must be between 0 % and 100 % (exclusive)');
