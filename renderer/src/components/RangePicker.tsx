@@ -3,14 +3,10 @@
 // In a replay "now" is the replay's event time.
 import { useState } from 'react';
 import type { CompareWith } from '../../../shared/dashboardApi';
+import { customRangeForm, readCustomRange, type CustomRangeForm } from '../lib/customRange';
 import { fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { RANGE_PRESETS, useRange } from '../store/dashboardRange';
-
-function toLocalInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
 
 export function RangePicker({ window, loading }: { window: { fromMs: number; toMs: number } | null; loading: boolean }) {
   const preset = useRange((s) => s.preset);
@@ -19,23 +15,20 @@ export function RangePicker({ window, loading }: { window: { fromMs: number; toM
   const { choosePreset, fixRange, follow, setCompare } = useRange((s) => s);
   const replay = useApp((s) => s.snapshot?.session === 'replay');
   const paused = useApp((s) => s.paused);
-  const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
+  const [custom, setCustom] = useState<CustomRangeForm | null>(null);
   const [customError, setCustomError] = useState<string | null>(null);
   const clockWord = replay ? 'replay event time' : 'now';
 
   const openCustom = () => {
     const w = window ?? { fromMs: Date.now() - 3600_000, toMs: Date.now() };
-    setCustom({ from: toLocalInput(w.fromMs), to: toLocalInput(w.toMs) });
+    setCustom(customRangeForm(w));
     setCustomError(null);
   };
   const applyCustom = () => {
     if (!custom) return;
-    const from = new Date(custom.from).getTime();
-    const to = new Date(custom.to).getTime();
-    if (!Number.isFinite(from) || !Number.isFinite(to)) return setCustomError('Both times are needed');
-    if (to <= from) return setCustomError('The end must be after the start');
-    if (to - from > 31 * 24 * 3600_000) return setCustomError('At most 31 days');
-    fixRange(from, to);
+    const range = readCustomRange(custom);
+    if ('error' in range) return setCustomError(range.error);
+    fixRange(range.fromMs, range.toMs);
     setCustom(null);
   };
 

@@ -1,0 +1,59 @@
+// The dashboard's custom range picker through its datetime-local inputs (local time): a fixed
+// range shown in the picker and applied unchanged must come back as it was, also in the hour a
+// DST fall-back repeats. Runs in Europe/Berlin (as the explorer's explorerTimeEdges.test.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_MAX_RANGE_MS } from '../../../shared/dashboardApi';
+import { normaliseRange } from '../store/dashboardRange';
+import { customRangeForm, readCustomRange } from './customRange';
+
+let tz: string | undefined;
+beforeAll(() => {
+  tz = process.env.TZ;
+  process.env.TZ = 'Europe/Berlin';
+});
+afterAll(() => {
+  if (tz === undefined) delete process.env.TZ;
+  else process.env.TZ = tz;
+});
+
+describe('the dashboard custom range through the local-time inputs', () => {
+  it('a range in the hour a fall-back repeats (02:00-03:00 CET on 2026-10-25) is applied unchanged, not one hour early', () => {
+    // 01:10Z-01:40Z is 02:10-02:40 CET, the second 02:10 of that night; 00:10Z (CEST) reads the same.
+    const w = { fromMs: Date.UTC(2026, 9, 25, 1, 10), toMs: Date.UTC(2026, 9, 25, 1, 40) };
+    expect(customRangeForm(w).from).toBe(customRangeForm({ fromMs: Date.UTC(2026, 9, 25, 0, 10), toMs: 0 }).from);
+    expect(readCustomRange(customRangeForm(w))).toEqual(w);
+  });
+
+  it('a range that starts before the repeated hour and ends in its second pass keeps its length', () => {
+    const w = { fromMs: Date.UTC(2026, 9, 24, 23, 30), toMs: Date.UTC(2026, 9, 25, 1, 30) }; // 01:30 CEST - 02:30 CET
+    expect(readCustomRange(customRangeForm(w))).toEqual(w);
+  });
+
+  it('milliseconds and seconds of a window survive the picker', () => {
+    const w = { fromMs: Date.UTC(2026, 10, 23, 11, 0, 12, 250), toMs: Date.UTC(2026, 10, 23, 12, 0, 59, 751) };
+    expect(readCustomRange(customRangeForm(w))).toEqual(w);
+  });
+
+  it('an edited input is read as typed, the untouched one stays exact', () => {
+    const w = { fromMs: Date.UTC(2026, 9, 25, 1, 10), toMs: Date.UTC(2026, 9, 25, 1, 40) };
+    const form = { ...customRangeForm(w), to: '2026-10-25T04:00' };
+    expect(readCustomRange(form)).toEqual({ fromMs: w.fromMs, toMs: Date.UTC(2026, 9, 25, 3, 0) });
+  });
+
+  it('refuses an empty, reversed or too long range with a message', () => {
+    expect(readCustomRange({ from: '', to: '2026-11-23T12:00' })).toEqual({ error: 'Both times are needed' });
+    expect(readCustomRange({ from: '2026-11-23T12:00', to: '2026-11-23T12:00' })).toEqual({ error: 'The end must be after the start' });
+    expect(readCustomRange({ from: '2026-10-01T00:00', to: '2026-11-01T00:01' })).toEqual({ error: 'At most 31 days' });
+  });
+
+  it('a range at the 31-day limit is applied, and the whole minutes it is widened to still fit one request', () => {
+    const fromMs = Date.UTC(2026, 10, 1, 10, 0);
+    expect(readCustomRange(customRangeForm({ fromMs, toMs: fromMs + DASHBOARD_MAX_RANGE_MS }))).toEqual({ fromMs, toMs: fromMs + DASHBOARD_MAX_RANGE_MS });
+    // seconds typed at both ends: 31 days exactly, but its whole minutes are 31 days and a minute
+    expect(readCustomRange({ from: '2026-11-01T11:00:30', to: '2026-12-02T11:00:30' })).toEqual({ error: 'At most 31 days' });
+    const r = readCustomRange({ from: '2026-11-01T11:00:30', to: '2026-12-02T10:59:30' });
+    if ('error' in r) throw new Error(r.error);
+    const n = normaliseRange(r.fromMs, r.toMs);
+    expect(n.toMs - n.fromMs).toBe(DASHBOARD_MAX_RANGE_MS);
+  });
+});

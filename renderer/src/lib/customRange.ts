@@ -1,0 +1,32 @@
+// The dashboard's custom range form: the window shown in two datetime-local inputs (local
+// time, seconds) and read back into a fixed range. Pure, so it is unit-tested in a fixed zone.
+// The local-time text is the explorer's (one helper for both): it keeps the instants the
+// inputs were filled from, since local seconds drop milliseconds and cannot tell the two
+// 02:30s of a DST fall-back apart.
+import { DASHBOARD_MAX_RANGE_MS } from '../../../shared/dashboardApi';
+import { normaliseRange } from '../store/dashboardRange';
+import { parseLocal, toLocalInput } from '../views/explorer/explorerModel';
+
+export interface CustomRangeForm {
+  from: string;
+  to: string;
+  /** The instants the inputs were filled from: read back exactly while their text is unchanged. */
+  exact?: { from?: number; to?: number };
+}
+
+/** The inputs' text for window `w`. */
+export function customRangeForm(w: { fromMs: number; toMs: number }): CustomRangeForm {
+  return { from: toLocalInput(w.fromMs), to: toLocalInput(w.toMs), exact: { from: w.fromMs, to: w.toMs } };
+}
+
+/** The range the form holds, or the message that says why it is not one. */
+export function readCustomRange(form: CustomRangeForm): { fromMs: number; toMs: number } | { error: string } {
+  const from = parseLocal(form.from, form.exact?.from);
+  const to = parseLocal(form.to, form.exact?.to);
+  if (from === null || to === null) return { error: 'Both times are needed' };
+  if (to <= from) return { error: 'The end must be after the start' };
+  // The charts read the whole minutes around the range (fixRange): those must fit one request.
+  const read = normaliseRange(from, to);
+  if (read.toMs - read.fromMs > DASHBOARD_MAX_RANGE_MS) return { error: 'At most 31 days' };
+  return { fromMs: from, toMs: to };
+}
