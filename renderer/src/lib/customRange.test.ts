@@ -57,3 +57,11 @@ describe('the dashboard custom range through the local-time inputs', () => {
     expect(n.toMs - n.fromMs).toBe(DASHBOARD_MAX_RANGE_MS);
   });
 });
+
+describe('the dashboard custom range refuses what the host cannot read', () => {
+  it('a time before 1970 or past the last date is refused in the form, not sent to the host', () => {
+    expect(readCustomRange({ from: '1969-12-31T23:00', to: '1970-01-01T10:00' })).toEqual({ error: 'Times before 1970 cannot be shown' });
+    expect(readCustomRange({ from: '0001-01-01T00:00', to: '0001-01-02T00:00' })).toEqual({ error: 'Times before 1970 cannot be shown' });
+    expect(readCustomRange({ from: '275760-09-12T00:00', to: '275760-09-14T00:00' })).toEqual({ error: 'Not a valid time' });
+  });
+});

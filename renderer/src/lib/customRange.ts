@@ -23,7 +23,11 @@ export function customRangeForm(w: { fromMs: number; toMs: number }): CustomRang
 export function readCustomRange(form: CustomRangeForm): { fromMs: number; toMs: number } | { error: string } {
   const from = parseLocal(form.from, form.exact?.from);
   const to = parseLocal(form.to, form.exact?.to);
-  if (from === null || to === null) return { error: 'Both times are needed' };
+  if (!form.from.trim() || !form.to.trim()) return { error: 'Both times are needed' };
+  if (from === null || to === null) return { error: 'Not a valid time' };
+  // The host reads epoch milliseconds from 0: an earlier time came back as an error banner
+  // over the charts, with the range stuck on it.
+  if (from < 0 || to < 0) return { error: 'Times before 1970 cannot be shown' };
   if (to <= from) return { error: 'The end must be after the start' };
   // The charts read the whole minutes around the range (fixRange): those must fit one request.
   const read = normaliseRange(from, to);
