@@ -224,6 +224,35 @@ test('three viewport sizes: no horizontal scroll on any view, key columns kept',
   }
 });
 
+test('data we did not shape: a 200-character decline code, KWD, JPY and a huge amount keep the dashboard inside the window', async ({ consolePage: page, served }) => {
+  const at = Math.floor(Date.now() / MIN) * MIN - 2 * MIN;
+  const longCode = `E${'9'.repeat(99)}${'Ж'.repeat(100)}`;
+  await publish(served.exchange, [
+    { type: 'payment.declined', timeMs: at + 1000, amount: 1, currency: 'KWD', latencyMs: 40, declineCode: longCode },
+    { type: 'payment.declined', timeMs: at + 2000, amount: 1, currency: 'KWD', latencyMs: 40, declineCode: longCode },
+    { type: 'payment.authorized', timeMs: at + 3000, amount: 125, currency: 'KWD', latencyMs: 40 },
+    { type: 'payment.authorized', timeMs: at + 4000, amount: Number.MAX_SAFE_INTEGER, currency: 'JPY', latencyMs: 40 },
+  ]);
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.evaluate(() => (window.location.hash = '#/dashboard'));
+  await expect(page.getByTestId(`decline-code-${longCode}`)).toHaveAttribute('data-count', '2');
+  await expect(page.getByTestId('volume-row-KWD')).toContainText('0.125 KWD');
+  await expect(page.getByTestId('volume-row-JPY')).toContainText('9,007,199,254,740,991 JPY');
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out = Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !el.querySelector('*'))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')}`);
+    return { by: document.documentElement.scrollWidth - width, out };
+  });
+  expect(overflow.by, `the dashboard scrolls sideways: ${overflow.out.join(', ')}`).toBeLessThanOrEqual(0);
+  // the code's panel keeps its table inside it
+  const panel = (await page.getByTestId('panel-decline-codes').boundingBox())!;
+  const row = (await page.getByTestId(`decline-code-${longCode}`).boundingBox())!;
+  expect(row.x + row.width).toBeLessThanOrEqual(panel.x + panel.width + 1);
+});
+
 test('keyboard: ? help, views, ranges, pause, and arrow keys through explorer rows', async ({ consolePage: page, served }) => {
   await publish(served.exchange, trafficBetween(Date.now() - 5 * MIN, Date.now() - MIN, 4, 5));
   await expect(page.getByTestId('panel-rates')).toBeVisible();
