@@ -253,6 +253,24 @@ test('data we did not shape: a 200-character decline code, KWD, JPY and a huge a
   expect(row.x + row.width).toBeLessThanOrEqual(panel.x + panel.width + 1);
 });
 
+test('the Authorized / min tile keeps a huge minute of money inside it (shortened, the whole amount in its title)', async ({ consolePage: page, served }) => {
+  const at = Date.now() - 2000;
+  await publish(served.exchange, [
+    ...Array.from({ length: 3 }, (_, i): KitEvent => ({ type: 'payment.authorized', timeMs: at + i, amount: 1_000_000_000_000, currency: 'KRW', latencyMs: 40 })),
+    { type: 'payment.authorized', timeMs: at + 5, amount: 125, currency: 'KWD', latencyMs: 40 },
+  ]);
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const tile = page.getByTestId('kpi-authorized-volume');
+  await expect(tile).toHaveAttribute('data-value', '3000000000000');
+  await expect(page.getByTestId('kpi-authorized-volume-value')).toHaveText('3T');
+  await expect(tile).toHaveAttribute('title', '3,000,000,000,000 KRW');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const box = (await tile.boundingBox())!;
+  const value = (await page.getByTestId('kpi-authorized-volume-value').boundingBox())!;
+  expect(value.x + value.width).toBeLessThanOrEqual(box.x + box.width);
+});
+
 test('keyboard: ? help, views, ranges, pause, and arrow keys through explorer rows', async ({ consolePage: page, served }) => {
   await publish(served.exchange, trafficBetween(Date.now() - 5 * MIN, Date.now() - MIN, 4, 5));
   await expect(page.getByTestId('panel-rates')).toBeVisible();

@@ -2,8 +2,8 @@
 // `kpi-<name>-value`, and the raw number in data-value ("" when unknown).
 import { memo, useMemo } from 'react';
 import type { CurrencyVolume, EngineSnapshot } from '../../../shared/metrics';
-import { formatInteger, formatMoney, formatMoneyAmount } from '../../../shared/format';
-import { fmtMs, fmtPercent, fmtRate } from '../lib/format';
+import { formatInteger, formatMoney } from '../../../shared/format';
+import { fmtMs, fmtPercent, fmtRate, fmtTileMoney } from '../lib/format';
 import { useApp } from '../store/appStore';
 import type { AlertMetric } from '../../../shared/alertRules';
 import { kpiSpark, kpiState, sparkPaths, type KpiSparkKind } from '../lib/kpiTrend';
@@ -21,20 +21,23 @@ interface TileProps {
   spark?: KpiSparkKind;
   /** The alert metrics whose rules colour this tile. */
   watchedBy?: AlertMetric[];
+  /** The value in full, when `value` is shortened to fit the tile. */
+  fullValue?: string;
 }
 
-function Tile({ id, label, value, raw, unit, sub, tone, spark, watchedBy }: TileProps) {
+function Tile({ id, label, value, raw, unit, sub, tone, spark, watchedBy, fullValue }: TileProps) {
   const rules = useAlertRules();
   const alerts = useApp((s) => s.alerts);
   const state = watchedBy ? kpiState(watchedBy, rules, alerts) : null;
   // A watched tile takes its colour from its rules; a value with no rule keeps its own hint.
   const shownTone = state?.tone === 'ok' ? (tone ?? 'ok') : (state?.tone ?? tone ?? null);
-  const title = state && state.watchers.length ? `Watched by ${state.watchers.join('; ')}` : undefined;
+  const watchedTitle = state && state.watchers.length ? `Watched by ${state.watchers.join('; ')}` : undefined;
+  const title = [fullValue, watchedTitle].filter(Boolean).join(' · ') || undefined;
   return (
     <div className={`kpi${shownTone ? ` kpi-${shownTone}` : ''}`} data-testid={`kpi-${id}`} data-value={raw ?? ''} data-state={shownTone ?? 'unwatched'} title={title}>
       <div className="kpi-label">{label}</div>
       <div className="kpi-main">
-        <span className="kpi-value" data-testid={`kpi-${id}-value`}>
+        <span className="kpi-value" data-testid={`kpi-${id}-value`} data-full={fullValue}>
           {value}
         </span>
         {unit && value !== '—' ? <span className="kpi-unit">{unit}</span> : null}
@@ -93,11 +96,14 @@ function AuthorizedVolumeTile({ volumes }: { volumes: CurrencyVolume[] }) {
   const top = volumes[0] ?? null;
   const rest = volumes.slice(1, 3).map((v) => formatMoney(v.amount, v.currency || null));
   const more = volumes.length - 1 - rest.length;
+  // A minute of KRW or IDR is more digits than a tile holds: shortened, the whole amount in its title.
+  const amount = top?.currency ? fmtTileMoney(top.amount, top.currency) : null;
   return (
     <Tile
       id="authorized-volume"
       label="Authorized / min"
-      value={top ? (top.currency ? formatMoneyAmount(top.amount, top.currency) : formatInteger(top.amount)) : '—'}
+      value={top ? (amount ? amount.text : formatInteger(top.amount)) : '—'}
+      fullValue={amount && amount.text !== amount.exact ? `${amount.exact} ${top!.currency}` : undefined}
       raw={top ? top.amount : null}
       unit={top ? top.currency || 'minor units' : undefined}
       sub={volumes.length > 1 ? `${rest.join(' · ')}${more > 0 ? ` · +${more} more` : ''}` : top ? `${top.count} payments` : 'last minute'}

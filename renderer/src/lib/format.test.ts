@@ -1,7 +1,7 @@
 // The volume chart's tooltip and data table read a step's money in major units: each
 // currency to its own ISO 4217 decimals, not rounded as an axis label is.
 import { describe, expect, it } from 'vitest';
-import { fmtMajorAmount, fmtRange, fmtRate } from './format';
+import { fmtMajorAmount, fmtRange, fmtRate, fmtTileMoney } from './format';
 
 describe('fmtMajorAmount', () => {
   it('gives three-decimal, zero-decimal and two-decimal money to the currency’s decimals', () => {
@@ -24,5 +24,20 @@ describe('fmtRange', () => {
     expect(fmtRange(from, from + 30 * 60_000, 'Europe/Berlin')).toBe('2026-03-29 01:00:00 – 2026-03-29 01:30:00 GMT+1');
     expect(fmtRange(from, from + 3 * 3600_000, 'Europe/Berlin')).toBe('2026-03-29 01:00:00 GMT+1 – 2026-03-29 05:00:00 GMT+2');
     expect(fmtRange(from, from + 60_000, 'UTC')).toBe('2026-03-29 00:00:00 – 2026-03-29 00:01:00 UTC');
+  });
+});
+
+describe('fmtTileMoney (the Authorized / min tile)', () => {
+  it('shows an amount that fits a tile exactly, to the currency’s decimals', () => {
+    expect(fmtTileMoney(1250, 'KWD')).toEqual({ text: '1.250', exact: '1.250' });
+    expect(fmtTileMoney(999_999_999, 'JPY')).toEqual({ text: '999,999,999', exact: '999,999,999' });
+    expect(fmtTileMoney(1_234_567, 'EUR')).toEqual({ text: '12,345.67', exact: '12,345.67' });
+  });
+
+  it('shortens an amount too long for a tile (KRW, IDR, a huge JPY) and keeps the exact one beside it', () => {
+    expect(fmtTileMoney(3_000_000_000, 'KRW')).toEqual({ text: '3B', exact: '3,000,000,000' });
+    expect(fmtTileMoney(1_500_000_000_000, 'IDR')).toEqual({ text: '15B', exact: '15,000,000,000.00' });
+    expect(fmtTileMoney(Number.MAX_SAFE_INTEGER * 3, 'JPY').text.length).toBeLessThanOrEqual(11);
+    expect(fmtTileMoney(9_007_199_254_740_991, 'KWD')).toEqual({ text: '9.01T', exact: '9,007,199,254,740.991' });
   });
 });

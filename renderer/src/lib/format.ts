@@ -37,6 +37,21 @@ export function fmtMajorAmount(major: number | null | undefined, currency: strin
   return formatMoneyAmount(Math.round(major * minorPerMajor(currency)), currency);
 }
 
+/** Characters of an amount a KPI tile shows whole ("999,999,999", "9,999,999.99"). */
+const TILE_AMOUNT_CHARS = 12;
+const compactAmount = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+
+/**
+ * A KPI tile's money: `minor` units of `currency` to its decimals, or, when that is longer
+ * than a tile holds (a minute of KRW or IDR, a huge JPY figure), shortened ("3B", "9.01T");
+ * `exact` is always the whole amount, for the tile's title.
+ */
+export function fmtTileMoney(minor: number, currency: string): { text: string; exact: string } {
+  const exact = formatMoneyAmount(minor, currency);
+  if (exact.length <= TILE_AMOUNT_CHARS) return { text: exact, exact };
+  return { text: compactAmount.format(minor / minorPerMajor(currency)), exact };
+}
+
 /** A 0..1 ratio as a percentage. */
 export function fmtPercent(v: number | null | undefined, digits = 1): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
