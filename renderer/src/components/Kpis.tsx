@@ -3,7 +3,7 @@
 import { memo, useMemo } from 'react';
 import type { CurrencyVolume, EngineSnapshot } from '../../../shared/metrics';
 import { formatInteger, formatMoney } from '../../../shared/format';
-import { fmtMs, fmtPercent, fmtRate, fmtTileMoney } from '../lib/format';
+import { fmtMs, fmtPayments, fmtPercent, fmtRate, fmtTileMoney } from '../lib/format';
 import { useApp } from '../store/appStore';
 import type { AlertMetric } from '../../../shared/alertRules';
 import { kpiSpark, kpiState, sparkPaths, type KpiSparkKind } from '../lib/kpiTrend';
@@ -106,7 +106,7 @@ function AuthorizedVolumeTile({ volumes }: { volumes: CurrencyVolume[] }) {
       fullValue={amount && amount.text !== amount.exact ? `${amount.exact} ${top!.currency}` : undefined}
       raw={top ? top.amount : null}
       unit={top ? top.currency || 'minor units' : undefined}
-      sub={volumes.length > 1 ? `${rest.join(' · ')}${more > 0 ? ` · +${more} more` : ''}` : top ? `${top.count} payments` : 'last minute'}
+      sub={volumes.length > 1 ? `${rest.join(' · ')}${more > 0 ? ` · +${more} more` : ''}` : top ? fmtPayments(top.count) : 'last minute'}
     />
   );
 }

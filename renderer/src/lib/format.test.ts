@@ -1,7 +1,7 @@
 // The volume chart's tooltip and data table read a step's money in major units: each
 // currency to its own ISO 4217 decimals, not rounded as an axis label is.
 import { describe, expect, it } from 'vitest';
-import { fmtMajorAmount, fmtRange, fmtRate, fmtTileMoney } from './format';
+import { fmtMajorAmount, fmtRange, fmtPayments, fmtRate, fmtTileMoney } from './format';
 
 describe('fmtMajorAmount', () => {
   it('gives three-decimal, zero-decimal and two-decimal money to the currency’s decimals', () => {
@@ -39,5 +39,13 @@ describe('fmtTileMoney (the Authorized / min tile)', () => {
     expect(fmtTileMoney(1_500_000_000_000, 'IDR')).toEqual({ text: '15B', exact: '15,000,000,000.00' });
     expect(fmtTileMoney(Number.MAX_SAFE_INTEGER * 3, 'JPY').text.length).toBeLessThanOrEqual(11);
     expect(fmtTileMoney(9_007_199_254_740_991, 'KWD')).toEqual({ text: '9.01T', exact: '9,007,199,254,740.991' });
+  });
+});
+
+describe('fmtPayments (the Authorized / min tile’s line under the amount)', () => {
+  it('groups the count and says one payment in the singular', () => {
+    expect(fmtPayments(1)).toBe('1 payment');
+    expect(fmtPayments(12_345)).toBe('12,345 payments');
+    expect(fmtPayments(0)).toBe('0 payments');
   });
 });

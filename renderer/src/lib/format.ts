@@ -151,3 +151,8 @@ export function fmtBytes(n: number | null | undefined): string {
   if (n < 1024 ** 3) return `${formatFixed(n / 1024 ** 2, 1)} MiB`;
   return `${formatFixed(n / 1024 ** 3, 2)} GiB`;
 }
+
+/** "1 payment", "12,345 payments". */
+export function fmtPayments(n: number): string {
+  return `${formatInteger(n)} ${n === 1 ? 'payment' : 'payments'}`;
+}
