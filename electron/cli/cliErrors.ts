@@ -1,4 +1,5 @@
 import { safeErrorMessage } from '../core/redact';
+import { visibleLines } from './terminalText';
 
 /**
  * Exit codes (README "Exit codes"): 1 usage or input, 2 broker unreachable, 3 database
@@ -30,6 +31,6 @@ export function exitCodeFor(err: unknown): number {
 }
 
 export function fail(err: unknown): never {
-  process.stderr.write(`payops: error: ${safeErrorMessage(err)}\n`);
+  process.stderr.write(`payops: error: ${visibleLines(safeErrorMessage(err))}\n`);
   process.exit(exitCodeFor(err));
 }

@@ -4,6 +4,7 @@ import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
+import { printText, visible } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { formatFixed } from '../../../shared/format';
@@ -72,7 +73,7 @@ function runAlerts(flags: AlertsFlags): void {
     process.stdout.write(`${JSON.stringify(alerts)}\n`);
     return;
   }
-  process.stdout.write(`${formatAlertTable(alerts)}\n`);
+  printText(`${formatAlertTable(alerts)}\n`);
 }
 
 const short = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
@@ -107,7 +108,7 @@ export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' 
     a.group || '-',
     fmtPeak(a.peakValue, a.summary),
     [a.silenced ? '[silenced]' : '', a.acknowledged ? `[ack ${a.acknowledged.by}]` : '', a.summary].filter(Boolean).join(' '),
-  ]);
+  ].map(visible));
   const head = ['FIRED', 'RESOLVED', 'SEVERITY', 'RULE', 'GROUP', 'PEAK', 'SUMMARY'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();

@@ -7,6 +7,7 @@ import type { BacktestResult } from '../../core/alerts/backtest';
 import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
+import { printText } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
 import { formatAlertTable } from './alertsCommand';
 import { loadRoutingFile } from '../../core/alerts/loadRulesFile';
@@ -128,7 +129,7 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
   }
-  process.stdout.write(`${formatBacktest(out)}\n`);
+  printText(`${formatBacktest(out)}\n`);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -6,6 +6,7 @@ import { openStore } from '../../core/store/store';
 import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveIntOrZero, positiveNumber, type BrokerFlags } from '../cliOptions';
 import { CliError, fail } from '../cliErrors';
 import { logLine } from '../logLine';
+import { printResult } from '../terminalText';
 import { loadRulesForCli } from './backtestCommand';
 import { redactUrl } from '../../core/redact';
 import { formatSeconds } from '../../../shared/format';
@@ -100,7 +101,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     store.close();
     const cpu = process.cpuUsage();
     const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why, ingest: timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
-    process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+    printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -7,6 +7,7 @@ import { openStore } from '../../core/store/store';
 import { TriageService } from '../../core/triage/triageService';
 import { isFoldedCode } from '../../core/triage/explain';
 import { percent } from '../../core/triage/stats';
+import { visible } from '../terminalText';
 import { CliError, fail } from '../cliErrors';
 import { cliRequest } from '../cliRequest';
 
@@ -20,14 +21,6 @@ interface ExplainFlags {
   json?: boolean;
 }
 
-
-/**
- * A line as the terminal is to show it: control characters (ESC, BEL, C1) and bidirectional
- * overrides in values that came from events are written as \uXXXX, so a merchant id cannot
- * clear the screen, retitle the window or reorder what the operator reads.
- */
-const visible = (line: string) =>
-  line.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const points = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
 
@@ -54,6 +47,7 @@ export function explanationText(e: Explanation): string {
       lines.push(`  ${what}  ${c.window.count} vs ${c.baseline.count} in the baseline`);
     }
   }
+  // One line per element: a line break inside a value is escaped, not a new line.
   return `${lines.map(visible).join('\n')}\n`;
 }
 

@@ -6,6 +6,7 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveIntOrZero, positiveNumber } from '../cliOptions';
 import { logLine } from '../logLine';
+import { printResult } from '../terminalText';
 
 interface FollowFlags {
   amqp?: string;
@@ -67,7 +68,8 @@ async function runFollow(flags: FollowFlags): Promise<void> {
       stoppedBecause: why,
     };
     store.close();
-    process.stdout.write(
+    printResult(
+      flags.json,
       flags.json
         ? `${JSON.stringify(summary)}\n`
         : `applied ${summary.applied} metrics messages (${summary.duplicates} duplicates, ${summary.skipped} skipped) from ${flags.metricsStream}; next offset ${position.nextOffset ?? '-'}; stopped: ${why}\n`,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { notificationLogToJson, type NotificationLogEntry } from '../../../shared/notifications';
 import { openNotificationLog } from '../../core/store/notificationLogRepository';
 import { CliError, fail } from '../cliErrors';
+import { printText, visible } from '../terminalText';
 import { positiveInt } from '../cliOptions';
 
 interface NotificationsFlags {
@@ -52,7 +53,7 @@ function runNotifications(flags: NotificationsFlags): void {
     process.stdout.write(`${JSON.stringify(entries.map(notificationLogToJson))}\n`);
     return;
   }
-  process.stdout.write(`${formatNotificationTable(entries)}\n`);
+  printText(`${formatNotificationTable(entries)}\n`);
 }
 
 export function formatNotificationTable(entries: readonly NotificationLogEntry[]): string {
@@ -65,7 +66,7 @@ export function formatNotificationTable(entries: readonly NotificationLogEntry[]
     e.rule,
     `${e.alerts.length}`,
     e.error ?? (e.httpStatus !== null ? `HTTP ${e.httpStatus}` : ''),
-  ]);
+  ].map(visible));
   const head = ['AT', 'CONTACT POINT', 'OUTCOME', 'STATUS', 'RULE', 'ALERTS', 'DETAIL'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();

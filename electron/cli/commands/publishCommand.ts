@@ -10,6 +10,7 @@ import {
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveNumber } from '../cliOptions';
 import { logLine } from '../logLine';
+import { printResult } from '../terminalText';
 import { formatSeconds } from '../../../shared/format';
 
 interface PublishFlags {
@@ -113,7 +114,8 @@ async function runPublish(capture: string, flags: PublishFlags): Promise<void> {
       durationMs: result.durationMs,
       readError: result.plan.readError,
     };
-    process.stdout.write(
+    printResult(
+      flags.json,
       flags.json
         ? `${JSON.stringify(out)}\n`
         : `published ${out.published} message(s) (confirmed by the broker) to exchange "${out.exchange}" on ${out.broker}` +

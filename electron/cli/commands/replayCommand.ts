@@ -20,6 +20,7 @@ import { CliError, fail } from '../cliErrors';
 import { checkStreamOffset, positiveInt, positiveNumber, STREAM_OFFSET_HELP, streamOffsetFlag } from '../cliOptions';
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
+import { printResult } from '../terminalText';
 import { drainTarget, StreamDrain } from './streamDrain';
 import { leaseHeld } from '../../core/store/writerLease';
 import { formatSeconds } from '../../../shared/format';
@@ -261,7 +262,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
     for (const b of summary.badLineSamples) logLine(`capture line ${b.line}: ${b.error} (quarantined)`);
     if (summary.badLines > summary.badLineSamples.length) logLine(`... ${summary.badLines - summary.badLineSamples.length} more bad line(s) quarantined`);
     if (summary.error) logLine(`capture incomplete: ${summary.error}; the ${summary.linesRead} line(s) before it were replayed into ${flags.db}`);
-    process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+    printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     process.exit(why !== 'drained' ? 130 : complete ? 0 : 1);
   };
   host.on('drained', () => void finish('drained'));
@@ -400,7 +401,8 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     const stats = store.stats();
     store.close();
     const summary = { ...stats, durationMs: Date.now() - started, stream: queue, offset: offsetText, db: flags.db, stoppedBecause: why, ingest: timing };
-    process.stdout.write(
+    printResult(
+      flags.json,
       flags.json
         ? `${JSON.stringify(summary)}\n`
         : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined (${conflicts(stats.conflictingDuplicates)}) in ${formatSeconds(summary.durationMs)}; stopped: ${why}\n`,

@@ -6,6 +6,7 @@ import { SCENARIO_NAMES, type ScenarioName } from '../../core/sim/scenarios';
 import { CliError, fail } from '../cliErrors';
 import { positiveNumber } from '../cliOptions';
 import { logLine } from '../logLine';
+import { printResult } from '../terminalText';
 import { formatSeconds } from '../../../shared/format';
 
 interface SimulateFlags {
@@ -65,5 +66,5 @@ async function runSimulate(flags: SimulateFlags): Promise<void> {
     signal: controller.signal,
   });
   const summary = { published: result.published, scenario: flags.scenario, seed: flags.seed, durationMs: Date.now() - started };
-  process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `published ${summary.published} events (${flags.scenario}, seed ${flags.seed}) in ${formatSeconds(summary.durationMs)}\n`);
+  printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `published ${summary.published} events (${flags.scenario}, seed ${flags.seed}) in ${formatSeconds(summary.durationMs)}\n`);
 }

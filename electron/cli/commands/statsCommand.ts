@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { StoreStats } from '../../core/store/stats';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
+import { printText, visible } from '../terminalText';
 import { formatMoney } from '../../../shared/format';
 
 export function registerStats(program: Command): void {
@@ -21,7 +22,7 @@ export function registerStats(program: Command): void {
           process.stdout.write(`${JSON.stringify(stats)}\n`);
           return;
         }
-        process.stdout.write(`${formatStatsText(stats)}\n`);
+        printText(`${formatStatsText(stats)}\n`);
       } catch (err) {
         fail(err);
       }
@@ -36,11 +37,11 @@ export function registerStats(program: Command): void {
 export function formatStatsText(stats: StoreStats): string {
   const lines = [
     `events        ${stats.events}`,
-    ...Object.entries(stats.byType).map(([type, n]) => `  ${type.padEnd(22)} ${n}`),
+    ...Object.entries(stats.byType).map(([type, n]) => `  ${visible(type).padEnd(22)} ${n}`),
     `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
     `quarantined   ${stats.quarantined}${stats.conflictingDuplicates ? ` (${stats.conflictingDuplicates} conflicting duplicates: same source and id, another body)` : ''}`,
     `unknown types ${stats.unknownTypes}`,
-    `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => formatMoney(a, c || null)).join(', ') || '-'}`,
+    `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => visible(formatMoney(a, c || null))).join(', ') || '-'}`,
     `time range    ${stats.firstEventTime ?? '-'} .. ${stats.lastEventTime ?? '-'}`,
   ];
   return lines.join('\n');

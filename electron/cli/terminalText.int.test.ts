@@ -1,0 +1,78 @@
+// The text output of the database commands (`alerts`, `backtest`, the `replay`
+// diagnostics) prints values that came from events: a merchant id, the reason a capture line was
+// quarantined. A value with terminal control sequences (ESC, BEL, C1), a
+// bidirectional override or a line break must reach the operator's terminal as visible text,
+// not clear the screen, retitle the window, reorder the line or forge a table row. --json stays
+// as it was. Runs the built CLI (`npm run build:core` first) on real files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { paymentEvent } from '../../bench/events';
+import { lastJson, runPayops } from '../../test/support/cli';
+import { tempDir } from '../../test/support/tempDir';
+
+const dir = tempDir('payops-terminal-text-');
+const T0 = Date.UTC(2026, 10, 23, 5, 0, 0);
+const MERCHANT = 'm\u001b[2J\u001b]0;owned\u0007\u202ebad\nFAKE ROW';
+/** Raw control characters (a line break only between lines) and bidi controls: nothing of these may reach the terminal. */
+const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const capture = path.join(dir, 'hostile.ndjson');
+const rules = path.join(dir, 'rules.yaml');
+const db = path.join(dir, 'replay.db');
+let replay: Awaited<ReturnType<typeof runPayops>>;
+
+beforeAll(async () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 900; i++) {
+    const s = i / 10;
+    const spike = s >= 30 && s < 60;
+    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: MERCHANT });
+    lines.push(JSON.stringify({ ...e, time: new Date(T0 + i * 100).toISOString() }));
+  }
+  // Not JSON: the parser's message quotes the line, control characters and all.
+  lines.push('\u001b]0;pwned\u0007\u001b[2J{not json');
+  fs.writeFileSync(capture, `${lines.join('\n')}\n`);
+  fs.writeFileSync(
+    rules,
+    `rules:
+  - { name: merchant-declines, description: A merchant declines., severity: critical, metric: decline_rate, condition: { above: 50% }, window: 10s, minVolume: 10, groupBy: merchant }
+`,
+  );
+  replay = await runPayops(['replay', capture, '--db', db, '--rules', rules]);
+}, 120_000);
+
+const expectVisible = (text: string) => {
+  expect(text).not.toMatch(RAW);
+  expect(text.split('\n').some((l) => l.startsWith('FAKE ROW'))).toBe(false);
+};
+
+describe('text output of values that came from events', () => {
+  it('replay: the quarantine reason of a capture line and the alert notifications are logged escaped', () => {
+    // The capture's last line is unreadable: the replay says so (exit 1, incomplete or not).
+    expect(replay.stderr).toContain('(quarantined)');
+    expect(replay.stderr).toContain('\\u001b]0;pwned\\u0007');
+    expectVisible(replay.stderr);
+    expectVisible(replay.stdout);
+  });
+
+  it('alerts: a merchant label in the summary is escaped, one line per alert', async () => {
+    const r = await runPayops(['alerts', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('merchant-declines');
+    expect(r.stdout).toContain('m\\u001b[2J\\u001b]0;owned\\u0007\\u202ebad\\u000aFAKE ROW');
+    expectVisible(r.stdout);
+    // --json unchanged: the value as the event carried it.
+    const json = lastJson<{ labels: Record<string, string> }[]>((await runPayops(['alerts', '--db', db, '--json'])).stdout);
+    expect(json[0].labels.merchant).toBe(MERCHANT);
+  });
+
+  it('backtest: the alert table over the capture and over the stored range is escaped', async () => {
+    for (const args of [[capture], ['--db', db]]) {
+      const r = await runPayops(['backtest', '--rules', rules, ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('\\u001b[2J');
+      expectVisible(r.stdout);
+    }
+  });
+
+});
