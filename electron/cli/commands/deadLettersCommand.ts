@@ -14,6 +14,7 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveNumber, repeatable } from '../cliOptions';
 import { logLine } from '../logLine';
+import { printResult, printText, visible } from '../terminalText';
 
 interface DeadLetterFlags {
   amqp: string;
@@ -81,17 +82,20 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   if (!flags.redrive) {
     const out = flags.dryRun ? { ...dryRun(selection), sandbox: sandboxOf(selected.map((m) => m.input), flags) } : selection;
     if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-    else if (flags.dryRun) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    // Pretty JSON for reading: C1 and bidi controls, which JSON.stringify leaves raw, as \uXXXX (the same JSON).
+    else if (flags.dryRun) printText(`${JSON.stringify(out, null, 2)}\n`);
     else
       for (const m of selection) {
         const death = m.deaths[0];
-        process.stdout.write(
+        // One line per message: an id, type, reason, queue or routing key from the message's
+        // headers is printed with its control characters and line breaks escaped.
+        const line =
           `${m.id}  ${m.decoded.ok ? m.decoded.type : `quarantine: ${m.decoded.reason}`}  ` +
-            `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}` +
-            `${m.deliveryCount === undefined ? '' : `  (x-delivery-count ${m.deliveryCount})`}` +
-            // Sent home and dead-lettered again: a poison message looping, not a new failure.
-            `${m.redriven === undefined ? '' : `  (redriven ${m.redriven === null ? 'before' : `${m.redriven} time(s) before`}: it died again)`}\n`,
-        );
+          `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}` +
+          `${m.deliveryCount === undefined ? '' : `  (x-delivery-count ${m.deliveryCount})`}` +
+          // Sent home and dead-lettered again: a poison message looping, not a new failure.
+          `${m.redriven === undefined ? '' : `  (redriven ${m.redriven === null ? 'before' : `${m.redriven} time(s) before`}: it died again)`}`;
+        printText(`${visible(line)}\n`);
       }
     return;
   }
@@ -99,9 +103,9 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   const store = openStore(flags.db);
   try {
     const plan = dryRun(selection);
-    const summary = `redrive ${selection.length - plan.noOrigin.length} message(s) from ${queue} to ${plan.targets
+    const summary = visible(`redrive ${selection.length - plan.noOrigin.length} message(s) from ${queue} to ${plan.targets
       .map((t) => `${t.exchange || '(default exchange)'} / ${t.routingKey} (${t.count})`)
-      .join(', ')}`;
+      .join(', ')}`);
     if (!readOnly) {
       if (flags.yes) logLine(`confirmed by --yes: ${summary}`);
       else if (!process.stdin.isTTY) throw new CliError(`refusing without confirmation (no terminal to ask on; pass --yes): would ${summary}`);
@@ -123,7 +127,8 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
       if (err instanceof RedriveRefusedError) throw new CliError(err.message);
       throw err;
     });
-    process.stdout.write(
+    printResult(
+      flags.json,
       flags.json
         ? `${JSON.stringify(result)}\n`
         : `redriven ${result.redriven} message(s) (confirmed by the broker, then removed from ${queue})` +

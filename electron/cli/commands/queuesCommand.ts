@@ -3,6 +3,7 @@ import { QueueReportError, reportQueues } from '../../core/broker/queueReport';
 import type { QueueReport } from '../../../shared/queueStats';
 import { formatDurationSeconds } from '../../../shared/durationText';
 import { CliError, fail } from '../cliErrors';
+import { printText, visible } from '../terminalText';
 import { positiveNumber, repeatable } from '../cliOptions';
 
 export function registerQueues(program: Command): void {
@@ -25,9 +26,9 @@ export function registerQueues(program: Command): void {
           if (err instanceof QueueReportError) throw new CliError(err.message, 1);
           throw err;
         });
-        for (const n of notes) process.stderr.write(`payops: note: ${n}\n`);
+        for (const n of notes) process.stderr.write(`payops: note: ${visible(n)}\n`);
         if (flags.json) process.stdout.write(`${JSON.stringify(queues)}\n`);
-        else process.stdout.write(`${table(queues)}\n`);
+        else printText(`${table(queues)}\n`);
       } catch (err) {
         fail(err);
       }
@@ -50,7 +51,7 @@ function table(queues: QueueReport[]): string {
     // keeps what it delivered): '-', not "not draining".
     q.drainSeconds !== null ? formatDurationSeconds(q.drainSeconds) : q.rates.deliver === null || q.type === 'stream' ? '-' : 'not draining',
     q.source,
-  ]);
+  ].map(visible));
   const head = ['queue', 'messages', 'ready', 'unacked', 'consumers', 'publish/s', 'deliver/s', 'ack/s', 'delay', 'drain', 'source'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
