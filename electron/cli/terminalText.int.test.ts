@@ -14,6 +14,8 @@ import { tempDir } from '../../test/support/tempDir';
 const dir = tempDir('payops-terminal-text-');
 const T0 = Date.UTC(2026, 10, 23, 5, 0, 0);
 const MERCHANT = 'm\u001b[2J\u001b]0;owned\u0007\u202ebad\nFAKE ROW';
+/** Looks like m_1012 on a terminal: a zero-width space, a soft hyphen and an invisible tag character. */
+const LOOKALIKE = 'm_10\u200b1\u00ad2\u{e0041}';
 /** Raw control characters (a line break only between lines) and bidi controls: nothing of these may reach the terminal. */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const capture = path.join(dir, 'hostile.ndjson');
@@ -26,7 +28,7 @@ beforeAll(async () => {
   for (let i = 0; i < 900; i++) {
     const s = i / 10;
     const spike = s >= 30 && s < 60;
-    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: MERCHANT });
+    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: i % 2 ? LOOKALIKE : MERCHANT });
     lines.push(JSON.stringify({ ...e, time: new Date(T0 + i * 100).toISOString() }));
   }
   // Not JSON: the parser's message quotes the line, control characters and all.
@@ -61,9 +63,12 @@ describe('text output of values that came from events', () => {
     expect(r.stdout).toContain('merchant-declines');
     expect(r.stdout).toContain('m\\u001b[2J\\u001b]0;owned\\u0007\\u202ebad\\u000aFAKE ROW');
     expectVisible(r.stdout);
+    // Invisible characters are shown, so the look-alike cannot pass for merchant m_1012.
+    expect(r.stdout).toContain('merchant=m_10\\u200b1\\u00ad2\\udb40\\udc41');
+    expect(r.stdout).not.toMatch(/[\u00ad\u200b]|\u{e0041}/u);
     // --json unchanged: the value as the event carried it.
     const json = lastJson<{ labels: Record<string, string> }[]>((await runPayops(['alerts', '--db', db, '--json'])).stdout);
-    expect(json[0].labels.merchant).toBe(MERCHANT);
+    expect(json.map((a) => a.labels.merchant).sort()).toEqual([LOOKALIKE, MERCHANT].sort());
   });
 
   it('backtest: the alert table over the capture and over the stored range is escaped', async () => {
