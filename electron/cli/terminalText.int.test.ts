@@ -16,6 +16,8 @@ const T0 = Date.UTC(2026, 10, 23, 5, 0, 0);
 const MERCHANT = 'm\u001b[2J\u001b]0;owned\u0007\u202ebad\nFAKE ROW';
 /** Looks like m_1012 on a terminal: a zero-width space, a soft hyphen and an invisible tag character. */
 const LOOKALIKE = 'm_10\u200b1\u00ad2\u{e0041}';
+/** Two columns per ideograph, none for a combining accent. */
+const WIDE = '商户e\u0301';
 /** Raw control characters (a line break only between lines) and bidi controls: nothing of these may reach the terminal. */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const capture = path.join(dir, 'hostile.ndjson');
@@ -28,7 +30,7 @@ beforeAll(async () => {
   for (let i = 0; i < 900; i++) {
     const s = i / 10;
     const spike = s >= 30 && s < 60;
-    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: i % 2 ? LOOKALIKE : MERCHANT });
+    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: [MERCHANT, LOOKALIKE, WIDE][i % 3] });
     lines.push(JSON.stringify({ ...e, time: new Date(T0 + i * 100).toISOString() }));
   }
   // Not JSON: the parser's message quotes the line, control characters and all.
@@ -68,7 +70,19 @@ describe('text output of values that came from events', () => {
     expect(r.stdout).not.toMatch(/[\u00ad\u200b]|\u{e0041}/u);
     // --json unchanged: the value as the event carried it.
     const json = lastJson<{ labels: Record<string, string> }[]>((await runPayops(['alerts', '--db', db, '--json'])).stdout);
-    expect(json.map((a) => a.labels.merchant).sort()).toEqual([LOOKALIKE, MERCHANT].sort());
+    expect(json.map((a) => a.labels.merchant).sort()).toEqual([LOOKALIKE, MERCHANT, WIDE].sort());
+  });
+
+  it('alerts: the columns line up under wide and combining characters', async () => {
+    const r = await runPayops(['alerts', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    // Where PEAK's column starts on the terminal: ideographs take two columns, accents none.
+    const columns = (s: string) => [...s.normalize('NFD')].reduce((n, c) => n + (/\p{M}/u.test(c) ? 0 : /[\u4e00-\u9fff]/u.test(c) ? 2 : 1), 0);
+    const rows = r.stdout.split('\n').filter((l) => l.includes('merchant-declines'));
+    expect(rows).toHaveLength(3);
+    const peak = (l: string) => columns(l.slice(0, l.indexOf('100 %')));
+    const head = r.stdout.split('\n')[0];
+    expect(rows.map(peak)).toEqual(rows.map(() => head.indexOf('PEAK')));
   });
 
   it('backtest: the alert table over the capture and over the stored range is escaped', async () => {

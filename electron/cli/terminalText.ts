@@ -33,3 +33,20 @@ export function printResult(json: boolean | undefined, text: string): void {
   if (json) process.stdout.write(text);
   else printText(text);
 }
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** East Asian wide and fullwidth ranges (Hangul jamo, CJK, kana, Hangul syllables, fullwidth forms) and emoji shown as emoji. */
+const WIDE = /^(?:\p{Emoji_Presentation}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}])/u;
+
+/** The columns a (visible) string takes on a terminal: a character with its combining marks one, a wide one two. */
+export function displayWidth(text: string): number {
+  if (/^[\u0020-\u007e]*$/.test(text)) return text.length;
+  let width = 0;
+  for (const { segment } of graphemes.segment(text)) width += WIDE.test(segment) ? 2 : /^[\p{M}\u200d]+$/u.test(segment) ? 0 : 1;
+  return width;
+}
+
+/** padEnd by terminal columns, so the next column lines up after wide or combining characters. */
+export function padColumn(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}

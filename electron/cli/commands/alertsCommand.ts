@@ -4,7 +4,7 @@ import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { printText, visible } from '../terminalText';
+import { displayWidth, padColumn, printText, visible } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { formatFixed } from '../../../shared/format';
@@ -110,7 +110,7 @@ export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' 
     [a.silenced ? '[silenced]' : '', a.acknowledged ? `[ack ${a.acknowledged.by}]` : '', a.summary].filter(Boolean).join(' '),
   ].map(visible));
   const head = ['FIRED', 'RESOLVED', 'SEVERITY', 'RULE', 'GROUP', 'PEAK', 'SUMMARY'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => displayWidth(r[i]))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : padColumn(c, widths[i]))).join('  ').trimEnd();
   return [line(head), ...rows.map(line), `${alerts.length} alert${alerts.length === 1 ? '' : 's'}`].join('\n');
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { notificationLogToJson, type NotificationLogEntry } from '../../../shared/notifications';
 import { openNotificationLog } from '../../core/store/notificationLogRepository';
 import { CliError, fail } from '../cliErrors';
-import { printText, visible } from '../terminalText';
+import { displayWidth, padColumn, printText, visible } from '../terminalText';
 import { positiveInt } from '../cliOptions';
 
 interface NotificationsFlags {
@@ -68,7 +68,7 @@ export function formatNotificationTable(entries: readonly NotificationLogEntry[]
     e.error ?? (e.httpStatus !== null ? `HTTP ${e.httpStatus}` : ''),
   ].map(visible));
   const head = ['AT', 'CONTACT POINT', 'OUTCOME', 'STATUS', 'RULE', 'ALERTS', 'DETAIL'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => displayWidth(r[i]))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : padColumn(c, widths[i]))).join('  ').trimEnd();
   return [line(head), ...rows.map(line), `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`].join('\n');
 }

@@ -3,7 +3,7 @@ import { QueueReportError, reportQueues } from '../../core/broker/queueReport';
 import type { QueueReport } from '../../../shared/queueStats';
 import { formatDurationSeconds } from '../../../shared/durationText';
 import { CliError, fail } from '../cliErrors';
-import { printText, visible } from '../terminalText';
+import { displayWidth, padColumn, printText, visible } from '../terminalText';
 import { positiveNumber, repeatable } from '../cliOptions';
 
 export function registerQueues(program: Command): void {
@@ -53,6 +53,6 @@ function table(queues: QueueReport[]): string {
     q.source,
   ].map(visible));
   const head = ['queue', 'messages', 'ready', 'unacked', 'consumers', 'publish/s', 'deliver/s', 'ack/s', 'delay', 'drain', 'source'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => displayWidth(r[i]))));
+  return [head, ...rows].map((r) => r.map((c, i) => padColumn(c, widths[i])).join('  ').trimEnd()).join('\n');
 }

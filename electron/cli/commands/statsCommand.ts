@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { StoreStats } from '../../core/store/stats';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { printText, visible } from '../terminalText';
+import { padColumn, printText, visible } from '../terminalText';
 import { formatMoney } from '../../../shared/format';
 
 export function registerStats(program: Command): void {
@@ -37,7 +37,7 @@ export function registerStats(program: Command): void {
 export function formatStatsText(stats: StoreStats): string {
   const lines = [
     `events        ${stats.events}`,
-    ...Object.entries(stats.byType).map(([type, n]) => `  ${visible(type).padEnd(22)} ${n}`),
+    ...Object.entries(stats.byType).map(([type, n]) => `  ${padColumn(visible(type), 22)} ${n}`),
     `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
     `quarantined   ${stats.quarantined}${stats.conflictingDuplicates ? ` (${stats.conflictingDuplicates} conflicting duplicates: same source and id, another body)` : ''}`,
     `unknown types ${stats.unknownTypes}`,
