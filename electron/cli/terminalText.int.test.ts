@@ -18,6 +18,8 @@ const MERCHANT = 'm\u001b[2J\u001b]0;owned\u0007\u202ebad\nFAKE ROW';
 const LOOKALIKE = 'm_10\u200b1\u00ad2\u{e0041}';
 /** Two columns per ideograph, none for a combining accent. */
 const WIDE = '商户e\u0301';
+/** A merchant id as long as the events allow. */
+const LONG = `m_${'L'.repeat(4998)}`;
 /** Raw control characters (a line break only between lines) and bidi controls: nothing of these may reach the terminal. */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const capture = path.join(dir, 'hostile.ndjson');
@@ -30,7 +32,7 @@ beforeAll(async () => {
   for (let i = 0; i < 900; i++) {
     const s = i / 10;
     const spike = s >= 30 && s < 60;
-    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: [MERCHANT, LOOKALIKE, WIDE][i % 3] });
+    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: [MERCHANT, LOOKALIKE, WIDE, LONG][i % 4] });
     lines.push(JSON.stringify({ ...e, time: new Date(T0 + i * 100).toISOString() }));
   }
   // Not JSON: the parser's message quotes the line, control characters and all.
@@ -70,16 +72,21 @@ describe('text output of values that came from events', () => {
     expect(r.stdout).not.toMatch(/[\u00ad\u200b]|\u{e0041}/u);
     // --json unchanged: the value as the event carried it.
     const json = lastJson<{ labels: Record<string, string> }[]>((await runPayops(['alerts', '--db', db, '--json'])).stdout);
-    expect(json.map((a) => a.labels.merchant).sort()).toEqual([LOOKALIKE, MERCHANT, WIDE].sort());
+    expect(json.map((a) => a.labels.merchant).sort()).toEqual([LOOKALIKE, MERCHANT, WIDE, LONG].sort());
   });
 
-  it('alerts: the columns line up under wide and combining characters', async () => {
+  it('alerts: the columns line up under wide, combining and very long values', async () => {
     const r = await runPayops(['alerts', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     // Where PEAK's column starts on the terminal: ideographs take two columns, accents none.
     const columns = (s: string) => [...s.normalize('NFD')].reduce((n, c) => n + (/\p{M}/u.test(c) ? 0 : /[\u4e00-\u9fff]/u.test(c) ? 2 : 1), 0);
     const rows = r.stdout.split('\n').filter((l) => l.includes('merchant-declines'));
-    expect(rows).toHaveLength(3);
+    // A very long merchant id is shortened in its column (its summary, the last, keeps it whole):
+    // it does not push every other row's PEAK and SUMMARY thousands of columns right.
+    expect(r.stdout.split('\n')[0].length).toBeLessThan(200);
+    expect(rows.filter((l) => !l.includes('LLLL')).every((l) => l.length < 400)).toBe(true);
+    expect(rows.find((l) => l.includes('LLLL'))).toContain(`for merchant ${LONG},`);
+    expect(rows).toHaveLength(4);
     const peak = (l: string) => columns(l.slice(0, l.indexOf('100 %')));
     const head = r.stdout.split('\n')[0];
     expect(rows.map(peak)).toEqual(rows.map(() => head.indexOf('PEAK')));

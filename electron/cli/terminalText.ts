@@ -50,3 +50,29 @@ export function displayWidth(text: string): number {
 export function padColumn(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
+
+/** The widest a padded table column gets: a longer value is shortened in the middle (--json has it whole). */
+export const MAX_COLUMN = 60;
+
+/**
+ * A value for a padded table column: as it is up to MAX_COLUMN terminal columns; longer, its
+ * start and end around an ellipsis (ids differ at either end), so one very long merchant id
+ * does not push every other row's next columns thousands of columns right. (Queue names, at most
+ * 255 bytes, are printed whole: an operator acts on them.)
+ */
+export function fitColumn(text: string, max = MAX_COLUMN): string {
+  if (displayWidth(text) <= max) return text;
+  const parts = Array.from(graphemes.segment(text), (s) => s.segment);
+  const take = (from: string[], budget: number) => {
+    const out: string[] = [];
+    for (const p of from) {
+      budget -= displayWidth(p);
+      if (budget < 0) break;
+      out.push(p);
+    }
+    return out;
+  };
+  const head = take(parts, Math.ceil((max - 1) / 2)).join('');
+  const tail = take([...parts].reverse(), Math.floor((max - 1) / 2)).reverse().join('');
+  return `${head}…${tail}`;
+}

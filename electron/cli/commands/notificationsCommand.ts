@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { notificationLogToJson, type NotificationLogEntry } from '../../../shared/notifications';
 import { openNotificationLog } from '../../core/store/notificationLogRepository';
 import { CliError, fail } from '../cliErrors';
-import { displayWidth, padColumn, printText, visible } from '../terminalText';
+import { displayWidth, fitColumn, padColumn, printText, visible } from '../terminalText';
 import { positiveInt } from '../cliOptions';
 
 interface NotificationsFlags {
@@ -66,7 +66,7 @@ export function formatNotificationTable(entries: readonly NotificationLogEntry[]
     e.rule,
     `${e.alerts.length}`,
     e.error ?? (e.httpStatus !== null ? `HTTP ${e.httpStatus}` : ''),
-  ].map(visible));
+  ].map((cell, i, all) => (i === all.length - 1 ? visible(cell) : fitColumn(visible(cell)))));
   const head = ['AT', 'CONTACT POINT', 'OUTCOME', 'STATUS', 'RULE', 'ALERTS', 'DETAIL'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => displayWidth(r[i]))));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : padColumn(c, widths[i]))).join('  ').trimEnd();
