@@ -15,6 +15,11 @@ describe('alerts table', () => {
     expect(fmtPeak(12.345, 'throughput 12.3/s, threshold below 20/s over 1m')).toBe('12.35');
     expect(fmtPeak(7, 'risk flagged 7, threshold above 5 over 5m')).toBe('7');
     expect(fmtPeak(null, 'decline rate n/a')).toBe('-');
+    // An episode that ended in no data keeps its peak rate: still in percent (PaySim's
+    // fraud-share alerts printed 0.200 beside 30 % for the same rule).
+    expect(fmtPeak(0.2, 'risk blocked rate: no data in the last 1h')).toBe('20 %');
+    expect(fmtPeak(0.25, 'decline rate for merchant m_1: no data in the last 5m')).toBe('25 %');
+    expect(fmtPeak(3, 'risk flagged for merchant m_1: no data in the last 5m')).toBe('3');
     const table = formatAlertTable([alert('decline-rate-spike', 0.367, 'decline rate 5 %, baseline 5.5 % +/- 1.3 %')]);
     expect(table.split('\n')[1]).toMatch(/decline-rate-spike\s+-\s+37 %\s+decline rate 5 %/);
   });

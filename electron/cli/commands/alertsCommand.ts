@@ -89,9 +89,15 @@ const RATE_LABELS = (Object.entries(METRIC_INFO) as [AlertMetric, (typeof METRIC
   .filter(([, info]) => info.unit === 'ratio')
   .sort((a, b) => b[1].label.length - a[1].label.length);
 
-/** A peak as its summary writes the value: a rate in percent ("37 %"), anything else as a number. */
+/**
+ * A peak as its summary writes the value: a rate in percent ("37 %"), anything else as a number.
+ * An episode that ended in no data ("decline rate for merchant m_1: no data in the last 5m") has
+ * no percent in its summary, but its peak is the rate's.
+ */
 export function fmtPeak(peak: number | null, summary: string): string {
-  const rate = RATE_LABELS.find(([, info]) => summary.startsWith(`${info.label} `) && / %/.test(summary));
+  const rate = RATE_LABELS.find(
+    ([, info]) => (summary.startsWith(`${info.label} `) || summary.startsWith(`${info.label}:`)) && (/ %/.test(summary) || /: no data in the last /.test(summary)),
+  );
   return rate && peak !== null && Number.isFinite(peak) ? formatMetricValue(rate[0], peak) : fmtValue(peak);
 }
 
