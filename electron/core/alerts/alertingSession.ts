@@ -12,7 +12,7 @@ import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
 import { DEFAULT_RULES_YAML } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
 import { LiveClock } from './liveClock';
-import type { BurnRateSession } from './burnRateSession';
+import type { BurnRateSession, StoredEvents } from './burnRateSession';
 import { writeFileAtomicallySync } from '../atomicFile';
 
 const LIVE_TICK_MS = 1000;
@@ -87,6 +87,10 @@ export class AlertingSession {
   private timer: NodeJS.Timeout | null = null;
   private readonly clock: LiveClock;
   private readonly burnRates: BurnRateSession | null;
+  /** The burn-rate alerts a restarted live engine carried on (their history instances, still open). */
+  carriedBurnRates: AlertHistoryRecord[] = [];
+  /** The stored events in [from, until], the newest `max` at most: what burn-rate rules are read back over. */
+  readonly storedEvents: StoredEvents = (from, until, max) => this.store.events.forAlertsThrough(this.store.events.nthNewestTime(from, until, max) ?? from, until);
 
   constructor(options: AlertingSessionOptions) {
     this.store = options.store;
@@ -101,7 +105,17 @@ export class AlertingSession {
     this.current = new AlertEvaluator(options.rules, this.history);
     // A live engine restarted on this database carries on the alerts it left active: an
     // incident that outlives a restart stays one alert (no false resolve, no second page).
-    if (!this.replay) this.history.closeOpenInstances(Date.now(), this.current.restore(this.history.openInstances()));
+    // The burn-rate (SLO) alerts it left open carry on too, judged at once over the stored
+    // events of their windows: one still burning stays one alert, one whose burn ended while
+    // the engine was down is announced resolved (BurnRateSession.carryOn).
+    if (!this.replay) {
+      const now = Date.now();
+      const open = this.history.openInstances();
+      const kept = new Set(this.current.restore(open));
+      this.carriedBurnRates = this.burnRates?.carryOn(open, this.storedEvents, now) ?? [];
+      for (const r of this.carriedBurnRates) kept.add(r.key);
+      this.history.closeOpenInstances(now, kept);
+    }
   }
 
   /** Live sessions: evaluates every second on the wall clock. */
@@ -205,7 +219,7 @@ export class AlertingSession {
     }
     this.reload(v.rules);
     // The burn-rate (SLO) rules of the same file apply now too, not at the next start.
-    this.burnRates?.reload(v.routing.burnRates, (from, until, max) => this.store.events.forAlertsThrough(this.store.events.nthNewestTime(from, until, max) ?? from, until));
+    this.burnRates?.reload(v.routing.burnRates, this.storedEvents);
     const enabled = v.rules.filter((r) => r.enabled).length;
     return { ok: true, issues: [], path: target, reloaded: true, message: `saved to ${target}; evaluating ${enabled} rule${enabled === 1 ? '' : 's'} now` };
   }

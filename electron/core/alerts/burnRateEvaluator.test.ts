@@ -132,3 +132,39 @@ describe('burn-rate rules replaced by a rules save', () => {
     expect(again.map((n) => `${n.kind} ${n.key}`)).toEqual(['resolved changed/5m/1m/*']);
   });
 });
+
+describe('burn-rate alerts carried on across a restart (carryOn: the stored events read back)', () => {
+  const burn = (m: number) => (m < 120 ? 2000 : 5);
+  const firedBefore = () => {
+    const before = new BurnRateEvaluator([slo()]);
+    before.observeEvents(attempts(0, 140, burn));
+    const fired = before.advanceTo(T0 + 140 * MIN + 5000).filter((n) => n.kind === 'firing');
+    const pages = fired.filter((n) => n.severity === 'critical');
+    expect(pages).toHaveLength(1);
+    // The page and any ticket the burn raised: all were open when the engine stopped.
+    return { key: pages[0].key!, open: new Set(fired.map((n) => n.key!)) };
+  };
+
+  it('a burn that goes on stays one alert: nothing said at the start, no second page as it continues, one resolve when it stops', () => {
+    const { key, open } = firedBefore();
+    const e = new BurnRateEvaluator([slo()]);
+    expect([...e.carryOn(open, (self) => self.observeEvents(attempts(0, 140, burn)), T0 + 140 * MIN + 5000)]).toEqual([...open]);
+    expect(e.take()).toEqual([]);
+    e.observeEvents(attempts(140, 160, burn));
+    expect(show(e.advanceTo(T0 + 160 * MIN + 5000).filter((n) => n.severity === 'critical'))).toEqual([]);
+    e.observeEvents(attempts(160, 200, () => 0));
+    const after = e.advanceTo(T0 + 200 * MIN + 5000).filter((n) => n.severity === 'critical');
+    expect(after.map((n) => `${n.kind} ${n.key}`)).toEqual([`resolved ${key}`]);
+  });
+
+  it('a burn that ended while the engine was down is announced resolved once; a key no rule has is not carried', () => {
+    const { key, open } = firedBefore();
+    const e = new BurnRateEvaluator([slo()]);
+    const carried = e.carryOn(new Set([...open, 'removed-slo/1h/5m/*']), (self) => self.observeEvents([...attempts(0, 140, burn), ...attempts(140, 160, () => 0)]), T0 + 160 * MIN + 5000);
+    expect([...carried]).toEqual([...open]);
+    const notes = e.take().filter((n) => n.severity === 'critical');
+    expect(notes.map((n) => `${n.kind} ${n.key}`)).toEqual([`resolved ${key}`]);
+    e.observeEvents(attempts(160, 170, () => 0));
+    expect(e.advanceTo(T0 + 170 * MIN + 5000).filter((n) => n.severity === 'critical')).toEqual([]);
+  });
+});

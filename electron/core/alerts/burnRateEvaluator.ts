@@ -127,6 +127,50 @@ export class BurnRateEvaluator {
     return out;
   }
 
+  /**
+   * A live engine started on its database: `carried` are the burn-rate alerts the last one
+   * left firing (their keys). `prime` feeds this (still empty) evaluator the stored events of
+   * the rules' windows; it is then judged at `now`, as a rules save judges a new rule, so the
+   * windows are full from the start. A carried alert that still fires carries on (nothing is
+   * said: it was announced before the restart), one that no longer does is announced resolved,
+   * and one firing only now is announced firing. The notifications wait for the next take().
+   * Returns the carried keys a rule still defines (still firing, or resolved by this call).
+   */
+  carryOn(carried: ReadonlySet<string>, prime: (self: BurnRateEvaluator) => void, now: number): Set<string> {
+    const before = new Map<string, { p: PreparedRule; group: string; w: BurnWindow }>();
+    for (const key of carried) {
+      for (const p of this.prepared) {
+        for (const w of p.rule.windows) {
+          const head = keyOf(p.rule, w, '').slice(0, -1); // the key less its group ('*' for none)
+          if (before.has(key) || !key.startsWith(head)) continue;
+          const rest = key.slice(head.length);
+          const group = rest === '*' ? '' : rest;
+          if ((p.rule.groupBy || group === '') && keyOf(p.rule, w, group) === key) before.set(key, { p, group, w });
+        }
+      }
+    }
+    if (this.prepared.length === 0) return new Set();
+    const queued = this.take();
+    prime(this);
+    const primed = this.advanceTo(Math.max(now, this.watermark ?? -Infinity));
+    const after = new Set<string>();
+    for (const p of this.prepared) for (const [group, s] of p.groups) for (const i of s.firing.keys()) after.add(keyOf(p.rule, p.rule.windows[i], group));
+    const out = queued;
+    const tick = this.nextTick === null ? now : this.nextTick - MINUTE;
+    for (const [key, { p, group, w }] of before) {
+      if (after.has(key)) continue;
+      const s = p.groups.get(group);
+      if (s) this.notify(p, group, w, 'resolved', tick, this.measure(p, s, w, tick));
+      else this.notifications.push(this.notification(p, group, w, 'resolved', tick, 'no payment attempts since before the restart', null));
+    }
+    const resolved = this.take();
+    // What fired while reading back and fires now, not carried: announced once.
+    const announce = new Map<string, AlertNotification>();
+    for (const n of primed) if (n.kind === 'firing' && n.key && after.has(n.key) && !before.has(n.key)) announce.set(n.key, n);
+    this.notifications = [...out, ...resolved, ...announce.values()];
+    return new Set(before.keys());
+  }
+
   /** Counts payment attempts into their minute, in the order given; runs the minute ticks they pass. */
   observeEvents(events: readonly AlertInputEvent[]): void {
     if (this.prepared.length === 0) return;

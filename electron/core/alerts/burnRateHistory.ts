@@ -5,11 +5,20 @@
 // as the rule evaluator's are (AlertingSession).
 import type { AlertHistoryRecord, AlertNotification } from '../../../shared/alerts';
 import type { AlertHistorySink } from './alertHistoryStore';
+import { burnRateAlertKey } from './burnRateSession';
 
 export class BurnRateHistory {
   private readonly open = new Map<string, AlertHistoryRecord>();
 
   constructor(private readonly sink: Pick<AlertHistorySink, 'saveInstances'>) {}
+
+  /** Instances a live engine restarted on its database carries on (BurnRateSession.carryOn): their resolve closes them. */
+  carryOn(records: readonly AlertHistoryRecord[]): void {
+    for (const r of records) {
+      const id = burnRateAlertKey(r);
+      if (id !== null) this.open.set(id, r);
+    }
+  }
 
   observe(n: AlertNotification): void {
     const id = n.key ?? `${n.rule}/${JSON.stringify(n.labels)}`;

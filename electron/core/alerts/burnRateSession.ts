@@ -1,6 +1,6 @@
 // Burn-rate rules in an engine session, beside the rule evaluator: fed the same committed
 // events, on event time in a replay and also on the wall clock when live.
-import type { AlertNotification } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertNotification } from '../../../shared/alerts';
 import type { BurnRateRule } from '../../../shared/notificationConfig';
 import type { AlertInputEvent } from './eventCounters';
 import { BurnRateEvaluator } from './burnRateEvaluator';
@@ -54,23 +54,25 @@ export class BurnRateSession {
    * announced resolved (BurnRateEvaluator.replaceRules).
    */
   reload(rules: readonly BurnRateRule[], stored: StoredEvents, now = Date.now()): void {
-    const notifications = this.evaluator.replaceRules(
-      rules,
-      (fresh) => {
-        const from = now - fresh.longestWindowMs - 2 * 60_000;
-        let chunk: AlertInputEvent[] = [];
-        for (const e of stored(from, now, BURN_PRIME_MAX_EVENTS)) {
-          chunk.push(e);
-          if (chunk.length >= 2000) {
-            fresh.observeEvents(chunk);
-            chunk = [];
-          }
-        }
-        fresh.observeEvents(chunk);
-      },
-      now,
-    );
-    this.publish(notifications);
+    this.publish(this.evaluator.replaceRules(rules, (fresh) => primeFrom(fresh, stored, now), now));
+  }
+
+  /**
+   * A live engine started on its database: the rules are judged at once over the stored events
+   * of their windows, and the burn-rate alerts a previous engine left open (`open`, the
+   * history's open instances) carry on (BurnRateEvaluator.carryOn); what that announces goes
+   * out with the next evaluation.
+   * Returns the instances carried on: they stay open in the history until their resolve.
+   */
+  carryOn(open: readonly AlertHistoryRecord[], stored: StoredEvents, now = Date.now()): AlertHistoryRecord[] {
+    if (this.replay) return [];
+    const byKey = new Map<string, AlertHistoryRecord>();
+    for (const r of open) {
+      const id = burnRateAlertKey(r);
+      if (id !== null) byKey.set(id, r);
+    }
+    const carried = this.evaluator.carryOn(new Set(byKey.keys()), (self) => primeFrom(self, stored, now), now);
+    return [...carried].map((k) => byKey.get(k)!);
   }
 
   stop(): void {
@@ -81,4 +83,25 @@ export class BurnRateSession {
   private publish(notifications: AlertNotification[]): void {
     for (const n of notifications) this.notify(n);
   }
+}
+
+/** The stored events of an evaluator's longest window before `now`, in chunks (the newest BURN_PRIME_MAX_EVENTS at most). */
+function primeFrom(fresh: BurnRateEvaluator, stored: StoredEvents, now: number): void {
+  const from = now - fresh.longestWindowMs - 2 * 60_000;
+  let chunk: AlertInputEvent[] = [];
+  for (const e of stored(from, now, BURN_PRIME_MAX_EVENTS)) {
+    chunk.push(e);
+    if (chunk.length >= 2000) {
+      fresh.observeEvents(chunk);
+      chunk = [];
+    }
+  }
+  fresh.observeEvents(chunk);
+}
+
+/** The burn-rate alert key of a history instance (BurnRateHistory keys them `<key>/<firedAt>`), or null. */
+export function burnRateAlertKey(r: Pick<AlertHistoryRecord, 'key' | 'firedAt'>): string | null {
+  if (r.firedAt === null) return null;
+  const suffix = `/${r.firedAt}`;
+  return r.key.endsWith(suffix) ? r.key.slice(0, -suffix.length) : null;
 }

@@ -105,6 +105,8 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       liveClock,
       burnRates: burn,
     });
+    // Burn-rate alerts carried on from before a restart: their resolve closes their history instance.
+    burnHistory.carryOn(alerting.carriedBurnRates);
     engine.onCommitted((outcome) =>
       alertOrder.batch(() => {
         alerting.observeCommitted(outcome, metrics.watermark);
