@@ -7,6 +7,7 @@ import type { ApiArgs, ApiRequestName, ApiResults, PayopsApi } from '../../../sh
 import type { CaptureStatusView, ReplayStatusView } from '../../../shared/replayApi';
 import type { DialogResults } from '../../../shared/dialogApi';
 import type { ReplayProgress } from '../../../shared/metrics';
+import { toLocalInput } from '../views/explorer/explorerModel';
 
 export type ReplaySpeed = number | 'max';
 
@@ -64,13 +65,6 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-/** Epoch ms to the value of an `<input type="datetime-local" step="1">` (local time). */
-export function toLocalInput(ms: number | null | undefined): string {
-  if (!finite(ms)) return '';
-  const d = new Date(ms);
-  return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
 /** The value of a datetime-local input (local time, seconds optional) to epoch ms; null when invalid. */
 export function fromLocalInput(value: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(value.trim());
@@ -80,6 +74,27 @@ export function fromLocalInput(value: string): number | null {
   // Reject dates the Date constructor silently rolls over (2026-02-31).
   if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h || date.getMinutes() !== mi) return null;
   return date.getTime();
+}
+
+/**
+ * The "Go to" input: its datetime-local text (local time, seconds) and the instant it was
+ * filled from. Local seconds drop milliseconds and cannot tell the two 02:30s of a DST
+ * fall-back apart, so the instant is what a seek uses while the text still shows it.
+ */
+export interface SeekInput {
+  text: string;
+  exact?: number;
+}
+
+/** The input filled with the replay's position (the explorer's and the dashboard's local-time text). */
+export function seekInput(position: number | null | undefined): SeekInput {
+  return finite(position) ? { text: toLocalInput(position), exact: position } : { text: '' };
+}
+
+/** Where the input says to seek: the instant it was filled from while unedited, else the typed time. */
+export function readSeekInput(input: SeekInput): number | null {
+  if (finite(input.exact) && toLocalInput(input.exact) === input.text) return input.exact;
+  return fromLocalInput(input.text);
 }
 
 /** Keeps a seek target inside the capture's known span. */

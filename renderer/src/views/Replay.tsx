@@ -9,13 +9,14 @@ import { useApp } from '../store/appStore';
 import {
   REPLAY_SPEEDS,
   clampSeek,
-  fromLocalInput,
+  readSeekInput,
   replayPercent,
   seekStep,
   speedHint,
+  seekInput,
   speedLabel,
-  toLocalInput,
   type ReplaySpeed,
+  type SeekInput,
 } from '../store/replay';
 import { getReplayStore, useReplay } from '../store/replayStore';
 import { ReplayOpen } from './ReplayOpen';
@@ -123,14 +124,14 @@ function Seek({ replay }: { replay: ReplayProgress }) {
   const seekingTo = useReplay((s) => s.status?.seekingTo ?? null);
   const toExact = useReplay((s) => s.status?.toExact ?? false);
   const [draft, setDraft] = useState<number | null>(null);
-  const [typed, setTyped] = useState('');
+  const [typed, setTyped] = useState<SeekInput>({ text: '' });
   const { from } = replay;
   // Until the end of the file is known the slider spans what has been read (a compressed
   // capture's end is known after one pass); typing a time seeks further.
   const to = replay.to ?? (from !== null ? Math.max(from, replay.position) : null);
   const known = from !== null && to !== null && to > from;
   const value = draft ?? replay.position;
-  const typedMs = fromLocalInput(typed);
+  const typedMs = readSeekInput(typed);
   const seek = (ms: number) => void getReplayStore().getState().seek(Math.round(clampSeek(ms, from, toExact ? replay.to : null)));
   const commitDraft = () => {
     if (draft === null) return;
@@ -180,12 +181,12 @@ function Seek({ replay }: { replay: ReplayProgress }) {
           id="replay-seek-time"
           type="datetime-local"
           step={1}
-          value={typed}
+          value={typed.text}
           onFocus={() => {
-            if (!typed) setTyped(toLocalInput(replay.position));
+            if (!typed.text) setTyped(seekInput(replay.position));
           }}
-          onChange={(e) => setTyped(e.target.value)}
-          aria-invalid={typed !== '' && typedMs === null ? true : undefined}
+          onChange={(e) => setTyped({ text: e.target.value, exact: typed.exact })}
+          aria-invalid={typed.text !== '' && typedMs === null ? true : undefined}
           data-testid="replay-seek-time"
         />
         <button type="submit" className="btn btn-small" disabled={typedMs === null || busy === 'seek'} data-testid="replay-seek-go">
