@@ -4,8 +4,14 @@
 import { z } from 'zod';
 
 const epochMs = z.number().int().min(0).max(8.64e15);
-/** Longest range one request covers: what the range picker offers at most, and a custom range. */
-export const DASHBOARD_MAX_RANGE_MS = 31 * 24 * 3600_000;
+/**
+ * Longest range one request covers: what the range picker offers at most, and a custom range.
+ * 31 days plus the hour a DST change can add, so a whole calendar month in local time fits
+ * (Europe/Berlin, 1 Oct 00:00 to 1 Nov 00:00, is 745 hours).
+ */
+export const DASHBOARD_MAX_RANGE_MS = (31 * 24 + 1) * 3600_000;
+/** The bound in words, for the messages that refuse a longer range. */
+export const DASHBOARD_MAX_RANGE_TEXT = 'at most 31 days, plus the hour a DST change can add (745 hours)';
 /** Points per drawn line at most; denser series are downsampled (LTTB) to this. */
 export const DASHBOARD_MAX_POINTS = 300;
 
@@ -33,7 +39,7 @@ export const dashboardRequestSchemas = {
     })
     .strict()
     .refine((a) => a.toMs > a.fromMs, { message: 'toMs must be after fromMs', path: ['toMs'] })
-    .refine((a) => a.toMs - a.fromMs <= DASHBOARD_MAX_RANGE_MS, { message: 'range must be at most 31 days', path: ['fromMs'] }),
+    .refine((a) => a.toMs - a.fromMs <= DASHBOARD_MAX_RANGE_MS, { message: `range must be ${DASHBOARD_MAX_RANGE_TEXT}`, path: ['fromMs'] }),
 } as const;
 
 /** [time (epoch ms, the step's start), value]. */

@@ -210,6 +210,14 @@ describe('DashboardService (per-minute rollups)', () => {
   it('refuses a window that ends before it starts or spans more than 31 days, naming the field', () => {
     expect(() => parseApiRequest('dashboard.series', { fromMs: 2000, toMs: 1000 })).toThrow(/dashboard.series: toMs: toMs must be after fromMs/);
     expect(() => parseApiRequest('dashboard.series', { fromMs: 0, toMs: 40 * 24 * HOUR })).toThrow(/fromMs: range must be at most 31 days/);
+  });
+
+  it('takes a whole calendar month with a DST change (1 Oct to 1 Nov 2026 in Europe/Berlin, 745 h), not an hour more', () => {
+    const fromMs = Date.UTC(2026, 8, 30, 22, 0); // 1 Oct 00:00 CEST
+    const toMs = Date.UTC(2026, 9, 31, 23, 0); // 1 Nov 00:00 CET
+    expect(toMs - fromMs).toBe(745 * HOUR);
+    expect(parseApiRequest('dashboard.series', { fromMs, toMs }).args).toMatchObject({ fromMs, toMs });
+    expect(() => parseApiRequest('dashboard.series', { fromMs, toMs: toMs + 60_000 })).toThrow(/dashboard.series: fromMs: range must be at most 31 days/);
     expect(() => parseApiRequest('dashboard.series', { fromMs: 0, toMs: 1, compare: 'tomorrow' })).toThrow(/compare/);
   });
 });

@@ -43,18 +43,32 @@ describe('the dashboard custom range through the local-time inputs', () => {
   it('refuses an empty, reversed or too long range with a message', () => {
     expect(readCustomRange({ from: '', to: '2026-11-23T12:00' })).toEqual({ error: 'Both times are needed' });
     expect(readCustomRange({ from: '2026-11-23T12:00', to: '2026-11-23T12:00' })).toEqual({ error: 'The end must be after the start' });
-    expect(readCustomRange({ from: '2026-10-01T00:00', to: '2026-11-01T00:01' })).toEqual({ error: 'At most 31 days' });
+    expect(readCustomRange({ from: '2026-10-01T00:00', to: '2026-11-01T00:01' })).toEqual({ error: 'At most 31 days, plus the hour a DST change can add (745 hours)' });
   });
 
-  it('a range at the 31-day limit is applied, and the whole minutes it is widened to still fit one request', () => {
+  it('a range at the limit (31 days and an hour) is applied, and the whole minutes it is widened to still fit one request', () => {
     const fromMs = Date.UTC(2026, 10, 1, 10, 0);
     expect(readCustomRange(customRangeForm({ fromMs, toMs: fromMs + DASHBOARD_MAX_RANGE_MS }))).toEqual({ fromMs, toMs: fromMs + DASHBOARD_MAX_RANGE_MS });
-    // seconds typed at both ends: 31 days exactly, but its whole minutes are 31 days and a minute
-    expect(readCustomRange({ from: '2026-11-01T11:00:30', to: '2026-12-02T11:00:30' })).toEqual({ error: 'At most 31 days' });
-    const r = readCustomRange({ from: '2026-11-01T11:00:30', to: '2026-12-02T10:59:30' });
+    // seconds typed at both ends: 745 hours exactly, but its whole minutes are 745 hours and a minute
+    expect(readCustomRange({ from: '2026-11-01T11:00:30', to: '2026-12-02T12:00:30' })).toEqual({ error: 'At most 31 days, plus the hour a DST change can add (745 hours)' });
+    const r = readCustomRange({ from: '2026-11-01T11:00:30', to: '2026-12-02T11:59:30' });
     if ('error' in r) throw new Error(r.error);
     const n = normaliseRange(r.fromMs, r.toMs);
     expect(n.toMs - n.fromMs).toBe(DASHBOARD_MAX_RANGE_MS);
+  });
+});
+
+describe('the dashboard custom range over a calendar month with a DST change', () => {
+  it('1 Oct 00:00 to 1 Nov 00:00 in Europe/Berlin (745 h: October ends on the fall-back) is applied, a minute more is refused', () => {
+    const r = readCustomRange({ from: '2026-10-01T00:00', to: '2026-11-01T00:00' });
+    expect(r).toEqual({ fromMs: Date.UTC(2026, 8, 30, 22, 0), toMs: Date.UTC(2026, 9, 31, 23, 0) });
+    if ('error' in r) throw new Error(r.error);
+    expect(r.toMs - r.fromMs).toBe(745 * 3_600_000);
+    expect(readCustomRange({ from: '2026-10-01T00:00', to: '2026-11-01T00:01' })).toMatchObject({ error: expect.stringMatching(/^At most 31 days/) });
+  });
+
+  it('March (1 Mar to 1 Apr, 743 h: the spring-forward hour is missing) is applied too', () => {
+    expect(readCustomRange({ from: '2026-03-01T00:00', to: '2026-04-01T00:00' })).toEqual({ fromMs: Date.UTC(2026, 1, 28, 23, 0), toMs: Date.UTC(2026, 2, 31, 22, 0) });
   });
 });
 

@@ -3,7 +3,7 @@
 // The local-time text is the explorer's (one helper for both): it keeps the instants the
 // inputs were filled from, since local seconds drop milliseconds and cannot tell the two
 // 02:30s of a DST fall-back apart.
-import { DASHBOARD_MAX_RANGE_MS } from '../../../shared/dashboardApi';
+import { DASHBOARD_MAX_RANGE_MS, DASHBOARD_MAX_RANGE_TEXT } from '../../../shared/dashboardApi';
 import { normaliseRange } from '../store/dashboardRange';
 import { parseLocal, toLocalInput } from '../views/explorer/explorerModel';
 
@@ -31,6 +31,6 @@ export function readCustomRange(form: CustomRangeForm): { fromMs: number; toMs: 
   if (to <= from) return { error: 'The end must be after the start' };
   // The charts read the whole minutes around the range (fixRange): those must fit one request.
   const read = normaliseRange(from, to);
-  if (read.toMs - read.fromMs > DASHBOARD_MAX_RANGE_MS) return { error: 'At most 31 days' };
+  if (read.toMs - read.fromMs > DASHBOARD_MAX_RANGE_MS) return { error: `A${DASHBOARD_MAX_RANGE_TEXT.slice(1)}` };
   return { fromMs: from, toMs: to };
 }
