@@ -35,6 +35,8 @@ describe('a conflicting duplicate through collect and replay', () => {
     const capture = path.join(dir, 'both.ndjson');
     const run = await runPayops(['collect', '--amqp', AMQP_URL, '--db', db, '--exchange', t.exchange, '--queue', t.queue, '--bind', '#', '--drain', '--capture', capture]);
     expect(run.code, run.stderr).toBe(0);
+    // The end summary names them, as payops replay's does: not just one more quarantined message.
+    expect(run.stdout).toMatch(/1 duplicates, 1 quarantined \(1 conflicting duplicate\(s\): same source and id, another body\)/);
 
     const expected = {
       events: 2,

@@ -7,6 +7,7 @@ import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveIntOrZero, posit
 import { CliError, fail } from '../cliErrors';
 import { logLine } from '../logLine';
 import { printResult } from '../terminalText';
+import { conflicts } from '../conflictText';
 import { loadRulesForCli } from './backtestCommand';
 import { redactUrl } from '../../core/redact';
 import { formatSeconds } from '../../../shared/format';
@@ -130,6 +131,9 @@ async function checkCapture(flags: CollectFlags): Promise<boolean> {
   }
 }
 
-function formatSummary(s: { events: number; duplicates: number; quarantined: number; durationMs: number; stoppedBecause: string }): string {
-  return `stored ${s.events} events (${s.duplicates} duplicates, ${s.quarantined} quarantined) in ${formatSeconds(s.durationMs)}; stopped: ${s.stoppedBecause}`;
+function formatSummary(s: { events: number; duplicates: number; quarantined: number; conflictingDuplicates: number; durationMs: number; stoppedBecause: string }): string {
+  return (
+    `stored ${s.events} events, ${s.duplicates} duplicates, ${s.quarantined} quarantined (${conflicts(s.conflictingDuplicates)}) ` +
+    `in ${formatSeconds(s.durationMs)}; stopped: ${s.stoppedBecause}`
+  );
 }

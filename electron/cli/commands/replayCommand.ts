@@ -21,6 +21,7 @@ import { checkStreamOffset, positiveInt, positiveNumber, STREAM_OFFSET_HELP, str
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
 import { printResult } from '../terminalText';
+import { conflicts } from '../conflictText';
 import { drainTarget, StreamDrain } from './streamDrain';
 import { leaseHeld } from '../../core/store/writerLease';
 import { formatSeconds } from '../../../shared/format';
@@ -288,11 +289,6 @@ function formatSummary(s: {
     `${s.quarantined} quarantined (${s.badLines} unreadable line(s), ${conflicts(s.conflictingDuplicates)}) in ${formatSeconds(s.durationMs)}` +
     (s.complete ? '' : ' (INCOMPLETE)')
   );
-}
-
-/** The part of `quarantined` that are copies of a stored source and id with another body (payops stats names them so too). */
-function conflicts(n: number): string {
-  return `${n} conflicting duplicate(s): same source and id, another body`;
 }
 
 async function checkStreamQueue(url: string, queue: string): Promise<void> {
