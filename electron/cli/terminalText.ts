@@ -18,6 +18,23 @@ export function visible(value: string): string {
   return value.replace(UNSAFE, escape);
 }
 
+/**
+ * A label value (a merchant id in `merchant=...`) as visible() writes it, except one that would
+ * print as nothing or pass for a quoted one: empty, whitespace only, or starting with a quote is
+ * written quoted, JSON-style (`merchant=""`, `merchant=" "`, a no-break space as `"\u00a0"`), so it
+ * is seen and two blank ids do not look alike.
+ */
+export function visibleValue(value: string): string {
+  if (value.trim() !== '' && !value.startsWith('"')) return visible(value);
+  return `"${visible(value.replace(/["\\]/g, '\\$&')).replace(/(?! )\s/gu, escape)}"`;
+}
+
+/** A `key=value` label (an alert's group): its value as visibleValue() writes it. */
+export function visibleLabel(label: string): string {
+  const at = label.indexOf('=');
+  return at < 0 ? visible(label) : `${visible(label.slice(0, at))}=${visibleValue(label.slice(at + 1))}`;
+}
+
 /** A block of lines the command composed: each line as visible() writes it, the line breaks between them kept. */
 export function visibleLines(text: string): string {
   return text.split('\n').map(visible).join('\n');

@@ -4,7 +4,7 @@ import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { displayWidth, fitColumn, padColumn, printText, visible } from '../terminalText';
+import { displayWidth, fitColumn, padColumn, printText, visible, visibleLabel } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { formatFixed } from '../../../shared/format';
@@ -111,10 +111,11 @@ export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' 
     a.resolvedAt ? short(a.resolvedAt) : a.state,
     a.severity,
     a.rule,
-    a.group || '-',
+    a.group ? visibleLabel(a.group) : '-',
     fmtPeak(a.peakValue, a.summary),
     [a.silenced ? '[silenced]' : '', a.acknowledged ? `[ack ${a.acknowledged.by}]` : '', a.summary].filter(Boolean).join(' '),
-  ].map((cell, i, all) => (i === all.length - 1 ? visible(cell) : fitColumn(visible(cell)))));
+    // GROUP (4) is made visible as a label: a blank merchant id is quoted.
+  ].map((cell, i, all) => (i === all.length - 1 ? visible(cell) : fitColumn(i === 4 ? cell : visible(cell)))));
   const head = ['FIRED', 'RESOLVED', 'SEVERITY', 'RULE', 'GROUP', 'PEAK', 'SUMMARY'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => displayWidth(r[i]))));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : padColumn(c, widths[i]))).join('  ').trimEnd();

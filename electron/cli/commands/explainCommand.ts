@@ -7,7 +7,7 @@ import { openStore } from '../../core/store/store';
 import { TriageService } from '../../core/triage/triageService';
 import { isFoldedCode } from '../../core/triage/explain';
 import { percent } from '../../core/triage/stats';
-import { visible } from '../terminalText';
+import { visible, visibleValue } from '../terminalText';
 import { CliError, fail } from '../cliErrors';
 import { cliRequest } from '../cliRequest';
 
@@ -35,7 +35,7 @@ export function explanationText(e: Explanation): string {
     lines.push('contributors (significant):');
     for (const c of shown) {
       lines.push(
-        `  ${c.dimension}=${c.value}  ${percent(c.window.value)} vs ${percent(c.baseline.value)}  ${points(c.contribution)} (${c.effect}: rate ${points(c.rateEffect)}, mix ${points(c.mixEffect)})`,
+        `  ${c.dimension}=${visibleValue(c.value)}  ${percent(c.window.value)} vs ${percent(c.baseline.value)}  ${points(c.contribution)} (${c.effect}: rate ${points(c.rateEffect)}, mix ${points(c.mixEffect)})`,
       );
     }
   }
