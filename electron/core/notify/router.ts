@@ -135,23 +135,15 @@ export class NotificationRouter {
     this.compile(config);
     this.groups = new Map();
     const place = (alert: NotifiedAlert, route: CompiledPolicy): Group => {
-      const groupLabels = pickGroupLabels(route.policy.groupBy, matchLabels(alert));
-      const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+      const { key, groupLabels } = groupKeyOf(route, matchLabels(alert));
       let group = this.groups.get(key);
       if (!group) {
         const before = old.get(key);
-        const wait = this.clock + route.policy.groupWaitMs;
-        group = {
-          key,
-          route,
-          labels: groupLabels,
-          alerts: new Map(),
-          nextFlushAt: before ? Math.min(before.nextFlushAt, wait) : wait,
-          lastSentAt: null,
-          sentFiring: new Set(),
-          reported: before ? new Set(before.reported) : new Set(),
-        };
-        this.groups.set(key, group);
+        group = this.addGroup(key, route, groupLabels);
+        if (before) {
+          group.nextFlushAt = Math.min(before.nextFlushAt, group.nextFlushAt);
+          group.reported = new Set(before.reported);
+        }
       }
       return group;
     };
@@ -182,6 +174,19 @@ export class NotificationRouter {
     return this.clock;
   }
 
+  /**
+   * A new, empty group of `route`. Alertmanager counts groupWait from when the group is created,
+   * on its own clock. Live, this clock is the wall clock while a notification's `at` is the
+   * evaluator's tick, which runs behind it by the lateness allowance: waiting from `at` would
+   * flush the group before the next tick could add the alerts that cross the threshold one tick
+   * later.
+   */
+  private addGroup(key: string, route: CompiledPolicy, labels: Record<string, string>): Group {
+    const group: Group = { key, route, labels, alerts: new Map(), nextFlushAt: this.clock + route.policy.groupWaitMs, lastSentAt: null, sentFiring: new Set(), reported: new Set() };
+    this.groups.set(key, group);
+    return group;
+  }
+
   /** Feeds one notification from the evaluator (firing or resolved), after running what is due before it. */
   observe(n: AlertNotification): RouteResult {
     const out = this.advanceTo(n.at);
@@ -195,26 +200,11 @@ export class NotificationRouter {
     else this.firing.delete(alert.fingerprint);
     const labels = matchLabels(alert);
     for (const route of this.routesFor(labels)) {
-      const groupLabels = pickGroupLabels(route.policy.groupBy, labels);
-      const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+      const { key, groupLabels } = groupKeyOf(route, labels);
       let group = this.groups.get(key);
       if (!group) {
         if (alert.status === 'resolved') continue; // nothing was said about it in this group
-        // Alertmanager counts groupWait from when the group is created, on its own clock. Live,
-        // this clock is the wall clock while `n.at` is the evaluator's tick, which runs behind it
-        // by the lateness allowance: waiting from `n.at` would flush the group before the next
-        // tick could add the alerts that cross the threshold one tick later.
-        group = {
-          key,
-          route,
-          labels: groupLabels,
-          alerts: new Map(),
-          nextFlushAt: this.clock + route.policy.groupWaitMs,
-          lastSentAt: null,
-          sentFiring: new Set(),
-          reported: new Set(),
-        };
-        this.groups.set(key, group);
+        group = this.addGroup(key, route, groupLabels);
       }
       // groupInterval 0: a change goes out at once rather than waiting for a next flush.
       if (route.policy.groupIntervalMs === 0 && group.lastSentAt !== null) group.nextFlushAt = Math.min(group.nextFlushAt, n.at);
@@ -254,14 +244,9 @@ export class NotificationRouter {
       if (n.key !== undefined) this.carried.set(n.key, alert);
       const labels = matchLabels(alert);
       for (const route of this.routesFor(labels)) {
-        const groupLabels = pickGroupLabels(route.policy.groupBy, labels);
-        const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+        const { key, groupLabels } = groupKeyOf(route, labels);
         let group = this.groups.get(key);
-        if (!group) {
-          group = { key, route, labels: groupLabels, alerts: new Map(), nextFlushAt: this.clock + route.policy.groupWaitMs, lastSentAt: null, sentFiring: new Set(), reported: new Set() };
-          this.groups.set(key, group);
-          resumed.add(group);
-        }
+        if (!group) resumed.add((group = this.addGroup(key, route, groupLabels)));
         group.alerts.set(alert.fingerprint, alert);
       }
     }
@@ -275,14 +260,9 @@ export class NotificationRouter {
         const resolved: NotifiedAlert = { ...a, status: 'resolved', endsAt: this.clock, summary: a.summary.replace(/^FIRING /, 'RESOLVED ') };
         for (const route of this.routesFor(matchLabels(resolved))) {
           if (route.contactPoint.name !== d.contactPoint || route.contactPoint.type === 'desktop') continue;
-          const groupLabels = pickGroupLabels(route.policy.groupBy, resolved.labels);
-          const key = `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`;
+          const { key, groupLabels } = groupKeyOf(route, resolved.labels);
           let group = this.groups.get(key);
-          if (!group) {
-            group = { key, route, labels: groupLabels, alerts: new Map(), nextFlushAt: this.clock + route.policy.groupWaitMs, lastSentAt: null, sentFiring: new Set(), reported: new Set() };
-            this.groups.set(key, group);
-            resumed.add(group);
-          }
+          if (!group) resumed.add((group = this.addGroup(key, route, groupLabels)));
           if (!resumed.has(group) || group.alerts.has(a.fingerprint)) continue;
           group.alerts.set(a.fingerprint, resolved);
         }
@@ -478,6 +458,12 @@ export function fingerprintOf(labels: Readonly<Record<string, string>>): string 
 
 function matchLabels(a: NotifiedAlert): Record<string, string> {
   return a.labels;
+}
+
+/** The key of `route`'s group for an alert of `labels` (policy, contact point, grouped labels), and those labels. */
+function groupKeyOf(route: CompiledPolicy, labels: Readonly<Record<string, string>>): { key: string; groupLabels: Record<string, string> } {
+  const groupLabels = pickGroupLabels(route.policy.groupBy, labels);
+  return { key: `${route.index}:${route.contactPoint.name}:${labelText(groupLabels)}`, groupLabels };
 }
 
 function pickGroupLabels(groupBy: readonly string[], labels: Readonly<Record<string, string>>): Record<string, string> {
