@@ -20,7 +20,7 @@ export interface PeekedMessage {
  * with nothing at all), at most `max` of them; a stream that keeps growing never goes quiet,
  * so the peek ends `waitMs + settleMs` after it began whatever arrives.
  */
-export async function peekStream(conn: ChannelModel, queue: string, at: number | 'last', max: number, waitMs = EMPTY_STREAM_WAIT_MS, settleMs = 250): Promise<PeekedMessage[]> {
+export async function peekStream(conn: ChannelModel, queue: string, at: number | 'first' | 'last', max: number, waitMs = EMPTY_STREAM_WAIT_MS, settleMs = 250): Promise<PeekedMessage[]> {
   const ch = await conn.createChannel();
   ch.on('error', () => undefined);
   try {

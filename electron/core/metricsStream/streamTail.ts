@@ -1,4 +1,5 @@
 import type amqp from 'amqplib';
+import { peekStream } from '../broker/streamPeek';
 
 /** How long the last chunk may take to arrive once it starts, and how long an empty stream is waited on. */
 const CHUNK_QUIET_MS = 150;
@@ -40,35 +41,11 @@ export async function streamTailOffset(model: amqp.ChannelModel, stream: string)
 
 /**
  * The body of the message at `offset` (or the stream's first one), or null when the stream does
- * not hold it (or it does not arrive within EMPTY_AFTER_MS). A consumer attached at an offset
- * receives that offset's chunk: messages before the offset are passed over.
+ * not hold it (or nothing arrives within EMPTY_AFTER_MS). A consumer attached at an offset is
+ * sent that offset's whole chunk, so the message is found among what the peek is sent.
  */
 export async function streamMessageAt(model: amqp.ChannelModel, stream: string, offset: number | 'first'): Promise<Buffer | null> {
-  const ch = await model.createChannel();
-  ch.on('error', () => undefined);
-  try {
-    await ch.prefetch(10_000);
-    return await new Promise<Buffer | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), EMPTY_AFTER_MS);
-      void ch
-        .consume(
-          stream,
-          (msg) => {
-            if (!msg) return;
-            ch.ack(msg);
-            const at = Number(msg.properties.headers?.['x-stream-offset']);
-            if (offset !== 'first' && at < offset) return;
-            clearTimeout(timer);
-            resolve(offset === 'first' || at === offset ? msg.content : null);
-          },
-          { noAck: false, arguments: { 'x-stream-offset': offset } },
-        )
-        .catch(() => {
-          clearTimeout(timer);
-          resolve(null);
-        });
-    });
-  } finally {
-    await ch.close().catch(() => undefined);
-  }
+  const sent = await peekStream(model, stream, offset, offset === 'first' ? 1 : 10_000, EMPTY_AFTER_MS).catch(() => []);
+  const hit = offset === 'first' ? sent[0] : sent.find((m) => m.offset === offset);
+  return hit?.message.content ?? null;
 }
