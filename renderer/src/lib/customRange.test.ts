@@ -1,20 +1,13 @@
 // The dashboard's custom range picker through its datetime-local inputs (local time): a fixed
 // range shown in the picker and applied unchanged must come back as it was, also in the hour a
 // DST fall-back repeats. Runs in Europe/Berlin (as the explorer's explorerTimeEdges.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { inTimeZone } from '../../../test/support/timeZone';
 import { DASHBOARD_MAX_RANGE_MS } from '../../../shared/dashboardApi';
 import { normaliseRange } from '../store/dashboardRange';
 import { customRangeForm, readCustomRange } from './customRange';
 
-let tz: string | undefined;
-beforeAll(() => {
-  tz = process.env.TZ;
-  process.env.TZ = 'Europe/Berlin';
-});
-afterAll(() => {
-  if (tz === undefined) delete process.env.TZ;
-  else process.env.TZ = tz;
-});
+inTimeZone('Europe/Berlin');
 
 describe('the dashboard custom range through the local-time inputs', () => {
   it('a range in the hour a fall-back repeats (02:00-03:00 CET on 2026-10-25) is applied unchanged, not one hour early', () => {

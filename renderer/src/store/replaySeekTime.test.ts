@@ -2,19 +2,12 @@
 // with the replay's position, and seeking without editing it must go back to that position
 // exactly, also in the hour a DST fall-back repeats and with milliseconds. Runs in
 // Europe/Berlin (as the explorer's explorerTimeEdges.test.ts and the dashboard's customRange.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { inTimeZone } from '../../../test/support/timeZone';
 import { toLocalInput } from '../views/explorer/explorerModel';
 import { readSeekInput, seekInput } from './replay';
 
-let tz: string | undefined;
-beforeAll(() => {
-  tz = process.env.TZ;
-  process.env.TZ = 'Europe/Berlin';
-});
-afterAll(() => {
-  if (tz === undefined) delete process.env.TZ;
-  else process.env.TZ = tz;
-});
+inTimeZone('Europe/Berlin');
 
 describe('the replay Go to input through local time', () => {
   it('a position in the hour a fall-back repeats (02:00-03:00 CET on 2026-10-25) seeks there, not one hour early', () => {

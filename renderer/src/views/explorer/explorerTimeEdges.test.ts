@@ -1,19 +1,12 @@
 // The explorer's window through its datetime-local inputs (local time, seconds): a window that
 // came from a link, a triage click-through or "Report on this filter" must come back exactly,
 // also in the hour a DST fall-back repeats and with milliseconds. Runs in Europe/Berlin.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { inTimeZone } from '../../../../test/support/timeZone';
 import { formOfFilter, parseLocal, toEventFilter, toLocalInput } from './explorerModel';
 
 const CLOCK = Date.UTC(2026, 10, 23, 12, 0, 0);
-let tz: string | undefined;
-beforeAll(() => {
-  tz = process.env.TZ;
-  process.env.TZ = 'Europe/Berlin';
-});
-afterAll(() => {
-  if (tz === undefined) delete process.env.TZ;
-  else process.env.TZ = tz;
-});
+inTimeZone('Europe/Berlin');
 
 describe('explorer window through the local-time inputs', () => {
   it('an instant in the hour that a fall-back repeats (02:00-03:00 CET on 2026-10-25) keeps its offset', () => {
