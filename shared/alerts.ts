@@ -44,6 +44,22 @@ export interface AlertNotification {
   runbookUrl?: string | null;
 }
 
+/**
+ * An alert receivers were told fires was silenced, or its silence ended while it still fires.
+ * Not an announcement (nothing pops up for it): the notification router holds back its repeats
+ * while it is silenced, as Alertmanager's mute stage does, and still sends its resolve.
+ */
+export interface AlertSilenceChange {
+  kind: 'silenced' | 'unsilenced';
+  rule: string;
+  severity: Severity;
+  labels: Record<string, string>;
+  /** The alert instance (AlertView.key). */
+  key: string;
+  /** The evaluator's clock when the silence began or ended. */
+  at: number;
+}
+
 // --- Added for alert rules, silences and history (issue 4). ---
 
 /** Which group an alert is about, as text: "merchant=m_1042", "queue=payments.work", or "" for a whole-stream rule. */

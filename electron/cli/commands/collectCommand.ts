@@ -87,6 +87,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   // Contact points of the rules file: a live collector delivers (issue 14).
   const notifications = startCliNotifications({ dbFile: flags.db, rulesFile: flags.rules ?? null, dryRun: false, live: true });
   if (notifications) host.on('alert', (n) => notifications.hub.observe(n));
+  if (notifications) host.on('silence', (c) => notifications.hub.silence(c));
   logLine(`collecting from ${redactUrl(config.broker!.url)} queue ${config.broker!.queue ?? "(this console's own)"} into ${flags.db}`);
 
   let stopping = false;

@@ -219,6 +219,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   // Contact points: a replay logs "would_notify" and delivers nothing unless --deliver.
   const notifications = startCliNotifications({ dbFile: flags.db, rulesFile: flags.rules ?? null, dryRun: !flags.deliver, live: false });
   if (notifications) host.on('alert', (n) => notifications.hub.observe(n));
+  if (notifications) host.on('silence', (c) => notifications.hub.silence(c));
   if (!flags.json) logLine(`replaying ${capture} into ${flags.db} at ${flags.speed === 'max' ? 'max speed' : `x${flags.speed}`}`);
 
   let finishing = false;

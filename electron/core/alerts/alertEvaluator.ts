@@ -4,7 +4,7 @@
 // chunking gives the same alerts as the live traffic did.
 import { randomUUID } from 'node:crypto';
 import { METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
-import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertState, AlertView, SilenceMatcher } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertSilenceChange, AlertState, AlertView, SilenceMatcher } from '../../../shared/alerts';
 import type { QueueDepth } from '../../../shared/metrics';
 import { AlertInstance } from './alertInstance';
 import type { AlertHistorySink } from './alertHistoryStore';
@@ -127,6 +127,8 @@ export class AlertEvaluator {
   private readonly byKey = new Map<string, AlertInstance>();
   private readonly resolved: AlertInstance[] = [];
   private notifications: AlertNotification[] = [];
+  /** Silences that began or ended on alerts receivers were told fire (see AlertSilenceChange). */
+  private silenceChanges: AlertSilenceChange[] = [];
   private readonly dirty = new Set<AlertInstance>();
   /** After the store refused a save, the next try is not before this (wall time). */
   private flushRetryAt = 0;
@@ -277,6 +279,13 @@ export class AlertEvaluator {
   takeNotifications(): AlertNotification[] {
     const out = this.notifications;
     this.notifications = [];
+    return out;
+  }
+
+  /** What changed in the silencing of announced alerts since the last call (for the router). */
+  takeSilenceChanges(): AlertSilenceChange[] {
+    const out = this.silenceChanges;
+    this.silenceChanges = [];
     return out;
   }
 
@@ -703,6 +712,11 @@ export class AlertEvaluator {
     });
   }
 
+  private silenceChanged(inst: AlertInstance, silenced: boolean, at: number): void {
+    if (this.silenceChanges.length >= this.maxNotifications) this.silenceChanges.shift();
+    this.silenceChanges.push({ kind: silenced ? 'silenced' : 'unsilenced', rule: inst.rule.name, severity: inst.rule.severity, labels: { ...inst.labels }, key: inst.key, at });
+  }
+
   private refreshSilenced(at: number): void {
     if (this.silences.size === 0 && !this.anySilenced) return;
     this.anySilenced = false;
@@ -715,8 +729,11 @@ export class AlertEvaluator {
         if (silenced === inst.silenced) continue;
         inst.silenced = silenced;
         this.dirty.add(inst);
-        // A firing alert whose silence ended is announced now, as Alertmanager would.
-        if (!silenced && inst.state === 'firing' && !inst.notifiedFiring) this.notify(inst, 'firing', at);
+        // Receivers told it fires stop hearing it again while it is silenced, and hear it again
+        // after; a firing alert never announced is announced when its silence ends, as
+        // Alertmanager would.
+        if (inst.state === 'firing' && inst.notifiedFiring) this.silenceChanged(inst, silenced, at);
+        else if (!silenced && inst.state === 'firing') this.notify(inst, 'firing', at);
         if (!silenced) inst.carriedSilenced = false;
       }
     }

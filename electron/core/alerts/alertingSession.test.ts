@@ -11,7 +11,7 @@ import { parseApiRequest, type ApiRequestName } from '../../../shared/api';
 import { DEFAULT_RULES_YAML } from '../alerts';
 import { composeEngine, type EngineSession } from '../engine/composeEngine';
 import { openStore } from '../store/store';
-import type { IncomingMessage } from '../store/eventWriter';
+import { storePayments } from '../../../test/support/sessionTraffic';
 import { tempDir } from '../../../test/support/tempDir';
 import { BacktestService } from './backtestService';
 
@@ -49,21 +49,6 @@ function open(name: string, extra: { rulesFile?: string | null; session?: 'live'
   return { session, engine: session.engine, alerting: session.alerting, notifications, request };
 }
 
-let n = 0;
-/** Stores `seconds` of payments ending now, `declinePct` % declined, and feeds them to the session as ingest would. */
-function store(engine: EngineSession['engine'], seconds: number, perSecond: number, declinePct: number, endMs = Date.now()): void {
-  const items: IncomingMessage[] = [];
-  for (let s = seconds; s > 0; s--) {
-    for (let i = 0; i < perSecond; i++) {
-      const t = endMs - s * 1000 + Math.floor((i * 1000) / perSecond);
-      const type = i < (declinePct / 100) * perSecond ? 'payment.declined' : 'payment.authorized';
-      const id = `e${n++}`;
-      const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
-      items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
-    }
-  }
-  engine.onCommitted(engine.store.ingest.commit(items));
-}
 
 describe('rule editor requests', () => {
   it('rules.get gives the default pack and where a save would go', async () => {
@@ -100,7 +85,7 @@ describe('rule editor requests', () => {
     const { request, engine, alerting, notifications } = open('save');
     // 16 % declines: under the default decline rule's cold-start band (8 % prior + 9 points),
     // over the edited rule's 15 %. Observed synchronously (onCommitted): nothing to wait for.
-    store(engine, 60, 100, 16);
+    storePayments(engine, 60, 16, { perSecond: 100 });
     expect(alerting.evaluator.list().filter((a) => a.state === 'firing')).toEqual([]);
 
     const saved = await request<RulesSaveResult>('rules.save', { text: DECLINE_RULES, format: 'yaml' });
@@ -131,7 +116,7 @@ describe('rule editor requests', () => {
   it('rules.backtest never reports a firing in the future: a range ending ahead of now is evaluated up to now', async () => {
     const { request, engine } = open('future');
     const end = Date.now();
-    store(engine, 120, 50, 5, end - 20_000); // dense traffic until 20 s ago, then silence
+    storePayments(engine, 120, 5, { perSecond: 50, endMs: end - 20_000 }); // dense traffic until 20 s ago, then silence
     const r = await request<RulesBacktestResult>('rules.backtest', { text: DEFAULT_RULES_YAML, format: 'yaml', from: end - 200_000, to: end + 600_000 });
     expect(r.ok).toBe(true);
     const checkedAt = Date.now();
@@ -143,9 +128,9 @@ describe('rule editor requests', () => {
   it('rules.backtest runs edited rules over the stored range without touching live alerts', async () => {
     const { request, engine, alerting } = open('backtest');
     const end = Date.now();
-    store(engine, 120, 50, 5, end - 120_000);
-    store(engine, 60, 50, 50, end - 60_000);
-    store(engine, 60, 50, 5, end);
+    storePayments(engine, 120, 5, { perSecond: 50, endMs: end - 120_000 });
+    storePayments(engine, 60, 50, { perSecond: 50, endMs: end - 60_000 });
+    storePayments(engine, 60, 5, { perSecond: 50, endMs: end });
     const before = await request<AlertView[]>('alerts.list', {});
     const r = await request<RulesBacktestResult>('rules.backtest', { text: DECLINE_RULES, format: 'yaml', from: end - 240_000, to: end });
     expect(r.ok).toBe(true);
@@ -178,7 +163,7 @@ describe('rule editor requests', () => {
   it('a collector restarted mid-incident carries the firing alert on: no false resolve, no second page', async () => {
     const first = open('restart');
     const start = Date.now();
-    store(first.engine, 60, 50, 40, start); // a minute of 40 % declines: decline-rate-spike fires
+    storePayments(first.engine, 60, 40, { perSecond: 50, endMs: start }); // a minute of 40 % declines: decline-rate-spike fires
     const firing = first.alerting.evaluator.advanceTo(start + 4000).filter((x) => x.kind === 'firing');
     expect(firing.map((x) => x.rule)).toEqual(['decline-rate-spike']);
     const key = firing[0].key;
@@ -186,14 +171,14 @@ describe('rule editor requests', () => {
     sessions = sessions.filter((x) => x !== first.session);
 
     const second = open('restart');
-    store(second.engine, 30, 50, 40, start + 30_000); // the incident goes on after the restart
+    storePayments(second.engine, 30, 40, { perSecond: 50, endMs: start + 30_000 }); // the incident goes on after the restart
     const after = second.alerting.evaluator.advanceTo(start + 34_000);
     expect(after.filter((x) => x.rule === 'decline-rate-spike')).toEqual([]);
     const history = second.alerting.history.list({}).filter((r) => r.rule === 'decline-rate-spike');
     expect(history.map((r) => [r.key, r.state, r.resolvedAt])).toEqual([[key, 'firing', null]]);
     expect(second.alerting.evaluator.list().find((a) => a.rule === 'decline-rate-spike')).toMatchObject({ key, state: 'firing', firedAt: firing[0].at });
     // Once it is over, the restored alert resolves as any other, announcing it under its key.
-    store(second.engine, 120, 50, 2, start + 150_000);
+    storePayments(second.engine, 120, 2, { perSecond: 50, endMs: start + 150_000 });
     const resolved = second.alerting.evaluator.advanceTo(start + 154_000).filter((x) => x.rule === 'decline-rate-spike');
     expect(resolved.map((x) => [x.kind, x.key])).toEqual([['resolved', key]]);
   });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertView } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertSilenceChange, AlertView } from '../../../shared/alerts';
 import { GROUP_BY, METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
 import type { RulesDocument, RulesSaveResult } from '../../../shared/alertsApi';
 import type { QueueDepth } from '../../../shared/metrics';
@@ -58,6 +58,8 @@ export interface AlertingSessionOptions {
   /** Where a save goes when there is no rules file yet. */
   defaultSavePath: string;
   notify(notification: AlertNotification): void;
+  /** An announced alert's silence began or ended (the notification router holds back its repeats). */
+  silenceChanged?(change: AlertSilenceChange): void;
   /** The wall clock of a live session (tests give their own). */
   wallClock?: () => number;
   /** The live clock, when shared with the burn-rate rules' session (composeEngine.ts). */
@@ -84,6 +86,7 @@ export class AlertingSession {
   private readonly replay: boolean;
   private readonly store: Store;
   private readonly notify: (n: AlertNotification) => void;
+  private readonly silenceChanged: (c: AlertSilenceChange) => void;
   private timer: NodeJS.Timeout | null = null;
   private readonly clock: LiveClock;
   private readonly burnRates: BurnRateSession | null;
@@ -96,6 +99,7 @@ export class AlertingSession {
     this.store = options.store;
     this.burnRates = options.burnRates ?? null;
     this.notify = options.notify;
+    this.silenceChanged = options.silenceChanged ?? (() => undefined);
     this.history = new AlertHistoryStore(options.store);
     this.replay = options.replay;
     this.rulesFile = options.rulesFile ? path.resolve(options.rulesFile) : null;
@@ -166,8 +170,23 @@ export class AlertingSession {
     return this.currentRules;
   }
 
-  private publish(notifications: AlertNotification[]): void {
-    for (const n of notifications) this.notify(n);
+  /**
+   * Passes on `notifications` and the evaluator's silence changes, in the evaluator's time order
+   * (a notification first at a tie: an alert fires before a silence can take it).
+   */
+  private publish(notifications: AlertNotification[], evaluator: AlertEvaluator = this.current): void {
+    const changes = evaluator.takeSilenceChanges();
+    let c = 0;
+    for (const n of notifications) {
+      while (c < changes.length && changes[c].at < n.at) this.silenceChanged(changes[c++]);
+      this.notify(n);
+    }
+    while (c < changes.length) this.silenceChanged(changes[c++]);
+  }
+
+  /** An operator silenced or ended a silence: what it changed goes out now, not at the next tick. */
+  afterSilenceEdit(): void {
+    this.publish(this.current.takeNotifications());
   }
 
   /** The evaluator's "now": wall time live, the event-time clock in a replay. */
@@ -240,6 +259,9 @@ export class AlertingSession {
     const now = Date.now();
     const primed = this.prime(next, rules, now);
     const notifications = [...primed, ...next.advanceTo(now)];
+    // Reading back announces nothing: the alerts it carries on were announced (and silenced or
+    // not) by the old evaluator, whose changes went out above.
+    next.takeSilenceChanges();
     sink.muted = false;
 
     const nextActive = next.list({ includeResolved: false });

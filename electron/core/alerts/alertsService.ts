@@ -20,11 +20,15 @@ export class AlertsService implements ApiService<'alerts'> {
   }
 
   silence({ matchers, durationMs, comment, by }: ApiParsedArgs<'alerts.silence'>): ApiResults['alerts.silence'] {
-    return this.session.evaluator.silence(matchers, this.session.now() + durationMs, comment, by);
+    const silence = this.session.evaluator.silence(matchers, this.session.now() + durationMs, comment, by);
+    this.session.afterSilenceEdit();
+    return silence;
   }
 
   expireSilence({ id }: ApiParsedArgs<'alerts.expireSilence'>): ApiResults['alerts.expireSilence'] {
-    return { ok: this.session.evaluator.expireSilence(id) };
+    const ok = this.session.evaluator.expireSilence(id);
+    this.session.afterSilenceEdit();
+    return { ok };
   }
 
   silences(): ApiResults['alerts.silences'] {

@@ -73,7 +73,10 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     // The console's own queue unless one is named: payops.console.<host>.<id of this database>.
     const broker = resumeStream(store, config.broker && resolveConsoleQueue(config.broker, os.hostname(), () => store.meta.getOrCreate('console_id', newConsoleId)), emit.log);
     const engine = new Engine(config, { store, metrics, stored: store.stats(), tap: (raw, result) => capture.tap(raw, result), broker }, indexes.emitter);
-    const alertOrder = new BatchAlertOrder((n) => emit.alert?.(n));
+    const alertOrder = new BatchAlertOrder(
+      (n) => emit.alert?.(n),
+      (c) => emit.silence?.(c),
+    );
     // One clock for the rule evaluator and the burn-rate rules: both follow the wall clock alike.
     const liveClock = new LiveClock();
     // A follower evaluates nothing itself (it has no raw events): its alerts are the collector's.
@@ -102,6 +105,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       rulesFile: config.rulesFile ?? null,
       defaultSavePath: path.join(path.dirname(path.resolve(config.dbFile)), 'rules.yaml'),
       notify: alertOrder.raise,
+      silenceChanged: alertOrder.silenceChanged,
       liveClock,
       burnRates: burn,
     });

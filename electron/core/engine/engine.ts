@@ -1,4 +1,4 @@
-import type { AlertNotification } from '../../../shared/alerts';
+import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth, SessionStatus } from '../../../shared/metrics';
 import type { MetricsMessage } from '../../../shared/metricsStream';
 import { SNAPSHOT_IDLE_HZ, SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
@@ -29,6 +29,8 @@ const CONSOLE_LIVE_FLUSH_MS = 25;
 export interface EngineEmitter {
   snapshot(snapshot: EngineSnapshot): void;
   alert?(notification: AlertNotification): void;
+  /** An announced alert's silence began or ended: for the notification router only. */
+  silence?(change: AlertSilenceChange): void;
   log(line: string): void;
   /** With `drain`: the queue is empty and everything is committed and acknowledged. */
   drained?(): void;

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     session = composeEngine(workerData as EngineConfig, {
       snapshot: (snapshot) => peer.emit('snapshot', snapshot),
       alert: (notification) => peer.emit('alert', notification),
+      silence: (change) => peer.emit('silence', change),
       log: (line) => peer.emit('log', line),
       drained: () => peer.emit('drained'),
     });

@@ -122,6 +122,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     const started: Session = { config, engine, reader, notifications: startConsoleNotifications(config, options.secrets, log) };
     // Through the session: a rules save may start or replace its routing (reloadConsoleNotifications).
     engine.on('alert', (n) => started.notifications?.hub.observe(n));
+    engine.on('silence', (c) => started.notifications?.hub.silence(c));
     session = started;
   }
 

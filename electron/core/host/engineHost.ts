@@ -1,8 +1,8 @@
 // The main-thread handle of one engine session running in its worker thread: typed proxies of
-// the services it serves, the latest snapshot, its pushes (snapshot, alert, log, drained,
+// the services it serves, the latest snapshot, its pushes (snapshot, alert, silence, log, drained,
 // fatal, exit) and an orderly stop.
 import { EventEmitter } from 'node:events';
-import type { AlertNotification } from '../../../shared/alerts';
+import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { EngineSnapshot } from '../../../shared/metrics';
 import type { Remote } from '../../../shared/rpc';
 import type { EngineConfig } from '../engine/engineConfig';
@@ -17,6 +17,8 @@ export type EngineProxies = { [K in keyof EngineServices]: Remote<EngineServices
 export interface EngineEvents {
   snapshot: EngineSnapshot;
   alert: AlertNotification;
+  /** An announced alert's silence began or ended: for the notification router. */
+  silence: AlertSilenceChange;
   log: string;
   /** With `drain` (or a finite source): everything is committed and acknowledged. */
   drained: undefined;
@@ -63,7 +65,7 @@ export class EngineHost extends EventEmitter {
       this.latest = s as EngineSnapshot;
       this.emit('snapshot', s);
     });
-    for (const name of ['alert', 'drained'] as const) peer.on(name, (payload) => this.emit(name, payload));
+    for (const name of ['alert', 'silence', 'drained'] as const) peer.on(name, (payload) => this.emit(name, payload));
     peer.on('log', (line) => {
       if (this.pendingLogs && this.listenerCount('log') === 0) {
         if (this.pendingLogs.length < MAX_PENDING_LOGS) this.pendingLogs.push(line as string);

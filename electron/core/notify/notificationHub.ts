@@ -8,7 +8,7 @@
 // them) and, when it delivers, waits a bounded time (REPLAY_DELIVERY_WAIT_MS) for their
 // retries; a live session's stop flushes the changes waiting for their groupInterval at once
 // and gives them one attempt. Anything left undelivered is logged, and said on the `warn` line.
-import type { AlertNotification } from '../../../shared/alerts';
+import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
 import type { NotificationLogEntry } from '../../../shared/notifications';
@@ -77,6 +77,12 @@ export class NotificationHub {
 
   advanceTo(t: number): void {
     this.apply(this.router.advanceTo(t));
+  }
+
+  /** An announced alert's silence began or ended: see NotificationRouter.silence. */
+  silence(change: AlertSilenceChange): void {
+    if (this.timer) this.advanceTo(this.clock());
+    this.apply(this.router.silence(change));
   }
 
   /** A live session restarted on its database: see NotificationRouter.resume. */

@@ -4,13 +4,13 @@
 // labels, a group's first message `groupWait` after it was created, later changes every
 // `groupInterval`, an unchanged firing group again after `repeatInterval`. Mute timings hold
 // a policy's messages back (what is still firing goes out once the mute ends); a firing source
-// alert inhibits matching targets. Nothing is dropped silently: every alert held back is
+// alert inhibits matching targets; a silenced alert is not repeated (its resolve still goes out). Nothing is dropped silently: every alert held back is
 // reported as a decision, once per alert and reason.
 //
 // Pure: no I/O and no wall clock. `advanceTo(t)` runs every flush due up to t, each at its
 // own scheduled time, so the result does not depend on how often the caller advances.
 import { createHash } from 'node:crypto';
-import type { AlertNotification } from '../../../shared/alerts';
+import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { NotifiedAlert } from '../../../shared/notifications';
 import type { ContactPoint, NotificationPolicy, RoutingConfig } from '../../../shared/notificationConfig';
 import { compileAll, type CompiledMatcher } from './matchers';
@@ -83,6 +83,13 @@ export class NotificationRouter {
   private clock = -Infinity;
   /** Alerts resumed after a restart, by their instance key (see observe). */
   private readonly carried = new Map<string, NotifiedAlert>();
+  /**
+   * Fingerprints of firing alerts silenced after receivers were told they fire: left out of
+   * messages (so never repeated) while silenced, as Alertmanager's mute stage leaves them out,
+   * but still counted as told, so their resolve goes out and their silence ending pages no one
+   * before their repeatInterval.
+   */
+  private readonly silenced = new Set<string>();
 
   constructor(config: RoutingConfig) {
     this.compile(config);
@@ -190,12 +197,10 @@ export class NotificationRouter {
   /** Feeds one notification from the evaluator (firing or resolved), after running what is due before it. */
   observe(n: AlertNotification): RouteResult {
     const out = this.advanceTo(n.at);
-    let alert = toNotifiedAlert(n);
-    // An alert carried on over a restart keeps the labels its receiver was told (its rule's
-    // severity may have changed in between), so its resolve finds it.
-    const carried = n.key === undefined ? undefined : this.carried.get(n.key);
-    if (carried && carried.fingerprint !== alert.fingerprint) alert = { ...alert, severity: carried.severity, labels: carried.labels, fingerprint: carried.fingerprint };
-    if (carried && alert.status === 'resolved') this.carried.delete(n.key!);
+    const alert = this.asTold(n);
+    if (alert.status === 'resolved' && n.key !== undefined) this.carried.delete(n.key);
+    // Announced firing again (its silence ended before it was announced) or resolved: not silenced.
+    this.silenced.delete(alert.fingerprint);
     if (alert.status === 'firing') this.firing.set(alert.fingerprint, alert);
     else this.firing.delete(alert.fingerprint);
     const labels = matchLabels(alert);
@@ -213,6 +218,29 @@ export class NotificationRouter {
     }
     const due = this.advanceTo(this.clock);
     return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
+  }
+
+  /**
+   * An announced alert's silence began (its repeats are held back; its resolve still goes out)
+   * or ended (it is repeated again, a repeatInterval after the last message that carried it).
+   */
+  silence(change: AlertSilenceChange): RouteResult {
+    const out = this.advanceTo(change.at);
+    const { fingerprint } = this.asTold({ ...change, kind: 'firing', value: null, summary: '' });
+    if (change.kind === 'unsilenced') this.silenced.delete(fingerprint);
+    else if (this.firing.has(fingerprint)) this.silenced.add(fingerprint);
+    const due = this.advanceTo(this.clock);
+    return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
+  }
+
+  /**
+   * `n` as receivers know it: an alert carried on over a restart keeps the labels its receiver
+   * was told (its rule's severity may have changed in between), so its resolve finds it.
+   */
+  private asTold(n: AlertNotification): NotifiedAlert {
+    const alert = toNotifiedAlert(n);
+    const carried = n.key === undefined ? undefined : this.carried.get(n.key);
+    return carried && carried.fingerprint !== alert.fingerprint ? { ...alert, severity: carried.severity, labels: carried.labels, fingerprint: carried.fingerprint } : alert;
   }
 
   /**
@@ -238,6 +266,7 @@ export class NotificationRouter {
     // `silenced`: carried on, still firing, silenced: kept where its receiver was told it fires
     // (so its resolve goes there, and it is not told resolved now), never paged where it was not.
     const quiet = new Set(silenced.map((n) => toNotifiedAlert({ ...n, kind: 'firing' }).fingerprint));
+    for (const fp of quiet) this.silenced.add(fp);
     for (const n of [...alerts, ...silenced]) {
       const alert = toNotifiedAlert({ ...n, kind: 'firing' });
       this.firing.set(alert.fingerprint, alert);
@@ -333,7 +362,7 @@ export class NotificationRouter {
     for (const a of g.alerts.values()) {
       if (a.status === 'resolved') {
         if (g.sentFiring.has(a.fingerprint) && g.route.contactPoint.sendResolved) return true;
-      } else if (!g.sentFiring.has(a.fingerprint) && !this.inhibited(a)) return true;
+      } else if (!g.sentFiring.has(a.fingerprint) && !this.silenced.has(a.fingerprint) && !this.inhibited(a)) return true;
     }
     return false;
   }
@@ -364,9 +393,15 @@ export class NotificationRouter {
     });
     const firing: NotifiedAlert[] = [];
     const resolved: NotifiedAlert[] = [];
+    /** Silenced alerts this group's receiver was told fire: still told (see `silenced`). */
+    const toldSilenced: string[] = [];
     for (const a of g.alerts.values()) {
       if (a.status === 'resolved') {
         if (g.sentFiring.has(a.fingerprint) && g.route.contactPoint.sendResolved) resolved.push(a);
+        continue;
+      }
+      if (this.silenced.has(a.fingerprint)) {
+        if (g.sentFiring.has(a.fingerprint)) toldSilenced.push(a.fingerprint);
         continue;
       }
       const reason = muted ? 'muted' : this.inhibited(a) ? 'inhibited' : null;
@@ -398,7 +433,7 @@ export class NotificationRouter {
         at,
       });
       g.lastSentAt = at;
-      g.sentFiring = new Set(firing.map((a) => a.fingerprint));
+      g.sentFiring = new Set([...firing.map((a) => a.fingerprint), ...toldSilenced]);
       // An unchanged firing group must come back for its repeat even with groupInterval 0.
       if (p.groupIntervalMs === 0 && firing.length > 0 && p.repeatIntervalMs > 0) g.nextFlushAt = at + p.repeatIntervalMs;
     }

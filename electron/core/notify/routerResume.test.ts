@@ -82,4 +82,19 @@ describe('NotificationRouter.resume (a live session restarted on its database)',
     expect(out.dispatches[0].alerts[0].labels.severity).toBe('warning');
     expect(sent(after.advanceTo(at(30 + 4 * 3600)))).toEqual([]);
   });
+
+  it('a carried-on alert silenced at the restart is not repeated while silenced; its silence ending brings the repeat back, its resolve goes out', () => {
+    const before = new NotificationRouter(config([oncall]));
+    before.observe(note('firing', 0, 'm_1'));
+    const first = before.advanceTo(at(30));
+    const after = new NotificationRouter(config([oncall]));
+    after.resume(at(600), [], told(first), [note('firing', 0, 'm_1')]);
+    expect(sent(after.advanceTo(at(3 * 3600)))).toEqual([]);
+    const { rule, severity, labels } = note('firing', 0, 'm_1');
+    after.silence({ kind: 'unsilenced', rule, severity, labels, key: 'k', at: at(3 * 3600 + 10) });
+    expect(sent(after.advanceTo(at(3 * 3600 + 400)))).toEqual([`${3 * 3600 + 30} oncall firing [m_1:firing]`]);
+    after.silence({ kind: 'silenced', rule, severity, labels, key: 'k', at: at(3 * 3600 + 500) });
+    after.observe(note('resolved', 6 * 3600, 'm_1'));
+    expect(sent(after.advanceTo(at(7 * 3600)))).toEqual([`${6 * 3600 + 30} oncall resolved [m_1:resolved]`]);
+  });
 });
