@@ -60,6 +60,15 @@ export interface AlertSilenceChange {
   at: number;
 }
 
+/**
+ * A group's value as an alert names it ("merchant m_1"): quoted, JSON-style, where it would
+ * not be seen as written (empty, white space at either end, a leading quote), so a blank or
+ * padded merchant id is not read as no merchant or as another one.
+ */
+export function groupValueText(value: string): string {
+  return value === '' || /^\s|\s$/u.test(value) || value.startsWith('"') ? JSON.stringify(value) : value;
+}
+
 // --- Added for alert rules, silences and history (issue 4). ---
 
 /** Which group an alert is about, as text: "merchant=m_1042", "queue=payments.work", or "" for a whole-stream rule. */

@@ -4,7 +4,7 @@
 // chunking gives the same alerts as the live traffic did.
 import { randomUUID } from 'node:crypto';
 import { METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
-import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertSilenceChange, AlertState, AlertView, SilenceMatcher } from '../../../shared/alerts';
+import { groupValueText, type AlertHistoryRecord, type AlertNotification, type AlertSilence, type AlertSilenceChange, type AlertState, type AlertView, type SilenceMatcher } from '../../../shared/alerts';
 import type { QueueDepth } from '../../../shared/metrics';
 import { AlertInstance } from './alertInstance';
 import type { AlertHistorySink } from './alertHistoryStore';
@@ -557,7 +557,7 @@ export class AlertEvaluator {
     if (!slot) {
       slot = {
         group: slotKey(dimension, value),
-        groupText: dimension === 'all' ? null : `${dimension} ${value}`,
+        groupText: dimension === 'all' ? null : `${dimension} ${groupValueText(value)}`,
         labels: dimension === 'all' ? { ...rule.labels } : { ...rule.labels, [dimension]: value },
         active: null,
         baseline: this.newBaseline(rule),

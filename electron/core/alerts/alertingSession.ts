@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AlertHistoryRecord, AlertNotification, AlertSilence, AlertSilenceChange, AlertView } from '../../../shared/alerts';
+import { groupValueText, type AlertHistoryRecord, type AlertNotification, type AlertSilence, type AlertSilenceChange, type AlertView } from '../../../shared/alerts';
 import { GROUP_BY, METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
 import type { RulesDocument, RulesSaveResult } from '../../../shared/alertsApi';
 import type { QueueDepth } from '../../../shared/metrics';
@@ -379,7 +379,7 @@ function identity(a: AlertView): string {
 
 function groupText(a: AlertView): string | null {
   const entries = Object.entries(a.labels).filter(([k]) => (GROUP_BY as readonly string[]).includes(k));
-  return entries.length ? entries.map(([k, v]) => `${k} ${v}`).join(', ') : null;
+  return entries.length ? entries.map(([k, v]) => `${k} ${groupValueText(v)}`).join(', ') : null;
 }
 
 /** Writes `text` to `file` so that a reader sees the old file or the new one, never half of either. */

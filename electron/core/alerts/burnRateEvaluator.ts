@@ -5,7 +5,7 @@
 // window proves it matters, the short one that it is still happening (and lets it resolve
 // soon after it stops). Evaluated every minute of EVENT time, like the rule evaluator, so a
 // replay gives the same alerts as the live traffic.
-import type { AlertNotification } from '../../../shared/alerts';
+import { groupValueText, type AlertNotification } from '../../../shared/alerts';
 import type { BurnRateRule, BurnWindow } from '../../../shared/notificationConfig';
 import type { AlertInputEvent } from './eventCounters';
 import { MAX_AHEAD_OF_WALL_CLOCK_MS } from './wrongClock';
@@ -326,7 +326,7 @@ export class BurnRateEvaluator {
 
   private notify(p: PreparedRule, group: string, w: BurnWindow, kind: 'firing' | 'resolved', at: number, m: { longBurn: number | null; shortBurn: number | null; budgetRemaining: number | null }): void {
     const { rule } = p;
-    const who = rule.groupBy ? ` for ${rule.groupBy} ${group}` : '';
+    const who = rule.groupBy ? ` for ${rule.groupBy} ${groupValueText(group)}` : '';
     const x = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)}x`);
     const left = m.budgetRemaining === null ? '' : `, error budget remaining ${(m.budgetRemaining * 100).toFixed(1)} %`;
     const summary = `burn ${x(m.longBurn)} over ${fmtMs(w.longMs)} and ${x(m.shortBurn)} over ${fmtMs(w.shortMs)}${who} (alerting at ${w.factor}x of a ${pct(rule.objective)} objective)${left}`;
@@ -346,7 +346,7 @@ export class BurnRateEvaluator {
       summary: `${kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${rule.name}: ${summary}`,
       at,
       key: keyOf(rule, w, group),
-      group: rule.groupBy ? `${rule.groupBy} ${group}` : null,
+      group: rule.groupBy ? `${rule.groupBy} ${groupValueText(group)}` : null,
       runbookUrl: null,
     };
   }
