@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMatcher, urlHoldsCredential, validateRouting } from './notificationConfig';
+import { parseMatcher, secretEnvName, urlHoldsCredential, validateRouting } from './notificationConfig';
 import { validateRulesText } from './rulesText';
 
 const TOKEN_URL = 'https://hooks.example.com/services/T0001/B0002/XyZ123secretTOKEN456';
@@ -48,6 +48,27 @@ describe('routing sections of a rules file', () => {
     expect(urlHoldsCredential('https://user:pw@example.com/hook')).toBe(true);
     expect(urlHoldsCredential('https://example.com/hook?token=abc')).toBe(true);
     expect(urlHoldsCredential('http://127.0.0.1:8080/alerts')).toBe(false);
+  });
+
+  it('refuses two urlSecret names that share one PAYOPS_SECRET_ variable (one team would page through the other\'s hook)', () => {
+    const hooks = (a: string, b: string) =>
+      validateRouting({
+        contactPoints: [
+          { name: 'team-a', type: 'webhook', urlSecret: a },
+          { name: 'team-b', type: 'slack', urlSecret: b },
+        ],
+      });
+    for (const [a, b] of [['pay-hook', 'pay_hook'], ['pay-hook', 'PAY-HOOK'], ['pay.hook', 'pay-hook']]) {
+      const v = hooks(a, b);
+      expect(v.ok).toBe(false);
+      expect(v.ok ? [] : v.issues.map((i) => i.text)).toEqual([
+        `contactPoints[1].urlSecret: secrets "${a}" (contactPoints[0]) and "${b}" both read the environment variable PAYOPS_SECRET_PAY_HOOK in headless runs; rename one so each has its own`,
+      ]);
+    }
+    // One secret named by two contact points is one hook, shared on purpose.
+    expect(hooks('pay-hook', 'pay-hook').ok).toBe(true);
+    expect(hooks('pay-hook', 'pay-hook2').ok).toBe(true);
+    expect(secretEnvName('oncall-hook')).toBe('PAYOPS_SECRET_ONCALL_HOOK');
   });
 
   it('names each problem by section, entry and field, also through the rules editor validation', () => {

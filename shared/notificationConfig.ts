@@ -255,6 +255,13 @@ export function urlHoldsCredential(url: string): boolean {
   return u.pathname.split('/').some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
 }
 
+export const SECRET_ENV_PREFIX = 'PAYOPS_SECRET_';
+
+/** PAYOPS_SECRET_ONCALL_HOOK for the secret "oncall-hook": where headless runs read a URL secret. */
+export function secretEnvName(secret: string): string {
+  return SECRET_ENV_PREFIX + secret.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
 /** Picks the routing sections out of a parsed rules file (an object; a bare list has none). */
 export function validateRouting(file: unknown): RoutingValidation {
   if (file === null || typeof file !== 'object' || Array.isArray(file)) return { ok: true, config: DEFAULT_ROUTING };
@@ -293,6 +300,7 @@ export function validateRouting(file: unknown): RoutingValidation {
   };
 
   const contactPoints: ContactPoint[] = [];
+  const secretVariables = new Map<string, { secret: string; at: string }>();
   list('contactPoints').forEach((raw, i) => {
     const at = `contactPoints[${i}]`;
     const c = parse(contactPointInput, raw, at);
@@ -312,6 +320,16 @@ export function validateRouting(file: unknown): RoutingValidation {
       if (urlHoldsCredential(c.url)) return bad(`${at}.url`, 'holds a token or credential: keep it in the secret store and write urlSecret: <name> instead');
     }
     if (contactPoints.some((p) => p.name === c.name)) return bad(`${at}.name`, `duplicates contact point "${c.name}"`);
+    // "a-b", "a_b" and "A-B" are three secrets in the store but one variable in the environment:
+    // a headless run would send one team's pages to the other's hook.
+    if (c.urlSecret) {
+      const variable = secretEnvName(c.urlSecret);
+      const first = secretVariables.get(variable);
+      if (first && first.secret !== c.urlSecret) {
+        return bad(`${at}.urlSecret`, `secrets "${first.secret}" (${first.at}) and "${c.urlSecret}" both read the environment variable ${variable} in headless runs; rename one so each has its own`);
+      }
+      if (!first) secretVariables.set(variable, { secret: c.urlSecret, at });
+    }
     contactPoints.push({
       name: c.name,
       type: c.type,

@@ -2,16 +2,11 @@
 // desktop app; for headless runs, the environment variable PAYOPS_SECRET_<NAME>). This keeps
 // the resolved values, so every text leaving payops (log lines, errors, the notification log)
 // can be scrubbed of them.
-import type { ContactPoint } from '../../../shared/notificationConfig';
+import { SECRET_ENV_PREFIX, secretEnvName, type ContactPoint } from '../../../shared/notificationConfig';
 import { redactSecrets } from '../redact';
 import type { SecretStore } from '../secrets/secretStore';
 
-export const SECRET_ENV_PREFIX = 'PAYOPS_SECRET_';
-
-/** PAYOPS_SECRET_ONCALL_HOOK for the secret "oncall-hook". */
-export function secretEnvName(secret: string): string {
-  return SECRET_ENV_PREFIX + secret.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
+export { SECRET_ENV_PREFIX, secretEnvName };
 
 export class ContactPointUrls {
   private readonly known = new Set<string>();
