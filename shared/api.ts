@@ -12,6 +12,7 @@ import { explorerRequestSchemas, type ExplorerResults } from './explorer';
 import { replayRequestSchemas, type ReplayResults } from './replayApi';
 import { dialogRequestSchemas, type DialogResults } from './dialogApi';
 import { notificationsRequestSchemas, type NotificationsResults } from './notificationsApi';
+import { contactPointsRequestSchemas, type ContactPointsResults } from './contactPointsApi';
 import { triageRequestSchemas, type TriageResults } from './triage';
 import { dashboardRequestSchemas, type DashboardResults } from './dashboardApi';
 import { deadLettersRequestSchemas, type DeadLettersResults } from './deadLetters';
@@ -38,6 +39,7 @@ export const apiRequestSchemas = {
   ...replayRequestSchemas,
   ...dialogRequestSchemas,
   ...notificationsRequestSchemas,
+  ...contactPointsRequestSchemas,
   ...triageRequestSchemas,
   ...dashboardRequestSchemas,
   ...deadLettersRequestSchemas,
@@ -63,7 +65,7 @@ export interface ConnectionTestResult {
 }
 
 /** What each request resolves to. */
-export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults, TriageResults, DashboardResults, DeadLettersResults {
+export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResults, DialogResults, NotificationsResults, ContactPointsResults, TriageResults, DashboardResults, DeadLettersResults {
   'app.info': AppInfo;
   'engine.snapshot': EngineSnapshot;
   'metrics.history': { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] };

@@ -14,6 +14,8 @@ const name = z
   .min(1, { error: 'must not be empty' })
   .max(100)
   .regex(/^[A-Za-z0-9][\w.-]*$/, { error: 'letters, digits, "." "_" "-" only, starting with a letter or digit' });
+/** A contact point's name, as the rules file and the API take it. */
+export const contactPointNameSchema = name;
 const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
   error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)',
 });
@@ -255,6 +257,15 @@ export function urlHoldsCredential(url: string): boolean {
   return u.pathname.split('/').some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
 }
 
+/** Whether `text` (spaces around it aside) is an http: or https: URL. */
+export function isHttpUrlText(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text.trim()).protocol);
+  } catch {
+    return false;
+  }
+}
+
 export const SECRET_ENV_PREFIX = 'PAYOPS_SECRET_';
 
 /** PAYOPS_SECRET_ONCALL_HOOK for the secret "oncall-hook": where headless runs read a URL secret. */
@@ -309,14 +320,8 @@ export function validateRouting(file: unknown): RoutingValidation {
     if (needsUrl && !c.url === !c.urlSecret) return bad(at, `${c.type} needs exactly one of url or urlSecret`);
     if (!needsUrl && (c.url || c.urlSecret)) return bad(at, 'desktop takes no url');
     if (c.url) {
-      let ok = false;
-      try {
-        ok = /^https?:$/.test(new URL(c.url).protocol);
-      } catch {
-        ok = false;
-      }
       // The message never repeats the URL: it may hold a token.
-      if (!ok) return bad(`${at}.url`, 'must be an http(s) URL');
+      if (!isHttpUrlText(c.url)) return bad(`${at}.url`, 'must be an http(s) URL');
       if (urlHoldsCredential(c.url)) return bad(`${at}.url`, 'holds a token or credential: keep it in the secret store and write urlSecret: <name> instead');
     }
     if (contactPoints.some((p) => p.name === c.name)) return bad(`${at}.name`, `duplicates contact point "${c.name}"`);

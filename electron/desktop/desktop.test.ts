@@ -16,6 +16,7 @@ import {
 } from './navigation';
 import { formatAlertNotification } from './notifications';
 import { createSafeStorageSecretStore } from './secretStore';
+import { contactPointSecretKey } from '../core/notify/secretUrls';
 import { clampToDisplays, loadWindowState, parseWindowState, saveWindowState } from './windowState';
 
 const primary = { x: 0, y: 0, width: 1920, height: 1040 };
@@ -233,6 +234,21 @@ describe('secret store', () => {
     expect(await store.delete('prod-eu')).toBe(false);
     expect(await store.get('prod-eu')).toBeNull();
     await expect(store.set('../x', 'y')).rejects.toThrow(/invalid secret key/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a contact point URL secret (any urlSecret name) encrypted beside the profile passwords', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-sec-'));
+    const file = path.join(dir, 'secrets.json');
+    const store = createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage(true), platform: 'linux' });
+    const secret = `team.chat-${'x'.repeat(90)}`; // a urlSecret may hold "." and be 100 characters long
+    await store.set('team', 'profile-pw');
+    await store.set(contactPointSecretKey(secret), 'https://hooks.example.com/services/T1/B2/secretTOKEN');
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('secretTOKEN');
+    expect(await store.get(contactPointSecretKey(secret))).toBe('https://hooks.example.com/services/T1/B2/secretTOKEN');
+    expect(await store.get('team')).toBe('profile-pw');
+    expect(await store.delete(contactPointSecretKey(secret))).toBe(true);
+    expect(await store.get('team')).toBe('profile-pw');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

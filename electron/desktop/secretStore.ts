@@ -1,12 +1,12 @@
-// Broker passwords, encrypted with the OS keychain through Electron's safeStorage and kept in a
-// file in userData. Never written in plain text: without real OS encryption we refuse to store.
+// Broker passwords and contact point URL secrets, encrypted with the OS keychain through
+// Electron's safeStorage and kept in a file in userData. Never written in plain text: without real OS encryption we refuse to store.
 // Takes safeStorage as a parameter so this file does not import electron (see DESIGN.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SafeStorage } from 'electron';
 import { writeFileAtomicallySync } from '../core/atomicFile';
 
-/** What the engine side needs to keep a profile's password. Keys are profile ids. */
+/** What the engine side needs to keep a profile's password (keys are profile ids) or a contact point's URL secret. */
 export interface SecretStore {
   /** Whether set() can work; `reason` says why not, in words for the operator. */
   availability(): { available: boolean; reason: string | null };
@@ -26,7 +26,9 @@ interface SecretFile {
   secrets: Record<string, string>;
 }
 
-const KEY_RE = /^[\w-]{1,64}$/;
+// Profile ids (letters, digits, - and _, at most 64), and contact point URL secrets
+// ("contact-point-url:" and a urlSecret of up to 100 letters, digits, _ . -).
+const KEY_RE = /^[\w.:-]{1,128}$/;
 
 /**
  * Keys are profile ids, and a profile named "Constructor" has the id `constructor`: on a plain

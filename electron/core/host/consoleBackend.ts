@@ -1,7 +1,8 @@
 // The console's backend on the host side (Electron main, or the web host's process): one
 // session at a time (live, demo or a replay), each an engine worker plus a read worker, and
-// every service of the API contract: host-side ones (profiles, sessions, dialogs) here, the
-// rest forwarded to the session's threads by the contract's own list of methods.
+// every service of the API contract: host-side ones (profiles, sessions, dialogs, contact
+// point secrets) here, the rest forwarded to the session's threads by the contract's own list
+// of methods.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiPushes, ApiPushName } from '../../../shared/api';
@@ -17,6 +18,7 @@ import type { SecretStore } from '../secrets/secretStore';
 import { reloadConsoleNotifications, startConsoleNotifications } from '../notify/consoleNotifications';
 import type { SessionNotifications } from '../notify/notificationHub';
 import type { ApiBackend } from './apiBackend';
+import { contactPointSecretsService } from './contactPointSecrets';
 import { dialogFallbackService } from './dialogFallback';
 import { EngineHost, EngineStartError, type EngineProxies } from './engineHost';
 import { ReaderHost, type ReaderProxies } from './readerHost';
@@ -209,6 +211,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
         return { entries: n ? n.recent(limit) : [], routing: n !== null && n !== undefined };
       },
     },
+    contactPoints: contactPointSecretsService({ secrets: options.secrets, rulesFile: () => rulesFile, log }),
     rules: {
       get: async () => ({ ...(await current().engine.services.rules.get({})), savePath: rulesFile ?? savedRules, loadError: rulesError }),
       validate: (args) => current().engine.services.rules.validate(args),

@@ -1,12 +1,32 @@
 // Contact point URLs that carry tokens live in the secret store (the OS keychain in the
-// desktop app; for headless runs, the environment variable PAYOPS_SECRET_<NAME>). This keeps
+// desktop app, memory in the web host; the console's Alerts > Notifications tab sets them),
+// or, for headless runs, in the environment variable PAYOPS_SECRET_<NAME>. This keeps
 // the resolved values, so every text leaving payops (log lines, errors, the notification log)
 // can be scrubbed of them.
-import { SECRET_ENV_PREFIX, secretEnvName, type ContactPoint } from '../../../shared/notificationConfig';
+import { SECRET_ENV_PREFIX, isHttpUrlText as isHttpUrl, secretEnvName, type ContactPoint } from '../../../shared/notificationConfig';
 import { redactSecrets } from '../redact';
 import type { SecretStore } from '../secrets/secretStore';
 
 export { SECRET_ENV_PREFIX, secretEnvName };
+
+/**
+ * The secret store's key for a contact point's URL secret. The store also keeps broker
+ * passwords under profile ids (letters, digits, - and _): the ":" keeps a secret named like a
+ * profile ("prod") from ever reading or overwriting that profile's password.
+ */
+export function contactPointSecretKey(secret: string): string {
+  return `contact-point-url:${secret}`;
+}
+
+/** "https://hooks.slack.com/…": what may be shown of a secret URL (its path and query hold the token, its login a password). */
+export function secretUrlTarget(url: string): string | null {
+  try {
+    const u = new URL(url.trim());
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return null;
+  }
+}
 
 export class ContactPointUrls {
   private readonly known = new Set<string>();
@@ -17,23 +37,40 @@ export class ContactPointUrls {
   ) {}
 
   /** The URL to post to, or null (with the reason) when the secret is not set. */
+  // Read at every message (not once per session): a secret the operator sets, replaces or
+  // clears in the console applies to the running session's next message.
   async resolve(cp: ContactPoint): Promise<{ url: string } | { error: string }> {
     if (cp.url) return { url: cp.url };
     if (!cp.urlSecret) return { error: `${cp.type} contact point "${cp.name}" has no url` };
-    // The console's store also keeps broker passwords, under profile ids: an entry of this name
-    // that is not an http(s) URL is not this contact point's (it is never posted to, nor said).
-    const stored = (await this.secrets?.get(cp.urlSecret).catch(() => null)) ?? null;
-    if (stored) this.remember(stored);
-    const fromStore = stored !== null && isHttpUrl(stored) ? stored : null;
-    const url = fromStore ?? this.env[secretEnvName(cp.urlSecret)] ?? null;
-    if (!url) {
-      const other = stored ? `; the secret store's "${cp.urlSecret}" is not an http(s) URL` : '';
+    const found = await this.lookup(cp.urlSecret);
+    if (found.source === null) {
+      const other = found.storedNotUrl ? `; the secret store's "${cp.urlSecret}" is not an http(s) URL` : '';
       return { error: `secret "${cp.urlSecret}" is not set (secret store, or ${secretEnvName(cp.urlSecret)} in the environment)${other}` };
     }
-    this.remember(url);
     // A configuration error, said at the start and once per message, not retried as if the network failed.
-    if (!isHttpUrl(url)) return { error: `secret "${cp.urlSecret}" (${secretEnvName(cp.urlSecret)}) is not an http(s) URL` };
-    return { url };
+    if (!isHttpUrl(found.url)) return { error: `secret "${cp.urlSecret}" (${secretEnvName(cp.urlSecret)}) is not an http(s) URL` };
+    return { url: found.url };
+  }
+
+  /** Where `secret`'s URL comes from now, and what of it may be shown (never the value). */
+  async describe(secret: string): Promise<{ source: 'store' | 'environment' | null; target: string | null; problem: string | null }> {
+    const found = await this.lookup(secret);
+    if (found.source === null) return { source: null, target: null, problem: found.storedNotUrl ? 'the secret store holds a value that is not an http(s) URL' : null };
+    if (!isHttpUrl(found.url)) return { source: found.source, target: null, problem: `${secretEnvName(secret)} is not an http(s) URL` };
+    return { source: found.source, target: secretUrlTarget(found.url), problem: null };
+  }
+
+  /** The store's URL for `secret`, else PAYOPS_SECRET_<NAME>; every value read is remembered for redact. */
+  private async lookup(secret: string): Promise<{ source: 'store' | 'environment'; url: string; storedNotUrl: boolean } | { source: null; storedNotUrl: boolean }> {
+    // A store entry that is no http(s) URL is never posted to, nor said.
+    const stored = (await this.secrets?.get(contactPointSecretKey(secret)).catch(() => null)) ?? null;
+    if (stored) this.remember(stored);
+    const storedNotUrl = stored !== null && !isHttpUrl(stored);
+    if (stored !== null && !storedNotUrl) return { source: 'store', url: stored, storedNotUrl };
+    const fromEnv = this.env[secretEnvName(secret)];
+    if (!fromEnv) return { source: null, storedNotUrl };
+    this.remember(fromEnv);
+    return { source: 'environment', url: fromEnv, storedNotUrl };
   }
 
   /** Any text with every known secret URL (and its path, which holds the token) replaced. */
@@ -89,13 +126,6 @@ export class ContactPointUrls {
   }
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(text.trim()).protocol);
-  } catch {
-    return false;
-  }
-}
 
 function safeDecode(text: string): string | null {
   try {

@@ -1,5 +1,6 @@
 /**
- * Where broker passwords live. The desktop app backs this with Electron's safeStorage (the
+ * Where broker passwords (under profile ids) and contact point URL secrets (under
+ * contactPointSecretKey) live. The desktop app backs this with Electron's safeStorage (the
  * OS keychain); the headless web host keeps them in memory for the session only. Never a
  * plain-text file.
  */

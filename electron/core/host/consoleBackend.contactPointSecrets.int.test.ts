@@ -1,0 +1,177 @@
+// Contact point secrets set from the console. The rules file names a secret (`urlSecret`), the
+// console keeps the URL in its secret store, but nothing in the console could put it there:
+// a console session's webhook and Slack contact points could only fail ("secret not set").
+// The `contactPoints` service lists them with their state (never the value, at most the
+// scheme and host), sets, replaces and clears the URL; the running session's next message
+// goes to the new URL (no restart), and the token is in no answer, log line, error or file.
+// Through the console backend and dispatchApiRequest, as both hosts call it; a live session
+// whose database holds a burn (real SQLite) pages a real loopback HTTP receiver.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiArgs, ApiRequestName, ApiResults } from '../../../shared/api';
+import { dispatchApiRequest } from '../../../shared/apiDispatch';
+import { startReceiver, type HttpReceiver } from '../../../test/support/httpReceiver';
+import { tempDir } from '../../../test/support/tempDir';
+import { waitFor } from '../../../test/support/waitFor';
+import { MemorySecretStore } from '../secrets/secretStore';
+import type { IncomingMessage } from '../store/eventWriter';
+import { openStore } from '../store/store';
+import type { ApiBackend } from './apiBackend';
+import { createConsoleBackend } from './consoleBackend';
+
+const dir = tempDir('payops-backend-cpsecrets-');
+const TOKEN_A = 'T0A11/B0A22/tokenAlphaXyZ123secret';
+const TOKEN_B = 'T0B11/B0B22/tokenBravoQwE456secret';
+const RULES = `
+rules: []
+contactPoints:
+  - { name: oncall, type: webhook, urlSecret: oncall-hook, timeout: 2s, maxAttempts: 1 }
+  - { name: team-chat, type: slack, urlSecret: team-chat }
+  - { name: plain, type: webhook, url: "http://127.0.0.1:9/alerts" }
+defaultPolicy: { contactPoint: oncall, groupWait: 0s, groupInterval: 1s, repeatInterval: 1s }
+burnRates:
+  - name: approval-slo
+    objective: 97%
+    sli: approval
+    minVolume: 0
+    windows:
+      - { severity: critical, factor: 10, long: 5m, short: 1m }
+`;
+
+let backend: ApiBackend | null = null;
+const receivers: HttpReceiver[] = [];
+afterEach(async () => {
+  await backend?.close();
+  backend = null;
+  for (const r of receivers.splice(0)) await r.close();
+});
+
+/** Writes `minutes` of payments ending now, half of them declined (a 16.7x burn of a 97 % objective). */
+function storePayments(dbFile: string, minutes: number): void {
+  const store = openStore(dbFile);
+  const end = Date.now();
+  const items: IncomingMessage[] = [];
+  for (let s = minutes * 60; s > 0; s--) {
+    for (let i = 0; i < 10; i++) {
+      const t = end - s * 1000 + i * 100;
+      const id = `p${s}_${i}`;
+      const type = i % 2 ? 'payment.declined' : 'payment.authorized';
+      const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
+      items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
+    }
+  }
+  store.ingest.commit(items);
+  store.close();
+}
+
+/** Every file under `root`, read as bytes. */
+function filesUnder(root: string): { file: string; bytes: Buffer }[] {
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => {
+    const file = path.join(e.parentPath, e.name);
+    return { file, bytes: fs.readFileSync(file) };
+  });
+}
+
+async function open(name: string) {
+  const sub = path.join(dir, name);
+  fs.mkdirSync(sub, { recursive: true });
+  const dbFile = path.join(sub, 'live.db');
+  const rulesFile = path.join(sub, 'rules.yaml');
+  fs.writeFileSync(rulesFile, RULES);
+  storePayments(dbFile, 7);
+  const logs: string[] = [];
+  backend = await createConsoleBackend({ dbFile, secrets: new MemorySecretStore(), rulesFile, log: (l) => logs.push(l) });
+  const answers: unknown[] = [];
+  const errors: string[] = [];
+  /** A request as a host makes it; every answer and error is kept to be searched for the token. */
+  const h = async <K extends ApiRequestName>(req: K, args: ApiArgs<K>): Promise<ApiResults[K]> => {
+    try {
+      const result = (await dispatchApiRequest(backend!.services, req, args)) as ApiResults[K];
+      answers.push(result);
+      return result;
+    } catch (err) {
+      errors.push((err as Error).message);
+      throw err;
+    }
+  };
+  return { sub, logs, answers, errors, h };
+}
+
+describe('contact point secrets from the console', () => {
+  it('lists the secrets, sets and replaces them for the running session, clears them, and never says the value', async () => {
+    const a = await startReceiver();
+    const b = await startReceiver();
+    receivers.push(a, b);
+    const urlA = `${a.url}/services/${TOKEN_A}`;
+    const urlB = `${b.url}/services/${TOKEN_B}`;
+    const { sub, logs, answers, errors, h } = await open('set');
+
+    const before = await h('contactPoints.secrets', {});
+    expect(before.store.available).toBe(true);
+    expect(before.loadError).toBeNull();
+    expect(before.contactPoints).toEqual([
+      { contactPoint: 'oncall', type: 'webhook', secret: 'oncall-hook', envVariable: 'PAYOPS_SECRET_ONCALL_HOOK', source: null, target: null, problem: null },
+      { contactPoint: 'team-chat', type: 'slack', secret: 'team-chat', envVariable: 'PAYOPS_SECRET_TEAM_CHAT', source: null, target: null, problem: null },
+    ]);
+    // Unset, the session's pages fail (the routing runs; only the URL is missing).
+    await waitFor(async () => (await h('notifications.log', { limit: 50 })).entries.some((e) => e.contactPoint === 'oncall' && e.outcome === 'failed'), 'a page to oncall that failed for want of its URL');
+
+    // Refused at the boundary, with a message that names the field and never the value.
+    for (const bad of [`ftp://127.0.0.1/${TOKEN_A}`, `127.0.0.1:${a.port}/services/${TOKEN_A}`, `javascript:${TOKEN_A}`, '']) {
+      await expect(h('contactPoints.setSecret', { contactPoint: 'oncall', url: bad })).rejects.toThrow(
+        'contactPoints.setSecret: url: must be an http(s) URL such as https://hooks.slack.com/services/…',
+      );
+    }
+    await expect(h('contactPoints.setSecret', { contactPoint: 'plain', url: urlA })).rejects.toThrow('no contact point "plain" with a urlSecret in the rules file');
+    await expect(h('contactPoints.setSecret', { contactPoint: 'nobody', url: urlA })).rejects.toThrow('no contact point "nobody" with a urlSecret in the rules file');
+    expect(a.requests).toEqual([]);
+
+    // Set: the running session's next page goes there.
+    expect(await h('contactPoints.setSecret', { contactPoint: 'oncall', url: `  ${urlA}\n` })).toEqual({
+      contactPoint: 'oncall', type: 'webhook', secret: 'oncall-hook', envVariable: 'PAYOPS_SECRET_ONCALL_HOOK', source: 'store', target: `http://127.0.0.1:${a.port}/…`, problem: null,
+    });
+    await waitFor(() => a.requests.length > 0, 'the session to page the URL just set');
+    expect(a.requests[0].path).toBe(`/services/${TOKEN_A}`);
+    expect(a.requests[0].body).toMatchObject({ receiver: 'oncall', status: 'firing' });
+
+    // Replaced: the next page goes to the new URL, still without a restart.
+    expect((await h('contactPoints.setSecret', { contactPoint: 'oncall', url: urlB })).target).toBe(`http://127.0.0.1:${b.port}/…`);
+    await waitFor(() => b.requests.length > 0, 'the session to page the replaced URL');
+    expect(b.requests[0].path).toBe(`/services/${TOKEN_B}`);
+    const listed = await h('contactPoints.secrets', {});
+    expect(listed.contactPoints.map((c) => `${c.contactPoint} ${c.source} ${c.target}`)).toEqual([`oncall store http://127.0.0.1:${b.port}/…`, 'team-chat null null']);
+
+    // Cleared: the session's pages fail again, said as a missing secret.
+    const lastId = Math.max(0, ...(await h('notifications.log', { limit: 1 })).entries.map((e) => e.id));
+    expect(await h('contactPoints.clearSecret', { contactPoint: 'oncall' })).toMatchObject({ cleared: true, contactPoint: { source: null, target: null } });
+    expect(await h('contactPoints.clearSecret', { contactPoint: 'oncall' })).toMatchObject({ cleared: false });
+    await waitFor(
+      async () => (await h('notifications.log', { limit: 50 })).entries.some((e) => e.id > lastId && e.contactPoint === 'oncall' && /secret "oncall-hook" is not set/.test(e.error ?? '')),
+      'a page after the clear to fail for want of the URL',
+    );
+
+    expect(await h('engine.snapshot', {})).toBeTruthy();
+    expect(logs).toContain('contact point "oncall": its URL (secret "oncall-hook") was set in the console');
+    expect(logs).toContain('contact point "oncall": its URL (secret "oncall-hook") was cleared in the console');
+    await backend!.close();
+    backend = null;
+    // The token (of either URL), in no answer, error, log line, or file the console wrote (the database and its WAL included).
+    const said = JSON.stringify({ answers, errors, logs });
+    for (const token of [TOKEN_A, TOKEN_B, 'tokenAlpha', 'tokenBravo']) {
+      expect(said).not.toContain(token);
+      for (const { file, bytes } of filesUnder(sub)) expect(bytes.includes(token), `${token} in ${file}`).toBe(false);
+    }
+    expect(filesUnder(sub).map((f) => path.basename(f.file))).toContain('live.db');
+  });
+
+  it('says why the rules file\'s routing cannot be read, and then sets no secret', async () => {
+    const { sub, h } = await open('broken');
+    // Edited on disk after the session started: two secrets that would share one variable.
+    fs.writeFileSync(path.join(sub, 'rules.yaml'), 'rules: []\ncontactPoints:\n  - { name: a, type: webhook, urlSecret: pay-hook }\n  - { name: b, type: webhook, urlSecret: pay_hook }\n');
+    const listed = await h('contactPoints.secrets', {});
+    expect(listed.contactPoints).toEqual([]);
+    expect(listed.loadError).toContain('contactPoints[1].urlSecret: secrets "pay-hook" (contactPoints[0]) and "pay_hook" both read the environment variable PAYOPS_SECRET_PAY_HOOK');
+    await expect(h('contactPoints.setSecret', { contactPoint: 'a', url: 'https://hooks.example.com/x' })).rejects.toThrow(/^the rules file's routing cannot be read, so its contact points are unknown: /);
+  });
+});

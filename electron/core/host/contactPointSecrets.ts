@@ -1,0 +1,83 @@
+// The `contactPoints` service, on the host side that owns the secret store: the URL secrets
+// of the rules file's contact points. An operator sets, replaces or clears one from the
+// console; the value goes to the store and nowhere else (not a log line, an error, an answer).
+// The running session reads it at its next message (ContactPointUrls.resolve reads the store
+// for every message), so nothing restarts.
+import type { ApiService } from '../../../shared/apiDispatch';
+import type { ContactPointSecretView } from '../../../shared/contactPointsApi';
+import { secretEnvName, type ContactPoint, type RoutingConfig } from '../../../shared/notificationConfig';
+import { loadRoutingFile } from '../alerts/loadRulesFile';
+import { ContactPointUrls, contactPointSecretKey } from '../notify/secretUrls';
+import type { SecretStore } from '../secrets/secretStore';
+
+type SecretContactPoint = ContactPoint & { type: 'webhook' | 'slack'; urlSecret: string };
+
+export interface ContactPointSecretsOptions {
+  secrets: SecretStore;
+  /** The rules file the console's sessions read their routing from (it changes when the rule editor saves). */
+  rulesFile: () => string | null;
+  /** Where PAYOPS_SECRET_<NAME> is read (tests). */
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export function contactPointSecretsService(options: ContactPointSecretsOptions): ApiService<'contactPoints'> {
+  const log = options.log ?? (() => undefined);
+  const urls = () => new ContactPointUrls(options.secrets, options.env);
+
+  function routing(): { routing: RoutingConfig | null; loadError: string | null } {
+    const file = options.rulesFile();
+    if (!file) return { routing: null, loadError: null };
+    try {
+      return { routing: loadRoutingFile(file), loadError: null };
+    } catch (err) {
+      return { routing: null, loadError: (err as Error).message };
+    }
+  }
+
+  const withSecrets = (r: RoutingConfig | null): SecretContactPoint[] =>
+    (r?.contactPoints ?? []).filter((cp): cp is SecretContactPoint => cp.type !== 'desktop' && cp.urlSecret !== null);
+
+  /** The contact point `name` of the routing, if it names a urlSecret; throws saying why not. */
+  function secretOf(name: string): SecretContactPoint {
+    const { routing: r, loadError } = routing();
+    if (loadError !== null) throw new Error(`the rules file's routing cannot be read, so its contact points are unknown: ${loadError}`);
+    const cp = withSecrets(r).find((c) => c.name === name);
+    if (!cp) throw new Error(`no contact point "${name}" with a urlSecret in the rules file${options.rulesFile() ? '' : ' (there is no rules file yet)'}`);
+    return cp;
+  }
+
+  async function view(cp: SecretContactPoint, from = urls()): Promise<ContactPointSecretView> {
+    const state = await from.describe(cp.urlSecret);
+    return { contactPoint: cp.name, type: cp.type, secret: cp.urlSecret, envVariable: secretEnvName(cp.urlSecret), ...state };
+  }
+
+  return {
+    secrets: async () => {
+      const { routing: r, loadError } = routing();
+      const from = urls();
+      const contactPoints: ContactPointSecretView[] = [];
+      for (const cp of withSecrets(r)) contactPoints.push(await view(cp, from));
+      return { contactPoints, store: options.secrets.availability(), rulesFile: options.rulesFile(), loadError };
+    },
+    setSecret: async ({ contactPoint, url }) => {
+      const cp = secretOf(contactPoint);
+      const store = options.secrets.availability();
+      if (!store.available) throw new Error(`the URL of contact point "${cp.name}" was not saved: ${store.reason ?? 'the secret store is not available'}`);
+      try {
+        await options.secrets.set(contactPointSecretKey(cp.urlSecret), url);
+      } catch (err) {
+        // The store's errors name the file or the keychain, never the value.
+        throw new Error(`the URL of contact point "${cp.name}" was not saved: ${(err as Error).message}`);
+      }
+      log(`contact point "${cp.name}": its URL (secret "${cp.urlSecret}") was set in the console`);
+      return view(cp);
+    },
+    clearSecret: async ({ contactPoint }) => {
+      const cp = secretOf(contactPoint);
+      const cleared = await options.secrets.delete(contactPointSecretKey(cp.urlSecret));
+      if (cleared) log(`contact point "${cp.name}": its URL (secret "${cp.urlSecret}") was cleared in the console`);
+      return { cleared, contactPoint: await view(cp) };
+    },
+  };
+}
