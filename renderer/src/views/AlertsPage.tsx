@@ -1,6 +1,7 @@
 // The Alerts view: current alerts (firing first, then pending, then the recently resolved;
 // filter by state and by text; acknowledge, silence, resolve notes), the history, the
-// silences and the rule editor, each a tab at #/alerts/<tab>.
+// silences, the notifications (contact point URLs and the log) and the rule editor, each a
+// tab at #/alerts/<tab>.
 import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { AlertView } from '../../../shared/alerts';
 import { AlertList, type AlertAction } from '../components/AlertList';
@@ -11,6 +12,7 @@ import { AlertActionDialog } from './AlertsActions';
 import { AlertsHistory } from './AlertsHistory';
 import { AlertsSilences } from './AlertsSilences';
 import { AlertsNotifications } from './AlertsNotifications';
+import { ContactPointSecrets } from './ContactPointSecrets';
 import './rules/rules.css';
 
 const RulesEditor = lazy(() => import('./rules/RulesEditor').then((m) => ({ default: m.RulesEditor })));
@@ -72,7 +74,12 @@ export function AlertsPage() {
         {tab === 'current' ? <CurrentAlerts onStatus={setStatus} /> : null}
         {tab === 'history' ? <AlertsHistory onStatus={setStatus} /> : null}
         {tab === 'silences' ? <AlertsSilences onStatus={setStatus} /> : null}
-        {tab === 'notifications' ? <AlertsNotifications /> : null}
+        {tab === 'notifications' ? (
+          <>
+            <ContactPointSecrets />
+            <AlertsNotifications />
+          </>
+        ) : null}
         {tab === 'rules' ? (
           <Suspense fallback={<div className="empty">Loading the rule editor…</div>}>
             <RulesEditor onStatus={setStatus} />

@@ -1,0 +1,60 @@
+// The contact point secrets panel as the renderer draws it (react-dom/server, no DOM needed):
+// states in words with the scheme and host only, a password-type input that holds no value
+// in the markup, the refusal shown on the field, and no Set where the store cannot keep it.
+import { createRef } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { ContactPointSecretView, ContactPointsResults } from '../../../shared/contactPointsApi';
+import { ContactPointSecretsPanel, type ContactPointSecretsPanelProps } from './ContactPointSecrets';
+import { SECRET_URL_REFUSED } from './contactPointSecretsModel';
+
+const row = (contactPoint: string, v: Partial<ContactPointSecretView>): ContactPointSecretView => ({
+  contactPoint, type: 'webhook', secret: `${contactPoint}-hook`, envVariable: `PAYOPS_SECRET_${contactPoint.toUpperCase()}_HOOK`, source: null, target: null, problem: null, ...v,
+});
+const listing = (store = { available: true, reason: null as string | null }): ContactPointsResults['contactPoints.secrets'] => ({
+  contactPoints: [
+    row('oncall', { source: 'store', target: 'https://hooks.slack.com/…' }),
+    row('team', { type: 'slack', source: 'environment', target: 'https://hooks.example.com/…' }),
+    row('billing', {}),
+  ],
+  store,
+  rulesFile: '/data/rules.yaml',
+  loadError: null,
+});
+const draw = (p: Partial<ContactPointSecretsPanelProps>) =>
+  renderToStaticMarkup(
+    <ContactPointSecretsPanel listing={listing()} loadError={null} editing={null} fieldError={null} busy={false} status={null} urlInput={createRef()} onEdit={() => undefined} onSave={() => undefined} onClear={() => undefined} {...p} />,
+  );
+
+describe('contact point secrets panel', () => {
+  it('lists each contact point with where its URL comes from, never more than the scheme and host', () => {
+    const html = draw({});
+    expect(html).toContain('set in the console: https://hooks.slack.com/…');
+    expect(html).toContain('from PAYOPS_SECRET_TEAM_HOOK: https://hooks.example.com/…');
+    expect(html).toContain('not set: its notifications fail (set it here, or PAYOPS_SECRET_BILLING_HOOK for headless runs)');
+    // Replace and Clear for the console's own URL; Set for the others (an environment value stays where it is).
+    expect([...html.matchAll(/data-testid="contact-point-secret-edit"[^>]*>(\w+)</g)].map((m) => m[1])).toEqual(['Replace', 'Set', 'Set']);
+    expect(html.match(/contact-point-secret-clear/g)).toHaveLength(1);
+    expect(html).not.toContain('contact-point-secret-form');
+  });
+
+  it('takes the URL in a password-type input that holds no value, and shows a refusal on the field', () => {
+    const html = draw({ editing: 'billing', fieldError: SECRET_URL_REFUSED });
+    const input = html.match(/<input[^>]*data-testid="contact-point-secret-url"[^>]*>/)?.[0] ?? '';
+    expect(input).toContain('type="password"');
+    expect(input).toContain('autoComplete="off"');
+    expect(input).not.toMatch(/\svalue=/);
+    expect(input).toContain('aria-invalid="true"');
+    expect(html).toContain('URL for billing');
+    expect(html).toMatch(/role="alert"[^>]*>Must be an http\(s\) URL such as https:\/\/hooks.slack.com\/services\/…</);
+  });
+
+  it('says why the store cannot keep a URL, and offers no Set then', () => {
+    const html = draw({ listing: listing({ available: false, reason: 'no OS keyring (gnome-keyring or KWallet) is running, so passwords are not stored' }) });
+    expect(html).toContain('URLs cannot be saved here: no OS keyring');
+    for (const button of html.match(/<button[^>]*data-testid="contact-point-secret-edit"[^>]*>/g) ?? []) expect(button).toContain('disabled');
+    expect(draw({ listing: { ...listing(), contactPoints: [], loadError: 'contactPoints[1].urlSecret: secrets "a" and "A" share PAYOPS_SECRET_A' } })).toContain(
+      'The rules file&#x27;s routing cannot be read: contactPoints[1].urlSecret',
+    );
+  });
+});
