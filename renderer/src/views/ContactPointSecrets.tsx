@@ -31,7 +31,7 @@ export function ContactPointSecretsPanel(props: ContactPointSecretsPanelProps) {
   const id = useId();
   const rows = listing?.contactPoints ?? [];
   return (
-    <section role="region" aria-label="Contact point secrets" className="panel" data-testid="contact-point-secrets">
+    <section role="region" aria-label="Contact point secrets" className="panel contact-point-secrets" data-testid="contact-point-secrets">
       <header className="panel-head">
         <h2>Contact point URLs</h2>
       </header>
