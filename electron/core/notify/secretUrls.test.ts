@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ContactPoint } from '../../../shared/notificationConfig';
 import { DEFAULT_ROUTING } from '../../../shared/notificationConfig';
 import { warnMissingSecrets } from './notificationHub';
 import { ContactPointUrls, contactPointSecretKey, secretEnvName } from './secretUrls';
 import { MemorySecretStore } from '../secrets/secretStore';
+import { createSafeStorageSecretStore } from '../../desktop/secretStore';
 
 const SECRET = 'https://hooks.example.com/services/T0001/B0002/XyZ123secretTOKEN456';
 const cp = (urlSecret: string): ContactPoint => ({ name: 'hook', type: 'webhook', url: null, urlSecret, timeoutMs: 1000, maxAttempts: 1, sendResolved: true, maxAlerts: 0 });
@@ -36,6 +40,18 @@ describe('contact point URLs from the secret store', () => {
     expect(await urls.resolve(cp('chat'))).toEqual({ error: 'secret "chat" is not set (secret store, or PAYOPS_SECRET_CHAT in the environment); the secret store\'s "chat" is not an http(s) URL' });
     expect(await urls.describe('chat')).toEqual({ source: null, target: null, problem: 'the secret store holds a value that is not an http(s) URL' });
     expect(urls.redact('login notAUrl-Pa55w0rd refused')).not.toContain('Pa55w0rd');
+  });
+
+  it('a secret store that cannot be read is said as such, not as a secret never set', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-cpsecret-'));
+    const file = path.join(dir, 'secrets.json');
+    fs.writeFileSync(file, '{"version":1,"secrets":{"contact-point-url:oncall-hook":"ZW5j'); // a write cut short
+    const plain = { isEncryptionAvailable: () => true, encryptString: (t: string) => Buffer.from(t), decryptString: (b: Buffer) => b.toString() };
+    const urls = new ContactPointUrls(createSafeStorageSecretStore({ file, safeStorage: plain, platform: 'darwin' }), {});
+    const unreadable = `the secret store cannot be read: the secrets file ${file} cannot be read (not JSON)`;
+    expect(await urls.describe('oncall-hook')).toMatchObject({ source: null, problem: expect.stringContaining(unreadable) });
+    expect(await urls.resolve(cp('oncall-hook'))).toEqual({ error: expect.stringContaining(`secret "oncall-hook" is not set (secret store, or PAYOPS_SECRET_ONCALL_HOOK in the environment); ${unreadable}`) });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('describes where a secret comes from with the scheme and host only', async () => {

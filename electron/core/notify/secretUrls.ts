@@ -44,7 +44,7 @@ export class ContactPointUrls {
     if (!cp.urlSecret) return { error: `${cp.type} contact point "${cp.name}" has no url` };
     const found = await this.lookup(cp.urlSecret);
     if (found.source === null) {
-      const other = found.storedNotUrl ? `; the secret store's "${cp.urlSecret}" is not an http(s) URL` : '';
+      const other = found.storedNotUrl ? `; the secret store's "${cp.urlSecret}" is not an http(s) URL` : found.storeError ? `; ${found.storeError}` : '';
       return { error: `secret "${cp.urlSecret}" is not set (secret store, or ${secretEnvName(cp.urlSecret)} in the environment)${other}` };
     }
     // A configuration error, said at the start and once per message, not retried as if the network failed.
@@ -55,22 +55,29 @@ export class ContactPointUrls {
   /** Where `secret`'s URL comes from now, and what of it may be shown (never the value). */
   async describe(secret: string): Promise<{ source: 'store' | 'environment' | null; target: string | null; problem: string | null }> {
     const found = await this.lookup(secret);
-    if (found.source === null) return { source: null, target: null, problem: found.storedNotUrl ? 'the secret store holds a value that is not an http(s) URL' : null };
+    if (found.source === null) return { source: null, target: null, problem: found.storedNotUrl ? 'the secret store holds a value that is not an http(s) URL' : found.storeError };
     if (!isHttpUrl(found.url)) return { source: found.source, target: null, problem: `${secretEnvName(secret)} is not an http(s) URL` };
     return { source: found.source, target: secretUrlTarget(found.url), problem: null };
   }
 
   /** The store's URL for `secret`, else PAYOPS_SECRET_<NAME>; every value read is remembered for redact. */
-  private async lookup(secret: string): Promise<{ source: 'store' | 'environment'; url: string; storedNotUrl: boolean } | { source: null; storedNotUrl: boolean }> {
-    // A store entry that is no http(s) URL is never posted to, nor said.
-    const stored = (await this.secrets?.get(contactPointSecretKey(secret)).catch(() => null)) ?? null;
+  private async lookup(secret: string): Promise<{ source: 'store' | 'environment'; url: string } | { source: null; storedNotUrl: boolean; storeError: string | null }> {
+    // A store that cannot be read (a secrets file cut short, no keychain) falls back to the
+    // environment, and is named when neither has the URL: it is not the same as never set.
+    let storeError: string | null = null;
+    const stored =
+      (await this.secrets?.get(contactPointSecretKey(secret)).catch((err: unknown) => {
+        storeError = `the secret store cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+        return null;
+      })) ?? null;
     if (stored) this.remember(stored);
+    // A store entry that is no http(s) URL is never posted to, nor said.
     const storedNotUrl = stored !== null && !isHttpUrl(stored);
-    if (stored !== null && !storedNotUrl) return { source: 'store', url: stored, storedNotUrl };
+    if (stored !== null && !storedNotUrl) return { source: 'store', url: stored };
     const fromEnv = this.env[secretEnvName(secret)];
-    if (!fromEnv) return { source: null, storedNotUrl };
+    if (!fromEnv) return { source: null, storedNotUrl, storeError };
     this.remember(fromEnv);
-    return { source: 'environment', url: fromEnv, storedNotUrl };
+    return { source: 'environment', url: fromEnv };
   }
 
   /** Any text with every known secret URL (and its path, which holds the token) replaced. */
