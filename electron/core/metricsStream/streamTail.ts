@@ -1,42 +1,15 @@
 import type amqp from 'amqplib';
-import { peekStream } from '../broker/streamPeek';
+import { newestStreamOffset, peekStream } from '../broker/streamPeek';
 
-/** How long the last chunk may take to arrive once it starts, and how long an empty stream is waited on. */
-const CHUNK_QUIET_MS = 150;
+/** How long an empty stream is waited on. */
 const EMPTY_AFTER_MS = 1500;
 
 /**
- * The highest offset a stream holds now, or null when it holds nothing. RabbitMQ 3.10 has no
- * stream-stats command on AMQP 0.9.1: a consumer at 'last' receives the last chunk whole, and
- * its highest offset is the tail.
+ * The highest offset a stream holds now, or null when it holds nothing (or cannot be read:
+ * a follower asking whether it caught up, or where to resume, takes that as nothing to wait for).
  */
 export async function streamTailOffset(model: amqp.ChannelModel, stream: string): Promise<number | null> {
-  const ch = await model.createChannel();
-  ch.on('error', () => undefined);
-  try {
-    await ch.prefetch(10_000);
-    let tail: number | null = null;
-    await new Promise<void>((resolve) => {
-      let timer = setTimeout(resolve, EMPTY_AFTER_MS);
-      void ch
-        .consume(
-          stream,
-          (msg) => {
-            if (!msg) return;
-            ch.ack(msg);
-            const offset = Number(msg.properties.headers?.['x-stream-offset']);
-            if (Number.isSafeInteger(offset)) tail = Math.max(tail ?? offset, offset);
-            clearTimeout(timer);
-            timer = setTimeout(resolve, CHUNK_QUIET_MS);
-          },
-          { noAck: false, arguments: { 'x-stream-offset': 'last' } },
-        )
-        .catch(() => resolve());
-    });
-    return tail;
-  } finally {
-    await ch.close().catch(() => undefined);
-  }
+  return newestStreamOffset(model, stream, EMPTY_AFTER_MS).catch(() => null);
 }
 
 /**
