@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { CompareWith } from '../../../shared/dashboardApi';
 import { customRangeForm, readCustomRange, type CustomRangeForm } from '../lib/customRange';
 import { fmtRange } from '../lib/format';
+import { localTimeHint } from '../lib/localTime';
 import { useApp } from '../store/appStore';
 import { RANGE_PRESETS, useRange } from '../store/dashboardRange';
 
@@ -84,10 +85,10 @@ export function RangePicker({ window, loading }: { window: { fromMs: number; toM
           }}
         >
           <label className="small">
-            From <input type="datetime-local" value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.target.value })} data-testid="range-custom-from" />
+            From <input type="datetime-local" title={localTimeHint()} value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.target.value })} data-testid="range-custom-from" />
           </label>
           <label className="small">
-            To <input type="datetime-local" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} data-testid="range-custom-to" />
+            To <input type="datetime-local" title={localTimeHint()} value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} data-testid="range-custom-to" />
           </label>
           <button type="submit" className="btn btn-small">
             Apply

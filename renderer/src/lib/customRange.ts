@@ -1,11 +1,11 @@
 // The dashboard's custom range form: the window shown in two datetime-local inputs (local
 // time, seconds) and read back into a fixed range. Pure, so it is unit-tested in a fixed zone.
-// The local-time text is the explorer's (one helper for both): it keeps the instants the
+// The local-time text is the explorer's (one helper for both, lib/localTime): it keeps the instants the
 // inputs were filled from, since local seconds drop milliseconds and cannot tell the two
 // 02:30s of a DST fall-back apart.
 import { DASHBOARD_MAX_RANGE_MS, DASHBOARD_MAX_RANGE_TEXT } from '../../../shared/dashboardApi';
 import { normaliseRange } from '../store/dashboardRange';
-import { parseLocal, toLocalInput } from '../views/explorer/explorerModel';
+import { readLocalTime, toLocalInput } from './localTime';
 
 export interface CustomRangeForm {
   from: string;
@@ -14,6 +14,8 @@ export interface CustomRangeForm {
   exact?: { from?: number; to?: number };
 }
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** The inputs' text for window `w`. */
 export function customRangeForm(w: { fromMs: number; toMs: number }): CustomRangeForm {
   return { from: toLocalInput(w.fromMs), to: toLocalInput(w.toMs), exact: { from: w.fromMs, to: w.toMs } };
@@ -21,10 +23,13 @@ export function customRangeForm(w: { fromMs: number; toMs: number }): CustomRang
 
 /** The range the form holds, or the message that says why it is not one. */
 export function readCustomRange(form: CustomRangeForm): { fromMs: number; toMs: number } | { error: string } {
-  const from = parseLocal(form.from, form.exact?.from);
-  const to = parseLocal(form.to, form.exact?.to);
-  if (!form.from.trim() || !form.to.trim()) return { error: 'Both times are needed' };
-  if (from === null || to === null) return { error: 'Not a valid time' };
+  const readFrom = readLocalTime(form.from, form.exact?.from);
+  const readTo = readLocalTime(form.to, form.exact?.to);
+  if (readFrom === null || readTo === null) return { error: 'Both times are needed' };
+  if ('error' in readFrom) return { error: capitalised(readFrom.error) };
+  if ('error' in readTo) return { error: capitalised(readTo.error) };
+  const from = readFrom.ms;
+  const to = readTo.ms;
   // The host reads epoch milliseconds from 0: an earlier time came back as an error banner
   // over the charts, with the range stuck on it.
   if (from < 0 || to < 0) return { error: 'Times before 1970 cannot be shown' };

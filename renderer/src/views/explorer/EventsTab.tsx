@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
 import { fmtCount, fmtDateTime } from '../../lib/format';
+import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { COMMON_CURRENCIES } from '../../../../shared/currencies';
@@ -180,11 +181,11 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
             <>
               <label>
                 From
-                <input type="datetime-local" step="1" aria-label="From" value={form.from} onChange={(e) => update({ from: e.target.value })} />
+                <input type="datetime-local" step="1" aria-label="From" title={localTimeHint()} value={form.from} onChange={(e) => update({ from: e.target.value })} />
               </label>
               <label>
                 To
-                <input type="datetime-local" step="1" aria-label="To" value={form.to} onChange={(e) => update({ to: e.target.value })} />
+                <input type="datetime-local" step="1" aria-label="To" title={localTimeHint()} value={form.to} onChange={(e) => update({ to: e.target.value })} />
               </label>
             </>
           ) : null}

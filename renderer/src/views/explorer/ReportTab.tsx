@@ -5,9 +5,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
 import { formatMoney } from '../../../../shared/format';
 import { fmtCount, fmtDateTime, fmtPercent } from '../../lib/format';
+import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
-import { parseLocal, toLocalInput } from './explorerModel';
+import { readReportWindow, toLocalInput } from './explorerModel';
 
 export interface ReportSeed {
   from: number;
@@ -72,11 +73,9 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
       if (!Number.isFinite(m) || m < 0) throw new Error('the margin must be a number of minutes');
       return { ...common, alertKey, marginMinutes: m };
     }
-    const f = parseLocal(from, exact.from);
-    const t = parseLocal(to, exact.to);
-    if (f === null || t === null) throw new Error('give both "from" and "to"');
-    if (t <= f) throw new Error('"to" must be after "from"');
-    return { ...common, from: f, to: t };
+    const window = readReportWindow(from, to, exact);
+    if ('error' in window) throw new Error(window.error);
+    return { ...common, ...window };
   };
 
   const doPreview = async () => {
@@ -145,11 +144,11 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
             <div className="explorer-filter-grid">
               <label>
                 From
-                <input type="datetime-local" step="1" aria-label="Report from" value={from} onChange={(e) => setFrom(e.target.value)} />
+                <input type="datetime-local" step="1" aria-label="Report from" title={localTimeHint()} value={from} onChange={(e) => setFrom(e.target.value)} />
               </label>
               <label>
                 To (exclusive)
-                <input type="datetime-local" step="1" aria-label="Report to" value={to} onChange={(e) => setTo(e.target.value)} />
+                <input type="datetime-local" step="1" aria-label="Report to" title={localTimeHint()} value={to} onChange={(e) => setTo(e.target.value)} />
               </label>
             </div>
           ) : (

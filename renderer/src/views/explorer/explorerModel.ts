@@ -6,6 +6,7 @@ import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
 import { declineCodeInfo, RETRY_ADVICE_TEXT } from '../../../../shared/declineCodes';
 import { minorPerMajor, minorToMajorString, parseMajorAmount } from '../../../../shared/currencies';
 import { formatDurationMs, formatMoney } from '../../../../shared/format';
+import { readLocalTime, toLocalInput } from '../../lib/localTime';
 
 export const EVENT_TYPES = KNOWN_TYPES;
 
@@ -81,22 +82,16 @@ export const EMPTY_FORM: FilterForm = {
 };
 
 /**
- * A datetime-local string (local time) as epoch ms; null when empty or invalid. `exact`, the
- * instant the string was made from (toLocalInput), is returned while the string still shows it.
+ * A datetime-local string (local time) as epoch ms; null when empty or not a local time that
+ * exists (readLocalTime says why). `exact`, the instant the string was made from (toLocalInput),
+ * is returned while the string still shows it.
  */
 export function parseLocal(value: string, exact?: number): number | null {
-  if (!value.trim()) return null;
-  if (exact !== undefined && Number.isFinite(exact) && toLocalInput(exact) === value) return exact;
-  const ms = new Date(value).getTime();
-  return Number.isFinite(ms) ? ms : null;
+  const read = readLocalTime(value, exact);
+  return read && 'ms' in read ? read.ms : null;
 }
 
-/** Epoch ms as a datetime-local value (local time, seconds precision). */
-export function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
+export { toLocalInput };
 
 export interface FilterProblem {
   field: keyof FilterForm;
@@ -107,10 +102,12 @@ export interface FilterProblem {
 export function toEventFilter(form: FilterForm, clock: number): { filter: EventFilter } | { problem: FilterProblem } {
   const filter: EventFilter = {};
   if (form.range === 'custom') {
-    const from = parseLocal(form.from, form.exact?.from);
-    const to = parseLocal(form.to, form.exact?.to);
-    if (form.from.trim() && from === null) return { problem: { field: 'from', message: 'not a valid time' } };
-    if (form.to.trim() && to === null) return { problem: { field: 'to', message: 'not a valid time' } };
+    const readFrom = readLocalTime(form.from, form.exact?.from);
+    const readTo = readLocalTime(form.to, form.exact?.to);
+    if (readFrom && 'error' in readFrom) return { problem: { field: 'from', message: readFrom.error } };
+    if (readTo && 'error' in readTo) return { problem: { field: 'to', message: readTo.error } };
+    const from = readFrom?.ms ?? null;
+    const to = readTo?.ms ?? null;
     if (from !== null && to !== null && to <= from) return { problem: { field: 'to', message: 'must be after "from"' } };
     if (from !== null) filter.from = from;
     if (to !== null) filter.to = to;
@@ -281,6 +278,17 @@ export function withoutChip(filter: EventFilter, chip: FilterChip): EventFilter 
   const next: EventFilter = { ...filter };
   for (const k of chip.keys) delete next[k];
   return next;
+}
+
+/** The report tab's window from its two inputs (and the instants they were filled from), or why it is not one. */
+export function readReportWindow(from: string, to: string, exact: { from?: number; to?: number }): { from: number; to: number } | { error: string } {
+  const f = readLocalTime(from, exact.from);
+  const t = readLocalTime(to, exact.to);
+  if (f === null || t === null) return { error: 'give both "from" and "to"' };
+  if ('error' in f) return { error: `"from": ${f.error}` };
+  if ('error' in t) return { error: `"to": ${t.error}` };
+  if (t.ms <= f.ms) return { error: '"to" must be after "from"' };
+  return { from: f.ms, to: t.ms };
 }
 
 /** The report window a filter implies: its range, or the last 24 hours before `clock`. */
