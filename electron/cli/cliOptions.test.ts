@@ -21,6 +21,9 @@ describe('parseIsoTime', () => {
       expect(parseIsoTime(v), v).toBeNull();
     }
     expect(parseIsoTime('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    // an offset no clock has (hours past 23, minutes past 59) moved the window by that much
+    for (const v of ['2026-11-23T05:00:00+25:00', '2026-11-23T05:00:00+05:99', '2026-11-23T05:00:00-2400']) expect(parseIsoTime(v), v).toBeNull();
+    expect(parseIsoTime('2026-11-23T05:00:00+14:00')).toBe(Date.UTC(2026, 10, 22, 15, 0));
     expect(parseIsoTime('2000-02-29')).toBe(Date.UTC(2000, 1, 29));
   });
 
@@ -41,6 +44,13 @@ describe('isoTime flags', () => {
     expect(() => isoTime('--from')('2026-02-30T00:00:00Z')).toThrow(/--from must be an ISO 8601 time/);
     expect(() => isoTime('--from')('1795414320000')).toThrow(/--from/);
     expect(isoTime('--since', { epochMs: true })('1795414320000')).toBe(1795414320000);
+  });
+
+  it('says what is wrong with a date that does not exist or an offset no clock has', () => {
+    expect(() => isoTime('--from')('2026-02-31T10:00:00Z')).toThrow(/^--from must be an ISO 8601 time .*: 2026-02-31 does not exist, February 2026 has 28 days$/);
+    expect(() => isoTime('--to')('2026-04-31')).toThrow(/: 2026-04-31 does not exist, April 2026 has 30 days$/);
+    expect(() => isoTime('--to')('2026-11-23T24:00:00Z')).toThrow(/: 24:00:00 is not a time of day$/);
+    expect(() => isoTime('--to')('2026-11-23T05:00:00+25:00')).toThrow(/: \+25:00 is not an offset from UTC \(hours 00-23, minutes 00-59\)$/);
   });
 });
 

@@ -140,35 +140,48 @@ export function streamOffsetFlag(value: string): NonNullable<BrokerConfig['strea
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /**
- * Epoch ms of an ISO 8601 date or date-time, or null. A time without an offset is UTC, not the
- * machine's zone: one command line means one window on every workstation (Date.parse would read
- * it as local time). Dates that do not exist (February 30) are refused, not rolled over.
+ * Epoch ms of an ISO 8601 date or date-time, or why it names no instant. A time without an
+ * offset is UTC, not the machine's zone: one command line means one window on every workstation
+ * (Date.parse would read it as local time). Dates that do not exist (February 30) are refused,
+ * not rolled over, and so are offsets no clock has (+25:00), which would move the window.
  */
-export function parseIsoTime(value: string): number | null {
+export function readIsoTime(value: string): { ms: number } | { error: string } {
   const m = ISO_TIME.exec(value.trim());
-  if (!m) return null;
+  if (!m) return { error: 'not an ISO 8601 time' };
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0));
+  if (month < 1 || month > 12) return { error: `there is no month ${m[2]}` };
   const days = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
-  if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return null;
+  if (day < 1 || day > days) return { error: `${m[1]}-${m[2]}-${m[3]} does not exist, ${MONTHS[month - 1]} ${year} has ${days} days` };
+  if (hour > 23 || minute > 59 || second > 59) return { error: `${m[4]}:${m[5]}${m[6] === undefined ? '' : `:${m[6]}`} is not a time of day` };
   const at = new Date(0);
   at.setUTCFullYear(year, month - 1, day);
   at.setUTCHours(hour, minute, second, m[7] ? Math.floor(Number(m[7]) * 1000) : 0);
   const zone = m[8];
-  if (!zone || zone.toUpperCase() === 'Z') return at.getTime();
+  if (!zone || zone.toUpperCase() === 'Z') return { ms: at.getTime() };
   const [, sign, zh, zm] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
-  return at.getTime() - (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm)) * 60_000;
+  if (Number(zh) > 23 || Number(zm) > 59) return { error: `${zone} is not an offset from UTC (hours 00-23, minutes 00-59)` };
+  return { ms: at.getTime() - (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm)) * 60_000 };
 }
 
-/** A command-line time flag (`--from`, `--since`): ISO 8601 (parseIsoTime), or with `epochMs` also a whole number of epoch ms. */
+/** Epoch ms of an ISO 8601 date or date-time (readIsoTime), or null. */
+export function parseIsoTime(value: string): number | null {
+  const read = readIsoTime(value);
+  return 'ms' in read && Number.isFinite(read.ms) ? read.ms : null;
+}
+
+/** A command-line time flag (`--from`, `--since`): ISO 8601 (readIsoTime), or with `epochMs` also a whole number of epoch ms. */
 export function isoTime(name: string, options: { epochMs?: boolean } = {}) {
   return (value: string): number => {
-    const t = options.epochMs && /^\d+$/.test(value) ? Number(value) : parseIsoTime(value);
-    if (t === null || !Number.isFinite(t)) {
-      throw new InvalidArgumentError(`${name} must be an ISO 8601 time such as 2026-11-23T05:00:00Z (without an offset it is UTC)${options.epochMs ? ', or epoch ms' : ''}`);
+    const read = options.epochMs && /^\d+$/.test(value) ? { ms: Number(value) } : readIsoTime(value);
+    if (!('ms' in read) || !Number.isFinite(read.ms)) {
+      // Text that is no time at all gets the form; one that looks like a time also gets what is wrong with it.
+      const why = 'error' in read && read.error !== 'not an ISO 8601 time' ? `: ${read.error}` : '';
+      throw new InvalidArgumentError(`${name} must be an ISO 8601 time such as 2026-11-23T05:00:00Z (without an offset it is UTC)${options.epochMs ? ', or epoch ms' : ''}${why}`);
     }
-    return t;
+    return read.ms;
   };
 }
