@@ -12,10 +12,16 @@ import type { EffectKind, TriageMetric } from './triage';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 /**
+ * A value matched exactly as stored (a merchant, issuer, acquirer, method or decline code): not
+ * trimmed, since EVENTS.md allows white space in them and " m_1" is another merchant than "m_1"
+ * (a link from triage to " m_1" showed m_1's events). The renderer trims what an operator types.
+ */
+const storedText = (max: number) => z.string().min(1).max(max);
+/**
  * An id searched for as stored (payment, merchant or event id): EVENTS.md gives ids no length,
  * so the bound is only against abuse, far above any real id, and every stored id can be found.
  */
-const storedId = text(4096);
+const storedId = storedText(4096);
 const epochMs = z.number().int().min(0).max(8.64e15);
 
 export const RISK_DECISIONS = ['approve', 'review', 'block'] as const;
@@ -31,7 +37,7 @@ export const eventFilterSchema = z
     merchantId: storedId.optional(),
     /** ISO 3166 alpha-2, as events carry it (upper case: "de" finds DE). */
     country: text(8).toUpperCase().optional(),
-    declineCode: text(64).optional(),
+    declineCode: storedText(64).optional(),
     decision: z.enum(RISK_DECISIONS).optional(),
     /**
      * Only events in this currency (ISO 4217, upper case). Required with an amount bound: an
@@ -44,14 +50,14 @@ export const eventFilterSchema = z
     /** A payment id or an event id (exact). */
     search: storedId.optional(),
     // The payment dimensions of EVENTS.md, exact, as triage names them (shared/segments.ts).
-    issuer: text(200).optional(),
+    issuer: storedText(200).optional(),
     /** A card number prefix: "529412" matches the 6-digit BIN and every 8-digit BIN in its range. */
     cardBin: z.string().trim().regex(/^\d{4,11}$/, 'a BIN is 4 to 11 digits (a card number prefix)').optional(),
     scheme: text(64).toLowerCase().optional(),
-    acquirer: text(200).optional(),
+    acquirer: storedText(200).optional(),
     mcc: z.string().trim().regex(/^\d{4}$/, 'an MCC is 4 digits (ISO 18245)').optional(),
     threeDS: z.enum(THREE_DS_OUTCOMES).optional(),
-    method: text(64).optional(),
+    method: storedText(64).optional(),
     /** Inclusive bounds on `attempt` (which try of the payment): 2..2 is the first retry, 3.. the later ones. */
     attemptMin: z.number().int().min(1).optional(),
     attemptMax: z.number().int().min(1).optional(),

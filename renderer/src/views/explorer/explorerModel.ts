@@ -32,6 +32,11 @@ export interface FilterForm {
    * 02:30s of a DST fall-back apart.
    */
   exact?: { from?: number; to?: number };
+  /**
+   * The exact values a link brought (EXACT_TEXT_FIELDS): sent as they are while the input still
+   * shows them, since a stored " m_1" is another merchant than "m_1"; what is typed is trimmed.
+   */
+  linked?: Partial<Record<ExactTextField, string>>;
   types: string[];
   merchantId: string;
   country: string;
@@ -56,6 +61,10 @@ export interface FilterForm {
 }
 
 export { THREE_DS_OUTCOMES };
+
+/** The filter's fields matched exactly as stored (shared/explorer.ts leaves white space in them). */
+const EXACT_TEXT_FIELDS = ['merchantId', 'declineCode', 'search', 'issuer', 'acquirer', 'method'] as const;
+type ExactTextField = (typeof EXACT_TEXT_FIELDS)[number];
 
 export const EMPTY_FORM: FilterForm = {
   range: 'all',
@@ -117,9 +126,10 @@ export function toEventFilter(form: FilterForm, clock: number): { filter: EventF
   }
   if (form.types.length) filter.types = [...form.types];
   const text = (v: string) => v.trim();
-  if (text(form.merchantId)) filter.merchantId = text(form.merchantId);
+  const exact = (key: ExactTextField) => (form.linked?.[key] !== undefined && form[key] === form.linked[key] ? form[key] : text(form[key]));
+  if (exact('merchantId')) filter.merchantId = exact('merchantId');
   if (text(form.country)) filter.country = text(form.country).toUpperCase();
-  if (text(form.declineCode)) filter.declineCode = text(form.declineCode);
+  if (exact('declineCode')) filter.declineCode = exact('declineCode');
   if (form.decision) filter.decision = form.decision;
   const currency = text(form.currency).toUpperCase();
   if (currency && !/^[A-Z]{3}$/.test(currency)) return { problem: { field: 'currency', message: 'a currency is three letters (ISO 4217): EUR, JPY, KWD' } };
@@ -135,8 +145,8 @@ export function toEventFilter(form: FilterForm, clock: number): { filter: EventF
   if (filter.amountMin !== undefined && filter.amountMax !== undefined && filter.amountMax < filter.amountMin) {
     return { problem: { field: 'amountMax', message: 'must not be below the minimum' } };
   }
-  if (text(form.search)) filter.search = text(form.search);
-  for (const key of ['issuer', 'acquirer', 'method'] as const) if (text(form[key])) filter[key] = text(form[key]);
+  if (exact('search')) filter.search = exact('search');
+  for (const key of ['issuer', 'acquirer', 'method'] as const) if (exact(key)) filter[key] = exact(key);
   if (text(form.scheme)) filter.scheme = text(form.scheme).toLowerCase();
   const bin = text(form.cardBin);
   if (bin && !/^\d{4,11}$/.test(bin)) return { problem: { field: 'cardBin', message: 'a BIN is 4 to 11 digits (the start of a card number)' } };
@@ -201,6 +211,7 @@ export function formOfFilter(filter: EventFilter, order: FilterForm['order'] = '
     from: filter.from !== undefined ? toLocalInput(filter.from) : '',
     to: filter.to !== undefined ? toLocalInput(filter.to) : '',
     exact: { from: filter.from, to: filter.to },
+    linked: Object.fromEntries(EXACT_TEXT_FIELDS.filter((k) => filter[k] !== undefined).map((k) => [k, filter[k]])),
     types: filter.types ? [...filter.types] : [],
     merchantId: filter.merchantId ?? '',
     country: filter.country ?? '',
@@ -245,6 +256,11 @@ const CHIP_FIELDS: { key: keyof EventFilter & keyof FilterForm; label: string }[
   { key: 'search', label: 'id' },
 ];
 
+/** A value as a chip shows it: quoted when white space at its ends (or nothing else) would not be seen. */
+function chipValue(v: string): string {
+  return v === v.trim() && v !== '' && !v.startsWith('"') ? v : JSON.stringify(v);
+}
+
 /** The applied filter as chips, in the order an operator reads them (window first). */
 export function filterChips(filter: EventFilter, fmtTime: (ms: number) => string): FilterChip[] {
   const chips: FilterChip[] = [];
@@ -255,7 +271,7 @@ export function filterChips(filter: EventFilter, fmtTime: (ms: number) => string
   if (filter.types?.length) chips.push({ id: 'types', label: `type ${filter.types.join(', ')}`, keys: ['types'], form: { types: [] } });
   for (const { key, label } of CHIP_FIELDS) {
     const v = filter[key];
-    if (v !== undefined) chips.push({ id: key, label: `${label} ${String(v)}`, keys: [key], form: { [key]: '' } });
+    if (v !== undefined) chips.push({ id: key, label: `${label} ${chipValue(String(v))}`, keys: [key], form: { [key]: '' } });
   }
   if (filter.attemptMin !== undefined) {
     const label = filter.attemptMax === filter.attemptMin ? `attempt ${filter.attemptMin}` : `attempt ≥ ${filter.attemptMin}`;
