@@ -109,6 +109,15 @@ function zoneName(ms: number, timeZone?: string): string {
 }
 
 /**
+ * YYYY-MM-DD HH:MM:SS and the zone's short name ("2026-10-25 02:15:00 GMT+2"), in local time:
+ * the hour a DST fall-back repeats reads alike twice without it.
+ */
+export function fmtDateTimeZone(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  return `${formatDateTime(ms)} ${zoneName(ms)}`;
+}
+
+/**
  * A time range as "YYYY-MM-DD HH:MM:SS – YYYY-MM-DD HH:MM:SS ZONE": which zone the chart's
  * times are in, both ends' when a daylight-saving change lies inside (an hour is not lost
  * without saying so). `timeZone` default: this machine's, as the charts draw.

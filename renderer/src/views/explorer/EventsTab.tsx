@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
-import { fmtCount, fmtDateTime } from '../../lib/format';
+import { fmtCount, fmtDateTime, fmtDateTimeZone } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -326,7 +326,7 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
               : `${fmtCount(list.rows.length)}${list.done ? '' : '+'} events${list.loading ? ' · loading…' : ''}${list.partial && !list.done ? ' · still scanning' : ''}${list.tookMs !== null ? ` · ${list.tookMs} ms` : ''}`}
           </span>
         </div>
-        <FilterChips chips={filterChips(applied.filter, fmtDateTime)} onRemove={removeChip} />
+        <FilterChips chips={filterChips(applied.filter, fmtDateTimeZone)} onRemove={removeChip} />
         {problem ? (
           <div className="error-text small" role="alert">
             {problem}

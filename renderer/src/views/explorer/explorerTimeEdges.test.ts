@@ -3,7 +3,8 @@
 // also in the hour a DST fall-back repeats and with milliseconds. Runs in Europe/Berlin.
 import { describe, expect, it } from 'vitest';
 import { inTimeZone } from '../../../../test/support/timeZone';
-import { formOfFilter, parseLocal, toEventFilter, toLocalInput } from './explorerModel';
+import { fmtDateTimeZone } from '../../lib/format';
+import { filterChips, formOfFilter, parseLocal, toEventFilter, toLocalInput } from './explorerModel';
 
 const CLOCK = Date.UTC(2026, 10, 23, 12, 0, 0);
 inTimeZone('Europe/Berlin');
@@ -30,5 +31,15 @@ describe('explorer window through the local-time inputs', () => {
     expect(parseLocal('2026-11-23T13:30:00', to)).toBe(Date.UTC(2026, 10, 23, 12, 30, 0));
     const form = { ...formOfFilter({ from: Date.UTC(2026, 10, 23, 11, 0), to }), to: '2026-11-23T14:00:00' };
     expect(toEventFilter(form, CLOCK)).toEqual({ filter: { from: Date.UTC(2026, 10, 23, 11, 0), to: Date.UTC(2026, 10, 23, 13, 0) } });
+  });
+});
+
+describe('the window chip in the hour a fall-back repeats', () => {
+  it('names the offset, so the first and the second 02:15 do not read alike', () => {
+    const first = { from: Date.UTC(2026, 9, 25, 0, 15), to: Date.UTC(2026, 9, 25, 0, 45) }; // 02:15-02:45 CEST
+    const second = { from: Date.UTC(2026, 9, 25, 1, 15), to: Date.UTC(2026, 9, 25, 1, 45) }; // 02:15-02:45 CET
+    const label = (f: { from: number; to: number }) => filterChips(f, fmtDateTimeZone)[0].label;
+    expect(label(first)).toBe('2026-10-25 02:15:00 GMT+2 – 2026-10-25 02:45:00 GMT+2');
+    expect(label(second)).toBe('2026-10-25 02:15:00 GMT+1 – 2026-10-25 02:45:00 GMT+1');
   });
 });
