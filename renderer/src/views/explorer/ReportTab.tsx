@@ -8,7 +8,7 @@ import { fmtCount, fmtDateTime, fmtPercent } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
-import { readReportWindow, toLocalInput } from './explorerModel';
+import { readMarginMinutes, readReportWindow, toLocalInput } from './explorerModel';
 
 export interface ReportSeed {
   from: number;
@@ -69,9 +69,9 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
     };
     if (source === 'alert') {
       if (!alertKey) throw new Error('choose an alert');
-      const m = Number(margin);
-      if (!Number.isFinite(m) || m < 0) throw new Error('the margin must be a number of minutes');
-      return { ...common, alertKey, marginMinutes: m };
+      const m = readMarginMinutes(margin);
+      if ('error' in m) throw new Error(m.error);
+      return { ...common, alertKey, marginMinutes: m.minutes };
     }
     const window = readReportWindow(from, to, exact);
     if ('error' in window) throw new Error(window.error);

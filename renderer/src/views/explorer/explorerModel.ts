@@ -307,6 +307,14 @@ export function readReportWindow(from: string, to: string, exact: { from?: numbe
   return { from: f.ms, to: t.ms };
 }
 
+/** The margin around an alert as typed (minutes, 0 to 1440 as the contract allows), or why it is not one. */
+export function readMarginMinutes(text: string): { minutes: number } | { error: string } {
+  const typed = text.trim();
+  // Number() reads '' as 0 and '0x10' as 16: only plain decimal minutes.
+  const minutes = /^\d+(\.\d+)?$/.test(typed) ? Number(typed) : NaN;
+  return minutes >= 0 && minutes <= 24 * 60 ? { minutes } : { error: 'the margin must be a number of minutes from 0 to 1440' };
+}
+
 /** The report window a filter implies: its range, or the last 24 hours before `clock`. */
 export function reportWindowOf(filter: EventFilter, clock: number): { from: number; to: number } {
   const to = filter.to ?? Math.floor(clock) + 1;
