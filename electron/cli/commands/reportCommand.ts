@@ -27,9 +27,10 @@ interface ReportFlags {
 }
 
 
-function minutes(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 24 * 60) throw new InvalidArgumentError('--margin must be minutes between 0 and 1440');
+/** `--margin`: plain decimal minutes (Number() would read '' as 0 and '0x10' as 16). */
+export function marginMinutes(value: string): number {
+  const n = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= 24 * 60)) throw new InvalidArgumentError('--margin must be minutes between 0 and 1440');
   return n;
 }
 
@@ -43,7 +44,7 @@ export function registerReport(program: Command): void {
     .option('--from <iso>', 'window start (default: 24 hours before --to)', isoTime('--from'))
     .option('--to <iso>', 'window end, exclusive (default: just after the newest event)', isoTime('--to'))
     .option('--alert <key>', 'an alert instance key: the window runs from --margin before it fired to --margin after it resolved')
-    .option('--margin <minutes>', 'margin around an alert', minutes, 15)
+    .option('--margin <minutes>', 'margin around an alert', marginMinutes, 15)
     .option('--out <file>', 'output file: .html, .pdf, .csv or .json')
     .option('--mask <field>', 'also mask this field (repeatable); card BINs, customer ids, e-mails, phones and IBANs are always masked unless --no-mask', repeatable)
     .option('--no-mask', 'export sensitive fields unmasked (explicit opt-out)')
