@@ -85,6 +85,16 @@ describe('payops report', () => {
     expect(reversed.stderr).toMatch(/after --from/);
     const badTime = await runPayops(['report', '--db', dbFile, '--from', 'yesterday', '--json']);
     expect(badTime.code).toBe(1);
+    // A day that does not exist and an offset no clock has are named, not rolled over or applied.
+    const noDay = await runPayops(['report', '--db', dbFile, '--from', '2026-02-31T00:00:00Z', '--json']);
+    expect(noDay.code).toBe(1);
+    expect(noDay.stderr).toMatch(/--from must be an ISO 8601 time .*: 2026-02-31 does not exist, February 2026 has 28 days/);
+    const noOffset = await runPayops(['report', '--db', dbFile, '--to', '2026-11-12T09:00:00+25:00', '--json']);
+    expect(noOffset.code).toBe(1);
+    expect(noOffset.stderr).toMatch(/\+25:00 is not an offset from UTC/);
+    const noMargin = await runPayops(['report', '--db', dbFile, '--alert', 'no-such', '--margin', '', '--json']);
+    expect(noMargin.code).toBe(1);
+    expect(noMargin.stderr).toMatch(/--margin must be minutes between 0 and 1440/);
     const alert = await runPayops(['report', '--db', dbFile, '--alert', 'no-such', '--json']);
     expect(alert.code).toBe(1);
     expect(alert.stderr).toMatch(/alert/);
