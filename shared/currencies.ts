@@ -49,13 +49,20 @@ export type MajorAmountResult = { ok: true; minor: number } | { ok: false; messa
  * An amount typed in major units of `currency` ("12.50", "1,250", "13367") as an integer of
  * minor units, exactly (decimal arithmetic on the digits, no floating point): EUR "12.5" is
  * 1250, JPY "13367" is 13367, KWD "1.25" is 1250. Refuses more decimals than the currency has
- * ("12.345" EUR), signs, exponents and anything that is not a plain decimal number.
+ * ("12.345" EUR), signs, exponents and anything that is not a plain decimal number; a comma
+ * or space groups thousands only ("1,250"), so a decimal comma ("12,50") is refused.
  */
 export function parseMajorAmount(text: string, currency: string): MajorAmountResult {
   const digits = currencyDigits(currency);
-  const cleaned = text.trim().replace(/[,\s_]/g, '');
-  const m = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
-  if (!m) return { ok: false, message: `"${text.trim()}" is not an amount (digits, optionally a decimal point: 12.50)` };
+  const typed = text.trim();
+  // A separator only groups thousands: "12,50" and "1.250,00" are decimal commas, which read
+  // as groupings would be 100 and 1,000 times off.
+  const m = /^(\d{1,3}(?:[,\s_]\d{3})+|\d+)(?:\.(\d*))?$/.exec(typed);
+  if (!m) {
+    const why = /[,\s_]/.test(typed) ? ': a comma or space only groups thousands (1,250); decimals take a point (12.50)' : ' (digits, optionally a decimal point: 12.50)';
+    return { ok: false, message: `"${typed}" is not an amount${why}` };
+  }
+  const whole = m[1].replace(/[,\s_]/g, '');
   const fraction = (m[2] ?? '').replace(/0+$/, '');
   if (fraction.length > digits) {
     return {
@@ -63,7 +70,7 @@ export function parseMajorAmount(text: string, currency: string): MajorAmountRes
       message: digits === 0 ? `${currency} has no minor unit: give a whole number` : `${currency} has ${digits} decimal${digits === 1 ? '' : 's'}: "${text.trim()}" has more`,
     };
   }
-  const minor = Number(m[1] + fraction.padEnd(digits, '0'));
+  const minor = Number(whole + fraction.padEnd(digits, '0'));
   if (!Number.isSafeInteger(minor)) return { ok: false, message: `"${text.trim()}" is too large` };
   return { ok: true, minor };
 }
