@@ -14,6 +14,8 @@ export interface ReportSeed {
   from: number;
   to: number;
   alertKey: string | null;
+  /** What of the explorer's filter the report leaves out (reportScopeNote), shown while its window is. */
+  scopeNote?: string | null;
 }
 
 const pct = (r: number | null) => fmtPercent(r, 2);
@@ -121,6 +123,8 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
     }
   };
 
+  // The explorer's filter is left out only while the window is still the one it gave.
+  const scopeNote = seed?.scopeNote && source === 'range' && from === toLocalInput(seed.from) && to === toLocalInput(seed.to) ? seed.scopeNote : null;
   const running = job?.state === 'running';
   return (
     <div className="explorer-report">
@@ -150,6 +154,11 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
                 To (exclusive)
                 <input type="datetime-local" step="1" aria-label="Report to" title={localTimeHint()} value={to} onChange={(e) => setTo(e.target.value)} />
               </label>
+              {scopeNote ? (
+                <p className="muted small" role="note" data-testid="report-scope-note">
+                  {scopeNote}
+                </p>
+              ) : null}
             </div>
           ) : (
             <div className="explorer-filter-grid">

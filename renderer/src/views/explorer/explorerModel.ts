@@ -315,6 +315,16 @@ export function readMarginMinutes(text: string): { minutes: number } | { error: 
   return minutes >= 0 && minutes <= 24 * 60 ? { minutes } : { error: 'the margin must be a number of minutes from 0 to 1440' };
 }
 
+/**
+ * What a report started from the explorer leaves out: it takes the filter's window only (its
+ * figures and CSV hold every event of it), so the other conditions are named; null when none.
+ */
+export function reportScopeNote(filter: EventFilter): string | null {
+  const others = filterChips(filter, String).filter((c) => c.id !== 'window');
+  if (!others.length) return null;
+  return `The report covers every event of this window: the explorer's other conditions are not applied (${others.map((c) => c.label).join(', ')}).`;
+}
+
 /** The report window a filter implies: its range, or the last 24 hours before `clock`. */
 export function reportWindowOf(filter: EventFilter, clock: number): { from: number; to: number } {
   const to = filter.to ?? Math.floor(clock) + 1;
