@@ -164,7 +164,19 @@ export const explorerRequestSchemas = {
   'quarantine.get': z.object({ seq: z.number().int().min(1) }).strict(),
   'report.build': z.object({ ...reportWindow, ...maskOptions }).strict(),
   /** Starts an export job; poll report.progress, stop with report.cancel. */
-  'report.export': z.object({ ...reportWindow, ...maskOptions, format: z.enum(REPORT_FORMATS) }).strict(),
+  'report.export': z
+    .object({
+      ...reportWindow,
+      ...maskOptions,
+      format: z.enum(REPORT_FORMATS),
+      /**
+       * CSV only: the events of the window that match this explorer filter (as events.query lists
+       * them; its own from/to give way to the export's window). The report's figures cover the whole window.
+       */
+      filter: eventFilterSchema.optional(),
+    })
+    .strict()
+    .refine((r) => r.filter === undefined || r.format === 'csv', { path: ['filter'], message: 'a filter applies to a CSV export only (the report\'s figures cover the whole window)' }),
   'report.progress': z.object({ jobId: text(64) }).strict(),
   'report.cancel': z.object({ jobId: text(64) }).strict(),
 } as const;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ReportData, ReportFormat, ReportJob } from '../../../shared/explorer';
+import type { EventFilter, ReportData, ReportFormat, ReportJob } from '../../../shared/explorer';
 import type { ReadStore } from '../store/store';
 import { ExportCancelledError, runExport } from './reportExport';
 import type { ReportRequest } from './reportData';
@@ -13,6 +13,8 @@ const KEEP_FINISHED = 50;
 
 export interface StartExport extends ReportRequest {
   format: ReportFormat;
+  /** CSV: only the window's events that match this explorer filter. */
+  filter?: EventFilter;
   /** Where to write; by default `<exportsDir>/payops-report-<from>-<to>.<ext>`. */
   outFile?: string;
 }

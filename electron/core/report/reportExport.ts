@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { minorToMajorString } from '../../../shared/currencies';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import type { EventRow, ReportData, ReportFormat } from '../../../shared/explorer';
+import type { EventCursor, EventFilter, EventRow, ReportData, ReportFormat } from '../../../shared/explorer';
+import type { RestoredEvent } from '../store/eventRepository';
 import type { ReadStore } from '../store/store';
 import { csvLine } from './csv';
 import { Masker } from './masking';
@@ -29,6 +30,8 @@ export interface ExportProgress {
 
 export interface ExportOptions extends ReportRequest {
   format: ReportFormat;
+  /** CSV: only the window's events that match this explorer filter (its own from/to give way to the window). */
+  filter?: EventFilter;
   outFile: string;
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
@@ -152,12 +155,11 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
     await write(`\ufeff${header}`);
     // Keyset chunks in time order: each chunk is one complete statement, so nothing is held
     // open on the connection while other work (ingest) runs between chunks.
-    let lastT = w.from - 1;
-    let lastSeq = 0;
+    const next = o.filter ? filteredChunks(store, o.filter, w, throughSeq, chunk) : windowChunks(store, w, throughSeq, chunk);
     for (;;) {
       check();
-      const batch = store.reports.exportChunk(Math.max(w.from, lastT), w.to, lastT, lastSeq, throughSeq, chunk);
-      if (batch.length === 0) break;
+      const { batch, more } = next();
+      if (batch.length === 0 && !more) break;
       let text = '';
       for (const r of batch) {
         const data = r.event.data ?? null;
@@ -177,11 +179,8 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
       rows += batch.length;
       bytes += Buffer.byteLength(text);
       await write(text);
-      const last = batch[batch.length - 1];
-      lastT = last.timeMs;
-      lastSeq = last.seq;
       o.onProgress?.({ done: rows, total: Math.max(total, rows), bytes });
-      if (batch.length < chunk) break;
+      if (!more) break;
       await yieldNow();
     }
     check();
@@ -193,4 +192,41 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
     throw err;
   }
   return { file: path.resolve(o.outFile), bytes, rows, report: null };
+}
+
+type Chunks = () => { batch: RestoredEvent[]; more: boolean };
+
+/** Every event of the window stored up to `throughSeq`, in (time, seq) keyset chunks. */
+function windowChunks(store: ReadStore, w: { from: number; to: number }, throughSeq: number, chunk: number): Chunks {
+  let lastT = w.from - 1;
+  let lastSeq = 0;
+  return () => {
+    const batch = store.reports.exportChunk(Math.max(w.from, lastT), w.to, lastT, lastSeq, throughSeq, chunk);
+    const last = batch[batch.length - 1];
+    if (last) [lastT, lastSeq] = [last.timeMs, last.seq];
+    return { batch, more: batch.length === chunk };
+  };
+}
+
+/**
+ * The window's events that match an explorer filter, stored up to `throughSeq`: the explorer's
+ * own pages (oldest first, so a filter no index serves continues where its scan stopped), each
+ * row read whole for the CSV's data column.
+ */
+function filteredChunks(store: ReadStore, filter: EventFilter, w: { from: number; to: number }, throughSeq: number, chunk: number): Chunks {
+  let cursor: EventCursor | null = null;
+  let more = true;
+  return () => {
+    if (!more) return { batch: [], more };
+    const page = store.eventPages.page({ filter: { ...filter, from: w.from, to: w.to }, order: 'asc', limit: Math.min(chunk, 500), cursor });
+    cursor = page.nextCursor;
+    more = cursor !== null;
+    const batch: RestoredEvent[] = [];
+    for (const row of page.rows) {
+      if (row.seq > throughSeq) continue;
+      const detail = store.events.get(row.seq);
+      if (detail) batch.push({ ...row, event: JSON.parse(detail.json) as RestoredEvent['event'] });
+    }
+    return { batch, more };
+  };
 }

@@ -5,7 +5,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { EventFilter } from '../../../../shared/explorer';
 import { useApp } from '../../store/appStore';
 import { EventsTab } from './EventsTab';
-import { filterOfExplorerHash, reportScopeNote, reportWindowOf } from './explorerModel';
+import { filterOfExplorerHash, reportWindowOf } from './explorerModel';
 import { QuarantineTab } from './QuarantineTab';
 import { ReportTab, type ReportSeed } from './ReportTab';
 import './explorer.css';
@@ -46,7 +46,7 @@ export function Explorer() {
     window.location.hash = id === 'events' ? '#/explorer' : `#/explorer/${id}`;
   };
   const exportFilter = (filter: EventFilter) => {
-    setSeed({ ...reportWindowOf(filter, clock ?? Date.now()), alertKey: null, scopeNote: reportScopeNote(filter) });
+    setSeed({ ...reportWindowOf(filter, clock ?? Date.now()), alertKey: null, filter });
     select('report');
   };
   return (

@@ -2,20 +2,20 @@
 // before it fired to a margin after it resolved). Preview the figures, then export HTML,
 // PDF, CSV or JSON with progress and cancel; sensitive fields are masked unless unticked.
 import { useEffect, useRef, useState } from 'react';
-import type { ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
+import type { EventFilter, ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
 import { formatMoney } from '../../../../shared/format';
 import { fmtCount, fmtDateTime, fmtPercent } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
-import { readMarginMinutes, readReportWindow, toLocalInput } from './explorerModel';
+import { readMarginMinutes, readReportWindow, reportExportFilter, reportScopeNote, toLocalInput } from './explorerModel';
 
 export interface ReportSeed {
   from: number;
   to: number;
   alertKey: string | null;
-  /** What of the explorer's filter the report leaves out (reportScopeNote), shown while its window is. */
-  scopeNote?: string | null;
+  /** The explorer filter the report was started from (its conditions besides the window: reportScopeNote). */
+  filter?: EventFilter;
 }
 
 const pct = (r: number | null) => fmtPercent(r, 2);
@@ -95,7 +95,8 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   const doExport = async () => {
     setError(null);
     try {
-      const started = await explorerCall('report.export', { ...request(), format });
+      const filter = fromFilter ? reportExportFilter(fromFilter, format) : undefined;
+      const started = await explorerCall('report.export', { ...request(), format, ...(filter ? { filter } : {}) });
       setJob(started);
       if (poll.current) clearInterval(poll.current);
       poll.current = setInterval(() => {
@@ -123,8 +124,9 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
     }
   };
 
-  // The explorer's filter is left out only while the window is still the one it gave.
-  const scopeNote = seed?.scopeNote && source === 'range' && from === toLocalInput(seed.from) && to === toLocalInput(seed.to) ? seed.scopeNote : null;
+  // The explorer's filter goes with the report while the window is still the one it gave.
+  const fromFilter = seed?.filter && source === 'range' && from === toLocalInput(seed.from) && to === toLocalInput(seed.to) ? seed.filter : null;
+  const scopeNote = fromFilter ? reportScopeNote(fromFilter, format) : null;
   const running = job?.state === 'running';
   return (
     <div className="explorer-report">

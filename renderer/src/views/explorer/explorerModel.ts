@@ -1,6 +1,6 @@
 // The explorer's pure logic: the filter form and its translation into request arguments,
 // time presets, formatting of rows. Kept apart from the components so it is unit-tested.
-import { eventFilterSchema, type EventFilter } from '../../../../shared/explorer';
+import { eventFilterSchema, type EventFilter, type ReportFormat } from '../../../../shared/explorer';
 import { THREE_DS_OUTCOMES } from '../../../../shared/events/schemas';
 import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
 import { declineCodeInfo, RETRY_ADVICE_TEXT } from '../../../../shared/declineCodes';
@@ -315,14 +315,29 @@ export function readMarginMinutes(text: string): { minutes: number } | { error: 
   return minutes >= 0 && minutes <= 24 * 60 ? { minutes } : { error: 'the margin must be a number of minutes from 0 to 1440' };
 }
 
+/** A filter's conditions other than its window, as its chips name them. */
+function conditionsBesidesWindow(filter: EventFilter): string[] {
+  return filterChips(filter, String).filter((c) => c.id !== 'window').map((c) => c.label);
+}
+
 /**
- * What a report started from the explorer leaves out: it takes the filter's window only (its
- * figures and CSV hold every event of it), so the other conditions are named; null when none.
+ * What a report started from the explorer covers: its figures take the filter's window only
+ * (every event of it); a CSV export holds the window's events that match the filter. Null when
+ * the filter has no other condition.
  */
-export function reportScopeNote(filter: EventFilter): string | null {
-  const others = filterChips(filter, String).filter((c) => c.id !== 'window');
+export function reportScopeNote(filter: EventFilter, format: ReportFormat): string | null {
+  const others = conditionsBesidesWindow(filter);
   if (!others.length) return null;
-  return `The report covers every event of this window: the explorer's other conditions are not applied (${others.map((c) => c.label).join(', ')}).`;
+  return format === 'csv'
+    ? `The CSV holds the events of this window that match the explorer's filter (${others.join(', ')}).`
+    : `The report covers every event of this window: the explorer's other conditions are not applied to its figures (${others.join(', ')}); a CSV export holds only the matching events.`;
+}
+
+/** The filter a report export from the explorer sends: for a CSV, its conditions without the window (the export's own). */
+export function reportExportFilter(filter: EventFilter, format: ReportFormat): EventFilter | undefined {
+  if (format !== 'csv' || !conditionsBesidesWindow(filter).length) return undefined;
+  const { from: _from, to: _to, ...conditions } = filter;
+  return conditions;
 }
 
 /** The report window a filter implies: its range, or the last 24 hours before `clock`. */

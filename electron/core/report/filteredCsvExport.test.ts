@@ -1,0 +1,74 @@
+// "Export report…" from a filtered explorer as CSV: the events of the window that match the
+// explorer's filter, as its pages list them, not every event of the window (an operator who
+// filtered to one merchant and sent the file on sent every merchant's events).
+import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRequestSchemas } from '../../../shared/api';
+import { storeEvents } from '../../../test/support/explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { openDatabase } from '../store/database';
+import { storeOn, type Store } from '../store/store';
+import { runExport } from './reportExport';
+
+const dir = tempDir('payops-filtered-csv-');
+const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
+const FROM = T0;
+const TO = T0 + 600_000;
+let db: Database.Database;
+let store: Store;
+
+const TYPES = ['payment.authorized', 'payment.declined', 'risk.scored'];
+function events(prefix: string, n: number): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) => {
+    const type = TYPES[i % 3];
+    const merchantId = `m_${i % 4}`;
+    const data = type === 'risk.scored'
+      ? { paymentId: `${prefix}p${i}`, merchantId, score: 10, decision: 'approve' }
+      : { paymentId: `${prefix}p${i}`, merchantId, amount: 100 + i, currency: 'EUR', issuer: i % 5 === 0 ? 'north-bank' : 'south-bank', ...(type === 'payment.declined' ? { declineCode: '51' } : {}) };
+    // Ten events share each millisecond: pages end inside a run of equal times.
+    return { specversion: '1.0', id: `${prefix}${i}`, source: 'psp', type, time: new Date(T0 - 5_000 + Math.floor(i / 10) * 997).toISOString(), data };
+  });
+}
+
+beforeAll(() => {
+  db = openDatabase(path.join(dir, 'f.db'));
+  store = storeOn(db);
+  storeEvents(db, events('a', 700));
+});
+afterAll(() => db?.close());
+
+const csvIds = (file: string) =>
+  fs.readFileSync(file, 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[3]).sort();
+const sqlIds = (where: string, args: unknown[]) =>
+  (db.prepare(`SELECT id FROM events WHERE time_ms >= ? AND time_ms < ? AND ${where}`).all(FROM, TO, ...args) as { id: string }[]).map((r) => r.id).sort();
+
+describe('a CSV export of an explorer filter', () => {
+  it('the contract takes the filter for a CSV export', () => {
+    const args = apiRequestSchemas['report.export'].parse({ from: FROM, to: TO, format: 'csv', filter: { merchantId: 'm_1', types: ['payment.declined'] } });
+    expect(args.filter).toEqual({ merchantId: 'm_1', types: ['payment.declined'] });
+    expect(apiRequestSchemas['report.export'].safeParse({ from: FROM, to: TO, format: 'html', filter: { merchantId: 'm_1' } }).success).toBe(false);
+  });
+
+  it('holds the matching events of the window only, in chunks that end between equal times', async () => {
+    const out = path.join(dir, 'm1.csv');
+    const r = await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out, chunkRows: 7, filter: { merchantId: 'm_1', types: ['payment.declined', 'payment.authorized'] } });
+    const want = sqlIds("merchant_id = 'm_1' AND type IN ('payment.declined', 'payment.authorized')", []);
+    expect(want.length).toBeGreaterThan(50);
+    expect(csvIds(out)).toEqual(want);
+    expect(r.rows).toBe(want.length);
+  });
+
+  it('a filter no index serves (issuer, decline code) too', async () => {
+    const out = path.join(dir, 'issuer.csv');
+    await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out, chunkRows: 5, filter: { issuer: 'north-bank', declineCode: '51' } });
+    expect(csvIds(out)).toEqual(sqlIds("json_extract(json, '$.data.issuer') = 'north-bank' AND decline_code = '51'", []));
+  });
+
+  it('the filter\'s own window is the export\'s window', async () => {
+    const out = path.join(dir, 'window.csv');
+    await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out, filter: { merchantId: 'm_2', from: 0, to: FROM + 1 } });
+    expect(csvIds(out)).toEqual(sqlIds("merchant_id = 'm_2'", []));
+  });
+});
