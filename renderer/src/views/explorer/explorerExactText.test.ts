@@ -28,3 +28,10 @@ describe('exact values from a link', () => {
     expect(labels).toContain('acquirer "  "');
   });
 });
+
+describe('a link with an empty number', () => {
+  it('leaves that condition out instead of reading it as 0 (from=, the epoch)', () => {
+    expect(filterOfExplorerHash('#/explorer?from=&to=1795410000000&merchantId=m_1')).toEqual({ to: 1795410000000, merchantId: 'm_1' });
+    expect(filterOfExplorerHash('#/explorer?currency=EUR&amountMin=%20')).toEqual({ currency: 'EUR' });
+  });
+});

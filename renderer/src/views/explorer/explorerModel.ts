@@ -189,7 +189,10 @@ export function filterOfExplorerHash(hash: string): EventFilter {
   const raw: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(hash.slice(q + 1))) {
     if (k === 'alert') continue;
-    raw[k] = (NUMERIC_KEYS as readonly string[]).includes(k) ? Number(v) : k === 'types' ? v.split(',').filter(Boolean) : v;
+    const numeric = (NUMERIC_KEYS as readonly string[]).includes(k);
+    // Number('') is 0: an empty "from=" would be the epoch, not no bound.
+    if (numeric && !v.trim()) continue;
+    raw[k] = numeric ? Number(v) : k === 'types' ? v.split(',').filter(Boolean) : v;
   }
   const parsed = eventFilterSchema.safeParse(raw);
   return parsed.success ? parsed.data : {};
