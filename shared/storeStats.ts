@@ -4,7 +4,10 @@
 export interface StoreStats {
   events: number;
   byType: Record<string, number>;
+  /** Every message quarantined since the database began (the retention does not lower it). */
   quarantined: number;
+  /** The quarantined messages the database holds now (what the Quarantine tab lists; the retention deletes them). */
+  quarantineHeld: number;
   duplicates: number;
   redeliveredDuplicates: number;
   /** Of `quarantined`: events whose source and id were stored already with a different body (the stored copy kept). */

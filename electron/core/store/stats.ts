@@ -21,6 +21,7 @@ export function computeStats(store: { rollups: RollupRepository; counters: Count
     events,
     byType,
     quarantined: store.counters.value('quarantined'),
+    quarantineHeld: store.counters.quarantineHeld(),
     duplicates: store.counters.value('duplicates'),
     redeliveredDuplicates: store.counters.value('redelivered_duplicates'),
     conflictingDuplicates: store.counters.value('conflicting_duplicates'),
