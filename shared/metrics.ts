@@ -117,7 +117,13 @@ export interface EngineSnapshot {
   totals: {
     events: number;
     duplicates: number;
+    /** Every message quarantined since the database began (`quarantined` of payops stats). */
     quarantined: number;
+    /**
+     * The quarantined messages the database holds now, after the retention (`quarantineHeld` of
+     * payops stats). Optional: a snapshot from an older engine has none.
+     */
+    quarantineHeld?: number;
     /**
      * Of `quarantined`, the copies of a stored (source, id) that came with a different body
      * (`conflictingDuplicates` of payops stats). Optional: a snapshot from an older engine has none.

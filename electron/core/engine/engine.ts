@@ -70,7 +70,7 @@ export class Engine {
   private connection: ConnectionStatus;
   /** Arrival of the last message received from the broker in this session (the badge's "receiving"). */
   private lastReceivedAt: number | null = null;
-  private readonly totals: EngineSnapshot['totals'] & { conflictingDuplicates: number };
+  private readonly totals: EngineSnapshot['totals'] & { conflictingDuplicates: number; quarantineHeld: number };
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
   private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
   private readonly stopListeners: (() => void | Promise<void>)[] = [];
@@ -96,6 +96,7 @@ export class Engine {
       events: stats.events,
       duplicates: stats.duplicates,
       quarantined: stats.quarantined,
+      quarantineHeld: stats.quarantineHeld,
       conflictingDuplicates: stats.conflictingDuplicates,
       unknownTypes: stats.unknownTypes,
       byType: { ...stats.byType },
@@ -137,6 +138,7 @@ export class Engine {
     this.totals.events += outcome.inserted.length;
     this.totals.duplicates += outcome.duplicates;
     this.totals.quarantined += outcome.quarantined;
+    this.totals.quarantineHeld += outcome.quarantined;
     this.totals.conflictingDuplicates += outcome.conflictingDuplicates;
     this.totals.unknownTypes += outcome.unknownTypes;
     for (const e of outcome.inserted) this.totals.byType[e.type] = (this.totals.byType[e.type] ?? 0) + 1;
@@ -322,10 +324,22 @@ export class Engine {
     if (days > 0) {
       try {
         this.store.applyRetention(days, Date.now());
+        this.recountHeld();
       } catch (err) {
         this.emit.log(`retention skipped: ${(err as Error).message}`);
       }
     }
+  }
+
+  /**
+   * What the retention deleted is no longer stored: the events and quarantined messages held are
+   * read again (the totals since the database began, duplicates and quarantined, stay).
+   */
+  private recountHeld(): void {
+    const stats = this.store.stats();
+    this.totals.events = stats.events;
+    this.totals.byType = { ...stats.byType };
+    this.totals.quarantineHeld = stats.quarantineHeld;
   }
 
   /** A finite source: once it is done and its last batch committed, the session is drained. */

@@ -80,7 +80,20 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
         <dd className="small">
           <span data-testid="totals-events">{fmtCount(snapshot?.totals.events)}</span> events ·{' '}
           <span data-testid="totals-duplicates">{fmtCount(snapshot?.totals.duplicates)}</span> dup ·{' '}
-          <span data-testid="totals-quarantined">{fmtCount(snapshot?.totals.quarantined)}</span> quarantined
+          <span data-testid="totals-quarantined" title="Quarantined since the database began (the retention does not lower it)">
+            {fmtCount(snapshot?.totals.quarantined)}
+          </span>{' '}
+          quarantined
+          {snapshot?.totals.quarantineHeld !== undefined && snapshot.totals.quarantineHeld !== snapshot.totals.quarantined ? (
+            <>
+              {' '}
+              (
+              <span data-testid="totals-quarantine-held" title="Quarantined messages the database holds now (the Quarantine tab lists them; the retention deletes them)">
+                {fmtCount(snapshot.totals.quarantineHeld)}
+              </span>{' '}
+              held)
+            </>
+          ) : null}
           {snapshot?.totals.conflictingDuplicates ? (
             <>
               {' '}
