@@ -18,7 +18,9 @@ describe('dead-letter sandbox', () => {
   it('stores once, counts duplicates of the console and of the selection, quarantines with reasons, leaves no file', () => {
     const held = new Set(['test\u0000held']);
     const rules = parseRules([{ name: 'any', description: 'd', severity: 'info', metric: 'throughput', condition: { above: 0.001 }, window: '1m' }]);
-    const report = replayIntoSandbox([input('a'), input('held'), input('b'), { ...input('a'), messageId: 'a-again' }, input('bad', Buffer.from('{"nope'))], {
+    // The same message again (the same body: cloudEvent's time is the clock's, another copy may differ).
+    const a = input('a');
+    const report = replayIntoSandbox([a, input('held'), input('b'), { ...a, messageId: 'a-again' }, input('bad', Buffer.from('{"nope'))], {
       rules,
       stored: { seqsOfId: (sources, id) => (sources.some((s) => held.has(`${s}\u0000${id}`)) ? [1] : []) },
       tempDir: dir,
@@ -28,5 +30,50 @@ describe('dead-letter sandbox', () => {
     expect(report.quarantined[0].reason).not.toBe('');
     expect(report.alerts.map((a) => a.rule)).toEqual(['any']);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+/** A CloudEvent of `id` whose data has `data` besides cloudEvent's. */
+function eventWith(id: string, data: Record<string, unknown>, type = 'payment.authorized'): Buffer {
+  const e = JSON.parse(cloudEvent(id, type).toString()) as { data: Record<string, unknown> };
+  return Buffer.from(JSON.stringify({ ...e, data: { ...e.data, ...data } }));
+}
+
+describe('dead-letter sandbox: what ingest quarantines after decoding', () => {
+  it('lists the messages the ingest transaction refuses, so every message is stored, a duplicate or quarantined', () => {
+    const surrogate = Buffer.from(eventWith('s', {}).toString().replace('"merchantId":"m1"', '"merchantId":"m\\ud800"'));
+    const ok = input('ok');
+    const report = replayIntoSandbox(
+      [
+        ok,
+        input('s', surrogate),
+        input('long-code', eventWith('long-code', { declineCode: 'x'.repeat(300) }, 'payment.declined')),
+        // The same source and id with another amount: ingest keeps the first, quarantines the other.
+        { ...input('ok', eventWith('ok', { amount: 99_999 })), messageId: 'ok-other-amount' },
+        { ...ok, messageId: 'ok-again' },
+      ],
+      { rules: [], stored: null, tempDir: dir },
+    );
+    expect(report).toMatchObject({ messages: 5, stored: 1, duplicates: 1, duplicateIds: ['ok-again'] });
+    expect(report.quarantined.map((q) => q.id)).toEqual(['s', 'long-code', 'ok-other-amount']);
+    expect(report.quarantined[0].reason).toMatch(/surrogate/);
+    expect(report.quarantined[1].reason).toMatch(/declineCode/);
+    expect(report.quarantined[2].reason).toMatch(/conflicting duplicate/);
+    expect(report.stored + report.duplicates + report.quarantined.length).toBe(report.messages);
+  });
+
+  it('odd bodies (empty, binary, invalid UTF-8, over the size limit) are quarantined with a reason each', () => {
+    const report = replayIntoSandbox(
+      [
+        input('empty', Buffer.alloc(0)),
+        input('binary', Buffer.from([0, 1, 2, 0xff, 0xfe, 0x80])),
+        input('bad-utf8', Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])),
+        input('huge', Buffer.concat([cloudEvent('huge'), Buffer.alloc(5000, 0x20)])),
+      ],
+      { rules: [], stored: null, tempDir: dir, maxBodyBytes: 4096 },
+    );
+    expect(report).toMatchObject({ messages: 4, stored: 0, duplicates: 0 });
+    expect(report.quarantined.map((q) => q.id)).toEqual(['empty', 'binary', 'bad-utf8', 'huge']);
+    for (const q of report.quarantined) expect(q.reason).not.toBe('');
   });
 });

@@ -47,28 +47,42 @@ export function replayIntoSandbox(inputs: readonly DeadLetterInput[], options: S
     try {
       const outcomes: BatchOutcome[] = [];
       const pipeline = new IngestPipeline(sandbox.ingest, { batchSize: inputs.length + 1, flushMs: 60_000, maxBodyBytes: options.maxBodyBytes, onCommitted: (o) => outcomes.push(o) });
-      // (source, id) of the events of the selection so far: a second copy is a duplicate.
-      const seen = new Set<string>();
+      // What went into the sandbox, by position (its origin there): the ingest transaction
+      // refuses some that decoded (a conflicting copy, an unpaired surrogate, a key no rollup
+      // can name), so what it quarantined is read back from the sandbox, not guessed here.
+      const pushed: { id: string; identity: string | null }[] = [];
       for (const input of inputs) {
         const raw: RawMessage = { body: input.body, headers: input.headers ?? undefined, contentType: input.contentType ?? undefined, routingKey: input.routingKey, arrivalMs };
         const decoded = decodeMessage(raw, { maxBodyBytes: options.maxBodyBytes });
         const id = deadLetterId(input, decoded.ok ? decoded.event.id : null);
-        if (!decoded.ok) {
-          report.quarantined.push({ id, reason: decoded.reason });
-        } else {
-          const identity = `${decoded.event.source}\u0000${decoded.event.id}`;
-          if (seen.has(identity) || (options.stored?.seqsOfId([decoded.event.source], decoded.event.id).length ?? 0) > 0) {
-            // Ingest would count it and store nothing (stored once, by source and id).
-            report.duplicates++;
-            report.duplicateIds.push(id);
-            continue;
-          }
-          seen.add(identity);
+        const identity = decoded.ok ? `${decoded.event.source}\u0000${decoded.event.id}` : null;
+        if (decoded.ok && (options.stored?.seqsOfId([decoded.event.source], decoded.event.id).length ?? 0) > 0) {
+          // Ingest would count it and store nothing (stored once, by source and id).
+          report.duplicates++;
+          report.duplicateIds.push(id);
+          continue;
         }
-        pipeline.push({ raw, decoded, origin: `dead letter ${id}` });
+        pipeline.push({ raw, decoded, origin: String(pushed.length) });
+        pushed.push({ id, identity });
       }
       pipeline.flush();
       pipeline.close();
+      const quarantined = new Set<number>();
+      for (const q of sandbox.quarantine.page({ order: 'asc' }, pushed.length, 0)) {
+        const at = Number(q.origin);
+        quarantined.add(at);
+        report.quarantined.push({ id: pushed[at].id, reason: q.reason });
+      }
+      // Of the copies of one (source, id) that were not refused, the first is stored, the others are duplicates.
+      const first = new Set<string>();
+      pushed.forEach((p, at) => {
+        if (quarantined.has(at) || p.identity === null) return;
+        if (!first.has(p.identity)) first.add(p.identity);
+        else {
+          report.duplicates++;
+          report.duplicateIds.push(p.id);
+        }
+      });
       const inserted = outcomes.flatMap((o) => o.inserted);
       report.stored = inserted.length;
       for (const e of inserted) report.storedByType[e.type] = (report.storedByType[e.type] ?? 0) + 1;
