@@ -1,12 +1,19 @@
 // `payops dead-letters --dry-run --json` against the real broker: the plan's fields stay as
 // they were (a contract) and the sandbox session's figures come beside them.
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AMQP_URL } from '../../../test/support/broker';
 import { lastJson, runPayops } from '../../../test/support/cli';
 import { deadLetterTopology, deleteDeadLetterTopology, depth, fillDeadLetterQueue } from '../../../test/support/deadLetterTopology';
+import { tempDir } from '../../../test/support/tempDir';
 
 const t = deadLetterTopology('dlqcli');
-afterAll(() => deleteDeadLetterTopology(t));
+const missing = deadLetterTopology('dlqcli-missing');
+afterAll(async () => {
+  await deleteDeadLetterTopology(t);
+  await deleteDeadLetterTopology(missing);
+});
+const dir = tempDir('payops-dlq-cli-');
 
 describe('payops dead-letters --dry-run', () => {
   it('prints the plan unchanged and a sandbox field', async () => {
@@ -14,9 +21,28 @@ describe('payops dead-letters --dry-run', () => {
     const res = await runPayops(['dead-letters', t.dlq, '--amqp', AMQP_URL, '--dry-run', '--json']);
     expect(res.code, res.stderr).toBe(0);
     const out = lastJson(res.stdout);
-    expect(Object.keys(out).sort()).toEqual(['messages', 'noOrigin', 'sandbox', 'targets', 'wouldQuarantine', 'wouldStore']);
+    expect(Object.keys(out).sort()).toEqual(['messages', 'missing', 'noOrigin', 'sandbox', 'targets', 'wouldQuarantine', 'wouldStore']);
     expect(out).toMatchObject({ messages: 2, wouldStore: { 'payment.authorized': 2 }, wouldQuarantine: [], noOrigin: [] });
     expect(out.sandbox).toMatchObject({ messages: 2, stored: 2, duplicates: 0, quarantined: [] });
     expect(await depth(t.dlq)).toBe(2);
+  }, 30_000);
+});
+
+// An --id that is not among the browsed messages (a typo, or further down than --count) was
+// dropped without a word: the dry run planned the others, and a redrive of it alone asked to
+// "redrive 0 message(s)" and exited 0 having sent nothing.
+describe('payops dead-letters --id not among the browsed messages', () => {
+  it('the dry run names it (missing) and says so; a redrive of nothing found is refused', async () => {
+    await fillDeadLetterQueue(missing, ['m1', 'm2'], []);
+    const dry = await runPayops(['dead-letters', missing.dlq, '--amqp', AMQP_URL, '--dry-run', '--json', '--id', 'm1', '--id', 'nope']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(lastJson(dry.stdout)).toMatchObject({ messages: 1, missing: ['nope'] });
+    expect(dry.stderr).toContain('nope');
+
+    const db = path.join(dir, 'audit.db');
+    const redrive = await runPayops(['dead-letters', missing.dlq, '--amqp', AMQP_URL, '--redrive', '--yes', '--db', db, '--id', 'nope', '--count', '1']);
+    expect(redrive.code).toBe(1);
+    expect(redrive.stderr).toMatch(/nope.*not among the 1 message\(s\) browsed/);
+    expect(await depth(missing.dlq)).toBe(2);
   }, 30_000);
 });

@@ -79,8 +79,16 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   const browsed = inputs.map((input) => ({ input, message: describeDeadLetter(input) }));
   const selected = flags.id ? browsed.filter((m) => flags.id!.includes(m.message.id)) : browsed;
   const selection = selected.map((m) => m.message);
+  // An --id the browse did not see (a typo, or further down the queue than --count) is named,
+  // never dropped without a word; a redrive with none of them found sends nothing and says so.
+  const missing = [...new Set(flags.id ?? [])].filter((id) => !browsed.some((m) => m.message.id === id));
+  if (missing.length) {
+    const said = `--id ${missing.map((id) => JSON.stringify(id)).join(', ')}: not among the ${browsed.length} message(s) browsed (--count ${flags.count})`;
+    if (flags.redrive && selection.length === 0) throw new CliError(`nothing to redrive: ${said}`);
+    logLine(said);
+  }
   if (!flags.redrive) {
-    const out = flags.dryRun ? { ...dryRun(selection), sandbox: sandboxOf(selected.map((m) => m.input), flags) } : selection;
+    const out = flags.dryRun ? { ...dryRun(selection), missing, sandbox: sandboxOf(selected.map((m) => m.input), flags) } : selection;
     if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     // Pretty JSON for reading: C1 and bidi controls, which JSON.stringify leaves raw, as \uXXXX (the same JSON).
     else if (flags.dryRun) printText(`${JSON.stringify(out, null, 2)}\n`);
