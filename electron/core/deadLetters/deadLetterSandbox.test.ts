@@ -2,10 +2,13 @@
 // duplicate (held by the console, or twice in the selection), what is quarantined, and the
 // throwaway database gone afterwards.
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRules } from '../../../shared/alertRules';
+import { decodeMessage } from '../../../shared/events/decode';
 import { cloudEvent } from '../../../test/support/deadLetterTopology';
 import { tempDir } from '../../../test/support/tempDir';
+import { openStore } from '../store/store';
 import { replayIntoSandbox } from './deadLetterSandbox';
 
 const dir = tempDir('payops-sandbox-');
@@ -22,7 +25,7 @@ describe('dead-letter sandbox', () => {
     const a = input('a');
     const report = replayIntoSandbox([a, input('held'), input('b'), { ...a, messageId: 'a-again' }, input('bad', Buffer.from('{"nope'))], {
       rules,
-      stored: { seqsOfId: (sources, id) => (sources.some((s) => held.has(`${s}\u0000${id}`)) ? [1] : []) },
+      stored: { heldAs: (e) => (held.has(`${e.source}\u0000${e.id}`) ? 'duplicate' : 'absent') },
       tempDir: dir,
     });
     expect(report).toMatchObject({ messages: 5, stored: 2, storedByType: { 'payment.authorized': 2 }, duplicates: 2, duplicateIds: ['held', 'a-again'], rules: 1 });
@@ -75,5 +78,27 @@ describe('dead-letter sandbox: what ingest quarantines after decoding', () => {
     expect(report).toMatchObject({ messages: 4, stored: 0, duplicates: 0 });
     expect(report.quarantined.map((q) => q.id)).toEqual(['empty', 'binary', 'bad-utf8', 'huge']);
     for (const q of report.quarantined) expect(q.reason).not.toBe('');
+  });
+});
+
+describe('dead-letter sandbox against the console database', () => {
+  it('a copy of a held event with another body is quarantined as a conflicting duplicate, as ingest would; the same event again is a duplicate', () => {
+    const file = path.join(dir, 'console.db');
+    const held = cloudEvent('held');
+    const writer = openStore(file);
+    writer.ingest.commit([{ raw: { body: held, arrivalMs: Date.now(), routingKey: 'payment.authorized' }, result: decodeMessage({ body: held, arrivalMs: Date.now() }) }]);
+    writer.close();
+    // Read-only, as `payops dead-letters --dry-run --db` opens it.
+    const console = openStore(file, { readonly: true });
+    try {
+      const report = replayIntoSandbox(
+        [input('held', held), { ...input('held', eventWith('held', { amount: 99_999 })), messageId: 'held-other-amount' }],
+        { rules: [], stored: console.events, tempDir: dir },
+      );
+      expect(report).toMatchObject({ messages: 2, stored: 0, duplicates: 1, duplicateIds: ['held'] });
+      expect(report.quarantined).toEqual([{ id: 'held-other-amount', reason: expect.stringMatching(/conflicting duplicate/) }]);
+    } finally {
+      console.close();
+    }
   });
 });

@@ -14,14 +14,14 @@ import type { RawMessage } from '../../../shared/events/eventTypes';
 import { Backtester } from '../alerts/backtest';
 import { deadLetterId, type DeadLetterInput } from '../broker/deadLetterMessage';
 import { IngestPipeline } from '../ingest/ingestPipeline';
-import type { BatchOutcome } from '../store/eventWriter';
+import { conflictReason, type BatchOutcome } from '../store/eventWriter';
 import { openStore, type ReadStore } from '../store/store';
 
 export interface SandboxOptions {
   /** The session's current alert rules. */
   rules: readonly AlertRule[];
-  /** The console's database: an event it holds would be a duplicate. null: none to compare with. */
-  stored: Pick<ReadStore['events'], 'seqsOfId'> | null;
+  /** The console's database: an event it holds would be a duplicate (or, with another body, quarantined). null: none to compare with. */
+  stored: Pick<ReadStore['events'], 'heldAs'> | null;
   /** Where the throwaway database goes (the OS temp folder by default). */
   tempDir?: string;
   /** Arrival time given to the replayed messages (now by default). */
@@ -50,29 +50,38 @@ export function replayIntoSandbox(inputs: readonly DeadLetterInput[], options: S
       // What went into the sandbox, by position (its origin there): the ingest transaction
       // refuses some that decoded (a conflicting copy, an unpaired surrogate, a key no rollup
       // can name), so what it quarantined is read back from the sandbox, not guessed here.
-      const pushed: { id: string; identity: string | null }[] = [];
+      const pushed: { id: string; identity: string | null; at: number }[] = [];
+      // Quarantined, with the position in the selection they are listed by.
+      const refused: { at: number; id: string; reason: string }[] = [];
       for (const input of inputs) {
         const raw: RawMessage = { body: input.body, headers: input.headers ?? undefined, contentType: input.contentType ?? undefined, routingKey: input.routingKey, arrivalMs };
         const decoded = decodeMessage(raw, { maxBodyBytes: options.maxBodyBytes });
         const id = deadLetterId(input, decoded.ok ? decoded.event.id : null);
         const identity = decoded.ok ? `${decoded.event.source}\u0000${decoded.event.id}` : null;
-        if (decoded.ok && (options.stored?.seqsOfId([decoded.event.source], decoded.event.id).length ?? 0) > 0) {
+        const held = decoded.ok ? options.stored?.heldAs(decoded.event) ?? 'absent' : 'absent';
+        if (held === 'duplicate') {
           // Ingest would count it and store nothing (stored once, by source and id).
           report.duplicates++;
           report.duplicateIds.push(id);
           continue;
         }
+        if (held === 'conflict' && decoded.ok) {
+          // Another body under an identity the console holds: ingest keeps its copy and quarantines this one.
+          refused.push({ at: pushed.length + refused.length, id, reason: conflictReason(decoded.event) });
+          continue;
+        }
         pipeline.push({ raw, decoded, origin: String(pushed.length) });
-        pushed.push({ id, identity });
+        pushed.push({ id, identity, at: pushed.length + refused.length });
       }
       pipeline.flush();
       pipeline.close();
       const quarantined = new Set<number>();
       for (const q of sandbox.quarantine.page({ order: 'asc' }, pushed.length, 0)) {
-        const at = Number(q.origin);
-        quarantined.add(at);
-        report.quarantined.push({ id: pushed[at].id, reason: q.reason });
+        const p = pushed[Number(q.origin)];
+        quarantined.add(Number(q.origin));
+        refused.push({ at: p.at, id: p.id, reason: q.reason });
       }
+      report.quarantined = refused.sort((x, y) => x.at - y.at).map(({ id, reason }) => ({ id, reason }));
       // Of the copies of one (source, id) that were not refused, the first is stored, the others are duplicates.
       const first = new Set<string>();
       pushed.forEach((p, at) => {

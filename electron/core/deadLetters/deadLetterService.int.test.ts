@@ -10,6 +10,8 @@ import { AMQP_URL } from '../../../test/support/broker';
 import { cloudEvent, deadLetterTopology, deleteDeadLetterTopology, depth, drainIds, fillDeadLetterQueue } from '../../../test/support/deadLetterTopology';
 import { tempDir } from '../../../test/support/tempDir';
 import { backtest } from '../alerts/backtest';
+import { browseDeadLetterInputs } from '../broker/deadLetterBrowse';
+import { managementClientFor } from '../broker/watchedQueues';
 import { openStore } from '../store/store';
 import { DeadLetterService } from './deadLetterService';
 
@@ -37,10 +39,12 @@ describe('dead-letter service', () => {
     await ch.waitForConfirms();
     await conn.close();
 
-    // The console already holds r1.
+    // The console already holds r1: the very event (cloudEvent's time is the clock's, so a
+    // new cloudEvent('r1') would be another body under r1's identity, a conflicting duplicate).
     const store = openStore(`${dir}/live.db`);
     cleanup.push(() => store.close());
-    const raw = { body: cloudEvent('r1'), contentType: 'application/cloudevents+json', routingKey: 'payment.authorized', arrivalMs: Date.now() };
+    const r1 = (await browseDeadLetterInputs(managementClientFor({ url: AMQP_URL })!, t.dlq, 50)).find((m) => m.messageId === 'r1')!;
+    const raw = { body: Buffer.from(r1.body), contentType: 'application/cloudevents+json', routingKey: 'payment.authorized', arrivalMs: Date.now() };
     store.ingest.commit([{ raw, result: decodeMessage(raw) }]);
 
     const service = new DeadLetterService({ broker: { url: AMQP_URL }, store, rules: () => rules, readOnly: false, actor: 'test@host' });

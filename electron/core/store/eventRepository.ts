@@ -359,6 +359,20 @@ export class EventRepository {
     for (const s of sources) add.run(s);
   }
 
+  /**
+   * What `insert` would answer for `e`, without writing: 'absent' (it would store it), or
+   * 'duplicate' / 'conflict' as the stored copy's body says. A dead-letter dry run asks it of
+   * the console's database, which it must not touch.
+   */
+  heldAs(e: NormalizedEvent): 'absent' | InsertResult & ('duplicate' | 'conflict') {
+    const [seq] = this.seqsOfId([e.source], e.id);
+    if (seq === undefined) return 'absent';
+    const holder = this.sql.prepare(`${HOLDER_SELECT} WHERE seq = ?`).get(seq) as HolderRow;
+    // The event's own text (its source not coded: coding may write); the comparison then goes by value.
+    const row: PendingRow = { e, json: e.json, timeMs: e.timeMs ?? 0, arrivalMs: 0, routingKey: null };
+    return this.sameEvent(row, holder, JSON.parse(holder.json) as JsonObject) ? 'duplicate' : 'conflict';
+  }
+
   /** The sequence numbers of the events with this id from any of `sources` (identity hash, then overflow). */
   seqsOfId(sources: string[], id: string): number[] {
     const out: number[] = [];

@@ -328,7 +328,8 @@ function hasSurrogate(v: string | null | undefined): boolean {
 /** Names of sources and ids in a reason are cut to this many characters (an id may be any length). */
 const REASON_NAME_CHARS = 200;
 
-function conflictReason(e: NormalizedEvent): string {
+/** Why a copy of a stored (source, id) with another body is quarantined (a dry run says it too). */
+export function conflictReason(e: Pick<NormalizedEvent, 'source' | 'id'>): string {
   const name = (s: string) => JSON.stringify(s.length > REASON_NAME_CHARS ? `${s.slice(0, REASON_NAME_CHARS)}…` : s);
   return `conflicting duplicate: source ${name(e.source)} id ${name(e.id)} is already stored with a different body (the stored copy is kept; this copy is quarantined)`;
 }
