@@ -64,3 +64,32 @@ describe('quarantine figures', () => {
     }
   });
 });
+
+describe('stats while a collector writes', () => {
+  it('reads every figure as of one commit: a batch committed between two reads does not show in one figure only', () => {
+    const file = path.join(dir, 'concurrent.db');
+    const collector = openStore(file);
+    const reader = openStore(file, { readonly: true });
+    try {
+      collector.ingest.commit([refused('first', NOW)]);
+      // A batch of refusals commits (another connection, as a collector beside `payops stats`)
+      // right after the reader's first counter read.
+      const value = reader.counters.value.bind(reader.counters);
+      let committed = false;
+      reader.counters.value = (name) => {
+        const v = value(name);
+        if (!committed) {
+          committed = true;
+          collector.ingest.commit([refused('second', NOW), refused('third', NOW)]);
+        }
+        return v;
+      };
+      const stats = reader.stats();
+      expect(committed).toBe(true);
+      expect(stats.quarantineHeld).toBe(stats.quarantined);
+    } finally {
+      reader.close();
+      collector.close();
+    }
+  });
+});
