@@ -3,6 +3,8 @@ import type { Database } from 'better-sqlite3';
 import { StatementCache } from './statementCache';
 
 const DAY_MS = 86_400_000;
+/** Quarantined rows deleted per transaction: each may hold a body up to the size limit (1 MiB by default). */
+const QUARANTINE_CHUNK = 1_000;
 
 /**
  * Deletes events, rollups, queue samples and quarantined messages older than the retention.
@@ -19,7 +21,7 @@ export class Retention {
    * together, so the rollups stay equal to the events they summarise. Returns the number of
    * events deleted.
    */
-  apply(retentionDays: number, nowMs: number, chunk = 50_000): number {
+  apply(retentionDays: number, nowMs: number, chunk = 50_000, quarantineChunk = QUARANTINE_CHUNK): number {
     if (!(retentionDays > 0)) return 0;
     const cutoffSec = Math.floor((nowMs - retentionDays * DAY_MS) / 1000);
     const cutoffMs = cutoffSec * 1000;
@@ -42,9 +44,12 @@ export class Retention {
       // A name that ended before the first kept minute names nothing kept (migration 310).
       if (this.hasNamedHistory()) this.sql.prepare('DELETE FROM segment_named WHERE to_minute <= ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM queue_depth WHERE at_ms < ?').run(cutoffMs);
-      this.sql.prepare('DELETE FROM quarantine WHERE arrival_ms < ?').run(cutoffMs);
       this.sql.prepare('DELETE FROM event_identity_overflow WHERE seq NOT IN (SELECT seq FROM event_log)').run();
     })();
+    // Quarantined messages a chunk at a time too: a flood of refused messages went in one
+    // transaction, with the write lock (and ingest) held until the last had gone.
+    const deleteQuarantined = this.sql.prepare('DELETE FROM quarantine WHERE seq IN (SELECT seq FROM quarantine WHERE arrival_ms < ? ORDER BY arrival_ms LIMIT ?)');
+    while (this.sql.transaction(() => deleteQuarantined.run(cutoffMs, quarantineChunk).changes)() === quarantineChunk);
     return total;
   }
 
