@@ -9,9 +9,9 @@ import { tempDir } from '../../../test/support/tempDir';
 
 const t = deadLetterTopology('dlqcli');
 const missing = deadLetterTopology('dlqcli-missing');
+const capped = deadLetterTopology('dlqcli-count');
 afterAll(async () => {
-  await deleteDeadLetterTopology(t);
-  await deleteDeadLetterTopology(missing);
+  for (const topology of [t, missing, capped]) await deleteDeadLetterTopology(topology);
 });
 const dir = tempDir('payops-dlq-cli-');
 
@@ -44,5 +44,16 @@ describe('payops dead-letters --id not among the browsed messages', () => {
     expect(redrive.code).toBe(1);
     expect(redrive.stderr).toMatch(/nope.*not among the 1 message\(s\) browsed/);
     expect(await depth(missing.dlq)).toBe(2);
+  }, 30_000);
+});
+
+// --count above what one browse returns (500) was cut to 500 without a word: a redrive "of the
+// queue" sent the first 500 of thousands, and the operator took it for all.
+describe('payops dead-letters --count above the most one browse returns', () => {
+  it('says it browses only the first 500', async () => {
+    await fillDeadLetterQueue(capped, ['k1'], []);
+    const res = await runPayops(['dead-letters', capped.dlq, '--amqp', AMQP_URL, '--count', '5000', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('--count 5000: at most 500 messages are browsed at a time');
   }, 30_000);
 });

@@ -3,7 +3,7 @@ import readline from 'node:readline';
 import { Option, type Command } from 'commander';
 import { DEFAULT_RULES } from '../../core/alerts/defaultRules';
 import { loadRulesFile } from '../../core/alerts/loadRulesFile';
-import { browseDeadLetterInputs, dryRun } from '../../core/broker/deadLetterBrowse';
+import { browseDeadLetterInputs, dryRun, MAX_BROWSE } from '../../core/broker/deadLetterBrowse';
 import { DeliveryLimitRefusal } from '../../core/broker/deadLetterDeliveryLimit';
 import { describeDeadLetter } from '../../core/broker/deadLetterMessage';
 import { replayIntoSandbox } from '../../core/deadLetters/deadLetterSandbox';
@@ -72,6 +72,8 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   const management = managementClientFor({ url: flags.amqp, managementUrl: flags.management });
   if (!management) throw new CliError('browsing a dead-letter queue needs the management API (--management)');
   const action = flags.redrive ? 'redrive' : flags.dryRun ? 'dry-run' : 'browse';
+  // One browse returns at most MAX_BROWSE messages, from the head of the queue: said, not cut silently.
+  if (flags.count > MAX_BROWSE) logLine(`--count ${flags.count}: at most ${MAX_BROWSE} messages are browsed at a time (the first ${MAX_BROWSE} of the queue); the rest stay for another run`);
   const inputs = await browseDeadLetterInputs(management, queue, flags.count, action).catch((err: unknown) => {
     if (err instanceof DeliveryLimitRefusal) throw new CliError(err.message);
     throw err;
