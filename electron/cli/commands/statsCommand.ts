@@ -39,7 +39,7 @@ export function formatStatsText(stats: StoreStats): string {
     `events        ${stats.events}`,
     ...Object.entries(stats.byType).map(([type, n]) => `  ${padColumn(visible(type), 22)} ${n}`),
     `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
-    `quarantined   ${stats.quarantined} since the database began, ${stats.quarantineHeld} held now${stats.conflictingDuplicates ? ` (${stats.conflictingDuplicates} conflicting duplicates: same source and id, another body)` : ''}`,
+    `quarantined   ${stats.quarantined}${stats.conflictingDuplicates ? ` (${stats.conflictingDuplicates} conflicting duplicates: same source and id, another body)` : ''} since the database began, ${stats.quarantineHeld} held now`,
     `unknown types ${stats.unknownTypes}`,
     `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => visible(formatMoney(a, c || null))).join(', ') || '-'}`,
     `time range    ${stats.firstEventTime ?? '-'} .. ${stats.lastEventTime ?? '-'}`,
