@@ -278,3 +278,55 @@ describe('characters a CloudEvents String excludes (core spec, Type System)', ()
     expect(text.ok).toBe(true);
   });
 });
+
+describe('source is a URI-reference (core spec: RFC 3986 section 4.1)', () => {
+  // Any non-empty string was accepted as a source, spaces, stray "%" and all.
+  const base = { specversion: '1.0', id: 'u-1', type: 'com.example.other' };
+  const refused: [string, string, RegExp][] = [
+    ['a space', 'psp authorizer', /^source: not a URI-reference \(RFC 3986\): " " \(U\+0020\) at offset 3 /],
+    ['a "%" without two hex digits', 'psp/%zz', /^source: .*"%" at offset 4 is not followed by two hex digits/],
+    ['a "%" at the end', 'psp/100%', /^source: .*"%" at offset 7 /],
+    ['a second "#"', 'psp#a#b', /^source: .*a second "#" at offset 5/],
+    ['a colon after something that is not a scheme', '1psp:auth', /^source: .*the colon at offset 4 follows "1psp", which is not a scheme/],
+    ['a colon after an underscore name', 'm_1042:gw', /^source: .*which is not a scheme/],
+    ['angle brackets', '<psp>', /^source: .*"<" \(U\+003C\) at offset 0 /],
+    ['a backslash', 'psp\\auth', /^source: .*"\\\\" \(U\+005C\) at offset 3 /],
+    ['a brace', 'psp/{id}', /^source: .*"\{" \(U\+007B\) at offset 4 /],
+    ['a port that is not digits', 'https://psp.example:80a/x', /^source: .*port "80a" is not digits/],
+    ['an unclosed IP literal', 'https://[::1/x', /^source: .*"\[" at offset 8 opens an IP literal that is not closed/],
+    ['a bracket in the path', 'psp/[0]', /^source: .*"\[" \(U\+005B\) at offset 4 /],
+  ];
+  it.each(refused)('quarantines a source with %s, naming the attribute and the character', (_name, source, reason) => {
+    for (const r of [decode({ ...base, source }), normalizeCloudEvent({ ...base, source })]) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.reason).toMatch(reason);
+    }
+  });
+  it('quarantines a payment event and a binary-mode event alike', () => {
+    expect(decode(paymentEvent('payment.authorized', { source: 'psp gateway' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^source: not a URI-reference/) });
+    const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'b', 'cloudEvents:source': 'psp\\gw', 'cloudEvents:type': 'com.example.blob' };
+    expect(decodeMessage({ body: Buffer.alloc(0), headers, arrivalMs: 1 })).toMatchObject({ ok: false, reason: expect.stringMatching(/^source: not a URI-reference/) });
+  });
+  const accepted = [
+    'https://cloudevents.io', 'https://github.com/cloudevents', 'mailto:cncf-wg-serverless@lists.cncf.io',
+    'urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66', '/cloudevents/spec/pull/123', '/sensors/tn-1234567/alerts', '1-555-123-4567',
+    '/payments', 'psp/authorizer', '#fragment', '//authority/path', './a:b', 'a/b:c', '?q=1&r=2', '', // '' is refused as empty, below
+    'https://user:pw@psp.example:8443/a;b=c/d?x=%20y&z=%5B1%5D#frag/?', 'https://[::1]:5672/vhost', 'http://[v1.fe80::a+en1]/', 'file:///var/log',
+    'https://例え.jp/支払い', 'psp/çø-💳', 'urn:isbn:0451450523', 'tag:psp.example,2026:auth', 's', "psp/!$&'()*+,;=:@-._~",
+  ].filter((s) => s !== '');
+  it.each(accepted)('accepts the source %s', (source) => {
+    const r = decode({ ...base, source });
+    expect(r).toMatchObject({ ok: true, event: { source } });
+  });
+  it('accepts every web URL fast-check writes (RFC 3986 URIs with query and fragment)', () => {
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true, validSchemes: ['https', 'amqp', 'urn+x'] }), (source) => {
+        expect(decode({ ...base, source })).toMatchObject({ ok: true });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('still names an empty source as such', () => {
+    expect(decode({ ...base, source: '' })).toMatchObject({ ok: false, reason: 'source: must be a non-empty string' });
+  });
+});

@@ -19,6 +19,7 @@ import {
 import { categoryOf, paymentDimensionsOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
 import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
+import { sourceProblem } from './uriReference';
 
 export { MAX_JSON_DEPTH } from './jsonDepth';
 
@@ -143,6 +144,10 @@ function normalize(ce: unknown): DecodeResult {
       if (key !== 'data' && key !== 'data_base64' && typeof obj[key] === 'string') {
         const bad = disallowedCharacter(obj[key] as string);
         if (bad !== null) return fail(`${key}: ${bad} (${STRING_TYPE_NOTE})`);
+        if (key === 'source') {
+          const notUri = sourceProblem(obj.source as string);
+          if (notUri !== null) return fail(`source: not a URI-reference (RFC 3986): ${notUri}`);
+        }
       }
       continue;
     }

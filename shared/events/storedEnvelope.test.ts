@@ -70,12 +70,19 @@ const riskData = fc.record(
   { requiredKeys: ['paymentId', 'merchantId', 'score', 'decision'] },
 );
 
+/** A source: a URI-reference (CloudEvents), absolute or relative, some with IRI characters. */
+const sourceText = fc.oneof(
+  fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  fc.stringMatching(/^[a-z0-9][a-z0-9/._~-]{0,11}$/),
+  fc.constantFrom('urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66', 'psp/çø-💳', '#fragment', '//authority/path'),
+);
+
 const envelope = (type: fc.Arbitrary<string>, data: fc.Arbitrary<unknown>) =>
   fc.record(
     {
       specversion: fc.constant('1.0'),
       id: text,
-      source: text,
+      source: sourceText,
       type,
       time: fc.oneof(isoTime, otherTime),
       subject: fc.option(text, { nil: undefined }),
