@@ -330,3 +330,30 @@ describe('source is a URI-reference (core spec: RFC 3986 section 4.1)', () => {
     expect(decode({ ...base, source: '' })).toMatchObject({ ok: false, reason: 'source: must be a non-empty string' });
   });
 });
+
+describe('dataschema is an absolute URI (core spec: RFC 3986 section 4.3)', () => {
+  // Any non-empty string was accepted as a dataschema, a relative path or a sentence included.
+  const base = { specversion: '1.0', id: 'ds-1', source: 'psp/authorizer', type: 'com.example.other' };
+  const refused: [string, string, RegExp][] = [
+    ['a relative path', 'schemas/payment.json', /^dataschema: not an absolute URI \(RFC 3986 section 4\.3\): it has no scheme/],
+    ['a path from the root', '/schemas/payment.json', /^dataschema: .*no scheme/],
+    ['a network-path reference', '//schemas.example/payment', /^dataschema: .*no scheme/],
+    ['a fragment', 'https://schemas.example/payment.json#/defs/amount', /^dataschema: .*it has a fragment \("#" at offset 36\)/],
+    ['a space', 'https://schemas.example/pay ment', /^dataschema: .*" " \(U\+0020\) at offset 27 /],
+    ['a colon after what is not a scheme', 'v_1:payment', /^dataschema: .*which is not a scheme/],
+  ];
+  it.each(refused)('quarantines a dataschema with %s, naming the attribute and what is wrong', (_name, dataschema, reason) => {
+    expect(decode({ ...base, dataschema })).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+    expect(decode(paymentEvent('payment.authorized', { dataschema }))).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+  });
+  it.each(['https://cloudevents.io/dataschema', 'urn:example:payment:v1', 'https://schemas.example/p?v=2', 'file:///schemas/p.json', 'https://schémas.example/paiement'])(
+    'accepts the dataschema %s',
+    (dataschema) => {
+      expect(decode({ ...base, dataschema })).toMatchObject({ ok: true });
+    },
+  );
+  it('keeps null as absent and names an empty one as such', () => {
+    expect(decode({ ...base, dataschema: null })).toMatchObject({ ok: true });
+    expect(decode({ ...base, dataschema: '' })).toMatchObject({ ok: false, reason: 'dataschema: must be a non-empty string' });
+  });
+});

@@ -19,7 +19,7 @@ import {
 import { categoryOf, paymentDimensionsOf, type DecodeResult, type NormalizedEvent, type RawMessage, type RiskDecision } from './eventTypes';
 import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
-import { sourceProblem } from './uriReference';
+import { sourceProblem, uriProblem } from './uriReference';
 
 export { MAX_JSON_DEPTH } from './jsonDepth';
 
@@ -147,6 +147,9 @@ function normalize(ce: unknown): DecodeResult {
         if (key === 'source') {
           const notUri = sourceProblem(obj.source as string);
           if (notUri !== null) return fail(`source: not a URI-reference (RFC 3986): ${notUri}`);
+        } else if (key === 'dataschema') {
+          const notUri = uriProblem(obj.dataschema as string, true);
+          if (notUri !== null) return fail(`dataschema: not an absolute URI (RFC 3986 section 4.3): ${notUri}`);
         }
       }
       continue;
