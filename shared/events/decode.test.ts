@@ -357,3 +357,39 @@ describe('dataschema is an absolute URI (core spec: RFC 3986 section 4.3)', () =
     expect(decode({ ...base, dataschema: '' })).toMatchObject({ ok: false, reason: 'dataschema: must be a non-empty string' });
   });
 });
+
+describe('data_base64 is base64 (JSON format: RFC 4648)', () => {
+  // Any string was accepted as data_base64: stored, exported and masked as if it held bytes.
+  const base = { specversion: '1.0', id: 'b64-1', source: 'psp/authorizer', type: 'com.example.blob', datacontenttype: 'application/octet-stream' };
+  const refused: [string, string, RegExp][] = [
+    ['a space', 'TWFu TWFu', /^data_base64: not base64 \(RFC 4648\): " " \(U\+0020\) at offset 4 is not in the base64 alphabet/],
+    ['text that is not base64 at all', 'not base64!!', /^data_base64: .*" " \(U\+0020\) at offset 3 /],
+    ['a line break', 'TWFu\nTWFu', /^data_base64: .*"\\n" \(U\+000A\) at offset 4 /],
+    ['base64url characters', 'ab-_', /^data_base64: .*"-" \(U\+002D\) at offset 2 .*base64url/],
+    ['no padding', 'TWE', /^data_base64: .*3 characters: base64 comes in groups of 4/],
+    ['a length off by one', 'TWFuT', /^data_base64: .*5 characters/],
+    ['padding in the middle', 'TQ==TWFu', /^data_base64: .*"=" at offset 2 is padding before the end/],
+    ['three padding characters', 'T===', /^data_base64: .*"=" at offset 1 is padding before the end/],
+  ];
+  it.each(refused)('quarantines data_base64 with %s, naming the attribute and what is wrong', (_name, data_base64, reason) => {
+    expect(decode({ ...base, data_base64 })).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+    expect(normalizeCloudEvent({ ...base, data_base64 })).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+  });
+  it.each(['', 'TQ==', 'TWE=', 'TWFu', 'TWFuTWE=', '/wAB', '+/+/', Buffer.from('ünïcødé 💳').toString('base64')])('accepts the data_base64 %j', (data_base64) => {
+    const r = decode({ ...base, data_base64 });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(JSON.parse(r.event.json).data_base64).toBe(data_base64);
+  });
+  it('accepts any bytes as Buffer writes them', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        expect(decode({ ...base, data_base64: Buffer.from(bytes).toString('base64') }).ok).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+  it('names bad base64 where a payment event needs data too, before what it holds', () => {
+    const { data: _data, ...attributes } = paymentEvent('payment.authorized');
+    expect(decode({ ...attributes, data_base64: 'eyJhIjoxfQ' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^data_base64: not base64/) });
+  });
+});

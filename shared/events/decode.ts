@@ -20,6 +20,7 @@ import { categoryOf, paymentDimensionsOf, type DecodeResult, type NormalizedEven
 import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
 import { sourceProblem, uriProblem } from './uriReference';
+import { base64Problem } from './base64Text';
 
 export { MAX_JSON_DEPTH } from './jsonDepth';
 
@@ -139,9 +140,13 @@ function normalize(ce: unknown): DecodeResult {
     if (!envelope.success) return fail(describeIssue('', envelope.error));
   }
   for (const key of Object.keys(obj)) {
-    // Every context attribute but data and data_base64 (Binary) is checked as a String where it is one.
+    // Every context attribute but data and data_base64 (Binary, checked as base64) is checked as a
+    // String where it is one, source and dataschema as the URIs they are too.
     if (CORE_ATTRIBUTES.has(key)) {
-      if (key !== 'data' && key !== 'data_base64' && typeof obj[key] === 'string') {
+      if (key === 'data_base64' && typeof obj.data_base64 === 'string') {
+        const notBase64 = base64Problem(obj.data_base64);
+        if (notBase64 !== null) return fail(`data_base64: not base64 (RFC 4648): ${notBase64}`);
+      } else if (key !== 'data' && key !== 'data_base64' && typeof obj[key] === 'string') {
         const bad = disallowedCharacter(obj[key] as string);
         if (bad !== null) return fail(`${key}: ${bad} (${STRING_TYPE_NOTE})`);
         if (key === 'source') {
