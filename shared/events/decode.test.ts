@@ -393,3 +393,30 @@ describe('data_base64 is base64 (JSON format: RFC 4648)', () => {
     expect(decode({ ...attributes, data_base64: 'eyJhIjoxfQ' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^data_base64: not base64/) });
   });
 });
+
+describe('structured mode declared by content type (AMQP binding 3.2)', () => {
+  // A structured-mode message may carry the attributes as cloudEvents: application properties too
+  // (AMQP binding 3.2.3). It was read as binary mode because of them, the whole event becoming its
+  // own data: a payment event was quarantined ("missing required attribute data.paymentId") and an
+  // unknown one stored with the envelope nested in data.
+  const sent = paymentEvent('payment.authorized');
+  const copies = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': sent.id, 'cloudEvents:source': sent.source, 'cloudEvents:type': sent.type, 'cloudEvents:time': sent.time };
+  it.each(['application/cloudevents+json', 'application/cloudevents+json; charset=UTF-8', 'Application/CloudEvents+JSON'])(
+    'reads the body as the event under %s, whatever the headers say',
+    (contentType) => {
+      const r = decodeMessage({ body: body(sent), headers: copies, contentType, arrivalMs: 1 });
+      expect(r).toMatchObject({ ok: true, event: { id: sent.id, category: 'payment', amount: sent.data.amount, paymentId: sent.data.paymentId } });
+      const other = { specversion: '1.0', id: 'o-1', source: 'ops/x', type: 'com.example.other', data: { k: 1 } };
+      const o = decodeMessage({ body: body(other), headers: { ...copies, 'cloudEvents:type': 'com.example.other' }, contentType, arrivalMs: 1 });
+      expect(o.ok && JSON.parse(o.event.json).data).toEqual({ k: 1 });
+    },
+  );
+  it('keeps the structured verdict and reason of an invalid structured event beside headers', () => {
+    const r = decodeMessage({ body: body({ ...sent, source: 'psp gw' }), headers: copies, contentType: 'application/cloudevents+json', arrivalMs: 1 });
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/^source: not a URI-reference/) });
+  });
+  it('still reads binary mode under a data content type', () => {
+    const r = decodeMessage({ body: body(sent.data), headers: copies, contentType: 'application/json', arrivalMs: 1 });
+    expect(r).toMatchObject({ ok: true, event: { id: sent.id, amount: sent.data.amount } });
+  });
+});

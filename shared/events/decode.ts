@@ -49,6 +49,12 @@ function isJsonMediaType(contentType: string | null | undefined): boolean {
   return base === 'application/json' || base.endsWith('+json') || base === 'text/json';
 }
 
+/**
+ * The content type of a structured-mode message in the JSON format. The AMQP binding (3.2.3) lets
+ * such a message carry the attributes as cloudEvents: headers too; its body stays the event.
+ */
+const STRUCTURED_JSON_CONTENT_TYPE = /^\s*application\/cloudevents\+json\s*(;|$)/i;
+
 /** AMQP 0-9-1 timestamps are POSIX seconds; one this large can only be milliseconds (after year 5000 as seconds). */
 const TIMESTAMP_MS_FROM = 1e11;
 
@@ -260,7 +266,7 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   }
   let binary: ReturnType<typeof binaryModeAttributes>;
   try {
-    binary = binaryModeAttributes(raw.headers);
+    binary = raw.contentType && STRUCTURED_JSON_CONTENT_TYPE.test(raw.contentType) ? null : binaryModeAttributes(raw.headers);
   } catch {
     return fail('a cloudEvents header is not valid UTF-8');
   }
