@@ -420,3 +420,26 @@ describe('structured mode declared by content type (AMQP binding 3.2)', () => {
     expect(r).toMatchObject({ ok: true, event: { id: sent.id, amount: sent.data.amount } });
   });
 });
+
+describe('binary-mode attributes sent as AMQP binary (byte array headers)', () => {
+  // The AMQP binding maps a Binary attribute to AMQP binary, which amqplib hands over as bytes.
+  // Bytes that were not UTF-8 made the whole message "a cloudEvents header is not valid UTF-8",
+  // a valid event quarantined, without saying which header.
+  const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'bin-x', 'cloudEvents:source': 'psp/capture', 'cloudEvents:type': 'com.example.blob' };
+  it('keeps an extension holding bytes as Binary, in its canonical string form (base64)', () => {
+    for (const bytes of [Buffer.from([0xff, 0x00, 0x01]), new Uint8Array([0x80, 0x81])]) {
+      const r = decodeMessage({ body: Buffer.alloc(0), headers: { ...headers, 'cloudEvents:extbinary': bytes }, arrivalMs: 1 });
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(JSON.parse(r.event.json).extbinary).toBe(Buffer.from(bytes).toString('base64'));
+    }
+  });
+  it('still reads UTF-8 bytes as the text they are', () => {
+    const r = decodeMessage({ body: Buffer.alloc(0), headers: { ...headers, 'ce-traceparent': Buffer.from('00-abc-01'), 'cloudEvents:id': Buffer.from('bin-ü') }, arrivalMs: 1 });
+    expect(r).toMatchObject({ ok: true, event: { id: 'bin-ü' } });
+    if (r.ok) expect(JSON.parse(r.event.json).traceparent).toBe('00-abc-01');
+  });
+  it.each(['id', 'source', 'type', 'subject', 'specversion'])('quarantines %s as bytes that are not UTF-8, naming the attribute and its header', (name) => {
+    const r = decodeMessage({ body: Buffer.alloc(0), headers: { ...headers, [`cloudEvents:${name}`]: Buffer.from([0x62, 0xff]) }, arrivalMs: 1 });
+    expect(r).toMatchObject({ ok: false, reason: `${name}: the header cloudEvents:${name} holds bytes that are not UTF-8 text (only an extension attribute can be Binary)` });
+  });
+});

@@ -58,8 +58,16 @@ const STRUCTURED_JSON_CONTENT_TYPE = /^\s*application\/cloudevents\+json\s*(;|$)
 /** AMQP 0-9-1 timestamps are POSIX seconds; one this large can only be milliseconds (after year 5000 as seconds). */
 const TIMESTAMP_MS_FROM = 1e11;
 
+/** UTF-8 bytes as their text, or null when they are not UTF-8. */
+function utf8Text(bytes: Uint8Array): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 function headerText(value: unknown): unknown {
-  if (value instanceof Uint8Array) return utf8.decode(value);
   // The CloudEvents AMQP binding carries a Timestamp attribute (`time`) as an AMQP timestamp,
   // which amqplib decodes as { '!': 'timestamp', value }: read as the RFC 3339 text it stands for.
   if (typeof value === 'object' && value !== null && (value as { '!'?: unknown })['!'] === 'timestamp') {
@@ -72,26 +80,45 @@ function headerText(value: unknown): unknown {
   return value;
 }
 
+interface BinaryModeAttributes {
+  attrs: Record<string, unknown>;
+  headerNames: string[];
+  /** The quarantine reason of a core attribute whose header held bytes that are not UTF-8 text. */
+  notText: string | null;
+}
+
 /**
  * The CloudEvents attributes carried as AMQP headers (binary mode) by name, with the header each
  * came in, or null when there are none. Binary mode needs `specversion` among them.
+ * A header of bytes (AMQP binary, amqplib's Buffer) is read as its UTF-8 text, which is how
+ * bridges send strings as bytes; bytes that are not UTF-8 are an extension's Binary value, kept
+ * in its canonical string form (base64), and make a core attribute, which is text, invalid.
  */
-function binaryModeAttributes(headers: Record<string, unknown> | null | undefined): { attrs: Record<string, unknown>; headerNames: string[] } | null {
+function binaryModeAttributes(headers: Record<string, unknown> | null | undefined): BinaryModeAttributes | null {
   if (!headers) return null;
   let attrs: Record<string, unknown> | null = null;
   const headerNames: string[] = [];
+  let notText: string | null = null;
   for (const key of Object.keys(headers)) {
     for (const { prefix, caseInsensitive } of BINARY_PREFIXES) {
       if (key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()) {
         attrs ??= {};
-        const name = key.slice(prefix.length);
-        attrs[caseInsensitive ? name.toLowerCase() : name] = headerText(headers[key]);
+        const name = caseInsensitive ? key.slice(prefix.length).toLowerCase() : key.slice(prefix.length);
+        let value = headers[key];
+        if (value instanceof Uint8Array) {
+          const text = utf8Text(value);
+          if (text === null && CORE_ATTRIBUTES.has(name)) {
+            notText ??= `${name}: the header ${key.slice(0, 100)} holds bytes that are not UTF-8 text (only an extension attribute can be Binary)`;
+          }
+          value = text ?? toBase64(value);
+        }
+        attrs[name] = headerText(value);
         headerNames.push(key);
         break;
       }
     }
   }
-  return attrs && { attrs, headerNames };
+  return attrs && { attrs, headerNames, notText };
 }
 
 /** Whether a parsed body is meant as a structured-mode event (a CloudEvent always has specversion). */
@@ -264,19 +291,14 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   if (raw.body.byteLength > limit) {
     return fail(`body of ${raw.body.byteLength} bytes exceeds the limit of ${limit} bytes`);
   }
-  let binary: ReturnType<typeof binaryModeAttributes>;
-  try {
-    binary = raw.contentType && STRUCTURED_JSON_CONTENT_TYPE.test(raw.contentType) ? null : binaryModeAttributes(raw.headers);
-  } catch {
-    return fail('a cloudEvents header is not valid UTF-8');
-  }
+  const binary = raw.contentType && STRUCTURED_JSON_CONTENT_TYPE.test(raw.contentType) ? null : binaryModeAttributes(raw.headers);
   let text: string | null;
   try {
     text = utf8.decode(raw.body);
   } catch {
     text = null;
   }
-  if (binary && 'specversion' in binary.attrs) return decodeBinaryMode(binary.attrs, raw, text);
+  if (binary && 'specversion' in binary.attrs) return binary.notText !== null ? fail(binary.notText) : decodeBinaryMode(binary.attrs, raw, text);
   // Attribute headers without specversion: binary mode with that one header missing, unless the
   // body is a structured event (then stray headers, say a bridge's copies, do not change its verdict).
   if (text === null) return binary ? missingSpecversionHeader(binary.headerNames) : fail('body is not valid UTF-8');
