@@ -443,3 +443,18 @@ describe('binary-mode attributes sent as AMQP binary (byte array headers)', () =
     expect(r).toMatchObject({ ok: false, reason: `${name}: the header cloudEvents:${name} holds bytes that are not UTF-8 text (only an extension attribute can be Binary)` });
   });
 });
+
+describe('datacontenttype (RFC 2046 media type)', () => {
+  // A quoted parameter value may hold a quoted-pair (RFC 2045 via RFC 822: \" and \\); one that
+  // did was quarantined as "must be an RFC 2046 media type".
+  const base = { specversion: '1.0', id: 'ct-1', source: 'psp/authorizer', type: 'com.example.other' };
+  it.each(['text/plain; charset="utf\\"8"', 'multipart/mixed; boundary="a\\\\b"; x=y', 'application/json', 'text/plain; charset="utf-8"', 'application/vnd.api+json;v=2'])(
+    'accepts %s',
+    (datacontenttype) => {
+      expect(decode({ ...base, datacontenttype })).toMatchObject({ ok: true });
+    },
+  );
+  it.each(['xyz', 'text/', 'text/plain; charset', 'text/plain; charset="utf-8', 'text/plain; charset="a\\"', 'text /plain'])('quarantines %s, naming the attribute', (datacontenttype) => {
+    expect(decode({ ...base, datacontenttype })).toMatchObject({ ok: false, reason: 'datacontenttype: must be an RFC 2046 media type' });
+  });
+});

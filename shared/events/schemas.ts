@@ -3,9 +3,11 @@ import { z } from 'zod';
 // CloudEvents 1.0 attribute forms, strictly as the specification words them.
 // RFC 3339 date-time with seconds; the offset hour and minute are range-checked below.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
-// RFC 2046 media type: type "/" subtype *(";" parameter), tokens per RFC 2045.
+// RFC 2046 media type: type "/" subtype *(";" parameter), tokens per RFC 2045, a parameter
+// value a token or a quoted-string, in which a backslash quotes the next character (RFC 822).
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[^"]*"))*\\s*$`);
+const QUOTED_STRING = '"(?:[^"\\\\]|\\\\.)*"';
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|${QUOTED_STRING}))*\\s*$`);
 
 /**
  * An RFC 3339 date-time as epoch ms, or null when it is not one (or not a real instant: an
