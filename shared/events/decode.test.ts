@@ -458,3 +458,22 @@ describe('datacontenttype (RFC 2046 media type)', () => {
     expect(decode({ ...base, datacontenttype })).toMatchObject({ ok: false, reason: 'datacontenttype: must be an RFC 2046 media type' });
   });
 });
+
+describe('binary mode: data travels in the body, never as a header', () => {
+  // CloudEvents reserves the name data (no attribute may have it) and binary mode carries the data
+  // in the body. A ce-data header became the event's data when the body was empty and was dropped
+  // silently when it was not; a cloudEvents:data_base64 header made "event has both data and
+  // data_base64" of a message that has one body.
+  const headers = { 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': 's', 'ce-type': 'com.example.other' };
+  it.each([
+    ['ce-data', 'hello'],
+    ['cloudEvents:data', '{"a":1}'],
+    ['cloudEvents:data_base64', 'TWE='],
+    ['CE_DATA', 'x'],
+  ])('quarantines the header %s, with or without a body', (header, value) => {
+    for (const body of [Buffer.alloc(0), Buffer.from('body')]) {
+      const r = decodeMessage({ body, headers: { ...headers, [header]: value }, contentType: 'text/plain', arrivalMs: 1 });
+      expect(r).toMatchObject({ ok: false, reason: `the header ${header} is not an attribute: binary mode carries the event's data in the body` });
+    }
+  });
+});

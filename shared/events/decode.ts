@@ -83,8 +83,11 @@ function headerText(value: unknown): unknown {
 interface BinaryModeAttributes {
   attrs: Record<string, unknown>;
   headerNames: string[];
-  /** The quarantine reason of a core attribute whose header held bytes that are not UTF-8 text. */
-  notText: string | null;
+  /**
+   * Why the headers cannot be the attributes of a binary-mode event: a core attribute whose header
+   * held bytes that are not UTF-8 text, or a header for data, which travels in the body.
+   */
+  refused: string | null;
 }
 
 /**
@@ -98,17 +101,22 @@ function binaryModeAttributes(headers: Record<string, unknown> | null | undefine
   if (!headers) return null;
   let attrs: Record<string, unknown> | null = null;
   const headerNames: string[] = [];
-  let notText: string | null = null;
+  let refused: string | null = null;
   for (const key of Object.keys(headers)) {
     for (const { prefix, caseInsensitive } of BINARY_PREFIXES) {
       if (key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()) {
         attrs ??= {};
         const name = caseInsensitive ? key.slice(prefix.length).toLowerCase() : key.slice(prefix.length);
+        if (name === 'data' || name === 'data_base64') {
+          refused ??= `the header ${key} is not an attribute: binary mode carries the event's data in the body`;
+          headerNames.push(key);
+          break;
+        }
         let value = headers[key];
         if (value instanceof Uint8Array) {
           const text = utf8Text(value);
           if (text === null && CORE_ATTRIBUTES.has(name)) {
-            notText ??= `${name}: the header ${key.slice(0, 100)} holds bytes that are not UTF-8 text (only an extension attribute can be Binary)`;
+            refused ??= `${name}: the header ${key.slice(0, 100)} holds bytes that are not UTF-8 text (only an extension attribute can be Binary)`;
           }
           value = text ?? toBase64(value);
         }
@@ -118,7 +126,7 @@ function binaryModeAttributes(headers: Record<string, unknown> | null | undefine
       }
     }
   }
-  return attrs && { attrs, headerNames, notText };
+  return attrs && { attrs, headerNames, refused };
 }
 
 /** Whether a parsed body is meant as a structured-mode event (a CloudEvent always has specversion). */
@@ -298,7 +306,7 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   } catch {
     text = null;
   }
-  if (binary && 'specversion' in binary.attrs) return binary.notText !== null ? fail(binary.notText) : decodeBinaryMode(binary.attrs, raw, text);
+  if (binary && 'specversion' in binary.attrs) return binary.refused !== null ? fail(binary.refused) : decodeBinaryMode(binary.attrs, raw, text);
   // Attribute headers without specversion: binary mode with that one header missing, unless the
   // body is a structured event (then stray headers, say a bridge's copies, do not change its verdict).
   if (text === null) return binary ? missingSpecversionHeader(binary.headerNames) : fail('body is not valid UTF-8');
