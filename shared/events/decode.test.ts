@@ -28,6 +28,41 @@ describe('CloudEvents conformance cases (cloudevents/conformance format/json)', 
   });
 });
 
+describe('CloudEvents conformance cases: the reason names what is wrong', () => {
+  // Every invalid case was quarantined, but a missing specversion read 'specversion: must be "1.0"'
+  // and every time case the same 'time: must be an RFC 3339 timestamp with seconds', whether the
+  // seconds, the offset's form or its range was wrong.
+  const expected: Record<string, string> = {
+    invalidNoSpecVersion: 'missing required attribute specversion',
+    invalidTimeGarbage: 'time: must be an RFC 3339 timestamp with seconds',
+    invalidTimeToMinute: 'time: must be an RFC 3339 timestamp with seconds (2018-04-05T18:31Z has no seconds)',
+    invalidTimeOffsetX: 'time: must be an RFC 3339 timestamp with seconds (2018-04-05T18:31:00X ends in "X", not Z or an offset +HH:MM / -HH:MM)',
+    invalidTimeOffsetOutOfRange: 'time: the offset +25:00 is out of range (hours 00-23, minutes 00-59)',
+    invalidTimeOffsetNonInteger: 'time: must be an RFC 3339 timestamp with seconds (2018-04-05T18:31:00+xx:00 ends in "+xx:00", not Z or an offset +HH:MM / -HH:MM)',
+    invalidTimeOffsetHourOnly: 'time: must be an RFC 3339 timestamp with seconds (2018-04-05T18:31:00+05 ends in "+05", not Z or an offset +HH:MM / -HH:MM)',
+  };
+  it.each(load('invalid-events.json').filter((t) => t.id in expected))('quarantines $id with its own reason', ({ id, event }) => {
+    expect(decode(event)).toEqual({ ok: false, reason: expected[id] });
+  });
+  it('names the attribute in every invalid case', () => {
+    const attribute = (id: string) =>
+      /SpecVersion/.test(id) ? 'specversion' : /Time/.test(id) ? 'time' : /DataContentType/.test(id) ? 'datacontenttype' : /DataSchema/.test(id) ? 'dataschema'
+        : /Subject/.test(id) ? 'subject' : /Capitalized/.test(id) ? 'MyExtension' : /Extension/.test(id) ? 'my.extension' : /Base64/.test(id) ? 'data_base64'
+          : /Source/.test(id) ? 'source' : /Type/.test(id) ? 'type' : /Id$/.test(id) ? 'id' : '?';
+    for (const { id, event } of load('invalid-events.json')) {
+      const r = decode(event);
+      expect(r.ok, id).toBe(false);
+      if (!r.ok) expect(r.reason, id).toContain(attribute(id));
+    }
+  });
+  it('names a time whose field is out of range', () => {
+    expect(decode({ specversion: '1.0', id: 'x', source: 's', type: 'o', time: '2018-04-05T24:00:00Z' })).toEqual({ ok: false, reason: 'time: 2018-04-05T24:00:00Z has hour 24 (00-23)' });
+    expect(decode({ specversion: '1.0', id: 'x', source: 's', type: 'o', time: '2018-13-05T10:00:00Z' })).toEqual({ ok: false, reason: 'time: 2018-13-05T10:00:00Z has month 13 (01-12)' });
+    expect(decode({ specversion: '1.0', id: 'x', source: 's', type: 'o', time: '2018-04-05T10:00:61Z' })).toEqual({ ok: false, reason: 'time: 2018-04-05T10:00:61Z has second 61 (00-59, 60 for a leap second)' });
+    expect(decode({ specversion: '1.0', id: 'x', source: 's', type: 'o', time: '2018-04-05T10:00:60Z' })).toEqual({ ok: false, reason: 'time: 2018-04-05T10:00:60Z has second 60, which only the last minute of a UTC day can have (a leap second)' });
+  });
+});
+
 describe('payment and risk events', () => {
   it.each(PAYMENT_TYPES)('decodes %s with its data fields', (type) => {
     const e = paymentEvent(type);

@@ -177,6 +177,8 @@ function normalize(ce: unknown): DecodeResult {
   // recursive (zod, compactEnvelope's JSON.stringify) sees it.
   if (nestedDeeperThan(obj.data, MAX_JSON_DEPTH - 1)) return fail(`event is ${nestingReason()}`);
   if (!envelopeAccepted(obj)) {
+    // zod would say 'must be "1.0"' of an absent one (null is absent in the JSON format).
+    if (obj.specversion === undefined || obj.specversion === null) return fail('missing required attribute specversion');
     const envelope = envelopeSchema.safeParse(obj);
     if (!envelope.success) return fail(describeIssue('', envelope.error));
   }

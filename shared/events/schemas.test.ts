@@ -143,9 +143,12 @@ describe('parseRfc3339', () => {
     }
     expect(wrong).toEqual([]);
   });
-  it('says what else is wrong with a time in the usual words', () => {
-    expect(describeTimeProblem('2026-11-23T05:31Z')).toBe('must be an RFC 3339 timestamp with seconds');
-    expect(describeTimeProblem('2026-13-02T00:00:00Z')).toBe('must be an RFC 3339 timestamp with seconds');
+  it('says what else is wrong with a time in the usual words, then which part is wrong', () => {
+    expect(describeTimeProblem('2026-11-23T05:31Z')).toBe('must be an RFC 3339 timestamp with seconds (2026-11-23T05:31Z has no seconds)');
+    expect(describeTimeProblem('2026-13-02T00:00:00Z')).toBe('2026-13-02T00:00:00Z has month 13 (01-12)');
+    expect(describeTimeProblem('2026-11-23T05:31:00')).toBe('must be an RFC 3339 timestamp with seconds (2026-11-23T05:31:00 has no offset: Z or +HH:MM / -HH:MM)');
+    expect(describeTimeProblem('2026-11-23 05:31:00Z')).toBe('must be an RFC 3339 timestamp with seconds');
+    expect(describeTimeProblem('soon')).toBe('must be an RFC 3339 timestamp with seconds');
   });
 });
 

@@ -30,17 +30,38 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
 }
 
+// The shapes describeTimeProblem tells apart when a time is not RFC 3339 (failure path only).
+const WITHOUT_SECONDS = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}([Zz]|[+-]\d{2}:\d{2})?$/;
+const UP_TO_SECONDS = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?/;
+const FORM = 'must be an RFC 3339 timestamp with seconds';
+
 /**
  * Why `value`, which parseRfc3339 refused, is not a time, for a quarantine reason after
- * "time: ". Only called for a refused value, so it may take its time.
+ * "time: ": which field is out of range, or which part of the form is missing or wrong. Only
+ * called for a refused value, so it may take its time.
  */
 export function describeTimeProblem(value: string): string {
+  const shown = value.length > 64 ? `${value.slice(0, 64)}...` : value;
   const m = RFC3339.exec(value);
   if (m) {
-    const [, y, mo, d] = m;
-    if (+mo >= 1 && +mo <= 12 && +d > daysInMonth(+y, +mo)) return `${y}-${mo}-${d} is not a calendar date`;
+    const [, y, mo, d, h, mi, sec, , , sign, oh, om] = m;
+    if (+mo < 1 || +mo > 12) return `${shown} has month ${mo} (01-12)`;
+    if (+d < 1 || +d > daysInMonth(+y, +mo)) return `${y}-${mo}-${d} is not a calendar date`;
+    if (+h > 23) return `${shown} has hour ${h} (00-23)`;
+    if (+mi > 59) return `${shown} has minute ${mi} (00-59)`;
+    if (+sec > 60) return `${shown} has second ${sec} (00-59, 60 for a leap second)`;
+    if (oh !== undefined && (+oh > 23 || +om > 59)) return `the offset ${sign}${oh}:${om} is out of range (hours 00-23, minutes 00-59)`;
+    if (+sec === 60) return `${shown} has second 60, which only the last minute of a UTC day can have (a leap second)`;
+    return FORM;
   }
-  return 'must be an RFC 3339 timestamp with seconds';
+  if (WITHOUT_SECONDS.test(value)) return `${FORM} (${shown} has no seconds)`;
+  const head = UP_TO_SECONDS.exec(value);
+  if (head) {
+    const rest = value.slice(head[0].length);
+    if (rest === '') return `${FORM} (${shown} has no offset: Z or +HH:MM / -HH:MM)`;
+    return `${FORM} (${shown} ends in ${JSON.stringify(rest.slice(0, 16))}, not Z or an offset +HH:MM / -HH:MM)`;
+  }
+  return FORM;
 }
 
 /** Two ASCII digits at `at` as a number, or -1. */
