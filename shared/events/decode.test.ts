@@ -512,3 +512,18 @@ describe('binary mode: data travels in the body, never as a header', () => {
     }
   });
 });
+
+describe('batch mode (application/cloudevents-batch+json)', () => {
+  // A batch of events in one message was quarantined as "body is not a JSON object", which does not
+  // say that the console reads one event per message (EVENTS.md) nor what the message was.
+  const events = [{ specversion: '1.0', id: 'b1', source: 's', type: 'o' }, { specversion: '1.0', id: 'b2', source: 's', type: 'o' }];
+  it('quarantines a batch, saying it is one and how many events it holds', () => {
+    for (const contentType of ['application/cloudevents-batch+json', 'application/cloudevents-batch+json; charset=utf-8']) {
+      const r = decodeMessage({ body: body(events), contentType, arrivalMs: 1 });
+      expect(r).toEqual({ ok: false, reason: 'body is a batch of 2 events (application/cloudevents-batch+json): the console reads one event per message' });
+    }
+  });
+  it('keeps the plain reason for an array that is not declared a batch', () => {
+    expect(decodeMessage({ body: body(events), contentType: 'application/json', arrivalMs: 1 })).toEqual({ ok: false, reason: 'body is not a JSON object' });
+  });
+});

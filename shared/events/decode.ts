@@ -50,10 +50,12 @@ function isJsonMediaType(contentType: string | null | undefined): boolean {
 }
 
 /**
- * The content type of a structured-mode message in the JSON format. The AMQP binding (3.2.3) lets
- * such a message carry the attributes as cloudEvents: headers too; its body stays the event.
+ * The content type of a structured-mode message in the JSON format, single or batch. The AMQP
+ * binding (3.2.3) lets such a message carry the attributes as cloudEvents: headers too; its body
+ * stays the event (or the batch, which the console does not read: one event per message).
  */
-const STRUCTURED_JSON_CONTENT_TYPE = /^\s*application\/cloudevents\+json\s*(;|$)/i;
+const STRUCTURED_JSON_CONTENT_TYPE = /^\s*application\/cloudevents(-batch)?\+json\s*(;|$)/i;
+const BATCH_JSON_CONTENT_TYPE = /^\s*application\/cloudevents-batch\+json\s*(;|$)/i;
 
 /** AMQP 0-9-1 timestamps are POSIX seconds; one this large can only be milliseconds (after year 5000 as seconds). */
 const TIMESTAMP_MS_FROM = 1e11;
@@ -319,6 +321,9 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
     parsed = JSON.parse(text);
   } catch (err) {
     return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not JSON (${(err as Error).message.slice(0, 120)})`);
+  }
+  if (Array.isArray(parsed) && raw.contentType && BATCH_JSON_CONTENT_TYPE.test(raw.contentType)) {
+    return fail(`body is a batch of ${parsed.length} event${parsed.length === 1 ? '' : 's'} (application/cloudevents-batch+json): the console reads one event per message`);
   }
   const result = normalizeCloudEvent(parsed);
   return !result.ok && binary && !isStructuredEvent(parsed) ? missingSpecversionHeader(binary.headerNames) : result;
