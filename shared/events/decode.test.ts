@@ -527,3 +527,32 @@ describe('batch mode (application/cloudevents-batch+json)', () => {
     expect(decodeMessage({ body: body(events), contentType: 'application/json', arrivalMs: 1 })).toEqual({ ok: false, reason: 'body is not a JSON object' });
   });
 });
+
+describe('IRI characters in source and dataschema (RFC 3987)', () => {
+  // Every character past ASCII was taken as an IRI character. RFC 3987 4.1 forbids the bidi
+  // formatting characters in an IRI (a right-to-left override makes "psp/‮gw" display as
+  // something else), the specials U+FFF0-U+FFFD are no IRI characters (ucschar), and private-use
+  // characters may appear in the query only (iprivate).
+  const base = { specversion: '1.0', id: 'iri-1', type: 'com.example.other' };
+  it.each([
+    ['psp/\u202egw', 'U+202E', 'a bidi formatting character'],
+    ['psp/\u200fgw', 'U+200F', 'a bidi formatting character'],
+    ['https://psp.example/\ufffd', 'U+FFFD', 'not an IRI character'],
+    ['psp/\ue000', 'U+E000', 'a private-use character, allowed in the query only'],
+    ['psp/\u{f0000}', 'U+F0000', 'a private-use character, allowed in the query only'],
+  ])('quarantines the source %j, naming %s', (source, codePoint, what) => {
+    const r = decode({ ...base, source });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.reason).toMatch(/^source: not a URI-reference \(RFC 3986\): /);
+      expect(r.reason).toContain(codePoint);
+      expect(r.reason).toContain(what);
+    }
+  });
+  it('accepts private-use characters in the query, and letters, marks and symbols anywhere', () => {
+    for (const source of ['psp/x?k=\ue000', 'https://psp.example/a?\u{100000}', 'psp/東京/ü/e\u0301/𝔘/💳', 'https://例え.jp/支払い#段落']) {
+      expect(decode({ ...base, source })).toMatchObject({ ok: true, event: { source } });
+    }
+    expect(decode({ ...base, source: 'psp/a', dataschema: 'https://schemas.example/\u202e' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^dataschema: .*U\+202E/) });
+  });
+});

@@ -1,10 +1,11 @@
 // The URI forms of CloudEvents attributes (core spec, Type System): `source` is a URI-reference
 // (RFC 3986 section 4.1), `dataschema` an absolute URI (section 4.3). Read in one pass over the
 // characters with a table built once, never a regular expression: `source` is checked on every
-// message. Characters past ASCII are accepted where RFC 3987 allows them in an IRI (its
-// "ucschar"): the spec's own example sources are ASCII, but producers name things in their
-// language, and an IRI maps to a URI one to one. The control characters, noncharacters and lone
-// surrogates it excludes are refused before this, by disallowedCharacter (schemas.ts).
+// message. Characters past ASCII are accepted where RFC 3987 allows them in an IRI (ucschar,
+// and iprivate in the query): the spec's own example sources are ASCII, but producers name
+// things in their language, and an IRI maps to a URI one to one. The control characters,
+// noncharacters and lone surrogates it excludes are refused before this, by disallowedCharacter
+// (schemas.ts), so a high surrogate here is always the first half of a pair.
 
 /** ALPHA / DIGIT / "+" / "-" / ".": a scheme's characters after its first letter. */
 const SCHEME = 1;
@@ -41,6 +42,27 @@ function shown(c: number): string {
   return `${JSON.stringify(String.fromCharCode(c))} (U+${c.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 
+const codePoint = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Why the character at value[at] (past ASCII) cannot stand there in an IRI, or null when it can. */
+function iriCharacterProblem(value: string, at: number, inQuery: boolean): string | null {
+  const c = value.charCodeAt(at);
+  if (c < 0xd800) {
+    // RFC 3987 4.1: LRM, RLM, LRE, RLE, PDF, LRO, RLO (they make an IRI display as another).
+    if (c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e)) {
+      return `${codePoint(c)} at offset ${at} is a bidi formatting character, which an IRI cannot hold (RFC 3987 section 4.1)`;
+    }
+    return null;
+  }
+  let cp = c;
+  if (c <= 0xdbff) cp = 0x10000 + ((c - 0xd800) << 10) + (value.charCodeAt(at + 1) - 0xdc00);
+  else if (c <= 0xdfff) return null;
+  const privateUse = (cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000;
+  if (privateUse) return inQuery ? null : `${codePoint(cp)} at offset ${at} is a private-use character, allowed in the query only (RFC 3987 iprivate)`;
+  if ((cp >= 0xfff0 && cp <= 0xffff) || (cp >= 0xe0000 && cp <= 0xe0fff)) return `${codePoint(cp)} at offset ${at} is not an IRI character (RFC 3987 ucschar)`;
+  return null;
+}
+
 function notAllowed(value: string, at: number): string {
   return `${shown(value.charCodeAt(at))} at offset ${at} is not allowed there (percent-encode it)`;
 }
@@ -56,7 +78,12 @@ function percentProblem(value: string, at: number): string | null {
 function runProblem(value: string, from: number, to: number, bits: number): string | null {
   for (let i = from; i < to; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 128 || (CHARACTER_CLASS[c] & bits) !== 0) continue;
+    if (c < 128 && (CHARACTER_CLASS[c] & bits) !== 0) continue;
+    if (c >= 128) {
+      const bad = iriCharacterProblem(value, i, false);
+      if (bad !== null) return bad;
+      continue;
+    }
     if (c === PERCENT) {
       const bad = percentProblem(value, i);
       if (bad !== null) return bad;
@@ -154,16 +181,23 @@ export function uriProblem(value: string, absolute: boolean): string | null {
   }
   // Path, query and fragment: pchar, "/" and "?" throughout, "#" once to start the fragment.
   let fragment = -1;
+  let inQuery = false;
   for (; i < n; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 128 || (CHARACTER_CLASS[c] & PCHAR) !== 0 || c === SLASH || c === QUESTION) continue;
-    if (c === PERCENT) {
+    if (c < 128 && ((CHARACTER_CLASS[c] & PCHAR) !== 0 || c === SLASH)) continue;
+    if (c >= 128) {
+      const bad = iriCharacterProblem(value, i, inQuery);
+      if (bad !== null) return bad;
+    } else if (c === QUESTION) {
+      inQuery ||= fragment < 0;
+    } else if (c === PERCENT) {
       const bad = percentProblem(value, i);
       if (bad !== null) return bad;
       i += 2;
     } else if (c === HASH && fragment < 0) {
       if (absolute) return `it has a fragment ("#" at offset ${i}), which an absolute URI cannot have`;
       fragment = i;
+      inQuery = false;
     } else if (c === HASH) {
       return `a second "#" at offset ${i} (the fragment started at offset ${fragment}; write it %23)`;
     } else {
