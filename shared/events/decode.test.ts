@@ -523,6 +523,11 @@ describe('batch mode (application/cloudevents-batch+json)', () => {
       expect(r).toEqual({ ok: false, reason: 'body is a batch of 2 events (application/cloudevents-batch+json): the console reads one event per message' });
     }
   });
+  it('reads a batch beside cloudEvents: headers as a batch, not as binary mode', () => {
+    const headers = { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'x', 'cloudEvents:source': 's', 'cloudEvents:type': 'o' };
+    const r = decodeMessage({ body: body(events.slice(0, 1)), headers, contentType: 'application/cloudevents-batch+json', arrivalMs: 1 });
+    expect(r).toEqual({ ok: false, reason: 'body is a batch of 1 event (application/cloudevents-batch+json): the console reads one event per message' });
+  });
   it('keeps the plain reason for an array that is not declared a batch', () => {
     expect(decodeMessage({ body: body(events), contentType: 'application/json', arrivalMs: 1 })).toEqual({ ok: false, reason: 'body is not a JSON object' });
   });
