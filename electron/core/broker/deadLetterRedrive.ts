@@ -161,6 +161,14 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
       try {
         await publishConfirmed(channel, m.origin.exchange, m.origin.routingKey, msg, redriveHeaders(headers, redriveId, o.queue, earlier.publishes + 1));
       } catch (err) {
+        if (err instanceof OutcomeUnknownError) {
+          // Not refused: the broker may hold the copy. Its 'publishing' stays without an outcome
+          // (in doubt, see earlierRedrives) and the connection is gone, so the broker gives back
+          // every message this redrive held; nothing more can be done on it.
+          throw new Error(
+            `the connection to the broker was lost during the redrive (${result.redriven} sent home before it): message "${m.id}" may be both home and still in the dead-letter queue; run the redrive again to finish, it will name the message in doubt`,
+          );
+        }
         publisher = null; // a refused publish (missing exchange) closes the channel
         held.push(msg);
         const reason = safeErrorMessage(err);
@@ -224,11 +232,22 @@ async function confirmChannel(conn: amqp.ChannelModel): Promise<ConfirmChannel> 
   return ch;
 }
 
+/** A re-publish whose confirm never came because the connection went: the broker may hold it, or not. */
+class OutcomeUnknownError extends Error {}
+
 function publishConfirmed(ch: ConfirmChannel, exchange: string, routingKey: string, msg: GetMessage, headers: Record<string, unknown>): Promise<void> {
   const p = msg.properties;
   return new Promise((resolve, reject) => {
-    const closed = () => new Error(`the broker closed the channel: ${channelErrors.get(ch) ?? `does exchange "${exchange}" still exist?`}`);
-    const onClose = () => reject(closed());
+    // Told apart once the channel's own error (if any) has been heard: a channel the broker
+    // closed (a missing exchange) or a nack is a refusal; a channel closed without either went
+    // with its connection, after the publish may have reached the broker.
+    const fail = (err: Error | null) =>
+      setImmediate(() => {
+        if (channelErrors.has(ch)) reject(new Error(`the broker closed the channel: ${channelErrors.get(ch)}`));
+        else if (err?.message === 'message nacked') reject(new Error('the broker refused (nack) the re-publish'));
+        else reject(new OutcomeUnknownError(`the connection closed before the broker confirmed the re-publish to exchange "${exchange}"`));
+      });
+    const onClose = () => fail(null);
     ch.once('close', onClose);
     ch.publish(
       exchange,
@@ -248,7 +267,7 @@ function publishConfirmed(ch: ConfirmChannel, exchange: string, routingKey: stri
       },
       (err) => {
         ch.removeListener('close', onClose);
-        if (err) setImmediate(() => reject(channelErrors.has(ch) ? closed() : err instanceof Error ? err : new Error('the broker refused (nack) the re-publish')));
+        if (err) fail(err instanceof Error ? err : null);
         else resolve();
       },
     );
