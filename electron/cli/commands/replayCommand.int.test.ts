@@ -194,6 +194,12 @@ describe('payops replay: corrupt input', () => {
       expect(bad.code, speed).toBe(1);
       expect(bad.stderr).toMatch(/speed must be 'max' or a number from 0.01 to 1000000/);
     }
+    // Plain decimals only, as every numeric flag: Number() would read hex, binary and exponents.
+    for (const speed of ['0x10', '1e3', '0b11', 'x0x10', '1_000']) {
+      const bad = await runPayops(['replay', path.join(dir, 'cut.ndjson.gz'), '--db', db(`flags-${speed}`), '--speed', speed]);
+      expect(bad.code, speed).toBe(1);
+      expect(bad.stderr, speed).toMatch(/speed must be 'max' or a number from 0.01 to 1000000/);
+    }
     const h = await runPayops(['replay', '--help']);
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/truncated or corrupt gzip/);

@@ -9,7 +9,7 @@ import { parseApiRequest } from '../../../shared/api';
 import { composeEngine, type EngineSession } from '../engine/composeEngine';
 import type { EngineConfig } from '../engine/engineConfig';
 import { tempDir } from '../../../test/support/tempDir';
-import type { ReplayStatus } from './replaySource';
+import { parseReplaySpeed, type ReplayStatus } from './replaySource';
 import { alertHistoryOrNull, captureLines, dbFigures, KIT_START_MS, writeCapture } from '../../../test/support/replayTestKit';
 import { manualClock, waitFor } from '../../../test/support/waitFor';
 
@@ -354,5 +354,18 @@ describe('startPaused', () => {
     await s.control({ action: 'resume' });
     await s.drained;
     expect(storedEvents(s.dbFile)).toBe(10);
+  });
+});
+
+describe('parseReplaySpeed', () => {
+  it('reads plain decimals (with the x of x10) and max; not hex, binary, exponents or blanks', () => {
+    expect(parseReplaySpeed('max')).toBe('max');
+    expect(parseReplaySpeed('x10')).toBe(10);
+    expect(parseReplaySpeed(' 60 ')).toBe(60);
+    expect(parseReplaySpeed('0.5')).toBe(0.5);
+    expect(parseReplaySpeed(3600)).toBe(3600);
+    for (const text of ['0x10', '1e3', '0b11', '0o7', 'x0x10', '1_000', '', ' ', 'x', '.', '+5', 'Infinity']) {
+      expect(() => parseReplaySpeed(text), text).toThrow(/speed must be 'max' or a number/);
+    }
   });
 });

@@ -55,10 +55,13 @@ const BLOCKED_POLL_MS = 10;
 const MAX_SLEEP_MS = 250;
 const EMPTY = Buffer.alloc(0);
 
+/** A typed speed: plain decimal digits, optionally written x10 (Number() alone would take '0x10', '1e3' and '0b11'). */
+const SPEED_TEXT = /^x?(\d+(?:\.\d*)?|\.\d+)$/i;
+
 export function parseReplaySpeed(value: unknown): ReplaySpeed {
   if (value === 'max') return 'max';
-  const text = typeof value === 'string' ? value.trim().replace(/^x/i, '') : value;
-  const n = typeof text === 'string' ? Number(text) : text;
+  const match = typeof value === 'string' ? SPEED_TEXT.exec(value.trim()) : null;
+  const n = typeof value === 'string' ? (match ? Number(match[1]) : NaN) : value;
   // 1e-300 would never finish; past a million a second of event time is shorter than the timer's resolution.
   if (typeof n !== 'number' || !Number.isFinite(n) || n < REPLAY_SPEED_MIN || n > REPLAY_SPEED_MAX) {
     throw new RangeError(`speed must be 'max' or a number from ${REPLAY_SPEED_MIN} to ${REPLAY_SPEED_MAX} (x1, x10, x60, x600...), got ${JSON.stringify(value)}`);
