@@ -15,11 +15,17 @@ const NOT_RECORDING: CaptureStatusView = { recording: false, file: null, lines: 
 export class CaptureRecorder implements ApiService<'capture'> {
   private writer: CaptureWriter | null = null;
 
+  /**
+   * How the last recording ended when it stopped itself (a limit, a write error): capture.status
+   * says so until the next recording starts, however many messages arrive after it.
+   */
+  private ended: CaptureStatusView | null = null;
+
   constructor(private readonly log: (line: string) => void) {}
 
   /** The pipeline's tap: records `raw` while a capture runs; a writer that stopped itself is closed. */
   tap(raw: RawMessage, result: DecodeResult): void {
-    if (this.writer && !this.writer.write(raw, result)) this.stop().catch((err: unknown) => this.log(`capture stopped: ${(err as Error).message}`));
+    if (this.writer && !this.writer.write(raw, result)) this.endOnItsOwn(this.writer);
   }
 
   /**
@@ -30,13 +36,25 @@ export class CaptureRecorder implements ApiService<'capture'> {
     const writer = this.writer;
     if (!writer || writer.flush() > 0 || !writer.error) return;
     // The write failed: the writer stopped. Say so now, not at the next message.
-    this.stop().catch((err: unknown) => this.log(`capture stopped, messages from now on are not recorded: ${(err as Error).message}`));
+    this.endOnItsOwn(writer);
+  }
+
+  private endOnItsOwn(writer: CaptureWriter): void {
+    this.writer = null;
+    const why = writer.stoppedBecause ?? 'closed';
+    this.ended = { recording: false, file: writer.path, lines: writer.linesWritten, bytes: writer.bytesWritten, stoppedBecause: why };
+    const reason =
+      why === 'maxBytes' ? 'the size limit of the recording was reached' : why === 'maxDuration' ? 'the time limit of the recording was reached' : (writer.error?.message ?? why);
+    this.log(`capture stopped: ${reason}; ${writer.linesWritten} line(s) in ${writer.path}, messages from now on are not recorded`);
+    // The writer has stopped and written what it held: this only closes the file (its error was just told).
+    writer.close().catch(() => undefined);
   }
 
   /** `append`: add to a non-empty file instead of refusing it (not part of the API: the console never appends). */
   start({ file, maxBytes, maxDurationMs }: ApiParsedArgs<'capture.start'>, { append = false }: { append?: boolean } = {}): CaptureStatusView {
     if (this.writer) throw new Error(`already recording to ${this.writer.path}`);
     this.writer = createCaptureWriter(file, { maxBytes, maxDurationMs, append });
+    this.ended = null;
     this.log(`recording capture to ${file}${append ? ' (appending)' : ''}`);
     return this.status();
   }
@@ -44,6 +62,7 @@ export class CaptureRecorder implements ApiService<'capture'> {
   async stop(): Promise<CaptureStatusView> {
     const writer = this.writer;
     this.writer = null;
+    this.ended = null;
     if (!writer) return { ...NOT_RECORDING };
     const summary = await writer.close();
     return { recording: false, file: summary.path, lines: summary.linesWritten, bytes: summary.bytesWritten, stoppedBecause: summary.stoppedBecause };
@@ -51,7 +70,7 @@ export class CaptureRecorder implements ApiService<'capture'> {
 
   status(): CaptureStatusView {
     const w = this.writer;
-    if (!w) return { ...NOT_RECORDING };
+    if (!w) return this.ended ? { ...this.ended } : { ...NOT_RECORDING };
     // A writer that stopped itself (size or time limit) still says why until it is closed.
     return { recording: w.stoppedBecause === null, file: w.path, lines: w.linesWritten, bytes: w.bytesWritten, stoppedBecause: w.stoppedBecause };
   }
