@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, fstatSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
@@ -88,6 +88,8 @@ export function createCaptureWriter(path: string, options: CaptureWriterOptions 
   const { maxBytes, maxDurationMs, onStop } = options;
   const gzip = path.endsWith('.gz');
   let fd: number | null = openCaptureFile(path, gzip, options.append === true);
+  /** Where the last whole batch ends: a write that fails (disk full) is cut back to it. */
+  let wholeBytes = fstatSync(fd).size;
   let error: CaptureWriteError | null = null;
   let stoppedBecause: CaptureStopReason | null = null;
   let linesWritten = 0;
@@ -130,10 +132,22 @@ export function createCaptureWriter(path: string, options: CaptureWriterOptions 
     const lines = held;
     held = [];
     heldBytes = 0;
+    const text = lines.join('');
     try {
-      const text = lines.join('');
-      writeAll(fd, gzip ? gzipSync(text, { level: GZIP_LEVEL }) : Buffer.from(text));
+      const bytes = gzip ? gzipSync(text, { level: GZIP_LEVEL }) : Buffer.from(text);
+      writeAll(fd, bytes);
+      wholeBytes += bytes.length;
     } catch (err) {
+      // Part of the batch may have been written: a half line, or a cut gzip member after which
+      // nothing could ever be read or appended. The capture ends at its last whole batch, and
+      // counts only what it holds.
+      try {
+        ftruncateSync(fd, wholeBytes);
+      } catch {
+        // The cut piece stays; a reader reports it as a half-written line or truncated gzip.
+      }
+      linesWritten -= lines.length;
+      bytesWritten -= Buffer.byteLength(text);
       fail(err, 'write');
       return 0;
     }
