@@ -63,6 +63,8 @@ same events, stats, rollups and alerts at any --speed.
 
 Input problems:
   missing, empty or binary file      error, exit 1, nothing replayed (the database is not created)
+  bzip2, xz, zstd, lz4, zip, UTF-16   the same, naming the format and the tool that makes it a
+                                      plain (or gzip) UTF-8 capture
   bad lines (not JSON, not UTF-8,     quarantined with their line number ("capture line N: ..."),
   a half-written last line)           counted as badLines; the replay goes on; exit 0
   truncated or corrupt gzip           everything before the break is replayed and kept, then

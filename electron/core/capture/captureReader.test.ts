@@ -168,6 +168,28 @@ describe('openCaptureReader on bad input', () => {
     expect(records).toEqual([]);
   });
 
+  it('names a compression other than gzip, and UTF-16 text, instead of reading them as bytes or calling them binary', async () => {
+    const text = eventLines(20).join('\n') + '\n';
+    // Bytes that look compressed (no NUL, no newline): a bzip2 file may hold no NUL in its first kilobytes.
+    const noise = Buffer.from(Array.from({ length: 6000 }, (_, i) => 0x80 + ((i * 37) % 120)));
+    for (const [content, named] of [
+      [Buffer.concat([Buffer.from('BZh91AY&SY'), noise]), /bzip2-compressed: payops reads plain or gzip captures; decompress it first \(bunzip2\)/],
+      [Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), noise]), /xz-compressed: .*\(unxz\)/],
+      [Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), noise]), /zstd-compressed: .*\(unzstd\)/],
+      [Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18]), noise]), /lz4-compressed: .*\(unlz4\)/],
+      [Buffer.concat([Buffer.from('PK'), Buffer.from([3, 4]), noise]), /a zip archive: .*\(unzip\)/],
+      [Buffer.from('\ufeff' + text, 'utf16le'), /UTF-16 text: payops reads UTF-8; convert it first \(iconv -f UTF-16 -t UTF-8\)/],
+      [Buffer.from(text, 'utf16le'), /UTF-16 text/],
+    ] as const) {
+      const path = file(content, 'ndjson');
+      const { records, thrown } = await readAll(path);
+      expect(records, String(named)).toEqual([]);
+      expect(thrown, String(named)).toBeInstanceOf(CaptureReadError);
+      expect((thrown as CaptureReadError).kind).toBe('binary');
+      expect((thrown as Error).message).toMatch(named);
+    }
+  });
+
   it('throws empty for an empty file, an empty gzip and a file of blank lines', async () => {
     for (const [content, ext] of [
       ['', 'ndjson'],

@@ -42,6 +42,29 @@ interface ZlibError extends Error {
   errno?: number;
 }
 
+/** Compressions a capture might come in besides gzip, by their magic bytes, and the tool that undoes each. */
+const OTHER_COMPRESSIONS: { name: string; magic: number[]; undo: string }[] = [
+  { name: 'bzip2-compressed', magic: [0x42, 0x5a, 0x68], undo: 'bunzip2' },
+  { name: 'xz-compressed', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], undo: 'unxz' },
+  { name: 'zstd-compressed', magic: [0x28, 0xb5, 0x2f, 0xfd], undo: 'unzstd' },
+  { name: 'lz4-compressed', magic: [0x04, 0x22, 0x4d, 0x18], undo: 'unlz4' },
+  { name: 'a zip archive', magic: [0x50, 0x4b, 0x03, 0x04], undo: 'unzip' },
+];
+
+/**
+ * Why a file that starts with `head` is no capture this reader can read, or null. Without it, a
+ * bzip2 file read as text (its first kilobytes may hold no NUL) and every line was quarantined
+ * as "not UTF-8" with exit 0, and UTF-16 text (what a Windows shell redirect writes) was called binary.
+ */
+function foreignFormat(head: Buffer): string | null {
+  for (const c of OTHER_COMPRESSIONS) {
+    if (c.magic.every((b, i) => head[i] === b)) return `${c.name}: payops reads plain or gzip captures; decompress it first (${c.undo})`;
+  }
+  // A UTF-16 byte-order mark, or JSON text's first character followed by a NUL byte (UTF-16LE) or preceded by one (BE).
+  const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0x7b && head[1] === 0) || (head[0] === 0 && head[1] === 0x7b);
+  return utf16 ? 'UTF-16 text: payops reads UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)' : null;
+}
+
 export function openCaptureReader(path: string, options: CaptureReaderOptions = {}): CaptureReader {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let fileStream: ReadStream | null = null;
@@ -60,8 +83,10 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
       if (!stat.isFile()) throw new CaptureReadError('io', path, 1, 'not a regular file');
       bytesTotal = stat.size;
       if (stat.size === 0) throw new CaptureReadError('empty', path, 1, 'the file is empty (no events)');
-      const magic = Buffer.alloc(2);
-      await handle.read(magic, 0, 2, 0);
+      const magic = Buffer.alloc(6);
+      await handle.read(magic, 0, magic.length, 0);
+      const foreign = foreignFormat(magic);
+      if (foreign) throw new CaptureReadError('binary', path, 1, foreign);
       compressed = magic[0] === 0x1f && magic[1] === 0x8b;
       fileStream = handle.createReadStream({ start: 0, autoClose: true });
     } catch (err) {
