@@ -329,11 +329,14 @@ describe('replay of corrupt input', () => {
 
   it('binary, empty and missing files end the session with a clear error (no crash)', async () => {
     const bin = path.join(dir, 'x.bin');
-    fs.writeFileSync(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2, 3]));
+    fs.writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2, 3]));
+    const zip = path.join(dir, 'x.zip');
+    fs.writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2, 3]));
     const empty = path.join(dir, 'empty.ndjson');
     fs.writeFileSync(empty, '');
     for (const [file, re] of [
       [bin, /line 1: not a text capture \(NUL byte/],
+      [zip, /line 1: a zip archive: payops reads plain or gzip captures; decompress it first \(unzip\)/],
       [empty, /line 1: the file is empty/],
       [path.join(dir, 'nope.ndjson'), /line 1: cannot open \(ENOENT\)/],
     ] as const) {
