@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -209,6 +210,25 @@ describe('openCaptureReader on bad input', () => {
     expect(thrown).toBeInstanceOf(CaptureReadError);
     expect((thrown as CaptureReadError).kind).toBe('io');
     expect((thrown as Error).message).toBe(`${path}: line 1: cannot open (ENOENT)`);
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a named pipe at once instead of waiting forever for a writer', async () => {
+    const fifo = join(dir, 'pipe.ndjson');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const verdict = await Promise.race([readAll(fifo), new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 5000))]);
+      expect(verdict).not.toBe('waiting');
+      const { thrown } = verdict as Awaited<ReturnType<typeof readAll>>;
+      expect(thrown).toBeInstanceOf(CaptureReadError);
+      expect((thrown as Error).message).toBe(`${fifo}: line 1: not a regular file (a pipe: save what it carries to a file and replay that)`);
+    } finally {
+      // A reader still blocked opening the pipe is let go (a writer that opens and closes at once).
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // nobody was waiting on it
+      }
+    }
   });
 
   it('decides gzip by content, not by name', async () => {

@@ -1,5 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import type { ReadStream } from 'node:fs';
+import { open, stat as statPath, type FileHandle } from 'node:fs/promises';
+import type { ReadStream, Stats } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureReadError } from './captureErrors';
@@ -65,6 +65,11 @@ function foreignFormat(head: Buffer): string | null {
   return utf16 ? 'UTF-16 text: payops reads UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)' : null;
 }
 
+/** A replay reads its capture more than once (its first time, each backward seek): a pipe cannot be. */
+function notAFile(kind: Stats): string {
+  return kind.isFIFO() || kind.isSocket() ? 'not a regular file (a pipe: save what it carries to a file and replay that)' : 'not a regular file';
+}
+
 export function openCaptureReader(path: string, options: CaptureReaderOptions = {}): CaptureReader {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let fileStream: ReadStream | null = null;
@@ -74,13 +79,17 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
   async function* records(): AsyncGenerator<CaptureRecord> {
     let handle: FileHandle;
     try {
+      // Before opening: opening a named pipe waits, forever, for something to write into it.
+      const kind = await statPath(path);
+      if (!kind.isFile()) throw new CaptureReadError('io', path, 1, notAFile(kind));
       handle = await open(path, 'r');
     } catch (err) {
+      if (err instanceof CaptureReadError) throw err;
       throw new CaptureReadError('io', path, 1, `cannot open (${(err as ZlibError).code ?? (err as Error).message})`);
     }
     try {
       const stat = await handle.stat();
-      if (!stat.isFile()) throw new CaptureReadError('io', path, 1, 'not a regular file');
+      if (!stat.isFile()) throw new CaptureReadError('io', path, 1, notAFile(stat));
       bytesTotal = stat.size;
       if (stat.size === 0) throw new CaptureReadError('empty', path, 1, 'the file is empty (no events)');
       const magic = Buffer.alloc(6);

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { DEFAULT_MAX_BODY_BYTES, decodeMessage, normalizeCloudEvent } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import { REPLAY_SPEED_MAX, REPLAY_SPEED_MIN } from '../../../shared/replayApi';
@@ -560,6 +560,8 @@ export class ReplaySource implements IngestSource {
   /** For a plain (not gzip) file, the last line's event time gives `to` before a full pass. */
   private async probeEnd(): Promise<void> {
     try {
+      // Not a pipe: opening one waits for a writer (the read loop says what the file is).
+      if (!(await stat(this.file)).isFile()) return;
       const handle = await open(this.file, 'r');
       try {
         const { size } = await handle.stat();
