@@ -69,8 +69,9 @@ export function parseCaptureLine(lineBytes: Uint8Array, line: number): CaptureRe
 function parseLine(lineBytes: Uint8Array, line: number): CaptureRecord | null {
   let bytes = lineBytes;
   if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1); // CRLF files
-  // A UTF-8 byte-order mark from a Windows editor would make line 1 unreadable as JSON.
-  if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  // A UTF-8 byte-order mark from a Windows editor is no part of the message: at line 1, or at the
+  // start of a later file in captures joined with cat (it would be re-published with the body).
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   if (isBlank(bytes)) return null;
 
   let text: string;

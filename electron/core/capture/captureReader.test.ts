@@ -75,6 +75,15 @@ describe('openCaptureReader on bad input', () => {
     expect(records.map((r) => ('raw' in r ? Buffer.from(r.raw.body).toString() : ''))).toEqual([a, b]);
   });
 
+  it('reads captures joined with cat: a byte-order mark at the start of a later file is no part of that line\'s message body', async () => {
+    const [a, b, c] = eventLines(3);
+    // Two files an editor saved with a BOM (one with CRLF ends), joined: cat day1.ndjson day2.ndjson > both.ndjson
+    const { records, thrown } = await readAll(file(`\ufeff${a}\n\ufeff${b}\r\n${c}\n`));
+    expect(thrown).toBeNull();
+    expect(errorsOf(records)).toEqual([]);
+    expect(records.map((r) => ('raw' in r ? Buffer.from(r.raw.body).toString() : ''))).toEqual([a, b, c]);
+  });
+
   it('reports recorded lines with wrong fields', async () => {
     const good = { v: 1, arrivalMs: 1, routingKey: 'payment.initiated', headers: null, contentType: null, bodyBase64: 'e30=' };
     const lines = [
