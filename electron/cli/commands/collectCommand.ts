@@ -96,14 +96,28 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     stopping = true;
     logLine(`stopping (${why}): flushing and acknowledging`);
     const timing = await host.services.ingest.timing().catch(() => null);
+    // Asked before the engine stops (its stop closes the recording): did the capture stop on its own?
+    const captureStatus = flags.capture ? await host.services.capture.status({}).catch(() => null) : null;
+    const captureEnded = captureStatus && !captureStatus.recording && captureStatus.stoppedBecause ? captureStatus : null;
     await host.stop();
     await notifications?.stop();
     const store = openStore(flags.db, { readonly: true });
     const stats = store.stats();
     store.close();
     const cpu = process.cpuUsage();
-    const summary = { ...stats, durationMs: Date.now() - started, stoppedBecause: why, ingest: timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
-    printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+    const summary = {
+      ...stats,
+      durationMs: Date.now() - started,
+      stoppedBecause: why,
+      ingest: timing,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      // Only when the capture stopped before the collector (its disk filled up): it is not the whole record.
+      ...(captureEnded ? { capture: captureEnded } : {}),
+    };
+    const captureNote = captureEnded
+      ? `; the capture stopped early (${captureEnded.stoppedBecause === 'error' ? 'a write error' : captureEnded.stoppedBecause}): ${captureEnded.lines} line(s) in ${captureEnded.file}, the database holds every event`
+      : '';
+    printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}${captureNote}\n`);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
