@@ -252,11 +252,39 @@ describe('replay pacing and control', () => {
     expect(st.state).toBe('paused');
     expect(st.position).toBe(target);
     expect(s.engine.clock()).toBe(target);
-    expect(storedEvents(s.dbFile)).toBe(60); // t = 0..59 s
+    expect(storedEvents(s.dbFile)).toBe(61); // t = 0..60 s: the event at the target too
     await s.control({ action: 'speed', speed: 'max' });
     await s.control({ action: 'resume' });
     await s.drained;
     expect(storedEvents(s.dbFile)).toBe(101);
+  });
+
+  it('a seek to an event\'s exact time stores that event, as the paced clock does on reaching it (forward and backward)', async () => {
+    // Two events at exactly 30 s (a burst's first second), one a second for 100 s otherwise.
+    const lines = captureLines(101, 1, false);
+    const at30 = JSON.parse(lines[30]) as { id: string; time: string };
+    lines.splice(31, 0, JSON.stringify({ ...at30, id: `${at30.id}-twin` }));
+    const file = writeCapture(path.join(dir, 'exact-seek.ndjson'), lines);
+    const exact = Date.parse(at30.time);
+    expect(exact).toBe(KIT_START_MS + 30_000);
+    const s = await startReplay(file, 1, { startPaused: true });
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
+    await s.control({ action: 'seek', to: new Date(exact).toISOString() });
+    await waitFor(async () => (await s.status()).seekingTo === null, 'the seek to reach its target');
+    s.engine.flushNow();
+    const st = await s.status();
+    expect(st.state).toBe('paused');
+    expect(st.position).toBe(exact);
+    expect(storedEvents(s.dbFile)).toBe(32); // t = 0..30 s, both events at 30 s
+    // Backward to 20 s exactly, then on to the end: nothing stored twice.
+    await s.control({ action: 'seek', to: KIT_START_MS + 20_000 });
+    await waitFor(async () => (await s.status()).seekingTo === null, 'the backward seek to reach its target');
+    expect((await s.status()).position).toBe(KIT_START_MS + 20_000);
+    await s.control({ action: 'speed', speed: 'max' });
+    await s.control({ action: 'resume' });
+    await s.drained;
+    s.engine.flushNow();
+    expect(dbFigures(s.dbFile).stats).toMatchObject({ events: 102, duplicates: 0 });
   });
 
   it('seek backward re-reads from a checkpoint without pushing stored lines again (no duplicates), then goes on', async () => {

@@ -443,7 +443,9 @@ export class ReplaySource implements IngestSource {
     }
     if (this.passWatermark === null || t > this.passWatermark) this.passWatermark = t;
 
-    if (this.seekTarget !== null && t >= this.seekTarget) this.completeSeek();
+    // Lines at the target itself belong to the stretch passed: the paced clock pushes a line on
+    // reaching its time, so a seek to an event's exact time stores that event too.
+    if (this.seekTarget !== null && t > this.seekTarget) this.completeSeek();
     return this.emit(record.line, raw, decoded, fresh, gen, t);
   }
 
@@ -495,7 +497,7 @@ export class ReplaySource implements IngestSource {
         }
         continue;
       }
-      if (this.seekTarget !== null && t !== null && t >= this.seekTarget) this.completeSeek();
+      if (this.seekTarget !== null && t !== null && t > this.seekTarget) this.completeSeek();
       if (t === null || this.speed === 'max' || this.seekTarget !== null) return;
       this.waitingFor = t;
       const c = this.clock()!;
