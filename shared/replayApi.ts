@@ -66,6 +66,8 @@ export interface CaptureStatusView {
   lines: number;
   bytes: number;
   stoppedBecause?: string | null;
+  /** What failed when a write error stopped the recording ("FILE: capture write failed (ENOSPC)": disk full). */
+  error?: string | null;
 }
 
 export interface ReplayResults {

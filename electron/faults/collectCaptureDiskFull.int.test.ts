@@ -48,7 +48,7 @@ describe('collect --capture on a disk that fills up', () => {
 
     const r = await runPayops([...args, '--json'], {}, 120_000);
     expect(r.code, r.stderr).toBe(0);
-    const summary = lastJson<{ events: number; capture?: { file: string; lines: number; stoppedBecause: string } }>(r.stdout);
+    const summary = lastJson<{ events: number; capture?: { file: string; lines: number; stoppedBecause: string; error?: string } }>(r.stdout);
     expect(summary.events).toBe(3000);
     let lines = 0;
     for await (const record of openCaptureReader(capture)) {
@@ -57,7 +57,14 @@ describe('collect --capture on a disk that fills up', () => {
     }
     expect(lines).toBeGreaterThan(0);
     expect(lines).toBeLessThan(3000);
-    expect(summary.capture).toEqual({ file: capture, lines, bytes: fs.statSync(capture).size, recording: false, stoppedBecause: 'error' });
+    expect(summary.capture).toEqual({
+      file: capture,
+      lines,
+      bytes: fs.statSync(capture).size,
+      recording: false,
+      stoppedBecause: 'error',
+      error: `${capture}: capture write failed (ENOSPC)`,
+    });
 
     // The text summary says it too, on its last line.
     fs.rmSync(db);
@@ -65,6 +72,6 @@ describe('collect --capture on a disk that fills up', () => {
     await publishAll(t.exchange, asPublishItems(paddedEvents(3000, 300)));
     const text = await runPayops(args, {}, 120_000);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/stored 3000 events, .*; stopped: drained; the capture stopped early \(a write error\): \d+ line\(s\) in .*cap\.ndjson, the database holds every event/);
+    expect(text.stdout).toMatch(/stored 3000 events, .*; stopped: drained; the capture stopped early \(.*cap\.ndjson: capture write failed \(ENOSPC\)\): \d+ line\(s\) in .*cap\.ndjson, the database holds every event/);
   });
 });

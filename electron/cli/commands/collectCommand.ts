@@ -115,7 +115,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
       ...(captureEnded ? { capture: captureEnded } : {}),
     };
     const captureNote = captureEnded
-      ? `; the capture stopped early (${captureEnded.stoppedBecause === 'error' ? 'a write error' : captureEnded.stoppedBecause}): ${captureEnded.lines} line(s) in ${captureEnded.file}, the database holds every event`
+      ? `; the capture stopped early (${captureEnded.error ?? captureEnded.stoppedBecause}): ${captureEnded.lines} line(s) in ${captureEnded.file}, the database holds every event`
       : '';
     printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}${captureNote}\n`);
     process.exit(0);

@@ -43,6 +43,7 @@ export class CaptureRecorder implements ApiService<'capture'> {
     this.writer = null;
     const why = writer.stoppedBecause ?? 'closed';
     this.ended = { recording: false, file: writer.path, lines: writer.linesWritten, bytes: writer.bytesWritten, stoppedBecause: why };
+    if (writer.error) this.ended.error = writer.error.message;
     const reason =
       why === 'maxBytes' ? 'the size limit of the recording was reached' : why === 'maxDuration' ? 'the time limit of the recording was reached' : (writer.error?.message ?? why);
     this.log(`capture stopped: ${reason}; ${writer.linesWritten} line(s) in ${writer.path}, messages from now on are not recorded`);

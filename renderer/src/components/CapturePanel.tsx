@@ -130,6 +130,7 @@ export function CapturePanel() {
                 </span>
                 <span data-testid="capture-stopped-because">
                   Stopped because: {stopReasonText(last.stoppedBecause) ?? 'unknown'}
+                  {last.error ? ` (${last.error})` : ''}
                 </span>
               </div>
             ) : (

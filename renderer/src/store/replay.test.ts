@@ -313,6 +313,21 @@ describe('replay store', () => {
     expect(store.getState().lastCapture).toMatchObject({ file: '/tmp/d.ndjson', lines: 1, bytes: 10, stoppedBecause: expect.stringMatching(/limit|session/) });
   });
 
+  it('keeps why a recording failed (disk full), not only that it failed', async () => {
+    const answers: Record<string, unknown> = {
+      'capture.start': { recording: true, file: '/tmp/e.ndjson', lines: 0, bytes: 0 },
+      'capture.status': { recording: true, file: '/tmp/e.ndjson', lines: 40, bytes: 4000 },
+    };
+    const { client } = fakeClient(answers);
+    const store = createReplayStore(client);
+    store.getState().setCaptureForm({ file: '/tmp/e.ndjson' });
+    await store.getState().startCapture();
+    await store.getState().refreshCapture();
+    answers['capture.status'] = { recording: false, file: '/tmp/e.ndjson', lines: 40, bytes: 4000, stoppedBecause: 'error', error: '/tmp/e.ndjson: capture write failed (ENOSPC)' };
+    await store.getState().refreshCapture();
+    expect(store.getState().lastCapture).toMatchObject({ lines: 40, stoppedBecause: 'error', error: '/tmp/e.ndjson: capture write failed (ENOSPC)' });
+  });
+
   it('shows a failed capture start', async () => {
     const { client } = fakeClient({ 'capture.start': new Error('already recording to /tmp/x.ndjson') });
     const store = createReplayStore(client);

@@ -430,6 +430,7 @@ export function createReplayStore(client: ReplayClient, options: ReplayStoreOpti
                 lines: Math.max(now.lines, before.lines),
                 bytes: Math.max(now.bytes, before.bytes),
                 stoppedBecause: now.stoppedBecause ?? 'ended without a stop (a limit was reached or the session changed)',
+                error: now.error ?? null,
               },
             });
           } else {
