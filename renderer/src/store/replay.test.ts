@@ -8,6 +8,7 @@ import {
   createReplayStore,
   droppedCapturePath,
   fromLocalInput,
+  seekInputError,
   looksLikeCapture,
   replayPercent,
   seekStep,
@@ -109,6 +110,9 @@ describe('replay helpers', () => {
     expect(fromLocalInput('2026-11-02T07:05')).toBe(new Date(2026, 10, 2, 7, 5, 0).getTime());
     expect(fromLocalInput('2026-11-02T07:05:09.5')).toBe(ms + 500);
     expect(fromLocalInput('2026-02-31T00:00')).toBeNull();
+    expect(seekInputError({ text: '2026-02-31T00:00' })).toBe('2026-02-31 does not exist: February 2026 has 28 days');
+    expect(seekInputError({ text: '2026-11-02T07:05' })).toBeNull();
+    expect(seekInputError({ text: '' })).toBeNull();
     expect(fromLocalInput('yesterday')).toBeNull();
     expect(fromLocalInput('')).toBeNull();
   });

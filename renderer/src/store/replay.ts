@@ -7,6 +7,7 @@ import type { ApiArgs, ApiRequestName, ApiResults, PayopsApi } from '../../../sh
 import type { CaptureStatusView, ReplayStatusView } from '../../../shared/replayApi';
 import type { DialogResults } from '../../../shared/dialogApi';
 import type { ReplayProgress } from '../../../shared/metrics';
+import { readLocalTime } from '../lib/localTime';
 import { toLocalInput } from '../views/explorer/explorerModel';
 
 export type ReplaySpeed = number | 'max';
@@ -65,15 +66,10 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-/** The value of a datetime-local input (local time, seconds optional) to epoch ms; null when invalid. */
+/** The value of a datetime-local input (local time, seconds optional) to epoch ms; null when invalid (see localTime.ts). */
 export function fromLocalInput(value: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(value.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi, s, frac] = [1, 2, 3, 4, 5, 6, 7].map((i) => (m[i] === undefined ? 0 : Number(i === 7 ? m[i].padEnd(3, '0') : m[i])));
-  const date = new Date(y, mo - 1, d, h, mi, s, frac);
-  // Reject dates the Date constructor silently rolls over (2026-02-31).
-  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h || date.getMinutes() !== mi) return null;
-  return date.getTime();
+  const reading = readLocalTime(value);
+  return reading && 'ms' in reading ? reading.ms : null;
 }
 
 /**
@@ -95,6 +91,13 @@ export function seekInput(position: number | null | undefined): SeekInput {
 export function readSeekInput(input: SeekInput): number | null {
   if (finite(input.exact) && toLocalInput(input.exact) === input.text) return input.exact;
   return fromLocalInput(input.text);
+}
+
+/** Why the input's text is no time to seek to (a day or a local time that does not exist); null when it is one, or empty. */
+export function seekInputError(input: SeekInput): string | null {
+  if (finite(input.exact) && toLocalInput(input.exact) === input.text) return null;
+  const reading = readLocalTime(input.text);
+  return reading && 'error' in reading ? reading.error : null;
 }
 
 /** Keeps a seek target inside the capture's known span. */

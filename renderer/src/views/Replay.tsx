@@ -10,6 +10,7 @@ import {
   REPLAY_SPEEDS,
   clampSeek,
   readSeekInput,
+  seekInputError,
   replayPercent,
   seekStep,
   speedHint,
@@ -132,6 +133,7 @@ function Seek({ replay }: { replay: ReplayProgress }) {
   const known = from !== null && to !== null && to > from;
   const value = draft ?? replay.position;
   const typedMs = readSeekInput(typed);
+  const typedError = seekInputError(typed);
   const seek = (ms: number) => void getReplayStore().getState().seek(Math.round(clampSeek(ms, from, toExact ? replay.to : null)));
   const commitDraft = () => {
     if (draft === null) return;
@@ -187,6 +189,8 @@ function Seek({ replay }: { replay: ReplayProgress }) {
           }}
           onChange={(e) => setTyped({ text: e.target.value, exact: typed.exact })}
           aria-invalid={typed.text !== '' && typedMs === null ? true : undefined}
+          aria-describedby={typedError ? 'replay-seek-error' : undefined}
+          title={typedError ?? undefined}
           data-testid="replay-seek-time"
         />
         <button type="submit" className="btn btn-small" disabled={typedMs === null || busy === 'seek'} data-testid="replay-seek-go">
@@ -195,6 +199,11 @@ function Seek({ replay }: { replay: ReplayProgress }) {
         <button type="button" className="btn btn-small btn-ghost" disabled={from === null || busy === 'seek'} onClick={() => from !== null && seek(from)} data-testid="replay-seek-start">
           To start
         </button>
+        {typedError && (
+          <span id="replay-seek-error" className="error-text small" role="alert" data-testid="replay-seek-error">
+            {typedError}
+          </span>
+        )}
       </form>
     </div>
   );
