@@ -55,8 +55,13 @@ const queueArgumentsSchema = z.array(
 );
 const bindingDestinationsSchema = z.array(z.object({ destination: z.string(), destination_type: z.string() }));
 const queuePageSchema = z.object({ items: z.array(managementQueueSchema) });
-/** Queues per batched request (the URL stays well under common limits). */
+/** Queues per batched request. */
 const BATCH = 50;
+/**
+ * Characters of a batch's encoded name filter. RabbitMQ's HTTP server refuses a request line
+ * over 8,000 (414): 50 names needing much encoding (`é` is 6 characters, a dot 4) made one.
+ */
+const BATCH_FILTER_CHARS = 4000;
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -85,13 +90,8 @@ export class ManagementClient {
    */
   async queues(names: readonly string[], vhost = this.endpoint.vhost): Promise<Map<string, ManagementQueue>> {
     const out = new Map<string, ManagementQueue>();
-    for (let i = 0; i < names.length; i += BATCH) {
-      const part = names.slice(i, i + BATCH);
-      // (?-i): the API matches its name filter without case (3.10: QA-q and qa-q both match
-      // ^(qa-q)$), and the page holds only part.length names, so a watched queue was pushed
-      // out of it by one spelled alike and reported missing.
-      const regex = `(?-i)^(${part.map(escapeRegex).join('|')})$`;
-      const query = `page=1&page_size=${part.length}&use_regex=true&name=${enc(regex)}&columns=${QUEUE_COLUMNS}`;
+    for (const part of batches(names)) {
+      const query = `page=1&page_size=${part.length}&use_regex=true&name=${nameFilter(part)}&columns=${QUEUE_COLUMNS}`;
       const page = await this.request(`/api/queues/${enc(vhost)}?${query}`, queuePageSchema, `${part.length} queues`);
       for (const q of page.items) if (part.includes(q.name)) out.set(q.name, q);
     }
@@ -189,6 +189,36 @@ export class ManagementClient {
     }
     return parsed.data;
   }
+}
+
+/**
+ * The API's name filter matching exactly these names, URL-encoded. (?-i): the API matches its
+ * name filter without case (3.10: QA-q and qa-q both match ^(qa-q)$), and the page holds only
+ * names.length names, so a watched queue was pushed out of it by one spelled alike and
+ * reported missing.
+ */
+function nameFilter(names: readonly string[]): string {
+  return enc(`(?-i)^(${names.map(escapeRegex).join('|')})$`);
+}
+
+/** Names in batches of at most BATCH whose filter stays under BATCH_FILTER_CHARS (one long name alone may pass it). */
+function batches(names: readonly string[]): string[][] {
+  const out: string[][] = [];
+  let part: string[] = [];
+  let chars = nameFilter([]).length;
+  for (const name of names) {
+    // The name and its '|' (%7C) separator.
+    const more = enc(escapeRegex(name)).length + 3;
+    if (part.length > 0 && (part.length === BATCH || chars + more > BATCH_FILTER_CHARS)) {
+      out.push(part);
+      part = [];
+      chars = nameFilter([]).length;
+    }
+    part.push(name);
+    chars += more;
+  }
+  if (part.length > 0) out.push(part);
+  return out;
 }
 
 function enc(s: string): string {
