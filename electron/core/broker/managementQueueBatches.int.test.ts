@@ -57,4 +57,13 @@ describe('management client: many watched queues', () => {
     const found = await client.queues(longNames);
     expect([...found.keys()].sort()).toEqual([...longNames].sort());
   });
+
+  it('reads 300 queues of a vhost in a couple of requests, not one per 50 names', async () => {
+    const client = new ManagementClient(managementEndpoint(vhostUrl, proxy.url), { timeoutMs: 10_000 });
+    proxy.requests.length = 0;
+    const found = await client.queues(manyNames);
+    expect(found.size).toBe(manyNames.length);
+    expect(found.get('many.0000')?.name).toBe('many.0000');
+    expect(proxy.requests.length).toBeLessThanOrEqual(2);
+  });
 });
