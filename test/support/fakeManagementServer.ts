@@ -42,6 +42,25 @@ export const answers = {
     res.writeHead(code, { 'content-type': contentType });
     res.end(body);
   },
+  /** A JSON array of `megabytes` MB (blanks between its brackets), written as fast as the client reads. */
+  huge: (megabytes: number): Answer => (_req, res) => {
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('[');
+    let sent = 0;
+    const more = (): void => {
+      while (sent < megabytes) {
+        sent++;
+        if (!res.write(chunk)) {
+          res.once('drain', more);
+          return;
+        }
+      }
+      res.end(']');
+    };
+    res.on('error', () => undefined);
+    more();
+  },
   /** Never answers (the client's timeout must fire). */
   silent: (): Answer => () => undefined,
 };

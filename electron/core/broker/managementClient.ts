@@ -12,7 +12,7 @@ import {
 import { safeErrorMessage } from '../redact';
 import type { ManagementEndpoint } from './managementEndpoint';
 
-export type ManagementErrorKind = 'unauthorized' | 'not-found' | 'not-json' | 'malformed' | 'timeout' | 'unreachable' | 'http';
+export type ManagementErrorKind = 'unauthorized' | 'not-found' | 'not-json' | 'malformed' | 'too-large' | 'timeout' | 'unreachable' | 'http';
 
 export class ManagementError extends Error {
   constructor(
@@ -55,6 +55,12 @@ const queueArgumentsSchema = z.array(
 );
 const bindingDestinationsSchema = z.array(z.object({ destination: z.string(), destination_type: z.string() }));
 const queuePageSchema = z.object({ items: z.array(managementQueueSchema), total_count: z.number().nonnegative().nullish() });
+/**
+ * The largest answer read. A vhost's list of 100,000 queues with their arguments is ~20 MB;
+ * something else on that port streaming without end held memory until the string overflowed
+ * (1.5 GB and "broke off its answer").
+ */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 /** The largest page the API serves (it refuses page_size over 500). */
 const LIST_PAGE = 500;
 /** Queues per batched request. */
@@ -179,8 +185,11 @@ export class ManagementClient {
     }
     let text: string;
     try {
-      text = await res.text();
+      text = await readCapped(res, MAX_ANSWER_BYTES);
     } catch (err) {
+      if (err instanceof AnswerTooLarge) {
+        throw new ManagementError('too-large', `${where} answered more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB (${what}): is this the management plugin's address?`);
+      }
       const e = err as Error;
       if (e.name === 'TimeoutError' || e.name === 'AbortError') {
         throw new ManagementError('timeout', `${where} did not finish its answer within ${this.timeoutMs} ms (${what})`);
@@ -245,6 +254,28 @@ function batches(names: readonly string[]): string[][] {
   }
   if (part.length > 0) out.push(part);
   return out;
+}
+
+class AnswerTooLarge extends Error {}
+
+/** The answer's text, or AnswerTooLarge (the rest left unread) once it passes `max` bytes. */
+async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new AnswerTooLarge();
+    }
+    chunks.push(value);
+  }
+  // TextDecoder, as Response.text() did: a leading byte-order mark is dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 function enc(s: string): string {
