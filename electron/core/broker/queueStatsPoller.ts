@@ -113,11 +113,24 @@ export class QueueStatsPoller {
       const note = `${RATES_NEED_MANAGEMENT}: ${describe(err)}`;
       return Promise.all(queues.map((q) => this.passiveSample(q, note)));
     }
-    return queues.map((queue) => {
-      const q = found.get(queue);
-      if (!q) return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management' as const, note: null };
-      return this.withBusinessTime(fromManagement(q, at));
-    });
+    return Promise.all(
+      queues.map(async (queue) => {
+        const q = found.get(queue);
+        if (!q) return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management' as const, note: null };
+        const sample = fromManagement(q, at);
+        return this.withBusinessTime(sample.messages === null ? await this.withPassiveDepth(sample) : sample);
+      }),
+    );
+  }
+
+  /**
+   * The API lists a queue before its first statistics (up to 5 s after it was declared) with
+   * no message or consumer count: the depth shown unknown, as if the queue were broken.
+   */
+  private async withPassiveDepth<T extends QueueDepth>(sample: T): Promise<T> {
+    const passive = await this.options.passive(sample.queue);
+    if (passive.messages === null) return sample;
+    return { ...sample, messages: passive.messages, consumers: passive.consumers ?? sample.consumers };
   }
 
   private async one(client: ManagementClient, queue: string): Promise<Map<string, ManagementQueue>> {

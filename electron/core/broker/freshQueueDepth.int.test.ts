@@ -1,0 +1,51 @@
+// A queue declared moments ago, polled through the real broker's management API: the API
+// lists it before its first statistics (up to 5 s), with no message or consumer count. Its
+// depth is read with a passive declare then, not shown as unknown.
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { ManagementClient } from './managementClient';
+import { managementEndpoint } from './managementEndpoint';
+import { QueueDepthPoller } from './queueDepthPoller';
+import { QueueStatsPoller } from './queueStatsPoller';
+
+const topo = uniqueTopology('freshdepth');
+const queues = [`${topo.queue}.classic`, `${topo.queue}.quorum`];
+let conn: amqp.ChannelModel;
+
+beforeAll(async () => {
+  conn = await amqp.connect(AMQP_URL);
+});
+
+afterAll(async () => {
+  const ch = await conn.createChannel();
+  for (const q of queues) await ch.deleteQueue(q);
+  await conn.close();
+});
+
+describe('a queue the management API has no statistics for yet', () => {
+  it('reports the depth and consumers of a passive declare, for one queue and for several', async () => {
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(queues[0], { durable: false });
+    await ch.assertQueue(queues[1], { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    for (const q of queues) for (let i = 0; i < 3; i++) ch.sendToQueue(q, Buffer.from('x'));
+    await ch.waitForConfirms();
+    await ch.close();
+
+    const management = new ManagementClient(managementEndpoint(AMQP_URL), { timeoutMs: 5000 });
+    // Listed at once, statistics or not.
+    const listed = await management.queues(queues);
+    const passive = new QueueDepthPoller(queues, () => conn, () => undefined);
+    const poll = (names: string[]) =>
+      new QueueStatsPoller({ queues: names, management, passive: (q) => passive.sample(q), onSamples: () => undefined }).pollOnce();
+    const [one] = (await poll([queues[0]]))!;
+    const both = (await poll(queues))!;
+    passive.stop();
+
+    expect(listed.size).toBe(2);
+    for (const s of [one, ...both]) {
+      expect(s).toMatchObject({ messages: 3, consumers: 0, error: null, source: 'management' });
+      expect(s.delaySeconds).toBeNull();
+    }
+  });
+});
