@@ -1,9 +1,12 @@
 // A queue declared moments ago, polled through the real broker's management API: the API
 // lists it before its first statistics (up to 5 s), with no message or consumer count. Its
-// depth is read with a passive declare then, not shown as unknown.
+// depth is read with a passive declare then, not shown as unknown. Its message and consumer
+// counts come from separate statistics: a real HTTP server on loopback answers with one of
+// them, as the broker does for a moment.
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { answers, startLoopbackHttp } from '../../../test/support/fakeManagementServer';
 import { ManagementClient } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';
 import { QueueDepthPoller } from './queueDepthPoller';
@@ -15,6 +18,12 @@ let conn: amqp.ChannelModel;
 
 beforeAll(async () => {
   conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createConfirmChannel();
+  await ch.assertQueue(queues[0], { durable: false });
+  await ch.assertQueue(queues[1], { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  for (const q of queues) for (let i = 0; i < 3; i++) ch.sendToQueue(q, Buffer.from('x'));
+  await ch.waitForConfirms();
+  await ch.close();
 });
 
 afterAll(async () => {
@@ -25,13 +34,6 @@ afterAll(async () => {
 
 describe('a queue the management API has no statistics for yet', () => {
   it('reports the depth and consumers of a passive declare, for one queue and for several', async () => {
-    const ch = await conn.createConfirmChannel();
-    await ch.assertQueue(queues[0], { durable: false });
-    await ch.assertQueue(queues[1], { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    for (const q of queues) for (let i = 0; i < 3; i++) ch.sendToQueue(q, Buffer.from('x'));
-    await ch.waitForConfirms();
-    await ch.close();
-
     const management = new ManagementClient(managementEndpoint(AMQP_URL), { timeoutMs: 5000 });
     // Listed at once, statistics or not.
     const listed = await management.queues(queues);
@@ -46,6 +48,22 @@ describe('a queue the management API has no statistics for yet', () => {
     for (const s of [one, ...both]) {
       expect(s).toMatchObject({ messages: 3, consumers: 0, error: null, source: 'management' });
       expect(s.delaySeconds).toBeNull();
+    }
+  });
+
+  it('takes the consumer count from a passive declare when only the message count is there', async () => {
+    const http = await startLoopbackHttp(
+      answers.status(200, JSON.stringify({ name: queues[0], vhost: '/', type: 'classic', messages: 3, messages_ready: 3, messages_unacknowledged: 0 })),
+    );
+    const passive = new QueueDepthPoller([queues[0]], () => conn, () => undefined);
+    try {
+      const management = new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 });
+      const poller = new QueueStatsPoller({ queues: [queues[0]], management, passive: (q) => passive.sample(q), onSamples: () => undefined });
+      const [s] = (await poller.pollOnce())!;
+      expect(s).toMatchObject({ messages: 3, ready: 3, consumers: 0, source: 'management' });
+    } finally {
+      passive.stop();
+      await http.close();
     }
   });
 });

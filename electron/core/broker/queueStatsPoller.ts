@@ -118,19 +118,20 @@ export class QueueStatsPoller {
         const q = found.get(queue);
         if (!q) return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management' as const, note: null };
         const sample = fromManagement(q, at);
-        return this.withBusinessTime(sample.messages === null ? await this.withPassiveDepth(sample) : sample);
+        return this.withBusinessTime(sample.messages === null || sample.consumers === null ? await this.withPassiveDepth(sample) : sample);
       }),
     );
   }
 
   /**
    * The API lists a queue before its first statistics (up to 5 s after it was declared) with
-   * no message or consumer count: the depth shown unknown, as if the queue were broken.
+   * no message or consumer count: the depth shown unknown, as if the queue were broken. The
+   * two counts come from separate statistics, so one may be there without the other.
    */
   private async withPassiveDepth<T extends QueueDepth>(sample: T): Promise<T> {
     const passive = await this.options.passive(sample.queue);
-    if (passive.messages === null) return sample;
-    return { ...sample, messages: passive.messages, consumers: passive.consumers ?? sample.consumers };
+    if (passive.error !== null) return sample;
+    return { ...sample, messages: sample.messages ?? passive.messages, consumers: sample.consumers ?? passive.consumers };
   }
 
   private async one(client: ManagementClient, queue: string): Promise<Map<string, ManagementQueue>> {
