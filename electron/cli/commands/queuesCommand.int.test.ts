@@ -92,4 +92,11 @@ describe('payops queues', () => {
     expect(missing).not.toContain('not draining');
     expect(missing.trim().split(/\s+/)).toContain('-');
   }, 60_000);
+
+  it('the table says why a paused queue has no delay: no consumers, not an unknown', async () => {
+    const r = await runPayops(['queues', '--amqp', AMQP_URL, '--watch', topo.queue, '--sample', '1']);
+    expect(r.code).toBe(0);
+    const row = r.stdout.split('\n').find((l) => l.startsWith(topo.queue))!;
+    expect(row).toMatch(/\sno consumers\s+not draining\s/);
+  }, 60_000);
 });

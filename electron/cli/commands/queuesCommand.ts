@@ -35,6 +35,11 @@ export function registerQueues(program: Command): void {
     });
 }
 
+/** Messages wait and nobody reads them: no delay can be given, and '-' would read as unknown. */
+function paused(q: QueueReport): boolean {
+  return q.type !== 'stream' && q.consumers === 0 && (q.messages ?? 0) > 0;
+}
+
 function table(queues: QueueReport[]): string {
   const num = (v: number | null, digits = 0) => (v === null ? '-' : v.toFixed(digits));
   const rows = queues.map((q) => [
@@ -46,7 +51,7 @@ function table(queues: QueueReport[]): string {
     num(q.rates.publish, 1),
     num(q.rates.deliver, 1),
     num(q.rates.ack, 1),
-    q.delaySeconds === null ? '-' : formatDurationSeconds(q.delaySeconds),
+    q.delaySeconds !== null ? formatDurationSeconds(q.delaySeconds) : paused(q) ? 'no consumers' : '-',
     // Without the broker's rates nothing is known of draining, and a stream never drains (it
     // keeps what it delivered): '-', not "not draining".
     q.drainSeconds !== null ? formatDurationSeconds(q.drainSeconds) : q.rates.deliver === null || q.type === 'stream' ? '-' : 'not draining',
