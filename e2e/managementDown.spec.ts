@@ -16,6 +16,21 @@ test('a management API answering 401: the queue panel says why rates are missing
     await expect(note).toContainText('HTTP 401');
     // The queues are still shown, from a passive declare.
     await expect(page.getByTestId('panel-queues').getByTestId('queue-table')).toContainText(served.queue);
+    // A watched queue holding messages with no consumer: without rates nothing is known of its
+    // draining (a dash, not "not draining"), and its delay says why there is none.
+    const setup = await amqp.connect(AMQP_URL);
+    try {
+      const ch = await setup.createConfirmChannel();
+      await ch.assertQueue(served.watchQueue, { durable: false });
+      for (let i = 0; i < 5; i++) ch.sendToQueue(served.watchQueue, Buffer.from('x'));
+      await ch.waitForConfirms();
+    } finally {
+      await setup.close();
+    }
+    const watched = page.getByTestId(`queue-row-${served.watchQueue}`);
+    await expect(watched.getByTestId('queue-messages')).toContainText('5');
+    await expect(watched.getByTestId('queue-drain')).toHaveText('—');
+    await expect(watched.getByTestId('queue-delay')).toHaveText('no consumers');
 
     const conn = await amqp.connect(AMQP_URL);
     try {

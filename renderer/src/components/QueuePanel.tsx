@@ -38,6 +38,9 @@ function useQueueHistory(queues: QueueDepth[]): History {
 
 const secs = (s: number | null | undefined) => (s === null || s === undefined ? '—' : formatDurationMs(s * 1000));
 
+/** Messages wait and nobody reads them: no delay can be given, and a dash would read as unknown. */
+const paused = (q: QueueDepth) => q.type !== 'stream' && q.consumers === 0 && (q.messages ?? 0) > 0 && (q.delaySeconds ?? null) === null;
+
 function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
   const h = history.byQueue.get(q.queue);
   const r = q.rates;
@@ -61,13 +64,16 @@ function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
           <span className="error-text" data-testid="queue-stalled" title="messages wait, consumers are attached, nothing was delivered or acknowledged">
             stalled {secs(q.stalledSeconds)}
           </span>
+        ) : paused(q) ? (
+          <span title="messages wait and no consumer reads them: nothing drains">no consumers</span>
         ) : (
           secs(q.delaySeconds)
         )}
         <Sparkline values={h?.delay ?? []} label={`delay of ${q.queue}`} />
       </td>
       <td data-testid="queue-drain">
-        {q.drainSeconds === null && q.messages && q.type !== 'stream' ? 'not draining' : secs(q.drainSeconds)}
+        {/* Without the broker's rates (a passive declare) nothing is known of draining. */}
+        {q.drainSeconds === null && q.messages && q.type !== 'stream' && typeof r?.deliver === 'number' ? 'not draining' : secs(q.drainSeconds)}
         <Sparkline values={h?.drain ?? []} label={`time to drain ${q.queue}`} />
       </td>
       <td className="small">
