@@ -220,7 +220,7 @@ export class ManagementClient {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ManagementError('malformed', `${where} answered JSON of an unexpected shape (${what}): ${issue?.path.join('.') || 'answer'}: ${issue?.message ?? 'invalid'}`);
+      throw new ManagementError('malformed', `${where} answered JSON of an unexpected shape (${what}): ${whereInAnswer(json, issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
     }
     return parsed.data;
   }
@@ -254,6 +254,19 @@ function batches(names: readonly string[]): string[][] {
   }
   if (part.length > 0) out.push(part);
   return out;
+}
+
+/**
+ * Where a schema issue is, with the name of the list item it is in ("orders.dlq" messages,
+ * not items.1.messages: which of a thousand queues the broker described oddly).
+ */
+function whereInAnswer(json: unknown, path: readonly PropertyKey[]): string {
+  const at = path[0] === 'items' && typeof path[1] === 'number' ? 2 : typeof path[0] === 'number' ? 1 : 0;
+  const list = at === 2 ? (json as { items?: unknown }).items : json;
+  const item = at > 0 && Array.isArray(list) ? (list[path[at - 1] as number] as { name?: unknown } | undefined) : undefined;
+  const field = path.slice(item && typeof item.name === 'string' ? at : 0).map(String).join('.');
+  if (!item || typeof item.name !== 'string') return field || 'answer';
+  return `${JSON.stringify(item.name)} ${field || 'item'}`;
 }
 
 class AnswerTooLarge extends Error {}
