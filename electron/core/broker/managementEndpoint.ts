@@ -42,6 +42,10 @@ export function managementEndpoint(amqpUrl: string, managementUrl?: string | nul
   return { baseUrl: `${secure ? 'https' : 'http'}://${host}:${secure ? 15671 : 15672}`, username, password, vhost };
 }
 
+/**
+ * A URL that did not parse, with everything before its last '@' after the scheme hidden: a
+ * password may hold '@', '/' or a space, and the user is not told apart from it reliably.
+ */
 function redactAuth(text: string): string {
-  return text.replace(/\/\/[^/@\s]*@/, '//***@');
+  return text.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)?[\s\S]*@/i, '$1***@');
 }
