@@ -129,8 +129,8 @@ export class QueueStatsPoller {
    * two counts come from separate statistics, so one may be there without the other.
    */
   private async withPassiveDepth<T extends QueueDepth>(sample: T): Promise<T> {
-    const passive = await this.options.passive(sample.queue);
-    if (passive.error !== null) return sample;
+    const passive = await this.options.passive(sample.queue).catch(() => null);
+    if (!passive || passive.error !== null) return sample;
     return { ...sample, messages: sample.messages ?? passive.messages, consumers: sample.consumers ?? passive.consumers };
   }
 
