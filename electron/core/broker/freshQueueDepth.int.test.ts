@@ -35,8 +35,6 @@ afterAll(async () => {
 describe('a queue the management API has no statistics for yet', () => {
   it('reports the depth and consumers of a passive declare, for one queue and for several', async () => {
     const management = new ManagementClient(managementEndpoint(AMQP_URL), { timeoutMs: 5000 });
-    // Listed at once, statistics or not.
-    const listed = await management.queues(queues);
     const passive = new QueueDepthPoller(queues, () => conn, () => undefined);
     const poll = (names: string[]) =>
       new QueueStatsPoller({ queues: names, management, passive: (q) => passive.sample(q), onSamples: () => undefined }).pollOnce();
@@ -44,10 +42,27 @@ describe('a queue the management API has no statistics for yet', () => {
     const both = (await poll(queues))!;
     passive.stop();
 
-    expect(listed.size).toBe(2);
     for (const s of [one, ...both]) {
       expect(s).toMatchObject({ messages: 3, consumers: 0, error: null, source: 'management' });
       expect(s.delaySeconds).toBeNull();
+    }
+  });
+
+  it('a queue the API does not list (yet) but a passive declare finds has its depth, not "queue not found"', async () => {
+    const http = await startLoopbackHttp(answers.status(404, '{"error":"Object Not Found","reason":"Not Found"}'));
+    const passive = new QueueDepthPoller(queues, () => conn, () => undefined);
+    try {
+      const management = new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 });
+      const poll = (names: string[]) =>
+        new QueueStatsPoller({ queues: names, management, passive: (q) => passive.sample(q), onSamples: () => undefined }).pollOnce();
+      const [one] = (await poll([queues[0]]))!;
+      http.answer = answers.status(200, '{"items":[],"total_count":0}');
+      const both = (await poll([...queues, `${topo.queue}.absent`]))!;
+      for (const s of [one, both[0], both[1]]) expect(s).toMatchObject({ messages: 3, consumers: 0, error: null, source: 'amqp' });
+      expect(both[2]).toMatchObject({ messages: null, error: 'queue not found' });
+    } finally {
+      passive.stop();
+      await http.close();
     }
   });
 

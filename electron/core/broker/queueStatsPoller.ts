@@ -116,11 +116,32 @@ export class QueueStatsPoller {
     return Promise.all(
       queues.map(async (queue) => {
         const q = found.get(queue);
-        if (!q) return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management' as const, note: null };
+        if (!q) return this.notListed(queue, at);
         const sample = fromManagement(q, at);
         return this.withBusinessTime(sample.messages === null || sample.consumers === null ? await this.withPassiveDepth(sample) : sample);
       }),
     );
+  }
+
+  /**
+   * The API learns of a queue a moment after it is declared: one it does not list is looked
+   * for with a passive declare before it is called missing.
+   */
+  private async notListed(queue: string, at: number): Promise<QueueDepth> {
+    const passive = await this.options.passive(queue).catch(() => null);
+    if (!passive || passive.error !== null || passive.messages === null) {
+      return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management', note: null };
+    }
+    return this.withBusinessTime({
+      ...passive,
+      ready: null,
+      unacked: null,
+      utilisation: null,
+      rates: { publish: null, deliver: null, ack: null, redeliver: null },
+      source: 'amqp',
+      type: null,
+      note: null,
+    });
   }
 
   /**
