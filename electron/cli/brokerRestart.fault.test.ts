@@ -29,9 +29,11 @@ describe('broker restart mid-stream', () => {
     const collector = startPayops(args);
     let log = '';
     collector.stderr!.on('data', (d) => (log += d));
-    const publishing = publishResilient(t.exchange, events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })), 2500);
-
-    // The broker goes down mid-stream: once the collector has stored some of it.
+    const items = events.map((e) => ({ body: JSON.stringify(e), routingKey: e.type }));
+    // A first part, then the rest at a pace that lasts while the broker restarts: the broker
+    // goes down once the collector has stored some of the first part and the publisher is
+    // under way with the rest, however long the collector took to start.
+    await publishResilient(t.exchange, items.slice(0, 5000), 2500);
     const storedSoFar = () => {
       try {
         return fs.existsSync(db) ? storedIdentities(db).total : 0;
@@ -40,6 +42,9 @@ describe('broker restart mid-stream', () => {
       }
     };
     const beforeStop = await waitFor(storedSoFar, 'the collector to store its first events', 60_000, 100);
+    let confirmed = 0;
+    const publishing = publishResilient(t.exchange, items.slice(5000), 1000, AMQP_URL, 100, (n) => (confirmed = n));
+    await waitFor(() => confirmed > 0, 'the rest to be under way', 60_000, 20);
     rabbitmqctl('stop_app');
     await new Promise((r) => setTimeout(r, 2000));
     rabbitmqctl('start_app');

@@ -79,6 +79,8 @@ export async function publishResilient(
   ratePerSec: number,
   url = AMQP_URL,
   chunk = 100,
+  /** Told how many items the broker has confirmed so far, after each chunk. */
+  onConfirmed?: (confirmed: number) => void,
 ): Promise<{ reconnects: number }> {
   let reconnects = 0;
   let conn: amqp.ChannelModel | null = null;
@@ -102,6 +104,7 @@ export async function publishResilient(
       }
       await ch.waitForConfirms();
       i += slice.length;
+      onConfirmed?.(i);
       const due = started + (i / ratePerSec) * 1000;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     } catch {
