@@ -50,15 +50,30 @@ export interface NotificationLogEntry {
 export interface NotificationLogJson extends Omit<NotificationLogEntry, 'at' | 'eventAt' | 'alerts'> {
   at: string;
   eventAt: string;
+  /** The labels every alert of the message carries (Alertmanager's commonLabels): one alert's own labels. */
+  labels: Record<string, string>;
+  /** Delivery attempts made up to this entry (= attempt; 0 for a decision not to deliver). */
+  attempts: number;
   alerts: (Omit<NotifiedAlert, 'startsAt' | 'endsAt'> & { startsAt: string; endsAt: string | null })[];
 }
 
+/** The label pairs all alerts share. */
+function commonLabels(alerts: readonly NotifiedAlert[]): Record<string, string> {
+  const [first, ...rest] = alerts;
+  if (!first) return {};
+  return Object.fromEntries(Object.entries(first.labels).filter(([k, v]) => rest.every((a) => a.labels[k] === v)));
+}
+
+// `labels` and `attempts` are the names issue 14 gives the log's fields ("its contact point,
+// rule, labels, status, attempts and error"); groupLabels and attempt/maxAttempts stay beside them.
 export function notificationLogToJson(e: NotificationLogEntry): NotificationLogJson {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     ...e,
     at: iso(e.at),
     eventAt: iso(e.eventAt),
+    labels: commonLabels(e.alerts),
+    attempts: e.attempt,
     alerts: e.alerts.map((a) => ({ ...a, startsAt: iso(a.startsAt), endsAt: a.endsAt === null ? null : iso(a.endsAt) })),
   };
 }

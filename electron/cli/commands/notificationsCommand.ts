@@ -17,9 +17,10 @@ Prints the notification log of a session database, oldest first: one entry per d
 attempt to a contact point (sent, failed), and one per decision not to deliver (muted by a
 mute timing, inhibited by a firing source alert, would_notify in a replay or demo).
 --json prints one JSON array; each item has at, eventAt (ISO), contactPoint, contactType,
-outcome, status (firing|resolved), rule, groupKey, groupLabels, alerts [{rule, severity,
-status, labels, fingerprint, startsAt, endsAt, summary}], attempt, maxAttempts, final,
-httpStatus, error, durationMs. URLs are never stored: a row names the contact point.
+outcome, status (firing|resolved), rule, labels (those all its alerts share), groupKey,
+groupLabels, alerts [{rule, severity, status, labels, fingerprint, startsAt, endsAt, summary}],
+attempts (made up to this entry; 0 for a decision), attempt, maxAttempts, final, httpStatus,
+error, durationMs. URLs are never stored: a row names the contact point.
 
 Exit codes: 0 printed (also when there is nothing to print), 1 usage, 3 no such database.`;
 
