@@ -3,7 +3,7 @@
 // and burn-rate (SLO) rules. Alertmanager's routing semantics with Grafana's names.
 // Validation returns issues naming the section, the entry and the field; it never throws.
 import { z } from 'zod';
-import { MAX_DURATION_MS, boundedDuration, parseDuration, parseThreshold } from './alertRules';
+import { MAX_DURATION_MS, SEGMENT_GROUP_BY, boundedDuration, parseDuration, parseThreshold } from './alertRules';
 import type { SilenceMatcher } from './alerts';
 import { silenceMatchersProblem } from './labelMatchers';
 
@@ -81,13 +81,17 @@ const burnWindowInput = z.strictObject({
   short: duration,
 });
 
+/** What a burn-rate rule may judge per segment: any event dimension a rule groups by (issue 14: "such as issuer or acquirer"). */
+export const BURN_RATE_GROUP_BY = ['merchant', 'country', ...SEGMENT_GROUP_BY] as const;
+export type BurnRateGroupBy = (typeof BURN_RATE_GROUP_BY)[number];
+
 const burnRateInput = z.strictObject({
   name,
   description: z.string().max(2000).optional(),
   /** approval: declined and failed attempts spend the budget; success: only failed ones. */
   sli: z.enum(['approval', 'success'], { error: 'must be approval or success' }).optional(),
   objective: percent,
-  groupBy: z.enum(['merchant', 'country'], { error: 'must be merchant or country' }).optional(),
+  groupBy: z.enum(BURN_RATE_GROUP_BY, { error: `must be one of ${BURN_RATE_GROUP_BY.join(', ')}` }).optional(),
   minVolume: z.number().int().min(0).optional(),
   period: yearDuration.optional(),
   windows: z.array(burnWindowInput).min(1).optional(),
@@ -154,7 +158,7 @@ export interface BurnRateRule {
   sli: 'approval' | 'success';
   /** The good fraction promised, 0..1 (0.97 = 97 % of attempts approved). */
   objective: number;
-  groupBy: 'merchant' | 'country' | null;
+  groupBy: BurnRateGroupBy | null;
   minVolume: number;
   periodMs: number;
   windows: BurnWindow[];

@@ -68,6 +68,24 @@ describe('burn-rate rules (controlled event-time clock, SRE workbook pairs)', ()
     expect(notes.map((n) => `${n.kind} ${n.severity} ${n.labels.merchant}`)).toEqual(['firing critical m_busy', 'firing warning m_busy']);
   });
 
+  // Issue 14: "optionally per segment such as issuer or acquirer". groupBy took merchant or
+  // country only: a rules file with groupBy: issuer was refused.
+  it.each(['issuer', 'acquirer'] as const)('per %s: only the burning segment alerts, labelled with it; events without it are in no segment', (dimension) => {
+    const e = new BurnRateEvaluator([slo({ groupBy: dimension, minVolume: 100 })]);
+    const of = (value: string | null) => (ev: AlertInputEvent): AlertInputEvent => ({
+      ...ev,
+      dimensions: { issuer: null, scheme: null, acquirer: null, mcc: null, threeDS: null, attempt: 1, [dimension]: value },
+    });
+    const burning = attempts(0, 30, (m) => (m < 10 ? 0 : 5)).map(of('seg-down'));
+    const healthy = attempts(0, 30, () => 0).map(of('seg-ok'));
+    // A bank transfer carries no issuer or acquirer: all declined, and no segment of its own.
+    const without = attempts(0, 30, () => 1).map(of(null));
+    e.observeEvents([...burning, ...healthy, ...without].sort((a, b) => a.timeMs! - b.timeMs!));
+    const notes = e.advanceTo(T0 + 30 * MIN + 5000);
+    expect(notes.map((n) => `${n.kind} ${n.severity} ${n.labels[dimension]}`)).toEqual(['firing critical seg-down', 'firing warning seg-down']);
+    expect(notes[0].summary).toContain(`for ${dimension} seg-down`);
+  });
+
   it('gives the same alerts however the stream is cut into batches', () => {
     const events = attempts(0, 140, (m) => (m < 120 ? 2000 : 5));
     const whole = new BurnRateEvaluator([slo()]);

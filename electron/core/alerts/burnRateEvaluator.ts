@@ -9,6 +9,7 @@ import { groupValueText, type AlertNotification } from '../../../shared/alerts';
 import type { BurnRateRule, BurnWindow } from '../../../shared/notificationConfig';
 import type { AlertInputEvent } from './eventCounters';
 import { MAX_AHEAD_OF_WALL_CLOCK_MS } from './wrongClock';
+import { groupValueOf } from './eventGroups';
 
 const MINUTE = 60_000;
 const HOUR = 3600_000;
@@ -189,7 +190,8 @@ export class BurnRateEvaluator {
       if (!attempt) continue;
       for (const p of this.prepared) {
         const bad = e.type === 'payment.failed' || (p.rule.sli === 'approval' && e.type === 'payment.declined');
-        const group = p.rule.groupBy === 'merchant' ? (e.merchantId ?? '') : p.rule.groupBy === 'country' ? (e.country ?? '') : '';
+        const group = segmentOf(p.rule, e);
+        if (group === null) continue;
         const s = this.series(p, group);
         if (!s) continue;
         const minute = Math.floor(t / MINUTE);
@@ -363,4 +365,16 @@ function fmtMs(ms: number): string {
 
 function pct(x: number): string {
   return `${Number((x * 100).toFixed(3))} %`;
+}
+
+/**
+ * The segment an attempt counts in: '' without groupBy. An event without a merchant or country
+ * counts under '' as before; one without a segment dimension (a bank transfer has no issuer or
+ * acquirer) is in no segment of that rule (null), as the alert rules grouped by it treat it.
+ */
+function segmentOf(rule: BurnRateRule, e: AlertInputEvent): string | null {
+  if (!rule.groupBy) return '';
+  const value = groupValueOf(e, rule.groupBy);
+  if (rule.groupBy === 'merchant' || rule.groupBy === 'country') return value ?? '';
+  return value === undefined || value === null || value === '' ? null : value;
 }
