@@ -24,6 +24,7 @@ import {
   pageCookie,
   pageCookieName,
   parseCookies,
+  rawHttpResponse,
   securityHeaders,
   SESSION_SCRIPT,
   SESSION_SCRIPT_PATH,
@@ -203,7 +204,26 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
+  // Sockets with a response under way: a parse error there cannot be answered in the same stream.
+  const responding = new WeakSet<net.Socket | Duplex>();
+
+  // Node answers a request it cannot parse (or whose head is too large or too slow) with bare
+  // bytes and no headers; this answer carries the security headers every response has.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable || responding.has(socket)) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413 : 400;
+    const reason = status === 431 ? 'request head too large' : status === 408 ? 'request timed out' : status === 413 ? 'request too large' : 'bad request';
+    socket.end(rawHttpResponse(port, status, reason));
+    socket.destroy();
+  });
+
   server.on('request', (req, res) => {
+    responding.add(req.socket);
+    res.on('close', () => responding.delete(req.socket));
     try {
       const url = parseUrl(req);
       const refusal = refuse(req, url, true);
@@ -266,15 +286,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   // --- WebSocket upgrade -------------------------------------------------------------------
 
-  function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-    const text = http.STATUS_CODES[status] ?? 'Error';
-    const body = reason;
-    socket.end(
-      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+  function rejectUpgrade(socket: Duplex, status: number, reason: string, extra: Record<string, string> = {}): void {
+    socket.end(rawHttpResponse(port, status, reason, extra));
     socket.destroy();
   }
+
+  // ws answers a malformed handshake (not GET, no key, an unknown version, a bad protocol list)
+  // itself, as text/html without our headers, unless this event is listened to.
+  wss.on('wsClientError', (error: Error, socket: Duplex, req: http.IncomingMessage) => {
+    const status = req.method === 'GET' ? 400 : 405;
+    const extra: Record<string, string> = status === 405 ? { Allow: 'GET' } : /Version/.test(error.message) ? { 'Sec-WebSocket-Version': '13, 8' } : {};
+    rejectUpgrade(socket, status, `bad request: ${error.message}`, extra);
+  });
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

@@ -1,6 +1,7 @@
 // Pure checks of the loopback web host: token, Host and Origin headers, cookies, headers.
 // No I/O here, so each rule is unit-tested on its own (webSecurity.test.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { redactSecrets } from '../core/redact';
 
 /** The only interface the web host binds. Never 0.0.0.0 or ::. */
@@ -35,6 +36,23 @@ export function securityHeaders(port: number): Record<string, string> {
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=()',
   };
+}
+
+/**
+ * A whole answer as bytes, for a socket that has no ServerResponse (a refused upgrade, a request
+ * Node could not parse): the same security headers as any other response, then the connection closes.
+ */
+export function rawHttpResponse(port: number, status: number, body: string, extra: Record<string, string> = {}): string {
+  const headers: Record<string, string> = {
+    ...securityHeaders(port),
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...extra,
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${lines.join('')}\r\n${body}`;
 }
 
 /** 32 random bytes as 64 hex characters. */
