@@ -224,6 +224,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('request', (req, res) => {
     responding.add(req.socket);
     res.on('close', () => responding.delete(req.socket));
+    // No endpoint takes a body. Node would read one to its end after the answer (to keep the
+    // connection alive), for as long as the client sends: close instead, once answered.
+    if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) {
+      res.setHeader('Connection', 'close');
+    }
     try {
       const url = parseUrl(req);
       const refusal = refuse(req, url, true);
