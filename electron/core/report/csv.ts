@@ -1,7 +1,8 @@
-// CSV cells that a spreadsheet will not run: a text cell starting with = + - @, a tab or a
-// carriage return gets a leading apostrophe (OWASP "CSV injection"); then RFC 4180 quoting.
+// CSV cells that a spreadsheet will not run: a text cell starting with = + - @, a tab, a
+// carriage return or a NUL gets a leading apostrophe (OWASP "CSV injection", ASVS 5.0 1.2.10);
+// then RFC 4180 quoting.
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\0]/;
 
 export function neutralizeCell(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;

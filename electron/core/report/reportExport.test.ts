@@ -43,6 +43,8 @@ afterAll(() => db?.close());
 describe('CSV', () => {
   it('neutralises cells that start like formulas', () => {
     for (const bad of ['=1+2', '+1', '-1', '@A1', '\tx', '\rx']) expect(neutralizeCell(bad).startsWith("'")).toBe(true);
+    // OWASP ASVS 5.0 (requirement 1.2.10) lists a leading NUL among the characters to escape.
+    expect(neutralizeCell('\0=1+2')).toBe("'\0=1+2");
     expect(neutralizeCell('abc')).toBe('abc');
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
