@@ -16,6 +16,7 @@ import { contentTypeFor, resolveStaticPath } from './staticFiles';
 import {
   WEB_HOST_ADDRESS,
   buildWebUrl,
+  cookieValues,
   errorMessage,
   generateToken,
   injectSessionScript,
@@ -23,7 +24,6 @@ import {
   isAllowedOrigin,
   pageCookie,
   pageCookieName,
-  parseCookies,
   rawHttpResponse,
   securityHeaders,
   SESSION_SCRIPT,
@@ -171,9 +171,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null) return tokenMatches(token, queryToken) ? 'ok' : 'wrong';
     if (!cookieAllowed) return 'missing';
-    const cookie = parseCookies(req.headers.cookie).get(pageCookieName(port));
-    if (cookie === undefined) return 'missing';
-    return tokenMatches(pageKey, cookie) ? 'ok' : 'wrong';
+    // Any of them may be ours: one tossed in by another local page must not lock the console out.
+    const cookies = cookieValues(req.headers.cookie, pageCookieName(port));
+    if (cookies.length === 0) return 'missing';
+    return cookies.some((value) => tokenMatches(pageKey, value)) ? 'ok' : 'wrong';
   }
 
   /** Checks shared by plain requests and upgrades; returns a refusal or null. */

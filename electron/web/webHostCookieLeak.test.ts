@@ -152,3 +152,17 @@ describe('the cookie another local web app receives', () => {
     expect((await request(host.port, SESSION_SCRIPT_PATH, { Host: `127.0.0.1:${host.port}` })).status).toBe(401);
   });
 });
+
+describe('a cookie another local web app sets', () => {
+  // Cookies ignore ports: a page on another 127.0.0.1 port may set payops_page_<port> itself,
+  // with a longer Path so the browser sends it ahead of ours. It must not lock the console out.
+  it('beside ours, with the same name and sent first, does not stop the page files from loading', async () => {
+    const host = await start();
+    const ours = await openPrintedUrl(host);
+    const name = ours.slice(0, ours.indexOf('='));
+    const headers = { Host: `127.0.0.1:${host.port}`, Cookie: `${name}=${'0'.repeat(64)}; ${ours}` };
+    expect((await request(host.port, '/assets/app.js', headers)).status).toBe(200);
+    // Its value alone still opens nothing.
+    expect((await request(host.port, '/assets/app.js', { ...headers, Cookie: `${name}=${'0'.repeat(64)}` })).status).toBe(403);
+  });
+});

@@ -1,6 +1,6 @@
 import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { buildWebUrl, errorMessage, generateToken, injectSessionScript, SESSION_SCRIPT, isAllowedHost, isAllowedOrigin, parseCookies, tokenMatches } from './webSecurity';
+import { buildWebUrl, errorMessage, generateToken, injectSessionScript, SESSION_SCRIPT, isAllowedHost, isAllowedOrigin, cookieValues, tokenMatches } from './webSecurity';
 import { resolveStaticPath, contentTypeFor, isInside } from './staticFiles';
 
 describe('web security helpers', () => {
@@ -30,8 +30,9 @@ describe('web security helpers', () => {
   });
 
   it('parses cookies tolerantly', () => {
-    expect(parseCookies('a=1; b=2;; =x; c')).toEqual(new Map([['a', '1'], ['b', '2']]));
-    expect(parseCookies(undefined).size).toBe(0);
+    expect(cookieValues('a=1; b=2;; =x; c; a = 3', 'a')).toEqual(['1', '3']);
+    expect(cookieValues('a=1; b=2', 'c')).toEqual([]);
+    expect(cookieValues(undefined, 'a')).toEqual([]);
   });
 
   it('builds the printed URL', () => {

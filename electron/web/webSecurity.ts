@@ -134,16 +134,16 @@ export function injectSessionScript(html: string): string {
   return `${html.slice(0, at)}${SESSION_SCRIPT_TAG}${html.slice(at)}`;
 }
 
-/** Parses a Cookie header into name -> value (first value wins); tolerant of junk. */
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
+/**
+ * Every value of the cookies named `name`, in header order. Another page on 127.0.0.1 (any
+ * port) can set a cookie of our name with a longer Path, which the browser then sends first.
+ */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const out: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name && !out.has(name)) out.set(name, value);
+    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(part.slice(eq + 1).trim());
   }
   return out;
 }
