@@ -53,6 +53,16 @@ export function judgeVanished(attempts: number, expected: number): Verdict | nul
   return { state: 'down', judged: true, severity: z, reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
 }
 
+/**
+ * z of the failure rate x/n against DOWN_FAILURE: a segment is down by failures when it is past
+ * that line beyond chance. By the point estimate alone, the merchants of an acquirer that fails
+ * half its attempts scatter either side of 50 %: some read "down" and came before the acquirer
+ * itself, "degraded" at 49.9 %.
+ */
+function pastFailureLine(x: number, n: number): number {
+  return (x / n - DOWN_FAILURE) / Math.sqrt((DOWN_FAILURE * (1 - DOWN_FAILURE)) / n);
+}
+
 export function judgeSegment(w: SegmentCounts, b: SegmentCounts): Verdict {
   const wa = rate(w.approvals, w.attempts);
   const ba = rate(b.approvals, b.attempts);
@@ -64,7 +74,7 @@ export function judgeSegment(w: SegmentCounts, b: SegmentCounts): Verdict {
   const zApproval = twoProportionZ(w.approvals, w.attempts, b.approvals, b.attempts);
   const zFailure = twoProportionZ(w.failures, w.attempts, b.failures, b.attempts);
   const failureText = `failures ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
-  if (wf! >= DOWN_FAILURE && zFailure >= HEALTH_Z) return { state: 'down', judged: true, severity: zFailure, reason: failureText };
+  if (pastFailureLine(w.failures, w.attempts) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, severity: zFailure, reason: failureText };
   if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, severity: -zApproval, reason: approvalText };
   if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, severity: zFailure, reason: failureText };
   if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, severity: -zApproval, reason: approvalText };
