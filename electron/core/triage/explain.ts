@@ -2,6 +2,7 @@
 // whether by their own rate (rate effect) or by their share of traffic (mix effect). Reads the
 // segment rollups only (migration 130), never the events: fast, and independent of how events
 // are stored.
+import { groupValueText } from '../../../shared/alerts';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
@@ -299,7 +300,8 @@ export function headlineOf(e: Explanation): string {
   const top = e.contributors.find((c) => c.significant);
   if (!top) return `${head}: a significant change, no single segment explains it`;
   const twin = twinOf(e, top);
-  const name = `${DIMENSION_WORD[top.dimension]} ${top.value}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${twin.value})` : ''}`;
+  // Quoted where it would not be seen as written (blank, white space at its ends), as alerts name a group.
+  const name = `${DIMENSION_WORD[top.dimension]} ${groupValueText(top.value)}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${groupValueText(twin.value)})` : ''}`;
   const change = (e.window.value ?? 0) - (e.baseline.value ?? 0);
   const direction = change < 0 ? 'drop' : 'rise';
   const parts = [`${name} ${word} ${percent(top.window.value)} vs ${percent(top.baseline.value)}`];

@@ -3,6 +3,7 @@
 // codes that grew; and the segment health board. Both read the segment rollups through the
 // contract (triage.explain, triage.health).
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { groupValueText } from '../../../shared/alerts';
 import type { Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
@@ -86,7 +87,7 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
             {shown.map((c) => (
               <tr key={`${c.dimension}=${c.value}`} data-testid="triage-contributor" data-dimension={c.dimension} data-value={c.value}>
                 <td className="mono">
-                  {c.dimension} {c.value}
+                  {c.dimension} {groupValueText(c.value)}
                 </td>
                 <td>
                   <Bars before={c.baseline.value} after={c.window.value} />
@@ -167,7 +168,7 @@ function HealthPanel() {
                 <span className={`badge state-badge health-${s.state}`}>{s.state}</span>
               </td>
               <td className="mono">
-                {s.dimension} {s.value}
+                {s.dimension} {groupValueText(s.value)}
               </td>
               <td>{s.reason}</td>
               <td>
