@@ -25,12 +25,13 @@ const CLOCK_AHEAD_MINUTES = 5;
  * not after `nowMs` (give or take CLOCK_AHEAD_MINUTES): one event stamped with a wrong clock
  * (a year ahead) would otherwise move the board to its minute, empty, while the present is
  * judged by nobody. A database whose every minute is after that (test traffic of tomorrow) is
- * judged at its newest minute.
+ * judged at its newest minute; one that holds none, at the minute of `nowMs`.
  */
 export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: HealthRequest, nowMs = Date.now()): ApiResults['triage.health'] {
   const latest = Math.floor(nowMs / MINUTE_MS) + CLOCK_AHEAD_MINUTES;
   const newest = request.at !== undefined ? null : (store.segments.newestMinuteAtOrBefore(latest) ?? store.segments.minuteRange()?.last ?? null);
-  const toMinute = request.at !== undefined ? Math.floor(request.at / MINUTE_MS) : (newest ?? 0) + 1;
+  // Nothing stored yet: the minutes up to now (a board of 1970 would be dated as no clock is).
+  const toMinute = request.at !== undefined ? Math.floor(request.at / MINUTE_MS) : (newest ?? Math.floor(nowMs / MINUTE_MS)) + 1;
   const fromMinute = toMinute - request.windowMinutes;
   const baseFromMinute = fromMinute - request.baselineMinutes;
   // A value that lost its name to (other) in these minutes would read as down (its traffic
