@@ -70,15 +70,27 @@ function sumCounts(rows: SegmentRow[]): SegmentCounts {
 
 const key = (dim: string, value: string) => `${dim}\u0000${value}`;
 
+/**
+ * A stored code as the code table names it: the rollups keep codes as received, and "5" (or
+ * "n7") is the table's "05" ("N7"). Counted apart, one code was listed twice, each form with
+ * part of its declines and so a weaker test. A code not in the table stays as received.
+ */
+function tableCode(code: string): string {
+  if (isFoldedCode(code)) return code;
+  const info = declineCodeInfo(code);
+  return info.known ? info.code : code;
+}
+
 function codeCounts(rows: CodeRow[]): { total: Map<string, number>; bySegment: Map<string, Map<string, number>> } {
   const total = new Map<string, number>();
   const bySegment = new Map<string, Map<string, number>>();
   for (const r of rows) {
-    if (r.dim === TOTAL_DIMENSION) total.set(r.code, (total.get(r.code) ?? 0) + r.count);
+    const code = tableCode(r.code);
+    if (r.dim === TOTAL_DIMENSION) total.set(code, (total.get(code) ?? 0) + r.count);
     const k = key(r.dim, r.value);
     let m = bySegment.get(k);
     if (!m) bySegment.set(k, (m = new Map()));
-    m.set(r.code, (m.get(r.code) ?? 0) + r.count);
+    m.set(code, (m.get(code) ?? 0) + r.count);
   }
   return { total, bySegment };
 }
