@@ -30,6 +30,15 @@ export function positiveIntOrZero(name: string) {
   };
 }
 
+/** A whole number that may be negative (a seed): plain decimal digits, as the other numeric flags. */
+export function integer(name: string) {
+  return (value: string): number => {
+    const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return n;
+  };
+}
+
 /** A TCP port, 0 meaning any free one. */
 export function portNumber(name: string) {
   return (value: string): number => {
@@ -39,9 +48,14 @@ export function portNumber(name: string) {
   };
 }
 
+/** Plain decimal, a fraction allowed ('0.5', '.5'): Number() would also take '0x10', '1e3' and '0b1'. */
+function decimalNumber(value: string): number {
+  return /^(\d+(\.\d*)?|\.\d+)$/.test(value.trim()) ? Number(value) : NaN;
+}
+
 export function positiveNumber(name: string) {
   return (value: string): number => {
-    const n = Number(value);
+    const n = decimalNumber(value);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
     return n;
   };
@@ -49,8 +63,8 @@ export function positiveNumber(name: string) {
 
 export function nonNegativeNumber(name: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more`);
+    const n = decimalNumber(value);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number, 0 or more`);
     return n;
   };
 }

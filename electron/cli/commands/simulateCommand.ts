@@ -1,10 +1,10 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { redactUrl } from '../../core/redact';
 import { publishTraffic } from '../../core/sim/publishTraffic';
 import { SCENARIO_NAMES, type ScenarioName } from '../../core/sim/scenarios';
 import { CliError, fail } from '../cliErrors';
-import { positiveNumber } from '../cliOptions';
+import { integer, positiveNumber } from '../cliOptions';
 import { logLine } from '../logLine';
 import { printResult } from '../terminalText';
 import { formatSeconds } from '../../../shared/format';
@@ -22,11 +22,6 @@ interface SimulateFlags {
 }
 
 const seconds = (name: string) => positiveNumber(name);
-const wholeNumber = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('--seed must be a whole number');
-  return n;
-};
 
 export function registerSimulate(program: Command): void {
   program
@@ -37,7 +32,7 @@ export function registerSimulate(program: Command): void {
     .option('--rate <n>', 'events per second', positiveNumber('--rate'), 200)
     .option('--for <seconds>', 'how long to publish', positiveNumber('--for'), 60)
     .addOption(new Option('--scenario <name>', 'incident scenario').choices([...SCENARIO_NAMES]).default('normal'))
-    .option('--seed <n>', 'seed: the same seed gives the same events', wholeNumber, 1)
+    .option('--seed <n>', 'seed: the same seed gives the same events', integer('--seed'), 1)
     .option('--anomaly-after <seconds>', 'when the scenario\'s incident starts (default 20 s)', seconds('--anomaly-after'))
     .option('--anomaly-for <seconds>', 'how long the incident lasts (default 120 s)', seconds('--anomaly-for'))
     .option('--json', 'print the summary as JSON')
