@@ -15,6 +15,10 @@ import { startCliNotifications } from './cliNotifications';
 import { addMetricsPublishFlags, metricsPublishConfigFrom } from '../metricsStreamOptions';
 import { checkCaptureTarget } from '../../core/capture/captureWriter';
 import { CaptureExistsError, CaptureWriteError } from '../../core/capture/captureErrors';
+import { streamDrainTarget, watchStreamDrain } from './streamDrainWatch';
+
+/** `--drain` on a stream queue: the quiet that ends it once the stream's end is stored (replay --from-stream's --idle-ms default). */
+const STREAM_DRAIN_IDLE_MS = 1500;
 
 interface CollectFlags extends BrokerFlags {
   db: string;
@@ -43,7 +47,7 @@ export function registerCollect(program: Command): void {
   addBrokerFlags(cmd, true)
     .requiredOption('--db <file>', 'SQLite database file (created if missing)')
     .option('--for <seconds>', 'stop after this many seconds', positiveNumber('--for'))
-    .option('--drain', 'stop once the queue is empty and everything is committed and acknowledged')
+    .option('--drain', 'stop once the queue is empty and everything is committed and acknowledged (a stream queue: once the end it had at the start is stored and nothing has arrived for 1.5 s)')
     .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), DEFAULT_INGEST_BATCH)
     .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 100)
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
@@ -65,16 +69,21 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   loadRulesForCli(flags.rules);
   // An existing capture is an incident's record: refused before anything is created, unless appended to.
   const appendCapture = await checkCapture(flags);
+  const broker = brokerConfigFrom(flags)!;
+  const streamDrain = flags.drain === true && broker.queueType === 'stream';
+  // Where the stream ends now (a queue collect names; its own is new or resumed), before the engine reads it.
+  const drainTo = streamDrain && broker.queue ? await streamDrainTarget(broker.url, broker.queue, flags.db, broker.streamOffset ?? 'next', STREAM_DRAIN_IDLE_MS) : null;
   const config: EngineConfig = {
     dbFile: flags.db,
     session: 'live',
-    broker: { ...brokerConfigFrom(flags)!, initialRetries: flags.connectRetries },
+    broker: { ...broker, initialRetries: flags.connectRetries },
     batchSize: flags.batchSize,
     flushMs: flags.flushMs,
     maxBodyBytes: flags.maxBodyBytes,
     retentionDays: flags.retentionDays,
     rulesFile: flags.rules ?? null,
-    drain: flags.drain ?? false,
+    // A stream is never emptied by reading it: its drain is watched here (streamDrainWatch.ts).
+    drain: (flags.drain ?? false) && !streamDrain,
     durability: flags.durability,
     captureFile: flags.capture ?? null,
     captureAppend: appendCapture,
@@ -123,6 +132,10 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   host.on('drained', () => void stop('drained'));
+  if (streamDrain) {
+    logLine(drainTo === null ? `--drain: stream queue, stops after ${STREAM_DRAIN_IDLE_MS} ms with nothing arriving` : `--drain: stream queue, stops once offset ${drainTo} (the stream's end now) is stored and nothing has arrived for ${STREAM_DRAIN_IDLE_MS} ms`);
+    watchStreamDrain(host, { dbFile: flags.db, queue: broker.queue ?? null, drainTo, idleMs: STREAM_DRAIN_IDLE_MS, stopped: () => stopping, drained: () => void stop('drained') });
+  }
   host.on('fatal', (message) => fail(new Error(message)));
   if (flags.for) setTimeout(() => void stop(`--for ${flags.for}s`), flags.for * 1000);
 }

@@ -12,7 +12,6 @@ import { DEFAULT_INGEST_BATCH } from '../../core/ingest/batchWithinCredit';
 import { amqpConnect } from '../../core/broker/amqpConnect';
 import { brokerRefusal } from '../../core/broker/brokerErrors';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
-import { streamEndOffset } from '../../core/broker/streamEnd';
 import { parseReplaySpeed, type ReplaySpeed } from '../../core/replay/replaySource';
 import { openStore } from '../../core/store/store';
 import { redactSecrets, redactUrl } from '../../core/redact';
@@ -22,7 +21,7 @@ import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
 import { printResult } from '../terminalText';
 import { conflicts } from '../conflictText';
-import { drainTarget, StreamDrain } from './streamDrain';
+import { streamDrainTarget, watchStreamDrain } from './streamDrainWatch';
 import { leaseHeld } from '../../core/store/writerLease';
 import { formatSeconds } from '../../../shared/format';
 
@@ -312,33 +311,6 @@ async function checkStreamQueue(url: string, queue: string): Promise<void> {
   }
 }
 
-/** The offset `--drain` waits to see stored (streamDrain.ts), or null when only quiet can tell. */
-async function streamDrainTarget(url: string, queue: string, dbFile: string, asked: ReturnType<typeof streamOffsetFlag>, idleMs: number): Promise<number | null> {
-  let end: number | null;
-  try {
-    end = await streamEndOffset(url, queue, { waitMs: idleMs });
-  } catch (err) {
-    logLine(`--drain: could not find where stream ${queue} ends (${redactSecrets((err as Error).message)}); stopping after ${idleMs} ms of quiet`);
-    return null;
-  }
-  const stored = fs.existsSync(dbFile) ? storedStreamOffset(dbFile, queue) : null;
-  return drainTarget(end, stored !== null ? { stored: true } : { asked });
-}
-
-/** The offset stored for `queue` in an existing database (null before migration 121 or when none). */
-function storedStreamOffset(dbFile: string, queue: string): number | null {
-  try {
-    const store = openStore(dbFile, { readonly: true });
-    try {
-      return store.streamOffsets.next(queue);
-    } finally {
-      store.close();
-    }
-  } catch {
-    return null;
-  }
-}
-
 async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void> {
   if (!flags.amqp) throw new CliError('--from-stream needs --amqp <url> (or PAYOPS_AMQP_URL)');
   validateBrokerUrl(flags.amqp);
@@ -353,8 +325,7 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
   await checkStreamQueue(flags.amqp, queue);
   prepareDb(flags);
   const drainTo = flags.drain ? await streamDrainTarget(flags.amqp, queue, flags.db, offset, flags.idleMs) : null;
-  const drain = flags.drain ? new StreamDrain(drainTo, flags.idleMs) : null;
-  if (drain && !flags.json) {
+  if (flags.drain && !flags.json) {
     logLine(drainTo === null ? `--drain: stops after ${flags.idleMs} ms with nothing arriving` : `--drain: stops once offset ${drainTo} (the stream's end now) is stored and nothing has arrived for ${flags.idleMs} ms`);
   }
   const started = Date.now();
@@ -408,29 +379,7 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
     );
     process.exit(why === 'SIGINT' || why === 'SIGTERM' ? 130 : 0);
   };
-  if (drain) {
-    // The stored offset is read on a connection of its own (the engine thread writes it).
-    const offsets = openStore(flags.db, { readonly: true });
-    let stalledSaid = false;
-    host.on('snapshot', (s) => {
-      if (finishing) return;
-      const state = drain.observe({
-        handled: s.totals.events + s.totals.duplicates + s.totals.quarantined,
-        connected: s.connection.state === 'connected',
-        pendingBatch: s.ingest.pendingBatch,
-        storedNext: offsets.streamOffsets.next(queue),
-      });
-      if (state === 'drained') {
-        offsets.close();
-        void finish('drained');
-      } else if (state === 'stalled' && !stalledSaid) {
-        stalledSaid = true;
-        logLine(`--drain: nothing has arrived for ${flags.idleMs} ms, but the stream's end (offset ${drainTo}) is not stored yet; waiting for it`);
-      } else if (state === 'consuming') {
-        stalledSaid = false;
-      }
-    });
-  }
+  if (flags.drain) watchStreamDrain(host, { dbFile: flags.db, queue, drainTo, idleMs: flags.idleMs, stopped: () => finishing, drained: () => void finish('drained') });
   host.on('fatal', (message) => fail(new Error(message)));
   if (flags.for) setTimeout(() => void finish(`--for ${flags.for}s`), flags.for * 1000);
   process.once('SIGINT', () => void finish('SIGINT'));
