@@ -14,11 +14,13 @@ import { tempDir } from '../../test/support/tempDir';
 
 const dir = tempDir('payops-collect-stream-drain-');
 const created: string[] = [];
+const exchanges: string[] = [];
 
 afterEach(async () => {
   const conn = await amqp.connect(AMQP_URL);
   const ch = await conn.createChannel();
   for (const q of created.splice(0)) await ch.deleteQueue(q).catch(() => undefined);
+  for (const x of exchanges.splice(0)) await ch.deleteExchange(x).catch(() => undefined);
   await conn.close();
 });
 
@@ -37,8 +39,10 @@ describe('collect --drain on a stream queue', () => {
     const queue = `qa.collect-stream-drain.${randomUUID()}`;
     await filledStream(queue, 300);
     const db = path.join(dir, `${randomUUID()}.db`);
+    const exchange = `qa.collect-stream-drain.x.${randomUUID()}`;
+    exchanges.push(exchange);
     const r = await runPayops(
-      ['collect', '--amqp', AMQP_URL, '--exchange', `qa.collect-stream-drain.x.${randomUUID()}`, '--queue', queue, '--queue-type', 'stream', '--stream-offset', 'first', '--db', db, '--drain', '--json'],
+      ['collect', '--amqp', AMQP_URL, '--exchange', exchange, '--queue', queue, '--queue-type', 'stream', '--stream-offset', 'first', '--db', db, '--drain', '--json'],
       {},
       45_000,
     );
