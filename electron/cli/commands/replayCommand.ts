@@ -6,6 +6,7 @@ import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openCaptureReader } from '../../core/capture/captureReader';
 import { EngineHost } from '../../core/host/engineHost';
 import { startCliNotifications } from './cliNotifications';
+import { loadRulesForCli } from './backtestCommand';
 import type { EngineConfig } from '../../core/engine/engineConfig';
 import { DEFAULT_BROKER } from '../../core/broker/brokerConfig';
 import { DEFAULT_INGEST_BATCH } from '../../core/ingest/batchWithinCredit';
@@ -192,6 +193,8 @@ async function preflight(file: string): Promise<void> {
 }
 
 async function runReplay(capture: string | undefined, flags: ReplayFlags): Promise<void> {
+  // A bad rules file is input: refused (exit 1, naming the rule and field) before --db is created.
+  loadRulesForCli(flags.rules);
   if (flags.fromStream) {
     if (capture) throw new CliError('give either a capture file or --from-stream, not both');
     return runStreamReplay(flags.fromStream, flags);
