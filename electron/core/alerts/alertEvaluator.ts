@@ -17,7 +17,7 @@ import { QueueSamples } from './queueSamples';
 import { Judgement, SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type JudgeContext, type Outcome } from './ruleCondition';
 import { SilenceSet } from './silenceSet';
 import { withHysteresis } from './hysteresis';
-import { MAX_AHEAD_OF_WALL_CLOCK_MS } from './wrongClock';
+import { MAX_AHEAD_OF_WALL_CLOCK_MS, MAX_LATE_COUNTED_MS } from './wrongClock';
 
 export interface AlertEvaluatorOptions {
   /** Evaluation cadence over event time (ms, a whole number of seconds). Default 10 s. */
@@ -244,9 +244,25 @@ export class AlertEvaluator {
         continue;
       }
       this.moveClock(t);
-      this.events.add(e, Math.floor(t / 1000));
+      this.events.add(e, this.countedSecond(t));
     }
     this.flush();
+  }
+
+  /**
+   * The second an event at `t` is counted in. An event whose second a tick has already judged
+   * (a producer whose clock is behind the others', or that the newest clock runs ahead of; a
+   * batch delivered late) is counted in the oldest second no tick has judged yet, as of its
+   * arrival: at its own second it would be in no window judged from now on once it is further
+   * behind than the rule's window, and the incident it holds would never be seen. Further
+   * behind than MAX_LATE_COUNTED_MS it is an old batch, not this minute's traffic: it is
+   * dropped (and counted in stats) as before.
+   */
+  private countedSecond(t: number): number {
+    const second = Math.floor(t / 1000);
+    if (this.lastTick === null) return second;
+    const open = this.lastTick / 1000;
+    return second < open && this.lastTick - t <= MAX_LATE_COUNTED_MS ? open : second;
   }
 
   /** Records one poll of queue depths, taken at `atMs` on the evaluator's clock. */
