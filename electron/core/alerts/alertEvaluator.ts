@@ -79,6 +79,8 @@ interface PreparedRule {
    * that each pay once in a while; evaluating all of them every tick was most of a replay's CPU.
    */
   emptyIsQuiet: boolean;
+  /** An event metric judged on volume (not no_data): a window too thin to judge is no evidence either way. */
+  needsEvidence: boolean;
 }
 
 const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 2, nodata: 3, resolved: 4, normal: 5 };
@@ -97,6 +99,14 @@ function slotKey(dimension: EventDimension | 'queue', value: string): string {
   return dimension === 'all' ? '' : `${dimension}=${value}`;
 }
 const FLUSH_RETRY_MS = 5000;
+/**
+ * How long a firing alert of an event rule keeps firing while its windows hold too little to
+ * judge (no attempts, or fewer than minVolume): a broker outage or a quiet night is no evidence
+ * that the incident ended, and resolving in the gap paged again when traffic came back with the
+ * incident still on. Past this without evidence it counts as clear (keepFiringFor then applies
+ * from the start of the gap), so an alert whose traffic never comes back does not fire forever.
+ */
+export const NO_EVIDENCE_HOLD_MS = 10 * 60_000;
 
 /** The windows of one series summed in one evaluation, by window length. */
 interface SummedWindows {
@@ -173,7 +183,8 @@ export class AlertEvaluator {
       const emptyIsQuiet = empty !== null && rule.metric !== 'no_data' && empty.error === null && (empty.value === null || rule.minVolume > 0);
       const dimension = METRIC_INFO[rule.metric].source === 'queues' ? 'queue' : eventDimensionOf(rule.groupBy);
       const watchedQueues = rule.queues ? new Set(rule.queues) : null;
-      return { rule, dimension, types, typesMask, watchedQueues, slots: new Map(), emptyIsQuiet };
+      const needsEvidence = METRIC_INFO[rule.metric].source === 'events' && rule.metric !== 'no_data';
+      return { rule, dimension, types, typesMask, watchedQueues, slots: new Map(), emptyIsQuiet, needsEvidence };
     });
 
     const eventRules = this.rules.filter((r) => METRIC_INFO[r.metric].source === 'events');
@@ -594,8 +605,10 @@ export class AlertEvaluator {
       if (rule.groupBy !== null || rule.noDataState === 'normal') outcome = 'clear';
       else if (rule.noDataState === 'alerting') outcome = 'met';
     }
-    outcome = withHysteresis(rule, slot.active?.state === 'firing', outcome, j.value);
-    this.step(p, slot, outcome, j, tick);
+    // Nothing (or too little) to judge: a gap in traffic, not a recovery.
+    const unjudged = p.needsEvidence && (j.outcome === 'nodata' || j.lowVolume);
+    if (!unjudged) outcome = withHysteresis(rule, slot.active?.state === 'firing', outcome, j.value);
+    this.step(p, slot, outcome, j, tick, unjudged);
   }
 
   private newBaseline(rule: AlertRule): EwmaBaseline | null {
@@ -608,7 +621,8 @@ export class AlertEvaluator {
 
   /** The state machine: normal -> pending -> firing -> resolved, with nodata and error beside it. */
   /** `j`: the judgement `outcome` came from (its value, volume and summary). */
-  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, j: Judgement, tick: number): void {
+  /** `unjudged`: the window held too little to judge (see NO_EVIDENCE_HOLD_MS). */
+  private step(p: PreparedRule, slot: RuleSlot, outcome: Outcome, j: Judgement, tick: number, unjudged: boolean): void {
     const { rule } = p;
     const { value, lowVolume } = j;
     let inst = slot.active;
@@ -632,7 +646,7 @@ export class AlertEvaluator {
     // The latest reading is recorded first, so a notification carries this tick's value. A
     // firing alert keeps the evidence it fired on while the volume is too low to judge: its
     // summary must not say "below the minimum" beside "firing".
-    if (!(lowVolume && inst.state === 'firing')) {
+    if (!((lowVolume || unjudged) && inst.state === 'firing')) {
       inst.value = value;
       inst.setSummaryFrom(j.keepSummary());
     }
@@ -648,10 +662,24 @@ export class AlertEvaluator {
         else inst.moveTo(outcome, tick);
         break;
       case 'firing':
-        if (outcome === 'met') inst.clearSince = null;
-        else if (outcome === 'clear' || outcome === 'nodata') {
+        if (outcome === 'met') {
+          inst.clearSince = null;
+          inst.unjudgedSince = null;
+        } else if (outcome === 'clear' || outcome === 'nodata') {
+          if (unjudged && inst.clearSince === null) {
+            // No evidence of recovery (a broker outage, a night's lull): keep firing, as
+            // Grafana's "keep last state", for a while; then it counts as clear from its start.
+            inst.unjudgedSince ??= tick;
+            if (tick - inst.unjudgedSince < NO_EVIDENCE_HOLD_MS) break;
+            inst.clearSince = inst.unjudgedSince;
+          }
+          if (!unjudged) inst.unjudgedSince = null;
           inst.clearSince ??= tick;
-          if (tick - inst.clearSince >= rule.keepFiringForMs) this.resolve(slot, inst, tick);
+          if (tick - inst.clearSince >= rule.keepFiringForMs) {
+            // Resolved for want of traffic: say so, not the evidence it fired on.
+            if (unjudged) inst.setSummaryFrom(j.keepSummary());
+            this.resolve(slot, inst, tick);
+          }
         }
         // An error while firing keeps the alert firing: a failed poll is no evidence of recovery.
         break;
@@ -680,6 +708,7 @@ export class AlertEvaluator {
   private fire(inst: AlertInstance, tick: number): void {
     inst.firedAt = tick;
     inst.clearSince = null;
+    inst.unjudgedSince = null;
     if (!inst.silenced) this.notify(inst, 'firing', tick);
   }
 

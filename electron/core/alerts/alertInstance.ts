@@ -13,6 +13,8 @@ export class AlertInstance {
   firedAt: number | null = null;
   /** First tick the condition was false while firing (the keep-firing period counts from it). */
   clearSince: number | null = null;
+  /** First tick of the current run of windows too thin to judge while firing (see NO_EVIDENCE_HOLD_MS). */
+  unjudgedSince: number | null = null;
   resolvedAt: number | null = null;
   endedAt: number | null = null;
   value: number | null = null;
