@@ -138,6 +138,7 @@ rules:
     condition:
       above: 3%
     window: 1h
+    for: 10m
     keepFiringFor: 2h
     minVolume: 10
     noDataState: normal
