@@ -672,14 +672,12 @@ export class AlertEvaluator {
             inst.unjudgedSince ??= tick;
             if (tick - inst.unjudgedSince < NO_EVIDENCE_HOLD_MS) break;
             inst.clearSince = inst.unjudgedSince;
+            // It resolves for want of traffic: its summary says so, not the evidence it fired on.
+            inst.setSummaryFrom(j.keepSummary());
           }
           if (!unjudged) inst.unjudgedSince = null;
           inst.clearSince ??= tick;
-          if (tick - inst.clearSince >= rule.keepFiringForMs) {
-            // Resolved for want of traffic: say so, not the evidence it fired on.
-            if (unjudged) inst.setSummaryFrom(j.keepSummary());
-            this.resolve(slot, inst, tick);
-          }
+          if (tick - inst.clearSince >= rule.keepFiringForMs) this.resolve(slot, inst, tick);
         }
         // An error while firing keeps the alert firing: a failed poll is no evidence of recovery.
         break;

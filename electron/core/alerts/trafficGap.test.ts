@@ -51,6 +51,20 @@ describe('a gap in traffic while an alert fires', () => {
     expect(alert.summary).toMatch(/no data|below minimum/);
   });
 
+  it('an alert whose recovery was seen before the traffic thinned out resolves on that evidence, not on "below minimum"', () => {
+    const r = rule({ metric: 'decline_rate', condition: { above: '10%' }, window: '1m', keepFiringFor: '30s', minVolume: 600, noDataState: 'normal' });
+    const e = new AlertEvaluator([r], null);
+    e.observeEvents(payments(0, 120, 10, () => 50));
+    // A minute of healthy traffic (judged clear at 180 s), then too little to judge.
+    e.observeEvents(payments(120, 180, 10, () => 0));
+    e.observeEvents(payments(180, 400, 1, () => 0).filter((x) => (x.timeMs! - sec(0)) % 10_000 === 0));
+    e.advanceTo(sec(400));
+    const [alert] = e.list();
+    expect(alert.state).toBe('resolved');
+    expect(alert.resolvedAt!).toBeLessThanOrEqual(sec(240));
+    expect(alert.summary).not.toMatch(/below minimum|no data/);
+  });
+
   it('traffic that comes back healthy still resolves the alert after keepFiringFor', () => {
     const r = rule({ metric: 'decline_rate', condition: { above: '10%' }, window: '1m', keepFiringFor: '30s', minVolume: 50, noDataState: 'normal' });
     const e = new AlertEvaluator([r], null);
