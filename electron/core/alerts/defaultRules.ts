@@ -40,6 +40,7 @@ rules:
     metric: failure_rate
     condition:
       above: 5%
+    recoverBelow: 4%
     window: 5m
     for: 2m
     keepFiringFor: 2m
