@@ -171,6 +171,7 @@ rules:
     groupBy: issuer
     condition:
       below: 30%
+    recoverAbove: 40%
     window: 2m
     for: 1m
     keepFiringFor: 2m
