@@ -162,6 +162,12 @@ export interface EngineSnapshot {
   brokerNode?: BrokerNodeHealth | null;
   /** Seconds completed since the previous snapshot (the renderer appends them to bounded series). */
   throughputTail: ThroughputPoint[];
+  /**
+   * Events stored since the previous snapshot whose second an earlier tail already sent (a
+   * producer's lag, a redelivered backlog): counts to add to those seconds. Optional: absent
+   * in an older engine's snapshot.
+   */
+  throughputLate?: ThroughputPoint[];
   queueDepthTail: QueueDepthPoint[];
   /** Ingest health: pauses (disk full, locked database) are said here. */
   ingest: { paused: boolean; reason: string | null; pendingBatch: number };

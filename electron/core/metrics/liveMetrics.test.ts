@@ -81,3 +81,24 @@ describe('live metrics: approval per attempt', () => {
     expect(f.failureRate).toBe(1 / 4);
   });
 });
+
+describe('live metrics: events that arrive after their second was sent (producer lag)', () => {
+  it('sends them as late counts of that second, so the throughput chart sums to what was stored', () => {
+    const m = new LiveMetrics();
+    const counted = (points: { counts: Partial<Record<string, number>> }[]) => points.reduce((n, p) => n + Object.values(p.counts).reduce((a: number, b) => a + (b ?? 0), 0), 0);
+    let stored = 0;
+    let onChart = 0;
+    // Ten events a second, each arriving two seconds after its event time; a snapshot every 100 ms.
+    for (let now = T; now < T + 30_000; now += 100) {
+      m.observe([{ ...authorized(now - 2000, 100, 'EUR'), id: `lag-${now}`, arrivalMs: now }], now);
+      stored += 1;
+      const f = m.figures(now);
+      onChart += counted(f.throughputTail) + counted(f.throughputLate ?? []);
+    }
+    // Every event whose second has ended is on the chart (the last two seconds' are not sent yet).
+    expect(onChart).toBeGreaterThanOrEqual(stored - 20);
+    expect(onChart).toBeLessThanOrEqual(stored);
+    // A late count is sent once.
+    expect(m.figures(T + 30_000).throughputLate ?? []).toEqual([]);
+  });
+});

@@ -33,6 +33,12 @@ export class LiveMetrics {
   private readonly byEventTime = new SecondRing(KEEP_SECONDS);
   private readonly lagBySecond = new Map<number, Uint32Array>();
   private lastTailSec: number | null = null;
+  /**
+   * Counts by type stored since the last snapshot for seconds a tail already sent: with a
+   * producer two seconds behind, every event came after its second had gone out, and the
+   * throughput chart stayed empty while events were stored. At most the 15 minutes kept.
+   */
+  private lateBySecond = new Map<number, Uint32Array>();
   private queues: QueueDepth[] = [];
   private readonly arrivals = new ArrivalMetrics();
   /** The broker node's alarms and totals, from the management API (null without it). */
@@ -50,6 +56,7 @@ export class LiveMetrics {
       const b = this.byEventTime.bucket(Math.floor(t / 1000), Math.max(nowSec, Math.floor(t / 1000)));
       if (b) {
         b.byType[typeIndex(e.type)] += 1;
+        this.noteLate(b.sec, typeIndex(e.type), 1);
         if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
         if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
       }
@@ -81,6 +88,7 @@ export class LiveMetrics {
       if (c.dim === 'payment') addPayments(b, c.key, c.count);
       else if (c.dim === 'type') {
         b.byType[typeIndex(c.key)] += c.count;
+        this.noteLate(c.sec, typeIndex(c.key), c.count);
         const end = c.sec * 1000 + 999;
         if (this.watermark === null || end > this.watermark) this.watermark = end;
       } else {
@@ -212,9 +220,33 @@ export class LiveMetrics {
       queues: this.queues,
       brokerNode: this.brokerNode,
       arrival: this.arrivals.view(Date.now()),
+      throughputLate: this.takeThroughputLate(endSec),
       throughputTail: this.takeThroughputTail(endSec),
       queueDepthTail: this.pendingQueuePoints.splice(0),
     };
+  }
+
+  private noteLate(sec: number, slot: number, count: number): void {
+    if (this.lastTailSec === null || sec >= this.lastTailSec) return;
+    let counts = this.lateBySecond.get(sec);
+    if (!counts) this.lateBySecond.set(sec, (counts = new Uint32Array(TYPE_KEYS.length)));
+    counts[slot] += count;
+  }
+
+  /** The late counts gathered since the previous call (seconds still kept), oldest first. */
+  private takeThroughputLate(endSec: number): ThroughputPoint[] {
+    if (this.lateBySecond.size === 0) return [];
+    const points: ThroughputPoint[] = [];
+    for (const [sec, byType] of [...this.lateBySecond].sort((a, b) => a[0] - b[0])) {
+      if (sec < endSec - KEEP_SECONDS) continue;
+      const counts: ThroughputPoint['counts'] = {};
+      TYPE_KEYS.forEach((type, i) => {
+        if (byType[i] > 0) counts[type] = byType[i];
+      });
+      points.push({ t: sec, counts });
+    }
+    this.lateBySecond.clear();
+    return points;
   }
 
   /** Seconds completed since the previous call, at most SERIES_MAX_POINTS of them. */

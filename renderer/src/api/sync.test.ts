@@ -78,6 +78,19 @@ describe('sync', () => {
     stop();
   });
 
+  it('keeps every late count of a burst of coalesced snapshots (each adds to a second already held)', async () => {
+    const f = fakeClient();
+    const store = createAppStore();
+    const stop = startSync(f.client, store);
+    await vi.advanceTimersByTimeAsync(50);
+    f.push(snap(102, [100, 101]));
+    await vi.advanceTimersByTimeAsync(100);
+    for (let i = 0; i < 10; i++) f.push({ ...snap(103 + i, [102 + i]), throughputLate: [{ t: 100, counts: { 'payment.authorized': 1 } }] });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(store.getState().throughput.find((p) => p.t === 100)?.counts['payment.authorized']).toBe(11);
+    stop();
+  });
+
   it('reloads history and alerts after the transport comes back', async () => {
     const f = fakeClient();
     const store = createAppStore();

@@ -31,6 +31,7 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
   // --- snapshots: apply at most SNAPSHOT_MAX_HZ; tails of coalesced snapshots are kept.
   let pending: EngineSnapshot | null = null;
   let pendingThroughput: ThroughputPoint[] = [];
+  let pendingLate: ThroughputPoint[] = [];
   let pendingDepth: QueueDepthPoint[] = [];
   let lastApply = 0;
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -38,9 +39,10 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
   function flush(): void {
     flushTimer = null;
     if (!pending || stopped) return;
-    const snapshot: EngineSnapshot = { ...pending, throughputTail: pendingThroughput, queueDepthTail: pendingDepth };
+    const snapshot: EngineSnapshot = { ...pending, throughputTail: pendingThroughput, throughputLate: pendingLate, queueDepthTail: pendingDepth };
     pending = null;
     pendingThroughput = [];
+    pendingLate = [];
     pendingDepth = [];
     lastApply = Date.now();
     st().applySnapshot(snapshot, lastApply);
@@ -50,6 +52,8 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
     if (!s || typeof s !== 'object') return;
     pending = s;
     if (s.throughputTail?.length) pendingThroughput = pendingThroughput.concat(s.throughputTail).slice(-MAX_PENDING_TAIL);
+    // Late counts are additions: each is kept (they add up in the store), bounded as the tails are.
+    if (s.throughputLate?.length) pendingLate = pendingLate.concat(s.throughputLate).slice(-MAX_PENDING_TAIL);
     if (s.queueDepthTail?.length) pendingDepth = pendingDepth.concat(s.queueDepthTail).slice(-MAX_PENDING_TAIL);
     if (flushTimer !== null) return;
     const wait = MIN_APPLY_INTERVAL_MS - (Date.now() - lastApply);

@@ -137,6 +137,36 @@ export function appendDepth(points: DPoint[], tail: readonly QueueDepthPoint[], 
 }
 
 /**
+ * Adds late counts (events stored after their second was sent) to the points that hold those
+ * seconds. A second no point holds is left alone: it is older than the series, or the history
+ * that fills it is read from the database, which has them. Same array when nothing changes.
+ */
+export function addLateThroughput(points: TPoint[], late: readonly ThroughputPoint[]): TPoint[] {
+  let out: TPoint[] | null = null;
+  for (const item of late) {
+    if (!item || !Number.isFinite(item.t)) continue;
+    const t = Math.floor(item.t);
+    const i = holderOf(out ?? points, t);
+    if (i < 0) continue;
+    out ??= points.slice();
+    out[i] = mergeThroughput(out[i], { ...toTPoint(item), t: out[i].t, span: out[i].span });
+  }
+  return out ?? points;
+}
+
+/** Index of the point whose span holds second `t` (points sorted and not overlapping), or -1. */
+function holderOf(points: readonly SeriesPoint[], t: number): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid].t <= t) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi >= 0 && t < points[hi].t + points[hi].span ? hi : -1;
+}
+
+/**
  * Combines a history answer with what the live tails already delivered. A second that
  * both hold is taken from the tail (it was complete when sent; history may have caught
  * the newest second half-way).
@@ -149,18 +179,7 @@ function fillGeneric<P extends SeriesPoint, I extends { t: number }>(
   limits: SeriesLimits,
   now?: number,
 ): P[] {
-  const covered = (t: number): boolean => {
-    // points are sorted by t and do not overlap: binary search for the last start <= t
-    let lo = 0;
-    let hi = points.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (points[mid].t <= t) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    const p = points[hi];
-    return p !== undefined && t < p.t + p.span;
-  };
+  const covered = (t: number): boolean => holderOf(points, t) >= 0;
   const fromHistory: P[] = [];
   const seen = new Set<number>();
   for (const item of history) {

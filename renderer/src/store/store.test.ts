@@ -161,3 +161,18 @@ describe('store: theme and settings', () => {
     expect(store.getState().alertsLoadedAt).toBe(123);
   });
 });
+
+describe('store: late counts of seconds already held (producer lag)', () => {
+  it('adds them to the second they belong to, even when it came in the same coalesced snapshot', () => {
+    const store = createAppStore();
+    store.getState().applySnapshot(snapshot(1002, [sec(1000, 1), sec(1001, 2)]));
+    store.getState().applySnapshot(snapshot(1003, [sec(1002, 3)], { throughputLate: [sec(1000, 4), sec(1002, 1)] }));
+    // A second the store does not hold (older than its points) is left to the history.
+    store.getState().applySnapshot(snapshot(1004, [], { throughputLate: [sec(900, 7)] }));
+    expect(store.getState().throughput.map((p) => [p.t, p.counts['payment.authorized']])).toEqual([
+      [1000, 5],
+      [1001, 2],
+      [1002, 4],
+    ]);
+  });
+});

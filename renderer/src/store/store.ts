@@ -11,6 +11,7 @@ import type { TransportStatus } from '../api/client';
 import { orderAlerts } from './alerts';
 import {
   appendDepth,
+  addLateThroughput,
   appendThroughput,
   DEFAULT_LIMITS,
   fillDepth,
@@ -142,6 +143,8 @@ export function createAppStore(options: StoreOptions = {}): StoreApi<AppState> {
       }
       const nowSec = clockSeconds(snapshot);
       throughput = appendThroughput(throughput, snapshot.throughputTail ?? [], limits, nowSec);
+      // After the tail: a late count may be for a second this same (coalesced) snapshot brings.
+      if (snapshot.throughputLate?.length) throughput = addLateThroughput(throughput, snapshot.throughputLate);
       queueDepth = appendDepth(queueDepth, snapshot.queueDepthTail ?? [], limits, nowSec);
       const view = st.paused ? st.view : { snapshot, throughput, queueDepth };
       set({ snapshot, receivedAt, throughput, queueDepth, seriesEpoch, view });
