@@ -13,6 +13,7 @@ import {
   formatInteger,
   formatMoney,
   formatMoneyAmount,
+  formatMoneyTotal,
   formatNumber,
   formatPercent,
   formatSeconds,
@@ -70,6 +71,14 @@ describe('money in minor units per ISO 4217 currency', () => {
     // ISO counts IDR and HUF in hundredths although CLDR (Intl's default) shows none.
     expect(formatMoney(1000000, 'IDR')).toBe('10,000.00 IDR');
     expect(formatMoney(1250, 'EUR', { grouping: false })).toBe('12.50 EUR');
+  });
+
+  it('says "about" before a total that is past 2^53 minor units, where a double no longer holds every integer', () => {
+    expect(formatMoneyTotal(2 ** 53 - 1, 'EUR')).toBe('90,071,992,547,409.91 EUR');
+    expect(formatMoneyTotal(2 ** 53 + 2, 'EUR')).toBe('about 90,071,992,547,409.94 EUR');
+    expect(formatMoneyTotal(9.9e18, 'KRW')).toBe('about 9,900,000,000,000,000,000 KRW');
+    expect(formatMoneyTotal(0, 'JPY')).toBe('0 JPY');
+    expect(formatMoneyTotal(1250, 'BHD')).toBe('1.250 BHD');
   });
 
   it('never passes an amount without its currency off as money', () => {

@@ -93,6 +93,15 @@ export function formatMoney(minor: number, currency: string | null | undefined, 
   return `${formatMoneyAmount(minor, currency, style)} ${currency}`;
 }
 
+/**
+ * A sum of amounts as formatMoney writes it, with "about " before it once it is past 2^53
+ * minor units: there a double (and the rollups' sums) no longer holds every integer, and the
+ * last digits shown are near the true sum, not it (reports say the same).
+ */
+export function formatMoneyTotal(minor: number, currency: string | null | undefined): string {
+  return `${Number.isSafeInteger(minor) ? '' : 'about '}${formatMoney(minor, currency)}`;
+}
+
 /** "850 ms", "1.25 s", "12.5 s", "3.5 min", "1.5 h". */
 export function formatDurationMs(ms: number): string {
   const a = Math.abs(ms);

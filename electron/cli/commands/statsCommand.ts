@@ -4,7 +4,7 @@ import type { StoreStats } from '../../core/store/stats';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { padColumn, printText, visible } from '../terminalText';
-import { formatMoney } from '../../../shared/format';
+import { formatMoneyTotal } from '../../../shared/format';
 
 export function registerStats(program: Command): void {
   program
@@ -41,7 +41,7 @@ export function formatStatsText(stats: StoreStats): string {
     `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
     `quarantined   ${stats.quarantined}${stats.conflictingDuplicates ? ` (${stats.conflictingDuplicates} conflicting duplicates: same source and id, another body)` : ''} since the database began, ${stats.quarantineHeld} held now`,
     `unknown types ${stats.unknownTypes}`,
-    `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => visible(formatMoney(a, c || null))).join(', ') || '-'}`,
+    `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => visible(formatMoneyTotal(a, c || null))).join(', ') || '-'}`,
     `time range    ${stats.firstEventTime ?? '-'} .. ${stats.lastEventTime ?? '-'}`,
   ];
   return lines.join('\n');

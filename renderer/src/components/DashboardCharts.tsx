@@ -5,7 +5,7 @@
 import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import { formatMoney } from '../../../shared/format';
+import { formatMoneyTotal } from '../../../shared/format';
 import { fmtCount, fmtMajorAmount, fmtMs, fmtPercent, fmtRange, fmtRate } from '../lib/format';
 import { lineGapMs, zeroFilled } from '../lib/linePath';
 import { isRefreshOf } from '../lib/rangeRefresh';
@@ -240,8 +240,8 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
           {data.volume.map((x) => (
             <tr key={x.currency} data-testid={`volume-row-${x.currency}`} data-authorized-minor={x.authorizedMinor} data-declined-minor={x.declinedMinor}>
               <th scope="row">{x.currency || '—'}</th>
-              <td>{formatMoney(x.authorizedMinor, x.currency)}</td>
-              <td>{formatMoney(x.declinedMinor, x.currency)}</td>
+              <td>{formatMoneyTotal(x.authorizedMinor, x.currency)}</td>
+              <td>{formatMoneyTotal(x.declinedMinor, x.currency)}</td>
             </tr>
           ))}
         </tbody>

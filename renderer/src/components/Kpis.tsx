@@ -2,7 +2,7 @@
 // `kpi-<name>-value`, and the raw number in data-value ("" when unknown).
 import { memo, useMemo } from 'react';
 import type { CurrencyVolume, EngineSnapshot } from '../../../shared/metrics';
-import { formatInteger, formatMoney } from '../../../shared/format';
+import { formatInteger, formatMoneyTotal } from '../../../shared/format';
 import { fmtMs, fmtPayments, fmtPercent, fmtRate, fmtTileMoney } from '../lib/format';
 import { useApp } from '../store/appStore';
 import type { AlertMetric } from '../../../shared/alertRules';
@@ -94,7 +94,7 @@ export function kpiValues(s: EngineSnapshot | null) {
  */
 function AuthorizedVolumeTile({ volumes }: { volumes: CurrencyVolume[] }) {
   const top = volumes[0] ?? null;
-  const rest = volumes.slice(1, 3).map((v) => formatMoney(v.amount, v.currency || null));
+  const rest = volumes.slice(1, 3).map((v) => formatMoneyTotal(v.amount, v.currency || null));
   const more = volumes.length - 1 - rest.length;
   // A minute of KRW or IDR is more digits than a tile holds: shortened, the whole amount in its title.
   const amount = top?.currency ? fmtTileMoney(top.amount, top.currency) : null;

@@ -40,6 +40,10 @@ describe('fmtTileMoney (the Authorized / min tile)', () => {
     expect(fmtTileMoney(Number.MAX_SAFE_INTEGER * 3, 'JPY').text.length).toBeLessThanOrEqual(11);
     expect(fmtTileMoney(9_007_199_254_740_991, 'KWD')).toEqual({ text: '9.01T', exact: '9,007,199,254,740.991' });
   });
+
+  it('says "about" for the whole amount once a minute sums past 2^53 minor units (no longer exact)', () => {
+    expect(fmtTileMoney(2 ** 53 + 2, 'EUR')).toEqual({ text: '90.07T', exact: 'about 90,071,992,547,409.94' });
+  });
 });
 
 describe('fmtPayments (the Authorized / min tile’s line under the amount)', () => {

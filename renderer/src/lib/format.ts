@@ -44,10 +44,11 @@ const compactAmount = new Intl.NumberFormat('en-US', { notation: 'compact', maxi
 /**
  * A KPI tile's money: `minor` units of `currency` to its decimals, or, when that is longer
  * than a tile holds (a minute of KRW or IDR, a huge JPY figure), shortened ("3B", "9.01T");
- * `exact` is always the whole amount, for the tile's title.
+ * `exact` is always the whole amount, for the tile's title ("about ..." past 2^53 minor
+ * units, where the sum is a double's and its last digits are near, not exact).
  */
 export function fmtTileMoney(minor: number, currency: string): { text: string; exact: string } {
-  const exact = formatMoneyAmount(minor, currency);
+  const exact = `${Number.isSafeInteger(minor) ? '' : 'about '}${formatMoneyAmount(minor, currency)}`;
   if (exact.length <= TILE_AMOUNT_CHARS) return { text: exact, exact };
   return { text: compactAmount.format(minor / minorPerMajor(currency)), exact };
 }
