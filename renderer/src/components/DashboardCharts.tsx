@@ -227,25 +227,27 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
         emptyText="No payments in this range"
         onZoom={onZoom}
       />
-      <table className="mini-table" data-testid="volume-totals">
-        <caption className="sr-only">Authorized and declined amounts per currency in the range</caption>
-        <thead>
-          <tr>
-            <th scope="col">Currency</th>
-            <th scope="col">Authorized</th>
-            <th scope="col">Declined</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.volume.map((x) => (
-            <tr key={x.currency} data-testid={`volume-row-${x.currency}`} data-authorized-minor={x.authorizedMinor} data-declined-minor={x.declinedMinor}>
-              <th scope="row">{x.currency || '—'}</th>
-              <td>{formatMoneyTotal(x.authorizedMinor, x.currency)}</td>
-              <td>{formatMoneyTotal(x.declinedMinor, x.currency)}</td>
+      {data.volume.length === 0 ? null : (
+        <table className="mini-table" data-testid="volume-totals">
+          <caption className="sr-only">Authorized and declined amounts per currency in the range</caption>
+          <thead>
+            <tr>
+              <th scope="col">Currency</th>
+              <th scope="col">Authorized</th>
+              <th scope="col">Declined</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.volume.map((x) => (
+              <tr key={x.currency} data-testid={`volume-row-${x.currency}`} data-authorized-minor={x.authorizedMinor} data-declined-minor={x.declinedMinor}>
+                <th scope="row">{x.currency || '—'}</th>
+                <td>{formatMoneyTotal(x.authorizedMinor, x.currency)}</td>
+                <td>{formatMoneyTotal(x.declinedMinor, x.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 });
@@ -306,7 +308,8 @@ export const DecisionsPanel = memo(function DecisionsPanel({ data }: PanelProps)
       <header className="panel-head">
         <h2>Risk decisions</h2>
         <span className="muted small">
-          decisions per {stepMinutes === 1 ? 'minute' : `${stepMinutes} minutes`} ·{' '}
+          decisions per {stepMinutes === 1 ? 'minute' : `${stepMinutes} minutes`}
+          {data.decisions.length > 0 ? ' · ' : null}
           {data.decisions.map((d) => (
             <span key={d.decision} data-testid={`decisions-total-${d.decision}`} data-count={d.total}>
               {d.decision} {fmtCount(d.total)}{' '}

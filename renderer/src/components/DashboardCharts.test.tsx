@@ -1,0 +1,41 @@
+// The range panels as the renderer draws them (react-dom/server, no DOM needed) on a range that
+// holds nothing: each says so in words, with no empty table and no separator before nothing.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { DashboardSeries } from '../../../shared/dashboardApi';
+import { DecisionsPanel, VolumePanel } from './DashboardCharts';
+
+const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
+const empty: DashboardSeries = {
+  fromMs: T0,
+  toMs: T0 + 15 * 60_000,
+  stepMs: 60_000,
+  source: 'rollup_minute',
+  compare: null,
+  approvalRate: [],
+  paymentApprovalRate: [],
+  declineRate: [],
+  latencyP50: [],
+  latencyP95: [],
+  latencyP99: [],
+  attempts: [],
+  volume: [],
+  decisions: [],
+  declineCodes: [],
+  totals: { authorized: 0, declined: 0, failed: 0, payments: 0, approvedPayments: 0, latencyP50: null, latencyP95: null, latencyP99: null },
+};
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+
+describe('dashboard range panels on an empty range', () => {
+  it('volume: says there are no payments, without a table of no currency', () => {
+    const html = renderToStaticMarkup(<VolumePanel data={empty} />);
+    expect(text(html)).toContain('No payments in this range');
+    expect(html).not.toContain('data-testid="volume-totals"');
+  });
+
+  it('risk decisions: no separator left dangling after "decisions per minute"', () => {
+    const html = renderToStaticMarkup(<DecisionsPanel data={empty} />);
+    expect(text(html)).toContain('decisions per minute');
+    expect(text(html)).not.toMatch(/decisions per minute ·/);
+  });
+});
