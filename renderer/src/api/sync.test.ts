@@ -10,7 +10,7 @@ function snap(clockSec: number, tailSeconds: number[]): EngineSnapshot {
   return emptySnapshot(clockSec * 1000, { throughputTail: tailSeconds.map((t) => ({ t, counts: { 'payment.authorized': 1 } })) });
 }
 
-function fakeClient() {
+function fakeClient(latest: () => EngineSnapshot = () => snap(100, [])) {
   const listeners: { [K in ApiPushName]: ((p: ApiPushes[K]) => void)[] } = { snapshot: [], alert: [], menu: [] };
   const statusListeners: ((s: TransportStatus) => void)[] = [];
   let status: TransportStatus = { kind: 'ws', state: 'open', attempt: 0, retryAt: null, reconnects: 0, error: null };
@@ -23,7 +23,7 @@ function fakeClient() {
         case 'app.info':
           return { version: 't', host: 'web', readOnly: false, demo: false, dbFile: null };
         case 'engine.snapshot':
-          return snap(100, []);
+          return latest();
         case 'metrics.history':
           return { throughput: [{ t: 90, counts: { 'payment.authorized': 5 } }], queueDepth: [] };
         case 'alerts.list':
@@ -105,6 +105,28 @@ describe('sync', () => {
     await vi.advanceTimersByTimeAsync(50);
     expect(historyCalls()).toBe(2);
     expect(store.getState().alertsLoadedAt).not.toBeNull();
+    stop();
+  });
+
+  it('does not add the late counts of the snapshot it fetches again after a reconnect (they came with its push)', async () => {
+    let last = snap(100, []);
+    const f = fakeClient(() => last);
+    const store = createAppStore();
+    const stop = startSync(f.client, store);
+    await vi.advanceTimersByTimeAsync(50);
+    const push = (s: EngineSnapshot) => {
+      last = s;
+      f.push(s);
+    };
+    push(snap(102, [100, 101]));
+    await vi.advanceTimersByTimeAsync(100);
+    push({ ...snap(103, [102]), throughputLate: [{ t: 100, counts: { 'payment.authorized': 1 } }] });
+    await vi.advanceTimersByTimeAsync(100);
+    f.setStatus({ state: 'lost', attempt: 1 });
+    f.setStatus({ state: 'open', attempt: 0, reconnects: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(f.calls.filter((c) => c === 'engine.snapshot').length).toBe(2);
+    expect(store.getState().throughput.find((p) => p.t === 100)?.counts['payment.authorized']).toBe(2);
     stop();
   });
 

@@ -109,7 +109,9 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
 
   async function reload(): Promise<void> {
     const info = client.invoke('app.info', {}).then((i) => !stopped && st().setInfo(i));
-    const snap = client.invoke('engine.snapshot', {}).then((s) => !stopped && onSnapshot(s));
+    // The engine's latest snapshot, already pushed: its late counts came with the push (added
+    // twice, they doubled those seconds), or are for seconds the history reads from the database.
+    const snap = client.invoke('engine.snapshot', {}).then((s) => !stopped && onSnapshot(s && { ...s, throughputLate: [] }));
     await Promise.allSettled([info, snap]);
     await loadHistory();
     scheduleAlerts(0);
