@@ -26,4 +26,16 @@ describe('metrics history', () => {
     expect(h.queueDepth.length).toBeLessThanOrEqual(SERIES_MAX_POINTS);
     expect(h.queueDepth.every((p) => p.depths.q === 7)).toBe(true);
   });
+
+  it('gives every second of a 15-minute window, an empty one too, so an event stored later can be added to it', () => {
+    const store = openStore(path.join(dir, 'empty-seconds.db'), { durability: 'normal' });
+    const end = 1_800_000_000;
+    store.rollups.addAll([{ sec: end - 10, dim: 'type', key: 'payment.authorized', count: 3, amount: 0 }]);
+    const h = readMetricsHistory(store, end * 1000, 15);
+    store.close();
+    expect(h.throughput.map((p) => p.t)).toEqual(Array.from({ length: 900 }, (_, i) => end - 900 + i));
+    expect(h.throughput.find((p) => p.t === end - 10)?.counts).toEqual({ 'payment.authorized': 3 });
+    expect(h.throughput.find((p) => p.t === end - 2)?.counts).toEqual({});
+  });
 });
+

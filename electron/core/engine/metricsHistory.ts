@@ -15,7 +15,10 @@ export function readMetricsHistory(
   const fromSec = toSec - minutes * 60;
   const step = Math.max(1, Math.ceil((toSec - fromSec) / SERIES_MAX_POINTS));
   const rows = store.rollups.typeCountsBySteps(step, fromSec, toSec);
+  // Every step, an empty one too: the renderer adds an event stored later (a producer's lag)
+  // only to a second it holds, and one this answer left out stayed without it.
   const byT = new Map<number, ThroughputPoint>();
+  for (let t = Math.floor(fromSec / step) * step; t < toSec; t += step) byT.set(t, { t, counts: {} });
   for (const r of rows) {
     let p = byT.get(r.t);
     if (!p) {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiPushes, ApiPushName } from '../../../shared/api';
-import type { EngineSnapshot } from '../../../shared/metrics';
+import type { EngineSnapshot, ThroughputPoint } from '../../../shared/metrics';
 import { emptySnapshot } from '../../../test/support/emptySnapshot';
 import { createAppStore } from '../store/store';
 import type { PayopsClient, TransportStatus } from './client';
@@ -10,7 +10,7 @@ function snap(clockSec: number, tailSeconds: number[]): EngineSnapshot {
   return emptySnapshot(clockSec * 1000, { throughputTail: tailSeconds.map((t) => ({ t, counts: { 'payment.authorized': 1 } })) });
 }
 
-function fakeClient(latest: () => EngineSnapshot = () => snap(100, [])) {
+function fakeClient(latest: () => EngineSnapshot = () => snap(100, []), history = (): ThroughputPoint[] => [{ t: 90, counts: { 'payment.authorized': 5 } }]) {
   const listeners: { [K in ApiPushName]: ((p: ApiPushes[K]) => void)[] } = { snapshot: [], alert: [], menu: [] };
   const statusListeners: ((s: TransportStatus) => void)[] = [];
   let status: TransportStatus = { kind: 'ws', state: 'open', attempt: 0, retryAt: null, reconnects: 0, error: null };
@@ -25,7 +25,7 @@ function fakeClient(latest: () => EngineSnapshot = () => snap(100, [])) {
         case 'engine.snapshot':
           return latest();
         case 'metrics.history':
-          return { throughput: [{ t: 90, counts: { 'payment.authorized': 5 } }], queueDepth: [] };
+          return { throughput: history(), queueDepth: [] };
         case 'alerts.list':
           return { alerts: [] };
         default:
@@ -127,6 +127,26 @@ describe('sync', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(f.calls.filter((c) => c === 'engine.snapshot').length).toBe(2);
     expect(store.getState().throughput.find((p) => p.t === 100)?.counts['payment.authorized']).toBe(2);
+    stop();
+  });
+
+  it('applies a snapshot it holds back before the history answer, so its late counts are not added to seconds the history read whole', async () => {
+    let history: ThroughputPoint[] = [];
+    const f = fakeClient(undefined, () => history);
+    const store = createAppStore();
+    const stop = startSync(f.client, store);
+    await vi.advanceTimersByTimeAsync(50);
+    f.push(snap(102, [101]));
+    await vi.advanceTimersByTimeAsync(100);
+    history = [{ t: 90, counts: { 'payment.authorized': 5 } }];
+    f.push(snap(102, []));
+    // Pushed just before the history answer (the event is already in the database it reads),
+    // and held back to the snapshot cadence.
+    f.push({ ...snap(102, []), throughputLate: [{ t: 90, counts: { 'payment.authorized': 1 } }] });
+    f.setStatus({ state: 'lost', attempt: 1 });
+    f.setStatus({ state: 'open', attempt: 0, reconnects: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(store.getState().throughput.find((p) => p.t === 90)?.counts['payment.authorized']).toBe(5);
     stop();
   });
 

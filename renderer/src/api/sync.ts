@@ -101,7 +101,14 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
   async function loadHistory(): Promise<void> {
     try {
       const h = await client.invoke('metrics.history', { minutes: Math.ceil(DEFAULT_WINDOW_SECONDS / 60) });
-      if (!stopped) st().applyHistory(h);
+      if (stopped) return;
+      // A snapshot held back to the cadence was pushed before this answer: the database the
+      // history read holds its late events, so it is applied first (to the seconds held before).
+      if (flushTimer !== null) {
+        clearTimeout(flushTimer);
+        flush();
+      }
+      st().applyHistory(h);
     } catch (err) {
       console.warn('payops: metrics.history failed', err);
     }
