@@ -1,6 +1,7 @@
 // payops collect --rules with contact points, end to end: events through the real RabbitMQ,
 // the real engine, a real HTTP receiver on loopback. A live decline spike on two merchants
-// reaches the receiver as one Alertmanager v4 group message, firing then resolved; a receiver
+// reaches the receiver as one Alertmanager v4 group message, firing, then resolved once their
+// traffic is healthy again; a receiver
 // answering 500 gets bounded retries, logged as failed, and ingest stays exact. The webhook
 // URL (with its token) comes from PAYOPS_SECRET_ONCALL and appears in no output or file.
 import fs from 'node:fs';
@@ -47,14 +48,15 @@ defaultPolicy:
   repeatInterval: 1h
 `;
 
-/** Declines for two merchants, event time now: a live spike. */
-function spike(n: number) {
+/** `type` events for two merchants, event time now: declines are a live spike, authorizations its end. */
+function burstOf(type: 'payment.declined' | 'payment.authorized', n: number) {
   const now = Date.now();
   return Array.from({ length: n }, (_, i) => {
-    const e = paymentEvent('payment.declined', {}, { merchantId: i % 2 ? 'm_spike_a' : 'm_spike_b' });
+    const e = paymentEvent(type, {}, { merchantId: i % 2 ? 'm_spike_a' : 'm_spike_b' });
     return { ...e, time: new Date(now - 500 + (i % 50)).toISOString() };
   });
 }
+const spike = (n: number) => burstOf('payment.declined', n);
 
 function filesContaining(root: string, secret: string): string[] {
   return fs
@@ -63,7 +65,12 @@ function filesContaining(root: string, secret: string): string[] {
     .filter((p) => fs.statSync(p).isFile() && fs.readFileSync(p).includes(secret));
 }
 
-async function collectWith(receiver: HttpReceiver, name: string, burstSize: number, until: () => boolean) {
+/**
+ * `recovers`: once the receiver heard of the spike, the merchants' traffic goes on healthy (a
+ * burst of authorizations a second) until `until`, as an incident ends: a window with no traffic
+ * at all is no evidence that it ended (a firing alert holds through such a gap).
+ */
+async function collectWith(receiver: HttpReceiver, name: string, burstSize: number, until: () => boolean, recovers = false) {
   const home = path.join(dir, name);
   fs.mkdirSync(home);
   const rules = path.join(home, 'rules.yaml');
@@ -91,12 +98,23 @@ async function collectWith(receiver: HttpReceiver, name: string, burstSize: numb
     await publishAll(t.exchange, burst.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })));
     await waitFor(() => receiver.requests.length > 0 || Date.now() > heard, 'a request or the next burst', 2_000, 50).catch(() => false);
   } while (receiver.requests.length === 0 && Date.now() < heard);
-  await waitFor(() => storedCount(db) === events.length, 'every event stored', 30_000, 100);
-  await waitFor(until, 'the receiver to see the expected requests', 60_000, 100).catch((err: Error) => {
+  let lastHealthy = 0;
+  const healthyUntil = async () => {
+    if (until()) return true;
+    if (recovers && Date.now() - lastHealthy >= 1000) {
+      lastHealthy = Date.now();
+      const burst = burstOf('payment.authorized', burstSize);
+      events.push(...burst);
+      await publishAll(t.exchange, burst.map((e) => ({ body: JSON.stringify(e), routingKey: e.type })));
+    }
+    return false;
+  };
+  await waitFor(healthyUntil, 'the receiver to see the expected requests', 60_000, 100).catch((err: Error) => {
     child.kill('SIGKILL');
     const seen = receiver.requests.map((r) => (r.body as { status?: string }).status).join(',') || 'nothing';
     throw new Error(`${err.message}; the receiver saw: ${seen}; collector stderr:\n${out.stderr().slice(-2000)}`);
   });
+  await waitFor(() => storedCount(db) === events.length, 'every event stored', 30_000, 100);
   child.kill('SIGTERM');
   expect(await out.exit).toBe(0);
   const summary = lastJson<{ events: number; duplicates: number }>(out.stdout());
@@ -109,7 +127,7 @@ describe('payops collect delivers to contact points (real broker, real HTTP rece
     const receiver = await startReceiver();
     try {
       const resolvedSeen = () => receiver.requests.some((r) => (r.body as { status: string }).status === 'resolved');
-      const run = await collectWith(receiver, 'ok', 200, resolvedSeen);
+      const run = await collectWith(receiver, 'ok', 200, resolvedSeen, true);
       const { events } = run;
       const bodies = receiver.requests.map((r) => r.body as { version: string; status: string; groupLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string>; endsAt: string }[] });
       expect(receiver.requests.every((r) => r.path === `/services/${TOKEN}`)).toBe(true);
