@@ -132,16 +132,7 @@ export class QueueStatsPoller {
     if (!passive || passive.error !== null || passive.messages === null) {
       return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management', note: null };
     }
-    return this.withBusinessTime({
-      ...passive,
-      ready: null,
-      unacked: null,
-      utilisation: null,
-      rates: { publish: null, deliver: null, ack: null, redeliver: null },
-      source: 'amqp',
-      type: null,
-      note: null,
-    });
+    return this.amqpSample(passive, null);
   }
 
   /**
@@ -165,7 +156,11 @@ export class QueueStatsPoller {
   }
 
   private async passiveSample(queue: string, note: string): Promise<QueueDepth> {
-    const passive = await this.options.passive(queue);
+    return this.amqpSample(await this.options.passive(queue), note);
+  }
+
+  /** A passive declare's depth and consumers as a sample: no rates, no type (the API's alone). */
+  private amqpSample(passive: QueueDepth, note: string | null): QueueDepth {
     return this.withBusinessTime({
       ...passive,
       ready: null,
