@@ -156,8 +156,11 @@ export class Engine {
 
   private sendSnapshot(): void {
     if (this.stopped) return;
-    this.lastSnapshotAt = Date.now();
-    this.emit.snapshot(this.snapshot());
+    // The interval counts from the snapshot's own time, the one its readers see: a pause between
+    // taking a time here and building it (GC, a loaded machine) must not shorten the next gap.
+    const snapshot = this.snapshot();
+    this.lastSnapshotAt = snapshot.at;
+    this.emit.snapshot(snapshot);
     this.scheduleSnapshot();
   }
 
