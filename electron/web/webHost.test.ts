@@ -262,6 +262,39 @@ describe('binding', () => {
     expect(page).toBe(200);
   });
 
+  it('serves http://[::1]:<port>/ and its WebSocket, and refuses any other IPv6 Host or Origin', async () => {
+    const v6 = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer().once('error', () => resolve(false));
+      probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+    });
+    if (!v6) return; // no IPv6 loopback on this machine: the host does not listen there
+    const { host } = await start();
+    const overV6 = (hostHeader: string, pathAndQuery = `/?token=${host.token}`) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '::1', port: host.port, path: pathAndQuery, headers: { Host: hostHeader }, agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await overV6(`[::1]:${host.port}`)).toBe(200);
+    expect(await overV6(`[::1]:${host.port}`, '/')).toBe(401);
+    for (const h of [`[::1]:${host.port + 1}`, '[::1]', '::1', `::1:${host.port}`, `[::2]:${host.port}`, `[0:0:0:0:0:0:0:1]:${host.port}`, `[::ffff:127.0.0.1]:${host.port}`, `[::1]:${host.port}.evil.example`]) {
+      expect(await overV6(h), h).toBe(403);
+    }
+    // The page opened at [::1] opens its WebSocket to the same origin.
+    const ws = new WebSocket(`ws://[::1]:${host.port}/api?token=${host.token}`, { origin: `http://[::1]:${host.port}` });
+    sockets.push(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+    await expect(connect(host, { origin: `http://[::1]:${host.port + 1}` })).rejects.toThrow(/403/);
+    await expect(connect(host, { hostHeader: `[::1]:${host.port + 1}` })).rejects.toThrow(/403/);
+  });
+
   it('refuses a fixed port whose ::1 side another process holds, and frees the 127.0.0.1 side', async () => {
     const squatter = net.createServer();
     const ok = await new Promise<boolean>((resolve) => {

@@ -18,11 +18,16 @@ describe('web security helpers', () => {
   it('accepts only loopback Host and Origin on our port', () => {
     expect(isAllowedHost('127.0.0.1:8080', 8080)).toBe(true);
     expect(isAllowedHost('LOCALHOST:8080', 8080)).toBe(true);
+    expect(isAllowedHost('[::1]:8080', 8080)).toBe(true);
+    expect(isAllowedHost('[::1]:8081', 8080)).toBe(false);
+    expect(isAllowedHost('[::1]', 8080)).toBe(false);
     expect(isAllowedHost('127.0.0.1', 8080)).toBe(false);
     expect(isAllowedHost('attacker.example:8080', 8080)).toBe(false);
     expect(isAllowedHost(undefined, 8080)).toBe(false);
     expect(isAllowedOrigin('http://127.0.0.1:8080', 8080)).toBe(true);
     expect(isAllowedOrigin('http://localhost:8080', 8080)).toBe(true);
+    expect(isAllowedOrigin('http://[::1]:8080', 8080)).toBe(true);
+    expect(isAllowedOrigin('http://[::1]:8081', 8080)).toBe(false);
     expect(isAllowedOrigin('https://127.0.0.1:8080', 8080)).toBe(false);
     expect(isAllowedOrigin('http://127.0.0.1:8081', 8080)).toBe(false);
     expect(isAllowedOrigin('null', 8080)).toBe(false);

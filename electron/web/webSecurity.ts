@@ -148,9 +148,13 @@ export function cookieValues(header: string | undefined, name: string): string[]
   return out;
 }
 
-/** Host names a browser may use to reach us. Anything else is DNS rebinding or a proxy mistake. */
+/**
+ * Host names a browser may use to reach us. Anything else is DNS rebinding or a proxy mistake.
+ * `[::1]` is the host's IPv6 side (it holds ::1 on the same port), in the one spelling browsers
+ * send for http://[::1]:<port>/; other spellings of it are refused like any unknown name.
+ */
 export function allowedHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`];
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
 }
 
 export function isAllowedHost(hostHeader: string | undefined, port: number): boolean {
