@@ -42,3 +42,46 @@ describe('redactSecrets', () => {
     }
   });
 });
+
+describe('redactSecrets: a password typed with a raw space', () => {
+  it('hides the userinfo to its end, where the text quotes a URL whose password holds a space', () => {
+    for (const [text, shown] of [
+      ['connect failed amqp://user:pa ss@host:5672/vh', 'connect failed amqp://user:***@host:5672/vh'],
+      ['amqp://ops:two  spaces\tand a tab@127.0.0.1 refused', 'amqp://ops:***@127.0.0.1 refused'],
+      ['at amqp://ops:My Se@cret@127.0.0.1:5672', 'at amqp://ops:***@127.0.0.1:5672'],
+      ['"amqp://u:a b@h1" then http://m:c d@h2:15672/api', '"amqp://u:***@h1" then http://m:***@h2:15672/api'],
+    ]) {
+      expect(redactSecrets(text), text).toBe(shown);
+    }
+  });
+
+  it('does not read past a line, a path or another URL for the end of a password', () => {
+    for (const text of [
+      'amqp://127.0.0.1:5672/vh consumer stopped\nqueue of ops@example.com',
+      'http://127.0.0.1:15672/api/queues answered 401 for guest@localhost',
+      'amqp://127.0.0.1:5672 and amqp://127.0.0.2:5672',
+    ]) {
+      expect(redactSecrets(text), text).toBe(text);
+    }
+    expect(redactSecrets('amqp://127.0.0.1:5672 then amqp://u:p w@h')).toBe('amqp://127.0.0.1:5672 then amqp://u:***@h');
+  });
+
+  it('takes time in proportion to the line, whatever it holds', () => {
+    // Each of these made the former pattern rescan the rest of the line from every position.
+    for (const hostile of ['a'.repeat(100_000), 'a://x:'.repeat(20_000), `amqp://u:${'p '.repeat(50_000)}`, 'amqp://u:p@'.repeat(10_000)]) {
+      const started = performance.now();
+      redactSecrets(hostile);
+      expect(performance.now() - started, hostile.slice(0, 12)).toBeLessThan(1_000);
+    }
+  });
+});
+
+describe('redactUrl: a password typed with a raw space', () => {
+  it('hides it whole, in a URL and in a typo', () => {
+    for (const url of ['amqp://ops:pa ss@127.0.0.1:5672', 'amqp//ops:pa ss@127.0.0.1', 'ops:pa ss@127.0.0.1']) {
+      const shown = redactUrl(url);
+      expect(shown, url).not.toMatch(/pa|ss@/);
+      expect(shown, url).toContain('@127.0.0.1');
+    }
+  });
+});

@@ -12,17 +12,29 @@ export function redactUrl(url: string): string {
   } catch {
     // Not a URL (a typo such as 'amqp//user:pw@host'): whatever precedes an '@' may be a
     // password, with or without a user before it.
-    return redactSecrets(url).replace(/[^/\s@]+@/g, (m) => (m.endsWith(':***@') ? m : '***@'));
+    // (A value, not free text: a password may hold spaces here. Each run starts after a '/' or
+    // an '@', so a long value without one is read once.)
+    return redactSecrets(url).replace(/(?<![^/@])[^/@]+@/g, (m) => (m.endsWith(':***@') ? m : '***@'));
   }
 }
 
 /**
- * Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim). A
- * password may hold a literal @ (URL parsers end it at the authority's last @), so every
- * further `...@` before the host's `/`, `?` or `#` is hidden too.
+ * `scheme://user:password@` in free text. The password is hidden to the end of the userinfo:
+ * - up to its first `@`, without whitespace, and not into a further `://` (another URL);
+ * - or, typed with raw spaces or tabs (a log line quoting what the operator typed), up to its
+ *   first `@` on the same line, within 256 characters and before any `/`, `?` or `#` (where
+ *   an authority ends), so a URL without a password is not read far into the text after it;
+ * - then every further `...@` before the host's `/`, `?` or `#`: a password may hold a literal
+ *   @ (URL parsers end it at the authority's last @).
+ * A scheme starts only where no scheme character precedes it, so each character of a line is
+ * read a bounded number of times (a long hostile line costs its length, not its square).
  */
+const URL_USERINFO =
+  /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/[^:/@\s]*):(?:(?:(?!:\/\/)[^@\s])*|[^@\r\n/?#]{1,256})@(?:[^@\s/?#]*@)*/gi;
+
+/** Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim). */
 export function redactSecrets(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@(?:[^@\s/?#]*@)*/gi, '$1:***@');
+  return text.replace(URL_USERINFO, '$1:***@');
 }
 
 /** An Error whose message is safe to print: credentials stripped, no stack for operators. */
