@@ -2,8 +2,9 @@
 // diagnostics) prints values that came from events: a merchant id, the reason a capture line was
 // quarantined. A value with terminal control sequences (ESC, BEL, C1), a
 // bidirectional override or a line break must reach the operator's terminal as visible text,
-// not clear the screen, retitle the window, reorder the line or forge a table row. --json stays
-// as it was. Runs the built CLI (`npm run build:core` first) on real files.
+// not clear the screen, retitle the window, reorder the line or forge a table row. --json reads
+// back the same values, those characters written as \uXXXX escapes. Runs the built CLI
+// (`npm run build:core` first) on real files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ const MERCHANT = 'm\u001b[2J\u001b]0;owned\u0007\u202ebad\nFAKE ROW';
 const LOOKALIKE = 'm_10\u200b1\u00ad2\u{e0041}';
 /** Two columns per ideograph, none for a combining accent. */
 const WIDE = '商户e\u0301';
+/** C1 controls (CSI, NEL) and bidi isolates and embeddings, which JSON.stringify leaves raw, and a line separator. */
+const C1_BIDI = 'm_\u009b2J\u0085\u2066x\u2069\u202a\u2028y\u009f';
 /** A merchant id as long as the events allow. */
 const LONG = `m_${'L'.repeat(4998)}`;
 /** Raw control characters (a line break only between lines) and bidi controls: nothing of these may reach the terminal. */
@@ -32,7 +35,7 @@ beforeAll(async () => {
   for (let i = 0; i < 900; i++) {
     const s = i / 10;
     const spike = s >= 30 && s < 60;
-    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: [MERCHANT, LOOKALIKE, WIDE, LONG][i % 4] });
+    const e = paymentEvent(spike ? 'payment.declined' : 'payment.authorized', {}, { merchantId: [MERCHANT, LOOKALIKE, WIDE, LONG, C1_BIDI][i % 5] });
     lines.push(JSON.stringify({ ...e, time: new Date(T0 + i * 100).toISOString() }));
   }
   // Not JSON: the parser's message quotes the line, control characters and all.
@@ -72,7 +75,7 @@ describe('text output of values that came from events', () => {
     expect(r.stdout).not.toMatch(/[\u00ad\u200b]|\u{e0041}/u);
     // --json unchanged: the value as the event carried it.
     const json = lastJson<{ labels: Record<string, string> }[]>((await runPayops(['alerts', '--db', db, '--json'])).stdout);
-    expect(json.map((a) => a.labels.merchant).sort()).toEqual([LOOKALIKE, MERCHANT, WIDE, LONG].sort());
+    expect(json.map((a) => a.labels.merchant).sort()).toEqual([LOOKALIKE, MERCHANT, WIDE, LONG, C1_BIDI].sort());
   });
 
   it('alerts: the columns line up under wide, combining and very long values', async () => {
@@ -86,7 +89,7 @@ describe('text output of values that came from events', () => {
     expect(r.stdout.split('\n')[0].length).toBeLessThan(200);
     expect(rows.filter((l) => !l.includes('LLLL')).every((l) => l.length < 400)).toBe(true);
     expect(rows.find((l) => l.includes('LLLL'))).toContain(`for merchant ${LONG},`);
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(5);
     const peak = (l: string) => columns(l.slice(0, l.indexOf('100 %')));
     const head = r.stdout.split('\n')[0];
     expect(rows.map(peak)).toEqual(rows.map(() => head.indexOf('PEAK')));
@@ -100,5 +103,26 @@ describe('text output of values that came from events', () => {
       expectVisible(r.stdout);
     }
   });
+});
 
+describe('--json output of values that came from events', () => {
+  /** What JSON.stringify leaves raw that a terminal acts on or that reorders or hides text. */
+  const RAW_IN_JSON = /[\u007f-\u009f\u200b\u00ad\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+
+  it('alerts, backtest and report --json write C1 and bidi controls as \\uXXXX, and the JSON reads back the same values', async () => {
+    const alerts = await runPayops(['alerts', '--db', db, '--json']);
+    const backtest = await runPayops(['backtest', '--rules', rules, capture, '--json']);
+    const report = await runPayops(['report', '--db', db, '--from', new Date(T0).toISOString(), '--to', new Date(T0 + 90_000).toISOString(), '--json', '--no-mask']);
+    for (const [label, r] of [['alerts', alerts], ['backtest', backtest], ['report', report]] as const) {
+      expect(r.code, `${label}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, label).not.toMatch(RAW_IN_JSON);
+      expect(r.stdout, label).toContain('m_\\u009b2J\\u0085\\u2066x\\u2069\\u202a\\u2028y\\u009f');
+    }
+    const merchants = lastJson<{ labels: Record<string, string> }[]>(alerts.stdout).map((a) => a.labels.merchant);
+    expect(merchants).toContain(C1_BIDI);
+    expect(merchants).toContain(LOOKALIKE);
+    const backtested = lastJson<{ alerts: { labels: Record<string, string> }[] }>(backtest.stdout).alerts.map((a) => a.labels.merchant);
+    expect(backtested).toContain(C1_BIDI);
+    expect(JSON.stringify(lastJson(report.stdout))).toContain(JSON.stringify(C1_BIDI).slice(1, -1));
+  });
 });

@@ -5,8 +5,9 @@
  * invisible format characters (bidirectional controls, zero-width spaces, soft hyphens, the BOM,
  * tag characters) and lone surrogates in them are written as \uXXXX, so a value cannot clear the screen, retitle the
  * window, hide text, reorder a line, start a forged one, or pass for another merchant id. The
- * zero-width joiner stays (it builds emoji). --json output does not go through here
- * (JSON.stringify escapes C0 itself, and a JSON reader gets the value as it was).
+ * zero-width joiner stays (it builds emoji). --json output escapes the same characters
+ * (jsonVisible): JSON.stringify escapes C0 itself but leaves the rest raw, and a \uXXXX is the
+ * same JSON to a reader, so it gets the value as it was.
  */
 const UNSAFE = /[\p{Cc}\p{Cs}\u2028\u2029]|(?!\u200d)\p{Cf}/gu;
 
@@ -45,9 +46,25 @@ export function printText(text: string): void {
   process.stdout.write(visibleLines(text));
 }
 
-/** A command's result: with --json exactly as JSON.stringify wrote it, as text made visible. */
+/**
+ * What visible() escapes but JSON.stringify leaves raw: DEL, C1, separators, format characters.
+ * (C0 in JSON text is its own whitespace: JSON.stringify has escaped every one inside a string.)
+ */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cs}\u2028\u2029]|(?!\u200d)\p{Cf}/gu;
+
+/** JSON text as JSON.stringify wrote it, with those characters as \uXXXX: the same JSON, safe on a terminal. */
+export function jsonVisible(jsonText: string): string {
+  return jsonText.replace(UNSAFE_IN_JSON, escape);
+}
+
+/** A --json result: one line of JSON, made terminal-safe by jsonVisible(). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${jsonVisible(JSON.stringify(value))}\n`);
+}
+
+/** A command's result: with --json the JSON text made terminal-safe (jsonVisible), as text made visible. */
 export function printResult(json: boolean | undefined, text: string): void {
-  if (json) process.stdout.write(text);
+  if (json) process.stdout.write(jsonVisible(text));
   else printText(text);
 }
 

@@ -4,7 +4,7 @@ import type { AlertHistoryJson } from '../../../shared/alerts';
 import { alertHistoryJson } from '../../core/alerts';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { displayWidth, fitColumn, padColumn, printText, visible, visibleLabel } from '../terminalText';
+import { displayWidth, fitColumn, padColumn, printJson, printText, visible, visibleLabel } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { formatFixed } from '../../../shared/format';
@@ -70,7 +70,7 @@ function runAlerts(flags: AlertsFlags): void {
     store.close();
   }
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(alerts)}\n`);
+    printJson(alerts);
     return;
   }
   printText(`${formatAlertTable(alerts)}\n`);

@@ -7,7 +7,7 @@ import type { BacktestResult } from '../../core/alerts/backtest';
 import { CaptureReadError } from '../../core/capture/captureErrors';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { printText } from '../terminalText';
+import { printJson, printText } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
 import { formatAlertTable } from './alertsCommand';
 import { loadRoutingFile } from '../../core/alerts/loadRulesFile';
@@ -126,7 +126,7 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     durationMs: Date.now() - started,
   };
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    printJson(out);
     return;
   }
   printText(`${formatBacktest(out)}\n`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
+import { printJson } from '../terminalText';
 
 const fileBytes = (file: string): number => ['', '-wal'].reduce((sum, suffix) => sum + (fs.existsSync(file + suffix) ? fs.statSync(file + suffix).size : 0), 0);
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -35,7 +36,7 @@ export function registerCompact(program: Command): void {
           }
           const summary = { ...done, fileBytesBefore: fileBefore, fileBytesAfter: fileBytes(flags.db), vacuumed: flags.vacuum === true };
           if (flags.json) {
-            process.stdout.write(`${JSON.stringify(summary)}\n`);
+            printJson(summary);
             return;
           }
           const lines = [

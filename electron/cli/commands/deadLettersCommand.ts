@@ -14,7 +14,7 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveNumber, repeatable } from '../cliOptions';
 import { logLine } from '../logLine';
-import { printResult, printText, visible } from '../terminalText';
+import { printJson, printResult, printText, visible } from '../terminalText';
 
 interface DeadLetterFlags {
   amqp: string;
@@ -91,7 +91,7 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   }
   if (!flags.redrive) {
     const out = flags.dryRun ? { ...dryRun(selection), missing, sandbox: sandboxOf(selected.map((m) => m.input), flags) } : selection;
-    if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    if (flags.json) printJson(out);
     // Pretty JSON for reading: C1 and bidi controls, which JSON.stringify leaves raw, as \uXXXX (the same JSON).
     else if (flags.dryRun) printText(`${JSON.stringify(out, null, 2)}\n`);
     else

@@ -7,7 +7,7 @@ import { openStore } from '../../core/store/store';
 import { TriageService } from '../../core/triage/triageService';
 import { isFoldedCode } from '../../core/triage/explain';
 import { percent } from '../../core/triage/stats';
-import { visible, visibleValue } from '../terminalText';
+import { printJson, visible, visibleValue } from '../terminalText';
 import { CliError, fail } from '../cliErrors';
 import { cliRequest } from '../cliRequest';
 
@@ -72,7 +72,8 @@ export function registerExplain(program: Command): void {
         const store = openStore(flags.db, { readonly: true });
         try {
           const e = new TriageService(store).explain(request);
-          process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : explanationText(e));
+          if (flags.json) printJson(e);
+          else process.stdout.write(explanationText(e));
         } finally {
           store.close();
         }

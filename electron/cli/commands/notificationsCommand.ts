@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { notificationLogToJson, type NotificationLogEntry } from '../../../shared/notifications';
 import { openNotificationLog } from '../../core/store/notificationLogRepository';
 import { CliError, fail } from '../cliErrors';
-import { displayWidth, fitColumn, padColumn, printText, visible } from '../terminalText';
+import { displayWidth, fitColumn, padColumn, printJson, printText, visible } from '../terminalText';
 import { positiveInt } from '../cliOptions';
 
 interface NotificationsFlags {
@@ -51,7 +51,7 @@ function runNotifications(flags: NotificationsFlags): void {
     store.close();
   }
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(entries.map(notificationLogToJson))}\n`);
+    printJson(entries.map(notificationLogToJson));
     return;
   }
   printText(`${formatNotificationTable(entries)}\n`);

@@ -3,7 +3,7 @@ import { QueueReportError, reportQueues } from '../../core/broker/queueReport';
 import type { QueueReport } from '../../../shared/queueStats';
 import { formatDurationSeconds } from '../../../shared/durationText';
 import { CliError, fail } from '../cliErrors';
-import { displayWidth, padColumn, printText, visible } from '../terminalText';
+import { displayWidth, padColumn, printJson, printText, visible } from '../terminalText';
 import { positiveNumber, repeatable } from '../cliOptions';
 
 export function registerQueues(program: Command): void {
@@ -27,7 +27,7 @@ export function registerQueues(program: Command): void {
           throw err;
         });
         for (const n of notes) process.stderr.write(`payops: note: ${visible(n)}\n`);
-        if (flags.json) process.stdout.write(`${JSON.stringify(queues)}\n`);
+        if (flags.json) printJson(queues);
         else printText(`${table(queues)}\n`);
       } catch (err) {
         fail(err);

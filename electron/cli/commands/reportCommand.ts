@@ -8,6 +8,7 @@ import { CliError, fail } from '../cliErrors';
 import { isoTime, repeatable } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { logLine } from '../logLine';
+import { printJson } from '../terminalText';
 import { formatInteger, formatSeconds } from '../../../shared/format';
 
 interface ReportFlags {
@@ -114,7 +115,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
     }
     if (flags.json) {
       report ??= buildReport(store, request);
-      process.stdout.write(`${JSON.stringify(report)}\n`);
+      printJson(report);
     }
   } catch (err) {
     if (err instanceof ExportCancelledError) {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { StoreStats } from '../../core/store/stats';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
-import { padColumn, printText, visible } from '../terminalText';
+import { padColumn, printJson, printText, visible } from '../terminalText';
 import { formatMoneyTotal } from '../../../shared/format';
 
 export function registerStats(program: Command): void {
@@ -19,7 +19,7 @@ export function registerStats(program: Command): void {
         const stats = store.stats();
         store.close();
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify(stats)}\n`);
+          printJson(stats);
           return;
         }
         printText(`${formatStatsText(stats)}\n`);
