@@ -1,35 +1,12 @@
 // The answers Node and ws would write straight to the socket (a request Node cannot parse, a
 // head too large, a refused or malformed WebSocket handshake) carry the same security headers
 // as every other response. Real host on 127.0.0.1, raw bytes over TCP.
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servicesFrom } from '../../test/support/apiServices';
-import type { ApiBackend } from '../core/host/apiBackend';
-import { startWebHost, webCsp, type WebHost } from './webHost';
+import { describe, expect, it } from 'vitest';
+import { webCsp } from './webHost';
+import { webHostForFile } from '../../test/support/webHostKit';
 
-let tmp: string;
-let host: WebHost;
-
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-web-raw-'));
-  fs.writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><head></head>');
-  const backend: ApiBackend = {
-    services: servicesFrom(() => {
-      throw new Error('not called');
-    }),
-    subscribe: () => () => {},
-    close: async () => {},
-  };
-  host = await startWebHost({ backend, rendererDir: tmp, port: 0 });
-});
-
-afterAll(async () => {
-  await host.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const webHost = webHostForFile('payops-web-raw-');
 
 interface RawAnswer {
   status: number;
@@ -40,7 +17,7 @@ interface RawAnswer {
 /** Writes the bytes as given and reads the answer until the host closes the connection. */
 function exchange(bytes: string): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(host.port, '127.0.0.1');
+    const socket = net.connect(webHost().port, '127.0.0.1');
     let text = '';
     socket.on('data', (d) => (text += d.toString('latin1')));
     socket.on('error', reject);
@@ -55,7 +32,7 @@ function exchange(bytes: string): Promise<RawAnswer> {
 }
 
 function expectSecurityHeaders(a: RawAnswer, label: string): void {
-  expect(a.headers.get('content-security-policy'), label).toBe(webCsp(host.port));
+  expect(a.headers.get('content-security-policy'), label).toBe(webCsp(webHost().port));
   expect(a.headers.get('x-content-type-options'), label).toBe('nosniff');
   expect(a.headers.get('referrer-policy'), label).toBe('no-referrer');
   expect(a.headers.get('x-frame-options'), label).toBe('DENY');
@@ -63,7 +40,7 @@ function expectSecurityHeaders(a: RawAnswer, label: string): void {
   expect(a.headers.get('connection'), label).toBe('close');
 }
 
-const hostLine = () => `Host: 127.0.0.1:${host.port}\r\n`;
+const hostLine = () => `Host: 127.0.0.1:${webHost().port}\r\n`;
 const handshake = (extra: string) => `Upgrade: websocket\r\nConnection: Upgrade\r\n${extra}`;
 const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
@@ -84,24 +61,24 @@ describe('answers written to the socket', () => {
     const noToken = await exchange(`GET /api HTTP/1.1\r\n${hostLine()}${handshake(`${KEY}Sec-WebSocket-Version: 13\r\n`)}\r\n`);
     expect(noToken.status).toBe(401);
     expectSecurityHeaders(noToken, 'no token');
-    const foreignHost = await exchange(`GET /api?token=${host.token} HTTP/1.1\r\nHost: evil.example\r\n${handshake(`${KEY}Sec-WebSocket-Version: 13\r\n`)}\r\n`);
+    const foreignHost = await exchange(`GET /api?token=${webHost().token} HTTP/1.1\r\nHost: evil.example\r\n${handshake(`${KEY}Sec-WebSocket-Version: 13\r\n`)}\r\n`);
     expect(foreignHost.status).toBe(403);
     expectSecurityHeaders(foreignHost, 'foreign host');
   });
 
   it('a malformed handshake with the token: 400 or 405 with the security headers, never ws text/html', async () => {
     const cases: Array<[string, string, number]> = [
-      ['not websocket', `GET /api?token=${host.token} HTTP/1.1\r\n${hostLine()}Upgrade: h2c\r\nConnection: Upgrade\r\n\r\n`, 400],
-      ['no key', `GET /api?token=${host.token} HTTP/1.1\r\n${hostLine()}${handshake('Sec-WebSocket-Version: 13\r\n')}\r\n`, 400],
-      ['bad version', `GET /api?token=${host.token} HTTP/1.1\r\n${hostLine()}${handshake(`${KEY}Sec-WebSocket-Version: 99\r\n`)}\r\n`, 400],
-      ['bad protocol', `GET /api?token=${host.token} HTTP/1.1\r\n${hostLine()}${handshake(`${KEY}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: a,,b\r\n`)}\r\n`, 400],
-      ['not GET', `POST /api?token=${host.token} HTTP/1.1\r\n${hostLine()}Content-Length: 0\r\n${handshake(`${KEY}Sec-WebSocket-Version: 13\r\n`)}\r\n`, 405],
+      ['not websocket', `GET /api?token=${webHost().token} HTTP/1.1\r\n${hostLine()}Upgrade: h2c\r\nConnection: Upgrade\r\n\r\n`, 400],
+      ['no key', `GET /api?token=${webHost().token} HTTP/1.1\r\n${hostLine()}${handshake('Sec-WebSocket-Version: 13\r\n')}\r\n`, 400],
+      ['bad version', `GET /api?token=${webHost().token} HTTP/1.1\r\n${hostLine()}${handshake(`${KEY}Sec-WebSocket-Version: 99\r\n`)}\r\n`, 400],
+      ['bad protocol', `GET /api?token=${webHost().token} HTTP/1.1\r\n${hostLine()}${handshake(`${KEY}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: a,,b\r\n`)}\r\n`, 400],
+      ['not GET', `POST /api?token=${webHost().token} HTTP/1.1\r\n${hostLine()}Content-Length: 0\r\n${handshake(`${KEY}Sec-WebSocket-Version: 13\r\n`)}\r\n`, 405],
     ];
     for (const [label, bytes, status] of cases) {
       const a = await exchange(bytes);
       expect(a.status, label).toBe(status);
       expectSecurityHeaders(a, label);
     }
-    expect(host.stats().clients).toBe(0);
+    expect(webHost().stats().clients).toBe(0);
   });
 });

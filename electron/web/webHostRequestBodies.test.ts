@@ -2,35 +2,11 @@
 // client (any local process, or a page's fetch) streaming a body, with or without the token,
 // has its connection closed once it is answered, instead of the host reading and discarding
 // what it sends for as long as it keeps sending. Real host on 127.0.0.1, raw TCP.
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servicesFrom } from '../../test/support/apiServices';
-import type { ApiBackend } from '../core/host/apiBackend';
-import { startWebHost, type WebHost } from './webHost';
+import { describe, expect, it } from 'vitest';
+import { webHostForFile } from '../../test/support/webHostKit';
 
-let tmp: string;
-let host: WebHost;
-
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-web-body-'));
-  fs.writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><head></head>');
-  const backend: ApiBackend = {
-    services: servicesFrom(() => {
-      throw new Error('not called');
-    }),
-    subscribe: () => () => {},
-    close: async () => {},
-  };
-  host = await startWebHost({ backend, rendererDir: tmp, port: 0 });
-});
-
-afterAll(async () => {
-  await host.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const webHost = webHostForFile('payops-web-body-');
 
 const MiB = 1024 * 1024;
 
@@ -39,7 +15,7 @@ const MiB = 1024 * 1024;
  * connection or `limitBytes` have gone. Returns the status line and what was sent.
  */
 async function streamBody(head: string, chunked: boolean, limitBytes: number): Promise<{ status: string; sentBytes: number; closed: boolean }> {
-  const socket = net.connect(host.port, '127.0.0.1');
+  const socket = net.connect(webHost().port, '127.0.0.1');
   let answer = '';
   let closed = false;
   socket.on('data', (d) => (answer += d.toString('latin1')));
@@ -76,7 +52,7 @@ describe('request bodies', () => {
   ];
   for (const [label, head, chunked, status] of cases) {
     it(`${label}: answered, then the connection is closed rather than the body read on`, async () => {
-      const r = await streamBody(head(host.port, host.token), chunked, 256 * MiB);
+      const r = await streamBody(head(webHost().port, webHost().token), chunked, 256 * MiB);
       expect(r.status).toContain(status);
       expect(r.closed).toBe(true);
       // What the kernel's socket buffers hold, and what was in flight when the answer went out.

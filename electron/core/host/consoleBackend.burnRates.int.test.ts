@@ -9,19 +9,12 @@
 // database holds recent payments written before the console opened it (real SQLite).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertNotification } from '../../../shared/alerts';
 import type { ApiArgs, ApiRequestName, ApiResults } from '../../../shared/api';
-import { dispatchApiRequest } from '../../../shared/apiDispatch';
-import { tempDir } from '../../../test/support/tempDir';
+import { burningConsoles, type BurningConsole } from '../../../test/support/burningConsoleKit';
 import { waitFor } from '../../../test/support/waitFor';
-import { MemorySecretStore } from '../secrets/secretStore';
-import type { IncomingMessage } from '../store/eventWriter';
-import { openStore } from '../store/store';
-import type { ApiBackend } from './apiBackend';
-import { createConsoleBackend } from './consoleBackend';
 
-const dir = tempDir('payops-backend-burn-');
 const THRESHOLD = fs.readFileSync(path.resolve(__dirname, '../../../e2e/fixtures/decline-rules.yaml'), 'utf8');
 const SLO = (factor = 10, name = 'approval-slo') => `
 burnRates:
@@ -32,39 +25,14 @@ burnRates:
     windows:
       - { severity: critical, factor: ${factor}, long: 5m, short: 1m }
 `;
-let backend: ApiBackend | null = null;
-afterEach(async () => {
-  await backend?.close();
-  backend = null;
-});
-const h = <K extends ApiRequestName>(name: K, args: ApiArgs<K>) => dispatchApiRequest(backend!.services, name, args) as Promise<ApiResults[K]>;
-
-/** Writes `minutes` of payments ending now, half of them declined (a 16.7x burn of a 97 % objective). */
-function storePayments(dbFile: string, minutes: number): void {
-  const store = openStore(dbFile);
-  const end = Date.now();
-  const items: IncomingMessage[] = [];
-  for (let s = minutes * 60; s > 0; s--) {
-    for (let i = 0; i < 10; i++) {
-      const t = end - s * 1000 + i * 100;
-      const id = `p${s}_${i}`;
-      const type = i % 2 ? 'payment.declined' : 'payment.authorized';
-      const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
-      items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
-    }
-  }
-  store.ingest.commit(items);
-  store.close();
-}
+const openConsole = burningConsoles('payops-backend-burn-');
+let session: BurningConsole | null = null;
+const h = <K extends ApiRequestName>(name: K, args: ApiArgs<K>): Promise<ApiResults[K]> => session!.request(name, args);
 
 async function open(name: string) {
-  const sub = path.join(dir, name);
-  fs.mkdirSync(sub, { recursive: true });
-  const dbFile = path.join(sub, 'live.db');
-  storePayments(dbFile, 7);
-  backend = await createConsoleBackend({ dbFile, secrets: new MemorySecretStore() });
+  session = await openConsole(name);
   const seen: AlertNotification[] = [];
-  backend.subscribe('alert', (n) => seen.push(n));
+  session.backend.subscribe('alert', (n) => seen.push(n));
   const slo = () => seen.filter((n) => n.rule.endsWith('-slo')).map((n) => `${n.kind} ${n.rule}`);
   /** Pushes from the engine come on the same channel as its replies: after one more request, all sent before it are here. */
   const settled = async () => {

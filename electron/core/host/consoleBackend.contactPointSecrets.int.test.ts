@@ -10,17 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiArgs, ApiRequestName, ApiResults } from '../../../shared/api';
-import { dispatchApiRequest } from '../../../shared/apiDispatch';
+import { burningConsoles } from '../../../test/support/burningConsoleKit';
 import { startReceiver, type HttpReceiver } from '../../../test/support/httpReceiver';
-import { tempDir } from '../../../test/support/tempDir';
 import { waitFor } from '../../../test/support/waitFor';
-import { MemorySecretStore } from '../secrets/secretStore';
-import type { IncomingMessage } from '../store/eventWriter';
-import { openStore } from '../store/store';
-import type { ApiBackend } from './apiBackend';
-import { createConsoleBackend } from './consoleBackend';
 
-const dir = tempDir('payops-backend-cpsecrets-');
 const TOKEN_A = 'T0A11/B0A22/tokenAlphaXyZ123secret';
 const TOKEN_B = 'T0B11/B0B22/tokenBravoQwE456secret';
 const RULES = `
@@ -39,31 +32,11 @@ burnRates:
       - { severity: critical, factor: 10, long: 5m, short: 1m }
 `;
 
-let backend: ApiBackend | null = null;
+const openConsole = burningConsoles('payops-backend-cpsecrets-');
 const receivers: HttpReceiver[] = [];
 afterEach(async () => {
-  await backend?.close();
-  backend = null;
   for (const r of receivers.splice(0)) await r.close();
 });
-
-/** Writes `minutes` of payments ending now, half of them declined (a 16.7x burn of a 97 % objective). */
-function storePayments(dbFile: string, minutes: number): void {
-  const store = openStore(dbFile);
-  const end = Date.now();
-  const items: IncomingMessage[] = [];
-  for (let s = minutes * 60; s > 0; s--) {
-    for (let i = 0; i < 10; i++) {
-      const t = end - s * 1000 + i * 100;
-      const id = `p${s}_${i}`;
-      const type = i % 2 ? 'payment.declined' : 'payment.authorized';
-      const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
-      items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
-    }
-  }
-  store.ingest.commit(items);
-  store.close();
-}
 
 /** Every file under `root`, read as bytes. */
 function filesUnder(root: string): { file: string; bytes: Buffer }[] {
@@ -74,20 +47,13 @@ function filesUnder(root: string): { file: string; bytes: Buffer }[] {
 }
 
 async function open(name: string) {
-  const sub = path.join(dir, name);
-  fs.mkdirSync(sub, { recursive: true });
-  const dbFile = path.join(sub, 'live.db');
-  const rulesFile = path.join(sub, 'rules.yaml');
-  fs.writeFileSync(rulesFile, RULES);
-  storePayments(dbFile, 7);
-  const logs: string[] = [];
-  backend = await createConsoleBackend({ dbFile, secrets: new MemorySecretStore(), rulesFile, log: (l) => logs.push(l) });
+  const session = await openConsole(name, RULES);
   const answers: unknown[] = [];
   const errors: string[] = [];
   /** A request as a host makes it; every answer and error is kept to be searched for the token. */
   const h = async <K extends ApiRequestName>(req: K, args: ApiArgs<K>): Promise<ApiResults[K]> => {
     try {
-      const result = (await dispatchApiRequest(backend!.services, req, args)) as ApiResults[K];
+      const result = await session.request(req, args);
       answers.push(result);
       return result;
     } catch (err) {
@@ -95,7 +61,7 @@ async function open(name: string) {
       throw err;
     }
   };
-  return { sub, logs, answers, errors, h };
+  return { session, sub: session.dir, logs: session.logs, answers, errors, h };
 }
 
 describe('contact point secrets from the console', () => {
@@ -105,7 +71,7 @@ describe('contact point secrets from the console', () => {
     receivers.push(a, b);
     const urlA = `${a.url}/services/${TOKEN_A}`;
     const urlB = `${b.url}/services/${TOKEN_B}`;
-    const { sub, logs, answers, errors, h } = await open('set');
+    const { session, sub, logs, answers, errors, h } = await open('set');
 
     const before = await h('contactPoints.secrets', {});
     expect(before.store.available).toBe(true);
@@ -154,8 +120,7 @@ describe('contact point secrets from the console', () => {
     expect(await h('engine.snapshot', {})).toBeTruthy();
     expect(logs).toContain('contact point "oncall": its URL (secret "oncall-hook") was set in the console');
     expect(logs).toContain('contact point "oncall": its URL (secret "oncall-hook") was cleared in the console');
-    await backend!.close();
-    backend = null;
+    await session.close();
     // The token (of either URL), in no answer, error, log line, or file the console wrote (the database and its WAL included).
     const said = JSON.stringify({ answers, errors, logs });
     for (const token of [TOKEN_A, TOKEN_B, 'tokenAlpha', 'tokenBravo']) {
