@@ -11,7 +11,7 @@ export const MAX_SECRET_URL_CHARS = 2048;
 const NOT_HTTP_URL = 'must be an http(s) URL such as https://hooks.slack.com/services/…';
 
 export const contactPointsRequestSchemas = {
-  /** The contact points of the rules file's routing that name a `urlSecret`, each with its secret's state. */
+  /** The contact points of the running session's routing that name a `urlSecret`, each with its secret's state. */
   'contactPoints.secrets': z.object({}).strict(),
   /** Sets or replaces the URL kept in the secret store for the contact point's `urlSecret`. */
   'contactPoints.setSecret': z
@@ -53,7 +53,7 @@ export interface ContactPointsResults {
     store: { available: boolean; reason: string | null };
     /** The rules file the routing is read from (null: none yet, so no contact points). */
     rulesFile: string | null;
-    /** Why the rules file's routing could not be read, or null. */
+    /** Why the rules file's routing could not be read when the session applied it, or null. */
     loadError: string | null;
   };
   'contactPoints.setSecret': ContactPointSecretView;

@@ -46,8 +46,8 @@ function filesUnder(root: string): { file: string; bytes: Buffer }[] {
   });
 }
 
-async function open(name: string) {
-  const session = await openConsole(name, RULES);
+async function open(name: string, rules = RULES) {
+  const session = await openConsole(name, rules);
   const answers: unknown[] = [];
   const errors: string[] = [];
   /** A request as a host makes it; every answer and error is kept to be searched for the token. */
@@ -130,13 +130,38 @@ describe('contact point secrets from the console', () => {
     expect(filesUnder(sub).map((f) => path.basename(f.file))).toContain('live.db');
   });
 
-  it('says why the rules file\'s routing cannot be read, and then sets no secret', async () => {
-    const { sub, h } = await open('broken');
-    // Edited on disk after the session started: two secrets that would share one variable.
-    fs.writeFileSync(path.join(sub, 'rules.yaml'), 'rules: []\ncontactPoints:\n  - { name: a, type: webhook, urlSecret: pay-hook }\n  - { name: b, type: webhook, urlSecret: pay_hook }\n');
+  it('lists the running session\'s contact points: a rules file edited on disk counts once it is applied', async () => {
+    const a = await startReceiver();
+    receivers.push(a);
+    const { sub, h } = await open('edited');
+    const names = async () => (await h('contactPoints.secrets', {})).contactPoints.map((c) => `${c.contactPoint} ${c.secret}`);
+    expect(await names()).toEqual(['oncall oncall-hook', 'team-chat team-chat']);
+    // Edited on disk, not saved through the console: the session still routes to oncall.
+    const edited = RULES.replace('name: oncall, type: webhook, urlSecret: oncall-hook', 'name: pager, type: webhook, urlSecret: pager-hook').replace('contactPoint: oncall', 'contactPoint: pager');
+    fs.writeFileSync(path.join(sub, 'rules.yaml'), edited);
+    expect(await names()).toEqual(['oncall oncall-hook', 'team-chat team-chat']);
+    await expect(h('contactPoints.setSecret', { contactPoint: 'pager', url: `${a.url}/p` })).rejects.toThrow('no contact point "pager" with a urlSecret in the rules file');
+    // The URL set for the session's oncall is the one its next page uses.
+    await h('contactPoints.setSecret', { contactPoint: 'oncall', url: `${a.url}/services/${TOKEN_A}` });
+    await waitFor(() => a.requests.length > 0, 'the session to page oncall, the contact point it routes to');
+    expect(a.requests[0].body).toMatchObject({ receiver: 'oncall' });
+    // Applied (saved from the rule editor): now the session routes to pager, and the list says so.
+    expect(await h('rules.save', { text: edited })).toMatchObject({ ok: true, reloaded: true });
+    expect(await names()).toEqual(['pager pager-hook', 'team-chat team-chat']);
+    expect((await h('contactPoints.setSecret', { contactPoint: 'pager', url: `${a.url}/services/${TOKEN_B}` })).source).toBe('store');
+  });
+
+  it('says why the session\'s routing could not be read, and then sets no secret', async () => {
+    // Two secrets that would share one variable: the session starts without its routing.
+    const { h } = await open('broken', 'rules: []\ncontactPoints:\n  - { name: a, type: webhook, urlSecret: pay-hook }\n  - { name: b, type: webhook, urlSecret: pay_hook }\n');
     const listed = await h('contactPoints.secrets', {});
     expect(listed.contactPoints).toEqual([]);
     expect(listed.loadError).toContain('contactPoints[1].urlSecret: secrets "pay-hook" (contactPoints[0]) and "pay_hook" both read the environment variable PAYOPS_SECRET_PAY_HOOK');
     await expect(h('contactPoints.setSecret', { contactPoint: 'a', url: 'https://hooks.example.com/x' })).rejects.toThrow(/^the rules file's routing cannot be read, so its contact points are unknown: /);
+    // Put right from the rule editor: the session routes, and the list is its routing's.
+    expect(await h('rules.save', { text: RULES })).toMatchObject({ ok: true, reloaded: true });
+    const fixed = await h('contactPoints.secrets', {});
+    expect(fixed.loadError).toBeNull();
+    expect(fixed.contactPoints.map((c) => c.contactPoint)).toEqual(['oncall', 'team-chat']);
   });
 });

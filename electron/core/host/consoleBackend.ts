@@ -64,6 +64,8 @@ interface Session {
   engine: EngineHost;
   reader: ReaderHost;
   notifications: SessionNotifications | null;
+  /** Why the rules file's routing could not be read when the session applied it (it then has none). */
+  routingError: string | null;
 }
 
 /** Calls `method` of a remote service; the method list comes from the contract, not from here. */
@@ -121,7 +123,8 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     engine.on('snapshot', (s) => push('snapshot', s));
     engine.on('alert', (n) => push('alert', n));
     engine.on('log', log);
-    const started: Session = { config, engine, reader, notifications: startConsoleNotifications(config, options.secrets, log) };
+    const started: Session = { config, engine, reader, notifications: null, routingError: null };
+    started.notifications = startConsoleNotifications(config, options.secrets, log, (message) => (started.routingError = message));
     // Through the session: a rules save may start or replace its routing (reloadConsoleNotifications).
     engine.on('alert', (n) => started.notifications?.hub.observe(n));
     engine.on('silence', (c) => started.notifications?.hub.silence(c));
@@ -211,7 +214,13 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
         return { entries: n ? n.recent(limit) : [], routing: n !== null && n !== undefined };
       },
     },
-    contactPoints: contactPointSecretsService({ secrets: options.secrets, rulesFile: () => rulesFile, log }),
+    contactPoints: contactPointSecretsService({
+      secrets: options.secrets,
+      rulesFile: () => rulesFile,
+      // What the session routes on: a file edited on disk counts once a save applies it.
+      sessionRouting: () => ({ routing: session?.notifications?.hub.routingInUse() ?? null, loadError: session?.routingError ?? null }),
+      log,
+    }),
     rules: {
       get: async () => ({ ...(await current().engine.services.rules.get({})), savePath: rulesFile ?? savedRules, loadError: rulesError }),
       validate: (args) => current().engine.services.rules.validate(args),
@@ -226,7 +235,9 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
         // The engine evaluates the saved rules now: the routing in the same file applies now too.
         if (result.ok && result.reloaded && result.path && session === s) {
           s.config = { ...s.config, rulesFile: result.path };
-          s.notifications = reloadConsoleNotifications(s.notifications, s.config, options.secrets, log);
+          // A session without routing tries the file again: its error stays only if it still fails.
+          if (!s.notifications) s.routingError = null;
+          s.notifications = reloadConsoleNotifications(s.notifications, s.config, options.secrets, log, (message) => (s.routingError = message));
         }
         return result;
       },

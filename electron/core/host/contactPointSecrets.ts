@@ -1,12 +1,12 @@
 // The `contactPoints` service, on the host side that owns the secret store: the URL secrets
-// of the rules file's contact points. An operator sets, replaces or clears one from the
-// console; the value goes to the store and nowhere else (not a log line, an error, an answer).
-// The running session reads it at its next message (ContactPointUrls.resolve reads the store
-// for every message), so nothing restarts.
+// of the running session's contact points (the routing it routes on: the rules file as it was
+// last applied, not as it may have been edited on disk since). An operator sets, replaces or
+// clears one from the console; the value goes to the store and nowhere else (not a log line,
+// an error, an answer). The running session reads it at its next message
+// (ContactPointUrls.resolve reads the store for every message), so nothing restarts.
 import type { ApiService } from '../../../shared/apiDispatch';
 import type { ContactPointSecretView } from '../../../shared/contactPointsApi';
 import { secretEnvName, type ContactPoint, type RoutingConfig } from '../../../shared/notificationConfig';
-import { loadRoutingFile } from '../alerts/loadRulesFile';
 import { ContactPointUrls, contactPointSecretKey } from '../notify/secretUrls';
 import type { SecretStore } from '../secrets/secretStore';
 
@@ -16,6 +16,11 @@ export interface ContactPointSecretsOptions {
   secrets: SecretStore;
   /** The rules file the console's sessions read their routing from (it changes when the rule editor saves). */
   rulesFile: () => string | null;
+  /**
+   * The running session's routing (null: it has none), and why its rules file's routing could
+   * not be read when it was applied (null: it could, or there is no file).
+   */
+  sessionRouting: () => { routing: RoutingConfig | null; loadError: string | null };
   /** Where PAYOPS_SECRET_<NAME> is read (tests). */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -25,22 +30,12 @@ export function contactPointSecretsService(options: ContactPointSecretsOptions):
   const log = options.log ?? (() => undefined);
   const urls = () => new ContactPointUrls(options.secrets, options.env);
 
-  function routing(): { routing: RoutingConfig | null; loadError: string | null } {
-    const file = options.rulesFile();
-    if (!file) return { routing: null, loadError: null };
-    try {
-      return { routing: loadRoutingFile(file), loadError: null };
-    } catch (err) {
-      return { routing: null, loadError: (err as Error).message };
-    }
-  }
-
   const withSecrets = (r: RoutingConfig | null): SecretContactPoint[] =>
     (r?.contactPoints ?? []).filter((cp): cp is SecretContactPoint => cp.type !== 'desktop' && cp.urlSecret !== null);
 
   /** The contact point `name` of the routing, if it names a urlSecret; throws saying why not. */
   function secretOf(name: string): SecretContactPoint {
-    const { routing: r, loadError } = routing();
+    const { routing: r, loadError } = options.sessionRouting();
     if (loadError !== null) throw new Error(`the rules file's routing cannot be read, so its contact points are unknown: ${loadError}`);
     const cp = withSecrets(r).find((c) => c.name === name);
     if (!cp) throw new Error(`no contact point "${name}" with a urlSecret in the rules file${options.rulesFile() ? '' : ' (there is no rules file yet)'}`);
@@ -54,7 +49,7 @@ export function contactPointSecretsService(options: ContactPointSecretsOptions):
 
   return {
     secrets: async () => {
-      const { routing: r, loadError } = routing();
+      const { routing: r, loadError } = options.sessionRouting();
       const from = urls();
       const contactPoints: ContactPointSecretView[] = [];
       for (const cp of withSecrets(r)) contactPoints.push(await view(cp, from));

@@ -7,13 +7,20 @@ import { loadRoutingFile } from '../alerts/loadRulesFile';
 import type { SecretStore } from '../secrets/secretStore';
 import { startSessionNotifications, type SessionNotifications } from './notificationHub';
 
-export function startConsoleNotifications(config: EngineConfig, secrets: SecretStore, log: (line: string) => void): SessionNotifications | null {
+/** `loadFailed` is told why, when the file's routing cannot be read (the session then has none). */
+export function startConsoleNotifications(
+  config: EngineConfig,
+  secrets: SecretStore,
+  log: (line: string) => void,
+  loadFailed: (message: string) => void = () => undefined,
+): SessionNotifications | null {
   if (!config.rulesFile) return null;
   try {
     const routing = loadRoutingFile(config.rulesFile);
     return startSessionNotifications({ dbFile: config.dbFile, routing, secrets, dryRun: config.session !== 'live', live: config.session === 'live', warn: log });
   } catch (err) {
     log(`notification routing not started: ${(err as Error).message}`);
+    loadFailed((err as Error).message);
     return null;
   }
 }
@@ -29,9 +36,10 @@ export function reloadConsoleNotifications(
   config: EngineConfig,
   secrets: SecretStore,
   log: (line: string) => void,
+  loadFailed?: (message: string) => void,
 ): SessionNotifications | null {
   if (!config.rulesFile) return current;
-  if (!current) return startConsoleNotifications(config, secrets, log);
+  if (!current) return startConsoleNotifications(config, secrets, log, loadFailed);
   try {
     current.reload(loadRoutingFile(config.rulesFile));
   } catch (err) {

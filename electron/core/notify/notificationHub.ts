@@ -90,6 +90,11 @@ export class NotificationHub {
     this.apply(this.router.resume(this.clock(), alerts, delivered, silenced));
   }
 
+  /** The routing this hub routes on now (the console lists its contact points). */
+  routingInUse(): RoutingConfig {
+    return this.routing;
+  }
+
   /**
    * The rules were saved while the session runs: routes on `routing` from now on (see
    * NotificationRouter.reconfigure); what is due under it goes out now.
