@@ -561,3 +561,51 @@ describe('IRI characters in source and dataschema (RFC 3987)', () => {
     expect(decode({ ...base, source: 'psp/a', dataschema: 'https://schemas.example/\u202e' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^dataschema: .*U\+202E/) });
   });
 });
+
+describe('a member repeated in the event object (RFC 8259 section 4: names SHOULD be unique)', () => {
+  // JSON.parse keeps the last of a repeated name, other readers the first or refuse: an event
+  // with two ids or two sources (two producers' text spliced, a proxy appending its own) means
+  // something else to each reader, so it is refused, naming the attribute.
+  const text = (members: string) => `{"specversion":"1.0","type":"x.y",${members}}`;
+  it.each([
+    ['id', '"id":"a","source":"s","id":"b"'],
+    ['source', '"id":"a","source":"psp/one","source":"psp/two"'],
+    ['type', '"id":"a","source":"s","type":"x.z"'],
+    ['specversion', '"id":"a","source":"s","specversion":"1.0"'],
+    ['time', '"id":"a","source":"s","time":"2026-01-01T00:00:00Z","time":"2026-01-01T00:00:01Z"'],
+    ['data', '"id":"a","source":"s","data":{"x":1},"data":{"x":2}'],
+    ['myext', '"id":"a","source":"s","myext":"1","myext":"2"'],
+  ])('quarantines a repeated %s, naming it', (name, members) => {
+    expect(decode(text(members))).toEqual({ ok: false, reason: expect.stringMatching(new RegExp(`^${name}: repeated in the event object`)) });
+  });
+  it('sees a repeat written with escapes ("\\u0069d" is id) and after whitespace', () => {
+    expect(decode(text('"id":"a","source":"s",\n  "\\u0069d" : "b"'))).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: repeated/) });
+  });
+  it('quarantines a payment event whose id is repeated (two producers, one message)', () => {
+    const e = paymentEvent('payment.authorized');
+    const spliced = JSON.stringify(e).replace(/^\{/, `{"id":"other-producer-1",`);
+    expect(decode(spliced)).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: repeated/) });
+    expect(decode(e).ok).toBe(true);
+  });
+  it('leaves names repeated inside data, and attribute names inside strings, to the producer', () => {
+    const r = decode(text('"id":"a","source":"s","subject":"\\"id\\":\\"b\\"","data":{"id":1,"n":{"id":2,"id":3},"l":[{"id":4}],"id2":"}"}'));
+    expect(r).toMatchObject({ ok: true, event: { id: 'a', subject: '"id":"b"' } });
+  });
+  it('accepts any object of distinct names, and refuses it with one name repeated (fast-check)', () => {
+    const name = fc.oneof(fc.constantFrom('id', 'source', 'data', 'time', 'subject'), fc.stringMatching(/^[a-z0-9]{1,8}$/));
+    fc.assert(
+      fc.property(fc.dictionary(name, fc.jsonValue(), { minKeys: 1, maxKeys: 8 }), fc.nat(), (members, pick) => {
+        const event = { ...members, specversion: '1.0', id: 'a', source: 's', type: 'x.y' };
+        // Indented too: the names are read between whitespace of every kind a writer puts there.
+        const body = JSON.stringify(event, null, ['', 2, '\t'][pick % 3]);
+        const r = decode(body);
+        if (!r.ok) expect(r.reason).not.toMatch(/repeated/);
+        const names = Object.keys(event);
+        const again = names[pick % names.length];
+        const repeated = `${body.slice(0, -1)},\n ${JSON.stringify(again)} :${JSON.stringify(event[again as keyof typeof event])}}`;
+        expect(decode(repeated)).toMatchObject({ ok: false, reason: expect.stringMatching(new RegExp(`^${again}: repeated`)) });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

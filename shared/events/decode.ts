@@ -21,6 +21,7 @@ import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
 import { sourceProblem, uriProblem } from './uriReference';
 import { base64Problem } from './base64Text';
+import { repeatedMemberName } from './repeatedMember';
 
 export { MAX_JSON_DEPTH } from './jsonDepth';
 
@@ -129,6 +130,19 @@ function binaryModeAttributes(headers: Record<string, unknown> | null | undefine
     }
   }
   return attrs && { attrs, headerNames, refused };
+}
+
+const REPEATED_NOTE = 'repeated in the event object (a JSON reader keeps only one of its values, and which one differs between readers)';
+
+function isJsonObject(parsed: unknown): parsed is Record<string, unknown> {
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+}
+
+/** How many names a parsed JSON object has (for...in: JSON.parse's objects inherit none). */
+function ownNameCount(o: Record<string, unknown>): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
 }
 
 /** Whether a parsed body is meant as a structured-mode event (a CloudEvent always has specversion). */
@@ -325,7 +339,8 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   if (Array.isArray(parsed) && raw.contentType && BATCH_JSON_CONTENT_TYPE.test(raw.contentType)) {
     return fail(`body is a batch of ${parsed.length} event${parsed.length === 1 ? '' : 's'} (application/cloudevents-batch+json): the console reads one event per message`);
   }
-  const result = normalizeCloudEvent(parsed);
+  const repeated = isJsonObject(parsed) ? repeatedMemberName(text, ownNameCount(parsed)) : null;
+  const result = repeated !== null ? fail(`${repeated.slice(0, 64)}: ${REPEATED_NOTE}`) : normalizeCloudEvent(parsed);
   return !result.ok && binary && !isStructuredEvent(parsed) ? missingSpecversionHeader(binary.headerNames) : result;
 }
 
