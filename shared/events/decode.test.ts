@@ -609,3 +609,37 @@ describe('a member repeated in the event object (RFC 8259 section 4: names SHOUL
     );
   });
 });
+
+describe('ce- headers from HTTP bridges are percent-encoded (CloudEvents HTTP binding 3.1.3.2)', () => {
+  // The HTTP binding percent-encodes every header value (space, '"', '%' and all but printable
+  // ASCII); a bridge that copies ce- headers into AMQP passes them on as they are. Read as they
+  // came, an id "pay%201" was stored as another event than "pay 1", and a subject lost its text.
+  const headers = { 'ce-specversion': '1.0', 'ce-id': 'pay%201', 'ce-source': '/payments/caf%C3%A9', 'ce-type': 'com.example.blob' };
+  const decodeHeaders = (extra: Record<string, unknown> = {}) => decodeMessage({ body: Buffer.alloc(0), headers: { ...headers, ...extra }, arrivalMs: 1 });
+  it('decodes every ce- value once, upper- or lower-case hex, as UTF-8', () => {
+    const r = decodeHeaders({ 'ce-subject': 'Euro%20%e2%82%ac%20%F0%9F%98%80', 'ce-myext': Buffer.from('100%25'), 'ce-time': '2026-11-23T05%3A31%3A44.123Z' });
+    expect(r).toMatchObject({ ok: true, event: { id: 'pay 1', source: '/payments/café', subject: 'Euro € 😀', timeMs: Date.UTC(2026, 10, 23, 5, 31, 44, 123) } });
+    if (r.ok) expect(JSON.parse(r.event.json).myext).toBe('100%');
+  });
+  it('unquotes a double-quoted value first (older producers), then decodes it', () => {
+    expect(decodeHeaders({ 'ce-subject': '"a \\"quoted\\" %41"' })).toMatchObject({ ok: true, event: { subject: 'a "quoted" A' } });
+  });
+  it('reads cloudEvents:, cloudEvents_ and ce_ values as they are (the AMQP and Kafka bindings do not percent-encode)', () => {
+    for (const prefix of ['cloudEvents:', 'cloudEvents_', 'ce_']) {
+      const r = decodeMessage({ body: Buffer.alloc(0), headers: { [`${prefix}specversion`]: '1.0', [`${prefix}id`]: 'pay%201', [`${prefix}source`]: 's', [`${prefix}type`]: 'com.example.blob', [`${prefix}subject`]: '50%' }, arrivalMs: 1 });
+      expect(r, prefix).toMatchObject({ ok: true, event: { id: 'pay%201', subject: '50%' } });
+    }
+  });
+  it.each([
+    ['ce-id', '50%', 'id: the header ce-id is not percent-encoded as the CloudEvents HTTP binding writes it (3.1.3.2): "%" at offset 2 is not followed by two hex digits (a literal "%" is sent as %25)'],
+    ['ce-subject', 'a%2Gb', 'subject: the header ce-subject is not percent-encoded as the CloudEvents HTTP binding writes it (3.1.3.2): "%" at offset 1 is not followed by two hex digits (a literal "%" is sent as %25)'],
+    ['ce-subject', 'x%C0%A0', 'subject: the header ce-subject is not percent-encoded as the CloudEvents HTTP binding writes it (3.1.3.2): %C0%A0 at offset 1 is not UTF-8'],
+    ['ce-myext', '%E2%82', 'myext: the header ce-myext is not percent-encoded as the CloudEvents HTTP binding writes it (3.1.3.2): %E2%82 at offset 0 is not UTF-8'],
+    ['ce-subject', '"a"b"', 'subject: the header ce-subject is not percent-encoded as the CloudEvents HTTP binding writes it (3.1.3.2): the double-quoted value has an unescaped "\\"" at offset 2'],
+  ])('quarantines %s: %s, naming the attribute and what is wrong', (header, value, reason) => {
+    expect(decodeHeaders({ [header]: value })).toEqual({ ok: false, reason });
+  });
+  it('checks the decoded text as the attribute it is', () => {
+    expect(decodeHeaders({ 'ce-id': 'a%00b' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: holds the control character U\+0000 at offset 1/) });
+  });
+});

@@ -22,6 +22,7 @@ import { compactEnvelope } from './storedEnvelope';
 import { sourceProblem, uriProblem } from './uriReference';
 import { base64Problem } from './base64Text';
 import { repeatedMemberName } from './repeatedMember';
+import { httpHeaderValue } from './httpHeaderValue';
 
 export { MAX_JSON_DEPTH } from './jsonDepth';
 
@@ -33,13 +34,15 @@ export interface DecodeOptions {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 // The AMQP binding's prefixes, whose header names are case-sensitive as AMQP's are (an upper-case
-// name is an invalid attribute, quarantined as in structured mode), and the prefixes of bridges
-// from HTTP, whose header names are case-insensitive (ce-MyExt is the attribute myext).
-const BINARY_PREFIXES: { prefix: string; caseInsensitive: boolean }[] = [
-  { prefix: 'cloudEvents:', caseInsensitive: false },
-  { prefix: 'cloudEvents_', caseInsensitive: false },
-  { prefix: 'ce-', caseInsensitive: true },
-  { prefix: 'ce_', caseInsensitive: true },
+// name is an invalid attribute, quarantined as in structured mode), and the prefixes of bridges,
+// whose header names are case-insensitive (ce-MyExt is the attribute myext). Only ce- values are
+// percent-encoded: that is the HTTP binding's prefix; ce_ is the Kafka binding's, whose values
+// are the attributes' strings as they are.
+const BINARY_PREFIXES: { prefix: string; caseInsensitive: boolean; percentEncoded: boolean }[] = [
+  { prefix: 'cloudEvents:', caseInsensitive: false, percentEncoded: false },
+  { prefix: 'cloudEvents_', caseInsensitive: false, percentEncoded: false },
+  { prefix: 'ce-', caseInsensitive: true, percentEncoded: true },
+  { prefix: 'ce_', caseInsensitive: true, percentEncoded: false },
 ];
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -106,7 +109,7 @@ function binaryModeAttributes(headers: Record<string, unknown> | null | undefine
   const headerNames: string[] = [];
   let refused: string | null = null;
   for (const key of Object.keys(headers)) {
-    for (const { prefix, caseInsensitive } of BINARY_PREFIXES) {
+    for (const { prefix, caseInsensitive, percentEncoded } of BINARY_PREFIXES) {
       if (key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()) {
         attrs ??= {};
         const name = caseInsensitive ? key.slice(prefix.length).toLowerCase() : key.slice(prefix.length);
@@ -122,6 +125,14 @@ function binaryModeAttributes(headers: Record<string, unknown> | null | undefine
             refused ??= `${name}: the header ${key.slice(0, 100)} holds bytes that are not UTF-8 text (only an extension attribute can be Binary)`;
           }
           value = text ?? toBase64(value);
+        }
+        if (percentEncoded && typeof value === 'string') {
+          const decoded = httpHeaderValue(value);
+          if (decoded.problem !== undefined) {
+            refused ??= `${name.slice(0, 64)}: the header ${key.slice(0, 100)} is not percent-encoded as the CloudEvents HTTP binding writes it (3.1.3.2): ${decoded.problem}`;
+          } else {
+            value = decoded.text;
+          }
         }
         attrs[name] = headerText(value);
         headerNames.push(key);
