@@ -224,7 +224,7 @@ function normalize(ce: unknown): DecodeResult {
           if (notUri !== null) return fail(`source: not a URI-reference (RFC 3986): ${notUri}`);
         } else if (key === 'dataschema') {
           const notUri = uriProblem(obj.dataschema as string, true);
-          if (notUri !== null) return fail(`dataschema: not an absolute URI (RFC 3986 section 4.3): ${notUri}`);
+          if (notUri !== null) return fail(`dataschema: not a URI (RFC 3986 section 3: a scheme, then an optional query and fragment): ${notUri}`);
         }
       }
       continue;

@@ -1,5 +1,9 @@
 // The URI forms of CloudEvents attributes (core spec, Type System): `source` is a URI-reference
-// (RFC 3986 section 4.1), `dataschema` an absolute URI (section 4.3). Read in one pass over the
+// (RFC 3986 section 4.1), `dataschema` a URI (section 3: a scheme, never a relative reference).
+// The spec's prose types URI as section 4.3's absolute-URI, which has no fragment, but its own
+// JSON schema types dataschema as format "uri" (a fragment allowed), and so do its SDKs: a schema
+// named by a fragment (https://example.com/schema.json#/defs/payment) is a real producer's
+// dataschema, so it is accepted. Read in one pass over the
 // characters with a table built once, never a regular expression: `source` is checked on every
 // message. Characters past ASCII are accepted where RFC 3987 allows them in an IRI (ucschar,
 // and iprivate in the query): the spec's own example sources are ASCII, but producers name
@@ -141,11 +145,11 @@ function authorityProblem(value: string, from: number, to: number): string | nul
 }
 
 /**
- * Why `value` is not a URI-reference (RFC 3986 section 4.1), or, when `absolute`, not an
- * absolute URI (section 4.3: a scheme, no fragment), in words for a quarantine reason; null
- * when it is one. An empty value is a URI-reference: the caller refuses it as empty first.
+ * Why `value` is not a URI-reference (RFC 3986 section 4.1), or, when `withScheme`, not a URI
+ * (section 3: a scheme, then an optional query and fragment), in words for a quarantine reason;
+ * null when it is one. An empty value is a URI-reference: the caller refuses it as empty first.
  */
-export function uriProblem(value: string, absolute: boolean): string | null {
+export function uriProblem(value: string, withScheme: boolean): string | null {
   const n = value.length;
   let i = 0;
   // A colon before any "/", "?" or "#" ends a scheme; a relative reference cannot hold one there.
@@ -165,7 +169,7 @@ export function uriProblem(value: string, absolute: boolean): string | null {
       return `the colon at offset ${colon} follows ${JSON.stringify(value.slice(0, Math.min(colon, 40)))}, which is not a scheme (a letter, then letters, digits, "+", "-" or "."); a relative reference cannot have a colon in its first segment`;
     }
     i = colon + 1;
-  } else if (absolute) {
+  } else if (withScheme) {
     return 'it has no scheme (such as https: or urn:)';
   }
   if (value.charCodeAt(i) === SLASH && value.charCodeAt(i + 1) === SLASH) {
@@ -195,7 +199,6 @@ export function uriProblem(value: string, absolute: boolean): string | null {
       if (bad !== null) return bad;
       i += 2;
     } else if (c === HASH && fragment < 0) {
-      if (absolute) return `it has a fragment ("#" at offset ${i}), which an absolute URI cannot have`;
       fragment = i;
       inQuery = false;
     } else if (c === HASH) {
