@@ -326,7 +326,7 @@ function stored(event: NormalizedEvent, ce: Record<string, unknown>): DecodeResu
 export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): DecodeResult {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (raw.body.byteLength > limit) {
-    return fail(`body of ${raw.body.byteLength} bytes exceeds the limit of ${limit} bytes`);
+    return { ok: false, reason: `body of ${raw.body.byteLength} bytes exceeds the limit of ${limit} bytes`, bodyLimit: limit };
   }
   const binary = raw.contentType && STRUCTURED_JSON_CONTENT_TYPE.test(raw.contentType) ? null : binaryModeAttributes(raw.headers);
   let text: string | null;

@@ -94,4 +94,9 @@ export interface RawMessage {
 
 export type DecodeResult =
   | { ok: true; event: NormalizedEvent }
-  | { ok: false; reason: string };
+  | {
+      ok: false;
+      reason: string;
+      /** Set when the body was refused unread for its size alone: the limit it exceeded (bytes). */
+      bodyLimit?: number;
+    };

@@ -3,6 +3,7 @@ import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes
 import type { BatchOutcome, EventWriter, IncomingMessage } from '../store/eventWriter';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { safeErrorMessage } from '../redact';
+import { cutOversizedBody } from './oversizedBody';
 
 const NO_BODY = new Uint8Array(0);
 
@@ -63,11 +64,14 @@ export class IngestPipeline {
   }
 
   push(input: PipelineInput): void {
-    const result = input.decoded ?? decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes });
-    this.options.tap?.(input.raw, result);
-    // Only a quarantined message's body is stored. Holding every valid one until its batch
-    // commits (up to 10,000 in a replay) grew what each young-generation collection copies,
-    // and the external memory that triggers them: a PaySim replay ran 5-8 % slower.
+    const decoded = input.decoded ?? decodeMessage(input.raw, { maxBodyBytes: this.options.maxBodyBytes });
+    // The tap (capture) records the whole body, so a replay refuses it for the same reason.
+    this.options.tap?.(input.raw, decoded);
+    // Only a quarantined message's body is stored, and of an oversized one its first bytes.
+    // Holding every valid one until its batch commits (up to 10,000 in a replay) grew what each
+    // young-generation collection copies, and the external memory that triggers them: a PaySim
+    // replay ran 5-8 % slower.
+    const result = cutOversizedBody(input.raw, decoded);
     if (result.ok) input.raw.body = NO_BODY;
     this.batch.push({ raw: input.raw, result, redelivered: input.redelivered, origin: input.origin });
     if (input.ackToken !== undefined) {
