@@ -21,7 +21,7 @@ import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
 import { sourceProblem, uriProblem } from './uriReference';
 import { base64Problem } from './base64Text';
-import { repeatedMemberName } from './repeatedMember';
+import { repeatedMemberOf } from './repeatedMember';
 import { httpHeaderValue } from './httpHeaderValue';
 
 export { MAX_JSON_DEPTH } from './jsonDepth';
@@ -147,13 +147,6 @@ const REPEATED_NOTE = 'repeated in the event object (a JSON reader keeps only on
 
 function isJsonObject(parsed: unknown): parsed is Record<string, unknown> {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-}
-
-/** How many names a parsed JSON object has (for...in: JSON.parse's objects inherit none). */
-function ownNameCount(o: Record<string, unknown>): number {
-  let n = 0;
-  for (const _ in o) n++;
-  return n;
 }
 
 /** Whether a parsed body is meant as a structured-mode event (a CloudEvent always has specversion). */
@@ -350,7 +343,7 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   if (Array.isArray(parsed) && raw.contentType && BATCH_JSON_CONTENT_TYPE.test(raw.contentType)) {
     return fail(`body is a batch of ${parsed.length} event${parsed.length === 1 ? '' : 's'} (application/cloudevents-batch+json): the console reads one event per message`);
   }
-  const repeated = isJsonObject(parsed) ? repeatedMemberName(text, ownNameCount(parsed)) : null;
+  const repeated = isJsonObject(parsed) ? repeatedMemberOf(text, parsed) : null;
   const result = repeated !== null ? fail(`${repeated.slice(0, 64)}: ${REPEATED_NOTE}`) : normalizeCloudEvent(parsed);
   return !result.ok && binary && !isStructuredEvent(parsed) ? missingSpecversionHeader(binary.headerNames) : result;
 }

@@ -91,3 +91,15 @@ export function repeatedMemberName(text: string, distinctNames: number): string 
   });
   return repeated;
 }
+
+/** How many names a parsed JSON object has (for...in: JSON.parse's objects inherit none). */
+function ownNameCount(o: Record<string, unknown>): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
+/** repeatedMemberName of `text`, whose JSON.parse gave the object `parsed`. */
+export function repeatedMemberOf(text: string, parsed: Record<string, unknown>): string | null {
+  return repeatedMemberName(text, ownNameCount(parsed));
+}

@@ -1,6 +1,7 @@
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from '../../../shared/events/jsonDepth';
 import { parseRfc3339 } from '../../../shared/events/schemas';
+import { repeatedMemberOf } from '../../../shared/events/repeatedMember';
 import { decodeHeaders, encodeHeaders } from './headerCodec';
 
 /**
@@ -98,7 +99,8 @@ function parseLine(lineBytes: Uint8Array, line: number): CaptureRecord | null {
     line,
     // Copy: a view would pin the whole read chunk in memory for as long as the message lives.
     raw: { body: Buffer.from(bytes), headers: null, contentType: null, routingKey: null, arrivalMs: time ?? 0 },
-    parsed: { object: parsed },
+    // The parse lost a repeated name: then the replay decodes the line itself, and refuses it.
+    parsed: repeatedMemberOf(text, parsed) === null ? { object: parsed } : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 // A replay of a capture with deeply nested lines (each form a capture line can take: a plain
 // CloudEvent, a recorded `event`, a recorded `bodyBase64`) quarantines them and goes on: the
-// valid lines after them are stored. (In-process, as replaySource.test.ts.)
+// valid lines after them are stored; so does a plain line with a repeated name. (In-process, as
+// replaySource.test.ts.)
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { composeEngine, type EngineSession } from '../engine/composeEngine';
 import type { EngineConfig } from '../engine/engineConfig';
 import { captureLines, writeCapture } from '../../../test/support/replayTestKit';
 import { tempDir } from '../../../test/support/tempDir';
-import { MAX_JSON_DEPTH } from '../../../shared/events/decode';
+import { decodeMessage, MAX_JSON_DEPTH } from '../../../shared/events/decode';
 
 const dir = tempDir('payops-deep-replay-');
 const running: EngineSession[] = [];
@@ -67,6 +68,30 @@ describe('replay of a capture with deeply nested lines', () => {
       // The plain and bodyBase64 lines keep their bytes for the operator.
       expect(q[0].size).toBe(Buffer.byteLength(lines[5]));
       expect(q[3].size).toBe(Buffer.byteLength(deepEvent('deep-base64', arrays(20_000))));
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('replay of a capture with a name repeated in a plain line', () => {
+  // A plain line (one CloudEvent, as a producer writes a capture by hand) with two ids: the
+  // replay validated the object the capture reader parsed, which had lost the repeat, so the line
+  // was stored under its last id where live ingest quarantines the message.
+  it('quarantines it as live ingest does, and stores the lines around it', async () => {
+    const valid = captureLines(10, 10, false);
+    const spliced = valid[0].replace(/^\{/, '{"id":"other-producer-1",');
+    const lines = [...valid.slice(0, 3), spliced, ...valid.slice(3)];
+    const file = writeCapture(path.join(dir, 'repeated.ndjson'), lines);
+    const { dbFile, status } = await replayToEnd(file);
+    expect(status.state).toBe('done');
+    const live = decodeMessage({ body: Buffer.from(spliced), arrivalMs: 1 });
+    expect(live).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: repeated in the event object/) });
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(valid.length);
+      const q = db.prepare('SELECT reason, origin, CAST(body AS TEXT) AS body FROM quarantine').all();
+      expect(q).toEqual([{ reason: live.ok ? '' : live.reason, origin: `${file}:4`, body: spliced }]);
     } finally {
       db.close();
     }
