@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { QueueReportError, reportQueues } from '../../core/broker/queueReport';
 import type { QueueReport } from '../../../shared/queueStats';
 import { formatDurationSeconds } from '../../../shared/durationText';
+import { stuckConsumerText } from '../../../shared/queueStuck';
 import { CliError, fail } from '../cliErrors';
 import { displayWidth, padColumn, printJson, printText, visible } from '../terminalText';
 import { positiveNumber, repeatable } from '../cliOptions';
@@ -51,7 +52,7 @@ function table(queues: QueueReport[]): string {
     num(q.rates.publish, 1),
     num(q.rates.deliver, 1),
     num(q.rates.ack, 1),
-    q.delaySeconds !== null ? formatDurationSeconds(q.delaySeconds) : paused(q) ? 'no consumers' : '-',
+    q.delaySeconds !== null ? formatDurationSeconds(q.delaySeconds) : (stuckConsumerText(q) ?? (paused(q) ? 'no consumers' : '-')),
     // Without the broker's rates nothing is known of draining, and a stream never drains (it
     // keeps what it delivered): '-', not "not draining".
     q.drainSeconds !== null ? formatDurationSeconds(q.drainSeconds) : q.rates.deliver === null || q.type === 'stream' ? '-' : 'not draining',

@@ -4,6 +4,7 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { stuckConsumerText } from '../../../shared/queueStuck';
 import { manualClock, waitFor } from '../../../test/support/waitFor';
 import { ManagementClient } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';
@@ -61,6 +62,8 @@ describe('a queue whose consumer takes nothing', () => {
       );
       expect(first.stalledSeconds).toBe(0); // the first stalled poll starts the clock
       expect(first.delaySeconds).toBeNull(); // nothing drains: Little's law has no answer
+      // What the CLI's table and the queue panel say instead of a dash, from this first poll on.
+      expect(stuckConsumerText(first)).toBe('stuck: 1 consumer, 0 delivered/s');
       clock.advance(150_000);
       const [later] = (await poller.pollOnce())!;
       expect(later.stalledSeconds).toBeGreaterThanOrEqual(150);

@@ -3,9 +3,9 @@
 // numbers and sparklines; and why rates are missing when the management API is not there.
 import { memo, useRef } from 'react';
 import type { QueueDepth } from '../../../shared/metrics';
-import { formatDurationMs } from '../../../shared/format';
 import { fmtCount, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
+import { QueueDelay, secs } from './QueueDelay';
 import { Sparkline } from './Sparkline';
 
 const KEEP = 60;
@@ -36,11 +36,6 @@ function useQueueHistory(queues: QueueDepth[]): History {
   return ref.current;
 }
 
-const secs = (s: number | null | undefined) => (s === null || s === undefined ? '—' : formatDurationMs(s * 1000));
-
-/** Messages wait and nobody reads them: no delay can be given, and a dash would read as unknown. */
-const paused = (q: QueueDepth) => q.type !== 'stream' && q.consumers === 0 && (q.messages ?? 0) > 0 && (q.delaySeconds ?? null) === null;
-
 function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
   const h = history.byQueue.get(q.queue);
   const r = q.rates;
@@ -59,16 +54,7 @@ function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
         {r && r.publish !== null ? `${fmtRate(r.publish)} / ${fmtRate(r.deliver)} / ${fmtRate(r.ack)}` : '—'}
       </td>
       <td data-testid="queue-delay">
-        {/* Nothing drains, yet consumers are attached: a stuck consumer, said in time. */}
-        {(q.delaySeconds === null || q.delaySeconds === undefined) && q.stalledSeconds ? (
-          <span className="error-text" data-testid="queue-stalled" title="messages wait, consumers are attached, nothing was delivered or acknowledged">
-            stalled {secs(q.stalledSeconds)}
-          </span>
-        ) : paused(q) ? (
-          <span title="messages wait and no consumer reads them: nothing drains">no consumers</span>
-        ) : (
-          secs(q.delaySeconds)
-        )}
+        <QueueDelay q={q} />
         <Sparkline values={h?.delay ?? []} label={`delay of ${q.queue}`} />
       </td>
       <td data-testid="queue-drain">
