@@ -54,7 +54,14 @@ const queueArgumentsSchema = z.array(
   z.object({ name: z.string(), messages: z.number().nullish(), arguments: z.record(z.string(), z.unknown()).nullish() }),
 );
 const bindingDestinationsSchema = z.array(z.object({ destination: z.string(), destination_type: z.string() }));
-const queuePageSchema = z.object({ items: z.array(managementQueueSchema), total_count: z.number().nonnegative().nullish() });
+/**
+ * A page of queues, each item checked on its own (queueEntry): one queue the broker (or a proxy)
+ * describes oddly sent every watched queue to the passive declare, rates lost for all.
+ */
+const queuePageSchema = z.object({ items: z.array(z.unknown()), total_count: z.number().nonnegative().nullish() });
+
+/** A watched queue's figures, or why its entry in the answer could not be read (the field named). */
+export type QueueEntry = ManagementQueue | ManagementError;
 /**
  * The largest answer read. A vhost's list of 100,000 queues with their arguments is ~20 MB;
  * something else on that port streaming without end held memory until the string overflowed
@@ -96,11 +103,14 @@ export class ManagementClient {
    * name regex): one HTTP round trip a poll instead of one per queue; for many names, the
    * vhost's list a page at a time. A queue absent from the answer does not exist.
    */
-  async queues(names: readonly string[], vhost = this.endpoint.vhost): Promise<Map<string, ManagementQueue>> {
+  async queues(names: readonly string[], vhost = this.endpoint.vhost): Promise<Map<string, QueueEntry>> {
     const wanted = new Set(names);
-    const out = new Map<string, ManagementQueue>();
-    const take = (items: readonly ManagementQueue[]) => {
-      for (const q of items) if (wanted.has(q.name)) out.set(q.name, q);
+    const out = new Map<string, QueueEntry>();
+    const take = (items: readonly unknown[]) => {
+      for (const item of items) {
+        const name = (item as { name?: unknown } | null)?.name;
+        if (typeof name === 'string' && wanted.has(name)) out.set(name, this.queueEntry(item, name));
+      }
     };
     const parts = batches(names);
     for (let i = 0; i < parts.length; i++) {
@@ -123,6 +133,18 @@ export class ManagementClient {
       }
     }
     return out;
+  }
+
+  /** One item of a queue list: its figures, or a ManagementError naming the queue and the field. */
+  private queueEntry(item: unknown, name: string): QueueEntry {
+    const parsed = managementQueueSchema.safeParse(item);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = (issue?.path ?? []).map(String).join('.') || 'item';
+    return new ManagementError(
+      'malformed',
+      `management API at ${this.endpoint.baseUrl} answered JSON of an unexpected shape for one queue: ${JSON.stringify(name)} ${field}: ${issue?.message ?? 'invalid'}`,
+    );
   }
 
   private filteredPage(part: readonly string[], vhost: string): Promise<z.infer<typeof queuePageSchema>> {

@@ -5,7 +5,7 @@
 // poller runs beside ingest and must not stop it.
 import type { QueueDepth } from '../../../shared/metrics';
 import { NODE_HEALTH_UNKNOWN, type BrokerNodeHealth, type ManagementQueue, type QueueRates } from '../../../shared/queueStats';
-import { ManagementError, type ManagementClient } from './managementClient';
+import { ManagementError, type ManagementClient, type QueueEntry } from './managementClient';
 import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, stalledSeconds } from './queueBusinessTime';
 
 export const RATES_NEED_MANAGEMENT = 'rates need the management plugin';
@@ -106,7 +106,7 @@ export class QueueStatsPoller {
     const queues = this.options.queues;
     if (!client) return Promise.all(queues.map((q) => this.passiveSample(q, `${RATES_NEED_MANAGEMENT} (no management API configured)`)));
     const at = this.now();
-    let found: Map<string, ManagementQueue>;
+    let found: Map<string, QueueEntry>;
     try {
       found = queues.length === 1 ? await this.one(client, queues[0]) : await client.queues(queues);
     } catch (err) {
@@ -117,6 +117,8 @@ export class QueueStatsPoller {
       queues.map(async (queue) => {
         const q = found.get(queue);
         if (!q) return this.notListed(queue, at);
+        // Its entry alone could not be read: it alone falls back, the field named.
+        if (q instanceof ManagementError) return this.passiveSample(queue, `${RATES_NEED_MANAGEMENT}: ${q.message}`);
         const sample = fromManagement(q, at);
         return this.withBusinessTime(sample.messages === null || sample.consumers === null ? await this.withPassiveDepth(sample) : sample);
       }),
@@ -146,7 +148,7 @@ export class QueueStatsPoller {
     return { ...sample, messages: sample.messages ?? passive.messages, consumers: sample.consumers ?? passive.consumers };
   }
 
-  private async one(client: ManagementClient, queue: string): Promise<Map<string, ManagementQueue>> {
+  private async one(client: ManagementClient, queue: string): Promise<Map<string, QueueEntry>> {
     try {
       return new Map([[queue, await client.queue(queue)]]);
     } catch (err) {
