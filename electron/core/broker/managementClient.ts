@@ -11,6 +11,7 @@ import {
 } from '../../../shared/queueStats';
 import { safeErrorMessage } from '../redact';
 import type { ManagementEndpoint } from './managementEndpoint';
+import { managementReason } from './managementReason';
 
 export type ManagementErrorKind = 'unauthorized' | 'not-found' | 'not-json' | 'malformed' | 'too-large' | 'timeout' | 'unreachable' | 'http';
 
@@ -228,7 +229,10 @@ export class ManagementClient {
         isJson ? `${what} not found (HTTP 404 from the ${where})` : `${where} answered 404 for ${path.split('?')[0]}: is this the management plugin's address?`,
       );
     }
-    if (!res.ok) throw new ManagementError('http', `${where} answered HTTP ${res.status} ${res.statusText} (${what})`);
+    if (!res.ok) {
+      const reason = managementReason(text);
+      throw new ManagementError('http', `${where} answered HTTP ${res.status} ${res.statusText} (${what})${reason ? `: ${reason}` : ''}`);
+    }
     const contentType = res.headers.get('content-type') ?? '';
     if (/html/i.test(contentType) || /^\s*</.test(text)) {
       throw new ManagementError('not-json', `${where} answered an HTML page, not JSON (${what}): is this the management plugin's address?`);
