@@ -45,6 +45,13 @@ export interface QueueStatsExtra {
    */
   stalledSeconds?: number | null;
   forecast?: QueueForecast | null;
+  /**
+   * Seconds the oldest waiting message has waited, measured: now minus the AMQP timestamp its
+   * producer set (the management API's head_message_timestamp, classic queues). null when the
+   * head message carries none (or without the management API): delaySeconds, estimated from
+   * depth and rates, is then all there is.
+   */
+  oldestMessageAgeSeconds?: number | null;
   source?: QueueStatsSource;
   /** Why the figures are partial (e.g. "rates need the management plugin: ..."), null when complete. */
   note?: string | null;
@@ -89,6 +96,8 @@ export const managementQueueSchema = z.object({
   consumer_utilisation: z.number().nullish(),
   consumer_capacity: z.number().nullish(),
   arguments: z.record(z.string(), z.unknown()).nullish(),
+  /** The head message's AMQP timestamp, epoch seconds; null when it has none. Anything else reads as none. */
+  head_message_timestamp: z.number().nullish().catch(null),
   message_stats: z
     .object({
       publish: count,
@@ -128,4 +137,6 @@ export interface QueueReport {
   delaySeconds: number | null;
   drainSeconds: number | null;
   source: QueueStatsSource;
+  /** Added after issue 15: see QueueStatsExtra.oldestMessageAgeSeconds (null: delaySeconds is the estimate). */
+  oldestMessageAgeSeconds: number | null;
 }

@@ -33,7 +33,7 @@ afterAll(async () => {
   await c.close();
 });
 
-const KEYS = ['name', 'vhost', 'type', 'messages', 'ready', 'unacked', 'consumers', 'utilisation', 'rates', 'delaySeconds', 'drainSeconds', 'source'];
+const KEYS = ['name', 'vhost', 'type', 'messages', 'ready', 'unacked', 'consumers', 'utilisation', 'rates', 'delaySeconds', 'drainSeconds', 'source', 'oldestMessageAgeSeconds'];
 
 describe('payops queues', () => {
   it('--json prints the issue shape from the management API', async () => {

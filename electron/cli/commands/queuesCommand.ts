@@ -41,6 +41,19 @@ function paused(q: QueueReport): boolean {
   return q.type !== 'stream' && q.consumers === 0 && (q.messages ?? 0) > 0;
 }
 
+/**
+ * How long messages wait, in seconds, and which figure it is: the oldest waiting message's age
+ * where its producer stamped it (measured), else Little's law over depth and rates (estimated);
+ * why there is none when nothing drains.
+ */
+function delayCell(q: QueueReport): string {
+  const why = stuckConsumerText(q) ?? (paused(q) ? 'no consumers' : null);
+  if (q.oldestMessageAgeSeconds !== null) return `${formatDurationSeconds(q.oldestMessageAgeSeconds)} oldest${why ? `, ${why}` : ''}`;
+  // An empty queue's 0 is exact, not estimated.
+  if (q.delaySeconds !== null) return `${formatDurationSeconds(q.delaySeconds)}${q.messages ? ' est.' : ''}`;
+  return why ?? '-';
+}
+
 function table(queues: QueueReport[]): string {
   const num = (v: number | null, digits = 0) => (v === null ? '-' : v.toFixed(digits));
   const rows = queues.map((q) => [
@@ -52,7 +65,7 @@ function table(queues: QueueReport[]): string {
     num(q.rates.publish, 1),
     num(q.rates.deliver, 1),
     num(q.rates.ack, 1),
-    q.delaySeconds !== null ? formatDurationSeconds(q.delaySeconds) : (stuckConsumerText(q) ?? (paused(q) ? 'no consumers' : '-')),
+    delayCell(q),
     // Without the broker's rates nothing is known of draining, and a stream never drains (it
     // keeps what it delivered): '-', not "not draining".
     q.drainSeconds !== null ? formatDurationSeconds(q.drainSeconds) : q.rates.deliver === null || q.type === 'stream' ? '-' : 'not draining',

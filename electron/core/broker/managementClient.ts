@@ -36,6 +36,7 @@ const QUEUE_COLUMNS = [
   'consumer_utilisation',
   'consumer_capacity',
   'arguments',
+  'head_message_timestamp',
   'message_stats.publish',
   'message_stats.publish_details',
   'message_stats.deliver_get',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORECAST_HORIZON_S, HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, stalledSeconds } from './queueBusinessTime';
+import { FORECAST_HORIZON_S, HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, oldestMessageAge, stalledSeconds } from './queueBusinessTime';
 
 describe('business time of a queue', () => {
   it("delay is depth over the deliver rate (Little's law); unknown when nothing drains", () => {
@@ -75,5 +75,16 @@ describe('stalledSeconds: a stuck consumer in seconds', () => {
     expect(stalledSeconds(q(0, 40, 0, 0, 0), at(-30)).seconds).toBeNull();
     // The first stalled poll starts the clock.
     expect(stalledSeconds(q(0, 40, 1, 0, 0), undefined)).toEqual({ seconds: 0, progressAt: at(0) });
+  });
+});
+
+describe('the oldest waiting message', () => {
+  it("is now minus its producer's timestamp (epoch seconds); a producer clock ahead reads 0; none without a timestamp", () => {
+    const at = Date.UTC(2026, 11, 6, 23, 0, 0);
+    expect(oldestMessageAge(at / 1000 - 90, at)).toBe(90);
+    expect(oldestMessageAge(at / 1000 + 30, at)).toBe(0);
+    expect(oldestMessageAge(null, at)).toBeNull();
+    expect(oldestMessageAge(undefined, at)).toBeNull();
+    expect(oldestMessageAge(0, at)).toBeNull();
   });
 });

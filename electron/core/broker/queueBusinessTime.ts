@@ -12,6 +12,16 @@ export function delaySeconds(depth: number | null, deliverRate: number | null): 
   return depth / deliverRate;
 }
 
+/**
+ * Seconds the head message has waited, from the AMQP timestamp its producer set (epoch
+ * seconds, RabbitMQ's head_message_timestamp): measured, where delaySeconds estimates. A
+ * producer clock ahead of ours reads 0, not a negative wait. null when there is none.
+ */
+export function oldestMessageAge(headTimestampSeconds: number | null | undefined, atMs: number): number | null {
+  if (typeof headTimestampSeconds !== 'number' || !Number.isFinite(headTimestampSeconds) || headTimestampSeconds <= 0) return null;
+  return Math.max(0, atMs / 1000 - headTimestampSeconds);
+}
+
 /** Seconds to empty at the net rate (out minus in); null when the queue is not draining. */
 export function drainSeconds(depth: number | null, publishRate: number | null, deliverRate: number | null): number | null {
   if (depth === null) return null;

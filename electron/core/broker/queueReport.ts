@@ -89,5 +89,6 @@ export function toReport(s: QueueDepth, vhost: string): QueueReport {
     delaySeconds: s.delaySeconds ?? null,
     drainSeconds: s.drainSeconds ?? null,
     source: s.source ?? 'amqp',
+    oldestMessageAgeSeconds: s.oldestMessageAgeSeconds ?? null,
   };
 }

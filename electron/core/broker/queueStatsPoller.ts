@@ -6,7 +6,7 @@
 import type { QueueDepth } from '../../../shared/metrics';
 import { NODE_HEALTH_UNKNOWN, type BrokerNodeHealth, type ManagementQueue, type QueueRates } from '../../../shared/queueStats';
 import { ManagementError, type ManagementClient, type QueueEntry } from './managementClient';
-import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, stalledSeconds } from './queueBusinessTime';
+import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, oldestMessageAge, stalledSeconds } from './queueBusinessTime';
 
 export const RATES_NEED_MANAGEMENT = 'rates need the management plugin';
 
@@ -171,6 +171,7 @@ export class QueueStatsPoller {
       rates: { publish: null, deliver: null, ack: null, redeliver: null },
       source: 'amqp',
       type: null,
+      oldestMessageAgeSeconds: null,
       note,
     });
   }
@@ -189,6 +190,7 @@ export class QueueStatsPoller {
         drainSeconds: null,
         stalledSeconds: null,
         forecast: null,
+        oldestMessageAgeSeconds: null,
         note: sample.note ?? `${sample.queue} is a stream: it keeps the messages it delivered, so its count is what its retention holds, not a backlog (no delay, drain time or stall)`,
       };
     }
@@ -251,6 +253,7 @@ function fromManagement(q: ManagementQueue, at: number): QueueDepth & { maxLengt
     error: null,
     source: 'management',
     note: null,
+    oldestMessageAgeSeconds: oldestMessageAge(q.head_message_timestamp, at),
     maxLength: maxLengthOf(q.arguments),
     progressCount: typeof stats.deliver_get === 'number' || typeof stats.ack === 'number' ? (stats.deliver_get ?? 0) + (stats.ack ?? 0) : null,
   };

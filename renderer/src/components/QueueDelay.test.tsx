@@ -38,7 +38,18 @@ describe('the queue panel on a stuck consumer', () => {
   });
 
   it('a queue that delivers, or nobody reads, is not called stuck', () => {
-    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...stuck, rates: { publish: 0, deliver: 4, ack: 4, redeliver: 0 }, delaySeconds: 5 }} />))).toBe('5.00 s');
+    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...stuck, rates: { publish: 0, deliver: 4, ack: 4, redeliver: 0 }, delaySeconds: 5 }} />))).toBe('5.00 s est.');
     expect(text(renderToStaticMarkup(<QueueDelay q={{ ...stuck, consumers: 0, stalledSeconds: null }} />))).toBe('no consumers');
+  });
+
+  it('the oldest waiting message\'s age where its producer stamped it, measured, and the estimate said as one where not', () => {
+    const delivering = { ...stuck, rates: { publish: 4, deliver: 4, ack: 4, redeliver: 0 }, delaySeconds: 5, stalledSeconds: 0 };
+    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...delivering, oldestMessageAgeSeconds: 42 }} />))).toBe('42.0 s oldest');
+    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...delivering, oldestMessageAgeSeconds: null }} />))).toBe('5.00 s est.');
+    // Nothing drains: how long the oldest has waited, and why.
+    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...stuck, oldestMessageAgeSeconds: 150 }} />))).toBe('2.5 min oldest · stuck: 2 consumers, 0 delivered/s');
+    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...stuck, consumers: 0, stalledSeconds: null, oldestMessageAgeSeconds: 150 }} />))).toBe('2.5 min oldest · no consumers');
+    // An empty queue's 0 is exact.
+    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...delivering, messages: 0, ready: 0, unacked: 0, delaySeconds: 0 }} />))).toBe('0 ms');
   });
 });

@@ -1,5 +1,8 @@
-// The queue panel's delay cell: the delay a new message would see, or, when Little's law has
-// no answer, why (a stuck consumer, no consumers).
+// The queue panel's delay cell: how long messages wait, in seconds, and which figure it is:
+// the oldest waiting message's age where its producer stamped it (measured), else the delay a
+// new message would see by Little's law (estimated); and why there is none when nothing
+// drains (a stuck consumer, no consumers).
+import type { ReactNode } from 'react';
 import type { QueueDepth } from '../../../shared/metrics';
 import { formatDurationMs } from '../../../shared/format';
 import { stuckConsumerText } from '../../../shared/queueStuck';
@@ -9,7 +12,22 @@ export const secs = (s: number | null | undefined) => (s === null || s === undef
 /** Messages wait and nobody reads them: no delay can be given, and a dash would read as unknown. */
 const paused = (q: QueueDepth) => q.type !== 'stream' && q.consumers === 0 && (q.messages ?? 0) > 0 && (q.delaySeconds ?? null) === null;
 
-export function QueueDelay({ q }: { q: QueueDepth }) {
+/** The seconds the cell shows (the sparkline follows the same figure). */
+export function waitShown(q: QueueDepth): number | null {
+  return q.oldestMessageAgeSeconds ?? q.delaySeconds ?? null;
+}
+
+function waitPart(q: QueueDepth): ReactNode {
+  if (q.oldestMessageAgeSeconds !== null && q.oldestMessageAgeSeconds !== undefined) {
+    return <span title="age of the oldest waiting message, from the timestamp its producer set">{secs(q.oldestMessageAgeSeconds)} oldest</span>;
+  }
+  if (q.delaySeconds === null || q.delaySeconds === undefined) return null;
+  // An empty queue's 0 is exact, not estimated.
+  if (!q.messages) return secs(q.delaySeconds);
+  return <span title="estimated from depth and the deliver rate (Little's law): its messages carry no timestamp">{secs(q.delaySeconds)} est.</span>;
+}
+
+function whyNoDelayPart(q: QueueDepth): ReactNode {
   const noDelay = q.delaySeconds === null || q.delaySeconds === undefined;
   // Nothing drains, yet consumers are attached: a stuck consumer, said from the first poll
   // that sees it (its stall clock starts at 0 there), and how long once the clock has run.
@@ -22,5 +40,18 @@ export function QueueDelay({ q }: { q: QueueDepth }) {
     );
   }
   if (paused(q)) return <span title="messages wait and no consumer reads them: nothing drains">no consumers</span>;
-  return <>{secs(q.delaySeconds)}</>;
+  return null;
+}
+
+export function QueueDelay({ q }: { q: QueueDepth }) {
+  const wait = waitPart(q);
+  const why = whyNoDelayPart(q);
+  if (wait === null && why === null) return <>—</>;
+  return (
+    <>
+      {wait}
+      {wait !== null && why !== null ? ' · ' : null}
+      {why}
+    </>
+  );
 }

@@ -5,7 +5,7 @@ import { memo, useRef } from 'react';
 import type { QueueDepth } from '../../../shared/metrics';
 import { fmtCount, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
-import { QueueDelay, secs } from './QueueDelay';
+import { QueueDelay, secs, waitShown } from './QueueDelay';
 import { Sparkline } from './Sparkline';
 
 const KEEP = 60;
@@ -27,7 +27,7 @@ function useQueueHistory(queues: QueueDepth[]): History {
       const h = byQueue.get(q.queue) ?? { depth: [], delay: [], drain: [] };
       byQueue.set(q.queue, {
         depth: [...h.depth, q.messages].slice(-KEEP),
-        delay: [...h.delay, q.delaySeconds ?? null].slice(-KEEP),
+        delay: [...h.delay, waitShown(q)].slice(-KEEP),
         drain: [...h.drain, q.drainSeconds ?? null].slice(-KEEP),
       });
     }
@@ -81,7 +81,7 @@ export const QueuePanel = memo(function QueuePanel() {
       <header className="panel-head">
         <h2>Queues</h2>
         <span className="muted small">
-          publish / deliver / ack per second · delay (Little&apos;s law) · time to drain
+          publish / deliver / ack per second · delay (the oldest message&apos;s age, else estimated by Little&apos;s law) · time to drain
           {node && !node.error ? ` · ${node.node ?? 'broker'}: ${node.connections ?? '?'} connections, ${node.channels ?? '?'} channels` : ''}
         </span>
       </header>
