@@ -320,6 +320,33 @@ describe('replay pacing and control', () => {
   });
 });
 
+describe('replay span of an out-of-order capture', () => {
+  // Lines not in event-time order: the first line is neither the earliest nor the last the latest.
+  const outOfOrder = () => {
+    const at = (k: number, s: number) => JSON.stringify({ ...JSON.parse(captureLines(1, 1, false, k)[0]), id: `ooo-${k}`, time: new Date(KIT_START_MS + s * 1000).toISOString() });
+    return [at(1, 30), at(2, 31), at(3, 5), at(4, 32), at(5, 90), at(6, 40), at(7, 0), at(8, 60)];
+  };
+
+  it('reports from = the earliest event and to = the latest, not the first and last lines (gzip, after the pass)', async () => {
+    const file = writeCapture(path.join(dir, 'out-of-order.ndjson.gz'), outOfOrder(), { gzip: true });
+    const { status } = await replayToEnd(file, 'max');
+    expect(status.state).toBe('done');
+    expect(status.from).toBe(KIT_START_MS);
+    expect(status.to).toBe(KIT_START_MS + 90_000);
+  });
+
+  it('knows the earliest and latest of an uncompressed file from its read tail before playing', async () => {
+    const file = writeCapture(path.join(dir, 'out-of-order.ndjson'), outOfOrder());
+    const s = await startReplay(file, 1, { startPaused: true });
+    await waitFor(async () => (await s.status()).to !== null, 'the end of the file to be read');
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
+    const st = await s.status();
+    expect(st.state).toBe('paused');
+    expect(st.from).toBe(KIT_START_MS);
+    expect(st.to).toBe(KIT_START_MS + 90_000);
+  });
+});
+
 describe('replay of corrupt input', () => {
   it('a truncated gzip: replays every complete line before the break, then reports error with the line', async () => {
     const lines = captureLines(2000, 50, false);

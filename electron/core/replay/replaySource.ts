@@ -134,8 +134,12 @@ export class ReplaySource implements IngestSource {
   private skipBelowLine = 0;
   private passStartLine = 0;
 
+  /** The earliest event time read so far (by any pass or the end probe): exact after a full pass. */
   private from: number | null = null;
+  /** The latest event time known: exact after a full pass (toExact), else the end probe's estimate. */
   private to: number | null = null;
+  /** The earliest event time in the end probe's stretch, taken into `from` once the first line is read. */
+  private probedEarliest: number | null = null;
   private toExact = false;
   private line = 0;
   private highestPushedLine = 0;
@@ -430,7 +434,10 @@ export class ReplaySource implements IngestSource {
     if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? this.firstTimeMs ?? 0;
     if (t === null) return this.emit(record.line, raw, decoded, fresh, gen, null);
 
-    if (this.from === null) this.from = t;
+    // A capture need not be in event-time order: the span is the earliest and latest seen.
+    if (this.from === null) this.from = Math.min(t, this.probedEarliest ?? t);
+    else if (t < this.from) this.from = t;
+    if (this.to !== null && t > this.to) this.to = t;
     if (this.anchorPos === null) {
       this.anchorPos = t;
       this.anchorWall = this.now();
@@ -559,7 +566,10 @@ export class ReplaySource implements IngestSource {
     return null;
   }
 
-  /** For a plain (not gzip) file, the last line's event time gives `to` before a full pass. */
+  /**
+   * For a plain (not gzip) file, the latest event time of its last megabyte gives `to` before a
+   * full pass (and its earliest lowers `from`): the whole span when the file is that small.
+   */
   private async probeEnd(): Promise<void> {
     try {
       // Not a pipe: opening one waits for a writer (the read loop says what the file is).
@@ -575,15 +585,23 @@ export class ReplaySource implements IngestSource {
         const tail = Buffer.alloc(length);
         await handle.read(tail, 0, length, size - length);
         const lines = tail.toString('latin1').split('\n');
-        for (let i = lines.length - 1; i >= 1; i--) {
-          const bytes = Buffer.from(lines[i], 'latin1');
-          const rec = parseCaptureLine(bytes, 2);
+        let earliest: number | null = null;
+        let latest: number | null = null;
+        // The chunk's first line is cut off unless the chunk is the whole file.
+        for (let i = length === size ? 0 : 1; i < lines.length; i++) {
+          const rec = parseCaptureLine(Buffer.from(lines[i], 'latin1'), 2);
           if (!rec || 'error' in rec) continue;
           const d = decodeMessage(rec.raw, { maxBodyBytes: this.maxBodyBytes });
-          if (d.ok && d.event.timeMs !== null) {
-            if (!this.toExact) this.to = d.event.timeMs;
-            return;
-          }
+          if (!d.ok || d.event.timeMs === null) continue;
+          const t = d.event.timeMs;
+          if (earliest === null || t < earliest) earliest = t;
+          if (latest === null || t > latest) latest = t;
+        }
+        if (latest !== null && !this.toExact) this.to = Math.max(latest, this.to ?? latest);
+        if (earliest !== null) {
+          this.probedEarliest = earliest;
+          // Before the first line is read `from` stays null (it says the replay has begun).
+          if (this.from !== null && earliest < this.from) this.from = earliest;
         }
       } finally {
         await handle.close();
