@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CAPTURE_FILE_EXTENSIONS } from './dialogApi';
 import type { ReplayProgress } from './metrics';
+import type { SkippedGap } from './replayGap';
 
 const filePath = z.string().min(1).max(4096);
 /**
@@ -49,6 +50,11 @@ export interface ReplayStatusView extends ReplayProgress {
   badLines: number;
   /** The first bad lines (at most 20), for the operator. */
   badLineSamples: { line: number; error: string }[];
+  /**
+   * Jumps in event time longer than a day that a paced replay skipped instead of waiting for
+   * (the first 20): the line, the replay clock before it and the line's time (epoch ms).
+   */
+  skippedGaps: SkippedGap[];
   /** `to` is the true end (after a full pass) rather than the last line's time or unknown. */
   toExact: boolean;
   /** A seek in progress: its target (event time, epoch ms). */

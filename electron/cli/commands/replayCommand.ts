@@ -256,6 +256,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
       linesRead: status?.linesRead ?? 0,
       badLines: status?.badLines ?? 0,
       badLineSamples: status?.badLineSamples ?? [],
+      skippedGaps: status?.skippedGaps ?? [],
       from: status?.from != null ? new Date(status.from).toISOString() : null,
       to: status?.to != null ? new Date(status.to).toISOString() : null,
       complete,

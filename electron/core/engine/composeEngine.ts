@@ -126,7 +126,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
     });
     if (config.publishMetrics) wireMetricsPublisher(engine, store, config.publishMetrics, config.broker, emit.log);
     const follower = config.follow ? wireFollower(engine, store, config.follow, emit) : null;
-    const { source, replay } = createSessionSource(config, () => engine.flushNow());
+    const { source, replay } = createSessionSource(config, () => engine.flushNow(), emit.log);
 
     const rules = new RulesService(alerting);
     const services: EngineServices = {

@@ -49,10 +49,10 @@ const NO_REPLAY: ReplayControlService = {
  * The non-broker source a session needs (the demo simulator, a capture replay, or none for a
  * live session), and the replay controls (which refuse outside a replay).
  */
-export function createSessionSource(config: EngineConfig, flush: () => void): { source?: IngestSource; replay: ReplayControlService } {
+export function createSessionSource(config: EngineConfig, flush: () => void, log?: (line: string) => void): { source?: IngestSource; replay: ReplayControlService } {
   if (config.session === 'demo' && config.demo) return { source: demoSource(config.demo), replay: NO_REPLAY };
   if (config.session === 'replay' && config.replay) {
-    const { source, service } = replaySession(config.replay, { maxBodyBytes: config.maxBodyBytes, flush });
+    const { source, service } = replaySession(config.replay, { maxBodyBytes: config.maxBodyBytes, flush, log });
     return { source, replay: service };
   }
   return { replay: NO_REPLAY };

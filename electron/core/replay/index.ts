@@ -33,7 +33,7 @@ export type ReplayControlService = Pick<ApiService<'replay'>, 'control' | 'statu
 export function replaySession(
   // `now`: a wall clock injected by in-process tests (a worker's cloned config never has one).
   replay: NonNullable<EngineConfig['replay']> & { startPaused?: boolean; checkpointEvery?: number; now?: () => number },
-  options: { maxBodyBytes?: number; flush: () => void },
+  options: { maxBodyBytes?: number; flush: () => void; log?: (line: string) => void },
 ): { source: ReplaySource; service: ReplayControlService } {
   const source = new ReplaySource({
     file: replay.file,
@@ -43,6 +43,7 @@ export function replaySession(
     now: replay.now,
     maxBodyBytes: options.maxBodyBytes,
     flush: options.flush,
+    log: options.log,
   });
   return { source, service: { control: (args) => source.control(args), status: () => source.status() } };
 }

@@ -10,6 +10,7 @@ import { composeEngine, type EngineSession } from '../engine/composeEngine';
 import type { EngineConfig } from '../engine/engineConfig';
 import { tempDir } from '../../../test/support/tempDir';
 import { parseReplaySpeed, type ReplayStatus } from './replaySource';
+import { MAX_PACED_GAP_MS } from '../../../shared/replayGap';
 import { alertHistoryOrNull, captureLines, dbFigures, KIT_START_MS, writeCapture } from '../../../test/support/replayTestKit';
 import { manualClock, waitFor } from '../../../test/support/waitFor';
 
@@ -344,6 +345,53 @@ describe('replay span of an out-of-order capture', () => {
     expect(st.state).toBe('paused');
     expect(st.from).toBe(KIT_START_MS);
     expect(st.to).toBe(KIT_START_MS + 90_000);
+  });
+});
+
+describe('far-off event times in a paced replay', () => {
+  it('skips a gap longer than MAX_PACED_GAP_MS (one event dated 3 years ahead), says so, and paces the rest again', async () => {
+    const at = (k: number, ms: number) => JSON.stringify({ ...JSON.parse(captureLines(1, 1, false, k)[0]), id: `gap-${k}`, time: new Date(KIT_START_MS + ms).toISOString() });
+    const threeYears = 3 * 365 * 86_400_000;
+    // Lines 1-21 at 0..20 s, line 22 three years ahead, lines 23-42 at 21..40 s.
+    const lines = [...Array.from({ length: 21 }, (_, k) => at(k, k * 1000)), at(21, threeYears), ...Array.from({ length: 20 }, (_, k) => at(22 + k, (21 + k) * 1000))];
+    const file = writeCapture(path.join(dir, 'far-off.ndjson'), lines);
+    const wall = manualClock();
+    const s = await startReplay(file, 1, { now: wall.now });
+    await waitFor(async () => (await s.status()).from !== null, 'the first line to be read');
+    wall.advance(20_000); // x1: lines at 0..20 s are due, then the far-off line
+    const both = await waitFor(async () => {
+      const st = await s.status();
+      return st.skippedGaps.length === 2 ? st : null;
+    }, 'the gap to the far-off line and back to be skipped');
+    expect(both.skippedGaps).toEqual([
+      { line: 22, fromMs: KIT_START_MS + 20_000, toMs: KIT_START_MS + threeYears },
+      { line: 23, fromMs: KIT_START_MS + threeYears, toMs: KIT_START_MS + 21_000 },
+    ]);
+    // The rest is paced again from 21 s, not pushed at once behind a clock three years ahead.
+    expect(both.position).toBe(KIT_START_MS + 21_000);
+    expect(both.state).toBe('running');
+    expect(both.pushed).toBe(23);
+    expect(s.logs).toContain(`${file}: skipped a 3 y gap at line 22 (event time jumps more than ${MAX_PACED_GAP_MS / 3_600_000} h; a paced replay does not wait for it)`);
+    expect(s.logs).toContain(`${file}: skipped a 3 y gap back at line 23 (event time jumps more than ${MAX_PACED_GAP_MS / 3_600_000} h; a paced replay does not wait for it)`);
+    wall.advance(19_000);
+    await s.drained;
+    expect(storedEvents(s.dbFile)).toBe(42);
+  });
+
+  it('waits through a gap within the bound, as before', async () => {
+    const at = (k: number, ms: number) => JSON.stringify({ ...JSON.parse(captureLines(1, 1, false, k)[0]), id: `near-${k}`, time: new Date(KIT_START_MS + ms).toISOString() });
+    const file = writeCapture(path.join(dir, 'near-gap.ndjson'), [at(0, 0), at(1, MAX_PACED_GAP_MS), at(2, MAX_PACED_GAP_MS + 1000)]);
+    const wall = manualClock();
+    const s = await startReplay(file, 1, { now: wall.now });
+    await waitFor(async () => (await s.status()).pushed === 1, 'the first line to be pushed');
+    wall.advance(MAX_PACED_GAP_MS - 1);
+    const st = await s.status();
+    expect(st.position).toBe(KIT_START_MS + MAX_PACED_GAP_MS - 1);
+    expect(st.pushed).toBe(1);
+    expect(st.skippedGaps).toEqual([]);
+    wall.advance(1001);
+    await s.drained;
+    expect(storedEvents(s.dbFile)).toBe(3);
   });
 });
 

@@ -8,6 +8,7 @@ import type { ReplayProgress } from '../../../shared/metrics';
 import { CaptureReadError } from '../capture/captureErrors';
 import { parseCaptureLine, type CaptureRecord } from '../capture/captureLine';
 import { openCaptureReader, type CaptureReader } from '../capture/captureReader';
+import { MAX_PACED_GAP_MS, skippedGapText, type SkippedGap } from '../../../shared/replayGap';
 import type { IngestSource } from '../ingest/ingestSource';
 import type { PipelineInput } from '../ingest/ingestPipeline';
 
@@ -26,6 +27,8 @@ export interface ReplaySourceOptions {
   flush?: () => void;
   /** A checkpoint (line, event-time watermark) every this many lines, for backward seeks. */
   checkpointEvery?: number;
+  /** The session's log (a skipped gap in event time is said there). */
+  log?: (line: string) => void;
 }
 
 export type ReplayControl =
@@ -49,6 +52,7 @@ export interface BadLine {
 export type ReplayStatus = ReplayStatusView;
 
 const MAX_BAD_SAMPLES = 20;
+const MAX_SKIPPED_GAPS = 20;
 const RATE_WINDOW_MS = 10_000;
 const BLOCKED_POLL_MS = 10;
 /** Longest single sleep while pacing: state changes wake the loop anyway; this bounds drift. */
@@ -110,6 +114,7 @@ export class ReplaySource implements IngestSource {
   private readonly now: () => number;
   private readonly flushPending: () => void;
   private readonly checkpointEvery: number;
+  private readonly log: (line: string) => void;
 
   private push: ((input: PipelineInput) => void) | null = null;
   private isBlocked: () => boolean = () => false;
@@ -147,6 +152,7 @@ export class ReplaySource implements IngestSource {
   private pushed = 0;
   private badLines = 0;
   private readonly badSamples: BadLine[] = [];
+  private readonly skippedGaps: SkippedGap[] = [];
   private readonly checkpoints: { line: number; watermark: number }[] = [];
   private error: string | null = null;
   private lastBytesRead = 0;
@@ -171,6 +177,7 @@ export class ReplaySource implements IngestSource {
     this.now = options.now ?? Date.now;
     this.flushPending = options.flush ?? (() => undefined);
     this.checkpointEvery = options.checkpointEvery ?? 10_000;
+    this.log = options.log ?? (() => undefined);
     if (options.startPaused) this.state = 'paused';
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
@@ -307,6 +314,7 @@ export class ReplaySource implements IngestSource {
       pushed: this.pushed,
       badLines: this.badLines,
       badLineSamples: [...this.badSamples],
+      skippedGaps: this.skippedGaps.map((g) => ({ ...g })),
       toExact: this.toExact,
       seekingTo: this.seekTarget,
       passes: this.passes,
@@ -457,11 +465,12 @@ export class ReplaySource implements IngestSource {
   }
 
   private emit(line: number, raw: RawMessage, decoded: DecodeResult, fresh: boolean, gen: number, t: number | null): Promise<void> | null {
+    if (t !== null) this.skipFarGap(line, t);
     const seeking = this.seekTarget !== null;
     const mustPace = !seeking && this.speed !== 'max' && t !== null && this.state === 'running' && this.clock()! < t;
     const paused = this.state === 'paused' && !seeking;
     if (mustPace || paused || (fresh && this.isBlocked())) {
-      return this.holdOn(gen, t).then(() => {
+      return this.holdOn(gen, t, line).then(() => {
         if (gen === this.generation) this.deliver(line, raw, decoded, fresh, t);
       });
     }
@@ -488,7 +497,7 @@ export class ReplaySource implements IngestSource {
   }
 
   /** Waits while paused, blocked, or (paced) until the clock reaches `t`. */
-  private async holdOn(gen: number, t: number | null): Promise<void> {
+  private async holdOn(gen: number, t: number | null, line = 0): Promise<void> {
     for (;;) {
       if (gen !== this.generation) return;
       if (this.state === 'paused' && this.seekTarget === null) {
@@ -506,6 +515,7 @@ export class ReplaySource implements IngestSource {
       }
       if (this.seekTarget !== null && t !== null && t > this.seekTarget) this.completeSeek();
       if (t === null || this.speed === 'max' || this.seekTarget !== null) return;
+      this.skipFarGap(line, t);
       this.waitingFor = t;
       const c = this.clock()!;
       if (c >= t) {
@@ -514,6 +524,25 @@ export class ReplaySource implements IngestSource {
       }
       await this.sleep(Math.min(MAX_SLEEP_MS, Math.max(1, (t - c) / this.speed)));
     }
+  }
+
+  /**
+   * Paced and running: a line more than MAX_PACED_GAP_MS from the replay clock (ahead, or behind
+   * after such a jump) moves the clock to its time instead of being waited for (or, behind,
+   * pushed at once with the rest of the capture unpaced behind a clock years ahead).
+   */
+  private skipFarGap(line: number, t: number): void {
+    if (this.speed === 'max' || this.seekTarget !== null || this.state !== 'running') return;
+    const c = this.clock();
+    if (c === null || Math.abs(t - c) <= MAX_PACED_GAP_MS) return;
+    this.anchorPos = t;
+    this.anchorWall = this.now();
+    this.waitingFor = null;
+    // A backward seek paces the stretch again: the same jump is said once.
+    if (this.skippedGaps.some((g) => g.line === line)) return;
+    const gap = { line, fromMs: c, toMs: t };
+    if (this.skippedGaps.length < MAX_SKIPPED_GAPS) this.skippedGaps.push(gap);
+    this.log(skippedGapText(this.file, gap));
   }
 
   private sleep(ms: number | null): Promise<void> {

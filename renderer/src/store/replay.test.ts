@@ -40,6 +40,7 @@ function status(patch: Partial<ReplayStatusView> = {}): ReplayStatusView {
     pushed: 10,
     badLines: 0,
     badLineSamples: [],
+    skippedGaps: [],
     toExact: false,
     seekingTo: null,
     passes: 1,

@@ -3,6 +3,7 @@
 // the live session. The dashboard, alerts and explorer follow the replay session by themselves.
 import { memo, useEffect, useState } from 'react';
 import type { ReplayProgress } from '../../../shared/metrics';
+import { gapText, MAX_PACED_GAP_MS } from '../../../shared/replayGap';
 import { CapturePanel } from '../components/CapturePanel';
 import { fmtBytes, fmtCount, fmtDateTime, fmtDuration, fmtPercent, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
@@ -251,6 +252,27 @@ function BadLines() {
   );
 }
 
+/** Jumps in event time a paced replay skipped instead of waiting for (nothing when there were none). */
+function SkippedGaps() {
+  const gaps = useReplay((s) => s.status?.skippedGaps);
+  if (!gaps || gaps.length === 0) return null;
+  return (
+    <section className="panel" aria-label="Skipped gaps" data-testid="replay-skipped-gaps">
+      <header className="panel-head">
+        <h2>Skipped gaps</h2>
+        <span className="muted small">event time jumps of more than {MAX_PACED_GAP_MS / 3_600_000} h are not waited for</span>
+      </header>
+      <ul className="small">
+        {gaps.map((g) => (
+          <li key={g.line} data-testid="replay-skipped-gap">
+            skipped a {gapText(g.toMs - g.fromMs)} gap{g.toMs < g.fromMs ? ' back' : ''} at line {g.line}: {fmtDateTime(g.fromMs)} to {fmtDateTime(g.toMs)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 const ReplaySession = memo(function ReplaySession() {
   const replay = useApp((s) => s.snapshot?.replay ?? null);
   const busy = useReplay((s) => s.busy);
@@ -357,6 +379,7 @@ export function Replay() {
         <div className="replay-col">
           {replaying ? <ReplaySession /> : null}
           {replaying ? <BadLines /> : null}
+          {replaying ? <SkippedGaps /> : null}
           {!replaying ? (
             <section className="panel" aria-label="Speed" data-testid="replay-speed-panel">
               <div className="replay-body">
