@@ -47,7 +47,11 @@ export class RedriveRefusedError extends Error {
 export interface RedriveOptions {
   url: string;
   queue: string;
-  /** Message ids to send home; null: every message of the queue (up to maxMessages). */
+  /**
+   * Message ids to send home, one entry per message: an id listed twice sends two messages
+   * with that id (a queue may hold several, each its own delivery, as a shovel moves them all);
+   * null: every message of the queue (up to maxMessages).
+   */
   ids: readonly string[] | null;
   audit: RedriveAuditLog;
   /**
@@ -68,7 +72,10 @@ export type { RedriveResult } from '../../../shared/deadLetters';
 
 export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResult> {
   const redriveId = randomUUID();
-  const log = (m: { id: string }, step: AuditStep, to: { exchange: string; routingKey: string } | null, detail: string | null = null) =>
+  /** Steps this redrive wrote, per message id: another copy of an id must not read them as its own history. */
+  const ownSteps = new Map<string, number>();
+  const log = (m: { id: string }, step: AuditStep, to: { exchange: string; routingKey: string } | null, detail: string | null = null) => {
+    ownSteps.set(m.id, (ownSteps.get(m.id) ?? 0) + 1);
     o.audit.record({
       redriveId,
       at: Date.now(),
@@ -80,6 +87,7 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
       step,
       detail,
     });
+  };
   if (o.readOnly) {
     log({ id: '*' }, 'refused', null, 'read-only mode');
     throw new RedriveRefusedError('redrive is disabled: payops is in read-only mode (PAYOPS_READ_ONLY or --read-only)');
@@ -96,7 +104,11 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
   }
   const result: RedriveResult = { redriveId, redriven: 0, removedOnly: 0, skipped: [], failed: [], inDoubt: [], targets: [] };
   const targets = new Map<string, RedriveResult['targets'][number]>();
-  const wanted = o.ids ? new Set(o.ids) : null;
+  // How many messages of each id are still to be found (an id listed twice: two messages).
+  const wanted = o.ids ? new Map<string, number>() : null;
+  for (const id of o.ids ?? []) wanted!.set(id, (wanted!.get(id) ?? 0) + 1);
+  /** Copies (id and re-publish number) an earlier redrive sent home that this one removed: one removal each. */
+  const removedHome = new Set<string>();
   const rate = o.ratePerSecond ?? 100;
   const bucket = new TokenBucket(rate, Math.max(1, rate), Date.now());
   let conn: amqp.ChannelModel;
@@ -122,14 +134,25 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
       const msg = await source.get(o.queue, { noAck: false });
       if (!msg) break;
       const m = describe(msg);
-      if (wanted && !wanted.has(m.id)) {
+      const left = wanted?.get(m.id);
+      if (wanted && left === undefined) {
         held.push(msg); // not selected: stays (given back at the end)
         continue;
       }
-      wanted?.delete(m.id);
+      if (wanted) {
+        if (left! > 1) wanted.set(m.id, left! - 1);
+        else wanted.delete(m.id);
+      }
       const headers = (msg.properties.headers as Record<string, unknown> | undefined) ?? null;
-      const earlier = earlierRedrives(o.audit.stepsOf(o.queue, m.id), redrivePublishOf(headers));
-      if (earlier.sentHome) {
+      const copy = redrivePublishOf(headers);
+      const steps = o.audit.stepsOf(o.queue, m.id);
+      // The history before this redrive: its own steps are another copy's (this one is still here).
+      const before = earlierRedrives(steps.slice(0, steps.length - (ownSteps.get(m.id) ?? 0)), copy);
+      const earlier = { ...before, publishes: steps.filter((step) => step === 'publishing').length };
+      // An earlier re-publish accounts for one copy: a second copy of that id and number is sent.
+      const lineage = `${m.id}\u0000${copy}`;
+      if (earlier.sentHome && !removedHome.has(lineage)) {
+        removedHome.add(lineage);
         // An earlier redrive re-published this very copy and the broker confirmed it: it is
         // home, only its removal is left (the redrive stopped before it, or before the broker
         // had processed it, even if the log says 'removed').

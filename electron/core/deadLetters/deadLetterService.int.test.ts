@@ -89,4 +89,25 @@ describe('dead-letter service', () => {
     expect(removed[0]).toMatchObject({ actor: 'test@host', fromQueue: t.dlq, toExchange: t.exchange });
     expect(entries.some((e) => e.step === 'refused')).toBe(true);
   }, 30_000);
+
+  it('redrives every selected message of an id the queue holds twice, as a shovel moves every message: the count confirmed is the count sent', async () => {
+    const t = deadLetterTopology('dlqdup');
+    cleanup.push(() => deleteDeadLetterTopology(t));
+    // d1 published twice (a producer's retry): two deliveries, two dead letters with one id.
+    await fillDeadLetterQueue(t, ['d1', 'd1', 'k1'], []);
+    const store = openStore(`${dir}/dup.db`);
+    cleanup.push(() => store.close());
+    const service = new DeadLetterService({ broker: { url: AMQP_URL }, store, rules: () => rules, readOnly: false, actor: 'test@host' });
+    const { messages } = await service.browse({ queue: t.dlq, count: 50 });
+    // What the view confirms: the selected messages with an origin ("Redrive 2 messages").
+    const selected = messages.filter((m) => m.id === 'd1');
+    expect(selected.filter((m) => m.origin !== null)).toHaveLength(2);
+    const result = await service.redrive({ queue: t.dlq, ids: selected.map((m) => m.id), ratePerSecond: 500 });
+    expect(result).toMatchObject({ redriven: 2, removedOnly: 0, failed: [], inDoubt: [], skipped: [] });
+    expect(result.targets).toEqual([{ exchange: t.exchange, routingKey: 'payment.authorized.d1', count: 2 }]);
+    expect(await drainIds(t.rejectQueue)).toEqual(['d1', 'd1']);
+    expect(await drainIds(t.dlq)).toEqual(['k1']); // not selected: stays
+    const published = service.audit({ limit: 100 }).entries.filter((e) => e.redriveId === result.redriveId && e.step === 'confirmed');
+    expect(published.map((e) => e.messageId)).toEqual(['d1', 'd1']);
+  }, 30_000);
 });

@@ -348,10 +348,11 @@ function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMe
         </tr>
       </thead>
       <tbody>
-        {messages.map((m) => {
+        {messages.map((m, i) => {
           const c = eventColumns(m);
           return (
-            <tr key={m.id} data-testid="dlq-message" data-id={m.id} aria-selected={selected.has(m.id)}>
+            // Keyed by position too: a queue may hold two messages with one id.
+            <tr key={`${i}:${m.id}`} data-testid="dlq-message" data-id={m.id} aria-selected={selected.has(m.id)}>
               <td>
                 <input type="checkbox" checked={selected.has(m.id)} onChange={() => onToggle(m.id)} aria-label={`Select ${m.id}`} data-testid={`dlq-select-${m.id}`} />
               </td>
