@@ -14,6 +14,9 @@ export function QuarantineTab() {
   const [reason, setReason] = useState('');
   const [appliedReason, setAppliedReason] = useState('');
   const [open, setOpen] = useState<QuarantineRow | null>(null);
+  /** Listed rows found deleted (by the retention) when opened. */
+  const [gone, setGone] = useState<ReadonlySet<number>>(new Set());
+  const markGone = useCallback((seq: number) => setGone((g) => (g.has(seq) ? g : new Set(g).add(seq))), []);
 
   const load = useCallback(
     async (reset: boolean, from: QuarantineCursor | null) => {
@@ -21,6 +24,7 @@ export function QuarantineTab() {
       try {
         const page = await explorerCall('quarantine.query', { limit: 100, cursor: reset ? null : from, ...(appliedReason ? { reason: appliedReason } : {}) });
         setRows((r) => (reset ? page.rows : [...r, ...page.rows]));
+        if (reset) setGone(new Set());
         setCursor(page.nextCursor);
         setDone(page.nextCursor === null);
         setError(null);
@@ -94,11 +98,15 @@ export function QuarantineTab() {
                     aria-selected={open?.seq === r.seq}
                     onClick={() => setOpen(r)}
                     onKeyDown={(e) => e.key === 'Enter' && setOpen(r)}
-                    className={open?.seq === r.seq ? 'selected' : ''}
+                    className={`${open?.seq === r.seq ? 'selected' : ''}${gone.has(r.seq) ? ' muted' : ''}`}
                     data-testid="quarantine-row"
+                    data-gone={gone.has(r.seq) || undefined}
                   >
                     <td className="nowrap mono">{fmtDateTime(r.arrivalMs)}</td>
-                    <td>{r.reason}</td>
+                    <td>
+                      {r.reason}
+                      {gone.has(r.seq) ? <span className="small"> (deleted by the retention)</span> : null}
+                    </td>
                     <td className="mono">{r.routingKey ?? '—'}</td>
                     <td className="num mono">{fmtCount(r.body.size)} B</td>
                   </tr>
@@ -112,24 +120,37 @@ export function QuarantineTab() {
             </button>
           ) : null}
         </section>
-        <aside className="explorer-side">{open ? <QuarantineDetail row={open} onClose={() => setOpen(null)} /> : <div className="panel empty small">Select a message to see its headers and body.</div>}</aside>
+        <aside className="explorer-side">{open ? <QuarantineDetail row={open} onClose={() => setOpen(null)} onGone={markGone} /> : <div className="panel empty small">Select a message to see its headers and body.</div>}</aside>
       </div>
     </div>
   );
 }
 
-function QuarantineDetail({ row, onClose }: { row: QuarantineRow; onClose: () => void }) {
-  const [full, setFull] = useState<QuarantineRow>(row);
+/** The detail's message: the listed row while it is read again, then the stored one, or why there is none. */
+export type QuarantineDetailState = { state: 'loading' } | { state: 'held'; row: QuarantineRow } | { state: 'gone' } | { state: 'failed'; message: string };
+
+function QuarantineDetail({ row, onClose, onGone }: { row: QuarantineRow; onClose: () => void; onGone: (seq: number) => void }) {
+  const [detail, setDetail] = useState<QuarantineDetailState>({ state: 'loading' });
   useEffect(() => {
     let live = true;
-    setFull(row);
+    setDetail({ state: 'loading' });
     explorerCall('quarantine.get', { seq: row.seq })
-      .then((r) => live && r.row && setFull(r.row))
-      .catch(() => undefined);
+      .then((r) => {
+        if (!live) return;
+        // No row: the retention (or a compaction) deleted it after the list was read.
+        setDetail(r.row ? { state: 'held', row: r.row } : { state: 'gone' });
+        if (!r.row) onGone(row.seq);
+      })
+      .catch((err: unknown) => live && setDetail({ state: 'failed', message: errorText(err) }));
     return () => {
       live = false;
     };
-  }, [row]);
+  }, [row, onGone]);
+  return <QuarantineDetailPanel listed={row} detail={detail} onClose={onClose} />;
+}
+
+export function QuarantineDetailPanel({ listed, detail, onClose }: { listed: QuarantineRow; detail: QuarantineDetailState; onClose: () => void }) {
+  const full = detail.state === 'held' ? detail.row : listed;
   return (
     <section className="panel explorer-detail" aria-label="Quarantined message" data-testid="quarantine-detail">
       <div className="explorer-panel-head">
@@ -138,6 +159,24 @@ function QuarantineDetail({ row, onClose }: { row: QuarantineRow; onClose: () =>
           ✕
         </button>
       </div>
+      {detail.state === 'gone' ? (
+        <p className="small" role="status" data-testid="quarantine-gone">
+          This message (arrived {new Date(listed.arrivalMs).toISOString()}) is no longer held: the retention deleted it after the list was read. Refresh the list to see what is held now.
+        </p>
+      ) : detail.state === 'failed' ? (
+        <p className="error-text small" role="alert" data-testid="quarantine-detail-error">
+          Could not read it again: {detail.message}
+        </p>
+      ) : (
+        <QuarantineContent full={full} />
+      )}
+    </section>
+  );
+}
+
+function QuarantineContent({ full }: { full: QuarantineRow }) {
+  return (
+    <>
       <dl className="kv small">
         <dt>Reason</dt>
         <dd>{full.reason}</dd>
@@ -165,6 +204,6 @@ function QuarantineDetail({ row, onClose }: { row: QuarantineRow; onClose: () =>
       <pre className="explorer-json mono" aria-label="Body" data-testid="quarantine-body" data-encoding={full.body.encoding}>
         {full.body.text}
       </pre>
-    </section>
+    </>
   );
 }
