@@ -17,7 +17,7 @@ import { parseReplaySpeed, type ReplaySpeed } from '../../core/replay/replaySour
 import { openStore } from '../../core/store/store';
 import { redactSecrets, redactUrl } from '../../core/redact';
 import { CliError, fail } from '../cliErrors';
-import { checkStreamOffset, positiveInt, positiveNumber, STREAM_OFFSET_HELP, streamOffsetFlag } from '../cliOptions';
+import { checkStreamOffset, isoTime, positiveInt, positiveNumber, STREAM_OFFSET_HELP, streamOffsetFlag } from '../cliOptions';
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
 import { printResult } from '../terminalText';
@@ -44,6 +44,9 @@ interface ReplayFlags {
   flushMs?: number;
   maxBodyBytes?: number;
   fromStream?: string;
+  /** A capture's event-time slice: from (inclusive) and to (exclusive), epoch ms. */
+  from?: number;
+  to?: number;
   amqp?: string;
   streamOffset?: string;
   /** The old name of --stream-offset, still accepted (hidden from --help). */
@@ -71,6 +74,9 @@ Input problems:
                                       error naming the line, exit 1 ("complete": false in --json)
   an event whose source and id are    quarantined, the first copy kept; counted as conflicting
   stored with another body            duplicates in the summary (conflictingDuplicates in --json)
+
+--from / --to replay only a capture's events with from <= event time < to (the rest of the
+file is read past, not paced); a line without an event time goes with the lines before it.
 
 From a RabbitMQ stream queue (--from-stream QUEUE --amqp URL --stream-offset ...): the queue
 must exist and be a stream; it is consumed from --stream-offset (first, last, next, a number,
@@ -107,6 +113,8 @@ export function registerReplay(program: Command): void {
     .option('--batch-size <n>', `commit after this many messages (default ${FILE_REPLAY_BATCH} from a file, ${DEFAULT_INGEST_BATCH} from a stream)`, positiveInt('--batch-size'))
     .option('--flush-ms <ms>', 'or after this many milliseconds (default 1000 at max speed, else 100)', positiveInt('--flush-ms'))
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
+    .option('--from <iso>', 'with a capture file: replay only events at or after this event time (ISO 8601; without an offset it is UTC)', isoTime('--from'))
+    .option('--to <iso>', 'with a capture file: replay only events before this event time (exclusive)', isoTime('--to'))
     .option('--from-stream <queue>', 'replay from this RabbitMQ stream queue instead of a file')
     .addOption(new Option('--amqp <url>', 'broker URL for --from-stream (or PAYOPS_AMQP_URL)').env('PAYOPS_AMQP_URL'))
     .option('--stream-offset <offset>', `with --from-stream: ${STREAM_OFFSET_HELP} (default: first)`, checkStreamOffset)
@@ -197,9 +205,13 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   loadRulesForCli(flags.rules);
   if (flags.fromStream) {
     if (capture) throw new CliError('give either a capture file or --from-stream, not both');
+    if (flags.from !== undefined || flags.to !== undefined) throw new CliError('--from and --to slice a capture file: a stream replay starts at --stream-offset (an ISO time too)');
     return runStreamReplay(flags.fromStream, flags);
   }
   if (!capture) throw new CliError('a capture file is required (or --from-stream QUEUE)');
+  if (flags.from !== undefined && flags.to !== undefined && flags.from >= flags.to) {
+    throw new CliError(`--from ${new Date(flags.from).toISOString()} is not before --to ${new Date(flags.to).toISOString()}: the slice holds no event time`);
+  }
   if (flags.overwrite && flags.append) throw new CliError('--overwrite and --append exclude each other');
   await preflight(capture);
   prepareDb(flags);
@@ -210,7 +222,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   const config: EngineConfig = {
     dbFile: flags.db,
     session: 'replay',
-    replay: { file: capture, speed: flags.speed },
+    replay: { file: capture, speed: flags.speed, fromMs: flags.from, toMs: flags.to },
     // At max speed large transactions are what makes it fast (fewer WAL page rewrites);
     // paced, the timer keeps the stored data within 100 ms of the replay clock.
     batchSize: flags.batchSize ?? FILE_REPLAY_BATCH,
@@ -224,7 +236,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   const notifications = startCliNotifications({ dbFile: flags.db, rulesFile: flags.rules ?? null, dryRun: !flags.deliver, live: false });
   if (notifications) host.on('alert', (n) => notifications.hub.observe(n));
   if (notifications) host.on('silence', (c) => notifications.hub.silence(c));
-  if (!flags.json) logLine(`replaying ${capture} into ${flags.db} at ${flags.speed === 'max' ? 'max speed' : `x${flags.speed}`}`);
+  if (!flags.json) logLine(`replaying ${capture}${sliceText(flags)} into ${flags.db} at ${flags.speed === 'max' ? 'max speed' : `x${flags.speed}`}`);
 
   let finishing = false;
   let lastReport = Date.now();
@@ -259,6 +271,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
       skippedGaps: status?.skippedGaps ?? [],
       from: status?.from != null ? new Date(status.from).toISOString() : null,
       to: status?.to != null ? new Date(status.to).toISOString() : null,
+      slice: flags.from === undefined && flags.to === undefined ? null : { from: flags.from === undefined ? null : new Date(flags.from).toISOString(), to: flags.to === undefined ? null : new Date(flags.to).toISOString() },
       complete,
       error: status?.error ?? null,
       stoppedBecause: why,
@@ -276,6 +289,14 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   host.on('fatal', (message) => fail(new Error(message)));
   process.once('SIGINT', () => void finish('SIGINT'));
   process.once('SIGTERM', () => void finish('SIGTERM'));
+}
+
+/** " (event times from A to before B)" for a sliced replay, else nothing. */
+function sliceText(flags: Pick<ReplayFlags, 'from' | 'to'>): string {
+  if (flags.from === undefined && flags.to === undefined) return '';
+  const from = flags.from === undefined ? '' : ` from ${new Date(flags.from).toISOString()}`;
+  const to = flags.to === undefined ? '' : ` to before ${new Date(flags.to).toISOString()}`;
+  return ` (event times${from}${to})`;
 }
 
 function formatSummary(s: {

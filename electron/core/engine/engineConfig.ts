@@ -17,7 +17,14 @@ export interface EngineConfig {
   retentionDays?: number;
   rulesFile?: string | null;
   /** A replay session: the capture to read and how fast (a multiple of event time, or 'max'). */
-  replay?: { file: string; speed: number | 'max'; startPaused?: boolean };
+  replay?: {
+    file: string;
+    speed: number | 'max';
+    startPaused?: boolean;
+    /** Only the lines of this event-time slice, `fromMs <= time < toMs` (either end open when absent). */
+    fromMs?: number;
+    toMs?: number;
+  };
   /** 'full': fsync every commit (survives power loss); 'normal': survives a crash of payops, not of the OS. */
   durability?: 'full' | 'normal';
   /** Record every message to this capture file as it arrives. */

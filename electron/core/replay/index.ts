@@ -40,6 +40,8 @@ export function replaySession(
     speed: replay.speed,
     startPaused: replay.startPaused,
     checkpointEvery: replay.checkpointEvery,
+    fromMs: replay.fromMs,
+    toMs: replay.toMs,
     now: replay.now,
     maxBodyBytes: options.maxBodyBytes,
     flush: options.flush,

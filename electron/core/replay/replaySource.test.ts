@@ -37,8 +37,8 @@ type Extra = Partial<EngineConfig> & { startPaused?: boolean; checkpointEvery?: 
 async function startReplay(file: string, speed: number | 'max', extra: Extra = {}): Promise<Session> {
   const dbFile = path.join(dir, `s${++counter}.db`);
   const { startPaused, checkpointEvery, now, ...rest } = extra;
-  const replay = { file, speed, startPaused, checkpointEvery, now } as EngineConfig['replay'];
-  const config: EngineConfig = { dbFile, session: 'replay', replay, ...rest };
+  const replay = { file, speed, startPaused, checkpointEvery, now, ...rest.replay } as EngineConfig['replay'];
+  const config: EngineConfig = { dbFile, session: 'replay', ...rest, replay };
   let resolveDrained!: () => void;
   const drained = new Promise<void>((r) => (resolveDrained = r));
   const logs: string[] = [];
@@ -392,6 +392,43 @@ describe('far-off event times in a paced replay', () => {
     wall.advance(1001);
     await s.drained;
     expect(storedEvents(s.dbFile)).toBe(3);
+  });
+});
+
+describe('replay of a time slice', () => {
+  it('pushes only the lines whose event time is in [from, to), and the untimed or bad lines among them', async () => {
+    const lines = captureLines(101, 1, false); // one event a second, 0..100 s
+    const late = JSON.stringify({ ...JSON.parse(lines[45]), id: 'late-45' }); // out of order, inside the slice
+    const untimed = JSON.stringify({ specversion: '1.0', id: 'u-in', source: 'ops/other', type: 'com.example.heartbeat' });
+    lines.splice(80, 0, 'not { json'); // after the 79 s line: outside the slice
+    lines.splice(50, 0, untimed); // after the 49 s line: inside the slice
+    const file = writeCapture(path.join(dir, 'slice.ndjson'), [...lines, late]);
+    const slice = { fromMs: KIT_START_MS + 30_000, toMs: KIT_START_MS + 60_000 };
+    const { dbFile, status } = await replayToEnd(file, 'max', { replay: { file, speed: 'max', ...slice } });
+    expect(status.state).toBe('done');
+    const db = new Database(dbFile, { readonly: true });
+    const times = db.prepare("SELECT time_ms FROM events WHERE type != 'com.example.heartbeat' ORDER BY time_ms").pluck().all() as number[];
+    const unknown = db.prepare("SELECT id FROM events WHERE type = 'com.example.heartbeat'").pluck().all();
+    db.close();
+    expect(times).toHaveLength(31); // 30..59 s, and the late copy's 45 s
+    expect(Math.min(...times)).toBe(slice.fromMs);
+    expect(Math.max(...times)).toBe(slice.toMs - 1000);
+    expect(unknown).toEqual(['u-in']);
+    expect(dbFigures(dbFile).stats).toMatchObject({ events: 32, quarantined: 0 });
+    expect(status.badLines).toBe(0);
+    expect(status.from).toBe(slice.fromMs);
+    expect(status.to).toBe(slice.toMs - 1000);
+  });
+
+  it('paces from the slice\'s first event, not from the capture\'s', async () => {
+    const file = writeCapture(path.join(dir, 'slice-paced.ndjson'), captureLines(101, 1, false));
+    const wall = manualClock();
+    const s = await startReplay(file, 1, { now: wall.now, replay: { file, speed: 1, fromMs: KIT_START_MS + 90_000 } } as Extra);
+    await waitFor(async () => (await s.status()).pushed === 1, 'the slice\'s first line to be pushed at once');
+    expect((await s.status()).position).toBe(KIT_START_MS + 90_000);
+    wall.advance(10_000);
+    await s.drained;
+    expect(storedEvents(s.dbFile)).toBe(11);
   });
 });
 

@@ -29,6 +29,13 @@ export interface ReplaySourceOptions {
   checkpointEvery?: number;
   /** The session's log (a skipped gap in event time is said there). */
   log?: (line: string) => void;
+  /**
+   * Only this slice of event time, `fromMs <= time < toMs` (an end absent: open). A line without
+   * an event time (an unknown type without `time`, a bad line) goes with the lines before it:
+   * in when their newest event time is in the slice.
+   */
+  fromMs?: number;
+  toMs?: number;
 }
 
 export type ReplayControl =
@@ -115,6 +122,10 @@ export class ReplaySource implements IngestSource {
   private readonly flushPending: () => void;
   private readonly checkpointEvery: number;
   private readonly log: (line: string) => void;
+  private readonly sliceFrom: number | undefined;
+  private readonly sliceTo: number | undefined;
+  /** Highest event time of every line read in this pass, in the slice or not. */
+  private fileWatermark: number | null = null;
 
   private push: ((input: PipelineInput) => void) | null = null;
   private isBlocked: () => boolean = () => false;
@@ -178,6 +189,8 @@ export class ReplaySource implements IngestSource {
     this.flushPending = options.flush ?? (() => undefined);
     this.checkpointEvery = options.checkpointEvery ?? 10_000;
     this.log = options.log ?? (() => undefined);
+    this.sliceFrom = options.fromMs;
+    this.sliceTo = options.toMs;
     if (options.startPaused) this.state = 'paused';
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
@@ -364,6 +377,7 @@ export class ReplaySource implements IngestSource {
     const gen = ++this.generation;
     this.passes++;
     this.passWatermark = watermark;
+    this.fileWatermark = watermark;
     this.passStartLine = this.skipBelowLine;
     this.waitingFor = null;
     this.line = 0;
@@ -418,11 +432,22 @@ export class ReplaySource implements IngestSource {
     this.resolveFinished();
   }
 
+  private inSlice(t: number): boolean {
+    return (this.sliceFrom === undefined || t >= this.sliceFrom) && (this.sliceTo === undefined || t < this.sliceTo);
+  }
+
+  /** A line without an event time is in the slice when the newest event time before it is (the first timed line's before any). */
+  private untimedInSlice(): boolean {
+    const at = this.fileWatermark ?? this.firstTimeMs;
+    return at === null || at === undefined || this.inSlice(at);
+  }
+
   /** Handles one record; returns a promise when the loop must wait (pacing, pause, backpressure). */
   private handle(record: CaptureRecord, gen: number): Promise<void> | null {
     this.line = record.line;
     if (record.line > this.maxLineSeen) this.maxLineSeen = record.line;
     if ('error' in record) {
+      if (!this.untimedInSlice()) return null;
       this.onBadLine(record.line, record.error, record.bytes);
       return (this.state === 'paused' && this.seekTarget === null) || this.isBlocked() ? this.holdOn(gen, null) : null;
     }
@@ -439,8 +464,11 @@ export class ReplaySource implements IngestSource {
     let t: number | null = null;
     if (decoded.ok && decoded.event.timeMs !== null) t = decoded.event.timeMs;
     // The reader gives arrivalMs 0 when the line has neither a recorded arrival nor a time.
-    if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? this.firstTimeMs ?? 0;
-    if (t === null) return this.emit(record.line, raw, decoded, fresh, gen, null);
+    if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? this.fileWatermark ?? this.firstTimeMs ?? 0;
+    if (t === null) return this.untimedInSlice() ? this.emit(record.line, raw, decoded, fresh, gen, null) : null;
+    if (this.fileWatermark === null || t > this.fileWatermark) this.fileWatermark = t;
+    // Outside the slice: read past, neither pushed nor paced nor part of the span.
+    if (!this.inSlice(t)) return null;
 
     // A capture need not be in event-time order: the span is the earliest and latest seen.
     if (this.from === null) this.from = Math.min(t, this.probedEarliest ?? t);
@@ -621,7 +649,7 @@ export class ReplaySource implements IngestSource {
           const rec = parseCaptureLine(Buffer.from(lines[i], 'latin1'), 2);
           if (!rec || 'error' in rec) continue;
           const d = decodeMessage(rec.raw, { maxBodyBytes: this.maxBodyBytes });
-          if (!d.ok || d.event.timeMs === null) continue;
+          if (!d.ok || d.event.timeMs === null || !this.inSlice(d.event.timeMs)) continue;
           const t = d.event.timeMs;
           if (earliest === null || t < earliest) earliest = t;
           if (latest === null || t > latest) latest = t;
