@@ -45,9 +45,11 @@ export interface AlertNotification {
 }
 
 /**
- * An alert receivers were told fires was silenced, or its silence ended while it still fires.
- * Not an announcement (nothing pops up for it): the notification router holds back its repeats
- * while it is silenced, as Alertmanager's mute stage does, and still sends its resolve.
+ * An alert receivers were told fires was silenced, or its silence ended while it still fires;
+ * or an alert fired while a silence held it (`silenced`, never announced). Not an announcement
+ * (nothing pops up for it): the notification router holds back its repeats while it is
+ * silenced, as Alertmanager's mute stage does, still sends its resolve, and reports what the
+ * silence held back (the notification log's `silenced`).
  */
 export interface AlertSilenceChange {
   kind: 'silenced' | 'unsilenced';
@@ -58,6 +60,8 @@ export interface AlertSilenceChange {
   key: string;
   /** The evaluator's clock when the silence began or ended. */
   at: number;
+  /** The alert's summary then ("FIRING rule: ..."), for the record of what was held back. */
+  summary?: string;
 }
 
 /**

@@ -122,7 +122,7 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     alerts,
     notifications: result.notifications.map(notificationJson),
     // The routing of the rules file, never delivered: "would notify" (issue 14).
-    routing: routing ? backtestRouting(routing, result.notifications, result.alerts, result.to) : null,
+    routing: routing ? backtestRouting(routing, result.notifications, result.alerts, result.to, result.silenceChanges) : null,
     durationMs: Date.now() - started,
   };
   if (flags.json) {
@@ -143,7 +143,7 @@ function formatRouting(r: RoutingBacktest): string[] {
   for (const c of r.contactPoints) if (c.messages) lines.push(`  ${c.name} (${c.type}): ${c.messages} message(s), ${c.firing} firing, ${c.resolved} resolved`);
   if (r.wouldNotify.length === 0) lines.push('  no contact point');
   const held = (reason: string) => r.suppressed.filter((s) => s.reason === reason).length;
-  if (r.suppressed.length) lines.push(`  held back: ${held('muted')} muted, ${held('inhibited')} inhibited`);
+  if (r.suppressed.length) lines.push(`  held back: ${held('muted')} muted, ${held('inhibited')} inhibited, ${held('silenced')} silenced`);
   for (const p of r.timeToFirstPage) lines.push(`  first page for ${p.rule} ${JSON.stringify(p.labels)}: ${p.seconds === null ? 'never' : `${p.seconds} s after the problem began`}`);
   return lines;
 }

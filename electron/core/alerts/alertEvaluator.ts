@@ -708,6 +708,8 @@ export class AlertEvaluator {
     inst.clearSince = null;
     inst.unjudgedSince = null;
     if (!inst.silenced) this.notify(inst, 'firing', tick);
+    // Held by a silence: announced to no one, but the router reports what the silence held back.
+    else this.silenceChanged(inst, true, tick);
   }
 
   private resolve(slot: RuleSlot, inst: AlertInstance, tick: number): void {
@@ -757,7 +759,7 @@ export class AlertEvaluator {
 
   private silenceChanged(inst: AlertInstance, silenced: boolean, at: number): void {
     if (this.silenceChanges.length >= this.maxNotifications) this.silenceChanges.shift();
-    this.silenceChanges.push({ kind: silenced ? 'silenced' : 'unsilenced', rule: inst.rule.name, severity: inst.rule.severity, labels: { ...inst.labels }, key: inst.key, at });
+    this.silenceChanges.push({ kind: silenced ? 'silenced' : 'unsilenced', rule: inst.rule.name, severity: inst.rule.severity, labels: { ...inst.labels }, key: inst.key, at, summary: `FIRING ${inst.rule.name}: ${inst.summary}` });
   }
 
   private refreshSilenced(at: number): void {

@@ -2,13 +2,14 @@
 // fired and when, without touching live state or any database. The same evaluator as live
 // does the work, so a backtest and the live console cannot disagree.
 import type { AlertRule } from '../../../shared/alertRules';
-import type { AlertHistoryRecord, AlertNotification, AlertSilence } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { QueueDepth } from '../../../shared/metrics';
 import type { BurnRateRule } from '../../../shared/notificationConfig';
 import { AlertEvaluator, type AlertEvaluatorOptions } from './alertEvaluator';
 import type { AlertHistorySink } from './alertHistoryStore';
 import { BURN_RATE_LATENESS_MS, BurnRateEvaluator } from './burnRateEvaluator';
 import type { AlertInputEvent } from './eventCounters';
+import type { SilenceInForce } from './silenceSet';
 
 export interface QueueSampleBatch {
   /** When the depths were polled, on the same clock as event time. */
@@ -27,12 +28,20 @@ export interface BacktestOptions extends Pick<AlertEvaluatorOptions, 'evaluation
    * replay or the live console runs them, so their pages are among the notifications.
    */
   burnRates?: readonly BurnRateRule[];
+  /**
+   * Silences, each holding over the times it was in force (its `startsAt`, when set, to its end
+   * or expiry): the evaluator judges them as live, so an alert a silence held is announced to no
+   * one, and the routing reports it held back (BacktestResult.silenceChanges).
+   */
+  silences?: readonly SilenceInForce[];
 }
 
 export interface BacktestResult {
   /** Alert instances, oldest first (only those that fired unless includeUnfired). */
   alerts: AlertHistoryRecord[];
   notifications: AlertNotification[];
+  /** What silences held back or let go, in time order, as the live router hears it (NotificationRouter.silence). */
+  silenceChanges: AlertSilenceChange[];
   events: number;
   /** Event time of the first and last input. */
   from: number | null;
@@ -41,9 +50,10 @@ export interface BacktestResult {
   stats: ReturnType<AlertEvaluator['stats']>;
 }
 
-/** Collects what the evaluator would have written to history. */
+/** Collects what the evaluator would have written to history; holds the silences it judges with. */
 class MemoryHistory implements AlertHistorySink {
   readonly records = new Map<string, AlertHistoryRecord>();
+  constructor(private readonly silences: readonly SilenceInForce[]) {}
   saveInstances(records: readonly AlertHistoryRecord[]): void {
     for (const r of records) this.records.set(r.key, r);
   }
@@ -54,22 +64,24 @@ class MemoryHistory implements AlertHistorySink {
     return false;
   }
   saveSilence(): void {}
-  listSilences(): AlertSilence[] {
-    return [];
+  listSilences(): SilenceInForce[] {
+    return this.silences.map((s) => ({ ...s, matchers: s.matchers.map((m) => ({ ...m })) }));
   }
 }
 
 /** Incremental form, for inputs that arrive in pieces (a capture read line by line, pages of a stored range). */
 export class Backtester {
-  private readonly history = new MemoryHistory();
+  private readonly history: MemoryHistory;
   private readonly evaluator: AlertEvaluator;
   private readonly burn: BurnRateEvaluator | null;
   private readonly notifications: AlertNotification[] = [];
+  private readonly silenceChanges: AlertSilenceChange[] = [];
   private events = 0;
   private from: number | null = null;
   private to: number | null = null;
 
   constructor(rules: readonly AlertRule[], private readonly options: BacktestOptions = {}) {
+    this.history = new MemoryHistory(options.silences ?? []);
     // A notification must not be lost to the live bound: keep every one a backtest raises.
     this.evaluator = new AlertEvaluator(rules, this.history, { ...options, maxPendingNotifications: Number.MAX_SAFE_INTEGER, now: () => 0 });
     this.burn = options.burnRates?.length ? new BurnRateEvaluator(options.burnRates) : null;
@@ -82,7 +94,7 @@ export class Backtester {
       this.see(e.timeMs);
     }
     this.evaluator.observeEvents(events);
-    this.notifications.push(...this.evaluator.takeNotifications());
+    this.takeFromEvaluator(this.evaluator.takeNotifications());
     if (this.burn) {
       // Its clock is the events' own time, as in a replay (it evaluates each minute it passes).
       this.burn.observeEvents(events);
@@ -93,12 +105,17 @@ export class Backtester {
   feedQueues(depths: readonly QueueDepth[], at: number): void {
     this.see(at);
     this.evaluator.observeQueues(depths, at);
-    this.notifications.push(...this.evaluator.takeNotifications());
+    this.takeFromEvaluator(this.evaluator.takeNotifications());
+  }
+
+  private takeFromEvaluator(notifications: AlertNotification[]): void {
+    this.notifications.push(...notifications);
+    this.silenceChanges.push(...this.evaluator.takeSilenceChanges());
   }
 
   finish(): BacktestResult {
-    this.notifications.push(...this.evaluator.finish());
-    if (this.options.endMs !== undefined) this.notifications.push(...this.evaluator.advanceTo(this.options.endMs + (this.options.allowedLatenessMs ?? 3000)));
+    this.takeFromEvaluator(this.evaluator.finish());
+    if (this.options.endMs !== undefined) this.takeFromEvaluator(this.evaluator.advanceTo(this.options.endMs + (this.options.allowedLatenessMs ?? 3000)));
     // A stored range evaluates its quiet tail up to its end; a capture ends with its last event, as a replay does.
     if (this.burn && this.options.endMs !== undefined) this.notifications.push(...this.burn.advanceTo(this.options.endMs + BURN_RATE_LATENESS_MS));
     // The two evaluators' notifications interleave in event time (the routing reads them so).
@@ -109,6 +126,7 @@ export class Backtester {
     return {
       alerts,
       notifications: this.notifications,
+      silenceChanges: this.silenceChanges,
       events: this.events,
       from: this.from,
       to: this.to,

@@ -74,3 +74,30 @@ describe('the rule editor backtest with burn-rate rules', () => {
     expect(r.notifications.filter((n) => n.rule === 'approval-slo')).toEqual([]);
   });
 });
+
+describe('the rule editor backtest with the silences stored in the database', () => {
+  const declines = `
+rules:
+  - { name: declines, description: Declines spike., severity: critical, metric: decline_rate, condition: { above: 40% }, window: 10s, minVolume: 10 }
+`;
+  const silenceDE = (store: Store, createdAt: number, endsAt: number, expiredAt: number | null = null) =>
+    store.silences.save({ id: `s-${createdAt}`, matchers: [{ label: 'alertname', op: '=', value: 'declines' }], createdAt, endsAt, expiredAt, comment: 'known', createdBy: 'alice' });
+  const announced = async (store: Store) => (await backtest(store, declines)).notifications.filter((n) => n.rule === 'declines').map((n) => n.kind);
+
+  it('an alert a silence held when it fired is announced to no one, though it fired', async () => {
+    const store = storeBurningTraffic();
+    silenceDE(store, T0, T0 + 60 * MINUTE);
+    const r = await backtest(store, declines);
+    expect(r.alerts.filter((a) => a.rule === 'declines').map((a) => a.silenced)).toEqual([true]);
+    expect(await announced(store)).toEqual([]);
+  });
+
+  it('a silence holds only while it was in force: made after the incident, or ended early before it, it changes nothing', async () => {
+    const after = storeBurningTraffic();
+    silenceDE(after, T0 + 8 * MINUTE, T0 + 60 * MINUTE);
+    expect(await announced(after)).toEqual(['firing', 'resolved']);
+    const endedEarly = storeBurningTraffic();
+    silenceDE(endedEarly, T0, T0 + 60 * MINUTE, T0 + MINUTE);
+    expect(await announced(endedEarly)).toEqual(['firing', 'resolved']);
+  });
+});

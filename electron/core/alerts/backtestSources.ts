@@ -5,12 +5,14 @@
 // ingest up for more than one page at a time.
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { AlertRule } from '../../../shared/alertRules';
+import type { AlertSilence } from '../../../shared/alerts';
 import { decodeMessage } from '../../../shared/events/decode';
 import type { QueueDepth } from '../../../shared/metrics';
 import { openCaptureReader } from '../capture/captureReader';
 import type { ReadStore } from '../store/store';
 import { Backtester, type BacktestOptions, type BacktestResult } from './backtest';
 import type { AlertInputEvent } from './eventCounters';
+import type { SilenceInForce } from './silenceSet';
 
 export interface StoredRangeOptions extends Omit<BacktestOptions, 'queueSamples' | 'endMs'> {
   /** [from, to) in event time (epoch ms). */
@@ -33,6 +35,14 @@ export interface RangeBacktestResult extends BacktestResult {
   range: { from: number; to: number };
 }
 
+/**
+ * Stored silences as they held over past time: from their creation (a live silence holds from
+ * when it is made) to their end, or to when an operator ended them early.
+ */
+export function silencesInForce(stored: readonly AlertSilence[]): SilenceInForce[] {
+  return stored.map((s) => ({ ...s, startsAt: s.createdAt, endsAt: Math.min(s.endsAt, s.expiredAt ?? Infinity), expiredAt: null }));
+}
+
 /** Whether the database has the tables a backtest reads. */
 export function hasEventTables(store: ReadStore): boolean {
   return store.hasTables('events', 'queue_depth');
@@ -40,7 +50,8 @@ export function hasEventTables(store: ReadStore): boolean {
 
 /**
  * Runs `rules` over the events stored in [from, to) (and the queue depths polled then), in
- * event-time order, and reports what would have fired and when.
+ * event-time order, and reports what would have fired and when. The database's silences hold
+ * as they did (silencesInForce) unless `options.silences` gives others.
  */
 export async function backtestStoredRange(store: ReadStore, rules: readonly AlertRule[], options: StoredRangeOptions): Promise<RangeBacktestResult> {
   const { from, to } = options;
@@ -64,7 +75,7 @@ export async function backtestStoredRange(store: ReadStore, rules: readonly Aler
   let nextSample = 0;
   // endMs is set once we know whether a limit stopped the input (the Backtester reads its
   // options when it finishes).
-  const btOptions: BacktestOptions = { evaluationIntervalMs: options.evaluationIntervalMs, allowedLatenessMs: options.allowedLatenessMs, maxGroupsPerDimension: options.maxGroupsPerDimension, includeUnfired: options.includeUnfired, burnRates: options.burnRates };
+  const btOptions: BacktestOptions = { evaluationIntervalMs: options.evaluationIntervalMs, allowedLatenessMs: options.allowedLatenessMs, maxGroupsPerDimension: options.maxGroupsPerDimension, includeUnfired: options.includeUnfired, burnRates: options.burnRates, silences: options.silences ?? (store.hasTables('alert_silences') ? silencesInForce(store.silences.list()) : []) };
   const bt = new Backtester(rules, btOptions);
   for (;;) {
     const n = Math.min(pageSize, maxEvents - events);

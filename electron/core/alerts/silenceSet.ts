@@ -3,10 +3,19 @@
 import type { AlertSilence, SilenceMatcher } from '../../../shared/alerts';
 import { silenceMatcherMatches, silenceMatchersProblem } from '../../../shared/labelMatchers';
 
-export class SilenceSet {
-  private readonly byId = new Map<string, AlertSilence>();
+/**
+ * A silence with the time it began to hold (Alertmanager's startsAt). A silence made now holds at
+ * once and has none; a backtest gives stored silences theirs (silencesInForce), so each holds
+ * only at the past times it was in force.
+ */
+export interface SilenceInForce extends AlertSilence {
+  startsAt?: number;
+}
 
-  add(s: AlertSilence): void {
+export class SilenceSet {
+  private readonly byId = new Map<string, SilenceInForce>();
+
+  add(s: SilenceInForce): void {
     const problem = silenceMatchersProblem(s.matchers);
     if (problem) throw new Error(`silence: ${problem}`);
     this.byId.set(s.id, s);
@@ -23,8 +32,8 @@ export class SilenceSet {
     return [...this.byId.values()];
   }
 
-  isActive(s: AlertSilence, atMs: number): boolean {
-    return s.expiredAt === null && atMs < s.endsAt;
+  isActive(s: SilenceInForce, atMs: number): boolean {
+    return s.expiredAt === null && atMs < s.endsAt && (s.startsAt === undefined || atMs >= s.startsAt);
   }
 
   /** Ids of the silences that mute these labels at `atMs`. */

@@ -4,7 +4,8 @@
 // labels, a group's first message `groupWait` after it was created, later changes every
 // `groupInterval`, an unchanged firing group again after `repeatInterval`. Mute timings hold
 // a policy's messages back (what is still firing goes out once the mute ends); a firing source
-// alert inhibits matching targets; a silenced alert is not repeated (its resolve still goes out). Nothing is dropped silently: every alert held back is
+// alert inhibits matching targets; a silenced alert is not repeated (its resolve still goes out) and
+// what a silence holds back is reported. Nothing is dropped silently: every alert held back is
 // reported as a decision, once per alert and reason.
 //
 // Pure: no I/O and no wall clock. `advanceTo(t)` runs every flush due up to t, each at its
@@ -37,12 +38,12 @@ export interface DeliveredMessage {
   alerts: NotifiedAlert[];
 }
 
-/** An alert held back: by a mute timing, or inhibited by a firing source alert. */
+/** An alert held back: by a mute timing, inhibited by a firing source alert, or by a silence. */
 export interface Suppression {
   contactPoint: ContactPoint;
   groupKey: string;
   groupLabels: Record<string, string>;
-  reason: 'muted' | 'inhibited';
+  reason: 'muted' | 'inhibited' | 'silenced';
   alert: NotifiedAlert;
   at: number;
 }
@@ -223,14 +224,35 @@ export class NotificationRouter {
   /**
    * An announced alert's silence began (its repeats are held back; its resolve still goes out)
    * or ended (it is repeated again, a repeatInterval after the last message that carried it).
+   * An alert that fired while a silence held it was announced to no one: it is only reported,
+   * as what the silence held back from each contact point it would have gone to.
    */
   silence(change: AlertSilenceChange): RouteResult {
     const out = this.advanceTo(change.at);
-    const { fingerprint } = this.asTold({ ...change, kind: 'firing', value: null, summary: '' });
-    if (change.kind === 'unsilenced') this.silenced.delete(fingerprint);
-    else if (this.firing.has(fingerprint)) this.silenced.add(fingerprint);
+    const told = this.asTold({ ...change, kind: 'firing', value: null, summary: change.summary ?? '' });
+    const held: Suppression[] = [];
+    if (change.kind === 'unsilenced') this.silenced.delete(told.fingerprint);
+    else {
+      const firing = this.firing.get(told.fingerprint);
+      if (firing) this.silenced.add(told.fingerprint);
+      held.push(...this.heldBySilence(firing ?? told, change.at));
+    }
     const due = this.advanceTo(this.clock);
-    return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...due.suppressions] };
+    return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...held, ...due.suppressions] };
+  }
+
+  /** What a silence beginning at `at` holds back of `alert`: one report per contact point, once per alert. */
+  private heldBySilence(alert: NotifiedAlert, at: number): Suppression[] {
+    const held: Suppression[] = [];
+    for (const route of this.routesFor(matchLabels(alert))) {
+      const { key, groupLabels } = groupKeyOf(route, alert.labels);
+      const group = this.groups.get(key);
+      const mark = `silenced/${alert.fingerprint}/${alert.startsAt}`;
+      if (group?.reported.has(mark)) continue;
+      group?.reported.add(mark);
+      held.push({ contactPoint: route.contactPoint, groupKey: key, groupLabels, reason: 'silenced', alert, at });
+    }
+    return held;
   }
 
   /**

@@ -1,8 +1,9 @@
 // A backtest also runs the routing: what each contact point would have received for the
 // notifications the rules raised on past traffic, how long after each problem began the
-// first page would have gone out, and what mute timings and inhibition would have held back.
-// Nothing is delivered: it is the router alone, on the backtest's event-time clock.
-import type { AlertHistoryRecord, AlertNotification } from '../../../shared/alerts';
+// first page would have gone out, and what mute timings, inhibition and silences would have held
+// back. Nothing is delivered: it is the router alone, on the backtest's event-time clock, fed the
+// evaluator's notifications and silence changes in the order a live session passes them on.
+import type { AlertHistoryRecord, AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
 import { NotificationRouter, fingerprintOf, type Dispatch, type Suppression } from './router';
 
@@ -10,7 +11,7 @@ export interface RoutingBacktest {
   /** Messages per contact point, firing and resolved. */
   contactPoints: { name: string; type: string; messages: number; firing: number; resolved: number }[];
   wouldNotify: { at: string; contactPoint: string; status: 'firing' | 'resolved'; rules: string; alerts: number }[];
-  suppressed: { at: string; contactPoint: string; reason: 'muted' | 'inhibited'; rule: string; labels: Record<string, string> }[];
+  suppressed: { at: string; contactPoint: string; reason: 'muted' | 'inhibited' | 'silenced'; rule: string; labels: Record<string, string> }[];
   /** Per alert that fired with severity critical: from its start (pending or firing) to the first message carrying it. */
   timeToFirstPage: { rule: string; labels: Record<string, string>; problemStart: string; firstPage: string | null; seconds: number | null }[];
 }
@@ -27,7 +28,13 @@ export function routingEndHorizon(routing: RoutingConfig, lastAt: number): { wai
   return { wait: lastAt + wait, until: lastAt + wait + interval };
 }
 
-export function backtestRouting(routing: RoutingConfig, notifications: readonly AlertNotification[], alerts: readonly AlertHistoryRecord[], endMs: number | null): RoutingBacktest {
+export function backtestRouting(
+  routing: RoutingConfig,
+  notifications: readonly AlertNotification[],
+  alerts: readonly AlertHistoryRecord[],
+  endMs: number | null,
+  silenceChanges: readonly AlertSilenceChange[] = [],
+): RoutingBacktest {
   const router = new NotificationRouter(routing);
   const dispatches: Dispatch[] = [];
   const suppressions: Suppression[] = [];
@@ -36,9 +43,16 @@ export function backtestRouting(routing: RoutingConfig, notifications: readonly 
     suppressions.push(...r.suppressions);
   };
   const ordered = [...notifications].sort((a, b) => a.at - b.at);
-  for (const n of ordered) take(router.observe(n));
+  const changes = [...silenceChanges].sort((a, b) => a.at - b.at);
+  // As AlertingSession.publish passes them on: a notification first at a tie (an alert fires before a silence can take it).
+  let c = 0;
+  for (const n of ordered) {
+    while (c < changes.length && changes[c].at < n.at) take(router.silence(changes[c++]));
+    take(router.observe(n));
+  }
+  while (c < changes.length) take(router.silence(changes[c++]));
   // Groups still waiting at the end are flushed as they would have been shortly after.
-  const lastAt = Math.max(endMs ?? -Infinity, ordered.length ? ordered[ordered.length - 1].at : -Infinity);
+  const lastAt = Math.max(endMs ?? -Infinity, ordered.length ? ordered[ordered.length - 1].at : -Infinity, changes.length ? changes[changes.length - 1].at : -Infinity);
   // Then, as a replay does at its end, changes still waiting for their groupInterval (resolved
   // messages) go out at their scheduled time (routingEndHorizon).
   if (Number.isFinite(lastAt)) {
