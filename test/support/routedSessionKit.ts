@@ -21,6 +21,18 @@ export interface RoutedSession {
   bodies(): AlertmanagerWebhookV4[];
 }
 
+/** Requests through `session`'s services, validated as the console's are, and its firing alerts. */
+export function sessionRequests(session: EngineSession): Pick<RoutedSession, 'request' | 'firing'> {
+  const services = session.services as unknown as Record<string, Record<string, (a: unknown) => unknown>>;
+  const request = async <T>(req: ApiRequestName, args: unknown = {}): Promise<T> => {
+    const [service, method] = req.split('.');
+    const result = await services[service][method](parseApiRequest(req, args).args);
+    return (req === 'alerts.list' ? (result as { alerts: unknown }).alerts : result) as T;
+  };
+  const firing = async () => (await request<AlertView[]>('alerts.list')).filter((a) => a.state === 'firing');
+  return { request, firing };
+}
+
 /** `closers` gets what the test must close, in the order to close them in reverse. */
 export async function openRoutedSession(dbFile: string, groupBy: string[], closers: (() => unknown)[]): Promise<RoutedSession> {
   const receiver = await startReceiver();
@@ -37,13 +49,7 @@ export async function openRoutedSession(dbFile: string, groupBy: string[], close
   );
   closers.push(() => session.stop());
   notifications = startSessionNotifications({ dbFile, routing: v.config, secrets: null, dryRun: false, live: false, finishWaitMs: 10_000, env: { [secretEnvName('oncall')]: `${receiver.url}/hook` } });
-  const services = session.services as unknown as Record<string, Record<string, (a: unknown) => unknown>>;
-  const request = async <T>(req: ApiRequestName, args: unknown = {}): Promise<T> => {
-    const [service, method] = req.split('.');
-    const result = await services[service][method](parseApiRequest(req, args).args);
-    return (req === 'alerts.list' ? (result as { alerts: unknown }).alerts : result) as T;
-  };
-  const firing = async () => (await request<AlertView[]>('alerts.list')).filter((a) => a.state === 'firing');
+  const { request, firing } = sessionRequests(session);
   const bodies = () => receiver.requests.map((q) => q.body as AlertmanagerWebhookV4);
   return { session, notifications, receiver, request, firing, bodies };
 }

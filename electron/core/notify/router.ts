@@ -225,20 +225,34 @@ export class NotificationRouter {
    * An announced alert's silence began (its repeats are held back; its resolve still goes out)
    * or ended (it is repeated again, a repeatInterval after the last message that carried it).
    * An alert that fired while a silence held it was announced to no one: it is only reported,
-   * as what the silence held back from each contact point it would have gone to.
+   * as what the silence held back from each contact point it would have gone to. A contact point
+   * never told the alert fires (routing started, or changed, while it was silenced) gets it when
+   * its silence ends, after its group's groupWait, as for any alert whose silence ends.
    */
   silence(change: AlertSilenceChange): RouteResult {
     const out = this.advanceTo(change.at);
     const told = this.asTold({ ...change, kind: 'firing', value: null, summary: change.summary ?? '' });
     const held: Suppression[] = [];
-    if (change.kind === 'unsilenced') this.silenced.delete(told.fingerprint);
-    else {
+    if (change.kind === 'unsilenced') {
+      this.silenced.delete(told.fingerprint);
+      const firing = this.firing.get(told.fingerprint);
+      if (firing) this.placeWhereUntold(firing);
+    } else {
       const firing = this.firing.get(told.fingerprint);
       if (firing) this.silenced.add(told.fingerprint);
       held.push(...this.heldBySilence(firing ?? told, change.at));
     }
     const due = this.advanceTo(this.clock);
     return { dispatches: [...out.dispatches, ...due.dispatches], suppressions: [...out.suppressions, ...held, ...due.suppressions] };
+  }
+
+  /** Puts a firing alert in each of its routes' groups that does not hold it (a new group waits its groupWait). */
+  private placeWhereUntold(alert: NotifiedAlert): void {
+    for (const route of this.routesFor(matchLabels(alert))) {
+      const { key, groupLabels } = groupKeyOf(route, alert.labels);
+      const group = this.groups.get(key) ?? this.addGroup(key, route, groupLabels);
+      if (!group.alerts.has(alert.fingerprint)) group.alerts.set(alert.fingerprint, alert);
+    }
   }
 
   /** What a silence beginning at `at` holds back of `alert`: one report per contact point, once per alert. */
