@@ -155,7 +155,7 @@ export class AlertEvaluator {
   // a tick judges every group of every rule, and a replay of a month makes ~250,000 ticks.
   private readonly reading: MetricReading = { value: null, volume: 0, error: null };
   private readonly judgement = new Judgement();
-  private readonly judgeContext: JudgeContext = { groupText: null, trafficSeen: false, baseline: null, stepMs: 0, protectBaseline: false };
+  private readonly judgeContext: JudgeContext = { groupText: null, trafficSeen: false, baseline: null, stepMs: 0, protectBaseline: false, firedAgainst: null };
   private readonly seenQueues = new Set<string>();
   private skippedTicks = 0;
   private droppedNotifications = 0;
@@ -598,6 +598,7 @@ export class AlertEvaluator {
     ctx.baseline = slot.baseline;
     ctx.stepMs = this.intervalMs;
     ctx.protectBaseline = slot.active !== null || (slot.lastEndedAt !== null && tick - slot.lastEndedAt < rule.windowMs);
+    ctx.firedAgainst = slot.active?.state === 'firing' ? slot.active.firedAgainst : null;
     const j = judge(rule, reading, ctx, this.judgement);
     let outcome: Outcome = j.outcome;
     if (outcome === 'nodata') {
@@ -607,7 +608,7 @@ export class AlertEvaluator {
     }
     // Nothing (or too little) to judge: a gap in traffic, not a recovery.
     const unjudged = p.needsEvidence && (j.outcome === 'nodata' || j.lowVolume);
-    if (!unjudged) outcome = withHysteresis(rule, slot.active?.state === 'firing', outcome, j.value);
+    if (!unjudged) outcome = withHysteresis(rule, slot.active?.state === 'firing', outcome, j);
     this.step(p, slot, outcome, j, tick, unjudged);
   }
 
@@ -637,7 +638,7 @@ export class AlertEvaluator {
       this.anySilenced ||= inst.silenced;
       inst.value = value;
       inst.setSummaryFrom(j.keepSummary());
-      if (first === 'firing') this.fire(inst, tick);
+      if (first === 'firing') this.fire(inst, tick, j);
       this.updatePeak(inst, slot);
       this.dirty.add(inst);
       return;
@@ -656,7 +657,7 @@ export class AlertEvaluator {
         if (outcome === 'met') {
           if (tick - inst.pendingSince! >= rule.forMs) {
             inst.moveTo('firing', tick);
-            this.fire(inst, tick);
+            this.fire(inst, tick, j);
           }
         } else if (outcome === 'clear') this.end(slot, inst, tick);
         else inst.moveTo(outcome, tick);
@@ -685,7 +686,7 @@ export class AlertEvaluator {
         if (outcome === 'met') {
           if (rule.forMs === 0) {
             inst.moveTo('firing', tick);
-            this.fire(inst, tick);
+            this.fire(inst, tick, j);
           } else {
             inst.pendingSince = tick;
             inst.moveTo('pending', tick);
@@ -703,8 +704,10 @@ export class AlertEvaluator {
     if (inst.peakValue === null || isMoreExtreme(inst.rule, v, inst.peakValue, slot.baseline?.mean ?? null)) inst.peakValue = v;
   }
 
-  private fire(inst: AlertInstance, tick: number): void {
+  private fire(inst: AlertInstance, tick: number, j: Judgement): void {
     inst.firedAt = tick;
+    // A baseline alert recovers against the level it fired on, not the mean as it drifts (ruleCondition.ts).
+    inst.firedAgainst = j.level.band > 0 ? { ...j.level } : null;
     inst.clearSince = null;
     inst.unjudgedSince = null;
     if (!inst.silenced) this.notify(inst, 'firing', tick);

@@ -2,6 +2,7 @@
 // (after firing) or goes back to normal (without firing). Grafana's state names.
 import type { AlertRule } from '../../../shared/alertRules';
 import type { AlertHistoryRecord, AlertNote, AlertState, AlertTransition, AlertView } from '../../../shared/alerts';
+import type { BaselineLevel } from './ruleCondition';
 
 /** Enough transitions for any honest flapping; beyond this only terminal ones are kept. */
 const MAX_TRANSITIONS = 200;
@@ -23,6 +24,8 @@ export class AlertInstance {
   /** The latest reading's summary, not yet written: see setSummaryFrom. */
   private pendingSummary: (() => string) | null = null;
   silenced = false;
+  /** A baseline alert: the mean and band it fired against, which its recovery is judged on (null: the current ones). */
+  firedAgainst: BaselineLevel | null = null;
   /** Whether a firing notification went out (a silenced alert is announced once its silence ends). */
   notifiedFiring = false;
   /**

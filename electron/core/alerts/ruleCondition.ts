@@ -8,6 +8,23 @@ import { formatMetricSpread, formatMetricValue } from './valueFormat';
 export type Outcome = 'met' | 'clear' | 'nodata' | 'error';
 
 /**
+ * Hysteresis of a baseline condition (what recoverBelow / recoverAbove give a threshold rule): a
+ * firing alert clears only once its value is back within this share of the band around the mean
+ * it fired against (BaselineLevel), not the mean as it drifts. On a lasting level shift the mean,
+ * protected while the alert fires, creeps toward the new level; clearing at the drifting band's
+ * edge left the noisy value straddling it, and the alert resolved and fired again every few
+ * minutes for hours. Now a lasting shift stays one firing alert until the level comes back, and a
+ * spike that ends falls back inside the band at once.
+ */
+export const BASELINE_RECOVERY_SHARE = 0.5;
+
+/** The mean and band (half-width) a baseline alert fired against: its recovery is judged on them. */
+export interface BaselineLevel {
+  mean: number;
+  band: number;
+}
+
+/**
  * One rule judged for one group at one tick. The evaluator reuses one Judgement for every
  * judgement (this runs for every group at every tick, and PaySim's replay made ~250,000 ticks):
  * it holds the figures the summary an operator reads is written from, and only a judgement
@@ -19,6 +36,13 @@ export class Judgement {
   value: number | null = null;
   /** The value rests on less than minVolume: not judged (a firing alert keeps its evidence). */
   lowVolume = false;
+  /**
+   * Whether a firing alert may clear on this judgement: a baseline condition's value is back
+   * within half the band (see BASELINE_RECOVERY_SHARE); always true for the other conditions.
+   */
+  recovered = true;
+  /** A baseline condition's mean and band this judgement compared against (band 0: not a baseline judgement). */
+  readonly level: BaselineLevel = { mean: 0, band: 0 };
   /** The figures its summary is written from (judge fills them). */
   readonly facts: SummaryFacts = emptyFacts();
 
@@ -33,6 +57,8 @@ export class Judgement {
     this.outcome = outcome;
     this.value = value;
     this.lowVolume = lowVolume;
+    this.recovered = true;
+    this.level.band = 0;
     const f = this.facts;
     f.kind = kind;
     f.rule = rule;
@@ -83,6 +109,8 @@ export interface JudgeContext {
    * must not learn the incident as normal, so every value is only nudged.
    */
   protectBaseline: boolean;
+  /** The level a firing alert of this group fired against (its recovery is judged on it); none: the current one. */
+  firedAgainst?: BaselineLevel | null;
 }
 
 /** Judges `reading` into `out` (which it returns); `ctx` is read during the call only. */
@@ -128,6 +156,11 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
     else b.update(value, ctx.stepMs);
   }
   const f = out.start(met ? 'met' : 'clear', value, !enough, 'baseline', rule, groupText);
+  out.level.mean = mean;
+  out.level.band = band;
+  const from = ctx.firedAgainst ?? out.level;
+  const back = from.band * BASELINE_RECOVERY_SHARE;
+  out.recovered = c.direction === 'above' ? value <= from.mean + back : c.direction === 'below' ? value >= from.mean - back : Math.abs(value - from.mean) <= back;
   f.volume = volume;
   f.ready = ready;
   f.mean = mean;
