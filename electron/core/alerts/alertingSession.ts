@@ -171,11 +171,11 @@ export class AlertingSession {
   }
 
   /**
-   * Passes on `notifications` and the evaluator's silence changes, in the evaluator's time order
+   * Passes on `notifications` and the current evaluator's silence changes, in its time order
    * (a notification first at a tie: an alert fires before a silence can take it).
    */
-  private publish(notifications: AlertNotification[], evaluator: AlertEvaluator = this.current): void {
-    const changes = evaluator.takeSilenceChanges();
+  private publish(notifications: AlertNotification[]): void {
+    const changes = this.current.takeSilenceChanges();
     let c = 0;
     for (const n of notifications) {
       while (c < changes.length && changes[c].at < n.at) this.silenceChanged(changes[c++]);
