@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertNotification } from '../../../shared/alerts';
-import { startReceiver } from '../../../test/support/httpReceiver';
+import { startReceiver, type HttpReceiver } from '../../../test/support/httpReceiver';
 import { tempDir } from '../../../test/support/tempDir';
 import { waitFor } from '../../../test/support/waitFor';
 import { composeEngine } from '../engine/composeEngine';
-import { startSessionNotifications } from '../notify/notificationHub';
+import { startSessionNotifications, type SessionNotifications } from '../notify/notificationHub';
 import type { AlertmanagerWebhookV4 } from '../notify/payloads';
 import { secretEnvName } from '../notify/secretUrls';
 import type { IncomingMessage } from '../store/eventWriter';
@@ -56,21 +56,25 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-/** `minutes` of payments ending `endMs`, half declined: a 16.7x burn of a 97 % objective. */
-function storePayments(dbFile: string, minutes: number, endMs: number, tag: string): void {
+/** A payment of merchant m_1 at `t`, as the consumer hands it to ingest. */
+function payment(id: string, type: string, t: number): IncomingMessage {
+  const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
+  return { raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } };
+}
+
+function storeItems(dbFile: string, items: IncomingMessage[]): void {
   const store = openStore(dbFile);
-  const items: IncomingMessage[] = [];
-  for (let s = minutes * 60; s > 0; s--) {
-    for (let i = 0; i < 10; i++) {
-      const t = endMs - s * 1000 + i * 100;
-      const id = `${tag}${s}_${i}`;
-      const type = i % 2 ? 'payment.declined' : 'payment.authorized';
-      const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
-      items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
-    }
-  }
   store.ingest.commit(items);
   store.close();
+}
+
+/** `minutes` of payments ending `endMs`, half declined: a 16.7x burn of a 97 % objective. */
+function storePayments(dbFile: string, minutes: number, endMs: number, tag: string): void {
+  const items: IncomingMessage[] = [];
+  for (let s = minutes * 60; s > 0; s--) {
+    for (let i = 0; i < 10; i++) items.push(payment(`${tag}${s}_${i}`, i % 2 ? 'payment.declined' : 'payment.authorized', endMs - s * 1000 + i * 100));
+  }
+  storeItems(dbFile, items);
 }
 
 /** A live session as the console runs one: the engine on the rules file, its alerts routed to the receiver. */
@@ -99,31 +103,43 @@ async function liveSession(dbFile: string, rulesFile: string, url: string) {
   return { session, live, seen, stop };
 }
 
+/**
+ * A database of `name` holding 7 minutes of burn, whose first live session had the SLO added by a
+ * save (judged at once over the stored burn, it fires and pages the receiver) and then stopped.
+ */
+async function pagedThenStopped(name: string) {
+  const receiver = await startReceiver();
+  open.push(receiver);
+  const sub = path.join(dir, name);
+  fs.mkdirSync(sub, { recursive: true });
+  const dbFile = path.join(sub, 'live.db');
+  const rulesFile = path.join(sub, 'rules.yaml');
+  fs.writeFileSync(rulesFile, RULES);
+  storePayments(dbFile, 7, Date.now(), 'a');
+  const first = await liveSession(dbFile, rulesFile, receiver.url);
+  expect(first.session.services.rules.save({ text: RULES + SLO })).toMatchObject({ ok: true, reloaded: true });
+  const firstSeen = first.seen.map((n) => `${n.kind} ${n.rule}`);
+  await waitFor(() => receiver.requests.length >= 1, 'the SLO page');
+  await first.stop();
+  return { receiver, dbFile, rulesFile, firstSeen };
+}
+
+/** A marker alert of its own group, paged in the same flush as anything the resume sends: once it is in, so is that. */
+async function pageMarker(live: SessionNotifications, receiver: HttpReceiver): Promise<void> {
+  live.hub.observe({ kind: 'firing', rule: 'marker', severity: 'critical', labels: {}, value: 1, summary: 'FIRING marker', at: Date.now() });
+  await waitFor(() => receiver.requests.some((r) => (r.body as AlertmanagerWebhookV4).alerts.some((a) => a.labels.alertname === 'marker')), 'the marker page');
+}
+
 describe('a burn-rate alert across a restart of the live session', () => {
   it('an ongoing burn stays one firing alert: no resolved message, no second page', async () => {
-    const receiver = await startReceiver();
-    open.push(receiver);
-    const sub = path.join(dir, 'ongoing');
-    fs.mkdirSync(sub, { recursive: true });
-    const dbFile = path.join(sub, 'live.db');
-    const rulesFile = path.join(sub, 'rules.yaml');
-    fs.writeFileSync(rulesFile, RULES);
-    storePayments(dbFile, 7, Date.now(), 'a');
-
-    const first = await liveSession(dbFile, rulesFile, receiver.url);
-    // The SLO is added by a save: judged at once over the stored burn, it fires and pages.
-    expect(first.session.services.rules.save({ text: RULES + SLO })).toMatchObject({ ok: true, reloaded: true });
-    expect(first.seen.map((n) => `${n.kind} ${n.rule}`)).toEqual(['firing approval-slo']);
-    await waitFor(() => receiver.requests.length >= 1, 'the SLO page');
-    await first.stop();
+    const { receiver, dbFile, rulesFile, firstSeen } = await pagedThenStopped('ongoing');
+    expect(firstSeen).toEqual(['firing approval-slo']);
     expect((receiver.requests[0].body as AlertmanagerWebhookV4).status).toBe('firing');
 
     // The burn goes on: more of it stored, up to now, then the session starts again.
     storePayments(dbFile, 1, Date.now(), 'b');
     const second = await liveSession(dbFile, rulesFile, receiver.url);
-    // A marker alert of its own group, paged in the same flush as anything the resume sends.
-    second.live.hub.observe({ kind: 'firing', rule: 'marker', severity: 'critical', labels: {}, value: 1, summary: 'FIRING marker', at: Date.now() });
-    await waitFor(() => receiver.requests.some((r) => (r.body as AlertmanagerWebhookV4).alerts.some((a) => a.labels.alertname === 'marker')), 'the marker page');
+    await pageMarker(second.live, receiver);
     await second.stop();
     const slo = receiver.requests.map((r) => r.body as AlertmanagerWebhookV4).filter((b) => b.alerts.some((a) => a.labels.alertname === 'approval-slo'));
     expect(slo.map((b) => b.status)).toEqual(['firing']);
@@ -137,38 +153,19 @@ describe('a burn-rate alert across a restart of the live session', () => {
   });
 
   it('a burn that ended while the session was down is resolved once, to the receiver and in the history', async () => {
-    const receiver = await startReceiver();
-    open.push(receiver);
-    const sub = path.join(dir, 'ended');
-    fs.mkdirSync(sub, { recursive: true });
-    const dbFile = path.join(sub, 'live.db');
-    const rulesFile = path.join(sub, 'rules.yaml');
-    fs.writeFileSync(rulesFile, RULES);
-    storePayments(dbFile, 7, Date.now(), 'a');
-
-    const first = await liveSession(dbFile, rulesFile, receiver.url);
-    expect(first.session.services.rules.save({ text: RULES + SLO })).toMatchObject({ ok: true, reloaded: true });
-    await waitFor(() => receiver.requests.length >= 1, 'the SLO page');
-    await first.stop();
+    const { receiver, dbFile, rulesFile } = await pagedThenStopped('ended');
 
     // Down for a while: the traffic since (40 times the usual, none declined) puts the burn
     // well under its factor.
-    const store = openStore(dbFile);
     const end = Date.now();
     const items: IncomingMessage[] = [];
-    for (let s = 7 * 60 * 400; s > 0; s--) {
-      const t = end - s * 2.5;
-      const event = { source: 'psp', id: `ok${s}`, type: 'payment.authorized', category: 'payment' as const, timeMs: t, subject: null, paymentId: `ok${s}`, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
-      items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });
-    }
-    store.ingest.commit(items);
-    store.close();
+    for (let s = 7 * 60 * 400; s > 0; s--) items.push(payment(`ok${s}`, 'payment.authorized', end - s * 2.5));
+    storeItems(dbFile, items);
 
     const second = await liveSession(dbFile, rulesFile, receiver.url);
     const slo = () => receiver.requests.map((r) => r.body as AlertmanagerWebhookV4).filter((b) => b.alerts.some((a) => a.labels.alertname === 'approval-slo'));
     await waitFor(() => slo().length >= 2, () => `the resolved message (SLO messages: ${slo().length})`);
-    second.live.hub.observe({ kind: 'firing', rule: 'marker', severity: 'critical', labels: {}, value: 1, summary: 'FIRING marker', at: Date.now() });
-    await waitFor(() => receiver.requests.some((r) => (r.body as AlertmanagerWebhookV4).alerts.some((a) => a.labels.alertname === 'marker')), 'the marker page');
+    await pageMarker(second.live, receiver);
     await second.stop();
     expect(slo().map((b) => b.status)).toEqual(['firing', 'resolved']);
     expect(slo()[1].alerts[0].fingerprint).toBe(slo()[0].alerts[0].fingerprint);
