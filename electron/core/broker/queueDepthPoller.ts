@@ -22,8 +22,11 @@ export class QueueDepthPoller {
 
   start(): void {
     if (this.queues.length === 0 || this.timer) return;
-    void this.pollOnce();
-    this.timer = setInterval(() => void this.pollOnce(), this.intervalMs);
+    // Each queue's failure is in its sample; only a throwing onSamples sink can reject here,
+    // and Node exits on an unhandled rejection: the next poll runs instead.
+    const poll = (): void => void this.pollOnce().catch(() => undefined);
+    poll();
+    this.timer = setInterval(poll, this.intervalMs);
     this.timer.unref?.();
   }
 
@@ -57,9 +60,9 @@ export class QueueDepthPoller {
   /** One queue by passive declare (also the fallback of the management poller). */
   async sample(queue: string): Promise<QueueDepth> {
     const at = Date.now();
-    const conn = this.connection();
-    if (!conn) return { queue, messages: null, consumers: null, at, error: 'broker not connected' };
     try {
+      const conn = this.connection();
+      if (!conn) return { queue, messages: null, consumers: null, at, error: 'broker not connected' };
       if (!this.channel) {
         const ch = await conn.createChannel();
         ch.on('error', () => undefined);

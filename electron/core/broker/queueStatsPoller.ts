@@ -48,9 +48,14 @@ export class QueueStatsPoller {
 
   start(): void {
     if (this.options.queues.length === 0 || this.timer) return;
-    void this.pollOnce();
-    this.timer = setInterval(() => void this.pollOnce(), this.options.intervalMs ?? 2000);
+    this.pollInBackground();
+    this.timer = setInterval(() => this.pollInBackground(), this.options.intervalMs ?? 2000);
     this.timer.unref?.();
+  }
+
+  /** A poll nobody awaits: pollOnce does not reject, and this catch keeps it so should that change (Node exits on an unhandled rejection). */
+  private pollInBackground(): void {
+    this.pollOnce().catch((err: unknown) => this.options.log?.(`queue polling failed: ${describe(err)}`));
   }
 
   stop(): void {
@@ -59,6 +64,10 @@ export class QueueStatsPoller {
     this.options.onStop?.();
   }
 
+  /**
+   * One poll. Never rejects: what failed is in the samples (error, note) and the log, and the
+   * next poll runs as usual. Null while a poll is already running, or when the sinks threw.
+   */
   async pollOnce(): Promise<QueueDepth[] | null> {
     if (this.polling) return null;
     this.polling = true;
@@ -69,8 +78,19 @@ export class QueueStatsPoller {
       this.options.onSamples(samples);
       await this.pollNode();
       return samples;
+    } catch (err) {
+      this.reportFailure(err);
+      return null;
     } finally {
       this.polling = false;
+    }
+  }
+
+  private reportFailure(err: unknown): void {
+    try {
+      this.options.log?.(`queue polling failed: ${describe(err)}`);
+    } catch {
+      // A log sink that throws has nowhere left to say so; the next poll still runs.
     }
   }
 
@@ -157,8 +177,13 @@ export class QueueStatsPoller {
     }
   }
 
+  /** The fallback's own failure (a rejected passive declare) is that queue's error, beside the note saying why it fell back. */
   private async passiveSample(queue: string, note: string): Promise<QueueDepth> {
-    return this.amqpSample(await this.options.passive(queue), note);
+    const at = this.now();
+    const passive = await this.options
+      .passive(queue)
+      .catch((err: unknown): QueueDepth => ({ queue, messages: null, consumers: null, at, error: `passive declare failed: ${describe(err)}` }));
+    return this.amqpSample(passive, note);
   }
 
   /** A passive declare's depth and consumers as a sample: no rates, no type (the API's alone). */
