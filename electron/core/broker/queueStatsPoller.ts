@@ -140,7 +140,7 @@ export class QueueStatsPoller {
         // Its entry alone could not be read: it alone falls back, the field named.
         if (q instanceof ManagementError) return this.passiveSample(queue, `${RATES_NEED_MANAGEMENT}: ${q.message}`);
         const sample = fromManagement(q, at);
-        return this.withBusinessTime(sample.messages === null || sample.consumers === null ? await this.withPassiveDepth(sample) : sample);
+        return this.withBusinessTime(mayHideMessages(sample) ? await this.withPassiveDepth(sample) : sample);
       }),
     );
   }
@@ -160,12 +160,18 @@ export class QueueStatsPoller {
   /**
    * The API lists a queue before its first statistics (up to 5 s after it was declared) with
    * no message or consumer count: the depth shown unknown, as if the queue were broken. The
-   * two counts come from separate statistics, so one may be there without the other.
+   * two counts come from separate statistics, so one may be there without the other. And its
+   * figures are what the queue last emitted (every 5 s): a queue published to since its last
+   * emission reads 0, a backlog shown as an empty queue. The passive declare is current: the
+   * messages it finds (ready ones, all it counts) replace a lower count from the API.
    */
   private async withPassiveDepth<T extends QueueDepth>(sample: T): Promise<T> {
     const passive = await this.options.passive(sample.queue).catch(() => null);
     if (!passive || passive.error !== null) return sample;
-    return { ...sample, messages: sample.messages ?? passive.messages, consumers: sample.consumers ?? passive.consumers };
+    const consumers = sample.consumers ?? passive.consumers;
+    const found = passive.messages;
+    if (found === null || (sample.messages !== null && found <= sample.messages)) return { ...sample, consumers };
+    return { ...sample, messages: found, ready: found, unacked: sample.unacked ?? null, consumers };
   }
 
   private async one(client: ManagementClient, queue: string): Promise<Map<string, QueueEntry>> {
@@ -246,6 +252,16 @@ export class QueueStatsPoller {
     if (error) this.options.log?.(`queue polling: ${error}; depth and consumers come from a passive declare`);
     else if (this.options.management) this.options.log?.('queue polling: management API answering');
   }
+}
+
+/**
+ * Whether the API's figures may hide waiting messages: a count missing, or a depth of 0 that
+ * may predate them (worth one passive declare to be sure). A stream's count is its retention,
+ * not a backlog: the API's stands.
+ */
+function mayHideMessages(sample: QueueDepth): boolean {
+  if (sample.messages === null || sample.consumers === null) return true;
+  return sample.messages === 0 && sample.type !== 'stream';
 }
 
 function describe(err: unknown): string {
