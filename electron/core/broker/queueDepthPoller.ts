@@ -12,6 +12,8 @@ export class QueueDepthPoller {
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private latest = new Map<string, QueueDepth>();
+  /** The passive declare in flight (they run one after another on the shared channel). */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly queues: string[],
@@ -57,8 +59,19 @@ export class QueueDepthPoller {
     }
   }
 
-  /** One queue by passive declare (also the fallback of the management poller). */
-  async sample(queue: string): Promise<QueueDepth> {
+  /**
+   * One queue by passive declare (also the fallback of the management poller, which asks for
+   * all its queues at once). One at a time: side by side, each call finding no channel opened
+   * its own (all but one leaked, until the connection had none left), and a missing queue's
+   * 404 closed the channel the other queues' declares were on.
+   */
+  sample(queue: string): Promise<QueueDepth> {
+    const next = this.previous.then(() => this.declare(queue));
+    this.previous = next.catch(() => undefined);
+    return next;
+  }
+
+  private async declare(queue: string): Promise<QueueDepth> {
     const at = Date.now();
     try {
       const conn = this.connection();
