@@ -399,8 +399,17 @@ export interface ReportData {
   };
   notes: string | null;
   sampleEvents: Record<string, unknown>[];
+  /**
+   * Only with a filter (`payops report --merchant-id ...`): the explorer conditions the events
+   * were chosen by, values masked as the report's. Events, figures, top lists, series and the
+   * sample cover the matching events; alerts, silences, redrives and the explanation the window.
+   */
+  filter?: ReportFilter;
   tookMs: number;
 }
+
+/** An explorer filter's conditions besides its window. */
+export type ReportFilter = Omit<EventFilter, 'from' | 'to'>;
 
 export interface ReportContributor {
   dimension: SegmentDimension;

@@ -10,8 +10,10 @@ import { cliRequest } from '../cliRequest';
 import { logLine } from '../logLine';
 import { printJson } from '../terminalText';
 import { formatInteger, formatSeconds } from '../../../shared/format';
+import { filterConditions, filterLabels } from '../../core/report/reportFilter';
+import { addFilterFlags, filterOfFlags, type FilterFlags } from './reportFilterFlags';
 
-interface ReportFlags {
+interface ReportFlags extends FilterFlags {
   db: string;
   from?: number;
   to?: number;
@@ -36,7 +38,7 @@ export function marginMinutes(value: string): number {
 }
 
 export function registerReport(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description(
       'incident report for a window (half-open: from <= event time < to) or an alert; the format follows --out: .html, .pdf, .csv (events of the window), .json',
@@ -53,8 +55,9 @@ export function registerReport(program: Command): void {
     .option('--notes <text>', 'operator notes to include')
     .option('--notes-file <file>', 'operator notes from a text file')
     .option('--json', 'print the report as one JSON object on stdout')
-    .option('--quiet', 'no progress on stderr')
-    .action((flags: ReportFlags) => runReport(flags).catch(fail));
+    .option('--quiet', 'no progress on stderr');
+  // The explorer's filter: the report of the events it matches (its figures and its CSV).
+  addFilterFlags(command).action((flags: ReportFlags) => runReport(flags).catch(fail));
 }
 
 async function runReport(flags: ReportFlags): Promise<void> {
@@ -64,6 +67,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
   if (flags.out && !fs.existsSync(path.dirname(path.resolve(flags.out)))) throw new CliError(`no such directory: ${path.dirname(path.resolve(flags.out))}`);
   if (flags.alert && (flags.from !== undefined || flags.to !== undefined)) throw new CliError('give either --alert or --from/--to, not both');
   if (flags.from !== undefined && flags.to !== undefined && !(flags.to > flags.from)) throw new CliError('--to must be after --from (the window is half-open: from <= time < to)');
+  const filter = filterOfFlags(flags);
   let notes = flags.notes;
   if (flags.notesFile) {
     try {
@@ -72,7 +76,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
       throw new CliError(`cannot read --notes-file: ${(err as Error).message}`);
     }
   }
-  const request = cliRequest(
+  const windowRequest = cliRequest(
     'report.build',
     {
       from: flags.from,
@@ -86,6 +90,9 @@ async function runReport(flags: ReportFlags): Promise<void> {
     },
     { alertKey: '--alert', marginMinutes: '--margin', maskFields: '--mask', notes: flags.notesFile ? '--notes/--notes-file' : '--notes' },
   );
+  const request = filter ? { ...windowRequest, filter } : windowRequest;
+  const conditions = filterConditions(filter);
+  const matching = conditions ? ` matching ${filterLabels(conditions).join(', ')}` : '';
   if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
   const store = openStore(flags.db, { readonly: true });
   const controller = new AbortController();
@@ -111,7 +118,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
         },
       });
       report = result.report;
-      if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${formatInteger(result.bytes)} bytes${format === 'csv' ? `, ${formatInteger(result.rows)} events` : ''}) in ${formatSeconds(Date.now() - started)}`);
+      if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${formatInteger(result.bytes)} bytes${format === 'csv' ? `, ${formatInteger(result.rows)} events${matching}` : ''}) in ${formatSeconds(Date.now() - started)}`);
     }
     if (flags.json) {
       report ??= buildReport(store, request);

@@ -5,13 +5,15 @@
 import { explanationIn } from './explanationSection';
 import { redrivesIn } from './redriveSection';
 import type { AlertHistoryJson, AlertSilence } from '../../../shared/alerts';
-import type { ReportAlert, ReportData, ReportFigures, ReportSeriesPoint, ReportSilence, ReportTimelineEntry } from '../../../shared/explorer';
+import type { EventFilter, ReportAlert, ReportData, ReportFigures, ReportSeriesPoint, ReportSilence, ReportTimelineEntry } from '../../../shared/explorer';
 import { alertHistoryRecordToJson } from '../../../shared/alerts';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { PAYMENT_LOOKUP_MS } from '../store/reportQueries';
 import type { ReadStore } from '../store/store';
 import { formatFixed, formatInteger, formatMoney, formatPercent } from '../../../shared/format';
+import { filteredFigures, filteredWindow } from './filteredReport';
 import { Masker } from './masking';
+import { filterConditions, filterSentence, maskedConditions } from './reportFilter';
 
 export interface ReportRequest {
   from?: number;
@@ -26,6 +28,11 @@ export interface ReportRequest {
   topN?: number;
   /** Events in the sample (default 40). */
   sampleSize?: number;
+  /**
+   * Only the events this explorer filter matches (its own from/to give way to the window): the
+   * figures, top lists, series and sample; alerts, silences, redrives and the explanation are the window's.
+   */
+  filter?: EventFilter;
 }
 
 export class ReportWindowError extends Error {}
@@ -75,7 +82,7 @@ export function resolveWindow(store: ReadStore, req: ReportRequest): ResolvedWin
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function emptyFigures(): ReportFigures {
+export function emptyFigures(): ReportFigures {
   return {
     events: 0,
     byType: {},
@@ -131,19 +138,6 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
       else if (r.type === 'risk.scored') addCell(f, 'decision', r.decision, r.n, 0);
     }
   }
-  f.byType = sortKeys(f.byType);
-  f.authorizedAmountByCurrency = sortKeys(f.authorizedAmountByCurrency);
-  f.declinesByCode = sortKeys(f.declinesByCode);
-  f.riskDecisions = sortKeys(f.riskDecisions);
-  for (const [code, n] of Object.entries(f.declinesByCode)) {
-    if (declineCodeInfo(code === 'unknown' ? null : code).kind === 'hard') f.hardDeclines += n;
-    else f.softDeclines += n;
-  }
-  // Per attempt, as explain, segment health and the alert rules count them (and the report's
-  // own explanation section): a technical failure is an attempt that was not approved.
-  const attempts = f.authorized + f.declined + f.failed;
-  f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
-  f.declineRate = attempts > 0 ? f.declined / attempts : null;
   // Per payment: whole minutes from the per-minute rollups, the part-minutes at either edge
   // from the stored events (PaymentStarts), so that any window is exact.
   if (store.hasTables('rollup_minute')) {
@@ -166,6 +160,24 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
       if (m1 * 60_000 < to) addStarts(m1 * 60_000, to);
     } else addStarts(from, to); // inside one minute
   }
+  return settleFigures(f, from, to);
+}
+
+/** Sorted keys, soft and hard declines, and the rates of counted figures of [from, to). */
+export function settleFigures(f: ReportFigures, from: number, to: number): ReportFigures {
+  f.byType = sortKeys(f.byType);
+  f.authorizedAmountByCurrency = sortKeys(f.authorizedAmountByCurrency);
+  f.declinesByCode = sortKeys(f.declinesByCode);
+  f.riskDecisions = sortKeys(f.riskDecisions);
+  for (const [code, n] of Object.entries(f.declinesByCode)) {
+    if (declineCodeInfo(code === 'unknown' ? null : code).kind === 'hard') f.hardDeclines += n;
+    else f.softDeclines += n;
+  }
+  // Per attempt, as explain, segment health and the alert rules count them (and the report's
+  // own explanation section): a technical failure is an attempt that was not approved.
+  const attempts = f.authorized + f.declined + f.failed;
+  f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
+  f.declineRate = attempts > 0 ? f.declined / attempts : null;
   f.paymentApprovalRate = f.payments > 0 ? Math.min(1, f.approvedPayments / f.payments) : null;
   f.eventsPerSecond = f.events / ((to - from) / 1000);
   return f;
@@ -251,7 +263,7 @@ export class PaymentStarts {
   }
 }
 
-function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: number): void {
+export function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: number): void {
   switch (dim) {
     case 'type':
       f.events += n;
@@ -332,6 +344,19 @@ export function topLists(store: ReadStore, from: number, to: number, masker: Mas
       }
     }
   }
+  return rankTopLists({ merchants, countries, bins, codes }, masker, topN);
+}
+
+/** Counts of a window's events and declines per merchant, country and BIN, and declines per code. */
+export interface TopCounts {
+  merchants: Map<string, [events: number, declines: number]>;
+  countries: Map<string, [events: number, declines: number]>;
+  bins: Map<string, [events: number, declines: number]>;
+  codes: Map<string, number>;
+}
+
+/** The top `topN` of each list, ranked after masking (keys that mask alike add up). */
+export function rankTopLists({ merchants, countries, bins, codes }: TopCounts, masker: Masker, topN: number): TopLists {
   const top = <T>(m: Map<string, [number, number]>, label: string, make: (k: string, c: [number, number]) => T): T[] => {
     // Masking may merge keys ("424242" and "421234" both become "42****"): merge, then rank.
     const merged = new Map<string, [number, number]>();
@@ -546,7 +571,7 @@ function relChange(now: number | null, before: number | null): number | null {
 function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   const t = d.totals;
   const p = d.previous.totals;
-  const lines: string[] = [];
+  const lines: string[] = d.filter ? [filterSentence(d.filter)] : [];
   const hours = d.window.durationMs / 3_600_000;
   lines.push(
     `${int(t.events)} events from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${formatFixed(hours, 1)} h` : `${formatFixed(d.window.durationMs / 60_000, 1)} min`}), against ${int(p.events)} in the same length of time before.`,
@@ -620,12 +645,10 @@ function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
   const w = resolveWindow(store, req);
   const masker = new Masker({ enabled: req.mask !== false, extraFields: req.maskFields });
   const duration = w.to - w.from;
-  const types = store.reports.types();
-  const payments = new PaymentStarts(store);
-  const totals = maskedCodes(windowFigures(store, w.from, w.to, types, payments), masker);
   const prevFrom = w.from - duration;
-  const previous = maskedCodes(windowFigures(store, prevFrom, w.from, types, payments), masker);
-  const tops = topLists(store, w.from, w.to, masker, req.topN ?? 10);
+  const conditions = filterConditions(req.filter);
+  const events = conditions ? filteredEvents(store, conditions, w, masker, req) : windowEvents(store, w, masker, req);
+  const { totals, previous, tops } = events;
   const listed = alertsIn(store, w.from, w.to, w.alert);
   const active = silencesIn(store, w.from, w.to);
   // Masked fields' values wherever the report repeats them in text (keys, summaries, notes, title).
@@ -658,11 +681,50 @@ function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
     redrives: redrivesIn(store, w.from, w.to, masker, values),
     explanation: explanationIn(store, w.from, w.to, w.alert, masker),
     ...tops,
-    series: maskedSeries(reportSeries(store, w.from, w.to, types), masker),
+    series: maskedSeries(events.series, masker),
     notes: req.notes?.trim() ? text(req.notes.trim()) : null,
-    sampleEvents: sampleEvents(store, w.from, w.to, masker, req.sampleSize ?? 40),
+    sampleEvents: events.sample,
+    ...(conditions ? { filter: maskedConditions(conditions, masker) } : {}),
   };
   return { ...base, summary: summaryLines(base), tookMs: Math.round(performance.now() - started) };
+}
+
+/** What a report says of its window's events: figures of it and the window before, top lists, series, sample. */
+interface WindowEvents {
+  totals: ReportFigures;
+  previous: ReportFigures;
+  tops: TopLists;
+  series: ReportData['series'];
+  sample: Record<string, unknown>[];
+}
+
+function windowEvents(store: ReadStore, w: ResolvedWindow, masker: Masker, req: ReportRequest): WindowEvents {
+  const types = store.reports.types();
+  const payments = new PaymentStarts(store);
+  return {
+    totals: maskedCodes(windowFigures(store, w.from, w.to, types, payments), masker),
+    previous: maskedCodes(windowFigures(store, w.from - (w.to - w.from), w.from, types, payments), masker),
+    tops: topLists(store, w.from, w.to, masker, req.topN ?? 10),
+    series: reportSeries(store, w.from, w.to, types),
+    sample: sampleEvents(store, w.from, w.to, masker, req.sampleSize ?? 40),
+  };
+}
+
+/** The same of the events an explorer filter matches (filteredReport.ts); queue depth stays the broker's. */
+function filteredEvents(store: ReadStore, filter: EventFilter, w: ResolvedWindow, masker: Masker, req: ReportRequest): WindowEvents {
+  const now = filteredWindow(store, filter, w.from, w.to, masker, req.topN ?? 10, req.sampleSize ?? 40);
+  const sample: Record<string, unknown>[] = [];
+  for (const seq of now.sampleSeqs) {
+    const detail = store.events.get(seq);
+    if (detail) sample.push(masker.cloudEvent(detail.json));
+  }
+  return {
+    totals: maskedCodes(now.figures, masker),
+    previous: maskedCodes(filteredFigures(store, filter, w.from - (w.to - w.from), w.from), masker),
+    tops: now.tops,
+    series: { ...now.series, queueDepth: reportSeries(store, w.from, w.to, []).queueDepth },
+    sample,
+  };
 }
 
 /** A label's value as exports show it: labels name fields ("merchant" is merchantId). */

@@ -7,6 +7,7 @@ import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../sh
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
 import { SEVERITIES, severityColor } from '../../../shared/severity';
+import { filterSentence } from './reportFilter';
 import { escapeHtml as esc, fmtNumber, lineChart } from './svgCharts';
 
 const int = formatInteger;
@@ -195,7 +196,7 @@ export function renderReportHtml(d: ReportData): string {
 <p class="meta">Window <strong>${esc(d.window.from)}</strong> to <strong>${esc(d.window.to)}</strong> (UTC, half-open) · generated ${esc(d.generatedAt)}${
     d.source.alertKey ? ` · from alert <code>${esc(d.source.alertKey)}</code> with a ${d.source.marginMinutes} min margin` : ''
   }</p>
-<p class="meta">${d.masked ? `<span class="badge">masked</span>Sensitive fields masked: ${esc(d.maskFields.join(', '))}` : '<span class="badge warn">unmasked</span>This report contains unmasked data.'}</p>
+${d.filter ? `<p class="meta"><span class="badge warn">filtered</span>${esc(filterSentence(d.filter))}</p>\n` : ''}<p class="meta">${d.masked ? `<span class="badge">masked</span>Sensitive fields masked: ${esc(d.maskFields.join(', '))}` : '<span class="badge warn">unmasked</span>This report contains unmasked data.'}</p>
 </header>
 
 <section aria-labelledby="s-summary"><h2 id="s-summary">Summary</h2>

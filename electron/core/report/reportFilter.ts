@@ -1,0 +1,70 @@
+// The explorer filter of a filtered report (`payops report --merchant-id ...`): which of its
+// conditions the report states, masked as the report's other values, and how it says them
+// (as the explorer's chips do: "merchant m_1", "EUR 10.00–50.50", "attempt ≥ 3").
+import { minorToMajorString } from '../../../shared/currencies';
+import type { EventFilter, ReportFilter } from '../../../shared/explorer';
+import type { Masker } from './masking';
+
+/** A filter's conditions besides its window, or null when it has none (every event of the window counts). */
+export function filterConditions(filter: EventFilter | undefined): ReportFilter | null {
+  if (!filter) return null;
+  const { from: _from, to: _to, ...conditions } = filter;
+  const set = Object.entries(conditions).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+  return set.length ? (Object.fromEntries(set) as ReportFilter) : null;
+}
+
+/** The conditions as the report shows them: a masked field's value masked (a card BIN, a customer's payment id). */
+export function maskedConditions(conditions: ReportFilter, masker: Masker): ReportFilter {
+  if (!masker.enabled) return conditions;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(conditions)) {
+    if (typeof v !== 'string') out[key] = Array.isArray(v) ? v.map((t) => masker.scrub(t)) : v;
+    // A search is a payment id or an event id: masked when either is.
+    else if (key === 'search') out[key] = masker.masks('paymentId') ? masker.value('paymentId', v) : masker.value('id', v);
+    else out[key] = masker.value(key, v);
+  }
+  return out as ReportFilter;
+}
+
+const LABELS: [keyof ReportFilter, string][] = [
+  ['merchantId', 'merchant'],
+  ['country', 'country'],
+  ['declineCode', 'decline code'],
+  ['decision', 'decision'],
+  ['search', 'payment or event id'],
+  ['issuer', 'issuer'],
+  ['cardBin', 'BIN'],
+  ['scheme', 'scheme'],
+  ['acquirer', 'acquirer'],
+  ['mcc', 'MCC'],
+  ['threeDS', '3-D Secure'],
+  ['method', 'method'],
+];
+
+/** A value as it reads: quoted when white space at its ends would not be seen. */
+function shown(v: string): string {
+  return v === v.trim() && v !== '' && !v.startsWith('"') ? v : JSON.stringify(v);
+}
+
+/** The conditions in words, in the explorer's order (types first, the currency with its amounts last). */
+export function filterLabels(f: ReportFilter): string[] {
+  const out: string[] = [];
+  if (f.types?.length) out.push(`type ${f.types.join(', ')}`);
+  for (const [key, label] of LABELS) {
+    const v = f[key];
+    if (v !== undefined) out.push(`${label} ${shown(String(v))}`);
+  }
+  if (f.attemptMin !== undefined) out.push(f.attemptMax === f.attemptMin ? `attempt ${f.attemptMin}` : `attempt ≥ ${f.attemptMin}${f.attemptMax !== undefined ? ` and ≤ ${f.attemptMax}` : ''}`);
+  else if (f.attemptMax !== undefined) out.push(`attempt ≤ ${f.attemptMax}`);
+  if (f.currency !== undefined) {
+    const lo = f.amountMin !== undefined ? minorToMajorString(f.amountMin, f.currency) : null;
+    const hi = f.amountMax !== undefined ? minorToMajorString(f.amountMax, f.currency) : null;
+    out.push(`${f.currency}${lo !== null || hi !== null ? ` ${lo ?? '…'}–${hi ?? '…'}` : ''}`);
+  }
+  return out;
+}
+
+/** The sentence the report's header and summary open with. */
+export function filterSentence(f: ReportFilter): string {
+  return `Filtered: only events matching ${filterLabels(f).join(', ')}; alerts, silences, redrives and the explanation cover the whole window.`;
+}
