@@ -133,6 +133,18 @@ describe('payops report with filter flags', () => {
     expect(j.filter).toEqual({ types: ['payment.authorized', 'payment.failed'], currency: 'EUR', amountMin: 1000, amountMax: 5050 });
   });
 
+  it('a masked field in the filter is masked in the report, as everywhere else in it', async () => {
+    const masked = await runPayops(['report', '--db', dbFile, '--from', FROM, '--to', TO, '--card-bin', '529412', '--json']);
+    expect(masked.code, masked.stderr).toBe(0);
+    const j = lastJson<ReportJson & { summary: string[] }>(masked.stdout);
+    expect(j.filter).toEqual({ cardBin: '52****' });
+    expect(j.summary[0]).toMatch(/^Filtered: only events matching BIN 52\*\*\*\*;/);
+    expect(masked.stdout).not.toContain('529412');
+    const open = await runPayops(['report', '--db', dbFile, '--from', FROM, '--to', TO, '--card-bin', '529412', '--no-mask', '--quiet', '--json']);
+    expect(lastJson<ReportJson>(open.stdout).filter).toEqual({ cardBin: '529412' });
+    expect(lastJson<ReportJson>(open.stdout).totals.events).toBe(j.totals.events);
+  });
+
   /** Each bad flag exits 1 naming it, with nothing on stdout. */
   async function refused(cases: [string[], RegExp][]): Promise<void> {
     for (const [flags, message] of cases) {
