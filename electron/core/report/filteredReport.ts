@@ -7,7 +7,8 @@ import { AUTHORIZATION_ATTEMPT_TYPES } from '../store/eventTypeSql';
 import { PAYMENT_LOOKUP_MS } from '../store/reportQueries';
 import type { ReadStore } from '../store/store';
 import type { Masker } from './masking';
-import { addCell, bucketFor, emptyFigures, rankTopLists, settleFigures, type TopCounts, type TopLists } from './reportData';
+import { addCell, emptyFigures, settleFigures } from './figureCells';
+import { bucketFor, rankTopLists, type TopCounts, type TopLists } from './topListRanking';
 
 const AUTHORIZATION_ATTEMPTS: ReadonlySet<string> = new Set(AUTHORIZATION_ATTEMPT_TYPES);
 

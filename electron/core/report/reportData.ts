@@ -7,13 +7,16 @@ import { redrivesIn } from './redriveSection';
 import type { AlertHistoryJson, AlertSilence } from '../../../shared/alerts';
 import type { EventFilter, ReportAlert, ReportData, ReportFigures, ReportSeriesPoint, ReportSilence, ReportTimelineEntry } from '../../../shared/explorer';
 import { alertHistoryRecordToJson } from '../../../shared/alerts';
-import { declineCodeInfo } from '../../../shared/declineCodes';
 import { PAYMENT_LOOKUP_MS } from '../store/reportQueries';
 import type { ReadStore } from '../store/store';
 import { formatFixed, formatInteger, formatMoney, formatPercent } from '../../../shared/format';
+import { addCell, bump, emptyFigures, settleFigures, sortKeys } from './figureCells';
 import { filteredFigures, filteredWindow } from './filteredReport';
 import { Masker } from './masking';
 import { filterConditions, filterSentence, maskedConditions } from './reportFilter';
+import { bucketFor, rankTopLists, type TopLists } from './topListRanking';
+
+export { bucketFor, type TopLists };
 
 export interface ReportRequest {
   from?: number;
@@ -82,28 +85,7 @@ export function resolveWindow(store: ReadStore, req: ReportRequest): ResolvedWin
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function emptyFigures(): ReportFigures {
-  return {
-    events: 0,
-    byType: {},
-    authorizedAmountByCurrency: {},
-    authorized: 0,
-    declined: 0,
-    failed: 0,
-    approvalRate: null,
-    payments: 0,
-    approvedPayments: 0,
-    paymentApprovalRate: null,
-    declineRate: null,
-    declinesByCode: {},
-    softDeclines: 0,
-    hardDeclines: 0,
-    riskDecisions: {},
-    eventsPerSecond: 0,
-  };
-}
 
-const bump = (m: Record<string, number>, k: string, n: number) => (m[k] = (m[k] ?? 0) + n);
 
 /**
  * Counts, amounts and rates for [from, to). Events by type are counted exactly on the
@@ -163,25 +145,6 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
   return settleFigures(f, from, to);
 }
 
-/** Sorted keys, soft and hard declines, and the rates of counted figures of [from, to). */
-export function settleFigures(f: ReportFigures, from: number, to: number): ReportFigures {
-  f.byType = sortKeys(f.byType);
-  f.authorizedAmountByCurrency = sortKeys(f.authorizedAmountByCurrency);
-  f.declinesByCode = sortKeys(f.declinesByCode);
-  f.riskDecisions = sortKeys(f.riskDecisions);
-  for (const [code, n] of Object.entries(f.declinesByCode)) {
-    if (declineCodeInfo(code === 'unknown' ? null : code).kind === 'hard') f.hardDeclines += n;
-    else f.softDeclines += n;
-  }
-  // Per attempt, as explain, segment health and the alert rules count them (and the report's
-  // own explanation section): a technical failure is an attempt that was not approved.
-  const attempts = f.authorized + f.declined + f.failed;
-  f.approvalRate = attempts > 0 ? f.authorized / attempts : null;
-  f.declineRate = attempts > 0 ? f.declined / attempts : null;
-  f.paymentApprovalRate = f.payments > 0 ? Math.min(1, f.approvedPayments / f.payments) : null;
-  f.eventsPerSecond = f.events / ((to - from) / 1000);
-  return f;
-}
 
 /**
  * The payments that started in a part of a minute, as the per-minute rollups count them
@@ -263,39 +226,8 @@ export class PaymentStarts {
   }
 }
 
-export function addCell(f: ReportFigures, dim: string, key: string, n: number, amount: number): void {
-  switch (dim) {
-    case 'type':
-      f.events += n;
-      bump(f.byType, key, n);
-      break;
-    case 'authorized':
-      f.authorized += n;
-      bump(f.authorizedAmountByCurrency, key, amount);
-      break;
-    case 'decline':
-      f.declined += n;
-      bump(f.declinesByCode, key, n);
-      break;
-    case 'failed':
-      f.failed += n;
-      break;
-    case 'decision':
-      bump(f.riskDecisions, key, n);
-      break;
-  }
-}
 
-function sortKeys(m: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
-export interface TopLists {
-  topMerchants: ReportData['topMerchants'];
-  topCountries: ReportData['topCountries'];
-  topDeclineCodes: ReportData['topDeclineCodes'];
-  topCardBins: ReportData['topCardBins'];
-}
 
 /**
  * Top merchants, countries, decline codes and card BINs of [from, to).
@@ -347,53 +279,8 @@ export function topLists(store: ReadStore, from: number, to: number, masker: Mas
   return rankTopLists({ merchants, countries, bins, codes }, masker, topN);
 }
 
-/** Counts of a window's events and declines per merchant, country and BIN, and declines per code. */
-export interface TopCounts {
-  merchants: Map<string, [events: number, declines: number]>;
-  countries: Map<string, [events: number, declines: number]>;
-  bins: Map<string, [events: number, declines: number]>;
-  codes: Map<string, number>;
-}
 
-/** The top `topN` of each list, ranked after masking (keys that mask alike add up). */
-export function rankTopLists({ merchants, countries, bins, codes }: TopCounts, masker: Masker, topN: number): TopLists {
-  const top = <T>(m: Map<string, [number, number]>, label: string, make: (k: string, c: [number, number]) => T): T[] => {
-    // Masking may merge keys ("424242" and "421234" both become "42****"): merge, then rank.
-    const merged = new Map<string, [number, number]>();
-    for (const [k, c] of m) {
-      const mk = String(masker.value(label, k));
-      const e = merged.get(mk);
-      if (e) {
-        e[0] += c[0];
-        e[1] += c[1];
-      }
-      else merged.set(mk, [c[0], c[1]]);
-    }
-    return [...merged]
-      .sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, topN)
-      .map(([k, c]) => make(k, c));
-  };
-  return {
-    topMerchants: top(merchants, 'merchantId', (merchantId, [events, declines]) => ({ merchantId, events, declines })),
-    topCountries: top(countries, 'country', (country, [events, declines]) => ({ country, events, declines })),
-    topCardBins: top(bins, 'cardBin', (cardBin, [events, declines]) => ({ cardBin, events, declines })),
-    topDeclineCodes: [...codes]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, topN)
-      .map(([declineCode, events]) => {
-        const d = declineCodeInfo(declineCode === 'unknown' ? null : declineCode);
-        return { declineCode: String(masker.scrub(declineCode)), events, meaning: d.meaning, kind: d.kind };
-      }),
-  };
-}
 
-const NICE_BUCKETS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
-
-export function bucketFor(durationMs: number, maxPoints = 120): number {
-  const wanted = durationMs / 1000 / maxPoints;
-  return (NICE_BUCKETS_S.find((s) => s >= wanted) ?? Math.ceil(wanted / 86400) * 86400) * 1000;
-}
 
 /**
  * Chart series: throughput by type and the decline rate from index-only counts per bucket
