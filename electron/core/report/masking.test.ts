@@ -101,3 +101,47 @@ describe('credentials and e-mail addresses in exports', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
+
+describe('key=value secrets in free text', () => {
+  // QA: a note holding "password=pa ss" (typed with a space) was exported as "password=*** ss"
+  // inside a URL, and whole outside one: the mask stopped at the space, or never started.
+  const m = new Masker({ enabled: true });
+  const text = (t: string) => m.text(t, new Map());
+
+  it('masks the value to its end: the line, the next key=value pair, or its closing quote', () => {
+    expect(text('https://merchant.example/cb?order=7&password=pa ss')).toBe('https://merchant.example/cb?order=7&password=***');
+    expect(text('https://merchant.example/cb?token=ab cd&order=7')).toBe('https://merchant.example/cb?token=***&order=7');
+    expect(text('login failed: password=pa ss')).toBe('login failed: password=***');
+    expect(text('db_password=pa ss user=bob retries=3')).toBe('db_password=*** user=bob retries=3');
+    expect(text('PASSWORD=pa ss\nnext line')).toBe('PASSWORD=***\nnext line');
+    expect(text('client_secret="pa ss" host=db1')).toBe('client_secret="***" host=db1');
+    expect(text("api_key='ab cd' region=eu")).toBe("api_key='***' region=eu");
+    expect(text('token="pa \\" ss" x=1')).toBe('token="***" x=1');
+    expect(text('passphrase="never closed, to the end')).toBe('passphrase="***');
+    expect(text('a=1 password=pa ss')).toBe('a=1 password=***');
+  });
+
+  it('leaves pairs that do not name a secret, and empty values', () => {
+    for (const t of ['retries=3 reason=timeout', 'tokens=5', 'key=merchant', 'password= ', 'password=', 'x=1&y=2']) expect(text(t)).toBe(t);
+  });
+
+  it('costs linear time on a long hostile line', () => {
+    const lines = [
+      `password=${'a '.repeat(100_000)}`,
+      ' password=x'.repeat(20_000),
+      ' password='.repeat(20_000),
+      `token="${'\\"'.repeat(100_000)}`,
+      `${'x'.repeat(200_000)}=`,
+      `https://x.example/?${'&token='.repeat(30_000)}`,
+      `password=a${' b'.repeat(100_000)}=`,
+      `secret=a${` ${'b'.repeat(64)}`.repeat(3_000)}`,
+    ];
+    for (const line of lines) {
+      const started = performance.now();
+      const masked = text(line);
+      expect(performance.now() - started, line.slice(0, 20)).toBeLessThan(1000);
+      expect(masked).not.toMatch(/password=a|password=x|secret=a|token="\\/);
+    }
+    expect(text(' password=x'.repeat(20_000))).toBe(' password=***'.repeat(20_000));
+  });
+});

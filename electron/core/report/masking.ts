@@ -284,8 +284,29 @@ export function maskPans(text: string, keep = 2): string {
 const EMAIL = /[\p{L}\p{M}\p{N}._%+-]{1,64}[@\uFF20](?:[\p{L}\p{M}\p{N}-]{1,63}[.\uFF0E]){1,8}[\p{L}\p{M}]{2,24}(?![\p{L}\p{M}])/gu;
 /** A URL's user and password ("https://user:pass@host"). */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
-/** A query parameter that carries a secret ("?token=...", "&sig=..."). */
-const SECRET_PARAM = /([?&;](?:[a-z0-9_-]{0,40}(?:token|secret|password|passwd|apikey|api_key|signature)|key|sig|auth)=)[^&#\s"'<>]+/gi;
+/**
+ * A secret written as key=value, in a URL's query ("?token=...", "&sig=...") or in free text
+ * ("password=...", "api_key='...'"): a name that says it holds a secret (...token, ...secret,
+ * ...password, passphrase, api/private/access/signing key, signature; the short key, sig and
+ * auth only as a query parameter). The value is hidden to its end, as an operator reads it, so
+ * a value typed with a space ("pa ss") is hidden whole:
+ * - a quoted value to its closing quote (a backslash escapes one; never closed: the line);
+ * - any other to the end of the line, to the next pair (a name and "=" after a space, "&", ";"
+ *   or ","), or to a quote or angle bracket (the end of the attribute or tag holding it).
+ * The next pair's name is looked for within 64 characters, so each character of a line is
+ * read a bounded number of times (a long hostile line costs its length).
+ */
+const SECRET_PARAM =
+  /((?:(?<=[?&;])(?:key|sig|auth)|[a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature))=)(?:(["'])((?:(?!\2)[^\\\r\n]|\\.)*)(\2?)|((?:(?![\s&;,][a-z0-9_.-]{1,64}=)[^\r\n"'<>])+))/gi;
+
+/** The masked form of one SECRET_PARAM match: its name, "***" in its quotes, and the blanks after an unquoted value. */
+function maskSecretParam(whole: string, name: string, quote: string | undefined, quoted: string | undefined, closing: string | undefined, bare: string | undefined): string {
+  if (quote !== undefined) return quoted ? `${name}${quote}***${closing ?? ''}` : whole;
+  const value = bare ?? '';
+  let end = value.length;
+  while (end > 0 && /\s/.test(value[end - 1])) end -= 1;
+  return end === 0 ? whole : `${name}***${value.slice(end)}`;
+}
 /**
  * An HTTP credential: "Bearer <token>", or "Basic <base64 of user:password>" (only that, so
  * "Basic plan" stays). Schemes are case-insensitive (RFC 9110): "bearer", "BASIC" too.
@@ -313,12 +334,15 @@ export function maskCredentials(text: string): string {
   const at = text.includes('@') || text.includes('\uFF20');
   const auth = AUTH_SCHEME.test(text);
   const known = KNOWN_SECRET_START.test(text);
-  if (!url && !at && !auth && !known) return text;
+  const pairs = text.includes('=');
+  if (!url && !at && !auth && !known && !pairs) return text;
   let out = text;
   if (known) out = out.replace(KNOWN_SECRET, '***');
   if (url) {
     out = out.replace(URL_USERINFO, '$1***@');
-    out = out.replace(SECRET_PARAM, '$1***');
+  }
+  if (pairs) out = out.replace(SECRET_PARAM, maskSecretParam);
+  if (url) {
     out = out.replace(URL_PATH, (whole, origin: string, rest: string) => (/hook/i.test(whole) ? `${origin}/***` : `${origin}${rest}`));
   }
   if (at) out = out.replace(EMAIL, '***');
