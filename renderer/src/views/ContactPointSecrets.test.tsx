@@ -53,8 +53,18 @@ describe('contact point secrets panel', () => {
     const html = draw({ listing: listing({ available: false, reason: 'no OS keyring (gnome-keyring or KWallet) is running, so passwords are not stored' }) });
     expect(html).toContain('URLs cannot be saved here: no OS keyring');
     for (const button of html.match(/<button[^>]*data-testid="contact-point-secret-edit"[^>]*>/g) ?? []) expect(button).toContain('disabled');
+  });
+
+  it('says the list is the running session\'s routing, not the rules file as it is on disk', () => {
+    // The service lists the routing the session applied (NotificationHub.routingInUse): a file
+    // edited on disk counts once the rule editor saves it.
+    expect(draw({})).toContain('The contact points the running session routes to: its rules file as last applied (an edit on disk counts once saved from the rule editor).');
+    const empty = draw({ listing: { ...listing(), contactPoints: [] } });
+    expect(empty).toContain('No contact point of the running session&#x27;s routing names a urlSecret.');
+    expect(empty).not.toContain('in the rules file');
+    expect(draw({ listing: { ...listing(), contactPoints: [], rulesFile: null } })).toContain('The running session has no rules file, so no routing and no contact points.');
     expect(draw({ listing: { ...listing(), contactPoints: [], loadError: 'contactPoints[1].urlSecret: secrets "a" and "A" share PAYOPS_SECRET_A' } })).toContain(
-      'The rules file&#x27;s routing cannot be read: contactPoints[1].urlSecret',
+      'The running session routes no alerts: its rules file&#x27;s routing could not be read when it was applied: contactPoints[1].urlSecret',
     );
   });
 });

@@ -1,5 +1,6 @@
-// The URL secrets of the rules file's contact points, as Grafana's contact point editor
-// treats secure fields: each says whether its URL is set and where from (at most the scheme
+// The URL secrets of the running session's contact points (the routing it routes on: its rules
+// file as last applied, not as edited on disk since), as Grafana's contact point editor treats
+// secure fields: each says whether its URL is set and where from (at most the scheme
 // and host: the path holds the token), and the operator sets, replaces or clears it. The
 // typed URL stays in the password input (never in React state) and is emptied once sent.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
@@ -35,6 +36,9 @@ export function ContactPointSecretsPanel(props: ContactPointSecretsPanelProps) {
       <header className="panel-head">
         <h2>Contact point URLs</h2>
       </header>
+      <p className="muted small" data-testid="contact-point-secrets-scope">
+        The contact points the running session routes to: its rules file as last applied (an edit on disk counts once saved from the rule editor).
+      </p>
       {loadError ? (
         <div className="error-text small" role="alert">
           Contact points unavailable: {loadError}
@@ -42,7 +46,7 @@ export function ContactPointSecretsPanel(props: ContactPointSecretsPanelProps) {
       ) : null}
       {listing?.loadError ? (
         <div className="error-text small" role="alert" data-testid="contact-point-secrets-load-error">
-          The rules file&apos;s routing cannot be read: {listing.loadError}
+          The running session routes no alerts: its rules file&apos;s routing could not be read when it was applied: {listing.loadError}
         </div>
       ) : null}
       {listing && !listing.store.available ? (
@@ -55,7 +59,7 @@ export function ContactPointSecretsPanel(props: ContactPointSecretsPanelProps) {
       {listing === null && !loadError ? <div className="empty">Loading…</div> : null}
       {listing !== null && rows.length === 0 && !listing.loadError ? (
         <div className="empty" data-testid="contact-point-secrets-empty">
-          No contact point names a urlSecret in the rules file.
+          {listing.rulesFile === null ? 'The running session has no rules file, so no routing and no contact points.' : "No contact point of the running session's routing names a urlSecret."}
         </div>
       ) : null}
       {rows.length > 0 ? (
