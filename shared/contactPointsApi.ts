@@ -55,6 +55,11 @@ export interface ContactPointsResults {
     rulesFile: string | null;
     /** Why the rules file's routing could not be read when the session applied it, or null. */
     loadError: string | null;
+    /**
+     * Why the routing of the rules last saved could not be applied, so the session still routes
+     * on (and the list shows) the routing it had before that save; null when it was applied.
+     */
+    reloadError: string | null;
   };
   'contactPoints.setSecret': ContactPointSecretView;
   'contactPoints.clearSecret': { cleared: boolean; contactPoint: ContactPointSecretView };

@@ -46,6 +46,16 @@ function filesUnder(root: string): { file: string; bytes: Buffer }[] {
   });
 }
 
+/** Holds this thread (no callback, no message from a worker runs) until `done`, polling every 2 ms for at most 20 s. */
+function holdUntil(done: () => boolean, what: string): void {
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 20_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    Atomics.wait(tick, 0, 0, 2);
+  }
+}
+
 async function open(name: string, rules = RULES) {
   const session = await openConsole(name, rules);
   const answers: unknown[] = [];
@@ -163,5 +173,31 @@ describe('contact point secrets from the console', () => {
     const fixed = await h('contactPoints.secrets', {});
     expect(fixed.loadError).toBeNull();
     expect(fixed.contactPoints.map((c) => c.contactPoint)).toEqual(['oncall', 'team-chat']);
+  });
+
+  it('says that a saved routing was not applied and why, and lists the routing still in use', async () => {
+    const { sub, h, logs } = await open('reload-broken');
+    const file = path.join(sub, 'rules.yaml');
+    const saved = RULES.replace('urlSecret: team-chat', 'urlSecret: team-chat-2');
+    // Another writer (an editor's autosave) rewrites the file after the engine wrote the save and
+    // before the host reads its routing from it: valid rules, but two secrets that would share
+    // one variable. This thread (the host's) is held until the save is on disk, so the host's
+    // read comes after the other writer's, as it can in a console.
+    const saving = h('rules.save', { text: saved });
+    holdUntil(() => fs.readFileSync(file, 'utf8') === saved, 'the engine to write the saved rules');
+    fs.writeFileSync(file, RULES.replace('urlSecret: team-chat', 'urlSecret: oncall_hook'));
+    expect(await saving).toMatchObject({ ok: true, reloaded: true });
+    expect(logs.some((l) => l.startsWith('notification routing not reloaded, the previous routing stays: '))).toBe(true);
+    const listed = await h('contactPoints.secrets', {});
+    // The session routes on the routing before the save: that is what is listed, and what a URL set here serves.
+    expect(listed.contactPoints.map((c) => `${c.contactPoint} ${c.secret}`)).toEqual(['oncall oncall-hook', 'team-chat team-chat']);
+    expect(listed.loadError).toBeNull();
+    expect(listed.reloadError).toContain('secrets "oncall-hook" (contactPoints[0]) and "oncall_hook" both read the environment variable PAYOPS_SECRET_ONCALL_HOOK');
+    expect((await h('contactPoints.setSecret', { contactPoint: 'oncall', url: 'https://hooks.example.com/x' })).source).toBe('store');
+    // Saved again, with nobody in between: applied, and nothing left unapplied.
+    expect(await h('rules.save', { text: saved })).toMatchObject({ ok: true, reloaded: true });
+    const applied = await h('contactPoints.secrets', {});
+    expect(applied.reloadError).toBeNull();
+    expect(applied.contactPoints.map((c) => `${c.contactPoint} ${c.secret}`)).toEqual(['oncall oncall-hook', 'team-chat team-chat-2']);
   });
 });

@@ -66,6 +66,8 @@ interface Session {
   notifications: SessionNotifications | null;
   /** Why the rules file's routing could not be read when the session applied it (it then has none). */
   routingError: string | null;
+  /** Why the routing of the rules last saved could not be applied (the session keeps the one it had). */
+  routingNotApplied: string | null;
 }
 
 /** Calls `method` of a remote service; the method list comes from the contract, not from here. */
@@ -123,7 +125,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     engine.on('snapshot', (s) => push('snapshot', s));
     engine.on('alert', (n) => push('alert', n));
     engine.on('log', log);
-    const started: Session = { config, engine, reader, notifications: null, routingError: null };
+    const started: Session = { config, engine, reader, notifications: null, routingError: null, routingNotApplied: null };
     started.notifications = startConsoleNotifications(config, options.secrets, log, (message) => (started.routingError = message));
     // Through the session: a rules save may start or replace its routing (reloadConsoleNotifications).
     engine.on('alert', (n) => started.notifications?.hub.observe(n));
@@ -218,7 +220,11 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
       secrets: options.secrets,
       rulesFile: () => rulesFile,
       // What the session routes on: a file edited on disk counts once a save applies it.
-      sessionRouting: () => ({ routing: session?.notifications?.hub.routingInUse() ?? null, loadError: session?.routingError ?? null }),
+      sessionRouting: () => ({
+        routing: session?.notifications?.hub.routingInUse() ?? null,
+        loadError: session?.routingError ?? null,
+        reloadError: session?.routingNotApplied ?? null,
+      }),
       log,
     }),
     rules: {
@@ -237,7 +243,15 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
           s.config = { ...s.config, rulesFile: result.path };
           // A session without routing tries the file again: its error stays only if it still fails.
           if (!s.notifications) s.routingError = null;
-          s.notifications = reloadConsoleNotifications(s.notifications, s.config, options.secrets, log, (message) => (s.routingError = message));
+          s.routingNotApplied = null;
+          s.notifications = reloadConsoleNotifications(
+            s.notifications,
+            s.config,
+            options.secrets,
+            log,
+            (message) => (s.routingError = message),
+            (message) => (s.routingNotApplied = message),
+          );
         }
         return result;
       },

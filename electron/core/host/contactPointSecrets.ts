@@ -17,10 +17,11 @@ export interface ContactPointSecretsOptions {
   /** The rules file the console's sessions read their routing from (it changes when the rule editor saves). */
   rulesFile: () => string | null;
   /**
-   * The running session's routing (null: it has none), and why its rules file's routing could
-   * not be read when it was applied (null: it could, or there is no file).
+   * The running session's routing (null: it has none), why its rules file's routing could not
+   * be read when it was applied (null: it could, or there is no file), and why the routing of
+   * the rules last saved could not be applied, the session keeping the one before (null: it was).
    */
-  sessionRouting: () => { routing: RoutingConfig | null; loadError: string | null };
+  sessionRouting: () => { routing: RoutingConfig | null; loadError: string | null; reloadError: string | null };
   /** Where PAYOPS_SECRET_<NAME> is read (tests). */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -49,11 +50,11 @@ export function contactPointSecretsService(options: ContactPointSecretsOptions):
 
   return {
     secrets: async () => {
-      const { routing: r, loadError } = options.sessionRouting();
+      const { routing: r, loadError, reloadError } = options.sessionRouting();
       const from = urls();
       const contactPoints: ContactPointSecretView[] = [];
       for (const cp of withSecrets(r)) contactPoints.push(await view(cp, from));
-      return { contactPoints, store: options.secrets.availability(), rulesFile: options.rulesFile(), loadError };
+      return { contactPoints, store: options.secrets.availability(), rulesFile: options.rulesFile(), loadError, reloadError };
     },
     setSecret: async ({ contactPoint, url }) => {
       const cp = secretOf(contactPoint);

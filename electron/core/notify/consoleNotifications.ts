@@ -29,7 +29,8 @@ export function startConsoleNotifications(
  * The rules file was saved while `config`'s session runs (the engine already evaluates the new
  * rules): the session's routing becomes the file's. A session that had none (no rules file
  * when it started) starts its routing now, carrying on the alerts the engine has open as a
- * restart would. A routing that cannot be read keeps the old one and says why on `log`.
+ * restart would. A routing that cannot be read keeps the old one and says why on `log` and to
+ * `reloadFailed` (a session that had none: to `loadFailed`, as at its start).
  */
 export function reloadConsoleNotifications(
   current: SessionNotifications | null,
@@ -37,6 +38,7 @@ export function reloadConsoleNotifications(
   secrets: SecretStore,
   log: (line: string) => void,
   loadFailed?: (message: string) => void,
+  reloadFailed: (message: string) => void = () => undefined,
 ): SessionNotifications | null {
   if (!config.rulesFile) return current;
   if (!current) return startConsoleNotifications(config, secrets, log, loadFailed);
@@ -44,6 +46,7 @@ export function reloadConsoleNotifications(
     current.reload(loadRoutingFile(config.rulesFile));
   } catch (err) {
     log(`notification routing not reloaded, the previous routing stays: ${(err as Error).message}`);
+    reloadFailed((err as Error).message);
   }
   return current;
 }

@@ -20,6 +20,7 @@ const listing = (store = { available: true, reason: null as string | null }): Co
   store,
   rulesFile: '/data/rules.yaml',
   loadError: null,
+  reloadError: null,
 });
 const draw = (p: Partial<ContactPointSecretsPanelProps>) =>
   renderToStaticMarkup(
@@ -53,6 +54,15 @@ describe('contact point secrets panel', () => {
     const html = draw({ listing: listing({ available: false, reason: 'no OS keyring (gnome-keyring or KWallet) is running, so passwords are not stored' }) });
     expect(html).toContain('URLs cannot be saved here: no OS keyring');
     for (const button of html.match(/<button[^>]*data-testid="contact-point-secret-edit"[^>]*>/g) ?? []) expect(button).toContain('disabled');
+  });
+
+  it('says when the saved routing was not applied and why, above the routing still in use', () => {
+    expect(draw({})).not.toContain('contact-point-secrets-reload-error');
+    const html = draw({ listing: { ...listing(), reloadError: 'contactPoints[1].urlSecret: secrets "a" and "A" share PAYOPS_SECRET_A' } });
+    expect(html).toMatch(
+      /data-testid="contact-point-secrets-reload-error"[^>]*>The routing of the rules saved last was not applied, so the session still routes on the one before \(listed here\): contactPoints\[1\]\.urlSecret/,
+    );
+    expect(html).toContain('set in the console: https://hooks.slack.com/…');
   });
 
   it('says the list is the running session\'s routing, not the rules file as it is on disk', () => {

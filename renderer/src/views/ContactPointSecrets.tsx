@@ -49,6 +49,11 @@ export function ContactPointSecretsPanel(props: ContactPointSecretsPanelProps) {
           The running session routes no alerts: its rules file&apos;s routing could not be read when it was applied: {listing.loadError}
         </div>
       ) : null}
+      {listing?.reloadError ? (
+        <div className="error-text small" role="alert" data-testid="contact-point-secrets-reload-error">
+          The routing of the rules saved last was not applied, so the session still routes on the one before (listed here): {listing.reloadError}
+        </div>
+      ) : null}
       {listing && !listing.store.available ? (
         <div className="error-text small" role="alert" data-testid="contact-point-secrets-store">
           URLs cannot be saved here: {listing.store.reason}
