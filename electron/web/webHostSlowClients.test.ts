@@ -2,35 +2,17 @@
 // time, never done) and a flood of idle sockets. Any local process can connect without the
 // token, so these must neither keep sockets for long nor take every file descriptor of the
 // process (the engine's database and broker connections share them).
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiServices } from '../../shared/apiDispatch';
+import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/support/waitFor';
-import type { ApiBackend } from '../core/host/apiBackend';
-import { startWebHost, type WebHost } from './webHost';
+import { idleWebHosts } from '../../test/support/webHostKit';
 
-let tmp: string;
-const hosts: WebHost[] = [];
+// Registered first, so its hosts close after the sockets below are destroyed (after-hooks run last-registered first).
+const startHost = idleWebHosts('payops-slow-');
 const sockets: net.Socket[] = [];
-
-const backend: ApiBackend = {
-  services: {} as unknown as ApiServices,
-  subscribe: () => () => {},
-  close: async () => {},
-};
-
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-slow-'));
-  fs.writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><title>payops</title>');
-});
-afterEach(async () => {
+afterEach(() => {
   for (const s of sockets.splice(0)) s.destroy();
-  for (const h of hosts.splice(0)) await h.close();
 });
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function open(port: number): Promise<net.Socket & { closedByServer: boolean }> {
   return new Promise((resolve, reject) => {
@@ -58,8 +40,7 @@ function status(port: number, token: string): Promise<number> {
 
 describe('slow and idle clients', () => {
   it('closes a slow-loris connection once the header timeout has passed', async () => {
-    const host = await startWebHost({ backend, rendererDir: tmp, port: 0, headersTimeoutMs: 500 });
-    hosts.push(host);
+    const host = await startHost({ headersTimeoutMs: 500 });
     const s = await open(host.port);
     s.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     const started = Date.now();
@@ -74,8 +55,7 @@ describe('slow and idle clients', () => {
   });
 
   it('caps open connections: a flood of idle sockets is cut off and the page still loads afterwards', async () => {
-    const host = await startWebHost({ backend, rendererDir: tmp, port: 0 });
-    hosts.push(host);
+    const host = await startHost();
     const flood = await Promise.all(Array.from({ length: 600 }, () => open(host.port)));
     await waitFor(() => flood.filter((s) => s.closedByServer).length >= 600 - 256, () => `at most 256 of 600 idle sockets kept (${flood.filter((s) => !s.closedByServer).length} open)`, 5000);
     for (const s of flood) s.destroy();

@@ -13,15 +13,20 @@ import type { IncomingMessage } from '../../electron/core/store/eventWriter';
 import { openStore } from '../../electron/core/store/store';
 import { tempDir } from './tempDir';
 
-/** Writes `minutes` of payments ending now, half of them declined (a 16.7x burn of a 97 % objective). */
-export function storeBurningPayments(dbFile: string, minutes: number): void {
+/**
+ * Writes `minutes` of payments ending at `endMs` (now), half of them declined (a 16.7x burn of
+ * a 97 % objective). Their ids start with `idPrefix` ("p"): a second call on the same database
+ * gives another prefix, so its payments are not duplicates of the first's.
+ */
+export function storeBurningPayments(dbFile: string, minutes: number, options: { endMs?: number; idPrefix?: string } = {}): void {
   const store = openStore(dbFile);
-  const end = Date.now();
+  const end = options.endMs ?? Date.now();
+  const prefix = options.idPrefix ?? 'p';
   const items: IncomingMessage[] = [];
   for (let s = minutes * 60; s > 0; s--) {
     for (let i = 0; i < 10; i++) {
       const t = end - s * 1000 + i * 100;
-      const id = `p${s}_${i}`;
+      const id = `${prefix}${s}_${i}`;
       const type = i % 2 ? 'payment.declined' : 'payment.authorized';
       const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
       items.push({ raw: { body: new Uint8Array(), arrivalMs: t + 5 }, result: { ok: true, event } });

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertNotification } from '../../../shared/alerts';
+import { storeBurningPayments } from '../../../test/support/burningConsoleKit';
 import { startReceiver, type HttpReceiver } from '../../../test/support/httpReceiver';
 import { tempDir } from '../../../test/support/tempDir';
 import { waitFor } from '../../../test/support/waitFor';
@@ -68,15 +69,6 @@ function storeItems(dbFile: string, items: IncomingMessage[]): void {
   store.close();
 }
 
-/** `minutes` of payments ending `endMs`, half declined: a 16.7x burn of a 97 % objective. */
-function storePayments(dbFile: string, minutes: number, endMs: number, tag: string): void {
-  const items: IncomingMessage[] = [];
-  for (let s = minutes * 60; s > 0; s--) {
-    for (let i = 0; i < 10; i++) items.push(payment(`${tag}${s}_${i}`, i % 2 ? 'payment.declined' : 'payment.authorized', endMs - s * 1000 + i * 100));
-  }
-  storeItems(dbFile, items);
-}
-
 /** A live session as the console runs one: the engine on the rules file, its alerts routed to the receiver. */
 async function liveSession(dbFile: string, rulesFile: string, url: string) {
   const seen: AlertNotification[] = [];
@@ -115,7 +107,7 @@ async function pagedThenStopped(name: string) {
   const dbFile = path.join(sub, 'live.db');
   const rulesFile = path.join(sub, 'rules.yaml');
   fs.writeFileSync(rulesFile, RULES);
-  storePayments(dbFile, 7, Date.now(), 'a');
+  storeBurningPayments(dbFile, 7, { idPrefix: 'a' });
   const first = await liveSession(dbFile, rulesFile, receiver.url);
   expect(first.session.services.rules.save({ text: RULES + SLO })).toMatchObject({ ok: true, reloaded: true });
   const firstSeen = first.seen.map((n) => `${n.kind} ${n.rule}`);
@@ -137,7 +129,7 @@ describe('a burn-rate alert across a restart of the live session', () => {
     expect((receiver.requests[0].body as AlertmanagerWebhookV4).status).toBe('firing');
 
     // The burn goes on: more of it stored, up to now, then the session starts again.
-    storePayments(dbFile, 1, Date.now(), 'b');
+    storeBurningPayments(dbFile, 1, { idPrefix: 'b' });
     const second = await liveSession(dbFile, rulesFile, receiver.url);
     await pageMarker(second.live, receiver);
     await second.stop();
