@@ -99,8 +99,8 @@ describe('contact point secrets from the console', () => {
         'contactPoints.setSecret: url: must be an http(s) URL such as https://hooks.slack.com/services/…',
       );
     }
-    await expect(h('contactPoints.setSecret', { contactPoint: 'plain', url: urlA })).rejects.toThrow('no contact point "plain" with a urlSecret in the rules file');
-    await expect(h('contactPoints.setSecret', { contactPoint: 'nobody', url: urlA })).rejects.toThrow('no contact point "nobody" with a urlSecret in the rules file');
+    await expect(h('contactPoints.setSecret', { contactPoint: 'plain', url: urlA })).rejects.toThrow('no contact point "plain" with a urlSecret in the running session\'s routing');
+    await expect(h('contactPoints.setSecret', { contactPoint: 'nobody', url: urlA })).rejects.toThrow('no contact point "nobody" with a urlSecret in the running session\'s routing');
     expect(a.requests).toEqual([]);
 
     // Set: the running session's next page goes there.
@@ -150,7 +150,10 @@ describe('contact point secrets from the console', () => {
     const edited = RULES.replace('name: oncall, type: webhook, urlSecret: oncall-hook', 'name: pager, type: webhook, urlSecret: pager-hook').replace('contactPoint: oncall', 'contactPoint: pager');
     fs.writeFileSync(path.join(sub, 'rules.yaml'), edited);
     expect(await names()).toEqual(['oncall oncall-hook', 'team-chat team-chat']);
-    await expect(h('contactPoints.setSecret', { contactPoint: 'pager', url: `${a.url}/p` })).rejects.toThrow('no contact point "pager" with a urlSecret in the rules file');
+    // Refused, saying why: pager is in the file, but not in the routing the session applied.
+    await expect(h('contactPoints.setSecret', { contactPoint: 'pager', url: `${a.url}/p` })).rejects.toThrow(
+      'no contact point "pager" with a urlSecret in the running session\'s routing (its rules file as last applied: an edit on disk applies once saved from the rule editor)',
+    );
     // The URL set for the session's oncall is the one its next page uses.
     await h('contactPoints.setSecret', { contactPoint: 'oncall', url: `${a.url}/services/${TOKEN_A}` });
     await waitFor(() => a.requests.length > 0, 'the session to page oncall, the contact point it routes to');

@@ -39,7 +39,10 @@ export function contactPointSecretsService(options: ContactPointSecretsOptions):
     const { routing: r, loadError } = options.sessionRouting();
     if (loadError !== null) throw new Error(`the rules file's routing cannot be read, so its contact points are unknown: ${loadError}`);
     const cp = withSecrets(r).find((c) => c.name === name);
-    if (!cp) throw new Error(`no contact point "${name}" with a urlSecret in the rules file${options.rulesFile() ? '' : ' (there is no rules file yet)'}`);
+    if (!cp) {
+      const why = options.rulesFile() ? 'its rules file as last applied: an edit on disk applies once saved from the rule editor' : 'there is no rules file yet';
+      throw new Error(`no contact point "${name}" with a urlSecret in the running session's routing (${why})`);
+    }
     return cp;
   }
 
