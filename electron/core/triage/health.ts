@@ -5,7 +5,9 @@ import type { HealthBoard, SegmentHealth, SegmentState } from '../../../shared/t
 import { HEALTH_DIMENSIONS } from '../../../shared/triage';
 import { NONE_VALUE, OTHER_VALUE } from '../../../shared/segments';
 import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
-import { percent, rate, twoProportionZ } from './stats';
+import { Z_SEGMENT } from './explain';
+import { BINOMIAL, dimensionDispersions, segmentKey, type SegmentDispersion } from './healthDispersion';
+import { fisherZ, percent, rate } from './stats';
 
 /** Attempts a segment needs in the window and in its baseline to be judged at all. */
 export const HEALTH_VOLUME_FLOOR = 20;
@@ -14,8 +16,13 @@ export const DOWN_APPROVAL_FRACTION = 0.3;
 export const DOWN_FAILURE = 0.5;
 /** Degraded: approval down (or failures up) by at least this many points, significantly. */
 export const DEGRADED_POINTS = 0.1;
-/** Significance of a segment's change against its own baseline (|z|, two proportions). */
-export const HEALTH_Z = 3;
+/**
+ * Significance of a segment's change against its own baseline (|z|, two proportions widened by
+ * its dispersion): explain's bar for a segment (Z_SEGMENT), since the board too tests every
+ * segment of every dimension at once. At 3, calm traffic marked a merchant or BIN degraded on
+ * one board in six.
+ */
+export const HEALTH_Z = Z_SEGMENT;
 /**
  * Down: a segment whose attempts fell to this fraction of what its own baseline share of the
  * traffic expects (at least HEALTH_VOLUME_FLOOR of them), significantly. An acquirer or issuer
@@ -30,6 +37,12 @@ export interface HealthInput {
   toMs: number;
   window: SegmentRow[];
   baseline: SegmentRow[];
+  /**
+   * The baseline cut into slices as long as the window (oldest first), each slice's segment rows:
+   * how far each segment's rates wander between them beyond chance widens its tests. Absent or
+   * under MIN_DISPERSION_SLICES slices: the binomial tests.
+   */
+  baselineSlices?: SegmentRow[][];
 }
 
 export interface Verdict {
@@ -63,7 +76,7 @@ function pastFailureLine(x: number, n: number): number {
   return (x / n - DOWN_FAILURE) / Math.sqrt((DOWN_FAILURE * (1 - DOWN_FAILURE)) / n);
 }
 
-export function judgeSegment(w: SegmentCounts, b: SegmentCounts): Verdict {
+export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion = BINOMIAL): Verdict {
   const wa = rate(w.approvals, w.attempts);
   const ba = rate(b.approvals, b.attempts);
   const wf = rate(w.failures, w.attempts);
@@ -71,10 +84,10 @@ export function judgeSegment(w: SegmentCounts, b: SegmentCounts): Verdict {
   const approvalText = `approval ${percent(wa)} vs ${percent(ba)} (own baseline), ${w.attempts} attempts`;
   if (w.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, severity: 0, reason: `${w.attempts} attempts: below the volume floor of ${HEALTH_VOLUME_FLOOR}, not judged` };
   if (b.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, severity: 0, reason: `${b.attempts} attempts in its baseline: no baseline learned yet, not judged` };
-  const zApproval = twoProportionZ(w.approvals, w.attempts, b.approvals, b.attempts);
-  const zFailure = twoProportionZ(w.failures, w.attempts, b.failures, b.attempts);
+  const zApproval = fisherZ(w.approvals, w.attempts, b.approvals, b.attempts) / Math.sqrt(spread.approval);
+  const zFailure = fisherZ(w.failures, w.attempts, b.failures, b.attempts) / Math.sqrt(spread.failure);
   const failureText = `failures ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
-  if (pastFailureLine(w.failures, w.attempts) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, severity: zFailure, reason: failureText };
+  if (pastFailureLine(w.failures, w.attempts) / Math.sqrt(spread.failure) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, severity: zFailure, reason: failureText };
   if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, severity: -zApproval, reason: approvalText };
   if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, severity: zFailure, reason: failureText };
   if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, severity: -zApproval, reason: approvalText };
@@ -85,7 +98,7 @@ export function judgeSegment(w: SegmentCounts, b: SegmentCounts): Verdict {
 const TOTAL_DIMENSION = 'merchantId';
 
 export function computeHealthBoard(input: HealthInput): HealthBoard {
-  const key = (r: SegmentRow) => `${r.dim}\u0000${r.value}`;
+  const key = segmentKey;
   const dims = new Set<string>(HEALTH_DIMENSIONS);
   const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
   const total = (rows: SegmentRow[]) => rows.reduce((n, r) => (r.dim === TOTAL_DIMENSION ? n + r.attempts : n), 0);
@@ -113,6 +126,7 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
         baseline: { attempts: b.attempts, approval: rate(b.approvals, b.attempts), failure: rate(b.failures, b.attempts) },
       },
     });
+  const spreads = dimensionDispersions(input.baselineSlices ?? []);
   const baselineRows = new Map<string, SegmentRow>();
   for (const b of input.baseline) {
     if (!isSegment(b)) continue;
@@ -126,7 +140,7 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
     if (!isSegment(w)) continue;
     const b = baselineRows.get(key(w)) ?? zero;
     const vanished = baselineTotal > 0 && canVanish(w) ? judgeVanished(w.attempts, (b.attempts * windowTotal) / baselineTotal) : null;
-    add(w.dim, w.value, w, b, vanished ?? judgeSegment(w, b));
+    add(w.dim, w.value, w, b, vanished ?? judgeSegment(w, b, spreads.get(w.dim)));
   }
   // Within a state the segment furthest from its own baseline first: the culprit before the
   // broader segments that hold some of its traffic (they moved less, on more attempts).

@@ -34,3 +34,64 @@ export function dispersion(slices: readonly { x: number; n: number }[]): number 
   const chi2 = held.reduce((a, s) => a + (s.x - s.n * p) ** 2 / (s.n * p * (1 - p)), 0);
   return chi2 / (held.length - 1);
 }
+
+/** ln(n!) (Stirling's series past 256, exact below). */
+const LOG_FACTORIALS: number[] = [0];
+for (let i = 1; i <= 256; i += 1) LOG_FACTORIALS.push(LOG_FACTORIALS[i - 1] + Math.log(i));
+function logFactorial(n: number): number {
+  if (n <= 256) return LOG_FACTORIALS[n];
+  return (n + 0.5) * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * n) - 1 / (360 * n ** 3);
+}
+const logChoose = (n: number, k: number): number => logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+
+/** ln P(X = k) for X hypergeometric: k of `draws` drawn from `total`, of which `marked` are marked. */
+const logHypergeometric = (k: number, total: number, marked: number, draws: number): number =>
+  logChoose(marked, k) + logChoose(total - marked, draws - k) - logChoose(total, draws);
+
+/** ln of a sum of probabilities given by their logs (no underflow at 1e-400). */
+function logSum(logs: number[]): number {
+  const top = Math.max(...logs);
+  if (top === -Infinity) return -Infinity;
+  return top + Math.log(logs.reduce((a, l) => a + Math.exp(l - top), 0));
+}
+
+/** z of the standard normal's upper tail holding probability exp(logP) (0 for logP >= ln 0.5). */
+export function zOfUpperTail(logP: number): number {
+  if (logP >= Math.log(0.5)) return 0;
+  // Acklam's rational approximation while p is representable; the tail's asymptote past it.
+  const p = Math.exp(logP);
+  if (p > 1e-300) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+    const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    if (p < 0.02425) return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+    const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+    const r = p - 0.5;
+    const s = r * r;
+    return -((((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r) / (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1);
+  }
+  const t = -2 * logP;
+  return Math.sqrt(t - Math.log(t) - Math.log(2 * Math.PI));
+}
+
+/**
+ * Signed z of Fisher's exact one-sided test of x1/n1 against x0/n0: the normal z holding the same
+ * tail probability, negative when x1/n1 is the lower rate. Exact where the two-proportion z is
+ * not, on a few attempts: 3 failures in a merchant's 20 attempts against 1 in its 250 reads
+ * z 5.2 by the normal approximation, and happens by chance once in 700 (z 3.0).
+ */
+export function fisherZ(x1: number, n1: number, x0: number, n0: number): number {
+  if (n1 <= 0 || n0 <= 0) return 0;
+  const total = n1 + n0;
+  const marked = x1 + x0;
+  if (marked === 0 || marked === total || x1 * n0 === x0 * n1) return 0;
+  const lo = Math.max(0, n1 - (total - marked));
+  const hi = Math.min(n1, marked);
+  const higher = x1 * n0 > x0 * n1;
+  const ks: number[] = [];
+  if (higher) for (let k = x1; k <= hi; k += 1) ks.push(k);
+  else for (let k = lo; k <= x1; k += 1) ks.push(k);
+  const z = zOfUpperTail(logSum(ks.map((k) => logHypergeometric(k, total, marked, n1))));
+  return higher ? z : -z;
+}

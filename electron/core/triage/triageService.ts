@@ -7,6 +7,7 @@ import type { ReadStore } from '../store/store';
 import { explainFromStore, type ExplainRequest } from './explainService';
 import { MINUTE_MS } from './explain';
 import { computeHealthBoard } from './health';
+import type { SegmentRow } from '../store/segmentRollupRepository';
 import { foldRenamedSegments, keepMovedNames } from './namedSegments';
 
 export type HealthRequest = z.output<typeof healthRequestSchema>;
@@ -40,11 +41,17 @@ export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: Hea
   const windowRows = store.segments.segmentsBetween(fromMinute, toMinute);
   const baselineRows = store.segments.segmentsBetween(baseFromMinute, fromMinute);
   const named = keepMovedNames(windowRows, baselineRows, store.segments.namedThroughout(baseFromMinute, toMinute));
+  // The baseline in slices as long as the window: how much each segment's rates wander between them.
+  const baselineSlices: SegmentRow[][] = [];
+  for (let end = fromMinute; end - request.windowMinutes >= baseFromMinute; end -= request.windowMinutes) {
+    baselineSlices.unshift(foldRenamedSegments(store.segments.segmentsBetween(end - request.windowMinutes, end), named));
+  }
   return computeHealthBoard({
     fromMs: fromMinute * MINUTE_MS,
     toMs: toMinute * MINUTE_MS,
     window: foldRenamedSegments(windowRows, named),
     baseline: foldRenamedSegments(baselineRows, named),
+    baselineSlices,
   });
 }
 

@@ -1,0 +1,53 @@
+// The health board on simulated traffic stored in real SQLite: calm traffic (the simulator's
+// `normal`, whose merchants retry soft declines, so declines come in clusters of one payment)
+// marks no segment degraded or down on any board of several seeds, while the planted issuer
+// outage and acquirer degradation are still marked.
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEGRADED_ACQUIRER } from '../sim/scenarios';
+import { storeScenario, type StoredScenario } from '../../../test/support/triageTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { healthFromStore } from './triageService';
+
+const MINUTE = 60_000;
+const dir = tempDir('payops-health-calm-');
+const opened: StoredScenario[] = [];
+afterAll(() => opened.forEach((s) => s.store.close()));
+
+/** Boards every 5 minutes through the stored window, each with its default 5 minutes against the hour before. */
+function boards(s: StoredScenario) {
+  const out = [];
+  for (let at = s.fromMs + 5 * MINUTE; at <= s.toMs; at += 5 * MINUTE) out.push(healthFromStore(s.store, { at, windowMinutes: 5, baselineMinutes: 60 }));
+  return out;
+}
+
+describe('health board on calm traffic', () => {
+  it('marks no segment degraded or down on any of 36 boards (6 seeds, 30 minutes each)', async () => {
+    const alarms: string[] = [];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const s = await storeScenario(dir, 'normal', { seed, rate: 20, baselineMinutes: 60, anomalyMinutes: 30 });
+      opened.push(s);
+      for (const board of boards(s)) {
+        for (const seg of board.segments) if (seg.state !== 'ok') alarms.push(`seed ${seed} ${board.to} ${seg.dimension}=${seg.value} ${seg.state}: ${seg.reason}`);
+      }
+      s.store.close();
+      opened.pop();
+    }
+    expect(alarms).toEqual([]);
+  }, 600_000);
+});
+
+describe('health board on planted incidents', () => {
+  it('marks the issuer of an outage down, and the acquirer that times out degraded or down, on every board of the incident', async () => {
+    for (const seed of [3, 4]) {
+      const outage = await storeScenario(dir, 'issuer-outage', { seed, rate: 20, baselineMinutes: 60, anomalyMinutes: 10 });
+      opened.push(outage);
+      for (const board of boards(outage)) expect(board.segments.find((x) => x.dimension === 'issuer' && x.value === 'tamarind-card')?.state, `seed ${seed} ${board.to}`).toBe('down');
+      const acquirer = await storeScenario(dir, 'acquirer-degradation', { seed, rate: 20, baselineMinutes: 60, anomalyMinutes: 10 });
+      opened.push(acquirer);
+      for (const board of boards(acquirer)) {
+        expect(board.segments[0], `seed ${seed} ${board.to}`).toMatchObject({ dimension: 'acquirer', value: DEGRADED_ACQUIRER });
+        expect(['down', 'degraded'], `seed ${seed} ${board.to}`).toContain(board.segments[0].state);
+      }
+    }
+  }, 600_000);
+});
