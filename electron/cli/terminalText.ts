@@ -21,14 +21,18 @@ export function visible(value: string): string {
 
 /**
  * A label value (a merchant id in `merchant=...`) as visible() writes it, except one that would
- * print as nothing or pass for a quoted one: empty, whitespace only, or starting with a quote is
- * written quoted, JSON-style (`merchant=""`, `merchant=" "`, a no-break space as `"\u00a0"`), so it
- * is seen and two blank ids do not look alike.
+ * print as nothing, hide white space at an end, or pass for a quoted one: empty, with white space
+ * at either end, or starting or ending with a quote is written quoted, JSON-style
+ * (`merchant=""`, `merchant=" "`, a no-break space as `"\u00a0"`, `issuer=" \"quoted\" issuer"`),
+ * so it is seen and two ids do not look alike. (Alerts and the console quote by the same rule,
+ * groupValueText in shared/alerts.ts.)
  */
 export function visibleValue(value: string): string {
-  if (value.trim() !== '' && !value.startsWith('"')) return visible(value);
+  if (!needsQuotes(value)) return visible(value);
   return `"${visible(value.replace(/["\\]/g, '\\$&')).replace(/(?! )\s/gu, escape)}"`;
 }
+
+const needsQuotes = (value: string): boolean => value === '' || /^\s|\s$/u.test(value) || value.startsWith('"') || value.endsWith('"');
 
 /** A `key=value` label (an alert's group): its value as visibleValue() writes it. */
 export function visibleLabel(label: string): string {
