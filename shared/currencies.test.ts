@@ -31,7 +31,7 @@ describe('amounts typed in major units', () => {
     expect(parseMajorAmount('12.5', 'EUR')).toEqual({ ok: true, minor: 1250 });
     expect(parseMajorAmount('0.29', 'EUR')).toEqual({ ok: true, minor: 29 });
     expect(parseMajorAmount('13367', 'JPY')).toEqual({ ok: true, minor: 13367 });
-    expect(parseMajorAmount('1,250', 'JPY')).toEqual({ ok: true, minor: 1250 });
+    expect(parseMajorAmount('1,250,000', 'JPY')).toEqual({ ok: true, minor: 1250000 });
     expect(parseMajorAmount('1.25', 'KWD')).toEqual({ ok: true, minor: 1250 });
     expect(parseMajorAmount(' 100.00 ', 'JPY')).toEqual({ ok: true, minor: 100 });
   });

@@ -46,11 +46,12 @@ export const COMMON_CURRENCIES = ['EUR', 'USD', 'GBP', 'JPY', 'KRW', 'BHD', 'KWD
 export type MajorAmountResult = { ok: true; minor: number } | { ok: false; message: string };
 
 /**
- * An amount typed in major units of `currency` ("12.50", "1,250", "13367") as an integer of
+ * An amount typed in major units of `currency` ("12.50", "1,250,000", "13367") as an integer of
  * minor units, exactly (decimal arithmetic on the digits, no floating point): EUR "12.5" is
  * 1250, JPY "13367" is 13367, KWD "1.25" is 1250. Refuses more decimals than the currency has
  * ("12.345" EUR), signs, exponents and anything that is not a plain decimal number; a comma
- * or space groups thousands only ("1,250"), so a decimal comma ("12,50") is refused.
+ * or space groups thousands only ("1,250,000", "1 250"), so a decimal comma ("12,50") is refused,
+ * and so is one comma group alone ("1,250": 1250, or 1.25 with a decimal comma).
  */
 export function parseMajorAmount(text: string, currency: string): MajorAmountResult {
   const digits = currencyDigits(currency);
@@ -58,8 +59,13 @@ export function parseMajorAmount(text: string, currency: string): MajorAmountRes
   // A separator only groups thousands: "12,50" and "1.250,00" are decimal commas, which read
   // as groupings would be 100 and 1,000 times off.
   const m = /^(\d{1,3}(?:[,\s_]\d{3})+|\d+)(?:\.(\d*))?$/.exec(typed);
+  // One comma group and no decimal point ("1,250") is 1.25 where the comma is the decimal
+  // separator: neither reading is taken (a filter silently 1,000 times off is worse than a question).
+  if (m && m[2] === undefined && /^\d{1,3},\d{3}$/.test(m[1])) {
+    return { ok: false, message: `"${typed}" is ambiguous: a comma is a decimal separator in many locales; write ${m[1].replace(',', '')} or ${m[1].replace(',', '.').replace(/\.?0+$/, '')}` };
+  }
   if (!m) {
-    const why = /[,\s_]/.test(typed) ? ': a comma or space only groups thousands (1,250); decimals take a point (12.50)' : ' (digits, optionally a decimal point: 12.50)';
+    const why = /[,\s_]/.test(typed) ? ': a comma or space only groups thousands (1,250,000 or 1 250); decimals take a point (12.50)' : ' (digits, optionally a decimal point: 12.50)';
     return { ok: false, message: `"${typed}" is not an amount${why}` };
   }
   const whole = m[1].replace(/[,\s_]/g, '');
