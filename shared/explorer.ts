@@ -22,6 +22,12 @@ const storedText = (max: number) => z.string().min(1).max(max);
  * so the bound is only against abuse, far above any real id, and every stored id can be found.
  */
 const storedId = storedText(4096);
+/**
+ * A country or scheme: no event carries one with white space (EVENTS.md's forms), so such a value
+ * is refused rather than trimmed into another (the other text filters are exact too). Case is
+ * still folded, as events carry it ("de" finds DE, "Visa" finds visa).
+ */
+const noSpaceText = (max: number, message: string) => z.string().min(1).max(max).regex(/^\S+$/u, message);
 const epochMs = z.number().int().min(0).max(8.64e15);
 
 export const RISK_DECISIONS = ['approve', 'review', 'block'] as const;
@@ -33,10 +39,11 @@ export const eventFilterSchema = z
   .object({
     from: epochMs.optional(),
     to: epochMs.optional(),
-    types: z.array(text(100)).max(20).optional(),
+    /** Event types, each matched as stored (EVENTS.md: any non-empty string; unknown types are kept). */
+    types: z.array(storedText(100)).max(20).optional(),
     merchantId: storedId.optional(),
     /** ISO 3166 alpha-2, as events carry it (upper case: "de" finds DE). */
-    country: text(8).toUpperCase().optional(),
+    country: noSpaceText(8, 'a country is an ISO 3166 alpha-2 code (DE), without spaces').toUpperCase().optional(),
     declineCode: storedText(64).optional(),
     decision: z.enum(RISK_DECISIONS).optional(),
     /**
@@ -53,7 +60,7 @@ export const eventFilterSchema = z
     issuer: storedText(200).optional(),
     /** A card number prefix: "529412" matches the 6-digit BIN and every 8-digit BIN in its range. */
     cardBin: z.string().trim().regex(/^\d{4,11}$/, 'a BIN is 4 to 11 digits (a card number prefix)').optional(),
-    scheme: text(64).toLowerCase().optional(),
+    scheme: noSpaceText(64, 'a scheme is a name like visa, without spaces').toLowerCase().optional(),
     acquirer: storedText(200).optional(),
     mcc: z.string().trim().regex(/^\d{4}$/, 'an MCC is 4 digits (ISO 18245)').optional(),
     threeDS: z.enum(THREE_DS_OUTCOMES).optional(),
