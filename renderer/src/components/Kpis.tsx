@@ -68,8 +68,12 @@ function num(v: number | null | undefined): number | null {
 
 export function kpiValues(s: EngineSnapshot | null) {
   return {
-    // Events arriving far behind their event time: what arrives now, not the empty event-time window.
-    eventsPerSecond: num(s?.arrival?.late ? s.arrival.rates.s1 : s?.rates.total.s1),
+    // What arrives now, by arrival time: by event time the last complete second is still filling
+    // while ingest lags (1 s of lag read low, 2 s read 0). The event-time rate where a snapshot
+    // carries no arrivals (an older engine).
+    eventsPerSecond: num(s?.arrival ? s.arrival.rates.s1 : s?.rates.total.s1),
+    byArrival: s?.arrival !== undefined,
+    arrivalPerSecondM1: num(s?.arrival?.rates.m1),
     eventTimePerSecond: num(s?.rates.total.s1),
     late: s?.arrival?.late ?? null,
     eventsPerSecondM1: num(s?.rates.total.m1),
@@ -121,7 +125,13 @@ export const KpiTiles = memo(function KpiTiles() {
         label="Events / s"
         value={fmtRate(k.eventsPerSecond)}
         raw={k.eventsPerSecond}
-        sub={k.late ? `by arrival · by event time ${fmtRate(k.eventTimePerSecond)}` : `1m ${fmtRate(k.eventsPerSecondM1)} · 5m ${fmtRate(k.eventsPerSecondM5)}`}
+        sub={
+          k.late
+            ? `by arrival · by event time ${fmtRate(k.eventTimePerSecond)}`
+            : k.byArrival
+              ? `by arrival · 1m ${fmtRate(k.arrivalPerSecondM1)}`
+              : `1m ${fmtRate(k.eventsPerSecondM1)} · 5m ${fmtRate(k.eventsPerSecondM5)}`
+        }
         spark="events"
         watchedBy={['throughput', 'no_data']}
       />
