@@ -18,6 +18,9 @@ export class NoSegmentRollupsError extends Error {
   }
 }
 
+/** Baseline slices the health board's dispersion is estimated from, at most (the default hour holds 12 of 5 minutes). */
+const DISPERSION_SLICES = 12;
+
 /** How far ahead of this machine's clock a producer's clock may run and its minutes still end the board. */
 const CLOCK_AHEAD_MINUTES = 5;
 
@@ -41,9 +44,11 @@ export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: Hea
   const windowRows = store.segments.segmentsBetween(fromMinute, toMinute);
   const baselineRows = store.segments.segmentsBetween(baseFromMinute, fromMinute);
   const named = keepMovedNames(windowRows, baselineRows, store.segments.namedThroughout(baseFromMinute, toMinute));
-  // The baseline in slices as long as the window: how much each segment's rates wander between them.
+  // The baseline's last slices as long as the window: how much each segment's rates wander
+  // between them. At most DISPERSION_SLICES, one read each: a week's baseline for a one-minute
+  // window would be ten thousand reads.
   const baselineSlices: SegmentRow[][] = [];
-  for (let end = fromMinute; end - request.windowMinutes >= baseFromMinute; end -= request.windowMinutes) {
+  for (let end = fromMinute; end - request.windowMinutes >= baseFromMinute && baselineSlices.length < DISPERSION_SLICES; end -= request.windowMinutes) {
     baselineSlices.unshift(foldRenamedSegments(store.segments.segmentsBetween(end - request.windowMinutes, end), named));
   }
   return computeHealthBoard({
