@@ -22,6 +22,7 @@ export const ALERT_METRICS = [
   'queue_delay_seconds',
   'queue_drain_seconds',
   'queue_stalled_seconds',
+  'queue_oldest_message_age_seconds',
   'consumer_count',
   'no_data',
 ] as const;
@@ -46,6 +47,7 @@ export const METRIC_INFO: Record<AlertMetric, { label: string; unit: MetricUnit;
   queue_delay_seconds: { label: 'queue delay', unit: 'seconds', source: 'queues' },
   queue_drain_seconds: { label: 'time to drain', unit: 'seconds', source: 'queues' },
   queue_stalled_seconds: { label: 'queue stalled', unit: 'seconds', source: 'queues' },
+  queue_oldest_message_age_seconds: { label: 'oldest message waited', unit: 'seconds', source: 'queues' },
   consumer_count: { label: 'consumers', unit: 'consumers', source: 'queues' },
   no_data: { label: 'events', unit: 'count', source: 'events' },
 };
@@ -328,7 +330,7 @@ function validateRule(raw: unknown, index: number, name: string | null): { ok: t
   if (info.source === 'queues' && groupBy !== 'queue') bad('groupBy', `${r.metric} is measured per queue: use groupBy: queue`);
   if (info.source === 'events' && groupBy === 'queue') bad('groupBy', `${r.metric} is an event metric: group by merchant, country or a segment dimension, not queue`);
   if (r.eventTypes && r.metric !== 'throughput' && r.metric !== 'no_data') bad('eventTypes', 'only throughput and no_data take eventTypes');
-  if (r.queues && info.source !== 'queues') bad('queues', 'only queue metrics (queue_depth, queue_depth_growth, queue_delay_seconds, queue_drain_seconds, queue_stalled_seconds, consumer_count) take queues');
+  if (r.queues && info.source !== 'queues') bad('queues', 'only queue metrics (queue_depth, queue_depth_growth, queue_delay_seconds, queue_drain_seconds, queue_stalled_seconds, queue_oldest_message_age_seconds, consumer_count) take queues');
 
   let condition: AlertCondition | null = null;
   const c = r.condition;

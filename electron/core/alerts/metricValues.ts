@@ -140,6 +140,8 @@ export function readQueueMetric(rule: AlertRule, samples: readonly QueueSample[]
       return { value: last.drainSeconds, volume: depth ?? 0, error: null };
     case 'queue_stalled_seconds':
       return { value: last.stalledSeconds, volume: depth ?? 0, error: null };
+    case 'queue_oldest_message_age_seconds':
+      return { value: last.oldestMessageAgeSeconds, volume: depth ?? 0, error: null };
     default:
       return { value: null, volume: 0, error: `${rule.metric} is not a queue metric` };
   }

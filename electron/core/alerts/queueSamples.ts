@@ -12,6 +12,8 @@ export interface QueueSample {
   drainSeconds: number | null;
   /** Seconds with messages, consumers and no deliveries or acks (a stuck consumer); null when unknown. */
   stalledSeconds: number | null;
+  /** Seconds the head message has waited, from its AMQP timestamp (measured, where delaySeconds estimates); null when it has none. */
+  oldestMessageAgeSeconds: number | null;
 }
 
 const MAX_SAMPLES_PER_QUEUE = 4096;
@@ -45,6 +47,7 @@ export class QueueSamples {
         delaySeconds: finiteOrNull(d.delaySeconds),
         drainSeconds: finiteOrNull(d.drainSeconds),
         stalledSeconds: finiteOrNull(d.stalledSeconds),
+        oldestMessageAgeSeconds: finiteOrNull(d.oldestMessageAgeSeconds),
       };
       // Samples normally arrive in time order; an out-of-order one is placed, not appended.
       let i = list.length;
