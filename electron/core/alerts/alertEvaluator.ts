@@ -43,6 +43,12 @@ export interface AlertEvaluatorOptions {
   /** Wall clock for operator actions (acknowledge, notes, silence creation). */
   now?: () => number;
   /**
+   * A replay's silences are made, expired and read back on the evaluator's clock (event time),
+   * like their end: on the wall clock their start would lie after every event they are meant
+   * to hold, and a backtest of the replay's database (silencesInForce) would hold them nowhere.
+   */
+  silencesOnEventClock?: boolean;
+  /**
    * The real clock, only to recognise a wrong one: an event time (or clock) more than
    * MAX_AHEAD_OF_WALL_CLOCK_MS past it is ignored. Default Date.now, also in replays and
    * backtests (a capture holds no event from the future). Tests of long gaps set it.
@@ -129,6 +135,7 @@ export class AlertEvaluator {
   private readonly maxNotifications: number;
   private readonly maxCatchUp: number;
   private readonly now: () => number;
+  private readonly silencesOnEventClock: boolean;
   private readonly wallClock: () => number;
   private futureEventsIgnored = 0;
   private readonly events: EventGroups;
@@ -174,6 +181,7 @@ export class AlertEvaluator {
     this.maxNotifications = options.maxPendingNotifications ?? 1000;
     this.maxCatchUp = Math.max(2, options.maxCatchUpTicks ?? 100_000);
     this.now = options.now ?? Date.now;
+    this.silencesOnEventClock = options.silencesOnEventClock ?? false;
     this.wallClock = options.wallClock ?? Date.now;
     this.rules = rules.filter((r) => r.enabled);
     this.prepared = this.rules.map((rule) => {
@@ -208,13 +216,20 @@ export class AlertEvaluator {
     const longestQueueWindow = Math.max(1000, ...queueRules.map((r) => r.windowMs));
     this.queues = new QueueSamples(longestQueueWindow + this.latenessMs + this.intervalMs, options.maxQueues ?? 256);
 
-    for (const s of store?.listSilences(this.now()) ?? []) {
+    // On event time the clock is not known yet: every stored silence is read, and holds only
+    // where its end and expiry say (SilenceSet.isActive).
+    for (const s of store?.listSilences(this.silencesOnEventClock ? undefined : this.now()) ?? []) {
       try {
         this.silences.add(s);
       } catch {
         // A silence row that no longer validates (edited by hand) is skipped, not fatal.
       }
     }
+  }
+
+  /** When a silence is made or expired: event time in a replay (before any event, the wall clock). */
+  private silenceNow(): number {
+    return this.silencesOnEventClock ? (this.watermark ?? this.now()) : this.now();
   }
 
   /** The evaluator's "now": the latest event time (or advanceTo time) seen; null before any. */
@@ -369,7 +384,7 @@ export class AlertEvaluator {
       endsAt: untilMs,
       comment,
       createdBy,
-      createdAt: this.now(),
+      createdAt: this.silenceNow(),
       expiredAt: null,
     };
     this.silences.add(s);
@@ -380,7 +395,7 @@ export class AlertEvaluator {
   }
 
   expireSilence(id: string): boolean {
-    const s = this.silences.expire(id, this.now());
+    const s = this.silences.expire(id, this.silenceNow());
     if (!s) return false;
     this.store?.saveSilence(s);
     if (this.watermark !== null) this.refreshSilenced(this.watermark);

@@ -106,7 +106,7 @@ export class AlertingSession {
     this.savePath = this.rulesFile ?? options.defaultSavePath;
     this.currentRules = options.rules;
     this.clock = options.liveClock ?? new LiveClock(options.wallClock);
-    this.current = new AlertEvaluator(options.rules, this.history);
+    this.current = new AlertEvaluator(options.rules, this.history, { silencesOnEventClock: this.replay });
     // A live engine restarted on this database carries on the alerts it left active: an
     // incident that outlives a restart stays one alert (no false resolve, no second page).
     // The burn-rate (SLO) alerts it left open carry on too, judged at once over the stored
