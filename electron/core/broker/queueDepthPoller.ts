@@ -14,6 +14,8 @@ export class QueueDepthPoller {
   private latest = new Map<string, QueueDepth>();
   /** The passive declare in flight (they run one after another on the shared channel). */
   private previous: Promise<unknown> = Promise.resolve();
+  /** Set by stop(), for good: a declare still queued then, or asked later, opens no channel. */
+  private stopped = false;
 
   constructor(
     private readonly queues: string[],
@@ -33,6 +35,7 @@ export class QueueDepthPoller {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     void this.channel?.close().catch(() => undefined);
@@ -73,12 +76,19 @@ export class QueueDepthPoller {
 
   private async declare(queue: string): Promise<QueueDepth> {
     const at = Date.now();
+    const stopped: QueueDepth = { queue, messages: null, consumers: null, at, error: 'stopped' };
+    if (this.stopped) return stopped;
     try {
       const conn = this.connection();
       if (!conn) return { queue, messages: null, consumers: null, at, error: 'broker not connected' };
       if (!this.channel) {
         const ch = await conn.createChannel();
         ch.on('error', () => undefined);
+        // stop() ran while it opened: stop() had no channel to close, so it is closed here.
+        if (this.stopped) {
+          await ch.close().catch(() => undefined);
+          return stopped;
+        }
         ch.on('close', () => {
           if (this.channel === ch) this.channel = null;
         });

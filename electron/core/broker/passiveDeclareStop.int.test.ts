@@ -1,0 +1,61 @@
+// QueueDepthPoller.stop() closes the shared channel, but the passive declares run one after
+// another (the management poller asks for all its queues at once): one still queued when
+// stop() ran opened a new channel after it, which nothing closed (a channel leaked on the
+// consumer's connection each time the queue panel's poller was stopped mid-poll).
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { waitFor } from '../../../test/support/waitFor';
+import { QueueDepthPoller } from './queueDepthPoller';
+
+const topo = uniqueTopology('passivestop');
+const queues = [`${topo.queue}.a`, `${topo.queue}.b`, `${topo.queue}.c`];
+let conn: amqp.ChannelModel;
+
+/** Channels open on the connection (amqplib keeps one slot per channel number; 0 is the connection's own). */
+function openChannels(): number {
+  const slots = (conn.connection as unknown as { channels: unknown[] }).channels;
+  return slots.slice(1).filter((slot) => slot !== null && slot !== undefined).length;
+}
+
+beforeAll(async () => {
+  conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  for (const q of queues) await ch.assertQueue(q, { durable: false });
+  await ch.close();
+});
+
+afterAll(async () => {
+  const ch = await conn.createChannel();
+  for (const q of queues) await ch.deleteQueue(q);
+  await conn.close();
+});
+
+describe('QueueDepthPoller.stop() with passive declares queued', () => {
+  it('the queued declares are answered as stopped and open no channel', async () => {
+    const before = openChannels();
+    const poller = new QueueDepthPoller(queues, () => conn, () => undefined);
+    const asked = queues.map((q) => poller.sample(q));
+    poller.stop();
+    const samples = await Promise.all(asked);
+    // Nothing may be left open on the connection once the declares have answered.
+    expect(openChannels()).toBe(before);
+    expect(samples.map((s) => [s.queue, s.messages, s.error])).toEqual(queues.map((q) => [q, null, 'stopped']));
+    // And a declare asked after stop() opens none either.
+    expect(await poller.sample(queues[0])).toMatchObject({ messages: null, error: 'stopped' });
+    expect(openChannels()).toBe(before);
+  });
+
+  it('a declare in flight when stop() runs leaves no channel open', async () => {
+    const before = openChannels();
+    const poller = new QueueDepthPoller(queues, () => conn, () => undefined);
+    // The first declare opens the shared channel; stop() runs while it (and the rest) are under way.
+    const first = poller.sample(queues[0]);
+    const rest = queues.slice(1).map((q) => poller.sample(q));
+    await waitFor(() => openChannels() > before || null, 'the first declare opening its channel', 10_000, 1);
+    poller.stop();
+    const samples = await Promise.all([first, ...rest]);
+    await waitFor(() => openChannels() === before, () => `no channel left open after stop (${openChannels() - before} left)`, 10_000);
+    expect(samples.slice(1).map((s) => s.error)).toEqual(['stopped', 'stopped']);
+  });
+});
