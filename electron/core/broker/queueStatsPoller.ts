@@ -163,7 +163,9 @@ export class QueueStatsPoller {
    * two counts come from separate statistics, so one may be there without the other. And its
    * figures are what the queue last emitted (every 5 s): a queue published to since its last
    * emission reads 0, a backlog shown as an empty queue. The passive declare is current: the
-   * messages it finds (ready ones, all it counts) replace a lower count from the API.
+   * messages it finds (ready ones, all it counts) replace a lower count from the API. The API's
+   * unacknowledged figure is then as old as the count it replaced, and the declare has none:
+   * unknown (null), not a stale number beside a current one.
    */
   private async withPassiveDepth<T extends QueueDepth>(sample: T): Promise<T> {
     const passive = await this.options.passive(sample.queue).catch(() => null);
@@ -171,7 +173,7 @@ export class QueueStatsPoller {
     const consumers = sample.consumers ?? passive.consumers;
     const found = passive.messages;
     if (found === null || (sample.messages !== null && found <= sample.messages)) return { ...sample, consumers };
-    return { ...sample, messages: found, ready: found, unacked: sample.unacked ?? null, consumers };
+    return { ...sample, messages: found, ready: found, unacked: null, consumers };
   }
 
   private async one(client: ManagementClient, queue: string): Promise<Map<string, QueueEntry>> {
