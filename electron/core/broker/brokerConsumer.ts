@@ -192,7 +192,7 @@ export class BrokerConsumer {
       );
     }
     this.status.queue = { ...q, consumers, competing };
-    this.events.onStatus?.({ ...this.status });
+    this.notifyStatus();
   }
 
   /** The connection, for pollers that open their own channels on it. */
@@ -352,11 +352,28 @@ export class BrokerConsumer {
     this.status.state = state;
     this.status.lastError = lastError;
     if (lastError) this.log(`broker ${state}: ${lastError}`);
-    this.events.onStatus?.({ ...this.status });
+    this.notifyStatus();
+  }
+
+  // The listeners are called from amqplib's event handlers (close, error), from the reconnect
+  // timer's catch and from the consumer-count check, none of them awaited: one that threw there
+  // was an uncaught exception or an unhandled rejection (the process ends) and, thrown out of
+  // the connection's error event, kept the close from being handled, so it never reconnected.
+  // A throwing listener loses its own report, nothing else.
+  private notifyStatus(): void {
+    try {
+      this.events.onStatus?.({ ...this.status });
+    } catch (err) {
+      this.log(`status listener failed: ${safeErrorMessage(err)}`);
+    }
   }
 
   private log(line: string): void {
-    this.events.log?.(line);
+    try {
+      this.events.log?.(line);
+    } catch {
+      // A log sink that throws has nowhere left to say so.
+    }
   }
 }
 
