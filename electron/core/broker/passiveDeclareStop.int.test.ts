@@ -46,16 +46,19 @@ describe('QueueDepthPoller.stop() with passive declares queued', () => {
     expect(openChannels()).toBe(before);
   });
 
-  it('a declare in flight when stop() runs leaves no channel open', async () => {
+  it('a declare opening its channel when stop() runs leaves no channel open', async () => {
     const before = openChannels();
-    const poller = new QueueDepthPoller(queues, () => conn, () => undefined);
-    // The first declare opens the shared channel; stop() runs while it (and the rest) are under way.
-    const first = poller.sample(queues[0]);
-    const rest = queues.slice(1).map((q) => poller.sample(q));
-    await waitFor(() => openChannels() > before || null, 'the first declare opening its channel', 10_000, 1);
-    poller.stop();
-    const samples = await Promise.all([first, ...rest]);
+    // stop() runs right after the first declare asked for the connection: its channel is opening.
+    const poller: QueueDepthPoller = new QueueDepthPoller(
+      queues,
+      () => {
+        queueMicrotask(() => poller.stop());
+        return conn;
+      },
+      () => undefined,
+    );
+    const samples = await Promise.all(queues.map((q) => poller.sample(q)));
     await waitFor(() => openChannels() === before, () => `no channel left open after stop (${openChannels() - before} left)`, 10_000);
-    expect(samples.slice(1).map((s) => s.error)).toEqual(['stopped', 'stopped']);
+    expect(samples.map((s) => s.error)).toEqual(['stopped', 'stopped', 'stopped']);
   });
 });
