@@ -145,6 +145,17 @@ export class ReplaySource implements IngestSource {
   private firstTimeMs: number | null | undefined = undefined;
   /** Highest event time of the lines handled in this pass. */
   private passWatermark: number | null = null;
+  /**
+   * Highest event time of the lines handled in this stretch: since the pass began or the last
+   * jump of more than MAX_PACED_GAP_MS. The clock follows it, never the pass's: one line dated
+   * years ahead would otherwise hold the clock (at max, at the end, and as the bound of a paced
+   * clock) years ahead, and every window of the dashboard empty.
+   */
+  private stretchWatermark: number | null = null;
+  /** The stretch a far jump left, to go back to when the lines come back near it. */
+  private stretchBeforeJump: number | null = null;
+  /** The paced clock when it skipped a far jump: a skip back near it goes on from there. */
+  private clockBeforeJump: number | null = null;
   private seekTarget: number | null = null;
   private seekBackward = false;
   private skipBelowLine = 0;
@@ -296,7 +307,7 @@ export class ReplaySource implements IngestSource {
     if (this.state !== 'running' || this.speed === 'max') return this.anchorPos;
     const paced = this.anchorPos + (this.now() - this.anchorWall) * this.speed;
     // Never ahead of the data: up to the line being waited for, else the lines handled.
-    const limit = this.waitingFor ?? Math.max(this.anchorPos, this.passWatermark ?? this.anchorPos);
+    const limit = this.waitingFor ?? Math.max(this.anchorPos, this.stretchWatermark ?? this.anchorPos);
     return Math.min(paced, limit);
   }
 
@@ -377,6 +388,9 @@ export class ReplaySource implements IngestSource {
     const gen = ++this.generation;
     this.passes++;
     this.passWatermark = watermark;
+    this.stretchWatermark = watermark;
+    this.stretchBeforeJump = null;
+    this.clockBeforeJump = null;
     this.fileWatermark = watermark;
     this.passStartLine = this.skipBelowLine;
     this.waitingFor = null;
@@ -426,7 +440,8 @@ export class ReplaySource implements IngestSource {
     this.seekTarget = null;
     this.seekBackward = false;
     this.waitingFor = null;
-    if (this.passWatermark !== null) this.anchorPos = Math.max(this.anchorPos ?? this.passWatermark, this.passWatermark);
+    const end = this.stretchWatermark;
+    if (end !== null) this.anchorPos = this.anchorPos === null || isFarGap(end, this.anchorPos) ? end : Math.max(this.anchorPos, end);
     this.error = error;
     this.state = error === null ? 'done' : 'error';
     this.resolveFinished();
@@ -485,6 +500,7 @@ export class ReplaySource implements IngestSource {
       this.checkpoints.push({ line: record.line, watermark: this.passWatermark ?? t });
     }
     if (this.passWatermark === null || t > this.passWatermark) this.passWatermark = t;
+    this.followStretch(t);
 
     // Lines at the target itself belong to the stretch passed: the paced clock pushes a line on
     // reaching its time, so a seek to an event's exact time stores that event too.
@@ -507,8 +523,8 @@ export class ReplaySource implements IngestSource {
   }
 
   private deliver(line: number, raw: RawMessage, decoded: DecodeResult, fresh: boolean, t: number | null): void {
-    // At 'max' the clock is the newest event time handled.
-    if (t !== null && this.speed === 'max' && this.seekTarget === null) this.anchorPos = Math.max(this.anchorPos ?? t, t);
+    // At 'max' the clock is the newest event time handled in this stretch.
+    if (t !== null && this.speed === 'max' && this.seekTarget === null) this.anchorPos = this.stretchWatermark ?? t;
     if (!fresh || !this.push) return;
     this.highestPushedLine = line;
     this.pushed++;
@@ -562,8 +578,13 @@ export class ReplaySource implements IngestSource {
   private skipFarGap(line: number, t: number): void {
     if (this.speed === 'max' || this.seekTarget !== null || this.state !== 'running') return;
     const c = this.clock();
-    if (c === null || Math.abs(t - c) <= MAX_PACED_GAP_MS) return;
-    this.anchorPos = t;
+    if (c === null || !isFarGap(t, c)) return;
+    // Back near where the clock was before a far line: on from there (the stretch between was
+    // paced already), as if the far line had not been.
+    const before = this.clockBeforeJump;
+    const back = before !== null && !isFarGap(t, before);
+    this.clockBeforeJump = back ? null : c;
+    this.anchorPos = back ? Math.max(t, before) : t;
     this.anchorWall = this.now();
     this.waitingFor = null;
     // A backward seek paces the stretch again: the same jump is said once.
@@ -571,6 +592,19 @@ export class ReplaySource implements IngestSource {
     const gap = { line, fromMs: c, toMs: t };
     if (this.skippedGaps.length < MAX_SKIPPED_GAPS) this.skippedGaps.push(gap);
     this.log(skippedGapText(this.file, gap));
+  }
+
+  /** A line at `t` extends the stretch, starts another far from it, or comes back to the one a far jump left. */
+  private followStretch(t: number): void {
+    const w = this.stretchWatermark;
+    if (w === null || !isFarGap(t, w)) {
+      this.stretchWatermark = w === null ? t : Math.max(w, t);
+      return;
+    }
+    const left = this.stretchBeforeJump;
+    const back = left !== null && !isFarGap(t, left);
+    this.stretchBeforeJump = back ? null : w;
+    this.stretchWatermark = back ? Math.max(left, t) : t;
   }
 
   private sleep(ms: number | null): Promise<void> {
@@ -667,4 +701,9 @@ export class ReplaySource implements IngestSource {
       // The read loop reports file problems; the end stays unknown.
     }
   }
+}
+
+/** Two event times further apart than a paced replay waits through (shared/replayGap.ts). */
+function isFarGap(a: number, b: number): boolean {
+  return Math.abs(a - b) > MAX_PACED_GAP_MS;
 }
