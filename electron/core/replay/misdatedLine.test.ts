@@ -3,6 +3,7 @@
 // dashboard figures after the line and the same rollups (but the line's own cells) as the
 // capture without it, at max and paced.
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineSnapshot } from '../../../shared/metrics';
 import { composeEngine, type EngineSession } from '../engine/composeEngine';
@@ -61,6 +62,21 @@ async function replayToEnd(file: string, speed: number | 'max') {
   return { ...end, dbFile: r.dbFile };
 }
 
+function rollupRows(dbFile: string): Map<string, string> {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const rows = new Map<string, string>();
+    for (const [table, at] of [['rollup_second', 'sec'], ['rollup_minute', 'minute'], ['rollup_ten_minute', 'bucket']] as const) {
+      for (const r of db.prepare(`SELECT ${at} AS at, dim, key, count, amount FROM ${table}`).all() as { at: number; dim: string; key: string }[]) {
+        rows.set(`${table} ${r.at} ${r.dim} ${r.key}`, JSON.stringify(r));
+      }
+    }
+    return rows;
+  } finally {
+    db.close();
+  }
+}
+
 describe('a capture with one line misdated years away', () => {
   // A decline spike after a 4-minute warm-up, 25 events a second over 9 minutes; the line is
   // misdated 2 minutes in, before the spike.
@@ -80,6 +96,21 @@ describe('a capture with one line misdated years away', () => {
       expect(b.dashboard).toEqual(a.dashboard);
       expect(b.dashboard.rates.total.m1).toBe(25);
       expect(b.history).toEqual(a.history);
+    });
+
+    it(`3 years ${name}, at max: no rollup row changes but the line's own second, minute and ten minutes`, async () => {
+      const plain = writeCapture(path.join(dir, `plain-r-${name}.ndjson`), lines);
+      const misdated = writeCapture(path.join(dir, `misdated-r-${name}.ndjson`), withMisdated(lines, at, shift));
+      const before = rollupRows((await replayToEnd(plain, 'max')).dbFile);
+      const after = rollupRows((await replayToEnd(misdated, 'max')).dbFile);
+      const changed = [...before].filter(([key, row]) => after.get(key) !== row).map(([key]) => key);
+      expect(changed).toEqual([]);
+      const extra = [...after.keys()].filter((k) => !before.has(k));
+      const misdatedSec = Math.floor((Date.parse((JSON.parse(lines[at]) as { time: string }).time) + shift) / 1000);
+      expect(extra.filter((k) => k.startsWith('rollup_second ')).every((k) => k.split(' ')[1] === String(misdatedSec))).toBe(true);
+      for (const table of ['rollup_second', 'rollup_minute', 'rollup_ten_minute']) {
+        expect(new Set(extra.filter((k) => k.startsWith(`${table} `)).map((k) => k.split(' ')[1])).size).toBe(1);
+      }
     });
   }
 

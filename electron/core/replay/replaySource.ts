@@ -478,8 +478,10 @@ export class ReplaySource implements IngestSource {
         : decodeMessage(raw, { maxBodyBytes: this.maxBodyBytes });
     let t: number | null = null;
     if (decoded.ok && decoded.event.timeMs !== null) t = decoded.event.timeMs;
-    // The reader gives arrivalMs 0 when the line has neither a recorded arrival nor a time.
+    // The reader gives a plain line its event time as arrival, and 0 when the line has neither a
+    // recorded arrival nor a time.
     if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? this.fileWatermark ?? this.firstTimeMs ?? 0;
+    else if (t !== null && raw.arrivalMs === t) raw.arrivalMs = this.arrivalOfTimed(t);
     if (t === null) return this.untimedInSlice() ? this.emit(record.line, raw, decoded, fresh, gen, null) : null;
     if (this.fileWatermark === null || t > this.fileWatermark) this.fileWatermark = t;
     // Outside the slice: read past, neither pushed nor paced nor part of the span.
@@ -592,6 +594,20 @@ export class ReplaySource implements IngestSource {
     const gap = { line, fromMs: c, toMs: t };
     if (this.skippedGaps.length < MAX_SKIPPED_GAPS) this.skippedGaps.push(gap);
     this.log(skippedGapText(this.file, gap));
+  }
+
+  /**
+   * The arrival of a timed line without a recorded one: its event time, unless that is more than
+   * MAX_PACED_GAP_MS from the lines before it (and from the stretch a far line left): a line
+   * misdated years away was, as far as the file says, recorded when the lines around it were.
+   * Taken as arriving years ahead, it moved the store's payment clock (PaymentOutcomes) years on
+   * and every payment under way was forgotten: their retries were counted as payments started.
+   */
+  private arrivalOfTimed(t: number): number {
+    const w = this.stretchWatermark;
+    if (w === null || !isFarGap(t, w)) return t;
+    const left = this.stretchBeforeJump;
+    return left !== null && !isFarGap(t, left) ? t : w;
   }
 
   /** A line at `t` extends the stretch, starts another far from it, or comes back to the one a far jump left. */
