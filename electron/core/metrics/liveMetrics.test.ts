@@ -102,3 +102,16 @@ describe('live metrics: events that arrive after their second was sent (producer
     expect(m.figures(T + 30_000).throughputLate ?? []).toEqual([]);
   });
 });
+
+describe('live metrics: events stamped far ahead of the clock', () => {
+  it('keeps no second for them (a producer years ahead added one per second, never evicted), and still counts one minutes ahead once the clock reaches it', () => {
+    const m = new LiveMetrics();
+    const now = T;
+    const threeYears = 3 * 365 * 86_400_000;
+    for (let i = 0; i < 5000; i++) m.observe([authorized(now + threeYears + i * 1000, 100, 'EUR')], now + i);
+    m.figures(now + 5000);
+    expect(m.secondsHeld).toBe(0);
+    m.observe([authorized(now + 300_000, 100, 'EUR')], now);
+    expect(m.figures(now + 330_000).rates.total.m1 * 60).toBe(1);
+  });
+});

@@ -8,6 +8,18 @@ import { RATE_SLOTS, SecondRing, TYPE_KEYS, histogramPercentile, typeIndex, type
 const KEEP_SECONDS = 15 * 60;
 /** How far ahead of the clock an event may pull the windows' present: what the ring accepts ahead (SecondRing.bucket). */
 const AHEAD_OF_CLOCK_MS = 60_000;
+/**
+ * How far past the present a second is kept for an event stamped ahead (a producer's clock
+ * minutes fast shows once the clock reaches it). Further ahead it is kept in no window: a
+ * producer years ahead added a second each second it sent, never evicted (eviction is of the
+ * past), and every read of the windows walked them all.
+ */
+const AHEAD_KEPT_SECONDS = KEEP_SECONDS;
+
+/** The present a second at `sec` is judged against: its own when a little ahead, never further than AHEAD_KEPT_SECONDS. */
+function presentFor(nowSec: number, sec: number): number {
+  return Math.min(Math.max(nowSec, sec), nowSec + AHEAD_KEPT_SECONDS);
+}
 const { authorized: AUTHORIZED, declined: DECLINED, failed: FAILED, scored: SCORED, flagged: FLAGGED, blocked: BLOCKED } = RATE_SLOTS;
 
 // Arrival lag histogram: log-spaced bin edges from 1 ms to over a year (a lag of months
@@ -48,12 +60,17 @@ export class LiveMetrics {
   watermark: number | null = null;
   lastArrival: number | null = null;
 
+  /** Seconds of event time held in the windows (bounded: 15 minutes back, AHEAD_KEPT_SECONDS ahead). */
+  get secondsHeld(): number {
+    return this.byEventTime.size;
+  }
+
   observe(events: IngestedEvent[], nowMs: number): void {
     const nowSec = this.presentSec(nowMs);
     for (const e of events) {
       const t = e.timeMs as number;
       if (this.watermark === null || t > this.watermark) this.watermark = t;
-      const b = this.byEventTime.bucket(Math.floor(t / 1000), Math.max(nowSec, Math.floor(t / 1000)));
+      const b = this.byEventTime.bucket(Math.floor(t / 1000), presentFor(nowSec, Math.floor(t / 1000)));
       if (b) {
         b.byType[typeIndex(e.type)] += 1;
         this.noteLate(b.sec, typeIndex(e.type), 1);
@@ -83,7 +100,7 @@ export class LiveMetrics {
     const nowSec = this.presentSec(nowMs);
     for (const c of cells) {
       if (c.dim !== 'type' && c.dim !== 'authorized' && c.dim !== 'payment') continue;
-      const b = this.byEventTime.bucket(c.sec, Math.max(nowSec, c.sec));
+      const b = this.byEventTime.bucket(c.sec, presentFor(nowSec, c.sec));
       if (!b) continue;
       if (c.dim === 'payment') addPayments(b, c.key, c.count);
       else if (c.dim === 'type') {
@@ -104,7 +121,7 @@ export class LiveMetrics {
   observePayments(cells: readonly { sec: number; key: string; count: number }[], nowMs: number): void {
     const nowSec = this.presentSec(nowMs);
     for (const c of cells) {
-      const b = this.byEventTime.bucket(c.sec, Math.max(nowSec, c.sec));
+      const b = this.byEventTime.bucket(c.sec, presentFor(nowSec, c.sec));
       if (b) addPayments(b, c.key, c.count);
     }
   }

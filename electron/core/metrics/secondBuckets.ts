@@ -63,6 +63,10 @@ export class SecondRing {
     return b;
   }
 
+  get size(): number {
+    return this.buckets.size;
+  }
+
   get(sec: number): SecondBucket | undefined {
     return this.buckets.get(sec);
   }
