@@ -138,7 +138,9 @@ export class AlertingSession {
   /** A committed batch; `watermark` is the newest event time seen (a replay's clock). */
   observeCommitted(outcome: BatchOutcome, watermark: number | null): void {
     if (outcome.inserted.length === 0) return;
-    if (!this.replay) this.clock.observe(watermark);
+    // The batch's own newest time, not the watermark: one event from a wrong clock raises the
+    // watermark for good, and the live clock must be able to leave it out.
+    if (!this.replay) this.clock.observeEvents(outcome.inserted);
     this.current.observeEvents(outcome.inserted);
     if (this.replay && watermark !== null) this.publish(this.current.advanceTo(watermark));
   }

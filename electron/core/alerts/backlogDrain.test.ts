@@ -55,42 +55,67 @@ describe('live clock', () => {
     stalled.observe(now - 240_000);
     now += IDLE_INPUT_MS;
     expect(stalled.wallTarget()).toBe(now); // the backlog stopped coming: idle, wall time again
+
+    const wrongClock = new LiveClock(() => now);
+    wrongClock.observeEvents([{ timeMs: now + 3 * 365 * 86_400_000 }, { timeMs: now - 240_000 }]);
+    expect(wrongClock.wallTarget()).toBeNull(); // a time years ahead is left out: still draining
   });
 });
 
+/**
+ * Four minutes a queue kept while the collector was down, drained after a restart, then live
+ * traffic; `misdatedFirst`: the queue's first message is stamped that far ahead (a producer's
+ * wrong clock), and the session is given the engine's watermark, the newest time ever seen.
+ */
+function drainBacklog(file: string, misdatedFirst: number | null) {
+  // The evaluator ignores events stamped past its own wall clock: the backlog ends now.
+  const W1 = Math.floor(Date.now() / 1000) * 1000;
+  let wall = W1;
+  const store = openStore(path.join(dir, file));
+  stores.push(store);
+  const notifications: AlertNotification[] = [];
+  const session = new AlertingSession({ store, rules: DEFAULT_RULES, replay: false, rulesFile: null, defaultSavePath: path.join(dir, 'rules.yaml'), notify: (x) => notifications.push(x), wallClock: () => wall });
+  let watermark = -Infinity;
+  const commit = (items: IncomingMessage[]) => {
+    for (const i of items) if (i.result.ok) watermark = Math.max(watermark, i.result.event.timeMs ?? -Infinity);
+    session.observeCommitted(store.ingest.commit(items), watermark);
+  };
+  if (misdatedFirst !== null) commit(payments(W1 - 240_000 + misdatedFirst, W1 - 240_000 + misdatedFirst + 1, 1, () => 0));
+  const spike = (t: number) => (t >= W1 - 150_000 && t < W1 - 90_000 ? 0.4 : 0.02);
+  // Drained 2 s of event time per batch, a batch every 50 ms of wall time, the wall clock's
+  // tick every second.
+  for (let from = W1 - 240_000; from < W1; from += 2000) {
+    wall += 50;
+    commit(payments(from, from + 2000, 20, spike));
+    if ((wall - W1) % 1000 === 0) session.onWallTick();
+  }
+  // Caught up: live traffic at the wall clock's pace.
+  for (let s = 0; s < 30; s++) {
+    wall += 1000;
+    commit(payments(wall - 1000, wall, 20, () => 0.02));
+    session.onWallTick();
+  }
+  session.stop();
+  return { W1, fired: notifications.filter((x) => x.kind === 'firing') };
+}
+
 describe('a backlog drained after a restart', () => {
   it('an incident inside the backlog fires, at its own time; no traffic-stopped while it drains', () => {
-    // The evaluator ignores events stamped past its own wall clock: the backlog ends now.
-    const W1 = Math.floor(Date.now() / 1000) * 1000;
-    let wall = W1;
-    const store = openStore(path.join(dir, 'backlog.db'));
-    stores.push(store);
-    const notifications: AlertNotification[] = [];
-    const session = new AlertingSession({ store, rules: DEFAULT_RULES, replay: false, rulesFile: null, defaultSavePath: path.join(dir, 'rules.yaml'), notify: (x) => notifications.push(x), wallClock: () => wall });
-    const spike = (t: number) => (t >= W1 - 150_000 && t < W1 - 90_000 ? 0.4 : 0.02);
-    // Four minutes the queue kept while the collector was down, drained 2 s of event time per
-    // batch, a batch every 50 ms of wall time, the wall clock's tick every second.
-    let newest: number | null = null;
-    for (let from = W1 - 240_000; from < W1; from += 2000) {
-      wall += 50;
-      const outcome = store.ingest.commit(payments(from, from + 2000, 20, spike));
-      newest = from + 1999;
-      session.observeCommitted(outcome, newest);
-      if ((wall - W1) % 1000 === 0) session.onWallTick();
-    }
-    // Caught up: live traffic at the wall clock's pace.
-    for (let s = 0; s < 30; s++) {
-      wall += 1000;
-      session.observeCommitted(store.ingest.commit(payments(wall - 1000, wall, 20, () => 0.02)), wall);
-      session.onWallTick();
-    }
-    const fired = notifications.filter((x) => x.kind === 'firing');
+    const { W1, fired } = drainBacklog('backlog.db', null);
     expect(fired.map((x) => x.rule)).toContain('decline-rate-spike');
     const spikeAlert = fired.find((x) => x.rule === 'decline-rate-spike')!;
     expect(spikeAlert.at).toBeGreaterThan(W1 - 150_000);
     expect(spikeAlert.at).toBeLessThan(W1 - 60_000);
     expect(fired.filter((x) => x.rule === 'traffic-stopped')).toEqual([]);
-    session.stop();
+  });
+
+  it('the same when the first message is stamped 3 years ahead: a wrong clock does not end the drain', () => {
+    const { W1, fired } = drainBacklog('backlog-misdated.db', 3 * 365 * 86_400_000);
+    expect(fired.map((x) => x.rule)).toContain('decline-rate-spike');
+    const spikeAlert = fired.find((x) => x.rule === 'decline-rate-spike')!;
+    expect(spikeAlert.at).toBeGreaterThan(W1 - 150_000);
+    expect(spikeAlert.at).toBeLessThan(W1 - 60_000);
+    expect(fired.filter((x) => x.rule === 'traffic-stopped')).toEqual([]);
   });
 });
 

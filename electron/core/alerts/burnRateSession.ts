@@ -30,7 +30,8 @@ export class BurnRateSession {
 
   observeCommitted(events: readonly AlertInputEvent[], watermark: number | null): void {
     if (events.length === 0) return;
-    if (!this.replay) this.clock.observe(watermark);
+    // The batch's own times (see AlertingSession.observeCommitted): not a wrong clock's watermark.
+    if (!this.replay) this.clock.observeEvents(events);
     this.evaluator.observeEvents(events);
     this.publish(this.replay && watermark !== null ? this.evaluator.advanceTo(watermark) : this.evaluator.take());
   }

@@ -11,6 +11,8 @@ export const BACKLOG_LAG_MS = 10_000;
 /** No batch for this long (or since the start): the input is idle, and wall time is followed. */
 export const IDLE_INPUT_MS = 10_000;
 
+import { MAX_AHEAD_OF_WALL_CLOCK_MS } from './wrongClock';
+
 export class LiveClock {
   private readonly startedAt: number;
   private lastInputAt: number | null = null;
@@ -20,16 +22,31 @@ export class LiveClock {
     this.startedAt = now();
   }
 
-  /** A committed batch with events; `watermark`: the newest event time seen so far. */
-  observe(watermark: number | null): void {
-    this.lastInputAt = this.now();
-    if (watermark !== null && (this.newestEventMs === null || watermark > this.newestEventMs)) this.newestEventMs = watermark;
+  /**
+   * A committed batch with events; `newest`: the newest of their times. A time past the wall
+   * clock by more than MAX_AHEAD_OF_WALL_CLOCK_MS comes from a wrong clock (the evaluator ignores
+   * such events too): kept, it would read as caught up for good, and a backlog drained after it
+   * would be judged on wall time (dropped as late, a false traffic-stopped).
+   */
+  observe(newest: number | null): void {
+    const now = this.now();
+    this.lastInputAt = now;
+    if (newest === null || newest > now + MAX_AHEAD_OF_WALL_CLOCK_MS) return;
+    if (this.newestEventMs === null || newest > this.newestEventMs) this.newestEventMs = newest;
   }
 
   /**
    * The wall time to move the clock to, or null while the events drive it: a backlog draining,
    * or the first moments after the start, when a queue's backlog may be about to arrive.
    */
+  /** A committed batch: its newest event time that is not from a wrong clock. */
+  observeEvents(events: readonly { timeMs: number | null }[]): void {
+    const limit = this.now() + MAX_AHEAD_OF_WALL_CLOCK_MS;
+    let newest: number | null = null;
+    for (const { timeMs: t } of events) if (t !== null && t <= limit && (newest === null || t > newest)) newest = t;
+    this.observe(newest);
+  }
+
   wallTarget(): number | null {
     const now = this.now();
     if (now - (this.lastInputAt ?? this.startedAt) >= IDLE_INPUT_MS) return now;
