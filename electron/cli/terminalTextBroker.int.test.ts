@@ -56,6 +56,9 @@ describe('text output of names from the broker', () => {
     const parsed = JSON.parse(dry.stdout) as { sandbox: unknown };
     const exact = lastJson<{ sandbox: unknown }>(json.stdout);
     expect({ ...parsed, sandbox: null }).toEqual({ ...exact, sandbox: null });
-    expect(json.stdout).toContain('\u202e');
+    // --json writes the bidi control as \u202e: the exact id to a JSON reader, inert on a terminal.
+    expect(json.stdout).not.toContain('\u202e');
+    expect(json.stdout).toContain('\\u202e');
+    expect(JSON.stringify(exact)).toContain('\u202e');
   }, 60_000);
 });
