@@ -228,6 +228,7 @@ export class Engine {
 
   snapshot(): EngineSnapshot {
     const clock = this.clock();
+    const { arrival, ...figures } = this.metrics.figures(clock);
     return {
       at: Date.now(),
       clock,
@@ -238,7 +239,10 @@ export class Engine {
         Date.now(),
       ),
       totals: { ...this.totals, byType: { ...this.totals.byType } },
-      ...this.metrics.figures(clock),
+      ...figures,
+      // A follower is given the collector's rollups, never events: it has no arrivals of its
+      // own, and zeros would read as nothing arriving (the Events/s tile, the arrivals chart).
+      ...(this.statusOverride ? {} : { arrival }),
       ingest: { paused: this.pipeline.pausedReason !== null, reason: this.pipeline.pausedReason, pendingBatch: this.pipeline.pending },
       replay: this.source?.progress?.() ?? null,
     };
