@@ -25,6 +25,23 @@ describe('arrival-time view', () => {
     expect(LATE_AFTER_MS).toBe(900_000);
   });
 
+  it('the banner counts the late events alone: a straggler among on-time events raises none, a late share its own rate and lag', () => {
+    const now = Date.UTC(2030, 0, 1, 12);
+    const straggler = new ArrivalMetrics();
+    for (let s = 10; s > 0; s--) for (let i = 0; i < 10; i++) straggler.observe(now - s * 1000 + i * 100, now - s * 1000 - 200);
+    straggler.observe(now - 5000, now - 3 * 365 * 86_400_000);
+    expect(straggler.view(now).late).toBeNull();
+
+    // A fifth of the traffic two hours late (a producer's clock): 2 a second of 10, not the mean of all.
+    const share = new ArrivalMetrics();
+    const twoHours = 2 * 3_600_000;
+    for (let s = 10; s > 0; s--) for (let i = 0; i < 10; i++) share.observe(now - s * 1000 + i * 100, now - s * 1000 - (i < 2 ? twoHours : 200));
+    const late = share.view(now).late!;
+    expect(late.eventsPerSecond).toBe(2);
+    expect(late.behindMs).toBeGreaterThanOrEqual(twoHours);
+    expect(late.behindMs).toBeLessThan(twoHours + 1000);
+  });
+
   it('arrival lag is reported at its true size (days), not capped at an hour', () => {
     const m = new LiveMetrics();
     const now = Date.now();

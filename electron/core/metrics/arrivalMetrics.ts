@@ -9,16 +9,25 @@ export const ARRIVAL_KEEP_SECONDS = 120;
 /** Events whose event time is this far behind their arrival are late: past the dashboard's 15-minute event-time window. */
 export const LATE_AFTER_MS = 15 * 60_000;
 const LATE_WINDOW_SECONDS = 10;
+/**
+ * The banner is raised when late events are at least this share of what arrives, or at least
+ * LATE_BANNER_MIN_RATE a second: then the event-time view undercounts what is happening. A
+ * straggler now and then (one event dated years back) is not a backlog.
+ */
+export const LATE_BANNER_MIN_SHARE = 0.5;
+export const LATE_BANNER_MIN_RATE = 1;
 
 export class ArrivalMetrics {
   private readonly counts = new Map<number, number>();
-  private readonly lagSums = new Map<number, number>();
+  private readonly lateCounts = new Map<number, number>();
+  private readonly lateLagSums = new Map<number, number>();
 
   // Arrivals come in second order almost always: the current second is summed in fields and
   // written to the maps when the second changes (two map updates per event cost ingest).
   private curSec = -1;
   private curCount = 0;
-  private curLag = 0;
+  private curLate = 0;
+  private curLateLag = 0;
 
   observe(arrivalMs: number, eventTimeMs: number): void {
     const sec = Math.floor(arrivalMs / 1000);
@@ -27,15 +36,23 @@ export class ArrivalMetrics {
       this.curSec = sec;
     }
     this.curCount++;
-    this.curLag += Math.max(0, arrivalMs - eventTimeMs);
+    const lag = arrivalMs - eventTimeMs;
+    if (lag > LATE_AFTER_MS) {
+      this.curLate++;
+      this.curLateLag += lag;
+    }
   }
 
   private flush(): void {
     if (this.curCount === 0) return;
     this.counts.set(this.curSec, (this.counts.get(this.curSec) ?? 0) + this.curCount);
-    this.lagSums.set(this.curSec, (this.lagSums.get(this.curSec) ?? 0) + this.curLag);
+    if (this.curLate > 0) {
+      this.lateCounts.set(this.curSec, (this.lateCounts.get(this.curSec) ?? 0) + this.curLate);
+      this.lateLagSums.set(this.curSec, (this.lateLagSums.get(this.curSec) ?? 0) + this.curLateLag);
+    }
     this.curCount = 0;
-    this.curLag = 0;
+    this.curLate = 0;
+    this.curLateLag = 0;
   }
 
   /** Arrivals per second for the seconds before `nowMs` (the second still filling is left out). */
@@ -45,25 +62,30 @@ export class ArrivalMetrics {
     for (const sec of this.counts.keys()) {
       if (sec < endSec - ARRIVAL_KEEP_SECONDS) {
         this.counts.delete(sec);
-        this.lagSums.delete(sec);
+        this.lateCounts.delete(sec);
+        this.lateLagSums.delete(sec);
       }
     }
     const perSecond: number[] = [];
     for (let s = endSec - ARRIVAL_KEEP_SECONDS; s < endSec; s++) perSecond.push(this.counts.get(s) ?? 0);
     const sum = (from: number) => perSecond.slice(from).reduce((a, b) => a + b, 0);
+    // The late events' own rate and lag: a mean over everything that arrives said "10 events/s,
+    // 10 d behind" for one event dated three years back among a hundred on time.
     let n = 0;
-    let lag = 0;
+    let late = 0;
+    let lateLag = 0;
     for (let s = endSec - LATE_WINDOW_SECONDS; s < endSec; s++) {
       n += this.counts.get(s) ?? 0;
-      lag += this.lagSums.get(s) ?? 0;
+      late += this.lateCounts.get(s) ?? 0;
+      lateLag += this.lateLagSums.get(s) ?? 0;
     }
-    const meanLagMs = n > 0 ? lag / n : null;
-    const recentRate = n / LATE_WINDOW_SECONDS;
+    const lateRate = late / LATE_WINDOW_SECONDS;
+    const banner = late > 0 && (late >= LATE_BANNER_MIN_SHARE * n || lateRate >= LATE_BANNER_MIN_RATE);
     return {
       endSec,
       perSecond,
       rates: { s1: perSecond[perSecond.length - 1] ?? 0, m1: sum(perSecond.length - 60) / 60, m5: sum(0) / ARRIVAL_KEEP_SECONDS },
-      late: meanLagMs !== null && meanLagMs > LATE_AFTER_MS ? { eventsPerSecond: recentRate, behindMs: meanLagMs } : null,
+      late: banner ? { eventsPerSecond: lateRate, behindMs: lateLag / late } : null,
     };
   }
 }
