@@ -177,13 +177,14 @@ export const explorerRequestSchemas = {
       ...maskOptions,
       format: z.enum(REPORT_FORMATS),
       /**
-       * CSV only: the events of the window that match this explorer filter (as events.query lists
-       * them; its own from/to give way to the export's window). The report's figures cover the whole window.
+       * Only the events of the window that match this explorer filter (as events.query lists
+       * them; its own from/to give way to the export's window): a CSV's rows, and the report's
+       * events, figures, top lists, charts and sample, as `payops report` with filter flags.
+       * Alerts, silences, redrives and the explanation still cover the window.
        */
       filter: eventFilterSchema.optional(),
     })
-    .strict()
-    .refine((r) => r.filter === undefined || r.format === 'csv', { path: ['filter'], message: 'a filter applies to a CSV export only (the report\'s figures cover the whole window)' }),
+    .strict(),
   'report.progress': z.object({ jobId: text(64) }).strict(),
   'report.cancel': z.object({ jobId: text(64) }).strict(),
 } as const;

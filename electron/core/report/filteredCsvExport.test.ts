@@ -45,10 +45,22 @@ const sqlIds = (where: string, args: unknown[]) =>
   (db.prepare(`SELECT id FROM events WHERE time_ms >= ? AND time_ms < ? AND ${where}`).all(FROM, TO, ...args) as { id: string }[]).map((r) => r.id).sort();
 
 describe('a CSV export of an explorer filter', () => {
-  it('the contract takes the filter for a CSV export', () => {
+  it('the contract takes the filter for an export of any format', () => {
     const args = apiRequestSchemas['report.export'].parse({ from: FROM, to: TO, format: 'csv', filter: { merchantId: 'm_1', types: ['payment.declined'] } });
     expect(args.filter).toEqual({ merchantId: 'm_1', types: ['payment.declined'] });
-    expect(apiRequestSchemas['report.export'].safeParse({ from: FROM, to: TO, format: 'html', filter: { merchantId: 'm_1' } }).success).toBe(false);
+    expect(apiRequestSchemas['report.export'].parse({ from: FROM, to: TO, format: 'html', filter: { merchantId: 'm_1' } }).filter).toEqual({ merchantId: 'm_1' });
+  });
+
+  it('a JSON report exported with the filter counts the matching events only (as payops report with filter flags)', async () => {
+    const args = apiRequestSchemas['report.export'].parse({ from: FROM, to: TO, format: 'json', filter: { merchantId: 'm_1' } });
+    const out = path.join(dir, 'm1.json');
+    const r = await runExport(store, { ...args, outFile: out });
+    const want = sqlIds("merchant_id = 'm_1'", []);
+    expect(want.length).toBeGreaterThan(50);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { totals: { events: number }; filter?: unknown };
+    expect(report.totals.events).toBe(want.length);
+    expect(r.rows).toBe(want.length);
+    expect(report.filter).toBeDefined();
   });
 
   it('holds the matching events of the window only, in chunks that end between equal times', async () => {

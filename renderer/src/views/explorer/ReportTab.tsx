@@ -95,7 +95,7 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   const doExport = async () => {
     setError(null);
     try {
-      const filter = fromFilter ? reportExportFilter(fromFilter, format) : undefined;
+      const filter = fromFilter ? reportExportFilter(fromFilter) : undefined;
       const started = await explorerCall('report.export', { ...request(), format, ...(filter ? { filter } : {}) });
       setJob(started);
       if (poll.current) clearInterval(poll.current);

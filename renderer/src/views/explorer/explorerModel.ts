@@ -324,21 +324,21 @@ function conditionsBesidesWindow(filter: EventFilter): string[] {
 }
 
 /**
- * What a report started from the explorer covers: its figures take the filter's window only
- * (every event of it); a CSV export holds the window's events that match the filter. Null when
- * the filter has no other condition.
+ * What a report started from the explorer covers: the events of the filter's window that match
+ * its other conditions (a CSV's rows; a report's figures, while its alerts, silences and
+ * explanation cover the whole window). Null when the filter has no other condition.
  */
 export function reportScopeNote(filter: EventFilter, format: ReportFormat): string | null {
   const others = conditionsBesidesWindow(filter);
   if (!others.length) return null;
   return format === 'csv'
     ? `The CSV holds the events of this window that match the explorer's filter (${others.join(', ')}).`
-    : `The report covers every event of this window: the explorer's other conditions are not applied to its figures (${others.join(', ')}); a CSV export holds only the matching events.`;
+    : `The report's figures cover the events of this window that match the explorer's filter (${others.join(', ')}); its alerts, silences and explanation cover the whole window.`;
 }
 
-/** The filter a report export from the explorer sends: for a CSV, its conditions without the window (the export's own). */
-export function reportExportFilter(filter: EventFilter, format: ReportFormat): EventFilter | undefined {
-  if (format !== 'csv' || !conditionsBesidesWindow(filter).length) return undefined;
+/** The filter a report export from the explorer sends: its conditions without the window (the export's own). */
+export function reportExportFilter(filter: EventFilter): EventFilter | undefined {
+  if (!conditionsBesidesWindow(filter).length) return undefined;
   const { from: _from, to: _to, ...conditions } = filter;
   return conditions;
 }

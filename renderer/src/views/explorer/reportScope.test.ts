@@ -1,7 +1,7 @@
-// "Export report…" from a filtered explorer: the report's figures cover the filter's window, every
-// event of it; a CSV export holds the window's events that match the filter. An operator who
-// filtered to one merchant and exported got every merchant's events without being told; the
-// report tab says which conditions apply to what, and sends the filter with a CSV export.
+// "Export report…" from a filtered explorer: a CSV export holds the window's events that match the
+// filter, and a report's figures cover them too (as `payops report` with filter flags), while its
+// alerts, silences and explanation cover the whole window. An operator who filtered to one
+// merchant and exported got every merchant's figures; the report tab says what covers what.
 import { describe, expect, it } from 'vitest';
 import { reportExportFilter, reportScopeNote } from './explorerModel';
 
@@ -10,7 +10,7 @@ const FILTER = { from: 1, to: 2, merchantId: 'm_1', types: ['payment.declined'],
 describe('what a report from the explorer covers', () => {
   it('names the filter conditions other than the window, and what each format does with them', () => {
     expect(reportScopeNote(FILTER, 'html')).toBe(
-      'The report covers every event of this window: the explorer\'s other conditions are not applied to its figures (type payment.declined, merchant m_1, EUR 10.00–…); a CSV export holds only the matching events.',
+      'The report\'s figures cover the events of this window that match the explorer\'s filter (type payment.declined, merchant m_1, EUR 10.00–…); its alerts, silences and explanation cover the whole window.',
     );
     expect(reportScopeNote(FILTER, 'csv')).toBe('The CSV holds the events of this window that match the explorer\'s filter (type payment.declined, merchant m_1, EUR 10.00–…).');
   });
@@ -20,9 +20,8 @@ describe('what a report from the explorer covers', () => {
     expect(reportScopeNote({}, 'html')).toBeNull();
   });
 
-  it('a CSV export carries the filter without its window (the export has its own); other formats none', () => {
-    expect(reportExportFilter(FILTER, 'csv')).toEqual({ merchantId: 'm_1', types: ['payment.declined'], currency: 'EUR', amountMin: 1000 });
-    expect(reportExportFilter(FILTER, 'pdf')).toBeUndefined();
-    expect(reportExportFilter({ from: 1, to: 2 }, 'csv')).toBeUndefined();
+  it('an export carries the filter without its window (the export has its own), whatever its format', () => {
+    expect(reportExportFilter(FILTER)).toEqual({ merchantId: 'm_1', types: ['payment.declined'], currency: 'EUR', amountMin: 1000 });
+    expect(reportExportFilter({ from: 1, to: 2 })).toBeUndefined();
   });
 });
