@@ -3,11 +3,11 @@
 // message's (head_message_timestamp, epoch seconds). Against the real broker: one queue whose
 // messages carry a timestamp 2 minutes old, one whose messages carry none (the estimate from
 // depth and rates stays, and the table says which it shows).
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueReport } from '../../../shared/queueStats';
 import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
 import { lastJson, runPayops } from '../../../test/support/cli';
+import { deleteQueues, fillStampedAndPlain } from '../../../test/support/stampedQueues';
 import { waitFor } from '../../../test/support/waitFor';
 
 const stamped = uniqueTopology('queuesstamped').queue;
@@ -22,24 +22,12 @@ async function managementQueue(name: string): Promise<{ messages_ready?: number;
 }
 
 beforeAll(async () => {
-  const c = await amqp.connect(AMQP_URL);
-  const ch = await c.createConfirmChannel();
-  for (const q of [stamped, plain]) await ch.assertQueue(q, { durable: false });
-  publishedAt = Math.floor(Date.now() / 1000) - AGE_S;
-  for (let i = 0; i < 5; i++) ch.sendToQueue(stamped, Buffer.from(`m${i}`), { timestamp: publishedAt + i });
-  for (let i = 0; i < 5; i++) ch.sendToQueue(plain, Buffer.from(`m${i}`));
-  await ch.waitForConfirms();
-  await c.close();
+  publishedAt = await fillStampedAndPlain(stamped, plain, AGE_S);
   // The API shows a queue's figures at its next stats emission (every few seconds).
   await waitFor(async () => (await managementQueue(stamped)).head_message_timestamp === publishedAt && (await managementQueue(plain)).messages_ready === 5, 'the management API to show both queues', 30_000, 250);
 }, 60_000);
 
-afterAll(async () => {
-  const c = await amqp.connect(AMQP_URL);
-  const ch = await c.createChannel();
-  for (const q of [stamped, plain]) await ch.deleteQueue(q);
-  await c.close();
-});
+afterAll(() => deleteQueues(stamped, plain));
 
 describe('payops queues: the oldest waiting message', () => {
   it('--json gives its age in seconds where the head message has a timestamp, null where not; the existing fields stay', async () => {

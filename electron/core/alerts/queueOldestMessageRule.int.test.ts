@@ -3,11 +3,11 @@
 // the real broker, with the samples the queue poller produces: a queue nobody reads whose
 // messages were stamped 2 minutes ago has no delay estimate (nothing drains) but a measured
 // age; a queue whose messages carry no timestamp has neither.
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueDepth } from '../../../shared/metrics';
 import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
 import { rule } from '../../../test/support/alertTestKit';
+import { deleteQueues, fillStampedAndPlain } from '../../../test/support/stampedQueues';
 import { waitFor } from '../../../test/support/waitFor';
 import { ManagementClient } from '../broker/managementClient';
 import { managementEndpoint } from '../broker/managementEndpoint';
@@ -26,14 +26,7 @@ async function poll(): Promise<QueueDepth[]> {
 }
 
 beforeAll(async () => {
-  const c = await amqp.connect(AMQP_URL);
-  const ch = await c.createConfirmChannel();
-  for (const q of [stamped, plain]) await ch.assertQueue(q, { durable: false });
-  publishedAt = Math.floor(Date.now() / 1000) - AGE_S;
-  for (let i = 0; i < 5; i++) ch.sendToQueue(stamped, Buffer.from(`m${i}`), { timestamp: publishedAt + i });
-  for (let i = 0; i < 5; i++) ch.sendToQueue(plain, Buffer.from(`m${i}`));
-  await ch.waitForConfirms();
-  await c.close();
+  publishedAt = await fillStampedAndPlain(stamped, plain, AGE_S);
   // The API shows a queue's figures at its next stats emission (every few seconds).
   await waitFor(
     async () => {
@@ -46,12 +39,7 @@ beforeAll(async () => {
   );
 }, 60_000);
 
-afterAll(async () => {
-  const c = await amqp.connect(AMQP_URL);
-  const ch = await c.createChannel();
-  for (const q of [stamped, plain]) await ch.deleteQueue(q);
-  await c.close();
-});
+afterAll(() => deleteQueues(stamped, plain));
 
 describe('queue_oldest_message_age_seconds', () => {
   it('fires on the measured age of the oldest waiting message, where delay (the estimate) has no data', async () => {
