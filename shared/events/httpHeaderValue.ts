@@ -4,9 +4,7 @@
 // a receiver still has to unquote (RFC 7230 section 3.2.6) before the one round of decoding.
 // Bridges from HTTP to AMQP pass such headers on as they are.
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const PERCENT = 37;
+import { BACKSLASH, PERCENT, QUOTE } from './charCodes';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

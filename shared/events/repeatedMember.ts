@@ -7,13 +7,7 @@
 // top level: names and values are skipped by indexOf on their quotes, nested containers by their
 // brackets, and nothing is allocated unless there are more members than the object has names.
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './charCodes';
 
 const isWhitespace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 

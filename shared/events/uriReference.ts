@@ -11,6 +11,8 @@
 // noncharacters and lone surrogates it excludes are refused before this, by disallowedCharacter
 // (schemas.ts), so a high surrogate here is always the first half of a pair.
 
+import { AT, COLON, HASH, OPEN_BRACKET, PERCENT, QUESTION, SLASH } from './charCodes';
+
 /** ALPHA / DIGIT / "+" / "-" / ".": a scheme's characters after its first letter. */
 const SCHEME = 1;
 /** unreserved / sub-delims: a host name's characters (RFC 3986 reg-name, pct-encoded apart). */
@@ -30,14 +32,6 @@ mark('+-.', SCHEME);
 mark("-._~!$&'()*+,;=", REG_NAME | PCHAR);
 mark(':@', PCHAR);
 mark(DIGIT + 'ABCDEFabcdef', HEX);
-
-const COLON = 58;
-const SLASH = 47;
-const QUESTION = 63;
-const HASH = 35;
-const PERCENT = 37;
-const AT = 64;
-const OPEN_BRACKET = 91;
 
 const has = (c: number, bits: number) => c < 128 && (CHARACTER_CLASS[c] & bits) !== 0;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
