@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { minorToMajorString } from '../../../shared/currencies';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import type { EventCursor, EventFilter, EventRow, ReportData, ReportFormat } from '../../../shared/explorer';
+import type { EventFilter, EventRow, ReportData, ReportFormat } from '../../../shared/explorer';
 import type { RestoredEvent } from '../store/eventRepository';
 import type { ReadStore } from '../store/store';
 import { csvLine } from './csv';
 import { Masker } from './masking';
+import { matchingEvents } from './filteredReport';
 import { buildReport, resolveWindow, windowFigures, type ReportRequest } from './reportData';
 import { renderReportHtml } from './reportHtml';
 import { htmlToPdf } from './reportPdf';
@@ -209,24 +210,21 @@ function windowChunks(store: ReadStore, w: { from: number; to: number }, through
 }
 
 /**
- * The window's events that match an explorer filter, stored up to `throughSeq`: the explorer's
- * own pages (oldest first, so a filter no index serves continues where its scan stopped), each
- * row read whole for the CSV's data column.
+ * The window's events that match an explorer filter, stored up to `throughSeq`, as the filtered
+ * report walks them (matchingEvents: the explorer's own pages, oldest first), each row read whole
+ * for the CSV's data column.
  */
 function filteredChunks(store: ReadStore, filter: EventFilter, w: { from: number; to: number }, throughSeq: number, chunk: number): Chunks {
-  let cursor: EventCursor | null = null;
-  let more = true;
+  const rows = matchingEvents(store, filter, w.from, w.to);
   return () => {
-    if (!more) return { batch: [], more };
-    const page = store.eventPages.page({ filter: { ...filter, from: w.from, to: w.to }, order: 'asc', limit: Math.min(chunk, 500), cursor });
-    cursor = page.nextCursor;
-    more = cursor !== null;
     const batch: RestoredEvent[] = [];
-    for (const row of page.rows) {
-      if (row.seq > throughSeq) continue;
-      const detail = store.events.get(row.seq);
-      if (detail) batch.push({ ...row, event: JSON.parse(detail.json) as RestoredEvent['event'] });
+    for (let read = 0; read < chunk; read++) {
+      const next = rows.next();
+      if (next.done) return { batch, more: false };
+      if (next.value.seq > throughSeq) continue;
+      const detail = store.events.get(next.value.seq);
+      if (detail) batch.push({ ...next.value, event: JSON.parse(detail.json) as RestoredEvent['event'] });
     }
-    return { batch, more };
+    return { batch, more: true };
   };
 }
