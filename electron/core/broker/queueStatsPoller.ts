@@ -10,6 +10,21 @@ import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, oldestM
 
 export const RATES_NEED_MANAGEMENT = 'rates need the management plugin';
 
+/**
+ * Passive declares a poll may spend re-checking the API's figures. They run one after another
+ * on one channel: one per empty queue made each poll as many round trips as watched queues.
+ */
+export const MAX_PASSIVE_CHECKS_PER_POLL = 4;
+/**
+ * How long after this poller first sees a queue its 0 may predate messages: the API lists a
+ * queue declared moments ago with the statistics of its first emission (every 5 s), two of them.
+ */
+const NEW_QUEUE_MS = 10_000;
+
+const RATES_UNKNOWN: QueueRates = { publish: null, deliver: null, ack: null, redeliver: null };
+
+type ManagementSample = ReturnType<typeof fromManagement>;
+
 export interface QueueStatsPollerOptions {
   queues: string[];
   /** The management API; null: passive declare only (and the samples say so). */
@@ -38,6 +53,14 @@ export class QueueStatsPoller {
   /** Each queue's cumulative delivered + acknowledged count at the previous poll. */
   private readonly progressCounts = new Map<string, number>();
   private lastNodeAt = 0;
+  /** When this poller first saw each queue listed by the API. */
+  private readonly firstSeenAt = new Map<string, number>();
+  /** When each queue's API figures were last checked with a passive declare. */
+  private readonly checkedAt = new Map<string, number>();
+  /** Each queue's cumulative publish count at the previous poll. */
+  private readonly publishCounts = new Map<string, number>();
+  /** Queues whose API depth the last passive declare found behind (lower than) the queue's. */
+  private readonly apiBehind = new Set<string>();
   private lastLoggedError: string | null = null;
   private readonly now: () => number;
   node: BrokerNodeHealth | null = null;
@@ -133,16 +156,54 @@ export class QueueStatsPoller {
       const note = `${RATES_NEED_MANAGEMENT}: ${describe(err)}`;
       return Promise.all(queues.map((q) => this.passiveSample(q, note)));
     }
+    const listed = new Map<string, ManagementSample>();
+    for (const queue of queues) {
+      const q = found.get(queue);
+      if (q && !(q instanceof ManagementError)) listed.set(queue, fromManagement(q, at));
+    }
+    const checked = this.passiveChecksOf([...listed.values()], at);
     return Promise.all(
       queues.map(async (queue) => {
         const q = found.get(queue);
         if (!q) return this.notListed(queue, at);
         // Its entry alone could not be read: it alone falls back, the field named.
         if (q instanceof ManagementError) return this.passiveSample(queue, `${RATES_NEED_MANAGEMENT}: ${q.message}`);
-        const sample = fromManagement(q, at);
-        return this.withBusinessTime(mayHideMessages(sample) ? await this.withPassiveDepth(sample) : sample);
+        const sample = listed.get(queue)!;
+        return this.withBusinessTime(checked.has(queue) ? await this.withPassiveDepth(sample) : sample);
       }),
     );
+  }
+
+  /**
+   * Which queues' API figures a passive declare re-checks this poll: those that may hide
+   * messages (mayHideMessages), at most MAX_PASSIVE_CHECKS_PER_POLL, the longest unchecked first
+   * (the console's own queue first among equals), so each is reached in turn.
+   */
+  private passiveChecksOf(samples: ManagementSample[], at: number): Set<string> {
+    const candidates = samples.filter((s) => this.mayHideMessages(s, at));
+    const lastChecked = (queue: string): number => this.checkedAt.get(queue) ?? -1;
+    candidates.sort((a, b) => lastChecked(a.queue) - lastChecked(b.queue));
+    return new Set(candidates.slice(0, MAX_PASSIVE_CHECKS_PER_POLL).map((s) => s.queue));
+  }
+
+  /**
+   * Whether the API's figures may hide waiting messages: a count missing (a queue before its
+   * first statistics), or a depth of 0 that may predate them. Statistics are up to 5 s old,
+   * so a 0 is worth a declare only where messages may have come since: a queue first seen
+   * moments ago (declared, then published to), one the API shows publishes to (a rate, or a
+   * count that moved), and one whose API depth the last declare found behind. An idle queue's
+   * 0 is as current as the API can say. A stream's count is its retention, not a backlog: the
+   * API's stands.
+   */
+  private mayHideMessages(sample: ManagementSample, at: number): boolean {
+    const { queue, publishCount } = sample;
+    const previousPublishes = this.publishCounts.get(queue);
+    if (publishCount !== null) this.publishCounts.set(queue, publishCount);
+    if (!this.firstSeenAt.has(queue)) this.firstSeenAt.set(queue, at);
+    if (sample.messages === null || sample.consumers === null) return true;
+    if (sample.messages !== 0 || sample.type === 'stream') return false;
+    if (at - this.firstSeenAt.get(queue)! < NEW_QUEUE_MS || this.apiBehind.has(queue)) return true;
+    return (sample.rates?.publish ?? 0) > 0 || (publishCount !== null && previousPublishes !== undefined && publishCount !== previousPublishes);
   }
 
   /**
@@ -167,12 +228,16 @@ export class QueueStatsPoller {
    * unacknowledged figure is then as old as the count it replaced, and the declare has none:
    * unknown (null), not a stale number beside a current one.
    */
-  private async withPassiveDepth<T extends QueueDepth>(sample: T): Promise<T> {
+  private async withPassiveDepth(sample: ManagementSample): Promise<ManagementSample> {
+    this.checkedAt.set(sample.queue, sample.at);
     const passive = await this.options.passive(sample.queue).catch(() => null);
     if (!passive || passive.error !== null) return sample;
-    const consumers = sample.consumers ?? passive.consumers;
     const found = passive.messages;
-    if (found === null || (sample.messages !== null && found <= sample.messages)) return { ...sample, consumers };
+    const consumers = sample.consumers ?? passive.consumers;
+    const behind = found !== null && (sample.messages === null || found > sample.messages);
+    if (behind) this.apiBehind.add(sample.queue);
+    else this.apiBehind.delete(sample.queue);
+    if (!behind) return { ...sample, consumers };
     return { ...sample, messages: found, ready: found, unacked: null, consumers };
   }
 
@@ -201,7 +266,7 @@ export class QueueStatsPoller {
       ready: null,
       unacked: null,
       utilisation: null,
-      rates: { publish: null, deliver: null, ack: null, redeliver: null },
+      rates: { ...RATES_UNKNOWN },
       source: 'amqp',
       type: null,
       oldestMessageAgeSeconds: null,
@@ -209,8 +274,8 @@ export class QueueStatsPoller {
     });
   }
 
-  private withBusinessTime(s: QueueDepth & { maxLength?: number | null; progressCount?: number | null }): QueueDepth {
-    const { maxLength = null, progressCount = null, ...sample } = s;
+  private withBusinessTime(s: QueueDepth & { maxLength?: number | null; progressCount?: number | null; publishCount?: number | null }): QueueDepth {
+    const { maxLength = null, progressCount = null, publishCount: _publishCount, ...sample } = s;
     if (sample.messages === null) return { ...sample, delaySeconds: null, drainSeconds: null, stalledSeconds: null, forecast: null };
     // A stream keeps what it delivered (readers only move their offsets): its count is its
     // retention, not a backlog. Depth over the deliver rate read as a delay that grows with
@@ -256,21 +321,14 @@ export class QueueStatsPoller {
   }
 }
 
-/**
- * Whether the API's figures may hide waiting messages: a count missing, or a depth of 0 that
- * may predate them (worth one passive declare to be sure). A stream's count is its retention,
- * not a backlog: the API's stands.
- */
-function mayHideMessages(sample: QueueDepth): boolean {
-  if (sample.messages === null || sample.consumers === null) return true;
-  return sample.messages === 0 && sample.type !== 'stream';
-}
-
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function fromManagement(q: ManagementQueue, at: number): QueueDepth & { maxLength: number | null; progressCount: number | null } {
+function fromManagement(
+  q: ManagementQueue,
+  at: number,
+): QueueDepth & { maxLength: number | null; progressCount: number | null; publishCount: number | null } {
   const stats = q.message_stats ?? {};
   // The broker leaves message_stats (or a part of it) out until the queue has seen that kind
   // of traffic: absent is zero then, not unknown.
@@ -299,5 +357,6 @@ function fromManagement(q: ManagementQueue, at: number): QueueDepth & { maxLengt
     oldestMessageAgeSeconds: oldestMessageAge(q.head_message_timestamp, at),
     maxLength: maxLengthOf(q.arguments),
     progressCount: typeof stats.deliver_get === 'number' || typeof stats.ack === 'number' ? (stats.deliver_get ?? 0) + (stats.ack ?? 0) : null,
+    publishCount: typeof stats.publish === 'number' ? stats.publish : null,
   };
 }
