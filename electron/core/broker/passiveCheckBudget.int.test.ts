@@ -3,7 +3,7 @@
 // Checked for every empty queue on every poll, one declare after another, that made a poll
 // of 12 idle empty queues 12 AMQP round trips, every 2 s, for ever. A 0 is checked only when
 // it may be stale (a queue first seen moments ago, or one the API shows traffic on), at most
-// a few a poll.
+// a few a poll; and a checked sample takes the declare's consumers, its rates unknown.
 // Real queues on the real broker answer the passive declares; a real HTTP server on loopback
 // answers for the management API (the broker's own takes up to 5 s to list a new queue).
 import amqp from 'amqplib';
@@ -102,7 +102,7 @@ describe('passive checks of a 0 from the management API', () => {
     }
   });
 
-  it('a stale 0 on a queue with traffic is still checked, long after it was first seen', async () => {
+  it('a stale 0 on a queue with traffic is still checked, long after it was first seen, and takes the declare\'s consumers, rates unknown', async () => {
     entries.clear();
     const { poller, clock, declared } = countingPoller([busy, ...idle]);
     try {
@@ -129,7 +129,21 @@ describe('passive checks of a 0 from the management API', () => {
       const before = declared.length;
       const [s] = (await poller.pollOnce())!;
       expect(declared.slice(before)).toEqual([busy]);
-      expect(s).toMatchObject({ queue: busy, messages: 2, ready: 2, source: 'management', error: null });
+      // The declare's current figures: 2 ready (it counts no unacknowledged), 1 consumer; the
+      // API's rates and utilisation are as old as its 0, so unknown, not 2.5/s.
+      expect(s).toMatchObject({
+        queue: busy,
+        messages: 2,
+        ready: 2,
+        unacked: null,
+        consumers: 1,
+        utilisation: null,
+        rates: { publish: null, deliver: null, ack: null, redeliver: null },
+        source: 'management',
+        error: null,
+      });
+      // Nor is a delay estimated from the stale deliver rate (0.8 s from 2 at 2.5/s).
+      expect(s.delaySeconds).toBeNull();
     } finally {
       poller.stop();
     }

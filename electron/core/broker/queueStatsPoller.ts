@@ -226,19 +226,22 @@ export class QueueStatsPoller {
    * emission reads 0, a backlog shown as an empty queue. The passive declare is current: the
    * messages it finds (ready ones, all it counts) replace a lower count from the API. The API's
    * unacknowledged figure is then as old as the count it replaced, and the declare has none:
-   * unknown (null), not a stale number beside a current one.
+   * unknown (null), not a stale number beside a current one; so are its rates.
    */
   private async withPassiveDepth(sample: ManagementSample): Promise<ManagementSample> {
     this.checkedAt.set(sample.queue, sample.at);
     const passive = await this.options.passive(sample.queue).catch(() => null);
     if (!passive || passive.error !== null) return sample;
     const found = passive.messages;
-    const consumers = sample.consumers ?? passive.consumers;
+    // The declare's consumer count is current; the API's is as old as its statistics.
+    const consumers = passive.consumers ?? sample.consumers;
     const behind = found !== null && (sample.messages === null || found > sample.messages);
     if (behind) this.apiBehind.add(sample.queue);
     else this.apiBehind.delete(sample.queue);
     if (!behind) return { ...sample, consumers };
-    return { ...sample, messages: found, ready: found, unacked: null, consumers };
+    // The API's rates, utilisation and cumulative counts are as old as the depth they came
+    // with: unknown for this sample (no delay or stall is judged on them), not stale figures.
+    return { ...sample, messages: found, ready: found, unacked: null, consumers, utilisation: null, rates: { ...RATES_UNKNOWN }, progressCount: null, publishCount: null };
   }
 
   private async one(client: ManagementClient, queue: string): Promise<Map<string, QueueEntry>> {
