@@ -47,6 +47,8 @@ export interface QueueStatsPollerOptions {
 export class QueueStatsPoller {
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  /** Set by stop(), for good: a poll still waiting on the API or a declare then reports to nobody. */
+  private stopped = false;
   private readonly trends = new Map<string, HoltTrend>();
   /** When each queue last showed progress (empty, delivering or acknowledging). */
   private readonly progressAt = new Map<string, number>();
@@ -70,7 +72,7 @@ export class QueueStatsPoller {
   }
 
   start(): void {
-    if (this.options.queues.length === 0 || this.timer) return;
+    if (this.options.queues.length === 0 || this.timer || this.stopped) return;
     this.pollInBackground();
     this.timer = setInterval(() => this.pollInBackground(), this.options.intervalMs ?? 2000);
     this.timer.unref?.();
@@ -78,10 +80,16 @@ export class QueueStatsPoller {
 
   /** A poll nobody awaits: pollOnce does not reject, and this catch keeps it so should that change (Node exits on an unhandled rejection). */
   private pollInBackground(): void {
-    this.pollOnce().catch((err: unknown) => this.options.log?.(`queue polling failed: ${describe(err)}`));
+    this.pollOnce().catch((err: unknown) => this.reportFailure(err));
   }
 
+  /**
+   * Final: once it returns, no sink (onSamples, onNode, log) is called again. A poll under way
+   * (waiting on the management API or a declare) runs to its end and reports to nobody: the
+   * session that gave the sinks is going away.
+   */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.options.onStop?.();
@@ -92,10 +100,11 @@ export class QueueStatsPoller {
    * next poll runs as usual. Null while a poll is already running, or when the sinks threw.
    */
   async pollOnce(): Promise<QueueDepth[] | null> {
-    if (this.polling) return null;
+    if (this.polling || this.stopped) return null;
     this.polling = true;
     try {
       const samples = await this.sampleAll();
+      if (this.stopped) return null;
       const mgmtError = samples.find((s) => s.source === 'amqp' && s.note)?.note ?? null;
       this.logOnce(mgmtError);
       this.options.onSamples(samples);
@@ -110,6 +119,7 @@ export class QueueStatsPoller {
   }
 
   private reportFailure(err: unknown): void {
+    if (this.stopped) return;
     try {
       this.options.log?.(`queue polling failed: ${describe(err)}`);
     } catch {
@@ -119,7 +129,7 @@ export class QueueStatsPoller {
 
   private async pollNode(): Promise<void> {
     const client = this.options.management;
-    if (!client || !this.options.onNode) return;
+    if (!client || !this.options.onNode || this.stopped) return;
     const at = this.now();
     if (this.node && at - this.lastNodeAt < (this.options.nodeEveryMs ?? 5000)) return;
     this.lastNodeAt = at;
@@ -140,7 +150,7 @@ export class QueueStatsPoller {
     } catch (err) {
       this.node = { ...(this.node ?? { ...NODE_HEALTH_UNKNOWN }), at, error: describe(err) };
     }
-    this.options.onNode(this.node);
+    if (!this.stopped) this.options.onNode(this.node);
   }
 
   /** One request for all watched queues through the management API; a passive declare each when it fails. */
@@ -317,7 +327,7 @@ export class QueueStatsPoller {
   }
 
   private logOnce(error: string | null): void {
-    if (error === this.lastLoggedError) return;
+    if (error === this.lastLoggedError || this.stopped) return;
     this.lastLoggedError = error;
     if (error) this.options.log?.(`queue polling: ${error}; depth and consumers come from a passive declare`);
     else if (this.options.management) this.options.log?.('queue polling: management API answering');

@@ -1,0 +1,71 @@
+// QueueStatsPoller.stop() cleared its timer and stopped the passive declares, but a poll
+// already waiting on the management API went on when the answer came: it called onSamples
+// (and onNode, and the log) after stop(), so a stopped session's consumer thread still posted
+// queue samples to an engine being torn down. After stop() returns, no callback may run.
+// A real HTTP server on loopback holds its answer until the test has stopped the poller.
+import amqp from 'amqplib';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
+import { waitFor } from '../../../test/support/waitFor';
+import { ManagementClient } from './managementClient';
+import { managementEndpoint } from './managementEndpoint';
+import { QueueDepthPoller } from './queueDepthPoller';
+import { QueueStatsPoller } from './queueStatsPoller';
+
+const topo = uniqueTopology('pollerstop');
+let conn: amqp.ChannelModel;
+let http: LoopbackHttp;
+const held: ServerResponse[] = [];
+
+beforeAll(async () => {
+  conn = await amqp.connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  await ch.assertQueue(topo.queue, { durable: false });
+  await ch.close();
+  // Answers only when the test releases it: a management API slower than the stop.
+  http = await startLoopbackHttp((_req, res) => void held.push(res));
+});
+
+afterAll(async () => {
+  const ch = await conn.createChannel();
+  await ch.deleteQueue(topo.queue);
+  await conn.close();
+  await http.close();
+});
+
+function release(body: string): void {
+  for (const res of held.splice(0)) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  }
+}
+
+describe('QueueStatsPoller.stop() during a poll', () => {
+  it('no onSamples, onNode or log after stop(), whichever answer the poll then gets', async () => {
+    const entry = { name: topo.queue, vhost: '/', type: 'classic', messages: 5, messages_ready: 5, messages_unacknowledged: 0, consumers: 1 };
+    for (const answer of [JSON.stringify(entry), '<html>gateway</html>']) {
+      const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
+      const after: string[] = [];
+      let stopped = false;
+      const heard = (what: string) => () => void (stopped && after.push(what));
+      const poller = new QueueStatsPoller({
+        queues: [topo.queue],
+        management: new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 }),
+        passive: (q) => passive.sample(q),
+        onSamples: heard('onSamples'),
+        onNode: heard('onNode'),
+        log: heard('log'),
+        onStop: () => passive.stop(),
+      });
+      const poll = poller.pollOnce();
+      await waitFor(() => held.length > 0, 'the poll asking the management API');
+      poller.stop();
+      stopped = true;
+      release(answer);
+      expect(await poll).toBeNull();
+      expect(after).toEqual([]);
+    }
+  });
+});
