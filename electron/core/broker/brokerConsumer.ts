@@ -83,6 +83,9 @@ export class BrokerConsumer {
   /** The broker left a cancel unanswered: `stop` does not wait for it to answer a close either. */
   private cancelUnanswered = false;
   private checkingConsumers = false;
+  /** Deliveries the ingest path threw on (put back on the queue), and when that was last logged. */
+  private deliveryFailures = 0;
+  private deliveryFailureLoggedAt = -Infinity;
   readonly status: ConnectionStatus;
 
   constructor(
@@ -299,21 +302,54 @@ export class BrokerConsumer {
       return;
     }
     this.unacked += 1;
+    try {
+      this.events.onDelivery({
+        raw: {
+          body: msg.content,
+          headers: msg.properties.headers ?? null,
+          contentType: msg.properties.contentType ?? null,
+          routingKey: msg.fields.routingKey,
+          arrivalMs: Date.now(),
+        },
+        redelivered: msg.fields.redelivered,
+        ack: { generation: this.generation, tag: msg.fields.deliveryTag },
+      });
+    } catch (err) {
+      this.deliveryNotTaken(ch, msg, err);
+      return;
+    }
+    // A stream resumes after what was taken, not after a delivery the ingest path refused.
     if (this.config.queueType === 'stream') {
       const offset = streamOffsetOf(msg.properties.headers);
       if (offset !== null) this.resumeAt = offset + 1;
     }
-    this.events.onDelivery({
-      raw: {
-        body: msg.content,
-        headers: msg.properties.headers ?? null,
-        contentType: msg.properties.contentType ?? null,
-        routingKey: msg.fields.routingKey,
-        arrivalMs: Date.now(),
-      },
-      redelivered: msg.fields.redelivered,
-      ack: { generation: this.generation, tag: msg.fields.deliveryTag },
-    });
+  }
+
+  /**
+   * The ingest path threw on a delivery: it was not taken, so it must not be acknowledged. The
+   * engine acknowledges a committed batch with multiple=true up to its newest tag, which would
+   * take this one along, never stored: it is put back on the queue (nack, requeue) at once and
+   * comes again. Thrown out of amqplib's dispatch, it closed the channel instead (every
+   * unacknowledged message delivered again, and a reconnect).
+   */
+  private deliveryNotTaken(ch: Channel, msg: ConsumeMessage, err: unknown): void {
+    this.unacked = Math.max(0, this.unacked - 1);
+    // A stream removes nothing on acknowledgement (it is credit only), so a later ack loses
+    // nothing; its offset is not passed on as the place to resume from.
+    if (this.config.queueType !== 'stream') {
+      try {
+        ch.nack(msg, false, true);
+      } catch {
+        // The channel is closing: the broker puts back everything it had not been told of.
+      }
+    }
+    this.deliveryFailures += 1;
+    const at = Date.now();
+    // A message that fails every time comes back at once, each time: one line per 10 s, counted.
+    if (at - this.deliveryFailureLoggedAt >= 10_000) {
+      this.deliveryFailureLoggedAt = at;
+      this.log(`delivery not taken, put back on the queue (${this.deliveryFailures} so far): ${safeErrorMessage(err)}`);
+    }
   }
 
   private onChannelClosed(conn: ChannelModel, ch: Channel): void {
