@@ -20,6 +20,12 @@ export const MAX_PASSIVE_CHECKS_PER_POLL = 4;
  * queue declared moments ago with the statistics of its first emission (every 5 s), two of them.
  */
 const NEW_QUEUE_MS = 10_000;
+/**
+ * How long a queue the API does not list, and a passive declare found missing, is taken as
+ * missing without another declare: one of a missing queue closes its channel (404), and the
+ * API lists a queue declared again by itself.
+ */
+const MISSING_RECHECK_MS = 30_000;
 
 const RATES_UNKNOWN: QueueRates = { publish: null, deliver: null, ack: null, redeliver: null };
 
@@ -63,6 +69,8 @@ export class QueueStatsPoller {
   private readonly publishCounts = new Map<string, number>();
   /** Queues whose API depth the last passive declare found behind (lower than) the queue's. */
   private readonly apiBehind = new Set<string>();
+  /** When a passive declare last found each unlisted queue missing. */
+  private readonly missingAt = new Map<string, number>();
   private lastLoggedError: string | null = null;
   private readonly now: () => number;
   node: BrokerNodeHealth | null = null;
@@ -169,6 +177,7 @@ export class QueueStatsPoller {
     const listed = new Map<string, ManagementSample>();
     for (const queue of queues) {
       const q = found.get(queue);
+      if (q) this.missingAt.delete(queue);
       if (q && !(q instanceof ManagementError)) listed.set(queue, fromManagement(q, at));
     }
     const checked = this.passiveChecksOf([...listed.values()], at);
@@ -218,13 +227,19 @@ export class QueueStatsPoller {
 
   /**
    * The API learns of a queue a moment after it is declared: one it does not list is looked
-   * for with a passive declare before it is called missing.
+   * for with a passive declare before it is called missing; once found missing, again only
+   * every MISSING_RECHECK_MS (a queue deleted while watched is not declared for every poll).
    */
   private async notListed(queue: string, at: number): Promise<QueueDepth> {
+    const notFound: QueueDepth = { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management', note: null };
+    const missingSince = this.missingAt.get(queue);
+    if (missingSince !== undefined && at - missingSince < MISSING_RECHECK_MS) return notFound;
     const passive = await this.options.passive(queue).catch(() => null);
     if (!passive || passive.error !== null || passive.messages === null) {
-      return { queue, messages: null, consumers: null, at, error: 'queue not found', source: 'management', note: null };
+      if (passive?.error === 'queue not found') this.missingAt.set(queue, at);
+      return notFound;
     }
+    this.missingAt.delete(queue);
     return this.amqpSample(passive, null);
   }
 
