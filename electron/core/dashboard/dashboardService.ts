@@ -60,9 +60,16 @@ export class DashboardService {
     // window's start, the step of 07:50 of a 7-day range from 07:57 read 3 minutes as if they were
     // its ten, a dip at the left edge of every chart of counts. The window's totals leave out the
     // minutes before it (`before`, at most a step's, from the minute rollups).
+    // The step the window ends in is read whole too (a fixed range ending at 07:57 of a 10-minute
+    // step drew that step's 7 minutes as if they were its ten, a dip at the right edge); the
+    // totals leave out the minutes after the window (`after`) as they do those before it.
     const stepFrom = Math.floor(fromMin / stepMin) * stepMin;
+    const stepTo = Math.ceil(toMin / stepMin) * stepMin;
     const before = (dim: MinuteDim, from = stepFrom) => (from < fromMin ? rollups.totals(dim, from, fromMin) : []);
-    const countBefore = (cells: { key: string; n: number }[], key: string) => cells.find((c) => c.key === key)?.n ?? 0;
+    const after = (dim: MinuteDim, to = stepTo) => (to > toMin ? rollups.totals(dim, toMin, to) : []);
+    /** The cells read outside the window, before and after it. */
+    const outside = (dim: MinuteDim, from = stepFrom, to = stepTo) => [...before(dim, from), ...after(dim, to)];
+    const countOf = (cells: { key: string; n: number }[], key: string) => cells.reduce((n, c) => (c.key === key ? n + c.n : n), 0);
 
     // Attempts are authorized + declined + failed (as explain and the alert rules count them).
     const attempts = new Map<number, { a: number; d: number; f: number }>();
@@ -71,7 +78,7 @@ export class DashboardService {
     let authorized = 0;
     let declined = 0;
     let failed = 0;
-    for (const c of rollups.bySteps('type', stepMin, stepFrom, toMin)) {
+    for (const c of rollups.bySteps('type', stepMin, stepFrom, stepTo)) {
       if (c.key === 'payment.authorized') authorized += c.n;
       else if (c.key === 'payment.declined') declined += c.n;
       else if (c.key === 'payment.failed') failed += c.n;
@@ -82,10 +89,10 @@ export class DashboardService {
       else s.f += c.n;
       attempts.set(c.t, s);
     }
-    const typesBefore = before('type');
-    authorized -= countBefore(typesBefore, 'payment.authorized');
-    declined -= countBefore(typesBefore, 'payment.declined');
-    failed -= countBefore(typesBefore, 'payment.failed');
+    const typesOutside = outside('type');
+    authorized -= countOf(typesOutside, 'payment.authorized');
+    declined -= countOf(typesOutside, 'payment.declined');
+    failed -= countOf(typesOutside, 'payment.failed');
     const approvalRate: SeriesPoint[] = [];
     const declineRate: SeriesPoint[] = [];
     const attemptPoints: SeriesPoint[] = [];
@@ -101,7 +108,7 @@ export class DashboardService {
     const payments = new Map<number, { started: number; approved: number }>();
     let paymentsStarted = 0;
     let paymentsApproved = 0;
-    for (const c of rollups.bySteps('payment', stepMin, stepFrom, toMin)) {
+    for (const c of rollups.bySteps('payment', stepMin, stepFrom, stepTo)) {
       const p = payments.get(c.t) ?? { started: 0, approved: 0 };
       if (c.key === 'started') {
         p.started += c.n;
@@ -112,9 +119,9 @@ export class DashboardService {
       }
       payments.set(c.t, p);
     }
-    const paymentsBefore = before('payment');
-    paymentsStarted -= countBefore(paymentsBefore, 'started');
-    paymentsApproved -= countBefore(paymentsBefore, 'approved');
+    const paymentsOutside = outside('payment');
+    paymentsStarted -= countOf(paymentsOutside, 'started');
+    paymentsApproved -= countOf(paymentsOutside, 'approved');
     const paymentApprovalRate: SeriesPoint[] = [];
     for (const [t, p] of [...payments].sort((x, y) => x[0] - y[0])) if (p.started > 0) paymentApprovalRate.push([at(t), Math.min(1, p.approved / p.started)]);
 
@@ -125,7 +132,8 @@ export class DashboardService {
     // the step keeps it aligned and on whole ten-minute rollups.
     const latencyStepMin = stepMin * Math.max(1, Math.ceil((toMin - fromMin) / stepMin / DASHBOARD_MAX_POINTS));
     const latencyFrom = Math.floor(fromMin / latencyStepMin) * latencyStepMin;
-    for (const c of rollups.bySteps('latency', latencyStepMin, latencyFrom, toMin)) {
+    const latencyTo = Math.ceil(toMin / latencyStepMin) * latencyStepMin;
+    for (const c of rollups.bySteps('latency', latencyStepMin, latencyFrom, latencyTo)) {
       let h = histograms.get(c.t);
       if (!h) histograms.set(c.t, (h = new Map()));
       h.set(Number(c.key), (h.get(Number(c.key)) ?? 0) + c.n);
@@ -140,7 +148,7 @@ export class DashboardService {
     }
     const whole = new Map<number, number>();
     for (const h of histograms.values()) for (const [bucket, n] of h) whole.set(bucket, (whole.get(bucket) ?? 0) + n);
-    for (const c of before('latency', latencyFrom)) whole.set(Number(c.key), (whole.get(Number(c.key)) ?? 0) - c.n);
+    for (const c of outside('latency', latencyFrom, latencyTo)) whole.set(Number(c.key), (whole.get(Number(c.key)) ?? 0) - c.n);
 
     const volume = new Map<string, CurrencyVolumeSeries>();
     const volumeOf = (currency: string) => {
@@ -152,7 +160,7 @@ export class DashboardService {
       return v;
     };
     for (const side of ['authorized', 'declined'] as const) {
-      for (const c of rollups.bySteps(side, stepMin, stepFrom, toMin)) {
+      for (const c of rollups.bySteps(side, stepMin, stepFrom, stepTo)) {
         const v = volumeOf(c.key);
         v[side].push([at(c.t), c.a / minorPerMajor(c.key)]);
         if (side === 'authorized') {
@@ -163,7 +171,7 @@ export class DashboardService {
           v.declinedCount += c.n;
         }
       }
-      for (const c of before(side)) {
+      for (const c of outside(side)) {
         const v = volumeOf(c.key);
         if (side === 'authorized') {
           v.authorizedMinor -= c.a;
@@ -176,13 +184,13 @@ export class DashboardService {
     }
 
     const decisions = new Map<string, { decision: string; points: SeriesPoint[]; total: number }>();
-    for (const c of rollups.bySteps('decision', stepMin, stepFrom, toMin)) {
+    for (const c of rollups.bySteps('decision', stepMin, stepFrom, stepTo)) {
       let d = decisions.get(c.key);
       if (!d) decisions.set(c.key, (d = { decision: c.key, points: [], total: 0 }));
       d.points.push([at(c.t), c.n]);
       d.total += c.n;
     }
-    for (const c of before('decision')) {
+    for (const c of outside('decision')) {
       const d = decisions.get(c.key);
       if (d) d.total -= c.n;
     }
