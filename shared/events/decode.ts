@@ -47,6 +47,20 @@ const BINARY_PREFIXES: { prefix: string; caseInsensitive: boolean; percentEncode
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
+/**
+ * The charset a content type declares when it is not UTF-8 (or its subset US-ASCII), else null.
+ * JSON text is UTF-8 (RFC 8259 8.1: a charset parameter has no meaning for it); a producer that
+ * declares another one most likely encoded its body in it, which the reason then says.
+ */
+function foreignCharset(contentType: string | null | undefined): string | null {
+  const m = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType) : null;
+  if (!m) return null;
+  const charset = m[1].toLowerCase();
+  return charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii' ? null : charset.slice(0, 40);
+}
+
+const UTF8_JSON = 'JSON is read as UTF-8 (RFC 8259 8.1)';
+
 function isJsonMediaType(contentType: string | null | undefined): boolean {
   if (!contentType) return true;
   const base = contentType.split(';')[0].trim().toLowerCase();
@@ -280,12 +294,12 @@ function normalize(ce: unknown): DecodeResult {
     const d = data as PaymentData;
     event.paymentId = d.paymentId;
     event.merchantId = d.merchantId;
-    event.amount = d.amount;
+    event.amount = withoutNegativeZero(d.amount);
     event.currency = d.currency;
     event.country = d.country ?? null;
     event.method = d.method ?? null;
     event.cardBin = d.cardBin ?? null;
-    event.latencyMs = d.latencyMs ?? null;
+    event.latencyMs = d.latencyMs === undefined ? null : withoutNegativeZero(d.latencyMs);
     event.declineCode = d.declineCode ?? null;
     if (d.issuer !== undefined || d.scheme !== undefined || d.acquirer !== undefined || d.mcc !== undefined || d.threeDS !== undefined || d.attempt !== undefined) {
       event.dimensions = paymentDimensionsOf(d);
@@ -298,13 +312,21 @@ function normalize(ce: unknown): DecodeResult {
     const d = data as RiskData;
     event.paymentId = d.paymentId;
     event.merchantId = d.merchantId;
-    event.score = d.score;
+    event.score = withoutNegativeZero(d.score);
     event.decision = d.decision as RiskDecision;
     event.country = d.country ?? null;
-    event.amount = d.amount ?? null;
+    event.amount = d.amount === undefined ? null : withoutNegativeZero(d.amount);
     event.currency = d.currency ?? null;
   }
   return stored(event, obj);
+}
+
+/**
+ * -0 (a producer's "-0" or "-0.0") as 0: the store gives it back as 0, and the batch's events
+ * (live metrics, captures, the alert evaluator) should hold what the store holds.
+ */
+function withoutNegativeZero(value: number): number {
+  return value === 0 ? 0 : value;
 }
 
 function stored(event: NormalizedEvent, ce: Record<string, unknown>): DecodeResult {
@@ -331,14 +353,16 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   if (binary && 'specversion' in binary.attrs) return binary.refused !== null ? fail(binary.refused) : decodeBinaryMode(binary.attrs, raw, text);
   // Attribute headers without specversion: binary mode with that one header missing, unless the
   // body is a structured event (then stray headers, say a bridge's copies, do not change its verdict).
-  if (text === null) return binary ? missingSpecversionHeader(binary.headerNames) : fail('body is not valid UTF-8');
+  const charset = foreignCharset(raw.contentType);
+  const charsetNote = charset === null ? '' : `: the content type declares charset ${charset}, but ${UTF8_JSON}`;
+  if (text === null) return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not valid UTF-8${charsetNote}`);
 
   if (text.length === 0) return binary ? missingSpecversionHeader(binary.headerNames) : fail('body is empty');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not JSON (${(err as Error).message.slice(0, 120)})`);
+    return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not JSON (${(err as Error).message.slice(0, 120)})${charsetNote}`);
   }
   if (Array.isArray(parsed) && raw.contentType && BATCH_JSON_CONTENT_TYPE.test(raw.contentType)) {
     return fail(`body is a batch of ${parsed.length} event${parsed.length === 1 ? '' : 's'} (application/cloudevents-batch+json): the console reads one event per message`);
@@ -353,7 +377,10 @@ function foundData(obj: Record<string, unknown>): string {
   if (obj.data === undefined) {
     if (!('data_base64' in obj)) return 'found none';
     // Binary mode puts a body that is not UTF-8 text there; a producer may have put its JSON there.
-    return isUtf8Base64(obj.data_base64) ? 'found data_base64 (bytes): send the JSON object as data' : 'found bytes that are not UTF-8 text';
+    if (isUtf8Base64(obj.data_base64)) return 'found data_base64 (bytes): send the JSON object as data';
+    const declared = typeof obj.datacontenttype === 'string' && isJsonMediaType(obj.datacontenttype) ? obj.datacontenttype : null;
+    const charset = foreignCharset(declared);
+    return charset === null ? 'found bytes that are not UTF-8 text' : `found bytes that are not UTF-8 text (the content type ${declared!.slice(0, 100)} declares charset ${charset}, but ${UTF8_JSON})`;
   }
   const d = obj.data;
   if (typeof d === 'string') {
@@ -382,11 +409,15 @@ function decodeBinaryMode(attrs: Record<string, unknown>, raw: RawMessage, text:
   const contentType = (attrs.datacontenttype as string | undefined) ?? raw.contentType ?? undefined;
   if (contentType !== undefined) ce.datacontenttype = contentType;
   if (raw.body.byteLength > 0) {
+    const charset = isJsonMediaType(contentType) ? foreignCharset(contentType) : null;
+    const inCharset = (problem: string) =>
+      fail(`data: the content type ${contentType!.slice(0, 100)} declares charset ${charset}, but ${UTF8_JSON}: ${problem}`);
     if (text !== null && isJsonMediaType(contentType)) {
       try {
         ce.data = JSON.parse(text);
       } catch (err) {
-        return fail(`binary-mode data is declared JSON but does not parse (${(err as Error).message.slice(0, 120)})`);
+        const message = (err as Error).message.slice(0, 120);
+        return charset !== null ? inCharset(`does not parse (${message})`) : fail(`binary-mode data is declared JSON but does not parse (${message})`);
       }
     } else if (text !== null) {
       ce.data = text;

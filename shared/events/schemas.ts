@@ -189,10 +189,17 @@ export const THREE_DS_OUTCOMES = ['frictionless', 'challenged', 'failed', 'not_a
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code (3 upper-case letters)');
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code');
 
+/**
+ * Said of an amount past Number.MAX_SAFE_INTEGER: zod's integer check refuses it as "too big",
+ * which read "must be an integer" to a producer who had sent the digits of one.
+ */
+export const UNSAFE_AMOUNT = 'past 2^53 - 1 (9007199254740991), the largest integer a JSON reader holds exactly: the amount as sent would not be kept to the minor unit';
+const minorUnits = z.number().int({ error: (issue) => (issue.code === 'too_big' ? UNSAFE_AMOUNT : 'must be an integer in minor units') }).nonnegative();
+
 export const paymentDataSchema = z.looseObject({
   paymentId: nonEmpty,
   merchantId: nonEmpty,
-  amount: z.number().int('must be an integer in minor units').nonnegative(),
+  amount: minorUnits,
   currency,
   method: z.string().optional(),
   country: country.optional(),
@@ -217,7 +224,7 @@ export const riskDataSchema = z.looseObject({
   rules: z.array(z.string()).optional(),
   reasons: z.array(z.string()).optional(),
   country: country.optional(),
-  amount: z.number().int().nonnegative().optional(),
+  amount: minorUnits.optional(),
   currency: currency.optional(),
 });
 
