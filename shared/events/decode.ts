@@ -61,6 +61,12 @@ function foreignCharset(contentType: string | null | undefined): string | null {
 
 const UTF8_JSON = 'JSON is read as UTF-8 (RFC 8259 8.1)';
 
+/** What a body refused as not UTF-8 or not JSON adds to its reason about its declared charset (failure path only). */
+function charsetNote(contentType: string | null | undefined): string {
+  const charset = foreignCharset(contentType);
+  return charset === null ? '' : `: the content type declares charset ${charset}, but ${UTF8_JSON}`;
+}
+
 function isJsonMediaType(contentType: string | null | undefined): boolean {
   if (!contentType) return true;
   const base = contentType.split(';')[0].trim().toLowerCase();
@@ -353,16 +359,14 @@ export function decodeMessage(raw: RawMessage, options: DecodeOptions = {}): Dec
   if (binary && 'specversion' in binary.attrs) return binary.refused !== null ? fail(binary.refused) : decodeBinaryMode(binary.attrs, raw, text);
   // Attribute headers without specversion: binary mode with that one header missing, unless the
   // body is a structured event (then stray headers, say a bridge's copies, do not change its verdict).
-  const charset = foreignCharset(raw.contentType);
-  const charsetNote = charset === null ? '' : `: the content type declares charset ${charset}, but ${UTF8_JSON}`;
-  if (text === null) return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not valid UTF-8${charsetNote}`);
+  if (text === null) return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not valid UTF-8${charsetNote(raw.contentType)}`);
 
   if (text.length === 0) return binary ? missingSpecversionHeader(binary.headerNames) : fail('body is empty');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not JSON (${(err as Error).message.slice(0, 120)})${charsetNote}`);
+    return binary ? missingSpecversionHeader(binary.headerNames) : fail(`body is not JSON (${(err as Error).message.slice(0, 120)})${charsetNote(raw.contentType)}`);
   }
   if (Array.isArray(parsed) && raw.contentType && BATCH_JSON_CONTENT_TYPE.test(raw.contentType)) {
     return fail(`body is a batch of ${parsed.length} event${parsed.length === 1 ? '' : 's'} (application/cloudevents-batch+json): the console reads one event per message`);
@@ -409,15 +413,15 @@ function decodeBinaryMode(attrs: Record<string, unknown>, raw: RawMessage, text:
   const contentType = (attrs.datacontenttype as string | undefined) ?? raw.contentType ?? undefined;
   if (contentType !== undefined) ce.datacontenttype = contentType;
   if (raw.body.byteLength > 0) {
-    const charset = isJsonMediaType(contentType) ? foreignCharset(contentType) : null;
-    const inCharset = (problem: string) =>
-      fail(`data: the content type ${contentType!.slice(0, 100)} declares charset ${charset}, but ${UTF8_JSON}: ${problem}`);
     if (text !== null && isJsonMediaType(contentType)) {
       try {
         ce.data = JSON.parse(text);
       } catch (err) {
         const message = (err as Error).message.slice(0, 120);
-        return charset !== null ? inCharset(`does not parse (${message})`) : fail(`binary-mode data is declared JSON but does not parse (${message})`);
+        const charset = foreignCharset(contentType);
+        return charset !== null
+          ? fail(`data: the content type ${contentType!.slice(0, 100)} declares charset ${charset}, but ${UTF8_JSON}: does not parse (${message})`)
+          : fail(`binary-mode data is declared JSON but does not parse (${message})`);
       }
     } else if (text !== null) {
       ce.data = text;
