@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequestSchemas } from '../../../shared/api';
 import { storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
+import { csvRecords } from '../../../test/support/csvRows';
 import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
 import { runExport } from './reportExport';
@@ -84,3 +85,34 @@ describe('a CSV export of an explorer filter', () => {
     expect(csvIds(out)).toEqual(sqlIds("merchant_id = 'm_2'", []));
   });
 });
+
+describe('a filtered CSV says so, on every row a spreadsheet or a CSV parser reads', () => {
+  it('has a last column, filter, naming the conditions on each row (empty in an unfiltered export)', async () => {
+    const out = path.join(dir, 'marked.csv');
+    await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out, filter: { merchantId: 'm_1', types: ['payment.declined'] } });
+    const { header, records } = csvRecords(out);
+    expect(header[header.length - 1]).toBe('filter');
+    expect(records.length).toBeGreaterThan(10);
+    for (const r of records) {
+      expect(Object.keys(r)).toHaveLength(header.length);
+      expect(r.filter).toBe('Filtered: only events matching type payment.declined, merchant m_1');
+    }
+    const whole = path.join(dir, 'unmarked.csv');
+    await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: whole });
+    const plain = csvRecords(whole);
+    expect(plain.header).toEqual(header);
+    expect(plain.records.every((r) => r.filter === '')).toBe(true);
+  });
+
+  it('masks a masked field\'s value in the filter column as in its own column', async () => {
+    const out = path.join(dir, 'masked.csv');
+    await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out, maskFields: ['merchantId'], filter: { merchantId: 'm_3' } });
+    const { records } = csvRecords(out);
+    expect(records.length).toBeGreaterThan(10);
+    for (const r of records) {
+      expect(r.merchant_id).not.toBe('m_3');
+      expect(r.filter).toBe(`Filtered: only events matching merchant ${r.merchant_id}`);
+    }
+  });
+});
+

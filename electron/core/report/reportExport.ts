@@ -12,6 +12,7 @@ import type { ReadStore } from '../store/store';
 import { csvLine } from './csv';
 import { Masker } from './masking';
 import { matchingEvents } from './filteredReport';
+import { csvFilterNote } from './reportFilter';
 import { buildReport, resolveWindow, windowFigures, type ReportRequest } from './reportData';
 import { renderReportHtml } from './reportHtml';
 import { htmlToPdf } from './reportPdf';
@@ -59,10 +60,12 @@ export function formatFromFile(file: string): ReportFormat | null {
  * ("12.50" EUR, "13367" JPY, "1.250" KWD): what a spreadsheet sums correctly per currency;
  * `amount_minor` is the integer as received (empty `amount` when the event names no currency).
  * `decline_meaning` and `decline_kind` (soft / hard) explain `decline_code` (shared/declineCodes.ts).
+ * `filter` (last, so no column moves) says on every row which explorer filter the export holds
+ * ("Filtered: only events matching merchant m_1"), empty when it holds every event of the window.
  */
 export const CSV_COLUMNS = [
   'time', 'type', 'source', 'id', 'subject', 'payment_id', 'merchant_id', 'amount', 'currency', 'amount_minor', 'country', 'method',
-  'card_bin', 'latency_ms', 'decline_code', 'decline_meaning', 'decline_kind', 'score', 'decision', 'routing_key', 'arrival', 'data',
+  'card_bin', 'latency_ms', 'decline_code', 'decline_meaning', 'decline_kind', 'score', 'decision', 'routing_key', 'arrival', 'data', 'filter',
 ] as const;
 
 /** The event field of each flat CSV column (the masker knows fields by these names too). */
@@ -133,6 +136,7 @@ export async function runExport(store: ReadStore, o: ExportOptions): Promise<Exp
 async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check: () => void): Promise<ExportResult> {
   const w = resolveWindow(store, o);
   const masker = new Masker({ enabled: o.mask !== false, extraFields: o.maskFields });
+  const filterNote = csvFilterNote(o.filter, masker);
   // The events stored when the export begins, counted and bounded as of one moment.
   const { total, throughSeq } = store.readConsistent(() => ({ total: windowFigures(store, w.from, w.to).events, throughSeq: store.events.newestSeq() }));
   const chunk = Math.max(1, o.chunkRows ?? 2000);
@@ -171,6 +175,7 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
           if (c === 'amount') return r.amount === null || !r.currency ? null : minorToMajorString(r.amount, r.currency);
           if (c === 'decline_meaning') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).meaning;
           if (c === 'decline_kind') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).kind;
+          if (c === 'filter') return filterNote;
           const field = COLUMN_FIELDS[c];
           if (c === 'subject') return maskedSubject(masker, r, data);
           return MASKABLE_COLUMNS.has(c) ? masker.value(field, r[field]) : masker.scrub(r[field]);

@@ -64,6 +64,16 @@ export function filterLabels(f: ReportFilter): string[] {
   return out;
 }
 
+/**
+ * A filtered CSV's `filter` cell, on every row (masked as the report masks its values): a
+ * spreadsheet shows it beside the events and a CSV parser reads a plain column, where a
+ * leading comment line would be read as a row. Null when the export is not filtered.
+ */
+export function csvFilterNote(filter: EventFilter | undefined, masker: Masker): string | null {
+  const conditions = filterConditions(filter);
+  return conditions ? `Filtered: only events matching ${filterLabels(maskedConditions(conditions, masker)).join(', ')}` : null;
+}
+
 /** The sentence the report's header and summary open with. */
 export function filterSentence(f: ReportFilter): string {
   return `Filtered: only events matching ${filterLabels(f).join(', ')}; alerts, silences, redrives and the explanation cover the whole window.`;
