@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildReport } from '../../core/report/reportData';
-import { ExportCancelledError, formatFromFile, runExport } from '../../core/report/reportExport';
+import { ExportCancelledError, formatFromFile, runExport, type ExportProgress } from '../../core/report/reportExport';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { isoTime, repeatable } from '../cliOptions';
@@ -35,6 +35,12 @@ export function marginMinutes(value: string): number {
   const n = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
   if (!(n >= 0 && n <= 24 * 60)) throw new InvalidArgumentError('--margin must be minutes between 0 and 1440');
   return n;
+}
+
+/** A CSV export's progress line; a filtered export's total is 0 (not known) until its last row. */
+export function exportProgressLine(p: ExportProgress, matching: string): string {
+  if (!p.total) return `exporting: ${formatInteger(p.done)} events so far${matching}`;
+  return `exporting: ${formatInteger(p.done)} of ${formatInteger(p.total)} events (${Math.floor((p.done / p.total) * 100)}%)`;
 }
 
 export function registerReport(program: Command): void {
@@ -113,8 +119,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
         onProgress: (p) => {
           if (flags.quiet || format !== 'csv' || Date.now() - lastLog < 1000) return;
           lastLog = Date.now();
-          const pct = p.total ? ` (${Math.floor((p.done / p.total) * 100)}%)` : '';
-          logLine(`exporting: ${formatInteger(p.done)} of ${formatInteger(p.total)} events${pct}`);
+          logLine(exportProgressLine(p, matching));
         },
       });
       report = result.report;

@@ -11,7 +11,7 @@ import { tempDir } from '../../../test/support/tempDir';
 import { csvRecords } from '../../../test/support/csvRows';
 import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
-import { runExport } from './reportExport';
+import { runExport, type ExportProgress } from './reportExport';
 
 const dir = tempDir('payops-filtered-csv-');
 const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
@@ -116,3 +116,26 @@ describe('a filtered CSV says so, on every row a spreadsheet or a CSV parser rea
   });
 });
 
+describe('a filtered CSV export\'s progress', () => {
+  const progressOf = async (file: string, filter?: { merchantId: string }) => {
+    const seen: ExportProgress[] = [];
+    const r = await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: path.join(dir, file), chunkRows: 7, filter, onProgress: (p) => seen.push(p) });
+    return { seen, rows: r.rows };
+  };
+
+  it('counts toward the matching events (never the window\'s), never over, and ends at 100 %', async () => {
+    const { seen, rows } = await progressOf('progress.csv', { merchantId: 'm_1' });
+    expect(rows).toBe(sqlIds("merchant_id = 'm_1'", []).length);
+    expect(seen.length).toBeGreaterThan(3);
+    // total 0: not known yet (the matching events are counted as they are written).
+    for (const p of seen) expect(p.total === 0 || p.done <= p.total).toBe(true);
+    for (const p of seen.slice(0, -1)) expect(p.total === 0 || p.total === rows).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ done: rows, total: rows });
+  });
+
+  it('an unfiltered export ends at 100 % too', async () => {
+    const { seen, rows } = await progressOf('progress-all.csv');
+    for (const p of seen) expect(p.done).toBeLessThanOrEqual(p.total);
+    expect(seen.at(-1)).toMatchObject({ done: rows, total: rows });
+  });
+});

@@ -137,8 +137,11 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
   const w = resolveWindow(store, o);
   const masker = new Masker({ enabled: o.mask !== false, extraFields: o.maskFields });
   const filterNote = csvFilterNote(o.filter, masker);
-  // The events stored when the export begins, counted and bounded as of one moment.
-  const { total, throughSeq } = store.readConsistent(() => ({ total: windowFigures(store, w.from, w.to).events, throughSeq: store.events.newestSeq() }));
+  // The events stored when the export begins, counted and bounded as of one moment. The rollups
+  // count the window's events, not a filter's: a filtered export's total is 0 (not known) until
+  // its last row, rather than a total it would never reach.
+  const { windowEvents, throughSeq } = store.readConsistent(() => ({ windowEvents: windowFigures(store, w.from, w.to).events, throughSeq: store.events.newestSeq() }));
+  const expected = filterNote === null ? windowEvents : 0;
   const chunk = Math.max(1, o.chunkRows ?? 2000);
   const out = fs.createWriteStream(temp, { flags: 'wx' });
   let failed: Error | null = null;
@@ -185,11 +188,12 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
       rows += batch.length;
       bytes += Buffer.byteLength(text);
       await write(text);
-      o.onProgress?.({ done: rows, total: Math.max(total, rows), bytes });
       if (!more) break;
+      o.onProgress?.({ done: rows, total: expected === 0 ? 0 : Math.max(expected, rows), bytes });
       await yieldNow();
     }
     check();
+    o.onProgress?.({ done: rows, total: rows, bytes });
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     if (failed) throw failed;
   } catch (err) {

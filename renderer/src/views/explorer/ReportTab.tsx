@@ -8,7 +8,7 @@ import { fmtCount, fmtDateTime, fmtPercent } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
-import { readMarginMinutes, readReportWindow, reportExportFilter, reportScopeNote, toLocalInput } from './explorerModel';
+import { exportProgress, readMarginMinutes, readReportWindow, reportExportFilter, reportScopeNote, toLocalInput } from './explorerModel';
 
 export interface ReportSeed {
   from: number;
@@ -128,6 +128,7 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   const fromFilter = seed?.filter && source === 'range' && from === toLocalInput(seed.from) && to === toLocalInput(seed.to) ? seed.filter : null;
   const scopeNote = fromFilter ? reportScopeNote(fromFilter, format) : null;
   const running = job?.state === 'running';
+  const exportBar = exportProgress(job ?? { done: 0, total: 0 });
   return (
     <div className="explorer-report">
       <form
@@ -234,10 +235,12 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
           <div className="explorer-job" role="status" aria-live="polite" data-testid="report-job" data-state={job.state}>
             {job.state === 'running' ? (
               <>
-                <progress aria-label="Export progress" max={Math.max(1, job.total)} value={job.done} />{' '}
-                <span className="small">
-                  {fmtCount(job.done)} / {fmtCount(job.total)}
-                </span>
+                {exportBar.max === null ? (
+                  <progress aria-label="Export progress" />
+                ) : (
+                  <progress aria-label="Export progress" max={exportBar.max} value={exportBar.value ?? 0} />
+                )}{' '}
+                <span className="small">{exportBar.text}</span>
               </>
             ) : job.state === 'done' ? (
               <span className="result result-ok small">

@@ -1,11 +1,11 @@
 // The explorer's pure logic: the filter form and its translation into request arguments,
 // time presets, formatting of rows. Kept apart from the components so it is unit-tested.
-import { eventFilterSchema, type EventFilter, type ReportFormat } from '../../../../shared/explorer';
+import { eventFilterSchema, type EventFilter, type ReportFormat, type ReportJob } from '../../../../shared/explorer';
 import { THREE_DS_OUTCOMES } from '../../../../shared/events/schemas';
 import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
 import { declineCodeInfo, RETRY_ADVICE_TEXT } from '../../../../shared/declineCodes';
 import { minorPerMajor, minorToMajorString, parseMajorAmount } from '../../../../shared/currencies';
-import { formatDurationMs, formatMoney } from '../../../../shared/format';
+import { formatDurationMs, formatInteger, formatMoney } from '../../../../shared/format';
 import { readLocalTime, toLocalInput } from '../../lib/localTime';
 
 export const EVENT_TYPES = KNOWN_TYPES;
@@ -341,6 +341,15 @@ export function reportExportFilter(filter: EventFilter): EventFilter | undefined
   if (!conditionsBesidesWindow(filter).length) return undefined;
   const { from: _from, to: _to, ...conditions } = filter;
   return conditions;
+}
+
+/**
+ * A running export's bar and text: rows (CSV) or steps done of those expected. A filtered CSV
+ * does not know how many events match until its last row (total 0): the bar is indeterminate.
+ */
+export function exportProgress(job: Pick<ReportJob, 'done' | 'total'>): { value: number | null; max: number | null; text: string } {
+  if (job.total <= 0) return { value: null, max: null, text: `${formatInteger(job.done)} events so far` };
+  return { value: Math.min(job.done, job.total), max: job.total, text: `${formatInteger(job.done)} / ${formatInteger(job.total)}` };
 }
 
 /** The report window a filter implies: its range, or the last 24 hours before `clock`. */
