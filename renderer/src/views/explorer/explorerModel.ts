@@ -171,12 +171,21 @@ export function toEventFilter(form: FilterForm, clock: number): { filter: EventF
 
 const NUMERIC_KEYS = ['from', 'to', 'amountMin', 'amountMax', 'attemptMin', 'attemptMax'] as const;
 
+/**
+ * The route's name of one event type: each type is a parameter of its own (`type=a&type=b`),
+ * since a type may hold a comma (EVENTS.md: any non-empty string). `types=a,b` is how links
+ * were written before; it is still read, split at its commas.
+ */
+const TYPE_PARAM = 'type';
+const JOINED_TYPES_PARAM = 'types';
+
 /** The explorer's route for a filter (the events tab). */
 export function explorerHash(filter: EventFilter): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(filter)) {
     if (v === undefined) continue;
-    p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    if (k === 'types' && Array.isArray(v)) for (const type of v) p.append(TYPE_PARAM, String(type));
+    else p.set(k, String(v));
   }
   const q = p.toString();
   return q ? `#/explorer?${q}` : '#/explorer';
@@ -187,13 +196,17 @@ export function filterOfExplorerHash(hash: string): EventFilter {
   const q = hash.indexOf('?');
   if (q < 0) return {};
   const raw: Record<string, unknown> = {};
+  const types: string[] = [];
   for (const [k, v] of new URLSearchParams(hash.slice(q + 1))) {
     if (k === 'alert') continue;
+    if (k === TYPE_PARAM) types.push(v);
+    else if (k === JOINED_TYPES_PARAM) types.push(...v.split(',').filter(Boolean));
     const numeric = (NUMERIC_KEYS as readonly string[]).includes(k);
     // Number('') is 0: an empty "from=" would be the epoch, not no bound.
-    if (numeric && !v.trim()) continue;
-    raw[k] = numeric ? Number(v) : k === 'types' ? v.split(',').filter(Boolean) : v;
+    if (k === TYPE_PARAM || k === JOINED_TYPES_PARAM || (numeric && !v.trim())) continue;
+    raw[k] = numeric ? Number(v) : v;
   }
+  if (types.length) raw.types = types;
   const parsed = eventFilterSchema.safeParse(raw);
   return parsed.success ? parsed.data : {};
 }
