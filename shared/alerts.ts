@@ -1,4 +1,6 @@
 // Alert states and views shared by the engine and the renderer (Grafana's state names).
+import { quotedValue } from './quotedValue';
+
 export const ALERT_STATES = ['normal', 'pending', 'firing', 'resolved', 'nodata', 'error'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 export type Severity = 'critical' | 'warning' | 'info';
@@ -66,11 +68,11 @@ export interface AlertSilenceChange {
 
 /**
  * A group's value as an alert names it ("merchant m_1"): quoted, JSON-style, where it would
- * not be seen as written (empty, white space at either end, a leading quote), so a blank or
+ * not be seen as written (shared/quotedValue.ts: empty, white space or a quote at either end), so a blank or
  * padded merchant id is not read as no merchant or as another one.
  */
 export function groupValueText(value: string): string {
-  return value === '' || /^\s|\s$/u.test(value) || value.startsWith('"') ? JSON.stringify(value) : value;
+  return quotedValue(value);
 }
 
 // --- Added for alert rules, silences and history (issue 4). ---

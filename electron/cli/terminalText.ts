@@ -1,3 +1,5 @@
+import { needsQuotes } from '../../shared/quotedValue';
+
 /**
  * Text for the operator's terminal. Values printed by the text output of the commands came from
  * events, the broker or a receiver (a merchant id, an event type, a queue name, a quarantine
@@ -24,15 +26,13 @@ export function visible(value: string): string {
  * print as nothing, hide white space at an end, or pass for a quoted one: empty, with white space
  * at either end, or starting or ending with a quote is written quoted, JSON-style
  * (`merchant=""`, `merchant=" "`, a no-break space as `"\u00a0"`, `issuer=" \"quoted\" issuer"`),
- * so it is seen and two ids do not look alike. (Alerts and the console quote by the same rule,
- * groupValueText in shared/alerts.ts.)
+ * so it is seen and two ids do not look alike. (The rule is shared/quotedValue.ts: alerts, the
+ * console and reports quote the same values.)
  */
 export function visibleValue(value: string): string {
   if (!needsQuotes(value)) return visible(value);
   return `"${visible(value.replace(/["\\]/g, '\\$&')).replace(/(?! )\s/gu, escape)}"`;
 }
-
-const needsQuotes = (value: string): boolean => value === '' || /^\s|\s$/u.test(value) || value.startsWith('"') || value.endsWith('"');
 
 /** A `key=value` label (an alert's group): its value as visibleValue() writes it. */
 export function visibleLabel(label: string): string {

@@ -1,7 +1,10 @@
 // visibleValue: a label value is written as it is unless it could be misread; one that prints as
 // nothing, has white space at an end, or starts or ends with a quote is written quoted and
 // escaped, JSON-style, so two different values never print alike.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { groupValueText } from '../../shared/alerts';
+import { needsQuotes } from '../../shared/quotedValue';
 import { visibleValue } from './terminalText';
 
 describe('visibleValue', () => {
@@ -24,5 +27,16 @@ describe('visibleValue', () => {
     const values = [' "quoted" issuer', '"quoted" issuer', '" \\"quoted\\" issuer"', ' ', '" "', '', '""', 'x ', '"x "', 'a\\"b'];
     const printed = values.map(visibleValue);
     expect(new Set(printed).size).toBe(values.length);
+  });
+});
+
+describe('visibleValue quotes by the shared rule (shared/quotedValue.ts), as alerts and the console do', () => {
+  it('quotes exactly the values needsQuotes names (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `${s}"`), fc.string().map((s) => ` ${s}`)), (v) => {
+        expect(visibleValue(v).startsWith('"')).toBe(needsQuotes(v));
+        expect(visibleValue(v).startsWith('"')).toBe(groupValueText(v).startsWith('"'));
+      }),
+    );
   });
 });

@@ -2,6 +2,7 @@
 // conditions the report states, masked as the report's other values, and how it says them
 // (as the explorer's chips do: "merchant m_1", "EUR 10.00–50.50", "attempt ≥ 3").
 import { minorToMajorString } from '../../../shared/currencies';
+import { quotedValue } from '../../../shared/quotedValue';
 import type { EventFilter, ReportFilter } from '../../../shared/explorer';
 import type { Masker } from './masking';
 
@@ -41,10 +42,6 @@ const LABELS: [keyof ReportFilter, string][] = [
   ['method', 'method'],
 ];
 
-/** A value as it reads: quoted when white space at its ends would not be seen. */
-function shown(v: string): string {
-  return v === v.trim() && v !== '' && !v.startsWith('"') ? v : JSON.stringify(v);
-}
 
 /** The conditions in words, in the explorer's order (types first, the currency with its amounts last). */
 export function filterLabels(f: ReportFilter): string[] {
@@ -52,7 +49,7 @@ export function filterLabels(f: ReportFilter): string[] {
   if (f.types?.length) out.push(`type ${f.types.join(', ')}`);
   for (const [key, label] of LABELS) {
     const v = f[key];
-    if (v !== undefined) out.push(`${label} ${shown(String(v))}`);
+    if (v !== undefined) out.push(`${label} ${quotedValue(String(v))}`);
   }
   if (f.attemptMin !== undefined) out.push(f.attemptMax === f.attemptMin ? `attempt ${f.attemptMin}` : `attempt ≥ ${f.attemptMin}${f.attemptMax !== undefined ? ` and ≤ ${f.attemptMax}` : ''}`);
   else if (f.attemptMax !== undefined) out.push(`attempt ≤ ${f.attemptMax}`);

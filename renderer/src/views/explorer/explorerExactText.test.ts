@@ -27,6 +27,10 @@ describe('exact values from a link', () => {
     expect(labels).toContain('merchant " m_1"');
     expect(labels).toContain('acquirer "  "');
   });
+
+  it('a chip quotes a value ending with a quote, as alerts and the CLI do (shared/quotedValue.ts)', () => {
+    expect(filterChips({ merchantId: 'm_1"' }, String).map((c) => c.label)).toEqual(['merchant "m_1\\""']);
+  });
 });
 
 describe('a link with an empty number', () => {

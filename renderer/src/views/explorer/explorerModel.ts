@@ -6,6 +6,7 @@ import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
 import { declineCodeInfo, RETRY_ADVICE_TEXT } from '../../../../shared/declineCodes';
 import { minorPerMajor, minorToMajorString, parseMajorAmount } from '../../../../shared/currencies';
 import { formatDurationMs, formatInteger, formatMoney } from '../../../../shared/format';
+import { quotedValue } from '../../../../shared/quotedValue';
 import { readLocalTime, toLocalInput } from '../../lib/localTime';
 
 export const EVENT_TYPES = KNOWN_TYPES;
@@ -272,10 +273,6 @@ const CHIP_FIELDS: { key: keyof EventFilter & keyof FilterForm; label: string }[
   { key: 'search', label: 'id' },
 ];
 
-/** A value as a chip shows it: quoted when white space at its ends (or nothing else) would not be seen. */
-function chipValue(v: string): string {
-  return v === v.trim() && v !== '' && !v.startsWith('"') ? v : JSON.stringify(v);
-}
 
 /** The applied filter as chips, in the order an operator reads them (window first). */
 export function filterChips(filter: EventFilter, fmtTime: (ms: number) => string): FilterChip[] {
@@ -287,7 +284,7 @@ export function filterChips(filter: EventFilter, fmtTime: (ms: number) => string
   if (filter.types?.length) chips.push({ id: 'types', label: `type ${filter.types.join(', ')}`, keys: ['types'], form: { types: [] } });
   for (const { key, label } of CHIP_FIELDS) {
     const v = filter[key];
-    if (v !== undefined) chips.push({ id: key, label: `${label} ${chipValue(String(v))}`, keys: [key], form: { [key]: '' } });
+    if (v !== undefined) chips.push({ id: key, label: `${label} ${quotedValue(String(v))}`, keys: [key], form: { [key]: '' } });
   }
   if (filter.attemptMin !== undefined) {
     const label = filter.attemptMax === filter.attemptMin ? `attempt ${filter.attemptMin}` : `attempt ≥ ${filter.attemptMin}`;
