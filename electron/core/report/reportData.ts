@@ -10,6 +10,7 @@ import { alertHistoryRecordToJson } from '../../../shared/alerts';
 import { PAYMENT_LOOKUP_MS } from '../store/reportQueries';
 import type { ReadStore } from '../store/store';
 import { formatFixed, formatInteger, formatMoney, formatPercent } from '../../../shared/format';
+import { quotedValue } from '../../../shared/quotedValue';
 import { addCell, bump, emptyFigures, settleFigures, sortKeys } from './figureCells';
 import { filteredFigures, filteredWindow } from './filteredReport';
 import { Masker } from './masking';
@@ -479,11 +480,11 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   }
   if (d.topMerchants.length) {
     const m = d.topMerchants[0];
-    lines.push(`Most active merchant: ${m.merchantId} (${int(m.events)} events, ${int(m.declines)} declines).`);
+    lines.push(`Most active merchant: ${quotedValue(m.merchantId)} (${int(m.events)} events, ${int(m.declines)} declines).`);
   }
   if (d.topDeclineCodes.length) {
     const c = d.topDeclineCodes[0];
-    lines.push(`Most frequent decline code: ${c.declineCode} ${c.meaning} (${c.kind}, ${int(c.events)}).`);
+    lines.push(`Most frequent decline code: ${quotedValue(c.declineCode)} ${c.meaning} (${c.kind}, ${int(c.events)}).`);
   }
   const ac = d.alertCounts;
   if (ac.total) {
