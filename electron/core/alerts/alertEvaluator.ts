@@ -300,6 +300,16 @@ export class AlertEvaluator {
   }
 
   /**
+   * Queue samples stored before this evaluator started (a live session restarted on its
+   * database): they fill the queue rules' windows without moving the clock, so the first tick
+   * judges the queues as they were polled, not as "no data", and ticks before it are not run.
+   */
+  seedQueues(depths: readonly QueueDepth[], atMs: number): void {
+    if (!Number.isFinite(atMs) || atMs > this.latestPlausibleTime()) return;
+    this.queues.add(depths, atMs);
+  }
+
+  /**
    * Moves the clock to `timeMs` (never back) and runs every evaluation tick due. Live, call it
    * with wall time about once a second so "no data" fires when nothing arrives; in a replay,
    * call it with the replay clock. Returns (and clears) the notifications raised so far.

@@ -6,6 +6,7 @@ import type { RulesDocument, RulesSaveResult } from '../../../shared/alertsApi';
 import type { QueueDepth } from '../../../shared/metrics';
 import { rulesFormatOfName, validateRulesText, type RulesFormat } from '../../../shared/rulesText';
 import type { BatchOutcome } from '../store/eventWriter';
+import type { QueueSample } from '../store/queueSampleRepository';
 import type { Store } from '../store/store';
 import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
@@ -119,6 +120,21 @@ export class AlertingSession {
       this.carriedBurnRates = this.burnRates?.carryOn(open, this.storedEvents, now) ?? [];
       for (const r of this.carriedBurnRates) kept.add(r.key);
       this.history.closeOpenInstances(now, kept);
+      this.seedStoredQueueSamples(now);
+    }
+  }
+
+  /** A restart: the queue rules' windows start with the samples stored before it (depth, consumers, oldest message age). */
+  private seedStoredQueueSamples(now: number): void {
+    let spanMs = 0;
+    for (const r of this.currentRules) if (r.enabled && METRIC_INFO[r.metric].source === 'queues') spanMs = Math.max(spanMs, r.windowMs);
+    if (spanMs === 0) return;
+    const samples = this.store.queueSamples.inRange(now - spanMs - 15_000, now + 1, 100_000);
+    for (let s = 0; s < samples.length; ) {
+      const at = samples[s].at;
+      const depths: QueueDepth[] = [];
+      for (; s < samples.length && samples[s].at === at; s++) depths.push(storedDepth(samples[s]));
+      this.current.seedQueues(depths, at);
     }
   }
 
@@ -355,10 +371,7 @@ export class AlertingSession {
       while (s < samples.length && samples[s].at <= until) {
         const at = samples[s].at;
         const depths: QueueDepth[] = [];
-        while (s < samples.length && samples[s].at === at) {
-          const q = samples[s++];
-          depths.push({ queue: q.queue, messages: q.messages, consumers: q.consumers, at, error: null });
-        }
+        while (s < samples.length && samples[s].at === at) depths.push(storedDepth(samples[s++]));
         evaluator.observeQueues(depths, at);
       }
       evaluator.observeEvents(chunk);
@@ -372,6 +385,11 @@ export class AlertingSession {
     feed();
     return out;
   }
+}
+
+/** A stored queue sample as a poll gives it (what the store does not keep is unknown). */
+function storedDepth(q: QueueSample): QueueDepth {
+  return { queue: q.queue, messages: q.messages, consumers: q.consumers, at: q.at, error: null, oldestMessageAgeSeconds: q.oldestMessageAgeSeconds };
 }
 
 /** Rule and group: what an operator means by "the same alert". */

@@ -61,7 +61,7 @@ export async function backtestStoredRange(store: ReadStore, rules: readonly Aler
   // Queue samples are few (a poll every few seconds per watched queue); bounded all the same.
   const samples: { at: number; depths: QueueDepth[] }[] = [];
   for (const r of store.queueSamples.inRange(from, to, 500_000)) {
-    const depth: QueueDepth = { queue: r.queue, messages: r.messages, consumers: r.consumers, at: r.at, error: null };
+    const depth: QueueDepth = { queue: r.queue, messages: r.messages, consumers: r.consumers, at: r.at, error: null, oldestMessageAgeSeconds: r.oldestMessageAgeSeconds };
     const last = samples[samples.length - 1];
     if (last && last.at === r.at) last.depths.push(depth);
     else samples.push({ at: r.at, depths: [depth] });

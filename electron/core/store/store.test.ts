@@ -125,7 +125,7 @@ describe('a read-only store', () => {
     // A risk.blocked repeats the decision of its risk.scored: decisions are counted once, on the scoring.
     expect(ro.rollups.sumsExceptType(sec, sec + 3).some((c) => c.dim === 'decision')).toBe(false);
     expect(ro.rollups.decisionsByBucket(sec, 10, sec, sec + 10)).toEqual([]);
-    expect(ro.queueSamples.inRange(T0, T0 + 2000, 10)).toEqual([{ at: T0 + 1000, queue: 'payments', messages: 5, consumers: 1 }]);
+    expect(ro.queueSamples.inRange(T0, T0 + 2000, 10)).toEqual([{ at: T0 + 1000, queue: 'payments', messages: 5, consumers: 1, oldestMessageAgeSeconds: null }]);
     expect(ro.queueSamples.inRange(T0, T0 + 2001, 10).map((s) => s.queue)).toEqual(['payments', 'payments', 'risk']);
     expect(ro.queueSamples.deepestBySteps(1, sec, sec + 10)).toEqual([{ t: sec + 1, queue: 'payments', m: 5 }, { t: sec + 2, queue: 'payments', m: 9 }]);
     expect(ro.queueSamples.deepestByBucket(T0, 1000, T0, T0 + 3000)).toEqual(
