@@ -75,8 +75,17 @@ export interface RulesSaveResult {
   issues: RulesTextIssue[];
   /** The file written, null when nothing was written. */
   path: string | null;
-  /** Whether the running session now evaluates the new rules. */
+  /**
+   * Whether the running session now runs on all of the saved file: its rules and its
+   * notification routing. False when any part was not applied (see reloadError).
+   */
   reloaded: boolean;
+  /**
+   * Why part of the saved file was not applied (its routing could not be read when the session
+   * applied it: the session keeps the routing it had), null when nothing was left out. Set by
+   * the console's backend, which applies the routing.
+   */
+  reloadError?: string | null;
   message: string;
 }
 

@@ -189,7 +189,11 @@ describe('contact point secrets from the console', () => {
     const saving = h('rules.save', { text: saved });
     holdUntil(() => fs.readFileSync(file, 'utf8') === saved, 'the engine to write the saved rules');
     fs.writeFileSync(file, RULES.replace('urlSecret: team-chat', 'urlSecret: oncall_hook'));
-    expect(await saving).toMatchObject({ ok: true, reloaded: true });
+    // Saved, and its rules evaluated, but its routing not applied: the answer says so, and why.
+    const answer = await saving;
+    expect(answer).toMatchObject({ ok: true, reloaded: false });
+    expect(answer.reloadError).toContain('both read the environment variable PAYOPS_SECRET_ONCALL_HOOK');
+    expect(answer.message).toContain('its notification routing was not applied');
     expect(logs.some((l) => l.startsWith('notification routing not reloaded, the previous routing stays: '))).toBe(true);
     const listed = await h('contactPoints.secrets', {});
     // The session routes on the routing before the save: that is what is listed, and what a URL set here serves.
@@ -198,7 +202,7 @@ describe('contact point secrets from the console', () => {
     expect(listed.reloadError).toContain('secrets "oncall-hook" (contactPoints[0]) and "oncall_hook" both read the environment variable PAYOPS_SECRET_ONCALL_HOOK');
     expect((await h('contactPoints.setSecret', { contactPoint: 'oncall', url: 'https://hooks.example.com/x' })).source).toBe('store');
     // Saved again, with nobody in between: applied, and nothing left unapplied.
-    expect(await h('rules.save', { text: saved })).toMatchObject({ ok: true, reloaded: true });
+    expect(await h('rules.save', { text: saved })).toMatchObject({ ok: true, reloaded: true, reloadError: null });
     const applied = await h('contactPoints.secrets', {});
     expect(applied.reloadError).toBeNull();
     expect(applied.contactPoints.map((c) => `${c.contactPoint} ${c.secret}`)).toEqual(['oncall oncall-hook', 'team-chat team-chat-2']);

@@ -252,6 +252,12 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
             (message) => (s.routingError = message),
             (message) => (s.routingNotApplied = message),
           );
+          // The rules run, the routing does not: the answer must not say the save is in effect.
+          const notApplied = s.routingNotApplied ?? s.routingError;
+          if (notApplied) {
+            return { ...result, reloaded: false, reloadError: notApplied, message: `${result.message}; its notification routing was not applied, the session keeps the routing it had: ${notApplied}` };
+          }
+          return { ...result, reloadError: null };
         }
         return result;
       },

@@ -88,8 +88,9 @@ export function RulesEditor({ onStatus }: { onStatus: (text: string) => void }) 
         return;
       }
       setDoc((d) => (d ? { ...d, text, source: 'file', path: res.path, loadError: null } : d));
-      setSaveStatus({ ok: true, text: res.message });
-      onStatus(res.reloaded ? 'Rules saved and in effect.' : 'Rules saved.');
+      // Saved, but part of it (the routing) not applied: said as a problem, not as success.
+      setSaveStatus({ ok: !res.reloadError, text: res.message });
+      onStatus(res.reloaded ? 'Rules saved and in effect.' : res.reloadError ? 'Rules saved, but their notification routing is not in effect.' : 'Rules saved.');
     } catch (err) {
       setSaveStatus({ ok: false, text: `Save failed: ${message(err)}` });
     } finally {
