@@ -13,11 +13,14 @@ export function startConsoleNotifications(
   secrets: SecretStore,
   log: (line: string) => void,
   loadFailed: (message: string) => void = () => undefined,
+  midSession = false,
 ): SessionNotifications | null {
   if (!config.rulesFile) return null;
   try {
     const routing = loadRoutingFile(config.rulesFile);
-    return startSessionNotifications({ dbFile: config.dbFile, routing, secrets, dryRun: config.session !== 'live', live: config.session === 'live', warn: log });
+    const live = config.session === 'live';
+    // Started while the session runs (a save): whatever the session, the alerts open now carry on.
+    return startSessionNotifications({ dbFile: config.dbFile, routing, secrets, dryRun: !live, live, resume: live || midSession, warn: log });
   } catch (err) {
     log(`notification routing not started: ${(err as Error).message}`);
     loadFailed((err as Error).message);
@@ -41,7 +44,7 @@ export function reloadConsoleNotifications(
   reloadFailed: (message: string) => void = () => undefined,
 ): SessionNotifications | null {
   if (!config.rulesFile) return current;
-  if (!current) return startConsoleNotifications(config, secrets, log, loadFailed);
+  if (!current) return startConsoleNotifications(config, secrets, log, loadFailed, true);
   try {
     current.reload(loadRoutingFile(config.rulesFile));
   } catch (err) {

@@ -87,7 +87,9 @@ export class NotificationHub {
 
   /** A live session restarted on its database: see NotificationRouter.resume. */
   resume(alerts: readonly AlertNotification[], delivered: readonly DeliveredMessage[], silenced: readonly AlertNotification[] = []): void {
-    this.apply(this.router.resume(this.clock(), alerts, delivered, silenced));
+    // Live, on the wall clock; otherwise (a demo, a replay) on the alerts' own times.
+    const now = this.timer ? this.clock() : Math.max(this.router.now, ...[...alerts, ...silenced].map((a) => a.at));
+    this.apply(this.router.resume(now, alerts, delivered, silenced));
   }
 
   /** The routing this hub routes on now (the console lists its contact points). */
@@ -180,6 +182,12 @@ export function startSessionNotifications(options: {
   secrets: SecretStore | null;
   dryRun: boolean;
   live: boolean;
+  /**
+   * Carry on the alerts the session's engine has open (default: when live, a restart). A hub
+   * started while its session runs (a rules save adding routing to a demo or replay) must too:
+   * the engine does not announce them again, so their resolve would be dropped.
+   */
+  resume?: boolean;
   desktop?: (d: Dispatch) => void;
   backoff?: BackoffOptions;
   /** Operator-facing lines: a missing secret at the start, a delivery that failed for good, the end's count. */
@@ -219,10 +227,8 @@ export function startSessionNotifications(options: {
     warn,
     onAttempt: options.onAttempt,
   });
-  if (options.live) {
-    resumeFromDatabase(hub, store, options.dbFile, warn);
-    hub.start();
-  }
+  if (options.live) hub.start();
+  if (options.resume ?? options.live) resumeFromDatabase(hub, store, options.dbFile, warn);
   // A contact point that cannot deliver is said at the start, not found out at the first page.
   const checked = options.dryRun || !warn ? Promise.resolve() : warnMissingSecrets(options.routing, urls, warn);
   let stopped: Promise<void> | null = null;
