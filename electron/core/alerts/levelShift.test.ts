@@ -33,12 +33,15 @@ function shiftedTraffic(toSec: number, seed: number, shiftEndSec = toSec): Alert
 const spikeRule = DEFAULT_RULES.find((r) => r.name === 'decline-rate-spike')!;
 
 describe('decline-rate-spike on a lasting level shift', () => {
-  it.each([1, 2, 3])('one issuer at ~72 %% declines for three hours fires once, within two minutes of the shift (seed %i)', (seed) => {
+  // Within the detection goal (3 minutes): at 5 attempts a second a one-minute window is a small
+  // sample, and the band asks for 5 of its standard errors (ruleCondition.ts: samplingBand), so a
+  // shift of ~10 points is confirmed a little later than the 2 minutes it took before (seed 3: 150 s).
+  it.each([1, 2, 3])('one issuer at ~72 %% declines for three hours fires once, within three minutes of the shift (seed %i)', (seed) => {
     const r = backtest([spikeRule], shiftedTraffic(SHIFT_SEC + 3 * 3600, seed), { allowedLatenessMs: 0 });
     const fired = r.alerts.filter((a) => a.firedAt !== null);
     expect(fired.map((a) => `fired ${(a.firedAt! - sec(SHIFT_SEC)) / 1000} s after the shift`)).toHaveLength(1);
     expect(fired[0].firedAt! - sec(SHIFT_SEC)).toBeGreaterThan(0);
-    expect(fired[0].firedAt! - sec(SHIFT_SEC)).toBeLessThanOrEqual(120_000);
+    expect(fired[0].firedAt! - sec(SHIFT_SEC)).toBeLessThanOrEqual(180_000);
   });
 
   it('resolves once when the issuer recovers after its three hours, within the window and keepFiringFor', () => {

@@ -145,7 +145,10 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
   const deviation = b.deviation;
   const learnedMs = b.learnedMs;
   const ready = learnedMs >= c.warmupMs;
-  const band = Math.max(c.deviations * deviation, c.minDelta);
+  // The level's band (what recovery is judged on) and the evidence a breach needs: a window too
+  // small to tell its share from the mean's needs more, but the level it fired against is the same.
+  const levelBand = Math.max(c.deviations * deviation, c.minDelta);
+  const band = Math.max(levelBand, samplingBand(rule, mean, volume));
   const high = value > mean + band;
   const low = value < mean - band;
   const breach = c.direction === 'above' ? high : c.direction === 'below' ? low : high || low;
@@ -157,7 +160,7 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
   }
   const f = out.start(met ? 'met' : 'clear', value, !enough, 'baseline', rule, groupText);
   out.level.mean = mean;
-  out.level.band = band;
+  out.level.band = levelBand;
   const from = ctx.firedAgainst ?? out.level;
   const back = from.band * BASELINE_RECOVERY_SHARE;
   out.recovered = c.direction === 'above' ? value <= from.mean + back : c.direction === 'below' ? value >= from.mean - back : Math.abs(value - from.mean) <= back;
@@ -167,6 +170,25 @@ export function judge(rule: AlertRule, reading: MetricReading, ctx: JudgeContext
   f.deviation = deviation;
   f.learnedMs = learnedMs;
   return out;
+}
+
+/**
+ * Standard errors of a window's share that its volume alone explains. A share over a window is
+ * a sample of `volume` trials: at 5 attempts a second a minute holds 300, and a decline rate of
+ * 6.5 % moves by +/- 1.4 points from one window to the next with nothing wrong (more where
+ * retries repeat a decline). Judged every tick for hours, a 3-deviation band (or a 5-point
+ * minDelta) is crossed by noise alone about once in three hours. As Datadog's and Grafana's
+ * minimum sample counts do, the judgement asks for more evidence where there is less data:
+ * the band is at least this many standard errors of the window's share, which at 20 attempts a
+ * second and more is inside the minDelta and changes nothing.
+ */
+export const SAMPLING_STANDARD_ERRORS = 5;
+
+/** The band a ratio's window of `volume` needs to differ from `mean` by more than its sampling noise. */
+function samplingBand(rule: AlertRule, mean: number, volume: number): number {
+  if (METRIC_INFO[rule.metric].unit !== 'ratio' || volume <= 0) return 0;
+  const p = Math.min(1, Math.max(0, mean));
+  return SAMPLING_STANDARD_ERRORS * Math.sqrt((p * (1 - p)) / volume);
 }
 
 function writeSummary(f: SummaryFacts): string {
