@@ -50,6 +50,16 @@ describe('routing sections of a rules file', () => {
     expect(urlHoldsCredential('http://127.0.0.1:8080/alerts')).toBe(false);
   });
 
+  it('refuses a Slack incoming webhook URL written in the file, whatever the length of its token', () => {
+    // Every path under hooks.slack.com is a token (T…/B…/…): a short one must not pass as public.
+    const url = 'https://hooks.slack.com/services/T000/B000/shortTOKEN1';
+    const v = validateRouting({ contactPoints: [{ name: 'chat', type: 'slack', url }], defaultPolicy: { contactPoint: 'chat' } });
+    expect(v.ok).toBe(false);
+    expect(JSON.stringify(v)).toContain('contactPoints[0].url: holds a token or credential');
+    expect(JSON.stringify(v)).not.toContain('shortTOKEN1');
+    expect(urlHoldsCredential('https://HOOKS.SLACK.COM/services/T0/B0/x')).toBe(true);
+  });
+
   it('refuses two urlSecret names that share one PAYOPS_SECRET_ variable (one team would page through the other\'s hook)', () => {
     const hooks = (a: string, b: string) =>
       validateRouting({

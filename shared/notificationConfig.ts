@@ -258,6 +258,8 @@ export function urlHoldsCredential(url: string): boolean {
     return false;
   }
   if (u.username || u.password || u.search) return true;
+  // A Slack incoming webhook's whole path is its token, however short it looks.
+  if (u.hostname === 'hooks.slack.com') return true;
   return u.pathname.split('/').some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
 }
 
