@@ -108,6 +108,25 @@ export interface Explanation {
 
 export type SegmentState = 'ok' | 'degraded' | 'down';
 
+/**
+ * How a segment's approval is judged: per payment (approvals over payments, the attempts that are
+ * a payment's first: retries of one paymentId are one payment) where its rollups count payments
+ * on both sides, per attempt where they do not (minutes stored before payops counted them).
+ * Failures are always per attempt.
+ */
+export type HealthBasis = 'per payment' | 'per attempt';
+
+/** A period of one segment. `approval` and `failure` are per attempt; `paymentApproval` per payment. */
+export interface SegmentHealthFigures {
+  attempts: number;
+  approval: number | null;
+  failure: number | null;
+  /** First attempts (null: not counted in some of these minutes). */
+  payments: number | null;
+  /** Approvals over payments (null when payments are unknown or none). */
+  paymentApproval: number | null;
+}
+
 export interface SegmentHealth {
   dimension: SegmentDimension;
   value: string;
@@ -115,14 +134,17 @@ export interface SegmentHealth {
   reason: string;
   /** False below the volume floor: too few attempts to judge (shown, never degraded or down). */
   judged: boolean;
-  window: { attempts: number; approval: number | null; failure: number | null };
-  baseline: { attempts: number; approval: number | null; failure: number | null };
+  /** The approval its state was judged on (the reason says it too). */
+  basis: HealthBasis;
+  window: SegmentHealthFigures;
+  baseline: SegmentHealthFigures;
 }
 
 export interface HealthBoard {
   from: string;
   to: string;
-  basis: 'per attempt';
+  /** How approval was judged: every judged segment per payment, every one per attempt, or some of each ('mixed'). */
+  basis: HealthBasis | 'mixed';
   volumeFloor: number;
   segments: SegmentHealth[];
 }

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { NONE_VALUE, SEGMENT_DIMENSIONS } from '../../../shared/segments';
-import { toSegmentTablesBeforeCoding } from '../../../test/support/segmentTablesBeforeCoding';
+import { forgetSegmentPayments, toSegmentTablesBeforeCoding } from '../../../test/support/segmentTablesBeforeCoding';
 import { storeScenario } from '../../../test/support/triageTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { migrateAfterReadOnlyAnswers } from '../../../test/support/migrationKit';
@@ -62,6 +62,8 @@ describe('migration 220: segment totals instead of (none) rows', () => {
     ];
     const answers = (store: { segments: typeof s.store.segments }) =>
       windows.map(([a, b]) => ({ segments: sorted(store.segments.segmentsBetween(a, b)), codes: sorted(store.segments.declineCodesBetween(a, b)) }));
+    // The old form predates payments (migration 350): it must answer as a database that has none.
+    forgetSegmentPayments(s.file);
     const want = answers(s.store);
     expect(want[0].segments.some((r) => r.value === NONE_VALUE)).toBe(true);
     expect(want[0].codes.some((r) => r.value === NONE_VALUE)).toBe(true);

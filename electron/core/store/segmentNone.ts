@@ -9,12 +9,14 @@ import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 
 const COUNT_FIELDS = ['attempts', 'approvals', 'declines', 'failures', 'amount', 'approvedAmount'] as const;
 
-const zero = (): SegmentCounts => ({ attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 });
+const zero = (): SegmentCounts => ({ attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0 });
 
 /** `total` less each of `parts`, or null when nothing is left (every attempt carried the dimension). */
 function remainder(total: SegmentCounts, parts: readonly SegmentCounts[]): SegmentCounts | null {
   const left = zero();
   for (const f of COUNT_FIELDS) left[f] = total[f] - parts.reduce((sum, p) => sum + p[f], 0);
+  // Payments unknown in the total or any part (stored before migration 350): unknown here too.
+  left.payments = total.payments === null || parts.some((p) => p.payments === null) ? null : total.payments - parts.reduce((sum, p) => sum + p.payments!, 0);
   return left.attempts > 0 ? left : null;
 }
 

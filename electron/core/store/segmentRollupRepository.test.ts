@@ -16,7 +16,7 @@ import { openStore } from './store';
 
 const dir = tempDir('payops-segments-');
 const MINUTE_SUMS = `SELECT dim, value, SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines, SUM(failures) AS failures,
-  SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount FROM segment_minute WHERE minute >= ? AND minute < ?`;
+  SUM(amount) AS amount, SUM(approved_amount) AS approvedAmount, SUM(payments) AS payments FROM segment_minute WHERE minute >= ? AND minute < ?`;
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 
 const message = (e: object, time: string): IncomingMessage => {
@@ -134,7 +134,7 @@ describe('segment rollups', () => {
     const attempt = (i: number, minute: number) => {
       const time = new Date(T0 + minute * 60_000 + (i % 60) * 1000).toISOString();
       const type = i % 4 === 0 ? 'payment.declined' : i % 9 === 0 ? 'payment.failed' : 'payment.authorized';
-      const data = { paymentId: `p${i}`, merchantId: `m${i % 5}`, amount: 100 + i, currency: 'EUR', issuer: `iss-${i % 3}`, ...(type === 'payment.declined' ? { declineCode: codes[i % 3] } : {}) };
+      const data = { paymentId: `p${i}`, merchantId: `m${i % 5}`, amount: 100 + i, currency: 'EUR', issuer: `iss-${i % 3}`, attempt: 1 + (i % 7 === 0 ? 1 : 0), ...(type === 'payment.declined' ? { declineCode: codes[i % 3] } : {}) };
       return message({ specversion: '1.0', id: `t${i}`, source: 's', type, time, data }, time);
     };
     // Three hours in time order, then late events into buckets already summed.

@@ -58,27 +58,40 @@ interface Cell extends SegmentCounts {
   value: string;
   /** Declines by code, when the cell has any. */
   codes: Map<string, number> | null;
+  /** Known while it is being counted. */
+  payments: number;
 }
 
 /**
  * What adding a segment cell to one already stored does (the minute and ten-minute tables alike).
  * Writes go to the coded tables of migration 240 (key_id in place of dim and value); reads go
  * through the views with the old names, which a database of an older schema has as tables.
+ * `payments` (migration 350) only where the table has the column; a row stored before it holds
+ * NULL, and NULL plus the new payments stays NULL (unknown).
  */
-const CELL_CONFLICT = (at: string) => `ON CONFLICT (${at}, key_id) DO UPDATE SET attempts = attempts + excluded.attempts,
+const CELL_CONFLICT = (at: string, payments: boolean) => `ON CONFLICT (${at}, key_id) DO UPDATE SET attempts = attempts + excluded.attempts,
     approvals = approvals + excluded.approvals, declines = declines + excluded.declines,
     failures = failures + excluded.failures, amount = amount + excluded.amount,
-    approved_amount = approved_amount + excluded.approved_amount`;
+    approved_amount = approved_amount + excluded.approved_amount${payments ? ', payments = payments + excluded.payments' : ''}`;
 const CODE_CONFLICT = (at: string) => `ON CONFLICT (${at}, key_id, code) DO UPDATE SET count = count + excluded.count`;
+const CELL_COLUMNS = (payments: boolean) => `attempts, approvals, declines, failures, amount, approved_amount${payments ? ', payments' : ''}`;
 /** The INSERT of cells (or decline codes) into `table` at `at`, up to VALUES: the rows follow. */
-const cellInsert = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, attempts, approvals, declines, failures, amount, approved_amount) VALUES`;
+const cellInsert = (table: string, at: string, payments: boolean) => `INSERT INTO ${table} (${at}, key_id, ${CELL_COLUMNS(payments)}) VALUES`;
 const codeInsert = (table: string, at: string) => `INSERT INTO ${table} (${at}, key_id, code, count) VALUES`;
-const addCellSql = (table: string, at: string) => `${cellInsert(table, at)} (?, ?, ?, ?, ?, ?, ?, ?) ${CELL_CONFLICT(at)}`;
+const addCellSql = (table: string, at: string, payments: boolean) => `${cellInsert(table, at, payments)} (?, ?, ?, ?, ?, ?, ?, ?${payments ? ', ?' : ''}) ${CELL_CONFLICT(at, payments)}`;
 const addCodeSql = (table: string, at: string) => `${codeInsert(table, at)} (?, ?, ?, ?) ${CODE_CONFLICT(at)}`;
+/** Payments summed: unknown (NULL) when any summed row's are (stored before migration 350). */
+const PAYMENTS_SUM = 'CASE WHEN COUNT(payments) = COUNT(*) THEN SUM(payments) END';
 // Amounts summed with TOTAL (a double): SUM stops with "integer overflow" past 2^63, which a few
 // thousand payments of the largest valid amount (2^53 - 1 minor units, EVENTS.md) reach.
-const SUMS = `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
-  SUM(failures) AS failures, TOTAL(amount) AS amount, TOTAL(approved_amount) AS approvedAmount`;
+const SUMS = (payments: boolean) => `SUM(attempts) AS attempts, SUM(approvals) AS approvals, SUM(declines) AS declines,
+  SUM(failures) AS failures, TOTAL(amount) AS amount, TOTAL(approved_amount) AS approvedAmount,
+  ${payments ? PAYMENTS_SUM : 'NULL'} AS payments`;
+
+/** Whether the segment cells of `db` count payments (migration 350); a database opened read-only may predate it. */
+function hasPaymentsColumn(db: Database): boolean {
+  return db.prepare("SELECT 1 FROM pragma_table_info('segment_minute') WHERE name = 'payments'").get() !== undefined;
+}
 
 /**
  * Dimension and value of the per-minute total of every attempt (migration 220). No row is
@@ -99,21 +112,20 @@ const MAX_CODES = 100;
 const BUCKET_MIN = 10;
 /** Buckets kept behind the newest event time before they are summed: late events stay cheap. */
 const COMPACT_LAG_BUCKETS = 2;
-const ADD_TEN_CELL = addCellSql('segment_ten_minute_coded', 'bucket');
 const ADD_TEN_CODE = addCodeSql('segment_decline_ten_minute_coded', 'bucket');
 
 /**
  * Sums the minutes of buckets [fromBucket, toBucket] into the ten-minute tables (migration 200).
  * Upserts, so a bucket that already has rows (its late events) keeps them and gains the rest.
  */
-export function compactSegmentBuckets(db: Database, fromBucket: number, toBucket: number): void {
+export function compactSegmentBuckets(db: Database, fromBucket: number, toBucket: number, payments = hasPaymentsColumn(db)): void {
   if (toBucket < fromBucket) return;
   const range = [fromBucket * BUCKET_MIN, (toBucket + 1) * BUCKET_MIN];
   db.prepare(
-    `INSERT INTO segment_ten_minute_coded (bucket, key_id, attempts, approvals, declines, failures, amount, approved_amount)
-     SELECT minute / ${BUCKET_MIN} AS b, key_id, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), TOTAL(amount), TOTAL(approved_amount)
+    `INSERT INTO segment_ten_minute_coded (bucket, key_id, ${CELL_COLUMNS(payments)})
+     SELECT minute / ${BUCKET_MIN} AS b, key_id, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), TOTAL(amount), TOTAL(approved_amount)${payments ? `, ${PAYMENTS_SUM}` : ''}
      FROM segment_minute_coded WHERE minute >= ? AND minute < ? GROUP BY b, key_id
-     ${CELL_CONFLICT('bucket')}`,
+     ${CELL_CONFLICT('bucket', payments)}`,
   ).run(...range);
   db.prepare(
     `INSERT INTO segment_decline_ten_minute_coded (bucket, key_id, code, count)
@@ -166,6 +178,8 @@ export class SegmentRollupRepository {
       if (outcome === null || e.timeMs === null) continue;
       const minute = Math.floor(e.timeMs / MINUTE_MS);
       const amount = e.amount ?? 0;
+      // A payment's first attempt (migration 350); a retry is attempt 2 or later of the same paymentId.
+      const payment = e.dimensions?.attempt == null || e.dimensions.attempt <= 1 ? 1 : 0;
       const code = outcome === 'decline' ? this.boundedCode(e.declineCode || 'unknown') : null;
       for (const dim of CELL_DIMS) {
         const raw = dim === TOTAL ? TOTAL : rawSegmentValue(e, dim);
@@ -175,10 +189,11 @@ export class SegmentRollupRepository {
         const key = cellKey(minute, this.cellIds.id(dim, value));
         let cell = cells.get(key);
         if (!cell) {
-          cell = { minute, dim, value, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, codes: null };
+          cell = { minute, dim, value, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0, codes: null };
           cells.set(key, cell);
         }
         cell.attempts += 1;
+        cell.payments += payment;
         cell.amount += amount;
         if (outcome === 'approval') {
           cell.approvals += 1;
@@ -193,14 +208,17 @@ export class SegmentRollupRepository {
     }
     if (cells.size === 0) return;
     const through = this.writerSummedThrough();
-    const addCells = (this.addCells ??= new RowBatch(this.sql.db, cellInsert('segment_minute_coded', 'minute'), 8, CELL_CONFLICT('minute')));
+    const payments = this.countsPayments();
+    const addCells = (this.addCells ??= new RowBatch(this.sql.db, cellInsert('segment_minute_coded', 'minute', payments), payments ? 9 : 8, CELL_CONFLICT('minute', payments)));
     let newest = -Infinity;
     for (const c of cells.values()) {
       const key = this.keys.codeOfPair(c.dim, c.value);
-      addCells.add(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
+      if (payments) addCells.add(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount, c.payments);
+      else addCells.add(c.minute, key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
       if (c.minute > newest) newest = c.minute;
       if (through !== null && Math.floor(c.minute / BUCKET_MIN) <= through) {
-        (this.addTenCell ??= this.sql.prepare(ADD_TEN_CELL)).run(Math.floor(c.minute / BUCKET_MIN), key, c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount);
+        const counts = [c.attempts, c.approvals, c.declines, c.failures, c.amount, c.approvedAmount, ...(payments ? [c.payments] : [])];
+        (this.addTenCell ??= this.sql.prepare(addCellSql('segment_ten_minute_coded', 'bucket', payments))).run(Math.floor(c.minute / BUCKET_MIN), key, ...counts);
       }
     }
     addCells.flush();
@@ -218,7 +236,7 @@ export class SegmentRollupRepository {
     addCodes.flush();
     const target = compactableBucket(newest);
     if (through !== null && target > through) {
-      compactSegmentBuckets(this.sql.db, through + 1, target);
+      compactSegmentBuckets(this.sql.db, through + 1, target, payments);
       this.summedThrough = target;
     }
   }
@@ -243,6 +261,12 @@ export class SegmentRollupRepository {
     const newest = this.sql.pluck('SELECT MAX(bucket) FROM segment_ten_minute').get() as number | null;
     const first = this.sql.pluck('SELECT MIN(minute) FROM segment_minute').get() as number | null;
     return (this.summedThrough = newest ?? (first === null ? -1 : Math.floor(first / BUCKET_MIN) - 1));
+  }
+
+  private paymentsColumn: boolean | null = null;
+  /** Whether the cells count payments (migration 350): a test's writer on an older schema writes without. */
+  private countsPayments(): boolean {
+    return (this.paymentsColumn ??= hasPaymentsColumn(this.sql.db));
   }
 
   private tenMinuteTables: boolean | null = null;
@@ -375,10 +399,10 @@ export class SegmentRollupRepository {
         ? []
         : totalKey !== null
           ? (this.sql
-              .prepare(`${minutes('segment_minute_coded')} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute_coded s ON s.minute = m.minute AND s.key_id = ? WHERE m.minute < ? GROUP BY slice`)
+              .prepare(`${minutes('segment_minute_coded')} SELECT ${slice}, ${SUMS(this.countsPayments())} FROM m JOIN segment_minute_coded s ON s.minute = m.minute AND s.key_id = ? WHERE m.minute < ? GROUP BY slice`)
               .all(first, toMinute, first, sliceMinutes, totalKey, toMinute) as (SegmentCounts & { slice: number })[])
           : (this.sql
-              .prepare(`${minutes('segment_minute')} SELECT ${slice}, ${SUMS} FROM m JOIN segment_minute s ON s.minute = m.minute WHERE s.dim = '${TOTAL}' AND s.value = '${TOTAL}' AND m.minute < ? GROUP BY slice`)
+              .prepare(`${minutes('segment_minute')} SELECT ${slice}, ${SUMS(this.countsPayments())} FROM m JOIN segment_minute s ON s.minute = m.minute WHERE s.dim = '${TOTAL}' AND s.value = '${TOTAL}' AND m.minute < ? GROUP BY slice`)
               .all(first, toMinute, first, sliceMinutes, toMinute) as (SegmentCounts & { slice: number })[]);
     return rows
       .filter((r) => r.attempts > 0)
@@ -415,12 +439,13 @@ export class SegmentRollupRepository {
    * per key id and the segments named after: one key lookup per segment, not per row.
    */
   private sumsSql(table: string, at: string): string {
+    const sums = SUMS(this.countsPayments());
     return this.isCoded()
       ? `SELECT k.dim AS dim, k.value AS value, s.attempts AS attempts, s.approvals AS approvals, s.declines AS declines,
-           s.failures AS failures, s.amount AS amount, s.approvedAmount AS approvedAmount FROM (
-           SELECT key_id, ${SUMS} FROM ${table}_coded WHERE ${at} >= ? AND ${at} < ? GROUP BY key_id
+           s.failures AS failures, s.amount AS amount, s.approvedAmount AS approvedAmount, s.payments AS payments FROM (
+           SELECT key_id, ${sums} FROM ${table}_coded WHERE ${at} >= ? AND ${at} < ? GROUP BY key_id
          ) s JOIN segment_key k ON k.id = s.key_id`
-      : `SELECT dim, value, ${SUMS} FROM ${table} WHERE ${at} >= ? AND ${at} < ? GROUP BY dim, value`;
+      : `SELECT dim, value, ${sums} FROM ${table} WHERE ${at} >= ? AND ${at} < ? GROUP BY dim, value`;
   }
 
   /** A read-only store of a database before migration 240 has the named tables only. */
@@ -450,6 +475,7 @@ export function addCounts(into: SegmentCounts, more: SegmentCounts): void {
   into.failures += more.failures;
   into.amount += more.amount;
   into.approvedAmount += more.approvedAmount;
+  into.payments = into.payments === null || more.payments === null ? null : into.payments + more.payments;
 }
 
 /** Rows of the same segment and code (from a ragged end and the whole buckets) summed. */

@@ -9,6 +9,12 @@ export interface SegmentCounts {
   failures: number;
   amount: number;
   approvedAmount: number;
+  /**
+   * Payments: the attempts that are a payment's first (`attempt` absent or 1), migration 350.
+   * Approval per payment is approvals over these (a payment is approved at most once). Null when
+   * unknown: some of the summed minutes were stored before the migration.
+   */
+  payments: number | null;
 }
 
 export interface SegmentRow extends SegmentCounts {

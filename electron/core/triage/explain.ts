@@ -61,7 +61,7 @@ export function numerator(metric: TriageMetric, c: SegmentCounts): number {
 }
 
 function sumCounts(rows: SegmentRow[]): SegmentCounts {
-  const t: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
+  const t: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0 };
   for (const r of rows) {
     if (r.dim === TOTAL_DIMENSION) addCounts(t, r);
   }
@@ -208,7 +208,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const windowBySegment = new Map(input.window.map((r) => [key(r.dim, r.value), r]));
   const segmentKeys = new Set([...windowBySegment.keys(), ...baselineBySegment.keys()]);
   const minContribution = Math.max(MIN_CHANGE / 2, 0.05 * Math.abs(change));
-  const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
+  const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0 };
 
   const contributors: { c: Contributor; meanShare: number }[] = [];
   for (const k of segmentKeys) {

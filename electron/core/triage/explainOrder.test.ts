@@ -15,6 +15,7 @@ const row = (dim: SegmentRow['dim'], value: string, attempts: number, approvals:
   failures: 0,
   amount: attempts * 100,
   approvedAmount: approvals * 100,
+  payments: attempts,
 });
 
 const period = (methods: [string, number, number][]): SegmentRow[] => {

@@ -1,12 +1,12 @@
 // Segment health: each issuer, BIN range, acquirer, scheme, country, method and merchant judged
 // against its own learned baseline (the minutes before the window), only above a volume floor.
-// Reads the segment rollups only (migration 130).
-import type { HealthBoard, SegmentHealth, SegmentState } from '../../../shared/triage';
+// Reads the segment rollups only (migration 130; payments per cell, migration 350).
+import type { HealthBasis, HealthBoard, SegmentHealth, SegmentHealthFigures, SegmentState } from '../../../shared/triage';
 import { HEALTH_DIMENSIONS } from '../../../shared/triage';
 import { NONE_VALUE, OTHER_VALUE } from '../../../shared/segments';
 import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
 import { Z_SEGMENT } from './explain';
-import { BINOMIAL, dimensionDispersions, segmentKey, type SegmentDispersion } from './healthDispersion';
+import { BINOMIAL, dimensionDispersions, paymentCounts, segmentKey, type SegmentDispersion } from './healthDispersion';
 import { fisherZ, percent, rate } from './stats';
 
 /** Attempts a segment needs in the window and in its baseline to be judged at all. */
@@ -49,6 +49,8 @@ export interface Verdict {
   state: SegmentState;
   reason: string;
   judged: boolean;
+  /** The approval the verdict was reached on. */
+  basis: HealthBasis;
   /** How far from its baseline (|z| of the test that decided; 0 when ok): the board's order within a state. */
   severity: number;
 }
@@ -63,7 +65,7 @@ export function judgeVanished(attempts: number, expected: number): Verdict | nul
   const z = (expected - attempts) / Math.sqrt(expected);
   if (z < HEALTH_Z) return null;
   const what = attempts === 0 ? 'no attempts' : `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-  return { state: 'down', judged: true, severity: z, reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
+  return { state: 'down', judged: true, basis: 'per attempt', severity: z, reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
 }
 
 /**
@@ -76,22 +78,48 @@ function pastFailureLine(x: number, n: number): number {
   return (x / n - DOWN_FAILURE) / Math.sqrt((DOWN_FAILURE * (1 - DOWN_FAILURE)) / n);
 }
 
+/**
+ * The approval a segment is judged on: per payment where both periods count their payments
+ * (migration 350), so that a payment declined and retried is one payment, not a cluster of
+ * declines; per attempt where either does not (minutes stored before the migration).
+ */
+function approvalOf(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion) {
+  const wp = paymentCounts(w);
+  const bp = paymentCounts(b);
+  if (wp && bp) return { basis: 'per payment' as const, w: wp, b: bp, spread: spread.paymentApproval, text: `, ${w.payments} payments (${w.attempts} attempts)` };
+  return { basis: 'per attempt' as const, w: { x: w.approvals, n: w.attempts }, b: { x: b.approvals, n: b.attempts }, spread: spread.approval, text: `, ${w.attempts} attempts` };
+}
+
 export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion = BINOMIAL): Verdict {
-  const wa = rate(w.approvals, w.attempts);
-  const ba = rate(b.approvals, b.attempts);
+  const approval = approvalOf(w, b, spread);
+  const basis = approval.basis;
+  const wa = rate(approval.w.x, approval.w.n);
+  const ba = rate(approval.b.x, approval.b.n);
   const wf = rate(w.failures, w.attempts);
   const bf = rate(b.failures, b.attempts);
-  const approvalText = `approval ${percent(wa)} vs ${percent(ba)} (own baseline), ${w.attempts} attempts`;
-  if (w.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, severity: 0, reason: `${w.attempts} attempts: below the volume floor of ${HEALTH_VOLUME_FLOOR}, not judged` };
-  if (b.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, severity: 0, reason: `${b.attempts} attempts in its baseline: no baseline learned yet, not judged` };
-  const zApproval = fisherZ(w.approvals, w.attempts, b.approvals, b.attempts) / Math.sqrt(spread.approval);
+  const approvalText = `approval ${basis} ${percent(wa)} vs ${percent(ba)} (own baseline)${approval.text}`;
+  if (w.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${w.attempts} attempts: below the volume floor of ${HEALTH_VOLUME_FLOOR}, not judged` };
+  if (b.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${b.attempts} attempts in its baseline: no baseline learned yet, not judged` };
+  const zApproval = fisherZ(approval.w.x, approval.w.n, approval.b.x, approval.b.n) / Math.sqrt(approval.spread);
   const zFailure = fisherZ(w.failures, w.attempts, b.failures, b.attempts) / Math.sqrt(spread.failure);
-  const failureText = `failures ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
-  if (pastFailureLine(w.failures, w.attempts) / Math.sqrt(spread.failure) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, severity: zFailure, reason: failureText };
-  if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, severity: -zApproval, reason: approvalText };
-  if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, severity: zFailure, reason: failureText };
-  if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, severity: -zApproval, reason: approvalText };
-  return { state: 'ok', judged: true, severity: 0, reason: approvalText };
+  // Timeouts and acquirer errors are not retried as soft declines are: failures stay per attempt.
+  const failureText = `failures per attempt ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
+  if (pastFailureLine(w.failures, w.attempts) / Math.sqrt(spread.failure) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, basis, severity: zFailure, reason: failureText };
+  if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, basis, severity: -zApproval, reason: approvalText };
+  if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, basis, severity: zFailure, reason: failureText };
+  if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, basis, severity: -zApproval, reason: approvalText };
+  return { state: 'ok', judged: true, basis, severity: 0, reason: approvalText };
+}
+
+function figures(c: SegmentCounts): SegmentHealthFigures {
+  const p = paymentCounts(c);
+  return {
+    attempts: c.attempts,
+    approval: rate(c.approvals, c.attempts),
+    failure: rate(c.failures, c.attempts),
+    payments: c.payments,
+    paymentApproval: p ? p.x / p.n : null,
+  };
 }
 
 /** Every attempt has a merchant: its values' sums are the whole traffic. */
@@ -100,7 +128,7 @@ const TOTAL_DIMENSION = 'merchantId';
 export function computeHealthBoard(input: HealthInput): HealthBoard {
   const key = segmentKey;
   const dims = new Set<string>(HEALTH_DIMENSIONS);
-  const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
+  const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0 };
   const total = (rows: SegmentRow[]) => rows.reduce((n, r) => (r.dim === TOTAL_DIMENSION ? n + r.attempts : n), 0);
   const windowTotal = total(input.window);
   const baselineTotal = total(input.baseline);
@@ -122,8 +150,9 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
         state: verdict.state,
         reason: verdict.reason,
         judged: verdict.judged,
-        window: { attempts: w.attempts, approval: rate(w.approvals, w.attempts), failure: rate(w.failures, w.attempts) },
-        baseline: { attempts: b.attempts, approval: rate(b.approvals, b.attempts), failure: rate(b.failures, b.attempts) },
+        basis: verdict.basis,
+        window: figures(w),
+        baseline: figures(b),
       },
     });
   const spreads = dimensionDispersions(input.baselineSlices ?? []);
@@ -152,10 +181,12 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
       b.health.window.attempts - a.health.window.attempts ||
       a.health.value.localeCompare(b.health.value),
   );
+  const bases = new Set(judged.filter((j) => j.health.judged).map((j) => j.health.basis));
   return {
     from: new Date(input.fromMs).toISOString(),
     to: new Date(input.toMs).toISOString(),
-    basis: 'per attempt',
+    // With nothing judged, what it would be judged on: payments where the newest minutes count them.
+    basis: bases.size > 1 ? 'mixed' : ([...bases][0] ?? (input.window.every((r) => r.payments !== null) ? 'per payment' : 'per attempt')),
     volumeFloor: HEALTH_VOLUME_FLOOR,
     segments: judged.map((j) => j.health),
   };

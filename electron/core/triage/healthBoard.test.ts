@@ -14,6 +14,7 @@ const row = (dim: SegmentRow['dim'], value: string, attempts: number, approvals:
   failures,
   amount: attempts * 100,
   approvedAmount: approvals * 100,
+  payments: attempts,
 });
 const board = (window: SegmentRow[], baseline: SegmentRow[]) => computeHealthBoard({ fromMs: 0, toMs: 60_000, window, baseline });
 

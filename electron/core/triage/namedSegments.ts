@@ -62,7 +62,7 @@ export function foldRenamedSegments(rows: SegmentRow[], named: Set<string> | nul
   const otherOf = (dim: SegmentRow['dim']) => {
     let o = other.get(dim);
     if (!o) {
-      o = { dim, value: OTHER_VALUE, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0 };
+      o = { dim, value: OTHER_VALUE, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0 };
       other.set(dim, o);
       out.push(o);
     }

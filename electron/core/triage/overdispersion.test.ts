@@ -19,6 +19,7 @@ const counts = (attempts: number, approvals: number): SegmentCounts => ({
   failures: 0,
   amount: 0,
   approvedAmount: 0,
+  payments: attempts,
 });
 const total = (attempts: number, approvals: number): SegmentRow => ({ dim: 'merchantId', value: 'm_1', ...counts(attempts, approvals) });
 

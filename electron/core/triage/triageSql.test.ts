@@ -45,18 +45,21 @@ interface SqlCounts {
   approvals: number;
   declines: number;
   failures: number;
+  /** A payment's first attempts: `attempt` absent or 1 (migration 350). */
+  payments: number;
 }
 
 function bySql(dim: SegmentDimension, fromMs: number, toMs: number): Map<string, SqlCounts> {
   const rows = db
     .prepare(
       `SELECT COALESCE(${VALUE_SQL[dim]}, '${NONE_VALUE}') AS value, COUNT(*) AS attempts,
-         SUM(type = 'payment.authorized') AS approvals, SUM(type = 'payment.declined') AS declines, SUM(type = 'payment.failed') AS failures
+         SUM(type = 'payment.authorized') AS approvals, SUM(type = 'payment.declined') AS declines, SUM(type = 'payment.failed') AS failures,
+         SUM(COALESCE(json_extract(json, '$.data.attempt'), 1) <= 1) AS payments
        FROM events WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed') AND time_ms >= ? AND time_ms < ?
        GROUP BY 1`,
     )
     .all(fromMs, toMs) as (SqlCounts & { value: string })[];
-  return new Map(rows.map((r) => [r.value, { attempts: r.attempts, approvals: r.approvals, declines: r.declines, failures: r.failures }]));
+  return new Map(rows.map((r) => [r.value, { attempts: r.attempts, approvals: r.approvals, declines: r.declines, failures: r.failures, payments: r.payments }]));
 }
 
 function expectRate(value: number | null, x: number, n: number): void {
@@ -71,18 +74,22 @@ const minuteWindow = () =>
     .map(({ toMs, len }) => ({ fromMs: toMs - len * MINUTE, toMs }));
 
 describe('triage agrees with direct SQL over the stored events', () => {
-  it('segment rollups equal SQL per dimension value', () => {
+  it('segment rollups (payments included) equal SQL per dimension value', () => {
+    let retries = false;
     fc.assert(
       fc.property(minuteWindow(), ({ fromMs, toMs }) => {
         const rows = s.store.segments.segmentsBetween(fromMs / MINUTE, toMs / MINUTE);
         for (const dim of SEGMENT_DIMENSIONS) {
           const sql = bySql(dim, fromMs, toMs);
-          const mine = new Map(rows.filter((r) => r.dim === dim).map((r) => [r.value, { attempts: r.attempts, approvals: r.approvals, declines: r.declines, failures: r.failures }]));
+          const mine = new Map(rows.filter((r) => r.dim === dim).map((r) => [r.value, { attempts: r.attempts, approvals: r.approvals, declines: r.declines, failures: r.failures, payments: r.payments }]));
           expect(mine).toEqual(sql);
+          if (dim === 'attempt') retries ||= [...sql.keys()].some((v) => v !== '1' && v !== NONE_VALUE);
         }
       }),
       { numRuns: 15 },
     );
+    // The outage's retries make payments fewer than attempts: the count is not attempts again.
+    expect(retries).toBe(true);
   });
 
   it('decline codes per segment, (none) included, equal SQL per dimension value and code', () => {
@@ -154,11 +161,20 @@ describe('triage agrees with direct SQL over the stored events', () => {
           if (!cache.has(seg.dimension)) cache.set(seg.dimension, [bySql(seg.dimension, from, at), bySql(seg.dimension, from - baselineMinutes * MINUTE, from)]);
           const [ws, bs] = cache.get(seg.dimension)!;
           // A segment whose traffic stopped is on the board from its baseline alone.
-          const wc = ws.get(seg.value) ?? { attempts: 0, approvals: 0, declines: 0, failures: 0 };
+          const wc = ws.get(seg.value) ?? { attempts: 0, approvals: 0, declines: 0, failures: 0, payments: 0 };
+          const bc = bs.get(seg.value) ?? { attempts: 0, approvals: 0, declines: 0, failures: 0, payments: 0 };
           expect(seg.window.attempts).toBe(wc.attempts);
           if (wc.attempts > 0) expect(seg.window.approval).toBeCloseTo(wc.approvals / wc.attempts, 12);
           else expect(seg.window.approval).toBeNull();
-          expect(seg.baseline.attempts).toBe(bs.get(seg.value)?.attempts ?? 0);
+          expect(seg.baseline.attempts).toBe(bc.attempts);
+          // Per payment: approvals over first attempts (a retry approved here whose payment began
+          // just before counts at most the payments).
+          expect([seg.window.payments, seg.baseline.payments]).toEqual([wc.payments, bc.payments]);
+          for (const [figures, c] of [[seg.window, wc], [seg.baseline, bc]] as const) {
+            if (c.payments > 0) expect(figures.paymentApproval).toBeCloseTo(Math.min(c.approvals, c.payments) / c.payments, 12);
+            else expect(figures.paymentApproval).toBeNull();
+          }
+          if (seg.judged) expect(seg.basis).toBe(wc.payments > 0 && bc.payments > 0 ? 'per payment' : 'per attempt');
           n += 1;
         }
         if (cache.has('issuer')) noneTraffic ||= cache.get('issuer')![0].has(NONE_VALUE);
@@ -175,7 +191,7 @@ describe('triage agrees with direct SQL over the stored events', () => {
     const board = healthFromStore(s.store, healthRequestSchema.parse({ at: s.toMs, windowMinutes: 3, baselineMinutes: 15 }));
     const tamarind = board.segments.find((x) => x.dimension === 'issuer' && x.value === 'tamarind-card')!;
     expect(tamarind).toMatchObject({ state: 'down', judged: true });
-    expect(tamarind.reason).toMatch(/approval .* vs .* \(own baseline\)/);
+    expect(tamarind.reason).toMatch(/^approval per payment .* vs .* \(own baseline\), \d+ payments \(\d+ attempts\)$/);
     expect(board.segments[0].state).toBe('down');
     const downOrDegraded = board.segments.filter((x) => x.state !== 'ok').map((x) => `${x.dimension}:${x.value}`);
     expect(downOrDegraded).toContain('cardBin:529412');

@@ -121,6 +121,12 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
   );
 }
 
+const HEALTH_BASIS_TEXT: Record<HealthBoard['basis'], string> = {
+  'per payment': 'approval per payment (retries of one payment counted once), failures per attempt',
+  'per attempt': 'approval and failures per attempt',
+  mixed: 'approval per payment, per attempt where minutes stored before payments were counted (each reason says which), failures per attempt',
+};
+
 function HealthPanel() {
   const [board, setBoard] = useState<HealthBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -141,7 +147,7 @@ function HealthPanel() {
   return (
     <section data-testid="health-board">
       <p className="muted small">
-        {rangeOf(board)}, each segment against its own previous hour; judged above {fmtCount(board.volumeFloor)} attempts; per attempt.
+        {rangeOf(board)}, each segment against its own previous hour; judged above {fmtCount(board.volumeFloor)} attempts; {HEALTH_BASIS_TEXT[board.basis]}.
       </p>
       <table className="table">
         <thead>
