@@ -60,13 +60,15 @@ export function formatFromFile(file: string): ReportFormat | null {
  * ("12.50" EUR, "13367" JPY, "1.250" KWD): what a spreadsheet sums correctly per currency;
  * `amount_minor` is the integer as received (empty `amount` when the event names no currency).
  * `decline_meaning` and `decline_kind` (soft / hard) explain `decline_code` (shared/declineCodes.ts).
- * `filter` (last, so no column moves) says on every row which explorer filter the export holds
- * ("Filtered: only events matching merchant m_1"), empty when it holds every event of the window.
+ * A filtered export adds `filter` (last, so no column moves), saying on every row which explorer
+ * filter the export holds ("Filtered: only events matching merchant m_1"); an export of every
+ * event of the window keeps the columns it always had.
  */
 export const CSV_COLUMNS = [
   'time', 'type', 'source', 'id', 'subject', 'payment_id', 'merchant_id', 'amount', 'currency', 'amount_minor', 'country', 'method',
-  'card_bin', 'latency_ms', 'decline_code', 'decline_meaning', 'decline_kind', 'score', 'decision', 'routing_key', 'arrival', 'data', 'filter',
+  'card_bin', 'latency_ms', 'decline_code', 'decline_meaning', 'decline_kind', 'score', 'decision', 'routing_key', 'arrival', 'data',
 ] as const;
+const FILTERED_CSV_COLUMNS = [...CSV_COLUMNS, 'filter'] as const;
 
 /** The event field of each flat CSV column (the masker knows fields by these names too). */
 const COLUMN_FIELDS: Record<string, keyof EventRow> = {
@@ -158,7 +160,8 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
   let rows = 0;
   let bytes = 0;
   try {
-    const header = csvLine(CSV_COLUMNS as unknown as string[]);
+    const columns: readonly string[] = filterNote === null ? CSV_COLUMNS : FILTERED_CSV_COLUMNS;
+    const header = csvLine([...columns]);
     bytes += Buffer.byteLength(header);
     await write(`\ufeff${header}`);
     // Keyset chunks in time order: each chunk is one complete statement, so nothing is held
@@ -171,7 +174,7 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
       let text = '';
       for (const r of batch) {
         const data = r.event.data ?? null;
-        const values = CSV_COLUMNS.map((c) => {
+        const values = columns.map((c) => {
           if (c === 'time') return new Date(r.timeMs).toISOString();
           if (c === 'arrival') return new Date(r.arrivalMs).toISOString();
           if (c === 'data') return data === null ? null : JSON.stringify(masker.deep(data));
