@@ -41,6 +41,14 @@ export interface DeadLetterOrigin {
 export interface DeadLetterMessage {
   /** message-id property, else the CloudEvent id in the body, else a hash of the body. */
   id: string;
+  /**
+   * This copy of the message (`copy:` and a hash of its message id, body, x-death history,
+   * first death and redrive mark): two dead letters with one id (a producer's retry, or one id
+   * dead-lettered from two queues) differ here, as long as their bodies or deaths differ (a
+   * death's time is in seconds). Stable while it waits in the queue, so a redrive's audit of
+   * one copy is never read as another's, and one copy can be selected.
+   */
+  copyId: string;
   /** Where it is now (the dead-letter exchange and key it came through). */
   exchange: string;
   routingKey: string;
@@ -68,6 +76,8 @@ export interface RedriveAuditEntry {
   toRoutingKey: string | null;
   step: string;
   detail: string | null;
+  /** Which copy of the message (`DeadLetterMessage.copyId`); null for a step written before copies were told apart, or for the whole redrive ('refused'). */
+  copyId?: string | null;
 }
 
 /** One message of the management API's "get messages" answer. */
@@ -163,22 +173,33 @@ export interface DeadLetterQueueView {
 }
 
 const queueName = z.string().min(1).max(255);
-const messageIds = z.array(z.string().min(1).max(512)).min(1).max(500);
+const messageIds = z.array(z.string().min(1).max(512)).max(500).default([]);
+/** Copies selected one by one (`DeadLetterMessage.copyId`), beside or instead of ids. */
+const copyIds = z.array(z.string().min(1).max(128)).max(500).default([]);
+const someSelected = { error: 'select at least one message: ids or copies', path: ['ids'] };
+const selects = (s: { ids: string[]; copies: string[] }) => s.ids.length + s.copies.length > 0;
 
 export const deadLettersRequestSchemas = {
   /** `named`: queues the operator watches by name besides those found. */
   'deadLetters.queues': z.object({ named: z.array(queueName).max(100).default([]) }).strict(),
   'deadLetters.browse': z.object({ queue: queueName, count: z.number().int().min(1).max(500).default(100) }).strict(),
-  'deadLetters.dryRun': z.object({ queue: queueName, ids: messageIds, count: z.number().int().min(1).max(500).default(500) }).strict(),
+  /** `ids` selects every browsed message holding each id; `copies` one message each. */
+  'deadLetters.dryRun': z
+    .object({ queue: queueName, ids: messageIds, copies: copyIds, count: z.number().int().min(1).max(500).default(500) })
+    .strict()
+    .refine(selects, someSelected),
+  /** `ids`: one message per listed id (an id listed twice: two); `copies`: those copies. */
   'deadLetters.redrive': z
-    .object({ queue: queueName, ids: messageIds, ratePerSecond: z.number().positive().max(10_000).default(50) })
-    .strict(),
+    .object({ queue: queueName, ids: messageIds, copies: copyIds, ratePerSecond: z.number().positive().max(10_000).default(50) })
+    .strict()
+    .refine(selects, someSelected),
   'deadLetters.audit': z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
 } as const;
 
 export interface DeadLettersResults {
   'deadLetters.queues': { queues: DeadLetterQueueView[]; readOnly: boolean; vhost: string };
   'deadLetters.browse': { queue: string; messages: DeadLetterMessage[] };
+  /** `missing`: the ids and copies asked for that the browse did not find. */
   'deadLetters.dryRun': { plan: DryRunSummary; sandbox: DeadLetterSandboxReport; missing: string[] };
   'deadLetters.redrive': RedriveResult;
   'deadLetters.audit': { entries: RedriveAuditEntry[] };

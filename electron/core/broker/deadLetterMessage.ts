@@ -57,6 +57,26 @@ export function deadLetterId(input: Pick<DeadLetterInput, 'body' | 'messageId'>,
   return `sha256:${createHash('sha256').update(input.body).digest('hex').slice(0, 24)}`;
 }
 
+/**
+ * This copy of a dead letter: its message id, body, death history (queue, reason, exchange,
+ * routing keys, count, time), first death and redrive mark, hashed. Read the same from the
+ * management API's browse and from the redrive's basic.get (both normalised by deathsOf), and
+ * stable while the copy waits in the queue; a copy sent home that dies again gets a new mark
+ * and new deaths, so a new identity. Copies identical in all of these (one body dead-lettered
+ * from one queue twice within a second) cannot be told apart by any reader: they share one.
+ */
+export function copyIdOf(input: Pick<DeadLetterInput, 'body' | 'messageId' | 'headers'>, deaths = deathsOf(input.headers)): string {
+  const h = input.headers ?? {};
+  const identity = JSON.stringify([
+    input.messageId,
+    createHash('sha256').update(input.body).digest('hex'),
+    deaths.map((d) => [d.queue, d.reason, d.exchange, d.routingKeys, d.count, d.time]),
+    ['x-first-death-queue', 'x-first-death-reason', 'x-first-death-exchange', 'x-payops-redrive'].map((k) => (h[k] === undefined ? null : text(h[k]))),
+    redrivePublishOf(input.headers),
+  ]);
+  return `copy:${createHash('sha256').update(identity).digest('hex').slice(0, 24)}`;
+}
+
 /** A dead letter as described here: `deliveryCount` is the quorum queue's x-delivery-count (how often it was put back), when it has one. */
 export interface DescribedDeadLetter extends DeadLetterMessage {
   deliveryCount?: number;
@@ -84,6 +104,7 @@ export function describeDeadLetter(input: DeadLetterInput): DescribedDeadLetter 
   const redriven = redrivePublishOf(input.headers);
   return {
     id: deadLetterId(input, eventId),
+    copyId: copyIdOf(input, deaths),
     exchange: input.exchange,
     routingKey: input.routingKey,
     deaths,

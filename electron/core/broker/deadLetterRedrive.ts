@@ -36,8 +36,11 @@ export interface RedriveAuditLog {
     toRoutingKey: string | null;
     step: AuditStep;
     detail: string | null;
+    /** Which copy of the message (`copyIdOf`); absent for a step of the whole redrive. */
+    copyId?: string | null;
   }): void;
-  stepsOf(fromQueue: string, messageId: string): string[];
+  /** Every step of a message id from a queue, all copies, oldest first (copyId null: written before copies were told apart). */
+  historyOf(fromQueue: string, messageId: string): { redriveId: string; copyId: string | null; step: string }[];
 }
 
 export class RedriveRefusedError extends Error {
@@ -50,9 +53,11 @@ export interface RedriveOptions {
   /**
    * Message ids to send home, one entry per message: an id listed twice sends two messages
    * with that id (a queue may hold several, each its own delivery, as a shovel moves them all);
-   * null: every message of the queue (up to maxMessages).
+   * null: every message of the queue (up to maxMessages), unless `copies` selects.
    */
   ids: readonly string[] | null;
+  /** Copies to send home (`DeadLetterMessage.copyId`), besides `ids`: each stands for one message. */
+  copies?: readonly string[];
   audit: RedriveAuditLog;
   /**
    * The management API, to tell whether the queue is a quorum queue with a delivery limit
@@ -72,11 +77,9 @@ export type { RedriveResult } from '../../../shared/deadLetters';
 
 export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResult> {
   const redriveId = randomUUID();
-  /** Steps this redrive wrote, per message id: another copy of an id must not read them as its own history. */
-  const ownSteps = new Map<string, number>();
-  const log = (m: { id: string }, step: AuditStep, to: { exchange: string; routingKey: string } | null, detail: string | null = null) => {
-    ownSteps.set(m.id, (ownSteps.get(m.id) ?? 0) + 1);
+  const log = (m: { id: string; copyId?: string }, step: AuditStep, to: { exchange: string; routingKey: string } | null, detail: string | null = null) => {
     o.audit.record({
+      copyId: m.copyId ?? null,
       redriveId,
       at: Date.now(),
       actor: o.actor,
@@ -104,10 +107,13 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
   }
   const result: RedriveResult = { redriveId, redriven: 0, removedOnly: 0, skipped: [], failed: [], inDoubt: [], targets: [] };
   const targets = new Map<string, RedriveResult['targets'][number]>();
-  // How many messages of each id are still to be found (an id listed twice: two messages).
-  const wanted = o.ids ? new Map<string, number>() : null;
+  // How many messages of each id, and of each copy, are still to be found (an id listed twice: two messages).
+  const selects = o.ids !== null || (o.copies?.length ?? 0) > 0;
+  const wanted = selects ? new Map<string, number>() : null;
+  const wantedCopies = new Map<string, number>();
   for (const id of o.ids ?? []) wanted!.set(id, (wanted!.get(id) ?? 0) + 1);
-  /** Copies (id and re-publish number) an earlier redrive sent home that this one removed: one removal each. */
+  for (const copy of o.copies ?? []) wantedCopies.set(copy, (wantedCopies.get(copy) ?? 0) + 1);
+  /** Copies an earlier redrive sent home that this one removed: one removal each (identical copies share an identity). */
   const removedHome = new Set<string>();
   const rate = o.ratePerSecond ?? 100;
   const bucket = new TokenBucket(rate, Math.max(1, rate), Date.now());
@@ -130,27 +136,20 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
     await source.checkQueue(o.queue);
     const max = o.maxMessages ?? 10_000;
     for (let looked = 0; looked < max; looked++) {
-      if (wanted && wanted.size === 0) break;
+      if (wanted && wanted.size === 0 && wantedCopies.size === 0) break;
       const msg = await source.get(o.queue, { noAck: false });
       if (!msg) break;
       const m = describe(msg);
-      const left = wanted?.get(m.id);
-      if (wanted && left === undefined) {
+      if (wanted && !takeOne(wantedCopies, m.copyId) && !takeOne(wanted, m.id)) {
         held.push(msg); // not selected: stays (given back at the end)
         continue;
       }
-      if (wanted) {
-        if (left! > 1) wanted.set(m.id, left! - 1);
-        else wanted.delete(m.id);
-      }
       const headers = (msg.properties.headers as Record<string, unknown> | undefined) ?? null;
-      const copy = redrivePublishOf(headers);
-      const steps = o.audit.stepsOf(o.queue, m.id);
-      // The history before this redrive: its own steps are another copy's (this one is still here).
-      const before = earlierRedrives(steps.slice(0, steps.length - (ownSteps.get(m.id) ?? 0)), copy);
-      const earlier = { ...before, publishes: steps.filter((step) => step === 'publishing').length };
-      // An earlier re-publish accounts for one copy: a second copy of that id and number is sent.
-      const lineage = `${m.id}\u0000${copy}`;
+      const history = o.audit.historyOf(o.queue, m.id);
+      // The history before this redrive: its own steps are another message's (this one is still here).
+      const earlier = { ...earlierRedrivesOf(history.filter((s) => s.redriveId !== redriveId), m.copyId, redrivePublishOf(headers)), publishes: history.filter((s) => s.step === 'publishing').length };
+      // An earlier re-publish accounts for one message: a second copy of that identity is sent.
+      const lineage = m.copyId;
       if (earlier.sentHome && !removedHome.has(lineage)) {
         removedHome.add(lineage);
         // An earlier redrive re-published this very copy and the broker confirmed it: it is
@@ -221,6 +220,25 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
   }
   result.targets = [...targets.values()];
   return result;
+}
+
+/** Counts one off `key`'s wanted messages; false when none is wanted. */
+function takeOne(wanted: Map<string, number>, key: string): boolean {
+  const left = wanted.get(key);
+  if (left === undefined) return false;
+  if (left > 1) wanted.set(key, left - 1);
+  else wanted.delete(key);
+  return true;
+}
+
+/**
+ * What earlier redrives did to this copy. Steps that name their copy are read for this copy
+ * only (another copy of the id is another message); a history with steps written before copies
+ * were named is read as it was then: all steps of the id, placed by the copy's re-publish number.
+ */
+function earlierRedrivesOf(history: readonly { copyId: string | null; step: string }[], copyId: string, copy: number | null) {
+  if (history.some((s) => s.copyId === null)) return earlierRedrives(history.map((s) => s.step), copy);
+  return earlierRedrives(history.filter((s) => s.copyId === copyId).map((s) => s.step), 0);
 }
 
 /**

@@ -44,7 +44,7 @@ describe('a redrive that loses its connection between a re-publish and its confi
           cutDone = waitFor(async () => (await depth(t.rejectQueue)) >= 1, 'the copy home').then(() => proxy.cut());
         }
       },
-      stepsOf: (queue, id) => store.redriveAudit.stepsOf(queue, id),
+      historyOf: (queue, id) => store.redriveAudit.historyOf(queue, id),
     };
     const first = await redriveDeadLetters({ url: `amqp://guest:guest@127.0.0.1:${proxy.port}`, queue: t.dlq, ids: null, audit, management: mgmt, actor: 'test', readOnly: false }).catch((e: unknown) => e as Error);
     await cutDone;

@@ -111,3 +111,50 @@ describe('dead-letter service', () => {
     expect(published.map((e) => e.messageId)).toEqual(['d1', 'd1']);
   }, 30_000);
 });
+
+describe('two dead-lettered copies of one message id', () => {
+  it('are their own copies across separate redrives: the second redrive sends the second copy home, its audit not read as the first one', async () => {
+    const t = deadLetterTopology('dlqcopies');
+    cleanup.push(() => deleteDeadLetterTopology(t));
+    // One id dead-lettered twice: rejected from the work queue, expired from the TTL queue.
+    await fillDeadLetterQueue(t, ['d1'], ['d1']);
+    const store = openStore(`${dir}/copies.db`);
+    cleanup.push(() => store.close());
+    const service = new DeadLetterService({ broker: { url: AMQP_URL }, store, rules: () => rules, readOnly: false, actor: 'test@host' });
+    const { messages } = await service.browse({ queue: t.dlq, count: 50 });
+    expect(messages.map((m) => m.id)).toEqual(['d1', 'd1']);
+    expect(new Set(messages.map((m) => m.copyId)).size).toBe(2);
+
+    const first = await service.redrive({ queue: t.dlq, ids: ['d1'], copies: [], ratePerSecond: 500 });
+    expect(first).toMatchObject({ redriven: 1, removedOnly: 0 });
+    const second = await service.redrive({ queue: t.dlq, ids: ['d1'], copies: [], ratePerSecond: 500 });
+    // Before: the second copy read the first one's 'confirmed' as its own and was removed, never sent.
+    expect(second).toMatchObject({ redriven: 1, removedOnly: 0, inDoubt: [] });
+    expect(await drainIds(t.rejectQueue)).toEqual(['d1']);
+    expect(await drainIds(t.expireQueue)).toEqual(['d1']);
+    expect(await depth(t.dlq)).toBe(0);
+    const confirmed = service.audit({ limit: 100 }).entries.filter((e) => e.step === 'confirmed');
+    expect(confirmed.map((e) => e.copyId).sort()).toEqual(messages.map((m) => m.copyId).sort());
+  }, 30_000);
+
+  it('can be selected one by one: a dry run and a redrive of one copy leave the other in the queue', async () => {
+    const t = deadLetterTopology('dlqpick');
+    cleanup.push(() => deleteDeadLetterTopology(t));
+    await fillDeadLetterQueue(t, ['d1'], ['d1']);
+    const store = openStore(`${dir}/pick.db`);
+    cleanup.push(() => store.close());
+    const service = new DeadLetterService({ broker: { url: AMQP_URL }, store, rules: () => rules, readOnly: false, actor: 'test@host' });
+    const { messages } = await service.browse({ queue: t.dlq, count: 50 });
+    const expired = messages.find((m) => m.origin?.reason === 'expired')!;
+    const dry = await service.dryRun({ queue: t.dlq, ids: [], copies: [expired.copyId], count: 50 });
+    expect(dry.plan).toMatchObject({ messages: 1, targets: [{ exchange: t.exchange, routingKey: 'late.d1', count: 1 }] });
+    expect(dry.missing).toEqual([]);
+    const result = await service.redrive({ queue: t.dlq, ids: [], copies: [expired.copyId], ratePerSecond: 500 });
+    expect(result).toMatchObject({ redriven: 1, targets: [{ exchange: t.exchange, routingKey: 'late.d1', count: 1 }] });
+    expect(await drainIds(t.expireQueue)).toEqual(['d1']);
+    const left = (await service.browse({ queue: t.dlq, count: 50 })).messages;
+    expect(left.map((m) => m.copyId)).toEqual(messages.filter((m) => m !== expired).map((m) => m.copyId));
+    const gone = await service.dryRun({ queue: t.dlq, ids: [], copies: [expired.copyId], count: 50 });
+    expect(gone.missing).toEqual([expired.copyId]);
+  }, 30_000);
+});

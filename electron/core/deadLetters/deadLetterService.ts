@@ -49,26 +49,26 @@ export class DeadLetterService implements ApiService<'deadLetters'> {
     return { queue, messages: inputs.map(describeDeadLetter) };
   }
 
-  async dryRun({ queue, ids, count }: { queue: string; ids: string[]; count: number }) {
+  async dryRun({ queue, ids, copies = [], count }: { queue: string; ids: string[]; copies?: string[]; count: number }) {
     const inputs = await browseDeadLetterInputs(this.management(), queue, count, 'dry-run');
-    const wanted = new Set(ids);
-    const selected = inputs.map((input) => ({ input, message: describeDeadLetter(input) })).filter((m) => wanted.has(m.message.id));
-    const found = new Set(selected.map((m) => m.message.id));
+    const wanted = new Set([...ids, ...copies]);
+    const selected = inputs.map((input) => ({ input, message: describeDeadLetter(input) })).filter((m) => wanted.has(m.message.id) || wanted.has(m.message.copyId));
+    const found = new Set(selected.flatMap((m) => [m.message.id, m.message.copyId]));
     return {
       plan: dryRun(selected.map((m) => m.message)),
       sandbox: replayIntoSandbox(
         selected.map((m) => m.input),
         { rules: this.o.rules(), stored: this.o.store.events, maxBodyBytes: this.o.maxBodyBytes },
       ),
-      missing: ids.filter((id) => !found.has(id)),
+      missing: [...ids, ...copies].filter((id) => !found.has(id)),
     };
   }
 
-  async redrive({ queue, ids, ratePerSecond }: { queue: string; ids: string[]; ratePerSecond: number }) {
+  async redrive({ queue, ids, copies = [], ratePerSecond }: { queue: string; ids: string[]; copies?: string[]; ratePerSecond: number }) {
     const broker = this.o.broker;
     if (!broker) throw new Error('redrive needs a live session connected to a broker');
     // The management API tells whether the queue is a quorum queue with a delivery limit (refused).
-    return redriveDeadLetters({ url: broker.url, queue, ids, audit: this.o.store.redriveAudit, management: this.management(), actor: this.actor, readOnly: this.o.readOnly, ratePerSecond });
+    return redriveDeadLetters({ url: broker.url, queue, ids, copies, audit: this.o.store.redriveAudit, management: this.management(), actor: this.actor, readOnly: this.o.readOnly, ratePerSecond });
   }
 
   audit({ limit }: { limit: number }): { entries: RedriveAuditEntry[] } {
@@ -83,6 +83,7 @@ export class DeadLetterService implements ApiService<'deadLetters'> {
         toRoutingKey: r.toRoutingKey,
         step: r.step,
         detail: r.detail,
+        copyId: r.copyId,
       })),
     };
   }

@@ -25,6 +25,15 @@ export interface RedriveAuditRow {
   toRoutingKey: string | null;
   step: RedriveStep;
   detail: string | null;
+  /** Which copy of the message (`copyIdOf`); null before migration 342, and for a whole-redrive step. */
+  copyId: string | null;
+}
+
+/** One step of a message's history, as a redrive reads it. */
+export interface RedriveHistoryStep {
+  redriveId: string;
+  copyId: string | null;
+  step: RedriveStep;
 }
 
 const COLUMNS = {
@@ -38,28 +47,39 @@ const COLUMNS = {
   toRoutingKey: 'to_routing_key',
   step: 'step',
   detail: 'detail',
+  copyId: 'copy_id',
 } as const satisfies Columns<RedriveAuditRow>;
+// A read-only store of a file older than migration 342 has no copy_id column: NULL stands in.
 const SELECT = selectList(COLUMNS);
-const FIELDS = ['redriveId', 'at', 'actor', 'messageId', 'fromQueue', 'toExchange', 'toRoutingKey', 'step', 'detail'] as const;
-const INSERT = `INSERT INTO redrive_audit (${columnList(COLUMNS, FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const SELECT_BEFORE_COPIES = selectList({ ...COLUMNS, copyId: 'NULL' });
+const FIELDS = ['redriveId', 'at', 'actor', 'messageId', 'fromQueue', 'toExchange', 'toRoutingKey', 'step', 'detail', 'copyId'] as const;
+const INSERT = `INSERT INTO redrive_audit (${columnList(COLUMNS, FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export class RedriveAuditRepository {
   private readonly sql: StatementCache;
 
-  constructor(db: Database) {
+  private hasCopies: boolean | undefined;
+
+  constructor(private readonly db: Database) {
     this.sql = new StatementCache(db);
   }
 
-  record(row: Omit<RedriveAuditRow, 'seq'>): void {
+  /** `copyId` may be left out (a step of no one copy, or a caller from before copies). */
+  record(row: Omit<RedriveAuditRow, 'seq' | 'copyId'> & { copyId?: string | null }): void {
     this.sql
       .prepare(INSERT)
-      .run(row.redriveId, row.at, row.actor, row.messageId, row.fromQueue, row.toExchange, row.toRoutingKey, row.step, row.detail);
+      .run(row.redriveId, row.at, row.actor, row.messageId, row.fromQueue, row.toExchange, row.toRoutingKey, row.step, row.detail, row.copyId ?? null);
+  }
+
+  private select(): string {
+    this.hasCopies ??= this.db.prepare("SELECT 1 FROM pragma_table_info('redrive_audit') WHERE name = 'copy_id'").get() !== undefined;
+    return this.hasCopies ? SELECT : SELECT_BEFORE_COPIES;
   }
 
   /** The newest rows first (at most `limit`), optionally only those of [from, to). */
   list(limit: number, from = 0, to = Number.MAX_SAFE_INTEGER): RedriveAuditRow[] {
     return this.sql
-      .prepare(`SELECT ${SELECT} FROM redrive_audit WHERE at_ms >= ? AND at_ms < ? ORDER BY seq DESC LIMIT ?`)
+      .prepare(`SELECT ${this.select()} FROM redrive_audit WHERE at_ms >= ? AND at_ms < ? ORDER BY seq DESC LIMIT ?`)
       .all(from, to, limit) as RedriveAuditRow[];
   }
 
@@ -70,5 +90,12 @@ export class RedriveAuditRepository {
         step: RedriveStep;
       }[]
     ).map((r) => r.step);
+  }
+
+  /** Every step recorded for a message id of a queue, all its copies, oldest first, with the redrive and the copy of each. */
+  historyOf(fromQueue: string, messageId: string): RedriveHistoryStep[] {
+    return this.sql
+      .prepare('SELECT redrive_id AS redriveId, copy_id AS copyId, step FROM redrive_audit WHERE from_queue = ? AND message_id = ? ORDER BY seq')
+      .all(fromQueue, messageId) as RedriveHistoryStep[];
   }
 }

@@ -58,7 +58,7 @@ export interface ReadStore {
   readonly alerts: AlertHistoryReads;
   readonly silences: SilenceReads;
   /** Dead-letter redrives, step by step (incident reports list them). */
-  readonly redriveAudit: Pick<RedriveAuditRepository, 'list' | 'stepsOf'>;
+  readonly redriveAudit: Pick<RedriveAuditRepository, 'list' | 'stepsOf' | 'historyOf'>;
   /** Incident reports' counts and scans over raw events. */
   readonly reports: ReportQueries;
   /** Per-minute segment rollups (explain, segment health; migration 130). */
