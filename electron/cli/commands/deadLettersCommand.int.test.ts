@@ -57,3 +57,30 @@ describe('payops dead-letters --count above the most one browse returns', () => 
     expect(res.stderr).toContain('--count 5000: at most 500 messages are browsed at a time');
   }, 30_000);
 });
+
+// Two dead letters with one message id could not be told apart: --id selects both. --copy
+// picks one, by the copy id browsing prints.
+const twins = deadLetterTopology('dlqcli-copy');
+afterAll(async () => deleteDeadLetterTopology(twins));
+describe('payops dead-letters --copy', () => {
+  it('browsing prints each copy id; --copy dry-runs and redrives that copy alone', async () => {
+    await fillDeadLetterQueue(twins, ['t1'], ['t1']);
+    const browse = await runPayops(['dead-letters', twins.dlq, '--amqp', AMQP_URL, '--json']);
+    expect(browse.code, browse.stderr).toBe(0);
+    const messages = lastJson(browse.stdout) as { id: string; copyId: string; origin: { routingKey: string } }[];
+    const expired = messages.find((m) => m.origin.routingKey === 'late.t1')!;
+    const text = await runPayops(['dead-letters', twins.dlq, '--amqp', AMQP_URL]);
+    expect(text.stdout).toContain(expired.copyId);
+
+    const dry = await runPayops(['dead-letters', twins.dlq, '--amqp', AMQP_URL, '--dry-run', '--json', '--copy', expired.copyId, '--copy', 'copy:nope']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(lastJson(dry.stdout)).toMatchObject({ messages: 1, targets: [{ routingKey: 'late.t1', count: 1 }], missing: ['copy:nope'] });
+
+    const db = path.join(dir, 'copy.db');
+    const redrive = await runPayops(['dead-letters', twins.dlq, '--amqp', AMQP_URL, '--redrive', '--yes', '--db', db, '--json', '--copy', expired.copyId]);
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect(lastJson(redrive.stdout)).toMatchObject({ redriven: 1, targets: [{ routingKey: 'late.t1', count: 1 }] });
+    expect(await depth(twins.dlq)).toBe(1);
+    expect(await depth(twins.expireQueue)).toBe(1);
+  }, 30_000);
+});

@@ -23,6 +23,7 @@ interface DeadLetterFlags {
   dryRun?: boolean;
   redrive?: boolean;
   id?: string[];
+  copy?: string[];
   rate: number;
   yes?: boolean;
   readOnly?: boolean;
@@ -40,11 +41,14 @@ queue, or raise or remove the limit).
 --dry-run also replays the selection into a sandbox session (a temp database, deleted afterwards)
 and prints, under "sandbox", what would be stored, duplicated (against --db), quarantined, and
 which alert rules (--rules) would fire.
---redrive sends the selection (--id, repeatable; default all browsed) to the exchange and routing key
+--redrive sends the selection (--id and --copy, repeatable; default all browsed) to the exchange and routing key
 of each message's first death (x-death), with publisher confirms, at --rate per second, and removes a
 message from the dead-letter queue only after the broker confirmed its re-publish. It names the count
 and targets and asks (or --yes); read-only mode (PAYOPS_READ_ONLY=1 or --read-only) refuses. Every step
-is written to the audit log of --db (required), which incident reports include.`;
+is written to the audit log of --db (required), which incident reports include.
+--id selects every browsed message with that id (a redrive sends one message per --id given);
+--copy selects one message, by the copy id browsing prints (copy:...), so one of two messages with
+one id can be dry-run or redriven alone.`;
 
 export function registerDeadLetters(program: Command): void {
   program
@@ -57,6 +61,7 @@ export function registerDeadLetters(program: Command): void {
     .option('--dry-run', 'show what the console would store and quarantine, and where a redrive would send them')
     .option('--redrive', 'send the selection home (confirms, rate limit, audit log)')
     .option('--id <messageId>', 'a message to redrive, repeatable (default: every browsed message)', repeatable)
+    .option('--copy <copyId>', 'one copy of a message (copy:..., as browsing prints it), repeatable', repeatable)
     .option('--rate <n>', 'redrive: messages per second', positiveNumber('--rate'), 50)
     .option('--yes', 'redrive without asking (after printing the count and targets)')
     .option('--read-only', 'read-only mode: refuse a redrive (as PAYOPS_READ_ONLY=1 does)')
@@ -79,13 +84,21 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
     throw err;
   });
   const browsed = inputs.map((input) => ({ input, message: describeDeadLetter(input) }));
-  const selected = flags.id ? browsed.filter((m) => flags.id!.includes(m.message.id)) : browsed;
+  const ids = flags.id ?? [];
+  const copies = flags.copy ?? [];
+  const selects = flags.id !== undefined || flags.copy !== undefined;
+  const byCopy = (m: { message: { copyId: string } }) => copies.includes(m.message.copyId);
+  const selected = selects ? browsed.filter((m) => ids.includes(m.message.id) || byCopy(m)) : browsed;
   const selection = selected.map((m) => m.message);
-  // An --id the browse did not see (a typo, or further down the queue than --count) is named,
-  // never dropped without a word; a redrive with none of them found sends nothing and says so.
-  const missing = [...new Set(flags.id ?? [])].filter((id) => !browsed.some((m) => m.message.id === id));
+  // An --id or --copy the browse did not see (a typo, or further down the queue than --count) is
+  // named, never dropped without a word; a redrive with none of them found sends nothing and says so.
+  const missing = [
+    ...[...new Set(ids)].filter((id) => !browsed.some((m) => m.message.id === id)),
+    ...[...new Set(copies)].filter((copy) => !browsed.some((m) => m.message.copyId === copy)),
+  ];
   if (missing.length) {
-    const said = `--id ${missing.map((id) => JSON.stringify(id)).join(', ')}: not among the ${browsed.length} message(s) browsed (--count ${flags.count})`;
+    const flag = missing.every((x) => ids.includes(x)) ? '--id' : missing.every((x) => copies.includes(x)) ? '--copy' : '--id/--copy';
+    const said = `${flag} ${missing.map((id) => JSON.stringify(id)).join(', ')}: not among the ${browsed.length} message(s) browsed (--count ${flags.count})`;
     if (flags.redrive && selection.length === 0) throw new CliError(`nothing to redrive: ${said}`);
     logLine(said);
   }
@@ -104,7 +117,9 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
           `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}` +
           `${m.deliveryCount === undefined ? '' : `  (x-delivery-count ${m.deliveryCount})`}` +
           // Sent home and dead-lettered again: a poison message looping, not a new failure.
-          `${m.redriven === undefined ? '' : `  (redriven ${m.redriven === null ? 'before' : `${m.redriven} time(s) before`}: it died again)`}`;
+          `${m.redriven === undefined ? '' : `  (redriven ${m.redriven === null ? 'before' : `${m.redriven} time(s) before`}: it died again)`}` +
+          // What --copy takes, to pick one of two messages with one id.
+          `  ${m.copyId}`;
         printText(`${visible(line)}\n`);
       }
     return;
@@ -124,7 +139,9 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
     const result = await redriveDeadLetters({
       url: flags.amqp,
       queue,
-      ids: selection.map((m) => m.id),
+      // A message picked by --copy is sent as that copy; one picked by --id (or by default) by its id, as before.
+      ids: selected.filter((m) => !byCopy(m)).map((m) => m.message.id),
+      copies: selected.filter(byCopy).map((m) => m.message.copyId),
       audit: store.redriveAudit,
       management,
       actor: `${os.userInfo().username}@${os.hostname()} (cli)`,

@@ -9,7 +9,7 @@ import type { DeadLetterMessage, DeadLetterQueueView, RedriveAuditEntry } from '
 import { getClient } from '../api/client';
 import { fmtCount, fmtDateTime } from '../lib/format';
 import { message as errorText, Modal } from '../components/Modal';
-import { DASH, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, targetLabel } from './deadLettersModel';
+import { DASH, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
 
 type DryRunResult = ApiResults['deadLetters.dryRun'];
@@ -37,6 +37,7 @@ export function DeadLetters() {
   const [queue, setQueue] = useState<string | null>(null);
   const [messages, setMessages] = useState<DeadLetterMessage[] | null>(null);
   const [browseError, setBrowseError] = useState<string | null>(null);
+  /** Copy ids (`DeadLetterMessage.copyId`): a row is one message, even when another holds its id. */
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [dry, setDry] = useState<DryRunResult | null>(null);
   const [busy, setBusy] = useState<'dry' | 'redrive' | null>(null);
@@ -96,7 +97,7 @@ export function DeadLetters() {
     setNamed(next);
   };
 
-  const chosen = (messages ?? []).filter((m) => selected.has(m.id));
+  const { chosen, request: selection } = selectedCopies(messages ?? [], selected);
   const toggle = (id: string) =>
     setSelected((s) => {
       const next = new Set(s);
@@ -111,7 +112,7 @@ export function DeadLetters() {
     setBusy('dry');
     setActionError(null);
     try {
-      setDry(await getClient().invoke('deadLetters.dryRun', { queue, ids: chosen.map((m) => m.id) }));
+      setDry(await getClient().invoke('deadLetters.dryRun', { queue, ...selection }));
       setStatus(`Dry run of ${chosen.length} message(s) done: nothing was sent or stored.`);
     } catch (err) {
       setActionError(errorText(err));
@@ -126,7 +127,7 @@ export function DeadLetters() {
     setBusy('redrive');
     setActionError(null);
     try {
-      const result = await getClient().invoke('deadLetters.redrive', { queue, ids: chosen.map((m) => m.id) });
+      const result = await getClient().invoke('deadLetters.redrive', { queue, ...selection });
       setStatus(redriveStatus(queue, result));
       await browse(queue);
     } catch (err) {
@@ -209,7 +210,7 @@ export function DeadLetters() {
           </header>
           <div className="toolbar dlq-toolbar">
             <label className="dlq-check">
-              <input type="checkbox" checked={allSelected} disabled={!messages?.length} onChange={() => setSelected(allSelected ? new Set() : new Set((messages ?? []).map((m) => m.id)))} data-testid="dlq-select-all" />
+              <input type="checkbox" checked={allSelected} disabled={!messages?.length} onChange={() => setSelected(allSelected ? new Set() : new Set((messages ?? []).map((m) => m.copyId)))} data-testid="dlq-select-all" />
               Select all
             </label>
             <span className="muted small" data-testid="dlq-selected-count">
@@ -318,7 +319,7 @@ function WatchQueueForm({ onWatch }: { onWatch: (name: string) => void }) {
   );
 }
 
-function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMessage[]; selected: Set<string>; onToggle: (id: string) => void }) {
+function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMessage[]; selected: Set<string>; onToggle: (copyId: string) => void }) {
   return (
     <table className="table dlq-table dlq-messages-table">
       <colgroup>
@@ -352,11 +353,13 @@ function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMe
           const c = eventColumns(m);
           return (
             // Keyed by position too: a queue may hold two messages with one id.
-            <tr key={`${i}:${m.id}`} data-testid="dlq-message" data-id={m.id} aria-selected={selected.has(m.id)}>
+            <tr key={`${i}:${m.copyId}`} data-testid="dlq-message" data-id={m.id} data-copy={m.copyId} aria-selected={selected.has(m.copyId)}>
               <td>
-                <input type="checkbox" checked={selected.has(m.id)} onChange={() => onToggle(m.id)} aria-label={`Select ${m.id}`} data-testid={`dlq-select-${m.id}`} />
+                <input type="checkbox" checked={selected.has(m.copyId)} onChange={() => onToggle(m.copyId)} aria-label={`Select ${m.id}`} data-testid={`dlq-select-${m.id}`} />
               </td>
-              <td className="mono small">{m.id}</td>
+              <td className="mono small" title={m.copyId}>
+                {m.id}
+              </td>
               <td className={m.decoded.ok ? 'small dlq-type' : 'small error-text'}>{m.decoded.ok ? <BreakAtDots text={c.type} /> : c.type}</td>
               <td className="mono small">
                 {c.paymentId}

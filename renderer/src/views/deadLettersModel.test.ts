@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DeadLetterMessage } from '../../../shared/deadLetters';
-import { eventColumns, parseNamedQueues, redriveConfirmation } from './deadLettersModel';
+import { eventColumns, parseNamedQueues, redriveConfirmation, selectedCopies } from './deadLettersModel';
 
-function message(id: string, origin: { exchange: string; routingKey: string } | null, decoded: DeadLetterMessage['decoded'] = { ok: true, type: 'payment.authorized', eventId: id }): DeadLetterMessage {
+function message(id: string, origin: { exchange: string; routingKey: string } | null, decoded: DeadLetterMessage['decoded'] = { ok: true, type: 'payment.authorized', eventId: id }, copyId = `copy:${id}`): DeadLetterMessage {
   return {
     id,
+    copyId,
     exchange: 'dlx',
     routingKey: 'k',
     deaths: [],
@@ -17,6 +18,15 @@ function message(id: string, origin: { exchange: string; routingKey: string } | 
 }
 
 describe('dead-letter view model', () => {
+  it('selects one of two messages with one id: a row is one copy, and the request names copies', () => {
+    const rejected = message('d1', { exchange: 'x', routingKey: 'payment.authorized' }, undefined, 'copy:a');
+    const expired = message('d1', { exchange: 'x', routingKey: 'late.d1' }, undefined, 'copy:b');
+    const { chosen, request } = selectedCopies([rejected, expired, message('k1', null)], new Set(['copy:b']));
+    expect(chosen).toEqual([expired]);
+    expect(request).toEqual({ copies: ['copy:b'] });
+    expect(redriveConfirmation('dlq', chosen).targets).toEqual(['x / late.d1 (1)']);
+  });
+
   it('names the count and each target of a redrive, and what stays', () => {
     const c = redriveConfirmation('orders.dlq', [
       message('a', { exchange: 'payments', routingKey: 'payment.authorized' }),

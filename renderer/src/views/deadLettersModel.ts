@@ -14,6 +14,16 @@ export function targetLabel(t: { exchange: string; routingKey: string }): string
   return `${exchangeLabel(t.exchange)} / ${t.routingKey}`;
 }
 
+/**
+ * The messages ticked, and what a dry run or redrive asks for: a row is one message, ticked by
+ * its copy id, so one of two messages with one id (a producer's retry, one id dead-lettered from
+ * two queues) can be sent alone. Selecting by message id took every copy of it.
+ */
+export function selectedCopies(messages: readonly DeadLetterMessage[], selected: ReadonlySet<string>): { chosen: DeadLetterMessage[]; request: { copies: string[] } } {
+  const chosen = messages.filter((m) => selected.has(m.copyId));
+  return { chosen, request: { copies: chosen.map((m) => m.copyId) } };
+}
+
 /** What the confirmation dialog says before a redrive: the count sent, each target with its count, and what stays. */
 export interface RedriveConfirmation {
   plan: DryRunSummary;
