@@ -75,6 +75,13 @@ export class Engine {
   private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
   private readonly stopListeners: (() => void | Promise<void>)[] = [];
   private stopped = false;
+  /**
+   * A replay's clock when its last batch committed. The replay clock moves as lines are handed
+   * to the pipeline (at max, to the newest line's time), their metrics only when their batch
+   * commits: a snapshot in between read the windows at a clock whose lines were not in them yet
+   * (m1 0, then 25 at the same clock). While a batch is pending, a snapshot is taken at this.
+   */
+  private committedClock: number | null = null;
   /** A follower's status (the stream it follows), instead of the broker connection's. */
   private statusOverride: (() => SessionStatus) | null = null;
   /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
@@ -142,8 +149,10 @@ export class Engine {
     this.totals.conflictingDuplicates += outcome.conflictingDuplicates;
     this.totals.unknownTypes += outcome.unknownTypes;
     for (const e of outcome.inserted) this.totals.byType[e.type] = (this.totals.byType[e.type] ?? 0) + 1;
-    this.metrics.observe(outcome.inserted, this.clock());
-    this.metrics.observePayments(outcome.payments, this.clock());
+    const clock = this.clock();
+    this.committedClock = clock;
+    this.metrics.observe(outcome.inserted, clock);
+    this.metrics.observePayments(outcome.payments, clock);
     for (const l of this.committedListeners) l(outcome);
     // What was just stored goes to the screen now, or as soon as the interval since the last
     // snapshot ends: snapshots follow the commits instead of a timer of their own, which
@@ -227,7 +236,7 @@ export class Engine {
   }
 
   snapshot(): EngineSnapshot {
-    const clock = this.clock();
+    const clock = this.snapshotClock();
     const { arrival, ...figures } = this.metrics.figures(clock);
     return {
       at: Date.now(),
@@ -246,6 +255,13 @@ export class Engine {
       ingest: { paused: this.pipeline.pausedReason !== null, reason: this.pipeline.pausedReason, pendingBatch: this.pipeline.pending },
       replay: this.source?.progress?.() ?? null,
     };
+  }
+
+  /** The clock a snapshot reads the windows at: a replay's, held back to its last commit while a batch is pending (never ahead of the replay: a seek back moves it back). */
+  private snapshotClock(): number {
+    const clock = this.clock();
+    if (this.config.session !== 'replay' || this.pipeline.pending === 0 || this.committedClock === null) return clock;
+    return Math.min(this.committedClock, clock);
   }
 
   /** Raises or lifts the size limit of the database; a batch paused by it commits now. */
