@@ -175,7 +175,8 @@ export class ReplaySource implements IngestSource {
   private badLines = 0;
   private readonly badSamples: BadLine[] = [];
   private readonly skippedGaps: SkippedGap[] = [];
-  private readonly checkpoints: { line: number; watermark: number }[] = [];
+  /** `fileWatermark`: of every line before, in the slice or not (an untimed line after it is placed by it). */
+  private readonly checkpoints: { line: number; watermark: number; fileWatermark: number | null }[] = [];
   private error: string | null = null;
   private lastBytesRead = 0;
   private bytesTotal: number | null = null;
@@ -264,14 +265,14 @@ export class ReplaySource implements IngestSource {
     this.flushPending();
     if (current !== null && target < current) {
       // Backward: re-read from the start (or the nearest checkpoint), pushing only new lines.
-      let from: { line: number; watermark: number } | null = null;
+      let from: { line: number; watermark: number; fileWatermark: number | null } | null = null;
       for (const c of this.checkpoints) if (c.watermark < target && c.line <= this.highestPushedLine + 1) from = c;
       this.skipBelowLine = from?.line ?? 0;
       this.seekTarget = target;
       this.seekBackward = true;
       if (this.state === 'done' || this.state === 'error') this.state = 'running';
       this.error = null;
-      this.startPass(from?.watermark ?? null);
+      this.startPass(from?.watermark ?? null, from?.fileWatermark ?? null);
     } else {
       this.seekTarget = target;
       this.seekBackward = false;
@@ -384,14 +385,14 @@ export class ReplaySource implements IngestSource {
 
   // ---- the read loop --------------------------------------------------------------------
 
-  private startPass(watermark: number | null = null): void {
+  private startPass(watermark: number | null = null, fileWatermark: number | null = watermark): void {
     const gen = ++this.generation;
     this.passes++;
     this.passWatermark = watermark;
     this.stretchWatermark = watermark;
     this.stretchBeforeJump = null;
     this.clockBeforeJump = null;
-    this.fileWatermark = watermark;
+    this.fileWatermark = fileWatermark;
     this.passStartLine = this.skipBelowLine;
     this.waitingFor = null;
     this.line = 0;
@@ -483,6 +484,7 @@ export class ReplaySource implements IngestSource {
     if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? this.fileWatermark ?? this.firstTimeMs ?? 0;
     else if (t !== null && raw.arrivalMs === t) raw.arrivalMs = this.arrivalOfTimed(t);
     if (t === null) return this.untimedInSlice() ? this.emit(record.line, raw, decoded, fresh, gen, null) : null;
+    const fileWatermarkBefore = this.fileWatermark;
     if (this.fileWatermark === null || t > this.fileWatermark) this.fileWatermark = t;
     // Outside the slice: read past, neither pushed nor paced nor part of the span.
     if (!this.inSlice(t)) return null;
@@ -499,7 +501,7 @@ export class ReplaySource implements IngestSource {
     if (!last || record.line >= last.line + this.checkpointEvery) {
       // The watermark of every line before this one (exact: a pass that skipped lines starts
       // from the watermark of the checkpoint it skipped to).
-      this.checkpoints.push({ line: record.line, watermark: this.passWatermark ?? t });
+      this.checkpoints.push({ line: record.line, watermark: this.passWatermark ?? t, fileWatermark: fileWatermarkBefore });
     }
     if (this.passWatermark === null || t > this.passWatermark) this.passWatermark = t;
     this.followStretch(t);
