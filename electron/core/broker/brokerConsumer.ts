@@ -86,6 +86,8 @@ export class BrokerConsumer {
   /** Deliveries the ingest path threw on (put back on the queue), and when that was last logged. */
   private deliveryFailures = 0;
   private deliveryFailureLoggedAt = -Infinity;
+  /** A stream's channel closed to read again from a delivery not taken (putBack). */
+  private rereading: Channel | null = null;
   readonly status: ConnectionStatus;
 
   constructor(
@@ -295,6 +297,9 @@ export class BrokerConsumer {
   }
 
   private onMessage(ch: Channel, msg: ConsumeMessage | null): void {
+    // A stream channel being closed to read again from a message not taken: what it still
+    // delivers comes again on the next one.
+    if (ch === this.rereading) return;
     if (msg === null) {
       // The broker cancelled our consumer (queue deleted): treat as a lost channel.
       this.log('consumer cancelled by the broker');
@@ -302,23 +307,25 @@ export class BrokerConsumer {
       return;
     }
     this.unacked += 1;
+    const delivery: Delivery = {
+      raw: {
+        body: msg.content,
+        headers: msg.properties.headers ?? null,
+        contentType: msg.properties.contentType ?? null,
+        routingKey: msg.fields.routingKey,
+        arrivalMs: Date.now(),
+      },
+      redelivered: msg.fields.redelivered,
+      ack: { generation: this.generation, tag: msg.fields.deliveryTag },
+    };
     try {
-      this.events.onDelivery({
-        raw: {
-          body: msg.content,
-          headers: msg.properties.headers ?? null,
-          contentType: msg.properties.contentType ?? null,
-          routingKey: msg.fields.routingKey,
-          arrivalMs: Date.now(),
-        },
-        redelivered: msg.fields.redelivered,
-        ack: { generation: this.generation, tag: msg.fields.deliveryTag },
-      });
+      this.events.onDelivery(delivery);
     } catch (err) {
-      this.deliveryNotTaken(ch, msg, err);
+      // Thrown out of amqplib's dispatch, it closed the channel (every unacknowledged message
+      // delivered again, and a reconnect).
+      this.putBack([delivery], err);
       return;
     }
-    // A stream resumes after what was taken, not after a delivery the ingest path refused.
     if (this.config.queueType === 'stream') {
       const offset = streamOffsetOf(msg.properties.headers);
       if (offset !== null) this.resumeAt = offset + 1;
@@ -326,24 +333,34 @@ export class BrokerConsumer {
   }
 
   /**
-   * The ingest path threw on a delivery: it was not taken, so it must not be acknowledged. The
-   * engine acknowledges a committed batch with multiple=true up to its newest tag, which would
-   * take this one along, never stored: it is put back on the queue (nack, requeue) at once and
-   * comes again. Thrown out of amqplib's dispatch, it closed the channel instead (every
-   * unacknowledged message delivered again, and a reconnect).
+   * Deliveries the ingest path could not take (it threw on them, or they could not be posted
+   * to the engine thread): they must not be acknowledged, and the engine acknowledges a
+   * committed batch with multiple=true up to its newest tag, which would take them along,
+   * never stored. On a classic or quorum queue they are put back (nack, requeue) at once and
+   * come again. A stream removes nothing on acknowledgement, and its place to resume from
+   * would pass them with the next delivery: the channel is closed and the stream read again
+   * from the first of them (what came after is delivered again and deduplicated by the store).
+   * Those of a channel that has died come again with everything it left unacknowledged.
+   * Never throws.
    */
-  private deliveryNotTaken(ch: Channel, msg: ConsumeMessage, err: unknown): void {
-    this.unacked = Math.max(0, this.unacked - 1);
-    // A stream removes nothing on acknowledgement (it is credit only), so a later ack loses
-    // nothing; its offset is not passed on as the place to resume from.
-    if (this.config.queueType !== 'stream') {
-      try {
-        ch.nack(msg, false, true);
-      } catch {
-        // The channel is closing: the broker puts back everything it had not been told of.
+  putBack(items: readonly Delivery[], err: unknown): void {
+    const ch = this.channel;
+    const live = ch ? items.filter((d) => d.ack.generation === this.generation) : [];
+    if (ch && live.length > 0) {
+      if (this.config.queueType === 'stream') this.rereadFrom(ch, live);
+      else {
+        for (const d of live) {
+          this.unacked = Math.max(0, this.unacked - 1);
+          try {
+            // amqplib reads only fields.deliveryTag of the message it is given.
+            ch.nack({ fields: { deliveryTag: d.ack.tag } } as unknown as ConsumeMessage, false, true);
+          } catch {
+            // The channel is closing: the broker puts back everything it had not been told of.
+          }
+        }
       }
     }
-    this.deliveryFailures += 1;
+    this.deliveryFailures += items.length;
     const at = Date.now();
     // A message that fails every time comes back at once, each time: one line per 10 s, counted.
     if (at - this.deliveryFailureLoggedAt >= 10_000) {
@@ -352,10 +369,21 @@ export class BrokerConsumer {
     }
   }
 
+  /** Closes a stream's channel; the next one reads from the first of `items`. */
+  private rereadFrom(ch: Channel, items: readonly Delivery[]): void {
+    const offsets = items.map((d) => streamOffsetOf(d.raw.headers)).filter((o): o is number => o !== null);
+    if (offsets.length === 0) return;
+    const from = Math.min(...offsets);
+    this.resumeAt = Math.min(this.resumeAt ?? from, from);
+    if (this.rereading === ch) return;
+    this.rereading = ch;
+    void ch.close().catch(() => undefined);
+  }
+
   private onChannelClosed(conn: ChannelModel, ch: Channel): void {
     if (this.channel !== ch) return;
     // A channel can die alone (e.g. a precondition failure); start over with a new connection.
-    this.onLost(conn, new Error('channel closed'));
+    this.onLost(conn, new Error(ch === this.rereading ? `reading the stream again from offset ${this.resumeAt}` : 'channel closed'));
     void conn.close().catch(() => undefined);
   }
 

@@ -4,11 +4,11 @@
 // third of decoding it). It never acknowledges by itself: the engine sends 'ack' after the
 // transaction holding the messages has committed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeMessage } from '../../../shared/events/decode';
 import { safeErrorMessage } from '../redact';
-import { BrokerConsumer, type Delivery } from './brokerConsumer';
+import { BrokerConsumer } from './brokerConsumer';
+import { DeliveryChunker } from './deliveryChunks';
 import { RpcPeer, type RpcPort } from '../../../shared/rpc';
-import type { AckMessage, ConsumerThreadData, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
+import type { AckMessage, ConsumerThreadData, DrainState, IntakeControl } from './intakeProtocol';
 import { queueStatsPollerFor } from './watchedQueues';
 
 const port = parentPort;
@@ -17,74 +17,16 @@ const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
 const log = (line: string) => peer.emit('log', line);
 const { queue: config, maxBodyBytes } = workerData as ConsumerThreadData;
 
-const CHUNK_MESSAGES = 512;
-let pending: Delivery[] = [];
-let pendingBytes = 0;
-let flushScheduled = false;
-
-function flush(): void {
-  flushScheduled = false;
-  if (pending.length === 0) return;
-  const batch = pending;
-  pending = [];
-  // A chunk holds one channel's deliveries only: split where the generation changes.
-  let start = 0;
-  for (let i = 1; i <= batch.length; i++) {
-    if (i === batch.length || batch[i].ack.generation !== batch[start].ack.generation) {
-      postChunk(batch.slice(start, i));
-      start = i;
-    }
-  }
-  pendingBytes = 0;
-}
-
-function postChunk(items: Delivery[]): void {
-  const n = items.length;
-  const size = items.reduce((s, d) => s + d.raw.body.byteLength, 0);
-  const bodies = new ArrayBuffer(size);
-  const view = new Uint8Array(bodies);
-  const offsets = new Uint32Array(n + 1);
-  const chunk: DeliveryChunk = {
-    generation: items[0].ack.generation,
-    bodies,
-    offsets,
-    tags: new Float64Array(n),
-    arrivalMs: new Float64Array(n),
-    redelivered: new Uint8Array(n),
-    routingKeys: new Array(n),
-    contentTypes: new Array(n),
-    headers: new Array(n),
-    decoded: new Array(n),
-  };
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const d = items[i];
-    offsets[i] = at;
-    view.set(d.raw.body, at);
-    at += d.raw.body.byteLength;
-    chunk.tags[i] = d.ack.tag;
-    chunk.arrivalMs[i] = d.raw.arrivalMs;
-    chunk.redelivered[i] = d.redelivered ? 1 : 0;
-    chunk.routingKeys[i] = d.raw.routingKey ?? '';
-    chunk.contentTypes[i] = d.raw.contentType ?? null;
-    chunk.headers[i] = (d.raw.headers as Record<string, unknown> | null) ?? null;
-    chunk.decoded[i] = decodeMessage(d.raw, { maxBodyBytes });
-  }
-  offsets[n] = at;
-  peer.emit('deliveries', chunk, [bodies]);
-}
+const chunker = new DeliveryChunker(
+  {
+    post: (chunk, transfer) => peer.emit('deliveries', chunk, transfer),
+    putBack: (items, err) => consumer.putBack(items, err),
+  },
+  maxBodyBytes,
+);
 
 const consumer = new BrokerConsumer(config, {
-  onDelivery: (d) => {
-    pending.push(d);
-    pendingBytes += d.raw.body.byteLength;
-    if (pending.length >= CHUNK_MESSAGES || pendingBytes > 1 << 20) flush();
-    else if (!flushScheduled) {
-      flushScheduled = true;
-      // After the current socket read: one chunk per burst of frames.
-      setImmediate(flush);
-    }
-  },
+  onDelivery: (d) => chunker.add(d),
   onStatus: (status) => peer.emit('status', status),
   log,
 });
@@ -104,14 +46,14 @@ peer.on('ack', (payload) => {
 
 const control: IntakeControl = {
   async drainState(): Promise<DrainState> {
-    flush();
+    chunker.flush();
     const state: DrainState = { inFlight: consumer.inFlight, ready: null, connected: consumer.connected };
     if (state.connected && state.inFlight === 0) state.ready = await consumer.queueMessageCount();
     return state;
   },
   async pause(): Promise<void> {
     await consumer.pause();
-    flush();
+    chunker.flush();
   },
   async stop(): Promise<void> {
     poller?.stop();

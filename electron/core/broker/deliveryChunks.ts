@@ -1,0 +1,119 @@
+// Thread: the consumer thread. Deliveries cross to the engine thread in chunks (one per burst
+// of frames, at most CHUNK_MESSAGES or about 1 MiB), decoded here: the engine thread is
+// ingest's critical path. Nothing lost: a chunk that cannot be posted (the structured clone
+// refusing a header value, a closing port) is not dropped: its messages are put back on the
+// queue, or a stream re-read from them, since the engine's next multiple=true ack would
+// otherwise take them along, never stored.
+import { decodeMessage } from '../../../shared/events/decode';
+import type { Delivery } from './brokerConsumer';
+import type { DeliveryChunk } from './intakeProtocol';
+
+const CHUNK_MESSAGES = 512;
+const CHUNK_BYTES = 1 << 20;
+
+/** Where chunks go: the engine thread's port (the consumer thread's RPC peer). */
+export interface ChunkSink {
+  /** Sends a chunk, its bodies transferred. */
+  post(chunk: DeliveryChunk, transfer: ArrayBuffer[]): void;
+  /** Deliveries that could not be posted, and why (BrokerConsumer.putBack). */
+  putBack(items: readonly Delivery[], err: unknown): void;
+}
+
+export class DeliveryChunker {
+  private pending: Delivery[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+
+  constructor(
+    private readonly sink: ChunkSink,
+    /** decodeMessage's body limit. */
+    private readonly maxBodyBytes?: number,
+  ) {}
+
+  /** Takes one delivery; posts at once when the chunk is full, else after the current socket read. */
+  add(d: Delivery): void {
+    this.pending.push(d);
+    this.pendingBytes += d.raw.body.byteLength;
+    if (this.pending.length >= CHUNK_MESSAGES || this.pendingBytes > CHUNK_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After the current socket read: one chunk per burst of frames.
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Posts everything taken so far. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    // A chunk holds one channel's deliveries only: split where the generation changes.
+    let start = 0;
+    for (let i = 1; i <= batch.length; i++) {
+      if (i === batch.length || batch[i].ack.generation !== batch[start].ack.generation) {
+        this.postOrPutBack(batch.slice(start, i));
+        start = i;
+      }
+    }
+    this.pendingBytes = 0;
+  }
+
+  /**
+   * Posts a chunk; when that throws, each of its messages alone, so that only those that fail
+   * alone are put back (one bad message must not send 511 others round again). Never throws:
+   * it runs from amqplib's dispatch and from setImmediate.
+   */
+  private postOrPutBack(items: Delivery[]): void {
+    try {
+      this.postChunk(items);
+      return;
+    } catch (err) {
+      if (items.length === 1) return this.sink.putBack(items, err);
+    }
+    for (const d of items) {
+      try {
+        this.postChunk([d]);
+      } catch (err) {
+        // At once, before a later message's ack (multiple) could take it along.
+        this.sink.putBack([d], err);
+      }
+    }
+  }
+
+  private postChunk(items: Delivery[]): void {
+    const n = items.length;
+    const size = items.reduce((s, d) => s + d.raw.body.byteLength, 0);
+    const bodies = new ArrayBuffer(size);
+    const view = new Uint8Array(bodies);
+    const offsets = new Uint32Array(n + 1);
+    const chunk: DeliveryChunk = {
+      generation: items[0].ack.generation,
+      bodies,
+      offsets,
+      tags: new Float64Array(n),
+      arrivalMs: new Float64Array(n),
+      redelivered: new Uint8Array(n),
+      routingKeys: new Array(n),
+      contentTypes: new Array(n),
+      headers: new Array(n),
+      decoded: new Array(n),
+    };
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const d = items[i];
+      offsets[i] = at;
+      view.set(d.raw.body, at);
+      at += d.raw.body.byteLength;
+      chunk.tags[i] = d.ack.tag;
+      chunk.arrivalMs[i] = d.raw.arrivalMs;
+      chunk.redelivered[i] = d.redelivered ? 1 : 0;
+      chunk.routingKeys[i] = d.raw.routingKey ?? '';
+      chunk.contentTypes[i] = d.raw.contentType ?? null;
+      chunk.headers[i] = (d.raw.headers as Record<string, unknown> | null) ?? null;
+      chunk.decoded[i] = decodeMessage(d.raw, { maxBodyBytes: this.maxBodyBytes });
+    }
+    offsets[n] = at;
+    this.sink.post(chunk, [bodies]);
+  }
+}
