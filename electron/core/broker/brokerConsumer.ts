@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { amqpConnect } from './amqpConnect';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
@@ -29,6 +30,12 @@ export interface Delivery {
 
 export interface BrokerConsumerEvents {
   onDelivery(delivery: Delivery): void;
+  /**
+   * Hands over, as refused with `reason`, a delivery the ingest path failed to take
+   * MAX_TAKE_ATTEMPTS times (the engine quarantines it and acknowledges it once stored).
+   * False when that failed too. Without it such a message is rejected.
+   */
+  quarantine?(delivery: Delivery, reason: string): boolean;
   onStatus?(status: ConnectionStatus): void;
   log?(line: string): void;
 }
@@ -55,6 +62,19 @@ async function answeredWithin(call: Promise<unknown>, ms: number): Promise<boole
 /** Closes a connection's socket without the AMQP close handshake. */
 function dropSocket(conn: ChannelModel | null): void {
   (conn?.connection as unknown as { stream?: { destroy(): void } } | undefined)?.stream?.destroy();
+}
+
+/**
+ * Failures to take one message (the same routing key and body) after which it is quarantined
+ * rather than put back again: a message that fails every time came back at once, for ever.
+ */
+export const MAX_TAKE_ATTEMPTS = 5;
+/** Messages whose failures are counted at once, at most (the oldest forgotten first). */
+const MAX_COUNTED_MESSAGES = 1024;
+
+/** Which message a delivery is, across its deliveries: its routing key and body. */
+function messageKey(d: Delivery): string {
+  return createHash('sha256').update(d.raw.routingKey ?? '').update('\0').update(d.raw.body).digest('base64');
 }
 
 /** Reconnect delays: 0.12-0.28 s first, doubling, at most 15 s (shared/backoff.ts). */
@@ -86,6 +106,8 @@ export class BrokerConsumer {
   /** Deliveries the ingest path threw on (put back on the queue), and when that was last logged. */
   private deliveryFailures = 0;
   private deliveryFailureLoggedAt = -Infinity;
+  /** Failures to take each message put back (messageKey), the oldest first. */
+  private readonly takeFailures = new Map<string, number>();
   /** A stream's channel closed to read again from a delivery not taken (putBack). */
   private rereading: Channel | null = null;
   readonly status: ConnectionStatus;
@@ -345,20 +367,14 @@ export class BrokerConsumer {
    */
   putBack(items: readonly Delivery[], err: unknown): void {
     const ch = this.channel;
-    const live = ch ? items.filter((d) => d.ack.generation === this.generation) : [];
-    if (ch && live.length > 0) {
-      if (this.config.queueType === 'stream') this.rereadFrom(ch, live);
-      else {
-        for (const d of live) {
-          this.unacked = Math.max(0, this.unacked - 1);
-          try {
-            // amqplib reads only fields.deliveryTag of the message it is given.
-            ch.nack({ fields: { deliveryTag: d.ack.tag } } as unknown as ConsumeMessage, false, true);
-          } catch {
-            // The channel is closing: the broker puts back everything it had not been told of.
-          }
-        }
-      }
+    const back: Delivery[] = [];
+    for (const d of items) {
+      if (this.failedTooOften(d)) this.giveUp(d, err);
+      else if (ch && d.ack.generation === this.generation) back.push(d);
+    }
+    if (ch && back.length > 0) {
+      if (this.config.queueType === 'stream') this.rereadFrom(ch, back);
+      else for (const d of back) this.nack(ch, d, true);
     }
     this.deliveryFailures += items.length;
     const at = Date.now();
@@ -366,6 +382,53 @@ export class BrokerConsumer {
     if (at - this.deliveryFailureLoggedAt >= 10_000) {
       this.deliveryFailureLoggedAt = at;
       this.log(`delivery not taken, put back on the queue (${this.deliveryFailures} so far): ${safeErrorMessage(err)}`);
+    }
+  }
+
+  /** Counts one more failure to take `d`'s message; true at MAX_TAKE_ATTEMPTS (and forgets it). */
+  private failedTooOften(d: Delivery): boolean {
+    const key = messageKey(d);
+    const failures = (this.takeFailures.get(key) ?? 0) + 1;
+    this.takeFailures.delete(key);
+    if (failures >= MAX_TAKE_ATTEMPTS) return true;
+    this.takeFailures.set(key, failures);
+    if (this.takeFailures.size > MAX_COUNTED_MESSAGES) this.takeFailures.delete(this.takeFailures.keys().next().value!);
+    return false;
+  }
+
+  /**
+   * A message failed MAX_TAKE_ATTEMPTS times: handed over for quarantine (it stays in flight
+   * until the engine acknowledges it stored), or else rejected: dead-lettered if the queue has a
+   * dead-letter exchange, dropped otherwise. A stream cannot reject: it is read past.
+   */
+  private giveUp(d: Delivery, err: unknown): void {
+    const reason = `not taken in ${MAX_TAKE_ATTEMPTS} attempts (${safeErrorMessage(err)})`;
+    let quarantined = false;
+    try {
+      quarantined = this.events.quarantine?.(d, reason) ?? false;
+    } catch {
+      // Not quarantined: rejected below.
+    }
+    if (quarantined) {
+      this.log(`a message ${reason}: quarantined`);
+      return;
+    }
+    const ch = this.channel;
+    if (this.config.queueType === 'stream') {
+      this.log(`a message ${reason} could not be quarantined either: the stream is read past it`);
+      return;
+    }
+    if (ch && d.ack.generation === this.generation) this.nack(ch, d, false);
+    this.log(`a message ${reason} could not be quarantined either: rejected (dead-lettered if the queue has a dead-letter exchange, else dropped)`);
+  }
+
+  private nack(ch: Channel, d: Delivery, requeue: boolean): void {
+    this.unacked = Math.max(0, this.unacked - 1);
+    try {
+      // amqplib reads only fields.deliveryTag of the message it is given.
+      ch.nack({ fields: { deliveryTag: d.ack.tag } } as unknown as ConsumeMessage, false, requeue);
+    } catch {
+      // The channel is closing: the broker puts back everything it had not been told of.
     }
   }
 

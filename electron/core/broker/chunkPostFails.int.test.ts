@@ -27,12 +27,12 @@ interface Posted {
 }
 
 /** A consumer thread's chunker and consumer on a fresh queue; `refuse` decides which chunks the sink throws on. */
-async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodies: string[]) => boolean) {
+async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodies: string[]) => boolean, queueArguments: Record<string, unknown> = {}) {
   const topo = uniqueTopology(`chunkpost${queueType}`);
   topologies.push(topo);
   const conn = await amqp.connect(AMQP_URL);
   const ch = await conn.createChannel();
-  await ch.assertQueue(topo.queue, { durable: true, arguments: queueType === 'classic' ? {} : { 'x-queue-type': queueType } });
+  await ch.assertQueue(topo.queue, { durable: true, arguments: { ...queueArguments, ...(queueType === 'classic' ? {} : { 'x-queue-type': queueType }) } });
   await conn.close();
   const posted: Posted[] = [];
   const logs: string[] = [];
@@ -58,7 +58,7 @@ async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodi
   });
   consumer = new BrokerConsumer(
     { ...DEFAULT_BROKER, url: AMQP_URL, exchange: topo.exchange, queue: topo.queue, queueType, existingQueue: true, prefetch: 50, streamOffset: 'first' },
-    { onDelivery: (d) => chunker.add(d), log: (line) => void logs.push(line) },
+    { onDelivery: (d) => chunker.add(d), quarantine: (d, reason) => chunker.quarantine(d, reason), log: (line) => void logs.push(line) },
   );
   const publish = async (items: { body: string; headers?: Record<string, unknown> }[]): Promise<void> => {
     const c = await amqp.connect(AMQP_URL);
@@ -76,7 +76,7 @@ async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodi
       await c.close();
     }
   };
-  return { consumer, posted, logs, publish, depth, refusals: () => refusals };
+  return { topo, consumer, posted, logs, publish, depth, refusals: () => refusals };
 }
 
 /** Uncaught exceptions and unhandled rejections while `run` runs. */
@@ -143,5 +143,62 @@ describe('a chunk the consumer thread cannot post', () => {
         await s.consumer.stop();
       }
     });
+  });
+});
+
+// A message the consumer can never hand over came back at once, each time, to the head of a
+// classic queue: a hot loop, for ever. After MAX_TAKE_ATTEMPTS it is quarantined (posted as
+// refused, with its reason) or, when even that fails, rejected: dead-lettered if the queue has
+// a dead-letter exchange.
+describe('a message the consumer thread can never post', () => {
+  const messages = [{ body: 'm1' }, { body: 'poison', headers: { unclonable: 'yes' } }, { body: 'm3' }, { body: 'm4' }];
+
+  it('is quarantined after 5 attempts, without the headers that could not be posted; the others are stored', async () => {
+    const s = await session('classic', (chunk) => chunk.headers.some((h) => h?.unclonable !== undefined));
+    await catchingEscapes(async (escaped) => {
+      try {
+        await s.consumer.start();
+        await s.publish(messages);
+        await waitFor(() => s.posted.some((p) => p.body === 'poison') || escaped.length > 0, () => `poison quarantined (saw ${bodiesOf(s.posted)}; ${s.refusals()} refusals)`, 5000);
+        let last = { ready: -1, unacked: -1 };
+        await waitFor(async () => (last = await s.depth()).ready === 0 && last.unacked === 0, () => `queue empty (${JSON.stringify(last)})`);
+        expect(bodiesOf(s.posted)).toEqual(['m1', 'm3', 'm4', 'poison']);
+        const poison = s.posted.find((p) => p.body === 'poison')!;
+        expect(poison.reason).toMatch(/^not taken in 5 attempts \(could not be cloned\)/);
+        expect(poison.headers).toBeNull();
+        // The first chunk, then the message alone on each of its 5 deliveries, then as refused with its headers.
+        expect(s.refusals()).toBe(1 + 5 + 1);
+        expect(s.consumer.status.state).toBe('connected');
+      } finally {
+        await s.consumer.stop();
+      }
+    });
+  });
+
+  it('is dead-lettered after 5 attempts when it cannot be quarantined either', async () => {
+    const dlq = `${uniqueTopology('chunkpostdlq').queue}`;
+    const conn = await amqp.connect(AMQP_URL);
+    await (await conn.createChannel()).assertQueue(dlq, { durable: true });
+    const s = await session('classic', (_chunk, bodies) => bodies.includes('poison'), { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': dlq });
+    try {
+      await catchingEscapes(async () => {
+        try {
+          await s.consumer.start();
+          await s.publish(messages);
+          const ch = await conn.createChannel();
+          const dead = await waitFor(async () => (await ch.get(dlq, { noAck: true })) || null, () => `poison dead-lettered (${s.refusals()} refusals)`, 5000);
+          expect(dead.content.toString()).toBe('poison');
+          let last = { ready: -1, unacked: -1 };
+          await waitFor(async () => (last = await s.depth()).ready === 0 && last.unacked === 0, () => `queue empty (${JSON.stringify(last)})`);
+          expect(bodiesOf(s.posted)).toEqual(['m1', 'm3', 'm4']);
+          expect(s.logs.some((l) => /could not be quarantined either: rejected \(dead-lettered if/.test(l))).toBe(true);
+        } finally {
+          await s.consumer.stop();
+        }
+      });
+    } finally {
+      await (await conn.createChannel()).deleteQueue(dlq);
+      await conn.close();
+    }
   });
 });

@@ -27,6 +27,7 @@ const chunker = new DeliveryChunker(
 
 const consumer = new BrokerConsumer(config, {
   onDelivery: (d) => chunker.add(d),
+  quarantine: (d, reason) => chunker.quarantine(d, reason),
   onStatus: (status) => peer.emit('status', status),
   log,
 });

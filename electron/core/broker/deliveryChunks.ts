@@ -81,7 +81,24 @@ export class DeliveryChunker {
     }
   }
 
-  private postChunk(items: Delivery[]): void {
+  /**
+   * Posts one delivery the consumer gave up on (BrokerConsumer.putBack, after repeated
+   * failures) as refused, for the engine to quarantine with `reason`: with its headers, or
+   * without them when they are what cannot be posted. False when even that fails.
+   */
+  quarantine(d: Delivery, reason: string): boolean {
+    for (const keepHeaders of [true, false]) {
+      try {
+        this.postChunk([d], { reason, keepHeaders });
+        return true;
+      } catch {
+        // Tried again without the headers, then given up.
+      }
+    }
+    return false;
+  }
+
+  private postChunk(items: Delivery[], refused?: { reason: string; keepHeaders: boolean }): void {
     const n = items.length;
     const size = items.reduce((s, d) => s + d.raw.body.byteLength, 0);
     const bodies = new ArrayBuffer(size);
@@ -110,8 +127,8 @@ export class DeliveryChunker {
       chunk.redelivered[i] = d.redelivered ? 1 : 0;
       chunk.routingKeys[i] = d.raw.routingKey ?? '';
       chunk.contentTypes[i] = d.raw.contentType ?? null;
-      chunk.headers[i] = (d.raw.headers as Record<string, unknown> | null) ?? null;
-      chunk.decoded[i] = decodeMessage(d.raw, { maxBodyBytes: this.maxBodyBytes });
+      chunk.headers[i] = refused?.keepHeaders === false ? null : ((d.raw.headers as Record<string, unknown> | null) ?? null);
+      chunk.decoded[i] = refused ? { ok: false, reason: refused.reason } : decodeMessage(d.raw, { maxBodyBytes: this.maxBodyBytes });
     }
     offsets[n] = at;
     this.sink.post(chunk, [bodies]);
