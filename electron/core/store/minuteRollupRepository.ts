@@ -8,6 +8,7 @@ import { CodeCatalogue } from './codeCatalogue';
 import { AUTHORIZATION_ATTEMPT_TYPES } from './eventTypeSql';
 import { RowBatch } from './rowBatch';
 import { StatementCache } from './statementCache';
+import { stepStartArgs, stepStartSql } from './stepStart';
 
 /** 'payment': keys 'started' and 'approved', payments at their start minute (paymentOutcomes.ts). */
 export type MinuteDim = 'type' | 'authorized' | 'declined' | 'decline' | 'decision' | 'failed' | 'latency' | 'payment';
@@ -159,10 +160,10 @@ export class MinuteRollupRepository {
             .all(dim, innerFrom / 10, innerTo / 10)
         : this.sql
             .prepare(
-              `SELECT CAST(bucket / ? AS INTEGER) * ? AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_ten_minute
+              `SELECT ${stepStartSql('bucket')} * 10 AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_ten_minute
                WHERE dim = ? AND bucket >= ? AND bucket < ? GROUP BY t, key ORDER BY t`,
             )
-            .all(stepMin / 10, stepMin, dim, innerFrom / 10, innerTo / 10)
+            .all(...stepStartArgs(stepMin / 10), dim, innerFrom / 10, innerTo / 10)
     ) as MinuteCell[];
     const head = innerFrom > fromMin ? this.minuteSteps(dim, stepMin, fromMin, innerFrom) : [];
     const tail = toMin > innerTo ? this.minuteSteps(dim, stepMin, innerTo, toMin) : [];
@@ -206,10 +207,10 @@ export class MinuteRollupRepository {
     }
     return this.sql
       .prepare(
-        `SELECT CAST(minute / ? AS INTEGER) * ? AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute
+        `SELECT ${stepStartSql('minute')} AS t, key, SUM(count) AS n, SUM(amount) AS a FROM rollup_minute
          WHERE dim = ? AND minute >= ? AND minute < ? GROUP BY t, key ORDER BY t`,
       )
-      .all(stepMin, stepMin, dim, fromMin, toMin) as MinuteCell[];
+      .all(...stepStartArgs(stepMin), dim, fromMin, toMin) as MinuteCell[];
   }
 
   /** A database migrated before 180 and opened read-only has minutes only. */

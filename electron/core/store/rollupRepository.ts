@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { CodeCatalogue } from './codeCatalogue';
 import { RowBatch } from './rowBatch';
 import { StatementCache } from './statementCache';
+import { stepStartArgs, stepStartSql } from './stepStart';
 
 /**
  * One cell of the per-second rollups (migration 001). dim: 'type' (key = event type),
@@ -83,7 +84,7 @@ export class RollupRepository {
 
   /** Events by type in [fromSec, toSec), summed per `stepSec` (t = the step's first second), oldest first. */
   typeCountsBySteps(stepSec: number, fromSec: number, toSec: number): { t: number; key: string; n: number }[] {
-    return this.sums({ group: 'CAST(sec / ? AS INTEGER) * ?', groupArgs: [stepSec, stepSec], fromSec, toSec, dims: "dim = 'type'", order: 'g' }).map(({ g, key, n }) => ({ t: g, key, n }));
+    return this.sums({ group: stepStartSql('sec'), groupArgs: stepStartArgs(stepSec), fromSec, toSec, dims: "dim = 'type'", order: 'g' }).map(({ g, key, n }) => ({ t: g, key, n }));
   }
 
   /** Every cell but 'type' in [fromSec, toSec), summed per (dim, key): a report window's whole seconds. */
