@@ -115,3 +115,28 @@ describe('live metrics: events stamped far ahead of the clock', () => {
     expect(m.figures(now + 330_000).rates.total.m1 * 60).toBe(1);
   });
 });
+
+describe('live metrics: arrival lag on the session clock', () => {
+  it('reads the arrivals of the minute before the clock given, not before the wall clock', () => {
+    const m = new LiveMetrics();
+    // A replay of a capture of 2026: the clock is event time, arrivals recorded 2 s after.
+    const e = { ...authorized(T, 5, 'EUR'), arrivalMs: T + 2_000 };
+    m.observe([e], T);
+    // Not arrived yet on the replay's clock.
+    expect(m.figures(T).arrivalLagMs.p50).toBeNull();
+    const f = m.figures(T + 3_000);
+    expect(f.arrivalLagMs.p50).toBeGreaterThan(2_000 / 1.25);
+    expect(f.arrivalLagMs.p50).toBeLessThanOrEqual(2_000);
+    expect(f.arrival?.rates.m1).toBeCloseTo(1 / 60);
+    // A minute later on the same clock it has left the window.
+    expect(m.figures(T + 63_000).arrivalLagMs.p50).toBeNull();
+  });
+
+  it('keeps no arrival further ahead of the clock than event time is kept', () => {
+    const m = new LiveMetrics();
+    const e = { ...authorized(T, 5, 'EUR'), arrivalMs: T + 86_400_000 };
+    m.observe([e], T);
+    expect(m.figures(T + 86_400_000 + 1_000).arrivalLagMs.p50).toBeNull();
+    expect(m.lastArrival).toBe(T + 86_400_000);
+  });
+});

@@ -77,9 +77,13 @@ export class LiveMetrics {
         if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
         if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
       }
+      if (this.lastArrival === null || e.arrivalMs > this.lastArrival) this.lastArrival = e.arrivalMs;
+      // A replay's arrivals are the capture's, ahead of its clock by their lag: kept until the
+      // clock reaches them, but no further ahead than event time is (live, none is ahead).
+      const arrivalSec = Math.floor(e.arrivalMs / 1000);
+      if (arrivalSec > nowSec + AHEAD_KEPT_SECONDS) continue;
       this.arrivals.observe(e.arrivalMs, t);
       if (e.category !== 'unknown') {
-        const arrivalSec = Math.floor(e.arrivalMs / 1000);
         let hist = this.lagBySecond.get(arrivalSec);
         if (!hist) {
           hist = new Uint32Array(LAG_EDGES.length);
@@ -87,7 +91,6 @@ export class LiveMetrics {
         }
         hist[lagBin(Math.max(0, e.arrivalMs - t))] += 1;
       }
-      if (this.lastArrival === null || e.arrivalMs > this.lastArrival) this.lastArrival = e.arrivalMs;
     }
   }
 
@@ -152,7 +155,7 @@ export class LiveMetrics {
   figures(clock: number): Omit<EngineSnapshot, 'at' | 'session' | 'connection' | 'status' | 'totals' | 'ingest' | 'replay' | 'clock'> {
     const endSec = Math.floor(clock / 1000);
     this.byEventTime.evictBefore(endSec - KEEP_SECONDS);
-    for (const sec of this.lagBySecond.keys()) if (sec < Math.floor(Date.now() / 1000) - 120 && sec < endSec - 120) this.lagBySecond.delete(sec);
+    for (const sec of this.lagBySecond.keys()) if (sec < endSec - 120) this.lagBySecond.delete(sec);
 
     const sums = (seconds: number): Float64Array => {
       const out = new Float64Array(TYPE_KEYS.length);
@@ -205,9 +208,10 @@ export class LiveMetrics {
       .map(([currency, [count, amount]]) => ({ currency, amount, count }));
     const lagHist = new Float64Array(LAG_EDGES.length);
     let lagCount = 0;
-    const arrivalEnd = Math.floor(Date.now() / 1000);
+    // Arrivals of the minute before the clock, the session's as every window here: a replay's
+    // recorded arrivals are of the capture's day, and by the wall clock none was ever counted.
     for (const [sec, hist] of this.lagBySecond) {
-      if (sec < arrivalEnd - 60) continue;
+      if (sec < endSec - 60 || sec > endSec) continue;
       for (let i = 0; i < hist.length; i++) {
         lagHist[i] += hist[i];
         lagCount += hist[i];
@@ -236,7 +240,7 @@ export class LiveMetrics {
       },
       queues: this.queues,
       brokerNode: this.brokerNode,
-      arrival: this.arrivals.view(Date.now()),
+      arrival: this.arrivals.view(clock),
       throughputLate: this.takeThroughputLate(endSec),
       throughputTail: this.takeThroughputTail(endSec),
       queueDepthTail: this.pendingQueuePoints.splice(0),
