@@ -8,6 +8,8 @@ export const migration340 = {
   version: 340,
   name: 'queue samples: the oldest waiting message age',
   up(db: Database): void {
-    db.exec('ALTER TABLE queue_depth ADD COLUMN oldest_age_s REAL');
+    // Idempotent: a database rewound to an older user_version runs it again.
+    const has = db.prepare("SELECT 1 FROM pragma_table_info('queue_depth') WHERE name = 'oldest_age_s'").get() !== undefined;
+    if (!has) db.exec('ALTER TABLE queue_depth ADD COLUMN oldest_age_s REAL');
   },
 };
