@@ -80,7 +80,9 @@ function firstSession(file: string, url: string, groupWait: string, until: 'sent
     }, 10);
     setInterval(() => undefined, 1000);
   `;
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['-e', code, file, url, groupWait, until, groupInterval], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // tsx runs the code in a child process of its own: the session is killed with its whole
+  // process group, or SIGKILL would end the wrapper and leave the session running (and paging).
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['-e', code, file, url, groupWait, until, groupInterval], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
@@ -89,7 +91,7 @@ function firstSession(file: string, url: string, groupWait: string, until: 'sent
   return {
     ready,
     kill: async () => {
-      child.kill('SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
       await exited;
     },
   };
