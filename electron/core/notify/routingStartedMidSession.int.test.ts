@@ -51,10 +51,12 @@ async function firingThenRouted(name: string, start: (dbFile: string, rulesFile:
   storePayments(session.engine, 5, 40);
   session.alerting.onWallTick();
   expect((await firing()).map((a) => a.rule)).toEqual(['decline-rate-high']);
-  // Ten calm seconds, judged on their own time (the wall clock would take ten seconds): what the
-  // evaluator raises goes to the hub as the session passes it on.
-  storePayments(session.engine, 10, 0, { endMs: Date.now() + 10_000 });
-  for (const raised of session.alerting.evaluator.advanceTo(Date.now() + 15_000)) notifications!.hub.observe(raised);
+  // Calm seconds, judged on their own time (the wall clock would take that long): what the
+  // evaluator raises goes to the hub as the session passes it on. Ticks fall on the evaluation
+  // interval's boundaries, with the lateness allowance held back: 30 s on, whatever the phase of
+  // the wall clock, some tick's 5 s window lies wholly after the declines.
+  storePayments(session.engine, 25, 0, { endMs: Date.now() + 25_000 });
+  for (const raised of session.alerting.evaluator.advanceTo(Date.now() + 30_000)) notifications!.hub.observe(raised);
   expect(await firing()).toEqual([]);
   return notifications!;
 }
