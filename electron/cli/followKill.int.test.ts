@@ -46,7 +46,7 @@ describe('a follower killed at random moments', () => {
     collector.stderr!.on('data', (d: Buffer) => (collectorLog += d.toString()));
     await waitFor(() => collectorLog.includes('collecting from'), 'the collector to start', 20_000);
 
-    const publishing = publishResilient(t.exchange, declineSpikeTraffic(total, Date.now(), 40), 300);
+    const publishing = publishResilient(t.exchange, declineSpikeTraffic(total, Date.now(), 40), 500);
     const followArgs = ['follow', '--amqp', AMQP_URL, '--metrics-stream', stream, '--db', followerDb];
     for (let kill = 0; kill < 3; kill++) {
       const follower = startPayops(followArgs);

@@ -72,7 +72,7 @@ describe('collect --capture killed with SIGKILL while draining', () => {
     it(`.${ext}: every acknowledged message is in the capture; a restart refuses it without --capture-append and completes it with`, async () => {
       const seed = Number(process.env.PAYOPS_KILL_SEED ?? Date.now() % 100000);
       const random = mulberry32(seed);
-      const total = process.env.PAYOPS_LONG ? 100_000 : 30_000;
+      const total = process.env.PAYOPS_LONG ? 100_000 : 20_000;
       const t = uniqueTopology('killcap');
       topologies.push(t);
       const events = paddedEvents(total, 100);
