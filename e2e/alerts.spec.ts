@@ -70,7 +70,10 @@ function alertsJson(dbFile: string): { rule: string; firedAt: string | null; res
   return JSON.parse(execFileSync(process.execPath, [BIN, 'alerts', '--db', dbFile, '--json'], { encoding: 'utf8' }));
 }
 
-test('decline-spike fires the decline alert and a notification, then resolves; normal traffic fires nothing', async ({ browser }) => {
+// Minutes of real traffic (a spike console and a calm one side by side): under `npm run test:long`.
+// `npm test` keeps a decline spike reaching the webhook and the Notifications tab
+// (notifications.spec.ts) and the resolve path in the integration suites (notifyCollect).
+test('decline-spike fires the decline alert and a notification, then resolves; normal traffic fires nothing @long', async ({ browser }) => {
   test.setTimeout(240_000);
   const spike = await startConsole(['--rules', RULES]);
   const normal = await startConsole(['--rules', RULES]);
