@@ -14,7 +14,7 @@ import { ApiArgumentError, apiRequestSchemas, parseApiRequest } from '../../shar
 import { validateRulesText } from '../../shared/rulesText';
 
 const NAMES = Object.keys(apiRequestSchemas);
-const RUNS = process.env.PAYOPS_LONG ? 20_000 : 2_000;
+const RUNS = process.env.PAYOPS_LONG ? 20_000 : 1_000;
 
 /** Values of the kinds a request field takes, plus the awkward ones. */
 const fieldValue = fc.oneof(

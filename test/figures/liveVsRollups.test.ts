@@ -5,9 +5,10 @@
 // code and authorized amounts per currency must agree.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeEngine, type EngineSession } from '../../electron/core/engine/composeEngine';
+import type { EngineSession } from '../../electron/core/engine/composeEngine';
 import type { EngineConfig } from '../../electron/core/engine/engineConfig';
 import { DEMO_CAPTURE } from '../support/explorerTestKit';
+import { replayedToTheEnd } from '../support/replayedSession';
 import { tempDir } from '../support/tempDir';
 
 const dir = tempDir('payops-live-vs-rollups-');
@@ -22,12 +23,7 @@ const SLICE = { fromMs: Date.parse('2026-11-02T09:50:00Z'), toMs: Date.parse('20
 describe('PaySim replay: live figures against the stored rollups', () => {
   it('agree for the windows before the clock, and the minute rollups with the seconds', async () => {
     const config: EngineConfig = { dbFile: path.join(dir, 'p.db'), session: 'replay', replay: { file: DEMO_CAPTURE, speed: 'max', ...SLICE } };
-    let drained!: () => void;
-    const done = new Promise<void>((r) => (drained = r));
-    const session = composeEngine(config, { snapshot: () => undefined, log: () => undefined, drained: () => drained() });
-    running.push(session);
-    await session.start();
-    await done;
+    const session = await replayedToTheEnd(config, running);
     const s = session.engine.snapshot();
     const { rollups, minuteRollups } = session.engine.store;
     const endSec = Math.floor(s.clock / 1000);

@@ -8,11 +8,10 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
-import { manualClock, waitFor } from '../../../test/support/waitFor';
+import { countingPoller } from '../../../test/support/countingPoller';
+import { waitFor } from '../../../test/support/waitFor';
 import { ManagementClient } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';
-import { QueueDepthPoller } from './queueDepthPoller';
-import { QueueStatsPoller } from './queueStatsPoller';
 
 const topo = uniqueTopology('deletedwatch');
 const kept = `${topo.queue}.kept`;
@@ -37,20 +36,7 @@ afterAll(async () => {
 describe('a watched queue deleted while watched', () => {
   it("reads 'queue not found' on every poll, with one passive declare every 30 s, not one a poll", async () => {
     const management = new ManagementClient(managementEndpoint(AMQP_URL), { timeoutMs: 5000 });
-    const clock = manualClock();
-    const passive = new QueueDepthPoller([kept, deleted], () => conn, () => undefined);
-    const declared: string[] = [];
-    const poller = new QueueStatsPoller({
-      queues: [kept, deleted],
-      management,
-      passive: (q) => {
-        declared.push(q);
-        return passive.sample(q);
-      },
-      onSamples: () => undefined,
-      now: clock.now,
-      onStop: () => passive.stop(),
-    });
+    const { poller, clock, declared } = countingPoller([kept, deleted], conn, management);
     try {
       await poller.pollOnce();
       const ch = await conn.createChannel();

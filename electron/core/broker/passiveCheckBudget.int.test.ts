@@ -10,11 +10,10 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
 import { startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
-import { manualClock } from '../../../test/support/waitFor';
+import { countingPoller as countingPollerOn } from '../../../test/support/countingPoller';
 import { ManagementClient } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';
-import { QueueDepthPoller } from './queueDepthPoller';
-import { MAX_PASSIVE_CHECKS_PER_POLL, QueueStatsPoller } from './queueStatsPoller';
+import { MAX_PASSIVE_CHECKS_PER_POLL } from './queueStatsPoller';
 
 const topo = uniqueTopology('passivebudget');
 const idle = Array.from({ length: 12 }, (_, i) => `${topo.queue}.idle${i}`);
@@ -57,23 +56,7 @@ afterAll(async () => {
   await http.close();
 });
 
-function countingPoller(queues: string[]) {
-  const clock = manualClock();
-  const passive = new QueueDepthPoller(queues, () => conn, () => undefined);
-  const declared: string[] = [];
-  const poller = new QueueStatsPoller({
-    queues,
-    management: new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 }),
-    passive: (q) => {
-      declared.push(q);
-      return passive.sample(q);
-    },
-    onSamples: () => undefined,
-    now: clock.now,
-    onStop: () => passive.stop(),
-  });
-  return { poller, clock, declared };
-}
+const countingPoller = (queues: string[]) => countingPollerOn(queues, conn, new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 }));
 
 describe('passive checks of a 0 from the management API', () => {
   it('12 idle empty queues: a few declares a poll while they are new, none once their 0 has held', async () => {

@@ -143,7 +143,7 @@ describe('explorer keyset pages', () => {
       ),
       // A walk of all 9,000 rows a few at a time is thousands of pages (~0.5 ms each): 120
       // walks take ~15 s on a quiet machine; 200 took 84 s, past the limit, on a busy one.
-      { numRuns: 120 },
+      { numRuns: process.env.PAYOPS_LONG ? 240 : 60 },
     );
     // The property is only worth something if most walks cross page boundaries.
     expect(multiPage).toBeGreaterThan(36);
@@ -166,7 +166,7 @@ describe('explorer keyset pages', () => {
           expect(walk(filter, order, limit, budget, slice)).toEqual(reference(filter, order));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: process.env.PAYOPS_LONG ? 300 : 75 },
     );
     expect(partials).toBeGreaterThan(50);
   });

@@ -5,10 +5,11 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatRecordedLine } from '../capture/captureLine';
-import { composeEngine, type EngineSession } from '../engine/composeEngine';
+import type { EngineSession } from '../engine/composeEngine';
 import type { EngineConfig } from '../engine/engineConfig';
 import { tempDir } from '../../../test/support/tempDir';
 import { captureLines, writeCapture } from '../../../test/support/replayTestKit';
+import { replayedToTheEnd } from '../../../test/support/replayedSession';
 
 const dir = tempDir('payops-replay-arrivals-');
 const running: EngineSession[] = [];
@@ -28,12 +29,7 @@ describe('a replay: arrival figures on the replay clock', () => {
     });
     const file = writeCapture(path.join(dir, 'lagged.jsonl'), lines);
     const config: EngineConfig = { dbFile: path.join(dir, 'r.db'), session: 'replay', replay: { file, speed: 'max' } as EngineConfig['replay'] };
-    let drained!: () => void;
-    const done = new Promise<void>((r) => (drained = r));
-    const session = composeEngine(config, { snapshot: () => undefined, log: () => undefined, drained: () => drained() });
-    running.push(session);
-    await session.start();
-    await done;
+    const session = await replayedToTheEnd(config, running);
 
     const s = session.engine.snapshot();
     expect(s.totals.events).toBe(300);

@@ -13,6 +13,7 @@ import { validateRouting, type RoutingConfig } from '../../../shared/notificatio
 import { openNotificationLog } from '../store/notificationLogRepository';
 import { startReceiver } from '../../../test/support/httpReceiver';
 import { tempDir } from '../../../test/support/tempDir';
+import { waitFor } from '../../../test/support/waitFor';
 import { startSessionNotifications, type SessionNotifications } from './notificationHub';
 import { backtestRouting } from './routingBacktest';
 import { secretEnvName } from './secretUrls';
@@ -151,11 +152,14 @@ describe('a live session', () => {
     const cfg = routing({}, { more: [{ name: 'chat', type: 'slack', urlSecret: 'team-chat' }] });
     cfg.policies.push({ ...cfg.defaultPolicy, contactPoint: 'oncall', continue: true }, { ...cfg.defaultPolicy, contactPoint: 'chat' });
     const { s, lines, log, bytes, dbFile } = session(cfg, { [secretEnvName('oncall')]: `${receiver.url}${TOKEN_PATH}` }, { live: true });
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => lines.length > 0, 'the missing secret said at the start');
     expect(lines).toEqual(['contact point "chat" cannot deliver: secret "team-chat" is not set (secret store, or PAYOPS_SECRET_TEAM_CHAT in the environment); its notifications will be logged failed']);
     const now = Date.now();
     s.hub.observe({ ...note('firing', 0), at: now });
     s.hub.advanceTo(now + 10_000);
+    // Both messages end (the webhook after its three attempts) before the session stops: a
+    // delivery not started yet is not what idle() waits for, and stop() makes no more retries.
+    await waitFor(() => log().filter((e) => e.final).length === 2, 'both messages to end', 30_000);
     await s.hub.delivery.idle();
     await s.stop();
     expect(lines.slice(1)).toEqual([
