@@ -108,8 +108,13 @@ export class BrokerConsumer {
   private deliveryFailureLoggedAt = -Infinity;
   /** Failures to take each message put back (messageKey), the oldest first. */
   private readonly takeFailures = new Map<string, number>();
-  /** A stream's channel closed to read again from a delivery not taken (putBack). */
-  private rereading: Channel | null = null;
+  /**
+   * Per channel generation of a stream, the offset it is being read again from (putBack): its
+   * deliveries there and after are not handed over, the next channel delivers them again.
+   */
+  private readonly rereadFloors = new Map<number, number>();
+  /** Channels of a stream replaced to read it again from a delivery not taken: what they still deliver is dropped. */
+  private readonly superseded = new WeakSet<Channel>();
   readonly status: ConnectionStatus;
 
   constructor(
@@ -319,9 +324,9 @@ export class BrokerConsumer {
   }
 
   private onMessage(ch: Channel, msg: ConsumeMessage | null): void {
-    // A stream channel being closed to read again from a message not taken: what it still
+    // A stream channel replaced to read again from a message not taken: what it still
     // delivers comes again on the next one.
-    if (ch === this.rereading) return;
+    if (this.superseded.has(ch)) return;
     if (msg === null) {
       // The broker cancelled our consumer (queue deleted): treat as a lost channel.
       this.log('consumer cancelled by the broker');
@@ -370,19 +375,35 @@ export class BrokerConsumer {
     const back: Delivery[] = [];
     for (const d of items) {
       if (this.failedTooOften(d)) this.giveUp(d, err);
-      else if (ch && d.ack.generation === this.generation) back.push(d);
+      else if (this.config.queueType === 'stream' || (ch && d.ack.generation === this.generation)) back.push(d);
     }
-    if (ch && back.length > 0) {
-      if (this.config.queueType === 'stream') this.rereadFrom(ch, back);
-      else for (const d of back) this.nack(ch, d, true);
+    let from: number | null = null;
+    if (back.length > 0) {
+      if (this.config.queueType === 'stream') from = this.rereadFrom(back);
+      else if (ch) for (const d of back) this.nack(ch, d, true);
     }
     this.deliveryFailures += items.length;
     const at = Date.now();
     // A message that fails every time comes back at once, each time: one line per 10 s, counted.
     if (at - this.deliveryFailureLoggedAt >= 10_000) {
       this.deliveryFailureLoggedAt = at;
-      this.log(`delivery not taken, put back on the queue (${this.deliveryFailures} so far): ${safeErrorMessage(err)}`);
+      const where = from === null ? 'put back on the queue' : `the stream read again from offset ${from}`;
+      this.log(`delivery not taken, ${where} (${this.deliveryFailures} so far): ${safeErrorMessage(err)}`);
     }
+  }
+
+  /**
+   * Whether a delivery is still to be handed to the engine: not a stream's delivery at or after
+   * the offset its channel is being read again from (putBack). The engine stores, with each
+   * batch, the offset after the batch's newest message: a message after one put back, handed
+   * over before the put-back one came again, moved that place past it, and a console stopped
+   * before the re-read resumed past it, never storing it.
+   */
+  wanted(d: Delivery): boolean {
+    const floor = this.rereadFloors.get(d.ack.generation);
+    if (floor === undefined) return true;
+    const offset = streamOffsetOf(d.raw.headers);
+    return offset === null || offset < floor;
   }
 
   /** Counts one more failure to take `d`'s message; true at MAX_TAKE_ATTEMPTS (and forgets it). */
@@ -432,21 +453,36 @@ export class BrokerConsumer {
     }
   }
 
-  /** Closes a stream's channel; the next one reads from the first of `items`. */
-  private rereadFrom(ch: Channel, items: readonly Delivery[]): void {
+  /**
+   * Reads a stream again from the first of `items` (returned): neither their channel's later
+   * deliveries nor the live channel's are handed over any more (wanted), and the live channel
+   * is closed: the reconnect reads from there.
+   */
+  private rereadFrom(items: readonly Delivery[]): number | null {
     const offsets = items.map((d) => streamOffsetOf(d.raw.headers)).filter((o): o is number => o !== null);
-    if (offsets.length === 0) return;
+    if (offsets.length === 0) return null;
     const from = Math.min(...offsets);
     this.resumeAt = Math.min(this.resumeAt ?? from, from);
-    if (this.rereading === ch) return;
-    this.rereading = ch;
-    void ch.close().catch(() => undefined);
+    const lower = (generation: number): void => {
+      this.rereadFloors.set(generation, Math.min(this.rereadFloors.get(generation) ?? from, from));
+    };
+    for (const d of items) lower(d.ack.generation);
+    // What the live channel delivers from there on comes again on the next one.
+    if (this.channel) lower(this.generation);
+    // Generations are counted up; a handful back is more than deliveries still waiting to be posted span.
+    for (const g of this.rereadFloors.keys()) if (g < this.generation - 8) this.rereadFloors.delete(g);
+    const ch = this.channel;
+    if (ch && !this.superseded.has(ch)) {
+      this.superseded.add(ch);
+      void ch.close().catch(() => undefined);
+    }
+    return from;
   }
 
   private onChannelClosed(conn: ChannelModel, ch: Channel): void {
     if (this.channel !== ch) return;
     // A channel can die alone (e.g. a precondition failure); start over with a new connection.
-    this.onLost(conn, new Error(ch === this.rereading ? `reading the stream again from offset ${this.resumeAt}` : 'channel closed'));
+    this.onLost(conn, new Error(this.superseded.has(ch) ? `reading the stream again from offset ${this.resumeAt}` : 'channel closed'));
     void conn.close().catch(() => undefined);
   }
 

@@ -55,6 +55,7 @@ async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodi
       setImmediate(() => consumer.ackUpTo(token, chunk.tags.length));
     },
     putBack: (items, err) => consumer.putBack(items, err),
+    wanted: (d) => consumer.wanted(d),
   });
   consumer = new BrokerConsumer(
     { ...DEFAULT_BROKER, url: AMQP_URL, exchange: topo.exchange, queue: topo.queue, queueType, existingQueue: true, prefetch: 50, streamOffset: 'first' },

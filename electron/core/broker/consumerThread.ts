@@ -21,6 +21,7 @@ const chunker = new DeliveryChunker(
   {
     post: (chunk, transfer) => peer.emit('deliveries', chunk, transfer),
     putBack: (items, err) => consumer.putBack(items, err),
+    wanted: (d): boolean => consumer.wanted(d),
   },
   maxBodyBytes,
 );

@@ -17,6 +17,11 @@ export interface ChunkSink {
   post(chunk: DeliveryChunk, transfer: ArrayBuffer[]): void;
   /** Deliveries that could not be posted, and why (BrokerConsumer.putBack). */
   putBack(items: readonly Delivery[], err: unknown): void;
+  /**
+   * False for a delivery no longer to be posted: a stream's, after one put back on its
+   * channel, which comes again on the next (BrokerConsumer.wanted). Asked before each post.
+   */
+  wanted?(d: Delivery): boolean;
 }
 
 export class DeliveryChunker {
@@ -64,7 +69,9 @@ export class DeliveryChunker {
    * alone are put back (one bad message must not send 511 others round again). Never throws:
    * it runs from amqplib's dispatch and from setImmediate.
    */
-  private postOrPutBack(items: Delivery[]): void {
+  private postOrPutBack(all: Delivery[]): void {
+    const items = this.wantedOf(all);
+    if (items.length === 0) return;
     try {
       this.postChunk(items);
       return;
@@ -72,6 +79,9 @@ export class DeliveryChunker {
       if (items.length === 1) return this.sink.putBack(items, err);
     }
     for (const d of items) {
+      // A stream message put back before this one is read again from there: this one comes
+      // again after it, and posted now it would move the stored place past it.
+      if (this.wantedOf([d]).length === 0) continue;
       try {
         this.postChunk([d]);
       } catch (err) {
@@ -79,6 +89,11 @@ export class DeliveryChunker {
         this.sink.putBack([d], err);
       }
     }
+  }
+
+  private wantedOf(items: Delivery[]): Delivery[] {
+    const wanted = this.sink.wanted;
+    return wanted ? items.filter((d) => wanted.call(this.sink, d)) : items;
   }
 
   /**

@@ -1,0 +1,116 @@
+// A stream message put back (its chunk could not be posted to the engine thread) is read again
+// from its offset; the engine stores, with every batch, the offset after the batch's newest
+// message (streamResume.ts). When the messages after the put-back one were still posted, their
+// batch stored an offset past it, and a console stopped before the re-read resumed past it:
+// never stored. Real broker, real store (temp file), the real resume path; the seam is the sink
+// (the engine's side of the port), which commits each chunk at once, as a batch would.
+import amqp from 'amqplib';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { paymentEvent } from '../../../bench/events';
+import { AMQP_URL, deleteTopology, uniqueTopology, type TestTopology } from '../../../test/support/broker';
+import { storedIdentities } from '../../../test/support/storedIds';
+import { tempDir } from '../../../test/support/tempDir';
+import { waitFor } from '../../../test/support/waitFor';
+import { resumeStream } from '../engine/streamResume';
+import { openStore, type Store } from '../store/store';
+import { DEFAULT_BROKER, type NamedQueueConfig } from './brokerConfig';
+import { BrokerConsumer } from './brokerConsumer';
+import { DeliveryChunker } from './deliveryChunks';
+
+const topologies: TestTopology[] = [];
+afterEach(async () => {
+  for (const t of topologies.splice(0)) await deleteTopology(t);
+});
+
+/** One session on `file`: a store, the resume path, a chunker committing each chunk at once, a consumer. */
+function session(file: string, queue: string, refuse: (ids: string[]) => boolean) {
+  const store: Store = openStore(file);
+  const logs: string[] = [];
+  const log = (line: string): void => void logs.push(line);
+  const committed: string[] = [];
+  let refusals = 0;
+  const config: NamedQueueConfig = resumeStream(
+    store,
+    { ...DEFAULT_BROKER, url: AMQP_URL, queue, queueType: 'stream', existingQueue: true, prefetch: 50, streamOffset: 'first' },
+    log,
+  );
+  // eslint-disable-next-line prefer-const -- the chunker's sink and the consumer refer to each other
+  let consumer: BrokerConsumer;
+  const chunker = new DeliveryChunker({
+    post: (chunk) => {
+      const items = [...chunk.tags].map((_, i) => ({
+        raw: {
+          body: Buffer.from(chunk.bodies, chunk.offsets[i], chunk.offsets[i + 1] - chunk.offsets[i]),
+          headers: chunk.headers[i],
+          contentType: chunk.contentTypes[i],
+          routingKey: chunk.routingKeys[i],
+          arrivalMs: chunk.arrivalMs[i],
+        },
+        result: chunk.decoded[i],
+      }));
+      const ids = items.map((m) => (m.result.ok ? m.result.event.id : '?'));
+      if (refuse(ids)) {
+        refusals += 1;
+        throw new DOMException('could not be cloned', 'DataCloneError');
+      }
+      store.ingest.commit(items);
+      committed.push(...ids);
+      const token = { generation: chunk.generation, tag: chunk.tags[chunk.tags.length - 1] };
+      setImmediate(() => consumer.ackUpTo(token, chunk.tags.length));
+    },
+    putBack: (items, err) => consumer.putBack(items, err),
+    wanted: (d) => consumer.wanted(d),
+  });
+  consumer = new BrokerConsumer(config, { onDelivery: (d) => chunker.add(d), quarantine: (d, reason) => chunker.quarantine(d, reason), log });
+  return { store, consumer, logs, committed, refusals: () => refusals };
+}
+
+const ids = ['s1', 'bad', 's3', 's4', 's5'];
+
+describe('a stream message put back, the console stopped before it is read again', () => {
+  it('is read again from the stored offset after the restart and stored exactly once', async () => {
+    const topo = uniqueTopology('streamputback');
+    topologies.push(topo);
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(topo.queue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    // Published before the consumer starts: the stream delivers them together, in one chunk.
+    for (const id of ids) ch.sendToQueue(topo.queue, Buffer.from(JSON.stringify(paymentEvent('payment.authorized', { id, source: 'test/putback' }))));
+    await ch.waitForConfirms();
+    await conn.close();
+    const file = path.join(tempDir('streamputback'), 'live.db');
+
+    // First session: the engine cannot take 'bad' (its chunk cannot be posted); it stops once
+    // that happened, before the stream is read again from it.
+    const first = session(file, topo.queue, (chunkIds) => chunkIds.includes('bad'));
+    try {
+      await first.consumer.start();
+      await waitFor(() => first.refusals() > 0, 'bad refused');
+    } finally {
+      await first.consumer.stop();
+    }
+    expect(first.committed).not.toContain('bad');
+    // 'bad' is at offset 1: the stored place must not pass it.
+    expect(first.store.streamOffsets.next(topo.queue) ?? 0).toBeLessThanOrEqual(1);
+    first.store.close();
+
+    // Second session on the same database: it resumes at the stored offset and takes everything.
+    const second = session(file, topo.queue, () => false);
+    try {
+      await second.consumer.start();
+      await waitFor(
+        () => ids.every((id) => second.committed.includes(id) || first.committed.includes(id)),
+        () => `every message stored (first session ${first.committed.join(',')}; second ${second.committed.join(',')}; ${second.logs.join(' | ')})`,
+        3000,
+      );
+    } finally {
+      await second.consumer.stop();
+      second.store.close();
+    }
+    // Exactly once: one row per message, none missing.
+    const stored = storedIdentities(file);
+    expect(stored.total).toBe(ids.length);
+    expect([...stored.ids].sort()).toEqual(ids.map((id) => `test/putback|${id}`).sort());
+  });
+});
