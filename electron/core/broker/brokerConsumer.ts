@@ -115,6 +115,8 @@ export class BrokerConsumer {
   private readonly rereadFloors = new Map<number, number>();
   /** Channels of a stream replaced to read it again from a delivery not taken: what they still deliver is dropped. */
   private readonly superseded = new WeakSet<Channel>();
+  /** A stream's new channel being opened to read again from `resumeAt` (putBack). */
+  private rereadPending = false;
   readonly status: ConnectionStatus;
 
   constructor(
@@ -456,7 +458,7 @@ export class BrokerConsumer {
   /**
    * Reads a stream again from the first of `items` (returned): neither their channel's later
    * deliveries nor the live channel's are handed over any more (wanted), and the live channel
-   * is closed: the reconnect reads from there.
+   * is replaced by one reading from there. Without a live channel, the reconnect reads from there.
    */
   private rereadFrom(items: readonly Delivery[]): number | null {
     const offsets = items.map((d) => streamOffsetOf(d.raw.headers)).filter((o): o is number => o !== null);
@@ -471,18 +473,56 @@ export class BrokerConsumer {
     if (this.channel) lower(this.generation);
     // Generations are counted up; a handful back is more than deliveries still waiting to be posted span.
     for (const g of this.rereadFloors.keys()) if (g < this.generation - 8) this.rereadFloors.delete(g);
-    const ch = this.channel;
-    if (ch && !this.superseded.has(ch)) {
-      this.superseded.add(ch);
-      void ch.close().catch(() => undefined);
-    }
+    if (this.channel && this.connection && !this.rereadPending) void this.rereadOnNewChannel(this.connection, this.channel);
     return from;
+  }
+
+  /**
+   * Replaces a stream's channel by a new one on the same connection, consuming from `resumeAt`
+   * (a few ms; closing the channel made the whole connection start over, ~0.2 s with its
+   * backoff). Should that fail, the connection is started over as for a lost channel.
+   */
+  private async rereadOnNewChannel(conn: ChannelModel, old: Channel): Promise<void> {
+    this.rereadPending = true;
+    this.superseded.add(old);
+    let ch: Channel | null = null;
+    try {
+      ch = await conn.createChannel();
+      const fresh = ch;
+      fresh.on('error', (err: Error) => this.log(`channel error: ${safeErrorMessage(err)}`));
+      fresh.on('close', () => this.onChannelClosed(conn, fresh));
+      await fresh.prefetch(this.config.prefetch);
+      if (this.stopping || this.connection !== conn || this.channel !== old) {
+        await fresh.close().catch(() => undefined);
+        return;
+      }
+      // Live before it consumes: its first deliveries can come in the same read as consume-ok.
+      this.channel = fresh;
+      this.generation += 1;
+      this.unacked = 0;
+      this.consumerTag = null;
+      this.rereadPending = false;
+      const ok = await fresh.consume(this.config.queue, (msg) => this.onMessage(fresh, msg), {
+        noAck: false,
+        arguments: consumeArguments({ ...this.config, streamOffset: this.resumeAt ?? undefined }),
+      });
+      if (this.channel === fresh) this.consumerTag = ok.consumerTag;
+    } catch (err) {
+      // Replaced again meanwhile, or stopping: nothing more to do here.
+      if (this.stopping || this.connection !== conn || (this.channel !== old && this.channel !== ch)) return;
+      this.log(`reading stream ${this.config.queue} again on a new channel failed (${safeErrorMessage(err)}): reconnecting`);
+      this.onLost(conn, err instanceof Error ? err : new Error(String(err)));
+      void conn.close().catch(() => undefined);
+    } finally {
+      this.rereadPending = false;
+      void old.close().catch(() => undefined);
+    }
   }
 
   private onChannelClosed(conn: ChannelModel, ch: Channel): void {
     if (this.channel !== ch) return;
     // A channel can die alone (e.g. a precondition failure); start over with a new connection.
-    this.onLost(conn, new Error(this.superseded.has(ch) ? `reading the stream again from offset ${this.resumeAt}` : 'channel closed'));
+    this.onLost(conn, new Error('channel closed'));
     void conn.close().catch(() => undefined);
   }
 
