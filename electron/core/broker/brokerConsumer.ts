@@ -12,6 +12,7 @@ import { consumeArguments, declareTopology } from './topology';
 import { streamOffsetOf } from './streamOffsetHeader';
 import { queueExpiresMs } from './consoleQueue';
 import { streamStartOffset } from './streamStart';
+import { deliveryCountOf } from './deadLetterMessage';
 
 /**
  * Identifies a delivery on the channel that delivered it (generation = which channel since
@@ -408,10 +409,18 @@ export class BrokerConsumer {
     return offset === null || offset < floor;
   }
 
-  /** Counts one more failure to take `d`'s message; true at MAX_TAKE_ATTEMPTS (and forgets it). */
+  /**
+   * Counts one more failure to take `d`'s message; true at MAX_TAKE_ATTEMPTS (and forgets it).
+   * A quorum queue counts the deliveries itself (x-delivery-count, on a message delivered
+   * again: each put back, and each left unacknowledged by a process that stopped), so a
+   * restarted console goes on from there instead of 0. Only on a redelivery: on a first
+   * delivery the header, if any, is the publisher's (RabbitMQ 3.12+ adds none there).
+   */
   private failedTooOften(d: Delivery): boolean {
     const key = messageKey(d);
-    const failures = (this.takeFailures.get(key) ?? 0) + 1;
+    const counted = this.config.queueType === 'quorum' && d.redelivered ? deliveryCountOf(d.raw.headers ?? null) : null;
+    const brokerAttempts = counted !== null && counted >= 0 ? Math.floor(counted) + 1 : 0;
+    const failures = Math.max((this.takeFailures.get(key) ?? 0) + 1, brokerAttempts);
     this.takeFailures.delete(key);
     if (failures >= MAX_TAKE_ATTEMPTS) return true;
     this.takeFailures.set(key, failures);

@@ -27,13 +27,17 @@ interface Posted {
 }
 
 /** A consumer thread's chunker and consumer on a fresh queue; `refuse` decides which chunks the sink throws on. */
-async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodies: string[]) => boolean, queueArguments: Record<string, unknown> = {}) {
-  const topo = uniqueTopology(`chunkpost${queueType}`);
-  topologies.push(topo);
-  const conn = await amqp.connect(AMQP_URL);
-  const ch = await conn.createChannel();
-  await ch.assertQueue(topo.queue, { durable: true, arguments: { ...queueArguments, ...(queueType === 'classic' ? {} : { 'x-queue-type': queueType }) } });
-  await conn.close();
+async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodies: string[]) => boolean | 'hold', queueArguments: Record<string, unknown> = {}, existing?: TestTopology) {
+  const topo = existing ?? uniqueTopology(`chunkpost${queueType}`);
+  if (!existing) {
+    topologies.push(topo);
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    await ch.assertQueue(topo.queue, { durable: true, arguments: { ...queueArguments, ...(queueType === 'classic' ? {} : { 'x-queue-type': queueType }) } });
+    await conn.close();
+  }
+  /** Every delivery's body and headers, as the consumer got them. */
+  const delivered: { body: string; headers: Record<string, unknown> | null }[] = [];
   const posted: Posted[] = [];
   const logs: string[] = [];
   let refusals = 0;
@@ -42,7 +46,10 @@ async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodi
   const chunker = new DeliveryChunker({
     post: (chunk) => {
       const bodies = [...chunk.tags].map((_, i) => Buffer.from(chunk.bodies, chunk.offsets[i], chunk.offsets[i + 1] - chunk.offsets[i]).toString());
-      if (refuse(chunk, bodies)) {
+      const refused = refuse(chunk, bodies);
+      // Taken and never acknowledged, as by an engine that stopped before committing it.
+      if (refused === 'hold') return;
+      if (refused) {
         refusals += 1;
         throw new DOMException('could not be cloned', 'DataCloneError');
       }
@@ -59,7 +66,12 @@ async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodi
   });
   consumer = new BrokerConsumer(
     { ...DEFAULT_BROKER, url: AMQP_URL, exchange: topo.exchange, queue: topo.queue, queueType, existingQueue: true, prefetch: 50, streamOffset: 'first' },
-    { onDelivery: (d) => chunker.add(d), quarantine: (d, reason) => chunker.quarantine(d, reason), log: (line) => void logs.push(line) },
+    {
+      onDelivery: (d) => {
+        delivered.push({ body: d.raw.body.toString(), headers: d.raw.headers ?? null });
+        chunker.add(d);
+      },
+      quarantine: (d, reason) => chunker.quarantine(d, reason), log: (line) => void logs.push(line) },
   );
   const publish = async (items: { body: string; headers?: Record<string, unknown> }[]): Promise<void> => {
     const c = await amqp.connect(AMQP_URL);
@@ -77,7 +89,7 @@ async function session(queueType: QueueType, refuse: (chunk: DeliveryChunk, bodi
       await c.close();
     }
   };
-  return { topo, consumer, posted, logs, publish, depth, refusals: () => refusals };
+  return { topo, consumer, delivered, posted, logs, publish, depth, refusals: () => refusals };
 }
 
 /** Uncaught exceptions and unhandled rejections while `run` runs. */
@@ -207,5 +219,40 @@ describe('a message the consumer thread can never post', () => {
       await (await conn.createChannel()).deleteQueue(dlq);
       await conn.close();
     }
+  });
+});
+
+// The failures were counted in this process's memory only: a console restarted (or a second
+// one on the queue) began again at 0, so a poison message cost 5 more attempts each restart.
+// A quorum queue counts deliveries itself (x-delivery-count on a message delivered again).
+describe('a poison message on a quorum queue across a restart', () => {
+  it('is quarantined at its 5th delivery as the broker counts them, not after 5 more in the new process', async () => {
+    const poisonous = (chunk: DeliveryChunk) => chunk.headers.some((h) => h?.unclonable !== undefined);
+    // The first process fails to post it twice, then stops while holding its third delivery.
+    const poisonDeliveries = () => first.delivered.filter((d) => d.body === 'poison').length;
+    const first = await session('quorum', (chunk) => (poisonous(chunk) ? (poisonDeliveries() > 2 ? 'hold' : true) : false));
+    await catchingEscapes(async () => {
+      try {
+        await first.consumer.start();
+        await first.publish([{ body: 'm1' }, { body: 'poison', headers: { unclonable: 'yes' } }]);
+        await waitFor(() => poisonDeliveries() >= 3, 'poison delivered a third time');
+      } finally {
+        await first.consumer.stop();
+      }
+      expect(first.posted.some((p) => p.body === 'poison')).toBe(false);
+      const second = await session('quorum', poisonous, {}, first.topo);
+      try {
+        await second.consumer.start();
+        await waitFor(() => second.posted.some((p) => p.body === 'poison'), () => `poison quarantined (${second.delivered.length} deliveries)`, 5000);
+        const seen = second.delivered.filter((d) => d.body === 'poison');
+        // Its delivery count when the new process first got it: deliveries before (2 put back, 1 held when the first process stopped).
+        const before = Number(seen[0].headers?.['x-delivery-count']);
+        expect(before).toBe(3);
+        expect(seen).toHaveLength(5 - before);
+        expect(second.posted.find((p) => p.body === 'poison')!.reason).toMatch(/^not taken in 5 attempts/);
+      } finally {
+        await second.consumer.stop();
+      }
+    });
   });
 });
