@@ -13,6 +13,7 @@ import { streamOffsetOf } from './streamOffsetHeader';
 import { queueExpiresMs } from './consoleQueue';
 import { streamStartOffset } from './streamStart';
 import { deliveryCountOf } from './deadLetterMessage';
+import { ThrottledLine } from './throttledLine';
 
 /**
  * Identifies a delivery on the channel that delivered it (generation = which channel since
@@ -104,9 +105,13 @@ export class BrokerConsumer {
   /** The broker left a cancel unanswered: `stop` does not wait for it to answer a close either. */
   private cancelUnanswered = false;
   private checkingConsumers = false;
-  /** Deliveries the ingest path threw on (put back on the queue), and when that was last logged. */
+  /** Deliveries the ingest path threw on (put back on the queue), and their line (at most one every 10 s). */
   private deliveryFailures = 0;
-  private deliveryFailureLoggedAt = -Infinity;
+  private readonly putBackLine = new ThrottledLine((line) => this.log(line));
+  /** Messages given up on, by outcome: a flood of poison logs one line of each every 10 s. */
+  private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
+  private readonly readPastLine = new ThrottledLine((line) => this.log(line));
+  private readonly rejectedLine = new ThrottledLine((line) => this.log(line));
   /** Failures to take each message put back (messageKey), the oldest first. */
   private readonly takeFailures = new Map<string, number>();
   /**
@@ -386,13 +391,9 @@ export class BrokerConsumer {
       else if (ch) for (const d of back) this.nack(ch, d, true);
     }
     this.deliveryFailures += items.length;
-    const at = Date.now();
     // A message that fails every time comes back at once, each time: one line per 10 s, counted.
-    if (at - this.deliveryFailureLoggedAt >= 10_000) {
-      this.deliveryFailureLoggedAt = at;
-      const where = from === null ? 'put back on the queue' : `the stream read again from offset ${from}`;
-      this.log(`delivery not taken, ${where} (${this.deliveryFailures} so far): ${safeErrorMessage(err)}`);
-    }
+    const where = from === null ? 'put back on the queue' : `the stream read again from offset ${from}`;
+    this.putBackLine.say(`delivery not taken, ${where} (${this.deliveryFailures} so far): ${safeErrorMessage(err)}`);
   }
 
   /**
@@ -442,16 +443,16 @@ export class BrokerConsumer {
       // Not quarantined: rejected below.
     }
     if (quarantined) {
-      this.log(`a message ${reason}: quarantined`);
+      this.quarantinedLine.say(`a message ${reason}: quarantined`);
       return;
     }
     const ch = this.channel;
     if (this.config.queueType === 'stream') {
-      this.log(`a message ${reason} could not be quarantined either: the stream is read past it`);
+      this.readPastLine.say(`a message ${reason} could not be quarantined either: the stream is read past it`);
       return;
     }
     if (ch && d.ack.generation === this.generation) this.nack(ch, d, false);
-    this.log(`a message ${reason} could not be quarantined either: rejected (dead-lettered if the queue has a dead-letter exchange, else dropped)`);
+    this.rejectedLine.say(`a message ${reason} could not be quarantined either: rejected (dead-lettered if the queue has a dead-letter exchange, else dropped)`);
   }
 
   private nack(ch: Channel, d: Delivery, requeue: boolean): void {

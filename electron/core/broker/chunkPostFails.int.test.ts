@@ -256,3 +256,21 @@ describe('a poison message on a quorum queue across a restart', () => {
     });
   });
 });
+
+// Each message given up on was logged, one line each: a flood of poison messages flooded the log.
+describe('a flood of poison messages', () => {
+  it('logs one line for them within 10 s, not one each', async () => {
+    const s = await session('classic', (chunk) => chunk.headers.some((h) => h?.unclonable !== undefined));
+    const poison = Array.from({ length: 12 }, (_, i) => ({ body: `poison-${i}`, headers: { unclonable: 'yes' } }));
+    await catchingEscapes(async () => {
+      try {
+        await s.consumer.start();
+        await s.publish(poison);
+        await waitFor(() => poison.every((p) => s.posted.some((q) => q.body === p.body)), () => `every poison message quarantined (${s.posted.length})`, 5000);
+        expect(s.logs.filter((l) => /not taken in 5 attempts/.test(l))).toHaveLength(1);
+      } finally {
+        await s.consumer.stop();
+      }
+    });
+  });
+});
