@@ -87,6 +87,8 @@ function escapeRegex(s: string): string {
 export class ManagementClient {
   private readonly authorization: string;
   readonly timeoutMs: number;
+  /** Aborted by close(): every request in flight, and any asked for after, ends at once. */
+  private readonly closing = new AbortController();
 
   constructor(
     readonly endpoint: ManagementEndpoint,
@@ -94,6 +96,15 @@ export class ManagementClient {
   ) {
     this.authorization = `Basic ${Buffer.from(`${endpoint.username}:${endpoint.password}`).toString('base64')}`;
     this.timeoutMs = options.timeoutMs ?? 3000;
+  }
+
+  /**
+   * Cancels the requests in flight (each rejects with a ManagementError at once, its socket
+   * closed) and refuses any later one: a poller's stop does not leave a request running to its
+   * timeout against an API that does not answer.
+   */
+  close(): void {
+    this.closing.abort();
   }
 
   queue(name: string, vhost = this.endpoint.vhost): Promise<ManagementQueue> {
@@ -197,10 +208,11 @@ export class ManagementClient {
         method: init.method ?? 'GET',
         body: init.body,
         headers: { authorization: this.authorization, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.closing.signal]),
       });
     } catch (err) {
       const e = err as Error;
+      if (this.closing.signal.aborted) throw this.closedError(what);
       if (e.name === 'TimeoutError' || e.name === 'AbortError') {
         throw new ManagementError('timeout', `${where} did not answer within ${this.timeoutMs} ms (${what})`);
       }
@@ -215,6 +227,7 @@ export class ManagementClient {
         throw new ManagementError('too-large', `${where} answered more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB (${what}): is this the management plugin's address?`);
       }
       const e = err as Error;
+      if (this.closing.signal.aborted) throw this.closedError(what);
       if (e.name === 'TimeoutError' || e.name === 'AbortError') {
         throw new ManagementError('timeout', `${where} did not finish its answer within ${this.timeoutMs} ms (${what})`);
       }
@@ -250,6 +263,10 @@ export class ManagementClient {
       throw new ManagementError('malformed', `${where} answered JSON of an unexpected shape (${what}): ${whereInAnswer(json, issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
     }
     return parsed.data;
+  }
+
+  private closedError(what: string): ManagementError {
+    return new ManagementError('unreachable', `request to the management API at ${this.endpoint.baseUrl} cancelled: the client was closed (${what})`);
   }
 }
 

@@ -69,3 +69,39 @@ describe('QueueStatsPoller.stop() during a poll', () => {
     }
   });
 });
+
+// The poll stopped reporting, but its request to the management API ran on to its timeout (5 s
+// here, 3 s by default): the socket held, the poll unsettled, long after the session stopped.
+describe('QueueStatsPoller.stop() with the management API not answering', () => {
+  it('cancels the request in flight: the poll settles at once, the server sees the request go, nothing is logged', async () => {
+    const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
+    const after: string[] = [];
+    let stopped = false;
+    const heard = (what: string) => (line?: unknown) => void (stopped && after.push(`${what} ${String(line ?? '')}`));
+    const poller = new QueueStatsPoller({
+      queues: [topo.queue],
+      management: new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 }),
+      passive: (q) => passive.sample(q),
+      onSamples: heard('onSamples'),
+      onNode: heard('onNode'),
+      log: heard('log'),
+      onStop: () => passive.stop(),
+    });
+    let settled = false;
+    const poll = poller.pollOnce().finally(() => (settled = true));
+    const res = await waitFor(() => held[0], 'the poll asking the management API');
+    let requestGone = false;
+    res.on('close', () => (requestGone = true));
+    const stoppedAt = performance.now();
+    poller.stop();
+    stopped = true;
+    try {
+      await waitFor(() => settled && requestGone, () => `the poll settled (${settled}) and its request gone (${requestGone})`, 1500);
+      expect(await poll).toBeNull();
+      expect(performance.now() - stoppedAt).toBeLessThan(1500);
+      expect(after).toEqual([]);
+    } finally {
+      held.splice(0).forEach((r) => r.destroy());
+    }
+  });
+});

@@ -33,7 +33,7 @@ type ManagementSample = ReturnType<typeof fromManagement>;
 
 export interface QueueStatsPollerOptions {
   queues: string[];
-  /** The management API; null: passive declare only (and the samples say so). */
+  /** The management API; null: passive declare only (and the samples say so). The poller's own: stop() closes it. */
   management: ManagementClient | null;
   /** Passive declare of one queue (QueueDepthPoller.sample). */
   passive: (queue: string) => Promise<QueueDepth>;
@@ -93,13 +93,15 @@ export class QueueStatsPoller {
 
   /**
    * Final: once it returns, no sink (onSamples, onNode, log) is called again. A poll under way
-   * (waiting on the management API or a declare) runs to its end and reports to nobody: the
-   * session that gave the sinks is going away.
+   * reports to nobody: the session that gave the sinks is going away. Its management request
+   * is cancelled (the client is this poller's: closed here), so the poll ends at once instead
+   * of at the request's timeout; a declare under way runs to its end.
    */
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.options.management?.close();
     this.options.onStop?.();
   }
 
