@@ -6,6 +6,7 @@
 // otherwise take them along, never stored.
 import { decodeMessage } from '../../../shared/events/decode';
 import type { Delivery } from './brokerConsumer';
+import { streamOffsetOf } from './streamOffsetHeader';
 import type { DeliveryChunk } from './intakeProtocol';
 
 const CHUNK_MESSAGES = 512;
@@ -142,10 +143,21 @@ export class DeliveryChunker {
       chunk.redelivered[i] = d.redelivered ? 1 : 0;
       chunk.routingKeys[i] = d.raw.routingKey ?? '';
       chunk.contentTypes[i] = d.raw.contentType ?? null;
-      chunk.headers[i] = refused?.keepHeaders === false ? null : ((d.raw.headers as Record<string, unknown> | null) ?? null);
+      chunk.headers[i] = refused?.keepHeaders === false ? offsetOnly(d) : ((d.raw.headers as Record<string, unknown> | null) ?? null);
       chunk.decoded[i] = refused ? { ok: false, reason: refused.reason } : decodeMessage(d.raw, { maxBodyBytes: this.maxBodyBytes });
     }
     offsets[n] = at;
     this.sink.post(chunk, [bodies]);
   }
+}
+
+/**
+ * The headers kept of a delivery whose headers cannot be posted: a stream message's offset
+ * alone (a number), which the engine stores its place in the stream by. Without it, a batch
+ * holding only this message stored no place, and every restart read it again and quarantined
+ * it once more.
+ */
+function offsetOnly(d: Delivery): Record<string, unknown> | null {
+  const offset = streamOffsetOf(d.raw.headers);
+  return offset === null ? null : { 'x-stream-offset': offset };
 }

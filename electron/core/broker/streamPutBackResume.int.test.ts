@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 /** One session on `file`: a store, the resume path, a chunker committing each chunk at once, a consumer. */
-function session(file: string, queue: string, refuse: (ids: string[]) => boolean) {
+function session(file: string, queue: string, refuse: (ids: string[], headers: (Record<string, unknown> | null)[]) => boolean) {
   const store: Store = openStore(file);
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
@@ -50,7 +50,7 @@ function session(file: string, queue: string, refuse: (ids: string[]) => boolean
         result: chunk.decoded[i],
       }));
       const ids = items.map((m) => (m.result.ok ? m.result.event.id : '?'));
-      if (refuse(ids)) {
+      if (refuse(ids, chunk.headers)) {
         refusals += 1;
         throw new DOMException('could not be cloned', 'DataCloneError');
       }
@@ -112,5 +112,33 @@ describe('a stream message put back, the console stopped before it is read again
     const stored = storedIdentities(file);
     expect(stored.total).toBe(ids.length);
     expect([...stored.ids].sort()).toEqual(ids.map((id) => `test/putback|${id}`).sort());
+  });
+});
+
+// A stream message the consumer gave up on is quarantined without its headers when they are what
+// cannot be posted, and with them went its x-stream-offset: a batch holding only it stored no
+// place, so every restart read it again and quarantined it once more.
+describe('a stream message quarantined without its headers', () => {
+  it('moves the stored place past it', async () => {
+    const topo = uniqueTopology('streamquarantined');
+    topologies.push(topo);
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(topo.queue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    ch.sendToQueue(topo.queue, Buffer.from(JSON.stringify(paymentEvent('payment.authorized', { id: 's1', source: 'test/putback' }))));
+    ch.sendToQueue(topo.queue, Buffer.from('poison'), { headers: { unclonable: 'yes' } });
+    await ch.waitForConfirms();
+    await conn.close();
+    const file = path.join(tempDir('streamquarantined'), 'live.db');
+    const s = session(file, topo.queue, (_ids, headers) => headers.some((h) => h?.unclonable !== undefined));
+    try {
+      await s.consumer.start();
+      await waitFor(() => s.committed.length === 2, () => `s1 stored and poison quarantined (${s.committed.join(',')}; ${s.refusals()} refusals)`);
+    } finally {
+      await s.consumer.stop();
+    }
+    // poison is at offset 1: the place after it is 2.
+    expect(s.store.streamOffsets.next(topo.queue)).toBe(2);
+    s.store.close();
   });
 });
