@@ -415,7 +415,8 @@ export class BrokerConsumer {
    * A quorum queue counts the deliveries itself (x-delivery-count, on a message delivered
    * again: each put back, and each left unacknowledged by a process that stopped), so a
    * restarted console goes on from there instead of 0. Only on a redelivery: on a first
-   * delivery the header, if any, is the publisher's (RabbitMQ 3.12+ adds none there).
+   * delivery the header, if any, is the publisher's (RabbitMQ adds none there: 3.10.8 passed a
+   * published x-delivery-count 99 through on the first delivery and set 1, 2, ... on the next).
    */
   private failedTooOften(d: Delivery): boolean {
     const key = messageKey(d);

@@ -257,6 +257,22 @@ describe('a poison message on a quorum queue across a restart', () => {
   });
 });
 
+describe('a poison message published with its own x-delivery-count', () => {
+  it('is not taken at its word on the first delivery: quarantined at its 5th, as any other', async () => {
+    const s = await session('quorum', (chunk) => chunk.headers.some((h) => h?.unclonable !== undefined));
+    await catchingEscapes(async () => {
+      try {
+        await s.consumer.start();
+        await s.publish([{ body: 'poison', headers: { unclonable: 'yes', 'x-delivery-count': 99 } }]);
+        await waitFor(() => s.posted.some((p) => p.body === 'poison'), 'poison quarantined', 5000);
+        expect(s.delivered.filter((d) => d.body === 'poison')).toHaveLength(5);
+      } finally {
+        await s.consumer.stop();
+      }
+    });
+  });
+});
+
 // Each message given up on was logged, one line each: a flood of poison messages flooded the log.
 describe('a flood of poison messages', () => {
   it('logs one line for them within 10 s, not one each', async () => {
