@@ -57,6 +57,12 @@ export interface ReplayStatusView extends ReplayProgress {
   skippedGaps: SkippedGap[];
   /** `to` is the true end (after a full pass) rather than the last line's time or unknown. */
   toExact: boolean;
+  /**
+   * The capture breaks off before its end (a truncated or corrupt gzip, a read failure): every
+   * complete line before the break was replayed, `to` is the latest event time read before it,
+   * and `error` names the line and the reason.
+   */
+  truncated: boolean;
   /** A seek in progress: its target (event time, epoch ms). */
   seekingTo: number | null;
   /** Passes over the file started (1 + backward seeks). */

@@ -4,10 +4,10 @@ import { composeEngine, type EngineSession } from '../../electron/core/engine/co
 import type { EngineConfig } from '../../electron/core/engine/engineConfig';
 
 /** Starts the session, registers it in `running` (the test stops it), and resolves once it has drained. */
-export async function replayedToTheEnd(config: EngineConfig, running: EngineSession[]): Promise<EngineSession> {
+export async function replayedToTheEnd(config: EngineConfig, running: EngineSession[], log: (line: string) => void = () => undefined): Promise<EngineSession> {
   let drained!: () => void;
   const done = new Promise<void>((r) => (drained = r));
-  const session = composeEngine(config, { snapshot: () => undefined, log: () => undefined, drained: () => drained() });
+  const session = composeEngine(config, { snapshot: () => undefined, log, drained: () => drained() });
   running.push(session);
   await session.start();
   await done;

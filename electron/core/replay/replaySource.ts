@@ -168,6 +168,8 @@ export class ReplaySource implements IngestSource {
   /** The earliest event time in the end probe's stretch, taken into `from` once the first line is read. */
   private probedEarliest: number | null = null;
   private toExact = false;
+  /** The last pass broke off before the end of the file (status `truncated`). */
+  private truncated = false;
   private line = 0;
   private highestPushedLine = 0;
   private maxLineSeen = 0;
@@ -341,6 +343,7 @@ export class ReplaySource implements IngestSource {
       badLineSamples: [...this.badSamples],
       skippedGaps: this.skippedGaps.map((g) => ({ ...g })),
       toExact: this.toExact,
+      truncated: this.truncated,
       seekingTo: this.seekTarget,
       passes: this.passes,
       passStartLine: this.passStartLine,
@@ -420,7 +423,8 @@ export class ReplaySource implements IngestSource {
       this.endOfPass(null);
     } catch (err) {
       if (gen !== this.generation) return;
-      this.endOfPass(err instanceof CaptureReadError ? err.message : `replay failed: ${(err as Error).message}`);
+      if (err instanceof CaptureReadError) this.endOfPass(err.message, err);
+      else this.endOfPass(`replay failed: ${(err as Error).message}`);
     } finally {
       this.compressed = reader.compressed;
       this.bytesTotal = reader.bytesTotal || this.bytesTotal;
@@ -431,12 +435,17 @@ export class ReplaySource implements IngestSource {
     }
   }
 
-  private endOfPass(error: string | null): void {
+  /** `broke`: the file broke off after lines were read (truncated or corrupt gzip, a read failure). */
+  private endOfPass(error: string | null, broke: CaptureReadError | null = null): void {
     this.flushPending();
-    if (error === null && this.passWatermark !== null) {
+    const readPastStart = broke !== null && broke.kind !== 'empty' && broke.kind !== 'binary' && this.line > 0;
+    // Broken off: nothing after the break can ever be read, so what was read is the whole span.
+    if ((error === null || readPastStart) && this.passWatermark !== null) {
       this.to = this.passWatermark;
       this.toExact = true;
     }
+    this.truncated = readPastStart;
+    if (readPastStart) this.log(this.stoppedText(broke));
     // A seek beyond the end stops at the end.
     this.seekTarget = null;
     this.seekBackward = false;
@@ -446,6 +455,13 @@ export class ReplaySource implements IngestSource {
     this.error = error;
     this.state = error === null ? 'done' : 'error';
     this.resolveFinished();
+  }
+
+  /** Where and why a broken-off capture stopped, and what of it was replayed. */
+  private stoppedText(broke: CaptureReadError): string {
+    const why = broke.kind === 'truncated-gzip' ? 'the file is truncated: gzip data ends early' : broke.kind === 'corrupt-gzip' ? 'the gzip data is corrupt' : 'the file could not be read on';
+    const last = this.to === null ? 'no event time read' : `the last event at ${new Date(this.to).toISOString()}`;
+    return `${this.file}: replay stopped at line ${broke.line} (${why}); the ${broke.line - 1} complete line(s) before it were replayed, ${last}`;
   }
 
   private inSlice(t: number): boolean {

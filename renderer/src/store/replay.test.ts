@@ -42,6 +42,7 @@ function status(patch: Partial<ReplayStatusView> = {}): ReplayStatusView {
     badLineSamples: [],
     skippedGaps: [],
     toExact: false,
+    truncated: false,
     seekingTo: null,
     passes: 1,
     passStartLine: 0,
