@@ -114,7 +114,7 @@ describe('payops replay: corrupt input', () => {
     const cases: [string, RegExp][] = [
       [path.join(dir, 'missing.ndjson'), /capture .*missing\.ndjson: line 1: cannot open \(ENOENT\)/],
       [empty, /capture .*empty\.ndjson: line 1: the file is empty/],
-      [blank, /capture .*blank\.ndjson: line 4: no events: the capture holds only blank lines/],
+      [blank, /capture .*blank\.ndjson: line 3: no events: the capture holds only blank lines/],
       [bin, /capture .*image\.png\.ndjson: line 1: not a text capture \(NUL byte at offset 8\)/],
       [emptyGz, /capture .*empty\.ndjson\.gz: line 1: no events/],
     ];

@@ -213,6 +213,21 @@ describe('openCaptureReader on bad input', () => {
     }
   });
 
+  it('names the last line of a file of blank lines, not the line after it', async () => {
+    for (const [content, last] of [
+      ['\n\n  \n', 3],
+      ['\n\n  ', 3],
+      ['\r\n\t\r\n', 2],
+      [gzipSync('\n'), 1],
+      [gzipSync(''), 1],
+    ] as const) {
+      const path = file(content, typeof content === 'string' ? 'ndjson' : 'ndjson.gz');
+      const { thrown } = await readAll(path);
+      expect((thrown as CaptureReadError).line, JSON.stringify(content)).toBe(last);
+      expect((thrown as CaptureReadError).message).toBe(`${path}: line ${last}: no events: the capture holds only blank lines`);
+    }
+  });
+
   it('throws io for a missing file, naming it', async () => {
     const path = join(dir, 'missing.ndjson');
     const { thrown } = await readAll(path);

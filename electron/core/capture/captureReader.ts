@@ -185,7 +185,8 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
         yield record;
       }
     }
-    if (nonBlankLines === 0) throw new CaptureReadError('empty', path, lineNo + 1, 'no events: the capture holds only blank lines');
+    // Every line was read: the last one is where reading stopped (line 1 for a gzip of nothing).
+    if (nonBlankLines === 0) throw new CaptureReadError('empty', path, Math.max(1, lineNo), 'no events: the capture holds only blank lines');
   }
 
   return {
