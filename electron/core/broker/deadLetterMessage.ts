@@ -133,8 +133,9 @@ export function describeDeadLetter(input: DeadLetterInput): DescribedDeadLetter 
  * Headers for the re-publish: the broker's death history goes (it would be kept and grow), and
  * so does a quorum queue's x-delivery-count; a mark of the redrive comes, with `publish`: which
  * re-publish of this message (from this queue, in this audit log) it is, 1 for the first. If the
- * copy sent home is dead-lettered again, the mark tells it apart from a copy that was sent home
- * but whose removal was lost (see `earlierRedrives`).
+ * copy sent home is dead-lettered again, the mark (and its new deaths) make it another copy
+ * (`copyIdOf`), sent again; in an audit history written before steps named their copy, the
+ * number tells it apart from the copy that was confirmed but not yet removed (`earlierRedrives`).
  */
 export function redriveHeaders(headers: Record<string, unknown> | null, redriveId: string, fromQueue: string, publish?: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -174,10 +175,12 @@ export interface EarlierRedrives {
 
 /**
  * Reads the audit steps of a message as they concern the copy now in the dead-letter queue.
- * `copy` is `redrivePublishOf` its headers: the steps after its own re-publish (the
- * copy-th 'publishing') are those of redrives that found this copy. A copy re-published and
- * confirmed there is home, even when a 'removed' follows (the removal may not have reached the
- * broker); a copy of a later dead-lettering carries a later number and is sent again.
+ * `copy` is `redrivePublishOf` its headers (0 for steps already of this copy alone): the steps
+ * after its own re-publish (the copy-th 'publishing') are those of redrives that found this copy.
+ * A copy re-published and confirmed there is home: found again, it is removed, never re-sent,
+ * whether or not a 'removed' follows ('removed' says the broker processed the ack; confirmed is
+ * what says the copy is home); a copy of a later dead-lettering carries a later number and is
+ * sent again.
  */
 export function earlierRedrives(steps: readonly string[], copy: number | null): EarlierRedrives {
   const publishes = steps.filter((s) => s === 'publishing').length;

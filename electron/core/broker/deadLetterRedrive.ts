@@ -4,11 +4,14 @@
 // on the dead-letter queue. Every step is written to the audit log before the next one, so a
 // redrive killed at any point leaves a log that names each message that may be both home
 // and still dead-lettered ("publishing" without "confirmed": in doubt), and a later redrive
-// removes without re-sending what was confirmed, even when a 'removed' follows (the ack may
-// not have reached the broker). 'removed' is written only once the broker has processed the
-// ack: a round trip on the same channel (basic.qos) after it proves it, as the broker handles
-// a channel's frames in order. The re-publish carries its number (x-payops-redrive-publish), so
-// a copy sent home and dead-lettered again is told apart from one whose removal was lost.
+// removes without re-sending what was confirmed. 'removed' is written only once the broker has
+// processed the ack: a round trip on the same channel (basic.qos) after it proves it, as the
+// broker handles a channel's frames in order; so a kill between the ack and that proof leaves
+// 'confirmed' without 'removed', and the copy, if still there, is removed by the next run. The
+// steps name their copy (copyIdOf): a copy sent home and dead-lettered again has new deaths and
+// a new redrive mark, so it is another copy, with no steps, and is sent again. The re-publish
+// number (x-payops-redrive-publish) places copies in histories written before steps named
+// their copy (migration 342), where all copies of an id share the steps.
 // A quorum queue with a delivery limit is refused (giving messages back counts as a delivery).
 import amqp, { type Channel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { amqpConnect } from './amqpConnect';
@@ -153,8 +156,8 @@ export async function redriveDeadLetters(o: RedriveOptions): Promise<RedriveResu
       if (earlier.sentHome && !removedHome.has(lineage)) {
         removedHome.add(lineage);
         // An earlier redrive re-published this very copy and the broker confirmed it: it is
-        // home, only its removal is left (the redrive stopped before it, or before the broker
-        // had processed it, even if the log says 'removed').
+        // home, only its removal is left (that redrive stopped after the confirm, before the
+        // round trip that proves the ack and writes 'removed').
         await removeFrom(source, msg);
         log(m, 'removed', m.origin, 'confirmed by an earlier, interrupted redrive: removed without re-sending');
         result.removedOnly++;
