@@ -79,7 +79,8 @@ export class Engine {
    * A replay's clock when its last batch committed. The replay clock moves as lines are handed
    * to the pipeline (at max, to the newest line's time), their metrics only when their batch
    * commits: a snapshot in between read the windows at a clock whose lines were not in them yet
-   * (m1 0, then 25 at the same clock). While a batch is pending, a snapshot is taken at this.
+   * (m1 0, then 25 at the same clock). While a batch is pending, a snapshot is taken at this
+   * (before the first commit, at the clock of the first timed line handed to the pipeline).
    */
   private committedClock: number | null = null;
   /** A follower's status (the stream it follows), instead of the broker connection's. */
@@ -209,7 +210,12 @@ export class Engine {
       this.source = source;
       if (source.done !== undefined) this.watchForSourceEnd(source);
       source.start(
-        (input) => this.pipeline.push(input),
+        (input) => {
+          // Before the first commit, the clock of the first timed line's hand-off stands in for
+          // the last commit's: windows read at it hold nothing yet, as nothing is stored.
+          if (this.committedClock === null && source.clock?.() != null) this.committedClock = this.clock();
+          this.pipeline.push(input);
+        },
         () => this.pipeline.pausedReason !== null || this.pipeline.pending > 4 * (this.config.batchSize ?? DEFAULT_INGEST_BATCH),
       );
     }

@@ -68,4 +68,55 @@ describe('a replay snapshot taken between a push and its commit', () => {
     expect(between.clock).toBe(T0 + 24_000);
     expect(between.rates.total.m1).toBeCloseTo(24 / 60);
   });
+
+  it('holds the very first batch too: before the first commit a snapshot reads the windows at the first line\'s time', async () => {
+    // An untimed line first (it gives the replay no clock), then one event a second: the first
+    // batch of 25 looked at with 10 events pushed, and again with 23, before it commits.
+    const heartbeat = JSON.stringify({ specversion: '1.0', id: 'hb', source: 'test', type: 'com.example.heartbeat' });
+    const lines = [heartbeat, ...Array.from({ length: 30 }, (_, i) => event(i, T0 + i * 1000))];
+    const file = path.join(dir, 'first-batch.ndjson');
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const store: Store = openStore(path.join(dir, 'first-batch.db'));
+    cleanup.push(() => store.close());
+    const engine = new Engine({ dbFile: path.join(dir, 'first-batch.db'), session: 'replay', batchSize: 25, flushMs: 60_000 }, { store, metrics: new LiveMetrics(), stored: store.stats() }, { snapshot: () => undefined, log: () => undefined });
+    cleanup.push(() => engine.stop());
+
+    const replay = new ReplaySource({ file, speed: 'max', flush: () => engine.flushNow() });
+    const taken: EngineSnapshot[] = [];
+    let pushes = 0;
+    const source: IngestSource = {
+      start: (push, blocked) =>
+        replay.start((input) => {
+          push(input);
+          pushes++;
+          if (pushes === 1 || pushes === 11 || pushes === 24) taken.push(engine.snapshot());
+          if (pushes !== 24) return;
+          engine.flushNow();
+          taken.push(engine.snapshot());
+        }, blocked),
+      stop: () => replay.stop(),
+      get done() {
+        return replay.done;
+      },
+      progress: () => replay.progress(),
+      clock: () => replay.clock(),
+    };
+    await engine.start(source);
+    await replay.finished;
+    const [afterHeartbeat, tenPushed, allPushed, committed] = taken;
+    // The heartbeat and 23 events, the heartbeat placed at the first event's time.
+    expect(committed.totals.events).toBe(24);
+    expect(committed.clock).toBe(T0 + 22_000);
+    expect(committed.rates.total.m1).toBeCloseTo(23 / 60);
+    // Nothing stored yet: the windows are read at the first event's time, which they are empty at.
+    for (const s of [tenPushed, allPushed]) {
+      expect(s.totals.events).toBe(0);
+      expect(s.clock).toBe(T0);
+      expect(s.rates.total.m1).toBe(0);
+    }
+    // Before any timed line the snapshot says no more than it did.
+    expect(afterHeartbeat.totals.events).toBe(0);
+    expect(afterHeartbeat.rates.total.m1).toBe(0);
+  });
 });
+
