@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import { columnList, selectList, type Columns } from './columns';
 import { StatementCache } from './statementCache';
+import { floorDivSql, stepStartArgs, stepStartSql } from './stepStart';
 
 /** One poll of one queue's depth (migration 001's `queue_depth` table). */
 export interface QueueSample {
@@ -52,10 +53,10 @@ export class QueueSampleRepository {
   deepestBySteps(stepSec: number, fromSec: number, toSec: number): { t: number; queue: string; m: number }[] {
     return this.sql
       .prepare(
-        `SELECT CAST(at_ms / 1000 / ? AS INTEGER) * ? AS t, queue, MAX(messages) AS m FROM queue_depth
+        `SELECT ${stepStartSql(floorDivSql('at_ms', 1000))} AS t, queue, MAX(messages) AS m FROM queue_depth
          WHERE at_ms >= ? AND at_ms < ? AND messages IS NOT NULL GROUP BY t, queue ORDER BY t`,
       )
-      .all(stepSec, stepSec, fromSec * 1000, toSec * 1000) as { t: number; queue: string; m: number }[];
+      .all(...stepStartArgs(stepSec), fromSec * 1000, toSec * 1000) as { t: number; queue: string; m: number }[];
   }
 
   /** The deepest known depth per queue in [from, to) per bucket of `bucketMs` counted from `startMs` (b = bucket index). */

@@ -15,6 +15,7 @@ import { SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
+import { floorDivSql } from './stepStart';
 
 export const MINUTE_MS = 60_000;
 
@@ -123,13 +124,13 @@ export function compactSegmentBuckets(db: Database, fromBucket: number, toBucket
   const range = [fromBucket * BUCKET_MIN, (toBucket + 1) * BUCKET_MIN];
   db.prepare(
     `INSERT INTO segment_ten_minute_coded (bucket, key_id, ${CELL_COLUMNS(payments)})
-     SELECT minute / ${BUCKET_MIN} AS b, key_id, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), TOTAL(amount), TOTAL(approved_amount)${payments ? `, ${PAYMENTS_SUM}` : ''}
+     SELECT ${floorDivSql('minute', BUCKET_MIN)} AS b, key_id, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), TOTAL(amount), TOTAL(approved_amount)${payments ? `, ${PAYMENTS_SUM}` : ''}
      FROM segment_minute_coded WHERE minute >= ? AND minute < ? GROUP BY b, key_id
      ${CELL_CONFLICT('bucket', payments)}`,
   ).run(...range);
   db.prepare(
     `INSERT INTO segment_decline_ten_minute_coded (bucket, key_id, code, count)
-     SELECT minute / ${BUCKET_MIN} AS b, key_id, code, SUM(count) FROM segment_decline_minute_coded
+     SELECT ${floorDivSql('minute', BUCKET_MIN)} AS b, key_id, code, SUM(count) FROM segment_decline_minute_coded
      WHERE minute >= ? AND minute < ? GROUP BY b, key_id, code
      ${CODE_CONFLICT('bucket')}`,
   ).run(...range);

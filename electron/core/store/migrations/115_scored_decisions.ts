@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { floorDivSql } from '../stepStart';
 
 // Risk decisions are counted once per scoring. Until now the 'decision' rollup counted every
 // risk event, and the simulator (like most risk engines) follows a blocking risk.scored with
@@ -14,9 +15,9 @@ export const migration115 = {
     db.exec(`
       DELETE FROM rollup_second WHERE dim = 'decision';
       INSERT INTO rollup_second (sec, dim, key, count, amount)
-        SELECT time_ms / 1000, 'decision', COALESCE(decision, 'unknown'), COUNT(*), COALESCE(SUM(score), 0)
+        SELECT ${floorDivSql('time_ms', 1000)} AS sec, 'decision', COALESCE(decision, 'unknown'), COUNT(*), COALESCE(SUM(score), 0)
         FROM events INDEXED BY events_type_time WHERE type = 'risk.scored'
-        GROUP BY time_ms / 1000, COALESCE(decision, 'unknown');
+        GROUP BY sec, COALESCE(decision, 'unknown');
     `);
   },
 };

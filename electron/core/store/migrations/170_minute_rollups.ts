@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { floorDivSql } from '../stepStart';
 
 // Per-minute rollups for the dashboard's charts, keyed by dimension first so that one chart's
 // 7-day range is one contiguous index range (10,080 minutes), never a scan of per-second rows
@@ -21,7 +22,7 @@ export const migration170 = {
         PRIMARY KEY (dim, minute, key)
       ) WITHOUT ROWID;
       INSERT INTO rollup_minute (dim, minute, key, count, amount)
-        SELECT dim, CAST(sec / 60 AS INTEGER) AS minute, key, SUM(count), SUM(amount)
+        SELECT dim, ${floorDivSql('sec', 60)} AS minute, key, SUM(count), SUM(amount)
         FROM rollup_second GROUP BY dim, minute, key;
     `);
   },

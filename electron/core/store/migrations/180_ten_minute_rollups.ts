@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { floorDivSql } from '../stepStart';
 
 // Ten-minute rollups beside the per-minute ones (migration 170), for dashboard ranges of more
 // than about a day: a 7-day range read from minutes sums ~600,000 cells per chart dimension,
@@ -18,7 +19,7 @@ export const migration180 = {
         PRIMARY KEY (dim, bucket, key)
       ) WITHOUT ROWID;
       INSERT INTO rollup_ten_minute (dim, bucket, key, count, amount)
-        SELECT dim, CAST(minute / 10 AS INTEGER) AS bucket, key, SUM(count), SUM(amount)
+        SELECT dim, ${floorDivSql('minute', 10)} AS bucket, key, SUM(count), SUM(amount)
         FROM rollup_minute GROUP BY dim, bucket, key;
     `);
   },

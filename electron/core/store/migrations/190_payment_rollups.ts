@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { floorDivSql } from '../stepStart';
 
 // Approval per payment (issue 13): the per-minute and ten-minute rollups gain dim 'payment'
 // with keys 'started' and 'approved', counted at each payment's start (its earliest decided
@@ -15,13 +16,13 @@ export const migration190 = {
   version: 190,
   name: 'per-payment approval rollups',
   up(db: Database): void {
-    db.exec(`CREATE TEMP TABLE payment_starts AS SELECT CAST(start_ms / 1000 AS INTEGER) AS sec, approved FROM (${PAYMENTS})`);
+    db.exec(`CREATE TEMP TABLE payment_starts AS SELECT ${floorDivSql('start_ms', 1000)} AS sec, approved FROM (${PAYMENTS})`);
     const fill = (table: string, column: string, per: number): void => {
       db.exec(`
         INSERT INTO ${table} (${column}, dim, key, count, amount)
-          SELECT CAST(sec / ${per} AS INTEGER) AS at, 'payment', 'started', COUNT(*), 0 FROM payment_starts GROUP BY at
+          SELECT ${floorDivSql('sec', per)} AS at, 'payment', 'started', COUNT(*), 0 FROM payment_starts GROUP BY at
           UNION ALL
-          SELECT CAST(sec / ${per} AS INTEGER) AS at, 'payment', 'approved', SUM(approved), 0 FROM payment_starts GROUP BY at HAVING SUM(approved) > 0
+          SELECT ${floorDivSql('sec', per)} AS at, 'payment', 'approved', SUM(approved), 0 FROM payment_starts GROUP BY at HAVING SUM(approved) > 0
         ON CONFLICT DO UPDATE SET count = count + excluded.count`);
     };
     fill('rollup_minute', 'minute', 60);

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { compactableBucket } from '../segmentRollupRepository';
+import { floorDivSql } from '../stepStart';
 
 // Ten-minute sums of the segment rollups (migration 130), for explanations over long windows:
 // a 24-hour report explained against its 4-day baseline summed ~2.5 million minute rows (about
@@ -50,12 +51,12 @@ function sumBuckets(db: Database, fromBucket: number, toBucket: number): void {
   const range = [fromBucket * 10, (toBucket + 1) * 10];
   db.prepare(
     `INSERT INTO segment_ten_minute (bucket, dim, value, attempts, approvals, declines, failures, amount, approved_amount)
-     SELECT minute / 10 AS b, dim, value, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
+     SELECT ${floorDivSql('minute', 10)} AS b, dim, value, SUM(attempts), SUM(approvals), SUM(declines), SUM(failures), SUM(amount), SUM(approved_amount)
      FROM segment_minute WHERE minute >= ? AND minute < ? GROUP BY b, dim, value`,
   ).run(...range);
   db.prepare(
     `INSERT INTO segment_decline_ten_minute (bucket, dim, value, code, count)
-     SELECT minute / 10 AS b, dim, value, code, SUM(count) FROM segment_decline_minute
+     SELECT ${floorDivSql('minute', 10)} AS b, dim, value, code, SUM(count) FROM segment_decline_minute
      WHERE minute >= ? AND minute < ? GROUP BY b, dim, value, code`,
   ).run(...range);
 }

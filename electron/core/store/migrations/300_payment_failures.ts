@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { floorDivSql } from '../stepStart';
 
 // Approval per payment counts a payment whose attempts all failed (timeouts, processor errors)
 // as a payment not approved, as approval per attempt counts failed attempts: during an
@@ -6,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 // rollups (dim 'payment', keys 'started' and 'approved'; migration 190) are written again from
 // the stored events with payment.failed among the attempts, in the coded form of migration 230.
 const STARTS = `
-  SELECT CAST(MIN(time_ms) / 1000 AS INTEGER) AS sec, MAX(type = 'payment.authorized') AS approved FROM event_log
+  SELECT ${floorDivSql('MIN(time_ms)', 1000)} AS sec, MAX(type = 'payment.authorized') AS approved FROM event_log
   WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed')
   GROUP BY COALESCE(payment_id, 'seq:' || seq)`;
 
@@ -25,9 +26,9 @@ export const migration300 = {
       for (const [table, at, per] of tables) {
         db.prepare(
           `INSERT INTO ${table} (${at}, code, count, amount)
-             SELECT CAST(sec / ${per} AS INTEGER) AS t, ?, COUNT(*), 0 FROM payment_starts GROUP BY t
+             SELECT ${floorDivSql('sec', per)} AS t, ?, COUNT(*), 0 FROM payment_starts GROUP BY t
              UNION ALL
-             SELECT CAST(sec / ${per} AS INTEGER) AS t, ?, SUM(approved), 0 FROM payment_starts GROUP BY t HAVING SUM(approved) > 0`,
+             SELECT ${floorDivSql('sec', per)} AS t, ?, SUM(approved), 0 FROM payment_starts GROUP BY t HAVING SUM(approved) > 0`,
         ).run(started, approved);
       }
     }
