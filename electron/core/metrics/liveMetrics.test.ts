@@ -117,26 +117,33 @@ describe('live metrics: events stamped far ahead of the clock', () => {
 });
 
 describe('live metrics: arrival lag on the session clock', () => {
-  it('reads the arrivals of the minute before the clock given, not before the wall clock', () => {
+  it('reads the arrivals of the minute before the newest arrival when it is ahead of the clock given, not before the wall clock', () => {
     const m = new LiveMetrics();
     // A replay of a capture of 2026: the clock is event time, arrivals recorded 2 s after.
     const e = { ...authorized(T, 5, 'EUR'), arrivalMs: T + 2_000 };
     m.observe([e], T);
-    // Not arrived yet on the replay's clock.
-    expect(m.figures(T).arrivalLagMs.p50).toBeNull();
-    const f = m.figures(T + 3_000);
+    // Stored: arrived, as live it was stored on arriving.
+    const f = m.figures(T);
     expect(f.arrivalLagMs.p50).toBeGreaterThan(2_000 / 1.25);
     expect(f.arrivalLagMs.p50).toBeLessThanOrEqual(2_000);
-    expect(f.arrival?.rates.m1).toBeCloseTo(1 / 60);
+    expect(f.arrival?.endSec).toBe(Math.floor((T + 2_000) / 1000));
+    expect(m.figures(T + 3_000).arrival?.rates.m1).toBeCloseTo(1 / 60);
     // A minute later on the same clock it has left the window.
     expect(m.figures(T + 63_000).arrivalLagMs.p50).toBeNull();
   });
 
-  it('keeps no arrival further ahead of the clock than event time is kept', () => {
+  it('reads arrivals recorded a day after their events at their own time, and lets them go two minutes after newer ones', () => {
     const m = new LiveMetrics();
-    const e = { ...authorized(T, 5, 'EUR'), arrivalMs: T + 86_400_000 };
-    m.observe([e], T);
-    expect(m.figures(T + 86_400_000 + 1_000).arrivalLagMs.p50).toBeNull();
-    expect(m.lastArrival).toBe(T + 86_400_000);
+    const DAY = 86_400_000;
+    m.observe([{ ...authorized(T, 5, 'EUR'), arrivalMs: T + DAY }], T);
+    expect(m.lastArrival).toBe(T + DAY);
+    const f = m.figures(T);
+    expect(f.arrival?.endSec).toBe(Math.floor((T + DAY) / 1000));
+    expect(f.arrivalLagMs.p50).toBeGreaterThan(DAY / 1.25);
+    // A newer arrival three minutes on: the day-late one is out of every arrival figure.
+    m.observe([{ ...authorized(T + 1000, 5, 'EUR'), arrivalMs: T + DAY + 180_000 }], T + 1000);
+    const later = m.figures(T + 1000);
+    expect(later.arrival!.endSec).toBe(Math.floor((T + DAY + 180_000) / 1000));
+    expect(later.arrival!.perSecond.reduce((a, b) => a + b, 0)).toBe(0);
   });
 });

@@ -78,10 +78,9 @@ export class LiveMetrics {
         if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
       }
       if (this.lastArrival === null || e.arrivalMs > this.lastArrival) this.lastArrival = e.arrivalMs;
-      // A replay's arrivals are the capture's, ahead of its clock by their lag: kept until the
-      // clock reaches them, but no further ahead than event time is (live, none is ahead).
+      // Kept by arrival time, read at the arrival clock (arrivalClock): never ahead of it, so
+      // a replay's backlog recorded arriving long after its events counts as it did live.
       const arrivalSec = Math.floor(e.arrivalMs / 1000);
-      if (arrivalSec > nowSec + AHEAD_KEPT_SECONDS) continue;
       this.arrivals.observe(e.arrivalMs, t);
       if (e.category !== 'unknown') {
         let hist = this.lagBySecond.get(arrivalSec);
@@ -135,6 +134,16 @@ export class LiveMetrics {
    * event stamped a day ahead by a producer's wrong clock made every event of the real present
    * older than the 15 minutes kept, so the live figures read zero until the wall clock caught up.
    */
+  /**
+   * The present of the arrival figures (arrivals per second, lag, the late banner): live the wall
+   * clock, which every arrival is stamped by; in a replay, whose clock is event time, the newest
+   * recorded arrival when it is ahead. Read at event time, a backlog recorded arriving 20 minutes
+   * after its events was never in the window and raised no late banner, as it did live.
+   */
+  private arrivalClock(clock: number): number {
+    return this.lastArrival !== null && this.lastArrival > clock ? this.lastArrival : clock;
+  }
+
   private presentSec(nowMs: number): number {
     return Math.floor(Math.max(nowMs, Math.min(this.watermark ?? 0, nowMs + AHEAD_OF_CLOCK_MS)) / 1000);
   }
@@ -154,8 +163,10 @@ export class LiveMetrics {
    */
   figures(clock: number): Omit<EngineSnapshot, 'at' | 'session' | 'connection' | 'status' | 'totals' | 'ingest' | 'replay' | 'clock'> {
     const endSec = Math.floor(clock / 1000);
+    const arrivalClock = this.arrivalClock(clock);
+    const arrivalEndSec = Math.floor(arrivalClock / 1000);
     this.byEventTime.evictBefore(endSec - KEEP_SECONDS);
-    for (const sec of this.lagBySecond.keys()) if (sec < endSec - 120) this.lagBySecond.delete(sec);
+    for (const sec of this.lagBySecond.keys()) if (sec < arrivalEndSec - 120) this.lagBySecond.delete(sec);
 
     const sums = (seconds: number): Float64Array => {
       const out = new Float64Array(TYPE_KEYS.length);
@@ -208,10 +219,10 @@ export class LiveMetrics {
       .map(([currency, [count, amount]]) => ({ currency, amount, count }));
     const lagHist = new Float64Array(LAG_EDGES.length);
     let lagCount = 0;
-    // Arrivals of the minute before the clock, the session's as every window here: a replay's
-    // recorded arrivals are of the capture's day, and by the wall clock none was ever counted.
+    // Arrivals of the minute before the arrival clock: a replay's recorded arrivals are of the
+    // capture's day, and by the wall clock none was ever counted.
     for (const [sec, hist] of this.lagBySecond) {
-      if (sec < endSec - 60 || sec > endSec) continue;
+      if (sec < arrivalEndSec - 60 || sec > arrivalEndSec) continue;
       for (let i = 0; i < hist.length; i++) {
         lagHist[i] += hist[i];
         lagCount += hist[i];
@@ -240,7 +251,7 @@ export class LiveMetrics {
       },
       queues: this.queues,
       brokerNode: this.brokerNode,
-      arrival: this.arrivals.view(clock),
+      arrival: this.arrivals.view(arrivalClock),
       throughputLate: this.takeThroughputLate(endSec),
       throughputTail: this.takeThroughputTail(endSec),
       queueDepthTail: this.pendingQueuePoints.splice(0),
