@@ -55,6 +55,29 @@ describe('CloudEvents conformance cases: the reason names what is wrong', () => 
       if (!r.ok) expect(r.reason, id).toContain(attribute(id));
     }
   });
+  it('names both problems of invalidNonIntegerExtensionValue: its name, then its value (spec order: naming convention, then type system)', () => {
+    const event = load('invalid-events.json').find((t) => t.id === 'invalidNonIntegerExtensionValue')!.event;
+    expect(decode(event)).toEqual({
+      ok: false,
+      reason:
+        'extension attribute name "my.extension" must be lower-case letters and digits only; its value 1.5 is not an integer (a number is a CloudEvents Integer: a whole number from -2147483648 to 2147483647)',
+    });
+  });
+  it('names what is wrong with an extension value alone: not an integer, out of the Integer range, not a string, boolean or integer', () => {
+    const ce = { specversion: '1.0', id: 'x', source: 's', type: 'o' };
+    const integer = '(a number is a CloudEvents Integer: a whole number from -2147483648 to 2147483647)';
+    expect(decode({ ...ce, myext: 1.5 })).toEqual({ ok: false, reason: `extension attribute myext: its value 1.5 is not an integer ${integer}` });
+    expect(decode({ ...ce, myext: 2147483648 })).toEqual({ ok: false, reason: `extension attribute myext: its value 2147483648 is out of the Integer range ${integer}` });
+    expect(decode({ ...ce, myext: -2147483649 })).toEqual({ ok: false, reason: `extension attribute myext: its value -2147483649 is out of the Integer range ${integer}` });
+    expect(decode({ ...ce, myext: { a: 1 } })).toEqual({ ok: false, reason: 'extension attribute myext: its value is an object (an extension attribute is a string, boolean or integer)' });
+    expect(decode({ ...ce, myext: [1] })).toEqual({ ok: false, reason: 'extension attribute myext: its value is an array (an extension attribute is a string, boolean or integer)' });
+    expect(decode({ ...ce, 'My_Ext': { a: 1 } })).toEqual({
+      ok: false,
+      reason: 'extension attribute name "My_Ext" must be lower-case letters and digits only; its value is an object (an extension attribute is a string, boolean or integer)',
+    });
+    // The bounds themselves are Integers.
+    expect(decode({ ...ce, a: -2147483648, b: 2147483647 }).ok).toBe(true);
+  });
   it('names a time whose field is out of range', () => {
     expect(decode({ specversion: '1.0', id: 'x', source: 's', type: 'o', time: '2018-04-05T24:00:00Z' })).toEqual({ ok: false, reason: 'time: 2018-04-05T24:00:00Z has hour 24 (00-23)' });
     expect(decode({ specversion: '1.0', id: 'x', source: 's', type: 'o', time: '2018-13-05T10:00:00Z' })).toEqual({ ok: false, reason: 'time: 2018-13-05T10:00:00Z has month 13 (01-12)' });

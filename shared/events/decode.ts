@@ -242,16 +242,14 @@ function normalize(ce: unknown): DecodeResult {
       }
       continue;
     }
+    // Both problems of an attribute, in the spec's order (naming convention, then type system):
+    // a bad name alone hid that the conformance case's 1.5 is no Integer either.
+    const badValue = extensionValueProblem(obj[key]);
     if (!EXTENSION_NAME.test(key)) {
-      return fail(`extension attribute name "${key.slice(0, 64)}" must be lower-case letters and digits only`);
+      return fail(`extension attribute name "${key.slice(0, 64)}" must be lower-case letters and digits only${badValue === null ? '' : `; ${badValue}`}`);
     }
+    if (badValue !== null) return fail(`extension attribute ${key}: ${badValue}`);
     const v = obj[key];
-    const okValue =
-      v === null ||
-      typeof v === 'string' ||
-      typeof v === 'boolean' ||
-      (typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX);
-    if (!okValue) return fail(`extension attribute ${key} must be a string, boolean or 32-bit integer`);
     if (typeof v === 'string') {
       const bad = disallowedCharacter(v);
       if (bad !== null) return fail(`${key}: ${bad} (${STRING_TYPE_NOTE})`);
@@ -430,4 +428,16 @@ function decodeBinaryMode(attrs: Record<string, unknown>, raw: RawMessage, text:
     }
   }
   return normalizeCloudEvent(ce);
+}
+
+const INTEGER_NOTE = `(a number is a CloudEvents Integer: a whole number from ${INT32_MIN} to ${INT32_MAX})`;
+
+/** What makes `v` no extension attribute value (String, Boolean or Integer; null: absent), or null. */
+function extensionValueProblem(v: unknown): string | null {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return null;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return `its value ${String(v).slice(0, 40)} is not an integer ${INTEGER_NOTE}`;
+    return v >= INT32_MIN && v <= INT32_MAX ? null : `its value ${String(v).slice(0, 40)} is out of the Integer range ${INTEGER_NOTE}`;
+  }
+  return `its value is ${Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`} (an extension attribute is a string, boolean or integer)`;
 }
