@@ -24,39 +24,49 @@ const T0 = Date.parse('2026-03-01T10:00:00Z');
 const event = (i: number, t: number) =>
   JSON.stringify({ specversion: '1.0', id: `e${i}`, source: 'test', type: 'payment.authorized', time: new Date(t).toISOString(), data: { paymentId: `p${i}`, merchantId: 'm1', amount: 100, currency: 'EUR', country: 'DE' } });
 
+/**
+ * A replay of `lines` into a real engine (batches of 25, no timed flush) whose source calls
+ * `look(pushes, engine)` right after each push: the moment between a push and its commit.
+ */
+async function replayLookingAfterEachPush(name: string, lines: string[], look: (pushes: number, engine: Engine) => void): Promise<void> {
+  const file = path.join(dir, `${name}.ndjson`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  const dbFile = path.join(dir, `${name}.db`);
+  const store: Store = openStore(dbFile);
+  cleanup.push(() => store.close());
+  const engine = new Engine({ dbFile, session: 'replay', batchSize: 25, flushMs: 60_000 }, { store, metrics: new LiveMetrics(), stored: store.stats() }, { snapshot: () => undefined, log: () => undefined });
+  cleanup.push(() => engine.stop());
+  const replay = new ReplaySource({ file, speed: 'max', flush: () => engine.flushNow() });
+  let pushes = 0;
+  const source: IngestSource = {
+    start: (push, blocked) =>
+      replay.start((input) => {
+        push(input);
+        look(++pushes, engine);
+      }, blocked),
+    stop: () => replay.stop(),
+    get done() {
+      return replay.done;
+    },
+    progress: () => replay.progress(),
+    clock: () => replay.clock(),
+  };
+  await engine.start(source);
+  await replay.finished;
+}
+
 describe('a replay snapshot taken between a push and its commit', () => {
   it('reads the windows at the clock of what is stored: never 0 and then 25 at one clock', async () => {
     // One event a second for 50 s: batches of 25, the second one looked at with 24 pushed.
     const lines = Array.from({ length: 50 }, (_, i) => event(i, T0 + i * 1000));
-    const file = path.join(dir, 'one-a-second.ndjson');
-    fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    const store: Store = openStore(path.join(dir, 'replay.db'));
-    cleanup.push(() => store.close());
-    const engine = new Engine({ dbFile: path.join(dir, 'replay.db'), session: 'replay', batchSize: 25, flushMs: 60_000 }, { store, metrics: new LiveMetrics(), stored: store.stats() }, { snapshot: () => undefined, log: () => undefined });
-    cleanup.push(() => engine.stop());
-
-    const replay = new ReplaySource({ file, speed: 'max', flush: () => engine.flushNow() });
     const taken: { between?: EngineSnapshot; after?: EngineSnapshot } = {};
-    let pushes = 0;
-    // The replay source, with a look at the engine right after the 49th push (24 of the second batch pending).
-    const source: IngestSource = {
-      start: (push, blocked) =>
-        replay.start((input) => {
-          push(input);
-          if (++pushes !== 49) return;
-          taken.between = engine.snapshot();
-          engine.flushNow();
-          taken.after = engine.snapshot();
-        }, blocked),
-      stop: () => replay.stop(),
-      get done() {
-        return replay.done;
-      },
-      progress: () => replay.progress(),
-      clock: () => replay.clock(),
-    };
-    await engine.start(source);
-    await replay.finished;
+    // A look at the engine right after the 49th push (24 of the second batch pending).
+    await replayLookingAfterEachPush('one-a-second', lines, (pushes, engine) => {
+      if (pushes !== 49) return;
+      taken.between = engine.snapshot();
+      engine.flushNow();
+      taken.after = engine.snapshot();
+    });
     const { between, after } = taken as Required<typeof taken>;
     // Windows end at the clock's last complete second: 48 events before T0 + 48 s.
     expect(after.clock).toBe(T0 + 48_000);
@@ -74,35 +84,13 @@ describe('a replay snapshot taken between a push and its commit', () => {
     // batch of 25 looked at with 10 events pushed, and again with 23, before it commits.
     const heartbeat = JSON.stringify({ specversion: '1.0', id: 'hb', source: 'test', type: 'com.example.heartbeat' });
     const lines = [heartbeat, ...Array.from({ length: 30 }, (_, i) => event(i, T0 + i * 1000))];
-    const file = path.join(dir, 'first-batch.ndjson');
-    fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    const store: Store = openStore(path.join(dir, 'first-batch.db'));
-    cleanup.push(() => store.close());
-    const engine = new Engine({ dbFile: path.join(dir, 'first-batch.db'), session: 'replay', batchSize: 25, flushMs: 60_000 }, { store, metrics: new LiveMetrics(), stored: store.stats() }, { snapshot: () => undefined, log: () => undefined });
-    cleanup.push(() => engine.stop());
-
-    const replay = new ReplaySource({ file, speed: 'max', flush: () => engine.flushNow() });
     const taken: EngineSnapshot[] = [];
-    let pushes = 0;
-    const source: IngestSource = {
-      start: (push, blocked) =>
-        replay.start((input) => {
-          push(input);
-          pushes++;
-          if (pushes === 1 || pushes === 11 || pushes === 24) taken.push(engine.snapshot());
-          if (pushes !== 24) return;
-          engine.flushNow();
-          taken.push(engine.snapshot());
-        }, blocked),
-      stop: () => replay.stop(),
-      get done() {
-        return replay.done;
-      },
-      progress: () => replay.progress(),
-      clock: () => replay.clock(),
-    };
-    await engine.start(source);
-    await replay.finished;
+    await replayLookingAfterEachPush('first-batch', lines, (pushes, engine) => {
+      if (pushes === 1 || pushes === 11 || pushes === 24) taken.push(engine.snapshot());
+      if (pushes !== 24) return;
+      engine.flushNow();
+      taken.push(engine.snapshot());
+    });
     const [afterHeartbeat, tenPushed, allPushed, committed] = taken;
     // The heartbeat and 23 events, the heartbeat placed at the first event's time.
     expect(committed.totals.events).toBe(24);
