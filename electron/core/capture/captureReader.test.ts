@@ -122,6 +122,21 @@ describe('openCaptureReader on bad input', () => {
     expect(errorsOf(records)).toEqual([{ line: 2, error: 'line longer than 100000 bytes (skipped)' }]);
   });
 
+  it('measures a line without its line end and byte-order mark: a CRLF or BOM capture keeps what its LF twin keeps', async () => {
+    const [a] = eventLines(1);
+    const max = Buffer.byteLength(a);
+    for (const text of [`${a}\n${a}\n`, `${a}\r\n${a}\r\n`, `\ufeff${a}\r\n\ufeff${a}`, `${a}\r\n${a}\r`]) {
+      const { records } = await readAll(file(text), { maxLineBytes: max });
+      expect(errorsOf(records), JSON.stringify(text.slice(-3))).toEqual([]);
+      expect(records.map((r) => r.line)).toEqual([1, 2]);
+    }
+    // One byte more of content is over, whatever the line end.
+    for (const text of [`${a} \n`, `${a} \r\n`, `\ufeff${a} \r\n`]) {
+      const { records } = await readAll(file(text), { maxLineBytes: max });
+      expect(errorsOf(records)).toEqual([{ line: 1, error: `line longer than ${max} bytes (skipped)` }]);
+    }
+  });
+
   it('yields the complete lines of a truncated gzip, then throws truncated-gzip with the line it stopped at', async () => {
     const full = gzipSync(eventLines(3000).join('\n') + '\n');
     const path = file(full.subarray(0, Math.floor(full.length / 2)), 'ndjson.gz');

@@ -36,6 +36,12 @@ export interface CaptureReader extends AsyncIterable<CaptureRecord> {
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 // NUL never occurs in JSON text; finding one near the start means a binary file.
 const BINARY_SNIFF_BYTES = 4096;
+/**
+ * Bytes of a line that are not its content: a UTF-8 byte-order mark (3) and the CR of a CRLF
+ * line end (1). maxLineBytes is of the content: measured with them, a Windows-written capture
+ * refused a line its LF twin kept.
+ */
+const LINE_FRAMING_BYTES = 4;
 
 interface ZlibError extends Error {
   code?: string;
@@ -117,10 +123,10 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
     const takeLine = (tail: Buffer): CaptureRecord | null => {
       lineNo++;
       let record: CaptureRecord | null;
-      if (overlong || pendingBytes + tail.length > maxLineBytes) {
+      const bytes = overlong || pendingBytes + tail.length > maxLineBytes + LINE_FRAMING_BYTES ? null : pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
+      if (bytes === null || contentBytes(bytes) > maxLineBytes) {
         record = { line: lineNo, error: `line longer than ${maxLineBytes} bytes (skipped)` };
       } else {
-        const bytes = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
         record = parseCaptureLine(bytes, lineNo);
       }
       pending = [];
@@ -144,7 +150,7 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
           const newline = chunk.indexOf(0x0a, start);
           if (newline === -1) {
             const rest = chunk.subarray(start);
-            if (overlong || pendingBytes + rest.length > maxLineBytes) {
+            if (overlong || pendingBytes + rest.length > maxLineBytes + LINE_FRAMING_BYTES) {
               overlong = true;
               pending = [];
               pendingBytes = 0;
@@ -202,4 +208,11 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
     },
     [Symbol.asyncIterator]: () => records(),
   };
+}
+
+/** A line's bytes without a leading byte-order mark and the CR of a CRLF end (what parseCaptureLine strips). */
+function contentBytes(line: Buffer): number {
+  const bom = line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
+  const cr = line.length > bom && line[line.length - 1] === 0x0d ? 1 : 0;
+  return line.length - bom - cr;
 }
