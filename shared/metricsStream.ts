@@ -125,6 +125,11 @@ export const queueSampleSchema = z.object({
   queue: z.string().min(1).max(255),
   messages: count.nullable(),
   consumers: count.nullable(),
+  /**
+   * Seconds the queue's head message had waited (QueueStatsExtra.oldestMessageAgeSeconds); null
+   * where the collector did not measure it. Absent from older collectors (read as null).
+   */
+  oldestMessageAgeSeconds: z.number().finite().nonnegative().nullable().optional(),
 });
 
 const noteSchema = z.object({ by: z.string().max(200), note: z.string().max(10_000), at: epochMs }).nullable();

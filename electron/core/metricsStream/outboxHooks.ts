@@ -31,9 +31,14 @@ export function recordMetricsOutbox(store: Store, intake: MetricsIntake, now: ()
   store.alerts.onSave = (records) => append({ rollups: [], counters: {}, queueSamples: [], alerts: [...records] });
   return (samples) => {
     try {
-      append({ rollups: [], counters: {}, alerts: [], queueSamples: samples.map((s) => ({ at: s.at, queue: s.queue, messages: s.messages, consumers: s.consumers })) });
+      append({ rollups: [], counters: {}, alerts: [], queueSamples: samples.map((s) => ({ at: s.at, queue: s.queue, messages: s.messages, consumers: s.consumers, oldestMessageAgeSeconds: ageOrNull(s.oldestMessageAgeSeconds) })) });
     } catch {
       // A queue sample is a nicety: a full disk refuses it here as it refused the sample itself.
     }
   };
+}
+
+/** An age the stream's schema takes: a follower refuses a whole message over one bad figure. */
+function ageOrNull(seconds: number | null | undefined): number | null {
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
