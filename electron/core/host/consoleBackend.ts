@@ -251,6 +251,8 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
             log,
             (message) => (s.routingError = message),
             (message) => (s.routingNotApplied = message),
+            // The text saved, which the engine now runs: the file may hold another save's by now.
+            args.text,
           );
           // The rules run, the routing does not: the answer must not say the save is in effect.
           const notApplied = s.routingNotApplied ?? s.routingError;
