@@ -60,6 +60,30 @@ describe('routing sections of a rules file', () => {
     expect(urlHoldsCredential('https://HOOKS.SLACK.COM/services/T0/B0/x')).toBe(true);
   });
 
+  it('refuses Discord, Teams and Google Chat webhook URLs written in the file, whatever their token looks like', () => {
+    // Their path (Discord, Teams) or query (Google Chat key= and token=) is the credential: a
+    // token with no digit, or a GUID of letters, must not pass as a public URL.
+    const tokens: [url: string, secret: string][] = [
+      ['https://discord.com/api/webhooks/123456789012345678/AbCdEfGhIjKlMnOpQrStUvWxYz_-AbCdEfGhIjKlMnOpQrStUvWxYz_-AbCdEfGhIjKl', 'AbCdEfGhIjKl'],
+      ['https://discordapp.com/api/webhooks/1/shortSecretA', 'shortSecretA'],
+      ['https://canary.discord.com/api/v10/webhooks/1/shortSecretB', 'shortSecretB'],
+      ['https://Discord.com./api/webhooks/1/shortSecretC', 'shortSecretC'],
+      ['https://contoso.webhook.office.com/webhookb2/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee@ffffffff-aaaa-bbbb-cccc-dddddddddddd/IncomingWebhook/abcdefabcdef/aaaaaaaa', 'abcdefabcdef'],
+      ['https://outlook.office.com/webhook/aaaa@bbbb/IncomingWebhook/shortSecretD/dddd', 'shortSecretD'],
+      ['https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEYVALUE&token=TOKENVALUE', 'TOKENVALUE'],
+    ];
+    for (const [url, secret] of tokens) {
+      expect(urlHoldsCredential(url), url).toBe(true);
+      const v = validateRouting({ contactPoints: [{ name: 'hook', type: 'webhook', url }] });
+      expect(v.ok, url).toBe(false);
+      expect(JSON.stringify(v)).toContain('contactPoints[0].url: holds a token or credential');
+      expect(JSON.stringify(v)).not.toContain(secret);
+    }
+    // The same hosts' other pages are no webhooks.
+    expect(urlHoldsCredential('https://discord.com/developers/docs/resources/webhook')).toBe(false);
+    expect(urlHoldsCredential('https://outlook.office.com/mail')).toBe(false);
+  });
+
   it('refuses two urlSecret names that share one PAYOPS_SECRET_ variable (one team would page through the other\'s hook)', () => {
     const hooks = (a: string, b: string) =>
       validateRouting({

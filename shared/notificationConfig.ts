@@ -246,9 +246,24 @@ export function parseWeekdayRange(text: string): number[] | null {
 }
 
 /**
- * True when a URL carries a credential: user:password, a query string, or a path segment
- * that looks like a token (long and mixed letters and digits, as Slack and incident tools issue).
- * Such a URL belongs in the secret store, never in a file in version control.
+ * Chat webhooks whose path is the token, however it looks: Slack's incoming webhooks, Discord's
+ * (/api/webhooks/ID/TOKEN, on discord.com, its ptb. and canary. hosts and discordapp.com) and
+ * Microsoft Teams' (*.webhook.office.com, and outlook.office(365).com/webhook before it). Google
+ * Chat's and Teams workflows' tokens are in the query (key=, token=, sig=), which counts already.
+ */
+function isChatWebhook(u: URL): boolean {
+  const host = u.hostname.replace(/\.$/, '');
+  if (host === 'hooks.slack.com' || host.endsWith('.webhook.office.com')) return true;
+  if (/^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/.test(host)) return /^\/api\/(?:v\d+\/)?webhooks\//i.test(u.pathname);
+  if (host === 'outlook.office.com' || host === 'outlook.office365.com') return /^\/webhook/i.test(u.pathname);
+  return false;
+}
+
+/**
+ * True when a URL carries a credential: user:password, a query string, a chat webhook's path
+ * (isChatWebhook), or a path segment that looks like a token (long and mixed letters and
+ * digits, as incident tools issue). Such a URL belongs in the secret store, never in a file in
+ * version control.
  */
 export function urlHoldsCredential(url: string): boolean {
   let u: URL;
@@ -258,8 +273,8 @@ export function urlHoldsCredential(url: string): boolean {
     return false;
   }
   if (u.username || u.password || u.search) return true;
-  // A Slack incoming webhook's whole path is its token, however short it looks.
-  if (u.hostname === 'hooks.slack.com') return true;
+  // A chat webhook's whole path is its token, however short it looks.
+  if (isChatWebhook(u)) return true;
   return u.pathname.split('/').some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
 }
 
