@@ -113,6 +113,28 @@ const FLUSH_RETRY_MS = 5000;
  * from the start of the gap), so an alert whose traffic never comes back does not fire forever.
  */
 export const NO_EVIDENCE_HOLD_MS = 10 * 60_000;
+/**
+ * Prometheus's `for` state restore (--rules.alert.for-outage-tolerance, --rules.alert.for-grace-period):
+ * a pending alert left longer ago than the tolerance is not carried over a restart, and one
+ * carried on waits at least the grace period before it fires (its `for` shorter than that starts again).
+ */
+export const FOR_OUTAGE_TOLERANCE_MS = 3_600_000;
+export const FOR_GRACE_PERIOD_MS = 10 * 60_000;
+
+/**
+ * When a pending alert carried over a restart counts as pending from, as Prometheus restores
+ * its `for` state: the time pending before the restart counts, the time down (`downAt` to
+ * `now`) does not, at least the grace period is left, and a `for` shorter than the grace
+ * period starts again. Null: down longer than the outage tolerance, not carried on.
+ */
+export function restoredPendingSince(pendingSince: number, forMs: number, downAt: number, now: number): number | null {
+  if (now - downAt > FOR_OUTAGE_TOLERANCE_MS) return null;
+  if (forMs < FOR_GRACE_PERIOD_MS) return now;
+  const remaining = forMs - (downAt - pendingSince);
+  if (remaining <= 0) return pendingSince;
+  if (remaining < FOR_GRACE_PERIOD_MS) return now + FOR_GRACE_PERIOD_MS - forMs;
+  return pendingSince + (now - downAt);
+}
 
 /** The windows of one series summed in one evaluation, by window length. */
 interface SummedWindows {
@@ -447,18 +469,25 @@ export class AlertEvaluator {
    * From the next tick on it is judged as usual, so an alert whose condition no longer holds
    * resolves (and says so). Returns the keys carried on; records of rules no longer loaded
    * (or of a group this rule does not have) are left to the caller. Call before any input.
+   * `restart`: the wall time now and when the previous engine was last seen alive; with it a
+   * pending alert's `for` is restored as Prometheus does (restoredPendingSince), without it
+   * (a rules reload, nothing was down) it counts from when it became pending.
    */
-  restore(records: readonly AlertHistoryRecord[]): Set<string> {
+  restore(records: readonly AlertHistoryRecord[], restart?: { now: number; downAt: number }): Set<string> {
     const restored = new Set<string>();
     for (const r of records) {
       const p = this.prepared.find((x) => x.rule.name === r.rule);
       if (!p || r.resolvedAt !== null || r.endedAt !== null) continue;
       const value = groupValueOf(p.dimension, r.group);
       if (value === null || p.slots.get(value)?.active) continue;
+      const since = r.state === 'pending' ? ([...r.transitions].reverse().find((t) => t.state === 'pending')?.at ?? r.activeSince) : null;
+      const pendingSince = since !== null && restart ? restoredPendingSince(since, p.rule.forMs, restart.downAt, restart.now) : since;
+      if (since !== null && pendingSince === null) continue;
       const inst = new AlertInstance(r.key, p.rule, r.group, p.dimension === 'all' ? null : `${p.dimension} ${value}`, { ...r.labels }, r.activeSince, r.transitions[0]?.state ?? r.state);
       inst.transitions.splice(0, inst.transitions.length, ...r.transitions.map((t) => ({ ...t })));
       inst.state = r.state;
-      inst.pendingSince = r.state === 'pending' ? ([...r.transitions].reverse().find((t) => t.state === 'pending')?.at ?? r.activeSince) : null;
+      inst.pendingSince = pendingSince;
+      if (since !== null && restart) inst.awaitingEvidenceSince = restart.now;
       inst.firedAt = r.firedAt;
       // A firing alert was announced (or, silenced, is announced when its silence ends).
       inst.notifiedFiring = r.firedAt !== null && !r.silenced;
@@ -672,13 +701,18 @@ export class AlertEvaluator {
     // The latest reading is recorded first, so a notification carries this tick's value. A
     // firing alert keeps the evidence it fired on while the volume is too low to judge: its
     // summary must not say "below the minimum" beside "firing".
-    if (!((lowVolume || unjudged) && inst.state === 'firing')) {
+    if (!((lowVolume || unjudged) && (inst.state === 'firing' || inst.awaitingEvidenceSince !== null))) {
       inst.value = value;
       inst.setSummaryFrom(j.keepSummary());
     }
     this.dirty.add(inst);
     switch (inst.state) {
       case 'pending':
+        // Carried over a restart: its windows start empty, which is no evidence it ended.
+        if (inst.awaitingEvidenceSince !== null) {
+          if (unjudged && tick - inst.awaitingEvidenceSince < NO_EVIDENCE_HOLD_MS) break;
+          inst.awaitingEvidenceSince = null;
+        }
         if (outcome === 'met') {
           if (tick - inst.pendingSince! >= rule.forMs) {
             inst.moveTo('firing', tick);

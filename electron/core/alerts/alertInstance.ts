@@ -16,6 +16,11 @@ export class AlertInstance {
   clearSince: number | null = null;
   /** First tick of the current run of windows too thin to judge while firing (see NO_EVIDENCE_HOLD_MS). */
   unjudgedSince: number | null = null;
+  /**
+   * Carried over a restart pending, since when (wall time): until a tick can judge its windows
+   * (empty after a restart) it stays pending rather than ending (see restoredPendingSince).
+   */
+  awaitingEvidenceSince: number | null = null;
   resolvedAt: number | null = null;
   endedAt: number | null = null;
   value: number | null = null;

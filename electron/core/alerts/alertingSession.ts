@@ -90,6 +90,7 @@ export class AlertingSession {
   private readonly silenceChanged: (c: AlertSilenceChange) => void;
   private timer: NodeJS.Timeout | null = null;
   private readonly clock: LiveClock;
+  private readonly wallClock: () => number;
   private readonly burnRates: BurnRateSession | null;
   /** The burn-rate alerts a restarted live engine carried on (their history instances, still open). */
   carriedBurnRates: AlertHistoryRecord[] = [];
@@ -107,21 +108,32 @@ export class AlertingSession {
     this.savePath = this.rulesFile ?? options.defaultSavePath;
     this.currentRules = options.rules;
     this.clock = options.liveClock ?? new LiveClock(options.wallClock);
-    this.current = new AlertEvaluator(options.rules, this.history, { silencesOnEventClock: this.replay });
+    this.wallClock = options.wallClock ?? Date.now;
+    this.current = new AlertEvaluator(options.rules, this.history, { silencesOnEventClock: this.replay, wallClock: this.wallClock });
     // A live engine restarted on this database carries on the alerts it left active: an
     // incident that outlives a restart stays one alert (no false resolve, no second page).
     // The burn-rate (SLO) alerts it left open carry on too, judged at once over the stored
     // events of their windows: one still burning stays one alert, one whose burn ended while
     // the engine was down is announced resolved (BurnRateSession.carryOn).
     if (!this.replay) {
-      const now = Date.now();
+      const now = this.wallClock();
       const open = this.history.openInstances();
-      const kept = new Set(this.current.restore(open));
+      const kept = new Set(this.current.restore(open, { now, downAt: this.lastAlive(open, now) }));
       this.carriedBurnRates = this.burnRates?.carryOn(open, this.storedEvents, now) ?? [];
       for (const r of this.carriedBurnRates) kept.add(r.key);
       this.history.closeOpenInstances(now, kept);
       this.seedStoredQueueSamples(now);
     }
+  }
+
+  /**
+   * When the previous engine on this database was last seen alive: its newest stored arrival or
+   * alert transition (a pending alert's `for` does not count the time it was down).
+   */
+  private lastAlive(open: readonly AlertHistoryRecord[], now: number): number {
+    let at = this.store.events.newestArrival() ?? -Infinity;
+    for (const r of open) for (const t of r.transitions) at = Math.max(at, t.at);
+    return Number.isFinite(at) ? Math.min(at, now) : now;
   }
 
   /** A restart: the queue rules' windows start with the samples stored before it (depth, consumers, oldest message age). */
