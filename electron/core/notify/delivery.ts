@@ -64,6 +64,8 @@ export interface DeliveryOptions {
   warn?: (line: string) => void;
   /** Called after every HTTP attempt (tests): what was read of the answer. */
   onAttempt?: (report: AttemptReport) => void;
+  /** A webhook/slack message failed for good (its receiver was not told): the router sends it again. */
+  undelivered?: (d: Dispatch) => void;
 }
 
 const DEFAULT_DELIVERY_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000, jitter: 0.2 };
@@ -258,7 +260,7 @@ export class NotificationDelivery {
       const last = attempt === cp.maxAttempts || outOfTime || permanent;
       this.write(d, 'failed', { attempt, final: last, httpStatus, durationMs, error: this.options.urls.redact(error) });
       if (last) {
-        this.counts.failed++;
+        this.notDelivered(d, 'failed');
         const why = attempt === cp.maxAttempts ? '' : permanent ? ` (not retried: HTTP ${httpStatus} will not change on a retry)` : ` (not retried: payops is shutting down)`;
         this.warnFailed(d, `${attempt} of ${cp.maxAttempts} attempt(s)${why}`, error, excerpt);
         return;
@@ -266,7 +268,7 @@ export class NotificationDelivery {
       await this.sleep(delay);
       if (Date.now() > this.retryDeadline) {
         // A stop came during the backoff: the retry is not made; say so as the delivery's last word.
-        this.counts.failed++;
+        this.notDelivered(d, 'failed');
         this.write(d, 'failed', { attempt: 0, final: true, error: `not retried: payops is shutting down (${attempt} of ${cp.maxAttempts} attempts made)` });
         this.warnFailed(d, `${attempt} of ${cp.maxAttempts} attempt(s) (not retried: payops is shutting down)`, error, excerpt);
         return;
@@ -274,9 +276,19 @@ export class NotificationDelivery {
     }
   }
 
-  /** A delivery that ends without an HTTP attempt (or before one): logged final and reported. */
-  private fail(d: Dispatch, attempt: number, error: string, count: keyof DeliveryTotals): void {
+  /** A message whose receiver was not told: counted, and said to the router (it sends it again). */
+  private notDelivered(d: Dispatch, count: 'failed' | 'notSent'): void {
     this.counts[count]++;
+    try {
+      this.options.undelivered?.(d);
+    } catch {
+      // the router's bookkeeping is no reason to stop delivering
+    }
+  }
+
+  /** A delivery that ends without an HTTP attempt (or before one): logged final and reported. */
+  private fail(d: Dispatch, attempt: number, error: string, count: 'failed' | 'notSent'): void {
+    this.notDelivered(d, count);
     this.write(d, 'failed', { attempt, final: true, error });
     this.warnFailed(d, null, error, '');
   }

@@ -69,6 +69,13 @@ interface Group {
   lastSentAt: number | null;
   /** Fingerprints of the firing alerts the last message carried. */
   sentFiring: Set<string>;
+  /** lastSentAt and sentFiring before the last message: what its receiver knew if it was not delivered. */
+  before: { lastSentAt: number | null; sentFiring: Set<string> };
+  /**
+   * Fingerprints of an undelivered message's alerts, said again at the next flush: not a change
+   * the end of a run waits for or flushes at once (that message's failure was said already).
+   */
+  resend: Set<string>;
   /** "reason/fingerprint/startsAt": suppressions already reported. */
   reported: Set<string>;
 }
@@ -190,7 +197,7 @@ export class NotificationRouter {
    * later.
    */
   private addGroup(key: string, route: CompiledPolicy, labels: Record<string, string>): Group {
-    const group: Group = { key, route, labels, alerts: new Map(), nextFlushAt: this.clock + route.policy.groupWaitMs, lastSentAt: null, sentFiring: new Set(), reported: new Set() };
+    const group: Group = { key, route, labels, alerts: new Map(), nextFlushAt: this.clock + route.policy.groupWaitMs, lastSentAt: null, sentFiring: new Set(), before: { lastSentAt: null, sentFiring: new Set() }, resend: new Set(), reported: new Set() };
     this.groups.set(key, group);
     return group;
   }
@@ -393,9 +400,41 @@ export class NotificationRouter {
     return result;
   }
 
+  /**
+   * `d` failed for good (every attempt refused, or never sent): its receiver was not told. As
+   * Alertmanager's notification log records a notification only once it is delivered, the
+   * group's next flush (a groupInterval after `d`) says it again: its new firing alerts as new,
+   * its resolved ones resolved, an unchanged group as a repeat due since the message before.
+   * Nothing changes when a later message of the group went out since (it said the group whole).
+   */
+  undelivered(d: Dispatch): void {
+    let g = this.groups.get(d.groupKey);
+    if (g && g.lastSentAt !== d.at) return;
+    const resolved = d.alerts.filter((a) => a.status === 'resolved');
+    if (!g) {
+      // Its alerts all resolved and announced, the group went: back, to announce them again.
+      if (resolved.length === 0) return;
+      const route = [...this.routes, this.defaultRoute].find((r) => groupKeyOf(r, resolved[0].labels).key === d.groupKey);
+      if (!route) return; // routed otherwise since (a rules save)
+      g = this.addGroup(d.groupKey, route, { ...d.groupLabels });
+      g.nextFlushAt = route.policy.groupIntervalMs > 0 ? Math.max(this.clock, d.at + route.policy.groupIntervalMs) : Infinity;
+      g.lastSentAt = d.at;
+      g.before = { lastSentAt: d.at, sentFiring: new Set(resolved.map((a) => a.fingerprint)) };
+    }
+    g.lastSentAt = g.before.lastSentAt;
+    g.sentFiring = new Set(g.before.sentFiring);
+    for (const a of d.alerts) g.resend.add(a.fingerprint);
+    for (const a of resolved) {
+      // Still told it fires, unless it fires again (then it is simply still firing).
+      if (g.alerts.get(a.fingerprint)?.status === 'firing' || !g.sentFiring.has(a.fingerprint)) continue;
+      g.alerts.set(a.fingerprint, a);
+    }
+  }
+
   /** Whether a group's next flush would send something new (not a repeat). */
   private hasChange(g: Group): boolean {
     for (const a of g.alerts.values()) {
+      if (g.resend.has(a.fingerprint)) continue;
       if (a.status === 'resolved') {
         if (g.sentFiring.has(a.fingerprint) && g.route.contactPoint.sendResolved) return true;
       } else if (!g.sentFiring.has(a.fingerprint) && !this.silenced.has(a.fingerprint) && !this.inhibited(a)) return true;
@@ -468,6 +507,8 @@ export class NotificationRouter {
         alerts,
         at,
       });
+      g.before = { lastSentAt: g.lastSentAt, sentFiring: g.sentFiring };
+      g.resend.clear();
       g.lastSentAt = at;
       g.sentFiring = new Set([...firing.map((a) => a.fingerprint), ...toldSilenced]);
       // An unchanged firing group must come back for its repeat even with groupInterval 0.
