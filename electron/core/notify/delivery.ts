@@ -396,21 +396,23 @@ export async function readBounded(res: Response, limit: number): Promise<Bounded
 }
 
 /**
- * A Retry-After header's wait in ms: delta-seconds or an HTTP date (RFC 9110 10.2.3); null
- * when absent or not either.
+ * A Retry-After header's wait in ms: delta-seconds or an HTTP date (RFC 9110 10.2.3) in any of
+ * its three forms (IMF-fixdate, RFC 850 "Sunday, 06-Nov-94 ...", asctime "Sun Nov  6 ..."),
+ * all GMT (asctime names no zone: it is not local time); null when absent or neither.
  */
 export function retryAfter(value: string | null, now: number): number | null {
   if (value === null) return null;
   const text = value.trim();
   if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
-  if (!/^[A-Za-z]{3},? /.test(text)) return null;
-  const when = Date.parse(text);
+  if (!/^[A-Za-z]{3,9},? \S/.test(text)) return null;
+  const when = Date.parse(/\bGMT$/i.test(text) ? text : `${text} GMT`);
   return Number.isFinite(when) ? Math.max(0, when - now) : null;
 }
 
 /**
- * Whether an attempt's outcome may change on a retry, as Alertmanager judges it: a network error,
- * a timeout, a 5xx, 408 or 429 may; another 4xx or a redirect will not.
+ * Whether an attempt's outcome may change on a retry: a network error, a timeout, a 5xx or a 429
+ * may, as Alertmanager's retrier judges them, and a 408 (the receiver timed out waiting for the
+ * request, which RFC 9110 lets a client repeat); another 4xx or a redirect will not.
  */
 function retryable(httpStatus: number | null): boolean {
   return httpStatus === null || httpStatus >= 500 || httpStatus === 408 || httpStatus === 429;
