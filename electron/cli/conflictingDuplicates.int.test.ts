@@ -36,7 +36,7 @@ describe('a conflicting duplicate through collect and replay', () => {
     const run = await runPayops(['collect', '--amqp', AMQP_URL, '--db', db, '--exchange', t.exchange, '--queue', t.queue, '--bind', '#', '--drain', '--capture', capture]);
     expect(run.code, run.stderr).toBe(0);
     // The end summary names them, as payops replay's does: not just one more quarantined message.
-    expect(run.stdout).toMatch(/1 duplicates, 1 quarantined \(1 conflicting duplicate\(s\): same source and id, another body\)/);
+    expect(run.stdout).toMatch(/1 duplicate, 1 quarantined \(1 conflicting duplicate: same source and id, another body\)/);
 
     const expected = {
       events: 2,

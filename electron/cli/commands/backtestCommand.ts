@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { alertHistoryRecordToJson, type AlertHistoryJson, type AlertNotification } from '../../../shared/alerts';
@@ -140,7 +141,7 @@ function notificationJson(n: AlertNotification) {
 
 function formatRouting(r: RoutingBacktest): string[] {
   const lines = ['would notify (nothing was delivered):'];
-  for (const c of r.contactPoints) if (c.messages) lines.push(`  ${c.name} (${c.type}): ${c.messages} message(s), ${c.firing} firing, ${c.resolved} resolved`);
+  for (const c of r.contactPoints) if (c.messages) lines.push(`  ${c.name} (${c.type}): ${countText(c.messages, 'message')}, ${c.firing} firing, ${c.resolved} resolved`);
   if (r.wouldNotify.length === 0) lines.push('  no contact point');
   const held = (reason: string) => r.suppressed.filter((s) => s.reason === reason).length;
   if (r.suppressed.length) lines.push(`  held back: ${held('muted')} muted, ${held('inhibited')} inhibited, ${held('silenced')} silenced`);
@@ -151,10 +152,10 @@ function formatRouting(r: RoutingBacktest): string[] {
 function formatBacktest(o: { rules: string[]; input: Record<string, unknown>; events: number; from: string | null; to: string | null; fired: number; alerts: AlertHistoryJson[]; routing: RoutingBacktest | null }): string {
   const what = o.input.capture ? `capture ${String(o.input.capture)}` : `${String(o.input.db)} ${String(o.input.from)} .. ${String(o.input.to)}`;
   const lines = [
-    `backtest of ${o.rules.length} rule${o.rules.length === 1 ? '' : 's'} over ${what}: ${o.events} events (${o.from ?? '-'} .. ${o.to ?? '-'})`,
+    `backtest of ${countText(o.rules.length, 'rule')} over ${what}: ${countText(o.events, 'event')} (${o.from ?? '-'} .. ${o.to ?? '-'})`,
   ];
   if (o.input.truncated) lines.push(`note: ${String(o.input.truncated)}`);
-  if (o.input.badLines) lines.push(`note: ${String(o.input.badLines)} unreadable capture line(s) skipped`);
+  if (o.input.badLines) lines.push(`note: ${countText(Number(o.input.badLines), 'unreadable capture line')} skipped`);
   lines.push(o.alerts.length ? formatAlertTable(o.alerts) : 'nothing would have fired');
   if (o.routing) lines.push(...formatRouting(o.routing));
   return lines.join('\n');

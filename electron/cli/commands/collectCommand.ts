@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import { Option, type Command } from 'commander';
 import { EngineHost } from '../../core/host/engineHost';
 import { DEFAULT_INGEST_BATCH } from '../../core/ingest/batchWithinCredit';
@@ -124,7 +125,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
       ...(captureEnded ? { capture: captureEnded } : {}),
     };
     const captureNote = captureEnded
-      ? `; the capture stopped early (${captureEnded.error ?? captureEnded.stoppedBecause}): ${captureEnded.lines} line(s) in ${captureEnded.file}, the database holds every event`
+      ? `; the capture stopped early (${captureEnded.error ?? captureEnded.stoppedBecause}): ${countText(captureEnded.lines, 'line')} in ${captureEnded.file}, the database holds every event`
       : '';
     printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}${captureNote}\n`);
     process.exit(0);
@@ -159,9 +160,9 @@ async function checkCapture(flags: CollectFlags): Promise<boolean> {
   }
 }
 
-function formatSummary(s: { events: number; duplicates: number; quarantined: number; conflictingDuplicates: number; durationMs: number; stoppedBecause: string }): string {
+export function formatSummary(s: { events: number; duplicates: number; quarantined: number; conflictingDuplicates: number; durationMs: number; stoppedBecause: string }): string {
   return (
-    `stored ${s.events} events, ${s.duplicates} duplicates, ${s.quarantined} quarantined (${conflicts(s.conflictingDuplicates)}) ` +
+    `stored ${countText(s.events, 'event')}, ${countText(s.duplicates, 'duplicate')}, ${s.quarantined} quarantined (${conflicts(s.conflictingDuplicates)}) ` +
     `in ${formatSeconds(s.durationMs)}; stopped: ${s.stoppedBecause}`
   );
 }

@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { openStore } from '../../core/store/store';
@@ -21,7 +22,7 @@ export function registerCompact(program: Command): void {
         try {
           const fileBefore = fileBytes(flags.db);
           const done = store.compactStoredTexts((p) => {
-            if (!flags.json && process.stderr.isTTY) process.stderr.write(`\r${p.rows} events read, ${p.rewritten} rewritten`);
+            if (!flags.json && process.stderr.isTTY) process.stderr.write(`\r${countText(p.rows, 'event')} read, ${p.rewritten} rewritten`);
           });
           if (!flags.json && process.stderr.isTTY) process.stderr.write('\n');
           if (flags.vacuum) {

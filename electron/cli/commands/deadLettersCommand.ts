@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { countText } from '../../../shared/countText';
 import readline from 'node:readline';
 import { Option, type Command } from 'commander';
 import { DEFAULT_RULES } from '../../core/alerts/defaultRules';
@@ -98,7 +99,7 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   ];
   if (missing.length) {
     const flag = missing.every((x) => ids.includes(x)) ? '--id' : missing.every((x) => copies.includes(x)) ? '--copy' : '--id/--copy';
-    const said = `${flag} ${missing.map((id) => JSON.stringify(id)).join(', ')}: not among the ${browsed.length} message(s) browsed (--count ${flags.count})`;
+    const said = `${flag} ${missing.map((id) => JSON.stringify(id)).join(', ')}: not among the ${countText(browsed.length, 'message')} browsed (--count ${flags.count})`;
     if (flags.redrive && selection.length === 0) throw new CliError(`nothing to redrive: ${said}`);
     logLine(said);
   }
@@ -117,7 +118,7 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
           `${death ? `${death.reason} x${death.count} in ${death.queue}` : 'no x-death'}  -> ${m.origin ? `${m.origin.exchange || '(default)'} / ${m.origin.routingKey}` : '?'}` +
           `${m.deliveryCount === undefined ? '' : `  (x-delivery-count ${m.deliveryCount})`}` +
           // Sent home and dead-lettered again: a poison message looping, not a new failure.
-          `${m.redriven === undefined ? '' : `  (redriven ${m.redriven === null ? 'before' : `${m.redriven} time(s) before`}: it died again)`}` +
+          `${m.redriven === undefined ? '' : `  (redriven ${m.redriven === null ? 'before' : `${countText(m.redriven, 'time')} before`}: it died again)`}` +
           // What --copy takes, to pick one of two messages with one id.
           `  ${m.copyId}`;
         printText(`${visible(line)}\n`);
@@ -128,7 +129,7 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
   const store = openStore(flags.db);
   try {
     const plan = dryRun(selection);
-    const summary = visible(`redrive ${selection.length - plan.noOrigin.length} message(s) from ${queue} to ${plan.targets
+    const summary = visible(`redrive ${countText(selection.length - plan.noOrigin.length, 'message')} from ${queue} to ${plan.targets
       .map((t) => `${t.exchange || '(default exchange)'} / ${t.routingKey} (${t.count})`)
       .join(', ')}`);
     if (!readOnly) {
@@ -158,7 +159,7 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
       flags.json,
       flags.json
         ? `${JSON.stringify(result)}\n`
-        : `redriven ${result.redriven} message(s) (confirmed by the broker, then removed from ${queue})` +
+        : `redriven ${countText(result.redriven, 'message')} (confirmed by the broker, then removed from ${queue})` +
             `${result.removedOnly ? `; ${result.removedOnly} removed that an interrupted redrive had sent` : ''}` +
             `${result.failed.length ? `; ${result.failed.length} failed (left in ${queue})` : ''}` +
             `${result.skipped.length ? `; ${result.skipped.length} skipped` : ''}` +

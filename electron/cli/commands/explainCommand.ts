@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { countText } from '../../../shared/countText';
 import type { Command } from 'commander';
 import { isoTime } from '../cliOptions';
 import { describeDeclineCode } from '../../../shared/declineCodes';
@@ -27,8 +28,8 @@ const points = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
 export function explanationText(e: Explanation): string {
   const lines = [
     e.headline,
-    `window   ${e.window.from} .. ${e.window.to}  ${percent(e.window.value)} of ${e.window.attempts} attempts`,
-    `baseline ${e.baseline.from} .. ${e.baseline.to}  ${percent(e.baseline.value)} of ${e.baseline.attempts} attempts`,
+    `window   ${e.window.from} .. ${e.window.to}  ${percent(e.window.value)} of ${countText(e.window.attempts, 'attempt')}`,
+    `baseline ${e.baseline.from} .. ${e.baseline.to}  ${percent(e.baseline.value)} of ${countText(e.baseline.attempts, 'attempt')}`,
   ];
   const shown = e.contributors.filter((c) => c.significant).slice(0, 10);
   if (shown.length > 0) {

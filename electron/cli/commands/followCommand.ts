@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { countText } from '../../../shared/countText';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { MetricsFollower } from '../../core/metricsStream/metricsFollower';
 import { redactUrl } from '../../core/redact';
@@ -72,7 +73,7 @@ async function runFollow(flags: FollowFlags): Promise<void> {
       flags.json,
       flags.json
         ? `${JSON.stringify(summary)}\n`
-        : `applied ${summary.applied} metrics messages (${summary.duplicates} duplicates, ${summary.skipped} skipped) from ${flags.metricsStream}; next offset ${position.nextOffset ?? '-'}; stopped: ${why}\n`,
+        : `applied ${countText(summary.applied, 'metrics message')} (${countText(summary.duplicates, 'duplicate')}, ${summary.skipped} skipped) from ${flags.metricsStream}; next offset ${position.nextOffset ?? '-'}; stopped: ${why}\n`,
     );
     process.exit(0);
   };

@@ -91,7 +91,7 @@ describe('payops publish guards', () => {
     expect(await queueCount()).toBe(0);
     const yes = ask('y');
     expect(yes.status).toBe(0);
-    expect(yes.stdout).toMatch(/published 34 message\(s\) \(confirmed by the broker\)/);
+    expect(yes.stdout).toMatch(/published 34 messages \(confirmed by the broker\)/);
     expect(await drainQueue()).toHaveLength(34);
   });
 

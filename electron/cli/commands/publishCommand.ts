@@ -1,4 +1,5 @@
 import readline from 'node:readline';
+import { countText } from '../../../shared/countText';
 import { Option, type Command } from 'commander';
 import {
   isReadOnlyEnv,
@@ -118,7 +119,7 @@ async function runPublish(capture: string, flags: PublishFlags): Promise<void> {
       flags.json,
       flags.json
         ? `${JSON.stringify(out)}\n`
-        : `published ${out.published} message(s) (confirmed by the broker) to exchange "${out.exchange}" on ${out.broker}` +
+        : `published ${countText(out.published, 'message')} (confirmed by the broker) to exchange "${out.exchange}" on ${out.broker}` +
             `${out.nacked ? `; ${out.nacked} refused` : ''}${out.unroutable ? `; ${out.unroutable} unroutable (no queue bound)` : ''}` +
             ` in ${formatSeconds(out.durationMs)}\n`,
     );

@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import fs from 'node:fs';
 import path from 'node:path';
 import type amqp from 'amqplib';
@@ -281,7 +282,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
     };
     for (const b of summary.badLineSamples) logLine(`capture line ${b.line}: ${b.error} (quarantined)`);
     if (summary.badLines > summary.badLineSamples.length) logLine(`... ${summary.badLines - summary.badLineSamples.length} more bad line(s) quarantined`);
-    if (summary.error) logLine(`capture incomplete: ${summary.error}; the ${summary.linesRead} line(s) before it were replayed into ${flags.db}`);
+    if (summary.error) logLine(`capture incomplete: ${summary.error}; the ${countText(summary.linesRead, 'line')} before it were replayed into ${flags.db}`);
     printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     process.exit(why !== 'drained' ? 130 : complete ? 0 : 1);
   };
@@ -299,7 +300,7 @@ function sliceText(flags: Pick<ReplayFlags, 'from' | 'to'>): string {
   return ` (event times${from}${to})`;
 }
 
-function formatSummary(s: {
+export function formatSummary(s: {
   events: number;
   duplicates: number;
   quarantined: number;
@@ -312,8 +313,8 @@ function formatSummary(s: {
   complete: boolean;
 }): string {
   return (
-    `replayed ${s.linesRead} line(s) of ${s.capture} into ${s.db}: ${s.events} events, ${s.duplicates} duplicates, ` +
-    `${s.quarantined} quarantined (${s.badLines} unreadable line(s), ${conflicts(s.conflictingDuplicates)}) in ${formatSeconds(s.durationMs)}` +
+    `replayed ${countText(s.linesRead, 'line')} of ${s.capture} into ${s.db}: ${countText(s.events, 'event')}, ${countText(s.duplicates, 'duplicate')}, ` +
+    `${s.quarantined} quarantined (${countText(s.badLines, 'unreadable line')}, ${conflicts(s.conflictingDuplicates)}) in ${formatSeconds(s.durationMs)}` +
     (s.complete ? '' : ' (INCOMPLETE)')
   );
 }
@@ -400,7 +401,7 @@ async function runStreamReplay(queue: string, flags: ReplayFlags): Promise<void>
       flags.json,
       flags.json
         ? `${JSON.stringify(summary)}\n`
-        : `replayed stream ${queue} into ${flags.db}: ${stats.events} events, ${stats.duplicates} duplicates, ${stats.quarantined} quarantined (${conflicts(stats.conflictingDuplicates)}) in ${formatSeconds(summary.durationMs)}; stopped: ${why}\n`,
+        : `replayed stream ${queue} into ${flags.db}: ${countText(stats.events, 'event')}, ${countText(stats.duplicates, 'duplicate')}, ${stats.quarantined} quarantined (${conflicts(stats.conflictingDuplicates)}) in ${formatSeconds(summary.durationMs)}; stopped: ${why}\n`,
     );
     process.exit(why === 'SIGINT' || why === 'SIGTERM' ? 130 : 0);
   };

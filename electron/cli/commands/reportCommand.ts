@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -39,8 +40,8 @@ export function marginMinutes(value: string): number {
 
 /** A CSV export's progress line; a filtered export's total is 0 (not known) until its last row. */
 export function exportProgressLine(p: ExportProgress, matching: string): string {
-  if (!p.total) return `exporting: ${formatInteger(p.done)} events so far${matching}`;
-  return `exporting: ${formatInteger(p.done)} of ${formatInteger(p.total)} events (${Math.floor((p.done / p.total) * 100)}%)`;
+  if (!p.total) return `exporting: ${countText(p.done, 'event', undefined, formatInteger)} so far${matching}`;
+  return `exporting: ${formatInteger(p.done)} of ${countText(p.total, 'event', undefined, formatInteger)} (${Math.floor((p.done / p.total) * 100)}%)`;
 }
 
 export function registerReport(program: Command): void {
@@ -123,7 +124,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
         },
       });
       report = result.report;
-      if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${formatInteger(result.bytes)} bytes${format === 'csv' ? `, ${formatInteger(result.rows)} events${matching}` : ''}) in ${formatSeconds(Date.now() - started)}`);
+      if (!flags.quiet) logLine(`wrote ${result.file} (${format}, ${formatInteger(result.bytes)} bytes${format === 'csv' ? `, ${countText(result.rows, 'event', undefined, formatInteger)}${matching}` : ''}) in ${formatSeconds(Date.now() - started)}`);
     }
     if (flags.json) {
       report ??= buildReport(store, request);

@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import { Option, type Command } from 'commander';
 import { validateBrokerUrl } from '../../core/broker/brokerUrl';
 import { redactUrl } from '../../core/redact';
@@ -61,5 +62,5 @@ async function runSimulate(flags: SimulateFlags): Promise<void> {
     signal: controller.signal,
   });
   const summary = { published: result.published, scenario: flags.scenario, seed: flags.seed, durationMs: Date.now() - started };
-  printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `published ${summary.published} events (${flags.scenario}, seed ${flags.seed}) in ${formatSeconds(summary.durationMs)}\n`);
+  printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `published ${countText(summary.published, 'event')} (${flags.scenario}, seed ${flags.seed}) in ${formatSeconds(summary.durationMs)}\n`);
 }

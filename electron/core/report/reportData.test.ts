@@ -8,6 +8,7 @@ import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
 import { migration010 } from '../store/migrations/010_alerts';
 import { tempDir } from '../../../test/support/tempDir';
+import { countText } from '../../../shared/countText';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { DECLINE_CODES, declineCodeInfo } from '../../../shared/declineCodes';
 import { formatInteger as int } from '../../../shared/format';
@@ -177,9 +178,9 @@ function check(from: number, to: number) {
   // The summary says the same numbers as the figures.
   const risk = r.summary.find((l) => l.startsWith('Risk:'));
   const scored = Object.values(s.riskDecisions).reduce((a, b) => a + b, 0);
-  if (scored) expect(risk).toBe(`Risk: ${int(scored)} payments scored, ${int(s.riskDecisions.block ?? 0)} blocked, ${int(s.riskDecisions.review ?? 0)} sent to review, ${int(s.riskDecisions.approve ?? 0)} approved (${int(s.byType['risk.blocked'] ?? 0)} risk.blocked and ${int(s.byType['risk.flagged'] ?? 0)} risk.flagged events).`);
+  if (scored) expect(risk).toBe(`Risk: ${countText(scored, 'payment scored', 'payments scored', int)}, ${int(s.riskDecisions.block ?? 0)} blocked, ${int(s.riskDecisions.review ?? 0)} sent to review, ${int(s.riskDecisions.approve ?? 0)} approved (${int(s.byType['risk.blocked'] ?? 0)} risk.blocked and ${countText(s.byType['risk.flagged'] ?? 0, 'risk.flagged event', undefined, int)}).`);
   else expect(risk).toBeUndefined();
-  if (s.alertCounts.total) expect(r.summary.some((l) => l.startsWith(`${int(s.alertCounts.total)} alert(s) firing in the window`))).toBe(true);
+  if (s.alertCounts.total) expect(r.summary.some((l) => l.startsWith(`${countText(s.alertCounts.total, 'alert', undefined, int)} firing in the window`))).toBe(true);
   expect(r.topMerchants).toEqual(s.topMerchants);
   expect(r.topCountries).toEqual(s.topCountries);
   expect(r.topCardBins).toEqual(s.topCardBins);

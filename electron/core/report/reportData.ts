@@ -10,6 +10,7 @@ import { alertHistoryRecordToJson } from '../../../shared/alerts';
 import { PAYMENT_LOOKUP_MS } from '../store/reportQueries';
 import type { ReadStore } from '../store/store';
 import { formatFixed, formatInteger, formatMoney, formatPercent } from '../../../shared/format';
+import { countText } from '../../../shared/countText';
 import { quotedValue } from '../../../shared/quotedValue';
 import { addCell, bump, emptyFigures, settleFigures, sortKeys } from './figureCells';
 import { filteredFigures, filteredWindow } from './filteredReport';
@@ -450,6 +451,8 @@ export function sampleEvents(store: ReadStore, from: number, to: number, masker:
 
 const pct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 2));
 const int = formatInteger;
+/** `1 event`, `2 events`, the count grouped as the report writes numbers. */
+const count = (n: number, one: string, other?: string) => countText(n, one, other, int);
 
 function relChange(now: number | null, before: number | null): number | null {
   if (now === null || before === null || before === 0) return null;
@@ -462,10 +465,10 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   const lines: string[] = d.filter ? [filterSentence(d.filter)] : [];
   const hours = d.window.durationMs / 3_600_000;
   lines.push(
-    `${int(t.events)} events from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${formatFixed(hours, 1)} h` : `${formatFixed(d.window.durationMs / 60_000, 1)} min`}), against ${int(p.events)} in the same length of time before.`,
+    `${count(t.events, 'event')} from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${formatFixed(hours, 1)} h` : `${formatFixed(d.window.durationMs / 60_000, 1)} min`}), against ${int(p.events)} in the same length of time before.`,
   );
   lines.push(
-    `Approval rate per attempt ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}), per payment ${pct(t.paymentApprovalRate)} of ${int(t.payments)} payments (before: ${pct(p.paymentApprovalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${int(t.declined)} declines, ${int(t.failed)} technical failures.`,
+    `Approval rate per attempt ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}), per payment ${pct(t.paymentApprovalRate)} of ${count(t.payments, 'payment')} (before: ${pct(p.paymentApprovalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${count(t.declined, 'decline')}, ${count(t.failed, 'technical failure')}.`,
   );
   // One amount per currency, each in its own minor units: never a sum across currencies.
   // A total past 2^53 minor units is a double's nearest value, not the exact sum: it says so.
@@ -475,12 +478,12 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   const scored = Object.values(t.riskDecisions).reduce((x, y) => x + y, 0);
   if (scored) {
     lines.push(
-      `Risk: ${int(scored)} payments scored, ${int(t.riskDecisions.block ?? 0)} blocked, ${int(t.riskDecisions.review ?? 0)} sent to review, ${int(t.riskDecisions.approve ?? 0)} approved (${int(t.byType['risk.blocked'] ?? 0)} risk.blocked and ${int(t.byType['risk.flagged'] ?? 0)} risk.flagged events).`,
+      `Risk: ${count(scored, 'payment scored', 'payments scored')}, ${int(t.riskDecisions.block ?? 0)} blocked, ${int(t.riskDecisions.review ?? 0)} sent to review, ${int(t.riskDecisions.approve ?? 0)} approved (${int(t.byType['risk.blocked'] ?? 0)} risk.blocked and ${count(t.byType['risk.flagged'] ?? 0, 'risk.flagged event')}).`,
     );
   }
   if (d.topMerchants.length) {
     const m = d.topMerchants[0];
-    lines.push(`Most active merchant: ${quotedValue(m.merchantId)} (${int(m.events)} events, ${int(m.declines)} declines).`);
+    lines.push(`Most active merchant: ${quotedValue(m.merchantId)} (${count(m.events, 'event')}, ${count(m.declines, 'decline')}).`);
   }
   if (d.topDeclineCodes.length) {
     const c = d.topDeclineCodes[0];
@@ -489,9 +492,9 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   const ac = d.alertCounts;
   if (ac.total) {
     const sev = ['critical', 'warning', 'info'].filter((s) => ac.bySeverity[s]).map((s) => `${int(ac.bySeverity[s])} ${s}`);
-    lines.push(`${int(ac.total)} alert(s) firing in the window (${sev.join(', ')}): ${Object.keys(ac.byRule).join(', ')}.`);
+    lines.push(`${count(ac.total, 'alert')} firing in the window (${sev.join(', ')}): ${Object.keys(ac.byRule).join(', ')}.`);
   } else lines.push('No alert fired in the window.');
-  if (d.silences.length) lines.push(`${d.silences.length} silence(s) active in the window.`);
+  if (d.silences.length) lines.push(`${count(d.silences.length, 'silence')} active in the window.`);
   return lines;
 }
 

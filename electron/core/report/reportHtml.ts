@@ -3,6 +3,7 @@
 // Money in each currency's own minor units (shared/currencies.ts), decline codes with their
 // meaning (shared/declineCodes.ts), severities in the console's colours (shared/severity.ts),
 // and tables, never raw JSON, where a table belongs.
+import { countText } from '../../../shared/countText';
 import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../shared/explorer';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
@@ -104,7 +105,7 @@ function alertSection(d: ReportData): string {
         `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${esc(a.rule)}</td><td>${esc(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${esc(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${esc(a.summary)}</td></tr>`,
     )
     .join('');
-  return `<p class="meta">${int(d.alertCounts.total)} alert(s) firing in the window: ${counts}${omitted > 0 ? ` (the ${int(omitted)} not listed below are counted here)` : ''}</p>
+  return `<p class="meta">${countText(d.alertCounts.total, 'alert', undefined, int)} firing in the window: ${counts}${omitted > 0 ? ` (the ${int(omitted)} not listed below are counted here)` : ''}</p>
 <table aria-label="Alerts"><thead><tr><th>Severity</th><th>Rule</th><th>Group</th><th>Fired (UTC)</th><th>Resolved (UTC)</th><th class="n">Peak</th><th>Acknowledged</th><th>Summary</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -208,7 +209,7 @@ ${d.filter ? `<p class="meta"><span class="badge warn">filtered</span>${esc(filt
 <div class="figures">
 ${figureBox('Events', int(t.events), `before ${int(p.events)} (${signedPct(d.change.events)})`)}
 ${figureBox('Approval rate per attempt', pct(t.approvalRate), `before ${pct(p.approvalRate)} (${signedPts(d.change.approvalRate)})`)}
-${figureBox('Approval rate per payment', pct(t.paymentApprovalRate), `${int(t.payments)} payments, retries counted once; before ${pct(p.paymentApprovalRate)}`)}
+${figureBox('Approval rate per payment', pct(t.paymentApprovalRate), `${countText(t.payments, 'payment', undefined, int)}, retries counted once; before ${pct(p.paymentApprovalRate)}`)}
 ${figureBox('Decline rate', pct(t.declineRate), `before ${pct(p.declineRate)} (${signedPts(d.change.declineRate)})`)}
 ${figureBox('Declines', int(t.declined), `before ${int(p.declined)}`)}
 ${figureBox('Authorized', int(t.authorized), `before ${int(p.authorized)}`)}
@@ -260,7 +261,7 @@ ${d.notes ? `<div class="notes">${esc(d.notes)}</div>` : '<p class="muted">No no
 </section>
 
 <section aria-labelledby="s-sample"><h2 id="s-sample">Sample of events</h2>
-<p class="meta">${d.sampleEvents.length} event(s): the newest declines, failures and blocks of the window and its newest events${d.masked ? ', masked' : ''} (the JSON export has them whole).</p>
+<p class="meta">${countText(d.sampleEvents.length, 'event')}: the newest declines, failures and blocks of the window and its newest events${d.masked ? ', masked' : ''} (the JSON export has them whole).</p>
 ${sampleTable(d)}
 </section>
 

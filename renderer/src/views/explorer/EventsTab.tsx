@@ -1,5 +1,6 @@
 // Events: a filter bar, a virtualized table that fetches keyset pages as it scrolls, the
 // selected event's detail (pretty and raw JSON) and its payment's timeline.
+import { countText } from '../../../../shared/countText';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
@@ -563,7 +564,7 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
       ) : (
         <>
           <p className="muted small">
-            {timeline.steps.length} events over {fmtDelta(timeline.durationMs).replace('+', '')}
+            {countText(timeline.steps.length, 'event')} over {fmtDelta(timeline.durationMs).replace('+', '')}
             {timeline.truncated ? ' (first 1,000 shown)' : ''}
           </p>
           <ol className="explorer-steps">

@@ -1,6 +1,7 @@
 // Incident report: the window comes from the explorer's filter or from an alert (a margin
 // before it fired to a margin after it resolved). Preview the figures, then export HTML,
 // PDF, CSV or JSON with progress and cancel; sensitive fields are masked unless unticked.
+import { countText } from '../../../../shared/countText';
 import { useEffect, useRef, useState } from 'react';
 import type { EventFilter, ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
 import { formatMoney } from '../../../../shared/format';
@@ -353,7 +354,7 @@ function ReportPreview({ report }: { report: ReportData }) {
                   <td>
                     <span className={`badge badge-${c.kind === 'hard' ? 'crit' : 'info'}`}>{c.kind}</span>
                   </td>
-                  <td className="num">{fmtCount(c.events)} declines</td>
+                  <td className="num">{countText(c.events, 'decline', undefined, fmtCount)}</td>
                 </tr>
               ))}
             </tbody>
@@ -368,8 +369,8 @@ function ReportPreview({ report }: { report: ReportData }) {
               {report.topMerchants.map((m) => (
                 <tr key={m.merchantId}>
                   <td className="mono">{m.merchantId}</td>
-                  <td className="num">{fmtCount(m.events)} events</td>
-                  <td className="num">{fmtCount(m.declines)} declines</td>
+                  <td className="num">{countText(m.events, 'event', undefined, fmtCount)}</td>
+                  <td className="num">{countText(m.declines, 'decline', undefined, fmtCount)}</td>
                 </tr>
               ))}
             </tbody>

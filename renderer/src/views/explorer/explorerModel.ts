@@ -1,5 +1,6 @@
 // The explorer's pure logic: the filter form and its translation into request arguments,
 // time presets, formatting of rows. Kept apart from the components so it is unit-tested.
+import { countText } from '../../../../shared/countText';
 import { eventFilterSchema, type EventFilter, type ReportFormat, type ReportJob } from '../../../../shared/explorer';
 import { THREE_DS_OUTCOMES } from '../../../../shared/events/schemas';
 import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
@@ -358,7 +359,7 @@ export function reportExportFilter(filter: EventFilter): EventFilter | undefined
  * does not know how many events match until its last row (total 0): the bar is indeterminate.
  */
 export function exportProgress(job: Pick<ReportJob, 'done' | 'total'>): { value: number | null; max: number | null; text: string } {
-  if (job.total <= 0) return { value: null, max: null, text: `${formatInteger(job.done)} events so far` };
+  if (job.total <= 0) return { value: null, max: null, text: `${countText(job.done, 'event', undefined, formatInteger)} so far` };
   return { value: Math.min(job.done, job.total), max: job.total, text: `${formatInteger(job.done)} / ${formatInteger(job.total)}` };
 }
 

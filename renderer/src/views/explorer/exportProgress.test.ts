@@ -11,5 +11,6 @@ describe('exportProgress', () => {
 
   it('a total not known yet: an indeterminate bar and the rows written so far', () => {
     expect(exportProgress({ done: 1234, total: 0 })).toEqual({ value: null, max: null, text: '1,234 events so far' });
+    expect(exportProgress({ done: 1, total: 0 }).text).toBe('1 event so far');
   });
 });
