@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiRequestSchemas } from '../../../shared/api';
 import { storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
@@ -137,5 +137,24 @@ describe('a filtered CSV export\'s progress', () => {
     const { seen, rows } = await progressOf('progress-all.csv');
     for (const p of seen) expect(p.done).toBeLessThanOrEqual(p.total);
     expect(seen.at(-1)).toMatchObject({ done: rows, total: rows });
+  });
+});
+
+// A filtered export read each matching row again with a statement of its own (events.get(seq),
+// its text written out and parsed back): 100,000 matching events of a 200,000-event file took
+// about 22 s against 12 s for the window's 200,000 unfiltered. It reads each chunk's rows with one query.
+describe('a filtered CSV export reads its rows a chunk at a time', () => {
+  it('never one event at a time, and gives the same rows in the walk\'s order', async () => {
+    const get = vi.spyOn(store.events, 'get');
+    try {
+      const out = path.join(dir, 'paged.csv');
+      const r = await runExport(store, { from: FROM, to: TO, format: 'csv', outFile: out, chunkRows: 50, filter: { merchantId: 'm_2' } });
+      expect(get).not.toHaveBeenCalled();
+      const want = db.prepare("SELECT id FROM events WHERE time_ms >= ? AND time_ms < ? AND merchant_id = 'm_2' ORDER BY time_ms, seq").all(FROM, TO) as { id: string }[];
+      expect(r.rows).toBe(want.length);
+      expect(csvRecords(out).records.map((x) => x.id)).toEqual(want.map((x) => x.id));
+    } finally {
+      get.mockRestore();
+    }
   });
 });

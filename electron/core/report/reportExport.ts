@@ -223,20 +223,22 @@ function windowChunks(store: ReadStore, w: { from: number; to: number }, through
 
 /**
  * The window's events that match an explorer filter, stored up to `throughSeq`, as the filtered
- * report walks them (matchingEvents: the explorer's own pages, oldest first), each row read whole
- * for the CSV's data column.
+ * report walks them (matchingEvents: the explorer's own pages, oldest first), each chunk's rows
+ * read whole with one query for the CSV's data column (not one statement per row).
  */
 function filteredChunks(store: ReadStore, filter: EventFilter, w: { from: number; to: number }, throughSeq: number, chunk: number): Chunks {
   const rows = matchingEvents(store, filter, w.from, w.to);
   return () => {
-    const batch: RestoredEvent[] = [];
-    for (let read = 0; read < chunk; read++) {
+    const seqs: number[] = [];
+    let more = true;
+    while (seqs.length < chunk) {
       const next = rows.next();
-      if (next.done) return { batch, more: false };
-      if (next.value.seq > throughSeq) continue;
-      const detail = store.events.get(next.value.seq);
-      if (detail) batch.push({ ...next.value, event: JSON.parse(detail.json) as RestoredEvent['event'] });
+      if (next.done) {
+        more = false;
+        break;
+      }
+      if (next.value.seq <= throughSeq) seqs.push(next.value.seq);
     }
-    return { batch, more: true };
+    return { batch: store.reports.restoredBySeqs(seqs), more };
   };
 }
