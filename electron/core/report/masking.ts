@@ -9,14 +9,15 @@
 // Producers put such values in fields of any name too ("contact", "note", "callback"): in every
 // value and free text, an e-mail address, the user and password of a URL, a secret query
 // parameter (token=, key=, signature= ...), a Bearer or Basic credential, the path of a
-// webhook URL (the path is its secret: hooks.slack.com/services/...) and a secret with a
-// published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...) become "***".
+// webhook URL (the path is its secret: hooks.slack.com/services/...), a JSON Web Token
+// (eyJ...eyJ...) and a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...)
+// become "***".
 // A CloudEvent's data_base64 is decoded, masked the same way and encoded again.
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
 // too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a
-// run of 13 to 19 digits (single spaces or dashes allowed between digits: "4111 1111 1111 1111",
-// "4111-1111-..."; digits of any script, full-width "４１１１..." too) that starts with a card
+// run of 13 to 19 digits (a single space of any kind, dash or dot allowed between digits: "4111 1111 1111 1111",
+// "4111-1111-...", "4111.1111...", the no-break space of a copied number; digits of any script, full-width "４１１１..." too) that starts with a card
 // network's digit (2-6) and passes the Luhn check, as a string or a JSON number, becomes its
 // first digits and its last four with "*" for each digit between ("41**********1111"). It keeps the first two digits
 // (what a masked card BIN keeps, "41****"; the first six only when the operator's list cannot
@@ -217,10 +218,12 @@ export class Masker {
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * A run of 13-19 digits with single spaces or dashes between them, not part of a longer run.
- * Digits of any script count ("４１１１..." typed on a Japanese keyboard, Arabic-Indic "٤١١١...").
+ * A run of 13-19 digits with a single separator at most between them (a space of any kind: the
+ * no-break space of a number copied from a web page or a PDF, thin and ideographic spaces; a
+ * dash; a dot), not part of a longer run. Digits of any script count ("４１１１..." typed on a
+ * Japanese keyboard, Arabic-Indic "٤١١١...").
  */
-const PAN_RUN = /(?<!\p{Nd})(?<!\p{Nd}[ -])\p{Nd}(?:[ -]?\p{Nd}){12,18}(?![ -]?\p{Nd})/gu;
+const PAN_RUN = /(?<!\p{Nd})(?<!\p{Nd}[\p{Zs}.-])\p{Nd}(?:[\p{Zs}.-]?\p{Nd}){12,18}(?![\p{Zs}.-]?\p{Nd})/gu;
 const NON_ASCII_DIGIT = /[^\x00-\x7f]/u;
 
 /**
@@ -249,7 +252,7 @@ export function asciiDigits(text: string): string {
  * milliseconds (17..., 18...) and other long numbers out: one in ten of them passes Luhn.
  */
 export function isPan(text: string): boolean {
-  const digits = /^[\p{Nd} -]*$/u.test(text) ? asciiDigits(text) : text;
+  const digits = /^[\p{Nd}\p{Zs}.-]*$/u.test(text) ? asciiDigits(text) : text;
   if (!/^[2-6]\d{12,18}$/.test(digits)) return false;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
@@ -322,6 +325,11 @@ const AUTH_SCHEME = /bearer|basic/i;
 const KNOWN_SECRET = /(?<![A-Za-z0-9_-])(?:(?:whsec_|(?:sk|rk)_(?:live|test)_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-)[A-Za-z0-9_-]{8,}|AKIA[A-Z0-9]{16}(?![A-Za-z0-9]))/g;
 const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-|AKIA/;
 /** A URL whose host or path says it is a webhook: its path is the secret. */
+/**
+ * A JSON Web Token (JWS compact form): its header and payload are base64url JSON objects, so both
+ * start "eyJ" ('{"'); three dot-separated parts. A bearer token wherever it is written.
+ */
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
 /**
@@ -335,8 +343,10 @@ export function maskCredentials(text: string): string {
   const auth = AUTH_SCHEME.test(text);
   const known = KNOWN_SECRET_START.test(text);
   const pairs = text.includes('=');
-  if (!url && !at && !auth && !known && !pairs) return text;
+  const jwt = text.includes('eyJ');
+  if (!url && !at && !auth && !known && !pairs && !jwt) return text;
   let out = text;
+  if (jwt) out = out.replace(JWT, '***');
   if (known) out = out.replace(KNOWN_SECRET, '***');
   if (url) {
     out = out.replace(URL_USERINFO, '$1***@');

@@ -1,0 +1,57 @@
+// Card numbers and tokens that exports let through: a card number written with no-break spaces
+// (copied from a web page or a PDF: "4111\u00a01111\u00a01111\u00a01111"), thin spaces or dots
+// ("4111.1111.1111.1111"), and a JWT in free text (a producer's note "sent eyJhbGci..."; its
+// header and payload are base64url JSON, so it always starts "eyJ" and has two dots) were
+// exported as they came. Through the real CSV exporter too.
+import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storeEvents } from '../../../test/support/explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { openDatabase } from '../store/database';
+import { storeOn } from '../store/store';
+import { Masker } from './masking';
+import { runExport } from './reportExport';
+
+const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+const PANS = ['4111\u00a01111\u00a01111\u00a01111', '4111\u202f1111\u202f1111\u202f1111', '4111\u20091111\u20091111\u20091111', '4111.1111.1111.1111', '5555\u30005555\u30005555\u30004444'];
+const dir = tempDir('payops-mask-separators-');
+let db: Database.Database | undefined;
+afterAll(() => db?.close());
+
+describe('masking', () => {
+  const m = new Masker({ enabled: true });
+
+  it('masks a card number whose groups are apart by any space or a dot', () => {
+    for (const pan of PANS) {
+      const out = m.deep({ note: `card ${pan} declined` }) as { note: string };
+      expect(out.note, JSON.stringify(pan)).toMatch(/^card (41\*{10}1111|55\*{10}4444) declined$/);
+    }
+    // What is no card number keeps its form: a version, a date, a short run.
+    expect(m.deep({ v: '4.1.1 2026.12.03 4111.1111' })).toEqual({ v: '4.1.1 2026.12.03 4111.1111' });
+  });
+
+  it('masks a JWT in free text and as a whole value, and leaves what only starts alike', () => {
+    expect(m.deep({ note: `sent ${JWT} ok` })).toEqual({ note: 'sent *** ok' });
+    expect(m.deep({ ref: JWT })).toEqual({ ref: '***' });
+    expect(m.deep({ ref: 'eyJ.only' })).toEqual({ ref: 'eyJ.only' });
+  });
+
+  it('no such value reaches a CSV or JSON export', async () => {
+    const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
+    db = openDatabase(path.join(dir, 'm.db'));
+    storeEvents(db, PANS.map((pan, i) => ({
+      specversion: '1.0', id: `e${i}`, source: 'psp', type: 'payment.declined', time: new Date(T0 + i * 1000).toISOString(),
+      data: { paymentId: `p${i}`, merchantId: 'm_1', amount: 100, currency: 'EUR', declineCode: '05', reason: `card ${pan}`, ref: JWT },
+    })));
+    const store = storeOn(db);
+    for (const format of ['csv', 'json'] as const) {
+      const out = path.join(dir, `out.${format}`);
+      await runExport(store, { from: T0, to: T0 + 60_000, format, outFile: out });
+      const text = fs.readFileSync(out, 'utf8');
+      expect(text).not.toContain('eyJhbGci');
+      expect(text).not.toMatch(/4111\D?1111\D?1111\D?1111|5555\D?5555\D?5555\D?4444/);
+    }
+  });
+});
