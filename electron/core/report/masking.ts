@@ -1,16 +1,16 @@
 // Masking for everything that leaves the console (HTML, PDF, CSV, JSON): on by default.
 // Card BINs keep their first two digits ("42****"); customer ids, e-mails, phone numbers,
 // IBANs and credentials (passwords, passphrases, secrets, tokens, API, private, access and
-// signing keys, authorization headers, webhook URLs) and card data (CVV, PIN, PIN block, track
-// data) become "***"; any other field named in the list is replaced by a keyed hash that is
-// stable within one export (so groups still add up) and cannot be reversed or matched across
-// exports.
+// signing keys, authorization headers, webhook URLs) and card data (CVV, also named
+// securityCode or csc; PIN, PIN block, track data) become "***"; any other field named in the
+// list is replaced by a keyed hash that is stable within one export (so groups still add up)
+// and cannot be reversed or matched across exports.
 //
 // Producers put such values in fields of any name too ("contact", "note", "callback"): in every
 // value and free text, an e-mail address, the user and password of a URL, a secret query
 // parameter (token=, key=, signature= ...), a Bearer or Basic credential, the path of a
 // webhook URL (the path is its secret: hooks.slack.com/services/...), a JSON Web Token
-// (eyJ...eyJ...) and a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...)
+// (eyJ...eyJ...), a PEM private key block and a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...)
 // become "***".
 // A CloudEvent's data_base64 is decoded, masked the same way and encoded again.
 //
@@ -33,10 +33,10 @@ export const DEFAULT_MASK_FIELDS = ['cardBin', 'customerId', 'customer', 'email'
  */
 const REDACT_PATTERNS = [
   'customer', 'email', 'phone', 'iban', 'password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'signingkey',
-  'authorization', 'credential', 'webhook', 'cookie', 'cvv', 'cvc', 'pinblock', 'track1', 'track2', 'trackdata',
+  'authorization', 'credential', 'webhook', 'cookie', 'cvv', 'cvc', 'securitycode', 'pinblock', 'track1', 'track2', 'trackdata',
 ];
 /** Names masked as "***" only when they are the whole name ("pin", not "shipping" or "pinned"). */
-const REDACT_EXACT = new Set(['pin', 'pincode']);
+const REDACT_EXACT = new Set(['pin', 'pincode', 'csc']);
 const redacts = (n: string) => REDACT_EXACT.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
 
 export interface MaskOptions {
@@ -330,6 +330,8 @@ const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xo
  * start "eyJ" ('{"'); three dot-separated parts. A bearer token wherever it is written.
  */
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+/** A PEM private key block (PKCS #1, #8, EC, OpenSSH, encrypted): the whole block. */
+const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----[\s\S]{0,16384}?-----END \1-----/g;
 const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
 /**
@@ -344,8 +346,10 @@ export function maskCredentials(text: string): string {
   const known = KNOWN_SECRET_START.test(text);
   const pairs = text.includes('=');
   const jwt = text.includes('eyJ');
-  if (!url && !at && !auth && !known && !pairs && !jwt) return text;
+  const pem = text.includes('PRIVATE KEY-----');
+  if (!url && !at && !auth && !known && !pairs && !jwt && !pem) return text;
   let out = text;
+  if (pem) out = out.replace(PEM_PRIVATE_KEY, '***');
   if (jwt) out = out.replace(JWT, '***');
   if (known) out = out.replace(KNOWN_SECRET, '***');
   if (url) {

@@ -55,3 +55,20 @@ describe('masking', () => {
     }
   });
 });
+
+// A card's security code under the name payment APIs give it (securityCode, security_code,
+// card_security_code, csc: the CVV by another name) and a PEM private key in free text.
+describe('masking, card security codes and private keys', () => {
+  const m = new Masker({ enabled: true });
+
+  it('masks a security code by its other names, and not what only contains the letters', () => {
+    expect(m.deep({ securityCode: '123', card: { security_code: '999', CSC: '1234' } })).toEqual({ securityCode: '***', card: { security_code: '***', CSC: '***' } });
+    expect(m.deep({ discount: 'x', cscope: 'y' })).toEqual({ discount: 'x', cscope: 'y' });
+  });
+
+  it('masks a PEM private key block in any value', () => {
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----';
+    expect(m.deep({ note: `key:\n${pem}\nend` })).toEqual({ note: 'key:\n***\nend' });
+    expect(m.deep({ cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' })).toEqual({ cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' });
+  });
+});
