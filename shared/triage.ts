@@ -132,7 +132,7 @@ export interface SegmentHealth {
   value: string;
   state: SegmentState;
   reason: string;
-  /** False below the volume floor: too few attempts to judge (shown, never degraded or down). */
+  /** False below the volume floor: too few payments (attempts where judged per attempt) to judge (shown, never degraded or down). */
   judged: boolean;
   /** The approval its state was judged on (the reason says it too). */
   basis: HealthBasis;

@@ -9,7 +9,11 @@ import { Z_SEGMENT } from './explain';
 import { BINOMIAL, dimensionDispersions, paymentCounts, segmentKey, type SegmentDispersion } from './healthDispersion';
 import { fisherZ, percent, rate } from './stats';
 
-/** Attempts a segment needs in the window and in its baseline to be judged at all. */
+/**
+ * What a segment needs in the window and in its baseline to be judged at all: payments where its
+ * approval is judged per payment (a merchant retrying hard passes it on attempts with a handful
+ * of payments), attempts where per attempt.
+ */
 export const HEALTH_VOLUME_FLOOR = 20;
 /** Down: approval below this fraction of its own baseline (or failures above DOWN_FAILURE), significantly. */
 export const DOWN_APPROVAL_FRACTION = 0.3;
@@ -86,8 +90,8 @@ function pastFailureLine(x: number, n: number): number {
 function approvalOf(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion) {
   const wp = paymentCounts(w);
   const bp = paymentCounts(b);
-  if (wp && bp) return { basis: 'per payment' as const, w: wp, b: bp, spread: spread.paymentApproval, text: `, ${w.payments} payments (${w.attempts} attempts)` };
-  return { basis: 'per attempt' as const, w: { x: w.approvals, n: w.attempts }, b: { x: b.approvals, n: b.attempts }, spread: spread.approval, text: `, ${w.attempts} attempts` };
+  if (wp && bp) return { basis: 'per payment' as const, w: wp, b: bp, spread: spread.paymentApproval, unit: 'payments', volume: (c: SegmentCounts) => `${c.payments} payments (${c.attempts} attempts)` };
+  return { basis: 'per attempt' as const, w: { x: w.approvals, n: w.attempts }, b: { x: b.approvals, n: b.attempts }, spread: spread.approval, unit: 'attempts', volume: (c: SegmentCounts) => `${c.attempts} attempts` };
 }
 
 export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion = BINOMIAL): Verdict {
@@ -97,9 +101,9 @@ export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: Segment
   const ba = rate(approval.b.x, approval.b.n);
   const wf = rate(w.failures, w.attempts);
   const bf = rate(b.failures, b.attempts);
-  const approvalText = `approval ${basis} ${percent(wa)} vs ${percent(ba)} (own baseline)${approval.text}`;
-  if (w.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${w.attempts} attempts: below the volume floor of ${HEALTH_VOLUME_FLOOR}, not judged` };
-  if (b.attempts < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${b.attempts} attempts in its baseline: no baseline learned yet, not judged` };
+  const approvalText = `approval ${basis} ${percent(wa)} vs ${percent(ba)} (own baseline), ${approval.volume(w)}`;
+  if (approval.w.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${approval.volume(w)}: below the volume floor of ${HEALTH_VOLUME_FLOOR} ${approval.unit}, not judged` };
+  if (approval.b.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${approval.volume(b)} in its baseline: no baseline learned yet, not judged` };
   const zApproval = fisherZ(approval.w.x, approval.w.n, approval.b.x, approval.b.n) / Math.sqrt(approval.spread);
   const zFailure = fisherZ(w.failures, w.attempts, b.failures, b.attempts) / Math.sqrt(spread.failure);
   // Timeouts and acquirer errors are not retried as soft declines are: failures stay per attempt.

@@ -127,6 +127,13 @@ const HEALTH_BASIS_TEXT: Record<HealthBoard['basis'], string> = {
   mixed: 'approval per payment, per attempt where minutes stored before payments were counted (each reason says which), failures per attempt',
 };
 
+/** What the volume floor counts: what approval is judged on. */
+const FLOOR_UNIT: Record<HealthBoard['basis'], string> = {
+  'per payment': 'payments',
+  'per attempt': 'attempts',
+  mixed: 'payments (attempts where judged per attempt)',
+};
+
 function HealthPanel() {
   const [board, setBoard] = useState<HealthBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -147,7 +154,7 @@ function HealthPanel() {
   return (
     <section data-testid="health-board">
       <p className="muted small">
-        {rangeOf(board)}, each segment against its own previous hour; judged above {fmtCount(board.volumeFloor)} attempts; {HEALTH_BASIS_TEXT[board.basis]}.
+        {rangeOf(board)}, each segment against its own previous hour; judged from {fmtCount(board.volumeFloor)} {FLOOR_UNIT[board.basis]}; {HEALTH_BASIS_TEXT[board.basis]}.
       </p>
       <table className="table">
         <thead>
@@ -164,7 +171,7 @@ function HealthPanel() {
           {judged.length === 0 ? (
             <tr data-testid="health-empty">
               <td colSpan={4} className="muted">
-                No segment judged yet: {board.segments.length === 0 ? 'no attempts in this window' : `${fmtCount(board.segments.length)} segment(s) below ${fmtCount(board.volumeFloor)} attempts here or in their previous hour`}.
+                No segment judged yet: {board.segments.length === 0 ? 'no attempts in this window' : `${fmtCount(board.segments.length)} segment(s) below ${fmtCount(board.volumeFloor)} ${FLOOR_UNIT[board.basis]} here or in their previous hour`}.
               </td>
             </tr>
           ) : null}
