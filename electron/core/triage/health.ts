@@ -88,8 +88,10 @@ function pastFailureLine(x: number, n: number): number {
  * declines; per attempt where either does not (minutes stored before the migration).
  */
 function approvalOf(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion) {
-  const wp = paymentCounts(w);
-  const bp = paymentCounts(b);
+  // Known is enough, none included: a window of retries only has no payment to judge, and read
+  // per attempt instead it would pass the floor on those retries.
+  const wp = w.payments === null ? null : (paymentCounts(w) ?? { x: 0, n: 0 });
+  const bp = b.payments === null ? null : (paymentCounts(b) ?? { x: 0, n: 0 });
   if (wp && bp) return { basis: 'per payment' as const, w: wp, b: bp, spread: spread.paymentApproval, unit: 'payments', volume: (c: SegmentCounts) => `${c.payments} payments (${c.attempts} attempts)` };
   return { basis: 'per attempt' as const, w: { x: w.approvals, n: w.attempts }, b: { x: b.approvals, n: b.attempts }, spread: spread.approval, unit: 'attempts', volume: (c: SegmentCounts) => `${c.attempts} attempts` };
 }

@@ -28,6 +28,12 @@ describe('health board volume floor', () => {
     expect(s.reason).toBe(`6 payments (60 attempts): below the volume floor of ${HEALTH_VOLUME_FLOOR} payments, not judged`);
   });
 
+  it('per payment, a window of retries only (no payment started in it) is not judged per attempt instead', () => {
+    const s = judge(row('m-retries', 60, 1, 0), row('m-retries', 700, 570, 600));
+    expect(s).toMatchObject({ basis: 'per payment', judged: false, state: 'ok' });
+    expect(s.reason).toBe(`0 payments (60 attempts): below the volume floor of ${HEALTH_VOLUME_FLOOR} payments, not judged`);
+  });
+
   it('per payment, a baseline under the floor in payments teaches nothing', () => {
     const s = judge(row('m-retries', 200, 150, 180), row('m-retries', 100, 5, 10));
     expect(s.judged).toBe(false);
