@@ -85,6 +85,9 @@ describe('migration 220: segment totals instead of (none) rows', () => {
     expect(totalRows).toBe(50);
     expect(noneRows).toBeGreaterThan(totalRows);
     migrated.close();
+    // Migration 360 recounts the payments from the stored events (migration360.test.ts): the
+    // rewrite is compared as the old form answered, without them.
+    forgetSegmentPayments(s.file);
     expect(answers(again)).toEqual(want);
     again.close();
   }, 60_000);

@@ -107,6 +107,9 @@ describe('migration 240: segment rollups keyed by a catalogue of (dim, value)', 
     const pairs = check.prepare(`SELECT COUNT(*) FROM (${SEGMENT_TABLES.map((t) => `SELECT dim, value FROM ${t}`).join(' UNION ')})`).pluck().get() as number;
     expect(keys).toBe(pairs);
     check.close();
+    // Migration 360 recounts the payments from the stored events (migration360.test.ts): the
+    // rewrite is compared as the old form answered, without them.
+    forgetSegmentPayments(s.file);
     // Same rows, same labels, same counts: a lost or mislabelled row fails here.
     expect(storedRows(s.file)).toEqual(rows);
     expect(answers(again)).toEqual(want);

@@ -11,6 +11,7 @@ import {
 import { PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { RowBatch } from './rowBatch';
+import { segmentPaymentsBackfillPending, stepSegmentPaymentsBackfill } from './segmentRollupPayments';
 import { SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
@@ -173,6 +174,13 @@ export class SegmentRollupRepository {
 
   /** Adds the attempt outcomes among freshly inserted events; call inside the ingest transaction. */
   addOutcomes(events: readonly NormalizedEvent[]): void {
+    this.addOutcomeCells(events);
+    // After this batch's cells: its events are stored already, and a minute of the pass must
+    // find its cells counting the same events.
+    if (events.length > 0) this.stepPaymentsBackfill();
+  }
+
+  private addOutcomeCells(events: readonly NormalizedEvent[]): void {
     const cells = new Map<number | string, Cell>();
     for (const e of events) {
       const outcome = outcomeOf(e.type);
@@ -242,8 +250,18 @@ export class SegmentRollupRepository {
     }
   }
 
+  /** Whether migration 360's pass over the events has minutes left: read once, then known. */
+  private paymentsBackfill: boolean | null = null;
+
+  /** One step of migration 360's pass over the stored events, while it has minutes left (segmentRollupPayments.ts). */
+  private stepPaymentsBackfill(): void {
+    if ((this.paymentsBackfill ??= segmentPaymentsBackfillPending(this.sql.db)) === false) return;
+    this.paymentsBackfill = stepSegmentPaymentsBackfill(this.sql.db);
+  }
+
   /** After a rolled-back batch: where the sums end is read again from the database. */
   forgetUncommitted(): void {
+    this.paymentsBackfill = null;
     this.addCells?.discard();
     this.addCodes?.discard();
     // Admissions of the rolled-back batch are read again from what segment_value holds.
