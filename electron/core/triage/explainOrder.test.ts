@@ -5,18 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SegmentRow } from '../store/segmentRollupRepository';
 import { computeExplanation } from './explain';
+import { segmentRow } from '../../../test/support/segmentRowKit';
 
-const row = (dim: SegmentRow['dim'], value: string, attempts: number, approvals: number): SegmentRow => ({
-  dim,
-  value,
-  attempts,
-  approvals,
-  declines: attempts - approvals,
-  failures: 0,
-  amount: attempts * 100,
-  approvedAmount: approvals * 100,
-  payments: attempts,
-});
+const row = (dim: SegmentRow['dim'], value: string, attempts: number, approvals: number): SegmentRow => segmentRow(dim, value, attempts, approvals);
 
 const period = (methods: [string, number, number][]): SegmentRow[] => {
   const attempts = methods.reduce((a, [, n]) => a + n, 0);

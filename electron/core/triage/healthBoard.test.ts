@@ -4,18 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { OTHER_VALUE } from '../../../shared/segments';
 import type { SegmentRow } from '../store/segmentRow';
 import { computeHealthBoard } from './health';
+import { segmentRow } from '../../../test/support/segmentRowKit';
 
-const row = (dim: SegmentRow['dim'], value: string, attempts: number, approvals: number, failures = 0): SegmentRow => ({
-  dim,
-  value,
-  attempts,
-  approvals,
-  declines: attempts - approvals - failures,
-  failures,
-  amount: attempts * 100,
-  approvedAmount: approvals * 100,
-  payments: attempts,
-});
+const row = (dim: SegmentRow['dim'], value: string, attempts: number, approvals: number, failures = 0): SegmentRow =>
+  segmentRow(dim, value, attempts, approvals, { failures });
 const board = (window: SegmentRow[], baseline: SegmentRow[]) => computeHealthBoard({ fromMs: 0, toMs: 60_000, window, baseline });
 
 describe('health board', () => {

@@ -4,18 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SegmentRow } from '../store/segmentRow';
 import { HEALTH_VOLUME_FLOOR, computeHealthBoard } from './health';
+import { segmentRow } from '../../../test/support/segmentRowKit';
 
-const row = (value: string, attempts: number, approvals: number, payments: number | null): SegmentRow => ({
-  dim: 'merchantId',
-  value,
-  attempts,
-  approvals,
-  declines: attempts - approvals,
-  failures: 0,
-  amount: attempts * 100,
-  approvedAmount: approvals * 100,
-  payments,
-});
+const row = (value: string, attempts: number, approvals: number, payments: number | null): SegmentRow =>
+  segmentRow('merchantId', value, attempts, approvals, { payments });
 const judge = (w: SegmentRow, b: SegmentRow) => computeHealthBoard({ fromMs: 0, toMs: 300_000, window: [w], baseline: [b] }).segments[0];
 
 describe('health board volume floor', () => {
