@@ -35,6 +35,21 @@ afterAll(async () => {
   await http.close();
 });
 
+/** A poller on the loopback API whose callbacks, once `stopped` says so, are written to `after`. */
+function pollerHeardAfterStop(stopped: () => boolean, after: string[]): QueueStatsPoller {
+  const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
+  const heard = (what: string) => (line?: unknown) => void (stopped() && after.push(`${what} ${String(line ?? '')}`.trim()));
+  return new QueueStatsPoller({
+    queues: [topo.queue],
+    management: new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 }),
+    passive: (q) => passive.sample(q),
+    onSamples: heard('onSamples'),
+    onNode: heard('onNode'),
+    log: heard('log'),
+    onStop: () => passive.stop(),
+  });
+}
+
 function release(body: string): void {
   for (const res of held.splice(0)) {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -46,19 +61,9 @@ describe('QueueStatsPoller.stop() during a poll', () => {
   it('no onSamples, onNode or log after stop(), whichever answer the poll then gets', async () => {
     const entry = { name: topo.queue, vhost: '/', type: 'classic', messages: 5, messages_ready: 5, messages_unacknowledged: 0, consumers: 1 };
     for (const answer of [JSON.stringify(entry), '<html>gateway</html>']) {
-      const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
       const after: string[] = [];
       let stopped = false;
-      const heard = (what: string) => () => void (stopped && after.push(what));
-      const poller = new QueueStatsPoller({
-        queues: [topo.queue],
-        management: new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 }),
-        passive: (q) => passive.sample(q),
-        onSamples: heard('onSamples'),
-        onNode: heard('onNode'),
-        log: heard('log'),
-        onStop: () => passive.stop(),
-      });
+      const poller = pollerHeardAfterStop(() => stopped, after);
       const poll = poller.pollOnce();
       await waitFor(() => held.length > 0, 'the poll asking the management API');
       poller.stop();
@@ -74,19 +79,9 @@ describe('QueueStatsPoller.stop() during a poll', () => {
 // here, 3 s by default): the socket held, the poll unsettled, long after the session stopped.
 describe('QueueStatsPoller.stop() with the management API not answering', () => {
   it('cancels the request in flight: the poll settles at once, the server sees the request go, nothing is logged', async () => {
-    const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
     const after: string[] = [];
     let stopped = false;
-    const heard = (what: string) => (line?: unknown) => void (stopped && after.push(`${what} ${String(line ?? '')}`));
-    const poller = new QueueStatsPoller({
-      queues: [topo.queue],
-      management: new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 }),
-      passive: (q) => passive.sample(q),
-      onSamples: heard('onSamples'),
-      onNode: heard('onNode'),
-      log: heard('log'),
-      onStop: () => passive.stop(),
-    });
+    const poller = pollerHeardAfterStop(() => stopped, after);
     let settled = false;
     const poll = poller.pollOnce().finally(() => (settled = true));
     const res = await waitFor(() => held[0], 'the poll asking the management API');
