@@ -4,7 +4,7 @@
 // contract (triage.explain, triage.health).
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { groupValueText } from '../../../shared/alerts';
-import type { Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
+import type { DeclineCodeGrowth, Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
 import { fmtCount, fmtRange } from '../lib/format';
@@ -106,18 +106,28 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
           </tbody>
         </table>
       ) : null}
-      {e.declineCodes.some((c) => c.significant) ? (
-        <ul data-testid="triage-codes">
-          {e.declineCodes
-            .filter((c) => c.significant)
-            .map((c) => (
-              <li key={c.code}>
-                <span className="mono">{c.code}</span> {c.meaning} ({c.kind}): {c.window.count} vs {c.baseline.count} in the baseline
-              </li>
-            ))}
-        </ul>
-      ) : null}
+      <CodesGrown codes={e.declineCodes} />
     </section>
+  );
+}
+
+/**
+ * The decline codes that grew. The baseline is longer than the window (four windows by
+ * default), so its count alone does not compare with the window's: each side gives its share
+ * of its own attempts, the count beside it.
+ */
+export function CodesGrown({ codes }: { codes: DeclineCodeGrowth[] }) {
+  const grown = codes.filter((c) => c.significant);
+  if (!grown.length) return null;
+  return (
+    <ul data-testid="triage-codes">
+      {grown.map((c) => (
+        <li key={c.code}>
+          <span className="mono">{c.code}</span> {c.meaning} ({c.kind}): {pct(c.window.perAttempt)} of attempts ({fmtCount(c.window.count)}) vs{' '}
+          {pct(c.baseline.perAttempt)} ({fmtCount(c.baseline.count)}) in the baseline
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -150,6 +160,11 @@ function HealthPanel() {
   }, [load]);
   if (error) return <div className="error">{error}</div>;
   if (!board) return <div className="muted">Loading the health board…</div>;
+  return <HealthTable board={board} />;
+}
+
+/** The health board's rows, worst first. */
+export function HealthTable({ board }: { board: HealthBoard }) {
   const judged = board.segments.filter((s) => s.judged);
   return (
     <section data-testid="health-board">
