@@ -2,8 +2,9 @@
 // no DOM needed): figures an operator reads aloud, on boards of the size PaySim gives.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { DeclineCodeGrowth } from '../../../shared/triage';
-import { CodesGrown } from './Triage';
+import type { DeclineCodeGrowth, HealthBoard, SegmentHealth } from '../../../shared/triage';
+import { CodesGrown, HealthTable } from './Triage';
+import { healthRowsShown } from './triageModel';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -23,5 +24,41 @@ describe('decline codes that grew', () => {
     // Raw counts alone read as a fall (1250 vs 1600) for a code that tripled.
     expect(shown).toContain('6.3 % of attempts (1,250) vs 2.0 % (1,600) in the baseline');
     expect(shown).not.toContain('1250');
+  });
+});
+
+describe('the health board of thousands of merchants', () => {
+  const figures = { attempts: 500, approval: 0.9, failure: 0.01, payments: 480, paymentApproval: 0.92 };
+  const segment = (i: number): SegmentHealth => ({
+    dimension: 'merchantId',
+    value: `m_${String(i).padStart(5, '0')}`,
+    state: i < 3 ? 'degraded' : 'ok',
+    reason: 'approval per payment 92 % vs 92 %',
+    judged: true,
+    basis: 'per payment',
+    window: figures,
+    baseline: figures,
+  });
+  const board: HealthBoard = {
+    from: '2026-11-23T08:00:00.000Z',
+    to: '2026-11-23T08:15:00.000Z',
+    basis: 'per payment',
+    volumeFloor: 200,
+    segments: Array.from({ length: 10_000 }, (_, i) => segment(i)),
+  };
+
+  it('says how many judged segments it leaves out, and offers to find one', () => {
+    const html = renderToStaticMarkup(<HealthTable board={board} />);
+    expect(html.match(/data-testid="health-row"/g)).toHaveLength(60);
+    expect(text(html)).toContain('60 of 10,000 judged segments, worst first');
+    expect(html).toContain('data-testid="health-find"');
+  });
+
+  it('finds a merchant past the first rows by its id, in any dimension', () => {
+    const found = healthRowsShown(board.segments, 'M_09876');
+    expect(found.rows.map((s) => s.value)).toEqual(['m_09876']);
+    expect(found.matched).toBe(1);
+    expect(healthRowsShown(board.segments, 'merchantId').matched).toBe(10_000);
+    expect(healthRowsShown(board.segments, '').rows).toHaveLength(60);
   });
 });

@@ -9,7 +9,7 @@ import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
 import { fmtCount, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
-import { contributorPaymentsHash, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
+import { contributorPaymentsHash, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
 
 const MINUTE = 60_000;
 
@@ -163,14 +163,29 @@ function HealthPanel() {
   return <HealthTable board={board} />;
 }
 
-/** The health board's rows, worst first. */
+/** The health board's rows, worst first; past HEALTH_ROWS_SHOWN, found by what the operator types. */
 export function HealthTable({ board }: { board: HealthBoard }) {
+  const [query, setQuery] = useState('');
   const judged = board.segments.filter((s) => s.judged);
+  const { rows, matched } = healthRowsShown(judged, query);
   return (
     <section data-testid="health-board">
       <p className="muted small">
         {rangeOf(board)}, each segment against its own previous hour; judged from {fmtCount(board.volumeFloor)} {FLOOR_UNIT[board.basis]}; {HEALTH_BASIS_TEXT[board.basis]}.
       </p>
+      {judged.length > HEALTH_ROWS_SHOWN || query ? (
+        <div className="toolbar">
+          <label>
+            <span>Find a segment</span>
+            <input type="search" value={query} onChange={(ev) => setQuery(ev.target.value)} placeholder="m_1042, 529412, issuer" data-testid="health-find" />
+          </label>
+          <span className="muted small" data-testid="health-shown">
+            {query
+              ? `${fmtCount(rows.length)} of ${fmtCount(matched)} matching segment(s)${matched > rows.length ? ', worst first: narrow the search for the rest' : ''}`
+              : `${fmtCount(rows.length)} of ${fmtCount(judged.length)} judged segments, worst first: search for the rest`}
+          </span>
+        </div>
+      ) : null}
       <table className="table">
         <thead>
           <tr>
@@ -190,7 +205,14 @@ export function HealthTable({ board }: { board: HealthBoard }) {
               </td>
             </tr>
           ) : null}
-          {judged.slice(0, 60).map((s) => (
+          {judged.length > 0 && matched === 0 ? (
+            <tr data-testid="health-no-match">
+              <td colSpan={4} className="muted">
+                No judged segment matches “{query.trim()}”.
+              </td>
+            </tr>
+          ) : null}
+          {rows.map((s) => (
             <tr key={`${s.dimension}=${s.value}`} data-testid="health-row" data-state={s.state}>
               <td>
                 <span className={`badge state-badge health-${s.state}`}>{s.state}</span>

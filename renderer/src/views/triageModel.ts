@@ -42,3 +42,17 @@ export function contributorPaymentsHash(e: Explanation, c: Contributor): string 
   const twin = twinOf(e, c);
   return segmentPaymentsHash(e.window, twin ? [c, twin] : [c]);
 }
+
+/** Rows the health board draws at most: a board of every merchant (PaySim has ~10,000) is found by search, not scrolled. */
+export const HEALTH_ROWS_SHOWN = 60;
+
+/**
+ * The judged segments the health board shows for what the operator typed (case-insensitive, in
+ * the value or the dimension's name; all when empty), in the board's order (worst first), at
+ * most `cap`; `matched` counts all that match, so the board says how many it leaves out.
+ */
+export function healthRowsShown<T extends { dimension: string; value: string }>(judged: T[], query: string, cap = HEALTH_ROWS_SHOWN): { rows: T[]; matched: number } {
+  const q = query.trim().toLowerCase();
+  const matching = q ? judged.filter((s) => s.value.toLowerCase().includes(q) || s.dimension.toLowerCase().includes(q)) : judged;
+  return { rows: matching.slice(0, cap), matched: matching.length };
+}
