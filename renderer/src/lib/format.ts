@@ -118,6 +118,20 @@ export function fmtDateTimeZone(ms: number | null | undefined): string {
   return `${formatDateTime(ms)} ${zoneName(ms)}`;
 }
 
+const millis = (ms: number) => String(((Math.floor(ms) % 1000) + 1000) % 1000).padStart(3, '0');
+
+/** HH:MM:SS.mmm and the zone's short name ("02:30:00.123 GMT+2"), in local time: a payment's steps, ms apart. */
+export function fmtClockMsZone(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  return `${formatClock(ms)}.${millis(ms)} ${zoneName(ms)}`;
+}
+
+/** YYYY-MM-DD HH:MM:SS.mmm and the zone's short name, in local time: one event's instant, as exact as it is stored. */
+export function fmtDateTimeMsZone(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  return `${formatDateTime(ms)}.${millis(ms)} ${zoneName(ms)}`;
+}
+
 /**
  * A time range as "YYYY-MM-DD HH:MM:SS – YYYY-MM-DD HH:MM:SS ZONE": which zone the chart's
  * times are in, both ends' when a daylight-saving change lies inside (an hour is not lost

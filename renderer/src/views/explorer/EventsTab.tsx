@@ -4,7 +4,7 @@ import { countText } from '../../../../shared/countText';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
-import { fmtCount, fmtDateTime, fmtDateTimeZone } from '../../lib/format';
+import { fmtClockMsZone, fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtDateTimeZone } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -400,7 +400,7 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
                     data-issuer={row.issuer ?? ''}
                     data-bin={row.cardBin ?? ''}
                   >
-                    <span role="gridcell" className="mono nowrap">
+                    <span role="gridcell" className="mono nowrap" title={fmtDateTimeMsZone(row.timeMs)}>
                       {fmtDateTime(row.timeMs)}
                     </span>
                     <span role="gridcell" className="nowrap">
@@ -485,9 +485,13 @@ function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimel
       </div>
       <dl className="kv small">
         <dt>Event time</dt>
-        <dd className="mono">{new Date(row.timeMs).toISOString()}</dd>
+        <dd className="mono" title={new Date(row.timeMs).toISOString()}>
+          {fmtDateTimeMsZone(row.timeMs)}
+        </dd>
         <dt>Arrived</dt>
-        <dd className="mono">{new Date(row.arrivalMs).toISOString()}</dd>
+        <dd className="mono" title={new Date(row.arrivalMs).toISOString()}>
+          {fmtDateTimeMsZone(row.arrivalMs)}
+        </dd>
         <dt>Source / id</dt>
         <dd className="mono ellipsis">
           {row.source} / {row.id}
@@ -567,29 +571,38 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
             {countText(timeline.steps.length, 'event')} over {fmtDelta(timeline.durationMs).replace('+', '')}
             {timeline.truncated ? ' (first 1,000 shown)' : ''}
           </p>
-          <ol className="explorer-steps">
-            {timeline.steps.map((s) => (
-              <li key={s.seq} className={`cat-${s.category}`} data-testid="timeline-step" data-type={s.type}>
-                <button type="button" className="explorer-step" onClick={() => onSelect(s)}>
-                  <span className="explorer-step-delta mono">{fmtDelta(s.sincePreviousMs)}</span>
-                  <span className="explorer-step-type">{s.type}</span>
-                  <span className="muted small mono">{new Date(s.timeMs).toISOString().slice(11, 23)}</span>
-                  <span className="small">
-                    {s.amount !== null ? fmtAmount(s.amount, s.currency) : ''}
-                    {s.declineCode ? (
-                      <span title={declineTitle(s.declineCode)} data-testid="timeline-decline">
-                        {` · ${describeDeclineCode(s.declineCode)}`}
-                      </span>
-                    ) : null}
-                    {s.decision ? ` · ${s.decision} (${s.score ?? '—'})` : ''}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ol>
+          <TimelineSteps steps={timeline.steps} onSelect={onSelect} />
         </>
       )}
     </section>
+  );
+}
+
+/** A payment's events, oldest first, with the time since the one before. */
+export function TimelineSteps({ steps, onSelect }: { steps: PaymentTimeline['steps']; onSelect: (row: EventRow) => void }) {
+  return (
+    <ol className="explorer-steps">
+      {steps.map((s) => (
+        <li key={s.seq} className={`cat-${s.category}`} data-testid="timeline-step" data-type={s.type}>
+          <button type="button" className="explorer-step" onClick={() => onSelect(s)}>
+            <span className="explorer-step-delta mono">{fmtDelta(s.sincePreviousMs)}</span>
+            <span className="explorer-step-type">{s.type}</span>
+            <span className="muted small mono" title={new Date(s.timeMs).toISOString()}>
+              {fmtClockMsZone(s.timeMs)}
+            </span>
+            <span className="small">
+              {s.amount !== null ? fmtAmount(s.amount, s.currency) : ''}
+              {s.declineCode ? (
+                <span title={declineTitle(s.declineCode)} data-testid="timeline-decline">
+                  {` · ${describeDeclineCode(s.declineCode)}`}
+                </span>
+              ) : null}
+              {s.decision ? ` · ${s.decision} (${s.score ?? '—'})` : ''}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ol>
   );
 }
 
