@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
-import { DecisionsPanel, VolumePanel } from './DashboardCharts';
+import { DecisionsPanel, RatesPanel, VolumePanel } from './DashboardCharts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const empty: DashboardSeries = {
@@ -37,5 +37,16 @@ describe('dashboard range panels on an empty range', () => {
     const html = renderToStaticMarkup(<DecisionsPanel data={empty} />);
     expect(text(html)).toContain('decisions per minute');
     expect(text(html)).not.toMatch(/decisions per minute ·/);
+  });
+});
+
+describe('rates panel', () => {
+  it('names every rate per attempt or per payment, the compared series too', () => {
+    const point = (v: number): [number, number][] => [[T0, v]];
+    const compare = { ...empty, with: 'yesterday', approvalRate: point(0.9), declineRate: point(0.1) } as unknown as DashboardSeries['compare'];
+    const data: DashboardSeries = { ...empty, approvalRate: point(0.8), paymentApprovalRate: point(0.85), declineRate: point(0.2), compare };
+    const html = renderToStaticMarkup(<RatesPanel data={data} />);
+    expect(text(html)).toContain('Approval rate per attempt (yesterday)');
+    expect(text(html)).toContain('Decline rate per attempt (yesterday)');
   });
 });

@@ -89,7 +89,7 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
   ];
   if (data.compare) {
     series.push({ key: 'approvalGhost', name: ghostName(data, 'Approval rate per attempt'), color: GREEN, points: data.compare.approvalRate, ghost: true });
-    series.push({ key: 'declineGhost', name: ghostName(data, 'Decline rate'), color: ORANGE, points: data.compare.declineRate, ghost: true });
+    series.push({ key: 'declineGhost', name: ghostName(data, 'Decline rate per attempt'), color: ORANGE, points: data.compare.declineRate, ghost: true });
   }
   const thresholds: ChartThreshold[] = lines.thresholds.map((t) => ({
     label: `${t.rule}: ${t.metric === 'approval_rate' ? 'approval' : 'decline'} ${t.kind} ${pct(t.value)}`,

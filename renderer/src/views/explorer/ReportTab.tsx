@@ -263,7 +263,7 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   );
 }
 
-function ReportPreview({ report }: { report: ReportData }) {
+export function ReportPreview({ report }: { report: ReportData }) {
   const t = report.totals;
   const p = report.previous.totals;
   // One row per currency, each in its own decimals: amounts are never added across currencies.
@@ -308,7 +308,7 @@ function ReportPreview({ report }: { report: ReportData }) {
             <td className="num">{pct(p.paymentApprovalRate)}</td>
           </tr>
           <tr>
-            <td>Decline rate</td>
+            <td>Decline rate per attempt</td>
             <td className="num">{pct(t.declineRate)}</td>
             <td className="num">{pct(p.declineRate)}</td>
           </tr>
