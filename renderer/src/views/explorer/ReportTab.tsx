@@ -5,7 +5,7 @@ import { countText } from '../../../../shared/countText';
 import { useEffect, useRef, useState } from 'react';
 import type { EventFilter, ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
 import { formatMoney } from '../../../../shared/format';
-import { fmtCount, fmtDateTime, fmtPercent } from '../../lib/format';
+import { fmtCount, fmtDateTime, fmtPercent, fmtRange } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -272,7 +272,7 @@ export function ReportPreview({ report }: { report: ReportData }) {
     <section className="panel" aria-label="Report preview" data-testid="report-preview">
       <h2>{report.title}</h2>
       <p className="muted small">
-        {report.window.from} → {report.window.to} · built in {report.tookMs} ms
+        <span title={`${report.window.from} – ${report.window.to}`}>{fmtRange(report.window.fromMs, report.window.toMs)}</span> · built in {report.tookMs} ms
       </p>
       <ul className="small">
         {report.summary.map((l, i) => (

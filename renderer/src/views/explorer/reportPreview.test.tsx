@@ -30,4 +30,9 @@ describe('report preview', () => {
   it('says the decline rate is per attempt, as the approval rates beside it say theirs', () => {
     expect(text()).toContain('Decline rate per attempt');
   });
+
+  it('gives its window in the operator\'s zone with the zone named, both ends across the fall-back', () => {
+    expect(text()).toContain('2026-11-01 01:30:00 EDT – 2026-11-01 01:30:00 EST');
+    expect(text()).not.toContain('2026-11-01T05:30:00.000Z');
+  });
 });
