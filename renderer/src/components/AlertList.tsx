@@ -7,6 +7,7 @@ import { useNow } from '../lib/hooks';
 import { useApp } from '../store/appStore';
 import { alertWindow, metricOfAlert } from '../../../shared/triage';
 import { triageHash } from '../views/triageModel';
+import { UntrustedText } from './UntrustedText';
 
 export type AlertAction = 'ack' | 'silence' | 'note';
 
@@ -55,7 +56,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
             const since = alertSince(a);
             const labels = Object.entries(a.labels ?? {}).map(([k, v]) => (
               <span key={k} className="chip">
-                {k}={v}
+                {k}=<UntrustedText text={v} />
               </span>
             ));
             const severity = (

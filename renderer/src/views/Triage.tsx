@@ -3,10 +3,10 @@
 // codes that grew; and the segment health board. Both read the segment rollups through the
 // contract (triage.explain, triage.health).
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { groupValueText } from '../../../shared/alerts';
 import type { DeclineCodeGrowth, Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
+import { UntrustedText } from '../components/UntrustedText';
 import { fmtCount, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { contributorPaymentsHash, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
@@ -87,7 +87,7 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
             {shown.map((c) => (
               <tr key={`${c.dimension}=${c.value}`} data-testid="triage-contributor" data-dimension={c.dimension} data-value={c.value}>
                 <td className="mono">
-                  {c.dimension} {groupValueText(c.value)}
+                  {c.dimension} <UntrustedText text={c.value} />
                 </td>
                 <td>
                   <Bars before={c.baseline.value} after={c.window.value} />
@@ -218,7 +218,7 @@ export function HealthTable({ board }: { board: HealthBoard }) {
                 <span className={`badge state-badge health-${s.state}`}>{s.state}</span>
               </td>
               <td className="mono">
-                {s.dimension} {groupValueText(s.value)}
+                {s.dimension} <UntrustedText text={s.value} />
               </td>
               <td>{s.reason}</td>
               <td>

@@ -1,0 +1,26 @@
+// Text from the events or the broker (a merchant id, an issuer, an alert's label value) placed
+// inline in the console's own lines and tables. Bidi-isolated: a right-to-left override in a
+// merchant id would otherwise turn round what follows it in the line (the next label, the
+// figures after it). Cut to a length a cell holds: a 4,000-character id with no space in it
+// made its table as wide as the id; the whole stays in the title, to read and to copy.
+import { groupValueText } from '../../../shared/alerts';
+
+/** Characters of an untrusted value shown inline before it is cut. */
+export const UNTRUSTED_SHOWN_CHARS = 64;
+
+/** `text` cut to `max` characters (code points: a cut never splits an emoji or a surrogate pair), with "…" when cut. */
+export function clipText(text: string, max = UNTRUSTED_SHOWN_CHARS): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
+}
+
+/** A value as groupValueText writes it (quoted where it would not be seen as written), isolated and cut. */
+export function UntrustedText({ text, className }: { text: string; className?: string }) {
+  const written = groupValueText(text);
+  const shown = clipText(written);
+  return (
+    <bdi className={className} title={shown === written ? undefined : written}>
+      {shown}
+    </bdi>
+  );
+}
