@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DeclineCodeGrowth, HealthBoard, SegmentHealth } from '../../../shared/triage';
-import { CodesGrown, HealthTable } from './Triage';
+import { CodesGrown, HealthPanelView, HealthTable } from './Triage';
 import { healthRowsShown } from './triageModel';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -60,5 +60,25 @@ describe('the health board of thousands of merchants', () => {
     expect(found.matched).toBe(1);
     expect(healthRowsShown(board.segments, 'merchantId').matched).toBe(10_000);
     expect(healthRowsShown(board.segments, '').rows).toHaveLength(60);
+  });
+});
+
+describe('the health board when a refresh fails', () => {
+  const figures = { attempts: 500, approval: 0.2, failure: 0, payments: 500, paymentApproval: 0.2 };
+  const board: HealthBoard = {
+    from: '2026-11-23T08:00:00.000Z', to: '2026-11-23T08:05:00.000Z', basis: 'per payment', volumeFloor: 200,
+    segments: [{ dimension: 'issuer', value: 'tamarind-card', state: 'down', reason: 'approval 20 % vs 93 %', judged: true, basis: 'per payment', window: figures, baseline: figures }],
+  };
+
+  it('keeps the board it has, says it is not refreshed and why, and that it tries again', () => {
+    const html = renderToStaticMarkup(<HealthPanelView board={board} error="connection lost" refreshedAt={Date.UTC(2026, 10, 23, 8, 5, 3)} />);
+    expect(html).toContain('data-state="down"');
+    const shown = text(html);
+    expect(shown).toMatch(/Not refreshed since \S+ \S+ \S+: connection lost\. Trying again every 10 s\./);
+  });
+
+  it('with no board yet, says the board could not be read and that it tries again', () => {
+    const shown = text(renderToStaticMarkup(<HealthPanelView board={null} error="connection lost." refreshedAt={null} />));
+    expect(shown).toBe('The health board could not be read: connection lost. Trying again every 10 s.');
   });
 });

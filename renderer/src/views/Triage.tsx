@@ -2,12 +2,12 @@
 // or picked here): the headline sentence, contributors with before/after bars, the decline
 // codes that grew; and the segment health board. Both read the segment rollups through the
 // contract (triage.explain, triage.health).
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { DeclineCodeGrowth, Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
 import { UntrustedText } from '../components/UntrustedText';
-import { fmtCount, fmtRange } from '../lib/format';
+import { fmtCount, fmtDateTimeZone, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { contributorPaymentsHash, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
 
@@ -144,23 +144,51 @@ const FLOOR_UNIT: Record<HealthBoard['basis'], string> = {
   mixed: 'payments (attempts where judged per attempt)',
 };
 
+const HEALTH_REFRESH_MS = 10_000;
+
 function HealthPanel() {
   const [board, setBoard] = useState<HealthBoard | null>(null);
+  const [refreshedAt, setRefreshedAt] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    getClient()
-      .invoke('triage.health', {})
-      .then((b) => (setBoard(b), setError(null)))
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-  }, []);
   useEffect(() => {
+    let live = true;
+    const load = () =>
+      getClient()
+        .invoke('triage.health', {})
+        .then((b) => live && (setBoard(b), setRefreshedAt(Date.now()), setError(null)))
+        .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
     load();
-    const t = setInterval(load, 10_000);
-    return () => clearInterval(t);
-  }, [load]);
-  if (error) return <div className="error">{error}</div>;
-  if (!board) return <div className="muted">Loading the health board…</div>;
-  return <HealthTable board={board} />;
+    const t = setInterval(load, HEALTH_REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
+  }, []);
+  return <HealthPanelView board={board} error={error} refreshedAt={refreshedAt} />;
+}
+
+/**
+ * The board, loading, or why it could not be read. A refresh that fails keeps the board last
+ * read (a moment of a lost connection or a busy database must not blank what the operator is
+ * looking at), saying since when it is not refreshed and why.
+ */
+export function HealthPanelView({ board, error, refreshedAt }: { board: HealthBoard | null; error: string | null; refreshedAt: number | null }) {
+  const again = `Trying again every ${HEALTH_REFRESH_MS / 1000} s.`;
+  const why = error?.replace(/\.+$/, '');
+  if (!board) {
+    if (error) return <div className="error" role="alert" data-testid="health-error">{`The health board could not be read: ${why}. ${again}`}</div>;
+    return <div className="muted">Loading the health board…</div>;
+  }
+  return (
+    <>
+      {error ? (
+        <div className="error" role="alert" data-testid="health-stale">
+          {`Not refreshed since ${fmtDateTimeZone(refreshedAt)}: ${why}. ${again}`}
+        </div>
+      ) : null}
+      <HealthTable board={board} />
+    </>
+  );
 }
 
 /** The health board's rows, worst first; past HEALTH_ROWS_SHOWN, found by what the operator types. */
