@@ -2,8 +2,8 @@
 // no DOM needed): figures an operator reads aloud, on boards of the size PaySim gives.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { DeclineCodeGrowth, HealthBoard, SegmentHealth } from '../../../shared/triage';
-import { CodesGrown, HealthPanelView, HealthTable } from './Triage';
+import type { DeclineCodeGrowth, Explanation, HealthBoard, SegmentHealth } from '../../../shared/triage';
+import { CodesGrown, ContributorsTable, HealthPanelView, HealthTable } from './Triage';
 import { healthRowsShown } from './triageModel';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -80,5 +80,28 @@ describe('the health board when a refresh fails', () => {
   it('with no board yet, says the board could not be read and that it tries again', () => {
     const shown = text(renderToStaticMarkup(<HealthPanelView board={null} error="connection lost." refreshedAt={null} />));
     expect(shown).toBe('The health board could not be read: connection lost. Trying again every 10 s.');
+  });
+});
+
+describe('contributors', () => {
+  const period = { from: '2026-11-23T08:00:00.000Z', to: '2026-11-23T08:15:00.000Z', value: 0.8, attempts: 20_000 };
+  const e = {
+    metric: 'approval-rate', significant: true, overdispersion: 1, basis: 'per attempt', headline: 'approval fell',
+    window: period, baseline: { ...period, from: '2026-11-23T07:00:00.000Z', to: '2026-11-23T08:00:00.000Z', attempts: 80_000 },
+    contributors: [{
+      dimension: 'issuer', value: 'tamarind-card', effect: 'rate', contribution: -0.1, rateEffect: -0.1, mixEffect: 0, shareOfChange: 0.9, significant: true,
+      window: { attempts: 3, value: 0 }, baseline: { attempts: 12_400, value: 0.93 }, topCodes: ['91'],
+    }],
+    declineCodes: [],
+  } as unknown as Explanation;
+
+  it("give each side's attempts beside its rate: 0 % of 3 attempts is not 0 % of thousands", () => {
+    const shown = text(renderToStaticMarkup(<ContributorsTable e={e} />));
+    expect(shown).toContain('93.0 % of 12,400 → 0.0 % of 3');
+  });
+
+  it('a segment new in the window says its baseline had no attempts, not a rate', () => {
+    const fresh = { ...e, contributors: [{ ...e.contributors[0], baseline: { attempts: 0, value: null } }] };
+    expect(text(renderToStaticMarkup(<ContributorsTable e={fresh} />))).toContain('no attempts → 0.0 % of 3');
   });
 });

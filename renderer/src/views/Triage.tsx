@@ -7,7 +7,7 @@ import type { DeclineCodeGrowth, Explanation, HealthBoard, TriageMetric } from '
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
 import { UntrustedText } from '../components/UntrustedText';
-import { fmtCount, fmtDateTimeZone, fmtRange } from '../lib/format';
+import { DASH, fmtCount, fmtDateTimeZone, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { contributorPaymentsHash, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
 
@@ -21,7 +21,9 @@ function subscribeHash(cb: () => void) {
   return () => window.removeEventListener('hashchange', cb);
 }
 
-const pct = (v: number | null) => (v === null ? '-' : `${(Math.round(v * 1000) / 10).toFixed(1)} %`);
+const pct = (v: number | null) => (v === null ? DASH : `${(Math.round(v * 1000) / 10).toFixed(1)} %`);
+/** A period's rate with the attempts it is of: 0 % of 3 attempts does not read as 0 % of thousands. */
+const side = (p: { attempts: number; value: number | null }) => (p.attempts > 0 && p.value !== null ? `${pct(p.value)} of ${fmtCount(p.attempts)}` : 'no attempts');
 const pts = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
 
 function Bars({ before, after }: { before: number | null; after: number | null }) {
@@ -59,7 +61,6 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
   }, [from, to, metric]);
   if (error) return <div className="error" data-testid="triage-error">{error}</div>;
   if (!e) return <div className="muted">Explaining…</div>;
-  const shown = e.contributors.filter((c) => c.significant).slice(0, 10);
   return (
     <section data-testid="triage-explanation">
       <p className="triage-headline" data-testid="triage-headline">
@@ -69,45 +70,52 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
         Window {rangeOf(e.window)} ({fmtCount(e.window.attempts)} attempts) against {rangeOf(e.baseline)} ({fmtCount(e.baseline.attempts)} attempts). Rates
         are per attempt.
       </p>
-      {shown.length ? (
-        <table className="table" data-testid="triage-contributors">
-          <thead>
-            <tr>
-              <th scope="col">Segment</th>
-              <th scope="col">Before / after</th>
-              <th scope="col" className="num">Contribution</th>
-              <th scope="col">Effect</th>
-              <th scope="col">Codes</th>
-              <th scope="col">
-                <span className="sr-only">Payments</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((c) => (
-              <tr key={`${c.dimension}=${c.value}`} data-testid="triage-contributor" data-dimension={c.dimension} data-value={c.value}>
-                <td className="mono">
-                  {c.dimension} <UntrustedText text={c.value} />
-                </td>
-                <td>
-                  <Bars before={c.baseline.value} after={c.window.value} />
-                  <span className="small">
-                    {pct(c.baseline.value)} → {pct(c.window.value)}
-                  </span>
-                </td>
-                <td className="num mono">{pts(c.contribution)}</td>
-                <td>{c.effect}</td>
-                <td className="mono">{c.topCodes.join(', ')}</td>
-                <td>
-                  <PaymentsLink hash={contributorPaymentsHash(e, c)} testId="triage-open-explorer" />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ContributorsTable e={e} />
       <CodesGrown codes={e.declineCodes} />
     </section>
+  );
+}
+
+/** The significant contributors, largest first (at most 10), each with its rate before and after. */
+export function ContributorsTable({ e }: { e: Explanation }) {
+  const shown = e.contributors.filter((c) => c.significant).slice(0, 10);
+  if (!shown.length) return null;
+  return (
+    <table className="table" data-testid="triage-contributors">
+      <thead>
+        <tr>
+          <th scope="col">Segment</th>
+          <th scope="col">Before / after</th>
+          <th scope="col" className="num">Contribution</th>
+          <th scope="col">Effect</th>
+          <th scope="col">Codes</th>
+          <th scope="col">
+            <span className="sr-only">Payments</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((c) => (
+          <tr key={`${c.dimension}=${c.value}`} data-testid="triage-contributor" data-dimension={c.dimension} data-value={c.value}>
+            <td className="mono">
+              {c.dimension} <UntrustedText text={c.value} />
+            </td>
+            <td>
+              <Bars before={c.baseline.value} after={c.window.value} />
+              <span className="small">
+                {side(c.baseline)} → {side(c.window)}
+              </span>
+            </td>
+            <td className="num mono">{pts(c.contribution)}</td>
+            <td>{c.effect}</td>
+            <td className="mono">{c.topCodes.join(', ')}</td>
+            <td>
+              <PaymentsLink hash={contributorPaymentsHash(e, c)} testId="triage-open-explorer" />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
