@@ -16,11 +16,13 @@ interface Props {
   limit?: number;
   compact?: boolean;
   emptyText?: string;
+  /** Said under the table instead of the link to the Alerts view when `limit` leaves alerts out (the Alerts view itself). */
+  moreNote?: string;
   /** Shows an Actions column (acknowledge, silence, resolve note) in the full table. */
   onAction?: (action: AlertAction, alert: AlertView) => void;
 }
 
-export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, onAction }: Props) {
+export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, moreNote, onAction }: Props) {
   const actions = Boolean(onAction) && !compact;
   const wallNow = useNow(1000);
   // Alert times are event times: in a replay, "ago" is measured on the replay's clock (the
@@ -143,8 +145,8 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
         </tbody>
       </table>
       {limit && alerts.length > limit ? (
-        <div className="more">
-          <a href="#/alerts">{alerts.length - limit} more in Alerts</a>
+        <div className="more" data-testid="alerts-more">
+          {moreNote ?? <a href="#/alerts">{alerts.length - limit} more in Alerts</a>}
         </div>
       ) : null}
     </>
