@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { AlertView } from '../../../shared/alerts';
 import { alertSince } from '../store/alerts';
-import { fmtAgo, fmtAlertValue, fmtDateTime } from '../lib/format';
+import { fmtAgo, fmtAlertValue, fmtCount, fmtDateTime } from '../lib/format';
 import { useNow } from '../lib/hooks';
 import { useApp } from '../store/appStore';
 import { alertWindow, metricOfAlert } from '../../../shared/triage';
@@ -146,7 +146,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
       </table>
       {limit && alerts.length > limit ? (
         <div className="more" data-testid="alerts-more">
-          {moreNote ?? <a href="#/alerts">{alerts.length - limit} more in Alerts</a>}
+          {moreNote ?? <a href="#/alerts">{fmtCount(alerts.length - limit)} more in Alerts</a>}
         </div>
       ) : null}
     </>

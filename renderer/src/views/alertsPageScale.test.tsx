@@ -4,6 +4,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { AlertView } from '../../../shared/alerts';
+import { AlertList } from '../components/AlertList';
 import { CurrentAlertList } from './AlertsPage';
 
 const alert = (i: number): AlertView => ({
@@ -27,5 +28,10 @@ describe('alerts view at scale', () => {
     const html = draw(150);
     expect(html.match(/data-testid="alert-row"/g)).toHaveLength(150);
     expect(text(html)).not.toContain('alerts shown');
+  });
+
+  it("the dashboard's panel counts what it leaves out with grouping", () => {
+    const html = renderToStaticMarkup(<AlertList alerts={Array.from({ length: 5000 }, (_, i) => alert(i))} limit={8} compact />);
+    expect(text(html)).toContain('4,992 more in Alerts');
   });
 });
