@@ -93,6 +93,17 @@ const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const SWEEP_EVERY_TICKS = 6;
 
+/**
+ * A reading that judge() finds unjudged and that can start no alert: no value where a missing
+ * value is clear (grouped rules, noDataState normal), or a value whose volume is below the
+ * rule's minimum (neither met nor learned from). Only for event metrics judged on volume.
+ */
+function tooThinToJudge(rule: AlertRule, reading: MetricReading): boolean {
+  if (reading.error !== null) return false;
+  if (reading.value === null) return rule.groupBy !== null || rule.noDataState === 'normal';
+  return reading.volume < rule.minVolume;
+}
+
 /** The group value of a stored group key for a rule grouped by `dimension`; null when the key is not of that dimension. */
 function groupValueOf(dimension: EventDimension | 'queue', group: string): string | null {
   if (dimension === 'all') return group === '' ? '' : null;
@@ -646,6 +657,11 @@ export class AlertEvaluator {
       };
       p.slots.set(value, slot);
     }
+    // Most of PaySim's merchants hold a few events in their window, too few to judge: such a
+    // judgement is 'clear' (or 'no data', clear for a group) and unjudged, teaches the baseline
+    // nothing, and without an alert active changes nothing. The slot is still made above, so
+    // the slots keep the order they were first seen in.
+    if (slot.active === null && p.needsEvidence && tooThinToJudge(rule, reading)) return;
     const ctx = this.judgeContext;
     ctx.groupText = slot.groupText;
     ctx.trafficSeen = trafficSeen;
