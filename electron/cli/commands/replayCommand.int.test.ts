@@ -28,6 +28,7 @@ interface Summary {
   badLines: number;
   badLineSamples: { line: number; error: string }[];
   complete: boolean;
+  truncated: boolean;
   error: string | null;
 }
 
@@ -137,6 +138,8 @@ describe('payops replay: corrupt input', () => {
     expect(r.code).toBe(1);
     const s = lastJson<Summary>(r.stdout);
     expect(s.complete).toBe(false);
+    // As replay.status says it: the capture breaks off (not a whole file that failed to open).
+    expect(s.truncated).toBe(true);
     expect(s.events).toBeGreaterThan(500);
     expect(s.events).toBeLessThan(3000);
     expect(s.error).toMatch(new RegExp(`cut\\.ndjson\\.gz: line ${s.events + 1}: gzip data ends early after ${s.events} complete lines`));
@@ -176,12 +179,12 @@ describe('payops replay: corrupt input', () => {
     const file = writeCapture(path.join(dir, 'conflicts.ndjson'), [...lines, 'GARBAGE']);
     const text = await runPayops(['replay', file, '--db', db('conflicts-text')]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/: 2 events, 1 duplicates, 3 quarantined \(1 unreadable line\(s\), 2 conflicting duplicate\(s\): same source and id, another body\) in /);
+    expect(text.stdout).toMatch(/: 2 events, 1 duplicate, 3 quarantined \(1 unreadable line, 2 conflicting duplicates: same source and id, another body\) in /);
     const json = await runPayops(['replay', file, '--db', db('conflicts-json'), '--json']);
-    expect(lastJson(json.stdout)).toMatchObject({ events: 2, duplicates: 1, quarantined: 3, conflictingDuplicates: 2, badLines: 1 });
+    expect(lastJson(json.stdout)).toMatchObject({ events: 2, duplicates: 1, quarantined: 3, conflictingDuplicates: 2, badLines: 1, complete: true, truncated: false });
     // Without any, the line says so too.
     const clean = await runPayops(['replay', writeCapture(path.join(dir, 'no-conflicts.ndjson'), lines.slice(0, 3)), '--db', db('no-conflicts')]);
-    expect(clean.stdout).toMatch(/: 2 events, 1 duplicates, 0 quarantined \(0 unreadable line\(s\), 0 conflicting duplicate\(s\)/);
+    expect(clean.stdout).toMatch(/: 2 events, 1 duplicate, 0 quarantined \(0 unreadable lines, 0 conflicting duplicates/);
   });
 
   it('bad flags: a clear usage error', async () => {

@@ -72,7 +72,7 @@ Input problems:
   bad lines (not JSON, not UTF-8,     quarantined with their line number ("capture line N: ..."),
   a half-written last line)           counted as badLines; the replay goes on; exit 0
   truncated or corrupt gzip           everything before the break is replayed and kept, then
-                                      error naming the line, exit 1 ("complete": false in --json)
+                                      error naming the line, exit 1 ("complete": false, "truncated": true in --json)
   an event whose source and id are    quarantined, the first copy kept; counted as conflicting
   stored with another body            duplicates in the summary (conflictingDuplicates in --json)
 
@@ -108,7 +108,7 @@ export function registerReplay(program: Command): void {
     .option('--speed <max|N>', "event-time speed: 'max' (no pacing) or a multiple such as 1, 10, 60, 600", speedOption, 'max' as ReplaySpeed)
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--deliver', "deliver to the rules file's contact points (a replay otherwise only logs \"would_notify\")")
-    .option('--json', 'print the summary as JSON (events, quarantined, duplicates, conflictingDuplicates, durationMs, linesRead, badLines, ...)')
+    .option('--json', 'print the summary as JSON (events, quarantined, duplicates, conflictingDuplicates, durationMs, linesRead, badLines, complete, truncated, ...)')
     .option('--overwrite', 'replace --db if it already holds events (never a live database)')
     .option('--append', 'add to --db even if it already holds events (duplicates are counted; never a live database)')
     .option('--batch-size <n>', `commit after this many messages (default ${FILE_REPLAY_BATCH} from a file, ${DEFAULT_INGEST_BATCH} from a stream)`, positiveInt('--batch-size'))
@@ -274,6 +274,8 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
       to: status?.to != null ? new Date(status.to).toISOString() : null,
       slice: flags.from === undefined && flags.to === undefined ? null : { from: flags.from === undefined ? null : new Date(flags.from).toISOString(), to: flags.to === undefined ? null : new Date(flags.to).toISOString() },
       complete,
+      // The capture breaks off (replay.status's truncated): what came before the break was replayed.
+      truncated: status?.truncated ?? false,
       error: status?.error ?? null,
       stoppedBecause: why,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
