@@ -46,7 +46,7 @@ export interface ReplayStatusView extends ReplayProgress {
   line: number;
   /** Messages handed to the pipeline (events, duplicates and quarantined alike). */
   pushed: number;
-  /** Lines that could not be read (not JSON, not UTF-8, half-written...), quarantined with their line number. */
+  /** Lines that could not be read (not JSON, not UTF-8, not an object...), quarantined with their line number. */
   badLines: number;
   /** The first bad lines (at most 20), for the operator. */
   badLineSamples: { line: number; error: string }[];
@@ -58,7 +58,7 @@ export interface ReplayStatusView extends ReplayProgress {
   /** `to` is the true end (after a full pass) rather than the last line's time or unknown. */
   toExact: boolean;
   /**
-   * The capture breaks off before its end (a truncated or corrupt gzip, a read failure): every
+   * The capture breaks off before its end (a truncated or corrupt gzip, a plain file cut mid-line, a read failure): every
    * complete line before the break was replayed, `to` is the latest event time read before it,
    * and `error` names the line and the reason.
    */

@@ -148,7 +148,7 @@ describe('payops replay: corrupt input', () => {
     expect(stats.events).toBe(s.events);
   });
 
-  it('non-JSON lines and a half-written last line are quarantined with line numbers; exit 0', async () => {
+  it('non-JSON lines are quarantined with line numbers; a half-written last line: the capture is truncated, exit 1', async () => {
     const lines = captureLines(50, 10, false);
     lines.splice(2, 0, 'GARBAGE');
     lines.splice(7, 0, '{"specversion":"1.0"'); // broken JSON
@@ -157,17 +157,18 @@ describe('payops replay: corrupt input', () => {
     // latin1 write so the invalid UTF-8 bytes stay invalid
     fs.writeFileSync(file, Buffer.from([...lines, lines[10].slice(0, 60)].join('\n'), 'latin1'));
     const r = await runPayops(['replay', file, '--db', db('bad-lines'), '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const s = lastJson<Summary>(r.stdout);
-    expect(s).toMatchObject({ events: 50, quarantined: 4, badLines: 4, complete: true });
-    expect(s.badLineSamples.map((b) => b.line)).toEqual([3, 8, 10, 54]);
-    expect(s.badLineSamples[3].error).toMatch(/half-written/);
+    // Every complete line is replayed; the cut one is where the file breaks off (as a cut gzip).
+    expect(s).toMatchObject({ events: 50, quarantined: 3, badLines: 3, complete: false, truncated: true });
+    expect(s.badLineSamples.map((b) => b.line)).toEqual([3, 8, 10]);
+    expect(s.error).toMatch(/bad-lines\.ndjson: line 54: the last line has no line end and does not parse: the file is cut mid-line, after 53 complete lines/);
     expect(r.stderr).toMatch(/capture line 3: not JSON/);
     expect(r.stderr).toMatch(/capture line 10: not UTF-8 text/);
     const q = new Database(db('bad-lines'), { readonly: true });
     const rows = q.prepare('SELECT reason, origin FROM quarantine ORDER BY seq').all() as { reason: string; origin: string }[];
     q.close();
-    expect(rows.map((x) => x.origin)).toEqual([3, 8, 10, 54].map((n) => `${file}:${n}`));
+    expect(rows.map((x) => x.origin)).toEqual([3, 8, 10].map((n) => `${file}:${n}`));
   });
 
   it('names the conflicting duplicates (same source and id, another body) in the summary, text and JSON', async () => {

@@ -70,9 +70,9 @@ Input problems:
   bzip2, xz, zstd, lz4, zip, UTF-16   the same, naming the format and the tool that makes it a
                                       plain (or gzip) UTF-8 capture
   bad lines (not JSON, not UTF-8,     quarantined with their line number ("capture line N: ..."),
-  a half-written last line)           counted as badLines; the replay goes on; exit 0
-  truncated or corrupt gzip           everything before the break is replayed and kept, then
-                                      error naming the line, exit 1 ("complete": false, "truncated": true in --json)
+  not an object)                      counted as badLines; the replay goes on; exit 0
+  truncated or corrupt gzip, a plain  everything before the break is replayed and kept, then
+  file cut mid-line                   error naming the line, exit 1 ("complete": false, "truncated": true in --json)
   an event whose source and id are    quarantined, the first copy kept; counted as conflicting
   stored with another body            duplicates in the summary (conflictingDuplicates in --json)
 

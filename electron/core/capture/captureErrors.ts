@@ -7,7 +7,9 @@ export type CaptureReadErrorKind =
   | 'binary'
   /** gzip data ends early (a recording interrupted mid-write) or is corrupt. */
   | 'truncated-gzip'
-  | 'corrupt-gzip';
+  | 'corrupt-gzip'
+  /** A plain file whose last line has no line end and does not parse: cut mid-line (a replay's verdict; the reader yields the line, marked `cut`). */
+  | 'truncated-line';
 
 /**
  * Why a capture cannot be read on. Lines before `line` were already yielded, so a

@@ -21,6 +21,11 @@ export type CaptureRecord =
       error: string;
       /** The line's bytes (a copy), kept with its quarantine row as a refused message's body is. */
       bytes?: Uint8Array;
+      /**
+       * The file's last line, without a line end and unparseable: the file was cut mid-line (copied
+       * or read while being written). A replay reports the capture truncated, as a cut gzip.
+       */
+      cut?: true;
     };
 
 /**

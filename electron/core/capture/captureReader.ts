@@ -186,7 +186,7 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
       // but a recording cut off mid-write leaves half a line.
       const record = takeLine(Buffer.alloc(0));
       if (record && 'error' in record && /^not (JSON|UTF-8)/.test(record.error)) {
-        yield { line: record.line, error: `last line has no line end and does not parse: probably half-written (${record.error})`, bytes: record.bytes };
+        yield { line: record.line, error: `last line has no line end and does not parse: probably half-written (${record.error})`, bytes: record.bytes, cut: true };
       } else if (record) {
         yield record;
       }

@@ -459,7 +459,7 @@ export class ReplaySource implements IngestSource {
 
   /** Where and why a broken-off capture stopped, and what of it was replayed. */
   private stoppedText(broke: CaptureReadError): string {
-    const why = broke.kind === 'truncated-gzip' ? 'the file is truncated: gzip data ends early' : broke.kind === 'corrupt-gzip' ? 'the gzip data is corrupt' : 'the file could not be read on';
+    const why = STOPPED_BECAUSE[broke.kind] ?? 'the file could not be read on';
     const last = this.to === null ? 'no event time read' : `the last event at ${new Date(this.to).toISOString()}`;
     return `${this.file}: replay stopped at line ${broke.line} (${why}); the ${broke.line - 1} complete line(s) before it were replayed, ${last}`;
   }
@@ -476,6 +476,11 @@ export class ReplaySource implements IngestSource {
 
   /** Handles one record; returns a promise when the loop must wait (pacing, pause, backpressure). */
   private handle(record: CaptureRecord, gen: number): Promise<void> | null {
+    // Cut mid-line (copied while being written): the capture breaks off there, as a cut gzip does.
+    if ('error' in record && record.cut) {
+      const before = record.line - 1;
+      throw new CaptureReadError('truncated-line', this.file, record.line, `the last line has no line end and does not parse: the file is cut mid-line, after ${before} complete line${before === 1 ? '' : 's'} (e.g. copied while it was being written)`);
+    }
     this.line = record.line;
     if (record.line > this.maxLineSeen) this.maxLineSeen = record.line;
     if ('error' in record) {
@@ -736,6 +741,13 @@ export class ReplaySource implements IngestSource {
     }
   }
 }
+
+/** Why a capture that broke off stopped, by the reader's verdict (the log's "replay stopped" line). */
+const STOPPED_BECAUSE: Partial<Record<CaptureReadError['kind'], string>> = {
+  'truncated-gzip': 'the file is truncated: gzip data ends early',
+  'corrupt-gzip': 'the gzip data is corrupt',
+  'truncated-line': 'the file is truncated: its last line is cut off',
+};
 
 /** Two event times further apart than a paced replay waits through (shared/replayGap.ts). */
 function isFarGap(a: number, b: number): boolean {
