@@ -9,6 +9,8 @@ import { tempDir } from '../../../test/support/tempDir';
 import { MIGRATIONS, migrate } from './migrate';
 import { compactSegmentBuckets } from './segmentRollupRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
+import { incoming, writerBefore240 } from '../../../test/support/storedTextKit';
+import { paymentEvent } from '../../../bench/events';
 
 const dir = tempDir('payops-pre-epoch-');
 const upTo = (db: Database.Database, version: number) => migrate(db, MIGRATIONS.filter((m) => m.version <= version));
@@ -68,6 +70,28 @@ describe('migrations carrying over figures from before 1970', () => {
         { bucket: -1, key: 'approved', count: 1 },
         { bucket: -1, key: 'started', count: 3 },
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('210 and 250: the `events` view gives back the ISO time of an event before 1970 (the stored text left it out)', () => {
+    const db = new Database(path.join(dir, 'view.db'));
+    try {
+      expect(upTo(db, 210)).toBe(210);
+      // ISO times as toISOString writes them: the writer leaves such a time out of the text (flag 4).
+      const times = ['1969-12-31T23:59:58.500Z', '1969-12-31T23:59:59.000Z', '1969-12-31T23:59:59.999Z', '1900-02-28T12:00:00.001Z', '1970-01-01T00:00:00.250Z', '2026-11-02T01:00:00.007Z'];
+      writerBefore240(db).commit(times.map((time, i) => incoming(paymentEvent('payment.authorized', { id: `pre-epoch-${i}`, time }), 1000 + i)));
+      // The writer keeps a time before 1970 in the text now; before 04970b1 it left it out too, as
+      // these rows are (carried over in databases written then).
+      db.exec(`UPDATE event_log SET json = json_set(json_remove(json, '$.time'), '$."~"', (json ->> '$."~"') | 4) WHERE time_ms < 0`);
+      const restored = () => (db.prepare("SELECT json ->> '$.time' AS time FROM events ORDER BY time_ms").all() as { time: string }[]).map((r) => r.time);
+      const sorted = [...times].sort((a, b) => Date.parse(a) - Date.parse(b));
+      expect(rows(db, `SELECT COUNT(*) AS n FROM event_log WHERE (json ->> '$."~"') & 4`)).toEqual([{ n: times.length }]);
+      expect(restored()).toEqual(sorted);
+      // Carried over: 250 builds the view again (with the source restored too).
+      migrate(db);
+      expect(restored()).toEqual(sorted);
     } finally {
       db.close();
     }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { floorDivSql } from '../stepStart';
 import { eventsViewSql } from './120_event_log';
 
 // From here on, event_log.json holds the CloudEvent without what the row's columns hold
@@ -18,7 +19,11 @@ const DATA_COLUMNS: [field: string, column: string][] = [
   ['cardBin', 'card_bin'], ['declineCode', 'decline_code'], ['score', 'score'], ['decision', 'decision'],
 ];
 
-const ISO_TIME = `strftime('%Y-%m-%dT%H:%M:%S', time_ms / 1000, 'unixepoch') || printf('.%03dZ', time_ms % 1000)`;
+/**
+ * time_ms as toISOString spells it. The second and the millisecond in it by floor arithmetic:
+ * SQLite's `/` and `%` round toward zero, and -1500 came out as 23:59:59.-500 (not 23:59:58.500).
+ */
+const ISO_TIME = `strftime('%Y-%m-%dT%H:%M:%S', ${floorDivSql('time_ms', 1000)}, 'unixepoch') || printf('.%03dZ', ((time_ms % 1000) + 1000) % 1000)`;
 
 /** The whole text the view gives: `json` with what the stored form left out put back (`more`: what later forms leave out). */
 export const restoredJsonSql = (more: string[] = []) => `CASE WHEN ${STORED_FLAGS} IS NULL THEN json ELSE json_remove(json_insert(json,
