@@ -243,7 +243,7 @@ export class Engine {
 
   snapshot(): EngineSnapshot {
     const clock = this.snapshotClock();
-    const { arrival, ...figures } = this.metrics.figures(clock);
+    const { arrival, ...figures } = this.metrics.figures(clock, this.config.session === 'replay');
     return {
       at: Date.now(),
       clock,

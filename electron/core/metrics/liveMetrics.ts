@@ -76,6 +76,7 @@ export class LiveMetrics {
         this.noteLate(b.sec, typeIndex(e.type), 1);
         if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
         if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
+        if (b.newestArrival === null || e.arrivalMs > b.newestArrival) b.newestArrival = e.arrivalMs;
       }
       if (this.lastArrival === null || e.arrivalMs > this.lastArrival) this.lastArrival = e.arrivalMs;
       // Kept by arrival time, read at the arrival clock (arrivalClock): never ahead of it, so
@@ -140,8 +141,24 @@ export class LiveMetrics {
    * recorded arrival when it is ahead. Read at event time, a backlog recorded arriving 20 minutes
    * after its events was never in the window and raised no late banner, as it did live.
    */
-  private arrivalClock(clock: number): number {
-    return this.lastArrival !== null && this.lastArrival > clock ? this.lastArrival : clock;
+  private arrivalClock(clock: number, arrivedBy: number | null): number {
+    return arrivedBy !== null && arrivedBy > clock ? arrivedBy : clock;
+  }
+
+  /**
+   * The newest arrival of the events up to a replay's clock: the newest of all unless the clock
+   * is behind the events handled (a backward seek). Lines already pushed are not pushed again,
+   * so the arrival figures follow the clock back as the event-time windows do, read from the
+   * seconds kept (none: null, nothing had arrived by then).
+   */
+  private arrivedBy(clock: number): number | null {
+    if (this.watermark === null || clock >= this.watermark) return this.lastArrival;
+    const endSec = Math.floor(clock / 1000);
+    let newest: number | null = null;
+    for (const b of this.byEventTime.range(endSec - KEEP_SECONDS, endSec + 1)) {
+      if (b.newestArrival !== null && (newest === null || b.newestArrival > newest)) newest = b.newestArrival;
+    }
+    return newest;
   }
 
   private presentSec(nowMs: number): number {
@@ -158,12 +175,14 @@ export class LiveMetrics {
   }
 
   /**
-   * The figures for a snapshot at `clock` (wall time live, event time in a replay).
+   * The figures for a snapshot at `clock` (wall time live, event time in a `replay`).
    * Windows end at the last complete second, so a second still filling never reads low.
    */
-  figures(clock: number): Omit<EngineSnapshot, 'at' | 'session' | 'connection' | 'status' | 'totals' | 'ingest' | 'replay' | 'clock'> {
+  figures(clock: number, replay = false): Omit<EngineSnapshot, 'at' | 'session' | 'connection' | 'status' | 'totals' | 'ingest' | 'replay' | 'clock'> {
     const endSec = Math.floor(clock / 1000);
-    const arrivalClock = this.arrivalClock(clock);
+    // Live, every arrival is of the wall clock's past; a replay's clock can go back (a seek).
+    const arrivedBy = replay ? this.arrivedBy(clock) : this.lastArrival;
+    const arrivalClock = this.arrivalClock(clock, arrivedBy);
     const arrivalEndSec = Math.floor(arrivalClock / 1000);
     this.byEventTime.evictBefore(endSec - KEEP_SECONDS);
     for (const sec of this.lagBySecond.keys()) if (sec < arrivalEndSec - 120) this.lagBySecond.delete(sec);
@@ -231,7 +250,7 @@ export class LiveMetrics {
     const lagValue = (bin: number) => LAG_EDGES[bin];
 
     return {
-      lastEventAt: this.lastArrival,
+      lastEventAt: arrivedBy,
       rates: { total: totalRates, byType },
       approvalRate: attempted > 0 ? m1[AUTHORIZED] / attempted : null,
       paymentApprovalRate: paymentsStarted > 0 ? Math.min(1, paymentsApproved / paymentsStarted) : null,

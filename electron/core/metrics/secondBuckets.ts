@@ -28,6 +28,8 @@ export class SecondBucket {
   /** Payments started this second, and those of them approved (a late earlier attempt moves them). */
   paymentsStarted = 0;
   paymentsApproved = 0;
+  /** The newest recorded arrival of this second's events: a replay sought back reads its arrival figures there. */
+  newestArrival: number | null = null;
   constructor(readonly sec: number) {}
 
   /** Authorized amounts per currency ([count, sum of minor units]); never added across currencies. */
