@@ -12,6 +12,11 @@ export interface CaptureReaderOptions {
    * (room for a 1 MiB body in base64 plus headers).
    */
   maxLineBytes?: number;
+  /**
+   * Read only the file's first this many bytes (a replay: its size when the replay started, so
+   * every pass reads the same capture while a collector goes on appending to it).
+   */
+  endByte?: number;
 }
 
 /**
@@ -96,14 +101,14 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new CaptureReadError('io', path, 1, notAFile(stat));
-      bytesTotal = stat.size;
-      if (stat.size === 0) throw new CaptureReadError('empty', path, 1, 'the file is empty (no events)');
+      bytesTotal = Math.min(stat.size, options.endByte ?? Infinity);
+      if (bytesTotal === 0) throw new CaptureReadError('empty', path, 1, 'the file is empty (no events)');
       const magic = Buffer.alloc(6);
       await handle.read(magic, 0, magic.length, 0);
       const foreign = foreignFormat(magic);
       if (foreign) throw new CaptureReadError('binary', path, 1, foreign);
       compressed = magic[0] === 0x1f && magic[1] === 0x8b;
-      fileStream = handle.createReadStream({ start: 0, autoClose: true });
+      fileStream = handle.createReadStream({ start: 0, end: bytesTotal - 1, autoClose: true });
     } catch (err) {
       await handle.close().catch(() => undefined);
       if (err instanceof CaptureReadError) throw err;

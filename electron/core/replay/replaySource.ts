@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { DEFAULT_MAX_BODY_BYTES, decodeMessage, normalizeCloudEvent } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
@@ -183,6 +184,12 @@ export class ReplaySource implements IngestSource {
   private lastBytesRead = 0;
   private bytesTotal: number | null = null;
   private compressed = false;
+  /**
+   * The file's size when the replay started: every pass reads that much (a collector may still
+   * be appending to the capture), so every pass, and every replay started then, reads the same.
+   */
+  private sizeAtStart: number | undefined = undefined;
+  private grewSaid = false;
 
   // Rates over the last RATE_WINDOW_MS of wall time, from samples at least 500 ms apart (for
   // the progress bar and ETA). A sparse capture paced in time arrives in bursts, so a rate over
@@ -217,6 +224,7 @@ export class ReplaySource implements IngestSource {
     this.push = push;
     this.isBlocked = isBlocked;
     this.restartRate();
+    this.sizeAtStart = regularFileSize(this.file);
     void this.probeEnd();
     this.startPass();
   }
@@ -408,7 +416,7 @@ export class ReplaySource implements IngestSource {
       this.firstTimeMs = await this.probeFirstTime();
       if (gen !== this.generation) return;
     }
-    const reader = openCaptureReader(this.file);
+    const reader = openCaptureReader(this.file, { endByte: this.sizeAtStart });
     this.reader = reader;
     try {
       for await (const record of reader) {
@@ -446,6 +454,7 @@ export class ReplaySource implements IngestSource {
     }
     this.truncated = readPastStart;
     if (readPastStart) this.log(this.stoppedText(broke));
+    this.sayIfGrew();
     // A seek beyond the end stops at the end.
     this.seekTarget = null;
     this.seekBackward = false;
@@ -455,6 +464,15 @@ export class ReplaySource implements IngestSource {
     this.error = error;
     this.state = error === null ? 'done' : 'error';
     this.resolveFinished();
+  }
+
+  /** A capture still being written (collect --capture) has more than was replayed: said once. */
+  private sayIfGrew(): void {
+    if (this.grewSaid || this.sizeAtStart === undefined) return;
+    const now = regularFileSize(this.file);
+    if (now === undefined || now <= this.sizeAtStart) return;
+    this.grewSaid = true;
+    this.log(`${this.file}: the capture grew while it was replayed (${this.sizeAtStart} bytes at the start, ${now} at the end): the replay holds what it held at the start; replay it again for the rest`);
   }
 
   /** Where and why a broken-off capture stopped, and what of it was replayed. */
@@ -685,7 +703,7 @@ export class ReplaySource implements IngestSource {
    */
   private async probeFirstTime(): Promise<number | null> {
     try {
-      for await (const record of openCaptureReader(this.file)) {
+      for await (const record of openCaptureReader(this.file, { endByte: this.sizeAtStart })) {
         if ('error' in record) continue;
         const d = decodeMessage(record.raw, { maxBodyBytes: this.maxBodyBytes });
         if (d.ok && d.event.timeMs !== null) return d.event.timeMs;
@@ -706,7 +724,7 @@ export class ReplaySource implements IngestSource {
       if (!(await stat(this.file)).isFile()) return;
       const handle = await open(this.file, 'r');
       try {
-        const { size } = await handle.stat();
+        const size = Math.min((await handle.stat()).size, this.sizeAtStart ?? Infinity);
         this.bytesTotal = size;
         const head = Buffer.alloc(2);
         await handle.read(head, 0, 2, 0);
@@ -739,6 +757,16 @@ export class ReplaySource implements IngestSource {
     } catch {
       // The read loop reports file problems; the end stays unknown.
     }
+  }
+}
+
+/** The size of `file` if it is a regular file (a pipe's or a missing file's: the read loop says what it is). */
+function regularFileSize(file: string): number | undefined {
+  try {
+    const kind = statSync(file);
+    return kind.isFile() ? kind.size : undefined;
+  } catch {
+    return undefined;
   }
 }
 
