@@ -72,7 +72,7 @@ describe('payops replay CAPTURE', () => {
     expect(again.stderr).toMatch(/already holds events.*--overwrite/);
     const over = await runPayops(['replay', demo, '--db', db('demo'), '--overwrite']);
     expect(over.code).toBe(0);
-    expect(over.stdout).toMatch(/replayed 39509 line\(s\) of .*paysim-demo\.ndjson\.gz into .*: 39509 events, 0 duplicates, 0 quarantined/);
+    expect(over.stdout).toMatch(/replayed 39509 lines of .*paysim-demo\.ndjson\.gz into .*: 39509 events, 0 duplicates, 0 quarantined/);
   });
 
   it('is deterministic across speeds: --speed max and --speed 600 give identical stats, rollups and alert history', async () => {
