@@ -8,7 +8,8 @@
 //
 // Producers put such values in fields of any name too ("contact", "note", "callback"): in every
 // value and free text, an e-mail address, the user and password of a URL, a secret query
-// parameter (token=, key=, signature= ...), a Bearer or Basic credential, the path of a
+// parameter (token=, key=, signature= ...), a Bearer or Basic credential, an Authorization
+// header's credential in any scheme, the path of a
 // webhook URL (the path is its secret: hooks.slack.com/services/...), a JSON Web Token
 // (eyJ...eyJ...), a PEM private key block and a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...)
 // become "***".
@@ -24,6 +25,7 @@
 // mask cardBin, never more than the six and four PCI DSS allows for display) and drops the
 // separators. Off only with masking (--no-mask).
 import { createHmac, randomBytes } from 'node:crypto';
+import { maskSecretsInText } from '../secretText';
 
 /** The default list (field names, compared case-insensitively without "_" or "-"). */
 export const DEFAULT_MASK_FIELDS = ['cardBin', 'customerId', 'customer', 'email', 'phone', 'iban'] as const;
@@ -287,83 +289,23 @@ export function maskPans(text: string, keep = 2): string {
 const EMAIL = /[\p{L}\p{M}\p{N}._%+-]{1,64}[@\uFF20](?:[\p{L}\p{M}\p{N}-]{1,63}[.\uFF0E]){1,8}[\p{L}\p{M}]{2,24}(?![\p{L}\p{M}])/gu;
 /** A URL's user and password ("https://user:pass@host"). */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
-/**
- * A secret written as key=value, in a URL's query ("?token=...", "&sig=...") or in free text
- * ("password=...", "api_key='...'"): a name that says it holds a secret (...token, ...secret,
- * ...password, passphrase, api/private/access/signing key, signature; the short key, sig and
- * auth only as a query parameter). The value is hidden to its end, as an operator reads it, so
- * a value typed with a space ("pa ss") is hidden whole:
- * - a quoted value to its closing quote (a backslash escapes one; never closed: the line);
- * - any other to the end of the line, to the next pair (a name and "=" after a space, "&", ";"
- *   or ","), or to a quote or angle bracket (the end of the attribute or tag holding it).
- * The next pair's name is looked for within 64 characters, so each character of a line is
- * read a bounded number of times (a long hostile line costs its length).
- */
-const SECRET_PARAM =
-  /((?:(?<=[?&;])(?:key|sig|auth)|[a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature))=)(?:(["'])((?:(?!\2)[^\\\r\n]|\\.)*)(\2?)|((?:(?![\s&;,][a-z0-9_.-]{1,64}=)[^\r\n"'<>])+))/gi;
-
-/** The masked form of one SECRET_PARAM match: its name, "***" in its quotes, and the blanks after an unquoted value. */
-function maskSecretParam(whole: string, name: string, quote: string | undefined, quoted: string | undefined, closing: string | undefined, bare: string | undefined): string {
-  if (quote !== undefined) return quoted ? `${name}${quote}***${closing ?? ''}` : whole;
-  const value = bare ?? '';
-  let end = value.length;
-  while (end > 0 && /\s/.test(value[end - 1])) end -= 1;
-  return end === 0 ? whole : `${name}***${value.slice(end)}`;
-}
-/**
- * An HTTP credential: "Bearer <token>", or "Basic <base64 of user:password>" (only that, so
- * "Basic plan" stays). Schemes are case-insensitive (RFC 9110): "bearer", "BASIC" too.
- */
-const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
-const BASIC = /\b(basic)\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
-const AUTH_SCHEME = /bearer|basic/i;
-/**
- * Secrets known by their published prefixes, whatever field or text holds them: webhook signing
- * secrets (Stripe whsec_), API keys (Stripe sk_/rk_ live and test, GitHub ghp_/github_pat_,
- * GitLab glpat-, AWS access key ids AKIA...), Slack tokens (xoxb-, xoxp-...).
- */
-const KNOWN_SECRET = /(?<![A-Za-z0-9_-])(?:(?:whsec_|(?:sk|rk)_(?:live|test)_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-)[A-Za-z0-9_-]{8,}|AKIA[A-Z0-9]{16}(?![A-Za-z0-9]))/g;
-const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-|AKIA/;
-/** A URL whose host or path says it is a webhook: its path is the secret. */
-/**
- * A JSON Web Token (JWS compact form): its header and payload are base64url JSON objects, so both
- * start "eyJ" ('{"'); three dot-separated parts. A bearer token wherever it is written.
- */
-const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
-/** A PEM private key block (PKCS #1, #8, EC, OpenSSH, encrypted): the whole block. */
-const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----[\s\S]{0,16384}?-----END \1-----/g;
 const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
 /**
- * Text with its e-mail addresses, URL credentials, secret query parameters, Bearer/Basic
- * credentials and webhook URL paths masked as "***". Text without "@" (or "＠"), "://" or an
- * authorization scheme is returned at once (a CSV export calls this for every cell).
+ * Text with its e-mail addresses, URL credentials, webhook URL paths and the secrets of
+ * maskSecretsInText masked as "***". Text without any of their marks is returned at once (a CSV
+ * export calls this for every cell).
  */
 export function maskCredentials(text: string): string {
   const url = text.includes('://');
   const at = text.includes('@') || text.includes('\uFF20');
-  const auth = AUTH_SCHEME.test(text);
-  const known = KNOWN_SECRET_START.test(text);
-  const pairs = text.includes('=');
-  const jwt = text.includes('eyJ');
-  const pem = text.includes('PRIVATE KEY-----');
-  if (!url && !at && !auth && !known && !pairs && !jwt && !pem) return text;
   let out = text;
-  if (pem) out = out.replace(PEM_PRIVATE_KEY, '***');
-  if (jwt) out = out.replace(JWT, '***');
-  if (known) out = out.replace(KNOWN_SECRET, '***');
-  if (url) {
-    out = out.replace(URL_USERINFO, '$1***@');
-  }
-  if (pairs) out = out.replace(SECRET_PARAM, maskSecretParam);
+  if (url) out = out.replace(URL_USERINFO, '$1***@');
+  out = maskSecretsInText(out);
   if (url) {
     out = out.replace(URL_PATH, (whole, origin: string, rest: string) => (/hook/i.test(whole) ? `${origin}/***` : `${origin}${rest}`));
   }
   if (at) out = out.replace(EMAIL, '***');
-  if (auth) {
-    out = out.replace(BEARER, '$1 ***');
-    out = out.replace(BASIC, (whole, scheme: string, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${scheme} ***` : whole));
-  }
   return out;
 }
 

@@ -1,0 +1,60 @@
+// Secrets and card data that exports let through in free text and nested fields, each checked on
+// the masker and through the real exporters (CSV, JSON, HTML) from a real SQLite file.
+import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storeEvents } from '../../../test/support/explorerTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { openDatabase } from '../store/database';
+import { storeOn } from '../store/store';
+import { Masker } from './masking';
+import { runExport } from './reportExport';
+
+const dir = tempDir('payops-mask-free-text-');
+const open: Database.Database[] = [];
+afterAll(() => open.forEach((db) => db.close()));
+
+/** Each export's text of a database holding one declined payment per `data` given. */
+async function exportedTexts(name: string, datas: Record<string, unknown>[]): Promise<Record<string, string>> {
+  const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
+  const db = openDatabase(path.join(dir, `${name}.db`));
+  open.push(db);
+  storeEvents(db, datas.map((data, i) => ({
+    specversion: '1.0', id: `${name}-${i}`, source: 'psp', type: 'payment.declined', time: new Date(T0 + i * 1000).toISOString(),
+    data: { paymentId: `p${i}`, merchantId: 'm_1', amount: 100, currency: 'EUR', declineCode: '05', ...data },
+  })));
+  const out: Record<string, string> = {};
+  for (const format of ['csv', 'json', 'html'] as const) {
+    const file = path.join(dir, `${name}.${format}`);
+    await runExport(storeOn(db), { from: T0, to: T0 + 60_000, format, outFile: file });
+    out[format] = fs.readFileSync(file, 'utf8');
+  }
+  return out;
+}
+
+describe('masking, an Authorization header of any scheme', () => {
+  const m = new Masker({ enabled: true });
+  const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
+
+  it('masks the credential and keeps the scheme', () => {
+    expect(note('sent Authorization: Token 9f8e7d6c5b4a39281706')).toBe('sent Authorization: Token ***');
+    expect(note('Proxy-Authorization: Digest username="ops", response="6629fae49393a0539745"')).toBe('Proxy-Authorization: Digest ***');
+    expect(note('authorization: ApiKey-v1 c2VjcmV0a2V5dmFsdWU\nnext line')).toBe('authorization: ApiKey-v1 ***\nnext line');
+    expect(note('{"Authorization": "SSWS 00QCjAl4MlV-WPXM", "Accept": "json"}')).toBe('{"Authorization": "SSWS ***", "Accept": "json"}');
+    // A header value that is the credential alone (no scheme).
+    expect(note('Authorization: 9f8e7d6c5b4a39281706 then')).toBe('Authorization: ***');
+  });
+
+  it('leaves words after "authorization" that are no credential', () => {
+    for (const text of ['authorization: declined by issuer', 'Authorization: approved', 'authorization timeout after 30s']) expect(note(text)).toBe(text);
+  });
+
+  it('no such credential reaches an export', async () => {
+    const texts = await exportedTexts('auth', [{ reason: 'Authorization: Token 9f8e7d6c5b4a39281706' }, { reason: 'Proxy-Authorization: Custom QWxhZGRpbjpvcGVuX3Nlc2FtZQ' }]);
+    for (const [format, text] of Object.entries(texts)) {
+      expect(text, format).not.toContain('9f8e7d6c5b4a39281706');
+      expect(text, format).not.toContain('QWxhZGRpbjpvcGVuX3Nlc2FtZQ');
+    }
+  });
+});

@@ -1,0 +1,116 @@
+// Secrets written in free text, as a log line, an error or a producer's note quotes them: what
+// both the export masker (report/masking.ts) and the log redaction (redact.ts) hide as "***".
+// Each pattern reads a character of the text a bounded number of times, so a long hostile line
+// costs its length, not its square (every log line goes through here).
+
+/**
+ * A secret written as key=value, in a URL's query ("?token=...", "&sig=...") or in free text
+ * ("password=...", "api_key='...'"): a name that says it holds a secret (...token, ...secret,
+ * ...password, passphrase, api/private/access/signing key, signature; the short key, sig and
+ * auth only as a query parameter). The value is hidden to its end, as an operator reads it, so
+ * a value typed with a space ("pa ss") is hidden whole:
+ * - a quoted value to its closing quote (a backslash escapes one; never closed: the line);
+ * - any other to the end of the line, to the next pair (a name and "=" after a space, "&", ";"
+ *   or ","), or to a quote or angle bracket (the end of the attribute or tag holding it).
+ * The next pair's name is looked for within 64 characters, so each character of a line is
+ * read a bounded number of times (a long hostile line costs its length).
+ */
+const SECRET_PARAM =
+  /((?:(?<=[?&;])(?:key|sig|auth)|[a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature))=)(?:(["'])((?:(?!\2)[^\\\r\n]|\\.)*)(\2?)|((?:(?![\s&;,][a-z0-9_.-]{1,64}=)[^\r\n"'<>])+))/gi;
+
+/** The masked form of one SECRET_PARAM match: its name, "***" in its quotes, and the blanks after an unquoted value. */
+function maskSecretParam(whole: string, name: string, quote: string | undefined, quoted: string | undefined, closing: string | undefined, bare: string | undefined): string {
+  if (quote !== undefined) return quoted ? `${name}${quote}***${closing ?? ''}` : whole;
+  const value = bare ?? '';
+  let end = value.length;
+  while (end > 0 && /\s/.test(value[end - 1])) end -= 1;
+  return end === 0 ? whole : `${name}***${value.slice(end)}`;
+}
+
+/**
+ * An HTTP credential: "Bearer <token>", or "Basic <base64 of user:password>" (only that, so
+ * "Basic plan" stays). Schemes are case-insensitive (RFC 9110): "bearer", "BASIC" too.
+ */
+const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const BASIC = /\b(basic)\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
+const AUTH_SCHEME = /bearer|basic/i;
+
+/**
+ * The value of an Authorization or Proxy-Authorization header, in any scheme (RFC 9110: a scheme,
+ * then a token68 or auth-params; or, as some APIs take it, the credential alone), written as a
+ * header ("Authorization: Token ..."), a JSON member ('"Authorization": "SSWS ..."') or a pair
+ * ("authorization=..."): to the end of the line (auth-params hold quotes), or of its quotes. What follows is masked when
+ * it reads as a credential (parsed by authorizationValue), so "authorization: declined by
+ * issuer" stays.
+ */
+const AUTHORIZATION = /(?<![A-Za-z0-9_])((?:proxy-)?authorization)(["']?[ \t]*[:=][ \t]*)(?:(["'])((?:(?!\3)[^\\\r\n]|\\.)*)(\3?)|([^\r\n]*))/gi;
+/** Schemes of the IANA HTTP authentication scheme registry and the common vendor ones: what follows them is a credential. */
+const KNOWN_AUTH_SCHEMES = new Set([
+  'basic', 'bearer', 'digest', 'hoba', 'mutual', 'negotiate', 'ntlm', 'oauth', 'scram-sha-1', 'scram-sha-256', 'vapid', 'dpop', 'gnap', 'privatetoken',
+  'concealed', 'token', 'apikey', 'api-key', 'key', 'sharedkey', 'ssws', 'aws4-hmac-sha256', 'hmac', 'signature', 'gssapi', 'kerberos',
+]);
+/** A token68 (RFC 9110) of at least 8 characters that is no plain word ("approved", "Insufficient", "DECLINED"), or an auth-param ("username="). */
+const looksLikeCredential = (text: string): boolean => {
+  const token = /^[A-Za-z0-9._~+/-]+=*/.exec(text)?.[0] ?? '';
+  if (/^[A-Za-z0-9_-]+[ \t]*=[^=]/.test(text)) return true;
+  return token.length >= 8 && !/^(?:[A-Za-z][a-z]*|[A-Z]+)$/.test(token);
+};
+
+/** An Authorization value with its credential masked (the scheme kept), or null when it holds none. */
+function authorizationValue(value: string): string | null {
+  const trimmed = value.trimEnd();
+  const blanks = value.slice(trimmed.length);
+  const scheme = /^([A-Za-z][A-Za-z0-9._~+-]{0,40})[ \t]+(\S[\s\S]*)$/.exec(trimmed);
+  if (scheme && (KNOWN_AUTH_SCHEMES.has(scheme[1].toLowerCase()) || looksLikeCredential(scheme[2]))) return `${scheme[1]} ***${blanks}`;
+  // The credential alone (no scheme), perhaps with words after it: hidden to the end.
+  if (looksLikeCredential(trimmed)) return `***${blanks}`;
+  return null;
+}
+
+function maskAuthorization(whole: string, name: string, separator: string, quote: string | undefined, quoted: string | undefined, closing: string | undefined, bare: string | undefined): string {
+  const masked = authorizationValue(quote !== undefined ? (quoted ?? '') : (bare ?? ''));
+  if (masked === null) return whole;
+  return quote !== undefined ? `${name}${separator}${quote}${masked}${closing ?? ''}` : `${name}${separator}${masked}`;
+}
+
+/**
+ * Secrets known by their published prefixes, whatever field or text holds them: webhook signing
+ * secrets (Stripe whsec_), API keys (Stripe sk_/rk_ live and test, GitHub ghp_/github_pat_,
+ * GitLab glpat-, AWS access key ids AKIA...), Slack tokens (xoxb-, xoxp-...).
+ */
+const KNOWN_SECRET = /(?<![A-Za-z0-9_-])(?:(?:whsec_|(?:sk|rk)_(?:live|test)_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-)[A-Za-z0-9_-]{8,}|AKIA[A-Z0-9]{16}(?![A-Za-z0-9]))/g;
+const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-|AKIA/;
+/**
+ * A JSON Web Token (JWS compact form): its header and payload are base64url JSON objects, so both
+ * start "eyJ" ('{"'); three dot-separated parts. A bearer token wherever it is written.
+ */
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+/** A PEM private key block (PKCS #1, #8, EC, OpenSSH, encrypted): the whole block. */
+const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----[\s\S]{0,16384}?-----END \1-----/g;
+
+/**
+ * Text with its secrets masked as "***": PEM private key blocks, JSON Web Tokens, secrets with
+ * published prefixes, Authorization header credentials, secret key=value pairs and Bearer/Basic
+ * credentials. Text with none of their marks is returned at once (an export calls this for
+ * every value, a CLI for every log line).
+ */
+export function maskSecretsInText(text: string): string {
+  const pem = text.includes('PRIVATE KEY-----');
+  const jwt = text.includes('eyJ');
+  const known = KNOWN_SECRET_START.test(text);
+  const pairs = text.includes('=');
+  const authorization = text.length >= 14 && /authorization/i.test(text);
+  const auth = AUTH_SCHEME.test(text);
+  if (!pem && !jwt && !known && !pairs && !authorization && !auth) return text;
+  let out = text;
+  if (pem) out = out.replace(PEM_PRIVATE_KEY, '***');
+  if (jwt) out = out.replace(JWT, '***');
+  if (known) out = out.replace(KNOWN_SECRET, '***');
+  if (authorization) out = out.replace(AUTHORIZATION, maskAuthorization);
+  if (pairs) out = out.replace(SECRET_PARAM, maskSecretParam);
+  if (auth) {
+    out = out.replace(BEARER, '$1 ***');
+    out = out.replace(BASIC, (whole, scheme: string, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${scheme} ***` : whole));
+  }
+  return out;
+}
