@@ -18,6 +18,18 @@
 const SECRET_PARAM =
   /((?:(?<=[?&;])(?:key|sig|auth)|[a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature))=)(?:(["'])((?:(?!\2)[^\\\r\n]|\\.)*)(\2?)|((?:(?![\s&;,][a-z0-9_.-]{1,64}=)[^\r\n"'<>])+))/gi;
 
+/**
+ * The same secret written as name: value, as a header, YAML or a JSON member quotes it
+ * ("access_token: ...", "x-api-key: ...", '"client_secret": "..."'): a name SECRET_PARAM knows
+ * (api_key, apikey, client_secret, refresh_token... end in one of its words), its closing quote,
+ * blanks, a colon, blanks. The value ends as a pair's does, and also at the next "name:" (after
+ * a separator and up to 8 blanks: ", x-request-id:") and at a brace (the end of its object).
+ */
+const SECRET_FIELD =
+  /([a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature)["']?[ \t]*:[ \t]*)(?:(["'])((?:(?!\2)[^\\\r\n]|\\.)*)(\2?)|((?:(?![\s&;,][ \t]{0,8}[a-z0-9_.-]{1,64}[=:])[^\r\n"'<>{}])+))/gi;
+/** Words that end the name of a SECRET_FIELD: the text holds none, no pattern runs. */
+const SECRET_WORD = /token|secret|passw|passphrase|key|signature/i;
+
 /** The masked form of one SECRET_PARAM match: its name, "***" in its quotes, and the blanks after an unquoted value. */
 function maskSecretParam(whole: string, name: string, quote: string | undefined, quoted: string | undefined, closing: string | undefined, bare: string | undefined): string {
   if (quote !== undefined) return quoted ? `${name}${quote}***${closing ?? ''}` : whole;
@@ -90,7 +102,7 @@ const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----[\s\S]{0,16
 
 /**
  * Text with its secrets masked as "***": PEM private key blocks, JSON Web Tokens, secrets with
- * published prefixes, Authorization header credentials, secret key=value pairs and Bearer/Basic
+ * published prefixes, Authorization header credentials, secret key=value and key: value pairs and Bearer/Basic
  * credentials. Text with none of their marks is returned at once (an export calls this for
  * every value, a CLI for every log line).
  */
@@ -99,15 +111,17 @@ export function maskSecretsInText(text: string): string {
   const jwt = text.includes('eyJ');
   const known = KNOWN_SECRET_START.test(text);
   const pairs = text.includes('=');
+  const fields = text.includes(':') && SECRET_WORD.test(text);
   const authorization = text.length >= 14 && /authorization/i.test(text);
   const auth = AUTH_SCHEME.test(text);
-  if (!pem && !jwt && !known && !pairs && !authorization && !auth) return text;
+  if (!pem && !jwt && !known && !pairs && !fields && !authorization && !auth) return text;
   let out = text;
   if (pem) out = out.replace(PEM_PRIVATE_KEY, '***');
   if (jwt) out = out.replace(JWT, '***');
   if (known) out = out.replace(KNOWN_SECRET, '***');
   if (authorization) out = out.replace(AUTHORIZATION, maskAuthorization);
   if (pairs) out = out.replace(SECRET_PARAM, maskSecretParam);
+  if (fields) out = out.replace(SECRET_FIELD, maskSecretParam);
   if (auth) {
     out = out.replace(BEARER, '$1 ***');
     out = out.replace(BASIC, (whole, scheme: string, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${scheme} ***` : whole));

@@ -8,7 +8,7 @@
 //
 // Producers put such values in fields of any name too ("contact", "note", "callback"): in every
 // value and free text, an e-mail address, the user and password of a URL, a secret query
-// parameter (token=, key=, signature= ...), a Bearer or Basic credential, an Authorization
+// parameter (token=, key=, signature= ...) or name: value (access_token: ..., "client_secret": "..."), a Bearer or Basic credential, an Authorization
 // header's credential in any scheme, the path of a
 // webhook URL (the path is its secret: hooks.slack.com/services/...), a JSON Web Token
 // (eyJ...eyJ...), a PEM private key block and a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...)

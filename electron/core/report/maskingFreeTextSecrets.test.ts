@@ -58,3 +58,34 @@ describe('masking, an Authorization header of any scheme', () => {
     }
   });
 });
+
+describe('masking, a secret written as name: value', () => {
+  const m = new Masker({ enabled: true });
+  const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
+
+  it('masks the value after a colon, in plain text and in JSON text', () => {
+    for (const [text, shown] of [
+      ['access_token: ya29a0AfB_byC7', 'access_token: ***'],
+      ['refresh_token:1//0gLq9Zx and more', 'refresh_token:***'],
+      ['{"access_token": "ya29a0AfB_byC7", "expires_in": 3599}', '{"access_token": "***", "expires_in": 3599}'],
+      ["{'client_secret':'GOCSPX-4f7a'}", "{'client_secret':'***'}"],
+      ['x-api-key: 3f9a0c77e1d2, x-request-id: r_1', 'x-api-key: ***, x-request-id: r_1'],
+      ['api_key : 3f9a0c77e1d2', 'api_key : ***'],
+      ['APIKEY: 3f9a0c77e1d2', 'APIKEY: ***'],
+      ['{token: 3f9a0c77e1d2}', '{token: ***}'],
+    ]) {
+      expect(note(text), text).toBe(shown);
+    }
+  });
+
+  it('leaves names that only contain the words, and a colon far from them', () => {
+    for (const text of ['tokens: 3', 'secretary: Bob', 'reason: token expired at 2026-12-03T09:00:00Z', 'keyboard: us']) expect(note(text)).toBe(text);
+  });
+
+  it('no such value reaches an export', async () => {
+    const texts = await exportedTexts('colon', [{ reason: 'upstream said {"access_token": "ya29a0AfB_byC7"}' }, { note: 'x-api-key: 3f9a0c77e1d2' }, { note: 'client_secret: GOCSPX-4f7a' }]);
+    for (const [format, text] of Object.entries(texts)) {
+      for (const secret of ['ya29a0AfB_byC7', '3f9a0c77e1d2', 'GOCSPX-4f7a']) expect(text, format).not.toContain(secret);
+    }
+  });
+});
