@@ -97,8 +97,12 @@ const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xo
  * start "eyJ" ('{"'); three dot-separated parts. A bearer token wherever it is written.
  */
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
-/** A PEM private key block (PKCS #1, #8, EC, OpenSSH, encrypted): the whole block. */
-const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----[\s\S]{0,16384}?-----END \1-----/g;
+/**
+ * A PEM private key block (PKCS #1, #8, EC, OpenSSH, encrypted): the whole block, to its END line
+ * within 16 KiB; a block without one (text cut short, an END of another kind) to the end of the
+ * text, which is then all key.
+ */
+const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----(?:[\s\S]{0,16384}?-----END \1-----|[\s\S]*)/g;
 
 /**
  * Text with its secrets masked as "***": PEM private key blocks, JSON Web Tokens, secrets with

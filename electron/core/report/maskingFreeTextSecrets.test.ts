@@ -89,3 +89,23 @@ describe('masking, a secret written as name: value', () => {
     }
   });
 });
+
+describe('masking, a PEM private key cut before its END line', () => {
+  const m = new Masker({ enabled: true });
+  const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
+
+  it('masks from BEGIN to the end of the value', () => {
+    expect(m.deep({ note: `key was:\n-----BEGIN PRIVATE KEY-----\n${body}\nMIIBOgIBAAJB` })).toEqual({ note: 'key was:\n***' });
+    expect(m.deep({ note: `-----BEGIN EC PRIVATE KEY-----${body}` })).toEqual({ note: '***' });
+    // An END of another block does not close it.
+    expect(m.deep({ note: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END CERTIFICATE-----\nx` })).toEqual({ note: '***' });
+    // A whole block still ends at its END line, and a certificate stays.
+    expect(m.deep({ note: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\nok` })).toEqual({ note: '***\nok' });
+    expect(m.deep({ cert: `-----BEGIN CERTIFICATE-----\n${body}` })).toEqual({ cert: `-----BEGIN CERTIFICATE-----\n${body}` });
+  });
+
+  it('no such key reaches an export', async () => {
+    const texts = await exportedTexts('pem', [{ reason: `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}` }]);
+    for (const [format, text] of Object.entries(texts)) expect(text, format).not.toContain(body.slice(0, 24));
+  });
+});
