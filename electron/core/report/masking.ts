@@ -23,7 +23,9 @@
 // first digits and its last four with "*" for each digit between ("41**********1111"). It keeps the first two digits
 // (what a masked card BIN keeps, "41****"; the first six only when the operator's list cannot
 // mask cardBin, never more than the six and four PCI DSS allows for display) and drops the
-// separators. Off only with masking (--no-mask).
+// separators. A field that names a card number (pan, cardNumber; number in a card object) is
+// masked so whether it passes Luhn or not, and a card object's bin as cardBin is. Off only with
+// masking (--no-mask).
 import { createHmac, randomBytes } from 'node:crypto';
 import { maskSecretsInText } from '../secretText';
 
@@ -40,6 +42,10 @@ const REDACT_PATTERNS = [
 /** Names masked as "***" only when they are the whole name ("pin", not "shipping" or "pinned"). */
 const REDACT_EXACT = new Set(['pin', 'pincode', 'csc']);
 const redacts = (n: string) => REDACT_EXACT.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
+/** Names of a whole card number (PAN) at any depth: masked as one, whatever the value passes. */
+const CARD_NUMBER_FIELDS = new Set(['pan', 'cardnumber', 'primaryaccountnumber']);
+/** An object holding a card's fields ("card", "paymentCard", "cards", "cardDetails"): its number and bin are card data. */
+const isCardObject = (n: string) => n.startsWith('card') || n.endsWith('card') || n.endsWith('cards');
 
 export interface MaskOptions {
   /** false only when the operator explicitly asked (--no-mask). */
@@ -82,7 +88,20 @@ export class Masker {
   masks(field: string): boolean {
     if (!this.enabled) return false;
     const n = normalizeField(field);
-    return this.exact.has(n) || redacts(n);
+    return this.exact.has(n) || redacts(n) || CARD_NUMBER_FIELDS.has(n);
+  }
+
+  /**
+   * How a field of an object named `parent` holds card data: "bin" (masked as cardBin) or "number"
+   * (a whole card number); null for any other. A short name (bin, iin, number) is card data only
+   * in a card object (EVENTS.md: cardBin is a BIN, a PAN is never exported whole).
+   */
+  private cardField(parent: string, field: string): 'bin' | 'number' | null {
+    const n = normalizeField(field);
+    if (CARD_NUMBER_FIELDS.has(n)) return 'number';
+    if (!isCardObject(normalizeField(parent))) return null;
+    if (n === 'bin' || n === 'iin') return 'bin';
+    return n === 'number' ? 'number' : null;
   }
 
   /** The masked form of one value (unchanged when the field is not masked, but for card numbers and credentials in it). */
@@ -91,6 +110,7 @@ export class Masker {
     if (!this.masks(field)) return this.scrub(value);
     const n = normalizeField(field);
     if (n === 'cardbin') return maskCardBin(String(value));
+    if (CARD_NUMBER_FIELDS.has(n)) return maskCardNumber(String(value), this.panKeep());
     if (redacts(n)) return '***';
     return this.hash(String(value));
   }
@@ -140,7 +160,10 @@ export class Masker {
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        const masked = this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k);
+        const card = v !== null && typeof v !== 'object' ? this.cardField(field, k) : null;
+        const masked =
+          card === 'bin' ? maskCardBin(String(v)) : card === 'number' ? maskCardNumber(String(v), this.panKeep())
+          : this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k);
         // A key is data too (a map keyed by e-mail or card number): scrubbed, and kept apart
         // from a sibling that masks to the same text ("***", "*** (2)").
         let key = this.scrub(k) as string;
@@ -273,6 +296,16 @@ export function maskPan(text: string, keep = 2): string {
   const digits = asciiDigits(text);
   const head = Math.min(keep, 6);
   return `${digits.slice(0, head)}${'*'.repeat(Math.max(0, digits.length - head - 4))}${digits.slice(-4)}`;
+}
+
+/**
+ * The value of a field that holds a card number: masked as maskPan does when it is 12-19 digits
+ * (separators allowed; Luhn or not, a mistyped number is still one), else "***" (a token, a
+ * number masked another way: nothing of it is known to be safe).
+ */
+export function maskCardNumber(text: string, keep = 2): string {
+  const digits = /^[\p{Nd}\p{Zs}.-]+$/u.test(text) ? asciiDigits(text) : '';
+  return digits.length >= 12 && digits.length <= 19 ? maskPan(digits, keep) : '***';
 }
 
 /** Text with every card number in it masked (maskPan). */

@@ -109,3 +109,27 @@ describe('masking, a PEM private key cut before its END line', () => {
     for (const [format, text] of Object.entries(texts)) expect(text, format).not.toContain(body.slice(0, 24));
   });
 });
+
+describe('masking, card data under short names in a card object', () => {
+  const m = new Masker({ enabled: true });
+
+  it('masks bin as a card BIN, and pan, number and cardNumber as a card number, Luhn or not', () => {
+    const data = { card: { bin: '424242', pan: '4111111111111112', number: '4000 0566 5566 5557', last4: '5557', brand: 'visa', expMonth: 12 } };
+    expect(m.deep(data)).toEqual({ card: { bin: '42****', pan: '41**********1112', number: '40**********5557', last4: '5557', brand: 'visa', expMonth: 12 } });
+    expect(m.deep({ paymentCard: { number: 4111111111111112, bin: 41111111 } })).toEqual({ paymentCard: { number: '41**********1112', bin: '41****' } });
+    expect(m.deep({ cards: [{ bin: '555555' }], source: { card_number: '5555555555554445', cardNumber: 'tok_4f9a' } })).toEqual({ cards: [{ bin: '55****' }], source: { card_number: '55**********4445', cardNumber: '***' } });
+    expect(m.value('pan', '4111111111111112')).toBe('41**********1112');
+  });
+
+  it('leaves a number or a bin that belongs to no card', () => {
+    const data = { invoice: { number: '10425566' }, order: { number: 7, bin: 'A3' }, merchantId: 'm_1042' };
+    expect(m.deep(data)).toEqual(data);
+  });
+
+  it('no such value reaches an export', async () => {
+    const texts = await exportedTexts('card', [{ card: { bin: '411111', number: '4111111111111112', pan: '5555555555554445' } }]);
+    for (const [format, text] of Object.entries(texts)) {
+      expect(text, format).not.toMatch(/411111|4111111111111112|5555555555554445/);
+    }
+  });
+});
