@@ -13,6 +13,7 @@
 // webhook URL (the path is its secret: hooks.slack.com/services/...), a JSON Web Token
 // (eyJ...eyJ...), a PEM private key block and a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...)
 // become "***".
+// An IBAN (ISO 13616, its check passed) keeps its last four characters (ibanText.ts).
 // A CloudEvent's data_base64 is decoded, masked the same way and encoded again.
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
@@ -28,6 +29,7 @@
 // masking (--no-mask).
 import { createHmac, randomBytes } from 'node:crypto';
 import { maskSecretsInText } from '../secretText';
+import { maskIbans } from './ibanText';
 
 /** The default list (field names, compared case-insensitively without "_" or "-"). */
 export const DEFAULT_MASK_FIELDS = ['cardBin', 'customerId', 'customer', 'email', 'phone', 'iban'] as const;
@@ -121,11 +123,11 @@ export class Masker {
 
   /**
    * A value with every card number in it masked (a string's runs of digits, a number that is
-   * one), and a string's e-mail addresses and credentials (maskCredentials).
+   * one), and a string's IBANs, e-mail addresses and credentials (maskCredentials).
    */
   scrub<T>(value: T): T | string {
     if (!this.enabled) return value;
-    if (typeof value === 'string') return maskCredentials(maskPans(value, this.panKeep()));
+    if (typeof value === 'string') return maskCredentials(maskPans(maskIbans(value), this.panKeep()));
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
       const text = String(value);
       if (isPan(text)) return maskPan(text, this.panKeep());
@@ -135,8 +137,8 @@ export class Masker {
 
   /**
    * Free text of a report (alert keys, summaries, notes, comments): each value of `values` (a
-   * masked field's value -> its masked form) replaced where it stands as a whole word, then card
-   * numbers, e-mail addresses and credentials.
+   * masked field's value -> its masked form) replaced where it stands as a whole word, then IBANs,
+   * card numbers, e-mail addresses and credentials.
    */
   text(text: string, values: ReadonlyMap<string, string>): string {
     if (!this.enabled) return text;
@@ -145,7 +147,7 @@ export class Masker {
       if (!value || value === masked || !out.includes(value)) continue;
       out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`, 'g'), () => masked);
     }
-    return maskCredentials(maskPans(out, this.panKeep()));
+    return maskCredentials(maskPans(maskIbans(out), this.panKeep()));
   }
 
   /** Digits of a card number kept at its start: as many as a masked BIN keeps. */

@@ -133,3 +133,31 @@ describe('masking, card data under short names in a card object', () => {
     }
   });
 });
+
+describe('masking, an IBAN in free text', () => {
+  const m = new Masker({ enabled: true });
+  const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
+
+  it('keeps the last four characters of an IBAN that passes its check, written electronically or in groups', () => {
+    for (const [text, shown] of [
+      ['refund to DE89370400440532013000 today', `refund to ${'*'.repeat(18)}3000 today`],
+      ['IBAN: GB82 WEST 1234 5698 7654 32.', `IBAN: ${'*'.repeat(18)}5432.`],
+      ['(FR1420041010050500013M02606)', `(${'*'.repeat(23)}2606)`],
+      ['NO9386011117947', `${'*'.repeat(11)}7947`],
+      ['BE68 5390 0754 7034 EUR', `${'*'.repeat(12)}7034 EUR`],
+    ]) {
+      expect(note(text), text).toBe(shown);
+    }
+  });
+
+  it('leaves what only looks alike: a failed check, a wrong length for its country, a part of a longer word', () => {
+    for (const text of ['DE89370400440532013001', 'DE8937040044053201300', 'xDE89370400440532013000', 'DE89370400440532013000x', 'pay_DE89370400440532013000']) expect(note(text), text).toBe(text);
+  });
+
+  it('no such IBAN reaches an export', async () => {
+    const texts = await exportedTexts('iban', [{ reason: 'refund to DE89370400440532013000' }, { note: 'pay GB82 WEST 1234 5698 7654 32' }]);
+    for (const [format, text] of Object.entries(texts)) {
+      expect(text, format).not.toMatch(/DE89370400|GB82 WEST|WEST 1234/);
+    }
+  });
+});
