@@ -85,3 +85,47 @@ describe('redactUrl: a password typed with a raw space', () => {
     }
   });
 });
+
+// Log lines and errors quote tokens and keys as an HTTP client or a producer prints them: the
+// same patterns as exports (secretText.ts).
+describe('redactSecrets: tokens and keys in a log line', () => {
+  it('hides header credentials, secret pairs, known tokens and private keys', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.SflKxwRJSMeKKF2QT4fw';
+    for (const [text, shown] of [
+      ['receiver answered 401 to Authorization: Token 9f8e7d6c5b4a39281706', 'receiver answered 401 to Authorization: Token ***'],
+      ['request headers {"Proxy-Authorization": "Digest username=\\"ops\\""}', 'request headers {"Proxy-Authorization": "Digest ***"}'],
+      ['refresh failed: {"access_token": "ya29a0AfB_byC7", "expires_in": 3599}', 'refresh failed: {"access_token": "***", "expires_in": 3599}'],
+      ['x-api-key: 3f9a0c77e1d2, client_secret=GOCSPX-4f7a', 'x-api-key: ***, client_secret=***'],
+      [`sent Bearer ${jwt}`, 'sent Bearer ***'],
+      [`token ${jwt} refused`, 'token *** refused'],
+      ['hook secret whsec_4f9a0c77e1d2b3a4 rejected', 'hook secret *** rejected'],
+      ['key: -----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQ', 'key: ***'],
+    ]) {
+      expect(redactSecrets(text), text).toBe(shown);
+    }
+  });
+
+  it('leaves ordinary log lines as they are', () => {
+    for (const text of [
+      'collecting from amqp://127.0.0.1:5672/%2F queue payops.q into /tmp/p.db',
+      'stored 2000 events up to 2026-12-03T09:00:00.000Z (merchant m_1042, payment pay_01HZX3, amount 1250 EUR)',
+      'authorization rate for issuer bank-7 dropped to 0.61; authorization: declined by issuer',
+      'tokens: 3 of 10 used; key rotation at 09:00',
+    ]) {
+      expect(redactSecrets(text), text).toBe(text);
+    }
+  });
+
+  it('takes time in proportion to a 1 MB line, whatever it holds', () => {
+    const mb = 1 << 20;
+    const fill = (unit: string) => unit.repeat(Math.ceil(mb / unit.length));
+    for (const hostile of [
+      fill('a'), fill('token:'), fill('x-api-key: a '), fill('Authorization: '), fill('authorization: Token '), fill('"access_token": "'), fill('token=a '),
+      fill('-----BEGIN PRIVATE KEY-----'), fill('eyJhbGci.'), fill('Bearer '), fill('DE89 '), fill(' '), `api_key: ${fill(' ')}x`,
+    ]) {
+      const started = performance.now();
+      redactSecrets(hostile);
+      expect(performance.now() - started, hostile.slice(0, 24)).toBeLessThan(1_500);
+    }
+  });
+});

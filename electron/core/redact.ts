@@ -1,3 +1,5 @@
+import { maskSecretsInText } from './secretText';
+
 /**
  * Removes credentials from a broker URL (and from any text that quotes one), so that
  * logs, errors and the UI never show a password.
@@ -32,9 +34,13 @@ export function redactUrl(url: string): string {
 const URL_USERINFO =
   /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/[^:/@\s]*):(?:(?:(?!:\/\/)[^@\s])*|[^@\r\n/?#]{1,256})@(?:[^@\s/?#]*@)*/gi;
 
-/** Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim). */
+/**
+ * Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim), and the
+ * tokens and keys exports mask (maskSecretsInText: Authorization credentials, secret name=value
+ * and name: value pairs, Bearer tokens, JWTs, published-prefix keys, private key blocks).
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(URL_USERINFO, '$1:***@');
+  return maskSecretsInText(text.replace(URL_USERINFO, '$1:***@'));
 }
 
 /** An Error whose message is safe to print: credentials stripped, no stack for operators. */
