@@ -247,10 +247,13 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * A run of 13-19 digits with a single separator at most between them (a space of any kind: the
  * no-break space of a number copied from a web page or a PDF, thin and ideographic spaces; a
- * dash; a dot), not part of a longer run. Digits of any script count ("４１１１..." typed on a
+ * dash; a dot), not part of a longer run nor of a word (glued to a letter: a hex or base32 id's
+ * digits), nor of a UUID (maskPans). Digits of any script count ("４１１１..." typed on a
  * Japanese keyboard, Arabic-Indic "٤١١١...").
  */
-const PAN_RUN = /(?<!\p{Nd})(?<!\p{Nd}[\p{Zs}.-])\p{Nd}(?:[\p{Zs}.-]?\p{Nd}){12,18}(?![\p{Zs}.-]?\p{Nd})/gu;
+const PAN_RUN = /(?<![\p{Nd}\p{L}])(?<!\p{Nd}[\p{Zs}.-])\p{Nd}(?:[\p{Zs}.-]?\p{Nd}){12,18}(?![\p{Zs}.-]?\p{Nd})(?!\p{L})/gu;
+/** A UUID (an event id): digits in it are never a card number, whatever their run. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const NON_ASCII_DIGIT = /[^\x00-\x7f]/u;
 
 /**
@@ -313,7 +316,16 @@ export function maskCardNumber(text: string, keep = 2): string {
 /** Text with every card number in it masked (maskPan). */
 export function maskPans(text: string, keep = 2): string {
   if (text.length < 13) return text;
-  return text.replace(PAN_RUN, (run) => (isPan(run) ? maskPan(run, keep) : run));
+  return text.replace(PAN_RUN, (run: string, at: number) => (isPan(run) && !inUuid(text, at, run.length) ? maskPan(run, keep) : run));
+}
+
+/** Whether text[at, at + length) lies in a UUID (looked for in the 36 characters around it only, so a text costs its length). */
+function inUuid(text: string, at: number, length: number): boolean {
+  if (!text.includes('-')) return false;
+  const from = Math.max(0, at - 35);
+  const around = text.slice(from, at + length + 35);
+  for (const m of around.matchAll(UUID)) if (from + m.index <= at && from + m.index + m[0].length >= at + length) return true;
+  return false;
 }
 
 /**
