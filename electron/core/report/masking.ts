@@ -277,13 +277,15 @@ export function asciiDigits(text: string): string {
 
 /**
  * Whether these digits (separators ignored) are 13-19 long, start as the card networks' numbers
- * do (2: Mastercard 2-series and Mir, 3: Amex, JCB, Diners, 4: Visa, 5: Mastercard and Maestro,
+ * do (2: Mastercard 2-series and Mir, 16+ long, 3: Amex, JCB, Diners, 14+, 4: Visa, 5: Mastercard and Maestro,
  * 6: Discover, UnionPay, Maestro) and pass the Luhn check. The first digit keeps epoch
  * milliseconds (17..., 18...) and other long numbers out: one in ten of them passes Luhn.
  */
 export function isPan(text: string): boolean {
   const digits = /^[\p{Nd}\p{Zs}.-]*$/u.test(text) ? asciiDigits(text) : text;
-  if (!/^[2-6]\d{12,18}$/.test(digits)) return false;
+  // 2-series (Mastercard, Mir) numbers have 16-19 digits, 3-series (Amex, Diners, JCB) 14-19: so
+  // epoch milliseconds (13 digits until 2286) from 2033 on are none.
+  if (!/^(?:2\d{15,18}|3\d{13,18}|[4-6]\d{12,18})$/.test(digits)) return false;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = digits.charCodeAt(digits.length - 1 - i) - 48;
