@@ -102,8 +102,9 @@ describe('payops explain names the planted segment first', () => {
 });
 
 describe('calm traffic, minute by minute', () => {
-  it('a contributor is significant only where the whole rate moved significantly', async () => {
-    // Every segment of every dimension is tested in every window: a few pass by chance.
+  it('where the whole rate did not move significantly, no contributor is significant either (no segment got worse on its own)', async () => {
+    // Every segment of every dimension is tested in every window: a few pass the contribution
+    // test by chance, and none may be reported as having moved on its own (explainSegmentAlone).
     const s = await storeScenario(dir, 'normal', { seed: 42, rate: 30, baselineMinutes: 60, anomalyMinutes: 1 });
     opened.push(s);
     let contributorsSeen = 0;

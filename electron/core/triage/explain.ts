@@ -7,6 +7,8 @@ import { declineCodeInfo } from '../../../shared/declineCodes';
 import { OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
 import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
+import { BINOMIAL, dimensionDispersions, type SegmentDispersion } from './healthDispersion';
+import { DEGRADED_POINTS, ownBaselineZ } from './ownBaseline';
 import { shiftShare } from './shiftShare';
 import { dispersion, percent, rate, twoProportionZ } from './stats';
 
@@ -42,6 +44,12 @@ export interface ExplainInput {
    * fit): how far the rate wanders between windows of that length in calm traffic.
    */
   baselineSlices: SegmentCounts[];
+  /**
+   * The baseline's last slices as long as the window, each slice's segment rows (as the health
+   * board reads them): how far each dimension's rates wander, which widens a segment's test
+   * against its own baseline. Absent or under 3 slices: the binomial test.
+   */
+  segmentSlices?: SegmentRow[][];
   windowCodes: CodeRow[];
   baselineCodes: CodeRow[];
 }
@@ -93,6 +101,11 @@ function codeCounts(rows: CodeRow[]): { total: Map<string, number>; bySegment: M
     m.set(code, (m.get(code) ?? 0) + r.count);
   }
   return { total, bySegment };
+}
+
+/** The spread of a dimension's rates that a segment's own test of this metric is widened by. */
+function spreadOf(metric: TriageMetric, d: SegmentDispersion): number {
+  return metric === 'approval-rate' ? d.approval : metric === 'decline-rate' ? d.decline : d.failure;
 }
 
 function effectOf(rateEffect: number, mixEffect: number): EffectKind {
@@ -209,6 +222,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const segmentKeys = new Set([...windowBySegment.keys(), ...baselineBySegment.keys()]);
   const minContribution = Math.max(MIN_CHANGE / 2, 0.05 * Math.abs(change));
   const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0 };
+  const spreads = dimensionDispersions(input.segmentSlices ?? []);
 
   const contributors: { c: Contributor; meanShare: number }[] = [];
   for (const k of segmentKeys) {
@@ -229,6 +243,14 @@ export function computeExplanation(input: ExplainInput): Explanation {
       Math.abs(contribution) >= minContribution &&
       ((Math.abs(zRate) >= Z_SEGMENT && Math.abs(parts.rate) >= minContribution / 2) ||
         (Math.abs(zMix) >= Z_SEGMENT && Math.abs(parts.mix) >= minContribution / 2));
+    // A segment whose own rate got worse as the health board marks one (by DEGRADED_POINTS at
+    // least, past the board's bar widened by its dimension's spread) is a finding whether or not
+    // the whole moved: a country falling to nothing is news even when the whole's hour-to-hour
+    // swings hide it, and the board already says so. Worse only, as the board judges: on PaySim
+    // hours a method's approval rising 16 points with the whole was read as a finding.
+    const zOwn = ws.attempts >= VOLUME_FLOOR && bs.attempts >= VOLUME_FLOOR ? ownBaselineZ(sx1, ws.attempts, sx0, bs.attempts, spreadOf(metric, spreads.get(dim) ?? BINOMIAL)) : 0;
+    const worse = metric === 'approval-rate' ? -zOwn : zOwn;
+    const movedOnItsOwn = worse >= Z_SEGMENT && Math.abs(sx1 / ws.attempts - sx0 / bs.attempts) >= DEGRADED_POINTS;
     contributors.push({ meanShare, c: {
       dimension: dim,
       value,
@@ -238,8 +260,9 @@ export function computeExplanation(input: ExplainInput): Explanation {
       mixEffect: parts.mix,
       shareOfChange: change !== 0 ? contribution / change : null,
       // Every segment of every dimension is tested: where the whole did not move significantly,
-      // the few that pass by chance are noise, not a finding (calm traffic says "nothing").
-      significant: significant && segSignificant,
+      // the few that pass the contribution test by chance are noise, not a finding (calm traffic
+      // says "nothing"); only a segment that moved on its own is.
+      significant: (significant && segSignificant) || movedOnItsOwn,
       window: { attempts: ws.attempts, value: rate(sx1, ws.attempts) },
       baseline: { attempts: bs.attempts, value: rate(sx0, bs.attempts) },
       topCodes:
@@ -308,20 +331,23 @@ export function headlineOf(e: Explanation): string {
   // before payops kept segment rollups (migration 130), would read as calm.
   if (e.window.attempts === 0) return `${head}: no payment attempts in the window to explain`;
   if (e.baseline.attempts === 0) return `${head}: no payment attempts in the baseline to compare with`;
-  if (!e.significant) return `${head}: nothing significant`;
   const top = e.contributors.find((c) => c.significant);
+  if (!e.significant && !top) return `${head}: nothing significant`;
   if (!top) return `${head}: a significant change, no single segment explains it`;
+  // A segment that moved on its own while the whole did not: its own change is the news, and its
+  // share of a change that is not significant means nothing.
+  const alone = !e.significant;
   const twin = twinOf(e, top);
   // Quoted where it would not be seen as written (blank, white space at its ends), as alerts name a group.
   const name = `${DIMENSION_WORD[top.dimension]} ${groupValueText(top.value)}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${groupValueText(twin.value)})` : ''}`;
-  const change = (e.window.value ?? 0) - (e.baseline.value ?? 0);
+  const change = alone ? (top.window.value ?? 0) - (top.baseline.value ?? 0) : (e.window.value ?? 0) - (e.baseline.value ?? 0);
   const direction = change < 0 ? 'drop' : 'rise';
   const parts = [`${name} ${word} ${percent(top.window.value)} vs ${percent(top.baseline.value)}`];
-  if (top.shareOfChange !== null) parts.push(`${Math.round(top.shareOfChange * 100)} % of the ${direction}`);
+  if (!alone && top.shareOfChange !== null) parts.push(`${Math.round(top.shareOfChange * 100)} % of the ${direction}`);
   if (top.effect !== 'rate') parts.push(top.effect === 'mix' ? 'by its share of traffic' : 'by its rate and its share of traffic');
   // Grown decline codes say why approval fell or declines rose, not why they recovered.
   const worse = e.metric === 'approval-rate' ? change < 0 : change > 0;
   const code = top.effect === 'mix' || !worse ? undefined : top.topCodes[0];
   if (code) parts.push(rollupCodePhrase(code));
-  return `${head}: ${parts.join(', ')}`;
+  return `${head}: ${alone ? 'not significant overall, but ' : ''}${parts.join(', ')}`;
 }

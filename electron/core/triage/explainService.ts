@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { explainRequestSchema, Explanation } from '../../../shared/triage';
 import type { ReadStore } from '../store/store';
+import { baselineSegmentSlices } from './baselineSlices';
 import { computeExplanation, MINUTE_MS } from './explain';
 import { foldRenamedCodes, foldRenamedSegments, keepMovedNames } from './namedSegments';
 
@@ -44,6 +45,7 @@ export function explainFromStore(store: Pick<ReadStore, 'segments'>, request: Ex
     window: foldRenamedSegments(windowRows, named),
     baseline: foldRenamedSegments(baselineRows, named),
     baselineSlices: s.totalsBySlice(baseFromMinute, baseToMinute, length),
+    segmentSlices: baselineSegmentSlices(s, baseFromMinute, baseToMinute, length, named),
     windowCodes: foldRenamedCodes(s.declineCodesBetween(fromMinute, toMinute), named),
     baselineCodes: foldRenamedCodes(s.declineCodesBetween(baseFromMinute, baseToMinute), named),
   });

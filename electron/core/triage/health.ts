@@ -7,7 +7,8 @@ import { NONE_VALUE, OTHER_VALUE } from '../../../shared/segments';
 import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
 import { Z_SEGMENT } from './explain';
 import { BINOMIAL, dimensionDispersions, paymentCounts, segmentKey, type SegmentDispersion } from './healthDispersion';
-import { fisherZ, percent, rate } from './stats';
+import { DEGRADED_POINTS, ownBaselineZ } from './ownBaseline';
+import { percent, rate } from './stats';
 
 /**
  * What a segment needs in the window and in its baseline to be judged at all: payments where its
@@ -18,8 +19,7 @@ export const HEALTH_VOLUME_FLOOR = 20;
 /** Down: approval below this fraction of its own baseline (or failures above DOWN_FAILURE), significantly. */
 export const DOWN_APPROVAL_FRACTION = 0.3;
 export const DOWN_FAILURE = 0.5;
-/** Degraded: approval down (or failures up) by at least this many points, significantly. */
-export const DEGRADED_POINTS = 0.1;
+export { DEGRADED_POINTS };
 /**
  * Significance of a segment's change against its own baseline (|z|, two proportions widened by
  * its dispersion): explain's bar for a segment (Z_SEGMENT), since the board too tests every
@@ -106,8 +106,8 @@ export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: Segment
   const approvalText = `approval ${basis} ${percent(wa)} vs ${percent(ba)} (own baseline), ${approval.volume(w)}`;
   if (approval.w.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${approval.volume(w)}: below the volume floor of ${HEALTH_VOLUME_FLOOR} ${approval.unit}, not judged` };
   if (approval.b.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${approval.volume(b)} in its baseline: no baseline learned yet, not judged` };
-  const zApproval = fisherZ(approval.w.x, approval.w.n, approval.b.x, approval.b.n) / Math.sqrt(approval.spread);
-  const zFailure = fisherZ(w.failures, w.attempts, b.failures, b.attempts) / Math.sqrt(spread.failure);
+  const zApproval = ownBaselineZ(approval.w.x, approval.w.n, approval.b.x, approval.b.n, approval.spread);
+  const zFailure = ownBaselineZ(w.failures, w.attempts, b.failures, b.attempts, spread.failure);
   // Timeouts and acquirer errors are not retried as soft declines are: failures stay per attempt.
   const failureText = `failures per attempt ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
   if (pastFailureLine(w.failures, w.attempts) / Math.sqrt(spread.failure) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, basis, severity: zFailure, reason: failureText };

@@ -7,7 +7,7 @@ import type { ReadStore } from '../store/store';
 import { explainFromStore, type ExplainRequest } from './explainService';
 import { MINUTE_MS } from './explain';
 import { computeHealthBoard } from './health';
-import type { SegmentRow } from '../store/segmentRollupRepository';
+import { baselineSegmentSlices } from './baselineSlices';
 import { foldRenamedSegments, keepMovedNames } from './namedSegments';
 
 export type HealthRequest = z.output<typeof healthRequestSchema>;
@@ -17,9 +17,6 @@ export class NoSegmentRollupsError extends Error {
     super('this database has no segment rollups (it was written before payops kept them): replay its capture into a new database to explain it');
   }
 }
-
-/** Baseline slices the health board's dispersion is estimated from, at most (the default hour holds 12 of 5 minutes). */
-const DISPERSION_SLICES = 12;
 
 /** How far ahead of this machine's clock a producer's clock may run and its minutes still end the board. */
 const CLOCK_AHEAD_MINUTES = 5;
@@ -44,19 +41,13 @@ export function healthFromStore(store: Pick<ReadStore, 'segments'>, request: Hea
   const windowRows = store.segments.segmentsBetween(fromMinute, toMinute);
   const baselineRows = store.segments.segmentsBetween(baseFromMinute, fromMinute);
   const named = keepMovedNames(windowRows, baselineRows, store.segments.namedThroughout(baseFromMinute, toMinute));
-  // The baseline's last slices as long as the window: how much each segment's rates wander
-  // between them. At most DISPERSION_SLICES, one read each: a week's baseline for a one-minute
-  // window would be ten thousand reads.
-  const baselineSlices: SegmentRow[][] = [];
-  for (let end = fromMinute; end - request.windowMinutes >= baseFromMinute && baselineSlices.length < DISPERSION_SLICES; end -= request.windowMinutes) {
-    baselineSlices.unshift(foldRenamedSegments(store.segments.segmentsBetween(end - request.windowMinutes, end), named));
-  }
   return computeHealthBoard({
     fromMs: fromMinute * MINUTE_MS,
     toMs: toMinute * MINUTE_MS,
     window: foldRenamedSegments(windowRows, named),
     baseline: foldRenamedSegments(baselineRows, named),
-    baselineSlices,
+    // How much each segment's rates wander between slices of the baseline as long as the window.
+    baselineSlices: baselineSegmentSlices(store.segments, baseFromMinute, fromMinute, request.windowMinutes, named),
   });
 }
 
