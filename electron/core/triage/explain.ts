@@ -4,18 +4,17 @@
 // are stored.
 import { groupValueText } from '../../../shared/alerts';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import { OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
+import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
 import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
-import { BINOMIAL, dimensionDispersions, type SegmentDispersion } from './healthDispersion';
-import { DEGRADED_POINTS, ownBaselineZ } from './ownBaseline';
+import { judgeSegment } from './health';
+import { dimensionDispersions, type SegmentDispersion } from './healthDispersion';
 import { shiftShare } from './shiftShare';
-import { dispersion, percent, rate, twoProportionZ } from './stats';
+import { dispersion, percent, rate, twoProportionZ, Z_SEGMENT } from './stats';
 
 /** Overall change: |z| at least this (p < 0.003, two-sided) and at least MIN_CHANGE points. */
 export const Z_OVERALL = 3;
-/** A contributor: |z| at least this; stricter, since every segment of every dimension is tested (Bonferroni for ~1 000 tests at 5 %). */
-export const Z_SEGMENT = 4;
+export { Z_SEGMENT };
 /** Smallest change of the overall rate worth reporting (0.5 points). */
 export const MIN_CHANGE = 0.005;
 /** A segment with fewer attempts than this (on both sides for a rate effect, on either side for a mix effect: a segment that vanished moved the mix) is never significant. */
@@ -103,9 +102,21 @@ function codeCounts(rows: CodeRow[]): { total: Map<string, number>; bySegment: M
   return { total, bySegment };
 }
 
-/** The spread of a dimension's rates that a segment's own test of this metric is widened by. */
-function spreadOf(metric: TriageMetric, d: SegmentDispersion): number {
-  return metric === 'approval-rate' ? d.approval : metric === 'decline-rate' ? d.decline : d.failure;
+/**
+ * Whether a segment got worse on its own by this metric, as the health board judges it: the
+ * board's verdict on the same counts (not ok: its approval or failures moved by the board's
+ * points, past its bar widened by the dimension's spread, per payment where payments are known),
+ * for the rate this metric reads (declines and failure rates each by their own cause), and the
+ * metric itself moved the worse way. Judged per attempt alone, a merchant whose declined payments
+ * were retried read as "approval 56.7 % vs 92.1 %" on calm traffic (healthCalm.test.ts).
+ */
+function worseOnItsOwn(metric: TriageMetric, value: string, w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion | undefined): boolean {
+  // Traffic without the dimension ("(none)": a transfer has no issuer) is no place; the board leaves it out.
+  if (value === NONE_VALUE || w.attempts === 0 || b.attempts === 0) return false;
+  const verdict = judgeSegment(w, b, spread);
+  if (verdict.state === 'ok' || (metric === 'failure-rate' ? verdict.cause !== 'failure' : metric === 'decline-rate' && verdict.cause !== 'approval')) return false;
+  const moved = numerator(metric, w) / w.attempts - numerator(metric, b) / b.attempts;
+  return metric === 'approval-rate' ? moved < 0 : moved > 0;
 }
 
 function effectOf(rateEffect: number, mixEffect: number): EffectKind {
@@ -243,14 +254,11 @@ export function computeExplanation(input: ExplainInput): Explanation {
       Math.abs(contribution) >= minContribution &&
       ((Math.abs(zRate) >= Z_SEGMENT && Math.abs(parts.rate) >= minContribution / 2) ||
         (Math.abs(zMix) >= Z_SEGMENT && Math.abs(parts.mix) >= minContribution / 2));
-    // A segment whose own rate got worse as the health board marks one (by DEGRADED_POINTS at
-    // least, past the board's bar widened by its dimension's spread) is a finding whether or not
-    // the whole moved: a country falling to nothing is news even when the whole's hour-to-hour
-    // swings hide it, and the board already says so. Worse only, as the board judges: on PaySim
-    // hours a method's approval rising 16 points with the whole was read as a finding.
-    const zOwn = ws.attempts >= VOLUME_FLOOR && bs.attempts >= VOLUME_FLOOR ? ownBaselineZ(sx1, ws.attempts, sx0, bs.attempts, spreadOf(metric, spreads.get(dim) ?? BINOMIAL)) : 0;
-    const worse = metric === 'approval-rate' ? -zOwn : zOwn;
-    const movedOnItsOwn = worse >= Z_SEGMENT && Math.abs(sx1 / ws.attempts - sx0 / bs.attempts) >= DEGRADED_POINTS;
+    // A segment the health board marks degraded or down is a finding whether or not the whole
+    // moved: a country falling to nothing is news even when the whole's hour-to-hour swings hide
+    // it. Worse only, as the board judges: on PaySim hours a method's approval rising 16 points
+    // with the whole was read as a finding.
+    const movedOnItsOwn = worseOnItsOwn(metric, value, ws, bs, spreads.get(dim));
     contributors.push({ meanShare, c: {
       dimension: dim,
       value,

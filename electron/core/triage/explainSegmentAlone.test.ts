@@ -21,49 +21,56 @@ const US_APPROVAL = [0.6, 0.9, 0.62, 0.88, 0.8];
 const CALM_COUNTRIES = ['DE', 'FR', 'GB', 'NL'];
 
 /**
- * Outcome events minute by minute: 80 US attempts and 16 of each other country, approvals spread
- * evenly (70 % in the others); DE's approval in the window (`fell`) or in the baseline (otherwise)
- * is nothing.
+ * Outcome events minute by minute: 80 US payments and 16 of each other country, approvals spread
+ * evenly (70 % in the others). DE's approval is nothing in the window (`fell`) or in the baseline
+ * (`recovered`); or (`retried`) it stays, and in the window each declined DE payment is tried
+ * twice more, declined again.
  */
-function traffic(fell: boolean): IncomingMessage[] {
+function traffic(de: 'fell' | 'recovered' | 'retried'): IncomingMessage[] {
   const out: IncomingMessage[] = [];
   let n = 0;
   for (let minute = 0; minute < 25; minute += 1) {
     const slice = Math.floor(minute / 5);
-    const attempts: { country: string; approved: boolean }[] = [];
+    const attempts: { country: string; approved: boolean; retries?: number }[] = [];
     for (let i = 0; i < 80; i += 1) attempts.push({ country: 'US', approved: (i * 37 + minute * 11) % 100 < US_APPROVAL[slice] * 100 });
     for (const country of CALM_COUNTRIES) {
       for (let i = 0; i < 16; i += 1) {
-        const deDown = country === 'DE' && (fell ? slice === 4 : slice < 4);
+        const deDown = country === 'DE' && (de === 'fell' ? slice === 4 : de === 'recovered' && slice < 4);
         const approved = deDown ? false : (i * 7 + minute * 3) % 10 < 7;
-        attempts.push({ country, approved });
+        attempts.push({ country, approved, retries: country === 'DE' && de === 'retried' && slice === 4 && !approved ? 2 : 0 });
       }
     }
     attempts.forEach((a, i) => {
       n += 1;
-      const time = new Date(START + minute * MINUTE + i * 100).toISOString();
-      const data = { paymentId: `pay_${n}`, merchantId: `m_${n % 5}`, amount: 1000, currency: 'EUR', method: 'card', country: a.country, attempt: 1, ...(a.approved ? {} : { declineCode: a.country === 'DE' ? '91' : '05' }) };
-      const event = { specversion: '1.0', id: `e_${n}`, source: 'test', type: a.approved ? 'payment.authorized' : 'payment.declined', time, datacontenttype: 'application/json', data };
-      const raw = { body: Buffer.from(JSON.stringify(event)), headers: null, contentType: 'application/cloudevents+json', routingKey: event.type, arrivalMs: Date.parse(time) };
-      out.push({ raw, result: decodeMessage(raw) });
+      for (let attempt = 1; attempt <= 1 + (a.retries ?? 0); attempt += 1) {
+        const time = new Date(START + minute * MINUTE + i * 100 + attempt * 10).toISOString();
+        const data = { paymentId: `pay_${n}`, merchantId: `m_${n % 5}`, amount: 1000, currency: 'EUR', method: 'card', country: a.country, attempt, ...(a.approved ? {} : { declineCode: a.country === 'DE' ? '91' : '05' }) };
+        const event = { specversion: '1.0', id: `e_${n}_${attempt}`, source: 'test', type: a.approved ? 'payment.authorized' : 'payment.declined', time, datacontenttype: 'application/json', data };
+        const raw = { body: Buffer.from(JSON.stringify(event)), headers: null, contentType: 'application/cloudevents+json', routingKey: event.type, arrivalMs: Date.parse(time) };
+        out.push({ raw, result: decodeMessage(raw) });
+      }
     });
   }
   return out;
 }
 
 const dir = tempDir('payops-explain-alone-');
+const stores: Store[] = [];
+function stored(de: Parameters<typeof traffic>[0]): Store {
+  const s = openStore(`${dir}/segment-${de}.db`);
+  stores.push(s);
+  s.ingest.commit(traffic(de));
+  return s;
+}
 let store: Store;
 let recovered: Store;
+let retried: Store;
 beforeAll(() => {
-  store = openStore(`${dir}/segment-fell.db`);
-  store.ingest.commit(traffic(true));
-  recovered = openStore(`${dir}/segment-recovered.db`);
-  recovered.ingest.commit(traffic(false));
+  store = stored('fell');
+  recovered = stored('recovered');
+  retried = stored('retried');
 });
-afterAll(() => {
-  store?.close();
-  recovered?.close();
-});
+afterAll(() => stores.forEach((s) => s.close()));
 
 describe('explain: a segment that fell while the whole did not move significantly', () => {
   it('names the segment the health board marks down, and says the whole did not move significantly', () => {
@@ -98,5 +105,19 @@ describe('explain: a segment that fell while the whole did not move significantl
     expect(de).toMatchObject({ window: { attempts: 80 }, baseline: { value: 0 }, significant: false });
     expect(e.contributors.filter((c) => c.significant)).toEqual([]);
     expect(e.headline).toMatch(/nothing significant/);
+  });
+
+  it('does not report a segment whose declined payments were retried: per payment, as the board judges, its approval held', () => {
+    const board = healthFromStore(retried, { at: WINDOW_TO, windowMinutes: 5, baselineMinutes: 20 });
+    const boardDe = board.segments.find((s) => s.dimension === 'country' && s.value === 'DE')!;
+    expect(boardDe).toMatchObject({ state: 'ok', basis: 'per payment', window: { payments: 80 } });
+    for (const metric of ['approval-rate', 'decline-rate'] as const) {
+      const e = explainFromStore(retried, explainRequestSchema.parse({ from: WINDOW_FROM, to: WINDOW_TO, metric }));
+      const de = e.contributors.find((c) => c.dimension === 'country' && c.value === 'DE')!;
+      // Per attempt it fell by more than the board's 10 points: 56 approvals in 128 attempts.
+      expect(de.window).toMatchObject({ attempts: 128 });
+      expect(de.significant, metric).toBe(false);
+      expect(e.contributors.filter((c) => c.significant), metric).toEqual([]);
+    }
   });
 });

@@ -5,10 +5,8 @@ import type { HealthBasis, HealthBoard, SegmentHealth, SegmentHealthFigures, Seg
 import { HEALTH_DIMENSIONS } from '../../../shared/triage';
 import { NONE_VALUE, OTHER_VALUE } from '../../../shared/segments';
 import type { SegmentCounts, SegmentRow } from '../store/segmentRollupRepository';
-import { Z_SEGMENT } from './explain';
 import { BINOMIAL, dimensionDispersions, paymentCounts, segmentKey, type SegmentDispersion } from './healthDispersion';
-import { DEGRADED_POINTS, ownBaselineZ } from './ownBaseline';
-import { percent, rate } from './stats';
+import { fisherZ, percent, rate, Z_SEGMENT } from './stats';
 
 /**
  * What a segment needs in the window and in its baseline to be judged at all: payments where its
@@ -19,7 +17,8 @@ export const HEALTH_VOLUME_FLOOR = 20;
 /** Down: approval below this fraction of its own baseline (or failures above DOWN_FAILURE), significantly. */
 export const DOWN_APPROVAL_FRACTION = 0.3;
 export const DOWN_FAILURE = 0.5;
-export { DEGRADED_POINTS };
+/** Degraded: approval down (or failures up) by at least this many points, significantly. */
+export const DEGRADED_POINTS = 0.1;
 /**
  * Significance of a segment's change against its own baseline (|z|, two proportions widened by
  * its dispersion): explain's bar for a segment (Z_SEGMENT), since the board too tests every
@@ -57,6 +56,8 @@ export interface Verdict {
   basis: HealthBasis;
   /** How far from its baseline (|z| of the test that decided; 0 when ok): the board's order within a state. */
   severity: number;
+  /** What the state was reached on (null when ok): explain reports a segment by the same verdict. */
+  cause: 'approval' | 'failure' | 'traffic' | null;
 }
 
 /**
@@ -69,7 +70,7 @@ export function judgeVanished(attempts: number, expected: number): Verdict | nul
   const z = (expected - attempts) / Math.sqrt(expected);
   if (z < HEALTH_Z) return null;
   const what = attempts === 0 ? 'no attempts' : `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-  return { state: 'down', judged: true, basis: 'per attempt', severity: z, reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
+  return { state: 'down', judged: true, basis: 'per attempt', severity: z, cause: 'traffic', reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
 }
 
 /**
@@ -104,17 +105,17 @@ export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: Segment
   const wf = rate(w.failures, w.attempts);
   const bf = rate(b.failures, b.attempts);
   const approvalText = `approval ${basis} ${percent(wa)} vs ${percent(ba)} (own baseline), ${approval.volume(w)}`;
-  if (approval.w.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${approval.volume(w)}: below the volume floor of ${HEALTH_VOLUME_FLOOR} ${approval.unit}, not judged` };
-  if (approval.b.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, reason: `${approval.volume(b)} in its baseline: no baseline learned yet, not judged` };
-  const zApproval = ownBaselineZ(approval.w.x, approval.w.n, approval.b.x, approval.b.n, approval.spread);
-  const zFailure = ownBaselineZ(w.failures, w.attempts, b.failures, b.attempts, spread.failure);
+  if (approval.w.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, cause: null, reason: `${approval.volume(w)}: below the volume floor of ${HEALTH_VOLUME_FLOOR} ${approval.unit}, not judged` };
+  if (approval.b.n < HEALTH_VOLUME_FLOOR) return { state: 'ok', judged: false, basis, severity: 0, cause: null, reason: `${approval.volume(b)} in its baseline: no baseline learned yet, not judged` };
+  const zApproval = fisherZ(approval.w.x, approval.w.n, approval.b.x, approval.b.n) / Math.sqrt(approval.spread);
+  const zFailure = fisherZ(w.failures, w.attempts, b.failures, b.attempts) / Math.sqrt(spread.failure);
   // Timeouts and acquirer errors are not retried as soft declines are: failures stay per attempt.
   const failureText = `failures per attempt ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
-  if (pastFailureLine(w.failures, w.attempts) / Math.sqrt(spread.failure) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, basis, severity: zFailure, reason: failureText };
-  if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, basis, severity: -zApproval, reason: approvalText };
-  if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, basis, severity: zFailure, reason: failureText };
-  if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, basis, severity: -zApproval, reason: approvalText };
-  return { state: 'ok', judged: true, basis, severity: 0, reason: approvalText };
+  if (pastFailureLine(w.failures, w.attempts) / Math.sqrt(spread.failure) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, basis, severity: zFailure, cause: 'failure', reason: failureText };
+  if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, basis, severity: -zApproval, cause: 'approval', reason: approvalText };
+  if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, basis, severity: zFailure, cause: 'failure', reason: failureText };
+  if (ba! - wa! >= DEGRADED_POINTS && zApproval <= -HEALTH_Z) return { state: 'degraded', judged: true, basis, severity: -zApproval, cause: 'approval', reason: approvalText };
+  return { state: 'ok', judged: true, basis, severity: 0, cause: null, reason: approvalText };
 }
 
 function figures(c: SegmentCounts): SegmentHealthFigures {

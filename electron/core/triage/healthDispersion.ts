@@ -15,11 +15,9 @@ export interface SegmentDispersion {
   /** Of approval per payment (approvals over first attempts): retries no longer cluster it. */
   paymentApproval: number;
   failure: number;
-  /** Of declines per attempt (explain's decline rate). */
-  decline: number;
 }
 
-export const BINOMIAL: SegmentDispersion = { approval: 1, paymentApproval: 1, failure: 1, decline: 1 };
+export const BINOMIAL: SegmentDispersion = { approval: 1, paymentApproval: 1, failure: 1 };
 
 /**
  * Approvals and payments of a segment for approval per payment, or null when its payments are
@@ -57,12 +55,11 @@ export function dimensionDispersions(slices: readonly SegmentRow[][]): Map<strin
       own[i] = r;
     }
   });
-  const perDimension = new Map<string, { approval: number[]; paymentApproval: number[]; failure: number[]; decline: number[] }>();
+  const perDimension = new Map<string, { approval: number[]; paymentApproval: number[]; failure: number[] }>();
   for (const rows of bySegment.values()) {
-    const d = perDimension.get(rows[0].dim) ?? { approval: [], paymentApproval: [], failure: [], decline: [] };
+    const d = perDimension.get(rows[0].dim) ?? { approval: [], paymentApproval: [], failure: [] };
     const approval = dispersion(rows.map((s) => ({ x: s.approvals, n: s.attempts })));
     const failure = dispersion(rows.map((s) => ({ x: s.failures, n: s.attempts })));
-    const decline = dispersion(rows.map((s) => ({ x: s.declines, n: s.attempts })));
     // Only a segment whose every slice knows its payments (a slice with attempts and unknown
     // payments was stored before migration 350).
     const perPayment = rows.map((s) => (s.attempts === 0 ? { x: 0, n: 0 } : s.payments === null ? null : { x: Math.min(s.approvals, s.payments), n: s.payments }));
@@ -70,11 +67,10 @@ export function dimensionDispersions(slices: readonly SegmentRow[][]): Map<strin
     if (approval !== null) d.approval.push(approval);
     if (paymentApproval !== null) d.paymentApproval.push(paymentApproval);
     if (failure !== null) d.failure.push(failure);
-    if (decline !== null) d.decline.push(decline);
     perDimension.set(rows[0].dim, d);
   }
   const spread = new Map<string, SegmentDispersion>();
   const atLeastOne = (values: number[]) => Math.max(1, median(values) ?? 1);
-  for (const [dim, d] of perDimension) spread.set(dim, { approval: atLeastOne(d.approval), paymentApproval: atLeastOne(d.paymentApproval), failure: atLeastOne(d.failure), decline: atLeastOne(d.decline) });
+  for (const [dim, d] of perDimension) spread.set(dim, { approval: atLeastOne(d.approval), paymentApproval: atLeastOne(d.paymentApproval), failure: atLeastOne(d.failure) });
   return spread;
 }

@@ -9,6 +9,13 @@ export function twoProportionZ(x1: number, n1: number, x0: number, n0: number): 
   return (x1 / n1 - x0 / n0) / Math.sqrt(variance);
 }
 
+/**
+ * A segment's bar, in explain (its rate or its share of traffic) and on the health board (against
+ * its own baseline): |z| at least this; strict, since every segment of every dimension is tested
+ * (Bonferroni for ~1 000 tests at 5 %).
+ */
+export const Z_SEGMENT = 4;
+
 export const rate = (x: number, n: number): number | null => (n > 0 ? x / n : null);
 
 /** "81.2 %" (one decimal), "-" when there is nothing to divide. */
