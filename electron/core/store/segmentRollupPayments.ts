@@ -14,7 +14,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS } from '../../../shared/segments';
-import { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentRollupRepository';
+import { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
 
 /** The ten-minute buckets (migration 200). */
 const BUCKET_MIN = 10;

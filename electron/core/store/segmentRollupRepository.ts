@@ -2,7 +2,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import {
-  BIN_DIGITS,
   NONE_VALUE,
   OTHER_VALUE,
   SEGMENT_DIMENSIONS,
@@ -16,9 +15,11 @@ import { SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
+import { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
 import { floorDivSql } from './stepStart';
 
-export const MINUTE_MS = 60_000;
+export { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
+
 
 export type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 
@@ -31,28 +32,6 @@ function outcomeOf(type: string): Outcome | null {
   return null;
 }
 
-/** The raw value of each dimension an event carries (before the cardinality bound). */
-export function rawSegmentValue(e: NormalizedEvent, dim: SegmentDimension): string {
-  const d = e.dimensions;
-  let v: string | null | undefined;
-  switch (dim) {
-    case 'cardBin':
-      v = e.cardBin?.slice(0, BIN_DIGITS);
-      break;
-    case 'merchantId':
-    case 'country':
-    case 'method':
-    case 'currency':
-      v = e[dim];
-      break;
-    case 'attempt':
-      v = d?.attempt == null ? null : d.attempt >= 3 ? '3+' : String(d.attempt);
-      break;
-    default:
-      v = d?.[dim];
-  }
-  return v === null || v === undefined || v === '' ? NONE_VALUE : v;
-}
 
 interface Cell extends SegmentCounts {
   minute: number;
@@ -95,13 +74,6 @@ function hasPaymentsColumn(db: Database): boolean {
   return db.prepare("SELECT 1 FROM pragma_table_info('segment_minute') WHERE name = 'payments'").get() !== undefined;
 }
 
-/**
- * Dimension and value of the per-minute total of every attempt (migration 220). No row is
- * stored for the attempts that do not carry a dimension: `(none)` of a dimension is this total
- * less the dimension's values, derived when read. PaySim-like traffic carries 4 of the 11
- * dimensions, so this is one row per minute instead of seven.
- */
-export const TOTAL = '(all)';
 const CELL_DIMS: readonly (SegmentDimension | typeof TOTAL)[] = [TOTAL, ...SEGMENT_DIMENSIONS];
 
 /** What a restart takes as an admitted value's recent attempts: its newest stored hour. */
