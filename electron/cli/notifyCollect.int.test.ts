@@ -158,12 +158,17 @@ describe('payops collect delivers to contact points (real broker, real HTTP rece
       const run = await collectWith(receiver, 'err', 300, () => firing().length >= 3);
       const { events } = run;
       // (the resolved message may follow the firing one before the stop: only the firing delivery is judged)
-      expect(firing()).toHaveLength(3);
-      expect(run.log.filter((e) => e.status === 'firing').map((e) => [e.outcome, e.attempt, e.final, e.httpStatus, e.error])).toEqual([
+      // A message that failed for good is sent again at the group's next flush (groupInterval 1 s
+      // here), as Alertmanager does, so a fourth request may come before the stop: it is a new
+      // delivery, its first attempt.
+      const firingLog = run.log.filter((e) => e.status === 'firing').map((e) => [e.outcome, e.attempt, e.final, e.httpStatus, e.error]);
+      expect(firing().length).toBeGreaterThanOrEqual(3);
+      expect(firingLog.slice(0, 3)).toEqual([
         ['failed', 1, false, 500, 'HTTP 500'],
         ['failed', 2, false, 500, 'HTTP 500'],
         ['failed', 3, true, 500, 'HTTP 500'],
       ]);
+      if (firingLog.length > 3) expect(firingLog[3]!.slice(0, 2)).toEqual(['failed', 1]);
       expect(run.summary).toMatchObject({ events: events.length, duplicates: 0 });
       expect(storedCount(run.db)).toBe(events.length);
       expect(run.output).not.toContain('secretTOKEN');
