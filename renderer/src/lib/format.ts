@@ -133,6 +133,31 @@ export function fmtDateTimeMsZone(ms: number | null | undefined): string {
 }
 
 /**
+ * The zone a column of local times is in, for its heading ("GMT+1"): the cells leave it out to
+ * stay narrow. When a DST change lies between the column's earliest and latest time the cells'
+ * hour may repeat or jump, so the heading gives both sides ("GMT+2 → GMT+1, the clocks changed").
+ * An empty column is in the zone of `whenEmpty`.
+ */
+export function fmtZoneSpan(times: readonly number[], whenEmpty: number): string {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of times) {
+    if (!Number.isFinite(t)) continue;
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  if (first > last) return zoneName(whenEmpty);
+  const from = zoneName(first);
+  const to = zoneName(last);
+  return from === to ? to : `${from} → ${to}, the clocks changed`;
+}
+
+/** A local time's cell title: the time with its zone, then the UTC instant ("… GMT+1 · 2026-11-01T08:00:00.250Z"). */
+export function fmtInstantTitle(ms: number): string {
+  return Number.isFinite(ms) ? `${fmtDateTimeMsZone(ms)} · ${new Date(ms).toISOString()}` : DASH;
+}
+
+/**
  * A time range as "YYYY-MM-DD HH:MM:SS – YYYY-MM-DD HH:MM:SS ZONE": which zone the chart's
  * times are in, both ends' when a daylight-saving change lies inside (an hour is not lost
  * without saying so). `timeZone` default: this machine's, as the charts draw.

@@ -1,8 +1,8 @@
 // Quarantined messages: why each was refused, when, its routing key, headers and body
 // (text when it is UTF-8, hex otherwise, capped), newest first, paged by keyset.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { QuarantineCursor, QuarantineRow } from '../../../../shared/explorer';
-import { fmtCount, fmtDateTime } from '../../lib/format';
+import { fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { errorText, explorerCall } from './explorerClient';
 
 export function QuarantineTab() {
@@ -79,40 +79,7 @@ export function QuarantineTab() {
               Nothing quarantined{appliedReason ? ' with that reason' : ''}.
             </div>
           ) : (
-            <table className="table" data-testid="quarantine-table">
-              <thead>
-                <tr>
-                  <th scope="col">Arrived</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Routing key</th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr
-                    key={r.seq}
-                    tabIndex={0}
-                    aria-selected={open?.seq === r.seq}
-                    onClick={() => setOpen(r)}
-                    onKeyDown={(e) => e.key === 'Enter' && setOpen(r)}
-                    className={`${open?.seq === r.seq ? 'selected' : ''}${gone.has(r.seq) ? ' muted' : ''}`}
-                    data-testid="quarantine-row"
-                    data-gone={gone.has(r.seq) || undefined}
-                  >
-                    <td className="nowrap mono">{fmtDateTime(r.arrivalMs)}</td>
-                    <td>
-                      {r.reason}
-                      {gone.has(r.seq) ? <span className="small"> (deleted by the retention)</span> : null}
-                    </td>
-                    <td className="mono">{r.routingKey ?? '—'}</td>
-                    <td className="num mono">{fmtCount(r.body.size)} B</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <QuarantineTable rows={rows} openSeq={open?.seq ?? null} gone={gone} onOpen={setOpen} />
           )}
           {!done ? (
             <button type="button" className="btn btn-small" disabled={loading} onClick={() => void load(false, cursor)}>
@@ -123,6 +90,49 @@ export function QuarantineTab() {
         <aside className="explorer-side">{open ? <QuarantineDetail row={open} onClose={() => setOpen(null)} onGone={markGone} /> : <div className="panel empty small">Select a message to see its headers and body.</div>}</aside>
       </div>
     </div>
+  );
+}
+
+/** The listed messages, newest first; a row the retention deleted since is dimmed and says so. */
+export function QuarantineTable({ rows, openSeq, gone, onOpen }: { rows: QuarantineRow[]; openSeq: number | null; gone: ReadonlySet<number>; onOpen: (row: QuarantineRow) => void }) {
+  const zone = useMemo(() => fmtZoneSpan(rows.map((r) => r.arrivalMs), Date.now()), [rows]);
+  return (
+    <table className="table" data-testid="quarantine-table">
+      <thead>
+        <tr>
+          <th scope="col">Arrived ({zone})</th>
+          <th scope="col">Reason</th>
+          <th scope="col">Routing key</th>
+          <th scope="col" className="num">
+            Size
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr
+            key={r.seq}
+            tabIndex={0}
+            aria-selected={openSeq === r.seq}
+            onClick={() => onOpen(r)}
+            onKeyDown={(e) => e.key === 'Enter' && onOpen(r)}
+            className={`${openSeq === r.seq ? 'selected' : ''}${gone.has(r.seq) ? ' muted' : ''}`}
+            data-testid="quarantine-row"
+            data-gone={gone.has(r.seq) || undefined}
+          >
+            <td className="nowrap mono" title={fmtInstantTitle(r.arrivalMs)}>
+              {fmtDateTime(r.arrivalMs)}
+            </td>
+            <td>
+              {r.reason}
+              {gone.has(r.seq) ? <span className="small"> (deleted by the retention)</span> : null}
+            </td>
+            <td className="mono">{r.routingKey ?? '—'}</td>
+            <td className="num mono">{fmtCount(r.body.size)} B</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -161,7 +171,7 @@ export function QuarantineDetailPanel({ listed, detail, onClose }: { listed: Qua
       </div>
       {detail.state === 'gone' ? (
         <p className="small" role="status" data-testid="quarantine-gone">
-          This message (arrived {new Date(listed.arrivalMs).toISOString()}) is no longer held: the retention deleted it after the list was read. Refresh the list to see what is held now.
+          This message (arrived <span title={new Date(listed.arrivalMs).toISOString()}>{fmtDateTimeMsZone(listed.arrivalMs)}</span>) is no longer held: the retention deleted it after the list was read. Refresh the list to see what is held now.
         </p>
       ) : detail.state === 'failed' ? (
         <p className="error-text small" role="alert" data-testid="quarantine-detail-error">
@@ -181,7 +191,9 @@ function QuarantineContent({ full }: { full: QuarantineRow }) {
         <dt>Reason</dt>
         <dd>{full.reason}</dd>
         <dt>Arrived</dt>
-        <dd className="mono">{new Date(full.arrivalMs).toISOString()}</dd>
+        <dd className="mono" title={new Date(full.arrivalMs).toISOString()}>
+          {fmtDateTimeMsZone(full.arrivalMs)}
+        </dd>
         <dt>Routing key</dt>
         <dd className="mono">{full.routingKey ?? '—'}</dd>
         <dt>Content type</dt>
