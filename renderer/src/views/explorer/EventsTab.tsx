@@ -2,9 +2,9 @@
 // selected event's detail (pretty and raw JSON) and its payment's timeline.
 import { countText } from '../../../../shared/countText';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
-import { fmtClockMsZone, fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtDateTimeZone } from '../../lib/format';
+import { fmtClockMsZone, fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtDateTimeZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -343,18 +343,7 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
       <div className="explorer-split">
         <section className="panel explorer-table-panel" aria-label="Events">
           {/* Outside the scrolling grid so it stays put; the grid owns it (aria-owns) for assistive tech. */}
-          <div className="explorer-row explorer-head" role="row" aria-rowindex={1} id="explorer-events-head">
-            <span role="columnheader">Time</span>
-            <span role="columnheader">Type</span>
-            <span role="columnheader">Payment</span>
-            <span role="columnheader">Merchant</span>
-            <span role="columnheader" className="num">
-              Amount
-            </span>
-            <span role="columnheader">Country</span>
-            <span role="columnheader">Decline / risk</span>
-            <span role="columnheader">Issuer / BIN</span>
-          </div>
+          <EventsTableHead rows={list.rows} />
           <div
             ref={scrollRef}
             className="explorer-scroll"
@@ -400,7 +389,7 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
                     data-issuer={row.issuer ?? ''}
                     data-bin={row.cardBin ?? ''}
                   >
-                    <span role="gridcell" className="mono nowrap" title={fmtDateTimeMsZone(row.timeMs)}>
+                    <span role="gridcell" className="mono nowrap" title={fmtInstantTitle(row.timeMs)}>
                       {fmtDateTime(row.timeMs)}
                     </span>
                     <span role="gridcell" className="nowrap">
@@ -457,6 +446,27 @@ function FilterChips({ chips, onRemove }: { chips: FilterChip[]; onRemove: (chip
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The events grid's heading row; its Time names the zone the rows' times are in (the cells leave it out). */
+export function EventsTableHead({ rows }: { rows: readonly EventRow[] }) {
+  const zone = useMemo(() => fmtZoneSpan(rows.map((r) => r.timeMs), Date.now()), [rows]);
+  return (
+    <div className="explorer-row explorer-head" role="row" aria-rowindex={1} id="explorer-events-head">
+      <span role="columnheader" title="Local time; each row's title gives its zone and the UTC instant">
+        Time ({zone})
+      </span>
+      <span role="columnheader">Type</span>
+      <span role="columnheader">Payment</span>
+      <span role="columnheader">Merchant</span>
+      <span role="columnheader" className="num">
+        Amount
+      </span>
+      <span role="columnheader">Country</span>
+      <span role="columnheader">Decline / risk</span>
+      <span role="columnheader">Issuer / BIN</span>
+    </div>
   );
 }
 

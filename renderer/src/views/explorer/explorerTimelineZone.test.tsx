@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { TimelineStep } from '../../../../shared/explorer';
 import { inTimeZone } from '../../../../test/support/timeZone';
 import { fmtDateTimeMsZone } from '../../lib/format';
-import { TimelineSteps } from './EventsTab';
+import { EventsTableHead, TimelineSteps } from './EventsTab';
 
 inTimeZone('Europe/Berlin');
 
@@ -35,5 +35,20 @@ describe("an event's instant", () => {
     expect(fmtDateTimeMsZone(Date.UTC(2026, 9, 25, 0, 30, 0, 5))).toBe('2026-10-25 02:30:00.005 GMT+2');
     expect(fmtDateTimeMsZone(Date.UTC(2026, 9, 25, 1, 30, 0, 5))).toBe('2026-10-25 02:30:00.005 GMT+1');
     expect(fmtDateTimeMsZone(null)).toBe('—');
+  });
+});
+
+describe("the events table's Time heading", () => {
+  const heading = (rows: TimelineStep[]) => renderToStaticMarkup(<EventsTableHead rows={rows} />).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+  it('names the zone the rows are in (only each cell\'s title did)', () => {
+    const noon = Date.UTC(2026, 10, 23, 11, 0, 0); // 12:00 CET
+    expect(heading([step(2, noon + 60_000, null), step(1, noon, null)])).toContain('Time (GMT+1)');
+  });
+
+  it('says when the clocks changed within the rows shown, with both sides', () => {
+    const first = Date.UTC(2026, 9, 25, 0, 30, 0); // 02:30 CEST
+    const second = Date.UTC(2026, 9, 25, 1, 30, 0); // 02:30 CET
+    expect(heading([step(2, second, null), step(1, first, null)])).toContain('Time (GMT+2 → GMT+1, the clocks changed)');
   });
 });
