@@ -3,8 +3,8 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DeclineCodeGrowth, Explanation, HealthBoard, SegmentHealth } from '../../../shared/triage';
-import { CodesGrown, ContributorsTable, HealthPanelView, HealthTable } from './Triage';
-import { healthRowsShown } from './triageModel';
+import { CodesGrown, ContributorsTable, ExplainView, HealthPanelView, HealthTable } from './Triage';
+import { EXPLAIN_IDLE, explainStep, healthRowsShown, type ExplainEvent } from './triageModel';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -103,5 +103,45 @@ describe('contributors', () => {
   it('a segment new in the window says its baseline had no attempts, not a rate', () => {
     const fresh = { ...e, contributors: [{ ...e.contributors[0], baseline: { attempts: 0, value: null } }] };
     expect(text(renderToStaticMarkup(<ContributorsTable e={fresh} />))).toContain('no attempts → 0.0 % of 3');
+  });
+});
+
+describe('explain requests in turn', () => {
+  const answer = (metric: Explanation['metric'], headline: string) =>
+    ({
+      metric, significant: true, overdispersion: 1, basis: 'per attempt', headline,
+      window: { from: '2026-11-23T08:00:00.000Z', to: '2026-11-23T08:15:00.000Z', value: 0.8, attempts: 20_000 },
+      baseline: { from: '2026-11-23T07:00:00.000Z', to: '2026-11-23T08:00:00.000Z', value: 0.9, attempts: 80_000 },
+      contributors: [], declineCodes: [],
+    }) as unknown as Explanation;
+  const run = (events: ExplainEvent[]) => events.reduce(explainStep, EXPLAIN_IDLE);
+  const shown = (events: ExplainEvent[]) => text(renderToStaticMarkup(<ExplainView state={run(events)} />));
+  const approvalFailed: ExplainEvent[] = [
+    { kind: 'started', request: 1, metric: 'approval-rate' },
+    { kind: 'failed', request: 1, message: 'the read worker stopped' },
+  ];
+
+  it("a failed explain's error goes when another metric is picked: the new request is on its way", () => {
+    expect(shown(approvalFailed)).toContain('the read worker stopped');
+    const picked = shown([...approvalFailed, { kind: 'started', request: 2, metric: 'failure-rate' }]);
+    expect(picked).not.toContain('the read worker stopped');
+    expect(picked).toContain('Explaining');
+  });
+
+  it('a late answer of an older request does not replace the newer one', () => {
+    const newer = answer('failure-rate', 'failures rose');
+    const older = answer('approval-rate', 'approval fell');
+    const started: ExplainEvent[] = [
+      { kind: 'started', request: 1, metric: 'approval-rate' },
+      { kind: 'started', request: 2, metric: 'failure-rate' },
+    ];
+    expect(shown([...started, { kind: 'answered', request: 2, explanation: newer }, { kind: 'answered', request: 1, explanation: older }])).toContain('failures rose');
+    expect(shown([...started, { kind: 'answered', request: 2, explanation: newer }, { kind: 'failed', request: 1, message: 'timed out' }])).not.toContain('timed out');
+    // Still waiting for the newer: the older's answer is not shown as if it were the newer's.
+    expect(shown([...started, { kind: 'answered', request: 1, explanation: older }])).toContain('Explaining');
+  });
+
+  it('an error names the metric it is for', () => {
+    expect(shown(approvalFailed)).toContain('approval-rate');
   });
 });

@@ -2,14 +2,14 @@
 // or picked here): the headline sentence, contributors with before/after bars, the decline
 // codes that grew; and the segment health board. Both read the segment rollups through the
 // contract (triage.explain, triage.health).
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import type { DeclineCodeGrowth, Explanation, HealthBoard, TriageMetric } from '../../../shared/triage';
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
 import { UntrustedText } from '../components/UntrustedText';
 import { DASH, fmtCount, fmtDateTimeZone, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
-import { contributorPaymentsHash, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf } from './triageModel';
+import { contributorPaymentsHash, EXPLAIN_IDLE, explainStep, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf, type ExplainState } from './triageModel';
 
 const MINUTE = 60_000;
 
@@ -46,20 +46,33 @@ function PaymentsLink({ hash, testId }: { hash: string | null; testId: string })
 }
 
 function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: TriageMetric }) {
-  const [e, setE] = useState<Explanation | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [state, dispatch] = useReducer(explainStep, EXPLAIN_IDLE);
+  const requests = useRef(0);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    let live = true;
-    setE(null);
+    const request = ++requests.current;
+    dispatch({ kind: 'started', request, metric });
     getClient()
       .invoke('triage.explain', { from, to, metric })
-      .then((r) => live && (setE(r), setError(null)))
-      .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
-    return () => {
-      live = false;
-    };
-  }, [from, to, metric]);
-  if (error) return <div className="error" data-testid="triage-error">{error}</div>;
+      .then((explanation) => dispatch({ kind: 'answered', request, explanation }))
+      .catch((err: unknown) => dispatch({ kind: 'failed', request, message: err instanceof Error ? err.message : String(err) }));
+  }, [from, to, metric, attempt]);
+  return <ExplainView state={state} onRetry={() => setAttempt((n) => n + 1)} />;
+}
+
+/** The explanation, or that it is on its way, or why it could not be made. */
+export function ExplainView({ state, onRetry }: { state: ExplainState; onRetry?: () => void }) {
+  const { explanation: e, error } = state;
+  if (error) {
+    return (
+      <div className="error" role="alert" data-testid="triage-error">
+        Could not explain {state.metric}: {error.replace(/\.+$/, '')}.{' '}
+        <button type="button" className="btn btn-small" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
   if (!e) return <div className="muted">Explaining…</div>;
   return (
     <section data-testid="triage-explanation">

@@ -56,3 +56,29 @@ export function healthRowsShown<T extends { dimension: string; value: string }>(
   const matching = q ? judged.filter((s) => s.value.toLowerCase().includes(q) || s.dimension.toLowerCase().includes(q)) : judged;
   return { rows: matching.slice(0, cap), matched: matching.length };
 }
+
+/** The explain panel's request: which one is current (numbered as started), its metric, and its answer so far. */
+export interface ExplainState {
+  request: number;
+  metric: TriageMetric;
+  explanation: Explanation | null;
+  error: string | null;
+}
+
+export type ExplainEvent =
+  | { kind: 'started'; request: number; metric: TriageMetric }
+  | { kind: 'answered'; request: number; explanation: Explanation }
+  | { kind: 'failed'; request: number; message: string };
+
+export const EXPLAIN_IDLE: ExplainState = { request: 0, metric: 'approval-rate', explanation: null, error: null };
+
+/**
+ * A new request clears the answer and the error of the one before (an error stays on screen only
+ * for the request it is about); an answer or a failure of any request but the latest started is
+ * dropped, however late it comes.
+ */
+export function explainStep(s: ExplainState, ev: ExplainEvent): ExplainState {
+  if (ev.kind === 'started') return { request: ev.request, metric: ev.metric, explanation: null, error: null };
+  if (ev.request !== s.request) return s;
+  return ev.kind === 'answered' ? { ...s, explanation: ev.explanation, error: null } : { ...s, explanation: null, error: ev.message };
+}
