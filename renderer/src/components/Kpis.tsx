@@ -93,6 +93,15 @@ export function kpiValues(s: EngineSnapshot | null) {
 }
 
 /**
+ * A count tile's rate, with what it is a share of and over when (the last minute, as the tiles
+ * beside it say). The engine has no rate for a minute without attempts (scorings): that is said,
+ * not drawn as a dash rate.
+ */
+export function rateSubText(rate: number | null, of: 'attempts' | 'scorings'): string {
+  return rate === null ? `no ${of} in the last minute` : `${fmtPercent(rate, 2)} of ${of} · last minute`;
+}
+
+/**
  * Authorized volume of the last minute: the busiest currency in its own decimals, the others
  * named beside it. Amounts in different currencies are never added together.
  */
@@ -151,7 +160,7 @@ export const KpiTiles = memo(function KpiTiles() {
         value={fmtRate(k.failuresPerMin)}
         raw={k.failuresPerMin}
         unit="/min"
-        sub={`rate ${fmtPercent(k.failureRate, 2)} of attempts`}
+        sub={rateSubText(k.failureRate, 'attempts')}
         tone={k.failuresPerMin ? 'warn' : null}
         spark="failed"
         watchedBy={['failure_rate']}
@@ -162,7 +171,7 @@ export const KpiTiles = memo(function KpiTiles() {
         value={fmtRate(k.riskFlaggedPerMin)}
         raw={k.riskFlaggedPerMin}
         unit="/min"
-        sub={`rate ${fmtPercent(k.riskFlaggedRate, 2)} of scorings`}
+        sub={rateSubText(k.riskFlaggedRate, 'scorings')}
         spark="flagged"
         watchedBy={['risk_flagged_count', 'risk_flagged_rate']}
       />
@@ -172,7 +181,7 @@ export const KpiTiles = memo(function KpiTiles() {
         value={fmtRate(k.riskBlockedPerMin)}
         raw={k.riskBlockedPerMin}
         unit="/min"
-        sub={`rate ${fmtPercent(k.riskBlockedRate, 2)} of scorings`}
+        sub={rateSubText(k.riskBlockedRate, 'scorings')}
         spark="blocked"
         watchedBy={['risk_blocked_count', 'risk_blocked_rate']}
       />
