@@ -48,7 +48,7 @@ test('dead letters: browse a real DLQ, dry run, redrive with confirmation, the a
     await expect(dialog.getByTestId('dlq-confirm-targets')).toContainText(`${t.exchange} / payment.authorized.d1 (1)`);
     await expect(dialog.getByTestId('dlq-confirm-targets')).toContainText(`${t.exchange} / late.d3 (1)`);
     await dialog.getByTestId('dlq-confirm-redrive').click();
-    await expect(page.getByTestId('dead-letters-status')).toContainText('Redriven 3 message(s)');
+    await expect(page.getByTestId('dead-letters-status')).toContainText('Redriven 3 messages');
     await expect(page.locator('[data-testid="dlq-audit-row"][data-step="removed"][data-message="d1"]')).toContainText(`${t.dlq} → ${t.exchange} / payment.authorized.d1`);
     expect(await depth(t.dlq)).toBe(0);
     expect((await drainIds(t.rejectQueue)).sort()).toEqual(['d1', 'd2']);

@@ -3,7 +3,8 @@
 import { memo } from 'react';
 import { useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
-import { fmtAgo, fmtCount, fmtDateTime, fmtDuration } from '../lib/format';
+import { countNoun } from '../../../shared/countText';
+import { fmtAgo, fmtCount, fmtCountText, fmtDateTime, fmtDuration } from '../lib/format';
 
 const STATE_TONE: Record<string, string> = {
   connected: 'ok',
@@ -27,6 +28,8 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
   const conn = snapshot?.connection;
   const state = lost ? 'connection lost' : (conn?.state ?? 'unknown');
   const toneKey = lost ? 'lost' : (conn?.state ?? 'idle');
+  // A competing queue has another consumer at least, when the broker did not say how many.
+  const others = (conn?.queue?.consumers ?? 2) - 1;
   return (
     <div className="conn" data-testid="connection-panel">
       <dl className="kv">
@@ -51,12 +54,12 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
               </span>{' '}
               <span className="muted">
                 ({conn.queue.own ? "this console's own" : 'named'}
-                {conn.queue.consumers !== null ? `, ${fmtCount(conn.queue.consumers)} consumer${conn.queue.consumers === 1 ? '' : 's'}` : ''}
+                {conn.queue.consumers !== null ? `, ${fmtCountText(conn.queue.consumers, 'consumer')}` : ''}
                 {conn.queue.expiresMs !== null ? `, expires after ${fmtDuration(conn.queue.expiresMs)} unused` : ''})
               </span>
               {conn.queue.competing ? (
                 <div className="badge badge-warn" data-testid="queue-competing">
-                  competes for messages: {fmtCount((conn.queue.consumers ?? 2) - 1)} other consumer(s) take part of this queue&apos;s events
+                  competes for messages: {fmtCountText(others, 'other consumer')} {countNoun(others, 'takes', 'take')} part of this queue&apos;s events
                 </div>
               ) : !conn.queue.own && conn.queue.type !== 'stream' ? (
                 <div className="muted">a named queue: another console consuming it would split its messages with this one</div>

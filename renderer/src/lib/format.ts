@@ -11,6 +11,7 @@ import {
   formatNumber,
   formatPercent,
 } from '../../../shared/format';
+import { countText } from '../../../shared/countText';
 import { ALERT_METRICS, type AlertMetric } from '../../../shared/alertRules';
 import { formatMetricValue } from '../../../shared/alertValueFormat';
 import { minorPerMajor } from '../../../shared/currencies';
@@ -66,6 +67,11 @@ export function fmtAlertValue(v: number | null | undefined, metric?: string): st
   if (metric && (ALERT_METRICS as readonly string[]).includes(metric)) return formatMetricValue(metric as AlertMetric, v);
   if (Number.isInteger(v)) return formatInteger(v);
   return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
+}
+
+/** A count, grouped, with its noun in the right form ("1 message", "1,200 messages"): shared/countText's rule. */
+export function fmtCountText(n: number, one: string, other?: string): string {
+  return countText(n, one, other, fmtCount);
 }
 
 export function fmtCount(v: number | null | undefined): string {
@@ -203,5 +209,5 @@ export function fmtBytes(n: number | null | undefined): string {
 
 /** "1 payment", "12,345 payments". */
 export function fmtPayments(n: number): string {
-  return `${formatInteger(n)} ${n === 1 ? 'payment' : 'payments'}`;
+  return countText(n, 'payment', undefined, formatInteger);
 }

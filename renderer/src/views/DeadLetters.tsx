@@ -7,13 +7,12 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import type { ApiResults } from '../../../shared/api';
 import type { DeadLetterMessage, DeadLetterQueueView, RedriveAuditEntry } from '../../../shared/deadLetters';
 import { getClient } from '../api/client';
-import { fmtCount, fmtDateTime } from '../lib/format';
+import { fmtCount, fmtCountText, fmtDateTime } from '../lib/format';
 import { message as errorText, Modal } from '../components/Modal';
-import { DASH, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, selectedCopies, targetLabel } from './deadLettersModel';
+import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
 
 type DryRunResult = ApiResults['deadLetters.dryRun'];
-type RedriveResult = ApiResults['deadLetters.redrive'];
 
 const REASON_TEXT: Record<DeadLetterQueueView['reasons'][number], string> = {
   name: 'its name',
@@ -113,7 +112,7 @@ export function DeadLetters() {
     setActionError(null);
     try {
       setDry(await getClient().invoke('deadLetters.dryRun', { queue, ...selection }));
-      setStatus(`Dry run of ${chosen.length} message(s) done: nothing was sent or stored.`);
+      setStatus(dryRunStatus(chosen.length));
     } catch (err) {
       setActionError(errorText(err));
     } finally {
@@ -277,7 +276,7 @@ export function DeadLetters() {
                 Cancel
               </button>
               <button type="button" className="btn btn-danger" disabled={confirmation.count === 0} onClick={() => void redrive()} data-testid="dlq-confirm-redrive">
-                Redrive {confirmation.count} message{confirmation.count === 1 ? '' : 's'}
+                Redrive {fmtCountText(confirmation.count, 'message')}
               </button>
             </div>
           </div>
@@ -285,15 +284,6 @@ export function DeadLetters() {
       ) : null}
     </div>
   );
-}
-
-function redriveStatus(queue: string, r: RedriveResult): string {
-  const parts = [`Redriven ${r.redriven} message(s) from ${queue} (confirmed by the broker, then removed)`];
-  if (r.removedOnly) parts.push(`${r.removedOnly} removed that an interrupted redrive had sent`);
-  if (r.failed.length) parts.push(`${r.failed.length} failed and stay in ${queue}`);
-  if (r.skipped.length) parts.push(`${r.skipped.length} skipped (no x-death origin)`);
-  if (r.inDoubt.length) parts.push(`${r.inDoubt.length} in doubt (see the audit log)`);
-  return `${parts.join('; ')}.`;
 }
 
 function WatchQueueForm({ onWatch }: { onWatch: (name: string) => void }) {
@@ -415,7 +405,7 @@ function DryRunPanel({ result }: { result: DryRunResult }) {
   return (
     <section className="panel" aria-label="Dry run" data-testid="dlq-dry-result">
       <header className="panel-head">
-        <h2>Dry run: {fmtCount(sandbox.messages)} message(s) replayed into a sandbox session</h2>
+        <h2>Dry run: {fmtCountText(sandbox.messages, 'message')} replayed into a sandbox session</h2>
       </header>
       <div className="dlq-dry">
         <dl className="dlq-figures">
@@ -456,7 +446,7 @@ function DryRunPanel({ result }: { result: DryRunResult }) {
             </ul>
           ) : null}
           <p>
-            {sandbox.rules} rule(s) evaluated on the selection:{' '}
+            {fmtCountText(sandbox.rules, 'rule')} evaluated on the selection:{' '}
             {sandbox.alerts.length ? '' : 'none would fire.'}
           </p>
           {sandbox.alerts.length ? (

@@ -7,7 +7,7 @@ import type { DeclineCodeGrowth, Explanation, HealthBoard, TriageMetric } from '
 import { TRIAGE_METRICS } from '../../../shared/triage';
 import { getClient } from '../api/client';
 import { UntrustedText } from '../components/UntrustedText';
-import { DASH, fmtCount, fmtDateTimeZone, fmtRange } from '../lib/format';
+import { DASH, fmtCount, fmtCountText, fmtDateTimeZone, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { contributorPaymentsHash, EXPLAIN_IDLE, explainStep, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf, type ExplainState } from './triageModel';
 
@@ -230,7 +230,7 @@ export function HealthTable({ board }: { board: HealthBoard }) {
           </label>
           <span className="muted small" data-testid="health-shown">
             {query
-              ? `${fmtCount(rows.length)} of ${fmtCount(matched)} matching segment(s)${matched > rows.length ? ', worst first: narrow the search for the rest' : ''}`
+              ? `${fmtCount(rows.length)} of ${fmtCountText(matched, 'matching segment')}${matched > rows.length ? ', worst first: narrow the search for the rest' : ''}`
               : `${fmtCount(rows.length)} of ${fmtCount(judged.length)} judged segments, worst first: search for the rest`}
           </span>
         </div>
@@ -250,7 +250,7 @@ export function HealthTable({ board }: { board: HealthBoard }) {
           {judged.length === 0 ? (
             <tr data-testid="health-empty">
               <td colSpan={4} className="muted">
-                No segment judged yet: {board.segments.length === 0 ? 'no attempts in this window' : `${fmtCount(board.segments.length)} segment(s) below ${fmtCount(board.volumeFloor)} ${FLOOR_UNIT[board.basis]} here or in their previous hour`}.
+                No segment judged yet: {board.segments.length === 0 ? 'no attempts in this window' : `${fmtCountText(board.segments.length, 'segment')} below ${fmtCount(board.volumeFloor)} ${FLOOR_UNIT[board.basis]} here or in their previous hour`}.
               </td>
             </tr>
           ) : null}

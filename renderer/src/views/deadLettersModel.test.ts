@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeadLetterMessage } from '../../../shared/deadLetters';
-import { eventColumns, parseNamedQueues, redriveConfirmation, selectedCopies } from './deadLettersModel';
+import { dryRunStatus, eventColumns, parseNamedQueues, redriveConfirmation, redriveStatus, selectedCopies } from './deadLettersModel';
 
 function message(id: string, origin: { exchange: string; routingKey: string } | null, decoded: DeadLetterMessage['decoded'] = { ok: true, type: 'payment.authorized', eventId: id }, copyId = `copy:${id}`): DeadLetterMessage {
   return {
@@ -52,5 +52,21 @@ describe('dead-letter view model', () => {
     expect(parseNamedQueues('["a.dlq"," b ","a.dlq",3]')).toEqual(['a.dlq', 'b']);
     expect(parseNamedQueues('{')).toEqual([]);
     expect(parseNamedQueues(null)).toEqual([]);
+  });
+});
+
+describe('status lines count in the right form', () => {
+  const result = { redriveId: 'r1', redriven: 1, removedOnly: 0, skipped: [], failed: [], inDoubt: [], targets: [] };
+  it('a redrive of one message, of several, and what stays', () => {
+    expect(redriveStatus('payments.dlq', result)).toBe('Redriven 1 message from payments.dlq (confirmed by the broker, then removed).');
+    expect(redriveStatus('payments.dlq', { ...result, redriven: 1200 })).toContain('Redriven 1,200 messages from payments.dlq');
+    const failed = { ...result, redriven: 0, failed: [{ id: 'a', reason: 'nack' }], skipped: [{ id: 'b', reason: 'no origin' }] };
+    expect(redriveStatus('payments.dlq', failed)).toBe(
+      'Redriven 0 messages from payments.dlq (confirmed by the broker, then removed); 1 failed and stays in payments.dlq; 1 skipped (no x-death origin).',
+    );
+  });
+  it('a dry run of one message', () => {
+    expect(dryRunStatus(1)).toBe('Dry run of 1 message done: nothing was sent or stored.');
+    expect(dryRunStatus(2000)).toBe('Dry run of 2,000 messages done: nothing was sent or stored.');
   });
 });

@@ -2,7 +2,10 @@
 // sends a selection (the confirmation names the count and each target), the explorer-style
 // columns of a decoded dead letter, and the operator's own list of watched queues.
 import { dryRun, type DeadLetterMessage, type DryRunSummary } from '../../../shared/deadLetters';
+import type { ApiResults } from '../../../shared/api';
+import { countNoun } from '../../../shared/countText';
 import { formatMoney } from '../../../shared/format';
+import { fmtCount, fmtCountText } from '../lib/format';
 
 export const DASH = '—';
 
@@ -40,12 +43,27 @@ export function redriveConfirmation(queue: string, selected: readonly DeadLetter
   return {
     plan,
     count,
-    title: `Redrive ${count} message${count === 1 ? '' : 's'} from ${queue}?`,
+    title: `Redrive ${fmtCountText(count, 'message')} from ${queue}?`,
     targets: plan.targets.map((t) => `${targetLabel(t)} (${t.count})`),
     staying: plan.noOrigin.length
-      ? `${plan.noOrigin.length} selected message${plan.noOrigin.length === 1 ? ' has' : 's have'} no x-death origin and will stay in ${queue}.`
+      ? `${fmtCountText(plan.noOrigin.length, 'selected message')} ${countNoun(plan.noOrigin.length, 'has', 'have')} no x-death origin and will stay in ${queue}.`
       : null,
   };
+}
+
+/** The status line after a dry run of `count` messages. */
+export function dryRunStatus(count: number): string {
+  return `Dry run of ${fmtCountText(count, 'message')} done: nothing was sent or stored.`;
+}
+
+/** The status line after a redrive: what was sent, and what was not and why. */
+export function redriveStatus(queue: string, r: ApiResults['deadLetters.redrive']): string {
+  const parts = [`Redriven ${fmtCountText(r.redriven, 'message')} from ${queue} (confirmed by the broker, then removed)`];
+  if (r.removedOnly) parts.push(`${fmtCountText(r.removedOnly, 'message')} removed that an interrupted redrive had sent`);
+  if (r.failed.length) parts.push(`${fmtCount(r.failed.length)} failed and ${countNoun(r.failed.length, 'stays', 'stay')} in ${queue}`);
+  if (r.skipped.length) parts.push(`${fmtCount(r.skipped.length)} skipped (no x-death origin)`);
+  if (r.inDoubt.length) parts.push(`${fmtCount(r.inDoubt.length)} in doubt (see the audit log)`);
+  return `${parts.join('; ')}.`;
 }
 
 /** The explorer's columns of a dead letter (a quarantine reason in place of the type when it would not decode). */

@@ -2,7 +2,7 @@
 // (text when it is UTF-8, hex otherwise, capped), newest first, paged by keyset.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { QuarantineCursor, QuarantineRow } from '../../../../shared/explorer';
-import { fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
+import { fmtCount, fmtCountText, fmtDateTime, fmtDateTimeMsZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { errorText, explorerCall } from './explorerClient';
 
 export function QuarantineTab() {
@@ -63,8 +63,7 @@ export function QuarantineTab() {
           Refresh
         </button>
         <span className="muted small" role="status">
-          {fmtCount(rows.length)}
-          {done ? '' : '+'} quarantined message(s)
+          {done ? fmtCountText(rows.length, 'quarantined message') : `${fmtCount(rows.length)}+ quarantined messages`}
         </span>
       </form>
       {error ? (

@@ -7,7 +7,8 @@ import { formatDuration, METRIC_INFO, type AlertRule } from '../../../../shared/
 import type { RulesBacktestResult, RulesDocument } from '../../../../shared/alertsApi';
 import { issueText, validateRulesText, type RulesTextIssue } from '../../../../shared/rulesText';
 import { getClient } from '../../api/client';
-import { fmtCount, fmtDateTime, fmtLabels } from '../../lib/format';
+import { countText } from '../../../../shared/countText';
+import { fmtCount, fmtCountText, fmtDateTime, fmtLabels } from '../../lib/format';
 import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
@@ -168,7 +169,7 @@ export function RulesEditor({ onStatus }: { onStatus: (text: string) => void }) 
               </ul>
             ) : validation?.ok ? (
               <span className="rules-valid" data-testid="rules-valid">
-                Valid: {validation.rules.length} rule{validation.rules.length === 1 ? '' : 's'} ({validation.rules.filter((r) => r.enabled).length} enabled)
+                Valid: {fmtCountText(validation.rules.length, 'rule')} ({validation.rules.filter((r) => r.enabled).length} enabled)
               </span>
             ) : null}
           </div>
@@ -280,13 +281,13 @@ function BacktestPanel({ text, format, valid }: { text: string; format: 'yaml' |
           <select value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="backtest-hours" aria-label="Backtest hours">
             {BACKTEST_HOURS.map((h) => (
               <option key={h} value={h}>
-                {h} hour{h === 1 ? '' : 's'}
+                {countText(h, 'hour')}
               </option>
             ))}
           </select>
         </label>
         <button type="button" className="btn btn-primary" onClick={() => void run()} disabled={!valid || busy} data-testid="rules-backtest">
-          {busy ? 'Running…' : `Backtest last ${hours} hour${hours === 1 ? '' : 's'}`}
+          {busy ? 'Running…' : `Backtest last ${countText(hours, 'hour')}`}
         </button>
       </div>
       <p className="muted small backtest-note">Runs the rules as written (saved or not) over stored events; nothing live changes.</p>
@@ -299,7 +300,7 @@ function BacktestPanel({ text, format, valid }: { text: string; format: 'yaml' |
         <>
           <p className="backtest-summary" role="status" data-testid="backtest-summary" data-fired={result.firedCount}>
             {fmtCount(result.events)} events from {fmtDateTime(result.from)} to {fmtDateTime(result.to)}:{' '}
-            {result.firedCount === 0 ? 'nothing would have fired.' : `${result.firedCount} alert${result.firedCount === 1 ? '' : 's'} would have fired.`}{' '}
+            {result.firedCount === 0 ? 'nothing would have fired.' : `${fmtCountText(result.firedCount, 'alert')} would have fired.`}{' '}
             <span className="muted">({result.elapsedMs} ms)</span>
           </p>
           {result.truncated ? (
