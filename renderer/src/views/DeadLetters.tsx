@@ -7,9 +7,9 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import type { ApiResults } from '../../../shared/api';
 import type { DeadLetterMessage, DeadLetterQueueView, RedriveAuditEntry } from '../../../shared/deadLetters';
 import { getClient } from '../api/client';
-import { fmtCount, fmtCountText, fmtDateTime } from '../lib/format';
+import { fmtCount, fmtCountText, fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
 import { message as errorText, Modal } from '../components/Modal';
-import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
+import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redrivePlanText, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
 
 type DryRunResult = ApiResults['deadLetters.dryRun'];
@@ -309,7 +309,8 @@ function WatchQueueForm({ onWatch }: { onWatch: (name: string) => void }) {
   );
 }
 
-function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMessage[]; selected: Set<string>; onToggle: (copyId: string) => void }) {
+export function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMessage[]; selected: Set<string>; onToggle: (copyId: string) => void }) {
+  const times = messages.flatMap((m) => (m.decoded.ok && typeof m.decoded.timeMs === 'number' ? [m.decoded.timeMs] : []));
   return (
     <table className="table dlq-table dlq-messages-table">
       <colgroup>
@@ -333,7 +334,7 @@ function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMe
           <th scope="col" className="num">
             Amount
           </th>
-          <th scope="col">Time</th>
+          <th scope="col">Time ({fmtZoneSpan(times, Date.now())})</th>
           <th scope="col">x-death (newest first)</th>
           <th scope="col">Home</th>
         </tr>
@@ -357,7 +358,9 @@ function MessageTable({ messages, selected, onToggle }: { messages: DeadLetterMe
                 {c.merchantId}
               </td>
               <td className="num mono nowrap">{c.amount}</td>
-              <td className="mono small">{c.timeMs === null ? DASH : fmtDateTime(c.timeMs)}</td>
+              <td className="mono small" title={c.timeMs === null ? undefined : fmtInstantTitle(c.timeMs)}>
+                {c.timeMs === null ? DASH : fmtDateTime(c.timeMs)}
+              </td>
               <td className="small">
                 {m.deaths.length === 0 ? (
                   <span className="muted">none (not dead-lettered by the broker)</span>
@@ -400,7 +403,7 @@ function BreakAtDots({ text }: { text: string }) {
   );
 }
 
-function DryRunPanel({ result }: { result: DryRunResult }) {
+export function DryRunPanel({ result }: { result: DryRunResult }) {
   const { plan, sandbox, missing } = result;
   return (
     <section className="panel" aria-label="Dry run" data-testid="dlq-dry-result">
@@ -459,8 +462,7 @@ function DryRunPanel({ result }: { result: DryRunResult }) {
             </ul>
           ) : null}
           <p>
-            A redrive would send {fmtCount(plan.messages - plan.noOrigin.length)} to {plan.targets.length ? plan.targets.map((t) => `${targetLabel(t)} (${t.count})`).join(', ') : 'nowhere'}
-            {plan.noOrigin.length ? `; ${plan.noOrigin.length} have no x-death origin and would stay` : ''}.
+            {redrivePlanText(plan)}
           </p>
           {missing.length ? <p className="error-text">No longer in the queue: {missing.join(', ')}</p> : null}
         </div>
@@ -469,7 +471,7 @@ function DryRunPanel({ result }: { result: DryRunResult }) {
   );
 }
 
-function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAuditEntry[] | null; error: string | null; onRefresh: () => void }) {
+export function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAuditEntry[] | null; error: string | null; onRefresh: () => void }) {
   return (
     <section className="panel" aria-label="Redrive audit log" data-testid="dlq-audit">
       <header className="panel-head">
@@ -480,7 +482,7 @@ function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAuditEntry[
       </header>
       {error ? (
         <div className="error-text small" role="alert">
-          Cannot read the audit log: {error}
+          Cannot read the audit log: {error.replace(/\.+$/, '')}. Refresh to try again.
         </div>
       ) : null}
       {entries !== null && entries.length === 0 ? <div className="empty">No redrive yet.</div> : null}
@@ -488,7 +490,7 @@ function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAuditEntry[
         <table className="table dlq-table">
           <thead>
             <tr>
-              <th scope="col">When</th>
+              <th scope="col">When ({fmtZoneSpan(entries.map((e) => e.at), Date.now())})</th>
               <th scope="col">Who</th>
               <th scope="col">Message</th>
               <th scope="col">From → to</th>
@@ -498,7 +500,9 @@ function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAuditEntry[
           <tbody>
             {entries.map((e, i) => (
               <tr key={`${e.redriveId}|${e.messageId}|${e.step}|${i}`} data-testid="dlq-audit-row" data-step={e.step} data-message={e.messageId}>
-                <td className="mono small">{fmtDateTime(e.at)}</td>
+                <td className="mono small" title={fmtInstantTitle(e.at)}>
+                  {fmtDateTime(e.at)}
+                </td>
                 <td className="small">{e.actor}</td>
                 <td className="mono small">{e.messageId === '*' ? 'the whole selection' : e.messageId}</td>
                 <td className="mono small">

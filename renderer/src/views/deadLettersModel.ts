@@ -51,6 +51,14 @@ export function redriveConfirmation(queue: string, selected: readonly DeadLetter
   };
 }
 
+/** The dry run's last word: where a redrive of the selection would send it, and what would stay. */
+export function redrivePlanText(plan: DryRunSummary): string {
+  const targets = plan.targets.length ? plan.targets.map((t) => `${targetLabel(t)} (${t.count})`).join(', ') : 'nowhere';
+  const n = plan.noOrigin.length;
+  const staying = n ? `; ${fmtCount(n)} ${countNoun(n, 'has', 'have')} no x-death origin and would stay` : '';
+  return `A redrive would send ${fmtCount(plan.messages - plan.noOrigin.length)} to ${targets}${staying}.`;
+}
+
 /** The status line after a dry run of `count` messages. */
 export function dryRunStatus(count: number): string {
   return `Dry run of ${fmtCountText(count, 'message')} done: nothing was sent or stored.`;

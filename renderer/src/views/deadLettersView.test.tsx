@@ -1,0 +1,54 @@
+// The dead-letter view's times and counts as the renderer draws them (react-dom/server): its
+// tables' times are local, so their headings name the zone (Europe/Berlin: 08:00 UTC is 09:00
+// CET) and each cell's title gives the UTC instant; a failed audit read says what to do.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { DeadLetterMessage, RedriveAuditEntry } from '../../../shared/deadLetters';
+import { inTimeZone } from '../../../test/support/timeZone';
+import { AuditPanel, MessageTable } from './DeadLetters';
+import { redrivePlanText } from './deadLettersModel';
+
+inTimeZone('Europe/Berlin');
+
+const AT = Date.UTC(2026, 10, 23, 8, 0, 0, 250);
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const letter: DeadLetterMessage = {
+  id: 'd1',
+  copyId: 'copy:d1',
+  exchange: 'dlx',
+  routingKey: 'k',
+  deaths: [],
+  origin: null,
+  decoded: { ok: true, type: 'payment.authorized', eventId: 'd1', timeMs: AT },
+  contentType: null,
+  bodyPreview: '',
+  bytes: 1,
+};
+const entry: RedriveAuditEntry = { redriveId: 'r1', at: AT, actor: 'ops', messageId: 'd1', fromQueue: 'payments.dlq', toExchange: 'x', toRoutingKey: 'k', step: 'confirmed', detail: null };
+
+describe('dead-letter times', () => {
+  it("the messages' Time heading names the zone; a cell's title has the UTC instant", () => {
+    const html = renderToStaticMarkup(<MessageTable messages={[letter]} selected={new Set()} onToggle={() => undefined} />);
+    expect(text(html)).toContain('Time (GMT+1)');
+    expect(html).toContain('title="2026-11-23 09:00:00.250 GMT+1 · 2026-11-23T08:00:00.250Z"');
+  });
+
+  it("the audit log's When heading names the zone; a cell's title has the UTC instant", () => {
+    const html = renderToStaticMarkup(<AuditPanel entries={[entry]} error={null} onRefresh={() => undefined} />);
+    expect(text(html)).toContain('When (GMT+1)');
+    expect(html).toContain('title="2026-11-23 09:00:00.250 GMT+1 · 2026-11-23T08:00:00.250Z"');
+  });
+});
+
+describe('dead-letter states', () => {
+  it('a failed audit read says it can be tried again', () => {
+    expect(text(renderToStaticMarkup(<AuditPanel entries={null} error="connection lost" onRefresh={() => undefined} />))).toContain(
+      'Cannot read the audit log: connection lost. Refresh to try again.',
+    );
+  });
+
+  it("the dry run's plan counts what stays in the right form", () => {
+    const plan = { messages: 3, wouldStore: {}, wouldQuarantine: [], noOrigin: ['k1'], targets: [{ exchange: 'x', routingKey: 'payment.authorized', count: 2 }] };
+    expect(redrivePlanText(plan)).toBe('A redrive would send 2 to x / payment.authorized (2); 1 has no x-death origin and would stay.');
+  });
+});
