@@ -144,11 +144,11 @@ export function fmtDateTimeMsZone(ms: number | null | undefined): string {
  * hour may repeat or jump, so the heading gives both sides ("GMT+2 → GMT+1, the clocks changed").
  * An empty column is in the zone of `whenEmpty`.
  */
-export function fmtZoneSpan(times: readonly number[], whenEmpty: number): string {
+export function fmtZoneSpan(times: readonly (number | null)[], whenEmpty: number): string {
   let first = Infinity;
   let last = -Infinity;
   for (const t of times) {
-    if (!Number.isFinite(t)) continue;
+    if (t === null || !Number.isFinite(t)) continue;
     if (t < first) first = t;
     if (t > last) last = t;
   }
@@ -158,9 +158,9 @@ export function fmtZoneSpan(times: readonly number[], whenEmpty: number): string
   return from === to ? to : `${from} → ${to}, the clocks changed`;
 }
 
-/** A local time's cell title: the time with its zone, then the UTC instant ("… GMT+1 · 2026-11-01T08:00:00.250Z"). */
-export function fmtInstantTitle(ms: number): string {
-  return Number.isFinite(ms) ? `${fmtDateTimeMsZone(ms)} · ${new Date(ms).toISOString()}` : DASH;
+/** A local time's cell title: the time with its zone, then the UTC instant ("… GMT+1 · 2026-11-01T08:00:00.250Z"); none without a time. */
+export function fmtInstantTitle(ms: number | null | undefined): string | undefined {
+  return ms !== null && ms !== undefined && Number.isFinite(ms) ? `${fmtDateTimeMsZone(ms)} · ${new Date(ms).toISOString()}` : undefined;
 }
 
 /**

@@ -358,7 +358,7 @@ export function MessageTable({ messages, selected, onToggle }: { messages: DeadL
                 {c.merchantId}
               </td>
               <td className="num mono nowrap">{c.amount}</td>
-              <td className="mono small" title={c.timeMs === null ? undefined : fmtInstantTitle(c.timeMs)}>
+              <td className="mono small" title={fmtInstantTitle(c.timeMs)}>
                 {c.timeMs === null ? DASH : fmtDateTime(c.timeMs)}
               </td>
               <td className="small">

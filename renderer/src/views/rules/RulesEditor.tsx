@@ -8,7 +8,7 @@ import type { RulesBacktestResult, RulesDocument } from '../../../../shared/aler
 import { issueText, validateRulesText, type RulesTextIssue } from '../../../../shared/rulesText';
 import { getClient } from '../../api/client';
 import { countText } from '../../../../shared/countText';
-import { fmtCount, fmtCountText, fmtDateTime, fmtLabels } from '../../lib/format';
+import { fmtCountText, fmtDateTime, fmtInstantTitle, fmtLabels, fmtRange, fmtZoneSpan } from '../../lib/format';
 import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
@@ -296,44 +296,57 @@ function BacktestPanel({ text, format, valid }: { text: string; format: 'yaml' |
           {error}
         </div>
       ) : null}
-      {result?.ok ? (
-        <>
-          <p className="backtest-summary" role="status" data-testid="backtest-summary" data-fired={result.firedCount}>
-            {fmtCount(result.events)} events from {fmtDateTime(result.from)} to {fmtDateTime(result.to)}:{' '}
-            {result.firedCount === 0 ? 'nothing would have fired.' : `${fmtCountText(result.firedCount, 'alert')} would have fired.`}{' '}
-            <span className="muted">({result.elapsedMs} ms)</span>
-          </p>
-          {result.truncated ? (
-            <p className="backtest-note small" data-testid="backtest-truncated">
-              Note: {result.truncated}.
-            </p>
-          ) : null}
-          {result.alerts.length ? (
-            <table className="table alerts-table" data-testid="backtest-table">
-              <thead>
-                <tr>
-                  <th scope="col">Fired</th>
-                  <th scope="col">Resolved</th>
-                  <th scope="col">Rule · labels</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.alerts.map((a) => (
-                  <tr key={a.key} data-testid="backtest-row" data-rule={a.rule}>
-                    <td className="nowrap">{fmtDateTime(a.firedAt)}</td>
-                    <td className="nowrap">{a.resolvedAt ? fmtDateTime(a.resolvedAt) : <span className="badge state-badge state-firing">still firing</span>}</td>
-                    <td>
-                      <span className={`sev sev-${a.severity}`}>{a.severity}</span> {a.rule} <span className="mono small">{fmtLabels(a.labels)}</span>
-                      <div className="muted small">{a.summary}</div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-          {result.firedCount > result.alerts.length ? <p className="backtest-note small">Showing the first {result.alerts.length}.</p> : null}
-        </>
-      ) : null}
+      {result?.ok ? <BacktestResultView result={result} /> : null}
     </section>
+  );
+}
+
+/** A backtest's answer: how many events over which window, what would have fired and when. */
+export function BacktestResultView({ result }: { result: RulesBacktestResult }) {
+  const zone = fmtZoneSpan(
+    result.alerts.flatMap((a) => (a.resolvedAt ? [a.firedAt, a.resolvedAt] : [a.firedAt])),
+    result.to,
+  );
+  return (
+    <>
+      <p className="backtest-summary" role="status" data-testid="backtest-summary" data-fired={result.firedCount}>
+        {fmtCountText(result.events, 'event')} from {fmtRange(result.from, result.to)}:{' '}
+        {result.firedCount === 0 ? 'nothing would have fired.' : `${fmtCountText(result.firedCount, 'alert')} would have fired.`}{' '}
+        <span className="muted">({result.elapsedMs} ms)</span>
+      </p>
+      {result.truncated ? (
+        <p className="backtest-note small" data-testid="backtest-truncated">
+          Note: {result.truncated}.
+        </p>
+      ) : null}
+      {result.alerts.length ? (
+        <table className="table alerts-table" data-testid="backtest-table">
+          <thead>
+            <tr>
+              <th scope="col">Fired ({zone})</th>
+              <th scope="col">Resolved ({zone})</th>
+              <th scope="col">Rule · labels</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.alerts.map((a) => (
+              <tr key={a.key} data-testid="backtest-row" data-rule={a.rule}>
+                <td className="nowrap" title={fmtInstantTitle(a.firedAt)}>
+                  {fmtDateTime(a.firedAt)}
+                </td>
+                <td className="nowrap" title={fmtInstantTitle(a.resolvedAt)}>
+                  {a.resolvedAt ? fmtDateTime(a.resolvedAt) : <span className="badge state-badge state-firing">still firing</span>}
+                </td>
+                <td>
+                  <span className={`sev sev-${a.severity}`}>{a.severity}</span> {a.rule} <span className="mono small">{fmtLabels(a.labels)}</span>
+                  <div className="muted small">{a.summary}</div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {result.firedCount > result.alerts.length ? <p className="backtest-note small">Showing the first {result.alerts.length}.</p> : null}
+    </>
   );
 }
