@@ -5,7 +5,7 @@ import { memo, useEffect, useState } from 'react';
 import type { ReplayProgress } from '../../../shared/metrics';
 import { gapText, MAX_PACED_GAP_MS } from '../../../shared/replayGap';
 import { CapturePanel } from '../components/CapturePanel';
-import { fmtBytes, fmtCount, fmtDateTime, fmtDuration, fmtPercent, fmtRate } from '../lib/format';
+import { fmtBytes, fmtCount, fmtDateTimeZone, fmtDuration, fmtPercent, fmtRange, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
 import {
   REPLAY_SPEEDS,
@@ -59,9 +59,9 @@ function SpeedButtons({ replay }: { replay: ReplayProgress | null }) {
   );
 }
 
-function ProgressBar({ replay }: { replay: ReplayProgress }) {
+export function ProgressBar({ replay }: { replay: ReplayProgress }) {
   const pct = replayPercent(replay);
-  const text = `${pct === null ? 'unknown' : fmtPercent(pct / 100, 0)} · ${replay.state} · at ${fmtDateTime(replay.position)}`;
+  const text = `${pct === null ? 'unknown' : fmtPercent(pct / 100, 0)} · ${replay.state} · at ${fmtDateTimeZone(replay.position)}`;
   return (
     <div
       className="replay-progress"
@@ -80,7 +80,7 @@ function ProgressBar({ replay }: { replay: ReplayProgress }) {
   );
 }
 
-function Stats({ replay }: { replay: ReplayProgress }) {
+export function Stats({ replay }: { replay: ReplayProgress }) {
   const running = replay.state === 'running';
   return (
     <dl className="replay-stats" data-testid="replay-stats">
@@ -93,7 +93,7 @@ function Stats({ replay }: { replay: ReplayProgress }) {
       <div>
         <dt title="The replay clock: event time">Position</dt>
         <dd className="mono" data-testid="replay-position" data-value={replay.position}>
-          {fmtDateTime(replay.position)}
+          {fmtDateTimeZone(replay.position)}
         </dd>
       </div>
       <div>
@@ -155,7 +155,7 @@ function Seek({ replay }: { replay: ReplayProgress }) {
         step={seekStep(from, to)}
         value={known ? Math.max(from, Math.min(to, value)) : 0}
         disabled={!known || busy === 'seek'}
-        aria-valuetext={fmtDateTime(value)}
+        aria-valuetext={fmtDateTimeZone(value)}
         onChange={(e) => setDraft(Number(e.target.value))}
         onPointerUp={commitDraft}
         onKeyUp={commitDraft}
@@ -163,10 +163,10 @@ function Seek({ replay }: { replay: ReplayProgress }) {
         data-testid="replay-seek-slider"
       />
       <div className="replay-seek-ends">
-        <span data-testid="replay-from">{fmtDateTime(from)}</span>
-        {draft !== null ? <span className="mono">→ {fmtDateTime(draft)}</span> : seekingTo !== null ? <span>seeking to {fmtDateTime(seekingTo)}…</span> : null}
+        <span data-testid="replay-from">{fmtDateTimeZone(from)}</span>
+        {draft !== null ? <span className="mono">→ {fmtDateTimeZone(draft)}</span> : seekingTo !== null ? <span>seeking to {fmtDateTimeZone(seekingTo)}…</span> : null}
         <span data-testid="replay-to" title={toExact ? 'End of the capture' : 'The end is known once the whole file has been read'}>
-          {fmtDateTime(to)}
+          {fmtDateTimeZone(to)}
           {toExact || to === null ? '' : ' (read so far)'}
         </span>
       </div>
@@ -265,7 +265,7 @@ function SkippedGaps() {
       <ul className="small">
         {gaps.map((g) => (
           <li key={g.line} data-testid="replay-skipped-gap">
-            skipped a {gapText(g.toMs - g.fromMs)} gap{g.toMs < g.fromMs ? ' back' : ''} at line {g.line}: {fmtDateTime(g.fromMs)} to {fmtDateTime(g.toMs)}
+            skipped a {gapText(g.toMs - g.fromMs)} gap{g.toMs < g.fromMs ? ' back' : ''} at line {g.line}: {fmtRange(g.fromMs, g.toMs)}
           </li>
         ))}
       </ul>
