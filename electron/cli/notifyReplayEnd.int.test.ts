@@ -68,7 +68,7 @@ describe('the end of payops replay --deliver', () => {
       expect(sent.filter((s) => s[1] === 'oncall').map((s) => s[2])).toEqual(['firing', 'resolved']);
       expect([...sent].sort()).toEqual(backtest.map((w) => [w.at, w.contactPoint, w.status]).sort());
       expect(receiver.requests).toHaveLength(4);
-      expect(r.stderr).toContain('notifications: 4 message(s) delivered');
+      expect(r.stderr).toContain('notifications: 4 messages delivered');
       expect(r.stderr + r.stdout).not.toContain('secretTOKEN');
       expect(filesContaining(home, 'secretTOKEN')).toEqual([]);
     } finally {
@@ -86,11 +86,11 @@ describe('the end of payops replay --deliver', () => {
         'contact point "chat" cannot deliver: secret "team-chat" is not set (secret store, or PAYOPS_SECRET_TEAM_CHAT in the environment); its notifications will be logged failed',
       );
       expect(lines.filter((l) => l.startsWith('notification not delivered to contact point "oncall"'))).toEqual([
-        'notification not delivered to contact point "oncall" (webhook, firing declines) after 3 of 3 attempt(s): HTTP 500; the receiver answered: "error"',
-        'notification not delivered to contact point "oncall" (webhook, resolved declines) after 3 of 3 attempt(s): HTTP 500; the receiver answered: "error"',
+        'notification not delivered to contact point "oncall" (webhook, firing declines) after 3 of 3 attempts: HTTP 500; the receiver answered: "error"',
+        'notification not delivered to contact point "oncall" (webhook, resolved declines) after 3 of 3 attempts: HTTP 500; the receiver answered: "error"',
       ]);
       expect(lines.filter((l) => l.startsWith('notification not delivered to contact point "chat"'))).toHaveLength(2);
-      expect(lines.some((l) => /^notifications: 4 of 4 message\(s\) not delivered \(4 failed after their attempts, 0 not sent before the end\)/.test(l))).toBe(true);
+      expect(lines.some((l) => /^notifications: 4 of 4 messages not delivered \(4 failed after their attempts, 0 not sent before the end\)/.test(l))).toBe(true);
       // every message got its 3 attempts (the replay waited for the retries)
       expect(log.filter((e) => e.contactPoint === 'oncall').map((e) => [e.status, e.attempt, e.final])).toEqual([
         ['firing', 1, false],

@@ -101,7 +101,7 @@ describe('database locked by another process', () => {
       expect(code, out.stderr()).toBe(0);
       // The lock outlives the stop: the stop gives up on the held batch in bounded time.
       expect(stopMs, out.stderr()).toBeLessThan(20_000);
-      expect(out.stderr()).toMatch(new RegExp(`stopped with ${events.length} message\\(s\\) not stored \\(database locked.*: not acknowledged, the broker redelivers them`));
+      expect(out.stderr()).toMatch(new RegExp(`stopped with ${events.length} messages not stored \\(database locked.*: not acknowledged, the broker redelivers them`));
       expect((await queueCounts(t2.queue)).messages).toBe(events.length);
     } finally {
       locker.kill('SIGKILL');

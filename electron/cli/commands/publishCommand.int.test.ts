@@ -70,8 +70,8 @@ describe('payops publish guards', () => {
   it('without a terminal and without --yes it refuses, showing the count and target', async () => {
     const r = await runPayops(['publish', capture, '--amqp', 'amqp://guest:guest@127.0.0.1:5672', '--exchange', t.exchange]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`refusing without confirmation .*pass --yes.*publish 34 message\\(s\\) from .*cap\\.ndjson to exchange "${t.exchange.replace(/\./g, '\\.')}" on amqp://guest:\\*\\*\\*@127\\.0\\.0\\.1:5672`));
-    expect(r.stderr).toMatch(/1 quarantined line\(s\) left out.*1 unreadable line\(s\) skipped/);
+    expect(r.stderr).toMatch(new RegExp(`refusing without confirmation .*pass --yes.*publish 34 messages from .*cap\\.ndjson to exchange "${t.exchange.replace(/\./g, '\\.')}" on amqp://guest:\\*\\*\\*@127\\.0\\.0\\.1:5672`));
+    expect(r.stderr).toMatch(/1 quarantined line left out.*1 unreadable line skipped/);
     expect(r.stderr).not.toContain('guest:guest');
     expect(await queueCount()).toBe(0);
   });
@@ -85,7 +85,7 @@ describe('payops publish guards', () => {
         timeout: 30_000,
       });
     const no = ask('n');
-    expect(no.stdout).toMatch(/Publish 34 message\(s\) from .*cap\.ndjson to exchange "t\.publish\.[^"]+" on amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672.*\?\s+Type y to publish:/s);
+    expect(no.stdout).toMatch(/Publish 34 messages from .*cap\.ndjson to exchange "t\.publish\.[^"]+" on amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672.*\?\s+Type y to publish:/s);
     expect(no.stdout).toMatch(/not confirmed: nothing published/);
     expect(no.status).toBe(1);
     expect(await queueCount()).toBe(0);
@@ -117,7 +117,7 @@ describe('payops publish delivery', () => {
     const r = await runPayops(['publish', capture, '--amqp', AMQP_URL, '--exchange', t.exchange, '--yes', '--rate', '40', '--json']);
     const elapsed = Date.now() - t0;
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/confirmed by --yes: publish 34 message\(s\)/);
+    expect(r.stderr).toMatch(/confirmed by --yes: publish 34 messages/);
     expect(lastJson(r.stdout)).toMatchObject({ published: 34, count: 34, nacked: 0, unroutable: 0, confirms: true, skippedQuarantined: 1, badLines: 1 });
     expect(elapsed).toBeGreaterThan(500); // 34 at 40/s, after a half-second burst allowance
     const got = await drainQueue();

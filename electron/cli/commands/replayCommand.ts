@@ -1,4 +1,4 @@
-import { countText } from '../../../shared/countText';
+import { countNoun, countText } from '../../../shared/countText';
 import fs from 'node:fs';
 import path from 'node:path';
 import type amqp from 'amqplib';
@@ -283,8 +283,8 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
       cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     };
     for (const b of summary.badLineSamples) logLine(`capture line ${b.line}: ${b.error} (quarantined)`);
-    if (summary.badLines > summary.badLineSamples.length) logLine(`... ${summary.badLines - summary.badLineSamples.length} more bad line(s) quarantined`);
-    if (summary.error) logLine(`capture incomplete: ${summary.error}; the ${countText(summary.linesRead, 'line')} before it were replayed into ${flags.db}`);
+    if (summary.badLines > summary.badLineSamples.length) logLine(`... ${countText(summary.badLines - summary.badLineSamples.length, 'more bad line')} quarantined`);
+    if (summary.error) logLine(`capture incomplete: ${summary.error}; the ${countText(summary.linesRead, 'line')} before it ${countNoun(summary.linesRead, 'was', 'were')} replayed into ${flags.db}`);
     printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     process.exit(why !== 'drained' ? 130 : complete ? 0 : 1);
   };

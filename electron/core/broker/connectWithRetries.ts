@@ -1,6 +1,7 @@
 // The first connection of a broker client that must give up (a CLI's --connect-retries): the
 // broker consumer's and the metrics follower's one loop, so both exit the same way (named
 // refusal at once: CLI exit 5, 6 or 7; unreachable after the budget: exit 2).
+import { countText } from '../../../shared/countText';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { redactUrl, safeErrorMessage } from '../redact';
 import { brokerRefusal, BrokerUnreachableError } from './brokerErrors';
@@ -43,7 +44,7 @@ export async function connectWithRetries(o: ConnectRetries): Promise<void> {
       const message = safeErrorMessage(err);
       if (attempt >= o.retries || o.permanent?.(err)) {
         o.onGiveUp(message);
-        throw new BrokerUnreachableError(`cannot reach broker ${redactUrl(o.url)} after ${attempt + 1} attempt(s): ${message}`);
+        throw new BrokerUnreachableError(`cannot reach broker ${redactUrl(o.url)} after ${countText(attempt + 1, 'attempt')}: ${message}`);
       }
       o.onRetry(message, attempt + 1);
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt + 1, o.backoff)));

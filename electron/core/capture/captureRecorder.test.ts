@@ -35,7 +35,7 @@ describe('capture recorder: a recording that stopped itself', () => {
     expect(inFile.length).toBeLessThan(20);
     const status = recorder.status();
     expect(status).toEqual({ recording: false, file, lines: inFile.length, bytes: readFileSync(file).length, stoppedBecause: 'maxBytes' });
-    expect(logs.join('\n')).toMatch(/capture stopped: the size limit of the recording was reached; \d+ line\(s\) in /);
+    expect(logs.join('\n')).toMatch(/capture stopped: the size limit of the recording was reached; (1 line|\d+ lines) in /);
     // The next recording starts afresh; an operator's stop says "closed".
     const next = join(dir, 'next.ndjson');
     expect(recorder.start({ file: next })).toMatchObject({ recording: true, file: next, lines: 0, stoppedBecause: null });

@@ -4,6 +4,7 @@
 // acknowledged message is in the capture file, even after a kill -9 of the engine.
 // A recording never overwrites: a file that exists and is not empty is refused unless the
 // caller asks to append (`collect --capture-append`; the console always starts new files).
+import { countText } from '../../../shared/countText';
 import type { ApiParsedArgs } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
@@ -46,7 +47,7 @@ export class CaptureRecorder implements ApiService<'capture'> {
     if (writer.error) this.ended.error = writer.error.message;
     const reason =
       why === 'maxBytes' ? 'the size limit of the recording was reached' : why === 'maxDuration' ? 'the time limit of the recording was reached' : (writer.error?.message ?? why);
-    this.log(`capture stopped: ${reason}; ${writer.linesWritten} line(s) in ${writer.path}, messages from now on are not recorded`);
+    this.log(`capture stopped: ${reason}; ${countText(writer.linesWritten, 'line')} in ${writer.path}, messages from now on are not recorded`);
     // The writer has stopped and written what it held: this only closes the file (its error was just told).
     writer.close().catch(() => undefined);
   }

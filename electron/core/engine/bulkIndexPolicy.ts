@@ -4,6 +4,7 @@
 // session stops first); every other session keeps them maintained, building any a killed
 // replay left missing. A replay into a database that already holds many events keeps them up
 // as it goes: the build at its end reads every stored event, not only the replayed ones.
+import { countText } from '../../../shared/countText';
 import type { Store } from '../store/store';
 import type { EngineEmitter } from './engine';
 
@@ -29,7 +30,7 @@ export function bulkIndexPolicy(store: Store, bulk: boolean, emit: EngineEmitter
   const build = (): void => {
     const started = performance.now();
     const built = store.buildExplorerIndexes();
-    if (built > 0) emit.log(`built ${built} explorer index(es) in ${Math.round(performance.now() - started)} ms`);
+    if (built > 0) emit.log(`built ${countText(built, 'explorer index', 'explorer indexes')} in ${Math.round(performance.now() - started)} ms`);
   };
   const stored = bulk ? store.events.approximateCount() : 0;
   if (bulk && stored >= deferBelow) {

@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { ConnectionStatus, EngineSnapshot, QueueDepth, SessionStatus } from '../../../shared/metrics';
 import type { MetricsMessage } from '../../../shared/metricsStream';
@@ -290,7 +291,7 @@ export class Engine {
     while (!this.pipeline.flush() && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 250));
     if (this.pipeline.pending > 0) {
       const why = this.pipeline.pausedReason ?? 'the store refused them';
-      this.emit.log(`stopped with ${this.pipeline.pending} message(s) not stored (${why})${this.consumer ? ': not acknowledged, the broker redelivers them' : ''}`);
+      this.emit.log(`stopped with ${countText(this.pipeline.pending, 'message')} not stored (${why})${this.consumer ? ': not acknowledged, the broker redelivers them' : ''}`);
     }
     this.pipeline.close();
     await this.consumer?.stop();

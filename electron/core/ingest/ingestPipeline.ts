@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import { decodeMessage } from '../../../shared/events/decode';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import type { BatchOutcome, EventWriter, IncomingMessage } from '../store/eventWriter';
@@ -104,7 +105,7 @@ export class IngestPipeline {
     this.tokens = 0;
     this.committedBatches += 1;
     if (this.pausedReason) {
-      this.options.log?.(`ingest resumed: the held batch of ${outcome.inserted.length + outcome.duplicates + outcome.quarantined} message(s) committed`);
+      this.options.log?.(`ingest resumed: the held batch of ${countText(outcome.inserted.length + outcome.duplicates + outcome.quarantined, 'message')} committed`);
       this.pausedReason = null;
       this.retryAttempt = 0;
       this.options.onPause?.(null, false);

@@ -3,6 +3,7 @@
 // (store/metricsStreamRepository.ts), so a follower killed at any moment resumes with nothing
 // lost or counted twice. Bad messages are skipped, counted and logged; nothing stops it. A
 // message whose collector sequence the stream's offsets disprove is skipped too (sequenceGuard.ts).
+import { countNoun, countText } from '../../../shared/countText';
 import type amqp from 'amqplib';
 import { backoffDelay } from '../../../shared/backoff';
 import { decodeMetricsMessage } from '../../../shared/metricsStream';
@@ -79,7 +80,7 @@ export class MetricsFollower {
       stopping: () => this.stopped,
       onRetry: (message, retry) => {
         this.setState('connecting', message);
-        if (retry === 1) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying (${budget} more attempt(s))`);
+        if (retry === 1) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying (${countText(budget, 'more attempt')})`);
       },
       onGiveUp: (message) => this.setState('stopped', message),
     });
@@ -139,7 +140,7 @@ export class MetricsFollower {
     for (const item of items) if ('skip' in item) this.warnSkipped(item.offset, item.skip);
     for (const line of guarded.warnings) this.o.log(line);
     for (const g of outcome.gaps) {
-      this.o.log(`warning: collector ${g.collector} jumped from sequence ${g.expected - 1} to ${g.got}: ${g.got - g.expected} of its message(s) were not read here (dropped by the stream's retention before this follower read them, or skipped as bad input)`);
+      this.o.log(`warning: collector ${g.collector} jumped from sequence ${g.expected - 1} to ${g.got}: ${g.got - g.expected} of its messages ${countNoun(g.got - g.expected, 'was', 'were')} not read here (dropped by the stream's retention before this follower read them, or skipped as bad input)`);
     }
     // Stream credit: the acknowledgement only lets the broker send more; the offset is in the database.
     const last = batch[batch.length - 1];

@@ -1,6 +1,7 @@
 // Thread: the engine thread. Publishes the outbox to the metrics stream with publisher confirms
 // and forgets a payload only once the broker has confirmed it; a slow or absent broker never
 // slows ingest (the outbox grows in the database and is published when it is back).
+import { countNoun, countText } from '../../../shared/countText';
 import amqp from 'amqplib';
 import { amqpConnect } from '../broker/amqpConnect';
 import { backoffDelay } from '../../../shared/backoff';
@@ -71,7 +72,7 @@ export class MetricsPublisher {
     }
     this.stopped = true;
     const left = this.o.store.metricsStream.outboxSize();
-    if (left > 0) this.o.log(`metrics stream: ${left} message(s) not yet confirmed stay in the outbox; published at the next start`);
+    if (left > 0) this.o.log(`metrics stream: ${countText(left, 'message')} not yet confirmed ${countNoun(left, 'stays', 'stay')} in the outbox; published at the next start`);
     await this.model?.close().catch(() => undefined);
     this.model = null;
     this.channel = null;
@@ -95,7 +96,7 @@ export class MetricsPublisher {
         await ch.waitForConfirms();
         // A return comes before the confirm of its message: none returned, all are in the stream.
         if (this.returned > 0) {
-          throw new Error(`stream ${this.o.stream} is gone (deleted?): the broker returned ${this.returned} message(s); declaring it again`);
+          throw new Error(`stream ${this.o.stream} is gone (deleted?): the broker returned ${countText(this.returned, 'message')}; declaring it again`);
         }
         this.o.store.metricsStream.removeOutbox(rows[rows.length - 1].seq);
         this.published += rows.length;

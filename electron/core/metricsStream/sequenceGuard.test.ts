@@ -43,7 +43,7 @@ describe('a follower checks each collector sequence against the stream offsets',
     const restored = g.check([at(5, msg('a', 2, 'p3')), at(6, msg('a', 3, 'p3')), at(7, msg('a', 4, 'p3')), at(8, msg('a', 5, 'p3'))]);
     expect(restored.warnings).toHaveLength(2);
     expect(restored.warnings[0]).toMatch(/collector a's sequence went back from 4 to 2 at offset 5 \(a collector process not seen before: p3\)/);
-    expect(restored.warnings[1]).toMatch(/passed sequence 4 again at offset 8: 3 of its message\(s\) \(seq 2 to 4, from offset 5\) were dropped/);
+    expect(restored.warnings[1]).toMatch(/passed sequence 4 again at offset 8: 3 of its messages \(seq 2 to 4, from offset 5\) were dropped/);
     restored.commit();
     expect(g.rewoundDropped).toBe(3);
   });

@@ -10,6 +10,7 @@
 // its stream from the restored offset and publishes the same figures again: they are dropped
 // until it passes where it was. A queue-fed one publishes new figures: its sequence starts
 // again there and they are applied.
+import { countNoun, countText } from '../../../shared/countText';
 import { REPUBLISH_WINDOW } from '../../../shared/metricsStream';
 import type { MetricsSource, StreamItem } from '../store/metricsStreamRepository';
 
@@ -84,14 +85,14 @@ export class SequenceGuard {
           return {
             offset: q,
             skip:
-              `collector ${m.collector}'s sequence would jump from ${t.lastSeq} to ${m.seq}, but the stream advanced only ${Math.max(0, q - t.lastOffset)} offset(s) ` +
+              `collector ${m.collector}'s sequence would jump from ${t.lastSeq} to ${m.seq}, but the stream advanced only ${countText(Math.max(0, q - t.lastOffset), 'offset')} ` +
               `since its last applied message (offset ${t.lastOffset}): its messages take one offset each, so this is not one of its messages; its sequence stays at ${t.lastSeq}`,
           };
         }
         if (t.rewound) {
           const r = t.rewound;
           warnings.push(
-            `warning: collector ${m.collector} passed sequence ${r.upTo} again at offset ${q}: ${r.dropped} of its message(s) (seq ${r.from} to ${r.lastDropped}, from offset ${r.fromOffset}) were dropped as duplicates of what it had published before its database was restored; their figures are missing here`,
+            `warning: collector ${m.collector} passed sequence ${r.upTo} again at offset ${q}: ${r.dropped} of its messages (seq ${r.from} to ${r.lastDropped}, from offset ${r.fromOffset}) ${countNoun(r.dropped, 'was', 'were')} dropped as duplicates of what it had published before its database was restored; their figures are missing here`,
           );
           t.rewound = null;
         }

@@ -4,6 +4,7 @@
 // attempt is retried with backoff a bounded number of times. Every attempt is logged; a dead
 // endpoint is logged as failed and nothing else stops. A receiver's answer is read only up to
 // MAX_RESPONSE_BYTES (decompressed), the rest cancelled: a huge or gzip-bomb body costs nothing.
+import { countText } from '../../../shared/countText';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import type { NotificationLogEntry, NotificationOutcome } from '../../../shared/notifications';
 import { alertmanagerPayload, slackPayload } from './payloads';
@@ -262,15 +263,15 @@ export class NotificationDelivery {
       if (last) {
         this.notDelivered(d, 'failed');
         const why = attempt === cp.maxAttempts ? '' : permanent ? ` (not retried: HTTP ${httpStatus} will not change on a retry)` : ` (not retried: payops is shutting down)`;
-        this.warnFailed(d, `${attempt} of ${cp.maxAttempts} attempt(s)${why}`, error, excerpt);
+        this.warnFailed(d, `${attempt} of ${countText(cp.maxAttempts, 'attempt')}${why}`, error, excerpt);
         return;
       }
       await this.sleep(delay);
       if (Date.now() > this.retryDeadline) {
         // A stop came during the backoff: the retry is not made; say so as the delivery's last word.
         this.notDelivered(d, 'failed');
-        this.write(d, 'failed', { attempt: 0, final: true, error: `not retried: payops is shutting down (${attempt} of ${cp.maxAttempts} attempts made)` });
-        this.warnFailed(d, `${attempt} of ${cp.maxAttempts} attempt(s) (not retried: payops is shutting down)`, error, excerpt);
+        this.write(d, 'failed', { attempt: 0, final: true, error: `not retried: payops is shutting down (${attempt} of ${countText(cp.maxAttempts, 'attempt')} made)` });
+        this.warnFailed(d, `${attempt} of ${countText(cp.maxAttempts, 'attempt')} (not retried: payops is shutting down)`, error, excerpt);
         return;
       }
     }

@@ -134,7 +134,7 @@ describe('a receiver answer is read only up to a bound', () => {
       [true, true],
     ]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^notification not delivered to contact point "oncall" \(webhook, firing declines\) after 2 of 2 attempt\(s\): HTTP 500; the receiver answered: "error page for \/<secret> x+\.\.\."$/);
+    expect(lines[0]).toMatch(/^notification not delivered to contact point "oncall" \(webhook, firing declines\) after 2 of 2 attempts: HTTP 500; the receiver answered: "error page for \/<secret> x+\.\.\."$/);
     expect(lines[0].length).toBeLessThan(400);
     const text = JSON.stringify({ lines, log, attempts });
     expect(text).not.toContain('secretTOKEN');

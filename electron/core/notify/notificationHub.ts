@@ -8,6 +8,7 @@
 // them) and, when it delivers, waits a bounded time (REPLAY_DELIVERY_WAIT_MS) for their
 // retries; a live session's stop flushes the changes waiting for their groupInterval at once
 // and gives them one attempt. Anything left undelivered is logged, and said on the `warn` line.
+import { countText } from '../../../shared/countText';
 import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
@@ -256,8 +257,8 @@ export function startSessionNotifications(options: {
         if (warn && total > 0) {
           warn(
             t.failed + t.notSent === 0
-              ? `notifications: ${total} message(s) delivered`
-              : `notifications: ${t.failed + t.notSent} of ${total} message(s) not delivered (${t.failed} failed after their attempts, ${t.notSent} not sent before the end); see payops notifications --db ${options.dbFile}`,
+              ? `notifications: ${countText(total, 'message')} delivered`
+              : `notifications: ${t.failed + t.notSent} of ${countText(total, 'message')} not delivered (${t.failed} failed after their attempts, ${t.notSent} not sent before the end); see payops notifications --db ${options.dbFile}`,
           );
         }
       })().finally(() => store.close());

@@ -86,7 +86,7 @@ describe('the end of a replay', () => {
     expect(receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing', 'resolved']);
     const bt = backtestRouting(cfg, notes, [], null);
     expect(bt.wouldNotify.map((w) => ['sent', w.status, w.at])).toEqual(sent);
-    expect(lines).toEqual(['notifications: 2 message(s) delivered']);
+    expect(lines).toEqual(['notifications: 2 messages delivered']);
   });
 
   it('waits for the retries of its deliveries: a receiver failing twice then answering gets its message on the 3rd attempt', async () => {
@@ -106,7 +106,7 @@ describe('the end of a replay', () => {
       ['sent', 3, true],
     ]);
     expect(s.totals()).toEqual({ sent: 1, failed: 0, notSent: 0 });
-    expect(lines).toEqual(['notifications: 1 message(s) delivered']);
+    expect(lines).toEqual(['notifications: 1 message delivered']);
   });
 
   it('is bounded: past its wait, the retry is not made and the end line says how many were not delivered', async () => {
@@ -122,8 +122,8 @@ describe('the end of a replay', () => {
     expect(rows.length).toBeLessThan(10);
     expect(rows[rows.length - 1]).toMatchObject({ outcome: 'failed', final: true });
     expect(rows.filter((e) => e.final)).toHaveLength(1);
-    expect(lines[0]).toMatch(/^notification not delivered to contact point "oncall" \(webhook, firing declines\) after \d of 10 attempt\(s\) \(not retried: payops is shutting down\): HTTP 500/);
-    expect(lines[lines.length - 1]).toMatch(/^notifications: 1 of 1 message\(s\) not delivered \(1 failed after their attempts, 0 not sent before the end\)/);
+    expect(lines[0]).toMatch(/^notification not delivered to contact point "oncall" \(webhook, firing declines\) after \d of 10 attempts \(not retried: payops is shutting down\): HTTP 500/);
+    expect(lines[lines.length - 1]).toMatch(/^notifications: 1 of 1 message not delivered \(1 failed after their attempts, 0 not sent before the end\)/);
     expect(JSON.stringify(lines)).not.toContain('secretTOKEN');
     expect(bytes().includes('secretTOKEN')).toBe(false);
   });
@@ -164,8 +164,8 @@ describe('a live session', () => {
     await s.stop();
     expect(lines.slice(1)).toEqual([
       'notification not delivered to contact point "chat" (slack, firing declines): secret "team-chat" is not set (secret store, or PAYOPS_SECRET_TEAM_CHAT in the environment)',
-      'notification not delivered to contact point "oncall" (webhook, firing declines) after 3 of 3 attempt(s): HTTP 500; the receiver answered: "error"',
-      `notifications: 2 of 2 message(s) not delivered (2 failed after their attempts, 0 not sent before the end); see payops notifications --db ${dbFile}`,
+      'notification not delivered to contact point "oncall" (webhook, firing declines) after 3 of 3 attempts: HTTP 500; the receiver answered: "error"',
+      `notifications: 2 of 2 messages not delivered (2 failed after their attempts, 0 not sent before the end); see payops notifications --db ${dbFile}`,
     ]);
     expect(log().filter((e) => e.final).map((e) => [e.contactPoint, e.outcome])).toEqual([
       ['chat', 'failed'],

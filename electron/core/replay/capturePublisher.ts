@@ -1,3 +1,4 @@
+import { countText } from '../../../shared/countText';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { amqpConnect } from '../broker/amqpConnect';
 import { decodeMessage } from '../../../shared/events/decode';
@@ -148,12 +149,12 @@ export async function planPublish(o: Omit<PublishCaptureOptions, 'confirm'>): Pr
   const url = redactUrl(o.url);
   const rate = o.rate ?? null;
   const left = [
-    counts.quarantined ? `${counts.quarantined} quarantined line(s) left out${o.includeQuarantined ? '' : ' (--include-quarantined to send them)'}` : '',
-    counts.bad ? `${counts.bad} unreadable line(s) skipped` : '',
+    counts.quarantined ? `${countText(counts.quarantined, 'quarantined line')} left out${o.includeQuarantined ? '' : ' (--include-quarantined to send them)'}` : '',
+    counts.bad ? `${countText(counts.bad, 'unreadable line')} skipped` : '',
     counts.error ? `the capture ends early: ${counts.error}` : '',
   ].filter(Boolean);
   const summary =
-    `publish ${count} message(s) from ${o.file} to exchange "${o.exchange}" on ${url}` +
+    `publish ${countText(count, 'message')} from ${o.file} to exchange "${o.exchange}" on ${url}` +
     `${rate ? ` at ${rate}/s` : ''}${left.length ? `; ${left.join('; ')}` : ''}`;
   return {
     file: o.file,

@@ -1,3 +1,4 @@
+import { countNoun, countText } from '../../../shared/countText';
 import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { DEFAULT_MAX_BODY_BYTES, decodeMessage, normalizeCloudEvent } from '../../../shared/events/decode';
@@ -479,7 +480,7 @@ export class ReplaySource implements IngestSource {
   private stoppedText(broke: CaptureReadError): string {
     const why = STOPPED_BECAUSE[broke.kind] ?? 'the file could not be read on';
     const last = this.to === null ? 'no event time read' : `the last event at ${new Date(this.to).toISOString()}`;
-    return `${this.file}: replay stopped at line ${broke.line} (${why}); the ${broke.line - 1} complete line(s) before it were replayed, ${last}`;
+    return `${this.file}: replay stopped at line ${broke.line} (${why}); the ${countText(broke.line - 1, 'complete line')} before it ${countNoun(broke.line - 1, 'was', 'were')} replayed, ${last}`;
   }
 
   private inSlice(t: number): boolean {

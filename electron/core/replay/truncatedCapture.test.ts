@@ -43,7 +43,7 @@ describe('a truncated capture', () => {
     // Nothing more can be read: the end is as exact as it will get.
     expect(status.toExact).toBe(true);
     expect(logs.filter((l) => l.includes('replay stopped'))).toEqual([
-      `${file}: replay stopped at line ${cutLine} (the file is truncated: gzip data ends early); the ${stored.n} complete line(s) before it were replayed, the last event at ${new Date(stored.last).toISOString()}`,
+      `${file}: replay stopped at line ${cutLine} (the file is truncated: gzip data ends early); the ${stored.n} complete lines before it were replayed, the last event at ${new Date(stored.last).toISOString()}`,
     ]);
   });
 
@@ -69,7 +69,7 @@ describe('a truncated capture', () => {
     expect(status.to).toBe(stored.last);
     expect(status.toExact).toBe(true);
     expect(logs.filter((l) => l.includes('replay stopped'))).toEqual([
-      `${file}: replay stopped at line 42 (the file is truncated: its last line is cut off); the 41 complete line(s) before it were replayed, the last event at ${new Date(stored.last).toISOString()}`,
+      `${file}: replay stopped at line 42 (the file is truncated: its last line is cut off); the 41 complete lines before it were replayed, the last event at ${new Date(stored.last).toISOString()}`,
     ]);
   });
 
