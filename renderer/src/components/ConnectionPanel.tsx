@@ -4,7 +4,7 @@ import { memo } from 'react';
 import { useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
 import { countNoun } from '../../../shared/countText';
-import { fmtAgo, fmtCount, fmtCountText, fmtDateTime, fmtDuration } from '../lib/format';
+import { fmtAgo, fmtCount, fmtCountText, fmtDateTime, fmtDateTimeZone, fmtDuration, fmtInstantTitle } from '../lib/format';
 
 const STATE_TONE: Record<string, string> = {
   connected: 'ok',
@@ -68,9 +68,7 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
           </>
         ) : null}
         <dt>Last event stored</dt>
-        <dd data-testid="connection-last-event" title={fmtDateTime(snapshot?.lastEventAt)}>
-          {snapshot?.lastEventAt ? `${fmtDateTime(snapshot.lastEventAt).slice(11)} (${fmtAgo(snapshot.lastEventAt, replayClock ?? now)})` : 'none yet'}
-        </dd>
+        <LastEventStored at={snapshot?.lastEventAt ?? null} now={replayClock ?? now} />
         {conn?.lastError ? (
           <>
             <dt>Last error</dt>
@@ -146,3 +144,18 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
     </div>
   );
 });
+
+/**
+ * The last stored event's time with its zone and its age on the clock it is read on (`now`: the
+ * replay's in a replay); the date too when it is another day than `now`'s (a capture's last
+ * event may be last month's). The title gives the zone and the UTC instant.
+ */
+export function LastEventStored({ at, now }: { at: number | null; now: number }) {
+  const shown = fmtDateTimeZone(at);
+  const sameDay = at !== null && shown.slice(0, 10) === fmtDateTime(now).slice(0, 10);
+  return (
+    <dd data-testid="connection-last-event" title={fmtInstantTitle(at)}>
+      {at ? `${sameDay ? shown.slice(11) : shown} (${fmtAgo(at, now)})` : 'none yet'}
+    </dd>
+  );
+}
