@@ -6,6 +6,7 @@ import type { QueueDepth } from '../../../shared/metrics';
 import { fmtCount, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { QueueDelay, secs, waitShown } from './QueueDelay';
+import { brokerNodeText } from './queuePanelText';
 import { Sparkline } from './Sparkline';
 
 const KEEP = 60;
@@ -82,7 +83,7 @@ export const QueuePanel = memo(function QueuePanel() {
         <h2>Queues</h2>
         <span className="muted small">
           publish / deliver / ack per second · delay (the oldest message&apos;s age, else estimated by Little&apos;s law) · time to drain
-          {node && !node.error ? ` · ${node.node ?? 'broker'}: ${node.connections ?? '?'} connections, ${node.channels ?? '?'} channels` : ''}
+          {brokerNodeText(node)}
         </span>
       </header>
       {note ? (
