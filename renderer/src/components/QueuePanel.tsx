@@ -6,7 +6,7 @@ import type { QueueDepth } from '../../../shared/metrics';
 import { fmtCount, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { QueueDelay, secs, waitShown } from './QueueDelay';
-import { brokerNodeText } from './queuePanelText';
+import { brokerNodeText, queuesEmptyText } from './queuePanelText';
 import { Sparkline } from './Sparkline';
 
 const KEEP = 60;
@@ -76,6 +76,10 @@ export const QueuePanel = memo(function QueuePanel() {
   const queues = useApp((s) => s.view.snapshot?.queues ?? NO_QUEUES);
   const node = useApp((s) => s.view.snapshot?.brokerNode ?? null);
   const history = useQueueHistory(queues);
+  // The transport's loss first, as the connection panel reads it: the last snapshot still says connected.
+  const lost = useApp((s) => s.transport?.state === 'lost' || (s.transport?.state === 'connecting' && s.transport.attempt > 0));
+  const state = useApp((s) => (lost ? 'lost' : (s.view.snapshot?.connection.state ?? null)));
+  const ownQueue = useApp((s) => s.view.snapshot?.connection.queue?.name ?? null);
   const note = queues.find((q) => q.note)?.note ?? null;
   return (
     <section role="region" aria-label="Queues" className="panel" data-testid="panel-queues">
@@ -92,7 +96,7 @@ export const QueuePanel = memo(function QueuePanel() {
         </div>
       ) : null}
       {queues.length === 0 ? (
-        <div className="chart-empty">Not connected to a broker: no queues to show</div>
+        <div className="chart-empty" data-testid="queues-empty">{queuesEmptyText(state, ownQueue)}</div>
       ) : (
         <table className="table small" data-testid="queue-table">
           <thead>
