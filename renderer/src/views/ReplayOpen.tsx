@@ -2,7 +2,7 @@
 // PaySim demo capture, and the recent files.
 import { useState } from 'react';
 import type { PayopsApi } from '../../../shared/api';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTimeZone, fmtInstantTitle } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { droppedCapturePath, looksLikeCapture, type DesktopBridgeExtras } from '../store/replay';
 import { getReplayStore, useReplay } from '../store/replayStore';
@@ -135,22 +135,31 @@ export function ReplayOpen() {
               {loaded ? 'None yet.' : 'Loading…'}
             </p>
           ) : (
-            <ul className="replay-recent" data-testid="replay-recent">
-              {recent.map((r) => (
-                <li key={r.file} data-testid="replay-recent-item">
-                  <span className="mono ellipsis" title={r.file}>
-                    {r.file}
-                  </span>
-                  <span className="muted small nowrap">{fmtDateTime(r.openedAt)}</span>
-                  <button type="button" className="btn btn-small" onClick={() => void store.open(r.file)} disabled={opening} aria-label={`Replay ${baseName(r.file)}`}>
-                    Replay
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <RecentCaptures recent={recent} opening={opening} onReplay={(file) => void store.open(file)} />
           )}
         </div>
       </div>
     </section>
+  );
+}
+
+/** The recently opened captures, newest first, each with when it was opened (its zone named) and a Replay button. */
+export function RecentCaptures({ recent, opening, onReplay }: { recent: readonly { file: string; openedAt: number }[]; opening: boolean; onReplay: (file: string) => void }) {
+  return (
+    <ul className="replay-recent" data-testid="replay-recent">
+      {recent.map((r) => (
+        <li key={r.file} data-testid="replay-recent-item">
+          <span className="mono ellipsis" title={r.file}>
+            {r.file}
+          </span>
+          <span className="muted small nowrap" title={fmtInstantTitle(r.openedAt)}>
+            {fmtDateTimeZone(r.openedAt)}
+          </span>
+          <button type="button" className="btn btn-small" onClick={() => onReplay(r.file)} disabled={opening} aria-label={`Replay ${baseName(r.file)}`}>
+            Replay
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
