@@ -2,7 +2,7 @@
 // the zone named (the list's heading, the detail's value), the UTC instant in the title; not a
 // UTC ISO string beside views that show local time (Europe/Berlin, where 08:00 UTC is 09:00).
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QuarantineRow } from '../../../../shared/explorer';
 import { inTimeZone } from '../../../../test/support/timeZone';
 import { QuarantineDetailPanel, QuarantineTable } from './QuarantineTab';
@@ -45,5 +45,19 @@ describe('quarantine arrival times', () => {
     const fallBack = [row(2, Date.UTC(2026, 9, 25, 1, 30)), row(1, Date.UTC(2026, 9, 25, 0, 30))];
     const both = renderToStaticMarkup(<QuarantineTable rows={fallBack} openSeq={null} gone={new Set()} onOpen={() => undefined} />);
     expect(text(both)).toContain('Arrived (GMT+2 → GMT+1, the clocks changed)');
+  });
+});
+
+describe('the empty quarantine list (drawn while its first page loads)', () => {
+  afterEach(() => vi.useRealTimers());
+  const draw = () => text(renderToStaticMarkup(<QuarantineTable rows={[]} openSeq={null} gone={new Set()} onOpen={() => undefined} />));
+
+  // No row names a zone; the rows to come arrived up to now, so the operator's zone now is the one they will read in.
+  it("names the operator's zone as it is now, summer or winter", () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.UTC(2026, 6, 1, 12));
+    expect(draw()).toContain('Arrived (GMT+2)');
+    vi.setSystemTime(Date.UTC(2026, 11, 1, 12));
+    expect(draw()).toContain('Arrived (GMT+1)');
   });
 });
