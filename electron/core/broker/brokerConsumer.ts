@@ -14,6 +14,7 @@ import { queueExpiresMs } from './consoleQueue';
 import { streamStartOffset } from './streamStart';
 import { deliveryCountOf } from './deadLetterMessage';
 import { ThrottledLine } from './throttledLine';
+import { countText } from '../../../shared/countText';
 
 /**
  * Identifies a delivery on the channel that delivered it (generation = which channel since
@@ -181,6 +182,21 @@ export class BrokerConsumer {
       this.log(`ack failed: ${safeErrorMessage(err)}`);
       return false;
     }
+  }
+
+  /**
+   * What to log of a committed batch whose acknowledgement `ackUpTo` refused, or null for
+   * nothing. A classic or quorum queue delivers its messages again (the store deduplicates).
+   * A stream takes no acknowledgement that matters (it removes nothing; the offset is stored
+   * with the batch) and delivers nothing again: a channel replaced to read the stream again
+   * from a delivery not taken (putBack) says so in its own line, and one that died resumes
+   * after what it delivered.
+   */
+  refusedAckLine(token: AckToken, count: number): string | null {
+    const what = countText(count, 'message');
+    if (this.config.queueType !== 'stream') return `batch committed but its channel died: ${what} will be redelivered and deduplicated`;
+    if (this.rereadFloors.has(token.generation)) return null;
+    return `batch committed after its stream channel closed: ${what} stored with the stream's offset, nothing is delivered again`;
   }
 
   /** Ready messages in the console's queue (passive declare), or null while disconnected. */

@@ -3,7 +3,6 @@
 // engine thread is ingest's critical path; the clone of a decoded event costs it about a
 // third of decoding it). It never acknowledges by itself: the engine sends 'ack' after the
 // transaction holding the messages has committed.
-import { countText } from '../../../shared/countText';
 import { parentPort, workerData } from 'node:worker_threads';
 import { safeErrorMessage } from '../redact';
 import { BrokerConsumer } from './brokerConsumer';
@@ -42,8 +41,10 @@ const poller = queueStatsPollerFor(config, () => consumer.model, {
 
 peer.on('ack', (payload) => {
   const m = payload as AckMessage;
-  if (!consumer.ackUpTo({ generation: m.generation, tag: m.tag }, m.count)) {
-    log(`batch committed but its channel died: ${countText(m.count, 'message')} will be redelivered and deduplicated`);
+  const token = { generation: m.generation, tag: m.tag };
+  if (!consumer.ackUpTo(token, m.count)) {
+    const line = consumer.refusedAckLine(token, m.count);
+    if (line) log(line);
   }
 });
 
