@@ -8,6 +8,7 @@ import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { paymentEvent } from '../../../bench/events';
 import { AMQP_URL } from '../../../test/support/broker';
+import { collectorAndFollower } from '../../../test/support/metricsFollowKit';
 import { deleteQueues } from '../../../test/support/metricsStreamKit';
 import { incoming } from '../../../test/support/storedTextKit';
 import { tempDir } from '../../../test/support/tempDir';
@@ -73,21 +74,16 @@ describe('a collector whose metrics stream is deleted under it', () => {
 
   it('a follower running when its stream is deleted follows the stream declared again', async () => {
     const name = `t.deleted.follow.${randomUUID().slice(0, 8)}.metrics`;
-    const store = openStore(path.join(dir, 'collector2.db'));
-    recordMetricsOutbox(store, 'queue');
-    const logs: string[] = [];
-    const publisher = new MetricsPublisher({ url: AMQP_URL, stream: name, retention: DEFAULT_STREAM_RETENTION, collector: store.meta.getOrCreate('console_id', newConsoleId), store, log: (l) => logs.push(l) });
-    const fstore = openStore(path.join(dir, 'follower2.db'));
-    const follower = new MetricsFollower({ url: AMQP_URL, stream: name, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    const { publisher, fstore, follower, logs, commit, close } = collectorAndFollower(dir, name, '2');
     try {
-      for (const n of [2, 3]) store.ingest.commit(batch(n).map((e) => incoming(e, Date.now())));
+      for (const n of [2, 3]) commit(n);
       publisher.kick();
       await until('two messages confirmed', () => publisher.published === 2);
       await follower.start();
       await until('follower applied the first two', () => follower.totals.applied === 2);
 
       await deleteQueues([name]);
-      store.ingest.commit(batch(7).map((e) => incoming(e, Date.now())));
+      commit(7);
       publisher.kick();
       await until('third message confirmed', () => publisher.published === 3);
       await until('follower applied the third', () => follower.totals.applied === 3).catch((err: Error) => {
@@ -96,10 +92,7 @@ describe('a collector whose metrics stream is deleted under it', () => {
       expect(fstore.stats().byType).toEqual({ 'payment.authorized': 12 });
       expect(logs.join('\n')).toMatch(/deleted/);
     } finally {
-      await follower.stop();
-      await publisher.stop(2000);
-      store.close();
-      fstore.close();
+      await close();
       await deleteQueues([name]);
     }
   }, 60_000);

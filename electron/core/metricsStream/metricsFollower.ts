@@ -204,7 +204,13 @@ export class MetricsFollower {
       }
       await probe.close().catch(() => undefined);
       const ch = await model.createChannel();
-      ch.on('error', () => undefined);
+      // The broker closing the channel alone (a channel error; the connection stays open) sends
+      // its reason first; a channel closed with its connection, or by us, has none.
+      let closedFor: string | null = null;
+      ch.on('error', (err: Error) => (closedFor = safeErrorMessage(err)));
+      ch.on('close', () => {
+        if (closedFor !== null) this.channelClosed(model, closedFor);
+      });
       await ch.prefetch(Math.max(100, (this.o.batchSize ?? 1000) * 2));
       const from = await this.startOffset(model);
       // A null message: the broker cancelled the consumer (the stream was deleted).
@@ -268,6 +274,16 @@ export class MetricsFollower {
   private cancelled(model: amqp.ChannelModel): void {
     if (this.model !== model || this.stopped) return;
     this.lost(model, 'the broker cancelled this follower (the stream was deleted?)');
+    void model.close().catch(() => undefined);
+  }
+
+  /**
+   * The broker closed the consuming channel on its own, the connection still open: nothing more
+   * would arrive while the status said 'following'. Reconnects and resumes from the stored offset.
+   */
+  private channelClosed(model: amqp.ChannelModel, why: string): void {
+    if (this.model !== model || this.stopped) return;
+    this.lost(model, `the broker closed this follower's channel (${why})`);
     void model.close().catch(() => undefined);
   }
 
