@@ -8,6 +8,7 @@ import { useApp } from '../store/appStore';
 import { alertWindow, metricOfAlert } from '../../../shared/triage';
 import { triageHash } from '../views/triageModel';
 import { UntrustedText } from './UntrustedText';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 export type AlertAction = 'ack' | 'silence' | 'note';
 
@@ -75,7 +76,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                 data-severity={a.severity}
                 data-rule={a.rule}
                 className={`alert-row state-${a.state}`}
-                title={a.summary}
+                title={withFormatCharactersShown(a.summary)}
               >
                 <td className="nowrap">
                   <span className={`badge state-badge state-${a.state}`} data-testid="alert-state">
@@ -98,7 +99,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                     {compact ? severity : null}
                     {a.rule}
                   </div>
-                  {!compact && a.summary ? <div className="muted small">{a.summary}</div> : null}
+                  {!compact && a.summary ? <div className="muted small">{withFormatCharactersShown(a.summary)}</div> : null}
                   {!compact && a.state !== 'normal' ? (
                     <a
                       className="btn btn-small"

@@ -8,6 +8,7 @@ import { useApp } from '../store/appStore';
 import { DEFAULT_HISTORY_FILTER, firingDuration, historyArgs, type HistoryFilter } from '../store/alerts';
 import { message } from '../components/Modal';
 import { AlertActionDialog } from './AlertsActions';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 
 const SPANS = [
@@ -141,7 +142,7 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
                     {r.silenced ? <span className="badge badge-muted">silenced</span> : null}
                   </div>
                   {fmtLabels(r.labels) ? <div className="mono small">{fmtLabels(r.labels)}</div> : null}
-                  <div className="muted small">{r.summary}</div>
+                  <div className="muted small">{withFormatCharactersShown(r.summary)}</div>
                 </td>
                 <td className="num mono">{fmtAlertValue(r.peakValue)}</td>
                 <td className="small">

@@ -11,6 +11,7 @@ import { fmtCount, fmtCountText, fmtDateTime, fmtInstantTitle, fmtZoneSpan } fro
 import { message as errorText, Modal } from '../components/Modal';
 import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redrivePlanText, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 type DryRunResult = ApiResults['deadLetters.dryRun'];
 
@@ -368,7 +369,7 @@ export function MessageTable({ messages, selected, onToggle }: { messages: DeadL
                   <ul className="dlq-deaths">
                     {m.deaths.map((d, i) => (
                       <li key={i}>
-                        <strong>{d.reason}</strong> ×{d.count} in <span className="mono">{d.queue}</span> from <span className="mono">{exchangeLabel(d.exchange)}</span> /{' '}
+                        <strong>{withFormatCharactersShown(d.reason)}</strong> ×{d.count} in <span className="mono">{d.queue}</span> from <span className="mono">{exchangeLabel(d.exchange)}</span> /{' '}
                         <span className="mono">{d.routingKeys.join(', ')}</span>
                       </li>
                     ))}
@@ -443,7 +444,7 @@ export function DryRunPanel({ result }: { result: DryRunResult }) {
             <ul>
               {sandbox.quarantined.map((q) => (
                 <li key={q.id}>
-                  <span className="mono">{q.id}</span>: {q.reason}
+                  <span className="mono">{q.id}</span>: {withFormatCharactersShown(q.reason)}
                 </li>
               ))}
             </ul>
@@ -456,7 +457,7 @@ export function DryRunPanel({ result }: { result: DryRunResult }) {
             <ul data-testid="dlq-dry-alert-list">
               {sandbox.alerts.map((a) => (
                 <li key={`${a.rule}|${a.group}`}>
-                  <strong>{a.rule}</strong> ({a.severity}){a.group ? ` ${a.group}` : ''}: {a.summary}
+                  <strong>{a.rule}</strong> ({a.severity}){a.group ? ` ${a.group}` : ''}: {withFormatCharactersShown(a.summary)}
                 </li>
               ))}
             </ul>

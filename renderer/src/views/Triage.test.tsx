@@ -145,3 +145,26 @@ describe('explain requests in turn', () => {
     expect(shown(approvalFailed)).toContain('approval-rate');
   });
 });
+
+describe('sentences composed around values from events', () => {
+  // A merchant id carrying a right-to-left override reversed the rest of the headline and of a
+  // health reason; a zero-width space made "m_1" read like another id. They are shown as \uXXXX.
+  it('the headline and a health reason show undrawn characters as \\uXXXX', () => {
+    const e = {
+      metric: 'approval-rate', significant: true, overdispersion: 1, basis: 'per attempt',
+      headline: 'approval 81 % vs 93 %: merchant m_\u202e1 approval 12 % vs 93 %',
+      window: { from: '2026-11-23T08:00:00.000Z', to: '2026-11-23T08:15:00.000Z', value: 0.81, attempts: 2000 },
+      baseline: { from: '2026-11-23T07:00:00.000Z', to: '2026-11-23T08:00:00.000Z', value: 0.93, attempts: 8000 },
+      contributors: [], declineCodes: [],
+    } as unknown as Explanation;
+    const html = renderToStaticMarkup(<ExplainView state={{ ...EXPLAIN_IDLE, explanation: e }} />);
+    expect(html).toContain('merchant m_\\u202e1 approval 12 %');
+    expect(html).not.toContain('\u202e');
+    const board: HealthBoard = {
+      from: '2026-11-23T08:00:00.000Z', to: '2026-11-23T08:15:00.000Z', basis: 'per payment', volumeFloor: 20,
+      segments: [{ dimension: 'merchantId', value: 'm_\u200b1', state: 'down', judged: true, reason: 'approval per payment 2 % vs 94 % (m_\u200b1)' } as unknown as SegmentHealth],
+    };
+    const table = renderToStaticMarkup(<HealthTable board={board} />);
+    expect(table).toContain('94 % (m_\\u200b1)');
+  });
+});

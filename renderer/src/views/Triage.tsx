@@ -10,6 +10,7 @@ import { UntrustedText } from '../components/UntrustedText';
 import { DASH, fmtCount, fmtCountText, fmtDateTimeZone, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { contributorPaymentsHash, EXPLAIN_IDLE, explainStep, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf, type ExplainState } from './triageModel';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 const MINUTE = 60_000;
 
@@ -77,7 +78,7 @@ export function ExplainView({ state, onRetry }: { state: ExplainState; onRetry?:
   return (
     <section data-testid="triage-explanation">
       <p className="triage-headline" data-testid="triage-headline">
-        {e.headline}
+        {withFormatCharactersShown(e.headline)}
       </p>
       <p className="muted small" data-testid="triage-periods">
         Window {rangeOf(e.window)} ({fmtCount(e.window.attempts)} attempts) against {rangeOf(e.baseline)} ({fmtCount(e.baseline.attempts)} attempts). Rates
@@ -269,7 +270,7 @@ export function HealthTable({ board }: { board: HealthBoard }) {
               <td className="mono">
                 {s.dimension} <UntrustedText text={s.value} />
               </td>
-              <td>{s.reason}</td>
+              <td>{withFormatCharactersShown(s.reason)}</td>
               <td>
                 <PaymentsLink hash={segmentPaymentsHash(board, [s])} testId="health-open-explorer" />
               </td>

@@ -10,6 +10,7 @@ import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { exportProgress, readMarginMinutes, readReportWindow, reportExportFilter, reportScopeNote, toLocalInput } from './explorerModel';
+import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
 
 export interface ReportSeed {
   from: number;
@@ -276,7 +277,7 @@ export function ReportPreview({ report }: { report: ReportData }) {
       </p>
       <ul className="small">
         {report.summary.map((l, i) => (
-          <li key={i}>{l}</li>
+          <li key={i}>{withFormatCharactersShown(l)}</li>
         ))}
       </ul>
       <table className="table">

@@ -13,6 +13,7 @@ import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
 import { message } from '../../components/Modal';
+import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
 
 function conditionText(r: AlertRule): string {
   const c = r.condition;
@@ -339,7 +340,7 @@ export function BacktestResultView({ result }: { result: RulesBacktestResult }) 
                 </td>
                 <td>
                   <span className={`sev sev-${a.severity}`}>{a.severity}</span> {a.rule} <span className="mono small">{fmtLabels(a.labels)}</span>
-                  <div className="muted small">{a.summary}</div>
+                  <div className="muted small">{withFormatCharactersShown(a.summary)}</div>
                 </td>
               </tr>
             ))}
