@@ -1,6 +1,7 @@
 // Segment health: each issuer, BIN range, acquirer, scheme, country, method and merchant judged
 // against its own learned baseline (the minutes before the window), only above a volume floor.
 // Reads the segment rollups only (migration 130; payments per cell, migration 350).
+import { countText } from '../../../shared/countText';
 import type { HealthBasis, HealthBoard, SegmentHealth, SegmentHealthFigures, SegmentState } from '../../../shared/triage';
 import { HEALTH_DIMENSIONS } from '../../../shared/triage';
 import { NONE_VALUE, OTHER_VALUE } from '../../../shared/segments';
@@ -93,8 +94,8 @@ function approvalOf(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersio
   // per attempt instead it would pass the floor on those retries.
   const wp = w.payments === null ? null : (paymentCounts(w) ?? { x: 0, n: 0 });
   const bp = b.payments === null ? null : (paymentCounts(b) ?? { x: 0, n: 0 });
-  if (wp && bp) return { basis: 'per payment' as const, w: wp, b: bp, spread: spread.paymentApproval, unit: 'payments', volume: (c: SegmentCounts) => `${c.payments} payments (${c.attempts} attempts)` };
-  return { basis: 'per attempt' as const, w: { x: w.approvals, n: w.attempts }, b: { x: b.approvals, n: b.attempts }, spread: spread.approval, unit: 'attempts', volume: (c: SegmentCounts) => `${c.attempts} attempts` };
+  if (wp && bp) return { basis: 'per payment' as const, w: wp, b: bp, spread: spread.paymentApproval, unit: 'payments', volume: (c: SegmentCounts) => `${countText(c.payments ?? 0, 'payment')} (${countText(c.attempts, 'attempt')})` };
+  return { basis: 'per attempt' as const, w: { x: w.approvals, n: w.attempts }, b: { x: b.approvals, n: b.attempts }, spread: spread.approval, unit: 'attempts', volume: (c: SegmentCounts) => countText(c.attempts, 'attempt') };
 }
 
 export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion = BINOMIAL): Verdict {
@@ -110,7 +111,7 @@ export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: Segment
   const zApproval = fisherZ(approval.w.x, approval.w.n, approval.b.x, approval.b.n) / Math.sqrt(approval.spread);
   const zFailure = fisherZ(w.failures, w.attempts, b.failures, b.attempts) / Math.sqrt(spread.failure);
   // Timeouts and acquirer errors are not retried as soft declines are: failures stay per attempt.
-  const failureText = `failures per attempt ${percent(wf)} vs ${percent(bf)} (own baseline), ${w.attempts} attempts`;
+  const failureText = `failures per attempt ${percent(wf)} vs ${percent(bf)} (own baseline), ${countText(w.attempts, 'attempt')}`;
   if (pastFailureLine(w.failures, w.attempts) / Math.sqrt(spread.failure) >= HEALTH_Z && zFailure >= HEALTH_Z) return { state: 'down', judged: true, basis, severity: zFailure, cause: 'failure', reason: failureText };
   if (wa! <= DOWN_APPROVAL_FRACTION * ba! && zApproval <= -HEALTH_Z) return { state: 'down', judged: true, basis, severity: -zApproval, cause: 'approval', reason: approvalText };
   if (wf! - bf! >= DEGRADED_POINTS && zFailure >= HEALTH_Z) return { state: 'degraded', judged: true, basis, severity: zFailure, cause: 'failure', reason: failureText };
