@@ -4,6 +4,7 @@
 // it twice (a crash between applying and storing its offset cannot happen, but a collector that
 // re-publishes after a lost confirm can) applies it once.
 import { z } from 'zod';
+import { countText } from './countText';
 import { ALERT_STATES, type AlertHistoryRecord } from './alerts';
 
 export const METRICS_MESSAGE_VERSION = 1;
@@ -248,7 +249,7 @@ export function decodeMetricsMessage(body: string, nowMs: number = Date.now()): 
   try {
     json = JSON.parse(body);
   } catch {
-    return { ok: false, reason: `not JSON (${body.length} bytes)` };
+    return { ok: false, reason: `not JSON (${countText(body.length, 'byte')})` };
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, reason: 'not a JSON object' };
   const v = (json as { v?: unknown }).v;

@@ -5,6 +5,7 @@ import { formatSummary as collectSummary } from './commands/collectCommand';
 import { exportProgressLine } from './commands/reportCommand';
 import { formatSummary as replaySummary } from './commands/replayCommand';
 import { conflicts } from './conflictText';
+import { formatStatsText } from './commands/statsCommand';
 
 const PLURAL_OF_ONE = /\b1 (events|duplicates|lines|messages|rules|conflicting duplicates)\b|\(s\)/;
 
@@ -23,5 +24,11 @@ describe('the CLI\'s counts', () => {
     expect(exportProgressLine({ done: 1, total: 0, bytes: 10 }, '')).toBe('exporting: 1 event so far');
     expect(exportProgressLine({ done: 1, total: 1, bytes: 10 }, '')).toBe('exporting: 1 of 1 event (100%)');
     expect(exportProgressLine({ done: 1, total: 2, bytes: 10 }, '')).toBe('exporting: 1 of 2 events (50%)');
+  });
+
+  it('stats: one conflicting duplicate', () => {
+    const text = formatStatsText({ events: 1, byType: {}, duplicates: 0, redeliveredDuplicates: 0, quarantined: 1, conflictingDuplicates: 1, quarantineHeld: 1, unknownTypes: 0, authorizedAmountByCurrency: {}, firstEventTime: null, lastEventTime: null } as never);
+    expect(text).toContain('quarantined   1 (1 conflicting duplicate: same source and id, another body)');
+    expect(text).not.toMatch(PLURAL_OF_ONE);
   });
 });

@@ -149,11 +149,11 @@ async function checkCapture(flags: CollectFlags): Promise<boolean> {
   }
   try {
     const target = await checkCaptureTarget(flags.capture, flags.captureAppend === true);
-    if (target.appending) logLine(`appending to capture ${flags.capture} (${target.sizeBytes} bytes already)`);
+    if (target.appending) logLine(`appending to capture ${flags.capture} (${countText(target.sizeBytes, 'byte')} already)`);
     return target.appending;
   } catch (err) {
     if (err instanceof CaptureExistsError) {
-      throw new CliError(`--capture ${flags.capture} already holds a recording (${err.sizeBytes} bytes): choose a new file, or pass --capture-append to add to it`);
+      throw new CliError(`--capture ${flags.capture} already holds a recording (${countText(err.sizeBytes, 'byte')}): choose a new file, or pass --capture-append to add to it`);
     }
     if (err instanceof CaptureWriteError) throw new CliError(`--capture ${err.message}`);
     throw err;

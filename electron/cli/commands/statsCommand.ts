@@ -5,6 +5,7 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { padColumn, printJson, printText, visible } from '../terminalText';
 import { formatMoneyTotal } from '../../../shared/format';
+import { conflicts } from '../conflictText';
 
 export function registerStats(program: Command): void {
   program
@@ -39,7 +40,7 @@ export function formatStatsText(stats: StoreStats): string {
     `events        ${stats.events}`,
     ...Object.entries(stats.byType).map(([type, n]) => `  ${padColumn(visible(type), 22)} ${n}`),
     `duplicates    ${stats.duplicates} (${stats.redeliveredDuplicates} redelivered)`,
-    `quarantined   ${stats.quarantined}${stats.conflictingDuplicates ? ` (${stats.conflictingDuplicates} conflicting duplicates: same source and id, another body)` : ''} since the database began, ${stats.quarantineHeld} held now`,
+    `quarantined   ${stats.quarantined}${stats.conflictingDuplicates ? ` (${conflicts(stats.conflictingDuplicates)})` : ''} since the database began, ${stats.quarantineHeld} held now`,
     `unknown types ${stats.unknownTypes}`,
     `authorized    ${Object.entries(stats.authorizedAmountByCurrency).map(([c, a]) => visible(formatMoneyTotal(a, c || null))).join(', ') || '-'}`,
     `time range    ${stats.firstEventTime ?? '-'} .. ${stats.lastEventTime ?? '-'}`,

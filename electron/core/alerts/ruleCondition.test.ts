@@ -48,4 +48,10 @@ describe('a judgement reused', () => {
     judge(silence, { value: 0, volume: 0, error: null }, context(null, usual), j);
     expect(kept()).toBe('12 payment or risk events in the last 5m (usually 20)');
   });
+
+  it('counts one event as one', () => {
+    const silence = rule({ name: 'quiet', metric: 'no_data', window: '5m', minVolume: 5 });
+    const j = judge(silence, { value: 1, volume: 1, error: null }, context(null), new Judgement());
+    expect(j.keepSummary()()).toBe('1 payment or risk event in the last 5m');
+  });
 });

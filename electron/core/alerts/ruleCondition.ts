@@ -1,5 +1,6 @@
 // Judges one rule for one group at one tick: is the condition met, false, without data, or
 // in error? Also writes the summary an operator reads ("decline rate 23 %, baseline 4 % +/- 1.5 %").
+import { countNoun } from '../../../shared/countText';
 import { METRIC_INFO, formatDuration, type AlertRule } from '../../../shared/alertRules';
 import type { EwmaBaseline } from './baseline';
 import type { MetricReading } from './metricValues';
@@ -217,7 +218,7 @@ function writeSummary(f: SummaryFacts): string {
       const sparse = f.sparseGap ? `; the stream is too sparse for a gap to mean it stopped (minimum ${rule.minVolume})` : '';
       const who = whoOf(groupText);
       const over = formatDuration(rule.windowMs);
-      return count === 0 ? `no ${types} events${who} in the last ${over}${usually}${sparse}` : `${count} ${types} events${who} in the last ${over}${usually}`;
+      return count === 0 ? `no ${types} events${who} in the last ${over}${usually}${sparse}` : `${count} ${types} ${countNoun(count, 'event')}${who} in the last ${over}${usually}`;
     }
   }
 }

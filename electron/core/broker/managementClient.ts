@@ -9,6 +9,7 @@ import {
   managementQueueSchema,
   type ManagementQueue,
 } from '../../../shared/queueStats';
+import { countText } from '../../../shared/countText';
 import { safeErrorMessage } from '../redact';
 import type { ManagementEndpoint } from './managementEndpoint';
 import { managementReason } from './managementReason';
@@ -162,7 +163,7 @@ export class ManagementClient {
 
   private filteredPage(part: readonly string[], vhost: string): Promise<z.infer<typeof queuePageSchema>> {
     const query = `page=1&page_size=${part.length}&use_regex=true&name=${nameFilter(part)}&columns=${QUEUE_COLUMNS}`;
-    return this.request(`/api/queues/${enc(vhost)}?${query}`, queuePageSchema, `${part.length} queues`);
+    return this.request(`/api/queues/${enc(vhost)}?${query}`, queuePageSchema, countText(part.length, 'queue'));
   }
 
   /** Names of the vhost's queues (for `payops queues` without --watch). */

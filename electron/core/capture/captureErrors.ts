@@ -1,3 +1,5 @@
+import { countText } from '../../../shared/countText';
+
 export type CaptureReadErrorKind =
   /** The file cannot be opened or read (missing, permissions, I/O). */
   | 'io'
@@ -49,6 +51,6 @@ export class CaptureExistsError extends CaptureWriteError {
     file: string,
     readonly sizeBytes: number,
   ) {
-    super(file, `already exists (${sizeBytes} bytes): recording would overwrite it; choose a new file`);
+    super(file, `already exists (${countText(sizeBytes, 'byte')}): recording would overwrite it; choose a new file`);
   }
 }

@@ -111,7 +111,7 @@ export class NotificationDelivery {
     }
     const queue = this.queues.get(cp.name) ?? [];
     if (queue.length >= (this.options.maxQueued ?? 1000)) {
-      this.fail(d, 0, `not sent: ${queue.length} messages already waiting for ${cp.name}`, 'failed');
+      this.fail(d, 0, queueFullText(queue.length, cp.name), 'failed');
       return;
     }
     if (this.stopped && Date.now() >= this.stopDeadline) {
@@ -424,4 +424,9 @@ function describe(err: unknown, timeoutMs: number): string {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
   const cause = e?.cause?.code ?? e?.cause?.message;
   return cause ? `${e.message ?? 'request failed'}: ${cause}` : (e?.message ?? String(err));
+}
+
+/** Why a message was not queued: its contact point already has `waiting` queued ("1 message"). */
+export function queueFullText(waiting: number, contactPoint: string): string {
+  return `not sent: ${countText(waiting, 'message')} already waiting for ${contactPoint}`;
 }

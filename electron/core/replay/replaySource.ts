@@ -473,7 +473,7 @@ export class ReplaySource implements IngestSource {
     const now = regularFileSize(this.file);
     if (now === undefined || now <= this.sizeAtStart) return;
     this.grewSaid = true;
-    this.log(`${this.file}: the capture grew while it was replayed (${this.sizeAtStart} bytes at the start, ${now} at the end): the replay holds what it held at the start; replay it again for the rest`);
+    this.log(`${this.file}: the capture grew while it was replayed (${countText(this.sizeAtStart, 'byte')} at the start, ${now} at the end): the replay holds what it held at the start; replay it again for the rest`);
   }
 
   /** Where and why a broken-off capture stopped, and what of it was replayed. */

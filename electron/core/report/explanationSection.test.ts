@@ -61,6 +61,9 @@ describe('incident report: the explanation of its alert', () => {
     const html = renderReportHtml(r);
     expect(html).toContain('Where and why');
     expect(html).toMatch(/<td>issuer tamarind-card<\/td>/);
+    // A window of one attempt says so: "(1 attempt)", not "(1 attempts)".
+    const one = renderReportHtml({ ...r, explanation: { ...e, window: { ...e.window, attempts: 1 } } });
+    expect(one).toMatch(/\(1 attempt\) against/);
   });
 
   it('masks the BIN in the section and its headline, as everywhere in the report', () => {

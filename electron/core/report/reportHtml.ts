@@ -283,7 +283,7 @@ function explanationSection(d: ReportData): string {
     c.effect,
   ]);
   return `<section aria-labelledby="s-explanation"><h2 id="s-explanation">Where and why</h2>
-<p class="meta">${esc(e.headline)}. Window ${esc(e.window.from)} – ${esc(e.window.to)} (${int(e.window.attempts)} attempts) against ${esc(e.baseline.from)} – ${esc(e.baseline.to)} (${int(e.baseline.attempts)}); ${esc(e.metric)} per attempt. Effect: "rate" when the segment's own rate changed, "mix" when its share of traffic did.</p>
+<p class="meta">${esc(e.headline)}. Window ${esc(e.window.from)} – ${esc(e.window.to)} (${countText(e.window.attempts, 'attempt', undefined, int)}) against ${esc(e.baseline.from)} – ${esc(e.baseline.to)} (${int(e.baseline.attempts)}); ${esc(e.metric)} per attempt. Effect: "rate" when the segment's own rate changed, "mix" when its share of traffic did.</p>
 ${e.contributors.length ? table('Contributors', ['Segment', 'Before → after', 'Contribution', 'Share of the change', 'Effect'], body, [false, false, true, true, false]) : '<p class="muted">No segment explains the change significantly.</p>'}
 </section>
 `;

@@ -5,6 +5,7 @@ import { redactSecrets, redactUrl } from '../redact';
 import { createTrafficGenerator } from './trafficGenerator';
 import { TokenBucket } from './tokenBucket';
 import type { ScenarioName, ScenarioTimings } from './scenarios';
+import { countText } from '../../../shared/countText';
 
 export interface PublishProgress {
   /** Messages the broker has confirmed so far. */
@@ -179,7 +180,7 @@ export async function publishTraffic(options: PublishTrafficOptions): Promise<Pu
     if (failure === null) await channel.waitForConfirms();
     if (failure !== null) throw failure;
     report(Date.now());
-    if (nacked > 0) throw new PublishTrafficError(`broker rejected ${nacked} of ${sent} messages (published ${published})`);
+    if (nacked > 0) throw new PublishTrafficError(rejectedText(nacked, sent, published));
     closing = true;
     await channel.close();
     return { published };
@@ -190,4 +191,9 @@ export async function publishTraffic(options: PublishTrafficOptions): Promise<Pu
     closing = true;
     await model.close().catch(() => undefined);
   }
+}
+
+/** The error of a run the broker nacked part of: "rejected 1 of 1 message", "1 of 2 messages". */
+export function rejectedText(nacked: number, sent: number, published: number): string {
+  return `broker rejected ${nacked} of ${countText(sent, 'message')} (published ${published})`;
 }
