@@ -46,8 +46,26 @@ const REDACT_EXACT = new Set(['pin', 'pincode', 'csc']);
 const redacts = (n: string) => REDACT_EXACT.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
 /** Names of a whole card number (PAN) at any depth: masked as one, whatever the value passes. */
 const CARD_NUMBER_FIELDS = new Set(['pan', 'cardnumber', 'primaryaccountnumber']);
-/** An object holding a card's fields ("card", "paymentCard", "cards", "cardDetails"): its number and bin are card data. */
-const isCardObject = (n: string) => n.startsWith('card') || n.endsWith('card') || n.endsWith('cards');
+/** Names that join "card" to another word with nothing between ("paymentcard", "carddetails"). */
+const JOINED_CARD_NAMES = new Set(
+  ['payment', 'credit', 'debit', 'prepaid', 'gift', 'bank', 'virtual', 'saved', 'stored', 'funding']
+    .flatMap((w) => [`${w}card`, `${w}cards`])
+    .concat(['carddetails', 'carddetail', 'carddata', 'cardinfo', 'cardinformation']),
+);
+/**
+ * An object holding a card's fields: its number and bin are card data. Its name says card as a
+ * word ("card", "cards", "paymentCard", "payment_card", "card_details", "CreditCard"), or is one
+ * of the joined names above. A word that merely ends in "card" (scorecard, discard, postcard,
+ * wildcard) is not a card: read on the normalized name, "scorecard" and "paymentcard" look alike.
+ */
+const isCardObject = (name: string) =>
+  JOINED_CARD_NAMES.has(normalizeField(name)) ||
+  name
+    .split(/[^\p{L}\p{N}]+|(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u)
+    .some((word) => {
+      const w = normalizeField(word);
+      return w === 'card' || w === 'cards';
+    });
 
 export interface MaskOptions {
   /** false only when the operator explicitly asked (--no-mask). */
@@ -101,7 +119,7 @@ export class Masker {
   private cardField(parent: string, field: string): 'bin' | 'number' | null {
     const n = normalizeField(field);
     if (CARD_NUMBER_FIELDS.has(n)) return 'number';
-    if (!isCardObject(normalizeField(parent))) return null;
+    if (!isCardObject(parent)) return null;
     if (n === 'bin' || n === 'iin') return 'bin';
     return n === 'number' ? 'number' : null;
   }
