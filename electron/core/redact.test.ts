@@ -129,3 +129,28 @@ describe('redactSecrets: tokens and keys in a log line', () => {
     }
   });
 });
+
+describe('redactSecrets, JSON escaped inside a log line or a text field', () => {
+  it('masks a secret member whose quotes are escaped, and keeps the members around it', () => {
+    const line = 'upstream said {\\"access_token\\":\\"abc123\\",\\"expires_in\\":3600}';
+    expect(redactSecrets(line)).toBe('upstream said {\\"access_token\\":\\"***\\",\\"expires_in\\":3600}');
+    expect(redactSecrets('body: {\\"client_secret\\": \\"s3 cr\\\\\\"et\\"}')).toBe('body: {\\"client_secret\\": \\"***\\"}');
+    expect(redactSecrets('{\\"password\\":\\"hunter2\\"}')).toBe('{\\"password\\":\\"***\\"}');
+  });
+
+  it('masks an escaped Authorization member and an escaped key=value pair', () => {
+    expect(redactSecrets('{\\"Authorization\\":\\"SSWS 00QCjAl4MlV\\"}')).toBe('{\\"Authorization\\":\\"SSWS ***\\"}');
+    expect(redactSecrets('cmd=\\"--token=\\"abc123\\"\\"')).not.toContain('abc123');
+    expect(redactSecrets('sent \\"token=\\"abc123\\" to psp')).not.toContain('abc123');
+  });
+
+  it('stays linear on a 1 MB line of escaped members', () => {
+    const mb = 1 << 20;
+    for (const unit of ['\\"access_token\\":\\"', '\\"access_token\\":\\"a\\\\', 'token=\\"', '\\"authorization\\":\\"']) {
+      const hostile = unit.repeat(Math.ceil(mb / unit.length));
+      const started = performance.now();
+      redactSecrets(hostile);
+      expect(performance.now() - started, unit).toBeLessThan(1_500);
+    }
+  });
+});

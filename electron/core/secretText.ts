@@ -16,7 +16,7 @@
  * read a bounded number of times (a long hostile line costs its length).
  */
 const SECRET_PARAM =
-  /((?:(?<=[?&;])(?:key|sig|auth)|[a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature))=)(?:(["'])((?:(?!\2)[^\\\r\n]|\\.)*)(\2?)|((?:(?![\s&;,][a-z0-9_.-]{1,64}=)[^\r\n"'<>])+))/gi;
+  /((?:(?<=[?&;])(?:key|sig|auth)|[a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature))=)(?:(\\?["'])((?:(?!\2)[^\\\r\n]|\\\\(?:\\["'])?|(?!\2)\\[^\\\r\n])*)(\2?)|((?:(?![\s&;,][a-z0-9_.-]{1,64}=)[^\r\n"'<>])+))/gi;
 
 /**
  * The same secret written as name: value, as a header, YAML or a JSON member quotes it
@@ -24,9 +24,12 @@ const SECRET_PARAM =
  * (api_key, apikey, client_secret, refresh_token... end in one of its words), its closing quote,
  * blanks, a colon, blanks. The value ends as a pair's does, and also at the next "name:" (after
  * a separator and up to 8 blanks: ", x-request-id:") and at a brace (the end of its object).
+ * JSON escaped once more, as a log line or a text field quotes a body ('{\"access_token\":
+ * \"abc\"}'), is read the same way: its quotes are \" (here, in SECRET_PARAM and in
+ * AUTHORIZATION), and \\\" inside such a value is a quote within it, not its end.
  */
 const SECRET_FIELD =
-  /([a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature)["']?[ \t]*:[ \t]*)(?:(["'])((?:(?!\2)[^\\\r\n]|\\.)*)(\2?)|((?:(?![\s&;,][ \t]{0,8}[a-z0-9_.-]{1,64}[=:])[^\r\n"'<>{}])+))/gi;
+  /([a-z0-9_-]{0,40}?(?:token|secret|passw(?:or)?d|passphrase|api[_-]?key|private[_-]?key|access[_-]?key|signing[_-]?key|signature)(?:\\?["'])?[ \t]*:[ \t]*)(?:(\\?["'])((?:(?!\2)[^\\\r\n]|\\\\(?:\\["'])?|(?!\2)\\[^\\\r\n])*)(\2?)|((?:(?![\s&;,][ \t]{0,8}[a-z0-9_.-]{1,64}[=:])[^\r\n"'<>{}])+))/gi;
 /** Words that end the name of a SECRET_FIELD: the text holds none, no pattern runs. */
 const SECRET_WORD = /token|secret|passw|passphrase|key|signature/i;
 
@@ -55,7 +58,7 @@ const AUTH_SCHEME = /bearer|basic/i;
  * it reads as a credential (parsed by authorizationValue), so "authorization: declined by
  * issuer" stays.
  */
-const AUTHORIZATION = /(?<![A-Za-z0-9_])((?:proxy-)?authorization)(["']?[ \t]*[:=][ \t]*)(?:(["'])((?:(?!\3)[^\\\r\n]|\\.)*)(\3?)|([^\r\n]*))/gi;
+const AUTHORIZATION = /(?<![A-Za-z0-9_])((?:proxy-)?authorization)((?:\\?["'])?[ \t]*[:=][ \t]*)(?:(\\?["'])((?:(?!\3)[^\\\r\n]|\\\\(?:\\["'])?|(?!\3)\\[^\\\r\n])*)(\3?)|([^\r\n]*))/gi;
 /** Schemes of the IANA HTTP authentication scheme registry and the common vendor ones: what follows them is a credential. */
 const KNOWN_AUTH_SCHEMES = new Set([
   'basic', 'bearer', 'digest', 'hoba', 'mutual', 'negotiate', 'ntlm', 'oauth', 'scram-sha-1', 'scram-sha-256', 'vapid', 'dpop', 'gnap', 'privatetoken',

@@ -164,3 +164,16 @@ describe('masking, an IBAN in free text', () => {
     }
   });
 });
+
+describe('masking, JSON escaped inside a text field', () => {
+  it('no secret of an escaped JSON member reaches an export', async () => {
+    const texts = await exportedTexts('escaped', [
+      { note: 'upstream said {\\"access_token\\":\\"abc123SECRET\\",\\"expires_in\\":3600}', reason: '{\\"Authorization\\":\\"SSWS 00QCjAl4MlVkey\\"}' },
+    ]);
+    for (const [format, text] of Object.entries(texts)) {
+      expect(text, format).not.toMatch(/abc123SECRET|00QCjAl4MlVkey/);
+      // The HTML report shows no note; the CSV and JSON rows carry it, masked where the secret was.
+      if (format !== 'html') expect(text, format).toMatch(/access_token[^*]{1,16}\*\*\*[^*]{1,24}expires_in/);
+    }
+  });
+});
