@@ -7,7 +7,7 @@ import { declineCodeInfo } from '../../../shared/declineCodes';
 import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
 import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
-import { judgeSegment } from './health';
+import { judgeSegment, judgeVanished, type Verdict } from './health';
 import { dimensionDispersions, type SegmentDispersion } from './healthDispersion';
 import { shiftShare } from './shiftShare';
 import { dispersion, percent, rate, twoProportionZ, Z_SEGMENT } from './stats';
@@ -25,7 +25,7 @@ export const VOLUME_FLOOR = 20;
  * change. It is left out of the contributors.
  */
 export const DOMINANT_SHARE = 0.5;
-/** Contributors listed (sorted by the size of their contribution). */
+/** Contributors listed (sorted by the size of their contribution), and every significant one past them. */
 const MAX_CONTRIBUTORS = 25;
 
 export const MINUTE_MS = 60_000;
@@ -103,20 +103,39 @@ function codeCounts(rows: CodeRow[]): { total: Map<string, number>; bySegment: M
 }
 
 /**
- * Whether a segment got worse on its own by this metric, as the health board judges it: the
- * board's verdict on the same counts (not ok: its approval or failures moved by the board's
- * points, past its bar widened by the dimension's spread, per payment where payments are known),
- * for the rate this metric reads (declines and failure rates each by their own cause), and the
- * metric itself moved the worse way. Judged per attempt alone, a merchant whose declined payments
- * were retried read as "approval 56.7 % vs 92.1 %" on calm traffic (healthCalm.test.ts).
+ * The health board's verdict on a segment when it reports it for this metric, else null: its
+ * traffic all but vanished against its own baseline share of the whole (judgeVanished: "down: no
+ * attempts", whatever the metric, since a segment with no traffic has no rate left to compare),
+ * or it got worse on its own by the rate this metric reads. Worse on its own is the board's
+ * verdict on the same counts (not ok: its approval or failures moved by the board's points, past
+ * its bar widened by the dimension's spread, per payment where payments are known), for the rate
+ * this metric reads (declines and failure rates each by their own cause), and the metric itself
+ * moved the worse way. Judged per attempt alone, a merchant whose declined payments were retried
+ * read as "approval 56.7 % vs 92.1 %" on calm traffic (healthCalm.test.ts).
  */
-function worseOnItsOwn(metric: TriageMetric, value: string, w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion | undefined): boolean {
+function boardVerdict(
+  metric: TriageMetric,
+  value: string,
+  w: SegmentCounts,
+  b: SegmentCounts,
+  totals: { window: number; baseline: number },
+  spread: SegmentDispersion | undefined,
+): Verdict | null {
   // Traffic without the dimension ("(none)": a transfer has no issuer) is no place; the board leaves it out.
-  if (value === NONE_VALUE || w.attempts === 0 || b.attempts === 0) return false;
+  if (value === NONE_VALUE || b.attempts === 0) return null;
+  // The folded tail changes members as values earn names: its traffic falling is no outage (the board's canVanish).
+  const vanished = value === OTHER_VALUE || totals.baseline === 0 ? null : judgeVanished(w.attempts, expectedAttempts(b.attempts, totals));
+  if (vanished) return vanished;
+  if (w.attempts === 0) return null;
   const verdict = judgeSegment(w, b, spread);
-  if (verdict.state === 'ok' || (metric === 'failure-rate' ? verdict.cause !== 'failure' : metric === 'decline-rate' && verdict.cause !== 'approval')) return false;
+  if (verdict.state === 'ok' || (metric === 'failure-rate' ? verdict.cause !== 'failure' : metric === 'decline-rate' && verdict.cause !== 'approval')) return null;
   const moved = numerator(metric, w) / w.attempts - numerator(metric, b) / b.attempts;
-  return metric === 'approval-rate' ? moved < 0 : moved > 0;
+  return (metric === 'approval-rate' ? moved < 0 : moved > 0) ? verdict : null;
+}
+
+/** A segment's attempts in the window at its baseline share of the whole traffic (as the board expects them). */
+function expectedAttempts(baselineAttempts: number, totals: { window: number; baseline: number }): number {
+  return totals.baseline > 0 ? (baselineAttempts * totals.window) / totals.baseline : 0;
 }
 
 function effectOf(rateEffect: number, mixEffect: number): EffectKind {
@@ -180,11 +199,16 @@ function orderContributors(list: { c: Contributor; meanShare: number }[]): Contr
   }
   for (const values of bySize.values()) values.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.value.localeCompare(b.value));
   const taken = new Map<SegmentDimension, number>();
-  return ranked.slice(0, MAX_CONTRIBUTORS).map((c) => {
+  const listed = ranked.slice(0, MAX_CONTRIBUTORS).map((c) => {
     const i = taken.get(c.dimension) ?? 0;
     taken.set(c.dimension, i + 1);
     return bySize.get(c.dimension)![i];
   });
+  // A finding is never cut off by the list's length: an acquirer whose traffic stopped at the
+  // whole's rate contributed nothing and ranks last, behind every segment that moved a little.
+  // Past the cut each is smaller than its dimension's listed values, so their order holds.
+  const shown = new Set(listed);
+  return [...listed, ...ranked.filter((c) => c.significant && !shown.has(c))];
 }
 
 /** The code the segment rollups count a decline without a code under (segmentRollupRepository.ts). */
@@ -234,6 +258,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const minContribution = Math.max(MIN_CHANGE / 2, 0.05 * Math.abs(change));
   const zero: SegmentCounts = { attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0 };
   const spreads = dimensionDispersions(input.segmentSlices ?? []);
+  const totals = { window: w.attempts, baseline: b.attempts };
 
   const contributors: { c: Contributor; meanShare: number }[] = [];
   for (const k of segmentKeys) {
@@ -242,27 +267,29 @@ export function computeExplanation(input: ExplainInput): Explanation {
     const [dim, value] = k.split('\u0000') as [SegmentDimension, string];
     if (!SEGMENT_DIMENSIONS.includes(dim)) continue;
     const meanShare = ((w.attempts > 0 ? ws.attempts / w.attempts : 0) + (b.attempts > 0 ? bs.attempts / b.attempts : 0)) / 2;
+    // A segment the health board marks degraded or down is a finding whether or not the whole
+    // moved: a country falling to nothing is news even when the whole's hour-to-hour swings hide
+    // it. Worse only, as the board judges: on PaySim hours a method's approval rising 16 points
+    // with the whole was read as a finding.
+    const verdict = boardVerdict(metric, value, ws, bs, totals, spreads.get(dim));
     if (meanShare >= DOMINANT_SHARE) continue;
+    // Traffic that stopped is a change of share, even at the whole's rate (no contribution then).
+    const stopped = verdict?.cause === 'traffic';
     const sx1 = numerator(metric, ws);
     const sx0 = numerator(metric, bs);
     const parts = shiftShare({ x1: sx1, n1: ws.attempts, x0: sx0, n0: bs.attempts }, w.attempts, b.attempts, r1 ?? 0, r0 ?? 0);
     const contribution = parts.rate + parts.mix;
-    if (contribution === 0) continue;
+    if (contribution === 0 && !stopped) continue;
     const zRate = ws.attempts >= VOLUME_FLOOR && bs.attempts >= VOLUME_FLOOR ? twoProportionZ(sx1, ws.attempts, sx0, bs.attempts) : 0;
     const zMix = Math.max(ws.attempts, bs.attempts) >= VOLUME_FLOOR ? twoProportionZ(ws.attempts, w.attempts, bs.attempts, b.attempts) : 0;
     const segSignificant =
       Math.abs(contribution) >= minContribution &&
       ((Math.abs(zRate) >= Z_SEGMENT && Math.abs(parts.rate) >= minContribution / 2) ||
         (Math.abs(zMix) >= Z_SEGMENT && Math.abs(parts.mix) >= minContribution / 2));
-    // A segment the health board marks degraded or down is a finding whether or not the whole
-    // moved: a country falling to nothing is news even when the whole's hour-to-hour swings hide
-    // it. Worse only, as the board judges: on PaySim hours a method's approval rising 16 points
-    // with the whole was read as a finding.
-    const movedOnItsOwn = worseOnItsOwn(metric, value, ws, bs, spreads.get(dim));
     contributors.push({ meanShare, c: {
       dimension: dim,
       value,
-      effect: effectOf(parts.rate, parts.mix),
+      effect: stopped ? 'mix' : effectOf(parts.rate, parts.mix),
       contribution,
       rateEffect: parts.rate,
       mixEffect: parts.mix,
@@ -270,7 +297,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
       // Every segment of every dimension is tested: where the whole did not move significantly,
       // the few that pass the contribution test by chance are noise, not a finding (calm traffic
       // says "nothing"); only a segment that moved on its own is.
-      significant: (significant && segSignificant) || movedOnItsOwn,
+      significant: (significant && segSignificant) || verdict !== null,
       window: { attempts: ws.attempts, value: rate(sx1, ws.attempts) },
       baseline: { attempts: bs.attempts, value: rate(sx0, bs.attempts) },
       topCodes:
@@ -348,6 +375,14 @@ export function headlineOf(e: Explanation): string {
   const twin = twinOf(e, top);
   // Quoted where it would not be seen as written (blank, white space at its ends), as alerts name a group.
   const name = `${DIMENSION_WORD[top.dimension]} ${groupValueText(top.value)}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${groupValueText(twin.value)})` : ''}`;
+  // Traffic that stopped has no rate to quote, and at the whole's rate no share of the change:
+  // what is news is that it stopped, as the board says "down: no attempts".
+  const expected = expectedAttempts(top.baseline.attempts, { window: e.window.attempts, baseline: e.baseline.attempts });
+  if (top.effect === 'mix' && top.value !== OTHER_VALUE && judgeVanished(top.window.attempts, expected)) {
+    const stopped = top.window.attempts === 0 ? 'traffic stopped' : 'traffic all but stopped';
+    const what = `${top.window.attempts} attempt${top.window.attempts === 1 ? '' : 's'} in the window, about ${Math.round(expected)} expected from its baseline share of traffic (${top.baseline.attempts} in the baseline)`;
+    return `${head}: ${alone ? 'not significant overall, but ' : ''}${name} ${stopped}: ${what}`;
+  }
   const change = alone ? (top.window.value ?? 0) - (top.baseline.value ?? 0) : (e.window.value ?? 0) - (e.baseline.value ?? 0);
   const direction = change < 0 ? 'drop' : 'rise';
   const parts = [`${name} ${word} ${percent(top.window.value)} vs ${percent(top.baseline.value)}`];
