@@ -22,7 +22,8 @@ export const VOLUME_FLOOR = 20;
 /**
  * A segment holding at least this share of attempts (on average over both periods) is most of
  * the traffic, not a place: "method card" or "attempt 1" would otherwise be named for every
- * change. It is left out of the contributors.
+ * change. It is left out of the contributors, unless the health board marks it down (approval
+ * at a fraction of its own, failures past half, or its traffic gone): then it is a place.
  */
 export const DOMINANT_SHARE = 0.5;
 /** Contributors listed (sorted by the size of their contribution), and every significant one past them. */
@@ -272,7 +273,9 @@ export function computeExplanation(input: ExplainInput): Explanation {
     // it. Worse only, as the board judges: on PaySim hours a method's approval rising 16 points
     // with the whole was read as a finding.
     const verdict = boardVerdict(metric, value, ws, bs, totals, spreads.get(dim));
-    if (meanShare >= DOMINANT_SHARE) continue;
+    // Most of the traffic is left out unless the board marks it down: "method card" degraded is
+    // the whole falling, but card approval at a tenth of its own is a place.
+    if (meanShare >= DOMINANT_SHARE && verdict?.state !== 'down') continue;
     // Traffic that stopped is a change of share, even at the whole's rate (no contribution then).
     const stopped = verdict?.cause === 'traffic';
     const sx1 = numerator(metric, ws);

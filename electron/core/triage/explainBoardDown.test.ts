@@ -1,6 +1,7 @@
 // Where the health board says "down", explain says so too: the same rollup rows through both.
 // A segment whose traffic stopped (the board's "no attempts") has no rate left to compare and,
-// at the whole's rate, no contribution either.
+// at the whole's rate, no contribution either; a segment holding most of the traffic is left
+// out of explain's contributors as "the whole", but when the board marks it down it is a place.
 import { describe, expect, it } from 'vitest';
 import type { TriageMetric } from '../../../shared/triage';
 import type { SegmentRow } from '../store/segmentRow';
@@ -55,5 +56,26 @@ describe('explain reports what the health board marks down', () => {
     const quiet = [...merchants(10), segmentRow('acquirer', 'acq-a', 20, 18), segmentRow('acquirer', 'acq-b', 20, 18)];
     expect(down(board(quiet, baseline))).toEqual([]);
     expect(explain(quiet, baseline).contributors.filter((c) => c.significant)).toEqual([]);
+  });
+
+  it('a segment holding most of the traffic that the board marks down is a contributor, significant, first', () => {
+    // method card: 1 200 of 1 600 baseline attempts at 90 %, 10 % in the window; wallet holds.
+    const base = [...merchants(400), segmentRow('method', 'card', 1200, 1080), segmentRow('method', 'wallet', 400, 360)];
+    const win = [segmentRow('merchantId', 'm_1', 100, 30), segmentRow('merchantId', 'm_2', 100, 30), segmentRow('merchantId', 'm_3', 100, 30), segmentRow('merchantId', 'm_4', 100, 30), segmentRow('method', 'card', 300, 30), segmentRow('method', 'wallet', 100, 90)];
+    expect(down(board(win, base))).toContain('method=card');
+    const e = explain(win, base);
+    expect(e.significant).toBe(true);
+    const card = e.contributors.find((c) => c.dimension === 'method' && c.value === 'card');
+    expect(card).toMatchObject({ effect: 'rate', significant: true, window: { attempts: 300, value: 0.1 }, baseline: { attempts: 1200, value: 0.9 } });
+    expect(e.contributors[0]).toBe(card);
+    expect(e.headline).toMatch(/: method card approval 10\.0 % vs 90\.0 %/);
+  });
+
+  it('a segment holding most of the traffic that only moved with the whole (the board: not down) stays out', () => {
+    // card falls 90 % -> 78 %: degraded on the board, but it is the whole falling, not a place.
+    const base = [...merchants(400), segmentRow('method', 'card', 1200, 1080), segmentRow('method', 'wallet', 400, 360)];
+    const win = [...['m_1', 'm_2', 'm_3', 'm_4'].map((m) => segmentRow('merchantId', m, 100, 81)), segmentRow('method', 'card', 300, 234), segmentRow('method', 'wallet', 100, 90)];
+    expect(down(board(win, base))).toEqual([]);
+    expect(explain(win, base).contributors.find((c) => c.dimension === 'method' && c.value === 'card')).toBeUndefined();
   });
 });
