@@ -1,6 +1,6 @@
 // Fixture: `payops serve` (the built CLI) against the real broker and a fresh database, with
 // its own exchange and queue, and the page opened at the URL it prints (token included).
-import { test as base, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -79,6 +79,9 @@ export const test = base.extend<{ served: ServedConsole; consolePage: Page }>({
   },
   consolePage: async ({ page, served }, use) => {
     await page.goto(served.url);
+    // serve prints its URL before the broker connection declares the exchange: a test that
+    // publishes at once could find no exchange (404 NOT_FOUND). Connected, the topology is there.
+    await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
     await use(page);
   },
 });

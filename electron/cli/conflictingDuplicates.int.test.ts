@@ -48,7 +48,7 @@ describe('a conflicting duplicate through collect and replay', () => {
     const collected = lastJson((await runPayops(['stats', '--db', db, '--json'])).stdout);
     expect(collected).toMatchObject(expected);
     const text = (await runPayops(['stats', '--db', db])).stdout;
-    expect(text).toMatch(/quarantined\s+1 \(1 conflicting duplicates/);
+    expect(text).toMatch(/quarantined\s+1 \(1 conflicting duplicate:/);
     const read = new Database(db, { readonly: true });
     const [q] = read.prepare('SELECT reason, CAST(body AS TEXT) AS body FROM quarantine').all() as { reason: string; body: string }[];
     read.close();

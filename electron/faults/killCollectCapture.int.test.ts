@@ -14,7 +14,7 @@ import { AMQP_URL, deleteTopology, prepareQueue, publishAll, uniqueTopology, typ
 import { runPayops, startPayops } from '../../test/support/cli';
 import { storedIdentities } from '../../test/support/storedIds';
 import { tempDir } from '../../test/support/tempDir';
-import { asPublishItems, collectOutput, paddedEvents, queueCounts, sleep, waitFor } from '../../test/support/faultKit';
+import { asPublishItems, collectOutput, paddedEvents, queueCounts, queueCountsNow, sleep, waitFor } from '../../test/support/faultKit';
 import { mulberry32 } from '../core/sim/prng';
 import { CaptureReadError } from '../core/capture/captureErrors';
 import { openCaptureReader } from '../core/capture/captureReader';
@@ -86,9 +86,11 @@ describe('collect --capture killed with SIGKILL while draining', () => {
 
       const child = startPayops(args);
       const out = collectOutput(child);
-      // Kill mid-drain: once some batches are acknowledged, at a random moment after that.
-      await waitFor(async () => (await queueCounts(t.queue)).messages < total - 2000 || child.exitCode !== null, 60_000, 'the collector to acknowledge batches', 50, out.stderr);
-      await sleep(random() * 300);
+      // Kill mid-drain: once some batches are acknowledged, at a random moment after that. The
+      // trigger reads the queue once per poll (queueCounts waits up to a second for a moving
+      // queue to settle, and a fast collector drained the rest of 20,000 in that time).
+      await waitFor(async () => (await queueCountsNow(t.queue)).messages < total - 1000 || child.exitCode !== null, 60_000, 'the collector to acknowledge batches', 20, out.stderr);
+      await sleep(random() * 200);
       child.kill('SIGKILL');
       await out.exit;
       expect(child.signalCode, `the collector ended before its kill: ${out.stderr()}`).toBe('SIGKILL');

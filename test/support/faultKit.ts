@@ -52,6 +52,14 @@ const SETTLE_MS = 150;
 const SETTLE_LIMIT_MS = 1000;
 
 /**
+ * One read of the queue's totals, not waiting for them to settle: for a trigger that must fire
+ * while a consumer is at work (queueCounts() waits up to SETTLE_LIMIT_MS for a moving queue).
+ */
+export async function queueCountsNow(queue: string, vhost = '/'): Promise<QueueCounts> {
+  return countsOf(queue, vhost, await queueTotals(vhost));
+}
+
+/**
  * The broker's own counts for one queue (checkQueue does not report unacked), read from the
  * management API: the same figures `rabbitmqctl list_queues` gives, without booting an Erlang
  * VM (about 1.5 CPU-s) per read. The queue updates its totals a few ms after a change, so the
