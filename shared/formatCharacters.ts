@@ -6,9 +6,10 @@
 // seen. Line breaks and tabs stay: they are the text's own. The zero-width joiner stays (emoji).
 const UNDRAWN = /[\u0080-\u009f\p{Cs}\u2028\u2029]|(?!\u200d)\p{Cf}/gu;
 
-const escape = (c: string) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+/** A character as JSON writes it: \uXXXX per UTF-16 unit (a tag character is a surrogate pair). */
+export const codeUnitEscapes = (c: string): string => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
 
 /** The text with every undrawn or reordering character written as \uXXXX. */
 export function withFormatCharactersShown(text: string): string {
-  return text.replace(UNDRAWN, escape);
+  return text.replace(UNDRAWN, codeUnitEscapes);
 }

@@ -1,3 +1,4 @@
+import { codeUnitEscapes } from '../../shared/formatCharacters';
 import { needsQuotes } from '../../shared/quotedValue';
 
 /**
@@ -13,12 +14,9 @@ import { needsQuotes } from '../../shared/quotedValue';
  */
 const UNSAFE = /[\p{Cc}\p{Cs}\u2028\u2029]|(?!\u200d)\p{Cf}/gu;
 
-/** As JSON writes it: \uXXXX per UTF-16 unit (a tag character is a surrogate pair). */
-const escape = (c: string) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-
 /** One value (a table cell, a label): everything unsafe escaped, line breaks and tabs included. */
 export function visible(value: string): string {
-  return value.replace(UNSAFE, escape);
+  return value.replace(UNSAFE, codeUnitEscapes);
 }
 
 /**
@@ -31,7 +29,7 @@ export function visible(value: string): string {
  */
 export function visibleValue(value: string): string {
   if (!needsQuotes(value)) return visible(value);
-  return `"${visible(value.replace(/["\\]/g, '\\$&')).replace(/(?! )\s/gu, escape)}"`;
+  return `"${visible(value.replace(/["\\]/g, '\\$&')).replace(/(?! )\s/gu, codeUnitEscapes)}"`;
 }
 
 /** A `key=value` label (an alert's group): its value as visibleValue() writes it. */
@@ -58,7 +56,7 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cs}\u2028\u2029]|(?!\u200d)\p{Cf}/gu;
 
 /** JSON text as JSON.stringify wrote it, with those characters as \uXXXX: the same JSON, safe on a terminal. */
 export function jsonVisible(jsonText: string): string {
-  return jsonText.replace(UNSAFE_IN_JSON, escape);
+  return jsonText.replace(UNSAFE_IN_JSON, codeUnitEscapes);
 }
 
 /** A --json result: one line of JSON, made terminal-safe by jsonVisible(). */
