@@ -119,6 +119,24 @@ describe('migration 360: payments of segment cells stored before 350', () => {
     }
   });
 
+  it('sums the ten-minute cells of minutes before 1970 into their own buckets', () => {
+    // Minutes -15 .. -1 before the epoch, each a payment declined then approved on its retry (the
+    // pass over the events fills them), then one attempt an hour later so the buckets are summed.
+    const at = Date.UTC(1969, 11, 31, 23, 45);
+    const messages = Array.from({ length: 15 }, (_, m) => [
+      attempt(at + m * MIN + 1000, false, { merchantId: 'm-old', paymentId: `p${m}`, attempt: 1 }),
+      attempt(at + m * MIN + 2000, true, { merchantId: 'm-old', paymentId: `p${m}`, attempt: 2 }),
+    ]).flat();
+    messages.push(attempt(at + 75 * MIN, true, { merchantId: 'm-old' }));
+    const old = written('pre-epoch.db', 350, messages);
+    const fresh = written('pre-epoch-fresh.db', Infinity, messages);
+    openStore(old).close();
+    finishPass(old);
+    const want = tenMinuteCells(fresh) as { bucket: number; payments: number | null }[];
+    expect(want.filter((c) => c.bucket < 0 && c.payments !== null).length).toBeGreaterThan(0);
+    expect(tenMinuteCells(old)).toEqual(want);
+  });
+
   it('leaves unknown the minutes whose events are gone and the cells of a value named within the minute; a second run changes nothing', () => {
     // A retry each minute beside the admission traffic (without an acquirer): its minutes need the events.
     const retries = Array.from({ length: 23 }, (_, k) => attempt(T0 + (37 + k) * MIN + 30_500, true, { attempt: 2 }));

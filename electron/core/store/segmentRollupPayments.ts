@@ -15,6 +15,7 @@ import type { Database } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS } from '../../../shared/segments';
 import { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
+import { floorDivSql } from './stepStart';
 
 /** The ten-minute buckets (migration 200). */
 const BUCKET_MIN = 10;
@@ -217,7 +218,7 @@ function fillTenMinutePayments(db: Database, fromBucket?: number, toBucket?: num
   db.prepare(
     `UPDATE segment_ten_minute_coded AS t SET payments = m.payments
     FROM (
-      SELECT minute / ${BUCKET_MIN} AS bucket, key_id, SUM(attempts) AS attempts, SUM(payments) AS payments, COUNT(*) = COUNT(payments) AS known
+      SELECT ${floorDivSql('minute', BUCKET_MIN)} AS bucket, key_id, SUM(attempts) AS attempts, SUM(payments) AS payments, COUNT(*) = COUNT(payments) AS known
       FROM segment_minute_coded WHERE minute >= ? AND minute < ?
       GROUP BY bucket, key_id
     ) AS m
