@@ -14,11 +14,8 @@
 import type { Database } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS } from '../../../shared/segments';
-import { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
+import { BUCKET_MIN, MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
 import { floorDivSql } from './stepStart';
-
-/** The ten-minute buckets (migration 200). */
-const BUCKET_MIN = 10;
 
 interface Tally {
   attempts: number;

@@ -15,7 +15,7 @@ import { SegmentAdmission } from './segmentAdmission';
 import { withNoneCodes, withNoneSegments } from './segmentNone';
 import type { DeclineCodeRow, SegmentCounts, SegmentRow } from './segmentRow';
 import { StatementCache } from './statementCache';
-import { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
+import { BUCKET_MIN, MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
 import { floorDivSql } from './stepStart';
 
 export { MINUTE_MS, TOTAL, rawSegmentValue } from './segmentValue';
@@ -82,8 +82,6 @@ const RESTART_RECENT_MINUTES = 60;
 /** Decline codes are bounded like values: a flood of invented codes folds into OTHER_VALUE. */
 const MAX_CODES = 100;
 
-/** Minutes per bucket of the ten-minute segment rollups (migration 200). */
-const BUCKET_MIN = 10;
 /** Buckets kept behind the newest event time before they are summed: late events stay cheap. */
 const COMPACT_LAG_BUCKETS = 2;
 const ADD_TEN_CODE = addCodeSql('segment_decline_ten_minute_coded', 'bucket');

@@ -1,10 +1,13 @@
-// What a segment rollup cell is keyed by: the minute, the total's name and each dimension's raw
+// What a segment rollup cell is keyed by: the minute (and its ten-minute bucket), the total's name and each dimension's raw
 // value. Its own file so that the rollup writer and the payments backfill share it without
 // importing each other.
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { BIN_DIGITS, NONE_VALUE, type SegmentDimension } from '../../../shared/segments';
 
 export const MINUTE_MS = 60_000;
+
+/** Minutes per bucket of the ten-minute segment rollups (migration 200). */
+export const BUCKET_MIN = 10;
 
 /**
  * Dimension and value of the per-minute total of every attempt (migration 220). No row is
