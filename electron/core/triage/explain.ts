@@ -3,6 +3,7 @@
 // segment rollups only (migration 130), never the events: fast, and independent of how events
 // are stored.
 import { groupValueText } from '../../../shared/alerts';
+import { countText } from '../../../shared/countText';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
 import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
@@ -383,7 +384,7 @@ export function headlineOf(e: Explanation): string {
   const expected = expectedAttempts(top.baseline.attempts, { window: e.window.attempts, baseline: e.baseline.attempts });
   if (top.effect === 'mix' && top.value !== OTHER_VALUE && judgeVanished(top.window.attempts, expected)) {
     const stopped = top.window.attempts === 0 ? 'traffic stopped' : 'traffic all but stopped';
-    const what = `${top.window.attempts} attempt${top.window.attempts === 1 ? '' : 's'} in the window, about ${Math.round(expected)} expected from its baseline share of traffic (${top.baseline.attempts} in the baseline)`;
+    const what = `${countText(top.window.attempts, 'attempt')} in the window, about ${Math.round(expected)} expected from its baseline share of traffic (${top.baseline.attempts} in the baseline)`;
     return `${head}: ${alone ? 'not significant overall, but ' : ''}${name} ${stopped}: ${what}`;
   }
   const change = alone ? (top.window.value ?? 0) - (top.baseline.value ?? 0) : (e.window.value ?? 0) - (e.baseline.value ?? 0);

@@ -70,7 +70,7 @@ export function judgeVanished(attempts: number, expected: number): Verdict | nul
   if (expected < HEALTH_VOLUME_FLOOR || attempts > TRAFFIC_DOWN_FRACTION * expected) return null;
   const z = (expected - attempts) / Math.sqrt(expected);
   if (z < HEALTH_Z) return null;
-  const what = attempts === 0 ? 'no attempts' : `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const what = attempts === 0 ? 'no attempts' : countText(attempts, 'attempt');
   return { state: 'down', judged: true, basis: 'per attempt', severity: z, cause: 'traffic', reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
 }
 
