@@ -130,12 +130,6 @@ export class LiveMetrics {
   }
 
   /**
-   * The windows' present second: the clock, or the newest event time when that is a little
-   * ahead (a replay's clock may trail the events it has just handed over). Never further: one
-   * event stamped a day ahead by a producer's wrong clock made every event of the real present
-   * older than the 15 minutes kept, so the live figures read zero until the wall clock caught up.
-   */
-  /**
    * The present of the arrival figures (arrivals per second, lag, the late banner): live the wall
    * clock, which every arrival is stamped by; in a replay, whose clock is event time, the newest
    * recorded arrival when it is ahead. Read at event time, a backlog recorded arriving 20 minutes
@@ -161,6 +155,12 @@ export class LiveMetrics {
     return newest;
   }
 
+  /**
+   * The windows' present second: the clock, or the newest event time when that is a little
+   * ahead (a replay's clock may trail the events it has just handed over). Never further: one
+   * event stamped a day ahead by a producer's wrong clock made every event of the real present
+   * older than the 15 minutes kept, so the live figures read zero until the wall clock caught up.
+   */
   private presentSec(nowMs: number): number {
     return Math.floor(Math.max(nowMs, Math.min(this.watermark ?? 0, nowMs + AHEAD_OF_CLOCK_MS)) / 1000);
   }
