@@ -13,13 +13,23 @@ export function delaySeconds(depth: number | null, deliverRate: number | null): 
 }
 
 /**
- * Seconds the head message has waited, from the AMQP timestamp its producer set (epoch
- * seconds, RabbitMQ's head_message_timestamp): measured, where delaySeconds estimates. A
- * producer clock ahead of ours reads 0, not a negative wait. null when there is none.
+ * An AMQP timestamp this large can only be milliseconds (as seconds it is after the year 5000):
+ * producers that set `timestamp: Date.now()` (amqplib passes the number as it is) send those,
+ * and RabbitMQ gives them back unchanged as head_message_timestamp. The decoder reads a
+ * CloudEvents `time` header the same way.
  */
-export function oldestMessageAge(headTimestampSeconds: number | null | undefined, atMs: number): number | null {
-  if (typeof headTimestampSeconds !== 'number' || !Number.isFinite(headTimestampSeconds) || headTimestampSeconds <= 0) return null;
-  return Math.max(0, atMs / 1000 - headTimestampSeconds);
+const TIMESTAMP_MS_FROM = 1e11;
+
+/**
+ * Seconds the head message has waited, from the AMQP timestamp its producer set (epoch
+ * seconds, RabbitMQ's head_message_timestamp; milliseconds when it can only be those):
+ * measured, where delaySeconds estimates. A producer clock ahead of ours reads 0, not a
+ * negative wait. null when there is none.
+ */
+export function oldestMessageAge(headTimestamp: number | null | undefined, atMs: number): number | null {
+  if (typeof headTimestamp !== 'number' || !Number.isFinite(headTimestamp) || headTimestamp <= 0) return null;
+  const seconds = headTimestamp >= TIMESTAMP_MS_FROM ? headTimestamp / 1000 : headTimestamp;
+  return Math.max(0, atMs / 1000 - seconds);
 }
 
 /** Seconds to empty at the net rate (out minus in); null when the queue is not draining. */
