@@ -201,6 +201,15 @@ export class ManagementClient {
   }
 
   private async request<T>(path: string, schema: z.ZodType<T>, what: string, init: { method?: string; body?: string } = {}): Promise<T> {
+    const deadline = new RequestDeadline(this.timeoutMs, this.closing.signal);
+    try {
+      return await this.requestWithin(path, schema, what, init, deadline.signal);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private async requestWithin<T>(path: string, schema: z.ZodType<T>, what: string, init: { method?: string; body?: string }, signal: AbortSignal): Promise<T> {
     const url = `${this.endpoint.baseUrl}${path}`;
     const where = `management API at ${this.endpoint.baseUrl}`;
     let res: Response;
@@ -209,7 +218,7 @@ export class ManagementClient {
         method: init.method ?? 'GET',
         body: init.body,
         headers: { authorization: this.authorization, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
-        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.closing.signal]),
+        signal,
       });
     } catch (err) {
       const e = err as Error;
@@ -312,6 +321,37 @@ function whereInAnswer(json: unknown, path: readonly PropertyKey[]): string {
   const field = path.slice(item && typeof item.name === 'string' ? at : 0).map(String).join('.');
   if (!item || typeof item.name !== 'string') return field || 'answer';
   return `${JSON.stringify(item.name)} ${field || 'item'}`;
+}
+
+/**
+ * A request's end: its timeout or the client's close, whichever comes first. Not
+ * AbortSignal.any([AbortSignal.timeout(ms), closing]): Node 20's any() holds its sources
+ * weakly, so a garbage collection took the timeout away and a request to an API that stopped
+ * answering (or trickled its body) never ended, and the poller with it. Here the timer holds
+ * the controller, the caller clears it.
+ */
+class RequestDeadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onClose = (): void => this.controller.abort(new DOMException('the client was closed', 'AbortError'));
+
+  constructor(
+    ms: number,
+    private readonly closing: AbortSignal,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    if (closing.aborted) this.onClose();
+    else closing.addEventListener('abort', this.onClose, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.closing.removeEventListener('abort', this.onClose);
+  }
 }
 
 class AnswerTooLarge extends Error {}
