@@ -29,6 +29,8 @@ export interface Delivery {
   raw: RawMessage;
   redelivered: boolean;
   ack: AckToken;
+  /** The AMQP content-encoding property (gzip and deflate bodies are read decompressed: bodyEncoding.ts). */
+  contentEncoding?: string | null;
 }
 
 export interface BrokerConsumerEvents {
@@ -368,6 +370,7 @@ export class BrokerConsumer {
       },
       redelivered: msg.fields.redelivered,
       ack: { generation: this.generation, tag: msg.fields.deliveryTag },
+      contentEncoding: msg.properties.contentEncoding ?? null,
     };
     try {
       this.events.onDelivery(delivery);

@@ -5,6 +5,7 @@
 // queue, or a stream re-read from them, since the engine's next multiple=true ack would
 // otherwise take them along, never stored.
 import { decodeMessage } from '../../../shared/events/decode';
+import { readableBody } from './bodyEncoding';
 import type { Delivery } from './brokerConsumer';
 import { streamOffsetOf } from './streamOffsetHeader';
 import type { DeliveryChunk } from './intakeProtocol';
@@ -29,6 +30,8 @@ export class DeliveryChunker {
   private pending: Delivery[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
+  /** Deliveries whose body could not be decompressed (bodyEncoding.ts), and why: quarantined with that reason. */
+  private readonly unreadable = new WeakMap<Delivery, string>();
 
   constructor(
     private readonly sink: ChunkSink,
@@ -38,6 +41,10 @@ export class DeliveryChunker {
 
   /** Takes one delivery; posts at once when the chunk is full, else after the current socket read. */
   add(d: Delivery): void {
+    // A gzip or deflate body is read decompressed from here on (its size counted as such).
+    const read = readableBody(d.raw.body, d.contentEncoding, this.maxBodyBytes);
+    d.raw.body = read.body;
+    if (read.refused !== null) this.unreadable.set(d, read.refused);
     this.pending.push(d);
     this.pendingBytes += d.raw.body.byteLength;
     if (this.pending.length >= CHUNK_MESSAGES || this.pendingBytes > CHUNK_BYTES) this.flush();
@@ -144,7 +151,8 @@ export class DeliveryChunker {
       chunk.routingKeys[i] = d.raw.routingKey ?? '';
       chunk.contentTypes[i] = d.raw.contentType ?? null;
       chunk.headers[i] = refused?.keepHeaders === false ? offsetOnly(d) : ((d.raw.headers as Record<string, unknown> | null) ?? null);
-      chunk.decoded[i] = refused ? { ok: false, reason: refused.reason } : decodeMessage(d.raw, { maxBodyBytes: this.maxBodyBytes });
+      const reason = refused?.reason ?? this.unreadable.get(d);
+      chunk.decoded[i] = reason !== undefined ? { ok: false, reason } : decodeMessage(d.raw, { maxBodyBytes: this.maxBodyBytes });
     }
     offsets[n] = at;
     this.sink.post(chunk, [bodies]);
