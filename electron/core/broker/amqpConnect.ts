@@ -23,3 +23,8 @@ function urlCredentials(url: string): SocketOptions['credentials'] | null {
   if (u.username === '' && u.password === '') return null;
   return amqp.credentials.plain(decodeUrlCredential(u.username), decodeUrlCredential(u.password));
 }
+
+/** Closes a connection's socket without the AMQP close handshake (a broker that answers nothing would hold the close for ever). */
+export function dropSocket(conn: ChannelModel | null): void {
+  (conn?.connection as unknown as { stream?: { destroy(): void } } | undefined)?.stream?.destroy();
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { amqpConnect } from './amqpConnect';
+import { amqpConnect, dropSocket } from './amqpConnect';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { ConnectionStatus } from '../../../shared/metrics';
@@ -62,11 +62,6 @@ async function answeredWithin(call: Promise<unknown>, ms: number): Promise<boole
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Closes a connection's socket without the AMQP close handshake. */
-function dropSocket(conn: ChannelModel | null): void {
-  (conn?.connection as unknown as { stream?: { destroy(): void } } | undefined)?.stream?.destroy();
 }
 
 /**

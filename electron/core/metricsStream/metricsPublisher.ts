@@ -3,7 +3,7 @@
 // slows ingest (the outbox grows in the database and is published when it is back).
 import { countNoun, countText } from '../../../shared/countText';
 import amqp from 'amqplib';
-import { amqpConnect } from '../broker/amqpConnect';
+import { amqpConnect, dropSocket } from '../broker/amqpConnect';
 import { backoffDelay } from '../../../shared/backoff';
 import { METRICS_CONTENT_TYPE, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
 import { redactUrl, safeErrorMessage } from '../redact';
@@ -20,6 +20,18 @@ export interface MetricsPublisherOptions {
   incarnation?: string;
   store: Pick<Store, 'metricsStream'>;
   log(line: string): void;
+}
+
+/** Whether `p` (nothing: at once) settles before the time `at`. */
+async function settledBy(p: Promise<unknown> | null, at: number): Promise<boolean> {
+  if (!p) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, Math.max(0, at - Date.now()), false)));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Outbox rows sent before waiting for the broker's confirms. */
@@ -58,24 +70,33 @@ export class MetricsPublisher {
     });
   }
 
-  /** Publishes what is left (for at most `timeoutMs`), then closes; what is not confirmed stays in the outbox. */
+  /**
+   * Publishes what is left (for at most `timeoutMs`), then closes; what is not confirmed stays in
+   * the outbox. Bounded whatever the broker does: one that blocks publishers (a memory or disk
+   * alarm) or stalled sends no confirm, and waiting for the publish under way held the
+   * collector's stop for as long as that lasted. Past the bound the socket is dropped.
+   */
   async stop(timeoutMs = 5000): Promise<void> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const giveUpAt = Date.now() + timeoutMs;
-    await this.running;
-    while (!this.stopped && Date.now() < giveUpAt && this.o.store.metricsStream.outboxSize() > 0) {
-      this.running = this.publishOutbox();
-      await this.running;
-      this.running = null;
-      if (this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, giveUpAt - Date.now()))));
+    let idle = await settledBy(this.running, giveUpAt);
+    while (idle && !this.stopped && Date.now() < giveUpAt && this.o.store.metricsStream.outboxSize() > 0) {
+      const running = (this.running = this.publishOutbox().finally(() => {
+        if (this.running === running) this.running = null;
+      }));
+      idle = await settledBy(running, giveUpAt);
+      if (idle && this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, giveUpAt - Date.now()))));
     }
     this.stopped = true;
-    const left = this.o.store.metricsStream.outboxSize();
-    if (left > 0) this.o.log(`metrics stream: ${countText(left, 'message')} not yet confirmed ${countNoun(left, 'stays', 'stay')} in the outbox; published at the next start`);
-    await this.model?.close().catch(() => undefined);
+    const model = this.model;
     this.model = null;
     this.channel = null;
+    if (model && !(idle && (await settledBy(model.close().catch(() => undefined), Math.max(giveUpAt, Date.now() + 1000))))) dropSocket(model);
+    // A publish cut off by the dropped socket is not waited for (amqplib settles no confirm of a
+    // socket gone): it can remove nothing from the outbox without the broker's confirms.
+    const left = this.o.store.metricsStream.outboxSize();
+    if (left > 0) this.o.log(`metrics stream: ${countText(left, 'message')} not yet confirmed ${countNoun(left, 'stays', 'stay')} in the outbox; published at the next start`);
   }
 
   private async publishOutbox(): Promise<void> {

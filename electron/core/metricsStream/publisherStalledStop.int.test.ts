@@ -1,0 +1,58 @@
+// A collector stopped while the broker does not answer its metrics publisher: a broker that
+// blocks publishers (a memory or disk alarm: connection.blocked, it reads nothing more from
+// the connection) or one that stalled. Its confirms never come; stop(timeoutMs) awaited the
+// publish under way without a bound, so `collect --publish-metrics` never ended on SIGTERM.
+// Real broker, behind a loopback TCP proxy that stops passing on what the broker sends.
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { paymentEvent } from '../../../bench/events';
+import { deleteQueues } from '../../../test/support/metricsStreamKit';
+import { incoming } from '../../../test/support/storedTextKit';
+import { startTcpProxy } from '../../../test/support/tcpProxy';
+import { tempDir } from '../../../test/support/tempDir';
+import { waitFor } from '../../../test/support/waitFor';
+import { newConsoleId } from '../broker/consoleQueue';
+import { openStore } from '../store/store';
+import { MetricsPublisher } from './metricsPublisher';
+import { recordMetricsOutbox } from './outboxHooks';
+import { DEFAULT_STREAM_RETENTION } from './streamQueue';
+
+const dir = tempDir('payops-stalled-publisher-');
+const stream = `t.stalledpub.${randomUUID().slice(0, 8)}.metrics`;
+afterAll(() => deleteQueues([stream]));
+
+describe('a metrics publisher whose broker stops answering', () => {
+  it('stop(timeoutMs) returns within its bound, and what was not confirmed stays in the outbox', async () => {
+    const proxy = await startTcpProxy();
+    const store = openStore(path.join(dir, 'collector.db'));
+    recordMetricsOutbox(store, 'queue');
+    const logs: string[] = [];
+    const publisher = new MetricsPublisher({
+      url: `amqp://guest:guest@127.0.0.1:${proxy.port}`,
+      stream,
+      retention: DEFAULT_STREAM_RETENTION,
+      collector: store.meta.getOrCreate('console_id', newConsoleId),
+      store,
+      log: (l) => logs.push(l),
+    });
+    try {
+      store.ingest.commit([paymentEvent('payment.authorized')].map((e) => incoming(e, Date.now())));
+      publisher.kick();
+      await waitFor(() => publisher.published === 1, 'the first message confirmed', 10_000);
+      // The broker's answers stop: the next publish waits for a confirm that does not come.
+      proxy.hold();
+      store.ingest.commit([paymentEvent('payment.authorized')].map((e) => incoming(e, Date.now())));
+      publisher.kick();
+      const started = Date.now();
+      const stopped = await Promise.race([publisher.stop(1000).then(() => 'stopped'), new Promise((r) => setTimeout(r, 4000, 'still stopping'))]);
+      expect(stopped, logs.join('\n')).toBe('stopped');
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(store.metricsStream.outboxSize()).toBe(1);
+    } finally {
+      proxy.release();
+      await proxy.close();
+      store.close();
+    }
+  }, 20_000);
+});
