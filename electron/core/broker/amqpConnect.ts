@@ -28,3 +28,20 @@ function urlCredentials(url: string): SocketOptions['credentials'] | null {
 export function dropSocket(conn: ChannelModel | null): void {
   (conn?.connection as unknown as { stream?: { destroy(): void } } | undefined)?.stream?.destroy();
 }
+
+/**
+ * Closes a connection, or drops its socket when the broker does not answer the close within
+ * `ms` (stalled, or blocking the connection): a stop never waits on the broker for ever. True
+ * when it closed with the handshake.
+ */
+export async function closeWithin(conn: ChannelModel, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    const closed = await Promise.race([conn.close().then(() => true, () => true), late]);
+    if (!closed) dropSocket(conn);
+    return closed;
+  } finally {
+    clearTimeout(timer);
+  }
+}

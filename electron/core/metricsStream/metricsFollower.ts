@@ -7,7 +7,7 @@ import { countNoun, countText } from '../../../shared/countText';
 import type amqp from 'amqplib';
 import { backoffDelay } from '../../../shared/backoff';
 import { decodeMetricsMessage } from '../../../shared/metricsStream';
-import { amqpConnect } from '../broker/amqpConnect';
+import { amqpConnect, closeWithin } from '../broker/amqpConnect';
 import { connectWithRetries } from '../broker/connectWithRetries';
 import { redactUrl, safeErrorMessage } from '../redact';
 import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
@@ -44,6 +44,8 @@ export interface FollowerStatus {
 const RETRY = { initialMs: 250, maxMs: 10_000, jitter: 0.2 };
 /** Warnings logged one by one before they are only counted (each 1000th is logged again). */
 const LOGGED_SKIPS = 20;
+/** How long stop() waits for the broker to answer the connection's close. */
+const CLOSE_TIMEOUT_MS = 3000;
 
 interface Pending {
   item: StreamItem;
@@ -93,8 +95,11 @@ export class MetricsFollower {
     this.flush();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.setState('stopped', null);
-    await this.model?.close().catch(() => undefined);
+    const model = this.model;
     this.model = null;
+    // A stalled broker never answers the close: the socket is dropped instead (nothing is lost,
+    // the offset is stored with what was applied).
+    if (model && !(await closeWithin(model, CLOSE_TIMEOUT_MS))) this.o.log('connection to the broker dropped without its close handshake');
   }
 
   /** True when everything the stream holds now has been applied (`--drain`). */

@@ -3,7 +3,7 @@
 // slows ingest (the outbox grows in the database and is published when it is back).
 import { countNoun, countText } from '../../../shared/countText';
 import amqp from 'amqplib';
-import { amqpConnect, dropSocket } from '../broker/amqpConnect';
+import { amqpConnect, closeWithin, dropSocket } from '../broker/amqpConnect';
 import { backoffDelay } from '../../../shared/backoff';
 import { METRICS_CONTENT_TYPE, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
 import { redactUrl, safeErrorMessage } from '../redact';
@@ -92,7 +92,8 @@ export class MetricsPublisher {
     const model = this.model;
     this.model = null;
     this.channel = null;
-    if (model && !(idle && (await settledBy(model.close().catch(() => undefined), Math.max(giveUpAt, Date.now() + 1000))))) dropSocket(model);
+    if (model && !idle) dropSocket(model);
+    else if (model) await closeWithin(model, Math.max(giveUpAt - Date.now(), 1000));
     // A publish cut off by the dropped socket is not waited for (amqplib settles no confirm of a
     // socket gone): it can remove nothing from the outbox without the broker's confirms.
     const left = this.o.store.metricsStream.outboxSize();

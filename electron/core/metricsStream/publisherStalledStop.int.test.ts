@@ -1,7 +1,9 @@
-// A collector stopped while the broker does not answer its metrics publisher: a broker that
+// A collector (and a follower) stopped while the broker does not answer: a broker that
 // blocks publishers (a memory or disk alarm: connection.blocked, it reads nothing more from
 // the connection) or one that stalled. Its confirms never come; stop(timeoutMs) awaited the
-// publish under way without a bound, so `collect --publish-metrics` never ended on SIGTERM.
+// publish under way without a bound, so `collect --publish-metrics` never ended on SIGTERM. A
+// follower's stop awaited the connection's close handshake the same way (`follow` and a follow
+// console never ended against a stalled broker).
 // Real broker, behind a loopback TCP proxy that stops passing on what the broker sends.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +16,7 @@ import { tempDir } from '../../../test/support/tempDir';
 import { waitFor } from '../../../test/support/waitFor';
 import { newConsoleId } from '../broker/consoleQueue';
 import { openStore } from '../store/store';
+import { MetricsFollower } from './metricsFollower';
 import { MetricsPublisher } from './metricsPublisher';
 import { recordMetricsOutbox } from './outboxHooks';
 import { DEFAULT_STREAM_RETENTION } from './streamQueue';
@@ -53,6 +56,27 @@ describe('a metrics publisher whose broker stops answering', () => {
       proxy.release();
       await proxy.close();
       store.close();
+    }
+  }, 20_000);
+});
+
+describe('a metrics follower whose broker stops answering', () => {
+  it('stop() returns within a few seconds', async () => {
+    const proxy = await startTcpProxy();
+    const fstore = openStore(path.join(dir, 'follower.db'));
+    const logs: string[] = [];
+    const follower = new MetricsFollower({ url: `amqp://guest:guest@127.0.0.1:${proxy.port}`, stream, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    try {
+      await follower.start();
+      proxy.hold();
+      const started = Date.now();
+      const stopped = await Promise.race([follower.stop().then(() => 'stopped'), new Promise((r) => setTimeout(r, 8000, 'still stopping'))]);
+      expect(stopped, logs.join('\n')).toBe('stopped');
+      expect(Date.now() - started).toBeLessThan(7000);
+    } finally {
+      proxy.release();
+      await proxy.close();
+      fstore.close();
     }
   }, 20_000);
 });
