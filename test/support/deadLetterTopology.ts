@@ -34,8 +34,19 @@ export function cloudEvent(id: string, type = 'payment.authorized'): Buffer {
   );
 }
 
-/** Declares everything, dead-letters `rejected` ids by reject and `expired` ids by TTL, waits until the DLQ holds them all. */
-export async function fillDeadLetterQueue(t: DeadLetterTopology, rejected: string[], expired: string[], url = AMQP_URL): Promise<void> {
+/**
+ * Declares everything, dead-letters `rejected` ids by reject and `expired` ids by TTL, waits until
+ * the DLQ holds them all. `encoding`: the bodies sent compressed, with their content-encoding.
+ */
+export async function fillDeadLetterQueue(
+  t: DeadLetterTopology,
+  rejected: string[],
+  expired: string[],
+  url = AMQP_URL,
+  encoding?: { contentEncoding: string; encode(body: Buffer): Buffer },
+): Promise<void> {
+  const body = (id: string) => (encoding ? encoding.encode(cloudEvent(id)) : cloudEvent(id));
+  const contentEncoding = encoding?.contentEncoding;
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
@@ -47,8 +58,8 @@ export async function fillDeadLetterQueue(t: DeadLetterTopology, rejected: strin
     await ch.bindQueue(t.rejectQueue, t.exchange, 'payment.#');
     await ch.assertQueue(t.expireQueue, { durable: false, arguments: { 'x-dead-letter-exchange': t.dlx } });
     await ch.bindQueue(t.expireQueue, t.exchange, 'late.#');
-    for (const id of rejected) ch.publish(t.exchange, `payment.authorized.${id}`, cloudEvent(id), { messageId: id, contentType: 'application/cloudevents+json' });
-    for (const id of expired) ch.publish(t.exchange, `late.${id}`, cloudEvent(id), { messageId: id, contentType: 'application/cloudevents+json', expiration: '1' });
+    for (const id of rejected) ch.publish(t.exchange, `payment.authorized.${id}`, body(id), { messageId: id, contentType: 'application/cloudevents+json', contentEncoding });
+    for (const id of expired) ch.publish(t.exchange, `late.${id}`, body(id), { messageId: id, contentType: 'application/cloudevents+json', contentEncoding, expiration: '1' });
     await ch.waitForConfirms();
     const consumer = await conn.createChannel();
     let n = 0;

@@ -5,7 +5,8 @@
 // Any other content-encoding is left to the decoder as it is (kombu sends "utf-8" for JSON), and
 // so is a body that does not start as its encoding says (a producer that labels every message).
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { DEFAULT_MAX_BODY_BYTES } from '../../../shared/events/decode';
+import { DEFAULT_MAX_BODY_BYTES, decodeMessage } from '../../../shared/events/decode';
+import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 
 export interface ReadBody {
   body: Uint8Array;
@@ -34,4 +35,15 @@ export function readableBody(body: Uint8Array, contentEncoding: string | null | 
     }
     return { body, refused: `body sent with content-encoding ${name} could not be decompressed (${(err as Error).message.slice(0, 120)})` };
   }
+}
+
+/**
+ * decodeMessage of a message as the consumer reads it (its body decompressed: readableBody),
+ * for the readers beside it (dead-letter browsing, the sandbox dry run), with the raw message
+ * holding the body read.
+ */
+export function decodeAsConsumed(raw: RawMessage, contentEncoding: string | null | undefined, maxBodyBytes?: number): { raw: RawMessage; decoded: DecodeResult } {
+  const read = readableBody(raw.body, contentEncoding, maxBodyBytes);
+  const readRaw = read.body === raw.body ? raw : { ...raw, body: read.body };
+  return { raw: readRaw, decoded: read.refused !== null ? { ok: false, reason: read.refused } : decodeMessage(readRaw, { maxBodyBytes }) };
 }

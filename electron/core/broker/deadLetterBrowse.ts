@@ -25,7 +25,7 @@ export async function browseDeadLetterInputs(client: ManagementClient, queue: st
 
 function fromManagement(m: ManagementMessage): DeadLetterInput {
   const props = Array.isArray(m.properties) ? {} : (m.properties ?? {});
-  const p = props as { headers?: Record<string, unknown> | null; content_type?: string | null; message_id?: string | null };
+  const p = props as { headers?: Record<string, unknown> | null; content_type?: string | null; content_encoding?: unknown; message_id?: string | null };
   const body = m.payload_encoding === 'base64' ? Buffer.from(m.payload, 'base64') : Buffer.from(m.payload, 'utf8');
   return {
     body,
@@ -34,6 +34,7 @@ function fromManagement(m: ManagementMessage): DeadLetterInput {
     messageId: p.message_id ?? null,
     exchange: m.exchange ?? '',
     routingKey: m.routing_key ?? '',
+    contentEncoding: typeof p.content_encoding === 'string' ? p.content_encoding : null,
   };
 }
 

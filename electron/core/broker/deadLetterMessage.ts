@@ -2,7 +2,7 @@
 // keeps it), its origin (the exchange and routing key of its first death: where it was
 // published), a stable id, and what the console's decoder would make of it.
 import { createHash } from 'node:crypto';
-import { decodeMessage } from '../../../shared/events/decode';
+import { decodeAsConsumed } from './bodyEncoding';
 import type { DeadLetterMessage, DeadLetterOrigin, DeathRecord } from '../../../shared/deadLetters';
 
 export interface DeadLetterInput {
@@ -12,6 +12,8 @@ export interface DeadLetterInput {
   messageId: string | null;
   exchange: string;
   routingKey: string;
+  /** The content-encoding property: a gzip or deflate body is decoded decompressed, as the consumer reads it. */
+  contentEncoding?: string | null;
 }
 
 function text(v: unknown): string {
@@ -96,7 +98,7 @@ export function deliveryCountOf(headers: Record<string, unknown> | null): number
 }
 
 export function describeDeadLetter(input: DeadLetterInput): DescribedDeadLetter {
-  const decoded = decodeMessage({ body: input.body, headers: input.headers, contentType: input.contentType, routingKey: input.routingKey, arrivalMs: Date.now() });
+  const { decoded } = decodeAsConsumed({ body: input.body, headers: input.headers, contentType: input.contentType, routingKey: input.routingKey, arrivalMs: Date.now() }, input.contentEncoding);
   const deaths = deathsOf(input.headers);
   const eventId = decoded.ok ? decoded.event.id : null;
   const preview = Buffer.from(input.body.subarray(0, 512)).toString('utf8');

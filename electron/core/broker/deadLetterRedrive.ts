@@ -264,6 +264,7 @@ function describe(msg: GetMessage): DeadLetterMessage {
     messageId: msg.properties.messageId ?? null,
     exchange: msg.fields.exchange,
     routingKey: msg.fields.routingKey,
+    contentEncoding: msg.properties.contentEncoding ?? null,
   });
 }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AlertRule } from '../../../shared/alertRules';
 import type { DeadLetterSandboxReport } from '../../../shared/deadLetters';
-import { decodeMessage } from '../../../shared/events/decode';
+import { decodeAsConsumed } from '../broker/bodyEncoding';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import { Backtester } from '../alerts/backtest';
 import { deadLetterId, type DeadLetterInput } from '../broker/deadLetterMessage';
@@ -54,8 +54,9 @@ export function replayIntoSandbox(inputs: readonly DeadLetterInput[], options: S
       // Quarantined, with the position in the selection they are listed by.
       const refused: { at: number; id: string; reason: string }[] = [];
       for (const input of inputs) {
-        const raw: RawMessage = { body: input.body, headers: input.headers ?? undefined, contentType: input.contentType ?? undefined, routingKey: input.routingKey, arrivalMs };
-        const decoded = decodeMessage(raw, { maxBodyBytes: options.maxBodyBytes });
+        const sent: RawMessage = { body: input.body, headers: input.headers ?? undefined, contentType: input.contentType ?? undefined, routingKey: input.routingKey, arrivalMs };
+        // As the consumer reads it: a gzip or deflate body decompressed.
+        const { raw, decoded } = decodeAsConsumed(sent, input.contentEncoding, options.maxBodyBytes);
         const id = deadLetterId(input, decoded.ok ? decoded.event.id : null);
         const identity = decoded.ok ? `${decoded.event.source}\u0000${decoded.event.id}` : null;
         const held = decoded.ok ? options.stored?.heldAs(decoded.event) ?? 'absent' : 'absent';
