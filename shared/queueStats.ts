@@ -83,7 +83,8 @@ export const NODE_HEALTH_UNKNOWN: Omit<BrokerNodeHealth, 'at' | 'error'> = {
 // The management API's answers, validated once where they enter (they come from outside:
 // a proxy or a different service on that port may answer anything).
 const rateDetails = z.object({ rate: z.number() }).partial().nullish();
-const count = z.number().nonnegative().nullish();
+/** A count of messages, consumers, connections: a whole number (2.5 messages was taken as a depth). */
+const count = z.number().int().nonnegative().nullish();
 
 export const managementQueueSchema = z.object({
   name: z.string(),

@@ -108,8 +108,16 @@ export class ManagementClient {
     this.closing.abort();
   }
 
-  queue(name: string, vhost = this.endpoint.vhost): Promise<ManagementQueue> {
-    return this.request(`/api/queues/${enc(vhost)}/${enc(name)}?columns=${QUEUE_COLUMNS}`, managementQueueSchema, `queue ${name}`);
+  async queue(name: string, vhost = this.endpoint.vhost): Promise<ManagementQueue> {
+    const q = await this.request(`/api/queues/${enc(vhost)}/${enc(name)}?columns=${QUEUE_COLUMNS}`, managementQueueSchema, `queue ${name}`);
+    // Another queue's figures (a proxy rewriting paths) are not this queue's.
+    if (q.name !== name || q.vhost !== vhost) {
+      throw new ManagementError(
+        'malformed',
+        `management API at ${this.endpoint.baseUrl} answered for queue ${JSON.stringify(q.name)} in vhost ${JSON.stringify(q.vhost)} when asked for ${JSON.stringify(name)} in ${JSON.stringify(vhost)}`,
+      );
+    }
+    return q;
   }
 
   /**

@@ -53,6 +53,10 @@ const cases: { what: string; answer: ReturnType<typeof answers.status>; kind: st
   { what: 'JSON of another shape', answer: answers.status(200, '{"name": 5}'), kind: 'malformed', says: /unexpected shape.*name/ },
   { what: 'a 400 MB answer', answer: answers.huge(400), kind: 'too-large', says: /answered more than 64 MB/, timeoutMs: 20_000 },
   { what: 'no answer (slow)', answer: answers.silent(), kind: 'timeout', says: /did not answer within 1500 ms/ },
+  // A count is a whole number of messages: 2.5 was taken as the depth.
+  { what: 'a fractional message count', answer: answers.status(200, JSON.stringify({ name: topo.queue, vhost: '/', messages: 2.5 })), kind: 'malformed', says: /unexpected shape.*messages/ },
+  // Another queue's figures (a proxy that rewrites paths) were shown as this queue's.
+  { what: "another queue's figures", answer: answers.status(200, JSON.stringify({ name: 'someone.else', vhost: '/', messages: 3 })), kind: 'malformed', says: /answered for queue "someone\.else" in vhost "\/"/ },
 ];
 
 describe('a management API that answers badly', () => {
@@ -90,6 +94,16 @@ describe('a management API that answers badly', () => {
     expect(err).toBeInstanceOf(ManagementError);
     expect((err as ManagementError).kind).toBe('malformed');
     expect((err as ManagementError).message).toMatch(new RegExp(`unexpected shape for one queue: "${topo.queue.replace(/\./g, '\\.')}" messages: .*expected number`));
+  });
+
+  it('a consumer utilisation outside 0..1 is unknown, not shown as -400 % or 700 %', async () => {
+    for (const utilisation of [-4, 7]) {
+      http.answer = answers.status(200, JSON.stringify({ name: topo.queue, vhost: '/', messages: 7, consumers: 1, consumer_utilisation: utilisation }));
+      const { poller } = pollerAgainst(http.url, []);
+      const [s] = (await poller.pollOnce())!;
+      poller.stop();
+      expect(s).toMatchObject({ source: 'management', messages: 7, utilisation: null });
+    }
   });
 
   it('a wrong management URL (nothing listening) falls back and says so', async () => {

@@ -378,7 +378,8 @@ function fromManagement(
     ready: q.messages_ready ?? null,
     unacked: q.messages_unacknowledged ?? null,
     consumers: q.consumers ?? null,
-    utilisation: typeof utilisation === 'number' && Number.isFinite(utilisation) ? utilisation : null,
+    // A share of time, 0..1: anything else is not a utilisation (unknown, not -400 %).
+    utilisation: typeof utilisation === 'number' && utilisation >= 0 && utilisation <= 1 ? utilisation : null,
     rates,
     at,
     error: null,
