@@ -269,6 +269,9 @@ export class ManagementClient {
     if (/html/i.test(contentType) || /^\s*</.test(text)) {
       throw new ManagementError('not-json', `${where} answered an HTML page, not JSON (${what}): is this the management plugin's address?`);
     }
+    if (text.trim() === '') {
+      throw new ManagementError('malformed', `${where} answered an empty body, not JSON (${what}, HTTP ${res.status}): is this the management plugin's address?`);
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -53,6 +53,8 @@ const cases: { what: string; answer: ReturnType<typeof answers.status>; kind: st
   { what: 'JSON of another shape', answer: answers.status(200, '{"name": 5}'), kind: 'malformed', says: /unexpected shape.*name/ },
   { what: 'a 400 MB answer', answer: answers.huge(400), kind: 'too-large', says: /answered more than 64 MB/, timeoutMs: 20_000 },
   { what: 'no answer (slow)', answer: answers.silent(), kind: 'timeout', says: /did not answer within 1500 ms/ },
+  // An empty answer (a 200 or 204 with no body) read "answered malformed JSON (queue q): " and nothing after.
+  { what: 'an empty answer', answer: answers.status(200, ''), kind: 'malformed', says: /answered an empty body, not JSON \(queue / },
   // A count is a whole number of messages: 2.5 was taken as the depth.
   { what: 'a fractional message count', answer: answers.status(200, JSON.stringify({ name: topo.queue, vhost: '/', messages: 2.5 })), kind: 'malformed', says: /unexpected shape.*messages/ },
   // Another queue's figures (a proxy that rewrites paths) were shown as this queue's.
