@@ -22,6 +22,15 @@ const EXCERPT_CHARS = 200;
  * this, so one rate-limited contact point does not hold its queue for an hour.
  */
 export const RETRY_AFTER_MAX_MS = 60_000;
+/**
+ * The operator's line about one message failing again for the same reason (live, the router
+ * says an undelivered message again at every groupInterval flush, so a missing secret or a dead
+ * receiver fails it every few minutes) is said again at most this often, with a count of the
+ * failures not repeated; each failure is still a row of the notification log.
+ */
+export const REPEATED_FAILURE_LINE_MS = 3_600_000;
+/** The most messages whose failure lines are remembered (the oldest is forgotten first). */
+const MAX_FAILURE_LINES = 10_000;
 
 /** What one HTTP attempt got back (tests, diagnostics): never the URL. */
 export interface AttemptReport {
@@ -67,6 +76,18 @@ export interface DeliveryOptions {
   onAttempt?: (report: AttemptReport) => void;
   /** A webhook/slack message failed for good (its receiver was not told): the router sends it again. */
   undelivered?: (d: Dispatch) => void;
+  /** The clock that spaces the lines about repeated failures (REPEATED_FAILURE_LINE_MS); default `now`. */
+  clock?: () => number;
+}
+
+/** The last line said about one message's failure (by contact point, group and status). */
+interface FailureLine {
+  reason: string;
+  /** When this reason was first said for this message. */
+  since: number;
+  saidAt: number;
+  /** Failures of this message for this reason since the line, not said. */
+  notRepeated: number;
 }
 
 const DEFAULT_DELIVERY_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000, jitter: 0.2 };
@@ -83,6 +104,10 @@ export class NotificationDelivery {
   /** Backoff waits in progress, woken early by a stop. */
   private readonly sleepers = new Set<() => void>();
   private readonly counts: DeliveryTotals = { sent: 0, failed: 0, notSent: 0 };
+  /** Lines said about failing messages, by contact point, group and status (see REPEATED_FAILURE_LINE_MS). */
+  private readonly failureLines = new Map<string, FailureLine>();
+  /** Failures not said, by contact point, since its last delivery (said when it delivers again). */
+  private readonly notRepeated = new Map<string, number>();
 
   constructor(private readonly options: DeliveryOptions) {
     this.now = options.now ?? Date.now;
@@ -249,6 +274,7 @@ export class NotificationDelivery {
       if (error === null) {
         this.counts.sent++;
         this.write(d, 'sent', { attempt, final: true, httpStatus, durationMs });
+        this.deliversAgain(d);
         return;
       }
       // A receiver that says when to come back (429/503 with Retry-After, as Slack and PagerDuty
@@ -297,11 +323,50 @@ export class NotificationDelivery {
   private warnFailed(d: Dispatch, attempts: string | null, error: string, excerpt: string): void {
     const warn = this.options.warn;
     if (!warn) return;
+    // The same message failing again for the same reason (a re-send at the next flush) is
+    // counted, and said again only once REPEATED_FAILURE_LINE_MS has passed since its line.
+    const now = (this.options.clock ?? this.now)();
+    const cp = d.contactPoint.name;
+    const key = `${cp}\u0000${d.groupKey}\u0000${d.status}`;
+    const said = this.failureLines.get(key);
+    let still = '';
+    if (said && said.reason === error) {
+      if (now - said.saidAt < REPEATED_FAILURE_LINE_MS) {
+        said.notRepeated++;
+        this.notRepeated.set(cp, (this.notRepeated.get(cp) ?? 0) + 1);
+        return;
+      }
+      if (said.notRepeated > 0) {
+        still = ` (still failing: ${countText(said.notRepeated, 'more failure')} of this message since ${utcText(said.since)} not repeated here; each is in the notification log)`;
+      }
+      said.saidAt = now;
+      said.notRepeated = 0;
+    } else {
+      this.failureLines.delete(key);
+      // Bounded: a dead receiver of a rule grouped by merchant meets ever new groups.
+      if (this.failureLines.size >= MAX_FAILURE_LINES) this.failureLines.delete(this.failureLines.keys().next().value as string);
+      this.failureLines.set(key, { reason: error, since: now, saidAt: now, notRepeated: 0 });
+    }
     const rules = [...new Set(d.alerts.map((a) => a.rule))].sort().join(',');
     const tail = excerpt ? `; the receiver answered: ${JSON.stringify(excerpt)}` : '';
-    const line = `notification not delivered to contact point "${d.contactPoint.name}" (${d.contactPoint.type}, ${d.status} ${rules})${attempts ? ` after ${attempts}` : ''}: ${error}${tail}`;
+    const line = `notification not delivered to contact point "${cp}" (${d.contactPoint.type}, ${d.status} ${rules})${attempts ? ` after ${attempts}` : ''}: ${error}${tail}${still}`;
+    this.say(line);
+  }
+
+  /** A message was delivered: its contact point's failures are forgotten, and those not said are counted in one line. */
+  private deliversAgain(d: Dispatch): void {
+    const cp = d.contactPoint.name;
+    for (const key of [...this.failureLines.keys()]) if (key.startsWith(`${cp}\u0000`)) this.failureLines.delete(key);
+    const quiet = this.notRepeated.get(cp) ?? 0;
+    this.notRepeated.delete(cp);
+    if (quiet > 0 && this.options.warn) {
+      this.say(`contact point "${cp}" (${d.contactPoint.type}) delivers again; ${countText(quiet, 'earlier failure')} ${quiet === 1 ? 'was' : 'were'} not repeated here (each is in the notification log)`);
+    }
+  }
+
+  private say(line: string): void {
     try {
-      warn(this.options.urls.redact(line));
+      this.options.warn?.(this.options.urls.redact(line));
     } catch {
       // a log line that cannot be written stops no delivery
     }
@@ -424,6 +489,11 @@ function describe(err: unknown, timeoutMs: number): string {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
   const cause = e?.cause?.code ?? e?.cause?.message;
   return cause ? `${e.message ?? 'request failed'}: ${cause}` : (e?.message ?? String(err));
+}
+
+/** "2026-11-23 06:00:30 UTC". */
+function utcText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** Why a message was not queued: its contact point already has `waiting` queued ("1 message"). */

@@ -67,6 +67,7 @@ export class NotificationHub {
       backoff: options.backoff,
       warn: options.warn,
       onAttempt: options.onAttempt,
+      clock: this.clock,
       // Live (on the wall clock), an undelivered message is said again at its group's next flush,
       // as Alertmanager does. A replay routes on event time, faster than deliveries end: what it
       // sends must not depend on how fast a receiver failed (the backtest lists the same).
