@@ -41,11 +41,9 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
   let doc: Document | null = null;
   const lines = new LineCounter();
   if (format === 'json') {
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      return { ok: false, rules: null, issues: [fileIssue(`not valid JSON: ${(err as Error).message}`)] };
-    }
+    const json = parseRulesJson(text);
+    if (!json.ok) return { ok: false, rules: null, issues: [fileIssue(json.message)] };
+    data = json.data;
   } else {
     doc = parseDocument(text, { ...RULES_YAML_OPTIONS, lineCounter: lines });
     if (doc.errors.length) {
@@ -67,6 +65,62 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
   if (result.ok && routing.ok) return { ok: true, rules: result.rules, routing: routing.config, issues: [] };
   const issues = [...(result.ok ? [] : result.issues), ...routingIssues];
   return { ok: false, rules: null, issues: issues.map((i) => ({ ...i, line: doc ? lineOf(doc, lines, data, i) : null })) };
+}
+
+/**
+ * A rules file's JSON, read as its YAML is: a leading byte order mark (Windows editors write one;
+ * RFC 8259 lets a parser ignore it) is skipped, and a name given twice in one object is refused
+ * naming it, as YAML's unique keys are (JSON.parse would keep the last and drop the rest unsaid).
+ */
+export function parseRulesJson(text: string): { ok: true; data: unknown } | { ok: false; message: string } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (err) {
+    return { ok: false, message: `not valid JSON: ${(err as Error).message}` };
+  }
+  const repeated = repeatedJsonName(body);
+  if (repeated) return { ok: false, message: `not valid JSON: ${JSON.stringify(repeated.name)} is given twice in the same object (${repeated.at ? `at ${repeated.at}` : 'at the top level'}); only one may be` };
+  return { ok: true, data };
+}
+
+type JsonFrame = { kind: 'object'; names: Set<string>; name: string | null } | { kind: 'array'; index: number };
+
+/** The first name given twice in one object of `text` (JSON that parses) and the path of that object, or null. */
+function repeatedJsonName(text: string): { name: string; at: string } | null {
+  const stack: JsonFrame[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i + 1;
+      while (text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c /* \ */ ? 2 : 1;
+      let next = end + 1;
+      while (next < text.length && ' \t\r\n'.includes(text[next])) next++;
+      const top = stack[stack.length - 1];
+      if (top?.kind === 'object' && text[next] === ':') {
+        const name = JSON.parse(text.slice(i, end + 1)) as string;
+        if (top.names.has(name)) return { name, at: jsonPath(stack.slice(0, -1)) };
+        top.names.add(name);
+        top.name = name;
+      }
+      i = end;
+    } else if (c === 0x7b /* { */) stack.push({ kind: 'object', names: new Set(), name: null });
+    else if (c === 0x5b /* [ */) stack.push({ kind: 'array', index: 0 });
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
+    else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1];
+      if (top?.kind === 'array') top.index++;
+    }
+  }
+  return null;
+}
+
+/** "rules[0].condition": the path to the object a name is repeated in, through the containers around it. */
+function jsonPath(parents: readonly JsonFrame[]): string {
+  let out = '';
+  for (const f of parents) out += f.kind === 'array' ? `[${f.index}]` : `${out ? '.' : ''}${f.name}`;
+  return out;
 }
 
 /** Where in the YAML an issue points: the field's node, else the rule's, else the list's. */

@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { RuleValidationError, parseRules, type AlertRule, type RuleIssue } from '../../../shared/alertRules';
 import { validateRouting, type RoutingConfig } from '../../../shared/notificationConfig';
-import { RULES_YAML_OPTIONS } from '../../../shared/rulesText';
+import { RULES_YAML_OPTIONS, parseRulesJson } from '../../../shared/rulesText';
 
 export type RulesFormat = 'yaml' | 'json';
 
@@ -59,11 +59,9 @@ export function parseRoutingText(text: string, format: RulesFormat, source = 'al
 function parseData(text: string, format: RulesFormat, source: string): unknown {
   let data: unknown;
   if (format === 'json') {
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      throw new RulesFileError([fileIssue(`not valid JSON: ${(err as Error).message}`)], source);
-    }
+    const json = parseRulesJson(text);
+    if (!json.ok) throw new RulesFileError([fileIssue(json.message)], source);
+    data = json.data;
   } else {
     const doc = parseDocument(text, RULES_YAML_OPTIONS);
     if (doc.errors.length) {
