@@ -29,8 +29,8 @@ export const RETRY_AFTER_MAX_MS = 60_000;
  * failures not repeated; each failure is still a row of the notification log.
  */
 export const REPEATED_FAILURE_LINE_MS = 3_600_000;
-/** The most messages whose failure lines are remembered (the oldest is forgotten first). */
-const MAX_FAILURE_LINES = 10_000;
+/** The most failure reasons whose lines are remembered (the oldest is forgotten first). */
+const MAX_FAILURE_LINES = 1000;
 
 /** What one HTTP attempt got back (tests, diagnostics): never the URL. */
 export interface AttemptReport {
@@ -80,13 +80,12 @@ export interface DeliveryOptions {
   clock?: () => number;
 }
 
-/** The last line said about one message's failure (by contact point, group and status). */
+/** The last line said about a contact point's messages failing (by contact point, status and reason). */
 interface FailureLine {
-  reason: string;
-  /** When this reason was first said for this message. */
+  /** When this reason was first said. */
   since: number;
   saidAt: number;
-  /** Failures of this message for this reason since the line, not said. */
+  /** Failures for this reason since the line, not said. */
   notRepeated: number;
 }
 
@@ -323,29 +322,29 @@ export class NotificationDelivery {
   private warnFailed(d: Dispatch, attempts: string | null, error: string, excerpt: string): void {
     const warn = this.options.warn;
     if (!warn) return;
-    // The same message failing again for the same reason (a re-send at the next flush) is
-    // counted, and said again only once REPEATED_FAILURE_LINE_MS has passed since its line.
+    // Messages of this contact point failing again for the same reason (a re-send at the next
+    // flush, every group of a rule grouped by merchant) are counted, and said again only once
+    // REPEATED_FAILURE_LINE_MS has passed since the line.
     const now = (this.options.clock ?? this.now)();
     const cp = d.contactPoint.name;
-    const key = `${cp}\u0000${d.groupKey}\u0000${d.status}`;
+    const key = `${cp}\u0000${d.status}\u0000${error}`;
     const said = this.failureLines.get(key);
     let still = '';
-    if (said && said.reason === error) {
+    if (said) {
       if (now - said.saidAt < REPEATED_FAILURE_LINE_MS) {
         said.notRepeated++;
         this.notRepeated.set(cp, (this.notRepeated.get(cp) ?? 0) + 1);
         return;
       }
       if (said.notRepeated > 0) {
-        still = ` (still failing: ${countText(said.notRepeated, 'more failure')} of this message since ${utcText(said.since)} not repeated here; each is in the notification log)`;
+        still = ` (still failing: ${countText(said.notRepeated, `more ${d.status} message`)} not delivered to this contact point for this reason since ${utcText(said.since)}, not repeated here; each is in the notification log)`;
       }
       said.saidAt = now;
       said.notRepeated = 0;
     } else {
-      this.failureLines.delete(key);
-      // Bounded: a dead receiver of a rule grouped by merchant meets ever new groups.
+      // Bounded: a receiver whose answers vary (an excerpt-free reason each time) meets ever new reasons.
       if (this.failureLines.size >= MAX_FAILURE_LINES) this.failureLines.delete(this.failureLines.keys().next().value as string);
-      this.failureLines.set(key, { reason: error, since: now, saidAt: now, notRepeated: 0 });
+      this.failureLines.set(key, { since: now, saidAt: now, notRepeated: 0 });
     }
     const rules = [...new Set(d.alerts.map((a) => a.rule))].sort().join(',');
     const tail = excerpt ? `; the receiver answered: ${JSON.stringify(excerpt)}` : '';

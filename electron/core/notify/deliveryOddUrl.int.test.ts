@@ -31,7 +31,8 @@ describe('a secret URL whose password holds a bare "%"', () => {
     await waitFor(() => log.filter((e) => e.final).length === 2, () => `both messages' final word (log: ${JSON.stringify(log.map((e) => e.error))})`, 10_000);
     expect(receiver.requests.map((r) => r.authorization)).toEqual([0, 1].map(() => `Basic ${Buffer.from('payops:100%zz-pct').toString('base64')}`));
     expect(log.map((e) => e.error)).toEqual(['HTTP 503', 'HTTP 503']);
-    expect(warned).toHaveLength(2);
+    // Two messages failing for one reason: one line (the second counted, see undeliveredWarnings.int.test.ts).
+    expect(warned).toHaveLength(1);
     expect(JSON.stringify({ warned, log, redacted: urls.redact('login payops:100%zz-pct refused') })).not.toContain('100%zz-pct');
   });
 });

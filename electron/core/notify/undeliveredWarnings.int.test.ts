@@ -3,8 +3,9 @@
 // again, as Alertmanager does). Each failure stays in the notification log, but the operator's
 // line (the CLI's stderr, the console's log) is said once and then at most once an hour with a
 // count, not every few minutes for as long as the fault lasts; when the contact point delivers
-// again, a line says so with the count of failures not repeated. The receiver is a real HTTP
-// server on loopback; the hub's clock is the test's.
+// again, a line says so with the count of failures not repeated. Keyed by contact point, status
+// and reason: a rule grouped by merchant failing for 50 merchants is one line, not 50. The
+// receiver is a real HTTP server on loopback; the hub's clock is the test's.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertNotification } from '../../../shared/alerts';
 import type { NotificationLogEntry } from '../../../shared/notifications';
@@ -64,23 +65,22 @@ describe('a contact point that keeps failing', () => {
     expect(log.filter((e) => e.outcome === 'failed' && e.final)).toHaveLength(13);
     expect(warns).toHaveLength(2);
     expect(warns[1]).toBe(
-      'notification not delivered to contact point "oncall" (webhook, firing declines): secret "oncall" is not set (secret store, or PAYOPS_SECRET_ONCALL in the environment) (still failing: 11 more failures of this message since 2026-11-23 06:00:30 UTC not repeated here; each is in the notification log)',
+      'notification not delivered to contact point "oncall" (webhook, firing declines): secret "oncall" is not set (secret store, or PAYOPS_SECRET_ONCALL in the environment) (still failing: 11 more firing messages not delivered to this contact point for this reason since 2026-11-23 06:00:30 UTC, not repeated here; each is in the notification log)',
     );
   });
 
-  it('two groups: each message\'s first failure is said; when the secret is set, the recovery is said with the count not repeated', async () => {
+  it('many groups (a rule grouped by merchant): one line for them all; when the secret is set, the recovery is said with the count not repeated', async () => {
     const receiver = await startReceiver({ kind: 'ok' });
     open.push(receiver);
     const env: NodeJS.ProcessEnv = {};
     const { hub, warns, runTo } = liveHub(env, ['merchant']);
-    hub.observe(firing('m_1'));
-    hub.observe(firing('m_2'));
+    for (let m = 1; m <= 50; m++) hub.observe(firing(`m_${m}`));
     await runTo(930); // 4 failures each
-    expect(warns.map((w) => w.slice(0, 69))).toEqual(Array(2).fill('notification not delivered to contact point "oncall" (webhook, firing'));
+    expect(warns.map((w) => w.slice(0, 69))).toEqual(['notification not delivered to contact point "oncall" (webhook, firing']);
     env[secretEnvName('oncall')] = `${receiver.url}/hook/T0001/B0002/XyZ123secretTOKEN456`;
     await runTo(1230);
-    expect(receiver.requests).toHaveLength(2);
-    expect(warns.slice(2)).toEqual(['contact point "oncall" (webhook) delivers again; 6 earlier failures were not repeated here (each is in the notification log)']);
+    expect(receiver.requests).toHaveLength(50);
+    expect(warns.slice(1)).toEqual(['contact point "oncall" (webhook) delivers again; 199 earlier failures were not repeated here (each is in the notification log)']);
     expect(warns.join('\n')).not.toContain('secretTOKEN');
   });
 
