@@ -48,10 +48,11 @@ export interface AlertNotification {
 
 /**
  * An alert receivers were told fires was silenced, or its silence ended while it still fires;
- * or an alert fired while a silence held it (`silenced`, never announced). Not an announcement
- * (nothing pops up for it): the notification router holds back its repeats while it is
- * silenced, as Alertmanager's mute stage does, still sends its resolve, and reports what the
- * silence held back (the notification log's `silenced`).
+ * or an alert fired while a silence held it (`silenced`, never announced), and such an alert
+ * resolved or was closed by a rules save (`unsilenced`). Not an announcement (nothing pops up
+ * for it): the notification router holds back its repeats while it is silenced, as
+ * Alertmanager's mute stage does, still sends its resolve, reports what the silence held back
+ * (the notification log's `silenced`), and lets a silenced alert inhibit until it is `unsilenced`.
  */
 export interface AlertSilenceChange {
   kind: 'silenced' | 'unsilenced';

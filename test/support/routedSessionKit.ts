@@ -33,13 +33,17 @@ export function sessionRequests(session: EngineSession): Pick<RoutedSession, 're
   return { request, firing };
 }
 
-/** `closers` gets what the test must close, in the order to close them in reverse. */
-export async function openRoutedSession(dbFile: string, groupBy: string[], closers: (() => unknown)[]): Promise<RoutedSession> {
+/**
+ * `closers` gets what the test must close, in the order to close them in reverse. `sections`:
+ * more of the routing (inhibitRules, muteTimings, ...) and the default policy's other timings.
+ */
+export async function openRoutedSession(dbFile: string, groupBy: string[], closers: (() => unknown)[], sections: { inhibitRules?: unknown[]; repeatInterval?: string } = {}): Promise<RoutedSession> {
   const receiver = await startReceiver();
   closers.push(() => receiver.close());
   const v = validateRouting({
     contactPoints: [{ name: 'oncall', type: 'webhook', urlSecret: 'oncall' }],
-    defaultPolicy: { contactPoint: 'oncall', groupBy, groupWait: '0s', groupInterval: '1s', repeatInterval: '1m' },
+    defaultPolicy: { contactPoint: 'oncall', groupBy, groupWait: '0s', groupInterval: '1s', repeatInterval: sections.repeatInterval ?? '1m' },
+    ...(sections.inhibitRules ? { inhibitRules: sections.inhibitRules } : {}),
   });
   if (!v.ok) throw new Error('routing');
   let notifications: SessionNotifications | null = null;

@@ -801,6 +801,9 @@ export class AlertEvaluator {
     // (Alertmanager mutes it instead, alertmanager#226; a receiver never told hears nothing here
     // either: the router sends a resolve only where it delivered the firing.)
     if (inst.notifiedFiring || inst.carriedSilenced) this.notify(inst, 'resolved', tick);
+    // Fired while silenced, announced to no one: the router held it as an inhibition source
+    // (as Alertmanager does); its silence no longer holds anything.
+    else if (inst.silenced) this.silenceChanged(inst, false, tick);
     this.resolved.unshift(inst);
     while (this.resolved.length > this.maxResolved) this.byKey.delete(this.resolved.pop()!.key);
   }

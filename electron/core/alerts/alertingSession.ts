@@ -345,6 +345,18 @@ export class AlertingSession {
       }
     }
     this.history.saveInstances(closed);
+    // Fired while silenced, announced to no one: the router holds such an alert as an inhibition
+    // source (as Alertmanager does) until it resolves. One the new rules close, or carry on under
+    // another severity (another alert to the router), is let go, so it does not inhibit for ever;
+    // one that fires silenced under the new rules (reading back said nothing) is held, before the
+    // alerts it may inhibit are announced below.
+    const heldKey = (a: AlertView) => `${identity(a)}\u0000${a.severity}`;
+    const silencedUntold = (a: AlertView) => a.state === 'firing' && a.silenced && !announced.has(identity(a));
+    const change = (a: AlertView, kind: 'silenced' | 'unsilenced'): AlertSilenceChange => ({ kind, rule: a.rule, severity: a.severity, labels: { ...a.labels }, key: a.key, at: now, summary: `FIRING ${a.rule}: ${a.summary}` });
+    const oldHeld = new Set(oldActive.filter(silencedUntold).map(heldKey));
+    const nextHeld = new Set(nextActive.filter(silencedUntold).map(heldKey));
+    for (const a of oldActive) if (silencedUntold(a) && !nextHeld.has(heldKey(a))) this.silenceChanged(change(a, 'unsilenced'));
+    for (const a of nextActive) if (silencedUntold(a) && !oldHeld.has(heldKey(a))) this.silenceChanged(change(a, 'silenced'));
     // What fired while reading back is announced only if it still fires and did not fire before.
     const announce = new Map<string, AlertNotification>();
     const firingKeys = new Map(nextActive.filter((a) => a.state === 'firing').map((a) => [a.key, a]));

@@ -4,7 +4,7 @@
 // labels, a group's first message `groupWait` after it was created, later changes every
 // `groupInterval`, an unchanged firing group again after `repeatInterval`. Mute timings hold
 // a policy's messages back (what is still firing goes out once the mute ends); a firing source
-// alert inhibits matching targets; a silenced alert is not repeated (its resolve still goes out) and
+// alert (silenced or not, as in Alertmanager) inhibits matching targets; a silenced alert is not repeated (its resolve still goes out) and
 // what a silence holds back is reported. Nothing is dropped silently: every alert held back is
 // reported as a decision, once per alert and reason.
 //
@@ -98,6 +98,13 @@ export class NotificationRouter {
    * before their repeatInterval.
    */
   private readonly silenced = new Set<string>();
+  /**
+   * Firing alerts announced to no one because a silence held them when they fired: they page no
+   * one, but inhibit their targets, as Alertmanager's inhibitor takes every firing alert that
+   * matches a source, silenced or not. Let go when announced (its silence ended) and when the
+   * evaluator says its silence no longer holds it ('unsilenced': it resolved, or was closed).
+   */
+  private readonly heldSilenced = new Map<string, NotifiedAlert>();
 
   constructor(config: RoutingConfig) {
     this.compile(config);
@@ -209,6 +216,7 @@ export class NotificationRouter {
     if (alert.status === 'resolved' && n.key !== undefined) this.carried.delete(n.key);
     // Announced firing again (its silence ended before it was announced) or resolved: not silenced.
     this.silenced.delete(alert.fingerprint);
+    this.heldSilenced.delete(alert.fingerprint);
     if (alert.status === 'firing') this.firing.set(alert.fingerprint, alert);
     else this.firing.delete(alert.fingerprint);
     const labels = matchLabels(alert);
@@ -242,11 +250,13 @@ export class NotificationRouter {
     const held: Suppression[] = [];
     if (change.kind === 'unsilenced') {
       this.silenced.delete(told.fingerprint);
+      this.heldSilenced.delete(told.fingerprint);
       const firing = this.firing.get(told.fingerprint);
       if (firing) this.placeWhereUntold(firing);
     } else {
       const firing = this.firing.get(told.fingerprint);
       if (firing) this.silenced.add(told.fingerprint);
+      else this.heldSilenced.set(told.fingerprint, told);
       held.push(...this.heldBySilence(firing ?? told, change.at));
     }
     const due = this.advanceTo(this.clock);
@@ -538,11 +548,13 @@ export class NotificationRouter {
       // targets too; otherwise two such alerts (two criticals of one merchant under "a critical
       // holds back the rest") would silence each other and nothing would page.
       const twoSided = rule.source(t);
-      for (const source of this.firing.values()) {
-        if (source.fingerprint === target.fingerprint) continue;
-        const s = matchLabels(source);
-        if (!rule.source(s) || (twoSided && rule.target(s))) continue;
-        if (rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? ''))) return true;
+      for (const sources of [this.firing, this.heldSilenced]) {
+        for (const source of sources.values()) {
+          if (source.fingerprint === target.fingerprint) continue;
+          const s = matchLabels(source);
+          if (!rule.source(s) || (twoSided && rule.target(s))) continue;
+          if (rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? ''))) return true;
+        }
       }
     }
     return false;
