@@ -147,4 +147,23 @@ describe('NotificationRouter (controlled event-time clock)', () => {
     const live = new NotificationRouter(DEFAULT_ROUTING);
     expect(sent([live.advanceTo(at(103)), live.observe(note('firing', 'a', 100, { merchant: 'm_3' }))])).toEqual(['103 desktop firing [m_3:firing]']);
   });
+  it('repeatInterval is checked at each groupInterval flush, as Alertmanager does: 12m with a 5m groupInterval repeats every 15m', () => {
+    // Grafana's and Alertmanager's docs: a repeat goes out at the first flush at or after
+    // last message + repeatInterval, so the interval is rounded up to a multiple of groupInterval.
+    const r = new NotificationRouter(config({ defaultPolicy: { contactPoint: 'chat', groupWait: '30s', groupInterval: '5m', repeatInterval: '12m' } }));
+    const out = [r.observe(note('firing', 'declines', 0, { merchant: 'm_1' }))];
+    for (let s = 1; s <= 3600; s += 1) out.push(r.advanceTo(at(s)));
+    expect(sent(out)).toEqual(['30 chat firing [m_1:firing]', '930 chat firing [m_1:firing]', '1830 chat firing [m_1:firing]', '2730 chat firing [m_1:firing]']);
+  });
+
+  it('groupWait is for a new group only: an alert joining a group whose first flush held everything back waits for the groupInterval', () => {
+    // Alertmanager: the group's first flush happened (hasFlushed), whatever it sent.
+    const r = new NotificationRouter(config({ inhibitRules: [{ sourceMatchers: ['alertname=stopped'], targetMatchers: ['alertname=declines'] }] }));
+    const out = [r.observe(note('firing', 'stopped', 0)), r.observe(note('firing', 'declines', 0, { merchant: 'm_1' })), r.advanceTo(at(30))];
+    expect(sent(out)).toEqual(['30 chat firing [stopped:firing]']); // declines' group flushed at 30 s, m_1 inhibited
+    out.push(r.observe(note('resolved', 'stopped', 40)), r.observe(note('firing', 'declines', 60, { merchant: 'm_2' })), r.advanceTo(at(329)));
+    expect(sent(out)).toHaveLength(1); // not at 90 s (groupWait from m_2): at the group's next flush
+    out.push(r.advanceTo(at(330)));
+    expect(sent(out).slice(1)).toEqual(['330 chat resolved [stopped:resolved]', '330 chat firing [m_1:firing,m_2:firing]']);
+  });
 });
