@@ -37,8 +37,12 @@ Without --rules the default pack runs. Without --from/--to a database's whole ra
 --json prints one object: {rules, input, events, from, to, evaluations, fired, alerts: [...],
 notifications: [...]}, each alert as in \`payops alerts --json\`.
 
+A capture that breaks off (a cut or corrupt gzip, a last line cut mid-line) is backtested up
+to the break, as \`payops replay\` stores it: input.truncated is true, input.error names the
+line, and the exit code is 1.
+
 Exit codes: 0 done (whether or not anything fired), 1 bad rules file (each problem named
-by rule and field), bad input or usage, 3 database unusable.`;
+by rule and field), bad input or usage, a capture that breaks off, 3 database unusable.`;
 
 export function registerBacktest(program: Command): void {
   program
@@ -85,7 +89,8 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
   if (capture) {
     try {
       const r = await backtestCapture(capture, rules, { includeUnfired: flags.all, burnRates });
-      input = { capture, lines: r.lines, badLines: r.badLines, undecodable: r.undecodable, duplicates: r.duplicates };
+      // truncated and error as `payops replay --json` says them: the capture breaks off, what came before was backtested.
+      input = { capture, lines: r.lines, badLines: r.badLines, undecodable: r.undecodable, duplicates: r.duplicates, truncated: r.truncated, error: r.error };
       result = r;
     } catch (err) {
       if (err instanceof CaptureReadError) throw new CliError(`capture ${err.message}`);
@@ -126,11 +131,10 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     routing: routing ? backtestRouting(routing, result.notifications, result.alerts, result.to, result.silenceChanges) : null,
     durationMs: Date.now() - started,
   };
-  if (flags.json) {
-    printJson(out);
-    return;
-  }
-  printText(`${formatBacktest(out)}\n`);
+  if (flags.json) printJson(out);
+  else printText(`${formatBacktest(out)}\n`);
+  // A capture that breaks off exits 1, as `payops replay` does for it (its result is printed).
+  if (capture && input.truncated === true) process.exitCode = 1;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -154,7 +158,8 @@ function formatBacktest(o: { rules: string[]; input: Record<string, unknown>; ev
   const lines = [
     `backtest of ${countText(o.rules.length, 'rule')} over ${what}: ${countText(o.events, 'event')} (${o.from ?? '-'} .. ${o.to ?? '-'})`,
   ];
-  if (o.input.truncated) lines.push(`note: ${String(o.input.truncated)}`);
+  if (o.input.capture && o.input.truncated) lines.push(`note: the capture breaks off: ${String(o.input.error)}; the lines before it were backtested`);
+  else if (o.input.truncated) lines.push(`note: ${String(o.input.truncated)}`);
   if (o.input.badLines) lines.push(`note: ${countText(Number(o.input.badLines), 'unreadable capture line')} skipped`);
   lines.push(o.alerts.length ? formatAlertTable(o.alerts) : 'nothing would have fired');
   if (o.routing) lines.push(...formatRouting(o.routing));

@@ -36,7 +36,9 @@ Guards:
   - messages go out with publisher confirms (the count printed is what the broker
     confirmed) and the mandatory flag (unroutable messages are counted);
   - lines the console would quarantine are left out unless --include-quarantined;
-    unreadable lines are never sent.
+    unreadable lines are never sent;
+  - a capture that breaks off (a cut or corrupt gzip, a last line cut mid-line) is
+    published up to the break, said as a warning and "truncated": true, and exits 1.
 Each message keeps its recorded routing key, headers and content type; a plain
 CloudEvent line is sent with its type as routing key.`;
 
@@ -114,6 +116,8 @@ async function runPublish(capture: string, flags: PublishFlags): Promise<void> {
       confirms: true,
       durationMs: result.durationMs,
       readError: result.plan.readError,
+      // The capture breaks off (as replay's truncated): what came before the break was published.
+      truncated: result.plan.truncated,
     };
     printResult(
       flags.json,
@@ -123,7 +127,8 @@ async function runPublish(capture: string, flags: PublishFlags): Promise<void> {
             `${out.nacked ? `; ${out.nacked} refused` : ''}${out.unroutable ? `; ${out.unroutable} unroutable (no queue bound)` : ''}` +
             ` in ${formatSeconds(out.durationMs)}\n`,
     );
-    process.exit(out.nacked > 0 || out.published < out.count ? 4 : 0);
+    // A capture that breaks off exits 1, as `payops replay` does for it (what came before was sent).
+    process.exit(out.nacked > 0 || out.published < out.count ? 4 : out.truncated ? 1 : 0);
   } catch (err) {
     if (err instanceof PublishRefusedError) throw new CliError(err.message);
     throw err;

@@ -9,6 +9,8 @@ import type { AlertSilence } from '../../../shared/alerts';
 import { decodeMessage } from '../../../shared/events/decode';
 import type { QueueDepth } from '../../../shared/metrics';
 import { openCaptureReader } from '../capture/captureReader';
+import { brokeOffAfter, CaptureReadError, cutLineError } from '../capture/captureErrors';
+import type { CaptureRecord } from '../capture/captureLine';
 import type { ReadStore } from '../store/store';
 import { Backtester, type BacktestOptions, type BacktestResult } from './backtest';
 import type { AlertInputEvent } from './eventCounters';
@@ -119,6 +121,13 @@ export interface CaptureBacktestResult extends BacktestResult {
   badLines: number;
   undecodable: number;
   duplicates: number;
+  /**
+   * The capture breaks off after lines were read (a cut or corrupt gzip, a last line cut mid-line,
+   * a read failure), as `payops replay` says `truncated`: the backtest ran over what came before.
+   */
+  truncated: boolean;
+  /** Why it breaks off (the reader's message, naming the line), or null. */
+  error: string | null;
 }
 
 /** How many event ids a capture backtest remembers to drop duplicates (as the store would). */
@@ -127,7 +136,9 @@ const DEDUPE_WINDOW = 1_000_000;
 /**
  * Runs `rules` over a capture file, decoded line by line as `payops replay` would (duplicates
  * by source and id are dropped, events without a time are placed at their arrival).
- * CaptureReadError (missing, empty, binary, broken gzip) propagates to the caller.
+ * A capture that breaks off after its first lines (see CaptureBacktestResult.truncated) is
+ * backtested up to the break; a CaptureReadError that leaves nothing read (missing, empty,
+ * binary) propagates to the caller.
  */
 export async function backtestCapture(file: string, rules: readonly AlertRule[], options: BacktestOptions = {}): Promise<CaptureBacktestResult> {
   const bt = new Backtester(rules, options);
@@ -137,22 +148,22 @@ export async function backtestCapture(file: string, rules: readonly AlertRule[],
   let undecodable = 0;
   let duplicates = 0;
   let batch: AlertInputEvent[] = [];
-  for await (const record of openCaptureReader(file)) {
+  const take = (record: CaptureRecord): void => {
     lines++;
     if (!('raw' in record)) {
       badLines++;
-      continue;
+      return;
     }
     const decoded = decodeMessage(record.raw);
     if (!decoded.ok) {
       undecodable++;
-      continue;
+      return;
     }
     const e = decoded.event;
     const id = `${e.source}\u0000${e.id}`;
     if (seen.has(id)) {
       duplicates++;
-      continue;
+      return;
     }
     seen.add(id);
     if (seen.size > DEDUPE_WINDOW) {
@@ -179,7 +190,23 @@ export async function backtestCapture(file: string, rules: readonly AlertRule[],
       bt.feedEvents(batch);
       batch = [];
     }
+  };
+  let error: string | null = null;
+  let truncated = false;
+  let lastLine = 0;
+  try {
+    for await (const record of openCaptureReader(file)) {
+      // Cut mid-line: the file breaks off inside its last line, which is no unreadable line.
+      if ('error' in record && record.cut) throw cutLineError(file, record.line);
+      lastLine = record.line;
+      take(record);
+    }
+  } catch (err) {
+    // Broken off after lines were read: backtest what came before, as a replay stores it.
+    if (!(err instanceof CaptureReadError) || !brokeOffAfter(err, lastLine)) throw err;
+    error = err.message;
+    truncated = true;
   }
   if (batch.length) bt.feedEvents(batch);
-  return { ...bt.finish(), lines, badLines, undecodable, duplicates };
+  return { ...bt.finish(), lines, badLines, undecodable, duplicates, truncated, error };
 }

@@ -54,3 +54,27 @@ export class CaptureExistsError extends CaptureWriteError {
     super(file, `already exists (${countText(sizeBytes, 'byte')}): recording would overwrite it; choose a new file`);
   }
 }
+
+/**
+ * The reader's `cut` record (a plain file's last line without a line end that does not parse) as
+ * the whole-file verdict: the capture breaks off there, as a cut gzip does. A replay, a publish and
+ * a backtest all say it so; none counts the cut tail as an unreadable line.
+ */
+export function cutLineError(file: string, line: number): CaptureReadError {
+  const before = line - 1;
+  return new CaptureReadError(
+    'truncated-line',
+    file,
+    line,
+    `the last line has no line end and does not parse: the file is cut mid-line, after ${countText(before, 'complete line')} (e.g. copied while it was being written)`,
+  );
+}
+
+/**
+ * Whether `err` broke a capture off after `linesRead` lines had been read (a cut or corrupt gzip,
+ * a line cut mid-write, a read failure): what came before stands and the capture is `truncated`.
+ * A missing, empty or binary file is no capture at all.
+ */
+export function brokeOffAfter(err: CaptureReadError, linesRead: number): boolean {
+  return err.kind !== 'empty' && err.kind !== 'binary' && linesRead > 0;
+}

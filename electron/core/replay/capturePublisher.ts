@@ -6,6 +6,7 @@ import type { RawMessage } from '../../../shared/events/eventTypes';
 import { brokerRefusal, BrokerUnreachableError } from '../broker/brokerErrors';
 import { validateBrokerUrl } from '../broker/brokerUrl';
 import { openCaptureReader } from '../capture/captureReader';
+import { brokeOffAfter, CaptureReadError, cutLineError } from '../capture/captureErrors';
 import { DEFAULT_BROKER } from '../broker/brokerConfig';
 import { redactSecrets, redactUrl } from '../redact';
 import { TokenBucket } from '../sim/tokenBucket';
@@ -44,6 +45,11 @@ export interface PublishPlan {
   rate: number | null;
   /** The capture could not be read to its end (truncated gzip...): only `count` messages before that. */
   readError: string | null;
+  /**
+   * The capture breaks off after lines were read (a cut or corrupt gzip, a last line cut mid-line,
+   * a read failure), as `payops replay` says `truncated`: what came before it is published.
+   */
+  truncated: boolean;
   /** One line for the operator: what goes where. */
   summary: string;
 }
@@ -119,9 +125,22 @@ function outgoing(raw: RawMessage, includeQuarantined: boolean, maxBodyBytes: nu
   return { routingKey: raw.routingKey ?? e?.type ?? '', body, options };
 }
 
-async function* messages(file: string, includeQuarantined: boolean, maxBodyBytes: number | undefined, counts: { quarantined: number; bad: number; error: string | null }) {
+interface ReadCounts {
+  quarantined: number;
+  bad: number;
+  error: string | null;
+  truncated: boolean;
+}
+
+const newCounts = (): ReadCounts => ({ quarantined: 0, bad: 0, error: null, truncated: false });
+
+async function* messages(file: string, includeQuarantined: boolean, maxBodyBytes: number | undefined, counts: ReadCounts) {
+  let line = 0;
   try {
     for await (const rec of openCaptureReader(file)) {
+      // Cut mid-line: the file breaks off inside its last line (no line to count as unreadable).
+      if ('error' in rec && rec.cut) throw cutLineError(file, rec.line);
+      line = rec.line;
       if ('error' in rec) {
         counts.bad++;
         continue;
@@ -132,6 +151,7 @@ async function* messages(file: string, includeQuarantined: boolean, maxBodyBytes
     }
   } catch (err) {
     counts.error = (err as Error).message;
+    counts.truncated = err instanceof CaptureReadError ? brokeOffAfter(err, line) : line > 0;
   }
 }
 
@@ -139,7 +159,7 @@ async function* messages(file: string, includeQuarantined: boolean, maxBodyBytes
 export async function planPublish(o: Omit<PublishCaptureOptions, 'confirm'>): Promise<PublishPlan> {
   checkGuards(o);
   validateBrokerUrl(o.url);
-  const counts = { quarantined: 0, bad: 0, error: null as string | null };
+  const counts = newCounts();
   let count = 0;
   for await (const _m of messages(o.file, o.includeQuarantined ?? false, o.maxBodyBytes, counts)) count++;
   if (counts.error && count === 0 && counts.quarantined === 0 && counts.bad === 0) {
@@ -164,6 +184,7 @@ export async function planPublish(o: Omit<PublishCaptureOptions, 'confirm'>): Pr
     badLines: counts.bad,
     rate,
     readError: counts.error,
+    truncated: counts.truncated,
     summary,
   };
 }
@@ -220,7 +241,7 @@ export async function publishCapture(o: PublishCaptureOptions): Promise<PublishC
     channel.on('return', () => unroutable++);
     const bucket = o.rate ? new TokenBucket(o.rate, Math.max(1, o.rate * 0.5), Date.now()) : null;
     let budget = 0;
-    const counts = { quarantined: 0, bad: 0, error: null as string | null };
+    const counts = newCounts();
     for await (const m of messages(o.file, o.includeQuarantined ?? false, o.maxBodyBytes, counts)) {
       if (o.signal?.aborted || failure) break;
       if (sent >= plan.count) break; // the file grew since it was counted: send what was confirmed

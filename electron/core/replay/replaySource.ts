@@ -7,7 +7,7 @@ import { REPLAY_SPEED_MAX, REPLAY_SPEED_MIN } from '../../../shared/replayApi';
 import type { ApiParsedArgs } from '../../../shared/api';
 import type { ReplayStatusView } from '../../../shared/replayApi';
 import type { ReplayProgress } from '../../../shared/metrics';
-import { CaptureReadError } from '../capture/captureErrors';
+import { brokeOffAfter, CaptureReadError, cutLineError } from '../capture/captureErrors';
 import { parseCaptureLine, type CaptureRecord } from '../capture/captureLine';
 import { openCaptureReader, type CaptureReader } from '../capture/captureReader';
 import { MAX_PACED_GAP_MS, skippedGapText, type SkippedGap } from '../../../shared/replayGap';
@@ -447,7 +447,7 @@ export class ReplaySource implements IngestSource {
   /** `broke`: the file broke off after lines were read (truncated or corrupt gzip, a read failure). */
   private endOfPass(error: string | null, broke: CaptureReadError | null = null): void {
     this.flushPending();
-    const readPastStart = broke !== null && broke.kind !== 'empty' && broke.kind !== 'binary' && this.line > 0;
+    const readPastStart = broke !== null && brokeOffAfter(broke, this.line);
     // Broken off: nothing after the break can ever be read, so what was read is the whole span.
     if ((error === null || readPastStart) && this.passWatermark !== null) {
       this.to = this.passWatermark;
@@ -496,10 +496,7 @@ export class ReplaySource implements IngestSource {
   /** Handles one record; returns a promise when the loop must wait (pacing, pause, backpressure). */
   private handle(record: CaptureRecord, gen: number): Promise<void> | null {
     // Cut mid-line (copied while being written): the capture breaks off there, as a cut gzip does.
-    if ('error' in record && record.cut) {
-      const before = record.line - 1;
-      throw new CaptureReadError('truncated-line', this.file, record.line, `the last line has no line end and does not parse: the file is cut mid-line, after ${before} complete line${before === 1 ? '' : 's'} (e.g. copied while it was being written)`);
-    }
+    if ('error' in record && record.cut) throw cutLineError(this.file, record.line);
     this.line = record.line;
     if (record.line > this.maxLineSeen) this.maxLineSeen = record.line;
     if ('error' in record) {
