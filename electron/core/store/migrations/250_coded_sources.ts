@@ -14,6 +14,13 @@ import { RESTORED_SUBJECT, STORED_FLAGS, insertIf, restoredJsonSql } from './210
 const SOURCE_OF_CODE = `(SELECT source FROM event_sources WHERE code = ${STORED_FLAGS} >> 4)`;
 const RESTORED_SOURCE = `CASE WHEN ${STORED_FLAGS} & 8 THEN ${SOURCE_OF_CODE} ELSE json ->> '$.source' END`;
 
+/** The `events` view from 250 on: the stored text with its source (coded or not), subject and time put back (migration 362 builds it again). */
+export const CODED_EVENTS_VIEW = eventsViewSql({
+  source: RESTORED_SOURCE,
+  subject: RESTORED_SUBJECT,
+  json: restoredJsonSql([insertIf(`${STORED_FLAGS} & 8`, '$.source', SOURCE_OF_CODE)]),
+});
+
 export const migration250 = {
   version: 250,
   name: 'CloudEvent sources stored once, as codes',
@@ -29,10 +36,6 @@ export const migration250 = {
         ALTER TABLE event_sources_coded RENAME TO event_sources;
       `);
     }
-    db.exec(eventsViewSql({
-      source: RESTORED_SOURCE,
-      subject: RESTORED_SUBJECT,
-      json: restoredJsonSql([insertIf(`${STORED_FLAGS} & 8`, '$.source', SOURCE_OF_CODE)]),
-    }));
+    db.exec(CODED_EVENTS_VIEW);
   },
 };
