@@ -11,6 +11,7 @@ import type { QueueDepth } from '../../../shared/metrics';
 import { openCaptureReader } from '../capture/captureReader';
 import { brokeOffAfter, CaptureReadError, cutLineError } from '../capture/captureErrors';
 import type { CaptureRecord } from '../capture/captureLine';
+import { firstEventTime } from '../capture/firstEventTime';
 import type { ReadStore } from '../store/store';
 import { Backtester, type BacktestOptions, type BacktestResult } from './backtest';
 import type { AlertInputEvent } from './eventCounters';
@@ -135,7 +136,8 @@ const DEDUPE_WINDOW = 1_000_000;
 
 /**
  * Runs `rules` over a capture file, decoded line by line as `payops replay` would (duplicates
- * by source and id are dropped, events without a time are placed at their arrival).
+ * by source and id are dropped, events without a time are placed at their recorded arrival, else
+ * at the newest event time before them, else at the capture's first).
  * A capture that breaks off after its first lines (see CaptureBacktestResult.truncated) is
  * backtested up to the break; a CaptureReadError that leaves nothing read (missing, empty,
  * binary) propagates to the caller.
@@ -148,6 +150,10 @@ export async function backtestCapture(file: string, rules: readonly AlertRule[],
   let undecodable = 0;
   let duplicates = 0;
   let batch: AlertInputEvent[] = [];
+  // A line without an event time and without a recorded arrival (0) is placed as a replay places
+  // it: at the newest event time before it, else at the capture's first (never in 1970).
+  const first = await firstEventTime(file);
+  let watermark: number | null = null;
   const take = (record: CaptureRecord): void => {
     lines++;
     if (!('raw' in record)) {
@@ -160,6 +166,8 @@ export async function backtestCapture(file: string, rules: readonly AlertRule[],
       return;
     }
     const e = decoded.event;
+    if (e.timeMs !== null && (watermark === null || e.timeMs > watermark)) watermark = e.timeMs;
+    const arrivalMs = record.raw.arrivalMs === 0 ? (e.timeMs ?? watermark ?? first ?? 0) : record.raw.arrivalMs;
     const id = `${e.source}\u0000${e.id}`;
     if (seen.has(id)) {
       duplicates++;
@@ -176,7 +184,7 @@ export async function backtestCapture(file: string, rules: readonly AlertRule[],
     }
     batch.push({
       type: e.type,
-      timeMs: e.timeMs ?? record.raw.arrivalMs,
+      timeMs: e.timeMs ?? arrivalMs,
       merchantId: e.merchantId,
       country: e.country,
       score: e.score,
@@ -184,7 +192,7 @@ export async function backtestCapture(file: string, rules: readonly AlertRule[],
       cardBin: e.cardBin,
       method: e.method,
       dimensions: e.dimensions,
-      arrivalMs: record.raw.arrivalMs,
+      arrivalMs,
     });
     if (batch.length >= 2000) {
       bt.feedEvents(batch);

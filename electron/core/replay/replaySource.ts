@@ -10,6 +10,7 @@ import type { ReplayProgress } from '../../../shared/metrics';
 import { brokeOffAfter, CaptureReadError, cutLineError } from '../capture/captureErrors';
 import { parseCaptureLine, type CaptureRecord } from '../capture/captureLine';
 import { openCaptureReader, type CaptureReader } from '../capture/captureReader';
+import { firstEventTime } from '../capture/firstEventTime';
 import { MAX_PACED_GAP_MS, skippedGapText, type SkippedGap } from '../../../shared/replayGap';
 import type { IngestSource } from '../ingest/ingestSource';
 import type { PipelineInput } from '../ingest/ingestPipeline';
@@ -143,7 +144,7 @@ export class ReplaySource implements IngestSource {
   private anchorWall = 0;
   /** The event time the loop is waiting for (paced), if any. */
   private waitingFor: number | null = null;
-  /** The first timed line's event time; undefined until probed (see probeFirstTime). */
+  /** The first timed line's event time (the arrival of untimed lines before it); undefined until probed (firstEventTime). */
   private firstTimeMs: number | null | undefined = undefined;
   /** Highest event time of the lines handled in this pass. */
   private passWatermark: number | null = null;
@@ -414,7 +415,7 @@ export class ReplaySource implements IngestSource {
 
   private async readPass(gen: number): Promise<void> {
     if (this.firstTimeMs === undefined) {
-      this.firstTimeMs = await this.probeFirstTime();
+      this.firstTimeMs = await firstEventTime(this.file, { endByte: this.sizeAtStart, maxBodyBytes: this.maxBodyBytes });
       if (gen !== this.generation) return;
     }
     const reader = openCaptureReader(this.file, { endByte: this.sizeAtStart });
@@ -692,24 +693,6 @@ export class ReplaySource implements IngestSource {
       decoded: { ok: false, reason: `capture line ${line}: ${error}` },
       origin: `${this.file}:${line}`,
     });
-  }
-
-  /**
-   * The event time of the file's first timed line: the arrival time of lines before it that
-   * have neither a time nor a recorded arrival (else they would land in 1970 windows).
-   * Usually the first line, so the probe reads one line; a file without any time gives null.
-   */
-  private async probeFirstTime(): Promise<number | null> {
-    try {
-      for await (const record of openCaptureReader(this.file, { endByte: this.sizeAtStart })) {
-        if ('error' in record) continue;
-        const d = decodeMessage(record.raw, { maxBodyBytes: this.maxBodyBytes });
-        if (d.ok && d.event.timeMs !== null) return d.event.timeMs;
-      }
-    } catch {
-      // The read loop reports file problems.
-    }
-    return null;
   }
 
   /**
