@@ -175,6 +175,28 @@ describe('openCaptureReader on bad input', () => {
     expect((thrown as CaptureReadError).kind).toBe('truncated-gzip');
   });
 
+  // Node's gunzip drops the output of the write in which it finds an error: bytes after the last
+  // member (appended junk) lost the member's last lines, all of them for a small capture, and
+  // "after N complete lines" named fewer lines than the file held complete.
+  it('yields every line of a gzip followed by trailing garbage, then throws corrupt-gzip naming the line after them', async () => {
+    for (const n of [30, 3000]) {
+      const lines = eventLines(n, 9);
+      const path = file(Buffer.concat([gzipSync(lines.join('\n') + '\n'), Buffer.from('GARBAGE appended\n')]), 'ndjson.gz');
+      const { records, thrown } = await readAll(path);
+      expect(records.map((r) => ('raw' in r ? Buffer.from(r.raw.body).toString() : r.error))).toEqual(lines);
+      expect(thrown).toBeInstanceOf(CaptureReadError);
+      expect((thrown as CaptureReadError).kind).toBe('corrupt-gzip');
+      expect((thrown as CaptureReadError).message).toMatch(new RegExp(`line ${n + 1}: gzip data is corrupt after ${n} complete lines`));
+    }
+  });
+
+  it('a gzip with trailing zero bytes (padding) is whole', async () => {
+    const lines = eventLines(40, 10);
+    const { records, thrown } = await readAll(file(Buffer.concat([gzipSync(lines.join('\n') + '\n'), Buffer.alloc(4096)]), 'ndjson.gz'));
+    expect(thrown).toBeNull();
+    expect(records).toHaveLength(40);
+  });
+
   it('throws corrupt-gzip for damaged gzip data', async () => {
     const full = Buffer.from(gzipSync(eventLines(2000).join('\n')));
     for (let i = 2000; i < 2100; i++) full[i] ^= 0x5a;

@@ -1,6 +1,6 @@
 import { open, stat as statPath, type FileHandle } from 'node:fs/promises';
 import type { ReadStream, Stats } from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureReadError } from './captureErrors';
 import { parseCaptureLine, type CaptureRecord } from './captureLine';
@@ -114,9 +114,12 @@ export function openCaptureReader(path: string, options: CaptureReaderOptions = 
       if (err instanceof CaptureReadError) throw err;
       throw new CaptureReadError('io', path, 1, `cannot read (${(err as ZlibError).code ?? (err as Error).message})`);
     }
-    // pipeline wires 'error' on both streams (no unhandled stream error can crash the
-    // process) and destroys both when the consumer stops early.
-    const source: Readable = compressed ? pipeline(fileStream, createGunzip(), () => undefined) : fileStream;
+    const end = bytesTotal - 1;
+    const reopen = async (): Promise<ReadStream> => {
+      fileStream = (await open(path, 'r')).createReadStream({ start: 0, end, autoClose: true });
+      return fileStream;
+    };
+    const source: AsyncIterable<Buffer> = compressed ? gunzipped(fileStream, reopen) : fileStream;
 
     let lineNo = 0;
     let nonBlankLines = 0;
@@ -220,4 +223,127 @@ function contentBytes(line: Buffer): number {
   const bom = line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
   const cr = line.length > bom && line[line.length - 1] === 0x0d ? 1 : 0;
   return line.length - bom - cr;
+}
+
+/** A gunzip error, with the compressed bytes whose write found it (`length` 0: at the end of the input). */
+class InflateBreak extends Error {
+  constructor(
+    readonly zlibError: Error,
+    readonly offset: number,
+    readonly length: number,
+  ) {
+    super(zlibError.message);
+  }
+}
+
+/**
+ * Inflates `input` (gzip, every member), writing it in the pieces `pieceAt(offset)` cuts it into
+ * (never across a chunk), and yields the output of each write once it is done. A gunzip error is
+ * thrown as an InflateBreak naming the piece whose write found it.
+ */
+async function* inflate(input: AsyncIterable<Buffer>, pieceAt: (offset: number) => number): AsyncGenerator<Buffer> {
+  const gz = createGunzip();
+  const out: Buffer[] = [];
+  gz.on('data', (d: Buffer) => out.push(d));
+  let failure: Error | null = null;
+  // A write that fails may never call back: its error wakes the wait instead.
+  let woken: (() => void) | null = null;
+  gz.on('error', (err) => {
+    failure ??= err;
+    woken?.();
+  });
+  // Zero bytes after the last member (padding) end the output early: the writes of the rest
+  // may never call back either.
+  let ended = false;
+  gz.on('end', () => {
+    ended = true;
+    woken?.();
+  });
+  const written = (piece: Buffer) =>
+    new Promise<void>((resolve) => {
+      woken = resolve;
+      gz.write(piece, () => resolve());
+    });
+  let offset = 0;
+  try {
+    for await (const chunk of input) {
+      if (ended) break;
+      for (let at = 0; at < chunk.length && !ended; ) {
+        const n = Math.min(chunk.length - at, pieceAt(offset));
+        await written(chunk.subarray(at, at + n));
+        if (failure) throw new InflateBreak(failure, offset, n);
+        offset += n;
+        at += n;
+        while (out.length > 0) yield out.shift()!;
+      }
+    }
+    if (!ended) {
+      await new Promise<void>((resolve) => {
+        woken = resolve;
+        gz.end();
+      });
+    }
+    while (out.length > 0) yield out.shift()!;
+    if (failure) throw new InflateBreak(failure, offset, 0);
+  } finally {
+    gz.destroy();
+  }
+}
+
+/** Pieces a salvage pass writes the region of a break in, one level after another. */
+const SALVAGE_PIECES = [1024, 1];
+/** The largest write a file stream makes (its chunk size): the first pass's break lies within one. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The text of a gzip capture, whole up to where it breaks. Node's gunzip drops the output of the
+ * write in which it finds an error (bytes after the last member, a member that fails its check),
+ * so the complete lines just before a break were lost: all of a small capture with junk appended.
+ * After such a break the file is inflated again from the start, the region of the break (a read
+ * chunk either side of what the gunzip had consumed) written in smaller pieces (1 KiB, then
+ * bytes), and what the first pass did not give is yielded, up to the byte where the error is
+ * found. Only a broken file costs these passes (two more at most).
+ */
+async function* gunzipped(first: ReadStream, reopen: () => Promise<ReadStream>): AsyncGenerator<Buffer> {
+  let emitted = 0;
+  const gz = createGunzip();
+  let broke: Error;
+  try {
+    // pipeline wires 'error' on both streams (no unhandled stream error can crash the process)
+    // and destroys both when the consumer stops early.
+    for await (const out of pipeline(first, gz, () => undefined) as AsyncIterable<Buffer>) {
+      emitted += out.length;
+      yield out;
+    }
+    return;
+  } catch (err) {
+    if (!(err as ZlibError).code?.startsWith('Z_')) throw err;
+    broke = err as Error;
+  }
+  let region = { start: Math.max(0, gz.bytesWritten - READ_CHUNK_BYTES), length: 2 * READ_CHUNK_BYTES };
+  for (const piece of SALVAGE_PIECES) {
+    const { start, length } = region;
+    let skip = emitted;
+    try {
+      const pieceAt = (offset: number) => (offset < start ? start - offset : offset < start + length ? piece : Infinity);
+      for await (let out of inflate(await reopen(), pieceAt)) {
+        if (skip >= out.length) {
+          skip -= out.length;
+          continue;
+        }
+        out = out.subarray(skip);
+        skip = 0;
+        emitted += out.length;
+        yield out;
+      }
+    } catch (err) {
+      if (!(err instanceof InflateBreak)) throw err;
+      broke = err.zlibError;
+      if (err.length <= 1) break;
+      region = { start: err.offset, length: err.length };
+      continue;
+    }
+    break; // read to the end without the error (not expected): the first pass's verdict stands
+  }
+  throw broke;
 }
