@@ -149,6 +149,12 @@ export class ReplaySource implements IngestSource {
   /** Highest event time of the lines handled in this pass. */
   private passWatermark: number | null = null;
   /**
+   * The same, with a line misdated more than MAX_PACED_GAP_MS away counted at the time it is
+   * placed at (arrivalOfTimed): where a line without an event time (or an unreadable one) is placed.
+   * Placed at the misdated line's time, an untimed line after it was stored years ahead.
+   */
+  private arrivalMark: number | null = null;
+  /**
    * Highest event time of the lines handled in this stretch: since the pass began or the last
    * jump of more than MAX_PACED_GAP_MS. The clock follows it, never the pass's: one line dated
    * years ahead would otherwise hold the clock (at max, at the end, and as the bound of a paced
@@ -402,6 +408,7 @@ export class ReplaySource implements IngestSource {
     const gen = ++this.generation;
     this.passes++;
     this.passWatermark = watermark;
+    this.arrivalMark = watermark;
     this.stretchWatermark = watermark;
     this.stretchBeforeJump = null;
     this.clockBeforeJump = null;
@@ -519,8 +526,9 @@ export class ReplaySource implements IngestSource {
     if (decoded.ok && decoded.event.timeMs !== null) t = decoded.event.timeMs;
     // The reader gives a plain line its event time as arrival, and 0 when the line has neither a
     // recorded arrival nor a time.
-    if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.passWatermark ?? this.fileWatermark ?? this.firstTimeMs ?? 0;
-    else if (t !== null && raw.arrivalMs === t) raw.arrivalMs = this.arrivalOfTimed(t);
+    let placed = t;
+    if (raw.arrivalMs === 0) raw.arrivalMs = t ?? this.arrivalMark ?? this.fileWatermark ?? this.firstTimeMs ?? 0;
+    else if (t !== null && raw.arrivalMs === t) placed = raw.arrivalMs = this.arrivalOfTimed(t);
     if (t === null) return this.untimedInSlice() ? this.emit(record.line, raw, decoded, fresh, gen, null) : null;
     const fileWatermarkBefore = this.fileWatermark;
     if (this.fileWatermark === null || t > this.fileWatermark) this.fileWatermark = t;
@@ -542,6 +550,7 @@ export class ReplaySource implements IngestSource {
       this.checkpoints.push({ line: record.line, watermark: this.passWatermark ?? t, fileWatermark: fileWatermarkBefore });
     }
     if (this.passWatermark === null || t > this.passWatermark) this.passWatermark = t;
+    if (this.arrivalMark === null || placed! > this.arrivalMark) this.arrivalMark = placed;
     this.followStretch(t);
 
     // Lines at the target itself belong to the stretch passed: the paced clock pushes a line on
@@ -689,7 +698,7 @@ export class ReplaySource implements IngestSource {
     this.highestPushedLine = line;
     this.pushed++;
     this.push?.({
-      raw: { body: bytes, headers: null, contentType: null, routingKey: null, arrivalMs: this.passWatermark ?? this.from ?? this.firstTimeMs ?? 0 },
+      raw: { body: bytes, headers: null, contentType: null, routingKey: null, arrivalMs: this.arrivalMark ?? this.from ?? this.firstTimeMs ?? 0 },
       decoded: { ok: false, reason: `capture line ${line}: ${error}` },
       origin: `${this.file}:${line}`,
     });
