@@ -23,6 +23,16 @@ describe('metrics stream messages', () => {
     });
   });
 
+  it('counts a body that is not JSON in UTF-8 bytes, as it came off the wire', () => {
+    // "é" is one character and two bytes; "€" one character and three.
+    expect(decodeMetricsMessage('é')).toMatchObject({ ok: false, reason: 'not JSON (2 bytes)' });
+    expect(decodeMetricsMessage('€x')).toMatchObject({ ok: false, reason: 'not JSON (4 bytes)' });
+    // The wire's bytes as the follower receives them: one invalid byte is one byte, not the
+    // three of the replacement character it decodes to.
+    expect(decodeMetricsMessage(new Uint8Array([0xff]))).toMatchObject({ ok: false, reason: 'not JSON (1 byte)' });
+    expect(decodeMetricsMessage(new TextEncoder().encode(JSON.stringify(good)))).toMatchObject({ ok: true });
+  });
+
   it('refuses malformed input with the field at fault, never throwing', () => {
     expect(decodeMetricsMessage('{"v":1')).toMatchObject({ ok: false, reason: expect.stringContaining('not JSON') });
     expect(decodeMetricsMessage('[1]')).toMatchObject({ ok: false, reason: 'not a JSON object' });

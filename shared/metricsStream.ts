@@ -243,13 +243,19 @@ export function rangeProblem(m: MetricsMessage, nowMs: number): string | null {
   return null;
 }
 
-/** Decodes one stream message; never throws: bad input is a reason naming what is wrong. */
-export function decodeMetricsMessage(body: string, nowMs: number = Date.now()): MetricsDecode {
+/**
+ * Decodes one stream message (its bytes as received, or their text); never throws: bad input is
+ * a reason naming what is wrong. A body that is not JSON is measured in bytes, as it came off the
+ * wire (UTF-8), not in the characters it decodes to.
+ */
+export function decodeMetricsMessage(body: string | Uint8Array, nowMs: number = Date.now()): MetricsDecode {
+  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = JSON.parse(text);
   } catch {
-    return { ok: false, reason: `not JSON (${countText(body.length, 'byte')})` };
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength;
+    return { ok: false, reason: `not JSON (${countText(bytes, 'byte')})` };
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, reason: 'not a JSON object' };
   const v = (json as { v?: unknown }).v;

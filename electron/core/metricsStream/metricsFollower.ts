@@ -296,7 +296,7 @@ export class MetricsFollower {
   private async newerThanApplied(model: amqp.ChannelModel, offset: number | 'first'): Promise<string | null> {
     const body = await streamMessageAt(model, this.o.stream, offset);
     if (body === null) return null;
-    const decoded = decodeMetricsMessage(body.toString('utf8'));
+    const decoded = decodeMetricsMessage(body);
     if (!decoded.ok) return null;
     const m = decoded.message;
     const last = this.o.store.metricsStream.sources().find((s) => s.collector === m.collector)?.lastSeq ?? 0;
@@ -331,7 +331,7 @@ export class MetricsFollower {
       channel.ack(msg);
       return;
     }
-    const decoded = decodeMetricsMessage(msg.content.toString('utf8'));
+    const decoded = decodeMetricsMessage(msg.content);
     const item: StreamItem = decoded.ok ? { offset, message: decoded.message } : { offset, skip: decoded.reason };
     this.pending.push({ item, msg, channel });
     if (this.pending.length >= (this.o.batchSize ?? 1000)) this.flush();
