@@ -25,7 +25,9 @@
 // (what a masked card BIN keeps, "41****"; the first six only when the operator's list cannot
 // mask cardBin, never more than the six and four PCI DSS allows for display) and drops the
 // separators. A field that names a card number (pan, cardNumber; number in a card object) is
-// masked so whether it passes Luhn or not, and a card object's bin as cardBin is. Off only with
+// masked so whether it passes Luhn or not, and a card object's bin as cardBin is; in an object
+// whose name holds "card" run together (cardholderinfo) or inside a card object, by their form
+// (cardContextOf). Off only with
 // masking (--no-mask).
 import { createHmac, randomBytes } from 'node:crypto';
 import { maskSecretsInText } from '../secretText';
@@ -53,10 +55,11 @@ const JOINED_CARD_NAMES = new Set(
     .concat(['carddetails', 'carddetail', 'carddata', 'cardinfo', 'cardinformation']),
 );
 /**
- * An object holding a card's fields: its number and bin are card data. Its name says card as a
- * word ("card", "cards", "paymentCard", "payment_card", "card_details", "CreditCard"), or is one
- * of the joined names above. A word that merely ends in "card" (scorecard, discard, postcard,
- * wildcard) is not a card: read on the normalized name, "scorecard" and "paymentcard" look alike.
+ * An object holding a card's fields: its number and bin are card data whatever they hold. Its
+ * name says card as a word ("card", "cards", "paymentCard", "payment_card", "card_details",
+ * "CreditCard"), or is one of the joined names above. A word that merely ends in "card"
+ * (scorecard, discard, postcard, wildcard) is not one; any other name holding "card" is read by
+ * cardContextOf.
  */
 const isCardObject = (name: string) =>
   JOINED_CARD_NAMES.has(normalizeField(name)) ||
@@ -66,6 +69,22 @@ const isCardObject = (name: string) =>
       const w = normalizeField(word);
       return w === 'card' || w === 'cards';
     });
+
+/**
+ * How sure masking is that an object holds a card: "word" (isCardObject: its number and bin are
+ * card data whatever they hold), "named" (its name holds "card" run together with other words in
+ * one case, "cardholderinfo", "BILLINGCARD", or it lies inside a card object: its number and bin
+ * are card data when they have a card's form, so a scorecard's number 7 stays) or null.
+ */
+type CardContext = 'word' | 'named' | null;
+const cardContextOf = (name: string, outer: CardContext): CardContext =>
+  isCardObject(name) ? 'word' : outer !== null || normalizeField(name).includes('card') ? 'named' : null;
+/** A card number's digits (separators allowed), a BIN's, a security code's. */
+const PAN_FORM = /^(?:\p{Nd}[\p{Zs}.-]?){11,18}\p{Nd}$/u;
+const BIN_FORM = /^\p{Nd}{6,8}$/u;
+const CODE_FORM = /^\p{Nd}{3,4}$/u;
+/** Short names of a card's security code (CVN, Canada's CVD, Amex's CID): "***" in a card object when 3-4 digits. */
+const CARD_CODE_FIELDS = new Set(['code', 'cvn', 'cvd', 'cid', 'cav2']);
 
 export interface MaskOptions {
   /** false only when the operator explicitly asked (--no-mask). */
@@ -112,16 +131,20 @@ export class Masker {
   }
 
   /**
-   * How a field of an object named `parent` holds card data: "bin" (masked as cardBin) or "number"
-   * (a whole card number); null for any other. A short name (bin, iin, number) is card data only
-   * in a card object (EVENTS.md: cardBin is a BIN, a PAN is never exported whole).
+   * How a field of an object holds card data: "bin" (masked as cardBin), "number" (a whole card
+   * number) or "code" (a security code, "***"); null for any other. A short name (bin, iin,
+   * number, code) is card data only in a card object (cardContextOf; EVENTS.md: cardBin is a BIN,
+   * a PAN is never exported whole).
    */
-  private cardField(parent: string, field: string): 'bin' | 'number' | null {
+  private cardField(card: CardContext, field: string, value: unknown): 'bin' | 'number' | 'code' | null {
     const n = normalizeField(field);
     if (CARD_NUMBER_FIELDS.has(n)) return 'number';
-    if (!isCardObject(parent)) return null;
-    if (n === 'bin' || n === 'iin') return 'bin';
-    return n === 'number' ? 'number' : null;
+    if (card === null) return null;
+    const text = String(value);
+    if (CARD_CODE_FIELDS.has(n)) return CODE_FORM.test(text) ? 'code' : null;
+    const strong = card === 'word';
+    if (n === 'bin' || n === 'iin') return strong || BIN_FORM.test(text) ? 'bin' : null;
+    return n === 'number' && (strong || PAN_FORM.test(text)) ? 'number' : null;
   }
 
   /** The masked form of one value (unchanged when the field is not masked, but for card numbers and credentials in it). */
@@ -174,16 +197,17 @@ export class Masker {
   }
 
   /** A deep copy of a JSON value with every masked field (at any depth) masked, and every card number and credential. */
-  deep(value: unknown, field = ''): unknown {
+  deep(value: unknown, field = '', outer: CardContext = null): unknown {
     if (!this.enabled) return value;
-    if (Array.isArray(value)) return value.map((v) => this.deep(v, field));
+    if (Array.isArray(value)) return value.map((v) => this.deep(v, field, outer));
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
+      const context = cardContextOf(field, outer);
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        const card = v !== null && typeof v !== 'object' ? this.cardField(field, k) : null;
+        const card = v !== null && typeof v !== 'object' ? this.cardField(context, k, v) : null;
         const masked =
-          card === 'bin' ? maskCardBin(String(v)) : card === 'number' ? maskCardNumber(String(v), this.panKeep())
-          : this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k);
+          card === 'bin' ? maskCardBin(String(v)) : card === 'number' ? maskCardNumber(String(v), this.panKeep()) : card === 'code' ? '***'
+          : this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k, context === null ? null : 'named');
         // A key is data too (a map keyed by e-mail or card number): scrubbed, and kept apart
         // from a sibling that masks to the same text ("***", "*** (2)").
         let key = this.scrub(k) as string;
