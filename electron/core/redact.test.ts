@@ -121,7 +121,7 @@ describe('redactSecrets: tokens and keys in a log line', () => {
     const fill = (unit: string) => unit.repeat(Math.ceil(mb / unit.length));
     for (const hostile of [
       fill('a'), fill('token:'), fill('x-api-key: a '), fill('Authorization: '), fill('authorization: Token '), fill('"access_token": "'), fill('token=a '),
-      fill('-----BEGIN PRIVATE KEY-----'), fill('eyJhbGci.'), fill('Bearer '), fill('DE89 '), fill(' '), `api_key: ${fill(' ')}x`,
+      fill('-----BEGIN PRIVATE KEY-----'), fill('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw (cut) '), fill('eyJhbGci.'), fill('Bearer '), fill('DE89 '), fill(' '), `api_key: ${fill(' ')}x`,
     ]) {
       const started = performance.now();
       redactSecrets(hostile);

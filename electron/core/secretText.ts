@@ -102,10 +102,21 @@ const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xo
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 /**
  * A PEM private key block (PKCS #1, #8, EC, OpenSSH, encrypted): the whole block, to its END line
- * within 16 KiB; a block without one (text cut short, an END of another kind) to the end of the
- * text, which is then all key.
+ * within 16 KiB and before any other BEGIN line (so text of many BEGIN lines is read once). A block without one (text cut short, an END of another kind) is its BEGIN line,
+ * the encrypted form's RFC 1421 headers (Proc-Type, DEK-Info) and its run of base64 lines: each
+ * line after the first is taken while the one before it is a full line (32 characters or more;
+ * keys are wrapped at 64 or 70), so the last, short line ends it and the text after the key (a
+ * merchant, a reason, the rest of a log line) stays. Between lines: a line break, the escaped
+ * "\n" of JSON quoted in a log line, or the blanks of a key flattened onto one line.
  */
-const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----(?:[\s\S]{0,16384}?-----END \1-----|[\s\S]*)/g;
+const PEM_LINE_BREAK = String.raw`(?:\r?\n|\\r\\n|\\n)`;
+const PEM_SEPARATOR = String.raw`(?:[ \t]*${PEM_LINE_BREAK}[ \t]*|[ \t]+)`;
+const PEM_PRIVATE_KEY = new RegExp(
+  String.raw`-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----(?:(?:(?!-----BEGIN )[\s\S]){0,16384}?-----END \1-----|` +
+    String.raw`(?:${PEM_SEPARATOR}(?=[A-Za-z0-9+/=]|Proc-Type:|DEK-Info:))?(?:(?:Proc-Type|DEK-Info):[^\r\n\\]{0,200}${PEM_LINE_BREAK})*${PEM_LINE_BREAK}?` +
+    String.raw`(?:[A-Za-z0-9+/=]{32,}${PEM_SEPARATOR}(?=[A-Za-z0-9+/=]))*[A-Za-z0-9+/=]*)`,
+  'g',
+);
 
 /**
  * Text with its secrets masked as "***": PEM private key blocks, JSON Web Tokens, secrets with

@@ -3,7 +3,9 @@
 import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { redactSecrets } from '../redact';
 import { storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from '../store/database';
@@ -100,11 +102,41 @@ describe('masking, a PEM private key cut before its END line', () => {
   it('masks from BEGIN to the end of the value', () => {
     expect(m.deep({ note: `key was:\n-----BEGIN PRIVATE KEY-----\n${body}\nMIIBOgIBAAJB` })).toEqual({ note: 'key was:\n***' });
     expect(m.deep({ note: `-----BEGIN EC PRIVATE KEY-----${body}` })).toEqual({ note: '***' });
-    // An END of another block does not close it.
-    expect(m.deep({ note: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END CERTIFICATE-----\nx` })).toEqual({ note: '***' });
+    // An END of another block does not close it; the key's lines end where base64 does.
+    expect(m.deep({ note: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END CERTIFICATE-----\nx` })).toEqual({ note: '***\n-----END CERTIFICATE-----\nx' });
     // A whole block still ends at its END line, and a certificate stays.
     expect(m.deep({ note: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\nok` })).toEqual({ note: '***\nok' });
     expect(m.deep({ cert: `-----BEGIN CERTIFICATE-----\n${body}` })).toEqual({ cert: `-----BEGIN CERTIFICATE-----\n${body}` });
+  });
+
+  // A key cut short used to hide everything after its BEGIN line, to the end of the value: the
+  // merchant, the reason, the rest of a log line an incident is read for. Now the key is its BEGIN
+  // line, the encrypted form's headers and its run of base64 lines (each line after the first
+  // taken while the one before it is a full line, 32+ characters; a line break, an escaped \n of
+  // JSON in a log line, or the spaces of a key flattened onto one line between them); what follows stays.
+  it('masks the BEGIN line and the base64 lines of a key cut short, and keeps what follows them', () => {
+    const line = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
+    expect(m.deep({ note: `key was:\n-----BEGIN PRIVATE KEY-----\n${line}\n${line}\nMIIBOg\n(cut by the log)\nmerchant m_1 declined` })).toEqual({ note: 'key was:\n***\n(cut by the log)\nmerchant m_1 declined' });
+    // JSON in a log line: its line breaks are escaped.
+    expect(m.text(`body {"key":"-----BEGIN PRIVATE KEY-----\\n${line}\\nMIIBOg","merchant":"m_1"}`, new Map())).toBe('body {"key":"***","merchant":"m_1"}');
+    // The encrypted form (RFC 1421 headers, a blank line), and a key flattened onto one line.
+    const encrypted = `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\n${line}\nAbCd==\n- end of paste`;
+    expect(m.text(encrypted, new Map())).toBe('***\n- end of paste');
+    expect(m.text(`k=-----BEGIN PRIVATE KEY----- ${line} ${line} AbCd (truncated) for m_1`, new Map())).toBe('k=*** (truncated) for m_1');
+  });
+
+  it('any cut of a key: no base64 of it is left, and a note after its last short line stays', () => {
+    const b64 = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'), { minLength: 64, maxLength: 64 }).map((c) => c.join(''));
+    fc.assert(
+      fc.property(fc.array(b64, { minLength: 1, maxLength: 6 }), fc.integer({ min: 8, max: 31 }), fc.constantFrom('\n', '\r\n', '\\n', ' '), fc.constantFrom('RSA PRIVATE KEY', 'PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'EC PRIVATE KEY'), (lines, last, sep, kind) => {
+        const key = [...lines, lines[0].slice(0, last)];
+        const text = `before: -----BEGIN ${kind}-----${sep}${key.join(sep)}${sep}(the rest was cut) m_1`;
+        const masked = m.text(text, new Map());
+        expect(masked).toBe(`before: ***${sep}(the rest was cut) m_1`);
+        expect(redactSecrets(text)).toBe(masked);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('no such key reaches an export', async () => {
