@@ -2,9 +2,15 @@
 // in print. Every chart has a <title> and an aria-label so the PDF and screen readers name it.
 import type { ReportSeriesPoint } from '../../../shared/explorer';
 import { formatClock, formatFixed, formatHourMinute } from '../../../shared/format';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
+/**
+ * Text for the report's HTML (and so its PDF): markup escaped, and characters that are not drawn
+ * but act on what is (a bidi override that reverses the rest of a sentence, a zero-width space in
+ * an id) written as \uXXXX, as the console and the CLI show them.
+ */
 export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  withFormatCharactersShown(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#9333ea'];
 
