@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { minorToMajorString } from '../../../shared/currencies';
 import { declineCodeInfo } from '../../../shared/declineCodes';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import type { EventFilter, EventRow, ReportData, ReportFormat } from '../../../shared/explorer';
 import type { RestoredEvent } from '../store/eventRepository';
 import type { ReadStore } from '../store/store';
@@ -117,7 +118,9 @@ export async function runExport(store: ReadStore, o: ExportOptions): Promise<Exp
       const report = build ? await build(request) : buildReport(store, request);
       check();
       o.onProgress?.({ done: 1, total: 2, bytes: 0 });
-      if (o.format === 'json') fs.writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
+      // Characters that are not drawn but act on what is (a bidi override in a merchant id) as
+      // \uXXXX, as `payops report --json` writes them: the same JSON to a reader.
+      if (o.format === 'json') fs.writeFileSync(temp, `${withFormatCharactersShown(JSON.stringify(report, null, 2))}\n`);
       else if (o.format === 'html') fs.writeFileSync(temp, renderReportHtml(report));
       else await htmlToPdf(renderReportHtml(report), temp, o.signal);
       check();

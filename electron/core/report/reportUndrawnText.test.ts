@@ -5,6 +5,7 @@
 // (shared/formatCharacters.ts). The report shows them the same way now; right-to-left names
 // (Hebrew, Arabic) stay as they are written. Real SQLite file, the real report builder.
 import type Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeEvents } from '../../../test/support/explorerTestKit';
@@ -13,6 +14,7 @@ import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
 import { buildReport } from './reportData';
 import { renderReportHtml } from './reportHtml';
+import { runExport } from './reportExport';
 
 const dir = tempDir('payops-report-undrawn-');
 const T0 = Date.UTC(2026, 2, 29, 0, 0, 0);
@@ -47,5 +49,20 @@ describe('the HTML report shows characters that are not drawn', () => {
     expect(html).toContain('Incident \\u2066x');
     expect(html).toContain('\u05de\u05e8\u05e7\u05d8 \u05ea');
     expect(html).toContain('\u0645\u062a\u062c\u0631');
+  });
+});
+
+// The JSON report file had them raw too, while `payops report --json` writes them as \uXXXX
+// (the same JSON to a reader; a file read with cat or an editor reverses nothing).
+describe('the JSON report file', () => {
+  it('writes them as \\uXXXX, and reads back to the same values', async () => {
+    const out = path.join(dir, 'undrawn.json');
+    await runExport(store, { from: T0, to: T0 + 3_600_000, format: 'json', outFile: out, notes: 'merchant m_\u202eevil' });
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]/);
+    const report = JSON.parse(text) as { topMerchants: { merchantId: string }[]; notes: string };
+    expect(report.topMerchants[0].merchantId).toBe('m_\u202eevil');
+    expect(report.notes).toBe('merchant m_\u202eevil');
+    expect(text).toContain('\u05de\u05e8\u05e7\u05d8');
   });
 });
