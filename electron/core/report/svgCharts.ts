@@ -96,15 +96,23 @@ export function lineChart(o: ChartOptions): string {
   const x = (t: number) => pad.l + ((t - t0) / Math.max(1, t1 - t0)) * pw;
   const y = (v: number) => pad.t + ph - (v / yMax) * ph;
   const parts: string[] = [head, `<rect x="${pad.l}" y="${pad.t}" width="${pw}" height="${ph}" class="plot"/>`];
-  for (let i = 0; i <= 4; i++) {
-    const v = (yMax * i) / 4;
-    const yy = y(v).toFixed(1);
-    parts.push(`<line x1="${pad.l}" x2="${pad.l + pw}" y1="${yy}" y2="${yy}" class="grid"/><text x="${pad.l - 6}" y="${(+yy + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeHtml(fmt(v))}</text>`);
+  const yValues = [0, 1, 2, 3, 4].map((i) => (yMax * i) / 4);
+  let yLabels = yValues.map(fmt);
+  // Small steps (0.005) that the default format rounds alike ("0.01, 0.01"): as many decimals as the step needs.
+  if (!o.yFormat && new Set(yLabels).size < yLabels.length) {
+    const digits = Math.min(8, Math.max(0, Math.ceil(-Math.log10(yMax / 4))));
+    yLabels = yValues.map((v) => formatFixed(v, digits));
   }
+  yValues.forEach((v, i) => {
+    const yy = y(v).toFixed(1);
+    parts.push(`<line x1="${pad.l}" x2="${pad.l + pw}" y1="${yy}" y2="${yy}" class="grid"/><text x="${pad.l - 6}" y="${(+yy + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeHtml(yLabels[i])}</text>`);
+  });
+  // Times in UTC: the last one says so, and ends at the plot's right edge (centred there, it was cut).
   const ticks = Math.min(6, points.length);
   for (let i = 0; i < ticks; i++) {
     const t = t0 + ((t1 - t0) * i) / Math.max(1, ticks - 1);
-    parts.push(`<text x="${x(t).toFixed(1)}" y="${height - pad.b + 16}" text-anchor="middle" class="tick">${hhmm(t, t1 - t0)}</text>`);
+    const last = ticks > 1 && i === ticks - 1;
+    parts.push(`<text x="${x(t).toFixed(1)}" y="${height - pad.b + 16}" text-anchor="${last ? 'end' : 'middle'}" class="tick">${hhmm(t, t1 - t0)}${last || ticks === 1 ? ' UTC' : ''}</text>`);
   }
   keys.forEach((k, i) => {
     const color = o.colors?.[k] ?? PALETTE[i % PALETTE.length];
