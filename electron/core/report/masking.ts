@@ -172,7 +172,10 @@ export class Masker {
     if (typeof value === 'string') return maskCredentials(maskPans(maskIbans(value), this.panKeep()));
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
       const text = String(value);
-      if (isPan(text)) return maskPan(text, this.panKeep());
+      // Past 2^53 a JSON number was rounded when it was read (6212345678901234569 is
+      // 6212345678901235000): a card number's Luhn check no longer holds, so 17-19 digits that
+      // start as a card network's do are masked unchecked.
+      if (isPan(text) || (!Number.isSafeInteger(value) && /^[2-6]\d{16,18}$/.test(text))) return maskPan(text, this.panKeep());
     }
     return value;
   }
