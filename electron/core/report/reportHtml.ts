@@ -60,7 +60,7 @@ pre{white-space:pre-wrap;word-break:break-word;font:11px/1.35 ui-monospace,Menlo
 .muted{color:#6b7280}
 footer{margin-top:32px;color:#6b7280;font-size:11px}
 td.mono{font:11px/1.35 ui-monospace,Menlo,Consolas,monospace}
-td.nw{white-space:nowrap}
+.nw{white-space:nowrap}
 @media print{body{padding:0}h2{break-after:avoid}.figures{grid-template-columns:repeat(4,1fr)}}
 `;
 
@@ -194,7 +194,7 @@ export function renderReportHtml(d: ReportData): string {
 <body>
 <header>
 <h1>${esc(d.title)}</h1>
-<p class="meta">Window <strong>${esc(d.window.from)}</strong> to <strong>${esc(d.window.to)}</strong> (UTC, half-open) · generated ${esc(d.generatedAt)}${
+<p class="meta">Window <strong class="nw">${esc(d.window.from)}</strong> to <strong class="nw">${esc(d.window.to)}</strong> (UTC, half-open) · generated <span class="nw">${esc(d.generatedAt)}</span>${
     d.source.alertKey ? ` · from alert <code>${esc(d.source.alertKey)}</code> with a ${d.source.marginMinutes} min margin` : ''
   }</p>
 ${d.filter ? `<p class="meta"><span class="badge warn">filtered</span>${esc(filterSentence(d.filter))}</p>\n` : ''}<p class="meta">${d.masked ? `<span class="badge">masked</span>Sensitive fields masked: ${esc(d.maskFields.join(', '))}` : '<span class="badge warn">unmasked</span>This report contains unmasked data.'}</p>
