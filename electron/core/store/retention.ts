@@ -5,6 +5,8 @@ import { StatementCache } from './statementCache';
 const DAY_MS = 86_400_000;
 /** Quarantined rows deleted per transaction: each may hold a body up to the size limit (1 MiB by default). */
 const QUARANTINE_CHUNK = 1_000;
+/** Where events and their rollups are cut: the start of a ten-minute bucket (migration 180's and the segments'). */
+const EDGE_MS = 600_000;
 
 /**
  * Deletes events, rollups, queue samples and quarantined messages older than the retention.
@@ -17,28 +19,31 @@ export class Retention {
   }
 
   /**
-   * Events go a bounded chunk at a time so ingest is never blocked for long. Whole seconds go
-   * together, so the rollups stay equal to the events they summarise. Returns the number of
-   * events deleted.
+   * Events go a bounded chunk at a time so ingest is never blocked for long. Whole ten-minute
+   * buckets go together, so every rollup (second, minute, ten minutes, segments) stays equal to
+   * the events it summarises. Queue samples and quarantined messages are cut at the second.
+   * Returns the number of events deleted.
    */
   apply(retentionDays: number, nowMs: number, chunk = 50_000, quarantineChunk = QUARANTINE_CHUNK): number {
     if (!(retentionDays > 0)) return 0;
-    const cutoffSec = Math.floor((nowMs - retentionDays * DAY_MS) / 1000);
-    const cutoffMs = cutoffSec * 1000;
+    const cutoffMs = Math.floor((nowMs - retentionDays * DAY_MS) / 1000) * 1000;
+    // Events and every rollup of them go at one edge, the start of a ten-minute bucket: cut at
+    // any second, the minute and the ten-minute bucket holding it stayed whole while the events
+    // of their first seconds went, and the dashboard counted events that were no longer stored
+    // (up to ten minutes' more is kept).
+    const cutoffSec = Math.floor(cutoffMs / EDGE_MS) * (EDGE_MS / 1000);
     const deleteEvents = this.sql.prepare('DELETE FROM event_log WHERE seq IN (SELECT seq FROM event_log WHERE time_ms < ? ORDER BY time_ms LIMIT ?)');
     let total = 0;
     for (;;) {
-      const n = this.sql.transaction(() => deleteEvents.run(cutoffMs, chunk).changes)();
+      const n = this.sql.transaction(() => deleteEvents.run(cutoffSec * 1000, chunk).changes)();
       total += n;
       if (n < chunk) break;
     }
     this.sql.transaction(() => {
       this.deleteRollupsBefore(cutoffSec);
-      // Segment rollups are per minute: the minute holding the cutoff stays until it is whole.
       // The coded tables (migration 240): the old names are views. Their keys stay (append-only).
       this.sql.prepare('DELETE FROM segment_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM segment_decline_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
-      // A ten-minute bucket goes with its last minute: it never holds less than its minutes do.
       this.sql.prepare('DELETE FROM segment_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       this.sql.prepare('DELETE FROM segment_decline_ten_minute_coded WHERE bucket < ?').run(Math.floor(cutoffSec / 600));
       // A name that ended before the first kept minute names nothing kept (migration 310).
