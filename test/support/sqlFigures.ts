@@ -2,10 +2,13 @@
 // the `events` view (never a rollup), and checks that the dashboard's figures equal it. Also the
 // rollup tables against each other and against the events, cell by cell.
 import type { Database } from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { DashboardSeries } from '../../shared/dashboardApi';
 import { bucketValue, latencyBucket } from '../../shared/latencyHistogram';
 import { decodeMessage } from '../../shared/events/decode';
+import { openDatabase } from '../../electron/core/store/database';
 import { EventWriter, type BatchOutcome, type IncomingMessage } from '../../electron/core/store/eventWriter';
 
 const ATTEMPTS = `('payment.authorized', 'payment.declined', 'payment.failed')`;
@@ -253,4 +256,48 @@ export function storeInArrivalOrder(db: Database, sent: readonly Sent[], batch: 
     outcomes.push(writer.commit(items));
   }
   return outcomes;
+}
+
+/**
+ * Databases for property runs: each a copy of one migrated empty file (migrating each took
+ * longer than the run's checks), written without fsync.
+ */
+export class FreshDatabases {
+  private readonly template: string;
+  private n = 0;
+
+  constructor(private readonly dir: string) {
+    this.template = path.join(dir, 'template.db');
+    openDatabase(this.template).close();
+  }
+
+  /** Runs `fn` on a new database, closed after. */
+  use<T>(fn: (db: Database) => T): T {
+    const file = path.join(this.dir, `run-${++this.n}.db`);
+    fs.copyFileSync(this.template, file);
+    const db = openDatabase(file, { durability: 'normal' });
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  }
+}
+
+/**
+ * Stores `sent` in arrival order with the writer restarted after `restartPercent` % of them (a
+ * new engine on the same file: its payments remembered from the store); the batches' outcomes.
+ */
+export function storeWithRestart(db: Database, sent: readonly Sent[], batch: number, restartPercent: number): BatchOutcome[] {
+  const ordered = [...sent].sort((a, b) => a.arrivalMs - b.arrivalMs);
+  const split = Math.floor((ordered.length * restartPercent) / 100);
+  return [...storeInArrivalOrder(db, ordered.slice(0, split), batch, new EventWriter(db)), ...storeInArrivalOrder(db, ordered.slice(split), batch, new EventWriter(db))];
+}
+
+/** Each drawn item sent once, and again `resendAfterMs` later when it says `resend` (a duplicate of its (source, id)). */
+export function sentWithResends<T extends { resend: boolean }>(list: readonly T[], sendOf: (d: T) => Sent, resendAfterMs: number): Sent[] {
+  return list.flatMap((d) => {
+    const s = sendOf(d);
+    return d.resend ? [s, { event: s.event, arrivalMs: s.arrivalMs + resendAfterMs }] : [s];
+  });
 }

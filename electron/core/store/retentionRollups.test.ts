@@ -50,7 +50,7 @@ describe('retention and the rollups', () => {
           db.close();
         }
       }),
-      { numRuns: 30, seed: 3 },
+      { numRuns: 15, seed: 3 },
     );
   });
 });

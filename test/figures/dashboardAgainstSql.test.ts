@@ -1,0 +1,174 @@
+// The dashboard's figures against plain SQL over the stored events, for random windows, on
+// traffic this file did not shape toward the code: the PaySim sample at its own cardinality,
+// and random traffic mixing zero-, two- and three-decimal currencies, events stored hours or
+// days after their time and out of order, duplicates of (source, id), the same id from another
+// source, times before 1970 and exactly on minute and ten-minute edges, retries of a paymentId.
+// The minute and ten-minute rollups are checked against each other and against the events.
+import fc from 'fast-check';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DashboardService } from '../../electron/core/dashboard/dashboardService';
+import { openDatabase } from '../../electron/core/store/database';
+import { storeOn } from '../../electron/core/store/store';
+import { parsePaysimCsv, paysimToEvents } from '../../electron/core/sim/paysimMapping';
+import { PAYMENT_HORIZON_MS } from '../../electron/core/store/paymentOutcomes';
+import { tempDir } from '../support/tempDir';
+import { FreshDatabases, expectStepsMatch, expectTotalsMatch, rollupDisagreements, sqlWindow, storeInArrivalOrder, sentWithResends, storeWithRestart, type Sent } from '../support/sqlFigures';
+
+const dir = tempDir('payops-dash-sql-');
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const PAYSIM_CSV = path.resolve(__dirname, '../../../shared/data/paysim-10k.csv');
+/** PAYOPS_LONG=1: all 10,000 PaySim rows and 300 runs of random traffic per case (default: every fifth row, 15 runs). */
+const LONG = Boolean(process.env.PAYOPS_LONG);
+
+describe('PaySim at its own cardinality: the dashboard against SQL over the events', () => {
+  const events = paysimToEvents(parsePaysimCsv(fs.readFileSync(PAYSIM_CSV, 'utf8')).filter((r) => LONG || r.row % 5 === 0));
+  const db = openDatabase(path.join(dir, 'paysim.db'), { durability: 'normal' });
+  const store = storeOn(db);
+  const dash = new DashboardService(store);
+  const first = Date.parse(String(events[0].time));
+  const last = Date.parse(String(events[events.length - 1].time));
+  beforeAll(() => {
+    // Stored by arrival: most within a second, a tenth a day late (a backlog), in batches of 500.
+    let k = 0;
+    const sent: Sent[] = events.map((event) => ({ event, arrivalMs: Date.parse(String(event.time)) + (k++ % 10 === 0 ? DAY : k % 1000) }));
+    storeInArrivalOrder(db, sent, 500);
+  }, 60_000);
+
+  it('stored every event once', () => {
+    expect((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(events.length);
+  });
+
+  it('random windows, from a minute to 31 days: totals, per-step rates, volumes, decisions, codes, latency', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: first - DAY, max: last }),
+        fc.oneof(fc.integer({ min: 1, max: 120 * MINUTE }), fc.integer({ min: 1, max: 31 * DAY })),
+        (fromMs, span) => {
+          const toMs = fromMs + span;
+          const s = dash.series({ fromMs, toMs, compare: 'none' });
+          // A window is whole minutes: the one asked is widened to them.
+          const from = Math.floor(fromMs / MINUTE) * MINUTE;
+          const to = Math.max(from + MINUTE, Math.ceil(toMs / MINUTE) * MINUTE);
+          expect([s.fromMs, s.toMs]).toEqual([from, to]);
+          expectTotalsMatch(s, sqlWindow(db, from, to), `[${from}, ${to})`);
+          expectStepsMatch(db, s, `[${from}, ${to})`);
+        },
+      ),
+      { numRuns: LONG ? 100 : 10, seed: 17 },
+    );
+  });
+
+  it('the minute and ten-minute rollups agree with each other and with the events', () => {
+    expect(rollupDisagreements(db)).toEqual([]);
+  });
+});
+
+/** ISO 4217 exponents (written out, not read from shared/currencies.ts). */
+const CURRENCIES = ['JPY', 'KRW', 'KWD', 'BHD', 'JOD', 'EUR', 'USD'];
+const AWKWARD_AMOUNTS = [0, 1, 5, 9, 10, 99, 101, 999, 1001, 1005, 12_345, 1_000_001, 987_654_321];
+const TYPES = ['payment.authorized', 'payment.declined', 'payment.failed', 'payment.captured', 'payment.refunded', 'risk.scored', 'risk.flagged', 'com.example.other'] as const;
+
+/** An event time within `spanMs` of `base`: on an edge (a minute, ten minutes, an hour, a millisecond either side) or anywhere. */
+const timeAround = (base: number, spanMs: number) =>
+  fc
+    .oneof(
+      fc.integer({ min: -spanMs, max: spanMs }).map((d) => base + d),
+      fc
+        .tuple(fc.integer({ min: -spanMs, max: spanMs }), fc.constantFrom(MINUTE, 10 * MINUTE, HOUR), fc.constantFrom(-1, 0, 0, 1))
+        .map(([at, unit, d]) => Math.floor((base + at) / unit) * unit + d),
+    )
+    .map((t) => Math.min(base + spanMs, Math.max(base - spanMs, t)));
+
+interface Drawn {
+  type: (typeof TYPES)[number];
+  timeMs: number;
+  lagMs: number;
+  currency: string;
+  amount: number;
+  latencyMs: number | null;
+  declineCode: string | null;
+  decision: 'approve' | 'review' | 'block';
+  payment: number;
+  source: number;
+  id: number;
+  resend: boolean;
+}
+
+const drawn = (base: number, spanMs: number): fc.Arbitrary<Drawn> =>
+  fc.record({
+    type: fc.constantFrom(...TYPES, 'payment.authorized', 'payment.declined'),
+    timeMs: timeAround(base, spanMs),
+    // Arrival: at once, a few seconds, 20 minutes, two hours, three days after its time.
+    lagMs: fc.constantFrom(0, 0, 0, 1500, 20 * MINUTE, 2 * HOUR, 3 * DAY),
+    currency: fc.constantFrom(...CURRENCIES),
+    amount: fc.oneof(fc.constantFrom(...AWKWARD_AMOUNTS), fc.integer({ min: 0, max: 50_000_000 })),
+    latencyMs: fc.option(fc.oneof(fc.constantFrom(0, 0.5, 1, 7, 180, 90_000), fc.integer({ min: 0, max: 5000 })), { nil: null }),
+    declineCode: fc.option(fc.constantFrom('05', '51', '91', '14', '59'), { nil: null }),
+    decision: fc.constantFrom('approve', 'review', 'block'),
+    payment: fc.integer({ min: 0, max: 40 }),
+    source: fc.integer({ min: 0, max: 2 }),
+    id: fc.integer({ min: 0, max: 400 }),
+    resend: fc.boolean(),
+  });
+
+function cloudEventOf(d: Drawn, runId: number): Record<string, unknown> {
+  const source = ['psp/authorizer', 'psp/gateway', 'risk/engine'][d.source];
+  const base = { specversion: '1.0', id: `e${runId}-${d.id}`, source, type: d.type, time: new Date(d.timeMs).toISOString() };
+  const paymentId = `pay-${runId}-${d.payment}`;
+  if (d.type === 'com.example.other') return { ...base, data: { anything: d.amount } };
+  if (d.type.startsWith('risk.')) return { ...base, data: { paymentId, merchantId: 'm_1', score: d.amount % 101, decision: d.decision } };
+  const data: Record<string, unknown> = { paymentId, merchantId: `m_${d.payment % 7}`, amount: d.amount, currency: d.currency };
+  if (d.latencyMs !== null) data.latencyMs = d.latencyMs;
+  if (d.type === 'payment.declined' && d.declineCode !== null) data.declineCode = d.declineCode;
+  return { ...base, data };
+}
+
+/** Traffic around `base`: each drawn event sent once, or twice (the copy arriving 30 s later). */
+const sentOf = (list: readonly Drawn[], runId: number): Sent[] =>
+  sentWithResends(list, (d) => ({ event: cloudEventOf(d, runId), arrivalMs: Math.max(d.timeMs, 0) + d.lagMs }), 30_000);
+
+describe('random traffic: the dashboard against SQL over the events', () => {
+  let run = 0;
+  const databases = new FreshDatabases(dir);
+  const windowIn = (base: number, spanMs: number) =>
+    fc.tuple(timeAround(base, spanMs), fc.oneof(fc.integer({ min: 1, max: 3 * HOUR }), fc.integer({ min: 1, max: 31 * DAY }))).filter(([from]) => from >= 0);
+
+  /**
+   * Each run stores its traffic in a new database, then asks for windows. The payments of a
+   * run start within the per-payment horizon of each other (the console remembers an hour of
+   * payments, README "The bound"); the other late events go as far back as three days.
+   */
+  const bases: [string, number][] = [
+    ['an ordinary day', Date.UTC(2026, 10, 23, 8, 0, 0)],
+    ['around 1970 (times before it too)', 0],
+    ['around a DST change in Europe/Berlin', Date.UTC(2026, 9, 25, 1, 0, 0)],
+  ];
+  it.each(bases)('%s: totals and steps for random windows; rollups agree', (_name, base) => {
+    const span = (PAYMENT_HORIZON_MS * 2) / 5;
+    fc.assert(
+      fc.property(
+        fc.array(drawn(base, span), { minLength: 1, maxLength: 150 }),
+        fc.array(windowIn(base, span), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 100 }),
+        (list, windows, batch, restartPercent) =>
+          databases.use((db) => {
+            run += 1;
+            storeWithRestart(db, sentOf(list, run), batch, restartPercent);
+            expect(rollupDisagreements(db)).toEqual([]);
+            const dash = new DashboardService(storeOn(db));
+            for (const [fromMs, span] of windows) {
+              const s = dash.series({ fromMs, toMs: fromMs + span, compare: 'none' });
+              expectTotalsMatch(s, sqlWindow(db, s.fromMs, s.toMs), `[${s.fromMs}, ${s.toMs})`);
+              expectStepsMatch(db, s, `[${s.fromMs}, ${s.toMs})`);
+            }
+          }),
+      ),
+      { numRuns: LONG ? 300 : 15, seed: 4242 },
+    );
+  });
+});
