@@ -1,0 +1,93 @@
+// The dashboard's compare window ("same time yesterday / last week" in the operator's zone)
+// against plain SQL over the events of the window an operator means: the same local clock times
+// whole calendar days back, found here by brute force over the zone's offsets (not by the
+// service's own arithmetic), across daylight-saving changes, in zones with half-hour and
+// 45-minute offsets and a 30-minute DST step.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DashboardService } from '../../electron/core/dashboard/dashboardService';
+import { storeOn } from '../../electron/core/store/store';
+import { tempDir } from '../support/tempDir';
+import { FreshDatabases, expectTotalsMatch, sqlWindow, storeWithRestart, type Sent } from '../support/sqlFigures';
+
+const dir = tempDir('payops-compare-sql-');
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Wall clock of `ms` in `zone` as "YYYY-MM-DD HH:MM" (seconds are whole minutes here). */
+function wall(ms: number, zone: string): string {
+  let f = formats.get(zone);
+  if (!f) formats.set(zone, (f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** Every instant (whole minutes) whose wall clock in `zone` is the wall clock of `ms` moved `days` calendar days. */
+function sameClockDaysBack(ms: number, days: number, zone: string): number[] {
+  const [date, time] = wall(ms, zone).split(' ');
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  const wanted = `${d.toISOString().slice(0, 10)} ${time}`;
+  const naive = Date.parse(`${d.toISOString().slice(0, 10)}T${time}:00Z`);
+  const out: number[] = [];
+  for (let off = -15 * 60; off <= 15 * 60; off += 15) if (wall(naive - off * MINUTE, zone) === wanted) out.push(naive - off * MINUTE);
+  return out;
+}
+
+const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns'];
+/** Two weeks of traffic around the October/November changes (Berlin 25 Oct, New York 1 Nov; Lord Howe's 4 Oct is before it). */
+const START = Date.UTC(2026, 9, 20, 0, 0);
+const END = Date.UTC(2026, 10, 4, 0, 0);
+
+function traffic(): Sent[] {
+  const out: Sent[] = [];
+  let i = 0;
+  // An attempt about every 4 minutes (not a divisor of an hour, so edges fall everywhere).
+  for (let t = START; t < END; t += 4 * MINUTE + 7_013) {
+    i += 1;
+    const type = i % 4 === 0 ? 'payment.declined' : 'payment.authorized';
+    const data = { paymentId: `c-${i}`, merchantId: 'm_1', amount: i, currency: i % 3 ? 'KWD' : 'JPY', latencyMs: i % 997, ...(type === 'payment.declined' ? { declineCode: '51' } : {}) };
+    out.push({ event: { specversion: '1.0', id: `c-${i}`, source: 'psp/authorizer', type, time: new Date(t).toISOString(), data }, arrivalMs: t });
+  }
+  return out;
+}
+
+describe('compare windows against SQL over the events of the same local clock times days back', () => {
+  const databases = new FreshDatabases(dir);
+
+  it('yesterday and last week, in zones with DST changes and odd offsets, for random windows', () => {
+    databases.use((db) => {
+      storeWithRestart(db, traffic(), 500, 100);
+      const dash = new DashboardService(storeOn(db));
+      fc.assert(
+        fc.property(
+          fc.integer({ min: (START + 8 * DAY) / MINUTE, max: (END - DAY) / MINUTE }).map((m) => m * MINUTE),
+          fc.integer({ min: 1, max: 3 * 24 * 60 }).map((m) => m * MINUTE),
+          fc.constantFrom(...ZONES),
+          fc.constantFrom('yesterday' as const, 'lastWeek' as const),
+          (fromMs, span, timeZone, compare) => {
+            const toMs = Math.min(fromMs + span, END);
+            const days = compare === 'yesterday' ? 1 : 7;
+            const fromBack = sameClockDaysBack(fromMs, days, timeZone);
+            const toBack = sameClockDaysBack(toMs, days, timeZone);
+            // A clock time the day skipped or had twice (either window's ends) has no single
+            // answer: those windows are not judged here.
+            const once = (ms: number) => sameClockDaysBack(ms, 0, timeZone).length === 1;
+            fc.pre(fromBack.length === 1 && toBack.length === 1 && once(fromMs) && once(toMs));
+            const s = dash.series({ fromMs, toMs, compare, timeZone });
+            const c = s.compare!;
+            const label = `${timeZone} ${compare} of [${new Date(fromMs).toISOString()}, ${new Date(toMs).toISOString()})`;
+            expect(s.fromMs - c.offsetMs, `${label}: start`).toBe(fromBack[0]);
+            expect(c.fromMs, `${label}: drawn from`).toBe(s.fromMs);
+            expect(c.toMs, `${label}: drawn to`).toBe(s.toMs);
+            expectTotalsMatch({ ...s, ...c, compare: null }, sqlWindow(db, fromBack[0], toBack[0]), label);
+          },
+        ),
+        { numRuns: process.env.PAYOPS_LONG ? 400 : 25, seed: 8 },
+      );
+    });
+  });
+});
