@@ -172,3 +172,37 @@ describe('random traffic: the dashboard against SQL over the events', () => {
     );
   });
 });
+
+describe('approval per payment past its bound (README, "The bound")', () => {
+  const databases = new FreshDatabases(dir);
+  const T = Date.UTC(2026, 10, 23, 8, 0, 0);
+  const attempt = (id: string, type: string, t: number, paymentId: string): Sent => ({
+    event: { specversion: '1.0', id, source: 'psp/authorizer', type, time: new Date(t).toISOString(), data: { paymentId, merchantId: 'm_1', amount: 1, currency: 'EUR' } },
+    arrivalMs: t,
+  });
+
+  it('a retry after the hour is a payment of its own: a window holding only it may read above the truth', () => {
+    databases.use((db) => {
+      // P declined, then approved 70 minutes later (forgotten by then); Q approved, R declined in between.
+      storeInArrivalOrder(
+        db,
+        [
+          attempt('1', 'payment.declined', T, 'P'),
+          attempt('2', 'payment.authorized', T + 65 * MINUTE, 'Q'),
+          attempt('3', 'payment.declined', T + 70 * MINUTE, 'R'),
+          attempt('4', 'payment.authorized', T + 70 * MINUTE + 1000, 'P'),
+        ],
+        1,
+      );
+      const window = { fromMs: T + 65 * MINUTE, toMs: T + 75 * MINUTE };
+      const s = new DashboardService(storeOn(db)).series({ ...window, compare: 'none' });
+      const truth = sqlWindow(db, window.fromMs, window.toMs);
+      expect([truth.approvedPayments, truth.payments]).toEqual([1, 2]);
+      expect([s.totals.approvedPayments, s.totals.payments]).toEqual([2, 3]);
+      // Over both attempts' minutes it leans toward per attempt (below the truth).
+      const whole = new DashboardService(storeOn(db)).series({ fromMs: T, toMs: T + 75 * MINUTE, compare: 'none' });
+      expect([whole.totals.approvedPayments, whole.totals.payments]).toEqual([2, 4]);
+      expect(sqlWindow(db, T, T + 75 * MINUTE)).toMatchObject({ approvedPayments: 2, payments: 3 });
+    });
+  });
+});

@@ -25,7 +25,8 @@ export type PaymentEmit = (sec: number, key: PaymentCellKey, delta: number) => v
 /**
  * The payments of the last hour (at most PAYMENT_MEMORY of them), each as its start second and
  * whether it was approved. A retry of a forgotten payment counts as a new payment: beyond the
- * bound the per-payment figure leans toward the per-attempt one, never above the truth.
+ * bound the per-payment figure leans toward the per-attempt one over a window holding all of its
+ * attempts; a window holding only the retry counts it as a payment started there (README, "The bound").
  */
 export class PaymentOutcomes {
   /** paymentId -> startSec * 2 + approved (a small integer, no object per payment). */
