@@ -52,7 +52,7 @@ export function registerCollect(program: Command): void {
     .option('--batch-size <n>', 'commit after this many messages', positiveInt('--batch-size'), DEFAULT_INGEST_BATCH)
     .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 100)
     .option('--max-body-bytes <n>', 'quarantine bodies larger than this', positiveInt('--max-body-bytes'))
-    .option('--retention-days <n>', 'delete events older than this many days', positiveInt('--retention-days'))
+    .option('--retention-days <n>', 'delete events older than this many days (cut at a ten-minute boundary: up to ten minutes more is kept)', positiveInt('--retention-days'))
     .option('--rules <file>', 'alert rules (YAML or JSON) instead of the default pack')
     .option('--capture <file>', 'also record every message to this capture file (.ndjson, .jsonl, optionally .gz); each batch is written before it is acknowledged. An existing non-empty file is refused')
     .option('--capture-append', 'with --capture: add to the capture file if it already holds a recording (restarting a collector that stopped or crashed)')
