@@ -89,5 +89,5 @@ describe('compare windows against SQL over the events of the same local clock ti
         { numRuns: process.env.PAYOPS_LONG ? 400 : 25, seed: 8 },
       );
     });
-  });
+  }, process.env.PAYOPS_LONG ? 600_000 : undefined);
 });

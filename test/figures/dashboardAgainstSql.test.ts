@@ -36,7 +36,7 @@ describe('PaySim at its own cardinality: the dashboard against SQL over the even
     let k = 0;
     const sent: Sent[] = events.map((event) => ({ event, arrivalMs: Date.parse(String(event.time)) + (k++ % 10 === 0 ? DAY : k % 1000) }));
     storeInArrivalOrder(db, sent, 500);
-  }, 60_000);
+  }, LONG ? 600_000 : 60_000);
 
   it('stored every event once', () => {
     expect((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(events.length);
@@ -60,7 +60,7 @@ describe('PaySim at its own cardinality: the dashboard against SQL over the even
       ),
       { numRuns: LONG ? 100 : 10, seed: 17 },
     );
-  });
+  }, LONG ? 600_000 : undefined);
 
   it('the minute and ten-minute rollups agree with each other and with the events', () => {
     expect(rollupDisagreements(db)).toEqual([]);
@@ -170,7 +170,7 @@ describe('random traffic: the dashboard against SQL over the events', () => {
       ),
       { numRuns: LONG ? 300 : 15, seed: 4242 },
     );
-  });
+  }, LONG ? 600_000 : undefined);
 });
 
 describe('approval per payment past its bound (README, "The bound")', () => {
