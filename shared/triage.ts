@@ -77,6 +77,12 @@ export interface Contributor {
   baseline: { attempts: number; value: number | null };
   /** The decline codes of this segment that grew significantly, most first (approval and decline rates). */
   topCodes: string[];
+  /**
+   * Present when the health board's verdict on this segment over the same window and baseline is
+   * degraded or down (for this metric): its state and reason, as the board words it. Such a
+   * contributor is significant whether or not the whole moved.
+   */
+  health?: { state: Exclude<SegmentState, 'ok'>; reason: string };
 }
 
 export interface DeclineCodeGrowth {

@@ -6,9 +6,9 @@ import { groupValueText } from '../../../shared/alerts';
 import { countText } from '../../../shared/countText';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
-import { twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type TriageMetric } from '../../../shared/triage';
+import { HEALTH_DIMENSIONS, twinOf, type Contributor, type DeclineCodeGrowth, type EffectKind, type Explanation, type SegmentState, type TriageMetric } from '../../../shared/triage';
 import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
-import { judgeSegment, judgeVanished, type Verdict } from './health';
+import { expectedAttempts, judgeVanished, segmentVerdict, type Verdict } from './health';
 import { dimensionDispersions, type SegmentDispersion } from './healthDispersion';
 import { shiftShare } from './shiftShare';
 import { dispersion, percent, rate, twoProportionZ, Z_SEGMENT } from './stats';
@@ -23,8 +23,9 @@ export const VOLUME_FLOOR = 20;
 /**
  * A segment holding at least this share of attempts (on average over both periods) is most of
  * the traffic, not a place: "method card" or "attempt 1" would otherwise be named for every
- * change. It is left out of the contributors, unless the health board marks it down (approval
- * at a fraction of its own, failures past half, or its traffic gone): then it is a place.
+ * change. It is left out of the contributors, unless the health board marks it degraded or down
+ * (its verdict on the same minutes): then explain reports it as the board does, so that the
+ * board never lists a segment that explain calls "nothing significant".
  */
 export const DOMINANT_SHARE = 0.5;
 /** Contributors listed (sorted by the size of their contribution), and every significant one past them. */
@@ -105,18 +106,21 @@ function codeCounts(rows: CodeRow[]): { total: Map<string, number>; bySegment: M
 }
 
 /**
- * The health board's verdict on a segment when it reports it for this metric, else null: its
- * traffic all but vanished against its own baseline share of the whole (judgeVanished: "down: no
- * attempts", whatever the metric, since a segment with no traffic has no rate left to compare),
- * or it got worse on its own by the rate this metric reads. Worse on its own is the board's
- * verdict on the same counts (not ok: its approval or failures moved by the board's points, past
- * its bar widened by the dimension's spread, per payment where payments are known), for the rate
- * this metric reads (declines and failure rates each by their own cause), and the metric itself
- * moved the worse way. Judged per attempt alone, a merchant whose declined payments were retried
- * read as "approval 56.7 % vs 92.1 %" on calm traffic (healthCalm.test.ts).
+ * The health board's verdict on a segment (segmentVerdict: the same function the board judges
+ * its rows with, on the same rows and the same spread) when it is degraded or down and reports
+ * it for this metric, else null. By approval, every such verdict (approval per payment, failures,
+ * or its traffic gone, as the board's reason says): the board and explain never disagree. By the
+ * decline rate, a verdict on approval or on traffic; by the failure rate, on failures or on
+ * traffic; and the segment's own rate of that metric moved the worse way (an acquirer timing out
+ * is no decline). Only on the board's dimensions (HEALTH_DIMENSIONS): an MCC, currency, 3-D
+ * Secure or attempt number is not on the board, and explain names one only as a contributor to a
+ * significant change of the whole (a verdict of its own would be the board's word where the board
+ * says nothing, and more tests of calm traffic). Judged per attempt alone, a merchant whose declined payments were retried read
+ * as "approval 56.7 % vs 92.1 %" on calm traffic (healthCalm.test.ts).
  */
 function boardVerdict(
   metric: TriageMetric,
+  dim: SegmentDimension,
   value: string,
   w: SegmentCounts,
   b: SegmentCounts,
@@ -124,20 +128,20 @@ function boardVerdict(
   spread: SegmentDispersion | undefined,
 ): Verdict | null {
   // Traffic without the dimension ("(none)": a transfer has no issuer) is no place; the board leaves it out.
-  if (value === NONE_VALUE || b.attempts === 0) return null;
-  // The folded tail changes members as values earn names: its traffic falling is no outage (the board's canVanish).
-  const vanished = value === OTHER_VALUE || totals.baseline === 0 ? null : judgeVanished(w.attempts, expectedAttempts(b.attempts, totals));
-  if (vanished) return vanished;
-  if (w.attempts === 0) return null;
-  const verdict = judgeSegment(w, b, spread);
-  if (verdict.state === 'ok' || (metric === 'failure-rate' ? verdict.cause !== 'failure' : metric === 'decline-rate' && verdict.cause !== 'approval')) return null;
-  const moved = numerator(metric, w) / w.attempts - numerator(metric, b) / b.attempts;
-  return (metric === 'approval-rate' ? moved < 0 : moved > 0) ? verdict : null;
+  if (value === NONE_VALUE || !HEALTH_DIMENSIONS.includes(dim)) return null;
+  const verdict = segmentVerdict(value, w, b, totals, spread);
+  if (verdict.state === 'ok') return null;
+  if (metric === 'approval-rate' || verdict.cause === 'traffic') return verdict;
+  if (verdict.cause !== (metric === 'failure-rate' ? 'failure' : 'approval')) return null;
+  return numerator(metric, w) / w.attempts > numerator(metric, b) / b.attempts ? verdict : null;
 }
 
-/** A segment's attempts in the window at its baseline share of the whole traffic (as the board expects them). */
-function expectedAttempts(baselineAttempts: number, totals: { window: number; baseline: number }): number {
-  return totals.baseline > 0 ? (baselineAttempts * totals.window) / totals.baseline : 0;
+/** How far a segment's rate of this metric moved beyond the rest of the traffic's (0 where either side has no rate). */
+function beyondRest(metric: TriageMetric, ws: SegmentCounts, bs: SegmentCounts, w: SegmentCounts, b: SegmentCounts): number {
+  const change = (x1: number, n1: number, x0: number, n0: number) => (n1 > 0 && n0 > 0 ? x1 / n1 - x0 / n0 : 0);
+  const own = change(numerator(metric, ws), ws.attempts, numerator(metric, bs), bs.attempts);
+  const rest = change(numerator(metric, w) - numerator(metric, ws), w.attempts - ws.attempts, numerator(metric, b) - numerator(metric, bs), b.attempts - bs.attempts);
+  return own - rest;
 }
 
 function effectOf(rateEffect: number, mixEffect: number): EffectKind {
@@ -186,9 +190,21 @@ function grownCodes(
  * contribution alone: by the score a small segment would go before a larger one of the same
  * dimension that carries more of the change ("method transfer, 38 % of the drop" before
  * "method cash_out, 59 %" on PaySim-derived traffic).
+ * A segment holding most of the traffic (listed only when the board marks it) is scored by how
+ * far its rate moved beyond the rest of the traffic's (`beyondRest`, times the root of its share):
+ * card at 80 % of the traffic moving with everything else in a broad decline spike is the whole,
+ * and came before the issuers that spiked; card falling while wallet holds is the place.
  */
-function orderContributors(list: { c: Contributor; meanShare: number }[]): Contributor[] {
-  const score = (x: { c: Contributor; meanShare: number }) => Math.abs(x.c.contribution) / Math.sqrt(Math.max(x.meanShare, 1e-4));
+interface Ranked {
+  c: Contributor;
+  meanShare: number;
+  /** Dominant segments only: its rate's change less the rest of the traffic's. */
+  beyondRest?: number;
+}
+
+function orderContributors(list: Ranked[]): Contributor[] {
+  const score = (x: Ranked) =>
+    x.beyondRest !== undefined ? Math.abs(x.beyondRest) * Math.sqrt(x.meanShare) : Math.abs(x.c.contribution) / Math.sqrt(Math.max(x.meanShare, 1e-4));
   const dimOrder = (c: Contributor) => SEGMENT_DIMENSIONS.indexOf(c.dimension);
   const ranked = [...list].sort((a, b) => score(b) - score(a) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value)).map((x) => x.c);
   // The values of one dimension are disjoint: none contains another, so among them the larger
@@ -262,7 +278,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const spreads = dimensionDispersions(input.segmentSlices ?? []);
   const totals = { window: w.attempts, baseline: b.attempts };
 
-  const contributors: { c: Contributor; meanShare: number }[] = [];
+  const contributors: Ranked[] = [];
   for (const k of segmentKeys) {
     const ws = windowBySegment.get(k) ?? zero;
     const bs = baselineBySegment.get(k) ?? zero;
@@ -273,24 +289,24 @@ export function computeExplanation(input: ExplainInput): Explanation {
     // moved: a country falling to nothing is news even when the whole's hour-to-hour swings hide
     // it. Worse only, as the board judges: on PaySim hours a method's approval rising 16 points
     // with the whole was read as a finding.
-    const verdict = boardVerdict(metric, value, ws, bs, totals, spreads.get(dim));
-    // Most of the traffic is left out unless the board marks it down: "method card" degraded is
-    // the whole falling, but card approval at a tenth of its own is a place.
-    if (meanShare >= DOMINANT_SHARE && verdict?.state !== 'down') continue;
+    const verdict = boardVerdict(metric, dim, value, ws, bs, totals, spreads.get(dim));
+    // Most of the traffic is left out unless the board marks it degraded or down.
+    if (meanShare >= DOMINANT_SHARE && verdict === null) continue;
     // Traffic that stopped is a change of share, even at the whole's rate (no contribution then).
     const stopped = verdict?.cause === 'traffic';
     const sx1 = numerator(metric, ws);
     const sx0 = numerator(metric, bs);
     const parts = shiftShare({ x1: sx1, n1: ws.attempts, x0: sx0, n0: bs.attempts }, w.attempts, b.attempts, r1 ?? 0, r0 ?? 0);
     const contribution = parts.rate + parts.mix;
-    if (contribution === 0 && !stopped) continue;
+    if (contribution === 0 && verdict === null) continue;
     const zRate = ws.attempts >= VOLUME_FLOOR && bs.attempts >= VOLUME_FLOOR ? twoProportionZ(sx1, ws.attempts, sx0, bs.attempts) : 0;
     const zMix = Math.max(ws.attempts, bs.attempts) >= VOLUME_FLOOR ? twoProportionZ(ws.attempts, w.attempts, bs.attempts, b.attempts) : 0;
     const segSignificant =
       Math.abs(contribution) >= minContribution &&
       ((Math.abs(zRate) >= Z_SEGMENT && Math.abs(parts.rate) >= minContribution / 2) ||
         (Math.abs(zMix) >= Z_SEGMENT && Math.abs(parts.mix) >= minContribution / 2));
-    contributors.push({ meanShare, c: {
+    const dominant = meanShare >= DOMINANT_SHARE;
+    contributors.push({ meanShare, beyondRest: dominant ? beyondRest(metric, ws, bs, w, b) : undefined, c: {
       dimension: dim,
       value,
       effect: stopped ? 'mix' : effectOf(parts.rate, parts.mix),
@@ -302,6 +318,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
       // the few that pass the contribution test by chance are noise, not a finding (calm traffic
       // says "nothing"); only a segment that moved on its own is.
       significant: (significant && segSignificant) || verdict !== null,
+      ...(verdict ? { health: { state: verdict.state as Exclude<SegmentState, 'ok'>, reason: verdict.reason } } : {}),
       window: { attempts: ws.attempts, value: rate(sx1, ws.attempts) },
       baseline: { attempts: bs.attempts, value: rate(sx0, bs.attempts) },
       topCodes:
@@ -381,8 +398,9 @@ export function headlineOf(e: Explanation): string {
   const name = `${DIMENSION_WORD[top.dimension]} ${groupValueText(top.value)}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${groupValueText(twin.value)})` : ''}`;
   // Traffic that stopped has no rate to quote, and at the whole's rate no share of the change:
   // what is news is that it stopped, as the board says "down: no attempts".
-  const expected = expectedAttempts(top.baseline.attempts, { window: e.window.attempts, baseline: e.baseline.attempts });
-  if (top.effect === 'mix' && top.value !== OTHER_VALUE && judgeVanished(top.window.attempts, expected)) {
+  const totals = { window: e.window.attempts, baseline: e.baseline.attempts };
+  const expected = expectedAttempts(top.baseline.attempts, totals);
+  if (top.effect === 'mix' && top.value !== OTHER_VALUE && judgeVanished(top.window.attempts, top.baseline.attempts, totals)) {
     const stopped = top.window.attempts === 0 ? 'traffic stopped' : 'traffic all but stopped';
     const what = `${countText(top.window.attempts, 'attempt')} in the window, about ${Math.round(expected)} expected from its baseline share of traffic (${top.baseline.attempts} in the baseline)`;
     return `${head}: ${alone ? 'not significant overall, but ' : ''}${name} ${stopped}: ${what}`;

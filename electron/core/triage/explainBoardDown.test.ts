@@ -71,11 +71,24 @@ describe('explain reports what the health board marks down', () => {
     expect(e.headline).toMatch(/: method card approval 10\.0 % vs 90\.0 %/);
   });
 
-  it('a segment holding most of the traffic that only moved with the whole (the board: not down) stays out', () => {
-    // card falls 90 % -> 78 %: degraded on the board, but it is the whole falling, not a place.
+  it('a segment holding most of the traffic that the board marks degraded is reported as the board reports it', () => {
+    // card falls 90 % -> 78 % while wallet holds at 90 %: degraded on the board (not down), and
+    // explain lists it with the board's state and reason instead of leaving it out as "the whole".
     const base = [...merchants(400), segmentRow('method', 'card', 1200, 1080), segmentRow('method', 'wallet', 400, 360)];
     const win = [...['m_1', 'm_2', 'm_3', 'm_4'].map((m) => segmentRow('merchantId', m, 100, 81)), segmentRow('method', 'card', 300, 234), segmentRow('method', 'wallet', 100, 90)];
-    expect(down(board(win, base))).toEqual([]);
+    const flagged = board(win, base).segments.filter((s) => s.state !== 'ok');
+    expect(flagged.map((s) => `${s.dimension}=${s.value} ${s.state}`)).toEqual(['method=card degraded']);
+    const e = explain(win, base);
+    const card = e.contributors.find((c) => c.dimension === 'method' && c.value === 'card');
+    expect(card).toMatchObject({ significant: true, effect: 'rate', health: { state: 'degraded', reason: flagged[0].reason } });
+    expect(e.contributors.filter((c) => c.significant)).toEqual([card]);
+  });
+
+  it('a segment holding most of the traffic that moved less than the board\'s points stays out', () => {
+    // card falls 90 % -> 84 %: not degraded (under 10 points), the whole falling.
+    const base = [...merchants(400), segmentRow('method', 'card', 1200, 1080), segmentRow('method', 'wallet', 400, 360)];
+    const win = [...['m_1', 'm_2', 'm_3', 'm_4'].map((m) => segmentRow('merchantId', m, 100, 85)), segmentRow('method', 'card', 300, 252), segmentRow('method', 'wallet', 100, 88)];
+    expect(board(win, base).segments.filter((s) => s.state !== 'ok')).toEqual([]);
     expect(explain(win, base).contributors.find((c) => c.dimension === 'method' && c.value === 'card')).toBeUndefined();
   });
 });

@@ -18,21 +18,26 @@ const WINDOW_FROM = START + 20 * MINUTE;
 const WINDOW_TO = WINDOW_FROM + 5 * MINUTE;
 /** US approval per 5-minute slice: it swings, so the whole wanders; the window's is in its range. */
 const US_APPROVAL = [0.6, 0.9, 0.62, 0.88, 0.8];
+/**
+ * US (56 % of the traffic) swinging between slices, then falling in the window to 62 %, 18 points
+ * under its baseline: degraded on the board, not down, while the whole's fall is within its wandering.
+ */
+const US_DEGRADED = [0.9, 0.7, 0.9, 0.7, 0.62];
 const CALM_COUNTRIES = ['DE', 'FR', 'GB', 'NL'];
 
 /**
  * Outcome events minute by minute: 80 US payments and 16 of each other country, approvals spread
  * evenly (70 % in the others). DE's approval is nothing in the window (`fell`) or in the baseline
  * (`recovered`); or (`retried`) it stays, and in the window each declined DE payment is tried
- * twice more, declined again.
+ * twice more, declined again; or (`calm`) it stays. `us`: US approval per slice.
  */
-function traffic(de: 'fell' | 'recovered' | 'retried'): IncomingMessage[] {
+function traffic(de: 'fell' | 'recovered' | 'retried' | 'calm', us = US_APPROVAL): IncomingMessage[] {
   const out: IncomingMessage[] = [];
   let n = 0;
   for (let minute = 0; minute < 25; minute += 1) {
     const slice = Math.floor(minute / 5);
     const attempts: { country: string; approved: boolean; retries?: number }[] = [];
-    for (let i = 0; i < 80; i += 1) attempts.push({ country: 'US', approved: (i * 37 + minute * 11) % 100 < US_APPROVAL[slice] * 100 });
+    for (let i = 0; i < 80; i += 1) attempts.push({ country: 'US', approved: (i * 37 + minute * 11) % 100 < us[slice] * 100 });
     for (const country of CALM_COUNTRIES) {
       for (let i = 0; i < 16; i += 1) {
         const deDown = country === 'DE' && (de === 'fell' ? slice === 4 : de === 'recovered' && slice < 4);
@@ -56,19 +61,21 @@ function traffic(de: 'fell' | 'recovered' | 'retried'): IncomingMessage[] {
 
 const dir = tempDir('payops-explain-alone-');
 const stores: Store[] = [];
-function stored(de: Parameters<typeof traffic>[0]): Store {
-  const s = openStore(`${dir}/segment-${de}.db`);
+function stored(de: Parameters<typeof traffic>[0], us = US_APPROVAL): Store {
+  const s = openStore(`${dir}/segment-${de}-${us.join('-')}.db`);
   stores.push(s);
-  s.ingest.commit(traffic(de));
+  s.ingest.commit(traffic(de, us));
   return s;
 }
 let store: Store;
 let recovered: Store;
 let retried: Store;
+let dominant: Store;
 beforeAll(() => {
   store = stored('fell');
   recovered = stored('recovered');
   retried = stored('retried');
+  dominant = stored('calm', US_DEGRADED);
 });
 afterAll(() => stores.forEach((s) => s.close()));
 
@@ -118,6 +125,22 @@ describe('explain: a segment that fell while the whole did not move significantl
       expect(de.window).toMatchObject({ attempts: 128 });
       expect(de.significant, metric).toBe(false);
       expect(e.contributors.filter((c) => c.significant), metric).toEqual([]);
+    }
+  });
+
+  it('reports a segment holding most of the traffic that the board marks degraded, with the board\'s state and reason', () => {
+    // Left out before as "the whole" (it holds over half the traffic) unless the board said down:
+    // the board listed US degraded beside explain's "nothing significant".
+    const board = healthFromStore(dominant, { at: WINDOW_TO, windowMinutes: 5, baselineMinutes: 20 });
+    const flagged = board.segments.filter((s) => s.state !== 'ok');
+    expect(flagged.map((s) => `${s.dimension}=${s.value} ${s.state}`)).toEqual(['country=US degraded']);
+    for (const metric of ['approval-rate', 'decline-rate'] as const) {
+      const e = explainFromStore(dominant, explainRequestSchema.parse({ from: WINDOW_FROM, to: WINDOW_TO, metric }));
+      expect(e.significant, metric).toBe(false);
+      const found = e.contributors.filter((c) => c.significant);
+      expect(found.map((c) => `${c.dimension}=${c.value}`), metric).toEqual(['country=US']);
+      expect(found[0], metric).toMatchObject({ effect: 'rate', window: { attempts: 400 }, health: { state: 'degraded', reason: flagged[0].reason } });
+      expect(e.headline, metric).toMatch(/not significant overall, but country US (approval|decline) /);
     }
   });
 });

@@ -61,14 +61,24 @@ export interface Verdict {
   cause: 'approval' | 'failure' | 'traffic' | null;
 }
 
+/** A segment's attempts in the window at its baseline share of the whole traffic (0 without a baseline). */
+export function expectedAttempts(baselineAttempts: number, totals: { window: number; baseline: number }): number {
+  return totals.baseline > 0 ? (baselineAttempts * totals.window) / totals.baseline : 0;
+}
+
 /**
- * A segment whose traffic all but vanished: down, or null. `expected`: its attempts in the window
- * at its baseline share of the whole traffic (so a quiet night or the end of a capture, where
- * everything falls together, singles nobody out).
+ * A segment whose traffic all but vanished: down, or null. `attempts` and `baselineAttempts`: the
+ * segment's, `totals`: every attempt's. Judged against its attempts in the window at its baseline
+ * share of the whole traffic (so a quiet night or the end of a capture, where everything falls
+ * together, singles nobody out), by Fisher's exact test of the two shares: a share learned from a
+ * handful of baseline attempts is no expectation (2 attempts of 8 in a quiet baseline "expected"
+ * 20 of a window ten times busier, and 1 read as down; with 3 attempts in all, 1 falling in the
+ * window happens once in 40).
  */
-export function judgeVanished(attempts: number, expected: number): Verdict | null {
+export function judgeVanished(attempts: number, baselineAttempts: number, totals: { window: number; baseline: number }): Verdict | null {
+  const expected = expectedAttempts(baselineAttempts, totals);
   if (expected < HEALTH_VOLUME_FLOOR || attempts > TRAFFIC_DOWN_FRACTION * expected) return null;
-  const z = (expected - attempts) / Math.sqrt(expected);
+  const z = -fisherZ(attempts, totals.window, baselineAttempts, totals.baseline);
   if (z < HEALTH_Z) return null;
   const what = attempts === 0 ? 'no attempts' : countText(attempts, 'attempt');
   return { state: 'down', judged: true, basis: 'per attempt', severity: z, cause: 'traffic', reason: `${what} in the window, about ${Math.round(expected)} expected from its own baseline share of traffic` };
@@ -96,6 +106,19 @@ function approvalOf(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersio
   const bp = b.payments === null ? null : (paymentCounts(b) ?? { x: 0, n: 0 });
   if (wp && bp) return { basis: 'per payment' as const, w: wp, b: bp, spread: spread.paymentApproval, unit: 'payments', volume: (c: SegmentCounts) => `${countText(c.payments ?? 0, 'payment')} (${countText(c.attempts, 'attempt')})` };
   return { basis: 'per attempt' as const, w: { x: w.approvals, n: w.attempts }, b: { x: b.approvals, n: b.attempts }, spread: spread.approval, unit: 'attempts', volume: (c: SegmentCounts) => countText(c.attempts, 'attempt') };
+}
+
+/**
+ * The board's verdict on one value of a dimension (not '(none)': callers leave traffic without
+ * the dimension out): its traffic all but vanished against its baseline share of the whole
+ * (not for the folded tail '(other)', whose members change as values earn names), else its rates
+ * against its own baseline. `totals`: every attempt of the window and of the baseline. The board
+ * lists a value whose window holds no attempt only when this is 'traffic'. Explain reports a
+ * segment by this same verdict (explain.ts), so that the two never disagree on the same minutes.
+ */
+export function segmentVerdict(value: string, w: SegmentCounts, b: SegmentCounts, totals: { window: number; baseline: number }, spread?: SegmentDispersion): Verdict {
+  const vanished = value !== OTHER_VALUE ? judgeVanished(w.attempts, b.attempts, totals) : null;
+  return vanished ?? judgeSegment(w, b, spread);
 }
 
 export function judgeSegment(w: SegmentCounts, b: SegmentCounts, spread: SegmentDispersion = BINOMIAL): Verdict {
@@ -144,10 +167,6 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
   // Traffic that does not carry a dimension (a bank transfer has no issuer) is no issuer of
   // its own: a board row "issuer (none)" would judge every other dimension's traffic again.
   const isSegment = (r: SegmentRow) => dims.has(r.dim) && r.value !== NONE_VALUE;
-  // The folded tail '(other)' changes members as values earn names of their own or lose them
-  // (segmentAdmission.ts): its traffic falling says who moved, not that anything is down. Its
-  // rates are still judged (a card-testing run over thousands of BINs lives there).
-  const canVanish = (r: SegmentRow) => r.value !== OTHER_VALUE;
   const judged: { health: SegmentHealth; severity: number }[] = [];
   const add = (dimension: SegmentRow['dim'], value: string, w: SegmentCounts, b: SegmentCounts, verdict: Verdict) =>
     judged.push({
@@ -164,20 +183,20 @@ export function computeHealthBoard(input: HealthInput): HealthBoard {
       },
     });
   const spreads = dimensionDispersions(input.baselineSlices ?? []);
+  const totals = { window: windowTotal, baseline: baselineTotal };
   const baselineRows = new Map<string, SegmentRow>();
   for (const b of input.baseline) {
     if (!isSegment(b)) continue;
     baselineRows.set(key(b), b);
     // A segment whose traffic stopped has no window row: only its baseline says it is missing.
-    if (windowRows.has(key(b)) || baselineTotal === 0 || !canVanish(b)) continue;
-    const vanished = judgeVanished(0, (b.attempts * windowTotal) / baselineTotal);
-    if (vanished) add(b.dim, b.value, zero, b, vanished);
+    if (windowRows.has(key(b))) continue;
+    const verdict = segmentVerdict(b.value, zero, b, totals, spreads.get(b.dim));
+    if (verdict.cause === 'traffic') add(b.dim, b.value, zero, b, verdict);
   }
   for (const w of input.window) {
     if (!isSegment(w)) continue;
     const b = baselineRows.get(key(w)) ?? zero;
-    const vanished = baselineTotal > 0 && canVanish(w) ? judgeVanished(w.attempts, (b.attempts * windowTotal) / baselineTotal) : null;
-    add(w.dim, w.value, w, b, vanished ?? judgeSegment(w, b, spreads.get(w.dim)));
+    add(w.dim, w.value, w, b, segmentVerdict(w.value, w, b, totals, spreads.get(w.dim)));
   }
   // Within a state the segment furthest from its own baseline first: the culprit before the
   // broader segments that hold some of its traffic (they moved less, on more attempts).
