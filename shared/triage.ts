@@ -7,8 +7,16 @@ import { SEGMENT_DIMENSIONS, type SegmentDimension } from './segments';
 export const TRIAGE_METRICS = ['approval-rate', 'decline-rate', 'failure-rate'] as const;
 export type TriageMetric = (typeof TRIAGE_METRICS)[number];
 
-/** A time a Date holds (to 8.64e15 ms, +275760-09-13): the answers give their times as ISO text. */
-const epochMs = z.number({ error: 'must be a time (epoch ms)' }).int().nonnegative().max(8.64e15, { error: 'must be a time before the year 275760' });
+/**
+ * A time a Date holds (8.64e15 ms either way: -271821-04-20 to +275760-09-13): the answers give
+ * their times as ISO text. Before 1970 included: events of the years 0000-9999 are stored (a
+ * producer with a zeroed clock stamps 1969-12-31), and explain and the board read their minutes.
+ */
+const epochMs = z
+  .number({ error: 'must be a time (epoch ms)' })
+  .int()
+  .min(-8.64e15, { error: 'must be a time after the year -271821' })
+  .max(8.64e15, { error: 'must be a time before the year 275760' });
 
 export const explainRequestSchema = z
   .object({

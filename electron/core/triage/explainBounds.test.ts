@@ -142,3 +142,31 @@ describe('the health board by default', () => {
     expect(healthFromStore(store, healthRequestSchema.parse({}), T0 - 10 * MIN).to).toBe(new Date(T0 + 365 * 24 * 60 * MIN + MIN).toISOString());
   });
 });
+
+describe('windows before 1970', () => {
+  // A producer with a zeroed clock stamps 1969-12-31T23:59 (events of the years 0000-9999 are
+  // stored, before 1970 as negative times): explain refused them, "--from: must be a time (epoch ms)".
+  it('are explained from the events stored there, across the epoch, with a default baseline before it', () => {
+    const store = openStore(path.join(dir, 'before-1970.db'));
+    stores.push(store);
+    const batch = [];
+    // 1969-12-31 23:00 to 1970-01-01 00:30: acq-x declines everything from 23:50 on.
+    for (let m = -60; m < 30; m++) for (let k = 0; k < 20; k++) batch.push(attempt(m * MIN + k * 2000, m < -10 || k % 2 === 1, { acquirer: k % 2 === 0 ? 'acq-x' : 'acq-y' }));
+    store.ingest.commit(batch);
+    const e = explainFromStore(store, explainRequestSchema.parse({ from: -10 * MIN, to: 0 }));
+    expect(e.window).toMatchObject({ from: '1969-12-31T23:50:00.000Z', to: '1970-01-01T00:00:00.000Z', attempts: 200, value: 0.5 });
+    expect(e.baseline).toMatchObject({ from: '1969-12-31T23:10:00.000Z', to: '1969-12-31T23:50:00.000Z', attempts: 800, value: 1 });
+    expect(e.contributors[0]).toMatchObject({ dimension: 'acquirer', value: 'acq-x', significant: true, window: { attempts: 100, value: 0 }, health: { state: 'down' } });
+    const across = explainFromStore(store, explainRequestSchema.parse({ from: -10 * MIN, to: 10 * MIN, baselineFrom: -60 * MIN, baselineTo: -10 * MIN }));
+    expect(across.window.attempts).toBe(400);
+    expect(across.baseline.attempts).toBe(1000);
+    const board = healthFromStore(store, healthRequestSchema.parse({ at: 0, windowMinutes: 10, baselineMinutes: 40 }));
+    expect(board.segments.find((x) => x.dimension === 'acquirer' && x.value === 'acq-x')).toMatchObject({ state: 'down' });
+  });
+
+  it('still refuse a time before the first one a Date holds', () => {
+    const r = explainRequestSchema.safeParse({ from: -8.7e15, to: 0 });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0].path).toEqual(['from']);
+  });
+});
