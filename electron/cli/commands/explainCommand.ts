@@ -38,6 +38,8 @@ export function explanationText(e: Explanation): string {
       lines.push(
         `  ${c.dimension}=${visibleValue(c.value)}  ${percent(c.window.value)} vs ${percent(c.baseline.value)}  ${points(c.contribution)} (${c.effect}: rate ${points(c.rateEffect)}, mix ${points(c.mixEffect)})`,
       );
+      // The health board's word on it, where the board marks it (the same verdict, the same minutes).
+      if (c.health) lines.push(`    health board: ${c.health.state}, ${c.health.reason}`);
     }
   }
   const codes = e.declineCodes.filter((c) => c.significant);
