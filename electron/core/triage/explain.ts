@@ -206,7 +206,12 @@ function orderContributors(list: Ranked[]): Contributor[] {
   const score = (x: Ranked) =>
     x.beyondRest !== undefined ? Math.abs(x.beyondRest) * Math.sqrt(x.meanShare) : Math.abs(x.c.contribution) / Math.sqrt(Math.max(x.meanShare, 1e-4));
   const dimOrder = (c: Contributor) => SEGMENT_DIMENSIONS.indexOf(c.dimension);
-  const ranked = [...list].sort((a, b) => score(b) - score(a) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value)).map((x) => x.c);
+  // On a tie a named value goes before '(none)' and '(other)': the same traffic seen as "no
+  // acquirer" says less than the merchant it is ("acquirer (none)" headed a merchant's flood).
+  const placeholder = (c: Contributor) => (c.value === NONE_VALUE || c.value === OTHER_VALUE ? 1 : 0);
+  const ranked = [...list]
+    .sort((a, b) => score(b) - score(a) || placeholder(a.c) - placeholder(b.c) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value))
+    .map((x) => x.c);
   // The values of one dimension are disjoint: none contains another, so among them the larger
   // contribution comes first. Each dimension keeps the places the score gave it.
   const bySize = new Map<SegmentDimension, Contributor[]>();

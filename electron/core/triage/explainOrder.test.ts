@@ -37,3 +37,18 @@ describe('explain: contributors of one dimension', () => {
     expect(e.headline).toMatch(/method cash_out approval 64\.5 % vs 89\.2 %, 5\d % of the drop/);
   });
 });
+
+describe('explain: a named value and a dimension\'s "(none)" that carry the same traffic', () => {
+  it('the named value comes first: "(none)" only says the traffic lacks the field', () => {
+    // Seen on simulated traffic with late events of a merchant whose events carry no acquirer:
+    // "acquirer (none) approval 66.7 % vs -, 83 % of the drop" headed the explanation, tied with
+    // merchant m_late on every figure and placed first by the order of the dimensions.
+    const merchants = (n: number, x: number) => ['m_1', 'm_2', 'm_3', 'm_4'].map((m) => row('merchantId', m, n, x));
+    const baseline = [...merchants(400, 360), row('acquirer', 'acq-a', 1600, 1440)];
+    const window = [...merchants(100, 90), row('merchantId', 'm_late', 300, 100), row('acquirer', 'acq-a', 400, 360), row('acquirer', '(none)', 300, 100)];
+    const e = computeExplanation({ metric: 'approval-rate', fromMs: Date.UTC(2026, 10, 20, 9), toMs: Date.UTC(2026, 10, 20, 10), baselineFromMs: Date.UTC(2026, 10, 20, 5), baselineToMs: Date.UTC(2026, 10, 20, 9), window, baseline, baselineSlices: [], windowCodes: [], baselineCodes: [] });
+    expect(e.significant).toBe(true);
+    expect(e.contributors.slice(0, 2).map((c) => `${c.dimension}=${c.value}`)).toEqual(['merchantId=m_late', 'acquirer=(none)']);
+    expect(e.headline).toMatch(/: merchant m_late approval 33\.3 % vs -/);
+  });
+});
