@@ -8,7 +8,8 @@ import { useApp } from '../store/appStore';
 import { alertWindow, metricOfAlert } from '../../../shared/triage';
 import { triageHash } from '../views/triageModel';
 import { UntrustedText } from './UntrustedText';
-import { withFormatCharactersShown } from '../../../shared/formatCharacters';
+import { sentencePlainText } from '../lib/sentenceParts';
+import { alertSentenceValues, Sentence } from './Sentence';
 
 export type AlertAction = 'ack' | 'silence' | 'note';
 
@@ -76,7 +77,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                 data-severity={a.severity}
                 data-rule={a.rule}
                 className={`alert-row state-${a.state}`}
-                title={withFormatCharactersShown(a.summary)}
+                title={sentencePlainText(a.summary, alertSentenceValues(a))}
               >
                 <td className="nowrap">
                   <span className={`badge state-badge state-${a.state}`} data-testid="alert-state">
@@ -99,7 +100,9 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                     {compact ? severity : null}
                     {a.rule}
                   </div>
-                  {!compact && a.summary ? <div className="muted small">{withFormatCharactersShown(a.summary)}</div> : null}
+                  {!compact && a.summary ? <div className="muted small">
+                      <Sentence text={a.summary} values={alertSentenceValues(a)} />
+                    </div> : null}
                   {!compact && a.state !== 'normal' ? (
                     <a
                       className="btn btn-small"

@@ -4,6 +4,7 @@
 // figures after it). Cut to a length a cell holds: a 4,000-character id with no space in it
 // made its table as wide as the id; the whole stays in the title, to read and to copy.
 import { groupValueText } from '../../../shared/alerts';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 /** Characters of an untrusted value shown inline before it is cut. */
 export const UNTRUSTED_SHOWN_CHARS = 64;
@@ -14,13 +15,29 @@ export function clipText(text: string, max = UNTRUSTED_SHOWN_CHARS): string {
   return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
 }
 
-/** A value as groupValueText writes it (quoted where it would not be seen as written), isolated and cut. */
+/** A value as groupValueText writes it (quoted where it would not be seen as written), isolated and cut, its undrawn characters shown. */
 export function UntrustedText({ text, className }: { text: string; className?: string }) {
-  const written = groupValueText(text);
+  // Its undrawn characters as \uXXXX, as in sentences: inside its isolate a right-to-left
+  // override still turned the value itself round ("m_\u202e1042" read "m_2401").
+  const written = withFormatCharactersShown(groupValueText(text));
   const shown = clipText(written);
   return (
     <bdi className={className} title={shown === written ? undefined : written}>
       {shown}
     </bdi>
+  );
+}
+
+/** An alert's labels ("merchantId=m_1042, country=DE"), each value isolated and cut as UntrustedText draws it. */
+export function LabelList({ labels }: { labels: Record<string, string> }) {
+  return (
+    <>
+      {Object.entries(labels).map(([k, v], i) => (
+        <span key={k}>
+          {i ? ', ' : ''}
+          {k}=<UntrustedText text={v} />
+        </span>
+      ))}
+    </>
   );
 }

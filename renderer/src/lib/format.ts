@@ -15,6 +15,7 @@ import { countText } from '../../../shared/countText';
 import { ALERT_METRICS, type AlertMetric } from '../../../shared/alertRules';
 import { formatMetricValue } from '../../../shared/alertValueFormat';
 import { minorPerMajor } from '../../../shared/currencies';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 export const DASH = '—';
 
@@ -192,10 +193,14 @@ export function fmtDuration(ms: number | null | undefined): string {
   return formatElapsed(ms);
 }
 
+/**
+ * Labels as plain text (a notification's body): each value isolated (FIRST STRONG ISOLATE … POP
+ * DIRECTIONAL ISOLATE), its undrawn characters as \\uXXXX, as the console's tables draw them.
+ */
 export function fmtLabels(labels: Record<string, string> | null | undefined): string {
   if (!labels) return '';
   return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=\u2068${withFormatCharactersShown(v)}\u2069`)
     .join(', ');
 }
 

@@ -3,6 +3,7 @@
 import type { AlertNotification } from '../../../shared/alerts';
 import { formatFixed } from '../../../shared/format';
 import { fmtLabels } from './format';
+import { alertSentenceValues, sentencePlainText } from './sentenceParts';
 
 export type NotifyPermission = 'unsupported' | 'default' | 'granted' | 'denied';
 
@@ -27,7 +28,7 @@ export function notificationTitle(n: AlertNotification): string {
 }
 
 export function notificationBody(n: AlertNotification): string {
-  const parts = [n.summary];
+  const parts = [sentencePlainText(n.summary, alertSentenceValues(n))];
   const labels = fmtLabels(n.labels);
   if (labels) parts.push(labels);
   if (n.value !== null && n.value !== undefined) parts.push(`value ${Number.isInteger(n.value) ? n.value : formatFixed(n.value, 3)}`);

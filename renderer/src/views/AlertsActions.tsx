@@ -10,7 +10,7 @@ import { message, Modal } from '../components/Modal';
 import { fmtDateTime } from '../lib/format';
 import { fmtMatchers, SILENCE_DURATIONS, silenceMatchersFor } from '../store/alerts';
 import { silenceMatches } from './silenceMatch';
-import { withFormatCharactersShown } from '../../../shared/formatCharacters';
+import { alertSentenceValues, Sentence } from '../components/Sentence';
 
 const OPERATOR_KEY = 'payops.operator';
 
@@ -77,7 +77,9 @@ function NoteDialog({ action, alert, onClose, onDone }: { action: 'ack' | 'note'
           void submit();
         }}
       >
-        <p className="muted small">{withFormatCharactersShown(alert.summary)}</p>
+        <p className="muted small">
+          <Sentence text={alert.summary} values={alertSentenceValues(alert)} />
+        </p>
         <div className="field">
           <label htmlFor={noteId}>{ack ? 'Note (optional)' : 'How it was resolved'}</label>
           <textarea id={noteId} rows={4} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} data-testid="action-note" />

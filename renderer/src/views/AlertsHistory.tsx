@@ -3,12 +3,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { getClient } from '../api/client';
-import { fmtAlertValue, fmtDateTime, fmtDuration, fmtLabels } from '../lib/format';
+import { fmtAlertValue, fmtDateTime, fmtDuration } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { DEFAULT_HISTORY_FILTER, firingDuration, historyArgs, type HistoryFilter } from '../store/alerts';
 import { message } from '../components/Modal';
 import { AlertActionDialog } from './AlertsActions';
-import { withFormatCharactersShown } from '../../../shared/formatCharacters';
+import { alertSentenceValues, Sentence } from '../components/Sentence';
+import { LabelList } from '../components/UntrustedText';
 
 
 const SPANS = [
@@ -141,8 +142,14 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
                     {r.rule}
                     {r.silenced ? <span className="badge badge-muted">silenced</span> : null}
                   </div>
-                  {fmtLabels(r.labels) ? <div className="mono small">{fmtLabels(r.labels)}</div> : null}
-                  <div className="muted small">{withFormatCharactersShown(r.summary)}</div>
+                  {Object.keys(r.labels).length ? (
+                    <div className="mono small">
+                      <LabelList labels={r.labels} />
+                    </div>
+                  ) : null}
+                  <div className="muted small">
+                    <Sentence text={r.summary} values={alertSentenceValues(r)} />
+                  </div>
                 </td>
                 <td className="num mono">{fmtAlertValue(r.peakValue)}</td>
                 <td className="small">

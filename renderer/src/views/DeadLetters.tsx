@@ -11,7 +11,8 @@ import { fmtCount, fmtCountText, fmtDateTime, fmtInstantTitle, fmtZoneSpan } fro
 import { message as errorText, Modal } from '../components/Modal';
 import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redrivePlanText, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
-import { withFormatCharactersShown } from '../../../shared/formatCharacters';
+import { Sentence } from '../components/Sentence';
+import { UntrustedText } from '../components/UntrustedText';
 
 type DryRunResult = ApiResults['deadLetters.dryRun'];
 
@@ -369,7 +370,9 @@ export function MessageTable({ messages, selected, onToggle }: { messages: DeadL
                   <ul className="dlq-deaths">
                     {m.deaths.map((d, i) => (
                       <li key={i}>
-                        <strong>{withFormatCharactersShown(d.reason)}</strong> ×{d.count} in <span className="mono">{d.queue}</span> from <span className="mono">{exchangeLabel(d.exchange)}</span> /{' '}
+                        <strong>
+                          <Sentence text={d.reason} />
+                        </strong> ×{d.count} in <span className="mono">{d.queue}</span> from <span className="mono">{exchangeLabel(d.exchange)}</span> /{' '}
                         <span className="mono">{d.routingKeys.join(', ')}</span>
                       </li>
                     ))}
@@ -444,7 +447,7 @@ export function DryRunPanel({ result }: { result: DryRunResult }) {
             <ul>
               {sandbox.quarantined.map((q) => (
                 <li key={q.id}>
-                  <span className="mono">{q.id}</span>: {withFormatCharactersShown(q.reason)}
+                  <UntrustedText className="mono" text={q.id} />: <Sentence text={q.reason} values={[q.id]} />
                 </li>
               ))}
             </ul>
@@ -457,7 +460,14 @@ export function DryRunPanel({ result }: { result: DryRunResult }) {
             <ul data-testid="dlq-dry-alert-list">
               {sandbox.alerts.map((a) => (
                 <li key={`${a.rule}|${a.group}`}>
-                  <strong>{a.rule}</strong> ({a.severity}){a.group ? ` ${a.group}` : ''}: {withFormatCharactersShown(a.summary)}
+                  <strong>{a.rule}</strong> ({a.severity})
+                  {a.group ? (
+                    <>
+                      {' '}
+                      <Sentence text={a.group} />
+                    </>
+                  ) : null}
+                  : <Sentence text={a.summary} values={[a.rule]} />
                 </li>
               ))}
             </ul>

@@ -10,7 +10,8 @@ import { UntrustedText } from '../components/UntrustedText';
 import { DASH, fmtCount, fmtCountText, fmtDateTimeZone, fmtRange } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { contributorPaymentsHash, EXPLAIN_IDLE, explainStep, HEALTH_ROWS_SHOWN, healthRowsShown, segmentPaymentsHash, triageHash, triageRouteOf, type ExplainState } from './triageModel';
-import { withFormatCharactersShown } from '../../../shared/formatCharacters';
+import { Sentence } from '../components/Sentence';
+import type { SentenceValue } from '../lib/sentenceParts';
 
 const MINUTE = 60_000;
 
@@ -61,6 +62,9 @@ function ExplainPanel({ from, to, metric }: { from: number; to: number; metric: 
   return <ExplainView state={state} onRetry={() => setAttempt((n) => n + 1)} />;
 }
 
+/** The values a headline is written around: the segments it names (a contributor, its twin) and their decline code ("code 91 issuer unavailable"). */
+const headlineValues = (e: Explanation): SentenceValue[] => e.contributors.filter((c) => c.significant).flatMap((c) => [c.value, ...c.topCodes.map((code) => ({ value: code, after: 'code ' }))]);
+
 /** The explanation, or that it is on its way, or why it could not be made. */
 export function ExplainView({ state, onRetry }: { state: ExplainState; onRetry?: () => void }) {
   const { explanation: e, error } = state;
@@ -78,7 +82,7 @@ export function ExplainView({ state, onRetry }: { state: ExplainState; onRetry?:
   return (
     <section data-testid="triage-explanation">
       <p className="triage-headline" data-testid="triage-headline">
-        {withFormatCharactersShown(e.headline)}
+        <Sentence text={e.headline} values={headlineValues(e)} />
       </p>
       <p className="muted small" data-testid="triage-periods">
         Window {rangeOf(e.window)} ({fmtCount(e.window.attempts)} attempts) against {rangeOf(e.baseline)} ({fmtCount(e.baseline.attempts)} attempts). Rates
@@ -270,7 +274,9 @@ export function HealthTable({ board }: { board: HealthBoard }) {
               <td className="mono">
                 {s.dimension} <UntrustedText text={s.value} />
               </td>
-              <td>{withFormatCharactersShown(s.reason)}</td>
+              <td>
+                <Sentence text={s.reason} values={[s.value]} />
+              </td>
               <td>
                 <PaymentsLink hash={segmentPaymentsHash(board, [s])} testId="health-open-explorer" />
               </td>

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { QuarantineCursor, QuarantineRow } from '../../../../shared/explorer';
 import { fmtCount, fmtCountText, fmtDateTime, fmtDateTimeMsZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { errorText, explorerCall } from './explorerClient';
-import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
+import { Sentence } from '../../components/Sentence';
 
 export function QuarantineTab() {
   const [rows, setRows] = useState<QuarantineRow[]>([]);
@@ -124,7 +124,7 @@ export function QuarantineTable({ rows, openSeq, gone, onOpen }: { rows: Quarant
               {fmtDateTime(r.arrivalMs)}
             </td>
             <td>
-              {withFormatCharactersShown(r.reason)}
+              <Sentence text={r.reason} />
               {gone.has(r.seq) ? <span className="small"> (deleted by the retention)</span> : null}
             </td>
             <td className="mono">{r.routingKey ?? '—'}</td>
@@ -189,7 +189,9 @@ function QuarantineContent({ full }: { full: QuarantineRow }) {
     <>
       <dl className="kv small">
         <dt>Reason</dt>
-        <dd>{withFormatCharactersShown(full.reason)}</dd>
+        <dd>
+          <Sentence text={full.reason} />
+        </dd>
         <dt>Arrived</dt>
         <dd className="mono" title={new Date(full.arrivalMs).toISOString()}>
           {fmtDateTimeMsZone(full.arrivalMs)}

@@ -10,7 +10,7 @@ import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { exportProgress, readMarginMinutes, readReportWindow, reportExportFilter, reportScopeNote, toLocalInput } from './explorerModel';
-import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
+import { Sentence } from '../../components/Sentence';
 
 export interface ReportSeed {
   from: number;
@@ -264,6 +264,12 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   );
 }
 
+/** The values a report's summary lines are written around: its filter's, the top merchant's and decline code's, the rules that fired. */
+function summaryValues(report: ReportData): string[] {
+  const filter = Object.values(report.filter ?? {}).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []));
+  return [...filter, ...(report.topMerchants ?? []).slice(0, 1).map((m) => m.merchantId), ...(report.topDeclineCodes ?? []).slice(0, 1).map((c) => c.declineCode), ...Object.keys(report.alertCounts?.byRule ?? {})];
+}
+
 export function ReportPreview({ report }: { report: ReportData }) {
   const t = report.totals;
   const p = report.previous.totals;
@@ -277,7 +283,9 @@ export function ReportPreview({ report }: { report: ReportData }) {
       </p>
       <ul className="small">
         {report.summary.map((l, i) => (
-          <li key={i}>{withFormatCharactersShown(l)}</li>
+          <li key={i}>
+            <Sentence text={l} values={summaryValues(report)} />
+          </li>
         ))}
       </ul>
       <table className="table">

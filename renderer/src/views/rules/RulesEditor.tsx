@@ -8,12 +8,13 @@ import type { RulesBacktestResult, RulesDocument } from '../../../../shared/aler
 import { issueText, validateRulesText, type RulesTextIssue } from '../../../../shared/rulesText';
 import { getClient } from '../../api/client';
 import { countText } from '../../../../shared/countText';
-import { fmtCountText, fmtDateTime, fmtInstantTitle, fmtLabels, fmtRange, fmtZoneSpan } from '../../lib/format';
+import { fmtCountText, fmtDateTime, fmtInstantTitle, fmtRange, fmtZoneSpan } from '../../lib/format';
 import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
 import { message } from '../../components/Modal';
-import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
+import { alertSentenceValues, Sentence } from '../../components/Sentence';
+import { LabelList } from '../../components/UntrustedText';
 
 function conditionText(r: AlertRule): string {
   const c = r.condition;
@@ -339,8 +340,12 @@ export function BacktestResultView({ result }: { result: RulesBacktestResult }) 
                   {a.resolvedAt ? fmtDateTime(a.resolvedAt) : <span className="badge state-badge state-firing">still firing</span>}
                 </td>
                 <td>
-                  <span className={`sev sev-${a.severity}`}>{a.severity}</span> {a.rule} <span className="mono small">{fmtLabels(a.labels)}</span>
-                  <div className="muted small">{withFormatCharactersShown(a.summary)}</div>
+                  <span className={`sev sev-${a.severity}`}>{a.severity}</span> {a.rule} <span className="mono small">
+                    <LabelList labels={a.labels} />
+                  </span>
+                  <div className="muted small">
+                    <Sentence text={a.summary} values={alertSentenceValues(a)} />
+                  </div>
                 </td>
               </tr>
             ))}
