@@ -1,9 +1,10 @@
 // Alert history from the session database: what fired, when, for how long, how bad it got,
 // who acknowledged it and how it was resolved. Filter by rule, severity and time.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { getClient } from '../api/client';
 import { fmtAlertValue, fmtDateTime, fmtDuration } from '../lib/format';
+import { REQUEST_IDLE, requestPending, requestStep, type RequestState } from '../lib/latestRequest';
 import { useApp } from '../store/appStore';
 import { DEFAULT_HISTORY_FILTER, firingDuration, historyArgs, type HistoryFilter } from '../store/alerts';
 import { message } from '../components/Modal';
@@ -23,31 +24,34 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
   const clock = useApp((s) => s.snapshot?.clock ?? null);
   const alerts = useApp((s) => s.alerts);
   const [filter, setFilter] = useState<HistoryFilter>(DEFAULT_HISTORY_FILTER);
-  const [rows, setRows] = useState<AlertHistoryRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [state, dispatch] = useReducer(requestStep<AlertHistoryRecord[]>, REQUEST_IDLE);
+  const requests = useRef(0);
+  const rows = state.data;
+  const busy = requestPending(state);
   const [noteFor, setNoteFor] = useState<AlertHistoryRecord | null>(null);
   const [knownRules, setKnownRules] = useState<string[]>([]);
 
   // The clock moves with every snapshot: read it when loading, reload on filter changes and by hand.
   const clockRef = useRef(clock);
   clockRef.current = clock;
-  const load = useCallback(async () => {
-    setBusy(true);
-    try {
-      const now = clockRef.current ?? Date.now();
-      const res = await getClient().invoke('alerts.history', historyArgs(filter, now));
-      setRows(res);
-      setError(null);
-    } catch (err) {
-      setError(message(err));
-    } finally {
-      setBusy(false);
-    }
-  }, [filter]);
+  // A new filter asks a new question: the rows of the one before go. A refresh (or a note saved)
+  // asks the same again: its rows stay until the answer comes, and say so if it fails.
+  const load = useCallback(
+    async (keep: boolean) => {
+      const request = ++requests.current;
+      dispatch({ kind: 'started', request, keep });
+      try {
+        const now = clockRef.current ?? Date.now();
+        dispatch({ kind: 'answered', request, data: await getClient().invoke('alerts.history', historyArgs(filter, now)) });
+      } catch (err) {
+        dispatch({ kind: 'failed', request, message: message(err) });
+      }
+    },
+    [filter],
+  );
 
   useEffect(() => {
-    void load();
+    void load(false);
   }, [load]);
 
   useEffect(() => {
@@ -97,22 +101,12 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
         <label className="inline-field">
           <input type="checkbox" checked={!filter.firedOnly} onChange={(e) => update({ firedOnly: !e.target.checked })} data-testid="history-unfired" /> Include episodes that never fired
         </label>
-        <button type="button" className="btn btn-small" onClick={() => void load()} disabled={busy} data-testid="history-refresh">
+        <button type="button" className="btn btn-small" onClick={() => void load(true)} disabled={busy} data-testid="history-refresh">
           Refresh
         </button>
       </div>
-      {error ? (
-        <div className="error-text small" role="alert">
-          History unavailable: {error}
-        </div>
-      ) : null}
-      {rows === null ? (
-        <div className="empty">Loading…</div>
-      ) : rows.length === 0 ? (
-        <div className="empty" data-testid="history-empty">
-          No alerts in this range.
-        </div>
-      ) : (
+      <HistoryNotice state={state} />
+      {rows === null || rows.length === 0 ? null : (
         <table className="table alerts-table" data-testid="history-table">
           <thead>
             <tr>
@@ -183,10 +177,34 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
           onDone={(text) => {
             setNoteFor(null);
             onStatus(text);
-            void load();
+            void load(true);
           }}
         />
       ) : null}
     </section>
   );
+}
+
+/**
+ * What the history says above its rows: that it is loading, that it could not be read (and, when
+ * the rows below are an earlier read's, that they are), or that the filter matches nothing.
+ */
+export function HistoryNotice({ state }: { state: RequestState<AlertHistoryRecord[]> }) {
+  const { data: rows, error } = state;
+  if (error) {
+    return (
+      <div className="error-text small" role="alert" data-testid="history-error">
+        History unavailable: {error.replace(/\.+$/, '')}.{rows?.length ? ' The rows below are from the read before.' : ''} Refresh to try again.
+      </div>
+    );
+  }
+  if (rows === null) return <div className="empty">Loading…</div>;
+  if (rows.length === 0) {
+    return (
+      <div className="empty" data-testid="history-empty">
+        No alerts in this range.
+      </div>
+    );
+  }
+  return null;
 }

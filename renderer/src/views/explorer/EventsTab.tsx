@@ -2,9 +2,10 @@
 // selected event's detail (pretty and raw JSON) and its payment's timeline.
 import { countText } from '../../../../shared/countText';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type FormEvent } from 'react';
 import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline } from '../../../../shared/explorer';
 import { fmtClockMsZone, fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtDateTimeZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
+import { REQUEST_IDLE, requestStep, type RequestState } from '../../lib/latestRequest';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -542,17 +543,14 @@ function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimel
 }
 
 function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; onClose: () => void; onSelect: (row: EventRow) => void }) {
-  const [timeline, setTimeline] = useState<PaymentTimeline | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [state, dispatch] = useReducer(requestStep<PaymentTimeline>, REQUEST_IDLE);
+  const requests = useRef(0);
   useEffect(() => {
-    let live = true;
-    setTimeline(null);
+    const request = ++requests.current;
+    dispatch({ kind: 'started', request });
     explorerCall('events.timeline', { paymentId })
-      .then((t) => live && setTimeline(t))
-      .catch((err) => live && setError(errorText(err)));
-    return () => {
-      live = false;
-    };
+      .then((data) => dispatch({ kind: 'answered', request, data }))
+      .catch((err) => dispatch({ kind: 'failed', request, message: errorText(err) }));
   }, [paymentId]);
   return (
     <section className="panel explorer-timeline" aria-label={`Payment timeline ${paymentId}`} data-testid="payment-timeline">
@@ -567,24 +565,34 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
           ✕
         </button>
       </div>
-      {error ? (
-        <div className="error-text small" role="alert">
-          {error}
-        </div>
-      ) : !timeline ? (
-        <div className="empty small">Loading…</div>
-      ) : timeline.steps.length === 0 ? (
-        <div className="empty small">No stored events for this payment.</div>
-      ) : (
-        <>
-          <p className="muted small">
-            {countText(timeline.steps.length, 'event')} over {fmtDelta(timeline.durationMs).replace('+', '')}
-            {timeline.truncated ? ' (first 1,000 shown)' : ''}
-          </p>
-          <TimelineSteps steps={timeline.steps} onSelect={onSelect} />
-        </>
-      )}
+      <TimelineBody state={state} onSelect={onSelect} />
     </section>
+  );
+}
+
+/**
+ * The timeline of the payment last opened: loading, why it could not be read, or its steps. An
+ * error is about the payment it was asked for: opening another clears it.
+ */
+export function TimelineBody({ state, onSelect }: { state: RequestState<PaymentTimeline>; onSelect: (row: EventRow) => void }) {
+  const { data: timeline, error } = state;
+  if (error) {
+    return (
+      <div className="error-text small" role="alert">
+        {error}
+      </div>
+    );
+  }
+  if (!timeline) return <div className="empty small">Loading…</div>;
+  if (timeline.steps.length === 0) return <div className="empty small">No stored events for this payment.</div>;
+  return (
+    <>
+      <p className="muted small">
+        {countText(timeline.steps.length, 'event')} over {fmtDelta(timeline.durationMs).replace('+', '')}
+        {timeline.truncated ? ' (first 1,000 shown)' : ''}
+      </p>
+      <TimelineSteps steps={timeline.steps} onSelect={onSelect} />
+    </>
   );
 }
 
