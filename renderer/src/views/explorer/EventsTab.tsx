@@ -7,6 +7,9 @@ import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline }
 import { fmtClockMsZone, fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtDateTimeZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { REQUEST_IDLE, requestStep, type RequestState } from '../../lib/latestRequest';
 import { localTimeHint } from '../../lib/localTime';
+import { Sentence } from '../../components/Sentence';
+import { sentencePlainText } from '../../lib/sentenceParts';
+import { UntrustedText } from '../../components/UntrustedText';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { COMMON_CURRENCIES } from '../../../../shared/currencies';
@@ -390,28 +393,7 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
                     data-issuer={row.issuer ?? ''}
                     data-bin={row.cardBin ?? ''}
                   >
-                    <span role="gridcell" className="mono nowrap" title={fmtInstantTitle(row.timeMs)}>
-                      {fmtDateTime(row.timeMs)}
-                    </span>
-                    <span role="gridcell" className="nowrap">
-                      {row.type}
-                    </span>
-                    <span role="gridcell" className="mono ellipsis">
-                      {row.paymentId ?? ''}
-                    </span>
-                    <span role="gridcell" className="mono ellipsis">
-                      {row.merchantId ?? ''}
-                    </span>
-                    <span role="gridcell" className="num mono nowrap">
-                      {fmtAmount(row.amount, row.currency)}
-                    </span>
-                    <span role="gridcell">{row.country ?? ''}</span>
-                    <span role="gridcell" className="nowrap ellipsis" title={row.declineCode ? declineTitle(row.declineCode) : undefined}>
-                      {row.declineCode ? describeDeclineCode(row.declineCode) : row.decision ? `${row.decision} (${row.score ?? '—'})` : ''}
-                    </span>
-                    <span role="gridcell" className="mono ellipsis">
-                      {[row.issuer, row.cardBin].filter(Boolean).join(' / ')}
-                    </span>
+                    <EventRowCells row={row} />
                   </div>
                 );
               })}
@@ -596,6 +578,44 @@ export function TimelineBody({ state, onSelect }: { state: RequestState<PaymentT
   );
 }
 
+/**
+ * An event's cells in the events table. The values from the events (payment and merchant ids,
+ * issuer, BIN, decline code) are each isolated with their undrawn characters shown: an issuer
+ * in Hebrew or Arabic took the BIN after it into its run ("529412 / בנק" read BIN first), and a
+ * zero-width space made one id read as another.
+ */
+export function EventRowCells({ row }: { row: EventRow }) {
+  const optional = (v: string | null | undefined) => (v ? <UntrustedText text={v} /> : null);
+  return (
+    <>
+      <span role="gridcell" className="mono nowrap" title={fmtInstantTitle(row.timeMs)}>
+        {fmtDateTime(row.timeMs)}
+      </span>
+      <span role="gridcell" className="nowrap">
+        {row.type}
+      </span>
+      <span role="gridcell" className="mono ellipsis">
+        {optional(row.paymentId)}
+      </span>
+      <span role="gridcell" className="mono ellipsis">
+        {optional(row.merchantId)}
+      </span>
+      <span role="gridcell" className="num mono nowrap">
+        {fmtAmount(row.amount, row.currency)}
+      </span>
+      <span role="gridcell">{row.country ?? ''}</span>
+      <span role="gridcell" className="nowrap ellipsis" title={row.declineCode ? sentencePlainText(declineTitle(row.declineCode), [row.declineCode]) : undefined}>
+        {row.declineCode ? <Sentence text={describeDeclineCode(row.declineCode)} values={[row.declineCode]} /> : row.decision ? `${row.decision} (${row.score ?? '—'})` : ''}
+      </span>
+      <span role="gridcell" className="mono ellipsis">
+        {optional(row.issuer)}
+        {row.issuer && row.cardBin ? ' / ' : null}
+        {optional(row.cardBin)}
+      </span>
+    </>
+  );
+}
+
 /** A payment's events, oldest first, with the time since the one before. */
 export function TimelineSteps({ steps, onSelect }: { steps: PaymentTimeline['steps']; onSelect: (row: EventRow) => void }) {
   return (
@@ -611,8 +631,9 @@ export function TimelineSteps({ steps, onSelect }: { steps: PaymentTimeline['ste
             <span className="small">
               {s.amount !== null ? fmtAmount(s.amount, s.currency) : ''}
               {s.declineCode ? (
-                <span title={declineTitle(s.declineCode)} data-testid="timeline-decline">
-                  {` · ${describeDeclineCode(s.declineCode)}`}
+                <span title={sentencePlainText(declineTitle(s.declineCode), [s.declineCode])} data-testid="timeline-decline">
+                  {' · '}
+                  <Sentence text={describeDeclineCode(s.declineCode)} values={[s.declineCode]} />
                 </span>
               ) : null}
               {s.decision ? ` · ${s.decision} (${s.score ?? '—'})` : ''}

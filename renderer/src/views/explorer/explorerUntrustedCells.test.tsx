@@ -1,0 +1,32 @@
+// The events table's cells as the renderer draws them (react-dom/server): values from the
+// events are each their own isolate with their undrawn characters shown. Before, the issuer and
+// BIN shared one text ("בנק / 529412"), which the browser draws BIN first ("529412 / בנק"), and
+// a payment id with a zero-width space read as another id.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { EventRow, TimelineStep } from '../../../../shared/explorer';
+import { EventRowCells, TimelineSteps } from './EventsTab';
+
+const isolated = (html: string) => [...html.matchAll(/<bdi[^>]*>([^<]*)<\/bdi>/g)].map((m) => m[1]);
+
+const row = {
+  seq: 1, timeMs: Date.UTC(2026, 10, 23, 8), arrivalMs: Date.UTC(2026, 10, 23, 8), source: 'psp', id: 'e1', type: 'payment.declined', category: 'payment',
+  paymentId: 'pay_\u200b1', merchantId: 'קפה', amount: 13367, currency: 'JPY', country: 'IL', declineCode: 'דחה', score: null, decision: null,
+  issuer: 'בנק', cardBin: '529412',
+} as unknown as EventRow;
+
+describe('events table cells', () => {
+  it('isolate the issuer and the BIN apart, and every id, with undrawn characters shown', () => {
+    const html = renderToStaticMarkup(<EventRowCells row={row} />);
+    expect(isolated(html)).toEqual(['pay_\\u200b1', 'קפה', 'דחה', 'בנק', '529412']);
+    expect(html).not.toContain('\u200b');
+    expect(html).toContain('13,367 JPY');
+  });
+
+  it("a timeline step's decline code is its own isolate", () => {
+    const step = { ...row, sinceStartMs: 0, sincePreviousMs: null } as unknown as TimelineStep;
+    const html = renderToStaticMarkup(<TimelineSteps steps={[step]} onSelect={() => undefined} />);
+    expect(isolated(html)).toEqual(['דחה']);
+    expect(html).toContain('title="\u2068דחה\u2069: ');
+  });
+});
