@@ -4,13 +4,14 @@
 import { countText } from '../../../../shared/countText';
 import { useEffect, useRef, useState } from 'react';
 import type { EventFilter, ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
-import { formatMoney } from '../../../../shared/format';
+import { formatMoneyTotal } from '../../../../shared/format';
 import { fmtCount, fmtDateTime, fmtPercent, fmtRange } from '../../lib/format';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
 import { exportProgress, readMarginMinutes, readReportWindow, reportExportFilter, reportScopeNote, toLocalInput } from './explorerModel';
 import { Sentence } from '../../components/Sentence';
+import { UntrustedText } from '../../components/UntrustedText';
 
 export interface ReportSeed {
   from: number;
@@ -340,8 +341,8 @@ export function ReportPreview({ report }: { report: ReportData }) {
           {currencies.map((c) => (
             <tr key={c} data-testid="report-amount" data-currency={c}>
               <td>Authorized {c || '(no currency)'}</td>
-              <td className="num mono">{formatMoney(t.authorizedAmountByCurrency[c] ?? 0, c || null)}</td>
-              <td className="num mono">{formatMoney(p.authorizedAmountByCurrency[c] ?? 0, c || null)}</td>
+              <td className="num mono">{formatMoneyTotal(t.authorizedAmountByCurrency[c] ?? 0, c || null)}</td>
+              <td className="num mono">{formatMoneyTotal(p.authorizedAmountByCurrency[c] ?? 0, c || null)}</td>
             </tr>
           ))}
           <tr>
@@ -358,7 +359,9 @@ export function ReportPreview({ report }: { report: ReportData }) {
             <tbody>
               {report.topDeclineCodes.map((c) => (
                 <tr key={c.declineCode} data-testid="report-decline-code">
-                  <td className="mono">{c.declineCode}</td>
+                  <td className="mono">
+                    <UntrustedText text={c.declineCode} />
+                  </td>
                   <td>{c.meaning}</td>
                   <td>
                     <span className={`badge badge-${c.kind === 'hard' ? 'crit' : 'info'}`}>{c.kind}</span>
@@ -377,7 +380,9 @@ export function ReportPreview({ report }: { report: ReportData }) {
             <tbody>
               {report.topMerchants.map((m) => (
                 <tr key={m.merchantId}>
-                  <td className="mono">{m.merchantId}</td>
+                  <td className="mono">
+                    <UntrustedText text={m.merchantId} />
+                  </td>
                   <td className="num">{countText(m.events, 'event', undefined, fmtCount)}</td>
                   <td className="num">{countText(m.declines, 'decline', undefined, fmtCount)}</td>
                 </tr>

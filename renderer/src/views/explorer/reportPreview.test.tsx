@@ -36,3 +36,23 @@ describe('report preview', () => {
     expect(text()).not.toContain('2026-11-01T05:30:00.000Z');
   });
 });
+
+describe('report preview amounts', () => {
+  // Past 2^53 minor units a sum is a double's nearest value: the summary line, the dashboard and
+  // payops stats say "about"; the preview's table said the digits as if exact.
+  it('says "about" for a total past 2^53 minor units, in each currency\'s own decimals', () => {
+    const huge = { ...figures, authorizedAmountByCurrency: { JPY: 2 ** 53 + 2, KWD: 1250 } };
+    const html = renderToStaticMarkup(<ReportPreview report={{ ...report, totals: huge }} />);
+    const cells = [...html.matchAll(/data-currency="(\w+)"><td>[^<]*<\/td><td class="num mono">([^<]*)<\/td>/g)].map((m) => `${m[1]}: ${m[2]}`);
+    expect(cells).toEqual(['JPY: about 9,007,199,254,740,994 JPY', 'KWD: 1.250 KWD']);
+  });
+
+  it('isolates the top merchants and decline codes, their undrawn characters shown', () => {
+    const html = renderToStaticMarkup(
+      <ReportPreview report={{ ...report, topMerchants: [{ merchantId: 'm_\u202e1', events: 3, declines: 1 }], topDeclineCodes: [{ declineCode: 'דחה', events: 2, meaning: 'Unknown', kind: 'soft' }] }} />,
+    );
+    expect(html).not.toContain('\u202e');
+    expect(html).toContain('<bdi>m_\\u202e1</bdi>');
+    expect(html).toContain('<bdi>דחה</bdi>');
+  });
+});
