@@ -11,6 +11,7 @@ import { fmtCount, fmtCountText, fmtDateTime, fmtInstantTitle, fmtZoneSpan } fro
 import { message as errorText, Modal } from '../components/Modal';
 import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redrivePlanText, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import { Sentence } from '../components/Sentence';
 import { UntrustedText } from '../components/UntrustedText';
 
@@ -348,16 +349,16 @@ export function MessageTable({ messages, selected, onToggle }: { messages: DeadL
             // Keyed by position too: a queue may hold two messages with one id.
             <tr key={`${i}:${m.copyId}`} data-testid="dlq-message" data-id={m.id} data-copy={m.copyId} aria-selected={selected.has(m.copyId)}>
               <td>
-                <input type="checkbox" checked={selected.has(m.copyId)} onChange={() => onToggle(m.copyId)} aria-label={`Select ${m.id}`} data-testid={`dlq-select-${m.id}`} />
+                <input type="checkbox" checked={selected.has(m.copyId)} onChange={() => onToggle(m.copyId)} aria-label={`Select ${withFormatCharactersShown(m.id)}`} data-testid={`dlq-select-${m.id}`} />
               </td>
-              <td className="mono small" title={m.copyId}>
-                {m.id}
+              <td className="mono small" title={withFormatCharactersShown(m.copyId)}>
+                <UntrustedText text={m.id} />
               </td>
-              <td className={m.decoded.ok ? 'small dlq-type' : 'small error-text'}>{m.decoded.ok ? <BreakAtDots text={c.type} /> : c.type}</td>
+              <td className={m.decoded.ok ? 'small dlq-type' : 'small error-text'}>{m.decoded.ok ? <BreakAtDots text={c.type} /> : <Sentence text={c.type} />}</td>
               <td className="mono small">
-                {c.paymentId}
+                {m.decoded.ok && m.decoded.paymentId ? <UntrustedText text={m.decoded.paymentId} /> : c.paymentId}
                 <br />
-                {c.merchantId}
+                {m.decoded.ok && m.decoded.merchantId ? <UntrustedText text={m.decoded.merchantId} /> : c.merchantId}
               </td>
               <td className="num mono nowrap">{c.amount}</td>
               <td className="mono small" title={fmtInstantTitle(c.timeMs)}>

@@ -52,3 +52,21 @@ describe('dead-letter states', () => {
     expect(redrivePlanText(plan)).toBe('A redrive would send 2 to x / payment.authorized (2); 1 has no x-death origin and would stay.');
   });
 });
+
+describe('dead letters are untrusted text', () => {
+  // A dead letter is what failed: its id, payment and merchant come from a producer, and a body
+  // that would not decode puts its reason in the Type column. They were drawn raw: an override
+  // reversed the cell, a zero-width space made one id read as another.
+  it("the message's id, payment, merchant and a refusal reason are isolated, undrawn characters shown", () => {
+    const decodedLetter: DeadLetterMessage = { ...letter, id: 'd\u202e1', decoded: { ok: true, type: 'payment.authorized', eventId: 'd1', timeMs: AT, paymentId: 'pay_\u200b1', merchantId: 'קפה', amount: 1250, currency: 'KWD' } };
+    const refused: DeadLetterMessage = { ...letter, id: 'd2', copyId: 'copy:d2', decoded: { ok: false, reason: 'data.merchantId: m_\u202e9 is not allowed' } };
+    const html = renderToStaticMarkup(<MessageTable messages={[decodedLetter, refused]} selected={new Set()} onToggle={() => undefined} />);
+    const cells = html.slice(html.indexOf('<tbody>'));
+    expect(text(cells)).not.toMatch(/[\u202e\u200b]/);
+    expect(cells).toContain('<bdi>d\\u202e1</bdi>');
+    expect(cells).toContain('<bdi>pay_\\u200b1</bdi>');
+    expect(cells).toContain('<bdi>קפה</bdi>');
+    expect(cells).toContain('m_\\u202e9 is not allowed');
+    expect(text(cells)).toContain('1.250 KWD');
+  });
+});
