@@ -85,8 +85,8 @@ describe('alerts view helpers', () => {
 
   it('turns a history filter into request arguments and a backtest window into a range', async () => {
     const { historyArgs, backtestRange, firingDuration, DEFAULT_HISTORY_FILTER } = await import('./alerts');
-    expect(historyArgs(DEFAULT_HISTORY_FILTER, 10 * 3600_000)).toEqual({ firedOnly: true, since: 10 * 3600_000 - 24 * 3600_000, limit: 500 });
-    expect(historyArgs({ rule: ' x ', severity: 'info', firedOnly: false, hours: 0 }, 0)).toEqual({ rule: 'x', severity: 'info', firedOnly: false, limit: 500 });
+    expect(historyArgs(DEFAULT_HISTORY_FILTER, 10 * 3600_000)).toEqual({ firedOnly: true, since: 10 * 3600_000 - 24 * 3600_000, limit: 501 });
+    expect(historyArgs({ rule: ' x ', severity: 'info', firedOnly: false, hours: 0 }, 0)).toEqual({ rule: 'x', severity: 'info', firedOnly: false, limit: 501 });
     expect(backtestRange(1, 7_200_000)).toEqual({ from: 3_600_001, to: 7_200_001 });
     expect(firingDuration({ firedAt: 1000, resolvedAt: null }, 5000)).toBe(4000);
     expect(firingDuration({ firedAt: null, resolvedAt: null }, 5000)).toBeNull();

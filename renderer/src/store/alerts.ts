@@ -103,6 +103,9 @@ export interface HistoryFilter {
 
 export const DEFAULT_HISTORY_FILTER: HistoryFilter = { rule: '', severity: '', firedOnly: true, hours: 24 };
 
+/** Episodes the history shows at most, newest first; it asks for one more to know whether it leaves older ones out. */
+export const HISTORY_SHOWN = 500;
+
 /** The alerts.history arguments for a filter, relative to `now` (the engine's clock). */
 export function historyArgs(f: HistoryFilter, now: number): { rule?: string; severity?: 'critical' | 'warning' | 'info'; firedOnly: boolean; since?: number; limit: number } {
   return {
@@ -110,7 +113,7 @@ export function historyArgs(f: HistoryFilter, now: number): { rule?: string; sev
     ...(f.severity ? { severity: f.severity } : {}),
     firedOnly: f.firedOnly,
     ...(f.hours > 0 ? { since: Math.floor(now - f.hours * 3600_000) } : {}),
-    limit: 500,
+    limit: HISTORY_SHOWN + 1,
   };
 }
 

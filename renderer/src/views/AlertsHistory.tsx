@@ -3,10 +3,10 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { getClient } from '../api/client';
-import { fmtAlertValue, fmtDateTime, fmtDuration } from '../lib/format';
+import { fmtAlertValue, fmtCount, fmtDateTime, fmtDuration } from '../lib/format';
 import { REQUEST_IDLE, requestPending, requestStep, type RequestState } from '../lib/latestRequest';
 import { useApp } from '../store/appStore';
-import { DEFAULT_HISTORY_FILTER, firingDuration, historyArgs, type HistoryFilter } from '../store/alerts';
+import { DEFAULT_HISTORY_FILTER, firingDuration, HISTORY_SHOWN, historyArgs, type HistoryFilter } from '../store/alerts';
 import { message } from '../components/Modal';
 import { AlertActionDialog } from './AlertsActions';
 import { alertSentenceValues, Sentence } from '../components/Sentence';
@@ -123,7 +123,7 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {rows.slice(0, HISTORY_SHOWN).map((r) => (
               <tr key={r.key} data-testid="history-row" data-key={r.key} data-rule={r.rule} data-state={r.state} data-severity={r.severity} className={`alert-row state-${r.state}`}>
                 <td className="nowrap">{r.firedAt !== null ? fmtDateTime(r.firedAt) : <span className="muted">never ({r.state})</span>}</td>
                 <td className="nowrap">{r.resolvedAt !== null ? fmtDateTime(r.resolvedAt) : r.firedAt !== null ? <span className="badge state-badge state-firing">{r.state}</span> : '—'}</td>
@@ -204,6 +204,13 @@ export function HistoryNotice({ state }: { state: RequestState<AlertHistoryRecor
       <div className="empty" data-testid="history-empty">
         No alerts in this range.
       </div>
+    );
+  }
+  if (rows.length > HISTORY_SHOWN) {
+    return (
+      <p className="muted small" data-testid="history-more">
+        Showing the newest {fmtCount(HISTORY_SHOWN)} episodes; older ones match too: narrow the rule, severity or time to see them.
+      </p>
     );
   }
   return null;

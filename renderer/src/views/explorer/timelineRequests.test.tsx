@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertHistoryRecord } from '../../../../shared/alerts';
 import type { PaymentTimeline, TimelineStep } from '../../../../shared/explorer';
 import { REQUEST_IDLE, requestPending, requestStep, type RequestEvent, type RequestState } from '../../lib/latestRequest';
+import { DEFAULT_HISTORY_FILTER, HISTORY_SHOWN, historyArgs } from '../../store/alerts';
 import { HistoryNotice } from '../AlertsHistory';
 import { TimelineBody } from './EventsTab';
 
@@ -80,5 +81,19 @@ describe('the alert history', () => {
     ]);
     expect(s.data).toEqual([record]);
     expect(requestPending(s)).toBe(false);
+  });
+});
+
+describe('the alert history of a busy console', () => {
+  // A merchant-level rule over PaySim's 10,000 merchants fires hundreds of episodes a day. The
+  // history asked for 500 and showed what came, so a 501st and older were left out unsaid.
+  const record = (i: number) => ({ key: `k${i}`, rule: 'merchant-decline-spike' }) as AlertHistoryRecord;
+
+  it('asks for one more than it shows, and says when it leaves older episodes out', () => {
+    expect(historyArgs(DEFAULT_HISTORY_FILTER, 0).limit).toBe(HISTORY_SHOWN + 1);
+    const full = run<AlertHistoryRecord[]>([{ kind: 'started', request: 1 }, { kind: 'answered', request: 1, data: Array.from({ length: HISTORY_SHOWN + 1 }, (_, i) => record(i)) }]);
+    expect(text(renderToStaticMarkup(<HistoryNotice state={full} />))).toBe(`Showing the newest ${HISTORY_SHOWN} episodes; older ones match too: narrow the rule, severity or time to see them.`);
+    const exact = run<AlertHistoryRecord[]>([{ kind: 'started', request: 1 }, { kind: 'answered', request: 1, data: Array.from({ length: HISTORY_SHOWN }, (_, i) => record(i)) }]);
+    expect(renderToStaticMarkup(<HistoryNotice state={exact} />)).toBe('');
   });
 });
