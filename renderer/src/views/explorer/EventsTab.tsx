@@ -7,6 +7,7 @@ import type { EventCursor, EventDetail, EventFilter, EventRow, PaymentTimeline }
 import { fmtClockMsZone, fmtCount, fmtDateTime, fmtDateTimeMsZone, fmtDateTimeZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { REQUEST_IDLE, requestStep, type RequestState } from '../../lib/latestRequest';
 import { localTimeHint } from '../../lib/localTime';
+import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
 import { Sentence } from '../../components/Sentence';
 import { sentencePlainText } from '../../lib/sentenceParts';
 import { UntrustedText } from '../../components/UntrustedText';
@@ -487,12 +488,14 @@ function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimel
         </dd>
         <dt>Source / id</dt>
         <dd className="mono ellipsis">
-          {row.source} / {row.id}
+          <UntrustedText text={row.source} /> / <UntrustedText text={row.id} />
         </dd>
         {row.routingKey ? (
           <>
             <dt>Routing key</dt>
-            <dd className="mono">{row.routingKey}</dd>
+            <dd className="mono">
+              <UntrustedText text={row.routingKey} />
+            </dd>
           </>
         ) : null}
       </dl>
@@ -515,7 +518,7 @@ function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimel
         </div>
       ) : detail ? (
         <pre className="explorer-json mono" role="tabpanel" aria-label={mode === 'pretty' ? 'Pretty JSON' : 'Raw JSON'} data-testid={`event-json-${mode}`}>
-          {mode === 'pretty' ? prettyJson(detail.json) : detail.json}
+          {mode === 'pretty' ? prettyJson(detail.json) : withFormatCharactersShown(detail.json)}
         </pre>
       ) : (
         <div className="empty small">Loading…</div>

@@ -4,7 +4,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { QuarantineCursor, QuarantineRow } from '../../../../shared/explorer';
 import { fmtCount, fmtCountText, fmtDateTime, fmtDateTimeMsZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { errorText, explorerCall } from './explorerClient';
+import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
 import { Sentence } from '../../components/Sentence';
+import { UntrustedText } from '../../components/UntrustedText';
 
 export function QuarantineTab() {
   const [rows, setRows] = useState<QuarantineRow[]>([]);
@@ -127,7 +129,7 @@ export function QuarantineTable({ rows, openSeq, gone, onOpen }: { rows: Quarant
               <Sentence text={r.reason} />
               {gone.has(r.seq) ? <span className="small"> (deleted by the retention)</span> : null}
             </td>
-            <td className="mono">{r.routingKey ?? '—'}</td>
+            <td className="mono">{r.routingKey !== null ? <UntrustedText text={r.routingKey} /> : '—'}</td>
             <td className="num mono">{fmtCount(r.body.size)} B</td>
           </tr>
         ))}
@@ -197,19 +199,21 @@ function QuarantineContent({ full }: { full: QuarantineRow }) {
           {fmtDateTimeMsZone(full.arrivalMs)}
         </dd>
         <dt>Routing key</dt>
-        <dd className="mono">{full.routingKey ?? '—'}</dd>
+        <dd className="mono">{full.routingKey !== null ? <UntrustedText text={full.routingKey} /> : '—'}</dd>
         <dt>Content type</dt>
-        <dd className="mono">{full.contentType ?? '—'}</dd>
+        <dd className="mono">{full.contentType !== null ? <UntrustedText text={full.contentType} /> : '—'}</dd>
         {full.origin ? (
           <>
             <dt>Origin</dt>
-            <dd className="mono">{full.origin}</dd>
+            <dd className="mono">
+              <UntrustedText text={full.origin} />
+            </dd>
           </>
         ) : null}
       </dl>
       <h3 className="small">Headers</h3>
       <pre className="explorer-json mono" aria-label="Headers">
-        {full.headers ? JSON.stringify(full.headers, null, 2) : '(none)'}
+        {full.headers ? withFormatCharactersShown(JSON.stringify(full.headers, null, 2)) : '(none)'}
       </pre>
       <h3 className="small">
         Body ({full.body.encoding === 'hex' ? 'hex, not UTF-8 text' : 'UTF-8 text'}, {fmtCount(full.body.size)} bytes

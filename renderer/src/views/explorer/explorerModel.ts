@@ -7,6 +7,7 @@ import { KNOWN_TYPES } from '../../../../shared/events/eventTypes';
 import { declineCodeInfo, RETRY_ADVICE_TEXT } from '../../../../shared/declineCodes';
 import { minorPerMajor, minorToMajorString, parseMajorAmount } from '../../../../shared/currencies';
 import { formatDurationMs, formatInteger, formatMoney } from '../../../../shared/format';
+import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
 import { quotedValue } from '../../../../shared/quotedValue';
 import { readLocalTime, toLocalInput } from '../../lib/localTime';
 
@@ -393,10 +394,47 @@ export function fmtAmount(amount: number | null, currency: string | null): strin
 /** Pretty-prints the stored CloudEvent text; the text itself when it does not parse. */
 export function prettyJson(json: string): string {
   try {
-    return JSON.stringify(JSON.parse(json), null, 2);
+    JSON.parse(json);
   } catch {
     return json;
   }
+  return withFormatCharactersShown(reindentJson(json));
+}
+
+/**
+ * Valid JSON text laid out two spaces a level, its tokens as written: parsed and written again,
+ * a number past 2^53 in a field payops does not read (a producer's 19-digit reference) came
+ * back as a double's nearest value, and 1.10 as 1.1.
+ */
+function reindentJson(json: string): string {
+  let out = '';
+  let depth = 0;
+  const newline = () => `\n${'  '.repeat(depth)}`;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      out += json.slice(i, j + 1);
+      i = j;
+    } else if (c === '{' || c === '[') {
+      let j = i + 1;
+      while (/\s/.test(json[j])) j++;
+      if (json[j] === (c === '{' ? '}' : ']')) {
+        out += c + json[j];
+        i = j;
+      } else {
+        depth++;
+        out += c + newline();
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += newline() + c;
+    } else if (c === ',') out += c + newline();
+    else if (c === ':') out += ': ';
+    else if (!/\s/.test(c)) out += c;
+  }
+  return out;
 }
 
 /** A decline code's meaning and what to do about it, for a tooltip. */

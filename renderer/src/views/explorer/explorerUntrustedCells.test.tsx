@@ -4,8 +4,9 @@
 // a payment id with a zero-width space read as another id.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { EventRow, TimelineStep } from '../../../../shared/explorer';
+import type { EventRow, QuarantineRow, TimelineStep } from '../../../../shared/explorer';
 import { EventRowCells, TimelineSteps } from './EventsTab';
+import { QuarantineDetailPanel } from './QuarantineTab';
 
 const isolated = (html: string) => [...html.matchAll(/<bdi[^>]*>([^<]*)<\/bdi>/g)].map((m) => m[1]);
 
@@ -28,5 +29,20 @@ describe('events table cells', () => {
     const html = renderToStaticMarkup(<TimelineSteps steps={[step]} onSelect={() => undefined} />);
     expect(isolated(html)).toEqual(['דחה']);
     expect(html).toContain('title="\u2068דחה\u2069: ');
+  });
+});
+
+describe('a quarantined message', () => {
+  // What the broker handed over that would not decode: its routing key, content type and
+  // headers are a producer's. JSON.stringify leaves an override raw, so the headers' block drew it.
+  it('shows its routing key, content type and headers with undrawn characters as \\uXXXX, each value isolated', () => {
+    const q = {
+      seq: 1, arrivalMs: Date.UTC(2026, 10, 23, 8), reason: 'body is not JSON', routingKey: 'payment.\u202eauthorized', contentType: 'application/json\u200b',
+      origin: null, headers: { 'x-note': 'a\u202eb' }, body: { encoding: 'utf8', text: '{', size: 1, truncated: false },
+    } as unknown as QuarantineRow;
+    const html = renderToStaticMarkup(<QuarantineDetailPanel listed={q} detail={{ state: 'held', row: q }} onClose={() => undefined} />);
+    expect(html).not.toMatch(/[\u202e\u200b]/);
+    expect(isolated(html)).toEqual(expect.arrayContaining(['payment.\\u202eauthorized', 'application/json\\u200b']));
+    expect(html).toContain('&quot;x-note&quot;: &quot;a\\u202eb&quot;');
   });
 });
