@@ -1,6 +1,6 @@
 // Quarantined messages: why each was refused, when, its routing key, headers and body
 // (text when it is UTF-8, hex otherwise, capped), newest first, paged by keyset.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { QuarantineCursor, QuarantineRow } from '../../../../shared/explorer';
 import { fmtCount, fmtCountText, fmtDateTime, fmtDateTimeMsZone, fmtInstantTitle, fmtZoneSpan } from '../../lib/format';
 import { errorText, explorerCall } from './explorerClient';
@@ -21,20 +21,33 @@ export function QuarantineTab() {
   const [gone, setGone] = useState<ReadonlySet<number>>(new Set());
   const markGone = useCallback((seq: number) => setGone((g) => (g.has(seq) ? g : new Set(g).add(seq))), []);
 
+  // The list being read: a new filter or a refresh starts another, and a page of the one before
+  // that comes late is dropped (it would be appended to the new filter's rows).
+  const list = useRef(0);
   const load = useCallback(
     async (reset: boolean, from: QuarantineCursor | null) => {
+      if (reset) {
+        list.current++;
+        // The rows of the list before are not this one's: a failed first page must not leave
+        // them, or "Nothing quarantined", under the new filter.
+        setRows([]);
+        setDone(false);
+        setError(null);
+      }
+      const reading = list.current;
       setLoading(true);
       try {
         const page = await explorerCall('quarantine.query', { limit: 100, cursor: reset ? null : from, ...(appliedReason ? { reason: appliedReason } : {}) });
+        if (reading !== list.current) return;
         setRows((r) => (reset ? page.rows : [...r, ...page.rows]));
         if (reset) setGone(new Set());
         setCursor(page.nextCursor);
         setDone(page.nextCursor === null);
         setError(null);
       } catch (err) {
-        setError(errorText(err));
+        if (reading === list.current) setError(errorText(err));
       } finally {
-        setLoading(false);
+        if (reading === list.current) setLoading(false);
       }
     },
     [appliedReason],
@@ -66,7 +79,7 @@ export function QuarantineTab() {
           Refresh
         </button>
         <span className="muted small" role="status">
-          {done ? fmtCountText(rows.length, 'quarantined message') : `${fmtCount(rows.length)}+ quarantined messages`}
+          {quarantineCountText({ rows: rows.length, done, error: error !== null })}
         </span>
       </form>
       {error ? (
@@ -76,13 +89,7 @@ export function QuarantineTab() {
       ) : null}
       <div className="explorer-split">
         <section className="panel" aria-label="Quarantined messages">
-          {rows.length === 0 && !loading ? (
-            <div className="empty" data-testid="quarantine-empty">
-              Nothing quarantined{appliedReason ? ' with that reason' : ''}.
-            </div>
-          ) : (
-            <QuarantineTable rows={rows} openSeq={open?.seq ?? null} gone={gone} onOpen={setOpen} />
-          )}
+          <QuarantineList rows={rows} loading={loading} failed={error !== null} filtered={appliedReason !== ''} openSeq={open?.seq ?? null} gone={gone} onOpen={setOpen} />
           {!done ? (
             <button type="button" className="btn btn-small" disabled={loading} onClick={() => void load(false, cursor)}>
               {loading ? 'Loading…' : 'Load more'}
@@ -96,6 +103,28 @@ export function QuarantineTab() {
 }
 
 /** The listed messages, newest first; a row the retention deleted since is dimmed and says so. */
+/**
+ * The count beside the filter: how many are listed, "N+" while more pages remain; nothing when
+ * the first page could not be read (the error says why), never "0+" as if the list were empty.
+ */
+export function quarantineCountText(s: { rows: number; done: boolean; error: boolean }): string {
+  if (s.error && s.rows === 0) return '';
+  return s.done ? fmtCountText(s.rows, 'quarantined message') : `${fmtCount(s.rows)}+ quarantined messages`;
+}
+
+/** The rows read, or that nothing is quarantined; nothing while the first page is on its way or could not be read. */
+export function QuarantineList({ rows, loading, failed, filtered, ...table }: { rows: QuarantineRow[]; loading: boolean; failed: boolean; filtered: boolean; openSeq: number | null; gone: ReadonlySet<number>; onOpen: (row: QuarantineRow) => void }) {
+  if (rows.length === 0 && (loading || failed)) return null;
+  if (rows.length === 0) {
+    return (
+      <div className="empty" data-testid="quarantine-empty">
+        Nothing quarantined{filtered ? ' with that reason' : ''}.
+      </div>
+    );
+  }
+  return <QuarantineTable rows={rows} {...table} />;
+}
+
 export function QuarantineTable({ rows, openSeq, gone, onOpen }: { rows: QuarantineRow[]; openSeq: number | null; gone: ReadonlySet<number>; onOpen: (row: QuarantineRow) => void }) {
   const zone = useMemo(() => fmtZoneSpan(rows.map((r) => r.arrivalMs), Date.now()), [rows]);
   return (

@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QuarantineRow } from '../../../../shared/explorer';
 import { inTimeZone } from '../../../../test/support/timeZone';
-import { QuarantineDetailPanel, QuarantineTable } from './QuarantineTab';
+import { QuarantineDetailPanel, QuarantineList, QuarantineTable, quarantineCountText } from './QuarantineTab';
 
 inTimeZone('Europe/Berlin');
 
@@ -59,5 +59,21 @@ describe('the empty quarantine list (drawn while its first page loads)', () => {
     expect(draw()).toContain('Arrived (GMT+2)');
     vi.setSystemTime(Date.UTC(2026, 11, 1, 12));
     expect(draw()).toContain('Arrived (GMT+1)');
+  });
+});
+
+describe('the quarantine list when its read fails', () => {
+  // Before: a first page that failed left rows empty and not loading, so the tab said "Nothing
+  // quarantined." (and "0+ quarantined messages") under the error, as if the list were empty.
+  it('says nothing is quarantined only when a read said so', () => {
+    const list = (rows: QuarantineRow[], loading: boolean, failed: boolean) =>
+      renderToStaticMarkup(<QuarantineList rows={rows} loading={loading} failed={failed} filtered={false} openSeq={null} gone={new Set()} onOpen={() => undefined} />);
+    expect(list([], false, true)).toBe('');
+    expect(list([], true, false)).toBe('');
+    expect(text(list([], false, false))).toContain('Nothing quarantined.');
+    expect(list([row(1, ARRIVED)], false, true)).toContain('data-testid="quarantine-row"');
+    expect(quarantineCountText({ rows: 0, done: false, error: true })).toBe('');
+    expect(quarantineCountText({ rows: 1, done: true, error: false })).toBe('1 quarantined message');
+    expect(quarantineCountText({ rows: 100, done: false, error: true })).toBe('100+ quarantined messages');
   });
 });
