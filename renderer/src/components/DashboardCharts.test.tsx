@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
-import { DecisionsPanel, RatesPanel, VolumePanel } from './DashboardCharts';
+import { DecisionsPanel, RangeChartsError, RatesPanel, VolumePanel } from './DashboardCharts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const empty: DashboardSeries = {
@@ -48,5 +48,19 @@ describe('rates panel', () => {
     const html = renderToStaticMarkup(<RatesPanel data={data} />);
     expect(text(html)).toContain('Approval rate per attempt (yesterday)');
     expect(text(html)).toContain('Decline rate per attempt (yesterday)');
+  });
+});
+
+describe('range charts that could not be read', () => {
+  // Before: a new range whose read failed said "Charts unavailable: ..." above the charts of the
+  // range before, drawn under the new range's picker as if they were its; with no charts yet it
+  // said "Charts start with the first snapshot" under the error.
+  it('names the range the charts below show', () => {
+    const from = Date.UTC(2026, 10, 23, 8);
+    const html = renderToStaticMarkup(<RangeChartsError error="the read worker stopped." shown={{ fromMs: from, toMs: from + 3_600_000 }} />);
+    const said = html.replace(/<[^>]+>/g, '');
+    expect(said).toMatch(/^Charts unavailable: the read worker stopped\. The charts below are of 2026-11-23 \d\d:00:00 – 2026-11-23 \d\d:00:00 \S+, read before\.$/);
+    expect(renderToStaticMarkup(<RangeChartsError error="busy" shown={null} />).replace(/<[^>]+>/g, '')).toBe('Charts unavailable: busy.');
+    expect(renderToStaticMarkup(<RangeChartsError error={null} shown={null} />)).toBe('');
   });
 });

@@ -364,6 +364,20 @@ function usePanelData(answer: DashboardSeries | null): (DashboardSeries | null)[
   return drawn;
 }
 
+/**
+ * Why the range's charts could not be read. The charts drawn before stay (a moment of a lost
+ * connection must not blank them), but they may be of another range than the one just picked:
+ * the error says which range they show.
+ */
+export function RangeChartsError({ error, shown }: { error: string | null; shown: { fromMs: number; toMs: number } | null }) {
+  if (!error) return null;
+  return (
+    <div className="error-text small" role="alert" data-testid="range-error">
+      Charts unavailable: {error.replace(/\.+$/, '')}.{shown ? ` The charts below are of ${fmtRange(shown.fromMs, shown.toMs)}, read before.` : ''}
+    </div>
+  );
+}
+
 /** The range picker and every rollup chart, fed by one request per range. */
 export function RangeCharts() {
   const { data: answer, error, loading, window } = useDashboardSeries();
@@ -371,11 +385,7 @@ export function RangeCharts() {
   return (
     <div className="range-charts" data-testid="range-charts" data-from={data?.fromMs ?? ''} data-to={data?.toMs ?? ''} data-step={data?.stepMs ?? ''} data-compare={data?.compare?.with ?? 'none'}>
       <RangePicker window={window} loading={loading} />
-      {error ? (
-        <div className="error-text small" role="alert" data-testid="range-error">
-          Charts unavailable: {error}
-        </div>
-      ) : null}
+      <RangeChartsError error={error} shown={data} />
       {data ? (
         <div className="chart-grid">
           <RatesPanel data={data} />
@@ -385,7 +395,7 @@ export function RangeCharts() {
           {declineCodes ? <DeclineCodesPanel data={declineCodes} /> : null}
         </div>
       ) : (
-        <div className="empty small">{loading ? 'Loading charts…' : 'Charts start with the first snapshot'}</div>
+        <div className="empty small">{loading ? 'Loading charts…' : error ? null : 'Charts start with the first snapshot'}</div>
       )}
     </div>
   );
