@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { NotificationLogEntry } from '../../../shared/notifications';
 import { getClient } from '../api/client';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
+import { Sentence } from '../components/Sentence';
+import { LabelList } from '../components/UntrustedText';
 import { useApp } from '../store/appStore';
 import { message } from '../components/Modal';
 
@@ -54,38 +56,57 @@ export function AlertsNotifications() {
           {log.routing ? 'Nothing notified yet.' : 'No contact points: alerts show here in the console only. Add contactPoints and policies to the rules file (see RULES.md).'}
         </div>
       ) : (
-        <table className="table" data-testid="notifications-table">
-          <thead>
-            <tr>
-              <th scope="col">At</th>
-              <th scope="col">Contact point</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Status</th>
-              <th scope="col">Rule</th>
-              <th scope="col">Alerts</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.entries.map((e) => (
-              <tr key={e.id} data-testid="notification-row" data-outcome={e.outcome}>
-                <td className="nowrap">{fmtDateTime(e.at)}</td>
-                <td>
-                  {e.contactPoint} <span className="muted small">{e.contactType}</span>
-                </td>
-                <td className={e.outcome === 'failed' ? 'error-text' : undefined}>
-                  {OUTCOME_TEXT[e.outcome]}
-                  {e.attempt > 0 ? <span className="muted small"> attempt {e.attempt}/{e.maxAttempts}</span> : null}
-                </td>
-                <td>{e.status}</td>
-                <td className="mono small">{e.rule}</td>
-                <td className="small">{e.alerts.map((a) => Object.entries(a.labels).filter(([k]) => k !== 'alertname' && k !== 'severity').map(([k, v]) => `${k}=${v}`).join(' ') || a.rule).join('; ')}</td>
-                <td className="small">{e.error ?? (e.httpStatus !== null ? `HTTP ${e.httpStatus}` : '')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <NotificationLogTable entries={log.entries} />
       )}
     </section>
+  );
+}
+
+/** The log's rows, newest first: times local with the zone in the heading, label values isolated. */
+export function NotificationLogTable({ entries }: { entries: NotificationLogEntry[] }) {
+  return (
+    <table className="table" data-testid="notifications-table">
+      <thead>
+        <tr>
+          <th scope="col">At ({fmtZoneSpan(entries.map((e) => e.at), Date.now())})</th>
+          <th scope="col">Contact point</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Status</th>
+          <th scope="col">Rule</th>
+          <th scope="col">Alerts</th>
+          <th scope="col">Detail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.id} data-testid="notification-row" data-outcome={e.outcome}>
+            <td className="nowrap" title={fmtInstantTitle(e.at)}>
+              {fmtDateTime(e.at)}
+            </td>
+            <td>
+              {e.contactPoint} <span className="muted small">{e.contactType}</span>
+            </td>
+            <td className={e.outcome === 'failed' ? 'error-text' : undefined}>
+              {OUTCOME_TEXT[e.outcome]}
+              {e.attempt > 0 ? <span className="muted small"> attempt {e.attempt}/{e.maxAttempts}</span> : null}
+            </td>
+            <td>{e.status}</td>
+            <td className="mono small">{e.rule}</td>
+            <td className="small">
+              {e.alerts.map((a, i) => {
+                const own = Object.fromEntries(Object.entries(a.labels).filter(([k]) => k !== 'alertname' && k !== 'severity'));
+                return (
+                  <span key={i}>
+                    {i ? '; ' : ''}
+                    {Object.keys(own).length ? <LabelList labels={own} /> : a.rule}
+                  </span>
+                );
+              })}
+            </td>
+            <td className="small">{e.error !== null ? <Sentence text={e.error} /> : e.httpStatus !== null ? `HTTP ${e.httpStatus}` : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
