@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { getClient } from '../api/client';
-import { fmtAlertValue, fmtCount, fmtDateTime, fmtDuration } from '../lib/format';
+import { fmtAlertValue, fmtCount, fmtDateTime, fmtDuration, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
 import { REQUEST_IDLE, requestPending, requestStep, type RequestState } from '../lib/latestRequest';
 import { useApp } from '../store/appStore';
 import { DEFAULT_HISTORY_FILTER, firingDuration, HISTORY_SHOWN, historyArgs, type HistoryFilter } from '../store/alerts';
@@ -106,69 +106,7 @@ export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }
         </button>
       </div>
       <HistoryNotice state={state} />
-      {rows === null || rows.length === 0 ? null : (
-        <table className="table alerts-table" data-testid="history-table">
-          <thead>
-            <tr>
-              <th scope="col">Fired</th>
-              <th scope="col">Resolved</th>
-              <th scope="col">Firing for</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Rule · labels</th>
-              <th scope="col" className="num">
-                Peak
-              </th>
-              <th scope="col">Notes</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.slice(0, HISTORY_SHOWN).map((r) => (
-              <tr key={r.key} data-testid="history-row" data-key={r.key} data-rule={r.rule} data-state={r.state} data-severity={r.severity} className={`alert-row state-${r.state}`}>
-                <td className="nowrap">{r.firedAt !== null ? fmtDateTime(r.firedAt) : <span className="muted">never ({r.state})</span>}</td>
-                <td className="nowrap">{r.resolvedAt !== null ? fmtDateTime(r.resolvedAt) : r.firedAt !== null ? <span className="badge state-badge state-firing">{r.state}</span> : '—'}</td>
-                <td className="nowrap">{firingDuration(r, now) === null ? '—' : fmtDuration(firingDuration(r, now))}</td>
-                <td>
-                  <span className={`sev sev-${r.severity}`}>{r.severity}</span>
-                </td>
-                <td className="rule">
-                  <div className="rule-name">
-                    {r.rule}
-                    {r.silenced ? <span className="badge badge-muted">silenced</span> : null}
-                  </div>
-                  {Object.keys(r.labels).length ? (
-                    <div className="mono small">
-                      <LabelList labels={r.labels} />
-                    </div>
-                  ) : null}
-                  <div className="muted small">
-                    <Sentence text={r.summary} values={alertSentenceValues(r)} />
-                  </div>
-                </td>
-                <td className="num mono">{fmtAlertValue(r.peakValue)}</td>
-                <td className="small">
-                  {r.acknowledged ? (
-                    <div data-testid="history-ack">
-                      ack {r.acknowledged.by}
-                      {r.acknowledged.note ? `: ${r.acknowledged.note}` : ''}
-                    </div>
-                  ) : null}
-                  {r.resolveNote ? (
-                    <div data-testid="history-resolve-note">
-                      resolved ({r.resolveNote.by}): {r.resolveNote.note}
-                    </div>
-                  ) : null}
-                </td>
-                <td>
-                  <button type="button" className="btn btn-small btn-ghost" aria-label={`Resolve note for ${r.rule}`} onClick={() => setNoteFor(r)} data-testid="history-note">
-                    Note
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {rows === null || rows.length === 0 ? null : <HistoryTable rows={rows} now={now} onNote={setNoteFor} />}
       {noteFor ? (
         <AlertActionDialog
           action="note"
@@ -214,4 +152,84 @@ export function HistoryNotice({ state }: { state: RequestState<AlertHistoryRecor
     );
   }
   return null;
+}
+
+/**
+ * The history's rows (at most HISTORY_SHOWN), newest first. Its times are local: the Fired and
+ * Resolved headings name the zone (both sides when the clocks changed among the rows), each
+ * cell's title the zone and UTC instant, as every other table of times.
+ */
+export function HistoryTable({ rows, now, onNote }: { rows: AlertHistoryRecord[]; now: number; onNote: (r: AlertHistoryRecord) => void }) {
+  const shown = rows.slice(0, HISTORY_SHOWN);
+  const zone = fmtZoneSpan(
+    shown.flatMap((r) => [r.firedAt, r.resolvedAt]),
+    now,
+  );
+  return (
+    <table className="table alerts-table" data-testid="history-table">
+      <thead>
+        <tr>
+          <th scope="col">Fired ({zone})</th>
+          <th scope="col">Resolved ({zone})</th>
+          <th scope="col">Firing for</th>
+          <th scope="col">Severity</th>
+          <th scope="col">Rule · labels</th>
+          <th scope="col" className="num">
+            Peak
+          </th>
+          <th scope="col">Notes</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((r) => (
+          <tr key={r.key} data-testid="history-row" data-key={r.key} data-rule={r.rule} data-state={r.state} data-severity={r.severity} className={`alert-row state-${r.state}`}>
+            <td className="nowrap" title={fmtInstantTitle(r.firedAt)}>
+              {r.firedAt !== null ? fmtDateTime(r.firedAt) : <span className="muted">never ({r.state})</span>}
+            </td>
+            <td className="nowrap" title={fmtInstantTitle(r.resolvedAt)}>
+              {r.resolvedAt !== null ? fmtDateTime(r.resolvedAt) : r.firedAt !== null ? <span className="badge state-badge state-firing">{r.state}</span> : '—'}
+            </td>
+            <td className="nowrap">{firingDuration(r, now) === null ? '—' : fmtDuration(firingDuration(r, now))}</td>
+            <td>
+              <span className={`sev sev-${r.severity}`}>{r.severity}</span>
+            </td>
+            <td className="rule">
+              <div className="rule-name">
+                {r.rule}
+                {r.silenced ? <span className="badge badge-muted">silenced</span> : null}
+              </div>
+              {Object.keys(r.labels).length ? (
+                <div className="mono small">
+                  <LabelList labels={r.labels} />
+                </div>
+              ) : null}
+              <div className="muted small">
+                <Sentence text={r.summary} values={alertSentenceValues(r)} />
+              </div>
+            </td>
+            <td className="num mono">{fmtAlertValue(r.peakValue)}</td>
+            <td className="small">
+              {r.acknowledged ? (
+                <div data-testid="history-ack">
+                  ack {r.acknowledged.by}
+                  {r.acknowledged.note ? `: ${r.acknowledged.note}` : ''}
+                </div>
+              ) : null}
+              {r.resolveNote ? (
+                <div data-testid="history-resolve-note">
+                  resolved ({r.resolveNote.by}): {r.resolveNote.note}
+                </div>
+              ) : null}
+            </td>
+            <td>
+              <button type="button" className="btn btn-small btn-ghost" aria-label={`Resolve note for ${r.rule}`} onClick={() => onNote(r)} data-testid="history-note">
+                Note
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }

@@ -5,8 +5,10 @@
 // shown; before they were joined raw ("merchantId=שלום attempt=2" reordered, an override drawn).
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import type { AlertHistoryRecord } from '../../../shared/alerts';
 import type { NotificationLogEntry } from '../../../shared/notifications';
 import { inTimeZone } from '../../../test/support/timeZone';
+import { HistoryTable } from './AlertsHistory';
 import { NotificationLogTable } from './AlertsNotifications';
 
 inTimeZone('Europe/Berlin');
@@ -30,5 +32,19 @@ describe('notification log table', () => {
     expect(html).not.toContain('\u202e');
     expect(html).toContain('<bdi>שלום</bdi>');
     expect(html).toContain('<bdi>m_\\u202e1</bdi>');
+  });
+});
+
+describe('alert history times', () => {
+  // Before: "Fired" and "Resolved" named no zone and the cells had no UTC title: an episode fired
+  // in the first pass of the repeated hour read like one an hour later.
+  it('name their zone in the headings, both sides when the clocks changed among the rows, the UTC instant in each title', () => {
+    const record = (key: string, firedAt: number, resolvedAt: number | null) =>
+      ({ key, rule: 'decline-rate-spike', severity: 'critical', labels: {}, group: '', state: resolvedAt ? 'resolved' : 'firing', summary: 'decline rate 23 %', value: 0.23, peakValue: 0.23,
+        activeSince: firedAt, firedAt, resolvedAt, endedAt: null, silenced: false, acknowledged: null, resolveNote: null, transitions: [] }) as AlertHistoryRecord;
+    const html = renderToStaticMarkup(<HistoryTable rows={[record('b', AT + 3_600_000, null), record('a', AT, AT + 60_000)]} now={AT + 7_200_000} onNote={() => undefined} />);
+    expect(html).toContain('Fired (GMT+2 → GMT+1, the clocks changed)');
+    expect(html).toContain('title="2026-10-25 02:30:00.250 GMT+2 · 2026-10-25T00:30:00.250Z"');
+    expect(html).toContain('title="2026-10-25 02:30:00.250 GMT+1 · 2026-10-25T01:30:00.250Z"');
   });
 });
