@@ -92,7 +92,8 @@ describe('values in core-built sentences are isolated from the figures beside th
   it('a quarantine reason: right-to-left text the console cannot name is isolated all the same', () => {
     const row = { seq: 1, arrivalMs: Date.UTC(2026, 10, 23, 8), reason: `data.currency: expected an ISO 4217 code, got ${ARABIC} 12 (5 characters)`, routingKey: 'k', body: { size: 10 } } as unknown as QuarantineRow;
     const html = renderToStaticMarkup(<QuarantineTable rows={[row]} openSeq={null} gone={new Set()} onOpen={() => undefined} />);
-    expect(isolated(html)).toEqual([ARABIC]);
+    // The reason's run, then the routing key (a value of its own too).
+    expect(isolated(html)).toEqual([ARABIC, 'k']);
     expect(outside(html)).toContain('got [value] 12 (5 characters)');
   });
 
