@@ -1,9 +1,9 @@
 // Silences: which alerts are muted, until when, by whom and why; create one by matchers
 // or end one early. Silenced alerts keep evaluating and show as silenced.
 import { useCallback, useEffect, useState } from 'react';
-import type { AlertSilence } from '../../../shared/alerts';
+import type { AlertSilence, AlertView } from '../../../shared/alerts';
 import { getClient } from '../api/client';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { fmtMatchers } from '../store/alerts';
 import { silenceMatches } from './silenceMatch';
@@ -60,42 +60,7 @@ export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void 
           No silences.
         </div>
       ) : (
-        <table className="table" data-testid="silences-table">
-          <thead>
-            <tr>
-              <th scope="col">Matchers</th>
-              <th scope="col">Ends</th>
-              <th scope="col">By</th>
-              <th scope="col">Comment</th>
-              <th scope="col">Mutes now</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {silences.map((s) => {
-              const active = s.expiredAt === null && s.endsAt > now;
-              const mutes = active ? alerts.filter((a) => a.state !== 'resolved' && a.state !== 'normal' && silenceMatches(s.matchers, a)) : [];
-              return (
-                <tr key={s.id} data-testid="silence-row" data-active={active}>
-                  <td className="mono small">{fmtMatchers(s.matchers)}</td>
-                  <td className="nowrap">
-                    {s.expiredAt !== null ? `ended ${fmtDateTime(s.expiredAt)}` : active ? fmtDateTime(s.endsAt) : `ended ${fmtDateTime(s.endsAt)}`}
-                  </td>
-                  <td>{s.createdBy}</td>
-                  <td className="small">{s.comment || <span className="muted">—</span>}</td>
-                  <td className="small">{mutes.length ? mutes.map((a) => a.rule).join(', ') : <span className="muted">nothing</span>}</td>
-                  <td>
-                    {active ? (
-                      <button type="button" className="btn btn-small btn-warn" aria-label={`End silence ${fmtMatchers(s.matchers)}`} onClick={() => void expire(s)} data-testid="silence-expire">
-                        End now
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <SilencesTable silences={silences} alerts={alerts} now={now} onExpire={(s) => void expire(s)} />
       )}
       {creating ? (
         <Modal title="New silence" onClose={() => setCreating(false)} testId="silence-dialog">
@@ -112,5 +77,51 @@ export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void 
         </Modal>
       ) : null}
     </section>
+  );
+}
+
+/** The silences, each with when it ends (local, the zone in the heading and the UTC instant in the title) and what it mutes now. */
+export function SilencesTable({ silences, alerts, now, onExpire }: { silences: AlertSilence[]; alerts: AlertView[]; now: number; onExpire: (s: AlertSilence) => void }) {
+  const zone = fmtZoneSpan(
+    silences.map((s) => s.expiredAt ?? s.endsAt),
+    now,
+  );
+  return (
+    <table className="table" data-testid="silences-table">
+      <thead>
+        <tr>
+          <th scope="col">Matchers</th>
+          <th scope="col">Ends ({zone})</th>
+          <th scope="col">By</th>
+          <th scope="col">Comment</th>
+          <th scope="col">Mutes now</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {silences.map((s) => {
+          const active = s.expiredAt === null && s.endsAt > now;
+          const mutes = active ? alerts.filter((a) => a.state !== 'resolved' && a.state !== 'normal' && silenceMatches(s.matchers, a)) : [];
+          return (
+            <tr key={s.id} data-testid="silence-row" data-active={active}>
+              <td className="mono small">{fmtMatchers(s.matchers)}</td>
+              <td className="nowrap" title={fmtInstantTitle(s.expiredAt ?? s.endsAt)}>
+                {s.expiredAt !== null ? `ended ${fmtDateTime(s.expiredAt)}` : active ? fmtDateTime(s.endsAt) : `ended ${fmtDateTime(s.endsAt)}`}
+              </td>
+              <td>{s.createdBy}</td>
+              <td className="small">{s.comment || <span className="muted">—</span>}</td>
+              <td className="small">{mutes.length ? mutes.map((a) => a.rule).join(', ') : <span className="muted">nothing</span>}</td>
+              <td>
+                {active ? (
+                  <button type="button" className="btn btn-small btn-warn" aria-label={`End silence ${fmtMatchers(s.matchers)}`} onClick={() => onExpire(s)} data-testid="silence-expire">
+                    End now
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

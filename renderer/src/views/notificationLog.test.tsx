@@ -5,11 +5,12 @@
 // shown; before they were joined raw ("merchantId=שלום attempt=2" reordered, an override drawn).
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { AlertHistoryRecord } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertSilence } from '../../../shared/alerts';
 import type { NotificationLogEntry } from '../../../shared/notifications';
 import { inTimeZone } from '../../../test/support/timeZone';
 import { HistoryTable } from './AlertsHistory';
 import { NotificationLogTable } from './AlertsNotifications';
+import { SilencesTable } from './AlertsSilences';
 
 inTimeZone('Europe/Berlin');
 
@@ -46,5 +47,15 @@ describe('alert history times', () => {
     expect(html).toContain('Fired (GMT+2 → GMT+1, the clocks changed)');
     expect(html).toContain('title="2026-10-25 02:30:00.250 GMT+2 · 2026-10-25T00:30:00.250Z"');
     expect(html).toContain('title="2026-10-25 02:30:00.250 GMT+1 · 2026-10-25T01:30:00.250Z"');
+  });
+});
+
+describe('silence end times', () => {
+  // Before: "Ends" named no zone and the cells had no UTC title.
+  it('name their zone in the heading and the UTC instant in each title', () => {
+    const silence: AlertSilence = { id: 's1', matchers: [{ label: 'merchantId', op: '=', value: 'm_1' }], endsAt: AT, comment: '', createdBy: 'ops', createdAt: AT - 3_600_000, expiredAt: null };
+    const html = renderToStaticMarkup(<SilencesTable silences={[silence]} alerts={[]} now={AT - 60_000} onExpire={() => undefined} />);
+    expect(html).toContain('Ends (GMT+2)');
+    expect(html).toContain('title="2026-10-25 02:30:00.250 GMT+2 · 2026-10-25T00:30:00.250Z"');
   });
 });
