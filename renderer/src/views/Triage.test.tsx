@@ -100,6 +100,14 @@ describe('contributors', () => {
     expect(shown).toContain('93.0 % of 12,400 → 0.0 % of 3');
   });
 
+  it("shows the health board's verdict beside a contributor the board flags, and none where it does not", () => {
+    const flagged = { ...e, contributors: [{ ...e.contributors[0], health: { state: 'down' as const, reason: 'approval per payment 0.0 % vs 93.0 %' } }] };
+    const html = renderToStaticMarkup(<ContributorsTable e={flagged} />);
+    expect(html).toContain('data-testid="triage-contributor-health" data-state="down"');
+    expect(text(html)).toContain('down approval per payment 0.0 % vs 93.0 %');
+    expect(renderToStaticMarkup(<ContributorsTable e={e} />)).not.toContain('triage-contributor-health');
+  });
+
   it('a segment new in the window says its baseline had no attempts, not a rate', () => {
     const fresh = { ...e, contributors: [{ ...e.contributors[0], baseline: { attempts: 0, value: null } }] };
     expect(text(renderToStaticMarkup(<ContributorsTable e={fresh} />))).toContain('no attempts → 0.0 % of 3');

@@ -117,6 +117,14 @@ export function ContributorsTable({ e }: { e: Explanation }) {
           <tr key={`${c.dimension}=${c.value}`} data-testid="triage-contributor" data-dimension={c.dimension} data-value={c.value}>
             <td className="mono">
               {c.dimension} <UntrustedText text={c.value} />
+              {c.health ? (
+                // The board's own verdict on this segment for the same window and baseline: the
+                // reason explain names it even when the whole did not move significantly.
+                <div className="small" data-testid="triage-contributor-health" data-state={c.health.state}>
+                  <span className={`badge state-badge health-${c.health.state}`}>{c.health.state}</span>{' '}
+                  <Sentence text={c.health.reason} values={[c.value]} />
+                </div>
+              ) : null}
             </td>
             <td>
               <Bars before={c.baseline.value} after={c.window.value} />
