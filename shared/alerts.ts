@@ -118,6 +118,8 @@ export interface AlertHistoryRecord {
   /** Last known state of the instance. */
   state: AlertState;
   summary: string;
+  /** The rule's metric (the unit of value and peakValue) when the rule is loaded; absent for a rule since removed or disabled. */
+  metric?: string;
   value: number | null;
   peakValue: number | null;
   activeSince: number;

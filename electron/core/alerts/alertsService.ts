@@ -1,5 +1,7 @@
 // The API's `alerts` service: the session's alerts, operator actions on them, silences and
 // the stored history. Silences run on the evaluator's clock: wall time live, event time in a replay.
+import type { AlertRule } from '../../../shared/alertRules';
+import type { AlertHistoryRecord } from '../../../shared/alerts';
 import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
 import type { AlertingSession } from './alertingSession';
@@ -36,6 +38,19 @@ export class AlertsService implements ApiService<'alerts'> {
   }
 
   history(filter: ApiParsedArgs<'alerts.history'>): ApiResults['alerts.history'] {
-    return this.session.history.list(filter);
+    return withRuleMetrics(this.session.history.list(filter), this.session.evaluator.rules);
   }
+}
+
+/**
+ * History records with their rule's metric, so that a peak reads in its unit ("23.0 %" for a
+ * rate, as the live list shows it) rather than as the stored fraction 0.230. History does not
+ * store the metric; a rule since removed or disabled leaves it absent (a bare number).
+ */
+export function withRuleMetrics(records: AlertHistoryRecord[], rules: readonly Pick<AlertRule, 'name' | 'metric'>[]): AlertHistoryRecord[] {
+  const metricOf = new Map(rules.map((r) => [r.name, r.metric]));
+  return records.map((r) => {
+    const metric = metricOf.get(r.rule);
+    return metric === undefined ? r : { ...r, metric };
+  });
 }

@@ -208,7 +208,7 @@ export function HistoryTable({ rows, now, onNote }: { rows: AlertHistoryRecord[]
                 <Sentence text={r.summary} values={alertSentenceValues(r)} />
               </div>
             </td>
-            <td className="num mono">{fmtAlertValue(r.peakValue)}</td>
+            <td className="num mono">{fmtAlertValue(r.peakValue, r.metric)}</td>
             <td className="small">
               {r.acknowledged ? (
                 <div data-testid="history-ack">

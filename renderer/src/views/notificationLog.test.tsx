@@ -50,6 +50,19 @@ describe('alert history times', () => {
   });
 });
 
+describe('alert history peaks', () => {
+  // Before: the Peak column printed the stored fraction ("0.230") where the live list reads "23.0 %".
+  it("read in their rule's unit when the record carries its metric, a bare number when it does not", () => {
+    const record = (key: string, metric?: string) =>
+      ({ key, rule: 'decline-rate-spike', severity: 'critical', labels: {}, group: '', state: 'firing', summary: 'decline rate 23 %', value: 0.23, peakValue: 0.23, metric,
+        activeSince: AT, firedAt: AT, resolvedAt: null, endedAt: null, silenced: false, acknowledged: null, resolveNote: null, transitions: [] }) as AlertHistoryRecord;
+    const peak = (r: AlertHistoryRecord) => renderToStaticMarkup(<HistoryTable rows={[r]} now={AT + 60_000} onNote={() => undefined} />).replace(/<[^>]+>/g, ' ');
+    expect(peak(record('a', 'decline_rate'))).toMatch(/23(\.0)? %/);
+    expect(peak(record('a', 'decline_rate'))).not.toContain('0.230');
+    expect(peak(record('b'))).toContain('0.230');
+  });
+});
+
 describe('silence end times', () => {
   // Before: "Ends" named no zone and the cells had no UTC title.
   it('name their zone in the heading and the UTC instant in each title', () => {
