@@ -4,11 +4,31 @@ import { memo, useState } from 'react';
 import { getClient, missingToken } from '../api/client';
 import { appStore, useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
-import { fmtBytes, fmtClock, fmtDateTime, fmtDuration, fmtPercent } from '../lib/format';
+import { fmtBytes, fmtClock, fmtDateTime, fmtDuration, fmtInstantTitle, fmtPercent, fmtZoneAt } from '../lib/format';
 import { ReplayBannerControls } from './ReplayBannerControls';
 import { LateEventsBanner, NodeAlarmBanner } from './BrokerBanners';
 
 const STALE_MS = 15_000;
+
+/**
+ * The replay clock (event time, seconds) in local time with its zone beside it: a DST fall-back
+ * hour reads alike twice without it. The zone is a span of its own, the clock's text the time only.
+ */
+export function ReplayClock({ clock }: { clock: number | null }) {
+  const ms = clock !== null ? clock * 1000 : null;
+  return (
+    <>
+      <span className="mono" data-testid="replay-clock" title={ms !== null ? `Replay clock (event time) · ${fmtInstantTitle(ms)}` : 'Replay clock (event time)'}>
+        {ms !== null ? fmtDateTime(ms) : '—'}
+      </span>
+      {ms !== null ? (
+        <span className="muted small" data-testid="replay-clock-zone">
+          {fmtZoneAt(ms)}
+        </span>
+      ) : null}
+    </>
+  );
+}
 
 function ConnectionLost() {
   const t = useApp((s) => s.transport);
@@ -77,9 +97,7 @@ function SessionBanner() {
       <div className="banner banner-replay" role="status" data-testid="replay-banner">
         <strong>REPLAY</strong>
         <span className="muted small">event time</span>
-        <span className="mono" data-testid="replay-clock" title="Replay clock (event time)">
-          {clock !== null ? fmtDateTime(clock * 1000) : '—'}
-        </span>
+        <ReplayClock clock={clock} />
         {replay ? (
           <span className="small">
             <span className="mono ellipsis replay-file" title={replay.file}>

@@ -116,6 +116,11 @@ function zoneName(ms: number, timeZone?: string): string {
   return f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
+/** The local zone's short name at `ms` ("GMT+2"), for a time drawn without it where its text is fixed. */
+export function fmtZoneAt(ms: number): string {
+  return zoneName(ms);
+}
+
 /**
  * YYYY-MM-DD HH:MM:SS and the zone's short name ("2026-10-25 02:15:00 GMT+2"), in local time:
  * the hour a DST fall-back repeats reads alike twice without it.
