@@ -3,7 +3,16 @@
 // window is half-open (from <= time < to) and whole minutes. Spread into api.ts.
 import { z } from 'zod';
 
-const epochMs = z.number().int().min(0).max(8.64e15);
+/**
+ * A time a Date holds (8.64e15 ms either way: -271821-04-20 to +275760-09-13), before 1970
+ * included: events of the years 0000-9999 are stored (a producer with a zeroed clock stamps
+ * 1969-12-31, a replay of such a capture shows them), and their minute rollups are read.
+ */
+const epochMs = z
+  .number({ error: 'must be a time (epoch ms)' })
+  .int()
+  .min(-8.64e15, { error: 'must be a time after the year -271821' })
+  .max(8.64e15, { error: 'must be a time before the year 275760' });
 /**
  * Longest range one request covers: what the range picker offers at most, and a custom range.
  * 31 days plus the hour a DST change can add, so a whole calendar month in local time fits

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardService } from '../../electron/core/dashboard/dashboardService';
+import { parseApiRequest, type ApiParsedArgs } from '../../shared/api';
+import { COMPARE_DAYS } from '../../shared/dashboardApi';
 import { openDatabase } from '../../electron/core/store/database';
 import { storeOn } from '../../electron/core/store/store';
 import { parsePaysimCsv, paysimToEvents } from '../../electron/core/sim/paysimMapping';
@@ -203,6 +205,79 @@ describe('approval per payment past its bound (README, "The bound")', () => {
       const whole = new DashboardService(storeOn(db)).series({ fromMs: T, toMs: T + 75 * MINUTE, compare: 'none' });
       expect([whole.totals.approvedPayments, whole.totals.payments]).toEqual([2, 4]);
       expect(sqlWindow(db, T, T + 75 * MINUTE)).toMatchObject({ approvedPayments: 2, payments: 3 });
+    });
+  });
+});
+
+describe('windows before 1970, asked through the request schema', () => {
+  const databases = new FreshDatabases(dir);
+  // A capture stamped by a producer with a zeroed clock: 1969-12-30 20:00 to 1970-01-01 01:00.
+  const base = Date.UTC(1969, 11, 31, 0, 0, 0);
+  const asked = (args: Record<string, unknown>) => parseApiRequest('dashboard.series', args).args as ApiParsedArgs<'dashboard.series'>;
+
+  it('series over a pre-1970 stretch and its compare window equal SQL over the events', () => {
+    fc.assert(
+      fc.property(
+        fc.array(drawn(base, 28 * HOUR), { minLength: 1, maxLength: 150 }),
+        fc.array(fc.tuple(timeAround(base, 20 * HOUR), fc.oneof(fc.integer({ min: 1, max: 3 * HOUR }), fc.integer({ min: 1, max: 2 * DAY }))), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom('none', 'yesterday') as fc.Arbitrary<'none' | 'yesterday'>,
+        (list, windows, compare) =>
+          databases.use((db) => {
+            storeInArrivalOrder(db, sentOf(list, 1), 50);
+            const dash = new DashboardService(storeOn(db));
+            for (const [fromMs, span] of windows) {
+              const s = dash.series(asked({ fromMs, toMs: fromMs + span, compare, timeZone: 'UTC' }));
+              expectTotalsMatch(s, sqlWindow(db, s.fromMs, s.toMs), `[${s.fromMs}, ${s.toMs})`);
+              expectStepsMatch(db, s, `[${s.fromMs}, ${s.toMs})`);
+              if (compare === 'yesterday') {
+                expect(s.compare!.offsetMs).toBe(DAY);
+                const back = sqlWindow(db, s.fromMs - DAY, s.toMs - DAY);
+                expect(s.compare!.totals).toMatchObject({ authorized: back.authorized, declined: back.declined, failed: back.failed });
+              }
+            }
+          }),
+      ),
+      { numRuns: LONG ? 100 : 10, seed: 1969 },
+    );
+  });
+
+  it('takes any time a Date holds, and refuses past it naming the field', () => {
+    const LIMIT = 8.64e15;
+    expect(asked({ fromMs: -LIMIT, toMs: -LIMIT + HOUR }).fromMs).toBe(-LIMIT);
+    expect(() => asked({ fromMs: -LIMIT - MINUTE, toMs: -LIMIT + HOUR })).toThrow(/dashboard.series: fromMs: /);
+    expect(() => asked({ fromMs: LIMIT - HOUR, toMs: LIMIT + MINUTE })).toThrow(/dashboard.series: toMs: /);
+    databases.use((db) => {
+      const dash = new DashboardService(storeOn(db));
+      // A compare window reaching before the first time a Date holds: no events there, no error.
+      for (const compare of ['yesterday', 'lastWeek'] as const) {
+        for (const timeZone of ['UTC', 'Europe/Berlin', 'Asia/Kathmandu']) {
+          const s = dash.series(asked({ fromMs: -LIMIT, toMs: -LIMIT + HOUR, compare, timeZone }));
+          expect(s.compare!.totals.authorized).toBe(0);
+          expect(s.compare!.fromMs).toBe(-LIMIT);
+          expect(s.compare!.offsetMs).toBe(COMPARE_DAYS[compare] * DAY);
+        }
+      }
+    });
+  });
+
+  it('yesterday of 1 March in the year 0 (a leap year) is 29 February', () => {
+    databases.use((db) => {
+      const march1 = Date.parse('0000-03-01T10:00:00Z');
+      const feb29 = Date.parse('0000-02-29T10:00:00Z');
+      const t = (ms: number) => new Date(ms).toISOString();
+      storeInArrivalOrder(
+        db,
+        [0, 1, 2].map((i) => ({
+          event: { specversion: '1.0', id: `y0-${i}`, source: 'psp/authorizer', type: 'payment.authorized', time: t(feb29 + i * MINUTE), data: { paymentId: `p${i}`, merchantId: 'm_1', amount: 1, currency: 'EUR' } },
+          arrivalMs: Date.UTC(2026, 0, 1),
+        })),
+        10,
+      );
+      for (const timeZone of ['UTC', 'Europe/Berlin']) {
+        const s = new DashboardService(storeOn(db)).series(asked({ fromMs: march1, toMs: march1 + HOUR, compare: 'yesterday', timeZone }));
+        expect(s.compare!.offsetMs).toBe(DAY);
+        expect(s.compare!.totals.authorized).toBe(3);
+      }
     });
   });
 });
