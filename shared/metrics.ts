@@ -153,6 +153,11 @@ export interface EngineSnapshot {
   riskScoreP95: number | null;
   /** payment.authorized amounts over the last minute of event time, per currency, largest count first (at most 8). */
   authorizedLastMinute: CurrencyVolume[];
+  /**
+   * How many currencies were authorized over the same minute: `authorizedLastMinute` holds the
+   * busiest 8 of them. Optional: a snapshot from an older engine has none (then the list's length).
+   */
+  authorizedCurrencies?: number;
   /** What arrives now, by arrival time (absent in older snapshots). */
   arrival?: ArrivalView;
   /** Arrival minus event time over the last minute of arrivals (ms), at its true size (up to a year). */

@@ -95,6 +95,7 @@ describe('live figures against SQL over the events stored by then', () => {
               .all(end - 60_000, end) as { currency: string; amount: number; count: number }[];
             const byCurrency = (v: { currency: string }[]) => [...v].sort((x, y) => (x.currency < y.currency ? -1 : 1));
             expect(byCurrency(f.authorizedLastMinute)).toEqual(byCurrency(volumes));
+            expect(f.authorizedCurrencies, 'currencies authorized in the last minute').toBe(volumes.length);
           }),
       ),
       { numRuns: process.env.PAYOPS_LONG ? 500 : 25, seed: 99 },

@@ -147,3 +147,16 @@ describe('live metrics: arrival lag on the session clock', () => {
     expect(later.arrival!.perSecond.reduce((a, b) => a + b, 0)).toBe(0);
   });
 });
+
+describe('live metrics: how many currencies were authorized', () => {
+  it('sends the eight busiest and the true number of currencies of the last minute', () => {
+    const m = new LiveMetrics();
+    const currencies = ['EUR', 'USD', 'GBP', 'JPY', 'KWD', 'BHD', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK'];
+    // EUR once, USD twice ... so the busiest first is CZK, PLN, ...
+    m.observe(currencies.flatMap((c, i) => Array.from({ length: i + 1 }, (_, k) => authorized(T - 1000 * (k + 1), 100 + i, c))), T);
+    const f = m.figures(T);
+    expect(f.authorizedLastMinute.map((v) => v.currency)).toEqual([...currencies].reverse().slice(0, 8));
+    expect(f.authorizedCurrencies).toBe(12);
+    expect(new LiveMetrics().figures(T).authorizedCurrencies).toBe(0);
+  });
+});

@@ -21,6 +21,8 @@ function presentFor(nowSec: number, sec: number): number {
   return Math.min(Math.max(nowSec, sec), nowSec + AHEAD_KEPT_SECONDS);
 }
 const { authorized: AUTHORIZED, declined: DECLINED, failed: FAILED, scored: SCORED, flagged: FLAGGED, blocked: BLOCKED } = RATE_SLOTS;
+/** Currencies whose authorized volume a snapshot carries (the busiest); `authorizedCurrencies` counts them all. */
+const AUTHORIZED_CURRENCIES_SENT = 8;
 
 // Arrival lag histogram: log-spaced bin edges from 1 ms to over a year (a lag of months
 // is reported as months, not capped at the last bin).
@@ -234,7 +236,7 @@ export class LiveMetrics {
     }
     const authorizedLastMinute = [...volumes]
       .sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, 8)
+      .slice(0, AUTHORIZED_CURRENCIES_SENT)
       .map(([currency, [count, amount]]) => ({ currency, amount, count }));
     const lagHist = new Float64Array(LAG_EDGES.length);
     let lagCount = 0;
@@ -264,6 +266,7 @@ export class LiveMetrics {
       riskBlockedRate: scored > 0 ? m1[BLOCKED] / scored : null,
       riskScoreP95: histogramPercentile(scoreHist, scoreCount, 0.95, (bin) => bin),
       authorizedLastMinute,
+      authorizedCurrencies: volumes.size,
       arrivalLagMs: {
         p50: histogramPercentile(lagHist, lagCount, 0.5, lagValue),
         p95: histogramPercentile(lagHist, lagCount, 0.95, lagValue),
