@@ -88,8 +88,13 @@ export interface DashboardWindow {
   volume: CurrencyVolumeSeries[];
   /** Risk decisions per step by decision (approve, review, decline, ...). */
   decisions: { decision: string; points: SeriesPoint[]; total: number }[];
-  /** Declines per code over the window, most first (at most 10). */
+  /** Declines per code over the window, most first (at most 10; a decline without a code is 'unknown'). */
   declineCodes: { code: string; count: number }[];
+  /**
+   * The codes past those 10 and their declines (0 and 0 when none): with `declineCodes`, every
+   * decline of `totals.declined`. Always set by the dashboard service (optional for older callers' fixtures).
+   */
+  declineCodesLeftOut?: { codes: number; count: number };
   /** payments: started in the window (first attempt: authorized, declined or failed); approvedPayments: of those, approved. */
   totals: { authorized: number; declined: number; failed: number; payments: number; approvedPayments: number; latencyP50: number | null; latencyP95: number | null; latencyP99: number | null };
 }

@@ -125,11 +125,12 @@ export function expectTotalsMatch(s: DashboardSeries, want: SqlWindow, label: st
     );
   expect(volume('authorized'), `${label}: authorized minor units`).toEqual(want.authorizedMinor);
   expect(volume('declined'), `${label}: declined minor units`).toEqual(want.declinedMinor);
-  const codes = Object.entries(want.declineCodes)
+  const allCodes = Object.entries(want.declineCodes)
     .map(([code, count]) => ({ code, count }))
-    .sort((x, y) => y.count - x.count || x.code.localeCompare(y.code))
-    .slice(0, 10);
-  expect(s.declineCodes, `${label}: decline codes`).toEqual(codes);
+    .sort((x, y) => y.count - x.count || x.code.localeCompare(y.code));
+  expect(s.declineCodes, `${label}: decline codes`).toEqual(allCodes.slice(0, 10));
+  const leftOut = allCodes.slice(10);
+  expect(s.declineCodesLeftOut, `${label}: decline codes left out`).toEqual({ codes: leftOut.length, count: leftOut.reduce((n, c) => n + c.count, 0) });
   expect(Object.fromEntries(s.decisions.map((d) => [d.decision, d.total]).filter(([, n]) => n !== 0)), `${label}: decisions`).toEqual(want.decisions);
 }
 

@@ -207,6 +207,19 @@ describe('DashboardService (per-minute rollups)', () => {
     }
   });
 
+  it('says how many decline codes and declines its top 10 leave out', () => {
+    // 14 codes: code c<i> declined i + 1 times, and 2 declines without a code ('unknown').
+    const events: KitEvent[] = [];
+    for (let i = 0; i < 14; i++) for (let k = 0; k <= i; k++) events.push({ type: 'payment.declined', timeMs: T0 + (i * 20 + k) * 1000, amount: 100, currency: 'EUR', declineCode: `c${String(i).padStart(2, '0')}` });
+    events.push({ type: 'payment.declined', timeMs: T0 + 5000, amount: 1, currency: 'JPY' }, { type: 'payment.declined', timeMs: T0 + 6000, amount: 1, currency: 'JPY' });
+    const s = serviceWith(events).series({ fromMs: T0, toMs: T0 + HOUR, compare: 'yesterday', timeZone: 'UTC' });
+    expect(s.declineCodes.map((c) => c.code)).toEqual(['c13', 'c12', 'c11', 'c10', 'c09', 'c08', 'c07', 'c06', 'c05', 'c04']);
+    // Left out: c03..c00 (4 + 3 + 2 + 1 declines) and 'unknown' (2).
+    expect(s.declineCodesLeftOut).toEqual({ codes: 5, count: 12 });
+    expect(s.declineCodes.reduce((n, c) => n + c.count, 0) + s.declineCodesLeftOut!.count).toBe(s.totals.declined);
+    expect(s.compare!.declineCodesLeftOut).toEqual({ codes: 0, count: 0 });
+  });
+
   it('refuses a window that ends before it starts or spans more than 31 days, naming the field', () => {
     expect(() => parseApiRequest('dashboard.series', { fromMs: 2000, toMs: 1000 })).toThrow(/dashboard.series: toMs: toMs must be after fromMs/);
     expect(() => parseApiRequest('dashboard.series', { fromMs: 0, toMs: 40 * 24 * HOUR })).toThrow(/fromMs: range must be at most 31 days/);

@@ -195,11 +195,13 @@ export class DashboardService {
       if (d) d.total -= c.n;
     }
 
-    const declineCodes = rollups
+    const allDeclineCodes = rollups
       .totals('decline', fromMin, toMin)
+      .filter((r) => r.n > 0)
       .map((r) => ({ code: r.key, count: r.n }))
-      .sort((x, y) => y.count - x.count || x.code.localeCompare(y.code))
-      .slice(0, TOP_DECLINE_CODES);
+      .sort((x, y) => y.count - x.count || x.code.localeCompare(y.code));
+    const declineCodes = allDeclineCodes.slice(0, TOP_DECLINE_CODES);
+    const leftOut = allDeclineCodes.slice(TOP_DECLINE_CODES);
 
     return {
       fromMs: at(fromMin),
@@ -216,6 +218,7 @@ export class DashboardService {
         .map((v) => ({ ...v, authorized: boundSeries(v.authorized), declined: boundSeries(v.declined) })),
       decisions: [...decisions.values()].sort((x, y) => x.decision.localeCompare(y.decision)).map((d) => ({ ...d, points: boundSeries(d.points) })),
       declineCodes,
+      declineCodesLeftOut: { codes: leftOut.length, count: leftOut.reduce((n, c) => n + c.count, 0) },
       totals: {
         authorized,
         declined,
@@ -244,6 +247,7 @@ function emptyWindow(fromMin: number, toMin: number, drawAt: (ms: number) => num
     volume: [],
     decisions: [],
     declineCodes: [],
+    declineCodesLeftOut: { codes: 0, count: 0 },
     totals: { authorized: 0, declined: 0, failed: 0, payments: 0, approvedPayments: 0, latencyP50: null, latencyP95: null, latencyP99: null },
   };
 }
