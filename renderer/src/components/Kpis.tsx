@@ -105,10 +105,8 @@ export function rateSubText(rate: number | null, of: 'attempts' | 'scorings'): s
  * Authorized volume of the last minute: the busiest currency in its own decimals, the others
  * named beside it. Amounts in different currencies are never added together.
  */
-function AuthorizedVolumeTile({ volumes }: { volumes: CurrencyVolume[] }) {
+function AuthorizedVolumeTile({ volumes, currencies }: { volumes: CurrencyVolume[]; currencies?: number }) {
   const top = volumes[0] ?? null;
-  const rest = volumes.slice(1, 3).map((v) => formatMoneyTotal(v.amount, v.currency || null));
-  const more = volumes.length - 1 - rest.length;
   // A minute of KRW or IDR is more digits than a tile holds: shortened, the whole amount in its title.
   const amount = top?.currency ? fmtTileMoney(top.amount, top.currency) : null;
   return (
@@ -119,9 +117,24 @@ function AuthorizedVolumeTile({ volumes }: { volumes: CurrencyVolume[] }) {
       fullValue={amount && amount.text !== amount.exact ? `${amount.exact} ${top!.currency}` : undefined}
       raw={top ? top.amount : null}
       unit={top ? top.currency || 'minor units' : undefined}
-      sub={volumes.length > 1 ? `${rest.join(' · ')}${more > 0 ? ` · +${more} more` : ''}` : top ? fmtPayments(top.count) : 'last minute'}
+      sub={authorizedVolumeSub(volumes, currencies)}
     />
   );
+}
+
+/**
+ * The Authorized / min tile's line under the busiest currency: the next two, then how many more
+ * currencies were authorized in the minute (`currencies`, the snapshot's count; the list carries
+ * the busiest 8 only), or the busiest one's payments when it is the only one.
+ */
+export function authorizedVolumeSub(volumes: CurrencyVolume[], currencies = volumes.length): string {
+  const top = volumes[0];
+  if (!top) return 'last minute';
+  const all = Math.max(currencies, volumes.length);
+  if (all <= 1) return fmtPayments(top.count);
+  const rest = volumes.slice(1, 3).map((v) => formatMoneyTotal(v.amount, v.currency || null));
+  const more = all - 1 - rest.length;
+  return `${rest.join(' · ')}${more > 0 ? ` · +${more} more` : ''}`;
 }
 
 export const KpiTiles = memo(function KpiTiles() {
@@ -185,7 +198,7 @@ export const KpiTiles = memo(function KpiTiles() {
         spark="blocked"
         watchedBy={['risk_blocked_count', 'risk_blocked_rate']}
       />
-      <AuthorizedVolumeTile volumes={snapshot?.authorizedLastMinute ?? []} />
+      <AuthorizedVolumeTile volumes={snapshot?.authorizedLastMinute ?? []} currencies={snapshot?.authorizedCurrencies} />
       <Tile id="arrival-lag-p50" label="Arrival lag p50" value={fmtMs(k.lagP50)} raw={k.lagP50} sub="last minute" />
       <Tile id="arrival-lag-p95" label="Arrival lag p95" value={fmtMs(k.lagP95)} raw={k.lagP95} sub="last minute" watchedBy={['arrival_lag_p95']} />
     </div>
