@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
-import { DecisionsPanel, RangeChartsError, RatesPanel, VolumePanel } from './DashboardCharts';
+import { DecisionsPanel, DeclineCodesPanel, RangeChartsError, RatesPanel, VolumePanel } from './DashboardCharts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const empty: DashboardSeries = {
@@ -37,6 +37,23 @@ describe('dashboard range panels on an empty range', () => {
     const html = renderToStaticMarkup(<DecisionsPanel data={empty} />);
     expect(text(html)).toContain('decisions per minute');
     expect(text(html)).not.toMatch(/decisions per minute ·/);
+  });
+});
+
+describe('top decline codes', () => {
+  // Before: the panel drew the ten codes it was sent, and the declines of the codes past them (and
+  // of declines without a code) were nowhere, though counted in "N declines in the range".
+  const codes = Array.from({ length: 10 }, (_, i) => ({ code: String(51 + i), count: 100 - i }));
+  const totals = { ...empty.totals, declined: 955 + 45 };
+  it('says how many codes and declines it leaves out, with their share', () => {
+    const html = renderToStaticMarkup(<DeclineCodesPanel data={{ ...empty, declineCodes: codes, declineCodesLeftOut: { codes: 4, count: 45 }, totals }} />);
+    expect(html).toContain('data-testid="decline-codes-left-out" data-count="45"');
+    expect(text(html)).toContain('4 other codes not shown 45 · 4.5%');
+  });
+
+  it('says nothing of the kind when nothing is left out', () => {
+    const html = renderToStaticMarkup(<DeclineCodesPanel data={{ ...empty, declineCodes: codes, declineCodesLeftOut: { codes: 0, count: 0 }, totals: { ...totals, declined: 955 } }} />);
+    expect(html).not.toContain('decline-codes-left-out');
   });
 });
 

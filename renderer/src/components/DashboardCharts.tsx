@@ -6,7 +6,7 @@ import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'rea
 import type { DashboardSeries } from '../../../shared/dashboardApi';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatMoneyTotal } from '../../../shared/format';
-import { fmtCount, fmtMajorAmount, fmtMs, fmtPercent, fmtRange, fmtRate } from '../lib/format';
+import { fmtCount, fmtCountText, fmtMajorAmount, fmtMs, fmtPercent, fmtRange, fmtRate } from '../lib/format';
 import { lineGapMs, zeroFilled } from '../lib/linePath';
 import { isRefreshOf } from '../lib/rangeRefresh';
 import { baselineBand, ruleLines } from '../lib/ruleLines';
@@ -292,6 +292,20 @@ export const DeclineCodesPanel = memo(function DeclineCodesPanel({ data }: Panel
               );
             })}
           </tbody>
+          {data.declineCodesLeftOut && data.declineCodesLeftOut.codes > 0 ? (
+            // The panel holds the ten codes with most declines; what it leaves out is said, so the
+            // shares above are not read as the whole (the tail of PaySim-like traffic is long).
+            <tfoot>
+              <tr data-testid="decline-codes-left-out" data-count={data.declineCodesLeftOut.count}>
+                <td colSpan={2} className="muted small">
+                  {fmtCountText(data.declineCodesLeftOut.codes, 'other code')} not shown
+                </td>
+                <td className="num">
+                  {fmtCount(data.declineCodesLeftOut.count)} · {fmtPercent(total ? data.declineCodesLeftOut.count / total : null)}
+                </td>
+              </tr>
+            </tfoot>
+          ) : null}
         </table>
       )}
     </section>
