@@ -10,6 +10,7 @@ import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmo
 import { SEVERITIES, severityColor } from '../../../shared/severity';
 import { filterSentence } from './reportFilter';
 import { escapeHtml as esc, fmtNumber, lineChart } from './svgCharts';
+import { bucketText } from './topListRanking';
 
 const int = formatInteger;
 const pct = (r: number | null) => (r === null ? 'n/a' : formatPercent(r, 2));
@@ -176,7 +177,7 @@ export function renderReportHtml(d: ReportData): string {
     yFormat: (v) => formatPercent(v, 0),
   });
   const decisionChart = lineChart({
-    title: `Risk decisions (per ${d.series.bucketMs / 1000} s)`,
+    title: `Risk decisions (per ${bucketText(d.series.bucketMs)})`,
     points: d.series.riskDecisions,
     colors: { approve: '#16a34a', review: '#d97706', block: '#dc2626' },
   });

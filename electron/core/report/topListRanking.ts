@@ -2,6 +2,7 @@
 // after masking (keys that mask alike add up), and the buckets of its chart series.
 import type { ReportData } from '../../../shared/explorer';
 import { declineCodeInfo } from '../../../shared/declineCodes';
+import { formatInteger, formatNumber } from '../../../shared/format';
 import type { Masker } from './masking';
 
 export interface TopLists {
@@ -58,4 +59,16 @@ const NICE_BUCKETS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600,
 export function bucketFor(durationMs: number, maxPoints = 120): number {
   const wanted = durationMs / 1000 / maxPoints;
   return (NICE_BUCKETS_S.find((s) => s >= wanted) ?? Math.ceil(wanted / 86400) * 86400) * 1000;
+}
+
+const BUCKET_UNITS: [ms: number, unit: string][] = [
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'min'],
+];
+
+/** A chart bucket as a reader says it: "12 h", "15 min", "90 min", "30 s" (the largest unit it is a whole number of). */
+export function bucketText(bucketMs: number): string {
+  for (const [ms, unit] of BUCKET_UNITS) if (bucketMs >= ms && bucketMs % ms === 0) return `${formatInteger(bucketMs / ms)} ${unit}`;
+  return `${formatNumber(bucketMs / 1000, 3)} s`;
 }
