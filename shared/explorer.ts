@@ -394,6 +394,12 @@ export interface ReportData {
    */
   explanation?: ReportExplanation | null;
   topMerchants: { merchantId: string; events: number; declines: number }[];
+  /**
+   * How many merchants have as many events as the first of topMerchants, it included (1: it
+   * stands alone; may be more than topMerchants lists); 0 without merchants. Absent in reports
+   * written before it was added.
+   */
+  topMerchantsTied?: number;
   topCountries: { country: string; events: number; declines: number }[];
   /** With the code's meaning and kind (shared/declineCodes.ts). */
   topDeclineCodes: { declineCode: string; events: number; meaning: string; kind: 'soft' | 'hard' }[];

@@ -483,7 +483,12 @@ function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
   }
   if (d.topMerchants.length) {
     const m = d.topMerchants[0];
-    lines.push(`Most active merchant: ${quotedValue(m.merchantId)} (${count(m.events, 'event')}, ${count(m.declines, 'decline')}).`);
+    const others = (d.topMerchantsTied ?? 1) - 1;
+    lines.push(
+      others > 0
+        ? `Most active merchant: ${quotedValue(m.merchantId)} and ${count(others, 'other')}, ${count(m.events, 'event')} each (${quotedValue(m.merchantId)}: ${count(m.declines, 'decline')}).`
+        : `Most active merchant: ${quotedValue(m.merchantId)} (${count(m.events, 'event')}, ${count(m.declines, 'decline')}).`,
+    );
   }
   if (d.topDeclineCodes.length) {
     const c = d.topDeclineCodes[0];

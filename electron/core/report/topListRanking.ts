@@ -7,6 +7,7 @@ import type { Masker } from './masking';
 
 export interface TopLists {
   topMerchants: ReportData['topMerchants'];
+  topMerchantsTied: number;
   topCountries: ReportData['topCountries'];
   topDeclineCodes: ReportData['topDeclineCodes'];
   topCardBins: ReportData['topCardBins'];
@@ -22,7 +23,8 @@ export interface TopCounts {
 
 /** The top `topN` of each list, ranked after masking (keys that mask alike add up). */
 export function rankTopLists({ merchants, countries, bins, codes }: TopCounts, masker: Masker, topN: number): TopLists {
-  const top = <T>(m: Map<string, [number, number]>, label: string, make: (k: string, c: [number, number]) => T): T[] => {
+  let merchantsTied = 0;
+  const top = <T>(m: Map<string, [number, number]>, label: string, make: (k: string, c: [number, number]) => T, tied?: (n: number) => void): T[] => {
     // Masking may merge keys ("424242" and "421234" both become "42****"): merge, then rank.
     const merged = new Map<string, [number, number]>();
     for (const [k, c] of m) {
@@ -34,13 +36,18 @@ export function rankTopLists({ merchants, countries, bins, codes }: TopCounts, m
       }
       else merged.set(mk, [c[0], c[1]]);
     }
-    return [...merged]
-      .sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, topN)
-      .map(([k, c]) => make(k, c));
+    const ranked = [...merged].sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // How many share the first's count, counted past the list too.
+    if (tied && ranked.length) {
+      const after = ranked.findIndex(([, c]) => c[0] !== ranked[0][1][0]);
+      tied(after < 0 ? ranked.length : after);
+    }
+    return ranked.slice(0, topN).map(([k, c]) => make(k, c));
   };
+  const topMerchants = top(merchants, 'merchantId', (merchantId, [events, declines]) => ({ merchantId, events, declines }), (n) => (merchantsTied = n));
   return {
-    topMerchants: top(merchants, 'merchantId', (merchantId, [events, declines]) => ({ merchantId, events, declines })),
+    topMerchants,
+    topMerchantsTied: merchantsTied,
     topCountries: top(countries, 'country', (country, [events, declines]) => ({ country, events, declines })),
     topCardBins: top(bins, 'cardBin', (cardBin, [events, declines]) => ({ cardBin, events, declines })),
     topDeclineCodes: [...codes]
