@@ -107,7 +107,7 @@ describe('payops report with filter flags', () => {
     const html = path.join(dir, 'm1.html');
     const h = await runPayops(['report', '--db', dbFile, '--from', FROM, '--to', TO, '--merchant-id', 'm_1', '--issuer', 'north-bank', '--out', html]);
     expect(h.code, h.stderr).toBe(0);
-    expect(fs.readFileSync(html, 'utf8')).toMatch(/<header>[\s\S]*Filtered: only events matching merchant m_1, issuer north-bank[\s\S]*<\/header>/);
+    expect(fs.readFileSync(html, 'utf8')).toMatch(/<header>[\s\S]*Filtered: only events matching merchant <bdi>m_1<\/bdi>, issuer <bdi>north-bank<\/bdi>[\s\S]*<\/header>/);
   });
 
   it('the CSV holds only the filtered events: one decline code, and types with an amount range', async () => {

@@ -60,7 +60,7 @@ describe('incident report: the explanation of its alert', () => {
     expect(r.alerts.map((a) => a.key)).toContain(KEY);
     const html = renderReportHtml(r);
     expect(html).toContain('Where and why');
-    expect(html).toMatch(/<td>issuer tamarind-card<\/td>/);
+    expect(html).toMatch(/<td>issuer <bdi>tamarind-card<\/bdi><\/td>/);
     // A window of one attempt says so: "(1 attempt)", not "(1 attempts)".
     const one = renderReportHtml({ ...r, explanation: { ...e, window: { ...e.window, attempts: 1 } } });
     expect(one).toMatch(/\(1 attempt\) against/);

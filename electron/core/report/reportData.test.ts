@@ -254,7 +254,7 @@ describe('report figures equal plain SQL over the stored events', () => {
       expect(r.summary).toContain('Risk: 179 payments scored, 179 blocked, 0 sent to review, 0 approved (179 risk.blocked and 0 risk.flagged events).');
       const html = renderReportHtml(r);
       expect(html).toContain('<div class="k">Risk blocks</div><div class="v">179</div>');
-      expect(html).toContain('<tr><td>block</td><td class="n">179</td>');
+      expect(html).toContain('<tr><td><bdi>block</bdi></td><td class="n">179</td>');
     } finally {
       own.close();
     }

@@ -15,7 +15,8 @@ import { quotedValue } from '../../../shared/quotedValue';
 import { addCell, bump, emptyFigures, settleFigures, sortKeys } from './figureCells';
 import { filteredFigures, filteredWindow } from './filteredReport';
 import { Masker } from './masking';
-import { filterConditions, filterSentence, maskedConditions } from './reportFilter';
+import { filterConditions, filterSentenceParts, maskedConditions } from './reportFilter';
+import { joinSentences, sentenceText, value, type Sentence } from './sentence';
 import { bucketFor, rankTopLists, type TopLists } from './topListRanking';
 
 export { bucketFor, type TopLists };
@@ -459,48 +460,54 @@ function relChange(now: number | null, before: number | null): number | null {
   return (now - before) / before;
 }
 
-function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
+/** The summary's sentences, values apart (the HTML isolates them); the JSON's summary is their text. */
+export function summarySentences(d: Omit<ReportData, 'summary' | 'tookMs'>): Sentence[] {
   const t = d.totals;
   const p = d.previous.totals;
-  const lines: string[] = d.filter ? [filterSentence(d.filter)] : [];
+  const lines: Sentence[] = d.filter ? [filterSentenceParts(d.filter)] : [];
   const hours = d.window.durationMs / 3_600_000;
-  lines.push(
+  lines.push([
     `${count(t.events, 'event')} from ${d.window.from} to ${d.window.to} (${hours >= 1 ? `${formatFixed(hours, 1)} h` : `${formatFixed(d.window.durationMs / 60_000, 1)} min`}), against ${int(p.events)} in the same length of time before.`,
-  );
-  lines.push(
+  ]);
+  lines.push([
     `Approval rate per attempt ${pct(t.approvalRate)} (before: ${pct(p.approvalRate)}), per payment ${pct(t.paymentApprovalRate)} of ${count(t.payments, 'payment')} (before: ${pct(p.paymentApprovalRate)}); decline rate ${pct(t.declineRate)} (before: ${pct(p.declineRate)}); ${count(t.declined, 'decline')}, ${count(t.failed, 'technical failure')}.`,
-  );
+  ]);
   // One amount per currency, each in its own minor units: never a sum across currencies.
   // A total past 2^53 minor units is a double's nearest value, not the exact sum: it says so.
-  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]) => `${Number.isSafeInteger(a) ? '' : 'about '}${formatMoney(a, c || null)}`);
-  if (amounts.length) lines.push(`Authorized: ${amounts.join(', ')}.`);
-  if (t.declined) lines.push(`Declines: ${int(t.softDeclines)} soft (may be approved on retry), ${int(t.hardDeclines)} hard (will not be, as they are).`);
+  const amounts = Object.entries(t.authorizedAmountByCurrency).map(([c, a]): Sentence => [Number.isSafeInteger(a) ? '' : 'about ', value(formatMoney(a, c || null))]);
+  if (amounts.length) lines.push(['Authorized: ', ...joinSentences(amounts, ', '), '.']);
+  if (t.declined) lines.push([`Declines: ${int(t.softDeclines)} soft (may be approved on retry), ${int(t.hardDeclines)} hard (will not be, as they are).`]);
   const scored = Object.values(t.riskDecisions).reduce((x, y) => x + y, 0);
   if (scored) {
-    lines.push(
+    lines.push([
       `Risk: ${count(scored, 'payment scored', 'payments scored')}, ${int(t.riskDecisions.block ?? 0)} blocked, ${int(t.riskDecisions.review ?? 0)} sent to review, ${int(t.riskDecisions.approve ?? 0)} approved (${int(t.byType['risk.blocked'] ?? 0)} risk.blocked and ${count(t.byType['risk.flagged'] ?? 0, 'risk.flagged event')}).`,
-    );
+    ]);
   }
   if (d.topMerchants.length) {
     const m = d.topMerchants[0];
     const others = (d.topMerchantsTied ?? 1) - 1;
+    const id = value(quotedValue(m.merchantId));
     lines.push(
       others > 0
-        ? `Most active merchant: ${quotedValue(m.merchantId)} and ${count(others, 'other')}, ${count(m.events, 'event')} each (${quotedValue(m.merchantId)}: ${count(m.declines, 'decline')}).`
-        : `Most active merchant: ${quotedValue(m.merchantId)} (${count(m.events, 'event')}, ${count(m.declines, 'decline')}).`,
+        ? ['Most active merchant: ', id, ` and ${count(others, 'other')}, ${count(m.events, 'event')} each (`, id, `: ${count(m.declines, 'decline')}).`]
+        : ['Most active merchant: ', id, ` (${count(m.events, 'event')}, ${count(m.declines, 'decline')}).`],
     );
   }
   if (d.topDeclineCodes.length) {
     const c = d.topDeclineCodes[0];
-    lines.push(`Most frequent decline code: ${quotedValue(c.declineCode)} ${c.meaning} (${c.kind}, ${int(c.events)}).`);
+    lines.push(['Most frequent decline code: ', value(quotedValue(c.declineCode)), ` ${c.meaning} (${c.kind}, ${int(c.events)}).`]);
   }
   const ac = d.alertCounts;
   if (ac.total) {
     const sev = ['critical', 'warning', 'info'].filter((s) => ac.bySeverity[s]).map((s) => `${int(ac.bySeverity[s])} ${s}`);
-    lines.push(`${count(ac.total, 'alert')} firing in the window (${sev.join(', ')}): ${Object.keys(ac.byRule).join(', ')}.`);
-  } else lines.push('No alert fired in the window.');
-  if (d.silences.length) lines.push(`${count(d.silences.length, 'silence')} active in the window.`);
+    lines.push([`${count(ac.total, 'alert')} firing in the window (${sev.join(', ')}): `, ...joinSentences(Object.keys(ac.byRule).map((r) => [value(r)]), ', '), '.']);
+  } else lines.push(['No alert fired in the window.']);
+  if (d.silences.length) lines.push([`${count(d.silences.length, 'silence')} active in the window.`]);
   return lines;
+}
+
+function summaryLines(d: Omit<ReportData, 'summary' | 'tookMs'>): string[] {
+  return summarySentences(d).map(sentenceText);
 }
 
 /**

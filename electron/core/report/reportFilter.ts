@@ -5,6 +5,7 @@ import { minorToMajorString } from '../../../shared/currencies';
 import { quotedValue } from '../../../shared/quotedValue';
 import type { EventFilter, ReportFilter } from '../../../shared/explorer';
 import type { Masker } from './masking';
+import { joinSentences, sentenceText, value, type Sentence } from './sentence';
 
 /** A filter's conditions besides its window, or null when it has none (every event of the window counts). */
 export function filterConditions(filter: EventFilter | undefined): ReportFilter | null {
@@ -43,22 +44,27 @@ const LABELS: [keyof ReportFilter, string][] = [
 ];
 
 
-/** The conditions in words, in the explorer's order (types first, the currency with its amounts last). */
-export function filterLabels(f: ReportFilter): string[] {
-  const out: string[] = [];
-  if (f.types?.length) out.push(`type ${f.types.join(', ')}`);
+/** The conditions in words, in the explorer's order (types first, the currency with its amounts last), values apart. */
+export function filterLabelSentences(f: ReportFilter): Sentence[] {
+  const out: Sentence[] = [];
+  if (f.types?.length) out.push(['type ', ...joinSentences(f.types.map((t) => [value(t)]), ', ')]);
   for (const [key, label] of LABELS) {
     const v = f[key];
-    if (v !== undefined) out.push(`${label} ${quotedValue(String(v))}`);
+    if (v !== undefined) out.push([`${label} `, value(quotedValue(String(v)))]);
   }
-  if (f.attemptMin !== undefined) out.push(f.attemptMax === f.attemptMin ? `attempt ${f.attemptMin}` : `attempt ≥ ${f.attemptMin}${f.attemptMax !== undefined ? ` and ≤ ${f.attemptMax}` : ''}`);
-  else if (f.attemptMax !== undefined) out.push(`attempt ≤ ${f.attemptMax}`);
+  if (f.attemptMin !== undefined) out.push([f.attemptMax === f.attemptMin ? `attempt ${f.attemptMin}` : `attempt ≥ ${f.attemptMin}${f.attemptMax !== undefined ? ` and ≤ ${f.attemptMax}` : ''}`]);
+  else if (f.attemptMax !== undefined) out.push([`attempt ≤ ${f.attemptMax}`]);
   if (f.currency !== undefined) {
     const lo = f.amountMin !== undefined ? minorToMajorString(f.amountMin, f.currency) : null;
     const hi = f.amountMax !== undefined ? minorToMajorString(f.amountMax, f.currency) : null;
-    out.push(`${f.currency}${lo !== null || hi !== null ? ` ${lo ?? '…'}–${hi ?? '…'}` : ''}`);
+    out.push([value(f.currency), lo !== null || hi !== null ? ` ${lo ?? '…'}–${hi ?? '…'}` : '']);
   }
   return out;
+}
+
+/** The conditions in words, in the explorer's order (types first, the currency with its amounts last). */
+export function filterLabels(f: ReportFilter): string[] {
+  return filterLabelSentences(f).map(sentenceText);
 }
 
 /**
@@ -75,7 +81,12 @@ export function csvFilterNote(filter: EventFilter | undefined, masker: Masker): 
   return conditions ? `Filtered: only events matching ${filterLabels(maskedConditions(conditions, masker)).join(', ')}` : null;
 }
 
+/** The sentence the report's header and summary open with, values apart. */
+export function filterSentenceParts(f: ReportFilter): Sentence {
+  return ['Filtered: only events matching ', ...joinSentences(filterLabelSentences(f), ', '), '; alerts, silences, redrives and the explanation cover the whole window.'];
+}
+
 /** The sentence the report's header and summary open with. */
 export function filterSentence(f: ReportFilter): string {
-  return `Filtered: only events matching ${filterLabels(f).join(', ')}; alerts, silences, redrives and the explanation cover the whole window.`;
+  return sentenceText(filterSentenceParts(f));
 }

@@ -8,7 +8,9 @@ import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../sh
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
 import { SEVERITIES, severityColor } from '../../../shared/severity';
-import { filterSentence } from './reportFilter';
+import { filterSentenceParts } from './reportFilter';
+import { summarySentences } from './reportData';
+import { rtlRunsApart, type Sentence } from './sentence';
 import { escapeHtml as esc, fmtNumber, lineChart } from './svgCharts';
 import { bucketText } from './topListRanking';
 
@@ -65,6 +67,16 @@ td.mono{font:11px/1.35 ui-monospace,Menlo,Consolas,monospace}
 @media print{body{padding:0}h2{break-after:avoid}.figures{grid-template-columns:repeat(4,1fr)}}
 `;
 
+/**
+ * A value from the events, isolated (<bdi>): in a right-to-left script it is ordered inside itself
+ * and the figures and brackets beside it stay where the sentence put them (sentence.ts).
+ */
+const bdi = (text: string): string => `<bdi>${esc(text)}</bdi>`;
+/** A sentence of the report's own words (escaped) and values (isolated). */
+const sentenceHtml = (s: Sentence): string => s.map((p) => (typeof p === 'string' ? esc(p) : bdi(p.value))).join('');
+/** Free text whose values the report cannot name: its right-to-left runs isolated. */
+const freeText = (text: string): string => sentenceHtml(rtlRunsApart(text));
+
 function figureBox(key: string, value: string, delta: string): string {
   return `<div class="figure"><div class="k">${esc(key)}</div><div class="v">${esc(value)}</div><div class="d">${esc(delta)}</div></div>`;
 }
@@ -73,16 +85,17 @@ function typeTable(now: ReportFigures, before: ReportFigures): string {
   const types = [...new Set([...Object.keys(now.byType), ...Object.keys(before.byType)])].sort();
   if (!types.length) return '<p class="muted">No events in either window.</p>';
   const rows = types
-    .map((t) => `<tr><td>${esc(t)}</td><td class="n">${int(now.byType[t] ?? 0)}</td><td class="n">${int(before.byType[t] ?? 0)}</td></tr>`)
+    .map((t) => `<tr><td>${bdi(t)}</td><td class="n">${int(now.byType[t] ?? 0)}</td><td class="n">${int(before.byType[t] ?? 0)}</td></tr>`)
     .join('');
   return `<table aria-label="Events by type"><thead><tr><th>Type</th><th class="n">This window</th><th class="n">Window before</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function table(label: string, head: string[], rows: (string | number)[][], numeric: boolean[]): string {
+/** A table of values: each text cell isolated, a Sentence cell's values isolated, counts grouped. */
+function table(label: string, head: string[], rows: (string | number | Sentence)[][], numeric: boolean[]): string {
   if (!rows.length) return `<p class="muted">None in this window.</p>`;
   const th = head.map((h, i) => `<th${numeric[i] ? ' class="n"' : ''}>${esc(h)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${numeric[i] ? ' class="n"' : ''}>${esc(typeof c === 'number' ? int(c) : c)}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td${numeric[i] ? ' class="n"' : ''}>${typeof c === 'number' ? esc(int(c)) : typeof c === 'string' ? (numeric[i] ? esc(c) : bdi(c)) : sentenceHtml(c)}</td>`).join('')}</tr>`)
     .join('');
   return `<table aria-label="${esc(label)}"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -103,7 +116,7 @@ function alertSection(d: ReportData): string {
   const rows = d.alerts
     .map(
       (a) =>
-        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${esc(a.rule)}</td><td>${esc(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${esc(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${esc(a.summary)}</td></tr>`,
+        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${bdi(a.rule)}</td><td>${bdi(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${bdi(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${freeText(a.summary)}</td></tr>`,
     )
     .join('');
   return `<p class="meta">${countText(d.alertCounts.total, 'alert', undefined, int)} firing in the window: ${counts}${omitted > 0 ? ` (the ${int(omitted)} not listed below are counted here)` : ''}</p>
@@ -126,7 +139,7 @@ function timelineSection(d: ReportData): string {
   const rows = d.timeline
     .map(
       (e) =>
-        `<tr data-kind="${esc(e.kind)}"><td class="nw">${esc(utc(e.at))}</td><td class="nw">${esc(TIMELINE_WHAT[e.kind])}</td><td>${e.severity ? sevBadge(e.severity) : ''}${esc(e.rule ?? 'silence')}${e.group ? ` <span class="muted">(${esc(e.group)})</span>` : ''}</td><td>${esc(e.by ?? '')}</td><td>${esc(e.text)}</td></tr>`,
+        `<tr data-kind="${esc(e.kind)}"><td class="nw">${esc(utc(e.at))}</td><td class="nw">${esc(TIMELINE_WHAT[e.kind])}</td><td>${e.severity ? sevBadge(e.severity) : ''}${e.rule === null ? 'silence' : bdi(e.rule)}${e.group ? ` <span class="muted">(${bdi(e.group)})</span>` : ''}</td><td>${e.by ? bdi(e.by) : ''}</td><td>${freeText(e.text)}</td></tr>`,
     )
     .join('');
   return `<table aria-label="Incident timeline"><thead><tr><th>Time (UTC)</th><th>What</th><th>Alert or silence</th><th>By</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -135,7 +148,7 @@ function timelineSection(d: ReportData): string {
 function declineCodeTable(d: ReportData): string {
   if (!d.topDeclineCodes.length) return '<p class="muted">None in this window.</p>';
   const rows = d.topDeclineCodes
-    .map((c) => `<tr><td class="mono">${esc(c.declineCode)}</td><td>${esc(c.meaning)}</td><td><span class="badge ${c.kind}">${c.kind}</span></td><td class="n">${int(c.events)}</td></tr>`)
+    .map((c) => `<tr><td class="mono">${bdi(c.declineCode)}</td><td>${esc(c.meaning)}</td><td><span class="badge ${c.kind}">${c.kind}</span></td><td class="n">${int(c.events)}</td></tr>`)
     .join('');
   return `<table aria-label="Top decline codes"><thead><tr><th>Code</th><th>Meaning</th><th>Kind</th><th class="n">Declines</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -150,8 +163,9 @@ function sampleTable(d: ReportData): string {
       const amount = typeof data.amount === 'number' ? formatMoney(data.amount, typeof data.currency === 'string' ? data.currency : null) : '';
       const code = typeof data.declineCode === 'string' ? data.declineCode : null;
       const risk = data.decision !== undefined ? `${text(data.decision)}${data.score !== undefined ? ` (${text(data.score)})` : ''}` : '';
-      const outcome = code ? `${code} ${declineCodeInfo(code).meaning}` : risk || text(data.reason);
-      return `<tr><td class="nw">${esc(utc(typeof e.time === 'string' ? e.time : null))}</td><td class="nw">${esc(text(e.type))}</td><td class="mono">${esc(text(data.paymentId))}</td><td class="mono">${esc(text(data.merchantId))}</td><td class="n nw">${esc(amount)}</td><td>${esc(text(data.country))}</td><td class="mono">${esc(text(data.cardBin))}</td><td>${esc(outcome)}</td></tr>`;
+      const outcome = code ? `${bdi(code)} ${esc(declineCodeInfo(code).meaning)}` : risk ? bdi(risk) : freeText(text(data.reason));
+      const cell = (v: unknown) => (text(v) === '' ? '' : bdi(text(v)));
+      return `<tr><td class="nw">${esc(utc(typeof e.time === 'string' ? e.time : null))}</td><td class="nw">${cell(e.type)}</td><td class="mono">${cell(data.paymentId)}</td><td class="mono">${cell(data.merchantId)}</td><td class="n nw">${amount ? bdi(amount) : ''}</td><td>${cell(data.country)}</td><td class="mono">${cell(data.cardBin)}</td><td>${outcome}</td></tr>`;
     })
     .join('');
   return `<table aria-label="Sample of events"><thead><tr><th>Time (UTC)</th><th>Type</th><th>Payment</th><th>Merchant</th><th class="n">Amount</th><th>Country</th><th>BIN</th><th>Decline / risk</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -194,15 +208,15 @@ export function renderReportHtml(d: ReportData): string {
 </head>
 <body>
 <header>
-<h1>${esc(d.title)}</h1>
+<h1>${freeText(d.title)}</h1>
 <p class="meta">Window <strong class="nw">${esc(d.window.from)}</strong> to <strong class="nw">${esc(d.window.to)}</strong> (UTC, half-open) · generated <span class="nw">${esc(d.generatedAt)}</span>${
-    d.source.alertKey ? ` · from alert <code>${esc(d.source.alertKey)}</code> with a ${d.source.marginMinutes} min margin` : ''
+    d.source.alertKey ? ` · from alert <code>${bdi(d.source.alertKey)}</code> with a ${d.source.marginMinutes} min margin` : ''
   }</p>
-${d.filter ? `<p class="meta"><span class="badge warn">filtered</span>${esc(filterSentence(d.filter))}</p>\n` : ''}<p class="meta">${d.masked ? `<span class="badge">masked</span>Sensitive fields masked: ${esc(d.maskFields.join(', '))}` : '<span class="badge warn">unmasked</span>This report contains unmasked data.'}</p>
+${d.filter ? `<p class="meta"><span class="badge warn">filtered</span>${sentenceHtml(filterSentenceParts(d.filter))}</p>\n` : ''}<p class="meta">${d.masked ? `<span class="badge">masked</span>Sensitive fields masked: ${d.maskFields.map(bdi).join(', ')}` : '<span class="badge warn">unmasked</span>This report contains unmasked data.'}</p>
 </header>
 
 <section aria-labelledby="s-summary"><h2 id="s-summary">Summary</h2>
-<ul class="summary">${d.summary.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
+<ul class="summary">${summarySentences(d).map((l) => `<li>${sentenceHtml(l)}</li>`).join('')}</ul>
 </section>
 
 <section aria-labelledby="s-figures"><h2 id="s-figures">Key figures</h2>
@@ -258,7 +272,7 @@ ${redriveSection(d)}
 </section>
 
 <section aria-labelledby="s-notes"><h2 id="s-notes">Operator notes</h2>
-${d.notes ? `<div class="notes">${esc(d.notes)}</div>` : '<p class="muted">No notes.</p>'}
+${d.notes ? `<div class="notes">${freeText(d.notes)}</div>` : '<p class="muted">No notes.</p>'}
 </section>
 
 <section aria-labelledby="s-sample"><h2 id="s-sample">Sample of events</h2>
@@ -277,14 +291,14 @@ function explanationSection(d: ReportData): string {
   const e = d.explanation;
   if (!e) return '';
   const body = e.contributors.map((c) => [
-    `${c.dimension} ${c.value}`,
+    [`${c.dimension} `, { value: c.value }] as Sentence,
     `${pct(c.baseline.value)} → ${pct(c.window.value)}`,
     signedPts(c.contribution),
     c.shareOfChange === null ? 'n/a' : formatPercent(c.shareOfChange, 0),
     c.effect,
   ]);
   return `<section aria-labelledby="s-explanation"><h2 id="s-explanation">Where and why</h2>
-<p class="meta">${esc(e.headline)}. Window ${esc(e.window.from)} – ${esc(e.window.to)} (${countText(e.window.attempts, 'attempt', undefined, int)}) against ${esc(e.baseline.from)} – ${esc(e.baseline.to)} (${int(e.baseline.attempts)}); ${esc(e.metric)} per attempt. Effect: "rate" when the segment's own rate changed, "mix" when its share of traffic did.</p>
+<p class="meta">${freeText(e.headline)}. Window ${esc(e.window.from)} – ${esc(e.window.to)} (${countText(e.window.attempts, 'attempt', undefined, int)}) against ${esc(e.baseline.from)} – ${esc(e.baseline.to)} (${int(e.baseline.attempts)}); ${esc(e.metric)} per attempt. Effect: "rate" when the segment's own rate changed, "mix" when its share of traffic did.</p>
 ${e.contributors.length ? table('Contributors', ['Segment', 'Before → after', 'Contribution', 'Share of the change', 'Effect'], body, [false, false, true, true, false]) : '<p class="muted">No segment explains the change significantly.</p>'}
 </section>
 `;

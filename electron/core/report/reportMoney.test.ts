@@ -83,8 +83,8 @@ describe('report money', () => {
     // Before: "EUR 12.50, JPY 133.68, KWD 12.50 (minor units / 100)".
     expect(line).toBe('Authorized: 12.50 EUR, 13,368 JPY, 1.250 KWD.');
     const html = renderReportHtml(r);
-    expect(html).toContain('<td>JPY</td><td class="n">13,368</td>');
-    expect(html).toContain('<td>KWD</td><td class="n">1.250</td>');
+    expect(html).toContain('<td><bdi>JPY</bdi></td><td class="n">13,368</td>');
+    expect(html).toContain('<td><bdi>KWD</bdi></td><td class="n">1.250</td>');
     expect(html).not.toContain('133.68');
     // The sample of events is a table with each amount in its currency, not a page of JSON.
     expect(html).toContain('aria-label="Sample of events"');
@@ -119,7 +119,7 @@ describe('report decline codes, severities and timeline', () => {
       { declineCode: '51', events: 1, meaning: 'Insufficient funds', kind: 'soft' },
     ]);
     const html = renderReportHtml(r);
-    expect(html).toContain('<td class="mono">51</td><td>Insufficient funds</td><td><span class="badge soft">soft</span></td>');
+    expect(html).toContain('<td class="mono"><bdi>51</bdi></td><td>Insufficient funds</td><td><span class="badge soft">soft</span></td>');
     expect(html).toContain('Lost card, pick up');
   });
 

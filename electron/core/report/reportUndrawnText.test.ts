@@ -44,7 +44,7 @@ describe('the HTML report shows characters that are not drawn', () => {
     const html = renderReportHtml(r);
     expect(html).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f]/);
     const summary = html.slice(html.indexOf('id="s-summary"'), html.indexOf('</ul>', html.indexOf('id="s-summary"')));
-    expect(summary).toContain('Most active merchant: m_\\u202eevil (8 events, 8 declines).');
+    expect(summary).toContain('Most active merchant: <bdi>m_\\u202eevil</bdi> (8 events, 8 declines).');
     expect(html).toContain('m_1\\u200b');
     expect(html).toContain('Incident \\u2066x');
     expect(html).toContain('\u05de\u05e8\u05e7\u05d8 \u05ea');
