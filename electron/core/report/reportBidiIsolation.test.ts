@@ -1,11 +1,14 @@
 // A value in right-to-left letters (Hebrew, Arabic; no control character to escape) was written
-// into the report's HTML as bare text, so the browser's bidi algorithm took the figures and
-// brackets after it into its run: "Most active merchant: שלום (3 events" was drawn with "3 ("
-// on the merchant's left, in the HTML and the PDF printed from it. Every value from the events is
-// now an isolate (<bdi>): the summary's and the filter's values, table cells, and any
-// right-to-left run in free text (a title, notes, an alert's summary). The JSON's summary keeps its text.
+// into the report's HTML as bare text, so the browser's bidi algorithm could take the figures and
+// punctuation after it into its run: "... each (אבג: 1 decline)" was drawn "(1 :אבג decline)" and
+// "Authorized: 100.00 שקל, 12.50 EUR." as "100.00 12.50 ,שקל EUR.", in the HTML and the PDF printed
+// from it (a value right before a closing bracket pair, "שלום (3 events, 3 declines)", happened to
+// hold: the pair resolves left-to-right). Every value from the events is now an isolate (<bdi>): the
+// summary's and the filter's values, table cells, and any right-to-left run in free text (a title,
+// notes, an alert's summary). The JSON's summary keeps its text.
 import type Database from 'better-sqlite3';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
@@ -13,6 +16,7 @@ import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
 import { buildReport } from './reportData';
 import { renderReportHtml } from './reportHtml';
+import { CHROMIUM_ARGS, findChromium } from './reportPdf';
 
 const dir = tempDir('payops-report-bidi-');
 const T0 = Date.UTC(2026, 11, 6, 9, 0, 0);
@@ -71,6 +75,66 @@ describe('right-to-left values in the HTML report', () => {
       expect(html).toContain(`<td><bdi>${MERCHANT}</bdi></td>`);
       expect(html).toContain(`<h1>Incident at <bdi>${MERCHANT}</bdi> 09:00</h1>`);
       expect(html).toContain(`<bdi>${ISSUER}</bdi> down 5 min, then 12 declines`);
+    }
+  });
+});
+
+describe('as Chromium draws it (the PDF prints this layout)', () => {
+  const chromiumPath = findChromium();
+  // Two merchants in Hebrew tie: "Most active merchant: אבג and 1 other, 2 events each (אבג: 1 decline)."
+  // Bare, the name pulled ": 1" to its left inside the brackets ("(1 :אבג decline)").
+  it.skipIf(!chromiumPath)('the count after a merchant named in Hebrew stays on its right', async () => {
+    const TIED = 'אבג';
+    const HOUR = 3_600_000;
+    storeEvents(
+      db,
+      [TIED, TIED, MERCHANT, MERCHANT].map((merchantId, i) => ({
+        specversion: '1.0', id: `tie${i}`, source: 'psp', type: i % 2 ? 'payment.declined' : 'payment.authorized', time: new Date(T0 + HOUR + i * 1000).toISOString(),
+        data: { paymentId: `pt${i}`, merchantId, amount: 100, currency: 'EUR', declineCode: '05' },
+      })),
+    );
+    const r = buildReport(store, { from: T0 + HOUR, to: T0 + HOUR + 60_000, mask: false });
+    expect(r.summary).toContain(`Most active merchant: ${TIED} and 1 other, 2 events each (${TIED}: 1 decline).`);
+    const browser = await chromium.launch({ executablePath: chromiumPath!, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(renderReportHtml(r));
+      const drawn = await page.evaluate((name) => {
+        // The page's DOM, typed for what is read here (this project's Node code has no DOM types).
+        interface Box { left: number; right: number }
+        interface Text { textContent: string | null }
+        interface Doc {
+          querySelectorAll(s: string): Iterable<Text>;
+          createTreeWalker(root: Text, show: number): { nextNode(): Text | null };
+          createRange(): { setStart(n: Text, o: number): void; setEnd(n: Text, o: number): void; getBoundingClientRect(): Box };
+        }
+        const document = (globalThis as unknown as { document: Doc }).document;
+        const SHOW_TEXT = 4;
+        const li = [...document.querySelectorAll('ul.summary li')].find((l) => l.textContent!.startsWith('Most active merchant'))!;
+        /** Where the character at `offset` of the line's text is drawn. */
+        const at = (offset: number) => {
+          const walker = document.createTreeWalker(li, SHOW_TEXT);
+          let seen = 0;
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const len = n.textContent!.length;
+            if (offset < seen + len) {
+              const range = document.createRange();
+              range.setStart(n, offset - seen);
+              range.setEnd(n, offset - seen + 1);
+              return range.getBoundingClientRect();
+            }
+            seen += len;
+          }
+          throw new Error(`no character at ${offset}`);
+        };
+        const text = li.textContent!;
+        const start = text.lastIndexOf(name);
+        const nameRight = Math.max(...Array.from({ length: name.length }, (_, i) => at(start + i).right));
+        return { nameRight, countLeft: at(text.indexOf('1', start)).left };
+      }, TIED);
+      expect(drawn.countLeft).toBeGreaterThan(drawn.nameRight);
+    } finally {
+      await browser.close();
     }
   });
 });
