@@ -2,8 +2,9 @@
 // name): its own words and the values apart, so that the HTML (and so the PDF) can draw each value
 // as an isolate (<bdi>). Escaping format characters is not enough: a merchant named in Hebrew or
 // Arabic has none, yet the browser's bidi algorithm takes the figures and brackets after it into
-// its right-to-left run ("Most active merchant: שלום (1,234 events" drew "1,234 (" on the
-// merchant's left). The JSON and the text keep the sentence as one string (sentenceText).
+// its right-to-left run ("Authorized: 100.00 שקל, 12.50 EUR." drew "100.00 12.50 ,שקל EUR.").
+// The JSON and the text keep the sentence as one string (sentenceText).
+import { RTL_RUN } from '../../../shared/rightToLeftRuns';
 
 /** The report's own words (strings) and the values in them ({ value }). */
 export type Sentence = (string | { value: string })[];
@@ -19,10 +20,6 @@ export function joinSentences(parts: readonly Sentence[], sep: string): Sentence
   return parts.flatMap((p, i) => (i === 0 ? p : [sep, ...p]));
 }
 
-/** Letters of right-to-left scripts (JS regexes name scripts, not bidi classes): Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, Adlam, Hanifi Rohingya, Yezidi. */
-const RTL = '\\p{scx=Hebr}\\p{scx=Arab}\\p{scx=Syrc}\\p{scx=Thaa}\\p{scx=Nkoo}\\p{scx=Samr}\\p{scx=Mand}\\p{scx=Adlm}\\p{scx=Rohg}\\p{scx=Yezi}';
-/** A run of right-to-left words: joined by spaces, hyphens, apostrophes and points, never across a figure or a bracket. */
-const RTL_RUN = new RegExp(`[${RTL}][${RTL}\\p{M}]*(?:[ \\-'’.]+[${RTL}][${RTL}\\p{M}]*)*`, 'gu');
 
 /**
  * Free text whose values the report cannot name (an alert's summary, a note, the explanation's

@@ -14,6 +14,7 @@
 // quotes) is isolated too: the console's own words are English, so such a run is a value.
 import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import { quotedValue } from '../../../shared/quotedValue';
+import { RTL_RUN } from '../../../shared/rightToLeftRuns';
 
 export interface SentencePart {
   text: string;
@@ -21,10 +22,6 @@ export interface SentencePart {
   value: boolean;
 }
 
-/** Letters of right-to-left scripts (JS regexes name scripts, not bidi classes): Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, Adlam, Hanifi Rohingya, Yezidi. */
-const RTL = '\\p{scx=Hebr}\\p{scx=Arab}\\p{scx=Syrc}\\p{scx=Thaa}\\p{scx=Nkoo}\\p{scx=Samr}\\p{scx=Mand}\\p{scx=Adlm}\\p{scx=Rohg}\\p{scx=Yezi}';
-/** A run of right-to-left words: joined by spaces, hyphens, apostrophes and points, never across a figure or a bracket. */
-const RTL_RUN = new RegExp(`[${RTL}][${RTL}\\p{M}]*(?:[ \\-'’.]+[${RTL}][${RTL}\\p{M}]*)*`, 'gu');
 /** What a value's first character would be glued to before it: a letter or digit, or a figure's point ("12.5" holds no value "5"). */
 const GLUED_BEFORE = /(?:[\p{L}\p{N}\p{M}_]|\p{N}[.,:])$/u;
 /** What a value's last character would be glued to after it: a letter or digit, or a figure's point ("93.0" holds no value "93"). */
