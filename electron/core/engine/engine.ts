@@ -17,6 +17,7 @@ import type { Store } from '../store/store';
 import type { StoreStats } from '../../../shared/storeStats';
 import type { EngineConfig } from './engineConfig';
 import type { IngestTiming } from './engineServices';
+import { ReplayRefill } from './replayRefill';
 
 const SNAPSHOT_INTERVAL_MS = 1000 / SNAPSHOT_MAX_HZ;
 const SNAPSHOT_IDLE_INTERVAL_MS = 1000 / SNAPSHOT_IDLE_HZ;
@@ -86,6 +87,8 @@ export class Engine {
   private committedClock: number | null = null;
   /** A follower's status (the stream it follows), instead of the broker connection's. */
   private statusOverride: (() => SessionStatus) | null = null;
+  /** A replay's windows refilled from the store after its clock goes back (a backward seek). */
+  private readonly refill: ReplayRefill | null;
   /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
   readonly timing: IngestTiming = { firstDeliveryMs: null, lastAckMs: null, acknowledged: 0 };
 
@@ -97,6 +100,7 @@ export class Engine {
     this.store = parts.store;
     this.metrics = parts.metrics;
     this.broker = parts.broker ?? null;
+    this.refill = config.session === 'replay' ? new ReplayRefill(this.store, this.metrics) : null;
     // "Last event" is the newest event of the database whose events "stored" counts, also
     // before anything arrives in this session.
     this.metrics.lastArrival ??= this.store.events.newestArrival();
@@ -244,6 +248,7 @@ export class Engine {
 
   snapshot(): EngineSnapshot {
     const clock = this.snapshotClock();
+    this.refill?.beforeRead(clock, this.clock());
     const { arrival, ...figures } = this.metrics.figures(clock, this.config.session === 'replay');
     return {
       at: Date.now(),

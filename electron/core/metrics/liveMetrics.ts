@@ -5,7 +5,8 @@ import type { IngestedEvent } from '../store/eventWriter';
 import { ArrivalMetrics } from './arrivalMetrics';
 import { RATE_SLOTS, SecondRing, TYPE_KEYS, histogramPercentile, typeIndex, type SecondBucket } from './secondBuckets';
 
-const KEEP_SECONDS = 15 * 60;
+/** Seconds of event time the windows keep before the clock they are read at. */
+export const KEEP_SECONDS = 15 * 60;
 /** How far ahead of the clock an event may pull the windows' present: what the ring accepts ahead (SecondRing.bucket). */
 const AHEAD_OF_CLOCK_MS = 60_000;
 /**
@@ -39,6 +40,9 @@ function lagBin(ms: number): number {
   return lo;
 }
 
+/** What the windows count of an event: a committed one's fields, or a stored one's (addStored). */
+type CountedEvent = Pick<IngestedEvent, 'type' | 'score' | 'amount' | 'currency' | 'arrivalMs'> & { category: string; timeMs: number };
+
 /**
  * Windows over event time (throughput, rates) and arrival time (lag), fed with events as
  * they commit. Everything is bounded: 15 minutes of per-second buckets, fixed histograms.
@@ -54,13 +58,19 @@ export class LiveMetrics {
    */
   private lateBySecond = new Map<number, Uint32Array>();
   private queues: QueueDepth[] = [];
-  private readonly arrivals = new ArrivalMetrics();
+  private arrivals = new ArrivalMetrics();
   /** The broker node's alarms and totals, from the management API (null without it). */
   brokerNode: BrokerNodeHealth | null = null;
   private pendingQueuePoints: QueueDepthPoint[] = [];
   /** Latest event time seen: the clock of a replay. */
   watermark: number | null = null;
   lastArrival: number | null = null;
+  /**
+   * A replay sought back (engine/replayRefill.ts): the windows hold what is stored up to this
+   * event time (ms), filled from the store, and count a committed event only when it is not
+   * later (the refill counts those once the clock reaches them). Null otherwise.
+   */
+  storedThrough: number | null = null;
 
   /** Seconds of event time held in the windows (bounded: 15 minutes back, AHEAD_KEPT_SECONDS ahead). */
   get secondsHeld(): number {
@@ -72,28 +82,58 @@ export class LiveMetrics {
     for (const e of events) {
       const t = e.timeMs as number;
       if (this.watermark === null || t > this.watermark) this.watermark = t;
-      const b = this.byEventTime.bucket(Math.floor(t / 1000), presentFor(nowSec, Math.floor(t / 1000)));
-      if (b) {
-        b.byType[typeIndex(e.type)] += 1;
-        this.noteLate(b.sec, typeIndex(e.type), 1);
-        if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
-        if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
-        if (b.newestArrival === null || e.arrivalMs > b.newestArrival) b.newestArrival = e.arrivalMs;
-      }
       if (this.lastArrival === null || e.arrivalMs > this.lastArrival) this.lastArrival = e.arrivalMs;
-      // Kept by arrival time, read at the arrival clock (arrivalClock): never ahead of it, so
-      // a replay's backlog recorded arriving long after its events counts as it did live.
-      const arrivalSec = Math.floor(e.arrivalMs / 1000);
-      this.arrivals.observe(e.arrivalMs, t);
-      if (e.category !== 'unknown') {
-        let hist = this.lagBySecond.get(arrivalSec);
-        if (!hist) {
-          hist = new Uint32Array(LAG_EDGES.length);
-          this.lagBySecond.set(arrivalSec, hist);
-        }
-        hist[lagBin(Math.max(0, e.arrivalMs - t))] += 1;
-      }
+      if (this.storedThrough !== null && t > this.storedThrough) continue;
+      const b = this.byEventTime.bucket(Math.floor(t / 1000), presentFor(nowSec, Math.floor(t / 1000)));
+      if (b) this.noteLate(b.sec, typeIndex(e.type), 1);
+      this.count(e, t, b);
     }
+  }
+
+  /** One event into its second's bucket (when kept) and the arrival windows. */
+  private count(e: Omit<CountedEvent, 'timeMs'>, t: number, b: SecondBucket | null | undefined): void {
+    if (b) {
+      b.byType[typeIndex(e.type)] += 1;
+      if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
+      if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
+      if (b.newestArrival === null || e.arrivalMs > b.newestArrival) b.newestArrival = e.arrivalMs;
+    }
+    // Kept by arrival time, read at the arrival clock (arrivalClock): never ahead of it, so
+    // a replay's backlog recorded arriving long after its events counts as it did live.
+    const arrivalSec = Math.floor(e.arrivalMs / 1000);
+    this.arrivals.observe(e.arrivalMs, t);
+    if (e.category !== 'unknown') {
+      let hist = this.lagBySecond.get(arrivalSec);
+      if (!hist) {
+        hist = new Uint32Array(LAG_EDGES.length);
+        this.lagBySecond.set(arrivalSec, hist);
+      }
+      hist[lagBin(Math.max(0, e.arrivalMs - t))] += 1;
+    }
+  }
+
+  /**
+   * A replay sought back: the windows (event time and arrival) are emptied, to be filled from the
+   * store by `addStored` (engine/replayRefill.ts). The newest event time and arrival handled stay.
+   */
+  clearWindows(): void {
+    this.byEventTime.evictBefore(Infinity);
+    this.lagBySecond.clear();
+    this.arrivals = new ArrivalMetrics();
+  }
+
+  /**
+   * Stored events (in time order) counted as the commits that stored them were: a replay sought
+   * back reads the windows a replay that reached its clock from the start would read. Their
+   * seconds are kept whatever the present (the reader reads only the 15 minutes before the clock).
+   */
+  addStored(events: Iterable<CountedEvent>): void {
+    for (const e of events) this.count(e, e.timeMs, this.byEventTime.at(Math.floor(e.timeMs / 1000)));
+  }
+
+  /** The per-payment counts of stored events (addStored's), by the payments' start second. */
+  addStoredPayments(cells: readonly { sec: number; key: string; count: number }[]): void {
+    for (const c of cells) addPayments(this.byEventTime.at(c.sec), c.key, c.count);
   }
 
   /**
@@ -125,7 +165,9 @@ export class LiveMetrics {
   /** The per-payment counts a batch changed (BatchOutcome.payments), by the payments' start second. */
   observePayments(cells: readonly { sec: number; key: string; count: number }[], nowMs: number): void {
     const nowSec = this.presentSec(nowMs);
+    const storedThroughSec = this.storedThrough === null ? Infinity : Math.floor(this.storedThrough / 1000);
     for (const c of cells) {
+      if (c.sec > storedThroughSec) continue;
       const b = this.byEventTime.bucket(c.sec, presentFor(nowSec, c.sec));
       if (b) addPayments(b, c.key, c.count);
     }

@@ -57,6 +57,11 @@ export class SecondRing {
 
   bucket(sec: number, nowSec: number): SecondBucket | null {
     if (sec <= nowSec - this.keepSeconds || sec > nowSec + 60) return null;
+    return this.at(sec);
+  }
+
+  /** The bucket of `sec`, made if missing, whatever the present (a refill from the store). */
+  at(sec: number): SecondBucket {
     let b = this.buckets.get(sec);
     if (!b) {
       b = new SecondBucket(sec);

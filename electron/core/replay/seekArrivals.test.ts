@@ -40,8 +40,9 @@ describe('a backward seek: the arrival figures', () => {
     await waitFor(async () => (await session.services.replay.status({})).seekingTo === null, 'the seek to end');
     const s = session.engine.snapshot();
     expect(s.clock).toBe(target);
-    // The newest arrival of the events up to the clock's second, not the capture's last.
-    const upToClock = timed.filter(({ t }) => Math.floor(t / 1000) <= Math.floor(target / 1000));
+    // The newest arrival of the events up to the clock (as a replay that ran only up to it has
+    // stored: not those later in the clock's second), not the capture's last.
+    const upToClock = timed.filter(({ t }) => t <= target);
     const arrivedLast = upToClock[upToClock.length - 1].t + LAG_MS;
     expect(s.lastEventAt).toBe(arrivedLast);
     expect(s.arrival!.endSec).toBe(Math.floor(arrivedLast / 1000));

@@ -140,6 +140,10 @@ function* alertInputs(rows: IterableIterator<EventForAlerts>): IterableIterator<
   for (const r of rows) yield toAlertInput(r);
 }
 
+/** A stored event as the live windows count it (LiveMetrics.observe's fields). */
+export type LiveWindowEvent = Pick<EventRow, 'timeMs' | 'arrivalMs' | 'type' | 'category' | 'paymentId' | 'amount' | 'currency' | 'score'>;
+const LIVE_WINDOW_SELECT = selectList(pickColumns(EVENT_COLUMNS, ['timeMs', 'arrivalMs', 'type', 'category', 'paymentId', 'amount', 'currency', 'score']));
+
 const INSERT_EVENT = `INSERT INTO event_log (ident, time_ms, arrival_ms, type, merchant_id, payment_id, amount, currency, country,
     card_bin, decline_code, score, decision, routing_key, json)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -440,6 +444,16 @@ export class EventRepository {
       .prepare('SELECT time_ms FROM event_log WHERE time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC LIMIT 1 OFFSET ?')
       .get(from, until, n - 1) as { time_ms: number } | undefined;
     return row ? row.time_ms : null;
+  }
+
+  /**
+   * Every event of (after, until] in (time, seq) order with what the live windows count, read as
+   * it is iterated: a replay sought back refills its windows from it (engine/replayRefill.ts).
+   */
+  forLiveWindows(after: number, until: number): IterableIterator<LiveWindowEvent> {
+    return this.sql
+      .prepare(`SELECT ${LIVE_WINDOW_SELECT} FROM event_log INDEXED BY event_log_time WHERE time_ms > ? AND time_ms <= ? ORDER BY time_ms, seq`)
+      .iterate(after, until) as IterableIterator<LiveWindowEvent>;
   }
 
   /** Every event of [from, until] in (time, seq) order, read as it is iterated (alert priming). */
