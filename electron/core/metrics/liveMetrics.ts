@@ -147,19 +147,27 @@ export class LiveMetrics {
       if (c.dim !== 'type' && c.dim !== 'authorized' && c.dim !== 'payment') continue;
       const b = this.byEventTime.bucket(c.sec, presentFor(nowSec, c.sec));
       if (!b) continue;
-      if (c.dim === 'payment') addPayments(b, c.key, c.count);
-      else if (c.dim === 'type') {
-        b.byType[typeIndex(c.key)] += c.count;
+      addCell(b, c);
+      if (c.dim === 'type') {
         this.noteLate(c.sec, typeIndex(c.key), c.count);
         const end = c.sec * 1000 + 999;
         if (this.watermark === null || end > this.watermark) this.watermark = end;
-      } else {
-        b.addAuthorized(c.key, 0);
-        const cell = b.authorized!.get(c.key)!;
-        cell[0] += c.count - 1;
-        cell[1] += c.amount;
       }
     }
+  }
+
+  /**
+   * Stored per-second rollup cells ('type', 'authorized') into their seconds whatever the present:
+   * a replay sought back fills the older part of its windows from them (engine/replayRefill.ts).
+   */
+  addStoredCells(cells: readonly { sec: number; dim: string; key: string; count: number; amount: number }[]): void {
+    for (const c of cells) addCell(this.byEventTime.at(c.sec), c);
+  }
+
+  /** The newest arrival of a second filled from rollups (which hold none): what "last event" reads when nothing later is held. */
+  noteStoredArrival(timeMs: number, arrivalMs: number): void {
+    const b = this.byEventTime.at(Math.floor(timeMs / 1000));
+    if (b.newestArrival === null || arrivalMs > b.newestArrival) b.newestArrival = arrivalMs;
   }
 
   /** The per-payment counts a batch changed (BatchOutcome.payments), by the payments' start second. */
@@ -359,6 +367,18 @@ export class LiveMetrics {
     }
     if (endSec > (this.lastTailSec ?? -Infinity)) this.lastTailSec = endSec;
     return points;
+  }
+}
+
+/** A rollup cell ('type', 'authorized' or 'payment') into its second's bucket. */
+function addCell(b: SecondBucket, c: { dim: string; key: string; count: number; amount: number }): void {
+  if (c.dim === 'payment') addPayments(b, c.key, c.count);
+  else if (c.dim === 'type') b.byType[typeIndex(c.key)] += c.count;
+  else if (c.dim === 'authorized') {
+    b.addAuthorized(c.key, 0);
+    const cell = b.authorized!.get(c.key)!;
+    cell[0] += c.count - 1;
+    cell[1] += c.amount;
   }
 }
 

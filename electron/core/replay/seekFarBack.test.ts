@@ -29,30 +29,43 @@ function liveFigures(s: EngineSnapshot) {
   return figures;
 }
 
+/** Lines recorded arriving LAG_MS after their event time. */
+function recorded(timed: { line: string; t: number }[]): string[] {
+  return timed.map(({ line, t }) => formatRecordedLine({ body: Buffer.from(line), arrivalMs: t + LAG_MS, routingKey: null, headers: null, contentType: 'application/cloudevents+json' }));
+}
+
+/** The capture replayed at max to its end on a still wall clock, then sought back to `target` at x1. */
+async function replayedThenSought(file: string, name: string, target: number) {
+  const wall = manualClock();
+  const session = await replayedToTheEnd({ dbFile: path.join(dir, `${name}.db`), session: 'replay', replay: { file, speed: 'max', now: wall.now } as EngineConfig['replay'] }, running);
+  await session.services.replay.control({ action: 'speed', speed: 1 });
+  await session.services.replay.control({ action: 'seek', to: target });
+  await waitFor(async () => (await session.services.replay.status({})).seekingTo === null, 'the seek to end');
+  const sought = session.engine.snapshot();
+  expect(sought.clock).toBe(target);
+  return { session, wall, sought };
+}
+
+/** The live figures a replay of the capture sliced to end at `clock` reads at `clock`. */
+async function replayedUpTo(file: string, name: string, clock: number) {
+  const upTo = await replayedToTheEnd({ dbFile: path.join(dir, `${name}.db`), session: 'replay', replay: { file, speed: 'max', toMs: clock + 1 } as EngineConfig['replay'] }, running);
+  return liveFigures({ ...upTo.engine.snapshot(), ...upTo.engine.liveMetrics.figures(clock, true) } as EngineSnapshot);
+}
+
 describe('a backward seek further back than the live windows keep', () => {
   it('reads the live figures a replay that ran only up to the new clock reads, there and as the clock is paced on', async () => {
     // 32 minutes at 2 events/s of event time, each recorded arriving LAG_MS after it.
     const timed = captureLines(32 * 60 * RATE, RATE, false).map((line) => ({ line, t: Date.parse((JSON.parse(line) as { time: string }).time) }));
-    const lines = timed.map(({ line, t }) => formatRecordedLine({ body: Buffer.from(line), arrivalMs: t + LAG_MS, routingKey: null, headers: null, contentType: 'application/cloudevents+json' }));
-    const file = writeCapture(path.join(dir, 'thirty-two.jsonl'), lines);
-    const wall = manualClock();
-    const session = await replayedToTheEnd({ dbFile: path.join(dir, 'sought.db'), session: 'replay', replay: { file, speed: 'max', now: wall.now } as EngineConfig['replay'] }, running);
-
-    // Back 20 minutes, to minute 12: an event's own time, so a replay of the capture up to it ends at it.
+    const file = writeCapture(path.join(dir, 'thirty-two.jsonl'), recorded(timed));
+    // Back 20 minutes, to minute 12.
     const target = timed[12 * 60 * RATE].t;
-    await session.services.replay.control({ action: 'speed', speed: 1 });
-    await session.services.replay.control({ action: 'seek', to: target });
-    await waitFor(async () => (await session.services.replay.status({})).seekingTo === null, 'the seek to end');
-    const sought = session.engine.snapshot();
-    expect(sought.clock).toBe(target);
+    const { session, wall, sought } = await replayedThenSought(file, 'sought', target);
 
     // The same capture replayed only up to the target, into a database of its own.
-    const upTo = await replayedToTheEnd({ dbFile: path.join(dir, 'up-to.db'), session: 'replay', replay: { file, speed: 'max', toMs: target + 1 } as EngineConfig['replay'] }, running);
-    const reference = upTo.engine.snapshot();
-    expect(reference.clock).toBe(target);
+    const reference = await replayedUpTo(file, 'up-to', target);
     expect(reference.rates.total.m1).toBeCloseTo(RATE, 0);
     expect(reference.approvalRate).not.toBeNull();
-    expect(liveFigures(sought)).toEqual(liveFigures(reference));
+    expect(liveFigures(sought)).toEqual(reference);
 
     // Paced on 90 s over the stored stretch (no line is pushed again): still what a replay up to there reads.
     const later = target + 90_000;
@@ -60,9 +73,24 @@ describe('a backward seek further back than the live windows keep', () => {
     await waitFor(async () => (await session.services.replay.status({})).position === later, 'the clock paced 90 s on');
     const paced = session.engine.snapshot();
     expect(paced.clock).toBe(later);
-    const upToLater = await replayedToTheEnd({ dbFile: path.join(dir, 'up-to-later.db'), session: 'replay', replay: { file, speed: 'max', toMs: later + 1 } as EngineConfig['replay'] }, running);
-    const laterReference = liveFigures({ ...upToLater.engine.snapshot(), ...upToLater.engine.liveMetrics.figures(later, true) } as EngineSnapshot);
+    const laterReference = await replayedUpTo(file, 'up-to-later', later);
     expect(laterReference.rates.total.m1).toBeCloseTo(RATE, 0);
     expect(liveFigures(paced)).toEqual(laterReference);
+  });
+
+  it('reads the last event stored before a quiet stretch when the seek lands minutes into it', async () => {
+    // 10 minutes of traffic, 4 quiet minutes, 10 more; back to 3 minutes into the quiet stretch.
+    const start = Date.parse((JSON.parse(captureLines(1, RATE, false)[0]) as { time: string }).time);
+    const timed = captureLines(24 * 60 * RATE, RATE, false)
+      .map((line) => ({ line, t: Date.parse((JSON.parse(line) as { time: string }).time) }))
+      .filter(({ t }) => t < start + 10 * 60_000 || t >= start + 14 * 60_000);
+    const file = writeCapture(path.join(dir, 'quiet.jsonl'), recorded(timed));
+    const target = start + 13 * 60_000;
+    const { sought } = await replayedThenSought(file, 'quiet', target);
+    const reference = await replayedUpTo(file, 'quiet-up-to', target);
+    const lastBefore = timed.filter(({ t }) => t <= target).at(-1)!;
+    expect(reference.lastEventAt).toBe(lastBefore.t + LAG_MS);
+    expect(reference.rates.total.m5).toBeGreaterThan(0);
+    expect(liveFigures(sought)).toEqual(reference);
   });
 });

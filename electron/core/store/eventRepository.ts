@@ -456,6 +456,14 @@ export class EventRepository {
       .iterate(after, until) as IterableIterator<LiveWindowEvent>;
   }
 
+  /** The newest event of [from, until) (time and arrival), or null: the last event stored before a replay's clock. */
+  newestIn(from: number, until: number): { timeMs: number; arrivalMs: number } | null {
+    const row = this.sql
+      .prepare('SELECT time_ms AS timeMs, arrival_ms AS arrivalMs FROM event_log INDEXED BY event_log_time WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT 1')
+      .get(from, until) as { timeMs: number; arrivalMs: number } | undefined;
+    return row ?? null;
+  }
+
   /** Every event of [from, until] in (time, seq) order, read as it is iterated (alert priming). */
   forAlertsThrough(from: number, until: number): IterableIterator<EventForAlerts> {
     return alertInputs(

@@ -65,6 +65,13 @@ export class RollupRepository {
     this.keys.forgetUncommitted();
   }
 
+  /** The 'type' and 'authorized' cells of [fromSec, toSec): what the live windows count by the second (a replay sought back refills them). */
+  liveWindowCells(fromSec: number, toSec: number): RollupCell[] {
+    return this.sql
+      .prepare(`SELECT sec, dim, key, count, amount FROM rollup_second WHERE sec >= ? AND sec < ? AND dim IN ('type', 'authorized')`)
+      .all(fromSec, toSec) as RollupCell[];
+  }
+
   /** Events by type over everything stored, by type name. */
   countsByType(): { key: string; n: number }[] {
     return this.sums({ dims: "dim = 'type'", order: 'key' }).map(({ key, n }) => ({ key, n }));
