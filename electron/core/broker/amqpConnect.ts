@@ -3,6 +3,7 @@
 // ASCII (escaped as UTF-8 in any URL, ä as %C3%A4) reached the broker mangled and the login was
 // refused. The credentials are decoded here as UTF-8 and handed to amqplib as they are.
 import amqp, { type ChannelModel } from 'amqplib';
+import { settledWithin } from './settledWithin';
 import { decodeUrlCredential } from './urlCredential';
 
 type SocketOptions = NonNullable<Parameters<typeof amqp.connect>[1]>;
@@ -35,13 +36,7 @@ export function dropSocket(conn: ChannelModel | null): void {
  * when it closed with the handshake.
  */
 export async function closeWithin(conn: ChannelModel, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
-  try {
-    const closed = await Promise.race([conn.close().then(() => true, () => true), late]);
-    if (!closed) dropSocket(conn);
-    return closed;
-  } finally {
-    clearTimeout(timer);
-  }
+  const closed = await settledWithin(conn.close(), ms);
+  if (!closed) dropSocket(conn);
+  return closed;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { amqpConnect, dropSocket } from './amqpConnect';
+import { settledWithin } from './settledWithin';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { ConnectionStatus } from '../../../shared/metrics';
@@ -52,17 +53,6 @@ const CONSUMERS_CHECK_MS = 5000;
 
 /** How long `pause` and `stop` wait for the broker to answer the consumer's cancel and close. */
 const STOP_TIMEOUT_MS = 5000;
-
-/** Whether `call` settles within `ms`. */
-async function answeredWithin(call: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
-  try {
-    return await Promise.race([call.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Failures to take one message (the same routing key and body) after which it is quarantined
@@ -262,7 +252,7 @@ export class BrokerConsumer {
     const tag = this.consumerTag;
     this.consumerTag = null;
     if (!ch || !tag) return true;
-    const answered = await answeredWithin(ch.cancel(tag).catch(() => undefined), STOP_TIMEOUT_MS);
+    const answered = await settledWithin(ch.cancel(tag), STOP_TIMEOUT_MS);
     if (!answered) {
       this.cancelUnanswered = true;
       this.log(`the broker did not answer the consumer's cancel within ${STOP_TIMEOUT_MS} ms`);
@@ -281,7 +271,7 @@ export class BrokerConsumer {
     // A stalled broker (connection open, nothing answered) would hold the close, and with it
     // the session's stop, for ever: the socket is dropped instead. Nothing is lost: what was
     // not acknowledged is delivered again, and a stream resumes at its stored offset.
-    if (conn && !(answering && (await answeredWithin(conn.close().catch(() => undefined), STOP_TIMEOUT_MS)))) {
+    if (conn && !(answering && (await settledWithin(conn.close(), STOP_TIMEOUT_MS)))) {
       this.log('connection to the broker dropped without its close handshake');
       dropSocket(conn);
     }

@@ -4,6 +4,7 @@
 import { countNoun, countText } from '../../../shared/countText';
 import amqp from 'amqplib';
 import { amqpConnect, closeWithin, dropSocket } from '../broker/amqpConnect';
+import { settledWithin } from '../broker/settledWithin';
 import { backoffDelay } from '../../../shared/backoff';
 import { METRICS_CONTENT_TYPE, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
 import { redactUrl, safeErrorMessage } from '../redact';
@@ -23,15 +24,8 @@ export interface MetricsPublisherOptions {
 }
 
 /** Whether `p` (nothing: at once) settles before the time `at`. */
-async function settledBy(p: Promise<unknown> | null, at: number): Promise<boolean> {
-  if (!p) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, Math.max(0, at - Date.now()), false)));
-  try {
-    return await Promise.race([p.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function settledBy(p: Promise<unknown> | null, at: number): Promise<boolean> {
+  return p ? settledWithin(p, Math.max(0, at - Date.now())) : Promise.resolve(true);
 }
 
 /** Outbox rows sent before waiting for the broker's confirms. */
