@@ -6,6 +6,8 @@ import { SNAPSHOT_IDLE_HZ, SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { sessionStatus } from '../../../shared/sessionStatus';
 import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
+import { ThrottledLine } from '../broker/throttledLine';
+import { safeErrorMessage } from '../redact';
 import type { NamedQueueConfig } from '../broker/brokerConfig';
 import { batchWithinCredit, DEFAULT_INGEST_BATCH } from '../ingest/batchWithinCredit';
 import { IngestPipeline } from '../ingest/ingestPipeline';
@@ -74,6 +76,7 @@ export class Engine {
   private lastReceivedAt: number | null = null;
   private readonly totals: EngineSnapshot['totals'] & { conflictingDuplicates: number; quarantineHeld: number };
   private readonly committedListeners: ((outcome: BatchOutcome) => void)[] = [];
+  private readonly listenerFailedLine = new ThrottledLine((line) => this.emit.log(line));
   private readonly queueListeners: ((samples: QueueDepth[]) => void)[] = [];
   private readonly stopListeners: (() => void | Promise<void>)[] = [];
   private stopped = false;
@@ -159,7 +162,15 @@ export class Engine {
     this.committedClock = clock;
     this.metrics.observe(outcome.inserted, clock);
     this.metrics.observePayments(outcome.payments, clock);
-    for (const l of this.committedListeners) l(outcome);
+    // Each listener on its own: one that throws (on every batch, maybe) neither keeps the others
+    // nor the snapshot from seeing the commit; it is said once per 10 s.
+    for (const l of this.committedListeners) {
+      try {
+        l(outcome);
+      } catch (err) {
+        this.listenerFailedLine.say(`a commit listener failed: ${safeErrorMessage(err)} (the batch is stored; ingest goes on)`);
+      }
+    }
     // What was just stored goes to the screen now, or as soon as the interval since the last
     // snapshot ends: snapshots follow the commits instead of a timer of their own, which
     // added up to a whole interval to every event's way to the screen.

@@ -5,6 +5,7 @@ import type { BatchOutcome, EventWriter, IncomingMessage } from '../store/eventW
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { safeErrorMessage } from '../redact';
 import { cutOversizedBody } from './oversizedBody';
+import { ThrottledLine } from '../broker/throttledLine';
 
 const NO_BODY = new Uint8Array(0);
 
@@ -54,6 +55,8 @@ export class IngestPipeline {
   private retryAttempt = 0;
   pausedReason: string | null = null;
   committedBatches = 0;
+  /** What threw after a commit (a listener): one line per 10 s, as it can throw on every batch. */
+  private readonly afterCommitLine = new ThrottledLine((line) => this.options.log?.(line));
 
   constructor(
     private readonly writer: EventWriter,
@@ -110,9 +113,20 @@ export class IngestPipeline {
       this.retryAttempt = 0;
       this.options.onPause?.(null, false);
     }
-    if (token !== undefined) this.options.acknowledge?.(token, count);
-    this.options.onCommitted?.(outcome);
+    // The batch is stored: nothing after this may throw out of flush. It runs inside push, in
+    // the loop handing a chunk of deliveries over: the rest of the chunk was never pushed (and
+    // the next acknowledgement, multiple, took it along unstored), and the engine thread ended.
+    if (token !== undefined) this.afterCommit('acknowledging it', () => this.options.acknowledge?.(token, count));
+    this.afterCommit('after it committed', () => this.options.onCommitted?.(outcome));
     return true;
+  }
+
+  private afterCommit(what: string, step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.afterCommitLine.say(`a batch was stored, but ${what} failed: ${safeErrorMessage(err)} (ingest goes on)`);
+    }
   }
 
   close(): void {
