@@ -6,7 +6,8 @@ import amqp, { type ChannelModel } from 'amqplib';
 import { settledWithin } from './settledWithin';
 import { decodeUrlCredential } from './urlCredential';
 
-type SocketOptions = NonNullable<Parameters<typeof amqp.connect>[1]>;
+/** `signal`: net.connect's, which amqplib passes on; aborted, it drops the socket (an attempt under way ends at once). */
+type SocketOptions = NonNullable<Parameters<typeof amqp.connect>[1]> & { signal?: AbortSignal };
 
 export function amqpConnect(url: string, socketOptions: SocketOptions = {}): Promise<ChannelModel> {
   const credentials = urlCredentials(url);

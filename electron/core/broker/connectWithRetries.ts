@@ -1,6 +1,7 @@
 // The first connection of a broker client that must give up (a CLI's --connect-retries): the
 // broker consumer's and the metrics follower's one loop, so both exit the same way (named
 // refusal at once: CLI exit 5, 6 or 7; unreachable after the budget: exit 2).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { countText } from '../../../shared/countText';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { redactUrl, safeErrorMessage } from '../redact';
@@ -16,6 +17,8 @@ export interface ConnectRetries {
   attempt(): Promise<void>;
   /** True once the client is stopping: no more attempts, no error. */
   stopping(): boolean;
+  /** Aborted when the client stops: the wait before the next attempt ends then, not after its backoff (up to maxMs). */
+  signal?: AbortSignal;
   /** Errors no retry can fix, given up on at once as unreachable (the broker named nothing). */
   permanent?(err: unknown): boolean;
   /** Before waiting for retry number `retry` (1 for the first) after `message`. */
@@ -47,7 +50,7 @@ export async function connectWithRetries(o: ConnectRetries): Promise<void> {
         throw new BrokerUnreachableError(`cannot reach broker ${redactUrl(o.url)} after ${countText(attempt + 1, 'attempt')}: ${message}`);
       }
       o.onRetry(message, attempt + 1);
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt + 1, o.backoff)));
+      await sleep(backoffDelay(attempt + 1, o.backoff), undefined, { signal: o.signal }).catch(() => undefined);
       if (o.stopping()) return;
     }
   }

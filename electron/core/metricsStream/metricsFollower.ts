@@ -9,6 +9,7 @@ import { backoffDelay } from '../../../shared/backoff';
 import { decodeMetricsMessage } from '../../../shared/metricsStream';
 import { amqpConnect, closeWithin } from '../broker/amqpConnect';
 import { connectWithRetries } from '../broker/connectWithRetries';
+import { settledWithin } from '../broker/settledWithin';
 import { redactUrl, safeErrorMessage } from '../redact';
 import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
 import type { Store } from '../store/store';
@@ -60,6 +61,10 @@ export class MetricsFollower {
   private retryTimer: NodeJS.Timeout | null = null;
   private attempts = 0;
   private stopped = false;
+  /** Aborted by stop(): a start() with a retry budget stops waiting for its next attempt. */
+  private readonly halt = new AbortController();
+  /** The connection attempt under way (open), and how to end it: its socket is dropped. */
+  private attempt: { done: Promise<void>; abort: AbortController } | null = null;
   private skippedInSession = 0;
   private guard: SequenceGuard | null = null;
   /** The stream was deleted and created again: read from its start, the stored offset starts again with the first batch. */
@@ -80,6 +85,7 @@ export class MetricsFollower {
       backoff: RETRY,
       attempt: () => this.open(),
       stopping: () => this.stopped,
+      signal: this.halt.signal,
       onRetry: (message, retry) => {
         this.setState('connecting', message);
         if (retry === 1) this.o.log(`metrics stream ${this.o.stream}: ${message}; retrying (${countText(budget, 'more attempt')})`);
@@ -95,6 +101,15 @@ export class MetricsFollower {
     this.flush();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.setState('stopped', null);
+    this.halt.abort();
+    // An attempt under way ends now, its socket dropped (a broker that accepts and never answers
+    // held it for the 5 s connect timeout, one that answered late was followed after the stop),
+    // and is waited for: it closes what it opened.
+    const attempt = this.attempt;
+    if (attempt) {
+      attempt.abort.abort();
+      await settledWithin(attempt.done, CLOSE_TIMEOUT_MS);
+    }
     const model = this.model;
     this.model = null;
     // A stalled broker never answers the close: the socket is dropped instead (nothing is lost,
@@ -177,6 +192,7 @@ export class MetricsFollower {
     try {
       await this.open();
     } catch (err) {
+      if (this.stopped) return;
       this.attempts += 1;
       const message = safeErrorMessage(err);
       this.setState('reconnecting', message);
@@ -185,11 +201,25 @@ export class MetricsFollower {
     }
   }
 
-  /** One attempt: connects and consumes, or waits for the stream (retried); throws when the broker cannot be used. */
+  /** One attempt, which stop() can end. */
   private async open(): Promise<void> {
     if (this.stopped) return;
-    const model = await amqpConnect(this.o.url, { timeout: 5000 });
+    const abort = new AbortController();
+    const done = this.openOnce(abort.signal);
+    this.attempt = { done, abort };
     try {
+      await done;
+    } finally {
+      if (this.attempt?.done === done) this.attempt = null;
+    }
+  }
+
+  /** Connects and consumes, or waits for the stream (retried); throws when the broker cannot be used. */
+  private async openOnce(signal: AbortSignal): Promise<void> {
+    // The signal, aborted by stop(), destroys the socket (net.connect's option, passed on by amqplib).
+    const model = await amqpConnect(this.o.url, { timeout: 5000, signal });
+    try {
+      if (this.stopped) throw new Error('stopped');
       model.on('error', () => undefined);
       model.on('close', () => this.lost(model, 'connection closed'));
       this.model = model;
@@ -203,7 +233,7 @@ export class MetricsFollower {
         if (this.attempts === 0) this.o.log(`waiting for stream ${this.o.stream} to be declared (by a collector with --publish-metrics)`);
         this.attempts += 1;
         this.model = null;
-        await model.close().catch(() => undefined);
+        await closeWithin(model, CLOSE_TIMEOUT_MS);
         this.retryLater(Math.min(2000, backoffDelay(this.attempts, RETRY)));
         return;
       }
@@ -220,12 +250,14 @@ export class MetricsFollower {
       const from = await this.startOffset(model);
       // A null message: the broker cancelled the consumer (the stream was deleted).
       await ch.consume(this.o.stream, (msg) => (msg ? this.received(msg, ch) : this.cancelled(model)), { noAck: false, arguments: { 'x-stream-offset': from } });
+      if (this.stopped) throw new Error('stopped');
       this.attempts = 0;
       this.setState('following', null);
       this.o.log(`following metrics stream ${this.o.stream} on ${redactUrl(this.o.url)} from offset ${from}`);
     } catch (err) {
       if (this.model === model) this.model = null;
-      await model.close().catch(() => undefined);
+      // Bounded: a broker that stalled would hold the attempt, and the stop waiting for it.
+      await closeWithin(model, CLOSE_TIMEOUT_MS);
       throw err;
     }
   }

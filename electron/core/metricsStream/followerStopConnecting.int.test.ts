@@ -1,0 +1,126 @@
+// A follower stopped while it is connecting or waiting to retry. stop() bounded only the close
+// of a connection already made: an attempt under way went on after it (against a broker that
+// accepts and never answers, its socket stayed open, and start() pending, until the 5 s
+// connect timeout; against one that answers late, the follower connected and followed after
+// its stop, its connection keeping the process alive), and a start() with a retry budget
+// slept out its backoff (up to 10 s). Real TCP listeners on loopback; the late broker is the
+// real one behind a listener that waits before passing the connection on.
+import net from 'node:net';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AMQP_URL } from '../../../test/support/broker';
+import { deleteQueues } from '../../../test/support/metricsStreamKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { waitFor } from '../../../test/support/waitFor';
+import { openStore, type Store } from '../store/store';
+import { amqpConnect } from '../broker/amqpConnect';
+import { MetricsFollower } from './metricsFollower';
+import { declareMetricsStream, DEFAULT_STREAM_RETENTION } from './streamQueue';
+
+const dir = tempDir('payops-follower-stop-');
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A loopback listener; `onSocket` decides what each accepted connection gets. Tracks the sockets still open. */
+async function listener(onSocket: (s: net.Socket) => void): Promise<{ port: number; accepted: () => number; open: () => number }> {
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer((s) => {
+    accepted += 1;
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+    onSocket(s);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return { port: (server.address() as net.AddressInfo).port, accepted: () => accepted, open: () => sockets.size };
+}
+
+function follower(port: number, initialRetries?: number): { follower: MetricsFollower; stream: string } {
+  const store: Store = openStore(path.join(dir, `${randomUUID()}.db`));
+  cleanups.push(() => store.close());
+  const stream = `t.followstop.${randomUUID().slice(0, 8)}`;
+  const f = new MetricsFollower({ url: `amqp://guest:guest@127.0.0.1:${port}`, stream, store, log: () => undefined, initialRetries });
+  return { follower: f, stream };
+}
+
+/** Stops `f` and says how long stop() and the pending start() took to settle (ms). */
+async function stopTimed(f: MetricsFollower, started: Promise<unknown>): Promise<{ stop: number; start: number }> {
+  const at = Date.now();
+  let startSettled = -1;
+  void started.then(
+    () => (startSettled = Date.now() - at),
+    () => (startSettled = Date.now() - at),
+  );
+  await f.stop();
+  const stop = Date.now() - at;
+  await waitFor(() => startSettled >= 0, 'start() settled', 8000);
+  return { stop, start: startSettled };
+}
+
+describe('a metrics follower stopped while connecting', () => {
+  it('to a broker that accepts and never answers: stop() ends the attempt, start() settles, the socket is closed', async () => {
+    // Reads what comes (and so sees the end of the connection), answers nothing.
+    const stalled = await listener((s) => s.resume());
+    const { follower: f } = follower(stalled.port);
+    const started = f.start();
+    await waitFor(() => stalled.accepted() === 1, 'the listener accepted');
+    const took = await stopTimed(f, started);
+    expect(took.stop).toBeLessThan(1000);
+    expect(took.start).toBeLessThan(1000);
+    await waitFor(() => stalled.open() === 0, 'the follower closed its socket', 1000);
+    expect(f.status.state).toBe('stopped');
+  });
+
+  it('to a broker that answers late: it does not connect and follow after its stop', async () => {
+    let stopped = false;
+    const late = await listener((client) => {
+      // The real broker, once the follower has been stopped.
+      const wait = setInterval(() => {
+        if (!stopped) return;
+        clearInterval(wait);
+        const upstream = net.connect(5672, '127.0.0.1');
+        upstream.on('error', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        client.pipe(upstream).pipe(client);
+      }, 5);
+      client.on('close', () => clearInterval(wait));
+    });
+    const { follower: f, stream } = follower(late.port);
+    const conn = await amqpConnect(AMQP_URL);
+    await declareMetricsStream(() => conn.createChannel(), stream, DEFAULT_STREAM_RETENTION);
+    await conn.close();
+    cleanups.push(() => deleteQueues([stream]));
+    const started = f.start();
+    await waitFor(() => late.accepted() === 1, 'the listener accepted');
+    await f.stop();
+    stopped = true;
+    await started.catch(() => undefined);
+    await waitFor(() => late.open() === 0, () => `no connection left open (state ${f.status.state})`, 1000);
+    expect(f.status.state).toBe('stopped');
+  });
+});
+
+describe('a metrics follower with a retry budget stopped between attempts', () => {
+  it('start() settles at once, not after its backoff', async () => {
+    // Refuses each connection at once: every attempt fails fast, the backoff doubles (0.8-1.2 s before the 3rd retry).
+    const refusing = await listener((s) => s.destroy());
+    const { follower: f } = follower(refusing.port, 10);
+    const started = f.start();
+    await waitFor(() => refusing.accepted() === 3, 'three attempts refused', 5000);
+    const took = await stopTimed(f, started);
+    expect(took.start).toBeLessThan(500);
+    expect(f.status.state).toBe('stopped');
+  });
+});
