@@ -48,6 +48,12 @@ export interface BrokerConsumerEvents {
 
 export { BrokerUnreachableError } from './brokerErrors';
 
+/** Limits a test can lower to reach them with a few messages. */
+export interface ConsumerLimits {
+  /** Messages whose failures to be taken are counted at once (MAX_COUNTED_MESSAGES). */
+  countedMessages?: number;
+}
+
 /** How often the queue's consumer count is checked (another console may start at any time). */
 const CONSUMERS_CHECK_MS = 5000;
 
@@ -59,8 +65,15 @@ const STOP_TIMEOUT_MS = 5000;
  * rather than put back again: a message that fails every time came back at once, for ever.
  */
 export const MAX_TAKE_ATTEMPTS = 5;
-/** Messages whose failures are counted at once, at most (the oldest forgotten first). */
+/**
+ * Messages whose failures are counted at once, at most. A count is kept until its message is
+ * given up on, or idle for COUNT_IDLE_MS when room is needed: forgetting the oldest instead let
+ * more poison messages than this in flight at once (a prefetch above it) go round for ever,
+ * each forgotten before its next failure.
+ */
 const MAX_COUNTED_MESSAGES = 1024;
+/** A count not added to for this long was of a message taken since (or gone to another consumer). */
+const COUNT_IDLE_MS = 60_000;
 
 /** Which message a delivery is, across its deliveries: its routing key and body. */
 function messageKey(d: Delivery): string {
@@ -100,8 +113,10 @@ export class BrokerConsumer {
   private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
   private readonly readPastLine = new ThrottledLine((line) => this.log(line));
   private readonly rejectedLine = new ThrottledLine((line) => this.log(line));
-  /** Failures to take each message put back (messageKey), the oldest first. */
-  private readonly takeFailures = new Map<string, number>();
+  /** Failures to take each message put back (messageKey) and when the last one was, the least recent first. */
+  private readonly takeFailures = new Map<string, { failures: number; at: number }>();
+  /** Messages put back uncounted: MAX_COUNTED_MESSAGES others are being counted. */
+  private readonly uncountedLine = new ThrottledLine((line) => this.log(line));
   /**
    * Per channel generation of a stream, the offset it is being read again from (putBack): its
    * deliveries there and after are not handed over, the next channel delivers them again.
@@ -116,6 +131,7 @@ export class BrokerConsumer {
   constructor(
     private readonly config: NamedQueueConfig,
     private readonly events: BrokerConsumerEvents,
+    private readonly limits: ConsumerLimits = {},
   ) {
     validateBrokerUrl(config.url);
     this.status = {
@@ -426,12 +442,31 @@ export class BrokerConsumer {
     const key = messageKey(d);
     const counted = this.config.queueType === 'quorum' && d.redelivered ? deliveryCountOf(d.raw.headers ?? null) : null;
     const brokerAttempts = counted !== null && counted >= 0 ? Math.floor(counted) + 1 : 0;
-    const failures = Math.max((this.takeFailures.get(key) ?? 0) + 1, brokerAttempts);
+    const known = this.takeFailures.get(key);
+    if (!known && !this.roomToCount()) {
+      // Put back uncounted: it is counted once one of those counted is given up on.
+      this.uncountedLine.say(`more than ${this.countedMessages} messages not taken at once: the others are put back uncounted until those are given up on`);
+      return brokerAttempts >= MAX_TAKE_ATTEMPTS;
+    }
+    const failures = Math.max((known?.failures ?? 0) + 1, brokerAttempts);
     this.takeFailures.delete(key);
     if (failures >= MAX_TAKE_ATTEMPTS) return true;
-    this.takeFailures.set(key, failures);
-    if (this.takeFailures.size > MAX_COUNTED_MESSAGES) this.takeFailures.delete(this.takeFailures.keys().next().value!);
+    this.takeFailures.set(key, { failures, at: Date.now() });
     return false;
+  }
+
+  /** Whether one more message's failures can be counted; forgets counts idle for COUNT_IDLE_MS to make room. */
+  private roomToCount(): boolean {
+    const now = Date.now();
+    for (const [key, c] of this.takeFailures) {
+      if (this.takeFailures.size < this.countedMessages || now - c.at < COUNT_IDLE_MS) break;
+      this.takeFailures.delete(key);
+    }
+    return this.takeFailures.size < this.countedMessages;
+  }
+
+  private get countedMessages(): number {
+    return this.limits.countedMessages ?? MAX_COUNTED_MESSAGES;
   }
 
   /**
