@@ -52,6 +52,13 @@ export interface QueueStatsExtra {
    * depth and rates, is then all there is.
    */
   oldestMessageAgeSeconds?: number | null;
+  /**
+   * Where oldestMessageAgeSeconds comes from: the management API's head_message_timestamp, or
+   * (the console's own queue, without that figure) the consumer: the wait of the newest message
+   * it was delivered, in the last 5 s, its delivery time minus its producer's AMQP timestamp.
+   * Absent when there is no such figure.
+   */
+  oldestMessageAgeFrom?: 'management' | 'consumer';
   source?: QueueStatsSource;
   /** Why the figures are partial (e.g. "rates need the management plugin: ..."), null when complete. */
   note?: string | null;

@@ -15,6 +15,7 @@ import { queueExpiresMs } from './consoleQueue';
 import { streamStartOffset } from './streamStart';
 import { deliveryCountOf } from './deadLetterMessage';
 import { ThrottledLine } from './throttledLine';
+import { oldestMessageAge } from './queueBusinessTime';
 import { countText } from '../../../shared/countText';
 
 /**
@@ -80,6 +81,9 @@ function messageKey(d: Delivery): string {
   return createHash('sha256').update(d.raw.routingKey ?? '').update('\0').update(d.raw.body).digest('base64');
 }
 
+/** How long the newest delivery's wait stands for the queue's delay (the poll runs every 2 s). */
+const DELIVERED_WAIT_FRESH_MS = 5000;
+
 /** Reconnect delays: 0.12-0.28 s first, doubling, at most 15 s (shared/backoff.ts). */
 const BROKER_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 15_000, jitter: 0.4 };
 
@@ -126,6 +130,8 @@ export class BrokerConsumer {
   private readonly superseded = new WeakSet<Channel>();
   /** A stream's new channel being opened to read again from `resumeAt` (putBack). */
   private rereadPending = false;
+  /** The newest delivery stamped by its producer (AMQP timestamp): how long it waited, and when it came. */
+  private newestWait: { seconds: number; at: number } | null = null;
   readonly status: ConnectionStatus;
 
   constructor(
@@ -159,6 +165,16 @@ export class BrokerConsumer {
       onRetry: (message) => this.setState('connecting', message),
       onGiveUp: (message) => this.setState('disconnected', message),
     });
+  }
+
+  /**
+   * Seconds the newest message delivered in the last 5 s had waited in the queue (its delivery
+   * time minus the AMQP timestamp its producer set, clocks assumed in step); null when none came
+   * lately, it carried no timestamp, or the queue is a stream (it keeps what it delivered).
+   */
+  deliveredWait(now = Date.now()): number | null {
+    const w = this.newestWait;
+    return w && now - w.at <= DELIVERED_WAIT_FRESH_MS ? w.seconds : null;
   }
 
   /** Messages delivered and not yet acknowledged on the live channel. */
@@ -373,6 +389,10 @@ export class BrokerConsumer {
       ack: { generation: this.generation, tag: msg.fields.deliveryTag },
       contentEncoding: msg.properties.contentEncoding ?? null,
     };
+    if (this.config.queueType !== 'stream') {
+      const waited = oldestMessageAge(msg.properties.timestamp, delivery.raw.arrivalMs);
+      this.newestWait = waited === null ? null : { seconds: waited, at: delivery.raw.arrivalMs };
+    }
     try {
       this.events.onDelivery(delivery);
     } catch (err) {

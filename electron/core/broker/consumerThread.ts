@@ -33,11 +33,17 @@ const consumer = new BrokerConsumer(config, {
   log,
 });
 
-const poller = queueStatsPollerFor(config, () => consumer.model, {
-  onSamples: (samples) => peer.emit('queues', samples),
-  onNode: (node) => peer.emit('node', node),
-  log,
-});
+const poller = queueStatsPollerFor(
+  config,
+  () => consumer.model,
+  {
+    onSamples: (samples) => peer.emit('queues', samples),
+    onNode: (node) => peer.emit('node', node),
+    log,
+  },
+  undefined,
+  () => consumer.deliveredWait(),
+);
 
 peer.on('ack', (payload) => {
   const m = payload as AckMessage;

@@ -38,6 +38,11 @@ export interface QueueStatsPollerOptions {
   /** Passive declare of one queue (QueueDepthPoller.sample). */
   passive: (queue: string) => Promise<QueueDepth>;
   onSamples: (samples: QueueDepth[]) => void;
+  /**
+   * Seconds the newest message delivered from `queue` to this console waited there (null: none
+   * lately, or unstamped): the oldest message's age where the management API gives none.
+   */
+  deliveredWait?: (queue: string) => number | null;
   onNode?: (node: BrokerNodeHealth) => void;
   log?: (line: string) => void;
   intervalMs?: number;
@@ -334,8 +339,14 @@ export class QueueStatsPoller {
     const stall = stalledSeconds(sample, this.progressAt.get(sample.queue), moved);
     if (stall.progressAt === undefined) this.progressAt.delete(sample.queue);
     else this.progressAt.set(sample.queue, stall.progressAt);
+    // Without the API's head timestamp (no API, or not a classic queue), what this console's
+    // consumer last saw of the queue's head, if it consumes it: measured too, by another clock.
+    const headAge = sample.oldestMessageAgeSeconds ?? null;
+    const deliveredWait = headAge === null && sample.messages > 0 ? (this.options.deliveredWait?.(sample.queue) ?? null) : null;
+    const age = headAge !== null ? { oldestMessageAgeFrom: 'management' as const } : deliveredWait !== null ? { oldestMessageAgeSeconds: deliveredWait, oldestMessageAgeFrom: 'consumer' as const } : {};
     return {
       ...sample,
+      ...age,
       delaySeconds: delaySeconds(sample.messages, rates?.deliver ?? null),
       stalledSeconds: stall.seconds,
       drainSeconds: drainSeconds(sample.messages, rates?.publish ?? null, rates?.deliver ?? null),

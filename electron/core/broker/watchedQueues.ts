@@ -32,6 +32,8 @@ export function queueStatsPollerFor(
   connection: () => ChannelModel | null,
   sinks: { onSamples: (samples: QueueDepth[]) => void; onNode: (node: BrokerNodeHealth) => void; log: (line: string) => void },
   intervalMs = 2000,
+  /** The console's consumer of config.queue: the newest delivery's wait there (BrokerConsumer.deliveredWait). */
+  deliveredWait?: () => number | null,
 ): QueueStatsPoller {
   const queues = watchedQueueNames(config);
   const passive = new QueueDepthPoller(queues, connection, () => undefined);
@@ -40,6 +42,7 @@ export function queueStatsPollerFor(
     management: managementClientFor(config, sinks.log),
     passive: (q) => passive.sample(q),
     onSamples: sinks.onSamples,
+    deliveredWait: deliveredWait && ((queue) => (queue === config.queue ? deliveredWait() : null)),
     onNode: sinks.onNode,
     log: sinks.log,
     intervalMs,

@@ -52,4 +52,15 @@ describe('the queue panel on a stuck consumer', () => {
     // An empty queue's 0 is exact.
     expect(text(renderToStaticMarkup(<QueueDelay q={{ ...delivering, messages: 0, ready: 0, unacked: 0, delaySeconds: 0 }} />))).toBe('0 ms');
   });
+
+  it('over AMQP alone: the consumer\'s newest delivery\'s wait, said as such, or that delay needs the management API', () => {
+    const amqpOnly: QueueDepth = { ...stuck, type: null, ready: null, unacked: null, utilisation: null, rates: { publish: null, deliver: null, ack: null, redeliver: null }, source: 'amqp', note: 'rates need the management plugin (no management API configured)', stalledSeconds: null };
+    // Before: a dash, with messages waiting.
+    expect(text(renderToStaticMarkup(<QueueDelay q={amqpOnly} />))).toBe('delay needs the management API');
+    const html = renderToStaticMarkup(<QueueDelay q={{ ...amqpOnly, oldestMessageAgeSeconds: 30, oldestMessageAgeFrom: 'consumer' }} />);
+    expect(text(html)).toBe('30.0 s waited');
+    expect(html).toContain('newest message this console was delivered');
+    // An empty queue needs nothing.
+    expect(text(renderToStaticMarkup(<QueueDelay q={{ ...amqpOnly, messages: 0, delaySeconds: 0 }} />))).toBe('0 ms');
+  });
 });

@@ -1,7 +1,8 @@
 // The queue panel's delay cell: how long messages wait, in seconds, and which figure it is:
-// the oldest waiting message's age where its producer stamped it (measured), else the delay a
-// new message would see by Little's law (estimated); and why there is none when nothing
-// drains (a stuck consumer, no consumers).
+// the oldest waiting message's age where its producer stamped it (measured; without the
+// management API, the console's own queue's newest delivery's wait), else the delay a new
+// message would see by Little's law (estimated); and why there is none when nothing drains (a
+// stuck consumer, no consumers) or nothing says (over AMQP alone: no rates).
 import type { ReactNode } from 'react';
 import type { QueueDepth } from '../../../shared/metrics';
 import { formatDurationMs } from '../../../shared/format';
@@ -19,6 +20,13 @@ export function waitShown(q: QueueDepth): number | null {
 
 function waitPart(q: QueueDepth): ReactNode {
   if (q.oldestMessageAgeSeconds !== null && q.oldestMessageAgeSeconds !== undefined) {
+    if (q.oldestMessageAgeFrom === 'consumer') {
+      return (
+        <span title="how long the newest message this console was delivered from the queue had waited: its delivery time minus the timestamp its producer set (the management API gives no head timestamp here)">
+          {secs(q.oldestMessageAgeSeconds)} waited
+        </span>
+      );
+    }
     return <span title="age of the oldest waiting message, from the timestamp its producer set">{secs(q.oldestMessageAgeSeconds)} oldest</span>;
   }
   if (q.delaySeconds === null || q.delaySeconds === undefined) return null;
@@ -40,6 +48,10 @@ function whyNoDelayPart(q: QueueDepth): ReactNode {
     );
   }
   if (paused(q)) return <span title="messages wait and no consumer reads them: nothing drains">no consumers</span>;
+  // Over AMQP alone there are no rates, and no timestamp stamped by the producer was seen.
+  if (waitShown(q) === null && q.source === 'amqp' && q.type !== 'stream' && (q.messages ?? 0) > 0) {
+    return <span title={q.note ?? undefined}>delay needs the management API</span>;
+  }
   return null;
 }
 
