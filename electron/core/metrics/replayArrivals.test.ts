@@ -38,10 +38,10 @@ describe('a replay: arrival figures on the replay clock', () => {
     const s = session.engine.snapshot();
     expect(s.totals.events).toBe(300);
     const clockSec = Math.floor(s.clock / 1000);
-    // Lag is reported at its histogram bin's lower edge (bins 25 % apart).
-    expect(s.arrivalLagMs.p50).toBeGreaterThan(LAG_MS / 1.25);
-    expect(s.arrivalLagMs.p50).toBeLessThanOrEqual(LAG_MS);
-    expect(s.arrivalLagMs.p95).toBeLessThanOrEqual(LAG_MS);
+    // Lag is reported at its histogram bin's upper edge (bins 5 % wide): never below the true lag.
+    expect(s.arrivalLagMs.p50).toBeGreaterThanOrEqual(LAG_MS);
+    expect(s.arrivalLagMs.p50).toBeLessThanOrEqual(LAG_MS * 1.05);
+    expect(s.arrivalLagMs.p95).toBeLessThanOrEqual(LAG_MS * 1.05);
     // Arrivals per second end at the newest recorded arrival's second (LAG_MS after the clock's,
     // as a live snapshot's end at the wall clock), and the last minute's match event time's.
     expect(s.arrival?.endSec).toBe(Math.floor(s.lastEventAt! / 1000));
