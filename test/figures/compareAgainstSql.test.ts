@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DashboardService } from '../../electron/core/dashboard/dashboardService';
 import { storeOn } from '../../electron/core/store/store';
 import { tempDir } from '../support/tempDir';
-import { FreshDatabases, expectTotalsMatch, sqlWindow, storeWithRestart, type Sent } from '../support/sqlFigures';
+import { FreshDatabases, expectTotalsMatch, sqlWindow, storeInArrivalOrder, storeWithRestart, type Sent } from '../support/sqlFigures';
 
 const dir = tempDir('payops-compare-sql-');
 const MINUTE = 60_000;
@@ -90,4 +90,59 @@ describe('compare windows against SQL over the events of the same local clock ti
       );
     });
   }, process.env.PAYOPS_LONG ? 600_000 : undefined);
+});
+
+describe('the compare line over an hour the clock repeats (Europe/Berlin, 25 October 2026)', () => {
+  const databases = new FreshDatabases(dir);
+  const zone = 'Europe/Berlin';
+  /** An attempt or more every minute (its index mod 3, plus 1) over the days back the cases read: 23-24 and 24-25 October around 02:00 local. */
+  function everyMinute(): Sent[] {
+    const out: Sent[] = [];
+    let i = 0;
+    for (const [from, to] of [[Date.UTC(2026, 9, 23, 23), Date.UTC(2026, 9, 24, 2)], [Date.UTC(2026, 9, 24, 21), Date.UTC(2026, 9, 25, 3)]]) {
+      for (let t = from; t < to; t += MINUTE) {
+        for (let k = 0; k <= i % 3; k++) {
+          const type = k === 1 ? 'payment.declined' : 'payment.authorized';
+          out.push({ event: { specversion: '1.0', id: `m-${i}-${k}`, source: 'psp/authorizer', type, time: new Date(t + k * 1000).toISOString(), data: { paymentId: `m-${i}-${k}`, merchantId: 'm_1', amount: 100, currency: 'EUR' } }, arrivalMs: t });
+        }
+        i += 1;
+      }
+    }
+    return out;
+  }
+  const attemptsIn = (db: Parameters<Parameters<FreshDatabases['use']>[0]>[0], from: number) => {
+    const w = sqlWindow(db, from, from + MINUTE);
+    return w.authorized + w.declined + w.failed;
+  };
+
+  it.each([
+    // The day after: yesterday held 02:00-03:00 twice.
+    ['the day after, against yesterday', Date.UTC(2026, 9, 25, 22, 30), Date.UTC(2026, 9, 26, 3, 0), 'yesterday'],
+    // The day itself: today holds 02:00-03:00 twice, yesterday once.
+    ['the day itself, against yesterday', Date.UTC(2026, 9, 24, 23, 30), Date.UTC(2026, 9, 25, 3, 0), 'yesterday'],
+  ] as const)('%s: each drawn minute shows the same clock minute days back, in time order', (_name, fromMs, toMs, compare) => {
+    databases.use((db) => {
+      storeInArrivalOrder(db, everyMinute(), 2000);
+      const s = new DashboardService(storeOn(db)).series({ fromMs, toMs, compare, timeZone: zone });
+      const c = s.compare!;
+      expect(s.stepMs).toBe(MINUTE);
+      const lines: [string, [number, number][]][] = [
+        ['attempts', c.attempts],
+        ['approval', c.approvalRate],
+        ['authorized EUR', c.volume[0].authorized],
+        ...c.decisions.map((d) => [d.decision, d.points] as [string, [number, number][]]),
+      ];
+      for (const [name, points] of lines) {
+        for (let i = 1; i < points.length; i++) expect(points[i][0], `${name}: point ${i} after point ${i - 1}`).toBeGreaterThan(points[i - 1][0]);
+      }
+      // Every minute drawn has traffic the day before at its clock time: one point each, no gap.
+      const drawn = (toMs - fromMs) / MINUTE;
+      expect(c.attempts.map(([t]) => t)).toEqual(Array.from({ length: drawn }, (_, i) => fromMs + i * MINUTE));
+      for (const [t, n] of c.attempts) {
+        const back = sameClockDaysBack(t, 1, zone);
+        expect(back.length, `${wall(t, zone)}: one clock time back`).toBeGreaterThan(0);
+        expect(back.map((b) => attemptsIn(db, b)), `attempts drawn at ${new Date(t).toISOString()} (${wall(t, zone)})`).toContain(n);
+      }
+    });
+  });
 });

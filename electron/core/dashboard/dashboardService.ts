@@ -33,29 +33,37 @@ export class DashboardService {
     const fromMin = Math.floor(args.fromMs / MINUTE_MS);
     const toMin = Math.max(fromMin + 1, Math.ceil(args.toMs / MINUTE_MS));
     const stepMin = stepMinutesFor(toMin - fromMin);
-    const current = this.window(fromMin, toMin, stepMin, (ms) => ms);
+    // Latency percentiles are read at a whole multiple of the step giving at most the points a
+    // chart draws; the compare window is read at the current window's, so its steps draw onto them.
+    const latencyStepMin = stepMin * Math.max(1, Math.ceil((toMin - fromMin) / stepMin / DASHBOARD_MAX_POINTS));
+    const current = this.window(fromMin, toMin, stepMin, latencyStepMin, (ms) => ms, (points) => points);
     const days = COMPARE_DAYS[args.compare];
     let compare: DashboardSeries['compare'] = null;
     if (days > 0) {
       // Same local clock time `days` calendar days back, as an operator means "yesterday": a
       // fixed 24 h is 23 or 25 h of local time across a daylight-saving change.
       const back = (ms: number) => shiftCalendarDays(ms, -days, args.timeZone);
-      // Every series has a point per step: the zone arithmetic is done once per step.
-      const drawn = new Map<number, number>();
-      const forward = (ms: number) => drawn.get(ms) ?? drawn.set(ms, shiftCalendarDays(ms, days, args.timeZone)).get(ms)!;
       const fromBack = Math.floor(back(fromMin * MINUTE_MS) / MINUTE_MS);
       const toBack = Math.max(fromBack + 1, Math.ceil(back(toMin * MINUTE_MS) / MINUTE_MS));
-      compare = { ...this.window(fromBack, toBack, stepMin, forward), offsetMs: fromMin * MINUTE_MS - fromBack * MINUTE_MS, with: args.compare };
+      const draw = compareDrawing(fromMin * MINUTE_MS, toMin * MINUTE_MS, back);
+      const forward = (ms: number) => shiftCalendarDays(ms, days, args.timeZone);
+      compare = { ...this.window(fromBack, toBack, stepMin, latencyStepMin, forward, draw), offsetMs: fromMin * MINUTE_MS - fromBack * MINUTE_MS, with: args.compare };
     }
     return { ...current, stepMs: stepMin * MINUTE_MS, source: 'rollup_minute', compare };
   }
 
-  /** Minutes [fromMin, toMin) in steps of `stepMin`, times moved by `drawAt` (forward onto the shown window, for a compare window). */
-  private window(fromMin: number, toMin: number, stepMin: number, drawAt: (ms: number) => number): DashboardWindow {
+  /**
+   * Minutes [fromMin, toMin) in steps of `stepMin` (latency in steps of `latencyStepMin`); each
+   * line's points (at their steps' starts) are drawn by `draw` (onto the shown window's steps, for
+   * a compare window) before they are thinned, and the window's edges moved by `drawAt`.
+   */
+  private window(fromMin: number, toMin: number, stepMin: number, latencyStepMin: number, drawAt: (ms: number) => number, draw: SeriesDrawing): DashboardWindow {
     if (!this.store.hasTables('rollup_minute')) return emptyWindow(fromMin, toMin, drawAt);
     const rollups = this.store.minuteRollups;
     // Steps are aligned on absolute time (so a step keeps its value as the window moves).
-    const at = (t: number) => drawAt(t * MINUTE_MS);
+    const at = (t: number) => t * MINUTE_MS;
+    const stepMs = stepMin * MINUTE_MS;
+    const bound = (points: SeriesPoint[], ms = stepMs) => boundSeries(draw(points, ms));
     // A step that begins before the window is read whole, as every other step is: read from the
     // window's start, the step of 07:50 of a 7-day range from 07:57 read 3 minutes as if they were
     // its ten, a dip at the left edge of every chart of counts. The window's totals leave out the
@@ -130,7 +138,6 @@ export class DashboardService {
     // most the points a chart draws, summed by SQLite, rather than every step then thinned
     // (on 7 days, 54,000 rows read into objects were half of this call). A whole multiple of
     // the step keeps it aligned and on whole ten-minute rollups.
-    const latencyStepMin = stepMin * Math.max(1, Math.ceil((toMin - fromMin) / stepMin / DASHBOARD_MAX_POINTS));
     const latencyFrom = Math.floor(fromMin / latencyStepMin) * latencyStepMin;
     const latencyTo = Math.ceil(toMin / latencyStepMin) * latencyStepMin;
     for (const c of rollups.bySteps('latency', latencyStepMin, latencyFrom, latencyTo)) {
@@ -141,7 +148,7 @@ export class DashboardService {
     const latencyP50: SeriesPoint[] = [];
     const latencyP95: SeriesPoint[] = [];
     const latencyP99: SeriesPoint[] = [];
-    for (const [t, h] of histograms) {
+    for (const [t, h] of [...histograms].sort((x, y) => x[0] - y[0])) {
       latencyP50.push([at(t), histogramQuantile(h, 0.5) ?? 0]);
       latencyP95.push([at(t), histogramQuantile(h, 0.95) ?? 0]);
       latencyP99.push([at(t), histogramQuantile(h, 0.99) ?? 0]);
@@ -204,19 +211,19 @@ export class DashboardService {
     const leftOut = allDeclineCodes.slice(TOP_DECLINE_CODES);
 
     return {
-      fromMs: at(fromMin),
-      toMs: at(toMin),
-      approvalRate: boundSeries(approvalRate),
-      paymentApprovalRate: boundSeries(paymentApprovalRate),
-      declineRate: boundSeries(declineRate),
-      latencyP50: boundSeries(latencyP50),
-      latencyP95: boundSeries(latencyP95),
-      latencyP99: boundSeries(latencyP99),
-      attempts: boundSeries(attemptPoints),
+      fromMs: drawAt(fromMin * MINUTE_MS),
+      toMs: drawAt(toMin * MINUTE_MS),
+      approvalRate: bound(approvalRate),
+      paymentApprovalRate: bound(paymentApprovalRate),
+      declineRate: bound(declineRate),
+      latencyP50: bound(latencyP50, latencyStepMin * MINUTE_MS),
+      latencyP95: bound(latencyP95, latencyStepMin * MINUTE_MS),
+      latencyP99: bound(latencyP99, latencyStepMin * MINUTE_MS),
+      attempts: bound(attemptPoints),
       volume: [...volume.values()]
         .sort((x, y) => y.authorizedCount + y.declinedCount - (x.authorizedCount + x.declinedCount) || x.currency.localeCompare(y.currency))
-        .map((v) => ({ ...v, authorized: boundSeries(v.authorized), declined: boundSeries(v.declined) })),
-      decisions: [...decisions.values()].sort((x, y) => x.decision.localeCompare(y.decision)).map((d) => ({ ...d, points: boundSeries(d.points) })),
+        .map((v) => ({ ...v, authorized: bound(v.authorized), declined: bound(v.declined) })),
+      decisions: [...decisions.values()].sort((x, y) => x.decision.localeCompare(y.decision)).map((d) => ({ ...d, points: bound(d.points) })),
       declineCodes,
       declineCodesLeftOut: { codes: leftOut.length, count: leftOut.reduce((n, c) => n + c.count, 0) },
       totals: {
@@ -231,6 +238,34 @@ export class DashboardService {
       },
     };
   }
+}
+
+/** How a window's line (points at its steps' starts, `stepMs` apart) is drawn. */
+type SeriesDrawing = (points: SeriesPoint[], stepMs: number) => SeriesPoint[];
+
+/**
+ * A compare window's lines drawn onto the shown window [fromMs, toMs): at each of its steps, the
+ * compare step holding the same local clock time days back (`back`). Drawing each compare step
+ * forward instead put both passes of an hour the clock repeats (the last Sunday of October in
+ * Europe/Berlin, a day back) on the same times, the line going back an hour, and left the
+ * repeated hour of the shown day without a compare line. So a shown day's repeated hour shows
+ * the one hour back twice, and a compare day's repeated hour is drawn once, at the pass on the
+ * shown day's offset (after the change, the second: its totals count both).
+ */
+function compareDrawing(fromMs: number, toMs: number, back: (ms: number) => number): SeriesDrawing {
+  const backOf = new Map<number, number>();
+  return (points, stepMs) => {
+    if (points.length === 0) return points;
+    const valueAt = new Map(points);
+    const out: SeriesPoint[] = [];
+    for (let t = Math.floor(fromMs / stepMs) * stepMs; t < toMs; t += stepMs) {
+      let b = backOf.get(t);
+      if (b === undefined) backOf.set(t, (b = back(t)));
+      const v = valueAt.get(Math.floor(b / stepMs) * stepMs);
+      if (v !== undefined) out.push([t, v]);
+    }
+    return out;
+  };
 }
 
 function emptyWindow(fromMin: number, toMin: number, drawAt: (ms: number) => number): DashboardWindow {
