@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Database } from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardService } from '../../electron/core/dashboard/dashboardService';
 import { parseApiRequest, type ApiParsedArgs } from '../../shared/api';
@@ -129,6 +130,17 @@ function cloudEventOf(d: Drawn, runId: number): Record<string, unknown> {
   return { ...base, data };
 }
 
+/** The rollups agree with the events, and each window's totals and steps with SQL over them. */
+function expectWindowsMatchSql(db: Database, windows: readonly (readonly [number, number])[]): void {
+  expect(rollupDisagreements(db)).toEqual([]);
+  const dash = new DashboardService(storeOn(db));
+  for (const [fromMs, span] of windows) {
+    const s = dash.series({ fromMs, toMs: fromMs + span, compare: 'none' });
+    expectTotalsMatch(s, sqlWindow(db, s.fromMs, s.toMs), `[${s.fromMs}, ${s.toMs})`);
+    expectStepsMatch(db, s, `[${s.fromMs}, ${s.toMs})`);
+  }
+}
+
 /** Traffic around `base`: each drawn event sent once, or twice (the copy arriving 30 s later). */
 const sentOf = (list: readonly Drawn[], runId: number): Sent[] =>
   sentWithResends(list, (d) => ({ event: cloudEventOf(d, runId), arrivalMs: Math.max(d.timeMs, 0) + d.lagMs }), 30_000);
@@ -161,13 +173,7 @@ describe('random traffic: the dashboard against SQL over the events', () => {
           databases.use((db) => {
             run += 1;
             storeWithRestart(db, sentOf(list, run), batch, restartPercent);
-            expect(rollupDisagreements(db)).toEqual([]);
-            const dash = new DashboardService(storeOn(db));
-            for (const [fromMs, span] of windows) {
-              const s = dash.series({ fromMs, toMs: fromMs + span, compare: 'none' });
-              expectTotalsMatch(s, sqlWindow(db, s.fromMs, s.toMs), `[${s.fromMs}, ${s.toMs})`);
-              expectStepsMatch(db, s, `[${s.fromMs}, ${s.toMs})`);
-            }
+            expectWindowsMatchSql(db, windows);
           }),
       ),
       { numRuns: LONG ? 300 : 15, seed: 4242 },
@@ -175,36 +181,106 @@ describe('random traffic: the dashboard against SQL over the events', () => {
   }, LONG ? 600_000 : undefined);
 });
 
-describe('approval per payment past its bound (README, "The bound")', () => {
+describe('approval per payment across hours (README, "Approval per attempt and per payment")', () => {
   const databases = new FreshDatabases(dir);
   const T = Date.UTC(2026, 10, 23, 8, 0, 0);
-  const attempt = (id: string, type: string, t: number, paymentId: string): Sent => ({
-    event: { specversion: '1.0', id, source: 'psp/authorizer', type, time: new Date(t).toISOString(), data: { paymentId, merchantId: 'm_1', amount: 1, currency: 'EUR' } },
-    arrivalMs: t,
+  const attempt = (id: string, type: string, t: number, paymentId: string, n?: number, arrivalMs = t): Sent => ({
+    event: { specversion: '1.0', id, source: 'psp/authorizer', type, time: new Date(t).toISOString(), data: { paymentId, merchantId: 'm_1', amount: 1, currency: 'EUR', ...(n ? { attempt: n } : {}) } },
+    arrivalMs,
   });
+  const totals = (db: Parameters<Parameters<FreshDatabases['use']>[0]>[0], fromMs: number, toMs: number) => {
+    const s = new DashboardService(storeOn(db)).series({ fromMs, toMs, compare: 'none' });
+    expectTotalsMatch(s, sqlWindow(db, s.fromMs, s.toMs), `[${s.fromMs}, ${s.toMs})`);
+    return [s.totals.approvedPayments, s.totals.payments];
+  };
 
-  it('a retry after the hour is a payment of its own: a window holding only it may read above the truth', () => {
+  it('a retry hours later (attempt 2) is the same payment: no window reads it as one of its own', () => {
     databases.use((db) => {
-      // P declined, then approved 70 minutes later (forgotten by then); Q approved, R declined in between.
+      // P declined, then approved 70 minutes later, and again 3 hours later (long forgotten by
+      // then); Q approved, R declined in between. Stored one a batch, by arrival.
       storeInArrivalOrder(
         db,
         [
-          attempt('1', 'payment.declined', T, 'P'),
+          attempt('1', 'payment.declined', T, 'P', 1),
           attempt('2', 'payment.authorized', T + 65 * MINUTE, 'Q'),
           attempt('3', 'payment.declined', T + 70 * MINUTE, 'R'),
-          attempt('4', 'payment.authorized', T + 70 * MINUTE + 1000, 'P'),
+          attempt('4', 'payment.declined', T + 70 * MINUTE + 1000, 'P', 2),
+          attempt('5', 'payment.authorized', T + 3 * HOUR, 'P', 3),
         ],
         1,
       );
-      const window = { fromMs: T + 65 * MINUTE, toMs: T + 75 * MINUTE };
-      const s = new DashboardService(storeOn(db)).series({ ...window, compare: 'none' });
-      const truth = sqlWindow(db, window.fromMs, window.toMs);
-      expect([truth.approvedPayments, truth.payments]).toEqual([1, 2]);
+      expect(totals(db, T + 65 * MINUTE, T + 75 * MINUTE)).toEqual([1, 2]);
+      expect(totals(db, T + 3 * HOUR, T + 3 * HOUR + MINUTE)).toEqual([0, 0]);
+      expect(totals(db, T, T + 4 * HOUR)).toEqual([2, 3]);
+      expect(totals(db, T, T + MINUTE)).toEqual([1, 1]);
+    });
+  });
+
+  it('an earlier attempt arriving hours late joins the payment its retries began', () => {
+    databases.use((db) => {
+      // P's retry is stored first; its first attempt, two hours earlier, arrives four hours late
+      // (P forgotten by then: the newest attempt is 100 minutes past its retry).
+      storeInArrivalOrder(
+        db,
+        [
+          attempt('1', 'payment.authorized', T + 2 * HOUR, 'P', 2),
+          ...Array.from({ length: 5 }, (_, i) => attempt(`q${i}`, 'payment.declined', T + 2 * HOUR + (i + 1) * 20 * MINUTE, `Q${i}`)),
+          attempt('2', 'payment.declined', T, 'P', 1, T + 4 * HOUR),
+        ],
+        1,
+      );
+      expect(totals(db, T, T + MINUTE)).toEqual([1, 1]);
+      expect(totals(db, T + 2 * HOUR, T + 2 * HOUR + MINUTE)).toEqual([0, 0]);
+      expect(totals(db, T, T + 5 * HOUR)).toEqual([1, 6]);
+    });
+  });
+
+  it('a restart reads the payments it no longer remembers back from the store', () => {
+    databases.use((db) => {
+      storeInArrivalOrder(db, [attempt('1', 'payment.declined', T, 'P', 1), attempt('2', 'payment.authorized', T + 5 * HOUR, 'Q')], 1);
+      // A new writer on the same file: it reads back the last hour, which does not hold P.
+      storeInArrivalOrder(db, [attempt('3', 'payment.authorized', T + 5 * HOUR + 1000, 'P', 2)], 1);
+      expect(totals(db, T, T + 6 * HOUR)).toEqual([2, 2]);
+      expect(totals(db, T + 5 * HOUR, T + 6 * HOUR)).toEqual([1, 1]);
+    });
+  });
+
+  it('random traffic over 8 hours whose retries say so: totals and steps equal SQL over the events', () => {
+    const base = T + 4 * HOUR;
+    let run = 1000;
+    fc.assert(
+      fc.property(
+        fc.array(drawn(base, 4 * HOUR), { minLength: 1, maxLength: 120 }),
+        fc.array(fc.tuple(timeAround(base, 4 * HOUR), fc.oneof(fc.integer({ min: 1, max: 3 * HOUR }), fc.integer({ min: 1, max: 31 * DAY }))), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 40 }),
+        (list, windows, batch) =>
+          databases.use((db) => {
+            run += 1;
+            // An attempt after its payment's earliest (by time, then by order drawn) says it is a retry.
+            const first = new Map<number, number>();
+            list.forEach((d, i) => {
+              const f = first.get(d.payment);
+              if (f === undefined || d.timeMs < list[f].timeMs) first.set(d.payment, i);
+            });
+            const sent = sentWithResends(list, (d) => {
+              const event = cloudEventOf(d, run) as { data?: Record<string, unknown> };
+              if (d.type.startsWith('payment.') && first.get(d.payment) !== list.indexOf(d)) event.data!.attempt = 2;
+              return { event, arrivalMs: d.timeMs + d.lagMs };
+            }, 30_000);
+            storeInArrivalOrder(db, sent, batch);
+            expectWindowsMatchSql(db, windows);
+          }),
+      ),
+      { numRuns: LONG ? 200 : 10, seed: 364 },
+    );
+  }, LONG ? 600_000 : undefined);
+
+  it('the bound: a retry that does not say so (no attempt), past the memory, is counted as a payment of its own', () => {
+    databases.use((db) => {
+      storeInArrivalOrder(db, [attempt('1', 'payment.declined', T, 'P'), attempt('2', 'payment.authorized', T + 2 * HOUR, 'Q'), attempt('3', 'payment.authorized', T + 2 * HOUR + 1000, 'P')], 1);
+      const s = new DashboardService(storeOn(db)).series({ fromMs: T, toMs: T + 3 * HOUR, compare: 'none' });
       expect([s.totals.approvedPayments, s.totals.payments]).toEqual([2, 3]);
-      // Over both attempts' minutes it leans toward per attempt (below the truth).
-      const whole = new DashboardService(storeOn(db)).series({ fromMs: T, toMs: T + 75 * MINUTE, compare: 'none' });
-      expect([whole.totals.approvedPayments, whole.totals.payments]).toEqual([2, 4]);
-      expect(sqlWindow(db, T, T + 75 * MINUTE)).toMatchObject({ approvedPayments: 2, payments: 3 });
+      expect(sqlWindow(db, T, T + 3 * HOUR)).toMatchObject({ approvedPayments: 2, payments: 2 });
     });
   });
 });

@@ -40,7 +40,7 @@ function countEvent(f: ReportFigures, r: EventRow): void {
 /**
  * Payments among the matching attempts: a payment is the attempts of one paymentId (an attempt
  * without one is its own), counted when it started in the window (no attempt of it in the
- * PAYMENT_LOOKUP_MS before) and approved if any of its attempts was, matching or not, as the
+ * earlier) and approved if any of its attempts was, matching or not, as the
  * rollups judge a payment.
  */
 function countPayments(store: ReadStore, f: ReportFigures, attempts: EventRow[], from: number, to: number): void {

@@ -153,8 +153,8 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
  * The payments that started in a part of a minute, as the per-minute rollups count them
  * (paymentOutcomes.ts): the attempts (authorized, declined, failed) of one paymentId are one payment, started at its
  * earliest attempt and approved if any attempt was; an attempt without a paymentId is a payment
- * of its own. A payment's attempts are looked for up to PAYMENT_LOOKUP_MS either side (the
- * writer forgets a payment past its horizon). Each minute is read once from the stored events
+ * of its own. A payment's attempts are looked for however far apart (PAYMENT_LOOKUP_MS), as the
+ * writer groups them. Each minute is read once from the stored events
  * and kept (a report's window and the one before share an edge):
  * - its attempts give the payments seen in it, each at its first attempt in the minute;
  * - the minute's rollup says how many of them started in it and were approved: when every one

@@ -8,7 +8,7 @@ import { pickColumns, selectList, type Columns } from './columns';
 import { eventIdentity } from './eventIdentity';
 import { IdentityTail, identitySeqs } from './identityIndex';
 import { AUTHORIZATION_ATTEMPTS_SQL, EVENT_CATEGORY_SQL, ROUTING_KEY_SQL } from './eventTypeSql';
-import { paymentSeqs } from './paymentIndex';
+import { PAYMENT_INDEX_PARTS, paymentSeqs } from './paymentIndex';
 import { PAYMENT_CLOCK_AHEAD_MS, PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
@@ -218,6 +218,9 @@ interface PendingRow {
   routingKey: string | null;
 }
 
+/** Payment ids per statement of storedPayments (a JSON array bound once). */
+const PAYMENT_LOOKUP_BATCH = 500;
+
 /** Stored events read at most to warm the payment tracker. */
 const RECENT_PAYMENT_ROWS = PAYMENT_MEMORY;
 /** The stored rows whose newest arrival bounds the warm-up's clock (a few batches: bounded cost). */
@@ -278,7 +281,35 @@ export class EventRepository {
       )
       .all(newest - PAYMENT_HORIZON_MS, newest, rows) as { paymentId: string; timeMs: number; approved: number }[];
     for (let i = recent.length - 1; i >= 0; i--) payments.remember(recent[i].paymentId, recent[i].timeMs, recent[i].approved === 1);
+    // The attempts before those read are not in memory: an attempt of their time is looked up.
+    const oldestRead = recent.length === rows ? recent[recent.length - 1].timeMs : newest - PAYMENT_HORIZON_MS;
+    payments.forgottenBefore(oldestRead);
     return payments;
+  }
+
+  /**
+   * The payments of `paymentIds` as their stored attempts (authorized, declined, failed) make
+   * them, whatever their times: [paymentId, earliest attempt's time, 1 when one was authorized].
+   * Through the payment index, one statement per PAYMENT_LOOKUP_BATCH ids (the index's tail is
+   * scanned once per statement, not per id).
+   */
+  storedPayments(paymentIds: readonly string[]): [paymentId: string, startMs: number, approved: number][] {
+    const out: [string, number, number][] = [];
+    if (paymentIds.length === 0) return out;
+    const indexed = this.sql.hasTables('event_payment_index_state');
+    const seqs = indexed
+      ? `SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_INDEX_PARTS}) AND payment_id IN (SELECT value FROM json_each(?))
+         UNION ALL SELECT seq FROM event_log WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IN (SELECT value FROM json_each(?))`
+      : 'SELECT seq FROM event_log WHERE payment_id IN (SELECT value FROM json_each(?))';
+    const stmt = this.sql.raw(
+      `SELECT payment_id, MIN(time_ms), MAX(type = 'payment.authorized') FROM event_log NOT INDEXED
+       WHERE seq IN (${seqs}) AND type IN ${AUTHORIZATION_ATTEMPTS_SQL} GROUP BY payment_id`,
+    );
+    for (let i = 0; i < paymentIds.length; i += PAYMENT_LOOKUP_BATCH) {
+      const ids = JSON.stringify(paymentIds.slice(i, i + PAYMENT_LOOKUP_BATCH));
+      for (const r of (indexed ? stmt.all(ids, ids) : stmt.all(ids)) as [string, number, number][]) out.push(r);
+    }
+    return out;
   }
 
   /**

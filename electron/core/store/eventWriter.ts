@@ -153,6 +153,10 @@ export class EventWriter {
     };
     if (this.payments === undefined) this.payments = this.tables.events.rememberRecentPayments(new PaymentOutcomes());
     const payments = this.payments;
+    if (payments) {
+      payments.beginBatch();
+      recallForgottenPayments(items, payments, events);
+    }
     const paymentCells = new Map<number | string, RollupCell>();
     // Per minute only (and to live metrics and followers): per-second rows of PaySim's sparse
     // traffic cost ~50 bytes per stored event, and nothing reads payments by the second.
@@ -240,6 +244,7 @@ export class EventWriter {
       // risk.scored before them (counting them too doubled the report's risk decisions).
       else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
     }
+    payments?.endBatch();
     rollupTable.addAll(rollups.values());
     for (const c of paymentCells.values()) if (c.count !== 0) out.payments.push(c);
     events.noteSources(sources);
@@ -340,4 +345,24 @@ function safeJson(value: unknown): string {
     if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') return v;
     return v;
   });
+}
+
+const ATTEMPT_TYPES = new Set(['payment.authorized', 'payment.declined', 'payment.failed']);
+
+/**
+ * Before a batch is observed, reads back from the store the payments its attempts may belong to
+ * that the memory has forgotten (PaymentOutcomes.wantsStored: a retry by its `attempt`, or an
+ * attempt older than the memory's reach), in one lookup for the batch: a retry hours later is
+ * the same payment, not a second one.
+ */
+function recallForgottenPayments(items: readonly IncomingMessage[], payments: PaymentOutcomes, events: EventRepository): void {
+  const wanted = new Set<string>();
+  for (const item of items) {
+    if (!item.result.ok) continue;
+    const e = item.result.event;
+    if (e.paymentId === null || !ATTEMPT_TYPES.has(e.type)) continue;
+    if (payments.wantsStored(e.paymentId, e.timeMs ?? item.raw.arrivalMs, e.dimensions?.attempt ?? null)) wanted.add(e.paymentId);
+  }
+  if (wanted.size === 0) return;
+  for (const [paymentId, startMs, approved] of events.storedPayments([...wanted])) payments.recall(paymentId, startMs, approved === 1);
 }

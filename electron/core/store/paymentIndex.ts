@@ -19,12 +19,12 @@ import type { StatementCache } from './statementCache';
 export const PAYMENT_INDEX_SEAL_ROWS = 20_000;
 
 /** The partitions from the oldest stored event's to the newest sealed one's (seq >> 16, as migration 260 keys them). */
-const PARTS = `WITH RECURSIVE parts(p) AS (
+export const PAYMENT_INDEX_PARTS = `WITH RECURSIVE parts(p) AS (
     SELECT (SELECT MIN(seq) FROM event_log) >> 16
     UNION ALL SELECT p + 1 FROM parts WHERE p < (SELECT through_seq FROM event_payment_index_state) >> 16)
   SELECT p FROM parts`;
 
-const SEQS_INDEXED = `SELECT seq FROM event_payment_index WHERE part IN (${PARTS}) AND payment_id = ?
+const SEQS_INDEXED = `SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_INDEX_PARTS}) AND payment_id = ?
   UNION ALL SELECT seq FROM event_log WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id = ?`;
 
 /**

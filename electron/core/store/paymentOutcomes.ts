@@ -1,10 +1,14 @@
 // Thread: the engine thread (the writer's, inside the ingest transaction).
 // Approval per payment, as Stripe's deduplicated rate reads it: the authorization attempts
-// (payment.authorized, .declined, .failed) of one paymentId are one payment, started at its
+// (payment.authorized, .declined, .failed) of one paymentId are one payment, however far apart
+// (a PaymentIntent keeps every attempt, and smart retries come days later), started at its
 // earliest attempt and approved if any attempt was. A payment whose attempts all failed (an
 // acquirer timing out) is a payment not approved, as per attempt counts failures. Both are
 // counted at the payment's start second, so a window's per-payment approval is "of the
 // payments started in it, the share approved" and never exceeds 1.
+// The last hour of payments is kept in memory; the writer asks the store for a payment it no
+// longer remembers when an attempt says it is a retry (`attempt` >= 2) or is older than what
+// memory still covers (wantsStored, recall).
 
 /** Payments remembered at most: ~85 bytes each (52 for the Map entry, measured, and the id string it keeps). */
 export const PAYMENT_MEMORY = 200_000;
@@ -24,15 +28,20 @@ export type PaymentEmit = (sec: number, key: PaymentCellKey, delta: number) => v
 
 /**
  * The payments of the last hour (at most PAYMENT_MEMORY of them), each as its start second and
- * whether it was approved. A retry of a forgotten payment counts as a new payment: beyond the
- * bound the per-payment figure leans toward the per-attempt one over a window holding all of its
- * attempts; a window holding only the retry counts it as a payment started there (README, "The bound").
+ * whether it was approved. A payment forgotten is recalled from the store (recall) for the
+ * attempts wantsStored names; an attempt it does not name, of a payment forgotten (a retry
+ * without `attempt`, more than the memory's reach after the payment began), counts as a new
+ * payment (README, "The bound").
  */
 export class PaymentOutcomes {
   /** paymentId -> startSec * 2 + approved (a small integer, no object per payment). */
   private readonly known = new Map<string, number>();
   /** The newest attempt's second (-Infinity before the first: event times before 1970 are negative). */
   private newestSec = -Infinity;
+  /** A writer's batch is under way: nothing is forgotten before it ends (endBatch). */
+  private inBatch = false;
+  /** The latest start second of a payment forgotten (or never read back at a restart): older attempts may belong to one. */
+  private forgottenThroughSec = -Infinity;
 
   constructor(
     private readonly memory = PAYMENT_MEMORY,
@@ -65,7 +74,7 @@ export class PaymentOutcomes {
       this.known.set(paymentId, sec * 2 + (approved ? 1 : 0));
       const clockSec = Math.floor(Math.min(timeMs, arrivalMs + PAYMENT_CLOCK_AHEAD_MS) / 1000);
       if (clockSec > this.newestSec) this.newestSec = clockSec;
-      this.forget();
+      if (!this.inBatch) this.forget();
       return;
     }
     const start = Math.floor(state / 2);
@@ -85,6 +94,42 @@ export class PaymentOutcomes {
     this.known.set(paymentId, begins * 2 + (was || approved ? 1 : 0));
   }
 
+  /**
+   * Whether an attempt of `paymentId` at `timeMs` may belong to a payment the memory no longer
+   * holds, so its stored attempts must be read (recall) before it is observed: the attempt says
+   * it is a retry, or it is no later than a payment forgotten began.
+   */
+  wantsStored(paymentId: string | null, timeMs: number, attempt: number | null): boolean {
+    if (paymentId === null || this.known.has(paymentId)) return false;
+    return (attempt !== null && attempt >= 2) || Math.floor(timeMs / 1000) <= this.forgottenThroughSec;
+  }
+
+  /**
+   * A writer's batch begins: the payments its attempts ask for were recalled before it (the
+   * store as it was), so none may be forgotten until it ends, or a retry after a payment
+   * forgotten within the batch would count as a payment of its own. The memory may hold a batch
+   * more than its bound meanwhile.
+   */
+  beginBatch(): void {
+    this.inBatch = true;
+  }
+
+  endBatch(): void {
+    this.inBatch = false;
+    this.forget();
+  }
+
+  /** A payment read back from the store (its earliest stored attempt, and whether one was approved), as the rollups count it. */
+  recall(paymentId: string, startMs: number, approved: boolean): void {
+    if (this.known.has(paymentId)) return;
+    this.known.set(paymentId, Math.floor(startMs / 1000) * 2 + (approved ? 1 : 0));
+  }
+
+  /** Attempts before `timeMs` were not read back (a restart reads the last hour): their payments are as forgotten. */
+  forgottenBefore(timeMs: number): void {
+    this.forgottenThroughSec = Math.max(this.forgottenThroughSec, Math.floor(timeMs / 1000));
+  }
+
   /** Remembers an attempt already stored (a restart), emitting nothing. */
   remember(paymentId: string, timeMs: number, approved: boolean): void {
     this.observe(paymentId, timeMs, approved, () => {});
@@ -94,8 +139,10 @@ export class PaymentOutcomes {
   private forget(): void {
     const cut = this.newestSec - this.horizonSec;
     for (const [id, state] of this.known) {
-      if (this.known.size <= this.memory && Math.floor(state / 2) >= cut) break;
+      const start = Math.floor(state / 2);
+      if (this.known.size <= this.memory && start >= cut) break;
       this.known.delete(id);
+      if (start > this.forgottenThroughSec) this.forgottenThroughSec = start;
     }
   }
 }

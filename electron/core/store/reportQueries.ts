@@ -4,7 +4,7 @@ import { EVENT_DETAIL_SELECT, toEventDetails, toRestoredEvents, type RestoredEve
 import { AUTHORIZATION_ATTEMPTS_SQL, EVENT_CATEGORY_SQL } from './eventTypeSql';
 import { ExplorerIndexPresence, type ExplorerIndex } from './explorerIndexes';
 import { MERCHANT_TAIL_FROM } from './merchantIndex';
-import { PAYMENT_HORIZON_MS } from './paymentOutcomes';
+import { PAYMENT_INDEX_PARTS } from './paymentIndex';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
 
@@ -34,17 +34,15 @@ export interface SampledEvent {
 /** An authorization attempt (payment.authorized, .declined or .failed): [paymentId, time_ms, 1 when authorized]. */
 export type PaymentAttempt = [paymentId: string | null, timeMs: number, approved: number];
 
-/** How far before and after an attempt its payment's other attempts are looked for (paymentOutcomes.ts forgets a payment past it). */
-export const PAYMENT_LOOKUP_MS = PAYMENT_HORIZON_MS;
+/**
+ * How far before and after an attempt its payment's other attempts are looked for: any time a
+ * Date holds, as the writer groups a payment's attempts however far apart (paymentOutcomes.ts).
+ */
+export const PAYMENT_LOOKUP_MS = 2 * 8.64e15;
 
 /** Payment ids per lookup statement (a JSON array bound once). */
 const PAYMENT_LOOKUP_BATCH = 500;
 
-/** The partitions of the payment index (as paymentIndex.ts's lookup probes them: seq >> 16, migration 260). */
-const PAYMENT_PARTS = `WITH RECURSIVE parts(p) AS (
-    SELECT (SELECT MIN(seq) FROM event_log) >> 16
-    UNION ALL SELECT p + 1 FROM parts WHERE p < (SELECT through_seq FROM event_payment_index_state) >> 16)
-  SELECT p FROM parts`;
 
 /**
  * The per-window counts and scans of incident reports over raw events. Counts by type and
@@ -221,7 +219,7 @@ export class ReportQueries {
     const stmt = indexed
       ? this.sql.raw(
           `SELECT payment_id, time_ms, type = 'payment.authorized' FROM event_log NOT INDEXED WHERE seq IN (
-             SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_PARTS}) AND payment_id IN (SELECT value FROM json_each(?))
+             SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_INDEX_PARTS}) AND payment_id IN (SELECT value FROM json_each(?))
              UNION ALL SELECT seq FROM event_log WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IN (SELECT value FROM json_each(?)))
            AND type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND time_ms >= ? AND time_ms < ?`,
         )
