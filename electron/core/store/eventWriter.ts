@@ -136,6 +136,11 @@ export class EventWriter {
     return out;
   }
 
+  /** The payments under way are read back from the store before the next batch (the retention deleted some of their attempts). */
+  rereadPayments(): void {
+    if (this.payments !== null) this.payments = undefined;
+  }
+
   private writeItems(items: IncomingMessage[], out: BatchOutcome): void {
     const { events, quarantine, rollups: rollupTable, counters } = this.tables;
     const rollups = new Map<number | string, RollupCell>();

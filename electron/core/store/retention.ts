@@ -1,5 +1,8 @@
 // Thread: the engine thread (deletes, in bounded chunks between ingest transactions).
 import type { Database } from 'better-sqlite3';
+import type { EventRepository } from './eventRepository';
+import type { MinuteRollupRepository } from './minuteRollupRepository';
+import { paymentsAcross, recountKeptPayments } from './retentionSplitPayments';
 import { StatementCache } from './statementCache';
 
 const DAY_MS = 86_400_000;
@@ -14,7 +17,11 @@ const EDGE_MS = 600_000;
 export class Retention {
   private readonly sql: StatementCache;
 
-  constructor(db: Database) {
+  /** `events` and `minutes`: the store's (a payment cut through is counted again through them); absent, its payments are not. */
+  constructor(
+    db: Database,
+    private readonly payments?: { events: EventRepository; minutes: MinuteRollupRepository },
+  ) {
     this.sql = new StatementCache(db);
   }
 
@@ -32,6 +39,7 @@ export class Retention {
     // of their first seconds went, and the dashboard counted events that were no longer stored
     // (up to ten minutes' more is kept).
     const cutoffSec = Math.floor(cutoffMs / EDGE_MS) * (EDGE_MS / 1000);
+    const across = this.payments && this.sql.hasTables('rollup_minute') ? paymentsAcross(this.sql, cutoffSec * 1000) : [];
     const deleteEvents = this.sql.prepare('DELETE FROM event_log WHERE seq IN (SELECT seq FROM event_log WHERE time_ms < ? ORDER BY time_ms LIMIT ?)');
     let total = 0;
     for (;;) {
@@ -41,6 +49,7 @@ export class Retention {
     }
     this.sql.transaction(() => {
       this.deleteRollupsBefore(cutoffSec);
+      if (this.payments) recountKeptPayments(across, this.payments.events, this.payments.minutes);
       // The coded tables (migration 240): the old names are views. Their keys stay (append-only).
       this.sql.prepare('DELETE FROM segment_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM segment_decline_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));

@@ -155,7 +155,7 @@ class SqliteStore implements Store {
     this.redriveAudit = new RedriveAuditRepository(db);
     this.metricsStream = new MetricsStreamRepository(db, this);
     this.segments = new SegmentRollupRepository(db);
-    this.retention = new Retention(db);
+    this.retention = new Retention(db, { events: this.events, minutes: this.minuteRollups });
     this.schema = new StatementCache(db);
   }
 
@@ -178,7 +178,11 @@ class SqliteStore implements Store {
   }
 
   applyRetention(retentionDays: number, nowMs: number): number {
-    return this.retention.apply(retentionDays, nowMs);
+    const deleted = this.retention.apply(retentionDays, nowMs);
+    // The writer's memory may hold payments begun before the cut, counted in minutes now gone:
+    // it reads the payments under way back from what is kept.
+    if (deleted > 0) this.writer?.rereadPayments();
+    return deleted;
   }
 
   setMaxBytes(maxBytes: number | null): DbSizeLimit {
