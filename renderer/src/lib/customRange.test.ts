@@ -65,10 +65,27 @@ describe('the dashboard custom range over a calendar month with a DST change', (
   });
 });
 
-describe('the dashboard custom range refuses what the host cannot read', () => {
-  it('a time before 1970 or past the last date is refused in the form, not sent to the host', () => {
-    expect(readCustomRange({ from: '1969-12-31T23:00', to: '1970-01-01T10:00' })).toEqual({ error: 'Times before 1970 cannot be shown' });
-    expect(readCustomRange({ from: '0001-01-01T00:00', to: '0001-01-02T00:00' })).toEqual({ error: 'Times before 1970 cannot be shown' });
+describe('the dashboard custom range before 1970', () => {
+  // Before: the form refused any time before 1970 ('Times before 1970 cannot be shown'), though
+  // dashboard.series takes any time a Date holds: a replay stamped 1969-12-31 could not be picked.
+  it('reads a time before 1970 as the instant it names in local time and sends it', () => {
+    // Berlin was on CET (+1) all of 1969.
+    expect(readCustomRange({ from: '1969-12-31T23:00', to: '1970-01-01T10:00' })).toEqual({ fromMs: Date.UTC(1969, 11, 31, 22, 0), toMs: Date.UTC(1970, 0, 1, 9, 0) });
+  });
+
+  it('reads the first years of the calendar in their local mean time (Berlin +0:53:28 before 1893)', () => {
+    const year1 = new Date(0);
+    year1.setUTCFullYear(1, 0, 1);
+    const lmt = (53 * 60 + 28) * 1000;
+    expect(readCustomRange({ from: '0001-01-01T00:00', to: '0001-01-02T00:00' })).toEqual({ fromMs: year1.getTime() - lmt, toMs: year1.getTime() - lmt + 86_400_000 });
+  });
+
+  it('a window before 1970 shown in the picker comes back unchanged', () => {
+    const w = { fromMs: Date.UTC(1969, 11, 31, 23, 0, 12, 250), toMs: Date.UTC(1970, 0, 1, 0, 30) };
+    expect(readCustomRange(customRangeForm(w))).toEqual(w);
+  });
+
+  it('still refuses a time past the last one a Date holds', () => {
     expect(readCustomRange({ from: '275760-09-12T00:00', to: '275760-09-14T00:00' })).toEqual({ error: 'Not a valid time' });
   });
 });

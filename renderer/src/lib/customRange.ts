@@ -30,9 +30,8 @@ export function readCustomRange(form: CustomRangeForm): { fromMs: number; toMs: 
   if ('error' in readTo) return { error: capitalised(readTo.error) };
   const from = readFrom.ms;
   const to = readTo.ms;
-  // The host reads epoch milliseconds from 0: an earlier time came back as an error banner
-  // over the charts, with the range stuck on it.
-  if (from < 0 || to < 0) return { error: 'Times before 1970 cannot be shown' };
+  // Times before 1970 are times like any other: dashboard.series takes any time a Date holds
+  // (a replay of a capture stamped 1969-12-31 is drawn), and readLocalTime refuses what a Date cannot hold.
   if (to <= from) return { error: 'The end must be after the start' };
   // The charts read the whole minutes around the range (fixRange): those must fit one request.
   const read = normaliseRange(from, to);
