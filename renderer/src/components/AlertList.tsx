@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { AlertView } from '../../../shared/alerts';
 import { alertSince } from '../store/alerts';
-import { fmtAgo, fmtAlertValue, fmtCount, fmtDateTime } from '../lib/format';
+import { fmtAgo, fmtAlertValue, fmtCount, fmtInstantTitle } from '../lib/format';
 import { useNow } from '../lib/hooks';
 import { useApp } from '../store/appStore';
 import { alertWindow, metricOfAlert } from '../../../shared/triage';
@@ -125,7 +125,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                 <td className="num mono" data-testid="alert-value">
                   {fmtAlertValue(a.value, a.metric)}
                 </td>
-                <td className="nowrap" title={fmtDateTime(since)} data-testid="alert-since">
+                <td className="nowrap" title={fmtInstantTitle(since)} data-testid="alert-since">
                   {fmtAgo(since, now)}
                 </td>
                 {actions ? (

@@ -88,6 +88,11 @@ export function silenceMatchersFor(a: Pick<AlertView, 'rule' | 'labels'>): Silen
   return [{ label: 'alertname', op: '=', value: a.rule }, ...Object.entries(a.labels ?? {}).map(([label, value]) => ({ label, op: '=' as const, value }))];
 }
 
+/** An alert's labels less the two every alert has (its rule's name and severity): what tells alerts of one rule apart. */
+export function ownLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'alertname' && k !== 'severity'));
+}
+
 export function fmtMatchers(matchers: readonly SilenceMatcher[]): string {
   return matchers.map((m) => `${m.label}${m.op}"${m.value}"`).join(', ');
 }

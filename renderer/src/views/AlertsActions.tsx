@@ -2,12 +2,12 @@
 // by label matchers for a duration. Silenced alerts keep evaluating; they only stop
 // notifying. The same silence form creates silences from the Silences tab.
 import { useId, useState } from 'react';
-import type { AlertView, SilenceMatcher } from '../../../shared/alerts';
+import type { AlertSilence, AlertView, SilenceMatcher } from '../../../shared/alerts';
 import { silenceMatchersProblem } from '../../../shared/labelMatchers';
 import { getClient } from '../api/client';
 import type { AlertAction } from '../components/AlertList';
 import { message, Modal } from '../components/Modal';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTimeZone } from '../lib/format';
 import { fmtMatchers, SILENCE_DURATIONS, silenceMatchersFor } from '../store/alerts';
 import { silenceMatches } from './silenceMatch';
 import { alertSentenceValues, Sentence } from '../components/Sentence';
@@ -106,6 +106,11 @@ function NoteDialog({ action, alert, onClose, onDone }: { action: 'ack' | 'note'
   );
 }
 
+/** The line said when a silence is made: its end with its zone (the hour a DST fall-back repeats reads alike twice without it). */
+export function silencedText(s: Pick<AlertSilence, 'matchers' | 'endsAt'>): string {
+  return `Silenced ${fmtMatchers(s.matchers)} until ${fmtDateTimeZone(s.endsAt)}.`;
+}
+
 const OPS: SilenceMatcher['op'][] = ['=', '!=', '=~', '!~'];
 
 /** Matchers, a duration and a comment; `preview` lists the alerts the matchers would mute. */
@@ -127,7 +132,7 @@ export function SilenceForm({ initial, preview = [], onCancel, onDone }: { initi
     try {
       const by = rememberedOperator();
       const s = await getClient().invoke('alerts.silence', { matchers, durationMs, comment: comment.trim(), by });
-      onDone(`Silenced ${fmtMatchers(s.matchers)} until ${fmtDateTime(s.endsAt)}.`);
+      onDone(silencedText(s));
     } catch (err) {
       setError(message(err));
       setBusy(false);

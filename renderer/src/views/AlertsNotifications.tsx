@@ -7,6 +7,7 @@ import { fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
 import { Sentence } from '../components/Sentence';
 import { LabelList } from '../components/UntrustedText';
 import { useApp } from '../store/appStore';
+import { ownLabels } from '../store/alerts';
 import { message } from '../components/Modal';
 
 const OUTCOME_TEXT: Record<NotificationLogEntry['outcome'], string> = {
@@ -94,7 +95,7 @@ export function NotificationLogTable({ entries }: { entries: NotificationLogEntr
             <td className="mono small">{e.rule}</td>
             <td className="small">
               {e.alerts.map((a, i) => {
-                const own = Object.fromEntries(Object.entries(a.labels).filter(([k]) => k !== 'alertname' && k !== 'severity'));
+                const own = ownLabels(a.labels);
                 return (
                   <span key={i}>
                     {i ? '; ' : ''}

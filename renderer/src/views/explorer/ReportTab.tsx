@@ -3,9 +3,11 @@
 // PDF, CSV or JSON with progress and cancel; sensitive fields are masked unless unticked.
 import { countText } from '../../../../shared/countText';
 import { useEffect, useRef, useState } from 'react';
+import type { AlertView } from '../../../../shared/alerts';
 import type { EventFilter, ReportData, ReportFormat, ReportJob } from '../../../../shared/explorer';
 import { formatMoneyTotal } from '../../../../shared/format';
-import { fmtCount, fmtDateTime, fmtPercent, fmtRange } from '../../lib/format';
+import { fmtCount, fmtDateTimeZone, fmtLabels, fmtPercent, fmtRange } from '../../lib/format';
+import { ownLabels } from '../../store/alerts';
 import { localTimeHint } from '../../lib/localTime';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -22,6 +24,16 @@ export interface ReportSeed {
 }
 
 const pct = (r: number | null) => fmtPercent(r, 2);
+
+/**
+ * An alert as the picker lists it: its rule, its own labels (what tells two merchants' spikes
+ * apart; values isolated, as an option is plain text) and when it fired and resolved, each time
+ * with its zone.
+ */
+export function reportAlertOption(a: Pick<AlertView, 'rule' | 'labels' | 'firedAt' | 'resolvedAt'>): string {
+  const labels = fmtLabels(ownLabels(a.labels));
+  return `${a.rule}${labels ? ` {${labels}}` : ''} · fired ${fmtDateTimeZone(a.firedAt)} ${a.resolvedAt ? `· resolved ${fmtDateTimeZone(a.resolvedAt)}` : '· firing'}`;
+}
 
 export function ReportTab({ seed }: { seed: ReportSeed | null }) {
   const clock = useApp((s) => s.snapshot?.clock ?? null);
@@ -174,7 +186,7 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
                   {alertKey && !fired.some((a) => a.key === alertKey) ? <option value={alertKey}>{alertKey}</option> : null}
                   {fired.map((a) => (
                     <option key={a.key} value={a.key}>
-                      {a.rule} · fired {fmtDateTime(a.firedAt)} {a.resolvedAt ? `· resolved ${fmtDateTime(a.resolvedAt)}` : '· firing'}
+                      {reportAlertOption(a)}
                     </option>
                   ))}
                 </select>
