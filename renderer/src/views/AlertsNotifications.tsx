@@ -9,6 +9,9 @@ import { LabelList } from '../components/UntrustedText';
 import { useApp } from '../store/appStore';
 import { ownLabels } from '../store/alerts';
 import { message } from '../components/Modal';
+import { ReadFailed } from '../components/ReadFailed';
+
+type NotificationLog = { entries: NotificationLogEntry[]; routing: boolean };
 
 const OUTCOME_TEXT: Record<NotificationLogEntry['outcome'], string> = {
   sent: 'sent',
@@ -21,7 +24,7 @@ const OUTCOME_TEXT: Record<NotificationLogEntry['outcome'], string> = {
 
 export function AlertsNotifications() {
   const alerts = useApp((s) => s.alerts);
-  const [log, setLog] = useState<{ entries: NotificationLogEntry[]; routing: boolean } | null>(null);
+  const [log, setLog] = useState<NotificationLog | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
@@ -45,22 +48,24 @@ export function AlertsNotifications() {
           Refresh
         </button>
       </header>
-      {error ? (
-        <div className="error-text small" role="alert">
-          Notification log unavailable: {error}
-        </div>
-      ) : null}
-      {log === null ? (
-        <div className="empty">Loading…</div>
-      ) : log.entries.length === 0 ? (
-        <div className="empty" data-testid="notifications-empty">
-          {log.routing ? 'Nothing notified yet.' : 'No contact points: alerts show here in the console only. Add contactPoints and policies to the rules file (see RULES.md).'}
-        </div>
-      ) : (
-        <NotificationLogTable entries={log.entries} />
-      )}
+      <NotificationLogNotice log={log} error={error} onRetry={() => void load()} />
+      {log?.entries.length ? <NotificationLogTable entries={log.entries} /> : null}
     </section>
   );
+}
+
+/** Above the table: why the log could not be read (and that the rows are an earlier read's), that it is on its way, or that it is empty and why. */
+export function NotificationLogNotice({ log, error, onRetry }: { log: NotificationLog | null; error: string | null; onRetry: () => void }) {
+  if (error) return <ReadFailed what="Notification log" error={error} earlier={Boolean(log?.entries.length)} onRetry={onRetry} testId="notifications-error" />;
+  if (log === null) return <div className="empty">Loading…</div>;
+  if (log.entries.length === 0) {
+    return (
+      <div className="empty" data-testid="notifications-empty">
+        {log.routing ? 'Nothing notified yet.' : 'No contact points: alerts show here in the console only. Add contactPoints and policies to the rules file (see RULES.md).'}
+      </div>
+    );
+  }
+  return null;
 }
 
 /** The log's rows, newest first: times local with the zone in the heading, label values isolated. */

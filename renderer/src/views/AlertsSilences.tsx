@@ -9,12 +9,14 @@ import { fmtMatchers } from '../store/alerts';
 import { silenceMatches } from './silenceMatch';
 import { message, Modal } from '../components/Modal';
 import { SilenceForm } from './AlertsActions';
+import { ReadFailed } from '../components/ReadFailed';
 
 export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void }) {
   const alerts = useApp((s) => s.alerts);
   const clock = useApp((s) => s.snapshot?.clock ?? null);
   const [silences, setSilences] = useState<AlertSilence[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [expireError, setExpireError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
 
   const load = useCallback(async () => {
@@ -30,13 +32,14 @@ export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void 
   }, [load]);
 
   const expire = async (s: AlertSilence) => {
+    setExpireError(null);
     try {
       const res = await getClient().invoke('alerts.expireSilence', { id: s.id });
       onStatus(res.ok ? `Silence ${fmtMatchers(s.matchers)} ended.` : 'That silence had already ended.');
-      await load();
     } catch (err) {
-      setError(message(err));
+      setExpireError(`Could not end the silence ${fmtMatchers(s.matchers)}: ${message(err)}`);
     }
+    await load();
   };
 
   const now = clock ?? Date.now();
@@ -48,20 +51,13 @@ export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void 
           New silence
         </button>
       </header>
-      {error ? (
-        <div className="error-text small" role="alert">
-          Silences unavailable: {error}
+      {expireError ? (
+        <div className="error-text small" role="alert" data-testid="silence-expire-error">
+          {expireError}
         </div>
       ) : null}
-      {silences === null ? (
-        <div className="empty">Loading…</div>
-      ) : silences.length === 0 ? (
-        <div className="empty" data-testid="silences-empty">
-          No silences.
-        </div>
-      ) : (
-        <SilencesTable silences={silences} alerts={alerts} now={now} onExpire={(s) => void expire(s)} />
-      )}
+      <SilencesNotice silences={silences} error={error} onRetry={() => void load()} />
+      {silences?.length ? <SilencesTable silences={silences} alerts={alerts} now={now} onExpire={(s) => void expire(s)} /> : null}
       {creating ? (
         <Modal title="New silence" onClose={() => setCreating(false)} testId="silence-dialog">
           <SilenceForm
@@ -78,6 +74,20 @@ export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void 
       ) : null}
     </section>
   );
+}
+
+/** Above the table: why the list could not be read (and that the rows are an earlier read's), that it is on its way, or that there are none. */
+export function SilencesNotice({ silences, error, onRetry }: { silences: AlertSilence[] | null; error: string | null; onRetry: () => void }) {
+  if (error) return <ReadFailed what="Silences" error={error} earlier={Boolean(silences?.length)} onRetry={onRetry} testId="silences-error" />;
+  if (silences === null) return <div className="empty">Loading…</div>;
+  if (silences.length === 0) {
+    return (
+      <div className="empty" data-testid="silences-empty">
+        No silences.
+      </div>
+    );
+  }
+  return null;
 }
 
 /** The silences, each with when it ends (local, the zone in the heading and the UTC instant in the title) and what it mutes now. */
