@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { getClient, missingToken } from '../api/client';
 import { appStore, useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
-import { fmtBytes, fmtClock, fmtDateTime, fmtDuration, fmtInstantTitle, fmtPercent, fmtZoneAt } from '../lib/format';
+import { fmtBytes, fmtClockZone, fmtDateTime, fmtDuration, fmtInstantTitle, fmtPercent, fmtZoneAt } from '../lib/format';
 import { ReplayBannerControls } from './ReplayBannerControls';
 import { LateEventsBanner, NodeAlarmBanner } from './BrokerBanners';
 
@@ -116,6 +116,11 @@ function SessionBanner() {
   return null;
 }
 
+/** What the paused banner says: since when, with the zone. */
+export function pausedText(pausedAt: number | null): string {
+  return `The view is frozen since ${fmtClockZone(pausedAt)}; live data is still being collected.`;
+}
+
 function PausedBanner() {
   const paused = useApp((s) => s.paused);
   const pausedAt = useApp((s) => s.pausedAt);
@@ -123,7 +128,7 @@ function PausedBanner() {
   return (
     <div className="banner banner-warn" role="status" data-testid="paused-banner">
       <strong>Paused</strong>
-      <span>The view is frozen since {fmtClock(pausedAt)}; live data is still being collected.</span>
+      <span>{pausedText(pausedAt)}</span>
       <button type="button" className="btn btn-small" onClick={() => appStore.getState().setPaused(false)}>
         Resume
       </button>

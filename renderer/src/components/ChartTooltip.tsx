@@ -8,11 +8,19 @@ export interface TooltipItem {
   value: number | null;
 }
 
-/** `items` top of the chart first; `title` the row's time as the chart words it. */
-export function ChartTooltipBox({ title, items, unit, format }: { title: string; items: readonly TooltipItem[]; unit: string; format: (v: number) => string }) {
+/** A row's time as the chart words it, and the zone it is in ("GMT+1"): the axes name none. */
+export interface TooltipTime {
+  text: string;
+  zone: string;
+}
+
+/** `items` top of the chart first; `time` the row's time, its zone a span of its own beside it (the time's text is the data table's row). */
+export function ChartTooltipBox({ time, items, unit, format }: { time: TooltipTime; items: readonly TooltipItem[]; unit: string; format: (v: number) => string }) {
   return (
     <div className="chart-tooltip">
-      <div className="chart-tooltip-time">{title}</div>
+      <div className="chart-tooltip-head">
+        <span className="chart-tooltip-time">{time.text}</span> <span className="chart-tooltip-zone">{time.zone}</span>
+      </div>
       {items.map((item) => (
         <div key={item.key} className="chart-tooltip-row">
           <span className="swatch" style={{ background: item.color }} />

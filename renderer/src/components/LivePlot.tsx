@@ -2,7 +2,8 @@
 // seconds, with whole-number ticks from 0 and clock ticks every 3 minutes.
 import { useMemo, type ReactNode } from 'react';
 import { clockTick, minuteTicks, niceTicks } from '../lib/chartAxes';
-import { fmtClock, fmtCompact } from '../lib/format';
+import { fmtClock, fmtCompact, fmtZoneAt } from '../lib/format';
+import type { TooltipTime } from './ChartTooltip';
 import type { PlotFrame } from '../lib/stackedArea';
 import type { ChartRow } from '../store/chartData';
 import type { Theme } from '../store/store';
@@ -30,7 +31,8 @@ export interface LivePlotProps {
   hint: string;
 }
 
-const clockTitle = (t: number) => fmtClock(t * 1000);
+/** A tooltip's time (seconds) and its zone: the axis gives none. */
+export const liveTimeTitle = (t: number): TooltipTime => ({ text: fmtClock(t * 1000), zone: fmtZoneAt(t * 1000) });
 
 export function LivePlot({ data, series, colorOf, max, theme, layers, unit, format, hint }: LivePlotProps) {
   const { start, end } = data;
@@ -48,7 +50,7 @@ export function LivePlot({ data, series, colorOf, max, theme, layers, unit, form
       margin={MARGIN}
       theme={theme}
       layers={layers}
-      timeTitle={clockTitle}
+      timeTitle={liveTimeTitle}
       unit={unit}
       format={format}
       hint={hint}

@@ -6,6 +6,8 @@
 // charts are: five recharts panels redrawn on every refresh were the dashboard's long tasks.
 import { memo, useCallback, useMemo, useState } from 'react';
 import { formatDateTime } from '../../../shared/format';
+import { fmtInstantTitle, fmtZoneAt, fmtZoneSpan } from '../lib/format';
+import type { TooltipTime } from './ChartTooltip';
 import type { SeriesPoint } from '../../../shared/dashboardApi';
 import { bandPath, pointsPath } from '../lib/linePath';
 import { distinctTickLabel, timeTickLabel, timeTicks, valueTicks } from '../lib/rangeAxes';
@@ -23,6 +25,9 @@ export interface ChartSeries {
   /** A compare series: dashed and faded. */
   ghost?: boolean;
 }
+
+/** A tooltip's time (ms) and its zone: the axis gives none. */
+export const rangeTimeTitle = (t: number): TooltipTime => ({ text: formatDateTime(t), zone: fmtZoneAt(t) });
 
 export interface ChartThreshold {
   label: string;
@@ -154,7 +159,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             margin={margin}
             theme={theme}
             layers={layers}
-            timeTitle={formatDateTime}
+            timeTitle={rangeTimeTitle}
             unit=""
             format={valueFormat}
             hint={onZoom ? 'Hover or use the arrow keys for the values at a time; drag across the chart to zoom into that range' : 'Hover or use the arrow keys for the values at a time'}
@@ -190,7 +195,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             <caption className="sr-only">{label}</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
+                <th scope="col">Time ({fmtZoneSpan(rows.map((r) => r.t), toMs)})</th>
                 {series.map((s) => (
                   <th scope="col" key={s.key}>
                     {s.name}
@@ -201,7 +206,9 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             <tbody>
               {(tableOpen ? rows : []).map((r) => (
                 <tr key={r.t}>
-                  <th scope="row">{formatDateTime(r.t)}</th>
+                  <th scope="row" title={fmtInstantTitle(r.t)}>
+                    {formatDateTime(r.t)}
+                  </th>
                   {series.map((s) => (
                     <td key={s.key}>{typeof r[s.key] === 'number' ? valueFormat(r[s.key] as number) : '—'}</td>
                   ))}

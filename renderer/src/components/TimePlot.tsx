@@ -10,7 +10,7 @@ import { dragRange, timeAt } from '../lib/plotDrag';
 import { nearestRow, type PlotFrame } from '../lib/stackedArea';
 import type { ChartRow } from '../store/chartData';
 import type { Theme } from '../store/store';
-import { ChartTooltipBox } from './ChartTooltip';
+import { ChartTooltipBox, type TooltipTime } from './ChartTooltip';
 import { PlotAxes, plotX, plotY } from './PlotAxes';
 
 const CURSOR = '#ccc';
@@ -46,7 +46,8 @@ export interface TimePlotProps {
   /** What the plot draws in its frame (paths), clipped to it. */
   layers: (frame: PlotFrame) => ReactNode;
   /** The tooltip's heading for a row's time. */
-  timeTitle: (t: number) => string;
+  /** A row's time as the tooltip heads it, and its zone (drawn apart: the time's text is the data table's). */
+  timeTitle: (t: number) => TooltipTime;
   unit: string;
   format: (v: number) => string;
   /** What the focused plot offers, for assistive technology. */
@@ -114,7 +115,7 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
       <>
         <div className="plot-cursor" style={{ left: Math.round(x), top: frame.top, height: frame.bottom - frame.top, background: CURSOR }} />
         <div className="plot-tooltip" style={{ top: frame.top, ...side }}>
-          <ChartTooltipBox title={timeTitle(row.t)} items={items} unit={unit} format={format} />
+          <ChartTooltipBox time={timeTitle(row.t)} items={items} unit={unit} format={format} />
         </div>
       </>
     );

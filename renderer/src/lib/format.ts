@@ -130,6 +130,12 @@ export function fmtDateTimeZone(ms: number | null | undefined): string {
   return `${formatDateTime(ms)} ${zoneName(ms)}`;
 }
 
+/** HH:MM:SS and the zone's short name ("02:30:00 GMT+2"), in local time: a clock a line gives on its own, with no zone near it. */
+export function fmtClockZone(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  return `${formatClock(ms)} ${zoneName(ms)}`;
+}
+
 const millis = (ms: number) => String(((Math.floor(ms) % 1000) + 1000) % 1000).padStart(3, '0');
 
 /** HH:MM:SS.mmm and the zone's short name ("02:30:00.123 GMT+2"), in local time: a payment's steps, ms apart. */

@@ -6,7 +6,8 @@
 import type { TransportStatus } from '../api/client';
 import type { EngineSnapshot, StatusState } from '../../../shared/metrics';
 import { sessionStatus } from '../../../shared/sessionStatus';
-import { formatClock, formatElapsed } from '../../../shared/format';
+import { formatElapsed } from '../../../shared/format';
+import { fmtClockZone } from './format';
 
 /** No snapshot for this long (they come 10 times a second) means the engine is not answering. */
 export const SNAPSHOT_STALE_MS = 5000;
@@ -25,9 +26,9 @@ export function statusBadge(snapshot: EngineSnapshot, transport: TransportStatus
     const since = snapshot.at;
     return {
       state: 'lost',
-      label: `CONNECTION LOST since ${formatClock(since)}`,
+      label: `CONNECTION LOST since ${fmtClockZone(since)}`,
       tone: 'crit',
-      title: `No word from the payops engine for ${formatElapsed(now - since)}${transport?.error ? `: ${transport.error}` : ''}; the figures shown are from ${formatClock(since)}.`,
+      title: `No word from the payops engine for ${formatElapsed(now - since)}${transport?.error ? `: ${transport.error}` : ''}; the figures shown are from ${fmtClockZone(since)}.`,
     };
   }
   const s = snapshot.status;
@@ -47,7 +48,7 @@ export function statusBadge(snapshot: EngineSnapshot, transport: TransportStatus
         state: 'quiet',
         label: `LIVE · connected, nothing received for ${formatElapsed(now - status.since)}`,
         tone: 'warn',
-        title: `Connected to ${url}, but no message has arrived ${status.lastReceivedAt === null ? 'since connecting' : `since ${formatClock(status.lastReceivedAt)}`}.`,
+        title: `Connected to ${url}, but no message has arrived ${status.lastReceivedAt === null ? 'since connecting' : `since ${fmtClockZone(status.lastReceivedAt)}`}.`,
       };
     case 'connecting':
       return {
@@ -59,7 +60,7 @@ export function statusBadge(snapshot: EngineSnapshot, transport: TransportStatus
     case 'lost':
       return {
         state: 'lost',
-        label: `CONNECTION LOST since ${formatClock(status.since)}`,
+        label: `CONNECTION LOST since ${fmtClockZone(status.since)}`,
         tone: 'crit',
         title: `The connection to ${url} was lost ${formatElapsed(now - status.since)} ago and is being retried${status.detail ? `: ${status.detail}` : ''}.`,
       };

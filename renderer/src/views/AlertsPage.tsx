@@ -7,7 +7,7 @@ import type { AlertView } from '../../../shared/alerts';
 import { AlertList, type AlertAction } from '../components/AlertList';
 import { useApp } from '../store/appStore';
 import { ALERT_TABS, alertTabOf, countByState, type AlertTab } from '../store/alerts';
-import { fmtClock, fmtCount } from '../lib/format';
+import { fmtClockZone, fmtCount } from '../lib/format';
 import { AlertActionDialog } from './AlertsActions';
 import { AlertsHistory } from './AlertsHistory';
 import { AlertsSilences } from './AlertsSilences';
@@ -147,9 +147,7 @@ function CurrentAlerts({ onStatus }: { onStatus: (text: string) => void }) {
             onChange={(e) => setText(e.target.value)}
             data-testid="alerts-search"
           />
-          <span className="muted small" data-testid="alerts-updated">
-            {error ? <span className="error-text">Alerts unavailable: {error}</span> : loadedAt ? `updated ${fmtClock(loadedAt)}` : 'loading…'}
-          </span>
+          <AlertsUpdated error={error} loadedAt={loadedAt} />
         </div>
         <CurrentAlertList
           alerts={shown}
@@ -169,5 +167,14 @@ function CurrentAlerts({ onStatus }: { onStatus: (text: string) => void }) {
         />
       ) : null}
     </>
+  );
+}
+
+/** When the list was last read, or that it is being read, or why it could not be. */
+export function AlertsUpdated({ error, loadedAt }: { error: string | null; loadedAt: number | null }) {
+  return (
+    <span className="muted small" data-testid="alerts-updated">
+      {error ? <span className="error-text">Alerts unavailable: {error}</span> : loadedAt ? `updated ${fmtClockZone(loadedAt)}` : 'loading…'}
+    </span>
   );
 }
