@@ -15,11 +15,14 @@ export function clipText(text: string, max = UNTRUSTED_SHOWN_CHARS): string {
   return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
 }
 
-/** A value as groupValueText writes it (quoted where it would not be seen as written), isolated and cut, its undrawn characters shown. */
-export function UntrustedText({ text, className }: { text: string; className?: string }) {
+/**
+ * A value as groupValueText writes it (quoted where it would not be seen as written), isolated and
+ * cut, its undrawn characters shown. `quoted`: the caller draws the quotes (a silence matcher's "…").
+ */
+export function UntrustedText({ text, className, quoted = false }: { text: string; className?: string; quoted?: boolean }) {
   // Its undrawn characters as \uXXXX, as in sentences: inside its isolate a right-to-left
   // override still turned the value itself round ("m_\u202e1042" read "m_2401").
-  const written = withFormatCharactersShown(groupValueText(text));
+  const written = withFormatCharactersShown(quoted ? text : groupValueText(text));
   const shown = clipText(written);
   return (
     <bdi className={className} title={shown === written ? undefined : written}>
@@ -36,6 +39,23 @@ export function LabelList({ labels }: { labels: Record<string, string> }) {
         <span key={k}>
           {i ? ', ' : ''}
           {k}=<UntrustedText text={v} />
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** Silence matchers (merchantId="m_1042", country=~"D.*"), each value isolated and cut as UntrustedText draws it. */
+export function MatcherList({ matchers }: { matchers: readonly { label: string; op: string; value: string }[] }) {
+  return (
+    <>
+      {matchers.map((m, i) => (
+        <span key={i}>
+          {i ? ', ' : ''}
+          {m.label}
+          {m.op}&quot;
+          <UntrustedText text={m.value} quoted />
+          &quot;
         </span>
       ))}
     </>

@@ -76,7 +76,8 @@ describe('alerts view helpers', () => {
     const { silenceMatches } = await import('../views/silenceMatch');
     const a = { rule: 'fraud', labels: { merchant: 'm_1' }, severity: 'critical' as const };
     const m = silenceMatchersFor(a);
-    expect(fmtMatchers(m)).toBe('alertname="fraud", merchant="m_1"');
+    // each value isolated (FSI … PDI): silenceMatchersText.test.tsx
+    expect(fmtMatchers(m)).toBe('alertname="\u2068fraud\u2069", merchant="\u2068m_1\u2069"');
     expect(silenceMatches(m, a)).toBe(true);
     expect(silenceMatches(m, { ...a, labels: { merchant: 'm_2' } })).toBe(false);
     expect(silenceMatches([{ label: 'merchant', op: '=~', value: 'm_.*' }], a)).toBe(true);

@@ -10,6 +10,7 @@ import { silenceMatches } from './silenceMatch';
 import { message, Modal } from '../components/Modal';
 import { SilenceForm } from './AlertsActions';
 import { ReadFailed } from '../components/ReadFailed';
+import { MatcherList } from '../components/UntrustedText';
 
 export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void }) {
   const alerts = useApp((s) => s.alerts);
@@ -114,7 +115,9 @@ export function SilencesTable({ silences, alerts, now, onExpire }: { silences: A
           const mutes = active ? alerts.filter((a) => a.state !== 'resolved' && a.state !== 'normal' && silenceMatches(s.matchers, a)) : [];
           return (
             <tr key={s.id} data-testid="silence-row" data-active={active}>
-              <td className="mono small">{fmtMatchers(s.matchers)}</td>
+              <td className="mono small">
+                <MatcherList matchers={s.matchers} />
+              </td>
               <td className="nowrap" title={fmtInstantTitle(s.expiredAt ?? s.endsAt)}>
                 {s.expiredAt !== null ? `ended ${fmtDateTime(s.expiredAt)}` : active ? fmtDateTime(s.endsAt) : `ended ${fmtDateTime(s.endsAt)}`}
               </td>

@@ -1,0 +1,38 @@
+// Silence matchers hold label values from the events (a merchant named in Hebrew or Arabic, an id
+// with a right-to-left override, an id thousands of characters long). Before, they were joined
+// raw: in the silences table 'merchantId="שלום", country="DE"' was drawn with the figures and
+// quotes around the Hebrew reordered, an override turned the rest of the line round, and a long
+// id made the table as wide as itself; the lines said when a silence is made or ended likewise.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { AlertSilence, SilenceMatcher } from '../../../shared/alerts';
+import { fmtMatchers } from '../store/alerts';
+import { SilencesTable } from './AlertsSilences';
+
+const matchers: SilenceMatcher[] = [
+  { label: 'merchantId', op: '=', value: 'שלום' },
+  { label: 'country', op: '=~', value: 'm_\u202e1' },
+];
+const silence = (m: SilenceMatcher[]): AlertSilence => ({ id: 's1', matchers: m, endsAt: 2_000_000, comment: '', createdBy: 'ops', createdAt: 0, expiredAt: null });
+
+describe('silence matchers in the silences table', () => {
+  it('isolate each value, its undrawn characters shown', () => {
+    const html = renderToStaticMarkup(<SilencesTable silences={[silence(matchers)]} alerts={[]} now={1_000_000} onExpire={() => undefined} />);
+    expect(html).toContain('merchantId=&quot;<bdi>שלום</bdi>&quot;');
+    expect(html).toContain('country=~&quot;<bdi>m_\\u202e1</bdi>&quot;');
+    expect(html).not.toContain('\u202e');
+  });
+
+  it('cut a long value to what a cell holds, the whole in its title', () => {
+    const long = 'm'.repeat(4000);
+    const html = renderToStaticMarkup(<SilencesTable silences={[silence([{ label: 'merchantId', op: '=', value: long }])]} alerts={[]} now={1_000_000} onExpire={() => undefined} />);
+    expect(html).toContain(`>${'m'.repeat(64)}…</bdi>`);
+    expect(html).toContain(`title="${long}"`);
+  });
+});
+
+describe('silence matchers as plain text (the lines said when a silence is made or ended, a button name)', () => {
+  it('isolate each value (FSI … PDI), its undrawn characters shown', () => {
+    expect(fmtMatchers(matchers)).toBe('merchantId="\u2068שלום\u2069", country=~"\u2068m_\\u202e1\u2069"');
+  });
+});
