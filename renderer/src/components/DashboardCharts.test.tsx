@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
-import { DecisionsPanel, DeclineCodesPanel, RangeChartsError, RatesPanel, VolumePanel } from './DashboardCharts';
+import { DecisionsPanel, DeclineCodesPanel, RangeChartsError, RatesPanel, thresholdLabel, VolumePanel } from './DashboardCharts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const empty: DashboardSeries = {
@@ -79,5 +79,25 @@ describe('range charts that could not be read', () => {
     expect(said).toMatch(/^Charts unavailable: the read worker stopped\. The charts below are of 2026-11-23 \d\d:00:00 – 2026-11-23 \d\d:00:00 \S+, read before\.$/);
     expect(renderToStaticMarkup(<RangeChartsError error="busy" shown={null} />).replace(/<[^>]+>/g, '')).toBe('Charts unavailable: busy.');
     expect(renderToStaticMarkup(<RangeChartsError error={null} shown={null} />)).toBe('');
+  });
+});
+
+describe('top decline codes from the events', () => {
+  // Before: a code was drawn raw: an override in it turned the row round, a long one widened the panel.
+  it('isolates each code, its undrawn characters shown, cut to what a cell holds', () => {
+    const codes = [{ code: '5\u202e1', count: 3 }, { code: '9'.repeat(500), count: 2 }];
+    const html = renderToStaticMarkup(<DeclineCodesPanel data={{ ...empty, declineCodes: codes, totals: { ...empty.totals, declined: 5 } }} />);
+    expect(text(html)).not.toContain('\u202e');
+    expect(html).toContain('<bdi>5\\u202e1</bdi>');
+    expect(html).toContain(`title="${'9'.repeat(500)}"`);
+  });
+});
+
+describe('alert rule thresholds on the rates chart', () => {
+  // Before: "approval below 90.0 %" beside two approval lines, one per attempt and one per payment;
+  // the approval_rate rule judges per attempt.
+  it('say the rate they are on is per attempt', () => {
+    expect(thresholdLabel({ rule: 'low-approval', metric: 'approval_rate', kind: 'below', value: 0.9, severity: 'critical' })).toMatch(/^low-approval: approval per attempt below 90\.0\s?%$/);
+    expect(thresholdLabel({ rule: 'declines', metric: 'decline_rate', kind: 'above', value: 0.2, severity: 'warning' })).toMatch(/^declines: decline per attempt above 20\.0\s?%$/);
   });
 });

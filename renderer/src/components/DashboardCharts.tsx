@@ -9,7 +9,7 @@ import { formatMoneyTotal } from '../../../shared/format';
 import { fmtCount, fmtCountText, fmtMajorAmount, fmtMs, fmtPercent, fmtRange, fmtRate } from '../lib/format';
 import { lineGapMs, zeroFilled } from '../lib/linePath';
 import { isRefreshOf } from '../lib/rangeRefresh';
-import { baselineBand, ruleLines } from '../lib/ruleLines';
+import { baselineBand, ruleLines, type ThresholdLine } from '../lib/ruleLines';
 import { useAlertRules, useDashboardSeries } from '../lib/useDashboardSeries';
 import { useApp } from '../store/appStore';
 import { useRange } from '../store/dashboardRange';
@@ -17,6 +17,7 @@ import { triageHash } from '../views/triageModel';
 import { RangePicker } from './RangePicker';
 import './DashboardCharts.css';
 import { TimeChart, type ChartSeries, type ChartThreshold } from './TimeChart';
+import { UntrustedText } from './UntrustedText';
 
 const GREEN = '#2fae6a';
 const ORANGE = '#e8833a';
@@ -76,6 +77,11 @@ function ExplainRangeLink() {
   );
 }
 
+/** An alert rule's threshold line in the rates chart's legend: on which line (the rules judge per attempt; approval is drawn per payment too). */
+export function thresholdLabel(t: ThresholdLine): string {
+  return `${t.rule}: ${t.metric === 'approval_rate' ? 'approval' : 'decline'} per attempt ${t.kind} ${pct(t.value)}`;
+}
+
 export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
   const { theme, onZoom } = usePanelCommon();
   const rules = useAlertRules();
@@ -92,7 +98,7 @@ export const RatesPanel = memo(function RatesPanel({ data }: PanelProps) {
     series.push({ key: 'declineGhost', name: ghostName(data, 'Decline rate per attempt'), color: ORANGE, points: data.compare.declineRate, ghost: true });
   }
   const thresholds: ChartThreshold[] = lines.thresholds.map((t) => ({
-    label: `${t.rule}: ${t.metric === 'approval_rate' ? 'approval' : 'decline'} ${t.kind} ${pct(t.value)}`,
+    label: thresholdLabel(t),
     value: t.value,
     color: t.severity === 'critical' ? RED : '#d4a72c',
   }));
@@ -279,7 +285,7 @@ export const DeclineCodesPanel = memo(function DeclineCodesPanel({ data }: Panel
               return (
                 <tr key={c.code} data-testid={`decline-code-${c.code}`} data-count={c.count}>
                   <th scope="row" className="mono">
-                    {c.code}
+                    <UntrustedText text={c.code} />
                   </th>
                   <td>
                     {info.meaning} <span className="muted">({info.kind})</span>
