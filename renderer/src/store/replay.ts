@@ -206,6 +206,8 @@ export interface ReplayState {
   recent: RecentCapture[];
   demoCapture: string | null;
   recentLoaded: boolean;
+  /** Why the last read of the recent captures failed (null once one answered). */
+  recentError: string | null;
   /** The detailed status of the running replay (bad lines); null outside a replay. */
   status: ReplayStatusView | null;
   /** The request in flight ('open', 'pause', 'seek', ...), one at a time per kind of action. */
@@ -281,6 +283,7 @@ export function createReplayStore(client: ReplayClient, options: ReplayStoreOpti
       recent: [],
       demoCapture: null,
       recentLoaded: false,
+      recentError: null,
       status: null,
       busy: null,
       error: null,
@@ -307,9 +310,10 @@ export function createReplayStore(client: ReplayClient, options: ReplayStoreOpti
       async loadRecent() {
         try {
           const res = await invoke('replay.recent', {});
-          set({ recent: res.files ?? [], demoCapture: res.demoCapture ?? null, recentLoaded: true });
+          set({ recent: res.files ?? [], demoCapture: res.demoCapture ?? null, recentLoaded: true, recentError: null });
         } catch (err) {
-          set({ recentLoaded: true, error: `Recent captures unavailable: ${message(err)}` });
+          // Not "loaded": what the read would have said (none recent, no demo capture) is not known.
+          set({ recentError: message(err) });
         }
       },
 

@@ -4,8 +4,9 @@ import { useState } from 'react';
 import type { PayopsApi } from '../../../shared/api';
 import { fmtDateTimeZone, fmtInstantTitle } from '../lib/format';
 import { useApp } from '../store/appStore';
-import { droppedCapturePath, looksLikeCapture, type DesktopBridgeExtras } from '../store/replay';
+import { droppedCapturePath, looksLikeCapture, type DesktopBridgeExtras, type RecentCapture } from '../store/replay';
 import { getReplayStore, useReplay } from '../store/replayStore';
+import { ReadFailed } from '../components/ReadFailed';
 
 /** The desktop bridge (Electron's preload), or null in a browser. */
 function desktopBridge(): (PayopsApi & DesktopBridgeExtras) | null {
@@ -57,6 +58,7 @@ export function ReplayOpen() {
   const recent = useReplay((s) => s.recent);
   const demoCapture = useReplay((s) => s.demoCapture);
   const loaded = useReplay((s) => s.recentLoaded);
+  const recentError = useReplay((s) => s.recentError);
   const notice = useReplay((s) => s.notice);
   const startPaused = useReplay((s) => s.startPaused);
   const desktop = useApp((s) => s.transport?.kind === 'ipc' || s.info?.host === 'electron') && desktopBridge() !== null;
@@ -118,9 +120,7 @@ export function ReplayOpen() {
           >
             Open demo capture (PaySim)
           </button>
-          <span className="muted small">
-            {demoCapture ? 'Payment and risk events over 741 simulated hours, sparse in time: try ×3600 or max.' : loaded ? 'The PaySim demo capture is not installed.' : ''}
-          </span>
+          <DemoCaptureNote demoCapture={demoCapture} loaded={loaded} />
         </div>
         <DropZone desktop={desktop} />
         {notice ? (
@@ -128,18 +128,31 @@ export function ReplayOpen() {
             {notice}
           </div>
         ) : null}
-        <div>
-          <h3 className="small muted">Recent captures</h3>
-          {recent.length === 0 ? (
-            <p className="muted small" data-testid="replay-recent-empty">
-              {loaded ? 'None yet.' : 'Loading…'}
-            </p>
-          ) : (
-            <RecentCaptures recent={recent} opening={opening} onReplay={(file) => void store.open(file)} />
-          )}
-        </div>
+        <RecentCapturesSection recent={recent} loaded={loaded} error={recentError} opening={opening} onReplay={(file) => void store.open(file)} onRetry={() => void store.loadRecent()} />
       </div>
     </section>
+  );
+}
+
+/** What the demo capture button is, or that it is not installed (once the read said so). */
+export function DemoCaptureNote({ demoCapture, loaded }: { demoCapture: string | null; loaded: boolean }) {
+  return <span className="muted small">{demoCapture ? 'Payment and risk events over 741 simulated hours, sparse in time: try ×3600 or max.' : loaded ? 'The PaySim demo capture is not installed.' : ''}</span>;
+}
+
+/** The recent captures, or why they could not be read (with the list read before, if any), or that they are being read, or that there are none. */
+export function RecentCapturesSection({ recent, loaded, error, opening, onReplay, onRetry }: { recent: readonly RecentCapture[]; loaded: boolean; error: string | null; opening: boolean; onReplay: (file: string) => void; onRetry: () => void }) {
+  return (
+    <div>
+      <h3 className="small muted">Recent captures</h3>
+      {error ? <ReadFailed what="Recent captures" error={error} earlier={recent.length > 0} onRetry={onRetry} testId="replay-recent-error" /> : null}
+      {error && recent.length === 0 ? null : recent.length === 0 ? (
+        <p className="muted small" data-testid="replay-recent-empty">
+          {loaded ? 'None yet.' : 'Loading…'}
+        </p>
+      ) : (
+        <RecentCaptures recent={recent} opening={opening} onReplay={onReplay} />
+      )}
+    </div>
   );
 }
 
