@@ -454,7 +454,7 @@ export function EventsTableHead({ rows }: { rows: readonly EventRow[] }) {
   );
 }
 
-function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimeline: (paymentId: string) => void; onClose: () => void }) {
+export function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimeline: (paymentId: string) => void; onClose: () => void }) {
   const [detail, setDetail] = useState<EventDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [mode, setMode] = useState<'pretty' | 'raw'>('pretty');
@@ -501,7 +501,7 @@ function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimel
       </dl>
       {row.paymentId ? (
         <button type="button" className="btn btn-small" onClick={() => onTimeline(row.paymentId!)} data-testid="open-timeline">
-          Payment timeline ({row.paymentId})
+          Payment timeline (<UntrustedText text={row.paymentId} />)
         </button>
       ) : null}
       <div className="explorer-json-tabs" role="tablist" aria-label="JSON view">
@@ -527,7 +527,7 @@ function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimel
   );
 }
 
-function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; onClose: () => void; onSelect: (row: EventRow) => void }) {
+export function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; onClose: () => void; onSelect: (row: EventRow) => void }) {
   const [state, dispatch] = useReducer(requestStep<PaymentTimeline>, REQUEST_IDLE);
   const requests = useRef(0);
   useEffect(() => {
@@ -538,12 +538,12 @@ function TimelinePanel({ paymentId, onClose, onSelect }: { paymentId: string; on
       .catch((err) => dispatch({ kind: 'failed', request, message: errorText(err) }));
   }, [paymentId]);
   return (
-    <section className="panel explorer-timeline" aria-label={`Payment timeline ${paymentId}`} data-testid="payment-timeline">
+    <section className="panel explorer-timeline" aria-label={`Payment timeline ${withFormatCharactersShown(paymentId)}`} data-testid="payment-timeline">
       <div className="explorer-panel-head">
         <h2>
           Timeline{' '}
           <span className="mono id-text" data-testid="timeline-payment-id">
-            {paymentId}
+            <UntrustedText text={paymentId} />
           </span>
         </h2>
         <button type="button" className="btn btn-small btn-ghost" onClick={onClose} aria-label="Close payment timeline">
