@@ -7,18 +7,23 @@ export const message = (err: unknown) => (err instanceof Error ? err.message : S
 export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
+  // The latest onClose, read when Escape is pressed: the views pass a new function at every render
+  // (ten a second behind a live view), and an effect hung on it opened the dialog again each time,
+  // throwing focus out of the field being typed in.
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     box.current?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
+      if (e.key === 'Escape') close.current();
     };
     window.addEventListener('keydown', onKey);
     return () => {
       window.removeEventListener('keydown', onKey);
       previous?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="modal panel" role="dialog" aria-modal="true" aria-labelledby={id} ref={box} data-testid={testId}>
