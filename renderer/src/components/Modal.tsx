@@ -3,10 +3,11 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** A modal dialog: Escape or the backdrop closes it, focus starts inside. */
+/** A modal dialog: Escape or the backdrop closes it, focus starts in its first field (on Close when it has none). */
 export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
   // The latest onClose, read when Escape is pressed: the views pass a new function at every render
   // (ten a second behind a live view), and an effect hung on it opened the dialog again each time,
   // throwing focus out of the field being typed in.
@@ -14,7 +15,8 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
   close.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    box.current?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
+    // The first field of the dialog's body, not the header's ✕ (Enter there closed what was just opened).
+    (body.current?.querySelector<HTMLElement>('textarea, input, select, button') ?? box.current?.querySelector<HTMLElement>('button'))?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') close.current();
     };
@@ -33,7 +35,7 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
             ✕
           </button>
         </header>
-        {children}
+        <div ref={body}>{children}</div>
       </div>
     </div>
   );

@@ -103,4 +103,17 @@ describe('a modal dialog over a view that re-renders', () => {
     expect(focused()).toBe('comment');
     expect(closed).toBe(0);
   });
+
+});
+
+describe('a modal dialog opening', () => {
+  // Before: focus started on the header's ✕ (the first button in the dialog), so Enter closed the
+  // dialog just opened and the first field was a Tab away.
+  it('starts focus in its first field, on Close only when it has none', async () => {
+    const focused = () => globals.document.activeElement?.getAttribute?.('aria-label') ?? null;
+    await render(createElement(Modal, { title: 'Silence', onClose: () => undefined, children: createElement('form', null, createElement('input', { 'aria-label': 'first' })) }));
+    expect(focused()).toBe('first');
+    await render(createElement(Modal, { title: 'Keyboard shortcuts', onClose: () => undefined, children: createElement('p', null, 'p: pause') }));
+    expect(focused()).toBe('Close');
+  });
 });
