@@ -117,8 +117,14 @@ export class LiveMetrics {
   /**
    * A replay sought back: the windows (event time and arrival) are emptied, to be filled from the
    * store by `addStored` (engine/replayRefill.ts). The newest event time and arrival handled stay.
+   * The throughput tail starts again at the new clock: it went on from the second sent last, ahead
+   * of the clock, so no second the clock passed again was sent (the renderer, which restarts its
+   * series when the clock goes back, had a gap up to the old position), and late counts gathered
+   * for those seconds ahead are dropped.
    */
   clearWindows(): void {
+    this.lastTailSec = null;
+    this.lateBySecond.clear();
     this.byEventTime.evictBefore(Infinity);
     this.lagBySecond.clear();
     this.arrivals = new ArrivalMetrics();
