@@ -3,9 +3,12 @@
 // are fed by commits, and a backward seek pushes no line already stored again: after a seek
 // further back than the 15 minutes they keep, every live figure read empty (0 events/s, no
 // approval, no last event) while the clock was paced over a stretch full of traffic. Here they
-// are filled from the store instead: at the seek, with the events stored in the 15 minutes
-// before the new clock, and, while the clock is behind the events handled, with those of each
-// stretch it passes, as commits would have filled them had the replay reached it from the start.
+// are filled from the store instead: at the seek, with what was stored up to the new clock (the
+// arrival windows with what arrived in their 2 minutes, however old its event time), and, while
+// the clock is behind the events handled, with the events of each stretch it passes, as commits
+// would have filled them had the replay reached it from the start.
+import { ARRIVAL_KEEP_SECONDS, LATE_AFTER_MS } from '../metrics/arrivalMetrics';
+import { lagBinSql } from '../metrics/lagBins';
 import { KEEP_SECONDS, type LiveMetrics } from '../metrics/liveMetrics';
 import { AUTHORIZATION_ATTEMPT_TYPES } from '../store/eventTypeSql';
 import type { LiveWindowEvent } from '../store/eventRepository';
@@ -15,21 +18,20 @@ import type { Store } from '../store/store';
 
 const ATTEMPTS: ReadonlySet<string> = new Set(AUTHORIZATION_ATTEMPT_TYPES);
 /**
- * Of the 15 minutes filled at a seek, the seconds before the clock filled from the stored events
- * themselves: the arrival figures read 120 s of arrivals, the scores, lag and payments one minute
- * (with a minute more for a payment's earlier attempts). The older seconds are filled from the
- * per-second rollups (counts by type, authorized amounts): the events of 15 minutes cost ~5 us
- * each to read, 5.7 s at 1,000 events/s.
+ * The seconds before the clock whose payments (one minute read, a minute more for a payment's
+ * earlier attempts) and newest arrivals are read from the stored events at a seek; the arrival
+ * windows are read by arrival (the 2 minutes before the arrival clock), the counts by type and
+ * authorized amounts of all 15 minutes from the per-second rollups.
  */
 export const EVENT_FILL_SECONDS = 180;
+/** The seconds before the clock whose scores the live figures read (the risk score p95). */
+const SCORE_SECONDS = 60;
 
 export class ReplayRefill {
   /** The replay clock at the last read, to see it go back. */
   private lastClock: number | null = null;
   /** Approval per payment of the events filled from the store, as the writer counted them at their commits. */
   private payments: PaymentOutcomes | null = null;
-  /** Whether the last fill read any event. */
-  private filledAny = false;
 
   constructor(
     private readonly store: Store,
@@ -45,21 +47,8 @@ export class ReplayRefill {
     const back = this.lastClock !== null && replayClock < this.lastClock;
     this.lastClock = replayClock;
     const m = this.metrics;
-    if (back) {
-      m.clearWindows();
-      this.payments = new PaymentOutcomes();
-      // The seconds the windows keep at this clock (LiveMetrics.figures evicts the older): the
-      // older from the rollups, the last EVENT_FILL_SECONDS from the events.
-      const endSec = Math.floor(readAt / 1000);
-      const eventsFromSec = Math.max(endSec - KEEP_SECONDS, endSec - EVENT_FILL_SECONDS);
-      m.addStoredCells(this.store.rollups.liveWindowCells(endSec - KEEP_SECONDS, eventsFromSec));
-      this.fill(eventsFromSec * 1000 - 1, readAt);
-      // Nothing stored in those last seconds: "last event" is the newest of the older ones.
-      if (this.filledAny === false) {
-        const newest = this.store.events.newestIn((endSec - KEEP_SECONDS) * 1000, eventsFromSec * 1000);
-        if (newest) m.noteStoredArrival(newest.timeMs, newest.arrivalMs);
-      }
-    } else if (m.storedThrough !== null && readAt > m.storedThrough) {
+    if (back) this.refill(readAt);
+    else if (m.storedThrough !== null && readAt > m.storedThrough) {
       this.fill(m.storedThrough, readAt);
     }
     // Back at the newest event handled: commits feed the windows again, as before the seek.
@@ -67,6 +56,49 @@ export class ReplayRefill {
       m.storedThrough = null;
       this.payments = null;
     }
+  }
+
+  /**
+   * The windows emptied and filled again for a clock gone back to `readAt`. Counted by SQLite, a
+   * row per second, payment or score (store/storedLiveWindows.ts), except the clock's own second,
+   * which the next reads add to event by event: every whole second of the 15 minutes from the
+   * rollups (counts by type, authorized amounts); the scores of the minute before the clock; the
+   * newest arrival per second and the payments of the EVENT_FILL_SECONDS before it; and the arrival
+   * windows with what arrived in the 2 minutes before the arrival clock, however old (a backlog).
+   */
+  private refill(readAt: number): void {
+    const m = this.metrics;
+    const reads = this.store.events.liveWindows;
+    m.clearWindows();
+    const payments = (this.payments = new PaymentOutcomes());
+    const endSec = Math.floor(readAt / 1000);
+    const endMs = endSec * 1000;
+    const keptFromSec = endSec - KEEP_SECONDS;
+    const eventsFromSec = Math.max(keptFromSec, endSec - EVENT_FILL_SECONDS);
+    const after = eventsFromSec * 1000 - 1;
+    m.addStoredCells(this.store.rollups.liveWindowCells(keptFromSec, endSec));
+    m.addStoredScores(reads.scores(endMs - SCORE_SECONDS * 1000, endMs));
+    const newest = reads.newestArrivalsBySecond(after, endMs);
+    m.addStoredNewestArrivals(newest);
+    const cells: RollupCell[] = [];
+    const emit = (sec: number, key: 'started' | 'approved', count: number): void => {
+      cells.push({ sec, dim: 'payment', key, count, amount: 0 });
+    };
+    for (const [paymentId, timeMs, approved] of reads.payments(after, readAt)) payments.observe(paymentId, timeMs, approved === 1, emit);
+    m.addStoredPayments(cells);
+    let clockSecondHeld = false;
+    m.addStoredByTime(marked(this.store.events.forLiveWindows(endMs - 1, readAt), () => (clockSecondHeld = true)));
+    m.storedThrough = readAt;
+    // Nothing stored in those last seconds: "last event" is the newest of the older ones.
+    if (newest.length === 0 && !clockSecondHeld) {
+      const older = this.store.events.newestIn(keptFromSec * 1000, eventsFromSec * 1000);
+      if (older) m.noteStoredArrival(older.timeMs, older.arrivalMs);
+    }
+    const lateArrival = reads.newestLateArrival(readAt);
+    if (lateArrival !== null) m.noteStoredArrivedBy(lateArrival);
+    const arrivalClock = m.replayArrivalClock(readAt);
+    const arrivalFrom = (Math.floor(arrivalClock / 1000) - ARRIVAL_KEEP_SECONDS) * 1000;
+    m.addStoredArrivals(reads.arrivals(readAt, arrivalFrom, arrivalClock, { lagBinSql, lateAfterMs: LATE_AFTER_MS }));
   }
 
   /** The events stored in (after, through] into the windows, and the payments they start or approve. */
@@ -77,8 +109,7 @@ export class ReplayRefill {
       cells.push({ sec, dim: 'payment', key, count, amount: 0 });
     };
     const events = this.store.events.forLiveWindows(after, through);
-    this.filledAny = false;
-    this.metrics.addStored(withPayments(events, payments, emit, () => (this.filledAny = true)));
+    this.metrics.addStored(withPayments(events, payments, emit));
     this.metrics.addStoredPayments(cells);
     this.metrics.storedThrough = through;
   }
@@ -89,11 +120,17 @@ function* withPayments(
   events: Iterable<LiveWindowEvent>,
   payments: PaymentOutcomes,
   emit: (sec: number, key: 'started' | 'approved', count: number) => void,
-  read: () => void,
 ): Iterable<LiveWindowEvent> {
   for (const e of events) {
-    read();
     if (ATTEMPTS.has(e.type)) payments.observe(e.paymentId, e.timeMs, e.type === 'payment.authorized', emit, e.arrivalMs);
+    yield e;
+  }
+}
+
+/** The events as they are, `read` told when there is one. */
+function* marked<T>(events: Iterable<T>, read: () => void): Iterable<T> {
+  for (const e of events) {
+    read();
     yield e;
   }
 }

@@ -43,6 +43,16 @@ export class ArrivalMetrics {
     }
   }
 
+  /** `count` arrivals of second `sec` at once, `late` of them late with lags summing to `lateLagMs` (a replay's refill from the store). */
+  observeCounted(sec: number, count: number, late: number, lateLagMs: number): void {
+    this.flush();
+    this.counts.set(sec, (this.counts.get(sec) ?? 0) + count);
+    if (late > 0) {
+      this.lateCounts.set(sec, (this.lateCounts.get(sec) ?? 0) + late);
+      this.lateLagSums.set(sec, (this.lateLagSums.get(sec) ?? 0) + lateLagMs);
+    }
+  }
+
   private flush(): void {
     if (this.curCount === 0) return;
     this.counts.set(this.curSec, (this.counts.get(this.curSec) ?? 0) + this.curCount);

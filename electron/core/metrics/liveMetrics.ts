@@ -3,6 +3,7 @@ import { SERIES_MAX_POINTS } from '../../../shared/metrics';
 import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { IngestedEvent } from '../store/eventWriter';
 import { ArrivalMetrics } from './arrivalMetrics';
+import { LAG_BINS, lagBin, lagUpperEdge } from './lagBins';
 import { RATE_SLOTS, SecondRing, TYPE_KEYS, histogramPercentile, typeIndex, type SecondBucket } from './secondBuckets';
 
 /** Seconds of event time the windows keep before the clock they are read at. */
@@ -25,21 +26,14 @@ const { authorized: AUTHORIZED, declined: DECLINED, failed: FAILED, scored: SCOR
 /** Currencies whose authorized volume a snapshot carries (the busiest); `authorizedCurrencies` counts them all. */
 const AUTHORIZED_CURRENCIES_SENT = 8;
 
-// Arrival lag histogram: bins 5 % wide from 1 ms to over a year (a lag of months is reported as
-// months, not capped at the last bin), read at their upper edge: the bin's lower edge read a
-// 1.9 s lag as 1.58 s (bins were 25 % wide). Bin b >= 1 holds (1.05^(b-2), 1.05^(b-1)] ms and
-// reads ceil(1.05^(b-1)): never below the true lag, at most 5 % (or 1 ms) above it, as the
-// arrival_lag_p95 rule reads its own 5 % bins (alerts/sparseHistogram.ts, lagBinning).
-const LAG_STEP = Math.log(1.05);
-const LAG_MAX_BIN = 1 + Math.ceil(Math.log(400 * 86_400_000) / LAG_STEP);
-const LAG_BINS = LAG_MAX_BIN + 1;
-function lagBin(ms: number): number {
-  if (!(ms > 0)) return 0;
-  return Math.min(LAG_MAX_BIN, 1 + Math.max(0, Math.ceil(Math.log(ms) / LAG_STEP)));
-}
-/** A lag bin's upper edge in ms (what a percentile falling in it reads). */
-function lagUpperEdge(bin: number): number {
-  return bin === 0 ? 0 : Math.ceil(Math.exp((bin - 1) * LAG_STEP) - 1e-9);
+/** Stored events of one arrival second and lag bin (null: of unknown types, which have no lag), counted. */
+export interface StoredArrivals {
+  sec: number;
+  lagBin: number | null;
+  count: number;
+  /** Of them, those more than LATE_AFTER_MS behind, and the sum of their lags. */
+  late: number;
+  lateLagMs: number;
 }
 
 /** What the windows count of an event: a committed one's fields, or a stored one's (addStored). */
@@ -73,6 +67,8 @@ export class LiveMetrics {
    * later (the refill counts those once the clock reaches them). Null otherwise.
    */
   storedThrough: number | null = null;
+  /** See noteStoredArrivedBy. */
+  private storedArrivedBy: number | null = null;
 
   /** Seconds of event time held in the windows (bounded: 15 minutes back, AHEAD_KEPT_SECONDS ahead). */
   get secondsHeld(): number {
@@ -94,12 +90,12 @@ export class LiveMetrics {
 
   /** One event into its second's bucket (when kept) and the arrival windows. */
   private count(e: Omit<CountedEvent, 'timeMs'>, t: number, b: SecondBucket | null | undefined): void {
-    if (b) {
-      b.byType[typeIndex(e.type)] += 1;
-      if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
-      if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
-      if (b.newestArrival === null || e.arrivalMs > b.newestArrival) b.newestArrival = e.arrivalMs;
-    }
+    if (b) countInSecond(b, e);
+    this.countArrival(e, t);
+  }
+
+  /** One event into the arrival windows (by its arrival second). */
+  private countArrival(e: Omit<CountedEvent, 'timeMs'>, t: number): void {
     // Kept by arrival time, read at the arrival clock (arrivalClock): never ahead of it, so
     // a replay's backlog recorded arriving long after its events counts as it did live.
     const arrivalSec = Math.floor(e.arrivalMs / 1000);
@@ -123,6 +119,7 @@ export class LiveMetrics {
    * for those seconds ahead are dropped.
    */
   clearWindows(): void {
+    this.storedArrivedBy = null;
     this.lastTailSec = null;
     this.lateBySecond.clear();
     this.byEventTime.evictBefore(Infinity);
@@ -137,6 +134,55 @@ export class LiveMetrics {
    */
   addStored(events: Iterable<CountedEvent>): void {
     for (const e of events) this.count(e, e.timeMs, this.byEventTime.at(Math.floor(e.timeMs / 1000)));
+  }
+
+  /** Stored events into their seconds only, not the arrival windows (those are filled by `addStoredArrivals`). */
+  addStoredByTime(events: Iterable<CountedEvent>): void {
+    for (const e of events) countInSecond(this.byEventTime.at(Math.floor(e.timeMs / 1000)), e);
+  }
+
+  /** The scores of stored risk.scored events into their seconds ([event time ms, score] pairs). */
+  addStoredScores(scores: Iterable<readonly [number, number]>): void {
+    for (const [timeMs, score] of scores) this.byEventTime.at(Math.floor(timeMs / 1000)).addScore(score);
+  }
+
+  /** The newest arrival of each second's stored events ([second, arrival ms] pairs): what "last event" is read from. */
+  addStoredNewestArrivals(seconds: Iterable<readonly [number, number]>): void {
+    for (const [sec, arrivalMs] of seconds) {
+      const b = this.byEventTime.at(sec);
+      if (b.newestArrival === null || arrivalMs > b.newestArrival) b.newestArrival = arrivalMs;
+    }
+  }
+
+  /**
+   * Stored events counted by arrival second (StoredArrivals rows): the arrival windows of a replay
+   * sought back, which hold what arrived in the 2 minutes before the arrival clock whatever its
+   * event time (a backlog of events hours old among them).
+   */
+  addStoredArrivals(rows: Iterable<StoredArrivals>): void {
+    for (const r of rows) {
+      this.arrivals.observeCounted(r.sec, r.count, r.late, r.lateLagMs);
+      if (r.lagBin === null) continue;
+      let hist = this.lagBySecond.get(r.sec);
+      if (!hist) {
+        hist = new Uint32Array(LAG_BINS);
+        this.lagBySecond.set(r.sec, hist);
+      }
+      hist[r.lagBin] += r.count;
+    }
+  }
+
+  /**
+   * A replay sought back: the newest arrival of the events stored up to the clock that the
+   * seconds kept do not hold (an event older than them that arrived late). Cleared with the windows.
+   */
+  noteStoredArrivedBy(arrivalMs: number): void {
+    if (this.storedArrivedBy === null || arrivalMs > this.storedArrivedBy) this.storedArrivedBy = arrivalMs;
+  }
+
+  /** The arrival clock of a replay's windows read at `clock` (see arrivalClock). */
+  replayArrivalClock(clock: number): number {
+    return this.arrivalClock(clock, this.arrivedBy(clock));
   }
 
   /** The per-payment counts of stored events (addStored's), by the payments' start second. */
@@ -208,7 +254,7 @@ export class LiveMetrics {
   private arrivedBy(clock: number): number | null {
     if (this.watermark === null || clock >= this.watermark) return this.lastArrival;
     const endSec = Math.floor(clock / 1000);
-    let newest: number | null = null;
+    let newest: number | null = this.storedArrivedBy;
     for (const b of this.byEventTime.range(endSec - KEEP_SECONDS, endSec + 1)) {
       if (b.newestArrival !== null && (newest === null || b.newestArrival > newest)) newest = b.newestArrival;
     }
@@ -376,6 +422,14 @@ export class LiveMetrics {
     if (endSec > (this.lastTailSec ?? -Infinity)) this.lastTailSec = endSec;
     return points;
   }
+}
+
+/** One event into its second's bucket: its type, score, authorized amount and arrival. */
+function countInSecond(b: SecondBucket, e: Omit<CountedEvent, 'timeMs'>): void {
+  b.byType[typeIndex(e.type)] += 1;
+  if (e.score !== null && e.type === 'risk.scored') b.addScore(e.score);
+  if (e.type === 'payment.authorized' && e.amount !== null) b.addAuthorized(e.currency ?? '', e.amount);
+  if (b.newestArrival === null || e.arrivalMs > b.newestArrival) b.newestArrival = e.arrivalMs;
 }
 
 /** A rollup cell ('type', 'authorized' or 'payment') into its second's bucket. */

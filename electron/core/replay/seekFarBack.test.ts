@@ -5,14 +5,11 @@
 // are now filled from the store: they read what a replay that ran only up to that point reads.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineSnapshot } from '../../../shared/metrics';
-import { formatRecordedLine } from '../capture/captureLine';
 import type { EngineSession } from '../engine/composeEngine';
-import type { EngineConfig } from '../engine/engineConfig';
 import { tempDir } from '../../../test/support/tempDir';
 import { captureLines, writeCapture } from '../../../test/support/replayTestKit';
-import { replayedToTheEnd } from '../../../test/support/replayedSession';
-import { manualClock, waitFor } from '../../../test/support/waitFor';
+import { liveFigures, recordedLines, replayedThenSought as soughtIn, replayedUpTo as upToIn } from '../../../test/support/seekBackKit';
+import { waitFor } from '../../../test/support/waitFor';
 
 const dir = tempDir('payops-seek-far-back-');
 const running: EngineSession[] = [];
@@ -23,34 +20,10 @@ afterEach(async () => {
 const LAG_MS = 1_500;
 const RATE = 2;
 
-/** The live figures a snapshot reads from the windows: all but the clock, the session's state, the totals and the chart tails. */
-function liveFigures(s: EngineSnapshot) {
-  const { at: _at, clock: _clock, session: _session, connection: _connection, status: _status, totals: _totals, ingest: _ingest, replay: _replay, queues: _queues, brokerNode: _brokerNode, throughputTail: _tail, throughputLate: _late, queueDepthTail: _depths, ...figures } = s;
-  return figures;
-}
-
 /** Lines recorded arriving LAG_MS after their event time. */
-function recorded(timed: { line: string; t: number }[]): string[] {
-  return timed.map(({ line, t }) => formatRecordedLine({ body: Buffer.from(line), arrivalMs: t + LAG_MS, routingKey: null, headers: null, contentType: 'application/cloudevents+json' }));
-}
-
-/** The capture replayed at max to its end on a still wall clock, then sought back to `target` at x1. */
-async function replayedThenSought(file: string, name: string, target: number) {
-  const wall = manualClock();
-  const session = await replayedToTheEnd({ dbFile: path.join(dir, `${name}.db`), session: 'replay', replay: { file, speed: 'max', now: wall.now } as EngineConfig['replay'] }, running);
-  await session.services.replay.control({ action: 'speed', speed: 1 });
-  await session.services.replay.control({ action: 'seek', to: target });
-  await waitFor(async () => (await session.services.replay.status({})).seekingTo === null, 'the seek to end');
-  const sought = session.engine.snapshot();
-  expect(sought.clock).toBe(target);
-  return { session, wall, sought };
-}
-
-/** The live figures a replay of the capture sliced to end at `clock` reads at `clock`. */
-async function replayedUpTo(file: string, name: string, clock: number) {
-  const upTo = await replayedToTheEnd({ dbFile: path.join(dir, `${name}.db`), session: 'replay', replay: { file, speed: 'max', toMs: clock + 1 } as EngineConfig['replay'] }, running);
-  return liveFigures({ ...upTo.engine.snapshot(), ...upTo.engine.liveMetrics.figures(clock, true) } as EngineSnapshot);
-}
+const recorded = (timed: { line: string; t: number }[]) => recordedLines(timed, (t) => t + LAG_MS);
+const replayedThenSought = (file: string, name: string, target: number) => soughtIn(dir, file, name, target, running);
+const replayedUpTo = (file: string, name: string, clock: number) => upToIn(dir, file, name, clock, running);
 
 describe('a backward seek further back than the live windows keep', () => {
   it('reads the live figures a replay that ran only up to the new clock reads, there and as the clock is paced on', async () => {

@@ -12,6 +12,7 @@ import { PAYMENT_INDEX_PARTS, paymentSeqs } from './paymentIndex';
 import { PAYMENT_CLOCK_AHEAD_MS, PAYMENT_HORIZON_MS, PAYMENT_MEMORY, type PaymentOutcomes } from './paymentOutcomes';
 import { SourceNames } from './sourceNames';
 import { StatementCache } from './statementCache';
+import { StoredLiveWindows } from './storedLiveWindows';
 
 /** The EventRow fields kept only in the CloudEvent text (migration 120), read by `toEventRows`. */
 type EnvelopeField = 'source' | 'id' | 'subject' | 'method' | 'latencyMs' | PaymentDimensionField;
@@ -235,6 +236,8 @@ export class EventRepository {
   private readonly sourceCodes: CodeCatalogue;
   /** Names the sources that stored texts hold as codes (for this repository's readers and for callers that read rows themselves). */
   readonly sourceNames: SourceNames;
+  /** The counts a replay sought back fills its live windows with (engine/replayRefill.ts). */
+  readonly liveWindows: StoredLiveWindows;
 
   /** `identitySealRows`: the identity index's tail that a batch seals (tests make it small). */
   constructor(
@@ -242,6 +245,7 @@ export class EventRepository {
     private readonly options: { identitySealRows?: number } = {},
   ) {
     this.sql = new StatementCache(db);
+    this.liveWindows = new StoredLiveWindows(this.sql);
     this.sourceCodes = CodeCatalogue.sourceCodes(db);
     this.sourceNames = new SourceNames(db);
   }
