@@ -47,10 +47,11 @@ export class ReplayRefill {
     const back = this.lastClock !== null && replayClock < this.lastClock;
     this.lastClock = replayClock;
     const m = this.metrics;
-    if (back) this.refill(readAt);
-    else if (m.storedThrough !== null && readAt > m.storedThrough) {
-      this.fill(m.storedThrough, readAt);
-    }
+    // A clock far past the last fill (a forward seek, or racing on at max, over the stored
+    // stretch) is filled as a seek there is: adding each event on the way read every event
+    // on the way one by one (16 minutes of them for a jump of 16 minutes).
+    if (back || (m.storedThrough !== null && readAt - m.storedThrough > EVENT_FILL_SECONDS * 1000)) this.refill(readAt);
+    else if (m.storedThrough !== null && readAt > m.storedThrough) this.fill(m.storedThrough, readAt);
     // Back at the newest event handled: commits feed the windows again, as before the seek.
     if (m.storedThrough !== null && (m.watermark === null || readAt >= m.watermark)) {
       m.storedThrough = null;
