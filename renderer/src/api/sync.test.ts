@@ -91,6 +91,21 @@ describe('sync', () => {
     stop();
   });
 
+  it('drops the tails of coalesced snapshots from before a seek back: their seconds are ahead of the new clock', async () => {
+    const f = fakeClient(() => snap(300, []), () => []);
+    const store = createAppStore();
+    const stop = startSync(f.client, store);
+    await vi.advanceTimersByTimeAsync(50);
+    // One burst, coalesced after the first is applied: a second more at the old position, then the seek back to 150.
+    f.push(snap(301, [300]));
+    f.push(snap(302, [301]));
+    f.push(snap(150, [149]));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(store.getState().snapshot?.clock).toBe(150_000);
+    expect(store.getState().throughput.map((p) => p.t)).toEqual([149]);
+    stop();
+  });
+
   it('reloads history and alerts after the transport comes back', async () => {
     const f = fakeClient();
     const store = createAppStore();

@@ -5,7 +5,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { MenuCommand } from '../../../shared/api';
 import type { AlertNotification } from '../../../shared/alerts';
 import { SNAPSHOT_MAX_HZ, type EngineSnapshot, type QueueDepthPoint, type ThroughputPoint } from '../../../shared/metrics';
-import type { AppState } from '../store/store';
+import { restartsSeries, type AppState } from '../store/store';
 import { DEFAULT_WINDOW_SECONDS } from '../store/series';
 import { playAlertSound, showNotification } from '../lib/notify';
 import type { PayopsClient } from './client';
@@ -50,6 +50,13 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
 
   function onSnapshot(s: EngineSnapshot): void {
     if (!s || typeof s !== 'object') return;
+    // The tails held back are of the series this snapshot restarts (a seek back): their seconds
+    // are ahead of its clock, and appended after the restart they showed as the chart's newest.
+    if (pending && restartsSeries(pending, s)) {
+      pendingThroughput = [];
+      pendingLate = [];
+      pendingDepth = [];
+    }
     pending = s;
     if (s.throughputTail?.length) pendingThroughput = pendingThroughput.concat(s.throughputTail).slice(-MAX_PENDING_TAIL);
     // Late counts are additions: each is kept (they add up in the store), bounded as the tails are.

@@ -85,6 +85,11 @@ export const SOUND_KEY = 'payops.sound';
 /** A clock going back more than this (a replay seek) restarts the series. */
 const CLOCK_BACK_RESET_MS = 5_000;
 
+/** Whether `next` starts the chart series again after `prev`: another session, or a clock gone back (a replay seek). */
+export function restartsSeries(prev: Pick<EngineSnapshot, 'session' | 'clock'>, next: Pick<EngineSnapshot, 'session' | 'clock'>): boolean {
+  return prev.session !== next.session || next.clock < prev.clock - CLOCK_BACK_RESET_MS;
+}
+
 function read(storage: KeyValueStorage | null | undefined, key: string): string | null {
   try {
     return storage?.getItem(key) ?? null;
@@ -136,7 +141,7 @@ export function createAppStore(options: StoreOptions = {}): StoreApi<AppState> {
       let throughput = st.throughput;
       let queueDepth = st.queueDepth;
       let seriesEpoch = st.seriesEpoch;
-      if (prev && (prev.session !== snapshot.session || snapshot.clock < prev.clock - CLOCK_BACK_RESET_MS)) {
+      if (prev && restartsSeries(prev, snapshot)) {
         throughput = [];
         queueDepth = [];
         seriesEpoch++;
