@@ -23,6 +23,14 @@ const yearDuration = boundedDuration(MAX_DURATION_MS, '365d (1 year)');
 // AbortSignal.timeout refuses a delay past 2^32-1 ms, and 0 would abort every send at once.
 const timeoutDuration = boundedDuration(600_000, '10m', 100, '100ms');
 const percent = z.union([z.number(), z.string()]).refine((v) => parseThreshold(v) !== null, { error: 'must be a number or a percentage such as "97%"' });
+// Alertmanager reads its YAML with go-yaml's YAML 1.1 booleans: `continue: yes` is true there.
+// Only these fields take the words (a label value such as `country: NO` stays a string).
+const YAML_TRUE = ['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'];
+const YAML_FALSE = ['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'];
+const yamlBoolean = z
+  .union([z.boolean(), z.string()], { error: 'must be true or false (yes/no and on/off are read as in Alertmanager)' })
+  .refine((v) => typeof v === 'boolean' || YAML_TRUE.includes(v) || YAML_FALSE.includes(v), { error: 'must be true or false (yes/no and on/off are read as in Alertmanager)' })
+  .transform((v) => (typeof v === 'boolean' ? v : YAML_TRUE.includes(v)));
 const matcherText = z.string({ error: 'must be a matcher such as severity=critical or merchant=~"m_1.*"' });
 
 const contactPointInput = z.strictObject({
@@ -34,7 +42,7 @@ const contactPointInput = z.strictObject({
   urlSecret: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'must be a secret name: letters, digits, _ . -' }).optional(),
   timeout: timeoutDuration.optional(),
   maxAttempts: z.number().int().min(1).max(10, { error: 'must be 1..10' }).optional(),
-  sendResolved: z.boolean().optional(),
+  sendResolved: yamlBoolean.optional(),
   /** Alertmanager's max_alerts: at most this many alerts in one message (0: all). */
   maxAlerts: z.number().int().min(0).max(100_000, { error: 'must be 0..100000' }).optional(),
 });
@@ -46,7 +54,7 @@ const policyInput = z.strictObject({
   groupWait: yearDuration.optional(),
   groupInterval: yearDuration.optional(),
   repeatInterval: yearDuration.optional(),
-  continue: z.boolean().optional(),
+  continue: yamlBoolean.optional(),
   muteTimings: z.array(name).optional(),
 });
 
@@ -389,6 +397,7 @@ export function validateRouting(file: unknown): RoutingValidation {
     if (!contactPoints.some((c) => c.name === p.contactPoint)) bad(`${at}.contactPoint`, `no contact point named "${p.contactPoint}"`);
     for (const [j, mt] of (p.muteTimings ?? []).entries()) if (!muteTimings.some((m) => m.name === mt)) bad(`${at}.muteTimings[${j}]`, `no mute timing named "${mt}"`);
     if (root && p.matchers?.length) bad(`${at}.matchers`, 'the default policy matches every alert: it takes no matchers');
+    if (root && p.continue) bad(`${at}.continue`, 'the default policy takes the alerts no policy takes: it has nothing to continue to (Alertmanager refuses continue on its root route)');
     return {
       contactPoint: p.contactPoint,
       matchers: matchers(p.matchers, `${at}.matchers`),
