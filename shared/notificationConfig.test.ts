@@ -119,7 +119,7 @@ describe('routing sections of a rules file', () => {
       'contactPoints[0].type: must be webhook, slack or desktop',
       'policies[0].contactPoint: no contact point named "nobody"',
       'policies[0].muteTimings[0]: no mute timing named "never"',
-      'policies[0].matchers[0]: "severity critical" is not a matcher (label=value, !=, =~, !~)',
+      'policies[0].matchers[0]: "severity critical": not a matcher: no operator (write label=value, label!=value, label=~regex or label!~regex)',
     ]);
   });
 

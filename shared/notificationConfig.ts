@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_DURATION_MS, SEGMENT_GROUP_BY, boundedDuration, parseDuration, parseThreshold } from './alertRules';
 import type { SilenceMatcher } from './alerts';
 import { silenceMatchersProblem } from './labelMatchers';
+import { parseMatcherText } from './matcherText';
 
 export const ROUTING_KEYS = ['contactPoints', 'policies', 'defaultPolicy', 'muteTimings', 'inhibitRules', 'burnRates'] as const;
 
@@ -213,20 +214,13 @@ export const DEFAULT_ROUTING: RoutingConfig = {
 };
 
 /**
- * Parses `label=value`, `label!=value`, `label=~regex`, `label!~regex` (the value optionally
- * in double quotes), as Alertmanager and Grafana write matchers. Null when it is not one.
+ * Parses one matcher (`label=value`, `label!=value`, `label=~regex`, `label!~regex`, the value
+ * optionally in double quotes), as Alertmanager and Grafana write them. Null when it is not
+ * exactly one: see parseMatcherText for the forms a config's `matchers:` entry takes.
  */
 export function parseMatcher(text: string): SilenceMatcher | null {
-  const m = /^\s*([A-Za-z_]\w*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
-  if (!m) return null;
-  let value = m[3];
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = unescapeQuoted(value.slice(1, -1));
-  return { label: m[1], op: m[2] as SilenceMatcher['op'], value };
-}
-
-/** Alertmanager's unescaping of a quoted matcher value: \\ \" \n; any other backslash stays. */
-function unescapeQuoted(raw: string): string {
-  return raw.replace(/\\([\\"n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  const r = parseMatcherText(text);
+  return r.ok && r.matchers.length === 1 ? r.matchers[0] : null;
 }
 
 /** Whether the runtime knows this IANA time zone name (Europe/Berlin, America/New_York, UTC). */
@@ -330,11 +324,13 @@ export function validateRouting(file: unknown): RoutingValidation {
   const matchers = (texts: string[] | undefined, field: string): SilenceMatcher[] => {
     const out: SilenceMatcher[] = [];
     (texts ?? []).forEach((t, i) => {
-      const m = parseMatcher(t);
-      if (!m) return bad(`${field}[${i}]`, `"${t}" is not a matcher (label=value, !=, =~, !~)`);
-      const problem = m.op === '=~' || m.op === '!~' ? silenceMatchersProblem([{ label: 'x', op: '=', value: 'x' }, m]) : null;
-      if (problem) return bad(`${field}[${i}]`, problem);
-      out.push(m);
+      const parsed = parseMatcherText(t);
+      if (!parsed.ok) return bad(`${field}[${i}]`, `${JSON.stringify(t)}: ${parsed.problem}`);
+      for (const m of parsed.matchers) {
+        const problem = m.op === '=~' || m.op === '!~' ? silenceMatchersProblem([{ label: 'x', op: '=', value: 'x' }, m]) : null;
+        if (problem) return bad(`${field}[${i}]`, problem);
+      }
+      out.push(...parsed.matchers);
     });
     return out;
   };
