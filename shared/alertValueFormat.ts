@@ -1,5 +1,5 @@
 // Values as an operator reads them in a summary: "23 %", "12.5/s", "850 ms".
-import { METRIC_INFO, type AlertMetric } from './alertRules';
+import { ALERT_METRICS, METRIC_INFO, type AlertMetric } from './alertRules';
 import { formatNumber } from './format';
 
 // At most `digits` decimals, trailing zeros dropped (shared/format).
@@ -32,6 +32,14 @@ export function formatMetricValue(metric: AlertMetric, value: number | null): st
     case 'count':
       return `${Math.round(value)}`;
   }
+}
+
+/**
+ * A value in the unit of a metric named as text (an alert's `metric`, as the wire carries it);
+ * null when the metric is absent or unknown (a rule since removed, an older engine).
+ */
+export function formatNamedMetricValue(metric: string | undefined, value: number): string | null {
+  return metric && (ALERT_METRICS as readonly string[]).includes(metric) ? formatMetricValue(metric as AlertMetric, value) : null;
 }
 
 /** A deviation or delta in the metric's unit (no sign prefix). */

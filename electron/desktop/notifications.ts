@@ -1,8 +1,12 @@
 // The text of a desktop notification for an alert push.
 import type { AlertNotification } from '../../shared/alerts';
+import { formatNamedMetricValue } from '../../shared/alertValueFormat';
 
-export function formatAlertValue(value: number | null): string {
+/** In the rule's unit when the notification names its metric ("20 %", "12.5 s"), as the alert list reads it. */
+export function formatAlertValue(value: number | null, metric?: string): string {
   if (value === null || !Number.isFinite(value)) return 'no data';
+  const inUnit = formatNamedMetricValue(metric, value);
+  if (inUnit !== null) return inUnit;
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value.toExponential(2);
   return String(Math.round(value * 1000) / 1000);
@@ -16,7 +20,7 @@ export function formatAlertNotification(n: AlertNotification): { title: string; 
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  const parts = [labels || 'all', `value ${formatAlertValue(n.value)}`];
+  const parts = [labels || 'all', `value ${formatAlertValue(n.value, n.metric)}`];
   if (n.summary) parts.push(n.summary);
   const body = parts.join(' · ').slice(0, 300);
   const urgency = n.kind === 'firing' && n.severity === 'critical' ? 'critical' : n.kind === 'firing' ? 'normal' : 'low';

@@ -835,6 +835,7 @@ export class AlertEvaluator {
       key: inst.key,
       group: inst.groupText,
       runbookUrl: inst.rule.runbookUrl,
+      metric: inst.rule.metric,
     });
   }
 

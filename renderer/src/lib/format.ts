@@ -12,8 +12,7 @@ import {
   formatPercent,
 } from '../../../shared/format';
 import { countText } from '../../../shared/countText';
-import { ALERT_METRICS, type AlertMetric } from '../../../shared/alertRules';
-import { formatMetricValue } from '../../../shared/alertValueFormat';
+import { formatNamedMetricValue } from '../../../shared/alertValueFormat';
 import { minorPerMajor } from '../../../shared/currencies';
 import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
@@ -65,7 +64,8 @@ export function fmtPercent(v: number | null | undefined, digits = 1): string {
 /** An alert's value in its metric's unit ("14 %" for a rate, as the KPI beside it reads); a bare number when the metric is unknown. */
 export function fmtAlertValue(v: number | null | undefined, metric?: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
-  if (metric && (ALERT_METRICS as readonly string[]).includes(metric)) return formatMetricValue(metric as AlertMetric, v);
+  const inUnit = formatNamedMetricValue(metric, v);
+  if (inUnit !== null) return inUnit;
   if (Number.isInteger(v)) return formatInteger(v);
   return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
 }

@@ -1,8 +1,7 @@
 // Desktop/browser notifications and an optional alert sound. Permission is only ever
 // requested from a user's click (requestNotifications), never on load.
 import type { AlertNotification } from '../../../shared/alerts';
-import { formatFixed } from '../../../shared/format';
-import { fmtLabels } from './format';
+import { fmtAlertValue, fmtLabels } from './format';
 import { alertSentenceValues, sentencePlainText } from './sentenceParts';
 
 export type NotifyPermission = 'unsupported' | 'default' | 'granted' | 'denied';
@@ -31,7 +30,7 @@ export function notificationBody(n: AlertNotification): string {
   const parts = [sentencePlainText(n.summary, alertSentenceValues(n))];
   const labels = fmtLabels(n.labels);
   if (labels) parts.push(labels);
-  if (n.value !== null && n.value !== undefined) parts.push(`value ${Number.isInteger(n.value) ? n.value : formatFixed(n.value, 3)}`);
+  if (n.value !== null && n.value !== undefined && Number.isFinite(n.value)) parts.push(`value ${fmtAlertValue(n.value, n.metric)}`);
   return parts.filter(Boolean).join('\n');
 }
 
