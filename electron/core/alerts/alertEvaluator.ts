@@ -820,10 +820,7 @@ export class AlertEvaluator {
 
   private notify(inst: AlertInstance, kind: 'firing' | 'resolved', at: number): void {
     if (kind === 'firing') inst.notifiedFiring = true;
-    if (this.notifications.length >= this.maxNotifications) {
-      this.notifications.shift();
-      this.droppedNotifications++;
-    }
+    this.droppedNotifications += boundBacklog(this.notifications, this.maxNotifications, at);
     this.notifications.push({
       kind,
       rule: inst.rule.name,
@@ -840,7 +837,7 @@ export class AlertEvaluator {
   }
 
   private silenceChanged(inst: AlertInstance, silenced: boolean, at: number): void {
-    if (this.silenceChanges.length >= this.maxNotifications) this.silenceChanges.shift();
+    this.droppedNotifications += boundBacklog(this.silenceChanges, this.maxNotifications, at);
     this.silenceChanges.push({ kind: silenced ? 'silenced' : 'unsilenced', rule: inst.rule.name, severity: inst.rule.severity, labels: { ...inst.labels }, key: inst.key, at, summary: `FIRING ${inst.rule.name}: ${inst.summary}` });
   }
 
@@ -901,4 +898,19 @@ export class AlertEvaluator {
       this.flushRetryAt = this.now() + FLUSH_RETRY_MS;
     }
   }
+}
+
+/**
+ * Makes room in a queue nobody drained for `max` entries by dropping its oldest, but only those
+ * of earlier ticks: one tick's burst (an outage firing a rule for every merchant, a silence
+ * taking a thousand alerts) reaches the router whole, however large; the bound is for a backlog
+ * piling up over ticks. Returns how many it dropped.
+ */
+function boundBacklog(queue: { at: number }[], max: number, at: number): number {
+  let dropped = 0;
+  while (queue.length >= max && queue[0].at < at) {
+    queue.shift();
+    dropped++;
+  }
+  return dropped;
 }
