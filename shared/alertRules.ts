@@ -90,9 +90,10 @@ export function formatDuration(ms: number): string {
   return parts.join('');
 }
 
-const durationInput = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
-  error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)',
-});
+// The unions carry the refinement's words: YAML reads 1e400 and .inf as Infinity, which no
+// branch takes, and zod would say only "Invalid input".
+const DURATION_TEXT = 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)';
+const durationInput = z.union([z.string(), z.number()], { error: DURATION_TEXT }).refine((v) => parseDuration(v) !== null, { error: DURATION_TEXT });
 
 /** Longest for, keepFiringFor, baseline half-life or warmup, policy interval or SLO period. */
 export const MAX_DURATION_MS = 365 * 86_400_000;
@@ -100,17 +101,16 @@ export const MAX_DURATION_MS = 365 * 86_400_000;
 /** A duration between `minMs` and `maxMs`: 99999999999d is a typo, not a rule that never fires. */
 export function boundedDuration(maxMs: number, maxText: string, minMs = 0, minText = '') {
   return z
-    .union([z.string(), z.number()])
-    .refine((v) => parseDuration(v) !== null, { error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)' })
+    .union([z.string(), z.number()], { error: DURATION_TEXT })
+    .refine((v) => parseDuration(v) !== null, { error: DURATION_TEXT })
     .refine((v) => (parseDuration(v) ?? 0) <= maxMs, { error: `must be at most ${maxText}` })
     .refine((v) => (parseDuration(v) ?? minMs) >= minMs, { error: `must be at least ${minText}` });
 }
 const yearDuration = boundedDuration(MAX_DURATION_MS, '365d (1 year)');
 
 /** A threshold: a number, or a percentage string ("10%") for ratio metrics. */
-const thresholdInput = z.union([z.number(), z.string()]).refine((v) => parseThreshold(v) !== null, {
-  error: 'must be a finite number, or a percentage such as "10%"',
-});
+const THRESHOLD_TEXT = 'must be a finite number, or a percentage such as "10%"';
+const thresholdInput = z.union([z.number(), z.string()], { error: THRESHOLD_TEXT }).refine((v) => parseThreshold(v) !== null, { error: THRESHOLD_TEXT });
 
 export function parseThreshold(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
@@ -155,6 +155,21 @@ const nameInput = z
   .regex(/^[A-Za-z0-9][\w.-]*$/, { error: 'letters, digits, "." "_" "-" only, starting with a letter or digit' });
 
 const labelName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The labels a rule sets on its alerts. Names are checked on the object as read, before zod's
+ * record: it leaves `__proto__` out without a word, and says only "Invalid key in record" of a
+ * bad name. Names starting with __ are Prometheus's internal ones.
+ */
+export const ruleLabels = z
+  .any()
+  .superRefine((v, ctx) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
+    for (const k of Object.keys(v)) {
+      if (!labelName.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'label names are letters, digits and _' });
+      else if (k.startsWith('__')) ctx.addIssue({ code: 'custom', path: [k], message: 'label names starting with __ are reserved (as in Prometheus)' });
+    }
+  })
+  .pipe(z.record(z.string(), z.string().max(256)));
 /** Labels every alert gets from its rule and group; a rule may not set them. */
 const RESERVED_LABELS: ReadonlySet<string> = new Set(['alertname', 'severity', ...GROUP_BY]);
 
@@ -182,9 +197,7 @@ export const alertRuleInputSchema = z.strictObject({
   groupBy: z.enum(GROUP_BY, { error: `must be one of ${GROUP_BY.join(', ')}` }).nullish(),
   minVolume: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be >= 0' }).optional(),
   noDataState: z.enum(['nodata', 'normal', 'alerting'], { error: 'must be nodata, normal or alerting' }).optional(),
-  labels: z
-    .record(z.string().regex(labelName, { error: 'label names are letters, digits and _' }), z.string().max(256))
-    .optional(),
+  labels: ruleLabels.optional(),
   /** Hysteresis: a firing `above` rule recovers only once the value is below this. */
   recoverBelow: thresholdInput.optional(),
   /** Hysteresis: a firing `below` rule recovers only once the value is above this. */

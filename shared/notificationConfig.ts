@@ -3,7 +3,7 @@
 // and burn-rate (SLO) rules. Alertmanager's routing semantics with Grafana's names.
 // Validation returns issues naming the section, the entry and the field; it never throws.
 import { z } from 'zod';
-import { MAX_DURATION_MS, SEGMENT_GROUP_BY, boundedDuration, parseDuration, parseThreshold } from './alertRules';
+import { MAX_DURATION_MS, SEGMENT_GROUP_BY, boundedDuration, parseDuration, parseThreshold, ruleLabels } from './alertRules';
 import type { SilenceMatcher } from './alerts';
 import { silenceMatchersProblem } from './labelMatchers';
 import { parseMatcherText } from './matcherText';
@@ -17,13 +17,13 @@ const name = z
   .regex(/^[A-Za-z0-9][\w.-]*$/, { error: 'letters, digits, "." "_" "-" only, starting with a letter or digit' });
 /** A contact point's name, as the rules file and the API take it. */
 export const contactPointNameSchema = name;
-const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, {
-  error: 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)',
-});
+const DURATION_TEXT = 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)';
+const duration = z.union([z.string(), z.number()], { error: DURATION_TEXT }).refine((v) => parseDuration(v) !== null, { error: DURATION_TEXT });
 const yearDuration = boundedDuration(MAX_DURATION_MS, '365d (1 year)');
 // AbortSignal.timeout refuses a delay past 2^32-1 ms, and 0 would abort every send at once.
 const timeoutDuration = boundedDuration(600_000, '10m', 100, '100ms');
-const percent = z.union([z.number(), z.string()]).refine((v) => parseThreshold(v) !== null, { error: 'must be a number or a percentage such as "97%"' });
+const PERCENT_TEXT = 'must be a number or a percentage such as "97%"';
+const percent = z.union([z.number(), z.string()], { error: PERCENT_TEXT }).refine((v) => parseThreshold(v) !== null, { error: PERCENT_TEXT });
 // Alertmanager reads its YAML with go-yaml's YAML 1.1 booleans: `continue: yes` is true there.
 // Only these fields take the words (a label value such as `country: NO` stays a string).
 const YAML_TRUE = ['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'];
@@ -104,7 +104,7 @@ const burnRateInput = z.strictObject({
   minVolume: z.number().int().min(0).optional(),
   period: yearDuration.optional(),
   windows: z.array(burnWindowInput).min(1).optional(),
-  labels: z.record(z.string().regex(/^[A-Za-z_]\w*$/), z.string().max(256)).optional(),
+  labels: ruleLabels.optional(),
 });
 
 export type ContactPointType = 'webhook' | 'slack' | 'desktop';
