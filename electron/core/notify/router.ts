@@ -105,6 +105,12 @@ export class NotificationRouter {
    * evaluator says its silence no longer holds it ('unsilenced': it resolved, or was closed).
    */
   private readonly heldSilenced = new Map<string, NotifiedAlert>();
+  /**
+   * Per inhibition rule, the `equal` values of the firing sources (of those that are not targets
+   * too): built when first needed after the firing alerts or the rules changed. Checking each
+   * alert of a flush against every firing alert took 2.3 s for 3,000 alerts.
+   */
+  private sourceIndex: { all: Set<string>; pure: Set<string> }[] | null = null;
 
   constructor(config: RoutingConfig) {
     this.compile(config);
@@ -124,6 +130,7 @@ export class NotificationRouter {
     this.routes = routes;
     this.defaultRoute = defaultRoute;
     this.inhibitions = inhibitions;
+    this.sourceIndex = null;
     this.config = config;
   }
 
@@ -219,6 +226,7 @@ export class NotificationRouter {
     this.heldSilenced.delete(alert.fingerprint);
     if (alert.status === 'firing') this.firing.set(alert.fingerprint, alert);
     else this.firing.delete(alert.fingerprint);
+    this.sourceIndex = null;
     const labels = matchLabels(alert);
     for (const route of this.routesFor(labels)) {
       const { key, groupLabels } = groupKeyOf(route, labels);
@@ -251,12 +259,14 @@ export class NotificationRouter {
     if (change.kind === 'unsilenced') {
       this.silenced.delete(told.fingerprint);
       this.heldSilenced.delete(told.fingerprint);
+      this.sourceIndex = null;
       const firing = this.firing.get(told.fingerprint);
       if (firing) this.placeWhereUntold(firing);
     } else {
       const firing = this.firing.get(told.fingerprint);
       if (firing) this.silenced.add(told.fingerprint);
       else this.heldSilenced.set(told.fingerprint, told);
+      this.sourceIndex = null;
       held.push(...this.heldBySilence(firing ?? told, change.at));
     }
     const due = this.advanceTo(this.clock);
@@ -323,6 +333,7 @@ export class NotificationRouter {
     for (const n of [...alerts, ...silenced]) {
       const alert = toNotifiedAlert({ ...n, kind: 'firing' });
       this.firing.set(alert.fingerprint, alert);
+      this.sourceIndex = null;
       if (n.key !== undefined) this.carried.set(n.key, alert);
       const labels = matchLabels(alert);
       for (const route of this.routesFor(labels)) {
@@ -542,22 +553,34 @@ export class NotificationRouter {
   private inhibited(target: NotifiedAlert): boolean {
     if (this.inhibitions.length === 0) return false;
     const t = matchLabels(target);
-    for (const rule of this.inhibitions) {
+    const index = (this.sourceIndex ??= this.indexSources());
+    for (const [i, rule] of this.inhibitions.entries()) {
       if (!rule.target(t)) continue;
       // Alertmanager: an alert on both sides of a rule is inhibited only by sources that are not
       // targets too; otherwise two such alerts (two criticals of one merchant under "a critical
-      // holds back the rest") would silence each other and nothing would page.
-      const twoSided = rule.source(t);
-      for (const sources of [this.firing, this.heldSilenced]) {
-        for (const source of sources.values()) {
-          if (source.fingerprint === target.fingerprint) continue;
-          const s = matchLabels(source);
-          if (!rule.source(s) || (twoSided && rule.target(s))) continue;
-          if (rule.equal.every((l) => (s[l] ?? '') === (t[l] ?? ''))) return true;
-        }
-      }
+      // holds back the rest") would silence each other and nothing would page. (An alert never
+      // inhibits itself: one that is a source too counts only the sources that are not targets.)
+      if ((rule.source(t) ? index[i].pure : index[i].all).has(equalKey(rule.equal, t))) return true;
     }
     return false;
+  }
+
+  /** The firing sources of each inhibition rule (silenced or not, as in Alertmanager), by their `equal` values. */
+  private indexSources(): { all: Set<string>; pure: Set<string> }[] {
+    return this.inhibitions.map((rule) => {
+      const all = new Set<string>();
+      const pure = new Set<string>();
+      for (const sources of [this.firing, this.heldSilenced]) {
+        for (const source of sources.values()) {
+          const s = matchLabels(source);
+          if (!rule.source(s)) continue;
+          const key = equalKey(rule.equal, s);
+          all.add(key);
+          if (!rule.target(s)) pure.add(key);
+        }
+      }
+      return { all, pure };
+    });
   }
 }
 
@@ -602,4 +625,9 @@ function labelText(labels: Readonly<Record<string, string>>): string {
     .sort()
     .map((k) => `${k}=${JSON.stringify(labels[k])}`)
     .join(',')}}`;
+}
+
+/** The values of an inhibition rule's `equal` labels (a missing label is the empty value). */
+function equalKey(equal: readonly string[], labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(equal.map((l) => labels[l] ?? ''));
 }
