@@ -10,6 +10,11 @@ export type MatcherTextResult = { ok: true; matchers: SilenceMatcher[] } | { ok:
 const MATCHER = /^\s*("?)([^\s"=!~]*)\1\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Why `name` is not a label name, or null when it is. */
+export function labelNameProblem(name: string): string | null {
+  return LABEL_NAME.test(name) ? null : `${JSON.stringify(name)} is not a label name (letters, digits and _, not starting with a digit)`;
+}
+
 /** The matchers one entry of a `matchers:` list holds, or why it holds none. */
 export function parseMatcherText(text: string): MatcherTextResult {
   let s = text.trim();
@@ -40,7 +45,8 @@ function parseOne(text: string): SilenceMatcher | string {
   const m = MATCHER.exec(text);
   if (!m) return 'not a matcher: no operator (write label=value, label!=value, label=~regex or label!~regex)';
   const [, , label, op, raw] = m;
-  if (!LABEL_NAME.test(label)) return `${JSON.stringify(label)} is not a label name (letters, digits and _, not starting with a digit)`;
+  const badName = labelNameProblem(label);
+  if (badName) return badName;
   if (raw.startsWith('"') && (raw.length < 2 || !raw.endsWith('"'))) return `the quoted value of ${label} is not closed`;
   const value = valueOf(raw);
   if (value === null) return `unescaped double quote in the value of ${label}: write \\" for a quote inside a quoted value`;

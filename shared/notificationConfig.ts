@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { MAX_DURATION_MS, SEGMENT_GROUP_BY, boundedDuration, parseDuration, parseThreshold, ruleLabels } from './alertRules';
 import type { SilenceMatcher } from './alerts';
 import { silenceMatchersProblem } from './labelMatchers';
-import { parseMatcherText } from './matcherText';
+import { labelNameProblem, parseMatcherText } from './matcherText';
 
 export const ROUTING_KEYS = ['contactPoints', 'policies', 'defaultPolicy', 'muteTimings', 'inhibitRules', 'burnRates'] as const;
 
@@ -393,6 +393,7 @@ export function validateRouting(file: unknown): RoutingValidation {
     if (!contactPoints.some((c) => c.name === p.contactPoint)) bad(`${at}.contactPoint`, `no contact point named "${p.contactPoint}"`);
     for (const [j, mt] of (p.muteTimings ?? []).entries()) if (!muteTimings.some((m) => m.name === mt)) bad(`${at}.muteTimings[${j}]`, `no mute timing named "${mt}"`);
     if (root && p.matchers?.length) bad(`${at}.matchers`, 'the default policy matches every alert: it takes no matchers');
+    groupByProblems(p.groupBy ?? [], `${at}.groupBy`, bad);
     if (root && p.continue) bad(`${at}.continue`, 'the default policy takes the alerts no policy takes: it has nothing to continue to (Alertmanager refuses continue on its root route)');
     return {
       contactPoint: p.contactPoint,
@@ -472,4 +473,17 @@ export function validateRouting(file: unknown): RoutingValidation {
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h * 60 + m;
+}
+
+/** Alertmanager's group_by rules: label names, each once, or '...' alone (every label). */
+function groupByProblems(groupBy: readonly string[], at: string, bad: (field: string, message: string) => void): void {
+  if (groupBy.includes('...')) {
+    if (groupBy.length > 1) bad(at, "'...' groups by every label: it cannot be listed with other labels");
+    return;
+  }
+  groupBy.forEach((label, i) => {
+    const badName = labelNameProblem(label);
+    if (badName) bad(`${at}[${i}]`, badName);
+    else if (groupBy.indexOf(label) < i) bad(`${at}[${i}]`, `${JSON.stringify(label)} is listed twice`);
+  });
 }
