@@ -4,6 +4,7 @@
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { validateRules, type AlertRule, type RuleIssue } from './alertRules';
 import { validateRouting, type RoutingConfig } from './notificationConfig';
+import { yamlNestingProblem } from './yamlNesting';
 
 export type RulesFormat = 'yaml' | 'json';
 
@@ -45,6 +46,8 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
     if (!json.ok) return { ok: false, rules: null, issues: [fileIssue(json.message)] };
     data = json.data;
   } else {
+    const nesting = yamlNestingProblem(text);
+    if (nesting) return { ok: false, rules: null, issues: [fileIssue(nesting.message, nesting.line)] };
     doc = parseDocument(text, { ...RULES_YAML_OPTIONS, lineCounter: lines });
     if (doc.errors.length) {
       const e = doc.errors[0];

@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { RuleValidationError, parseRules, type AlertRule, type RuleIssue } from '../../../shared/alertRules';
 import { validateRouting, type RoutingConfig } from '../../../shared/notificationConfig';
 import { RULES_YAML_OPTIONS, parseRulesJson } from '../../../shared/rulesText';
+import { yamlNestingProblem } from '../../../shared/yamlNesting';
 
 export type RulesFormat = 'yaml' | 'json';
 
@@ -63,6 +64,8 @@ function parseData(text: string, format: RulesFormat, source: string): unknown {
     if (!json.ok) throw new RulesFileError([fileIssue(json.message)], source);
     data = json.data;
   } else {
+    const nesting = yamlNestingProblem(text);
+    if (nesting) throw new RulesFileError([fileIssue(nesting.message)], source);
     const doc = parseDocument(text, RULES_YAML_OPTIONS);
     if (doc.errors.length) {
       const e = doc.errors[0];
