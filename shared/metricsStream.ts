@@ -144,6 +144,11 @@ export const alertRecordSchema = z.object({
   group: z.string().max(500),
   state: z.enum(ALERT_STATES),
   summary: z.string().max(2000),
+  /**
+   * The rule's metric, the unit of value and peakValue, so a follower's notification reads as
+   * the collector's ("20 %"). Absent from older collectors; an older follower drops it (not strict).
+   */
+  metric: z.string().max(100).optional(),
   value: z.number().nullable(),
   peakValue: z.number().nullable(),
   activeSince: epochMs,

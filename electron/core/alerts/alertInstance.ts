@@ -126,6 +126,7 @@ export class AlertInstance {
       group: this.group,
       state: this.state,
       summary: this.summary,
+      metric: this.rule.metric,
       value: this.value,
       peakValue: this.peakValue,
       activeSince: this.activeSince,

@@ -72,7 +72,7 @@ export function followedNotifications(messages: readonly MetricsMessage[], now: 
       const last = r.transitions[r.transitions.length - 1];
       if (!last || now - last.at > NOTIFY_WITHIN_MS) continue;
       if (last.state !== 'firing' && last.state !== 'resolved') continue;
-      out.push({ kind: last.state, rule: r.rule, severity: r.severity, labels: r.labels, value: r.value, summary: r.summary, at: last.at, key: r.key, group: r.group || null, runbookUrl: null });
+      out.push({ kind: last.state, rule: r.rule, severity: r.severity, labels: r.labels, value: r.value, summary: r.summary, at: last.at, key: r.key, group: r.group || null, runbookUrl: null, ...(r.metric === undefined ? {} : { metric: r.metric }) });
     }
   }
   return out;
