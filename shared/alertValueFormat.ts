@@ -35,10 +35,18 @@ export function formatMetricValue(metric: AlertMetric, value: number | null): st
 }
 
 /**
- * A value in the unit of a metric named as text (an alert's `metric`, as the wire carries it);
- * null when the metric is absent or unknown (a rule since removed, an older engine).
+ * The `metric` a burn-rate (SLO) alert names: its value is how many times faster than the
+ * objective allows the error budget burns. Not a rule metric (no rule can be written on it).
+ */
+export const BURN_RATE_METRIC = 'burn_rate';
+
+/**
+ * A value in the unit of a metric named as text (an alert's `metric`, as the wire carries it):
+ * a burn factor as SLO tools say it ("14.4x burn"); null when the metric is absent or unknown
+ * (a rule since removed, an older engine).
  */
 export function formatNamedMetricValue(metric: string | undefined, value: number): string | null {
+  if (metric === BURN_RATE_METRIC) return Number.isFinite(value) ? `${significant(value)}x burn` : 'n/a';
   return metric && (ALERT_METRICS as readonly string[]).includes(metric) ? formatMetricValue(metric as AlertMetric, value) : null;
 }
 

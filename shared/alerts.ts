@@ -44,7 +44,7 @@ export interface AlertNotification {
   /** The group in readable form ("merchant m_1042"), null for a whole-stream rule. */
   group?: string | null;
   runbookUrl?: string | null;
-  /** The rule's metric, the unit of `value` (a rate is a fraction: 0.14 = 14 %); absent for a burn-rate alert (its value is the burn, x). */
+  /** The rule's metric, the unit of `value` (a rate is a fraction: 0.14 = 14 %); a burn-rate alert's is BURN_RATE_METRIC (its value is the burn, x). */
   metric?: string;
 }
 

@@ -7,6 +7,7 @@
 // replay gives the same alerts as the live traffic.
 import { groupValueText, type AlertNotification } from '../../../shared/alerts';
 import type { BurnRateRule, BurnWindow } from '../../../shared/notificationConfig';
+import { BURN_RATE_METRIC } from '../../../shared/alertValueFormat';
 import type { AlertInputEvent } from './eventCounters';
 import { MAX_AHEAD_OF_WALL_CLOCK_MS } from './wrongClock';
 import { groupValueOf } from './eventGroups';
@@ -350,6 +351,7 @@ export class BurnRateEvaluator {
       key: keyOf(rule, w, group),
       group: rule.groupBy ? `${rule.groupBy} ${groupValueText(group)}` : null,
       runbookUrl: null,
+      metric: BURN_RATE_METRIC,
     };
   }
 }

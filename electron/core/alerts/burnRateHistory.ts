@@ -33,6 +33,7 @@ export class BurnRateHistory {
         group: n.group ? n.group.replace(' ', '=') : '',
         state: 'firing',
         summary: n.summary,
+        ...(n.metric === undefined ? {} : { metric: n.metric }),
         value: n.value,
         peakValue: n.value,
         activeSince: n.at,
