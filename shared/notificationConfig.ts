@@ -20,6 +20,12 @@ export const contactPointNameSchema = name;
 const DURATION_TEXT = 'must be a duration like 30s, 5m, 1h30m (or a number of seconds)';
 const duration = z.union([z.string(), z.number()], { error: DURATION_TEXT }).refine((v) => parseDuration(v) !== null, { error: DURATION_TEXT });
 const yearDuration = boundedDuration(MAX_DURATION_MS, '365d (1 year)');
+// The router counts in whole milliseconds: 0.0001 (seconds) rounds to 0, which for these two
+// means "send every change at once" / "never repeat". Refused, as Alertmanager refuses a zero
+// group_interval and repeat_interval; a groupWait of 0 (first message at once) is allowed there too.
+const groupInterval = boundedDuration(MAX_DURATION_MS, '365d (1 year)', 1, '1ms (0.001 s): the router would send every change at once');
+const repeatInterval = boundedDuration(MAX_DURATION_MS, '365d (1 year)', 1, '1ms (0.001 s): the router would never repeat');
+const groupWait = yearDuration.refine((v) => !(typeof v === 'number' && v > 0 && parseDuration(v) === 0), { error: 'must be 0 or at least 1ms (0.001 s)' });
 // AbortSignal.timeout refuses a delay past 2^32-1 ms, and 0 would abort every send at once.
 const timeoutDuration = boundedDuration(600_000, '10m', 100, '100ms');
 const PERCENT_TEXT = 'must be a number or a percentage such as "97%"';
@@ -52,9 +58,9 @@ const policyInput = z.strictObject({
   contactPoint: name,
   matchers: z.array(matcherText).optional(),
   groupBy: z.array(z.string().min(1)).optional(),
-  groupWait: yearDuration.optional(),
-  groupInterval: yearDuration.optional(),
-  repeatInterval: yearDuration.optional(),
+  groupWait: groupWait.optional(),
+  groupInterval: groupInterval.optional(),
+  repeatInterval: repeatInterval.optional(),
   continue: yamlBoolean.optional(),
   muteTimings: z.array(name).optional(),
 });
