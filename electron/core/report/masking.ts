@@ -33,6 +33,27 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { maskSecretsInText } from '../secretText';
 import { maskIbans } from './ibanText';
+import { isPan, maskCardNumber, maskPan, maskPans } from './panText';
+
+export { isPan, maskPan, maskPans } from './panText';
+
+/**
+ * A function of a field name, remembered: a body repeats the same few names at every level and in
+ * every element of its arrays. Forgotten past 10,000 names, so a body of distinct names costs no
+ * more memory than that.
+ */
+function remembered<T>(of: (name: string) => T): (name: string) => T {
+  const known = new Map<string, T>();
+  return (name) => {
+    let value = known.get(name);
+    if (value === undefined) {
+      if (known.size >= 10_000) known.clear();
+      value = of(name);
+      known.set(name, value);
+    }
+    return value;
+  };
+}
 
 /** The default list (field names, compared case-insensitively without "_" or "-"). */
 export const DEFAULT_MASK_FIELDS = ['cardBin', 'customerId', 'customer', 'email', 'phone', 'iban'] as const;
@@ -62,14 +83,14 @@ const JOINED_CARD_NAMES = new Set(
  * (scorecard, discard, postcard, wildcard) is not one; any other name holding "card" is read by
  * cardContextOf.
  */
-const isCardObject = (name: string) =>
+const isCardObject = remembered((name: string): boolean =>
   JOINED_CARD_NAMES.has(normalizeField(name)) ||
   name
     .split(/[^\p{L}\p{N}]+|(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u)
     .some((word) => {
       const w = normalizeField(word);
       return w === 'card' || w === 'cards';
-    });
+    }));
 
 /**
  * How sure masking is that an object holds a card: "word" (isCardObject: its number and bin are
@@ -105,12 +126,12 @@ const LOOK_ALIKES: Record<string, string> = {
  * "émail"), Cyrillic and Greek look-alikes read as the Latin letters they look like, lower case,
  * letters and digits only.
  */
-export const normalizeField = (name: string): string =>
+export const normalizeField = remembered((name: string): string =>
   (/^[\x00-\x7f]*$/.test(name) ? name : name.normalize('NFKD'))
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^\x00-\x7f]/g, (c) => LOOK_ALIKES[c] ?? '')
-    .replace(/[^a-z0-9]/g, '');
+    .replace(/[^a-z0-9]/g, ''));
 
 export class Masker {
   readonly enabled: boolean;
@@ -289,159 +310,6 @@ export class Masker {
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * A run of digit groups, each apart from the next by a single separator (a space of any kind: the
- * no-break space of a number copied from a web page or a PDF, thin and ideographic spaces; a
- * dash; a dot). Digits of any script count ("４１１１..." typed on a Japanese keyboard,
- * Arabic-Indic "٤١١١..."). maskPans looks for card numbers among its groups.
- */
-const DIGIT_RUN = /\p{Nd}+(?:[\p{Zs}.-]\p{Nd}+)*/gu;
-const DIGIT_GROUP = /\p{Nd}+/gu;
-const LETTER = /\p{L}/u;
-/** What a run holds if it holds a card's grouping (maskPans): a group of 13 digits or more, or a group of four before one of four or six. */
-const CARD_START = /\p{Nd}{13}|(?<!\p{Nd})\p{Nd}{4}[\p{Zs}.-]\p{Nd}{4}(?:\p{Nd}{2})?(?!\p{Nd})/u;
-/** Separators of one kind: any space is one kind, a dash another, a dot a third. */
-const separatorKind = (c: string) => (c === '-' || c === '.' ? c : ' ');
-/** A UUID (an event id): digits in it are never a card number, whatever their run. */
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const NON_ASCII_DIGIT = /[^\x00-\x7f]/u;
-
-/**
- * The ASCII digits of a text's decimal digits of any script (other characters dropped). Unicode
- * encodes each script's digits as a contiguous 0-9 run, so a digit's value is its distance from
- * the start of its run, modulo 10.
- */
-const DIGIT_RUN_STARTS = new Map<number, number>(); // a digit's code point -> the start of its script's digits
-export function asciiDigits(text: string): string {
-  if (!NON_ASCII_DIGIT.test(text)) return text.replace(/\D/g, '');
-  let out = '';
-  for (const ch of text) {
-    if (ch >= '0' && ch <= '9') {
-      out += ch;
-      continue;
-    }
-    const code = ch.codePointAt(0)!;
-    let start = DIGIT_RUN_STARTS.get(code);
-    if (start === undefined) {
-      if (!/\p{Nd}/u.test(ch)) continue;
-      start = code;
-      while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start -= 1;
-      DIGIT_RUN_STARTS.set(code, start);
-    }
-    out += String((code - start) % 10);
-  }
-  return out;
-}
-
-/**
- * Whether these digits (separators ignored) are 13-19 long, start as the card networks' numbers
- * do (2: Mastercard 2-series and Mir, 16+ long, 3: Amex, JCB, Diners, 14+, 4: Visa, 5: Mastercard and Maestro,
- * 6: Discover, UnionPay, Maestro) and pass the Luhn check. The first digit keeps epoch
- * milliseconds (17..., 18...) and other long numbers out: one in ten of them passes Luhn.
- */
-export function isPan(text: string): boolean {
-  return isPanDigits(/^[\p{Nd}\p{Zs}.-]*$/u.test(text) ? asciiDigits(text) : text);
-}
-
-/** isPan of ASCII digits. */
-function isPanDigits(digits: string): boolean {
-  // 2-series (Mastercard, Mir) numbers have 16-19 digits, 3-series (Amex, Diners, JCB) 14-19: so
-  // epoch milliseconds (13 digits until 2286) from 2033 on are none.
-  if (!/^(?:2\d{15,18}|3\d{13,18}|[4-6]\d{12,18})$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** A card number as exports show it: its first `keep` digits (at most 6), "*" for each digit but the last four, then those four. */
-export function maskPan(text: string, keep = 2): string {
-  const digits = asciiDigits(text);
-  const head = Math.min(keep, 6);
-  return `${digits.slice(0, head)}${'*'.repeat(Math.max(0, digits.length - head - 4))}${digits.slice(-4)}`;
-}
-
-/**
- * The value of a field that holds a card number: masked as maskPan does when it is 12-19 digits
- * (separators allowed; Luhn or not, a mistyped number is still one), else "***" (a token, a
- * number masked another way: nothing of it is known to be safe).
- */
-export function maskCardNumber(text: string, keep = 2): string {
-  const digits = /^[\p{Nd}\p{Zs}.-]+$/u.test(text) ? asciiDigits(text) : '';
-  return digits.length >= 12 && digits.length <= 19 ? maskPan(digits, keep) : '***';
-}
-
-/**
- * Text with every card number in it masked (maskPan): in each run of digit groups (DIGIT_RUN), the
- * groups that are written as a card number is printed and pass isPan, the longest such from each
- * group on. A card's grouping: one run of 13-19 digits; groups of four, the last one 1-4 long
- * ("4111 1111 1111 1111", "6759 6498 2643 8453 123"); 4-6-4 (Diners) or 4-6-5 (Amex); with one
- * kind of separator. Never a group glued to a letter (a hex or base32 id's digits) nor one inside
- * a UUID (an event id). Each group is read a bounded number of times (at most five groups make a
- * card), so a long run costs its length.
- */
-/** The groups of a run of digit groups (DIGIT_RUN): where each is, and its digits in ASCII. */
-function digitGroups(run: string): { from: number; to: number; digits: string }[] {
-  if (NON_ASCII_DIGIT.test(run)) return [...run.matchAll(DIGIT_GROUP)].map((g) => ({ from: g.index, to: g.index + g[0].length, digits: asciiDigits(g[0]) }));
-  const groups: { from: number; to: number; digits: string }[] = [];
-  let from = 0;
-  for (let k = 0; k <= run.length; k++) {
-    const c = run.charCodeAt(k); // NaN past the end
-    if (c >= 48 && c <= 57) continue;
-    groups.push({ from, to: k, digits: run.slice(from, k) });
-    from = k + 1;
-  }
-  return groups;
-}
-
-export function maskPans(text: string, keep = 2): string {
-  if (text.length < 13) return text;
-  return text.replace(DIGIT_RUN, (run: string, at: number) => {
-    if (run.length < 13 || !CARD_START.test(run)) return run;
-    const groups = digitGroups(run);
-    const last = groups.length - 1;
-    const glued = (i: number) => (i === 0 && LETTER.test(text[at - 1] ?? '')) || (i === last && LETTER.test(text[at + run.length] ?? ''));
-    const kind = (i: number) => separatorKind(run[groups[i].from - 1]); // the separator before group i > 0
-    let out = '';
-    let done = 0;
-    for (let i = 0; i <= last; i++) {
-      if (glued(i)) continue;
-      let digits = '';
-      let found = -1;
-      for (let j = i; j <= last && !glued(j); j++) {
-        const n = groups[j].digits.length;
-        // Groups before the last of a card: four digits each, or 4-6 (Diners, Amex).
-        if (j > i && !(groups[j - 1].digits.length === 4 || (j === i + 2 && groups[i].digits.length === 4 && groups[i + 1].digits.length === 6))) break;
-        if (j > i + 1 && kind(j) !== kind(i + 1)) break;
-        digits += groups[j].digits;
-        if (digits.length > 19) break;
-        const grouped = j === i || (j === i + 2 && groups[i + 1].digits.length === 6 ? n === 4 || n === 5 : n <= 4 && groups[i + 1].digits.length === 4);
-        if (grouped && digits.length >= 13 && isPanDigits(digits) && !inUuid(text, at + groups[i].from, groups[j].to - groups[i].from)) found = j;
-      }
-      if (found < 0) continue;
-      out += run.slice(done, groups[i].from) + maskPan(run.slice(groups[i].from, groups[found].to), keep);
-      done = groups[found].to;
-      i = found;
-    }
-    return done === 0 ? run : out + run.slice(done);
-  });
-}
-
-/** Whether text[at, at + length) lies in a UUID (looked for in the 36 characters around it only, so a text costs its length). */
-function inUuid(text: string, at: number, length: number): boolean {
-  const from = Math.max(0, at - 35);
-  const around = text.slice(from, at + length + 35);
-  if (!around.includes('-')) return false;
-  for (const m of around.matchAll(UUID)) if (from + m.index <= at && from + m.index + m[0].length >= at + length) return true;
-  return false;
-}
 
 /**
  * Bounded (RFC 5321 lengths) so that a long run of letters costs linear time. Letters and

@@ -1,0 +1,316 @@
+// Card numbers (PAN) in free text and in fields that hold one: how exports find and mask them.
+// maskPans reads a text once, character by character, and looks for a card at each group of digits
+// among the few groups after it: a hostile body (a megabyte of digit groups, separators, other
+// scripts' digits) costs its length, with no regular expression, object or string made per group.
+
+/**
+ * What the scanner needs to know of a UTF-16 code unit, learned the first time it is met:
+ * 0 not yet known, a digit of any script as DIGIT + its value, a separator (any space of Unicode's
+ * Zs, "-" or "."), a letter (glues a run of digits to a word), a high surrogate (a digit of another
+ * plane may follow), anything else.
+ */
+const UNKNOWN = 0;
+const OTHER = 1;
+const SEPARATOR = 2;
+const LETTER = 3;
+const HIGH_SURROGATE = 4;
+const DIGIT = 10;
+const unitClasses = new Uint8Array(65_536);
+/** Digits beyond the first plane (Osmanya, mathematical, Adlam...): a code point -> its value, -1 for none. */
+const astralDigits = new Map<number, number>();
+
+/**
+ * A digit's value: Unicode encodes each script's digits as a contiguous 0-9 run, so it is the
+ * distance from the start of its run, modulo 10.
+ */
+function digitValue(codePoint: number): number {
+  let start = codePoint;
+  while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start -= 1;
+  return (codePoint - start) % 10;
+}
+
+function classify(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdbff) return HIGH_SURROGATE;
+  const ch = String.fromCharCode(unit);
+  if (/\p{Nd}/u.test(ch)) return DIGIT + digitValue(unit);
+  if (/[\p{Zs}.-]/u.test(ch)) return SEPARATOR;
+  // A lone low surrogate is no letter: the half of a letter of another plane does not glue.
+  return /\p{L}/u.test(ch) ? LETTER : OTHER;
+}
+
+function unitClass(unit: number): number {
+  let c = unitClasses[unit];
+  if (c === UNKNOWN) {
+    c = classify(unit);
+    unitClasses[unit] = c;
+  }
+  return c;
+}
+
+/** The value of the digit of another plane at text[at] (a high surrogate), or -1. */
+function astralDigitAt(text: string, at: number): number {
+  const codePoint = text.codePointAt(at)!;
+  if (codePoint < 0x10000) return -1;
+  let value = astralDigits.get(codePoint);
+  if (value === undefined) {
+    value = /\p{Nd}/u.test(String.fromCodePoint(codePoint)) ? digitValue(codePoint) : -1;
+    astralDigits.set(codePoint, value);
+  }
+  return value;
+}
+
+/** The ASCII digits of a text's decimal digits of any script (other characters dropped). */
+export function asciiDigits(text: string): string {
+  let out = '';
+  for (let k = 0; k < text.length; k++) {
+    const unit = text.charCodeAt(k);
+    if (unit >= 48 && unit <= 57) {
+      out += text[k];
+      continue;
+    }
+    if (unit < 128) continue;
+    const c = unitClass(unit);
+    if (c >= DIGIT) out += String(c - DIGIT);
+    else if (c === HIGH_SURROGATE) {
+      const value = astralDigitAt(text, k);
+      if (value >= 0) out += String(value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether these digits (separators ignored) are 13-19 long, start as the card networks' numbers
+ * do (2: Mastercard 2-series and Mir, 16+ long, 3: Amex, JCB, Diners, 14+, 4: Visa, 5: Mastercard and Maestro,
+ * 6: Discover, UnionPay, Maestro) and pass the Luhn check. The first digit keeps epoch
+ * milliseconds (17..., 18...) and other long numbers out: one in ten of them passes Luhn.
+ */
+export function isPan(text: string): boolean {
+  return isPanDigits(/^[\p{Nd}\p{Zs}.-]*$/u.test(text) ? asciiDigits(text) : text);
+}
+
+/** isPan of ASCII digits. */
+function isPanDigits(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  const values = new Uint8Array(digits.length);
+  for (let k = 0; k < digits.length; k++) values[k] = digits.charCodeAt(k) - 48;
+  return isPanAt(values, 0, digits.length);
+}
+
+/**
+ * isPan of `length` digit values from `from`. 2-series (Mastercard, Mir) numbers have 16-19
+ * digits, 3-series (Amex, Diners, JCB) 14-19: so epoch milliseconds (13 digits until 2286) from
+ * 2033 on are none.
+ */
+function isPanAt(values: Uint8Array, from: number, length: number): boolean {
+  const first = values[from];
+  if (length > 19 || first < 2 || first > 6 || length < (first === 2 ? 16 : first === 3 ? 14 : 13)) return false;
+  let sum = 0;
+  for (let i = 0; i < length; i++) {
+    let d = values[from + length - 1 - i];
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** A card number as exports show it: its first `keep` digits (at most 6), "*" for each digit but the last four, then those four. */
+export function maskPan(text: string, keep = 2): string {
+  const digits = asciiDigits(text);
+  const head = Math.min(keep, 6);
+  return `${digits.slice(0, head)}${'*'.repeat(Math.max(0, digits.length - head - 4))}${digits.slice(-4)}`;
+}
+
+/**
+ * The value of a field that holds a card number: masked as maskPan does when it is 12-19 digits
+ * (separators allowed; Luhn or not, a mistyped number is still one), else "***" (a token, a
+ * number masked another way: nothing of it is known to be safe).
+ */
+export function maskCardNumber(text: string, keep = 2): string {
+  const digits = /^[\p{Nd}\p{Zs}.-]+$/u.test(text) ? asciiDigits(text) : '';
+  return digits.length >= 12 && digits.length <= 19 ? maskPan(digits, keep) : '***';
+}
+
+/**
+ * The groups of the run of digit groups being read (maskPans), in arrays kept between calls and
+ * grown as a longer run needs: where each group starts and ends in the text, where its digits
+ * start in `digits`, how many it has, and the kind of the separator before it (0 a space, 1 a
+ * dash, 2 a dot).
+ */
+let groupStart = new Int32Array(64);
+let groupEnd = new Int32Array(64);
+let groupDigitsAt = new Int32Array(64);
+let groupLength = new Int32Array(64);
+let groupKind = new Uint8Array(64);
+let digits = new Uint8Array(256);
+
+function growGroups(): void {
+  const grown = <T extends Int32Array | Uint8Array>(a: T): T => {
+    const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  groupStart = grown(groupStart);
+  groupEnd = grown(groupEnd);
+  groupDigitsAt = grown(groupDigitsAt);
+  groupLength = grown(groupLength);
+  groupKind = grown(groupKind);
+}
+
+/** Back to the first sizes, after a body of one very long run: its megabytes are not kept for the process's life. */
+function releaseRunArrays(): void {
+  groupStart = new Int32Array(64);
+  groupEnd = new Int32Array(64);
+  groupDigitsAt = new Int32Array(64);
+  groupLength = new Int32Array(64);
+  groupKind = new Uint8Array(64);
+  digits = new Uint8Array(256);
+}
+
+function growDigits(): void {
+  const b = new Uint8Array(digits.length * 2);
+  b.set(digits);
+  digits = b;
+}
+
+const DIGIT_TEXT = '0123456789';
+/** maskPan of `length` digit values of `digits` from `from`. */
+function maskedDigits(from: number, length: number, keep: number): string {
+  const head = Math.min(keep, 6);
+  let out = '';
+  for (let d = 0; d < head; d++) out += DIGIT_TEXT[digits[from + d]];
+  out += '*'.repeat(Math.max(0, length - head - 4));
+  for (let d = length - 4; d < length; d++) out += DIGIT_TEXT[digits[from + d]];
+  return out;
+}
+
+/** The cards found in a text (maskPans): text[from, to) becomes masked. */
+interface Found {
+  from: number[];
+  to: number[];
+  masked: string[];
+}
+
+/**
+ * The cards of one run of `count` groups (indices in the group arrays): the groups that are written
+ * as a card number is printed and pass isPan, the longest such from each group on. A card's
+ * grouping: one run of 13-19 digits; groups of four, the last one 1-4 long ("4111 1111 1111 1111",
+ * "6759 6498 2643 8453 123"); 4-6-4 (Diners) or 4-6-5 (Amex); with one kind of separator. Never a
+ * group glued to a letter (a hex or base32 id's digits). A candidate is at most five groups of at
+ * most 19 digits, so each group is read a bounded number of times.
+ *
+ * A card inside a UUID (an event id) needs no check of its own: a UUID's groups are 8-4-4-4-12, so
+ * the only card-like groups in one are its three middle groups of four (12 digits, too few); its
+ * first and last groups are either longer or glued to one of its hex letters.
+ */
+function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, keep: number, found: Found): void {
+  const last = count - 1;
+  const glued = (i: number) => (i === 0 && gluedBefore) || (i === last && gluedAfter);
+  for (let i = 0; i <= last; i++) {
+    if (glued(i)) continue;
+    let total = 0;
+    let end = -1;
+    let endLength = 0;
+    for (let j = i; j <= last && !glued(j); j++) {
+      const n = groupLength[j];
+      // Groups before the last of a card: four digits each, or 4-6 (Diners, Amex).
+      if (j > i && !(groupLength[j - 1] === 4 || (j === i + 2 && groupLength[i] === 4 && groupLength[i + 1] === 6))) break;
+      if (j > i + 1 && groupKind[j] !== groupKind[i + 1]) break;
+      total += n;
+      if (total > 19) break;
+      const grouped = j === i || (j === i + 2 && groupLength[i + 1] === 6 ? n === 4 || n === 5 : n <= 4 && groupLength[i + 1] === 4);
+      if (grouped && total >= 13 && isPanAt(digits, groupDigitsAt[i], total)) {
+        end = j;
+        endLength = total;
+      }
+    }
+    if (end < 0) continue;
+    found.from.push(groupStart[i]);
+    found.to.push(groupEnd[end]);
+    found.masked.push(maskedDigits(groupDigitsAt[i], endLength, keep));
+    i = end;
+  }
+}
+
+/**
+ * Text with every card number in it masked (maskPan): runs of digit groups, each group apart from
+ * the next by a single separator (a space of any kind: the no-break space of a number copied from
+ * a web page or a PDF, thin and ideographic spaces; a dash; a dot), digits of any script
+ * ("４１１１..." typed on a Japanese keyboard, Arabic-Indic "٤١١١..."), are read in one pass and
+ * the cards among their groups found by cardsOfRun.
+ */
+export function maskPans(text: string, keep = 2): string {
+  const length = text.length;
+  if (length < 13) return text;
+  const found: Found = { from: [], to: [], masked: [] };
+  let groups = 0; // in the current run
+  let digitCount = 0; // of the current run
+  let inGroup = false;
+  let separatorAt = -1; // a separator right after a group: the run goes on if a digit follows it
+  let separatorKind = 0;
+  let unitBefore = 0; // the class of the code unit before the current run
+  const endRun = () => {
+    if (groups > 0 && digitCount >= 13) {
+      const after = groupEnd[groups - 1];
+      cardsOfRun(groups, unitBefore === LETTER, after < length && unitClass(text.charCodeAt(after)) === LETTER, keep, found);
+    }
+    groups = 0;
+    digitCount = 0;
+  };
+  for (let k = 0; k < length; k++) {
+    const unit = text.charCodeAt(k);
+    let value: number;
+    let width = 1;
+    if (unit >= 48 && unit <= 57) value = unit - 48;
+    else if (unit < 128) value = unit === 32 || unit === 45 || unit === 46 ? -SEPARATOR : -OTHER;
+    else {
+      const c = unitClass(unit);
+      if (c >= DIGIT) value = c - DIGIT;
+      else if (c === HIGH_SURROGATE) {
+        value = astralDigitAt(text, k);
+        if (value >= 0) width = 2;
+        else value = -OTHER;
+      } else value = -c;
+    }
+    if (value >= 0) {
+      if (!inGroup) {
+        if (separatorAt === k - 1 && groups > 0) groupKind[groups] = separatorKind;
+        else {
+          endRun();
+          unitBefore = k > 0 ? unitClass(text.charCodeAt(k - 1)) : OTHER;
+        }
+        if (groups === groupStart.length) growGroups();
+        groupStart[groups] = k;
+        groupDigitsAt[groups] = digitCount;
+        groupLength[groups] = 0;
+        groups += 1;
+        inGroup = true;
+      }
+      if (digitCount === digits.length) growDigits();
+      digits[digitCount++] = value;
+      groupLength[groups - 1] += 1;
+      k += width - 1;
+      groupEnd[groups - 1] = k + 1;
+      continue;
+    }
+    if (value === -SEPARATOR && inGroup) {
+      separatorAt = k;
+      separatorKind = unit === 45 ? 1 : unit === 46 ? 2 : 0;
+    }
+    inGroup = false;
+  }
+  endRun();
+  if (groupStart.length > 65_536 || digits.length > 262_144) releaseRunArrays();
+  if (found.from.length === 0) return text;
+  const parts: string[] = [];
+  let done = 0;
+  for (let c = 0; c < found.from.length; c++) {
+    parts.push(text.slice(done, found.from[c]), found.masked[c]);
+    done = found.to[c];
+  }
+  parts.push(text.slice(done));
+  return parts.join('');
+}
