@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { currencyDigits, minorToMajorString, parseMajorAmount } from './currencies';
+import { currencyDigits, knownCurrencyDigits, minorToMajorString, parseMajorAmount } from './currencies';
+import { formatMoney } from './format';
 
 const intlDigits = (c: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency: c }).resolvedOptions().maximumFractionDigits;
 
@@ -23,6 +24,27 @@ describe('ISO 4217 minor units', () => {
       expect(cldrShowsFewer.has(c), `${c}: Intl ${intlDigits(c)} decimals, ISO table ${currencyDigits(c)}`).toBe(true);
       expect(intlDigits(c)).toBeLessThan(currencyDigits(c));
     }
+  });
+});
+
+// A code outside ISO's current list had two decimals whatever it was: BYR (withdrawn 2016, no
+// minor unit) 13367 read "133.67 BYR", and a code nobody knows was given two decimals too.
+describe('codes outside ISO 4217\'s current list', () => {
+  it('a withdrawn code takes the decimals CLDR keeps for it; one ISO listed with two while current keeps two', () => {
+    expect(formatMoney(13367, 'BYR')).toBe('13,367 BYR');
+    expect(formatMoney(1000, 'ITL')).toBe('1,000 ITL');
+    expect(formatMoney(1250, 'HRK')).toBe('12.50 HRK');
+    // CLDR shows their cash without decimals; ISO counted hundredths.
+    expect(['MRO', 'STD', 'ZMK', 'SLL'].map(knownCurrencyDigits)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('a code nobody knows is shown as minor units with its code, never with guessed decimals', () => {
+    expect(knownCurrencyDigits('ZZZ')).toBeNull();
+    expect(formatMoney(1250, 'ZZZ')).toBe('1,250 (minor units of ZZZ)');
+  });
+
+  it('every current ISO code keeps its table\'s decimals', () => {
+    expect(['CLF', 'UYW', 'IQD', 'TND', 'JPY', 'KRW', 'BHD', 'KWD', 'XCG', 'XAD', 'ZWG', 'VED'].map(knownCurrencyDigits)).toEqual([4, 4, 3, 3, 0, 0, 3, 3, 2, 2, 2, 2]);
   });
 });
 

@@ -8,7 +8,10 @@
 // ... with no decimals, while ISO (and so every acquirer, scheme and PSP API) counts IDR in
 // hundredths and IQD in thousandths: taking Intl's digits would print an IDR amount 100 times
 // too large. So the exponent is ISO's, and Intl only lays out the digits (format.ts).
-// Every currency not listed here has two decimals, as ISO says for all the others.
+// A code ISO 4217 no longer lists (withdrawn: BYR, the Belarusian ruble until 2016, had no minor
+// unit) takes the decimals CLDR keeps for it, through Intl: ISO's list of withdrawn codes gives
+// none. A code neither knows (a typo, a private code: "ZZZ") has no known minor unit: exports
+// show its amounts as minor units with the code, never with guessed decimals (format.ts).
 // Pure data: shared/ imports nothing.
 
 /** ISO 4217 currencies whose minor unit is not 2 (table A.1, amendment 177, 2024). */
@@ -24,15 +27,61 @@ const ISO_4217_EXPONENTS: Readonly<Record<string, number>> = {
   XAG: 0, XAU: 0, XBA: 0, XBB: 0, XBC: 0, XBD: 0, XDR: 0, XPD: 0, XPT: 0, XSU: 0, XTS: 0, XUA: 0, XXX: 0,
 };
 
+/**
+ * ISO 4217's other current codes (list one, 2026-01-01): two decimals each. With them the codes
+ * withdrawn lately that had two (ANG, CUC, HRK, SLL, ZWL), which events from before the change
+ * still carry (CLDR shows SLL without decimals: its cash, not ISO's minor unit).
+ */
+const ISO_4217_TWO_DECIMALS = new Set(
+  (
+    'AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE ' +
+    'CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP ' +
+    'LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB ' +
+    'SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XAD XCD XCG ' +
+    'YER ZAR ZMW ZWG ANG CUC HRK SLL ZWL'
+  ).split(' '),
+);
+/**
+ * Withdrawn codes that ISO listed with two decimals while they were current, where CLDR's digits
+ * are their cash's (none): read with CLDR's they would be 100 times too large.
+ */
+const WITHDRAWN_TWO_DECIMALS = new Set(['MRO', 'STD', 'ZMK']);
+
+/** English currency names of CLDR: a code it names is one it knows (a withdrawn one too). */
+const cldrNames = new Intl.DisplayNames('en', { type: 'currency', fallback: 'none' });
+const knownDigits = new Map<string, number | null>();
+
+/**
+ * Decimals of `currency`'s minor unit: ISO 4217's for its current codes, CLDR's for a withdrawn
+ * code it knows, null for a code neither knows (its decimals would be a guess).
+ */
+export function knownCurrencyDigits(currency: string): number | null {
+  const code = currency.toUpperCase();
+  let digits = knownDigits.get(code);
+  if (digits === undefined) {
+    if (!CURRENCY_CODE.test(code)) digits = null;
+    else if (code in ISO_4217_EXPONENTS) digits = ISO_4217_EXPONENTS[code];
+    else if (ISO_4217_TWO_DECIMALS.has(code) || WITHDRAWN_TWO_DECIMALS.has(code)) digits = 2;
+    else if (cldrNames.of(code) === undefined) digits = null;
+    else digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? null;
+    knownDigits.set(code, digits);
+  }
+  return digits;
+}
+
 /** The most decimals any ISO 4217 currency has (CLF, UYW). */
 export const MAX_CURRENCY_DIGITS = 4;
 
 /** Three upper-case letters, the form EVENTS.md requires of `currency`. */
 export const CURRENCY_CODE = /^[A-Z]{3}$/;
 
-/** Decimals of `currency`'s minor unit per ISO 4217 (2 for any code ISO does not list otherwise). */
+/**
+ * Decimals of `currency`'s minor unit (knownCurrencyDigits), 2 for a code nobody knows: for
+ * reading a typed amount and charting, where a number is needed. What shows an amount asks
+ * knownCurrencyDigits first, and shows an unknown code's minor units as they are.
+ */
 export function currencyDigits(currency: string): number {
-  return ISO_4217_EXPONENTS[currency.toUpperCase()] ?? 2;
+  return knownCurrencyDigits(currency) ?? 2;
 }
 
 /** Minor units per major unit: 1 for JPY, 100 for EUR, 1000 for KWD. */

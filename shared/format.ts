@@ -4,7 +4,7 @@
 // 24-hour clock) so that a report, a log line or a test reads the same on every machine.
 // Pure: no Node or browser API beyond the language's Intl (shared/ imports nothing).
 
-import { minorToMajorString } from './currencies';
+import { knownCurrencyDigits, minorToMajorString } from './currencies';
 
 const LOCALE = 'en-US';
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -73,8 +73,10 @@ export function formatPercent(ratio: number, digits: number, style: NumberStyle 
  * An amount of `minor` units of `currency` in major units, with the currency's own number of
  * decimals (ISO 4217, shared/currencies.ts) laid out by Intl: formatMoneyAmount(13367, 'JPY')
  * = "13,367", (1250, 'EUR') = "12.50", (1250, 'KWD') = "1.250". Grouped unless told not to.
+ * A code whose decimals nobody knows keeps its minor units: (1250, 'ZZZ') = "1,250 (minor units)".
  */
 export function formatMoneyAmount(minor: number, currency: string, style: { grouping?: boolean } = {}): string {
+  if (knownCurrencyDigits(currency) === null) return `${formatNumber(Math.round(minor), 0, { grouping: style.grouping ?? true })} (minor units)`;
   // Exact at any size: the digits are split as text (no division in floating point), and Intl
   // groups the whole part (an integer, so exact below 2^53).
   const [whole, fraction] = minorToMajorString(Math.round(minor), currency).split('.');
@@ -86,10 +88,12 @@ export function formatMoneyAmount(minor: number, currency: string, style: { grou
 /**
  * An amount with its currency code, the way payops shows money everywhere (explorer,
  * timeline, KPIs, reports): "13,367 JPY", "12.50 EUR", "1.250 KWD". Without a currency the
- * number cannot be read as money: it is shown as what it is, "1,250 (minor units)".
+ * number cannot be read as money: it is shown as what it is, "1,250 (minor units)"; so is it
+ * in a code whose decimals nobody knows, "1,250 (minor units of ZZZ)".
  */
 export function formatMoney(minor: number, currency: string | null | undefined, style: { grouping?: boolean } = {}): string {
   if (!currency) return `${formatNumber(minor, 0, { grouping: style.grouping ?? true })} (minor units)`;
+  if (knownCurrencyDigits(currency) === null) return `${formatNumber(minor, 0, { grouping: style.grouping ?? true })} (minor units of ${currency})`;
   return `${formatMoneyAmount(minor, currency, style)} ${currency}`;
 }
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { minorToMajorString } from '../../../shared/currencies';
+import { knownCurrencyDigits, minorToMajorString } from '../../../shared/currencies';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import type { EventFilter, EventRow, ReportData, ReportFormat } from '../../../shared/explorer';
@@ -59,7 +59,8 @@ export function formatFromFile(file: string): ReportFormat | null {
 /**
  * `amount` is in major units of the row's `currency` with that currency's ISO 4217 decimals
  * ("12.50" EUR, "13367" JPY, "1.250" KWD): what a spreadsheet sums correctly per currency;
- * `amount_minor` is the integer as received (empty `amount` when the event names no currency).
+ * `amount_minor` is the integer as received (empty `amount` when the event names no currency, or
+ * one whose decimals nobody knows: shared/currencies.ts).
  * `decline_meaning` and `decline_kind` (soft / hard) explain `decline_code` (shared/declineCodes.ts).
  * A filtered export adds `filter` (last, so no column moves), saying on every row which explorer
  * filter the export holds ("Filtered: only events matching merchant m_1"); an export of every
@@ -181,7 +182,7 @@ async function writeCsv(store: ReadStore, o: ExportOptions, temp: string, check:
           if (c === 'time') return new Date(r.timeMs).toISOString();
           if (c === 'arrival') return new Date(r.arrivalMs).toISOString();
           if (c === 'data') return data === null ? null : JSON.stringify(masker.deep(data));
-          if (c === 'amount') return r.amount === null || !r.currency ? null : minorToMajorString(r.amount, r.currency);
+          if (c === 'amount') return r.amount === null || !r.currency || knownCurrencyDigits(r.currency) === null ? null : minorToMajorString(r.amount, r.currency);
           if (c === 'decline_meaning') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).meaning;
           if (c === 'decline_kind') return r.declineCode === null ? null : declineCodeInfo(r.declineCode).kind;
           if (c === 'filter') return filterNote;

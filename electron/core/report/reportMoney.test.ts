@@ -160,3 +160,71 @@ describe('report decline codes, severities and timeline', () => {
     expect(text).toContain('Incident timeline');
   });
 });
+
+// Money in currencies outside ISO 4217's current list: a withdrawn code (BYR, the Belarusian
+// ruble until 2016, had no minor unit) and a code no list knows (ZZZ) were shown with two
+// decimals, as any unlisted code was: BYR 13367 read "133.67 BYR", ZZZ 1250 "12.50 ZZZ", in the
+// summary, the HTML and the CSV. A withdrawn code now takes the decimals CLDR (Intl) keeps for it;
+// an unknown one is shown as what it is, minor units with its code, and the CSV leaves its
+// major-unit amount empty. Zero- and three-decimal currencies stay right in every export and sum.
+describe('money in every currency the events name', () => {
+  /** Currency, then two amounts in its minor units (two, to show the sum). */
+  const AMOUNTS: [string, number, number][] = [
+    ['JPY', 13367, 1], ['KRW', 50000, 1], ['BHD', 1250, 5], ['KWD', 1250, 1], ['TND', 999, 2], ['IQD', 1000, 250],
+    ['CLF', 12345, 1], ['UYW', 10000, 5], ['BYR', 13367, 3], ['ZZZ', 1250, 7],
+  ];
+  /** Each currency's sum as every export must write it. */
+  const SUMS: Record<string, string> = {
+    JPY: '13,368 JPY', KRW: '50,001 KRW', BHD: '1.255 BHD', KWD: '1.251 KWD', TND: '1.001 TND', IQD: '1.250 IQD',
+    CLF: '1.2346 CLF', UYW: '1.0005 UYW', BYR: '13,370 BYR', ZZZ: '1,257 (minor units of ZZZ)',
+  };
+  let unitsDb: Database.Database;
+  let units: Store;
+  beforeAll(() => {
+    unitsDb = openDatabase(path.join(dir, 'units.db'));
+    units = storeOn(unitsDb);
+    storeEvents(unitsDb, AMOUNTS.flatMap(([currency, a, b], i) => [a, b].map((amount, k) => ({
+      specversion: '1.0', id: `${currency}-${k}`, source: 'psp', type: 'payment.authorized', time: new Date(T0 + i * 2000 + k * 1000).toISOString(),
+      data: { paymentId: `pay_${currency}_${k}`, merchantId: 'm_1', amount, currency },
+    }))));
+  });
+  afterAll(() => unitsDb?.close());
+
+  it('the summary (JSON and HTML) writes each sum in its currency\'s own decimals, and an unknown code\'s in minor units', async () => {
+    const r = buildReport(units, { from: FROM, to: TO });
+    const line = r.summary.find((l) => l.startsWith('Authorized:'))!;
+    for (const [currency, text] of Object.entries(SUMS)) expect(line, currency).toContain(text);
+    expect(line).not.toContain('133.70');
+    const out = path.join(dir, 'units.json');
+    await runExport(units, { from: FROM, to: TO, format: 'json', outFile: out });
+    const json = JSON.parse(fs.readFileSync(out, 'utf8')) as { summary: string[]; totals: { authorizedAmountByCurrency: Record<string, number> } };
+    expect(json.summary).toContain(line);
+    expect(json.totals.authorizedAmountByCurrency).toMatchObject({ BYR: 13370, ZZZ: 1257, TND: 1001 });
+  });
+
+  it('the HTML tables write the same figures', () => {
+    const html = renderReportHtml(buildReport(units, { from: FROM, to: TO }));
+    expect(html).toContain('<td><bdi>BYR</bdi></td><td class="n">13,370</td>');
+    expect(html).toContain('<td><bdi>ZZZ</bdi></td><td class="n">1,257 (minor units)</td>');
+    expect(html).toContain('<td><bdi>TND</bdi></td><td class="n">1.001</td>');
+    expect(html).toContain('13,367 BYR');
+    expect(html).toContain('1,250 (minor units of ZZZ)');
+    expect(html).not.toMatch(/133\.6[0-9]|12\.50 ZZZ/);
+  });
+
+  it('the CSV writes major units where the currency\'s decimals are known, and leaves them empty where not', async () => {
+    const out = path.join(dir, 'units.csv');
+    await runExport(units, { from: FROM, to: TO, format: 'csv', outFile: out });
+    const lines = fs.readFileSync(out, 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    const head = lines[0].split(',');
+    const at = (name: string) => head.indexOf(name);
+    const row = (id: string) => lines.slice(1).map(csvFields).find((r) => r[at('id')] === id)!;
+    const cells = (id: string) => [row(id)[at('amount')], row(id)[at('currency')], row(id)[at('amount_minor')]];
+    expect(cells('BYR-0')).toEqual(['13367', 'BYR', '13367']);
+    expect(cells('ZZZ-0')).toEqual(['', 'ZZZ', '1250']);
+    expect(cells('TND-0')).toEqual(['0.999', 'TND', '999']);
+    expect(cells('KRW-0')).toEqual(['50000', 'KRW', '50000']);
+    expect(cells('CLF-0')).toEqual(['1.2345', 'CLF', '12345']);
+    expect(cells('IQD-1')).toEqual(['0.250', 'IQD', '250']);
+  });
+});
