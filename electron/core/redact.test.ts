@@ -154,3 +154,13 @@ describe('redactSecrets, JSON escaped inside a log line or a text field', () => 
     }
   });
 });
+
+// A log line quoting a webhook URL (a delivery's error, a producer's callback) kept its path, the
+// webhook's secret: exports mask it (masking.ts), logs did not.
+describe('redactSecrets, webhook URLs', () => {
+  it('hides the path of a webhook URL in a log line, and keeps other URLs whole', () => {
+    expect(redactSecrets('POST https://hooks.slack.com/services/T000/B000/XXXXXXXX failed: 404')).toBe('POST https://hooks.slack.com/*** failed: 404');
+    expect(redactSecrets('delivery to https://discord.com/api/webhooks/123/abcDEF timed out')).toBe('delivery to https://discord.com/*** timed out');
+    expect(redactSecrets('GET http://127.0.0.1:15672/api/queues/%2F/q1 -> 200')).toBe('GET http://127.0.0.1:15672/api/queues/%2F/q1 -> 200');
+  });
+});

@@ -119,9 +119,16 @@ const PEM_PRIVATE_KEY = new RegExp(
 );
 
 /**
+ * An http(s) URL and the rest of it after its host: when the URL names a hook (Slack's
+ * hooks.slack.com/services/..., Discord's /api/webhooks/..., a producer's /webhook?token=...),
+ * its path is its secret.
+ */
+const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
+
+/**
  * Text with its secrets masked as "***": PEM private key blocks, JSON Web Tokens, secrets with
  * published prefixes, Authorization header credentials, secret key=value and key: value pairs and Bearer/Basic
- * credentials. Text with none of their marks is returned at once (an export calls this for
+ * credentials, webhook URLs' paths. Text with none of their marks is returned at once (an export calls this for
  * every value, a CLI for every log line).
  */
 export function maskSecretsInText(text: string): string {
@@ -132,7 +139,8 @@ export function maskSecretsInText(text: string): string {
   const fields = text.includes(':') && SECRET_WORD.test(text);
   const authorization = text.length >= 14 && /authorization/i.test(text);
   const auth = AUTH_SCHEME.test(text);
-  if (!pem && !jwt && !known && !pairs && !fields && !authorization && !auth) return text;
+  const hook = text.includes('://') && /hook/i.test(text);
+  if (!pem && !jwt && !known && !pairs && !fields && !authorization && !auth && !hook) return text;
   let out = text;
   if (pem) out = out.replace(PEM_PRIVATE_KEY, '***');
   if (jwt) out = out.replace(JWT, '***');
@@ -144,5 +152,6 @@ export function maskSecretsInText(text: string): string {
     out = out.replace(BEARER, '$1 ***');
     out = out.replace(BASIC, (whole, scheme: string, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${scheme} ***` : whole));
   }
+  if (hook) out = out.replace(URL_PATH, (whole, origin: string, rest: string) => (/hook/i.test(whole) ? `${origin}/***` : `${origin}${rest}`));
   return out;
 }

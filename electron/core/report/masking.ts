@@ -314,12 +314,11 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * Bounded (RFC 5321 lengths) so that a long run of letters costs linear time. Letters and
  * digits of any script (RFC 6531 addresses: "josé@exämple.de", "иван@пример.рф"), and the
- * full-width "＠" and "．" that read as "@" and ".".
+ * full-width "＠" and "．" that read as "@" and "."; an "@" encoded in a URL ("alice%40example.com").
  */
-const EMAIL = /[\p{L}\p{M}\p{N}._%+-]{1,64}[@\uFF20](?:[\p{L}\p{M}\p{N}-]{1,63}[.\uFF0E]){1,8}[\p{L}\p{M}]{2,24}(?![\p{L}\p{M}])/gu;
+const EMAIL = /[\p{L}\p{M}\p{N}._%+-]{1,64}(?:[@\uFF20]|%40)(?:[\p{L}\p{M}\p{N}-]{1,63}[.\uFF0E]){1,8}[\p{L}\p{M}]{2,24}(?![\p{L}\p{M}])/gu;
 /** A URL's user and password ("https://user:pass@host"). */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
-const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
 /**
  * Text with its e-mail addresses, URL credentials, webhook URL paths and the secrets of
@@ -328,13 +327,10 @@ const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
  */
 export function maskCredentials(text: string): string {
   const url = text.includes('://');
-  const at = text.includes('@') || text.includes('\uFF20');
+  const at = text.includes('@') || text.includes('\uFF20') || text.includes('%40');
   let out = text;
   if (url) out = out.replace(URL_USERINFO, '$1***@');
   out = maskSecretsInText(out);
-  if (url) {
-    out = out.replace(URL_PATH, (whole, origin: string, rest: string) => (/hook/i.test(whole) ? `${origin}/***` : `${origin}${rest}`));
-  }
   if (at) out = out.replace(EMAIL, '***');
   return out;
 }

@@ -72,3 +72,23 @@ describe('masking, card security codes and private keys', () => {
     expect(m.deep({ cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' })).toEqual({ cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' });
   });
 });
+
+// What a URL carries encoded went out as it came: a card number in a query string with its spaces
+// encoded ("4111%201111%201111%201111"; a form's "4111+1111+1111+1111") and an e-mail address
+// with its "@" encoded ("alice%40example.com"), as a checkout's callback or return URL holds them.
+describe('masking, card numbers and e-mail addresses encoded in a URL', () => {
+  it('masks them, and leaves encoded text that holds none', () => {
+    const masked = new Masker({ enabled: true }).deep({
+      a: 'https://shop.example/cb?card=4111%201111%201111%201111&x=1',
+      b: 'https://shop.example/cb?card=4111+1111+1111+1111',
+      c: 'https://shop.example/cb?email=alice%40example.com&lang=en',
+      kept: ['1+2=3, 100%20 off, 4111%2F1111%2F1111%2F1111', 'q=4111+1111+1111+1112', 'a%40b'],
+    });
+    expect(masked).toEqual({
+      a: 'https://shop.example/cb?card=41**********1111&x=1',
+      b: 'https://shop.example/cb?card=41**********1111',
+      c: 'https://shop.example/cb?email=***&lang=en',
+      kept: ['1+2=3, 100%20 off, 4111%2F1111%2F1111%2F1111', 'q=4111+1111+1111+1112', 'a%40b'],
+    });
+  });
+});

@@ -238,7 +238,7 @@ function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, ke
 /**
  * Text with every card number in it masked (maskPan): runs of digit groups, each group apart from
  * the next by a single separator (a space of any kind: the no-break space of a number copied from
- * a web page or a PDF, thin and ideographic spaces; a dash; a dot), digits of any script
+ * a web page or a PDF, thin and ideographic spaces, a URL's encoded "%20" or "+"; a dash; a dot), digits of any script
  * ("４１１１..." typed on a Japanese keyboard, Arabic-Indic "٤١١١..."), are read in one pass and
  * the cards among their groups found by cardsOfRun.
  */
@@ -249,7 +249,7 @@ export function maskPans(text: string, keep = 2): string {
   let groups = 0; // in the current run
   let digitCount = 0; // of the current run
   let inGroup = false;
-  let separatorAt = -1; // a separator right after a group: the run goes on if a digit follows it
+  let separatorEnd = -1; // where a separator right after a group ends: the run goes on if a digit is there
   let separatorKind = 0;
   let unitBefore = 0; // the class of the code unit before the current run
   const endRun = () => {
@@ -265,7 +265,7 @@ export function maskPans(text: string, keep = 2): string {
     let value: number;
     let width = 1;
     if (unit >= 48 && unit <= 57) value = unit - 48;
-    else if (unit < 128) value = unit === 32 || unit === 45 || unit === 46 ? -SEPARATOR : -OTHER;
+    else if (unit < 128) value = unit === 32 || unit === 45 || unit === 46 || unit === 43 || (unit === 37 && text.startsWith('20', k + 1)) ? -SEPARATOR : -OTHER;
     else {
       const c = unitClass(unit);
       if (c >= DIGIT) value = c - DIGIT;
@@ -277,7 +277,7 @@ export function maskPans(text: string, keep = 2): string {
     }
     if (value >= 0) {
       if (!inGroup) {
-        if (separatorAt === k - 1 && groups > 0) groupKind[groups] = separatorKind;
+        if (separatorEnd === k && groups > 0) groupKind[groups] = separatorKind;
         else {
           endRun();
           unitBefore = k > 0 ? unitClass(text.charCodeAt(k - 1)) : OTHER;
@@ -296,10 +296,13 @@ export function maskPans(text: string, keep = 2): string {
       groupEnd[groups - 1] = k + 1;
       continue;
     }
+    // A space encoded in a URL ("%20", a form's "+") is a space between groups.
+    const separatorWidth = unit === 37 && value === -SEPARATOR ? 3 : 1;
     if (value === -SEPARATOR && inGroup) {
-      separatorAt = k;
+      separatorEnd = k + separatorWidth;
       separatorKind = unit === 45 ? 1 : unit === 46 ? 2 : 0;
     }
+    k += separatorWidth - 1;
     inGroup = false;
   }
   endRun();
