@@ -164,3 +164,17 @@ describe('redactSecrets, webhook URLs', () => {
     expect(redactSecrets('GET http://127.0.0.1:15672/api/queues/%2F/q1 -> 200')).toBe('GET http://127.0.0.1:15672/api/queues/%2F/q1 -> 200');
   });
 });
+
+// A Cookie or Set-Cookie header quoted in a log line or a producer's note (a session id: a
+// credential as good as a password) went out as it came.
+describe('redactSecrets, cookie headers', () => {
+  it('hides the value of a Cookie or Set-Cookie header, and keeps a line that only says cookie', () => {
+    const shown = [
+      'request Cookie: session=3f9a0c77e1d2; theme=dark',
+      'Set-Cookie: sid=abcdef123456; Path=/; HttpOnly\nnext',
+      'headers {"cookie": "sid=abcdef123456", "accept": "*/*"}',
+      'no cookie: consent refused',
+    ].map(redactSecrets);
+    expect(shown).toEqual(['request Cookie: ***', 'Set-Cookie: ***\nnext', 'headers {"cookie": "***", "accept": "*/*"}', 'no cookie: consent refused']);
+  });
+});

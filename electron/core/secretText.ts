@@ -119,6 +119,15 @@ const PEM_PRIVATE_KEY = new RegExp(
 );
 
 /**
+ * The value of a Cookie or Set-Cookie header (name=value pairs: a session id is as good as a
+ * password), written as a header ("Cookie: sid=...; theme=dark") or a JSON member ('"cookie":
+ * "sid=..."'): to the end of the line, or of its quotes. Only a value that starts as a cookie
+ * does, a name (a token of at most 64 characters: no blank, quote or separator) and "=", is one,
+ * so "no cookie: consent refused" stays, and a line of many "cookie:" is read once.
+ */
+const COOKIE = /(?<![A-Za-z0-9_-])((?:set-)?cookie)((?:\\?["'])?[ \t]*:[ \t]*)(?:(\\?["'])([^\s"'\\=;:,{}]{1,64}=[^"'\r\n\\]*)(\3)|([^\s"'\\=;:,{}]{1,64}=[^\r\n]*))/gi;
+
+/**
  * An http(s) URL and the rest of it after its host: when the URL names a hook (Slack's
  * hooks.slack.com/services/..., Discord's /api/webhooks/..., a producer's /webhook?token=...),
  * its path is its secret.
@@ -127,7 +136,7 @@ const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
 
 /**
  * Text with its secrets masked as "***": PEM private key blocks, JSON Web Tokens, secrets with
- * published prefixes, Authorization header credentials, secret key=value and key: value pairs and Bearer/Basic
+ * published prefixes, Authorization header credentials, Cookie header values, secret key=value and key: value pairs and Bearer/Basic
  * credentials, webhook URLs' paths. Text with none of their marks is returned at once (an export calls this for
  * every value, a CLI for every log line).
  */
@@ -140,12 +149,17 @@ export function maskSecretsInText(text: string): string {
   const authorization = text.length >= 14 && /authorization/i.test(text);
   const auth = AUTH_SCHEME.test(text);
   const hook = text.includes('://') && /hook/i.test(text);
+  const cookie = pairs && /cookie/i.test(text);
   if (!pem && !jwt && !known && !pairs && !fields && !authorization && !auth && !hook) return text;
   let out = text;
   if (pem) out = out.replace(PEM_PRIVATE_KEY, '***');
   if (jwt) out = out.replace(JWT, '***');
   if (known) out = out.replace(KNOWN_SECRET, '***');
   if (authorization) out = out.replace(AUTHORIZATION, maskAuthorization);
+  if (cookie) {
+    out = out.replace(COOKIE, (_whole, name: string, separator: string, quote: string | undefined, _quoted, closing: string | undefined) =>
+      quote !== undefined ? `${name}${separator}${quote}***${closing ?? ''}` : `${name}${separator}***`);
+  }
   if (pairs) out = out.replace(SECRET_PARAM, maskSecretParam);
   if (fields) out = out.replace(SECRET_FIELD, maskSecretParam);
   if (auth) {
