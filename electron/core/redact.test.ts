@@ -1,5 +1,6 @@
 // Passwords in broker and management URLs never reach an error message, typed right or wrong.
 import { describe, expect, it } from 'vitest';
+import { cpuMsOf } from '../../test/support/cpuTime';
 import { validateBrokerUrl } from './broker/brokerUrl';
 import { redactSecrets, redactUrl } from './redact';
 
@@ -69,9 +70,10 @@ describe('redactSecrets: a password typed with a raw space', () => {
   it('takes time in proportion to the line, whatever it holds', () => {
     // Each of these made the former pattern rescan the rest of the line from every position.
     for (const hostile of ['a'.repeat(100_000), 'a://x:'.repeat(20_000), `amqp://u:${'p '.repeat(50_000)}`, 'amqp://u:p@'.repeat(10_000)]) {
-      const started = performance.now();
-      redactSecrets(hostile);
-      expect(performance.now() - started, hostile.slice(0, 12)).toBeLessThan(1_000);
+      const cpuMs = cpuMsOf(() => {
+        redactSecrets(hostile);
+      });
+      expect(cpuMs, hostile.slice(0, 12)).toBeLessThan(1_000);
     }
   });
 });
@@ -123,9 +125,10 @@ describe('redactSecrets: tokens and keys in a log line', () => {
       fill('a'), fill('token:'), fill('x-api-key: a '), fill('Authorization: '), fill('authorization: Token '), fill('"access_token": "'), fill('token=a '),
       fill('-----BEGIN PRIVATE KEY-----'), fill('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw (cut) '), fill('eyJhbGci.'), fill('Bearer '), fill('DE89 '), fill(' '), `api_key: ${fill(' ')}x`,
     ]) {
-      const started = performance.now();
-      redactSecrets(hostile);
-      expect(performance.now() - started, hostile.slice(0, 24)).toBeLessThan(1_500);
+      const cpuMs = cpuMsOf(() => {
+        redactSecrets(hostile);
+      });
+      expect(cpuMs, hostile.slice(0, 24)).toBeLessThan(1_500);
     }
   });
 });
@@ -148,9 +151,10 @@ describe('redactSecrets, JSON escaped inside a log line or a text field', () => 
     const mb = 1 << 20;
     for (const unit of ['\\"access_token\\":\\"', '\\"access_token\\":\\"a\\\\', 'token=\\"', '\\"authorization\\":\\"']) {
       const hostile = unit.repeat(Math.ceil(mb / unit.length));
-      const started = performance.now();
-      redactSecrets(hostile);
-      expect(performance.now() - started, unit).toBeLessThan(1_500);
+      const cpuMs = cpuMsOf(() => {
+        redactSecrets(hostile);
+      });
+      expect(cpuMs, unit).toBeLessThan(1_500);
     }
   });
 });

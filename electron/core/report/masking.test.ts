@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cpuMsOf } from '../../../test/support/cpuTime';
 import { isPan, maskPan, maskPans, Masker } from './masking';
 
 describe('card numbers (PAN) in exports', () => {
@@ -96,9 +97,10 @@ describe('credentials and e-mail addresses in exports', () => {
 
   it('costs linear time on a long value', () => {
     const long = `${'a'.repeat(200_000)}@${'b.'.repeat(50_000)}`;
-    const started = performance.now();
-    new Masker({ enabled: true }).deep({ reason: long });
-    expect(performance.now() - started).toBeLessThan(1000);
+    const cpuMs = cpuMsOf(() => {
+      new Masker({ enabled: true }).deep({ reason: long });
+    });
+    expect(cpuMs).toBeLessThan(1000);
   });
 });
 
@@ -137,9 +139,11 @@ describe('key=value secrets in free text', () => {
       `secret=a${` ${'b'.repeat(64)}`.repeat(3_000)}`,
     ];
     for (const line of lines) {
-      const started = performance.now();
-      const masked = text(line);
-      expect(performance.now() - started, line.slice(0, 20)).toBeLessThan(1000);
+      let masked!: ReturnType<typeof text>;
+      const cpuMs = cpuMsOf(() => {
+        masked = text(line);
+      });
+      expect(cpuMs, line.slice(0, 20)).toBeLessThan(1000);
       expect(masked).not.toMatch(/password=a|password=x|secret=a|token="\\/);
     }
     expect(text(' password=x'.repeat(20_000))).toBe(' password=***'.repeat(20_000));
