@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { amqpConnect, dropSocket } from './amqpConnect';
+import { amqpConnect, closeWithin, dropSocket } from './amqpConnect';
 import { settledWithin } from './settledWithin';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
@@ -98,6 +98,10 @@ export class BrokerConsumer {
   private channel: Channel | null = null;
   private consumerTag: string | null = null;
   private stopping = false;
+  /** Aborted by stop(): a start() with a retry budget stops waiting for its next attempt. */
+  private readonly halt = new AbortController();
+  /** The connection attempt under way, and how to end it: its socket is dropped. */
+  private attempt: { done: Promise<void>; abort: AbortController } | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private unacked = 0;
   /** A stream queue's offset after the newest message delivered to this process; null before any. */
@@ -161,6 +165,7 @@ export class BrokerConsumer {
       backoff: BROKER_BACKOFF,
       attempt: () => this.connectOnce(),
       stopping: () => this.stopping,
+      signal: this.halt.signal,
       permanent: isPermanent,
       onRetry: (message) => this.setState('connecting', message),
       onGiveUp: (message) => this.setState('disconnected', message),
@@ -296,6 +301,15 @@ export class BrokerConsumer {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.consumersTimer) clearInterval(this.consumersTimer);
+    this.halt.abort();
+    // An attempt under way ends now, its socket dropped (a broker that accepts and never answers
+    // held it, and start(), for the 5 s connect timeout; a reconnect's then set 'reconnecting'
+    // after the stop), and is waited for: it closes what it opened.
+    const attempt = this.attempt;
+    if (attempt) {
+      attempt.abort.abort();
+      await settledWithin(attempt.done, STOP_TIMEOUT_MS);
+    }
     const answering = (await this.pause()) && !this.cancelUnanswered;
     const conn = this.connection;
     this.channel = null;
@@ -310,10 +324,24 @@ export class BrokerConsumer {
     this.setState('disconnected', null);
   }
 
+  /** One attempt, which stop() can end. */
   private async connectOnce(): Promise<void> {
+    if (this.stopping) throw new Error('stopping');
+    const abort = new AbortController();
+    const done = this.attemptOnce(abort.signal);
+    this.attempt = { done, abort };
+    try {
+      await done;
+    } finally {
+      if (this.attempt?.done === done) this.attempt = null;
+    }
+  }
+
+  private async attemptOnce(signal: AbortSignal): Promise<void> {
     this.status.attempts += 1;
     this.setState(this.everConnected ? 'reconnecting' : 'connecting', this.status.lastError);
-    const conn = await amqpConnect(this.config.url, { timeout: 5000 });
+    // The signal, aborted by stop(), destroys the socket (net.connect's option, passed on by amqplib).
+    const conn = await amqpConnect(this.config.url, { timeout: 5000, signal });
     conn.on('error', (err: Error) => this.log(`connection error: ${safeErrorMessage(err)}`));
     conn.on('close', (err?: Error) => this.onLost(conn, err));
     try {
@@ -336,6 +364,7 @@ export class BrokerConsumer {
         arguments: consumeArguments({ ...this.config, streamOffset }),
       });
       this.consumerTag = ok.consumerTag;
+      if (this.stopping) throw new Error('stopping');
       if (!this.everConnected) {
         const q = this.status.queue!;
         this.log(
@@ -349,7 +378,8 @@ export class BrokerConsumer {
       this.consumersTimer ??= setInterval(() => void this.checkConsumers(), CONSUMERS_CHECK_MS);
       this.consumersTimer.unref?.();
     } catch (err) {
-      await conn.close().catch(() => undefined);
+      // Bounded: a broker that stalled would hold the attempt, and the stop waiting for it.
+      await closeWithin(conn, STOP_TIMEOUT_MS);
       throw err;
     }
   }
@@ -614,6 +644,8 @@ export class BrokerConsumer {
       this.reconnectTimer = null;
       if (this.stopping || this.connection) return;
       this.connectOnce().catch((err) => {
+        // Ended by stop(): it stays disconnected.
+        if (this.stopping) return;
         this.setState('reconnecting', safeErrorMessage(err));
         this.scheduleReconnect(attempt + 1);
       });

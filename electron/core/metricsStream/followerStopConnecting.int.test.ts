@@ -10,6 +10,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AMQP_URL } from '../../../test/support/broker';
+import { loopbackListener, stopTimed, type LoopbackListener } from '../../../test/support/loopbackListener';
 import { deleteQueues } from '../../../test/support/metricsStreamKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { waitFor } from '../../../test/support/waitFor';
@@ -24,26 +25,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A loopback listener; `onSocket` decides what each accepted connection gets. Tracks the sockets still open. */
-async function listener(onSocket: (s: net.Socket) => void): Promise<{ port: number; accepted: () => number; open: () => number }> {
-  const sockets = new Set<net.Socket>();
-  let accepted = 0;
-  const server = net.createServer((s) => {
-    accepted += 1;
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-    onSocket(s);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { port: (server.address() as net.AddressInfo).port, accepted: () => accepted, open: () => sockets.size };
+/** A loopback listener, closed after the test. */
+async function listener(onSocket: (s: net.Socket) => void): Promise<LoopbackListener> {
+  const l = await loopbackListener(onSocket);
+  cleanups.push(() => l.close());
+  return l;
 }
 
 function follower(port: number, initialRetries?: number): { follower: MetricsFollower; stream: string } {
@@ -52,20 +38,6 @@ function follower(port: number, initialRetries?: number): { follower: MetricsFol
   const stream = `t.followstop.${randomUUID().slice(0, 8)}`;
   const f = new MetricsFollower({ url: `amqp://guest:guest@127.0.0.1:${port}`, stream, store, log: () => undefined, initialRetries });
   return { follower: f, stream };
-}
-
-/** Stops `f` and says how long stop() and the pending start() took to settle (ms). */
-async function stopTimed(f: MetricsFollower, started: Promise<unknown>): Promise<{ stop: number; start: number }> {
-  const at = Date.now();
-  let startSettled = -1;
-  void started.then(
-    () => (startSettled = Date.now() - at),
-    () => (startSettled = Date.now() - at),
-  );
-  await f.stop();
-  const stop = Date.now() - at;
-  await waitFor(() => startSettled >= 0, 'start() settled', 8000);
-  return { stop, start: startSettled };
 }
 
 describe('a metrics follower stopped while connecting', () => {
