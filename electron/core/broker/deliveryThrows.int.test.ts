@@ -67,10 +67,14 @@ describe('BrokerConsumer when onDelivery throws', () => {
     try {
       await consumer.start();
       await publish(['m1', 'bad', 'm3']);
-      await waitFor(() => taken.length >= 2, () => `m1 and m3 taken (saw ${taken.map((d) => d.raw.body.toString()).join(',')}; ${escaped.length} uncaught: ${String(escaped[0])})`);
+      const others = (): Delivery[] => taken.filter((d) => d.raw.body.toString() !== 'bad');
+      await waitFor(() => others().length >= 2, () => `m1 and m3 taken (saw ${taken.map((d) => d.raw.body.toString()).join(',')}; ${escaped.length} uncaught: ${String(escaped[0])})`);
       // The engine commits what it took and acknowledges up to the newest tag (multiple=true).
-      const newest = taken[taken.length - 1];
-      expect(consumer.ackUpTo(newest.ack, taken.length)).toBe(true);
+      // m1 and m3 only: 'bad' comes again within a round trip, and taken by then (a poll late on
+      // a loaded machine) it was acknowledged with them and then again (the broker closed the
+      // channel: unknown delivery tag), and the test passed proving none of this.
+      const newest = others().reduce((a, b) => (b.ack.tag > a.ack.tag ? b : a));
+      expect(consumer.ackUpTo(newest.ack, 2)).toBe(true);
       // The message that failed comes again (it was not acknowledged with the others).
       await waitFor(() => taken.some((d) => d.raw.body.toString() === 'bad'), () => `bad delivered again (saw ${taken.map((d) => d.raw.body.toString()).join(',')}; state ${consumer.status.state})`);
       const again = taken.find((d) => d.raw.body.toString() === 'bad')!;
@@ -85,6 +89,9 @@ describe('BrokerConsumer when onDelivery throws', () => {
       await publish(['m4']);
       await waitFor(() => taken.some((d) => d.raw.body.toString() === 'm4'), 'm4 taken');
       expect(consumer.ackUpTo(taken[taken.length - 1].ack, 1)).toBe(true);
+      // All on the one channel: no acknowledgement refused, nothing started over.
+      expect(new Set(taken.map((d) => d.ack.generation)).size).toBe(1);
+      expect(logs.filter((l) => /channel error|reconnecting/.test(l))).toEqual([]);
     } finally {
       await consumer.stop();
       process.off('unhandledRejection', onEscaped);
