@@ -1,9 +1,13 @@
 // A modal dialog and the one-line text of an error, shared by every view's dialogs.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { keepTabInside } from './focusTrap';
 
 export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** A modal dialog: Escape or the backdrop closes it, focus starts in its first field (on Close when it has none). */
+/**
+ * A modal dialog: Escape or the backdrop closes it, focus starts in its first field (on Close when
+ * it has none), Tab stays inside it, and focus goes back to the opener when it closes.
+ */
 export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
@@ -19,6 +23,7 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
     (body.current?.querySelector<HTMLElement>('textarea, input, select, button') ?? box.current?.querySelector<HTMLElement>('button'))?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') close.current();
+      else if (e.key === 'Tab' && box.current) keepTabInside(box.current, e);
     };
     window.addEventListener('keydown', onKey);
     return () => {

@@ -8,7 +8,7 @@
 // Effects do not run under react-dom/server, so this file renders with react-dom/client into
 // happy-dom's document.
 import { act, createElement, useState, type ReactElement } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Modal } from './Modal';
 
 const globals = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
@@ -19,11 +19,19 @@ afterAll(() => {
   delete globals.IS_REACT_ACT_ENVIRONMENT;
 });
 
+// Unmounted after each test: a dialog left open keeps its keyboard listener on the window.
+const mounted: { unmount(): void }[] = [];
+afterEach(async () => {
+  await act(async () => mounted.splice(0).forEach((root) => root.unmount()));
+  document.body.replaceChildren();
+});
+
 async function render(element: ReactElement) {
   const { createRoot } = await import('react-dom/client');
   const container = document.createElement('div');
   document.body.appendChild(container);
   const root = createRoot(container);
+  mounted.push(root);
   await act(async () => root.render(element));
   return container;
 }
@@ -58,5 +66,50 @@ describe('a modal dialog opening', () => {
     expect(focused()).toBe('first');
     await render(createElement(Modal, { title: 'Keyboard shortcuts', onClose: () => undefined, children: createElement('p', null, 'p: pause') }));
     expect(focused()).toBe('Close');
+  });
+});
+
+describe('Tab in an open modal dialog', () => {
+  // Before: Tab from the dialog's last control went on to the page behind the backdrop (and
+  // Shift+Tab from its first), where the operator could not see what had focus.
+  // happy-dom does not move focus on a Tab keydown (the browser's default action): a Tab the
+  // dialog leaves alone is seen as a keydown not prevented.
+  function tab(shiftKey = false) {
+    const event = new KeyboardEvent('keydown', { key: 'Tab', shiftKey, bubbles: true, cancelable: true });
+    (document.activeElement ?? document.body).dispatchEvent(event);
+    return event.defaultPrevented;
+  }
+
+  it('wraps from the last control to the first and back, leaving Tab between them to the browser', async () => {
+    const page = document.createElement('button');
+    page.setAttribute('aria-label', 'page behind');
+    document.body.appendChild(page);
+    const fields = createElement('form', null, createElement('input', { 'aria-label': 'first' }), createElement('button', { type: 'button', 'aria-label': 'save' }), createElement('button', { type: 'button', disabled: true, 'aria-label': 'disabled' }));
+    const container = await render(createElement(Modal, { title: 'Silence', onClose: () => undefined, children: fields }));
+    expect(focused()).toBe('first');
+    container.querySelector<HTMLElement>('[aria-label="save"]')!.focus();
+    expect(tab()).toBe(true);
+    expect(focused()).toBe('Close'); // the header's ✕ is the dialog's first control
+    expect(tab(true)).toBe(true);
+    expect(focused()).toBe('save');
+    expect(tab(true)).toBe(false); // from save back to first: inside, the browser's to do
+    page.focus(); // focus that got out (a click through, a script) comes back on the next Tab
+    expect(tab()).toBe(true);
+    expect(focused()).toBe('Close');
+  });
+
+  it('gives focus back to the control that opened it when it closes', async () => {
+    let open: (v: boolean) => void = () => undefined;
+    function View() {
+      const [shown, setShown] = useState(false);
+      open = setShown;
+      return createElement('div', null, createElement('button', { 'aria-label': 'opener' }), shown ? createElement(Modal, { title: 'Shortcuts', onClose: () => setShown(false), children: createElement('input', { 'aria-label': 'first' }) }) : null);
+    }
+    const container = await render(createElement(View));
+    container.querySelector<HTMLElement>('[aria-label="opener"]')!.focus();
+    await act(async () => open(true));
+    expect(focused()).toBe('first');
+    await act(async () => open(false));
+    expect(focused()).toBe('opener');
   });
 });
