@@ -3,19 +3,10 @@
 // stale copy of its headers and body.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { QuarantineRow } from '../../../../shared/explorer';
+import { quarantineRow } from '../../../../test/support/quarantineRow';
 import { QuarantineDetailPanel } from './QuarantineTab';
 
-const listed: QuarantineRow = {
-  seq: 42,
-  arrivalMs: Date.UTC(2026, 10, 1, 8, 0, 0),
-  reason: 'body is not JSON',
-  routingKey: 'payment.authorized',
-  contentType: 'application/json',
-  origin: null,
-  headers: { 'x-trace': 'abc' },
-  body: { encoding: 'utf8', text: '{"half":', size: 8, truncated: false },
-};
+const listed = quarantineRow(42, Date.UTC(2026, 10, 1, 8, 0, 0), { headers: { 'x-trace': 'abc' } });
 const draw = (detail: Parameters<typeof QuarantineDetailPanel>[0]['detail']) => renderToStaticMarkup(<QuarantineDetailPanel listed={listed} detail={detail} onClose={() => undefined} />);
 
 describe('quarantined message detail', () => {

@@ -146,7 +146,13 @@ export function QuarantineTable({ rows, openSeq, gone, onOpen }: { rows: Quarant
             tabIndex={0}
             aria-selected={openSeq === r.seq}
             onClick={() => onOpen(r)}
-            onKeyDown={(e) => e.key === 'Enter' && onOpen(r)}
+            onKeyDown={(e) => {
+              // Enter and Space, as an event row takes them; Space would scroll the list too.
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                onOpen(r);
+              }
+            }}
             className={`${openSeq === r.seq ? 'selected' : ''}${gone.has(r.seq) ? ' muted' : ''}`}
             data-testid="quarantine-row"
             data-gone={gone.has(r.seq) || undefined}

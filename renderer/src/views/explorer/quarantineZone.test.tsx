@@ -4,21 +4,13 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QuarantineRow } from '../../../../shared/explorer';
+import { quarantineRow } from '../../../../test/support/quarantineRow';
 import { inTimeZone } from '../../../../test/support/timeZone';
 import { QuarantineDetailPanel, QuarantineList, QuarantineTable, quarantineCountText } from './QuarantineTab';
 
 inTimeZone('Europe/Berlin');
 
-const row = (seq: number, arrivalMs: number): QuarantineRow => ({
-  seq,
-  arrivalMs,
-  reason: 'body is not JSON',
-  routingKey: 'payment.authorized',
-  contentType: 'application/json',
-  origin: null,
-  headers: null,
-  body: { encoding: 'utf8', text: '{"half":', size: 8, truncated: false },
-});
+const row = (seq: number, arrivalMs: number) => quarantineRow(seq, arrivalMs);
 const ARRIVED = Date.UTC(2026, 10, 1, 8, 0, 0, 250); // 09:00:00.250 CET
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
