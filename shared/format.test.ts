@@ -130,6 +130,20 @@ describe('dates', () => {
     expect(formatClock(Date.UTC(2026, 10, 23, 0, 5, 9), 'UTC')).toBe('00:05:09'); // 24-hour, never "24:05"
   });
 
+  // Before: the year was Intl's, unpadded, so a range in the year 0001 printed "1-01-01", and
+  // 1 BC (ISO's year 0000) printed as 1 AD.
+  it('writes the year in four digits, as ISO 8601 does, from 0000 to 9999', () => {
+    expect(formatDateTime(Date.parse('0001-01-01T00:00:00Z'), 'UTC')).toBe('0001-01-01 00:00:00');
+    expect(formatDateTime(Date.parse('0000-06-01T12:00:00Z'), 'UTC')).toBe('0000-06-01 12:00:00');
+    const anyYear = fc.integer({ min: Date.parse('0000-01-01T00:00:00Z'), max: Date.parse('9999-12-31T23:59:59Z') });
+    fc.assert(
+      fc.property(anyYear, (t) => {
+        const iso = new Date(t).toISOString();
+        expect(formatDateTime(t, 'UTC')).toBe(`${iso.slice(0, 10)} ${iso.slice(11, 19)}`);
+      }),
+    );
+  });
+
   it("in the machine's zone: what the Date getters gave", () => {
     fc.assert(
       fc.property(times, (t) => {

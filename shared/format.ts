@@ -24,7 +24,7 @@ function dateFormat(timeZone: string | undefined): Intl.DateTimeFormat {
   let f = dateFormats.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat(LOCALE, {
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone,
+      era: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone,
     });
     dateFormats.set(key, f);
   }
@@ -131,11 +131,23 @@ export function formatSeconds(ms: number): string {
   return `${formatFixed(ms / 1000, 1)} s`;
 }
 
-/** Date and time parts in `timeZone` (default: the machine's), two digits each but the year. */
+/** Date and time parts in `timeZone` (default: the machine's), two digits each, the year four (ISO 8601). */
 export function dateTimeParts(ms: number, timeZone?: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
   const out = { year: '', month: '', day: '', hour: '', minute: '', second: '' };
-  for (const p of dateFormat(timeZone).formatToParts(ms)) if (p.type in out) out[p.type as keyof typeof out] = p.value;
+  let bc = false;
+  for (const p of dateFormat(timeZone).formatToParts(ms)) {
+    if (p.type === 'era') bc = p.value === 'BC';
+    else if (p.type in out) out[p.type as keyof typeof out] = p.value;
+  }
+  out.year = isoYear(Number(out.year), bc);
   return out;
+}
+
+// Intl writes the year unpadded and counts years BC from 1 (1 BC, 2 BC); ISO 8601 writes four
+// digits and counts through a year 0000 (1 BC), then -0001.
+function isoYear(year: number, bc: boolean): string {
+  const n = bc ? 1 - year : year;
+  return `${n < 0 ? '-' : ''}${String(Math.abs(n)).padStart(4, '0')}`;
 }
 
 /** "HH:MM:SS" (24-hour) in `timeZone`, default the machine's. */
