@@ -12,6 +12,7 @@ import { message as errorText, Modal } from '../components/Modal';
 import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redrivePlanText, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
 import { withFormatCharactersShown } from '../../../shared/formatCharacters';
+import { ReadFailed } from '../components/ReadFailed';
 import { Sentence } from '../components/Sentence';
 import { UntrustedText } from '../components/UntrustedText';
 
@@ -166,14 +167,11 @@ export function DeadLetters() {
             Refresh
           </button>
         </header>
-        {queuesError ? (
-          <div className="error-text small" role="alert" data-testid="dlq-queues-error">
-            Cannot list dead-letter queues: {queuesError}
-          </div>
-        ) : null}
+        {queuesError ? <ReadFailed what="Dead-letter queues" error={queuesError} earlier={Boolean(queues?.length)} onRetry={() => void loadQueues(named)} testId="dlq-queues-error" /> : null}
         <WatchQueueForm onWatch={watch} />
         {queues === null && !queuesError ? <div className="empty">Loading…</div> : null}
-        {queues !== null && queues.length === 0 ? <div className="empty">No dead-letter queue found in this vhost. Name one above to watch it.</div> : null}
+        {/* An earlier read's "none found" is not what the failed one would have said. */}
+        {queues !== null && queues.length === 0 && !queuesError ? <div className="empty">No dead-letter queue found in this vhost. Name one above to watch it.</div> : null}
         {queues !== null && queues.length > 0 ? (
           <table className="table dlq-table">
             <thead>

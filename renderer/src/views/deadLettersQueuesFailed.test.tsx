@@ -1,0 +1,53 @@
+// @vitest-environment happy-dom
+// The dead-letter queue list when a refresh fails after a read that found none. Before, the
+// failure and the earlier read's "No dead-letter queue found" showed together, the second
+// claiming what could not be read just now, and nothing offered to read again but the header's
+// Refresh. Now the failure shows alone, with Try again, until a read answers.
+//
+// The engine's API is the preload's `window.payops`, answering as the engine would.
+import { act } from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PayopsApi } from '../../../shared/api';
+import { DeadLetters } from './DeadLetters';
+
+const globals = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+beforeAll(() => {
+  globals.IS_REACT_ACT_ENVIRONMENT = true;
+});
+afterAll(() => {
+  delete globals.IS_REACT_ACT_ENVIRONMENT;
+});
+
+describe('the dead-letter queue list after a failed refresh', () => {
+  it('shows only the failure, with Try again, until a read answers', async () => {
+    let brokerUp = true;
+    const invoke = (async (name: string) => {
+      if (name === 'deadLetters.audit') return { entries: [] };
+      if (name === 'deadLetters.queues') {
+        if (!brokerUp) throw new Error('management API unreachable');
+        return { queues: [], readOnly: false };
+      }
+      throw new Error(`not in this test: ${name}`);
+    }) as PayopsApi['invoke'];
+    window.payops = { invoke, on: () => () => undefined };
+    const { createRoot } = await import('react-dom/client');
+    const container = document.body.appendChild(document.createElement('div'));
+    const root = createRoot(container);
+    await act(async () => root.render(<DeadLetters />));
+    const queues = () => container.querySelector('[data-testid="dlq-queues"]')!;
+    const button = (label: string) => [...queues().querySelectorAll('button')].find((b) => b.textContent === label);
+    expect(queues().textContent).toContain('No dead-letter queue found');
+
+    brokerUp = false;
+    await act(async () => button('Refresh')!.click());
+    expect(queues().textContent).toContain('management API unreachable');
+    expect(queues().textContent).not.toContain('No dead-letter queue found');
+    expect(button('Try again')).toBeDefined();
+
+    brokerUp = true;
+    await act(async () => button('Try again')!.click());
+    expect(queues().querySelector('[role="alert"]')).toBeNull();
+    expect(queues().textContent).toContain('No dead-letter queue found');
+    await act(async () => root.unmount());
+  });
+});
