@@ -36,3 +36,12 @@ export class PairIds {
 export function cellKey(unit: number, id: number): number | string {
   return id < ID_LIMIT && unit < UNIT_LIMIT && unit >= -UNIT_LIMIT ? unit * ID_LIMIT + id : `${unit}:${id}`;
 }
+
+/**
+ * What a summed cell's amount (or other non-integer sum) is first set to, before its own value:
+ * V8 then keeps that field as a double in every cell of the shape. Set first to an integer, the
+ * field holds small integers until a sum passes 2^31 (PaySim's amounts in cents do within a
+ * batch); that change of the cells' map deoptimized each function that had seen them, and
+ * TurboFan compiled them again (BENCHMARKS.md, twenty-fourth session). Never a stored value.
+ */
+export const DOUBLE_FIELD = 0.5;

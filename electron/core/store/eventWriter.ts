@@ -1,11 +1,11 @@
 // Thread: the engine thread (the one writer of events, quarantine, rollups and counters).
 import type { Database } from 'better-sqlite3';
 import type { DecodeResult, NormalizedEvent, RawMessage } from '../../../shared/events/eventTypes';
-import { PairIds, cellKey } from './cellKeys';
+import { DOUBLE_FIELD, PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { CounterRepository } from './counterRepository';
 import { EventRepository, wholeEventText } from './eventRepository';
-import { MinuteRollupRepository } from './minuteRollupRepository';
+import { MinuteRollupRepository, type MinuteRollupBatch } from './minuteRollupRepository';
 import { MerchantIndex } from './merchantIndex';
 import { PaymentIndex } from './paymentIndex';
 import { PaymentOutcomes } from './paymentOutcomes';
@@ -141,114 +141,54 @@ export class EventWriter {
     if (this.payments !== null) this.payments = undefined;
   }
 
+  /** The batch's per-second cells by key (emptied as each batch begins). */
+  private readonly rollupCells = new Map<number | string, RollupCell>();
+  /** The batch's changes to the per-payment counts, by key (emptied as each batch begins). */
+  private readonly paymentCells = new Map<number | string, RollupCell>();
+  /** The batch's minute rollups (null without migration 170). */
+  private minutes: MinuteRollupBatch | null = null;
+
+  // The two below are made once, not per batch: a closure made per batch was a new call target
+  // where it is called (here and in PaymentOutcomes.observe), and each batch deoptimized those
+  // functions once more (BENCHMARKS.md, twenty-fourth session).
+  private readonly addCell = (sec: number, dim: string, key: string, amount: number): void => {
+    const k = cellKey(sec, this.cellIds.id(dim, key));
+    const cell = this.rollupCells.get(k);
+    if (cell) {
+      cell.count += 1;
+      cell.amount += amount;
+    } else {
+      const created: RollupCell = { sec, dim, key, count: 1, amount: DOUBLE_FIELD };
+      created.amount = amount;
+      this.rollupCells.set(k, created);
+    }
+  };
+
+  // Per minute only (and to live metrics and followers): per-second rows of PaySim's sparse
+  // traffic cost ~50 bytes per stored event, and nothing reads payments by the second.
+  private readonly addPayment = (sec: number, key: 'started' | 'approved', delta: number): void => {
+    this.minutes?.addPayment(sec, key, delta);
+    const k = cellKey(sec, key === 'started' ? 0 : 1);
+    const cell = this.paymentCells.get(k);
+    if (cell) cell.count += delta;
+    else this.paymentCells.set(k, { sec, dim: 'payment', key, count: delta, amount: 0 });
+  };
+
   private writeItems(items: IncomingMessage[], out: BatchOutcome): void {
-    const { events, quarantine, rollups: rollupTable, counters } = this.tables;
-    const rollups = new Map<number | string, RollupCell>();
-    const minutes = this.minuteRollups?.batch() ?? null;
-    const cellIds = this.cellIds;
-    const add = (sec: number, dim: string, key: string, amount: number): void => {
-      const k = cellKey(sec, cellIds.id(dim, key));
-      const cell = rollups.get(k);
-      if (cell) {
-        cell.count += 1;
-        cell.amount += amount;
-      } else {
-        rollups.set(k, { sec, dim, key, count: 1, amount });
-      }
-    };
+    const { events, rollups: rollupTable, counters } = this.tables;
+    const rollups = this.rollupCells;
+    rollups.clear();
+    const paymentCells = this.paymentCells;
+    paymentCells.clear();
+    const minutes = (this.minutes = this.minuteRollups?.batch() ?? null);
     if (this.payments === undefined) this.payments = this.tables.events.rememberRecentPayments(new PaymentOutcomes());
     const payments = this.payments;
     if (payments) {
       payments.beginBatch();
       recallForgottenPayments(items, payments, events);
     }
-    const paymentCells = new Map<number | string, RollupCell>();
-    // Per minute only (and to live metrics and followers): per-second rows of PaySim's sparse
-    // traffic cost ~50 bytes per stored event, and nothing reads payments by the second.
-    const addPayment = (sec: number, key: 'started' | 'approved', delta: number): void => {
-      minutes?.addPayment(sec, key, delta);
-      const k = cellKey(sec, key === 'started' ? 0 : 1);
-      const cell = paymentCells.get(k);
-      if (cell) cell.count += delta;
-      else paymentCells.set(k, { sec, dim: 'payment', key, count: delta, amount: 0 });
-    };
     const sources = new Set<string>();
-    for (const item of items) {
-      const raw = item.raw;
-      if (!item.result.ok) {
-        const body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
-        const routingKey = raw.routingKey ?? null;
-        // Refused before, committed, but not acknowledged: a redelivered duplicate, as for events.
-        if (item.redelivered && quarantine.holds(body, routingKey)) {
-          out.duplicates += 1;
-          out.redeliveredDuplicates += 1;
-          continue;
-        }
-        quarantine.insert({
-          arrivalMs: raw.arrivalMs,
-          reason: item.result.reason,
-          routingKey,
-          headers: raw.headers ? safeJson(raw.headers) : null,
-          contentType: raw.contentType ?? null,
-          body,
-          origin: item.origin ?? null,
-        });
-        out.quarantined += 1;
-        continue;
-      }
-      const e = item.result.event;
-      const timeMs = e.timeMs ?? raw.arrivalMs;
-      const unpaired = unpairedSurrogateField(e);
-      if (unpaired !== null) {
-        this.quarantineDecoded(item, e, out, `${unpaired}: holds an unpaired UTF-16 surrogate (a "\\ud800"-style escape), which is not Unicode text and cannot be stored as it is`);
-        continue;
-      }
-      // A type names its rollup cells: one no follower accepts (shared/metricsStream.ts) would
-      // make every follower refuse the whole batch's message. Known types always pass.
-      if (e.category === 'unknown' && !ROLLUP_TYPE.test(e.type)) {
-        this.quarantineDecoded(item, e, out, `type: ${e.type.length > 200 ? `longer than 200 characters (${e.type.length})` : 'holds a control character'}, which no rollup can name`);
-        continue;
-      }
-      if (e.declineCode !== null && e.declineCode.length > MAX_ROLLUP_KEY) {
-        this.quarantineDecoded(item, e, out, `data.declineCode: longer than ${MAX_ROLLUP_KEY} characters (${e.declineCode.length}), which no rollup can name`);
-        continue;
-      }
-      const stored = events.insert(e, timeMs, raw.arrivalMs, raw.routingKey ?? null);
-      if (stored === 'duplicate') {
-        out.duplicates += 1;
-        if (item.redelivered) out.redeliveredDuplicates += 1;
-        continue;
-      }
-      if (stored === 'conflict') {
-        if (this.quarantineDecoded(item, e, out, conflictReason(e))) out.conflictingDuplicates += 1;
-        continue;
-      }
-      const ingested = e as IngestedEvent;
-      ingested.arrivalMs = raw.arrivalMs;
-      ingested.routingKey = raw.routingKey ?? null;
-      if (e.timeMs === null) ingested.timeMs = timeMs;
-      out.inserted.push(ingested);
-      sources.add(e.source);
-      minutes?.observe(e, timeMs);
-      const sec = Math.floor(timeMs / 1000);
-      add(sec, 'type', e.type, 0);
-      if (e.category === 'unknown') out.unknownTypes += 1;
-      else if (e.type === 'payment.authorized') {
-        add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
-        payments?.observe(e.paymentId, timeMs, true, addPayment, raw.arrivalMs);
-      } else if (e.type === 'payment.declined') {
-        add(sec, 'decline', e.declineCode || 'unknown', 0); // empty: as absent (followers refuse an empty key)
-        payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
-      }
-      else if (e.type === 'payment.failed') {
-        add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
-        // A payment whose attempts all failed (timeouts, processor errors) was not approved.
-        payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
-      }
-      // One decision per scoring: risk.flagged and risk.blocked repeat the decision of the
-      // risk.scored before them (counting them too doubled the report's risk decisions).
-      else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
-    }
+    for (const item of items) this.writeItem(item, out, sources);
     payments?.endBatch();
     rollupTable.addAll(rollups.values());
     for (const c of paymentCells.values()) if (c.count !== 0) out.payments.push(c);
@@ -267,6 +207,93 @@ export class EventWriter {
     if (out.unknownTypes) counters.add('unknown_types', out.unknownTypes);
     for (const extend of this.extensions) extend(items, out);
     this.onWrite?.([...rollups.values(), ...out.payments], out);
+  }
+
+  /**
+   * One message of a batch, in its transaction. A function of its own, not the body of
+   * writeItems' loop: V8 compiled that loop on stack replacement in the first batch, before the
+   * code after it had run, and compiled writeItems again when it reached it (BENCHMARKS.md,
+   * twenty-fourth session).
+   */
+  private writeItem(item: IncomingMessage, out: BatchOutcome, sources: Set<string>): void {
+    const { events, quarantine } = this.tables;
+    const add = this.addCell;
+    const addPayment = this.addPayment;
+    const payments = this.payments;
+    const raw = item.raw;
+    if (!item.result.ok) {
+      const body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
+      const routingKey = raw.routingKey ?? null;
+      // Refused before, committed, but not acknowledged: a redelivered duplicate, as for events.
+      if (item.redelivered && quarantine.holds(body, routingKey)) {
+        out.duplicates += 1;
+        out.redeliveredDuplicates += 1;
+        return;
+      }
+      quarantine.insert({
+        arrivalMs: raw.arrivalMs,
+        reason: item.result.reason,
+        routingKey,
+        headers: raw.headers ? safeJson(raw.headers) : null,
+        contentType: raw.contentType ?? null,
+        body,
+        origin: item.origin ?? null,
+      });
+      out.quarantined += 1;
+      return;
+    }
+    const e = item.result.event;
+    const timeMs = e.timeMs ?? raw.arrivalMs;
+    const unpaired = unpairedSurrogateField(e);
+    if (unpaired !== null) {
+      this.quarantineDecoded(item, e, out, `${unpaired}: holds an unpaired UTF-16 surrogate (a "\\ud800"-style escape), which is not Unicode text and cannot be stored as it is`);
+      return;
+    }
+    // A type names its rollup cells: one no follower accepts (shared/metricsStream.ts) would
+    // make every follower refuse the whole batch's message. Known types always pass.
+    if (e.category === 'unknown' && !ROLLUP_TYPE.test(e.type)) {
+      this.quarantineDecoded(item, e, out, `type: ${e.type.length > 200 ? `longer than 200 characters (${e.type.length})` : 'holds a control character'}, which no rollup can name`);
+      return;
+    }
+    if (e.declineCode !== null && e.declineCode.length > MAX_ROLLUP_KEY) {
+      this.quarantineDecoded(item, e, out, `data.declineCode: longer than ${MAX_ROLLUP_KEY} characters (${e.declineCode.length}), which no rollup can name`);
+      return;
+    }
+    const stored = events.insert(e, timeMs, raw.arrivalMs, raw.routingKey ?? null);
+    if (stored === 'duplicate') {
+      out.duplicates += 1;
+      if (item.redelivered) out.redeliveredDuplicates += 1;
+      return;
+    }
+    if (stored === 'conflict') {
+      if (this.quarantineDecoded(item, e, out, conflictReason(e))) out.conflictingDuplicates += 1;
+      return;
+    }
+    const ingested = e as IngestedEvent;
+    ingested.arrivalMs = raw.arrivalMs;
+    ingested.routingKey = raw.routingKey ?? null;
+    if (e.timeMs === null) ingested.timeMs = timeMs;
+    out.inserted.push(ingested);
+    sources.add(e.source);
+    this.minutes?.observe(e, timeMs);
+    const sec = Math.floor(timeMs / 1000);
+    add(sec, 'type', e.type, 0);
+    if (e.category === 'unknown') out.unknownTypes += 1;
+    else if (e.type === 'payment.authorized') {
+      add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
+      payments?.observe(e.paymentId, timeMs, true, addPayment, raw.arrivalMs);
+    } else if (e.type === 'payment.declined') {
+      add(sec, 'decline', e.declineCode || 'unknown', 0); // empty: as absent (followers refuse an empty key)
+      payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
+    }
+    else if (e.type === 'payment.failed') {
+      add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
+      // A payment whose attempts all failed (timeouts, processor errors) was not approved.
+      payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
+    }
+    // One decision per scoring: risk.flagged and risk.blocked repeat the decision of the
+    // risk.scored before them (counting them too doubled the report's risk decisions).
+    else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
   }
 
   /**

@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NormalizedEvent } from '../../../shared/events/eventTypes';
 import { latencyBucket } from '../../../shared/latencyHistogram';
-import { PairIds, cellKey } from './cellKeys';
+import { DOUBLE_FIELD, PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { AUTHORIZATION_ATTEMPT_TYPES } from './eventTypeSql';
 import { RowBatch } from './rowBatch';
@@ -57,7 +57,11 @@ export class MinuteRollupBatch {
     if (cell) {
       cell.count += count;
       cell.amount += amount;
-    } else this.cells.set(k, { dim, minute, key, count, amount, id });
+    } else {
+      const created = { dim, minute, key, count, amount: DOUBLE_FIELD, id };
+      created.amount = amount;
+      this.cells.set(k, created);
+    }
   }
 
   /** A change to the per-payment counts at second `sec` (from PaymentOutcomes). */
@@ -96,7 +100,11 @@ export class MinuteRollupBatch {
       if (ten) {
         ten.count += c.count;
         ten.amount += c.amount;
-      } else tens.set(k, { dim: c.dim, bucket, key: c.key, count: c.count, amount: c.amount });
+      } else {
+        const created = { dim: c.dim, bucket, key: c.key, count: c.count, amount: DOUBLE_FIELD };
+        created.amount = c.amount;
+        tens.set(k, created);
+      }
     }
     this.write.flush();
     if (tens && this.writeTen) {
@@ -133,14 +141,22 @@ export class MinuteRollupRepository {
     this.keys.forgetUncommitted();
   }
 
+  /** Each table's writer, made once: a writer made per batch was a new call target in MinuteRollupBatch.flush, which deoptimized it. */
+  private readonly cellWriters = new Map<string, CellWriter>();
+
   private cellWriter(table: 'rollup_minute' | 'rollup_ten_minute', at: 'minute' | 'bucket'): CellWriter {
+    let writer = this.cellWriters.get(table);
+    if (writer) return writer;
     if (!this.keys.isCoded()) {
       const named = this.sql.prepare(addNamedSql(table, at));
-      return { add: (dim, t, key, count, amount) => named.run(dim, t, key, count, amount), flush: () => undefined };
+      writer = { add: (dim, t, key, count, amount) => named.run(dim, t, key, count, amount), flush: () => undefined };
+    } else {
+      const rows = new RowBatch(this.sql.db, addHead(`${table}_coded`, at), 4, addConflict(at));
+      this.rowBatches.set(table, rows);
+      writer = { add: (dim, t, key, count, amount) => rows.add(this.keys.codeOfPair(dim, key), t, count, amount), flush: () => rows.flush() };
     }
-    const rows = this.rowBatches.get(table) ?? new RowBatch(this.sql.db, addHead(`${table}_coded`, at), 4, addConflict(at));
-    this.rowBatches.set(table, rows);
-    return { add: (dim, t, key, count, amount) => rows.add(this.keys.codeOfPair(dim, key), t, count, amount), flush: () => rows.flush() };
+    this.cellWriters.set(table, writer);
+    return writer;
   }
 
   /**

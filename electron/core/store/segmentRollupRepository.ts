@@ -7,7 +7,7 @@ import {
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../../../shared/segments';
-import { PairIds, cellKey } from './cellKeys';
+import { DOUBLE_FIELD, PairIds, cellKey } from './cellKeys';
 import { CodeCatalogue } from './codeCatalogue';
 import { RowBatch } from './rowBatch';
 import { segmentPaymentsBackfillPending, stepSegmentPaymentsBackfill } from './segmentRollupPayments';
@@ -168,7 +168,9 @@ export class SegmentRollupRepository {
         const key = cellKey(minute, this.cellIds.id(dim, value));
         let cell = cells.get(key);
         if (!cell) {
-          cell = { minute, dim, value, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: 0, approvedAmount: 0, payments: 0, codes: null };
+          cell = { minute, dim, value, attempts: 0, approvals: 0, declines: 0, failures: 0, amount: DOUBLE_FIELD, approvedAmount: DOUBLE_FIELD, payments: 0, codes: null };
+          cell.amount = 0;
+          cell.approvedAmount = 0;
           cells.set(key, cell);
         }
         cell.attempts += 1;
