@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { amqpConnect, closeWithin, dropSocket } from './amqpConnect';
+import { AbortableAttempt } from './abortableAttempt';
 import { settledWithin } from './settledWithin';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RawMessage } from '../../../shared/events/eventTypes';
@@ -101,7 +102,7 @@ export class BrokerConsumer {
   /** Aborted by stop(): a start() with a retry budget stops waiting for its next attempt. */
   private readonly halt = new AbortController();
   /** The connection attempt under way, and how to end it: its socket is dropped. */
-  private attempt: { done: Promise<void>; abort: AbortController } | null = null;
+  private readonly attempt = new AbortableAttempt();
   private reconnectTimer: NodeJS.Timeout | null = null;
   private unacked = 0;
   /** A stream queue's offset after the newest message delivered to this process; null before any. */
@@ -305,11 +306,7 @@ export class BrokerConsumer {
     // An attempt under way ends now, its socket dropped (a broker that accepts and never answers
     // held it, and start(), for the 5 s connect timeout; a reconnect's then set 'reconnecting'
     // after the stop), and is waited for: it closes what it opened.
-    const attempt = this.attempt;
-    if (attempt) {
-      attempt.abort.abort();
-      await settledWithin(attempt.done, STOP_TIMEOUT_MS);
-    }
+    await this.attempt.abortAndWait(STOP_TIMEOUT_MS);
     const answering = (await this.pause()) && !this.cancelUnanswered;
     const conn = this.connection;
     this.channel = null;
@@ -327,14 +324,7 @@ export class BrokerConsumer {
   /** One attempt, which stop() can end. */
   private async connectOnce(): Promise<void> {
     if (this.stopping) throw new Error('stopping');
-    const abort = new AbortController();
-    const done = this.attemptOnce(abort.signal);
-    this.attempt = { done, abort };
-    try {
-      await done;
-    } finally {
-      if (this.attempt?.done === done) this.attempt = null;
-    }
+    await this.attempt.run((signal) => this.attemptOnce(signal));
   }
 
   private async attemptOnce(signal: AbortSignal): Promise<void> {

@@ -9,7 +9,7 @@ import { backoffDelay } from '../../../shared/backoff';
 import { decodeMetricsMessage } from '../../../shared/metricsStream';
 import { amqpConnect, closeWithin } from '../broker/amqpConnect';
 import { connectWithRetries } from '../broker/connectWithRetries';
-import { settledWithin } from '../broker/settledWithin';
+import { AbortableAttempt } from '../broker/abortableAttempt';
 import { redactUrl, safeErrorMessage } from '../redact';
 import type { ApplyOutcome, StreamItem } from '../store/metricsStreamRepository';
 import type { Store } from '../store/store';
@@ -64,7 +64,7 @@ export class MetricsFollower {
   /** Aborted by stop(): a start() with a retry budget stops waiting for its next attempt. */
   private readonly halt = new AbortController();
   /** The connection attempt under way (open), and how to end it: its socket is dropped. */
-  private attempt: { done: Promise<void>; abort: AbortController } | null = null;
+  private readonly attempt = new AbortableAttempt();
   private skippedInSession = 0;
   private guard: SequenceGuard | null = null;
   /** The stream was deleted and created again: read from its start, the stored offset starts again with the first batch. */
@@ -105,11 +105,7 @@ export class MetricsFollower {
     // An attempt under way ends now, its socket dropped (a broker that accepts and never answers
     // held it for the 5 s connect timeout, one that answered late was followed after the stop),
     // and is waited for: it closes what it opened.
-    const attempt = this.attempt;
-    if (attempt) {
-      attempt.abort.abort();
-      await settledWithin(attempt.done, CLOSE_TIMEOUT_MS);
-    }
+    await this.attempt.abortAndWait(CLOSE_TIMEOUT_MS);
     const model = this.model;
     this.model = null;
     // A stalled broker never answers the close: the socket is dropped instead (nothing is lost,
@@ -204,14 +200,7 @@ export class MetricsFollower {
   /** One attempt, which stop() can end. */
   private async open(): Promise<void> {
     if (this.stopped) return;
-    const abort = new AbortController();
-    const done = this.openOnce(abort.signal);
-    this.attempt = { done, abort };
-    try {
-      await done;
-    } finally {
-      if (this.attempt?.done === done) this.attempt = null;
-    }
+    await this.attempt.run((signal) => this.openOnce(signal));
   }
 
   /** Connects and consumes, or waits for the stream (retried); throws when the broker cannot be used. */
