@@ -4,6 +4,7 @@
 // header and payload are base64url JSON, so it always starts "eyJ" and has two dots) were
 // exported as they came. Through the real CSV exporter too.
 import type Database from 'better-sqlite3';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from '../store/database';
 import { storeOn } from '../store/store';
+import { cpuMsOf } from '../../../test/support/cpuTime';
 import { Masker } from './masking';
 import { runExport } from './reportExport';
 
@@ -90,5 +92,84 @@ describe('masking, card numbers and e-mail addresses encoded in a URL', () => {
       c: 'https://shop.example/cb?email=***&lang=en',
       kept: ['1+2=3, 100%20 off, 4111%2F1111%2F1111%2F1111', 'q=4111+1111+1111+1112', 'a%40b'],
     });
+  });
+});
+
+// A card number whose groups are apart by a tab, a line break, a comma or a slash (pasted from a
+// spreadsheet row, a form's fields joined, "4111/1111/1111/1111" typed in a note) was exported
+// as it came: the scanner's groups were apart by a space, a dash or a dot only. Such separators
+// also part the numbers of a CSV row or a list, so with them a card is only the whole list (four
+// groups of four, or Amex's 4-6-5) that passes Luhn: a longer row of numbers stays.
+describe('masking, card numbers apart by a tab, a line break, a comma or a slash', () => {
+  const m = new Masker({ enabled: true });
+  const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
+
+  it('masks them in free text and as a whole value', () => {
+    for (const sep of ['\t', '\n', '\r\n', ',', '/', ', ', '; ', ';']) {
+      const pan = ['4111', '1111', '1111', '1111'].join(sep);
+      expect(note(`card ${pan} declined`), JSON.stringify(sep)).toBe('card 41**********1111 declined');
+      expect(note(pan), JSON.stringify(sep)).toBe('41**********1111');
+      expect(note(['3782', '822463', '10005'].join(sep)), JSON.stringify(sep)).toBe('37*********0005');
+    }
+    // Escaped once more, as a log line or a JSON text quotes them; and after such an escape.
+    expect(note('card 4111\\t1111\\t1111\\t1111')).toBe('card 41**********1111');
+    expect(note('a\\r\\n4111\\r\\n1111\\r\\n1111\\r\\n1111')).toBe('a\\r\\n41**********1111');
+    expect(note('line\\n4111 1111 1111 1111')).toBe('line\\n41**********1111');
+  });
+
+  it('leaves rows of numbers that are no card: Luhn fails, one more number in the row, mixed separators, dates', () => {
+    for (const text of [
+      '4111,1111,1111,1112',
+      '12,4111,1111,1111,1111',
+      '4111,1111,1111,1111,7',
+      '2024,1500,3000,4500,1200,6000',
+      '4111,1111/1111,1111',
+      '2026/12/03 4111/1111',
+      'amount\tcount\n1250\t3\n4111\t1',
+      '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16',
+    ]) {
+      expect(note(text), JSON.stringify(text)).toBe(text);
+    }
+  });
+
+  it('leaves any row of five or more numbers of four digits (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1000, max: 9999 }), { minLength: 5, maxLength: 12 }), fc.constantFrom('\t', '\n', ',', '/', ', ', ';'), (row, sep) => {
+        const text = row.join(sep);
+        expect(note(text)).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('costs a long row of numbers its length', () => {
+    for (const run of ['4111,'.repeat(200_000), '4111\t1111\n'.repeat(50_000), '4111, '.repeat(100_000)]) {
+      let out = '';
+      const cpuMs = cpuMsOf(() => {
+        out = m.scrub(run) as string;
+      });
+      expect(cpuMs, JSON.stringify(run.slice(0, 12))).toBeLessThan(3_000);
+      expect(out.length).toBeLessThanOrEqual(run.length);
+    }
+  });
+
+  it('no such card number reaches a CSV, JSON or HTML export', async () => {
+    const T0 = Date.UTC(2026, 11, 3, 10, 0, 0);
+    const seps = ['\t', '\n', ',', '/'];
+    const file = openDatabase(path.join(dir, 'weak.db'));
+    try {
+      storeEvents(file, seps.map((sep, i) => ({
+        specversion: '1.0', id: `w${i}`, source: 'psp', type: 'payment.declined', time: new Date(T0 + i * 1000).toISOString(),
+        data: { paymentId: `pw${i}`, merchantId: 'm_1', amount: 100, currency: 'EUR', declineCode: '05', reason: `card ${['4111', '1111', '1111', '1111'].join(sep)}` },
+      })));
+      for (const format of ['csv', 'json', 'html'] as const) {
+        const out = path.join(dir, `weak.${format}`);
+        await runExport(storeOn(file), { from: T0, to: T0 + 60_000, format, outFile: out });
+        const text = fs.readFileSync(out, 'utf8');
+        expect(text, format).not.toMatch(/4111(?:\\t|\\n|\t|\n|,|\/|&#10;|&#9;)1111/);
+      }
+    } finally {
+      file.close();
+    }
   });
 });

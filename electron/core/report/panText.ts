@@ -138,7 +138,7 @@ export function maskCardNumber(text: string, keep = 2): string {
  * The groups of the run of digit groups being read (maskPans), in arrays kept between calls and
  * grown as a longer run needs: where each group starts and ends in the text, where its digits
  * start in `digits`, how many it has, and the kind of the separator before it (0 a space, 1 a
- * dash, 2 a dot).
+ * dash, 2 a dot, 3 a tab, 4 a line break, 5 a comma, 6 a slash, 7 a semicolon: asciiSeparatorAt).
  */
 let groupStart = new Int32Array(64);
 let groupEnd = new Int32Array(64);
@@ -174,6 +174,65 @@ function growDigits(): void {
   const b = new Uint8Array(digits.length * 2);
   b.set(digits);
   digits = b;
+}
+
+/**
+ * Kinds of separator between a card's groups. A space (any of Unicode's, a URL's "%20" or "+"), a
+ * dash and a dot part a card as it is printed; the others (a tab, a line break, a comma, a slash,
+ * a semicolon: WEAK_KINDS and up, the comma and semicolon with one space after them) also part
+ * the numbers of a row or a list, so cardsOfRun takes a card apart by them only when its groups
+ * are the whole list and written as a card's (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4).
+ */
+const SPACE_KIND = 0;
+const WEAK_KINDS = 3;
+/** What asciiSeparatorAt found: how many code units the separator at `k` takes (0: none there), and its kind. */
+let separatorWidth = 0;
+let separatorKindOf = SPACE_KIND;
+
+/**
+ * The separator (if any) that the ASCII code unit text[k] starts: sets separatorWidth and
+ * separatorKindOf. Escaped once in a log line or a JSON text, a tab and a line break are "\\t",
+ * "\\n" and "\\r\\n".
+ */
+function asciiSeparatorAt(text: string, k: number, unit: number): void {
+  separatorWidth = 1;
+  switch (unit) {
+    case 32: case 43: separatorKindOf = SPACE_KIND; return;
+    case 45: separatorKindOf = 1; return;
+    case 46: separatorKindOf = 2; return;
+    case 37:
+      separatorKindOf = SPACE_KIND;
+      separatorWidth = text.startsWith('20', k + 1) ? 3 : 0;
+      return;
+    case 9: separatorKindOf = 3; return;
+    case 10: separatorKindOf = 4; return;
+    case 13:
+      separatorKindOf = 4;
+      if (text.charCodeAt(k + 1) === 10) separatorWidth = 2;
+      return;
+    case 44: case 59:
+      separatorKindOf = unit === 44 ? 5 : 7;
+      if (text.charCodeAt(k + 1) === 32) separatorWidth = 2;
+      return;
+    case 47: separatorKindOf = 6; return;
+    case 92: {
+      const next = text.charCodeAt(k + 1);
+      if (next === 116) separatorKindOf = 3;
+      else if (next === 110) separatorKindOf = 4;
+      else if (next === 114 && text.startsWith('\\n', k + 2)) {
+        separatorKindOf = 4;
+        separatorWidth = 4;
+        return;
+      } else {
+        separatorWidth = 0;
+        return;
+      }
+      separatorWidth = 2;
+      return;
+    }
+    default:
+      separatorWidth = 0;
+  }
 }
 
 const DIGIT_TEXT = '0123456789';
@@ -221,8 +280,13 @@ function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, ke
       if (j > i + 1 && groupKind[j] !== groupKind[i + 1]) break;
       total += n;
       if (total > 19) break;
-      const grouped = j === i || (j === i + 2 && groupLength[i + 1] === 6 ? n === 4 || n === 5 : n <= 4 && groupLength[i + 1] === 4);
-      if (grouped && total >= 13 && isPanAt(digits, groupDigitsAt[i], total)) {
+      const amex = j === i + 2 && groupLength[i + 1] === 6;
+      const grouped = j === i || (amex ? n === 4 || n === 5 : n <= 4 && groupLength[i + 1] === 4);
+      const kind = groupKind[i + 1];
+      // Apart by a weak separator: the whole list, written as a card is.
+      const whole = j === i || kind < WEAK_KINDS ||
+        ((i === 0 || groupKind[i] !== kind) && (j === last || groupKind[j + 1] !== kind) && (amex || n === 4 || (n === 3 && total === 19)));
+      if (grouped && whole && total >= 13 && isPanAt(digits, groupDigitsAt[i], total)) {
         end = j;
         endLength = total;
       }
@@ -265,7 +329,10 @@ export function maskPans(text: string, keep = 2): string {
     let value: number;
     let width = 1;
     if (unit >= 48 && unit <= 57) value = unit - 48;
-    else if (unit < 128) value = unit === 32 || unit === 45 || unit === 46 || unit === 43 || (unit === 37 && text.startsWith('20', k + 1)) ? -SEPARATOR : -OTHER;
+    else if (unit < 128) {
+      asciiSeparatorAt(text, k, unit);
+      value = separatorWidth > 0 ? -SEPARATOR : -OTHER;
+    }
     else {
       const c = unitClass(unit);
       if (c >= DIGIT) value = c - DIGIT;
@@ -280,7 +347,8 @@ export function maskPans(text: string, keep = 2): string {
         if (separatorEnd === k && groups > 0) groupKind[groups] = separatorKind;
         else {
           endRun();
-          unitBefore = k > 0 ? unitClass(text.charCodeAt(k - 1)) : OTHER;
+          // An escaped tab or line break ("\\t4111 ...") glues nothing.
+          unitBefore = k === 0 || (k > 1 && text.charCodeAt(k - 2) === 92 && /[tnr]/.test(text[k - 1])) ? OTHER : unitClass(text.charCodeAt(k - 1));
         }
         if (groups === groupStart.length) growGroups();
         groupStart[groups] = k;
@@ -296,13 +364,13 @@ export function maskPans(text: string, keep = 2): string {
       groupEnd[groups - 1] = k + 1;
       continue;
     }
-    // A space encoded in a URL ("%20", a form's "+") is a space between groups.
-    const separatorWidth = unit === 37 && value === -SEPARATOR ? 3 : 1;
+    // A space encoded in a URL ("%20", a form's "+") is a space between groups; ", " one comma.
+    const skip = value === -SEPARATOR && unit < 128 ? separatorWidth : 1;
     if (value === -SEPARATOR && inGroup) {
-      separatorEnd = k + separatorWidth;
-      separatorKind = unit === 45 ? 1 : unit === 46 ? 2 : 0;
+      separatorEnd = k + skip;
+      separatorKind = unit < 128 ? separatorKindOf : SPACE_KIND;
     }
-    k += separatorWidth - 1;
+    k += skip - 1;
     inGroup = false;
   }
   endRun();
