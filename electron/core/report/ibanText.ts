@@ -2,7 +2,9 @@
 // number, all but its last four characters. ISO 13616: a country code, two check digits and
 // the country's BBAN, upper case, written electronically or in groups of four; only a run that
 // passes the ISO 7064 mod 97-10 check, at its country's length, is one (so ids, times and
-// amounts never are).
+// amounts never are). Typed in lower or mixed case (a form that does not upper-case it), it is
+// read as upper case; then only a country of the registry, at its length, counts (a lower-case
+// id of another two letters is none).
 
 /** The IBAN length of each country of the SWIFT IBAN registry (others: ISO 13616's 15-34). */
 const IBAN_LENGTHS: ReadonlyMap<string, number> = new Map(
@@ -19,10 +21,10 @@ const IBAN_LENGTHS: ReadonlyMap<string, number> = new Map(
  * digits) or in groups of four apart by one space, the last of 1-4; not part of a longer word.
  * Bounded, so each character of a text is read a bounded number of times.
  */
-const IBAN_RUN = /(?<![\p{L}\p{N}_])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,8}(?: [A-Z0-9]{1,4})?)(?![\p{L}\p{N}_])/gu;
-const IBAN_START = /[A-Z]{2}\d{2}/;
+const IBAN_RUN = /(?<![\p{L}\p{N}_])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,8}(?: [A-Za-z0-9]{1,4})?)(?![\p{L}\p{N}_])/gu;
+const IBAN_START = /[A-Za-z]{2}\d{2}/;
 
-/** Whether an IBAN (electronic form) has its country's length and passes ISO 7064 mod 97-10. */
+/** Whether an IBAN (electronic form, upper case) has its country's length and passes ISO 7064 mod 97-10. */
 export function isIban(iban: string): boolean {
   const length = IBAN_LENGTHS.get(iban.slice(0, 2));
   if (length ? iban.length !== length : iban.length < 15 || iban.length > 34) return false;
@@ -42,11 +44,14 @@ const maskedIban = (iban: string) => `${'*'.repeat(iban.length - 4)}${iban.slice
 /** One candidate, masked when it is an IBAN: whole, or its first groups when a word written after it was read as one more group ("BE68 5390 0754 7034 EUR"). */
 function maskIbanRun(run: string): string {
   const compact = run.replace(/ /g, '');
-  if (isIban(compact)) return maskedIban(compact);
-  const length = IBAN_LENGTHS.get(run.slice(0, 2));
+  const upper = compact.toUpperCase();
+  const length = IBAN_LENGTHS.get(upper.slice(0, 2));
+  // Not upper case: only a registry country's IBAN.
+  if (upper !== compact && !length) return run;
+  if (isIban(upper)) return maskedIban(compact);
   if (!length || length % 4 !== 0 || compact.length <= length) return run;
   const end = length + length / 4 - 1;
-  return run[end] === ' ' && isIban(compact.slice(0, length)) ? `${maskedIban(compact.slice(0, length))}${run.slice(end)}` : run;
+  return run[end] === ' ' && isIban(upper.slice(0, length)) ? `${maskedIban(compact.slice(0, length))}${run.slice(end)}` : run;
 }
 
 /** Text with every IBAN in it masked: "*" for each character but the last four, the spaces between groups dropped. */
