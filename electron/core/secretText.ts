@@ -90,11 +90,41 @@ function maskAuthorization(whole: string, name: string, separator: string, quote
 
 /**
  * Secrets known by their published prefixes, whatever field or text holds them: webhook signing
- * secrets (Stripe whsec_), API keys (Stripe sk_/rk_ live and test, GitHub ghp_/github_pat_,
- * GitLab glpat-, AWS access key ids AKIA...), Slack tokens (xoxb-, xoxp-...).
+ * secrets (Stripe whsec_), API keys (Stripe sk_/rk_ live and test, Checkout.com sk_sbox_, GitHub
+ * ghp_/gho_/ghu_/ghs_/ghr_/github_pat_, GitLab glpat-, npm npm_, Shopify shpat_/shpss_/shpca_/shppa_,
+ * Square sq0atp-/sq0csp-, SendGrid SG., Google AIza and OAuth ya29., OpenAI and Anthropic sk-...,
+ * Mailgun key-, Braintree access_token$production$..., Adyen AQE...), AWS access key ids (AKIA,
+ * and ASIA for temporary ones), Slack tokens (xoxb-, xoxp-, xoxe-, xapp-...). Each form is bounded
+ * or ends where its characters do, so a long line is read once.
  */
-const KNOWN_SECRET = /(?<![A-Za-z0-9_-])(?:(?:whsec_|(?:sk|rk)_(?:live|test)_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-)[A-Za-z0-9_-]{8,}|AKIA[A-Z0-9]{16}(?![A-Za-z0-9]))/g;
-const KNOWN_SECRET_START = /whsec_|_live_|_test_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-|AKIA/;
+const KNOWN_SECRET = new RegExp(
+  String.raw`(?<![A-Za-z0-9_-])(?:` +
+    [
+      String.raw`(?:whsec_|(?:sk|rk)_(?:live|test|sbox)_|gh[pousr]_|github_pat_|glpat-|xoxe\.xox[a-z]-|xox[abposre]-|xapp-)[A-Za-z0-9_-]{8,}`,
+      String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`,
+      String.raw`npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_-])`,
+      String.raw`shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9_-])`,
+      String.raw`sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}`,
+      String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`,
+      String.raw`AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`,
+      String.raw`ya29\.[A-Za-z0-9_-]{20,}`,
+      String.raw`sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}`,
+      String.raw`key-[0-9a-f]{32}(?![A-Za-z0-9_-])`,
+      String.raw`access_token\$(?:production|sandbox)\$[A-Za-z0-9$]{8,}`,
+      // Adyen: base64 parts apart by "-", the last of any characters (to a blank, quote or bracket).
+      String.raw`AQE[A-Za-z0-9+/]{30,}={0,2}(?:-[^\s"'<>]+)?`,
+    ].join('|') +
+    ')',
+  'g',
+);
+const KNOWN_SECRET_START = /whsec_|_live_|_test_|_sbox_|gh[pousr]_|github_pat_|glpat-|xox[a-z]|xapp-|AKIA|ASIA|npm_|shp[a-z]{2}_|sq0|SG\.|AIza|ya29\.|sk-|key-|\$(?:production|sandbox)\$|AQE/;
+/**
+ * A PagerDuty integration key (32 letters and digits) given as a routing, service or integration
+ * key ("routing_key": "...", service_key=...): only that form, so an AMQP routing key
+ * ("routing_key: payment.declined") stays.
+ */
+const INTEGRATION_KEY = /(?<![A-Za-z0-9_-])((?:routing|service|integration)[_-]?key(?:\\?["'])?[ \t]*[:=][ \t]*(?:\\?["'])?)[A-Za-z0-9]{32}(?![A-Za-z0-9_.-])/gi;
+const INTEGRATION_KEY_NAME = /(?:routing|service|integration)[_-]?key/i;
 /**
  * A JSON Web Token (JWS compact form): its header and payload are base64url JSON objects, so both
  * start "eyJ" ('{"'); three dot-separated parts. A bearer token wherever it is written.
@@ -133,6 +163,8 @@ const COOKIE = /(?<![A-Za-z0-9_-])((?:set-)?cookie)((?:\\?["'])?[ \t]*:[ \t]*)(?
  * its path is its secret.
  */
 const URL_PATH = /\b(https?:\/\/[^\s/?#"'<>]+)([/?#][^\s"'<>]*)/gi;
+/** A URL whose path is its secret: a hook's, or PagerDuty's events URL holding an integration key. */
+const SECRET_URL = /hook|pagerduty\.com\/integration\//i;
 
 /**
  * Text with its secrets masked as "***": PEM private key blocks, JSON Web Tokens, secrets with
@@ -148,13 +180,15 @@ export function maskSecretsInText(text: string): string {
   const fields = text.includes(':') && SECRET_WORD.test(text);
   const authorization = text.length >= 14 && /authorization/i.test(text);
   const auth = AUTH_SCHEME.test(text);
-  const hook = text.includes('://') && /hook/i.test(text);
+  const hook = text.includes('://') && /hook|pagerduty/i.test(text);
+  const integration = INTEGRATION_KEY_NAME.test(text);
   const cookie = pairs && /cookie/i.test(text);
-  if (!pem && !jwt && !known && !pairs && !fields && !authorization && !auth && !hook) return text;
+  if (!pem && !jwt && !known && !pairs && !fields && !authorization && !auth && !hook && !integration) return text;
   let out = text;
   if (pem) out = out.replace(PEM_PRIVATE_KEY, '***');
   if (jwt) out = out.replace(JWT, '***');
   if (known) out = out.replace(KNOWN_SECRET, '***');
+  if (integration) out = out.replace(INTEGRATION_KEY, '$1***');
   if (authorization) out = out.replace(AUTHORIZATION, maskAuthorization);
   if (cookie) {
     out = out.replace(COOKIE, (_whole, name: string, separator: string, quote: string | undefined, _quoted, closing: string | undefined) =>
@@ -166,6 +200,6 @@ export function maskSecretsInText(text: string): string {
     out = out.replace(BEARER, '$1 ***');
     out = out.replace(BASIC, (whole, scheme: string, b64: string) => (Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${scheme} ***` : whole));
   }
-  if (hook) out = out.replace(URL_PATH, (whole, origin: string, rest: string) => (/hook/i.test(whole) ? `${origin}/***` : `${origin}${rest}`));
+  if (hook) out = out.replace(URL_PATH, (whole, origin: string, rest: string) => (SECRET_URL.test(whole) ? `${origin}/***` : `${origin}${rest}`));
   return out;
 }

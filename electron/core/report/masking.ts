@@ -11,7 +11,8 @@
 // parameter (token=, key=, signature= ...) or name: value (access_token: ..., "client_secret": "..."), a Bearer or Basic credential, an Authorization
 // header's credential in any scheme, the path of a
 // webhook URL (the path is its secret: hooks.slack.com/services/...), a JSON Web Token
-// (eyJ...eyJ...), a PEM private key block and a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA...)
+// (eyJ...eyJ...), a PEM private key block, a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA..., AQE...;
+// secretText.ts lists them) and a PagerDuty integration key (in its events URL, or named routing/service key)
 // become "***".
 // An IBAN (ISO 13616, its check passed) keeps its last four characters (ibanText.ts).
 // A CloudEvent's data_base64 is decoded, masked the same way and encoded again.
@@ -65,6 +66,12 @@ const REDACT_PATTERNS = [
   'customer', 'email', 'phone', 'iban', 'password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'signingkey',
   'authorization', 'credential', 'webhook', 'cookie', 'cvv', 'cvc', 'securitycode', 'pinblock', 'track1', 'track2', 'trackdata',
 ];
+/**
+ * Names of a PagerDuty integration key: masked as "***" when the value is one (32 letters and
+ * digits), so an AMQP routing key ("payment.declined") under the same name stays.
+ */
+const INTEGRATION_KEY_FIELDS = new Set(['routingkey', 'servicekey', 'integrationkey']);
+const INTEGRATION_KEY_FORM = /^[A-Za-z0-9]{32}$/;
 /** Names masked as "***" only when they are the whole name ("pin", not "shipping" or "pinned"). */
 const REDACT_EXACT = new Set(['pin', 'pincode', 'csc']);
 const redacts = (n: string) => REDACT_EXACT.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
@@ -172,6 +179,7 @@ export class Masker {
   /** The masked form of one value (unchanged when the field is not masked, but for card numbers and credentials in it). */
   value<T>(field: string, value: T): T | string {
     if (!this.enabled || value === null || value === undefined) return value;
+    if (typeof value === 'string' && INTEGRATION_KEY_FORM.test(value) && INTEGRATION_KEY_FIELDS.has(normalizeField(field))) return '***';
     if (!this.masks(field)) return this.scrub(value);
     const n = normalizeField(field);
     if (n === 'cardbin') return maskCardBin(String(value));
@@ -232,7 +240,7 @@ export class Masker {
         const card = v !== null && typeof v !== 'object' ? this.cardField(context, k, v) : null;
         const masked =
           card === 'bin' ? maskCardBin(String(v)) : card === 'number' ? maskCardNumber(String(v), this.panKeep()) : card === 'code' ? '***'
-          : this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k, context === null ? null : 'named');
+          : v === null || typeof v !== 'object' ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k, context === null ? null : 'named');
         // A key is data too (a map keyed by e-mail or card number): scrubbed, and kept apart
         // from a sibling that masks to the same text ("***", "*** (2)").
         let key = this.scrub(k) as string;

@@ -226,3 +226,62 @@ describe('masking, JSON escaped inside a text field', () => {
     }
   });
 });
+
+// Vendor keys that exports and log lines let through: the masker knew Stripe's, GitHub's ghp_ and
+// gho_, GitLab's, Slack's xox[abposr]- and AWS's AKIA only. GitHub's user, server and refresh
+// tokens, Slack's app and refresh tokens, AWS's temporary keys (ASIA), Checkout.com's sandbox keys,
+// SendGrid, Google API and OAuth, npm, Shopify, Square, OpenAI and Anthropic keys, Braintree access
+// tokens, Adyen API keys (AQE...) and PagerDuty integration keys (in an events URL, or as a
+// routing_key of 32 characters) went out whole.
+describe('masking, vendor keys by their published forms', () => {
+  const m = new Masker({ enabled: true });
+  const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
+  const a = (n: number) => 'aB3dE5gH7jK9mN1pQ2sT4vW6yZ8'.repeat(4).slice(0, n);
+  const hex = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+  const keys = [
+    `ghu_${a(36)}`, `ghs_${a(36)}`, `ghr_${a(36)}`, `xapp-1-A0123456789-1234567890123-${hex}`, `xoxe.xoxp-1-${a(40)}`, `xoxe-1-${a(40)}`,
+    'ASIAIOSFODNN7EXAMPLE', `sk_sbox_${a(26)}`, `SG.${a(22)}.${a(43)}`, `AIza${a(35)}`, `ya29.${a(60)}`, `npm_${a(36)}`, `shpat_${hex}`, `shpss_${hex}`,
+    `sq0atp-${a(22)}`, `sq0csp-${a(43)}`, `sk-ant-api03-${a(60)}`, `sk-proj-${a(60)}`, `access_token$production$${a(16)}$${hex}`,
+    `AQE${a(60)}==-${a(43)}=-W+t7NF;s4}%=kUSD`, `key-${hex}`,
+  ];
+
+  it('masks each in free text, in a log line, and as a whole value', () => {
+    for (const key of keys) {
+      expect(note(`rotated ${key} after the incident`), key).toBe('rotated *** after the incident');
+      expect(note(key), key).toBe('***');
+      expect(redactSecrets(`worker: rejected ${key}`), key).toBe('worker: rejected ***');
+    }
+  });
+
+  it('masks a PagerDuty integration key in an events URL and as a routing or service key', () => {
+    expect(note(`posted to https://events.pagerduty.com/integration/${hex}/enqueue`)).toBe('posted to https://events.pagerduty.com/***');
+    expect(note(`{"routing_key":"${hex}","event_action":"trigger"}`)).toBe('{"routing_key":"***","event_action":"trigger"}');
+    expect(note(`service_key=${hex} ok`)).toBe('service_key=*** ok');
+    expect(redactSecrets(`pagerduty: routing_key: ${hex}`)).toBe('pagerduty: routing_key: ***');
+    expect(m.deep({ pagerduty: { routing_key: hex, serviceKey: hex } })).toEqual({ pagerduty: { routing_key: '***', serviceKey: '***' } });
+  });
+
+  it('leaves words and ids that only start the same way, and an AMQP routing key', () => {
+    for (const text of [
+      'asia-east1 ASIA region', 'SG.ok', 'AIza short', 'key-value store', 'sk-learn', 'ghost_mode', 'AQE is a prefix', 'npm_config', 'ya29.x',
+      'routing_key: payment.declined', '{"routing_key":"payments.eu.authorized"}', 'https://events.pagerduty.com/v2/enqueue', 'shpat_', 'task-sk-ant',
+    ]) {
+      expect(note(text), text).toBe(text);
+    }
+    expect(m.deep({ routing_key: 'payment.declined', routingKey: 'payment.declined' })).toEqual({ routing_key: 'payment.declined', routingKey: 'payment.declined' });
+  });
+
+  it('no such key reaches a CSV, JSON or HTML export', async () => {
+    const texts = await exportedTexts('vendor-keys', [{ note: keys.join(' ') }, { reason: `sent to https://events.pagerduty.com/integration/${hex}/enqueue` }]);
+    for (const [format, text] of Object.entries(texts)) {
+      for (const key of keys) expect(text, `${format} ${key}`).not.toContain(key.slice(0, 24));
+      expect(text, format).not.toContain(hex);
+    }
+  });
+
+  it('costs a long line of near keys its length', () => {
+    for (const line of ['AQE'.repeat(100_000), `${'sk-'.repeat(60_000)}`, 'SG.'.repeat(60_000), `routing_key=${'a'.repeat(31)} `.repeat(10_000)]) {
+      expect(cpuMsOf(() => note(line)), line.slice(0, 12)).toBeLessThan(1_000);
+    }
+  });
+});
