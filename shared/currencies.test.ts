@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { currencyDigits, knownCurrencyDigits, minorToMajorString, parseMajorAmount } from './currencies';
+import { currencyDigits, knownCurrencyDigits, minorPerMajor, minorToMajorString, parseMajorAmount } from './currencies';
 import { formatMoney } from './format';
 
 const intlDigits = (c: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency: c }).resolvedOptions().maximumFractionDigits;
@@ -9,7 +9,7 @@ describe('ISO 4217 minor units', () => {
   it('JPY and KRW have none, BHD and KWD three, EUR two', () => {
     expect(['JPY', 'KRW', 'BHD', 'KWD', 'EUR', 'USD'].map(currencyDigits)).toEqual([0, 0, 3, 3, 2, 2]);
     expect(currencyDigits('jpy')).toBe(0);
-    expect(currencyDigits('ZZZ')).toBe(2);
+    expect(currencyDigits('ZZZ')).toBe(0);
   });
 
   it('agrees with Intl except where CLDR shows fewer decimals than ISO counts', () => {
@@ -41,6 +41,16 @@ describe('codes outside ISO 4217\'s current list', () => {
   it('a code nobody knows is shown as minor units with its code, never with guessed decimals', () => {
     expect(knownCurrencyDigits('ZZZ')).toBeNull();
     expect(formatMoney(1250, 'ZZZ')).toBe('1,250 (minor units of ZZZ)');
+  });
+
+  // Exports show an unknown code's amounts as minor units, while a typed amount filter and the
+  // charts read them with two guessed decimals: "12.50" ZZZ filtered on 1250, a chart's point of
+  // 1250 minor units was 12.5. Both now count an unknown code in minor units, as exports do.
+  it('a typed amount and a chart\'s value of a code nobody knows are minor units too', () => {
+    expect(parseMajorAmount('1250', 'ZZZ')).toEqual({ ok: true, minor: 1250 });
+    expect(parseMajorAmount('12.50', 'ZZZ')).toEqual({ ok: false, message: 'ZZZ is no currency whose minor unit is known: give the amount in minor units (a whole number)' });
+    expect(minorToMajorString(1250, 'ZZZ')).toBe('1250');
+    expect(minorPerMajor('ZZZ')).toBe(1);
   });
 
   it('every current ISO code keeps its table\'s decimals', () => {

@@ -76,12 +76,13 @@ export const MAX_CURRENCY_DIGITS = 4;
 export const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 /**
- * Decimals of `currency`'s minor unit (knownCurrencyDigits), 2 for a code nobody knows: for
- * reading a typed amount and charting, where a number is needed. What shows an amount asks
- * knownCurrencyDigits first, and shows an unknown code's minor units as they are.
+ * Decimals of `currency`'s minor unit (knownCurrencyDigits), 0 for a code nobody knows: its
+ * amounts are counted in minor units everywhere, as exports show them ("1,250 (minor units of
+ * ZZZ)"), so a typed amount filter, a chart's value and a filter's description of such a code
+ * are minor units too, never a guess of two decimals.
  */
 export function currencyDigits(currency: string): number {
-  return knownCurrencyDigits(currency) ?? 2;
+  return knownCurrencyDigits(currency) ?? 0;
 }
 
 /** Minor units per major unit: 1 for JPY, 100 for EUR, 1000 for KWD. */
@@ -122,7 +123,9 @@ export function parseMajorAmount(text: string, currency: string): MajorAmountRes
   if (fraction.length > digits) {
     return {
       ok: false,
-      message: digits === 0 ? `${currency} has no minor unit: give a whole number` : `${currency} has ${digits} decimal${digits === 1 ? '' : 's'}: "${text.trim()}" has more`,
+      message: knownCurrencyDigits(currency) === null
+        ? `${currency} is no currency whose minor unit is known: give the amount in minor units (a whole number)`
+        : digits === 0 ? `${currency} has no minor unit: give a whole number` : `${currency} has ${digits} decimal${digits === 1 ? '' : 's'}: "${text.trim()}" has more`,
     };
   }
   const minor = Number(whole + fraction.padEnd(digits, '0'));

@@ -33,6 +33,14 @@ describe('dashboard range panels on an empty range', () => {
     expect(html).not.toContain('data-testid="volume-totals"');
   });
 
+  // A code nobody knows is charted in minor units (as exports show its amounts): the chart says so.
+  it('volume: a code nobody knows is charted and named in minor units', () => {
+    const zzz = { ...empty, volume: [{ currency: 'ZZZ', authorized: [[T0, 1250]], declined: [], authorizedMinor: 1250, declinedMinor: 0, authorizedCount: 1, declinedCount: 0 }] } as DashboardSeries;
+    const html = renderToStaticMarkup(<VolumePanel data={zzz} />);
+    expect(html).toContain('volume in ZZZ, minor units per step');
+    expect(text(html)).toContain('1,250 (minor units of ZZZ)');
+  });
+
   it('risk decisions: no separator left dangling after "decisions per minute"', () => {
     const html = renderToStaticMarkup(<DecisionsPanel data={empty} />);
     expect(text(html)).toContain('decisions per minute');

@@ -4,6 +4,7 @@
 // with an accessible name and a data table; compare series are drawn dashed.
 import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
+import { knownCurrencyDigits } from '../../../shared/currencies';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatMoneyTotal } from '../../../shared/format';
 import { fmtCount, fmtCountText, fmtMajorAmount, fmtMs, fmtPercent, fmtRange, fmtRate } from '../lib/format';
@@ -223,7 +224,7 @@ export const VolumePanel = memo(function VolumePanel({ data }: PanelProps) {
       </header>
       <TimeChart
         testId="volume-chart"
-        label={`Authorized and declined volume in ${currency || 'minor units'}, major units per step, ${windowText(data)}`}
+        label={`Authorized and declined volume in ${currency || 'minor units'}, ${knownCurrencyDigits(currency ?? '') === null ? 'minor' : 'major'} units per step, ${windowText(data)}`}
         series={series}
         fromMs={data.fromMs}
         toMs={data.toMs}

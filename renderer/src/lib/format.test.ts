@@ -15,6 +15,9 @@ describe('fmtMajorAmount', () => {
     // A step's sum divided to major units in floating point comes back to its exact minor units.
     expect(fmtMajorAmount(100_000_007 / 1000, 'KWD')).toBe('100,000.007');
     expect(fmtMajorAmount(null, 'EUR')).toBe('—');
+    // A code nobody knows: the chart's value is its minor units, shown as exports show them.
+    expect(fmtMajorAmount(1250, 'ZZZ')).toBe('1,250 (minor units)');
+    expect(fmtTileMoney(123_456_789_012, 'ZZZ').text).toBe('123.46B');
   });
 });
 

@@ -23,6 +23,10 @@ describe('explorer filter form', () => {
     expect(toEventFilter({ ...EMPTY_FORM, currency: 'JPY', amountMin: '13367' }, CLOCK)).toEqual({ filter: { currency: 'JPY', amountMin: 13367 } });
     expect(toEventFilter({ ...EMPTY_FORM, currency: 'KWD', amountMax: '1.25' }, CLOCK)).toEqual({ filter: { currency: 'KWD', amountMax: 1250 } });
     expect(toEventFilter({ ...EMPTY_FORM, currency: 'EUR', amountMin: '12.50' }, CLOCK)).toEqual({ filter: { currency: 'EUR', amountMin: 1250 } });
+    // A code nobody knows: exports show its amounts as minor units, so the filter takes them so.
+    expect(toEventFilter({ ...EMPTY_FORM, currency: 'ZZZ', amountMin: '1250' }, CLOCK)).toEqual({ filter: { currency: 'ZZZ', amountMin: 1250 } });
+    expect(formOfFilter({ currency: 'ZZZ', amountMin: 1250 })).toMatchObject({ currency: 'ZZZ', amountMin: '1250' });
+    expect(filterChips({ currency: 'ZZZ', amountMin: 1250 }, String).map((c) => c.label)).toEqual(['ZZZ 1250–…']);
     expect(toEventFilter({ ...EMPTY_FORM, amountMin: '100' }, CLOCK)).toEqual({ problem: { field: 'currency', message: 'choose the currency the amount is in' } });
     expect(toEventFilter({ ...EMPTY_FORM, currency: 'JPY', amountMin: '1.5' }, CLOCK)).toEqual({ problem: { field: 'amountMin', message: 'JPY has no minor unit: give a whole number' } });
   });
