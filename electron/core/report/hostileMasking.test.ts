@@ -5,10 +5,12 @@ import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuMsOf } from '../../../test/support/cpuTime';
 import { storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from '../store/database';
 import { storeOn, type Store } from '../store/store';
+import { Masker } from './masking';
 import { runExport } from './reportExport';
 
 const dir = tempDir('payops-hostile-mask-');
@@ -159,6 +161,44 @@ describe('exports mask what data_base64 carries', () => {
       expect(out).not.toContain(b64(leak).slice(0, 12));
     }
     for (const d of [json, text, bytes]) expect(out).not.toContain(d);
+  });
+});
+
+// A card number base64-encoded into an ordinary field (a gateway's opaque "payload" or "ref", a
+// note quoting one) went out as it came: only a CloudEvent's data_base64 was decoded. A base64
+// token (standard or URL-safe, padded or not) whose text holds a card number, an e-mail address
+// or a credential is now decoded, masked and encoded again, as data_base64 is.
+describe('exports mask card numbers base64-encoded in any field', () => {
+  const m = new Masker({ enabled: true });
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const b64url = (s: string) => Buffer.from(s).toString('base64url');
+
+  it('decodes, masks and encodes again a token that carries a card number; leaves other tokens', () => {
+    for (const [encode, plain] of [[b64, '4111111111111111'], [b64, '4111 1111 1111 1111'], [b64url, '5500000000000004'], [b64, '{"pan":"4111111111111111","exp":"12/29"}'], [b64url, 'card=378282246310005;cvv=123']] as const) {
+      const token = encode(plain);
+      const out = (m.deep({ ref: token, note: `payload ${token} rejected` }) as { ref: string; note: string });
+      expect(out.ref, plain).not.toBe(token);
+      expect(Buffer.from(out.ref, 'base64').toString('utf8'), plain).toMatch(/^[^]*(41|55|37)\*+(1111|0004|0005)[^]*$/);
+      expect(out.note, plain).toBe(`payload ${out.ref} rejected`);
+      // The same variant (URL-safe or not), so what reads it still can.
+      expect(/[-_]/.test(token) ? /[+/=]/.test(out.ref) : /[-_]/.test(out.ref), out.ref).toBe(false);
+    }
+    const kept = [b64('4111111111111112'), b64('order 12345 shipped to warehouse 7'), 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=', '0123456789abcdef0123456789abcdef', '01ARZ3NDEKTSV4RRFFQ69G5FAV', 'd2b7c0a4-8f1e-4c4b-9b1a-2f6c7e8d9a0b'];
+    for (const t of kept) expect(m.deep({ ref: t }), t).toEqual({ ref: t });
+  });
+
+  it('costs a long token and many tokens their length', () => {
+    for (const line of ['NDEx'.repeat(100_000), `${b64('4111111111111111')} `.repeat(20_000), 'A'.repeat(400_000) + '===', `${'QUJD'.repeat(8)}= `.repeat(10_000)]) {
+      expect(cpuMsOf(() => m.scrub(line)), line.slice(0, 12)).toBeLessThan(1_000);
+    }
+  });
+
+  it('no such card number reaches a CSV, JSON or HTML export', async () => {
+    const token = b64('4111111111111111');
+    const out = await exported([event({ gatewayPayload: token, note: `ref ${b64url('{"card":"5500 0000 0000 0004"}')}` })]);
+    expect(out).not.toContain(token);
+    expect(out).not.toContain(b64url('{"card":"5500 0000 0000 0004"}'));
+    expect(out).not.toContain(token.slice(0, 16));
   });
 });
 
