@@ -173,3 +173,39 @@ describe('masking, card numbers apart by a tab, a line break, a comma or a slash
     }
   });
 });
+
+// Found by exporting a card number written every way a fuzz list holds, in every field: one with
+// an invisible character between its digits (a zero-width space, a soft hyphen, a word joiner:
+// pasted from a web page, or put there to slip past a filter) is drawn as the whole number by a
+// spreadsheet reading the CSV; one with the dashes a word processor types (en dash, non-breaking
+// hyphen, minus sign, full-width hyphen) or with two blanks or " - " between its groups reads as
+// a card too. All went out as they came.
+describe('masking, card numbers with invisible characters, typographic dashes or wider separators', () => {
+  const m = new Masker({ enabled: true });
+  const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
+  const grouped = (sep: string) => ['4111', '1111', '1111', '1111'].join(sep);
+
+  it('masks them', () => {
+    for (const pan of [
+      grouped('\u200b'), grouped('\u00ad'), grouped('\u2060'), '4111111111111111'.split('').join('\u200b'), `\ufeff${grouped(' ')}`, grouped(' \u200b'),
+      grouped('\u2013'), grouped('\u2014'), grouped('\u2011'), grouped('\u2212'), grouped('\uff0d'),
+      grouped('  '), grouped('\u00a0\u00a0'), grouped(' - '), grouped(' \u2013 '), grouped('. '),
+    ]) {
+      expect(note(`card ${pan} declined`), JSON.stringify(pan)).toMatch(/^card \ufeff?41\*{10}1111 declined$/);
+    }
+  });
+
+  it('leaves what is no card: mixed separators, more than three between groups, a date range, Luhn failing', () => {
+    for (const text of [
+      '4111-1111 1111-1111', grouped('    '), '2024\u20132025 1111\u20131111', grouped('\u2013').replace(/1$/, '2'), '4111\u200b1111\u200b1111\u200b1112', 'v1.2 - 3.4 - 5.6',
+    ]) {
+      expect(note(text), JSON.stringify(text)).toBe(text);
+    }
+  });
+
+  it('costs a long run of such characters its length', () => {
+    for (const run of ['4\u200b'.repeat(200_000), '4111 - '.repeat(100_000), '\u00ad'.repeat(400_000), '4111  \u2013 '.repeat(60_000)]) {
+      expect(cpuMsOf(() => m.scrub(run)), JSON.stringify(run.slice(0, 8))).toBeLessThan(2_000);
+    }
+  });
+});

@@ -14,6 +14,10 @@ const OTHER = 1;
 const SEPARATOR = 2;
 const LETTER = 3;
 const HIGH_SURROGATE = 4;
+/** A dash of Unicode's Pd (en dash, non-breaking hyphen, full-width hyphen...) or the minus sign: a dash between groups. */
+const DASH = 5;
+/** A format character (Cf: zero-width space, soft hyphen, word joiner, byte order mark...): not drawn, so skipped. */
+const IGNORABLE = 6;
 const DIGIT = 10;
 const unitClasses = new Uint8Array(65_536);
 /** Digits beyond the first plane (Osmanya, mathematical, Adlam...): a code point -> its value, -1 for none. */
@@ -33,7 +37,9 @@ function classify(unit: number): number {
   if (unit >= 0xd800 && unit <= 0xdbff) return HIGH_SURROGATE;
   const ch = String.fromCharCode(unit);
   if (/\p{Nd}/u.test(ch)) return DIGIT + digitValue(unit);
-  if (/[\p{Zs}.-]/u.test(ch)) return SEPARATOR;
+  if (/[\p{Zs}.]/u.test(ch)) return SEPARATOR;
+  if (/[\p{Pd}\u2212]/u.test(ch)) return DASH;
+  if (/\p{Cf}/u.test(ch)) return IGNORABLE;
   // A lone low surrogate is no letter: the half of a letter of another plane does not glue.
   return /\p{L}/u.test(ch) ? LETTER : OTHER;
 }
@@ -138,7 +144,7 @@ export function maskCardNumber(text: string, keep = 2): string {
  * The groups of the run of digit groups being read (maskPans), in arrays kept between calls and
  * grown as a longer run needs: where each group starts and ends in the text, where its digits
  * start in `digits`, how many it has, and the kind of the separator before it (0 a space, 1 a
- * dash, 2 a dot, 3 a tab, 4 a line break, 5 a comma, 6 a slash, 7 a semicolon: asciiSeparatorAt).
+ * dash, 2 a dot, each plus one, and sequences of them, under WEAK_KINDS; a tab, a line break, a comma, a slash, a semicolon from WEAK_KINDS: asciiSeparatorAt).
  */
 let groupStart = new Int32Array(64);
 let groupEnd = new Int32Array(64);
@@ -178,13 +184,15 @@ function growDigits(): void {
 
 /**
  * Kinds of separator between a card's groups. A space (any of Unicode's, a URL's "%20" or "+"), a
- * dash and a dot part a card as it is printed; the others (a tab, a line break, a comma, a slash,
- * a semicolon: WEAK_KINDS and up, the comma and semicolon with one space after them) also part
- * the numbers of a row or a list, so cardsOfRun takes a card apart by them only when its groups
- * are the whole list and written as a card's (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4).
+ * dash (any of Unicode's, the minus sign) and a dot part a card as it is printed, also up to three
+ * of them in a row ("4111  1111", "4111 - 1111": the group's separator is then the sequence, a
+ * code under WEAK_KINDS); the others (a tab, a line break, a comma, a slash, a semicolon:
+ * WEAK_KINDS and up, the comma and semicolon with one space after them) also part the numbers of
+ * a row or a list, so cardsOfRun takes a card apart by them only when its groups are the whole
+ * list and written as a card's (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4).
  */
 const SPACE_KIND = 0;
-const WEAK_KINDS = 3;
+const WEAK_KINDS = 100;
 /** What asciiSeparatorAt found: how many code units the separator at `k` takes (0: none there), and its kind. */
 let separatorWidth = 0;
 let separatorKindOf = SPACE_KIND;
@@ -204,23 +212,23 @@ function asciiSeparatorAt(text: string, k: number, unit: number): void {
       separatorKindOf = SPACE_KIND;
       separatorWidth = text.startsWith('20', k + 1) ? 3 : 0;
       return;
-    case 9: separatorKindOf = 3; return;
-    case 10: separatorKindOf = 4; return;
+    case 9: separatorKindOf = WEAK_KINDS; return;
+    case 10: separatorKindOf = WEAK_KINDS + 1; return;
     case 13:
-      separatorKindOf = 4;
+      separatorKindOf = WEAK_KINDS + 1;
       if (text.charCodeAt(k + 1) === 10) separatorWidth = 2;
       return;
     case 44: case 59:
-      separatorKindOf = unit === 44 ? 5 : 7;
+      separatorKindOf = unit === 44 ? WEAK_KINDS + 2 : WEAK_KINDS + 4;
       if (text.charCodeAt(k + 1) === 32) separatorWidth = 2;
       return;
-    case 47: separatorKindOf = 6; return;
+    case 47: separatorKindOf = WEAK_KINDS + 3; return;
     case 92: {
       const next = text.charCodeAt(k + 1);
-      if (next === 116) separatorKindOf = 3;
-      else if (next === 110) separatorKindOf = 4;
+      if (next === 116) separatorKindOf = WEAK_KINDS;
+      else if (next === 110) separatorKindOf = WEAK_KINDS + 1;
       else if (next === 114 && text.startsWith('\\n', k + 2)) {
-        separatorKindOf = 4;
+        separatorKindOf = WEAK_KINDS + 1;
         separatorWidth = 4;
         return;
       } else {
@@ -314,7 +322,9 @@ export function maskPans(text: string, keep = 2): string {
   let digitCount = 0; // of the current run
   let inGroup = false;
   let separatorEnd = -1; // where a separator right after a group ends: the run goes on if a digit is there
-  let separatorKind = 0;
+  let separatorKind = 0; // a sequence of up to three blanks, dashes and dots: sum of (kind + 1) * 4^i
+  let separatorLength = 0;
+  let nonAsciiKind = SPACE_KIND;
   let unitBefore = 0; // the class of the code unit before the current run
   const endRun = () => {
     if (groups > 0 && digitCount >= 13) {
@@ -336,7 +346,17 @@ export function maskPans(text: string, keep = 2): string {
     else {
       const c = unitClass(unit);
       if (c >= DIGIT) value = c - DIGIT;
-      else if (c === HIGH_SURROGATE) {
+      else if (c === IGNORABLE) {
+        // Not drawn: the group, or the separator, goes on past it.
+        if (separatorEnd === k) separatorEnd = k + 1;
+        continue;
+      } else if (c === DASH) {
+        value = -SEPARATOR;
+        nonAsciiKind = 1;
+      } else if (c === SEPARATOR) {
+        value = -SEPARATOR;
+        nonAsciiKind = SPACE_KIND;
+      } else if (c === HIGH_SURROGATE) {
         value = astralDigitAt(text, k);
         if (value >= 0) width = 2;
         else value = -OTHER;
@@ -366,9 +386,18 @@ export function maskPans(text: string, keep = 2): string {
     }
     // A space encoded in a URL ("%20", a form's "+") is a space between groups; ", " one comma.
     const skip = value === -SEPARATOR && unit < 128 ? separatorWidth : 1;
-    if (value === -SEPARATOR && inGroup) {
-      separatorEnd = k + skip;
-      separatorKind = unit < 128 ? separatorKindOf : SPACE_KIND;
+    if (value === -SEPARATOR) {
+      const kind = unit < 128 ? separatorKindOf : nonAsciiKind;
+      if (inGroup) {
+        separatorEnd = k + skip;
+        separatorKind = kind < WEAK_KINDS ? kind + 1 : kind;
+        separatorLength = 1;
+      } else if (separatorEnd === k && separatorLength < 3 && kind < WEAK_KINDS && separatorKind < WEAK_KINDS) {
+        // One more blank, dash or dot of the same separator ("4111 - 1111"): the sequence is its kind.
+        separatorEnd = k + skip;
+        separatorKind = separatorKind * 4 + kind + 1;
+        separatorLength += 1;
+      }
     }
     k += skip - 1;
     inGroup = false;
