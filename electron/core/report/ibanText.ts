@@ -18,10 +18,12 @@ const IBAN_LENGTHS: ReadonlyMap<string, number> = new Map(
 
 /**
  * A candidate: country code and check digits, then the BBAN electronically (11-30 letters and
- * digits) or in groups of four apart by one space, the last of 1-4; not part of a longer word.
+ * digits) or in groups of four apart by one space (of any kind) or dash, the last of 1-4; not part of a longer word.
  * Bounded, so each character of a text is read a bounded number of times.
  */
-const IBAN_RUN = /(?<![\p{L}\p{N}_])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,8}(?: [A-Za-z0-9]{1,4})?)(?![\p{L}\p{N}_])/gu;
+const IBAN_RUN = /(?<![\p{L}\p{N}_])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[\p{Zs}-][A-Za-z0-9]{4}){2,8}(?:[\p{Zs}-][A-Za-z0-9]{1,4})?)(?![\p{L}\p{N}_])/gu;
+/** Between groups: a space of any kind (the no-break space of one copied from a web page or a PDF) or a dash. */
+const GROUP_SEPARATOR = /[\p{Zs}-]/gu;
 const IBAN_START = /[A-Za-z]{2}\d{2}/;
 
 /** Whether an IBAN (electronic form, upper case) has its country's length and passes ISO 7064 mod 97-10. */
@@ -43,7 +45,7 @@ const maskedIban = (iban: string) => `${'*'.repeat(iban.length - 4)}${iban.slice
 
 /** One candidate, masked when it is an IBAN: whole, or its first groups when a word written after it was read as one more group ("BE68 5390 0754 7034 EUR"). */
 function maskIbanRun(run: string): string {
-  const compact = run.replace(/ /g, '');
+  const compact = run.replace(GROUP_SEPARATOR, '');
   const upper = compact.toUpperCase();
   const length = IBAN_LENGTHS.get(upper.slice(0, 2));
   // Not upper case: only a registry country's IBAN.
@@ -51,7 +53,7 @@ function maskIbanRun(run: string): string {
   if (isIban(upper)) return maskedIban(compact);
   if (!length || length % 4 !== 0 || compact.length <= length) return run;
   const end = length + length / 4 - 1;
-  return run[end] === ' ' && isIban(upper.slice(0, length)) ? `${maskedIban(compact.slice(0, length))}${run.slice(end)}` : run;
+  return /^[\p{Zs}-]$/u.test(run[end]) && isIban(upper.slice(0, length)) ? `${maskedIban(compact.slice(0, length))}${run.slice(end)}` : run;
 }
 
 /** Text with every IBAN in it masked: "*" for each character but the last four, the spaces between groups dropped. */

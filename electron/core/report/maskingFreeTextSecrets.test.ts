@@ -192,12 +192,17 @@ describe('masking, an IBAN in free text', () => {
 
   // An IBAN typed in lower or mixed case (a form that does not upper-case it) went out whole: the
   // scanner read upper-case letters only. Its check digits keep words and ids out.
-  it('masks an IBAN in lower or mixed case, and leaves lower-case text whose check fails', () => {
+  it('masks an IBAN in lower or mixed case, or with no-break spaces or dashes between groups, and leaves text whose check fails', () => {
     for (const [text, shown] of [
       ['refund to de89370400440532013000 today', `refund to ${'*'.repeat(18)}3000 today`],
       ['iban gb82 west 1234 5698 7654 32.', `iban ${'*'.repeat(18)}5432.`],
       ['Gb82West12345698765432', `${'*'.repeat(18)}5432`],
       ['fr1420041010050500013m02606', `${'*'.repeat(23)}2606`],
+      // Copied from a web page or a PDF (no-break or thin spaces), or written with dashes.
+      ['to DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000.', `to ${'*'.repeat(18)}3000.`],
+      ['to DE89\u202f3704\u202f0044\u202f0532\u202f0130\u202f00', `to ${'*'.repeat(18)}3000`],
+      ['to DE89-3704-0044-0532-0130-00 now', `to ${'*'.repeat(18)}3000 now`],
+      ['BE68\u00a05390\u00a00754\u00a07034 EUR', `${'*'.repeat(12)}7034 EUR`],
     ]) {
       expect(note(text), text).toBe(shown);
     }
