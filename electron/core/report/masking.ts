@@ -74,6 +74,9 @@ const REDACT_PATTERNS = [
  */
 const INTEGRATION_KEY_FIELDS = new Set(['routingkey', 'servicekey', 'integrationkey']);
 const INTEGRATION_KEY_FORM = /^[A-Za-z0-9]{32}$/;
+/** Whether a member of an event's data is a PagerDuty integration key (not the CSV's routing_key column: the AMQP one). */
+const isIntegrationKey = (name: string, value: unknown): boolean =>
+  typeof value === 'string' && value.length === 32 && INTEGRATION_KEY_FORM.test(value) && INTEGRATION_KEY_FIELDS.has(normalizeField(name));
 /** Names masked as "***" only when they are the whole name ("pin", not "shipping" or "pinned"). */
 const REDACT_EXACT = new Set(['pin', 'pincode', 'csc']);
 const redacts = (n: string) => REDACT_EXACT.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
@@ -181,7 +184,6 @@ export class Masker {
   /** The masked form of one value (unchanged when the field is not masked, but for card numbers and credentials in it). */
   value<T>(field: string, value: T): T | string {
     if (!this.enabled || value === null || value === undefined) return value;
-    if (typeof value === 'string' && INTEGRATION_KEY_FORM.test(value) && INTEGRATION_KEY_FIELDS.has(normalizeField(field))) return '***';
     if (!this.masks(field)) return this.scrub(value);
     const n = normalizeField(field);
     if (n === 'cardbin') return maskCardBin(String(value));
@@ -245,7 +247,8 @@ export class Masker {
         const card = v !== null && typeof v !== 'object' ? this.cardField(context, k, v) : null;
         const masked =
           card === 'bin' ? maskCardBin(String(v)) : card === 'number' ? maskCardNumber(String(v), this.panKeep()) : card === 'code' ? '***'
-          : v === null || typeof v !== 'object' ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k, context === null ? null : 'named');
+          : isIntegrationKey(k, v) ? '***'
+          : this.masks(k) && (v === null || typeof v !== 'object') ? this.value(k, v) : this.masks(k) ? '***' : this.deep(v, k, context === null ? null : 'named');
         // A key is data too (a map keyed by e-mail or card number): scrubbed, and kept apart
         // from a sibling that masks to the same text ("***", "*** (2)").
         let key = this.scrub(k) as string;

@@ -274,6 +274,8 @@ describe('masking, vendor keys by their published forms', () => {
       expect(note(text), text).toBe(text);
     }
     expect(m.deep({ routing_key: 'payment.declined', routingKey: 'payment.declined' })).toEqual({ routing_key: 'payment.declined', routingKey: 'payment.declined' });
+    // The CSV's routing_key column is the AMQP message's: kept whatever its form.
+    expect(m.value('routingKey', hex)).toBe(hex);
   });
 
   it('no such key reaches a CSV, JSON or HTML export', async () => {
