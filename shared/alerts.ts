@@ -144,6 +144,8 @@ export interface AlertHistoryJson {
   group: string;
   state: AlertState;
   summary: string;
+  /** The rule's metric, the unit of value and peakValue (absent from instances stored before payops kept it). */
+  metric?: string;
   value: number | null;
   peakValue: number | null;
   activeSince: string;
@@ -169,6 +171,7 @@ export function alertHistoryRecordToJson(r: AlertHistoryRecord): AlertHistoryJso
     group: r.group,
     state: r.state,
     summary: r.summary,
+    ...(r.metric === undefined ? {} : { metric: r.metric }),
     value: r.value,
     peakValue: r.peakValue,
     activeSince: iso(r.activeSince),

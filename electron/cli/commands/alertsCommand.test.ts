@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alertHistoryRecordToJson } from '../../../shared/alerts';
 import { fmtPeak, formatAlertTable } from './alertsCommand';
 
 const alert = (rule: string, peakValue: number | null, summary: string) => ({
@@ -22,6 +23,15 @@ describe('alerts table', () => {
     expect(fmtPeak(3, 'risk flagged for merchant m_1: no data in the last 5m')).toBe('3');
     const table = formatAlertTable([alert('decline-rate-spike', 0.367, 'decline rate 5 %, baseline 5.5 % +/- 1.3 %')]);
     expect(table.split('\n')[1]).toMatch(/decline-rate-spike\s+-\s+37 %\s+decline rate 5 %/);
+  });
+
+  it("prints a peak in the unit of the metric stored with it (a burn rate, a latency), as the console does", () => {
+    const burn = { ...alert('checkout-slo', 14.4, 'checkout burns its budget'), metric: 'burn_rate' };
+    const lag = { ...alert('late-arrivals', 12_500, 'arrivals behind'), metric: 'arrival_lag_p95' };
+    const [, burnRow, lagRow] = formatAlertTable([burn, lag]).split('\n');
+    expect(burnRow).toMatch(/checkout-slo\s+-\s+14\.4x burn\s+checkout burns/);
+    expect(lagRow).toMatch(/late-arrivals\s+-\s+12\.5 s\s+arrivals behind/);
+    expect(alertHistoryRecordToJson({ key: 'k', rule: 'r', severity: 'info', labels: {}, group: '', state: 'firing', summary: '', metric: 'burn_rate', value: 2, peakValue: 2, activeSince: 0, firedAt: 0, resolvedAt: null, endedAt: null, silenced: false, acknowledged: null, resolveNote: null, transitions: [] }).metric).toBe('burn_rate');
   });
 
   it('with --all, an episode that never fired does not read as fired', () => {

@@ -9,7 +9,7 @@ import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
 import { formatFixed } from '../../../shared/format';
 import { METRIC_INFO, type AlertMetric } from '../../../shared/alertRules';
-import { formatMetricValue } from '../../../shared/alertValueFormat';
+import { formatMetricValue, formatNamedMetricValue } from '../../../shared/alertValueFormat';
 
 interface AlertsFlags {
   db: string;
@@ -90,11 +90,14 @@ const RATE_LABELS = (Object.entries(METRIC_INFO) as [AlertMetric, (typeof METRIC
   .sort((a, b) => b[1].label.length - a[1].label.length);
 
 /**
- * A peak as its summary writes the value: a rate in percent ("37 %"), anything else as a number.
- * An episode that ended in no data ("decline rate for merchant m_1: no data in the last 5m") has
- * no percent in its summary, but its peak is the rate's.
+ * A peak in the unit of the metric stored with it ("14.4x burn", "12.5 s"); for an instance
+ * stored without one, as its summary writes the value: a rate in percent ("37 %"), anything
+ * else as a number. An episode that ended in no data ("decline rate for merchant m_1: no data
+ * in the last 5m") has no percent in its summary, but its peak is the rate's.
  */
-export function fmtPeak(peak: number | null, summary: string): string {
+export function fmtPeak(peak: number | null, summary: string, metric?: string): string {
+  const inUnit = peak === null ? null : formatNamedMetricValue(metric, peak);
+  if (inUnit !== null) return inUnit;
   const rate = RATE_LABELS.find(
     ([, info]) => (summary.startsWith(`${info.label} `) || summary.startsWith(`${info.label}:`)) && (/ %/.test(summary) || /: no data in the last /.test(summary)),
   );
@@ -102,7 +105,7 @@ export function fmtPeak(peak: number | null, summary: string): string {
 }
 
 /** A readable table: one alert a line, newest first, then a count. */
-export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' | 'severity' | 'group' | 'state' | 'firedAt' | 'resolvedAt' | 'activeSince' | 'peakValue' | 'summary' | 'silenced' | 'acknowledged'>[]): string {
+export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' | 'severity' | 'group' | 'state' | 'firedAt' | 'resolvedAt' | 'activeSince' | 'peakValue' | 'metric' | 'summary' | 'silenced' | 'acknowledged'>[]): string {
   if (alerts.length === 0) return 'no alerts';
   const rows = alerts.map((a) => [
     // With --all, episodes that went pending (or no data) but never fired are listed too:
@@ -112,7 +115,7 @@ export function formatAlertTable(alerts: readonly Pick<AlertHistoryJson, 'rule' 
     a.severity,
     a.rule,
     a.group ? visibleLabel(a.group) : '-',
-    fmtPeak(a.peakValue, a.summary),
+    fmtPeak(a.peakValue, a.summary, a.metric),
     [a.silenced ? '[silenced]' : '', a.acknowledged ? `[ack ${a.acknowledged.by}]` : '', a.summary].filter(Boolean).join(' '),
     // GROUP (4) is made visible as a label: a blank merchant id is quoted.
   ].map((cell, i, all) => (i === all.length - 1 ? visible(cell) : fitColumn(i === 4 ? cell : visible(cell)))));

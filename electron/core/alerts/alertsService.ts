@@ -44,12 +44,15 @@ export class AlertsService implements ApiService<'alerts'> {
 
 /**
  * History records with their rule's metric, so that a peak reads in its unit ("23.0 %" for a
- * rate, as the live list shows it) rather than as the stored fraction 0.230. History does not
- * store the metric; a rule since removed or disabled leaves it absent (a bare number).
+ * rate, as the live list shows it) rather than as the stored fraction 0.230. The metric stored
+ * with the record (migration 364: the evaluator's, a burn-rate alert's, or the one a followed
+ * collector sent) comes first; a row stored before it takes its loaded rule's, and a rule since
+ * removed or disabled leaves it absent (a bare number).
  */
 export function withRuleMetrics(records: AlertHistoryRecord[], rules: readonly Pick<AlertRule, 'name' | 'metric'>[]): AlertHistoryRecord[] {
   const metricOf = new Map(rules.map((r) => [r.name, r.metric]));
   return records.map((r) => {
+    if (r.metric !== undefined) return r;
     const metric = metricOf.get(r.rule);
     return metric === undefined ? r : { ...r, metric };
   });

@@ -25,6 +25,7 @@ export function alertViewOf(r: AlertHistoryRecord): AlertView {
     severity: r.severity,
     labels: r.labels,
     state: r.state,
+    ...(r.metric === undefined ? {} : { metric: r.metric }),
     value: r.value,
     peakValue: r.peakValue,
     summary: r.summary,

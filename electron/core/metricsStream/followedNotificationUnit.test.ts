@@ -1,14 +1,26 @@
 // A follower console's notification says the alert's value in its rule's unit, as the
 // collector's own does ("value 20 %", not "value 0.2"): the collector's alert record carries
 // the rule's metric over the metrics stream, and the follower puts it on its notification.
-import { describe, expect, it } from 'vitest';
-import type { AlertHistoryRecord } from '../../../shared/alerts';
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertRule } from '../../../shared/alertRules';
+import type { AlertHistoryRecord, AlertView } from '../../../shared/alerts';
+import { BURN_RATE_METRIC, formatNamedMetricValue } from '../../../shared/alertValueFormat';
 import { decodeMetricsMessage, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
 import { formatAlertNotification } from '../../desktop/notifications';
 import { AlertEvaluator } from '../alerts/alertEvaluator';
 import type { AlertHistorySink } from '../alerts/alertHistoryStore';
 import { payments, rule, sec } from '../../../test/support/alertTestKit';
-import { followedNotifications } from './followedAlerts';
+import { tempDir } from '../../../test/support/tempDir';
+import { AlertingSession } from '../alerts/alertingSession';
+import { AlertsService } from '../alerts/alertsService';
+import { BurnRateHistory } from '../alerts/burnRateHistory';
+import type { IncomingMessage } from '../store/eventWriter';
+import { MIGRATIONS, NEWEST_VERSION, migrate } from '../store/migrate';
+import { migration364 } from '../store/migrations/364_alert_metric';
+import { openStore, storeOn, type Store } from '../store/store';
+import { FollowedAlertsService, followedNotifications } from './followedAlerts';
 
 /** The records a real evaluator saves when a 20 % decline rate fires (what the collector's outbox publishes). */
 function savedRecords(): AlertHistoryRecord[] {
@@ -40,5 +52,97 @@ describe("a follower's notification value in its rule's unit", () => {
     const [n] = followedNotifications([{ v: METRICS_MESSAGE_VERSION, collector: 'c1', seq: 1, at, rollups: [], counters: {}, queueSamples: [], alerts: [old] }], at);
     expect(n.metric).toBeUndefined();
     expect(formatAlertNotification(n).body).toContain('value 0.2');
+  });
+});
+
+describe("a follower's alert list and history in the rule's unit, as its collector's", () => {
+  const dir = tempDir('payops-followed-unit-');
+  const stores: Store[] = [];
+  afterEach(() => stores.splice(0).forEach((s) => s.close()));
+  const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
+
+  /** Payments every 100 ms of [fromMs, toMs), 20 % declined, as the collector's intake commits them. */
+  function declines(fromMs: number, toMs: number): IncomingMessage[] {
+    const items: IncomingMessage[] = [];
+    for (let t = fromMs, n = 0; t < toMs; t += 100, n++) {
+      const id = `e${t}`;
+      const type = n % 5 === 0 ? 'payment.declined' : 'payment.authorized';
+      const event = { source: 'psp', id, type, category: 'payment' as const, timeMs: t, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
+      items.push({ raw: { body: new Uint8Array(), arrivalMs: t }, result: { ok: true, event } });
+    }
+    return items;
+  }
+
+  function session(store: Store, rules: AlertRule[], wall: { t: number }): AlertingSession {
+    return new AlertingSession({ store, rules, replay: false, rulesFile: null, defaultSavePath: path.join(dir, 'rules.yaml'), notify: () => undefined, wallClock: () => wall.t });
+  }
+
+  it('shows "20 %" and "14.4x burn" on both consoles (the follower stores the metric the stream carries)', () => {
+    const declinesRule = rule({ name: 'declines', metric: 'decline_rate', condition: { above: '10%' }, window: '10s', for: 0, keepFiringFor: 0, minVolume: 10 });
+    const leaderStore = openStore(path.join(dir, 'leader.db'));
+    const followerStore = openStore(path.join(dir, 'follower.db'));
+    stores.push(leaderStore, followerStore);
+    // What the collector's outbox publishes: each save's records as they were saved.
+    const published: AlertHistoryRecord[] = [];
+    leaderStore.alerts.onSave = (records) => published.push(...(JSON.parse(JSON.stringify(records)) as AlertHistoryRecord[]));
+    const wall = { t: T0 + 30_000 };
+    const leader = session(leaderStore, [declinesRule], wall);
+    leader.observeCommitted(leaderStore.ingest.commit(declines(T0, T0 + 30_000)), T0 + 30_000);
+    leader.evaluator.advanceTo(T0 + 30_000);
+    new BurnRateHistory(leader.history).observe({ kind: 'firing', rule: 'checkout-slo', severity: 'critical', labels: { slo: 'checkout' }, value: 14.4, summary: 'checkout burns', at: T0 + 30_000, metric: BURN_RATE_METRIC });
+    expect(published.some((r) => r.rule === 'declines' && r.state === 'firing')).toBe(true);
+
+    const message = { v: METRICS_MESSAGE_VERSION, collector: 'c1', seq: 1, at: T0 + 30_000, rollups: [], counters: {}, queueSamples: [], alerts: published };
+    const decoded = decodeMetricsMessage(JSON.stringify(message), T0 + 30_000);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    followerStore.metricsStream.applyBatch('s', [{ offset: 0, message: decoded.message }], T0 + 30_000);
+    // The follower's own rules do not name the collector's (it evaluates nothing).
+    const followed = new FollowedAlertsService(followerStore, session(followerStore, [], wall));
+    const leading = new AlertsService(leader);
+
+    const text = (value: number | null, metric: string | undefined) => (value === null ? 'n/a' : (formatNamedMetricValue(metric, value) ?? String(value)));
+    const listed = (alerts: readonly AlertView[], name: string) => alerts.filter((a) => a.rule === name).map((a) => text(a.value, a.metric));
+    const followerList = followed.list({ includeResolved: true, limit: 100 }).alerts;
+    expect(listed(followerList, 'declines')).toEqual(['20 %']);
+    expect(listed(followerList, 'declines')).toEqual(listed(leading.list({ includeResolved: true, limit: 100 }).alerts, 'declines'));
+    expect(listed(followerList, 'checkout-slo')).toEqual(['14.4x burn']);
+
+    const history = (records: readonly AlertHistoryRecord[]) => records.map((r) => `${r.rule} ${text(r.peakValue, r.metric)}`).sort();
+    const followerHistory = history(followed.history({ limit: 500 }));
+    expect(followerHistory).toEqual(['checkout-slo 14.4x burn', 'declines 20 %']);
+    expect(history(leading.history({ limit: 500 }))).toEqual(followerHistory);
+    leader.stop();
+  });
+
+  it('keeps the metric of a record saved again without it (an older collector), and reads old rows as none', () => {
+    const store = openStore(path.join(dir, 'resave.db'));
+    stores.push(store);
+    const r = savedRecords().find((x) => x.state === 'firing')!;
+    store.alerts.save([r]);
+    const { metric: _dropped, ...old } = r;
+    store.alerts.save([{ ...old, summary: 'again' }]);
+    expect(store.alerts.get(r.key)).toMatchObject({ summary: 'again', metric: 'decline_rate' });
+    const bare = { ...old, key: 'bare' };
+    store.alerts.save([bare]);
+    expect(store.alerts.get('bare')).not.toHaveProperty('metric');
+  });
+
+  it('migration 364 adds the column to an older history (its rows read with no metric); a database at 372 without it still saves', () => {
+    const r = savedRecords().find((x) => x.state === 'firing')!;
+    const older = new Database(path.join(dir, 'older.db'));
+    expect(migrate(older, MIGRATIONS.filter((m) => m.version < 364))).toBe(362);
+    storeOn(older).alerts.save([r]);
+    expect(storeOn(older).alerts.get(r.key)).not.toHaveProperty('metric');
+    expect(migrate(older)).toBe(NEWEST_VERSION);
+    migration364.up(older);
+    const store = storeOn(older);
+    expect(store.alerts.get(r.key)).not.toHaveProperty('metric');
+    store.alerts.save([r]);
+    expect(store.alerts.get(r.key)).toMatchObject({ metric: 'decline_rate' });
+    // Migrated to 372 before 364 existed (migrate() skips versions below the stored one): no column.
+    older.exec('ALTER TABLE alert_instances DROP COLUMN metric');
+    storeOn(older).alerts.save([{ ...r, summary: 'saved without the column' }]);
+    expect(storeOn(older).alerts.get(r.key)).toMatchObject({ summary: 'saved without the column', value: 0.2 });
+    older.close();
   });
 });
