@@ -177,6 +177,12 @@ export interface EngineSnapshot {
   /** Ingest health: pauses (disk full, locked database) are said here. */
   ingest: { paused: boolean; reason: string | null; pendingBatch: number };
   replay: ReplayProgress | null;
+  /**
+   * Alert notifications the session's evaluator dropped, its queue full before they were passed
+   * on (never routed, never shown): said beside the notification log. Optional: a snapshot from
+   * an older engine, or a session that evaluates no alerts, has none.
+   */
+  notificationsDropped?: number;
 }
 
 export interface ReplayProgress {

@@ -1,6 +1,7 @@
 // The notification log as the renderer, the CLI (`payops notifications --json`) and the
 // store see it: one entry per delivery attempt, plus each decision not to deliver.
 import type { Severity } from './alerts';
+import { countText } from './countText';
 
 /**
  * sent / failed: one delivery attempt each (failed: this attempt failed; `final` says whether
@@ -76,4 +77,14 @@ export function notificationLogToJson(e: NotificationLogEntry): NotificationLogJ
     attempts: e.attempt,
     alerts: e.alerts.map((a) => ({ ...a, startsAt: iso(a.startsAt), endsAt: a.endsAt === null ? null : iso(a.endsAt) })),
   };
+}
+
+/**
+ * What is said of alert notifications the evaluator dropped, its queue full before they were
+ * passed on (EngineSnapshot.notificationsDropped): the end-of-run line of a headless run, and
+ * the console's notification log. As Alertmanager's alertmanager_notifications_failed_total, a
+ * count an operator can alert on: these reached no contact point and are in no log.
+ */
+export function droppedNotificationsText(dropped: number): string {
+  return `${countText(dropped, 'alert notification')} dropped before routing (the alert evaluator's queue overflowed): sent to no contact point, in no notification log`;
 }

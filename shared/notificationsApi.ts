@@ -7,6 +7,10 @@ export const notificationsRequestSchemas = {
 } as const;
 
 export interface NotificationsResults {
-  /** Newest first. `routing`: whether this session routes at all (a rules file with contact points). */
-  'notifications.log': { entries: NotificationLogEntry[]; routing: boolean };
+  /**
+   * Newest first. `routing`: whether this session routes at all (a rules file with contact
+   * points). `dropped`: alert notifications the session's evaluator dropped, its queue full,
+   * before any routing (EngineSnapshot.notificationsDropped; 0 when none or unknown).
+   */
+  'notifications.log': { entries: NotificationLogEntry[]; routing: boolean; dropped: number };
 }

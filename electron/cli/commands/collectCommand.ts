@@ -98,6 +98,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const notifications = startCliNotifications({ dbFile: flags.db, rulesFile: flags.rules ?? null, dryRun: false, live: true });
   if (notifications) host.on('alert', (n) => notifications.hub.observe(n));
   if (notifications) host.on('silence', (c) => notifications.hub.silence(c));
+  if (notifications) host.on('snapshot', (s) => notifications.noteDropped(s.notificationsDropped ?? 0));
   logLine(`collecting from ${redactUrl(config.broker!.url)} queue ${config.broker!.queue ?? "(this console's own)"} into ${flags.db}`);
 
   let stopping = false;

@@ -237,6 +237,7 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
   const notifications = startCliNotifications({ dbFile: flags.db, rulesFile: flags.rules ?? null, dryRun: !flags.deliver, live: false });
   if (notifications) host.on('alert', (n) => notifications.hub.observe(n));
   if (notifications) host.on('silence', (c) => notifications.hub.silence(c));
+  if (notifications) host.on('snapshot', (s) => notifications.noteDropped(s.notificationsDropped ?? 0));
   if (!flags.json) logLine(`replaying ${capture}${sliceText(flags)} into ${flags.db} at ${flags.speed === 'max' ? 'max speed' : `x${flags.speed}`}`);
 
   let finishing = false;

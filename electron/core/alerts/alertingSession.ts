@@ -67,6 +67,8 @@ export interface AlertingSessionOptions {
   liveClock?: LiveClock;
   /** The burn-rate rules' session: a save applies the saved file's burn-rate rules to it too. */
   burnRates?: BurnRateSession | null;
+  /** The evaluators' bound on notifications not yet passed on (AlertEvaluatorOptions; tests give a small one). */
+  maxPendingNotifications?: number;
 }
 
 /**
@@ -92,6 +94,9 @@ export class AlertingSession {
   private readonly clock: LiveClock;
   private readonly wallClock: () => number;
   private readonly burnRates: BurnRateSession | null;
+  private readonly maxPendingNotifications: number | undefined;
+  /** Dropped by the evaluators a rules save replaced. */
+  private droppedBefore = 0;
   /** The burn-rate alerts a restarted live engine carried on (their history instances, still open). */
   carriedBurnRates: AlertHistoryRecord[] = [];
   /** The stored events in [from, until], the newest `max` at most: what burn-rate rules are read back over. */
@@ -109,7 +114,8 @@ export class AlertingSession {
     this.currentRules = options.rules;
     this.clock = options.liveClock ?? new LiveClock(options.wallClock);
     this.wallClock = options.wallClock ?? Date.now;
-    this.current = new AlertEvaluator(options.rules, this.history, { silencesOnEventClock: this.replay, wallClock: this.wallClock });
+    this.maxPendingNotifications = options.maxPendingNotifications;
+    this.current = new AlertEvaluator(options.rules, this.history, { silencesOnEventClock: this.replay, wallClock: this.wallClock, maxPendingNotifications: this.maxPendingNotifications });
     // A live engine restarted on this database carries on the alerts it left active: an
     // incident that outlives a restart stays one alert (no false resolve, no second page).
     // The burn-rate (SLO) alerts it left open carry on too, judged at once over the stored
@@ -194,6 +200,16 @@ export class AlertingSession {
 
   get evaluator(): AlertEvaluator {
     return this.current;
+  }
+
+  /**
+   * Notifications (and silence changes) this session's evaluators dropped, their queue full
+   * before they were passed on (AlertEvaluator.stats): never routed, never shown. The
+   * counterpart of Alertmanager's alertmanager_notifications_failed_total, said beside the
+   * notification log (EngineSnapshot.notificationsDropped).
+   */
+  get notificationsDropped(): number {
+    return this.droppedBefore + this.current.stats().notificationsDropped;
   }
 
   get rules(): readonly AlertRule[] {
@@ -285,7 +301,7 @@ export class AlertingSession {
     this.publish(old.takeNotifications());
     const oldActive = old.list({ includeResolved: false });
     const sink = new PrimingSink(this.history);
-    const next = new AlertEvaluator(rules, sink);
+    const next = new AlertEvaluator(rules, sink, { maxPendingNotifications: this.maxPendingNotifications });
     const now = Date.now();
     const primed = this.prime(next, rules, now);
     const notifications = [...primed, ...next.advanceTo(now)];
@@ -364,6 +380,7 @@ export class AlertingSession {
       const a = n.key ? firingKeys.get(n.key) : undefined;
       if (n.kind === 'firing' && a && !oldFiring.has(identity(a))) announce.set(a.key, n);
     }
+    this.droppedBefore += old.stats().notificationsDropped;
     this.current = next;
     this.currentRules = rules;
     this.publish([...announce.values()]);

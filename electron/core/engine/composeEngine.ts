@@ -109,6 +109,7 @@ export function composeEngine(config: EngineConfig, emit: EngineEmitter): Engine
       liveClock,
       burnRates: burn,
     });
+    engine.countDroppedNotifications(() => alerting.notificationsDropped);
     // Burn-rate alerts carried on from before a restart: their resolve closes their history instance.
     burnHistory.carryOn(alerting.carriedBurnRates);
     engine.onCommitted((outcome) =>

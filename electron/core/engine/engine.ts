@@ -90,6 +90,7 @@ export class Engine {
   private committedClock: number | null = null;
   /** A follower's status (the stream it follows), instead of the broker connection's. */
   private statusOverride: (() => SessionStatus) | null = null;
+  private notificationsDropped: (() => number) | null = null;
   /** A replay's windows refilled from the store after its clock goes back (a backward seek). */
   private readonly refill: ReplayRefill | null;
   /** When the first delivery arrived and the last acknowledgement went out (benchmarks read it). */
@@ -277,6 +278,7 @@ export class Engine {
       ...(this.statusOverride ? {} : { arrival }),
       ingest: { paused: this.pipeline.pausedReason !== null, reason: this.pipeline.pausedReason, pendingBatch: this.pipeline.pending },
       replay: this.source?.progress?.() ?? null,
+      ...(this.notificationsDropped ? { notificationsDropped: this.notificationsDropped() } : {}),
     };
   }
 
@@ -319,6 +321,11 @@ export class Engine {
       }
     }
     this.emit.snapshot(this.snapshot());
+  }
+
+  /** Where snapshots read how many alert notifications the session's evaluator dropped (AlertingSession). */
+  countDroppedNotifications(read: () => number): void {
+    this.notificationsDropped = read;
   }
 
   /** A follower console: the badge says what the stream it follows is doing. */

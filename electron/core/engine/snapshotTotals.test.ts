@@ -45,6 +45,9 @@ describe('snapshot totals', () => {
     const a = await replay(db, 'first', [first, other, first, conflicting]);
     expect(a.last.totals).toMatchObject({ events: 2, duplicates: 1, quarantined: 1, conflictingDuplicates: 1 });
     expect(a.session.engine.snapshot().totals.conflictingDuplicates).toBe(1);
+    // Alert notifications the evaluator dropped are counted for the notification log (none here).
+    expect(a.last.notificationsDropped).toBe(a.session.alerting.notificationsDropped);
+    expect(a.last.notificationsDropped).toBe(0);
     // A later session on the same database starts from what it holds, and adds its own.
     const again = { ...other, data: { ...other.data, amount: 101 } };
     const b = await replay(db, 'second', [again, paymentEvent('payment.declined', { id: 'pay-evt-3' })]);

@@ -75,7 +75,7 @@ describe('console backend and rules files', () => {
     fs.mkdirSync(sub);
     const logs: string[] = [];
     backend = await createConsoleBackend({ dbFile: path.join(sub, 'live.db'), secrets: new MemorySecretStore(), log: (l) => logs.push(l) });
-    expect((await h('notifications.log', { limit: 10 })).routing).toBe(false);
+    expect(await h('notifications.log', { limit: 10 })).toMatchObject({ routing: false, dropped: 0 });
     const withHook = (name: string) => `contactPoints:\n  - { name: ${name}, type: webhook, urlSecret: ${name} }\ndefaultPolicy: { contactPoint: ${name} }\n${GOOD}`;
 
     expect(await h('rules.save', { text: withHook('first-hook') })).toMatchObject({ ok: true, reloaded: true });

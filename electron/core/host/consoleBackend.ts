@@ -213,7 +213,7 @@ export async function createConsoleBackend(options: ConsoleBackendOptions): Prom
     notifications: {
       log: ({ limit }) => {
         const n = session?.notifications;
-        return { entries: n ? n.recent(limit) : [], routing: n !== null && n !== undefined };
+        return { entries: n ? n.recent(limit) : [], routing: n !== null && n !== undefined, dropped: session?.engine.snapshot?.notificationsDropped ?? 0 };
       },
     },
     contactPoints: contactPointSecretsService({

@@ -12,7 +12,7 @@ import { countText } from '../../../shared/countText';
 import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
 import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
-import type { NotificationLogEntry } from '../../../shared/notifications';
+import { droppedNotificationsText, type NotificationLogEntry } from '../../../shared/notifications';
 import { NOTIFICATION_LOG_RETENTION, openNotificationLog, type NotificationLogRetention, type NotificationLogStore } from '../store/notificationLogRepository';
 import { openStore, type ReadStore } from '../store/store';
 import type { SecretStore } from '../secrets/secretStore';
@@ -181,6 +181,11 @@ export interface SessionNotifications {
   reload(routing: RoutingConfig): void;
   /** How the deliveries ended (after stop: every message is counted). */
   totals(): DeliveryTotals;
+  /**
+   * The session's evaluator dropped this many notifications so far (EngineSnapshot.notificationsDropped):
+   * they never reached this hub. Said in the end-of-run line with the delivery totals.
+   */
+  noteDropped(total: number): void;
 }
 
 /** A hub whose log goes to the session database (its own connection); starts its clock when live. */
@@ -240,10 +245,14 @@ export function startSessionNotifications(options: {
   // A contact point that cannot deliver is said at the start, not found out at the first page.
   const checked = options.dryRun || !warn ? Promise.resolve() : warnMissingSecrets(options.routing, urls, warn);
   let stopped: Promise<void> | null = null;
+  let dropped = 0;
   return {
     hub,
     recent: (limit) => store.log.recent(limit),
     totals: () => hub.delivery.totals(),
+    noteDropped: (total) => {
+      dropped = Math.max(dropped, total);
+    },
     reload(routing) {
       hub.reconfigure(routing);
       if (!options.dryRun && warn) void warnMissingSecrets(routing, urls, warn);
@@ -262,6 +271,7 @@ export function startSessionNotifications(options: {
               : `notifications: ${t.failed + t.notSent} of ${countText(total, 'message')} not delivered (${t.failed} failed after their attempts, ${t.notSent} not sent before the end); see payops notifications --db ${options.dbFile}`,
           );
         }
+        if (warn && dropped > 0) warn(`notifications: ${droppedNotificationsText(dropped)}`);
       })().finally(() => store.close());
       return stopped;
     },

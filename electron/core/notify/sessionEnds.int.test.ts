@@ -67,6 +67,18 @@ function session(cfg: RoutingConfig, env: NodeJS.ProcessEnv, options: { live: bo
   return { s, lines, log, bytes, dbFile };
 }
 
+describe('notifications the evaluator dropped', () => {
+  // Before: counted by the evaluator and said nowhere; a run that lost pages ended as if it had not.
+  it('are said at the end of the run beside the delivery totals, as the snapshots last counted them', async () => {
+    const { s, lines } = session(routing(), {}, { live: false, dryRun: true });
+    s.hub.observe(note('firing', 0));
+    s.noteDropped(12);
+    s.noteDropped(40);
+    await s.stop();
+    expect(lines.at(-1)).toBe('notifications: 40 alert notifications dropped before routing (the alert evaluator\'s queue overflowed): sent to no contact point, in no notification log');
+  });
+});
+
 describe('the end of a replay', () => {
   it('sends the resolved message due a groupInterval after the last alert, at its event time, as the backtest lists it', async () => {
     const receiver = await startReceiver();

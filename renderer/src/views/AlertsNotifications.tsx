@@ -1,7 +1,7 @@
 // The notification log: what was sent to which contact point, retried, failed, muted,
 // inhibited, or only "would notify" (replays, demo). Refreshed whenever an alert arrives.
 import { useCallback, useEffect, useState } from 'react';
-import type { NotificationLogEntry } from '../../../shared/notifications';
+import { droppedNotificationsText, type NotificationLogEntry } from '../../../shared/notifications';
 import { getClient } from '../api/client';
 import { fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
 import { Sentence } from '../components/Sentence';
@@ -11,7 +11,7 @@ import { ownLabels } from '../store/alerts';
 import { message } from '../components/Modal';
 import { ReadFailed } from '../components/ReadFailed';
 
-type NotificationLog = { entries: NotificationLogEntry[]; routing: boolean };
+type NotificationLog = { entries: NotificationLogEntry[]; routing: boolean; dropped?: number };
 
 const OUTCOME_TEXT: Record<NotificationLogEntry['outcome'], string> = {
   sent: 'sent',
@@ -54,18 +54,30 @@ export function AlertsNotifications() {
   );
 }
 
-/** Above the table: why the log could not be read (and that the rows are an earlier read's), that it is on its way, or that it is empty and why. */
+/**
+ * Above the table: why the log could not be read (and that the rows are an earlier read's), that
+ * it is on its way, or that it is empty and why; and how many notifications the evaluator dropped
+ * before routing (its queue overflowed), which no row records.
+ */
 export function NotificationLogNotice({ log, error, onRetry }: { log: NotificationLog | null; error: string | null; onRetry: () => void }) {
+  const dropped = log?.dropped ? (
+    <div className="banner banner-warn" role="status" data-testid="notifications-dropped">
+      {droppedNotificationsText(log.dropped)}.
+    </div>
+  ) : null;
   if (error) return <ReadFailed what="Notification log" error={error} earlier={Boolean(log?.entries.length)} onRetry={onRetry} testId="notifications-error" />;
   if (log === null) return <div className="empty">Loading…</div>;
   if (log.entries.length === 0) {
     return (
-      <div className="empty" data-testid="notifications-empty">
-        {log.routing ? 'Nothing notified yet.' : 'No contact points: alerts show here in the console only. Add contactPoints and policies to the rules file (see RULES.md).'}
-      </div>
+      <>
+        {dropped}
+        <div className="empty" data-testid="notifications-empty">
+          {log.routing ? 'Nothing notified yet.' : 'No contact points: alerts show here in the console only. Add contactPoints and policies to the rules file (see RULES.md).'}
+        </div>
+      </>
     );
   }
-  return null;
+  return dropped;
 }
 
 /** The log's rows, newest first: times local with the zone in the heading, label values isolated. */

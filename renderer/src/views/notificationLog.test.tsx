@@ -9,7 +9,7 @@ import type { AlertHistoryRecord, AlertSilence } from '../../../shared/alerts';
 import type { NotificationLogEntry } from '../../../shared/notifications';
 import { inTimeZone } from '../../../test/support/timeZone';
 import { HistoryTable } from './AlertsHistory';
-import { NotificationLogTable } from './AlertsNotifications';
+import { NotificationLogNotice, NotificationLogTable } from './AlertsNotifications';
 import { SilencesTable } from './AlertsSilences';
 
 inTimeZone('Europe/Berlin');
@@ -33,6 +33,19 @@ describe('notification log table', () => {
     expect(html).not.toContain('\u202e');
     expect(html).toContain('<bdi>שלום</bdi>');
     expect(html).toContain('<bdi>m_\\u202e1</bdi>');
+  });
+});
+
+describe('notifications dropped before routing', () => {
+  // Before: the evaluator counted the notifications its full queue dropped (stats().notificationsDropped)
+  // and nothing showed the count: an operator reading the log saw no sign that pages were lost.
+  it('are said above the log, also when it is empty, and not when none were', () => {
+    const notice = (dropped: number, entries: NotificationLogEntry[]) =>
+      renderToStaticMarkup(<NotificationLogNotice log={{ entries, routing: true, dropped }} error={null} onRetry={() => undefined} />);
+    expect(notice(40, [entry])).toContain('40 alert notifications dropped before routing');
+    expect(notice(1, [])).toContain('1 alert notification dropped before routing');
+    expect(notice(1, [])).toContain('Nothing notified yet.');
+    expect(notice(0, [entry])).not.toContain('dropped');
   });
 });
 
