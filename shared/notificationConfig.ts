@@ -31,13 +31,22 @@ const timeoutDuration = boundedDuration(600_000, '10m', 100, '100ms');
 const PERCENT_TEXT = 'must be a number or a percentage such as "97%"';
 const percent = z.union([z.number(), z.string()], { error: PERCENT_TEXT }).refine((v) => parseThreshold(v) !== null, { error: PERCENT_TEXT });
 // Alertmanager reads its YAML with go-yaml's YAML 1.1 booleans: `continue: yes` is true there.
-// Only these fields take the words (a label value such as `country: NO` stays a string).
-const YAML_TRUE = ['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'];
-const YAML_FALSE = ['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'];
+// Only these fields take the words (a label value such as `country: NO` stays a string), and
+// only unquoted: the YAML reader makes them booleans (yamlBooleanWords in rulesText.ts), so a
+// quoted "yes" reaches this schema as the string it is, and is refused as Alertmanager refuses it.
+export const YAML_TRUE = ['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'];
+export const YAML_FALSE = ['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'];
+/** The fields that take YAML 1.1's boolean words, by the list or object they are in. */
+export const YAML_BOOLEAN_FIELDS = { contactPoints: 'sendResolved', policies: 'continue', defaultPolicy: 'continue' } as const;
+const BOOLEAN_TEXT = 'must be true or false (yes/no and on/off are read as in Alertmanager)';
 const yamlBoolean = z
-  .union([z.boolean(), z.string()], { error: 'must be true or false (yes/no and on/off are read as in Alertmanager)' })
-  .refine((v) => typeof v === 'boolean' || YAML_TRUE.includes(v) || YAML_FALSE.includes(v), { error: 'must be true or false (yes/no and on/off are read as in Alertmanager)' })
-  .transform((v) => (typeof v === 'boolean' ? v : YAML_TRUE.includes(v)));
+  .union([z.boolean(), z.string()], { error: BOOLEAN_TEXT })
+  .superRefine((v, ctx) => {
+    if (typeof v !== 'string') return;
+    const word = YAML_TRUE.includes(v) || YAML_FALSE.includes(v);
+    ctx.addIssue({ code: 'custom', message: word ? `must be true or false, not the string ${JSON.stringify(v)} (quoted, YAML reads a string, and Alertmanager refuses it): write it without quotes` : BOOLEAN_TEXT });
+  })
+  .transform((v) => v === true);
 const matcherText = z.string({ error: 'must be a matcher such as severity=critical or merchant=~"m_1.*"' });
 
 const contactPointInput = z.strictObject({

@@ -1,9 +1,9 @@
 // Rules files as text (YAML or JSON): parse and validate without throwing, so the rule
 // editor can show every problem as the operator types and the engine can refuse a bad save
 // with the same words. Issues name the rule and the field, and for YAML also the line.
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document } from 'yaml';
 import { validateRules, type AlertRule, type RuleIssue } from './alertRules';
-import { validateRouting, type RoutingConfig } from './notificationConfig';
+import { validateRouting, YAML_BOOLEAN_FIELDS, YAML_FALSE, YAML_TRUE, type RoutingConfig } from './notificationConfig';
 import { yamlNestingProblem } from './yamlNesting';
 
 export type RulesFormat = 'yaml' | 'json';
@@ -21,6 +21,26 @@ export type RulesTextValidation = { ok: true; rules: AlertRule[]; routing: Routi
  * Prometheus and Grafana rule files share fields with merge keys (<<: *anchor).
  */
 export const RULES_YAML_OPTIONS = { prettyErrors: true, uniqueKeys: true, merge: true } as const;
+
+/**
+ * Reads the routing's boolean fields (YAML_BOOLEAN_FIELDS) as Alertmanager's go-yaml does: an
+ * unquoted yes/no, on/off, y/n is a boolean. A quoted one stays a string (the schema refuses
+ * it), as does the same word anywhere else (a label value `NO`). Call before doc.toJS().
+ */
+export function yamlBooleanWords(doc: Document): void {
+  const read = (map: unknown, field: string) => {
+    if (!isMap(map)) return;
+    const node = map.get(field, true);
+    if (!isScalar(node) || node.type !== 'PLAIN' || typeof node.value !== 'string') return;
+    if (YAML_TRUE.includes(node.value)) node.value = true;
+    else if (YAML_FALSE.includes(node.value)) node.value = false;
+  };
+  for (const [list, field] of Object.entries(YAML_BOOLEAN_FIELDS)) {
+    const node = doc.get(list, true);
+    if (isSeq(node)) for (const item of node.items) read(item, field);
+    else read(node, field);
+  }
+}
 
 /** Longest rules text accepted (the editor, rules.validate, rules.save). */
 export const MAX_RULES_TEXT = 512 * 1024;
@@ -57,6 +77,7 @@ export function validateRulesText(text: string, format: RulesFormat): RulesTextV
     }
     try {
       // Throws on an alias before its anchor or too many aliases (a "billion laughs" document).
+      yamlBooleanWords(doc);
       data = doc.toJS();
     } catch (err) {
       return { ok: false, rules: null, issues: [fileIssue(`not valid YAML: ${(err as Error).message.split('\n')[0]}`)] };

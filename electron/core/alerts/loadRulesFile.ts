@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { RuleValidationError, parseRules, type AlertRule, type RuleIssue } from '../../../shared/alertRules';
 import { validateRouting, type RoutingConfig } from '../../../shared/notificationConfig';
-import { RULES_YAML_OPTIONS, parseRulesJson } from '../../../shared/rulesText';
+import { RULES_YAML_OPTIONS, parseRulesJson, yamlBooleanWords } from '../../../shared/rulesText';
 import { yamlNestingProblem } from '../../../shared/yamlNesting';
 
 export type RulesFormat = 'yaml' | 'json';
@@ -75,6 +75,7 @@ function parseData(text: string, format: RulesFormat, source: string): unknown {
     try {
       // Throws on an alias before its anchor or too many aliases (a "billion laughs" document):
       // a bad rules file like any other, not an unexplained crash of the command.
+      yamlBooleanWords(doc);
       data = doc.toJS();
     } catch (err) {
       throw new RulesFileError([fileIssue(`not valid YAML: ${(err as Error).message.split('\n')[0]}`)], source);

@@ -3,6 +3,7 @@
 // route"), where it would be silently meaningless.
 import { describe, expect, it } from 'vitest';
 import { validateRulesText } from '../../../shared/rulesText';
+import { parseRoutingText } from '../alerts/loadRulesFile';
 import { NotificationRouter } from './router';
 
 const HEAD = `rules: []
@@ -55,5 +56,36 @@ describe('continue on a notification policy', () => {
   it('sendResolved reads yes/no the same way', () => {
     const v = validateRulesText(`rules: []\ncontactPoints:\n  - { name: team, type: webhook, url: 'http://127.0.0.1:9/team', sendResolved: no }\n`, 'yaml');
     expect(v.ok ? v.routing.contactPoints.find((c) => c.name === 'team')!.sendResolved : v.issues.map((i) => i.text)).toBe(false);
+  });
+
+  // Before: a quoted "yes" (a string in YAML, refused by Alertmanager's go-yaml) was read as true.
+  it.each([
+    ['continue', `policies:\n  - { contactPoint: oncall, continue: "yes" }\n`, 'policies[0].continue', 'yes'],
+    ['continue', `policies:\n  - contactPoint: oncall\n    continue: 'on'\n`, 'policies[0].continue', 'on'],
+    ['continue', `policies:\n  - { contactPoint: oncall, continue: "true" }\n`, 'policies[0].continue', 'true'],
+    ['continue', `defaultPolicy: { contactPoint: team, continue: 'false' }\n`, 'defaultPolicy.continue', 'false'],
+    ['sendResolved', `contactPoints:\n  - { name: pager, type: webhook, url: 'http://127.0.0.1:9/p', sendResolved: "no" }\n`, 'contactPoints[0].sendResolved', 'no'],
+  ])('a quoted %s value is a string, refused naming the field (%#)', (_field, yaml, at, word) => {
+    const text = yaml.startsWith('contactPoints') ? HEAD.replace('contactPoints:\n', yaml) : HEAD + yaml;
+    const v = validateRulesText(text, 'yaml');
+    expect(v.ok ? [] : v.issues.map((i) => i.text)).toEqual([
+      `${at}: must be true or false, not the string "${word}" (quoted, YAML reads a string, and Alertmanager refuses it): write it without quotes`,
+    ]);
+    expect(() => parseRoutingText(text, 'yaml')).toThrow(`${at}: must be true or false, not the string "${word}"`);
+  });
+
+  it('the same words in JSON are strings too; unquoted in YAML they stay booleans, and a label value "yes" stays a string', () => {
+    const json = JSON.stringify({ rules: [], contactPoints: [{ name: 'team', type: 'webhook', url: 'http://127.0.0.1:9/team', sendResolved: 'yes' }] });
+    const v = validateRulesText(json, 'json');
+    expect(v.ok ? [] : v.issues.map((i) => i.text)).toEqual(['contactPoints[0].sendResolved: must be true or false, not the string "yes" (quoted, YAML reads a string, and Alertmanager refuses it): write it without quotes']);
+    const r = routing(`policies:\n  - { contactPoint: oncall, matchers: ['severity=critical'], continue: yes }\n  - { contactPoint: team, matchers: ['merchant=m_1'] }\n`);
+    expect(r.policies[0].continue).toBe(true);
+    const labelled = validateRulesText(`rules:\n  - { name: r, description: d, severity: info, metric: decline_rate, condition: { above: 10% }, window: 1m, labels: { continue: yes, sendResolved: "no" } }\n`, 'yaml');
+    expect(labelled.ok ? labelled.rules[0].labels : labelled.issues.map((i) => i.text)).toEqual({ continue: 'yes', sendResolved: 'no' });
+  });
+
+  it('a rule\'s enabled takes no quoted "true" either', () => {
+    const v = validateRulesText(`rules:\n  - { name: r, description: d, severity: info, metric: decline_rate, condition: { above: 10% }, window: 1m, enabled: "true" }\n`, 'yaml');
+    expect(v.ok ? [] : v.issues.map((i) => i.text)).toEqual(['rule "r" (rules[0]) field enabled: must be true or false']);
   });
 });
