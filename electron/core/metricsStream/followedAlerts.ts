@@ -65,15 +65,41 @@ export class FollowedAlertsService extends AlertsService implements ApiService<'
   }
 }
 
-/** Notifications for the transitions to firing or resolved that the applied messages carry. */
-export function followedNotifications(messages: readonly MetricsMessage[], now: number): AlertNotification[] {
+/** How many transitions of each alert instance were looked at: kept by the follower between batches (bounded). */
+export type FollowedTransitions = Map<string, number>;
+const MAX_FOLLOWED_INSTANCES = 10_000;
+
+/**
+ * The summary the collector's own notification gave (AlertEvaluator.notify, BurnRateSession):
+ * "FIRING declines: decline rate 20 %, ...". A rule's history record keeps the bare summary; a
+ * burn-rate record keeps its notification's, prefixed already (with the kind of its last change).
+ */
+function notifiedSummary(r: AlertHistoryRecord, kind: 'firing' | 'resolved'): string {
+  const bare = [`FIRING ${r.rule}: `, `RESOLVED ${r.rule}: `].reduce((text, prefix) => (text.startsWith(prefix) ? text.slice(prefix.length) : text), r.summary);
+  return `${kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${r.rule}: ${bare}`;
+}
+
+/**
+ * Notifications for the transitions to firing or resolved that the applied messages carry, as
+ * the collector's console raised them: each once (the collector saves a firing instance at every
+ * tick; `seen` holds how many transitions of each instance were looked at already), both of an
+ * instance that fired and resolved between two saves, none for one that fired under a silence
+ * (the collector announced it to no one), and none older than NOTIFY_WITHIN_MS (catching up).
+ */
+export function followedNotifications(messages: readonly MetricsMessage[], now: number, seen: FollowedTransitions = new Map()): AlertNotification[] {
   const out: AlertNotification[] = [];
   for (const m of messages) {
     for (const r of m.alerts) {
-      const last = r.transitions[r.transitions.length - 1];
-      if (!last || now - last.at > NOTIFY_WITHIN_MS) continue;
-      if (last.state !== 'firing' && last.state !== 'resolved') continue;
-      out.push({ kind: last.state, rule: r.rule, severity: r.severity, labels: r.labels, value: r.value, summary: r.summary, at: last.at, key: r.key, group: r.group || null, runbookUrl: null, ...(r.metric === undefined ? {} : { metric: r.metric }) });
+      const from = seen.get(r.key) ?? 0;
+      seen.delete(r.key);
+      seen.set(r.key, Math.max(from, r.transitions.length));
+      if (seen.size > MAX_FOLLOWED_INSTANCES) seen.delete(seen.keys().next().value as string);
+      for (const t of r.transitions.slice(from)) {
+        if (now - t.at > NOTIFY_WITHIN_MS) continue;
+        if (t.state !== 'firing' && t.state !== 'resolved') continue;
+        if (t.state === 'firing' && r.silenced) continue;
+        out.push({ kind: t.state, rule: r.rule, severity: r.severity, labels: r.labels, value: r.value, summary: notifiedSummary(r, t.state), at: t.at, key: r.key, group: r.group || null, runbookUrl: null, ...(r.metric === undefined ? {} : { metric: r.metric }) });
+      }
     }
   }
   return out;

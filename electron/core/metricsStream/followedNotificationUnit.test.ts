@@ -5,9 +5,9 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../../shared/alertRules';
-import type { AlertHistoryRecord, AlertView } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertNotification, AlertView } from '../../../shared/alerts';
 import { BURN_RATE_METRIC, formatNamedMetricValue } from '../../../shared/alertValueFormat';
-import { decodeMetricsMessage, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
+import { decodeMetricsMessage, METRICS_MESSAGE_VERSION, type MetricsMessage } from '../../../shared/metricsStream';
 import { formatAlertNotification } from '../../desktop/notifications';
 import { AlertEvaluator } from '../alerts/alertEvaluator';
 import type { AlertHistorySink } from '../alerts/alertHistoryStore';
@@ -43,6 +43,45 @@ describe("a follower's notification value in its rule's unit", () => {
     const [n] = followedNotifications([decoded.message], at);
     expect(n).toMatchObject({ kind: 'firing', rule: 'declines', metric: 'decline_rate', value: 0.2 });
     expect(formatAlertNotification(n).body).toContain('value 20 %');
+  });
+
+  // Before: the follower notified the last transition of every record the collector saved:
+  // the collector saves a firing alert at every tick, so one firing was notified again and again
+  // (6 times in its first minute); a record that fired and resolved in one save notified only
+  // the resolve; an alert that fired under a silence was notified; and the summary lacked the
+  // collector's "FIRING declines: " (desktop and Slack lines differed).
+  it('says what the collector\'s own notifications say, once each, tick by tick', () => {
+    const saves: AlertHistoryRecord[][] = [];
+    const sink: AlertHistorySink = { saveInstances: (r) => saves.push(JSON.parse(JSON.stringify(r)) as AlertHistoryRecord[]), acknowledge: () => false, addResolveNote: () => false, saveSilence: () => {}, listSilences: () => [] };
+    const e = new AlertEvaluator([rule({ name: 'declines', metric: 'decline_rate', condition: { above: '10%' }, window: '10s', for: 0, keepFiringFor: 0 })], sink, { allowedLatenessMs: 0 });
+    const own: AlertNotification[] = [];
+    const followed: AlertNotification[] = [];
+    const seen = new Map<string, number>();
+    // Events arriving as they happen, the collector saving after each batch (its outbox's messages).
+    for (let t = 10; t <= 120; t += 10) {
+      e.observeEvents(payments(t - 10, t, 100, (s) => (s < 70 ? 20 : 0)));
+      own.push(...e.advanceTo(sec(t)));
+      for (const alerts of saves.splice(0)) followed.push(...followedNotifications([{ v: METRICS_MESSAGE_VERSION, collector: 'c1', seq: 1, at: sec(t), rollups: [], counters: {}, queueSamples: [], alerts }], sec(t), seen));
+    }
+    expect(own.map((n) => n.kind)).toEqual(['firing', 'resolved']);
+    expect(followed.map((n) => formatAlertNotification(n))).toEqual(own.map((n) => formatAlertNotification(n)));
+    expect(followed.map((n) => n.summary)).toEqual(own.map((n) => n.summary));
+  });
+
+  it('a record that fired and resolved in one save notifies both; one that fired silenced, neither; a burn-rate summary is not prefixed twice', () => {
+    const at = sec(100);
+    const base = savedRecords().find((x) => x.state === 'firing')!;
+    const both = { ...base, state: 'resolved' as const, resolvedAt: at, transitions: [{ state: 'firing' as const, at: at - 20_000 }, { state: 'resolved' as const, at }] };
+    const msg = (alerts: AlertHistoryRecord[]): MetricsMessage[] => [{ v: METRICS_MESSAGE_VERSION, collector: 'c1', seq: 1, at, rollups: [], counters: {}, queueSamples: [], alerts }];
+    expect(followedNotifications(msg([both]), at).map((n) => [n.kind, n.at])).toEqual([
+      ['firing', at - 20_000],
+      ['resolved', at],
+    ]);
+    const silenced = { ...base, silenced: true, transitions: [{ state: 'firing' as const, at }] };
+    expect(followedNotifications(msg([silenced]), at)).toEqual([]);
+    const burn: AlertHistoryRecord[] = [];
+    new BurnRateHistory({ saveInstances: (r) => burn.push(...(JSON.parse(JSON.stringify(r)) as AlertHistoryRecord[])) }).observe({ kind: 'firing', rule: 'checkout-slo', severity: 'critical', labels: {}, value: 14.4, summary: 'FIRING checkout-slo: burn 14.4x', at, metric: BURN_RATE_METRIC });
+    expect(followedNotifications(msg(burn), at).map((n) => n.summary)).toEqual(['FIRING checkout-slo: burn 14.4x']);
   });
 
   it('a record from an older collector (no metric) still notifies, with a bare number', () => {

@@ -5,7 +5,7 @@ import type { AlertNotification } from '../../../shared/alerts';
 import type { SessionStatus } from '../../../shared/metrics';
 import type { Engine } from '../engine/engine';
 import type { Store } from '../store/store';
-import { followedNotifications } from './followedAlerts';
+import { followedNotifications, type FollowedTransitions } from './followedAlerts';
 import type { FollowConfig } from './metricsStreamConfig';
 import { MetricsFollower, type FollowerStatus } from './metricsFollower';
 
@@ -21,6 +21,7 @@ export function followStatus(s: FollowerStatus, stream: string): SessionStatus {
 }
 
 export function wireFollower(engine: Engine, store: Store, config: FollowConfig, emit: { log(line: string): void; alert?(n: AlertNotification): void }): MetricsFollower {
+  const seen: FollowedTransitions = new Map();
   const follower = new MetricsFollower({
     url: config.url,
     stream: config.stream,
@@ -28,7 +29,7 @@ export function wireFollower(engine: Engine, store: Store, config: FollowConfig,
     log: emit.log,
     onApplied: (outcome) => {
       engine.observeFollowed(outcome.appliedMessages);
-      for (const n of followedNotifications(outcome.appliedMessages, Date.now())) emit.alert?.(n);
+      for (const n of followedNotifications(outcome.appliedMessages, Date.now(), seen)) emit.alert?.(n);
     },
   });
   engine.overrideStatus(() => followStatus(follower.status, config.stream));
