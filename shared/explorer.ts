@@ -330,6 +330,8 @@ export interface ReportAlert {
   group: string;
   summary: string;
   state: string;
+  /** The rule's metric, the unit of value and peakValue (absent from instances stored before payops kept it). */
+  metric?: string;
   value: number | null;
   peakValue: number | null;
   activeSince: string;

@@ -84,7 +84,7 @@ beforeAll(async () => {
   new AlertHistoryStore(store).saveInstances([
     {
       key: 'decline-rate|merchant=m_3|1', rule: 'decline-rate', severity: 'critical', labels: { merchant: 'm_3' }, group: 'merchant=m_3', state: 'resolved',
-      summary: 'decline rate 40% over 5m', value: 0.1, peakValue: 0.4, activeSince: BASE + 2000, firedAt: BASE + 4000, resolvedAt: BASE + 12_000, endedAt: null,
+      summary: 'decline rate 40% over 5m', metric: 'decline_rate', value: 0.1, peakValue: 0.4, activeSince: BASE + 2000, firedAt: BASE + 4000, resolvedAt: BASE + 12_000, endedAt: null,
       silenced: false, acknowledged: { by: 'ana', note: 'looking at issuer 51s', at: BASE + 5000 }, resolveNote: { by: 'ana', note: 'issuer fixed', at: BASE + 13_000 },
       transitions: [{ state: 'pending', at: BASE + 2000 }, { state: 'firing', at: BASE + 4000 }, { state: 'resolved', at: BASE + 12_000 }],
     },
@@ -276,6 +276,8 @@ describe('report figures equal plain SQL over the stored events', () => {
     const a = r.alerts.find((x) => x.key === 'decline-rate|merchant=m_3|1')!;
     expect(a.acknowledged).toMatchObject({ by: 'ana', note: 'looking at issuer 51s' });
     expect(a.transitions.map((t) => t.state)).toEqual(['pending', 'firing', 'resolved']);
+    // The peak in its rule's unit, as the console's history shows it (it printed 0.4).
+    expect(renderReportHtml(r)).toMatch(/<td class="n">40 %<\/td>/);
     // One timeline: its states, the acknowledgement and the note, and the silences, in time order.
     const mine = r.timeline.filter((e) => e.rule === 'decline-rate').map((e) => [e.kind, e.by, e.atMs - BASE]);
     expect(mine).toEqual([

@@ -427,6 +427,7 @@ function toReportAlert(a: AlertHistoryJson): ReportAlert {
     group: a.group,
     summary: a.summary,
     state: a.state,
+    ...(a.metric === undefined ? {} : { metric: a.metric }),
     value: a.value,
     peakValue: a.peakValue,
     activeSince: a.activeSince,

@@ -4,6 +4,7 @@
 // meaning (shared/declineCodes.ts), severities in the console's colours (shared/severity.ts),
 // and tables, never raw JSON, where a table belongs.
 import { countText } from '../../../shared/countText';
+import { formatNamedMetricValue } from '../../../shared/alertValueFormat';
 import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../shared/explorer';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
@@ -116,7 +117,7 @@ function alertSection(d: ReportData): string {
   const rows = d.alerts
     .map(
       (a) =>
-        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${bdi(a.rule)}</td><td>${bdi(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${bdi(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${freeText(a.summary)}</td></tr>`,
+        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${bdi(a.rule)}</td><td>${bdi(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(formatNamedMetricValue(a.metric, a.peakValue) ?? fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${bdi(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${freeText(a.summary)}</td></tr>`,
     )
     .join('');
   return `<p class="meta">${countText(d.alertCounts.total, 'alert', undefined, int)} firing in the window: ${counts}${omitted > 0 ? ` (the ${int(omitted)} not listed below are counted here)` : ''}</p>
