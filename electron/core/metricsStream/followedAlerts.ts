@@ -11,6 +11,8 @@ import type { Store } from '../store/store';
 
 const ACTIVE = new Set(['pending', 'firing', 'nodata', 'error']);
 const ORDER: Record<string, number> = { firing: 0, error: 1, nodata: 2, pending: 3, resolved: 4, normal: 5 };
+/** Resolved alerts listed: as many as the collector's evaluator keeps (AlertEvaluatorOptions.maxResolvedKept). */
+const RESOLVED_LISTED = 200;
 /** A transition older than this when it arrives (catching up on history) is not notified. */
 const NOTIFY_WITHIN_MS = 60_000;
 
@@ -49,9 +51,10 @@ export class FollowedAlertsService extends AlertsService implements ApiService<'
   }
 
   override list({ includeResolved, limit }: ApiParsedArgs<'alerts.list'>): ApiResults['alerts.list'] {
-    const records = this.store.alerts.list({ limit: 500 });
-    const active = records.filter(isActive);
-    const resolved = includeResolved === false ? [] : records.filter((r) => !isActive(r) && r.firedAt !== null);
+    // Every open instance, however many newer episodes there are (the collector lists all its
+    // active alerts), and the newest resolved ones, as many as the collector keeps (200).
+    const active = this.store.alerts.open().filter(isActive);
+    const resolved = includeResolved === false ? [] : this.store.alerts.list({ firedOnly: true, limit: RESOLVED_LISTED }).filter((r) => !isActive(r));
     const all = [...active, ...resolved].sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || b.activeSince - a.activeSince);
     return { alerts: all.slice(0, limit ?? all.length).map(alertViewOf) };
   }

@@ -153,6 +153,19 @@ describe("a follower's alert list and history in the rule's unit, as its collect
     leader.stop();
   });
 
+  // Before: the list read the 500 newest instances and kept the active ones among them: an alert
+  // firing for hours dropped off the follower's list once 500 newer episodes (pending ones for
+  // other merchants that never fired) had begun, while the collector's list still showed it.
+  it('lists an alert still firing behind 600 newer episodes, as the collector does', () => {
+    const store = openStore(path.join(dir, 'busy.db'));
+    stores.push(store);
+    const r = savedRecords().find((x) => x.state === 'firing')!;
+    const ended = (i: number): AlertHistoryRecord => ({ ...r, key: `ended-${i}`, state: 'normal', firedAt: null, endedAt: r.activeSince + 2000 + i, activeSince: r.activeSince + 1000 + i, transitions: [{ state: 'pending', at: r.activeSince + 1000 + i }, { state: 'normal', at: r.activeSince + 2000 + i }] });
+    store.alerts.save([r, ...Array.from({ length: 600 }, (_, i) => ended(i))]);
+    const followed = new FollowedAlertsService(store, session(store, [], { t: T0 }));
+    expect(followed.list({ includeResolved: true, limit: 100 }).alerts.map((a) => a.key)).toEqual([r.key]);
+  });
+
   it('keeps the metric of a record saved again without it (an older collector), and reads old rows as none', () => {
     const store = openStore(path.join(dir, 'resave.db'));
     stores.push(store);
