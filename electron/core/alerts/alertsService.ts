@@ -1,16 +1,25 @@
 // The API's `alerts` service: the session's alerts, operator actions on them, silences and
 // the stored history. Silences run on the evaluator's clock: wall time live, event time in a replay.
 import type { AlertRule } from '../../../shared/alertRules';
-import type { AlertHistoryRecord } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertView } from '../../../shared/alerts';
+import { BURN_RATE_METRIC } from '../../../shared/alertValueFormat';
 import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
 import type { AlertingSession } from './alertingSession';
+import type { AlertHistoryStore } from './alertHistoryStore';
 
 export class AlertsService implements ApiService<'alerts'> {
   constructor(private readonly session: AlertingSession) {}
 
+  /**
+   * The evaluator's alerts, and the burn-rate (SLO) alerts (BurnRateHistory keeps them in the
+   * history only): a page an SLO raised is listed while it fires, as on a follower console.
+   */
   list({ includeResolved, limit }: ApiParsedArgs<'alerts.list'>): ApiResults['alerts.list'] {
-    return { alerts: this.session.evaluator.list({ includeResolved, limit }) };
+    const burn = listedFromHistory(this.session.history, includeResolved !== false, (r) => r.metric === BURN_RATE_METRIC);
+    if (burn.length === 0) return { alerts: this.session.evaluator.list({ includeResolved, limit }) };
+    const all = sortAlertViews([...this.session.evaluator.list({ includeResolved }), ...burn]);
+    return { alerts: all.slice(0, limit ?? all.length) };
   }
 
   ack({ key, by, note }: ApiParsedArgs<'alerts.ack'>): ApiResults['alerts.ack'] {
@@ -56,4 +65,57 @@ export function withRuleMetrics(records: AlertHistoryRecord[], rules: readonly P
     const metric = metricOf.get(r.rule);
     return metric === undefined ? r : { ...r, metric };
   });
+}
+
+const ACTIVE = new Set(['pending', 'firing', 'nodata', 'error']);
+const STATE_ORDER: Record<string, number> = { firing: 0, error: 1, nodata: 2, pending: 3, resolved: 4, normal: 5 };
+const SEVERITY_ORDER: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+/** Resolved alerts listed from history: as many as an evaluator keeps (AlertEvaluatorOptions.maxResolvedKept). */
+const RESOLVED_LISTED = 200;
+
+/** Whether a history instance is an alert still active (neither resolved nor ended). */
+export function isActiveRecord(r: AlertHistoryRecord): boolean {
+  return ACTIVE.has(r.state) && r.resolvedAt === null && r.endedAt === null;
+}
+
+export function alertViewOf(r: AlertHistoryRecord): AlertView {
+  return {
+    key: r.key,
+    rule: r.rule,
+    severity: r.severity,
+    labels: r.labels,
+    state: r.state,
+    ...(r.metric === undefined ? {} : { metric: r.metric }),
+    value: r.value,
+    peakValue: r.peakValue,
+    summary: r.summary,
+    runbookUrl: null,
+    activeSince: r.activeSince,
+    firedAt: r.firedAt,
+    resolvedAt: r.resolvedAt,
+    silenced: r.silenced,
+    acknowledged: r.acknowledged,
+    transitions: r.transitions,
+  };
+}
+
+/** In the evaluator's list order: by state (firing first), severity, newest first. */
+export function sortAlertViews(views: AlertView[]): AlertView[] {
+  return views.sort(
+    (a, b) =>
+      (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) ||
+      (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9) ||
+      (b.activeSince ?? 0) - (a.activeSince ?? 0) ||
+      (a.key < b.key ? -1 : 1),
+  );
+}
+
+/**
+ * Alerts as the history holds them (`keep` chooses which): every open instance, however many
+ * newer episodes there are, and the newest resolved ones that fired.
+ */
+export function listedFromHistory(history: Pick<AlertHistoryStore, 'openInstances' | 'list'>, includeResolved: boolean, keep: (r: AlertHistoryRecord) => boolean): AlertView[] {
+  const active = history.openInstances().filter((r) => isActiveRecord(r) && keep(r));
+  const resolved = includeResolved ? history.list({ firedOnly: true, limit: RESOLVED_LISTED }).filter((r) => !isActiveRecord(r) && keep(r)) : [];
+  return [...active, ...resolved].map(alertViewOf);
 }

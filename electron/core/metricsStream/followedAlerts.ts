@@ -3,43 +3,15 @@
 // resolved that arrives is pushed as a notification, as the collector's own console does.
 import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
-import type { AlertHistoryRecord, AlertNotification, AlertView } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertNotification } from '../../../shared/alerts';
 import type { MetricsMessage } from '../../../shared/metricsStream';
 import type { AlertingSession } from '../alerts/alertingSession';
-import { AlertsService } from '../alerts/alertsService';
+import { AlertsService, listedFromHistory, sortAlertViews } from '../alerts/alertsService';
+import type { AlertHistoryFilter } from '../store/alertHistoryRepository';
 import type { Store } from '../store/store';
 
-const ACTIVE = new Set(['pending', 'firing', 'nodata', 'error']);
-const ORDER: Record<string, number> = { firing: 0, error: 1, nodata: 2, pending: 3, resolved: 4, normal: 5 };
-/** Resolved alerts listed: as many as the collector's evaluator keeps (AlertEvaluatorOptions.maxResolvedKept). */
-const RESOLVED_LISTED = 200;
 /** A transition older than this when it arrives (catching up on history) is not notified. */
 const NOTIFY_WITHIN_MS = 60_000;
-
-function isActive(r: AlertHistoryRecord): boolean {
-  return ACTIVE.has(r.state) && r.resolvedAt === null && r.endedAt === null;
-}
-
-export function alertViewOf(r: AlertHistoryRecord): AlertView {
-  return {
-    key: r.key,
-    rule: r.rule,
-    severity: r.severity,
-    labels: r.labels,
-    state: r.state,
-    ...(r.metric === undefined ? {} : { metric: r.metric }),
-    value: r.value,
-    peakValue: r.peakValue,
-    summary: r.summary,
-    runbookUrl: null,
-    activeSince: r.activeSince,
-    firedAt: r.firedAt,
-    resolvedAt: r.resolvedAt,
-    silenced: r.silenced,
-    acknowledged: r.acknowledged,
-    transitions: r.transitions,
-  };
-}
 
 /** The `alerts` service of a follower: lists from history; silences stay local to this console. */
 export class FollowedAlertsService extends AlertsService implements ApiService<'alerts'> {
@@ -51,12 +23,9 @@ export class FollowedAlertsService extends AlertsService implements ApiService<'
   }
 
   override list({ includeResolved, limit }: ApiParsedArgs<'alerts.list'>): ApiResults['alerts.list'] {
-    // Every open instance, however many newer episodes there are (the collector lists all its
-    // active alerts), and the newest resolved ones, as many as the collector keeps (200).
-    const active = this.store.alerts.open().filter(isActive);
-    const resolved = includeResolved === false ? [] : this.store.alerts.list({ firedOnly: true, limit: RESOLVED_LISTED }).filter((r) => !isActive(r));
-    const all = [...active, ...resolved].sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || b.activeSince - a.activeSince);
-    return { alerts: all.slice(0, limit ?? all.length).map(alertViewOf) };
+    const history = { openInstances: () => this.store.alerts.open(), list: (f: AlertHistoryFilter) => this.store.alerts.list(f) };
+    const all = sortAlertViews(listedFromHistory(history, includeResolved !== false, () => true));
+    return { alerts: all.slice(0, limit ?? all.length) };
   }
 
   override ack({ key, by, note }: ApiParsedArgs<'alerts.ack'>): ApiResults['alerts.ack'] {

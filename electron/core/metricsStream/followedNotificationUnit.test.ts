@@ -145,6 +145,9 @@ describe("a follower's alert list and history in the rule's unit, as its collect
     expect(listed(followerList, 'declines')).toEqual(['20 %']);
     expect(listed(followerList, 'declines')).toEqual(listed(leading.list({ includeResolved: true, limit: 100 }).alerts, 'declines'));
     expect(listed(followerList, 'checkout-slo')).toEqual(['14.4x burn']);
+    // The collector lists its burn-rate (SLO) alert too (before: only in its history).
+    expect(listed(leading.list({ includeResolved: true, limit: 100 }).alerts, 'checkout-slo')).toEqual(['14.4x burn']);
+    expect(leading.list({ includeResolved: true, limit: 100 }).alerts.map((a) => a.key)).toEqual(followerList.map((a) => a.key));
 
     const history = (records: readonly AlertHistoryRecord[]) => records.map((r) => `${r.rule} ${text(r.peakValue, r.metric)}`).sort();
     const followerHistory = history(followed.history({ limit: 500 }));
