@@ -9,10 +9,14 @@ import { workerScript } from '../threads/workerScript';
 import { validateBrokerUrl } from './brokerUrl';
 import type { AckToken } from './brokerConsumer';
 import type { AckMessage, ConsumerThreadData, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
+import type { RedeliveryGuard, ReviewedDelivery } from './redeliveryGuard';
 
 export interface IntakeEvents {
-  /** `decoded`: decodeMessage(raw), done on the consumer thread. */
-  onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken, decoded: DecodeResult): void;
+  /**
+   * `decoded`: decodeMessage(raw), done on the consumer thread (or a refusal of the redelivery
+   * guard's). `alone`: commit it in a batch of its own (delivered again more than once).
+   */
+  onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken, decoded: DecodeResult, alone: boolean): void;
   onStatus(status: ConnectionStatus): void;
   onQueueSamples(samples: QueueDepth[]): void;
   /** The broker node's alarms and totals (management API), when it is configured. */
@@ -49,6 +53,8 @@ export class BrokerIntake {
     private readonly events: IntakeEvents,
     /** The body size past which a message is quarantined unread (decodeMessage's limit). */
     maxBodyBytes?: number,
+    /** Counts redeliveries in the database (classic queues count none): null for none. */
+    private readonly redeliveries: RedeliveryGuard | null = null,
   ) {
     validateBrokerUrl(config.url);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
@@ -116,20 +122,26 @@ export class BrokerIntake {
 
   private deliver(chunk: DeliveryChunk): void {
     const { offsets } = chunk;
+    const items: ReviewedDelivery[] = [];
     for (let i = 0; i < chunk.tags.length; i++) {
-      const body = Buffer.from(chunk.bodies, offsets[i], offsets[i + 1] - offsets[i]);
-      this.events.onDelivery(
-        {
-          body,
+      items.push({
+        raw: {
+          body: Buffer.from(chunk.bodies, offsets[i], offsets[i + 1] - offsets[i]),
           routingKey: chunk.routingKeys[i],
           contentType: chunk.contentTypes[i],
           headers: chunk.headers[i],
           arrivalMs: chunk.arrivalMs[i],
         },
-        chunk.redelivered[i] === 1,
-        { generation: chunk.generation, tag: chunk.tags[i] },
-        chunk.decoded[i],
-      );
+        redelivered: chunk.redelivered[i] === 1,
+        decoded: chunk.decoded[i],
+      });
     }
+    // Redeliveries counted, and committed, before they are handed on: a process that ends while
+    // handling one has counted it (redeliveryGuard.ts).
+    this.redeliveries?.review(items);
+    items.forEach((d, i) => {
+      this.redeliveries?.handOn(d);
+      this.events.onDelivery(d.raw, d.redelivered, { generation: chunk.generation, tag: chunk.tags[i] }, d.decoded, d.alone === true);
+    });
   }
 }

@@ -6,6 +6,7 @@ import { SNAPSHOT_IDLE_HZ, SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { sessionStatus } from '../../../shared/sessionStatus';
 import type { AckToken } from '../broker/brokerConsumer';
 import { BrokerIntake } from '../broker/brokerIntake';
+import { RedeliveryGuard } from '../broker/redeliveryGuard';
 import { ThrottledLine } from '../broker/throttledLine';
 import { safeErrorMessage } from '../redact';
 import type { NamedQueueConfig } from '../broker/brokerConfig';
@@ -202,10 +203,14 @@ export class Engine {
     if (this.broker) {
       const broker = this.broker;
       this.consumer = new BrokerIntake(broker, {
-        onDelivery: (raw, redelivered, token, decoded) => {
+        onDelivery: (raw, redelivered, token, decoded, alone) => {
           this.timing.firstDeliveryMs ??= raw.arrivalMs;
           this.lastReceivedAt = raw.arrivalMs;
+          // Delivered again more than once without being stored: in a batch of its own, so that
+          // what was in flight beside it is stored should it end this process too.
+          if (alone) this.pipeline.flush();
           this.pipeline.push({ raw, redelivered, ackToken: token, decoded });
+          if (alone) this.pipeline.flush();
         },
         onStatus: (s) => {
           this.connection = s;
@@ -213,7 +218,7 @@ export class Engine {
         onQueueSamples: (samples) => this.queueSamplesArrived(samples),
         onBrokerNode: (node) => (this.metrics.brokerNode = node),
         log: (line) => this.emit.log(line),
-      }, this.config.maxBodyBytes);
+      }, this.config.maxBodyBytes, RedeliveryGuard.wire(this.store, broker, (line) => this.emit.log(line)));
       this.connection = { ...this.consumer.status };
       if (broker.initialRetries === Infinity) {
         // The console keeps trying in the background and shows why; it never refuses to open.

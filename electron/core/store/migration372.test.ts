@@ -16,7 +16,7 @@ const T = Date.UTC(2026, 10, 2, 1);
 describe('migration 372: the late-arrival index', () => {
   it('indexes the events stored before it that arrived over a minute late, and only those; run again, changes nothing', () => {
     const db = new Database(path.join(dir, 'old.db'));
-    expect(migrate(db, MIGRATIONS.filter((m) => m.version < 372))).toBe(364);
+    expect(migrate(db, MIGRATIONS.filter((m) => m.version < 372))).toBe(Math.max(...MIGRATIONS.filter((m) => m.version < 372).map((m) => m.version)));
     const event = (i: number) => paymentEvent('payment.authorized', { id: `late-${i}`, time: new Date(T + i).toISOString() }, { amount: 1, currency: 'EUR' });
     // Behind by 0, 60 s exactly, 60 s and 1 ms, and 20 minutes.
     const lags = [0, 60_000, 60_001, 1_200_000];

@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { AlertHistoryRepository } from './alertHistoryRepository';
 import { CounterRepository } from './counterRepository';
+import { DeliveryAttemptRepository } from './deliveryAttemptRepository';
 import { LOCK_WAIT_MS, openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from './database';
 import { compactStoredTexts, vacuumDatabase, type StoredTextCompaction } from './storedTextCompaction';
 import { EventPages } from './eventPages';
@@ -95,6 +96,8 @@ export interface Store extends ReadStore {
   readonly redriveAudit: RedriveAuditRepository;
   /** The metrics stream: a collector's outbox, a follower's position (migration 160). */
   readonly metricsStream: MetricsStreamRepository;
+  /** Redeliveries of messages not yet stored (migration 366): classic queues count none themselves. */
+  readonly deliveryAttempts: DeliveryAttemptRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -134,6 +137,7 @@ class SqliteStore implements Store {
   readonly redriveAudit: RedriveAuditRepository;
   readonly metricsStream: MetricsStreamRepository;
   readonly segments: SegmentRollupRepository;
+  readonly deliveryAttempts: DeliveryAttemptRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -155,6 +159,7 @@ class SqliteStore implements Store {
     this.redriveAudit = new RedriveAuditRepository(db);
     this.metricsStream = new MetricsStreamRepository(db, this);
     this.segments = new SegmentRollupRepository(db);
+    this.deliveryAttempts = new DeliveryAttemptRepository(db);
     this.retention = new Retention(db, { events: this.events, minutes: this.minuteRollups });
     this.schema = new StatementCache(db);
   }

@@ -1,0 +1,135 @@
+// Thread: the engine thread. A message that ends the process each time it is handled (or whose
+// batch never commits before the process goes) comes back marked redelivered in the next
+// process, for ever: a crash loop. A quorum queue counts deliveries (x-delivery-count); a
+// classic queue does not, and the consumer thread's count of failures lives in memory, so it
+// started again at 0 in each process. Here each redelivery of a message not yet stored is
+// counted in the database (migration 366), committed BEFORE the message is handed on; the
+// ingest transaction that stores the message deletes its count. At MAX_TAKE_ATTEMPTS
+// deliveries the message is quarantined unread (stored, then acknowledged: nothing lost).
+// A first redelivery (any restart or lost channel makes many) is counted with its chunk, in one
+// transaction. From the third delivery on, a message is counted as it is handed on, and
+// committed in a batch of its own: what was in flight beside the culprit gets stored, and what
+// came behind it, never handed on while it ended each process, is not counted toward the limit.
+import { createHash } from 'node:crypto';
+import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
+import type { Store } from '../store/store';
+import { safeErrorMessage } from '../redact';
+import type { NamedQueueConfig } from './brokerConfig';
+import { MAX_TAKE_ATTEMPTS } from './brokerConsumer';
+import { ThrottledLine } from './throttledLine';
+
+/** From this many deliveries on, a message is committed alone (it was in flight in two processes that ended without storing it). */
+export const ALONE_FROM_ATTEMPT = 3;
+/** A count not added to for this long is of a message gone elsewhere (another consumer, a deleted queue). */
+const IDLE_COUNT_MS = 7 * 24 * 3600_000;
+
+/** One delivery as the engine receives it; `decoded` and `alone` may be changed by `review`. */
+export interface ReviewedDelivery {
+  raw: RawMessage;
+  redelivered: boolean;
+  decoded: DecodeResult;
+  /** Commit it in a batch of its own. */
+  alone?: boolean;
+  /** Counted as it is handed on (handOn), not with its chunk. */
+  countOnHandOn?: boolean;
+}
+
+export class RedeliveryGuard {
+  /** The count key of each delivery counted, until the transaction storing it forgets the count. */
+  private readonly keys = new WeakMap<RawMessage, string>();
+  private readonly failedLine = new ThrottledLine((line) => this.log(line));
+  private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
+  private pruned = false;
+
+  private constructor(
+    private readonly store: Pick<Store, 'deliveryAttempts'>,
+    private readonly config: Pick<NamedQueueConfig, 'queue' | 'queueType'>,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /**
+   * The guard of `config`'s queue, its counts forgotten in each of the store's ingest
+   * transactions; null for a stream (it redelivers nothing: it is read again from the stored
+   * offset) or a database without the table.
+   */
+  static wire(store: Pick<Store, 'deliveryAttempts' | 'ingest'>, config: Pick<NamedQueueConfig, 'queue' | 'queueType'>, log: (line: string) => void): RedeliveryGuard | null {
+    if (config.queueType === 'stream' || !store.deliveryAttempts.exists()) return null;
+    const guard = new RedeliveryGuard(store, config, log);
+    store.ingest.also((items) => guard.stored(items.map((i) => i.raw)));
+    return guard;
+  }
+
+  /**
+   * With a chunk, before any of it is handed on: counts the first redelivery of each message
+   * delivered again (one transaction, committed on return); the later ones are counted by
+   * handOn, and committed alone. Should a count fail (a lock, a full disk), the messages go on
+   * uncounted. Never throws.
+   */
+  review(items: ReviewedDelivery[]): void {
+    const again = items.filter((d) => d.redelivered);
+    if (again.length === 0) return;
+    const now = Date.now();
+    const keys = again.map((d) => this.keyOf(d.raw));
+    const counts = this.count(keys, now, 1);
+    if (counts === null) return;
+    again.forEach((d, i) => {
+      this.keys.set(d.raw, keys[i]);
+      if (counts[i] > 0) this.judge(d, counts[i]);
+      else {
+        d.countOnHandOn = true;
+        d.alone = true;
+      }
+    });
+  }
+
+  /** Right before `d` is handed on: counts a redelivery review left to it (committed on return). Never throws. */
+  handOn(d: ReviewedDelivery): void {
+    if (!d.countOnHandOn) return;
+    d.countOnHandOn = false;
+    const key = this.keys.get(d.raw);
+    const counts = key === undefined ? null : this.count([key], Date.now());
+    if (counts !== null) this.judge(d, counts[0]);
+  }
+
+  private count(keys: string[], now: number, below?: number): number[] | null {
+    try {
+      if (!this.pruned) {
+        this.pruned = true;
+        this.store.deliveryAttempts.forgetIdle(now - IDLE_COUNT_MS);
+      }
+      return this.store.deliveryAttempts.countRedeliveries(this.config.queue, keys, now, below);
+    } catch (err) {
+      this.failedLine.say(`redelivered messages could not be counted (${safeErrorMessage(err)}): handed on uncounted`);
+      return null;
+    }
+  }
+
+  /** `redeliveries`: counted so far, this one included. */
+  private judge(d: ReviewedDelivery, redeliveries: number): void {
+    // The first delivery is not counted (nothing said it would fail). A quorum queue's own count
+    // (x-delivery-count) is not taken: it counts deliveries never handed on too (those behind the
+    // culprit each time), which would be quarantined with it.
+    const attempts = redeliveries + 1;
+    if (attempts >= ALONE_FROM_ATTEMPT) d.alone = true;
+    if (!d.decoded.ok || attempts < MAX_TAKE_ATTEMPTS) return; // a refused one is quarantined anyway
+    d.decoded = {
+      ok: false,
+      reason: `delivered ${attempts} times and never stored (each earlier delivery ended without its batch committing: a payops that stopped or crashed while handling it): quarantined unread rather than handled again`,
+    };
+    this.quarantinedLine.say(`a message delivered ${attempts} times without being stored: quarantined unread (a crash loop stopped)`);
+  }
+
+  /** In the ingest transaction: the counts of the messages it stores are forgotten. */
+  private stored(raws: readonly RawMessage[]): void {
+    const keys: string[] = [];
+    for (const raw of raws) {
+      const key = this.keys.get(raw);
+      if (key !== undefined) keys.push(key);
+    }
+    if (keys.length > 0) this.store.deliveryAttempts.forget(keys);
+  }
+
+  private keyOf(raw: RawMessage): string {
+    return createHash('sha256').update(this.config.queue).update('\0').update(raw.routingKey ?? '').update('\0').update(raw.body).digest('base64');
+  }
+}
