@@ -15,8 +15,23 @@ export interface LoopbackListener {
   close(): Promise<void>;
 }
 
-/** `onSocket` decides what each accepted connection (numbered from 1) gets. */
-export async function loopbackListener(onSocket: (s: net.Socket, n: number) => void): Promise<LoopbackListener> {
+/** Reads what comes (and so sees the end of the connection), answers nothing: a broker that accepts and stalls. */
+export const neverAnswers = (s: net.Socket): void => void s.resume();
+
+/** Passes an accepted connection on to the real broker (the port of its AMQP listener). */
+export function passOnToBroker(client: net.Socket, port = 5672): void {
+  const upstream = net.connect(port, '127.0.0.1');
+  upstream.on('error', () => client.destroy());
+  client.on('close', () => upstream.destroy());
+  upstream.on('close', () => client.destroy());
+  client.pipe(upstream).pipe(client);
+}
+
+/**
+ * `onSocket` decides what each accepted connection (numbered from 1) gets. With `cleanups`
+ * (a test file's afterEach list), the listener's close is put on it.
+ */
+export async function loopbackListener(onSocket: (s: net.Socket, n: number) => void, cleanups?: (() => unknown)[]): Promise<LoopbackListener> {
   const sockets = new Set<net.Socket>();
   let accepted = 0;
   const server = net.createServer((s) => {
@@ -30,7 +45,7 @@ export async function loopbackListener(onSocket: (s: net.Socket, n: number) => v
   const dropAll = (): void => {
     for (const s of sockets) s.destroy();
   };
-  return {
+  const listener: LoopbackListener = {
     port: (server.address() as net.AddressInfo).port,
     accepted: () => accepted,
     open: () => sockets.size,
@@ -41,6 +56,23 @@ export async function loopbackListener(onSocket: (s: net.Socket, n: number) => v
         server.close(() => resolve());
       }),
   };
+  cleanups?.push(() => listener.close());
+  return listener;
+}
+
+/**
+ * Waits for `promise` to settle, at most `withinMs` (a condition, polled: no sleep stands in
+ * for it); fails naming `what` if it does not. Returns the ms it took.
+ */
+export async function settlesWithin(promise: Promise<unknown>, withinMs: number, what: string | (() => string)): Promise<number> {
+  const at = Date.now();
+  let settled = -1;
+  void promise.then(
+    () => (settled = Date.now() - at),
+    () => (settled = Date.now() - at),
+  );
+  await waitFor(() => settled >= 0, () => `${typeof what === 'function' ? what() : what} within ${withinMs} ms`, withinMs);
+  return settled;
 }
 
 /** Stops `client` and says how long stop() and the pending `started` took to settle (ms). */

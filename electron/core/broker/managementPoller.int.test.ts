@@ -1,9 +1,8 @@
 // A management API that answers 401, 404, HTML, slowly or with malformed JSON: each gives a
 // clear note naming what is wrong, and the poller falls back to a passive declare over AMQP
 // against the real broker (depth still known) instead of throwing.
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { AMQP_URL, scratchQueues, uniqueTopology } from '../../../test/support/broker';
 import { answers, startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
 import { ManagementClient, ManagementError } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';
@@ -11,27 +10,14 @@ import { QueueDepthPoller } from './queueDepthPoller';
 import { QueueStatsPoller, RATES_NEED_MANAGEMENT } from './queueStatsPoller';
 
 const topo = uniqueTopology('mgmtbad');
-let conn: amqp.ChannelModel;
+const { conn } = scratchQueues([topo.queue], () => 7);
 let http: LoopbackHttp;
 
-beforeAll(async () => {
-  conn = await amqp.connect(AMQP_URL);
-  const ch = await conn.createChannel();
-  await ch.assertQueue(topo.queue, { durable: false, autoDelete: false });
-  for (let i = 0; i < 7; i++) ch.sendToQueue(topo.queue, Buffer.from(`m${i}`));
-  await ch.close();
-  http = await startLoopbackHttp(answers.status(200, '{}'));
-});
-
-afterAll(async () => {
-  const ch = await conn.createChannel();
-  await ch.deleteQueue(topo.queue);
-  await conn.close();
-  await http.close();
-});
+beforeAll(async () => void (http = await startLoopbackHttp(answers.status(200, '{}'))));
+afterAll(() => http.close());
 
 function pollerAgainst(url: string, logs: string[], timeoutMs = 1500) {
-  const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
+  const passive = new QueueDepthPoller([topo.queue], conn, () => undefined);
   const client = new ManagementClient(managementEndpoint(AMQP_URL, url), { timeoutMs });
   const poller = new QueueStatsPoller({
     queues: [topo.queue],

@@ -2,9 +2,8 @@
 // the operator sees that reason, bounded and without control characters (a real HTTP server
 // on loopback answers as RabbitMQ's does; the poller falls back to a passive declare against
 // the real broker with the same words).
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { AMQP_URL, scratchQueues, uniqueTopology } from '../../../test/support/broker';
 import { answers, startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
 import { ManagementClient, ManagementError } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';
@@ -12,24 +11,11 @@ import { QueueDepthPoller } from './queueDepthPoller';
 import { QueueStatsPoller } from './queueStatsPoller';
 
 const topo = uniqueTopology('mgmt500');
-let conn: amqp.ChannelModel;
+const { conn } = scratchQueues([topo.queue], () => 3);
 let http: LoopbackHttp;
 
-beforeAll(async () => {
-  conn = await amqp.connect(AMQP_URL);
-  const ch = await conn.createChannel();
-  await ch.assertQueue(topo.queue, { durable: false });
-  for (let i = 0; i < 3; i++) ch.sendToQueue(topo.queue, Buffer.from(`m${i}`));
-  await ch.close();
-  http = await startLoopbackHttp(answers.status(500, '{}'));
-});
-
-afterAll(async () => {
-  const ch = await conn.createChannel();
-  await ch.deleteQueue(topo.queue);
-  await conn.close();
-  await http.close();
-});
+beforeAll(async () => void (http = await startLoopbackHttp(answers.status(500, '{}'))));
+afterAll(() => http.close());
 
 const client = () => new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 5000 });
 
@@ -52,7 +38,7 @@ describe('an HTTP 500 from the management API', () => {
     expect(err.message).not.toContain('END');
     expect(err.message.length).toBeLessThan(600);
 
-    const passive = new QueueDepthPoller([topo.queue], () => conn, () => undefined);
+    const passive = new QueueDepthPoller([topo.queue], conn, () => undefined);
     const poller = new QueueStatsPoller({ queues: [topo.queue], management: client(), passive: (q) => passive.sample(q), onSamples: () => undefined, onStop: () => passive.stop() });
     try {
       const [s] = (await poller.pollOnce())!;

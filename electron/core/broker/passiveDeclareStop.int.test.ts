@@ -2,39 +2,25 @@
 // another (the management poller asks for all its queues at once): one still queued when
 // stop() ran opened a new channel after it, which nothing closed (a channel leaked on the
 // consumer's connection each time the queue panel's poller was stopped mid-poll).
-import amqp from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { describe, expect, it } from 'vitest';
+import { scratchQueues, uniqueTopology } from '../../../test/support/broker';
 import { waitFor } from '../../../test/support/waitFor';
 import { QueueDepthPoller } from './queueDepthPoller';
 
 const topo = uniqueTopology('passivestop');
 const queues = [`${topo.queue}.a`, `${topo.queue}.b`, `${topo.queue}.c`];
-let conn: amqp.ChannelModel;
+const { conn } = scratchQueues(queues);
 
 /** Channels open on the connection (amqplib keeps one slot per channel number; 0 is the connection's own). */
 function openChannels(): number {
-  const slots = (conn.connection as unknown as { channels: unknown[] }).channels;
+  const slots = (conn().connection as unknown as { channels: unknown[] }).channels;
   return slots.slice(1).filter((slot) => slot !== null && slot !== undefined).length;
 }
-
-beforeAll(async () => {
-  conn = await amqp.connect(AMQP_URL);
-  const ch = await conn.createChannel();
-  for (const q of queues) await ch.assertQueue(q, { durable: false });
-  await ch.close();
-});
-
-afterAll(async () => {
-  const ch = await conn.createChannel();
-  for (const q of queues) await ch.deleteQueue(q);
-  await conn.close();
-});
 
 describe('QueueDepthPoller.stop() with passive declares queued', () => {
   it('the queued declares are answered as stopped and open no channel', async () => {
     const before = openChannels();
-    const poller = new QueueDepthPoller(queues, () => conn, () => undefined);
+    const poller = new QueueDepthPoller(queues, conn, () => undefined);
     const asked = queues.map((q) => poller.sample(q));
     poller.stop();
     const samples = await Promise.all(asked);
@@ -53,7 +39,7 @@ describe('QueueDepthPoller.stop() with passive declares queued', () => {
       queues,
       () => {
         queueMicrotask(() => poller.stop());
-        return conn;
+        return conn();
       },
       () => undefined,
     );

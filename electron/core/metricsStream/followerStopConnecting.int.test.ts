@@ -5,12 +5,11 @@
 // its stop, its connection keeping the process alive), and a start() with a retry budget
 // slept out its backoff (up to 10 s). Real TCP listeners on loopback; the late broker is the
 // real one behind a listener that waits before passing the connection on.
-import net from 'node:net';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AMQP_URL } from '../../../test/support/broker';
-import { loopbackListener, stopTimed, type LoopbackListener } from '../../../test/support/loopbackListener';
+import { loopbackListener, neverAnswers, passOnToBroker, stopTimed } from '../../../test/support/loopbackListener';
 import { deleteQueues } from '../../../test/support/metricsStreamKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { waitFor } from '../../../test/support/waitFor';
@@ -25,13 +24,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A loopback listener, closed after the test. */
-async function listener(onSocket: (s: net.Socket) => void): Promise<LoopbackListener> {
-  const l = await loopbackListener(onSocket);
-  cleanups.push(() => l.close());
-  return l;
-}
-
 function follower(port: number, initialRetries?: number): { follower: MetricsFollower; stream: string } {
   const store: Store = openStore(path.join(dir, `${randomUUID()}.db`));
   cleanups.push(() => store.close());
@@ -42,8 +34,7 @@ function follower(port: number, initialRetries?: number): { follower: MetricsFol
 
 describe('a metrics follower stopped while connecting', () => {
   it('to a broker that accepts and never answers: stop() ends the attempt, start() settles, the socket is closed', async () => {
-    // Reads what comes (and so sees the end of the connection), answers nothing.
-    const stalled = await listener((s) => s.resume());
+    const stalled = await loopbackListener(neverAnswers, cleanups);
     const { follower: f } = follower(stalled.port);
     const started = f.start();
     await waitFor(() => stalled.accepted() === 1, 'the listener accepted');
@@ -55,20 +46,10 @@ describe('a metrics follower stopped while connecting', () => {
   });
 
   it('to a broker that answers late: it does not connect and follow after its stop', async () => {
-    let stopped = false;
-    const late = await listener((client) => {
-      // The real broker, once the follower has been stopped.
-      const wait = setInterval(() => {
-        if (!stopped) return;
-        clearInterval(wait);
-        const upstream = net.connect(5672, '127.0.0.1');
-        upstream.on('error', () => client.destroy());
-        client.on('close', () => upstream.destroy());
-        upstream.on('close', () => client.destroy());
-        client.pipe(upstream).pipe(client);
-      }, 5);
-      client.on('close', () => clearInterval(wait));
-    });
+    let stopped = (): void => undefined;
+    const afterStop = new Promise<void>((resolve) => (stopped = resolve));
+    // The real broker, once the follower has been stopped.
+    const late = await loopbackListener((client) => void afterStop.then(() => client.destroyed || passOnToBroker(client)), cleanups);
     const { follower: f, stream } = follower(late.port);
     const conn = await amqpConnect(AMQP_URL);
     await declareMetricsStream(() => conn.createChannel(), stream, DEFAULT_STREAM_RETENTION);
@@ -77,7 +58,7 @@ describe('a metrics follower stopped while connecting', () => {
     const started = f.start();
     await waitFor(() => late.accepted() === 1, 'the listener accepted');
     await f.stop();
-    stopped = true;
+    stopped();
     await started.catch(() => undefined);
     await waitFor(() => late.open() === 0, () => `no connection left open (state ${f.status.state})`, 1000);
     expect(f.status.state).toBe('stopped');
@@ -87,7 +68,7 @@ describe('a metrics follower stopped while connecting', () => {
 describe('a metrics follower with a retry budget stopped between attempts', () => {
   it('start() settles at once, not after its backoff', async () => {
     // Refuses each connection at once: every attempt fails fast, the backoff doubles (0.8-1.2 s before the 3rd retry).
-    const refusing = await listener((s) => s.destroy());
+    const refusing = await loopbackListener((s) => s.destroy(), cleanups);
     const { follower: f } = follower(refusing.port, 10);
     const started = f.start();
     await waitFor(() => refusing.accepted() === 3, 'three attempts refused', 5000);

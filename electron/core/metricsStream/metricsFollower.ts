@@ -32,6 +32,8 @@ export interface FollowerOptions {
   initialRetries?: number;
   /** After each committed batch (the engine's live view, the CLI's counts). */
   onApplied?(outcome: ApplyOutcome, messages: readonly StreamItem[]): void;
+  /** How long stop() waits for the broker to answer (an attempt under way, the close): CLOSE_TIMEOUT_MS; tests lower it. */
+  closeTimeoutMs?: number;
 }
 
 export interface FollowerStatus {
@@ -105,12 +107,13 @@ export class MetricsFollower {
     // An attempt under way ends now, its socket dropped (a broker that accepts and never answers
     // held it for the 5 s connect timeout, one that answered late was followed after the stop),
     // and is waited for: it closes what it opened.
-    await this.attempt.abortAndWait(CLOSE_TIMEOUT_MS);
+    const bound = this.o.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
+    await this.attempt.abortAndWait(bound);
     const model = this.model;
     this.model = null;
     // A stalled broker never answers the close: the socket is dropped instead (nothing is lost,
     // the offset is stored with what was applied).
-    if (model && !(await closeWithin(model, CLOSE_TIMEOUT_MS))) this.o.log('connection to the broker dropped without its close handshake');
+    if (model && !(await closeWithin(model, bound))) this.o.log('connection to the broker dropped without its close handshake');
   }
 
   /** True when everything the stream holds now has been applied (`--drain`). */

@@ -13,6 +13,7 @@ import { deleteQueues } from '../../../test/support/metricsStreamKit';
 import { incoming } from '../../../test/support/storedTextKit';
 import { startTcpProxy } from '../../../test/support/tcpProxy';
 import { tempDir } from '../../../test/support/tempDir';
+import { settlesWithin } from '../../../test/support/loopbackListener';
 import { waitFor } from '../../../test/support/waitFor';
 import { newConsoleId } from '../broker/consoleQueue';
 import { openStore } from '../store/store';
@@ -26,7 +27,7 @@ const stream = `t.stalledpub.${randomUUID().slice(0, 8)}.metrics`;
 afterAll(() => deleteQueues([stream]));
 
 describe('a metrics publisher whose broker stops answering', () => {
-  it('stop(timeoutMs) returns within its bound, and what was not confirmed stays in the outbox', async () => {
+  it('stop(timeoutMs) returns at its bound, and what was not confirmed stays in the outbox', async () => {
     const proxy = await startTcpProxy();
     const store = openStore(path.join(dir, 'collector.db'));
     recordMetricsOutbox(store, 'queue');
@@ -47,11 +48,10 @@ describe('a metrics publisher whose broker stops answering', () => {
       proxy.hold();
       store.ingest.commit([paymentEvent('payment.authorized')].map((e) => incoming(e, Date.now())));
       publisher.kick();
-      const started = Date.now();
-      const stopped = await Promise.race([publisher.stop(1000).then(() => 'stopped'), new Promise((r) => setTimeout(r, 4000, 'still stopping'))]);
-      expect(stopped, logs.join('\n')).toBe('stopped');
-      expect(Date.now() - started).toBeLessThan(3000);
+      // Its bound, not the confirm it waits for: settled well before a stall would end (never).
+      await settlesWithin(publisher.stop(200), 2000, () => `stop(200) settled (log: ${logs.join(' | ')})`);
       expect(store.metricsStream.outboxSize()).toBe(1);
+      expect(logs).toContain('metrics stream: 1 message not yet confirmed stays in the outbox; published at the next start');
     } finally {
       proxy.release();
       await proxy.close();
@@ -61,18 +61,17 @@ describe('a metrics publisher whose broker stops answering', () => {
 });
 
 describe('a metrics follower whose broker stops answering', () => {
-  it('stop() returns within a few seconds', async () => {
+  it('stop() gives up the close handshake at its bound and drops the socket', async () => {
     const proxy = await startTcpProxy();
     const fstore = openStore(path.join(dir, 'follower.db'));
     const logs: string[] = [];
-    const follower = new MetricsFollower({ url: `amqp://guest:guest@127.0.0.1:${proxy.port}`, stream, store: fstore, log: (l) => logs.push(l), flushMs: 20 });
+    const follower = new MetricsFollower({ url: `amqp://guest:guest@127.0.0.1:${proxy.port}`, stream, store: fstore, log: (l) => logs.push(l), flushMs: 20, closeTimeoutMs: 200 });
     try {
       await follower.start();
       proxy.hold();
-      const started = Date.now();
-      const stopped = await Promise.race([follower.stop().then(() => 'stopped'), new Promise((r) => setTimeout(r, 8000, 'still stopping'))]);
-      expect(stopped, logs.join('\n')).toBe('stopped');
-      expect(Date.now() - started).toBeLessThan(7000);
+      await settlesWithin(follower.stop(), 2000, () => `stop() settled (log: ${logs.join(' | ')})`);
+      // Ended by its bound: the close the broker never answered was given up, the socket dropped.
+      expect(logs).toContain('connection to the broker dropped without its close handshake');
     } finally {
       proxy.release();
       await proxy.close();
