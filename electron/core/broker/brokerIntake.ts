@@ -14,7 +14,7 @@ import type { RedeliveryGuard, ReviewedDelivery } from './redeliveryGuard';
 export interface IntakeEvents {
   /**
    * `decoded`: decodeMessage(raw), done on the consumer thread (or a refusal of the redelivery
-   * guard's). `alone`: commit it in a batch of its own (delivered again more than once).
+   * guard's). `alone`: commit it in a batch of its own (delivered three times before, never stored).
    */
   onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken, decoded: DecodeResult, alone: boolean): void;
   onStatus(status: ConnectionStatus): void;

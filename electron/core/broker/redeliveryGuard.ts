@@ -6,8 +6,8 @@
 // counted in the database (migration 366), committed BEFORE the message is handed on; the
 // ingest transaction that stores the message deletes its count. At MAX_TAKE_ATTEMPTS
 // deliveries the message is quarantined unread (stored, then acknowledged: nothing lost).
-// A first redelivery (any restart or lost channel makes many) is counted with its chunk, in one
-// transaction. From the third delivery on, a message is counted as it is handed on, and
+// The first two redeliveries (any restart or lost channel makes many) are counted with their
+// chunk, in one transaction. From the fourth delivery on, a message is counted as it is handed on, and
 // committed in a batch of its own: what was in flight beside the culprit gets stored, and what
 // came behind it, never handed on while it ended each process, is not counted toward the limit.
 import { createHash } from 'node:crypto';
@@ -18,8 +18,11 @@ import type { NamedQueueConfig } from './brokerConfig';
 import { MAX_TAKE_ATTEMPTS } from './brokerConsumer';
 import { ThrottledLine } from './throttledLine';
 
-/** From this many deliveries on, a message is committed alone (it was in flight in two processes that ended without storing it). */
-export const ALONE_FROM_ATTEMPT = 3;
+/**
+ * From this many deliveries on, a message is counted as it is handed on and committed alone (it
+ * was in flight in three processes, or channels, that ended without storing it).
+ */
+export const ALONE_FROM_ATTEMPT = 4;
 /** A count not added to for this long is of a message gone elsewhere (another consumer, a deleted queue). */
 const IDLE_COUNT_MS = 7 * 24 * 3600_000;
 
@@ -60,9 +63,9 @@ export class RedeliveryGuard {
   }
 
   /**
-   * With a chunk, before any of it is handed on: counts the first redelivery of each message
-   * delivered again (one transaction, committed on return); the later ones are counted by
-   * handOn, and committed alone. Should a count fail (a lock, a full disk), the messages go on
+   * With a chunk, before any of it is handed on: counts the first two redeliveries of each
+   * message delivered again (one transaction, committed on return); the later ones are counted
+   * by handOn, and committed alone. Should a count fail (a lock, a full disk), the messages go on
    * uncounted. Never throws.
    */
   review(items: ReviewedDelivery[]): void {
@@ -70,7 +73,7 @@ export class RedeliveryGuard {
     if (again.length === 0) return;
     const now = Date.now();
     const keys = again.map((d) => this.keyOf(d.raw));
-    const counts = this.count(keys, now, 1);
+    const counts = this.count(keys, now, ALONE_FROM_ATTEMPT - 2);
     if (counts === null) return;
     again.forEach((d, i) => {
       this.keys.set(d.raw, keys[i]);

@@ -206,7 +206,7 @@ export class Engine {
         onDelivery: (raw, redelivered, token, decoded, alone) => {
           this.timing.firstDeliveryMs ??= raw.arrivalMs;
           this.lastReceivedAt = raw.arrivalMs;
-          // Delivered again more than once without being stored: in a batch of its own, so that
+          // Delivered three times before without being stored: in a batch of its own, so that
           // what was in flight beside it is stored should it end this process too.
           if (alone) this.pipeline.flush();
           this.pipeline.push({ raw, redelivered, ackToken: token, decoded });
