@@ -8,13 +8,14 @@ import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AMQP_URL } from '../../../test/support/broker';
+import { answers, startLoopbackHttp } from '../../../test/support/fakeManagementServer';
 import { lastJson, runPayops } from '../../../test/support/cli';
 import { deadLetterTopology, deleteDeadLetterTopology, depth, fillDeadLetterQueue } from '../../../test/support/deadLetterTopology';
 import { tempDir } from '../../../test/support/tempDir';
 import { DeadLetterService } from '../deadLetters/deadLetterService';
 import { openStore } from '../store/store';
 import { browseDeadLetters } from './deadLetterBrowse';
-import { DeliveryLimitRefusal } from './deadLetterDeliveryLimit';
+import { assertRequeueSafe, DeliveryLimitRefusal } from './deadLetterDeliveryLimit';
 import { redriveDeadLetters, RedriveRefusedError } from './deadLetterRedrive';
 import { ManagementClient } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';
@@ -154,4 +155,32 @@ describe('a classic dead-letter queue', () => {
     }
     expect(await depth(t.dlq)).toBe(4);
   }, 60_000);
+});
+
+// The check read the management API with a fetch of its own: any 404 meant "queue not found"
+// (a wrong --management address, answering 404 for every path, said the queue was missing),
+// a proxy's login page said "Unexpected token '<'...", a 401 said only "HTTP 401", and an
+// answer without end was read whole. It now asks through ManagementClient, as every other read.
+describe('the delivery-limit check against a management API that answers badly', () => {
+  it('names the address, the credentials or the page, never a missing queue, and refuses', async () => {
+    const http = await startLoopbackHttp(answers.status(404, '<html><body>Not Found</body></html>', 'text/html'));
+    cleanup.push(() => http.close());
+    const client = new ManagementClient(managementEndpoint(AMQP_URL, http.url), { timeoutMs: 1500 });
+    const refusal = async () => (await assertRequeueSafe(client, 'orders.dlq', 'browse').catch((e: unknown) => e)) as Error;
+    const cases: [Parameters<typeof answers.status>, RegExp][] = [
+      [[404, '<html><body>Not Found</body></html>', 'text/html'], /answered 404 for \/api\/queues\/%2F\/orders\.dlq: is this the management plugin's address\?/],
+      [[200, '<html><form>Sign in</form></html>', 'text/html'], /answered an HTML page, not JSON/],
+      [[401, '{"error":"not_authorised","reason":"Login failed"}'], /refused the credentials \(HTTP 401\)/],
+    ];
+    for (const [answer, said] of cases) {
+      http.answer = answers.status(...answer);
+      const err = await refusal();
+      expect(err, String(answer[0])).toBeInstanceOf(DeliveryLimitRefusal);
+      expect(err.message).toMatch(said);
+      expect(err.message).not.toMatch(/not found in vhost/);
+    }
+    // RabbitMQ's own 404 for a queue it does not have (JSON) still says the queue is missing.
+    http.answer = answers.status(404, '{"error":"Object Not Found","reason":"Not Found"}');
+    expect((await refusal()).message).toBe(`queue "orders.dlq" not found in vhost "/" (management API at ${http.url})`);
+  });
 });

@@ -8,7 +8,7 @@
 // is a quorum queue whose limit cannot be read (the management API out of reach).
 import { z } from 'zod';
 import { safeErrorMessage } from '../redact';
-import type { ManagementClient } from './managementClient';
+import { isAbsentObject, ManagementError, type ManagementClient } from './managementClient';
 
 export type RequeueAction = 'browse' | 'dry-run' | 'redrive';
 
@@ -110,20 +110,6 @@ const policiesSchema = z.array(
 );
 const overviewSchema = z.object({ rabbitmq_version: z.string().nullish() }).passthrough();
 
-class NotFound extends Error {}
-
-async function getJson<T>(client: ManagementClient, path: string, schema: z.ZodType<T>): Promise<T> {
-  const e = client.endpoint;
-  const res = await fetch(`${e.baseUrl}${path}`, {
-    headers: { authorization: `Basic ${Buffer.from(`${e.username}:${e.password}`).toString('base64')}`, accept: 'application/json' },
-    signal: AbortSignal.timeout(client.timeoutMs),
-  });
-  const text = await res.text();
-  if (res.status === 404) throw new NotFound(path);
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return schema.parse(JSON.parse(text));
-}
-
 /** The policies (or operator policies) of the vhost that apply to the queue, highest priority first (the broker applies the first). */
 function matching(list: z.infer<typeof policiesSchema>, queue: string): z.infer<typeof policiesSchema> {
   return list
@@ -139,10 +125,15 @@ function matching(list: z.infer<typeof policiesSchema>, queue: string): z.infer<
     .slice(0, 1);
 }
 
-/** Reads the queue's type, arguments, policies and the broker's version through the management API. */
+/**
+ * Reads the queue's type, arguments, policies and the broker's version through the management
+ * API, with ManagementClient's bounds and errors: a fetch of its own said "queue not found" for
+ * a wrong address's 404, "Unexpected token '<'" for a proxy's page, "HTTP 401", and read any
+ * answer whole.
+ */
 export async function deliveryLimitFacts(client: ManagementClient, queue: string): Promise<DeliveryLimitFacts> {
   const vhost = encodeURIComponent(client.endpoint.vhost);
-  const q = await getJson(client, `/api/queues/${vhost}/${encodeURIComponent(queue)}`, queueSchema);
+  const q = await client.get(`/api/queues/${vhost}/${encodeURIComponent(queue)}`, queueSchema, `queue ${queue}`);
   const type = q.type ?? null;
   if (type !== 'quorum') return { type, arguments: q.arguments ?? null, effectivePolicy: null, matchingPolicies: [], version: null };
   // The effective policy is in the answer once the queue's statistics have been emitted (a few
@@ -151,9 +142,9 @@ export async function deliveryLimitFacts(client: ManagementClient, queue: string
   let matchingPolicies: DeliveryLimitFacts['matchingPolicies'] = null;
   try {
     const [policies, operator] = await Promise.all([
-      getJson(client, `/api/policies/${vhost}`, policiesSchema),
-      getJson(client, `/api/operator-policies/${vhost}`, policiesSchema).catch((err: unknown) => {
-        if (err instanceof NotFound) return []; // no operator policies endpoint: none
+      client.get(`/api/policies/${vhost}`, policiesSchema, 'policies'),
+      client.get(`/api/operator-policies/${vhost}`, policiesSchema, 'operator policies').catch((err: unknown) => {
+        if (err instanceof ManagementError && err.kind === 'not-found') return []; // no operator policies endpoint: none
         throw err;
       }),
     ]);
@@ -164,7 +155,7 @@ export async function deliveryLimitFacts(client: ManagementClient, queue: string
   } catch {
     matchingPolicies = null; // e.g. a user without the policymaker or monitoring tag
   }
-  const version = await getJson(client, '/api/overview?columns=rabbitmq_version', overviewSchema)
+  const version = await client.get('/api/overview?columns=rabbitmq_version', overviewSchema, 'overview')
     .then((o) => o.rabbitmq_version ?? null)
     .catch(() => null);
   return { type, arguments: q.arguments ?? null, effectivePolicy, matchingPolicies, version };
@@ -188,7 +179,7 @@ export async function assertRequeueSafe(client: ManagementClient | null, queue: 
   try {
     facts = await deliveryLimitFacts(client, queue);
   } catch (err) {
-    if (err instanceof NotFound) throw new Error(`queue "${queue}" not found in vhost "${client.endpoint.vhost}" (management API at ${client.endpoint.baseUrl})`);
+    if (isAbsentObject(err)) throw new Error(`queue "${queue}" not found in vhost "${client.endpoint.vhost}" (management API at ${client.endpoint.baseUrl})`);
     throw new DeliveryLimitRefusal(
       `refusing to ${action} "${queue}": the management API at ${client.endpoint.baseUrl} did not say what kind of queue it is (${safeErrorMessage(err)}), ` +
         `and on a quorum queue with a delivery limit putting messages back counts as a delivery (the broker drops them at the limit). Try again once the management API answers.`,

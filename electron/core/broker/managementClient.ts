@@ -85,6 +85,14 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
+/**
+ * Whether `err` is RabbitMQ saying the object asked for does not exist (a 404 with its JSON
+ * body), not a 404 of a server that is not the management API (a wrong address).
+ */
+export function isAbsentObject(err: unknown): boolean {
+  return err instanceof ManagementError && err.kind === 'not-found' && /not found \(HTTP 404/.test(err.message);
+}
+
 export class ManagementClient {
   private readonly authorization: string;
   readonly timeoutMs: number;
@@ -206,6 +214,11 @@ export class ManagementClient {
   async peekMessages<T>(queue: string, count: number, schema: z.ZodType<T>, vhost = this.endpoint.vhost): Promise<T> {
     const body = JSON.stringify({ count, ackmode: 'ack_requeue_true', encoding: 'auto', truncate: 1_000_000 });
     return this.request(`/api/queues/${enc(vhost)}/${enc(queue)}/get`, schema, `messages of ${queue}`, { method: 'POST', body });
+  }
+
+  /** Any other GET of the API (`path` from /api/...), with the same bounds and errors; `what` names it in them. */
+  get<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> {
+    return this.request(path, schema, what);
   }
 
   private async request<T>(path: string, schema: z.ZodType<T>, what: string, init: { method?: string; body?: string } = {}): Promise<T> {

@@ -5,7 +5,7 @@
 // poller runs beside ingest and must not stop it.
 import type { QueueDepth } from '../../../shared/metrics';
 import { NODE_HEALTH_UNKNOWN, type BrokerNodeHealth, type ManagementQueue, type QueueRates } from '../../../shared/queueStats';
-import { ManagementError, type ManagementClient, type QueueEntry } from './managementClient';
+import { isAbsentObject, ManagementError, type ManagementClient, type QueueEntry } from './managementClient';
 import { HoltTrend, delaySeconds, drainSeconds, forecastOf, maxLengthOf, oldestMessageAge, stalledSeconds } from './queueBusinessTime';
 
 export const RATES_NEED_MANAGEMENT = 'rates need the management plugin';
@@ -280,7 +280,7 @@ export class QueueStatsPoller {
     try {
       return new Map([[queue, await client.queue(queue)]]);
     } catch (err) {
-      if (err instanceof ManagementError && err.kind === 'not-found' && /not found \(HTTP 404/.test(err.message)) return new Map();
+      if (isAbsentObject(err)) return new Map();
       throw err;
     }
   }
