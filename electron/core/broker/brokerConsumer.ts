@@ -13,7 +13,7 @@ import { validateBrokerUrl } from './brokerUrl';
 import { consumeArguments, declareTopology } from './topology';
 import { streamOffsetOf } from './streamOffsetHeader';
 import { queueExpiresMs } from './consoleQueue';
-import { streamStartOffset } from './streamStart';
+import { messageDigest, streamStartOffset } from './streamStart';
 import { deliveryCountOf } from './deadLetterMessage';
 import { ThrottledLine } from './throttledLine';
 import { oldestMessageAge } from './queueBusinessTime';
@@ -107,6 +107,8 @@ export class BrokerConsumer {
   private unacked = 0;
   /** A stream queue's offset after the newest message delivered to this process; null before any. */
   private resumeAt: number | null = null;
+  /** The body of the message before `resumeAt` as the stream holds it (null: not known, after a put-back). */
+  private resumeBody: Buffer | null = null;
   /** Where a stream is read from before anything was delivered: the configured offset, once checked against the stream. */
   private startAt: string | number | Date | undefined;
   private everConnected = false;
@@ -341,7 +343,7 @@ export class BrokerConsumer {
       await declareTopology(ch, this.config, () => conn.createChannel(), (line) => this.log(line));
       await ch.prefetch(this.config.prefetch);
       if (this.stopping) throw new Error('stopping');
-      const streamOffset = this.resumeAt ?? (await this.streamStart(conn));
+      const streamOffset = this.resumeAt !== null ? await this.resumePlace(conn, this.resumeAt) : await this.streamStart(conn);
       if (this.stopping) throw new Error('stopping');
       this.connection = conn;
       this.channel = ch;
@@ -386,6 +388,25 @@ export class BrokerConsumer {
     return this.startAt;
   }
 
+  /**
+   * Where a stream read by this process resumes on a new connection: after the newest message
+   * delivered, unless the stream was deleted and created again under its name meanwhile (its
+   * offsets start again at 0). RabbitMQ attached such a consumer at the old offset and skipped,
+   * in silence, every message published to the new stream before it. The check a start makes
+   * (streamStart.ts: the stream ends before that place, or holds another message there) runs
+   * here too; the new stream is read from its first offset.
+   */
+  private async resumePlace(conn: ChannelModel, next: number): Promise<number | 'first'> {
+    const body = this.resumeBody;
+    const lastMessageDigest = body && messageDigest({ body, headers: null, contentType: null, routingKey: '', arrivalMs: 0 }, { ok: false, reason: '' });
+    const at = await streamStartOffset(conn, this.config.queue, next, { next, lastMessageDigest }, (line) => this.log(line));
+    if (at === 'first') {
+      this.resumeAt = 0;
+      this.resumeBody = null;
+    }
+    return at;
+  }
+
   private onMessage(ch: Channel, msg: ConsumeMessage | null): void {
     // A stream channel replaced to read again from a message not taken: what it still
     // delivers comes again on the next one.
@@ -423,7 +444,10 @@ export class BrokerConsumer {
     }
     if (this.config.queueType === 'stream') {
       const offset = streamOffsetOf(msg.properties.headers);
-      if (offset !== null) this.resumeAt = offset + 1;
+      if (offset !== null) {
+        this.resumeAt = offset + 1;
+        this.resumeBody = msg.content;
+      }
     }
   }
 
@@ -554,6 +578,7 @@ export class BrokerConsumer {
     const offsets = items.map((d) => streamOffsetOf(d.raw.headers)).filter((o): o is number => o !== null);
     if (offsets.length === 0) return null;
     const from = Math.min(...offsets);
+    if (this.resumeAt === null || from < this.resumeAt) this.resumeBody = null;
     this.resumeAt = Math.min(this.resumeAt ?? from, from);
     const lower = (generation: number): void => {
       this.rereadFloors.set(generation, Math.min(this.rereadFloors.get(generation) ?? from, from));

@@ -1,3 +1,4 @@
+// Also: a stream deleted and created again while it is read (at the end).
 // A stream message put back (its chunk could not be posted to the engine thread) is read again
 // from its offset; the engine stores, with every batch, the offset after the batch's newest
 // message (streamResume.ts). When the messages after the put-back one were still posted, their
@@ -15,7 +16,8 @@ import { waitFor } from '../../../test/support/waitFor';
 import { resumeStream } from '../engine/streamResume';
 import { openStore, type Store } from '../store/store';
 import { DEFAULT_BROKER, type NamedQueueConfig } from './brokerConfig';
-import { BrokerConsumer } from './brokerConsumer';
+import { BrokerConsumer, type Delivery } from './brokerConsumer';
+import { streamOffsetOf } from './streamOffsetHeader';
 import { DeliveryChunker } from './deliveryChunks';
 
 const topologies: TestTopology[] = [];
@@ -153,5 +155,63 @@ describe('a stream message quarantined without its headers', () => {
     // poison is at offset 1: the place after it is 2.
     expect(s.store.streamOffsets.next(topo.queue)).toBe(2);
     s.store.close();
+  });
+});
+
+// A stream deleted and created again under its name while payops reads it (an operator's
+// clean-up, a tool that re-creates it): the consumer is cancelled and reconnects, declaring the
+// stream again. It resumed at the offset after the newest message it was delivered, kept in
+// memory, unchecked: on the new stream (its offsets start again at 0) RabbitMQ attached it at
+// that offset and skipped, in silence, every message published before it (streamStart.ts says
+// why). The check a start makes against the stream now runs on each reconnect too.
+async function onChannel(fn: (ch: amqp.ConfirmChannel) => Promise<unknown>): Promise<void> {
+  const conn = await amqp.connect(AMQP_URL);
+  try {
+    await fn(await conn.createConfirmChannel());
+  } finally {
+    await conn.close();
+  }
+}
+
+const publishTo = (queue: string, bodies: string[]) =>
+  onChannel(async (ch) => {
+    for (const b of bodies) ch.sendToQueue(queue, Buffer.from(b));
+    await ch.waitForConfirms();
+  });
+
+describe('a stream deleted and created again while it is read', () => {
+  it('is read from its first offset after the reconnect: nothing published to the new stream is skipped', async () => {
+    const recreated = uniqueTopology('streamrecreated');
+    topologies.push(recreated);
+    const delivered: Delivery[] = [];
+    const logs: string[] = [];
+    const consumer = new BrokerConsumer(
+      { ...DEFAULT_BROKER, url: AMQP_URL, exchange: recreated.exchange, queue: recreated.queue, queueType: 'stream', streamOffset: 'first', prefetch: 50, initialRetries: 1 },
+      { onDelivery: (d) => void delivered.push(d), log: (l) => void logs.push(l) },
+    );
+    const bodies = () => delivered.map((d) => d.raw.body.toString());
+    try {
+      await consumer.start();
+      await publishTo(recreated.queue, ['old-0', 'old-1', 'old-2', 'old-3', 'old-4', 'old-5']);
+      await waitFor(() => delivered.length === 6, () => `the old stream's 6 messages (${bodies().join(',')})`);
+      const generation = delivered[5].ack.generation;
+      // Deleted and declared again at once, by another tool, which publishes to it: the consumer,
+      // cancelled by the broker, reconnects to the new stream (an empty one is waited on 3 s
+      // before it is taken as empty, where it ends being known only by reading it).
+      await onChannel(async (ch) => {
+        await ch.deleteQueue(recreated.queue);
+        await ch.assertQueue(recreated.queue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+      });
+      await publishTo(recreated.queue, ['new-0', 'new-1', 'new-2']);
+      await waitFor(() => bodies().includes('new-2'), () => `the new stream's messages (delivered: ${bodies().join(',')}; log: ${logs.join(' | ')})`, 4000);
+      const fresh = delivered.filter((d) => d.ack.generation > generation);
+      expect(fresh.map((d) => [d.raw.body.toString(), streamOffsetOf(d.raw.headers)])).toEqual([
+        ['new-0', 0],
+        ['new-1', 1],
+        ['new-2', 2],
+      ]);
+    } finally {
+      await consumer.stop();
+    }
   });
 });
