@@ -40,6 +40,12 @@ export interface ReviewedDelivery {
 export class RedeliveryGuard {
   /** The count key of each delivery counted, until the transaction storing it forgets the count. */
   private readonly keys = new WeakMap<RawMessage, string>();
+  /**
+   * Deliveries refused here: their counts are kept when they are stored, so that a copy
+   * delivered again (the acknowledgement lost with the process) is refused unread too, and
+   * found held in the quarantine, instead of being handled, and ending the process, again.
+   */
+  private readonly refused = new WeakSet<RawMessage>();
   private readonly failedLine = new ThrottledLine((line) => this.log(line));
   private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
   private pruned = false;
@@ -115,6 +121,7 @@ export class RedeliveryGuard {
     const attempts = redeliveries + 1;
     if (attempts >= ALONE_FROM_ATTEMPT) d.alone = true;
     if (!d.decoded.ok || attempts < MAX_TAKE_ATTEMPTS) return; // a refused one is quarantined anyway
+    this.refused.add(d.raw);
     d.decoded = {
       ok: false,
       reason: `delivered ${attempts} times and never stored (each earlier delivery ended without its batch committing: a payops that stopped or crashed while handling it): quarantined unread rather than handled again`,
@@ -122,12 +129,12 @@ export class RedeliveryGuard {
     this.quarantinedLine.say(`a message delivered ${attempts} times without being stored: quarantined unread (a crash loop stopped)`);
   }
 
-  /** In the ingest transaction: the counts of the messages it stores are forgotten. */
+  /** In the ingest transaction: the counts of the messages it stores are forgotten (not those refused here: they go when idle). */
   private stored(raws: readonly RawMessage[]): void {
     const keys: string[] = [];
     for (const raw of raws) {
       const key = this.keys.get(raw);
-      if (key !== undefined) keys.push(key);
+      if (key !== undefined && !this.refused.has(raw)) keys.push(key);
     }
     if (keys.length > 0) this.store.deliveryAttempts.forget(keys);
   }
