@@ -1,5 +1,4 @@
 // Restarts the shared broker: runs alone, after every other suite (see vitest.faults.config.ts).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,17 +6,16 @@ import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopolog
 import { lastJson, runPayops, startPayops } from '../../test/support/cli';
 import { paymentEvent } from '../../bench/events';
 import { storedIdentities } from '../../test/support/storedIds';
+import { rabbitmqctl } from '../../test/support/faultKit';
 import { tempDir } from '../../test/support/tempDir';
 import { waitFor } from '../../test/support/waitFor';
 
 const dir = tempDir();
 const t = uniqueTopology('restart');
 afterAll(async () => {
-  execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
+  rabbitmqctl('start_app');
   await deleteTopology(t);
 });
-
-const rabbitmqctl = (cmd: string) => execFileSync('rabbitmqctl', [cmd], { stdio: 'ignore', timeout: 60_000 });
 
 describe('broker restart mid-stream', () => {
   it('reconnects after stop_app/start_app and stores every event exactly once', async () => {

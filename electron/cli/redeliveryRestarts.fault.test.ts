@@ -6,7 +6,6 @@
 // add up to a message quarantined as a crash loop ("delivered 5 times and never stored"): what
 // is stored between restarts forgets its count. Every event stored once, nothing quarantined,
 // and no count left behind.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,17 +13,16 @@ import { AMQP_URL, deleteTopology, prepareQueue, publishResilient, uniqueTopolog
 import { lastJson, runPayops, startPayops } from '../../test/support/cli';
 import { paymentEvent } from '../../bench/events';
 import { storedIdentities } from '../../test/support/storedIds';
+import { rabbitmqctl } from '../../test/support/faultKit';
 import { tempDir } from '../../test/support/tempDir';
 import { waitFor } from '../../test/support/waitFor';
 
 const dir = tempDir();
 const t = uniqueTopology('redeliveryrestarts');
 afterAll(async () => {
-  execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
+  rabbitmqctl('start_app');
   await deleteTopology(t);
 });
-
-const rabbitmqctl = (cmd: string) => execFileSync('rabbitmqctl', [cmd], { stdio: 'ignore', timeout: 60_000 });
 
 describe('broker restarts while a collector holds messages, on a classic queue', () => {
   it('store every event once and quarantine none: redeliveries of the restarts are not a crash loop', async () => {

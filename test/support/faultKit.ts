@@ -1,9 +1,14 @@
 // Helpers of the fault suite (electron/faults): queue depth as the broker sees it, waiting
 // for a condition, and padded events that fill a database quickly.
-import { type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { storedIdentities } from './storedIds';
 import { paymentEvent, riskEvent } from '../../bench/events';
+
+/** `rabbitmqctl stop_app` / `start_app`: the suites that restart the shared broker (*.fault.test.ts only). */
+export function rabbitmqctl(cmd: 'stop_app' | 'start_app'): void {
+  execFileSync('rabbitmqctl', [cmd], { stdio: 'ignore', timeout: 60_000 });
+}
 
 export interface QueueCounts {
   /** Ready + unacknowledged: everything the broker still holds (nothing acknowledged). */

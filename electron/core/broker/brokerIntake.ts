@@ -121,27 +121,43 @@ export class BrokerIntake {
   }
 
   private deliver(chunk: DeliveryChunk): void {
+    // Redeliveries are counted, and committed, before they are handed on: a process that ends
+    // while handling one has counted it (redeliveryGuard.ts). A chunk without one (nearly all)
+    // goes straight on: this is ingest's critical path.
+    if (this.redeliveries && chunk.redelivered.includes(1)) return this.deliverCounted(chunk, this.redeliveries);
+    const { offsets } = chunk;
+    for (let i = 0; i < chunk.tags.length; i++) {
+      this.events.onDelivery(
+        rawAt(chunk, offsets, i),
+        chunk.redelivered[i] === 1,
+        { generation: chunk.generation, tag: chunk.tags[i] },
+        chunk.decoded[i],
+        false,
+      );
+    }
+  }
+
+  private deliverCounted(chunk: DeliveryChunk, guard: RedeliveryGuard): void {
     const { offsets } = chunk;
     const items: ReviewedDelivery[] = [];
     for (let i = 0; i < chunk.tags.length; i++) {
-      items.push({
-        raw: {
-          body: Buffer.from(chunk.bodies, offsets[i], offsets[i + 1] - offsets[i]),
-          routingKey: chunk.routingKeys[i],
-          contentType: chunk.contentTypes[i],
-          headers: chunk.headers[i],
-          arrivalMs: chunk.arrivalMs[i],
-        },
-        redelivered: chunk.redelivered[i] === 1,
-        decoded: chunk.decoded[i],
-      });
+      items.push({ raw: rawAt(chunk, offsets, i), redelivered: chunk.redelivered[i] === 1, decoded: chunk.decoded[i] });
     }
-    // Redeliveries counted, and committed, before they are handed on: a process that ends while
-    // handling one has counted it (redeliveryGuard.ts).
-    this.redeliveries?.review(items);
+    guard.review(items);
     items.forEach((d, i) => {
-      this.redeliveries?.handOn(d);
+      guard.handOn(d);
       this.events.onDelivery(d.raw, d.redelivered, { generation: chunk.generation, tag: chunk.tags[i] }, d.decoded, d.alone === true);
     });
   }
+}
+
+/** Delivery `i` of a chunk, its body a view of the chunk's buffer. */
+function rawAt(chunk: DeliveryChunk, offsets: Uint32Array, i: number): RawMessage {
+  return {
+    body: Buffer.from(chunk.bodies, offsets[i], offsets[i + 1] - offsets[i]),
+    routingKey: chunk.routingKeys[i],
+    contentType: chunk.contentTypes[i],
+    headers: chunk.headers[i],
+    arrivalMs: chunk.arrivalMs[i],
+  };
 }
