@@ -131,3 +131,35 @@ describe('a message that ends the process each time, on a classic queue', () => 
     expect(await ready(t.queue)).toBe(0);
   }, 20_000);
 });
+
+// Copies of one message (a publisher that retried: the same routing key and body) are one
+// message to the guard. Counted one by one in a chunk delivered again, ten copies in flight at
+// a restart made their 4th and later copies "delivered 5 times": quarantined, although no
+// process had ever failed on them. Real store; the chunk as the intake hands it over.
+describe('copies of one message delivered again together', () => {
+  it('count once per process: none is refused, none committed alone', () => {
+    const store = openStore(path.join(dir, 'copies.db'));
+    try {
+      const config = { queue: 'copies.q', queueType: 'classic' as const };
+      const guard = RedeliveryGuard.wire(store, config, () => undefined)!;
+      const body = JSON.stringify(paymentEvent('payment.authorized', { id: 'rg-copy' }));
+      const copies = (): ReviewedDelivery[] =>
+        Array.from({ length: 10 }, () => {
+          const raw = { body: Buffer.from(body), routingKey: 'payment.authorized', contentType: null, headers: null, arrivalMs: Date.now() };
+          return { raw, redelivered: true, decoded: decodeMessage(raw) };
+        });
+      const items = copies();
+      guard.review(items);
+      items.forEach((d) => guard.handOn(d));
+      expect(items.map((d) => [d.decoded.ok, d.alone ?? false])).toEqual(items.map(() => [true, false]));
+      // The next process (nothing stored by this one) counts them once more: 2 redeliveries.
+      const next = RedeliveryGuard.wire(store, config, () => undefined)!;
+      const again = copies();
+      next.review(again);
+      again.forEach((d) => next.handOn(d));
+      expect(again.every((d) => d.decoded.ok && !d.alone)).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -46,6 +46,8 @@ export class RedeliveryGuard {
    * found held in the quarantine, instead of being handled, and ending the process, again.
    */
   private readonly refused = new WeakSet<RawMessage>();
+  /** The count of each message counted by this process (once each), until it is stored. */
+  private readonly countedHere = new Map<string, number>();
   private readonly failedLine = new ThrottledLine((line) => this.log(line));
   private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
   private pruned = false;
@@ -71,20 +73,26 @@ export class RedeliveryGuard {
   /**
    * With a chunk, before any of it is handed on: counts the first two redeliveries of each
    * message delivered again (one transaction, committed on return); the later ones are counted
-   * by handOn, and committed alone. Should a count fail (a lock, a full disk), the messages go on
+   * by handOn, and committed alone. A message is counted once per process (each process that
+   * ends without storing it is one attempt), its copies with it. Should a count fail (a lock, a full disk), the messages go on
    * uncounted. Never throws.
    */
   review(items: ReviewedDelivery[]): void {
     const again = items.filter((d) => d.redelivered);
     if (again.length === 0) return;
-    const now = Date.now();
     const keys = again.map((d) => this.keyOf(d.raw));
-    const counts = this.count(keys, now, ALONE_FROM_ATTEMPT - 2);
+    // Each message once: copies of it (a publisher that retried) share its count, and one counted
+    // by this process already (a lost channel delivered it again) is not counted twice.
+    const fresh = [...new Set(keys)].filter((k) => !this.countedHere.has(k));
+    const counts = this.count(fresh, Date.now(), ALONE_FROM_ATTEMPT - 2);
     if (counts === null) return;
+    const deferred = new Set<string>();
+    fresh.forEach((k, i) => (counts[i] > 0 ? this.countedHere.set(k, counts[i]) : deferred.add(k)));
     again.forEach((d, i) => {
       this.keys.set(d.raw, keys[i]);
-      if (counts[i] > 0) this.judge(d, counts[i]);
-      else {
+      const counted = this.countedHere.get(keys[i]);
+      if (counted !== undefined) this.judge(d, counted);
+      else if (deferred.has(keys[i])) {
         d.countOnHandOn = true;
         d.alone = true;
       }
@@ -96,11 +104,19 @@ export class RedeliveryGuard {
     if (!d.countOnHandOn) return;
     d.countOnHandOn = false;
     const key = this.keys.get(d.raw);
-    const counts = key === undefined ? null : this.count([key], Date.now());
-    if (counts !== null) this.judge(d, counts[0]);
+    if (key === undefined) return;
+    let counted = this.countedHere.get(key);
+    if (counted === undefined) {
+      const counts = this.count([key], Date.now());
+      if (counts === null) return;
+      counted = counts[0];
+      this.countedHere.set(key, counted);
+    }
+    this.judge(d, counted);
   }
 
   private count(keys: string[], now: number, below?: number): number[] | null {
+    if (keys.length === 0) return [];
     try {
       if (!this.pruned) {
         this.pruned = true;
@@ -136,6 +152,7 @@ export class RedeliveryGuard {
       const key = this.keys.get(raw);
       if (key !== undefined && !this.refused.has(raw)) keys.push(key);
     }
+    for (const key of keys) this.countedHere.delete(key);
     if (keys.length > 0) this.store.deliveryAttempts.forget(keys);
   }
 
