@@ -2,7 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EventRepository } from './eventRepository';
 import type { MinuteRollupRepository } from './minuteRollupRepository';
-import { paymentsAcross, recountKeptPayments } from './retentionSplitPayments';
+import { SplitPayments } from './retentionSplitPayments';
 import { StatementCache } from './statementCache';
 
 const DAY_MS = 86_400_000;
@@ -39,17 +39,21 @@ export class Retention {
     // of their first seconds went, and the dashboard counted events that were no longer stored
     // (up to ten minutes' more is kept).
     const cutoffSec = Math.floor(cutoffMs / EDGE_MS) * (EDGE_MS / 1000);
-    const across = this.payments && this.sql.hasTables('rollup_minute') ? paymentsAcross(this.sql, cutoffSec * 1000) : [];
-    const deleteEvents = this.sql.prepare('DELETE FROM event_log WHERE seq IN (SELECT seq FROM event_log WHERE time_ms < ? ORDER BY time_ms LIMIT ?)');
+    const split = this.payments && this.sql.hasTables('rollup_minute') ? new SplitPayments(this.sql) : null;
+    const chunkSeqs = 'SELECT seq FROM event_log WHERE time_ms < ? ORDER BY time_ms LIMIT ?';
+    const deleteEvents = this.sql.prepare(`DELETE FROM event_log WHERE seq IN (${chunkSeqs})`);
     let total = 0;
     for (;;) {
-      const n = this.sql.transaction(() => deleteEvents.run(cutoffSec * 1000, chunk).changes)();
+      const n = this.sql.transaction(() => {
+        split?.noteDeleting(chunkSeqs, [cutoffSec * 1000, chunk]);
+        return deleteEvents.run(cutoffSec * 1000, chunk).changes;
+      })();
       total += n;
       if (n < chunk) break;
     }
     this.sql.transaction(() => {
       this.deleteRollupsBefore(cutoffSec);
-      if (this.payments) recountKeptPayments(across, this.payments.events, this.payments.minutes);
+      if (this.payments && split) split.recountKept(this.payments.events, this.payments.minutes);
       // The coded tables (migration 240): the old names are views. Their keys stay (append-only).
       this.sql.prepare('DELETE FROM segment_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));
       this.sql.prepare('DELETE FROM segment_decline_minute_coded WHERE minute < ?').run(Math.floor(cutoffSec / 60));

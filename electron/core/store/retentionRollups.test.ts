@@ -103,6 +103,35 @@ describe('retention and the payments it cuts through', () => {
     }
   });
 
+  it('counts a payment again however far apart its attempts around the cut are (hours, not the hour either side)', () => {
+    const db = openDatabase(path.join(dir, 'far-apart.db'), { durability: 'normal' });
+    try {
+      const store = storeOn(db);
+      const cut = T0 + 3 * 3600_000; // a ten-minute edge
+      const at = (id: string, type: string, timeMs: number, paymentId: string, attempt: number): Sent => ({
+        event: { specversion: '1.0', id, source: 'psp/authorizer', type, time: new Date(timeMs).toISOString(), data: { paymentId, merchantId: 'm_1', amount: 1, currency: 'EUR', attempt } },
+        arrivalMs: timeMs,
+      });
+      storeInArrivalOrder(
+        db,
+        [
+          at('f1', 'payment.declined', cut - 2 * 3600_000, 'far', 1),
+          at('n1', 'payment.declined', cut - 20 * 60_000, 'near', 1),
+          at('n2', 'payment.authorized', cut + 20 * 60_000, 'near', 2),
+          at('f2', 'payment.declined', cut + 90 * 60_000, 'far', 2),
+          at('f3', 'payment.authorized', cut + 5 * 3600_000, 'far', 3),
+        ],
+        2,
+        store.ingest,
+      );
+      store.applyRetention(1, cut + DAY);
+      expect(rollupDisagreements(db)).toEqual([]);
+      expect(sqlWindow(db, cut, cut + 6 * 3600_000)).toMatchObject({ payments: 2, approvedPayments: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('counts a payment whose first attempts it deleted at its first attempt kept, as SQL over the events kept does', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 80 * 60 }), (cutoffSecAfterT0) =>
