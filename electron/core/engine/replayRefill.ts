@@ -95,7 +95,7 @@ export class ReplayRefill {
     const recent = ranged.filter(([paymentId, timeMs]) => paymentId !== null && timeMs >= windowFromMs).map(([paymentId]) => paymentId as string);
     // As a writer's batch: none read back is let go before the attempts after it are observed.
     payments.beginBatch();
-    for (const [paymentId, startMs, approved] of this.store.events.storedPayments(recent, after)) payments.recall(paymentId, startMs, approved === 1);
+    payments.recallStored(this.store.events.storedPayments(recent, after));
     for (const [paymentId, timeMs, approved] of ranged) payments.observe(paymentId, timeMs, approved === 1, emit);
     payments.endBatch();
     // The attempts up to `after` were not read: a payment not held is looked up as the clock moves on (fill).
@@ -129,7 +129,7 @@ export class ReplayRefill {
     const wanted = new Set<string>();
     for (const e of events) if (ATTEMPTS.has(e.type) && payments.wantsStored(e.paymentId, e.timeMs, null)) wanted.add(e.paymentId as string);
     payments.beginBatch();
-    if (wanted.size > 0) for (const [paymentId, startMs, approved] of this.store.events.storedPayments([...wanted], after)) payments.recall(paymentId, startMs, approved === 1);
+    if (wanted.size > 0) payments.recallStored(this.store.events.storedPayments([...wanted], after));
     this.metrics.addStored(withPayments(events, payments, emit));
     payments.endBatch();
     this.metrics.addStoredPayments(cells);
