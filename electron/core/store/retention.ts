@@ -17,10 +17,13 @@ const EDGE_MS = 600_000;
 export class Retention {
   private readonly sql: StatementCache;
 
-  /** `events` and `minutes`: the store's (a payment cut through is counted again through them); absent, its payments are not. */
+  /**
+   * `events` and `minutes`: the store's (a payment cut through is counted again through them); absent, its payments are not.
+   * `splitScanAbove`: see SplitPayments (tests set it).
+   */
   constructor(
     db: Database,
-    private readonly payments?: { events: EventRepository; minutes: MinuteRollupRepository },
+    private readonly payments?: { events: EventRepository; minutes: MinuteRollupRepository; splitScanAbove?: number },
   ) {
     this.sql = new StatementCache(db);
   }
@@ -39,7 +42,7 @@ export class Retention {
     // of their first seconds went, and the dashboard counted events that were no longer stored
     // (up to ten minutes' more is kept).
     const cutoffSec = Math.floor(cutoffMs / EDGE_MS) * (EDGE_MS / 1000);
-    const split = this.payments && this.sql.hasTables('rollup_minute') ? new SplitPayments(this.sql) : null;
+    const split = this.payments && this.sql.hasTables('rollup_minute') ? new SplitPayments(this.sql, this.payments.splitScanAbove) : null;
     const chunkSeqs = 'SELECT seq FROM event_log WHERE time_ms < ? ORDER BY time_ms LIMIT ?';
     const deleteEvents = this.sql.prepare(`DELETE FROM event_log WHERE seq IN (${chunkSeqs})`);
     let total = 0;

@@ -7,6 +7,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DashboardService } from '../dashboard/dashboardService';
 import { openDatabase } from './database';
+import { Retention } from './retention';
+import { CodeCatalogue } from './codeCatalogue';
+import { EventRepository } from './eventRepository';
+import { MinuteRollupRepository } from './minuteRollupRepository';
 import { storeOn } from './store';
 import { tempDir } from '../../../test/support/tempDir';
 import { expectTotalsMatch, rollupDisagreements, sqlWindow, storeInArrivalOrder, type Sent } from '../../../test/support/sqlFigures';
@@ -103,8 +107,11 @@ describe('retention and the payments it cuts through', () => {
     }
   });
 
-  it('counts a payment again however far apart its attempts around the cut are (hours, not the hour either side)', () => {
-    const db = openDatabase(path.join(dir, 'far-apart.db'), { durability: 'normal' });
+  it.each([
+    ['a lookup per payment deleted', undefined],
+    ['a scan of the events kept', 0],
+  ])('counts a payment again however far apart its attempts around the cut are (hours, not the hour either side): %s', (_how, splitScanAbove) => {
+    const db = openDatabase(path.join(dir, `far-apart-${splitScanAbove ?? 'probe'}.db`), { durability: 'normal' });
     try {
       const store = storeOn(db);
       const cut = T0 + 3 * 3600_000; // a ten-minute edge
@@ -124,7 +131,7 @@ describe('retention and the payments it cuts through', () => {
         2,
         store.ingest,
       );
-      store.applyRetention(1, cut + DAY);
+      new Retention(db, { events: new EventRepository(db), minutes: new MinuteRollupRepository(db, CodeCatalogue.rollupKeys(db)), splitScanAbove }).apply(1, cut + DAY);
       expect(rollupDisagreements(db)).toEqual([]);
       expect(sqlWindow(db, cut, cut + 6 * 3600_000)).toMatchObject({ payments: 2, approvedPayments: 2 });
     } finally {
