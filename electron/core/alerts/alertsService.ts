@@ -54,7 +54,7 @@ export class AlertsService implements ApiService<'alerts'> {
 /**
  * History records with their rule's metric, so that a peak reads in its unit ("23.0 %" for a
  * rate, as the live list shows it) rather than as the stored fraction 0.230. The metric stored
- * with the record (migration 364: the evaluator's, a burn-rate alert's, or the one a followed
+ * with the record (migration 374: the evaluator's, a burn-rate alert's, or the one a followed
  * collector sent) comes first; a row stored before it takes its loaded rule's, and a rule since
  * removed or disabled leaves it absent (a bare number).
  */

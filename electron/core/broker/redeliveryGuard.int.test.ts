@@ -4,7 +4,7 @@
 // SQLite file and the real broker; each "crashes" on the poison message: it stops without
 // committing its batch or acknowledging anything, as a process that died (the broker delivers
 // everything unacknowledged again, marked redelivered). The redelivery guard counts redeliveries
-// in the database (migration 366), committed before a message is handed on.
+// in the database (migration 376), committed before a message is handed on.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import amqp from 'amqplib';

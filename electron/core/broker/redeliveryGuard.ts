@@ -3,7 +3,7 @@
 // process, for ever: a crash loop. A quorum queue counts deliveries (x-delivery-count); a
 // classic queue does not, and the consumer thread's count of failures lives in memory, so it
 // started again at 0 in each process. Here each redelivery of a message not yet stored is
-// counted in the database (migration 366), committed BEFORE the message is handed on; the
+// counted in the database (migration 376), committed BEFORE the message is handed on; the
 // ingest transaction that stores the message deletes its count. At MAX_TAKE_ATTEMPTS
 // deliveries the message is quarantined unread (stored, then acknowledged: nothing lost).
 // The first two redeliveries (any restart or lost channel makes many) are counted with their
@@ -61,10 +61,10 @@ export class RedeliveryGuard {
   /**
    * The guard of `config`'s queue, its counts forgotten in each of the store's ingest
    * transactions; null for a stream (it redelivers nothing: it is read again from the stored
-   * offset) or a database without the table.
+   * offset).
    */
   static wire(store: Pick<Store, 'deliveryAttempts' | 'ingest'>, config: Pick<NamedQueueConfig, 'queue' | 'queueType'>, log: (line: string) => void): RedeliveryGuard | null {
-    if (config.queueType === 'stream' || !store.deliveryAttempts.exists()) return null;
+    if (config.queueType === 'stream') return null;
     const guard = new RedeliveryGuard(store, config, log);
     store.ingest.also((items) => guard.stored(items.map((i) => i.raw)));
     return guard;

@@ -1,7 +1,6 @@
 // Thread: writes on the engine thread (the evaluator, operators' notes); reads on either thread.
 import type { Database } from 'better-sqlite3';
 import type { AlertHistoryRecord, AlertState, Severity } from '../../../shared/alerts';
-import { hasAlertMetricColumn } from './migrations/364_alert_metric';
 import { StatementCache } from './statementCache';
 
 export interface AlertHistoryFilter {
@@ -28,8 +27,8 @@ interface InstanceRow {
   labels_json: string;
   state: AlertState;
   summary: string;
-  /** The rule's metric (migration 364); NULL in rows stored before it, absent from a database without the column. */
-  metric?: string | null;
+  /** The rule's metric (migration 374); NULL in rows stored before it. */
+  metric: string | null;
   value: number | null;
   peak_value: number | null;
   active_since: number;
@@ -99,21 +98,18 @@ function toRecord(row: InstanceRow, transitions: AlertHistoryRecord['transitions
 
 // Notes set by an operator survive an update from the evaluator that does not carry them, and
 // so does the metric (an older collector's record over the metrics stream has none).
-function upsertSql(withMetric: boolean): string {
-  const [metricColumn, metricValue, metricUpdate] = withMetric ? [', metric', ', @metric', ' metric = coalesce(excluded.metric, metric),'] : ['', '', ''];
-  return `
-  INSERT INTO alert_instances (key, rule, severity, group_key, labels_json, state, summary${metricColumn}, value, peak_value,
+const UPSERT_SQL = `
+  INSERT INTO alert_instances (key, rule, severity, group_key, labels_json, state, summary, metric, value, peak_value,
     active_since, fired_at, resolved_at, ended_at, silenced, ack_by, ack_note, ack_at, resolve_note, resolve_note_by, resolve_note_at)
-  VALUES (@key, @rule, @severity, @group_key, @labels_json, @state, @summary${metricValue}, @value, @peak_value,
+  VALUES (@key, @rule, @severity, @group_key, @labels_json, @state, @summary, @metric, @value, @peak_value,
     @active_since, @fired_at, @resolved_at, @ended_at, @silenced, @ack_by, @ack_note, @ack_at, @resolve_note, @resolve_note_by, @resolve_note_at)
   ON CONFLICT (key) DO UPDATE SET
-    state = excluded.state, summary = excluded.summary,${metricUpdate} value = excluded.value, peak_value = excluded.peak_value,
+    state = excluded.state, summary = excluded.summary, metric = coalesce(excluded.metric, metric), value = excluded.value, peak_value = excluded.peak_value,
     fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, ended_at = excluded.ended_at,
     silenced = excluded.silenced, labels_json = excluded.labels_json, severity = excluded.severity,
     ack_by = coalesce(excluded.ack_by, ack_by), ack_note = coalesce(excluded.ack_note, ack_note), ack_at = coalesce(excluded.ack_at, ack_at),
     resolve_note = coalesce(excluded.resolve_note, resolve_note), resolve_note_by = coalesce(excluded.resolve_note_by, resolve_note_by),
     resolve_note_at = coalesce(excluded.resolve_note_at, resolve_note_at)`;
-}
 
 /** Firing at some point in [from, to) (args: to, from): the firing [fired_at, resolved_at) overlaps the window. */
 const FIRING_IN = 'fired_at IS NOT NULL AND fired_at < ? AND coalesce(resolved_at, ended_at, 9e15) > ?';
@@ -124,13 +120,6 @@ export class AlertHistoryRepository {
   /** Runs inside each save's transaction (the metrics stream's outbox). */
   onSave: ((records: readonly AlertHistoryRecord[]) => void) | null = null;
 
-  /**
-   * Whether the table has the metric column: a database migrated to 372 before migration 364
-   * existed skipped it (migrate() runs only versions above the stored one), and its saves
-   * leave the metric out rather than fail.
-   */
-  private withMetric: boolean | null = null;
-
   constructor(db: Database) {
     this.sql = new StatementCache(db);
   }
@@ -138,16 +127,12 @@ export class AlertHistoryRepository {
   /** Inserts or updates instances and their transitions, all in one transaction. */
   save(records: readonly AlertHistoryRecord[]): void {
     if (records.length === 0) return;
-    this.withMetric ??= hasAlertMetricColumn(this.sql.db);
-    const withMetric = this.withMetric;
-    const upsert = this.sql.prepare(upsertSql(withMetric));
+    const upsert = this.sql.prepare(UPSERT_SQL);
     const putTransition = this.sql.prepare('INSERT OR REPLACE INTO alert_transitions (instance_key, seq, state, at) VALUES (?, ?, ?, ?)');
     const trimTransitions = this.sql.prepare('DELETE FROM alert_transitions WHERE instance_key = ? AND seq >= ?');
     this.sql.transaction(() => {
       for (const r of records) {
-        const row = toRow(r);
-        if (!withMetric) delete row.metric;
-        upsert.run(row);
+        upsert.run(toRow(r));
         r.transitions.forEach((t, seq) => putTransition.run(r.key, seq, t.state, t.at));
         trimTransitions.run(r.key, r.transitions.length);
       }

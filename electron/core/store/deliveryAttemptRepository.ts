@@ -1,4 +1,4 @@
-// Thread: the engine thread. Redeliveries of messages not yet stored (migration 366), counted
+// Thread: the engine thread. Redeliveries of messages not yet stored (migration 376), counted
 // in a transaction of their own before the messages are handed on, forgotten in the ingest
 // transaction that stores them (electron/core/broker/redeliveryGuard.ts).
 import type { Database } from 'better-sqlite3';
@@ -23,11 +23,6 @@ export class DeliveryAttemptRepository {
         return counted ?? -(this.sql.pluck('SELECT redeliveries FROM delivery_attempts WHERE key = ?').get(key) as number);
       }),
     ).immediate;
-  }
-
-  /** Whether the table exists (a database migrated past 366 before it was added has none). */
-  exists(): boolean {
-    return this.sql.hasTables('delivery_attempts');
   }
 
   /**

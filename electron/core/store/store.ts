@@ -96,7 +96,7 @@ export interface Store extends ReadStore {
   readonly redriveAudit: RedriveAuditRepository;
   /** The metrics stream: a collector's outbox, a follower's position (migration 160). */
   readonly metricsStream: MetricsStreamRepository;
-  /** Redeliveries of messages not yet stored (migration 366): classic queues count none themselves. */
+  /** Redeliveries of messages not yet stored (migration 376): classic queues count none themselves. */
   readonly deliveryAttempts: DeliveryAttemptRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;

@@ -5,16 +5,12 @@ import type { Database } from 'better-sqlite3';
 // collector's) and a burn-rate alert (no rule metric at all) read bare fractions ("0.2" for
 // 20 %, "14.4" for a 14.4x burn). The metric as the evaluator (or the metrics stream) gave it;
 // NULL in rows stored before it (the loaded rule's metric is used then, as before).
-export const migration364 = {
-  version: 364,
+export const migration374 = {
+  version: 374,
   name: 'alert history: the rule metric of each instance',
   up(db: Database): void {
     // Idempotent: a database rewound to an older user_version runs it again.
-    if (!hasAlertMetricColumn(db)) db.exec('ALTER TABLE alert_instances ADD COLUMN metric TEXT');
+    const has = db.prepare("SELECT 1 FROM pragma_table_info('alert_instances') WHERE name = 'metric'").get() !== undefined;
+    if (!has) db.exec('ALTER TABLE alert_instances ADD COLUMN metric TEXT');
   },
 };
-
-/** Whether alert_instances has the metric column (a database migrated to 372 before 364 existed has not). */
-export function hasAlertMetricColumn(db: Database): boolean {
-  return db.prepare("SELECT 1 FROM pragma_table_info('alert_instances') WHERE name = 'metric'").get() !== undefined;
-}

@@ -7,8 +7,8 @@ import type { Database } from 'better-sqlite3';
 // engine adds one here, committed before it hands a redelivered message on, and deletes the row
 // in the transaction that stores the message (electron/core/broker/redeliveryGuard.ts).
 // `key`: a digest of the queue, routing key and body (a message has no other stable name).
-export const migration366 = {
-  version: 366,
+export const migration376 = {
+  version: 376,
   name: 'delivery attempts of messages delivered again (classic queues count none)',
   up(db: Database): void {
     db.exec(`
