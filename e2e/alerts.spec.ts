@@ -93,8 +93,8 @@ test('decline-spike fires the decline alert and a notification, then resolves; n
     // Fires (after 10 s pending) during the spike, with a browser notification naming it.
     await expect(row).toHaveAttribute('data-state', 'firing', { timeout: 60_000 });
     await expect(row).toHaveAttribute('data-severity', 'critical');
-    // A rate reads as a percentage, as the decline KPI beside it does (not a raw fraction "0.255").
-    await expect(row.getByTestId('alert-value')).toHaveText(/^\d+(\.\d)? %$/);
+    // A rate reads as a percentage, as the decline KPI beside it does (not a raw fraction "0.255"), per attempt as the rule judges it.
+    await expect(row.getByTestId('alert-value')).toHaveText(/^\d+(\.\d)? % per attempt$/);
     await expect.poll(async () => (await notifications(page)).map((n) => n.title), { timeout: 10_000 }).toContain(`FIRING [critical] ${RULE}`);
     expect((await notifications(page))[0].body).toMatch(/decline rate/i);
     await page.screenshot({ path: 'test-results/alerts-firing.png', fullPage: true });

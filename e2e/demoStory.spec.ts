@@ -25,7 +25,7 @@ test('the demo, started fresh, shows decline-rate-spike firing and then resolvin
     // The spike starts 30 s in; the alert fires about a minute later.
     await expect(row).toHaveAttribute('data-state', 'firing', { timeout: 150_000 });
     await expect(row).toHaveAttribute('data-severity', 'critical');
-    await expect(row.getByTestId('alert-value')).toHaveText(/^\d+(\.\d)? %$/);
+    await expect(row.getByTestId('alert-value')).toHaveText(/^\d+(\.\d)? % per attempt$/);
     await expect(otherCritical).toHaveCount(0);
     await page.screenshot({ path: 'test-results/demo-story-firing.png', fullPage: true });
 

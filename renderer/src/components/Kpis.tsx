@@ -43,7 +43,7 @@ function Tile({ id, label, value, raw, unit, sub, tone, spark, watchedBy, fullVa
         {unit && value !== '—' ? <span className="kpi-unit">{unit}</span> : null}
       </div>
       <div className="kpi-sub">{sub ?? '\u00a0'}</div>
-      {spark ? <Spark kind={spark} label={label} /> : null}
+      {spark ? <Spark kind={spark} label={spark === 'approval' || spark === 'decline' ? `${label} per attempt` : label} /> : null}
       {title ? <span className="sr-only">{title}</span> : null}
     </div>
   );

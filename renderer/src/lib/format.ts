@@ -60,12 +60,24 @@ export function fmtPercent(v: number | null | undefined, digits = 1): string {
   return formatPercent(v, digits);
 }
 
-/** An alert's value or peak: whole numbers grouped, else 3 decimals below 1 and 2 above. */
-/** An alert's value in its metric's unit ("14 %" for a rate, as the KPI beside it reads); a bare number when the metric is unknown. */
+/** The rates the alert rules judge per attempt (authorized + declined + failed events; a retry is another attempt). */
+const PER_ATTEMPT_METRICS: ReadonlySet<string> = new Set(['approval_rate', 'decline_rate', 'failure_rate']);
+
+/** "per attempt" for a rate the alert rules judge per attempt, null for any other metric. */
+export function rateBasisOf(metric: string | undefined): 'per attempt' | null {
+  return metric && PER_ATTEMPT_METRICS.has(metric) ? 'per attempt' : null;
+}
+
+/**
+ * An alert's value or peak in its metric's unit ("14 %" for a rate, as the KPI beside it reads),
+ * an approval, decline or failure rate saying it is per attempt ("14 % per attempt": issue 13,
+ * every rate says which it is); whole numbers grouped, else 3 decimals below 1 and 2 above, when
+ * the metric is unknown.
+ */
 export function fmtAlertValue(v: number | null | undefined, metric?: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
   const inUnit = formatNamedMetricValue(metric, v);
-  if (inUnit !== null) return inUnit;
+  if (inUnit !== null) return rateBasisOf(metric) ? `${inUnit} ${rateBasisOf(metric)}` : inUnit;
   if (Number.isInteger(v)) return formatInteger(v);
   return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
 }

@@ -8,7 +8,7 @@ const n: AlertNotification = { kind: 'firing', rule: 'declines', severity: 'crit
 
 describe('browser notification value', () => {
   it('in the metric unit: a rate in %, a delay in s', () => {
-    expect(notificationBody({ ...n, metric: 'decline_rate' })).toContain('value 20 %');
+    expect(notificationBody({ ...n, metric: 'decline_rate' })).toContain('value 20 % per attempt');
     expect(notificationBody({ ...n, value: 12.5, metric: 'queue_delay_seconds' })).toContain('value 12.5 s');
   });
 

@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DeclineCodeGrowth, Explanation, HealthBoard, SegmentHealth } from '../../../shared/triage';
-import { CodesGrown, ContributorsTable, ExplainView, HealthPanelView, HealthTable } from './Triage';
+import { CodesGrown, ContributorsTable, ExplainView, HealthPanelView, HealthTable, Triage } from './Triage';
 import { EXPLAIN_IDLE, explainStep, healthRowsShown, type ExplainEvent } from './triageModel';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -83,9 +83,10 @@ describe('the health board when a refresh fails', () => {
   });
 });
 
-describe('contributors', () => {
+/** An explanation of 15 minutes against the hour before, one significant contributor. */
+function contributorsOf(): Explanation {
   const period = { from: '2026-11-23T08:00:00.000Z', to: '2026-11-23T08:15:00.000Z', value: 0.8, attempts: 20_000 };
-  const e = {
+  return {
     metric: 'approval-rate', significant: true, overdispersion: 1, basis: 'per attempt', headline: 'approval fell',
     window: period, baseline: { ...period, from: '2026-11-23T07:00:00.000Z', to: '2026-11-23T08:00:00.000Z', attempts: 80_000 },
     contributors: [{
@@ -94,6 +95,10 @@ describe('contributors', () => {
     }],
     declineCodes: [],
   } as unknown as Explanation;
+}
+
+describe('contributors', () => {
+  const e = contributorsOf();
 
   it("give each side's attempts beside its rate: 0 % of 3 attempts is not 0 % of thousands", () => {
     const shown = text(renderToStaticMarkup(<ContributorsTable e={e} />));
@@ -175,5 +180,25 @@ describe('sentences composed around values from events', () => {
     const table = renderToStaticMarkup(<HealthTable board={board} />);
     // The segment's value, where a reason names it, is its own isolate (sentenceIsolation.test.tsx).
     expect(table).toContain('94 % (<bdi>m_\\u200b1</bdi>)');
+  });
+});
+
+// Issue 13: every rate says which it is. Explain's rates are per attempt: the contributors'
+// rates, their bars' titles and the metric picker say so, not only the line above them.
+describe('explain says its rates are per attempt where they appear', () => {
+  const e = contributorsOf();
+
+  it("the contributors' Before / after heading and the bars' titles", () => {
+    const html = renderToStaticMarkup(<ContributorsTable e={e} />);
+    expect(html).toContain('<th scope="col">Before / after, per attempt</th>');
+    expect(html).toContain('title="baseline 93.0 % per attempt"');
+    expect(html).toContain('title="window 0.0 % per attempt"');
+  });
+
+  it('the metric picker names each rate per attempt', () => {
+    const html = renderToStaticMarkup(<Triage />);
+    expect(html).toContain('>approval rate per attempt</option>');
+    expect(html).toContain('>decline rate per attempt</option>');
+    expect(html).toContain('>failure rate per attempt</option>');
   });
 });

@@ -28,11 +28,18 @@ const pct = (v: number | null) => (v === null ? DASH : `${(Math.round(v * 1000) 
 const side = (p: { attempts: number; value: number | null }) => (p.attempts > 0 && p.value !== null ? `${pct(p.value)} of ${fmtCount(p.attempts)}` : 'no attempts');
 const pts = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
 
+/** A metric as the picker names it: explain's rates are per attempt (issue 13: every rate says which it is). */
+const METRIC_TEXT: Record<TriageMetric, string> = {
+  'approval-rate': 'approval rate per attempt',
+  'decline-rate': 'decline rate per attempt',
+  'failure-rate': 'failure rate per attempt',
+};
+
 function Bars({ before, after }: { before: number | null; after: number | null }) {
   return (
     <div className="triage-bars" aria-hidden="true">
-      <div className="triage-bar triage-bar-before" style={{ width: `${Math.round((before ?? 0) * 100)}%` }} title={`baseline ${pct(before)}`} />
-      <div className="triage-bar triage-bar-after" style={{ width: `${Math.round((after ?? 0) * 100)}%` }} title={`window ${pct(after)}`} />
+      <div className="triage-bar triage-bar-before" style={{ width: `${Math.round((before ?? 0) * 100)}%` }} title={`baseline ${pct(before)} per attempt`} />
+      <div className="triage-bar triage-bar-after" style={{ width: `${Math.round((after ?? 0) * 100)}%` }} title={`window ${pct(after)} per attempt`} />
     </div>
   );
 }
@@ -103,7 +110,7 @@ export function ContributorsTable({ e }: { e: Explanation }) {
       <thead>
         <tr>
           <th scope="col">Segment</th>
-          <th scope="col">Before / after</th>
+          <th scope="col">Before / after, per attempt</th>
           <th scope="col" className="num">Contribution</th>
           <th scope="col">Effect</th>
           <th scope="col">Codes</th>
@@ -314,7 +321,7 @@ export function Triage() {
           <select value={route.metric} onChange={(ev) => (window.location.hash = triageHash(window_.from, window_.to, ev.target.value as TriageMetric))}>
             {TRIAGE_METRICS.map((m) => (
               <option key={m} value={m}>
-                {m}
+                {METRIC_TEXT[m]}
               </option>
             ))}
           </select>

@@ -8,7 +8,7 @@ import type { RulesBacktestResult, RulesDocument } from '../../../../shared/aler
 import { issueText, validateRulesText, type RulesTextIssue } from '../../../../shared/rulesText';
 import { getClient } from '../../api/client';
 import { countText } from '../../../../shared/countText';
-import { fmtCountText, fmtDateTime, fmtInstantTitle, fmtRange, fmtZoneSpan } from '../../lib/format';
+import { fmtCountText, fmtDateTime, fmtInstantTitle, fmtRange, fmtZoneSpan, rateBasisOf } from '../../lib/format';
 import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
@@ -209,7 +209,7 @@ export function RulesEditor({ onStatus }: { onStatus: (text: string) => void }) 
   );
 }
 
-function RuleSummary({ rules }: { rules: AlertRule[] | null }) {
+export function RuleSummary({ rules }: { rules: AlertRule[] | null }) {
   return (
     <section className="panel" role="region" aria-label="Rules in this file">
       <header className="panel-head">
@@ -234,7 +234,7 @@ function RuleSummary({ rules }: { rules: AlertRule[] | null }) {
                   {r.enabled ? null : <span className="badge badge-muted">disabled</span>}
                 </td>
                 <td className="small">
-                  {r.metric === 'no_data' ? 'no events at all' : `${METRIC_INFO[r.metric].label} ${conditionText(r)}`}
+                  {r.metric === 'no_data' ? 'no events at all' : `${METRIC_INFO[r.metric].label}${rateBasisOf(r.metric) ? ` ${rateBasisOf(r.metric)}` : ''} ${conditionText(r)}`}
                   {r.groupBy ? ` per ${r.groupBy}` : ''}
                   {r.minVolume ? ` (≥ ${r.minVolume})` : ''}
                 </td>

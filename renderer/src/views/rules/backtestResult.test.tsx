@@ -4,9 +4,10 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { AlertHistoryRecord } from '../../../../shared/alerts';
+import type { AlertRule } from '../../../../shared/alertRules';
 import type { RulesBacktestResult } from '../../../../shared/alertsApi';
 import { inTimeZone } from '../../../../test/support/timeZone';
-import { BacktestResultView } from './RulesEditor';
+import { BacktestResultView, RuleSummary } from './RulesEditor';
 
 inTimeZone('Europe/Berlin');
 
@@ -32,5 +33,19 @@ describe('a backtest result', () => {
     expect(shown).toContain('Fired (GMT+1)');
     expect(shown).toContain('Resolved (GMT+1)');
     expect(shown).toContain('2026-11-23 08:10:00');
+  });
+});
+
+// Issue 13: every rate says which it is. The rules judge approval, decline and failure per
+// attempt; the summary of a rules file said "approval rate below 90 %".
+describe('the summary of the rules in a file', () => {
+  const rule = (metric: string, threshold: number) =>
+    ({ name: metric, enabled: true, severity: 'critical', metric, condition: { kind: 'below', threshold }, windowMs: 60_000, forMs: 0, keepFiringForMs: 0 }) as unknown as AlertRule;
+  it('says a rate is per attempt', () => {
+    const html = renderToStaticMarkup(<RuleSummary rules={[rule('approval_rate', 0.9), rule('decline_rate', 0.2), rule('failure_rate', 0.05), rule('risk_blocked_rate', 0.1)]} />);
+    expect(html).toContain('approval rate per attempt below 90 %');
+    expect(html).toContain('decline rate per attempt below 20 %');
+    expect(html).toContain('failure rate per attempt below 5 %');
+    expect(html).toContain('risk blocked rate below 10 %');
   });
 });
