@@ -1,6 +1,6 @@
 // A modal dialog and the one-line text of an error, shared by every view's dialogs.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
-import { keepTabInside } from './focusTrap';
+import { keepTabInside, tabStops } from './focusTrap';
 
 export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -19,8 +19,10 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
   close.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    // The first field of the dialog's body, not the header's ✕ (Enter there closed what was just opened).
-    (body.current?.querySelector<HTMLElement>('textarea, input, select, button') ?? box.current?.querySelector<HTMLElement>('button'))?.focus();
+    // The first shown field of the dialog's body, not the header's ✕ (Enter there closed what was
+    // just opened), nor a field hidden or folded in a closed <details> (focus nobody could see).
+    const fields = body.current ? tabStops(body.current).filter((el) => el.matches('textarea, input, select, button')) : [];
+    (fields[0] ?? box.current?.querySelector<HTMLElement>('button'))?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') close.current();
       else if (e.key === 'Tab' && box.current) keepTabInside(box.current, e);

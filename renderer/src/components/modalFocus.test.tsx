@@ -9,6 +9,7 @@
 // happy-dom's document.
 import { act, createElement, useState, type ReactElement } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tabStops } from './focusTrap';
 import { Modal } from './Modal';
 
 const globals = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
@@ -69,6 +70,17 @@ describe('a modal dialog opening', () => {
   });
 });
 
+describe('a modal dialog opening with a hidden field first', () => {
+  // Before: focus was given to the first field in the markup, hidden or not: a folded advanced
+  // field took it, so the operator saw no focus at all and typed into nothing they could see.
+  it('starts focus in its first shown field', async () => {
+    const h = createElement;
+    const fields = h('form', null, h('details', null, h('summary', null, 'Advanced'), h('input', { 'aria-label': 'folded' })), h('input', { 'aria-label': 'gone', style: { display: 'none' } }), h('input', { 'aria-label': 'shown' }));
+    await render(createElement(Modal, { title: 'Silence', onClose: () => undefined, children: fields }));
+    expect(focused()).toBe('shown');
+  });
+});
+
 describe('Tab in an open modal dialog', () => {
   // Before: Tab from the dialog's last control went on to the page behind the backdrop (and
   // Shift+Tab from its first), where the operator could not see what had focus.
@@ -96,6 +108,35 @@ describe('Tab in an open modal dialog', () => {
     page.focus(); // focus that got out (a click through, a script) comes back on the next Tab
     expect(tab()).toBe(true);
     expect(focused()).toBe('Close');
+  });
+
+  // Before: a control hidden by CSS (display: none, visibility: hidden) or folded in a closed
+  // <details> was a tab stop, so Tab from the last visible control went nowhere the operator
+  // could see and the wrap to the first never came. Hidden controls are skipped as tabbable does;
+  // a closed <details>' own summary stays a stop (it opens it).
+  it('skips controls hidden by CSS or folded in a closed <details>, as tabbable does', async () => {
+    const h = createElement;
+    const fields = h(
+      'form',
+      null,
+      h('input', { 'aria-label': 'first' }),
+      h('button', { type: 'button', 'aria-label': 'save' }),
+      h('details', null, h('summary', { 'aria-label': 'more' }, 'More'), h('input', { 'aria-label': 'folded' })),
+      h('button', { type: 'button', 'aria-label': 'gone', style: { display: 'none' } }),
+      h('div', { style: { display: 'none' } }, h('button', { type: 'button', 'aria-label': 'in gone' })),
+      h('div', { style: { visibility: 'hidden' } }, h('input', { 'aria-label': 'invisible' })),
+    );
+    const container = await render(createElement(Modal, { title: 'Silence', onClose: () => undefined, children: fields }));
+    const dialog = container.querySelector<HTMLElement>('[role="dialog"]') ?? container;
+    expect(tabStops(dialog).map((el) => el.getAttribute('aria-label'))).toEqual(['Close', 'first', 'save', 'more']);
+    container.querySelector<HTMLElement>('[aria-label="more"]')!.focus();
+    expect(tab()).toBe(true);
+    expect(focused()).toBe('Close');
+    expect(tab(true)).toBe(true);
+    expect(focused()).toBe('more');
+    // Opened, the folded field is a stop again, the last one.
+    container.querySelector('details')!.setAttribute('open', '');
+    expect(tabStops(dialog).map((el) => el.getAttribute('aria-label'))).toEqual(['Close', 'first', 'save', 'more', 'folded']);
   });
 
   it('gives focus back to the control that opened it when it closes', async () => {
