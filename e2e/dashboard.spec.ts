@@ -75,7 +75,7 @@ test('the dashboard shows live numbers, charts and queue depth from the real bro
   await expect(page.getByRole('region', { name: 'Throughput' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Queue depth' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Alerts' })).toBeVisible();
-  await expect(page.getByRole('img', { name: /Throughput by event type/ })).toBeVisible();
+  await expect(page.getByRole('figure', { name: /Throughput by event type/ })).toBeVisible();
   await expect(page.getByTestId('connection-state')).toHaveText(/connected/i);
 
   await fillWorkQueue(served.watchQueue, 37);

@@ -58,7 +58,7 @@ test('each chart shows what the stored events say for the window; compare and zo
   expect(Number(await attr(page, 'panel-rates', 'data-payments'))).toBe(want.payments);
   expect(Number(await attr(page, 'panel-rates', 'data-payment-approval'))).toBeCloseTo(want.paymentApprovalRate, 9);
   await expect(page.getByTestId('rates-summary')).toContainText('per payment');
-  await expect(page.getByRole('img', { name: /Approval rate per attempt and per payment/ })).toBeVisible();
+  await expect(page.getByRole('figure', { name: /Approval rate per attempt and per payment/ })).toBeVisible();
   // Thresholds and the learned baseline of the default rules are drawn and named.
   await expect(page.getByTestId('panel-rates')).toContainText('decline-rate-spike');
   await panelsDrawn(page);

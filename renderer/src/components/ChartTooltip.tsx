@@ -14,6 +14,13 @@ export interface TooltipTime {
   zone: string;
 }
 
+const itemValue = (item: TooltipItem, unit: string, format: (v: number) => string) => (item.value === null ? '—' : `${format(item.value)}${unit}`);
+
+/** The tooltip as one line, for a screen reader: "2026-11-23 09:00:00 GMT+1: Approval rate per attempt 90.0 %, …". */
+export function tooltipText(time: TooltipTime, items: readonly TooltipItem[], unit: string, format: (v: number) => string): string {
+  return `${time.text} ${time.zone}: ${items.map((item) => `${item.name} ${itemValue(item, unit, format)}`).join(', ')}`;
+}
+
 /** `items` top of the chart first; `time` the row's time, its zone a span of its own beside it (the time's text is the data table's row). */
 export function ChartTooltipBox({ time, items, unit, format }: { time: TooltipTime; items: readonly TooltipItem[]; unit: string; format: (v: number) => string }) {
   return (
@@ -25,7 +32,7 @@ export function ChartTooltipBox({ time, items, unit, format }: { time: TooltipTi
         <div key={item.key} className="chart-tooltip-row">
           <span className="swatch" style={{ background: item.color }} />
           <span className="chart-tooltip-name">{item.name}</span>
-          <span className="chart-tooltip-value">{item.value === null ? '—' : `${format(item.value)}${unit}`}</span>
+          <span className="chart-tooltip-value">{itemValue(item, unit, format)}</span>
         </div>
       ))}
     </div>

@@ -31,7 +31,7 @@ export const QueueDepthChart = memo(function QueueDepthChart({ points, nowSec, w
   );
   return (
     <div className="chart-block">
-      <div className="chart" role="img" aria-label={label} data-testid="queue-depth-chart" data-points={data.rows.length}>
+      <div className="chart" role="figure" aria-label={label} data-testid="queue-depth-chart" data-points={data.rows.length}>
         {data.queues.length === 0 ? (
           <div className="chart-empty">{emptyText ?? 'No queue depth samples yet'}</div>
         ) : (

@@ -26,7 +26,7 @@ export const ThroughputChart = memo(function ThroughputChart({ points, nowSec, w
   const label = `Throughput by event type, events per second, last ${minutes} minutes`;
   return (
     <div className="chart-block">
-      <div className="chart" role="img" aria-label={label} data-testid="throughput-chart" data-points={data.rows.length}>
+      <div className="chart" role="figure" aria-label={label} data-testid="throughput-chart" data-points={data.rows.length}>
         {data.types.length === 0 ? (
           <div className="chart-empty">No events in the last {minutes} minutes</div>
         ) : (

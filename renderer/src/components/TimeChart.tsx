@@ -145,7 +145,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
 
   return (
     <div className="chart-block">
-      <div className="chart" role="img" aria-label={label} data-testid={testId} data-points={rows.length}>
+      <div className="chart" role="figure" aria-label={label} data-testid={testId} data-points={rows.length}>
         {!hasData ? (
           <div className="chart-empty" style={{ height }}>
             {emptyText}

@@ -10,7 +10,7 @@ import { dragRange, timeAt } from '../lib/plotDrag';
 import { nearestRow, type PlotFrame } from '../lib/stackedArea';
 import type { ChartRow } from '../store/chartData';
 import type { Theme } from '../store/store';
-import { ChartTooltipBox, type TooltipTime } from './ChartTooltip';
+import { ChartTooltipBox, tooltipText, type TooltipTime } from './ChartTooltip';
 import { PlotAxes, plotX, plotY } from './PlotAxes';
 
 const CURSOR = '#ccc';
@@ -97,6 +97,8 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
     const at = (i: number) => (last < 0 ? null : { t: rows[Math.min(Math.max(i, 0), last)].t });
     if (e.key === 'ArrowLeft') setActive(at(activeIndex < 0 ? last : activeIndex - 1));
     else if (e.key === 'ArrowRight') setActive(at(activeIndex < 0 ? 0 : activeIndex + 1));
+    else if (e.key === 'Home') setActive(at(0));
+    else if (e.key === 'End') setActive(at(last));
     else if (e.key === 'Escape') setActive(null);
     else return;
     e.preventDefault();
@@ -106,9 +108,12 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
   if (drag && drag.from !== drag.to) {
     const [a, b] = [drag.from, drag.to].map((x) => Math.min(Math.max(x, frame.left), frame.right));
     overlay = <div className="plot-selection" style={{ left: Math.min(a, b), width: Math.abs(b - a), top: frame.top, height: frame.bottom - frame.top, background: SELECTION }} />;
-  } else if (row) {
+  }
+  const items = row ? series.map((s) => ({ key: s.key, name: s.name, color: s.color, value: row[s.key] ?? null })).reverse() : [];
+  // The values at a time the keys chose, said (the tooltip is drawn only); not those under a moving pointer.
+  const said = row && active && 't' in active ? tooltipText(timeTitle(row.t), items, unit, format) : '';
+  if (!overlay && row) {
     const x = plotX(frame, row.t);
-    const items = series.map((s) => ({ key: s.key, name: s.name, color: s.color, value: row[s.key] ?? null })).reverse();
     // Beside the cursor, on whichever side has room.
     const side = x > width / 2 ? { right: width - x + 10 } : { left: x + 10 };
     overlay = (
@@ -121,27 +126,32 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
     );
   }
   return (
-    <div
-      ref={box}
-      className={`time-plot${onZoom ? ' time-plot-zoomable' : ''}`}
-      style={{ height }}
-      tabIndex={0}
-      role="application"
-      aria-label={hint}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={onPointerUp}
-      onPointerCancel={() => {
-        dragging.current = false;
-        setDrag(null);
-      }}
-      onPointerLeave={() => setActive(null)}
-      onKeyDown={onKeyDown}
-      onBlur={() => setActive(null)}
-    >
-      {width > 0 ? <PlotSvg frame={frame} height={height} margin={margin} axes={axes} theme={theme} layers={layers} /> : null}
-      {overlay}
-    </div>
+    <>
+      <div
+        ref={box}
+        className={`time-plot${onZoom ? ' time-plot-zoomable' : ''}`}
+        style={{ height }}
+        tabIndex={0}
+        role="application"
+        aria-label={hint}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => {
+          dragging.current = false;
+          setDrag(null);
+        }}
+        onPointerLeave={() => setActive(null)}
+        onKeyDown={onKeyDown}
+        onBlur={() => setActive(null)}
+      >
+        {width > 0 ? <PlotSvg frame={frame} height={height} margin={margin} axes={axes} theme={theme} layers={layers} /> : null}
+        {overlay}
+      </div>
+      <div className="sr-only" aria-live="polite" data-testid="plot-said">
+        {said}
+      </div>
+    </>
   );
 }
 

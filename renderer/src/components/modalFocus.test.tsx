@@ -7,35 +7,14 @@
 //
 // Effects do not run under react-dom/server, so this file renders with react-dom/client into
 // happy-dom's document.
-import { act, createElement, useState, type ReactElement } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act, createElement, useState } from 'react';
+import { describe, expect, it } from 'vitest';
+import { renderInDom, useDomRoots } from './domRootKit';
 import { tabStops } from './focusTrap';
 import { Modal } from './Modal';
 
-const globals = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
-beforeAll(() => {
-  globals.IS_REACT_ACT_ENVIRONMENT = true;
-});
-afterAll(() => {
-  delete globals.IS_REACT_ACT_ENVIRONMENT;
-});
-
-// Unmounted after each test: a dialog left open keeps its keyboard listener on the window.
-const mounted: { unmount(): void }[] = [];
-afterEach(async () => {
-  await act(async () => mounted.splice(0).forEach((root) => root.unmount()));
-  document.body.replaceChildren();
-});
-
-async function render(element: ReactElement) {
-  const { createRoot } = await import('react-dom/client');
-  const container = document.createElement('div');
-  document.body.appendChild(container);
-  const root = createRoot(container);
-  mounted.push(root);
-  await act(async () => root.render(element));
-  return container;
-}
+useDomRoots();
+const render = renderInDom;
 
 const focused = () => document.activeElement?.getAttribute('aria-label') ?? null;
 
