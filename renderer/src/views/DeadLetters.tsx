@@ -371,14 +371,21 @@ export function MessageTable({ messages, selected, onToggle }: { messages: DeadL
                       <li key={i}>
                         <strong>
                           <Sentence text={d.reason} />
-                        </strong> ×{d.count} in <span className="mono">{d.queue}</span> from <span className="mono">{exchangeLabel(d.exchange)}</span> /{' '}
-                        <span className="mono">{d.routingKeys.join(', ')}</span>
+                        </strong> ×{d.count} in <UntrustedText className="mono" text={d.queue} /> from <UntrustedText className="mono" text={exchangeLabel(d.exchange)} /> /{' '}
+                        <span className="mono">
+                          {d.routingKeys.map((k, j) => (
+                            <span key={j}>
+                              {j ? ', ' : ''}
+                              <UntrustedText text={k} />
+                            </span>
+                          ))}
+                        </span>
                       </li>
                     ))}
                   </ul>
                 )}
               </td>
-              <td className="mono small">{m.origin ? targetLabel(m.origin) : DASH}</td>
+              <td className="mono small">{m.origin ? <UntrustedText text={targetLabel(m.origin)} /> : DASH}</td>
             </tr>
           );
         })}
@@ -514,9 +521,9 @@ export function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAudi
                   {fmtDateTime(e.at)}
                 </td>
                 <td className="small">{e.actor}</td>
-                <td className="mono small">{e.messageId === '*' ? 'the whole selection' : e.messageId}</td>
+                <td className="mono small">{e.messageId === '*' ? 'the whole selection' : <UntrustedText text={e.messageId} />}</td>
                 <td className="mono small">
-                  {e.fromQueue} → {e.toExchange === null ? DASH : targetLabel({ exchange: e.toExchange, routingKey: e.toRoutingKey ?? '' })}
+                  <UntrustedText text={e.fromQueue} /> → {e.toExchange === null ? DASH : <UntrustedText text={targetLabel({ exchange: e.toExchange, routingKey: e.toRoutingKey ?? '' })} />}
                 </td>
                 <td className="small">
                   <strong>{e.step}</strong>

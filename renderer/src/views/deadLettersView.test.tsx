@@ -69,4 +69,33 @@ describe('dead letters are untrusted text', () => {
     expect(cells).toContain('m_\\u202e9 is not allowed');
     expect(text(cells)).toContain('1.250 KWD');
   });
+
+  // Before: a death's queue, exchange and routing keys, and the Home they give, were drawn raw: a
+  // routing key is the publisher's, any 255 bytes; an override in one turned the line round, and
+  // one long key made the x-death column as wide as itself.
+  it("each death's queue, exchange and routing keys, and its Home, are isolated and cut, undrawn characters shown", () => {
+    const longKey = `payments.${'x'.repeat(200)}`;
+    const dead: DeadLetterMessage = {
+      ...letter,
+      deaths: [{ queue: 'q_\u202e1', reason: 'rejected', count: 2, exchange: 'ex\u202e', routingKeys: ['rk_\u202e2', longKey] }],
+      origin: { exchange: 'ex\u202e', routingKey: longKey, queue: 'q_\u202e1', reason: 'rejected' },
+    } as DeadLetterMessage;
+    const html = renderToStaticMarkup(<MessageTable messages={[dead]} selected={new Set()} onToggle={() => undefined} />);
+    const cells = html.slice(html.indexOf('<tbody>'));
+    expect(text(cells)).not.toMatch(/[\u202e]/);
+    expect(cells).toContain('<bdi class="mono">q_\\u202e1</bdi>');
+    expect(cells).toContain('<bdi class="mono">ex\\u202e</bdi>');
+    expect(cells).toContain('<bdi>rk_\\u202e2</bdi>');
+    expect(text(cells)).not.toContain(longKey);
+    expect(cells).toContain(`title="${longKey}"`);
+  });
+
+  it("the audit log's message id, queue and target are isolated, undrawn characters shown", () => {
+    const html = renderToStaticMarkup(<AuditPanel entries={[{ ...entry, messageId: 'd\u202e1', fromQueue: 'q_\u202e1', toRoutingKey: 'rk_\u202e2' }]} error={null} onRefresh={() => undefined} />);
+    const cells = html.slice(html.indexOf('<tbody>'));
+    expect(text(cells)).not.toMatch(/[\u202e]/);
+    expect(cells).toContain('<bdi>d\\u202e1</bdi>');
+    expect(cells).toContain('<bdi>q_\\u202e1</bdi>');
+    expect(cells).toContain('<bdi>x / rk_\\u202e2</bdi>');
+  });
 });
