@@ -3,7 +3,7 @@
 import { memo, useMemo } from 'react';
 import type { ArrivalView } from '../../../shared/metrics';
 import { chartTheme } from '../lib/eventColors';
-import { fmtClock, fmtRate } from '../lib/format';
+import { fmtClock, fmtCount, fmtRate } from '../lib/format';
 import { minuteTicks, niceTicks } from '../lib/chartAxes';
 import { useElementWidth, useStaggered } from '../lib/hooks';
 import { stackedAreaPaths, stackMax, type PlotFrame } from '../lib/stackedArea';
@@ -33,7 +33,9 @@ export const ArrivalChart = memo(function ArrivalChart({ arrival, theme }: { arr
       <div className="muted small">
         by arrival time · last 2 min · {fmtRate(arrival?.rates.s1 ?? null)}/s now
       </div>
-      {total === 0 ? <div className="chart-empty small">Nothing arrived in the last 2 minutes</div> : <ArrivalPlot rows={plotRows} theme={theme} />}
+      <div role="img" aria-label={`Events arriving per second by arrival time, last 2 minutes: ${total === 0 ? 'nothing arrived' : `${fmtCount(total)} arrived, ${fmtRate(arrival?.rates.s1 ?? null)}/s now`}`}>
+        {total === 0 ? <div className="chart-empty small">Nothing arrived in the last 2 minutes</div> : <ArrivalPlot rows={plotRows} theme={theme} />}
+      </div>
     </div>
   );
 });

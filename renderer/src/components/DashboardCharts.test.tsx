@@ -3,6 +3,8 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { DashboardSeries } from '../../../shared/dashboardApi';
+import type { ArrivalView } from '../../../shared/metrics';
+import { ArrivalChart } from './ArrivalChart';
 import { DecisionsPanel, DeclineCodesPanel, RangeChartsError, RatesPanel, thresholdLabel, VolumePanel } from './DashboardCharts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
@@ -107,5 +109,25 @@ describe('alert rule thresholds on the rates chart', () => {
   it('say the rate they are on is per attempt', () => {
     expect(thresholdLabel({ rule: 'low-approval', metric: 'approval_rate', kind: 'below', value: 0.9, severity: 'critical' })).toMatch(/^low-approval: approval per attempt below 90\.0\s?%$/);
     expect(thresholdLabel({ rule: 'declines', metric: 'decline_rate', kind: 'above', value: 0.2, severity: 'warning' })).toMatch(/^declines: decline per attempt above 20\.0\s?%$/);
+  });
+});
+
+// The arrivals chart had no name: its plot is aria-hidden, so a screen reader heard only the
+// line above it ("by arrival time · last 2 min · 12/s now"), not what the chart is nor what it
+// holds. It is now an image named by what it shows, in which unit, over which window, and how
+// many arrived, as the other charts are.
+describe('the arrivals chart', () => {
+  const arrival = (perSecond: number[]): ArrivalView => ({
+    endSec: T0 / 1000, perSecond, rates: { s1: perSecond[perSecond.length - 1] ?? 0, m1: 3, m5: 3 }, late: null,
+  } as unknown as ArrivalView);
+
+  it('is named by what it shows, its unit, its window and what arrived', () => {
+    const html = renderToStaticMarkup(<ArrivalChart arrival={arrival([0, 2, 1200, 4])} theme="dark" />);
+    expect(html).toContain('role="img" aria-label="Events arriving per second by arrival time, last 2 minutes: 1,206 arrived, 4/s now"');
+  });
+
+  it('with nothing arrived, says so in its name too', () => {
+    const html = renderToStaticMarkup(<ArrivalChart arrival={arrival([0, 0])} theme="dark" />);
+    expect(html).toContain('aria-label="Events arriving per second by arrival time, last 2 minutes: nothing arrived"');
   });
 });
