@@ -42,6 +42,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
   return (
     <>
       <table className={`table alerts-table${compact ? ' compact' : ''}`} data-testid="alerts-table">
+        <caption className="sr-only">Alerts, firing and pending first</caption>
         <thead>
           <tr>
             <th scope="col">State</th>

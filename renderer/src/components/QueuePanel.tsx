@@ -99,6 +99,7 @@ export const QueuePanel = memo(function QueuePanel() {
         <div className="chart-empty" data-testid="queues-empty">{queuesEmptyText(state, ownQueue)}</div>
       ) : (
         <table className="table small" data-testid="queue-table">
+          <caption className="sr-only">Watched queues</caption>
           <thead>
             <tr>
               <th>Queue</th>

@@ -167,6 +167,7 @@ export function HistoryTable({ rows, now, onNote }: { rows: AlertHistoryRecord[]
   );
   return (
     <table className="table alerts-table" data-testid="history-table">
+      <caption className="sr-only">Alert history</caption>
       <thead>
         <tr>
           <th scope="col">Fired ({zone})</th>

@@ -84,6 +84,7 @@ export function NotificationLogNotice({ log, error, onRetry }: { log: Notificati
 export function NotificationLogTable({ entries }: { entries: NotificationLogEntry[] }) {
   return (
     <table className="table" data-testid="notifications-table">
+      <caption className="sr-only">Notification log, newest first</caption>
       <thead>
         <tr>
           <th scope="col">At ({fmtZoneSpan(entries.map((e) => e.at), Date.now())})</th>

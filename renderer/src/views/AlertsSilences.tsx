@@ -99,6 +99,7 @@ export function SilencesTable({ silences, alerts, now, onExpire }: { silences: A
   );
   return (
     <table className="table" data-testid="silences-table">
+      <caption className="sr-only">Silences</caption>
       <thead>
         <tr>
           <th scope="col">Matchers</th>

@@ -174,6 +174,7 @@ export function DeadLetters() {
         {queues !== null && queues.length === 0 && !queuesError ? <div className="empty">No dead-letter queue found in this vhost. Name one above to watch it.</div> : null}
         {queues !== null && queues.length > 0 ? (
           <table className="table dlq-table">
+            <caption className="sr-only">Dead-letter queues</caption>
             <thead>
               <tr>
                 <th scope="col">Queue</th>
@@ -314,6 +315,7 @@ export function MessageTable({ messages, selected, onToggle }: { messages: DeadL
   const times = messages.flatMap((m) => (m.decoded.ok && typeof m.decoded.timeMs === 'number' ? [m.decoded.timeMs] : []));
   return (
     <table className="table dlq-table dlq-messages-table">
+      <caption className="sr-only">Dead letters in the queue</caption>
       <colgroup>
         <col className="dlq-w-check" />
         <col className="dlq-w-id" />
@@ -505,6 +507,7 @@ export function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAudi
       {entries !== null && entries.length === 0 ? <div className="empty">No redrive yet.</div> : null}
       {entries !== null && entries.length > 0 ? (
         <table className="table dlq-table">
+          <caption className="sr-only">Redrive audit log, newest first</caption>
           <thead>
             <tr>
               <th scope="col">When ({fmtZoneSpan(entries.map((e) => e.at), Date.now())})</th>

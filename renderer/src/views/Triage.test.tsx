@@ -202,3 +202,12 @@ describe('explain says its rates are per attempt where they appear', () => {
     expect(html).toContain('>failure rate per attempt</option>');
   });
 });
+
+// A screen reader lists a page's tables by their names; these had none.
+describe('the triage tables are named', () => {
+  it('the contributors and the health board', () => {
+    expect(renderToStaticMarkup(<ContributorsTable e={contributorsOf()} />)).toContain('<caption class="sr-only">Segments that moved approval-rate (per attempt), largest part first</caption>');
+    const board = { from: '2026-11-23T08:00:00.000Z', to: '2026-11-23T08:05:00.000Z', volumeFloor: 20, basis: 'per payment', segments: [] } as unknown as HealthBoard;
+    expect(renderToStaticMarkup(<HealthTable board={board} />)).toContain('<caption class="sr-only">Segment health, worst first</caption>');
+  });
+});

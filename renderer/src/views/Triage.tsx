@@ -107,6 +107,7 @@ export function ContributorsTable({ e }: { e: Explanation }) {
   if (!shown.length) return null;
   return (
     <table className="table" data-testid="triage-contributors">
+      <caption className="sr-only">Segments that moved {e.metric} (per attempt), largest part first</caption>
       <thead>
         <tr>
           <th scope="col">Segment</th>
@@ -256,6 +257,7 @@ export function HealthTable({ board }: { board: HealthBoard }) {
         </div>
       ) : null}
       <table className="table">
+        <caption className="sr-only">Segment health, worst first</caption>
         <thead>
           <tr>
             <th scope="col">State</th>

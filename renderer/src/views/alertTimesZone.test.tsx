@@ -3,7 +3,10 @@
 // fall-back repeats (Europe/Berlin, 25 October 2026) "until 02:30:00" named two instants.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { AlertView } from '../../../shared/alerts';
+import type { AlertHistoryRecord, AlertView } from '../../../shared/alerts';
+import { HistoryTable } from './AlertsHistory';
+import { NotificationLogTable } from './AlertsNotifications';
+import { SilencesTable } from './AlertsSilences';
 import { inTimeZone } from '../../../test/support/timeZone';
 import { AlertList } from '../components/AlertList';
 import { silencedText } from './AlertsActions';
@@ -49,5 +52,17 @@ describe("the alert list's Since column", () => {
   it('titles each age with the local time, its zone and the UTC instant', () => {
     const html = renderToStaticMarkup(<AlertList alerts={[alert({ firedAt: SECOND_PASS, activeSince: SECOND_PASS })]} />);
     expect(html).toContain('title="2026-10-25 02:30:00.000 GMT+1 · 2026-10-25T01:30:00.000Z"');
+  });
+});
+
+// A screen reader lists a page's tables by their names and says a table's name on entering it.
+// The alert tables had none ("table, 8 columns"), beside charts' data tables that did.
+describe('the alert tables are named', () => {
+  it('the alert list, the history, the silences and the notification log', () => {
+    expect(renderToStaticMarkup(<AlertList alerts={[alert({})]} />)).toContain('<caption class="sr-only">Alerts, firing and pending first</caption>');
+    const record = { ...alert({}), group: '', endedAt: null, resolveNote: null } as unknown as AlertHistoryRecord;
+    expect(renderToStaticMarkup(<HistoryTable rows={[record]} now={FIRST_PASS} onNote={() => undefined} />)).toContain('<caption class="sr-only">Alert history</caption>');
+    expect(renderToStaticMarkup(<SilencesTable silences={[]} alerts={[]} now={FIRST_PASS} onExpire={() => undefined} />)).toContain('<caption class="sr-only">Silences</caption>');
+    expect(renderToStaticMarkup(<NotificationLogTable entries={[]} />)).toContain('<caption class="sr-only">Notification log, newest first</caption>');
   });
 });

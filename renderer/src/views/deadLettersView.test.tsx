@@ -99,3 +99,11 @@ describe('dead letters are untrusted text', () => {
     expect(cells).toContain('<bdi>x / rk_\\u202e2</bdi>');
   });
 });
+
+// A screen reader lists a page's tables by their names; these had none.
+describe('the dead-letter tables are named', () => {
+  it('the messages and the audit log', () => {
+    expect(renderToStaticMarkup(<MessageTable messages={[letter]} selected={new Set()} onToggle={() => undefined} />)).toContain('<caption class="sr-only">Dead letters in the queue</caption>');
+    expect(renderToStaticMarkup(<AuditPanel entries={[entry]} error={null} onRefresh={() => undefined} />)).toContain('<caption class="sr-only">Redrive audit log, newest first</caption>');
+  });
+});

@@ -219,6 +219,7 @@ export function RuleSummary({ rules }: { rules: AlertRule[] | null }) {
         <p className="muted small">Fix the problems to see the rules.</p>
       ) : (
         <table className="table" data-testid="rules-summary">
+          <caption className="sr-only">Rules in this file</caption>
           <thead>
             <tr>
               <th scope="col">Rule</th>
@@ -323,6 +324,7 @@ export function BacktestResultView({ result }: { result: RulesBacktestResult }) 
       ) : null}
       {result.alerts.length ? (
         <table className="table alerts-table" data-testid="backtest-table">
+          <caption className="sr-only">Alerts that would have fired</caption>
           <thead>
             <tr>
               <th scope="col">Fired ({zone})</th>
