@@ -5,10 +5,12 @@
 // chose were drawn in a tooltip only, never said. Now the chart is a figure with its name, and
 // the values at the time the keys chose (with its zone) are said in a polite live region; Home
 // and End go to the first and last time.
-import { act, createElement } from 'react';
+import { act, createElement, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { renderInDom, useDomRoots } from './domRootKit';
 import { inTimeZone } from '../../../test/support/timeZone';
+import { ALERT_TABS, type AlertTab } from '../store/alerts';
+import { TabList } from './TabList';
 import { TimeChart } from './TimeChart';
 
 inTimeZone('Europe/Berlin');
@@ -52,5 +54,39 @@ describe('a chart and the keyboard, for a screen reader', () => {
     expect(live!.textContent).toBe('2026-11-23 09:00:00 GMT+1: Approval rate per attempt 90.0 %');
     await key(plot, 'Escape');
     expect(live!.textContent).toBe('');
+  });
+});
+
+// The Alerts and Explorer views' tabs. Before: every tab was a Tab stop and the arrow keys did
+// nothing, though a screen reader says "tab, 1 of 4" and the tabs pattern moves by arrows.
+describe('a tab list and the keyboard', () => {
+  type Id = AlertTab;
+  const TABS = ALERT_TABS.slice(0, 3);
+
+  function Tabs() {
+    const [tab, setTab] = useState<Id>('current');
+    return createElement(TabList<Id>, { label: 'Alerts sections', className: 'tabs', idPrefix: 'alerts', tabs: TABS, selected: tab, onSelect: setTab });
+  }
+
+  it('is one Tab stop, the selected tab; arrows, Home and End move and select, round the ends', async () => {
+    const container = await renderInDom(createElement(Tabs));
+    const stops = () => [...container.querySelectorAll('[role="tab"]')].filter((t) => (t as HTMLElement).tabIndex >= 0).map((t) => t.id);
+    const selected = () => container.querySelector('[aria-selected="true"]')!.id;
+    expect(stops()).toEqual(['alerts-tab-current']);
+    const first = container.querySelector<HTMLElement>('#alerts-tab-current')!;
+    first.focus();
+    await key(first, 'ArrowRight');
+    expect(selected()).toBe('alerts-tab-history');
+    expect(document.activeElement?.id).toBe('alerts-tab-history');
+    expect(stops()).toEqual(['alerts-tab-history']);
+    await key(document.activeElement!, 'End');
+    expect(selected()).toBe('alerts-tab-silences');
+    await key(document.activeElement!, 'ArrowRight');
+    expect(selected()).toBe('alerts-tab-current');
+    await key(document.activeElement!, 'ArrowLeft');
+    expect(selected()).toBe('alerts-tab-silences');
+    await key(document.activeElement!, 'Home');
+    expect(selected()).toBe('alerts-tab-current');
+    expect(document.activeElement?.id).toBe('alerts-tab-current');
   });
 });

@@ -6,6 +6,7 @@ import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState, useSync
 import type { AlertView } from '../../../shared/alerts';
 import { AlertList, type AlertAction } from '../components/AlertList';
 import { useApp } from '../store/appStore';
+import { TabList } from '../components/TabList';
 import { ALERT_TABS, alertTabOf, countByState, type AlertTab } from '../store/alerts';
 import { fmtClockZone, fmtCount } from '../lib/format';
 import { AlertActionDialog } from './AlertsActions';
@@ -49,22 +50,7 @@ export function AlertsPage() {
       <div className="view-head">
         <h1>Alerts</h1>
       </div>
-      <div className="tabs" role="tablist" aria-label="Alerts sections">
-        {ALERT_TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`alerts-tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls="alerts-tabpanel"
-            onClick={() => select(t.id)}
-            data-testid={`alerts-tab-${t.id}`}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabList label="Alerts sections" className="tabs" idPrefix="alerts" tabs={ALERT_TABS} selected={tab} onSelect={select} />
       {status ? (
         <div className="result result-ok small alerts-status" role="status" data-testid="alerts-status">
           {status}

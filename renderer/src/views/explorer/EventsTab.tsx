@@ -10,6 +10,7 @@ import { localTimeHint } from '../../lib/localTime';
 import { withFormatCharactersShown } from '../../../../shared/formatCharacters';
 import { Sentence } from '../../components/Sentence';
 import { sentencePlainText } from '../../lib/sentenceParts';
+import { TabList } from '../../components/TabList';
 import { UntrustedText } from '../../components/UntrustedText';
 import { useApp } from '../../store/appStore';
 import { errorText, explorerCall } from './explorerClient';
@@ -454,10 +455,16 @@ export function EventsTableHead({ rows }: { rows: readonly EventRow[] }) {
   );
 }
 
+const JSON_TABS = [
+  { id: 'pretty', label: 'Pretty' },
+  { id: 'raw', label: 'Raw JSON' },
+] as const;
+type JsonMode = (typeof JSON_TABS)[number]['id'];
+
 export function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; onTimeline: (paymentId: string) => void; onClose: () => void }) {
   const [detail, setDetail] = useState<EventDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [mode, setMode] = useState<'pretty' | 'raw'>('pretty');
+  const [mode, setMode] = useState<JsonMode>('pretty');
   useEffect(() => {
     let live = true;
     setDetail(null);
@@ -504,20 +511,13 @@ export function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; 
           Payment timeline (<UntrustedText text={row.paymentId} />)
         </button>
       ) : null}
-      <div className="explorer-json-tabs" role="tablist" aria-label="JSON view">
-        <button type="button" role="tab" aria-selected={mode === 'pretty'} onClick={() => setMode('pretty')}>
-          Pretty
-        </button>
-        <button type="button" role="tab" aria-selected={mode === 'raw'} onClick={() => setMode('raw')}>
-          Raw JSON
-        </button>
-      </div>
+      <TabList label="JSON view" className="explorer-json-tabs" idPrefix="event-json" tabs={JSON_TABS} selected={mode} onSelect={setMode} />
       {error ? (
         <div className="error-text small" role="alert">
           {error}
         </div>
       ) : detail ? (
-        <pre className="explorer-json mono" role="tabpanel" aria-label={mode === 'pretty' ? 'Pretty JSON' : 'Raw JSON'} data-testid={`event-json-${mode}`}>
+        <pre className="explorer-json mono" role="tabpanel" id="event-json-tabpanel" aria-label={mode === 'pretty' ? 'Pretty JSON' : 'Raw JSON'} data-testid={`event-json-${mode}`}>
           {mode === 'pretty' ? prettyJson(detail.json) : withFormatCharactersShown(detail.json)}
         </pre>
       ) : (

@@ -3,6 +3,7 @@
 // #/explorer/quarantine, #/explorer/report.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { EventFilter } from '../../../../shared/explorer';
+import { TabList } from '../../components/TabList';
 import { useApp } from '../../store/appStore';
 import { EventsTab } from './EventsTab';
 import { filterOfExplorerHash, reportWindowOf } from './explorerModel';
@@ -54,22 +55,7 @@ export function Explorer() {
       <div className="view-head">
         <h1>Explorer</h1>
       </div>
-      <div className="explorer-tabs" role="tablist" aria-label="Explorer sections">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`explorer-tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls="explorer-tabpanel"
-            onClick={() => select(t.id)}
-            data-testid={`explorer-tab-${t.id}`}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabList label="Explorer sections" className="explorer-tabs" idPrefix="explorer" tabs={TABS} selected={tab} onSelect={select} />
       <div role="tabpanel" id="explorer-tabpanel" aria-labelledby={`explorer-tab-${tab}`}>
         {tab === 'events' ? <EventsTab onExport={exportFilter} openPayment={null} linkedFilter={filterOfExplorerHash(hash)} /> : null}
         {tab === 'quarantine' ? <QuarantineTab /> : null}
