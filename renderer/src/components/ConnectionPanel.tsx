@@ -3,7 +3,9 @@
 import { memo } from 'react';
 import { useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
+import { UntrustedText } from './UntrustedText';
 import { countNoun } from '../../../shared/countText';
+import type { ConsoleQueueInfo, QueueDepth } from '../../../shared/metrics';
 import { fmtAgo, fmtCount, fmtCountText, fmtDateTime, fmtDateTimeZone, fmtDuration, fmtInstantTitle } from '../lib/format';
 
 const STATE_TONE: Record<string, string> = {
@@ -28,8 +30,6 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
   const conn = snapshot?.connection;
   const state = lost ? 'connection lost' : (conn?.state ?? 'unknown');
   const toneKey = lost ? 'lost' : (conn?.state ?? 'idle');
-  // A competing queue has another consumer at least, when the broker did not say how many.
-  const others = (conn?.queue?.consumers ?? 2) - 1;
   return (
     <div className="conn" data-testid="connection-panel">
       <dl className="kv">
@@ -45,28 +45,7 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
         <dd className="mono ellipsis" data-testid="connection-url" title={conn?.url ?? ''}>
           {conn?.url ?? '—'}
         </dd>
-        {conn?.queue ? (
-          <>
-            <dt>Queue</dt>
-            <dd className="small" data-testid="connection-queue" data-own={String(conn.queue.own)} data-competing={String(conn.queue.competing)}>
-              <span className="mono ellipsis" title={conn.queue.name}>
-                {conn.queue.name}
-              </span>{' '}
-              <span className="muted">
-                ({conn.queue.own ? "this console's own" : 'named'}
-                {conn.queue.consumers !== null ? `, ${fmtCountText(conn.queue.consumers, 'consumer')}` : ''}
-                {conn.queue.expiresMs !== null ? `, expires after ${fmtDuration(conn.queue.expiresMs)} unused` : ''})
-              </span>
-              {conn.queue.competing ? (
-                <div className="badge badge-warn" data-testid="queue-competing">
-                  competes for messages: {fmtCountText(others, 'other consumer')} {countNoun(others, 'takes', 'take')} part of this queue&apos;s events
-                </div>
-              ) : !conn.queue.own && conn.queue.type !== 'stream' ? (
-                <div className="muted">a named queue: another console consuming it would split its messages with this one</div>
-              ) : null}
-            </dd>
-          </>
-        ) : null}
+        {conn?.queue ? <ConnectionQueue queue={conn.queue} /> : null}
         <dt>Last event stored</dt>
         <LastEventStored at={snapshot?.lastEventAt ?? null} now={replayClock ?? now} />
         {conn?.lastError ? (
@@ -117,33 +96,64 @@ export const ConnectionPanel = memo(function ConnectionPanel() {
           )}
         </dd>
       </dl>
-      {snapshot && snapshot.queues.length > 0 ? (
-        <table className="table compact" data-testid="queue-table">
-          <caption className="sr-only">Watched queues</caption>
-          <thead>
-            <tr>
-              <th scope="col">Queue</th>
-              <th scope="col" className="num">Messages</th>
-              <th scope="col" className="num">Consumers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {snapshot.queues.map((q) => (
-              <tr key={q.queue} data-testid="queue-row" data-queue={q.queue}>
-                <td className="mono ellipsis" title={q.error ?? q.queue}>
-                  {q.queue}
-                  {q.error ? <span className="error-text small"> ({q.error})</span> : null}
-                </td>
-                <td className="num">{fmtCount(q.messages)}</td>
-                <td className="num">{fmtCount(q.consumers)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      {snapshot && snapshot.queues.length > 0 ? <WatchedQueues queues={snapshot.queues} /> : null}
     </div>
   );
 });
+
+/** The queue this console consumes: its name cut in its middle (its id stays seen), whose it is, and whether others take part of it. */
+export function ConnectionQueue({ queue }: { queue: ConsoleQueueInfo }) {
+  // A competing queue has another consumer at least, when the broker did not say how many.
+  const others = (queue.consumers ?? 2) - 1;
+  return (
+    <>
+      <dt>Queue</dt>
+      <dd className="small" data-testid="connection-queue" data-own={String(queue.own)} data-competing={String(queue.competing)}>
+        <UntrustedText className="mono queue-name" text={queue.name} cut="middle" />{' '}
+        <span className="muted">
+          ({queue.own ? "this console's own" : 'named'}
+          {queue.consumers !== null ? `, ${fmtCountText(queue.consumers, 'consumer')}` : ''}
+          {queue.expiresMs !== null ? `, expires after ${fmtDuration(queue.expiresMs)} unused` : ''})
+        </span>
+        {queue.competing ? (
+          <div className="badge badge-warn" data-testid="queue-competing">
+            competes for messages: {fmtCountText(others, 'other consumer')} {countNoun(others, 'takes', 'take')} part of this queue&apos;s events
+          </div>
+        ) : !queue.own && queue.type !== 'stream' ? (
+          <div className="muted">a named queue: another console consuming it would split its messages with this one</div>
+        ) : null}
+      </dd>
+    </>
+  );
+}
+
+/** The watched queues' depth and consumers, each name cut in its middle. */
+export function WatchedQueues({ queues }: { queues: readonly QueueDepth[] }) {
+  return (
+    <table className="table compact" data-testid="queue-table">
+      <caption className="sr-only">Watched queues</caption>
+      <thead>
+        <tr>
+          <th scope="col">Queue</th>
+          <th scope="col" className="num">Messages</th>
+          <th scope="col" className="num">Consumers</th>
+        </tr>
+      </thead>
+      <tbody>
+        {queues.map((q) => (
+          <tr key={q.queue} data-testid="queue-row" data-queue={q.queue}>
+            <td>
+              <UntrustedText className="mono queue-name" text={q.queue} cut="middle" />
+              {q.error ? <span className="error-text small"> ({q.error})</span> : null}
+            </td>
+            <td className="num">{fmtCount(q.messages)}</td>
+            <td className="num">{fmtCount(q.consumers)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 /**
  * The last stored event's time with its zone and its age on the clock it is read on (`now`: the

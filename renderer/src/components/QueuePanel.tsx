@@ -2,18 +2,20 @@
 // publish/deliver/ack rates, the delay a new message would see and the time to drain, as
 // numbers and sparklines; and why rates are missing when the management API is not there.
 import { memo, useRef } from 'react';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import type { QueueDepth } from '../../../shared/metrics';
 import { fmtCount, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { QueueDelay, secs, waitShown } from './QueueDelay';
 import { brokerNodeText, queuesEmptyText } from './queuePanelText';
 import { Sparkline } from './Sparkline';
+import { UntrustedText } from './UntrustedText';
 
 const KEEP = 60;
 /** One empty list, so the store selector returns the same value while there is no snapshot. */
 const NO_QUEUES: QueueDepth[] = [];
 
-interface History {
+export interface History {
   at: number;
   byQueue: Map<string, { depth: (number | null)[]; delay: (number | null)[]; drain: (number | null)[] }>;
 }
@@ -37,18 +39,21 @@ function useQueueHistory(queues: QueueDepth[]): History {
   return ref.current;
 }
 
-function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
+export function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
   const h = history.byQueue.get(q.queue);
   const r = q.rates;
+  const name = withFormatCharactersShown(q.queue);
   return (
     <tr data-testid={`queue-row-${q.queue}`} data-source={q.source ?? ''}>
-      <td className="mono">{q.queue}</td>
+      <td>
+        <UntrustedText className="mono queue-name" text={q.queue} cut="middle" />
+      </td>
       <td data-testid="queue-messages">
         {q.error ? <span className="error-text">{q.error}</span> : fmtCount(q.messages)}
         <div className="muted small">
           {q.ready === null || q.ready === undefined ? '' : `${fmtCount(q.ready)} ready · ${fmtCount(q.unacked ?? null)} unacked`}
         </div>
-        <Sparkline values={h?.depth ?? []} label={`depth of ${q.queue}`} />
+        <Sparkline values={h?.depth ?? []} label={`depth of ${name}`} />
       </td>
       <td>{fmtCount(q.consumers)}</td>
       <td data-testid="queue-rates">
@@ -56,12 +61,12 @@ function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
       </td>
       <td data-testid="queue-delay">
         <QueueDelay q={q} />
-        <Sparkline values={h?.delay ?? []} label={`delay of ${q.queue}`} />
+        <Sparkline values={h?.delay ?? []} label={`delay of ${name}`} />
       </td>
       <td data-testid="queue-drain">
         {/* Without the broker's rates (a passive declare) nothing is known of draining. */}
         {q.drainSeconds === null && q.messages && q.type !== 'stream' && typeof r?.deliver === 'number' ? 'not draining' : secs(q.drainSeconds)}
-        <Sparkline values={h?.drain ?? []} label={`time to drain ${q.queue}`} />
+        <Sparkline values={h?.drain ?? []} label={`time to drain ${name}`} />
       </td>
       <td className="small">
         {q.forecast?.crossInSeconds !== null && q.forecast?.crossInSeconds !== undefined

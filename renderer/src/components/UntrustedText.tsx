@@ -9,21 +9,32 @@ import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 /** Characters of an untrusted value shown inline before it is cut. */
 export const UNTRUSTED_SHOWN_CHARS = 64;
 
-/** `text` cut to `max` characters (code points: a cut never splits an emoji or a surrogate pair), with "…" when cut. */
-export function clipText(text: string, max = UNTRUSTED_SHOWN_CHARS): string {
+/**
+ * Where a value is cut: at its end, or in its `middle` (its start and its end kept) for a name
+ * whose end tells it apart (a queue payops.console.<host>.<id>: cut at the end, two consoles'
+ * queues read alike).
+ */
+export type CutAt = 'end' | 'middle';
+
+/** `text` cut to `max` characters (code points: a cut never splits an emoji or a surrogate pair), with "…" where cut. */
+export function clipText(text: string, max = UNTRUSTED_SHOWN_CHARS, at: CutAt = 'end'): string {
   const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
+  if (chars.length <= max) return text;
+  if (at === 'end') return `${chars.slice(0, max).join('')}…`;
+  const head = Math.ceil(max / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (max - head)).join('')}`;
 }
 
 /**
  * A value as groupValueText writes it (quoted where it would not be seen as written), isolated and
- * cut, its undrawn characters shown. `quoted`: the caller draws the quotes (a silence matcher's "…").
+ * cut (at its end, or in its middle: `cut`), its undrawn characters shown. `quoted`: the caller
+ * draws the quotes (a silence matcher's "…").
  */
-export function UntrustedText({ text, className, quoted = false }: { text: string; className?: string; quoted?: boolean }) {
+export function UntrustedText({ text, className, quoted = false, cut = 'end' }: { text: string; className?: string; quoted?: boolean; cut?: CutAt }) {
   // Its undrawn characters as \uXXXX, as in sentences: inside its isolate a right-to-left
   // override still turned the value itself round ("m_\u202e1042" read "m_2401").
   const written = withFormatCharactersShown(quoted ? text : groupValueText(text));
-  const shown = clipText(written);
+  const shown = clipText(written, UNTRUSTED_SHOWN_CHARS, cut);
   return (
     <bdi className={className} title={shown === written ? undefined : written}>
       {shown}

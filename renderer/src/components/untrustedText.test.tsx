@@ -7,6 +7,10 @@ import type { AlertView } from '../../../shared/alerts';
 import type { HealthBoard } from '../../../shared/triage';
 import { HealthTable } from '../views/Triage';
 import { AlertList } from './AlertList';
+import type { QueueDepth } from '../../../shared/metrics';
+import { DeadLetterQueueTable } from '../views/DeadLetters';
+import { ConnectionQueue, WatchedQueues } from './ConnectionPanel';
+import { QueueRow } from './QueuePanel';
 import { clipText } from './UntrustedText';
 
 const RLO = '\u202e';
@@ -49,5 +53,59 @@ describe('untrusted text in tables', () => {
   it('cuts by characters, never inside an emoji', () => {
     expect(clipText('m_💳💳💳', 3)).toBe('m_💳…');
     expect(clipText('m_1042', 6)).toBe('m_1042');
+  });
+});
+
+describe('queue names are untrusted text, cut in the middle', () => {
+  // A broker's queue name is anyone's: an override, a zero-width character, up to 255 bytes. Cut
+  // at its end, payops.console.<host>.<id> lost the id that tells two consoles' queues apart.
+  const long = `payops.console.${'h'.repeat(120)}.${RLO}id42\u200b9f`;
+  const written = `payops.console.${'h'.repeat(120)}.\\u202eid42\\u200b9f`;
+  const plain = (html: string) => html.replace(/<[^>]+>/g, '');
+
+  it('clipText keeps the start and the end when cut in the middle, by characters', () => {
+    expect(clipText('abcdefghij', 4, 'middle')).toBe('ab…ij');
+    expect(clipText('abcdefghij', 5, 'middle')).toBe('abc…ij');
+    expect(clipText('💳💳💳💳💳💳', 2, 'middle')).toBe('💳…💳');
+    expect(clipText('abcd', 4, 'middle')).toBe('abcd');
+  });
+
+  /** The drawn queue name: its start and its id at the end, no raw override or zero-width space, the whole in the title. */
+  function expectMiddleCut(html: string) {
+    // Drawn text, titles and accessible names (a test id may hold the name as it is).
+    const said = html.replace(/ data-[\w-]+="[^"]*"/g, '');
+    expect(said).not.toContain(RLO);
+    expect(said).not.toContain('\u200b');
+    const shown = isolated(html).find((t) => t.startsWith('payops.console.'));
+    expect(shown).toBeDefined();
+    expect(shown!.endsWith('id42\\u200b9f')).toBe(true);
+    expect(shown).toContain('…');
+    expect(Array.from(shown!).length).toBeLessThan(70);
+    expect(html).toContain(`title="${written}"`);
+  }
+
+  it("the queue panel's row", () => {
+    const q: QueueDepth = { queue: long, messages: 3, consumers: 1, at: 1, error: null };
+    expectMiddleCut(renderToStaticMarkup(<table><tbody><QueueRow q={q} history={{ at: 0, byQueue: new Map() }} /></tbody></table>));
+  });
+
+  it("the connection panel's queue and watched queues", () => {
+    const html = renderToStaticMarkup(
+      <>
+        <dl>
+          <ConnectionQueue queue={{ name: long, own: true, type: 'classic', expiresMs: null, consumers: 1, competing: false }} />
+        </dl>
+        <WatchedQueues queues={[{ queue: long, messages: 3, consumers: 1, at: 1, error: null }]} />
+      </>,
+    );
+    expect(isolated(html).filter((t) => t.startsWith('payops.console.'))).toHaveLength(2);
+    expectMiddleCut(html);
+    expect(plain(html)).not.toContain('h'.repeat(120));
+  });
+
+  it('the dead-letter queue list, its feeders too', () => {
+    const html = renderToStaticMarkup(<DeadLetterQueueTable queues={[{ name: long, messages: 2, reasons: ['named'], feeders: [long] }]} current={null} onBrowse={() => undefined} />);
+    expect(isolated(html).filter((t) => t.startsWith('payops.console.'))).toHaveLength(2);
+    expectMiddleCut(html);
   });
 });

@@ -172,35 +172,7 @@ export function DeadLetters() {
         {queues === null && !queuesError ? <div className="empty">Loading…</div> : null}
         {/* An earlier read's "none found" is not what the failed one would have said. */}
         {queues !== null && queues.length === 0 && !queuesError ? <div className="empty">No dead-letter queue found in this vhost. Name one above to watch it.</div> : null}
-        {queues !== null && queues.length > 0 ? (
-          <table className="table dlq-table">
-            <caption className="sr-only">Dead-letter queues</caption>
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col" className="num">
-                  Messages
-                </th>
-                <th scope="col">Why it is watched</th>
-                <th scope="col">Dead-lettered from</th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.map((q) => (
-                <tr key={q.name} data-testid={`dlq-queue-${q.name}`} aria-current={q.name === queue ? 'true' : undefined}>
-                  <td>
-                    <button type="button" className="btn btn-small btn-ghost dlq-name" onClick={() => void browse(q.name)} aria-label={`Browse ${q.name}`}>
-                      {q.name}
-                    </button>
-                  </td>
-                  <td className="num mono">{q.messages === null ? DASH : fmtCount(q.messages)}</td>
-                  <td className="small">{q.reasons.map((r) => REASON_TEXT[r]).join(', ')}</td>
-                  <td className="mono small">{q.feeders.length ? q.feeders.join(', ') : DASH}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        {queues !== null && queues.length > 0 ? <DeadLetterQueueTable queues={queues} current={queue} onBrowse={(name) => void browse(name)} /> : null}
       </section>
 
       {queue ? (
@@ -285,6 +257,48 @@ export function DeadLetters() {
         </Modal>
       ) : null}
     </div>
+  );
+}
+
+/** The watched dead-letter queues, each a button that browses it. */
+export function DeadLetterQueueTable({ queues, current, onBrowse }: { queues: readonly DeadLetterQueueView[]; current: string | null; onBrowse: (name: string) => void }) {
+  return (
+    <table className="table dlq-table">
+      <caption className="sr-only">Dead-letter queues</caption>
+      <thead>
+        <tr>
+          <th scope="col">Queue</th>
+          <th scope="col" className="num">
+            Messages
+          </th>
+          <th scope="col">Why it is watched</th>
+          <th scope="col">Dead-lettered from</th>
+        </tr>
+      </thead>
+      <tbody>
+        {queues.map((q) => (
+          <tr key={q.name} data-testid={`dlq-queue-${q.name}`} aria-current={q.name === current ? 'true' : undefined}>
+            <td>
+              <button type="button" className="btn btn-small btn-ghost dlq-name" onClick={() => onBrowse(q.name)} aria-label={`Browse ${withFormatCharactersShown(q.name)}`}>
+                <UntrustedText text={q.name} cut="middle" />
+              </button>
+            </td>
+            <td className="num mono">{q.messages === null ? DASH : fmtCount(q.messages)}</td>
+            <td className="small">{q.reasons.map((r) => REASON_TEXT[r]).join(', ')}</td>
+            <td className="mono small">
+                {q.feeders.length
+                  ? q.feeders.map((f, i) => (
+                      <span key={f}>
+                        {i ? ', ' : ''}
+                        <UntrustedText text={f} cut="middle" />
+                      </span>
+                    ))
+                  : DASH}
+              </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
