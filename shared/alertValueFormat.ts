@@ -1,6 +1,6 @@
 // Values as an operator reads them in a summary: "23 %", "12.5/s", "850 ms".
 import { ALERT_METRICS, METRIC_INFO, type AlertMetric } from './alertRules';
-import { formatNumber } from './format';
+import { formatFixed, formatInteger, formatNumber } from './format';
 
 // At most `digits` decimals, trailing zeros dropped (shared/format).
 const round = (v: number, digits: number): string => formatNumber(v, digits);
@@ -48,6 +48,27 @@ export const BURN_RATE_METRIC = 'burn_rate';
 export function formatNamedMetricValue(metric: string | undefined, value: number): string | null {
   if (metric === BURN_RATE_METRIC) return Number.isFinite(value) ? `${significant(value)}x burn` : 'n/a';
   return metric && (ALERT_METRICS as readonly string[]).includes(metric) ? formatMetricValue(metric as AlertMetric, value) : null;
+}
+
+/** The rates the alert rules judge per attempt (authorized + declined + failed events; a retry is another attempt). */
+const PER_ATTEMPT_METRICS: ReadonlySet<string> = new Set(['approval_rate', 'decline_rate', 'failure_rate']);
+
+/** "per attempt" for a rate the alert rules judge per attempt, null for any other metric. */
+export function rateBasisOf(metric: string | undefined): 'per attempt' | null {
+  return metric && PER_ATTEMPT_METRICS.has(metric) ? 'per attempt' : null;
+}
+
+/**
+ * An alert's value in its metric's unit, a rate with its basis ("26 % per attempt"), as the
+ * console's alert list, the browser notification and the desktop one say it; whole numbers
+ * grouped, else 3 decimals below 1 and 2 above, when the metric is unknown. `value` is finite:
+ * each caller says "no value" in its own words.
+ */
+export function formatAlertValueText(value: number, metric?: string): string {
+  const inUnit = formatNamedMetricValue(metric, value);
+  if (inUnit !== null) return rateBasisOf(metric) ? `${inUnit} ${rateBasisOf(metric)}` : inUnit;
+  if (Number.isInteger(value)) return formatInteger(value);
+  return formatFixed(value, Math.abs(value) < 1 ? 3 : 2);
 }
 
 /** A deviation or delta in the metric's unit (no sign prefix). */

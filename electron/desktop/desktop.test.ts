@@ -207,6 +207,15 @@ describe('alert notifications', () => {
     const r = formatAlertNotification({ kind: 'resolved', rule: 'r', severity: 'warning', labels: {}, value: null, summary: '', at: 0 });
     expect(r).toEqual({ title: 'Resolved: r', body: 'all · value no data', urgency: 'low' });
   });
+
+  it("says a rate's basis and its unit as the browser notification does (shared fmtAlertValue)", () => {
+    const at = (value: number, metric: string) => formatAlertNotification({ kind: 'firing', rule: 'r', severity: 'warning', labels: {}, value, metric, summary: '', at: 0 }).body;
+    expect(at(0.2, 'decline_rate')).toBe('all · value 20 % per attempt');
+    expect(at(0.26, 'approval_rate')).toBe('all · value 26 % per attempt');
+    expect(at(12.5, 'queue_delay_seconds')).toBe('all · value 12.5 s');
+    // No metric (an older engine): grouped as the console writes a figure.
+    expect(formatAlertNotification({ kind: 'firing', rule: 'r', severity: 'warning', labels: {}, value: 12345, summary: '', at: 0 }).body).toBe('all · value 12,345');
+  });
 });
 
 describe('secret store', () => {

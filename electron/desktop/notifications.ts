@@ -1,15 +1,10 @@
 // The text of a desktop notification for an alert push.
 import type { AlertNotification } from '../../shared/alerts';
-import { formatNamedMetricValue } from '../../shared/alertValueFormat';
+import { formatAlertValueText } from '../../shared/alertValueFormat';
 
-/** In the rule's unit when the notification names its metric ("20 %", "12.5 s"), as the alert list reads it. */
+/** In the rule's unit when the notification names its metric, a rate with its basis ("20 % per attempt", "12.5 s"), as the alert list and the browser notification read it. */
 export function formatAlertValue(value: number | null, metric?: string): string {
-  if (value === null || !Number.isFinite(value)) return 'no data';
-  const inUnit = formatNamedMetricValue(metric, value);
-  if (inUnit !== null) return inUnit;
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 0.01 || abs >= 1e6)) return value.toExponential(2);
-  return String(Math.round(value * 1000) / 1000);
+  return value === null || !Number.isFinite(value) ? 'no data' : formatAlertValueText(value, metric);
 }
 
 /** Title names the rule (and whether it fired or resolved); body the labels and the value. */

@@ -12,7 +12,7 @@ import {
   formatPercent,
 } from '../../../shared/format';
 import { countText } from '../../../shared/countText';
-import { formatNamedMetricValue } from '../../../shared/alertValueFormat';
+import { formatAlertValueText } from '../../../shared/alertValueFormat';
 import { minorPerMajor } from '../../../shared/currencies';
 import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
@@ -60,14 +60,6 @@ export function fmtPercent(v: number | null | undefined, digits = 1): string {
   return formatPercent(v, digits);
 }
 
-/** The rates the alert rules judge per attempt (authorized + declined + failed events; a retry is another attempt). */
-const PER_ATTEMPT_METRICS: ReadonlySet<string> = new Set(['approval_rate', 'decline_rate', 'failure_rate']);
-
-/** "per attempt" for a rate the alert rules judge per attempt, null for any other metric. */
-export function rateBasisOf(metric: string | undefined): 'per attempt' | null {
-  return metric && PER_ATTEMPT_METRICS.has(metric) ? 'per attempt' : null;
-}
-
 /**
  * An alert's value or peak in its metric's unit ("14 %" for a rate, as the KPI beside it reads),
  * an approval, decline or failure rate saying it is per attempt ("14 % per attempt": issue 13,
@@ -76,10 +68,7 @@ export function rateBasisOf(metric: string | undefined): 'per attempt' | null {
  */
 export function fmtAlertValue(v: number | null | undefined, metric?: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
-  const inUnit = formatNamedMetricValue(metric, v);
-  if (inUnit !== null) return rateBasisOf(metric) ? `${inUnit} ${rateBasisOf(metric)}` : inUnit;
-  if (Number.isInteger(v)) return formatInteger(v);
-  return formatFixed(v, Math.abs(v) < 1 ? 3 : 2);
+  return formatAlertValueText(v, metric);
 }
 
 /** A count, grouped, with its noun in the right form ("1 message", "1,200 messages"): shared/countText's rule. */

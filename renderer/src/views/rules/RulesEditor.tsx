@@ -8,7 +8,8 @@ import type { RulesBacktestResult, RulesDocument } from '../../../../shared/aler
 import { issueText, validateRulesText, type RulesTextIssue } from '../../../../shared/rulesText';
 import { getClient } from '../../api/client';
 import { countText } from '../../../../shared/countText';
-import { fmtCountText, fmtDateTime, fmtInstantTitle, fmtRange, fmtZoneSpan, rateBasisOf } from '../../lib/format';
+import { rateBasisOf } from '../../../../shared/alertValueFormat';
+import { fmtCountText, fmtDateTime, fmtInstantTitle, fmtRange, fmtZoneSpan } from '../../lib/format';
 import { formatNumber } from '../../../../shared/format';
 import { useApp } from '../../store/appStore';
 import { backtestRange } from '../../store/alerts';
