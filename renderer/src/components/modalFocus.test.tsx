@@ -10,6 +10,7 @@
 import { act, createElement, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { renderInDom, useDomRoots } from './domRootKit';
+import { isTypingTarget } from '../lib/shortcuts';
 import { tabStops } from './focusTrap';
 import { Modal } from './Modal';
 
@@ -131,5 +132,25 @@ describe('Tab in an open modal dialog', () => {
     expect(focused()).toBe('first');
     await act(async () => open(false));
     expect(focused()).toBe('opener');
+  });
+});
+
+describe('keyboard shortcuts and editable text', () => {
+  // contenteditable="" and a bare contenteditable are editable as "true" is, and so is
+  // plaintext-only: typing "p" in one paused the live view. A contenteditable="false" island
+  // inside one is not.
+  it('takes no key typed in an editable element, whatever its contenteditable says', () => {
+    document.body.innerHTML = `
+      <div contenteditable="true"><span id="t">a</span></div>
+      <div contenteditable=""><span id="empty">a</span></div>
+      <div contenteditable><b id="bare">a</b></div>
+      <div contenteditable="plaintext-only" id="plain">a</div>
+      <div contenteditable="TRUE" id="upper">a</div>
+      <div contenteditable="true"><span contenteditable="false"><i id="island">a</i></span></div>
+      <div contenteditable="false" id="off">a</div>
+      <div id="none">a</div>`;
+    const at = (id: string) => isTypingTarget(document.getElementById(id));
+    expect(['t', 'empty', 'bare', 'plain', 'upper'].filter((id) => !at(id))).toEqual([]);
+    expect(['island', 'off', 'none'].filter(at)).toEqual([]);
   });
 });

@@ -51,9 +51,22 @@ export function shortcutFor(e: { key: string; code?: string; shiftKey: boolean; 
   return SHORTCUTS.find((s) => s.keys === keys)?.action ?? null;
 }
 
-/** Typing in a field, or a key meant for a focused control: not a shortcut. */
+/**
+ * Inside editable text: the nearest contenteditable says so ("", "true" in any case,
+ * "plaintext-only"; "false" makes an island that is not); an unknown value inherits, as in HTML.
+ */
+function isEditable(el: Element): boolean {
+  for (let host = el.closest('[contenteditable]'); host; host = host.parentElement?.closest('[contenteditable]') ?? null) {
+    const value = (host.getAttribute('contenteditable') ?? '').toLowerCase();
+    if (value === '' || value === 'true' || value === 'plaintext-only') return true;
+    if (value === 'false') return false;
+  }
+  return false;
+}
+
+/** Typing in a field or in editable text, or a key meant for a focused control: not a shortcut. */
 export function isTypingTarget(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || typeof el.closest !== 'function') return false;
-  return !!el.closest('input, textarea, select, [contenteditable="true"], [role="dialog"] form');
+  return !!el.closest('input, textarea, select, [role="dialog"] form') || isEditable(el);
 }
