@@ -101,9 +101,12 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                     {compact ? severity : null}
                     {a.rule}
                   </div>
-                  {!compact && a.summary ? <div className="muted small">
+                  {/* In the compact list too: a row's title is reachable neither by the keyboard nor by a screen reader. */}
+                  {a.summary ? (
+                    <div className={`muted small${compact ? ' alert-summary' : ''}`}>
                       <Sentence text={a.summary} values={alertSentenceValues(a)} />
-                    </div> : null}
+                    </div>
+                  ) : null}
                   {!compact && a.state !== 'normal' ? (
                     <a
                       className="btn btn-small"

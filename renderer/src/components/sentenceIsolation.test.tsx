@@ -74,6 +74,19 @@ describe('values in core-built sentences are isolated from the figures beside th
     expect(html).toContain(`title="decline rate 23 % for merchantId \u2068${HEBREW}\u2069, baseline 4 % +/- 1.5 %"`);
   });
 
+  it("the compact list (the dashboard's) says an alert's summary in the row, not only in a mouse-over title", () => {
+    // A title is reachable neither by the keyboard nor, reliably, by a screen reader.
+    const alert: AlertView = {
+      key: 'k1', rule: 'merchant-decline-spike', severity: 'critical', labels: { merchantId: HEBREW }, state: 'firing',
+      metric: 'decline_rate', value: 0.23, peakValue: 0.23, summary: `decline rate 23 % for merchantId ${HEBREW}`, runbookUrl: null,
+      activeSince: 0, firedAt: 0, resolvedAt: null, silenced: false, acknowledged: null, transitions: [],
+    };
+    const html = renderToStaticMarkup(<AlertList alerts={[alert]} compact />);
+    const line = html.match(/<div class="muted small alert-summary">(.*?)<\/div>/)?.[1];
+    expect(line).toBeDefined();
+    expect(outside(line!)).toBe('decline rate 23 % for merchantId [value]');
+  });
+
   it("a report's summary line: the most active merchant is isolated from its counts", () => {
     const report = {
       title: 'Incident', generatedAt: '2026-11-23T09:00:00.000Z',
