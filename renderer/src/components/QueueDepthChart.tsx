@@ -10,6 +10,7 @@ import { linePath, seriesMax } from '../lib/linePath';
 import type { PlotFrame } from '../lib/stackedArea';
 import type { Theme } from '../store/store';
 import { LivePlot } from './LivePlot';
+import { UntrustedText } from './UntrustedText';
 
 interface DepthProps {
   emptyText?: string;
@@ -52,7 +53,7 @@ export const QueueDepthChart = memo(function QueueDepthChart({ points, nowSec, w
         {data.queues.map((q, i) => (
           <li key={q} data-testid={`queue-depth-legend-${q}`}>
             <span className="swatch" style={{ background: queueColor(i) }} />
-            <span className="legend-name mono">{q}</span>
+            <UntrustedText className="legend-name mono queue-name" text={q} cut="middle" />
             <span className="legend-value">{fmtCount(latest(data.rows, q))}</span>
           </li>
         ))}

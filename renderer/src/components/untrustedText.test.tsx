@@ -10,6 +10,7 @@ import { AlertList } from './AlertList';
 import type { QueueDepth } from '../../../shared/metrics';
 import { DeadLetterQueueTable } from '../views/DeadLetters';
 import { ConnectionQueue, WatchedQueues } from './ConnectionPanel';
+import { QueueDepthChart } from './QueueDepthChart';
 import { QueueRow } from './QueuePanel';
 import { clipText } from './UntrustedText';
 
@@ -101,6 +102,12 @@ describe('queue names are untrusted text, cut in the middle', () => {
     expect(isolated(html).filter((t) => t.startsWith('payops.console.'))).toHaveLength(2);
     expectMiddleCut(html);
     expect(plain(html)).not.toContain('h'.repeat(120));
+  });
+
+  it("the queue depth chart's legend", () => {
+    const html = renderToStaticMarkup(<QueueDepthChart points={[{ t: 100, span: 1, depths: { [long]: 4 } }]} nowSec={100} windowSeconds={120} theme="dark" />);
+    const legend = html.slice(html.indexOf('<ul class="legend"'));
+    expectMiddleCut(legend);
   });
 
   it('the dead-letter queue list, its feeders too', () => {
