@@ -143,6 +143,8 @@ export function DeadLetters() {
   };
 
   const confirmation = queue ? redriveConfirmation(queue, chosen) : null;
+  // The browsed queue's name is the broker's: drawn as the list draws it.
+  const queueShown = queue ? <UntrustedText className="mono queue-name" text={queue} cut="middle" /> : null;
 
   return (
     <div className="view view-dead-letters" data-testid="dead-letters-view">
@@ -176,9 +178,9 @@ export function DeadLetters() {
       </section>
 
       {queue ? (
-        <section className="panel" aria-label={`Messages of ${queue}`} data-testid="dlq-messages">
+        <section className="panel" aria-label={`Messages of ${withFormatCharactersShown(queue)}`} data-testid="dlq-messages">
           <header className="panel-head">
-            <h2>Messages of {queue}</h2>
+            <h2>Messages of {queueShown}</h2>
             <span className="muted small">browsed without consuming (requeued)</span>
           </header>
           <div className="toolbar dlq-toolbar">
@@ -213,7 +215,7 @@ export function DeadLetters() {
           </div>
           {browseError ? (
             <div className="error-text small" role="alert" data-testid="dlq-browse-error">
-              Cannot browse {queue}: {browseError}
+              Cannot browse {queueShown}: {browseError}
             </div>
           ) : null}
           {actionError ? (
@@ -221,7 +223,7 @@ export function DeadLetters() {
               {actionError}
             </div>
           ) : null}
-          {messages !== null && messages.length === 0 ? <div className="empty">{queue} is empty.</div> : null}
+          {messages !== null && messages.length === 0 ? <div className="empty">{queueShown} is empty.</div> : null}
           {messages !== null && messages.length > 0 ? <MessageTable messages={messages} selected={selected} onToggle={toggle} /> : null}
         </section>
       ) : null}
@@ -233,7 +235,7 @@ export function DeadLetters() {
         <Modal title={confirmation.title} onClose={() => setConfirming(false)} testId="dlq-confirm">
           <div className="dlq-confirm-body">
             <p>
-              Each message is re-published to the exchange and routing key of its first death, with publisher confirms, and removed from {queue} only after the broker
+              Each message is re-published to the exchange and routing key of its first death, with publisher confirms, and removed from {queueShown} only after the broker
               confirmed it. Every step goes to the audit log.
             </p>
             <p>Targets:</p>

@@ -51,3 +51,34 @@ describe('the dead-letter queue list after a failed refresh', () => {
     await act(async () => root.unmount());
   });
 });
+
+describe('the browsed dead-letter queue', () => {
+  // Its name is the broker's: drawn raw in the heading and the empty line, an override turned
+  // them round and a 255-byte name ran across the panel with its end (its id) lost to the CSS.
+  it('names it as the list does: isolated, undrawn characters shown, cut in the middle', async () => {
+    const name = `payops.console.${'h'.repeat(120)}.\u202eid42.dlq`;
+    const invoke = (async (call: string) => {
+      if (call === 'deadLetters.audit') return { entries: [] };
+      if (call === 'deadLetters.queues') return { queues: [{ name, messages: 0, reasons: ['name'], feeders: [] }], readOnly: false };
+      if (call === 'deadLetters.browse') return { messages: [] };
+      throw new Error(`not in this test: ${call}`);
+    }) as PayopsApi['invoke'];
+    // The client is made once per page, around window.payops: this test's answers go into it.
+    if (window.payops) window.payops.invoke = invoke;
+    else window.payops = { invoke, on: () => () => undefined };
+    const { createRoot } = await import('react-dom/client');
+    const container = document.body.appendChild(document.createElement('div'));
+    const root = createRoot(container);
+    await act(async () => root.render(<DeadLetters />));
+    await act(async () => container.querySelector<HTMLButtonElement>('.dlq-name')!.click());
+    const section = container.querySelector('[data-testid="dlq-messages"]')!;
+    expect(section.getAttribute('aria-label')).toBe(`Messages of payops.console.${'h'.repeat(120)}.\\u202eid42.dlq`);
+    const text = section.textContent!;
+    expect(text).not.toContain('\u202e');
+    expect(text).not.toContain('h'.repeat(120));
+    const heading = section.querySelector('h2')!;
+    expect(heading.querySelector('bdi')?.textContent).toMatch(/^payops\.console\.h+…h+\.\\u202eid42\.dlq$/);
+    expect(text).toMatch(/…h+\.\\u202eid42\.dlq is empty\./);
+    await act(async () => root.unmount());
+  });
+});
