@@ -20,6 +20,13 @@
 // run on N lines less that of a run on one line, over N - 1. `sqlite3 DB .dump` gives the
 // stored rows, rollups and alerts to compare between trees (the virtual clock makes them
 // identical run to run: no wall time differs).
+//
+// Steady state (BENCHMARKS.md, twenty-fifth session): with BENCH_COUNT_FROM=N (and optionally
+// BENCH_COUNT_TO=M), run under `valgrind --tool=callgrind --instr-atstart=no`: the harness turns
+// callgrind's instrumentation on (`callgrind_control -i on`) once a committed batch brings the
+// stored events to N, and off once they reach M. The count is then that of events N+1..M alone
+// (warm-up and the replay's end left out), and the uninstrumented rest runs several times faster.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { mock } from 'node:test';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -37,6 +44,15 @@ interface Job {
   db: string;
   usPerEvent: number;
   batchSize: number;
+  /** Stored events after which callgrind's instrumentation is turned on, then off (null: not toggled). */
+  countFrom: number | null;
+  countTo: number | null;
+}
+
+/** Turns callgrind's instrumentation of this process on or off (the harness runs under `--instr-atstart=no`). */
+function instrument(on: boolean): void {
+  const r = spawnSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`callgrind_control -i ${on ? 'on' : 'off'} failed: ${r.stderr || r.error?.message}`);
 }
 
 interface Result {
@@ -81,8 +97,13 @@ async function runInWorker(job: Job): Promise<Result> {
   let batches = 0;
   let virtualMs = 0;
   let owedUs = 0;
+  let stored = 0;
   session.engine.onCommitted((outcome) => {
     batches += 1;
+    const before = stored;
+    stored += outcome.inserted.length;
+    if (job.countFrom !== null && before < job.countFrom && stored >= job.countFrom) instrument(true);
+    if (job.countTo !== null && before < job.countTo && stored >= job.countTo) instrument(false);
     owedUs += (outcome.inserted.length + outcome.duplicates + outcome.quarantined) * job.usPerEvent;
     const ms = Math.floor(owedUs / 1000);
     owedUs -= ms * 1000;
@@ -117,6 +138,8 @@ if (isMainThread) {
     db,
     usPerEvent: Number(process.env.BENCH_COUNT_US_PER_EVENT ?? 34),
     batchSize: Number(process.env.BENCH_COUNT_BATCH ?? FILE_REPLAY_BATCH),
+    countFrom: process.env.BENCH_COUNT_FROM ? Number(process.env.BENCH_COUNT_FROM) : null,
+    countTo: process.env.BENCH_COUNT_TO ? Number(process.env.BENCH_COUNT_TO) : null,
   };
   const worker = new Worker(__filename, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: REPLAY_YOUNG_GEN_MB } });
   worker.on('message', (r: Result) => console.log(JSON.stringify(r)));
