@@ -24,8 +24,6 @@ const ATTEMPTS: ReadonlySet<string> = new Set(AUTHORIZATION_ATTEMPT_TYPES);
  * authorized amounts of all 15 minutes from the per-second rollups.
  */
 export const EVENT_FILL_SECONDS = 180;
-/** The seconds before the clock whose payments the live figures read (the last minute's approval per payment). */
-const PAYMENT_WINDOW_SECONDS = 60;
 /** The seconds before the clock whose scores the live figures read (the risk score p95). */
 const SCORE_SECONDS = 60;
 
@@ -87,19 +85,7 @@ export class ReplayRefill {
     const emit = (sec: number, key: 'started' | 'approved', count: number): void => {
       cells.push({ sec, dim: 'payment', key, count, amount: 0 });
     };
-    // A payment of the minute the figures read may have begun before the attempts read (a retry,
-    // minutes or hours after its first attempt): its earlier attempts are read back first, or it
-    // read as a payment started at its retry where a straight replay counted it at its start.
-    const ranged = reads.payments(after, readAt);
-    const windowFromMs = (endSec - PAYMENT_WINDOW_SECONDS) * 1000;
-    const recent = ranged.filter(([paymentId, timeMs]) => paymentId !== null && timeMs >= windowFromMs).map(([paymentId]) => paymentId as string);
-    // As a writer's batch: none read back is let go before the attempts after it are observed.
-    payments.beginBatch();
-    payments.recallStored(this.store.events.storedPayments(recent, after));
-    for (const [paymentId, timeMs, approved] of ranged) payments.observe(paymentId, timeMs, approved === 1, emit);
-    payments.endBatch();
-    // The attempts up to `after` were not read: a payment not held is looked up as the clock moves on (fill).
-    payments.forgottenBefore(after);
+    for (const [paymentId, timeMs, approved] of reads.payments(after, readAt)) payments.observe(paymentId, timeMs, approved === 1, emit);
     m.addStoredPayments(cells);
     let clockSecondHeld = false;
     m.addStoredByTime(marked(this.store.events.forLiveWindows(endMs - 1, readAt), () => (clockSecondHeld = true)));
@@ -123,15 +109,8 @@ export class ReplayRefill {
     const emit = (sec: number, key: 'started' | 'approved', count: number): void => {
       cells.push({ sec, dim: 'payment', key, count, amount: 0 });
     };
-    const events = [...this.store.events.forLiveWindows(after, through)];
-    // A payment not held whose attempt this is may have begun before (a retry long after, or one
-    // the memory let go): its attempts up to `after` are read back first, as the writer does.
-    const wanted = new Set<string>();
-    for (const e of events) if (ATTEMPTS.has(e.type) && payments.wantsStored(e.paymentId, e.timeMs, null)) wanted.add(e.paymentId as string);
-    payments.beginBatch();
-    if (wanted.size > 0) payments.recallStored(this.store.events.storedPayments([...wanted], after));
+    const events = this.store.events.forLiveWindows(after, through);
     this.metrics.addStored(withPayments(events, payments, emit));
-    payments.endBatch();
     this.metrics.addStoredPayments(cells);
     this.metrics.storedThrough = through;
   }

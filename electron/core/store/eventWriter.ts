@@ -396,5 +396,5 @@ function recallForgottenPayments(items: readonly IncomingMessage[], payments: Pa
     if (payments.wantsStored(e.paymentId, e.timeMs ?? item.raw.arrivalMs, e.dimensions?.attempt ?? null)) wanted.add(e.paymentId);
   }
   if (wanted.size === 0) return;
-  payments.recallStored(events.storedPayments([...wanted]));
+  for (const [paymentId, startMs, approved] of events.storedPayments([...wanted])) payments.recall(paymentId, startMs, approved === 1);
 }
