@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migration010 } from '../store/migrations/010_alerts';
+import { migrate } from '../store/migrate';
 import { storeOn } from '../store/store';
 import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, alertHistoryJson } from './alertHistoryStore';
@@ -22,7 +22,7 @@ describe('AlertHistoryStore on a real SQLite file', () => {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    migration010.up(db);
+    migrate(db);
     return db;
   };
 
@@ -48,6 +48,7 @@ describe('AlertHistoryStore on a real SQLite file', () => {
         rule: 'declines',
         severity: 'critical',
         labels: {},
+        metric: 'decline_rate',
         group: '',
         state: 'resolved',
         summary: 'decline rate 33 %, threshold above 50 % over 30s',
