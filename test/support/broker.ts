@@ -1,7 +1,6 @@
 // Test support: unique topology per test and publishing helpers against the real broker.
 import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
 
 export const AMQP_URL = process.env.PAYOPS_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -118,35 +117,4 @@ export async function publishResilient(
   }
   await conn?.close().catch(() => undefined);
   return { reconnects };
-}
-
-/**
- * A test file's connection to the broker and its scratch queues (not durable), queue i holding
- * `messages(i)` messages: declared before the file's tests, deleted (and the connection closed)
- * after them. `conn()` is the connection, for pollers that open channels on it.
- */
-export function scratchQueues(queues: readonly string[], messages: (i: number) => number = () => 0, url = AMQP_URL): { conn: () => amqp.ChannelModel } {
-  let conn: amqp.ChannelModel | null = null;
-  beforeAll(async () => {
-    conn = await amqp.connect(url);
-    const ch = await conn.createConfirmChannel();
-    for (const [i, q] of queues.entries()) {
-      await ch.assertQueue(q, { durable: false });
-      for (let n = 0; n < messages(i); n++) ch.sendToQueue(q, Buffer.from(`m${n}`));
-    }
-    await ch.waitForConfirms();
-    await ch.close();
-  });
-  afterAll(async () => {
-    if (!conn) return;
-    const ch = await conn.createChannel();
-    for (const q of queues) await ch.deleteQueue(q);
-    await conn.close();
-  });
-  return {
-    conn: () => {
-      if (!conn) throw new Error('scratchQueues: used before its beforeAll ran');
-      return conn;
-    },
-  };
 }

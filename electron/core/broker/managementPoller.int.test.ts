@@ -2,7 +2,8 @@
 // clear note naming what is wrong, and the poller falls back to a passive declare over AMQP
 // against the real broker (depth still known) instead of throwing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, scratchQueues, uniqueTopology } from '../../../test/support/broker';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { scratchQueues } from '../../../test/support/scratchQueues';
 import { answers, startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
 import { ManagementClient, ManagementError } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';

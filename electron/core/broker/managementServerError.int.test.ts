@@ -3,7 +3,8 @@
 // on loopback answers as RabbitMQ's does; the poller falls back to a passive declare against
 // the real broker with the same words).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, scratchQueues, uniqueTopology } from '../../../test/support/broker';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { scratchQueues } from '../../../test/support/scratchQueues';
 import { answers, startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
 import { ManagementClient, ManagementError } from './managementClient';
 import { managementEndpoint } from './managementEndpoint';

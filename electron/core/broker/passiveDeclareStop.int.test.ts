@@ -3,7 +3,8 @@
 // stop() ran opened a new channel after it, which nothing closed (a channel leaked on the
 // consumer's connection each time the queue panel's poller was stopped mid-poll).
 import { describe, expect, it } from 'vitest';
-import { scratchQueues, uniqueTopology } from '../../../test/support/broker';
+import { uniqueTopology } from '../../../test/support/broker';
+import { scratchQueues } from '../../../test/support/scratchQueues';
 import { waitFor } from '../../../test/support/waitFor';
 import { QueueDepthPoller } from './queueDepthPoller';
 

@@ -5,7 +5,8 @@
 // A real HTTP server on loopback holds its answer until the test has stopped the poller.
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, scratchQueues, uniqueTopology } from '../../../test/support/broker';
+import { AMQP_URL, uniqueTopology } from '../../../test/support/broker';
+import { scratchQueues } from '../../../test/support/scratchQueues';
 import { startLoopbackHttp, type LoopbackHttp } from '../../../test/support/fakeManagementServer';
 import { waitFor } from '../../../test/support/waitFor';
 import { ManagementClient } from './managementClient';
