@@ -195,8 +195,8 @@ describe('AlertEvaluator state machine (event-time ticks every 10 s)', () => {
     const notes = e.advanceTo(sec(700));
     const alert = e.list()[0];
     expect(alert.state).toBe('firing');
-    expect(alert.summary).toMatch(/^decline rate 23 %, baseline 4(\.\d)? % \+\/- 0\.\d+ %$/);
-    expect(notes[0].summary).toMatch(/^FIRING decline-spike: decline rate \d+ %, baseline 4(\.\d)? % \+\/- 0\.\d+ %$/);
+    expect(alert.summary).toMatch(/^decline rate 23 % per attempt, baseline 4(\.\d)? % \+\/- 0\.\d+ %$/);
+    expect(notes[0].summary).toMatch(/^FIRING decline-spike: decline rate \d+ % per attempt, baseline 4(\.\d)? % \+\/- 0\.\d+ %$/);
     expect(alert.transitions[0]).toEqual({ state: 'pending', at: sec(610) });
   });
 

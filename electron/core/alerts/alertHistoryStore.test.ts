@@ -51,7 +51,7 @@ describe('AlertHistoryStore on a real SQLite file', () => {
         metric: 'decline_rate',
         group: '',
         state: 'resolved',
-        summary: 'decline rate 33 %, threshold above 50 % over 30s',
+        summary: 'decline rate 33 % per attempt, threshold above 50 % over 30s',
         value: 1 / 3,
         peakValue: 1,
         activeSince: new Date(sec(80)).toISOString(),

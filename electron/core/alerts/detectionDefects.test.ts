@@ -95,7 +95,7 @@ describe('detection on the simulator and the demo capture (issue 11)', () => {
     expect(alert.state).toBe('firing');
     expect(alert.summary).not.toMatch(/below minimum/);
     // The last window judged with enough volume: the spike tailing off into the trickle.
-    expect(alert.summary).toMatch(/^decline rate \d+ %, threshold above 10 %/);
+    expect(alert.summary).toMatch(/^decline rate \d+ % per attempt, threshold above 10 %/);
     expect(alert.value!).toBeGreaterThan(0.1);
   });
 });

@@ -34,8 +34,8 @@ describe('a judgement reused', () => {
     judge(declines, { value: null, volume: 0, error: 'queue poll failed' }, context('merchant m_3'), j);
     expect(j.outcome).toBe('error');
 
-    expect(first()).toBe('decline rate 80 % for merchant m_1, threshold above 50 % over 5m');
-    expect(second()).toBe('decline rate 10 % for merchant m_2, threshold above 50 % over 5m (volume 3 below minimum 10)');
+    expect(first()).toBe('decline rate 80 % per attempt for merchant m_1, threshold above 50 % over 5m');
+    expect(second()).toBe('decline rate 10 % per attempt for merchant m_2, threshold above 50 % over 5m (volume 3 below minimum 10)');
     expect(j.keepSummary()()).toBe('decline rate for merchant m_3: queue poll failed');
   });
 

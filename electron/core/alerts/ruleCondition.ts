@@ -4,7 +4,7 @@ import { countNoun } from '../../../shared/countText';
 import { METRIC_INFO, formatDuration, type AlertRule } from '../../../shared/alertRules';
 import type { EwmaBaseline } from './baseline';
 import type { MetricReading } from './metricValues';
-import { formatMetricSpread, formatMetricValue } from './valueFormat';
+import { formatMetricSpread, formatMetricValue, rateBasisOf } from './valueFormat';
 
 export type Outcome = 'met' | 'clear' | 'nodata' | 'error';
 
@@ -226,9 +226,11 @@ function writeSummary(f: SummaryFacts): string {
 /** " for merchant m_1042", or nothing for a whole-stream rule. */
 const whoOf = (groupText: string | null): string => (groupText ? ` for ${groupText}` : '');
 
-/** "decline rate 23 % for merchant m_1042" */
-const shown = (rule: AlertRule, value: number, groupText: string | null): string =>
-  `${METRIC_INFO[rule.metric].label} ${formatMetricValue(rule.metric, value)}${whoOf(groupText)}`;
+/** "decline rate 23 % per attempt for merchant m_1042": a rate says its basis, as the console does. */
+const shown = (rule: AlertRule, value: number, groupText: string | null): string => {
+  const basis = rateBasisOf(rule.metric);
+  return `${METRIC_INFO[rule.metric].label} ${formatMetricValue(rule.metric, value)}${basis ? ` ${basis}` : ''}${whoOf(groupText)}`;
+};
 
 const volumeNote = (rule: AlertRule, volume: number): string => (volume >= rule.minVolume ? '' : ` (volume ${volume} below minimum ${rule.minVolume})`);
 
