@@ -395,7 +395,7 @@ describe('main.ts (fake electron)', () => {
       ['payops:push', 'snapshot', { at: 1 }],
       ['payops:push', 'alert', expect.objectContaining({ rule: 'decline-rate' })],
     ]);
-    expect(h.state.notifications).toEqual([{ title: 'Firing: decline-rate', body: 'merchant=acme · value 0.500' }]);
+    expect(h.state.notifications).toEqual([{ title: 'Firing: decline-rate', body: 'merchant=\u2068acme\u2069 · value 0.500' }]);
   });
 
   it('sends menu commands as a menu push; no Reload or DevTools when packaged', async () => {

@@ -202,7 +202,7 @@ describe('alert notifications', () => {
       at: 0,
     });
     expect(n.title).toBe('Firing: decline-rate-high');
-    expect(n.body).toBe('currency=EUR, merchant=acme · value 0.423 · decline rate above 30%');
+    expect(n.body).toBe('currency=\u2068EUR\u2069, merchant=\u2068acme\u2069 · value 0.423 · decline rate above 30%');
     expect(n.urgency).toBe('critical');
     const r = formatAlertNotification({ kind: 'resolved', rule: 'r', severity: 'warning', labels: {}, value: null, summary: '', at: 0 });
     expect(r).toEqual({ title: 'Resolved: r', body: 'all · value no data', urgency: 'low' });
@@ -215,6 +215,17 @@ describe('alert notifications', () => {
     expect(at(12.5, 'queue_delay_seconds')).toBe('all · value 12.5 s');
     // No metric (an older engine): grouped as the console writes a figure.
     expect(formatAlertNotification({ kind: 'firing', rule: 'r', severity: 'warning', labels: {}, value: 12345, summary: '', at: 0 }).body).toBe('all · value 12,345');
+  });
+
+  // A merchant id is the publisher's: a right-to-left override in it turned the rest of the
+  // body round ("value 20 %" read backwards), a zero-width space made "m_1" read as another id.
+  it("isolates each label's value and shows undrawn characters, in the labels and the summary, as the browser notification does", () => {
+    const n = formatAlertNotification({
+      kind: 'firing', rule: 'r', severity: 'warning', labels: { merchant: 'm_\u202e1\u200b' }, value: 0.2, metric: 'decline_rate',
+      summary: 'decline rate 20 % per attempt for merchant m_\u202e1\u200b', at: 0,
+    });
+    expect(n.body).toBe('merchant=\u2068m_\\u202e1\\u200b\u2069 · value 20 % per attempt · decline rate 20 % per attempt for merchant m_\\u202e1\\u200b');
+    expect(n.body).not.toMatch(/[\u202e\u200b]/);
   });
 });
 

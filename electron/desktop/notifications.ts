@@ -1,22 +1,27 @@
 // The text of a desktop notification for an alert push.
 import type { AlertNotification } from '../../shared/alerts';
 import { formatAlertValueText } from '../../shared/alertValueFormat';
+import { withFormatCharactersShown } from '../../shared/formatCharacters';
 
 /** In the rule's unit when the notification names its metric, a rate with its basis ("20 % per attempt", "12.5 s"), as the alert list and the browser notification read it. */
 export function formatAlertValue(value: number | null, metric?: string): string {
   return value === null || !Number.isFinite(value) ? 'no data' : formatAlertValueText(value, metric);
 }
 
-/** Title names the rule (and whether it fired or resolved); body the labels and the value. */
+/**
+ * Title names the rule (and whether it fired or resolved); body the labels and the value. Label
+ * values and the summary carry the publisher's text: undrawn characters are written as \uXXXX and
+ * each value is isolated (FSI … PDI), as the browser notification's body is (fmtLabels).
+ */
 export function formatAlertNotification(n: AlertNotification): { title: string; body: string; urgency: 'critical' | 'normal' | 'low' } {
   const state = n.kind === 'firing' ? 'Firing' : 'Resolved';
   const title = `${state}: ${n.rule}`.slice(0, 120);
   const labels = Object.entries(n.labels)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=\u2068${withFormatCharactersShown(v)}\u2069`)
     .join(', ');
   const parts = [labels || 'all', `value ${formatAlertValue(n.value, n.metric)}`];
-  if (n.summary) parts.push(n.summary);
+  if (n.summary) parts.push(withFormatCharactersShown(n.summary));
   const body = parts.join(' · ').slice(0, 300);
   const urgency = n.kind === 'firing' && n.severity === 'critical' ? 'critical' : n.kind === 'firing' ? 'normal' : 'low';
   return { title, body, urgency };
