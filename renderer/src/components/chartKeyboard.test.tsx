@@ -7,7 +7,7 @@
 // and End go to the first and last time.
 import { act, createElement, useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { renderInDom, useDomRoots } from './domRootKit';
+import { renderInDom, useDomRoots } from '../testing/domRootKit';
 import { inTimeZone } from '../../../test/support/timeZone';
 import { ALERT_TABS, type AlertTab } from '../store/alerts';
 import { TabList } from './TabList';

@@ -9,7 +9,7 @@
 // happy-dom's document.
 import { act, createElement, useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { renderInDom, useDomRoots } from './domRootKit';
+import { renderInDom, useDomRoots } from '../testing/domRootKit';
 import { isTypingTarget } from '../lib/shortcuts';
 import { tabStops } from './focusTrap';
 import { Modal } from './Modal';

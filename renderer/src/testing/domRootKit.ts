@@ -1,4 +1,4 @@
-// Test support only (imported by the renderer's tests, never by the app).
+// Test support only, in testing/ (never imported by the app): the renderer's tests that need a DOM.
 // React trees rendered with react-dom/client into happy-dom's document, effects and all (the
 // renderer's tests that need a DOM: focus, keys, live regions). Call useDomRoots() at the top of
 // a test file: it sets React's act environment for the file and unmounts what was rendered after
