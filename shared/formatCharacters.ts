@@ -13,3 +13,12 @@ export const codeUnitEscapes = (c: string): string => Array.from({ length: c.len
 export function withFormatCharactersShown(text: string): string {
   return text.replace(UNDRAWN, codeUnitEscapes);
 }
+
+/**
+ * Labels as plain text ("merchant=m_1, country=DE"), for a notification's body: each value is the
+ * publisher's, isolated (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE) with its undrawn
+ * characters shown, as the console's tables draw them.
+ */
+export function isolatedLabelsText(labels: Iterable<readonly [string, string]>): string {
+  return Array.from(labels, ([k, v]) => `${k}=\u2068${withFormatCharactersShown(v)}\u2069`).join(', ');
+}

@@ -1,7 +1,7 @@
 // The text of a desktop notification for an alert push.
 import type { AlertNotification } from '../../shared/alerts';
 import { formatAlertValueText } from '../../shared/alertValueFormat';
-import { withFormatCharactersShown } from '../../shared/formatCharacters';
+import { isolatedLabelsText, withFormatCharactersShown } from '../../shared/formatCharacters';
 
 /** In the rule's unit when the notification names its metric, a rate with its basis ("20 % per attempt", "12.5 s"), as the alert list and the browser notification read it. */
 export function formatAlertValue(value: number | null, metric?: string): string {
@@ -11,15 +11,12 @@ export function formatAlertValue(value: number | null, metric?: string): string 
 /**
  * Title names the rule (and whether it fired or resolved); body the labels and the value. Label
  * values and the summary carry the publisher's text: undrawn characters are written as \uXXXX and
- * each value is isolated (FSI … PDI), as the browser notification's body is (fmtLabels).
+ * each value is isolated (FSI … PDI), as the browser notification's body is.
  */
 export function formatAlertNotification(n: AlertNotification): { title: string; body: string; urgency: 'critical' | 'normal' | 'low' } {
   const state = n.kind === 'firing' ? 'Firing' : 'Resolved';
   const title = `${state}: ${n.rule}`.slice(0, 120);
-  const labels = Object.entries(n.labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=\u2068${withFormatCharactersShown(v)}\u2069`)
-    .join(', ');
+  const labels = isolatedLabelsText(Object.entries(n.labels).sort(([a], [b]) => a.localeCompare(b)));
   const parts = [labels || 'all', `value ${formatAlertValue(n.value, n.metric)}`];
   if (n.summary) parts.push(withFormatCharactersShown(n.summary));
   const body = parts.join(' · ').slice(0, 300);

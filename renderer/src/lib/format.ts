@@ -14,7 +14,7 @@ import {
 import { countText } from '../../../shared/countText';
 import { formatAlertValueText } from '../../../shared/alertValueFormat';
 import { minorPerMajor } from '../../../shared/currencies';
-import { withFormatCharactersShown } from '../../../shared/formatCharacters';
+import { isolatedLabelsText } from '../../../shared/formatCharacters';
 
 export const DASH = '—';
 
@@ -211,9 +211,7 @@ export function fmtDuration(ms: number | null | undefined): string {
  */
 export function fmtLabels(labels: Record<string, string> | null | undefined): string {
   if (!labels) return '';
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=\u2068${withFormatCharactersShown(v)}\u2069`)
-    .join(', ');
+  return isolatedLabelsText(Object.entries(labels));
 }
 
 export function fmtBytes(n: number | null | undefined): string {
