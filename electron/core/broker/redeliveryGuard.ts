@@ -51,6 +51,8 @@ export class RedeliveryGuard {
   private readonly failedLine = new ThrottledLine((line) => this.log(line));
   private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
   private pruned = false;
+  /** Whether any delivery has been keyed (review) in this process. */
+  private keyedAny = false;
 
   private constructor(
     private readonly store: Pick<Store, 'deliveryAttempts'>,
@@ -66,7 +68,7 @@ export class RedeliveryGuard {
   static wire(store: Pick<Store, 'deliveryAttempts' | 'ingest'>, config: Pick<NamedQueueConfig, 'queue' | 'queueType'>, log: (line: string) => void): RedeliveryGuard | null {
     if (config.queueType === 'stream') return null;
     const guard = new RedeliveryGuard(store, config, log);
-    store.ingest.also((items) => guard.stored(items.map((i) => i.raw)));
+    store.ingest.also((items) => guard.stored(items));
     return guard;
   }
 
@@ -88,6 +90,7 @@ export class RedeliveryGuard {
     if (counts === null) return;
     const deferred = new Set<string>();
     fresh.forEach((k, i) => (counts[i] > 0 ? this.countedHere.set(k, counts[i]) : deferred.add(k)));
+    this.keyedAny = true;
     again.forEach((d, i) => {
       this.keys.set(d.raw, keys[i]);
       const counted = this.countedHere.get(keys[i]);
@@ -146,9 +149,12 @@ export class RedeliveryGuard {
   }
 
   /** In the ingest transaction: the counts of the messages it stores are forgotten (not those refused here: they go when idle). */
-  private stored(raws: readonly RawMessage[]): void {
+  private stored(items: readonly { raw: RawMessage }[]): void {
+    // Until a redelivery is keyed, no transaction stores a counted message: ingest's path (each
+    // batch's transaction) looks nothing up in a session that never sees one, nearly all.
+    if (!this.keyedAny) return;
     const keys: string[] = [];
-    for (const raw of raws) {
+    for (const { raw } of items) {
       const key = this.keys.get(raw);
       if (key !== undefined && !this.refused.has(raw)) keys.push(key);
     }
