@@ -6,6 +6,8 @@
 // included) and the bytes per stored event (goal <= 400).
 // BENCH_REPLAY_EVENTS=N for another size; BENCH_REPLAY_DATA=simulator|paysim for one data set;
 // BENCH_REPLAY_WITHOUT_RULES=1 adds (c), the replay with no alert rules (storage and pipeline alone).
+// BENCH_REPLAY_RUNS=N (default 3) runs each pair N times and reports the median: one run's peak RSS
+// swings by up to 90 MB on this machine, so one run says little about the 300 MB goal.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,10 +86,12 @@ interface PairResult {
 }
 
 /** (a) the bare ceiling and (b) payops replay on one capture, one after the other. */
-async function runPair(label: string, file: string, n: number, dir: string): Promise<PairResult> {
-  console.log(`\n[${label}] ${fmt(n)} events, ${fmt(fs.statSync(file).size / 1e6)} MB capture`);
+async function runPair(label: string, run: string, file: string, n: number, dir: string): Promise<PairResult> {
+  console.log(`\n[${label}] ${run}: ${fmt(n)} events, ${fmt(fs.statSync(file).size / 1e6)} MB capture`);
+  // Each run writes files of its own: a second run must not find the first one's database.
+  const runDir = fs.mkdtempSync(path.join(dir, `${label}-`));
   // (a) the ceiling
-  const a = await runNode([path.join(__dirname, 'bareReplay.js'), file, path.join(dir, `${label}-bare.db`)]);
+  const a = await runNode([path.join(__dirname, 'bareReplay.js'), file, path.join(runDir, 'bare.db')]);
   if (a.code !== 0) throw new Error(`bare insert: ${a.stderr}`);
   const bare = lastJsonLine<{ events: number; ms: number; cpuMs: number; bytes: number }>(a.stdout);
   if (bare.events !== n) throw new Error(`bare insert stored ${bare.events} of ${n}`);
@@ -97,7 +101,7 @@ async function runPair(label: string, file: string, n: number, dir: string): Pro
   let peak = 0;
   const rssSamples: number[] = [];
   let timer: NodeJS.Timeout | null = null;
-  const replayDb = path.join(dir, `${label}-replay.db`);
+  const replayDb = path.join(runDir, 'replay.db');
   const b = await runNode([PAYOPS_BIN, 'replay', file, '--db', replayDb, '--speed', 'max', '--json'], (pid) => {
     timer = setInterval(() => {
       const m = memoryOf(pid);
@@ -117,9 +121,9 @@ async function runPair(label: string, file: string, n: number, dir: string): Pro
   // (c) optionally, the same replay with no alert rules: storage and pipeline alone.
   let rateC: number | null = null;
   if (process.env.BENCH_REPLAY_WITHOUT_RULES === '1') {
-    const rules = path.join(dir, 'no-rules.json');
+    const rules = path.join(runDir, 'no-rules.json');
     fs.writeFileSync(rules, JSON.stringify({ version: 1, rules: [] }));
-    const c = await runNode([PAYOPS_BIN, 'replay', file, '--db', path.join(dir, `${label}-norules.db`), '--speed', 'max', '--json', '--rules', rules]);
+    const c = await runNode([PAYOPS_BIN, 'replay', file, '--db', path.join(runDir, 'norules.db'), '--speed', 'max', '--json', '--rules', rules]);
     if (c.code !== 0) throw new Error(`payops replay without rules: ${c.stderr}`);
     const sc = lastJsonLine<{ events: number; durationMs: number }>(c.stdout);
     rateC = sc.events / (sc.durationMs / 1000);
@@ -143,24 +147,47 @@ async function runPair(label: string, file: string, n: number, dir: string): Pro
   // Bounded memory: RSS should level off early, not grow with the part of the file read.
   const at = (q: number) => fmt((rssSamples[Math.min(rssSamples.length - 1, Math.floor(q * rssSamples.length))] ?? 0) / 1e6);
   console.log(`RSS of (b) through the run: 10% ${at(0.1)} MB, 25% ${at(0.25)} MB, 50% ${at(0.5)} MB, 75% ${at(0.75)} MB, 95% ${at(0.95)} MB`);
+  fs.rmSync(runDir, { recursive: true, force: true });
   return { label, ratio: rateB / rateA, peakRss, bytesPerEvent: perEvent, eventLogBytesPerEvent: parts.eventLog, bareBytesPerEvent: bare.bytes / n };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One data set's runs in one line: medians, with the range and how many runs met the RSS goal. */
+function summarize(label: string, runs: PairResult[]): string {
+  const ratios = runs.map((r) => r.ratio);
+  const rss = runs.map((r) => r.peakRss / 1e6);
+  const under = rss.filter((mb) => mb < 300).length;
+  return (
+    `  ${label} (${runs.length} run${runs.length === 1 ? '' : 's'}): ratio median ${median(ratios).toFixed(3)} ` +
+    `(${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}), ` +
+    `peak RSS median ${fmt(median(rss))} MB (${fmt(Math.min(...rss))}-${fmt(Math.max(...rss))}; ${under} of ${runs.length} under 300 MB), ` +
+    `${fmt(median(runs.map((r) => r.bytesPerEvent)))} bytes/event (event log and its indexes ${fmt(median(runs.map((r) => r.eventLogBytesPerEvent)))})`
+  );
 }
 
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_REPLAY_EVENTS ?? 300_000);
+  const runs = Number(process.env.BENCH_REPLAY_RUNS ?? 3);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_REPLAY_RUNS must be a whole number of at least 1, not ${process.env.BENCH_REPLAY_RUNS}`);
   const only = process.env.BENCH_REPLAY_DATA; // 'simulator' or 'paysim': one data set only
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'payops-bench-replay-'));
-  console.log(`bench:replay: ${fmt(n)} events per data set, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`bench:replay: ${fmt(n)} events per data set, ${runs} run(s) each, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
   try {
-    const results: PairResult[] = [];
-    if (only !== 'paysim') results.push(await runPair('simulator', await ensureCapture(n), n, dir));
-    if (only !== 'simulator') results.push(await runPair('paysim', await ensurePaysimCapture(n), n, dir));
-    console.log('\nsummary:');
-    for (const r of results) {
-      console.log(
-        `  ${r.label}: ratio ${r.ratio.toFixed(3)}, peak RSS ${fmt(r.peakRss / 1e6)} MB, ${fmt(r.bytesPerEvent)} bytes/event (event log and its indexes ${fmt(r.eventLogBytesPerEvent)})`,
-      );
+    const sets: { label: string; file: string }[] = [];
+    if (only !== 'paysim') sets.push({ label: 'simulator', file: await ensureCapture(n) });
+    if (only !== 'simulator') sets.push({ label: 'paysim', file: await ensurePaysimCapture(n) });
+    const results = new Map<string, PairResult[]>(sets.map((s) => [s.label, []]));
+    // Data sets take turns run by run, so a stretch of load on the machine falls on both.
+    for (let k = 1; k <= runs; k++) {
+      for (const s of sets) results.get(s.label)!.push(await runPair(s.label, `run ${k} of ${runs}`, s.file, n, dir));
     }
+    console.log('\nsummary:');
+    for (const [label, pairs] of results) console.log(summarize(label, pairs));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
