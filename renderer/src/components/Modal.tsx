@@ -5,10 +5,11 @@ import { keepTabInside, tabStops } from './focusTrap';
 export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
- * A modal dialog: Escape or the backdrop closes it, focus starts in its first field (on Close when
+ * A modal dialog, named by its title (text, or text holding a name from the broker drawn as
+ * UntrustedText: the dialog's accessible name is the heading's text). Escape or the backdrop closes it, focus starts in its first field (on Close when
  * it has none), Tab stays inside it, and focus goes back to the opener when it closes.
  */
-export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
+export function Modal({ title, onClose, children, testId }: { title: ReactNode; onClose: () => void; children: ReactNode; testId?: string }) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLDivElement>(null);

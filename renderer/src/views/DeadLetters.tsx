@@ -9,12 +9,12 @@ import type { DeadLetterMessage, DeadLetterQueueView, RedriveAuditEntry } from '
 import { getClient } from '../api/client';
 import { fmtCount, fmtCountText, fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
 import { message as errorText, Modal } from '../components/Modal';
-import { DASH, dryRunStatus, eventColumns, exchangeLabel, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redrivePlanText, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
+import { DASH, dryRunStatus, eventColumns, exchangeLabel, type LinePart, NAMED_QUEUES_KEY, parseNamedQueues, redriveConfirmation, redrivePlanText, redriveStatus, selectedCopies, targetLabel } from './deadLettersModel';
 import './DeadLetters.css';
 import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import { ReadFailed } from '../components/ReadFailed';
 import { Sentence } from '../components/Sentence';
-import { UntrustedText } from '../components/UntrustedText';
+import { type CutAt, UntrustedText } from '../components/UntrustedText';
 
 type DryRunResult = ApiResults['deadLetters.dryRun'];
 
@@ -46,7 +46,7 @@ export function DeadLetters() {
   const [busy, setBusy] = useState<'dry' | 'redrive' | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<LinePart[]>([]);
   const [audit, setAudit] = useState<RedriveAuditEntry[] | null>(null);
   const [auditError, setAuditError] = useState<string | null>(null);
 
@@ -157,10 +157,15 @@ export function DeadLetters() {
           <span>Redrive is refused: browse and dry runs only. Restart payops without --read-only (or PAYOPS_READ_ONLY) to send dead letters home.</span>
         </div>
       ) : null}
+      {/* The queue in it is a <bdi>, not isolation marks in the text: a screen reader reads the name, nothing around it. */}
       <div className="sr-only" role="status" aria-live="polite" data-testid="dead-letters-status">
-        {status}
+        <Line parts={status} />
       </div>
-      {status ? <p className="dlq-status">{status}</p> : null}
+      {status.length ? (
+        <p className="dlq-status">
+          <Line parts={status} />
+        </p>
+      ) : null}
 
       <section className="panel" aria-label="Dead-letter queues" data-testid="dlq-queues">
         <header className="panel-head">
@@ -215,12 +220,12 @@ export function DeadLetters() {
           </div>
           {browseError ? (
             <div className="error-text small" role="alert" data-testid="dlq-browse-error">
-              Cannot browse {queueShown}: {browseError}
+              Cannot browse {queueShown}: <Sentence text={browseError} values={[queue]} />
             </div>
           ) : null}
           {actionError ? (
             <div className="error-text small" role="alert" data-testid="dlq-action-error">
-              {actionError}
+              <Sentence text={actionError} values={[queue]} />
             </div>
           ) : null}
           {messages !== null && messages.length === 0 ? <div className="empty">{queueShown} is empty.</div> : null}
@@ -232,7 +237,7 @@ export function DeadLetters() {
       <AuditPanel entries={audit} error={auditError} onRefresh={() => void loadAudit()} />
 
       {confirming && confirmation && queue ? (
-        <Modal title={confirmation.title} onClose={() => setConfirming(false)} testId="dlq-confirm">
+        <Modal title={<Line parts={confirmation.title} />} onClose={() => setConfirming(false)} testId="dlq-confirm">
           <div className="dlq-confirm-body">
             <p>
               Each message is re-published to the exchange and routing key of its first death, with publisher confirms, and removed from {queueShown} only after the broker
@@ -240,13 +245,17 @@ export function DeadLetters() {
             </p>
             <p>Targets:</p>
             <ul data-testid="dlq-confirm-targets">
-              {confirmation.targets.map((t) => (
-                <li key={t} className="mono">
-                  {t}
+              {confirmation.targets.map((t, i) => (
+                <li key={i} className="mono">
+                  <Line parts={[t.target, ` (${fmtCount(t.count)})`]} />
                 </li>
               ))}
             </ul>
-            {confirmation.staying ? <p className="muted">{confirmation.staying}</p> : null}
+            {confirmation.staying ? (
+              <p className="muted">
+                <Line parts={confirmation.staying} />
+              </p>
+            ) : null}
             <div className="dlq-confirm-actions">
               <button type="button" className="btn" onClick={() => setConfirming(false)}>
                 Cancel
@@ -259,6 +268,15 @@ export function DeadLetters() {
         </Modal>
       ) : null}
     </div>
+  );
+}
+
+/** A line of the view's words with the broker's names in it, each name drawn as the queue list draws it. */
+function Line({ parts }: { parts: readonly LinePart[] }) {
+  return (
+    <>
+      {parts.map((p, i) => (typeof p === 'string' ? p : <UntrustedText key={i} className={p.cut === 'middle' ? 'queue-name' : undefined} text={p.untrusted} cut={p.cut} />))}
+    </>
   );
 }
 
@@ -288,14 +306,7 @@ export function DeadLetterQueueTable({ queues, current, onBrowse }: { queues: re
             <td className="num mono">{q.messages === null ? DASH : fmtCount(q.messages)}</td>
             <td className="small">{q.reasons.map((r) => REASON_TEXT[r]).join(', ')}</td>
             <td className="mono small">
-                {q.feeders.length
-                  ? q.feeders.map((f, i) => (
-                      <span key={f}>
-                        {i ? ', ' : ''}
-                        <UntrustedText text={f} cut="middle" />
-                      </span>
-                    ))
-                  : DASH}
+                {q.feeders.length ? <UntrustedList values={q.feeders} cut="middle" /> : DASH}
               </td>
           </tr>
         ))}
@@ -461,11 +472,19 @@ export function DryRunPanel({ result }: { result: DryRunResult }) {
           <p>
             Stored by type:{' '}
             {Object.keys(sandbox.storedByType).length
-              ? Object.entries(sandbox.storedByType)
-                  .map(([t, n]) => `${t} ${fmtCount(n)}`)
-                  .join(', ')
+              ? Object.entries(sandbox.storedByType).map(([t, n], i) => (
+                  <span key={t}>
+                    {i ? ', ' : ''}
+                    <UntrustedText text={t} /> {fmtCount(n)}
+                  </span>
+                ))
               : 'nothing'}
-            {sandbox.duplicateIds.length ? `. Already held by the console (or twice in the selection): ${sandbox.duplicateIds.join(', ')}` : ''}.
+            {sandbox.duplicateIds.length ? (
+              <>
+                . Already held by the console (or twice in the selection): <UntrustedList values={sandbox.duplicateIds} />
+              </>
+            ) : null}
+            .
           </p>
           {sandbox.quarantined.length ? (
             <ul>
@@ -497,12 +516,30 @@ export function DryRunPanel({ result }: { result: DryRunResult }) {
             </ul>
           ) : null}
           <p>
-            {redrivePlanText(plan)}
+            <Line parts={redrivePlanText(plan)} />
           </p>
-          {missing.length ? <p className="error-text">No longer in the queue: {missing.join(', ')}</p> : null}
+          {missing.length ? (
+            <p className="error-text">
+              No longer in the queue: <UntrustedList values={missing} />
+            </p>
+          ) : null}
         </div>
       </div>
     </section>
+  );
+}
+
+/** Names or ids from the broker or the producer, each isolated and cut, joined by commas. */
+function UntrustedList({ values, cut }: { values: readonly string[]; cut?: CutAt }) {
+  return (
+    <>
+      {values.map((v, i) => (
+        <span key={i}>
+          {i ? ', ' : ''}
+          <UntrustedText text={v} cut={cut} />
+        </span>
+      ))}
+    </>
   );
 }
 
@@ -546,7 +583,11 @@ export function AuditPanel({ entries, error, onRefresh }: { entries: RedriveAudi
                 </td>
                 <td className="small">
                   <strong>{e.step}</strong>
-                  {e.detail ? `: ${e.detail}` : ''}
+                  {e.detail ? (
+                    <>
+                      : <Sentence text={e.detail} values={[e.fromQueue]} />
+                    </>
+                  ) : null}
                 </td>
               </tr>
             ))}

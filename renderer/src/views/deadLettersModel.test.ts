@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DeadLetterMessage } from '../../../shared/deadLetters';
-import { dryRunStatus, eventColumns, parseNamedQueues, redriveConfirmation, redriveStatus, selectedCopies } from './deadLettersModel';
+import { dryRunStatus, eventColumns, type LinePart, parseNamedQueues, redriveConfirmation, redriveStatus, selectedCopies } from './deadLettersModel';
+
+/** A queue's name as a line holds it: a part of its own, cut in its middle where drawn. */
+const queue = (name: string): LinePart => ({ untrusted: name, cut: 'middle' });
+/** A line's text, each name as written. */
+const written = (...parts: LinePart[]) => parts.map((p) => (typeof p === 'string' ? p : p.untrusted)).join('');
 
 function message(id: string, origin: { exchange: string; routingKey: string } | null, decoded: DeadLetterMessage['decoded'] = { ok: true, type: 'payment.authorized', eventId: id }, copyId = `copy:${id}`): DeadLetterMessage {
   return {
@@ -24,7 +29,7 @@ describe('dead-letter view model', () => {
     const { chosen, request } = selectedCopies([rejected, expired, message('k1', null)], new Set(['copy:b']));
     expect(chosen).toEqual([expired]);
     expect(request).toEqual({ copies: ['copy:b'] });
-    expect(redriveConfirmation('dlq', chosen).targets).toEqual(['x / late.d1 (1)']);
+    expect(redriveConfirmation('dlq', chosen).targets).toEqual([{ target: { untrusted: 'x / late.d1', cut: 'end' }, count: 1 }]);
   });
 
   it('names the count and each target of a redrive, and what stays', () => {
@@ -35,10 +40,10 @@ describe('dead-letter view model', () => {
       message('d', null),
     ]);
     expect(c.count).toBe(3);
-    expect(c.title).toBe('Redrive 3 messages from orders.dlq?');
-    expect(c.targets).toEqual(['payments / payment.authorized (2)', '(default exchange) / work (1)']);
-    expect(c.staying).toBe('1 selected message has no x-death origin and will stay in orders.dlq.');
-    expect(redriveConfirmation('q', [message('a', { exchange: 'x', routingKey: 'k' })]).title).toBe('Redrive 1 message from q?');
+    expect(c.title).toEqual(['Redrive 3 messages from ', queue('orders.dlq'), '?']);
+    expect(c.targets.map((t) => [written(t.target), t.count])).toEqual([['payments / payment.authorized', 2], ['(default exchange) / work', 1]]);
+    expect(written(...(c.staying ?? []))).toBe('1 selected message has no x-death origin and will stay in orders.dlq.');
+    expect(written(...redriveConfirmation('q', [message('a', { exchange: 'x', routingKey: 'k' })]).title)).toBe('Redrive 1 message from q?');
   });
 
   it('shows amounts with the currency’s own decimals, and a quarantine reason in place of the type', () => {
@@ -58,15 +63,15 @@ describe('dead-letter view model', () => {
 describe('status lines count in the right form', () => {
   const result = { redriveId: 'r1', redriven: 1, removedOnly: 0, skipped: [], failed: [], inDoubt: [], targets: [] };
   it('a redrive of one message, of several, and what stays', () => {
-    expect(redriveStatus('payments.dlq', result)).toBe('Redriven 1 message from payments.dlq (confirmed by the broker, then removed).');
-    expect(redriveStatus('payments.dlq', { ...result, redriven: 1200 })).toContain('Redriven 1,200 messages from payments.dlq');
+    expect(redriveStatus('payments.dlq', result)).toEqual(['Redriven 1 message from ', queue('payments.dlq'), ' (confirmed by the broker, then removed)', '.']);
+    expect(written(...redriveStatus('payments.dlq', { ...result, redriven: 1200 }))).toContain('Redriven 1,200 messages from payments.dlq');
     const failed = { ...result, redriven: 0, failed: [{ id: 'a', reason: 'nack' }], skipped: [{ id: 'b', reason: 'no origin' }] };
-    expect(redriveStatus('payments.dlq', failed)).toBe(
+    expect(written(...redriveStatus('payments.dlq', failed))).toBe(
       'Redriven 0 messages from payments.dlq (confirmed by the broker, then removed); 1 failed and stays in payments.dlq; 1 skipped (no x-death origin).',
     );
   });
   it('a dry run of one message', () => {
-    expect(dryRunStatus(1)).toBe('Dry run of 1 message done: nothing was sent or stored.');
-    expect(dryRunStatus(2000)).toBe('Dry run of 2,000 messages done: nothing was sent or stored.');
+    expect(dryRunStatus(1)).toEqual(['Dry run of 1 message done: nothing was sent or stored.']);
+    expect(dryRunStatus(2000)).toEqual(['Dry run of 2,000 messages done: nothing was sent or stored.']);
   });
 });

@@ -6,8 +6,21 @@ import type { ApiResults } from '../../../shared/api';
 import { countNoun } from '../../../shared/countText';
 import { formatMoney } from '../../../shared/format';
 import { fmtCount, fmtCountText } from '../lib/format';
+import type { CutAt } from '../components/UntrustedText';
 
 export const DASH = '—';
+
+/**
+ * A line of the view's own words around the broker's names (a queue, an exchange and routing
+ * key): a name is a part of its own, drawn isolated and cut (UntrustedText), never joined into
+ * the words, where an override in it turned the rest of the line round.
+ */
+export type LinePart = string | { untrusted: string; cut: CutAt };
+
+/** A queue's name in a line: cut in its middle, its end (the id) kept. */
+const queuePart = (name: string): LinePart => ({ untrusted: name, cut: 'middle' });
+/** A target (exchange / routing key) in a line. */
+const targetPart = (t: { exchange: string; routingKey: string }): LinePart => ({ untrusted: targetLabel(t), cut: 'end' });
 
 export function exchangeLabel(exchange: string): string {
   return exchange === '' ? '(default exchange)' : exchange;
@@ -32,46 +45,46 @@ export interface RedriveConfirmation {
   plan: DryRunSummary;
   /** Messages that would be sent (those with an x-death origin). */
   count: number;
-  title: string;
-  targets: string[];
-  staying: string | null;
+  title: LinePart[];
+  targets: { target: LinePart; count: number }[];
+  staying: LinePart[] | null;
 }
 
 export function redriveConfirmation(queue: string, selected: readonly DeadLetterMessage[]): RedriveConfirmation {
   const plan = dryRun(selected);
   const count = selected.length - plan.noOrigin.length;
+  const n = plan.noOrigin.length;
   return {
     plan,
     count,
-    title: `Redrive ${fmtCountText(count, 'message')} from ${queue}?`,
-    targets: plan.targets.map((t) => `${targetLabel(t)} (${t.count})`),
-    staying: plan.noOrigin.length
-      ? `${fmtCountText(plan.noOrigin.length, 'selected message')} ${countNoun(plan.noOrigin.length, 'has', 'have')} no x-death origin and will stay in ${queue}.`
-      : null,
+    title: [`Redrive ${fmtCountText(count, 'message')} from `, queuePart(queue), '?'],
+    targets: plan.targets.map((t) => ({ target: targetPart(t), count: t.count })),
+    staying: n ? [`${fmtCountText(n, 'selected message')} ${countNoun(n, 'has', 'have')} no x-death origin and will stay in `, queuePart(queue), '.'] : null,
   };
 }
 
 /** The dry run's last word: where a redrive of the selection would send it, and what would stay. */
-export function redrivePlanText(plan: DryRunSummary): string {
-  const targets = plan.targets.length ? plan.targets.map((t) => `${targetLabel(t)} (${t.count})`).join(', ') : 'nowhere';
+export function redrivePlanText(plan: DryRunSummary): LinePart[] {
+  const targets: LinePart[] = plan.targets.length ? plan.targets.flatMap((t, i) => [i ? ', ' : '', targetPart(t), ` (${t.count})`]) : ['nowhere'];
   const n = plan.noOrigin.length;
   const staying = n ? `; ${fmtCount(n)} ${countNoun(n, 'has', 'have')} no x-death origin and would stay` : '';
-  return `A redrive would send ${fmtCount(plan.messages - plan.noOrigin.length)} to ${targets}${staying}.`;
+  return [`A redrive would send ${fmtCount(plan.messages - plan.noOrigin.length)} to `, ...targets, `${staying}.`].filter((p) => p !== '');
 }
 
 /** The status line after a dry run of `count` messages. */
-export function dryRunStatus(count: number): string {
-  return `Dry run of ${fmtCountText(count, 'message')} done: nothing was sent or stored.`;
+export function dryRunStatus(count: number): LinePart[] {
+  return [`Dry run of ${fmtCountText(count, 'message')} done: nothing was sent or stored.`];
 }
 
 /** The status line after a redrive: what was sent, and what was not and why. */
-export function redriveStatus(queue: string, r: ApiResults['deadLetters.redrive']): string {
-  const parts = [`Redriven ${fmtCountText(r.redriven, 'message')} from ${queue} (confirmed by the broker, then removed)`];
-  if (r.removedOnly) parts.push(`${fmtCountText(r.removedOnly, 'message')} removed that an interrupted redrive had sent`);
-  if (r.failed.length) parts.push(`${fmtCount(r.failed.length)} failed and ${countNoun(r.failed.length, 'stays', 'stay')} in ${queue}`);
-  if (r.skipped.length) parts.push(`${fmtCount(r.skipped.length)} skipped (no x-death origin)`);
-  if (r.inDoubt.length) parts.push(`${fmtCount(r.inDoubt.length)} in doubt (see the audit log)`);
-  return `${parts.join('; ')}.`;
+export function redriveStatus(queue: string, r: ApiResults['deadLetters.redrive']): LinePart[] {
+  const parts: LinePart[] = [`Redriven ${fmtCountText(r.redriven, 'message')} from `, queuePart(queue), ' (confirmed by the broker, then removed)'];
+  if (r.removedOnly) parts.push(`; ${fmtCountText(r.removedOnly, 'message')} removed that an interrupted redrive had sent`);
+  if (r.failed.length) parts.push(`; ${fmtCount(r.failed.length)} failed and ${countNoun(r.failed.length, 'stays', 'stay')} in `, queuePart(queue));
+  if (r.skipped.length) parts.push(`; ${fmtCount(r.skipped.length)} skipped (no x-death origin)`);
+  if (r.inDoubt.length) parts.push(`; ${fmtCount(r.inDoubt.length)} in doubt (see the audit log)`);
+  parts.push('.');
+  return parts;
 }
 
 /** The explorer's columns of a dead letter (a quarantine reason in place of the type when it would not decode). */

@@ -49,7 +49,7 @@ describe('dead-letter states', () => {
 
   it("the dry run's plan counts what stays in the right form", () => {
     const plan = { messages: 3, wouldStore: {}, wouldQuarantine: [], noOrigin: ['k1'], targets: [{ exchange: 'x', routingKey: 'payment.authorized', count: 2 }] };
-    expect(redrivePlanText(plan)).toBe('A redrive would send 2 to x / payment.authorized (2); 1 has no x-death origin and would stay.');
+    expect(redrivePlanText(plan)).toEqual(['A redrive would send 2 to ', { untrusted: 'x / payment.authorized', cut: 'end' }, ' (2)', '; 1 has no x-death origin and would stay.']);
   });
 });
 
