@@ -40,6 +40,7 @@ export const QueueDepthChart = memo(function QueueDepthChart({ points, nowSec, w
             data={data}
             series={data.queues}
             colorOf={queueColorOf}
+            cut="middle"
             max={max}
             theme={theme}
             layers={layers}

@@ -12,6 +12,7 @@ import { throughputChart, type ThroughputChart as ChartData } from '../store/cha
 import type { TPoint } from '../store/series';
 import type { Theme } from '../store/store';
 import { LivePlot } from './LivePlot';
+import { UntrustedText } from './UntrustedText';
 
 interface ThroughputProps {
   points: TPoint[];
@@ -37,7 +38,7 @@ export const ThroughputChart = memo(function ThroughputChart({ points, nowSec, w
         {data.types.map((type) => (
           <li key={type} data-testid={`throughput-legend-${type}`}>
             <span className="swatch" style={{ background: typeColor(type) }} />
-            <span className="legend-name">{type}</span>
+            <UntrustedText className="legend-name" text={type} />
             <span className="legend-value">{fmtCount(data.totals[type])}</span>
           </li>
         ))}
@@ -63,6 +64,7 @@ function StackedPlot({ data, theme }: { data: ChartData; theme: Theme }) {
       data={data}
       series={data.types}
       colorOf={typeColor}
+      cut="end"
       max={max}
       theme={theme}
       layers={layers}

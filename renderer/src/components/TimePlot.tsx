@@ -10,17 +10,13 @@ import { dragRange, timeAt } from '../lib/plotDrag';
 import { nearestRow, type PlotFrame } from '../lib/stackedArea';
 import type { ChartRow } from '../store/chartData';
 import type { Theme } from '../store/store';
-import { ChartTooltipBox, tooltipText, type TooltipTime } from './ChartTooltip';
+import { ChartTooltipBox, TooltipSaid, type TooltipItem, type TooltipTime } from './ChartTooltip';
 import { PlotAxes, plotX, plotY } from './PlotAxes';
 
 const CURSOR = '#ccc';
 const SELECTION = '#4ea1ff';
 
-export interface PlotSeries {
-  key: string;
-  name: string;
-  color: string;
-}
+export type PlotSeries = Pick<TooltipItem, 'key' | 'name' | 'color' | 'untrusted'>;
 
 export interface PlotAxisSpec {
   /** Value ticks from 0; the last one is the top of the plot. */
@@ -109,9 +105,9 @@ export function TimePlot({ data, series, axes, height, margin, theme, layers, ti
     const [a, b] = [drag.from, drag.to].map((x) => Math.min(Math.max(x, frame.left), frame.right));
     overlay = <div className="plot-selection" style={{ left: Math.min(a, b), width: Math.abs(b - a), top: frame.top, height: frame.bottom - frame.top, background: SELECTION }} />;
   }
-  const items = row ? series.map((s) => ({ key: s.key, name: s.name, color: s.color, value: row[s.key] ?? null })).reverse() : [];
+  const items: TooltipItem[] = row ? series.map((s) => ({ ...s, value: row[s.key] ?? null })).reverse() : [];
   // The values at a time the keys chose, said (the tooltip is drawn only); not those under a moving pointer.
-  const said = row && active && 't' in active ? tooltipText(timeTitle(row.t), items, unit, format) : '';
+  const said = row && active && 't' in active ? <TooltipSaid time={timeTitle(row.t)} items={items} unit={unit} format={format} /> : null;
   if (!overlay && row) {
     const x = plotX(frame, row.t);
     // Beside the cursor, on whichever side has room.
