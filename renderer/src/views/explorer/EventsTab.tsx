@@ -417,14 +417,20 @@ export function EventsTab({ onExport, openPayment, linkedFilter }: { onExport: (
   );
 }
 
-/** The applied conditions, each removable on its own (the form keeps the rest). */
-function FilterChips({ chips, onRemove }: { chips: FilterChip[]; onRemove: (chip: FilterChip) => void }) {
+/** The applied conditions, each removable on its own (the form keeps the rest); a value from the events or a link drawn as the tables draw it. */
+export function FilterChips({ chips, onRemove }: { chips: FilterChip[]; onRemove: (chip: FilterChip) => void }) {
   if (chips.length === 0) return null;
   return (
     <ul className="explorer-chips" aria-label="Applied filters" data-testid="explorer-chips">
       {chips.map((c) => (
         <li key={c.id} className="chip explorer-chip" data-testid="explorer-chip" data-chip={c.id}>
-          {c.label}
+          {c.name}
+          {c.values.map((v, i) => (
+            <span key={i}>
+              {i ? ', ' : ' '}
+              <UntrustedText text={v} />
+            </span>
+          ))}
           <button type="button" className="explorer-chip-remove" aria-label={`Remove filter ${c.label}`} onClick={() => onRemove(c)} data-testid="explorer-chip-remove">
             ×
           </button>

@@ -174,7 +174,7 @@ export function ReportTab({ seed }: { seed: ReportSeed | null }) {
               </label>
               {scopeNote ? (
                 <p className="muted small" role="note" data-testid="report-scope-note">
-                  {scopeNote}
+                  <Sentence text={scopeNote} />
                 </p>
               ) : null}
             </div>

@@ -257,9 +257,24 @@ export function formOfFilter(filter: EventFilter, order: FilterForm['order'] = '
 /** One applied condition as a removable chip; removing it clears `keys` in the filter and `form` in the form. */
 export interface FilterChip {
   id: string;
+  /**
+   * The chip as plain text ("merchant m_1"): the Remove button's name, the report's note. Each
+   * value written as the chip draws it (quoted where it would not be seen as written, undrawn
+   * characters as \uXXXX), without isolation marks for a screen reader to read out.
+   */
   label: string;
+  /** The console's words: before the values, or the whole chip where it holds none (a window, an attempt). */
+  name: string;
+  /** The values as the events or a link hold them (a link is anyone's): drawn isolated, never joined into the words. */
+  values: string[];
   keys: (keyof EventFilter)[];
   form: Partial<FilterForm>;
+}
+
+/** A chip of the console's words and the values the filter was given. */
+function conditionChip(id: string, name: string, values: string[], keys: FilterChip['keys'], form: FilterChip['form']): FilterChip {
+  const label = values.length ? `${name} ${values.map((v) => withFormatCharactersShown(quotedValue(v))).join(', ')}` : name;
+  return { id, label, name, values, keys, form };
 }
 
 const CHIP_FIELDS: { key: keyof EventFilter & keyof FilterForm; label: string }[] = [
@@ -283,25 +298,25 @@ export function filterChips(filter: EventFilter, fmtTime: (ms: number) => string
   const chips: FilterChip[] = [];
   if (filter.from !== undefined || filter.to !== undefined) {
     const label = `${filter.from !== undefined ? fmtTime(filter.from) : '…'} – ${filter.to !== undefined ? fmtTime(filter.to) : 'now'}`;
-    chips.push({ id: 'window', label, keys: ['from', 'to'], form: { range: 'all', from: '', to: '' } });
+    chips.push(conditionChip('window', label, [], ['from', 'to'], { range: 'all', from: '', to: '' }));
   }
-  if (filter.types?.length) chips.push({ id: 'types', label: `type ${filter.types.join(', ')}`, keys: ['types'], form: { types: [] } });
+  if (filter.types?.length) chips.push(conditionChip('types', 'type', filter.types, ['types'], { types: [] }));
   for (const { key, label } of CHIP_FIELDS) {
     const v = filter[key];
-    if (v !== undefined) chips.push({ id: key, label: `${label} ${quotedValue(String(v))}`, keys: [key], form: { [key]: '' } });
+    if (v !== undefined) chips.push(conditionChip(key, label, [String(v)], [key], { [key]: '' }));
   }
   if (filter.attemptMin !== undefined) {
     const label = filter.attemptMax === filter.attemptMin ? `attempt ${filter.attemptMin}` : `attempt ≥ ${filter.attemptMin}`;
-    chips.push({ id: 'attempt', label, keys: ['attemptMin', 'attemptMax'], form: { attempt: '' } });
+    chips.push(conditionChip('attempt', label, [], ['attemptMin', 'attemptMax'], { attempt: '' }));
   } else if (filter.attemptMax !== undefined) {
-    chips.push({ id: 'attempt', label: `attempt ≤ ${filter.attemptMax}`, keys: ['attemptMin', 'attemptMax'], form: { attempt: '' } });
+    chips.push(conditionChip('attempt', `attempt ≤ ${filter.attemptMax}`, [], ['attemptMin', 'attemptMax'], { attempt: '' }));
   }
   if (filter.currency !== undefined) {
     // An amount means nothing without its currency: the currency chip takes the amounts with it.
     const lo = filter.amountMin !== undefined ? minorToMajorString(filter.amountMin, filter.currency) : null;
     const hi = filter.amountMax !== undefined ? minorToMajorString(filter.amountMax, filter.currency) : null;
     const amount = lo !== null || hi !== null ? ` ${lo ?? '…'}–${hi ?? '…'}` : '';
-    chips.push({ id: 'currency', label: `${filter.currency}${amount}`, keys: ['currency', 'amountMin', 'amountMax'], form: { currency: '', amountMin: '', amountMax: '' } });
+    chips.push(conditionChip('currency', `${filter.currency}${amount}`, [], ['currency', 'amountMin', 'amountMax'], { currency: '', amountMin: '', amountMax: '' }));
   }
   return chips;
 }
