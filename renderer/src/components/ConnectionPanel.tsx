@@ -4,6 +4,7 @@ import { memo } from 'react';
 import { useApp } from '../store/appStore';
 import { useNow } from '../lib/hooks';
 import { UntrustedText } from './UntrustedText';
+import { Sentence } from './Sentence';
 import { countNoun } from '../../../shared/countText';
 import type { ConsoleQueueInfo, QueueDepth } from '../../../shared/metrics';
 import { fmtAgo, fmtCount, fmtCountText, fmtDateTime, fmtDateTimeZone, fmtDuration, fmtInstantTitle } from '../lib/format';
@@ -144,7 +145,12 @@ export function WatchedQueues({ queues }: { queues: readonly QueueDepth[] }) {
           <tr key={q.queue} data-testid="queue-row" data-queue={q.queue}>
             <td>
               <UntrustedText className="mono queue-name" text={q.queue} cut="middle" />
-              {q.error ? <span className="error-text small"> ({q.error})</span> : null}
+              {q.error ? (
+                <span className="error-text small">
+                  {' '}
+                  (<Sentence text={q.error} values={[q.queue]} />)
+                </span>
+              ) : null}
             </td>
             <td className="num">{fmtCount(q.messages)}</td>
             <td className="num">{fmtCount(q.consumers)}</td>

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import type { QueueDepth } from '../../../shared/metrics';
 import { formatDurationMs } from '../../../shared/format';
 import { stuckConsumerText } from '../../../shared/queueStuck';
+import { sentencePlainText } from '../lib/sentenceParts';
 
 export const secs = (s: number | null | undefined) => (s === null || s === undefined ? '—' : formatDurationMs(s * 1000));
 
@@ -50,7 +51,8 @@ function whyNoDelayPart(q: QueueDepth): ReactNode {
   if (paused(q)) return <span title="messages wait and no consumer reads them: nothing drains">no consumers</span>;
   // Over AMQP alone there are no rates, and no timestamp stamped by the producer was seen.
   if (waitShown(q) === null && q.source === 'amqp' && q.type !== 'stream' && (q.messages ?? 0) > 0) {
-    return <span title={q.note ?? undefined}>delay needs the management API</span>;
+    // The note may name the queue (the broker's): isolated in the title, as a sentence's title holds a value.
+    return <span title={q.note ? sentencePlainText(q.note, [q.queue]) : undefined}>delay needs the management API</span>;
   }
   return null;
 }

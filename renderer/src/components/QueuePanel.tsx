@@ -8,6 +8,7 @@ import { fmtCount, fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
 import { QueueDelay, secs, waitShown } from './QueueDelay';
 import { brokerNodeText, queuesEmptyText } from './queuePanelText';
+import { Sentence } from './Sentence';
 import { Sparkline } from './Sparkline';
 import { UntrustedText } from './UntrustedText';
 
@@ -49,7 +50,13 @@ export function QueueRow({ q, history }: { q: QueueDepth; history: History }) {
         <UntrustedText className="mono queue-name" text={q.queue} cut="middle" />
       </td>
       <td data-testid="queue-messages">
-        {q.error ? <span className="error-text">{q.error}</span> : fmtCount(q.messages)}
+        {q.error ? (
+          <span className="error-text">
+            <Sentence text={q.error} values={[q.queue]} />
+          </span>
+        ) : (
+          fmtCount(q.messages)
+        )}
         <div className="muted small">
           {q.ready === null || q.ready === undefined ? '' : `${fmtCount(q.ready)} ready · ${fmtCount(q.unacked ?? null)} unacked`}
         </div>
@@ -85,23 +92,26 @@ export const QueuePanel = memo(function QueuePanel() {
   const lost = useApp((s) => s.transport?.state === 'lost' || (s.transport?.state === 'connecting' && s.transport.attempt > 0));
   const state = useApp((s) => (lost ? 'lost' : (s.view.snapshot?.connection.state ?? null)));
   const ownQueue = useApp((s) => s.view.snapshot?.connection.queue?.name ?? null);
-  const note = queues.find((q) => q.note)?.note ?? null;
+  // The broker's words quote a queue (a stream's note starts with its name): drawn as a sentence around it.
+  const noted = queues.find((q) => q.note);
   return (
     <section role="region" aria-label="Queues" className="panel" data-testid="panel-queues">
       <header className="panel-head">
         <h2>Queues</h2>
         <span className="muted small">
           publish / deliver / ack per second · delay (the oldest message&apos;s age, else estimated by Little&apos;s law) · time to drain
-          {brokerNodeText(node)}
+          <Sentence text={brokerNodeText(node)} values={node?.node ? [node.node] : []} />
         </span>
       </header>
-      {note ? (
+      {noted?.note ? (
         <div className="hint small" data-testid="queue-management-note">
-          {note}
+          <Sentence text={noted.note} values={[noted.queue]} />
         </div>
       ) : null}
       {queues.length === 0 ? (
-        <div className="chart-empty" data-testid="queues-empty">{queuesEmptyText(state, ownQueue)}</div>
+        <div className="chart-empty" data-testid="queues-empty">
+          <Sentence text={queuesEmptyText(state, ownQueue)} values={ownQueue ? [ownQueue] : []} />
+        </div>
       ) : (
         <table className="table small" data-testid="queue-table">
           <caption className="sr-only">Watched queues</caption>
