@@ -165,7 +165,7 @@ export function CodesGrown({ codes }: { codes: DeclineCodeGrowth[] }) {
     <ul data-testid="triage-codes">
       {grown.map((c) => (
         <li key={c.code}>
-          <span className="mono">{c.code}</span> {c.meaning} ({c.kind}): {pct(c.window.perAttempt)} of attempts ({fmtCount(c.window.count)}) vs{' '}
+          <UntrustedText className="mono" text={c.code} /> {c.meaning} ({c.kind}): {pct(c.window.perAttempt)} of attempts ({fmtCount(c.window.count)}) vs{' '}
           {pct(c.baseline.perAttempt)} ({fmtCount(c.baseline.count)}) in the baseline
         </li>
       ))}

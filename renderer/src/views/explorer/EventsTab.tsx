@@ -485,7 +485,9 @@ export function EventDetailPanel({ row, onTimeline, onClose }: { row: EventRow; 
   return (
     <section className="panel explorer-detail" aria-label="Event detail" data-testid="event-detail">
       <div className="explorer-panel-head">
-        <h2>{row.type}</h2>
+        <h2>
+          <UntrustedText text={row.type} />
+        </h2>
         <button type="button" className="btn btn-small btn-ghost" onClick={onClose} aria-label="Close event detail">
           ✕
         </button>
@@ -588,8 +590,8 @@ export function TimelineBody({ state, onSelect }: { state: RequestState<PaymentT
 }
 
 /**
- * An event's cells in the events table. The values from the events (payment and merchant ids,
- * issuer, BIN, decline code) are each isolated with their undrawn characters shown: an issuer
+ * An event's cells in the events table. The values from the events (its type, payment and
+ * merchant ids, issuer, BIN, decline code) are each isolated with their undrawn characters shown: an issuer
  * in Hebrew or Arabic took the BIN after it into its run ("529412 / בנק" read BIN first), and a
  * zero-width space made one id read as another.
  */
@@ -601,7 +603,7 @@ export function EventRowCells({ row }: { row: EventRow }) {
         {fmtDateTime(row.timeMs)}
       </span>
       <span role="gridcell" className="nowrap">
-        {row.type}
+        <UntrustedText text={row.type} />
       </span>
       <span role="gridcell" className="mono ellipsis">
         {optional(row.paymentId)}
@@ -633,7 +635,7 @@ export function TimelineSteps({ steps, onSelect }: { steps: PaymentTimeline['ste
         <li key={s.seq} className={`cat-${s.category}`} data-testid="timeline-step" data-type={s.type}>
           <button type="button" className="explorer-step" onClick={() => onSelect(s)}>
             <span className="explorer-step-delta mono">{fmtDelta(s.sincePreviousMs)}</span>
-            <span className="explorer-step-type">{s.type}</span>
+            <UntrustedText className="explorer-step-type" text={s.type} />
             <span className="muted small mono" title={new Date(s.timeMs).toISOString()}>
               {fmtClockMsZone(s.timeMs)}
             </span>

@@ -19,7 +19,8 @@ const row = {
 describe('events table cells', () => {
   it('isolate the issuer and the BIN apart, and every id, with undrawn characters shown', () => {
     const html = renderToStaticMarkup(<EventRowCells row={row} />);
-    expect(isolated(html)).toEqual(['pay_\\u200b1', 'קפה', 'דחה', 'בנק', '529412']);
+    // The type too: the producer's (eventTypeText.test.tsx).
+    expect(isolated(html)).toEqual(['payment.declined', 'pay_\\u200b1', 'קפה', 'דחה', 'בנק', '529412']);
     expect(html).not.toContain('\u200b');
     expect(html).toContain('13,367 JPY');
   });
@@ -27,7 +28,7 @@ describe('events table cells', () => {
   it("a timeline step's decline code is its own isolate", () => {
     const step = { ...row, sinceStartMs: 0, sincePreviousMs: null } as unknown as TimelineStep;
     const html = renderToStaticMarkup(<TimelineSteps steps={[step]} onSelect={() => undefined} />);
-    expect(isolated(html)).toEqual(['דחה']);
+    expect(isolated(html)).toEqual(['payment.declined', 'דחה']);
     expect(html).toContain('title="\u2068דחה\u2069: ');
   });
 });
