@@ -1,8 +1,10 @@
 // Banners about what the broker and the stream say (issue 15): events arriving far behind
-// their event time, and broker node alarms (memory, disk: publishers blocked).
+// their event time, and broker node alarms (memory, disk: publishers blocked), the node named
+// as the broker gives it (isolated: anyone's text).
 import { formatDurationMs } from '../../../shared/format';
 import { fmtRate } from '../lib/format';
 import { useApp } from '../store/appStore';
+import { UntrustedText } from './UntrustedText';
 
 export function LateEventsBanner() {
   const late = useApp((s) => s.snapshot?.arrival?.late ?? null);
@@ -25,7 +27,7 @@ export function NodeAlarmBanner() {
     <div className="banner banner-crit" role="alert" data-testid="broker-alarm-banner">
       <strong>Broker alarm</strong>
       <span>
-        {node.node ?? 'The broker'} is low on {which}
+        {node.node ? <UntrustedText text={node.node} /> : 'The broker'} is low on {which}
         {node.blockingPublishers ? ': it is blocking publishers, producers are stalled' : ''}.
       </span>
     </div>

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineSnapshot, QueueDepth } from '../../../shared/metrics';
 import { appStore } from '../store/appStore';
 import { renderInDom, useDomRoots } from '../testing/domRootKit';
+import { NodeAlarmBanner } from './BrokerBanners';
 import { WatchedQueues } from './ConnectionPanel';
 import { QueueDelay } from './QueueDelay';
 import { QueuePanel, QueueRow } from './QueuePanel';
@@ -72,5 +73,17 @@ describe("the broker's words about a queue", () => {
     const head = panel.querySelector('.panel-head')!;
     expect(head.textContent).not.toMatch(RAW);
     expect([...head.querySelectorAll('bdi')].map((b) => b.textContent)).toContain('rabbit@\\u202ehost');
+  });
+});
+
+describe("the broker's alarm banner", () => {
+  // Said at once (role alert): the node's name was drawn raw in it.
+  it('names the node isolated, undrawn characters shown', async () => {
+    const snapshot = { brokerNode: { node: `rabbit@${RLO}host`, memoryAlarm: true, diskAlarm: false, blockingPublishers: true, at: 1, error: null } } as unknown as EngineSnapshot;
+    await act(async () => appStore.setState((s) => ({ ...s, snapshot })));
+    const banner = (await renderInDom(<NodeAlarmBanner />)).querySelector('[data-testid="broker-alarm-banner"]')!;
+    expect(banner.textContent).not.toMatch(RAW);
+    expect(banner.querySelector('bdi')!.textContent).toBe('rabbit@\\u202ehost');
+    expect(banner.textContent).toContain('is low on memory: it is blocking publishers');
   });
 });
