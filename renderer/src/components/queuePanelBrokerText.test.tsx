@@ -18,7 +18,7 @@ import { QueuePanel, QueueRow } from './QueuePanel';
 useDomRoots();
 // The store is the page's one (other files in this worker share it): put back what was there.
 const before = appStore.getState();
-afterEach(() => appStore.setState(before, true));
+afterEach(() => act(async () => appStore.setState(before, true)));
 
 const RLO = '\u202e';
 const QUEUE = `orders.${RLO}work\u200b`;
