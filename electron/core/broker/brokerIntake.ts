@@ -4,20 +4,32 @@ import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import { RpcPeer, type Remote } from '../../../shared/rpc';
 import type { NamedQueueConfig } from './brokerConfig';
-import { redactUrl } from '../redact';
+import { redactUrl, safeErrorMessage } from '../redact';
 import { workerScript } from '../threads/workerScript';
 import { validateBrokerUrl } from './brokerUrl';
 import type { AckToken } from './brokerConsumer';
 import type { AckMessage, ConsumerThreadData, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
 import type { RedeliveryGuard, ReviewedDelivery } from './redeliveryGuard';
+import { ThrottledLine } from './throttledLine';
+
+/** An acknowledgement token of one consumer thread: `intake` tells a thread restarted since (its channel generations start again). */
+export interface IntakeAckToken extends AckToken {
+  intake: number;
+}
 
 export interface IntakeEvents {
   /**
    * `decoded`: decodeMessage(raw), done on the consumer thread (or a refusal of the redelivery
    * guard's). `alone`: commit it in a batch of its own (delivered three times before, never stored).
    */
-  onDelivery(raw: RawMessage, redelivered: boolean, token: AckToken, decoded: DecodeResult, alone: boolean): void;
+  onDelivery(raw: RawMessage, redelivered: boolean, token: IntakeAckToken, decoded: DecodeResult, alone: boolean): void;
   onStatus(status: ConnectionStatus): void;
+  /**
+   * The consumer thread ended without being stopped (an uncaught exception, an exit): nothing
+   * arrives any more, its connection is closed (the broker delivers again what it had not
+   * acknowledged). `reason` says why; the status says so too ('disconnected').
+   */
+  onThreadStopped?(reason: string): void;
   onQueueSamples(samples: QueueDepth[]): void;
   /** The broker node's alarms and totals (management API), when it is configured. */
   onBrokerNode?(node: BrokerNodeHealth): void;
@@ -42,7 +54,14 @@ const CONTROL_TIMEOUT_MS = 15_000;
  * refuses those of a channel that has died. Receiving and decoding thus run beside commits.
  */
 export class BrokerIntake {
+  private static started = 0;
+  /** Tells this thread's acknowledgement tokens from those of a thread it replaced. */
+  private readonly id = ++BrokerIntake.started;
   private readonly worker: Worker;
+  private stopping = false;
+  /** What the thread threw, when it ended on an uncaught exception. */
+  private failure: string | null = null;
+  private readonly staleAckLine: ThrottledLine;
   private readonly peer: RpcPeer;
   private readonly control: Remote<IntakeControl>;
   private readonly started: Promise<void>;
@@ -57,6 +76,7 @@ export class BrokerIntake {
     private readonly redeliveries: RedeliveryGuard | null = null,
   ) {
     validateBrokerUrl(config.url);
+    this.staleAckLine = new ThrottledLine(events.log);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
     const script = workerScript(__filename, 'consumerThread');
     const workerData: ConsumerThreadData = { queue: config, maxBodyBytes };
@@ -78,11 +98,18 @@ export class BrokerIntake {
         reject(new BrokerStartError(error, kind));
       });
       this.worker.on('error', (err) => {
-        events.log(`consumer thread failed: ${err.message}`);
-        reject(new BrokerStartError(err.message, 'Error'));
+        this.failure = safeErrorMessage(err);
+        events.log(`consumer thread failed: ${this.failure}`);
+        reject(new BrokerStartError(this.failure, 'Error'));
+      });
+      this.worker.on('exit', (code) => {
+        this.peer.close('the consumer thread has stopped');
+        if (this.stopping) return;
+        const reason = this.failure !== null ? `uncaught exception: ${this.failure}` : `the thread exited (code ${code})`;
+        reject(new BrokerStartError(`consumer thread stopped: ${reason}`, 'Error'));
+        this.threadStopped(reason);
       });
     });
-    this.worker.on('exit', () => this.peer.close('the consumer thread has stopped'));
     this.started.catch(() => undefined);
   }
 
@@ -91,8 +118,14 @@ export class BrokerIntake {
     return this.started;
   }
 
-  ackUpTo(token: AckToken, count: number): void {
+  /** False when `token` is of a consumer thread this one replaced: its channel is gone, the broker delivers those messages again. */
+  ackUpTo(token: IntakeAckToken, count: number): boolean {
+    if (token.intake !== this.id) {
+      this.staleAckLine.say(`${count} message(s) stored, received by a consumer thread that has stopped: not acknowledged (the broker delivers them again; stored once)`);
+      return false;
+    }
     this.peer.emit('ack', { generation: token.generation, tag: token.tag, count } satisfies AckMessage);
+    return true;
   }
 
   drainState(): Promise<DrainState | null> {
@@ -105,8 +138,15 @@ export class BrokerIntake {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.bounded(this.control.stop());
     await this.worker.terminate();
+  }
+
+  private threadStopped(reason: string): void {
+    this.status = { ...this.status, state: 'disconnected', since: Date.now(), lastError: `consumer thread stopped: ${reason}` };
+    this.events.onStatus(this.status);
+    this.events.onThreadStopped?.(reason);
   }
 
   private bounded<T>(call: Promise<T>): Promise<T | null> {
@@ -130,7 +170,7 @@ export class BrokerIntake {
       this.events.onDelivery(
         rawAt(chunk, offsets, i),
         chunk.redelivered[i] === 1,
-        { generation: chunk.generation, tag: chunk.tags[i] },
+        { generation: chunk.generation, tag: chunk.tags[i], intake: this.id },
         chunk.decoded[i],
         false,
       );
@@ -146,7 +186,7 @@ export class BrokerIntake {
     guard.review(items);
     items.forEach((d, i) => {
       guard.handOn(d);
-      this.events.onDelivery(d.raw, d.redelivered, { generation: chunk.generation, tag: chunk.tags[i] }, d.decoded, d.alone === true);
+      this.events.onDelivery(d.raw, d.redelivered, { generation: chunk.generation, tag: chunk.tags[i], intake: this.id }, d.decoded, d.alone === true);
     });
   }
 }

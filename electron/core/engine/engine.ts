@@ -4,8 +4,8 @@ import type { ConnectionStatus, EngineSnapshot, QueueDepth, SessionStatus } from
 import type { MetricsMessage } from '../../../shared/metricsStream';
 import { SNAPSHOT_IDLE_HZ, SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { sessionStatus } from '../../../shared/sessionStatus';
-import type { AckToken } from '../broker/brokerConsumer';
-import { BrokerIntake } from '../broker/brokerIntake';
+import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
+import { BrokerIntake, type IntakeAckToken } from '../broker/brokerIntake';
 import { RedeliveryGuard } from '../broker/redeliveryGuard';
 import { ThrottledLine } from '../broker/throttledLine';
 import { safeErrorMessage } from '../redact';
@@ -21,6 +21,7 @@ import type { StoreStats } from '../../../shared/storeStats';
 import type { EngineConfig } from './engineConfig';
 import type { IngestTiming } from './engineServices';
 import { ReplayRefill } from './replayRefill';
+import { resumeAtStoredOffset } from './streamResume';
 
 const SNAPSHOT_INTERVAL_MS = 1000 / SNAPSHOT_MAX_HZ;
 const SNAPSHOT_IDLE_INTERVAL_MS = 1000 / SNAPSHOT_IDLE_HZ;
@@ -30,6 +31,8 @@ const SNAPSHOT_IDLE_INTERVAL_MS = 1000 / SNAPSHOT_IDLE_HZ;
  * its own default (--flush-ms 100), where fewer, larger commits matter more than latency.
  */
 const CONSOLE_LIVE_FLUSH_MS = 25;
+/** Restarting a consumer thread that ended: soon at first, every 30 s at most while it keeps ending before storing anything. */
+const CONSUMER_RESTART: BackoffOptions = { initialMs: 1000, maxMs: 30_000, jitter: 0.2 };
 
 export interface EngineEmitter {
   snapshot(snapshot: EngineSnapshot): void;
@@ -64,6 +67,13 @@ export class Engine {
   private readonly pipeline: IngestPipeline;
   private readonly metrics: LiveMetrics;
   private consumer: BrokerIntake | null = null;
+  /** Wired once per session, whatever consumer threads come and go. */
+  private redeliveries: RedeliveryGuard | null = null;
+  /** Whether a consumer thread has connected in this session (before that, a finite start fails instead). */
+  private consumerStarted = false;
+  /** Restarts of an ended consumer thread since one last stored and acknowledged a batch. */
+  private consumerRestarts = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
   private readonly broker: NamedQueueConfig | null;
   private source: IngestSource | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
@@ -131,8 +141,9 @@ export class Engine {
       flushMs: config.flushMs ?? (config.session === 'replay' ? 100 : CONSOLE_LIVE_FLUSH_MS),
       maxBodyBytes: config.maxBodyBytes,
       acknowledge: (token, count) => {
-        // The consumer thread refuses (and says so) acks of a channel that has died.
-        this.consumer?.ackUpTo(token as AckToken, count);
+        // The consumer thread refuses (and says so) acks of a channel that has died, and the
+        // intake those of a thread it replaced.
+        if (this.consumer?.ackUpTo(token as IntakeAckToken, count)) this.consumerRestarts = 0;
         this.timing.lastAckMs = Date.now();
         this.timing.acknowledged += count;
       },
@@ -202,29 +213,17 @@ export class Engine {
   async start(source?: IngestSource): Promise<void> {
     if (this.broker) {
       const broker = this.broker;
-      this.consumer = new BrokerIntake(broker, {
-        onDelivery: (raw, redelivered, token, decoded, alone) => {
-          this.timing.firstDeliveryMs ??= raw.arrivalMs;
-          this.lastReceivedAt = raw.arrivalMs;
-          // Delivered three times before without being stored: in a batch of its own, so that
-          // what was in flight beside it is stored should it end this process too.
-          if (alone) this.pipeline.flush();
-          this.pipeline.push({ raw, redelivered, ackToken: token, decoded });
-          if (alone) this.pipeline.flush();
-        },
-        onStatus: (s) => {
-          this.connection = s;
-        },
-        onQueueSamples: (samples) => this.queueSamplesArrived(samples),
-        onBrokerNode: (node) => (this.metrics.brokerNode = node),
-        log: (line) => this.emit.log(line),
-      }, this.config.maxBodyBytes, RedeliveryGuard.wire(this.store, broker, (line) => this.emit.log(line)));
-      this.connection = { ...this.consumer.status };
+      this.redeliveries = RedeliveryGuard.wire(this.store, broker, (line) => this.emit.log(line));
+      this.consumer = this.openIntake(broker);
       if (broker.initialRetries === Infinity) {
         // The console keeps trying in the background and shows why; it never refuses to open.
-        void this.consumer.start().catch((err) => this.emit.log((err as Error).message));
+        void this.consumer.start().then(
+          () => (this.consumerStarted = true),
+          (err) => this.emit.log((err as Error).message),
+        );
       } else {
         await this.consumer.start();
+        this.consumerStarted = true;
       }
       if (this.config.drain) this.watchForDrain();
     }
@@ -245,6 +244,67 @@ export class Engine {
     this.housekeepingTimer = setInterval(() => this.housekeeping(), 10 * 60_000);
     this.housekeepingTimer.unref?.();
     this.housekeeping();
+  }
+
+  private openIntake(broker: NamedQueueConfig): BrokerIntake {
+    const intake: BrokerIntake = new BrokerIntake(broker, {
+      onDelivery: (raw, redelivered, token, decoded, alone) => {
+        this.timing.firstDeliveryMs ??= raw.arrivalMs;
+        this.lastReceivedAt = raw.arrivalMs;
+        // Delivered three times before without being stored: in a batch of its own, so that
+        // what was in flight beside it is stored should it end this process too.
+        if (alone) this.pipeline.flush();
+        this.pipeline.push({ raw, redelivered, ackToken: token, decoded });
+        if (alone) this.pipeline.flush();
+      },
+      onStatus: (s) => {
+        if (intake === this.consumer) this.connection = s;
+      },
+      onThreadStopped: (reason) => this.consumerThreadStopped(intake, reason),
+      onQueueSamples: (samples) => this.queueSamplesArrived(samples),
+      onBrokerNode: (node) => (this.metrics.brokerNode = node),
+      log: (line) => this.emit.log(line),
+    }, this.config.maxBodyBytes, this.redeliveries);
+    this.connection = { ...intake.status };
+    return intake;
+  }
+
+  /**
+   * A consumer thread ended by itself: ingest had stopped in silence behind a status still
+   * "connected". What it handed over is stored (its acknowledgements go nowhere: its channel
+   * closed with it, and the broker delivers those messages again, stored once by (source, id)),
+   * the status says it stopped and why, and a new thread starts after a backoff.
+   */
+  private consumerThreadStopped(intake: BrokerIntake, reason: string): void {
+    if (this.stopped || intake !== this.consumer || this.restartTimer !== null || !this.broker) return;
+    // A session that must connect at its start (collect) fails on it instead: start() rejects.
+    if (!this.consumerStarted && this.broker.initialRetries !== Infinity) return;
+    this.pipeline.flush();
+    this.consumerRestarts += 1;
+    const delay = backoffDelay(this.consumerRestarts, CONSUMER_RESTART);
+    const line = `consumer thread stopped: ${reason}; restarting it in ${(delay / 1000).toFixed(1)} s (restart ${this.consumerRestarts})`;
+    this.connection = { ...intake.status, lastError: line };
+    this.emit.log(line);
+    this.restartTimer = setTimeout(() => this.restartConsumer(), delay);
+  }
+
+  private restartConsumer(): void {
+    this.restartTimer = null;
+    if (this.stopped || !this.broker) return;
+    // A stream is read again from the offset stored with the events (the ended thread's place is gone with it).
+    const intake = this.openIntake(resumeAtStoredOffset(this.store, this.broker));
+    this.consumer = intake;
+    intake.start().then(
+      () => {
+        this.consumerStarted = true;
+        this.emit.log(`consumer thread restarted (restart ${this.consumerRestarts})`);
+      },
+      (err) => {
+        // Gave up connecting (a finite retry budget): end it, and try again after a longer wait.
+        void intake.stop();
+        this.consumerThreadStopped(intake, (err as Error).message);
+      },
+    );
   }
 
   /** The engine's clock: wall time when live, the newest event time in a replay. */
@@ -305,6 +365,7 @@ export class Engine {
     this.stopped = true;
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     for (const t of [this.housekeepingTimer, this.drainTimer]) if (t) clearInterval(t);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     this.source?.stop();
     await this.consumer?.pause();
     // Deliveries already in our hands are committed and acknowledged before the channel closes.

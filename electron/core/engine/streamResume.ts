@@ -51,7 +51,7 @@ export function resumeStream<B extends BrokerConfig | null | undefined>(store: S
   // With the offset, a digest of the newest message stored: resuming, the consumer checks that
   // the message at the stored place is still that one, i.e. the stream was not deleted and
   // created again under its name meanwhile (streamStart.ts).
-  const digestKey = `stream_last_message:${queue}` as const;
+  const digestKey = lastMessageKey(queue);
   let expected = stored;
   store.ingest.also((items) => {
     const newest = newestStreamMessage(items);
@@ -75,5 +75,17 @@ export function resumeStream<B extends BrokerConfig | null | undefined>(store: S
   });
   if (stored === null) return broker;
   log(`stream ${queue}: resuming at offset ${stored}, stored with the events (asked: ${String(broker.streamOffset ?? 'next')})`);
-  return { ...broker, streamOffset: stored, streamResume: { next: stored, lastMessageDigest: store.meta.get(digestKey) } };
+  return resumeAtStoredOffset(store, broker);
+}
+
+/** For a stream queue: the broker config that reads on from the offset stored now (as it is when none is). Other queues: as they are. */
+export function resumeAtStoredOffset<B extends BrokerConfig>(store: Store, broker: B): B {
+  if (broker.queueType !== 'stream' || !broker.queue) return broker;
+  const stored = store.streamOffsets.next(broker.queue);
+  if (stored === null) return broker;
+  return { ...broker, streamOffset: stored, streamResume: { next: stored, lastMessageDigest: store.meta.get(lastMessageKey(broker.queue)) } };
+}
+
+function lastMessageKey(queue: string) {
+  return `stream_last_message:${queue}` as const;
 }
