@@ -9,7 +9,7 @@ import { workerScript } from '../threads/workerScript';
 import { validateBrokerUrl } from './brokerUrl';
 import type { AckToken } from './brokerConsumer';
 import type { AckMessage, ConsumerThreadData, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
-import type { RedeliveryGuard, ReviewedDelivery } from './redeliveryGuard';
+import type { DeliveryGuard, ReviewedDelivery } from './deliveryGuard';
 import { ThrottledLine } from './throttledLine';
 
 /** An acknowledgement token of one consumer thread: `intake` tells a thread restarted since (its channel generations start again). */
@@ -72,10 +72,11 @@ export class BrokerIntake {
     private readonly events: IntakeEvents,
     /** The body size past which a message is quarantined unread (decodeMessage's limit). */
     maxBodyBytes?: number,
-    /** Counts redeliveries in the database (classic queues count none): null for none. */
-    private readonly redeliveries: RedeliveryGuard | null = null,
+    /** Counts what comes again in the database (classic queues and streams count none): null for none. */
+    private readonly guard: DeliveryGuard | null = null,
   ) {
     validateBrokerUrl(config.url);
+    guard?.started?.();
     this.staleAckLine = new ThrottledLine(events.log);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
     const script = workerScript(__filename, 'consumerThread');
@@ -161,10 +162,10 @@ export class BrokerIntake {
   }
 
   private deliver(chunk: DeliveryChunk): void {
-    // Redeliveries are counted, and committed, before they are handed on: a process that ends
-    // while handling one has counted it (redeliveryGuard.ts). A chunk without one (nearly all)
-    // goes straight on: this is ingest's critical path.
-    if (this.redeliveries && chunk.redelivered.includes(1)) return this.deliverCounted(chunk, this.redeliveries);
+    // What comes again is counted, and committed, before it is handed on: a process that ends
+    // while handling it has counted it (DeliveryGuard). Nearly every chunk goes straight on:
+    // this is ingest's critical path.
+    if (this.guard?.reviews(chunk)) return this.deliverCounted(chunk, this.guard);
     const { offsets } = chunk;
     for (let i = 0; i < chunk.tags.length; i++) {
       this.events.onDelivery(
@@ -177,7 +178,7 @@ export class BrokerIntake {
     }
   }
 
-  private deliverCounted(chunk: DeliveryChunk, guard: RedeliveryGuard): void {
+  private deliverCounted(chunk: DeliveryChunk, guard: DeliveryGuard): void {
     const { offsets } = chunk;
     const items: ReviewedDelivery[] = [];
     for (let i = 0; i < chunk.tags.length; i++) {

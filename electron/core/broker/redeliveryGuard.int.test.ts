@@ -19,7 +19,8 @@ import { IngestPipeline } from '../ingest/ingestPipeline';
 import { openStore } from '../store/store';
 import { DEFAULT_BROKER, type NamedQueueConfig } from './brokerConfig';
 import { BrokerConsumer, MAX_TAKE_ATTEMPTS } from './brokerConsumer';
-import { RedeliveryGuard, type ReviewedDelivery } from './redeliveryGuard';
+import type { ReviewedDelivery } from './deliveryGuard';
+import { RedeliveryGuard } from './redeliveryGuard';
 
 const dir = tempDir('payops-redelivery-');
 const t = uniqueTopology('redelivery-guard');

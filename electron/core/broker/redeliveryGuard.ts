@@ -11,11 +11,13 @@
 // committed in a batch of its own: what was in flight beside the culprit gets stored, and what
 // came behind it, never handed on while it ended each process, is not counted toward the limit.
 import { createHash } from 'node:crypto';
-import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
+import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { Store } from '../store/store';
 import { safeErrorMessage } from '../redact';
 import type { NamedQueueConfig } from './brokerConfig';
 import { MAX_TAKE_ATTEMPTS } from './brokerConsumer';
+import type { DeliveryGuard, ReviewedDelivery } from './deliveryGuard';
+import type { DeliveryChunk } from './intakeProtocol';
 import { ThrottledLine } from './throttledLine';
 
 /**
@@ -26,18 +28,7 @@ export const ALONE_FROM_ATTEMPT = 4;
 /** A count not added to for this long is of a message gone elsewhere (another consumer, a deleted queue). */
 const IDLE_COUNT_MS = 7 * 24 * 3600_000;
 
-/** One delivery as the engine receives it; `decoded` and `alone` may be changed by `review`. */
-export interface ReviewedDelivery {
-  raw: RawMessage;
-  redelivered: boolean;
-  decoded: DecodeResult;
-  /** Commit it in a batch of its own. */
-  alone?: boolean;
-  /** Counted as it is handed on (handOn), not with its chunk. */
-  countOnHandOn?: boolean;
-}
-
-export class RedeliveryGuard {
+export class RedeliveryGuard implements DeliveryGuard {
   /** The count key of each delivery counted, until the transaction storing it forgets the count. */
   private readonly keys = new WeakMap<RawMessage, string>();
   /**
@@ -63,13 +54,18 @@ export class RedeliveryGuard {
   /**
    * The guard of `config`'s queue, its counts forgotten in each of the store's ingest
    * transactions; null for a stream (it redelivers nothing: it is read again from the stored
-   * offset).
+   * offset, and streamAttemptGuard.ts counts those reads).
    */
   static wire(store: Pick<Store, 'deliveryAttempts' | 'ingest'>, config: Pick<NamedQueueConfig, 'queue' | 'queueType'>, log: (line: string) => void): RedeliveryGuard | null {
     if (config.queueType === 'stream') return null;
     const guard = new RedeliveryGuard(store, config, log);
     store.ingest.also((items) => guard.stored(items));
     return guard;
+  }
+
+  /** Only a chunk holding a redelivery. */
+  reviews(chunk: DeliveryChunk): boolean {
+    return chunk.redelivered.includes(1);
   }
 
   /**

@@ -6,7 +6,9 @@ import { SNAPSHOT_IDLE_HZ, SNAPSHOT_MAX_HZ } from '../../../shared/metrics';
 import { sessionStatus } from '../../../shared/sessionStatus';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { BrokerIntake, type IntakeAckToken } from '../broker/brokerIntake';
+import type { DeliveryGuard } from '../broker/deliveryGuard';
 import { RedeliveryGuard } from '../broker/redeliveryGuard';
+import { StreamAttemptGuard } from '../broker/streamAttemptGuard';
 import { ThrottledLine } from '../broker/throttledLine';
 import { safeErrorMessage } from '../redact';
 import type { NamedQueueConfig } from '../broker/brokerConfig';
@@ -68,7 +70,7 @@ export class Engine {
   private readonly metrics: LiveMetrics;
   private consumer: BrokerIntake | null = null;
   /** Wired once per session, whatever consumer threads come and go. */
-  private redeliveries: RedeliveryGuard | null = null;
+  private deliveryGuard: DeliveryGuard | null = null;
   /** Whether a consumer thread has connected in this session (before that, a finite start fails instead). */
   private consumerStarted = false;
   /** Restarts of an ended consumer thread since one last stored and acknowledged a batch. */
@@ -213,7 +215,8 @@ export class Engine {
   async start(source?: IngestSource): Promise<void> {
     if (this.broker) {
       const broker = this.broker;
-      this.redeliveries = RedeliveryGuard.wire(this.store, broker, (line) => this.emit.log(line));
+      const log = (line: string) => this.emit.log(line);
+      this.deliveryGuard = RedeliveryGuard.wire(this.store, broker, log) ?? StreamAttemptGuard.wire(this.store, broker, log);
       this.consumer = this.openIntake(broker);
       if (broker.initialRetries === Infinity) {
         // The console keeps trying in the background and shows why; it never refuses to open.
@@ -264,7 +267,7 @@ export class Engine {
       onQueueSamples: (samples) => this.queueSamplesArrived(samples),
       onBrokerNode: (node) => (this.metrics.brokerNode = node),
       log: (line) => this.emit.log(line),
-    }, this.config.maxBodyBytes, this.redeliveries);
+    }, this.config.maxBodyBytes, this.deliveryGuard);
     this.connection = { ...intake.status };
     return intake;
   }

@@ -3,6 +3,7 @@
 // transaction that stores them (electron/core/broker/redeliveryGuard.ts).
 import type { Database } from 'better-sqlite3';
 import { StatementCache } from './statementCache';
+import { withoutFsync } from './withoutFsync';
 
 export class DeliveryAttemptRepository {
   private readonly sql: StatementCache;
@@ -32,17 +33,7 @@ export class DeliveryAttemptRepository {
    */
   countRedeliveries(queue: string, keys: readonly string[], nowMs: number, below = Number.MAX_SAFE_INTEGER): number[] {
     if (keys.length === 0) return [];
-    // A count has to outlive the process (a crash), not the machine: committed to the WAL
-    // without its fsync (synchronous NORMAL), which a message handled alone would otherwise pay
-    // on top of its own commit's.
-    const db = this.sql.db;
-    const synchronous = db.pragma('synchronous', { simple: true }) as number;
-    if (synchronous > 1) db.pragma('synchronous = NORMAL');
-    try {
-      return this.countAll(queue, keys, nowMs, below);
-    } finally {
-      if (synchronous > 1) db.pragma(`synchronous = ${synchronous}`);
-    }
+    return withoutFsync(this.sql.db, () => this.countAll(queue, keys, nowMs, below));
   }
 
   /** Forgets the keys of messages stored (call inside the ingest transaction). */

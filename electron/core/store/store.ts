@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { AlertHistoryRepository } from './alertHistoryRepository';
 import { CounterRepository } from './counterRepository';
 import { DeliveryAttemptRepository } from './deliveryAttemptRepository';
+import { StreamAttemptRepository } from './streamAttemptRepository';
 import { LOCK_WAIT_MS, openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from './database';
 import { compactStoredTexts, vacuumDatabase, type StoredTextCompaction } from './storedTextCompaction';
 import { EventPages } from './eventPages';
@@ -98,6 +99,8 @@ export interface Store extends ReadStore {
   readonly metricsStream: MetricsStreamRepository;
   /** Redeliveries of messages not yet stored (migration 376): classic queues count none themselves. */
   readonly deliveryAttempts: DeliveryAttemptRepository;
+  /** Reads of a stream from one offset that stored nothing (migration 378): streams redeliver nothing. */
+  readonly streamAttempts: StreamAttemptRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -138,6 +141,7 @@ class SqliteStore implements Store {
   readonly metricsStream: MetricsStreamRepository;
   readonly segments: SegmentRollupRepository;
   readonly deliveryAttempts: DeliveryAttemptRepository;
+  readonly streamAttempts: StreamAttemptRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -160,6 +164,7 @@ class SqliteStore implements Store {
     this.metricsStream = new MetricsStreamRepository(db, this);
     this.segments = new SegmentRollupRepository(db);
     this.deliveryAttempts = new DeliveryAttemptRepository(db);
+    this.streamAttempts = new StreamAttemptRepository(db);
     this.retention = new Retention(db, { events: this.events, minutes: this.minuteRollups });
     this.schema = new StatementCache(db);
   }
