@@ -59,6 +59,7 @@ export class BrokerIntake {
   private readonly id = ++BrokerIntake.started;
   private readonly worker: Worker;
   private stopping = false;
+  private exited = false;
   /** What the thread threw, when it ended on an uncaught exception. */
   private failure: string | null = null;
   private readonly staleAckLine: ThrottledLine;
@@ -104,6 +105,7 @@ export class BrokerIntake {
         reject(new BrokerStartError(this.failure, 'Error'));
       });
       this.worker.on('exit', (code) => {
+        this.exited = true;
         this.peer.close('the consumer thread has stopped');
         if (this.stopping) return;
         const reason = this.failure !== null ? `uncaught exception: ${this.failure}` : `the thread exited (code ${code})`;
@@ -119,9 +121,9 @@ export class BrokerIntake {
     return this.started;
   }
 
-  /** False when `token` is of a consumer thread this one replaced: its channel is gone, the broker delivers those messages again. */
+  /** False when the thread has ended, or `token` is of one this one replaced: its channel is gone, the broker delivers those messages again. */
   ackUpTo(token: IntakeAckToken, count: number): boolean {
-    if (token.intake !== this.id) {
+    if (token.intake !== this.id || this.exited) {
       this.staleAckLine.say(`${count} message(s) stored, received by a consumer thread that has stopped: not acknowledged (the broker delivers them again; stored once)`);
       return false;
     }

@@ -2,7 +2,8 @@
 // ended by itself left the console "connected", and nothing started it again: ingest stopped in
 // silence. Real broker, real store: the thread is ended from outside (terminated through the
 // engine's handle on it), then by an uncaught exception inside it (a malformed acknowledgement
-// reaching its 'ack' listener). Each time the status says it stopped and why, a new thread
+// reaching its 'ack' listener), then ended again before it acknowledged anything (the wait before
+// the next start doubles). Each time the status says it stopped and why, a new thread
 // starts, and every event is stored exactly once: what the ended thread had not acknowledged
 // comes again from the broker, and the store keeps one copy by (source, id).
 import path from 'node:path';
@@ -76,6 +77,14 @@ describe('a consumer thread that ends by itself', () => {
       await waitFor(() => engine.snapshot().connection.state === 'disconnected', 'stopped again', 10_000);
       expect(engine.snapshot().status.detail).toMatch(/^consumer thread stopped: uncaught exception: .*generation.*; restarting it in \d+\.\d s \(restart \d\)$/);
       await waitFor(() => engine.snapshot().connection.state === 'connected', 'connected again', 20_000);
+
+      // 3. Ended again before it acknowledged anything: the wait doubles (2 s, +/- 20 %).
+      await consumerThread(engine).terminate();
+      await waitFor(() => engine.snapshot().connection.state === 'disconnected', 'stopped a third time', 10_000);
+      const detail = engine.snapshot().status.detail ?? '';
+      expect(detail).toMatch(/^consumer thread stopped: the thread exited \(code 1\); restarting it in \d+\.\d s \(restart 2\)$/);
+      expect(Number(/in (\d+\.\d) s/.exec(detail)![1])).toBeGreaterThanOrEqual(1.6);
+      await waitFor(() => engine.snapshot().connection.state === 'connected', 'connected again', 20_000);
       const second = 1000;
       await publishEvents(second);
       await waitFor(() => stored() === first + second, () => `the events published after the second restart stored (${stored()} of ${first + second})`, 30_000, 50);
@@ -83,7 +92,7 @@ describe('a consumer thread that ends by itself', () => {
     } finally {
       await session.stop();
     }
-    expect(logs.filter((l) => l.startsWith('consumer thread restarted'))).toHaveLength(2);
+    expect(logs.filter((l) => l.startsWith('consumer thread restarted'))).toHaveLength(3);
     const ids = storedIdentities(dbFile);
     expect({ total: ids.total, distinct: ids.distinct }).toEqual({ total: 6000, distinct: 6000 });
   }, 120_000);
