@@ -173,15 +173,20 @@ export const ruleLabels = z
 /** Labels every alert gets from its rule and group; a rule may not set them. */
 const RESERVED_LABELS: ReadonlySet<string> = new Set(['alertname', 'severity', ...GROUP_BY]);
 
+/**
+ * A rule's runbook: an http(s) URL or a relative docs path, nothing a link could run
+ * (javascript:, data:). The metrics stream holds a collector's to the same form.
+ */
+export const runbookUrlInput = z
+  .string({ error: 'must be a string' })
+  .max(2048, { error: 'must be at most 2048 characters' })
+  .regex(/^(https?:\/\/\S+|[\w./#-]+)$/, { error: 'must be an http(s) URL or a relative docs path' });
+
 /** One rule as written in the file. */
 export const alertRuleInputSchema = z.strictObject({
   name: nameInput,
   description: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(2000),
-  runbookUrl: z
-    .string()
-    .max(2048)
-    .regex(/^(https?:\/\/\S+|[\w./#-]+)$/, { error: 'must be an http(s) URL or a relative docs path' })
-    .nullish(),
+  runbookUrl: runbookUrlInput.nullish(),
   enabled: z.boolean({ error: 'must be true or false' }).optional(),
   severity: z.enum(['critical', 'warning', 'info'], { error: 'must be critical, warning or info' }),
   metric: z.enum(ALERT_METRICS, { error: `must be one of ${ALERT_METRICS.join(', ')}` }),

@@ -44,6 +44,11 @@ export interface AlertNotification {
   /** The group in readable form ("merchant m_1042"), null for a whole-stream rule. */
   group?: string | null;
   runbookUrl?: string | null;
+  /**
+   * The rule's condition in words and its own description (Alertmanager's and Grafana's
+   * `description` annotation); absent where no rule says it (a follower of an older collector).
+   */
+  description?: string;
   /** The rule's metric, the unit of `value` (a rate is a fraction: 0.14 = 14 %); a burn-rate alert's is BURN_RATE_METRIC (its value is the burn, x). */
   metric?: string;
 }
@@ -122,6 +127,13 @@ export interface AlertHistoryRecord {
   summary: string;
   /** The rule's metric (the unit of value and peakValue) when the rule is loaded; absent for a rule since removed or disabled. */
   metric?: string;
+  /**
+   * The rule's runbook (secrets removed), its condition in words and description, as its
+   * notifications' `runbook_url` and `description` annotations say them; absent from instances
+   * stored before payops kept them, and from an older collector's over the metrics stream.
+   */
+  runbookUrl?: string;
+  description?: string;
   value: number | null;
   peakValue: number | null;
   activeSince: number;
@@ -146,6 +158,9 @@ export interface AlertHistoryJson {
   summary: string;
   /** The rule's metric, the unit of value and peakValue (absent from instances stored before payops kept it). */
   metric?: string;
+  /** The rule's runbook and description, as the notifications' annotations said them (absent from instances stored before payops kept them). */
+  runbookUrl?: string;
+  description?: string;
   value: number | null;
   peakValue: number | null;
   activeSince: string;
@@ -156,6 +171,19 @@ export interface AlertHistoryJson {
   acknowledged: { by: string; note: string; at: string } | null;
   resolveNote: { by: string; note: string; at: string } | null;
   transitions: { state: AlertState; at: string }[];
+}
+
+/**
+ * What a history record says of its rule for a notification (metric, runbook, description),
+ * the absent ones left out: a follower's notification and a restarted session's carried-on
+ * alerts say what the collector's (or the first session's) said.
+ */
+export function recordAnnotations(r: AlertHistoryRecord): Pick<AlertNotification, 'metric' | 'runbookUrl' | 'description'> {
+  return {
+    ...(r.metric === undefined ? {} : { metric: r.metric }),
+    ...(r.runbookUrl === undefined ? {} : { runbookUrl: r.runbookUrl }),
+    ...(r.description === undefined ? {} : { description: r.description }),
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -172,6 +200,8 @@ export function alertHistoryRecordToJson(r: AlertHistoryRecord): AlertHistoryJso
     state: r.state,
     summary: r.summary,
     ...(r.metric === undefined ? {} : { metric: r.metric }),
+    ...(r.runbookUrl === undefined ? {} : { runbookUrl: r.runbookUrl }),
+    ...(r.description === undefined ? {} : { description: r.description }),
     value: r.value,
     peakValue: r.peakValue,
     activeSince: iso(r.activeSince),

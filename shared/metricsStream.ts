@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { countText } from './countText';
 import { ALERT_STATES, type AlertHistoryRecord } from './alerts';
+import { runbookUrlInput } from './alertRules';
 
 export const METRICS_MESSAGE_VERSION = 1;
 export const METRICS_CONTENT_TYPE = 'application/vnd.payops.metrics+json';
@@ -27,6 +28,9 @@ const LAST_EVENT_SECOND = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
  * this many messages before it waits for their confirms, and only unconfirmed ones are sent again.
  */
 export const REPUBLISH_WINDOW = 500;
+
+/** A rule's description (2,000 characters at most) after its condition in words. */
+export const MAX_ALERT_DESCRIPTION = 4000;
 
 const count = z.number().int().nonnegative().max(MAX_MESSAGE_COUNT);
 const epochMs = z.number().int().nonnegative();
@@ -149,6 +153,14 @@ export const alertRecordSchema = z.object({
    * the collector's ("20 %"). Absent from older collectors; an older follower drops it (not strict).
    */
   metric: z.string().max(100).optional(),
+  /**
+   * The rule's runbook (the collector removed any secret from it) and description, so a
+   * follower's alert list, notifications and reports link the runbook as the collector's do.
+   * Held to what a rules file may say (an http(s) URL or a relative docs path: never a
+   * javascript: link); absent from older collectors, dropped by older followers (not strict).
+   */
+  runbookUrl: runbookUrlInput.optional(),
+  description: z.string({ error: 'must be a string' }).max(MAX_ALERT_DESCRIPTION, { error: `must be at most ${MAX_ALERT_DESCRIPTION} characters` }).optional(),
   value: z.number().nullable(),
   peakValue: z.number().nullable(),
   activeSince: epochMs,

@@ -20,6 +20,16 @@ export interface NotifiedAlert {
   startsAt: number;
   endsAt: number | null;
   summary: string;
+  /**
+   * What the rule says of the alert for the on-call, the webhook's annotations beside `summary`
+   * (`description`, `runbook_url`) and its value in the rule's unit: absent from log entries
+   * written before payops kept them, and where no rule says them.
+   */
+  description?: string;
+  runbookUrl?: string;
+  /** The rule's metric, the unit of `value` (a rate is a fraction: 0.14 = 14 %). */
+  metric?: string;
+  value?: number | null;
 }
 
 export interface NotificationLogEntry {

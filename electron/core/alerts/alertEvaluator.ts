@@ -15,6 +15,7 @@ import { EventGroups, eventDimensionOf, type EventDimension, type GroupSeries, t
 import { readEventMetric, readQueueMetric, typeIndicesOf, type MetricReading } from './metricValues';
 import { QueueSamples } from './queueSamples';
 import { Judgement, SILENCE_HALF_LIFE_MS, isMoreExtreme, judge, type JudgeContext, type Outcome } from './ruleCondition';
+import { ruleAnnotations } from './ruleAnnotations';
 import { SilenceSet } from './silenceSet';
 import { withHysteresis } from './hysteresis';
 import { MAX_AHEAD_OF_WALL_CLOCK_MS, MAX_LATE_COUNTED_MS } from './wrongClock';
@@ -831,7 +832,8 @@ export class AlertEvaluator {
       at,
       key: inst.key,
       group: inst.groupText,
-      runbookUrl: inst.rule.runbookUrl,
+      runbookUrl: ruleAnnotations(inst.rule).runbookUrl,
+      description: ruleAnnotations(inst.rule).description,
       metric: inst.rule.metric,
     });
   }

@@ -49,6 +49,7 @@ describe('AlertHistoryStore on a real SQLite file', () => {
         severity: 'critical',
         labels: {},
         metric: 'decline_rate',
+        description: 'decline rate per attempt above 50 % over 30s, for 20s. test rule',
         group: '',
         state: 'resolved',
         summary: 'decline rate 33 % per attempt, threshold above 50 % over 30s',

@@ -3,6 +3,7 @@
 import type { AlertRule } from '../../../shared/alertRules';
 import type { AlertHistoryRecord, AlertNote, AlertState, AlertTransition, AlertView } from '../../../shared/alerts';
 import type { BaselineLevel } from './ruleCondition';
+import { ruleAnnotations } from './ruleAnnotations';
 
 /** Enough transitions for any honest flapping; beyond this only terminal ones are kept. */
 const MAX_TRANSITIONS = 200;
@@ -127,6 +128,7 @@ export class AlertInstance {
       state: this.state,
       summary: this.summary,
       metric: this.rule.metric,
+      ...annotationsOf(this.rule),
       value: this.value,
       peakValue: this.peakValue,
       activeSince: this.activeSince,
@@ -139,4 +141,10 @@ export class AlertInstance {
       transitions: this.transitions.map((t) => ({ ...t })),
     };
   }
+}
+
+/** The history record's runbookUrl and description (a rule without a runbook leaves it out). */
+function annotationsOf(rule: AlertRule): Pick<AlertHistoryRecord, 'runbookUrl' | 'description'> {
+  const { description, runbookUrl } = ruleAnnotations(rule);
+  return runbookUrl === null ? { description } : { description, runbookUrl };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { groupValueText, type AlertHistoryRecord, type AlertNotification, type AlertSilence, type AlertSilenceChange, type AlertView } from '../../../shared/alerts';
+import { groupValueText, recordAnnotations, type AlertHistoryRecord, type AlertNotification, type AlertSilence, type AlertSilenceChange, type AlertView } from '../../../shared/alerts';
 import { GROUP_BY, METRIC_INFO, type AlertRule } from '../../../shared/alertRules';
 import type { RulesDocument, RulesSaveResult } from '../../../shared/alertsApi';
 import type { QueueDepth } from '../../../shared/metrics';
@@ -356,7 +356,8 @@ export class AlertingSession {
           at: now,
           key: a.key,
           group: groupText(a),
-          runbookUrl: a.runbookUrl,
+          ...recordAnnotations(r),
+          runbookUrl: r.runbookUrl ?? a.runbookUrl,
         });
       }
     }

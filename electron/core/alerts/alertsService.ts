@@ -89,7 +89,7 @@ export function alertViewOf(r: AlertHistoryRecord): AlertView {
     value: r.value,
     peakValue: r.peakValue,
     summary: r.summary,
-    runbookUrl: null,
+    runbookUrl: r.runbookUrl ?? null,
     activeSince: r.activeSince,
     firedAt: r.firedAt,
     resolvedAt: r.resolvedAt,

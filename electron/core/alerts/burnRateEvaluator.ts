@@ -351,9 +351,18 @@ export class BurnRateEvaluator {
       key: keyOf(rule, w, group),
       group: rule.groupBy ? `${rule.groupBy} ${groupValueText(group)}` : null,
       runbookUrl: null,
+      description: burnDescription(rule, w),
       metric: BURN_RATE_METRIC,
     };
   }
+}
+
+/** The `description` annotation of a window pair's alert: what it judges, in words, then the rule's description. */
+function burnDescription(rule: BurnRateRule, w: BurnWindow): string {
+  const bad = rule.sli === 'approval' ? 'declined and failed' : 'failed';
+  const per = rule.groupBy ? `, per ${rule.groupBy}` : '';
+  const volume = rule.minVolume > 0 ? `, judged from ${rule.minVolume} attempts in the short window` : '';
+  return `error budget of a ${pct(rule.objective)} ${rule.sli} objective per attempt (${bad} attempts spend it) burning at least ${w.factor}x over ${fmtMs(w.longMs)} and ${fmtMs(w.shortMs)}${per}${volume}. ${rule.description}`;
 }
 
 /** The alert a window pair of a rule raises for a group (AlertNotification.key). */

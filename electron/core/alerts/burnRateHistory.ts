@@ -34,6 +34,7 @@ export class BurnRateHistory {
         state: 'firing',
         summary: n.summary,
         ...(n.metric === undefined ? {} : { metric: n.metric }),
+        ...(n.description === undefined ? {} : { description: n.description }),
         value: n.value,
         peakValue: n.value,
         activeSince: n.at,

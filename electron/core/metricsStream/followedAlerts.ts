@@ -3,7 +3,7 @@
 // resolved that arrives is pushed as a notification, as the collector's own console does.
 import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
-import type { AlertHistoryRecord, AlertNotification } from '../../../shared/alerts';
+import { recordAnnotations, type AlertHistoryRecord, type AlertNotification } from '../../../shared/alerts';
 import type { MetricsMessage } from '../../../shared/metricsStream';
 import type { AlertingSession } from '../alerts/alertingSession';
 import { AlertsService, listedFromHistory, sortAlertViews } from '../alerts/alertsService';
@@ -70,7 +70,7 @@ export function followedNotifications(messages: readonly MetricsMessage[], now: 
         if (now - t.at > NOTIFY_WITHIN_MS) continue;
         if (t.state !== 'firing' && t.state !== 'resolved') continue;
         if (t.state === 'firing' && r.silenced) continue;
-        out.push({ kind: t.state, rule: r.rule, severity: r.severity, labels: r.labels, value: r.value, summary: notifiedSummary(r, t.state), at: t.at, key: r.key, group: r.group || null, runbookUrl: null, ...(r.metric === undefined ? {} : { metric: r.metric }) });
+        out.push({ kind: t.state, rule: r.rule, severity: r.severity, labels: r.labels, value: r.value, summary: notifiedSummary(r, t.state), at: t.at, key: r.key, group: r.group || null, runbookUrl: r.runbookUrl ?? null, ...recordAnnotations(r) });
       }
     }
   }

@@ -9,7 +9,7 @@
 // retries; a live session's stop flushes the changes waiting for their groupInterval at once
 // and gives them one attempt. Anything left undelivered is logged, and said on the `warn` line.
 import { countText } from '../../../shared/countText';
-import type { AlertNotification, AlertSilenceChange } from '../../../shared/alerts';
+import { recordAnnotations, type AlertNotification, type AlertSilenceChange } from '../../../shared/alerts';
 import type { BackoffOptions } from '../../../shared/backoff';
 import type { RoutingConfig } from '../../../shared/notificationConfig';
 import { droppedNotificationsText, type NotificationLogEntry } from '../../../shared/notifications';
@@ -290,7 +290,7 @@ function resumeFromDatabase(hub: NotificationHub, store: NotificationLogStore, d
   try {
     reads = openStore(dbFile, { readonly: true });
     const fired = reads.alerts.open().filter((r) => r.firedAt !== null);
-    const toNote = (r: (typeof fired)[number]): AlertNotification => ({ kind: 'firing', rule: r.rule, severity: r.severity, labels: { ...r.labels }, value: r.value, summary: `FIRING ${r.rule}: ${r.summary}`, at: r.firedAt!, key: r.key });
+    const toNote = (r: (typeof fired)[number]): AlertNotification => ({ kind: 'firing', rule: r.rule, severity: r.severity, labels: { ...r.labels }, value: r.value, summary: `FIRING ${r.rule}: ${r.summary}`, at: r.firedAt!, key: r.key, ...recordAnnotations(r) });
     const alerts = fired.filter((r) => !r.silenced).map(toNote);
     // Silenced, still firing: not paged where it was not, and not told resolved where it was.
     const silenced = fired.filter((r) => r.silenced).map(toNote);

@@ -1,6 +1,10 @@
 // What a contact point receives: Alertmanager's webhook JSON (version "4") or a Slack-style
-// incoming-webhook message.
+// incoming-webhook message. Each alert carries the annotations Alertmanager and Grafana send
+// (summary, description, runbook_url) and, as Grafana's webhook does, its value (`values`,
+// `valueString`, here in the rule's unit).
+import { formatAlertValueText } from '../../../shared/alertValueFormat';
 import type { NotifiedAlert } from '../../../shared/notifications';
+import { runbookUrlShared } from '../alerts/ruleAnnotations';
 import type { Dispatch } from './router';
 
 /** Alertmanager writes the zero time for "not ended yet". */
@@ -24,6 +28,10 @@ export interface AlertmanagerWebhookV4 {
     endsAt: string;
     generatorURL: string;
     fingerprint: string;
+    /** Grafana's: the value the rule judged, by the rule's metric (a rate is a fraction: 0.14 = 14 %); absent with no value. */
+    values?: Record<string, number>;
+    /** Grafana's name: that value as an operator reads it, in the rule's unit ("14 % per attempt"). */
+    valueString?: string;
   }[];
 }
 
@@ -45,6 +53,7 @@ export function alertmanagerPayload(d: Dispatch): AlertmanagerWebhookV4 {
     endsAt: a.endsAt === null ? ZERO_TIME : new Date(a.endsAt).toISOString(),
     generatorURL: '',
     fingerprint: a.fingerprint,
+    ...valuesOf(a),
   }));
   return {
     version: '4',
@@ -69,7 +78,7 @@ export function slackPayload(d: Dispatch): { text: string } {
   const lines = [head];
   let length = head.length;
   for (const a of kept) {
-    const line = `- ${slackEscape(a.summary)}`;
+    const line = `- ${slackEscape(a.summary)}${slackRunbook(a)}`;
     if (length + 1 + line.length + moreReserve > SLACK_TEXT_LIMIT) break;
     lines.push(line);
     length += 1 + line.length;
@@ -88,8 +97,27 @@ function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A runbook as a Slack link: an http(s) URL as `<url|runbook>` (escaped as Slack asks, its `|`
+ * percent-encoded so it cannot end the URL early and name the link), a relative docs path as text.
+ */
+function slackRunbook(a: NotifiedAlert): string {
+  const url = runbookUrlShared(a.runbookUrl);
+  if (!url) return '';
+  return /^https?:\/\//i.test(url) ? ` · <${slackEscape(url.replace(/\|/g, '%7C'))}|runbook>` : ` · runbook: ${slackEscape(url)}`;
+}
+
 function annotationsOf(a: NotifiedAlert): Record<string, string> {
-  return { summary: a.summary };
+  const out: Record<string, string> = { summary: a.summary };
+  if (a.description) out.description = a.description;
+  const runbook = runbookUrlShared(a.runbookUrl);
+  if (runbook) out.runbook_url = runbook;
+  return out;
+}
+
+function valuesOf(a: NotifiedAlert): { values?: Record<string, number>; valueString?: string } {
+  if (typeof a.value !== 'number' || !Number.isFinite(a.value)) return {};
+  return { values: { [a.metric ?? 'value']: a.value }, valueString: formatAlertValueText(a.value, a.metric) };
 }
 
 /** Labels (or annotations) every item shares with the same value. */

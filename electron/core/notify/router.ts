@@ -595,6 +595,10 @@ export function toNotifiedAlert(n: AlertNotification): NotifiedAlert {
     startsAt: n.at,
     endsAt: n.kind === 'resolved' ? n.at : null,
     summary: n.summary,
+    ...(n.description === undefined ? {} : { description: n.description }),
+    ...(n.runbookUrl ? { runbookUrl: n.runbookUrl } : {}),
+    ...(n.metric === undefined ? {} : { metric: n.metric }),
+    value: n.value,
   };
 }
 

@@ -29,6 +29,9 @@ interface InstanceRow {
   summary: string;
   /** The rule's metric (migration 374); NULL in rows stored before it. */
   metric: string | null;
+  /** The rule's runbook and description (migration 380); NULL in rows stored before it. */
+  runbook_url: string | null;
+  description: string | null;
   value: number | null;
   peak_value: number | null;
   active_since: number;
@@ -55,6 +58,8 @@ function toRow(r: AlertHistoryRecord): InstanceRow {
     state: r.state,
     summary: r.summary,
     metric: r.metric ?? null,
+    runbook_url: r.runbookUrl ?? null,
+    description: r.description ?? null,
     value: r.value,
     peak_value: r.peakValue,
     active_since: r.activeSince,
@@ -82,6 +87,8 @@ function toRecord(row: InstanceRow, transitions: AlertHistoryRecord['transitions
     state: row.state,
     summary: row.summary,
     ...(row.metric == null ? {} : { metric: row.metric }),
+    ...(row.runbook_url == null ? {} : { runbookUrl: row.runbook_url }),
+    ...(row.description == null ? {} : { description: row.description }),
     value: row.value,
     peakValue: row.peak_value,
     activeSince: row.active_since,
@@ -97,14 +104,16 @@ function toRecord(row: InstanceRow, transitions: AlertHistoryRecord['transitions
 }
 
 // Notes set by an operator survive an update from the evaluator that does not carry them, and
-// so does the metric (an older collector's record over the metrics stream has none).
+// so do the metric, runbook and description (an older collector's record over the metrics
+// stream has none).
 const UPSERT_SQL = `
-  INSERT INTO alert_instances (key, rule, severity, group_key, labels_json, state, summary, metric, value, peak_value,
+  INSERT INTO alert_instances (key, rule, severity, group_key, labels_json, state, summary, metric, runbook_url, description, value, peak_value,
     active_since, fired_at, resolved_at, ended_at, silenced, ack_by, ack_note, ack_at, resolve_note, resolve_note_by, resolve_note_at)
-  VALUES (@key, @rule, @severity, @group_key, @labels_json, @state, @summary, @metric, @value, @peak_value,
+  VALUES (@key, @rule, @severity, @group_key, @labels_json, @state, @summary, @metric, @runbook_url, @description, @value, @peak_value,
     @active_since, @fired_at, @resolved_at, @ended_at, @silenced, @ack_by, @ack_note, @ack_at, @resolve_note, @resolve_note_by, @resolve_note_at)
   ON CONFLICT (key) DO UPDATE SET
-    state = excluded.state, summary = excluded.summary, metric = coalesce(excluded.metric, metric), value = excluded.value, peak_value = excluded.peak_value,
+    state = excluded.state, summary = excluded.summary, metric = coalesce(excluded.metric, metric),
+    runbook_url = coalesce(excluded.runbook_url, runbook_url), description = coalesce(excluded.description, description), value = excluded.value, peak_value = excluded.peak_value,
     fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, ended_at = excluded.ended_at,
     silenced = excluded.silenced, labels_json = excluded.labels_json, severity = excluded.severity,
     ack_by = coalesce(excluded.ack_by, ack_by), ack_note = coalesce(excluded.ack_note, ack_note), ack_at = coalesce(excluded.ack_at, ack_at),

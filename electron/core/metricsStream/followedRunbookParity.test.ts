@@ -1,0 +1,101 @@
+// The collector's own alert list and its follower's give the same runbook link: the
+// collector's evaluator saves the rule's runbook (a login or token in it hidden) and
+// description with each instance, its outbox publishes the records, the follower stores them.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertRule } from '../../../shared/alertRules';
+import type { AlertHistoryRecord } from '../../../shared/alerts';
+import { decodeMetricsMessage, METRICS_MESSAGE_VERSION } from '../../../shared/metricsStream';
+import { payments, rule, sec } from '../../../test/support/alertTestKit';
+import { tempDir } from '../../../test/support/tempDir';
+import { AlertEvaluator } from '../alerts/alertEvaluator';
+import type { AlertHistorySink } from '../alerts/alertHistoryStore';
+import { AlertingSession } from '../alerts/alertingSession';
+import { AlertsService } from '../alerts/alertsService';
+import { MIGRATIONS, NEWEST_VERSION, migrate } from '../store/migrate';
+import { migration380 } from '../store/migrations/380_alert_annotations';
+import { openStore, storeOn, type Store } from '../store/store';
+import { FollowedAlertsService } from './followedAlerts';
+
+const dir = tempDir('payops-followed-runbook-unit-');
+const stores: Store[] = [];
+afterEach(() => stores.splice(0).forEach((s) => s.close()));
+
+const declines = (runbookUrl: string) =>
+  rule({ name: 'declines', description: 'Declines are up.', runbookUrl, metric: 'decline_rate', condition: { above: '10%' }, window: '10s', for: 0, keepFiringFor: 0 });
+
+/** The records a real evaluator saves when a 20 % decline rate fires (what the collector's outbox publishes). */
+function savedRecords(r: AlertRule): AlertHistoryRecord[] {
+  const saved: AlertHistoryRecord[] = [];
+  const sink: AlertHistorySink = { saveInstances: (x) => saved.push(...(JSON.parse(JSON.stringify(x)) as AlertHistoryRecord[])), acknowledge: () => false, addResolveNote: () => false, saveSilence: () => {}, listSilences: () => [] };
+  const e = new AlertEvaluator([r], sink, { allowedLatenessMs: 0 });
+  e.observeEvents(payments(0, 60, 100, () => 20));
+  e.advanceTo(sec(60));
+  return saved;
+}
+
+function session(store: Store, rules: AlertRule[]): AlertingSession {
+  return new AlertingSession({ store, rules, replay: false, rulesFile: null, defaultSavePath: path.join(dir, 'rules.yaml'), notify: () => undefined, wallClock: () => sec(60) });
+}
+
+describe('a runbook link on the collector and its follower', () => {
+  it('the follower lists the runbook the collector lists (before: null on the follower)', () => {
+    const leaderStore = openStore(path.join(dir, 'leader.db'));
+    const followerStore = openStore(path.join(dir, 'follower.db'));
+    stores.push(leaderStore, followerStore);
+    const records = savedRecords(declines('https://wiki.example/runbooks/declines'));
+    leaderStore.alerts.save(records);
+    const message = { v: METRICS_MESSAGE_VERSION, collector: 'c1', seq: 1, at: sec(60), rollups: [], counters: {}, queueSamples: [], alerts: records };
+    const decoded = decodeMetricsMessage(JSON.stringify(message), sec(60));
+    if (!decoded.ok) throw new Error(decoded.reason);
+    followerStore.metricsStream.applyBatch('s', [{ offset: 0, message: decoded.message }], sec(60));
+
+    const leaderSession = session(leaderStore, []);
+    const followerSession = session(followerStore, []);
+    const leading = new AlertsService(leaderSession).history({ limit: 10 });
+    const followed = new FollowedAlertsService(followerStore, followerSession).list({ includeResolved: true, limit: 10 }).alerts;
+    expect(followed.map((a) => a.runbookUrl)).toEqual(['https://wiki.example/runbooks/declines']);
+    expect(leading.map((a) => a.runbookUrl)).toEqual(['https://wiki.example/runbooks/declines']);
+    expect(followerStore.alerts.get(followed[0].key)).toMatchObject({ description: 'decline rate per attempt above 10 % over 10s. Declines are up.' });
+    leaderSession.stop();
+    followerSession.stop();
+  });
+
+  it('a login or token in the rule’s runbook URL never reaches the stream', () => {
+    const records = savedRecords(declines('https://ops:hunter2pw@wiki.example/runbooks?token=tok3nSECRET'));
+    expect(records.length).toBeGreaterThan(0);
+    const text = JSON.stringify(records);
+    expect(text).not.toContain('hunter2pw');
+    expect(text).not.toContain('tok3nSECRET');
+    expect(records[0].runbookUrl).toBe('https://ops:***@wiki.example/runbooks?token=***');
+  });
+
+  it('keeps the runbook of a record saved again without it (an older collector), and reads old rows as none', () => {
+    const store = openStore(path.join(dir, 'resave.db'));
+    stores.push(store);
+    const r = savedRecords(declines('docs/runbooks.md#declines')).find((x) => x.state === 'firing')!;
+    store.alerts.save([r]);
+    const { runbookUrl: _r, description: _d, ...old } = r;
+    store.alerts.save([{ ...old, summary: 'again' }]);
+    expect(store.alerts.get(r.key)).toMatchObject({ summary: 'again', runbookUrl: 'docs/runbooks.md#declines', description: r.description });
+    store.alerts.save([{ ...old, key: 'bare' }]);
+    expect(store.alerts.get('bare')).not.toHaveProperty('runbookUrl');
+    expect(store.alerts.get('bare')).not.toHaveProperty('description');
+  });
+
+  it('migration 380 adds the columns to an older history; run again, changes nothing', () => {
+    const r = savedRecords(declines('docs/runbooks.md#declines')).find((x) => x.state === 'firing')!;
+    const older = new Database(path.join(dir, 'older.db'));
+    const columns = () => older.prepare("SELECT name FROM pragma_table_info('alert_instances') WHERE name IN ('runbook_url', 'description') ORDER BY name").all();
+    expect(migrate(older, MIGRATIONS.filter((m) => m.version < 380))).toBe(376);
+    expect(columns()).toEqual([]);
+    expect(migrate(older)).toBe(NEWEST_VERSION);
+    expect(columns()).toEqual([{ name: 'description' }, { name: 'runbook_url' }]);
+    migration380.up(older);
+    const store = storeOn(older);
+    store.alerts.save([r]);
+    expect(store.alerts.get(r.key)).toMatchObject({ runbookUrl: 'docs/runbooks.md#declines' });
+    older.close();
+  });
+});
