@@ -887,9 +887,11 @@ export class AlertEvaluator {
       return;
     }
     if (!force && this.now() < this.flushRetryAt) return;
-    const records = [...this.dirty].map((i) => i.record());
+    const instances = [...this.dirty];
+    const records = instances.map((i) => i.record());
     try {
       this.store.saveInstances(records);
+      instances.forEach((i, n) => i.saved(records[n]));
       this.dirty.clear();
       this.flushRetryAt = 0;
     } catch {

@@ -43,6 +43,13 @@ export class AlertInstance {
   carriedSilenced = false;
   acknowledged: AlertNote | null = null;
   resolveNote: AlertNote | null = null;
+  /**
+   * How many transitions the last saved record that carried the rule's runbook and description
+   * had (-1: none saved yet). A firing instance is saved at every tick, and each save is a
+   * metrics stream message: the annotations (as large as the rest of the record) go with its
+   * first save and each change of state; the store keeps them over saves without them.
+   */
+  private annotatedAt = -1;
 
   constructor(
     readonly key: string,
@@ -118,6 +125,11 @@ export class AlertInstance {
     };
   }
 
+  /** `r` (one of this instance's records) is stored. */
+  saved(r: AlertHistoryRecord): void {
+    if (r.description !== undefined) this.annotatedAt = r.transitions.length;
+  }
+
   record(): AlertHistoryRecord {
     return {
       key: this.key,
@@ -128,7 +140,7 @@ export class AlertInstance {
       state: this.state,
       summary: this.summary,
       metric: this.rule.metric,
-      ...annotationsOf(this.rule),
+      ...(this.annotatedAt === this.transitions.length ? {} : annotationsOf(this.rule)),
       value: this.value,
       peakValue: this.peakValue,
       activeSince: this.activeSince,

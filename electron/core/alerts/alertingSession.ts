@@ -10,6 +10,7 @@ import type { QueueSample } from '../store/queueSampleRepository';
 import type { Store } from '../store/store';
 import { AlertEvaluator } from './alertEvaluator';
 import { AlertHistoryStore, type AlertHistorySink } from './alertHistoryStore';
+import { withKeptAnnotations } from './ruleAnnotations';
 import { DEFAULT_RULES_YAML } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
 import { LiveClock } from './liveClock';
@@ -32,7 +33,8 @@ class PrimingSink implements AlertHistorySink {
   constructor(private readonly store: AlertHistoryStore) {}
   saveInstances(records: readonly AlertHistoryRecord[]): void {
     if (!this.muted) return this.store.saveInstances(records);
-    for (const r of records) this.held.set(r.key, r);
+    // The record held (the last) is the one saved: it keeps the annotations an earlier one carried.
+    for (const r of records) this.held.set(r.key, withKeptAnnotations(r, this.held.get(r.key)));
   }
   acknowledge(key: string, by: string, note: string, at: number): boolean {
     return this.store.acknowledge(key, by, note, at);

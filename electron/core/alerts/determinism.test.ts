@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertHistoryRecord, AlertNotification, AlertSilence } from '../../../shared/alerts';
 import { AlertEvaluator } from './alertEvaluator';
 import type { AlertHistorySink } from './alertHistoryStore';
+import { withKeptAnnotations } from './ruleAnnotations';
 import { sec } from '../../../test/support/alertTestKit';
 import { DEFAULT_RULES } from './defaultRules';
 import type { AlertInputEvent } from './eventCounters';
@@ -54,8 +55,10 @@ function stream(): AlertInputEvent[] {
 
 class Recorder implements AlertHistorySink {
   readonly records = new Map<string, AlertHistoryRecord>();
+  // As the store saves them: a record without the rule's runbook and description (a repeat of
+  // an unchanged state, which leaves them out) keeps the ones saved before.
   saveInstances(rs: readonly AlertHistoryRecord[]) {
-    for (const r of rs) this.records.set(r.key, r);
+    for (const r of rs) this.records.set(r.key, withKeptAnnotations(r, this.records.get(r.key)));
   }
   acknowledge() {
     return false;

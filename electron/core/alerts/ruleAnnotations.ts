@@ -3,6 +3,7 @@
 // description) and `runbook_url`. Worked out once per loaded rule: an instance is saved (and
 // published to the metrics stream) at every tick it changes.
 import { runbookUrlInput, type AlertRule } from '../../../shared/alertRules';
+import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { MAX_ALERT_DESCRIPTION } from '../../../shared/metricsStream';
 import { ruleConditionText } from '../../../shared/ruleConditionText';
 import { redactSecrets } from '../redact';
@@ -42,4 +43,14 @@ function cut(text: string, max: number): string {
   let end = max - 1;
   if (/[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
   return `${text.slice(0, end)}…`;
+}
+
+/**
+ * `r` as the store keeps it over `before` (the instance's record saved last): an instance's
+ * records carry the annotations only at its first save and each change of state (AlertInstance),
+ * and the store keeps them over the saves between (alertHistoryRepository's upsert).
+ */
+export function withKeptAnnotations(r: AlertHistoryRecord, before: AlertHistoryRecord | undefined): AlertHistoryRecord {
+  if (r.description !== undefined || before?.description === undefined) return r;
+  return { ...r, description: before.description, ...(before.runbookUrl === undefined ? {} : { runbookUrl: before.runbookUrl }) };
 }

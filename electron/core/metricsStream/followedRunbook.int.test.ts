@@ -1,6 +1,6 @@
 // A follower console shows the runbook link of its collector's alerts: the metrics stream
 // carries each record's runbookUrl and description, the follower stores them, lists them and
-// puts them on its notifications and its incident report's alert. An older collector's record
+// puts them on its notifications and the alert record an incident report is resolved from. An older collector's record
 // (neither field) is still read; a record whose runbook is no runbook (a javascript: link, a
 // number) is refused with the reason, and the follower goes on. Real stream on the broker.
 import { randomUUID } from 'node:crypto';
@@ -115,7 +115,7 @@ describe('the runbook of a followed alert', () => {
     expect(byKey.get('newer')).toMatchObject({ kind: 'firing', runbookUrl: RUNBOOK, description: DESCRIPTION, metric: 'decline_rate' });
     expect(byKey.get('older')).toMatchObject({ kind: 'firing', runbookUrl: null });
     expect(byKey.get('older')).not.toHaveProperty('description');
-    // The incident report's alert.
+    // The alert record an incident report's window is resolved from (resolveWindow).
     expect(resolveWindow(store, { alertKey: 'newer' }).alert).toMatchObject({ runbookUrl: RUNBOOK, description: DESCRIPTION });
     expect(resolveWindow(store, { alertKey: 'older' }).alert).not.toHaveProperty('runbookUrl');
   });

@@ -11,8 +11,10 @@ import { payments, rule, sec } from '../../../test/support/alertTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { AlertEvaluator } from '../alerts/alertEvaluator';
 import type { AlertHistorySink } from '../alerts/alertHistoryStore';
+import { AlertHistoryStore } from '../alerts/alertHistoryStore';
 import { AlertingSession } from '../alerts/alertingSession';
 import { AlertsService } from '../alerts/alertsService';
+import type { IncomingMessage } from '../store/eventWriter';
 import { MIGRATIONS, NEWEST_VERSION, migrate } from '../store/migrate';
 import { migration380 } from '../store/migrations/380_alert_annotations';
 import { openStore, storeOn, type Store } from '../store/store';
@@ -97,5 +99,56 @@ describe('a runbook link on the collector and its follower', () => {
     store.alerts.save([r]);
     expect(store.alerts.get(r.key)).toMatchObject({ runbookUrl: 'docs/runbooks.md#declines' });
     older.close();
+  });
+
+  it('a firing alert saved at every tick sends its annotations with its first save and each change of state, and the stores keep them', () => {
+    const store = openStore(path.join(dir, 'ticks.db'));
+    const follower = openStore(path.join(dir, 'ticks-follower.db'));
+    stores.push(store, follower);
+    const published: AlertHistoryRecord[] = [];
+    store.alerts.onSave = (records) => published.push(...(JSON.parse(JSON.stringify(records)) as AlertHistoryRecord[]));
+    const e = new AlertEvaluator([declines('docs/runbooks.md#declines')], new AlertHistoryStore(store), { allowedLatenessMs: 0 });
+    // Events arriving as they happen, the collector saving after each batch.
+    for (let t = 10; t <= 120; t += 10) {
+      e.observeEvents(payments(t - 10, t, 100, (x) => (x < 90 ? 20 : 0)));
+      e.advanceTo(sec(t));
+    }
+    const saves = published.filter((r) => r.rule === 'declines');
+    expect(saves.filter((r) => r.state === 'firing').length).toBeGreaterThan(3);
+    // Carried: the first save, and one each time the state changed (firing, resolved); not the repeats.
+    const carried = saves.filter((r) => r.description !== undefined).map((r) => r.transitions.length);
+    expect(carried).toEqual([...new Set(saves.map((r) => r.transitions.length))]);
+    expect(carried.length).toBeLessThan(saves.length);
+    const key = saves[0].key;
+    expect(store.alerts.get(key)).toMatchObject({ state: 'resolved', runbookUrl: 'docs/runbooks.md#declines' });
+    follower.metricsStream.applyBatch('s', published.map((r, i) => ({ offset: i, message: { v: 1, collector: 'c1', seq: i + 1, at: sec(120), rollups: [], counters: {}, queueSamples: [], alerts: [r] } })), sec(120));
+    expect(follower.alerts.get(key)).toMatchObject({ runbookUrl: 'docs/runbooks.md#declines', description: store.alerts.get(key)!.description });
+  });
+
+  it('a rules save keeps the runbook of the alert firing under the new rules (their runbook, not the old one)', () => {
+    const store = openStore(path.join(dir, 'reload.db'));
+    stores.push(store);
+    // A reload reads back the stored events of the rules' windows up to the wall clock: events of the last minute.
+    const wall = Date.now();
+    const t0 = wall - 60_000;
+    const items: IncomingMessage[] = [];
+    // More than one chunk of 2,000 read back (AlertingSession.prime), the decline rate rising in
+    // the last 14 s: the new evaluator saves the alert more than once, the last save with another value.
+    for (let n = 0; n < 6000; n++) {
+      const id = `p${n}`;
+      const timeMs = t0 + n * 10;
+      const event = { source: 'psp', id, type: n % 5 < (timeMs < wall - 14_000 ? 1 : 2) ? 'payment.declined' : 'payment.authorized', category: 'payment' as const, timeMs, subject: null, paymentId: id, merchantId: 'm_1', amount: 100, currency: 'EUR', country: 'DE', method: null, cardBin: null, latencyMs: null, declineCode: null, score: null, decision: null, json: '{}' };
+      items.push({ raw: { body: new Uint8Array(), arrivalMs: timeMs }, result: { ok: true, event } });
+    }
+    const s = new AlertingSession({ store, rules: [declines('docs/old.md')], replay: false, rulesFile: null, defaultSavePath: path.join(dir, 'rules.yaml'), notify: () => undefined, wallClock: () => wall });
+    s.observeCommitted(store.ingest.commit(items), wall);
+    s.evaluator.advanceTo(wall);
+    const [firing] = store.alerts.open().filter((r) => r.state === 'firing');
+    expect(firing).toMatchObject({ runbookUrl: 'docs/old.md' });
+    s.reload([declines('docs/new.md')]);
+    const after = store.alerts.open().filter((r) => r.state === 'firing');
+    // Primed on the stored events, the new evaluator saved the alert several times: the record it keeps is the last.
+    expect(after.map((r) => [r.runbookUrl, r.description])).toEqual([['docs/new.md', firing.description]]);
+    s.stop();
   });
 });
