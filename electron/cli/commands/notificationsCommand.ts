@@ -18,7 +18,8 @@ attempt to a contact point (sent, failed), and one per decision not to deliver (
 mute timing, inhibited by a firing source alert, would_notify in a replay or demo).
 --json prints one JSON array; each item has at, eventAt (ISO), contactPoint, contactType,
 outcome, status (firing|resolved), rule, labels (those all its alerts share), groupKey,
-groupLabels, alerts [{rule, severity, status, labels, fingerprint, startsAt, endsAt, summary}],
+groupLabels, alerts [{rule, severity, status, labels, fingerprint, startsAt, endsAt, summary,
+and where its rule said them: description, runbookUrl, metric, value}],
 attempts (made up to this entry; 0 for a decision), attempt, maxAttempts, final, httpStatus,
 error, durationMs. URLs are never stored: a row names the contact point.
 
