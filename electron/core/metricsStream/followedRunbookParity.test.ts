@@ -90,7 +90,8 @@ describe('a runbook link on the collector and its follower', () => {
     const r = savedRecords(declines('docs/runbooks.md#declines')).find((x) => x.state === 'firing')!;
     const older = new Database(path.join(dir, 'older.db'));
     const columns = () => older.prepare("SELECT name FROM pragma_table_info('alert_instances') WHERE name IN ('runbook_url', 'description') ORDER BY name").all();
-    expect(migrate(older, MIGRATIONS.filter((m) => m.version < 380))).toBe(376);
+    const before = MIGRATIONS.filter((m) => m.version < 380);
+    expect(migrate(older, before)).toBe(Math.max(...before.map((m) => m.version)));
     expect(columns()).toEqual([]);
     expect(migrate(older)).toBe(NEWEST_VERSION);
     expect(columns()).toEqual([{ name: 'description' }, { name: 'runbook_url' }]);
