@@ -21,8 +21,8 @@
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
 // too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a
 // run of 13 to 19 digits written as cards print them (one run, groups of four or Amex's and Diners' 4-6-5 and 4-6-4,
-// a single space of any kind, dash or dot between groups: "4111 1111 1111 1111", "4111-1111-...", "4111.1111...",
-// the no-break space of a copied number; also among other numbers; digits of any script, full-width "４１１１..." too) that starts with a card
+// spaces of any kind, dashes or dots between groups, mixed too: "4111 1111 1111 1111", "4111-1111-...", "4111 1111-1111.1111",
+// the no-break space of a copied number; a colon, pipe, comma... when the groups are the whole list; also among other numbers; digits of any script, full-width "４１１１..." too) that starts with a card
 // network's digit (2-6) and passes the Luhn check, as a string or a JSON number, becomes its
 // first digits and its last four with "*" for each digit between ("41**********1111"). It keeps the first two digits
 // (what a masked card BIN keeps, "41****"; the first six only when the operator's list cannot

@@ -8,25 +8,13 @@
 // group of a longer run.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { luhnDigit } from '../../../test/support/cardNumbers';
 import { cpuMsOf } from '../../../test/support/cpuTime';
 import { Masker } from './masking';
 
 const m = new Masker({ enabled: true });
 const scrub = (text: string) => m.text(text, new Map());
 
-/** A Luhn check digit for these digits. */
-function luhnDigit(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
 const digitString = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((c) => c.join(''));
 /** A number of `lengths` digits without a leading zero (an amount, an id). */
 const numberOf = (lengths: number[]) => fc.constantFrom(...lengths).chain((n) => fc.tuple(fc.constantFrom(...'123456789'), digitString(n - 1, n - 1)).map(([a, b]) => a + b));

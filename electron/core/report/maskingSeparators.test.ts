@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sixteenDigitPan } from '../../../test/support/cardNumbers';
 import { storeEvents } from '../../../test/support/explorerTestKit';
 import { tempDir } from '../../../test/support/tempDir';
 import { openDatabase } from '../store/database';
@@ -117,13 +118,12 @@ describe('masking, card numbers apart by a tab, a line break, a comma or a slash
     expect(note('line\\n4111 1111 1111 1111')).toBe('line\\n41**********1111');
   });
 
-  it('leaves rows of numbers that are no card: Luhn fails, one more number in the row, mixed separators, dates', () => {
+  it('leaves rows of numbers that are no card: Luhn fails, one more number in the row, dates', () => {
     for (const text of [
       '4111,1111,1111,1112',
       '12,4111,1111,1111,1111',
       '4111,1111,1111,1111,7',
       '2024,1500,3000,4500,1200,6000',
-      '4111,1111/1111,1111',
       '2026/12/03 4111/1111',
       'amount\tcount\n1250\t3\n4111\t1',
       '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16',
@@ -134,7 +134,7 @@ describe('masking, card numbers apart by a tab, a line break, a comma or a slash
 
   it('leaves any row of five or more numbers of four digits (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1000, max: 9999 }), { minLength: 5, maxLength: 12 }), fc.constantFrom('\t', '\n', ',', '/', ', ', ';'), (row, sep) => {
+      fc.property(fc.array(fc.integer({ min: 1000, max: 9999 }), { minLength: 5, maxLength: 12 }), fc.constantFrom('\t', '\n', ',', '/', ', ', ';', ':', '|', '~', '*', '_', ' | ', '\uff1a'), (row, sep) => {
         const text = row.join(sep);
         expect(note(text)).toBe(text);
       }),
@@ -144,7 +144,7 @@ describe('masking, card numbers apart by a tab, a line break, a comma or a slash
 
   it('costs a long row of numbers its length', () => {
     // Quadratic work here (each group reading the rest of the row) takes minutes at this size.
-    for (const run of ['4111,'.repeat(80_000), '4111\t1111\n'.repeat(20_000), '4111, '.repeat(40_000)]) {
+    for (const run of ['4111,'.repeat(80_000), '4111\t1111\n'.repeat(20_000), '4111, '.repeat(40_000), '4111:'.repeat(80_000), '4111|1111~'.repeat(40_000), '4111 1111-1111.'.repeat(30_000), '\uff14\uff11\uff11\uff11\uff1a'.repeat(60_000)]) {
       let out = '';
       const cpuMs = cpuMsOf(() => {
         out = m.scrub(run) as string;
@@ -196,9 +196,9 @@ describe('masking, card numbers with invisible characters, typographic dashes or
     }
   });
 
-  it('leaves what is no card: mixed separators, more than three between groups, a date range, Luhn failing', () => {
+  it('leaves what is no card: more than three between groups, a date range, Luhn failing', () => {
     for (const text of [
-      '4111-1111 1111-1111', grouped('    '), '2024\u20132025 1111\u20131111', grouped('\u2013').replace(/1$/, '2'), '4111\u200b1111\u200b1111\u200b1112', 'v1.2 - 3.4 - 5.6',
+      grouped('    '), '2024\u20132025 1111\u20131111', grouped('\u2013').replace(/1$/, '2'), '4111\u200b1111\u200b1111\u200b1112', 'v1.2 - 3.4 - 5.6',
     ]) {
       expect(note(text), JSON.stringify(text)).toBe(text);
     }
@@ -216,21 +216,11 @@ describe('masking, card numbers with invisible characters, typographic dashes or
 // digits in the masked body.
 describe('masking, card numbers written any way masking reads (property)', () => {
   const m = new Masker({ enabled: true });
-  const luhnDigit = (body: string) => {
-    let sum = 0;
-    for (let i = 0; i < body.length; i++) {
-      let d = Number(body[body.length - 1 - i]);
-      if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-    }
-    return String((10 - (sum % 10)) % 10);
-  };
-  const pan = fc.tuple(fc.constantFrom('4', '5', '6'), fc.stringMatching(/^\d{14}$/)).map(([a, b]) => a + b + luhnDigit(a + b));
   const seps = ['', ' ', '-', '.', '\u00a0', '\u202f', '\u2013', '\u2011', '  ', ' - ', '\t', '\n', '\r\n', ',', ', ', '/', ';', '\u200b', '+', '%20', '\\n'];
 
   it('leaves none of its digits but the first two and last four', () => {
     fc.assert(
-      fc.property(pan, fc.constantFrom(...seps), fc.constantFrom('', 'card ', 'note: ', '(', '"', '\n', '\u200b', 'ref=', 'x '), fc.constantFrom('', ' declined', ')', '.', '"', '\n', ' EUR', ';'), fc.integer({ min: 0, max: 3 }), (p, sep, before, after, place) => {
+      fc.property(sixteenDigitPan, fc.constantFrom(...seps), fc.constantFrom('', 'card ', 'note: ', '(', '"', '\n', '\u200b', 'ref=', 'x '), fc.constantFrom('', ' declined', ')', '.', '"', '\n', ' EUR', ';'), fc.integer({ min: 0, max: 3 }), (p, sep, before, after, place) => {
         const written = `${before}${p.match(/\d{4}/g)!.join(sep)}${after}`;
         const body = [{ note: written }, { a: { b: [1, written] } }, { [written]: 1 }, { card_holder_note: written }][place];
         const digits = JSON.stringify(m.deep(body)).replace(/\D/g, '');

@@ -7,7 +7,8 @@
  * What the scanner needs to know of a UTF-16 code unit, learned the first time it is met:
  * 0 not yet known, a digit of any script as DIGIT + its value, a separator (any space of Unicode's
  * Zs, "-" or "."), a letter (glues a run of digits to a word), a high surrogate (a digit of another
- * plane may follow), anything else.
+ * plane may follow), a separator of a list (WEAK_CLASS + its kind: a full-width colon, comma...),
+ * anything else.
  */
 const UNKNOWN = 0;
 const OTHER = 1;
@@ -19,6 +20,7 @@ const DASH = 5;
 /** A format character (Cf: zero-width space, soft hyphen, word joiner, byte order mark...): not drawn, so skipped. */
 const IGNORABLE = 6;
 const DIGIT = 10;
+const WEAK_CLASS = 20;
 const unitClasses = new Uint8Array(65_536);
 /** Digits beyond the first plane (Osmanya, mathematical, Adlam...): a code point -> its value, -1 for none. */
 const astralDigits = new Map<number, number>();
@@ -40,6 +42,13 @@ function classify(unit: number): number {
   if (/[\p{Zs}.]/u.test(ch)) return SEPARATOR;
   if (/[\p{Pd}\u2212]/u.test(ch)) return DASH;
   if (/\p{Cf}/u.test(ch)) return IGNORABLE;
+  // A compatibility form of an ASCII separator (full-width "．", "：", "｜"...) parts groups as it does.
+  const ascii = ch.normalize('NFKC');
+  if (ascii.length === 1 && ascii !== ch && ascii.charCodeAt(0) < 128) {
+    const kind = byteKind(ascii.charCodeAt(0));
+    if (kind === STRONG) return SEPARATOR;
+    if (kind >= WEAK_KINDS) return WEAK_CLASS + kind - WEAK_KINDS;
+  }
   // A lone low surrogate is no letter: the half of a letter of another plane does not glue.
   return /\p{L}/u.test(ch) ? LETTER : OTHER;
 }
@@ -143,8 +152,8 @@ export function maskCardNumber(text: string, keep = 2): string {
 /**
  * The groups of the run of digit groups being read (maskPans), in arrays kept between calls and
  * grown as a longer run needs: where each group starts and ends in the text, where its digits
- * start in `digits`, how many it has, and the kind of the separator before it (0 a space, 1 a
- * dash, 2 a dot, each plus one, and sequences of them, under WEAK_KINDS; a tab, a line break, a comma, a slash, a semicolon from WEAK_KINDS: asciiSeparatorAt).
+ * start in `digits`, how many it has, and the kind of the separator before it (STRONG, or the
+ * weak kind it holds: WEAK_KINDS and up).
  */
 let groupStart = new Int32Array(64);
 let groupEnd = new Int32Array(64);
@@ -184,62 +193,65 @@ function growDigits(): void {
 
 /**
  * Kinds of separator between a card's groups. A space (any of Unicode's, a URL's "%20" or "+"), a
- * dash (any of Unicode's, the minus sign) and a dot part a card as it is printed, also up to three
- * of them in a row ("4111  1111", "4111 - 1111": the group's separator is then the sequence, a
- * code under WEAK_KINDS); the others (a tab, a line break, a comma, a slash, a semicolon:
- * WEAK_KINDS and up, the comma and semicolon with one space after them) also part the numbers of
- * a row or a list, so cardsOfRun takes a card apart by them only when its groups are the whole
- * list and written as a card's (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4).
+ * dash (any of Unicode's, the minus sign) and a dot part a card as it is printed (STRONG); the
+ * others part the numbers of a row or a list too (a tab, a line break, a comma, a slash, a
+ * semicolon, a colon, a pipe, a tilde, a star, an underscore: WEAK_KINDS and up), so cardsOfRun
+ * takes a card apart by them only when its groups are the whole list and written as a card's
+ * (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4). Between two groups, a separator is up to three of them in a
+ * row ("4111 - 1111", "4111, 1111", "4111 | 1111"), at most one of them weak (so "4111,,1111", an
+ * empty cell, and "4111 **** **** 1111" part no card), and a card's separators may differ
+ * ("4111 1111-1111.1111", retyped by hand).
  */
-const SPACE_KIND = 0;
+const STRONG = 10;
 const WEAK_KINDS = 100;
-/** What asciiSeparatorAt found: how many code units the separator at `k` takes (0: none there), and its kind. */
-let separatorWidth = 0;
-let separatorKindOf = SPACE_KIND;
+/** A code unit that is no digit and no separator: a letter (glues a run of digits to a word), or anything else. */
+const LETTER_UNIT = -2;
+const NOT_PART = -1;
+
+/** What an ASCII character is between digit groups: STRONG, a weak kind, LETTER_UNIT or NOT_PART. */
+function byteKind(byte: number): number {
+  switch (byte) {
+    case 32: case 43: case 45: case 46: return STRONG;
+    case 9: return WEAK_KINDS;
+    case 10: case 13: return WEAK_KINDS + 1;
+    case 44: return WEAK_KINDS + 2;
+    case 47: return WEAK_KINDS + 3;
+    case 59: return WEAK_KINDS + 4;
+    case 58: return WEAK_KINDS + 5;
+    case 124: return WEAK_KINDS + 6;
+    case 126: return WEAK_KINDS + 7;
+    case 42: return WEAK_KINDS + 8;
+    case 95: return WEAK_KINDS + 9;
+    default: return (byte | 32) >= 97 && (byte | 32) <= 122 ? LETTER_UNIT : NOT_PART;
+  }
+}
+
+/** How many code units what asciiAt read takes. */
+let asciiWidth = 1;
 
 /**
- * The separator (if any) that the ASCII code unit text[k] starts: sets separatorWidth and
- * separatorKindOf. Escaped once in a log line or a JSON text, a tab and a line break are "\\t",
- * "\\n" and "\\r\\n".
+ * What the ASCII code unit text[k] starts (sets asciiWidth): byteKind, or a line break of two
+ * units ("\r\n"). Escaped once in a log line or a JSON text, a tab and a line break are "\\t",
+ * "\\n" and "\\r\\n"; a URL's "%20" is a space.
  */
-function asciiSeparatorAt(text: string, k: number, unit: number): void {
-  separatorWidth = 1;
+function asciiAt(text: string, k: number, unit: number): number {
+  asciiWidth = 1;
   switch (unit) {
-    case 32: case 43: separatorKindOf = SPACE_KIND; return;
-    case 45: separatorKindOf = 1; return;
-    case 46: separatorKindOf = 2; return;
-    case 37:
-      separatorKindOf = SPACE_KIND;
-      separatorWidth = text.startsWith('20', k + 1) ? 3 : 0;
-      return;
-    case 9: separatorKindOf = WEAK_KINDS; return;
-    case 10: separatorKindOf = WEAK_KINDS + 1; return;
     case 13:
-      separatorKindOf = WEAK_KINDS + 1;
-      if (text.charCodeAt(k + 1) === 10) separatorWidth = 2;
-      return;
-    case 44: case 59:
-      separatorKindOf = unit === 44 ? WEAK_KINDS + 2 : WEAK_KINDS + 4;
-      if (text.charCodeAt(k + 1) === 32) separatorWidth = 2;
-      return;
-    case 47: separatorKindOf = WEAK_KINDS + 3; return;
+      if (text.charCodeAt(k + 1) === 10) asciiWidth = 2;
+      return WEAK_KINDS + 1;
+    case 37:
+      if (!text.startsWith('20', k + 1)) return NOT_PART;
+      asciiWidth = 3;
+      return STRONG;
     case 92: {
       const next = text.charCodeAt(k + 1);
-      if (next === 116) separatorKindOf = WEAK_KINDS;
-      else if (next === 110) separatorKindOf = WEAK_KINDS + 1;
-      else if (next === 114 && text.startsWith('\\n', k + 2)) {
-        separatorKindOf = WEAK_KINDS + 1;
-        separatorWidth = 4;
-        return;
-      } else {
-        separatorWidth = 0;
-        return;
-      }
-      separatorWidth = 2;
-      return;
+      if (next !== 116 && next !== 110 && next !== 114) return NOT_PART;
+      asciiWidth = next === 114 && text.startsWith('\\n', k + 2) ? 4 : 2;
+      return next === 116 ? WEAK_KINDS : WEAK_KINDS + 1;
     }
     default:
-      separatorWidth = 0;
+      return byteKind(unit);
   }
 }
 
@@ -265,9 +277,10 @@ interface Found {
  * The cards of one run of `count` groups (indices in the group arrays): the groups that are written
  * as a card number is printed and pass isPan, the longest such from each group on. A card's
  * grouping: one run of 13-19 digits; groups of four, the last one 1-4 long ("4111 1111 1111 1111",
- * "6759 6498 2643 8453 123"); 4-6-4 (Diners) or 4-6-5 (Amex); with one kind of separator. Never a
- * group glued to a letter (a hex or base32 id's digits). A candidate is at most five groups of at
- * most 19 digits, so each group is read a bounded number of times.
+ * "6759 6498 2643 8453 123"); 4-6-4 (Diners) or 4-6-5 (Amex). Apart by a weak separator, its groups
+ * are the whole list: the separators before its first group and after its last are none of its
+ * weak kinds. Never a group glued to a letter (a hex or base32 id's digits). A candidate is at most
+ * five groups of at most 19 digits, so each group is read a bounded number of times.
  *
  * A card inside a UUID (an event id) needs no check of its own: a UUID's groups are 8-4-4-4-12, so
  * the only card-like groups in one are its three middle groups of four (12 digits, too few); its
@@ -276,24 +289,26 @@ interface Found {
 function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, keep: number, found: Found): void {
   const last = count - 1;
   const glued = (i: number) => (i === 0 && gluedBefore) || (i === last && gluedAfter);
+  /** Whether the separator before group g is one of the weak kinds in `weak` (a bit per kind). */
+  const among = (g: number, weak: number) => groupKind[g] >= WEAK_KINDS && (weak & (1 << (groupKind[g] - WEAK_KINDS))) !== 0;
   for (let i = 0; i <= last; i++) {
     if (glued(i)) continue;
     let total = 0;
     let end = -1;
     let endLength = 0;
+    let weak = 0;
     for (let j = i; j <= last && !glued(j); j++) {
       const n = groupLength[j];
       // Groups before the last of a card: four digits each, or 4-6 (Diners, Amex).
       if (j > i && !(groupLength[j - 1] === 4 || (j === i + 2 && groupLength[i] === 4 && groupLength[i + 1] === 6))) break;
-      if (j > i + 1 && groupKind[j] !== groupKind[i + 1]) break;
+      if (j > i && groupKind[j] >= WEAK_KINDS) weak |= 1 << (groupKind[j] - WEAK_KINDS);
       total += n;
       if (total > 19) break;
       const amex = j === i + 2 && groupLength[i + 1] === 6;
       const grouped = j === i || (amex ? n === 4 || n === 5 : n <= 4 && groupLength[i + 1] === 4);
-      const kind = groupKind[i + 1];
       // Apart by a weak separator: the whole list, written as a card is.
-      const whole = j === i || kind < WEAK_KINDS ||
-        ((i === 0 || groupKind[i] !== kind) && (j === last || groupKind[j + 1] !== kind) && (amex || n === 4 || (n === 3 && total === 19)));
+      const whole = weak === 0 ||
+        ((i === 0 || !among(i, weak)) && (j === last || !among(j + 1, weak)) && (amex || n === 4 || (n === 3 && total === 19)));
       if (grouped && whole && total >= 13 && isPanAt(digits, groupDigitsAt[i], total)) {
         end = j;
         endLength = total;
@@ -309,10 +324,11 @@ function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, ke
 
 /**
  * Text with every card number in it masked (maskPan): runs of digit groups, each group apart from
- * the next by a single separator (a space of any kind: the no-break space of a number copied from
- * a web page or a PDF, thin and ideographic spaces, a URL's encoded "%20" or "+"; a dash; a dot), digits of any script
- * ("４１１１..." typed on a Japanese keyboard, Arabic-Indic "٤١١١..."), are read in one pass and
- * the cards among their groups found by cardsOfRun.
+ * the next by a separator (a space of any kind: the no-break space of a number copied from a web
+ * page or a PDF, thin and ideographic spaces, a URL's encoded "%20" or "+"; a dash; a dot; a
+ * separator of a list, such as a comma, a colon or a pipe, in its ASCII or full-width form), digits
+ * of any script ("４１１１..." typed on a Japanese keyboard, Arabic-Indic "٤١١١..."), are read in one
+ * pass and the cards among their groups found by cardsOfRun.
  */
 export function maskPans(text: string, keep = 2): string {
   const length = text.length;
@@ -322,10 +338,10 @@ export function maskPans(text: string, keep = 2): string {
   let digitCount = 0; // of the current run
   let inGroup = false;
   let separatorEnd = -1; // where a separator right after a group ends: the run goes on if a digit is there
-  let separatorKind = 0; // a sequence of up to three blanks, dashes and dots: sum of (kind + 1) * 4^i
-  let separatorLength = 0;
-  let nonAsciiKind = SPACE_KIND;
-  let unitBefore = 0; // the class of the code unit before the current run
+  let separatorKind = STRONG; // STRONG, or the weak kind the separator holds
+  let separatorLength = 0; // how many separators in a row it is
+  let letterBefore = false; // whether the code unit before the current one is a letter
+  let unitBefore = OTHER; // the class of the code unit before the current run
   const endRun = () => {
     if (groups > 0 && digitCount >= 13) {
       const after = groupEnd[groups - 1];
@@ -336,39 +352,35 @@ export function maskPans(text: string, keep = 2): string {
   };
   for (let k = 0; k < length; k++) {
     const unit = text.charCodeAt(k);
-    let value: number;
+    // A digit's value (0-9), STRONG, a weak kind, LETTER_UNIT or NOT_PART; `width` code units.
+    let what: number;
     let width = 1;
-    if (unit >= 48 && unit <= 57) value = unit - 48;
+    if (unit >= 48 && unit <= 57) what = unit - 48;
     else if (unit < 128) {
-      asciiSeparatorAt(text, k, unit);
-      value = separatorWidth > 0 ? -SEPARATOR : -OTHER;
-    }
-    else {
+      what = asciiAt(text, k, unit);
+      width = asciiWidth;
+    } else {
       const c = unitClass(unit);
-      if (c >= DIGIT) value = c - DIGIT;
+      if (c >= WEAK_CLASS) what = WEAK_KINDS + c - WEAK_CLASS;
+      else if (c >= DIGIT) what = c - DIGIT;
       else if (c === IGNORABLE) {
         // Not drawn: the group, or the separator, goes on past it.
         if (separatorEnd === k) separatorEnd = k + 1;
+        letterBefore = false;
         continue;
-      } else if (c === DASH) {
-        value = -SEPARATOR;
-        nonAsciiKind = 1;
-      } else if (c === SEPARATOR) {
-        value = -SEPARATOR;
-        nonAsciiKind = SPACE_KIND;
-      } else if (c === HIGH_SURROGATE) {
-        value = astralDigitAt(text, k);
-        if (value >= 0) width = 2;
-        else value = -OTHER;
-      } else value = -c;
+      } else if (c === DASH || c === SEPARATOR) what = STRONG;
+      else if (c === HIGH_SURROGATE) {
+        what = astralDigitAt(text, k);
+        if (what >= 0) width = 2;
+        else what = NOT_PART;
+      } else what = c === LETTER ? LETTER_UNIT : NOT_PART;
     }
-    if (value >= 0) {
+    if (what >= 0 && what <= 9) {
       if (!inGroup) {
         if (separatorEnd === k && groups > 0) groupKind[groups] = separatorKind;
         else {
           endRun();
-          // An escaped tab or line break ("\\t4111 ...") glues nothing.
-          unitBefore = k === 0 || (k > 1 && text.charCodeAt(k - 2) === 92 && /[tnr]/.test(text[k - 1])) ? OTHER : unitClass(text.charCodeAt(k - 1));
+          unitBefore = letterBefore ? LETTER : OTHER;
         }
         if (groups === groupStart.length) growGroups();
         groupStart[groups] = k;
@@ -378,28 +390,27 @@ export function maskPans(text: string, keep = 2): string {
         inGroup = true;
       }
       if (digitCount === digits.length) growDigits();
-      digits[digitCount++] = value;
+      digits[digitCount++] = what;
       groupLength[groups - 1] += 1;
       k += width - 1;
       groupEnd[groups - 1] = k + 1;
       continue;
     }
-    // A space encoded in a URL ("%20", a form's "+") is a space between groups; ", " one comma.
-    const skip = value === -SEPARATOR && unit < 128 ? separatorWidth : 1;
-    if (value === -SEPARATOR) {
-      const kind = unit < 128 ? separatorKindOf : nonAsciiKind;
+    if (what >= STRONG) {
+      const weak = what >= WEAK_KINDS;
       if (inGroup) {
-        separatorEnd = k + skip;
-        separatorKind = kind < WEAK_KINDS ? kind + 1 : kind;
+        separatorEnd = k + width;
+        separatorKind = what;
         separatorLength = 1;
-      } else if (separatorEnd === k && separatorLength < 3 && kind < WEAK_KINDS && separatorKind < WEAK_KINDS) {
-        // One more blank, dash or dot of the same separator ("4111 - 1111"): the sequence is its kind.
-        separatorEnd = k + skip;
-        separatorKind = separatorKind * 4 + kind + 1;
+      } else if (separatorEnd === k && separatorLength < 3 && !(weak && separatorKind >= WEAK_KINDS)) {
+        // One more separator in a row ("4111 - 1111", "4111, 1111"): the sequence is weak if one of them is.
+        separatorEnd = k + width;
+        if (weak) separatorKind = what;
         separatorLength += 1;
       }
     }
-    k += skip - 1;
+    letterBefore = what === LETTER_UNIT;
+    k += width - 1;
     inGroup = false;
   }
   endRun();
