@@ -16,7 +16,7 @@
 // become "***".
 // An IBAN (ISO 13616, its check passed) keeps its last four characters (ibanText.ts).
 // A CloudEvent's data_base64 is decoded, masked the same way and encoded again; so is a base64
-// token in any value that decodes to text holding a card number (maskBase64Tokens).
+// token in any value that decodes to text holding a card number, and a hex one (encodedText.ts).
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
 // too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a
@@ -32,9 +32,9 @@
 // whose name holds "card" run together (cardholderinfo) or inside a card object, by their form
 // (cardContextOf). Off only with
 // masking (--no-mask).
-import { isUtf8 } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
 import { maskSecretsInText } from '../secretText';
+import { maskEncodedTokens } from './encodedText';
 import { maskIbans } from './ibanText';
 import { isPan, maskCardNumber, maskPan, maskPans } from './panText';
 
@@ -202,7 +202,7 @@ export class Masker {
    */
   scrub<T>(value: T): T | string {
     if (!this.enabled) return value;
-    if (typeof value === 'string') return maskBase64Tokens(maskCredentials(maskPans(maskIbans(value), this.panKeep())), this.scrubText);
+    if (typeof value === 'string') return maskEncodedTokens(maskCredentials(maskPans(maskIbans(value), this.panKeep())), this.scrubText);
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
       const text = String(value);
       // Past 2^53 a JSON number was rounded when it was read (6212345678901234569 is
@@ -225,7 +225,7 @@ export class Masker {
       if (!value || value === masked || !out.includes(value)) continue;
       out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`, 'g'), () => masked);
     }
-    return maskBase64Tokens(maskCredentials(maskPans(maskIbans(out), this.panKeep())), this.scrubText);
+    return maskEncodedTokens(maskCredentials(maskPans(maskIbans(out), this.panKeep())), this.scrubText);
   }
 
   /** scrub of a string (what a base64 token decodes to). */
@@ -323,60 +323,6 @@ export class Masker {
     }
     return null;
   }
-}
-
-/**
- * A base64 token as a whole word: 20 characters or more (15 bytes: a card number's 13-19 digits
- * take 20-28), of the standard or the URL-safe alphabet, padded or not. Its start is where no
- * such character is before it, so each character of a text is read a bounded number of times.
- */
-/** What mayEncodeCardDigits looks for, anywhere in a text: most texts have none and are returned at once. */
-const CARD_DIGITS_BASE64 = /[CILMNO][A-Za-z0-9+/_-]{3}[CILMNO][A-Za-z0-9+/_-]{3}[CILMNO][A-Za-z0-9+/_-]{3}[CILMNO]/;
-const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])/g;
-
-/**
- * Whether base64 text may encode a card number's digits: each 4 characters encode 3 bytes, and
- * the first of them is the first byte's top 6 bits, "M", "N" or "O" for an ASCII digit ("C" for
- * a tab or line break, "I" a space, "L" a dash, dot, comma or slash). A card's 13-19 digits
- * (separators between its groups or not) hold 4 whole groups of 3 bytes or more, so 4 such
- * characters in a row at the group starts; ids, hashes and UUIDs seldom have them, and are not
- * decoded.
- */
-function mayEncodeCardDigits(body: string): boolean {
-  let run = 0;
-  for (let k = 0; k < body.length; k += 4) {
-    const c = body.charCodeAt(k);
-    if (c === 77 || c === 78 || c === 79 || c === 67 || c === 73 || c === 76) {
-      if (++run === 4) return true;
-    } else run = 0;
-  }
-  return false;
-}
-
-/**
- * Text with each base64 token that decodes to UTF-8 text holding a card number ("NDExMTEx..." for
- * "4111111111111111", alone or in JSON or a note) decoded, masked by `mask` (so are the e-mail
- * addresses and credentials beside it) and encoded again in its own alphabet and padding, as a
- * CloudEvent's data_base64 is.
- * Any other token (an id, a hash, bytes that are no text) stays. What a token decodes to is 3/4
- * of its length, so masking what it holds, tokens in it too, costs the text's length overall.
- */
-function maskBase64Tokens(text: string, mask: (decoded: string) => string): string {
-  if (text.length < 20 || !CARD_DIGITS_BASE64.test(text)) return text;
-  return text.replace(BASE64_TOKEN, (token) => {
-    const urlSafe = /[-_]/.test(token);
-    const body = token.endsWith('=') ? token.replace(/=+$/, '') : token;
-    if ((urlSafe && /[+/]/.test(body)) || body.length % 4 === 1 || !mayEncodeCardDigits(body)) return token;
-    const bytes = Buffer.from(body, urlSafe ? 'base64url' : 'base64');
-    // Checked, not decoded with { fatal: true }: most tokens are ids and hashes, no text, and an
-    // exception for each costs more than the export's other masking of the value.
-    if (!isUtf8(bytes)) return token;
-    const decoded = bytes.toString('utf8');
-    const masked = mask(decoded);
-    if (masked === decoded) return token;
-    const encoded = Buffer.from(masked, 'utf8').toString(urlSafe ? 'base64url' : 'base64').replace(/=+$/, '');
-    return body.length === token.length ? encoded : encoded.padEnd(Math.ceil(encoded.length / 4) * 4, '=');
-  });
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

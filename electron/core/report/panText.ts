@@ -226,13 +226,26 @@ function byteKind(byte: number): number {
   }
 }
 
+/** The byte that two hex digits at text[at] write, or -1. */
+function hexByteAt(text: string, at: number): number {
+  const high = hexValue(text.charCodeAt(at));
+  const low = high < 0 ? -1 : hexValue(text.charCodeAt(at + 1));
+  return low < 0 ? -1 : high * 16 + low;
+}
+
+function hexValue(unit: number): number {
+  if (unit >= 48 && unit <= 57) return unit - 48;
+  const lower = unit | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
 /** How many code units what asciiAt read takes. */
 let asciiWidth = 1;
 
 /**
- * What the ASCII code unit text[k] starts (sets asciiWidth): byteKind, or a line break of two
- * units ("\r\n"). Escaped once in a log line or a JSON text, a tab and a line break are "\\t",
- * "\\n" and "\\r\\n"; a URL's "%20" is a space.
+ * What the ASCII code unit text[k] starts (sets asciiWidth): byteKind, a digit's value, or a line
+ * break of two units ("\r\n"). Escaped once in a log line or a JSON text, a tab and a line break are
+ * "\\t", "\\n" and "\\r\\n"; encoded in a URL, any character is "%" and two hex digits.
  */
 function asciiAt(text: string, k: number, unit: number): number {
   asciiWidth = 1;
@@ -240,10 +253,16 @@ function asciiAt(text: string, k: number, unit: number): number {
     case 13:
       if (text.charCodeAt(k + 1) === 10) asciiWidth = 2;
       return WEAK_KINDS + 1;
-    case 37:
-      if (!text.startsWith('20', k + 1)) return NOT_PART;
+    case 37: {
+      // A URL's escape is one character, whatever its hex letters: "%34%31..." are digits, "%20"
+      // a space, and the "D" of "card%3D4111..." glues no number to a word.
+      const byte = hexByteAt(text, k + 1);
+      if (byte < 0) return NOT_PART;
       asciiWidth = 3;
-      return STRONG;
+      if (byte >= 48 && byte <= 57) return byte - 48;
+      if (byte === 13 && text.charCodeAt(k + 3) === 37 && hexByteAt(text, k + 4) === 10) asciiWidth = 6;
+      return byteKind(byte);
+    }
     case 92: {
       const next = text.charCodeAt(k + 1);
       if (next !== 116 && next !== 110 && next !== 114) return NOT_PART;
