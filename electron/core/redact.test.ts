@@ -1,8 +1,10 @@
-// Passwords in broker and management URLs never reach an error message, typed right or wrong.
+// Passwords in broker and management URLs never reach an error message, typed right or wrong; nor do card numbers and IBANs.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sixteenDigitPan } from '../../test/support/cardNumbers';
 import { cpuMsOf } from '../../test/support/cpuTime';
 import { validateBrokerUrl } from './broker/brokerUrl';
-import { redactSecrets, redactUrl } from './redact';
+import { redactSecrets, redactUrl, safeErrorMessage } from './redact';
 
 describe('redactUrl', () => {
   it('hides the password of a URL and keeps the rest', () => {
@@ -180,5 +182,49 @@ describe('redactSecrets, cookie headers', () => {
       'no cookie: consent refused',
     ].map(redactSecrets);
     expect(shown).toEqual(['request Cookie: ***', 'Set-Cookie: ***\nnext', 'headers {"cookie": "***", "accept": "*/*"}', 'no cookie: consent refused']);
+  });
+});
+
+// A log line quotes what producers sent (an alert's merchant label, an error's input): the card
+// numbers and IBANs exports mask were shown as they came, in every form.
+describe('redactSecrets, card numbers and IBANs', () => {
+  const hex = (text: string) => Buffer.from(text).toString('hex');
+
+  it('masks them as exports do, written plainly or encoded', () => {
+    for (const [line, shown] of [
+      ['alert for merchant 4111 1111 1111 1111, threshold 50 %', 'alert for merchant 41**********1111, threshold 50 %'],
+      ['merchant 4111:1111|1111~1111 declined', 'merchant 41**********1111 declined'],
+      ['merchant \uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11 declined', 'merchant 41**********1111 declined'],
+      ['GET /cb?card=%34%31%31%31%31%31%31%31%31%31%31%31%31%31%31%31 failed', 'GET /cb?card=41**********1111 failed'],
+      [`body ${hex('4111111111111111')} rejected`, `body ${hex('41**********1111')} rejected`],
+      [`data ${Buffer.from('card 4111111111111111').toString('base64')} rejected`, `data ${Buffer.from('card 41**********1111').toString('base64')} rejected`],
+      ['refund to DE89 3704 0044 0532 0130 00 failed', 'refund to ******************3000 failed'],
+    ]) {
+      expect(redactSecrets(line), line).toBe(shown);
+    }
+    expect(safeErrorMessage(new Error('no merchant "5555555555554444"'))).toBe('no merchant "55**********4444"');
+  });
+
+  it('leaves the numbers a log line holds: times, offsets, counts, sizes, ports, ids', () => {
+    for (const line of [
+      '2026-12-07T10:00:00.000Z replaying stream payments.stream on amqp://127.0.0.1:5672 from offset 4111111 into c.db',
+      'replayed 1234567 lines: 4111 events, 1111 duplicates, 0 quarantined in 12.5 s',
+      'delivery not taken, tag 41111111 (3 so far): ack failed at 1796640645123',
+      'wrote out.csv (csv, 1,234,567 bytes, 4,111 events) in 1.1 s',
+      'event 0f8fad5b-d9cb-469f-a165-70867728950e stored at 2026-12-07 12:30:45',
+      '--drain: stops once offset 4111111111111112 is stored',
+    ]) {
+      expect(redactSecrets(line), line).toBe(line);
+    }
+  });
+
+  it('hides a card written with any separator in any log line (property)', () => {
+    fc.assert(
+      fc.property(sixteenDigitPan, fc.constantFrom('', ' ', '-', '.', ':', '|', '\u00a0'), fc.constantFrom('merchant ', 'error: "', 'label=', ''), (pan, sep, before) => {
+        const line = `${before}${pan.match(/\d{4}/g)!.join(sep)} at 12:30:45`;
+        expect(redactSecrets(line).replace(/\D/g, ''), line).not.toContain(pan.slice(2, 12));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,3 +1,6 @@
+import { maskEncodedTokens } from './report/encodedText';
+import { maskIbans } from './report/ibanText';
+import { maskPans } from './report/panText';
 import { maskSecretsInText } from './secretText';
 
 /**
@@ -35,12 +38,20 @@ const URL_USERINFO =
   /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/[^:/@\s]*):(?:(?:(?!:\/\/)[^@\s])*|[^@\r\n/?#]{1,256})@(?:[^@\s/?#]*@)*/gi;
 
 /**
- * Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim), and the
- * tokens and keys exports mask (maskSecretsInText: Authorization credentials, secret name=value
- * and name: value pairs, Bearer tokens, JWTs, published-prefix keys, private key blocks).
+ * Card numbers and IBANs as exports mask them (panText, ibanText), written plainly or encoded
+ * (a URL's escapes, hex, base64): a log line quotes what producers sent (an alert's merchant, an
+ * error's input).
+ */
+const maskAccountNumbers = (text: string): string => maskEncodedTokens(maskPans(maskIbans(text)), maskAccountNumbers);
+
+/**
+ * Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim), card
+ * numbers and IBANs (maskAccountNumbers), and the tokens and keys exports mask
+ * (maskSecretsInText: Authorization credentials, secret name=value and name: value pairs, Bearer
+ * tokens, JWTs, published-prefix keys, private key blocks).
  */
 export function redactSecrets(text: string): string {
-  return maskSecretsInText(text.replace(URL_USERINFO, '$1:***@'));
+  return maskSecretsInText(maskAccountNumbers(text.replace(URL_USERINFO, '$1:***@')));
 }
 
 /** An Error whose message is safe to print: credentials stripped, no stack for operators. */

@@ -342,6 +342,18 @@ function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, ke
 }
 
 /**
+ * What any card maskPans finds holds: written in ASCII, 13 digits or more, four of them in a row
+ * (the first group), then no letter and at most three separators (six characters) between two;
+ * else a URL's escape, an escaped tab or line break, or a character beyond ASCII (another
+ * script's digit, a space or dash of Unicode, an invisible character). Most text has none, and
+ * is returned after these three regular expressions (each a quick scan), not read by the scanner.
+ */
+const ASCII_CARD = /\d{4}(?:[^A-Za-z0-9]{0,6}\d){9}/;
+const ESCAPE = /%[0-7][0-9A-Fa-f]|\\[nrt]/;
+const BEYOND_ASCII = /[^\x00-\x7f]/;
+const mayHoldCard = (text: string): boolean => ASCII_CARD.test(text) || BEYOND_ASCII.test(text) || ESCAPE.test(text);
+
+/**
  * Text with every card number in it masked (maskPan): runs of digit groups, each group apart from
  * the next by a separator (a space of any kind: the no-break space of a number copied from a web
  * page or a PDF, thin and ideographic spaces, a URL's encoded "%20" or "+"; a dash; a dot; a
@@ -351,7 +363,7 @@ function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, ke
  */
 export function maskPans(text: string, keep = 2): string {
   const length = text.length;
-  if (length < 13) return text;
+  if (length < 13 || !mayHoldCard(text)) return text;
   const found: Found = { from: [], to: [], masked: [] };
   let groups = 0; // in the current run
   let digitCount = 0; // of the current run
