@@ -7,20 +7,14 @@
 // character it encodes, and a hex token holding four encoded digits in a row is decoded, masked and
 // encoded again, as a base64 one already was. Hashes, UUIDs, ids and encoded text without a card
 // stay.
-import type Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sixteenDigitPan } from '../../../test/support/cardNumbers';
 import { cpuMsOf } from '../../../test/support/cpuTime';
-import { storeEvents } from '../../../test/support/explorerTestKit';
+import { exportReasons } from '../../../test/support/reasonExports';
 import { tempDir } from '../../../test/support/tempDir';
-import { openDatabase } from '../store/database';
-import { storeOn } from '../store/store';
 import { Masker } from './masking';
-import { runExport } from './reportExport';
 
 const m = new Masker({ enabled: true });
 const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
@@ -114,22 +108,10 @@ describe('masking, card numbers hex-encoded', () => {
 });
 
 describe('masking, encoded card numbers through the real exporter', () => {
-  const dir = tempDir('payops-mask-encoded-');
-  let db: Database.Database | undefined;
-  afterAll(() => db?.close());
-
   it('no such card number reaches a CSV, JSON or HTML export', async () => {
-    const T0 = Date.UTC(2026, 11, 7, 11, 0, 0);
     const written = [percentAll(PAN), 'cb%3Fcard%3D4111111111111111', hex(PAN), hex('4111 1111 1111 1111').toUpperCase()];
-    db = openDatabase(path.join(dir, 'encoded.db'));
-    storeEvents(db, written.map((value, i) => ({
-      specversion: '1.0', id: `en${i}`, source: 'psp', type: 'payment.declined', time: new Date(T0 + i * 1000).toISOString(),
-      data: { paymentId: `pen${i}`, merchantId: 'm_1', amount: 100, currency: 'EUR', reason: `returned ${value}` },
-    })));
-    for (const format of ['csv', 'json', 'html'] as const) {
-      const out = path.join(dir, `encoded.${format}`);
-      await runExport(storeOn(db), { from: T0, to: T0 + 60_000, format, outFile: out });
-      const text = fs.readFileSync(out, 'utf8');
+    const texts = await exportReasons(tempDir('payops-mask-encoded-'), 'encoded', written.map((value) => `returned ${value}`));
+    for (const [format, text] of Object.entries(texts)) {
       for (const value of written) expect(text, `${format} ${value}`).not.toContain(value);
       expect(text, format).not.toContain(hex('11111111').slice(0, 12));
     }

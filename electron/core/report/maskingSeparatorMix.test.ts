@@ -6,18 +6,12 @@
 // ids, rows of a table) are not cards and stay: a card's grouping, its network's first digit and
 // the Luhn check decide, and a colon, pipe, tilde, star or underscore parts a card only when its
 // groups are the whole list.
-import type Database from 'better-sqlite3';
 import fc from 'fast-check';
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sixteenDigitPan } from '../../../test/support/cardNumbers';
-import { storeEvents } from '../../../test/support/explorerTestKit';
+import { exportReasons } from '../../../test/support/reasonExports';
 import { tempDir } from '../../../test/support/tempDir';
-import { openDatabase } from '../store/database';
-import { storeOn } from '../store/store';
 import { Masker } from './masking';
-import { runExport } from './reportExport';
 
 const m = new Masker({ enabled: true });
 const note = (text: string) => (m.deep({ note: text }) as { note: string }).note;
@@ -105,22 +99,10 @@ describe('masking, card numbers apart by a colon, a pipe, a tilde, a star or an 
 });
 
 describe('masking, such card numbers through the real exporter', () => {
-  const dir = tempDir('payops-mask-separator-mix-');
-  let db: Database.Database | undefined;
-  afterAll(() => db?.close());
-
   it('no such card number reaches a CSV, JSON or HTML export', async () => {
-    const T0 = Date.UTC(2026, 11, 7, 10, 0, 0);
     const written = [...[':', '|', '~', '*', '_'].map((sep) => grouped(sep)), grouped([' ', '-', '.']), grouped(['\uff1a', '\uff5c', '\uff3f'])];
-    db = openDatabase(path.join(dir, 'mix.db'));
-    storeEvents(db, written.map((card, i) => ({
-      specversion: '1.0', id: `sx${i}`, source: 'psp', type: 'payment.declined', time: new Date(T0 + i * 1000).toISOString(),
-      data: { paymentId: `psx${i}`, merchantId: 'm_1', amount: 100, currency: 'EUR', reason: `card ${card} at 12:30:45` },
-    })));
-    for (const format of ['csv', 'json', 'html'] as const) {
-      const out = path.join(dir, `mix.${format}`);
-      await runExport(storeOn(db), { from: T0, to: T0 + 60_000, format, outFile: out });
-      const text = fs.readFileSync(out, 'utf8');
+    const texts = await exportReasons(tempDir('payops-mask-separator-mix-'), 'mix', written.map((card) => `card ${card} at 12:30:45`));
+    for (const [format, text] of Object.entries(texts)) {
       expect(text, format).not.toMatch(/(?:4111|\uff14\uff11\uff11\uff11)\D{1,3}(?:1111|\uff11\uff11\uff11\uff11)/);
       expect(text, format).toContain('41**********1111');
       expect(text, format).toContain('12:30:45');
