@@ -7,7 +7,7 @@
 // and cannot be reversed or matched across exports.
 //
 // Producers put such values in fields of any name too ("contact", "note", "callback"): in every
-// value and free text, an e-mail address, the user and password of a URL, a secret query
+// value and free text, an e-mail address ("alice [at] example [dot] com" too), the user and password of a URL, a secret query
 // parameter (token=, key=, signature= ...) or name: value (access_token: ..., "client_secret": "..."), a Bearer or Basic credential, an Authorization
 // header's credential in any scheme, the path of a
 // webhook URL (the path is its secret: hooks.slack.com/services/...), a JSON Web Token
@@ -336,12 +336,26 @@ const EMAIL_DOMAIN = String.raw`(?:[\p{L}\p{M}\p{N}-]{1,63}[.\uFF0E]){1,8}[\p{L}
 const EMAIL = new RegExp(String.raw`[\p{L}\p{M}\p{N}._%+-]{1,64}[@\uFF20]${EMAIL_DOMAIN}`, 'gu');
 /** The same with the "@" encoded too: only for a text holding "%40" (the alternative costs each character of a long text a little more). */
 const EMAIL_ENCODED = new RegExp(String.raw`[\p{L}\p{M}\p{N}._%+-]{1,64}(?:[@\uFF20]|%40)${EMAIL_DOMAIN}`, 'gu');
+/**
+ * An address written so that a harvester misses it: its "@" as "[at]", "(at)", "{at}" or "<at>"
+ * (any case, blanks inside and around), or as an "@" with blanks on both sides; its dots as they
+ * are, or as "[dot]" (bracketed alike) or the word "dot" between blanks. Only with such an "at":
+ * "alice at example dot com" is read as words, and "@alice" as a mention.
+ */
+const SPELLED_AT = String.raw`(?:[ \t]{0,3}[[({<][ \t]{0,3}at[ \t]{0,3}[\])}>][ \t]{0,3}|[ \t]{1,3}[@\uFF20][ \t]{1,3})`;
+const SPELLED_DOT = String.raw`(?:[ \t]{0,3}[[({<][ \t]{0,3}dot[ \t]{0,3}[\])}>][ \t]{0,3}|[ \t]{1,3}dot[ \t]{1,3}|[.\uFF0E])`;
+const EMAIL_SPELLED = new RegExp(
+  String.raw`[\p{L}\p{M}\p{N}._%+-]{1,64}${SPELLED_AT}(?:[\p{L}\p{M}\p{N}-]{1,63}${SPELLED_DOT}){1,8}[\p{L}\p{M}]{2,24}(?![\p{L}\p{M}])`,
+  'giu',
+);
+/** What EMAIL_SPELLED needs, looked for first: most text has neither and is not read again. */
+const SPELLED_AT_MARK = /[[({<][ \t]{0,3}at[ \t]{0,3}[\])}>]|[ \t][@\uFF20][ \t]/i;
 /** A URL's user and password ("https://user:pass@host"). */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 
 /**
- * Text with its e-mail addresses, URL credentials, webhook URL paths and the secrets of
- * maskSecretsInText masked as "***". Text without any of their marks is returned at once (a CSV
+ * Text with its e-mail addresses (plain, with an encoded "@" or spelled: EMAIL_SPELLED), URL
+ * credentials, webhook URL paths and the secrets of maskSecretsInText masked as "***". Text without any of their marks is returned at once (a CSV
  * export calls this for every cell).
  */
 export function maskCredentials(text: string): string {
@@ -352,6 +366,7 @@ export function maskCredentials(text: string): string {
   if (url) out = out.replace(URL_USERINFO, '$1***@');
   out = maskSecretsInText(out);
   if (at) out = out.replace(encodedAt ? EMAIL_ENCODED : EMAIL, '***');
+  if (SPELLED_AT_MARK.test(out)) out = out.replace(EMAIL_SPELLED, '***');
   return out;
 }
 
