@@ -7,6 +7,7 @@ import { useNow } from '../lib/hooks';
 import { useApp } from '../store/appStore';
 import { alertWindow, metricOfAlert } from '../../../shared/triage';
 import { triageHash } from '../views/triageModel';
+import { RunbookLink } from './RunbookLink';
 import { UntrustedText } from './UntrustedText';
 import { sentencePlainText } from '../lib/sentenceParts';
 import { alertSentenceValues, Sentence } from './Sentence';
@@ -119,6 +120,7 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                       Explain
                     </a>
                   ) : null}
+                  {compact ? null : <RunbookLink url={a.runbookUrl} rule={a.rule} />}
                   {compact && labels.length ? <div className="labels" data-testid="alert-labels">{labels}</div> : null}
                 </td>
                 {compact ? null : (

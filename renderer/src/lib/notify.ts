@@ -1,6 +1,7 @@
 // Desktop/browser notifications and an optional alert sound. Permission is only ever
 // requested from a user's click (requestNotifications), never on load.
 import type { AlertNotification } from '../../../shared/alerts';
+import { runbookHost } from '../../../shared/runbookLink';
 import { fmtAlertValue, fmtLabels } from './format';
 import { alertSentenceValues, sentencePlainText } from './sentenceParts';
 
@@ -31,6 +32,10 @@ export function notificationBody(n: AlertNotification): string {
   const labels = fmtLabels(n.labels);
   if (labels) parts.push(labels);
   if (n.value !== null && n.value !== undefined && Number.isFinite(n.value)) parts.push(`value ${fmtAlertValue(n.value, n.metric)}`);
+  // Its host only: a notification offers no link to press (its click opens the Alerts view,
+  // where the Runbook link is), and a URL's path or query may hold a token.
+  const runbook = runbookHost(n.runbookUrl);
+  if (runbook) parts.push(`Runbook: ${runbook}`);
   return parts.filter(Boolean).join('\n');
 }
 

@@ -11,6 +11,8 @@ import { message } from '../components/Modal';
 import { AlertActionDialog } from './AlertsActions';
 import { alertSentenceValues, Sentence } from '../components/Sentence';
 import { LabelList } from '../components/UntrustedText';
+import { RunbookLink } from '../components/RunbookLink';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 
 const SPANS = [
@@ -208,6 +210,12 @@ export function HistoryTable({ rows, now, onNote }: { rows: AlertHistoryRecord[]
               <div className="muted small">
                 <Sentence text={r.summary} values={alertSentenceValues(r)} />
               </div>
+              {r.description ? (
+                <div className="small alert-description" data-testid="history-description">
+                  <bdi>{withFormatCharactersShown(r.description)}</bdi>
+                </div>
+              ) : null}
+              <RunbookLink url={r.runbookUrl} rule={r.rule} />
             </td>
             <td className="num mono">{fmtAlertValue(r.peakValue, r.metric)}</td>
             <td className="small">
