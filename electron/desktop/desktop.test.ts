@@ -227,6 +227,19 @@ describe('alert notifications', () => {
     expect(n.body).toBe('merchant=\u2068m_\\u202e1\\u200b\u2069 · value 20 % per attempt · decline rate 20 % per attempt for merchant m_\\u202e1\\u200b');
     expect(n.body).not.toMatch(/[\u202e\u200b]/);
   });
+
+  // The runbook reached the notification but was not said. Its host only (the notification has no
+  // link to press; a URL's path or query may hold a token), kept whole after a long summary.
+  it("names the runbook's host at the end of the body, never its path, query or login", () => {
+    const base = { kind: 'firing' as const, rule: 'r', severity: 'warning' as const, labels: {}, value: 0.2, metric: 'decline_rate', at: 0 };
+    const runbookUrl = 'https://ops:***@wiki.example/runbooks/declines?token=***';
+    expect(formatAlertNotification({ ...base, summary: 'declines up', runbookUrl }).body).toBe('all · value 20 % per attempt · declines up · Runbook: wiki.example');
+    const long = formatAlertNotification({ ...base, summary: 'x'.repeat(1000), runbookUrl }).body;
+    expect(long).toHaveLength(300);
+    expect(long.endsWith(' · Runbook: wiki.example')).toBe(true);
+    expect(formatAlertNotification({ ...base, summary: 's', runbookUrl: 'electron/core/alerts/RULES.md#r' }).body).not.toContain('Runbook');
+    expect(formatAlertNotification({ ...base, summary: 's', runbookUrl: 'javascript:alert(1)' }).body).not.toContain('Runbook');
+  });
 });
 
 describe('secret store', () => {

@@ -2,6 +2,10 @@
 import type { AlertNotification } from '../../shared/alerts';
 import { formatAlertValueText } from '../../shared/alertValueFormat';
 import { isolatedLabelsText, withFormatCharactersShown } from '../../shared/formatCharacters';
+import { runbookHost } from '../../shared/runbookLink';
+
+/** Characters of a notification's body (what the desktop's notification centres show of it). */
+const BODY_MAX = 300;
 
 /** In the rule's unit when the notification names its metric, a rate with its basis ("20 % per attempt", "12.5 s"), as the alert list and the browser notification read it. */
 export function formatAlertValue(value: number | null, metric?: string): string {
@@ -19,7 +23,12 @@ export function formatAlertNotification(n: AlertNotification): { title: string; 
   const labels = isolatedLabelsText(Object.entries(n.labels).sort(([a], [b]) => a.localeCompare(b)));
   const parts = [labels || 'all', `value ${formatAlertValue(n.value, n.metric)}`];
   if (n.summary) parts.push(withFormatCharactersShown(n.summary));
-  const body = parts.join(' · ').slice(0, 300);
+  // The runbook's host only (a URL's path or query may hold a token; the notification has no
+  // link to press, its click opens the Alerts view where the Runbook link is), kept whole at
+  // the end however long the summary before it is.
+  const host = runbookHost(n.runbookUrl);
+  const runbook = host ? ` · Runbook: ${host}` : '';
+  const body = `${parts.join(' · ').slice(0, Math.max(0, BODY_MAX - runbook.length))}${runbook}`.slice(0, BODY_MAX);
   const urgency = n.kind === 'firing' && n.severity === 'critical' ? 'critical' : n.kind === 'firing' ? 'normal' : 'low';
   return { title, body, urgency };
 }
