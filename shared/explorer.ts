@@ -332,6 +332,13 @@ export interface ReportAlert {
   state: string;
   /** The rule's metric, the unit of value and peakValue (absent from instances stored before payops kept it). */
   metric?: string;
+  /**
+   * The rule's runbook, a login or token in it written `***` (as a webhook's `runbook_url`), and
+   * its description (its condition in words, then the rule's own): absent from instances stored
+   * before payops kept them (migration 380) and for a rule without a runbook.
+   */
+  runbookUrl?: string;
+  description?: string;
   value: number | null;
   peakValue: number | null;
   activeSince: string;

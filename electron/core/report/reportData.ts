@@ -15,6 +15,7 @@ import { quotedValue } from '../../../shared/quotedValue';
 import { addCell, bump, emptyFigures, settleFigures, sortKeys } from './figureCells';
 import { filteredFigures, filteredWindow } from './filteredReport';
 import { Masker } from './masking';
+import { runbookUrlShared } from '../alerts/ruleAnnotations';
 import { filterConditions, filterSentenceParts, maskedConditions } from './reportFilter';
 import { joinSentences, sentenceText, value, type Sentence } from './sentence';
 import { bucketFor, rankTopLists, type TopLists } from './topListRanking';
@@ -428,6 +429,8 @@ function toReportAlert(a: AlertHistoryJson): ReportAlert {
     summary: a.summary,
     state: a.state,
     ...(a.metric === undefined ? {} : { metric: a.metric }),
+    ...runbookOf(a),
+    ...(a.description === undefined ? {} : { description: a.description }),
     value: a.value,
     peakValue: a.peakValue,
     activeSince: a.activeSince,
@@ -437,6 +440,16 @@ function toReportAlert(a: AlertHistoryJson): ReportAlert {
     resolveNote: a.resolveNote,
     transitions: a.transitions,
   };
+}
+
+/**
+ * The record's runbook as a webhook sends it: a record keeps it with any login or token already
+ * written `***`, and a report (a file that is mailed and attached to tickets) hides them again
+ * rather than trust every record to have been stored so.
+ */
+function runbookOf(a: AlertHistoryJson): Pick<ReportAlert, 'runbookUrl'> {
+  const shared = runbookUrlShared(a.runbookUrl);
+  return shared === null ? {} : { runbookUrl: shared };
 }
 
 /** A sample: the newest declines and blocks of the window and the newest events, masked. */
@@ -646,6 +659,8 @@ function maskAlert(a: ReportAlert, masker: Masker, values: ReadonlyMap<string, s
     key: text(a.key),
     group: text(a.group.replace(/^(\w+)=(.*)$/, (_m, k: string, v: string) => `${k}=${maskLabel(k, v, masker)}`)),
     summary: text(a.summary),
+    ...(a.description === undefined ? {} : { description: text(a.description) }),
+    ...(a.runbookUrl === undefined ? {} : { runbookUrl: text(a.runbookUrl) }),
     acknowledged: note(a.acknowledged),
     resolveNote: note(a.resolveNote),
   };

@@ -1,5 +1,6 @@
-// The report as one self-contained HTML document: inline CSS and SVG, no scripts, no
-// external URLs (it opens offline and prints the same). Every text from the data is escaped.
+// The report as one self-contained HTML document: inline CSS and SVG, no scripts, nothing
+// loaded from an external URL (it opens offline and prints the same; the alerts' runbooks are
+// links, written out in full). Every text from the data is escaped.
 // Money in each currency's own minor units (shared/currencies.ts), decline codes with their
 // meaning (shared/declineCodes.ts), severities in the console's colours (shared/severity.ts),
 // and tables, never raw JSON, where a table belongs.
@@ -8,6 +9,7 @@ import { formatNamedMetricValue } from '../../../shared/alertValueFormat';
 import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../shared/explorer';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
+import { runbookHref } from '../../../shared/runbookLink';
 import { SEVERITIES, severityColor } from '../../../shared/severity';
 import { filterSentenceParts } from './reportFilter';
 import { summarySentences } from './reportData';
@@ -63,6 +65,7 @@ pre{white-space:pre-wrap;word-break:break-word;font:11px/1.35 ui-monospace,Menlo
 .notes{white-space:pre-wrap;border-left:3px solid #93c5fd;padding:6px 10px;background:#f8fafc}
 .muted{color:#6b7280}
 footer{margin-top:32px;color:#6b7280;font-size:11px}
+div.runbook{overflow-wrap:anywhere}
 td.mono{font:11px/1.35 ui-monospace,Menlo,Consolas,monospace}
 .nw{white-space:nowrap}
 @media print{body{padding:0}h2{break-after:avoid}.figures{grid-template-columns:repeat(4,1fr)}}
@@ -110,6 +113,17 @@ const utc = (isoText: string | null | undefined, none = ''): string => {
 
 const sevBadge = (severity: string) => `<span class="badge sev-${esc(severity)}">${esc(severity)}</span>`;
 
+/**
+ * An alert's runbook: an http(s) one as a link that also shows the URL (a printed report cannot
+ * be clicked), a relative docs path as text. Checked again here: nothing but an http(s) URL the
+ * rules schema takes is ever an href.
+ */
+function runbookHtml(url: string | undefined): string {
+  if (!url) return '';
+  const href = runbookHref(url);
+  return `<div class="runbook">Runbook: ${href === null ? `<code>${bdi(url)}</code>` : `<a href="${esc(href)}" rel="noopener noreferrer">${esc(href)}</a>`}</div>`;
+}
+
 function alertSection(d: ReportData): string {
   if (!d.alertCounts.total && !d.alerts.length) return '<p class="muted">No alert fired in this window.</p>';
   const counts = SEVERITIES.filter((s) => d.alertCounts.bySeverity[s]).map((s) => `${sevBadge(s)}${int(d.alertCounts.bySeverity[s])}`).join(' ');
@@ -117,7 +131,7 @@ function alertSection(d: ReportData): string {
   const rows = d.alerts
     .map(
       (a) =>
-        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${bdi(a.rule)}</td><td>${bdi(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(formatNamedMetricValue(a.metric, a.peakValue) ?? fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${bdi(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${freeText(a.summary)}</td></tr>`,
+        `<tr><td>${sevBadge(a.severity)}</td><td class="nw">${bdi(a.rule)}</td><td>${bdi(a.group)}</td><td class="nw">${esc(utc(a.firedAt, 'not fired'))}</td><td class="nw">${esc(utc(a.resolvedAt, 'not yet'))}</td><td class="n">${a.peakValue !== null ? esc(formatNamedMetricValue(a.metric, a.peakValue) ?? fmtNumber(a.peakValue)) : ''}</td><td>${a.acknowledged ? `${bdi(a.acknowledged.by)} at ${esc(utc(a.acknowledged.at))}` : ''}</td><td>${freeText(a.summary)}${a.description ? `<div class="muted">${freeText(a.description)}</div>` : ''}${runbookHtml(a.runbookUrl)}</td></tr>`,
     )
     .join('');
   return `<p class="meta">${countText(d.alertCounts.total, 'alert', undefined, int)} firing in the window: ${counts}${omitted > 0 ? ` (the ${int(omitted)} not listed below are counted here)` : ''}</p>
