@@ -95,6 +95,8 @@ test('decline-spike fires the decline alert and a notification, then resolves; n
     await expect(row).toHaveAttribute('data-severity', 'critical');
     // A rate reads as a percentage, as the decline KPI beside it does (not a raw fraction "0.255"), per attempt as the rule judges it.
     await expect(row.getByTestId('alert-value')).toHaveText(/^\d+(\.\d)? % per attempt$/);
+    // The rule's runbook beside it: a relative docs path, written as text (an http(s) one is a link).
+    await expect(row.getByTestId('alert-runbook')).toHaveText('Runbook: electron/core/alerts/RULES.md#decline-rate-spike');
     await expect.poll(async () => (await notifications(page)).map((n) => n.title), { timeout: 10_000 }).toContain(`FIRING [critical] ${RULE}`);
     expect((await notifications(page))[0].body).toMatch(/decline rate/i);
     await page.screenshot({ path: 'test-results/alerts-firing.png', fullPage: true });
@@ -146,6 +148,9 @@ test('decline-spike fires the decline alert and a notification, then resolves; n
     const hist = page.locator(`[data-testid="history-row"][data-rule="${RULE}"]`);
     await expect(hist).toHaveCount(1);
     await expect(hist.getByTestId('history-ack')).toContainText('issuer outage');
+    // With the rule's condition in words and its own description, and its runbook.
+    await expect(hist.getByTestId('history-description')).toContainText('More than 15 % of authorizations declined');
+    await expect(hist.getByTestId('alert-runbook')).toHaveText('Runbook: electron/core/alerts/RULES.md#decline-rate-spike');
     await hist.getByRole('button', { name: `Resolve note for ${RULE}` }).click();
     await page.getByRole('dialog', { name: `Resolve note for ${RULE}` }).getByLabel('How it was resolved').fill('issuer BIN range rerouted');
     await page.getByRole('dialog', { name: `Resolve note for ${RULE}` }).getByRole('button', { name: 'Add note' }).click();
