@@ -11,6 +11,8 @@
 // leaves the code 0 ("to be given"); the writer gives it (`withSourceCode`), or, in a database
 // before 250, puts the source back (`withSourceText`). No text with code 0 is ever stored.
 
+import { isIsoStringOf } from './canonicalTime';
+
 /** Marks the stored form and says what it left out. Never a CloudEvents attribute: those are a-z0-9. */
 export const STORED_MARK = '~';
 /** `subject` was the payment id. */
@@ -71,7 +73,7 @@ export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): strin
       continue;
     }
     // Times before 1970 stay in the text: the `events` view's SQL restore spells non-negative times only.
-    if (key === 'time' && columns.timeMs !== null && columns.timeMs >= 0 && typeof v === 'string' && v === new Date(columns.timeMs).toISOString()) {
+    if (key === 'time' && columns.timeMs !== null && columns.timeMs >= 0 && typeof v === 'string' && isIsoStringOf(v, columns.timeMs)) {
       flags |= TIME_IS_COLUMN;
       continue;
     }
