@@ -11,6 +11,11 @@ import type { Database } from 'better-sqlite3';
 import { BehindIngestIndex, type BehindIngestSpec } from './behindIngestIndex';
 import type { StatementCache } from './statementCache';
 
+/** An event's partition of the index is its seq >> PAYMENT_INDEX_PART_BITS (migration 260 keyed them so). */
+export const PAYMENT_INDEX_PART_BITS = 16;
+/** Seqs per partition (65,536): a lookup probes each partition once. */
+export const PAYMENT_INDEX_PART_SEQS = 2 ** PAYMENT_INDEX_PART_BITS;
+
 /**
  * Events in the tail before a seal. A lookup reads the whole tail: a payment's timeline took
  * 1.0-1.7 ms with 20,000 events in it and 0.24 ms with none, on 1,000,000 events (BENCHMARKS.md,
@@ -18,10 +23,10 @@ import type { StatementCache } from './statementCache';
  */
 export const PAYMENT_INDEX_SEAL_ROWS = 20_000;
 
-/** The partitions from the oldest stored event's to the newest sealed one's (seq >> 16, as migration 260 keys them). */
+/** The partitions from the oldest stored event's to the newest sealed one's. */
 export const PAYMENT_INDEX_PARTS = `WITH RECURSIVE parts(p) AS (
-    SELECT (SELECT MIN(seq) FROM event_log) >> 16
-    UNION ALL SELECT p + 1 FROM parts WHERE p < (SELECT through_seq FROM event_payment_index_state) >> 16)
+    SELECT (SELECT MIN(seq) FROM event_log) >> ${PAYMENT_INDEX_PART_BITS}
+    UNION ALL SELECT p + 1 FROM parts WHERE p < (SELECT through_seq FROM event_payment_index_state) >> ${PAYMENT_INDEX_PART_BITS})
   SELECT p FROM parts`;
 
 const SEQS_INDEXED = `SELECT seq FROM event_payment_index WHERE part IN (${PAYMENT_INDEX_PARTS}) AND payment_id = ?
@@ -42,7 +47,7 @@ export function paymentSeqs(sql: StatementCache, paymentId: string): { sql: stri
 const PAYMENT_SPEC: BehindIngestSpec = {
   state: 'event_payment_index_state',
   fill: `INSERT INTO event_payment_index (part, payment_id, seq)
-    SELECT seq >> 16, payment_id, seq FROM event_log
+    SELECT seq >> ${PAYMENT_INDEX_PART_BITS}, payment_id, seq FROM event_log
     WHERE seq > (SELECT through_seq FROM event_payment_index_state) AND payment_id IS NOT NULL`,
 };
 

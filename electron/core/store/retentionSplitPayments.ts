@@ -13,12 +13,11 @@
 import type { EventRepository } from './eventRepository';
 import { AUTHORIZATION_ATTEMPTS_SQL } from './eventTypeSql';
 import type { MinuteRollupBatch, MinuteRollupRepository } from './minuteRollupRepository';
+import { PAYMENT_INDEX_PART_SEQS } from './paymentIndex';
 import type { StatementCache } from './statementCache';
 
 /** Noted payment ids read back per storedPayments call. */
 const RECOUNT_PAGE = 2000;
-/** The payment index's partition (seq >> 16, migration 260): a lookup probes each partition once. */
-const PART_SEQS = 65_536;
 
 /**
  * The noted payments that still have events stored, by one pass over the kept events' payment
@@ -79,7 +78,7 @@ export class SplitPayments {
     const noted = this.sql.pluck('SELECT COUNT(*) FROM temp.retention_cut_payments').get() as number;
     const [minSeq, maxSeq] = this.sql.raw('SELECT MIN(seq), MAX(seq) FROM event_log').get() as [number | null, number | null];
     if (noted === 0 || minSeq === null || maxSeq === null) return null;
-    const probes = noted * (Math.floor(maxSeq / PART_SEQS) - Math.floor(minSeq / PART_SEQS) + 1);
+    const probes = noted * (Math.floor(maxSeq / PAYMENT_INDEX_PART_SEQS) - Math.floor(minSeq / PAYMENT_INDEX_PART_SEQS) + 1);
     if (probes <= (this.scanAbove ?? maxSeq - minSeq + 1)) return null;
     return this.sql.pluck(NOTED_STILL_STORED).all() as string[];
   }
