@@ -7,11 +7,13 @@ import { CounterRepository } from './counterRepository';
 import { EventRepository, wholeEventText } from './eventRepository';
 import { MinuteRollupRepository, type MinuteRollupBatch } from './minuteRollupRepository';
 import { MerchantIndex } from './merchantIndex';
-import { PaymentIndex } from './paymentIndex';
+import { PaymentIdFilter } from './paymentIdFilter';
+import { PaymentIndex, eachStoredPaymentId } from './paymentIndex';
 import { PaymentOutcomes } from './paymentOutcomes';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
 import { SegmentRollupRepository } from './segmentRollupRepository';
+import { StatementCache } from './statementCache';
 
 /** A stored event with where and when it arrived. */
 export interface IngestedEvent extends NormalizedEvent {
@@ -78,10 +80,21 @@ export class EventWriter {
   private readonly cellIds = new PairIds();
   /** Which attempts start or approve a payment; warmed from the newest stored attempts on first use (undefined until then). */
   private payments: PaymentOutcomes | null | undefined;
+  /**
+   * The payment ids stored, so that an attempt of a payment the memory let go is looked up only
+   * when it may be a retry of one (paymentIdFilter.ts). Built from the store when first needed
+   * (undefined until then), and again after retentions have deleted about as many as it holds;
+   * null without the payment index (migration 260) or per-payment counts.
+   */
+  private storedPaymentIds: PaymentIdFilter | null | undefined;
+  /** The ids the filter was built with (from the store): past twice that, a retention's deletes may be most of it. */
+  private storedPaymentIdsBuiltWith = 0;
   /** Sealed in the batch's transaction when its tail is due (paymentIndex.ts); null for a schema that predates it (migration 260). */
   private readonly paymentIndex: PaymentIndex | null;
   /** The same for the merchant index (migration 280). */
   private readonly merchantIndex: MerchantIndex | null;
+  /** Reads the payment ids stored, to build storedPaymentIds. */
+  private readonly sql: StatementCache;
 
   /**
    * `tables`: the store's own repositories; by default, repositories of `db` for this writer alone.
@@ -92,6 +105,7 @@ export class EventWriter {
     tables?: IngestTables,
     options: { paymentIndexSealRows?: number; merchantIndexSealRows?: number; identityIndexSealRows?: number } = {},
   ) {
+    this.sql = new StatementCache(db);
     this.paymentIndex = PaymentIndex.existsIn(db) ? new PaymentIndex(db, options.paymentIndexSealRows) : null;
     this.merchantIndex = MerchantIndex.existsIn(db) ? new MerchantIndex(db, options.merchantIndexSealRows) : null;
     const rollupKeys = CodeCatalogue.rollupKeys(db);
@@ -103,7 +117,7 @@ export class EventWriter {
     };
     this.segments = tables?.segments === null ? null : (tables?.segments ?? new SegmentRollupRepository(db));
     this.minuteRollups = tables?.minuteRollups === null ? null : (tables?.minuteRollups ?? new MinuteRollupRepository(db, rollupKeys));
-    if (tables?.payments === null) this.payments = null;
+    if (tables?.payments === null) this.payments = this.storedPaymentIds = null;
     // BEGIN IMMEDIATE: the batch reads (identities, counters) before it writes. A deferred
     // transaction that read while another connection held the write lock (the notification
     // log, a second payops) cannot write once that one commits: SQLITE_BUSY at once, without
@@ -139,6 +153,8 @@ export class EventWriter {
   /** The payments under way are read back from the store before the next batch (the retention deleted some of their attempts). */
   rereadPayments(): void {
     if (this.payments !== null) this.payments = undefined;
+    // Ids deleted stay in the filter (lookups that find nothing): built again once they may be most of it.
+    if (this.storedPaymentIds && this.storedPaymentIds.ids > 2 * this.storedPaymentIdsBuiltWith) this.storedPaymentIds = undefined;
   }
 
   /** The batch's per-second cells by key (emptied as each batch begins). */
@@ -185,7 +201,7 @@ export class EventWriter {
     const payments = this.payments;
     if (payments) {
       payments.beginBatch();
-      recallForgottenPayments(items, payments, events);
+      this.recallForgottenPayments(items, payments);
     }
     const sources = new Set<string>();
     for (const item of items) this.writeItem(item, out, sources);
@@ -282,18 +298,52 @@ export class EventWriter {
     else if (e.type === 'payment.authorized') {
       add(sec, 'authorized', e.currency ?? '', e.amount ?? 0);
       payments?.observe(e.paymentId, timeMs, true, addPayment, raw.arrivalMs);
+      if (e.paymentId !== null) this.storedPaymentIds?.add(e.paymentId);
     } else if (e.type === 'payment.declined') {
       add(sec, 'decline', e.declineCode || 'unknown', 0); // empty: as absent (followers refuse an empty key)
       payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
+      if (e.paymentId !== null) this.storedPaymentIds?.add(e.paymentId);
     }
     else if (e.type === 'payment.failed') {
       add(sec, 'failed', e.currency ?? '', e.amount ?? 0);
       // A payment whose attempts all failed (timeouts, processor errors) was not approved.
       payments?.observe(e.paymentId, timeMs, false, addPayment, raw.arrivalMs);
+      if (e.paymentId !== null) this.storedPaymentIds?.add(e.paymentId);
     }
     // One decision per scoring: risk.flagged and risk.blocked repeat the decision of the
     // risk.scored before them (counting them too doubled the report's risk decisions).
     else if (e.type === 'risk.scored') add(sec, 'decision', e.decision ?? 'unknown', e.score ?? 0);
+  }
+
+  /**
+   * Before a batch is observed, reads back from the store the payments its attempts may belong
+   * to that the memory has forgotten, in one lookup for the batch: a retry hours later is the
+   * same payment, not a second one. Asked for: a retry by its `attempt`, an attempt older than
+   * the memory's reach (PaymentOutcomes.wantsStored), and, once the memory has let any payment
+   * go, an attempt of a payment not held whose id the filter of stored ids may hold (a retry
+   * that does not say so). The filter is asked before this batch's attempts are added to it (as
+   * they are stored), so a payment begun within the batch is not looked up.
+   */
+  private recallForgottenPayments(items: readonly IncomingMessage[], payments: PaymentOutcomes): void {
+    const wanted = new Set<string>();
+    for (const item of items) {
+      if (!item.result.ok) continue;
+      const e = item.result.event;
+      if (e.paymentId === null || !ATTEMPT_TYPES.has(e.type)) continue;
+      if (payments.wantsStored(e.paymentId, e.timeMs ?? item.raw.arrivalMs, e.dimensions?.attempt ?? null)) wanted.add(e.paymentId);
+      else if (payments.mayBeForgotten(e.paymentId) && this.storedIds()?.mayHold(e.paymentId)) wanted.add(e.paymentId);
+    }
+    if (wanted.size === 0) return;
+    for (const [paymentId, startMs, approved] of this.tables.events.storedPayments([...wanted])) payments.recall(paymentId, startMs, approved === 1);
+  }
+
+  /** The filter of the payment ids stored, built from the store on first use (null: no payment index to build it from). */
+  private storedIds(): PaymentIdFilter | null {
+    if (this.storedPaymentIds !== undefined) return this.storedPaymentIds;
+    const filter = new PaymentIdFilter();
+    const built = eachStoredPaymentId(this.sql, (id) => filter.add(id));
+    this.storedPaymentIdsBuiltWith = filter.ids;
+    return (this.storedPaymentIds = built ? filter : null);
   }
 
   /**
@@ -380,21 +430,3 @@ function safeJson(value: unknown): string {
 }
 
 const ATTEMPT_TYPES = new Set(['payment.authorized', 'payment.declined', 'payment.failed']);
-
-/**
- * Before a batch is observed, reads back from the store the payments its attempts may belong to
- * that the memory has forgotten (PaymentOutcomes.wantsStored: a retry by its `attempt`, or an
- * attempt older than the memory's reach), in one lookup for the batch: a retry hours later is
- * the same payment, not a second one.
- */
-function recallForgottenPayments(items: readonly IncomingMessage[], payments: PaymentOutcomes, events: EventRepository): void {
-  const wanted = new Set<string>();
-  for (const item of items) {
-    if (!item.result.ok) continue;
-    const e = item.result.event;
-    if (e.paymentId === null || !ATTEMPT_TYPES.has(e.type)) continue;
-    if (payments.wantsStored(e.paymentId, e.timeMs ?? item.raw.arrivalMs, e.dimensions?.attempt ?? null)) wanted.add(e.paymentId);
-  }
-  if (wanted.size === 0) return;
-  for (const [paymentId, startMs, approved] of events.storedPayments([...wanted])) payments.recall(paymentId, startMs, approved === 1);
-}

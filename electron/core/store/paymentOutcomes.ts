@@ -7,8 +7,9 @@
 // counted at the payment's start second, so a window's per-payment approval is "of the
 // payments started in it, the share approved" and never exceeds 1.
 // The last hour of payments is kept in memory; the writer asks the store for a payment it no
-// longer remembers when an attempt says it is a retry (`attempt` >= 2) or is older than what
-// memory still covers (wantsStored, recall).
+// longer remembers when an attempt says it is a retry (`attempt` >= 2), is older than what
+// memory still covers (wantsStored, recall), or, saying nothing, is of a payment id that a
+// filter of the ids stored says may be one (mayBeForgotten, the writer's PaymentIdFilter).
 
 /** Payments remembered at most: ~85 bytes each (52 for the Map entry, measured, and the id string it keeps). */
 export const PAYMENT_MEMORY = 200_000;
@@ -29,9 +30,10 @@ export type PaymentEmit = (sec: number, key: PaymentCellKey, delta: number) => v
 /**
  * The payments of the last hour (at most PAYMENT_MEMORY of them), each as its start second and
  * whether it was approved. A payment forgotten is recalled from the store (recall) for the
- * attempts wantsStored names; an attempt it does not name, of a payment forgotten (a retry
- * without `attempt`, more than the memory's reach after the payment began), counts as a new
- * payment (README, "The bound").
+ * attempts wantsStored names, and, in the writer, for those of ids its filter of stored
+ * payments may hold (mayBeForgotten): a retry without `attempt` more than the memory's reach
+ * after its payment began. Without that filter (a replay's refill), such a retry counts as a
+ * new payment.
  */
 export class PaymentOutcomes {
   /** paymentId -> startSec * 2 + approved (a small integer, no object per payment). */
@@ -102,6 +104,15 @@ export class PaymentOutcomes {
   wantsStored(paymentId: string | null, timeMs: number, attempt: number | null): boolean {
     if (paymentId === null || this.known.has(paymentId)) return false;
     return (attempt !== null && attempt >= 2) || Math.floor(timeMs / 1000) <= this.forgottenThroughSec;
+  }
+
+  /**
+   * Whether `paymentId` may be a payment the memory let go (or never read back at a restart):
+   * not held, once any was. The writer then asks its filter of the payment ids stored
+   * (PaymentIdFilter), as a retry without `attempt` says nothing of itself.
+   */
+  mayBeForgotten(paymentId: string | null): boolean {
+    return paymentId !== null && this.forgottenThroughSec !== -Infinity && !this.known.has(paymentId);
   }
 
   /**
