@@ -24,6 +24,8 @@ const ATTEMPTS: ReadonlySet<string> = new Set(AUTHORIZATION_ATTEMPT_TYPES);
  * authorized amounts of all 15 minutes from the per-second rollups.
  */
 export const EVENT_FILL_SECONDS = 180;
+/** The seconds before the clock whose payments the live figures read (the last minute's approval per payment). */
+const PAYMENT_WINDOW_SECONDS = 60;
 /** The seconds before the clock whose scores the live figures read (the risk score p95). */
 const SCORE_SECONDS = 60;
 
@@ -71,6 +73,9 @@ export class ReplayRefill {
     const m = this.metrics;
     const reads = this.store.events.liveWindows;
     m.clearWindows();
+    // Payments are looked up (below, and as the clock is paced on): through the index, not a
+    // scan of every event a replay stored before it (its seals are deferred to its end).
+    this.store.sealPaymentIndexTail();
     const payments = (this.payments = new PaymentOutcomes());
     const endSec = Math.floor(readAt / 1000);
     const endMs = endSec * 1000;
@@ -85,7 +90,19 @@ export class ReplayRefill {
     const emit = (sec: number, key: 'started' | 'approved', count: number): void => {
       cells.push({ sec, dim: 'payment', key, count, amount: 0 });
     };
-    for (const [paymentId, timeMs, approved] of reads.payments(after, readAt)) payments.observe(paymentId, timeMs, approved === 1, emit);
+    // A payment of the minute the figures read may have begun before the attempts read (a retry,
+    // minutes or hours after its first attempt): its earlier attempts are read back first, or it
+    // read as a payment started at its retry where a straight replay counted it at its start.
+    const ranged = reads.payments(after, readAt);
+    const windowFromMs = (endSec - PAYMENT_WINDOW_SECONDS) * 1000;
+    const recent = ranged.filter(([paymentId, timeMs]) => paymentId !== null && timeMs >= windowFromMs).map(([paymentId]) => paymentId as string);
+    // As a writer's batch: none read back is let go before the attempts after it are observed.
+    payments.beginBatch();
+    payments.recallStored(this.store.events.storedPayments(recent, after));
+    for (const [paymentId, timeMs, approved] of ranged) payments.observe(paymentId, timeMs, approved === 1, emit);
+    payments.endBatch();
+    // The attempts up to `after` were not read: a payment not held is looked up as the clock moves on (fill).
+    payments.forgottenBefore(after);
     m.addStoredPayments(cells);
     let clockSecondHeld = false;
     m.addStoredByTime(marked(this.store.events.forLiveWindows(endMs - 1, readAt), () => (clockSecondHeld = true)));
@@ -109,8 +126,16 @@ export class ReplayRefill {
     const emit = (sec: number, key: 'started' | 'approved', count: number): void => {
       cells.push({ sec, dim: 'payment', key, count, amount: 0 });
     };
-    const events = this.store.events.forLiveWindows(after, through);
+    const events = [...this.store.events.forLiveWindows(after, through)];
+    // A payment not held whose attempt this is may have begun before (a retry long after, saying
+    // so or not, or one the memory let go): its attempts up to `after` are read back first, as
+    // the writer reads back those its filter of stored ids may hold (here every id met is stored).
+    const wanted = new Set<string>();
+    for (const e of events) if (ATTEMPTS.has(e.type) && payments.mayBeForgotten(e.paymentId)) wanted.add(e.paymentId as string);
+    payments.beginBatch();
+    if (wanted.size > 0) payments.recallStored(this.store.events.storedPayments([...wanted], after));
     this.metrics.addStored(withPayments(events, payments, emit));
+    payments.endBatch();
     this.metrics.addStoredPayments(cells);
     this.metrics.storedThrough = through;
   }

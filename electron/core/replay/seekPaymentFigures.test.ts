@@ -1,14 +1,14 @@
 // A replay whose retries never say `attempt` and come hours after their payments began (past the
 // writer's memory), sought back and run on to its end again: the per-payment rollups of its
 // database equal SQL over the events it stored (one payment per paymentId, at its earliest
-// attempt).
+// attempt), and the live figures at the seek equal those of a replay that ran only up to there.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineSession } from '../engine/composeEngine';
 import { openDatabase } from '../store/database';
 import { tempDir } from '../../../test/support/tempDir';
 import { writeCapture } from '../../../test/support/replayTestKit';
-import { replayedThenSought } from '../../../test/support/seekBackKit';
+import { liveFigures, replayedThenSought, replayedUpTo } from '../../../test/support/seekBackKit';
 import { rollupDisagreements } from '../../../test/support/sqlFigures';
 import { waitFor } from '../../../test/support/waitFor';
 
@@ -37,12 +37,15 @@ function captureOfLateRetries(): { lines: string[]; end: number } {
 }
 
 describe('a replay of retries past the writer memory, sought back', () => {
-  it('keeps per-payment rollups equal to SQL over its events', async () => {
+  it('keeps per-payment rollups equal to SQL over its events, and reads at the seek what a replay up to there reads', async () => {
     const { lines, end } = captureOfLateRetries();
     const file = writeCapture(path.join(dir, 'late-retries.jsonl'), lines);
     // Back to 08:20, among the retries of payments begun 2 h 10 min before.
     const target = T0 + 140 * MINUTE;
-    const { session } = await replayedThenSought(dir, file, 'sought', target, running);
+    const { session, sought } = await replayedThenSought(dir, file, 'sought', target, running);
+    const reference = await replayedUpTo(dir, file, 'up-to', target, running);
+    expect(reference.paymentApprovalRate).toBe(1);
+    expect(liveFigures(sought)).toEqual(reference);
 
     // On at max to the end again: every line already stored, as a duplicate.
     await session.services.replay.control({ action: 'speed', speed: 'max' });

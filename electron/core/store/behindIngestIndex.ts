@@ -47,6 +47,15 @@ export class BehindIngestIndex {
     this.sql.prepare(`UPDATE ${this.spec.state} SET deferred = 1`).run();
   }
 
+  /**
+   * Seals the whole tail now if it holds more than `sealRows`, even while a bulk load defers
+   * seals (which its catchUp still ends); returns the tail's span sealed (0: none). For readers
+   * that look many payments up while nothing new is stored: a replay sought back.
+   */
+  sealLongTail(): number {
+    return this.tailState().tail > this.sealRows ? this.sealAll() : 0;
+  }
+
   /** Seals the whole tail if a bulk load deferred it; true when it did. */
   catchUp(): boolean {
     return this.sql.transaction(() => {

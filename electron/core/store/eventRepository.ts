@@ -295,9 +295,10 @@ export class EventRepository {
    * The payments of `paymentIds` as their stored attempts (authorized, declined, failed) make
    * them, whatever their times: [paymentId, earliest attempt's time, 1 when one was authorized].
    * Through the payment index, one statement per PAYMENT_LOOKUP_BATCH ids (the index's tail is
-   * scanned once per statement, not per id).
+   * scanned once per statement, not per id). `throughMs`: only the attempts of event time up to
+   * it (a replay sought back reads the payments as they stood at its clock).
    */
-  storedPayments(paymentIds: readonly string[]): [paymentId: string, startMs: number, approved: number][] {
+  storedPayments(paymentIds: readonly string[], throughMs = Number.MAX_SAFE_INTEGER): [paymentId: string, startMs: number, approved: number][] {
     const out: [string, number, number][] = [];
     if (paymentIds.length === 0) return out;
     const indexed = this.sql.hasTables('event_payment_index_state');
@@ -307,11 +308,11 @@ export class EventRepository {
       : 'SELECT seq FROM event_log WHERE payment_id IN (SELECT value FROM json_each(?))';
     const stmt = this.sql.raw(
       `SELECT payment_id, MIN(time_ms), MAX(type = 'payment.authorized') FROM event_log NOT INDEXED
-       WHERE seq IN (${seqs}) AND type IN ${AUTHORIZATION_ATTEMPTS_SQL} GROUP BY payment_id`,
+       WHERE seq IN (${seqs}) AND type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND time_ms <= ? GROUP BY payment_id`,
     );
     for (let i = 0; i < paymentIds.length; i += PAYMENT_LOOKUP_BATCH) {
       const ids = JSON.stringify(paymentIds.slice(i, i + PAYMENT_LOOKUP_BATCH));
-      for (const r of (indexed ? stmt.all(ids, ids) : stmt.all(ids)) as [string, number, number][]) out.push(r);
+      for (const r of (indexed ? stmt.all(ids, ids, throughMs) : stmt.all(ids, throughMs)) as [string, number, number][]) out.push(r);
     }
     return out;
   }

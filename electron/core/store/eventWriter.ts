@@ -334,7 +334,7 @@ export class EventWriter {
       else if (payments.mayBeForgotten(e.paymentId) && this.storedIds()?.mayHold(e.paymentId)) wanted.add(e.paymentId);
     }
     if (wanted.size === 0) return;
-    for (const [paymentId, startMs, approved] of this.tables.events.storedPayments([...wanted])) payments.recall(paymentId, startMs, approved === 1);
+    payments.recallStored(this.tables.events.storedPayments([...wanted]));
   }
 
   /** The filter of the payment ids stored, built from the store on first use (null: no payment index to build it from). */

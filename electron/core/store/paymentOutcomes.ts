@@ -136,6 +136,11 @@ export class PaymentOutcomes {
     this.known.set(paymentId, Math.floor(startMs / 1000) * 2 + (approved ? 1 : 0));
   }
 
+  /** Payments read back from the store (EventRepository.storedPayments' rows: id, earliest attempt, 1 when one was approved). */
+  recallStored(rows: Iterable<readonly [paymentId: string, startMs: number, approved: number]>): void {
+    for (const [paymentId, startMs, approved] of rows) this.recall(paymentId, startMs, approved === 1);
+  }
+
   /** Attempts before `timeMs` were not read back (a restart reads the last hour): their payments are as forgotten. */
   forgottenBefore(timeMs: number): void {
     this.forgottenThroughSec = Math.max(this.forgottenThroughSec, Math.floor(timeMs / 1000));

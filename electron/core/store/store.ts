@@ -15,6 +15,7 @@ import { EventWriter } from './eventWriter';
 import { buildExplorerIndexes, deferExplorerIndexes } from './explorerIndexes';
 import { MetaRepository } from './metaRepository';
 import { MetricsStreamRepository } from './metricsStreamRepository';
+import { PaymentIndex } from './paymentIndex';
 import { QuarantineRepository } from './quarantineRepository';
 import { QueueSampleRepository } from './queueSampleRepository';
 import { RedriveAuditRepository } from './redriveAuditRepository';
@@ -118,6 +119,12 @@ export interface Store extends ReadStore {
   deferExplorerIndexes(): void;
   /** Builds the explorer indexes that are missing (one sort each) and catches a deferred payment index up; returns how many it built or caught up. */
   buildExplorerIndexes(): number;
+  /**
+   * Moves a long tail of the payment index in now, though a replay defers its seals: a replay
+   * sought back then looks payments up by index probes, not by a scan of every event it
+   * replayed, while its clock is behind (no new event stored). Work its end would do anyway.
+   */
+  sealPaymentIndexTail(): void;
   /** Rewrites events stored whole before migration 210 into the stored form (`payops compact`). */
   compactStoredTexts(onChunk?: (progress: StoredTextCompaction) => void): StoredTextCompaction;
   /** VACUUM: gives free pages back to the file system; false while another process reads the file (see vacuumDatabase). */
@@ -209,6 +216,10 @@ class SqliteStore implements Store {
 
   buildExplorerIndexes(): number {
     return buildExplorerIndexes(this.db);
+  }
+
+  sealPaymentIndexTail(): void {
+    if (PaymentIndex.existsIn(this.db)) new PaymentIndex(this.db).sealLongTail();
   }
 
   compactStoredTexts(onChunk?: (progress: StoredTextCompaction) => void): StoredTextCompaction {
