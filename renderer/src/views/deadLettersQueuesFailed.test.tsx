@@ -8,6 +8,7 @@
 import { act } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PayopsApi } from '../../../shared/api';
+import { answerCalls } from '../testing/preloadApi';
 import { DeadLetters } from './DeadLetters';
 
 const globals = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
@@ -29,7 +30,7 @@ describe('the dead-letter queue list after a failed refresh', () => {
       }
       throw new Error(`not in this test: ${name}`);
     }) as PayopsApi['invoke'];
-    window.payops = { invoke, on: () => () => undefined };
+    answerCalls(invoke);
     const { createRoot } = await import('react-dom/client');
     const container = document.body.appendChild(document.createElement('div'));
     const root = createRoot(container);
@@ -63,9 +64,7 @@ describe('the browsed dead-letter queue', () => {
       if (call === 'deadLetters.browse') return { messages: [] };
       throw new Error(`not in this test: ${call}`);
     }) as PayopsApi['invoke'];
-    // The client is made once per page, around window.payops: this test's answers go into it.
-    if (window.payops) window.payops.invoke = invoke;
-    else window.payops = { invoke, on: () => () => undefined };
+    answerCalls(invoke);
     const { createRoot } = await import('react-dom/client');
     const container = document.body.appendChild(document.createElement('div'));
     const root = createRoot(container);

@@ -11,6 +11,7 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { PayopsApi } from '../../../shared/api';
+import { answerCalls } from '../testing/preloadApi';
 import type { DeadLetterMessage, DeadLetterSandboxReport, DryRunSummary, RedriveAuditEntry } from '../../../shared/deadLetters';
 import { renderInDom, useDomRoots } from '../testing/domRootKit';
 import { AuditPanel, DeadLetters, DryRunPanel } from './DeadLetters';
@@ -50,9 +51,7 @@ async function browsed(browse: () => DeadLetterMessage[]): Promise<HTMLElement> 
     if (call === 'deadLetters.redrive') return { redriveId: 'r1', redriven: 2, removedOnly: 0, skipped: [{ id: 'd3', reason: 'no origin' }], failed: [{ id: 'd9', reason: 'nack' }], inDoubt: [], targets: [] };
     throw new Error(`not in this test: ${call}`);
   }) as PayopsApi['invoke'];
-  // The client is made once per page, around window.payops: this test's answers go into it.
-  if (window.payops) window.payops.invoke = invoke;
-  else window.payops = { invoke, on: () => () => undefined };
+  answerCalls(invoke);
   const container = await renderInDom(<DeadLetters />);
   await act(async () => container.querySelector<HTMLButtonElement>('.dlq-name')!.click());
   return container;
