@@ -3,6 +3,7 @@ import type { ConnectionStatus, QueueDepth } from '../../../shared/metrics';
 import type { BrokerNodeHealth } from '../../../shared/queueStats';
 import type { DecodeResult, RawMessage } from '../../../shared/events/eventTypes';
 import { RpcPeer, type Remote } from '../../../shared/rpc';
+import { countText } from '../../../shared/countText';
 import type { NamedQueueConfig } from './brokerConfig';
 import { redactUrl, safeErrorMessage } from '../redact';
 import { workerScript } from '../threads/workerScript';
@@ -124,7 +125,7 @@ export class BrokerIntake {
   /** False when the thread has ended, or `token` is of one this one replaced: its channel is gone, the broker delivers those messages again. */
   ackUpTo(token: IntakeAckToken, count: number): boolean {
     if (token.intake !== this.id || this.exited) {
-      this.staleAckLine.say(`${count} message(s) stored, received by a consumer thread that has stopped: not acknowledged (the broker delivers them again; stored once)`);
+      this.staleAckLine.say(`${countText(count, 'message')} stored, received by a consumer thread that has stopped: not acknowledged (the broker delivers them again; stored once)`);
       return false;
     }
     this.peer.emit('ack', { generation: token.generation, tag: token.tag, count } satisfies AckMessage);
