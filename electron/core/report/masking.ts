@@ -65,7 +65,7 @@ export const DEFAULT_MASK_FIELDS = ['cardBin', 'customerId', 'customer', 'email'
  * that a producer's metadata may carry (a report is shared with merchants and schemes).
  */
 const REDACT_PATTERNS = [
-  'customer', 'email', 'phone', 'iban', 'password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'signingkey',
+  'customer', 'email', 'phone', 'msisdn', 'iban', 'password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'signingkey',
   'authorization', 'credential', 'webhook', 'cookie', 'cvv', 'cvc', 'securitycode', 'pinblock', 'track1', 'track2', 'trackdata',
 ];
 /**
@@ -77,8 +77,11 @@ const INTEGRATION_KEY_FORM = /^[A-Za-z0-9]{32}$/;
 /** Whether a member of an event's data is a PagerDuty integration key (not the CSV's routing_key column: the AMQP one). */
 const isIntegrationKey = (name: string, value: unknown): boolean =>
   typeof value === 'string' && value.length === 32 && INTEGRATION_KEY_FORM.test(value) && INTEGRATION_KEY_FIELDS.has(normalizeField(name));
-/** Names masked as "***" only when they are the whole name ("pin", not "shipping" or "pinned"). */
-const REDACT_EXACT = new Set(['pin', 'pincode', 'csc']);
+/**
+ * Names masked as "***" only when they are the whole name ("pin", not "shipping" or "pinned"; a
+ * phone number as "mobile" or "tel", not "automobile" or "hotel").
+ */
+const REDACT_EXACT = new Set(['pin', 'pincode', 'csc', 'mobile', 'mobileno', 'mobilenumber', 'tel', 'telno', 'telnumber']);
 const redacts = (n: string) => REDACT_EXACT.has(n) || REDACT_PATTERNS.some((p) => n.includes(p));
 /** Names of a whole card number (PAN) at any depth: masked as one, whatever the value passes. */
 const CARD_NUMBER_FIELDS = new Set(['pan', 'cardnumber', 'primaryaccountnumber']);

@@ -69,6 +69,19 @@ describe('masking, card security codes and private keys', () => {
     expect(m.deep({ discount: 'x', cscope: 'y' })).toEqual({ discount: 'x', cscope: 'y' });
   });
 
+  // A phone number under the names telecoms and payment APIs give it (msisdn, mobile, tel):
+  // masked like "phone", and not words that only contain the letters (automobile, hotel).
+  it('masks a phone number by its other names, and not what only contains the letters', () => {
+    expect(m.deep({ msisdn: '447946095800', customerMSISDN: '447946095800', mobile: '+44 7946 095800', mobile_number: '07946 095800', Tel: '+1 555 123 4567' })).toEqual({
+      msisdn: '***',
+      customerMSISDN: '***',
+      mobile: '***',
+      mobile_number: '***',
+      Tel: '***',
+    });
+    expect(m.deep({ automobile: 'van', hotel: 'Ritz', telemetry: 'on', channel: 'mobile' })).toEqual({ automobile: 'van', hotel: 'Ritz', telemetry: 'on', channel: 'mobile' });
+  });
+
   it('masks a PEM private key block in any value', () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----';
     expect(m.deep({ note: `key:\n${pem}\nend` })).toEqual({ note: 'key:\n***\nend' });
