@@ -24,7 +24,7 @@ const dir = tempDir('payops-followed-runbook-unit-');
 const stores: Store[] = [];
 afterEach(() => stores.splice(0).forEach((s) => s.close()));
 
-const declines = (runbookUrl: string) =>
+const declines = (runbookUrl: string | null) =>
   rule({ name: 'declines', description: 'Declines are up.', runbookUrl, metric: 'decline_rate', condition: { above: '10%' }, window: '10s', for: 0, keepFiringFor: 0 });
 
 /** The records a real evaluator saves when a 20 % decline rate fires (what the collector's outbox publishes). */
@@ -73,7 +73,7 @@ describe('a runbook link on the collector and its follower', () => {
     expect(records[0].runbookUrl).toBe('https://ops:***@wiki.example/runbooks?token=***');
   });
 
-  it('keeps the runbook of a record saved again without it (an older collector), and reads old rows as none', () => {
+  it('keeps the runbook of a record saved again without its annotations (an older collector, a save between changes), drops it when they come without one, and reads old rows as none', () => {
     const store = openStore(path.join(dir, 'resave.db'));
     stores.push(store);
     const r = savedRecords(declines('docs/runbooks.md#declines')).find((x) => x.state === 'firing')!;
@@ -81,6 +81,11 @@ describe('a runbook link on the collector and its follower', () => {
     const { runbookUrl: _r, description: _d, ...old } = r;
     store.alerts.save([{ ...old, summary: 'again' }]);
     expect(store.alerts.get(r.key)).toMatchObject({ summary: 'again', runbookUrl: 'docs/runbooks.md#declines', description: r.description });
+    // A record that carries its annotations carries them whole: a rule whose runbook was taken away
+    // (a rules save the alert fired on through) leaves none, not the one stored before.
+    store.alerts.save([{ ...old, description: r.description }]);
+    expect(store.alerts.get(r.key)).not.toHaveProperty('runbookUrl');
+    expect(store.alerts.get(r.key)).toMatchObject({ description: r.description });
     store.alerts.save([{ ...old, key: 'bare' }]);
     expect(store.alerts.get('bare')).not.toHaveProperty('runbookUrl');
     expect(store.alerts.get('bare')).not.toHaveProperty('description');
@@ -126,8 +131,12 @@ describe('a runbook link on the collector and its follower', () => {
     expect(follower.alerts.get(key)).toMatchObject({ runbookUrl: 'docs/runbooks.md#declines', description: store.alerts.get(key)!.description });
   });
 
-  it('a rules save keeps the runbook of the alert firing under the new rules (their runbook, not the old one)', () => {
-    const store = openStore(path.join(dir, 'reload.db'));
+  // A rules save that takes the runbook away: the alert firing on was still stored with the old one.
+  it.each([
+    ['docs/new.md', 'their runbook, not the old one'],
+    [null, 'none when they name none, not the old one'],
+  ] as [string | null, string][])('a rules save gives the alert firing under the new rules their runbook (%s: %s)', (newRunbook, _why) => {
+    const store = openStore(path.join(dir, `reload-${newRunbook === null ? 'none' : 'new'}.db`));
     stores.push(store);
     // A reload reads back the stored events of the rules' windows up to the wall clock: events of the last minute.
     const wall = Date.now();
@@ -146,10 +155,10 @@ describe('a runbook link on the collector and its follower', () => {
     s.evaluator.advanceTo(wall);
     const [firing] = store.alerts.open().filter((r) => r.state === 'firing');
     expect(firing).toMatchObject({ runbookUrl: 'docs/old.md' });
-    s.reload([declines('docs/new.md')]);
+    s.reload([declines(newRunbook)]);
     const after = store.alerts.open().filter((r) => r.state === 'firing');
     // Primed on the stored events, the new evaluator saved the alert several times: the record it keeps is the last.
-    expect(after.map((r) => [r.runbookUrl, r.description])).toEqual([['docs/new.md', firing.description]]);
+    expect(after.map((r) => [r.runbookUrl ?? null, r.description])).toEqual([[newRunbook, firing.description]]);
     s.stop();
   });
 });

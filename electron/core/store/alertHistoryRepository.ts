@@ -105,7 +105,8 @@ function toRecord(row: InstanceRow, transitions: AlertHistoryRecord['transitions
 
 // Notes set by an operator survive an update from the evaluator that does not carry them, and
 // so do the metric, runbook and description (an older collector's record over the metrics
-// stream has none).
+// stream has none, nor a save between an alert's changes of state). A record that carries its
+// annotations (a description) carries them whole: no runbook there means the rule has none now.
 const UPSERT_SQL = `
   INSERT INTO alert_instances (key, rule, severity, group_key, labels_json, state, summary, metric, runbook_url, description, value, peak_value,
     active_since, fired_at, resolved_at, ended_at, silenced, ack_by, ack_note, ack_at, resolve_note, resolve_note_by, resolve_note_at)
@@ -113,7 +114,7 @@ const UPSERT_SQL = `
     @active_since, @fired_at, @resolved_at, @ended_at, @silenced, @ack_by, @ack_note, @ack_at, @resolve_note, @resolve_note_by, @resolve_note_at)
   ON CONFLICT (key) DO UPDATE SET
     state = excluded.state, summary = excluded.summary, metric = coalesce(excluded.metric, metric),
-    runbook_url = coalesce(excluded.runbook_url, runbook_url), description = coalesce(excluded.description, description), value = excluded.value, peak_value = excluded.peak_value,
+    runbook_url = CASE WHEN excluded.description IS NULL THEN runbook_url ELSE excluded.runbook_url END, description = coalesce(excluded.description, description), value = excluded.value, peak_value = excluded.peak_value,
     fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, ended_at = excluded.ended_at,
     silenced = excluded.silenced, labels_json = excluded.labels_json, severity = excluded.severity,
     ack_by = coalesce(excluded.ack_by, ack_by), ack_note = coalesce(excluded.ack_note, ack_note), ack_at = coalesce(excluded.ack_at, ack_at),
