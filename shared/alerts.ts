@@ -23,6 +23,11 @@ export interface AlertView {
   peakValue: number | null;
   summary: string;
   runbookUrl: string | null;
+  /**
+   * The rule's condition in words and its own description (the `description` annotation);
+   * absent where no rule says it (a follower of an older collector).
+   */
+  description?: string;
   activeSince: number | null;
   firedAt: number | null;
   resolvedAt: number | null;

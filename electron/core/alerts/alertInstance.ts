@@ -116,6 +116,7 @@ export class AlertInstance {
       peakValue: this.peakValue,
       summary: this.summary,
       runbookUrl: this.rule.runbookUrl,
+      description: ruleAnnotations(this.rule).description,
       activeSince: this.activeSince,
       firedAt: this.firedAt,
       resolvedAt: this.resolvedAt,

@@ -90,6 +90,7 @@ export function alertViewOf(r: AlertHistoryRecord): AlertView {
     peakValue: r.peakValue,
     summary: r.summary,
     runbookUrl: r.runbookUrl ?? null,
+    ...(r.description === undefined ? {} : { description: r.description }),
     activeSince: r.activeSince,
     firedAt: r.firedAt,
     resolvedAt: r.resolvedAt,

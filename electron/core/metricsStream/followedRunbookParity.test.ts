@@ -60,6 +60,12 @@ describe('a runbook link on the collector and its follower', () => {
     expect(followed.map((a) => a.runbookUrl)).toEqual(['https://wiki.example/runbooks/declines']);
     expect(leading.map((a) => a.runbookUrl)).toEqual(['https://wiki.example/runbooks/declines']);
     expect(followerStore.alerts.get(followed[0].key)).toMatchObject({ description: 'decline rate per attempt above 10 % over 10s. Declines are up.' });
+    // The list an on-call opens first shows the rule's condition in words on both consoles.
+    expect(followed.map((a) => a.description)).toEqual(['decline rate per attempt above 10 % over 10s. Declines are up.']);
+    const live = new AlertEvaluator([declines('https://wiki.example/runbooks/declines')], { saveInstances: () => undefined, acknowledge: () => false, addResolveNote: () => false, saveSilence: () => {}, listSilences: () => [] }, { allowedLatenessMs: 0 });
+    live.observeEvents(payments(0, 60, 100, () => 20));
+    live.advanceTo(sec(60));
+    expect(live.list().map((a) => a.description)).toEqual(followed.map((a) => a.description));
     leaderSession.stop();
     followerSession.stop();
   });

@@ -7,6 +7,7 @@ import { useNow } from '../lib/hooks';
 import { useApp } from '../store/appStore';
 import { alertWindow, metricOfAlert } from '../../../shared/triage';
 import { triageHash } from '../views/triageModel';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import { RunbookLink } from './RunbookLink';
 import { UntrustedText } from './UntrustedText';
 import { sentencePlainText } from '../lib/sentenceParts';
@@ -119,6 +120,11 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                     >
                       Explain
                     </a>
+                  ) : null}
+                  {!compact && a.description ? (
+                    <div className="small alert-description" data-testid="alert-description">
+                      <bdi>{withFormatCharactersShown(a.description)}</bdi>
+                    </div>
                   ) : null}
                   {compact ? null : <RunbookLink url={a.runbookUrl} rule={a.rule} />}
                   {compact && labels.length ? <div className="labels" data-testid="alert-labels">{labels}</div> : null}

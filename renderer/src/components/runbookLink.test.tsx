@@ -67,6 +67,24 @@ describe("the alert list's runbook", () => {
   );
 });
 
+// The rule's condition in words beside a firing alert, where the History tab already showed it:
+// the list an on-call opens first had only the summary.
+describe("the alert list's description", () => {
+  const description = 'decline rate per attempt above 10 % over 10s, per merchant. Declines are up.';
+
+  it('shows the description under the summary, its undrawn characters shown, and none in the compact list', async () => {
+    const root = await renderInDom(<AlertList alerts={[{ ...alert(null), description: `${description}\u202e` }]} onAction={() => undefined} />);
+    expect(root.querySelector('[data-testid="alert-description"]')?.textContent).toBe(`${description}\\u202e`);
+    const compact = await renderInDom(<AlertList alerts={[{ ...alert(null), description }]} onAction={() => undefined} compact />);
+    expect(compact.querySelector('[data-testid="alert-description"]')).toBeNull();
+  });
+
+  it('draws nothing for an alert whose collector sent none', async () => {
+    const root = await renderInDom(<AlertList alerts={[alert(null)]} onAction={() => undefined} />);
+    expect(root.querySelector('[data-testid="alert-description"]')).toBeNull();
+  });
+});
+
 describe("the History tab's runbook and description", () => {
   it("shows the rule's description and links its runbook", async () => {
     const description = 'decline rate per attempt above 10 % over 5m, for 2m. Declines are up.';
