@@ -6,18 +6,13 @@
 //
 // The engine's API is the preload's `window.payops`, answering as the engine would.
 import { act } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PayopsApi } from '../../../shared/api';
+import { renderInDom, useDomRoots } from '../testing/domRootKit';
 import { answerCalls } from '../testing/preloadApi';
 import { DeadLetters } from './DeadLetters';
 
-const globals = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
-beforeAll(() => {
-  globals.IS_REACT_ACT_ENVIRONMENT = true;
-});
-afterAll(() => {
-  delete globals.IS_REACT_ACT_ENVIRONMENT;
-});
+useDomRoots();
 
 describe('the dead-letter queue list after a failed refresh', () => {
   it('shows only the failure, with Try again, until a read answers', async () => {
@@ -31,10 +26,7 @@ describe('the dead-letter queue list after a failed refresh', () => {
       throw new Error(`not in this test: ${name}`);
     }) as PayopsApi['invoke'];
     answerCalls(invoke);
-    const { createRoot } = await import('react-dom/client');
-    const container = document.body.appendChild(document.createElement('div'));
-    const root = createRoot(container);
-    await act(async () => root.render(<DeadLetters />));
+    const container = await renderInDom(<DeadLetters />);
     const queues = () => container.querySelector('[data-testid="dlq-queues"]')!;
     const button = (label: string) => [...queues().querySelectorAll('button')].find((b) => b.textContent === label);
     expect(queues().textContent).toContain('No dead-letter queue found');
@@ -49,7 +41,6 @@ describe('the dead-letter queue list after a failed refresh', () => {
     await act(async () => button('Try again')!.click());
     expect(queues().querySelector('[role="alert"]')).toBeNull();
     expect(queues().textContent).toContain('No dead-letter queue found');
-    await act(async () => root.unmount());
   });
 });
 
@@ -65,10 +56,7 @@ describe('the browsed dead-letter queue', () => {
       throw new Error(`not in this test: ${call}`);
     }) as PayopsApi['invoke'];
     answerCalls(invoke);
-    const { createRoot } = await import('react-dom/client');
-    const container = document.body.appendChild(document.createElement('div'));
-    const root = createRoot(container);
-    await act(async () => root.render(<DeadLetters />));
+    const container = await renderInDom(<DeadLetters />);
     await act(async () => container.querySelector<HTMLButtonElement>('.dlq-name')!.click());
     const section = container.querySelector('[data-testid="dlq-messages"]')!;
     expect(section.getAttribute('aria-label')).toBe(`Messages of payops.console.${'h'.repeat(120)}.\\u202eid42.dlq`);
@@ -78,6 +66,5 @@ describe('the browsed dead-letter queue', () => {
     const heading = section.querySelector('h2')!;
     expect(heading.querySelector('bdi')?.textContent).toMatch(/^payops\.console\.h+…h+\.\\u202eid42\.dlq$/);
     expect(text).toMatch(/…h+\.\\u202eid42\.dlq is empty\./);
-    await act(async () => root.unmount());
   });
 });
