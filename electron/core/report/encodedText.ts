@@ -32,6 +32,19 @@ function mayEncodeCardDigits(body: string): boolean {
 }
 
 /**
+ * A token's decoded bytes as `mask` leaves them, when they are UTF-8 text it changes; null when
+ * they are no text or hold nothing to mask (the token then stays as it is). Checked, not decoded
+ * with { fatal: true }: most tokens are ids and hashes, no text, and an exception for each costs
+ * more than the export's other masking of the value.
+ */
+function maskedText(bytes: Buffer, mask: (decoded: string) => string): string | null {
+  if (!isUtf8(bytes)) return null;
+  const decoded = bytes.toString('utf8');
+  const masked = mask(decoded);
+  return masked === decoded ? null : masked;
+}
+
+/**
  * Text with each base64 token that decodes to UTF-8 text holding a card number ("NDExMTEx..." for
  * "4111111111111111", alone or in JSON or a note) decoded, masked by `mask` (so are the e-mail
  * addresses and credentials beside it) and encoded again in its own alphabet and padding, as a
@@ -45,13 +58,8 @@ function maskBase64Tokens(text: string, mask: (decoded: string) => string): stri
     const urlSafe = /[-_]/.test(token);
     const body = token.endsWith('=') ? token.replace(/=+$/, '') : token;
     if ((urlSafe && /[+/]/.test(body)) || body.length % 4 === 1 || !mayEncodeCardDigits(body)) return token;
-    const bytes = Buffer.from(body, urlSafe ? 'base64url' : 'base64');
-    // Checked, not decoded with { fatal: true }: most tokens are ids and hashes, no text, and an
-    // exception for each costs more than the export's other masking of the value.
-    if (!isUtf8(bytes)) return token;
-    const decoded = bytes.toString('utf8');
-    const masked = mask(decoded);
-    if (masked === decoded) return token;
+    const masked = maskedText(Buffer.from(body, urlSafe ? 'base64url' : 'base64'), mask);
+    if (masked === null) return token;
     const encoded = Buffer.from(masked, 'utf8').toString(urlSafe ? 'base64url' : 'base64').replace(/=+$/, '');
     return body.length === token.length ? encoded : encoded.padEnd(Math.ceil(encoded.length / 4) * 4, '=');
   });
@@ -71,11 +79,8 @@ function maskHexTokens(text: string, mask: (decoded: string) => string): string 
   if (text.length < 26 || !HEX_DIGITS_RUN.test(text)) return text;
   return text.replace(HEX_TOKEN, (token) => {
     if (!HEX_DIGITS_RUN.test(token)) return token;
-    const bytes = Buffer.from(token, 'hex');
-    if (!isUtf8(bytes)) return token;
-    const decoded = bytes.toString('utf8');
-    const masked = mask(decoded);
-    if (masked === decoded) return token;
+    const masked = maskedText(Buffer.from(token, 'hex'), mask);
+    if (masked === null) return token;
     const encoded = Buffer.from(masked, 'utf8').toString('hex');
     return /[A-F]/.test(token) ? encoded.toUpperCase() : encoded;
   });
