@@ -14,6 +14,7 @@ import { sixteenDigitPan } from '../../../test/support/cardNumbers';
 import { cpuMsOf } from '../../../test/support/cpuTime';
 import { exportReasons } from '../../../test/support/reasonExports';
 import { tempDir } from '../../../test/support/tempDir';
+import { isIban } from './ibanText';
 import { Masker } from './masking';
 
 const m = new Masker({ enabled: true });
@@ -80,8 +81,10 @@ describe('masking, card numbers hex-encoded', () => {
         const token = Buffer.from(bytes).toString('hex');
         const text = `sha ${upper ? token.toUpperCase() : token} ok`;
         const digits = Buffer.from(bytes).toString('latin1').replace(/\D/g, '');
-        // Bytes that do not hold 13 ASCII digits can hold no card, and stay as they are.
-        if (digits.length < 13) expect(note(text)).toBe(text);
+        // Bytes that do not hold 13 ASCII digits can hold no card, and stay as they are; unless
+        // the token in upper case is itself an IBAN (two letters, two digits, mod 97: about one
+        // upper-case token in 3,500), which exports mask as one, whatever country code it names.
+        if (digits.length < 13 && !(upper && isIban(token.toUpperCase()))) expect(note(text)).toBe(text);
       }),
       { numRuns: 500 },
     );
