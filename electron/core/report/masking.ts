@@ -228,10 +228,10 @@ export class Masker {
       if (!value || value === masked || !out.includes(value)) continue;
       out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`, 'g'), () => masked);
     }
-    return maskEncodedTokens(maskCredentials(maskPans(maskIbans(out), this.panKeep())), this.scrubText);
+    return this.scrubText(out);
   }
 
-  /** scrub of a string (what a base64 token decodes to). */
+  /** scrub of a string (free text, what a base64 token decodes to). */
   private readonly scrubText = (text: string): string => this.scrub(text) as string;
 
   /** Digits of a card number kept at its start: as many as a masked BIN keeps. */
