@@ -1,7 +1,7 @@
 import { maskEncodedTokens } from './report/encodedText';
 import { maskIbans } from './report/ibanText';
 import { maskPans } from './report/panText';
-import { maskSecretsInText } from './secretText';
+import { maskPrivateKeys, maskSecretsInText } from './secretText';
 
 /**
  * Removes credentials from a broker URL (and from any text that quotes one), so that
@@ -51,7 +51,7 @@ const maskAccountNumbers = (text: string): string => maskEncodedTokens(maskPans(
  * tokens, JWTs, published-prefix keys, private key blocks).
  */
 export function redactSecrets(text: string): string {
-  return maskSecretsInText(maskAccountNumbers(text.replace(URL_USERINFO, '$1:***@')));
+  return maskSecretsInText(maskAccountNumbers(maskPrivateKeys(text.replace(URL_USERINFO, '$1:***@'))));
 }
 
 /** An Error whose message is safe to print: credentials stripped, no stack for operators. */

@@ -33,7 +33,7 @@
 // (cardContextOf). Off only with
 // masking (--no-mask).
 import { createHmac, randomBytes } from 'node:crypto';
-import { maskSecretsInText } from '../secretText';
+import { maskPrivateKeys, maskSecretsInText } from '../secretText';
 import { maskEncodedTokens } from './encodedText';
 import { maskIbans } from './ibanText';
 import { isPan, maskCardNumber, maskPan, maskPans } from './panText';
@@ -205,7 +205,7 @@ export class Masker {
    */
   scrub<T>(value: T): T | string {
     if (!this.enabled) return value;
-    if (typeof value === 'string') return maskEncodedTokens(maskCredentials(maskPans(maskIbans(value), this.panKeep())), this.scrubText);
+    if (typeof value === 'string') return maskEncodedTokens(maskCredentials(maskPans(maskIbans(maskPrivateKeys(value)), this.panKeep())), this.scrubText);
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
       const text = String(value);
       // Past 2^53 a JSON number was rounded when it was read (6212345678901234569 is

@@ -140,6 +140,17 @@ describe('masking, a PEM private key cut before its END line', () => {
     );
   });
 
+  it('a key line holding what reads as an account number is still masked whole', () => {
+    // 'Cr43c5GhAb8Y6ZmZiTmbgK' after the '/' passes Costa Rica's IBAN check: masked first as an
+    // IBAN, its stars ended the key's base64 there and left the rest of the key in the text.
+    const line = `${'A'.repeat(41)}/Cr43c5GhAb8Y6ZmZiTmbgK`;
+    for (const sep of ['\n', ' ']) {
+      const text = `before: -----BEGIN RSA PRIVATE KEY-----${sep}${line}${sep}${'A'.repeat(64)}${sep}AAAAAAAA${sep}(the rest was cut) m_1`;
+      expect(m.text(text, new Map())).toBe(`before: ***${sep}(the rest was cut) m_1`);
+      expect(redactSecrets(text)).toBe(`before: ***${sep}(the rest was cut) m_1`);
+    }
+  });
+
   it('no such key reaches an export', async () => {
     const texts = await exportedTexts('pem', [{ reason: `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}` }]);
     for (const [format, text] of Object.entries(texts)) expect(text, format).not.toContain(body.slice(0, 24));
