@@ -32,6 +32,7 @@ const h = vi.hoisted(() => {
     readyResolve: null as null | (() => void),
     openDialogCalls: [] as unknown[][],
     openDialogResult: { canceled: true, filePaths: [] as string[] },
+    errorBoxes: [] as string[],
   };
   let nextId = 1;
   class FakeWebContents {
@@ -146,7 +147,7 @@ const h = vi.hoisted(() => {
     },
     shell: { openExternal: async (u: string) => state.opened.push(u) },
     dialog: {
-      showErrorBox: () => {},
+      showErrorBox: (title: string, text: string) => void state.errorBoxes.push(`${title}: ${text}`),
       showOpenDialog: async (...a: unknown[]) => {
         state.openDialogCalls.push(a);
         return state.openDialogResult;
@@ -161,6 +162,8 @@ vi.mock('electron', () => ({ ...h.electron, default: h.electron }));
 const backendState = vi.hoisted(() => ({
   listeners: { snapshot: new Set<Fn>(), alert: new Set<Fn>() } as Record<string, Set<Fn>>,
   closed: 0,
+  closeError: null as Error | null,
+  startError: null as Error | null,
   options: null as unknown,
   calls: [] as unknown[],
 }));
@@ -168,6 +171,7 @@ const backendState = vi.hoisted(() => ({
 vi.mock('./core/host/consoleBackend', () => ({
   createConsoleBackend: async (options: unknown) => {
     backendState.options = options;
+    if (backendState.startError) throw backendState.startError;
     return {
       services: {
         app: { info: () => ({ version: '0', host: 'web', readOnly: false, demo: true, dbFile: null }) },
@@ -185,6 +189,7 @@ vi.mock('./core/host/consoleBackend', () => ({
       },
       close: async () => {
         backendState.closed += 1;
+        if (backendState.closeError) throw backendState.closeError;
       },
     };
   },
@@ -235,7 +240,10 @@ beforeEach(() => {
   backendState.listeners.snapshot.clear();
   backendState.listeners.alert.clear();
   backendState.closed = 0;
+  backendState.closeError = null;
+  backendState.startError = null;
   backendState.calls.length = 0;
+  h.state.errorBoxes.length = 0;
 });
 
 afterEach(() => {
@@ -422,6 +430,30 @@ describe('main.ts (fake electron)', () => {
     h.state.windows.length = 0;
     await boot();
     expect(win().options).toMatchObject({ x: 30, y: 40, width: 1000, height: 700 });
+  });
+
+  it('prints an engine error without the broker password or webhook token it quotes, and shows it so in the error box', async () => {
+    const secret = new Error('connect failed: amqp://ops:hunter2pw@broker.internal:5672/ (https://hooks.slack.com/services/T0000/B0000/XXXXsecretPATH)');
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.map(String).join(' ')));
+    try {
+      await boot();
+      backendState.closeError = secret;
+      for (const fn of h.state.appHandlers.get('before-quit') ?? []) fn({ preventDefault: () => {} });
+      await waitFor(() => h.state.exited !== null, 'the app to exit after the engine failed to close');
+      h.state.exited = null;
+      h.state.windows.length = 0;
+      backendState.startError = secret;
+      vi.resetModules();
+      await import('./main.js');
+      h.state.readyResolve?.();
+      await waitFor(() => h.state.exited !== null, 'the app to exit after the engine failed to start');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([expect.stringMatching(/^payops: engine did not close cleanly: connect failed: amqp:\/\/ops:\*\*\*@broker/)]);
+    expect(h.state.errorBoxes).toEqual([expect.stringMatching(/^payops could not start its engine: connect failed: amqp:\/\/ops:\*\*\*@broker/)]);
+    for (const line of [...errors, ...h.state.errorBoxes]) expect(line).not.toMatch(/hunter2pw|secretPATH/);
   });
 
   it('a second instance quits and starts nothing', async () => {

@@ -44,6 +44,7 @@ import { formatAlertNotification } from './desktop/notifications';
 import { reportDataUrl, reportRequestAllowed, writeFileAtomically } from './desktop/reportPdfFile';
 import { renderReportHtml } from './core/report/reportHtml';
 import { redactSecrets } from './core/redact';
+import { consoleLine, shownErrorText } from './desktop/consoleLine';
 import type { ReportJob } from '../shared/explorer';
 import { createSafeStorageSecretStore } from './desktop/secretStore';
 import { clampToDisplays, loadWindowState, saveWindowState, type WindowState } from './desktop/windowState';
@@ -113,7 +114,7 @@ function openExternalIfAllowed(url: string): void {
   if (isAllowedExternalUrl(url, externalHosts)) {
     void shell.openExternal(url);
   } else {
-    console.warn(`payops: blocked opening ${describeBlockedUrl(url)} (not on the allow-list; see PAYOPS_EXTERNAL_HOSTS)`);
+    console.warn(consoleLine(`blocked opening ${describeBlockedUrl(url)} (not on the allow-list; see PAYOPS_EXTERNAL_HOSTS)`));
   }
 }
 
@@ -313,7 +314,7 @@ function createWindow(): BrowserWindow {
     try {
       saveWindowState(windowStateFile(), state);
     } catch (error) {
-      console.warn('payops: could not save the window state:', (error as Error).message);
+      console.warn(consoleLine('could not save the window state', error));
     }
   };
   const schedule = (): void => {
@@ -333,10 +334,10 @@ function createWindow(): BrowserWindow {
   win.webContents.on('render-process-gone', (_e, details) => {
     const decision = crashGate();
     if (decision === 'reload') {
-      console.error(`payops: renderer gone (${details.reason}); reloading`);
+      console.error(consoleLine(`renderer gone (${details.reason}); reloading`));
       if (!win.isDestroyed()) void win.loadURL(APP_INDEX_URL);
     } else if (decision === 'give-up') {
-      console.error(`payops: renderer gone (${details.reason}) again: it keeps crashing, not reloading; trying once more in a minute`);
+      console.error(consoleLine(`renderer gone (${details.reason}) again: it keeps crashing, not reloading; trying once more in a minute`));
       const retry = setTimeout(() => {
         if (!win.isDestroyed()) void win.loadURL(APP_INDEX_URL);
       }, CRASH_RELOAD_WINDOW_MS);
@@ -371,7 +372,7 @@ async function start(): Promise<void> {
       secrets,
     });
   } catch (error) {
-    dialog.showErrorBox('payops could not start its engine', (error as Error).message);
+    dialog.showErrorBox('payops could not start its engine', shownErrorText(error));
     app.exit(1);
     return;
   }
@@ -390,7 +391,7 @@ async function shutdown(): Promise<void> {
     try {
       await b.close();
     } catch (error) {
-      console.error('payops: engine did not close cleanly:', (error as Error).message);
+      console.error(consoleLine('engine did not close cleanly', error));
     }
   }
 }
@@ -416,7 +417,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      console.error('payops: start failed:', error);
+      console.error(consoleLine('start failed', error, { stack: true }));
       app.exit(1);
     });
 }
