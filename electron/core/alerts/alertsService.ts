@@ -7,6 +7,7 @@ import type { ApiParsedArgs, ApiResults } from '../../../shared/api';
 import type { ApiService } from '../../../shared/apiDispatch';
 import type { AlertingSession } from './alertingSession';
 import type { AlertHistoryStore } from './alertHistoryStore';
+import { runbookUrlShared } from './ruleAnnotations';
 
 export class AlertsService implements ApiService<'alerts'> {
   constructor(private readonly session: AlertingSession) {}
@@ -17,8 +18,8 @@ export class AlertsService implements ApiService<'alerts'> {
    */
   list({ includeResolved, limit }: ApiParsedArgs<'alerts.list'>): ApiResults['alerts.list'] {
     const burn = listedFromHistory(this.session.history, includeResolved !== false, (r) => r.metric === BURN_RATE_METRIC);
-    if (burn.length === 0) return { alerts: this.session.evaluator.list({ includeResolved, limit }) };
-    const all = sortAlertViews([...this.session.evaluator.list({ includeResolved }), ...burn]);
+    if (burn.length === 0) return { alerts: this.session.evaluator.list({ includeResolved, limit }).map(withSharedRunbook) };
+    const all = sortAlertViews([...this.session.evaluator.list({ includeResolved }).map(withSharedRunbook), ...burn]);
     return { alerts: all.slice(0, limit ?? all.length) };
   }
 
@@ -49,6 +50,25 @@ export class AlertsService implements ApiService<'alerts'> {
   history(filter: ApiParsedArgs<'alerts.history'>): ApiResults['alerts.history'] {
     return withRuleMetrics(this.session.history.list(filter), this.session.evaluator.rules);
   }
+}
+
+/** Runbook URLs as shared, by the rule's URL: a rules file names a few, listed every 2 s. */
+const sharedRunbooks = new Map<string, string | null>();
+
+/**
+ * An evaluator's alert with its runbook as its records, followers and webhooks have it (a login
+ * or a token in it hidden, runbookUrlShared): the collector's own console showed and linked the
+ * rule's URL whole, where every other console and receiver got it hidden.
+ */
+function withSharedRunbook(v: AlertView): AlertView {
+  if (!v.runbookUrl) return v;
+  let shared = sharedRunbooks.get(v.runbookUrl);
+  if (shared === undefined) {
+    if (sharedRunbooks.size >= 256) sharedRunbooks.clear();
+    shared = runbookUrlShared(v.runbookUrl);
+    sharedRunbooks.set(v.runbookUrl, shared);
+  }
+  return shared === v.runbookUrl ? v : { ...v, runbookUrl: shared };
 }
 
 /**

@@ -79,6 +79,31 @@ describe('a runbook link on the collector and its follower', () => {
     expect(records[0].runbookUrl).toBe('https://ops:***@wiki.example/runbooks?token=***');
   });
 
+  it('the collector lists the runbook its follower and webhooks get, a login or token hidden (before: the rule’s URL whole)', () => {
+    const leaderStore = openStore(path.join(dir, 'leader-secret.db'));
+    const followerStore = openStore(path.join(dir, 'follower-secret.db'));
+    stores.push(leaderStore, followerStore);
+    const rules = [declines('https://ops:hunter2pw@wiki.example/runbooks?token=tok3nSECRET')];
+    const records = savedRecords(rules[0]);
+    const message = { v: METRICS_MESSAGE_VERSION, collector: 'c1', seq: 1, at: sec(60), rollups: [], counters: {}, queueSamples: [], alerts: records };
+    const decoded = decodeMetricsMessage(JSON.stringify(message), sec(60));
+    if (!decoded.ok) throw new Error(decoded.reason);
+    followerStore.metricsStream.applyBatch('s', [{ offset: 0, message: decoded.message }], sec(60));
+    const followerSession = session(followerStore, []);
+    const followed = new FollowedAlertsService(followerStore, followerSession).list({ includeResolved: true, limit: 10 }).alerts;
+
+    const leaderSession = session(leaderStore, rules);
+    leaderSession.evaluator.observeEvents(payments(0, 60, 100, () => 20));
+    leaderSession.evaluator.advanceTo(sec(60));
+    const leading = new AlertsService(leaderSession).list({ includeResolved: true, limit: 10 }).alerts;
+    expect(leading.map((a) => a.state)).toEqual(['firing']);
+    expect(leading.map((a) => a.runbookUrl)).toEqual(['https://ops:***@wiki.example/runbooks?token=***']);
+    expect(leading.map((a) => a.runbookUrl)).toEqual(followed.map((a) => a.runbookUrl));
+    expect(JSON.stringify(leading)).not.toMatch(/hunter2pw|tok3nSECRET/);
+    leaderSession.stop();
+    followerSession.stop();
+  });
+
   it('keeps the runbook of a record saved again without its annotations (an older collector, a save between changes), drops it when they come without one, and reads old rows as none', () => {
     const store = openStore(path.join(dir, 'resave.db'));
     stores.push(store);
