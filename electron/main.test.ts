@@ -24,7 +24,7 @@ const h = vi.hoisted(() => {
     headersReceived: null as Fn | null,
     windows: [] as any[], // eslint-disable-line @typescript-eslint/no-explicit-any
     menuTemplate: null as unknown,
-    notifications: [] as Array<{ title: string; body: string }>,
+    notifications: [] as Array<{ title: string; body: string; click: () => void }>,
     opened: [] as string[],
     exited: null as number | null,
     quitCalled: 0,
@@ -124,10 +124,13 @@ const h = vi.hoisted(() => {
       static isSupported() {
         return true;
       }
+      private clicked: () => void = () => {};
       constructor(readonly o: { title: string; body: string }) {}
-      on() {}
+      on(ev: string, fn: () => void) {
+        if (ev === 'click') this.clicked = fn;
+      }
       show() {
-        state.notifications.push({ title: this.o.title, body: this.o.body });
+        state.notifications.push({ title: this.o.title, body: this.o.body, click: () => this.clicked() });
       }
     },
     protocol: { registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s) },
@@ -334,6 +337,13 @@ describe('main.ts (fake electron)', () => {
     }
     expect(warned).toHaveLength(3);
     for (const line of warned) expect(line).not.toMatch(/hunter2pw|tok3nSECRET|secretPATH|ops@|ops%3A/);
+    // And the window is told, so the operator who clicked sees why nothing opened (before: the log line only).
+    expect(win().webContents.sent).toEqual([
+      ['payops:push', 'menu', { command: 'link.blocked', host: 'wiki.example.com', reason: 'credentials' }],
+      ['payops:push', 'menu', { command: 'link.blocked', host: 'hooks.slack.com', reason: 'host' }],
+      ['payops:push', 'menu', { command: 'link.blocked', host: '', reason: 'invalid' }],
+    ]);
+    expect(JSON.stringify(win().webContents.sent)).not.toMatch(/hunter2pw|tok3nSECRET|secretPATH/);
     expect(warned[0]).toContain('https://wiki.example.com');
     expect(warned[1]).toContain('https://hooks.slack.com');
     expect(h.state.opened).toEqual([]);
@@ -403,7 +413,20 @@ describe('main.ts (fake electron)', () => {
       ['payops:push', 'snapshot', { at: 1 }],
       ['payops:push', 'alert', expect.objectContaining({ rule: 'decline-rate' })],
     ]);
-    expect(h.state.notifications).toEqual([{ title: 'Firing: decline-rate', body: 'merchant=\u2068acme\u2069 · value 0.500' }]);
+    expect(h.state.notifications).toEqual([{ title: 'Firing: decline-rate', body: 'merchant=\u2068acme\u2069 · value 0.500', click: expect.any(Function) }]);
+  });
+
+  it('a click on an alert notification opens that alert: a menu push naming its key (before: the Alerts view only)', async () => {
+    await boot();
+    for (const l of backendState.listeners.alert) l({ kind: 'firing', rule: 'decline-rate', severity: 'critical', labels: { merchant: 'acme' }, value: 0.5, summary: '', at: 0, key: 'decline-rate|merchant=acme|1' });
+    for (const l of backendState.listeners.alert) l({ kind: 'firing', rule: 'old-collector', severity: 'warning', labels: {}, value: 1, summary: '', at: 0 });
+    win().webContents.sent.length = 0;
+    h.state.notifications[0].click();
+    h.state.notifications[1].click();
+    expect(win().webContents.sent).toEqual([
+      ['payops:push', 'menu', { command: 'alert.open', key: 'decline-rate|merchant=acme|1' }],
+      ['payops:push', 'menu', { command: 'view.alerts' }],
+    ]);
   });
 
   it('sends menu commands as a menu push; no Reload or DevTools when packaged', async () => {

@@ -21,7 +21,7 @@ import {
   type OpenDialogOptions,
   type WebContents,
 } from 'electron';
-import { IPC_INVOKE_CHANNEL, IPC_PUSH_CHANNEL, type ApiParsedArgs } from '../shared/api';
+import { IPC_INVOKE_CHANNEL, IPC_PUSH_CHANNEL, type ApiParsedArgs, type ApiPushes } from '../shared/api';
 import { dispatchApiRequest, type ApiServices } from '../shared/apiDispatch';
 import { CAPTURE_FILE_EXTENSIONS, type DialogResults } from '../shared/dialogApi';
 import type { ApiBackend } from './core/host/apiBackend';
@@ -35,12 +35,12 @@ import {
   appRequestPath,
   describeBlockedUrl,
   externalHostsFrom,
-  isAllowedExternalUrl,
   isAllowedNavigation,
   isAppUrl,
   isTrustedSender,
+  linkRefusal,
 } from './desktop/navigation';
-import { formatAlertNotification } from './desktop/notifications';
+import { formatAlertNotification, notificationClickPush } from './desktop/notifications';
 import { reportDataUrl, reportRequestAllowed, writeFileAtomically } from './desktop/reportPdfFile';
 import { renderReportHtml } from './core/report/reportHtml';
 import { redactSecrets } from './core/redact';
@@ -74,7 +74,7 @@ function rendererDir(): string {
   return path.join(app.getAppPath(), 'dist-renderer');
 }
 
-function send(channelName: string, payload: unknown): void {
+function send<K extends keyof ApiPushes>(channelName: K, payload: ApiPushes[K]): void {
   const win = mainWindow;
   if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return;
   win.webContents.send(IPC_PUSH_CHANNEL, channelName, payload);
@@ -110,11 +110,14 @@ async function serveApp(request: Request): Promise<Response> {
 
 // --- security handlers ----------------------------------------------------------------------
 
+/** Opens an allowed link in the system browser; a refused one is logged and the renderer told (its host and why). */
 function openExternalIfAllowed(url: string): void {
-  if (isAllowedExternalUrl(url, externalHosts)) {
+  const refusal = linkRefusal(url, externalHosts);
+  if (refusal === null) {
     void shell.openExternal(url);
   } else {
     console.warn(consoleLine(`blocked opening ${describeBlockedUrl(url)} (not on the allow-list; see PAYOPS_EXTERNAL_HOSTS)`));
+    send('menu', refusal);
   }
 }
 
@@ -253,7 +256,7 @@ function forwardPushes(b: ApiBackend): void {
       const notification = new Notification({ title: text.title, body: text.body, urgency: text.urgency, silent: text.urgency === 'low' });
       notification.on('click', () => {
         focusWindow();
-        sendMenuCommand('view.alerts');
+        send('menu', notificationClickPush(alert));
       });
       notification.show();
     }),

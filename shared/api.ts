@@ -7,6 +7,7 @@ import type { EngineSnapshot, QueueDepthPoint, ThroughputPoint } from './metrics
 import type { DbSizeLimit } from './storeStats';
 import { brokerProfileSchema, type BrokerProfileView } from './profiles';
 import type { AlertNotification, AlertView } from './alerts';
+import type { MenuPush } from './menuPush';
 import { alertsRequestSchemas, type AlertsResults } from './alertsApi';
 import { explorerRequestSchemas, type ExplorerResults } from './explorer';
 import { replayRequestSchemas, type ReplayResults } from './replayApi';
@@ -84,12 +85,11 @@ export interface ApiResults extends AlertsResults, ExplorerResults, ReplayResult
 export interface ApiPushes {
   snapshot: EngineSnapshot;
   alert: AlertNotification;
-  /** Desktop only: an application-menu command (view switch, pause, theme). */
-  menu: MenuCommand;
-}
-
-export interface MenuCommand {
-  command: 'view.dashboard' | 'view.alerts' | 'view.explorer' | 'view.settings' | 'live.togglePause' | 'theme.toggle';
+  /**
+   * Desktop only: from the main process, an application-menu command (view switch, pause, theme),
+   * the alert a notification's click opens, or a link it would not open (shared/menuPush.ts).
+   */
+  menu: MenuPush;
 }
 export type ApiPushName = keyof ApiPushes;
 

@@ -1,21 +1,10 @@
 // The application menu as data. main.ts turns it into a Menu; commands for the renderer are
 // sent as a 'menu' push on the push channel.
 import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommandName } from '../../shared/menuPush';
 
-export const MENU_COMMANDS = [
-  'view.dashboard',
-  'view.alerts',
-  'view.explorer',
-  'view.settings',
-  'live.togglePause',
-  'theme.toggle',
-] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
-
-/** The payload of the 'menu' push. */
-export interface MenuPush {
-  command: MenuCommand;
-}
+/** A menu item's command, one of the 'menu' push's (shared/menuPush.ts). */
+export type MenuCommand = MenuCommandName;
 
 export interface MenuOptions {
   appName: string;

@@ -1,4 +1,5 @@
 // Where the window may go and who may call the API: pure predicates used by main.ts.
+import type { LinkBlocked, LinkRefusal } from '../../shared/menuPush';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'payops';
@@ -56,18 +57,25 @@ function hostMatches(host: string, pattern: string): boolean {
 }
 
 /**
- * May this link be handed to shell.openExternal? Only https, default port, no credentials in
- * the URL, and a host on the allow-list. (file:, smb:, custom schemes are never opened.)
+ * Why this link may not be handed to shell.openExternal, as the renderer is told it (its host
+ * and the reason), or null when it may: only https, default port, no credentials in the URL,
+ * and a host on the allow-list. (file:, smb:, custom schemes are never opened.)
  */
-export function isAllowedExternalUrl(url: string, allowedHosts: readonly string[] = DEFAULT_EXTERNAL_HOSTS): boolean {
-  if (typeof url !== 'string' || url.length > 4096) return false;
-  const u = parse(url);
-  if (!u) return false;
-  if (u.protocol !== 'https:') return false;
-  if (u.username !== '' || u.password !== '') return false;
-  if (u.port !== '') return false;
+export function linkRefusal(url: unknown, allowedHosts: readonly string[] = DEFAULT_EXTERNAL_HOSTS): LinkBlocked | null {
+  const u = typeof url === 'string' && url.length <= 4096 ? parse(url) : null;
+  if (!u) return { command: 'link.blocked', host: '', reason: 'invalid' };
   const host = u.hostname.toLowerCase();
-  return allowedHosts.some((p) => hostMatches(host, p.toLowerCase()));
+  // Named by its host alone (a login, a path or a query may hold a secret: see describeBlockedUrl).
+  const refused = (reason: LinkRefusal): LinkBlocked => ({ command: 'link.blocked', host: host.replace(/[^a-z0-9.:[\]_-]/g, '').slice(0, 253), reason });
+  if (u.protocol !== 'https:') return refused('scheme');
+  if (u.username !== '' || u.password !== '') return refused('credentials');
+  if (u.port !== '') return refused('port');
+  return allowedHosts.some((p) => hostMatches(host, p.toLowerCase())) ? null : refused('host');
+}
+
+/** May this link be handed to shell.openExternal? (linkRefusal has no objection.) */
+export function isAllowedExternalUrl(url: string, allowedHosts: readonly string[] = DEFAULT_EXTERNAL_HOSTS): boolean {
+  return linkRefusal(url, allowedHosts) === null;
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { AlertNotification } from '../../shared/alerts';
 import { formatAlertValueText } from '../../shared/alertValueFormat';
 import { isolatedLabelsText, withFormatCharactersShown } from '../../shared/formatCharacters';
+import { parseMenuPush, type MenuPush } from '../../shared/menuPush';
 import { runbookHost } from '../../shared/runbookLink';
 
 /** Characters of a notification's body (what the desktop's notification centres show of it). */
@@ -24,11 +25,19 @@ export function formatAlertNotification(n: AlertNotification): { title: string; 
   const parts = [labels || 'all', `value ${formatAlertValue(n.value, n.metric)}`];
   if (n.summary) parts.push(withFormatCharactersShown(n.summary));
   // The runbook's host only (a URL's path or query may hold a token; the notification has no
-  // link to press, its click opens the Alerts view where the Runbook link is), kept whole at
+  // link to press, its click opens the alert in the Alerts view, beside its Runbook link), kept whole at
   // the end however long the summary before it is.
   const host = runbookHost(n.runbookUrl);
   const runbook = host ? ` · Runbook: ${host}` : '';
   const body = `${parts.join(' · ').slice(0, Math.max(0, BODY_MAX - runbook.length))}${runbook}`.slice(0, BODY_MAX);
   const urgency = n.kind === 'firing' && n.severity === 'critical' ? 'critical' : n.kind === 'firing' ? 'normal' : 'low';
   return { title, body, urgency };
+}
+
+/**
+ * What a click on an alert's notification tells the renderer: open that alert (the Alerts view,
+ * its row selected), or the Alerts view alone when the notification names no alert it can open.
+ */
+export function notificationClickPush(n: Pick<AlertNotification, 'key'>): MenuPush {
+  return parseMenuPush({ command: 'alert.open', key: n.key }) ?? { command: 'view.alerts' };
 }

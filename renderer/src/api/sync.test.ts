@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiPushes, ApiPushName } from '../../../shared/api';
 import type { EngineSnapshot, ThroughputPoint } from '../../../shared/metrics';
 import { emptySnapshot } from '../../../test/support/emptySnapshot';
+import { selectedAlertOf } from '../store/alerts';
 import { createAppStore } from '../store/store';
 import type { PayopsClient, TransportStatus } from './client';
 import { startSync } from './sync';
@@ -48,7 +49,9 @@ function fakeClient(latest: () => EngineSnapshot = () => snap(100, []), history 
     client,
     calls,
     push: (s: EngineSnapshot) => listeners.snapshot.forEach((l) => l(s)),
-    menu: (command: ApiPushes['menu']['command']) => listeners.menu.forEach((l) => l({ command })),
+    menu: (push: ApiPushes['menu']) => listeners.menu.forEach((l) => l(push)),
+    /** What the main process might send that is not a menu push (the renderer must drop it). */
+    menuRaw: (payload: unknown) => listeners.menu.forEach((l) => l(payload as ApiPushes['menu'])),
     setStatus: (patch: Partial<TransportStatus>) => {
       status = { ...status, ...patch };
       statusListeners.forEach((l) => l(status));
@@ -170,13 +173,48 @@ describe('sync', () => {
     const store = createAppStore({ defaultTheme: 'dark' });
     const views: string[] = [];
     const stop = startSync(f.client, store, { navigate: (v) => views.push(v) });
-    f.menu('view.alerts');
-    f.menu('view.settings');
-    f.menu('live.togglePause');
-    f.menu('theme.toggle');
-    expect(views).toEqual(['alerts', 'settings']);
+    f.menu({ command: 'view.alerts' });
+    f.menu({ command: 'view.settings' });
+    f.menu({ command: 'live.togglePause' });
+    f.menu({ command: 'theme.toggle' });
+    expect(views).toEqual(['#/alerts', '#/settings']);
     expect(store.getState().paused).toBe(true);
     expect(store.getState().theme).toBe('light');
+    stop();
+  });
+
+  it('opens the alert a desktop notification names: its route selects it (before: the Alerts view only)', async () => {
+    const f = fakeClient();
+    const routes: string[] = [];
+    const stop = startSync(f.client, createAppStore(), { navigate: (h) => routes.push(h) });
+    f.menu({ command: 'alert.open', key: 'decline-rate|merchant=m/1 & 2|1700000000000' });
+    expect(routes).toEqual(['#/alerts?alert=decline-rate%7Cmerchant%3Dm%2F1%20%26%202%7C1700000000000']);
+    expect(selectedAlertOf(routes[0])).toBe('decline-rate|merchant=m/1 & 2|1700000000000');
+    stop();
+  });
+
+  it('keeps the link the desktop app refused, to say so, until dismissed', async () => {
+    const f = fakeClient();
+    const store = createAppStore();
+    const stop = startSync(f.client, store, { navigate: () => undefined });
+    f.menu({ command: 'link.blocked', host: 'wiki.corp.example', reason: 'host' });
+    expect(store.getState().linkBlocked).toEqual({ command: 'link.blocked', host: 'wiki.corp.example', reason: 'host' });
+    store.getState().setLinkBlocked(null);
+    expect(store.getState().linkBlocked).toBeNull();
+    stop();
+  });
+
+  it('drops a menu push that does not fit the contract, acting on none of it', async () => {
+    const f = fakeClient();
+    const store = createAppStore({ defaultTheme: 'dark' });
+    const routes: string[] = [];
+    const stop = startSync(f.client, store, { navigate: (h) => routes.push(h) });
+    for (const bad of [null, 'view.alerts', {}, { command: 'view.nowhere' }, { command: 'alert.open' }, { command: 'alert.open', key: '' }, { command: 'alert.open', key: 'k'.repeat(401) }, { command: 'alert.open', key: 7 }, { command: 'view.alerts', extra: 1 }, { command: 'link.blocked', host: 'x.example', reason: 'because' }]) {
+      f.menuRaw(bad);
+    }
+    expect(routes).toEqual([]);
+    expect(store.getState().linkBlocked).toBeNull();
+    expect(store.getState().theme).toBe('dark');
     stop();
   });
 

@@ -2,10 +2,11 @@
 // cadence), the initial history, alerts polling and alert pushes, and a full reload
 // whenever the transport comes back after being lost.
 import type { StoreApi } from 'zustand/vanilla';
-import type { MenuCommand } from '../../../shared/api';
 import type { AlertNotification } from '../../../shared/alerts';
+import { parseMenuPush } from '../../../shared/menuPush';
 import { SNAPSHOT_MAX_HZ, type EngineSnapshot, type QueueDepthPoint, type ThroughputPoint } from '../../../shared/metrics';
 import { restartsSeries, type AppState } from '../store/store';
+import { alertHash } from '../store/alerts';
 import { DEFAULT_WINDOW_SECONDS } from '../store/series';
 import { playAlertSound, showNotification } from '../lib/notify';
 import type { PayopsClient } from './client';
@@ -16,12 +17,12 @@ const MAX_PENDING_TAIL = 5_000;
 
 export interface SyncOptions {
   onAlertNotification?: (n: AlertNotification) => void;
-  /** Switches the view (default: sets location.hash to #/<view>). */
-  navigate?: (view: string) => void;
+  /** Goes to a route, `#/<view>` or an alert's (default: sets location.hash). */
+  navigate?: (hash: string) => void;
 }
 
-function defaultNavigate(view: string): void {
-  if (typeof window !== 'undefined') window.location.hash = `#/${view}`;
+function defaultNavigate(hash: string): void {
+  if (typeof window !== 'undefined') window.location.hash = hash;
 }
 
 export function startSync(client: PayopsClient, store: StoreApi<AppState>, options: SyncOptions = {}): () => void {
@@ -131,14 +132,17 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
     scheduleAlerts(0);
   }
 
-  // Application-menu commands (desktop): view switch, pause, theme.
+  // The desktop main process's commands (shared/menuPush.ts), checked as they arrive: a view
+  // switch, pause, theme, the alert a notification's click opens, a link it would not open.
   const navigate = options.navigate ?? defaultNavigate;
-  function onMenu(m: MenuCommand): void {
-    const command = m?.command;
-    if (typeof command !== 'string') return;
-    if (command.startsWith('view.')) navigate(command.slice(5));
-    else if (command === 'live.togglePause') st().togglePause();
-    else if (command === 'theme.toggle') st().toggleTheme();
+  function onMenu(payload: unknown): void {
+    const m = parseMenuPush(payload);
+    if (m === null) return;
+    if (m.command === 'alert.open') navigate(alertHash(m.key));
+    else if (m.command === 'link.blocked') st().setLinkBlocked(m);
+    else if (m.command === 'live.togglePause') st().togglePause();
+    else if (m.command === 'theme.toggle') st().toggleTheme();
+    else navigate(`#/${m.command.slice('view.'.length)}`);
   }
 
   const offSnapshot = client.on('snapshot', onSnapshot);

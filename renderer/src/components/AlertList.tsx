@@ -1,5 +1,5 @@
 // A table of alerts, already ordered by the store (firing, pending, ..., resolved).
-import { memo } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { AlertView } from '../../../shared/alerts';
 import { alertSince } from '../store/alerts';
 import { fmtAgo, fmtAlertValue, fmtCount, fmtInstantTitle } from '../lib/format';
@@ -24,16 +24,31 @@ interface Props {
   moreNote?: string;
   /** Shows an Actions column (acknowledge, silence, resolve note) in the full table. */
   onAction?: (action: AlertAction, alert: AlertView) => void;
+  /** The alert a notification's click or a link opened: its row marked, scrolled to and focused, shown even past `limit`. */
+  selectedKey?: string | null;
 }
 
-export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, moreNote, onAction }: Props) {
+export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, moreNote, onAction, selectedKey = null }: Props) {
   const actions = Boolean(onAction) && !compact;
   const wallNow = useNow(1000);
   // Alert times are event times: in a replay, "ago" is measured on the replay's clock (the
   // newest event time), never on the wall clock (a capture from last month is not "just now").
   const replayClock = useApp((s) => (s.snapshot?.session === 'replay' ? s.snapshot.clock : null));
   const now = replayClock ?? wallNow;
-  const shown = limit ? alerts.slice(0, limit) : alerts;
+  const firstShown = limit ? alerts.slice(0, limit) : alerts;
+  const selected = selectedKey === null ? undefined : alerts.find((a) => a.key === selectedKey);
+  // Past the rows drawn (a per-merchant rule firing for hundreds): drawn after them all the same.
+  const shown = selected && !firstShown.includes(selected) ? [...firstShown, selected] : firstShown;
+  const selectedDrawn = selected !== undefined;
+  const selectedRow = useRef<HTMLTableRowElement | null>(null);
+  // Once per selection, and again when its row appears (the list was not loaded yet): not at
+  // each redraw (every second), which would pull the operator back while they scroll.
+  useEffect(() => {
+    const row = selectedRow.current;
+    if (!row) return;
+    row.scrollIntoView({ block: 'center' });
+    row.focus({ preventScroll: true });
+  }, [selectedKey, selectedDrawn]);
   if (alerts.length === 0) {
     return (
       <div className="empty" data-testid="alerts-empty">
@@ -71,9 +86,13 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
                 {compact ? <span className="sr-only">{a.severity}</span> : a.severity}
               </span>
             );
+            const isSelected = a === selected;
             return (
               <tr
                 key={a.key}
+                ref={isSelected ? selectedRow : undefined}
+                aria-current={isSelected ? 'true' : undefined}
+                tabIndex={isSelected ? -1 : undefined}
                 data-testid="alert-row"
                 data-key={a.key}
                 data-state={a.state}

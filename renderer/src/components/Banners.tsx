@@ -1,5 +1,5 @@
 // Banners under the top bar: lost connection, missing token, DEMO / REPLAY sessions,
-// paused view, paused ingest, stale snapshots.
+// paused view, paused ingest, stale snapshots, a link the desktop app did not open.
 import { memo, useState } from 'react';
 import { getClient, missingToken } from '../api/client';
 import { appStore, useApp } from '../store/appStore';
@@ -7,6 +7,7 @@ import { useNow } from '../lib/hooks';
 import { fmtBytes, fmtClockZone, fmtDateTime, fmtDuration, fmtInstantTitle, fmtPercent, fmtZoneAt } from '../lib/format';
 import { ReplayBannerControls } from './ReplayBannerControls';
 import { LateEventsBanner, NodeAlarmBanner } from './BrokerBanners';
+import { LinkBlockedBanner } from './LinkBlockedBanner';
 
 const STALE_MS = 15_000;
 
@@ -171,6 +172,7 @@ export const Banners = memo(function Banners() {
       <Stale />
       <NodeAlarmBanner />
       <LateEventsBanner />
+      <LinkBlockedBanner />
     </div>
   );
 });

@@ -2,6 +2,7 @@
 // requested from a user's click (requestNotifications), never on load.
 import type { AlertNotification } from '../../../shared/alerts';
 import { runbookHost } from '../../../shared/runbookLink';
+import { alertHash } from '../store/alerts';
 import { fmtAlertValue, fmtLabels } from './format';
 import { alertSentenceValues, sentencePlainText } from './sentenceParts';
 
@@ -32,11 +33,16 @@ export function notificationBody(n: AlertNotification): string {
   const labels = fmtLabels(n.labels);
   if (labels) parts.push(labels);
   if (n.value !== null && n.value !== undefined && Number.isFinite(n.value)) parts.push(`value ${fmtAlertValue(n.value, n.metric)}`);
-  // Its host only: a notification offers no link to press (its click opens the Alerts view,
-  // where the Runbook link is), and a URL's path or query may hold a token.
+  // Its host only: a notification offers no link to press (its click opens the alert in the
+  // Alerts view, beside its Runbook link), and a URL's path or query may hold a token.
   const runbook = runbookHost(n.runbookUrl);
   if (runbook) parts.push(`Runbook: ${runbook}`);
   return parts.filter(Boolean).join('\n');
+}
+
+/** Where a click on the notification of `n` goes: its alert, or the Alerts view when it names none. */
+export function notificationTarget(n: Pick<AlertNotification, 'key'>): string {
+  return typeof n.key === 'string' && n.key !== '' ? alertHash(n.key) : '#/alerts';
 }
 
 export function showNotification(n: AlertNotification): void {
@@ -47,9 +53,11 @@ export function showNotification(n: AlertNotification): void {
       tag: `${n.rule}|${fmtLabels(n.labels)}`,
       silent: true,
     });
+    // Opens the alert itself (the Alerts view, its row selected), as the desktop's click does.
+    const target = notificationTarget(n);
     notification.onclick = () => {
       window.focus();
-      if (location.hash !== '#/alerts') location.hash = '#/alerts';
+      if (location.hash !== target) location.hash = target;
       notification.close();
     };
   } catch {

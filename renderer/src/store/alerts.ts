@@ -69,6 +69,20 @@ export const ALERT_TABS = [
 ] as const;
 export type AlertTab = (typeof ALERT_TABS)[number]['id'];
 
+/**
+ * The Alerts view with one alert selected: where a notification's click (desktop or browser)
+ * takes the operator, as an Alertmanager or Grafana link opens the alert itself.
+ */
+export function alertHash(key: string): string {
+  return `#/alerts?alert=${encodeURIComponent(key)}`;
+}
+
+/** The key of the alert the route selects (alertHash), or null. */
+export function selectedAlertOf(hash: string): string | null {
+  const q = hash.indexOf('?');
+  return q < 0 ? null : new URLSearchParams(hash.slice(q + 1)).get('alert') || null;
+}
+
 /** The tab of `#/alerts/<tab>`; the current alerts for anything else. */
 export function alertTabOf(hash: string): AlertTab {
   const sub = hash.replace(/^#\/?/, '').split(/[/?]/)[1] ?? '';

@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo } from '../../../shared/api';
 import type { AlertView } from '../../../shared/alerts';
+import type { LinkBlocked } from '../../../shared/menuPush';
 import type { EngineSnapshot, QueueDepthPoint, ThroughputPoint } from '../../../shared/metrics';
 import type { TransportStatus } from '../api/client';
 import { orderAlerts } from './alerts';
@@ -51,6 +52,8 @@ export interface AppState {
   alertsError: string | null;
   notifyEnabled: boolean;
   soundEnabled: boolean;
+  /** The link the desktop app last refused to open (its host and why), until dismissed. */
+  linkBlocked: LinkBlocked | null;
 
   applySnapshot(snapshot: EngineSnapshot, receivedAt?: number): void;
   applyHistory(history: { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] }): void;
@@ -64,6 +67,7 @@ export interface AppState {
   setInfo(info: AppInfo): void;
   setNotifyEnabled(on: boolean): void;
   setSoundEnabled(on: boolean): void;
+  setLinkBlocked(notice: LinkBlocked | null): void;
 }
 
 export interface KeyValueStorage {
@@ -134,6 +138,7 @@ export function createAppStore(options: StoreOptions = {}): StoreApi<AppState> {
     alertsError: null,
     notifyEnabled: read(storage, NOTIFY_KEY) === '1',
     soundEnabled: read(storage, SOUND_KEY) === '1',
+    linkBlocked: null,
 
     applySnapshot(snapshot, receivedAt = now()) {
       const st = get();
@@ -209,6 +214,9 @@ export function createAppStore(options: StoreOptions = {}): StoreApi<AppState> {
     setSoundEnabled(on) {
       write(storage, SOUND_KEY, on ? '1' : '0');
       set({ soundEnabled: on });
+    },
+    setLinkBlocked(notice) {
+      set({ linkBlocked: notice });
     },
   }));
 }

@@ -1,13 +1,13 @@
 // The Alerts view: current alerts (firing first, then pending, then the recently resolved;
 // filter by state and by text; acknowledge, silence, resolve notes), the history, the
 // silences, the notifications (contact point URLs and the log) and the rule editor, each a
-// tab at #/alerts/<tab>.
+// tab at #/alerts/<tab>. #/alerts?alert=<key> selects one current alert (a notification's click).
 import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { AlertView } from '../../../shared/alerts';
 import { AlertList, type AlertAction } from '../components/AlertList';
 import { useApp } from '../store/appStore';
 import { TabList } from '../components/TabList';
-import { ALERT_TABS, alertTabOf, countByState, type AlertTab } from '../store/alerts';
+import { ALERT_TABS, alertTabOf, countByState, selectedAlertOf, type AlertTab } from '../store/alerts';
 import { fmtClockZone, fmtCount } from '../lib/format';
 import { AlertActionDialog } from './AlertsActions';
 import { AlertsHistory } from './AlertsHistory';
@@ -34,7 +34,8 @@ const FILTERS: { id: Filter; label: string; match: (a: AlertView) => boolean }[]
 ];
 
 export function AlertsPage() {
-  const tab = alertTabOf(useSyncExternalStore(subscribeHash, () => window.location.hash, () => ''));
+  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => '');
+  const tab = alertTabOf(hash);
   const [status, setStatus] = useState<string | null>(null);
   useEffect(() => {
     if (!status) return;
@@ -57,7 +58,7 @@ export function AlertsPage() {
         </div>
       ) : null}
       <div role="tabpanel" id="alerts-tabpanel" aria-labelledby={`alerts-tab-${tab}`}>
-        {tab === 'current' ? <CurrentAlerts onStatus={setStatus} /> : null}
+        {tab === 'current' ? <CurrentAlerts onStatus={setStatus} selectedKey={selectedAlertOf(hash)} /> : null}
         {tab === 'history' ? <AlertsHistory onStatus={setStatus} /> : null}
         {tab === 'silences' ? <AlertsSilences onStatus={setStatus} /> : null}
         {tab === 'notifications' ? (
@@ -83,13 +84,13 @@ export function AlertsPage() {
 const ALERT_ROWS_SHOWN = 200;
 
 /** The current alerts' table as the Alerts view draws it: the first ALERT_ROWS_SHOWN in its order, saying how many more. */
-export function CurrentAlertList(props: { alerts: AlertView[]; onAction: (action: AlertAction, alert: AlertView) => void; emptyText: string }) {
+export function CurrentAlertList(props: { alerts: AlertView[]; onAction: (action: AlertAction, alert: AlertView) => void; emptyText: string; selectedKey?: string | null }) {
   const n = props.alerts.length;
   const note = `${fmtCount(ALERT_ROWS_SHOWN)} of ${fmtCount(n)} alerts shown, in this order: filter by state, rule or label for the rest`;
   return <AlertList {...props} limit={ALERT_ROWS_SHOWN} moreNote={note} />;
 }
 
-function CurrentAlerts({ onStatus }: { onStatus: (text: string) => void }) {
+export function CurrentAlerts({ onStatus, selectedKey }: { onStatus: (text: string) => void; selectedKey: string | null }) {
   const alerts = useApp((s) => s.alerts);
   const loadedAt = useApp((s) => s.alertsLoadedAt);
   const error = useApp((s) => s.alertsError);
@@ -98,6 +99,13 @@ function CurrentAlerts({ onStatus }: { onStatus: (text: string) => void }) {
   const [text, setText] = useState('');
   const q = useDeferredValue(text.trim().toLowerCase());
   const counts = countByState(alerts);
+  // An alert opened by a notification or a link is shown whatever the filter was.
+  useEffect(() => {
+    if (selectedKey === null) return;
+    setFilter('all');
+    setText('');
+  }, [selectedKey]);
+  const selectedGone = selectedKey !== null && loadedAt !== null && !alerts.some((a) => a.key === selectedKey);
   const shown = useMemo(() => {
     const f = FILTERS.find((x) => x.id === filter) ?? FILTERS[0];
     return alerts.filter(
@@ -135,7 +143,13 @@ function CurrentAlerts({ onStatus }: { onStatus: (text: string) => void }) {
           />
           <AlertsUpdated error={error} loadedAt={loadedAt} />
         </div>
+        {selectedGone ? (
+          <div className="result result-info small" role="status" data-testid="alert-selected-gone">
+            The alert you opened is no longer among the current alerts: see <a href="#/alerts/history">History</a>.
+          </div>
+        ) : null}
         <CurrentAlertList
+          selectedKey={selectedKey}
           alerts={shown}
           onAction={(action, alert) => setActing({ action, alert })}
           emptyText={alerts.length ? 'No alerts match the filter' : loadedAt ? 'No alerts — all rules normal' : 'Alerts not loaded yet'}
