@@ -1,14 +1,15 @@
 // Operator actions on an alert: acknowledge (with a note), a resolve note, and a silence
 // by label matchers for a duration. Silenced alerts keep evaluating; they only stop
 // notifying. The same silence form creates silences from the Silences tab.
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { AlertSilence, AlertView, SilenceMatcher } from '../../../shared/alerts';
 import { silenceMatchersProblem } from '../../../shared/labelMatchers';
 import { getClient } from '../api/client';
 import type { AlertAction } from '../components/AlertList';
 import { message, Modal } from '../components/Modal';
+import { MatcherList } from '../components/UntrustedText';
 import { fmtDateTimeZone } from '../lib/format';
-import { fmtMatchers, SILENCE_DURATIONS, silenceMatchersFor } from '../store/alerts';
+import { SILENCE_DURATIONS, silenceMatchersFor } from '../store/alerts';
 import { silenceMatches } from './silenceMatch';
 import { alertSentenceValues, Sentence } from '../components/Sentence';
 
@@ -32,7 +33,7 @@ function rememberOperator(name: string): void {
 
 export type ActionTarget = Pick<AlertView, 'key' | 'rule' | 'labels' | 'severity' | 'summary'>;
 
-export function AlertActionDialog({ action, alert, onClose, onDone }: { action: AlertAction; alert: ActionTarget; onClose: () => void; onDone: (text: string) => void }) {
+export function AlertActionDialog({ action, alert, onClose, onDone }: { action: AlertAction; alert: ActionTarget; onClose: () => void; onDone: (line: ReactNode) => void }) {
   if (action === 'silence') {
     return (
       <Modal title={`Silence ${alert.rule}`} onClose={onClose} testId="silence-dialog">
@@ -43,7 +44,7 @@ export function AlertActionDialog({ action, alert, onClose, onDone }: { action: 
   return <NoteDialog action={action} alert={alert} onClose={onClose} onDone={onDone} />;
 }
 
-function NoteDialog({ action, alert, onClose, onDone }: { action: 'ack' | 'note'; alert: ActionTarget; onClose: () => void; onDone: (text: string) => void }) {
+function NoteDialog({ action, alert, onClose, onDone }: { action: 'ack' | 'note'; alert: ActionTarget; onClose: () => void; onDone: (line: ReactNode) => void }) {
   const [note, setNote] = useState('');
   const [by, setBy] = useState(rememberedOperator);
   const [busy, setBusy] = useState(false);
@@ -106,15 +107,23 @@ function NoteDialog({ action, alert, onClose, onDone }: { action: 'ack' | 'note'
   );
 }
 
-/** The line said when a silence is made: its end with its zone (the hour a DST fall-back repeats reads alike twice without it). */
-export function silencedText(s: Pick<AlertSilence, 'matchers' | 'endsAt'>): string {
-  return `Silenced ${fmtMatchers(s.matchers)} until ${fmtDateTimeZone(s.endsAt)}.`;
+/**
+ * The line said when a silence is made: its matchers drawn as the silences table draws them
+ * (each value isolated, a long one cut, the whole in its title), its end with its zone (the
+ * hour a DST fall-back repeats reads alike twice without it).
+ */
+export function silencedLine(s: Pick<AlertSilence, 'matchers' | 'endsAt'>): ReactNode {
+  return (
+    <>
+      Silenced <MatcherList matchers={s.matchers} /> until {fmtDateTimeZone(s.endsAt)}.
+    </>
+  );
 }
 
 const OPS: SilenceMatcher['op'][] = ['=', '!=', '=~', '!~'];
 
 /** Matchers, a duration and a comment; `preview` lists the alerts the matchers would mute. */
-export function SilenceForm({ initial, preview = [], onCancel, onDone }: { initial: SilenceMatcher[]; preview?: ActionTarget[]; onCancel: () => void; onDone: (text: string) => void }) {
+export function SilenceForm({ initial, preview = [], onCancel, onDone }: { initial: SilenceMatcher[]; preview?: ActionTarget[]; onCancel: () => void; onDone: (line: ReactNode) => void }) {
   const [matchers, setMatchers] = useState<SilenceMatcher[]>(initial.length ? initial : [{ label: 'alertname', op: '=', value: '' }]);
   const [durationMs, setDurationMs] = useState(SILENCE_DURATIONS[1].ms);
   const [comment, setComment] = useState('');
@@ -132,7 +141,7 @@ export function SilenceForm({ initial, preview = [], onCancel, onDone }: { initi
     try {
       const by = rememberedOperator();
       const s = await getClient().invoke('alerts.silence', { matchers, durationMs, comment: comment.trim(), by });
-      onDone(silencedText(s));
+      onDone(silencedLine(s));
     } catch (err) {
       setError(message(err));
       setBusy(false);

@@ -1,6 +1,6 @@
 // Alert history from the session database: what fired, when, for how long, how bad it got,
 // who acknowledged it and how it was resolved. Filter by rule, severity and time.
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import type { AlertHistoryRecord } from '../../../shared/alerts';
 import { getClient } from '../api/client';
 import { fmtAlertValue, fmtCount, fmtDateTime, fmtDuration, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
@@ -22,7 +22,7 @@ const SPANS = [
   { hours: 0, label: 'All time' },
 ];
 
-export function AlertsHistory({ onStatus }: { onStatus: (text: string) => void }) {
+export function AlertsHistory({ onStatus }: { onStatus: (line: ReactNode) => void }) {
   const clock = useApp((s) => s.snapshot?.clock ?? null);
   const alerts = useApp((s) => s.alerts);
   const [filter, setFilter] = useState<HistoryFilter>(DEFAULT_HISTORY_FILTER);

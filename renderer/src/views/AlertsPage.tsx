@@ -2,7 +2,7 @@
 // filter by state and by text; acknowledge, silence, resolve notes), the history, the
 // silences, the notifications (contact point URLs and the log) and the rule editor, each a
 // tab at #/alerts/<tab>. #/alerts?alert=<key> selects one current alert (a notification's click).
-import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AlertView } from '../../../shared/alerts';
 import { AlertList, type AlertAction } from '../components/AlertList';
 import { useApp } from '../store/appStore';
@@ -36,7 +36,8 @@ const FILTERS: { id: Filter; label: string; match: (a: AlertView) => boolean }[]
 export function AlertsPage() {
   const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => '');
   const tab = alertTabOf(hash);
-  const [status, setStatus] = useState<string | null>(null);
+  // A line of the view's words, with what came from the events (silence matchers) drawn cut.
+  const [status, setStatus] = useState<ReactNode>(null);
   useEffect(() => {
     if (!status) return;
     const t = setTimeout(() => setStatus(null), 8000);
@@ -90,7 +91,7 @@ export function CurrentAlertList(props: { alerts: AlertView[]; onAction: (action
   return <AlertList {...props} limit={ALERT_ROWS_SHOWN} moreNote={note} />;
 }
 
-export function CurrentAlerts({ onStatus, selectedKey }: { onStatus: (text: string) => void; selectedKey: string | null }) {
+export function CurrentAlerts({ onStatus, selectedKey }: { onStatus: (line: ReactNode) => void; selectedKey: string | null }) {
   const alerts = useApp((s) => s.alerts);
   const loadedAt = useApp((s) => s.alertsLoadedAt);
   const error = useApp((s) => s.alertsError);

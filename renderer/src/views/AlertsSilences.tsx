@@ -1,6 +1,6 @@
 // Silences: which alerts are muted, until when, by whom and why; create one by matchers
 // or end one early. Silenced alerts keep evaluating and show as silenced.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { AlertSilence, AlertView } from '../../../shared/alerts';
 import { getClient } from '../api/client';
 import { fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
@@ -12,12 +12,12 @@ import { SilenceForm } from './AlertsActions';
 import { ReadFailed } from '../components/ReadFailed';
 import { MatcherList } from '../components/UntrustedText';
 
-export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void }) {
+export function AlertsSilences({ onStatus }: { onStatus: (line: ReactNode) => void }) {
   const alerts = useApp((s) => s.alerts);
   const clock = useApp((s) => s.snapshot?.clock ?? null);
   const [silences, setSilences] = useState<AlertSilence[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [expireError, setExpireError] = useState<string | null>(null);
+  const [expireError, setExpireError] = useState<ReactNode>(null);
   const [creating, setCreating] = useState(false);
 
   const load = useCallback(async () => {
@@ -36,9 +36,13 @@ export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void 
     setExpireError(null);
     try {
       const res = await getClient().invoke('alerts.expireSilence', { id: s.id });
-      onStatus(res.ok ? `Silence ${fmtMatchers(s.matchers)} ended.` : 'That silence had already ended.');
+      onStatus(res.ok ? silenceEndedLine(s) : 'That silence had already ended.');
     } catch (err) {
-      setExpireError(`Could not end the silence ${fmtMatchers(s.matchers)}: ${message(err)}`);
+      setExpireError(
+        <>
+          Could not end the silence <MatcherList matchers={s.matchers} />: {message(err)}
+        </>,
+      );
     }
     await load();
   };
@@ -74,6 +78,15 @@ export function AlertsSilences({ onStatus }: { onStatus: (text: string) => void 
         </Modal>
       ) : null}
     </section>
+  );
+}
+
+/** The line said when a silence is ended early: its matchers cut as the table cuts them (the whole in their title). */
+export function silenceEndedLine(s: Pick<AlertSilence, 'matchers'>): ReactNode {
+  return (
+    <>
+      Silence <MatcherList matchers={s.matchers} /> ended.
+    </>
   );
 }
 

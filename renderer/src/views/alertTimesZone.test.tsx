@@ -9,7 +9,7 @@ import { NotificationLogTable } from './AlertsNotifications';
 import { SilencesTable } from './AlertsSilences';
 import { inTimeZone } from '../../../test/support/timeZone';
 import { AlertList } from '../components/AlertList';
-import { silencedText } from './AlertsActions';
+import { silencedLine } from './AlertsActions';
 import { reportAlertOption } from './explorer/ReportTab';
 
 inTimeZone('Europe/Berlin');
@@ -26,8 +26,9 @@ const alert = (over: Partial<AlertView>): AlertView => ({
 describe('the line said when a silence is made', () => {
   it('names the zone of its end, each pass of the repeated hour its own', () => {
     const matchers = [{ label: 'merchantId', op: '=' as const, value: 'm_1' }];
-    expect(silencedText({ matchers, endsAt: FIRST_PASS })).toContain('until 2026-10-25 02:30:00 GMT+2');
-    expect(silencedText({ matchers, endsAt: SECOND_PASS })).toContain('until 2026-10-25 02:30:00 GMT+1');
+    const line = (endsAt: number) => renderToStaticMarkup(<>{silencedLine({ matchers, endsAt })}</>);
+    expect(line(FIRST_PASS)).toContain('until 2026-10-25 02:30:00 GMT+2');
+    expect(line(SECOND_PASS)).toContain('until 2026-10-25 02:30:00 GMT+1');
   });
 });
 

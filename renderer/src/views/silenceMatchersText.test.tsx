@@ -7,7 +7,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { AlertSilence, SilenceMatcher } from '../../../shared/alerts';
 import { fmtMatchers } from '../store/alerts';
-import { SilencesTable } from './AlertsSilences';
+import { silencedLine } from './AlertsActions';
+import { silenceEndedLine, SilencesTable } from './AlertsSilences';
 
 const matchers: SilenceMatcher[] = [
   { label: 'merchantId', op: '=', value: 'שלום' },
@@ -34,5 +35,26 @@ describe('silence matchers in the silences table', () => {
 describe('silence matchers as plain text (the lines said when a silence is made or ended, a button name)', () => {
   it('isolate each value (FSI … PDI), its undrawn characters shown', () => {
     expect(fmtMatchers(matchers)).toBe('merchantId="\u2068שלום\u2069", country=~"\u2068m_\\u202e1\u2069"');
+  });
+});
+
+describe('the status lines said when a silence is made or ended (before: the matcher text whole, as wide as itself)', () => {
+  const long = 'm'.repeat(4000);
+  const lines = {
+    made: silencedLine({ matchers: [{ label: 'merchantId', op: '=', value: long }], endsAt: 2_000_000 }),
+    ended: silenceEndedLine({ matchers: [{ label: 'merchantId', op: '=', value: long }] }),
+  };
+  it.each(Object.keys(lines) as (keyof typeof lines)[])('%s: cut a long value as the table cuts it, the whole in its title', (which) => {
+    const html = renderToStaticMarkup(<>{lines[which]}</>);
+    expect(html).toContain(`merchantId=&quot;<bdi title="${long}">${'m'.repeat(64)}…</bdi>&quot;`);
+    expect(html.split(long)).toHaveLength(2);
+  });
+
+  it('isolate each value, its undrawn characters shown', () => {
+    const html = renderToStaticMarkup(<>{silenceEndedLine({ matchers })}</>);
+    expect(html).toMatch(/^Silence .* ended\.$/);
+    expect(html).toContain('merchantId=&quot;<bdi>שלום</bdi>&quot;');
+    expect(html).toContain('country=~&quot;<bdi>m_\\u202e1</bdi>&quot;');
+    expect(html).not.toContain('\u202e');
   });
 });
