@@ -126,6 +126,16 @@ test('denies new windows and navigation away from the app', async () => {
   expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
 });
 
+test('says a refused link in the console: its host and how to allow it, never its query', async () => {
+  await page.evaluate(() => window.open('https://wiki.not-allowed.example/runbooks/declines?token=tok3nSECRET'));
+  const banner = page.getByTestId('link-blocked');
+  await expect(banner).toContainText('wiki.not-allowed.example');
+  await expect(banner).toContainText('PAYOPS_EXTERNAL_HOSTS');
+  await expect(banner).not.toContainText('tok3nSECRET');
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(banner).toHaveCount(0);
+});
+
 test('denies permissions other than notifications', async () => {
   const states = await page.evaluate(async () => {
     const q = async (name: string) => {
