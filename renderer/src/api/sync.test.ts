@@ -186,10 +186,14 @@ describe('sync', () => {
   it('opens the alert a desktop notification names: its route selects it (before: the Alerts view only)', async () => {
     const f = fakeClient();
     const routes: string[] = [];
-    const stop = startSync(f.client, createAppStore(), { navigate: (h) => routes.push(h) });
+    const store = createAppStore();
+    const stop = startSync(f.client, store, { navigate: (h) => routes.push(h) });
     f.menu({ command: 'alert.open', key: 'decline-rate|merchant=m/1 & 2|1700000000000' });
     expect(routes).toEqual(['#/alerts?alert=decline-rate%7Cmerchant%3Dm%2F1%20%26%202%7C1700000000000']);
     expect(selectedAlertOf(routes[0])).toBe('decline-rate|merchant=m/1 & 2|1700000000000');
+    // Each click counts, so a second one on the alert already open scrolls to it again.
+    f.menu({ command: 'alert.open', key: 'decline-rate|merchant=m/1 & 2|1700000000000' });
+    expect(store.getState().alertOpenings).toBe(2);
     stop();
   });
 

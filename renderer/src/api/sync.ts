@@ -99,7 +99,7 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
     if (!n || typeof n !== 'object') return;
     const state = st();
     // In Electron the main process shows native notifications itself.
-    if (state.notifyEnabled && client.status().kind === 'ws') showNotification(n);
+    if (state.notifyEnabled && client.status().kind === 'ws') showNotification(n, () => st().noteAlertOpened());
     if (state.soundEnabled) playAlertSound(n.kind, n.severity);
     options.onAlertNotification?.(n);
     scheduleAlerts(150);
@@ -138,7 +138,10 @@ export function startSync(client: PayopsClient, store: StoreApi<AppState>, optio
   function onMenu(payload: unknown): void {
     const m = parseMenuPush(payload);
     if (m === null) return;
-    if (m.command === 'alert.open') navigate(alertHash(m.key));
+    if (m.command === 'alert.open') {
+      st().noteAlertOpened();
+      navigate(alertHash(m.key));
+    }
     else if (m.command === 'link.blocked') st().setLinkBlocked(m);
     else if (m.command === 'live.togglePause') st().togglePause();
     else if (m.command === 'theme.toggle') st().toggleTheme();

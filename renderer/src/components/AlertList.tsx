@@ -26,9 +26,11 @@ interface Props {
   onAction?: (action: AlertAction, alert: AlertView) => void;
   /** The alert a notification's click or a link opened: its row marked, scrolled to and focused, shown even past `limit`. */
   selectedKey?: string | null;
+  /** Changes at each notification click: the selected row is scrolled to again (the same alert clicked twice). */
+  openings?: number;
 }
 
-export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, moreNote, onAction, selectedKey = null }: Props) {
+export const AlertList = memo(function AlertList({ alerts, limit, compact, emptyText, moreNote, onAction, selectedKey = null, openings = 0 }: Props) {
   const actions = Boolean(onAction) && !compact;
   const wallNow = useNow(1000);
   // Alert times are event times: in a replay, "ago" is measured on the replay's clock (the
@@ -41,14 +43,14 @@ export const AlertList = memo(function AlertList({ alerts, limit, compact, empty
   const shown = selected && !firstShown.includes(selected) ? [...firstShown, selected] : firstShown;
   const selectedDrawn = selected !== undefined;
   const selectedRow = useRef<HTMLTableRowElement | null>(null);
-  // Once per selection, and again when its row appears (the list was not loaded yet): not at
-  // each redraw (every second), which would pull the operator back while they scroll.
+  // Once per selection (or notification click), and again when its row appears (the list was
+  // not loaded yet): not at each redraw (every second), which would pull the operator back while they scroll.
   useEffect(() => {
     const row = selectedRow.current;
     if (!row) return;
     row.scrollIntoView({ block: 'center' });
     row.focus({ preventScroll: true });
-  }, [selectedKey, selectedDrawn]);
+  }, [selectedKey, selectedDrawn, openings]);
   if (alerts.length === 0) {
     return (
       <div className="empty" data-testid="alerts-empty">

@@ -45,7 +45,8 @@ export function notificationTarget(n: Pick<AlertNotification, 'key'>): string {
   return typeof n.key === 'string' && n.key !== '' ? alertHash(n.key) : '#/alerts';
 }
 
-export function showNotification(n: AlertNotification): void {
+/** `onOpen`: told of each click (the route may already be the alert's: it is scrolled to again). */
+export function showNotification(n: AlertNotification, onOpen: () => void = () => undefined): void {
   if (notificationPermission() !== 'granted') return;
   try {
     const notification = new Notification(notificationTitle(n), {
@@ -57,6 +58,7 @@ export function showNotification(n: AlertNotification): void {
     const target = notificationTarget(n);
     notification.onclick = () => {
       window.focus();
+      onOpen();
       if (location.hash !== target) location.hash = target;
       notification.close();
     };

@@ -54,6 +54,8 @@ export interface AppState {
   soundEnabled: boolean;
   /** The link the desktop app last refused to open (its host and why), until dismissed. */
   linkBlocked: LinkBlocked | null;
+  /** Counts notification clicks: a second click on the alert already open scrolls to it again (its route is the same). */
+  alertOpenings: number;
 
   applySnapshot(snapshot: EngineSnapshot, receivedAt?: number): void;
   applyHistory(history: { throughput: ThroughputPoint[]; queueDepth: QueueDepthPoint[] }): void;
@@ -68,6 +70,7 @@ export interface AppState {
   setNotifyEnabled(on: boolean): void;
   setSoundEnabled(on: boolean): void;
   setLinkBlocked(notice: LinkBlocked | null): void;
+  noteAlertOpened(): void;
 }
 
 export interface KeyValueStorage {
@@ -139,6 +142,7 @@ export function createAppStore(options: StoreOptions = {}): StoreApi<AppState> {
     notifyEnabled: read(storage, NOTIFY_KEY) === '1',
     soundEnabled: read(storage, SOUND_KEY) === '1',
     linkBlocked: null,
+    alertOpenings: 0,
 
     applySnapshot(snapshot, receivedAt = now()) {
       const st = get();
@@ -217,6 +221,9 @@ export function createAppStore(options: StoreOptions = {}): StoreApi<AppState> {
     },
     setLinkBlocked(notice) {
       set({ linkBlocked: notice });
+    },
+    noteAlertOpened() {
+      set({ alertOpenings: get().alertOpenings + 1 });
     },
   }));
 }

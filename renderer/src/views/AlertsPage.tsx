@@ -85,7 +85,7 @@ export function AlertsPage() {
 const ALERT_ROWS_SHOWN = 200;
 
 /** The current alerts' table as the Alerts view draws it: the first ALERT_ROWS_SHOWN in its order, saying how many more. */
-export function CurrentAlertList(props: { alerts: AlertView[]; onAction: (action: AlertAction, alert: AlertView) => void; emptyText: string; selectedKey?: string | null }) {
+export function CurrentAlertList(props: { alerts: AlertView[]; onAction: (action: AlertAction, alert: AlertView) => void; emptyText: string; selectedKey?: string | null; openings?: number }) {
   const n = props.alerts.length;
   const note = `${fmtCount(ALERT_ROWS_SHOWN)} of ${fmtCount(n)} alerts shown, in this order: filter by state, rule or label for the rest`;
   return <AlertList {...props} limit={ALERT_ROWS_SHOWN} moreNote={note} />;
@@ -94,6 +94,7 @@ export function CurrentAlertList(props: { alerts: AlertView[]; onAction: (action
 export function CurrentAlerts({ onStatus, selectedKey }: { onStatus: (line: ReactNode) => void; selectedKey: string | null }) {
   const alerts = useApp((s) => s.alerts);
   const loadedAt = useApp((s) => s.alertsLoadedAt);
+  const openings = useApp((s) => s.alertOpenings);
   const error = useApp((s) => s.alertsError);
   const [filter, setFilter] = useState<Filter>('all');
   const [acting, setActing] = useState<{ action: AlertAction; alert: AlertView } | null>(null);
@@ -105,7 +106,7 @@ export function CurrentAlerts({ onStatus, selectedKey }: { onStatus: (line: Reac
     if (selectedKey === null) return;
     setFilter('all');
     setText('');
-  }, [selectedKey]);
+  }, [selectedKey, openings]);
   const selectedGone = selectedKey !== null && loadedAt !== null && !alerts.some((a) => a.key === selectedKey);
   const shown = useMemo(() => {
     const f = FILTERS.find((x) => x.id === filter) ?? FILTERS[0];
@@ -151,6 +152,7 @@ export function CurrentAlerts({ onStatus, selectedKey }: { onStatus: (line: Reac
         ) : null}
         <CurrentAlertList
           selectedKey={selectedKey}
+          openings={openings}
           alerts={shown}
           onAction={(action, alert) => setActing({ action, alert })}
           emptyText={alerts.length ? 'No alerts match the filter' : loadedAt ? 'No alerts — all rules normal' : 'Alerts not loaded yet'}

@@ -68,6 +68,23 @@ describe('an alert opened from its notification', () => {
     expect(scrolled).toHaveLength(1);
   });
 
+  it('is scrolled to again when its notification is clicked again (the route already the alert’s)', async () => {
+    const alerts = Array.from({ length: 30 }, (_, i) => alertView(i, i === 3 ? { state: 'resolved', resolvedAt: 1_700_000_100_000 } : {}));
+    appStore.getState().setAlerts(alerts);
+    const scrolled = scrolledRows();
+    await go(alertHash(alerts[3].key));
+    const container = await renderInDom(<AlertsPage />);
+    expect(scrolled).toHaveLength(1);
+    // The operator filters to what fires (the resolved alert is hidden), then clicks its notification again.
+    await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="alerts-filter-firing"]')!.click());
+    expect(container.querySelector('[aria-current="true"]')).toBeNull();
+    await act(async () => appStore.getState().noteAlertOpened());
+    const row = container.querySelector<HTMLElement>('[aria-current="true"]');
+    expect(row?.dataset.key).toBe(alerts[3].key);
+    expect(scrolled.at(-1)).toBe(row);
+    expect(document.activeElement).toBe(row);
+  });
+
   it('shows it whatever filter was set, and waits for the list when it is not loaded yet', async () => {
     appStore.setState({ alerts: [], alertsLoadedAt: null });
     const resolved = alertView(7, { state: 'resolved', resolvedAt: 1_700_000_100_000 });
