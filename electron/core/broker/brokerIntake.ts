@@ -11,6 +11,7 @@ import { validateBrokerUrl } from './brokerUrl';
 import type { AckToken } from './brokerConsumer';
 import type { AckMessage, ConsumerThreadData, DeliveryChunk, DrainState, IntakeControl } from './intakeProtocol';
 import type { DeliveryGuard, ReviewedDelivery } from './deliveryGuard';
+import type { DecodeAttemptGuard } from './decodeAttemptGuard';
 import { ThrottledLine } from './throttledLine';
 
 /** An acknowledgement token of one consumer thread: `intake` tells a thread restarted since (its channel generations start again). */
@@ -76,13 +77,15 @@ export class BrokerIntake {
     maxBodyBytes?: number,
     /** Counts what comes again in the database (classic queues and streams count none): null for none. */
     private readonly guard: DeliveryGuard | null = null,
+    /** Counts the consumer thread's decodes of redelivered messages (null for none: a stream). */
+    decodeGuard: DecodeAttemptGuard | null = null,
   ) {
     validateBrokerUrl(config.url);
     guard?.started?.();
     this.staleAckLine = new ThrottledLine(events.log);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
     const script = workerScript(__filename, 'consumerThread');
-    const workerData: ConsumerThreadData = { queue: config, maxBodyBytes };
+    const workerData: ConsumerThreadData = { queue: config, maxBodyBytes, countsDecodes: decodeGuard !== null };
     this.worker = new Worker(script.file, { ...script.options, workerData, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
     this.peer = new RpcPeer(this.worker);
     this.control = this.peer.remote<IntakeControl>('intake');
@@ -94,6 +97,10 @@ export class BrokerIntake {
     this.peer.on('queues', (samples) => events.onQueueSamples(samples as QueueDepth[]));
     this.peer.on('node', (node) => events.onBrokerNode?.(node as BrokerNodeHealth));
     this.peer.on('log', (line) => events.log(line as string));
+    if (decodeGuard) {
+      this.peer.serve('decodeAttempts', decodeGuard);
+      this.peer.on('decodeFinished', (key) => decodeGuard.finished(String(key)));
+    }
     this.started = new Promise((resolve, reject) => {
       this.peer.on('ready', () => resolve());
       this.peer.on('fatal', (f) => {

@@ -7,15 +7,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { safeErrorMessage } from '../redact';
 import { BrokerConsumer } from './brokerConsumer';
 import { DeliveryChunker } from './deliveryChunks';
+import { DecodeGate } from './decodeGate';
 import { RpcPeer, type RpcPort } from '../../../shared/rpc';
-import type { AckMessage, ConsumerThreadData, DrainState, IntakeControl } from './intakeProtocol';
+import type { AckMessage, ConsumerThreadData, DecodeAttemptControl, DrainState, IntakeControl } from './intakeProtocol';
 import { queueStatsPollerFor } from './watchedQueues';
 
 const port = parentPort;
 if (!port) throw new Error('consumerThread must run in a worker thread');
 const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
 const log = (line: string) => peer.emit('log', line);
-const { queue: config, maxBodyBytes } = workerData as ConsumerThreadData;
+const { queue: config, maxBodyBytes, countsDecodes } = workerData as ConsumerThreadData;
 
 const chunker = new DeliveryChunker(
   {
@@ -26,8 +27,17 @@ const chunker = new DeliveryChunker(
   maxBodyBytes,
 );
 
+// A redelivered message is decoded alone, counted by the engine first: it may be the one that
+// ended the previous thread (decodeGate.ts). Streams redeliver nothing: their reads are counted.
+const gate = countsDecodes
+  ? new DecodeGate(config.queue, chunker, peer.remote<DecodeAttemptControl>('decodeAttempts'), {
+      finished: (key) => peer.emit('decodeFinished', key),
+      putBack: (items, err) => consumer.putBack(items, err),
+    })
+  : null;
+
 const consumer = new BrokerConsumer(config, {
-  onDelivery: (d) => chunker.add(d),
+  onDelivery: (d) => (gate ? gate.add(d) : chunker.add(d)),
   quarantine: (d, reason) => chunker.quarantine(d, reason),
   onStatus: (status) => peer.emit('status', status),
   log,
@@ -63,6 +73,7 @@ const control: IntakeControl = {
   },
   async pause(): Promise<void> {
     await consumer.pause();
+    await gate?.idle();
     chunker.flush();
   },
   async stop(): Promise<void> {

@@ -8,6 +8,8 @@ import type { NamedQueueConfig } from './brokerConfig';
 export interface ConsumerThreadData {
   queue: NamedQueueConfig;
   maxBodyBytes?: number;
+  /** The engine serves 'decodeAttempts': each redelivered message is counted there before it is decoded (decodeGate.ts). */
+  countsDecodes?: boolean;
 }
 
 /**
@@ -48,4 +50,15 @@ export interface IntakeControl {
   /** Stops new deliveries; everything already received has been posted when this resolves. */
   pause(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * What the engine serves the consumer thread as 'decodeAttempts' (classic and quorum queues,
+ * decodeAttemptGuard.ts). The thread calls `begin` before it decodes a redelivered message and
+ * emits 'decodeFinished' (the same key) once it has posted it: a count left is a decode that
+ * ended the thread, or the process.
+ */
+export interface DecodeAttemptControl {
+  /** Counts, committed on return, one more decode of message `key`: the reason to quarantine it unread instead, or null to decode it. */
+  begin(key: string): string | null;
 }

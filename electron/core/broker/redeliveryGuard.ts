@@ -10,7 +10,6 @@
 // chunk, in one transaction. From the fourth delivery on, a message is counted as it is handed on, and
 // committed in a batch of its own: what was in flight beside the culprit gets stored, and what
 // came behind it, never handed on while it ended each process, is not counted toward the limit.
-import { createHash } from 'node:crypto';
 import type { RawMessage } from '../../../shared/events/eventTypes';
 import type { Store } from '../store/store';
 import { safeErrorMessage } from '../redact';
@@ -18,6 +17,7 @@ import type { NamedQueueConfig } from './brokerConfig';
 import { MAX_TAKE_ATTEMPTS } from './brokerConsumer';
 import type { DeliveryGuard, ReviewedDelivery } from './deliveryGuard';
 import type { DeliveryChunk } from './intakeProtocol';
+import { redeliveryKey } from './redeliveryKey';
 import { ThrottledLine } from './throttledLine';
 
 /**
@@ -159,6 +159,6 @@ export class RedeliveryGuard implements DeliveryGuard {
   }
 
   private keyOf(raw: RawMessage): string {
-    return createHash('sha256').update(this.config.queue).update('\0').update(raw.routingKey ?? '').update('\0').update(raw.body).digest('base64');
+    return redeliveryKey(this.config.queue, raw.routingKey, raw.body);
   }
 }

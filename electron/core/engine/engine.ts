@@ -7,6 +7,7 @@ import { sessionStatus } from '../../../shared/sessionStatus';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff';
 import { BrokerIntake, type IntakeAckToken } from '../broker/brokerIntake';
 import type { DeliveryGuard } from '../broker/deliveryGuard';
+import { DecodeAttemptGuard } from '../broker/decodeAttemptGuard';
 import { RedeliveryGuard } from '../broker/redeliveryGuard';
 import { StreamAttemptGuard } from '../broker/streamAttemptGuard';
 import { ThrottledLine } from '../broker/throttledLine';
@@ -71,6 +72,8 @@ export class Engine {
   private consumer: BrokerIntake | null = null;
   /** Wired once per session, whatever consumer threads come and go. */
   private deliveryGuard: DeliveryGuard | null = null;
+  /** Counts the consumer thread's decodes of redelivered messages: one that ends the thread each time is quarantined unread. */
+  private decodeGuard: DecodeAttemptGuard | null = null;
   /** Whether a consumer thread has connected in this session (before that, a finite start fails instead). */
   private consumerStarted = false;
   /** Restarts of an ended consumer thread since one last stored and acknowledged a batch. */
@@ -217,6 +220,7 @@ export class Engine {
       const broker = this.broker;
       const log = (line: string) => this.emit.log(line);
       this.deliveryGuard = RedeliveryGuard.wire(this.store, broker, log) ?? StreamAttemptGuard.wire(this.store, broker, log);
+      this.decodeGuard = DecodeAttemptGuard.wire(this.store, broker, log);
       this.consumer = this.openIntake(broker);
       if (broker.initialRetries === Infinity) {
         // The console keeps trying in the background and shows why; it never refuses to open.
@@ -267,7 +271,7 @@ export class Engine {
       onQueueSamples: (samples) => this.queueSamplesArrived(samples),
       onBrokerNode: (node) => (this.metrics.brokerNode = node),
       log: (line) => this.emit.log(line),
-    }, this.config.maxBodyBytes, this.deliveryGuard);
+    }, this.config.maxBodyBytes, this.deliveryGuard, this.decodeGuard);
     this.connection = { ...intake.status };
     return intake;
   }

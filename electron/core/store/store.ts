@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { AlertHistoryRepository } from './alertHistoryRepository';
 import { CounterRepository } from './counterRepository';
+import { DecodeAttemptRepository } from './decodeAttemptRepository';
 import { DeliveryAttemptRepository } from './deliveryAttemptRepository';
 import { StreamAttemptRepository } from './streamAttemptRepository';
 import { LOCK_WAIT_MS, openDatabase, setMaxDbBytes, type DbSizeLimit, type OpenOptions } from './database';
@@ -102,6 +103,8 @@ export interface Store extends ReadStore {
   readonly deliveryAttempts: DeliveryAttemptRepository;
   /** Reads of a stream from one offset that stored nothing (migration 378): streams redeliver nothing. */
   readonly streamAttempts: StreamAttemptRepository;
+  /** Decodes begun and never finished of messages delivered again (migration 384): what ended the consumer thread. */
+  readonly decodeAttempts: DecodeAttemptRepository;
   /** The ingest write path: one transaction per batch (events, quarantine, rollups, counters). */
   readonly ingest: EventWriter;
   /** Deletes what is older than `retentionDays` (0: keep everything); returns the events deleted. */
@@ -149,6 +152,7 @@ class SqliteStore implements Store {
   readonly segments: SegmentRollupRepository;
   readonly deliveryAttempts: DeliveryAttemptRepository;
   readonly streamAttempts: StreamAttemptRepository;
+  readonly decodeAttempts: DecodeAttemptRepository;
   private writer: EventWriter | null = null;
   private readonly retention: Retention;
   private readonly schema: StatementCache;
@@ -172,6 +176,7 @@ class SqliteStore implements Store {
     this.segments = new SegmentRollupRepository(db);
     this.deliveryAttempts = new DeliveryAttemptRepository(db);
     this.streamAttempts = new StreamAttemptRepository(db);
+    this.decodeAttempts = new DecodeAttemptRepository(db);
     this.retention = new Retention(db, { events: this.events, minutes: this.minuteRollups });
     this.schema = new StatementCache(db);
   }

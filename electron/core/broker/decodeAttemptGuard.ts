@@ -1,0 +1,79 @@
+// Thread: the engine thread. A message that ends the consumer thread while it is decoded (an
+// exception no try/catch holds, the stack blown, the heap exhausted: inside JSON.parse that
+// aborts the whole process) never reaches the engine, so neither the redelivery guard nor the
+// stream guard counted it: each new thread (or process) was delivered it first and died again,
+// for ever, the queue stuck behind it. Here the consumer thread's decodes of redelivered
+// messages are counted in the database (migration 384), committed before each begins, and
+// forgotten when it finishes (decodeGate.ts, on the consumer thread). A count left is a decode
+// that never finished. A first delivery is not counted (nothing said it would fail), so an
+// unrelated crash costs an innocent message one count, forgotten as soon as it decodes.
+import type { Store } from '../store/store';
+import { safeErrorMessage } from '../redact';
+import type { NamedQueueConfig } from './brokerConfig';
+import { MAX_TAKE_ATTEMPTS } from './brokerConsumer';
+import type { DecodeAttemptControl } from './intakeProtocol';
+import { ThrottledLine } from './throttledLine';
+
+/** A count not added to for this long is of a message gone elsewhere (quarantined long ago, another consumer, a deleted queue). */
+const IDLE_COUNT_MS = 7 * 24 * 3600_000;
+/** After a count fails (a lock, a full disk), decodes go on uncounted this long before the next try (each try may wait out the busy timeout). */
+const RETRY_COUNT_MS = 10_000;
+
+export class DecodeAttemptGuard implements DecodeAttemptControl {
+  private pruned = false;
+  private uncountedUntil = 0;
+  private readonly failedLine = new ThrottledLine((line) => this.log(line));
+  private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
+
+  private constructor(
+    private readonly store: Pick<Store, 'decodeAttempts'>,
+    private readonly queue: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The guard of `config`'s queue; null for a stream (its reads are counted instead: streamAttemptGuard.ts). */
+  static wire(store: Pick<Store, 'decodeAttempts'>, config: Pick<NamedQueueConfig, 'queue' | 'queueType'>, log: (line: string) => void): DecodeAttemptGuard | null {
+    return config.queueType === 'stream' ? null : new DecodeAttemptGuard(store, config.queue, log);
+  }
+
+  /**
+   * Before the consumer thread decodes a redelivered message: one more decode of it counted. At
+   * its MAX_TAKE_ATTEMPTS-th delivery (the first, never counted, and each decode since having
+   * ended before it finished) it is quarantined unread: stored, then acknowledged. Its count is
+   * kept, so that a copy delivered again (the acknowledgement lost) is refused unread too. Never throws.
+   */
+  begin(key: string): string | null {
+    const now = Date.now();
+    if (now < this.uncountedUntil) return null;
+    let attempts: number;
+    try {
+      if (!this.pruned) {
+        this.pruned = true;
+        this.store.decodeAttempts.forgetIdle(now - IDLE_COUNT_MS);
+      }
+      attempts = this.store.decodeAttempts.begin(this.queue, key, now);
+    } catch (err) {
+      this.uncountedUntil = now + RETRY_COUNT_MS;
+      this.failedLine.say(`redelivered messages could not be counted before their decode (${safeErrorMessage(err)}): decoded uncounted`);
+      return null;
+    }
+    const deliveries = attempts + 1;
+    if (deliveries < MAX_TAKE_ATTEMPTS) return null;
+    const ended = attempts - 1;
+    this.quarantinedLine.say(`queue ${this.queue}: a message whose decode ended the consumer thread ${ended} times: quarantined unread (a crash loop stopped)`);
+    return (
+      `delivered ${deliveries} times and never decoded to the end: each of its last ${ended} decodes ended the consumer thread, or the process, ` +
+      'before it could be handed on (a crash: an uncaught exception, the stack or the heap exhausted): quarantined unread rather than decoded again'
+    );
+  }
+
+  /** The consumer thread decoded `key` and handed it on: nothing ended while it ran. Never throws. */
+  finished(key: string): void {
+    try {
+      this.store.decodeAttempts.finished(key);
+    } catch (err) {
+      // Left counted: a later delivery of it counts one more than it should, no more.
+      this.failedLine.say(`a finished decode could not be forgotten (${safeErrorMessage(err)})`);
+    }
+  }
+}
