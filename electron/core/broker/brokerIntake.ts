@@ -77,7 +77,7 @@ export class BrokerIntake {
     maxBodyBytes?: number,
     /** Counts what comes again in the database (classic queues and streams count none): null for none. */
     private readonly guard: DeliveryGuard | null = null,
-    /** Counts the consumer thread's decodes of redelivered messages (null for none: a stream). */
+    /** Counts the consumer thread's decodes of what may have ended the thread before it (null: none). */
     decodeGuard: DecodeAttemptGuard | null = null,
   ) {
     validateBrokerUrl(config.url);
@@ -85,7 +85,7 @@ export class BrokerIntake {
     this.staleAckLine = new ThrottledLine(events.log);
     this.status = { state: 'connecting', url: redactUrl(config.url), since: Date.now(), attempts: 0, lastError: null };
     const script = workerScript(__filename, 'consumerThread');
-    const workerData: ConsumerThreadData = { queue: config, maxBodyBytes, countsDecodes: decodeGuard !== null };
+    const workerData: ConsumerThreadData = { queue: config, maxBodyBytes, countsDecodes: decodeGuard !== null, suspectThrough: decodeGuard?.receivedTo ?? null };
     this.worker = new Worker(script.file, { ...script.options, workerData, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
     this.peer = new RpcPeer(this.worker);
     this.control = this.peer.remote<IntakeControl>('intake');
@@ -100,6 +100,7 @@ export class BrokerIntake {
     if (decodeGuard) {
       this.peer.serve('decodeAttempts', decodeGuard);
       this.peer.on('decodeFinished', (key) => decodeGuard.finished(String(key)));
+      this.peer.on('streamReceived', (offset) => decodeGuard.received(Number(offset)));
     }
     this.started = new Promise((resolve, reject) => {
       this.peer.on('ready', () => resolve());

@@ -16,7 +16,7 @@ const port = parentPort;
 if (!port) throw new Error('consumerThread must run in a worker thread');
 const peer = new RpcPeer(port as RpcPort, { describeError: safeErrorMessage });
 const log = (line: string) => peer.emit('log', line);
-const { queue: config, maxBodyBytes, countsDecodes } = workerData as ConsumerThreadData;
+const { queue: config, maxBodyBytes, countsDecodes, suspectThrough } = workerData as ConsumerThreadData;
 
 const chunker = new DeliveryChunker(
   {
@@ -27,13 +27,20 @@ const chunker = new DeliveryChunker(
   maxBodyBytes,
 );
 
-// A redelivered message is decoded alone, counted by the engine first: it may be the one that
-// ended the previous thread (decodeGate.ts). Streams redeliver nothing: their reads are counted.
+// A message that may have ended the previous thread (a redelivery; on a stream, one a thread that
+// ended had received) is decoded alone, counted by the engine first (decodeGate.ts).
 const gate = countsDecodes
-  ? new DecodeGate(config.queue, chunker, peer.remote<DecodeAttemptControl>('decodeAttempts'), {
-      finished: (key) => peer.emit('decodeFinished', key),
-      putBack: (items, err) => consumer.putBack(items, err),
-    })
+  ? new DecodeGate(
+      config.queue,
+      chunker,
+      peer.remote<DecodeAttemptControl>('decodeAttempts'),
+      {
+        finished: (key) => peer.emit('decodeFinished', key),
+        putBack: (items, err) => consumer.putBack(items, err),
+        ...(config.queueType === 'stream' ? { received: (offset: number) => peer.emit('streamReceived', offset) } : {}),
+      },
+      suspectThrough ?? null,
+    )
   : null;
 
 const consumer = new BrokerConsumer(config, {

@@ -1,6 +1,7 @@
 // The decode guard counts only decodes that never finish: a message redelivered after unrelated
 // crashes, decoded each time, is never refused; one whose decodes keep ending is refused at its
-// fifth delivery, and stays refused; a store that cannot count lets messages be decoded uncounted.
+// fifth delivery (a stream's at its fifth read), and stays refused; a store that cannot count lets
+// messages be decoded uncounted.
 // Real store, reopened between "threads" as a restarted console would.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ describe('decodes of redelivered messages', () => {
   it('that finish count nothing, however often the message comes again', () => {
     const store = openStore(path.join(dir, 'finished.db'));
     try {
-      const guard = DecodeAttemptGuard.wire(store, config, () => undefined)!;
+      const guard = DecodeAttemptGuard.wire(store, config, () => undefined);
       for (let i = 0; i < 10; i++) {
         expect(guard.begin(key('innocent'))).toBeNull();
         guard.finished(key('innocent'));
@@ -33,12 +34,12 @@ describe('decodes of redelivered messages', () => {
     // Deliveries 2, 3, 4: each decode ends the thread (no finished), across processes.
     for (let delivery = 2; delivery <= 4; delivery++) {
       const store = openStore(file);
-      expect(DecodeAttemptGuard.wire(store, config, (l) => lines.push(l))!.begin(key('poison'))).toBeNull();
+      expect(DecodeAttemptGuard.wire(store, config, (l) => lines.push(l)).begin(key('poison'))).toBeNull();
       store.close();
     }
     const store = openStore(file);
     try {
-      const guard = DecodeAttemptGuard.wire(store, config, (l) => lines.push(l))!;
+      const guard = DecodeAttemptGuard.wire(store, config, (l) => lines.push(l));
       expect(guard.begin(key('poison'))).toMatch(/^delivered 5 times and never decoded to the end: each of its last 3 decodes ended the consumer thread, or the process/);
       expect(lines).toEqual(['queue guard.decode: a message whose decode ended the consumer thread 3 times: quarantined unread (a crash loop stopped)']);
       // A copy delivered again (its acknowledgement lost) is refused unread too; another message is not.
@@ -53,16 +54,24 @@ describe('decodes of redelivered messages', () => {
     const store = openStore(path.join(dir, 'closed.db'));
     store.close();
     const lines: string[] = [];
-    const guard = DecodeAttemptGuard.wire(store, config, (l) => lines.push(l))!;
+    const guard = DecodeAttemptGuard.wire(store, config, (l) => lines.push(l));
     expect(guard.begin(key('any'))).toBeNull();
     expect(() => guard.finished(key('any'))).not.toThrow();
-    expect(lines[0]).toMatch(/^redelivered messages could not be counted before their decode \(.*\): decoded uncounted$/);
+    expect(lines[0]).toMatch(/^messages delivered again could not be counted before their decode \(.*\): decoded uncounted$/);
   });
 
-  it('is not wired for a stream (its reads are counted instead)', () => {
+  it('on a stream, says it read a message, and keeps how far the threads have received', () => {
     const store = openStore(path.join(dir, 'stream.db'));
     try {
-      expect(DecodeAttemptGuard.wire(store, { queue: 's', queueType: 'stream' }, () => undefined)).toBeNull();
+      const guard = DecodeAttemptGuard.wire(store, { queue: 'guard.stream', queueType: 'stream' }, () => undefined);
+      expect(guard.receivedTo).toBeNull();
+      guard.received(1024);
+      guard.received(5);
+      guard.received(Number.NaN);
+      expect(guard.receivedTo).toBe(1024);
+      const poison = redeliveryKey('guard.stream', '', Buffer.from('poison'));
+      for (let i = 0; i < 3; i++) expect(guard.begin(poison)).toBeNull();
+      expect(guard.begin(poison)).toMatch(/^read 5 times and never decoded to the end/);
     } finally {
       store.close();
     }

@@ -2,11 +2,12 @@
 // exception no try/catch holds, the stack blown, the heap exhausted: inside JSON.parse that
 // aborts the whole process) never reaches the engine, so neither the redelivery guard nor the
 // stream guard counted it: each new thread (or process) was delivered it first and died again,
-// for ever, the queue stuck behind it. Here the consumer thread's decodes of redelivered
-// messages are counted in the database (migration 384), committed before each begins, and
-// forgotten when it finishes (decodeGate.ts, on the consumer thread). A count left is a decode
-// that never finished. A first delivery is not counted (nothing said it would fail), so an
-// unrelated crash costs an innocent message one count, forgotten as soon as it decodes.
+// for ever, the queue stuck behind it. Here the consumer thread's decodes of what may have ended
+// the thread before it (a redelivery; on a stream, what a thread that ended had received) are
+// counted in the database (migration 384), committed before each begins, and forgotten when it
+// finishes (decodeGate.ts, on the consumer thread). A count left is a decode that never
+// finished. A first delivery is not counted (nothing said it would fail), so an unrelated crash
+// costs an innocent message one count, forgotten as soon as it decodes.
 import type { Store } from '../store/store';
 import { safeErrorMessage } from '../redact';
 import type { NamedQueueConfig } from './brokerConfig';
@@ -24,23 +25,39 @@ export class DecodeAttemptGuard implements DecodeAttemptControl {
   private uncountedUntil = 0;
   private readonly failedLine = new ThrottledLine((line) => this.log(line));
   private readonly quarantinedLine = new ThrottledLine((line) => this.log(line));
+  private receivedUpTo: number | null = null;
 
   private constructor(
     private readonly store: Pick<Store, 'decodeAttempts'>,
-    private readonly queue: string,
+    private readonly config: Pick<NamedQueueConfig, 'queue' | 'queueType'>,
     private readonly log: (line: string) => void,
   ) {}
 
-  /** The guard of `config`'s queue; null for a stream (its reads are counted instead: streamAttemptGuard.ts). */
-  static wire(store: Pick<Store, 'decodeAttempts'>, config: Pick<NamedQueueConfig, 'queue' | 'queueType'>, log: (line: string) => void): DecodeAttemptGuard | null {
-    return config.queueType === 'stream' ? null : new DecodeAttemptGuard(store, config.queue, log);
+  /** The guard of `config`'s queue (one per session, whatever consumer threads come and go). */
+  static wire(store: Pick<Store, 'decodeAttempts'>, config: Pick<NamedQueueConfig, 'queue' | 'queueType'>, log: (line: string) => void): DecodeAttemptGuard {
+    return new DecodeAttemptGuard(store, config, log);
   }
 
   /**
-   * Before the consumer thread decodes a redelivered message: one more decode of it counted. At
-   * its MAX_TAKE_ATTEMPTS-th delivery (the first, never counted, and each decode since having
-   * ended before it finished) it is quarantined unread: stored, then acknowledged. Its count is
-   * kept, so that a copy delivered again (the acknowledgement lost) is refused unread too. Never throws.
+   * A stream: the offset up to which this session's consumer threads have received (null before
+   * any). A stream redelivers nothing and marks nothing redelivered; a thread started after one
+   * ended (the engine starts one only then) reads again from the stored offset, and decodes what
+   * the ended ones had received alone, each counted first.
+   */
+  get receivedTo(): number | null {
+    return this.receivedUpTo;
+  }
+
+  received(offset: number): void {
+    if (Number.isSafeInteger(offset) && (this.receivedUpTo === null || offset > this.receivedUpTo)) this.receivedUpTo = offset;
+  }
+
+  /**
+   * Before the consumer thread decodes a message that may have ended the thread before it: one
+   * more decode of it counted. At its MAX_TAKE_ATTEMPTS-th delivery, or read (the first, never
+   * counted, and each decode since having ended before it finished) it is quarantined unread:
+   * stored, then acknowledged (a stream's offset stored past it). Its count is kept, so that a
+   * copy delivered again (the acknowledgement lost) is refused unread too. Never throws.
    */
   begin(key: string): string | null {
     const now = Date.now();
@@ -51,18 +68,18 @@ export class DecodeAttemptGuard implements DecodeAttemptControl {
         this.pruned = true;
         this.store.decodeAttempts.forgetIdle(now - IDLE_COUNT_MS);
       }
-      attempts = this.store.decodeAttempts.begin(this.queue, key, now);
+      attempts = this.store.decodeAttempts.begin(this.config.queue, key, now);
     } catch (err) {
       this.uncountedUntil = now + RETRY_COUNT_MS;
-      this.failedLine.say(`redelivered messages could not be counted before their decode (${safeErrorMessage(err)}): decoded uncounted`);
+      this.failedLine.say(`messages delivered again could not be counted before their decode (${safeErrorMessage(err)}): decoded uncounted`);
       return null;
     }
     const deliveries = attempts + 1;
     if (deliveries < MAX_TAKE_ATTEMPTS) return null;
     const ended = attempts - 1;
-    this.quarantinedLine.say(`queue ${this.queue}: a message whose decode ended the consumer thread ${ended} times: quarantined unread (a crash loop stopped)`);
+    this.quarantinedLine.say(`queue ${this.config.queue}: a message whose decode ended the consumer thread ${ended} times: quarantined unread (a crash loop stopped)`);
     return (
-      `delivered ${deliveries} times and never decoded to the end: each of its last ${ended} decodes ended the consumer thread, or the process, ` +
+      `${this.config.queueType === 'stream' ? 'read' : 'delivered'} ${deliveries} times and never decoded to the end: each of its last ${ended} decodes ended the consumer thread, or the process, ` +
       'before it could be handed on (a crash: an uncaught exception, the stack or the heap exhausted): quarantined unread rather than decoded again'
     );
   }

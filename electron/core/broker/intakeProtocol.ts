@@ -10,6 +10,11 @@ export interface ConsumerThreadData {
   maxBodyBytes?: number;
   /** The engine serves 'decodeAttempts': each redelivered message is counted there before it is decoded (decodeGate.ts). */
   countsDecodes?: boolean;
+  /**
+   * A stream's offset up to which the threads before this one (each ended by itself) had
+   * received: what this one reads up to there is decoded alone, counted first, as a redelivery is.
+   */
+  suspectThrough?: number | null;
 }
 
 /**
@@ -53,10 +58,12 @@ export interface IntakeControl {
 }
 
 /**
- * What the engine serves the consumer thread as 'decodeAttempts' (classic and quorum queues,
- * decodeAttemptGuard.ts). The thread calls `begin` before it decodes a redelivered message and
- * emits 'decodeFinished' (the same key) once it has posted it: a count left is a decode that
- * ended the thread, or the process.
+ * What the engine serves the consumer thread as 'decodeAttempts' (decodeAttemptGuard.ts). The
+ * thread calls `begin` before it decodes a message that may have ended the thread before it (a
+ * redelivery; on a stream, one read again after a thread ended) and emits 'decodeFinished' (the
+ * same key) once it has posted it: a count left is a decode that ended the thread, or the
+ * process. A stream's thread also emits 'streamReceived' (an offset it has received up to, or a
+ * little past) before it decodes what it received.
  */
 export interface DecodeAttemptControl {
   /** Counts, committed on return, one more decode of message `key`: the reason to quarantine it unread instead, or null to decode it. */

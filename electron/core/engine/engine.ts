@@ -72,7 +72,7 @@ export class Engine {
   private consumer: BrokerIntake | null = null;
   /** Wired once per session, whatever consumer threads come and go. */
   private deliveryGuard: DeliveryGuard | null = null;
-  /** Counts the consumer thread's decodes of redelivered messages: one that ends the thread each time is quarantined unread. */
+  /** Counts the consumer thread's decodes of what may have ended the thread before it: a message that ends it each time is quarantined unread. */
   private decodeGuard: DecodeAttemptGuard | null = null;
   /** Whether a consumer thread has connected in this session (before that, a finite start fails instead). */
   private consumerStarted = false;
