@@ -7,9 +7,11 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { DashboardSeries } from '../../shared/dashboardApi';
 import { bucketValue, latencyBucket } from '../../shared/latencyHistogram';
-import { decodeMessage } from '../../shared/events/decode';
 import { openDatabase } from '../../electron/core/store/database';
-import { EventWriter, type BatchOutcome, type IncomingMessage } from '../../electron/core/store/eventWriter';
+import { EventWriter, type BatchOutcome } from '../../electron/core/store/eventWriter';
+import { storeInArrivalOrder, type Sent } from './storeSent';
+
+export { storeInArrivalOrder, type Sent };
 
 const ATTEMPTS = `('payment.authorized', 'payment.declined', 'payment.failed')`;
 
@@ -239,26 +241,6 @@ export function rollupDisagreements(db: Database): { what: string; rows: unknown
   return out;
 }
 
-export interface Sent {
-  /** A CloudEvent (structured JSON). */
-  event: object;
-  arrivalMs: number;
-}
-
-/** Stores CloudEvents through the real decoder and writer in arrival order, `batch` at a time. */
-export function storeInArrivalOrder(db: Database, sent: readonly Sent[], batch: number, writer = new EventWriter(db)): BatchOutcome[] {
-  const ordered = sent.map((s, i) => ({ ...s, i })).sort((a, b) => a.arrivalMs - b.arrivalMs || a.i - b.i);
-  const outcomes: BatchOutcome[] = [];
-  for (let i = 0; i < ordered.length; i += batch) {
-    const items: IncomingMessage[] = ordered.slice(i, i + batch).map((s) => {
-      const raw = { body: Buffer.from(JSON.stringify(s.event)), headers: null, contentType: 'application/cloudevents+json', routingKey: String((s.event as { type?: unknown }).type), arrivalMs: s.arrivalMs };
-      return { raw, result: decodeMessage(raw) };
-    });
-    outcomes.push(writer.commit(items));
-  }
-  return outcomes;
-}
-
 /**
  * Databases for property runs: each a copy of one migrated empty file (migrating each took
  * longer than the run's checks), written without fsync.
@@ -301,4 +283,20 @@ export function sentWithResends<T extends { resend: boolean }>(list: readonly T[
     const s = sendOf(d);
     return d.resend ? [s, { event: s.event, arrivalMs: s.arrivalMs + resendAfterMs }] : [s];
   });
+}
+
+/** The per-payment figures as SQL makes them from the stored attempts: payments, and those approved. */
+export function distinctPayments(db: Database): { payments: number; approved: number } {
+  return db
+    .prepare(
+      `SELECT COUNT(DISTINCT payment_id) AS payments, COUNT(DISTINCT CASE WHEN type = 'payment.authorized' THEN payment_id END) AS approved
+       FROM event_log WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed')`,
+    )
+    .get() as { payments: number; approved: number };
+}
+
+/** The same figures as the writer's rollups hold them (all minutes). */
+export function rolledUp(db: Database): { payments: number; approved: number } {
+  const sum = (key: string) => db.prepare("SELECT COALESCE(SUM(count), 0) FROM rollup_minute WHERE dim = 'payment' AND key = ?").pluck().get(key) as number;
+  return { payments: sum('started'), approved: sum('approved') };
 }

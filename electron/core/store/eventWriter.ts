@@ -8,7 +8,8 @@ import { EventRepository, wholeEventText } from './eventRepository';
 import { MinuteRollupRepository, type MinuteRollupBatch } from './minuteRollupRepository';
 import { MerchantIndex } from './merchantIndex';
 import { PaymentIdFilter } from './paymentIdFilter';
-import { PaymentIndex, eachStoredPaymentId } from './paymentIndex';
+import { PaymentIdHashes } from './paymentIdHashes';
+import { PaymentIndex } from './paymentIndex';
 import { PaymentOutcomes } from './paymentOutcomes';
 import { QuarantineRepository } from './quarantineRepository';
 import { RollupRepository, type RollupCell } from './rollupRepository';
@@ -93,8 +94,8 @@ export class EventWriter {
   private readonly paymentIndex: PaymentIndex | null;
   /** The same for the merchant index (migration 280). */
   private readonly merchantIndex: MerchantIndex | null;
-  /** Reads the payment ids stored, to build storedPaymentIds. */
-  private readonly sql: StatementCache;
+  /** The filter's hashes kept on disk per partition (migration 382), written behind the payment index's seals; null without the index or per-payment counts. */
+  private readonly paymentIdHashes: PaymentIdHashes | null;
 
   /**
    * `tables`: the store's own repositories; by default, repositories of `db` for this writer alone.
@@ -105,7 +106,6 @@ export class EventWriter {
     tables?: IngestTables,
     options: { paymentIndexSealRows?: number; merchantIndexSealRows?: number; identityIndexSealRows?: number } = {},
   ) {
-    this.sql = new StatementCache(db);
     this.paymentIndex = PaymentIndex.existsIn(db) ? new PaymentIndex(db, options.paymentIndexSealRows) : null;
     this.merchantIndex = MerchantIndex.existsIn(db) ? new MerchantIndex(db, options.merchantIndexSealRows) : null;
     const rollupKeys = CodeCatalogue.rollupKeys(db);
@@ -118,6 +118,7 @@ export class EventWriter {
     this.segments = tables?.segments === null ? null : (tables?.segments ?? new SegmentRollupRepository(db));
     this.minuteRollups = tables?.minuteRollups === null ? null : (tables?.minuteRollups ?? new MinuteRollupRepository(db, rollupKeys));
     if (tables?.payments === null) this.payments = this.storedPaymentIds = null;
+    this.paymentIdHashes = tables?.payments === null ? null : PaymentIdHashes.of(new StatementCache(db));
     // BEGIN IMMEDIATE: the batch reads (identities, counters) before it writes. A deferred
     // transaction that read while another connection held the write lock (the notification
     // log, a second payops) cannot write once that one commits: SQLITE_BUSY at once, without
@@ -141,6 +142,7 @@ export class EventWriter {
       // read again from what is (the batch's retry then counts its payments as new, and no
       // summed bucket lacks its minutes).
       if (this.payments !== null) this.payments = undefined;
+      this.paymentIdHashes?.forget();
       this.segments?.forgetUncommitted();
       this.tables.events.forgetUncommitted();
       this.tables.rollups.forgetUncommitted();
@@ -153,6 +155,7 @@ export class EventWriter {
   /** The payments under way are read back from the store before the next batch (the retention deleted some of their attempts). */
   rereadPayments(): void {
     if (this.payments !== null) this.payments = undefined;
+    this.paymentIdHashes?.forget();
     // Ids deleted stay in the filter (lookups that find nothing): built again once they may be most of it.
     if (this.storedPaymentIds && this.storedPaymentIds.ids > 2 * this.storedPaymentIdsBuiltWith) this.storedPaymentIds = undefined;
   }
@@ -212,7 +215,8 @@ export class EventWriter {
     this.segments?.addOutcomes(out.inserted); // issue 13: per-minute segment rollups, same transaction
     minutes?.flush();
     if (out.inserted.length) {
-      this.paymentIndex?.sealIfDue();
+      const sealed = this.paymentIndex?.sealIfDue() ?? 0;
+      this.paymentIdHashes?.writeDue(sealed > 0);
       this.merchantIndex?.sealIfDue();
       events.sealIdentitiesIfDue();
     }
@@ -340,10 +344,11 @@ export class EventWriter {
   /** The filter of the payment ids stored, built from the store on first use (null: no payment index to build it from). */
   private storedIds(): PaymentIdFilter | null {
     if (this.storedPaymentIds !== undefined) return this.storedPaymentIds;
+    if (this.paymentIdHashes === null) return (this.storedPaymentIds = null);
     const filter = new PaymentIdFilter();
-    const built = eachStoredPaymentId(this.sql, (id) => filter.add(id));
+    this.paymentIdHashes.fill(filter);
     this.storedPaymentIdsBuiltWith = filter.ids;
-    return (this.storedPaymentIds = built ? filter : null);
+    return (this.storedPaymentIds = filter);
   }
 
   /**

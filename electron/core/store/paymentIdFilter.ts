@@ -15,7 +15,9 @@
 // (negatives stop at the first clear bit: about two reads a layer). At most MAX_BYTES: past it
 // the newest layer takes every further id and its false positives rise (lookups, never a wrong
 // figure). Ids are never removed (a retention's deletes leave theirs: more lookups, never a
-// wrong figure); the writer builds it again from the store once most of it may be gone.
+// wrong figure); the writer builds it again from the store once most of it may be gone. It is
+// built from the hashes kept on disk per partition (paymentIdHashes.ts, migration 382), not from
+// the ids: addHash takes a paymentIdHash as it was stored.
 import { eventIdentity } from './eventIdentity';
 
 /** Bits per id in a layer: 3.5 bytes an id (at most twice that while the newest layer fills). */
@@ -66,7 +68,26 @@ export class PaymentIdFilter {
 
   /** False: `id` was never added. True: it was, or (rarely) another id set the same bits. */
   mayHold(id: string): boolean {
-    this.hash(id);
+    if (id !== this.hashed) {
+      this.useHash(paymentIdHash(id));
+      this.hashed = id;
+    }
+    return this.holdsHashed();
+  }
+
+  add(id: string): void {
+    if (!this.mayHold(id)) this.addHashed();
+  }
+
+  /** Adds the id whose paymentIdHash is `h` (as persisted: paymentIdHashes.ts). */
+  addHash(h: number): void {
+    this.useHash(h);
+    this.hashed = null;
+    if (!this.holdsHashed()) this.addHashed();
+  }
+
+  /** Whether a layer has every bit of the hash in hand set. */
+  private holdsHashed(): boolean {
     const { h1, h2 } = this;
     for (const l of this.layers) {
       const { bits, shift, salt } = l;
@@ -80,8 +101,8 @@ export class PaymentIdFilter {
     return false;
   }
 
-  add(id: string): void {
-    if (this.mayHold(id)) return;
+  /** Sets the bits of the hash in hand (not held yet) in the newest layer. */
+  private addHashed(): void {
     let l = this.layers[this.layers.length - 1];
     if (l.count >= l.capacity && this.bytes + l.bits.byteLength * 2 <= this.maxBytes) {
       l = layer(32 - l.shift + 1, this.layers.length * HASHES);
@@ -98,17 +119,18 @@ export class PaymentIdFilter {
   }
 
   /**
-   * Two 32-bit hashes of `id`: the 53 bits of eventIdentity.ts's cyrb53 over it alone, the low
-   * 32 and the high 21 spread over 32 by a multiply (an odd step, so the HASHES bits of one id
-   * in a layer are all different).
+   * The filter's two 32-bit hashes of a paymentIdHash: its low 32 bits, and the high 21 spread
+   * over 32 by a multiply (an odd step, so the HASHES bits of one id in a layer are all different).
    */
-  private hash(id: string): void {
-    if (id === this.hashed) return;
-    const h = eventIdentity('', id);
-    this.hashed = id;
+  private useHash(h: number): void {
     this.h1 = h >>> 0;
     this.h2 = Math.imul(Math.floor(h / 4294967296), 0x9e3779b1) | 1;
   }
+}
+
+/** The 53 bits the filter keeps of a payment id: eventIdentity.ts's cyrb53 over it alone. */
+export function paymentIdHash(id: string): number {
+  return eventIdentity('', id);
 }
 
 /** A layer of 2^log2 bits (a power of two: a hash's top bits index it), BITS_PER_ID of them per id it holds. */

@@ -9,7 +9,6 @@
 // nearly every leaf page at a million events). A lookup probes each partition once.
 import type { Database } from 'better-sqlite3';
 import { BehindIngestIndex, type BehindIngestSpec } from './behindIngestIndex';
-import { AUTHORIZATION_ATTEMPTS_SQL } from './eventTypeSql';
 import type { StatementCache } from './statementCache';
 
 /** An event's partition of the index is its seq >> PAYMENT_INDEX_PART_BITS (migration 260 keyed them so). */
@@ -43,25 +42,6 @@ export function paymentSeqs(sql: StatementCache, paymentId: string): { sql: stri
   return sql.hasTables('event_payment_index_state')
     ? { sql: SEQS_INDEXED, args: [paymentId, paymentId] }
     : { sql: 'SELECT seq FROM event_log WHERE payment_id = ?', args: [paymentId] };
-}
-
-/**
- * Every payment id stored (for the writer's PaymentIdFilter): those of the index, one statement
- * per partition in its key's order, so DISTINCT needs no sort and each id comes once a
- * partition; and the tail's attempts. False, nothing visited, on a schema before migration 260
- * (no index to read them from).
- */
-export function eachStoredPaymentId(sql: StatementCache, visit: (paymentId: string) => void): boolean {
-  if (!sql.hasTables('event_payment_index_state')) return false;
-  const parts = sql.pluck(PAYMENT_INDEX_PARTS).all() as number[];
-  const ofPart = sql.pluck('SELECT DISTINCT payment_id FROM event_payment_index WHERE part = ?');
-  for (const p of parts) for (const id of ofPart.iterate(p) as IterableIterator<string>) visit(id);
-  const tail = sql.pluck(
-    `SELECT payment_id FROM event_log WHERE seq > (SELECT through_seq FROM event_payment_index_state)
-      AND type IN ${AUTHORIZATION_ATTEMPTS_SQL} AND payment_id IS NOT NULL`,
-  );
-  for (const id of tail.iterate() as IterableIterator<string>) visit(id);
-  return true;
 }
 
 const PAYMENT_SPEC: BehindIngestSpec = {

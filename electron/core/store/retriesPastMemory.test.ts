@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../../test/support/tempDir';
-import { FreshDatabases, rollupDisagreements, sqlWindow, storeInArrivalOrder, storeWithRestart, type Sent } from '../../../test/support/sqlFigures';
+import { FreshDatabases, distinctPayments, rolledUp, rollupDisagreements, sqlWindow, storeInArrivalOrder, storeWithRestart, type Sent } from '../../../test/support/sqlFigures';
 import { openDatabase } from './database';
 import { EventRepository } from './eventRepository';
 import { EventWriter } from './eventWriter';
@@ -26,22 +26,6 @@ const attempt = (id: string, type: string, t: number, paymentId: string, arrival
   event: { specversion: '1.0', id, source: 'psp/authorizer', type, time: new Date(t).toISOString(), data: { paymentId, merchantId: 'm_1', amount: 1, currency: 'EUR' } },
   arrivalMs,
 });
-
-/** The per-payment figures as SQL makes them from the stored attempts: payments, and those approved. */
-function distinctPayments(db: Database): { payments: number; approved: number } {
-  return db
-    .prepare(
-      `SELECT COUNT(DISTINCT payment_id) AS payments, COUNT(DISTINCT CASE WHEN type = 'payment.authorized' THEN payment_id END) AS approved
-       FROM event_log WHERE type IN ('payment.authorized', 'payment.declined', 'payment.failed')`,
-    )
-    .get() as { payments: number; approved: number };
-}
-
-/** The same figures as the writer's rollups hold them (all minutes). */
-function rolledUp(db: Database): { payments: number; approved: number } {
-  const sum = (key: string) => db.prepare("SELECT COALESCE(SUM(count), 0) FROM rollup_minute WHERE dim = 'payment' AND key = ?").pluck().get(key) as number;
-  return { payments: sum('started'), approved: sum('approved') };
-}
 
 function expectFiguresOfSql(db: Database): void {
   expect(rollupDisagreements(db)).toEqual([]);
