@@ -107,7 +107,7 @@ describe('the payment id filter kept on disk', () => {
     db.close();
   }, 120_000);
 
-  it('after the newest events are deleted, their seqs given to new events: the rows of their partitions go and are written again', () => {
+  it('after the newest events are deleted, their seqs given to new events: the rows of their partitions go and are written again; a row of bad bytes is read from the index', () => {
     const db = openDatabase(copyOf('new'), { durability: 'normal' });
     storeInArrivalOrder(db, newPayments('d', 10_000, FILLER_END), 1_000, new EventWriter(db, undefined, { paymentIndexSealRows: 1_000 }));
     expect(hashedParts(db)).toEqual([0]);
@@ -116,6 +116,11 @@ describe('the payment id filter kept on disk', () => {
     // Seqs 60,001 on again: partition 0 holds these ids now.
     storeInArrivalOrder(db, newPayments('e', 10_000, FILLER_END + 3_600_000), 1_000, new EventWriter(db, undefined, { paymentIndexSealRows: 1_000 }));
     expect(hashedParts(db)).toEqual([0]);
+    expectRowsHoldEveryId(db);
+    // A row that is not whole hashes (bad bytes on disk): read from the index again and written anew.
+    db.prepare("UPDATE payment_id_hashes SET hashes = x'00010203' WHERE part = 0").run();
+    expect(filterAfterOpen(db).notHeld).toEqual([]);
+    expect(db.prepare('SELECT length(hashes) % 8 FROM payment_id_hashes WHERE part = 0').pluck().get()).toBe(0);
     expectRowsHoldEveryId(db);
     db.close();
   }, 60_000);
