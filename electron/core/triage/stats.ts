@@ -62,6 +62,9 @@ function logSum(logs: number[]): number {
   return top + Math.log(logs.reduce((a, l) => a + Math.exp(l - top), 0));
 }
 
+/** A tail's terms this far (in ln) under its largest add less than 1e-17 of it: the sum stops there. */
+const NEGLIGIBLE_LOG = -40;
+
 /** z of the standard normal's upper tail holding probability exp(logP) (0 for logP >= ln 0.5). */
 export function zOfUpperTail(logP: number): number {
   if (logP >= Math.log(0.5)) return 0;
@@ -96,9 +99,17 @@ export function fisherZ(x1: number, n1: number, x0: number, n0: number): number 
   const lo = Math.max(0, n1 - (total - marked));
   const hi = Math.min(n1, marked);
   const higher = x1 * n0 > x0 * n1;
-  const ks: number[] = [];
-  if (higher) for (let k = x1; k <= hi; k += 1) ks.push(k);
-  else for (let k = lo; k <= x1; k += 1) ks.push(k);
-  const z = zOfUpperTail(logSum(ks.map((k) => logHypergeometric(k, total, marked, n1))));
+  // The tail from x1 outward. The hypergeometric is unimodal, so once its terms fall far under
+  // the largest they only fall further: summed to the end, a day's window (a million attempts)
+  // took a million terms to add nothing.
+  const logs: number[] = [];
+  let top = -Infinity;
+  for (let k = x1; higher ? k <= hi : k >= lo; k += higher ? 1 : -1) {
+    const l = logHypergeometric(k, total, marked, n1);
+    if (l < top + NEGLIGIBLE_LOG && l < logs[logs.length - 1]) break;
+    logs.push(l);
+    top = Math.max(top, l);
+  }
+  const z = zOfUpperTail(logSum(logs));
   return higher ? z : -z;
 }
