@@ -2,7 +2,6 @@
 // whether by their own rate (rate effect) or by their share of traffic (mix effect). Reads the
 // segment rollups only (migration 130), never the events: fast, and independent of how events
 // are stored.
-import { groupValueText } from '../../../shared/alerts';
 import { countText } from '../../../shared/countText';
 import { declineCodeInfo } from '../../../shared/declineCodes';
 import { NONE_VALUE, OTHER_VALUE, SEGMENT_DIMENSIONS, type SegmentDimension } from '../../../shared/segments';
@@ -10,6 +9,7 @@ import { HEALTH_DIMENSIONS, twinOf, type Contributor, type DeclineCodeGrowth, ty
 import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segmentRollupRepository';
 import { expectedAttempts, judgeVanished, segmentVerdict, type Verdict } from './health';
 import { dimensionDispersions, type SegmentDispersion } from './healthDispersion';
+import { isPlaceholder, ratesText, segmentName } from './segmentWords';
 import { shiftShare } from './shiftShare';
 import { dispersion, fisherZ, percent, rate, twoProportionZ, Z_SEGMENT } from './stats';
 
@@ -372,37 +372,27 @@ export function computeExplanation(input: ExplainInput): Explanation {
   return explanation;
 }
 
-const DIMENSION_WORD: Record<SegmentDimension, string> = {
-  issuer: 'issuer',
-  cardBin: 'BIN',
-  scheme: 'scheme',
-  acquirer: 'acquirer',
-  merchantId: 'merchant',
-  mcc: 'MCC',
-  country: 'country',
-  method: 'method',
-  currency: 'currency',
-  threeDS: '3-D Secure',
-  attempt: 'attempt',
-};
-
 /** "approval 81.0 % vs 93.0 %: issuer tamarind-card (BIN 529412) approval 12.0 % vs 93.0 %, 91 % of the drop, code 91 issuer unavailable" */
 export function headlineOf(e: Explanation): string {
   const word = METRIC_WORD[e.metric];
-  const head = `${word} ${percent(e.window.value)} vs ${percent(e.baseline.value)} (per attempt)`;
   // Nothing to compare is not "nothing significant": a window with no traffic, or events stored
-  // before payops kept segment rollups (migration 130), would read as calm.
-  if (e.window.attempts === 0) return `${head}: no payment attempts in the window to explain`;
-  if (e.baseline.attempts === 0) return `${head}: no payment attempts in the baseline to compare with`;
+  // before payops kept segment rollups (migration 130), would read as calm. The side that has
+  // attempts is quoted alone ("approval 91.0 % in the baseline"), not against "-".
+  if (e.window.attempts === 0) {
+    const baseline = e.baseline.value === null ? '' : ` ${percent(e.baseline.value)} in the baseline`;
+    return `${word}${baseline} (per attempt): no payment attempts in the window to explain`;
+  }
+  if (e.baseline.attempts === 0) return `${word} ${percent(e.window.value)} (per attempt): no payment attempts in the baseline to compare with`;
+  const head = `${word} ${percent(e.window.value)} vs ${percent(e.baseline.value)} (per attempt)`;
   const top = e.contributors.find((c) => c.significant);
   if (!e.significant && !top) return `${head}: nothing significant`;
   if (!top) return `${head}: a significant change, no single segment explains it`;
   // A segment that moved on its own while the whole did not: its own change is the news, and its
   // share of a change that is not significant means nothing.
   const alone = !e.significant;
-  const twin = twinOf(e, top);
-  // Quoted where it would not be seen as written (blank, white space at its ends), as alerts name a group.
-  const name = `${DIMENSION_WORD[top.dimension]} ${groupValueText(top.value)}${twin ? ` (${DIMENSION_WORD[twin.dimension]} ${groupValueText(twin.value)})` : ''}`;
+  // An issuer and its only BIN range are named together; a placeholder ('(other)', '(none)') by itself.
+  const twin = isPlaceholder(top.value) ? undefined : twinOf(e, top);
+  const name = `${segmentName(top.dimension, top.value)}${twin && !isPlaceholder(twin.value) ? ` (${segmentName(twin.dimension, twin.value)})` : ''}`;
   // Traffic that stopped has no rate to quote, and at the whole's rate no share of the change:
   // what is news is that it stopped, as the board says "down: no attempts".
   const totals = { window: e.window.attempts, baseline: e.baseline.attempts };
@@ -414,7 +404,7 @@ export function headlineOf(e: Explanation): string {
   }
   const change = alone ? (top.window.value ?? 0) - (top.baseline.value ?? 0) : (e.window.value ?? 0) - (e.baseline.value ?? 0);
   const direction = change < 0 ? 'drop' : 'rise';
-  const parts = [`${name} ${word} ${percent(top.window.value)} vs ${percent(top.baseline.value)}`];
+  const parts = [`${name} ${ratesText(word, top.window.value, top.baseline.value)}`];
   if (!alone && top.shareOfChange !== null) parts.push(`${Math.round(top.shareOfChange * 100)} % of the ${direction}`);
   if (top.effect !== 'rate') parts.push(top.effect === 'mix' ? 'by its share of traffic' : 'by its rate and its share of traffic');
   // Grown decline codes say why approval fell or declines rose, not why they recovered.

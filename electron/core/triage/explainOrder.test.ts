@@ -49,6 +49,6 @@ describe('explain: a named value and a dimension\'s "(none)" that carry the same
     const e = computeExplanation({ metric: 'approval-rate', fromMs: Date.UTC(2026, 10, 20, 9), toMs: Date.UTC(2026, 10, 20, 10), baselineFromMs: Date.UTC(2026, 10, 20, 5), baselineToMs: Date.UTC(2026, 10, 20, 9), window, baseline, baselineSlices: [], windowCodes: [], baselineCodes: [] });
     expect(e.significant).toBe(true);
     expect(e.contributors.slice(0, 2).map((c) => `${c.dimension}=${c.value}`)).toEqual(['merchantId=m_late', 'acquirer=(none)']);
-    expect(e.headline).toMatch(/: merchant m_late approval 33\.3 % vs -/);
+    expect(e.headline).toMatch(/: merchant m_late approval 33\.3 % \(no attempts in the baseline\)/);
   });
 });
