@@ -623,7 +623,7 @@ export class AlertEvaluator {
 
   /** The sum of `series`'s last `windowSeconds` up to `toSecond`, once per tick whatever the rules reading it. */
   private aggregateOf(series: GroupSeries | undefined, windowSeconds: number, toSecond: number): WindowAggregate {
-    if (!series) return this.fromPool();
+    if (!series) return this.fromPool().reset();
     const evaluation = this.ticks;
     let memo = this.summed.get(series);
     if (!memo) this.summed.set(series, (memo = { evaluation, count: 0, windows: [], aggregates: [] }));
@@ -640,8 +640,9 @@ export class AlertEvaluator {
     return agg;
   }
 
+  /** The next pooled aggregate, not emptied: GroupSeries.window empties the one it fills. */
   private fromPool(): WindowAggregate {
-    return (this.aggregatePool[this.pooled++] ??= new WindowAggregate()).reset();
+    return (this.aggregatePool[this.pooled++] ??= new WindowAggregate());
   }
 
   private evaluateSlot(p: PreparedRule, value: string, reading: MetricReading, trafficSeen: boolean, tick: number): void {

@@ -6,6 +6,7 @@ import { TYPE_SLOTS, typeIndex } from '../metrics/secondBuckets';
 import { SparseHistogram, lagBinning, scoreBinning } from './sparseHistogram';
 import type { SEGMENT_GROUP_BY } from '../../../shared/alertRules';
 import { BIN_DIGITS } from '../../../shared/segments';
+import { RingPool } from './ringPool';
 
 export type EventDimension = 'all' | 'merchant' | 'country' | SegmentGroupBy;
 type SegmentGroupBy = (typeof SEGMENT_GROUP_BY)[number];
@@ -44,8 +45,17 @@ function ringSlot(second: number, size: number): number {
   return ((second % size) + size) % size;
 }
 
+/** Which second each of `slots` slots holds: none yet. A loop, not fill(), which calls into C++. */
+function emptySeconds(slots: number): Float64Array {
+  const seconds = new Float64Array(slots);
+  for (let i = 0; i < slots; i++) seconds[i] = -Infinity;
+  return seconds;
+}
+
 /** Slots a new group's ring starts with: most groups of a high-cardinality dimension see a few seconds. */
 const FIRST_RING_SLOTS = 4;
+/** First rings kept for new groups (~200 bytes each): more than a sweep of a PaySim replay frees. */
+const RING_POOL_MAX = 256;
 
 /**
  * Windows at least this long (seconds) keep their counts running from one call to the next:
@@ -54,6 +64,14 @@ const FIRST_RING_SLOTS = 4;
  * PaySim-derived events. Shorter windows are summed afresh: they visit few seconds.
  */
 export const RUNNING_SUMS_FROM_SECONDS = 600;
+
+/**
+ * The whole stream's one series keeps every window running: summing its 1- and 5-minute
+ * windows afresh at every tick was about a third of the evaluator's instructions on PaySim, and one
+ * series' sums cost a few arrays. A grouped dimension's thousands of series keep only the long
+ * windows running (RUNNING_SUMS_FROM_SECONDS), as their sums would cost an array each.
+ */
+const WHOLE_STREAM_RUNNING_FROM_SECONDS = 1;
 
 /** The counts of the seconds in [from, to) that the ring holds, kept up to date as it changes. */
 interface RunningSum {
@@ -78,8 +96,8 @@ export class GroupSeries implements HistogramSource {
   private occupiedHead = 0;
   /** Every second up to this one has left the occupied list (and so every window). */
   private droppedThrough = -Infinity;
-  /** Per window length, its running sum (RUNNING_SUMS_FROM_SECONDS). */
-  private running: Map<number, RunningSum> | null = null;
+  /** Its running sums, one per window length (RUNNING_SUMS_FROM_SECONDS): a few, so a list, not a map. */
+  private running: RunningSum[] | null = null;
   firstSecond: number;
   lastSecond: number;
   /** Bit i set once an event of type index i was seen: "traffic stopped" needs traffic to have started. */
@@ -91,10 +109,13 @@ export class GroupSeries implements HistogramSource {
     second: number,
     needs: HistogramNeeds,
     private readonly runningFrom = RUNNING_SUMS_FROM_SECONDS,
+    /** Where its first ring comes from and goes back to (see release), if anywhere. */
+    private readonly pool: RingPool | null = null,
   ) {
     this.slots = Math.min(capacity, FIRST_RING_SLOTS);
-    this.counts = new Uint32Array(this.slots * TYPE_SLOTS);
-    this.seconds = new Float64Array(this.slots).fill(-Infinity);
+    const ring = pool !== null && pool.slots === this.slots ? pool.take() : null;
+    this.counts = ring ? ring.counts : new Uint32Array(this.slots * TYPE_SLOTS);
+    this.seconds = ring ? ring.seconds : emptySeconds(this.slots);
     this.scores = needs.scores ? new Array(this.slots) : null;
     this.lags = needs.lags ? new Array(this.slots) : null;
     this.firstSecond = second;
@@ -122,13 +143,20 @@ export class GroupSeries implements HistogramSource {
       if (held > this.droppedThrough) this.forget(held, i);
       this.seconds[i] = second;
       this.markOccupied(second);
-      this.counts.fill(0, i * TYPE_SLOTS, (i + 1) * TYPE_SLOTS);
+      const counts = this.counts;
+      for (let t = i * TYPE_SLOTS, end = t + TYPE_SLOTS; t < end; t++) counts[t] = 0;
       if (this.scores) this.scores[i] = undefined;
       if (this.lags) this.lags[i] = undefined;
     }
     const type = typeIndex(e.type);
     this.counts[i * TYPE_SLOTS + type] += 1;
-    if (this.running) for (const r of this.running.values()) if (second >= r.from && second < r.to) r.sums[type] += 1;
+    const running = this.running;
+    if (running) {
+      for (let k = 0; k < running.length; k++) {
+        const r = running[k];
+        if (second >= r.from && second < r.to) r.sums[type] += 1;
+      }
+    }
     if (this.scores && typeof e.score === 'number' && Number.isFinite(e.score)) {
       (this.scores[i] ??= new SparseHistogram()).add(scoreBinning.toBin(e.score));
     }
@@ -167,17 +195,19 @@ export class GroupSeries implements HistogramSource {
       if (!clash || size === this.capacity) break;
     }
     const counts = new Uint32Array(size * TYPE_SLOTS);
-    const seconds = new Float64Array(size).fill(-Infinity);
+    const seconds = emptySeconds(size);
     const scores = this.scores ? new Array<SparseHistogram | undefined>(size) : null;
     const lags = this.lags ? new Array<SparseHistogram | undefined>(size) : null;
     for (const i of keep) {
       const s = this.seconds[i];
       const j = ringSlot(s, size);
       seconds[j] = s;
-      counts.set(this.counts.subarray(i * TYPE_SLOTS, (i + 1) * TYPE_SLOTS), j * TYPE_SLOTS);
+      // Copied by a loop: subarray() made a typed array per slot moved.
+      for (let t = 0; t < TYPE_SLOTS; t++) counts[j * TYPE_SLOTS + t] = this.counts[i * TYPE_SLOTS + t];
       if (scores) scores[j] = this.scores![i];
       if (lags) lags[j] = this.lags![i];
     }
+    this.pool?.give(this.counts, this.seconds);
     this.slots = size;
     this.counts = counts;
     this.seconds = seconds;
@@ -239,11 +269,15 @@ export class GroupSeries implements HistogramSource {
    * summed afresh when there is none or the window moved back or past it.
    */
   private runningSum(from: number, to: number): RunningSum {
-    const running = (this.running ??= new Map());
-    let r = running.get(to - from);
-    if (!r) running.set(to - from, (r = { from, to, sums: new Float64Array(TYPE_SLOTS) }));
-    else if (to < r.to || from >= r.to) r.sums.fill(0);
-    else {
+    const running = (this.running ??= []);
+    const length = to - from;
+    let r: RunningSum | undefined;
+    for (let k = 0; k < running.length; k++) if (running[k].to - running[k].from === length) r = running[k];
+    if (!r) running.push((r = { from, to, sums: new Float64Array(TYPE_SLOTS) }));
+    else if (to < r.to || from >= r.to) {
+      const sums = r.sums;
+      for (let t = 0; t < TYPE_SLOTS; t++) sums[t] = 0;
+    } else {
       this.addSeconds(r.from, from, r.sums, -1);
       this.addSeconds(r.to, to, r.sums, 1);
       r.from = from;
@@ -260,13 +294,19 @@ export class GroupSeries implements HistogramSource {
 
   /** Adds `sign` times the counts of each held second in [from, to) to `sums`. */
   private addSeconds(from: number, to: number, sums: Float64Array, sign: 1 | -1): void {
+    // Fields and the imported slot count in locals: read in the loop, V8 loaded and checked
+    // them again for every slot added.
     const list = this.occupied;
+    const seconds = this.seconds;
+    const counts = this.counts;
+    const size = this.slots;
+    const width = TYPE_SLOTS;
     for (let k = this.firstOccupied(from); k < list.length && list[k] < to; k++) {
       const s = list[k];
-      const i = this.slotOf(s);
-      if (this.seconds[i] !== s) continue;
-      const base = i * TYPE_SLOTS;
-      for (let t = 0; t < TYPE_SLOTS; t++) sums[t] += sign * this.counts[base + t];
+      const i = ringSlot(s, size);
+      if (seconds[i] !== s) continue;
+      const base = i * width;
+      for (let t = 0; t < width; t++) sums[t] += sign * counts[base + t];
     }
   }
 
@@ -283,37 +323,68 @@ export class GroupSeries implements HistogramSource {
     return lo;
   }
 
+  /**
+   * Its group is forgotten: its ring goes back to the pool for a new group. Only once nothing
+   * reads it again: the evaluator forgets groups between ticks, and a tick's aggregates, which
+   * read their series' histograms, do not outlive the tick.
+   */
+  release(): void {
+    this.pool?.give(this.counts, this.seconds);
+  }
+
   /** Second `second` (held in slot `i`) leaves the ring: out of every running sum that counts it. */
   private forget(second: number, i: number): void {
-    if (!this.running) return;
-    const base = i * TYPE_SLOTS;
-    for (const r of this.running.values()) {
+    const running = this.running;
+    if (!running) return;
+    const counts = this.counts;
+    const width = TYPE_SLOTS;
+    const base = i * width;
+    for (let k = 0; k < running.length; k++) {
+      const r = running[k];
       if (second < r.from || second >= r.to) continue;
-      for (let t = 0; t < TYPE_SLOTS; t++) r.sums[t] -= this.counts[base + t];
+      const sums = r.sums;
+      for (let t = 0; t < width; t++) sums[t] -= counts[base + t];
     }
   }
 }
 
 export class EventGroups {
   private readonly byDimension = new Map<EventDimension, Map<string, GroupSeries>>();
+  // The same, as lists walked for every event: iterating the map made a [key, value] pair per
+  // dimension per event, and the capacity and needs were looked up per new group.
+  private readonly dimensionList: EventDimension[] = [];
+  private readonly groupsList: Map<string, GroupSeries>[] = [];
+  private readonly capacityList: number[] = [];
+  private readonly needsList: HistogramNeeds[] = [];
+  /** Rings of forgotten groups, for new ones (ringPool.ts). */
+  private readonly rings = new RingPool(FIRST_RING_SLOTS, TYPE_SLOTS, RING_POOL_MAX);
   /** Events too old for their ring (counted so the operator can see lateness). */
   lateDropped = 0;
   /** Groups forgotten because a dimension was full. */
   groupsEvicted = 0;
 
   constructor(
-    private readonly dimensions: ReadonlyMap<EventDimension, HistogramNeeds>,
+    dimensions: ReadonlyMap<EventDimension, HistogramNeeds>,
     /** Seconds each dimension's rings hold (its longest window plus the lateness allowance). */
-    private readonly capacitySeconds: ReadonlyMap<EventDimension, number>,
+    capacitySeconds: ReadonlyMap<EventDimension, number>,
     private readonly maxGroups: number,
     /** Groups with an active alert are never evicted. */
     private readonly isActive: (dimension: EventDimension, group: string) => boolean,
   ) {
-    for (const d of dimensions.keys()) this.byDimension.set(d, new Map());
+    for (const [d, needs] of dimensions) {
+      const groups = new Map<string, GroupSeries>();
+      this.byDimension.set(d, groups);
+      this.dimensionList.push(d);
+      this.groupsList.push(groups);
+      this.capacityList.push(capacitySeconds.get(d)!);
+      this.needsList.push(needs);
+    }
   }
 
   add(e: AlertInputEvent, second: number): void {
-    for (const [dimension, groups] of this.byDimension) {
+    for (let k = 0; k < this.dimensionList.length; k++) {
+      const dimension = this.dimensionList[k];
+      const groups = this.groupsList[k];
       const value = groupValueOf(e, dimension);
       if (value === null || value === undefined || value === '') {
         if (dimension !== 'all') continue;
@@ -322,7 +393,8 @@ export class EventGroups {
       let series = groups.get(key);
       if (!series) {
         if (groups.size >= this.maxGroups && !this.evictOne(dimension, groups)) continue;
-        series = new GroupSeries(this.capacitySeconds.get(dimension)!, second, this.dimensions.get(dimension)!);
+        const runningFrom = dimension === 'all' ? WHOLE_STREAM_RUNNING_FROM_SECONDS : RUNNING_SUMS_FROM_SECONDS;
+        series = new GroupSeries(this.capacityList[k], second, this.needsList[k], runningFrom, this.rings);
         groups.set(key, series);
       }
       if (!series.add(second, e) && dimension === 'all') this.lateDropped++;
@@ -342,7 +414,10 @@ export class EventGroups {
     for (const [dimension, groups] of this.byDimension) {
       if (dimension === 'all') continue;
       for (const [key, series] of groups) {
-        if (series.lastSecond < oldestNeededSecond && !this.isActive(dimension, key)) groups.delete(key);
+        if (series.lastSecond < oldestNeededSecond && !this.isActive(dimension, key)) {
+          groups.delete(key);
+          series.release();
+        }
       }
     }
   }
@@ -354,7 +429,10 @@ export class EventGroups {
     const candidates = [...groups].filter(([key]) => !this.isActive(dimension, key));
     if (candidates.length === 0) return false;
     candidates.sort((a, b) => a[1].lastSecond - b[1].lastSecond);
-    for (const [key] of candidates.slice(0, Math.max(1, Math.ceil(this.maxGroups / 10)))) groups.delete(key);
+    for (const [key, series] of candidates.slice(0, Math.max(1, Math.ceil(this.maxGroups / 10)))) {
+      groups.delete(key);
+      series.release();
+    }
     this.groupsEvicted += Math.min(candidates.length, Math.max(1, Math.ceil(this.maxGroups / 10)));
     return true;
   }
