@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isIsoStringOf } from './canonicalTime';
+import { canonicalUtcMs, isIsoStringOf } from './canonicalTime';
 
 // The stored text leaves `time` out when it is the time column's ISO string (storedEnvelope.ts):
 // isIsoStringOf must say exactly what comparing with toISOString says, or a text would keep or
@@ -43,5 +43,16 @@ describe('isIsoStringOf', () => {
     expect(isIsoStringOf('2025-02-29T00:00:00.000Z', Date.UTC(2025, 2, 1))).toBe(false);
     expect(isIsoStringOf('+010000-01-01T00:00:00.000Z', Date.UTC(10000, 0, 1))).toBe(true);
     expect(() => isIsoStringOf('2026-01-01T00:00:00.000Z', Infinity)).toThrow(RangeError);
+  });
+});
+
+// canonicalUtcMs keeps its last answer (a replay asks it three times per event of the same text).
+describe('canonicalUtcMs', () => {
+  it('answers each text for itself when texts alternate', () => {
+    const texts = ['2026-11-02T00:02:07.894Z', '2026-11-02T00:02:07.895Z', '2025-02-29T00:00:00.000Z', '2026-11-02T00:02:07.894Z', 'not a time', '2026-11-02T00:02:07.894Z'];
+    const expected = [Date.UTC(2026, 10, 2, 0, 2, 7, 894), Date.UTC(2026, 10, 2, 0, 2, 7, 895), undefined, Date.UTC(2026, 10, 2, 0, 2, 7, 894), undefined, Date.UTC(2026, 10, 2, 0, 2, 7, 894)];
+    for (let round = 0; round < 2; round++) expect(texts.map((t) => canonicalUtcMs(t))).toEqual(expected);
+    expect(canonicalUtcMs(texts[0])).toBe(expected[0]);
+    expect(canonicalUtcMs(texts[0])).toBe(expected[0]);
   });
 });

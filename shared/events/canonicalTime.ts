@@ -28,6 +28,20 @@ function twoDigits(value: string, at: number): number {
  * Undefined for anything else, including a leap second, so the general path decides those.
  */
 export function canonicalUtcMs(value: string): number | undefined {
+  // A replay reads each event's time three times (the capture reader's arrival, the decoder's
+  // time, the stored text's check), each time the same string: the last answer is kept.
+  if (value === lastText) return lastMs;
+  const ms = readCanonicalUtcMs(value);
+  lastText = value;
+  lastMs = ms;
+  return ms;
+}
+
+/** The text canonicalUtcMs read last, and what it read. */
+let lastText = '';
+let lastMs: number | undefined;
+
+function readCanonicalUtcMs(value: string): number | undefined {
   if (value.length !== 24 || value.charCodeAt(23) !== 90 /* Z */ || value.charCodeAt(10) !== 84 /* T */) return undefined;
   if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(19) !== 46) return undefined;
   const century = twoDigits(value, 0);
