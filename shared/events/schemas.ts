@@ -104,6 +104,9 @@ export const envelopeSchema = z.object({
 
 export type Envelope = z.infer<typeof envelopeSchema> & { data?: unknown };
 
+/** Text all of whose characters are printable ASCII (U+0020-U+007E): a CloudEvents String. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
@@ -113,6 +116,9 @@ const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}
  * null when it is one. For context attributes only: `data` is the producer's, not a String.
  */
 export function disallowedCharacter(value: string): string | null {
+  // Nearly every attribute is printable ASCII, which a regular expression tells at a few
+  // instructions a character (the loop below costs several times that).
+  if (PRINTABLE_ASCII.test(value)) return null;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) continue;
@@ -220,6 +226,17 @@ function dimensionsAccepted(d: Record<string, unknown>): boolean {
   );
 }
 
+/** The media type isMediaType last accepted: nearly every event names the same one. */
+let lastMediaType = 'application/json';
+
+/** Whether `value` is an RFC 2046 media type (MEDIA_TYPE), the one accepted last compared first (the expression costs ~400 instructions an event). */
+function isMediaType(value: string): boolean {
+  if (value === lastMediaType) return true;
+  if (!MEDIA_TYPE.test(value)) return false;
+  lastMediaType = value;
+  return true;
+}
+
 export function envelopeAccepted(o: Record<string, unknown>): boolean {
   return (
     o.specversion === '1.0' &&
@@ -229,7 +246,7 @@ export function envelopeAccepted(o: Record<string, unknown>): boolean {
     (isNullish(o.time) || typeof o.time === 'string') &&
     optionalNonEmptyOk(o.subject) &&
     optionalNonEmptyOk(o.dataschema) &&
-    (isNullish(o.datacontenttype) || (typeof o.datacontenttype === 'string' && MEDIA_TYPE.test(o.datacontenttype))) &&
+    (isNullish(o.datacontenttype) || (typeof o.datacontenttype === 'string' && isMediaType(o.datacontenttype))) &&
     (isNullish(o.data_base64) || typeof o.data_base64 === 'string')
   );
 }
