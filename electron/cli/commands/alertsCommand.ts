@@ -7,6 +7,7 @@ import { CliError, fail } from '../cliErrors';
 import { displayWidth, fitColumn, padColumn, printJson, printText, visible, visibleLabel } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
 import { cliRequest } from '../cliRequest';
+import { addNoMaskOption, listingMasker, maskedListing } from '../listingMasking';
 import { formatFixed } from '../../../shared/format';
 import { METRIC_INFO, type AlertMetric } from '../../../shared/alertRules';
 import { formatMetricValue, formatNamedMetricValue } from '../../../shared/alertValueFormat';
@@ -20,6 +21,8 @@ interface AlertsFlags {
   until?: number;
   all?: boolean;
   limit: number;
+  /** false with --no-mask. */
+  mask?: boolean;
 }
 
 const HELP_AFTER = `
@@ -29,11 +32,15 @@ rule, severity, labels, firedAt, resolvedAt (ISO or null), peakValue, transition
 [{state, at}], and more (key, group, state, summary, acknowledged, resolveNote).
 The database is opened read-only.
 
+Labels, keys, summaries and notes are masked as exports mask them (a merchant id that is a card
+number, an e-mail address, a card BIN); --no-mask prints them as stored (a key to give
+\`payops report --alert\`).
+
 Exit codes: 0 printed (also when there is nothing to print), 1 usage, 3 no such database.`;
 
 
 export function registerAlerts(program: Command): void {
-  program
+  const command = program
     .command('alerts')
     .description('print the alert history of a database (what fired, when, peak value, transitions)')
     .requiredOption('--db <file>', 'SQLite database file')
@@ -44,14 +51,14 @@ export function registerAlerts(program: Command): void {
     .option('--until <iso>', 'only alerts that began before this time', isoTime('--until', { epochMs: true }))
     .option('--all', 'also episodes that went pending (or no data) but never fired')
     .option('--limit <n>', 'at most this many, newest first', positiveInt('--limit'), 1000)
-    .addHelpText('after', HELP_AFTER)
-    .action((flags: AlertsFlags) => {
-      try {
-        runAlerts(flags);
-      } catch (err) {
-        fail(err);
-      }
-    });
+    .addHelpText('after', HELP_AFTER);
+  addNoMaskOption(command).action((flags: AlertsFlags) => {
+    try {
+      runAlerts(flags);
+    } catch (err) {
+      fail(err);
+    }
+  });
 }
 
 function runAlerts(flags: AlertsFlags): void {
@@ -69,6 +76,7 @@ function runAlerts(flags: AlertsFlags): void {
   } finally {
     store.close();
   }
+  alerts = maskedListing(alerts, listingMasker(flags));
   if (flags.json) {
     printJson(alerts);
     return;

@@ -10,6 +10,7 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { printJson, printText } from '../terminalText';
 import { isoTime, positiveInt } from '../cliOptions';
+import { addNoMaskOption, listingMasker, maskedListing } from '../listingMasking';
 import { formatAlertTable } from './alertsCommand';
 import { loadRoutingFile } from '../../core/alerts/loadRulesFile';
 import { backtestRouting, type RoutingBacktest } from '../../core/notify/routingBacktest';
@@ -22,6 +23,8 @@ interface BacktestFlags {
   json?: boolean;
   all?: boolean;
   maxEvents?: number;
+  /** false with --no-mask. */
+  mask?: boolean;
 }
 
 const HELP_AFTER = `
@@ -35,7 +38,8 @@ queue depths polled then). The same evaluator as the live console does the work.
 
 Without --rules the default pack runs. Without --from/--to a database's whole range is used.
 --json prints one object: {rules, input, events, from, to, evaluations, fired, alerts: [...],
-notifications: [...]}, each alert as in \`payops alerts --json\`.
+notifications: [...]}, each alert as in \`payops alerts --json\`. Labels, summaries and
+notifications are masked as exports mask them; --no-mask prints them as the events hold them.
 
 A capture that breaks off (a cut or corrupt gzip, a last line cut mid-line) is backtested up
 to the break, as \`payops replay\` stores it: input.truncated is true, input.error names the
@@ -45,7 +49,7 @@ Exit codes: 0 done (whether or not anything fired), 1 bad rules file (each probl
 by rule and field), bad input or usage, a capture that breaks off, 3 database unusable.`;
 
 export function registerBacktest(program: Command): void {
-  program
+  const command = program
     .command('backtest')
     .description('run alert rules over a capture file or a stored time range and list what would have fired and when')
     .argument('[capture]', 'capture file: .ndjson, .jsonl, optionally .gz')
@@ -56,8 +60,8 @@ export function registerBacktest(program: Command): void {
     .option('--max-events <n>', 'with --db: read at most this many events (the output says where it stopped)', positiveInt('--max-events'))
     .option('--all', 'also list episodes that went pending (or no data) but never fired')
     .option('--json', 'print one JSON object')
-    .addHelpText('after', HELP_AFTER)
-    .action((capture: string | undefined, flags: BacktestFlags) => runBacktest(capture, flags).catch(fail));
+    .addHelpText('after', HELP_AFTER);
+  addNoMaskOption(command).action((capture: string | undefined, flags: BacktestFlags) => runBacktest(capture, flags).catch(fail));
 }
 
 /** Loads the rules file; a bad one becomes a usage error listing every problem by rule and field. */
@@ -116,7 +120,7 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
 
   const alerts = result.alerts.map(alertHistoryRecordToJson);
   const fired = alerts.filter((a) => a.firedAt !== null).length;
-  const out = {
+  const out = maskedListing({
     rules: rules.filter((r) => r.enabled).map((r) => r.name),
     rulesFile: flags.rules ?? null,
     input,
@@ -130,7 +134,7 @@ async function runBacktest(capture: string | undefined, flags: BacktestFlags): P
     // The routing of the rules file, never delivered: "would notify" (issue 14).
     routing: routing ? backtestRouting(routing, result.notifications, result.alerts, result.to, result.silenceChanges) : null,
     durationMs: Date.now() - started,
-  };
+  }, listingMasker(flags));
   if (flags.json) printJson(out);
   else printText(`${formatBacktest(out)}\n`);
   // A capture that breaks off exits 1, as `payops replay` does for it (its result is printed).

@@ -84,3 +84,24 @@ describe('payops dead-letters --copy', () => {
     expect(await depth(twins.expireQueue)).toBe(1);
   }, 30_000);
 });
+
+// Browsing printed a message as it came: a card number in its id, its body preview or its
+// decoded fields went whole to the terminal (and into the ticket it was pasted into), where an
+// export masks it. Now it is masked as exports mask it; --no-mask prints it as received.
+const carded = deadLetterTopology('dlqcli-card');
+afterAll(() => deleteDeadLetterTopology(carded));
+describe('payops dead-letters browsing a message holding a card number', () => {
+  it('masks it in the listing and the JSON, not with --no-mask', async () => {
+    const pan = '4111111111111111';
+    await fillDeadLetterQueue(carded, [pan], []);
+    for (const args of [['--json'], [], ['--dry-run', '--json']]) {
+      const res = await runPayops(['dead-letters', carded.dlq, '--amqp', AMQP_URL, ...args]);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout, args.join(' ')).toContain('41**********1111');
+      expect(res.stdout, args.join(' ')).not.toContain(pan);
+    }
+    const raw = await runPayops(['dead-letters', carded.dlq, '--amqp', AMQP_URL, '--json', '--no-mask']);
+    expect(lastJson<{ id: string; bodyPreview: string }[]>(raw.stdout)[0]).toMatchObject({ id: pan, bodyPreview: expect.stringContaining(pan) });
+    expect(await depth(carded.dlq)).toBe(1);
+  }, 30_000);
+});

@@ -15,6 +15,7 @@ import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveNumber, repeatable } from '../cliOptions';
 import { logLine } from '../logLine';
+import { addNoMaskOption, listingMasker, maskedListing } from '../listingMasking';
 import { printJson, printResult, printText, visible } from '../terminalText';
 
 interface DeadLetterFlags {
@@ -31,6 +32,8 @@ interface DeadLetterFlags {
   db?: string;
   rules?: string;
   json?: boolean;
+  /** false with --no-mask. */
+  mask?: boolean;
 }
 
 const HELP_AFTER = `
@@ -49,10 +52,12 @@ and targets and asks (or --yes); read-only mode (PAYOPS_READ_ONLY=1 or --read-on
 is written to the audit log of --db (required), which incident reports include.
 --id selects every browsed message with that id (a redrive sends one message per --id given);
 --copy selects one message, by the copy id browsing prints (copy:...), so one of two messages with
-one id can be dry-run or redriven alone.`;
+one id can be dry-run or redriven alone.
+What browsing and a dry run print (body previews, quarantine reasons, ids) is masked as exports
+mask it (card numbers, IBANs, e-mail addresses, credentials); --no-mask prints it as received.`;
 
 export function registerDeadLetters(program: Command): void {
-  program
+  const command = program
     .command('dead-letters')
     .description('browse a dead-letter queue without consuming it, dry-run it, or redrive it home (audited)')
     .argument('<queue>', 'the dead-letter queue')
@@ -69,8 +74,8 @@ export function registerDeadLetters(program: Command): void {
     .option('--db <file>', 'the console database whose audit log records the redrive (and, for --dry-run, whose events count as duplicates)')
     .option('--rules <file>', '--dry-run: the alert rules evaluated in the sandbox (default: the default pack)')
     .option('--json', 'print JSON')
-    .addHelpText('after', HELP_AFTER)
-    .action((queue: string, flags: DeadLetterFlags) => run(queue, flags).catch(fail));
+    .addHelpText('after', HELP_AFTER);
+  addNoMaskOption(command).action((queue: string, flags: DeadLetterFlags) => run(queue, flags).catch(fail));
 }
 
 async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
@@ -104,12 +109,13 @@ async function run(queue: string, flags: DeadLetterFlags): Promise<void> {
     logLine(said);
   }
   if (!flags.redrive) {
-    const out = flags.dryRun ? { ...dryRun(selection), missing, sandbox: sandboxOf(selected.map((m) => m.input), flags) } : selection;
+    const masker = listingMasker(flags);
+    const out = maskedListing(flags.dryRun ? { ...dryRun(selection), missing, sandbox: sandboxOf(selected.map((m) => m.input), flags) } : selection, masker);
     if (flags.json) printJson(out);
     // Pretty JSON for reading: C1 and bidi controls, which JSON.stringify leaves raw, as \uXXXX (the same JSON).
     else if (flags.dryRun) printText(`${JSON.stringify(out, null, 2)}\n`);
     else
-      for (const m of selection) {
+      for (const m of maskedListing(selection, masker)) {
         const death = m.deaths[0];
         // One line per message: an id, type, reason, queue or routing key from the message's
         // headers is printed with its control characters and line breaks escaped.

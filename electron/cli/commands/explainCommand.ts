@@ -11,6 +11,7 @@ import { percent } from '../../core/triage/stats';
 import { printJson, visible, visibleValue } from '../terminalText';
 import { CliError, fail } from '../cliErrors';
 import { cliRequest } from '../cliRequest';
+import { addNoMaskOption, listingMasker, maskedListing } from '../listingMasking';
 
 interface ExplainFlags {
   db: string;
@@ -20,6 +21,8 @@ interface ExplainFlags {
   baselineTo?: number;
   metric: string;
   json?: boolean;
+  /** false with --no-mask. */
+  mask?: boolean;
 }
 
 
@@ -55,7 +58,7 @@ export function explanationText(e: Explanation): string {
 }
 
 export function registerExplain(program: Command): void {
-  program
+  const command = program
     .command('explain')
     .description('which segments (issuer, BIN, acquirer, merchant, ...) moved a rate between a window and its baseline, by their rate or their share of traffic')
     .requiredOption('--db <file>', 'SQLite database file')
@@ -64,24 +67,25 @@ export function registerExplain(program: Command): void {
     .option('--baseline-from <iso>', 'baseline start (default: the four windows of the same length before --from)', isoTime('--baseline-from'))
     .option('--baseline-to <iso>', 'baseline end, exclusive', isoTime('--baseline-to'))
     .option('--metric <name>', 'approval-rate, decline-rate or failure-rate', 'approval-rate')
-    .option('--json', 'print one JSON object')
-    .action((flags: ExplainFlags) => {
+    .option('--json', 'print one JSON object');
+  // Segment values (a BIN, a merchant id) as a report's explanation shows them.
+  addNoMaskOption(command).action((flags: ExplainFlags) => {
+    try {
+      const request = cliRequest(
+        'triage.explain',
+        { from: flags.from, to: flags.to, baselineFrom: flags.baselineFrom, baselineTo: flags.baselineTo, metric: flags.metric as 'approval-rate' },
+      );
+      if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
+      const store = openStore(flags.db, { readonly: true });
       try {
-        const request = cliRequest(
-          'triage.explain',
-          { from: flags.from, to: flags.to, baselineFrom: flags.baselineFrom, baselineTo: flags.baselineTo, metric: flags.metric as 'approval-rate' },
-        );
-        if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
-        const store = openStore(flags.db, { readonly: true });
-        try {
-          const e = new TriageService(store).explain(request);
-          if (flags.json) printJson(e);
-          else process.stdout.write(explanationText(e));
-        } finally {
-          store.close();
-        }
-      } catch (err) {
-        fail(err);
+        const e = maskedListing(new TriageService(store).explain(request), listingMasker(flags));
+        if (flags.json) printJson(e);
+        else process.stdout.write(explanationText(e));
+      } finally {
+        store.close();
       }
-    });
+    } catch (err) {
+      fail(err);
+    }
+  });
 }

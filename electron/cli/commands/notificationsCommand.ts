@@ -5,11 +5,14 @@ import { openNotificationLog } from '../../core/store/notificationLogRepository'
 import { CliError, fail } from '../cliErrors';
 import { displayWidth, fitColumn, padColumn, printJson, printText, visible } from '../terminalText';
 import { positiveInt } from '../cliOptions';
+import { addNoMaskOption, listingMasker, maskedListing } from '../listingMasking';
 
 interface NotificationsFlags {
   db: string;
   json?: boolean;
   limit: number;
+  /** false with --no-mask. */
+  mask?: boolean;
 }
 
 const HELP_AFTER = `
@@ -21,25 +24,26 @@ outcome, status (firing|resolved), rule, labels (those all its alerts share), gr
 groupLabels, alerts [{rule, severity, status, labels, fingerprint, startsAt, endsAt, summary,
 and where its rule said them: description, runbookUrl, metric, value}],
 attempts (made up to this entry; 0 for a decision), attempt, maxAttempts, final, httpStatus,
-error, durationMs. URLs are never stored: a row names the contact point.
+error, durationMs. URLs are never stored: a row names the contact point. Labels, summaries
+and errors are masked as exports mask them; --no-mask prints them as stored.
 
 Exit codes: 0 printed (also when there is nothing to print), 1 usage, 3 no such database.`;
 
 export function registerNotifications(program: Command): void {
-  program
+  const command = program
     .command('notifications')
     .description('print the notification log of a database (what was sent where, retried, failed, muted or inhibited)')
     .requiredOption('--db <file>', 'SQLite database file')
     .option('--json', 'print a JSON array')
     .option('--limit <n>', 'at most this many entries (the oldest first)', positiveInt('--limit'), 100_000)
-    .addHelpText('after', HELP_AFTER)
-    .action((flags: NotificationsFlags) => {
-      try {
-        runNotifications(flags);
-      } catch (err) {
-        fail(err);
-      }
-    });
+    .addHelpText('after', HELP_AFTER);
+  addNoMaskOption(command).action((flags: NotificationsFlags) => {
+    try {
+      runNotifications(flags);
+    } catch (err) {
+      fail(err);
+    }
+  });
 }
 
 function runNotifications(flags: NotificationsFlags): void {
@@ -51,6 +55,7 @@ function runNotifications(flags: NotificationsFlags): void {
   } finally {
     store.close();
   }
+  entries = maskedListing(entries, listingMasker(flags));
   if (flags.json) {
     printJson(entries.map(notificationLogToJson));
     return;

@@ -21,6 +21,7 @@ import { CliError, fail } from '../cliErrors';
 import { checkStreamOffset, isoTime, positiveInt, positiveNumber, STREAM_OFFSET_HELP, streamOffsetFlag } from '../cliOptions';
 import { defaultLiveDb } from '../defaultPaths';
 import { logLine } from '../logLine';
+import { listingMasker, maskedListing } from '../listingMasking';
 import { printResult } from '../terminalText';
 import { conflicts } from '../conflictText';
 import { streamDrainTarget, watchStreamDrain } from './streamDrainWatch';
@@ -288,7 +289,10 @@ async function runReplay(capture: string | undefined, flags: ReplayFlags): Promi
     for (const b of summary.badLineSamples) logLine(`capture line ${b.line}: ${b.error} (quarantined)`);
     if (summary.badLines > summary.badLineSamples.length) logLine(`... ${countText(summary.badLines - summary.badLineSamples.length, 'more bad line')} quarantined`);
     if (summary.error) logLine(`capture incomplete: ${summary.error}; the ${countText(summary.linesRead, 'line')} before it ${countNoun(summary.linesRead, 'was', 'were')} replayed into ${flags.db}`);
-    printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+    // A bad line's parse error quotes the line ("Unexpected token ..., "tok 4111..." is not valid JSON"),
+    // event types are what producers wrote: the summary is masked as exports mask them (the log lines above are).
+    const shown = maskedListing(summary, listingMasker({}));
+    printResult(flags.json, flags.json ? `${JSON.stringify(shown)}\n` : `${formatSummary(shown)}\n`);
     process.exit(why !== 'drained' ? 130 : complete ? 0 : 1);
   };
   host.on('drained', () => void finish('drained'));

@@ -6,28 +6,30 @@ import { CliError, fail } from '../cliErrors';
 import { padColumn, printJson, printText, visible } from '../terminalText';
 import { formatMoneyTotal } from '../../../shared/format';
 import { conflicts } from '../conflictText';
+import { addNoMaskOption, listingMasker, maskedListing } from '../listingMasking';
 
 export function registerStats(program: Command): void {
-  program
+  const command = program
     .command('stats')
     .description('what a database holds: events by type, duplicates, quarantined, authorized amounts, time range')
     .requiredOption('--db <file>', 'SQLite database file')
-    .option('--json', 'print one JSON object')
-    .action((flags: { db: string; json?: boolean }) => {
-      try {
-        if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
-        const store = openStore(flags.db, { readonly: true });
-        const stats = store.stats();
-        store.close();
-        if (flags.json) {
-          printJson(stats);
-          return;
-        }
-        printText(`${formatStatsText(stats)}\n`);
-      } catch (err) {
-        fail(err);
+    .option('--json', 'print one JSON object');
+  // Event types and currencies are whatever producers wrote: masked as a report's counts are.
+  addNoMaskOption(command).action((flags: { db: string; json?: boolean; mask?: boolean }) => {
+    try {
+      if (!fs.existsSync(flags.db)) throw new CliError(`no database at ${flags.db}`, 3);
+      const store = openStore(flags.db, { readonly: true });
+      const stats = maskedListing(store.stats(), listingMasker(flags));
+      store.close();
+      if (flags.json) {
+        printJson(stats);
+        return;
       }
-    });
+      printText(`${formatStatsText(stats)}\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
 }
 
 /**

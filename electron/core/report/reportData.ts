@@ -15,6 +15,7 @@ import { quotedValue } from '../../../shared/quotedValue';
 import { addCell, bump, emptyFigures, settleFigures, sortKeys } from './figureCells';
 import { filteredFigures, filteredWindow } from './filteredReport';
 import { Masker } from './masking';
+import { maskAlertTexts, maskedLabelValues, maskLabel } from './alertMasking';
 import { runbookUrlShared } from '../alerts/ruleAnnotations';
 import { filterConditions, filterSentenceParts, maskedConditions } from './reportFilter';
 import { joinSentences, sentenceText, value, type Sentence } from './sentence';
@@ -370,30 +371,6 @@ function toReportSilence(s: AlertSilence, masker: Masker, values: ReadonlyMap<st
   };
 }
 
-/**
- * The values of masked fields that the alerts' labels and the silences' matchers name, each with
- * its masked form: alert keys, summaries, notes and comments repeat them in free text
- * ("qa-bin-down/cardBin=510002/...", "approval rate 30 % for cardBin 510002").
- */
-function maskedLabelValues(alerts: readonly AlertHistoryJson[], silences: readonly AlertSilence[], masker: Masker): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!masker.enabled) return out;
-  const add = (label: string, value: string) => {
-    const masked = maskLabel(label, value, masker);
-    if (masked !== value) out.set(value, masked);
-  };
-  for (const a of alerts) {
-    for (const [k, v] of Object.entries(a.labels ?? {})) add(k, v);
-    // Older records may hold the group only ("cardBin=510002,issuer=x").
-    for (const part of a.group.split(',')) {
-      const eq = part.indexOf('=');
-      if (eq > 0) add(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-    }
-  }
-  for (const s of silences) for (const m of s.matchers) if (m.op === '=') add(m.label, m.value);
-  return out;
-}
-
 const STATE_KIND: Record<string, ReportTimelineEntry['kind']> = { pending: 'pending', firing: 'firing', resolved: 'resolved' };
 
 /**
@@ -569,9 +546,10 @@ function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
   const listed = alertsIn(store, w.from, w.to, w.alert);
   const active = silencesIn(store, w.from, w.to);
   // Masked fields' values wherever the report repeats them in text (keys, summaries, notes, title).
-  const values = maskedLabelValues(w.alert ? [...listed, w.alert] : listed, active, masker);
+  const values = maskedLabelValues(w.alert ? [...listed, w.alert] : listed, active.flatMap((s) => s.matchers), masker);
   const text = (t: string) => masker.text(t, values);
-  const alerts = listed.map((a) => maskAlert(toReportAlert(a), masker, values));
+  // Alert labels can carry masked fields (a card BIN; a merchant id when merchantId is in the list): masked in every text of the alert.
+  const alerts = listed.map((a) => maskAlertTexts(toReportAlert(a), masker, values));
   const silences = active.map((s) => toReportSilence(s, masker, values));
   const title = text(
     req.title ??
@@ -644,24 +622,3 @@ function filteredEvents(store: ReadStore, filter: EventFilter, w: ResolvedWindow
   };
 }
 
-/** A label's value as exports show it: labels name fields ("merchant" is merchantId). */
-function maskLabel(label: string, value: string, masker: Masker): string {
-  return String(masker.value(label === 'merchant' ? 'merchantId' : label, value));
-}
-
-/** Alert labels can carry masked fields (a card BIN; a merchant id when merchantId is in the list): masked in every text of the alert. */
-function maskAlert(a: ReportAlert, masker: Masker, values: ReadonlyMap<string, string>): ReportAlert {
-  if (!masker.enabled) return a;
-  const text = (t: string) => masker.text(t, values);
-  const note = (n: ReportAlert['acknowledged']) => (n ? { ...n, note: text(n.note) } : n);
-  return {
-    ...a,
-    key: text(a.key),
-    group: text(a.group.replace(/^(\w+)=(.*)$/, (_m, k: string, v: string) => `${k}=${maskLabel(k, v, masker)}`)),
-    summary: text(a.summary),
-    ...(a.description === undefined ? {} : { description: text(a.description) }),
-    ...(a.runbookUrl === undefined ? {} : { runbookUrl: text(a.runbookUrl) }),
-    acknowledged: note(a.acknowledged),
-    resolveNote: note(a.resolveNote),
-  };
-}
