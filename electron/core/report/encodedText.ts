@@ -86,7 +86,40 @@ function maskHexTokens(text: string, mask: (decoded: string) => string): string 
   });
 }
 
-/** Text with its base64 and hex tokens that hold a card number masked by `mask` (what the rest of the text is masked by). */
+/** Four ASCII digits hex-encoded as a dump writes bytes ("34 31 31 31", "34:31:31:31"): a dump without them holds no card. */
+const DUMP_DIGITS_RUN = /3\d(?: {1,2}|[:-])3\d(?: {1,2}|[:-])3\d(?: {1,2}|[:-])3\d/;
+/**
+ * A hex dump as a whole word: 13 bytes or more (a card's 13-19 digits), each two hex digits of one
+ * case, apart by one kind of separator throughout: spaces (two between halves of a line, as
+ * `hexdump -C` writes them), colons or dashes. Its start is where no hex digit or separator of a
+ * dump is before it (an offset column before it is part of no dump), so each character is read a
+ * bounded number of times.
+ */
+const HEX_DUMP = new RegExp(
+  String.raw`(?<![0-9A-Za-z:-])(?:` +
+    ['[0-9a-f]', '[0-9A-F]'].flatMap((hex) => [' {1,2}', ':', '-'].map((separator) => String.raw`(?:${hex}{2}${separator}){12,}${hex}{2}`)).join('|') +
+    String.raw`)(?![0-9A-Za-z])`,
+  'g',
+);
+
+/**
+ * Text with each hex dump that decodes to UTF-8 text holding a card number ("34 31 31 31 ...",
+ * "34:31:31:31:...": a producer's or a log line's dump of the bytes) decoded, masked by `mask` and
+ * written again as a dump in its case, its bytes apart by its separator (one space for spaces).
+ */
+function maskHexDumps(text: string, mask: (decoded: string) => string): string {
+  if (text.length < 38 || !DUMP_DIGITS_RUN.test(text)) return text;
+  return text.replace(HEX_DUMP, (dump: string) => {
+    if (!DUMP_DIGITS_RUN.test(dump)) return dump;
+    const separator = dump[2];
+    const masked = maskedText(Buffer.from(dump.replace(/[ :-]/g, ''), 'hex'), mask);
+    if (masked === null) return dump;
+    const hex = Buffer.from(masked, 'utf8').toString('hex').match(/../g)!.join(separator);
+    return /[A-F]/.test(dump) ? hex.toUpperCase() : hex;
+  });
+}
+
+/** Text with its base64 and hex tokens, and its hex dumps, that hold a card number masked by `mask` (what the rest of the text is masked by). */
 export function maskEncodedTokens(text: string, mask: (decoded: string) => string): string {
-  return maskBase64Tokens(maskHexTokens(text, mask), mask);
+  return maskBase64Tokens(maskHexTokens(maskHexDumps(text, mask), mask), mask);
 }

@@ -16,7 +16,9 @@
 // become "***".
 // An IBAN (ISO 13616, its check passed) keeps its last four characters (ibanText.ts).
 // A CloudEvent's data_base64 is decoded, masked the same way and encoded again; so is a base64
-// token in any value that decodes to text holding a card number, and a hex one (encodedText.ts).
+// token in any value that decodes to text holding a card number, a hex one and a hex dump
+// ("34 31 31 31 ...": encodedText.ts); C-style escapes ("\x34\x31...") are read as the characters
+// they encode, as a URL's are (panText.ts).
 //
 // Card numbers (PAN) are masked wherever they appear, in any field, at any depth, in free text
 // too (alert keys, summaries, notes) and in the keys of a map, whatever the field is called: a

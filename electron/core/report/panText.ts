@@ -264,6 +264,19 @@ function asciiAt(text: string, k: number, unit: number): number {
       return byteKind(byte);
     }
     case 92: {
+      // A C, JavaScript or JSON escape of an ASCII character ("\x34", "\u0034": bytes a log line or
+      // a producer's string quotes), written once or escaped again ("\\x34" in JSON text): the
+      // character it encodes, as a URL's escape is.
+      let at = k + 1;
+      while (text.charCodeAt(at) === 92 && at < k + 4) at += 1;
+      const letter = text.charCodeAt(at);
+      if (letter === 120 || letter === 117) {
+        const hexAt = letter === 120 ? at + 1 : text.charCodeAt(at + 1) === 48 && text.charCodeAt(at + 2) === 48 ? at + 3 : -1;
+        const byte = hexAt < 0 ? -1 : hexByteAt(text, hexAt);
+        if (byte < 0 || byte > 127) return NOT_PART;
+        asciiWidth = hexAt + 2 - k;
+        return byte >= 48 && byte <= 57 ? byte - 48 : byteKind(byte);
+      }
       const next = text.charCodeAt(k + 1);
       if (next !== 116 && next !== 110 && next !== 114) return NOT_PART;
       asciiWidth = next === 114 && text.startsWith('\\n', k + 2) ? 4 : 2;
@@ -344,12 +357,12 @@ function cardsOfRun(count: number, gluedBefore: boolean, gluedAfter: boolean, ke
 /**
  * What any card maskPans finds holds: written in ASCII, 13 digits or more, four of them in a row
  * (the first group), then no letter and at most three separators (six characters) between two;
- * else a URL's escape, an escaped tab or line break, or a character beyond ASCII (another
+ * else a URL's escape, a C-style one ("\x34", "\u0034"), an escaped tab or line break, or a character beyond ASCII (another
  * script's digit, a space or dash of Unicode, an invisible character). Most text has none, and
  * is returned after these three regular expressions (each a quick scan), not read by the scanner.
  */
 const ASCII_CARD = /\d{4}(?:[^A-Za-z0-9]{0,6}\d){9}/;
-const ESCAPE = /%[0-7][0-9A-Fa-f]|\\[nrt]/;
+const ESCAPE = /%[0-7][0-9A-Fa-f]|\\(?:[nrt]|x[0-7][0-9A-Fa-f]|u00[0-7][0-9A-Fa-f])/;
 const BEYOND_ASCII = /[^\x00-\x7f]/;
 const mayHoldCard = (text: string): boolean => ASCII_CARD.test(text) || BEYOND_ASCII.test(text) || ESCAPE.test(text);
 
