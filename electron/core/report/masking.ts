@@ -14,6 +14,8 @@
 // (eyJ...eyJ...), a PEM private key block, a secret with a published prefix (whsec_..., sk_live_..., xoxb-..., AKIA..., AQE...;
 // secretText.ts lists them) and a PagerDuty integration key (in its events URL, or named routing/service key)
 // become "***".
+// A phone number in free text, written internationally ("+44 20 7946 0958") or after a word that
+// names one ("tel: 0049 30 1234567"), becomes "***" (phoneText.ts).
 // An IBAN (ISO 13616, its check passed) keeps its last four characters (ibanText.ts).
 // A CloudEvent's data_base64 is decoded, masked the same way and encoded again; so is a base64
 // token in any value that decodes to text holding a card number, a hex one and a hex dump
@@ -38,6 +40,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { maskPrivateKeys, maskSecretsInText } from '../secretText';
 import { maskEncodedTokens } from './encodedText';
 import { maskIbans } from './ibanText';
+import { maskPhones } from './phoneText';
 import { isPan, maskCardNumber, maskPan, maskPans } from './panText';
 
 export { isPan, maskPan, maskPans } from './panText';
@@ -203,11 +206,12 @@ export class Masker {
 
   /**
    * A value with every card number in it masked (a string's runs of digits, a number that is
-   * one), and a string's IBANs, e-mail addresses and credentials (maskCredentials).
+   * one), and a string's IBANs, e-mail addresses and credentials (maskCredentials) and phone
+   * numbers (maskPhones).
    */
   scrub<T>(value: T): T | string {
     if (!this.enabled) return value;
-    if (typeof value === 'string') return maskEncodedTokens(maskCredentials(maskPans(maskIbans(maskPrivateKeys(value)), this.panKeep())), this.scrubText);
+    if (typeof value === 'string') return maskEncodedTokens(maskPhones(maskCredentials(maskPans(maskIbans(maskPrivateKeys(value)), this.panKeep()))), this.scrubText);
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
       const text = String(value);
       // Past 2^53 a JSON number was rounded when it was read (6212345678901234569 is
