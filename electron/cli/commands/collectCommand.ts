@@ -7,6 +7,7 @@ import { openStore } from '../../core/store/store';
 import { addBrokerFlags, brokerConfigFrom, positiveInt, positiveIntOrZero, positiveNumber, type BrokerFlags } from '../cliOptions';
 import { CliError, fail } from '../cliErrors';
 import { logLine } from '../logLine';
+import { listingMasker, maskedListing } from '../listingMasking';
 import { printResult } from '../terminalText';
 import { conflicts } from '../conflictText';
 import { loadRulesForCli } from './backtestCommand';
@@ -128,7 +129,9 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     const captureNote = captureEnded
       ? `; the capture stopped early (${captureEnded.error ?? captureEnded.stoppedBecause}): ${countText(captureEnded.lines, 'line')} in ${captureEnded.file}, the database holds every event`
       : '';
-    printResult(flags.json, flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}${captureNote}\n`);
+    // Event types are what producers wrote: masked as `stats` and `replay` mask them.
+    const shown = maskedListing(summary, listingMasker({}));
+    printResult(flags.json, flags.json ? `${JSON.stringify(shown)}\n` : `${formatSummary(shown)}${captureNote}\n`);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
