@@ -22,7 +22,12 @@ const INTERNATIONAL = new RegExp(String.raw`(?<![\p{L}\p{N}_+\-./])(?=\+[1-9])${
  */
 const CUE = String.raw`(?<![\p{L}\p{N}_])((?:tel(?:ephone)?|phone|ph|mobile|mob|cell(?:phone)?|fax|sms|whats[ -]?app|msisdn|call(?:ed|ing)?|dial(?:led|ing)?|ring)\.?(?:[ \t]*(?:no\.?|number|nr\.?|num\.?|on|at|to)\b\.?)?[ \t]*[:=#]?[ \t]*)`;
 const CUED = new RegExp(`${CUE}(${NUMBER})(?![\\p{L}\\p{N}_]|[.,/-]\\p{N})`, 'giu');
-/** What CUED needs, looked for first: most text names no phone and is not read again. */
+/**
+ * What the patterns need, looked for first (an export masks every cell, most of them no phone):
+ * seven digits with at most three other characters between two, then a "+" and a digit, or a cue word.
+ */
+const SEVEN_DIGITS = /\d(?:\D{0,3}\d){6}/;
+const PLUS_DIGIT = /\+[1-9]/;
 const CUE_WORD = /tel|phone|ph|mob|cell|fax|sms|whats|msisdn|call|dial|ring/i;
 
 /** A date ("2026-12-07", "07/12/2026", "2026.12.07") or an IPv4 address: never a phone number. */
@@ -43,9 +48,9 @@ function checked(number: string, international: boolean): boolean {
 
 /** Text with its phone numbers masked as "***" (the word that names one kept: "tel: ***"). */
 export function maskPhones(text: string): string {
-  if (text.length < 8) return text;
+  if (text.length < 8 || !SEVEN_DIGITS.test(text)) return text;
   let out = text;
-  if (out.includes('+')) out = out.replace(INTERNATIONAL, (number) => (checked(number, true) ? '***' : number));
+  if (PLUS_DIGIT.test(out)) out = out.replace(INTERNATIONAL, (number) => (checked(number, true) ? '***' : number));
   if (CUE_WORD.test(out)) out = out.replace(CUED, (whole, cue: string, number: string) => (checked(number, number.startsWith('+')) ? `${cue}***` : whole));
   return out;
 }
