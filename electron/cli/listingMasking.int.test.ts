@@ -87,7 +87,7 @@ describe('payops listings', () => {
     }
   });
 
-  it('explain: segment values masked as the report\'s explanation masks them (a BIN keeps two digits)', async () => {
+  it('explain: segment values masked as the report\'s explanation masks them, card BINs shown as stored', async () => {
     const window = ['--from', new Date(T0 + 120_000).toISOString(), '--to', new Date(T0 + 180_000).toISOString(), '--baseline-from', new Date(T0).toISOString(), '--baseline-to', new Date(T0 + 120_000).toISOString()];
     const json = await runPayops(['explain', '--db', db, ...window, '--json']);
     expect(json.code, json.stderr).toBe(0);
@@ -95,12 +95,14 @@ describe('payops listings', () => {
     const merchants = e.contributors.filter((c) => c.dimension === 'merchantId').map((c) => c.value);
     expect(merchants).toContain('41**********1111');
     expect(merchants).toContain('***');
-    const bins = e.contributors.filter((c) => c.dimension === 'cardBin').map((c) => c.value);
-    expect(bins.every((b) => b === '41****')).toBe(true);
-    expect(leaks(json.stdout)).toEqual([]);
+    // A BIN is triage's segment, named and searched for by its six digits: no card number.
+    expect(e.contributors.filter((c) => c.dimension === 'cardBin').map((c) => c.value)).toContain('411111');
+    const notBin = (text: string) => leaks(text).filter((v) => v !== '411111');
+    expect(notBin(json.stdout)).toEqual([]);
     const text = await runPayops(['explain', '--db', db, ...window]);
     expect(text.stdout).toContain('merchantId=41**********1111');
-    expect(leaks(text.stdout)).toEqual([]);
+    expect(text.stdout).toContain('cardBin=411111');
+    expect(notBin(text.stdout)).toEqual([]);
     const raw = await runPayops(['explain', '--db', db, ...window, '--no-mask']);
     expect(raw.stdout).toContain(`merchantId=${PAN}`);
   });

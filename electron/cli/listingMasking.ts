@@ -15,7 +15,17 @@ export function listingMasker(flags: { mask?: boolean }): Masker {
 
 /** --no-mask, as `payops report` has it. */
 export function addNoMaskOption(command: Command): Command {
-  return command.option('--no-mask', 'print card numbers, BINs, e-mail addresses and other values as stored (masked by default, as exports are)');
+  return command.option('--no-mask', 'print card numbers, e-mail addresses and other values as stored (masked by default, as exports are; card BINs are shown either way)');
+}
+
+/**
+ * A label's value as a listing shows it: as exports mask the field it names, except a card BIN.
+ * A listing is read on the operator's own screen, and triage names its segments by BIN ("issuer
+ * tamarind-card (BIN 529412)"): six digits are no card number (PCI DSS lets the first six be
+ * shown), and two BINs masked alike ("52****") could not be told apart or searched for.
+ */
+function shownLabel(label: string, value: string, masker: Masker): string {
+  return /^card_?bin$/i.test(label) ? value : maskLabel(label, value, masker);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -25,7 +35,7 @@ const LABEL_RECORDS = new Set(['labels', 'groupLabels']);
 /** Each labelled value of a listing (labels, a "name=value" group, a segment's dimension and value) with its masked form, when masking changes it. */
 function labelledValues(value: unknown, masker: Masker, out: Map<string, string>): void {
   const add = (label: string, v: string) => {
-    const masked = maskLabel(label, v, masker);
+    const masked = shownLabel(label, v, masker);
     if (masked !== v) out.set(v, masked);
   };
   if (Array.isArray(value)) {
@@ -55,9 +65,9 @@ function maskedCopy(value: unknown, masker: Masker, values: ReadonlyMap<string, 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const masked =
-      labels && typeof v === 'string' ? maskLabel(k, v, masker)
-      : k === 'value' && segment !== null && typeof v === 'string' ? maskLabel(segment, v, masker)
-      : k === 'group' && typeof v === 'string' ? text(v.replace(/^([^=]+)=(.*)$/s, (_m, l: string, lv: string) => `${l}=${maskLabel(l, lv, masker)}`))
+      labels && typeof v === 'string' ? shownLabel(k, v, masker)
+      : k === 'value' && segment !== null && typeof v === 'string' ? shownLabel(segment, v, masker)
+      : k === 'group' && typeof v === 'string' ? text(v.replace(/^([^=]+)=(.*)$/s, (_m, l: string, lv: string) => `${l}=${shownLabel(l, lv, masker)}`))
       : maskedCopy(v, masker, values, k);
     // A key is data too (an event type, a currency): two keys that mask alike add up, as a report's counts do.
     let key = text(k);

@@ -40,8 +40,8 @@ describe('payops explain', () => {
   it('prints the headline sentence and the contributors in words', async () => {
     const r = await runPayops(['explain', '--db', db, '--from', iso(START + 12 * MINUTE), '--to', iso(START + 15 * MINUTE), '--metric', 'decline-rate']);
     expect(r.code).toBe(0);
-    // The BIN masked as the report's explanation masks it; --no-mask prints it as stored.
-    expect(r.stdout.split('\n')[0]).toMatch(/^decline .* vs .* \(per attempt\): issuer tamarind-card \(BIN 52\*{4}\) decline/);
+    // The BIN as stored: a listing shows BINs (triage names segments by them), with --no-mask or without.
+    expect(r.stdout.split('\n')[0]).toMatch(/^decline .* vs .* \(per attempt\): issuer tamarind-card \(BIN 529412\) decline/);
     expect(r.stdout).toMatch(/issuer=tamarind-card/);
     const raw = await runPayops(['explain', '--db', db, '--from', iso(START + 12 * MINUTE), '--to', iso(START + 15 * MINUTE), '--metric', 'decline-rate', '--no-mask']);
     expect(raw.stdout.split('\n')[0]).toMatch(/\(BIN 529412\) decline/);
