@@ -6,7 +6,7 @@
 // as free text (card numbers, IBANs, e-mail addresses, phone numbers, credentials).
 import type { Command } from 'commander';
 import { maskLabel } from '../core/report/alertMasking';
-import { Masker } from '../core/report/masking';
+import { Masker, normalizeField } from '../core/report/masking';
 
 /** The masker of a listing: on, unless the operator gave --no-mask. */
 export function listingMasker(flags: { mask?: boolean }): Masker {
@@ -25,7 +25,7 @@ export function addNoMaskOption(command: Command): Command {
  * shown), and two BINs masked alike ("52****") could not be told apart or searched for.
  */
 function shownLabel(label: string, value: string, masker: Masker): string {
-  return /^card_?bin$/i.test(label) ? value : maskLabel(label, value, masker);
+  return normalizeField(label) === 'cardbin' ? value : maskLabel(label, value, masker);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

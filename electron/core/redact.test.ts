@@ -203,6 +203,8 @@ describe('redactSecrets, card numbers and IBANs', () => {
       expect(redactSecrets(line), line).toBe(shown);
     }
     expect(safeErrorMessage(new Error('no merchant "5555555555554444"'))).toBe('no merchant "55**********4444"');
+    // Something thrown that String cannot write (no prototype): said, never a second throw.
+    expect(safeErrorMessage(Object.create(null))).toBe('an error that cannot be written as text');
   });
 
   it('leaves the numbers a log line holds: times, offsets, counts, sizes, ports, ids', () => {

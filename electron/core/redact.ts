@@ -54,8 +54,18 @@ export function redactSecrets(text: string): string {
   return maskSecretsInText(maskAccountNumbers(maskPrivateKeys(text.replace(URL_USERINFO, '$1:***@'))));
 }
 
+/** `err` as text: an Error's message (its stack when asked), anything else as String gives it; never throws. */
+export function errorText(err: unknown, withStack = false): string {
+  try {
+    if (err instanceof Error) return (withStack ? err.stack : undefined) ?? err.message;
+    return String(err);
+  } catch {
+    // An object without a usable toString (Object.create(null)), a getter that throws.
+    return 'an error that cannot be written as text';
+  }
+}
+
 /** An Error whose message is safe to print: credentials stripped, no stack for operators. */
 export function safeErrorMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return redactSecrets(message);
+  return redactSecrets(errorText(err));
 }
