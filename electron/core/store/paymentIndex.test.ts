@@ -60,8 +60,10 @@ describe('the payment index filled behind ingest', () => {
             const { through } = state(db);
             // Sealed: exactly the events up to through_seq; the tail never reaches the threshold after a batch.
             expect(indexRows(db)).toEqual(sealedRows(db, through));
+            // Once the writer has stored an event: before that, a placeholder row put there by this test
+            // (not by the writer) is the only row, and an empty batch has no reason to seal it.
             const maxSeq = (db.prepare('SELECT COALESCE(MAX(seq), 0) FROM event_log').pluck().get() as number);
-            expect(maxSeq - through).toBeLessThan(sealRows);
+            if (k > 0) expect(maxSeq - through).toBeLessThan(sealRows);
             for (let p = 0; p <= 40; p += 7) {
               const want = scanned(db, `pay_${p}`);
               expect(timeline(store, `pay_${p}`)).toEqual(want);
@@ -71,7 +73,7 @@ describe('the payment index filled behind ingest', () => {
           db.close();
         },
       ),
-      { numRuns: 25, seed: 1205 },
+      { numRuns: 25 },
     );
   });
 
