@@ -26,6 +26,15 @@ export interface HistogramSource {
 }
 
 /**
+ * A window's histograms as its series keeps them running from tick to tick (eventGroups.ts):
+ * merged once, then moved on by the seconds that enter and leave. Read-only for the reader.
+ */
+export interface RunningHistograms {
+  scores(): BinCounts;
+  lags(): SparseHistogram;
+}
+
+/**
  * The sum of a window's seconds. Histograms are merged only when a rule asks for them, from
  * the seconds they were read over (the rings do not change while one tick is evaluated). The
  * evaluator reuses aggregates from tick to tick (`reset`): allocating one per group and window
@@ -40,6 +49,8 @@ export class WindowAggregate {
   private scoreBins: DenseScoreHistogram | null = null;
   private scoresMerged = false;
   private lagHist: SparseHistogram | null = null;
+  /** The series' running histograms of this window, when it keeps them (the whole stream's windows). */
+  private running: RunningHistograms | null = null;
 
   /** Empties it for another window. */
   reset(): this {
@@ -51,14 +62,19 @@ export class WindowAggregate {
     this.source = null;
     this.scoresMerged = false;
     this.lagHist = null;
+    this.running = null;
     return this;
   }
 
-  /** The seconds [from, to) of `source` hold this window's histograms. */
-  histogramsFrom(source: HistogramSource, from: number, to: number): void {
+  /**
+   * The seconds [from, to) of `source` hold this window's histograms; `running`: the same
+   * histograms as the series keeps them running, read instead of merging the seconds.
+   */
+  histogramsFrom(source: HistogramSource, from: number, to: number, running: RunningHistograms | null = null): void {
     this.source = source;
     this.from = from;
     this.to = to;
+    this.running = running;
   }
 
   total(types: readonly number[] | null): number {
@@ -74,6 +90,7 @@ export class WindowAggregate {
   private readonly mergeScores = (part: SparseHistogram): void => this.scoreBins!.merge(part);
 
   scores(): BinCounts {
+    if (this.running) return this.running.scores();
     if (this.scoresMerged) return this.scoreBins!;
     const h = (this.scoreBins ??= new DenseScoreHistogram());
     h.clear();
@@ -83,6 +100,7 @@ export class WindowAggregate {
   }
 
   lags(): SparseHistogram {
+    if (this.running) return this.running.lags();
     if (this.lagHist) return this.lagHist;
     const h = (this.lagHist = new SparseHistogram());
     this.source?.eachHistogram('lags', this.from, this.to, (part) => h.merge(part));

@@ -30,6 +30,16 @@ export class SparseHistogram {
     for (const [bin, n] of other.bins) this.add(bin, n);
   }
 
+  /** Takes out what `merge(other)` put in; a bin left empty goes (a window's running histogram moves on for hours). */
+  subtract(other: SparseHistogram): void {
+    for (const [bin, n] of other.bins) {
+      const left = (this.bins.get(bin) ?? 0) - n;
+      if (left === 0) this.bins.delete(bin);
+      else this.bins.set(bin, left);
+    }
+    this.count -= other.count;
+  }
+
   /** Nearest-rank quantile, as a bin number; null when empty. */
   quantileBin(q: number): number | null {
     if (this.count === 0) return null;
@@ -73,9 +83,25 @@ export class DenseScoreHistogram implements BinCounts {
     this.count += part.count;
   }
 
+  /** Takes out what `merge(part)` put in: a running window's second leaving it. */
+  subtract(part: SparseHistogram): void {
+    part.bins.forEach(this.subtractBin);
+    this.count -= part.count;
+  }
+
   private readonly addBin = (n: number, bin: number): void => {
     this.slots[bin] += n;
   };
+
+  private readonly subtractBin = (n: number, bin: number): void => {
+    this.slots[bin] -= n;
+  };
+
+  /** One score of a second inside a running window (an event that came while the window held its second). */
+  addOne(bin: number): void {
+    this.slots[bin] += 1;
+    this.count += 1;
+  }
 
   /** Nearest-rank quantile, as a bin number; null when empty (as SparseHistogram's). */
   quantileBin(q: number): number | null {
