@@ -176,3 +176,27 @@ describe('live metrics: arrival lag read at its bin upper edge', () => {
     }
   });
 });
+
+describe('live metrics: lag histograms of arrival seconds no longer kept are reused', () => {
+  const arrival = (at: number, lagMs: number, n: number): IngestedEvent => ({ ...authorized(at - lagMs, n, 'EUR'), id: `${at}-${lagMs}-${n}`, arrivalMs: at });
+  it('counts a reused histogram\'s new second only, after the windows let seconds go and after a seek emptied them', () => {
+    const reused = new LiveMetrics();
+    // Three minutes of arrivals a day late, one second each, let go by the snapshots after them.
+    for (let s = 0; s < 180; s++) {
+      reused.observe([arrival(T + s * 1000, 86_400_000, s)], T + s * 1000);
+      if (s % 30 === 29) reused.figures(T + s * 1000, true);
+    }
+    const later = T + 400_000;
+    reused.figures(later, true);
+    const fresh = new LiveMetrics();
+    for (const m of [reused, fresh]) for (let s = 0; s < 50; s++) m.observe([arrival(later + s * 1000, 200 + s, s), arrival(later + s * 1000, 900, s + 1000)], later + s * 1000);
+    const end = later + 50_000;
+    expect(reused.figures(end, true).arrivalLagMs).toEqual(fresh.figures(end, true).arrivalLagMs);
+    expect(fresh.figures(end, true).arrivalLagMs.p95).toBeLessThan(1000);
+    // A seek empties the windows: their histograms are reused too.
+    reused.clearWindows();
+    const again = new LiveMetrics();
+    for (const m of [reused, again]) for (let s = 0; s < 10; s++) m.observe([arrival(end + s * 1000, 40, s)], end + s * 1000);
+    expect(reused.figures(end + 10_000, true).arrivalLagMs).toEqual(again.figures(end + 10_000, true).arrivalLagMs);
+  });
+});

@@ -22,6 +22,8 @@ const AHEAD_KEPT_SECONDS = KEEP_SECONDS;
 function presentFor(nowSec: number, sec: number): number {
   return Math.min(Math.max(nowSec, sec), nowSec + AHEAD_KEPT_SECONDS);
 }
+/** Lag histograms kept for reuse (~2 KB each): a replay at full speed starts thousands of arrival seconds between two snapshots (which evict them), as many as the map held at its largest. */
+const SPARE_LAG_HISTS = 4096;
 const { authorized: AUTHORIZED, declined: DECLINED, failed: FAILED, scored: SCORED, flagged: FLAGGED, blocked: BLOCKED } = RATE_SLOTS;
 /** Currencies whose authorized volume a snapshot carries (the busiest); `authorizedCurrencies` counts them all. */
 const AUTHORIZED_CURRENCIES_SENT = 8;
@@ -46,6 +48,13 @@ type CountedEvent = Pick<IngestedEvent, 'type' | 'score' | 'amount' | 'currency'
 export class LiveMetrics {
   private readonly byEventTime = new SecondRing(KEEP_SECONDS);
   private readonly lagBySecond = new Map<number, Uint32Array>();
+  /**
+   * Histograms of arrival seconds no longer kept, emptied for the next new second: a replay of
+   * PaySim-derived events starts a new arrival second every event or two, and a new ~2 KB
+   * Uint32Array each time (a call into C++ and a backing store for the GC) was most of the
+   * typed arrays a replay's engine thread made.
+   */
+  private readonly spareLagHists: Uint32Array[] = [];
   private lastTailSec: number | null = null;
   /**
    * Counts by type stored since the last snapshot for seconds a tail already sent: with a
@@ -94,6 +103,20 @@ export class LiveMetrics {
     this.countArrival(e, t);
   }
 
+  /** A lag histogram for a new arrival second: a spare one emptied, or a new one. */
+  private emptyLagHist(): Uint32Array {
+    const hist = this.spareLagHists.pop();
+    if (!hist) return new Uint32Array(LAG_BINS);
+    // One fill (a call into C++) over ~500 bins costs less than a loop over them.
+    hist.fill(0);
+    return hist;
+  }
+
+  /** Keeps the histogram of a second no longer held for the next new one (at most SPARE_LAG_HISTS). */
+  private spareLagHist(hist: Uint32Array): void {
+    if (this.spareLagHists.length < SPARE_LAG_HISTS) this.spareLagHists.push(hist);
+  }
+
   /** One event into the arrival windows (by its arrival second). */
   private countArrival(e: Omit<CountedEvent, 'timeMs'>, t: number): void {
     // Kept by arrival time, read at the arrival clock (arrivalClock): never ahead of it, so
@@ -103,7 +126,7 @@ export class LiveMetrics {
     if (e.category !== 'unknown') {
       let hist = this.lagBySecond.get(arrivalSec);
       if (!hist) {
-        hist = new Uint32Array(LAG_BINS);
+        hist = this.emptyLagHist();
         this.lagBySecond.set(arrivalSec, hist);
       }
       hist[lagBin(Math.max(0, e.arrivalMs - t))] += 1;
@@ -123,6 +146,7 @@ export class LiveMetrics {
     this.lastTailSec = null;
     this.lateBySecond.clear();
     this.byEventTime.evictBefore(Infinity);
+    for (const hist of this.lagBySecond.values()) this.spareLagHist(hist);
     this.lagBySecond.clear();
     this.arrivals = new ArrivalMetrics();
   }
@@ -165,7 +189,7 @@ export class LiveMetrics {
       if (r.lagBin === null) continue;
       let hist = this.lagBySecond.get(r.sec);
       if (!hist) {
-        hist = new Uint32Array(LAG_BINS);
+        hist = this.emptyLagHist();
         this.lagBySecond.set(r.sec, hist);
       }
       hist[r.lagBin] += r.count;
@@ -291,7 +315,11 @@ export class LiveMetrics {
     const arrivalClock = this.arrivalClock(clock, arrivedBy);
     const arrivalEndSec = Math.floor(arrivalClock / 1000);
     this.byEventTime.evictBefore(endSec - KEEP_SECONDS);
-    for (const sec of this.lagBySecond.keys()) if (sec < arrivalEndSec - 120) this.lagBySecond.delete(sec);
+    for (const [sec, hist] of this.lagBySecond) {
+      if (sec >= arrivalEndSec - 120) continue;
+      this.lagBySecond.delete(sec);
+      this.spareLagHist(hist);
+    }
 
     const sums = (seconds: number): Float64Array => {
       const out = new Float64Array(TYPE_KEYS.length);
