@@ -303,3 +303,23 @@ describe('AlertEvaluator bounds', () => {
     expect(e.list()[0].state).toBe('resolved');
   });
 });
+
+describe('a group too thin to judge at first', () => {
+  it('fires later under its own labels and group, learning from a baseline of its own', () => {
+    const r = rule({ name: 'merchant-declines', metric: 'decline_rate', groupBy: 'merchant', condition: { above: '50%' }, window: '30s', minVolume: 20 });
+    const b = rule({ name: 'merchant-decline-baseline', metric: 'decline_rate', groupBy: 'merchant', condition: { baseline: { direction: 'above', deviations: 3, minDelta: '5%', halfLife: '1h', warmup: '1m', prior: { mean: '8%', deviation: '3%' } } }, window: '30s', minVolume: 20 });
+    const e = new AlertEvaluator([r, b], null, { allowedLatenessMs: 0 });
+    // m_thin: one payment every 10 s (never 20 in a window) for two minutes, then a declining burst.
+    const thin = payments(0, 120, 1, () => 0, () => ({ merchantId: 'm_thin' })).filter((_, i) => i % 10 === 0);
+    const steady = payments(0, 200, 2, () => 0, () => ({ merchantId: 'm_steady' }));
+    const burst = payments(120, 200, 2, (s) => (s >= 150 ? 100 : 0), () => ({ merchantId: 'm_thin' }));
+    e.observeEvents([...thin, ...steady, ...burst].sort((x, y) => x.timeMs! - y.timeMs!));
+    const notes = e.advanceTo(sec(200));
+    const fired = notes.filter((n) => n.kind === 'firing');
+    expect(fired.map((n) => [n.rule, n.labels, n.group])).toEqual([
+      ['merchant-decline-baseline', { merchant: 'm_thin' }, 'merchant m_thin'],
+      ['merchant-declines', { merchant: 'm_thin' }, 'merchant m_thin'],
+    ]);
+    expect(e.list().map((a) => a.labels)).toEqual([{ merchant: 'm_thin' }, { merchant: 'm_thin' }]);
+  });
+});

@@ -90,6 +90,12 @@ interface PreparedRule {
   needsEvidence: boolean;
 }
 
+/**
+ * The slot of a group seen but never judged (every window too thin): no alert, no baseline,
+ * nothing learned. Shared and frozen: only a slot of its own is written to (evaluateSlot).
+ */
+const UNJUDGED_SLOT: RuleSlot = Object.freeze({ group: '', groupText: null, labels: Object.freeze({}), active: null, baseline: null, lastEndedAt: null }) as RuleSlot;
+
 const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, error: 2, nodata: 3, resolved: 4, normal: 5 };
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const SWEEP_EVERY_TICKS = 6;
@@ -648,7 +654,17 @@ export class AlertEvaluator {
   private evaluateSlot(p: PreparedRule, value: string, reading: MetricReading, trafficSeen: boolean, tick: number): void {
     const { rule, dimension } = p;
     let slot = p.slots.get(value);
-    if (!slot) {
+    // Most of PaySim's merchants hold a few events in their window, too few to judge: such a
+    // judgement is 'clear' (or 'no data', clear for a group) and unjudged, teaches the baseline
+    // nothing, and without an alert active changes nothing. The group still takes its place in
+    // the slots (they keep the order they were first seen in), held by UNJUDGED_SLOT until it is
+    // first judged: a slot of its own (its labels, group text and baseline) for every merchant
+    // that came back after being swept was most of what a PaySim replay's ticks allocated.
+    if ((slot === undefined || slot.active === null) && p.needsEvidence && tooThinToJudge(rule, reading)) {
+      if (slot === undefined) p.slots.set(value, UNJUDGED_SLOT);
+      return;
+    }
+    if (slot === undefined || slot === UNJUDGED_SLOT) {
       slot = {
         group: slotKey(dimension, value),
         groupText: dimension === 'all' ? null : `${dimension} ${groupValueText(value)}`,
@@ -657,13 +673,9 @@ export class AlertEvaluator {
         baseline: this.newBaseline(rule),
         lastEndedAt: null,
       };
+      // Set over the placeholder, the group keeps its place.
       p.slots.set(value, slot);
     }
-    // Most of PaySim's merchants hold a few events in their window, too few to judge: such a
-    // judgement is 'clear' (or 'no data', clear for a group) and unjudged, teaches the baseline
-    // nothing, and without an alert active changes nothing. The slot is still made above, so
-    // the slots keep the order they were first seen in.
-    if (slot.active === null && p.needsEvidence && tooThinToJudge(rule, reading)) return;
     const ctx = this.judgeContext;
     ctx.groupText = slot.groupText;
     ctx.trafficSeen = trafficSeen;
