@@ -93,6 +93,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 
 /**
+ * [from, to) as the per-second rollups can serve it: its whole seconds [s0, s1) (none when it
+ * holds no whole second), and the parts of seconds at either edge, each within one second, which
+ * the raw events serve (a rollup's edge second holds events outside the window).
+ */
+function secondsOf(from: number, to: number): { whole: [number, number] | null; parts: [number, number][] } {
+  const s0 = Math.ceil(from / 1000);
+  const s1 = Math.floor(to / 1000);
+  if (s0 > s1) return { whole: null, parts: [[from, to]] }; // inside one second
+  const parts: [number, number][] = [];
+  if (from < s0 * 1000) parts.push([from, s0 * 1000]);
+  if (s1 * 1000 < to) parts.push([s1 * 1000, to]);
+  return { whole: s0 < s1 ? [s0, s1] : null, parts };
+}
+
+/**
  * Counts, amounts and rates for [from, to). Events by type are counted exactly on the
  * (type, time_ms) index (index-only, no table reads); amounts, decline codes and risk
  * decisions come from the per-second rollups for whole seconds plus the raw events of the
@@ -106,17 +121,9 @@ export function windowFigures(store: ReadStore, from: number, to: number, types:
     const n = store.reports.countOfType(t, from, to);
     if (n > 0) addCell(f, 'type', t, n, 0);
   }
-  const s0 = Math.ceil(from / 1000);
-  const s1 = Math.floor(to / 1000);
-  const rawRanges: [number, number][] = [];
-  if (s0 < s1) {
-    if (from < s0 * 1000) rawRanges.push([from, s0 * 1000]);
-    if (s1 * 1000 < to) rawRanges.push([s1 * 1000, to]);
-    for (const r of store.rollups.sumsExceptType(s0, s1)) addCell(f, r.dim, r.key, r.n, r.a);
-  } else {
-    rawRanges.push([from, to]);
-  }
-  for (const [a, b] of rawRanges) {
+  const { whole, parts } = secondsOf(from, to);
+  if (whole) for (const r of store.rollups.sumsExceptType(whole[0], whole[1])) addCell(f, r.dim, r.key, r.n, r.a);
+  for (const [a, b] of parts) {
     for (const r of store.reports.figureGroups(a, b)) {
       if (r.type === 'payment.authorized') addCell(f, 'authorized', r.currency, r.n, r.a);
       else if (r.type === 'payment.declined') addCell(f, 'decline', r.code, r.n, 0);
@@ -315,8 +322,15 @@ export function reportSeries(store: ReadStore, from: number, to: number, types: 
       else if (type === 'payment.failed') failed[i] = n;
     }
   }
-  const rows = store.rollups.decisionsByBucket(start, bs, Math.floor(from / 1000), Math.ceil(to / 1000));
-  for (const r of rows) if (r.b >= 0 && r.b < nBuckets) bump(decisions[r.b].values, r.key, r.n);
+  // Decisions of whole seconds from the rollups, of the part seconds at either edge from the
+  // events (as windowFigures counts them): the rollups' edge seconds hold decisions outside the window.
+  const { whole, parts } = secondsOf(from, to);
+  if (whole) for (const r of store.rollups.decisionsByBucket(start, bs, whole[0], whole[1])) if (r.b >= 0 && r.b < nBuckets) bump(decisions[r.b].values, r.key, r.n);
+  for (const [a, b] of parts) {
+    // A part second lies in one bucket (buckets are whole seconds, aligned on seconds).
+    const i = Math.floor((Math.floor(a / 1000) - start) / bs);
+    for (const r of store.reports.figureGroups(a, b)) if (r.type === 'risk.scored' && i >= 0 && i < nBuckets) bump(decisions[i].values, r.decision, r.n);
+  }
   const declineRate = throughput.map((p, i): ReportSeriesPoint => {
     const attempts = auth[i] + decl[i] + failed[i];
     return { t: p.t, values: attempts > 0 ? { declineRate: decl[i] / attempts } : ({} as Record<string, number>) };
