@@ -219,4 +219,22 @@ describe('payops report on a replayed capture, against the capture', () => {
       expect(x[col('amount')]).toBe(major(BigInt(e.data.amount as number), e.data.currency as string));
     }
   });
+
+  it('the HTML report\'s events per second, for a quiet day and a busy hour, to three significant digits', async () => {
+    expect((await replayed).code).toBe(0);
+    // A day holding the traffic (~0.02 events a second), an hour of it (~0.8), and the windows
+    // before them (none; an event or so).
+    for (const [from, to] of [[T0 + SPAN + 200_000 - 86_400_000, T0 + SPAN + 200_000], [T0, T0 + 3_600_000]]) {
+      const out = path.join(dir, `rate-${from}.html`);
+      const r = await runPayops(['report', '--db', db, '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--out', out, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      const m = /<div class="k">Events \/ s<\/div><div class="v">([^<]*)<\/div><div class="d">before ([^<]*)<\/div>/.exec(fs.readFileSync(out, 'utf8'));
+      expect(m).not.toBeNull();
+      const rateOf = (a: number, b: number) => facts(events, a, b, 1000).w.length / ((b - a) / 1000);
+      for (const [text, rate] of [[m![1], rateOf(from, to)], [m![2], rateOf(2 * from - to, from)]] as const) {
+        if (rate === 0) expect(text).toBe('0.00');
+        else expect(Math.abs(Number(text) - rate) / rate, `"${text}" for ${rate}`).toBeLessThanOrEqual(0.00501);
+      }
+    }
+  });
 });

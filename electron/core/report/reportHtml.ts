@@ -8,7 +8,7 @@ import { countText } from '../../../shared/countText';
 import { formatNamedMetricValue } from '../../../shared/alertValueFormat';
 import type { ReportData, ReportFigures, ReportTimelineEntry } from '../../../shared/explorer';
 import { declineCodeInfo } from '../../../shared/declineCodes';
-import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatPercent } from '../../../shared/format';
+import { formatDateTime, formatFixed, formatInteger, formatMoney, formatMoneyAmount, formatNumber, formatPercent } from '../../../shared/format';
 import { runbookHref } from '../../../shared/runbookLink';
 import { SEVERITIES, severityColor } from '../../../shared/severity';
 import { filterSentenceParts } from './reportFilter';
@@ -80,6 +80,15 @@ const bdi = (text: string): string => `<bdi>${esc(text)}</bdi>`;
 const sentenceHtml = (s: Sentence): string => s.map((p) => (typeof p === 'string' ? esc(p) : bdi(p.value))).join('');
 /** Free text whose values the report cannot name: its right-to-left runs isolated. */
 const freeText = (text: string): string => sentenceHtml(rtlRunsApart(text));
+
+/**
+ * Events per second: two decimals from 1 on, three significant digits below it, so a quiet
+ * window's rate (21 events in 24 h: 0.000243) never reads "0.00", as a window without events does.
+ */
+function rateText(v: number): string {
+  if (v === 0 || !Number.isFinite(v) || Math.abs(v) >= 1) return formatFixed(v, 2, { grouping: true });
+  return formatNumber(v, Math.min(20, 2 - Math.floor(Math.log10(Math.abs(v)))));
+}
 
 function figureBox(key: string, value: string, delta: string): string {
   return `<div class="figure"><div class="k">${esc(key)}</div><div class="v">${esc(value)}</div><div class="d">${esc(delta)}</div></div>`;
@@ -246,7 +255,7 @@ ${figureBox('Authorized', int(t.authorized), `before ${int(p.authorized)}`)}
 ${figureBox('Failed', int(t.failed), `before ${int(p.failed)}`)}
 ${figureBox('Soft / hard declines', `${int(t.softDeclines)} / ${int(t.hardDeclines)}`, `before ${int(p.softDeclines)} / ${int(p.hardDeclines)}`)}
 ${figureBox('Risk blocks', int(t.riskDecisions.block ?? 0), `of ${int(scored(t))} scored; before ${int(p.riskDecisions.block ?? 0)}`)}
-${figureBox('Events / s', formatFixed(t.eventsPerSecond, 2), `before ${formatFixed(p.eventsPerSecond, 2)}`)}
+${figureBox('Events / s', rateText(t.eventsPerSecond), `before ${rateText(p.eventsPerSecond)}`)}
 ${figureBox('Alerts firing', int(d.alertCounts.total), SEVERITIES.filter((s) => d.alertCounts.bySeverity[s]).map((s) => `${int(d.alertCounts.bySeverity[s])} ${s}`).join(', ') || 'none')}
 </div>
 <div class="cols">
