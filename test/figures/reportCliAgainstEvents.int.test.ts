@@ -6,10 +6,12 @@
 // merchants, the chart series (throughput, decline rate, risk decisions per bucket) and the CSV
 // export's rows and amounts. Needs `npm run build:core`.
 import fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportData } from '../../shared/explorer';
 import { csvRows } from '../support/csvRows';
+import { DEMO_CAPTURE } from '../support/explorerTestKit';
 import { lastJson, runPayops } from '../support/cli';
 import { seeded } from '../support/dashboardTestKit';
 import { tempDir } from '../support/tempDir';
@@ -82,8 +84,8 @@ const toCloudEvent = (l: Line) => JSON.stringify({ specversion: '1.0', id: l.id,
 const ATTEMPTS = new Set(['payment.authorized', 'payment.declined', 'payment.failed']);
 
 /** What the events say of [from, to), computed from them alone. */
-function facts(events: Line[], from: number, to: number, bucketMs: number) {
-  const w = events.filter((e) => e.t >= from && e.t < to);
+function facts(events: Line[], from: number, to: number, bucketMs: number, match: (e: Line) => boolean = () => true) {
+  const w = events.filter((e) => e.t >= from && e.t < to && match(e));
   const byType: Record<string, number> = {};
   const amounts: Record<string, bigint> = {};
   const codes: Record<string, number> = {};
@@ -120,7 +122,9 @@ function facts(events: Line[], from: number, to: number, bucketMs: number) {
     first.set(p, Math.min(e.t, first.get(p) ?? Infinity));
     if (e.type === 'payment.authorized') approved.add(p);
   }
-  const started = [...first].filter(([, t]) => t >= from && t < to).map(([p]) => p);
+  // A filtered report counts the payments of the matching attempts that started in the window.
+  const matched = new Set(w.filter((e) => ATTEMPTS.has(e.type)).map((e) => e.data.paymentId as string));
+  const started = [...first].filter(([p, t]) => t >= from && t < to && matched.has(p)).map(([p]) => p);
   const a = byType['payment.authorized'] ?? 0;
   const d = byType['payment.declined'] ?? 0;
   const f = byType['payment.failed'] ?? 0;
@@ -236,5 +240,65 @@ describe('payops report on a replayed capture, against the capture', () => {
         else expect(Math.abs(Number(text) - rate) / rate, `"${text}" for ${rate}`).toBeLessThanOrEqual(0.00501);
       }
     }
+  });
+});
+
+describe('payops report on the PaySim demo capture at its own cardinality (3,247 merchants, 30 days)', () => {
+  const seen = new Set<string>();
+  const events: Line[] = [];
+  for (const text of gunzipSync(fs.readFileSync(DEMO_CAPTURE)).toString('utf8').split('\n')) {
+    if (!text.trim()) continue;
+    const e = JSON.parse(text) as { source: string; id: string; type: string; time: string; data: Record<string, unknown> };
+    if (seen.has(`${e.source} ${e.id}`)) continue;
+    seen.add(`${e.source} ${e.id}`);
+    events.push({ source: e.source, id: e.id, type: e.type, t: Date.parse(e.time), data: e.data });
+  }
+  const db = path.join(dir, 'paysim.db');
+  const replayed = runPayops(['replay', DEMO_CAPTURE, '--db', db, '--json'], {}, 300_000);
+  const first = Math.min(...events.map((e) => e.t));
+  const busiest = (() => {
+    const n = new Map<string, number>();
+    for (const e of events) n.set(e.data.merchantId as string, (n.get(e.data.merchantId as string) ?? 0) + 1);
+    return [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+  })();
+
+  const cases: [string, number, number, string[], (e: Line) => boolean][] = [
+    ['all of it', first, Math.max(...events.map((e) => e.t)) + 1, [], () => true],
+    ['5.5 days from an instant in ms', first + 86_400_000 + 123, first + 6.5 * 86_400_000 + 456, [], () => true],
+    [`the busiest merchant (${busiest}) over 12 days`, first + 3_600_000 - 1, first + 12 * 86_400_000 + 1, ['--merchant-id', busiest], (e) => e.data.merchantId === busiest],
+    ['country IE, cash_out, over 9 days', first + 777, first + 9 * 86_400_000, ['--country', 'IE', '--method', 'cash_out'], (e) => e.data.country === 'IE' && e.data.method === 'cash_out'],
+  ];
+
+  it.each(cases)('%s: totals, payments and top merchants against the capture', async (_name, from, to, flags, match) => {
+    const rep = await replayed;
+    expect(rep.code, rep.stderr).toBe(0);
+    const r = await runPayops(['report', '--db', db, '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--json', '--quiet', ...flags], {}, 120_000);
+    expect(r.code, r.stderr).toBe(0);
+    const t = lastJson<ReportData>(r.stdout);
+    const want = facts(events, from, to, t.series.bucketMs, match);
+    expect(t.totals.events).toBe(want.w.length);
+    expect(t.totals.byType).toEqual(want.byType);
+    expect(Object.fromEntries(Object.entries(t.totals.authorizedAmountByCurrency).map(([c, v]) => [c, BigInt(v)]))).toEqual(want.amounts);
+    expect(t.totals.declinesByCode).toEqual(want.codes);
+    expect(t.totals.riskDecisions).toEqual(want.decisions);
+    expect(t.totals.approvalRate).toBe(want.approvalRate);
+    expect([t.totals.payments, t.totals.approvedPayments]).toEqual([want.payments, want.approvedPayments]);
+    const counts = [...want.merchants.values()].map(([n]) => n);
+    const most = Math.max(...counts);
+    expect(t.topMerchants.map((m) => [m.merchantId, m.events, m.declines])).toEqual(
+      [...want.merchants].sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([m, [n, d]]) => [m, n, d]),
+    );
+    expect(t.topMerchantsTied).toBe(counts.filter((n) => n === most).length);
+  });
+
+  it('a filtered CSV export holds exactly the matching events of the window', async () => {
+    expect((await replayed).code).toBe(0);
+    const [, from, to, flags, match] = cases[3];
+    const out = path.join(dir, 'paysim.csv');
+    const r = await runPayops(['report', '--db', db, '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--out', out, '--quiet', ...flags], {}, 120_000);
+    expect(r.code, r.stderr).toBe(0);
+    const [head, ...rows] = csvRows(fs.readFileSync(out, 'utf8'));
+    const key = (source: string, id: string) => `${source} ${id}`;
+    expect(rows.map((x) => key(x[head.indexOf('source')], x[head.indexOf('id')])).sort()).toEqual(facts(events, from, to, 1000, match).w.map((e) => key(e.source, e.id)).sort());
   });
 });
