@@ -387,6 +387,12 @@ export interface ReportData {
   previous: { window: { from: string; to: string }; totals: ReportFigures };
   /** Changes against the previous window (null where the previous figure was 0 or null). */
   change: { events: number | null; approvalRate: number | null; declineRate: number | null };
+  /**
+   * Messages refused (quarantined) that arrived in the window and are held: by arrival time (a
+   * refused message has no event time to trust), whatever the filter; none of them is in `totals`.
+   * Absent from reports of older versions.
+   */
+  quarantined?: number;
   /** Alerts firing at some point in the window, oldest first (at most 500; alertCounts has them all). */
   alerts: ReportAlert[];
   /** Every alert firing at some point in the window, counted (not limited like the list). */

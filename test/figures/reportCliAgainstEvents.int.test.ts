@@ -28,7 +28,7 @@ const CODES = ['05', '51', '54', '14', '91'];
 interface Line { source: string; id: string; type: string; t: number; data: Record<string, unknown> }
 
 /** The capture's lines (in file order) and the events a store must hold (first of each source and id). */
-function traffic(seed: number): { lines: Line[]; events: Line[] } {
+function traffic(seed: number): { lines: Line[]; events: Line[]; refused: Line[] } {
   const rnd = seeded(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const lines: Line[] = [];
@@ -77,7 +77,15 @@ function traffic(seed: number): { lines: Line[]; events: Line[] } {
   for (let i = 0; i < 20; i++) lines.push({ ...lines[Math.floor(rnd() * n)], source: 'psp/mirror' });
   const seen = new Set<string>();
   const events = lines.filter((l) => !seen.has(`${l.source} ${l.id}`) && !!seen.add(`${l.source} ${l.id}`));
-  return { lines, events };
+  // Events the contract refuses, each with its time: an amount as a string, past 2^53 - 1 minor
+  // units, a currency in lower case. A replay quarantines them at their place in event time.
+  const refused: Line[] = [];
+  for (let i = 0; i < 15; i++) {
+    const bad = [{ amount: '1250', currency: 'EUR' }, { amount: 2 ** 53, currency: 'JPY' }, { amount: 100, currency: 'eur' }][i % 3];
+    refused.push({ source: 'psp/auth', id: `bad${i}`, type: 'payment.authorized', t: when(), data: { paymentId: `pay_bad_${i}`, merchantId: 'm_0', ...bad } });
+  }
+  for (const l of refused) lines.splice(Math.floor(rnd() * lines.length), 0, l);
+  return { lines, events, refused };
 }
 
 const toCloudEvent = (l: Line) => JSON.stringify({ specversion: '1.0', id: l.id, source: l.source, type: l.type, time: new Date(l.t).toISOString(), data: l.data });
@@ -144,7 +152,7 @@ function major(minor: bigint, currency: string): string {
 }
 
 describe('payops report on a replayed capture, against the capture', () => {
-  const { lines, events } = traffic(7);
+  const { lines, events, refused } = traffic(7);
   const capture = path.join(dir, 'traffic.ndjson');
   fs.writeFileSync(capture, lines.map(toCloudEvent).join('\n') + '\n');
   const db = path.join(dir, 'report.db');
@@ -163,7 +171,7 @@ describe('payops report on a replayed capture, against the capture', () => {
   it('the replay stores each (source, id) once', async () => {
     const r = await replayed;
     expect(r.code, r.stderr).toBe(0);
-    expect(lastJson(r.stdout)).toMatchObject({ events: events.length, duplicates: lines.length - events.length, quarantined: 0 });
+    expect(lastJson(r.stdout)).toMatchObject({ events: events.length, duplicates: lines.length - events.length - refused.length, quarantined: refused.length });
   });
 
   it.each(windows)('--json figures of [%d, %d): totals, top merchants and every bucket of the charts', async (from, to) => {
@@ -187,6 +195,10 @@ describe('payops report on a replayed capture, against the capture', () => {
     for (const m of rep.topMerchants) expect([m.events, m.declines]).toEqual(want.merchants.get(m.merchantId));
     const most = Math.max(0, ...[...want.merchants.values()].map(([n]) => n));
     expect(rep.topMerchants[0]?.events ?? 0).toBe(most);
+    // The refused messages of the window: counted and said, none of them among the events.
+    const quarantined = refused.filter((l) => l.t >= from && l.t < to).length;
+    expect(rep.quarantined).toBe(quarantined);
+    expect(rep.summary.some((l) => l.startsWith(`${quarantined} message${quarantined === 1 ? '' : 's'} arrived in the window and w`))).toBe(quarantined > 0);
     // Every bucket: events per type (the chart's rate times the bucket's seconds inside the window),
     // the decline rate per attempt, and the risk decisions.
     for (let i = 0; i < rep.series.throughput.length; i++) {

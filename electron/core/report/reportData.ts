@@ -502,6 +502,11 @@ export function summarySentences(d: Omit<ReportData, 'summary' | 'tookMs'>): Sen
     const c = d.topDeclineCodes[0];
     lines.push(['Most frequent decline code: ', value(quotedValue(c.declineCode)), ` ${c.meaning} (${c.kind}, ${int(c.events)}).`]);
   }
+  // Refused messages are no events: without this line a report of a producer sending malformed
+  // events (an amount as a string) read as a quiet window.
+  if (d.quarantined) {
+    lines.push([`${count(d.quarantined, 'message')} arrived in the window and ${d.quarantined === 1 ? 'was' : 'were'} quarantined (refused as invalid, not counted above; the explorer's quarantine browser shows ${d.quarantined === 1 ? 'it' : 'them'}).`]);
+  }
   const ac = d.alertCounts;
   if (ac.total) {
     const sev = ['critical', 'warning', 'info'].filter((s) => ac.bySeverity[s]).map((s) => `${int(ac.bySeverity[s])} ${s}`);
@@ -584,6 +589,7 @@ function buildReportNow(store: ReadStore, req: ReportRequest): ReportData {
       declineRate: totals.declineRate !== null && previous.declineRate !== null ? totals.declineRate - previous.declineRate : null,
     },
     alerts,
+    quarantined: store.hasTables('quarantine') ? store.quarantine.countArrived(w.from, w.to) : 0,
     alertCounts: alertCountsIn(store, w.from, w.to),
     silences,
     timeline: timelineOf(alerts, silences),

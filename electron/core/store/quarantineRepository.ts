@@ -77,6 +77,11 @@ export class QuarantineRepository {
     );
   }
 
+  /** How many held messages arrived in [from, to). */
+  countArrived(from: number, to: number): number {
+    return this.sql.pluck('SELECT COUNT(*) FROM quarantine INDEXED BY quarantine_arrival WHERE arrival_ms >= ? AND arrival_ms < ?').get(from, to) as number;
+  }
+
   /** A keyset page on (arrival, seq): at most `limit` rows, bodies cut to `bodyBytes`. */
   page(range: QuarantineRange, limit: number, bodyBytes: number): StoredQuarantine[] {
     const dir = range.order === 'desc' ? 'DESC' : 'ASC';
