@@ -11,11 +11,11 @@
 // process goes on from there. Real broker, real SQLite file; the broker is not restarted.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import amqp from 'amqplib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { paymentEvent } from '../../bench/events';
 import { AMQP_URL } from '../../test/support/broker';
+import { deleteQueues, eventBody, publishTo, type QueueType } from '../../test/support/crashLoopKit';
 import { queueCountsNow, waitFor } from '../../test/support/faultKit';
 import { storedIdentities } from '../../test/support/storedIds';
 import { tempDir } from '../../test/support/tempDir';
@@ -31,15 +31,7 @@ const MAX_BODY_BYTES = 32 << 20;
 const ENDLESS_AFTER = 6;
 const queues: string[] = [];
 
-afterAll(async () => {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    const ch = await conn.createChannel();
-    for (const q of queues) await ch.deleteQueue(q);
-  } finally {
-    await conn.close();
-  }
-});
+afterAll(() => deleteQueues(queues));
 
 /** A valid payment event whose data also holds 800 rows of 10,000 zeros: 16 MB of text, about 80 MB once parsed. */
 function poisonBody(id: string): Buffer {
@@ -49,21 +41,8 @@ function poisonBody(id: string): Buffer {
   return Buffer.from(text.replace('"@"', `[${`${row},`.repeat(799)}${row}]`));
 }
 
-type QueueType = 'classic' | 'quorum' | 'stream';
-
-async function publish(queue: string, type: QueueType, bodies: Buffer[]): Promise<void> {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    const ch = await conn.createConfirmChannel();
-    await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': type } });
-    for (const body of bodies) ch.sendToQueue(queue, body, { contentType: 'application/cloudevents+json', persistent: true });
-    await ch.waitForConfirms();
-  } finally {
-    await conn.close();
-  }
-}
-
-const event = (id: string) => Buffer.from(JSON.stringify(paymentEvent('payment.authorized', { id })));
+const event = eventBody;
+const publish = publishTo;
 
 interface Run {
   /** 'done': drained the queue and exited 0; 'crashed': the process died on its heap; 'endless': killed after ENDLESS_AFTER thread deaths. */

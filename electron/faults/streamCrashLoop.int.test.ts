@@ -4,67 +4,22 @@
 // guard (redeliveryGuard.int.test.ts). Real broker and stream queue, real SQLite file; each
 // process (test/support/streamCrashLoopChild.ts, the real engine and consumer thread) is
 // SIGKILLed when it handles the poison. The broker is not restarted.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import amqp from 'amqplib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { paymentEvent } from '../../bench/events';
-import { AMQP_URL } from '../../test/support/broker';
+import { deleteQueues, eventBody, publishTo, runStreamCrashLoopChild } from '../../test/support/crashLoopKit';
 import { storedIdentities } from '../../test/support/storedIds';
 import { tempDir } from '../../test/support/tempDir';
 import { MAX_TAKE_ATTEMPTS } from '../core/broker/brokerConsumer';
 
 const dir = tempDir('payops-stream-crashloop-');
 const queue = `t.stream-crashloop.${process.pid}.${Date.now()}`;
-const CHILD = path.resolve(__dirname, '../../test/support/streamCrashLoopChild.ts');
 
-afterAll(async () => {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    await (await conn.createChannel()).deleteQueue(queue);
-  } finally {
-    await conn.close();
-  }
-});
+afterAll(() => deleteQueues([queue]));
 
-async function publish(ids: string[]): Promise<void> {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    const ch = await conn.createConfirmChannel();
-    await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
-    for (const id of ids) {
-      const e = paymentEvent('payment.authorized', { id });
-      ch.sendToQueue(queue, Buffer.from(JSON.stringify(e)), { contentType: 'application/cloudevents+json' });
-    }
-    await ch.waitForConfirms();
-  } finally {
-    await conn.close();
-  }
-}
-
+const publish = (ids: string[]) => publishTo(queue, 'stream', ids.map(eventBody));
 /** One process over `db`: 'killed' when it died on the poison, 'done' when it exited 0 past `lastOffset`. */
-function run(db: string, lastOffset: number): Promise<{ end: 'killed' | 'done'; log: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CHILD, db, AMQP_URL, queue, 'scl-poison', String(lastOffset)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    child.stderr!.on('data', (d) => (log += d));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, 60_000);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) reject(new Error(`the process neither died on the poison nor reached offset ${lastOffset} in 60 s:\n${log}`));
-      else if (signal === 'SIGKILL') resolve({ end: 'killed', log });
-      else if (code === 0) resolve({ end: 'done', log });
-      else reject(new Error(`the process ended with ${code ?? signal}:\n${log}`));
-    });
-  });
-}
+const run = (db: string, lastOffset: number) => runStreamCrashLoopChild(db, queue, 'scl-poison', lastOffset);
 
 describe('a stream message that ends the process each time it is handled', () => {
   it(`is quarantined unread at its ${MAX_TAKE_ATTEMPTS}th read; what was read beside it is stored, each once, and the offset moves past it`, async () => {

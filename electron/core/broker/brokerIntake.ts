@@ -100,7 +100,6 @@ export class BrokerIntake {
     if (decodeGuard) {
       this.peer.serve('decodeAttempts', decodeGuard);
       this.peer.on('decodeFinished', (key) => decodeGuard.finished(String(key)));
-      this.peer.on('streamReceived', (offset) => decodeGuard.received(Number(offset)));
     }
     this.started = new Promise((resolve, reject) => {
       this.peer.on('ready', () => resolve());

@@ -37,9 +37,8 @@ const gate = countsDecodes
       {
         finished: (key) => peer.emit('decodeFinished', key),
         putBack: (items, err) => consumer.putBack(items, err),
-        ...(config.queueType === 'stream' ? { received: (offset: number) => peer.emit('streamReceived', offset) } : {}),
       },
-      suspectThrough ?? null,
+      config.queueType === 'stream' ? { suspectThrough: suspectThrough ?? null } : null,
     )
   : null;
 

@@ -76,4 +76,32 @@ describe('decodes of redelivered messages', () => {
       store.close();
     }
   });
+
+  it('on a stream, keeps how far it was received across a process that died, not across a clean stop; the reason names stream and offset', () => {
+    const file = path.join(dir, 'stream-restart.db');
+    const stream = { queue: 'guard.stream.restart', queueType: 'stream' as const };
+    const lines: string[] = [];
+    let store = openStore(file);
+    DecodeAttemptGuard.wire(store, stream, () => undefined).received(1030);
+    store.close(); // no stopped(): the process died
+    store = openStore(file);
+    try {
+      store.streamOffsets.save(stream.queue, 7, Date.now());
+      const guard = DecodeAttemptGuard.wire(store, stream, (l) => lines.push(l));
+      expect(guard.receivedTo).toBe(1030);
+      expect(lines).toEqual([`stream ${stream.queue}: a read that ended the process left offsets 7..1030 unfinished: decoded one at a time, each counted first`]);
+      const poison = redeliveryKey(stream.queue, '', Buffer.from('poison'));
+      for (let i = 0; i < 3; i++) expect(guard.beginRead({ key: poison, offset: 9 })).toBeNull();
+      expect(guard.beginRead({ key: poison, offset: 9 })).toMatch(/^read 5 times and never decoded to the end: .* \(stream guard\.stream\.restart, offset 9\)$/);
+      guard.stopped();
+    } finally {
+      store.close();
+    }
+    store = openStore(file);
+    try {
+      expect(DecodeAttemptGuard.wire(store, stream, () => undefined).receivedTo).toBeNull();
+    } finally {
+      store.close();
+    }
+  });
 });

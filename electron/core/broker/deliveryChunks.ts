@@ -55,8 +55,8 @@ export class DeliveryChunker {
     }
   }
 
-  /** Posts everything taken so far. */
-  flush(): void {
+  /** Posts everything taken so far; `decoded` is called once it is decoded, before it is posted. */
+  flush(decoded?: () => void): void {
     this.flushScheduled = false;
     if (this.pending.length === 0) return;
     const batch = this.pending;
@@ -65,7 +65,7 @@ export class DeliveryChunker {
     let start = 0;
     for (let i = 1; i <= batch.length; i++) {
       if (i === batch.length || batch[i].ack.generation !== batch[start].ack.generation) {
-        this.postOrPutBack(batch.slice(start, i));
+        this.postOrPutBack(batch.slice(start, i), decoded);
         start = i;
       }
     }
@@ -77,11 +77,11 @@ export class DeliveryChunker {
    * alone are put back (one bad message must not send 511 others round again). Never throws:
    * it runs from amqplib's dispatch and from setImmediate.
    */
-  private postOrPutBack(all: Delivery[]): void {
+  private postOrPutBack(all: Delivery[], decoded?: () => void): void {
     const items = this.wantedOf(all);
     if (items.length === 0) return;
     try {
-      this.postChunk(items);
+      this.postChunk(items, undefined, decoded);
       return;
     } catch (err) {
       if (items.length === 1) return this.sink.putBack(items, err);
@@ -121,7 +121,7 @@ export class DeliveryChunker {
     return false;
   }
 
-  private postChunk(items: Delivery[], refused?: { reason: string; keepHeaders: boolean }): void {
+  private postChunk(items: Delivery[], refused?: { reason: string; keepHeaders: boolean }, decoded?: () => void): void {
     const n = items.length;
     const size = items.reduce((s, d) => s + d.raw.body.byteLength, 0);
     const bodies = new ArrayBuffer(size);
@@ -155,6 +155,7 @@ export class DeliveryChunker {
       chunk.decoded[i] = reason !== undefined ? { ok: false, reason } : decodeMessage(d.raw, { maxBodyBytes: this.maxBodyBytes });
     }
     offsets[n] = at;
+    decoded?.();
     this.sink.post(chunk, [bodies]);
   }
 }

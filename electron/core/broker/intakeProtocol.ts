@@ -11,8 +11,9 @@ export interface ConsumerThreadData {
   /** The engine serves 'decodeAttempts': each redelivered message is counted there before it is decoded (decodeGate.ts). */
   countsDecodes?: boolean;
   /**
-   * A stream's offset up to which the threads before this one (each ended by itself) had
-   * received: what this one reads up to there is decoded alone, counted first, as a redelivery is.
+   * A stream's offset up to which the threads before this one (each ended by itself, or in a
+   * process that died) had received: what this one reads up to there is decoded alone, counted
+   * first, as a redelivery is.
    */
   suspectThrough?: number | null;
 }
@@ -62,10 +63,15 @@ export interface IntakeControl {
  * thread calls `begin` before it decodes a message that may have ended the thread before it (a
  * redelivery; on a stream, one read again after a thread ended) and emits 'decodeFinished' (the
  * same key) once it has posted it: a count left is a decode that ended the thread, or the
- * process. A stream's thread also emits 'streamReceived' (an offset it has received up to, or a
- * little past) before it decodes what it received.
+ * process. A stream's thread calls `received` (an offset it has received up to, or a little past),
+ * and waits for it, before it decodes what it received: a process started after this one died
+ * knows what to suspect.
  */
 export interface DecodeAttemptControl {
   /** Counts, committed on return, one more decode of message `key`: the reason to quarantine it unread instead, or null to decode it. */
   begin(key: string): string | null;
+  /** A stream's begin, of the message read at `offset` (the reason names stream and offset). */
+  beginRead(read: { key: string; offset: number }): string | null;
+  /** A stream's: deliveries up to `offset` may have been received; committed on return. */
+  received(offset: number): void;
 }

@@ -386,6 +386,8 @@ export class Engine {
     }
     this.pipeline.close();
     await this.consumer?.stop();
+    // Everything received is stored: a stream read next time suspects nothing of this one.
+    if (this.pipeline.pending === 0) this.decodeGuard?.stopped();
     for (const l of this.stopListeners) {
       try {
         await l();

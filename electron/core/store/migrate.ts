@@ -37,6 +37,7 @@ import { migration378 } from './migrations/378_stream_attempts';
 import { migration380 } from './migrations/380_alert_annotations';
 import { migration382 } from './migrations/382_payment_id_hashes';
 import { migration384 } from './migrations/384_decode_attempts';
+import { migration386 } from './migrations/386_stream_received';
 import { newerSchema } from './schemaCheck';
 
 export interface Migration {
@@ -47,7 +48,7 @@ export interface Migration {
 
 // Numbered migrations, applied in order, each in its own transaction; user_version records
 // the last applied. Later issues add their files here (010 alerts, 020 explorer, ...).
-export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration120, migration121, migration130, migration140, migration150, migration160, migration170, migration180, migration190, migration200, migration210, migration220, migration230, migration240, migration250, migration260, migration270, migration280, migration290, migration300, migration310, migration320, migration330, migration340, migration342, migration350, migration360, migration362, migration372, migration374, migration376, migration378, migration380, migration382, migration384];
+export const MIGRATIONS: Migration[] = [migration001, migration010, migration115, migration120, migration121, migration130, migration140, migration150, migration160, migration170, migration180, migration190, migration200, migration210, migration220, migration230, migration240, migration250, migration260, migration270, migration280, migration290, migration300, migration310, migration320, migration330, migration340, migration342, migration350, migration360, migration362, migration372, migration374, migration376, migration378, migration380, migration382, migration384, migration386];
 
 /** The schema version a database has once every migration has run. */
 export const NEWEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
