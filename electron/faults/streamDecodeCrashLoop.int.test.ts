@@ -25,10 +25,10 @@ const queues: string[] = [];
 afterAll(() => deleteQueues(queues));
 
 const publish = (queue: string, ids: string[]) => publishTo(queue, 'stream', ids.map(eventBody));
-const run = (db: string, queue: string, poison: string, lastOffset: number) => runStreamCrashLoopChild(db, queue, poison, lastOffset, true);
+const run = (db: string, queue: string, poison: string, lastOffset: number, timeoutMs?: number) => runStreamCrashLoopChild(db, queue, poison, lastOffset, true, timeoutMs);
 
 /** Publishes `ids` (the poison among them) and runs processes until one reads to the end, ENDLESS_AFTER at most. */
-async function crashLoop(name: string, ids: string[], poison: string): Promise<{ queue: string; db: string; ends: string[]; logs: string[] }> {
+async function crashLoop(name: string, ids: string[], poison: string, timeoutMs?: number): Promise<{ queue: string; db: string; ends: string[]; logs: string[] }> {
   const queue = `t.stream-decode-crashloop.${name}.${process.pid}.${Date.now()}`;
   queues.push(queue);
   await publish(queue, ids);
@@ -37,7 +37,7 @@ async function crashLoop(name: string, ids: string[], poison: string): Promise<{
   const logs: string[] = [];
   // Before the fix every process died decoding the poison, read again from the stored offset.
   while (ends.length < ENDLESS_AFTER && ends[ends.length - 1] !== 'done') {
-    const r = await run(db, queue, poison, ids.length - 1);
+    const r = await run(db, queue, poison, ids.length - 1, timeoutMs);
     ends.push(r.end);
     logs.push(r.log);
   }
@@ -83,7 +83,7 @@ describe('a stream message that ends the whole process each time it is decoded',
     const before = Array.from({ length: 3000 }, (_, i) => `sdcl-long-a${i}`);
     const after = Array.from({ length: 3000 }, (_, i) => `sdcl-long-b${i}`);
     const poison = 'sdcl-long-poison';
-    const { db, ends } = await crashLoop('long', [...before, poison, ...after], poison);
+    const { db, ends } = await crashLoop('long', [...before, poison, ...after], poison, 300_000);
     expect(ends[ends.length - 1]).toBe('done');
     expect(ends.length).toBeLessThanOrEqual(MAX_TAKE_ATTEMPTS);
     const ids = storedIdentities(db);

@@ -39,9 +39,16 @@ const STREAM_CHILD = path.resolve(__dirname, 'streamCrashLoopChild.ts');
 /**
  * One engine process reading stream `queue` into `db`: 'killed' when it died on the poison (its
  * engine handling it, or with `dieOnDecode` its consumer thread decoding it), 'done' when it exited
- * 0 past `lastOffset`. Rejects after 60 s or on any other end.
+ * 0 past `lastOffset`. Rejects after `timeoutMs` or on any other end.
  */
-export function runStreamCrashLoopChild(db: string, queue: string, poison: string, lastOffset: number, dieOnDecode = false): Promise<{ end: 'killed' | 'done'; log: string }> {
+export function runStreamCrashLoopChild(
+  db: string,
+  queue: string,
+  poison: string,
+  lastOffset: number,
+  dieOnDecode = false,
+  timeoutMs = 60_000,
+): Promise<{ end: 'killed' | 'done'; log: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), STREAM_CHILD, db, AMQP_URL, queue, poison, String(lastOffset)], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -53,10 +60,10 @@ export function runStreamCrashLoopChild(db: string, queue: string, poison: strin
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, 60_000);
+    }, timeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) reject(new Error(`the process neither died on the poison nor reached offset ${lastOffset} in 60 s:\n${log}`));
+      if (timedOut) reject(new Error(`the process neither died on the poison nor reached offset ${lastOffset} in ${timeoutMs / 1000} s:\n${log}`));
       else if (signal === 'SIGKILL') resolve({ end: 'killed', log });
       else if (code === 0) resolve({ end: 'done', log });
       else reject(new Error(`the process ended with ${code ?? signal}:\n${log}`));
