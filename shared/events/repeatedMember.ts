@@ -3,9 +3,13 @@
 // ids or two sources (two producers' text spliced into one message, a proxy appending its own)
 // means one thing to the console and another to the next consumer, so it is quarantined.
 //
-// The parsed object has lost the repeat, so the text is read again, but on the hot path only its
-// top level: names and values are skipped by indexOf on their quotes, nested containers by their
-// brackets, and nothing is allocated unless there are more members than the object has names.
+// The parsed object has lost the repeat, so the text is read again. On the hot path a count rules
+// a repeat out (noRepeatAnywhere): the text has at least as many '":' as members at all depths,
+// as long as no colon follows whitespace, and the parsed tree has as many names as members
+// exactly when no object in it lost one. Only when the count cannot tell (a repeat somewhere, a
+// string holding '":', whitespace before a colon) is its top level read member by member: names and values
+// skipped by indexOf on their quotes, nested containers by their brackets, nothing allocated
+// unless there are more members than the object has names.
 
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './charCodes';
 
@@ -93,7 +97,71 @@ function ownNameCount(o: Record<string, unknown>): number {
   return n;
 }
 
+/** Past this many containers the tree's names are not counted (the member-by-member read decides). */
+const MAX_COUNTED_CONTAINERS = 256;
+
+/**
+ * How many names the objects of a parsed JSON value hold, at every depth, or -1 when it has more
+ * than MAX_COUNTED_CONTAINERS objects and arrays (or nests that deep: the count is not recursive).
+ */
+function namesInTree(root: Record<string, unknown>): number {
+  let names = 0;
+  let containers = 1;
+  let stack: object[] | null = null;
+  let current: object = root;
+  for (;;) {
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) {
+        const v: unknown = current[i];
+        if (typeof v === 'object' && v !== null) {
+          if (++containers > MAX_COUNTED_CONTAINERS) return -1;
+          (stack ??= []).push(v);
+        }
+      }
+    } else {
+      const o = current as Record<string, unknown>;
+      for (const key in o) {
+        names++;
+        const v = o[key];
+        if (typeof v === 'object' && v !== null) {
+          if (++containers > MAX_COUNTED_CONTAINERS) return -1;
+          (stack ??= []).push(v);
+        }
+      }
+    }
+    if (stack === null || stack.length === 0) return names;
+    current = stack.pop()!;
+  }
+}
+
+/**
+ * Whether no object in the JSON text `text` (whose JSON.parse gave `parsed`) repeats a name, told
+ * by counting; false when the count cannot tell (then the caller reads the text member by member).
+ * Every member's name is followed by optional whitespace and a colon. When no colon in the text
+ * follows whitespace, each member's colon follows its name's closing quote, so the text has at
+ * least as many '":' as members (a string may add more: a value starting with ':', an escaped
+ * quote before ':'). The parsed tree has at most as many names as the text has members, and as
+ * many exactly when no object lost a name to a repeat (however the names were escaped). So when
+ * the count of '":' equals the tree's names, members = names: nothing repeats. The colons are
+ * found by indexOf of one character (memchr), the cheapest search there is.
+ */
+function noRepeatAnywhere(text: string, parsed: Record<string, unknown>): boolean {
+  const names = namesInTree(parsed);
+  if (names < 0) return false;
+  let found = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    if (before === QUOTE) {
+      if (++found > names) return false;
+    } else if (isWhitespace(before)) {
+      return false;
+    }
+  }
+  return found === names;
+}
+
 /** repeatedMemberName of `text`, whose JSON.parse gave the object `parsed`. */
 export function repeatedMemberOf(text: string, parsed: Record<string, unknown>): string | null {
+  if (noRepeatAnywhere(text, parsed)) return null;
   return repeatedMemberName(text, ownNameCount(parsed));
 }
