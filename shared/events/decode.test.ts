@@ -7,6 +7,8 @@ import { PAYMENT_TYPES, RISK_TYPES } from './eventTypes';
 import { paymentEvent, riskEvent } from '../../bench/events';
 import { SourceCatalogue } from '../../test/support/sourceCatalogue';
 import { restoreEnvelope } from './storedEnvelope';
+import { STRING_TYPE_NOTE, disallowedCharacter, envelopeAccepted } from './schemas';
+import { sourceProblem } from './uriReference';
 
 const conformanceDir = path.resolve(__dirname, '../../../shared/data/cloudevents-conformance');
 const load = (file: string) =>
@@ -672,5 +674,47 @@ describe('ce- headers from HTTP bridges are percent-encoded (CloudEvents HTTP bi
   });
   it('checks the decoded text as the attribute it is', () => {
     expect(decodeHeaders({ 'ce-id': 'a%00b' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: holds the control character U\+0000 at offset 1/) });
+  });
+});
+
+describe('normalizeCloudEvent: attributes checked once are checked alike', () => {
+  // The decoder remembers sources it accepted and vouches for known types, canonical times and
+  // the usual content type without reading them again; its verdict on an event must not depend on
+  // what it decoded before, and must be the one the attribute-by-attribute checks give.
+  const odd = fc.string({ unit: fc.constantFrom('a', '/', ':', '%', ' ', '.', '0', '-', 'T', 'Z', '\u0085', '\u0001', '\u007f', '\ufffe', '\ud800', '\u00e9') });
+  const bad = fc.constantFrom('psp/gate\u0085way', 'risk/\u00e9ngine', 'payment.auth\u0001orized', '2026-11-02T00:02:07.894Z\u0001', 'application/json\u007f', 'p\ufffe', 'a b');
+  const field = (...usual: string[]) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...usual) }, { weight: 1, arbitrary: bad }, { weight: 1, arbitrary: odd });
+  const event = fc.record({
+    source: field('psp/gateway', 'risk/engine', 'urn:x'),
+    type: field('payment.authorized', 'risk.scored', 'x.y'),
+    time: field('2026-11-02T00:02:07.894Z', '2026-11-02T00:02:07Z', '2026-11-02T00:02:07.894+01:00'),
+    datacontenttype: field('application/json', 'text/plain'),
+    subject: field('pay_1', 's'),
+    id: field('e1', 'e2'),
+  });
+  it('gives the same result before and after decoding other events', () => {
+    fc.assert(
+      fc.property(event, event, (a, b) => {
+        const ce = (e: Record<string, string>) => ({ specversion: '1.0', ...e, data: { paymentId: 'p1', merchantId: 'm1', amount: 1, currency: 'EUR', score: 1, decision: 'approve' } });
+        const first = JSON.stringify(normalizeCloudEvent(ce(a)));
+        normalizeCloudEvent(ce(b));
+        normalizeCloudEvent(ce({ ...b, source: a.source }));
+        expect(JSON.stringify(normalizeCloudEvent(ce(a)))).toBe(first);
+        // The attribute-by-attribute reading, in the event's key order, where the envelope passes.
+        if (envelopeAccepted(ce(a))) {
+          let expected: string | null = null;
+          for (const [key, v] of Object.entries(a)) {
+            const bad = disallowedCharacter(v);
+            if (bad !== null) expected = `${key}: ${bad} (${STRING_TYPE_NOTE})`;
+            else if (key === 'source' && sourceProblem(v) !== null) expected = `source: not a URI-reference (RFC 3986): ${sourceProblem(v)}`;
+            if (expected !== null) break;
+          }
+          const result = JSON.parse(first) as { ok: boolean; reason?: string };
+          if (expected !== null) expect(result.reason).toBe(expected);
+          else expect(result.reason ?? '').not.toMatch(/holds the|not a URI-reference/);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

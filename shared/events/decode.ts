@@ -5,6 +5,7 @@ import {
   describeTimeProblem,
   disallowedCharacter,
   envelopeAccepted,
+  isPrintableAscii,
   envelopeSchema,
   parseRfc3339,
   STRING_TYPE_NOTE,
@@ -20,6 +21,7 @@ import { categoryOf, paymentDimensionsOf, type DecodeResult, type NormalizedEven
 import { MAX_JSON_DEPTH, nestedDeeperThan, nestingReason } from './jsonDepth';
 import { compactEnvelope } from './storedEnvelope';
 import { sourceProblem, uriProblem } from './uriReference';
+import { canonicalUtcMs } from './canonicalTime';
 import { base64Problem } from './base64Text';
 import { repeatedMemberOf } from './repeatedMember';
 import { httpHeaderValue } from './httpHeaderValue';
@@ -189,6 +191,68 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/**
+ * Sources that are CloudEvents Strings and URI-references (a handful per deployment), so that
+ * a source seen before is not read again character by character. Bounded as uriReference's own.
+ */
+const checkedSources = new Set<string>();
+const CHECKED_SOURCES_MAX = 256;
+const CHECKED_SOURCE_LENGTH_MAX = 256;
+
+/** Whether `source` passes normalize's two checks of a source (remembered when it does). */
+function sourceChecked(source: string): boolean {
+  if (checkedSources.has(source)) return true;
+  if (disallowedCharacter(source) !== null || sourceProblem(source) !== null) return false;
+  if (source.length <= CHECKED_SOURCE_LENGTH_MAX) {
+    if (checkedSources.size >= CHECKED_SOURCES_MAX) checkedSources.clear();
+    checkedSources.add(source);
+  }
+  return true;
+}
+
+/**
+ * Whether every attribute of `obj` (which envelopeAccepted accepted) passes the checks of
+ * normalize's attribute loop, told without repeating what is already known: specversion is
+ * "1.0", a known type (category not 'unknown') and a time in the canonical form (every character
+ * read by canonicalUtcMs) are printable ASCII, and so is the usual content type; a source is
+ * read once. False for anything it does not vouch for (extension attributes, dataschema,
+ * data_base64): the loop then checks every attribute and names the first problem, as before.
+ */
+function attributesAlreadyChecked(obj: Record<string, unknown>, category: string): boolean {
+  for (const key in obj) {
+    switch (key) {
+      case 'specversion':
+      case 'data':
+        break;
+      case 'id':
+      case 'subject': {
+        const v = obj[key];
+        if (typeof v === 'string' && !isPrintableAscii(v)) return false;
+        break;
+      }
+      case 'source':
+        if (!sourceChecked(obj.source as string)) return false;
+        break;
+      case 'type':
+        if (category === 'unknown' && !isPrintableAscii(obj.type as string)) return false;
+        break;
+      case 'time': {
+        const v = obj.time;
+        if (typeof v === 'string' && canonicalUtcMs(v) === undefined && !isPrintableAscii(v)) return false;
+        break;
+      }
+      case 'datacontenttype': {
+        const v = obj.datacontenttype;
+        if (typeof v === 'string' && v !== 'application/json' && !isPrintableAscii(v)) return false;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 function fail(reason: string): DecodeResult {
   return { ok: false, reason };
 }
@@ -222,7 +286,8 @@ function normalize(ce: unknown): DecodeResult {
     const envelope = envelopeSchema.safeParse(obj);
     if (!envelope.success) return fail(describeIssue('', envelope.error));
   }
-  for (const key of Object.keys(obj)) {
+  const category = categoryOf(obj.type as string);
+  if (!attributesAlreadyChecked(obj, category)) for (const key of Object.keys(obj)) {
     // Every context attribute but data and data_base64 (Binary, checked as base64) is checked as a
     // String where it is one, source and dataschema as the URIs they are too.
     if (CORE_ATTRIBUTES.has(key)) {
@@ -260,7 +325,6 @@ function normalize(ce: unknown): DecodeResult {
   if (hasData && hasBase64) return fail('event has both data and data_base64');
 
   const e = obj as Envelope;
-  const category = categoryOf(e.type);
   const timeMs = e.time ? parseRfc3339(e.time) : null;
   if (e.time && timeMs === null) return fail(`time: ${describeTimeProblem(e.time)}`);
   const event: NormalizedEvent = {

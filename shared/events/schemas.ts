@@ -107,6 +107,11 @@ export type Envelope = z.infer<typeof envelopeSchema> & { data?: unknown };
 /** Text all of whose characters are printable ASCII (U+0020-U+007E): a CloudEvents String. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/** Whether `value` is printable ASCII only (disallowedCharacter's first test: then it allows it). */
+export function isPrintableAscii(value: string): boolean {
+  return PRINTABLE_ASCII.test(value);
+}
+
 const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
@@ -118,7 +123,7 @@ const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}
 export function disallowedCharacter(value: string): string | null {
   // Nearly every attribute is printable ASCII, which a regular expression tells at a few
   // instructions a character (the loop below costs several times that).
-  if (PRINTABLE_ASCII.test(value)) return null;
+  if (isPrintableAscii(value)) return null;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) continue;

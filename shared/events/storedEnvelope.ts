@@ -48,7 +48,6 @@ export interface EnvelopeColumns {
 
 /** The `data` fields that have a column of the same name, in the order they are restored. */
 const DATA_COLUMNS = ['paymentId', 'merchantId', 'amount', 'currency', 'country', 'cardBin', 'declineCode', 'score', 'decision'] as const;
-const DATA_COLUMN_SET: ReadonlySet<string> = new Set(DATA_COLUMNS);
 
 export type JsonObject = Record<string, unknown>;
 
@@ -64,7 +63,9 @@ function put(o: JsonObject, key: string, value: unknown): void {
 export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): string {
   const out: JsonObject = {};
   let flags = 0;
-  for (const key of Object.keys(ce)) {
+  // for...in, not Object.keys: its keys are the same on a parsed object (JSON.parse's objects
+  // inherit none), and V8 reads ce[key] through the enumeration's cache instead of a lookup.
+  for (const key in ce) {
     const v = ce[key];
     if (key === 'specversion' && v === '1.0') continue;
     if (key === 'type' && v === columns.type) continue;
@@ -91,11 +92,40 @@ export function compactEnvelope(ce: JsonObject, columns: EnvelopeColumns): strin
   return JSON.stringify(out);
 }
 
+/** Stands for "no column of that name": equal to no JSON value. */
+const NOT_A_COLUMN = Symbol('not a column');
+
+/** The column of DATA_COLUMNS named `key`, or NOT_A_COLUMN (a switch: no Set lookup, no keyed load). */
+function dataColumn(columns: EnvelopeColumns, key: string): unknown {
+  switch (key) {
+    case 'paymentId':
+      return columns.paymentId;
+    case 'merchantId':
+      return columns.merchantId;
+    case 'amount':
+      return columns.amount;
+    case 'currency':
+      return columns.currency;
+    case 'country':
+      return columns.country;
+    case 'cardBin':
+      return columns.cardBin;
+    case 'declineCode':
+      return columns.declineCode;
+    case 'score':
+      return columns.score;
+    case 'decision':
+      return columns.decision;
+    default:
+      return NOT_A_COLUMN;
+  }
+}
+
 function compactData(data: JsonObject, columns: EnvelopeColumns): JsonObject {
   const out: JsonObject = {};
-  for (const key of Object.keys(data)) {
+  for (const key in data) {
     const v = data[key];
-    if (v !== null && DATA_COLUMN_SET.has(key) && v === columns[key as (typeof DATA_COLUMNS)[number]]) continue;
+    if (v !== null && v === dataColumn(columns, key)) continue;
     put(out, key, v);
   }
   return out;
