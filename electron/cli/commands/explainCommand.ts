@@ -7,6 +7,7 @@ import type { Explanation } from '../../../shared/triage';
 import { openStore } from '../../core/store/store';
 import { TriageService } from '../../core/triage/triageService';
 import { isFoldedCode } from '../../core/triage/explain';
+import { sidesText } from '../../core/triage/segmentWords';
 import { percent } from '../../core/triage/stats';
 import { printJson, visible, visibleValue } from '../terminalText';
 import { CliError, fail } from '../cliErrors';
@@ -39,7 +40,7 @@ export function explanationText(e: Explanation): string {
     lines.push('contributors (significant):');
     for (const c of shown) {
       lines.push(
-        `  ${c.dimension}=${visibleValue(c.value)}  ${percent(c.window.value)} vs ${percent(c.baseline.value)}  ${points(c.contribution)} (${c.effect}: rate ${points(c.rateEffect)}, mix ${points(c.mixEffect)})`,
+        `  ${c.dimension}=${visibleValue(c.value)}  ${sidesText(c.window, c.baseline)}  ${points(c.contribution)} (${c.effect}: rate ${points(c.rateEffect)}, mix ${points(c.mixEffect)})`,
       );
       // The health board's word on it, where the board marks it (the same verdict, the same minutes).
       if (c.health) lines.push(`    health board: ${c.health.state}, ${c.health.reason}`);

@@ -70,3 +70,12 @@ export function ratesText(word: string, window: number | null, baseline: number 
   if (window === null) return `${word} ${percent(baseline)} in the baseline (no attempts in the window)`;
   return `${word} ${percent(window)} vs ${percent(baseline)}`;
 }
+
+/**
+ * A segment's rate in the window against the baseline, figures only ("12.0 % vs 93.0 %"); a side
+ * without attempts is said in words ("10.9 % vs no attempts in the baseline"), not as "-".
+ */
+export function sidesText(window: { attempts: number; value: number | null }, baseline: { attempts: number; value: number | null }): string {
+  const side = (s: { attempts: number; value: number | null }, where: string) => (s.attempts > 0 && s.value !== null ? percent(s.value) : `no attempts in the ${where}`);
+  return `${side(window, 'window')} vs ${side(baseline, 'baseline')}`;
+}
