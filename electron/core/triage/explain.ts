@@ -10,6 +10,7 @@ import { addCounts, type SegmentCounts, type SegmentRow } from '../store/segment
 import { expectedAttempts, judgeVanished, segmentVerdict, type Verdict } from './health';
 import { dimensionDispersions, type SegmentDispersion } from './healthDispersion';
 import { isPlaceholder, ratesText, segmentName } from './segmentWords';
+import { findFlood, ownChanges, type OwnChange, type SegmentChange } from './floodConditioning';
 import { shiftShare } from './shiftShare';
 import { dispersion, fisherZ, percent, rate, twoProportionZ, Z_SEGMENT } from './stats';
 
@@ -181,57 +182,72 @@ function grownCodes(
 }
 
 /**
- * Orders contributors by the size of their contribution per root of their share of traffic
- * (|contribution| / sqrt(share)): for a rate effect that is |rate change| x sqrt(share), which
- * balances how far a segment moved against how big it is. By raw contribution a broad segment
- * that contains the culprit (the scheme of an issuer that is down) would always come first,
- * since it holds all of the culprit's change and some noise besides. Ties keep the order of
- * SEGMENT_DIMENSIONS (an issuer before its only BIN). Within one dimension the order is by
- * contribution alone: by the score a small segment would go before a larger one of the same
+ * Orders contributors in two ranks. First those whose own rate moved, significantly and the way
+ * the whole moved, once the flood is set aside (floodConditioning.ts: a card-testing flood during
+ * an issuer outage lowered every scheme's and acquirer's rate, and ranked by the size of their
+ * change they came before the issuer): the segment that broke before the segments that merely
+ * carried traffic that was not there before. Among them by their own rate effect per root of
+ * their share of traffic, as below. Then every other contributor (a change of mix: a merchant
+ * flooded, a merchant that grew), by the size of its contribution per root of its share of
+ * traffic (|contribution| / sqrt(share)): for a rate effect that is |rate change| x sqrt(share),
+ * which balances how far a segment moved against how big it is. By raw contribution a broad
+ * segment that contains the culprit (the scheme of an issuer that is down) would always come
+ * first, since it holds all of the culprit's change and some noise besides. Ties keep the order
+ * of SEGMENT_DIMENSIONS (an issuer before its only BIN). Within one dimension the order is by
+ * rank, then contribution: by the score a small segment would go before a larger one of the same
  * dimension that carries more of the change ("method transfer, 38 % of the drop" before
  * "method cash_out, 59 %" on PaySim-derived traffic).
- * A segment holding most of the traffic (listed only when the board marks it) is scored by how
- * far its rate moved beyond the rest of the traffic's (`beyondRest`, times the root of its share):
- * card at 80 % of the traffic moving with everything else in a broad decline spike is the whole,
- * and came before the issuers that spiked; card falling while wallet holds is the place.
+ * A segment holding most of the traffic (listed only when the board marks it) is the whole, not
+ * a place, and is of the second rank, scored by how far its rate moved beyond the rest of the
+ * traffic's (`beyondRest`, times the root of its share): card at 80 % of the traffic moving with
+ * everything else in a broad decline spike is the whole, and came before the issuers that spiked;
+ * card falling while wallet holds is the place.
  */
 interface Ranked {
   c: Contributor;
   meanShare: number;
   /** Dominant segments only: its rate's change less the rest of the traffic's. */
   beyondRest?: number;
+  /** Its own change with the flood set aside, when its rate moved significantly beyond the rest's, the way the whole moved (else null). */
+  own: OwnChange | null;
 }
 
 function orderContributors(list: Ranked[]): Contributor[] {
+  const perRootShare = (v: number, x: Ranked) => Math.abs(v) / Math.sqrt(Math.max(x.meanShare, 1e-4));
   const score = (x: Ranked) =>
-    x.beyondRest !== undefined ? Math.abs(x.beyondRest) * Math.sqrt(x.meanShare) : Math.abs(x.c.contribution) / Math.sqrt(Math.max(x.meanShare, 1e-4));
+    x.own !== null
+      ? Math.abs(x.own.rateEffect) / Math.sqrt(Math.max(x.own.meanShare, 1e-4))
+      : x.beyondRest !== undefined
+        ? Math.abs(x.beyondRest) * Math.sqrt(x.meanShare)
+        : perRootShare(x.c.contribution, x);
+  const rank = (x: Ranked) => (x.own !== null ? 0 : 1);
   const dimOrder = (c: Contributor) => SEGMENT_DIMENSIONS.indexOf(c.dimension);
   // On a tie a named value goes before '(none)' and '(other)': the same traffic seen as "no
   // acquirer" says less than the merchant it is ("acquirer (none)" headed a merchant's flood).
   const placeholder = (c: Contributor) => (c.value === NONE_VALUE || c.value === OTHER_VALUE ? 1 : 0);
-  const ranked = [...list]
-    .sort((a, b) => score(b) - score(a) || placeholder(a.c) - placeholder(b.c) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value))
-    .map((x) => x.c);
-  // The values of one dimension are disjoint: none contains another, so among them the larger
-  // contribution comes first. Each dimension keeps the places the score gave it.
-  const bySize = new Map<SegmentDimension, Contributor[]>();
-  for (const c of ranked) {
-    const values = bySize.get(c.dimension);
-    if (values) values.push(c);
-    else bySize.set(c.dimension, [c]);
+  const ranked = [...list].sort(
+    (a, b) => rank(a) - rank(b) || score(b) - score(a) || placeholder(a.c) - placeholder(b.c) || dimOrder(a.c) - dimOrder(b.c) || a.c.value.localeCompare(b.c.value),
+  );
+  // The values of one dimension are disjoint: none contains another, so among them (of one rank)
+  // the larger contribution comes first. Each dimension keeps the places the score gave it.
+  const bySize = new Map<SegmentDimension, Ranked[]>();
+  for (const x of ranked) {
+    const values = bySize.get(x.c.dimension);
+    if (values) values.push(x);
+    else bySize.set(x.c.dimension, [x]);
   }
-  for (const values of bySize.values()) values.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.value.localeCompare(b.value));
+  for (const values of bySize.values()) values.sort((a, b) => rank(a) - rank(b) || Math.abs(b.c.contribution) - Math.abs(a.c.contribution) || a.c.value.localeCompare(b.c.value));
   const taken = new Map<SegmentDimension, number>();
-  const listed = ranked.slice(0, MAX_CONTRIBUTORS).map((c) => {
-    const i = taken.get(c.dimension) ?? 0;
-    taken.set(c.dimension, i + 1);
-    return bySize.get(c.dimension)![i];
+  const listed = ranked.slice(0, MAX_CONTRIBUTORS).map((x) => {
+    const i = taken.get(x.c.dimension) ?? 0;
+    taken.set(x.c.dimension, i + 1);
+    return bySize.get(x.c.dimension)![i].c;
   });
   // A finding is never cut off by the list's length: an acquirer whose traffic stopped at the
   // whole's rate contributed nothing and ranks last, behind every segment that moved a little.
   // Past the cut each is smaller than its dimension's listed values, so their order holds.
   const shown = new Set(listed);
-  return [...listed, ...ranked.filter((c) => c.significant && !shown.has(c))];
+  return [...listed, ...ranked.map((x) => x.c).filter((c) => c.significant && !shown.has(c))];
 }
 
 /** The code the segment rollups count a decline without a code under (segmentRollupRepository.ts). */
@@ -285,12 +301,23 @@ export function computeExplanation(input: ExplainInput): Explanation {
   const spreads = dimensionDispersions(input.segmentSlices ?? []);
   const totals = { window: w.attempts, baseline: b.attempts };
 
-  const contributors: Ranked[] = [];
+  const shareZ = (n1: number, n0: number) => (Math.max(n1, n0) >= VOLUME_FLOOR ? twoProportionZ(n1, w.attempts, n0, b.attempts) : 0);
+  const changes = new Map<string, SegmentChange>();
   for (const k of segmentKeys) {
-    const ws = windowBySegment.get(k) ?? zero;
-    const bs = baselineBySegment.get(k) ?? zero;
     const [dim, value] = k.split('\u0000') as [SegmentDimension, string];
     if (!SEGMENT_DIMENSIONS.includes(dim)) continue;
+    const ws = windowBySegment.get(k) ?? zero;
+    const bs = baselineBySegment.get(k) ?? zero;
+    changes.set(k, { dimension: dim, value, x1: numerator(metric, ws), n1: ws.attempts, x0: numerator(metric, bs), n0: bs.attempts, zShare: Math.abs(shareZ(ws.attempts, bs.attempts)) });
+  }
+  const flood = findFlood([...changes.values()], w.attempts, b.attempts);
+  const own = ownChanges(changes, flood, w.attempts, b.attempts);
+
+  const contributors: Ranked[] = [];
+  for (const [k, seg] of changes) {
+    const ws = windowBySegment.get(k) ?? zero;
+    const bs = baselineBySegment.get(k) ?? zero;
+    const { dimension: dim, value } = seg;
     const meanShare = ((w.attempts > 0 ? ws.attempts / w.attempts : 0) + (b.attempts > 0 ? bs.attempts / b.attempts : 0)) / 2;
     // A segment the health board marks degraded or down is a finding whether or not the whole
     // moved: a country falling to nothing is news even when the whole's hour-to-hour swings hide
@@ -307,13 +334,23 @@ export function computeExplanation(input: ExplainInput): Explanation {
     const contribution = parts.rate + parts.mix;
     if (contribution === 0 && verdict === null) continue;
     const zRate = ws.attempts >= VOLUME_FLOOR && bs.attempts >= VOLUME_FLOOR ? twoProportionZ(sx1, ws.attempts, sx0, bs.attempts) : 0;
-    const zMix = Math.max(ws.attempts, bs.attempts) >= VOLUME_FLOOR ? twoProportionZ(ws.attempts, w.attempts, bs.attempts, b.attempts) : 0;
     const segSignificant =
       Math.abs(contribution) >= minContribution &&
       ((Math.abs(zRate) >= Z_SEGMENT && Math.abs(parts.rate) >= minContribution / 2) ||
-        (Math.abs(zMix) >= Z_SEGMENT && Math.abs(parts.mix) >= minContribution / 2));
+        (seg.zShare >= Z_SEGMENT && Math.abs(parts.mix) >= minContribution / 2));
     const dominant = meanShare >= DOMINANT_SHARE;
-    contributors.push({ meanShare, beyondRest: dominant ? beyondRest(metric, ws, bs, w, b) : undefined, c: {
+    const segmentIsSignificant = (significant && segSignificant) || verdict !== null;
+    // Its own rate with the flood set aside: moved significantly beyond the rest, the way the whole moved?
+    const o = own.get(k)!;
+    const ownMoved =
+      segmentIsSignificant &&
+      !dominant &&
+      !stopped &&
+      o.sides.n1 >= VOLUME_FLOOR &&
+      o.sides.n0 >= VOLUME_FLOOR &&
+      o.z >= Z_SEGMENT &&
+      o.beyondRest * change >= 0;
+    contributors.push({ meanShare, own: ownMoved ? o : null, beyondRest: dominant ? beyondRest(metric, ws, bs, w, b) : undefined, c: {
       dimension: dim,
       value,
       effect: stopped ? 'mix' : effectOf(parts.rate, parts.mix),
@@ -324,7 +361,7 @@ export function computeExplanation(input: ExplainInput): Explanation {
       // Every segment of every dimension is tested: where the whole did not move significantly,
       // the few that pass the contribution test by chance are noise, not a finding (calm traffic
       // says "nothing"); only a segment that moved on its own is.
-      significant: (significant && segSignificant) || verdict !== null,
+      significant: segmentIsSignificant,
       ...(verdict ? { health: { state: verdict.state as Exclude<SegmentState, 'ok'>, reason: verdict.reason } } : {}),
       window: { attempts: ws.attempts, value: rate(sx1, ws.attempts) },
       baseline: { attempts: bs.attempts, value: rate(sx0, bs.attempts) },
