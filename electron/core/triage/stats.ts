@@ -113,3 +113,24 @@ export function fisherZ(x1: number, n1: number, x0: number, n0: number): number 
   const z = zOfUpperTail(logSum(logs));
   return higher ? z : -z;
 }
+
+/**
+ * A cell's expected count (under the pooled rate, on the smaller side) below which the
+ * two-proportion z is no guide at the segment bar (|z| 4, a tail of 3e-5) and Fisher's exact test
+ * decides instead. Past it the normal z is close and costs one square root; the exact test's
+ * terms are read only for the few segments that small.
+ */
+export const EXACT_BELOW = 10;
+
+/**
+ * Signed z of x1/n1 against x0/n0: the two-proportion z, or Fisher's exact test (fisherZ) where a
+ * cell's expected count is under EXACT_BELOW. On a segment's few attempts the normal z claims what
+ * chance does often: 3 failures in 20 attempts against 1 in 250 reads z 5.2, and happens once in
+ * 700 (z 3.0).
+ */
+export function proportionZ(x1: number, n1: number, x0: number, n0: number): number {
+  if (n1 <= 0 || n0 <= 0) return 0;
+  const p = (x1 + x0) / (n1 + n0);
+  const smallest = Math.min(n1, n0) * Math.min(p, 1 - p);
+  return smallest < EXACT_BELOW ? fisherZ(x1, n1, x0, n0) : twoProportionZ(x1, n1, x0, n0);
+}
