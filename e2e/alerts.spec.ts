@@ -119,7 +119,12 @@ test('decline-spike fires the decline alert and a notification, then resolves; n
     await expect(row).toHaveAttribute('data-state', 'firing');
     await page.screenshot({ path: 'test-results/alerts-silenced.png', fullPage: true });
     await page.getByRole('tab', { name: 'Silences' }).click();
-    await page.getByTestId('silence-row').getByRole('button', { name: /End silence/ }).click();
+    // The button is named by the silence's short id, as its ID column shows it: never by its matchers (values from the events).
+    const silenceId = (await page.getByTestId('silence-row').getByTestId('silence-id').textContent()) ?? '';
+    expect(silenceId).toMatch(/^[0-9a-f]{8}$/);
+    const end = page.getByTestId('silence-row').getByRole('button', { name: `End silence ${silenceId}`, exact: true });
+    await expect(end).toHaveAccessibleName(`End silence ${silenceId}`);
+    await end.click();
     await expect(page.getByTestId('silence-row')).toHaveAttribute('data-active', 'false');
     await page.getByRole('tab', { name: 'Current' }).click();
     await expect(row.getByTestId('alert-silenced')).toHaveCount(0);

@@ -5,7 +5,7 @@ import type { AlertSilence, AlertView } from '../../../shared/alerts';
 import { getClient } from '../api/client';
 import { fmtDateTime, fmtInstantTitle, fmtZoneSpan } from '../lib/format';
 import { useApp } from '../store/appStore';
-import { fmtMatchers } from '../store/alerts';
+import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 import { silenceMatches } from './silenceMatch';
 import { message, Modal } from '../components/Modal';
 import { SilenceForm } from './AlertsActions';
@@ -90,6 +90,16 @@ export function silenceEndedLine(s: Pick<AlertSilence, 'matchers'>): ReactNode {
   );
 }
 
+/**
+ * A silence as the table names it, in its ID column and its "End silence" button: the first 8
+ * characters of its id (a UUID), as Alertmanager's UI names a silence. Never its matchers: their
+ * values come from the events (a merchant id that is a card number, an e-mail address), shown cut
+ * in the table, and a screen reader read the button's name whole at every row.
+ */
+export function silenceShortId(id: string): string {
+  return withFormatCharactersShown(Array.from(id).slice(0, 8).join(''));
+}
+
 /** Above the table: why the list could not be read (and that the rows are an earlier read's), that it is on its way, or that there are none. */
 export function SilencesNotice({ silences, error, onRetry }: { silences: AlertSilence[] | null; error: string | null; onRetry: () => void }) {
   if (error) return <ReadFailed what="Silences" error={error} earlier={Boolean(silences?.length)} onRetry={onRetry} testId="silences-error" />;
@@ -115,6 +125,7 @@ export function SilencesTable({ silences, alerts, now, onExpire }: { silences: A
       <caption className="sr-only">Silences</caption>
       <thead>
         <tr>
+          <th scope="col">ID</th>
           <th scope="col">Matchers</th>
           <th scope="col">Ends ({zone})</th>
           <th scope="col">By</th>
@@ -129,6 +140,9 @@ export function SilencesTable({ silences, alerts, now, onExpire }: { silences: A
           const mutes = active ? alerts.filter((a) => a.state !== 'resolved' && a.state !== 'normal' && silenceMatches(s.matchers, a)) : [];
           return (
             <tr key={s.id} data-testid="silence-row" data-active={active}>
+              <td className="mono small" title={s.id} data-testid="silence-id">
+                {silenceShortId(s.id)}
+              </td>
               <td className="mono small">
                 <MatcherList matchers={s.matchers} />
               </td>
@@ -140,7 +154,7 @@ export function SilencesTable({ silences, alerts, now, onExpire }: { silences: A
               <td className="small">{mutes.length ? mutes.map((a) => a.rule).join(', ') : <span className="muted">nothing</span>}</td>
               <td>
                 {active ? (
-                  <button type="button" className="btn btn-small btn-warn" aria-label={`End silence ${fmtMatchers(s.matchers)}`} onClick={() => onExpire(s)} data-testid="silence-expire">
+                  <button type="button" className="btn btn-small btn-warn" aria-label={`End silence ${silenceShortId(s.id)}`} onClick={() => onExpire(s)} data-testid="silence-expire">
                     End now
                   </button>
                 ) : null}
