@@ -2,11 +2,10 @@
 // with a counted, visible warning; the follower goes on applying what follows, and a message
 // read twice is applied once.
 import path from 'node:path';
-import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AMQP_URL } from '../../test/support/broker';
 import { lastJson, runPayops } from '../../test/support/cli';
-import { deleteQueues, publishToStream } from '../../test/support/metricsStreamKit';
+import { createStream, deleteQueues, publishToStream } from '../../test/support/metricsStreamKit';
 import { tempDir } from '../../test/support/tempDir';
 import { randomUUID } from 'node:crypto';
 
@@ -42,10 +41,7 @@ interface FollowSummary {
 
 describe('a follower given bad input', () => {
   it('skips unknown versions and malformed messages with counted warnings and keeps applying', async () => {
-    const conn = await amqp.connect(AMQP_URL);
-    const ch = await conn.createChannel();
-    await ch.assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
-    await conn.close();
+    await createStream(stream);
     await publishToStream(stream, [
       message(1, 3),
       'not json at all',

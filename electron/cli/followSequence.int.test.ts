@@ -2,11 +2,10 @@
 // exit codes when the broker cannot be used (as collect's --connect-retries).
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AMQP_URL } from '../../test/support/broker';
 import { lastJson, runPayops } from '../../test/support/cli';
-import { deleteQueues, publishToStream } from '../../test/support/metricsStreamKit';
+import { createStream, deleteQueues, publishToStream } from '../../test/support/metricsStreamKit';
 import { tempDir } from '../../test/support/tempDir';
 
 const dir = tempDir('payops-follow-seq-');
@@ -36,10 +35,7 @@ interface Summary {
 
 describe('a follower and collector sequences', () => {
   it('skips a forged far-ahead seq and keeps applying the collector; says when a restored collector goes back', async () => {
-    const conn = await amqp.connect(AMQP_URL);
-    const ch = await conn.createChannel();
-    await ch.assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
-    await conn.close();
+    await createStream(stream);
     await publishToStream(stream, [message(1, 1), message(2, 2), JSON.stringify({ v: 1, collector: 'collector-a', seq: 999_999_999, at: Date.now(), rollups: [] }), message(3, 4)]);
     const db = path.join(dir, 'follower.db');
     const args = ['follow', '--amqp', AMQP_URL, '--metrics-stream', stream, '--db', db, '--drain', '--json'];

@@ -64,6 +64,17 @@ export async function deleteQueues(names: string[], url = AMQP_URL): Promise<voi
   }
 }
 
+/** Declares a stream queue (durable, x-queue-type stream), as a collector's --publish-metrics does. */
+export async function createStream(stream: string, url = AMQP_URL): Promise<void> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    await ch.assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
 /** Publishes raw bodies straight to a stream queue (bad input for followers), with confirms. */
 export async function publishToStream(stream: string, bodies: string[], url = AMQP_URL): Promise<void> {
   const conn = await amqp.connect(url);

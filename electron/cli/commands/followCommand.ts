@@ -6,6 +6,7 @@ import { redactUrl } from '../../core/redact';
 import { openStore } from '../../core/store/store';
 import { CliError, fail } from '../cliErrors';
 import { positiveInt, positiveIntOrZero, positiveNumber } from '../cliOptions';
+import { addNoMaskOption, listingMasker, maskedListing } from '../listingMasking';
 import { logLine } from '../logLine';
 import { printResult } from '../terminalText';
 
@@ -20,10 +21,11 @@ interface FollowFlags {
   durability: 'full' | 'normal';
   connectRetries: number;
   json?: boolean;
+  mask?: boolean;
 }
 
 export function registerFollow(program: Command): void {
-  program
+  const command = program
     .command('follow')
     .description("a follower console: apply a collector's metrics stream (--publish-metrics) to this database, from the offset it holds")
     .addOption(new Option('--amqp <url>', 'broker URL (or set PAYOPS_AMQP_URL)').env('PAYOPS_AMQP_URL').makeOptionMandatory())
@@ -35,8 +37,8 @@ export function registerFollow(program: Command): void {
     .option('--flush-ms <ms>', 'or after this many milliseconds', positiveInt('--flush-ms'), 250)
     .addOption(new Option('--durability <mode>', 'full: fsync each commit (survives power loss); normal: survives a payops crash, not an OS crash').choices(['full', 'normal']).default('full'))
     .option('--connect-retries <n>', 'connection attempts at start before giving up (exit 2; a refused login exits 5 at once); reconnects later retry forever', positiveIntOrZero('--connect-retries'), 5)
-    .option('--json', 'print the final summary as JSON')
-    .action((flags: FollowFlags) => runFollow(flags).catch(fail));
+    .option('--json', 'print the final summary as JSON');
+  addNoMaskOption(command).action((flags: FollowFlags) => runFollow(flags).catch(fail));
 }
 
 async function runFollow(flags: FollowFlags): Promise<void> {
@@ -69,11 +71,13 @@ async function runFollow(flags: FollowFlags): Promise<void> {
       stoppedBecause: why,
     };
     store.close();
+    // What collectors wrote (their names, event types, a skipped message's reason quoting it): masked as `stats` and `collect` mask them.
+    const shown = maskedListing(summary, listingMasker(flags));
     printResult(
       flags.json,
       flags.json
-        ? `${JSON.stringify(summary)}\n`
-        : `applied ${countText(summary.applied, 'metrics message')} (${countText(summary.duplicates, 'duplicate')}, ${summary.skipped} skipped) from ${flags.metricsStream}; next offset ${position.nextOffset ?? '-'}; stopped: ${why}\n`,
+        ? `${JSON.stringify(shown)}\n`
+        : `applied ${countText(shown.applied, 'metrics message')} (${countText(shown.duplicates, 'duplicate')}, ${shown.skipped} skipped) from ${shown.stream}; next offset ${position.nextOffset ?? '-'}; stopped: ${why}\n`,
     );
     process.exit(0);
   };
