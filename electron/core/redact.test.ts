@@ -60,12 +60,14 @@ describe('redactSecrets: a password typed with a raw space', () => {
 
   it('does not read past a line, a path or another URL for the end of a password', () => {
     for (const text of [
-      'amqp://127.0.0.1:5672/vh consumer stopped\nqueue of ops@example.com',
+      'amqp://127.0.0.1:5672/vh consumer stopped\nqueue of ops@example',
       'http://127.0.0.1:15672/api/queues answered 401 for guest@localhost',
       'amqp://127.0.0.1:5672 and amqp://127.0.0.2:5672',
     ]) {
       expect(redactSecrets(text), text).toBe(text);
     }
+    // An e-mail address on the next line is masked as one (redactSecrets, e-mail addresses), not as a password.
+    expect(redactSecrets('amqp://127.0.0.1:5672/vh consumer stopped\nqueue of ops@example.com')).toBe('amqp://127.0.0.1:5672/vh consumer stopped\nqueue of ***');
     expect(redactSecrets('amqp://127.0.0.1:5672 then amqp://u:p w@h')).toBe('amqp://127.0.0.1:5672 then amqp://u:***@h');
   });
 
@@ -228,5 +230,69 @@ describe('redactSecrets, card numbers and IBANs', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// A log line quoting a producer's reason, an alert's label or an error's input showed an e-mail
+// address or a phone number whole, where exports and CLI listings mask them. A broker URL's
+// "user@host" reads as an e-mail address too: it stays, the broker's login (its password is
+// hidden above), and so does everything else of a URL but an address in its path or query.
+describe('redactSecrets, e-mail addresses and phone numbers', () => {
+  it('masks them in a log line as exports do', () => {
+    for (const [line, shown] of [
+      ['quarantined pay_1: customer alice.smith@example.com refused', 'quarantined pay_1: customer *** refused'],
+      ['alert for merchant=ops+billing@mail.example.co.uk fired', 'alert for merchant=*** fired'],
+      ['reply to josé@exämple.de or bob\uFF20example.org', 'reply to *** or ***'],
+      ['contact mailto:oncall@example.com', 'contact mailto:***'],
+      ['GET https://wiki.example.com/people/alice@example.com?cc=bob@example.org -> 404', 'GET https://wiki.example.com/people/***?cc=*** -> 404'],
+      ['reason: call +44 20 7946 0958 before refund', 'reason: call *** before refund'],
+      ['note "tel: 0049 30 1234567"', 'note "tel: ***"'],
+    ]) {
+      expect(redactSecrets(line), line).toBe(shown);
+    }
+  });
+
+  it("keeps a URL's user before its host, with or without a password", () => {
+    for (const [line, shown] of [
+      ['collecting from amqp://guest@rabbit.example.com:5672/%2F queue q', 'collecting from amqp://guest@rabbit.example.com:5672/%2F queue q'],
+      ['cannot reach amqps://ops:MySecretPw557@mq.prod.example.com/vh: refused', 'cannot reach amqps://ops:***@mq.prod.example.com/vh: refused'],
+      ['management http://monitor.user@mgmt.example.net:15672/api answered 401', 'management http://monitor.user@mgmt.example.net:15672/api answered 401'],
+      ['"amqp://a@h1.example.com" then carol@example.com', '"amqp://a@h1.example.com" then ***'],
+    ]) {
+      expect(redactSecrets(line), line).toBe(shown);
+    }
+  });
+
+  it('keeps any broker URL with a user (property), and masks any address beside it', () => {
+    const user = fc.stringMatching(/^[a-z][a-z0-9._-]{0,15}$/);
+    const host = fc.domain();
+    const address = fc.tuple(fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{0,15}$/), fc.domain()).filter(([, d]) => /\.[a-z]{2,}$/.test(d)).map(([l, d]) => `${l}@${d}`);
+    fc.assert(
+      fc.property(fc.constantFrom('amqp', 'amqps', 'http', 'https'), user, host, fc.option(fc.integer({ min: 1, max: 65_535 })), address, (scheme, u, h, port, email) => {
+        const url = `${scheme}://${u}@${h}${port === null ? '' : `:${port}`}/vh`;
+        expect(redactSecrets(`connecting to ${url} as configured`)).toBe(`connecting to ${url} as configured`);
+        expect(redactSecrets(`${url} refused ${email}; retrying`)).toBe(`${url} refused ***; retrying`);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('leaves ordinary log lines with numbers as they are', () => {
+    for (const text of [
+      'follow: payops.metrics on amqp://127.0.0.1:5672/ into /tmp/f.db',
+      'warning: collector c-1 jumped from sequence 1234567 to 1234599: 32 of its messages were not read here',
+      'stored 2000 events up to 2026-12-03T09:00:00.000+01:00 in 1523 ms, offset 987654321',
+      '--drain: stream queue, stops once offset 20261207 is stored and nothing has arrived for 3000 ms',
+    ]) {
+      expect(redactSecrets(text), text).toBe(text);
+    }
+  });
+
+  it('takes time in proportion to a 1 MB line of URLs and at-signs', () => {
+    const mb = 1 << 20;
+    for (const unit of ['a@', 'amqp://u@', 'amqp://', 'a.b@c.', '@a.', 'x://a ']) {
+      const hostile = unit.repeat(Math.ceil(mb / unit.length));
+      expect(cpuMsOf(() => redactSecrets(hostile)), unit).toBeLessThan(1_500);
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { maskEncodedTokens } from './report/encodedText';
 import { maskIbans } from './report/ibanText';
+import { maskEmailsBesideUrls } from './report/masking';
 import { maskPans } from './report/panText';
+import { maskPhones } from './report/phoneText';
 import { maskPrivateKeys, maskSecretsInText } from './secretText';
 
 /**
@@ -46,12 +48,15 @@ const maskAccountNumbers = (text: string): string => maskEncodedTokens(maskPans(
 
 /**
  * Replaces `user:password@` in any URL-looking text (error messages quote URLs verbatim), card
- * numbers and IBANs (maskAccountNumbers), and the tokens and keys exports mask
- * (maskSecretsInText: Authorization credentials, secret name=value and name: value pairs, Bearer
- * tokens, JWTs, published-prefix keys, private key blocks).
+ * numbers and IBANs (maskAccountNumbers), the tokens and keys exports mask (maskSecretsInText:
+ * Authorization credentials, secret name=value and name: value pairs, Bearer tokens, JWTs,
+ * published-prefix keys, private key blocks), and e-mail addresses and phone numbers as exports
+ * mask them in free text (a log line quotes a producer's reason, an alert's merchant, an error's
+ * input). The user before a URL's host ("amqp://guest@rabbit.example.com") is no e-mail address:
+ * it stays, as the broker's login an operator needs to read (maskEmailsBesideUrls).
  */
 export function redactSecrets(text: string): string {
-  return maskSecretsInText(maskAccountNumbers(maskPrivateKeys(text.replace(URL_USERINFO, '$1:***@'))));
+  return maskPhones(maskEmailsBesideUrls(maskSecretsInText(maskAccountNumbers(maskPrivateKeys(text.replace(URL_USERINFO, '$1:***@'))))));
 }
 
 /** `err` as text: an Error's message (its stack when asked), anything else as String gives it; never throws. */

@@ -357,6 +357,23 @@ const EMAIL_SPELLED = new RegExp(
   String.raw`[\p{L}\p{M}\p{N}._%+-]{1,64}${SPELLED_AT}(?:[\p{L}\p{M}\p{N}-]{1,63}${SPELLED_DOT}){1,8}[\p{L}\p{M}]{2,24}(?![\p{L}\p{M}])`,
   'giu',
 );
+/**
+ * A URL's userinfo up to its "@" ("amqp://guest@", "amqp://ops:***@": kept), else an e-mail
+ * address. A scheme starts only where no scheme character precedes it, and the userinfo holds no
+ * "/", "?", "#", "@" or blank, so each character is read a bounded number of times.
+ */
+const URL_USERINFO_OR_EMAIL = new RegExp(String.raw`(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s/?#@]*@)|${EMAIL.source}`, 'gu');
+
+/**
+ * Text with its e-mail addresses masked as "***", except the user of a URL's userinfo
+ * ("amqp://guest@rabbit.example.com": a broker's login, not a person's address; its password is
+ * redactSecrets's). For log lines and error messages (redact.ts), which quote broker URLs.
+ */
+export function maskEmailsBesideUrls(text: string): string {
+  if (!text.includes('@') && !text.includes('\uFF20')) return text;
+  return text.replace(URL_USERINFO_OR_EMAIL, (match, userinfo: string | undefined) => userinfo ?? '***');
+}
+
 /** What EMAIL_SPELLED needs, looked for first: most text has neither and is not read again. */
 const SPELLED_AT_MARK = /[[({<][ \t]{0,3}at[ \t]{0,3}[\])}>]|[ \t][@\uFF20][ \t]/i;
 /** A URL's user and password ("https://user:pass@host"). */
