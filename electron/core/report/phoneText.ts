@@ -41,8 +41,12 @@ const NATIONAL = new RegExp(
   String.raw`(?<![\p{L}\p{N}_+\-./:,#]|\p{N}[ \u00a0])(?:\([2-9]\d\d\)[ \u00a0]?[2-9]\d\d[-. \u00a0]\d{4}|[2-9]\d\d([-.])[2-9]\d\d\1\d{4}|0[1-9]\d{0,3}([ \u00a0.-])\d{2,8}(?:\2\d{2,8}){1,3})(?![\p{L}\p{N}_]|[ \u00a0.,/:-]\p{N})`,
   'gu',
 );
-/** What NATIONAL needs after SEVEN_DIGITS: a digit, one separator, a digit; or "(" and a digit. */
-const NATIONAL_MARK = /\d[ \u00a0.-]\d|\(\d/;
+/**
+ * What NATIONAL needs after SEVEN_DIGITS, cheaper than NATIONAL: "(" and a digit, a trunk "0" and a
+ * digit where NATIONAL may start (so an ISO time's "-02" or ":07" is not one), or a NANP shape.
+ * An export's timestamps, ids and amounts hold none and are not read again.
+ */
+const NATIONAL_MARK = /\(\d|(?:^|[^\d+\-./:,#_\p{L}])0[1-9]|[2-9]\d\d[-.][2-9]\d\d[-.]\d{4}/u;
 /** A date written with blanks ("07 12 2026", "2026 12 07"), to set beside DATE_OR_ADDRESS. */
 const SPACED_DATE = /(?:0?[1-9]|[12]\d|3[01])[ \u00a0](?:0?[1-9]|1[0-2])[ \u00a0](?:19|20)\d\d|(?:19|20)\d\d[ \u00a0](?:0?[1-9]|1[0-2])[ \u00a0](?:0?[1-9]|[12]\d|3[01])/;
 /** An IPv4 address written with leading zeros ("010.001.002.003"): four dot-apart groups of at most three digits. */
