@@ -1,7 +1,6 @@
 // How the alerts panel orders what `alerts.list` returns: firing first, then pending,
 // then rules without data or in error, then the recently resolved (newest first).
 import type { AlertHistoryRecord, AlertState, AlertView, Severity, SilenceMatcher } from '../../../shared/alerts';
-import { withFormatCharactersShown } from '../../../shared/formatCharacters';
 
 const STATE_RANK: Record<AlertState, number> = {
   firing: 0,
@@ -106,11 +105,6 @@ export function silenceMatchersFor(a: Pick<AlertView, 'rule' | 'labels'>): Silen
 /** An alert's labels less the two every alert has (its rule's name and severity): what tells alerts of one rule apart. */
 export function ownLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'alertname' && k !== 'severity'));
-}
-
-/** Matchers as plain text (a status line, a button's name): each value isolated (FSI … PDI), its undrawn characters shown, as fmtLabels writes labels. */
-export function fmtMatchers(matchers: readonly SilenceMatcher[]): string {
-  return matchers.map((m) => `${m.label}${m.op}"\u2068${withFormatCharactersShown(m.value)}\u2069"`).join(', ');
 }
 
 export interface HistoryFilter {

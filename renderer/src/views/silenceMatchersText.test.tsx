@@ -6,7 +6,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { AlertSilence, SilenceMatcher } from '../../../shared/alerts';
-import { fmtMatchers } from '../store/alerts';
 import { silencedLine } from './AlertsActions';
 import { silenceEndedLine, SilencesTable } from './AlertsSilences';
 
@@ -29,12 +28,6 @@ describe('silence matchers in the silences table', () => {
     const html = renderToStaticMarkup(<SilencesTable silences={[silence([{ label: 'merchantId', op: '=', value: long }])]} alerts={[]} now={1_000_000} onExpire={() => undefined} />);
     expect(html).toContain(`>${'m'.repeat(64)}…</bdi>`);
     expect(html).toContain(`title="${long}"`);
-  });
-});
-
-describe('silence matchers as plain text (the lines said when a silence is made or ended, a button name)', () => {
-  it('isolate each value (FSI … PDI), its undrawn characters shown', () => {
-    expect(fmtMatchers(matchers)).toBe('merchantId="\u2068שלום\u2069", country=~"\u2068m_\\u202e1\u2069"');
   });
 });
 
