@@ -57,7 +57,7 @@ describe('blank label values in text output', () => {
     const side = { from: 'a', to: 'b', value: 0.5, attempts: 10 };
     const contributor = (value: string) => ({
       dimension: 'merchant', value, significant: true, effect: 'rate',
-      window: { value: 0.9 }, baseline: { value: 0.1 }, contribution: 0.3, rateEffect: 0.3, mixEffect: 0,
+      window: { value: 0.9, attempts: 10 }, baseline: { value: 0.1, attempts: 10 }, contribution: 0.3, rateEffect: 0.3, mixEffect: 0,
     });
     const text = explanationText({
       headline: 'h', window: side, baseline: side, declineCodes: [],
