@@ -91,7 +91,11 @@ function run(db: string, queue: string, type: QueueType, lastOffset: number): Pr
   });
 }
 
-describe.each(['classic', 'quorum', 'stream'] as const)('a %s queue message that ends the consumer each time it is decoded', (type) => {
+// A quorum queue marks a redelivery as a classic one does, and is guarded by the same path: its case
+// (about 45 s of process deaths) runs under `npm run test:long`, keeping CI within its 20 minutes.
+const TYPES: readonly QueueType[] = process.env.PAYOPS_LONG ? ['classic', 'quorum', 'stream'] : ['classic', 'stream'];
+
+describe.each(TYPES)('a %s queue message that ends the consumer each time it is decoded', (type) => {
   const delivered = type === 'stream' ? 'read' : 'delivered';
   it(`is quarantined unread at its ${MAX_TAKE_ATTEMPTS}th delivery; every other message stored once, the queue emptied (a stream: its offset past them)`, async () => {
     const queue = `t.decode-crashloop.${type}.${process.pid}.${Date.now()}`;
