@@ -48,6 +48,8 @@ export class DecodeGate {
   private readonly suspectThrough: number | null;
   /** A stream's offset up to which the engine has committed that deliveries were received. */
   private receivedTo: number;
+  /** A mark asked for ahead (askAhead) has not been answered yet. */
+  private asking = false;
 
   constructor(
     private readonly queue: string,
@@ -63,7 +65,11 @@ export class DecodeGate {
 
   /** Takes one delivery: nearly all go straight on (a first delivery within what the engine knows was received, nothing waiting). */
   add(d: Delivery): void {
-    if (!this.running && this.clear(d)) return this.sink.add(d);
+    const offset = this.stream === null ? null : streamOffsetOf(d.raw.headers);
+    if (!this.running && this.clear(d, offset)) {
+      if (offset !== null) this.askAhead(offset);
+      return this.sink.add(d);
+    }
     this.waiting.push(d);
     if (!this.running) void this.drain();
   }
@@ -74,10 +80,9 @@ export class DecodeGate {
   }
 
   /** Neither suspect nor (a stream's) past the offset the engine has committed as received. */
-  private clear(d: Delivery): boolean {
+  private clear(d: Delivery, offset: number | null): boolean {
     if (d.redelivered) return false;
     if (this.stream === null) return true;
-    const offset = streamOffsetOf(d.raw.headers);
     return offset === null || (offset <= this.receivedTo && (this.suspectThrough === null || offset > this.suspectThrough));
   }
 
@@ -98,13 +103,24 @@ export class DecodeGate {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
+  /**
+   * Past half of what the engine has committed as received, the next mark is asked for while this
+   * thread goes on decoding: a thread the engine keeps up with never waits for a mark (a wait
+   * queued behind a batch's commit left the engine without decoded messages after it).
+   */
+  private askAhead(offset: number): void {
+    if (this.asking || offset <= this.receivedTo - RECEIVED_AHEAD / 2) return;
+    this.asking = true;
+    void this.sayReceived(this.receivedTo + RECEIVED_AHEAD).finally(() => (this.asking = false));
+  }
+
   private async sayReceived(offset: number): Promise<void> {
     try {
       await this.attempts.received(offset);
     } catch {
       // The engine did not answer (it is stopping): decoded unmarked, as before the guard.
     }
-    this.receivedTo = offset;
+    this.receivedTo = Math.max(this.receivedTo, offset);
   }
 
   private async decodeCounted(d: Delivery, offset: number | null): Promise<void> {
