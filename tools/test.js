@@ -1,8 +1,8 @@
 // `npm test`: everything CI checks, in order, on a fresh machine too. Installs what is
 // missing (dependencies, the Electronegativity tool, Debian's chromium when root), builds,
-// checks that dist/ holds no test code, type-checks (tests included), lints, then runs the
-// unit and integration suites, the broker fault suite and the Playwright end-to-end suite,
-// and prints one closing line: "payops: N passed, N failed".
+// checks that dist/ holds no test code, type-checks (tests included) and lints beside the
+// broker fault suite, then runs the unit and integration suites and the Playwright end-to-end
+// suite, and prints one closing line: "payops: N passed, N failed".
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -64,13 +64,63 @@ async function concurrentSteps(steps, width = 2) {
   await Promise.all(lanes);
 }
 
-function vitest(config, label) {
+function vitestArgs(config, label) {
   const out = path.join(os.tmpdir(), `payops-vitest-${label}-${process.pid}.json`);
   const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`];
   if (config) args.push('-c', config);
-  const r = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit' });
+  return { out, args };
+}
+
+function vitestCounted(out, status, label) {
   count(out, (j) => ({ passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) }));
-  if (r.status !== 0) throw new Error(`vitest ${label} exited ${r.status}`);
+  if (status !== 0) throw new Error(`vitest ${label} exited ${status}`);
+}
+
+function vitest(config, label) {
+  const { out, args } = vitestArgs(config, label);
+  vitestCounted(out, spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit' }).status, label);
+}
+
+/** A step run beside others: vitest with its output as it comes (the steps beside it print theirs whole when they end). */
+async function vitestStep(name, config, label) {
+  console.log(`\n=== ${name}`);
+  const { out, args } = vitestArgs(config, label);
+  const status = await new Promise((resolve) => {
+    const child = spawn('npx', args, { cwd: ROOT, stdio: 'inherit' });
+    child.on('error', () => resolve(-1));
+    child.on('close', (code) => resolve(code));
+  });
+  try {
+    vitestCounted(out, status, label);
+  } catch (err) {
+    failures.push(name);
+    results.failed += 1;
+    console.error(`✗ ${name}: ${err.message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * After the fault suite's broker restarts: the AMQP port, the stream port and the management API
+ * answer before the next suite starts (its first tests would otherwise meet a node still booting).
+ */
+async function brokerReady(timeoutMs = 120_000) {
+  const net = require('node:net');
+  const http = require('node:http');
+  const port = (p) => new Promise((resolve) => {
+    const s = net.connect(p, '127.0.0.1', () => (s.destroy(), resolve(true)));
+    s.on('error', () => resolve(false));
+  });
+  const api = () => new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port: 15672, path: '/api/overview', auth: 'guest:guest', timeout: 5000 }, (res) => (res.resume(), resolve(res.statusCode === 200)));
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => (req.destroy(), resolve(false)));
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await port(5672)) && (await port(5552)) && (await api())) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.error(`the broker did not answer on 5672, 5552 and 15672 within ${timeoutMs / 1000} s after the fault suite`);
 }
 
 function playwright() {
@@ -129,17 +179,23 @@ async function main() {
     ['build (node side: tsc into dist/, type-checked below)', ...tsc('tsconfig.json', '--noCheck')],
     ['build (renderer: vite into dist-renderer/)', npm, ['run', 'build:renderer']],
   ]);
-  await concurrentSteps([
-    ['type-check (node side and tests; Electron code against electron\'s own types)', ...tsc('tsconfig.test.json')],
-    ['lint (including the layer rule)', npm, ['run', 'lint']],
-    ['type-check (renderer)', ...tsc('renderer/tsconfig.json', '--noEmit')],
-    ['type-check (e2e)', ...tsc('e2e/tsconfig.json', '--noEmit')],
-    ['no test code in dist/ (what electron-builder packages)', process.execPath, ['tools/check-dist.js']],
-    ['electron-builder configuration', npm, ['run', 'check:builder']],
-    ['Electronegativity on electron/', npm, ['run', 'security:electron']],
+  // The static checks in one lane beside the broker fault suite: most of the fault suite's time is
+  // the broker restarting (waiting, not computing), so the checks take the core it leaves idle;
+  // then the main suite, on both cores, once the broker answers again.
+  await Promise.all([
+    concurrentSteps([
+      ['type-check (node side and tests; Electron code against electron\'s own types)', ...tsc('tsconfig.test.json')],
+      ['lint (including the layer rule)', npm, ['run', 'lint']],
+      ['type-check (renderer)', ...tsc('renderer/tsconfig.json', '--noEmit')],
+      ['type-check (e2e)', ...tsc('e2e/tsconfig.json', '--noEmit')],
+      ['no test code in dist/ (what electron-builder packages)', process.execPath, ['tools/check-dist.js']],
+      ['electron-builder configuration', npm, ['run', 'check:builder']],
+      ['Electronegativity on electron/', npm, ['run', 'security:electron']],
+    ], 1),
+    vitestStep('broker fault suite (restarts RabbitMQ)', 'vitest.faults.config.ts', 'faults'),
   ]);
+  await brokerReady();
   step('unit and integration tests (real RabbitMQ, real SQLite)', () => vitest(null, 'main'));
-  step('broker fault suite (restarts RabbitMQ)', () => vitest('vitest.faults.config.ts', 'faults'));
   step('end-to-end (Playwright, Debian chromium, real broker)', () => playwright());
   console.log(`\n${failures.length ? `failed steps: ${failures.join('; ')}` : 'all steps passed'}`);
   console.log(`payops: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
