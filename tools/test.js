@@ -24,14 +24,19 @@ function ensureChromium() {
   }
 }
 
+/** A step that did not pass: counted, named in the closing line, said at once. */
+function failed(name, why) {
+  failures.push(name);
+  results.failed += 1;
+  console.error(`✗ ${name}: ${why}`);
+}
+
 function step(name, fn) {
   console.log(`\n=== ${name}`);
   try {
     fn();
   } catch (err) {
-    failures.push(name);
-    results.failed += 1;
-    console.error(`✗ ${name}: ${err.message.split('\n')[0]}`);
+    failed(name, err.message.split('\n')[0]);
   }
 }
 
@@ -50,11 +55,7 @@ async function concurrentSteps(steps, width = 2) {
       child.on('error', (err) => (out += `${err.message}\n`));
       child.on('close', (code) => {
         console.log(`\n=== ${name}\n> ${cmd} ${args.join(' ')}\n${out}`);
-        if (code !== 0) {
-          failures.push(name);
-          results.failed += 1;
-          console.error(`✗ ${name}: exited ${code}`);
-        }
+        if (code !== 0) failed(name, `exited ${code}`);
         resolve();
       });
     });
@@ -93,9 +94,7 @@ async function vitestStep(name, config, label) {
   try {
     vitestCounted(out, status, label);
   } catch (err) {
-    failures.push(name);
-    results.failed += 1;
-    console.error(`✗ ${name}: ${err.message.split('\n')[0]}`);
+    failed(name, err.message.split('\n')[0]);
   }
 }
 
